@@ -172,7 +172,7 @@ CREATE TABLE "UsageRecord" (
     "costMicros" BIGINT NOT NULL DEFAULT 0,
     "creditsMicros" BIGINT NOT NULL DEFAULT 0,
     "unpriced" BOOLEAN NOT NULL DEFAULT false,
-    "updatedAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "lastRunId" TEXT NOT NULL DEFAULT '',
 
     CONSTRAINT "UsageRecord_pkey" PRIMARY KEY ("id")
 );

@@ -141,7 +141,7 @@ CREATE TABLE "UsageRecord" (
     "costMicros" BIGINT NOT NULL DEFAULT 0,
     "creditsMicros" BIGINT NOT NULL DEFAULT 0,
     "unpriced" BOOLEAN NOT NULL DEFAULT false,
-    "updatedAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "lastRunId" TEXT NOT NULL DEFAULT '',
     CONSTRAINT "UsageRecord_workspaceId_fkey" FOREIGN KEY ("workspaceId") REFERENCES "Workspace" ("id") ON DELETE CASCADE ON UPDATE CASCADE,
     CONSTRAINT "UsageRecord_connectionId_fkey" FOREIGN KEY ("connectionId") REFERENCES "Connection" ("id") ON DELETE CASCADE ON UPDATE CASCADE,
     CONSTRAINT "UsageRecord_memberId_fkey" FOREIGN KEY ("memberId") REFERENCES "Member" ("id") ON DELETE SET NULL ON UPDATE CASCADE

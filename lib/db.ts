@@ -1,0 +1,75 @@
+/**
+ * The only place a PrismaClient is built. DATABASE_URL picks the engine:
+ * `file:…` → SQLite (better-sqlite3 adapter), `postgresql://…` → PostgreSQL (pg adapter).
+ * Both generated clients come from the same models file, so they share one shape; the
+ * app is typed against the SQLite client and runs either.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient as SqliteClient } from "./generated/sqlite/client";
+import { PrismaClient as PostgresClient } from "./generated/postgres/client";
+import { env, isPostgresUrl } from "./env";
+
+export type Db = SqliteClient;
+/** The client inside an interactive transaction. */
+export type Tx = Omit<Db, "$connect" | "$disconnect" | "$on" | "$transaction" | "$extends">;
+export type Engine = "sqlite" | "postgres";
+
+const globalForDb = globalThis as unknown as { allotmentDb?: { url: string; client: Db } };
+
+export function engineOf(url: string): Engine {
+  return isPostgresUrl(url) ? "postgres" : "sqlite";
+}
+
+function sqliteFilePath(url: string): string {
+  return url.replace(/^file:/, "");
+}
+
+/** Builds a client for a URL (tests and scripts use this for a second database). */
+export function createDb(url: string): Db {
+  if (isPostgresUrl(url)) {
+    const adapter = new PrismaPg({ connectionString: url, max: 10 });
+    return new PostgresClient({ adapter }) as unknown as Db;
+  }
+  const file = sqliteFilePath(url);
+  if (file !== ":memory:") fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  // WAL lets readers run while a sync writes; busy_timeout makes concurrent processes wait
+  // for the write lock instead of failing at once.
+  const adapter = new PrismaBetterSqlite3({ url: file, timeout: 10_000 });
+  return new SqliteClient({ adapter });
+}
+
+/** PRAGMAs the embedded engine wants on every connection. */
+export async function prepareDb(db: Db, url: string): Promise<void> {
+  if (engineOf(url) === "sqlite") {
+    await db.$queryRawUnsafe("PRAGMA journal_mode = WAL");
+    await db.$executeRawUnsafe("PRAGMA synchronous = NORMAL");
+    await db.$executeRawUnsafe("PRAGMA foreign_keys = ON");
+  }
+}
+
+let ready: Promise<void> | undefined;
+
+/** The app's shared client for DATABASE_URL. */
+export function db(): Db {
+  const url = env().DATABASE_URL;
+  const cached = globalForDb.allotmentDb;
+  if (cached && cached.url === url) return cached.client;
+  const client = createDb(url);
+  globalForDb.allotmentDb = { url, client };
+  ready = prepareDb(client, url);
+  return client;
+}
+
+/** Resolves once PRAGMAs are applied; await before the first write in a process. */
+export async function dbReady(): Promise<Db> {
+  const client = db();
+  await ready;
+  return client;
+}
+
+export function currentEngine(): Engine {
+  return engineOf(env().DATABASE_URL);
+}

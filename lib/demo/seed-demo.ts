@@ -1,0 +1,102 @@
+/**
+ * Creates the demo tenants and fills them through the real ingestion path (simulator
+ * adapter → sync engine). Safe to run again: existing workspaces are reused and only
+ * the days since the last sync are fetched.
+ */
+import type { Db } from "../db";
+import { writeAudit } from "../audit";
+import { addDays, toDayKey } from "../period";
+import { simulatorAdapter, simulatorConfigSchema, type SimulatorConfig } from "../ingest/adapters/simulator";
+import { runSync, type SyncResult } from "../ingest/sync";
+
+export interface DemoTenant {
+  slug: string;
+  name: string;
+  config: Omit<SimulatorConfig, "endDay">;
+  days: number;
+  /** people who can sign in although the simulator's traffic is automation only */
+  staff?: { email: string; name: string; role: "OWNER" | "ADMIN" | "FINANCE" | "MEMBER" }[];
+}
+
+export const DEMO_TENANTS: DemoTenant[] = [
+  {
+    slug: "acme-engineering",
+    name: "Acme Engineering",
+    days: 120,
+    config: { seed: 42, domain: "acme.example", members: 400, groups: 15, usdPerCreditMicros: 40_000n, demoPeople: true, automationOnly: false },
+  },
+  {
+    slug: "acme-ci",
+    name: "Acme CI",
+    days: 120,
+    config: { seed: 7, domain: "ci.acme.example", members: 0, groups: 1, usdPerCreditMicros: 40_000n, demoPeople: false, automationOnly: true },
+    staff: [
+      { email: "ci-owner@acme.example", name: "Cora CI-Owner", role: "OWNER" },
+      { email: "ci-admin@acme.example", name: "Cal CI-Admin", role: "ADMIN" },
+    ],
+  },
+];
+
+export interface SeedOptions {
+  db: Db;
+  databaseUrl: string;
+  now?: Date;
+  tenants?: DemoTenant[];
+  log?: (line: string) => void;
+}
+
+export async function seedDemo(opts: SeedOptions): Promise<Record<string, SyncResult>> {
+  const today = toDayKey(opts.now ?? new Date());
+  const results: Record<string, SyncResult> = {};
+  for (const tenant of opts.tenants ?? DEMO_TENANTS) {
+    const { db } = opts;
+    let workspace = await db.workspace.findUnique({ where: { slug: tenant.slug } });
+    if (!workspace) {
+      workspace = await db.workspace.create({
+        data: { slug: tenant.slug, name: tenant.name, usdPerCreditMicros: tenant.config.usdPerCreditMicros },
+      });
+    }
+    for (const s of tenant.staff ?? []) {
+      await db.member.upsert({
+        where: { workspaceId_email: { workspaceId: workspace.id, email: s.email } },
+        create: { workspaceId: workspace.id, email: s.email, name: s.name, role: s.role },
+        update: {},
+      });
+    }
+    let connection = await db.connection.findUnique({ where: { workspaceId_name: { workspaceId: workspace.id, name: "Demo simulator" } } });
+    if (!connection) {
+      const config = simulatorConfigSchema.parse({ ...tenant.config, endDay: today });
+      const created = await db.$transaction(async (tx) => {
+        const c = await tx.connection.create({
+          data: {
+            workspaceId: workspace.id,
+            kind: "simulator",
+            name: "Demo simulator",
+            configJson: JSON.stringify({ ...config, usdPerCreditMicros: config.usdPerCreditMicros.toString() }),
+            backfillFrom: addDays(today, -(tenant.days - 1)),
+            scheduleMinutes: 60,
+          },
+        });
+        await writeAudit(tx, { workspaceId: workspace.id, actor: { memberId: null, label: "seed" }, action: "connection.create", targetType: "connection", targetId: c.id, after: { kind: c.kind, name: c.name } });
+        return c;
+      });
+      connection = created;
+    }
+    const config = simulatorConfigSchema.parse(JSON.parse(connection.configJson));
+    const start = connection.syncedThrough ? addDays(connection.syncedThrough, -2) : (connection.backfillFrom ?? addDays(today, -(tenant.days - 1)));
+    const started = Date.now();
+    const result = await runSync({
+      db,
+      databaseUrl: opts.databaseUrl,
+      connectionId: connection.id,
+      adapter: simulatorAdapter(config),
+      window: { start, end: today },
+      trigger: "seed",
+      actor: { memberId: null, label: "seed" },
+    });
+    if (result.status === "FAILED") throw new Error(`seeding ${tenant.slug} failed: ${result.error}`);
+    opts.log?.(`${tenant.slug}: ${result.rowsRead} rows read, ${result.rowsInserted} inserted, ${result.rowsUpdated} updated, ${result.rowsUnchanged} unchanged in ${Date.now() - started} ms`);
+    results[tenant.slug] = result;
+  }
+  return results;
+}

@@ -1,0 +1,86 @@
+/**
+ * The validated environment. Nothing else in the app reads process.env directly.
+ * Parsed lazily (on first use) so a build does not need runtime secrets.
+ */
+import { z } from "zod";
+
+const bool = z
+  .enum(["1", "0", "true", "false", "yes", "no", ""])
+  .optional()
+  .transform((v) => v === "1" || v === "true" || v === "yes");
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  DATABASE_URL: z.string().min(1).default("file:./data/allotment.db"),
+  NEXTAUTH_URL: z.url().optional(),
+  NEXTAUTH_SECRET: z.string().optional(),
+  ALLOTMENT_DEMO_MODE: bool,
+  ALLOTMENT_ENCRYPTION_KEY: z.string().optional(),
+  ALLOTMENT_SESSION_MAX_AGE_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
+  ALLOTMENT_SIGNIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(10),
+  ALLOTMENT_SIGNIN_WINDOW_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  /** Test-only: lets e2e move the server's clock (ignored unless demo mode is on). */
+  ALLOTMENT_ALLOW_CLOCK_OVERRIDE: bool,
+  OIDC_ISSUER: z.url().optional(),
+  OIDC_CLIENT_ID: z.string().optional(),
+  OIDC_CLIENT_SECRET: z.string().optional(),
+  OIDC_DISPLAY_NAME: z.string().default("Single sign-on"),
+});
+
+export type Env = z.infer<typeof schema>;
+
+let cached: Env | undefined;
+
+export function env(): Env {
+  if (!cached) {
+    const parsed = schema.safeParse(process.env);
+    if (!parsed.success) {
+      const detail = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+      throw new Error(`Invalid environment: ${detail}`);
+    }
+    cached = parsed.data;
+  }
+  return cached;
+}
+
+/** For tests that change process.env. */
+export function resetEnvCache(): void {
+  cached = undefined;
+}
+
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//.test(url);
+}
+
+const DEMO_SECRET = "allotment-demo-secret-not-for-production-use-000000";
+
+/**
+ * The secret that signs sessions. Outside demo mode it must be set and strong; in demo
+ * mode a fixed, well-known secret is used when none is given (demo data only).
+ */
+export function authSecret(): string {
+  const e = env();
+  if (e.NEXTAUTH_SECRET) return e.NEXTAUTH_SECRET;
+  if (e.ALLOTMENT_DEMO_MODE) return DEMO_SECRET;
+  throw new Error("NEXTAUTH_SECRET is not set");
+}
+
+/** Problems that must stop the server from starting (checked at boot). */
+export function startupProblems(): string[] {
+  const e = env();
+  const problems: string[] = [];
+  if (!e.ALLOTMENT_DEMO_MODE) {
+    const secret = e.NEXTAUTH_SECRET ?? "";
+    if (secret.length < 32 || new Set(secret).size < 10 || secret === DEMO_SECRET) {
+      problems.push("NEXTAUTH_SECRET is missing or weak: use at least 32 random characters (openssl rand -base64 48).");
+    }
+    if (!e.ALLOTMENT_ENCRYPTION_KEY) {
+      problems.push("ALLOTMENT_ENCRYPTION_KEY is not set: provider keys cannot be encrypted (openssl rand -base64 32).");
+    }
+    if (!e.OIDC_ISSUER) problems.push("No sign-in method: set OIDC_ISSUER/OIDC_CLIENT_ID/OIDC_CLIENT_SECRET (or ALLOTMENT_DEMO_MODE=1 for demo data).");
+  }
+  if (e.OIDC_ISSUER && (!e.OIDC_CLIENT_ID || !e.OIDC_CLIENT_SECRET)) {
+    problems.push("OIDC_ISSUER is set but OIDC_CLIENT_ID or OIDC_CLIENT_SECRET is missing.");
+  }
+  return problems;
+}

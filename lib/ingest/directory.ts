@@ -1,0 +1,70 @@
+/**
+ * Applies a source's directory (people, groups, memberships, managers, identities).
+ * New people join as MEMBER unless the directory names a role; existing members keep the
+ * role an owner gave them. Groups owned by the source are reconciled to its membership.
+ */
+import { writeAudit, type AuditActor } from "../audit";
+import type { Tx } from "../db";
+import type { Directory } from "./types";
+
+export interface DirectoryCounts {
+  membersCreated: number;
+  groupsCreated: number;
+  identitiesCreated: number;
+}
+
+export async function applyDirectory(tx: Tx, workspaceId: string, directory: Directory, actor: AuditActor): Promise<DirectoryCounts> {
+  const counts: DirectoryCounts = { membersCreated: 0, groupsCreated: 0, identitiesCreated: 0 };
+  const existing = new Map(
+    (await tx.member.findMany({ where: { workspaceId }, select: { id: true, email: true } })).map((m) => [m.email.toLowerCase(), m.id]),
+  );
+  const newMembers = directory.people.filter((p) => !existing.has(p.email.toLowerCase()));
+  if (newMembers.length) {
+    await tx.member.createMany({
+      data: newMembers.map((p) => ({ workspaceId, email: p.email.toLowerCase(), name: p.name, role: p.role ?? "MEMBER", costCenter: p.costCenter ?? null })),
+    });
+    counts.membersCreated = newMembers.length;
+    for (const m of await tx.member.findMany({ where: { workspaceId, email: { in: newMembers.map((p) => p.email.toLowerCase()) } }, select: { id: true, email: true } })) {
+      existing.set(m.email, m.id);
+    }
+  }
+
+  const knownIdentities = new Set(
+    (await tx.memberIdentity.findMany({ where: { workspaceId }, select: { provider: true, kind: true, externalId: true } })).map(
+      (i) => `${i.provider}|${i.kind}|${i.externalId}`,
+    ),
+  );
+  const identityRows = directory.people.flatMap((p) =>
+    p.identities
+      .filter((i) => !knownIdentities.has(`${i.provider}|${i.kind}|${i.externalId}`))
+      .map((i) => ({ workspaceId, memberId: existing.get(p.email.toLowerCase())!, provider: i.provider, kind: i.kind, externalId: i.externalId })),
+  );
+  if (identityRows.length) {
+    await tx.memberIdentity.createMany({ data: identityRows });
+    counts.identitiesCreated = identityRows.length;
+  }
+
+  for (const g of directory.groups) {
+    let group = await tx.group.findUnique({ where: { workspaceId_name: { workspaceId, name: g.name } } });
+    if (!group) {
+      group = await tx.group.create({ data: { workspaceId, name: g.name, costCenter: g.costCenter, source: directory.source, externalId: g.externalId ?? null } });
+      counts.groupsCreated++;
+    }
+    if (group.source !== directory.source) continue; // a group someone made by hand is not ours to rewrite
+    const memberIds = [...new Set(g.memberEmails.map((e) => existing.get(e.toLowerCase())).filter((id): id is string => !!id))];
+    const managerIds = [...new Set(g.managerEmails.map((e) => existing.get(e.toLowerCase())).filter((id): id is string => !!id))];
+    await tx.groupMember.deleteMany({ where: { groupId: group.id, memberId: { notIn: memberIds } } });
+    const have = new Set((await tx.groupMember.findMany({ where: { groupId: group.id }, select: { memberId: true } })).map((m) => m.memberId));
+    const add = memberIds.filter((id) => !have.has(id));
+    if (add.length) await tx.groupMember.createMany({ data: add.map((memberId) => ({ groupId: group.id, memberId })) });
+    await tx.groupManager.deleteMany({ where: { groupId: group.id, memberId: { notIn: managerIds } } });
+    const haveManagers = new Set((await tx.groupManager.findMany({ where: { groupId: group.id }, select: { memberId: true } })).map((m) => m.memberId));
+    const addManagers = managerIds.filter((id) => !haveManagers.has(id));
+    if (addManagers.length) await tx.groupManager.createMany({ data: addManagers.map((memberId) => ({ groupId: group.id, memberId })) });
+  }
+
+  if (counts.membersCreated || counts.groupsCreated) {
+    await writeAudit(tx, { workspaceId, actor, action: "directory.sync", targetType: "workspace", targetId: workspaceId, after: counts });
+  }
+  return counts;
+}

@@ -1,0 +1,53 @@
+/**
+ * Attribution of provider identities to members: an explicit MemberIdentity wins; an
+ * identity that carries an email of a member is mapped automatically (and remembered);
+ * anything else stays unattributed (memberId null), never dropped.
+ */
+import type { Tx } from "../db";
+import type { IdentityRef } from "./types";
+
+export function identityKey(identity: IdentityRef | null): string {
+  return identity ? `${identity.kind}:${identity.externalId}` : "";
+}
+
+function mapKey(provider: string, kind: string, externalId: string): string {
+  return `${provider}|${kind}|${externalId.toLowerCase()}`;
+}
+
+export class IdentityResolver {
+  private constructor(
+    private readonly workspaceId: string,
+    private readonly byIdentity: Map<string, string>,
+    private readonly byEmail: Map<string, string>,
+  ) {}
+
+  static async load(tx: Tx, workspaceId: string): Promise<IdentityResolver> {
+    const [identities, members] = await Promise.all([
+      tx.memberIdentity.findMany({ where: { workspaceId }, select: { provider: true, kind: true, externalId: true, memberId: true } }),
+      tx.member.findMany({ where: { workspaceId }, select: { id: true, email: true } }),
+    ]);
+    return new IdentityResolver(
+      workspaceId,
+      new Map(identities.map((i) => [mapKey(i.provider, i.kind, i.externalId), i.memberId])),
+      new Map(members.map((m) => [m.email.toLowerCase(), m.id])),
+    );
+  }
+
+  /** The member behind an identity, mapping it by email on first sight. */
+  async resolve(tx: Tx, identity: IdentityRef | null): Promise<string | null> {
+    if (!identity) return null;
+    const key = mapKey(identity.provider, identity.kind, identity.externalId);
+    const known = this.byIdentity.get(key);
+    if (known) return known;
+    const email = identity.email ?? (identity.kind === "email" ? identity.externalId : undefined);
+    const memberId = email ? this.byEmail.get(email.toLowerCase()) : undefined;
+    if (!memberId) return null;
+    await tx.memberIdentity.upsert({
+      where: { workspaceId_provider_kind_externalId: { workspaceId: this.workspaceId, provider: identity.provider, kind: identity.kind, externalId: identity.externalId } },
+      create: { workspaceId: this.workspaceId, memberId, provider: identity.provider, kind: identity.kind, externalId: identity.externalId },
+      update: {},
+    });
+    this.byIdentity.set(key, memberId);
+    return memberId;
+  }
+}

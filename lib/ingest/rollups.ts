@@ -1,0 +1,32 @@
+/**
+ * UsageDailyRollup is derived from UsageRecord: for each touched day it is rebuilt from the
+ * fact rows in the same transaction as the write, so it can never drift from them.
+ */
+import type { Engine, Tx } from "../db";
+import { chunks, inList, placeholder } from "../sql";
+import type { DayKey } from "../period";
+
+export async function rebuildDailyRollups(tx: Tx, engine: Engine, workspaceId: string, days: Iterable<DayKey>): Promise<void> {
+  const unique = [...new Set(days)].sort();
+  for (const batch of chunks(unique, 200)) {
+    const params = [workspaceId, ...batch];
+    const dayIn = inList(engine, batch.length, 2);
+    await tx.$executeRawUnsafe(
+      `DELETE FROM "UsageDailyRollup" WHERE "workspaceId" = ${placeholder(engine, 1)} AND "day" IN ${dayIn}`,
+      ...params,
+    );
+    await tx.$executeRawUnsafe(
+      `INSERT INTO "UsageDailyRollup" ("workspaceId", "day", "memberKey", "product", "model", "provider",
+         "inputTokens", "cachedInputTokens", "outputTokens", "requests", "estimatedCostMicros", "costMicros",
+         "creditsMicros", "unpricedRequests")
+       SELECT "workspaceId", "day", COALESCE("memberId", ''), "product", "model", "provider",
+         SUM("inputTokens"), SUM("cachedInputTokens"), SUM("outputTokens"), SUM("requests"),
+         SUM("estimatedCostMicros"), SUM("costMicros"), SUM("creditsMicros"),
+         SUM(CASE WHEN "unpriced" THEN "requests" ELSE 0 END)
+       FROM "UsageRecord"
+       WHERE "workspaceId" = ${placeholder(engine, 1)} AND "day" IN ${dayIn}
+       GROUP BY "workspaceId", "day", COALESCE("memberId", ''), "product", "model", "provider"`,
+      ...params,
+    );
+  }
+}
