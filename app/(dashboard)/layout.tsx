@@ -1,0 +1,16 @@
+import { AppShell } from "@/components/shell/app-shell";
+import { requirePage } from "@/lib/auth/guards";
+import { navFor } from "@/lib/auth/permissions";
+
+export const dynamic = "force-dynamic";
+
+export default async function DashboardLayout({ children }: { children: React.ReactNode }) {
+  const actor = await requirePage();
+  const nav = navFor(actor).map(({ href, label }) => ({ href, label }));
+  const roleLabel = actor.managedGroupIds.length && actor.role === "MEMBER" ? "Group manager" : actor.role.charAt(0) + actor.role.slice(1).toLowerCase();
+  return (
+    <AppShell nav={nav} user={{ name: actor.name, email: actor.email, role: roleLabel }} workspace={actor.workspaceName}>
+      {children}
+    </AppShell>
+  );
+}

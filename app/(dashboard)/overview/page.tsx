@@ -1,0 +1,23 @@
+import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query";
+import { OverviewView } from "@/components/overview/overview-view";
+import { getOverview } from "@/lib/analytics/overview";
+import { spendScopeFor } from "@/lib/analytics/scope";
+import { requirePage } from "@/lib/auth/guards";
+import { now } from "@/lib/clock";
+import { db } from "@/lib/db";
+import { queryKeys } from "@/lib/query-keys";
+import { serialize } from "@/lib/serialize";
+
+export const metadata = { title: "Overview" };
+
+export default async function OverviewPage() {
+  const actor = await requirePage(["spend:read:own"]);
+  const scope = await spendScopeFor(db(), actor);
+  const client = new QueryClient();
+  await client.prefetchQuery({ queryKey: queryKeys.overview(), queryFn: async () => serialize(await getOverview(db(), scope, now())) });
+  return (
+    <HydrationBoundary state={dehydrate(client)}>
+      <OverviewView />
+    </HydrationBoundary>
+  );
+}

@@ -1,0 +1,46 @@
+/**
+ * One member's page: who they are, their groups and identities, and their daily usage
+ * this period. A member outside the actor's scope (or workspace) is "not found".
+ */
+import type { Db } from "../db";
+import { NotFoundError } from "../errors";
+import type { Unit } from "../money";
+import { currentPeriod, todayIn, type BudgetPeriod, type Period } from "../period";
+import { dailyByProduct, type DailySeries } from "./daily";
+import { scopeIncludesMember, type SpendScope } from "./scope";
+
+export interface MemberSummary {
+  member: { id: string; name: string; email: string; role: string; costCenter: string | null };
+  groups: { id: string; name: string; costCenter: string; manager: boolean }[];
+  identities: { provider: string; kind: string; externalId: string }[];
+  unit: Unit;
+  period: Period;
+  today: string;
+  usage: DailySeries;
+}
+
+export async function getMemberSummary(db: Db, scope: SpendScope, memberId: string, now: Date): Promise<MemberSummary> {
+  if (!scopeIncludesMember(scope, memberId)) throw new NotFoundError("member");
+  const member = await db.member.findFirst({
+    where: { id: memberId, workspaceId: scope.workspaceId },
+    include: {
+      groups: { include: { group: true } },
+      managedGroups: { select: { groupId: true } },
+      identities: { select: { provider: true, kind: true, externalId: true }, orderBy: [{ provider: "asc" }, { kind: "asc" }] },
+      workspace: true,
+    },
+  });
+  if (!member) throw new NotFoundError("member");
+  const ws = member.workspace;
+  const period = currentPeriod(ws.budgetPeriod as BudgetPeriod, ws.timezone, now);
+  const managed = new Set(member.managedGroups.map((g) => g.groupId));
+  return {
+    member: { id: member.id, name: member.name, email: member.email, role: member.role, costCenter: member.costCenter },
+    groups: member.groups.map((g) => ({ id: g.group.id, name: g.group.name, costCenter: g.group.costCenter, manager: managed.has(g.group.id) })),
+    identities: member.identities,
+    unit: ws.budgetUnit,
+    period,
+    today: todayIn(ws.timezone, now),
+    usage: await dailyByProduct(db, { workspaceId: scope.workspaceId, memberKey: member.id }, ws.budgetUnit, period),
+  };
+}

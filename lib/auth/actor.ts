@@ -1,0 +1,40 @@
+/**
+ * The signed-in person as the server sees them on this request: reloaded from the
+ * database every time, so a changed role or a removed member takes effect at once.
+ */
+import type { Db } from "../db";
+import type { AuditActor } from "../audit";
+import type { Role } from "./permissions";
+
+export interface Actor {
+  memberId: string;
+  workspaceId: string;
+  workspaceSlug: string;
+  workspaceName: string;
+  email: string;
+  name: string;
+  role: Role;
+  managedGroupIds: string[];
+}
+
+export async function loadActor(db: Db, memberId: string): Promise<Actor | null> {
+  const member = await db.member.findUnique({
+    where: { id: memberId },
+    include: { workspace: { select: { slug: true, name: true } }, managedGroups: { select: { groupId: true } } },
+  });
+  if (!member || !member.active) return null;
+  return {
+    memberId: member.id,
+    workspaceId: member.workspaceId,
+    workspaceSlug: member.workspace.slug,
+    workspaceName: member.workspace.name,
+    email: member.email,
+    name: member.name,
+    role: member.role,
+    managedGroupIds: member.managedGroups.map((g) => g.groupId),
+  };
+}
+
+export function auditActor(actor: Actor): AuditActor {
+  return { memberId: actor.memberId, label: actor.email };
+}

@@ -1,0 +1,107 @@
+/**
+ * One guard per entry type — pages, route handlers, server actions — all asking the same
+ * permission table and all re-checking on the server for every call.
+ */
+import "server-only";
+import { getServerSession } from "next-auth";
+import { forbidden, notFound, redirect } from "next/navigation";
+import { NextResponse } from "next/server";
+import { ZodError, type z } from "zod";
+import { db } from "../db";
+import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from "../errors";
+import { toJsonText } from "../json";
+import { loadActor, type Actor } from "./actor";
+import { authOptions } from "./options";
+import { canAny, type Permission } from "./permissions";
+
+export async function currentActor(): Promise<Actor | null> {
+  const session = await getServerSession(authOptions());
+  if (!session?.memberId) return null;
+  return loadActor(db(), session.memberId);
+}
+
+/** Pages: redirect to sign-in when signed out, 403 page without any of the permissions. */
+export async function requirePage(anyOf: readonly Permission[] = []): Promise<Actor> {
+  const actor = await currentActor();
+  if (!actor) redirect("/signin");
+  if (anyOf.length && !canAny(actor, anyOf)) forbidden();
+  return actor;
+}
+
+/** Pages: turns domain "not found"/"forbidden" errors into the 404/403 pages. */
+export async function pageData<T>(load: () => Promise<T>): Promise<T> {
+  try {
+    return await load();
+  } catch (error) {
+    if (error instanceof NotFoundError) notFound();
+    if (error instanceof ForbiddenError) forbidden();
+    throw error;
+  }
+}
+
+/** JSON with bigint as decimal strings. */
+export function json(body: unknown, init?: ResponseInit): NextResponse {
+  return new NextResponse(toJsonText(body), {
+    ...init,
+    headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...init?.headers },
+  });
+}
+
+export function errorResponse(error: unknown): NextResponse {
+  if (error instanceof ZodError) {
+    const issues = error.issues.map((i) => ({ field: i.path.join("."), message: i.message }));
+    return json({ error: `Invalid ${issues[0]?.field || "input"}: ${issues[0]?.message ?? "bad input"}`, issues }, { status: 400 });
+  }
+  if (error instanceof InvalidInputError) return json({ error: error.message, field: error.field }, { status: 400 });
+  if (error instanceof NotFoundError) return json({ error: "Not found" }, { status: 404 });
+  if (error instanceof ForbiddenError) return json({ error: error.message }, { status: 403 });
+  if (error instanceof ConflictError) return json({ error: error.message }, { status: 409 });
+  console.error("[api] unexpected error:", error instanceof Error ? error.message : "unknown");
+  return json({ error: "Something went wrong on the server" }, { status: 500 });
+}
+
+type RouteContext = { params: Promise<Record<string, string | string[]>> };
+
+/** Route handlers used by the signed-in UI: 401 signed out, 403 without permission. */
+export function sessionRoute(
+  anyOf: readonly Permission[],
+  handler: (req: Request, ctx: { actor: Actor; params: Record<string, string | string[]> }) => Promise<Response>,
+) {
+  return async (req: Request, context: RouteContext): Promise<Response> => {
+    try {
+      const actor = await currentActor();
+      if (!actor) return json({ error: "Sign in first" }, { status: 401 });
+      if (anyOf.length && !canAny(actor, anyOf)) return json({ error: "You do not have permission to do this" }, { status: 403 });
+      return await handler(req, { actor, params: (await context.params) ?? {} });
+    } catch (error) {
+      return errorResponse(error);
+    }
+  };
+}
+
+export type ActionResult<T> = { ok: true; data: T } | { ok: false; error: string; field?: string };
+
+/** Server actions: parse the input, check the permission, run, and answer a result object. */
+export async function runAction<S extends z.ZodType, T>(
+  anyOf: readonly Permission[],
+  schema: S,
+  input: unknown,
+  run: (actor: Actor, data: z.infer<S>) => Promise<T>,
+): Promise<ActionResult<T>> {
+  const actor = await currentActor();
+  if (!actor) return { ok: false, error: "Your session has ended: sign in again" };
+  if (anyOf.length && !canAny(actor, anyOf)) return { ok: false, error: "You do not have permission to do this" };
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return { ok: false, error: issue ? `${issue.path.join(".") || "input"}: ${issue.message}` : "Invalid input", field: issue?.path.join(".") };
+  }
+  try {
+    return { ok: true, data: await run(actor, parsed.data) };
+  } catch (error) {
+    if (error instanceof InvalidInputError) return { ok: false, error: error.message, field: error.field };
+    if (error instanceof ConflictError || error instanceof ForbiddenError) return { ok: false, error: error.message };
+    if (error instanceof NotFoundError) return { ok: false, error: "Not found" };
+    throw error;
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * Roles → permissions, as data. Every server-side check and every UI decision to show a
+ * control asks this one table. Group managers are members whose extra rights come from
+ * managing groups, not from a role.
+ */
+export const ROLES = ["OWNER", "ADMIN", "FINANCE", "MEMBER"] as const;
+export type Role = (typeof ROLES)[number];
+
+export const PERMISSIONS = [
+  "spend:read:own",
+  "spend:read:groups",
+  "spend:read:all",
+  "limits:read:all",
+  "limits:write:workspace",
+  "limits:write",
+  "requests:create",
+  "requests:decide:groups",
+  "requests:decide:all",
+  "groups:manage",
+  "exports:create",
+  "audit:read",
+  "connections:manage",
+  "settings:manage",
+  "members:manage",
+  "tokens:manage",
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+const EVERYONE: Permission[] = ["spend:read:own", "requests:create"];
+
+export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
+  OWNER: PERMISSIONS,
+  ADMIN: [...EVERYONE, "spend:read:all", "limits:read:all", "limits:write", "requests:decide:all", "groups:manage", "exports:create"],
+  FINANCE: [...EVERYONE, "spend:read:all", "limits:read:all", "exports:create", "audit:read"],
+  MEMBER: EVERYONE,
+};
+
+/** What managing at least one group adds. */
+export const MANAGER_PERMISSIONS: readonly Permission[] = ["spend:read:groups", "requests:decide:groups"];
+
+export interface PermissionSubject {
+  role: Role;
+  managedGroupIds: readonly string[];
+}
+
+export function permissionsOf(subject: PermissionSubject): Set<Permission> {
+  const set = new Set<Permission>(ROLE_PERMISSIONS[subject.role]);
+  if (subject.managedGroupIds.length > 0) for (const p of MANAGER_PERMISSIONS) set.add(p);
+  return set;
+}
+
+export function can(subject: PermissionSubject, permission: Permission): boolean {
+  return permissionsOf(subject).has(permission);
+}
+
+export function canAny(subject: PermissionSubject, permissions: readonly Permission[]): boolean {
+  const set = permissionsOf(subject);
+  return permissions.some((p) => set.has(p));
+}
+
+/** Whose spend a subject may see: the workspace, their groups' members, or themselves. */
+export type SpendScope = "workspace" | "groups" | "self";
+
+export function spendScopeOf(subject: PermissionSubject): SpendScope {
+  if (can(subject, "spend:read:all")) return "workspace";
+  if (can(subject, "spend:read:groups")) return "groups";
+  return "self";
+}
+
+export interface NavItem {
+  href: string;
+  label: string;
+  /** shown when the subject has any of these */
+  anyOf: readonly Permission[];
+}
+
+export const NAV_ITEMS: readonly NavItem[] = [
+  { href: "/overview", label: "Overview", anyOf: ["spend:read:own"] },
+  { href: "/usage", label: "Usage", anyOf: ["spend:read:own"] },
+  { href: "/limits", label: "Limits", anyOf: ["limits:read:all", "spend:read:groups"] },
+  { href: "/requests", label: "Requests", anyOf: ["requests:create"] },
+  { href: "/exports", label: "Exports", anyOf: ["exports:create"] },
+  { href: "/connections", label: "Connections", anyOf: ["connections:manage"] },
+  { href: "/audit", label: "Audit", anyOf: ["audit:read"] },
+  { href: "/settings", label: "Settings", anyOf: ["settings:manage"] },
+];
+
+export function navFor(subject: PermissionSubject): NavItem[] {
+  return NAV_ITEMS.filter((item) => canAny(subject, item.anyOf));
+}
+
+/** The permissions that open a screen: the same list the navigation uses. */
+export function screenPermissions(href: string): readonly Permission[] {
+  const item = NAV_ITEMS.find((i) => i.href === href);
+  if (!item) throw new Error(`no screen ${href}`);
+  return item.anyOf;
+}
