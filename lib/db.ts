@@ -4,6 +4,7 @@
  * Both generated clients come from the same models file, so they share one shape; the
  * app is typed against the SQLite client and runs either.
  */
+import "server-only";
 import fs from "node:fs";
 import path from "node:path";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";

@@ -20,6 +20,7 @@ export function DemoSignIn({ accounts, callbackUrl }: { accounts: DemoAccount[];
           <li key={a.email}>
             <button
               type="button"
+              data-testid={`demo-signin-${a.email}`}
               disabled={pending !== null}
               onClick={() => {
                 setPending(a.email);

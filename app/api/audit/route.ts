@@ -1,0 +1,14 @@
+import { z } from "zod";
+import { listAuditEvents } from "@/lib/audit-log";
+import { json, sessionRoute } from "@/lib/auth/guards";
+import { db } from "@/lib/db";
+
+const query = z.object({
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  before: z.coerce.number().int().positive().optional(),
+});
+
+export const GET = sessionRoute(["audit:read"], async (req, { actor }) => {
+  const q = query.parse(Object.fromEntries(new URL(req.url).searchParams));
+  return json({ data: await listAuditEvents(db(), { workspaceId: actor.workspaceId, ...q }) });
+});

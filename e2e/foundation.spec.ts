@@ -1,0 +1,94 @@
+import { expect, request, test, type Page } from "@playwright/test";
+import { storageStateFor, type RoleName } from "./roles";
+
+const NAV: Record<Exclude<RoleName, "ciAdmin">, string[]> = {
+  owner: ["Overview", "Usage", "Limits", "Requests", "Exports", "Connections", "Audit", "Settings"],
+  admin: ["Overview", "Usage", "Limits", "Requests", "Exports"],
+  finance: ["Overview", "Usage", "Limits", "Requests", "Exports", "Audit"],
+  manager: ["Overview", "Usage", "Limits", "Requests"],
+  engineer: ["Overview", "Usage", "Requests"],
+};
+
+async function navLabels(page: Page) {
+  return page.getByRole("navigation", { name: "Main" }).first().getByRole("link").allInnerTexts();
+}
+
+for (const role of Object.keys(NAV) as (keyof typeof NAV)[]) {
+  test.describe(`${role}`, () => {
+    test.use({ storageState: storageStateFor(role) });
+
+    test(`sees the navigation for the role and an Overview chart with data`, async ({ page }, testInfo) => {
+      await page.goto("/overview");
+      expect(await navLabels(page)).toEqual(NAV[role]);
+      const chart = page.getByTestId("daily-chart");
+      await expect(chart).toBeVisible();
+      await expect(chart.locator(".recharts-bar-rectangle path").first()).toBeVisible();
+      await expect(page.getByTestId("spent-this-period")).not.toHaveText(/^0\.00|\$0\.00$/);
+      const shot = await page.screenshot({ fullPage: true, path: `test-results/screenshots/overview-${role}.png` });
+      await testInfo.attach(`overview-${role}`, { body: shot, contentType: "image/png" });
+    });
+  });
+}
+
+test.describe("scope of the overview", () => {
+  test.use({ storageState: storageStateFor("engineer") });
+  test("an engineer sees only their own usage", async ({ page }) => {
+    await page.goto("/overview");
+    await expect(page.getByText("Your usage: Eli Engineer")).toBeVisible();
+    await expect(page.getByText("Top spenders this period")).toHaveCount(0);
+  });
+});
+
+test.describe("manager scope", () => {
+  test.use({ storageState: storageStateFor("manager") });
+  test("a manager sees their groups", async ({ page }) => {
+    await page.goto("/overview");
+    await expect(page.getByText(/Your groups: .*Platform/)).toBeVisible();
+  });
+});
+
+test.describe("an engineer cannot reach admin screens", () => {
+  test.use({ storageState: storageStateFor("engineer") });
+
+  for (const path of ["/connections", "/audit", "/settings", "/exports", "/limits"]) {
+    test(`${path} answers a 403 page`, async ({ page }) => {
+      const res = await page.goto(path);
+      expect(res?.status()).toBe(403);
+      await expect(page.getByRole("heading", { name: "You don't have access to this page" })).toBeVisible();
+    });
+  }
+
+  test("route handlers answer 403 and 404 too", async ({ page, playwright }) => {
+    await page.goto("/overview");
+    const audit = await page.request.get("/api/audit");
+    expect(audit.status()).toBe(403);
+    // another member's page: 404, never a hint that it exists
+    const owner = await ownerIdFromEngineering();
+    const res = await page.goto(`/members/${owner}`);
+    expect(res?.status()).toBe(404);
+    const api = await page.request.get(`/api/members/${owner}`);
+    expect(api.status()).toBe(404);
+    // signed out: 401
+    const anonymousContext = await playwright.request.newContext({ baseURL: test.info().project.use.baseURL, storageState: { cookies: [], origins: [] } });
+    expect((await anonymousContext.get("/api/overview")).status()).toBe(401);
+    await anonymousContext.dispose();
+  });
+});
+
+test.describe("tenant separation", () => {
+  test.use({ storageState: storageStateFor("ciAdmin") });
+  test("an admin of Acme CI cannot see Acme Engineering members", async ({ page }) => {
+    await page.goto("/overview");
+    await expect(page.getByTestId("workspace-name")).toHaveText("Acme CI");
+    const res = await page.goto(`/members/${await ownerIdFromEngineering()}`);
+    expect(res?.status()).toBe(404);
+  });
+});
+
+async function ownerIdFromEngineering(): Promise<string> {
+  const context = await request.newContext({ baseURL: test.info().project.use.baseURL, storageState: storageStateFor("owner") });
+  const me = (await (await context.get("/api/me")).json()) as { memberId: string; email: string };
+  await context.dispose();
+  expect(me.email).toBe("owner@acme.example");
+  return me.memberId;
+}

@@ -1,0 +1,44 @@
+import { describe, expect, it } from "vitest";
+import { can, navFor, permissionsOf, ROLE_PERMISSIONS, spendScopeOf } from "./permissions";
+
+const subject = (role: "OWNER" | "ADMIN" | "FINANCE" | "MEMBER", managed: string[] = []) => ({ role, managedGroupIds: managed });
+
+describe("permission table", () => {
+  it("gives the owner everything", () => {
+    expect(permissionsOf(subject("OWNER")).size).toBe(ROLE_PERMISSIONS.OWNER.length);
+    expect(can(subject("OWNER"), "connections:manage")).toBe(true);
+  });
+
+  it("keeps finance read-only on limits and away from connections", () => {
+    const f = subject("FINANCE");
+    expect(can(f, "exports:create")).toBe(true);
+    expect(can(f, "audit:read")).toBe(true);
+    expect(can(f, "limits:write")).toBe(false);
+    expect(can(f, "connections:manage")).toBe(false);
+  });
+
+  it("lets admins edit group limits and decide requests but not the workspace default", () => {
+    const a = subject("ADMIN");
+    expect(can(a, "limits:write")).toBe(true);
+    expect(can(a, "limits:write:workspace")).toBe(false);
+    expect(can(a, "requests:decide:all")).toBe(true);
+    expect(can(a, "connections:manage")).toBe(false);
+  });
+
+  it("derives manager rights from managed groups, not from a role", () => {
+    expect(spendScopeOf(subject("MEMBER"))).toBe("self");
+    expect(spendScopeOf(subject("MEMBER", ["g1"]))).toBe("groups");
+    expect(can(subject("MEMBER", ["g1"]), "requests:decide:groups")).toBe(true);
+    expect(can(subject("MEMBER"), "requests:decide:groups")).toBe(false);
+    expect(spendScopeOf(subject("FINANCE"))).toBe("workspace");
+  });
+
+  it("builds navigation from the same table", () => {
+    const labels = (s: ReturnType<typeof subject>) => navFor(s).map((n) => n.label);
+    expect(labels(subject("OWNER"))).toEqual(["Overview", "Usage", "Limits", "Requests", "Exports", "Connections", "Audit", "Settings"]);
+    expect(labels(subject("ADMIN"))).toEqual(["Overview", "Usage", "Limits", "Requests", "Exports"]);
+    expect(labels(subject("FINANCE"))).toEqual(["Overview", "Usage", "Limits", "Requests", "Exports", "Audit"]);
+    expect(labels(subject("MEMBER", ["g"]))).toEqual(["Overview", "Usage", "Limits", "Requests"]);
+    expect(labels(subject("MEMBER"))).toEqual(["Overview", "Usage", "Requests"]);
+  });
+});

@@ -1,0 +1,53 @@
+import { defineConfig } from "@playwright/test";
+
+// scripts/test-all.sh prepares the database (migrate + seed) and the production build,
+// then runs this suite once per engine with E2E_DATABASE_URL.
+const port = Number(process.env.E2E_PORT ?? 3107);
+const baseURL = `http://127.0.0.1:${port}`;
+const databaseUrl = process.env.E2E_DATABASE_URL ?? "file:./data/e2e.db";
+const engine = databaseUrl.startsWith("postgres") ? "postgres" : "sqlite";
+
+export default defineConfig({
+  testDir: "e2e",
+  outputDir: `test-results/e2e-${engine}`,
+  fullyParallel: false,
+  workers: 1,
+  forbidOnly: true,
+  retries: 0,
+  timeout: 60_000,
+  expect: { timeout: 15_000 },
+  reporter: [["list"]],
+  use: {
+    baseURL,
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    },
+  },
+  projects: [
+    { name: "setup", testMatch: /auth\.setup\.ts/ },
+    { name: "chromium", dependencies: ["setup"], testIgnore: /auth\.setup\.ts/ },
+  ],
+  webServer: {
+    command: `npx next start -p ${port} -H 127.0.0.1`,
+    url: `${baseURL}/signin`,
+    reuseExistingServer: false,
+    timeout: 120_000,
+    stdout: "pipe",
+    stderr: "pipe",
+    env: {
+      DATABASE_URL: databaseUrl,
+      ALLOTMENT_DEMO_MODE: "1",
+      ALLOTMENT_ALLOW_CLOCK_OVERRIDE: "1",
+      ALLOTMENT_CLOCK_FILE: `${process.cwd()}/data/e2e-clock-${engine}.txt`,
+      NEXTAUTH_URL: baseURL,
+      NEXTAUTH_SECRET: "e2e-secret-e2e-secret-e2e-secret-e2e-secret-0123456789",
+      ALLOTMENT_ENCRYPTION_KEY: "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
+      ALLOTMENT_SIGNIN_MAX_ATTEMPTS: "200",
+      NEXT_TELEMETRY_DISABLED: "1",
+      TZ: process.env.E2E_TZ ?? "UTC",
+    },
+  },
+});

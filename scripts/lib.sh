@@ -1,0 +1,34 @@
+# Shared by quickstart.sh and test-all.sh: environment and dependency checks.
+export NEXT_TELEMETRY_DISABLED=1
+# better-sqlite3 compiles from source: use the machine's Node headers, never a download
+export npm_config_nodedir=${npm_config_nodedir:-/usr}
+export PRISMA_HIDE_UPDATE_MESSAGE=1 CHECKPOINT_DISABLE=1
+
+log() { printf '\033[1m[allotment]\033[0m %s\n' "$*" >&2; }
+
+ensure_node_modules() {
+  if [ ! -x node_modules/.bin/next ] || [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    log "installing dependencies (npm install; better-sqlite3 compiles from source, ~2 min on a fresh machine)"
+    # npm ci refuses the lockfile here (it lacks other platforms' optional binaries); npm install honours it
+    npm install --no-audit --no-fund --loglevel=error
+  fi
+  [ -d lib/generated/sqlite ] || node scripts/prisma-generate.mjs
+}
+
+ensure_chromium() {
+  if [ -x /usr/bin/chromium ]; then return; fi
+  log "installing Debian's chromium for the browser tests"
+  local sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo"
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
+}
+
+# Rebuild when there is no build or any source is newer than it.
+ensure_build() {
+  if [ -f .next/BUILD_ID ] && [ -z "$(find app components lib next.config.ts package-lock.json -newer .next/BUILD_ID -type f -not -path 'lib/generated/*' 2>/dev/null | head -1)" ]; then
+    return
+  fi
+  log "building the app (next build)"
+  npx next build >/tmp/allotment-build.log 2>&1 || { cat /tmp/allotment-build.log >&2; return 1; }
+}

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# From a fresh clone to a running dashboard on SQLite with demo data. Run it again to
+# reuse what exists (dependencies, database, build) and just start the server.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib.sh
+
+PORT=${PORT:-3000}
+export DATABASE_URL=${DATABASE_URL:-file:./data/allotment.db}
+export ALLOTMENT_DEMO_MODE=${ALLOTMENT_DEMO_MODE:-1}
+export NEXTAUTH_URL=${NEXTAUTH_URL:-http://localhost:$PORT}
+mkdir -p data
+# Secrets for this installation, made once and kept under ./data (never committed).
+if [ ! -f data/.secrets ]; then
+  node -e 'const c=require("crypto");console.log(`NEXTAUTH_SECRET=${c.randomBytes(48).toString("base64url")}\nALLOTMENT_ENCRYPTION_KEY=${c.randomBytes(32).toString("base64")}`)' > data/.secrets
+  chmod 600 data/.secrets
+fi
+set -a; source data/.secrets; set +a
+
+ensure_node_modules
+log "migrating the database ($DATABASE_URL)"
+node scripts/db.mjs deploy >&2
+log "loading demo data through the simulator (first run: ~10 s)"
+npm run --silent seed
+ensure_build
+
+cat >&2 <<MSG
+
+  Allotment is running at  http://localhost:$PORT
+  Demo sign-in (one click each at /signin):
+    owner@acme.example     Owner
+    admin@acme.example     Admin
+    finance@acme.example   Finance
+    manager@acme.example   Group manager (Platform, Mobile)
+    engineer@acme.example  Engineer
+    ci-admin@acme.example  Admin of the second workspace (Acme CI)
+
+MSG
+exec npx next start -p "$PORT"

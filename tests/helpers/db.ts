@@ -1,0 +1,33 @@
+/** A client for the test database, and a fresh workspace per test so tests never share rows. */
+import { randomUUID } from "node:crypto";
+import { createDb, engineOf, prepareDb, type Db } from "@/lib/db";
+
+let client: Db | undefined;
+
+export function testDatabaseUrl(): string {
+  const url = process.env.DATABASE_URL;
+  if (!url) throw new Error("DATABASE_URL is not set (global setup did not run?)");
+  return url;
+}
+
+export async function testDb(): Promise<Db> {
+  if (!client) {
+    client = createDb(testDatabaseUrl());
+    await prepareDb(client, testDatabaseUrl());
+  }
+  return client;
+}
+
+export function testEngine() {
+  return engineOf(testDatabaseUrl());
+}
+
+export async function makeWorkspace(db: Db, overrides: { budgetUnit?: "CREDITS" | "USD"; timezone?: string; usdPerCreditMicros?: bigint } = {}) {
+  const slug = `t-${randomUUID().slice(0, 8)}`;
+  return db.workspace.create({ data: { slug, name: `Test ${slug}`, ...overrides } });
+}
+
+export async function makeMember(db: Db, workspaceId: string, data: { email?: string; name?: string; role?: "OWNER" | "ADMIN" | "FINANCE" | "MEMBER"; costCenter?: string } = {}) {
+  const email = data.email ?? `${randomUUID().slice(0, 8)}@example.test`;
+  return db.member.create({ data: { workspaceId, email, name: data.name ?? email.split("@")[0]!, role: data.role ?? "MEMBER", costCenter: data.costCenter ?? null } });
+}

@@ -1,0 +1,18 @@
+/** A small simulator connection in a fresh workspace, for tests that need real usage rows. */
+import type { Db } from "@/lib/db";
+import { simulatorAdapter, simulatorConfigSchema } from "@/lib/ingest/adapters/simulator";
+import { makeWorkspace } from "./db";
+
+export async function simulatedWorkspace(db: Db, opts: { members?: number; endDay?: string; seed?: number } = {}) {
+  const workspace = await makeWorkspace(db);
+  const config = simulatorConfigSchema.parse({
+    seed: opts.seed ?? 11,
+    domain: `${workspace.slug}.example`,
+    members: opts.members ?? 25,
+    groups: 4,
+    endDay: opts.endDay ?? "2026-11-22",
+    demoPeople: true,
+  });
+  const connection = await db.connection.create({ data: { workspaceId: workspace.id, kind: "simulator", name: "sim", configJson: JSON.stringify({ ...config, usdPerCreditMicros: config.usdPerCreditMicros.toString() }) } });
+  return { workspace, connection, config, adapter: simulatorAdapter(config) };
+}
