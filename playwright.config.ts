@@ -9,7 +9,7 @@ const engine = databaseUrl.startsWith("postgres") ? "postgres" : "sqlite";
 
 export default defineConfig({
   testDir: "e2e",
-  outputDir: `test-results/e2e-${engine}`,
+  outputDir: `test-results/e2e-${engine}-${port}`,
   fullyParallel: false,
   workers: 1,
   forbidOnly: true,
@@ -41,7 +41,7 @@ export default defineConfig({
       DATABASE_URL: databaseUrl,
       ALLOTMENT_DEMO_MODE: "1",
       ALLOTMENT_ALLOW_CLOCK_OVERRIDE: "1",
-      ALLOTMENT_CLOCK_FILE: `${process.cwd()}/data/e2e-clock-${engine}.txt`,
+      ALLOTMENT_CLOCK_FILE: `${process.cwd()}/data/e2e-clock-${engine}-${port}.txt`,
       NEXTAUTH_URL: baseURL,
       NEXTAUTH_SECRET: "e2e-secret-e2e-secret-e2e-secret-e2e-secret-0123456789",
       ALLOTMENT_ENCRYPTION_KEY: "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",

@@ -10,6 +10,7 @@ export const ROLES = {
 
 export type RoleName = keyof typeof ROLES;
 
+/** One folder per test server, so parallel runs (other ports/databases) never share sessions. */
 export function storageStateFor(role: RoleName): string {
-  return `e2e/.auth/${role}.json`;
+  return `e2e/.auth/${process.env.E2E_PORT ?? "3107"}/${role}.json`;
 }

@@ -26,7 +26,8 @@ ensure_chromium() {
 
 # Rebuild when there is no build or any source is newer than it.
 ensure_build() {
-  if [ -f .next/BUILD_ID ] && [ -z "$(find app components lib next.config.ts package-lock.json -newer .next/BUILD_ID -type f -not -path 'lib/generated/*' 2>/dev/null | head -1)" ]; then
+  local dist=${NEXT_DIST_DIR:-.next}
+  if [ -f "$dist/BUILD_ID" ] && [ -z "$(find app components lib next.config.ts package-lock.json -newer "$dist/BUILD_ID" -type f -not -path 'lib/generated/*' 2>/dev/null | head -1)" ]; then
     return
   fi
   log "building the app (next build)"
