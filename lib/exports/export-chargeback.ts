@@ -1,0 +1,61 @@
+/**
+ * The chargeback export as one use case: resolve the period, write the audit event, and
+ * hand back the stream and file name. Also the on-screen preview (first rows + totals).
+ */
+import "server-only";
+import { writeAudit } from "../audit";
+import { auditActor, type Actor } from "../auth/actor";
+import type { Db } from "../db";
+import type { BudgetPeriod, Period } from "../period";
+import { addSums, chargebackChunks, zeroSums, type ChargebackRow, type ChargebackSums } from "./chargeback";
+import { chargebackCsvStream, chargebackFileName } from "./chargeback-csv";
+import { canonicalDimensions, resolveExportPeriod, type Dimension, type ExportQuery } from "./params";
+
+async function periodFor(db: Db, actor: Actor, q: ExportQuery, now: Date): Promise<Period> {
+  const ws = await db.workspace.findUniqueOrThrow({ where: { id: actor.workspaceId }, select: { budgetPeriod: true, timezone: true } });
+  return resolveExportPeriod(q, { budgetPeriod: ws.budgetPeriod as BudgetPeriod, timezone: ws.timezone }, now);
+}
+
+export async function startChargebackExport(db: Db, actor: Actor, q: ExportQuery, now: Date) {
+  const period = await periodFor(db, actor, q, now);
+  const dimensions = canonicalDimensions(q.group_by);
+  const fileName = chargebackFileName(actor.workspaceSlug, period, dimensions);
+  await db.$transaction(async (tx) => {
+    await writeAudit(tx, {
+      workspaceId: actor.workspaceId,
+      actor: auditActor(actor),
+      action: "export.chargeback",
+      targetType: "export",
+      targetId: fileName,
+      after: { kind: "chargeback", period, groupBy: dimensions },
+    });
+  });
+  return { fileName, period, stream: chargebackCsvStream(db, { workspaceId: actor.workspaceId, period, dimensions }) };
+}
+
+export interface ChargebackPreview {
+  period: Period;
+  groupBy: Dimension[];
+  fileName: string;
+  /** the first rows, in file order */
+  rows: ChargebackRow[];
+  rowCount: number;
+  totals: ChargebackSums;
+}
+
+/** The first rows and the totals of exactly what the download will contain. */
+export async function previewChargeback(db: Db, actor: Actor, q: ExportQuery, now: Date, limit = 15): Promise<ChargebackPreview> {
+  const period = await periodFor(db, actor, q, now);
+  const dims = canonicalDimensions(q.group_by);
+  const totals = zeroSums();
+  const rows: ChargebackRow[] = [];
+  let rowCount = 0;
+  for await (const chunk of chargebackChunks(db, { workspaceId: actor.workspaceId, period, dimensions: dims })) {
+    for (const r of chunk) {
+      addSums(totals, r);
+      rowCount++;
+      if (rows.length < limit) rows.push(r);
+    }
+  }
+  return { period, groupBy: dims, fileName: chargebackFileName(actor.workspaceSlug, period, dims), rows, rowCount, totals };
+}
