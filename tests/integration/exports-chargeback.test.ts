@@ -85,7 +85,7 @@ describe("chargeback export", () => {
     await db.member.update({ where: { id: someone.memberKey }, data: { name: '=HYPERLINK("http://evil.example","x")', costCenter: "+CC-EVIL" } });
     const { records, text, fileName } = await csvOf(db, actor, "cost_center,member");
     expect(fileName).toBe(`allotment-chargeback-${workspace.slug}-2026-11-01_2026-11-30-by-cost_center-member.csv`);
-    const evil = records.find((r) => r.member_name.includes("HYPERLINK"))!;
+    const evil = records.find((r) => r.member_name?.includes("HYPERLINK"))!;
     expect(evil.member_name).toBe(`'=HYPERLINK("http://evil.example","x")`);
     expect(evil.cost_center).toBe("'+CC-EVIL");
     expect(text).not.toMatch(/(^|,)=HYPERLINK/m);
