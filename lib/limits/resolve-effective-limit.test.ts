@@ -172,7 +172,8 @@ const arbPolicy = fc.record({
   pct: fc.integer({ min: 1, max: 100 }),
 });
 const DAY = 86_400_000;
-const toPolicy = (r: fc.RecordValue<typeof arbPolicy extends fc.Arbitrary<infer T> ? T : never>, i: number): PolicyInput => {
+type RawPolicy = typeof arbPolicy extends fc.Arbitrary<infer T> ? T : never;
+const toPolicy = (r: RawPolicy, i: number): PolicyInput => {
   const startsAt = r.startOffsetDays === null ? null : new Date(NOW.getTime() + r.startOffsetDays * DAY);
   const expiresAt = r.lengthDays === null ? null : new Date((startsAt ?? NOW).getTime() + r.lengthDays * DAY - 15 * DAY);
   return policy({
@@ -196,11 +197,12 @@ const arbCase = fc.record({
   usage: arbUsage,
 });
 
-function build(c: fc.RecordValue<typeof arbCase extends fc.Arbitrary<infer T> ? T : never>): ResolveInput {
+type Case = typeof arbCase extends fc.Arbitrary<infer T> ? T : never;
+function build(c: Case): ResolveInput {
   const member = new Map([["codex", c.usage.codex], ["api", c.usage.api]]);
   return input({
     product: c.product,
-    groups: c.memberGroups.map((id) => ({ id, name: id.toUpperCase() })),
+    groups: c.memberGroups.map((id: string) => ({ id, name: id.toUpperCase() })),
     policies: c.policies,
     usage: { member, groups: new Map(GROUPS.map((g) => [g, member])), workspace: member },
   });

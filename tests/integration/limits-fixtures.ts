@@ -1,0 +1,43 @@
+/** Shared fixtures for the limits and requests integration tests (each test builds its own workspace). */
+import type { Actor } from "@/lib/auth/actor";
+import type { Db } from "@/lib/db";
+import { makeMember, makeWorkspace } from "../helpers/db";
+
+export function actorOf(m: { id: string; workspaceId: string; email: string; name: string; role: Actor["role"] }, managedGroupIds: string[] = []): Actor {
+  return { memberId: m.id, workspaceId: m.workspaceId, workspaceSlug: "t", workspaceName: "Test", email: m.email, name: m.name, role: m.role, managedGroupIds };
+}
+
+/** A workspace with an owner, an admin, a finance analyst, a manager of Platform and two engineers in Platform. */
+export async function limitsWorkspace(db: Db, opts: { timezone?: string } = {}) {
+  const ws = await makeWorkspace(db, { timezone: opts.timezone ?? "UTC" });
+  const [owner, admin, finance, manager, eng, eng2] = await Promise.all([
+    makeMember(db, ws.id, { role: "OWNER" }),
+    makeMember(db, ws.id, { role: "ADMIN" }),
+    makeMember(db, ws.id, { role: "FINANCE" }),
+    makeMember(db, ws.id, { role: "MEMBER" }),
+    makeMember(db, ws.id, { role: "MEMBER" }),
+    makeMember(db, ws.id, { role: "MEMBER" }),
+  ]);
+  const platform = await db.group.create({ data: { workspaceId: ws.id, name: "Platform", costCenter: "CC-1" } });
+  const mobile = await db.group.create({ data: { workspaceId: ws.id, name: "Mobile", costCenter: "CC-2" } });
+  await db.groupMember.createMany({ data: [{ groupId: platform.id, memberId: eng.id }, { groupId: platform.id, memberId: eng2.id }, { groupId: mobile.id, memberId: eng2.id }, { groupId: platform.id, memberId: manager.id }] });
+  await db.groupManager.create({ data: { groupId: platform.id, memberId: manager.id } });
+  return {
+    ws,
+    platform,
+    mobile,
+    owner: actorOf(owner),
+    admin: actorOf(admin),
+    finance: actorOf(finance),
+    manager: actorOf(manager, [platform.id]),
+    eng: actorOf(eng),
+    eng2: actorOf(eng2),
+  };
+}
+
+/** Usage in credits (whole units) on a UTC day for a member. */
+export async function addUsage(db: Db, workspaceId: string, memberId: string, day: string, credits: bigint, product = "codex") {
+  await db.usageDailyRollup.create({
+    data: { workspaceId, day, memberKey: memberId, product, model: "m", provider: "simulator", creditsMicros: credits * 1_000_000n, costMicros: credits * 40_000n },
+  });
+}
