@@ -1,30 +1,79 @@
 /**
- * The Overview's numbers for a scope: spend this budget period (billed and list-price
- * estimate, in USD and credits), a projection to period end, the daily trend by product
- * and the top spenders. Reads the daily rollup only.
+ * The Overview's numbers for a scope and a range (this budget period by default): spend in
+ * USD and credits with the billed vs list-price split, change vs the previous equal range,
+ * projection to period end and the day a limit runs out at the current pace, the daily
+ * trend stacked by a dimension, top members, spend by product / model / group,
+ * unattributed and unpriced amounts, and "data as of" per source. Reads rollups only.
  */
+import "server-only";
 import type { Db } from "../db";
 import { inBudgetUnit, type Unit } from "../money";
-import { currentPeriod, daysBetween, daysLeft, todayIn, type BudgetPeriod, type Period } from "../period";
-import { dailyByProduct, type SpendTotals } from "./daily";
+import { addDays, currentPeriod, daysBetween, daysLeft, eachDay, todayIn, type Period } from "../period";
+import { dailyByKey, getBreakdown, ratioPct, changePct, totalsFor, workspaceOf, type AnalyticsContext, type Metrics } from "./breakdown";
+import type { SpendTotals } from "./daily";
+import { keyLabel, type Filters } from "./filters";
+import { rangeSpecSchema, resolveRange, type RangeSpec, type ResolvedRange } from "./range";
 import type { SpendScope } from "./scope";
+
+export const STACK_DIMENSIONS = ["product", "model", "provider", "group"] as const;
+export type StackDimension = (typeof STACK_DIMENSIONS)[number];
+
+/** Series beyond this many are summed into "Other" so a chart stays readable. */
+const MAX_SERIES = 8;
+export const OTHER = "~other";
+
+export interface Slice {
+  key: string;
+  label: string;
+  href: string | null;
+  amountMicros: bigint;
+  sharePct: number;
+}
+
+export interface SourceStatus {
+  name: string;
+  kind: string;
+  dataAsOf: string | null;
+  lastSyncAt: string | null;
+  lastStatus: string | null;
+}
 
 export interface OverviewData {
   scope: { kind: SpendScope["kind"]; label: string };
   unit: Unit;
+  /** the budget period containing today (projection, days left) */
   period: Period;
+  range: ResolvedRange;
   today: string;
   daysLeft: number;
   totals: SpendTotals;
+  metrics: Metrics;
+  previousAmountMicros: bigint;
+  changePct: number | null;
   unattributedCostMicros: bigint;
+  unattributedMicros: bigint;
+  unpricedRequests: bigint;
   /** in the budget unit */
   spentMicros: bigint;
+  /** only for the current budget period */
   projectedMicros: bigint;
+  /** a pooled cap on this scope (workspace cap, or the managed groups' caps), if any */
+  limitMicros: bigint | null;
+  /** the day the limit is reached at the current pace, if within the period */
+  runOutDay: string | null;
+  stackBy: StackDimension;
+  /** stack keys (legacy name: the stacked series, in order) */
   products: string[];
-  /** per day, per product, in the budget unit; every day of the period up to today present */
+  seriesLabels: Record<string, string>;
+  /** per day, per series key, in the budget unit; every day of the range present */
   daily: { day: string; byProduct: Record<string, bigint>; totalMicros: bigint }[];
   topMembers: { memberId: string; name: string; email: string; amountMicros: bigint }[];
+  byProduct: Slice[];
+  byModel: Slice[];
+  byGroup: Slice[];
+  groupsOverlap: boolean;
   dataAsOf: string | null;
+  sources: SourceStatus[];
 }
 
 export function scopeWhere(scope: SpendScope) {
@@ -38,44 +87,128 @@ export function projectToPeriodEnd(spent: bigint, period: Period, today: string)
   return spent + (spent * remaining) / elapsed;
 }
 
-export async function getOverview(db: Db, scope: SpendScope, now: Date): Promise<OverviewData> {
-  const workspace = await db.workspace.findUniqueOrThrow({ where: { id: scope.workspaceId } });
-  const unit: Unit = workspace.budgetUnit;
-  const today = todayIn(workspace.timezone, now);
-  const period = currentPeriod(workspace.budgetPeriod as BudgetPeriod, workspace.timezone, now);
-  const where = { ...scopeWhere(scope), day: { gte: period.start, lte: period.end } };
-  const sums = { costMicros: true, estimatedCostMicros: true, creditsMicros: true } as const;
+/**
+ * The first day on which spend reaches `limit` at the average daily pace so far; null when
+ * the pace is zero or the day lies after the period. Today when already at or over it.
+ */
+export function runOutDay(spent: bigint, limit: bigint, period: Period, today: string): string | null {
+  if (spent >= limit) return today;
+  const elapsed = BigInt(Math.max(1, daysBetween(period.start, today) + 1));
+  if (spent === 0n) return null;
+  // days needed from period start: ceil(limit * elapsed / spent); day index is 1-based
+  const needed = (limit * elapsed + spent - 1n) / spent;
+  const day = addDays(period.start, Number(needed) - 1);
+  return day > period.end ? null : day;
+}
 
-  const [series, byMember, asOf] = await Promise.all([
-    dailyByProduct(db, scopeWhere(scope), unit, period),
-    db.usageDailyRollup.groupBy({ by: ["memberKey"], where, _sum: sums }),
-    db.connection.aggregate({ where: { workspaceId: scope.workspaceId, enabled: true }, _max: { dataAsOf: true } }),
+export interface OverviewOptions {
+  range?: RangeSpec;
+  stackBy?: StackDimension;
+  filters?: Filters;
+}
+
+async function pooledLimit(db: Db, scope: SpendScope, now: Date): Promise<bigint | null> {
+  const active = { OR: [{ startsAt: null }, { startsAt: { lte: now } }], AND: [{ OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] }] };
+  if (scope.kind === "workspace") {
+    const p = await db.limitPolicy.findFirst({ where: { workspaceId: scope.workspaceId, scope: "WORKSPACE", product: "", poolCapMicros: { not: null }, ...active } });
+    return p?.poolCapMicros ?? null;
+  }
+  if (scope.kind === "groups" && scope.managedGroupIds?.length) {
+    const caps = await db.limitPolicy.findMany({ where: { workspaceId: scope.workspaceId, scope: "GROUP", product: "", groupId: { in: scope.managedGroupIds }, poolCapMicros: { not: null }, ...active } });
+    // Only a cap on every managed group makes a meaningful combined limit.
+    if (caps.length !== scope.managedGroupIds.length) return null;
+    return caps.reduce((s, c) => s + (c.poolCapMicros ?? 0n), 0n);
+  }
+  return null;
+}
+
+function slices(rows: { key: string; label: string; href: string | null; amountMicros: bigint }[], total: bigint): Slice[] {
+  return rows.slice(0, MAX_SERIES).map((r) => ({ key: r.key, label: r.label, href: r.href, amountMicros: r.amountMicros, sharePct: ratioPct(r.amountMicros, total) ?? 0 }));
+}
+
+export async function getOverview(db: Db, scope: SpendScope, now: Date, opts: OverviewOptions = {}): Promise<OverviewData> {
+  const ctx: AnalyticsContext = { db, scope, now };
+  const spec = opts.range ?? rangeSpecSchema.parse({});
+  const filters = opts.filters ?? {};
+  const stackBy = opts.stackBy ?? "product";
+  const ws = await workspaceOf(db, scope);
+  const unit = ws.unit;
+  const today = todayIn(ws.timezone, now);
+  const period = currentPeriod(ws.budgetPeriod, ws.timezone, now);
+  const range = resolveRange(spec, ws.budgetPeriod, today);
+  const q = { sort: "amount", dir: "desc", page: 1, pageSize: MAX_SERIES } as const;
+
+  const [totals, byStack, members, products, models, groups, limit, connections] = await Promise.all([
+    totalsFor(ctx, unit, filters, range),
+    dailyByKey(ctx, unit, stackBy, filters, range, null),
+    scope.kind === "self" ? null : getBreakdown(ctx, spec, filters, { ...q, dimension: "member", pageSize: 10 }),
+    getBreakdown(ctx, spec, filters, { ...q, dimension: "product" }),
+    getBreakdown(ctx, spec, filters, { ...q, dimension: "model" }),
+    scope.kind === "self" ? null : getBreakdown(ctx, spec, filters, { ...q, dimension: "group" }),
+    pooledLimit(db, scope, now),
+    db.connection.findMany({ where: { workspaceId: scope.workspaceId, enabled: true }, orderBy: { name: "asc" }, select: { name: true, kind: true, dataAsOf: true, lastSyncAt: true, lastStatus: true } }),
   ]);
-  const { totals, products, daily } = series;
 
-  const unattributed = byMember.find((m) => m.memberKey === "");
-  const ranked = byMember
-    .filter((m) => m.memberKey !== "")
-    .map((m) => ({ memberId: m.memberKey, amountMicros: inBudgetUnit(unit, { costMicros: m._sum.costMicros ?? 0n, creditsMicros: m._sum.creditsMicros ?? 0n }) }))
-    .sort((a, b) => (b.amountMicros > a.amountMicros ? 1 : b.amountMicros < a.amountMicros ? -1 : 0))
-    .slice(0, 10);
-  const people = await db.member.findMany({ where: { id: { in: ranked.map((r) => r.memberId) }, workspaceId: scope.workspaceId }, select: { id: true, name: true, email: true } });
-  const byId = new Map(people.map((p) => [p.id, p]));
+  // Stack: the biggest series by total over the range; the rest as "Other".
+  const perKey = new Map<string, bigint>();
+  for (const s of byStack) perKey.set(s.key, (perKey.get(s.key) ?? 0n) + s.amountMicros);
+  const ordered = [...perKey.entries()].sort((a, b) => (b[1] > a[1] ? 1 : b[1] < a[1] ? -1 : a[0] < b[0] ? -1 : 1)).map(([k]) => k);
+  const shown = ordered.length > MAX_SERIES ? ordered.slice(0, MAX_SERIES - 1) : ordered;
+  const shownSet = new Set(shown);
+  const series = ordered.length > shown.length ? [...shown, OTHER] : shown;
+  const days = new Map(eachDay(range.start, range.end).map((d) => [d, { day: d, byProduct: {} as Record<string, bigint>, totalMicros: 0n }]));
+  for (const s of byStack) {
+    const bucket = days.get(s.day);
+    if (!bucket) continue;
+    const k = shownSet.has(s.key) ? s.key : OTHER;
+    bucket.byProduct[k] = (bucket.byProduct[k] ?? 0n) + s.amountMicros;
+    // a member in two groups is stacked in both; the day's total counts them once below
+    if (stackBy !== "group") bucket.totalMicros += s.amountMicros;
+  }
+  const seriesLabels: Record<string, string> = {};
+  if (stackBy === "group") {
+    const names = await db.group.findMany({ where: { workspaceId: scope.workspaceId, id: { in: shown } }, select: { id: true, name: true } });
+    for (const k of shown) seriesLabels[k] = keyLabel("group", k);
+    for (const g of names) seriesLabels[g.id] = g.name;
+    const perDay = await dailyByKey(ctx, unit, "product", filters, range, null);
+    for (const s of perDay) {
+      const bucket = days.get(s.day);
+      if (bucket) bucket.totalMicros += s.amountMicros;
+    }
+  } else for (const k of shown) seriesLabels[k] = keyLabel(stackBy, k);
+  seriesLabels[OTHER] = "Other";
 
-  const spent = inBudgetUnit(unit, totals);
+  const spent = totals.amountMicros;
+  const unattributed = members?.rows.find((r) => r.key === "") ?? null;
+  const unattributedTotals = scope.kind === "workspace" ? await totalsFor(ctx, unit, { ...filters, member: [""] }, range) : null;
   return {
     scope: { kind: scope.kind, label: scope.label },
     unit,
     period,
+    range,
     today,
     daysLeft: daysLeft(period, today),
-    totals,
-    unattributedCostMicros: unattributed?._sum.costMicros ?? 0n,
+    totals: { costMicros: totals.costMicros, estimatedCostMicros: totals.estimatedCostMicros, creditsMicros: totals.creditsMicros },
+    metrics: totals,
+    previousAmountMicros: totals.previousAmountMicros,
+    changePct: changePct(spent, totals.previousAmountMicros),
+    unattributedCostMicros: unattributedTotals?.costMicros ?? unattributed?.costMicros ?? 0n,
+    unattributedMicros: unattributedTotals ? inBudgetUnit(unit, unattributedTotals) : 0n,
+    unpricedRequests: totals.unpricedRequests,
     spentMicros: spent,
-    projectedMicros: projectToPeriodEnd(spent, period, today),
-    products,
-    daily,
-    topMembers: ranked.map((r) => ({ ...r, name: byId.get(r.memberId)?.name ?? "Unknown", email: byId.get(r.memberId)?.email ?? "" })),
-    dataAsOf: asOf._max.dataAsOf ?? null,
+    projectedMicros: range.isCurrentPeriod ? projectToPeriodEnd(spent, period, today) : spent,
+    limitMicros: limit,
+    runOutDay: limit !== null && range.isCurrentPeriod ? runOutDay(spent, limit, period, today) : null,
+    stackBy,
+    products: series,
+    seriesLabels,
+    daily: [...days.values()],
+    topMembers: (members?.rows ?? []).filter((r) => r.key !== "").map((r) => ({ memberId: r.key, name: r.label, email: r.sublabel ?? "", amountMicros: r.amountMicros })),
+    byProduct: slices(products.rows, spent),
+    byModel: slices(models.rows, spent),
+    byGroup: groups ? slices(groups.rows, spent) : [],
+    groupsOverlap: Boolean(groups && groups.rowsSumMicros !== groups.totals.amountMicros),
+    dataAsOf: connections.reduce<string | null>((max, c) => (c.dataAsOf && (!max || c.dataAsOf > max) ? c.dataAsOf : max), null),
+    sources: connections.map((c) => ({ name: c.name, kind: c.kind, dataAsOf: c.dataAsOf, lastSyncAt: c.lastSyncAt?.toISOString() ?? null, lastStatus: c.lastStatus })),
   };
 }

@@ -13,11 +13,16 @@ export interface SpendScope {
   /** null = everyone, including unattributed usage */
   memberIds: string[] | null;
   label: string;
+  /** the groups a manager manages (pages of other groups answer 404) */
+  managedGroupIds?: string[];
+  /** the signed-in member, for "My usage" */
+  selfMemberId?: string;
 }
 
 export async function spendScopeFor(db: Db, actor: Actor): Promise<SpendScope> {
   const kind = spendScopeOf(actor);
-  if (kind === "workspace") return { workspaceId: actor.workspaceId, kind, memberIds: null, label: actor.workspaceName };
+  const base = { workspaceId: actor.workspaceId, managedGroupIds: actor.managedGroupIds, selfMemberId: actor.memberId };
+  if (kind === "workspace") return { ...base, kind, memberIds: null, label: actor.workspaceName };
   if (kind === "groups") {
     const [rows, groups] = await Promise.all([
       db.groupMember.findMany({ where: { groupId: { in: actor.managedGroupIds } }, select: { memberId: true } }),
@@ -25,12 +30,18 @@ export async function spendScopeFor(db: Db, actor: Actor): Promise<SpendScope> {
     ]);
     const ids = new Set(rows.map((r) => r.memberId));
     ids.add(actor.memberId);
-    return { workspaceId: actor.workspaceId, kind, memberIds: [...ids], label: groups.map((g) => g.name).join(", ") };
+    return { ...base, kind, memberIds: [...ids], label: groups.map((g) => g.name).join(", ") };
   }
-  return { workspaceId: actor.workspaceId, kind, memberIds: [actor.memberId], label: actor.name };
+  return { ...base, kind, memberIds: [actor.memberId], label: actor.name };
 }
 
 /** Can this scope see this member's spend? (404 otherwise, never 403: no existence leak.) */
 export function scopeIncludesMember(scope: SpendScope, memberId: string): boolean {
   return scope.memberIds === null || scope.memberIds.includes(memberId);
+}
+
+/** Can this scope open a group's page? The workspace sees all groups, a manager their own. */
+export function scopeIncludesGroup(scope: SpendScope, groupId: string): boolean {
+  if (scope.kind === "workspace") return true;
+  return scope.kind === "groups" && (scope.managedGroupIds ?? []).includes(groupId);
 }

@@ -1,0 +1,246 @@
+/**
+ * The breakdown explorer's question: spend grouped by one dimension, filtered on others,
+ * with totals, share, change vs the previous equal period, tokens, requests, cache-hit
+ * ratio and a daily sparkline per row. Sorted and paginated on the server.
+ */
+import "server-only";
+import { z } from "zod";
+import { engineOf, type Db } from "../db";
+import { env } from "../env";
+import type { Unit } from "../money";
+import { toBigInt } from "../sql";
+import { eachDay, todayIn, type BudgetPeriod } from "../period";
+import { DIMENSIONS, NONE, UNATTRIBUTED, keyLabel, type Dimension, type Filters } from "./filters";
+import { resolveRange, type RangeSpec, type ResolvedRange } from "./range";
+import { Params, dimensionKey, metricSums, sourceFor, whereClause, amountColumn } from "./sql-builder";
+import type { SpendScope } from "./scope";
+
+export interface Metrics {
+  amountMicros: bigint;
+  costMicros: bigint;
+  estimatedCostMicros: bigint;
+  creditsMicros: bigint;
+  inputTokens: bigint;
+  cachedInputTokens: bigint;
+  outputTokens: bigint;
+  requests: bigint;
+  unpricedRequests: bigint;
+}
+
+export interface BreakdownRow extends Metrics {
+  key: string;
+  label: string;
+  sublabel: string | null;
+  /** drill-down page, when the row is a member or a group */
+  href: string | null;
+  previousAmountMicros: bigint;
+  /** display-only ratios, one decimal; null when there is nothing to compare with */
+  sharePct: number;
+  changePct: number | null;
+  cacheHitPct: number | null;
+  /** daily amounts in the budget unit over the range, one per day of `days` */
+  sparkline: bigint[];
+}
+
+export const SORTS = ["amount", "label", "change", "requests", "tokens", "cacheHit", "cost", "credits"] as const;
+export type SortKey = (typeof SORTS)[number];
+
+export const breakdownQuerySchema = z.object({
+  dimension: z.enum(DIMENSIONS).default("member"),
+  sort: z.enum(SORTS).default("amount"),
+  dir: z.enum(["asc", "desc"]).default("desc"),
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(200).default(25),
+});
+export type BreakdownQuery = z.infer<typeof breakdownQuerySchema>;
+
+export interface Breakdown {
+  dimension: Dimension;
+  unit: Unit;
+  range: ResolvedRange;
+  days: string[];
+  rows: BreakdownRow[];
+  totalRows: number;
+  page: number;
+  pageSize: number;
+  sort: SortKey;
+  dir: "asc" | "desc";
+  /** the filtered total, each usage row counted once (group rows may overlap) */
+  totals: Metrics & { previousAmountMicros: bigint };
+  /** sum of the rows' amounts; differs from totals only for the group dimension */
+  rowsSumMicros: bigint;
+  overlapping: boolean;
+}
+
+export interface AnalyticsContext {
+  db: Db;
+  scope: SpendScope;
+  now: Date;
+}
+
+type Raw = Record<string, unknown>;
+
+export function metricsOf(r: Raw): Metrics {
+  return {
+    amountMicros: toBigInt(r.amount),
+    costMicros: toBigInt(r.cost),
+    estimatedCostMicros: toBigInt(r.estimated),
+    creditsMicros: toBigInt(r.credits),
+    inputTokens: toBigInt(r.input),
+    cachedInputTokens: toBigInt(r.cached),
+    outputTokens: toBigInt(r.output),
+    requests: toBigInt(r.requests),
+    unpricedRequests: toBigInt(r.unpriced),
+  };
+}
+
+export function ratioPct(part: bigint, whole: bigint): number | null {
+  if (whole === 0n) return null;
+  return Number((part * 1000n) / whole) / 10;
+}
+
+export function changePct(current: bigint, previous: bigint): number | null {
+  if (previous === 0n) return null;
+  return Number(((current - previous) * 1000n) / previous) / 10;
+}
+
+export function engineNow(): "sqlite" | "postgres" {
+  return engineOf(env().DATABASE_URL);
+}
+
+export async function workspaceOf(db: Db, scope: SpendScope) {
+  const ws = await db.workspace.findUniqueOrThrow({ where: { id: scope.workspaceId } });
+  return { ...ws, unit: ws.budgetUnit as Unit, budgetPeriod: ws.budgetPeriod as BudgetPeriod };
+}
+
+/** Filtered totals over a range (and the previous equal range), each usage row once. */
+export async function totalsFor(ctx: AnalyticsContext, unit: Unit, filters: Filters, range: ResolvedRange, dimension: Dimension | null = null) {
+  const src = sourceFor(dimension, filters);
+  const p = new Params(engineNow());
+  const sums = metricSums(src, unit, () => `r."day" >= ${p.add(range.start)}`);
+  const prev = `SUM(CASE WHEN r."day" < ${p.add(range.start)} THEN ${amountColumn(unit)} ELSE 0 END) AS "prev"`;
+  const where = whereClause(src, ctx.scope, filters, { start: range.previous.start, end: range.end }, p);
+  const rows = await ctx.db.$queryRawUnsafe<Raw[]>(`SELECT ${sums}, ${prev} FROM ${src.table} r WHERE ${where}`, ...p.values);
+  const row = rows[0] ?? {};
+  return { ...metricsOf(row), previousAmountMicros: toBigInt(row.prev) };
+}
+
+/** Grouped current + previous amounts for every key of a dimension (no pagination). */
+async function groupedRows(ctx: AnalyticsContext, unit: Unit, dimension: Dimension, filters: Filters, range: ResolvedRange) {
+  const src = sourceFor(dimension, filters);
+  const p = new Params(engineNow());
+  // Parameters are bound in textual order (SQLite's "?"): SELECT, then joins, then WHERE.
+  const sums = metricSums(src, unit, () => `r."day" >= ${p.add(range.start)}`);
+  const prev = `SUM(CASE WHEN r."day" < ${p.add(range.start)} THEN ${amountColumn(unit)} ELSE 0 END) AS "prev"`;
+  const { key, joins } = dimensionKey(src, dimension, filters, p);
+  const where = whereClause(src, ctx.scope, filters, { start: range.previous.start, end: range.end }, p);
+  const sql = `SELECT ${key} AS "k", ${sums}, ${prev} FROM ${src.table} r ${joins} WHERE ${where} GROUP BY ${key}`;
+  const rows = await ctx.db.$queryRawUnsafe<Raw[]>(sql, ...p.values);
+  return rows.map((r) => ({ key: String(r.k ?? ""), ...metricsOf(r), previousAmountMicros: toBigInt(r.prev) }));
+}
+
+/** Daily amounts per key for the given keys, over the range. */
+export async function dailyByKey(ctx: AnalyticsContext, unit: Unit, dimension: Dimension, filters: Filters, range: { start: string; end: string }, keys: string[] | null) {
+  const src = sourceFor(dimension, filters);
+  const p = new Params(engineNow());
+  const amount = `SUM(${amountColumn(unit)}) AS "amount"`;
+  const { key, joins } = dimensionKey(src, dimension, filters, p);
+  let where = whereClause(src, ctx.scope, filters, range, p);
+  if (keys) where += keys.length ? ` AND ${key} IN ${p.list(keys)}` : " AND 1 = 0";
+  const sql = `SELECT ${key} AS "k", r."day" AS "day", ${amount} FROM ${src.table} r ${joins} WHERE ${where} GROUP BY ${key}, r."day"`;
+  const rows = await ctx.db.$queryRawUnsafe<Raw[]>(sql, ...p.values);
+  return rows.map((r) => ({ key: String(r.k ?? ""), day: String(r.day), amountMicros: toBigInt(r.amount) }));
+}
+
+/** Member / group names for keys; other dimensions are labelled by their key. */
+export async function labelsFor(ctx: AnalyticsContext, dimension: Dimension, keys: string[]) {
+  const out = new Map<string, { label: string; sublabel: string | null; href: string | null }>();
+  for (const k of keys) out.set(k, { label: keyLabel(dimension, k), sublabel: null, href: null });
+  const ids = keys.filter((k) => k !== UNATTRIBUTED && k !== NONE);
+  if (!ids.length) return out;
+  if (dimension === "member") {
+    const people = await ctx.db.member.findMany({ where: { workspaceId: ctx.scope.workspaceId, id: { in: ids } }, select: { id: true, name: true, email: true } });
+    for (const m of people) out.set(m.id, { label: m.name, sublabel: m.email, href: `/members/${m.id}` });
+  }
+  if (dimension === "group") {
+    const groups = await ctx.db.group.findMany({ where: { workspaceId: ctx.scope.workspaceId, id: { in: ids } }, select: { id: true, name: true, costCenter: true } });
+    for (const g of groups) out.set(g.id, { label: g.name, sublabel: `cost center ${g.costCenter}`, href: groupHref(ctx.scope, g.id) });
+  }
+  return out;
+}
+
+function groupHref(scope: SpendScope, groupId: string): string | null {
+  if (scope.kind === "workspace") return `/groups/${groupId}`;
+  if (scope.kind === "groups" && scope.managedGroupIds?.includes(groupId)) return `/groups/${groupId}`;
+  return null;
+}
+
+function compare(sort: SortKey, a: BreakdownRow, b: BreakdownRow): number {
+  const big = (x: bigint, y: bigint) => (x < y ? -1 : x > y ? 1 : 0);
+  const num = (x: number | null, y: number | null) => (x ?? -Infinity) - (y ?? -Infinity);
+  switch (sort) {
+    case "label":
+      return a.label.localeCompare(b.label, "en");
+    case "change":
+      return num(a.changePct, b.changePct);
+    case "requests":
+      return big(a.requests, b.requests);
+    case "tokens":
+      return big(a.inputTokens + a.outputTokens, b.inputTokens + b.outputTokens);
+    case "cacheHit":
+      return num(a.cacheHitPct, b.cacheHitPct);
+    case "cost":
+      return big(a.costMicros, b.costMicros);
+    case "credits":
+      return big(a.creditsMicros, b.creditsMicros);
+    default:
+      return big(a.amountMicros, b.amountMicros);
+  }
+}
+
+export interface BreakdownOptions {
+  /** every row, no pagination or sparkline (CSV export) */
+  all?: boolean;
+}
+
+export async function getBreakdown(ctx: AnalyticsContext, spec: RangeSpec, filters: Filters, q: BreakdownQuery, opts: BreakdownOptions = {}): Promise<Breakdown> {
+  const ws = await workspaceOf(ctx.db, ctx.scope);
+  const range = resolveRange(spec, ws.budgetPeriod, todayIn(ws.timezone, ctx.now));
+  const [grouped, totals] = await Promise.all([groupedRows(ctx, ws.unit, q.dimension, filters, range), totalsFor(ctx, ws.unit, filters, range, q.dimension)]);
+  // Keys that only had spend in the previous range are not rows of this view.
+  const current = grouped.filter((g) => g.amountMicros !== 0n || g.requests !== 0n || g.costMicros !== 0n || g.creditsMicros !== 0n);
+  const needAllLabels = q.sort === "label" || opts.all;
+  const labels = needAllLabels ? await labelsFor(ctx, q.dimension, current.map((g) => g.key)) : null;
+  let rows: BreakdownRow[] = current.map((g) => {
+    const l = labels?.get(g.key);
+    return {
+      ...g,
+      label: l?.label ?? keyLabel(q.dimension, g.key),
+      sublabel: l?.sublabel ?? null,
+      href: l?.href ?? null,
+      sharePct: ratioPct(g.amountMicros, totals.amountMicros) ?? 0,
+      changePct: changePct(g.amountMicros, g.previousAmountMicros),
+      cacheHitPct: ratioPct(g.cachedInputTokens, g.inputTokens),
+      sparkline: [],
+    };
+  });
+  const sign = q.dir === "asc" ? 1 : -1;
+  rows.sort((a, b) => sign * compare(q.sort, a, b) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const rowsSumMicros = rows.reduce((s, r) => s + r.amountMicros, 0n);
+  const totalRows = rows.length;
+  const days = eachDay(range.start, range.end);
+  if (!opts.all) {
+    rows = rows.slice((q.page - 1) * q.pageSize, q.page * q.pageSize);
+    const keys = rows.map((r) => r.key);
+    const [pageLabels, series] = await Promise.all([labels ? Promise.resolve(labels) : labelsFor(ctx, q.dimension, keys), dailyByKey(ctx, ws.unit, q.dimension, filters, range, keys)]);
+    const index = new Map(days.map((d, i) => [d, i]));
+    const spark = new Map(keys.map((k) => [k, days.map(() => 0n)]));
+    for (const s of series) {
+      const i = index.get(s.day);
+      const arr = spark.get(s.key);
+      if (i !== undefined && arr) arr[i] = arr[i]! + s.amountMicros;
+    }
+    rows = rows.map((r) => ({ ...r, ...(pageLabels.get(r.key) ?? {}), sparkline: spark.get(r.key) ?? [] }));
+  }
+  return { dimension: q.dimension, unit: ws.unit, range, days, rows, totalRows, page: q.page, pageSize: q.pageSize, sort: q.sort, dir: q.dir, totals, rowsSumMicros, overlapping: q.dimension === "group" };
+}

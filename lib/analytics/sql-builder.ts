@@ -1,0 +1,120 @@
+/**
+ * Builds the one SQL shape every analytics query shares: usage rows of a workspace, in a
+ * day range, inside a SpendScope, narrowed by multi-select filters, optionally grouped by
+ * a dimension. The same text runs on SQLite and PostgreSQL (placeholders via lib/sql.ts);
+ * column names come from whitelists here, never from the request.
+ */
+import type { Engine } from "../db";
+import type { Unit } from "../money";
+import { placeholder } from "../sql";
+import { NONE, UNATTRIBUTED, needsFactTable, type Dimension, type Filters } from "./filters";
+import type { SpendScope } from "./scope";
+
+export class Params {
+  readonly values: unknown[] = [];
+  constructor(readonly engine: Engine) {}
+  add(value: unknown): string {
+    this.values.push(value);
+    return placeholder(this.engine, this.values.length);
+  }
+  list(values: readonly unknown[]): string {
+    return `(${values.map((v) => this.add(v)).join(", ")})`;
+  }
+}
+
+export interface Source {
+  table: string;
+  /** member key expression: "" for unattributed */
+  member: string;
+  unpriced: string;
+}
+
+const ROLLUP: Source = { table: `"UsageDailyRollup"`, member: `r."memberKey"`, unpriced: `r."unpricedRequests"` };
+const FACTS: Source = { table: `"UsageRecord"`, member: `COALESCE(r."memberId", '')`, unpriced: `CASE WHEN r."unpriced" THEN r."requests" ELSE 0 END` };
+
+export function sourceFor(dimension: Dimension | null, filters: Filters): Source {
+  return needsFactTable(dimension, filters) ? FACTS : ROLLUP;
+}
+
+export function amountColumn(unit: Unit): string {
+  return unit === "USD" ? `r."costMicros"` : `r."creditsMicros"`;
+}
+
+/**
+ * SUM(...) of every metric, optionally only for rows where `when()` holds. `when` is called
+ * once per metric so each occurrence binds its own parameter (SQLite's "?" are positional).
+ */
+export function metricSums(src: Source, unit: Unit, when?: () => string): string {
+  const s = (expr: string) => (when ? `SUM(CASE WHEN ${when()} THEN ${expr} ELSE 0 END)` : `SUM(${expr})`);
+  return [
+    `${s(amountColumn(unit))} AS "amount"`,
+    `${s(`r."costMicros"`)} AS "cost"`,
+    `${s(`r."estimatedCostMicros"`)} AS "estimated"`,
+    `${s(`r."creditsMicros"`)} AS "credits"`,
+    `${s(`r."inputTokens"`)} AS "input"`,
+    `${s(`r."cachedInputTokens"`)} AS "cached"`,
+    `${s(`r."outputTokens"`)} AS "output"`,
+    `${s(`r."requests"`)} AS "requests"`,
+    `${s(src.unpriced)} AS "unpriced"`,
+  ].join(", ");
+}
+
+/** The key a row is grouped under for a dimension, plus the joins it needs. */
+export function dimensionKey(src: Source, dimension: Dimension, filters: Filters, p: Params): { key: string; joins: string } {
+  const mk = src.member;
+  switch (dimension) {
+    case "member":
+      return { key: mk, joins: "" };
+    case "product":
+    case "model":
+    case "provider":
+    case "project":
+    case "apiKey":
+      return { key: `r."${dimension}"`, joins: "" };
+    case "costCenter":
+      return {
+        key: `CASE WHEN ${mk} = '' THEN '' ELSE COALESCE(m."costCenter", '${NONE}') END`,
+        joins: `LEFT JOIN "Member" m ON m."id" = ${mk}`,
+      };
+    case "group": {
+      // A member in two groups appears in both rows (totals are computed without this join).
+      // When the view is filtered to some groups, only those groups' rows are shown.
+      const only = (filters.group ?? []).filter((g) => g !== NONE && g !== UNATTRIBUTED);
+      const restrict = only.length ? ` AND gm."groupId" IN ${p.list(only)}` : "";
+      return {
+        key: `CASE WHEN ${mk} = '' THEN '' ELSE COALESCE(gm."groupId", '${NONE}') END`,
+        joins: `LEFT JOIN "GroupMember" gm ON gm."memberId" = ${mk}${restrict}`,
+      };
+    }
+  }
+}
+
+/** WHERE conditions (joined with AND) for workspace, range, scope and filters. */
+export function whereClause(src: Source, scope: SpendScope, filters: Filters, range: { start: string; end: string }, p: Params): string {
+  const mk = src.member;
+  const conds = [`r."workspaceId" = ${p.add(scope.workspaceId)}`, `r."day" >= ${p.add(range.start)}`, `r."day" <= ${p.add(range.end)}`];
+  if (scope.memberIds) conds.push(scope.memberIds.length ? `${mk} IN ${p.list(scope.memberIds)}` : "1 = 0");
+  for (const col of ["product", "model", "provider", "project", "apiKey"] as const) {
+    const v = filters[col];
+    if (v?.length) conds.push(`r."${col}" IN ${p.list(v)}`);
+  }
+  if (filters.member?.length) conds.push(`${mk} IN ${p.list(filters.member)}`);
+  if (filters.group?.length) {
+    const ids = filters.group.filter((g) => g !== NONE && g !== UNATTRIBUTED);
+    const ors: string[] = [];
+    if (ids.length) ors.push(`${mk} IN (SELECT gm2."memberId" FROM "GroupMember" gm2 WHERE gm2."groupId" IN ${p.list(ids)})`);
+    if (filters.group.includes(NONE)) ors.push(`(${mk} <> '' AND NOT EXISTS (SELECT 1 FROM "GroupMember" gm3 WHERE gm3."memberId" = ${mk}))`);
+    if (filters.group.includes(UNATTRIBUTED)) ors.push(`${mk} = ''`);
+    conds.push(`(${ors.join(" OR ")})`);
+  }
+  if (filters.costCenter?.length) {
+    const codes = filters.costCenter.filter((c) => c !== NONE && c !== UNATTRIBUTED);
+    const ws = () => p.add(scope.workspaceId);
+    const ors: string[] = [];
+    if (codes.length) ors.push(`${mk} IN (SELECT m2."id" FROM "Member" m2 WHERE m2."workspaceId" = ${ws()} AND m2."costCenter" IN ${p.list(codes)})`);
+    if (filters.costCenter.includes(NONE)) ors.push(`${mk} IN (SELECT m3."id" FROM "Member" m3 WHERE m3."workspaceId" = ${ws()} AND m3."costCenter" IS NULL)`);
+    if (filters.costCenter.includes(UNATTRIBUTED)) ors.push(`${mk} = ''`);
+    conds.push(`(${ors.join(" OR ")})`);
+  }
+  return conds.join(" AND ");
+}

@@ -1,0 +1,243 @@
+/**
+ * Random (seeded) filters → overview, every breakdown dimension, member pages and the JSON
+ * the UI reads agree to the micro-unit, and all equal an independent oracle: plain sums
+ * over the fact rows in JS. Run under TZ=UTC and a far-off TZ: the figures are identical.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { getBreakdown, type BreakdownQuery } from "@/lib/analytics/breakdown";
+import { DIMENSIONS, NONE, type Dimension, type Filters } from "@/lib/analytics/filters";
+import { getGroupSummary } from "@/lib/analytics/group";
+import { getMemberSummary } from "@/lib/analytics/member";
+import { getMyUsage } from "@/lib/analytics/my-usage";
+import { getOverview } from "@/lib/analytics/overview";
+import { resolveRange, type RangeSpec } from "@/lib/analytics/range";
+import type { SpendScope } from "@/lib/analytics/scope";
+import type { Db } from "@/lib/db";
+import { NotFoundError } from "@/lib/errors";
+import { runSync } from "@/lib/ingest/sync";
+import { toJsonText } from "@/lib/json";
+import { addDays, todayIn } from "@/lib/period";
+import { testDatabaseUrl, testDb } from "../helpers/db";
+import { simulatedWorkspace } from "../helpers/simulator";
+
+const NOW = new Date("2026-11-20T10:30:00Z");
+const WINDOW = { start: "2026-09-15", end: "2026-11-20" };
+
+function rng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface Fact {
+  day: string;
+  member: string;
+  product: string;
+  model: string;
+  provider: string;
+  project: string;
+  apiKey: string;
+  costMicros: bigint;
+  creditsMicros: bigint;
+  requests: bigint;
+  inputTokens: bigint;
+}
+
+let db: Db;
+let workspaceId: string;
+let facts: Fact[];
+let groupsOf: Map<string, Set<string>>;
+let costCenterOf: Map<string, string | null>;
+let memberIds: string[];
+let groupIds: string[];
+let managerScope: SpendScope;
+let workspaceScope: SpendScope;
+const values: Partial<Record<Dimension, string[]>> = {};
+
+function matches(f: Fact, scope: SpendScope, filters: Filters): boolean {
+  if (scope.memberIds && !scope.memberIds.includes(f.member)) return false;
+  for (const d of ["product", "model", "provider", "project", "apiKey", "member"] as const) {
+    const v = filters[d];
+    if (v?.length && !v.includes(f[d])) return false;
+  }
+  if (filters.group?.length) {
+    const mine = groupsOf.get(f.member) ?? new Set<string>();
+    const ok = filters.group.some((g) => (g === "" ? f.member === "" : g === NONE ? f.member !== "" && mine.size === 0 : mine.has(g)));
+    if (!ok) return false;
+  }
+  if (filters.costCenter?.length) {
+    const cc = f.member === "" ? "" : (costCenterOf.get(f.member) ?? NONE);
+    if (!filters.costCenter.includes(cc)) return false;
+  }
+  return true;
+}
+
+function oracle(scope: SpendScope, filters: Filters, range: { start: string; end: string }) {
+  let credits = 0n;
+  let cost = 0n;
+  let requests = 0n;
+  for (const f of facts) {
+    if (f.day < range.start || f.day > range.end || !matches(f, scope, filters)) continue;
+    credits += f.creditsMicros;
+    cost += f.costMicros;
+    requests += f.requests;
+  }
+  return { credits, cost, requests };
+}
+
+function pick<T>(r: () => number, items: readonly T[], max: number): T[] {
+  const n = 1 + Math.floor(r() * Math.min(max, items.length));
+  const pool = [...items];
+  const out: T[] = [];
+  for (let i = 0; i < n && pool.length; i++) out.push(pool.splice(Math.floor(r() * pool.length), 1)[0]!);
+  return out;
+}
+
+beforeAll(async () => {
+  db = await testDb();
+  const sim = await simulatedWorkspace(db, { members: 30, endDay: WINDOW.end, seed: 5 });
+  workspaceId = sim.workspace.id;
+  const res = await runSync({ db, databaseUrl: testDatabaseUrl(), connectionId: sim.connection.id, adapter: sim.adapter, window: WINDOW });
+  expect(res.status).toBe("SUCCEEDED");
+  const members = await db.member.findMany({ where: { workspaceId }, include: { groups: true } });
+  // one person in two groups, so group rows overlap and totals must not double count
+  const groups = await db.group.findMany({ where: { workspaceId }, orderBy: { name: "asc" } });
+  const busy = members.find((m) => m.groups.length === 1)!;
+  const other = groups.find((g) => g.id !== busy.groups[0]!.groupId)!;
+  await db.groupMember.create({ data: { groupId: other.id, memberId: busy.id } });
+  const links = await db.groupMember.findMany({ where: { group: { workspaceId } } });
+  groupsOf = new Map();
+  for (const l of links) groupsOf.set(l.memberId, (groupsOf.get(l.memberId) ?? new Set()).add(l.groupId));
+  costCenterOf = new Map(members.map((m) => [m.id, m.costCenter]));
+  memberIds = members.map((m) => m.id);
+  groupIds = groups.map((g) => g.id);
+  const rows = await db.usageRecord.findMany({ where: { workspaceId } });
+  facts = rows.map((r) => ({ day: r.day, member: r.memberId ?? "", product: r.product, model: r.model, provider: r.provider, project: r.project, apiKey: r.apiKey, costMicros: r.costMicros, creditsMicros: r.creditsMicros, requests: r.requests, inputTokens: r.inputTokens }));
+  for (const d of ["product", "model", "provider", "project", "apiKey"] as const) values[d] = [...new Set(facts.map((f) => f[d]))].sort();
+  values.costCenter = [...new Set(members.map((m) => m.costCenter ?? NONE)), ""];
+  values.group = [...groupIds, ""];
+  values.member = [...memberIds.slice(0, 12), ""];
+  workspaceScope = { workspaceId, kind: "workspace", memberIds: null, label: "ws" };
+  const managed = [groups[0]!.id, groups[1]!.id];
+  const managedMembers = [...new Set(links.filter((l) => managed.includes(l.groupId)).map((l) => l.memberId))];
+  managerScope = { workspaceId, kind: "groups", memberIds: managedMembers, label: "mgr", managedGroupIds: managed };
+  expect(facts.some((f) => f.member === "")).toBe(true);
+}, 120_000);
+
+const RANGES: RangeSpec[] = [
+  { range: "period" },
+  { range: "last-period" },
+  { range: "7d" },
+  { range: "30d" },
+  { range: "90d" },
+  { range: "custom", from: "2026-10-03", to: "2026-11-11" },
+];
+
+describe("analytics consistency", () => {
+  it("overview, every breakdown and the JSON agree with the fact rows under random filters", async () => {
+    const r = rng(20261120);
+    let nonEmpty = 0;
+    for (let iter = 0; iter < 12; iter++) {
+      const spec = RANGES[Math.floor(r() * RANGES.length)]!;
+      const scope = r() < 0.7 ? workspaceScope : managerScope;
+      const filters: Filters = {};
+      for (const d of pick(r, DIMENSIONS, 2)) if (r() < 0.8) filters[d] = pick(r, values[d] ?? [], 3);
+      const range = resolveRange(spec, "MONTHLY", todayIn("UTC", NOW));
+      const want = oracle(scope, filters, range);
+      const label = JSON.stringify({ iter, spec, scope: scope.kind, filters });
+      if (want.credits > 0n) nonEmpty++;
+
+      const overview = await getOverview(db, scope, NOW, { range: spec, filters, stackBy: (["product", "model", "provider", "group"] as const)[iter % 4] });
+      expect(overview.totals.creditsMicros, label).toBe(want.credits);
+      expect(overview.totals.costMicros, label).toBe(want.cost);
+      expect(overview.spentMicros, label).toBe(want.credits);
+      if (overview.stackBy !== "group") {
+        const stacked = overview.daily.reduce((s, d) => s + Object.values(d.byProduct).reduce((a, b) => a + b, 0n), 0n);
+        expect(stacked, label).toBe(want.credits);
+      }
+      expect(overview.daily.reduce((s, d) => s + d.totalMicros, 0n), label).toBe(want.credits);
+      const prev = oracle(scope, filters, range.previous);
+      expect(overview.previousAmountMicros, label).toBe(prev.credits);
+
+      for (const dimension of DIMENSIONS) {
+        const q: BreakdownQuery = { dimension, sort: "amount", dir: "desc", page: 1, pageSize: 200 };
+        const b = await getBreakdown({ db, scope, now: NOW }, spec, filters, q);
+        expect(b.totals.amountMicros, `${label} ${dimension}`).toBe(want.credits);
+        expect(b.totals.requests, `${label} ${dimension}`).toBe(want.requests);
+        expect(b.totalRows).toBe(b.rows.length);
+        if (dimension === "group") expect(b.rowsSumMicros >= want.credits, label).toBe(true);
+        else expect(b.rowsSumMicros, `${label} ${dimension}`).toBe(want.credits);
+        for (const row of b.rows) {
+          expect(row.sparkline.reduce((s, v) => s + v, 0n), `${label} ${dimension} ${row.key}`).toBe(row.amountMicros);
+          // each row equals the oracle with that key added as a filter
+          const rowFilters = { ...filters, [dimension]: [row.key] };
+          const intersect = filters[dimension] ? filters[dimension]!.includes(row.key) : true;
+          if (intersect) expect(row.amountMicros, `${label} ${dimension} ${row.key}`).toBe(oracle(scope, rowFilters, range).credits);
+          expect(row.previousAmountMicros, `${label} ${dimension} ${row.key} prev`).toBe(intersect ? oracle(scope, rowFilters, range.previous).credits : row.previousAmountMicros);
+        }
+        // the JSON the UI reads carries the same exact figures
+        const wire = JSON.parse(toJsonText(b)) as { totals: { amountMicros: string }; rows: { amountMicros: string }[] };
+        expect(BigInt(wire.totals.amountMicros)).toBe(want.credits);
+        expect(wire.rows.map((x) => BigInt(x.amountMicros))).toEqual(b.rows.map((x) => x.amountMicros));
+      }
+    }
+    // the random filters must not all select nothing (a vacuous pass)
+    expect(nonEmpty).toBeGreaterThan(6);
+  }, 120_000);
+
+  it("pagination and sorting are server-side and stable", async () => {
+    const ctx = { db, scope: workspaceScope, now: NOW };
+    const all = await getBreakdown(ctx, { range: "30d" }, {}, { dimension: "member", sort: "amount", dir: "desc", page: 1, pageSize: 200 });
+    const p1 = await getBreakdown(ctx, { range: "30d" }, {}, { dimension: "member", sort: "amount", dir: "desc", page: 1, pageSize: 7 });
+    const p2 = await getBreakdown(ctx, { range: "30d" }, {}, { dimension: "member", sort: "amount", dir: "desc", page: 2, pageSize: 7 });
+    expect([...p1.rows, ...p2.rows].map((x) => x.key)).toEqual(all.rows.slice(0, 14).map((x) => x.key));
+    expect(p1.totalRows).toBe(all.totalRows);
+    const asc = await getBreakdown(ctx, { range: "30d" }, {}, { dimension: "member", sort: "label", dir: "asc", page: 1, pageSize: 200 });
+    const labels = asc.rows.map((x) => x.label);
+    expect(labels).toEqual([...labels].sort((a, b) => a.localeCompare(b, "en")));
+    expect(asc.rows.some((x) => x.label === "Unattributed")).toBe(true);
+  });
+
+  it("member, group and my-usage pages match the breakdown rows", async () => {
+    const period = await getBreakdown({ db, scope: workspaceScope, now: NOW }, { range: "period" }, {}, { dimension: "member", sort: "amount", dir: "desc", page: 1, pageSize: 200 });
+    for (const row of period.rows.filter((x) => x.key !== "").slice(0, 5)) {
+      const m = await getMemberSummary(db, workspaceScope, row.key, NOW);
+      expect(m.usage.totals.creditsMicros).toBe(row.creditsMicros);
+      const self: SpendScope = { workspaceId, kind: "self", memberIds: [row.key], label: "me", selfMemberId: row.key };
+      const mine = await getMyUsage(db, self, NOW);
+      expect(mine.spentMicros).toBe(row.amountMicros);
+      expect(mine.byProduct.reduce((s, x) => s + x.amountMicros, 0n)).toBe(row.amountMicros);
+    }
+    const groups = await getBreakdown({ db, scope: workspaceScope, now: NOW }, { range: "period" }, {}, { dimension: "group", sort: "amount", dir: "desc", page: 1, pageSize: 200 });
+    for (const g of groups.rows.filter((x) => x.href)) {
+      const s = await getGroupSummary(db, workspaceScope, g.key, NOW);
+      expect(s.pooledMicros).toBe(g.amountMicros);
+      expect(s.members.reduce((a, m) => a + m.amountMicros, 0n)).toBe(g.amountMicros);
+    }
+  });
+
+  it("scope is enforced in the query layer: out of scope or another workspace is not found", async () => {
+    const outsider = memberIds.find((id) => !managerScope.memberIds!.includes(id))!;
+    await expect(getMemberSummary(db, managerScope, outsider, NOW)).rejects.toBeInstanceOf(NotFoundError);
+    const unmanaged = groupIds.find((g) => !managerScope.managedGroupIds!.includes(g))!;
+    await expect(getGroupSummary(db, managerScope, unmanaged, NOW)).rejects.toBeInstanceOf(NotFoundError);
+    const self: SpendScope = { workspaceId, kind: "self", memberIds: [memberIds[0]!], label: "me", selfMemberId: memberIds[0]! };
+    await expect(getGroupSummary(db, self, groupIds[0]!, NOW)).rejects.toBeInstanceOf(NotFoundError);
+    // an engineer's breakdown only ever contains themselves
+    const b = await getBreakdown({ db, scope: self, now: NOW }, { range: "90d" }, {}, { dimension: "member", sort: "amount", dir: "desc", page: 1, pageSize: 200 });
+    expect(b.rows.every((x) => x.key === memberIds[0])).toBe(true);
+    // another workspace's scope sees none of these rows and none of these members
+    const otherWs = await db.workspace.create({ data: { slug: `o-${Date.now()}`, name: "Other" } });
+    const foreign: SpendScope = { workspaceId: otherWs.id, kind: "workspace", memberIds: null, label: "other" };
+    await expect(getMemberSummary(db, foreign, memberIds[0]!, NOW)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(getGroupSummary(db, foreign, groupIds[0]!, NOW)).rejects.toBeInstanceOf(NotFoundError);
+    const empty = await getOverview(db, foreign, NOW);
+    expect(empty.spentMicros).toBe(0n);
+    expect(addDays(empty.period.start, 0)).toBe("2026-11-01");
+  });
+});
