@@ -1,0 +1,45 @@
+/** Small helpers shared by the HTTP provider adapters. Pure. */
+import { z } from "zod";
+import { addDays, dayStart, toDayKey, type DayKey } from "../../period";
+import type { RetryPolicy } from "../http";
+
+export interface HttpAdapterOptions {
+  /** including the version segment, e.g. https://api.openai.com/v1 */
+  baseUrl: string;
+  apiKey: string;
+  /** buckets per page (the providers' `limit`) */
+  pageLimit?: number;
+  retry?: Partial<RetryPolicy>;
+}
+
+export const tokenCount = z.number().int().nonnegative().optional().default(0);
+
+export function joinUrl(base: string, path: string, params: [string, string][]): string {
+  const url = new URL(base.replace(/\/+$/, "") + path);
+  for (const [k, v] of params) url.searchParams.append(k, v);
+  return url.toString();
+}
+
+export function unixSeconds(day: DayKey): number {
+  return dayStart(day).getTime() / 1000;
+}
+
+export function dayOfUnix(seconds: number): DayKey {
+  return toDayKey(new Date(seconds * 1000));
+}
+
+export function dayOfIso(iso: string): DayKey {
+  return toDayKey(new Date(iso));
+}
+
+export function isoStart(day: DayKey): string {
+  return `${day}T00:00:00Z`;
+}
+
+export function nextDay(day: DayKey): DayKey {
+  return addDays(day, 1);
+}
+
+export function big(n: number): bigint {
+  return BigInt(n);
+}
