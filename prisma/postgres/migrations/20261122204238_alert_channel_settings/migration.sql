@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "AlertChannel" ADD COLUMN     "settingsJson" TEXT NOT NULL DEFAULT '{}';
