@@ -2,11 +2,11 @@ import { expect, request, test, type Page } from "@playwright/test";
 import { storageStateFor, type RoleName } from "./roles";
 
 const NAV: Record<Exclude<RoleName, "ciAdmin">, string[]> = {
-  owner: ["Overview", "Usage", "Limits", "Requests", "Exports", "Connections", "Audit", "Settings"],
-  admin: ["Overview", "Usage", "Limits", "Requests", "Exports"],
-  finance: ["Overview", "Usage", "Limits", "Requests", "Exports", "Audit"],
-  manager: ["Overview", "Usage", "Limits", "Requests"],
-  engineer: ["Overview", "Usage", "Requests"],
+  owner: ["Overview", "Usage", "My usage", "Limits", "Requests", "Exports", "Connections", "Audit", "Settings"],
+  admin: ["Overview", "Usage", "My usage", "Limits", "Requests", "Exports"],
+  finance: ["Overview", "Usage", "My usage", "Limits", "Requests", "Exports", "Audit"],
+  manager: ["Overview", "Usage", "My usage", "Limits", "Requests"],
+  engineer: ["Overview", "Usage", "My usage", "Requests"],
 };
 
 async function navLabels(page: Page) {

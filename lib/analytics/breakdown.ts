@@ -4,13 +4,12 @@
  * ratio and a daily sparkline per row. Sorted and paginated on the server.
  */
 import "server-only";
-import { z } from "zod";
 import { engineOf, type Db } from "../db";
 import { env } from "../env";
 import type { Unit } from "../money";
 import { toBigInt } from "../sql";
 import { eachDay, todayIn, type BudgetPeriod } from "../period";
-import { DIMENSIONS, NONE, UNATTRIBUTED, keyLabel, type Dimension, type Filters } from "./filters";
+import { NONE, UNATTRIBUTED, keyLabel, type Dimension, type Filters } from "./filters";
 import { resolveRange, type RangeSpec, type ResolvedRange } from "./range";
 import { Params, dimensionKey, metricSums, sourceFor, whereClause, amountColumn } from "./sql-builder";
 import type { SpendScope } from "./scope";
@@ -42,17 +41,8 @@ export interface BreakdownRow extends Metrics {
   sparkline: bigint[];
 }
 
-export const SORTS = ["amount", "label", "change", "requests", "tokens", "cacheHit", "cost", "credits"] as const;
-export type SortKey = (typeof SORTS)[number];
-
-export const breakdownQuerySchema = z.object({
-  dimension: z.enum(DIMENSIONS).default("member"),
-  sort: z.enum(SORTS).default("amount"),
-  dir: z.enum(["asc", "desc"]).default("desc"),
-  page: z.coerce.number().int().min(1).max(100_000).default(1),
-  pageSize: z.coerce.number().int().min(1).max(200).default(25),
-});
-export type BreakdownQuery = z.infer<typeof breakdownQuerySchema>;
+export { SORTS, breakdownQuerySchema, type SortKey, type BreakdownQuery } from "./breakdown-query";
+import type { SortKey, BreakdownQuery } from "./breakdown-query";
 
 export interface Breakdown {
   dimension: Dimension;

@@ -35,10 +35,10 @@ describe("permission table", () => {
 
   it("builds navigation from the same table", () => {
     const labels = (s: ReturnType<typeof subject>) => navFor(s).map((n) => n.label);
-    expect(labels(subject("OWNER"))).toEqual(["Overview", "Usage", "Limits", "Requests", "Exports", "Connections", "Audit", "Settings"]);
-    expect(labels(subject("ADMIN"))).toEqual(["Overview", "Usage", "Limits", "Requests", "Exports"]);
-    expect(labels(subject("FINANCE"))).toEqual(["Overview", "Usage", "Limits", "Requests", "Exports", "Audit"]);
-    expect(labels(subject("MEMBER", ["g"]))).toEqual(["Overview", "Usage", "Limits", "Requests"]);
-    expect(labels(subject("MEMBER"))).toEqual(["Overview", "Usage", "Requests"]);
+    expect(labels(subject("OWNER"))).toEqual(["Overview", "Usage", "My usage", "Limits", "Requests", "Exports", "Connections", "Audit", "Settings"]);
+    expect(labels(subject("ADMIN"))).toEqual(["Overview", "Usage", "My usage", "Limits", "Requests", "Exports"]);
+    expect(labels(subject("FINANCE"))).toEqual(["Overview", "Usage", "My usage", "Limits", "Requests", "Exports", "Audit"]);
+    expect(labels(subject("MEMBER", ["g"]))).toEqual(["Overview", "Usage", "My usage", "Limits", "Requests"]);
+    expect(labels(subject("MEMBER"))).toEqual(["Overview", "Usage", "My usage", "Requests"]);
   });
 });

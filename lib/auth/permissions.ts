@@ -77,6 +77,7 @@ export interface NavItem {
 export const NAV_ITEMS: readonly NavItem[] = [
   { href: "/overview", label: "Overview", anyOf: ["spend:read:own"] },
   { href: "/usage", label: "Usage", anyOf: ["spend:read:own"] },
+  { href: "/me", label: "My usage", anyOf: ["spend:read:own"] },
   { href: "/limits", label: "Limits", anyOf: ["limits:read:all", "spend:read:groups"] },
   { href: "/requests", label: "Requests", anyOf: ["requests:create"] },
   { href: "/exports", label: "Exports", anyOf: ["exports:create"] },

@@ -1,0 +1,10 @@
+import { getMyUsage } from "@/lib/analytics/my-usage";
+import { spendScopeFor } from "@/lib/analytics/scope";
+import { json, sessionRoute } from "@/lib/auth/guards";
+import { now } from "@/lib/clock";
+import { db } from "@/lib/db";
+
+export const GET = sessionRoute(["spend:read:own"], async (_req, { actor }) => {
+  const scope = await spendScopeFor(db(), actor);
+  return json(await getMyUsage(db(), scope, now()));
+});
