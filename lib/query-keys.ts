@@ -7,4 +7,9 @@ export const queryKeys = {
   group: (id: string, search = "") => ["group", id, search] as const,
   myUsage: () => ["my-usage"] as const,
   member: (id: string) => ["member", id] as const,
+  limits: () => ["limits"] as const,
+  myLimit: () => ["limits", "me"] as const,
+  policyHistory: (id: string) => ["limits", "history", id] as const,
+  requests: () => ["requests"] as const,
+  tokens: () => ["tokens"] as const,
 };
