@@ -1,0 +1,62 @@
+/**
+ * Amounts between Allotment (micro-units of the workspace's budget unit) and the vendors
+ * (ChatGPT: whole credits or USD with cent precision; Claude: USD cents as strings).
+ * Everything is bigint; comparisons happen after rounding to the vendor's precision, so a
+ * value Allotment wrote reads back equal and a re-apply writes nothing.
+ */
+import { centsToMicros, creditsToUsd, divRoundHalfEven, formatAmount, microsToDecimal, parseMicros, usdToCredits } from "../money";
+
+export type VendorUnit = "credit" | "usd";
+export type BudgetUnit = "CREDITS" | "USD";
+
+/** The vendor's precision in micro-units: whole credits, or cents. */
+function step(unit: VendorUnit): bigint {
+  return unit === "credit" ? 1_000_000n : 10_000n;
+}
+
+/** Rounds vendor micros to what the vendor can store (half-even). */
+export function roundToVendor(micros: bigint, unit: VendorUnit): bigint {
+  const s = step(unit);
+  return divRoundHalfEven(micros, s) * s;
+}
+
+/** Allotment limit (budget-unit micros; null = unlimited) → vendor micros at vendor precision. */
+export function toVendorMicros(limit: bigint | null, budgetUnit: BudgetUnit, vendorUnit: VendorUnit, usdPerCreditMicros: bigint): bigint | null {
+  if (limit === null) return null;
+  let v = limit;
+  if (budgetUnit === "CREDITS" && vendorUnit === "usd") v = creditsToUsd(limit, usdPerCreditMicros);
+  if (budgetUnit === "USD" && vendorUnit === "credit") v = usdToCredits(limit, usdPerCreditMicros);
+  return roundToVendor(v, vendorUnit);
+}
+
+/** Vendor micros → Allotment budget-unit micros ("adopt vendor value"). */
+export function fromVendorMicros(value: bigint | null, budgetUnit: BudgetUnit, vendorUnit: VendorUnit, usdPerCreditMicros: bigint): bigint | null {
+  if (value === null) return null;
+  if (budgetUnit === "CREDITS" && vendorUnit === "usd") return usdToCredits(value, usdPerCreditMicros);
+  if (budgetUnit === "USD" && vendorUnit === "credit") return creditsToUsd(value, usdPerCreditMicros);
+  return value;
+}
+
+/** ChatGPT `limit_amount.amount`: "1000" credits or "50.00" USD. */
+export function chatgptAmountText(micros: bigint, unit: VendorUnit): string {
+  return unit === "credit" ? microsToDecimal(roundToVendor(micros, unit), 0) : microsToDecimal(roundToVendor(micros, unit), 2);
+}
+
+export function parseChatgptAmount(text: string): bigint {
+  return parseMicros(text);
+}
+
+/** Claude amounts are strings in cents: "50000" = $500.00. */
+export function claudeAmountText(usdMicros: bigint): string {
+  return String(divRoundHalfEven(usdMicros, 10_000n));
+}
+
+export function parseClaudeAmount(text: string): bigint {
+  return centsToMicros(text);
+}
+
+/** For screens: the app's one formatter, or "unlimited". */
+export function describeVendorAmount(micros: bigint | null, unit: VendorUnit): string {
+  if (micros === null) return "unlimited";
+  return formatAmount(micros, unit === "usd" ? "USD" : "CREDITS");
+}
