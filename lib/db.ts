@@ -48,6 +48,9 @@ export async function prepareDb(db: Db, url: string): Promise<void> {
     await db.$queryRawUnsafe("PRAGMA journal_mode = WAL");
     await db.$executeRawUnsafe("PRAGMA synchronous = NORMAL");
     await db.$executeRawUnsafe("PRAGMA foreign_keys = ON");
+    // a 64 MB page cache keeps the usage indexes in memory during large syncs and scans
+    await db.$executeRawUnsafe("PRAGMA cache_size = -65536");
+    await db.$executeRawUnsafe("PRAGMA temp_store = MEMORY");
   }
 }
 

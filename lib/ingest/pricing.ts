@@ -25,10 +25,17 @@ export interface TokenCounts {
 
 const PICO_PER_MICRO = 1_000_000n;
 
+const parsedPrices = new Map<string, bigint>();
+
 function picoPerToken(price: string): bigint {
   // price (USD per 1M tokens) == micro-USD per token; scaled by 10^6 to pico-USD, exact
-  // for any price with up to six decimals
-  return parseDecimalScaled(price, 6);
+  // for any price with up to six decimals. Memoised: ingestion prices millions of rows.
+  let pico = parsedPrices.get(price);
+  if (pico === undefined) {
+    pico = parseDecimalScaled(price, 6);
+    parsedPrices.set(price, pico);
+  }
+  return pico;
 }
 
 /** Exact list price of one usage row in micro-USD, half-even. */

@@ -6,10 +6,11 @@
  */
 import type { Engine, Tx } from "../db";
 import { usdToCredits } from "../money";
-import { boolParam, chunks, inList, valuesList } from "../sql";
+import { chunks, inList } from "../sql";
 import { identityKey, type IdentityResolver } from "./identities";
 import { rebuildDailyRollups } from "./rollups";
 import type { UsagePage } from "./types";
+import { loadUsageRows, upsertUsageTuples, type ExistingUsage, type UsageTuple } from "./usage-bulk-sql";
 
 export interface WriteCounts {
   read: number;
@@ -28,61 +29,47 @@ export interface WriteTarget {
   resolver: IdentityResolver;
 }
 
-interface Prepared {
-  key: string;
-  values: [string, string, string, string, string, string | null, string, string, string, string, string, bigint, bigint, bigint, bigint, bigint, bigint, bigint, boolean];
-}
-
-const VALUE_COLUMNS = [
-  "workspaceId", "connectionId", "day", "provider", "identityKey", "memberId", "product", "model", "project", "apiKey",
-  "lineItem", "inputTokens", "cachedInputTokens", "outputTokens", "requests", "estimatedCostMicros", "costMicros",
-  "creditsMicros", "unpriced",
-] as const;
-const KEY_COLUMNS = ["connectionId", "day", "identityKey", "product", "model", "project", "apiKey", "lineItem"] as const;
-const UPDATE_COLUMNS = VALUE_COLUMNS.filter((c) => !(KEY_COLUMNS as readonly string[]).includes(c) && c !== "workspaceId");
-const INSERT_COLUMNS = [...VALUE_COLUMNS, "lastRunId"] as const;
-const ROWS_PER_STATEMENT = 800;
+// tuple positions (see USAGE_COLUMNS)
+const DAY = 2, PROVIDER = 3, MEMBER = 5, FIRST_SUM = 11, LAST_SUM = 17, UNPRICED = 18;
 
 function naturalKey(day: string, idKey: string, product: string, model: string, project: string, apiKey: string, lineItem: string): string {
   return [day, idKey, product, model, project, apiKey, lineItem].join("\u0001");
 }
 
+function sameValues(old: ExistingUsage, t: UsageTuple): boolean {
+  return (
+    old.provider === t[PROVIDER] && old.memberId === t[MEMBER] && old.inputTokens === t[11] && old.cachedInputTokens === t[12] &&
+    old.outputTokens === t[13] && old.requests === t[14] && old.estimatedCostMicros === t[15] && old.costMicros === t[16] &&
+    old.creditsMicros === t[17] && old.unpriced === t[UNPRICED]
+  );
+}
+
 export async function writeUsagePage(tx: Tx, target: WriteTarget, page: UsagePage): Promise<WriteCounts> {
   const { engine } = target;
-  const incoming = new Map<string, Prepared>();
+  const incoming = new Map<string, UsageTuple>();
   for (const row of page.rows) {
     const idKey = identityKey(row.identity);
     const key = naturalKey(row.day, idKey, row.product, row.model, row.project, row.apiKey, row.lineItem);
     const memberId = await target.resolver.resolve(tx, row.identity);
     const credits = row.creditsMicros ?? usdToCredits(row.costMicros, target.usdPerCreditMicros);
+    const tuple: UsageTuple = [
+      target.workspaceId, target.connectionId, row.day, row.provider, idKey, memberId, row.product, row.model, row.project,
+      row.apiKey, row.lineItem, row.inputTokens, row.cachedInputTokens, row.outputTokens, row.requests,
+      row.estimatedCostMicros, row.costMicros, credits, row.unpriced, target.runId,
+    ];
     const prev = incoming.get(key);
-    // A provider may report the same key twice in one page (e.g. split buckets): add them up.
-    const sum = (i: number, v: bigint) => (prev ? (prev.values[i] as bigint) + v : v);
-    incoming.set(key, {
-      key,
-      values: [
-        target.workspaceId, target.connectionId, row.day, row.provider, idKey, memberId, row.product, row.model,
-        row.project, row.apiKey, row.lineItem, sum(11, row.inputTokens), sum(12, row.cachedInputTokens),
-        sum(13, row.outputTokens), sum(14, row.requests), sum(15, row.estimatedCostMicros), sum(16, row.costMicros),
-        sum(17, credits), (prev?.values[18] ?? false) || row.unpriced,
-      ],
-    });
+    if (prev) {
+      // A provider may report the same key twice in one page (e.g. split buckets): add them up.
+      for (let i = FIRST_SUM; i <= LAST_SUM; i++) (prev[i] as bigint) += tuple[i] as bigint;
+      prev[UNPRICED] = prev[UNPRICED] || tuple[UNPRICED];
+    } else incoming.set(key, tuple);
   }
 
   const days = [...new Set([...page.completeDays, ...page.rows.map((r) => r.day)])].sort();
-  const existing = days.length
-    ? await tx.usageRecord.findMany({
-        where: { connectionId: target.connectionId, day: { in: days } },
-        select: {
-          id: true, day: true, identityKey: true, memberId: true, product: true, model: true, project: true, apiKey: true,
-          lineItem: true, inputTokens: true, cachedInputTokens: true, outputTokens: true, requests: true,
-          estimatedCostMicros: true, costMicros: true, creditsMicros: true, unpriced: true, provider: true,
-        },
-      })
-    : [];
+  const existing = days.length ? await loadUsageRows(tx, engine, target.connectionId, days) : [];
 
   const counts: WriteCounts = { read: page.rows.length, inserted: 0, updated: 0, unchanged: 0, removed: 0 };
-  const toWrite: Prepared[] = [];
+  const toWrite: UsageTuple[] = [];
   const seen = new Set<string>();
   const completeDays = new Set(page.completeDays);
   const staleIds: number[] = [];
@@ -94,37 +81,19 @@ export async function writeUsagePage(tx: Tx, target: WriteTarget, page: UsagePag
       continue;
     }
     seen.add(key);
-    const v = next.values;
-    const same =
-      old.provider === v[3] && old.memberId === v[5] && old.inputTokens === v[11] && old.cachedInputTokens === v[12] &&
-      old.outputTokens === v[13] && old.requests === v[14] && old.estimatedCostMicros === v[15] &&
-      old.costMicros === v[16] && old.creditsMicros === v[17] && old.unpriced === v[18];
-    if (same) counts.unchanged++;
+    if (sameValues(old, next)) counts.unchanged++;
     else {
       counts.updated++;
       toWrite.push(next);
     }
   }
-  for (const [key, prepared] of incoming) {
+  for (const [key, tuple] of incoming) {
     if (seen.has(key)) continue;
     counts.inserted++;
-    toWrite.push(prepared);
+    toWrite.push(tuple);
   }
 
-  for (const batch of chunks(toWrite, ROWS_PER_STATEMENT)) {
-    const params: unknown[] = [];
-    for (const p of batch) {
-      const v = p.values;
-      params.push(...v.slice(0, 18), boolParam(engine, v[18]), target.runId);
-    }
-    await tx.$executeRawUnsafe(
-      `INSERT INTO "UsageRecord" (${INSERT_COLUMNS.map((c) => `"${c}"`).join(", ")})
-       VALUES ${valuesList(engine, batch.length, INSERT_COLUMNS.length)}
-       ON CONFLICT (${KEY_COLUMNS.map((c) => `"${c}"`).join(", ")}) DO UPDATE SET
-       ${[...UPDATE_COLUMNS, "lastRunId"].map((c) => `"${c}" = excluded."${c}"`).join(", ")}`,
-      ...params,
-    );
-  }
+  if (toWrite.length) await upsertUsageTuples(tx, engine, toWrite);
   for (const batch of chunks(staleIds, 500)) {
     await tx.$executeRawUnsafe(`DELETE FROM "UsageRecord" WHERE "id" IN ${inList(engine, batch.length)}`, ...batch);
   }
@@ -132,7 +101,7 @@ export async function writeUsagePage(tx: Tx, target: WriteTarget, page: UsagePag
 
   if (toWrite.length || staleIds.length) {
     const touched = new Set<string>(staleIds.length ? days : []);
-    for (const p of toWrite) touched.add(p.values[2]);
+    for (const t of toWrite) touched.add(t[DAY]);
     await rebuildDailyRollups(tx, engine, target.workspaceId, touched);
   }
   return counts;

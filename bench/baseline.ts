@@ -1,0 +1,61 @@
+/**
+ * Hand-written SQL on the same database, outside the app's query layer: a raw prepared
+ * statement through the engine's own driver (better-sqlite3 / pg). Used as the "best
+ * possible" baseline and as the naive scan of the raw usage table.
+ */
+import Database from "better-sqlite3";
+import pg from "pg";
+
+export interface RawSql {
+  engine: "sqlite" | "postgres";
+  /** rows of a query with positional parameters written as ? */
+  all(sql: string, params: unknown[]): Promise<Record<string, unknown>[]>;
+  close(): Promise<void>;
+}
+
+export function openRawSql(url: string): RawSql {
+  if (url.startsWith("file:")) {
+    const sqlite = new Database(url.slice("file:".length), { readonly: true });
+    const cache = new Map<string, Database.Statement>();
+    return {
+      engine: "sqlite",
+      async all(sql, params) {
+        let stmt = cache.get(sql);
+        if (!stmt) {
+          stmt = sqlite.prepare(sql).safeIntegers(true);
+          cache.set(sql, stmt);
+        }
+        return stmt.all(...params) as Record<string, unknown>[];
+      },
+      async close() {
+        sqlite.close();
+      },
+    };
+  }
+  const pool = new pg.Pool({ connectionString: url, max: 2 });
+  const names = new Map<string, string>();
+  return {
+    engine: "postgres",
+    async all(sql, params) {
+      let i = 0;
+      const text = sql.replace(/\?/g, () => `$${++i}`);
+      let name = names.get(text);
+      if (!name) {
+        name = `bench_${names.size}`;
+        names.set(text, name);
+      }
+      const res = await pool.query({ name, text, values: params as unknown[] });
+      return res.rows as Record<string, unknown>[];
+    },
+    async close() {
+      await pool.end();
+    },
+  };
+}
+
+export function big(v: unknown): bigint {
+  if (typeof v === "bigint") return v;
+  if (typeof v === "number") return BigInt(v);
+  if (typeof v === "string") return BigInt(v.split(".")[0] || "0");
+  return 0n;
+}

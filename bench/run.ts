@@ -1,0 +1,96 @@
+/**
+ * `npm run bench` — builds the reference enterprise (20,000 members, 300 groups, 180 days;
+ * `--small` for a quick run, `--pg` for PostgreSQL) and measures ingestion, the dashboard
+ * queries against hand-written SQL, and whatever other sections are registered. Prints one
+ * JSON document and writes it under bench/results/.
+ */
+import "dotenv/config";
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { createDb, prepareDb } from "../lib/db";
+import { toDayKey } from "../lib/period";
+import { openRawSql } from "./baseline";
+import { buildDataset, resetDatabase } from "./dataset";
+import { SECTIONS, type BenchContext } from "./sections";
+
+const { values } = parseArgs({
+  options: {
+    small: { type: "boolean", default: false },
+    pg: { type: "boolean", default: false },
+    members: { type: "string" },
+    days: { type: "string" },
+    only: { type: "string" },
+  },
+});
+
+const spec = {
+  members: Number(values.members ?? (values.small ? 2_000 : 20_000)),
+  groups: values.small ? 40 : 300,
+  days: Number(values.days ?? (values.small ? 30 : 180)),
+  endDay: toDayKey(new Date()),
+};
+const log = (line: string) => console.error(`[bench] ${line}`);
+
+let pgDir: string | null = null;
+let url = "file:./data/bench.db";
+if (values.pg) {
+  url = process.env.DATABASE_URL_PG ?? "";
+  if (!url) {
+    const out = execFileSync("bash", ["scripts/pg-test-server.sh", "start"], { encoding: "utf8" });
+    pgDir = /ALLOTMENT_PG_DIR=(\S+)/.exec(out)?.[1] ?? null;
+    url = /DATABASE_URL_PG=(\S+)/.exec(out)?.[1] ?? "";
+  }
+}
+
+const startedAt = Date.now();
+try {
+  log(`dataset: ${spec.members} members, ${spec.groups} groups, ${spec.days} days on ${values.pg ? "PostgreSQL" : "SQLite"}`);
+  resetDatabase(url);
+  const db = createDb(url);
+  await prepareDb(db, url);
+  const built = await buildDataset(db, url, spec, log);
+  const raw = openRawSql(url);
+  const ctx: BenchContext = { db, url, raw, workspaceId: built.workspaceId, spec, log, small: values.small ?? false };
+  const results: Record<string, unknown> = {};
+  for (const section of SECTIONS) {
+    if (values.only && !values.only.split(",").includes(section.name)) continue;
+    log(`section ${section.name}`);
+    try {
+      results[section.name] = await section.run(ctx);
+    } catch (error) {
+      results[section.name] = { error: error instanceof Error ? error.message : String(error) };
+      log(`section ${section.name} failed: ${error instanceof Error ? error.stack : error}`);
+    }
+  }
+  const counts = {
+    usage_records: await db.usageRecord.count({ where: { workspaceId: built.workspaceId } }),
+    rollup_rows: await db.usageDailyRollup.count({ where: { workspaceId: built.workspaceId } }),
+    members: await db.member.count({ where: { workspaceId: built.workspaceId } }),
+    groups: await db.group.count({ where: { workspaceId: built.workspaceId } }),
+  };
+  const doc = {
+    benchmark: "allotment",
+    at: new Date().toISOString(),
+    mode: values.small ? "small" : "full",
+    engine: values.pg ? "postgres" : "sqlite",
+    machine: { cpus: os.cpus().length, cpu_model: os.cpus()[0]?.model ?? "unknown", memory_gb: Math.round(os.totalmem() / 2 ** 30), node: process.version },
+    dataset: { ...spec, ...counts },
+    ingestion: built.ingestion,
+    ...results,
+    total_seconds: Math.round((Date.now() - startedAt) / 1000),
+  };
+  const text = JSON.stringify(doc, null, 2);
+  fs.mkdirSync("bench/results", { recursive: true });
+  const file = path.join("bench/results", `${doc.mode}-${doc.engine}-${doc.at.slice(0, 19).replace(/[:T]/g, "-")}.json`);
+  fs.writeFileSync(file, text + "\n");
+  fs.writeFileSync(path.join("bench/results", `latest-${doc.mode}-${doc.engine}.json`), text + "\n");
+  console.log(text);
+  await raw.close();
+  await db.$disconnect();
+} finally {
+  if (pgDir) execFileSync("bash", ["scripts/pg-test-server.sh", "stop", pgDir]);
+}
+process.exit(0);

@@ -1,0 +1,22 @@
+/** The benchmark's measured sections, in run order. Each returns a JSON-able result. */
+import type { Db } from "../../lib/db";
+import type { RawSql } from "../baseline";
+import type { DatasetSpec } from "../dataset";
+import { overviewSection } from "./overview";
+
+export interface BenchContext {
+  db: Db;
+  url: string;
+  raw: RawSql;
+  workspaceId: string;
+  spec: DatasetSpec;
+  small: boolean;
+  log: (line: string) => void;
+}
+
+export interface Section {
+  name: string;
+  run(ctx: BenchContext): Promise<unknown>;
+}
+
+export const SECTIONS: Section[] = [overviewSection];
