@@ -1,10 +1,22 @@
-import { ComingSoon } from "@/components/ui/placeholder";
+import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query";
+import { LimitsView } from "@/components/limits/limits-view";
 import { requirePage } from "@/lib/auth/guards";
 import { screenPermissions } from "@/lib/auth/permissions";
+import { now } from "@/lib/clock";
+import { db } from "@/lib/db";
+import { getLimitsOverview } from "@/lib/limits/overview";
+import { queryKeys } from "@/lib/query-keys";
+import { serialize } from "@/lib/serialize";
 
 export const metadata = { title: "Limits" };
 
 export default async function Page() {
-  await requirePage(screenPermissions("/limits"));
-  return <ComingSoon title="Limits" what="Workspace default, group limits and individual overrides, with the reason each limit applies." />;
+  const actor = await requirePage(screenPermissions("/limits"));
+  const client = new QueryClient();
+  await client.prefetchQuery({ queryKey: queryKeys.limits(), queryFn: async () => serialize(await getLimitsOverview(db(), actor, now())) });
+  return (
+    <HydrationBoundary state={dehydrate(client)}>
+      <LimitsView />
+    </HydrationBoundary>
+  );
 }

@@ -1,0 +1,151 @@
+/**
+ * The Limits screen's data: every policy with what it targets, every member's effective
+ * limit with its reason, groups by pool consumption — narrowed to a manager's groups.
+ */
+import "server-only";
+import type { Actor } from "../auth/actor";
+import { can } from "../auth/permissions";
+import type { Db } from "../db";
+import { ForbiddenError } from "../errors";
+import { percentOf } from "../money";
+import { lastDayBefore } from "./day-bounds";
+import { loadMemberLimit, loadWorkspaceLimits, type GroupPool, type WorkspaceBudget } from "./load-effective-limits";
+import { isPolicyActive, type LimitState } from "./resolve-effective-limit";
+
+export interface PolicyView {
+  id: string;
+  scope: "WORKSPACE" | "GROUP" | "MEMBER";
+  targetId: string | null;
+  targetName: string;
+  product: string;
+  amountMicros: bigint | null;
+  poolCapMicros: bigint | null;
+  softThresholdPct: number;
+  action: string;
+  startsOn: string | null;
+  expiresOn: string | null;
+  note: string | null;
+  sourceRequestId: number | null;
+  version: number;
+  active: boolean;
+  updatedBy: string | null;
+  updatedAt: string;
+}
+
+export interface MemberRow {
+  memberId: string;
+  name: string;
+  email: string;
+  groups: string[];
+  limitMicros: bigint | null;
+  usedMicros: bigint;
+  remainingMicros: bigint | null;
+  usedPct: number | null;
+  state: LimitState;
+  level: string;
+  reason: string;
+  projectedMicros: bigint;
+  exhaustionDay: string | null;
+}
+
+export interface LimitsOverview {
+  budget: WorkspaceBudget;
+  readOnly: { workspace: boolean; groupsAndMembers: boolean };
+  scopeLabel: string;
+  policies: PolicyView[];
+  members: MemberRow[];
+  groups: (GroupPool & { usedPct: number | null })[];
+  workspaceUsedMicros: bigint;
+  counts: { over: number; soft: number; members: number };
+}
+
+export async function getLimitsOverview(db: Db, actor: Actor, now: Date): Promise<LimitsOverview> {
+  const all = can(actor, "limits:read:all");
+  if (!all && !can(actor, "spend:read:groups")) throw new ForbiddenError();
+  let memberFilter: Set<string> | undefined;
+  if (!all) {
+    const rows = await db.groupMember.findMany({ where: { groupId: { in: actor.managedGroupIds }, group: { workspaceId: actor.workspaceId } }, select: { memberId: true } });
+    memberFilter = new Set(rows.map((r) => r.memberId));
+  }
+  const [limits, policyRows] = await Promise.all([
+    loadWorkspaceLimits(db, actor.workspaceId, now, memberFilter),
+    db.limitPolicy.findMany({
+      where: { workspaceId: actor.workspaceId },
+      include: { group: { select: { name: true } }, member: { select: { name: true, email: true } } },
+      orderBy: [{ scope: "asc" }, { createdAt: "asc" }],
+    }),
+  ]);
+  const tz = limits.budget.timezone;
+  const updaterIds = [...new Set(policyRows.map((p) => p.updatedById).filter((x): x is string => !!x))];
+  const updaters = new Map((await db.member.findMany({ where: { id: { in: updaterIds } }, select: { id: true, email: true } })).map((m) => [m.id, m.email]));
+  const groupName = new Map(limits.groups.map((g) => [g.groupId, g.name]));
+  const visiblePolicies = policyRows.filter((p) => all || p.scope === "WORKSPACE" || (p.groupId && actor.managedGroupIds.includes(p.groupId)) || (p.memberId && memberFilter?.has(p.memberId)));
+  const policies: PolicyView[] = visiblePolicies.map((p) => ({
+    id: p.id,
+    scope: p.scope,
+    targetId: p.groupId ?? p.memberId,
+    targetName: p.scope === "WORKSPACE" ? "Workspace" : p.scope === "GROUP" ? (p.group?.name ?? "?") : `${p.member?.name ?? "?"} <${p.member?.email ?? "?"}>`,
+    product: p.product,
+    amountMicros: p.amountMicros,
+    poolCapMicros: p.poolCapMicros,
+    softThresholdPct: p.softThresholdPct,
+    action: p.action,
+    startsOn: p.startsAt ? lastDayBefore(new Date(p.startsAt.getTime() + 1), tz) : null,
+    expiresOn: p.expiresAt ? lastDayBefore(p.expiresAt, tz) : null,
+    note: p.note,
+    sourceRequestId: p.sourceRequestId,
+    version: p.version,
+    active: isPolicyActive(p, now),
+    updatedBy: p.updatedById ? (updaters.get(p.updatedById) ?? null) : null,
+    updatedAt: p.updatedAt.toISOString(),
+  }));
+  const members: MemberRow[] = limits.members.map((m) => ({
+    memberId: m.memberId,
+    name: m.name,
+    email: m.email,
+    groups: m.groupIds.map((g) => groupName.get(g) ?? "?"),
+    limitMicros: m.effective.limitMicros,
+    usedMicros: m.effective.usedMicros,
+    remainingMicros: m.effective.remainingMicros,
+    usedPct: m.effective.limitMicros === null ? null : percentOf(m.effective.usedMicros, m.effective.limitMicros),
+    state: m.effective.state,
+    level: m.effective.level,
+    reason: m.effective.reason,
+    projectedMicros: m.projectedMicros,
+    exhaustionDay: m.exhaustionDay,
+  }));
+  const groups = limits.groups
+    .filter((g) => all || actor.managedGroupIds.includes(g.groupId))
+    .map((g) => ({ ...g, usedPct: g.capMicros === null ? null : percentOf(g.usedMicros, g.capMicros) }))
+    .sort((a, b) => (b.usedPct ?? -1) - (a.usedPct ?? -1) || (b.usedMicros > a.usedMicros ? 1 : b.usedMicros < a.usedMicros ? -1 : 0));
+  return {
+    budget: limits.budget,
+    readOnly: { workspace: !can(actor, "limits:write:workspace"), groupsAndMembers: !can(actor, "limits:write") },
+    scopeLabel: all ? actor.workspaceName : "your groups",
+    policies,
+    members,
+    groups,
+    workspaceUsedMicros: limits.workspaceUsedMicros,
+    counts: { over: members.filter((m) => m.state === "over").length, soft: members.filter((m) => m.state === "soft").length, members: members.length },
+  };
+}
+
+/** The signed-in person's own limit (all products), for their pages. */
+export async function getMyLimit(db: Db, actor: Actor, now: Date) {
+  const r = await loadMemberLimit(db, actor.workspaceId, actor.memberId, "", now);
+  return {
+    unit: r.budget.unit,
+    period: r.budget.period,
+    today: r.budget.today,
+    limitMicros: r.effective.limitMicros,
+    usedMicros: r.effective.usedMicros,
+    remainingMicros: r.effective.remainingMicros,
+    state: r.effective.state,
+    reason: r.effective.reason,
+    action: r.effective.action,
+    softThresholdPct: r.effective.softThresholdPct,
+    projectedMicros: r.projectedMicros,
+    exhaustionDay: r.exhaustionDay,
+  };
+}
+export type MyLimit = Awaited<ReturnType<typeof getMyLimit>>;
