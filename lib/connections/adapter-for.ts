@@ -1,0 +1,64 @@
+import "server-only";
+/**
+ * Builds the adapter for a stored connection: decrypts the admin key (in memory only,
+ * never logged) and applies the connection's base URL and settings.
+ */
+import { z } from "zod";
+import { decryptSecret } from "../crypto/secrets";
+import { anthropicAdapter } from "../ingest/adapters/anthropic";
+import { fileAdapter } from "../ingest/adapters/file";
+import { openaiAdapter } from "../ingest/adapters/openai";
+import { simulatorAdapter, simulatorConfigSchema } from "../ingest/adapters/simulator";
+import type { SourceAdapter } from "../ingest/types";
+import type { RateCard } from "../ratecard/rate-card";
+
+export const DEFAULT_BASE_URLS = { openai: "https://api.openai.com/v1", anthropic: "https://api.anthropic.com/v1" } as const;
+
+export const providerConfigSchema = z.object({
+  pageLimit: z.number().int().min(1).max(31).optional(),
+  claudeCode: z.boolean().optional(),
+});
+
+export interface StoredConnection {
+  kind: string;
+  name: string;
+  baseUrl: string | null;
+  encryptedKey: string | null;
+  configJson: string;
+}
+
+export interface AdapterExtras {
+  rateCard: RateCard;
+  /** file connections: the file to import (CLI path or uploaded text) */
+  file?: { name: string; text: string };
+  retry?: { attempts?: number; baseDelayMs?: number; maxDelayMs?: number; timeoutMs?: number };
+}
+
+export function adapterFor(connection: StoredConnection, extras: AdapterExtras): SourceAdapter {
+  const config = JSON.parse(connection.configJson || "{}") as unknown;
+  const key = () => {
+    if (!connection.encryptedKey) throw new Error(`connection "${connection.name}" has no admin key`);
+    return decryptSecret(connection.encryptedKey);
+  };
+  switch (connection.kind) {
+    case "openai":
+    case "anthropic": {
+      const settings = providerConfigSchema.parse(config);
+      const common = {
+        baseUrl: connection.baseUrl || DEFAULT_BASE_URLS[connection.kind],
+        apiKey: key(),
+        rateCard: extras.rateCard,
+        ...(settings.pageLimit ? { pageLimit: settings.pageLimit } : {}),
+        ...(extras.retry ? { retry: extras.retry } : {}),
+      };
+      return connection.kind === "openai" ? openaiAdapter(common) : anthropicAdapter({ ...common, claudeCode: settings.claudeCode });
+    }
+    case "file":
+      if (!extras.file) throw new Error(`connection "${connection.name}" is a file import: give a file to import`);
+      return fileAdapter({ ...extras.file, rateCard: extras.rateCard });
+    case "simulator":
+      return simulatorAdapter(simulatorConfigSchema.parse(config));
+    default:
+      throw new Error(`connections of kind ${connection.kind} cannot be synced here yet`);
+  }
+}

@@ -1,0 +1,200 @@
+import "server-only";
+/**
+ * Connections: create / edit / enable-disable (each with its audit event in the same
+ * transaction), the masked DTO the UI sees, and running a sync for one. The admin key is
+ * encrypted before it reaches the database and never leaves this module in plain text.
+ */
+import { z } from "zod";
+import { writeAudit, type AuditActor } from "../audit";
+import { encryptSecret, keyHint, maskKey } from "../crypto/secrets";
+import type { Db } from "../db";
+import { InvalidInputError, NotFoundError } from "../errors";
+import { runSync, type SyncResult } from "../ingest/sync";
+import type { WriteCounts } from "../ingest/write-usage";
+import { addDays, isDayKey, toDayKey } from "../period";
+import { loadRateCard } from "../ratecard/load-rate-card";
+import { adapterFor, type AdapterExtras } from "./adapter-for";
+
+export const CONNECTION_KINDS = ["openai", "anthropic", "file"] as const;
+/** days providers still revise: every incremental sync re-reads them */
+export const TRAILING_DAYS = 3;
+
+const name = z.string().trim().min(1, "Name is required").max(80);
+const baseUrl = z
+  .string()
+  .trim()
+  .max(500)
+  .refine((v) => v === "" || /^https?:\/\/[^\s]+$/.test(v), "Base URL must be an http(s) URL")
+  .optional();
+const day = z.string().refine(isDayKey, "expected a day YYYY-MM-DD");
+
+export const createConnectionSchema = z.object({
+  kind: z.enum(CONNECTION_KINDS),
+  name,
+  baseUrl,
+  apiKey: z.string().trim().max(500).optional(),
+  backfillFrom: day.optional(),
+  scheduleMinutes: z.number().int().min(15).max(7 * 24 * 60).nullable().optional(),
+});
+export type CreateConnectionInput = z.infer<typeof createConnectionSchema>;
+
+export const updateConnectionSchema = z.object({
+  id: z.string().min(1),
+  name: name.optional(),
+  baseUrl,
+  /** a new key replaces the stored one; absent or "" keeps it */
+  apiKey: z.string().trim().max(500).optional(),
+  enabled: z.boolean().optional(),
+  scheduleMinutes: z.number().int().min(15).max(7 * 24 * 60).nullable().optional(),
+});
+export type UpdateConnectionInput = z.infer<typeof updateConnectionSchema>;
+
+export interface ConnectionDto {
+  id: string;
+  kind: string;
+  name: string;
+  baseUrl: string | null;
+  keyMasked: string;
+  enabled: boolean;
+  scheduleMinutes: number | null;
+  lastStatus: string | null;
+  lastError: string | null;
+  lastSyncAt: string | null;
+  dataAsOf: string | null;
+  syncedThrough: string | null;
+  backfillFrom: string | null;
+}
+
+type ConnectionRow = Awaited<ReturnType<Db["connection"]["findFirstOrThrow"]>>;
+
+export function toConnectionDto(c: ConnectionRow): ConnectionDto {
+  return {
+    id: c.id, kind: c.kind, name: c.name, baseUrl: c.baseUrl, keyMasked: maskKey(c.keyHint), enabled: c.enabled,
+    scheduleMinutes: c.scheduleMinutes, lastStatus: c.lastStatus, lastError: c.lastError,
+    lastSyncAt: c.lastSyncAt?.toISOString() ?? null, dataAsOf: c.dataAsOf, syncedThrough: c.syncedThrough, backfillFrom: c.backfillFrom,
+  };
+}
+
+/** What the audit log may say about a connection: never the key. */
+function auditView(c: ConnectionRow) {
+  return { kind: c.kind, name: c.name, baseUrl: c.baseUrl, key: maskKey(c.keyHint), enabled: c.enabled, scheduleMinutes: c.scheduleMinutes };
+}
+
+export async function listConnections(db: Db, workspaceId: string): Promise<ConnectionDto[]> {
+  const rows = await db.connection.findMany({ where: { workspaceId, kind: { in: [...CONNECTION_KINDS, "simulator"] } }, orderBy: { createdAt: "asc" } });
+  return rows.map(toConnectionDto);
+}
+
+export async function getConnection(db: Db, workspaceId: string, id: string): Promise<ConnectionRow> {
+  const c = await db.connection.findFirst({ where: { id, workspaceId } });
+  if (!c) throw new NotFoundError("Connection not found");
+  return c;
+}
+
+export async function findConnectionByName(db: Db, workspaceId: string | null, name: string): Promise<ConnectionRow> {
+  const matches = await db.connection.findMany({ where: { name, ...(workspaceId ? { workspaceId } : {}) } });
+  if (matches.length === 0) throw new NotFoundError(`no connection named "${name}"`);
+  if (matches.length > 1) throw new InvalidInputError(`several workspaces have a connection named "${name}": add --workspace`);
+  return matches[0]!;
+}
+
+export async function createConnection(db: Db, workspaceId: string, input: CreateConnectionInput, actor: AuditActor): Promise<ConnectionDto> {
+  const data = createConnectionSchema.parse(input);
+  if (data.kind !== "file" && !data.apiKey) throw new InvalidInputError("An admin key is required", "apiKey");
+  const clash = await db.connection.findFirst({ where: { workspaceId, name: data.name }, select: { id: true } });
+  if (clash) throw new InvalidInputError(`A connection named "${data.name}" already exists`, "name");
+  const created = await db.$transaction(async (tx) => {
+    const c = await tx.connection.create({
+      data: {
+        workspaceId, kind: data.kind, name: data.name, baseUrl: data.baseUrl || null,
+        encryptedKey: data.apiKey ? encryptSecret(data.apiKey) : null, keyHint: data.apiKey ? keyHint(data.apiKey) : null,
+        backfillFrom: data.backfillFrom ?? null, scheduleMinutes: data.scheduleMinutes ?? null,
+      },
+    });
+    await writeAudit(tx, { workspaceId, actor, action: "connection.create", targetType: "Connection", targetId: c.id, after: auditView(c) });
+    return c;
+  });
+  return toConnectionDto(created);
+}
+
+export async function updateConnection(db: Db, workspaceId: string, input: UpdateConnectionInput, actor: AuditActor): Promise<ConnectionDto> {
+  const data = updateConnectionSchema.parse(input);
+  const updated = await db.$transaction(async (tx) => {
+    const before = await tx.connection.findFirst({ where: { id: data.id, workspaceId } });
+    if (!before) throw new NotFoundError("Connection not found");
+    if (data.name && data.name !== before.name) {
+      const clash = await tx.connection.findFirst({ where: { workspaceId, name: data.name }, select: { id: true } });
+      if (clash) throw new InvalidInputError(`A connection named "${data.name}" already exists`, "name");
+    }
+    const after = await tx.connection.update({
+      where: { id: before.id },
+      data: {
+        ...(data.name ? { name: data.name } : {}),
+        ...(data.baseUrl !== undefined ? { baseUrl: data.baseUrl || null } : {}),
+        ...(data.apiKey ? { encryptedKey: encryptSecret(data.apiKey), keyHint: keyHint(data.apiKey) } : {}),
+        ...(data.enabled !== undefined ? { enabled: data.enabled } : {}),
+        ...(data.scheduleMinutes !== undefined ? { scheduleMinutes: data.scheduleMinutes } : {}),
+      },
+    });
+    const action = data.enabled === false && before.enabled ? "connection.disable" : data.enabled === true && !before.enabled ? "connection.enable" : "connection.update";
+    await writeAudit(tx, {
+      workspaceId, actor, action, targetType: "Connection", targetId: before.id,
+      before: auditView(before), after: { ...auditView(after), ...(data.apiKey ? { keyReplaced: true } : {}) },
+    });
+    return after;
+  });
+  return toConnectionDto(updated);
+}
+
+/** The window a sync reads: an explicit one, or from the last synced day minus the trailing days providers revise. */
+export function syncWindowFor(c: { syncedThrough: string | null; backfillFrom: string | null }, today: string, since?: string, until?: string) {
+  const end = until ?? today;
+  const start = since ?? (c.syncedThrough ? addDays(c.syncedThrough, -TRAILING_DAYS) : (c.backfillFrom ?? addDays(today, -30)));
+  if (start > end) throw new InvalidInputError(`--since ${start} is after --until ${end}`);
+  return { start, end };
+}
+
+export interface SyncConnectionOptions {
+  databaseUrl: string;
+  since?: string;
+  until?: string;
+  now: Date;
+  trigger?: string;
+  actor?: AuditActor;
+  file?: AdapterExtras["file"];
+  onPage?: (p: { label: string; counts: WriteCounts; pages: number }) => void;
+  log?: (line: string) => void;
+}
+
+export async function syncConnection(db: Db, workspaceId: string, connectionId: string, opts: SyncConnectionOptions): Promise<SyncResult> {
+  const c = await getConnection(db, workspaceId, connectionId);
+  if (!c.enabled) throw new InvalidInputError(`connection "${c.name}" is disabled`);
+  const window = syncWindowFor(c, toDayKey(opts.now), opts.since, opts.until);
+  const rateCard = await loadRateCard(db, workspaceId);
+  const adapter = adapterFor(c, { rateCard, file: opts.file });
+  return runSync({ db, databaseUrl: opts.databaseUrl, connectionId: c.id, adapter, window, trigger: opts.trigger, actor: opts.actor, onPage: opts.onPage });
+}
+
+export async function testConnection(db: Db, workspaceId: string, connectionId: string): Promise<{ ok: boolean; detail: string }> {
+  const c = await getConnection(db, workspaceId, connectionId);
+  try {
+    const adapter = adapterFor(c, { rateCard: await loadRateCard(db, workspaceId), retry: { attempts: 2, timeoutMs: 10_000 } });
+    return await adapter.testConnection({});
+  } catch (error) {
+    return { ok: false, detail: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+export async function listRuns(db: Db, workspaceId: string, connectionId?: string, take = 20) {
+  const runs = await db.syncRun.findMany({
+    where: { workspaceId, ...(connectionId ? { connectionId } : {}) },
+    orderBy: { startedAt: "desc" },
+    take,
+    include: { connection: { select: { name: true } } },
+  });
+  return runs.map((r) => ({
+    id: r.id, connectionId: r.connectionId, connectionName: r.connection.name, windowStart: r.windowStart, windowEnd: r.windowEnd,
+    status: r.status, trigger: r.trigger, pages: r.pages, rowsRead: r.rowsRead, rowsInserted: r.rowsInserted, rowsUpdated: r.rowsUpdated,
+    rowsUnchanged: r.rowsUnchanged, error: r.error, startedAt: r.startedAt.toISOString(), finishedAt: r.finishedAt?.toISOString() ?? null,
+  }));
+}
