@@ -1,10 +1,32 @@
-import { ComingSoon } from "@/components/ui/placeholder";
+import { ApiTokens } from "@/components/settings/api-tokens";
+import { WorkspaceSettingsForm } from "@/components/settings/workspace-settings-form";
+import { Card } from "@/components/ui/card";
+import { ScreenHeader } from "@/components/ui/placeholder";
 import { requirePage } from "@/lib/auth/guards";
 import { screenPermissions } from "@/lib/auth/permissions";
+import { db } from "@/lib/db";
+import { getWorkspaceSettings } from "@/lib/limits/workspace-settings";
+import { listTokens } from "@/lib/tokens/tokens";
 
 export const metadata = { title: "Settings" };
 
 export default async function Page() {
-  await requirePage(screenPermissions("/settings"));
-  return <ComingSoon title="Settings" what="Workspace settings, roles and API tokens." />;
+  const actor = await requirePage(screenPermissions("/settings"));
+  const [settings, tokens] = await Promise.all([getWorkspaceSettings(db(), actor), listTokens(db(), actor)]);
+  const iso = (d: Date | null) => d?.toISOString() ?? null;
+  return (
+    <div className="flex flex-col gap-6">
+      <ScreenHeader title="Settings" subtitle={settings.name} />
+      <Card title="Budget">
+        <WorkspaceSettingsForm initial={{ budgetUnit: settings.budgetUnit, budgetPeriod: settings.budgetPeriod, timezone: settings.timezone }} />
+        <p className="mt-3 text-xs text-slate-500">Limits are set in this unit; periods start in this timezone. The default limit and caps are on the Limits screen.</p>
+      </Card>
+      <Card title="API tokens">
+        <p className="mb-3 text-sm text-slate-600">
+          For gateways and scripts: <code className="text-xs">GET /api/v1/budget-check?member=…&amp;product=…</code> with <code className="text-xs">Authorization: Bearer &lt;token&gt;</code>. Tokens are stored hashed.
+        </p>
+        <ApiTokens tokens={tokens.map((t) => ({ ...t, createdAt: t.createdAt.toISOString(), lastUsedAt: iso(t.lastUsedAt), revokedAt: iso(t.revokedAt) }))} />
+      </Card>
+    </div>
+  );
 }

@@ -1,0 +1,105 @@
+"use client";
+
+import { useState, useTransition } from "react";
+import { createApiToken, revokeApiToken } from "@/app/(dashboard)/settings/actions";
+import { TOKEN_SCOPES, TOKEN_SCOPE_LABELS, type TokenScope } from "@/lib/tokens/scopes";
+
+export interface TokenRow {
+  id: string;
+  name: string;
+  prefix: string;
+  scopes: string[];
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+const when = (iso: string | null) => (iso ? iso.slice(0, 16).replace("T", " ") + " UTC" : "never");
+
+/** Create (shown once), list and revoke API tokens. */
+export function ApiTokens({ tokens }: { tokens: TokenRow[] }) {
+  const [name, setName] = useState("");
+  const [scopes, setScopes] = useState<TokenScope[]>(["budget:check"]);
+  const [created, setCreated] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [pending, start] = useTransition();
+  return (
+    <div className="flex flex-col gap-4">
+      <form
+        className="flex flex-wrap items-end gap-3"
+        onSubmit={(e) => {
+          e.preventDefault();
+          start(async () => {
+            const r = await createApiToken({ name, scopes });
+            if (r.ok) {
+              setCreated(r.data);
+              setName("");
+              setError(null);
+            } else setError(r.error);
+          });
+        }}
+      >
+        <label className="text-xs text-slate-600">
+          Token name
+          <input name="tokenName" value={name} onChange={(e) => setName(e.target.value)} placeholder="e.g. LiteLLM gateway" className="mt-1 block w-60 rounded-md border border-slate-300 px-2 py-1.5 text-sm" />
+        </label>
+        <fieldset className="flex flex-wrap gap-3 text-sm">
+          <legend className="sr-only">Scopes</legend>
+          {TOKEN_SCOPES.map((s) => (
+            <label key={s} className="flex items-center gap-1.5" title={TOKEN_SCOPE_LABELS[s]}>
+              <input type="checkbox" checked={scopes.includes(s)} onChange={(e) => setScopes(e.target.checked ? [...scopes, s] : scopes.filter((x) => x !== s))} />
+              <code className="text-xs">{s}</code>
+            </label>
+          ))}
+        </fieldset>
+        <button type="submit" disabled={pending} className="rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700 disabled:opacity-50">
+          Create token
+        </button>
+      </form>
+      {error && <p className="text-sm text-red-700">{error}</p>}
+      {created && (
+        <div className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm">
+          <p className="font-medium">Copy this token now — it is shown only once.</p>
+          <code className="mt-1 block break-all rounded bg-white px-2 py-1 text-xs" data-testid="new-token">{created}</code>
+        </div>
+      )}
+      <table className="w-full text-sm">
+        <thead className="text-left text-xs text-slate-500">
+          <tr>
+            <th className="py-1 pr-3 font-medium">Name</th>
+            <th className="py-1 pr-3 font-medium">Token</th>
+            <th className="py-1 pr-3 font-medium">Scopes</th>
+            <th className="py-1 pr-3 font-medium">Created</th>
+            <th className="py-1 pr-3 font-medium">Last used</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {tokens.length === 0 && (
+            <tr>
+              <td colSpan={6} className="py-4 text-center text-slate-500">No API tokens yet.</td>
+            </tr>
+          )}
+          {tokens.map((t) => (
+            <tr key={t.id} className={`border-t border-slate-100 ${t.revokedAt ? "text-slate-400" : ""}`} data-testid={`token-${t.name}`}>
+              <td className="py-1.5 pr-3">{t.name}</td>
+              <td className="py-1.5 pr-3"><code className="text-xs">{t.prefix}…</code></td>
+              <td className="py-1.5 pr-3 text-xs">{t.scopes.join(", ")}</td>
+              <td className="py-1.5 pr-3 text-xs">{when(t.createdAt)}</td>
+              <td className="py-1.5 pr-3 text-xs">{when(t.lastUsedAt)}</td>
+              <td className="py-1.5 text-right text-xs">
+                {t.revokedAt ? (
+                  <>revoked {when(t.revokedAt)}</>
+                ) : (
+                  <button type="button" className="text-red-700 underline" onClick={() => start(async () => void (await revokeApiToken({ id: t.id })))}>
+                    Revoke
+                  </button>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
