@@ -9,10 +9,15 @@ interface Props {
   series: string[];
   unit: Unit;
   height?: number;
+  /** display names for series keys (default: product names) */
+  labels?: Record<string, string>;
+  /** what the stack is split by, for the accessible name */
+  by?: string;
 }
 
 /** Daily spend stacked by series; money arrives as exact strings and becomes numbers only for geometry. */
-export function DailyStackedChart({ daily, series, unit, height = 280 }: Props) {
+export function DailyStackedChart({ daily, series, unit, height = 280, labels, by = "product" }: Props) {
+  const nameOf = (k: string) => labels?.[k] ?? productLabel(k);
   const data = daily.map((d) => {
     const row: Record<string, number | string> = { day: d.day };
     for (const s of series) {
@@ -23,7 +28,7 @@ export function DailyStackedChart({ daily, series, unit, height = 280 }: Props) 
   });
   const axisUnit = unit === "USD" ? "USD" : "credits";
   return (
-    <div role="img" aria-label={`Daily spend in ${axisUnit}, stacked by product`} data-testid="daily-chart">
+    <div role="img" aria-label={`Daily spend in ${axisUnit}, stacked by ${by}`} data-testid="daily-chart">
       <ResponsiveContainer width="100%" height={height}>
         <BarChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: 8 }}>
           <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="#e2e8f0" />
@@ -37,11 +42,11 @@ export function DailyStackedChart({ daily, series, unit, height = 280 }: Props) 
           <Tooltip
             formatter={(_value, name, item) => {
               const exact = (item.payload as Record<string, string>)[`exact:${String(name)}`] ?? "0";
-              return [formatAmount(BigInt(exact), unit), productLabel(String(name))];
+              return [formatAmount(BigInt(exact), unit), nameOf(String(name))];
             }}
             labelFormatter={(label) => String(label)}
           />
-          <Legend formatter={(v: string) => productLabel(v)} wrapperStyle={{ fontSize: 12 }} />
+          <Legend formatter={(v: string) => nameOf(v)} wrapperStyle={{ fontSize: 12 }} />
           {series.map((s, i) => (
             <Bar key={s} dataKey={s} stackId="spend" fill={colorFor(s, i)} isAnimationActive={false} />
           ))}

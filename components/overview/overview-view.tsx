@@ -2,85 +2,204 @@
 
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
+import { BarList } from "@/components/charts/bar-list";
 import { DailyStackedChart } from "@/components/charts/daily-stacked-chart";
+import { productLabel } from "@/components/charts/palette";
+import { RangePicker } from "@/components/usage/range-picker";
+import { useAnalyticsState } from "@/components/usage/use-analytics-state";
 import { Card, ErrorNote, Skeleton, Stat } from "@/components/ui/card";
 import type { OverviewData } from "@/lib/analytics/overview";
+import { STACKS } from "@/lib/analytics/url-state";
 import { fetchJson } from "@/lib/fetch-json";
 import { formatAmount } from "@/lib/money";
 import { queryKeys } from "@/lib/query-keys";
 import type { Serialized } from "@/lib/serialize";
 
 const SCOPE_TITLES = { workspace: "Workspace", groups: "Your groups", self: "Your usage" } as const;
+const STACK_LABELS = { product: "Product", model: "Model", provider: "Provider", group: "Group" } as const;
 
 export function OverviewView() {
-  const query = useQuery({ queryKey: queryKeys.overview(), queryFn: () => fetchJson<Serialized<OverviewData>>("/api/overview") });
+  const { state, search, set } = useAnalyticsState({ stack: true });
+  const query = useQuery({
+    queryKey: queryKeys.overview(search),
+    queryFn: () => fetchJson<Serialized<OverviewData>>(`/api/overview${search ? `?${search}` : ""}`),
+    placeholderData: (prev) => prev,
+  });
   if (query.isPending) return <OverviewSkeleton />;
   if (query.isError) return <ErrorNote message={`Could not load the overview: ${query.error.message}`} onRetry={() => void query.refetch()} />;
   const d = query.data;
   const unit = d.unit;
+  const unitName = unit === "USD" ? "USD" : "credits";
   const other = unit === "USD" ? formatAmount(BigInt(d.totals.creditsMicros), "CREDITS") : formatAmount(BigInt(d.totals.costMicros), "USD");
-  const billedVsEstimate = BigInt(d.totals.costMicros) !== BigInt(d.totals.estimatedCostMicros);
+  const billed = BigInt(d.totals.costMicros);
+  const estimated = BigInt(d.totals.estimatedCostMicros);
+  const isPeriod = d.range.isCurrentPeriod;
+  const hasData = d.daily.some((x) => BigInt(x.totalMicros) > 0n);
+  const usageLink = (extra: string) => `/usage?${[search, extra].filter(Boolean).join("&")}`;
   return (
-    <div className="flex flex-col gap-6">
-      <div className="flex flex-wrap items-end justify-between gap-2">
+    <div className="flex flex-col gap-6" aria-busy={query.isFetching}>
+      <div className="flex flex-wrap items-end justify-between gap-3">
         <div>
           <p className="text-sm text-slate-500">{SCOPE_TITLES[d.scope.kind]}: {d.scope.label}</p>
           <h1 className="text-2xl font-semibold">Overview</h1>
+          <p className="mt-1 text-sm text-slate-500" data-testid="period">
+            {d.range.label}: {d.range.start} – {d.range.end}
+            {isPeriod && <> · {d.daysLeft} {d.daysLeft === 1 ? "day" : "days"} left</>}
+            {d.dataAsOf && <> · data as of {d.dataAsOf}</>}
+          </p>
         </div>
-        <p className="text-sm text-slate-500" data-testid="period">
-          Budget period {d.period.start} – {d.period.end} · {d.daysLeft} {d.daysLeft === 1 ? "day" : "days"} left
-          {d.dataAsOf && <> · data as of {d.dataAsOf}</>}
-        </p>
+        <RangePicker spec={state.spec} today={d.today} onChange={set} />
       </div>
       <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
-        <Stat label="Spent this period" value={formatAmount(BigInt(d.spentMicros), unit)} hint={<>= {other}</>} testId="spent-this-period" />
         <Stat
-          label="Billed (USD)"
-          value={formatAmount(BigInt(d.totals.costMicros), "USD")}
-          hint={billedVsEstimate ? <>list-price estimate {formatAmount(BigInt(d.totals.estimatedCostMicros), "USD")}</> : "equals list-price estimate"}
+          label={isPeriod ? "Spent this period" : "Spent in range"}
+          value={formatAmount(BigInt(d.spentMicros), unit)}
+          hint={
+            <>
+              = {other}
+              {d.changePct !== null && (
+                <span className={d.changePct > 0 ? "ml-2 text-amber-700" : "ml-2 text-emerald-700"}>
+                  {d.changePct > 0 ? "▲" : "▼"} {Math.abs(d.changePct).toFixed(1)}% vs previous {d.range.previous.start} – {d.range.previous.end}
+                </span>
+              )}
+            </>
+          }
+          testId="spent-this-period"
         />
-        <Stat label="Projected at period end" value={formatAmount(BigInt(d.projectedMicros), unit)} hint="at the pace so far this period" testId="projected" />
-        {d.scope.kind === "workspace" ? (
-          <Stat label="Unattributed" value={formatAmount(BigInt(d.unattributedCostMicros), "USD")} hint="spend that maps to no member (service keys)" />
+        <Stat
+          label="Billed vs estimated (USD)"
+          value={formatAmount(billed, "USD")}
+          hint={billed !== estimated ? <>billed · list-price estimate {formatAmount(estimated, "USD")}</> : "billed; equals the list-price estimate"}
+        />
+        {isPeriod ? (
+          <Stat
+            label="Projected at period end"
+            value={formatAmount(BigInt(d.projectedMicros), unit)}
+            hint={
+              d.limitMicros !== null ? (
+                <>
+                  limit {formatAmount(BigInt(d.limitMicros), unit)} ·{" "}
+                  {d.runOutDay ? <span className="font-medium text-amber-700">runs out {d.runOutDay} at this pace</span> : "lasts the period at this pace"}
+                </>
+              ) : (
+                "at the pace so far; no pooled limit set"
+              )
+            }
+            testId="projected"
+          />
         ) : (
-          <Stat label="Days left" value={String(d.daysLeft)} hint={`period ends ${d.period.end}`} />
+          <Stat label="Requests" value={BigInt(d.metrics.requests).toLocaleString("en-US")} hint={`${BigInt(d.metrics.inputTokens).toLocaleString("en-US")} input tokens`} />
+        )}
+        {d.scope.kind === "workspace" ? (
+          <Stat
+            label="Unattributed · unpriced"
+            value={formatAmount(BigInt(d.unattributedMicros), unit)}
+            hint={
+              <>
+                <Link className="text-brand-700 hover:underline" href={usageLink("member=unattributed")}>maps to no member</Link> · {BigInt(d.unpricedRequests).toLocaleString("en-US")} unpriced requests
+              </>
+            }
+            testId="unattributed"
+          />
+        ) : (
+          <Stat label="Days left" value={String(d.daysLeft)} hint={`budget period ends ${d.period.end}`} />
         )}
       </div>
-      <Card title={`Daily spend by product (${unit === "USD" ? "USD" : "credits"})`}>
-        {d.daily.some((x) => BigInt(x.totalMicros) > 0n) ? (
-          <DailyStackedChart daily={d.daily} series={d.products} unit={unit} />
+      <Card
+        title={`Daily spend by ${STACK_LABELS[d.stackBy].toLowerCase()} (${unitName})`}
+        action={
+          <div role="group" aria-label="Split the daily chart by" className="flex rounded-md border border-slate-300 text-xs">
+            {STACKS.filter((s) => s !== "group" || d.scope.kind !== "self").map((s) => (
+              <button
+                key={s}
+                type="button"
+                aria-pressed={d.stackBy === s}
+                onClick={() => set({ stack: s === "product" ? null : s })}
+                className={`px-2.5 py-1 first:rounded-l-md last:rounded-r-md ${d.stackBy === s ? "bg-brand-600 text-white" : "bg-white text-slate-700 hover:bg-slate-50"}`}
+              >
+                {STACK_LABELS[s]}
+              </button>
+            ))}
+          </div>
+        }
+      >
+        {hasData ? (
+          <DailyStackedChart daily={d.daily} series={d.products} unit={unit} labels={d.stackBy === "product" ? undefined : d.seriesLabels} by={d.stackBy} />
         ) : (
-          <p className="py-16 text-center text-sm text-slate-500">No usage in this period yet.</p>
+          <p className="py-16 text-center text-sm text-slate-500">No usage in this range.</p>
         )}
+        {d.stackBy === "group" && <p className="mt-2 text-xs text-slate-500">A member in two groups is stacked under both; the day&apos;s total counts them once.</p>}
       </Card>
-      {d.scope.kind !== "self" && (
-        <Card title="Top spenders this period">
-          {d.topMembers.length === 0 ? (
-            <p className="text-sm text-slate-500">Nobody has spent anything yet.</p>
-          ) : (
-            <table className="w-full text-sm">
-              <thead>
-                <tr className="border-b border-slate-200 text-left text-xs uppercase tracking-wide text-slate-500">
-                  <th scope="col" className="py-2">Member</th>
-                  <th scope="col" className="py-2 text-right">Spent ({unit === "USD" ? "USD" : "credits"})</th>
-                </tr>
-              </thead>
-              <tbody>
-                {d.topMembers.map((m) => (
-                  <tr key={m.memberId} className="border-b border-slate-100 last:border-0">
-                    <td className="py-2">
-                      <Link href={`/members/${m.memberId}`} className="font-medium text-brand-700 hover:underline">{m.name}</Link>
-                      <span className="ml-2 text-xs text-slate-500">{m.email}</span>
-                    </td>
-                    <td className="tabular py-2 text-right">{formatAmount(BigInt(m.amountMicros), unit)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
+      <div className="grid gap-4 lg:grid-cols-3">
+        <Card title="By product">
+          <BarList unit={unit} items={d.byProduct.map((s) => ({ ...s, label: productLabel(s.label), href: usageLink(`dimension=product&product=${encodeURIComponent(s.key)}`) }))} />
         </Card>
+        <Card title="By model">
+          <BarList unit={unit} items={d.byModel.map((s) => ({ ...s, href: null }))} />
+        </Card>
+        {d.scope.kind !== "self" ? (
+          <Card title="By group">
+            <BarList unit={unit} items={d.byGroup} />
+            {d.groupsOverlap && <p className="mt-2 text-xs text-slate-500">Members in several groups count in each; shares are of the total counted once.</p>}
+          </Card>
+        ) : (
+          <Card title="Data sources">
+            <Sources sources={d.sources} />
+          </Card>
+        )}
+      </div>
+      {d.scope.kind !== "self" && (
+        <div className="grid gap-4 lg:grid-cols-3">
+          <Card title={isPeriod ? "Top spenders this period" : "Top spenders"} className="lg:col-span-2" action={<Link href={usageLink("")} className="text-xs font-medium text-brand-700 hover:underline">Explore usage →</Link>}>
+            {d.topMembers.length === 0 ? (
+              <p className="text-sm text-slate-500">Nobody has spent anything in this range.</p>
+            ) : (
+              <table className="w-full text-sm">
+                <thead>
+                  <tr className="border-b border-slate-200 text-left text-xs uppercase tracking-wide text-slate-500">
+                    <th scope="col" className="py-2">Member</th>
+                    <th scope="col" className="py-2 text-right">Spent ({unitName})</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {d.topMembers.map((m) => (
+                    <tr key={m.memberId} className="border-b border-slate-100 last:border-0">
+                      <td className="py-2">
+                        <Link href={`/members/${m.memberId}`} className="font-medium text-brand-700 hover:underline">{m.name}</Link>
+                        <span className="ml-2 text-xs text-slate-500">{m.email}</span>
+                      </td>
+                      <td className="tabular py-2 text-right">{formatAmount(BigInt(m.amountMicros), unit)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+          </Card>
+          <Card title="Data sources">
+            <Sources sources={d.sources} />
+          </Card>
+        </div>
       )}
     </div>
+  );
+}
+
+function Sources({ sources }: { sources: Serialized<OverviewData>["sources"] }) {
+  if (!sources.length) return <p className="text-sm text-slate-500">No connected sources yet.</p>;
+  return (
+    <ul className="flex flex-col gap-2 text-sm" data-testid="sources">
+      {sources.map((s) => (
+        <li key={s.name} className="flex items-baseline justify-between gap-2">
+          <span>
+            <span className="font-medium">{s.name}</span> <span className="text-xs text-slate-500">{s.kind}</span>
+          </span>
+          <span className="text-xs text-slate-600">
+            data as of {s.dataAsOf ?? "—"}
+            {s.lastStatus && s.lastStatus !== "SUCCEEDED" && <span className="ml-1 text-amber-700">({s.lastStatus.toLowerCase()})</span>}
+          </span>
+        </li>
+      ))}
+    </ul>
   );
 }
 

@@ -6,6 +6,7 @@ import type { Db } from "../db";
 import { NotFoundError } from "../errors";
 import type { Unit } from "../money";
 import { currentPeriod, todayIn, type BudgetPeriod, type Period } from "../period";
+import { getBreakdown } from "./breakdown";
 import { dailyByProduct, type DailySeries } from "./daily";
 import { scopeIncludesMember, type SpendScope } from "./scope";
 
@@ -17,6 +18,9 @@ export interface MemberSummary {
   period: Period;
   today: string;
   usage: DailySeries;
+  /** this period, in the budget unit, biggest first */
+  byProduct: { key: string; amountMicros: bigint; requests: bigint }[];
+  byModel: { key: string; amountMicros: bigint; requests: bigint }[];
 }
 
 export async function getMemberSummary(db: Db, scope: SpendScope, memberId: string, now: Date): Promise<MemberSummary> {
@@ -34,6 +38,14 @@ export async function getMemberSummary(db: Db, scope: SpendScope, memberId: stri
   const ws = member.workspace;
   const period = currentPeriod(ws.budgetPeriod as BudgetPeriod, ws.timezone, now);
   const managed = new Set(member.managedGroups.map((g) => g.groupId));
+  const ctx = { db, scope, now };
+  const q = (dimension: "product" | "model") => ({ dimension, sort: "amount" as const, dir: "desc" as const, page: 1, pageSize: 200 });
+  const [usage, products, models] = await Promise.all([
+    dailyByProduct(db, { workspaceId: scope.workspaceId, memberKey: member.id }, ws.budgetUnit, period),
+    getBreakdown(ctx, { range: "period" }, { member: [member.id] }, q("product"), { all: true }),
+    getBreakdown(ctx, { range: "period" }, { member: [member.id] }, q("model"), { all: true }),
+  ]);
+  const slim = (rows: typeof products.rows) => rows.map((r) => ({ key: r.key, amountMicros: r.amountMicros, requests: r.requests }));
   return {
     member: { id: member.id, name: member.name, email: member.email, role: member.role, costCenter: member.costCenter },
     groups: member.groups.map((g) => ({ id: g.group.id, name: g.group.name, costCenter: g.group.costCenter, manager: managed.has(g.group.id) })),
@@ -41,6 +53,8 @@ export async function getMemberSummary(db: Db, scope: SpendScope, memberId: stri
     unit: ws.budgetUnit,
     period,
     today: todayIn(ws.timezone, now),
-    usage: await dailyByProduct(db, { workspaceId: scope.workspaceId, memberKey: member.id }, ws.budgetUnit, period),
+    usage,
+    byProduct: slim(products.rows),
+    byModel: slim(models.rows),
   };
 }

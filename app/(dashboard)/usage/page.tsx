@@ -1,10 +1,29 @@
-import { ComingSoon } from "@/components/ui/placeholder";
+import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query";
+import { UsageExplorer } from "@/components/usage/usage-explorer";
+import { getBreakdown } from "@/lib/analytics/breakdown";
+import { spendScopeFor } from "@/lib/analytics/scope";
+import { canonicalSearch, parseAnalyticsSearch, recordToSearch } from "@/lib/analytics/url-state";
 import { requirePage } from "@/lib/auth/guards";
 import { screenPermissions } from "@/lib/auth/permissions";
+import { now } from "@/lib/clock";
+import { db } from "@/lib/db";
+import { queryKeys } from "@/lib/query-keys";
+import { serialize } from "@/lib/serialize";
 
 export const metadata = { title: "Usage" };
 
-export default async function Page() {
-  await requirePage(screenPermissions("/usage"));
-  return <ComingSoon title="Usage" what="A breakdown explorer by member, group, cost center, product and model." />;
+export default async function UsagePage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const actor = await requirePage(screenPermissions("/usage"));
+  const s = parseAnalyticsSearch(recordToSearch(await searchParams));
+  const scope = await spendScopeFor(db(), actor);
+  const client = new QueryClient();
+  await client.prefetchQuery({
+    queryKey: queryKeys.usage(canonicalSearch(s, { breakdown: true })),
+    queryFn: async () => serialize(await getBreakdown({ db: db(), scope, now: now() }, s.spec, s.filters, s.query)),
+  });
+  return (
+    <HydrationBoundary state={dehydrate(client)}>
+      <UsageExplorer />
+    </HydrationBoundary>
+  );
 }

@@ -1,4 +1,7 @@
+import Link from "next/link";
 import { DailyStackedChart } from "@/components/charts/daily-stacked-chart";
+import { AmountList } from "@/components/members/amount-list";
+import { MemberLimitSlot } from "@/components/members/limit-slot";
 import { Card, Stat } from "@/components/ui/card";
 import { ScreenHeader } from "@/components/ui/placeholder";
 import { getMemberSummary } from "@/lib/analytics/member";
@@ -18,17 +21,41 @@ export default async function MemberPage({ params }: { params: Promise<{ id: str
   const s = await pageData(() => getMemberSummary(db(), scope, id, now()));
   const spent = inBudgetUnit(s.unit, s.usage.totals);
   const daily = serialize(s.usage.daily);
+  const canOpenGroup = (groupId: string) => scope.kind === "workspace" || (scope.managedGroupIds ?? []).includes(groupId);
   return (
     <div className="flex flex-col gap-6">
       <ScreenHeader title={s.member.name} subtitle={`${s.member.email} · ${s.member.role.toLowerCase()}${s.member.costCenter ? ` · cost center ${s.member.costCenter}` : ""}`} />
       <div className="grid gap-4 sm:grid-cols-3">
         <Stat label="Spent this period" value={formatAmount(spent, s.unit)} hint={`${s.period.start} – ${s.period.end}`} testId="member-spent" />
-        <Stat label="Billed (USD)" value={formatAmount(s.usage.totals.costMicros, "USD")} />
-        <Stat label="Groups" value={String(s.groups.length)} hint={s.groups.map((g) => `${g.name}${g.manager ? " (manager)" : ""}`).join(", ") || "none"} />
+        <Stat label="Billed (USD)" value={formatAmount(s.usage.totals.costMicros, "USD")} hint={`list-price estimate ${formatAmount(s.usage.totals.estimatedCostMicros, "USD")}`} />
+        <div className="rounded-xl border border-slate-200 bg-white p-5 shadow-sm">
+          <p className="text-xs font-medium uppercase tracking-wide text-slate-500">Groups</p>
+          {s.groups.length === 0 ? (
+            <p className="mt-2 text-sm text-slate-500">none</p>
+          ) : (
+            <ul className="mt-2 flex flex-wrap gap-2 text-sm">
+              {s.groups.map((g) => (
+                <li key={g.id}>
+                  {canOpenGroup(g.id) ? <Link href={`/groups/${g.id}`} className="font-medium text-brand-700 hover:underline">{g.name}</Link> : <span className="font-medium">{g.name}</span>}
+                  {g.manager && <span className="ml-1 text-xs text-slate-500">(manager)</span>}
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
       </div>
-      <Card title="Daily usage this period">
+      <MemberLimitSlot memberId={s.member.id} />
+      <Card title={`Daily usage this period by product (${s.unit === "USD" ? "USD" : "credits"})`}>
         <DailyStackedChart daily={daily} series={s.usage.products} unit={s.unit} />
       </Card>
+      <div className="grid gap-4 lg:grid-cols-2">
+        <Card title="By product this period">
+          <AmountList rows={serialize(s.byProduct)} unit={s.unit} kind="product" />
+        </Card>
+        <Card title="By model this period">
+          <AmountList rows={serialize(s.byModel)} unit={s.unit} kind="model" />
+        </Card>
+      </div>
       <Card title="Identities used to attribute provider usage">
         {s.identities.length === 0 ? (
           <p className="text-sm text-slate-500">No provider identities mapped yet.</p>

@@ -1,0 +1,47 @@
+import Link from "next/link";
+import { DailyStackedChart } from "@/components/charts/daily-stacked-chart";
+import { GroupMembersTable } from "@/components/groups/group-members-table";
+import { Card, Stat } from "@/components/ui/card";
+import { ScreenHeader } from "@/components/ui/placeholder";
+import { getGroupSummary } from "@/lib/analytics/group";
+import { spendScopeFor } from "@/lib/analytics/scope";
+import { parseAnalyticsSearch, recordToSearch } from "@/lib/analytics/url-state";
+import { pageData, requirePage } from "@/lib/auth/guards";
+import { now } from "@/lib/clock";
+import { db } from "@/lib/db";
+import { formatAmount, percentOf } from "@/lib/money";
+import { serialize } from "@/lib/serialize";
+
+export const metadata = { title: "Group" };
+
+export default async function GroupPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const actor = await requirePage(["spend:read:own"]);
+  const { id } = await params;
+  const s = parseAnalyticsSearch(recordToSearch(await searchParams));
+  const scope = await spendScopeFor(db(), actor);
+  const g = await pageData(() => getGroupSummary(db(), scope, id, now(), s.spec));
+  const unit = g.unit;
+  return (
+    <div className="flex flex-col gap-6">
+      <ScreenHeader
+        title={g.group.name}
+        subtitle={`Group · cost center ${g.group.costCenter} · ${g.members.length} members${g.managers.length ? ` · managed by ${g.managers.map((m) => m.name).join(", ")}` : ""}`}
+      />
+      <div className="grid gap-4 sm:grid-cols-3">
+        <Stat label={`Pooled spend · ${g.range.label.toLowerCase()}`} value={formatAmount(g.pooledMicros, unit)} hint={`${g.range.start} – ${g.range.end} · previous ${formatAmount(g.previousPooledMicros, unit)}`} testId="group-pooled" />
+        <Stat
+          label="Pooled cap"
+          value={g.poolCapMicros !== null ? formatAmount(g.poolCapMicros, unit) : "none"}
+          hint={g.poolCapMicros !== null ? `${percentOf(g.pooledMicros, g.poolCapMicros)}% used` : "no pooled cap on this group"}
+        />
+        <Stat label="Members with usage" value={`${g.members.filter((m) => m.amountMicros > 0n).length} of ${g.members.length}`} hint={<Link className="text-brand-700 hover:underline" href={`/usage?group=${g.group.id}`}>explore this group&apos;s usage →</Link>} />
+      </div>
+      <Card title={`Daily pooled spend by product (${unit === "USD" ? "USD" : "credits"})`}>
+        <DailyStackedChart daily={serialize(g.usage.daily)} series={g.usage.products} unit={unit} />
+      </Card>
+      <Card title="Members">
+        <GroupMembersTable members={serialize(g.members)} unit={unit} />
+      </Card>
+    </div>
+  );
+}

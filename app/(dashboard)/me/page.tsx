@@ -1,0 +1,17 @@
+import { MyUsageView } from "@/components/usage/my-usage-view";
+import { getMyUsage } from "@/lib/analytics/my-usage";
+import { spendScopeFor } from "@/lib/analytics/scope";
+import { requirePage } from "@/lib/auth/guards";
+import { screenPermissions } from "@/lib/auth/permissions";
+import { now } from "@/lib/clock";
+import { db } from "@/lib/db";
+import { serialize } from "@/lib/serialize";
+
+export const metadata = { title: "My usage" };
+
+export default async function MyUsagePage() {
+  const actor = await requirePage(screenPermissions("/me"));
+  const scope = await spendScopeFor(db(), actor);
+  const m = await getMyUsage(db(), scope, now());
+  return <MyUsageView m={serialize(m)} />;
+}

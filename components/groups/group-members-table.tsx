@@ -1,0 +1,37 @@
+import Link from "next/link";
+import type { GroupSummary } from "@/lib/analytics/group";
+import { formatAmount, type Unit } from "@/lib/money";
+import type { Serialized } from "@/lib/serialize";
+
+/** Everyone in the group with their spend in the range; a limits column arrives with limits. */
+export function GroupMembersTable({ members, unit, limitFor }: { members: Serialized<GroupSummary["members"]>; unit: Unit; limitFor?: (memberId: string) => React.ReactNode }) {
+  if (!members.length) return <p className="text-sm text-slate-500">This group has no members.</p>;
+  return (
+    <table className="w-full text-sm" data-testid="group-members">
+      <thead>
+        <tr className="border-b border-slate-200 text-left text-xs uppercase tracking-wide text-slate-500">
+          <th scope="col" className="py-2">Member</th>
+          <th scope="col" className="py-2 text-right">Requests</th>
+          <th scope="col" className="py-2 text-right">Spend ({unit === "USD" ? "USD" : "credits"})</th>
+          <th scope="col" className="py-2 text-right">Previous</th>
+          {limitFor && <th scope="col" className="py-2 text-right">Limit</th>}
+        </tr>
+      </thead>
+      <tbody>
+        {members.map((m) => (
+          <tr key={m.memberId} className="border-b border-slate-100 last:border-0">
+            <td className="py-2">
+              <Link href={`/members/${m.memberId}`} className="font-medium text-brand-700 hover:underline">{m.name}</Link>
+              {m.manager && <span className="ml-1 text-xs text-slate-500">(manager)</span>}
+              <span className="ml-2 text-xs text-slate-500">{m.email}</span>
+            </td>
+            <td className="tabular py-2 text-right">{BigInt(m.requests).toLocaleString("en-US")}</td>
+            <td className="tabular py-2 text-right">{formatAmount(BigInt(m.amountMicros), unit)}</td>
+            <td className="tabular py-2 text-right text-slate-500">{formatAmount(BigInt(m.previousAmountMicros), unit)}</td>
+            {limitFor && <td className="tabular py-2 text-right">{limitFor(m.memberId)}</td>}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
