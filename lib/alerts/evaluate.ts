@@ -1,0 +1,214 @@
+/**
+ * evaluateAlerts(db, workspaceId, now): the one entry point, run after each sync and from
+ * the CLI / cron. It raises new alerts (each fires once per period per rule, subject and
+ * threshold: the unique dedupeKey makes a second evaluation a no-op), resolves alerts
+ * whose condition has passed, notifies owners/admins/finance in-app and delivers new
+ * alerts to the workspace's channels.
+ */
+import "server-only";
+import type { Db } from "../db";
+import { env } from "../env";
+import { toJsonText } from "../json";
+import { loadWorkspaceLimits } from "../limits/load-effective-limits";
+import { formatAmount, type Unit } from "../money";
+import { addDays, eachDay, periodContaining, todayIn, type BudgetPeriod, type DayKey } from "../period";
+import { projectedExhaustion, projectPeriodEnd } from "../limits/projection";
+import { primaryGroup } from "../exports/chargeback";
+import { findAnomaly, type AnomalySettings } from "./anomaly";
+import { deliverAlert } from "./deliver";
+import { loadRuleSettings, type AlertKind } from "./rules";
+import type { RetryPolicy } from "./send-webhook";
+
+export interface Candidate {
+  kind: AlertKind;
+  subjectType: "MEMBER" | "GROUP" | "WORKSPACE";
+  subjectId: string;
+  periodKey: string;
+  thresholdPct: number | null;
+  message: string;
+  evidence: unknown;
+}
+
+export function dedupeKeyOf(c: Pick<Candidate, "kind" | "subjectType" | "subjectId" | "periodKey" | "thresholdPct">): string {
+  return [c.kind, c.subjectType, c.subjectId, c.periodKey, c.thresholdPct ?? "-"].join(":");
+}
+
+export interface EvaluationResult {
+  raised: number;
+  resolved: number;
+  delivered: number;
+  failed: number;
+}
+
+/** How many recent days are checked for anomalies (data can arrive a few days late). */
+const ANOMALY_LOOKBACK_DAYS = 7;
+
+async function anomalyCandidates(db: Db, workspaceId: string, today: DayKey, budgetPeriod: BudgetPeriod, s: AnomalySettings): Promise<{ found: Candidate[]; quiet: Set<string> }> {
+  const candidateDays = eachDay(addDays(today, -(ANOMALY_LOOKBACK_DAYS - 1)), today);
+  const from = addDays(candidateDays[0]!, -s.baselineDays);
+  const [rows, members] = await Promise.all([
+    db.usageDailyRollup.groupBy({ by: ["memberKey", "day"], where: { workspaceId, memberKey: { not: "" }, day: { gte: from, lte: today } }, _sum: { costMicros: true } }),
+    db.member.findMany({ where: { workspaceId }, select: { id: true, name: true, email: true, costCenter: true, groups: { select: { group: { select: { id: true, name: true, costCenter: true } } } } } }),
+  ]);
+  const daily = new Map<string, Map<DayKey, bigint>>();
+  for (const r of rows) {
+    const m = daily.get(r.memberKey) ?? daily.set(r.memberKey, new Map()).get(r.memberKey)!;
+    m.set(r.day, r._sum.costMicros ?? 0n);
+  }
+  // group baseline = the group's daily spend per member, over its members' primary group
+  const groupOf = new Map<string, { id: string; name: string }>();
+  const groupMembers = new Map<string, string[]>();
+  for (const m of members) {
+    const groups = m.groups.map((g) => g.group);
+    const name = primaryGroup(m.costCenter, groups);
+    const g = groups.find((x) => x.name === name);
+    if (!g) continue;
+    groupOf.set(m.id, g);
+    (groupMembers.get(g.id) ?? groupMembers.set(g.id, []).get(g.id)!).push(m.id);
+  }
+  const groupDaily = new Map<string, Map<DayKey, bigint>>();
+  for (const [gid, ids] of groupMembers) {
+    const sum = new Map<DayKey, bigint>();
+    for (const id of ids) for (const [d, v] of daily.get(id) ?? []) sum.set(d, (sum.get(d) ?? 0n) + v);
+    const n = BigInt(ids.length);
+    groupDaily.set(gid, new Map([...sum].map(([d, v]) => [d, v / n])));
+  }
+  const found: Candidate[] = [];
+  const quiet = new Set<string>();
+  for (const m of members) {
+    const series = daily.get(m.id);
+    if (!series) {
+      quiet.add(m.id);
+      continue;
+    }
+    const group = groupOf.get(m.id);
+    const hit = findAnomaly(series, (group && groupDaily.get(group.id)) || new Map(), candidateDays, s);
+    // quiet = no anomalous day left in the lookback window: an open anomaly alert resolves
+    if (!hit) {
+      quiet.add(m.id);
+      continue;
+    }
+    const self = hit.selfBaselineMicros > 0n ? `${(Number((hit.spentMicros * 10n) / hit.selfBaselineMicros) / 10).toLocaleString("en-US")}× their ${s.baselineDays}-day average (${formatAmount(hit.selfBaselineMicros, "USD")}/day)` : `with no spend in the previous ${s.baselineDays} days`;
+    found.push({
+      kind: "anomaly",
+      subjectType: "MEMBER",
+      subjectId: m.id,
+      periodKey: periodContaining(hit.day, budgetPeriod).start,
+      thresholdPct: null,
+      message: `${m.name} (${m.email}) spent ${formatAmount(hit.spentMicros, "USD")} on ${hit.day}: ${self}; their group ${group?.name ?? "(none)"} averages ${formatAmount(hit.groupBaselineMicros, "USD")} per person per day.`,
+      evidence: {
+        day: hit.day,
+        spentMicros: hit.spentMicros,
+        selfBaselineMicros: hit.selfBaselineMicros,
+        groupBaselineMicros: hit.groupBaselineMicros,
+        group: group?.name ?? null,
+        settings: { selfFactor: s.selfFactor, groupFactor: s.groupFactor, floorMicros: s.floorMicros, baselineDays: s.baselineDays },
+        unit: "USD",
+        series: hit.series,
+      },
+    });
+  }
+  return { found, quiet };
+}
+
+async function limitCandidates(db: Db, workspaceId: string, now: Date, thresholds: number[], enabled: Record<AlertKind, boolean>): Promise<{ found: Candidate[]; periodStart: string }> {
+  const limits = await loadWorkspaceLimits(db, workspaceId, now);
+  const { budget } = limits;
+  const unit: Unit = budget.unit;
+  const periodKey = budget.period.start;
+  const fmt = (v: bigint) => formatAmount(v, unit);
+  const found: Candidate[] = [];
+  const check = (subjectType: Candidate["subjectType"], subjectId: string, label: string, used: bigint, limit: bigint | null, projected: bigint, exhaustionDay: DayKey | null) => {
+    if (limit === null || limit <= 0n) return;
+    const pct = Number((used * 1000n) / limit) / 10;
+    const evidence = { usedMicros: used, limitMicros: limit, percent: pct, projectedMicros: projected, exhaustionDay, period: budget.period, unit };
+    if (enabled.threshold) {
+      for (const t of thresholds) {
+        if (used * 100n < limit * BigInt(t)) continue;
+        found.push({ kind: "threshold", subjectType, subjectId, periodKey, thresholdPct: t, message: `${label} has used ${pct}% of ${fmt(limit)} this period (${fmt(used)}), past the ${t}% threshold.`, evidence });
+      }
+    }
+    if (enabled.hard_limit && used >= limit) {
+      found.push({ kind: "hard_limit", subjectType, subjectId, periodKey, thresholdPct: null, message: `${label} reached the limit of ${fmt(limit)} (${fmt(used)} used this period).`, evidence });
+    }
+    if (enabled.projection && used < limit && exhaustionDay && exhaustionDay < budget.period.end) {
+      found.push({ kind: "projection", subjectType, subjectId, periodKey, thresholdPct: null, message: `${label} is on pace to use up ${fmt(limit)} on ${exhaustionDay}, before the period ends on ${budget.period.end} (projected ${fmt(projected)}).`, evidence });
+    }
+  };
+  for (const m of limits.members) check("MEMBER", m.memberId, `${m.name} (${m.email})`, m.effective.usedMicros, m.effective.limitMicros, m.projectedMicros, m.exhaustionDay);
+  for (const g of limits.groups) check("GROUP", g.groupId, `Group ${g.name}`, g.usedMicros, g.capMicros, g.projectedMicros, g.exhaustionDay);
+  const wsPool = limits.members.flatMap((m) => m.effective.pools).find((p) => p.kind === "WORKSPACE");
+  if (wsPool) {
+    const used = limits.workspaceUsedMicros;
+    check("WORKSPACE", workspaceId, "The workspace", used, wsPool.capMicros, projectPeriodEnd(used, budget.period, budget.today), projectedExhaustion(used, wsPool.capMicros - used, budget.period, budget.today));
+  }
+  return { found, periodStart: periodKey };
+}
+
+export async function evaluateAlerts(db: Db, workspaceId: string, now: Date, opts: { retry?: RetryPolicy } = {}): Promise<EvaluationResult> {
+  const workspace = await db.workspace.findUniqueOrThrow({ where: { id: workspaceId }, select: { id: true, name: true, budgetPeriod: true, timezone: true } });
+  const settings = await loadRuleSettings(db, workspaceId);
+  const limits = await limitCandidates(db, workspaceId, now, settings.thresholds, settings.enabled);
+  const today = todayIn(workspace.timezone, now);
+  const anomalies = settings.enabled.anomaly ? await anomalyCandidates(db, workspaceId, today, workspace.budgetPeriod as BudgetPeriod, settings.anomaly) : { found: [], quiet: new Set<string>() };
+
+  const raised: { id: string; c: Candidate; createdAt: Date }[] = [];
+  const recipients = await db.member.findMany({ where: { workspaceId, active: true, role: { in: ["OWNER", "ADMIN", "FINANCE"] } }, select: { id: true } });
+  for (const c of [...anomalies.found, ...limits.found]) {
+    const dedupeKey = dedupeKeyOf(c);
+    try {
+      const alert = await db.$transaction(async (tx) => {
+        const a = await tx.alert.create({
+          data: { workspaceId, kind: c.kind, subjectType: c.subjectType, subjectId: c.subjectId, dedupeKey, periodKey: c.periodKey, thresholdPct: c.thresholdPct, message: c.message, evidenceJson: toJsonText(c.evidence) },
+        });
+        if (recipients.length) {
+          await tx.notification.createMany({ data: recipients.map((r) => ({ workspaceId, memberId: r.id, kind: `alert.${c.kind}`, title: titleOf(c), body: c.message, link: `/alerts?id=${a.id}` })) });
+        }
+        return a;
+      });
+      raised.push({ id: alert.id, c, createdAt: alert.createdAt });
+    } catch (error) {
+      if ((error as { code?: string }).code !== "P2002") throw error; // P2002: fired already this period
+    }
+  }
+
+  // Resolve: limit alerts of earlier periods, limit alerts no longer true, anomalies gone quiet.
+  const stillTrue = new Set(limits.found.map(dedupeKeyOf));
+  const open = await db.alert.findMany({ where: { workspaceId, status: "OPEN" }, select: { id: true, kind: true, subjectId: true, dedupeKey: true, periodKey: true } });
+  const toResolve = open
+    .filter((a) => (a.kind === "anomaly" ? anomalies.quiet.has(a.subjectId) || a.periodKey < limits.periodStart : !stillTrue.has(a.dedupeKey)))
+    .map((a) => a.id);
+  const resolvedAt = now;
+  const { count: resolved } = toResolve.length
+    ? await db.alert.updateMany({ where: { id: { in: toResolve }, status: "OPEN" }, data: { status: "RESOLVED", resolvedAt } })
+    : { count: 0 };
+
+  let delivered = 0;
+  let failed = 0;
+  const base = env().NEXTAUTH_URL?.replace(/\/$/, "") ?? "";
+  for (const r of raised) {
+    const res = await deliverAlert(
+      db,
+      workspace,
+      { id: r.id, kind: r.c.kind, subject: titleOf(r.c), text: r.c.message, link: base ? `${base}/alerts?id=${r.id}` : null, evidence: JSON.parse(toJsonText(r.c.evidence)), createdAt: r.createdAt.toISOString() },
+      opts.retry,
+    );
+    delivered += res.delivered;
+    failed += res.failed;
+  }
+  return { raised: raised.length, resolved, delivered, failed };
+}
+
+export function titleOf(c: Pick<Candidate, "kind" | "thresholdPct" | "subjectType">): string {
+  const who = c.subjectType === "MEMBER" ? "Member" : c.subjectType === "GROUP" ? "Group" : "Workspace";
+  switch (c.kind) {
+    case "anomaly":
+      return `${who} spend anomaly`;
+    case "threshold":
+      return `${who} budget ${c.thresholdPct}% used`;
+    case "hard_limit":
+      return `${who} budget limit reached`;
+    case "projection":
+      return `${who} budget projected to run out`;
+  }
+}
