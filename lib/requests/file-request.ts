@@ -1,0 +1,72 @@
+/**
+ * Filing a credit request: the amount, a reason, an optional link and needed-until date,
+ * plus a snapshot of the requester's usage, effective limit (with reason) and projected
+ * period-end spend at filing time, so the approver sees what the requester saw.
+ */
+import "server-only";
+import { auditActor, type Actor } from "../auth/actor";
+import { writeAudit } from "../audit";
+import type { Db } from "../db";
+import { InvalidInputError } from "../errors";
+import { toJsonText } from "../json";
+import { loadMemberLimit } from "../limits/load-effective-limits";
+import { MAX_AMOUNT_MICROS } from "../limits/write-policy";
+import { parseMicros } from "../money";
+import { addDays } from "../period";
+import type { FileRequestInput } from "./request-input";
+import type { RequestSnapshot } from "./snapshot";
+
+export function parseRequestAmount(text: string, field = "amount"): bigint {
+  let v: bigint;
+  try {
+    v = parseMicros(text.replace(/,/g, ""));
+  } catch {
+    throw new InvalidInputError("Amount must be a number, like 300 or 99.50", field);
+  }
+  if (v <= 0n) throw new InvalidInputError("Amount must be more than zero", field);
+  if (v > MAX_AMOUNT_MICROS) throw new InvalidInputError("Amount must be at most 100,000,000", field);
+  return v;
+}
+
+export async function fileRequest(db: Db, actor: Actor, input: FileRequestInput, now: Date): Promise<{ id: number }> {
+  const amountMicros = parseRequestAmount(input.amount);
+  const current = await loadMemberLimit(db, actor.workspaceId, actor.memberId, input.product, now);
+  const { budget, effective } = current;
+  const neededUntil = input.neededUntil ?? budget.period.end;
+  if (neededUntil < budget.today) throw new InvalidInputError("Needed-until is in the past", "neededUntil");
+  if (neededUntil > addDays(budget.today, 366)) throw new InvalidInputError("Needed-until must be within a year", "neededUntil");
+  const snapshot: RequestSnapshot = {
+    unit: budget.unit,
+    period: budget.period,
+    usedMicros: effective.usedMicros.toString(),
+    limitMicros: effective.limitMicros?.toString() ?? null,
+    remainingMicros: effective.remainingMicros?.toString() ?? null,
+    reason: effective.reason,
+    state: effective.state,
+    projectedMicros: current.projectedMicros.toString(),
+    takenAt: now.toISOString(),
+  };
+  return db.$transaction(async (tx) => {
+    const r = await tx.creditRequest.create({
+      data: {
+        workspaceId: actor.workspaceId,
+        requesterId: actor.memberId,
+        amountMicros,
+        reason: input.reason,
+        link: input.link ?? null,
+        neededUntil,
+        product: input.product,
+        snapshotJson: toJsonText(snapshot),
+      },
+    });
+    await writeAudit(tx, {
+      workspaceId: actor.workspaceId,
+      actor: auditActor(actor),
+      action: "request.file",
+      targetType: "CreditRequest",
+      targetId: String(r.id),
+      after: { amountMicros, neededUntil, product: input.product, link: input.link ?? null, status: "PENDING" },
+    });
+    return { id: r.id };
+  });
+}

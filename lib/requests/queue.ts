@@ -1,0 +1,173 @@
+/**
+ * Reading credit requests: the requester's own list, the deciders' queue (admins: all;
+ * managers: their groups' members, never their own), the nav badge count, and the API list.
+ */
+import "server-only";
+import type { Actor } from "../auth/actor";
+import { can } from "../auth/permissions";
+import { currentEngine, type Db } from "../db";
+import { loadMemberLimit } from "../limits/load-effective-limits";
+import type { Unit } from "../money";
+import { addDays, eachDay, todayIn } from "../period";
+import { inList, placeholder, toBigInt } from "../sql";
+import { expireDueRequests } from "./decide";
+import { parseSnapshot, type RequestSnapshot } from "./snapshot";
+
+export type RequestStatus = "PENDING" | "APPROVED" | "DENIED" | "CANCELLED" | "EXPIRED";
+
+export interface RequestItem {
+  id: number;
+  status: RequestStatus;
+  amountMicros: bigint;
+  grantedMicros: bigint | null;
+  reason: string;
+  link: string | null;
+  neededUntil: string;
+  product: string;
+  createdAt: string;
+  decidedAt: string | null;
+  decider: string | null;
+  decisionNote: string | null;
+  snapshot: RequestSnapshot | null;
+  requester: { id: string; name: string; email: string; costCenter: string | null };
+}
+
+export interface QueueItem extends RequestItem {
+  ageHours: number;
+  groups: { id: string; name: string; costCenter: string }[];
+  current: { limitMicros: bigint | null; usedMicros: bigint; remainingMicros: bigint | null; reason: string; state: string } | null;
+  /** the requester's daily usage, last 14 days, oldest first */
+  sparkline: bigint[];
+  previous: { id: number; status: RequestStatus; amountMicros: bigint; grantedMicros: bigint | null; createdAt: string }[];
+}
+
+const INCLUDE = { requester: { select: { id: true, name: true, email: true, costCenter: true } }, decider: { select: { email: true } } } as const;
+
+type Row = Awaited<ReturnType<typeof rowsOf>>[number];
+async function rowsOf(db: Db, where: Parameters<Db["creditRequest"]["findMany"]>[0] extends infer A ? (A extends { where?: infer W } ? W : never) : never, take = 200, asc = false) {
+  return db.creditRequest.findMany({ where, include: INCLUDE, orderBy: { createdAt: asc ? "asc" : "desc" }, take });
+}
+
+function itemOf(r: Row): RequestItem {
+  return {
+    id: r.id,
+    status: r.status,
+    amountMicros: r.amountMicros,
+    grantedMicros: r.grantedMicros,
+    reason: r.reason,
+    link: r.link,
+    neededUntil: r.neededUntil,
+    product: r.product,
+    createdAt: r.createdAt.toISOString(),
+    decidedAt: r.decidedAt?.toISOString() ?? null,
+    decider: r.decider?.email ?? null,
+    decisionNote: r.decisionNote,
+    snapshot: parseSnapshot(r.snapshotJson),
+    requester: r.requester,
+  };
+}
+
+export async function listMyRequests(db: Db, actor: Actor, now: Date): Promise<RequestItem[]> {
+  await expireDueRequests(db, actor.workspaceId, now);
+  return (await rowsOf(db, { workspaceId: actor.workspaceId, requesterId: actor.memberId }, 100)).map(itemOf);
+}
+
+export function canDecideRequests(actor: Actor): boolean {
+  return can(actor, "requests:decide:all") || can(actor, "requests:decide:groups");
+}
+
+/** The requester ids a decider may see; null = everyone in the workspace. */
+async function decidableRequesters(db: Db, actor: Actor): Promise<string[] | null> {
+  if (can(actor, "requests:decide:all")) return null;
+  if (!can(actor, "requests:decide:groups")) return [];
+  const rows = await db.groupMember.findMany({ where: { groupId: { in: actor.managedGroupIds }, group: { workspaceId: actor.workspaceId } }, select: { memberId: true } });
+  return [...new Set(rows.map((r) => r.memberId))].filter((id) => id !== actor.memberId);
+}
+
+export interface QueueFilters {
+  status?: RequestStatus | "ALL";
+  groupId?: string;
+  product?: string;
+}
+
+export async function pendingCountFor(db: Db, actor: Actor): Promise<number> {
+  if (!canDecideRequests(actor)) return 0;
+  const ids = await decidableRequesters(db, actor);
+  return db.creditRequest.count({ where: { workspaceId: actor.workspaceId, status: "PENDING", requesterId: ids === null ? { not: actor.memberId } : { in: ids } } });
+}
+
+async function sparklines(db: Db, workspaceId: string, unit: Unit, memberIds: string[], today: string): Promise<Map<string, bigint[]>> {
+  const out = new Map<string, bigint[]>();
+  if (memberIds.length === 0) return out;
+  const days = eachDay(addDays(today, -13), today);
+  const engine = currentEngine();
+  const col = unit === "USD" ? `"costMicros"` : `"creditsMicros"`;
+  const rows = await db.$queryRawUnsafe<{ m: string; d: string; v: unknown }[]>(
+    `SELECT "memberKey" AS m, "day" AS d, SUM(${col}) AS v FROM "UsageDailyRollup" WHERE "workspaceId" = ${placeholder(engine, 1)} AND "day" >= ${placeholder(engine, 2)} AND "memberKey" IN ${inList(engine, memberIds.length, 3)} GROUP BY "memberKey", "day"`,
+    workspaceId,
+    days[0],
+    ...memberIds,
+  );
+  const idx = new Map(days.map((d, i) => [d, i]));
+  for (const id of memberIds) out.set(id, days.map(() => 0n));
+  for (const r of rows) {
+    const i = idx.get(r.d);
+    if (i !== undefined) out.get(r.m)![i] = toBigInt(r.v);
+  }
+  return out;
+}
+
+/** The deciders' queue, oldest first, with the context an approver needs. */
+export async function listQueue(db: Db, actor: Actor, filters: QueueFilters, now: Date): Promise<{ unit: Unit; items: QueueItem[] }> {
+  await expireDueRequests(db, actor.workspaceId, now);
+  const ws = await db.workspace.findUniqueOrThrow({ where: { id: actor.workspaceId }, select: { budgetUnit: true, timezone: true } });
+  const unit = ws.budgetUnit as Unit;
+  if (!canDecideRequests(actor)) return { unit, items: [] };
+  const ids = await decidableRequesters(db, actor);
+  let requesterFilter: { in: string[] } | { not: string } = ids === null ? { not: actor.memberId } : { in: ids };
+  if (filters.groupId) {
+    const inGroup = (await db.groupMember.findMany({ where: { groupId: filters.groupId, group: { workspaceId: actor.workspaceId } }, select: { memberId: true } })).map((r) => r.memberId);
+    const allowed = ids === null ? inGroup.filter((m) => m !== actor.memberId) : inGroup.filter((m) => ids.includes(m));
+    requesterFilter = { in: allowed };
+  }
+  const status = filters.status ?? "PENDING";
+  const rows = await rowsOf(
+    db,
+    { workspaceId: actor.workspaceId, requesterId: requesterFilter, ...(status === "ALL" ? {} : { status }), ...(filters.product !== undefined && filters.product !== "" ? { product: filters.product } : {}) },
+    200,
+    true,
+  );
+  const requesterIds = [...new Set(rows.map((r) => r.requesterId))];
+  const today = todayIn(ws.timezone, now);
+  const [memberships, previous, spark] = await Promise.all([
+    db.groupMember.findMany({ where: { memberId: { in: requesterIds } }, select: { memberId: true, group: { select: { id: true, name: true, costCenter: true } } } }),
+    db.creditRequest.findMany({ where: { workspaceId: actor.workspaceId, requesterId: { in: requesterIds } }, orderBy: { createdAt: "desc" }, select: { id: true, requesterId: true, status: true, amountMicros: true, grantedMicros: true, createdAt: true } }),
+    sparklines(db, actor.workspaceId, unit, requesterIds, today),
+  ]);
+  // current figures for pending items (a few indexed queries each; the queue is short)
+  const current = new Map<string, QueueItem["current"]>();
+  for (const r of rows) {
+    const key = `${r.requesterId}|${r.product}`;
+    if (r.status !== "PENDING" || current.has(key)) continue;
+    const e = (await loadMemberLimit(db, actor.workspaceId, r.requesterId, r.product, now)).effective;
+    current.set(key, { limitMicros: e.limitMicros, usedMicros: e.usedMicros, remainingMicros: e.remainingMicros, reason: e.reason, state: e.state });
+  }
+  const items = rows.map((r) => ({
+    ...itemOf(r),
+    ageHours: Math.max(0, Math.floor((now.getTime() - r.createdAt.getTime()) / 3_600_000)),
+    groups: memberships.filter((m) => m.memberId === r.requesterId).map((m) => m.group),
+    current: current.get(`${r.requesterId}|${r.product}`) ?? null,
+    sparkline: spark.get(r.requesterId) ?? [],
+    previous: previous
+      .filter((p) => p.requesterId === r.requesterId && p.id !== r.id)
+      .slice(0, 5)
+      .map((p) => ({ id: p.id, status: p.status, amountMicros: p.amountMicros, grantedMicros: p.grantedMicros, createdAt: p.createdAt.toISOString() })),
+  }));
+  return { unit, items };
+}
+
+/** For the API: requests of the token's workspace, oldest first. */
+export async function listForApi(db: Db, workspaceId: string, status: RequestStatus | "ALL", now: Date): Promise<RequestItem[]> {
+  await expireDueRequests(db, workspaceId, now);
+  return (await rowsOf(db, { workspaceId, ...(status === "ALL" ? {} : { status }) }, 500, true)).map(itemOf);
+}
