@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createConnection, listConnections, syncConnection } from "@/lib/connections/connections";
+import { mapIdentity, unmappedIdentities } from "@/lib/connections/identity-mapping";
+import { reconciliation } from "@/lib/connections/reconciliation";
+import { startFakeProvider, type FakeProvider } from "../fake-provider/server";
+import { makeMember, makeWorkspace, testDatabaseUrl, testDb } from "../helpers/db";
+
+let fake: FakeProvider;
+beforeAll(async () => {
+  fake = await startFakeProvider();
+});
+afterAll(async () => {
+  await fake.close();
+});
+const actor = { memberId: null, label: "test" };
+
+describe("connections, reconciliation and identity mapping", () => {
+  it("stores the key encrypted, maps users by email, reconciles to the bill, and maps a ghost user in one transaction", async () => {
+    const db = await testDb();
+    const ws = await makeWorkspace(db, { budgetUnit: "USD" });
+    const alice = await makeMember(db, ws.id, { email: "alice@acme.example" });
+    const owner = await makeMember(db, ws.id, { email: "owner@acme.example", role: "OWNER" });
+    const dto = await createConnection(db, ws.id, { kind: "openai", name: "OpenAI", baseUrl: fake.openaiBase, apiKey: "sk-admin-fake-openai" }, actor);
+    expect(dto.keyMasked).toBe("••••enai");
+    expect(JSON.stringify(await listConnections(db, ws.id))).not.toContain("sk-admin");
+    const stored = await db.connection.findUniqueOrThrow({ where: { id: dto.id } });
+    expect(stored.encryptedKey).not.toContain("sk-admin");
+    const audit = await db.auditEvent.findFirstOrThrow({ where: { workspaceId: ws.id, action: "connection.create" } });
+    expect(audit.afterJson).not.toContain("sk-admin");
+
+    const result = await syncConnection(db, ws.id, dto.id, { databaseUrl: testDatabaseUrl(), since: "2026-11-01", until: "2026-11-10", now: new Date("2026-11-11T00:00:00Z") });
+    expect(result.status).toBe("SUCCEEDED");
+    expect(await db.usageRecord.count({ where: { workspaceId: ws.id, memberId: alice.id } })).toBeGreaterThan(0);
+
+    const recon = await reconciliation(db, ws.id, { start: "2026-11-01", end: "2026-11-10" });
+    expect(recon).toHaveLength(10);
+    const nov5 = recon.find((r) => r.day === "2026-11-05")!;
+    expect(nov5.billedMicros).toBe(8_421_806n);
+    expect(nov5.deltaMicros < 0n).toBe(true); // billed 3% below list price that day
+    expect(nov5.allocatedMicros + nov5.unattributedMicros).toBe(nov5.billedMicros);
+
+    const unmapped = await unmappedIdentities(db, ws.id);
+    const ghost = unmapped.find((u) => u.identityKey === "user_id:user_ghost")!;
+    expect(ghost.costMicros).toBeGreaterThan(0n);
+    const before = await db.usageDailyRollup.aggregate({ where: { workspaceId: ws.id, memberKey: owner.id }, _sum: { costMicros: true } });
+    expect(before._sum.costMicros ?? 0n).toBe(0n);
+
+    const mapped = await mapIdentity(db, testDatabaseUrl(), ws.id, { identityProvider: "openai", identityKey: "user_id:user_ghost", memberId: owner.id }, actor);
+    expect(mapped.rows).toBe(ghost.rows);
+    const after = await db.usageDailyRollup.aggregate({ where: { workspaceId: ws.id, memberKey: owner.id }, _sum: { costMicros: true } });
+    expect(after._sum.costMicros).toBe(ghost.costMicros);
+    expect((await unmappedIdentities(db, ws.id)).some((u) => u.identityKey === "user_id:user_ghost")).toBe(false);
+    expect(await db.auditEvent.count({ where: { workspaceId: ws.id, action: "identity.map" } })).toBe(1);
+
+    // the next sync keeps the mapping (it resolves through MemberIdentity)
+    await syncConnection(db, ws.id, dto.id, { databaseUrl: testDatabaseUrl(), since: "2026-11-01", until: "2026-11-10", now: new Date("2026-11-11T00:00:00Z") });
+    const again = await db.usageDailyRollup.aggregate({ where: { workspaceId: ws.id, memberKey: owner.id }, _sum: { costMicros: true } });
+    expect(again._sum.costMicros).toBe(ghost.costMicros);
+  });
+
+  it("refuses a member of another workspace (404)", async () => {
+    const db = await testDb();
+    const ws = await makeWorkspace(db);
+    const other = await makeWorkspace(db);
+    const stranger = await makeMember(db, other.id);
+    await expect(mapIdentity(db, testDatabaseUrl(), ws.id, { identityProvider: "openai", identityKey: "user_id:x", memberId: stranger.id }, actor)).rejects.toThrow(/not found/i);
+  });
+});
