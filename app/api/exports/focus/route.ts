@@ -1,0 +1,20 @@
+import { sessionRoute } from "@/lib/auth/guards";
+import { now } from "@/lib/clock";
+import { db } from "@/lib/db";
+import { startFocusExport } from "@/lib/exports/export-focus";
+import { queryFromSearchParams } from "@/lib/exports/params";
+
+export const dynamic = "force-dynamic";
+
+export const GET = sessionRoute(["exports:create"], async (req, { actor }) => {
+  const query = queryFromSearchParams(new URL(req.url).searchParams);
+  const { stream, fileName } = await startFocusExport(db(), actor, query, now());
+  return new Response(stream, {
+    headers: {
+      "content-type": "text/csv; charset=utf-8",
+      "content-disposition": `attachment; filename="${fileName}"`,
+      "cache-control": "no-store",
+      "x-content-type-options": "nosniff",
+    },
+  });
+});

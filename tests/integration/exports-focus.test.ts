@@ -1,0 +1,61 @@
+import { parse } from "csv-parse/sync";
+import { describe, expect, it } from "vitest";
+import type { Actor } from "@/lib/auth/actor";
+import { runSync } from "@/lib/ingest/sync";
+import { parseMicros } from "@/lib/money";
+import { startFocusExport } from "@/lib/exports/export-focus";
+import { FOCUS_MANDATORY } from "@/lib/exports/focus-spec";
+import { validateFocusCsv } from "@/lib/exports/focus-validate";
+import { exportQuerySchema } from "@/lib/exports/params";
+import { makeMember, testDatabaseUrl, testDb } from "../helpers/db";
+import { simulatedWorkspace } from "../helpers/simulator";
+
+const NOW = new Date("2026-11-22T12:00:00Z");
+
+describe("FOCUS 1.2 export", () => {
+  it("writes every mandatory column with valid types and values, and BilledCost adds up to the facts", async () => {
+    const db = await testDb();
+    const sim = await simulatedWorkspace(db, { members: 15, endDay: "2026-11-22" });
+    await runSync({ db, databaseUrl: testDatabaseUrl(), connectionId: sim.connection.id, adapter: sim.adapter, window: { start: "2026-10-28", end: "2026-11-22" } });
+    const finance = await makeMember(db, sim.workspace.id, { role: "FINANCE" });
+    const someone = await db.member.findFirstOrThrow({ where: { workspaceId: sim.workspace.id, usage: { some: {} } } });
+    await db.member.update({ where: { id: someone.id }, data: { name: "=HYPERLINK(\"http://x\")" } });
+    const actor: Actor = { memberId: finance.id, workspaceId: sim.workspace.id, workspaceSlug: sim.workspace.slug, workspaceName: sim.workspace.name, email: finance.email, name: finance.name, role: "FINANCE", managedGroupIds: [] };
+    const { stream, fileName } = await startFocusExport(db, actor, exportQuerySchema.parse({ period: "custom", start: "2026-10-28", end: "2026-11-22" }), NOW);
+    expect(fileName).toBe(`allotment-focus-1.2-${sim.workspace.slug}-2026-10-28_2026-11-22.csv`);
+    const text = await new Response(stream).text();
+    expect(validateFocusCsv(text)).toEqual([]);
+    const records = parse(text, { columns: true }) as Record<string, string>[];
+    expect(records.length).toBeGreaterThan(100);
+    for (const m of FOCUS_MANDATORY) expect(Object.keys(records[0]!)).toContain(m.name);
+    for (const r of records) {
+      expect(r.ServiceCategory).toBe("AI and Machine Learning");
+      expect(r.ChargeCategory).toBe("Usage");
+      expect(r.BillingCurrency).toBe("USD");
+      expect(r.ChargePeriodStart).toMatch(/^\d{4}-\d{2}-\d{2}T00:00:00Z$/);
+    }
+    expect(records.some((r) => r.x_MemberName === "'=HYPERLINK(\"http://x\")")).toBe(true);
+    const total = records.reduce((s, r) => s + parseMicros(r.BilledCost!), 0n);
+    const facts = await db.usageRecord.aggregate({ where: { workspaceId: sim.workspace.id, day: { gte: "2026-10-28", lte: "2026-11-22" } }, _sum: { costMicros: true } });
+    expect(total).toBe(facts._sum.costMicros);
+    expect(await db.auditEvent.count({ where: { workspaceId: sim.workspace.id, action: "export.focus" } })).toBe(1);
+  });
+
+  it("the validator catches a missing column, bad dates, disallowed values and nulls", () => {
+    const good = "BilledCost,ChargeCategory\r\n1.5,Usage\r\n";
+    const problems = validateFocusCsv(good);
+    expect(problems.some((p) => p.column === "BillingCurrency" && p.message.includes("missing"))).toBe(true);
+    const header = FOCUS_MANDATORY.map((m) => m.name);
+    const row = (over: Record<string, string>) =>
+      header.map((h) => over[h] ?? ({ BilledCost: "1", BillingAccountId: "a", BillingCurrency: "USD", BillingPeriodEnd: "2026-12-01T00:00:00Z", BillingPeriodStart: "2026-11-01T00:00:00Z", ChargeCategory: "Usage", ChargePeriodEnd: "2026-11-03T00:00:00Z", ChargePeriodStart: "2026-11-02T00:00:00Z", ContractedCost: "1", EffectiveCost: "1", InvoiceIssuerName: "OpenAI", ListCost: "1", ProviderName: "OpenAI", PublisherName: "OpenAI", ServiceCategory: "AI and Machine Learning", ServiceName: "Codex" } as Record<string, string>)[h] ?? "").join(",");
+    const csv = (over: Record<string, string>) => `${header.join(",")}\r\n${row(over)}\r\n`;
+    expect(validateFocusCsv(csv({}))).toEqual([]);
+    expect(validateFocusCsv(csv({ ChargePeriodStart: "2026-11-02 00:00:00" }))[0]?.column).toBe("ChargePeriodStart");
+    expect(validateFocusCsv(csv({ ServiceCategory: "AI" }))[0]?.column).toBe("ServiceCategory");
+    expect(validateFocusCsv(csv({ BillingCurrency: "usd" }))[0]?.column).toBe("BillingCurrency");
+    expect(validateFocusCsv(csv({ BilledCost: "1e3" }))[0]?.column).toBe("BilledCost");
+    expect(validateFocusCsv(csv({ BillingAccountId: "" }))[0]?.message).toBe("must not be null");
+    expect(validateFocusCsv(csv({ ChargePeriodEnd: "2026-11-01T00:00:00Z" })).length).toBeGreaterThan(0);
+    expect(validateFocusCsv(`${header.join(",")},Member\r\n${row({})},x\r\n`)[0]?.column).toBe("Member");
+  });
+});
