@@ -12,4 +12,7 @@ export const queryKeys = {
   policyHistory: (id: string) => ["limits", "history", id] as const,
   requests: () => ["requests"] as const,
   tokens: () => ["tokens"] as const,
+  exportPreview: (search: string) => ["exports", "preview", search] as const,
+  alerts: () => ["alerts"] as const,
+  alertChannels: () => ["alerts", "channels"] as const,
 };
