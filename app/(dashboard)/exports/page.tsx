@@ -1,10 +1,20 @@
-import { ComingSoon } from "@/components/ui/placeholder";
+import { ExportsView } from "@/components/exports/exports-view";
+import { ScreenHeader } from "@/components/ui/placeholder";
 import { requirePage } from "@/lib/auth/guards";
 import { screenPermissions } from "@/lib/auth/permissions";
+import { now } from "@/lib/clock";
+import { db } from "@/lib/db";
+import { todayIn } from "@/lib/period";
 
 export const metadata = { title: "Exports" };
 
 export default async function Page() {
-  await requirePage(screenPermissions("/exports"));
-  return <ComingSoon title="Exports" what="Chargeback and FOCUS CSV exports for finance." />;
+  const actor = await requirePage(screenPermissions("/exports"));
+  const ws = await db().workspace.findUniqueOrThrow({ where: { id: actor.workspaceId }, select: { timezone: true } });
+  return (
+    <div>
+      <ScreenHeader title="Exports" subtitle="Chargeback by cost center, group, member or product, and FOCUS 1.2 for FinOps tools. Check the totals here, then download." />
+      <ExportsView today={todayIn(ws.timezone, now())} workspaceName={actor.workspaceName} />
+    </div>
+  );
 }
