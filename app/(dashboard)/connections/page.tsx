@@ -1,10 +1,65 @@
-import { ComingSoon } from "@/components/ui/placeholder";
+import { AddConnectionForm } from "@/components/connections/add-connection-form";
+import { ConnectionList, RunPoller } from "@/components/connections/connection-list";
+import { ReconciliationTable } from "@/components/connections/reconciliation-table";
+import { RunHistory } from "@/components/connections/run-history";
+import { UnmappedIdentities } from "@/components/connections/unmapped-identities";
+import { Card } from "@/components/ui/card";
+import { ScreenHeader } from "@/components/ui/placeholder";
 import { requirePage } from "@/lib/auth/guards";
 import { screenPermissions } from "@/lib/auth/permissions";
+import { now } from "@/lib/clock";
+import { listConnections, listRuns } from "@/lib/connections/connections";
+import { unmappedIdentities } from "@/lib/connections/identity-mapping";
+import { reconciliation } from "@/lib/connections/reconciliation";
+import { db } from "@/lib/db";
+import { formatAmount } from "@/lib/money";
+import { addDays, toDayKey } from "@/lib/period";
 
 export const metadata = { title: "Connections" };
 
 export default async function Page() {
-  await requirePage(screenPermissions("/connections"));
-  return <ComingSoon title="Connections" what="Provider connections (OpenAI, Anthropic, ChatGPT Enterprise, file import) and their sync runs." />;
+  const actor = await requirePage(screenPermissions("/connections"));
+  const database = db();
+  const [connections, runs, unmapped, members] = await Promise.all([
+    listConnections(database, actor.workspaceId),
+    listRuns(database, actor.workspaceId, undefined, 15),
+    unmappedIdentities(database, actor.workspaceId),
+    database.member.findMany({ where: { workspaceId: actor.workspaceId, active: true }, select: { id: true, name: true, email: true }, orderBy: { name: "asc" } }),
+  ]);
+  // reconcile the last 31 days that any provider connection reported
+  const provider = connections.filter((c) => c.kind !== "simulator");
+  const end = provider.map((c) => c.dataAsOf).filter((d): d is string => !!d).sort().at(-1) ?? toDayKey(now());
+  const recon = (await reconciliation(database, actor.workspaceId, { start: addDays(end, -30), end })).filter((r) =>
+    provider.some((c) => c.id === r.connectionId),
+  );
+  const running = runs.filter((r) => r.status === "RUNNING");
+  return (
+    <div className="flex flex-col gap-6">
+      <ScreenHeader title="Connections" subtitle="Provider sources, their sync runs, reconciliation to the bill and identity mapping." />
+      <RunPoller active={running.length > 0} />
+      <Card title="Connections">
+        <ConnectionList connections={connections} runningIds={running.map((r) => r.connectionId)} />
+      </Card>
+      <Card title="Add a connection">
+        <AddConnectionForm />
+      </Card>
+      <Card title="Sync runs">
+        <RunHistory runs={runs} />
+      </Card>
+      <Card title={`Reconciliation · ${addDays(end, -30)} → ${end}`}>
+        <p className="mb-3 text-xs text-slate-500">
+          Billed is what the provider charged; the estimate prices the same usage at list price. Allocated is the bill spread over the usage rows behind it
+          (largest remainder, to the micro-dollar); unattributed is billed cost with no usage behind it. Unpriced rows have no rate-card price.
+        </p>
+        <ReconciliationTable rows={recon} />
+      </Card>
+      <Card title="Unmapped identities">
+        <p className="mb-3 text-xs text-slate-500">Usage the providers reported under a user, key or email that no member has. Mapping re-attributes existing rows at once.</p>
+        <UnmappedIdentities
+          items={unmapped.map((u) => ({ ...u, cost: formatAmount(u.costMicros, "USD") }))}
+          members={members.map((m) => ({ id: m.id, label: `${m.name} (${m.email})` }))}
+        />
+      </Card>
+    </div>
+  );
 }

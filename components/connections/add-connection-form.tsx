@@ -1,0 +1,73 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useState, useTransition } from "react";
+import { addConnectionAction } from "@/app/(dashboard)/connections/actions";
+
+const DEFAULTS: Record<string, string> = { openai: "https://api.openai.com/v1", anthropic: "https://api.anthropic.com/v1", file: "" };
+
+export function AddConnectionForm() {
+  const router = useRouter();
+  const [kind, setKind] = useState<"openai" | "anthropic" | "file">("openai");
+  const [pending, start] = useTransition();
+  const [error, setError] = useState<string | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  return (
+    <form
+      className="grid max-w-3xl grid-cols-1 gap-3 text-sm sm:grid-cols-2"
+      action={(fd) =>
+        start(async () => {
+          setError(null);
+          const r = await addConnectionAction({
+            kind, name: String(fd.get("name") ?? ""), baseUrl: String(fd.get("baseUrl") ?? ""),
+            apiKey: String(fd.get("apiKey") ?? "") || undefined, backfillFrom: String(fd.get("backfillFrom") ?? "") || undefined,
+          });
+          if (!r.ok) return setError(r.error);
+          setDone(`Added ${r.data.name} (key ${r.data.keyMasked})`);
+          router.refresh();
+        })
+      }
+    >
+      <label className="flex flex-col gap-1 text-xs text-slate-600">
+        Provider
+        <select name="kind" value={kind} onChange={(e) => setKind(e.target.value as typeof kind)} className="rounded border border-slate-300 px-2 py-1.5 text-sm">
+          <option value="openai">OpenAI (Administration API)</option>
+          <option value="anthropic">Anthropic (Admin API + Claude Code)</option>
+          <option value="file">File import (CSV / JSONL / FOCUS)</option>
+        </select>
+      </label>
+      <label className="flex flex-col gap-1 text-xs text-slate-600">
+        Name
+        <input name="name" required placeholder="OpenAI production" className="rounded border border-slate-300 px-2 py-1.5 text-sm" />
+      </label>
+      {kind !== "file" && (
+        <>
+          <label className="flex flex-col gap-1 text-xs text-slate-600">
+            Base URL (with version)
+            <input key={kind} name="baseUrl" defaultValue={DEFAULTS[kind]} className="rounded border border-slate-300 px-2 py-1.5 font-mono text-sm" />
+          </label>
+          <label className="flex flex-col gap-1 text-xs text-slate-600">
+            Admin key (stored encrypted, never shown again)
+            <input name="apiKey" type="password" autoComplete="off" required className="rounded border border-slate-300 px-2 py-1.5 text-sm" />
+          </label>
+        </>
+      )}
+      <label className="flex flex-col gap-1 text-xs text-slate-600">
+        Backfill from (first sync)
+        <input name="backfillFrom" type="date" className="rounded border border-slate-300 px-2 py-1.5 text-sm" />
+      </label>
+      <div className="flex items-end">
+        <button disabled={pending} className="rounded bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700 disabled:opacity-50">
+          Add connection
+        </button>
+      </div>
+      {error && <p className="text-xs text-red-700 sm:col-span-2">{error}</p>}
+      {done && <p className="text-xs text-emerald-700 sm:col-span-2">{done}</p>}
+      {kind === "file" && (
+        <p className="text-xs text-slate-500 sm:col-span-2">
+          Import files with <code>npm run allotment -- sync --connection &lt;name&gt; --file usage.csv</code> (Allotment CSV/JSONL or FOCUS 1.2 CSV).
+        </p>
+      )}
+    </form>
+  );
+}

@@ -1,0 +1,37 @@
+import { formatAmount } from "@/lib/money";
+import type { ReconciliationRow } from "@/lib/connections/reconciliation";
+
+export function ReconciliationTable({ rows }: { rows: ReconciliationRow[] }) {
+  if (rows.length === 0) return <p className="text-sm text-slate-600">No synced provider data in this range yet.</p>;
+  const usd = (m: bigint) => formatAmount(m, "USD");
+  return (
+    <div className="overflow-x-auto">
+      <table className="w-full text-sm" data-testid="reconciliation">
+        <thead>
+          <tr className="border-b border-slate-200 text-left text-xs uppercase tracking-wide text-slate-500">
+            <th className="py-2">Day</th><th>Source</th><th className="text-right">Billed</th><th className="text-right">List-price estimate</th>
+            <th className="text-right">Allocated</th><th className="text-right">Unattributed</th><th className="text-right">Delta</th>
+            <th className="text-right">Unpriced rows</th><th>Restated</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={`${r.day}|${r.connectionId}|${r.provider}`} className="border-b border-slate-100" data-testid={`recon-${r.day}-${r.connectionName}`}>
+              <td className="py-1.5">{r.day}</td>
+              <td className="text-slate-600">{r.connectionName}</td>
+              <td className="tabular text-right font-medium" data-testid="billed">{usd(r.billedMicros)}</td>
+              <td className="tabular text-right">{usd(r.estimatedMicros)}</td>
+              <td className="tabular text-right">{usd(r.allocatedMicros)}</td>
+              <td className={`tabular text-right ${r.unattributedMicros ? "text-amber-700" : "text-slate-400"}`}>{usd(r.unattributedMicros)}</td>
+              <td className={`tabular text-right ${r.deltaMicros < 0n ? "text-emerald-700" : r.deltaMicros > 0n ? "text-amber-700" : "text-slate-400"}`}>
+                {r.deltaMicros > 0n ? "+" : ""}{usd(r.deltaMicros)}
+              </td>
+              <td className={`tabular text-right ${r.unpricedRows ? "font-medium text-red-700" : "text-slate-400"}`}>{r.unpricedRows}</td>
+              <td>{r.restated ? <span className="rounded bg-amber-100 px-2 py-0.5 text-xs text-amber-800">restated</span> : ""}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
