@@ -1,0 +1,151 @@
+/**
+ * Vendor enforcement connectors: one per vendor per workspace. The admin key is encrypted
+ * at rest (lib/crypto/secrets.ts) and never returned; connectors start switched off and
+ * only an owner switches them on. Every change writes an audit event in its transaction.
+ */
+import "server-only";
+import { z } from "zod";
+import { writeAudit, type AuditActor } from "../audit";
+import type { Db } from "../db";
+import { decryptSecret, encryptSecret, keyHint, maskKey } from "../crypto/secrets";
+import { InvalidInputError, NotFoundError } from "../errors";
+import { ChatgptAdminClient, DEFAULT_CHATGPT_BASE_URL } from "./chatgpt-client";
+import { ClaudeSpendClient, DEFAULT_CLAUDE_BASE_URL } from "./claude-client";
+import { rateGate } from "./rate-gate";
+
+export const VENDORS = ["chatgpt", "claude"] as const;
+export type Vendor = (typeof VENDORS)[number];
+
+export const connectInputSchema = z.object({
+  vendor: z.enum(VENDORS),
+  baseUrl: z.url("Base URL must be a URL like https://api.anthropic.com").optional().or(z.literal("").transform(() => undefined)),
+  apiKey: z.string().trim().min(8, "Paste the vendor admin key"),
+  vendorWorkspaceId: z.string().trim().max(200).optional(),
+});
+export type ConnectInput = z.infer<typeof connectInputSchema>;
+
+export const connectorSettingsSchema = z.object({
+  enabled: z.boolean().optional(),
+  readOnly: z.boolean().optional(),
+});
+
+export type ConnectorRow = NonNullable<Awaited<ReturnType<Db["vendorConnector"]["findFirst"]>>>;
+
+export interface ConnectorView {
+  id: string;
+  vendor: Vendor;
+  name: string;
+  baseUrl: string;
+  vendorWorkspaceId: string | null;
+  key: string;
+  enabled: boolean;
+  readOnly: boolean;
+  vendorUnit: string | null;
+  lastReadAt: Date | null;
+  lastError: string | null;
+  blockedUntil: Date | null;
+  /** what this connector can never write, from the vendor reference */
+  limits: string[];
+}
+
+const VENDOR_LIMITS: Record<Vendor, string[]> = {
+  chatgpt: [
+    "Group and workspace defaults are read-only here: their request bodies are not confirmed in the ChatGPT Admin API reference.",
+    "The built-in “Pending requests” queue is not read: its shape is unconfirmed. Point the workspace's custom request destination at Allotment instead.",
+  ],
+  claude: [
+    "Only per-user limits are writable; organization, seat-tier and group defaults are read-only in the Spend Limits API.",
+    "Claude has no temporary overrides: Allotment reverts expiring grants itself, on time.",
+  ],
+};
+
+export function viewOf(c: ConnectorRow): ConnectorView {
+  return {
+    id: c.id,
+    vendor: c.vendor as Vendor,
+    name: c.name,
+    baseUrl: c.baseUrl,
+    vendorWorkspaceId: c.vendorWorkspaceId,
+    key: maskKey(c.keyHint),
+    enabled: c.enabled,
+    readOnly: c.readOnly,
+    vendorUnit: c.vendorUnit,
+    lastReadAt: c.lastReadAt,
+    lastError: c.lastError,
+    blockedUntil: c.blockedUntil,
+    limits: VENDOR_LIMITS[c.vendor as Vendor] ?? [],
+  };
+}
+
+export async function listConnectors(db: Db, workspaceId: string): Promise<ConnectorRow[]> {
+  return db.vendorConnector.findMany({ where: { workspaceId }, orderBy: { vendor: "asc" } });
+}
+
+export async function getConnector(db: Db, workspaceId: string, id: string): Promise<ConnectorRow> {
+  const c = await db.vendorConnector.findFirst({ where: { id, workspaceId } });
+  if (!c) throw new NotFoundError("connector");
+  return c;
+}
+
+/** Creates or re-keys the workspace's connector for a vendor. It stays off (or keeps its switch). */
+export async function connectVendor(db: Db, workspaceId: string, actor: AuditActor, input: ConnectInput): Promise<ConnectorRow> {
+  if (input.vendor === "chatgpt" && !input.vendorWorkspaceId) throw new InvalidInputError("ChatGPT needs the workspace id (from the Admin Console)", "vendorWorkspaceId");
+  const baseUrl = input.baseUrl ?? (input.vendor === "chatgpt" ? DEFAULT_CHATGPT_BASE_URL : DEFAULT_CLAUDE_BASE_URL);
+  const data = {
+    baseUrl,
+    encryptedKey: encryptSecret(input.apiKey),
+    keyHint: keyHint(input.apiKey),
+    vendorWorkspaceId: input.vendor === "chatgpt" ? input.vendorWorkspaceId! : null,
+    vendorUnit: input.vendor === "claude" ? "usd" : null,
+    lastError: null,
+  };
+  return db.$transaction(async (tx) => {
+    const before = await tx.vendorConnector.findUnique({ where: { workspaceId_vendor: { workspaceId, vendor: input.vendor } } });
+    const row = before
+      ? await tx.vendorConnector.update({ where: { id: before.id }, data })
+      : await tx.vendorConnector.create({ data: { workspaceId, vendor: input.vendor, name: input.vendor === "chatgpt" ? "ChatGPT Enterprise" : "Claude Enterprise", ...data } });
+    const safe = (r: ConnectorRow | null) => (r ? { vendor: r.vendor, baseUrl: r.baseUrl, key: maskKey(r.keyHint), enabled: r.enabled, readOnly: r.readOnly } : undefined);
+    await writeAudit(tx, { workspaceId, actor, action: before ? "enforcement.connector.rekey" : "enforcement.connector.create", targetType: "VendorConnector", targetId: row.id, before: safe(before), after: safe(row) });
+    return row;
+  });
+}
+
+export async function updateConnectorSettings(db: Db, workspaceId: string, actor: AuditActor, id: string, settings: z.infer<typeof connectorSettingsSchema>): Promise<ConnectorRow> {
+  return db.$transaction(async (tx) => {
+    const before = await tx.vendorConnector.findFirst({ where: { id, workspaceId } });
+    if (!before) throw new NotFoundError("connector");
+    const row = await tx.vendorConnector.update({ where: { id }, data: settings });
+    await writeAudit(tx, { workspaceId, actor, action: "enforcement.connector.settings", targetType: "VendorConnector", targetId: id, before: { enabled: before.enabled, readOnly: before.readOnly }, after: { enabled: row.enabled, readOnly: row.readOnly } });
+    return row;
+  });
+}
+
+export async function isPaused(db: Db, workspaceId: string): Promise<boolean> {
+  return (await db.enforcementSetting.findUnique({ where: { workspaceId } }))?.paused ?? false;
+}
+
+export async function setPaused(db: Db, workspaceId: string, actor: AuditActor, paused: boolean): Promise<void> {
+  await db.$transaction(async (tx) => {
+    const before = await tx.enforcementSetting.findUnique({ where: { workspaceId } });
+    await tx.enforcementSetting.upsert({ where: { workspaceId }, create: { workspaceId, paused, updatedBy: actor.label }, update: { paused, updatedBy: actor.label } });
+    await writeAudit(tx, { workspaceId, actor, action: paused ? "enforcement.pause" : "enforcement.resume", targetType: "workspace", targetId: workspaceId, before: { paused: before?.paused ?? false }, after: { paused } });
+  });
+}
+
+/** Why nothing may be written through this connector right now, or null when writes may go. */
+export async function writeBlocker(db: Db, c: ConnectorRow): Promise<string | null> {
+  if (await isPaused(db, c.workspaceId)) return "Enforcement is paused for this workspace";
+  if (!c.enabled) return `${c.name} is switched off`;
+  if (c.readOnly) return `${c.name} is read-only`;
+  if (c.vendor === "chatgpt" && !c.vendorUnit) return "The ChatGPT workspace unit is not known yet (read the vendor first)";
+  return null;
+}
+
+export function chatgptClient(db: Db, c: ConnectorRow, opts: { waitForRate?: boolean } = {}): ChatgptAdminClient {
+  if (!c.vendorWorkspaceId) throw new Error("ChatGPT connector has no workspace id");
+  return new ChatgptAdminClient({ baseUrl: c.baseUrl, apiKey: decryptSecret(c.encryptedKey), workspaceId: c.vendorWorkspaceId, beforeCall: rateGate(db, c, { wait: opts.waitForRate }) });
+}
+
+export function claudeClient(db: Db, c: ConnectorRow, opts: { waitForRate?: boolean } = {}): ClaudeSpendClient {
+  return new ClaudeSpendClient({ baseUrl: c.baseUrl, apiKey: decryptSecret(c.encryptedKey), beforeCall: rateGate(db, c, { wait: opts.waitForRate }) });
+}

@@ -1,0 +1,46 @@
+/**
+ * What one member's vendor override should become, as a pure function. The vendor's
+ * effective limit must equal Allotment's; an override is written only where the vendor's
+ * own inheritance would give something else, and removed where it would give the same.
+ * A member without any Allotment limit has no override at the vendor (Allotment has no say;
+ * the vendor's defaults apply) — so clearing an Allotment override clears the vendor's.
+ */
+export type Action = { kind: "none" } | { kind: "set"; micros: bigint | null; temporary: boolean } | { kind: "clear" };
+
+export interface DesiredLimit {
+  /** vendor micros at vendor precision; null = unlimited */
+  micros: bigint | null;
+  /** false when Allotment has no limit for the member (level NONE) */
+  managed: boolean;
+  /** the chosen policy ends then (null = open-ended) */
+  expiresAt: Date | null;
+}
+
+export interface ObservedLimit {
+  effectiveMicros: bigint | null;
+  hasOverride: boolean;
+  overrideMicros: bigint | null;
+  inheritedKnown: boolean;
+  inheritedMicros: bigint | null;
+}
+
+/** ChatGPT can expire an override itself only at the end of its (monthly, 1st UTC) period. */
+export function endsWithVendorPeriod(expiresAt: Date | null, now: Date): boolean {
+  if (!expiresAt) return false;
+  const nextMonth = Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1);
+  return expiresAt.getTime() === nextMonth;
+}
+
+export function decideAction(vendor: "chatgpt" | "claude", desired: DesiredLimit, observed: ObservedLimit, now: Date): Action {
+  if (!desired.managed) return observed.hasOverride ? { kind: "clear" } : { kind: "none" };
+  if (observed.inheritedKnown && observed.inheritedMicros === desired.micros) return observed.hasOverride ? { kind: "clear" } : { kind: "none" };
+  if (observed.hasOverride && observed.overrideMicros === desired.micros) return { kind: "none" };
+  return { kind: "set", micros: desired.micros, temporary: vendor === "chatgpt" && endsWithVendorPeriod(desired.expiresAt, now) };
+}
+
+/** When Allotment must undo a write itself: a grant that ends before the vendor would end it. */
+export function revertAtFor(vendor: "chatgpt" | "claude", action: Action, expiresAt: Date | null): Date | null {
+  if (action.kind !== "set" || !expiresAt) return null;
+  if (vendor === "chatgpt" && action.temporary) return null; // the vendor expires it at period end
+  return expiresAt;
+}

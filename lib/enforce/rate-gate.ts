@@ -1,0 +1,35 @@
+/**
+ * The vendors' rate limits, counted in the database so every app process shares them:
+ * Claude 60 requests/min per organization across the Spend Limits endpoints; ChatGPT a
+ * reported 100/min per workspace per method+route. A call over budget waits for the next
+ * window (reads) or goes back to the queue with the window's end as its next attempt (writes).
+ */
+import "server-only";
+import type { Db } from "../db";
+import { allowAttempt } from "../auth/throttle";
+
+export class RateGateClosed extends Error {
+  constructor(readonly waitMs: number) {
+    super(`vendor rate budget used up for this minute; next window in ${Math.ceil(waitMs / 1000)} s`);
+    this.name = "RateGateClosed";
+  }
+}
+
+const WINDOW_MS = 60_000;
+
+export function rateBudget(vendor: string): number {
+  return vendor === "claude" ? 60 : 100;
+}
+
+/** A gate for one connector: throws RateGateClosed when the window is used up, or waits when `wait`. */
+export function rateGate(db: Db, connector: { id: string; vendor: string }, opts: { wait?: boolean; maxWaitMs?: number } = {}) {
+  return async (route: string) => {
+    const key = connector.vendor === "claude" ? `vendor:${connector.id}` : `vendor:${connector.id}:${route}`;
+    for (;;) {
+      if (await allowAttempt(db, key, rateBudget(connector.vendor), WINDOW_MS)) return;
+      const waitMs = WINDOW_MS - (Date.now() % WINDOW_MS) + 50;
+      if (!opts.wait || waitMs > (opts.maxWaitMs ?? 65_000)) throw new RateGateClosed(waitMs);
+      await new Promise((r) => setTimeout(r, waitMs));
+    }
+  };
+}

@@ -1,0 +1,123 @@
+/**
+ * The periodic enforcement work of a workspace: import Claude requests, queue the vendor side
+ * of decided requests, revert grants the vendors cannot expire themselves once they end
+ * (the owner authorised the expiring grant when it was applied), refresh drift now and then,
+ * and drain the queue. Safe to run from several processes: jobs are idempotent and leased.
+ */
+import "server-only";
+import type { Db } from "../db";
+import { now as clockNow } from "../clock";
+import { decideAction, revertAtFor } from "./decide";
+import { desiredLimits } from "./plan-desired";
+import { drainQueue, enqueueJob, type DrainResult } from "./queue";
+import { importClaudeRequests, queueDecidedRequests } from "./vendor-requests";
+import { readVendor } from "./vendor-state";
+
+export interface TickResult {
+  imported: number;
+  reverts: number;
+  pushes: number;
+  drained: DrainResult;
+  errors: string[];
+}
+
+const DRIFT_EVERY_MS = 10 * 60_000;
+
+/** Queues reverts of ended grants; returns how many were queued. */
+export async function queueDueReverts(db: Db, connectorId: string, now: Date): Promise<number> {
+  const c = await db.vendorConnector.findUniqueOrThrow({ where: { id: connectorId } });
+  const due = await db.vendorLimitState.findMany({ where: { connectorId, revertAt: { lte: now } } });
+  if (!due.length) return 0;
+  const memberIds = due.map((s) => s.memberId);
+  const snap = await readVendor(db, c, { memberIds, now });
+  const desired = await desiredLimits(db, c, snap.unit, now, memberIds);
+  let queued = 0;
+  for (const s of due) {
+    const o = snap.byMember.get(s.memberId);
+    const d = desired.get(s.memberId);
+    if (!o || !d) continue;
+    const action = decideAction(c.vendor as "chatgpt" | "claude", d, o, now);
+    if (action.kind === "none") {
+      await db.vendorLimitState.update({ where: { connectorId_memberId: { connectorId, memberId: s.memberId } }, data: { revertAt: null } });
+      continue;
+    }
+    const revertAt = revertAtFor(c.vendor as "chatgpt" | "claude", action, d.expiresAt);
+    const added = await db.$transaction((tx) =>
+      enqueueJob(tx, {
+        workspaceId: c.workspaceId,
+        connectorId,
+        kind: action.kind === "set" ? "set_limit" : "clear_limit",
+        memberId: s.memberId,
+        vendorUserId: o.vendorUserId,
+        payload: { targetMicros: action.kind === "set" && action.micros !== null ? action.micros.toString() : null, temporary: action.kind === "set" && action.temporary, revertAt: revertAt?.toISOString() ?? null },
+        idempotencyKey: `revert:${s.memberId}:${s.revertAt!.toISOString()}`,
+        reason: `grant ended at ${s.revertAt!.toISOString()}: back to ${d.reason}`,
+        createdBy: "system (grant expiry)",
+        now,
+      }),
+    );
+    if (added) queued++;
+  }
+  return queued;
+}
+
+/** Approved requests from the ChatGPT request page: push the member's new limit (a decided request authorises it). */
+export async function queueChatgptGrants(db: Db, connectorId: string, now: Date): Promise<number> {
+  const c = await db.vendorConnector.findUniqueOrThrow({ where: { id: connectorId } });
+  const approved = await db.creditRequest.findMany({ where: { workspaceId: c.workspaceId, source: "chatgpt", status: "APPROVED", decidedAt: { gte: new Date(now.getTime() - 40 * 86_400_000) } }, select: { id: true, requesterId: true } });
+  const done = new Set((await db.vendorJob.findMany({ where: { connectorId, idempotencyKey: { in: approved.map((r) => `request:${r.id}`) } }, select: { idempotencyKey: true } })).map((j) => j.idempotencyKey));
+  const todo = approved.filter((r) => !done.has(`request:${r.id}`));
+  if (!todo.length) return 0;
+  const memberIds = todo.map((r) => r.requesterId);
+  const snap = await readVendor(db, c, { memberIds, now });
+  const desired = await desiredLimits(db, c, snap.unit, now, memberIds);
+  let queued = 0;
+  for (const r of todo) {
+    const o = snap.byMember.get(r.requesterId);
+    const d = desired.get(r.requesterId);
+    if (!o || !d) continue;
+    const action = decideAction("chatgpt", d, o, now);
+    if (action.kind === "none") continue;
+    const revertAt = revertAtFor("chatgpt", action, d.expiresAt);
+    const added = await db.$transaction((tx) =>
+      enqueueJob(tx, {
+        workspaceId: c.workspaceId,
+        connectorId,
+        kind: action.kind === "set" ? "set_limit" : "clear_limit",
+        memberId: r.requesterId,
+        vendorUserId: o.vendorUserId,
+        payload: { targetMicros: action.kind === "set" && action.micros !== null ? action.micros.toString() : null, temporary: action.kind === "set" && action.temporary, revertAt: revertAt?.toISOString() ?? null },
+        idempotencyKey: `request:${r.id}`,
+        reason: `request #${r.id} approved: ${d.reason}`,
+        createdBy: "system (approved request)",
+        now,
+      }),
+    );
+    if (added) queued++;
+  }
+  return queued;
+}
+
+export async function runEnforcementTick(db: Db, workspaceId: string, opts: { clock?: () => Date; budgetMs?: number } = {}): Promise<TickResult> {
+  const clock = opts.clock ?? clockNow;
+  const result: TickResult = { imported: 0, reverts: 0, pushes: 0, drained: { succeeded: 0, skipped: 0, failed: 0, retried: 0 }, errors: [] };
+  const connectors = await db.vendorConnector.findMany({ where: { workspaceId, enabled: true } });
+  for (const c of connectors) {
+    try {
+      if (c.vendor === "claude") {
+        result.imported += (await importClaudeRequests(db, c, clock())).imported;
+        result.pushes += await queueDecidedRequests(db, c, clock());
+      } else {
+        result.pushes += await queueChatgptGrants(db, c.id, clock());
+      }
+      result.reverts += await queueDueReverts(db, c.id, clock());
+      if (!c.lastReadAt || clock().getTime() - c.lastReadAt.getTime() > DRIFT_EVERY_MS) await readVendor(db, c, { now: clock() });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      result.errors.push(`${c.name}: ${message}`);
+      await db.vendorConnector.update({ where: { id: c.id }, data: { lastError: message } });
+    }
+  }
+  result.drained = await drainQueue(db, { workspaceId, clock, budgetMs: opts.budgetMs });
+  return result;
+}
