@@ -1,10 +1,26 @@
-import { ComingSoon } from "@/components/ui/placeholder";
+import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query";
+import { DEFAULT_FILTERS, requestsUrl } from "@/components/requests/requests-url";
+import { RequestsView } from "@/components/requests/requests-view";
 import { requirePage } from "@/lib/auth/guards";
 import { screenPermissions } from "@/lib/auth/permissions";
+import { now } from "@/lib/clock";
+import { db } from "@/lib/db";
+import { queryKeys } from "@/lib/query-keys";
+import { getRequestsPage } from "@/lib/requests/page-data";
+import { serialize } from "@/lib/serialize";
 
 export const metadata = { title: "Requests" };
 
 export default async function Page() {
-  await requirePage(screenPermissions("/requests"));
-  return <ComingSoon title="Requests" what="Credit requests: file one, or decide the queue." />;
+  const actor = await requirePage(screenPermissions("/requests"));
+  const client = new QueryClient();
+  await client.prefetchQuery({
+    queryKey: [...queryKeys.requests(), requestsUrl(DEFAULT_FILTERS)],
+    queryFn: async () => serialize(await getRequestsPage(db(), actor, { status: "PENDING" }, now())),
+  });
+  return (
+    <HydrationBoundary state={dehydrate(client)}>
+      <RequestsView />
+    </HydrationBoundary>
+  );
 }

@@ -1,0 +1,17 @@
+import { json, sessionRoute } from "@/lib/auth/guards";
+import { now } from "@/lib/clock";
+import { db } from "@/lib/db";
+import { fileRequest } from "@/lib/requests/file-request";
+import { getRequestsPage, queueFiltersSchema } from "@/lib/requests/page-data";
+import { fileRequestSchema } from "@/lib/requests/request-input";
+
+export const GET = sessionRoute(["requests:create"], async (req, { actor }) => {
+  const sp = new URL(req.url).searchParams;
+  const filters = queueFiltersSchema.parse({ status: sp.get("status") || undefined, groupId: sp.get("groupId") || undefined, product: sp.get("product") ?? undefined });
+  return json(await getRequestsPage(db(), actor, filters, now()));
+});
+
+export const POST = sessionRoute(["requests:create"], async (req, { actor }) => {
+  const input = fileRequestSchema.parse(await req.json());
+  return json(await fileRequest(db(), actor, input, now()), { status: 201 });
+});

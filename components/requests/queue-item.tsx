@@ -1,0 +1,104 @@
+"use client";
+
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { fetchJson } from "@/lib/fetch-json";
+import { formatAmount, microsToDecimal, type Unit } from "@/lib/money";
+import { queryKeys } from "@/lib/query-keys";
+import type { QueueItem } from "@/lib/requests/queue";
+import type { Serialized } from "@/lib/serialize";
+import { Sparkline } from "./sparkline";
+import { StatusBadge } from "./status-badge";
+
+const amt = (m: string | null, unit: Unit) => (m === null ? "unlimited" : formatAmount(BigInt(m), unit));
+
+function age(hours: number): string {
+  if (hours < 1) return "just now";
+  if (hours < 48) return `${hours} h ago`;
+  return `${Math.floor(hours / 24)} days ago`;
+}
+
+/** One request in the deciders' queue: context, then approve (asked or other amount) or deny with a note. */
+export function QueueItemCard({ item, unit }: { item: Serialized<QueueItem>; unit: Unit }) {
+  const qc = useQueryClient();
+  const [amount, setAmount] = useState(microsToDecimal(BigInt(item.amountMicros), 2).replace(/\.00$/, ""));
+  const [note, setNote] = useState("");
+  const decide = useMutation({
+    mutationFn: (kind: "approve" | "deny") => fetchJson(`/api/requests/${item.id}/${kind}`, { method: "POST", body: JSON.stringify(kind === "approve" ? { amount, note } : { note }) }),
+    onSettled: () => qc.invalidateQueries({ queryKey: queryKeys.requests() }),
+  });
+  const s = item.snapshot;
+  const pending = item.status === "PENDING";
+  return (
+    <li className="rounded-lg border border-slate-200 p-4" data-testid={`queue-item-${item.id}`}>
+      <div className="flex flex-wrap items-baseline gap-x-3 gap-y-1">
+        <span className="font-medium">#{item.id} {item.requester.name}</span>
+        <span className="text-xs text-slate-500">{item.requester.email}</span>
+        <span className="text-xs text-slate-500">{item.groups.map((g) => `${g.name} (${g.costCenter})`).join(", ") || "no group"}{item.requester.costCenter ? ` · cost center ${item.requester.costCenter}` : ""}</span>
+        <StatusBadge status={item.status} />
+        <span className="ml-auto text-xs text-slate-500">filed {age(item.ageHours)}</span>
+      </div>
+      <p className="mt-2 text-sm">
+        asks for <span className="tabular font-semibold">{formatAmount(BigInt(item.amountMicros), unit)}</span>
+        {item.product && <> for {item.product}</>} until {item.neededUntil}
+        {item.link && (
+          <>
+            {" · "}
+            <a href={item.link} target="_blank" rel="noreferrer noopener" className="text-brand-700 underline">ticket / PR</a>
+          </>
+        )}
+      </p>
+      <p className="mt-1 text-sm text-slate-700">“{item.reason}”</p>
+      <div className="mt-3 grid gap-3 text-xs text-slate-600 sm:grid-cols-3">
+        <div>
+          <p className="font-medium text-slate-700">When filed</p>
+          {s ? (
+            <p>
+              used {amt(s.usedMicros, unit)} of {amt(s.limitMicros, unit)} ({s.reason}); projected {amt(s.projectedMicros, unit)} by {s.period.end}
+            </p>
+          ) : (
+            <p>no snapshot</p>
+          )}
+        </div>
+        <div>
+          <p className="font-medium text-slate-700">Now</p>
+          {item.current ? (
+            <p data-testid="queue-current">
+              used {amt(item.current.usedMicros, unit)} of {amt(item.current.limitMicros, unit)} ({item.current.reason})
+            </p>
+          ) : (
+            <p>{item.grantedMicros ? `granted ${amt(item.grantedMicros, unit)}` : "—"}{item.decider ? ` by ${item.decider}` : ""}{item.decisionNote ? `: “${item.decisionNote}”` : ""}</p>
+          )}
+        </div>
+        <div className="flex items-center gap-2">
+          <Sparkline values={item.sparkline} label={`${item.requester.name}'s daily usage, last 14 days`} />
+          <span>last 14 days</span>
+        </div>
+      </div>
+      {item.previous.length > 0 && (
+        <p className="mt-2 text-xs text-slate-500">
+          Previous: {item.previous.map((p) => `#${p.id} ${p.status.toLowerCase()} ${amt(p.grantedMicros ?? p.amountMicros, unit)}`).join(" · ")}
+        </p>
+      )}
+      {pending && (
+        <div className="mt-3 flex flex-wrap items-end gap-2 border-t border-slate-100 pt-3">
+          <label className="text-xs text-slate-600">
+            Grant
+            <input aria-label="Amount to grant" name="grant" value={amount} onChange={(e) => setAmount(e.target.value)} className="mt-1 block w-28 rounded-md border border-slate-300 px-2 py-1 text-sm" />
+          </label>
+          <label className="min-w-48 flex-1 text-xs text-slate-600">
+            Note (required to deny)
+            <input aria-label="Decision note" name="note" value={note} onChange={(e) => setNote(e.target.value)} className="mt-1 block w-full rounded-md border border-slate-300 px-2 py-1 text-sm" />
+          </label>
+          <button type="button" disabled={decide.isPending} onClick={() => decide.mutate("approve")} className="rounded-md bg-emerald-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-emerald-700 disabled:opacity-50">
+            Approve
+          </button>
+          <button type="button" disabled={decide.isPending} onClick={() => decide.mutate("deny")} className="rounded-md border border-red-300 px-3 py-1.5 text-sm font-medium text-red-700 hover:bg-red-50 disabled:opacity-50">
+            Deny
+          </button>
+          {decide.error && <p className="w-full text-sm text-red-700" data-testid="decide-error">{decide.error.message}</p>}
+        </div>
+      )}
+    </li>
+  );
+}

@@ -1,0 +1,38 @@
+/** Everything the Requests screen shows, for one actor: own limit and requests, notifications, and the queue. */
+import "server-only";
+import type { Actor } from "../auth/actor";
+import type { Db } from "../db";
+import { getMyLimit } from "../limits/overview";
+import { listNotifications } from "../notifications/notify";
+import { canDecideRequests, listMyRequests, listQueue, type QueueFilters } from "./queue";
+import { z } from "zod";
+
+export const queueFiltersSchema = z.object({
+  status: z.enum(["PENDING", "APPROVED", "DENIED", "CANCELLED", "EXPIRED", "ALL"]).optional(),
+  groupId: z.string().max(64).optional(),
+  product: z.string().max(40).optional(),
+});
+
+export async function getRequestsPage(db: Db, actor: Actor, filters: QueueFilters, now: Date) {
+  const decider = canDecideRequests(actor);
+  const [myLimit, mine, notifications, queue, groups] = await Promise.all([
+    getMyLimit(db, actor, now),
+    listMyRequests(db, actor, now),
+    listNotifications(db, actor),
+    decider ? listQueue(db, actor, filters, now) : Promise.resolve(null),
+    decider
+      ? db.group.findMany({ where: { workspaceId: actor.workspaceId, ...(actor.role === "OWNER" || actor.role === "ADMIN" ? {} : { id: { in: actor.managedGroupIds } }) }, select: { id: true, name: true }, orderBy: { name: "asc" } })
+      : Promise.resolve([]),
+  ]);
+  return {
+    me: { memberId: actor.memberId, email: actor.email },
+    myLimit,
+    mine,
+    notifications: notifications.map((n) => ({ ...n, createdAt: n.createdAt.toISOString(), readAt: n.readAt?.toISOString() ?? null })),
+    canDecide: decider,
+    queue: queue?.items ?? [],
+    groups,
+    filters,
+  };
+}
+export type RequestsPage = Awaited<ReturnType<typeof getRequestsPage>>;
