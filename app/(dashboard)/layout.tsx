@@ -1,12 +1,16 @@
 import { AppShell } from "@/components/shell/app-shell";
 import { requirePage } from "@/lib/auth/guards";
 import { navFor } from "@/lib/auth/permissions";
+import { db } from "@/lib/db";
+import { pendingCountFor } from "@/lib/requests/queue";
 
 export const dynamic = "force-dynamic";
 
 export default async function DashboardLayout({ children }: { children: React.ReactNode }) {
   const actor = await requirePage();
-  const nav = navFor(actor).map(({ href, label }) => ({ href, label }));
+  // deciders see how many credit requests wait for them
+  const pending = await pendingCountFor(db(), actor);
+  const nav = navFor(actor).map(({ href, label }) => ({ href, label, badge: href === "/requests" && pending > 0 ? pending : undefined }));
   const roleLabel = actor.managedGroupIds.length && actor.role === "MEMBER" ? "Group manager" : actor.role.charAt(0) + actor.role.slice(1).toLowerCase();
   return (
     <AppShell nav={nav} user={{ name: actor.name, email: actor.email, role: roleLabel }} workspace={actor.workspaceName}>

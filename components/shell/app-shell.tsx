@@ -3,7 +3,7 @@ import { NavLinks } from "./nav-links";
 import { SignOutButton } from "./sign-out-button";
 
 interface Props {
-  nav: { href: string; label: string }[];
+  nav: { href: string; label: string; badge?: number }[];
   user: { name: string; email: string; role: string };
   workspace: string;
   children: React.ReactNode;
