@@ -1,0 +1,63 @@
+import { expect, test } from "@playwright/test";
+import { startFakeProvider, type FakeProvider } from "../tests/fake-provider/server";
+import { storageStateFor } from "./roles";
+
+let fake: FakeProvider;
+test.beforeAll(async () => {
+  fake = await startFakeProvider();
+});
+test.afterAll(async () => {
+  await fake.close();
+});
+
+test.describe("owner connects OpenAI, syncs, reconciles and maps an unknown user", () => {
+  test.use({ storageState: storageStateFor("owner") });
+
+  test("add → sync → reconciliation equals the bill → map user_ghost", async ({ page }, testInfo) => {
+    const name = `OpenAI e2e ${Date.now().toString(36)}`;
+    await page.goto("/connections");
+    await expect(page.getByRole("heading", { name: "Connections", level: 1 })).toBeVisible();
+
+    await page.getByLabel("Provider").selectOption("openai");
+    await page.getByLabel("Name").fill(name);
+    await page.getByLabel("Base URL (with version)").fill(fake.openaiBase);
+    await page.getByLabel(/Admin key/).fill("sk-admin-fake-openai");
+    await page.getByRole("button", { name: "Add connection" }).click();
+    const item = page.getByTestId(`connection-${name}`);
+    await expect(item).toBeVisible();
+    await expect(item.getByTestId("key-masked")).toHaveText("••••enai");
+    await expect(page.getByText("sk-admin-fake-openai")).toHaveCount(0);
+
+    await item.getByRole("button", { name: "Test connection" }).click();
+    await expect(item.getByTestId("connection-message")).toContainText("3 project(s)");
+
+    await item.getByLabel(`Sync ${name} from`).fill("2026-11-01");
+    await item.getByRole("button", { name: "Sync now" }).click();
+    // the poller refreshes until the run is done
+    await expect(item.getByText("ok", { exact: true })).toBeVisible({ timeout: 30_000 });
+    await expect(page.getByTestId("run-history").getByTestId("run-status").first()).toHaveText("succeeded");
+
+    // 2026-11-05 billed $8.421806 (3% below list price): the delta is negative
+    const nov5 = page.getByTestId(`recon-2026-11-05-${name}`);
+    await expect(nov5.getByTestId("billed")).toHaveText("$8.42");
+    await expect(page.getByTestId(`recon-2026-11-07-${name}`).getByTestId("billed")).toHaveText("$21.32");
+
+    const ghost = page.getByTestId("unmapped-user_ghost");
+    await expect(ghost).toBeVisible();
+    await page.screenshot({ fullPage: true, path: "test-results/screenshots/connections-owner.png" });
+    await ghost.getByLabel("Member for user_ghost").selectOption({ label: "Olivia Owner (owner@acme.example)" });
+    await ghost.getByRole("button", { name: "Map" }).click();
+    await expect(page.getByTestId("unmapped-user_ghost")).toHaveCount(0);
+    const shot = await page.screenshot({ fullPage: true });
+    await testInfo.attach("connections", { body: shot, contentType: "image/png" });
+  });
+});
+
+test.describe("connections are owner-only", () => {
+  test.use({ storageState: storageStateFor("admin") });
+  test("an admin gets the forbidden page", async ({ page }) => {
+    const res = await page.goto("/connections");
+    expect(res?.status()).toBe(403);
+    await expect(page.getByText("Add a connection")).toHaveCount(0);
+  });
+});
