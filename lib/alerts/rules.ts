@@ -7,15 +7,9 @@ import { z } from "zod";
 import type { Db } from "../db";
 import { DEFAULT_ANOMALY, type AnomalySettings } from "./anomaly";
 
-export const ALERT_KINDS = ["threshold", "hard_limit", "projection", "anomaly"] as const;
-export type AlertKind = (typeof ALERT_KINDS)[number];
+import { ALERT_KINDS, type AlertKind, type RuleUpdate } from "./rule-kinds";
 
-export const ALERT_KIND_LABELS: Record<AlertKind, string> = {
-  threshold: "Soft thresholds",
-  hard_limit: "Hard limit reached",
-  projection: "Projected to run out before period end",
-  anomaly: "Burn-rate anomaly",
-};
+export { ALERT_KINDS, ALERT_KIND_LABELS, ruleUpdateSchema, type AlertKind, type RuleUpdate } from "./rule-kinds";
 
 export const thresholdConfigSchema = z.object({ percents: z.array(z.number().int().min(1).max(1000)).min(1).max(10).default([50, 80, 100]) });
 export const anomalyConfigSchema = z.object({
@@ -51,4 +45,12 @@ export async function loadRuleSettings(db: Db, workspaceId: string): Promise<Rul
     thresholds: [...new Set(parse(thresholdConfigSchema, "threshold").percents)].sort((a, b) => a - b),
     anomaly: { selfFactor: anomaly.selfFactor, groupFactor: anomaly.groupFactor, floorMicros: floorMicros(anomaly.floorUsd), baselineDays: anomaly.baselineDays },
   };
+}
+
+
+/** Rule settings as the settings form shows them. */
+export function ruleFormOf(s: RuleSettings): RuleUpdate {
+  const whole = s.anomaly.floorMicros / 1_000_000n;
+  const frac = (s.anomaly.floorMicros % 1_000_000n).toString().padStart(6, "0").replace(/0+$/, "");
+  return { enabled: s.enabled, thresholds: s.thresholds, anomalySelfFactor: s.anomaly.selfFactor, anomalyFloorUsd: frac ? `${whole}.${frac}` : `${whole}` };
 }

@@ -15,6 +15,9 @@ describe("permission table", () => {
     expect(can(f, "audit:read")).toBe(true);
     expect(can(f, "limits:write")).toBe(false);
     expect(can(f, "connections:manage")).toBe(false);
+    expect(can(f, "alerts:read")).toBe(true);
+    expect(can(f, "alerts:manage")).toBe(false);
+    expect(can(subject("MEMBER", ["g"]), "alerts:read")).toBe(false);
   });
 
   it("lets admins edit group limits and decide requests but not the workspace default", () => {
@@ -35,9 +38,9 @@ describe("permission table", () => {
 
   it("builds navigation from the same table", () => {
     const labels = (s: ReturnType<typeof subject>) => navFor(s).map((n) => n.label);
-    expect(labels(subject("OWNER"))).toEqual(["Overview", "Usage", "My usage", "Limits", "Requests", "Exports", "Connections", "Audit", "Settings"]);
-    expect(labels(subject("ADMIN"))).toEqual(["Overview", "Usage", "My usage", "Limits", "Requests", "Exports"]);
-    expect(labels(subject("FINANCE"))).toEqual(["Overview", "Usage", "My usage", "Limits", "Requests", "Exports", "Audit"]);
+    expect(labels(subject("OWNER"))).toEqual(["Overview", "Usage", "My usage", "Limits", "Requests", "Exports", "Alerts", "Connections", "Audit", "Settings"]);
+    expect(labels(subject("ADMIN"))).toEqual(["Overview", "Usage", "My usage", "Limits", "Requests", "Exports", "Alerts"]);
+    expect(labels(subject("FINANCE"))).toEqual(["Overview", "Usage", "My usage", "Limits", "Requests", "Exports", "Alerts", "Audit"]);
     expect(labels(subject("MEMBER", ["g"]))).toEqual(["Overview", "Usage", "My usage", "Limits", "Requests"]);
     expect(labels(subject("MEMBER"))).toEqual(["Overview", "Usage", "My usage", "Requests"]);
   });

@@ -23,6 +23,8 @@ export const PERMISSIONS = [
   "settings:manage",
   "members:manage",
   "tokens:manage",
+  "alerts:read",
+  "alerts:manage",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -30,8 +32,8 @@ const EVERYONE: Permission[] = ["spend:read:own", "requests:create"];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   OWNER: PERMISSIONS,
-  ADMIN: [...EVERYONE, "spend:read:all", "limits:read:all", "limits:write", "requests:decide:all", "groups:manage", "exports:create"],
-  FINANCE: [...EVERYONE, "spend:read:all", "limits:read:all", "exports:create", "audit:read"],
+  ADMIN: [...EVERYONE, "spend:read:all", "limits:read:all", "limits:write", "requests:decide:all", "groups:manage", "exports:create", "alerts:read", "alerts:manage"],
+  FINANCE: [...EVERYONE, "spend:read:all", "limits:read:all", "exports:create", "audit:read", "alerts:read"],
   MEMBER: EVERYONE,
 };
 
@@ -81,6 +83,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { href: "/limits", label: "Limits", anyOf: ["limits:read:all", "spend:read:groups"] },
   { href: "/requests", label: "Requests", anyOf: ["requests:create"] },
   { href: "/exports", label: "Exports", anyOf: ["exports:create"] },
+  { href: "/alerts", label: "Alerts", anyOf: ["alerts:read"] },
   { href: "/connections", label: "Connections", anyOf: ["connections:manage"] },
   { href: "/audit", label: "Audit", anyOf: ["audit:read"] },
   { href: "/settings", label: "Settings", anyOf: ["settings:manage"] },

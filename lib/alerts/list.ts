@@ -1,0 +1,61 @@
+/** The in-app alert list: newest first, with the subject's name and delivery outcomes. */
+import "server-only";
+import type { Db } from "../db";
+
+export interface AlertDto {
+  id: string;
+  kind: string;
+  subjectType: string;
+  subjectId: string;
+  subjectLabel: string;
+  periodKey: string;
+  thresholdPct: number | null;
+  status: "OPEN" | "RESOLVED";
+  message: string;
+  evidence: Record<string, unknown>;
+  deliveryState: string;
+  deliveries: { channel: string; status: string; attempts: number; error: string | null }[];
+  createdAt: string;
+  resolvedAt: string | null;
+}
+
+export async function listAlerts(db: Db, workspaceId: string, opts: { status?: "OPEN" | "RESOLVED"; limit?: number } = {}): Promise<AlertDto[]> {
+  const rows = await db.alert.findMany({
+    where: { workspaceId, ...(opts.status ? { status: opts.status } : {}) },
+    orderBy: [{ createdAt: "desc" }, { id: "asc" }],
+    take: opts.limit ?? 100,
+    include: { deliveries: { include: { channel: { select: { name: true } } } } },
+  });
+  const memberIds = rows.filter((r) => r.subjectType === "MEMBER").map((r) => r.subjectId);
+  const groupIds = rows.filter((r) => r.subjectType === "GROUP").map((r) => r.subjectId);
+  const [members, groups] = await Promise.all([
+    db.member.findMany({ where: { workspaceId, id: { in: memberIds } }, select: { id: true, name: true, email: true } }),
+    db.group.findMany({ where: { workspaceId, id: { in: groupIds } }, select: { id: true, name: true } }),
+  ]);
+  const label = new Map<string, string>([...members.map((m) => [m.id, `${m.name} (${m.email})`] as const), ...groups.map((g) => [g.id, g.name] as const)]);
+  return rows.map((r) => {
+    let evidence: Record<string, unknown> = {};
+    try {
+      const parsed: unknown = JSON.parse(r.evidenceJson);
+      if (parsed && typeof parsed === "object") evidence = parsed as Record<string, unknown>;
+    } catch {
+      // keep {} for a damaged row rather than failing the whole list
+    }
+    return {
+      id: r.id,
+      kind: r.kind,
+      subjectType: r.subjectType,
+      subjectId: r.subjectId,
+      subjectLabel: r.subjectType === "WORKSPACE" ? "Workspace" : (label.get(r.subjectId) ?? "(removed)"),
+      periodKey: r.periodKey,
+      thresholdPct: r.thresholdPct,
+      status: r.status,
+      message: r.message,
+      evidence,
+      deliveryState: r.deliveryState,
+      deliveries: r.deliveries.map((d) => ({ channel: d.channel.name, status: d.status, attempts: d.attempts, error: d.lastError })),
+      createdAt: r.createdAt.toISOString(),
+      resolvedAt: r.resolvedAt?.toISOString() ?? null,
+    };
+  });
+}

@@ -1,0 +1,26 @@
+/** Saves alert rule settings (one row per kind) with their audit event. */
+import "server-only";
+import { writeAudit } from "../audit";
+import { auditActor, type Actor } from "../auth/actor";
+import type { Db } from "../db";
+import { ALERT_KINDS, loadRuleSettings, ruleFormOf, type RuleUpdate } from "./rules";
+
+export async function updateRules(db: Db, actor: Actor, input: RuleUpdate): Promise<RuleUpdate> {
+  const before = ruleFormOf(await loadRuleSettings(db, actor.workspaceId));
+  const config: Record<string, unknown> = {
+    threshold: { percents: [...new Set(input.thresholds)].sort((a, b) => a - b) },
+    anomaly: { selfFactor: input.anomalySelfFactor, floorUsd: input.anomalyFloorUsd },
+  };
+  await db.$transaction(async (tx) => {
+    for (const kind of ALERT_KINDS) {
+      const configJson = JSON.stringify(config[kind] ?? {});
+      await tx.alertRule.upsert({
+        where: { workspaceId_kind: { workspaceId: actor.workspaceId, kind } },
+        create: { workspaceId: actor.workspaceId, kind, enabled: input.enabled[kind], configJson },
+        update: { enabled: input.enabled[kind], configJson },
+      });
+    }
+    await writeAudit(tx, { workspaceId: actor.workspaceId, actor: auditActor(actor), action: "alert_rules.update", targetType: "alert_rules", targetId: actor.workspaceId, before, after: input });
+  });
+  return ruleFormOf(await loadRuleSettings(db, actor.workspaceId));
+}
