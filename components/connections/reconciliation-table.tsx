@@ -6,7 +6,7 @@ export function ReconciliationTable({ rows }: { rows: ReconciliationRow[] }) {
   const usd = (m: bigint) => formatAmount(m, "USD");
   return (
     <div className="overflow-x-auto">
-      <table className="w-full text-sm" data-testid="reconciliation">
+      <table className="w-full text-sm [&_td]:px-2 [&_th]:px-2" data-testid="reconciliation">
         <thead>
           <tr className="border-b border-slate-200 text-left text-xs uppercase tracking-wide text-slate-500">
             <th className="py-2">Day</th><th>Source</th><th className="text-right">Billed</th><th className="text-right">List-price estimate</th>
@@ -23,9 +23,7 @@ export function ReconciliationTable({ rows }: { rows: ReconciliationRow[] }) {
               <td className="tabular text-right">{usd(r.estimatedMicros)}</td>
               <td className="tabular text-right">{usd(r.allocatedMicros)}</td>
               <td className={`tabular text-right ${r.unattributedMicros ? "text-amber-700" : "text-slate-400"}`}>{usd(r.unattributedMicros)}</td>
-              <td className={`tabular text-right ${r.deltaMicros < 0n ? "text-emerald-700" : r.deltaMicros > 0n ? "text-amber-700" : "text-slate-400"}`}>
-                {r.deltaMicros > 0n ? "+" : ""}{usd(r.deltaMicros)}
-              </td>
+              <Delta micros={r.deltaMicros} />
               <td className={`tabular text-right ${r.unpricedRows ? "font-medium text-red-700" : "text-slate-400"}`}>{r.unpricedRows}</td>
               <td>{r.restated ? <span className="rounded bg-amber-100 px-2 py-0.5 text-xs text-amber-800">restated</span> : ""}</td>
             </tr>
@@ -34,4 +32,12 @@ export function ReconciliationTable({ rows }: { rows: ReconciliationRow[] }) {
       </table>
     </div>
   );
+}
+
+/** Billed − estimate; differences below a cent read as zero, not as "+$0.00". */
+function Delta({ micros }: { micros: bigint }) {
+  const text = formatAmount(micros < 0n ? -micros : micros, "USD");
+  const zero = text === formatAmount(0n, "USD");
+  const tone = zero ? "text-slate-400" : micros < 0n ? "text-emerald-700" : "text-amber-700";
+  return <td className={`tabular text-right ${tone}`}>{zero ? text : `${micros < 0n ? "−" : "+"}${text}`}</td>;
 }

@@ -25,7 +25,7 @@ export function RunHistory({ runs }: { runs: RunView[] }) {
   if (runs.length === 0) return <p className="text-sm text-slate-600">No sync runs yet.</p>;
   return (
     <div className="overflow-x-auto">
-      <table className="w-full text-sm" data-testid="run-history">
+      <table className="w-full text-sm [&_td]:px-2 [&_th]:px-2" data-testid="run-history">
         <thead>
           <tr className="border-b border-slate-200 text-left text-xs uppercase tracking-wide text-slate-500">
             <th className="py-2">Started</th><th>Connection</th><th>Window</th><th>Status</th><th className="text-right">Pages</th>

@@ -17,7 +17,7 @@ export interface UnmappedView {
 export function UnmappedIdentities({ items, members }: { items: UnmappedView[]; members: { id: string; label: string }[] }) {
   if (items.length === 0) return <p className="text-sm text-slate-600">Every provider identity is mapped to a member.</p>;
   return (
-    <table className="w-full text-sm">
+    <table className="w-full text-sm [&_td]:px-2 [&_th]:px-2">
       <thead>
         <tr className="border-b border-slate-200 text-left text-xs uppercase tracking-wide text-slate-500">
           <th className="py-2">Source</th><th>Identity</th><th className="text-right">Spend</th><th className="text-right">Rows</th><th>Last seen</th><th>Map to member</th>
