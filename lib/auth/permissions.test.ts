@@ -38,7 +38,7 @@ describe("permission table", () => {
 
   it("builds navigation from the same table", () => {
     const labels = (s: ReturnType<typeof subject>) => navFor(s).map((n) => n.label);
-    expect(labels(subject("OWNER"))).toEqual(["Overview", "Usage", "My usage", "Limits", "Requests", "Exports", "Alerts", "Connections", "Audit", "Settings"]);
+    expect(labels(subject("OWNER"))).toEqual(["Overview", "Usage", "My usage", "Limits", "Requests", "Exports", "Alerts", "Connections", "Enforcement", "Audit", "Settings"]);
     expect(labels(subject("ADMIN"))).toEqual(["Overview", "Usage", "My usage", "Limits", "Requests", "Exports", "Alerts"]);
     expect(labels(subject("FINANCE"))).toEqual(["Overview", "Usage", "My usage", "Limits", "Requests", "Exports", "Alerts", "Audit"]);
     expect(labels(subject("MEMBER", ["g"]))).toEqual(["Overview", "Usage", "My usage", "Limits", "Requests"]);

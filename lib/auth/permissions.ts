@@ -85,6 +85,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { href: "/exports", label: "Exports", anyOf: ["exports:create"] },
   { href: "/alerts", label: "Alerts", anyOf: ["alerts:read"] },
   { href: "/connections", label: "Connections", anyOf: ["connections:manage"] },
+  { href: "/enforcement", label: "Enforcement", anyOf: ["connections:manage"] },
   { href: "/audit", label: "Audit", anyOf: ["audit:read"] },
   { href: "/settings", label: "Settings", anyOf: ["settings:manage"] },
 ];
