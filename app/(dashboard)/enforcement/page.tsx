@@ -1,0 +1,22 @@
+import { EnforcementView } from "@/components/enforcement/enforcement-view";
+import { ScreenHeader } from "@/components/ui/placeholder";
+import { requirePage } from "@/lib/auth/guards";
+import { screenPermissions } from "@/lib/auth/permissions";
+import { now } from "@/lib/clock";
+import { dbReady } from "@/lib/db";
+import { enforcementScreen } from "@/lib/enforce/screen";
+import { serialize } from "@/lib/serialize";
+
+export const metadata = { title: "Enforcement" };
+export const dynamic = "force-dynamic";
+
+export default async function Page() {
+  const actor = await requirePage(screenPermissions("/enforcement"));
+  const data = serialize(await enforcementScreen(await dbReady(), actor.workspaceId, now()));
+  return (
+    <div>
+      <ScreenHeader title="Enforcement" subtitle="Push Allotment's limits into ChatGPT Enterprise and Claude Enterprise as per-user overrides. Nothing is written without your explicit apply or a decided request." />
+      <EnforcementView data={data} />
+    </div>
+  );
+}
