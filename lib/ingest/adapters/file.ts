@@ -115,7 +115,7 @@ export function parseUsageFile(name: string, text: string, rateCard: RateCard): 
       const cost = parseMicros(f.BilledCost);
       return {
         day: f.ChargePeriodStart.slice(0, 10), provider: f.ProviderName.toLowerCase(),
-        identity: f.x_UserEmail ? { provider: "file", kind: "email" as const, externalId: f.x_UserEmail.toLowerCase(), email: f.x_UserEmail } : null,
+        identity: f.x_UserEmail ? { provider: f.ProviderName.toLowerCase(), kind: "email" as const, externalId: f.x_UserEmail.toLowerCase(), email: f.x_UserEmail } : null,
         product: f.ServiceName || "api", model: f.ResourceName, project: f.SubAccountId, apiKey: "", lineItem: f.ChargeDescription,
         inputTokens: tokens, cachedInputTokens: 0n, outputTokens: 0n, requests: 0n,
         estimatedCostMicros: cost, costMicros: cost, creditsMicros: null, unpriced: false,
