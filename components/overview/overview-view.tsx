@@ -195,7 +195,7 @@ function Sources({ sources }: { sources: Serialized<OverviewData>["sources"] }) 
           </span>
           <span className="text-xs text-slate-600">
             data as of {s.dataAsOf ?? "—"}
-            {s.lastStatus && s.lastStatus !== "SUCCEEDED" && <span className="ml-1 text-amber-700">({s.lastStatus.toLowerCase()})</span>}
+            {s.lastStatus && s.lastStatus.toUpperCase() !== "SUCCEEDED" && <span className="ml-1 text-amber-700">({s.lastStatus.toLowerCase()})</span>}
           </span>
         </li>
       ))}

@@ -171,7 +171,7 @@ export function UsageExplorer() {
                     {table.getRowModel().rows.map((row) => (
                       <tr key={row.id} className="border-b border-slate-100 last:border-0 hover:bg-slate-50">
                         {row.getVisibleCells().map((cell) => (
-                          <td key={cell.id} className={`tabular py-2 pr-3 ${(cell.column.columnDef.meta as { numeric?: boolean } | undefined)?.numeric ? "text-right" : ""}`}>
+                          <td key={cell.id} className={`tabular py-2 pr-3 ${(cell.column.columnDef.meta as { numeric?: boolean } | undefined)?.numeric ? "whitespace-nowrap text-right" : ""}`}>
                             {flexRender(cell.column.columnDef.cell, cell.getContext())}
                           </td>
                         ))}
