@@ -2,6 +2,7 @@
 import type { Db } from "../../lib/db";
 import type { RawSql } from "../baseline";
 import type { DatasetSpec } from "../dataset";
+import { exportsSection } from "./exports";
 import { overviewSection } from "./overview";
 
 export interface BenchContext {
@@ -19,4 +20,4 @@ export interface Section {
   run(ctx: BenchContext): Promise<unknown>;
 }
 
-export const SECTIONS: Section[] = [overviewSection];
+export const SECTIONS: Section[] = [overviewSection, exportsSection];
