@@ -79,6 +79,32 @@ describe("OpenAI sync: idempotence and restatement", () => {
   });
 });
 
+describe("Anthropic sync: idempotence and restatement", () => {
+  it("three syncs change nothing; a restated cost day replaces the old bill", async () => {
+    const db = await testDb();
+    const { workspace, connection, adapter } = await providerWorkspace(db, fake, "anthropic");
+    const first = await sync(connection.id, adapter);
+    expect(first.status).toBe("SUCCEEDED");
+    const before = await snapshot(workspace.id);
+    for (let i = 0; i < 3; i++) {
+      const again = await sync(connection.id, adapter);
+      expect([again.status, again.rowsInserted, again.rowsUpdated, again.rowsRemoved]).toEqual(["SUCCEEDED", 0, 0, 0]);
+    }
+    expect((await snapshot(workspace.id)).rows).toEqual(before.rows);
+
+    const day = "2026-11-08";
+    const costs = fake.data.anthropic.costs.get(day)!;
+    costs[0]!.amount = (Number(costs[0]!.amount) + 250).toFixed(5); // +250 cents = +$2.50
+    const restated = await sync(connection.id, adapter);
+    expect(restated.status).toBe("SUCCEEDED");
+    expect(restated.rowsInserted).toBe(0);
+    const after = await snapshot(workspace.id);
+    expect(after.byDay[day]! - before.byDay[day]!).toBe(2_500_000n);
+    expect(after.rows.length).toBe(before.rows.length);
+    expect(after.rolled.costMicros).toBe(after.raw.cost);
+  });
+});
+
 describe("OpenAI sync under provider faults", () => {
   it.each([
     { name: "429 with Retry-After", fault: { path: "/organization/usage/completions", kind: "429" as const, skip: 1, times: 1, retryAfter: 1 } },
