@@ -127,13 +127,13 @@ export function ExportsView({ today, workspaceName }: { today: string; workspace
                             {d === "cost_center" ? r.costCenter : d === "group" ? r.group : d === "member" ? (r.memberName ? `${r.memberName} · ${r.memberEmail}` : r.memberEmail) : d === "product" ? r.product : d === "model" ? r.model : r.provider}
                           </td>
                         ))}
-                        <td className="tabular py-2 pr-4 text-right">{formatAmount(BigInt(r.costMicros), "USD")}</td>
-                        <td className="tabular py-2 pr-4 text-right text-slate-500">{formatAmount(BigInt(r.estimatedCostMicros), "USD")}</td>
-                        <td className="tabular py-2 pr-4 text-right text-slate-500">{formatAmount(BigInt(r.creditsMicros), "CREDITS")}</td>
-                        <td className="tabular py-2 pr-4 text-right text-slate-500">
+                        <td className="tabular whitespace-nowrap py-2 pr-4 text-right">{formatAmount(BigInt(r.costMicros), "USD")}</td>
+                        <td className="tabular whitespace-nowrap py-2 pr-4 text-right text-slate-500">{formatAmount(BigInt(r.estimatedCostMicros), "USD")}</td>
+                        <td className="tabular whitespace-nowrap py-2 pr-4 text-right text-slate-500">{formatAmount(BigInt(r.creditsMicros), "CREDITS")}</td>
+                        <td className="tabular whitespace-nowrap py-2 pr-4 text-right text-slate-500">
                           {fmtInt(r.inputTokens)} / {fmtInt(r.cachedInputTokens)} / {fmtInt(r.outputTokens)}
                         </td>
-                        <td className="tabular py-2 text-right text-slate-500">{fmtInt(r.requests)}</td>
+                        <td className="tabular whitespace-nowrap py-2 text-right text-slate-500">{fmtInt(r.requests)}</td>
                       </tr>
                     ))}
                     {p.rows.length === 0 && (
