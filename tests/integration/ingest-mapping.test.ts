@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createConnection, listConnections, syncConnection } from "@/lib/connections/connections";
 import { mapIdentity, unmappedIdentities } from "@/lib/connections/identity-mapping";
 import { reconciliation } from "@/lib/connections/reconciliation";
+import { addRateCardVersion } from "@/lib/ratecard/rate-card-entries";
 import { startFakeProvider, type FakeProvider } from "../fake-provider/server";
 import { makeMember, makeWorkspace, testDatabaseUrl, testDb } from "../helpers/db";
 
@@ -56,6 +57,30 @@ describe("connections, reconciliation and identity mapping", () => {
     await syncConnection(db, ws.id, dto.id, { databaseUrl: testDatabaseUrl(), since: "2026-11-01", until: "2026-11-10", now: new Date("2026-11-11T00:00:00Z") });
     const again = await db.usageDailyRollup.aggregate({ where: { workspaceId: ws.id, memberKey: owner.id }, _sum: { costMicros: true } });
     expect(again._sum.costMicros).toBe(ghost.costMicros);
+  });
+
+  it("an owner's rate-card version re-prices the days from its date on; the bill stays the bill", async () => {
+    const db = await testDb();
+    const ws = await makeWorkspace(db, { budgetUnit: "USD" });
+    const dto = await createConnection(db, ws.id, { kind: "openai", name: "OpenAI", baseUrl: fake.openaiBase, apiKey: "sk-admin-fake-openai" }, actor);
+    const opts = { databaseUrl: testDatabaseUrl(), since: "2026-11-01", until: "2026-11-10", now: new Date("2026-11-11T00:00:00Z") };
+    await syncConnection(db, ws.id, dto.id, opts);
+    const sums = async (day: { gte?: string; lt?: string }) =>
+      (await db.usageRecord.aggregate({ where: { workspaceId: ws.id, model: "gpt-5", day }, _sum: { estimatedCostMicros: true, costMicros: true } }))._sum;
+    const early = await sums({ lt: "2026-11-06" });
+    const late = await sums({ gte: "2026-11-06" });
+    await addRateCardVersion(db, ws.id, { model: "gpt-5", effectiveFrom: "2026-11-06", inputPerMTok: "2.5", cachedInputPerMTok: "0.25", outputPerMTok: "20" }, actor);
+    await expect(addRateCardVersion(db, ws.id, { model: "gpt-5", effectiveFrom: "2026-11-06", inputPerMTok: "1", cachedInputPerMTok: "1", outputPerMTok: "1" }, actor)).rejects.toThrow(/already has a price/);
+    const resync = await syncConnection(db, ws.id, dto.id, opts);
+    expect(resync.status).toBe("SUCCEEDED");
+    expect(await sums({ lt: "2026-11-06" })).toEqual(early);
+    const repriced = await sums({ gte: "2026-11-06" });
+    // doubled prices: twice the estimate, give or take the half-even rounding of each row
+    const diff = repriced.estimatedCostMicros! - late.estimatedCostMicros! * 2n;
+    expect(diff >= -50n && diff <= 50n).toBe(true);
+    const billed = await db.usageRecord.aggregate({ where: { workspaceId: ws.id }, _sum: { costMicros: true } });
+    expect(billed._sum.costMicros).toBe(108_569_107n);
+    expect(await db.auditEvent.count({ where: { workspaceId: ws.id, action: "ratecard.add" } })).toBe(1);
   });
 
   it("refuses a member of another workspace (404)", async () => {

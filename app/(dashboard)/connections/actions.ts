@@ -13,6 +13,7 @@ import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { SyncBusyError } from "@/lib/ingest/sync";
 import { InvalidInputError } from "@/lib/errors";
+import { addRateCardVersion, rateCardVersionSchema } from "@/lib/ratecard/rate-card-entries";
 
 const PERM = ["connections:manage"] as const;
 const idSchema = z.object({ id: z.string().min(1).max(64) });
@@ -54,6 +55,12 @@ export async function mapIdentityAction(input: unknown) {
   const r = await runAction(PERM, mapIdentitySchema, input, (actor, data) =>
     mapIdentity(db(), env().DATABASE_URL, actor.workspaceId, data, auditActor(actor)),
   );
+  revalidatePath("/connections");
+  return r;
+}
+
+export async function addRateCardVersionAction(input: unknown) {
+  const r = await runAction(PERM, rateCardVersionSchema, input, (actor, data) => addRateCardVersion(db(), actor.workspaceId, data, auditActor(actor)));
   revalidatePath("/connections");
   return r;
 }

@@ -1,5 +1,6 @@
 import { AddConnectionForm } from "@/components/connections/add-connection-form";
 import { ConnectionList, RunPoller } from "@/components/connections/connection-list";
+import { RateCard } from "@/components/connections/rate-card";
 import { ReconciliationTable } from "@/components/connections/reconciliation-table";
 import { RunHistory } from "@/components/connections/run-history";
 import { UnmappedIdentities } from "@/components/connections/unmapped-identities";
@@ -13,6 +14,7 @@ import { unmappedIdentities } from "@/lib/connections/identity-mapping";
 import { reconciliation } from "@/lib/connections/reconciliation";
 import { db } from "@/lib/db";
 import { formatAmount } from "@/lib/money";
+import { rateCardLines } from "@/lib/ratecard/rate-card-entries";
 import { addDays, toDayKey } from "@/lib/period";
 
 export const metadata = { title: "Connections" };
@@ -20,11 +22,12 @@ export const metadata = { title: "Connections" };
 export default async function Page() {
   const actor = await requirePage(screenPermissions("/connections"));
   const database = db();
-  const [connections, runs, unmapped, members] = await Promise.all([
+  const [connections, runs, unmapped, members, rateCard] = await Promise.all([
     listConnections(database, actor.workspaceId),
     listRuns(database, actor.workspaceId, undefined, 15),
     unmappedIdentities(database, actor.workspaceId),
     database.member.findMany({ where: { workspaceId: actor.workspaceId, active: true }, select: { id: true, name: true, email: true }, orderBy: { name: "asc" } }),
+    rateCardLines(database, actor.workspaceId),
   ]);
   // reconcile the last 31 days that any provider connection reported
   const provider = connections.filter((c) => c.kind !== "simulator");
@@ -59,6 +62,9 @@ export default async function Page() {
           items={unmapped.map((u) => ({ ...u, cost: formatAmount(u.costMicros, "USD") }))}
           members={members.map((m) => ({ id: m.id, label: `${m.name} (${m.email})` }))}
         />
+      </Card>
+      <Card title="Rate card (list prices)">
+        <RateCard lines={rateCard} />
       </Card>
     </div>
   );
