@@ -191,6 +191,8 @@ function compare(sort: SortKey, a: BreakdownRow, b: BreakdownRow): number {
 export interface BreakdownOptions {
   /** every row, no pagination or sparkline (CSV export) */
   all?: boolean;
+  /** skip the per-row daily series (widgets that show no sparkline) */
+  noSparkline?: boolean;
 }
 
 export async function getBreakdown(ctx: AnalyticsContext, spec: RangeSpec, filters: Filters, q: BreakdownQuery, opts: BreakdownOptions = {}): Promise<Breakdown> {
@@ -222,7 +224,10 @@ export async function getBreakdown(ctx: AnalyticsContext, spec: RangeSpec, filte
   if (!opts.all) {
     rows = rows.slice((q.page - 1) * q.pageSize, q.page * q.pageSize);
     const keys = rows.map((r) => r.key);
-    const [pageLabels, series] = await Promise.all([labels ? Promise.resolve(labels) : labelsFor(ctx, q.dimension, keys), dailyByKey(ctx, ws.unit, q.dimension, filters, range, keys)]);
+    const [pageLabels, series] = await Promise.all([
+      labels ? Promise.resolve(labels) : labelsFor(ctx, q.dimension, keys),
+      opts.noSparkline ? Promise.resolve([]) : dailyByKey(ctx, ws.unit, q.dimension, filters, range, keys),
+    ]);
     const index = new Map(days.map((d, i) => [d, i]));
     const spark = new Map(keys.map((k) => [k, days.map(() => 0n)]));
     for (const s of series) {

@@ -141,10 +141,10 @@ export async function getOverview(db: Db, scope: SpendScope, now: Date, opts: Ov
   const [totals, byStack, members, products, models, groups, limit, connections] = await Promise.all([
     totalsFor(ctx, unit, filters, range),
     dailyByKey(ctx, unit, stackBy, filters, range, null),
-    scope.kind === "self" ? null : getBreakdown(ctx, spec, filters, { ...q, dimension: "member", pageSize: 10 }),
-    getBreakdown(ctx, spec, filters, { ...q, dimension: "product" }),
-    getBreakdown(ctx, spec, filters, { ...q, dimension: "model" }),
-    scope.kind === "self" ? null : getBreakdown(ctx, spec, filters, { ...q, dimension: "group" }),
+    scope.kind === "self" ? null : getBreakdown(ctx, spec, filters, { ...q, dimension: "member", pageSize: 10 }, { noSparkline: true }),
+    getBreakdown(ctx, spec, filters, { ...q, dimension: "product" }, { noSparkline: true }),
+    getBreakdown(ctx, spec, filters, { ...q, dimension: "model" }, { noSparkline: true }),
+    scope.kind === "self" ? null : getBreakdown(ctx, spec, filters, { ...q, dimension: "group" }, { noSparkline: true }),
     pooledLimit(db, scope, now),
     db.connection.findMany({ where: { workspaceId: scope.workspaceId, enabled: true }, orderBy: { name: "asc" }, select: { name: true, kind: true, dataAsOf: true, lastSyncAt: true, lastStatus: true } }),
   ]);
@@ -179,8 +179,10 @@ export async function getOverview(db: Db, scope: SpendScope, now: Date, opts: Ov
   seriesLabels[OTHER] = "Other";
 
   const spent = totals.amountMicros;
-  const unattributed = members?.rows.find((r) => r.key === "") ?? null;
-  const unattributedTotals = scope.kind === "workspace" ? await totalsFor(ctx, unit, { ...filters, member: [""] }, range) : null;
+  // The member breakdown's "" row is the unattributed usage (it is always ranked: members
+  // are fetched 10 at a time, so look it up in a dedicated query only when it is not on the page).
+  const unattributedRow = members?.rows.find((r) => r.key === "") ?? null;
+  const unattributedTotals = scope.kind !== "workspace" ? null : (unattributedRow ?? (await totalsFor(ctx, unit, { ...filters, member: [""] }, range)));
   return {
     scope: { kind: scope.kind, label: scope.label },
     unit,
@@ -192,7 +194,7 @@ export async function getOverview(db: Db, scope: SpendScope, now: Date, opts: Ov
     metrics: totals,
     previousAmountMicros: totals.previousAmountMicros,
     changePct: changePct(spent, totals.previousAmountMicros),
-    unattributedCostMicros: unattributedTotals?.costMicros ?? unattributed?.costMicros ?? 0n,
+    unattributedCostMicros: unattributedTotals?.costMicros ?? 0n,
     unattributedMicros: unattributedTotals ? inBudgetUnit(unit, unattributedTotals) : 0n,
     unpricedRequests: totals.unpricedRequests,
     spentMicros: spent,
