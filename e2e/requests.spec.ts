@@ -1,0 +1,148 @@
+import { expect, test, type Browser, type Page } from "@playwright/test";
+import { storageStateFor, type RoleName } from "./roles";
+
+// Issue 6 "Done when": an engineer files a request; their manager sees it and approves part
+// of it; the engineer's page and the budget-check API show the new limit with the request's
+// reason; a denial shows its note to the engineer; the engineer cannot decide their own
+// request; an admin of another workspace gets 404. (Concurrency: tests/integration/requests-lifecycle.test.ts.)
+
+const REASON = "Migrating the billing service to the new agent workflow this sprint";
+
+async function pageAs(browser: Browser, role: RoleName): Promise<Page> {
+  const context = await browser.newContext({ storageState: storageStateFor(role) });
+  return context.newPage();
+}
+
+async function createToken(browser: Browser, name: string, scopes: string[]): Promise<string> {
+  const owner = await pageAs(browser, "owner");
+  await owner.goto("/settings");
+  await owner.getByLabel("Token name").fill(name);
+  for (const s of ["budget:check", "costs:read", "requests:decide"]) {
+    const box = owner.locator("label", { hasText: s }).getByRole("checkbox");
+    if ((await box.isChecked()) !== scopes.includes(s)) await box.click();
+  }
+  await owner.getByRole("button", { name: "Create token" }).click();
+  const token = (await owner.getByTestId("new-token").innerText()).trim();
+  await owner.context().close();
+  return token;
+}
+
+/** Files a request by clicking the form as the engineer; returns its number. */
+async function fileRequest(page: Page, amount: string): Promise<number> {
+  await page.goto("/requests");
+  const form = page.getByTestId("request-form");
+  await form.locator('input[name="amount"]').fill(amount);
+  await form.locator('textarea[name="reason"]').fill(REASON);
+  await form.locator('input[name="link"]').fill("https://tracker.example/PLAT-42");
+  await form.getByRole("button", { name: "Send request" }).click();
+  const sent = await page.getByTestId("request-sent").innerText();
+  return Number(/#(\d+)/.exec(sent)![1]);
+}
+
+const toMicros = (decimal: string) => BigInt(decimal.replace(".", ""));
+
+test.describe.serial("credit requests", () => {
+  let token = "";
+  let approvedId = 0;
+
+  test.beforeAll(async ({ browser }) => {
+    // a limit must exist for a grant to raise it (409 when an earlier spec already set it)
+    const owner = await pageAs(browser, "owner");
+    const res = await owner.request.post("/api/limits/policies", { data: { scope: "WORKSPACE", amount: "500" } });
+    expect([201, 409]).toContain(res.status());
+    await owner.context().close();
+    token = await createToken(browser, `scripts-${Date.now()}`, ["budget:check", "requests:decide"]);
+  });
+
+  test("an engineer files; the manager approves part; the new limit shows with the request's reason", async ({ browser }) => {
+    const check = async (page: Page) => (await page.request.get("/api/v1/budget-check?member=engineer@acme.example", { headers: { authorization: `Bearer ${token}` } })).json();
+    const engineer = await pageAs(browser, "engineer");
+    const before = await check(engineer);
+    expect(before.limit).not.toBeNull();
+    approvedId = await fileRequest(engineer, "300");
+    const mine = engineer.getByTestId(`my-request-${approvedId}`);
+    await expect(mine.getByTestId("request-status")).toHaveText("pending");
+    await engineer.screenshot({ fullPage: true, path: "test-results/screenshots/requests-engineer-filed.png" });
+
+    const manager = await pageAs(browser, "manager");
+    await manager.goto("/requests");
+    await expect(manager.getByTestId("nav-badge-requests").first()).toBeVisible();
+    const item = manager.getByTestId(`queue-item-${approvedId}`);
+    await expect(item).toContainText("Eli Engineer");
+    await expect(item).toContainText(REASON);
+    await expect(item.getByTestId("queue-current")).toBeVisible();
+    await manager.screenshot({ fullPage: true, path: "test-results/screenshots/requests-manager-queue.png" });
+    await item.getByLabel("Amount to grant").fill("200");
+    await item.getByLabel("Decision note").fill("200 now, ask again if needed");
+    await item.getByRole("button", { name: "Approve" }).click();
+    await expect(item).toHaveCount(0);
+    await manager.context().close();
+
+    await engineer.goto("/requests");
+    const expected = toMicros(before.limit) + 200_000_000n;
+    const limitText = await engineer.getByTestId("my-limit").innerText();
+    expect(toMicros(limitText.replace(/[^\d.]/g, ""))).toBe(expected / 10_000n); // shown to the cent
+    await expect(engineer.getByTestId("my-limit-reason")).toHaveText(new RegExp(`^request #${approvedId} approved by manager@acme\\.example until \\d{4}-\\d{2}-\\d{2}$`));
+    await expect(engineer.getByTestId("notifications")).toContainText(`Request #${approvedId} approved`);
+    await expect(engineer.getByTestId(`my-request-${approvedId}`).getByTestId("request-status")).toHaveText("approved");
+    const after = await check(engineer);
+    expect(toMicros(after.limit)).toBe(expected);
+    expect(after.reason).toMatch(new RegExp(`^request #${approvedId} approved by manager@acme\\.example until `));
+    await engineer.screenshot({ fullPage: true, path: "test-results/screenshots/requests-engineer-approved.png" });
+    await engineer.context().close();
+  });
+
+  test("a denial shows its note to the engineer", async ({ browser }) => {
+    const engineer = await pageAs(browser, "engineer");
+    const id = await fileRequest(engineer, "5000");
+    const admin = await pageAs(browser, "admin");
+    await admin.goto("/requests");
+    const item = admin.getByTestId(`queue-item-${id}`);
+    await item.getByRole("button", { name: "Deny" }).click();
+    await expect(item.getByTestId("decide-error")).toContainText("note is required");
+    await item.getByLabel("Decision note").fill("Too much for one sprint: split it");
+    await item.getByRole("button", { name: "Deny" }).click();
+    await expect(item).toHaveCount(0);
+    await admin.context().close();
+    await engineer.goto("/requests");
+    const mine = engineer.getByTestId(`my-request-${id}`);
+    await expect(mine.getByTestId("request-status")).toHaveText("denied");
+    await expect(mine.getByTestId("decision-note")).toContainText("Too much for one sprint: split it");
+    await engineer.context().close();
+  });
+
+  test("nobody decides their own request; the engineer cannot decide at all; cancel works", async ({ browser }) => {
+    const engineer = await pageAs(browser, "engineer");
+    const id = await fileRequest(engineer, "50");
+    expect((await engineer.request.post(`/api/requests/${id}/approve`, { data: {} })).status()).toBe(403);
+    expect((await engineer.request.post(`/api/requests/${id}/deny`, { data: { note: "nope nope" } })).status()).toBe(403);
+    await expect(engineer.getByTestId("queue")).toHaveCount(0);
+
+    const manager = await pageAs(browser, "manager");
+    const own = await fileRequest(manager, "75");
+    await manager.goto("/requests");
+    await expect(manager.getByTestId(`queue-item-${own}`)).toHaveCount(0);
+    expect((await manager.request.post(`/api/requests/${own}/approve`, { data: {} })).status()).toBe(403);
+    await manager.context().close();
+
+    await engineer.goto("/requests");
+    await engineer.getByTestId(`my-request-${id}`).getByRole("button", { name: "Cancel" }).click();
+    await expect(engineer.getByTestId(`my-request-${id}`).getByTestId("request-status")).toHaveText("cancelled");
+    await engineer.context().close();
+  });
+
+  test("an admin of another workspace gets 404; the API answers 409 for a decided request", async ({ browser }) => {
+    const ci = await pageAs(browser, "ciAdmin");
+    expect((await ci.request.post(`/api/requests/${approvedId}/approve`, { data: {} })).status()).toBe(404);
+    expect((await ci.request.post(`/api/requests/${approvedId}/deny`, { data: { note: "not yours" } })).status()).toBe(404);
+    await ci.context().close();
+
+    const page = await pageAs(browser, "admin");
+    const auth = { authorization: `Bearer ${token}` };
+    const list = await (await page.request.get("/api/v1/credit-requests?status=ALL", { headers: auth })).json();
+    expect(list.requests.some((r: { id: number; status: string }) => r.id === approvedId && r.status === "APPROVED")).toBe(true);
+    expect((await page.request.post(`/api/v1/credit-requests/${approvedId}/approve`, { headers: auth, data: {} })).status()).toBe(409);
+    expect((await page.request.post(`/api/v1/credit-requests/999999/deny`, { headers: auth, data: { note: "no such" } })).status()).toBe(404);
+    await page.context().close();
+  });
+});
