@@ -40,6 +40,8 @@ export default defineConfig({
     env: {
       DATABASE_URL: databaseUrl,
       ALLOTMENT_DEMO_MODE: "1",
+      // deterministic e2e: nothing runs behind the tests' backs (passes are triggered from the UI)
+      ALLOTMENT_SCHEDULER: "off",
       ALLOTMENT_ALLOW_CLOCK_OVERRIDE: "1",
       ALLOTMENT_CLOCK_FILE: `${process.cwd()}/data/e2e-clock-${engine}-${port}.txt`,
       NEXTAUTH_URL: baseURL,

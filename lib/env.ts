@@ -21,6 +21,9 @@ const schema = z.object({
   ALLOTMENT_SIGNIN_WINDOW_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
   /** Test-only: lets e2e move the server's clock (ignored unless demo mode is on). */
   ALLOTMENT_ALLOW_CLOCK_OVERRIDE: bool,
+  /** "off" disables the in-process scheduler (syncs, alerts, request expiry, enforcement queue) */
+  ALLOTMENT_SCHEDULER: z.enum(["on", "off"]).default("on"),
+  ALLOTMENT_SCHEDULER_INTERVAL_SECONDS: z.coerce.number().int().min(5).max(3600).default(30),
   OIDC_ISSUER: z.url().optional(),
   OIDC_CLIENT_ID: z.string().optional(),
   OIDC_CLIENT_SECRET: z.string().optional(),

@@ -75,6 +75,8 @@ export async function seedDemo(opts: SeedOptions): Promise<Record<string, SyncRe
             configJson: JSON.stringify({ ...config, usdPerCreditMicros: config.usdPerCreditMicros.toString() }),
             backfillFrom: addDays(today, -(tenant.days - 1)),
             scheduleMinutes: 60,
+            // just synced by this seed: the scheduler's first pass is an hour from now
+            nextSyncAt: new Date((opts.now ?? new Date()).getTime() + 60 * 60_000),
           },
         });
         await writeAudit(tx, { workspaceId: workspace.id, actor: { memberId: null, label: "seed" }, action: "connection.create", targetType: "connection", targetId: c.id, after: { kind: c.kind, name: c.name } });
