@@ -2,6 +2,7 @@
  * Operator CLI.
  *   npm run allotment -- connection add --workspace <slug> --kind openai|anthropic|file --name <n> [--base-url <url>] [--key-env <ENV>]
  *   npm run allotment -- sync --connection <name> [--workspace <slug>] [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--file <path>]
+ *   npm run allotment -- sync-due        (for cron: runs every scheduled connection that is due)
  * Progress goes to stderr; on success `sync` prints one JSON line to stdout (counts and
  * billed micro-USD per day and per provider). Failures exit non-zero with a clear message.
  */
@@ -11,6 +12,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { CONNECTION_KINDS, createConnection, findConnectionByName, syncConnection, syncWindowFor } from "../lib/connections/connections";
+import { runDueSyncs } from "../lib/connections/scheduler";
 import { dbReady, type Db } from "../lib/db";
 import { env } from "../lib/env";
 import { now } from "../lib/clock";
@@ -40,6 +42,7 @@ function usage(): string {
     "usage:",
     "  allotment connection add --workspace <slug> --kind openai|anthropic|file --name <name> [--base-url <url>] [--key-env <ENV_VAR>]",
     "  allotment sync --connection <name> [--workspace <slug>] [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--file <path>]",
+    "  allotment sync-due",
   ].join("\n");
 }
 
@@ -120,6 +123,14 @@ async function sync(db: Db, argv: string[]) {
   process.stdout.write(line.replace('"@@DAY@@"', ints(byDay)).replace('"@@PROVIDER@@"', ints(byProvider)) + "\n");
 }
 
+async function syncDue(db: Db): Promise<number> {
+  const outcomes = await runDueSyncs(db, env().DATABASE_URL, now(), (l) => process.stderr.write(l + "\n"));
+  for (const o of outcomes) {
+    process.stdout.write(JSON.stringify({ connection: o.name, status: o.result?.status ?? "SKIPPED", rowsRead: o.result?.rowsRead ?? 0, error: o.result?.error ?? o.skipped ?? null }) + "\n");
+  }
+  return outcomes.some((o) => o.result?.status === "FAILED") ? 1 : 0;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [cmd, sub, ...rest] = argv;
   if (!cmd || cmd === "help" || cmd === "--help") {
@@ -130,6 +141,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     if (cmd === "connection" && sub === "add") await connectionAdd(db, rest);
     else if (cmd === "sync") await sync(db, [sub ?? "", ...rest].filter(Boolean));
+    else if (cmd === "sync-due") return await syncDue(db);
     else throw new CliError(`unknown command "${[cmd, sub].filter(Boolean).join(" ")}"\n${usage()}`);
     return 0;
   } finally {
