@@ -8,7 +8,7 @@
 import "server-only";
 import type { Db } from "../db";
 import { inBudgetUnit, type Unit } from "../money";
-import { addDays, currentPeriod, daysBetween, daysLeft, eachDay, todayIn, type Period } from "../period";
+import { currentPeriod, daysLeft, eachDay, todayIn, type Period } from "../period";
 import { dailyByKey, getBreakdown, ratioPct, changePct, totalsFor, workspaceOf, type AnalyticsContext, type Metrics } from "./breakdown";
 import type { SpendTotals } from "./daily";
 import { keyLabel, type Filters } from "./filters";
@@ -80,26 +80,8 @@ export function scopeWhere(scope: SpendScope) {
   return { workspaceId: scope.workspaceId, ...(scope.memberIds ? { memberKey: { in: scope.memberIds } } : {}) };
 }
 
-/** Straight-line projection: spend so far plus the average day so far for each remaining day. */
-export function projectToPeriodEnd(spent: bigint, period: Period, today: string): bigint {
-  const elapsed = BigInt(Math.max(1, daysBetween(period.start, today) + 1));
-  const remaining = BigInt(Math.max(0, daysBetween(today, period.end)));
-  return spent + (spent * remaining) / elapsed;
-}
-
-/**
- * The first day on which spend reaches `limit` at the average daily pace so far; null when
- * the pace is zero or the day lies after the period. Today when already at or over it.
- */
-export function runOutDay(spent: bigint, limit: bigint, period: Period, today: string): string | null {
-  if (spent >= limit) return today;
-  const elapsed = BigInt(Math.max(1, daysBetween(period.start, today) + 1));
-  if (spent === 0n) return null;
-  // days needed from period start: ceil(limit * elapsed / spent); day index is 1-based
-  const needed = (limit * elapsed + spent - 1n) / spent;
-  const day = addDays(period.start, Number(needed) - 1);
-  return day > period.end ? null : day;
-}
+export { projectToPeriodEnd, runOutDay } from "./overview-math";
+import { projectToPeriodEnd, runOutDay } from "./overview-math";
 
 export interface OverviewOptions {
   range?: RangeSpec;
