@@ -26,7 +26,7 @@ export interface BudgetCheckAnswer {
 
 export async function budgetCheck(db: Db, workspaceId: string, handle: string, product: string, now: Date): Promise<BudgetCheckAnswer> {
   const member = await findMemberByHandle(db, workspaceId, handle);
-  const { budget, effective: e } = await loadMemberLimit(db, workspaceId, member?.id ?? null, product, now);
+  const { budget, effective: e } = await loadMemberLimit(db, workspaceId, member?.id ?? null, product, now, { groups: member?.groups ?? [], cachedWorkspace: true });
   return {
     allowed: e.allowed,
     action: e.action,
@@ -38,7 +38,7 @@ export async function budgetCheck(db: Db, workspaceId: string, handle: string, p
     periodStart: budget.period.start,
     periodEnd: budget.period.end,
     reason: e.reason,
-    member,
+    member: member ? { id: member.id, email: member.email } : null,
     asOf: now.toISOString(),
   };
 }

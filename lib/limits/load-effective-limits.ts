@@ -74,9 +74,23 @@ const POLICY_SELECT = {
   sourceRequestId: true,
 } as const;
 
-export async function loadWorkspaceBudget(db: Db, workspaceId: string, now: Date): Promise<WorkspaceBudget> {
-  const ws = await db.workspace.findUniqueOrThrow({ where: { id: workspaceId }, select: { id: true, name: true, budgetUnit: true, timezone: true, budgetPeriod: true } });
-  return budgetOf(ws, now);
+// Workspace budget settings (unit, period, timezone) change rarely; the budget check reads
+// them through a short cache. The settings writer clears it in its own process; other
+// processes pick a change up within WORKSPACE_TTL_MS. Limits are never cached.
+const WORKSPACE_TTL_MS = 5_000;
+type WorkspaceRow = { id: string; name: string; budgetUnit: Unit; timezone: string; budgetPeriod: string };
+const workspaceCache = new Map<string, { at: number; row: WorkspaceRow }>();
+
+export function forgetWorkspaceBudget(workspaceId: string): void {
+  workspaceCache.delete(workspaceId);
+}
+
+export async function loadWorkspaceBudget(db: Db, workspaceId: string, now: Date, opts: { cached?: boolean } = {}): Promise<WorkspaceBudget> {
+  const hit = opts.cached ? workspaceCache.get(workspaceId) : undefined;
+  if (hit && Date.now() - hit.at < WORKSPACE_TTL_MS) return budgetOf(hit.row, now);
+  const row = await db.workspace.findUniqueOrThrow({ where: { id: workspaceId }, select: { id: true, name: true, budgetUnit: true, timezone: true, budgetPeriod: true } });
+  workspaceCache.set(workspaceId, { at: Date.now(), row });
+  return budgetOf(row, now);
 }
 
 export function budgetOf(ws: { id: string; name: string; budgetUnit: Unit; timezone: string; budgetPeriod: string }, now: Date): WorkspaceBudget {
@@ -158,12 +172,23 @@ export interface MemberLimit {
  * One member's effective limit for a product ("" = all products). memberId null = an
  * unknown person (budget check): the workspace default applies and the reason says so.
  */
-export async function loadMemberLimit(db: Db, workspaceId: string, memberId: string | null, product: string, now: Date): Promise<MemberLimit> {
-  const [budget, memberships] = await Promise.all([
-    loadWorkspaceBudget(db, workspaceId, now),
-    memberId ? db.groupMember.findMany({ where: { memberId, group: { workspaceId } }, select: { group: { select: { id: true, name: true } } } }) : Promise.resolve([]),
+export async function loadMemberLimit(
+  db: Db,
+  workspaceId: string,
+  memberId: string | null,
+  product: string,
+  now: Date,
+  /** the budget check passes the groups it already has and reads workspace settings through the cache */
+  opts: { groups?: { id: string; name: string }[]; cachedWorkspace?: boolean } = {},
+): Promise<MemberLimit> {
+  const [budget, groups] = await Promise.all([
+    loadWorkspaceBudget(db, workspaceId, now, { cached: opts.cachedWorkspace }),
+    opts.groups
+      ? Promise.resolve(opts.groups)
+      : memberId
+        ? db.groupMember.findMany({ where: { memberId, group: { workspaceId } }, select: { group: { select: { id: true, name: true } } } }).then((rows) => rows.map((m) => m.group))
+        : Promise.resolve([]),
   ]);
-  const groups = memberships.map((m) => m.group);
   const targets = ["WORKSPACE", ...groups.map((g) => `GROUP:${g.id}`), ...(memberId ? [`MEMBER:${memberId}`] : [])];
   const [policyRows, usage] = await Promise.all([
     db.limitPolicy.findMany({ where: { workspaceId, target: { in: targets }, product: product === "" ? "" : { in: ["", product] } }, select: POLICY_SELECT }),
