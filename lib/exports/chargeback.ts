@@ -18,6 +18,7 @@ import "server-only";
 import type { Db } from "../db";
 import type { Period } from "../period";
 import { canonicalDimensions, type Dimension } from "./params";
+import { sumsByMemberRange, sumsUnattributed, type RollupKeyed } from "./rollup-reads";
 
 export const UNATTRIBUTED = "(unattributed)";
 export const NO_COST_CENTER = "(no cost center)";
@@ -71,29 +72,9 @@ export function primaryGroup(costCenter: string | null, groups: readonly { name:
   return (sorted.find((g) => costCenter !== null && g.costCenter === costCenter) ?? sorted[0]!).name;
 }
 
-const SUMS = {
-  costMicros: true,
-  estimatedCostMicros: true,
-  creditsMicros: true,
-  inputTokens: true,
-  cachedInputTokens: true,
-  outputTokens: true,
-  requests: true,
-} as const;
 
 type RollupDim = "product" | "model" | "provider";
 
-function sumsOf(s: Partial<Record<keyof ChargebackSums, bigint | null>>): ChargebackSums {
-  return {
-    costMicros: s.costMicros ?? 0n,
-    estimatedCostMicros: s.estimatedCostMicros ?? 0n,
-    creditsMicros: s.creditsMicros ?? 0n,
-    inputTokens: s.inputTokens ?? 0n,
-    cachedInputTokens: s.cachedInputTokens ?? 0n,
-    outputTokens: s.outputTokens ?? 0n,
-    requests: s.requests ?? 0n,
-  };
-}
 
 function rowKey(r: ChargebackRow): string {
   return [r.costCenter, r.group, r.memberEmail, r.product, r.model, r.provider].join("\u0000");
@@ -123,9 +104,7 @@ export interface ChargebackOptions {
  */
 export async function* chargebackChunks(db: Db, opts: ChargebackOptions): AsyncGenerator<ChargebackRow[]> {
   const dims = new Set(canonicalDimensions(opts.dimensions));
-  const rollupDims = (["product", "model", "provider"] as const).filter((d) => dims.has(d)) as RollupDim[];
   const chunkSize = opts.chunkSize ?? 1000;
-  const range = { gte: opts.period.start, lte: opts.period.end };
   const byMember = dims.has("member");
   const accumulated = new Map<string, ChargebackRow>();
 
@@ -137,7 +116,13 @@ export async function* chargebackChunks(db: Db, opts: ChargebackOptions): AsyncG
     product: dims.has("product") ? (dimsRow.product ?? "") : "",
     model: dims.has("model") ? (dimsRow.model ?? "") : "",
     provider: dims.has("provider") ? (dimsRow.provider ?? "") : "",
-    ...sums,
+    costMicros: sums.costMicros,
+    estimatedCostMicros: sums.estimatedCostMicros,
+    creditsMicros: sums.creditsMicros,
+    inputTokens: sums.inputTokens,
+    cachedInputTokens: sums.cachedInputTokens,
+    outputTokens: sums.outputTokens,
+    requests: sums.requests,
   });
 
   const accumulate = (row: ChargebackRow) => {
@@ -145,6 +130,17 @@ export async function* chargebackChunks(db: Db, opts: ChargebackOptions): AsyncG
     const existing = accumulated.get(key);
     if (existing) addSums(existing, row);
     else accumulated.set(key, row);
+  };
+
+  // Unattributed = memberKey "" or the key of someone no longer a member; collected on the way.
+  const tail = new Map<string, ChargebackRow>();
+  const addTail = (r: RollupKeyed) => {
+    const row = shape(null, r, r);
+    if (!byMember) return accumulate(row);
+    const k = rowKey(row);
+    const e = tail.get(k);
+    if (e) addSums(e, row);
+    else tail.set(k, row);
   };
 
   let cursor = "";
@@ -156,6 +152,7 @@ export async function* chargebackChunks(db: Db, opts: ChargebackOptions): AsyncG
       select: { id: true, email: true, name: true, costCenter: true, groups: { select: { group: { select: { name: true, costCenter: true } } } } },
     });
     if (members.length === 0) break;
+    const after = cursor;
     cursor = members[members.length - 1]!.id;
     const people = new Map<string, Person>(
       members.map((m) => [
@@ -163,60 +160,35 @@ export async function* chargebackChunks(db: Db, opts: ChargebackOptions): AsyncG
         { email: m.email, name: m.name, costCenter: m.costCenter ?? NO_COST_CENTER, group: dims.has("group") ? primaryGroup(m.costCenter, m.groups.map((g) => g.group)) : "" },
       ]),
     );
-    const sums = await db.usageDailyRollup.groupBy({
-      by: ["memberKey", ...rollupDims],
-      where: { workspaceId: opts.workspaceId, memberKey: { in: [...people.keys()] }, day: range },
-      _sum: SUMS,
-    });
-    const rows = sums.map((s) => shape(people.get(s.memberKey)!, s as Partial<Record<RollupDim, string>>, sumsOf(s._sum)));
-    if (byMember) {
-      // one member → several rows at most per product/model/provider: merge them per key
-      const merged = new Map<string, ChargebackRow>();
-      for (const r of rows) {
-        const k = rowKey(r);
-        const e = merged.get(k);
-        if (e) addSums(e, r);
-        else merged.set(k, r);
+    // one index range per chunk: every memberKey in (after, cursor], members and orphans alike
+    const sums = await sumsByMemberRange(db, opts.workspaceId, opts.period, after, cursor);
+    const merged = new Map<string, ChargebackRow>();
+    for (const s of sums) {
+      const person = people.get(s.memberKey);
+      if (!person) {
+        addTail(s);
+        continue;
       }
-      const out = [...merged.values()].sort(compareRows);
-      if (out.length) yield out;
-    } else {
-      for (const r of rows) accumulate(r);
+      const r = shape(person, s, s);
+      if (!byMember) {
+        accumulate(r);
+        continue;
+      }
+      const k = rowKey(r);
+      const e = merged.get(k);
+      if (e) addSums(e, r);
+      else merged.set(k, r);
     }
+    if (byMember && merged.size) yield [...merged.values()].sort(compareRows);
     if (members.length < chunkSize) break;
   }
+  for (const s of await sumsByMemberRange(db, opts.workspaceId, opts.period, cursor, null)) addTail(s);
+  for (const s of await sumsUnattributed(db, opts.workspaceId, opts.period)) addTail(s);
 
-  // Spend of no current member: "" (shared keys) and keys of people who no longer exist.
-  const orphanKeys = await orphanMemberKeys(db, opts.workspaceId, opts.period);
-  const unattributed = await db.usageDailyRollup.groupBy({
-    by: ["memberKey", ...rollupDims],
-    where: { workspaceId: opts.workspaceId, memberKey: { in: ["", ...orphanKeys] }, day: range },
-    _sum: SUMS,
-  });
-  const tail = new Map<string, ChargebackRow>();
-  for (const s of unattributed) {
-    const r = shape(null, s as Partial<Record<RollupDim, string>>, sumsOf(s._sum));
-    if (byMember) {
-      const k = rowKey(r);
-      const e = tail.get(k);
-      if (e) addSums(e, r);
-      else tail.set(k, r);
-    } else accumulate(r);
-  }
   if (!byMember) {
     const all = [...accumulated.values()].sort(compareRows);
     for (let i = 0; i < all.length; i += chunkSize) yield all.slice(i, i + chunkSize);
   } else if (tail.size) {
     yield [...tail.values()].sort(compareRows);
   }
-}
-
-async function orphanMemberKeys(db: Db, workspaceId: string, period: Period): Promise<string[]> {
-  // the tagged template binds parameters the right way for either engine
-  const rows = await db.$queryRaw<{ memberKey: string }[]>`
-    SELECT DISTINCT r."memberKey" AS "memberKey"
-    FROM "UsageDailyRollup" r LEFT JOIN "Member" m ON m."id" = r."memberKey"
-    WHERE r."workspaceId" = ${workspaceId} AND r."day" >= ${period.start} AND r."day" <= ${period.end}
-      AND r."memberKey" <> '' AND m."id" IS NULL`;
-  return rows.map((r) => r.memberKey);
 }

@@ -8,6 +8,7 @@ import type { Db } from "../db";
 import { addDays, dayStart, type Period } from "../period";
 import { csvStream, Decimal6, Instant, type CsvCell } from "./csv";
 import { FOCUS_HEADER } from "./focus-spec";
+import { rollupPage, type DayCursor } from "./rollup-reads";
 
 const PROVIDERS: Record<string, string> = { openai: "OpenAI", anthropic: "Anthropic" };
 const SERVICES: Record<string, string> = { chatgpt: "ChatGPT", codex: "Codex", api: "API", claude_code: "Claude Code" };
@@ -38,14 +39,9 @@ export function focusCsvStream(db: Db, opts: { workspace: { id: string; name: st
   const people = new Map<string, Person | null>();
 
   async function* rows(): AsyncGenerator<CsvCell[][]> {
-    let cursor: { day: string; memberKey: string; product: string; model: string; provider: string } | null = null;
+    let cursor: DayCursor | null = null;
     for (;;) {
-      const batch: Awaited<ReturnType<typeof db.usageDailyRollup.findMany>> = await db.usageDailyRollup.findMany({
-        where: { workspaceId: workspace.id, day: { gte: period.start, lte: period.end } },
-        orderBy: [{ day: "asc" }, { memberKey: "asc" }, { product: "asc" }, { model: "asc" }, { provider: "asc" }],
-        take: chunkSize,
-        ...(cursor ? { cursor: { workspaceId_day_memberKey_product_model_provider: { workspaceId: workspace.id, ...cursor } }, skip: 1 } : {}),
-      });
+      const batch = await rollupPage(db, workspace.id, period, cursor, chunkSize);
       if (batch.length === 0) return;
       const last = batch[batch.length - 1]!;
       cursor = { day: last.day, memberKey: last.memberKey, product: last.product, model: last.model, provider: last.provider };
