@@ -106,7 +106,10 @@ function usageColumn(unit: Unit): string {
 async function usageByMemberProduct(db: Db, budget: WorkspaceBudget, memberKey: string | null): Promise<Map<string, Map<string, bigint>>> {
   const engine = currentEngine();
   const params: unknown[] = [budget.id, budget.period.start, budget.period.end];
-  let sql = `SELECT "memberKey" AS m, "product" AS p, SUM(${usageColumn(budget.unit)}) AS v FROM "UsageDailyRollup" WHERE "workspaceId" = ${placeholder(engine, 1)} AND "day" >= ${placeholder(engine, 2)} AND "day" <= ${placeholder(engine, 3)}`;
+  // SQLite otherwise picks the (workspaceId, day) index and sorts every row of the period for
+  // the GROUP BY; walking (workspaceId, memberKey, day) yields the groups in order (~2× faster)
+  const hint = memberKey === null && engine === "sqlite" ? ` INDEXED BY "UsageDailyRollup_workspaceId_memberKey_day_idx"` : "";
+  let sql = `SELECT "memberKey" AS m, "product" AS p, SUM(${usageColumn(budget.unit)}) AS v FROM "UsageDailyRollup"${hint} WHERE "workspaceId" = ${placeholder(engine, 1)} AND "day" >= ${placeholder(engine, 2)} AND "day" <= ${placeholder(engine, 3)}`;
   if (memberKey !== null) {
     params.push(memberKey);
     sql += ` AND "memberKey" = ${placeholder(engine, 4)}`;
@@ -157,6 +160,28 @@ async function poolUsage(db: Db, budget: WorkspaceBudget, groupId: string | null
         );
   const value = new Map(rows.map((r) => [r.p, toBigInt(r.v)]));
   poolCache.set(key, { at: Date.now(), value });
+  return value;
+}
+
+// The whole workspace's usage aggregate is the one expensive read behind the Limits screen
+// (millions of rollup rows at 20,000 members). Rollups only change when a sync commits a
+// page, and each page commit also updates its Connection row, so the newest Connection
+// update is a version for the aggregate: reuse it while that version holds (at most a minute).
+const AGGREGATE_TTL_MS = 60_000;
+const aggregateCache = new Map<string, { version: string; at: number; value: Map<string, Map<string, bigint>> }>();
+
+async function usageVersion(db: Db, workspaceId: string): Promise<string> {
+  const r = await db.connection.aggregate({ where: { workspaceId }, _max: { updatedAt: true }, _count: { _all: true } });
+  return `${r._count._all}|${r._max.updatedAt?.getTime() ?? 0}`;
+}
+
+async function workspaceUsageAggregate(db: Db, budget: WorkspaceBudget): Promise<Map<string, Map<string, bigint>>> {
+  const key = `${budget.id}|${budget.unit}|${budget.period.start}|${budget.period.end}`;
+  const version = await usageVersion(db, budget.id);
+  const hit = aggregateCache.get(key);
+  if (hit && hit.version === version && Date.now() - hit.at < AGGREGATE_TTL_MS) return hit.value;
+  const value = await usageByMemberProduct(db, budget, null);
+  aggregateCache.set(key, { version, at: Date.now(), value });
   return value;
 }
 
@@ -265,7 +290,7 @@ export async function loadWorkspaceLimits(db: Db, workspaceId: string, now: Date
     db.group.findMany({ where: { workspaceId }, select: { id: true, name: true, costCenter: true }, orderBy: { name: "asc" } }),
     db.groupMember.findMany({ where: { group: { workspaceId } }, select: { groupId: true, memberId: true } }),
     db.limitPolicy.findMany({ where: { workspaceId, product: "" }, select: POLICY_SELECT }),
-    usageByMemberProduct(db, budget, null),
+    workspaceUsageAggregate(db, budget),
   ]);
   const policies = policyRows.map(toPolicyInput);
   const groupName = new Map(groups.map((g) => [g.id, g.name]));
