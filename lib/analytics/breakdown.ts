@@ -104,8 +104,8 @@ export async function workspaceOf(db: Db, scope: SpendScope) {
 }
 
 /** Filtered totals over a range (and the previous equal range), each usage row once. */
-export async function totalsFor(ctx: AnalyticsContext, unit: Unit, filters: Filters, range: ResolvedRange, dimension: Dimension | null = null) {
-  const src = sourceFor(dimension, filters);
+export async function totalsFor(ctx: AnalyticsContext, unit: Unit, filters: Filters, range: ResolvedRange) {
+  const src = sourceFor(null, filters, ctx.scope);
   const p = new Params(engineNow());
   const sums = metricSums(src, unit, () => `r."day" >= ${p.add(range.start)}`);
   const prev = `SUM(CASE WHEN r."day" < ${p.add(range.start)} THEN ${amountColumn(unit)} ELSE 0 END) AS "prev"`;
@@ -117,7 +117,7 @@ export async function totalsFor(ctx: AnalyticsContext, unit: Unit, filters: Filt
 
 /** Grouped current + previous amounts for every key of a dimension (no pagination). */
 async function groupedRows(ctx: AnalyticsContext, unit: Unit, dimension: Dimension, filters: Filters, range: ResolvedRange) {
-  const src = sourceFor(dimension, filters);
+  const src = sourceFor(dimension, filters, ctx.scope);
   const p = new Params(engineNow());
   // Parameters are bound in textual order (SQLite's "?"): SELECT, then joins, then WHERE.
   const sums = metricSums(src, unit, () => `r."day" >= ${p.add(range.start)}`);
@@ -131,7 +131,7 @@ async function groupedRows(ctx: AnalyticsContext, unit: Unit, dimension: Dimensi
 
 /** Daily amounts per key for the given keys, over the range. */
 export async function dailyByKey(ctx: AnalyticsContext, unit: Unit, dimension: Dimension, filters: Filters, range: { start: string; end: string }, keys: string[] | null) {
-  const src = sourceFor(dimension, filters);
+  const src = sourceFor(dimension, filters, ctx.scope);
   const p = new Params(engineNow());
   const amount = `SUM(${amountColumn(unit)}) AS "amount"`;
   const { key, joins } = dimensionKey(src, dimension, filters, p);
@@ -198,7 +198,7 @@ export interface BreakdownOptions {
 export async function getBreakdown(ctx: AnalyticsContext, spec: RangeSpec, filters: Filters, q: BreakdownQuery, opts: BreakdownOptions = {}): Promise<Breakdown> {
   const ws = await workspaceOf(ctx.db, ctx.scope);
   const range = resolveRange(spec, ws.budgetPeriod, todayIn(ws.timezone, ctx.now));
-  const [grouped, totals] = await Promise.all([groupedRows(ctx, ws.unit, q.dimension, filters, range), totalsFor(ctx, ws.unit, filters, range, q.dimension)]);
+  const [grouped, totals] = await Promise.all([groupedRows(ctx, ws.unit, q.dimension, filters, range), totalsFor(ctx, ws.unit, filters, range)]);
   // Keys that only had spend in the previous range are not rows of this view.
   const current = grouped.filter((g) => g.amountMicros !== 0n || g.requests !== 0n || g.costMicros !== 0n || g.creditsMicros !== 0n);
   const needAllLabels = q.sort === "label" || opts.all;

@@ -32,8 +32,19 @@ export interface Source {
 const ROLLUP: Source = { table: `"UsageDailyRollup"`, member: `r."memberKey"`, unpriced: `r."unpricedRequests"` };
 const FACTS: Source = { table: `"UsageRecord"`, member: `COALESCE(r."memberId", '')`, unpriced: `CASE WHEN r."unpriced" THEN r."requests" ELSE 0 END` };
 
-export function sourceFor(dimension: Dimension | null, filters: Filters): Source {
-  return needsFactTable(dimension, filters) ? FACTS : ROLLUP;
+/** Workspace-wide day totals: no member grain, a few thousand rows for any range. */
+const DAY_TOTALS: Source = { table: `"UsageDayTotal"`, member: `''`, unpriced: `r."unpricedRequests"` };
+
+/**
+ * The smallest table that can answer: day totals when nothing depends on the member (whole
+ * workspace, grouped and filtered only by product / model / provider); else the daily
+ * rollup; the fact table only for provider project / API key.
+ */
+export function sourceFor(dimension: Dimension | null, filters: Filters, scope: SpendScope): Source {
+  if (needsFactTable(dimension, filters)) return FACTS;
+  const memberFree = scope.memberIds === null && !filters.member?.length && !filters.group?.length && !filters.costCenter?.length;
+  const byTotalsDimension = dimension === null || dimension === "product" || dimension === "model" || dimension === "provider";
+  return memberFree && byTotalsDimension ? DAY_TOTALS : ROLLUP;
 }
 
 export function amountColumn(unit: Unit): string {

@@ -5,6 +5,7 @@
 import type { Engine, Tx } from "../db";
 import { chunks, inList, placeholder } from "../sql";
 import type { DayKey } from "../period";
+import { rebuildDayTotals } from "../analytics/day-totals";
 
 export async function rebuildDailyRollups(tx: Tx, engine: Engine, workspaceId: string, days: Iterable<DayKey>): Promise<void> {
   const unique = [...new Set(days)].sort();
@@ -29,4 +30,6 @@ export async function rebuildDailyRollups(tx: Tx, engine: Engine, workspaceId: s
       ...params,
     );
   }
+  // Analytics' workspace-wide day totals, derived from the rollup just rebuilt (same transaction).
+  await rebuildDayTotals(tx, engine, workspaceId, unique);
 }

@@ -127,6 +127,10 @@ beforeAll(async () => {
   const managedMembers = [...new Set(links.filter((l) => managed.includes(l.groupId)).map((l) => l.memberId))];
   managerScope = { workspaceId, kind: "groups", memberIds: managedMembers, label: "mgr", managedGroupIds: managed };
   expect(facts.some((f) => f.member === "")).toBe(true);
+  // the workspace day totals (maintained by the sync) equal the fact rows
+  const dayTotals = await db.usageDayTotal.aggregate({ where: { workspaceId }, _sum: { creditsMicros: true, costMicros: true, requests: true } });
+  expect(dayTotals._sum.creditsMicros).toBe(facts.reduce((s, f) => s + f.creditsMicros, 0n));
+  expect(dayTotals._sum.costMicros).toBe(facts.reduce((s, f) => s + f.costMicros, 0n));
 }, 120_000);
 
 const RANGES: RangeSpec[] = [
