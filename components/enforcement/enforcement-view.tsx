@@ -66,7 +66,7 @@ export function EnforcementView({ data }: { data: Data }) {
 
       <Card title="Drift" action={<button type="button" className={btn} disabled={a.pending || !data.connectors.length} onClick={() => a.run({ op: "drift" })}>Check vendors now</button>}>
         {data.drift.length === 0 ? (
-          <p className="text-sm text-slate-600">No drift: the last read of each vendor agrees with Allotment.</p>
+          <p className="text-sm text-slate-600" data-testid="drift-empty">No drift: the last read of each vendor agrees with Allotment.</p>
         ) : (
           <table className="w-full text-sm" data-testid="drift-table">
             <thead className="text-left text-xs uppercase text-slate-500">
@@ -74,7 +74,7 @@ export function EnforcementView({ data }: { data: Data }) {
             </thead>
             <tbody>
               {data.drift.map((d) => (
-                <tr key={`${d.connectorId}-${d.memberId}`} className="border-t border-slate-100">
+                <tr key={`${d.connectorId}-${d.memberId}`} className="border-t border-slate-100" data-testid={`drift-${d.vendor}-${d.email}`}>
                   <td className="py-2">{d.name}<div className="text-xs text-slate-500">{d.email}</div></td>
                   <td>{d.vendor === "claude" ? "Claude" : "ChatGPT"}{d.changedAtVendor && <div className="text-xs text-amber-700">changed at the vendor</div>}</td>
                   <td className="tabular">{d.currentText}</td>
@@ -97,7 +97,7 @@ export function EnforcementView({ data }: { data: Data }) {
         ) : (
           <ul className="divide-y divide-slate-100 text-sm" data-testid="vendor-requests">
             {data.requests.map((r) => (
-              <li key={r.requestId} className="py-2">
+              <li key={r.requestId} className="py-2" data-testid={`vendor-request-${r.externalId}`}>
                 Request #{r.requestId} · {r.vendor} {r.externalId} · vendor: <strong>{r.vendorStatus}</strong> · {r.pushState === "vendor_first" ? "resolved at the vendor first" : r.pushState}
                 {r.message && <div className="text-xs text-slate-500">{r.message}</div>}
               </li>
@@ -141,6 +141,7 @@ function when(d: unknown): string {
 
 function ConnectorCard({ c, act }: { c: Connector; act: Act }) {
   return (
+    <div data-testid={`connector-${c.vendor}`}>
     <Card title={c.name} action={<span className={`rounded-full px-2 py-0.5 text-xs ${c.enabled ? (c.readOnly ? "bg-amber-100 text-amber-800" : "bg-emerald-100 text-emerald-800") : "bg-slate-100 text-slate-600"}`} data-testid={`status-${c.vendor}`}>{c.enabled ? (c.readOnly ? "read-only" : "on") : "off"}</span>}>
       <dl className="grid grid-cols-3 gap-1 text-sm">
         <dt className="text-slate-500">Base URL</dt><dd className="col-span-2 break-all">{c.baseUrl}</dd>
@@ -158,6 +159,7 @@ function ConnectorCard({ c, act }: { c: Connector; act: Act }) {
         {c.vendor === "chatgpt" && <button type="button" className={btn} disabled={act.pending} onClick={() => act.run({ op: "import", connectorId: c.id })}>Import credits and groups</button>}
       </div>
     </Card>
+    </div>
   );
 }
 
@@ -165,6 +167,7 @@ function PlanCard({ c, act }: { c: Connector; act: Act }) {
   const plan = c.plan!;
   const changes = plan.items.filter((i) => i.action !== "none");
   return (
+    <div data-testid={`plan-card-${c.vendor}`}>
     <Card title={`Plan for ${c.name}`} action={plan.status === "PREVIEW" && changes.length > 0 ? <button type="button" className={primary} disabled={act.pending} onClick={() => act.run({ op: "apply", planId: plan.id })}>Apply {changes.length} change(s)</button> : <span className="text-xs text-slate-500">{plan.status === "APPLIED" ? "applied" : plan.status === "SUPERSEDED" ? "superseded" : "nothing to change"}</span>}>
       <p className="mb-2 text-xs text-slate-500">Previewed {when(plan.createdAt)} UTC · {plan.items.length} member(s) found at the vendor · {changes.length} change(s).</p>
       <table className="w-full text-sm" data-testid={`plan-${c.vendor}`}>
@@ -173,7 +176,7 @@ function PlanCard({ c, act }: { c: Connector; act: Act }) {
         </thead>
         <tbody>
           {plan.items.map((i) => (
-            <tr key={i.memberId} className={`border-t border-slate-100 ${i.action === "none" ? "text-slate-400" : ""}`}>
+            <tr key={i.memberId} className={`border-t border-slate-100 ${i.action === "none" ? "text-slate-400" : ""}`} data-testid={`plan-row-${i.email}`}>
               <td className="py-1.5">{i.name}</td>
               <td className="tabular">{i.currentText}</td>
               <td className="tabular">{i.action === "none" ? "no change" : i.targetText}{i.temporary && <span className="ml-1 text-xs">(ends with the vendor&apos;s month)</span>}{i.revertAt && <span className="ml-1 text-xs">(Allotment reverts {when(i.revertAt)})</span>}</td>
@@ -183,6 +186,7 @@ function PlanCard({ c, act }: { c: Connector; act: Act }) {
         </tbody>
       </table>
     </Card>
+    </div>
   );
 }
 
@@ -193,6 +197,7 @@ function ConnectForm({ vendor, act }: { vendor: "chatgpt" | "claude"; act: Act }
   const name = vendor === "chatgpt" ? "ChatGPT Enterprise" : "Claude Enterprise";
   const input = "mt-1 w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm";
   return (
+    <div data-testid={`connect-${vendor}`}>
     <Card title={`Connect ${name}`}>
       <form
         className="space-y-3"
@@ -215,5 +220,6 @@ function ConnectForm({ vendor, act }: { vendor: "chatgpt" | "claude"; act: Act }
         <button type="submit" className={primary} disabled={act.pending}>Connect {name}</button>
       </form>
     </Card>
+    </div>
   );
 }

@@ -1,0 +1,311 @@
+import fs from "node:fs";
+import { expect, test, type Browser, type Page } from "@playwright/test";
+import { ALL_CHATGPT_SCOPES, startChatgptFake, type ChatgptFake } from "../tests/fake-vendors/chatgpt";
+import { startClaudeFake, type ClaudeFake } from "../tests/fake-vendors/claude";
+import { storageStateFor, type RoleName } from "./roles";
+
+// Issue 9 "Done when": an owner connects both fake vendors, imports ChatGPT credits and groups,
+// previews and applies a plan, sees the vendors' limits equal Allotment's, changes one in the
+// vendor console and sees the drift; an engineer's Claude request appears in the queue, a
+// manager approves it with an amount and the vendor shows that limit; after the grant expires
+// (server clock file) the vendor's override is gone.
+//
+// The demo workspace counts in credits at $0.04 per credit, so 12,500 credits = $500.00 = the
+// fake Claude organisation default, and 1,000 credits = $40.00. Everything this spec sets in
+// Allotment is removed again at the end, so the limits and requests journeys start clean.
+
+const port = process.env.E2E_PORT ?? "3107";
+const engine = (process.env.E2E_DATABASE_URL ?? "").startsWith("postgres") ? "postgres" : "sqlite";
+const clockFile = `${process.cwd()}/data/e2e-clock-${engine}-${port}.txt`;
+const DAY = 86_400_000;
+
+const CHATGPT_KEY = "chatgpt-admin-e2e-0123";
+const CLAUDE_KEY = "sk-ant-admin-e2e-0123";
+const GROUP = "Codex Pilots";
+const PEOPLE = [
+  { local: "owner", name: "Olivia Owner" },
+  { local: "admin", name: "Adam Admin" },
+  { local: "finance", name: "Fiona Finance" },
+  { local: "manager", name: "Maya Manager" },
+  { local: "engineer", name: "Eli Engineer" },
+] as const;
+const gptId = (local: string) => `user-${local}`;
+const claudeId = (local: string) => `user_${local}`;
+
+let chatgpt: ChatgptFake;
+let claude: ClaudeFake;
+/** what the ChatGPT request page should show as the engineer's usage this (monthly, UTC) period */
+let engineerCreditsThisMonth = 0;
+
+async function pageAs(browser: Browser, role: RoleName): Promise<Page> {
+  const context = await browser.newContext({ storageState: storageStateFor(role) });
+  return context.newPage();
+}
+
+async function shot(page: Page, name: string) {
+  await page.screenshot({ fullPage: true, path: `test-results/screenshots/${name}.png` });
+}
+
+/** Clicks an Enforcement action, waits for the server's answer and its outcome line; returns that line. */
+async function act(page: Page, click: () => Promise<void>): Promise<string> {
+  const answer = page.waitForResponse((r) => r.url().endsWith("/api/enforcement/actions") && r.request().method() === "POST", { timeout: 45_000 });
+  await click();
+  const body = (await (await answer).json()) as { message?: string; error?: string };
+  const text = body.message ?? body.error ?? "";
+  await expect(page.getByTestId("enforcement-message")).toHaveText(text);
+  return text;
+}
+
+test.describe.serial("enforcement: ChatGPT Enterprise and Claude Enterprise", () => {
+  test.beforeAll(async () => {
+    fs.rmSync(clockFile, { force: true });
+    chatgpt = await startChatgptFake({
+      workspaceId: "ws-acme",
+      unit: "credit",
+      keys: { [CHATGPT_KEY]: ALL_CHATGPT_SCOPES },
+      users: PEOPLE.map((p) => ({ id: gptId(p.local), email: `${p.local}@acme.example`, name: p.name })),
+      // the vendor's own group default: what Allotment mirrors after the import
+      groups: [{ id: "g-codex-pilots", name: GROUP, userIds: [gptId("engineer"), gptId("finance")], limit: { type: "limited", limit_amount: { amount: "12500", unit: "credit" } } }],
+      workspaceDefault: { type: "limited", limit_amount: { amount: "500", unit: "credit" } },
+    });
+    const today = new Date();
+    const month = today.toISOString().slice(0, 7);
+    for (let i = 1; i <= 3; i++) {
+      const day = new Date(today.getTime() - i * DAY).toISOString().slice(0, 10);
+      chatgpt.state.usage.push({ userId: gptId("engineer"), day, credits: 40 + i, costUsd: null, estimated: 9999 });
+      if (day.startsWith(month)) engineerCreditsThisMonth += 40 + i;
+      chatgpt.state.usage.push({ userId: gptId("finance"), day, credits: 5, costUsd: null, estimated: 9999 });
+    }
+    claude = await startClaudeFake({
+      keys: { [CLAUDE_KEY]: ["read:spend_limits", "write:spend_limits"] },
+      users: [
+        ...PEOPLE.map((p) => ({ id: claudeId(p.local), name: p.name, email: `${p.local}@acme.example`, seatTier: "enterprise_standard" })),
+        { id: "user_contractor", name: "Casey Contractor", email: "casey@contractor.example", seatTier: "enterprise_standard" },
+      ],
+      organizationDefault: "50000",
+    });
+  });
+
+  test.afterAll(async ({ browser }) => {
+    fs.rmSync(clockFile, { force: true });
+    // remove what this journey set in Allotment (the later limits/requests journeys start from no limits)
+    const owner = await pageAs(browser, "owner");
+    const overview = (await (await owner.request.get("/api/limits")).json()) as { policies: { id: string; version: number; scope: string; targetName: string }[] };
+    for (const p of overview.policies) {
+      const mine = (p.scope === "GROUP" && p.targetName === GROUP) || (p.scope === "MEMBER" && /<(admin|engineer)@acme\.example>$/.test(p.targetName));
+      if (mine) expect((await owner.request.delete(`/api/limits/policies/${p.id}?version=${p.version}`)).status()).toBe(200);
+    }
+    await owner.context().close();
+    await chatgpt?.close();
+    await claude?.close();
+  });
+
+  test("the owner connects both vendors and imports ChatGPT credits and groups", async ({ browser }) => {
+    const page = await pageAs(browser, "owner");
+    await page.goto("/enforcement");
+    await shot(page, "enforcement-empty");
+
+    const gptForm = page.getByTestId("connect-chatgpt");
+    await gptForm.getByLabel(/Base URL/).fill(chatgpt.url);
+    await gptForm.getByLabel("Workspace id").fill("ws-acme");
+    await gptForm.getByLabel(/Admin key/).fill(CHATGPT_KEY);
+    expect(await act(page, () => gptForm.getByRole("button", { name: "Connect ChatGPT Enterprise" }).click())).toContain("Connected");
+    const claudeForm = page.getByTestId("connect-claude");
+    await claudeForm.getByLabel(/Base URL/).fill(claude.url);
+    await claudeForm.getByLabel(/Admin key/).fill(CLAUDE_KEY);
+    expect(await act(page, () => claudeForm.getByRole("button", { name: "Connect Claude Enterprise" }).click())).toContain("Connected");
+
+    // connected but off; the key is never shown again
+    for (const v of ["chatgpt", "claude"] as const) {
+      await expect(page.getByTestId(`status-${v}`)).toHaveText("off");
+      await expect(page.getByTestId(`connector-${v}`)).not.toContainText(v === "chatgpt" ? CHATGPT_KEY : CLAUDE_KEY);
+    }
+    const gpt = page.getByTestId("connector-chatgpt");
+    const imported = await act(page, () => gpt.getByRole("button", { name: "Import credits and groups" }).click());
+    expect(imported).toMatch(/Imported \d+ usage row\(s\)/);
+    expect(chatgpt.writes()).toHaveLength(0); // an import only reads
+
+    // the vendor's group arrives as an Allotment group with its members
+    const limits = await pageAs(browser, "owner");
+    await limits.goto("/limits");
+    await expect(limits.getByTestId("groups-table")).toContainText(GROUP);
+    await limits.getByTestId("filter-all").click();
+    await limits.getByTestId("member-filter").fill("engineer@acme.example");
+    await expect(limits.getByTestId("member-row-engineer@acme.example")).toContainText(GROUP);
+    // Allotment's limits: the group gets 12,500 credits (the vendor's own default), the admin 1,000
+    await limits.getByTestId("new-group-limit").selectOption({ label: GROUP });
+    let editor = limits.getByTestId("policy-editor");
+    await editor.locator('input[name="amount"]').fill("12500");
+    await editor.getByRole("button", { name: "Save limit" }).click();
+    await expect(limits.getByTestId(`policy-group-${GROUP}`).getByTestId("policy-amount")).toHaveText("12,500.00 credits per member");
+    await limits.getByTestId("member-filter").fill("admin@acme.example");
+    const adminRow = limits.getByTestId("member-row-admin@acme.example");
+    await adminRow.getByTestId("add-override").click();
+    editor = limits.getByTestId("policy-editor");
+    await editor.locator('input[name="amount"]').fill("1000");
+    await editor.locator('input[name="note"]').fill("evaluation budget");
+    await editor.getByRole("button", { name: "Save limit" }).click();
+    await expect(adminRow.getByTestId("member-limit")).toHaveText("1,000.00 credits");
+    await limits.context().close();
+
+    await page.context().close();
+  });
+
+  test("the owner previews and applies a plan; the vendors then enforce Allotment's limits", async ({ browser }) => {
+    const page = await pageAs(browser, "owner");
+    await page.goto("/enforcement");
+    for (const v of ["chatgpt", "claude"] as const) {
+      const card = page.getByTestId(`connector-${v}`);
+      expect(await act(page, () => card.getByRole("button", { name: "Switch on" }).click())).toBe("Saved.");
+      await expect(page.getByTestId(`status-${v}`)).toHaveText("on");
+      expect(await act(page, () => card.getByRole("button", { name: "Preview plan" }).click())).toMatch(/Plan ready: 1 change\(s\)/);
+    }
+    // ChatGPT: the admin goes from the workspace default to 1,000; the group members already match
+    const gptPlan = page.getByTestId("plan-chatgpt");
+    await expect(gptPlan.getByTestId("plan-row-admin@acme.example")).toContainText("500.00 credits (workspace_default)");
+    await expect(gptPlan.getByTestId("plan-row-admin@acme.example")).toContainText("1,000.00 credits");
+    await expect(gptPlan.getByTestId("plan-row-engineer@acme.example")).toContainText("no change");
+    // Claude counts dollars: 1,000 credits = $40.00; the engineer's 12,500 credits = the $500.00 org default
+    const claudePlan = page.getByTestId("plan-claude");
+    await expect(claudePlan.getByTestId("plan-row-admin@acme.example")).toContainText("$500.00 (organization)");
+    await expect(claudePlan.getByTestId("plan-row-admin@acme.example")).toContainText("$40.00");
+    await expect(claudePlan.getByTestId("plan-row-engineer@acme.example")).toContainText("no change");
+    expect(chatgpt.writes()).toHaveLength(0);
+    expect(claude.writes()).toHaveLength(0); // a preview writes nothing
+    await shot(page, "enforcement-plan");
+
+    for (const v of ["chatgpt", "claude"] as const) {
+      const applied = await act(page, () => page.getByTestId(`plan-card-${v}`).getByRole("button", { name: /^Apply 1 change/ }).click());
+      expect(applied).toContain("1 written");
+      await expect(page.getByTestId(`plan-card-${v}`)).toContainText("applied");
+    }
+    // the vendors now enforce exactly Allotment's limits
+    expect(chatgpt.effectiveOf(gptId("admin"))).toEqual({ rule: { type: "limited", limit_amount: { amount: "1000", unit: "credit" } }, kind: "individual_override" });
+    expect(chatgpt.effectiveOf(gptId("engineer")).rule.limit_amount?.amount).toBe("12500");
+    expect(claude.effectiveOf(claudeId("admin"))).toEqual({ amount: "4000", source: "user" });
+    expect(claude.effectiveOf(claudeId("engineer"))).toEqual({ amount: "50000", source: "organization" });
+    await expect(page.getByTestId("job-log")).toContainText("plan applied by owner@acme.example");
+
+    // applying again is a no-op: a fresh preview has nothing to change and nothing is written
+    const writes = chatgpt.writes().length + claude.writes().length;
+    for (const v of ["chatgpt", "claude"] as const) {
+      expect(await act(page, () => page.getByTestId(`connector-${v}`).getByRole("button", { name: "Preview plan" }).click())).toContain("Plan ready: 0 change(s)");
+      await expect(page.getByTestId(`plan-card-${v}`)).toContainText("nothing to change");
+    }
+    expect(chatgpt.writes().length + claude.writes().length).toBe(writes);
+    await shot(page, "enforcement-applied");
+    await page.context().close();
+
+    // the ChatGPT request page (the workspace's custom request destination) shows the engineer's
+    // imported ChatGPT usage this period, Allotment's limit and what ChatGPT enforces
+    const engineer = await pageAs(browser, "engineer");
+    await engineer.goto("/enforcement/request");
+    const ctx = engineer.getByTestId("chatgpt-request-context");
+    await expect(ctx).toContainText(`12,500.00 credits — group ${GROUP}`);
+    await expect(ctx).toContainText("12,500.00 credits (group_default)");
+    await expect(ctx).toContainText(engineerCreditsThisMonth ? `chatgpt: ${engineerCreditsThisMonth}.00 credits` : "none recorded");
+    await expect(engineer.getByLabel("Why you need it")).toHaveValue(/^ChatGPT\/Codex usage this period: /);
+    await shot(engineer, "enforcement-request-page");
+    await engineer.context().close();
+  });
+
+  test("a console edit at the vendor shows as drift; adopt and re-apply settle it", async ({ browser }) => {
+    const page = await pageAs(browser, "owner");
+    await page.goto("/enforcement");
+    await expect(page.getByTestId("drift-empty")).toBeVisible();
+    // someone raises the admin to 1,500 credits in the ChatGPT Admin Console
+    chatgpt.consoleSetOverride(gptId("admin"), { type: "limited", limit_amount: { amount: "1500", unit: "credit" } });
+    expect(await act(page, () => page.getByRole("button", { name: "Check vendors now" }).click())).toContain("1 member(s) differ");
+    const row = page.getByTestId("drift-chatgpt-admin@acme.example");
+    await expect(row).toContainText("changed at the vendor");
+    await expect(row).toContainText("1,500.00 credits");
+    await expect(row).toContainText("1,000.00 credits");
+    await shot(page, "enforcement-drift");
+
+    // adopt: 1,500 credits becomes Allotment's override, so Claude ($40.00) is now the one behind
+    await act(page, () => row.getByRole("button", { name: "Adopt vendor value" }).click());
+    await expect(row).toHaveCount(0);
+    const claudeRow = page.getByTestId("drift-claude-admin@acme.example");
+    await expect(claudeRow).toContainText("$40.00");
+    await expect(claudeRow).toContainText("$60.00");
+    await shot(page, "enforcement-drift-after-adopt");
+    expect(await act(page, () => claudeRow.getByRole("button", { name: "Re-apply" }).click())).toBe("Re-applied.");
+    await expect(page.getByTestId("drift-empty")).toBeVisible();
+    expect(claude.effectiveOf(claudeId("admin"))).toEqual({ amount: "6000", source: "user" });
+    expect(chatgpt.effectiveOf(gptId("admin")).rule.limit_amount?.amount).toBe("1500");
+    await page.context().close();
+  });
+
+  test("an engineer's Claude request is imported, approved by the manager with an amount and pushed to Claude", async ({ browser }) => {
+    const slir = claude.fileRequest(claudeId("engineer"));
+    const owner = await pageAs(browser, "owner");
+    await owner.goto("/enforcement");
+    expect(await act(owner, () => owner.getByRole("button", { name: "Run queue now" }).click())).toMatch(/Imported 1 request\(s\)/);
+    const link = owner.getByTestId(`vendor-request-${slir}`);
+    await expect(link).toContainText("pending");
+    const requestId = Number(/#(\d+)/.exec(await link.innerText())![1]);
+
+    const manager = await pageAs(browser, "manager");
+    await manager.goto("/requests");
+    const item = manager.getByTestId(`queue-item-${requestId}`);
+    await expect(item).toContainText("Eli Engineer");
+    await expect(item).toContainText("Asked for more usage in Claude");
+    await expect(item).toContainText("Claude limit $500.00");
+    await shot(manager, "enforcement-claude-request-queue");
+    await item.getByLabel("Amount to grant").fill("250");
+    await item.getByLabel("Decision note").fill("for the migration week");
+    await item.getByRole("button", { name: "Approve" }).click();
+    await expect(item).toHaveCount(0);
+    await manager.context().close();
+    expect(claude.state.requests.find((r) => r.id === slir)?.status).toBe("pending"); // nothing sent yet: the queue does it
+
+    // the next queue run approves at Claude with Allotment's new limit: 12,500 + 250 = 12,750 credits = $510.00
+    expect(await act(owner, () => owner.getByRole("button", { name: "Run queue now" }).click())).toMatch(/queued 1 decision\(s\).*1 written/);
+    expect(claude.state.requests.find((r) => r.id === slir)?.status).toBe("approved");
+    expect(claude.effectiveOf(claudeId("engineer"))).toEqual({ amount: "51000", source: "user" });
+    await expect(link).toContainText("approved in Claude with a limit of $510.00");
+    await shot(owner, "enforcement-request-pushed");
+
+    const engineer = await pageAs(browser, "engineer");
+    await engineer.goto("/requests");
+    await expect(engineer.getByTestId("my-limit")).toHaveText("12,750.00 credits");
+    await expect(engineer.getByTestId("my-limit-reason")).toHaveText(new RegExp(`^request #${requestId} approved by manager@acme\\.example until `));
+    await engineer.context().close();
+    await owner.context().close();
+  });
+
+  test("after the grant ends, a queue run removes Claude's override (Claude cannot expire it itself)", async ({ browser }) => {
+    // 35 days on is always past the end of this month, when the grant ends
+    fs.writeFileSync(clockFile, new Date(Date.now() + 35 * DAY).toISOString());
+    const owner = await pageAs(browser, "owner");
+    await owner.goto("/enforcement");
+    expect(await act(owner, () => owner.getByRole("button", { name: "Run queue now" }).click())).toMatch(/queued 0 decision\(s\) and 1 revert\(s\); 1 written/);
+    expect(claude.effectiveOf(claudeId("engineer"))).toEqual({ amount: "50000", source: "organization" });
+    expect(claude.state.userLimits.has(claudeId("engineer"))).toBe(false);
+    await expect(owner.getByTestId("job-log")).toContainText("grant ended at");
+    await shot(owner, "enforcement-after-expiry");
+    fs.rmSync(clockFile, { force: true });
+
+    // switched off, the connectors write nothing more
+    for (const v of ["chatgpt", "claude"] as const) {
+      await act(owner, () => owner.getByTestId(`connector-${v}`).getByRole("button", { name: "Switch off" }).click());
+      await expect(owner.getByTestId(`status-${v}`)).toHaveText("off");
+    }
+    await owner.context().close();
+  });
+
+  test("only the owner reaches the Enforcement screen and its routes", async ({ browser }) => {
+    for (const role of ["admin", "manager", "engineer"] as const) {
+      const page = await pageAs(browser, role);
+      expect((await page.goto("/enforcement"))?.status()).toBe(403);
+      expect((await page.request.get("/api/enforcement")).status()).toBe(403);
+      expect((await page.request.post("/api/enforcement/actions", { data: { op: "pause", paused: true } })).status()).toBe(403);
+      await page.context().close();
+    }
+    // the owner acting on an id that is not theirs gets 404, never someone else's connector
+    const owner = await pageAs(browser, "owner");
+    expect((await owner.request.post("/api/enforcement/actions", { data: { op: "plan", connectorId: "not-a-connector" } })).status()).toBe(404);
+    expect((await owner.request.post("/api/enforcement/actions", { data: { op: "apply", planId: "not-a-plan" } })).status()).toBe(404);
+    await owner.context().close();
+  });
+});
