@@ -42,6 +42,14 @@ test.describe("owner connects OpenAI, syncs, reconciles and maps an unknown user
     await expect(nov5.getByTestId("billed")).toHaveText("$8.42");
     await expect(page.getByTestId(`recon-2026-11-07-${name}`).getByTestId("billed")).toHaveText("$21.32");
 
+    // the JSON API answers masked DTOs only
+    const api = await page.request.get("/api/connections");
+    expect(api.status()).toBe(200);
+    const body = await api.text();
+    expect(body).toContain(name);
+    expect(body).not.toContain("sk-admin-fake-openai");
+    expect(body).not.toContain("encryptedKey");
+
     const ghost = page.getByTestId("unmapped-user_ghost");
     await expect(ghost).toBeVisible();
     await page.screenshot({ fullPage: true, path: "test-results/screenshots/connections-owner.png" });
@@ -59,5 +67,6 @@ test.describe("connections are owner-only", () => {
     const res = await page.goto("/connections");
     expect(res?.status()).toBe(403);
     await expect(page.getByText("Add a connection")).toHaveCount(0);
+    expect((await page.request.get("/api/connections")).status()).toBe(403);
   });
 });
