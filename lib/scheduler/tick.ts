@@ -1,16 +1,15 @@
 /**
- * One scheduler pass over every workspace: syncs that are due, request expiry, alert
- * evaluation and the enforcement queue. Safe to run from any number of app processes at
- * once: a due sync is claimed with a conditional update of its next-run time, the sync
- * itself holds its connection's lease, and periodic jobs are gated by database leases.
+ * One scheduler pass: syncs that are due (lib/connections/scheduler.ts claims each with a
+ * conditional update, so racing processes never run one twice), then per workspace request
+ * expiry, alert evaluation and the enforcement queue. Periodic jobs are gated by database
+ * leases, so any number of app processes may run passes at once.
  */
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { evaluateAlerts } from "../alerts/evaluate";
-import { syncConnection } from "../connections/connections";
+import { runDueSyncs } from "../connections/scheduler";
 import type { Db } from "../db";
 import { runEnforcementTick } from "../enforce/tick";
-import { SyncBusyError } from "../ingest/sync";
 import { acquireLease } from "../lease";
 import { expireDueRequests } from "../requests/decide";
 
@@ -23,21 +22,21 @@ export interface TickReport {
 }
 
 const ALERT_EVERY_MS = 15 * 60_000;
-const SCHEDULED_KINDS = ["openai", "anthropic", "chatgpt", "simulator"] as const;
-
-/** Claims a due connection for this pass; false when another process got it first. */
-async function claimDueSync(db: Db, id: string, scheduleMinutes: number, now: Date): Promise<boolean> {
-  const claimed = await db.connection.updateMany({
-    where: { id, enabled: true, OR: [{ nextSyncAt: null }, { nextSyncAt: { lte: now } }] },
-    data: { nextSyncAt: new Date(now.getTime() + scheduleMinutes * 60_000) },
-  });
-  return claimed.count === 1;
-}
 
 export async function schedulerTick(db: Db, opts: { databaseUrl: string; now: Date; log?: (line: string) => void }): Promise<TickReport> {
   const { now } = opts;
   const report: TickReport = { syncs: [], expiredRequests: 0, alertsEvaluated: [], enforcement: [], errors: [] };
   const holder = randomUUID();
+  const freshData = new Set<string>();
+  try {
+    const connections = new Map((await db.connection.findMany({ select: { id: true, workspaceId: true } })).map((c) => [c.id, c.workspaceId]));
+    for (const o of await runDueSyncs(db, opts.databaseUrl, now, opts.log)) {
+      report.syncs.push({ connection: o.name, status: o.result?.status ?? "SKIPPED", ...(o.result?.error ? { error: o.result.error } : {}) });
+      if (o.result?.status === "SUCCEEDED") freshData.add(connections.get(o.connectionId) ?? "");
+    }
+  } catch (error) {
+    report.errors.push(`syncs: ${error instanceof Error ? error.message : String(error)}`);
+  }
   const workspaces = await db.workspace.findMany({ select: { id: true, slug: true } });
   for (const ws of workspaces) {
     const guard = async (what: string, fn: () => Promise<void>) => {
@@ -49,29 +48,11 @@ export async function schedulerTick(db: Db, opts: { databaseUrl: string; now: Da
         opts.log?.(message);
       }
     };
-    let synced = false;
-    const due = await db.connection.findMany({
-      where: { workspaceId: ws.id, enabled: true, scheduleMinutes: { not: null }, kind: { in: [...SCHEDULED_KINDS] }, OR: [{ nextSyncAt: null }, { nextSyncAt: { lte: now } }] },
-      select: { id: true, name: true, scheduleMinutes: true },
-    });
-    for (const c of due) {
-      if (!(await claimDueSync(db, c.id, c.scheduleMinutes ?? 60, now))) continue;
-      await guard(`sync ${c.name}`, async () => {
-        try {
-          const result = await syncConnection(db, ws.id, c.id, { databaseUrl: opts.databaseUrl, now, trigger: "schedule", actor: { memberId: null, label: "scheduler" } });
-          report.syncs.push({ connection: c.name, status: result.status, ...(result.error ? { error: result.error } : {}) });
-          synced ||= result.status === "SUCCEEDED";
-        } catch (error) {
-          if (error instanceof SyncBusyError) report.syncs.push({ connection: c.name, status: "BUSY" });
-          else throw error;
-        }
-      });
-    }
     await guard("request expiry", async () => {
       report.expiredRequests += await expireDueRequests(db, ws.id, now);
     });
     // Alerts after fresh data, and at least every 15 minutes (the lease is the timer).
-    if (synced || (await acquireLease(db, `alerts:${ws.id}`, holder, ALERT_EVERY_MS, now))) {
+    if (freshData.has(ws.id) || (await acquireLease(db, `alerts:${ws.id}`, holder, ALERT_EVERY_MS, now))) {
       await guard("alerts", async () => {
         await evaluateAlerts(db, ws.id, now);
         report.alertsEvaluated.push(ws.slug);
