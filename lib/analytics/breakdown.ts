@@ -116,14 +116,14 @@ export async function totalsFor(ctx: AnalyticsContext, unit: Unit, filters: Filt
 }
 
 /** Grouped current + previous amounts for every key of a dimension (no pagination). */
-async function groupedRows(ctx: AnalyticsContext, unit: Unit, dimension: Dimension, filters: Filters, range: ResolvedRange) {
+async function groupedRows(ctx: AnalyticsContext, unit: Unit, dimension: Dimension, filters: Filters, range: ResolvedRange, withPrevious = true) {
   const src = sourceFor(dimension, filters, ctx.scope);
   const p = new Params(engineNow());
   // Parameters are bound in textual order (SQLite's "?"): SELECT, then joins, then WHERE.
   const sums = metricSums(src, unit, () => `r."day" >= ${p.add(range.start)}`);
   const prev = `SUM(CASE WHEN r."day" < ${p.add(range.start)} THEN ${amountColumn(unit)} ELSE 0 END) AS "prev"`;
   const { key, joins } = dimensionKey(src, dimension, filters, p);
-  const where = whereClause(src, ctx.scope, filters, { start: range.previous.start, end: range.end }, p);
+  const where = whereClause(src, ctx.scope, filters, { start: withPrevious ? range.previous.start : range.start, end: range.end }, p);
   const sql = `SELECT ${key} AS "k", ${sums}, ${prev} FROM ${src.table} r ${joins} WHERE ${where} GROUP BY ${key}`;
   const rows = await ctx.db.$queryRawUnsafe<Raw[]>(sql, ...p.values);
   return rows.map((r) => ({ key: String(r.k ?? ""), ...metricsOf(r), previousAmountMicros: toBigInt(r.prev) }));
@@ -193,12 +193,14 @@ export interface BreakdownOptions {
   all?: boolean;
   /** skip the per-row daily series (widgets that show no sparkline) */
   noSparkline?: boolean;
+  /** skip the previous range (widgets that show no change; halves the rows read) */
+  noChange?: boolean;
 }
 
 export async function getBreakdown(ctx: AnalyticsContext, spec: RangeSpec, filters: Filters, q: BreakdownQuery, opts: BreakdownOptions = {}): Promise<Breakdown> {
   const ws = await workspaceOf(ctx.db, ctx.scope);
   const range = resolveRange(spec, ws.budgetPeriod, todayIn(ws.timezone, ctx.now));
-  const [grouped, totals] = await Promise.all([groupedRows(ctx, ws.unit, q.dimension, filters, range), totalsFor(ctx, ws.unit, filters, range)]);
+  const [grouped, totals] = await Promise.all([groupedRows(ctx, ws.unit, q.dimension, filters, range, !opts.noChange), totalsFor(ctx, ws.unit, filters, range)]);
   // Keys that only had spend in the previous range are not rows of this view.
   const current = grouped.filter((g) => g.amountMicros !== 0n || g.requests !== 0n || g.costMicros !== 0n || g.creditsMicros !== 0n);
   const needAllLabels = q.sort === "label" || opts.all;
