@@ -162,14 +162,18 @@ test.describe.serial("enforcement: ChatGPT Enterprise and Claude Enterprise", ()
     }
     // ChatGPT: the admin goes from the workspace default to 1,000; the group members already match
     const gptPlan = page.getByTestId("plan-chatgpt");
-    await expect(gptPlan.getByTestId("plan-row-admin@acme.example")).toContainText("500.00 credits (workspace_default)");
+    await expect(gptPlan.getByTestId("plan-row-admin@acme.example")).toContainText("500.00 credits (workspace default)");
     await expect(gptPlan.getByTestId("plan-row-admin@acme.example")).toContainText("1,000.00 credits");
-    await expect(gptPlan.getByTestId("plan-row-engineer@acme.example")).toContainText("no change");
+    await page.getByTestId("plan-chatgpt-same").locator("summary").click();
+    await expect(page.getByTestId("plan-chatgpt-same").getByTestId("plan-row-engineer@acme.example")).toContainText("no change");
     // Claude counts dollars: 1,000 credits = $40.00; the engineer's 12,500 credits = the $500.00 org default
     const claudePlan = page.getByTestId("plan-claude");
-    await expect(claudePlan.getByTestId("plan-row-admin@acme.example")).toContainText("$500.00 (organization)");
+    await expect(claudePlan.getByTestId("plan-row-admin@acme.example")).toContainText("$500.00 (organization default)");
     await expect(claudePlan.getByTestId("plan-row-admin@acme.example")).toContainText("$40.00");
-    await expect(claudePlan.getByTestId("plan-row-engineer@acme.example")).toContainText("no change");
+    await page.getByTestId("plan-claude-same").locator("summary").click();
+    await expect(page.getByTestId("plan-claude-same").getByTestId("plan-row-engineer@acme.example")).toContainText("no change");
+    // until applied, the difference shows in the drift list as "not applied yet" (not as a vendor edit)
+    await expect(page.getByTestId("drift-claude-admin@acme.example")).toContainText("not applied yet");
     expect(chatgpt.writes()).toHaveLength(0);
     expect(claude.writes()).toHaveLength(0); // a preview writes nothing
     await shot(page, "enforcement-plan");
@@ -202,8 +206,8 @@ test.describe.serial("enforcement: ChatGPT Enterprise and Claude Enterprise", ()
     await engineer.goto("/enforcement/request");
     const ctx = engineer.getByTestId("chatgpt-request-context");
     await expect(ctx).toContainText(`12,500.00 credits — group ${GROUP}`);
-    await expect(ctx).toContainText("12,500.00 credits (group_default)");
-    await expect(ctx).toContainText(engineerCreditsThisMonth ? `chatgpt: ${engineerCreditsThisMonth}.00 credits` : "none recorded");
+    await expect(ctx).toContainText("12,500.00 credits (group default)");
+    await expect(ctx).toContainText(engineerCreditsThisMonth ? `ChatGPT ${engineerCreditsThisMonth}.00 credits` : "none recorded");
     await expect(engineer.getByLabel("Why you need it")).toHaveValue(/^ChatGPT\/Codex usage this period: /);
     await shot(engineer, "enforcement-request-page");
     await engineer.context().close();
@@ -228,6 +232,7 @@ test.describe.serial("enforcement: ChatGPT Enterprise and Claude Enterprise", ()
     const claudeRow = page.getByTestId("drift-claude-admin@acme.example");
     await expect(claudeRow).toContainText("$40.00");
     await expect(claudeRow).toContainText("$60.00");
+    await expect(claudeRow).toContainText("Allotment changed since");
     await shot(page, "enforcement-drift-after-adopt");
     expect(await act(page, () => claudeRow.getByRole("button", { name: "Re-apply" }).click())).toBe("Re-applied.");
     await expect(page.getByTestId("drift-empty")).toBeVisible();

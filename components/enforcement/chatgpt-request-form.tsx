@@ -28,7 +28,7 @@ export function ChatgptRequestForm({ unit, defaultUntil, prefill }: { unit: "USD
           });
         }}
       >
-        <label className="block text-sm">Amount ({unit === "USD" ? "USD" : "credits"})<input className={input} name="amount" value={amount} onChange={(e) => setAmount(e.target.value)} inputMode="decimal" /></label>
+        <label className="block text-sm">Amount ({unit === "USD" ? "USD" : "credits"})<input className={input} name="amount" value={amount} onChange={(e) => setAmount(e.target.value)} inputMode="decimal" placeholder={unit === "USD" ? "e.g. 50" : "e.g. 300"} /></label>
         <label className="block text-sm">Why you need it<textarea className={input} name="reason" rows={4} value={reason} onChange={(e) => setReason(e.target.value)} /></label>
         <label className="block text-sm">Product
           <select className={input} name="product" value={product} onChange={(e) => setProduct(e.target.value)}>

@@ -70,18 +70,23 @@ export function EnforcementView({ data }: { data: Data }) {
         ) : (
           <table className="w-full text-sm" data-testid="drift-table">
             <thead className="text-left text-xs uppercase text-slate-500">
-              <tr><th className="py-1">Member</th><th>Vendor</th><th>Vendor now</th><th>Allotment</th><th /></tr>
+              <tr><th className="py-1 pr-3">Member</th><th className="pr-3">Vendor</th><th className="pr-3">Vendor now</th><th className="pr-3">Allotment</th><th /></tr>
             </thead>
             <tbody>
               {data.drift.map((d) => (
-                <tr key={`${d.connectorId}-${d.memberId}`} className="border-t border-slate-100" data-testid={`drift-${d.vendor}-${d.email}`}>
-                  <td className="py-2">{d.name}<div className="text-xs text-slate-500">{d.email}</div></td>
-                  <td>{d.vendor === "claude" ? "Claude" : "ChatGPT"}{d.changedAtVendor && <div className="text-xs text-amber-700">changed at the vendor</div>}</td>
-                  <td className="tabular">{d.currentText}</td>
-                  <td className="tabular">{d.targetText}<div className="text-xs text-slate-500">{d.reason}</div></td>
-                  <td className="space-x-2 text-right whitespace-nowrap">
-                    <button type="button" className={btn} disabled={a.pending} onClick={() => a.run({ op: "adopt", connectorId: d.connectorId, memberId: d.memberId })}>Adopt vendor value</button>
-                    <button type="button" className={btn} disabled={a.pending} onClick={() => a.run({ op: "reapply", connectorId: d.connectorId, memberId: d.memberId })}>Re-apply</button>
+                <tr key={`${d.connectorId}-${d.memberId}`} className="border-t border-slate-100 align-top" data-testid={`drift-${d.vendor}-${d.email}`}>
+                  <td className="py-2 pr-3">{d.name}<div className="text-xs text-slate-500">{d.email}</div></td>
+                  <td className="py-2 pr-3">
+                    {vendorName(d.vendor)}
+                    <div className={`mt-0.5 w-fit rounded px-1.5 py-0.5 text-xs whitespace-nowrap ${DRIFT_CAUSE[d.cause].className}`}>{DRIFT_CAUSE[d.cause].label}</div>
+                  </td>
+                  <td className="tabular py-2 pr-3">{d.currentText}</td>
+                  <td className="tabular py-2 pr-3">{d.targetText}<div className="text-xs text-slate-500">{d.reason}</div></td>
+                  <td className="py-2 text-right whitespace-nowrap">
+                    <div className="flex justify-end gap-2">
+                      <button type="button" className={btn} disabled={a.pending} title="Make the vendor's value Allotment's individual override" onClick={() => a.run({ op: "adopt", connectorId: d.connectorId, memberId: d.memberId })}>Adopt vendor value</button>
+                      <button type="button" className={btn} disabled={a.pending} title="Write Allotment's value to the vendor again" onClick={() => a.run({ op: "reapply", connectorId: d.connectorId, memberId: d.memberId })}>Re-apply</button>
+                    </div>
                   </td>
                 </tr>
               ))}
@@ -97,9 +102,13 @@ export function EnforcementView({ data }: { data: Data }) {
         ) : (
           <ul className="divide-y divide-slate-100 text-sm" data-testid="vendor-requests">
             {data.requests.map((r) => (
-              <li key={r.requestId} className="py-2" data-testid={`vendor-request-${r.externalId}`}>
-                Request #{r.requestId} · {r.vendor} {r.externalId} · vendor: <strong>{r.vendorStatus}</strong> · {r.pushState === "vendor_first" ? "resolved at the vendor first" : r.pushState}
-                {r.message && <div className="text-xs text-slate-500">{r.message}</div>}
+              <li key={r.requestId} className="flex flex-wrap items-baseline gap-x-3 gap-y-1 py-2" data-testid={`vendor-request-${r.externalId}`}>
+                <a className="font-medium text-brand-700 hover:underline" href="/requests">Request #{r.requestId}</a>
+                <span>{r.requester ? `${r.requester.name} <${r.requester.email}>` : "unknown member"}</span>
+                <span className="text-xs text-slate-500">{vendorName(r.vendor)} {r.externalId}</span>
+                <span className="rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-700">at {vendorName(r.vendor)}: {r.vendorStatus}</span>
+                <span className="text-xs text-slate-600">{PUSH_STATE[r.pushState] ?? r.pushState}</span>
+                {r.message && <div className="w-full text-xs text-slate-500">{r.message}</div>}
               </li>
             ))}
           </ul>
@@ -112,16 +121,21 @@ export function EnforcementView({ data }: { data: Data }) {
         ) : (
           <table className="w-full text-sm" data-testid="job-log">
             <thead className="text-left text-xs uppercase text-slate-500">
-              <tr><th className="py-1">When</th><th>Vendor</th><th>Job</th><th>Status</th><th>Why</th></tr>
+              <tr><th className="py-1 pr-3">When (UTC)</th><th className="pr-3">Vendor</th><th className="pr-3">Member</th><th className="pr-3">Job</th><th className="pr-3">Status</th><th>Why</th></tr>
             </thead>
             <tbody>
               {data.jobs.map((j) => (
                 <tr key={j.id} className="border-t border-slate-100 align-top">
-                  <td className="py-1 whitespace-nowrap text-slate-500">{when(j.createdAt)}</td>
-                  <td>{j.vendor}</td>
-                  <td>{j.kind.replace("_", " ")}</td>
-                  <td>{j.status.toLowerCase()}{j.attempts > 1 ? ` (${j.attempts} attempts)` : ""}{j.lastError && <div className="text-xs text-red-700">{j.lastError}</div>}</td>
-                  <td className="text-slate-600">{j.reason}</td>
+                  <td className="tabular py-1.5 pr-3 whitespace-nowrap text-slate-500">{when(j.createdAt)}</td>
+                  <td className="py-1.5 pr-3">{vendorName(j.vendor)}</td>
+                  <td className="py-1.5 pr-3">{j.member?.name ?? "—"}</td>
+                  <td className="py-1.5 pr-3 whitespace-nowrap">{JOB_KIND[j.kind] ?? j.kind}</td>
+                  <td className="py-1.5 pr-3 whitespace-nowrap">
+                    <span className={`rounded px-1.5 py-0.5 text-xs ${JOB_STATUS[j.status] ?? "bg-slate-100 text-slate-700"}`}>{j.status.toLowerCase()}</span>
+                    {j.attempts > 1 ? <span className="ml-1 text-xs text-slate-500">{j.attempts} attempts</span> : null}
+                    {j.lastError && <div className="mt-0.5 max-w-64 text-xs whitespace-normal text-red-700">{j.lastError}</div>}
+                  </td>
+                  <td className="py-1.5 text-slate-600">{j.reason}</td>
                 </tr>
               ))}
             </tbody>
@@ -131,6 +145,24 @@ export function EnforcementView({ data }: { data: Data }) {
     </div>
   );
 }
+
+const vendorName = (v: string) => (v === "claude" ? "Claude" : v === "chatgpt" ? "ChatGPT" : v);
+
+const DRIFT_CAUSE = {
+  vendor: { label: "changed at the vendor", className: "bg-amber-100 text-amber-800" },
+  not_applied: { label: "not applied yet", className: "bg-slate-100 text-slate-700" },
+  allotment: { label: "Allotment changed since", className: "bg-brand-50 text-brand-700" },
+} as const;
+
+const PUSH_STATE: Record<string, string> = {
+  none: "waiting for a decision in Allotment",
+  queued: "decision queued for the vendor",
+  pushed: "decision sent to the vendor",
+  vendor_first: "resolved at the vendor first",
+};
+
+const JOB_KIND: Record<string, string> = { set_limit: "set limit", clear_limit: "clear override", approve_request: "approve request", deny_request: "deny request" };
+const JOB_STATUS: Record<string, string> = { SUCCEEDED: "bg-emerald-100 text-emerald-800", SKIPPED: "bg-slate-100 text-slate-700", FAILED: "bg-red-100 text-red-800", PENDING: "bg-amber-100 text-amber-800", RUNNING: "bg-brand-50 text-brand-700" };
 
 type Act = ReturnType<typeof useAction>;
 
@@ -142,7 +174,7 @@ function when(d: unknown): string {
 function ConnectorCard({ c, act }: { c: Connector; act: Act }) {
   return (
     <div data-testid={`connector-${c.vendor}`}>
-    <Card title={c.name} action={<span className={`rounded-full px-2 py-0.5 text-xs ${c.enabled ? (c.readOnly ? "bg-amber-100 text-amber-800" : "bg-emerald-100 text-emerald-800") : "bg-slate-100 text-slate-600"}`} data-testid={`status-${c.vendor}`}>{c.enabled ? (c.readOnly ? "read-only" : "on") : "off"}</span>}>
+    <Card className="h-full" title={c.name} action={<span className={`rounded-full px-2 py-0.5 text-xs ${c.enabled ? (c.readOnly ? "bg-amber-100 text-amber-800" : "bg-emerald-100 text-emerald-800") : "bg-slate-100 text-slate-600"}`} data-testid={`status-${c.vendor}`}>{c.enabled ? (c.readOnly ? "read-only" : "on") : "off"}</span>}>
       <dl className="grid grid-cols-3 gap-1 text-sm">
         <dt className="text-slate-500">Base URL</dt><dd className="col-span-2 break-all">{c.baseUrl}</dd>
         {c.vendorWorkspaceId && (<><dt className="text-slate-500">Workspace</dt><dd className="col-span-2">{c.vendorWorkspaceId}</dd></>)}
@@ -166,27 +198,50 @@ function ConnectorCard({ c, act }: { c: Connector; act: Act }) {
 function PlanCard({ c, act }: { c: Connector; act: Act }) {
   const plan = c.plan!;
   const changes = plan.items.filter((i) => i.action !== "none");
+  const same = plan.items.filter((i) => i.action === "none");
+  const status = plan.status === "APPLIED" ? "applied" : plan.status === "SUPERSEDED" ? "superseded" : "nothing to change";
   return (
     <div data-testid={`plan-card-${c.vendor}`}>
-    <Card title={`Plan for ${c.name}`} action={plan.status === "PREVIEW" && changes.length > 0 ? <button type="button" className={primary} disabled={act.pending} onClick={() => act.run({ op: "apply", planId: plan.id })}>Apply {changes.length} change(s)</button> : <span className="text-xs text-slate-500">{plan.status === "APPLIED" ? "applied" : plan.status === "SUPERSEDED" ? "superseded" : "nothing to change"}</span>}>
-      <p className="mb-2 text-xs text-slate-500">Previewed {when(plan.createdAt)} UTC · {plan.items.length} member(s) found at the vendor · {changes.length} change(s).</p>
-      <table className="w-full text-sm" data-testid={`plan-${c.vendor}`}>
-        <thead className="text-left text-xs uppercase text-slate-500">
-          <tr><th className="py-1">Member</th><th>Vendor now</th><th>Will be</th><th>Why (Allotment)</th></tr>
-        </thead>
-        <tbody>
-          {plan.items.map((i) => (
-            <tr key={i.memberId} className={`border-t border-slate-100 ${i.action === "none" ? "text-slate-400" : ""}`} data-testid={`plan-row-${i.email}`}>
-              <td className="py-1.5">{i.name}</td>
-              <td className="tabular">{i.currentText}</td>
-              <td className="tabular">{i.action === "none" ? "no change" : i.targetText}{i.temporary && <span className="ml-1 text-xs">(ends with the vendor&apos;s month)</span>}{i.revertAt && <span className="ml-1 text-xs">(Allotment reverts {when(i.revertAt)})</span>}</td>
-              <td className="text-xs">{i.reason}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+    <Card
+      title={`Plan for ${c.name}`}
+      action={plan.status === "PREVIEW" && changes.length > 0 ? <button type="button" className={primary} disabled={act.pending} onClick={() => act.run({ op: "apply", planId: plan.id })}>Apply {changes.length} change(s)</button> : <span className={`rounded-full px-2 py-0.5 text-xs ${plan.status === "APPLIED" ? "bg-emerald-100 text-emerald-800" : "bg-slate-100 text-slate-600"}`}>{status}</span>}
+    >
+      <p className="mb-2 text-xs text-slate-500">
+        Previewed {when(plan.createdAt)} UTC · {plan.items.length} member(s) found at the vendor · {changes.length} change(s){plan.status === "PREVIEW" && changes.length > 0 ? " · nothing is written until you apply" : ""}.
+      </p>
+      {changes.length > 0 && <PlanTable vendor={c.vendor} items={changes} testId={`plan-${c.vendor}`} />}
+      {same.length > 0 && (
+        <details className="mt-2 text-sm" data-testid={`plan-${c.vendor}-same`}>
+          <summary className="cursor-pointer text-xs text-slate-500">{same.length} member(s) already match Allotment</summary>
+          <PlanTable vendor={c.vendor} items={same} />
+        </details>
+      )}
     </Card>
     </div>
+  );
+}
+
+function PlanTable({ vendor, items, testId }: { vendor: string; items: NonNullable<Connector["plan"]>["items"]; testId?: string }) {
+  return (
+    <table className="mt-1 w-full text-sm" data-testid={testId}>
+      <thead className="text-left text-xs uppercase text-slate-500">
+        <tr><th className="py-1 pr-3">Member</th><th className="pr-3">{vendorName(vendor)} now</th><th className="pr-3">Will be</th><th>Why (Allotment)</th></tr>
+      </thead>
+      <tbody>
+        {items.map((i) => (
+          <tr key={i.memberId} className={`border-t border-slate-100 align-top ${i.action === "none" ? "text-slate-500" : ""}`} data-testid={`plan-row-${i.email}`}>
+            <td className="py-1.5 pr-3">{i.name}<div className="text-xs text-slate-500">{i.email}</div></td>
+            <td className="tabular py-1.5 pr-3">{i.currentText}</td>
+            <td className="tabular py-1.5 pr-3">
+              {i.action === "none" ? "no change" : <span className="font-medium text-slate-900">{i.targetText}</span>}
+              {i.temporary && <div className="text-xs text-slate-500">ends with the vendor&apos;s month</div>}
+              {i.revertAt && <div className="text-xs text-slate-500">Allotment reverts it {when(i.revertAt)} UTC</div>}
+            </td>
+            <td className="py-1.5 text-xs">{i.reason}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
 
@@ -198,7 +253,7 @@ function ConnectForm({ vendor, act }: { vendor: "chatgpt" | "claude"; act: Act }
   const input = "mt-1 w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm";
   return (
     <div data-testid={`connect-${vendor}`}>
-    <Card title={`Connect ${name}`}>
+    <Card className="h-full" title={`Connect ${name}`}>
       <form
         className="space-y-3"
         onSubmit={(e) => {

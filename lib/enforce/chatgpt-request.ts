@@ -12,7 +12,7 @@ import { auditActor } from "../auth/actor";
 import { loadMemberLimit } from "../limits/load-effective-limits";
 import { fileRequest } from "../requests/file-request";
 import type { FileRequestInput } from "../requests/request-input";
-import { describeVendorAmount, type VendorUnit } from "./units";
+import { describeVendorLimit, type VendorUnit } from "./units";
 
 export async function chatgptRequestContext(db: Db, actor: Actor, now: Date) {
   const mine = await loadMemberLimit(db, actor.workspaceId, actor.memberId, "", now);
@@ -29,7 +29,7 @@ export async function chatgptRequestContext(db: Db, actor: Actor, now: Date) {
     usage: rows.map((r) => ({ product: r.product, creditsMicros: r._sum.creditsMicros ?? 0n, costMicros: r._sum.costMicros ?? 0n })),
     allotmentLimitMicros: mine.effective.limitMicros,
     allotmentReason: mine.effective.reason,
-    vendorLimit: state && connector ? `${describeVendorAmount(state.effectiveMicros, (connector.vendorUnit ?? "credit") as VendorUnit)} (${state.effectiveSource})` : null,
+    vendorLimit: state && connector ? describeVendorLimit(state.effectiveMicros, (connector.vendorUnit ?? "credit") as VendorUnit, state.effectiveSource) : null,
   };
 }
 

@@ -24,6 +24,8 @@ export interface DriftRow extends PlanItem {
   readAt: Date;
   /** Allotment wrote this value and the vendor now shows something else */
   changedAtVendor: boolean;
+  /** why they differ, for the screen: a console edit, a plan never applied, or Allotment's limit moved since */
+  cause: "vendor" | "not_applied" | "allotment";
 }
 
 function observedOf(s: { vendorUserId: string; effectiveMicros: bigint | null; effectiveSource: string; hasOverride: boolean; overrideMicros: bigint | null; overrideId: string | null; inheritedKnown: boolean; inheritedMicros: bigint | null }): Observed {
@@ -46,7 +48,8 @@ export async function driftRows(db: Db, workspaceId: string, now: Date): Promise
       if (decideAction(c.vendor as "chatgpt" | "claude", d, o, now).kind === "none") continue;
       const item = planItem(c.vendor as "chatgpt" | "claude", unit, d, o, now);
       const changedAtVendor = s.lastAppliedKind === "set" ? s.effectiveMicros !== s.lastAppliedMicros : s.lastAppliedKind === "clear" ? s.hasOverride : false;
-      out.push({ ...item, vendor: c.vendor, connectorId: c.id, readAt: s.readAt, changedAtVendor });
+      const cause = changedAtVendor ? "vendor" : s.lastAppliedKind ? "allotment" : "not_applied";
+      out.push({ ...item, vendor: c.vendor, connectorId: c.id, readAt: s.readAt, changedAtVendor, cause });
     }
   }
   return out.sort((a, b) => a.name.localeCompare(b.name));

@@ -14,7 +14,7 @@ import { getConnector, writeBlocker } from "./connectors";
 import { decideAction, revertAtFor, type Action } from "./decide";
 import { enqueueJob } from "./queue";
 import { desiredLimits, type DesiredRow } from "./plan-desired";
-import { describeVendorAmount, type VendorUnit } from "./units";
+import { describeVendorAmount, describeVendorLimit, type VendorUnit } from "./units";
 import { readVendor, type Observed } from "./vendor-state";
 
 const big = z.string().regex(/^-?\d+$/).nullable();
@@ -74,7 +74,7 @@ export function planItem(vendor: "chatgpt" | "claude", unit: VendorUnit, d: Desi
     temporary: action.kind === "set" && action.temporary,
     revertAt: revertAt ? revertAt.toISOString() : null,
     reason: d.reason,
-    currentText: `${describeVendorAmount(o.effectiveMicros, unit)} (${o.effectiveSource})`,
+    currentText: describeVendorLimit(o.effectiveMicros, unit, o.effectiveSource),
     targetText,
   };
 }

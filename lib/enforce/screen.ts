@@ -17,12 +17,17 @@ export async function enforcementScreen(db: Db, workspaceId: string, now: Date) 
   );
   const jobs = await listJobs(db, workspaceId, 40);
   const links = await vendorRequestLinks(db, workspaceId);
+  // names for the job log and the request list (one query; jobs keep only member ids)
+  const requesters = new Map((await db.creditRequest.findMany({ where: { workspaceId, id: { in: links.map((l) => l.requestId) } }, select: { id: true, requesterId: true } })).map((r) => [r.id, r.requesterId]));
+  const memberIds = [...new Set([...jobs.map((j) => j.memberId), ...requesters.values()].filter((id): id is string => !!id))];
+  const people = new Map((await db.member.findMany({ where: { workspaceId, id: { in: memberIds } }, select: { id: true, name: true, email: true } })).map((m) => [m.id, m]));
+  const person = (id: string | null | undefined) => (id ? (people.get(id) ?? null) : null);
   return {
     paused: await isPaused(db, workspaceId),
     connectors: connectors.map((c, i) => ({ ...viewOf(c), plan: plans[i] })),
     drift: await driftRows(db, workspaceId, now),
-    jobs: jobs.map((j) => ({ id: j.id, vendor: j.connector.vendor, kind: j.kind, status: j.status, attempts: j.attempts, reason: j.reason, lastError: j.lastError, createdAt: j.createdAt, finishedAt: j.finishedAt, nextAttemptAt: j.nextAttemptAt })),
-    requests: links.map((l) => ({ requestId: l.requestId, vendor: l.connector.vendor, externalId: l.externalId, vendorStatus: l.vendorStatus, pushState: l.pushState, message: l.message })),
+    jobs: jobs.map((j) => ({ id: j.id, vendor: j.connector.vendor, member: person(j.memberId), kind: j.kind, status: j.status, attempts: j.attempts, reason: j.reason, lastError: j.lastError, createdAt: j.createdAt, finishedAt: j.finishedAt, nextAttemptAt: j.nextAttemptAt })),
+    requests: links.map((l) => ({ requestId: l.requestId, requester: person(requesters.get(l.requestId)), vendor: l.connector.vendor, externalId: l.externalId, vendorStatus: l.vendorStatus, pushState: l.pushState, message: l.message })),
   };
 }
 export type EnforcementScreen = Awaited<ReturnType<typeof enforcementScreen>>;

@@ -60,3 +60,25 @@ export function describeVendorAmount(micros: bigint | null, unit: VendorUnit): s
   if (micros === null) return "unlimited";
   return formatAmount(micros, unit === "usd" ? "USD" : "CREDITS");
 }
+
+/** The vendors' `source` kinds in words (ChatGPT `source.kind`, Claude `source.type`; both treated as open sets). */
+const SOURCE_LABELS: Record<string, string> = {
+  individual_override: "individual override",
+  group_default: "group default",
+  workspace_default: "workspace default",
+  role_based_personal_budget: "legacy weekly budget",
+  user: "user limit",
+  seat_tier: "seat-tier default",
+  rbac_group: "group default",
+  organization: "organization default",
+  inherited: "vendor default",
+};
+
+export function describeVendorSource(source: string): string {
+  return SOURCE_LABELS[source] ?? source.replace(/_/g, " ");
+}
+
+/** "$500.00 (organization default)": a vendor's effective limit and where it comes from. */
+export function describeVendorLimit(micros: bigint | null, unit: VendorUnit, source: string): string {
+  return `${describeVendorAmount(micros, unit)} (${describeVendorSource(source)})`;
+}

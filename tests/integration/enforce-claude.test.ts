@@ -37,7 +37,7 @@ describe("Claude enforcement: plan / apply", () => {
     const plan = await buildPlan(db, ws.id, connector.id, OWNER_AUDIT, new Date());
     const byName = new Map(plan.items.map((i) => [i.name, i]));
     expect(plan.unit).toBe("usd");
-    expect(byName.get("Alice")).toMatchObject({ action: "set", currentText: "$500.00 (organization)", targetText: "$1,200.00" });
+    expect(byName.get("Alice")).toMatchObject({ action: "set", currentText: "$500.00 (organization default)", targetText: "$1,200.00" });
     expect(byName.get("Alice")!.revertAt).not.toBeNull(); // Claude cannot expire it: Allotment will
     expect(byName.get("Bob")).toMatchObject({ action: "set", targetText: "$800.00", reason: "group Platform" });
     expect(byName.get("Carol")).toMatchObject({ action: "none" }); // inherits $500 = Allotment's default
@@ -121,7 +121,7 @@ describe("Claude enforcement: plan / apply", () => {
     fake.consoleSetLimit(ids.carol!, "60000");
     const drift = await refreshDrift(db, ws.id, new Date());
     expect(drift.map((d) => d.name).sort()).toEqual(["Bob", "Carol"]);
-    expect(drift.find((d) => d.name === "Bob")).toMatchObject({ changedAtVendor: true, currentText: "$900.00 (user)", targetText: "$800.00" });
+    expect(drift.find((d) => d.name === "Bob")).toMatchObject({ changedAtVendor: true, currentText: "$900.00 (user limit)", targetText: "$800.00" });
 
     expect(await reapplyMember(db, ws.id, OWNER_AUDIT, connector.id, people.bob.id, new Date())).toBe(true);
     await drainQueue(db, { workspaceId: ws.id });

@@ -14,7 +14,8 @@ export const dynamic = "force-dynamic";
 export default async function Page() {
   const actor = await requirePage(["requests:create"]);
   const ctx = await chatgptRequestContext(await dbReady(), actor, now());
-  const usageText = ctx.usage.length ? ctx.usage.map((u) => `${u.product}: ${formatAmount(ctx.unit === "USD" ? u.costMicros : u.creditsMicros, ctx.unit)}`).join(", ") : "none recorded";
+  const label = (product: string) => (product === "codex" ? "Codex" : product === "chatgpt" ? "ChatGPT" : product || "other");
+  const usageText = ctx.usage.length ? ctx.usage.map((u) => `${label(u.product)} ${formatAmount(ctx.unit === "USD" ? u.costMicros : u.creditsMicros, ctx.unit)}`).join(", ") : "none recorded";
   return (
     <div className="max-w-2xl">
       <ScreenHeader title="Request more ChatGPT / Codex usage" subtitle={`Period ${ctx.period.start} – ${ctx.period.end}`} />
