@@ -173,3 +173,22 @@ test.describe.serial("limits: default, group, override, expiry, stale edit", () 
     await page.context().close();
   });
 });
+
+test.describe("API tokens in Settings", () => {
+  test("the owner creates a token (shown once), it works, then revokes it and it stops working", async ({ browser }) => {
+    const name = `revocable-${Date.now()}`;
+    const token = await createTokenViaSettings(browser, name, ["budget:check"]);
+    const owner = await pageAs(browser, "owner");
+    const auth = { authorization: `Bearer ${token}` };
+    expect((await owner.request.get("/api/v1/budget-check?member=engineer@acme.example", { headers: auth })).status()).toBe(200);
+    await owner.goto("/settings");
+    await expect(owner.getByTestId("new-token")).toHaveCount(0); // never shown again
+    const row = owner.getByTestId(`token-${name}`);
+    await expect(row).toContainText("budget:check");
+    await shot(owner, "settings-owner");
+    await row.getByRole("button", { name: "Revoke" }).click();
+    await expect(row).toContainText("revoked");
+    expect((await owner.request.get("/api/v1/budget-check?member=engineer@acme.example", { headers: auth })).status()).toBe(401);
+    await owner.context().close();
+  });
+});
