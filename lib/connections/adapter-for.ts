@@ -6,13 +6,14 @@ import "server-only";
 import { z } from "zod";
 import { decryptSecret } from "../crypto/secrets";
 import { anthropicAdapter } from "../ingest/adapters/anthropic";
+import { chatgptAdapter, chatgptConfigSchema } from "../ingest/adapters/chatgpt";
 import { fileAdapter } from "../ingest/adapters/file";
 import { openaiAdapter } from "../ingest/adapters/openai";
 import { simulatorAdapter, simulatorConfigSchema } from "../ingest/adapters/simulator";
 import type { SourceAdapter } from "../ingest/types";
 import type { RateCard } from "../ratecard/rate-card";
 
-export const DEFAULT_BASE_URLS = { openai: "https://api.openai.com/v1", anthropic: "https://api.anthropic.com/v1" } as const;
+export const DEFAULT_BASE_URLS = { openai: "https://api.openai.com/v1", anthropic: "https://api.anthropic.com/v1", chatgpt: "https://api.chatgpt.com/v1" } as const;
 
 export const providerConfigSchema = z.object({
   pageLimit: z.number().int().min(1).max(31).optional(),
@@ -32,6 +33,8 @@ export interface AdapterExtras {
   /** file connections: the file to import (CLI path or uploaded text) */
   file?: { name: string; text: string };
   retry?: { attempts?: number; baseDelayMs?: number; maxDelayMs?: number; timeoutMs?: number };
+  /** the workspace's micro-USD per credit (ChatGPT reports credits natively) */
+  usdPerCreditMicros?: bigint;
 }
 
 export function adapterFor(connection: StoredConnection, extras: AdapterExtras): SourceAdapter {
@@ -58,6 +61,14 @@ export function adapterFor(connection: StoredConnection, extras: AdapterExtras):
       return fileAdapter({ ...extras.file, rateCard: extras.rateCard });
     case "simulator":
       return simulatorAdapter(simulatorConfigSchema.parse(config));
+    case "chatgpt":
+      return chatgptAdapter({
+        baseUrl: connection.baseUrl || DEFAULT_BASE_URLS.chatgpt,
+        apiKey: key(),
+        config: chatgptConfigSchema.parse(config),
+        usdPerCreditMicros: extras.usdPerCreditMicros ?? 40_000n,
+        ...(extras.retry ? { retry: extras.retry } : {}),
+      });
     default:
       throw new Error(`connections of kind ${connection.kind} cannot be synced here yet`);
   }

@@ -171,7 +171,8 @@ export async function syncConnection(db: Db, workspaceId: string, connectionId: 
   if (!c.enabled) throw new InvalidInputError(`connection "${c.name}" is disabled`);
   const window = syncWindowFor(c, toDayKey(opts.now), opts.since, opts.until);
   const rateCard = await loadRateCard(db, workspaceId);
-  const adapter = adapterFor(c, { rateCard, file: opts.file });
+  const { usdPerCreditMicros } = await db.workspace.findUniqueOrThrow({ where: { id: workspaceId }, select: { usdPerCreditMicros: true } });
+  const adapter = adapterFor(c, { rateCard, file: opts.file, usdPerCreditMicros });
   return runSync({ db, databaseUrl: opts.databaseUrl, connectionId: c.id, adapter, window, trigger: opts.trigger, actor: opts.actor, onPage: opts.onPage });
 }
 
