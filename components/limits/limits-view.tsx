@@ -19,7 +19,7 @@ export function amountOrDash(micros: string | null, unit: Unit): string {
   return micros === null ? "—" : formatAmount(BigInt(micros), unit);
 }
 
-function PolicyLine({ p, unit, canEdit, onEdit }: { p: Policy; unit: Unit; canEdit: boolean; onEdit: () => void }) {
+function PolicyLine({ p, unit, canEdit, canSeeHistory, onEdit }: { p: Policy; unit: Unit; canEdit: boolean; canSeeHistory: boolean; onEdit: () => void }) {
   const [history, setHistory] = useState(false);
   return (
     <li className="py-2" data-testid={`policy-${p.scope.toLowerCase()}-${p.targetName}`}>
@@ -35,9 +35,11 @@ function PolicyLine({ p, unit, canEdit, onEdit }: { p: Policy; unit: Unit; canEd
           {!p.active && " · not active now"}
         </span>
         <span className="ml-auto flex gap-2 text-xs">
-          <button type="button" className="text-slate-600 underline" onClick={() => setHistory(!history)}>
-            {history ? "Hide history" : "History"}
-          </button>
+          {canSeeHistory && (
+            <button type="button" className="text-slate-600 underline" onClick={() => setHistory(!history)}>
+              {history ? "Hide history" : "History"}
+            </button>
+          )}
           {canEdit && (
             <button type="button" className="font-medium text-brand-700 underline" onClick={onEdit} data-testid="edit-policy">
               Edit
@@ -99,7 +101,7 @@ export function LimitsView() {
         <ul className="divide-y divide-slate-100 text-sm">
           {byScope.ws.map((p) => (
             <div key={p.id}>
-              <PolicyLine p={p} unit={unit} canEdit={canWs} onEdit={() => setEditing({ mode: "edit", policy: p })} />
+              <PolicyLine p={p} unit={unit} canSeeHistory={d.canSeeHistory} canEdit={canWs} onEdit={() => setEditing({ mode: "edit", policy: p })} />
               {editorFor(p.id)}
             </div>
           ))}
@@ -111,7 +113,7 @@ export function LimitsView() {
         <ul className="divide-y divide-slate-100 text-sm">
           {byScope.group.map((p) => (
             <div key={p.id}>
-              <PolicyLine p={p} unit={unit} canEdit={canEdit} onEdit={() => setEditing({ mode: "edit", policy: p })} />
+              <PolicyLine p={p} unit={unit} canSeeHistory={d.canSeeHistory} canEdit={canEdit} onEdit={() => setEditing({ mode: "edit", policy: p })} />
               {editorFor(p.id)}
             </div>
           ))}
@@ -175,7 +177,7 @@ export function LimitsView() {
         <ul className="divide-y divide-slate-100 text-sm">
           {byScope.member.map((p) => (
             <div key={p.id}>
-              <PolicyLine p={p} unit={unit} canEdit={canEdit} onEdit={() => setEditing({ mode: "edit", policy: p })} />
+              <PolicyLine p={p} unit={unit} canSeeHistory={d.canSeeHistory} canEdit={canEdit} onEdit={() => setEditing({ mode: "edit", policy: p })} />
               {editorFor(p.id)}
             </div>
           ))}

@@ -51,6 +51,8 @@ export interface MemberRow {
 export interface LimitsOverview {
   budget: WorkspaceBudget;
   readOnly: { workspace: boolean; groupsAndMembers: boolean };
+  /** policy history comes from the audit trail: people who read all limits (not managers) */
+  canSeeHistory: boolean;
   scopeLabel: string;
   policies: PolicyView[];
   members: MemberRow[];
@@ -121,6 +123,7 @@ export async function getLimitsOverview(db: Db, actor: Actor, now: Date): Promis
   return {
     budget: limits.budget,
     readOnly: { workspace: !can(actor, "limits:write:workspace"), groupsAndMembers: !can(actor, "limits:write") },
+    canSeeHistory: all,
     scopeLabel: all ? actor.workspaceName : "your groups",
     policies,
     members,
