@@ -93,7 +93,7 @@ export function LimitsView() {
         <Stat label="Workspace default" value={amountOrDash(byScope.ws.find((p) => !p.product)?.amountMicros ?? null, unit)} hint="per member, when no group or override applies" testId="stat-default" />
         <Stat label="Over the hard limit" value={String(d.counts.over)} hint={`of ${d.counts.members} members`} testId="stat-over" />
         <Stat label="At the soft threshold" value={String(d.counts.soft)} hint="past their soft threshold, under the limit" testId="stat-soft" />
-        <Stat label="Spent this period" value={formatAmount(BigInt(d.workspaceUsedMicros), unit)} hint="whole workspace, all products" />
+        <Stat label="Spent this period" value={formatAmount(BigInt(d.workspaceUsedMicros), unit)} hint={d.canSeeHistory ? "whole workspace, all products" : "members of your groups, all products"} />
       </div>
 
       <Card title="Workspace default (owner)" action={canWs && byScope.ws.length === 0 && !editing ? <button type="button" className="text-sm font-medium text-brand-700 underline" onClick={() => setEditing({ mode: "create", scope: "WORKSPACE", targetId: null, targetName: "Workspace" })} data-testid="set-default">Set default</button> : undefined}>

@@ -79,13 +79,13 @@ export function MembersTable({ data, canEdit, onAddOverride }: { data: Serialize
                     <div className="text-xs text-slate-500">{m.email}{m.groups.length > 0 && ` · ${m.groups.join(", ")}`}</div>
                   </td>
                   <td className="py-1.5 pr-3" title={m.reason}>
-                    <span className="tabular" data-testid="member-limit">{m.limitMicros === null ? "unlimited" : formatAmount(BigInt(m.limitMicros), unit)}</span>
+                    <span className="tabular whitespace-nowrap" data-testid="member-limit">{m.limitMicros === null ? "unlimited" : formatAmount(BigInt(m.limitMicros), unit)}</span>
                     <div className="text-xs text-slate-500" data-testid="member-reason">{m.reason}</div>
                   </td>
-                  <td className="py-1.5 pr-3 text-right tabular">{formatAmount(BigInt(m.usedMicros), unit)}</td>
+                  <td className="whitespace-nowrap py-1.5 pr-3 text-right tabular">{formatAmount(BigInt(m.usedMicros), unit)}</td>
                   <td className="py-1.5 pr-3 text-right tabular">{m.usedPct === null ? "—" : `${m.usedPct}%`}</td>
-                  <td className="py-1.5 pr-3"><span className={`rounded px-1.5 py-0.5 text-xs ${STATE_BADGE[m.state]}`}>{STATE_LABEL[m.state]}</span></td>
-                  <td className="py-1.5 pr-3 text-xs">{m.exhaustionDay ?? (m.limitMicros === null ? "—" : "not this period")}</td>
+                  <td className="py-1.5 pr-3"><span className={`whitespace-nowrap rounded px-1.5 py-0.5 text-xs ${STATE_BADGE[m.state]}`}>{STATE_LABEL[m.state]}</span></td>
+                  <td className="whitespace-nowrap py-1.5 pr-3 text-xs">{m.exhaustionDay ?? (m.limitMicros === null ? "—" : "not this period")}</td>
                   {canEdit && (
                     <td className="py-1.5 text-right">
                       <button type="button" onClick={() => onAddOverride(m)} className="whitespace-nowrap text-xs font-medium text-brand-700 underline" data-testid="add-override">

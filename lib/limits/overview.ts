@@ -128,7 +128,8 @@ export async function getLimitsOverview(db: Db, actor: Actor, now: Date): Promis
     policies,
     members,
     groups,
-    workspaceUsedMicros: limits.workspaceUsedMicros,
+    // a manager sees their groups' spend, never the workspace total
+    workspaceUsedMicros: all ? limits.workspaceUsedMicros : members.reduce((sum, m) => sum + m.usedMicros, 0n),
     counts: { over: members.filter((m) => m.state === "over").length, soft: members.filter((m) => m.state === "soft").length, members: members.length },
   };
 }
