@@ -3,6 +3,9 @@ import type { Db } from "../../lib/db";
 import type { RawSql } from "../baseline";
 import type { DatasetSpec } from "../dataset";
 import { exportsSection } from "./exports";
+import { breakdownsSection } from "./breakdowns";
+import { httpSection } from "./http";
+import { limitsSection } from "./limits";
 import { overviewSection } from "./overview";
 
 export interface BenchContext {
@@ -20,4 +23,4 @@ export interface Section {
   run(ctx: BenchContext): Promise<unknown>;
 }
 
-export const SECTIONS: Section[] = [overviewSection, exportsSection];
+export const SECTIONS: Section[] = [overviewSection, breakdownsSection, limitsSection, exportsSection, httpSection];

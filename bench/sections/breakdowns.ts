@@ -1,0 +1,92 @@
+/**
+ * Breakdowns (member, group, cost center, product, model): the app's getBreakdown against
+ * hand-written SQL over the same rollup and the naive scan of the raw usage table, for
+ * varied scopes and ranges. The three must agree on the filtered total and the top rows.
+ */
+import { getBreakdown } from "../../lib/analytics/breakdown";
+import type { RangeSpec } from "../../lib/analytics/range";
+import { resolveRange } from "../../lib/analytics/range";
+import type { SpendScope } from "../../lib/analytics/scope";
+import { big } from "../baseline";
+import { latency, round, sample } from "../stats";
+import type { BenchContext, Section } from "./index";
+import { benchScopes } from "./scopes";
+
+const DIMENSIONS = ["member", "group", "costCenter", "product", "model"] as const;
+type Dim = (typeof DIMENSIONS)[number];
+const RANGES: RangeSpec[] = [{ range: "period" }, { range: "last-period" }, { range: "30d" }];
+
+interface Input {
+  scope: SpendScope;
+  spec: RangeSpec;
+}
+
+function keyExpr(dim: Dim, memberCol: string): { select: string; join: string } {
+  switch (dim) {
+    case "member":
+      return { select: memberCol, join: "" };
+    case "group":
+      return { select: `gm."groupId"`, join: ` JOIN "GroupMember" gm ON gm."memberId" = ${memberCol}` };
+    case "costCenter":
+      return { select: `COALESCE(m."costCenter", '')`, join: ` LEFT JOIN "Member" m ON m."id" = ${memberCol}` };
+    default:
+      return { select: `u."${dim}"`, join: "" };
+  }
+}
+
+async function handWritten(ctx: BenchContext, dim: Dim, input: Input, table: "rollup" | "raw") {
+  const range = resolveRange(input.spec, "MONTHLY", ctx.spec.endDay);
+  const from = table === "rollup" ? `"UsageDailyRollup" u` : `"UsageRecord" u`;
+  const memberCol = table === "rollup" ? `u."memberKey"` : `COALESCE(u."memberId", '')`;
+  const k = keyExpr(dim, memberCol);
+  const memberFilter = input.scope.memberIds ? ` AND ${memberCol} IN (${input.scope.memberIds.map(() => "?").join(",")})` : "";
+  const params = [ctx.workspaceId, range.toDate.start, range.toDate.end, ...(input.scope.memberIds ?? [])];
+  const where = `u."workspaceId" = ? AND u."day" BETWEEN ? AND ?${memberFilter}`;
+  const top = await ctx.raw.all(
+    `SELECT ${k.select} AS k, SUM(u."creditsMicros") AS amount FROM ${from}${k.join} WHERE ${where} GROUP BY ${k.select} ORDER BY amount DESC LIMIT 25`,
+    params,
+  );
+  const total = await ctx.raw.all(`SELECT SUM(u."creditsMicros") AS amount FROM ${from} WHERE ${where}`, params);
+  return { top: top.map((r) => big(r.amount)), total: big(total[0]?.amount) };
+}
+
+export const breakdownsSection: Section = {
+  name: "breakdowns",
+  async run(ctx) {
+    const scopes = await benchScopes(ctx);
+    const inputs: Input[] = RANGES.flatMap((spec) => scopes.filter((_, i) => i < 6 || i % 3 === 0).map((scope) => ({ scope, spec })));
+    const now = new Date(`${ctx.spec.endDay}T12:00:00Z`);
+    const out: Record<string, unknown> = {};
+    for (const dim of DIMENSIONS) {
+      const app = await sample(inputs, (i) =>
+        getBreakdown({ db: ctx.db, scope: i.scope, now }, i.spec, {}, { dimension: dim, sort: "amount", dir: "desc", page: 1, pageSize: 25 }),
+      );
+      const best = await sample(inputs, (i) => handWritten(ctx, dim, i, "rollup"));
+      const naiveInputs = ctx.small ? inputs : inputs.filter((_, k) => k % 5 === 0);
+      const naive = await sample(naiveInputs, (i) => handWritten(ctx, dim, i, "raw"), false);
+      let mismatches = 0;
+      inputs.forEach((_, k) => {
+        const a = app.results[k]!;
+        const b = best.results[k]!;
+        const appTop = a.rows.map((r) => r.amountMicros);
+        if (a.totals.amountMicros !== b.total || appTop.join() !== b.top.join()) mismatches++;
+      });
+      naiveInputs.forEach((input, k) => {
+        const b = best.results[inputs.indexOf(input)]!;
+        if (naive.results[k]!.total !== b.total || naive.results[k]!.top.join() !== b.top.join()) mismatches++;
+      });
+      const appL = latency(app.samples);
+      const bestL = latency(best.samples);
+      out[dim] = {
+        app: appL,
+        hand_written_sql_on_rollups: bestL,
+        naive_sql_on_raw_usage: latency(naive.samples),
+        ratio_app_vs_hand_written_p95: round(appL.p95_ms / Math.max(bestL.p95_ms, 0.01)),
+        all_three_agree: mismatches === 0,
+        mismatches,
+      };
+      ctx.log(`breakdown ${dim}: app p95 ${appL.p95_ms} ms, hand-written p95 ${bestL.p95_ms} ms`);
+    }
+    return out;
+  },
+};

@@ -1,0 +1,126 @@
+/**
+ * HTTP: a production server (`next start`) on the bench database. Measures the JSON routes
+ * behind the dashboard screens (warm, signed in as the owner) and the budget-check API at
+ * 1,000 requests per second from autocannon.
+ */
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import autocannon from "autocannon";
+import { hashToken } from "../../lib/tokens/tokens";
+import { latency, round, timed } from "../stats";
+import type { BenchContext, Section } from "./index";
+
+const PORT = 3299;
+const BASE = `http://127.0.0.1:${PORT}`;
+
+async function waitForServer(child: ChildProcess): Promise<void> {
+  for (let i = 0; i < 120; i++) {
+    if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(`${BASE}/signin`)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error("server did not start in 60 s");
+}
+
+function cookiesOf(res: Response, jar: Map<string, string>): void {
+  for (const line of res.headers.getSetCookie()) {
+    const [pair] = line.split(";");
+    const eq = pair!.indexOf("=");
+    jar.set(pair!.slice(0, eq), pair!.slice(eq + 1));
+  }
+}
+
+async function signIn(email: string): Promise<string> {
+  const jar = new Map<string, string>();
+  const header = () => [...jar].map(([k, v]) => `${k}=${v}`).join("; ");
+  const csrfRes = await fetch(`${BASE}/api/auth/csrf`);
+  cookiesOf(csrfRes, jar);
+  const { csrfToken } = (await csrfRes.json()) as { csrfToken: string };
+  const res = await fetch(`${BASE}/api/auth/callback/demo`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "content-type": "application/x-www-form-urlencoded", cookie: header() },
+    body: new URLSearchParams({ csrfToken, email, json: "true" }),
+  });
+  cookiesOf(res, jar);
+  if (![...jar.keys()].some((k) => k.includes("session-token"))) throw new Error(`could not sign in as ${email}`);
+  return header();
+}
+
+async function routeLatency(path: string, cookie: string, n: number) {
+  for (let i = 0; i < 2; i++) await fetch(`${BASE}${path}`, { headers: { cookie } }); // warm
+  const samples: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const { ms, value } = await timed(() => fetch(`${BASE}${path}`, { headers: { cookie } }).then(async (r) => ({ status: r.status, body: await r.text() })));
+    if (value.status !== 200) throw new Error(`${path} answered ${value.status}: ${value.body.slice(0, 200)}`);
+    samples.push(ms);
+  }
+  return latency(samples);
+}
+
+export const httpSection: Section = {
+  name: "http",
+  async run(ctx: BenchContext) {
+    execFileSync("bash", ["-c", "source scripts/lib.sh && ensure_build"], { stdio: "inherit" });
+    const child = spawn("npx", ["next", "start", "-p", String(PORT), "-H", "127.0.0.1"], {
+      env: {
+        ...process.env,
+        DATABASE_URL: ctx.url,
+        ALLOTMENT_DEMO_MODE: "1",
+        ALLOTMENT_SCHEDULER: "off",
+        ALLOTMENT_SIGNIN_MAX_ATTEMPTS: "1000",
+        NEXTAUTH_URL: BASE,
+        NEXTAUTH_SECRET: randomBytes(32).toString("base64url"),
+        NEXT_TELEMETRY_DISABLED: "1",
+      },
+      stdio: "ignore",
+      detached: true,
+    });
+    try {
+      await waitForServer(child);
+      const cookie = await signIn("owner@bench.example");
+      const n = ctx.small ? 15 : 25;
+      const routes: Record<string, unknown> = {};
+      for (const path of [
+        "/api/overview",
+        "/api/usage?dimension=member",
+        "/api/usage?dimension=group",
+        "/api/usage?dimension=costCenter",
+        "/api/usage?dimension=product",
+        "/api/usage?dimension=model",
+      ]) {
+        routes[path] = await routeLatency(path, cookie, n);
+        ctx.log(`http ${path}: ${JSON.stringify(routes[path])}`);
+      }
+
+      // budget check: a real token, varied members, 1,000 requests/s for 10 s
+      const token = `alm_${randomBytes(24).toString("base64url")}`;
+      await ctx.db.apiToken.create({ data: { workspaceId: ctx.workspaceId, name: "bench", tokenHash: hashToken(token), prefix: token.slice(0, 8), scopes: "budget:check" } });
+      const members = await ctx.db.member.findMany({ where: { workspaceId: ctx.workspaceId }, take: 200, select: { email: true } });
+      const products = ["", "codex", "chatgpt", "claude_code"];
+      const requests = members.map((m, i) => ({ method: "GET" as const, path: `/api/v1/budget-check?member=${encodeURIComponent(m.email)}&product=${products[i % 4]}` }));
+      const headers = { authorization: `Bearer ${token}` };
+      await autocannon({ url: BASE, connections: 10, amount: 500, headers, requests }); // warm
+      const result = await autocannon({ url: BASE, connections: 20, overallRate: 1000, duration: ctx.small ? 5 : 10, headers, requests });
+      const budgetCheck = {
+        target_rps: 1000,
+        achieved_rps: round(result.requests.average),
+        requests: result.requests.total,
+        non_2xx: result.non2xx,
+        errors: result.errors,
+        timeouts: result.timeouts,
+        latency_p50_ms: result.latency.p50,
+        latency_p99_ms: result.latency.p99,
+        latency_max_ms: result.latency.max,
+      };
+      ctx.log(`budget-check: ${JSON.stringify(budgetCheck)}`);
+      return { routes, budget_check: budgetCheck };
+    } finally {
+      if (child.pid) process.kill(-child.pid, "SIGTERM");
+    }
+  },
+};
