@@ -23,6 +23,8 @@ const { values } = parseArgs({
     members: { type: "string" },
     days: { type: "string" },
     only: { type: "string" },
+    /** SQLite file to build into (default data/bench.db) */
+    file: { type: "string" },
   },
 });
 
@@ -35,7 +37,7 @@ const spec = {
 const log = (line: string) => console.error(`[bench] ${line}`);
 
 let pgDir: string | null = null;
-let url = "file:./data/bench.db";
+let url = `file:${values.file ?? "./data/bench.db"}`;
 if (values.pg) {
   url = process.env.DATABASE_URL_PG ?? "";
   if (!url) {
