@@ -128,7 +128,7 @@ export function EnforcementView({ data }: { data: Data }) {
                 <tr key={j.id} className="border-t border-slate-100 align-top">
                   <td className="tabular py-1.5 pr-3 whitespace-nowrap text-slate-500">{when(j.createdAt)}</td>
                   <td className="py-1.5 pr-3">{vendorName(j.vendor)}</td>
-                  <td className="py-1.5 pr-3">{j.member?.name ?? "—"}</td>
+                  <td className="py-1.5 pr-3 whitespace-nowrap">{j.member?.name ?? "—"}</td>
                   <td className="py-1.5 pr-3 whitespace-nowrap">{JOB_KIND[j.kind] ?? j.kind}</td>
                   <td className="py-1.5 pr-3 whitespace-nowrap">
                     <span className={`rounded px-1.5 py-0.5 text-xs ${JOB_STATUS[j.status] ?? "bg-slate-100 text-slate-700"}`}>{j.status.toLowerCase()}</span>
