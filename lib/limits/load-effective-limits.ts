@@ -7,7 +7,7 @@
 import "server-only";
 import type { Db } from "../db";
 import type { Unit } from "../money";
-import { currentPeriod, todayIn, type BudgetPeriod, type DayKey, type Period } from "../period";
+import { currentPeriod, periodContaining, todayIn, type BudgetPeriod, type DayKey, type Period } from "../period";
 import { placeholder, toBigInt } from "../sql";
 import { currentEngine } from "../db";
 import { lastDayBefore } from "./day-bounds";
@@ -106,6 +106,16 @@ function usageColumn(unit: Unit): string {
 async function usageByMemberProduct(db: Db, budget: WorkspaceBudget, memberKey: string | null): Promise<Map<string, Map<string, bigint>>> {
   const engine = currentEngine();
   const params: unknown[] = [budget.id, budget.period.start, budget.period.end];
+  if (memberKey === null && isWholeMonth(budget.period)) {
+    // UsageMemberMonth equals the daily rollup summed by month (kept in the sync transaction):
+    // ~30× fewer rows for the whole-workspace aggregate of a monthly budget period
+    const rows = await db.$queryRawUnsafe<{ m: string; p: string; v: unknown }[]>(
+      `SELECT "memberKey" AS m, "product" AS p, SUM(${usageColumn(budget.unit)}) AS v FROM "UsageMemberMonth" WHERE "workspaceId" = ${placeholder(engine, 1)} AND "month" = ${placeholder(engine, 2)} GROUP BY "memberKey", "product"`,
+      budget.id,
+      budget.period.start.slice(0, 7),
+    );
+    return nest(rows);
+  }
   // SQLite otherwise picks the (workspaceId, day) index and sorts every row of the period for
   // the GROUP BY; walking (workspaceId, memberKey, day) yields the groups in order (~2× faster)
   const hint = memberKey === null && engine === "sqlite" ? ` INDEXED BY "UsageDailyRollup_workspaceId_memberKey_day_idx"` : "";
@@ -115,7 +125,15 @@ async function usageByMemberProduct(db: Db, budget: WorkspaceBudget, memberKey: 
     sql += ` AND "memberKey" = ${placeholder(engine, 4)}`;
   }
   sql += ` GROUP BY "memberKey", "product"`;
-  const rows = await db.$queryRawUnsafe<{ m: string; p: string; v: unknown }[]>(sql, ...params);
+  return nest(await db.$queryRawUnsafe<{ m: string; p: string; v: unknown }[]>(sql, ...params));
+}
+
+function isWholeMonth(p: Period): boolean {
+  const month = periodContaining(p.start, "MONTHLY");
+  return month.start === p.start && month.end === p.end;
+}
+
+function nest(rows: { m: string; p: string; v: unknown }[]): Map<string, Map<string, bigint>> {
   const out = new Map<string, Map<string, bigint>>();
   for (const r of rows) {
     let inner = out.get(r.m);

@@ -37,7 +37,13 @@ export async function limitsWorkspace(db: Db, opts: { timezone?: string } = {}) 
 
 /** Usage in credits (whole units) on a UTC day for a member. */
 export async function addUsage(db: Db, workspaceId: string, memberId: string, day: string, credits: bigint, product = "codex") {
-  await db.usageDailyRollup.create({
-    data: { workspaceId, day, memberKey: memberId, product, model: "m", provider: "simulator", creditsMicros: credits * 1_000_000n, costMicros: credits * 40_000n },
+  const amounts = { creditsMicros: credits * 1_000_000n, costMicros: credits * 40_000n };
+  const key = { workspaceId, memberKey: memberId, product, model: "m", provider: "simulator" };
+  // both rollups, as the sync keeps them (the month table is the daily one summed by month)
+  await db.usageDailyRollup.create({ data: { ...key, day, ...amounts } });
+  await db.usageMemberMonth.upsert({
+    where: { workspaceId_month_memberKey_product_model_provider: { ...key, month: day.slice(0, 7) } },
+    create: { ...key, month: day.slice(0, 7), ...amounts },
+    update: { creditsMicros: { increment: amounts.creditsMicros }, costMicros: { increment: amounts.costMicros } },
   });
 }
