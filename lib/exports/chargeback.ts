@@ -10,15 +10,17 @@
  * - spend of no known member (shared keys, deleted people) is one "(unattributed)" row per
  *   remaining grouping.
  *
- * Memory is bounded: members are read in keyset-paginated chunks; with "member" among the
- * dimensions each chunk's rows are final and are yielded at once, otherwise rows
- * accumulate per grouping key (cost centers × products × …, small by nature).
+ * Memory is bounded: members are read in keyset-paginated chunks and the rollup is summed
+ * over the matching memberKey range in SQL (one JSON document per chunk, rollup-reads.ts);
+ * with "member" among the dimensions each chunk's rows are final and are yielded at once,
+ * otherwise rows accumulate per grouping key (cost centers × products × …, small by nature).
  */
 import "server-only";
 import type { Db } from "../db";
 import type { Period } from "../period";
+import { toBigIntValue, type IntValue } from "./csv";
 import { canonicalDimensions, type Dimension } from "./params";
-import { sumsByMemberRange, sumsUnattributed, type RollupKeyed } from "./rollup-reads";
+import { memberPage, membershipsInRange, sumsByMemberRange, type KeyedSumsTuple, type Sums7 } from "./rollup-reads";
 
 export const UNATTRIBUTED = "(unattributed)";
 export const NO_COST_CENTER = "(no cost center)";
@@ -73,21 +75,57 @@ export function primaryGroup(costCenter: string | null, groups: readonly { name:
 }
 
 
-type RollupDim = "product" | "model" | "provider";
+/**
+ * A chargeback row as the reads produce it: text dimensions and exact integer sums in
+ * SUM_COLUMNS order (cost, estimated, credits, input, cached, output, requests). The CSV
+ * formats these directly; chargebackChunks turns them into ChargebackRow.
+ */
+export interface ChargebackTextRow {
+  costCenter: string;
+  group: string;
+  memberEmail: string;
+  memberName: string;
+  product: string;
+  model: string;
+  provider: string;
+  sums: IntValue[];
+}
 
-
-function rowKey(r: ChargebackRow): string {
+function rowKey(r: ChargebackTextRow): string {
   return [r.costCenter, r.group, r.memberEmail, r.product, r.model, r.provider].join("\u0000");
 }
 
-function compareRows(a: ChargebackRow, b: ChargebackRow): number {
-  const ka = rowKey(a);
-  const kb = rowKey(b);
-  // unattributed rows last, whatever their text sorts as
-  const ua = a.costCenter === UNATTRIBUTED || a.memberEmail === UNATTRIBUTED ? 1 : 0;
-  const ub = b.costCenter === UNATTRIBUTED || b.memberEmail === UNATTRIBUTED ? 1 : 0;
-  if (ua !== ub) return ua - ub;
-  return ka < kb ? -1 : ka > kb ? 1 : 0;
+function isUnattributed(r: ChargebackTextRow): number {
+  return r.costCenter === UNATTRIBUTED || r.memberEmail === UNATTRIBUTED ? 1 : 0;
+}
+
+/** Stable file order: by grouping values, unattributed rows last whatever their text sorts as. */
+function sortRows(rows: ChargebackTextRow[]): ChargebackTextRow[] {
+  const keyed = rows.map((r) => ({ r, u: isUnattributed(r), k: rowKey(r) }));
+  keyed.sort((a, b) => a.u - b.u || (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
+  return keyed.map((x) => x.r);
+}
+
+/** Rows whose sums need adding up in JS (groupings without the member, and the unattributed tail). */
+class Accumulator {
+  private readonly rows = new Map<string, { row: ChargebackTextRow; sums: bigint[] }>();
+  add(row: ChargebackTextRow): void {
+    const key = rowKey(row);
+    const e = this.rows.get(key);
+    if (!e) {
+      this.rows.set(key, { row, sums: row.sums.map(toBigIntValue) });
+      return;
+    }
+    for (let i = 0; i < e.sums.length; i++) e.sums[i]! += toBigIntValue(row.sums[i]!);
+  }
+  get size(): number {
+    return this.rows.size;
+  }
+  drain(): ChargebackTextRow[] {
+    const out = [...this.rows.values()].map(({ row, sums }) => ({ ...row, sums }));
+    this.rows.clear();
+    return sortRows(out);
+  }
 }
 
 export interface ChargebackOptions {
@@ -99,96 +137,72 @@ export interface ChargebackOptions {
 }
 
 /**
- * Yields chargeback rows in chunks. Only the chosen dimensions carry values; the others
- * are "" (the CSV leaves those columns out).
+ * Yields chargeback rows in chunks (text dimensions, exact integer sums). Only the chosen
+ * dimensions carry values; the others are "" (the CSV leaves those columns out).
  */
-export async function* chargebackChunks(db: Db, opts: ChargebackOptions): AsyncGenerator<ChargebackRow[]> {
+export async function* chargebackTextChunks(db: Db, opts: ChargebackOptions): AsyncGenerator<ChargebackTextRow[]> {
   const dims = new Set(canonicalDimensions(opts.dimensions));
-  const chunkSize = opts.chunkSize ?? 1000;
+  const chunkSize = opts.chunkSize ?? 2000;
   const byMember = dims.has("member");
-  const accumulated = new Map<string, ChargebackRow>();
+  const split = { product: dims.has("product"), model: dims.has("model"), provider: dims.has("provider") };
+  const totals = new Accumulator();
+  // unattributed = memberKey "" or the key of someone no longer a member; collected on the way
+  const tail = byMember ? new Accumulator() : totals;
 
-  const shape = (person: Person | null, dimsRow: Partial<Record<RollupDim, string>>, sums: ChargebackSums): ChargebackRow => ({
+  const shape = (person: Person | null, t: KeyedSumsTuple): ChargebackTextRow => ({
     costCenter: dims.has("cost_center") ? (person ? person.costCenter : UNATTRIBUTED) : "",
     group: dims.has("group") ? (person ? person.group : UNATTRIBUTED) : "",
     memberEmail: byMember ? (person ? person.email : UNATTRIBUTED) : "",
     memberName: byMember ? (person ? person.name : "") : "",
-    product: dims.has("product") ? (dimsRow.product ?? "") : "",
-    model: dims.has("model") ? (dimsRow.model ?? "") : "",
-    provider: dims.has("provider") ? (dimsRow.provider ?? "") : "",
-    costMicros: sums.costMicros,
-    estimatedCostMicros: sums.estimatedCostMicros,
-    creditsMicros: sums.creditsMicros,
-    inputTokens: sums.inputTokens,
-    cachedInputTokens: sums.cachedInputTokens,
-    outputTokens: sums.outputTokens,
-    requests: sums.requests,
+    product: t[1],
+    model: t[2],
+    provider: t[3],
+    sums: t.slice(4) as Sums7,
   });
-
-  const accumulate = (row: ChargebackRow) => {
-    const key = rowKey(row);
-    const existing = accumulated.get(key);
-    if (existing) addSums(existing, row);
-    else accumulated.set(key, row);
-  };
-
-  // Unattributed = memberKey "" or the key of someone no longer a member; collected on the way.
-  const tail = new Map<string, ChargebackRow>();
-  const addTail = (r: RollupKeyed) => {
-    const row = shape(null, r, r);
-    if (!byMember) return accumulate(row);
-    const k = rowKey(row);
-    const e = tail.get(k);
-    if (e) addSums(e, row);
-    else tail.set(k, row);
-  };
 
   let cursor = "";
   for (;;) {
-    const members = await db.member.findMany({
-      where: { workspaceId: opts.workspaceId, id: { gt: cursor } },
-      orderBy: { id: "asc" },
-      take: chunkSize,
-      select: { id: true, email: true, name: true, costCenter: true, groups: { select: { group: { select: { name: true, costCenter: true } } } } },
-    });
+    const members = await memberPage(db, opts.workspaceId, cursor, chunkSize);
     if (members.length === 0) break;
     const after = cursor;
-    cursor = members[members.length - 1]!.id;
+    cursor = members[members.length - 1]![0];
+    const groups = new Map<string, { name: string; costCenter: string }[]>();
+    if (dims.has("group")) {
+      for (const [memberId, name, costCenter] of await membershipsInRange(db, opts.workspaceId, after, cursor)) {
+        (groups.get(memberId) ?? groups.set(memberId, []).get(memberId)!).push({ name, costCenter });
+      }
+    }
     const people = new Map<string, Person>(
-      members.map((m) => [
-        m.id,
-        { email: m.email, name: m.name, costCenter: m.costCenter ?? NO_COST_CENTER, group: dims.has("group") ? primaryGroup(m.costCenter, m.groups.map((g) => g.group)) : "" },
+      members.map(([id, email, name, costCenter]) => [
+        id,
+        { email, name, costCenter: costCenter ?? NO_COST_CENTER, group: dims.has("group") ? primaryGroup(costCenter, groups.get(id) ?? []) : "" },
       ]),
     );
     // one index range per chunk: every memberKey in (after, cursor], members and orphans alike
-    const sums = await sumsByMemberRange(db, opts.workspaceId, opts.period, after, cursor);
-    const merged = new Map<string, ChargebackRow>();
-    for (const s of sums) {
-      const person = people.get(s.memberKey);
-      if (!person) {
-        addTail(s);
-        continue;
-      }
-      const r = shape(person, s, s);
-      if (!byMember) {
-        accumulate(r);
-        continue;
-      }
-      const k = rowKey(r);
-      const e = merged.get(k);
-      if (e) addSums(e, r);
-      else merged.set(k, r);
+    const rows: ChargebackTextRow[] = [];
+    for (const t of await sumsByMemberRange(db, opts.workspaceId, opts.period, after, cursor, split)) {
+      const person = people.get(t[0]);
+      if (!person) tail.add(shape(null, t));
+      else if (byMember) rows.push(shape(person, t)); // memberKey + split dims = the row's whole key: final
+      else totals.add(shape(person, t));
     }
-    if (byMember && merged.size) yield [...merged.values()].sort(compareRows);
+    if (rows.length) yield sortRows(rows);
     if (members.length < chunkSize) break;
   }
-  for (const s of await sumsByMemberRange(db, opts.workspaceId, opts.period, cursor, null)) addTail(s);
-  for (const s of await sumsUnattributed(db, opts.workspaceId, opts.period)) addTail(s);
+  for (const t of await sumsByMemberRange(db, opts.workspaceId, opts.period, cursor, null, split)) tail.add(shape(null, t));
+  for (const t of await sumsByMemberRange(db, opts.workspaceId, opts.period, null, null, split)) tail.add(shape(null, t));
 
-  if (!byMember) {
-    const all = [...accumulated.values()].sort(compareRows);
-    for (let i = 0; i < all.length; i += chunkSize) yield all.slice(i, i + chunkSize);
-  } else if (tail.size) {
-    yield [...tail.values()].sort(compareRows);
+  const rest = totals.drain();
+  for (let i = 0; i < rest.length; i += chunkSize) yield rest.slice(i, i + chunkSize);
+  if (byMember && tail.size) yield tail.drain();
+}
+
+/** The same chunks as ChargebackRow (bigint sums): the preview and tests read these. */
+export async function* chargebackChunks(db: Db, opts: ChargebackOptions): AsyncGenerator<ChargebackRow[]> {
+  for await (const chunk of chargebackTextChunks(db, opts)) {
+    yield chunk.map(({ sums, ...dims }) => {
+      const [costMicros, estimatedCostMicros, creditsMicros, inputTokens, cachedInputTokens, outputTokens, requests] = sums.map(toBigIntValue) as [bigint, bigint, bigint, bigint, bigint, bigint, bigint];
+      return { ...dims, costMicros, estimatedCostMicros, creditsMicros, inputTokens, cachedInputTokens, outputTokens, requests };
+    });
   }
 }

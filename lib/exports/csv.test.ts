@@ -1,6 +1,7 @@
 import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
-import { csvStream, csvText, Decimal6, Instant, neutralizeCell } from "./csv";
+import { microsToDecimal } from "../money";
+import { csvStream, csvText, Decimal6, Instant, intField, microsField, neutralizeCell, RecordBytes, textField } from "./csv";
 
 describe("csv writer", () => {
   it("neutralises every formula-starting character and leaves other text alone", () => {
@@ -43,5 +44,36 @@ describe("csv writer round trip", () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe("text-level cells (database JSON chunks)", () => {
+  it("writes micro-units exactly from safe numbers, big decimal text and bigints, as microsToDecimal does", () => {
+    const cases: bigint[] = [0n, 1n, -1n, 999_999n, 1_000_000n, -1_000_001n, 123_456_789n, 9_007_199_254_740_991n, -9_007_199_254_740_991n, 9_007_199_254_740_993n, 12_345_678_901_234_567_890n];
+    for (const c of cases) {
+      const expected = microsToDecimal(c);
+      expect(microsField(c)).toBe(expected);
+      expect(microsField(c.toString())).toBe(expected);
+      if (c >= -9_007_199_254_740_991n && c <= 9_007_199_254_740_991n) expect(microsField(Number(c))).toBe(expected);
+    }
+    expect(intField("12345678901234567890")).toBe("12345678901234567890");
+    expect(intField(42)).toBe("42");
+    expect(() => microsField(2 ** 60)).toThrow(RangeError);
+    expect(() => intField("1.5")).toThrow(RangeError);
+    expect(() => microsField(0.5)).toThrow(RangeError);
+  });
+
+  it("textField neutralises and quotes like the cell writer", () => {
+    for (const t of ["=1+1", "a,b", 'say "hi"', " x", "plain", "@x", ""]) expect(textField(t)).toBe(csvText([[t]]).slice(0, -2));
+  });
+
+  it("RecordBytes keeps records whole across blocks", () => {
+    const bytes = new RecordBytes(16);
+    const records = ["Zoë,1\r\n", "日本,2\r\n", "a".repeat(40) + "\r\n", "z\r\n"];
+    for (const r of records) bytes.write(r);
+    const blocks = bytes.take();
+    expect(blocks.length).toBeGreaterThan(1);
+    expect(Buffer.concat(blocks).toString("utf8")).toBe(records.join(""));
+    expect(bytes.take()).toEqual([]);
   });
 });

@@ -1,106 +1,115 @@
 /**
- * The two raw reads behind the exports, written once for both engines (the tagged
- * template binds parameters per engine). Raw SQL because Prisma's composite cursors and
- * groupBy materialise far slower than the exports need; sums are normalised to bigint.
+ * The raw reads behind the exports, written once for both engines. Each returns one
+ * bounded chunk as a JSON document built by the database (json-read.ts): the ORM's
+ * per-row materialisation was the export's cost, not the query. Integers arrive as
+ * IntValue (exact), rows as plain arrays in the column order documented per function.
  */
 import "server-only";
-import type { Db } from "../db";
+import type { Db, Engine } from "../db";
 import type { Period } from "../period";
-import { toBigInt } from "../sql";
+import type { IntValue } from "./csv";
+import { engineOfDb, exactInt, jsonRowsAgg, params, readJsonRows } from "./json-read";
 
-export interface RollupSums {
-  costMicros: bigint;
-  estimatedCostMicros: bigint;
-  creditsMicros: bigint;
-  inputTokens: bigint;
-  cachedInputTokens: bigint;
-  outputTokens: bigint;
-  requests: bigint;
+/** costMicros, estimatedCostMicros, creditsMicros, inputTokens, cachedInputTokens, outputTokens, requests */
+export const SUM_COLUMNS = ["costMicros", "estimatedCostMicros", "creditsMicros", "inputTokens", "cachedInputTokens", "outputTokens", "requests"] as const;
+export type Sums7 = [IntValue, IntValue, IntValue, IntValue, IntValue, IntValue, IntValue];
+
+/** [memberKey, product, model, provider, ...Sums7] */
+export type KeyedSumsTuple = [string, string, string, string, ...Sums7];
+/** [day, memberKey, product, model, provider, ...Sums7] */
+export type DayTuple = [string, string, string, string, string, ...Sums7];
+/** [id, email, name, costCenter] */
+export type MemberTuple = [string, string, string, string | null];
+/** [memberId, group name, group cost center] */
+export type MembershipTuple = [string, string, string];
+
+/** Which rollup dimensions a chargeback keeps apart (the others are summed over and come back as ""). */
+export interface RollupSplit {
+  product: boolean;
+  model: boolean;
+  provider: boolean;
 }
 
-export interface RollupKeyed extends RollupSums {
-  memberKey: string;
-  product: string;
-  model: string;
-  provider: string;
+/** Members in id order after `after` (keyset), at most `limit`. */
+export async function memberPage(db: Db, workspaceId: string, after: string, limit: number): Promise<MemberTuple[]> {
+  const engine = engineOfDb(db);
+  const p = params(engine);
+  const agg = jsonRowsAgg(engine, [`"id"`, `"email"`, `"name"`, `"costCenter"`], `"id"`);
+  return readJsonRows<MemberTuple>(
+    db,
+    `SELECT ${agg} AS j FROM (SELECT "id", "email", "name", "costCenter" FROM "Member" WHERE "workspaceId" = ${p(1)} AND "id" > ${p(2)} ORDER BY "id" LIMIT ${Number(limit)}) page`,
+    [workspaceId, after],
+  );
 }
 
-export interface RollupDayRow extends RollupKeyed {
-  day: string;
+/** Group memberships of the members with ids in (after, upTo]. */
+export async function membershipsInRange(db: Db, workspaceId: string, after: string, upTo: string): Promise<MembershipTuple[]> {
+  const engine = engineOfDb(db);
+  const p = params(engine);
+  const agg = jsonRowsAgg(engine, [`gm."memberId"`, `g."name"`, `g."costCenter"`]);
+  return readJsonRows<MembershipTuple>(
+    db,
+    `SELECT ${agg} AS j FROM "GroupMember" gm JOIN "Group" g ON g."id" = gm."groupId"
+     WHERE gm."memberId" > ${p(1)} AND gm."memberId" <= ${p(2)} AND g."workspaceId" = ${p(3)}`,
+    [after, upTo, workspaceId],
+  );
 }
 
-type RawSums = { c: unknown; e: unknown; cr: unknown; i: unknown; ci: unknown; o: unknown; r: unknown };
+/** Members by id (the FOCUS export looks up the people of each chunk). */
+export async function membersByIds(db: Db, workspaceId: string, ids: readonly string[]): Promise<MemberTuple[]> {
+  if (ids.length === 0) return [];
+  const engine = engineOfDb(db);
+  const p = params(engine);
+  // the id list travels as one JSON parameter: no placeholder limits, one statement
+  const list = engine === "postgres" ? `SELECT jsonb_array_elements_text(${p(2)}::jsonb)` : `SELECT value FROM json_each(${p(2)})`;
+  const agg = jsonRowsAgg(engine, [`"id"`, `"email"`, `"name"`, `"costCenter"`]);
+  return readJsonRows<MemberTuple>(db, `SELECT ${agg} AS j FROM "Member" WHERE "workspaceId" = ${p(1)} AND "id" IN (${list})`, [workspaceId, JSON.stringify(ids)]);
+}
 
-function sums(r: RawSums): RollupSums {
-  return {
-    costMicros: toBigInt(r.c),
-    estimatedCostMicros: toBigInt(r.e),
-    creditsMicros: toBigInt(r.cr),
-    inputTokens: toBigInt(r.i),
-    cachedInputTokens: toBigInt(r.ci),
-    outputTokens: toBigInt(r.o),
-    requests: toBigInt(r.r),
-  };
+function sumParts(engine: Engine, alias: (c: string) => string): string[] {
+  return SUM_COLUMNS.map((c) => exactInt(engine, alias(c)));
 }
 
 /**
- * Totals per (member, product, model, provider) for memberKeys in (after, upTo]
- * (upTo null = no upper bound) — a key range, so each chunk reads one index range.
+ * Totals per memberKey (and the split dimensions) over the period, for memberKeys in
+ * (after, upTo] — upTo null: no upper bound; after null: exactly the unattributed key "".
+ * A key range reads one index range of (workspaceId, memberKey, day).
  */
-export async function sumsByMemberRange(db: Db, workspaceId: string, period: Period, after: string, upTo: string | null): Promise<RollupKeyed[]> {
-  type Raw = RawSums & { m: string; p: string; md: string; pv: string };
-  const rows =
-    upTo === null
-      ? await db.$queryRaw<Raw[]>`
-        SELECT "memberKey" AS m, "product" AS p, "model" AS md, "provider" AS pv,
-          SUM("costMicros") AS c, SUM("estimatedCostMicros") AS e, SUM("creditsMicros") AS cr, SUM("inputTokens") AS i,
-          SUM("cachedInputTokens") AS ci, SUM("outputTokens") AS o, SUM("requests") AS r
-        FROM "UsageDailyRollup"
-        WHERE "workspaceId" = ${workspaceId} AND "memberKey" > ${after} AND "day" >= ${period.start} AND "day" <= ${period.end}
-        GROUP BY "memberKey", "product", "model", "provider"`
-      : await db.$queryRaw<Raw[]>`
-        SELECT "memberKey" AS m, "product" AS p, "model" AS md, "provider" AS pv,
-          SUM("costMicros") AS c, SUM("estimatedCostMicros") AS e, SUM("creditsMicros") AS cr, SUM("inputTokens") AS i,
-          SUM("cachedInputTokens") AS ci, SUM("outputTokens") AS o, SUM("requests") AS r
-        FROM "UsageDailyRollup"
-        WHERE "workspaceId" = ${workspaceId} AND "memberKey" > ${after} AND "memberKey" <= ${upTo} AND "day" >= ${period.start} AND "day" <= ${period.end}
-        GROUP BY "memberKey", "product", "model", "provider"`;
-  return rows.map((r) => ({ memberKey: r.m, product: r.p, model: r.md, provider: r.pv, ...sums(r) }));
-}
-
-/** Totals of unattributed usage (memberKey ""). */
-export async function sumsUnattributed(db: Db, workspaceId: string, period: Period): Promise<RollupKeyed[]> {
-  type Raw = RawSums & { p: string; md: string; pv: string };
-  const rows = await db.$queryRaw<Raw[]>`
-    SELECT "product" AS p, "model" AS md, "provider" AS pv,
-      SUM("costMicros") AS c, SUM("estimatedCostMicros") AS e, SUM("creditsMicros") AS cr, SUM("inputTokens") AS i,
-      SUM("cachedInputTokens") AS ci, SUM("outputTokens") AS o, SUM("requests") AS r
+export async function sumsByMemberRange(db: Db, workspaceId: string, period: Period, after: string | null, upTo: string | null, split: RollupSplit): Promise<KeyedSumsTuple[]> {
+  const engine = engineOfDb(db);
+  const p = params(engine);
+  const dims = (["product", "model", "provider"] as const).filter((d) => split[d]);
+  const keyWhere = after === null ? `"memberKey" = ''` : upTo === null ? `"memberKey" > ${p(4)}` : `"memberKey" > ${p(4)} AND "memberKey" <= ${p(5)}`;
+  const values: unknown[] = [workspaceId, period.start, period.end];
+  if (after !== null) values.push(after);
+  if (after !== null && upTo !== null) values.push(upTo);
+  const inner = `SELECT "memberKey" AS m${dims.map((d) => `, "${d}" AS ${d}`).join("")}, ${SUM_COLUMNS.map((c) => `SUM("${c}") AS ${c}`).join(", ")}
     FROM "UsageDailyRollup"
-    WHERE "workspaceId" = ${workspaceId} AND "memberKey" = '' AND "day" >= ${period.start} AND "day" <= ${period.end}
-    GROUP BY "product", "model", "provider"`;
-  return rows.map((r) => ({ memberKey: "", product: r.p, model: r.md, provider: r.pv, ...sums(r) }));
+    WHERE "workspaceId" = ${p(1)} AND "day" >= ${p(2)} AND "day" <= ${p(3)} AND ${keyWhere}
+    GROUP BY "memberKey"${dims.map((d) => `, "${d}"`).join("")}`;
+  const parts = ["s.m", ...(["product", "model", "provider"] as const).map((d) => (split[d] ? `s.${d}` : `''`)), ...sumParts(engine, (c) => `s.${c}`)];
+  return readJsonRows<KeyedSumsTuple>(db, `SELECT ${jsonRowsAgg(engine, parts)} AS j FROM (${inner}) s`, values);
 }
 
-export type DayCursor = Pick<RollupDayRow, "day" | "memberKey" | "product" | "model" | "provider">;
+export type DayCursor = [day: string, memberKey: string, product: string, model: string, provider: string];
 
-/** One page of rollup rows in primary-key order after `cursor` (keyset pagination). */
-export async function rollupPage(db: Db, workspaceId: string, period: Period, cursor: DayCursor | null, limit: number): Promise<RollupDayRow[]> {
-  type Raw = RawSums & { d: string; m: string; p: string; md: string; pv: string };
-  const rows = cursor
-    ? await db.$queryRaw<Raw[]>`
-      SELECT "day" AS d, "memberKey" AS m, "product" AS p, "model" AS md, "provider" AS pv,
-        "costMicros" AS c, "estimatedCostMicros" AS e, "creditsMicros" AS cr, "inputTokens" AS i, "cachedInputTokens" AS ci, "outputTokens" AS o, "requests" AS r
-      FROM "UsageDailyRollup"
-      WHERE "workspaceId" = ${workspaceId} AND "day" <= ${period.end}
-        AND ("day", "memberKey", "product", "model", "provider") > (${cursor.day}, ${cursor.memberKey}, ${cursor.product}, ${cursor.model}, ${cursor.provider})
-      ORDER BY "day", "memberKey", "product", "model", "provider"
-      LIMIT ${limit}`
-    : await db.$queryRaw<Raw[]>`
-      SELECT "day" AS d, "memberKey" AS m, "product" AS p, "model" AS md, "provider" AS pv,
-        "costMicros" AS c, "estimatedCostMicros" AS e, "creditsMicros" AS cr, "inputTokens" AS i, "cachedInputTokens" AS ci, "outputTokens" AS o, "requests" AS r
-      FROM "UsageDailyRollup"
-      WHERE "workspaceId" = ${workspaceId} AND "day" >= ${period.start} AND "day" <= ${period.end}
-      ORDER BY "day", "memberKey", "product", "model", "provider"
-      LIMIT ${limit}`;
-  return rows.map((r) => ({ day: r.d, memberKey: r.m, product: r.p, model: r.md, provider: r.pv, ...sums(r) }));
+const PK_ORDER = `"day", "memberKey", "product", "model", "provider"`;
+
+/**
+ * One page of rollup rows in primary-key order after `cursor` (keyset pagination), as
+ * DayTuples in that order — the caller takes the next cursor from the last row.
+ * PostgreSQL orders inside json_agg (the only guarantee it gives); SQLite aggregates the
+ * ordered subquery's rows as they come (it runs as a co-routine), which spares a sort.
+ */
+export async function rollupPage(db: Db, workspaceId: string, period: Period, cursor: DayCursor | null, limit: number): Promise<DayTuple[]> {
+  const engine = engineOfDb(db);
+  const p = params(engine);
+  const where = cursor
+    ? `"workspaceId" = ${p(1)} AND "day" <= ${p(2)} AND (${PK_ORDER}) > (${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}, ${p(7)})`
+    : `"workspaceId" = ${p(1)} AND "day" >= ${p(2)} AND "day" <= ${p(3)}`;
+  const values = cursor ? [workspaceId, period.end, ...cursor] : [workspaceId, period.start, period.end];
+  const parts = [`r."day"`, `r."memberKey"`, `r."product"`, `r."model"`, `r."provider"`, ...sumParts(engine, (c) => `r."${c}"`)];
+  const order = engine === "postgres" ? `r."day", r."memberKey", r."product", r."model", r."provider"` : undefined;
+  const page = `SELECT ${PK_ORDER}, ${SUM_COLUMNS.map((c) => `"${c}"`).join(", ")} FROM "UsageDailyRollup" WHERE ${where} ORDER BY ${PK_ORDER} LIMIT ${Number(limit)}`;
+  return readJsonRows<DayTuple>(db, `SELECT ${jsonRowsAgg(engine, parts, order)} AS j FROM (${page}) r`, values);
 }

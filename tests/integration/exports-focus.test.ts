@@ -4,6 +4,7 @@ import type { Actor } from "@/lib/auth/actor";
 import { runSync } from "@/lib/ingest/sync";
 import { parseMicros } from "@/lib/money";
 import { startFocusExport } from "@/lib/exports/export-focus";
+import { focusCsvStream } from "@/lib/exports/focus";
 import { FOCUS_MANDATORY } from "@/lib/exports/focus-spec";
 import { validateFocusCsv } from "@/lib/exports/focus-validate";
 import { exportQuerySchema } from "@/lib/exports/params";
@@ -39,6 +40,22 @@ describe("FOCUS 1.2 export", () => {
     const facts = await db.usageRecord.aggregate({ where: { workspaceId: sim.workspace.id, day: { gte: "2026-10-28", lte: "2026-11-22" } }, _sum: { costMicros: true } });
     expect(total).toBe(facts._sum.costMicros);
     expect(await db.auditEvent.count({ where: { workspaceId: sim.workspace.id, action: "export.focus" } })).toBe(1);
+  });
+
+  it("pages through the rollup in small chunks with the same rows as one big chunk (keyset order holds)", async () => {
+    const db = await testDb();
+    const sim = await simulatedWorkspace(db, { members: 12, endDay: "2026-11-22" });
+    await runSync({ db, databaseUrl: testDatabaseUrl(), connectionId: sim.connection.id, adapter: sim.adapter, window: { start: "2026-11-01", end: "2026-11-22" } });
+    const period = { start: "2026-11-01", end: "2026-11-22" };
+    const ws = { id: sim.workspace.id, name: sim.workspace.name };
+    const whole = await new Response(focusCsvStream(db, { workspace: ws, period })).text();
+    const paged = await new Response(focusCsvStream(db, { workspace: ws, period, chunkSize: 7 })).text();
+    const rows = await db.usageDailyRollup.count({ where: { workspaceId: sim.workspace.id, day: { gte: period.start, lte: period.end } } });
+    const lines = paged.split("\r\n").filter(Boolean);
+    expect(rows).toBeGreaterThan(7 * 5);
+    expect(lines.length).toBe(rows + 1);
+    expect(new Set(lines).size).toBe(lines.length);
+    expect(paged).toBe(whole);
   });
 
   it("the validator catches a missing column, bad dates, disallowed values and nulls", () => {
