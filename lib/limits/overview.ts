@@ -9,7 +9,7 @@ import type { Db } from "../db";
 import { ForbiddenError } from "../errors";
 import { percentOf } from "../money";
 import { lastDayBefore } from "./day-bounds";
-import { loadMemberLimit, loadWorkspaceLimits, type GroupPool, type WorkspaceBudget } from "./load-effective-limits";
+import { loadMemberLimit, loadWorkspaceLimits, type GroupPool, type MemberLimit, type WorkspaceBudget } from "./load-effective-limits";
 import { isPolicyActive, type LimitState } from "./resolve-effective-limit";
 
 export interface PolicyView {
@@ -134,9 +134,8 @@ export async function getLimitsOverview(db: Db, actor: Actor, now: Date): Promis
   };
 }
 
-/** The signed-in person's own limit (all products), for their pages. */
-export async function getMyLimit(db: Db, actor: Actor, now: Date) {
-  const r = await loadMemberLimit(db, actor.workspaceId, actor.memberId, "", now);
+/** One member's limit (all products) as their pages show it: from loadMemberLimit or a loadWorkspaceLimits row. */
+export function memberLimitView(r: Pick<MemberLimit, "budget" | "effective" | "projectedMicros" | "exhaustionDay">) {
   return {
     unit: r.budget.unit,
     period: r.budget.period,
@@ -152,4 +151,20 @@ export async function getMyLimit(db: Db, actor: Actor, now: Date) {
     exhaustionDay: r.exhaustionDay,
   };
 }
-export type MyLimit = Awaited<ReturnType<typeof getMyLimit>>;
+
+/** The signed-in person's own limit (all products), for their pages. */
+export async function getMyLimit(db: Db, actor: Actor, now: Date) {
+  return memberLimitView(await loadMemberLimit(db, actor.workspaceId, actor.memberId, "", now));
+}
+
+/** Another member's limit for their member page (the caller has already checked the viewer may see that member). */
+export async function getMemberLimit(db: Db, workspaceId: string, memberId: string, now: Date) {
+  return memberLimitView(await loadMemberLimit(db, workspaceId, memberId, "", now));
+}
+
+/** The limits of some members (a group page's table), in one workspace-wide load; inactive members are absent. */
+export async function getMemberLimits(db: Db, workspaceId: string, memberIds: readonly string[], now: Date): Promise<Map<string, MyLimit>> {
+  const all = await loadWorkspaceLimits(db, workspaceId, now, new Set(memberIds));
+  return new Map(all.members.map((m) => [m.memberId, memberLimitView({ budget: all.budget, ...m })]));
+}
+export type MyLimit = ReturnType<typeof memberLimitView>;

@@ -8,7 +8,7 @@ import { auditActor, type Actor } from "../auth/actor";
 import { can } from "../auth/permissions";
 import { SYSTEM_ACTOR, writeAudit, type AuditActor } from "../audit";
 import type { Db, Tx } from "../db";
-import { ConflictError, ForbiddenError, NotFoundError } from "../errors";
+import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from "../errors";
 import { endOfDayIn } from "../limits/day-bounds";
 import { loadMemberLimit } from "../limits/load-effective-limits";
 import { isPolicyActive } from "../limits/resolve-effective-limit";
@@ -68,6 +68,8 @@ export interface Decision {
 export async function approveRequest(db: Db, d: Decider, id: number, input: ApproveInput, now: Date): Promise<Decision> {
   const req = await loadForDecision(db, d, id);
   if (req.status !== "PENDING") throw new ConflictError(`Request #${id} is already ${req.status.toLowerCase()}`);
+  // a request imported from Claude carries no amount (0): the approver must say how much
+  if (!input.amount && req.amountMicros <= 0n) throw new InvalidInputError("This request gives no amount — enter the amount to grant", "amount");
   const granted = input.amount ? parseRequestAmount(input.amount) : req.amountMicros;
   const unit = req.workspace.budgetUnit as Unit;
   const expiresAt = endOfDayIn(req.neededUntil, req.workspace.timezone);

@@ -29,6 +29,8 @@ export interface RequestItem {
   decider: string | null;
   decisionNote: string | null;
   snapshot: RequestSnapshot | null;
+  /** "allotment", or the vendor it was imported from ("claude", "chatgpt") */
+  source: string;
   requester: { id: string; name: string; email: string; costCenter: string | null };
 }
 
@@ -63,6 +65,7 @@ function itemOf(r: Row): RequestItem {
     decider: r.decider?.email ?? null,
     decisionNote: r.decisionNote,
     snapshot: parseSnapshot(r.snapshotJson),
+    source: r.source,
     requester: r.requester,
   };
 }
@@ -70,6 +73,20 @@ function itemOf(r: Row): RequestItem {
 export async function listMyRequests(db: Db, actor: Actor, now: Date): Promise<RequestItem[]> {
   await expireDueRequests(db, actor.workspaceId, now);
   return (await rowsOf(db, { workspaceId: actor.workspaceId, requesterId: actor.memberId }, 100)).map(itemOf);
+}
+
+/**
+ * One member's requests for their member page: the member themselves and the people who
+ * decide their requests (admins; managers of one of their groups) see them; anyone else
+ * gets null (the page shows no requests section).
+ */
+export async function listMemberRequests(db: Db, actor: Actor, memberId: string, now: Date): Promise<RequestItem[] | null> {
+  if (memberId !== actor.memberId) {
+    const ids = await decidableRequesters(db, actor);
+    if (ids !== null && !ids.includes(memberId)) return null;
+  }
+  await expireDueRequests(db, actor.workspaceId, now);
+  return (await rowsOf(db, { workspaceId: actor.workspaceId, requesterId: memberId }, 50)).map(itemOf);
 }
 
 export function canDecideRequests(actor: Actor): boolean {
