@@ -91,7 +91,7 @@ test.describe("engineer", () => {
     await shot(page, "usage-engineer");
     await page.goto("/me");
     await expect(page.getByTestId("my-spent")).not.toHaveText(/^0\.00 credits$|^\$0\.00$/);
-    await expect(page.getByTestId("request-more")).toHaveAttribute("href", "/requests");
+    await expect(page.getByTestId("request-more")).toHaveAttribute("href", "/requests#request-form");
     await shot(page, "me-engineer");
     const group = await someGroupNotNamed([]);
     expect((await page.goto(`/groups/${group}`))?.status()).toBe(404);

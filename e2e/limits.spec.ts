@@ -90,6 +90,15 @@ test.describe.serial("limits: default, group, override, expiry, stale edit", () 
     await expect(page.getByTestId("my-limit")).toHaveText("1,200.00 credits");
     await expect(page.getByTestId("my-limit-reason")).toHaveText(`individual override until ${expiry} — migration sprint`);
     await shot(page, "limits-engineer");
+    // My usage, reached from the navigation, shows the same limit and reason next to the request action
+    await page.getByRole("navigation", { name: "Main" }).first().getByRole("link", { name: "My usage" }).click();
+    const mine = page.getByTestId("member-limit");
+    await expect(mine.getByTestId("my-limit")).toHaveText("1,200.00 credits");
+    await expect(mine.getByTestId("my-limit-reason")).toHaveText(`individual override until ${expiry} — migration sprint`);
+    await expect(mine.getByTestId("limit-state")).toBeVisible();
+    await expect(mine.getByTestId("limit-policy-line")).toContainText("soft threshold 80% = 960.00 credits");
+    await expect(mine.getByTestId("request-more")).toHaveAttribute("href", "/requests#request-form");
+    await shot(page, "me-engineer-override");
     const res = await page.request.get("/api/v1/budget-check?member=engineer@acme.example&product=codex", { headers: { authorization: `Bearer ${token}` } });
     expect(res.status()).toBe(200);
     const body = await res.json();
@@ -106,6 +115,28 @@ test.describe.serial("limits: default, group, override, expiry, stale edit", () 
     await page.context().close();
   });
 
+  test("the engineer's member page shows the override with its reason, reached from the Limits screen", async ({ browser }) => {
+    const page = await pageAs(browser, "admin");
+    await page.goto("/limits");
+    await page.getByTestId("filter-all").click();
+    await page.getByTestId("member-filter").fill("engineer@acme.example");
+    await page.getByTestId("member-row-engineer@acme.example").getByRole("link", { name: "Eli Engineer" }).click();
+    const panel = page.getByTestId("member-limit");
+    await expect(panel.getByTestId("my-limit")).toHaveText("1,200.00 credits");
+    await expect(panel.getByTestId("my-limit-reason")).toHaveText(`individual override until ${expiry} — migration sprint`);
+    await expect(panel).toContainText("Limit this period");
+    // the request action is the member's own, not an admin's
+    await expect(panel.getByTestId("request-more")).toHaveCount(0);
+    await shot(page, "member-engineer-override");
+    // the group page shows the same limit in the engineer's row
+    await page.getByRole("link", { name: "Platform" }).first().click();
+    const row = page.getByTestId("group-members").locator("tr").filter({ has: page.getByRole("link", { name: "Eli Engineer", exact: true }) });
+    await expect(row.getByTestId("group-member-limit")).toContainText("1,200.00 credits");
+    await expect(row.getByTestId("group-member-limit-reason")).toHaveText(`individual override until ${expiry} — migration sprint`);
+    await shot(page, "group-platform-limits");
+    await page.context().close();
+  });
+
   test("past the expiry they show 800 with the group reason", async ({ browser }) => {
     fs.writeFileSync(clockFile, new Date(Date.now() + 12 * DAY).toISOString());
     try {
@@ -113,6 +144,9 @@ test.describe.serial("limits: default, group, override, expiry, stale edit", () 
       await page.goto("/requests");
       await expect(page.getByTestId("my-limit")).toHaveText("800.00 credits");
       await expect(page.getByTestId("my-limit-reason")).toHaveText("group Platform");
+      await page.goto("/me");
+      await expect(page.getByTestId("member-limit").getByTestId("my-limit")).toHaveText("800.00 credits");
+      await expect(page.getByTestId("member-limit").getByTestId("my-limit-reason")).toHaveText("group Platform");
       const body = await (await page.request.get("/api/v1/budget-check?member=engineer@acme.example", { headers: { authorization: `Bearer ${token}` } })).json();
       expect(body).toMatchObject({ limit: "800.000000", reason: "group Platform" });
       await page.context().close();

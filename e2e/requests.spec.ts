@@ -59,6 +59,11 @@ test.describe.serial("credit requests", () => {
     const engineer = await pageAs(browser, "engineer");
     const before = await check(engineer);
     expect(before.limit).not.toBeNull();
+    // the way to ask for more sits next to the limit on My usage and opens the form
+    await engineer.goto("/me");
+    await engineer.getByTestId("member-limit").getByTestId("request-more").click();
+    await expect(engineer).toHaveURL(/\/requests#request-form$/);
+    await expect(engineer.getByTestId("request-form")).toBeVisible();
     approvedId = await fileRequest(engineer, "300");
     const mine = engineer.getByTestId(`my-request-${approvedId}`);
     await expect(mine.getByTestId("request-status")).toHaveText("pending");
@@ -89,6 +94,35 @@ test.describe.serial("credit requests", () => {
     expect(toMicros(after.limit)).toBe(expected);
     expect(after.reason).toMatch(new RegExp(`^request #${approvedId} approved by manager@acme\\.example until `));
     await engineer.screenshot({ fullPage: true, path: "test-results/screenshots/requests-engineer-approved.png" });
+    await engineer.getByRole("navigation", { name: "Main" }).first().getByRole("link", { name: "My usage" }).click();
+    await expect(engineer.getByTestId("member-limit").getByTestId("my-limit-reason")).toHaveText(new RegExp(`^request #${approvedId} approved by manager@acme\\.example until `));
+    await engineer.context().close();
+  });
+
+  test("the member page shows the member's requests to the member and their manager, not to finance", async ({ browser }) => {
+    const manager = await pageAs(browser, "manager");
+    await manager.goto("/usage?dimension=group");
+    await manager.getByTestId("usage-table").getByRole("link", { name: "Platform" }).click();
+    await manager.getByTestId("group-members").getByRole("link", { name: "Eli Engineer" }).click();
+    const row = manager.getByTestId(`member-request-${approvedId}`);
+    await expect(row.getByTestId("request-status")).toHaveText("approved");
+    await expect(row).toContainText("300.00 credits");
+    await expect(row).toContainText("200.00 credits");
+    await expect(row.getByTestId("member-request-note")).toHaveText("“200 now, ask again if needed”");
+    await expect(manager.getByTestId("member-limit").getByTestId("my-limit-reason")).toHaveText(new RegExp(`^request #${approvedId} approved by manager@acme\\.example`));
+    await manager.screenshot({ fullPage: true, path: "test-results/screenshots/member-manager-requests.png" });
+    const memberUrl = manager.url();
+    await manager.context().close();
+
+    const finance = await pageAs(browser, "finance");
+    await finance.goto(memberUrl);
+    await expect(finance.getByTestId("member-limit").getByTestId("my-limit")).toBeVisible();
+    await expect(finance.getByTestId("member-requests")).toHaveCount(0);
+    await finance.context().close();
+
+    const engineer = await pageAs(browser, "engineer");
+    await engineer.goto(memberUrl);
+    await expect(engineer.getByTestId(`member-request-${approvedId}`).getByTestId("request-status")).toHaveText("approved");
     await engineer.context().close();
   });
 

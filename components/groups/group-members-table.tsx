@@ -3,7 +3,7 @@ import type { GroupSummary } from "@/lib/analytics/group";
 import { formatAmount, type Unit } from "@/lib/money";
 import type { Serialized } from "@/lib/serialize";
 
-/** Everyone in the group with their spend in the range; a limits column arrives with limits. */
+/** Everyone in the group with their spend in the range and, when given, their limit this period. */
 export function GroupMembersTable({ members, unit, limitFor }: { members: Serialized<GroupSummary["members"]>; unit: Unit; limitFor?: (memberId: string) => React.ReactNode }) {
   if (!members.length) return <p className="text-sm text-slate-500">This group has no members.</p>;
   return (
@@ -14,7 +14,7 @@ export function GroupMembersTable({ members, unit, limitFor }: { members: Serial
           <th scope="col" className="py-2 text-right">Requests</th>
           <th scope="col" className="py-2 text-right">Spend ({unit === "USD" ? "USD" : "credits"})</th>
           <th scope="col" className="py-2 text-right">Previous</th>
-          {limitFor && <th scope="col" className="py-2 text-right">Limit</th>}
+          {limitFor && <th scope="col" className="py-2 pl-4 text-right">Used of limit this period</th>}
         </tr>
       </thead>
       <tbody>
@@ -28,7 +28,7 @@ export function GroupMembersTable({ members, unit, limitFor }: { members: Serial
             <td className="tabular py-2 text-right">{BigInt(m.requests).toLocaleString("en-US")}</td>
             <td className="tabular py-2 text-right">{formatAmount(BigInt(m.amountMicros), unit)}</td>
             <td className="tabular py-2 text-right text-slate-500">{formatAmount(BigInt(m.previousAmountMicros), unit)}</td>
-            {limitFor && <td className="tabular py-2 text-right">{limitFor(m.memberId)}</td>}
+            {limitFor && <td className="tabular py-2 pl-4 text-right">{limitFor(m.memberId)}</td>}
           </tr>
         ))}
       </tbody>

@@ -7,6 +7,7 @@ import { formatAmount, microsToDecimal, type Unit } from "@/lib/money";
 import { queryKeys } from "@/lib/query-keys";
 import type { QueueItem } from "@/lib/requests/queue";
 import type { Serialized } from "@/lib/serialize";
+import { SourceBadge } from "./source-badge";
 import { Sparkline } from "./sparkline";
 import { StatusBadge } from "./status-badge";
 
@@ -19,9 +20,23 @@ function age(hours: number): string {
 }
 
 /** One request in the deciders' queue: context, then approve (asked or other amount) or deny with a note. */
+/** "Name (CC-1)", or just "Name" for a group without a cost center. */
+function groupLabel(g: { name: string; costCenter: string }): string {
+  return g.costCenter.trim() ? `${g.name} (${g.costCenter})` : g.name;
+}
+
+/** A positive amount as typed ("1,200", "99.5"); the server parses it exactly again. */
+function isPositiveAmount(text: string): boolean {
+  const t = text.replace(/,/g, "").trim();
+  return /^\d+(\.\d+)?$/.test(t) && /[1-9]/.test(t);
+}
+
 export function QueueItemCard({ item, unit }: { item: Serialized<QueueItem>; unit: Unit }) {
   const qc = useQueryClient();
-  const [amount, setAmount] = useState(microsToDecimal(BigInt(item.amountMicros), 2).replace(/\.00$/, ""));
+  // a vendor request may carry no amount (Claude records none): the approver must enter one
+  const noAmount = BigInt(item.amountMicros) <= 0n;
+  const [amount, setAmount] = useState(noAmount ? "" : microsToDecimal(BigInt(item.amountMicros), 2).replace(/\.00$/, ""));
+  const amountOk = isPositiveAmount(amount);
   const [note, setNote] = useState("");
   const decide = useMutation({
     mutationFn: (kind: "approve" | "deny") => fetchJson(`/api/requests/${item.id}/${kind}`, { method: "POST", body: JSON.stringify(kind === "approve" ? { amount, note } : { note }) }),
@@ -34,13 +49,20 @@ export function QueueItemCard({ item, unit }: { item: Serialized<QueueItem>; uni
       <div className="flex flex-wrap items-baseline gap-x-3 gap-y-1">
         <span className="font-medium">#{item.id} {item.requester.name}</span>
         <span className="text-xs text-slate-500">{item.requester.email}</span>
-        <span className="text-xs text-slate-500">{item.groups.map((g) => `${g.name} (${g.costCenter})`).join(", ") || "no group"}{item.requester.costCenter ? ` · cost center ${item.requester.costCenter}` : ""}</span>
+        <span className="text-xs text-slate-500">{item.groups.map(groupLabel).join(", ") || "no group"}{item.requester.costCenter ? ` · cost center ${item.requester.costCenter}` : ""}</span>
         <StatusBadge status={item.status} />
+        <SourceBadge source={item.source} />
         <span className="ml-auto text-xs text-slate-500">filed {age(item.ageHours)}</span>
       </div>
       <p className="mt-2 text-sm">
-        asks for <span className="tabular font-semibold">{formatAmount(BigInt(item.amountMicros), unit)}</span>
-        {item.product && <> for {item.product}</>} until {item.neededUntil}
+        {noAmount ? (
+          <span className="font-medium text-amber-800" data-testid="queue-no-amount">no amount given — enter the amount to grant</span>
+        ) : (
+          <>
+            asks for <span className="tabular font-semibold">{formatAmount(BigInt(item.amountMicros), unit)}</span>
+          </>
+        )}
+        {item.product && <> for {item.product}</>} · needed until {item.neededUntil}
         {item.link && (
           <>
             {" · "}
@@ -77,20 +99,30 @@ export function QueueItemCard({ item, unit }: { item: Serialized<QueueItem>; uni
       </div>
       {item.previous.length > 0 && (
         <p className="mt-2 text-xs text-slate-500">
-          Previous: {item.previous.map((p) => `#${p.id} ${p.status.toLowerCase()} ${amt(p.grantedMicros ?? p.amountMicros, unit)}`).join(" · ")}
+          Previous: {item.previous.map((p) => `#${p.id} ${p.status.toLowerCase()} ${p.grantedMicros === null && BigInt(p.amountMicros) <= 0n ? "(no amount)" : amt(p.grantedMicros ?? p.amountMicros, unit)}`).join(" · ")}
         </p>
       )}
       {pending && (
         <div className="mt-3 flex flex-wrap items-end gap-2 border-t border-slate-100 pt-3">
           <label className="text-xs text-slate-600">
             Grant
-            <input aria-label="Amount to grant" name="grant" value={amount} onChange={(e) => setAmount(e.target.value)} className="mt-1 block w-28 rounded-md border border-slate-300 px-2 py-1 text-sm" />
+            <input
+              aria-label="Amount to grant"
+              name="grant"
+              required
+              inputMode="decimal"
+              placeholder={noAmount ? "amount" : undefined}
+              aria-invalid={!amountOk}
+              value={amount}
+              onChange={(e) => setAmount(e.target.value)}
+              className={`mt-1 block w-28 rounded-md border px-2 py-1 text-sm ${amountOk || !amount ? "border-slate-300" : "border-red-400"}`}
+            />
           </label>
           <label className="min-w-48 flex-1 text-xs text-slate-600">
             Note (required to deny)
             <input aria-label="Decision note" name="note" value={note} onChange={(e) => setNote(e.target.value)} className="mt-1 block w-full rounded-md border border-slate-300 px-2 py-1 text-sm" />
           </label>
-          <button type="button" disabled={decide.isPending} onClick={() => decide.mutate("approve")} className="rounded-md bg-emerald-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-emerald-700 disabled:opacity-50">
+          <button type="button" disabled={decide.isPending || !amountOk} title={amountOk ? undefined : "Enter an amount above zero to approve"} onClick={() => decide.mutate("approve")} className="rounded-md bg-emerald-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-emerald-700 disabled:opacity-50">
             Approve
           </button>
           <button type="button" disabled={decide.isPending} onClick={() => decide.mutate("deny")} className="rounded-md border border-red-300 px-3 py-1.5 text-sm font-medium text-red-700 hover:bg-red-50 disabled:opacity-50">

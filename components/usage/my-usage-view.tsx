@@ -1,4 +1,3 @@
-import Link from "next/link";
 import { DailyStackedChart } from "@/components/charts/daily-stacked-chart";
 import { AmountList } from "@/components/members/amount-list";
 import { MemberLimitSlot } from "@/components/members/limit-slot";
@@ -7,7 +6,7 @@ import type { MyUsage } from "@/lib/analytics/my-usage";
 import { formatAmount } from "@/lib/money";
 import type { Serialized } from "@/lib/serialize";
 
-/** The engineer's own page: spend this period, pace, projection, and the way to ask for more. */
+/** The engineer's own page: spend this period, pace, projection; the limit slot carries the limit and the way to ask for more. */
 export function MyUsageView({ m, limit }: { m: Serialized<MyUsage>; limit?: React.ReactNode }) {
   const unit = m.unit;
   return (
@@ -19,9 +18,6 @@ export function MyUsageView({ m, limit }: { m: Serialized<MyUsage>; limit?: Reac
             {m.name} · budget period {m.period.start} – {m.period.end} · {m.daysLeft} {m.daysLeft === 1 ? "day" : "days"} left
           </p>
         </div>
-        <Link href="/requests" className="rounded-md bg-brand-600 px-3 py-2 text-sm font-medium text-white hover:bg-brand-700" data-testid="request-more">
-          Request more credits
-        </Link>
       </div>
       <div className="grid gap-4 sm:grid-cols-3">
         <Stat label="Spent this period" value={formatAmount(BigInt(m.spentMicros), unit)} hint={unit === "USD" ? `= ${formatAmount(BigInt(m.creditsMicros), "CREDITS")}` : `= ${formatAmount(BigInt(m.costMicros), "USD")} billed`} testId="my-spent" />

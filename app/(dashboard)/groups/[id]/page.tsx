@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { DailyStackedChart } from "@/components/charts/daily-stacked-chart";
 import { GroupMembersTable } from "@/components/groups/group-members-table";
+import { LimitCell } from "@/components/groups/limit-cell";
 import { Card, Stat } from "@/components/ui/card";
 import { ScreenHeader } from "@/components/ui/placeholder";
 import { getGroupSummary } from "@/lib/analytics/group";
@@ -9,6 +10,7 @@ import { parseAnalyticsSearch, recordToSearch } from "@/lib/analytics/url-state"
 import { pageData, requirePage } from "@/lib/auth/guards";
 import { now } from "@/lib/clock";
 import { db } from "@/lib/db";
+import { getMemberLimits } from "@/lib/limits/overview";
 import { formatAmount, percentOf } from "@/lib/money";
 import { serialize } from "@/lib/serialize";
 
@@ -19,13 +21,16 @@ export default async function GroupPage({ params, searchParams }: { params: Prom
   const { id } = await params;
   const s = parseAnalyticsSearch(recordToSearch(await searchParams));
   const scope = await spendScopeFor(db(), actor);
-  const g = await pageData(() => getGroupSummary(db(), scope, id, now(), s.spec));
+  const at = now();
+  // the summary answers 404 outside the viewer's scope; the limits are this period's, whatever the range
+  const g = await pageData(() => getGroupSummary(db(), scope, id, at, s.spec));
+  const limits = serialize(Object.fromEntries(await getMemberLimits(db(), actor.workspaceId, g.members.map((m) => m.memberId), at)));
   const unit = g.unit;
   return (
     <div className="flex flex-col gap-6">
       <ScreenHeader
         title={g.group.name}
-        subtitle={`Group · cost center ${g.group.costCenter} · ${g.members.length} members${g.managers.length ? ` · managed by ${g.managers.map((m) => m.name).join(", ")}` : ""}`}
+        subtitle={`Group${g.group.costCenter ? ` · cost center ${g.group.costCenter}` : ""} · ${g.members.length} members${g.managers.length ? ` · managed by ${g.managers.map((m) => m.name).join(", ")}` : ""}`}
       />
       <div className="grid gap-4 sm:grid-cols-3">
         <Stat label={`Pooled spend · ${g.range.label.toLowerCase()}`} value={formatAmount(g.pooledMicros, unit)} hint={`${g.range.start} – ${g.range.end} · previous ${formatAmount(g.previousPooledMicros, unit)}`} testId="group-pooled" />
@@ -40,7 +45,7 @@ export default async function GroupPage({ params, searchParams }: { params: Prom
         <DailyStackedChart daily={serialize(g.usage.daily)} series={g.usage.products} unit={unit} />
       </Card>
       <Card title="Members">
-        <GroupMembersTable members={serialize(g.members)} unit={unit} />
+        <GroupMembersTable members={serialize(g.members)} unit={unit} limitFor={(memberId) => <LimitCell limit={limits[memberId]} />} />
       </Card>
     </div>
   );

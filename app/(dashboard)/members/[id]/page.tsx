@@ -1,7 +1,9 @@
 import Link from "next/link";
 import { DailyStackedChart } from "@/components/charts/daily-stacked-chart";
 import { AmountList } from "@/components/members/amount-list";
+import { MemberLimitPanel } from "@/components/members/limit-panel";
 import { MemberLimitSlot } from "@/components/members/limit-slot";
+import { MemberRequests } from "@/components/members/member-requests";
 import { Card, Stat } from "@/components/ui/card";
 import { ScreenHeader } from "@/components/ui/placeholder";
 import { getMemberSummary } from "@/lib/analytics/member";
@@ -9,7 +11,9 @@ import { spendScopeFor } from "@/lib/analytics/scope";
 import { pageData, requirePage } from "@/lib/auth/guards";
 import { now } from "@/lib/clock";
 import { db } from "@/lib/db";
+import { getMemberLimit } from "@/lib/limits/overview";
 import { formatAmount, inBudgetUnit } from "@/lib/money";
+import { listMemberRequests } from "@/lib/requests/queue";
 import { serialize } from "@/lib/serialize";
 
 export const metadata = { title: "Member" };
@@ -18,7 +22,11 @@ export default async function MemberPage({ params }: { params: Promise<{ id: str
   const actor = await requirePage(["spend:read:own"]);
   const { id } = await params;
   const scope = await spendScopeFor(db(), actor);
-  const s = await pageData(() => getMemberSummary(db(), scope, id, now()));
+  const at = now();
+  // the summary answers 404 outside the viewer's scope; only then the limit and the requests
+  const s = await pageData(() => getMemberSummary(db(), scope, id, at));
+  const [limit, requests] = await Promise.all([getMemberLimit(db(), actor.workspaceId, s.member.id, at), listMemberRequests(db(), actor, s.member.id, at)]);
+  const self = s.member.id === actor.memberId;
   const spent = inBudgetUnit(s.unit, s.usage.totals);
   const daily = serialize(s.usage.daily);
   const canOpenGroup = (groupId: string) => scope.kind === "workspace" || (scope.managedGroupIds ?? []).includes(groupId);
@@ -44,7 +52,10 @@ export default async function MemberPage({ params }: { params: Promise<{ id: str
           )}
         </div>
       </div>
-      <MemberLimitSlot memberId={s.member.id} />
+      <MemberLimitSlot memberId={s.member.id}>
+        <MemberLimitPanel limit={serialize(limit)} self={self} />
+      </MemberLimitSlot>
+      {requests && <MemberRequests requests={serialize(requests)} unit={s.unit} self={self} />}
       <Card title={`Daily usage this period by product (${s.unit === "USD" ? "USD" : "credits"})`}>
         <DailyStackedChart daily={daily} series={s.usage.products} unit={s.unit} />
       </Card>
