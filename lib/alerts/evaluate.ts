@@ -13,8 +13,8 @@ import { loadWorkspaceLimits } from "../limits/load-effective-limits";
 import { formatAmount, type Unit } from "../money";
 import { addDays, eachDay, periodContaining, todayIn, type BudgetPeriod, type DayKey } from "../period";
 import { projectedExhaustion, projectPeriodEnd } from "../limits/projection";
-import { primaryGroup } from "../exports/chargeback";
 import { findAnomaly, type AnomalySettings } from "./anomaly";
+import { loadAnomalyInputs } from "./anomaly-data";
 import { deliverAlert } from "./deliver";
 import { loadRuleSettings, type AlertKind } from "./rules";
 import type { RetryPolicy } from "./send-webhook";
@@ -43,51 +43,22 @@ export interface EvaluationResult {
 /** How many recent days are checked for anomalies (data can arrive a few days late). */
 const ANOMALY_LOOKBACK_DAYS = 7;
 
-async function anomalyCandidates(db: Db, workspaceId: string, today: DayKey, budgetPeriod: BudgetPeriod, s: AnomalySettings): Promise<{ found: Candidate[]; quiet: Set<string> }> {
+async function anomalyCandidates(db: Db, workspaceId: string, today: DayKey, budgetPeriod: BudgetPeriod, s: AnomalySettings): Promise<{ found: Candidate[]; noisy: Set<string> }> {
   const candidateDays = eachDay(addDays(today, -(ANOMALY_LOOKBACK_DAYS - 1)), today);
   const from = addDays(candidateDays[0]!, -s.baselineDays);
-  const [rows, members] = await Promise.all([
-    db.usageDailyRollup.groupBy({ by: ["memberKey", "day"], where: { workspaceId, memberKey: { not: "" }, day: { gte: from, lte: today } }, _sum: { costMicros: true } }),
-    db.member.findMany({ where: { workspaceId }, select: { id: true, name: true, email: true, costCenter: true, groups: { select: { group: { select: { id: true, name: true, costCenter: true } } } } } }),
-  ]);
-  const daily = new Map<string, Map<DayKey, bigint>>();
-  for (const r of rows) {
-    const m = daily.get(r.memberKey) ?? daily.set(r.memberKey, new Map()).get(r.memberKey)!;
-    m.set(r.day, r._sum.costMicros ?? 0n);
-  }
-  // group baseline = the group's daily spend per member, over its members' primary group
-  const groupOf = new Map<string, { id: string; name: string }>();
-  const groupMembers = new Map<string, string[]>();
-  for (const m of members) {
-    const groups = m.groups.map((g) => g.group);
-    const name = primaryGroup(m.costCenter, groups);
-    const g = groups.find((x) => x.name === name);
-    if (!g) continue;
-    groupOf.set(m.id, g);
-    (groupMembers.get(g.id) ?? groupMembers.set(g.id, []).get(g.id)!).push(m.id);
-  }
-  const groupDaily = new Map<string, Map<DayKey, bigint>>();
-  for (const [gid, ids] of groupMembers) {
-    const sum = new Map<DayKey, bigint>();
-    for (const id of ids) for (const [d, v] of daily.get(id) ?? []) sum.set(d, (sum.get(d) ?? 0n) + v);
-    const n = BigInt(ids.length);
-    groupDaily.set(gid, new Map([...sum].map(([d, v]) => [d, v / n])));
-  }
+  // only members with a day at or above the floor come back with a series: nobody else can alert
+  const { groupOf, groupDaily, memberDaily } = await loadAnomalyInputs(db, workspaceId, { from, checkFrom: candidateDays[0]!, today }, s.floorMicros);
+  const members = memberDaily.size
+    ? await db.member.findMany({ where: { workspaceId, id: { in: [...memberDaily.keys()] } }, select: { id: true, name: true, email: true }, orderBy: { id: "asc" } })
+    : [];
   const found: Candidate[] = [];
-  const quiet = new Set<string>();
+  // noisy = an anomalous day left in the lookback window; an open anomaly alert of anyone else resolves
+  const noisy = new Set<string>();
   for (const m of members) {
-    const series = daily.get(m.id);
-    if (!series) {
-      quiet.add(m.id);
-      continue;
-    }
     const group = groupOf.get(m.id);
-    const hit = findAnomaly(series, (group && groupDaily.get(group.id)) || new Map(), candidateDays, s);
-    // quiet = no anomalous day left in the lookback window: an open anomaly alert resolves
-    if (!hit) {
-      quiet.add(m.id);
-      continue;
-    }
+    const hit = findAnomaly(memberDaily.get(m.id)!, (group && groupDaily.get(group.id)) || new Map(), candidateDays, s);
+    if (!hit) continue;
+    noisy.add(m.id);
     const self = hit.selfBaselineMicros > 0n ? `${(Number((hit.spentMicros * 10n) / hit.selfBaselineMicros) / 10).toLocaleString("en-US")}× their ${s.baselineDays}-day average (${formatAmount(hit.selfBaselineMicros, "USD")}/day)` : `with no spend in the previous ${s.baselineDays} days`;
     found.push({
       kind: "anomaly",
@@ -108,7 +79,7 @@ async function anomalyCandidates(db: Db, workspaceId: string, today: DayKey, bud
       },
     });
   }
-  return { found, quiet };
+  return { found, noisy };
 }
 
 async function limitCandidates(db: Db, workspaceId: string, now: Date, thresholds: number[], enabled: Record<AlertKind, boolean>): Promise<{ found: Candidate[]; periodStart: string }> {
@@ -150,7 +121,7 @@ export async function evaluateAlerts(db: Db, workspaceId: string, now: Date, opt
   const settings = await loadRuleSettings(db, workspaceId);
   const limits = await limitCandidates(db, workspaceId, now, settings.thresholds, settings.enabled);
   const today = todayIn(workspace.timezone, now);
-  const anomalies = settings.enabled.anomaly ? await anomalyCandidates(db, workspaceId, today, workspace.budgetPeriod as BudgetPeriod, settings.anomaly) : { found: [], quiet: new Set<string>() };
+  const anomalies = settings.enabled.anomaly ? await anomalyCandidates(db, workspaceId, today, workspace.budgetPeriod as BudgetPeriod, settings.anomaly) : { found: [], noisy: new Set<string>() };
 
   const raised: { id: string; c: Candidate; createdAt: Date }[] = [];
   const recipients = await db.member.findMany({ where: { workspaceId, active: true, role: { in: ["OWNER", "ADMIN", "FINANCE"] } }, select: { id: true } });
@@ -176,7 +147,7 @@ export async function evaluateAlerts(db: Db, workspaceId: string, now: Date, opt
   const stillTrue = new Set(limits.found.map(dedupeKeyOf));
   const open = await db.alert.findMany({ where: { workspaceId, status: "OPEN" }, select: { id: true, kind: true, subjectId: true, dedupeKey: true, periodKey: true } });
   const toResolve = open
-    .filter((a) => (a.kind === "anomaly" ? anomalies.quiet.has(a.subjectId) || a.periodKey < limits.periodStart : !stillTrue.has(a.dedupeKey)))
+    .filter((a) => (a.kind === "anomaly" ? !anomalies.noisy.has(a.subjectId) || a.periodKey < limits.periodStart : !stillTrue.has(a.dedupeKey)))
     .map((a) => a.id);
   const resolvedAt = now;
   const { count: resolved } = toResolve.length

@@ -129,7 +129,7 @@ export class RecordBytes {
   private off = 0;
   private readonly full: Uint8Array[] = [];
 
-  constructor(private readonly blockSize = 4 << 20) {
+  constructor(private readonly blockSize = 1 << 20) {
     this.buf = Buffer.allocUnsafe(blockSize);
   }
 
