@@ -11,7 +11,7 @@ import { toBigInt } from "../sql";
 import { eachDay, todayIn, type BudgetPeriod } from "../period";
 import { NONE, UNATTRIBUTED, keyLabel, type Dimension, type Filters } from "./filters";
 import { resolveRange, type RangeSpec, type ResolvedRange } from "./range";
-import { Params, dimensionKey, metricSums, sourceFor, whereClause, amountColumn } from "./sql-builder";
+import { Params, dimensionKey, metricSums, piecesFor, sourceFor, whereClause, amountColumn } from "./sql-builder";
 import type { SpendScope } from "./scope";
 
 export interface Metrics {
@@ -103,30 +103,62 @@ export async function workspaceOf(db: Db, scope: SpendScope) {
   return { ...ws, unit: ws.budgetUnit as Unit, budgetPeriod: ws.budgetPeriod as BudgetPeriod };
 }
 
+type Grouped = Metrics & { key: string; previousAmountMicros: bigint };
+
+function addInto(into: Grouped, r: Grouped): void {
+  into.amountMicros += r.amountMicros;
+  into.costMicros += r.costMicros;
+  into.estimatedCostMicros += r.estimatedCostMicros;
+  into.creditsMicros += r.creditsMicros;
+  into.inputTokens += r.inputTokens;
+  into.cachedInputTokens += r.cachedInputTokens;
+  into.outputTokens += r.outputTokens;
+  into.requests += r.requests;
+  into.unpricedRequests += r.unpricedRequests;
+  into.previousAmountMicros += r.previousAmountMicros;
+}
+
+/**
+ * Current (from range.start) and previous (before it) sums per key, or for the whole
+ * filter when dimension is null. Member-grain reads are split into whole months (monthly
+ * rollup) and edge days (daily rollup); the pieces are summed here, each day read once.
+ */
+async function sumsByKey(ctx: AnalyticsContext, unit: Unit, dimension: Dimension | null, filters: Filters, range: ResolvedRange, withPrevious: boolean): Promise<Grouped[]> {
+  const ranges = withPrevious ? [range.previous, { start: range.start, end: range.end }] : [{ start: range.start, end: range.end }];
+  const parts = await Promise.all(
+    piecesFor(sourceFor(dimension, filters, ctx.scope), ranges).map(async ({ src, range: piece }) => {
+      const p = new Params(engineNow());
+      // Parameters are bound in textual order (SQLite's "?"): SELECT, then joins, then WHERE.
+      const current = src.bound(range.start);
+      const sums = metricSums(src, unit, () => `${src.time} >= ${p.add(current)}`);
+      const prev = `SUM(CASE WHEN ${src.time} < ${p.add(current)} THEN ${amountColumn(unit)} ELSE 0 END) AS "prev"`;
+      const { key, joins } = dimension ? dimensionKey(src, dimension, filters, p) : { key: null, joins: "" };
+      const where = whereClause(src, ctx.scope, filters, piece, p);
+      const sql = `SELECT ${key ? `${key} AS "k", ` : ""}${sums}, ${prev} FROM ${src.table} r ${joins} WHERE ${where}${key ? ` GROUP BY ${key}` : ""}`;
+      return ctx.db.$queryRawUnsafe<Raw[]>(sql, ...p.values);
+    }),
+  );
+  const out = new Map<string, Grouped>();
+  for (const rows of parts)
+    for (const r of rows) {
+      const g: Grouped = { key: String(r.k ?? ""), ...metricsOf(r), previousAmountMicros: toBigInt(r.prev) };
+      const seen = out.get(g.key);
+      if (seen) addInto(seen, g);
+      else out.set(g.key, g);
+    }
+  return [...out.values()];
+}
+
 /** Filtered totals over a range (and the previous equal range), each usage row once. */
 export async function totalsFor(ctx: AnalyticsContext, unit: Unit, filters: Filters, range: ResolvedRange) {
-  const src = sourceFor(null, filters, ctx.scope);
-  const p = new Params(engineNow());
-  const sums = metricSums(src, unit, () => `r."day" >= ${p.add(range.start)}`);
-  const prev = `SUM(CASE WHEN r."day" < ${p.add(range.start)} THEN ${amountColumn(unit)} ELSE 0 END) AS "prev"`;
-  const where = whereClause(src, ctx.scope, filters, { start: range.previous.start, end: range.end }, p);
-  const rows = await ctx.db.$queryRawUnsafe<Raw[]>(`SELECT ${sums}, ${prev} FROM ${src.table} r WHERE ${where}`, ...p.values);
-  const row = rows[0] ?? {};
-  return { ...metricsOf(row), previousAmountMicros: toBigInt(row.prev) };
+  const [row] = await sumsByKey(ctx, unit, null, filters, range, true);
+  const { key: _key, ...totals } = row ?? { key: "", ...metricsOf({}), previousAmountMicros: 0n };
+  return totals;
 }
 
 /** Grouped current + previous amounts for every key of a dimension (no pagination). */
-async function groupedRows(ctx: AnalyticsContext, unit: Unit, dimension: Dimension, filters: Filters, range: ResolvedRange, withPrevious = true) {
-  const src = sourceFor(dimension, filters, ctx.scope);
-  const p = new Params(engineNow());
-  // Parameters are bound in textual order (SQLite's "?"): SELECT, then joins, then WHERE.
-  const sums = metricSums(src, unit, () => `r."day" >= ${p.add(range.start)}`);
-  const prev = `SUM(CASE WHEN r."day" < ${p.add(range.start)} THEN ${amountColumn(unit)} ELSE 0 END) AS "prev"`;
-  const { key, joins } = dimensionKey(src, dimension, filters, p);
-  const where = whereClause(src, ctx.scope, filters, { start: withPrevious ? range.previous.start : range.start, end: range.end }, p);
-  const sql = `SELECT ${key} AS "k", ${sums}, ${prev} FROM ${src.table} r ${joins} WHERE ${where} GROUP BY ${key}`;
-  const rows = await ctx.db.$queryRawUnsafe<Raw[]>(sql, ...p.values);
-  return rows.map((r) => ({ key: String(r.k ?? ""), ...metricsOf(r), previousAmountMicros: toBigInt(r.prev) }));
+function groupedRows(ctx: AnalyticsContext, unit: Unit, dimension: Dimension, filters: Filters, range: ResolvedRange, withPrevious = true) {
+  return sumsByKey(ctx, unit, dimension, filters, range, withPrevious);
 }
 
 /** Daily amounts per key for the given keys, over the range. */

@@ -1,17 +1,22 @@
 /**
  * UsageDailyRollup is derived from UsageRecord: for each touched day it is rebuilt from the
- * fact rows in the same transaction as the write, so it can never drift from them.
+ * fact rows in the same transaction as the write, so it can never drift from them. The
+ * workspace day totals and the per-member monthly rollup derived from it follow in the same
+ * transaction.
  */
 import type { Engine, Tx } from "../db";
 import { chunks, inList, placeholder } from "../sql";
 import type { DayKey } from "../period";
 import { rebuildDayTotals } from "../analytics/day-totals";
+import { applyDailyToMonths, monthOf, pruneEmptyMonths } from "../analytics/member-month";
 
 export async function rebuildDailyRollups(tx: Tx, engine: Engine, workspaceId: string, days: Iterable<DayKey>): Promise<void> {
   const unique = [...new Set(days)].sort();
   for (const batch of chunks(unique, 200)) {
     const params = [workspaceId, ...batch];
     const dayIn = inList(engine, batch.length, 2);
+    // The monthly rollup follows by deltas: take these days' old rows out, put the new ones in.
+    await applyDailyToMonths(tx, engine, workspaceId, batch, -1);
     await tx.$executeRawUnsafe(
       `DELETE FROM "UsageDailyRollup" WHERE "workspaceId" = ${placeholder(engine, 1)} AND "day" IN ${dayIn}`,
       ...params,
@@ -29,7 +34,9 @@ export async function rebuildDailyRollups(tx: Tx, engine: Engine, workspaceId: s
        GROUP BY "workspaceId", "day", COALESCE("memberId", ''), "product", "model", "provider"`,
       ...params,
     );
+    await applyDailyToMonths(tx, engine, workspaceId, batch, 1);
   }
+  await pruneEmptyMonths(tx, engine, workspaceId, [...new Set(unique.map(monthOf))]);
   // Analytics' workspace-wide day totals, derived from the rollup just rebuilt (same transaction).
   await rebuildDayTotals(tx, engine, workspaceId, unique);
 }
