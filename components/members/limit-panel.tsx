@@ -1,14 +1,15 @@
 import Link from "next/link";
-import { MyLimitStats } from "@/components/limits/my-limit-card";
+import { MyLimitStats, type LimitStatField } from "@/components/limits/my-limit-card";
 import type { MyLimit } from "@/lib/limits/overview";
 import type { Serialized } from "@/lib/serialize";
 import { LimitStateBadge, limitPolicyLine } from "./limit-state";
 
 /**
  * A member's effective limit with its reason, where they stand (used, remaining, soft
- * threshold) and — on their own page — the way to ask for more, right next to it.
+ * threshold) and — on their own page — the way to ask for more, right next to it. `fields`
+ * leaves out stats the page already shows (spend, projection).
  */
-export function MemberLimitPanel({ limit, self, children }: { limit: Serialized<MyLimit>; self: boolean; children?: React.ReactNode }) {
+export function MemberLimitPanel({ limit, self, fields, children }: { limit: Serialized<MyLimit>; self: boolean; fields?: readonly LimitStatField[]; children?: React.ReactNode }) {
   return (
     <section className="flex flex-col gap-3" data-testid="member-limit" aria-labelledby="member-limit-title">
       <div className="flex flex-wrap items-center justify-between gap-3">
@@ -24,7 +25,7 @@ export function MemberLimitPanel({ limit, self, children }: { limit: Serialized<
           </Link>
         )}
       </div>
-      <MyLimitStats limit={limit} limitLabel={self ? "Your limit this period" : "Limit this period"} />
+      <MyLimitStats limit={limit} limitLabel={self ? "Your limit this period" : "Limit this period"} fields={fields} />
       {children}
     </section>
   );

@@ -1,5 +1,5 @@
 import type { MyLimit } from "@/lib/limits/overview";
-import { formatAmount } from "@/lib/money";
+import { formatAmount, percentOf } from "@/lib/money";
 import type { Serialized } from "@/lib/serialize";
 
 const BADGE: Record<string, string> = {
@@ -26,9 +26,12 @@ export function LimitStateBadge({ limit }: { limit: Serialized<MyLimit> }) {
   );
 }
 
-/** "soft threshold 80% = 640.00 credits · at the limit calls are blocked" */
+/** "used 700.00 of 800.00 credits (88%) · soft threshold 80% = 640.00 credits · at the limit calls are blocked" */
 export function limitPolicyLine(limit: Serialized<MyLimit>): string {
-  if (limit.limitMicros === null) return "no limit applies this period";
-  const soft = (BigInt(limit.limitMicros) * BigInt(limit.softThresholdPct)) / 100n;
-  return `soft threshold ${limit.softThresholdPct}% = ${formatAmount(soft, limit.unit)} · at the limit ${ACTION[limit.action] ?? limit.action.toLowerCase()}`;
+  const used = BigInt(limit.usedMicros);
+  if (limit.limitMicros === null) return `used ${formatAmount(used, limit.unit)} · no limit applies this period`;
+  const cap = BigInt(limit.limitMicros);
+  const soft = (cap * BigInt(limit.softThresholdPct)) / 100n;
+  const pct = cap > 0n ? ` (${percentOf(used, cap)}%)` : "";
+  return `used ${formatAmount(used, limit.unit)} of ${formatAmount(cap, limit.unit)}${pct} · soft threshold ${limit.softThresholdPct}% = ${formatAmount(soft, limit.unit)} · at the limit ${ACTION[limit.action] ?? limit.action.toLowerCase()}`;
 }

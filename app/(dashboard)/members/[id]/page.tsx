@@ -53,7 +53,7 @@ export default async function MemberPage({ params }: { params: Promise<{ id: str
         </div>
       </div>
       <MemberLimitSlot memberId={s.member.id}>
-        <MemberLimitPanel limit={serialize(limit)} self={self} />
+        <MemberLimitPanel limit={serialize(limit)} self={self} fields={["limit", "remaining", "projected"]} />
       </MemberLimitSlot>
       {requests && <MemberRequests requests={serialize(requests)} unit={s.unit} self={self} />}
       <Card title={`Daily usage this period by product (${s.unit === "USD" ? "USD" : "credits"})`}>
