@@ -11,7 +11,8 @@ import { toBigInt } from "../sql";
 import { eachDay, todayIn, type BudgetPeriod } from "../period";
 import { NONE, UNATTRIBUTED, keyLabel, type Dimension, type Filters } from "./filters";
 import { resolveRange, type RangeSpec, type ResolvedRange } from "./range";
-import { Params, dimensionKey, metricSums, piecesFor, sourceFor, whereClause, amountColumn } from "./sql-builder";
+import { canPageInSql, metricsOf, narrowTo, pagedSums, sumsByKey, type Grouped } from "./grouped-sums";
+import { Params, dimensionKey, sourceFor, whereClause, amountColumn } from "./sql-builder";
 import type { SpendScope } from "./scope";
 
 export interface Metrics {
@@ -68,21 +69,9 @@ export interface AnalyticsContext {
   now: Date;
 }
 
-type Raw = Record<string, unknown>;
+export { metricsOf } from "./grouped-sums";
 
-export function metricsOf(r: Raw): Metrics {
-  return {
-    amountMicros: toBigInt(r.amount),
-    costMicros: toBigInt(r.cost),
-    estimatedCostMicros: toBigInt(r.estimated),
-    creditsMicros: toBigInt(r.credits),
-    inputTokens: toBigInt(r.input),
-    cachedInputTokens: toBigInt(r.cached),
-    outputTokens: toBigInt(r.output),
-    requests: toBigInt(r.requests),
-    unpricedRequests: toBigInt(r.unpriced),
-  };
-}
+type Raw = Record<string, unknown>;
 
 export function ratioPct(part: bigint, whole: bigint): number | null {
   if (whole === 0n) return null;
@@ -103,62 +92,16 @@ export async function workspaceOf(db: Db, scope: SpendScope) {
   return { ...ws, unit: ws.budgetUnit as Unit, budgetPeriod: ws.budgetPeriod as BudgetPeriod };
 }
 
-type Grouped = Metrics & { key: string; previousAmountMicros: bigint };
-
-function addInto(into: Grouped, r: Grouped): void {
-  into.amountMicros += r.amountMicros;
-  into.costMicros += r.costMicros;
-  into.estimatedCostMicros += r.estimatedCostMicros;
-  into.creditsMicros += r.creditsMicros;
-  into.inputTokens += r.inputTokens;
-  into.cachedInputTokens += r.cachedInputTokens;
-  into.outputTokens += r.outputTokens;
-  into.requests += r.requests;
-  into.unpricedRequests += r.unpricedRequests;
-  into.previousAmountMicros += r.previousAmountMicros;
-}
-
-/**
- * Current (from range.start) and previous (before it) sums per key, or for the whole
- * filter when dimension is null. Member-grain reads are split into whole months (monthly
- * rollup) and edge days (daily rollup); the pieces are summed here, each day read once.
- */
-async function sumsByKey(ctx: AnalyticsContext, unit: Unit, dimension: Dimension | null, filters: Filters, range: ResolvedRange, withPrevious: boolean): Promise<Grouped[]> {
-  const ranges = withPrevious ? [range.previous, { start: range.start, end: range.end }] : [{ start: range.start, end: range.end }];
-  const parts = await Promise.all(
-    piecesFor(sourceFor(dimension, filters, ctx.scope), ranges).map(async ({ src, range: piece }) => {
-      const p = new Params(engineNow());
-      // Parameters are bound in textual order (SQLite's "?"): SELECT, then joins, then WHERE.
-      const current = src.bound(range.start);
-      const sums = metricSums(src, unit, () => `${src.time} >= ${p.add(current)}`);
-      const prev = `SUM(CASE WHEN ${src.time} < ${p.add(current)} THEN ${amountColumn(unit)} ELSE 0 END) AS "prev"`;
-      const { key, joins } = dimension ? dimensionKey(src, dimension, filters, p) : { key: null, joins: "" };
-      const where = whereClause(src, ctx.scope, filters, piece, p);
-      const sql = `SELECT ${key ? `${key} AS "k", ` : ""}${sums}, ${prev} FROM ${src.table} r ${joins} WHERE ${where}${key ? ` GROUP BY ${key}` : ""}`;
-      return ctx.db.$queryRawUnsafe<Raw[]>(sql, ...p.values);
-    }),
-  );
-  const out = new Map<string, Grouped>();
-  for (const rows of parts)
-    for (const r of rows) {
-      const g: Grouped = { key: String(r.k ?? ""), ...metricsOf(r), previousAmountMicros: toBigInt(r.prev) };
-      const seen = out.get(g.key);
-      if (seen) addInto(seen, g);
-      else out.set(g.key, g);
-    }
-  return [...out.values()];
-}
-
 /** Filtered totals over a range (and the previous equal range), each usage row once. */
 export async function totalsFor(ctx: AnalyticsContext, unit: Unit, filters: Filters, range: ResolvedRange) {
-  const [row] = await sumsByKey(ctx, unit, null, filters, range, true);
+  const [row] = await sumsByKey(ctx, engineNow(), unit, null, filters, [range.previous, range], range.start);
   const { key: _key, ...totals } = row ?? { key: "", ...metricsOf({}), previousAmountMicros: 0n };
   return totals;
 }
 
 /** Grouped current + previous amounts for every key of a dimension (no pagination). */
 function groupedRows(ctx: AnalyticsContext, unit: Unit, dimension: Dimension, filters: Filters, range: ResolvedRange, withPrevious = true) {
-  return sumsByKey(ctx, unit, dimension, filters, range, withPrevious);
+  return sumsByKey(ctx, engineNow(), unit, dimension, filters, withPrevious ? [range.previous, range] : [range], range.start);
 }
 
 /** Daily amounts per key for the given keys, over the range. */
@@ -232,35 +175,54 @@ export interface BreakdownOptions {
 export async function getBreakdown(ctx: AnalyticsContext, spec: RangeSpec, filters: Filters, q: BreakdownQuery, opts: BreakdownOptions = {}): Promise<Breakdown> {
   const ws = await workspaceOf(ctx.db, ctx.scope);
   const range = resolveRange(spec, ws.budgetPeriod, todayIn(ws.timezone, ctx.now));
-  const [grouped, totals] = await Promise.all([groupedRows(ctx, ws.unit, q.dimension, filters, range, !opts.noChange), totalsFor(ctx, ws.unit, filters, range)]);
-  // Keys that only had spend in the previous range are not rows of this view.
-  const current = grouped.filter((g) => g.amountMicros !== 0n || g.requests !== 0n || g.costMicros !== 0n || g.creditsMicros !== 0n);
-  const needAllLabels = q.sort === "label" || opts.all;
-  const labels = needAllLabels ? await labelsFor(ctx, q.dimension, current.map((g) => g.key)) : null;
-  let rows: BreakdownRow[] = current.map((g) => {
-    const l = labels?.get(g.key);
-    return {
-      ...g,
-      label: l?.label ?? keyLabel(q.dimension, g.key),
-      sublabel: l?.sublabel ?? null,
-      href: l?.href ?? null,
-      sharePct: ratioPct(g.amountMicros, totals.amountMicros) ?? 0,
-      changePct: changePct(g.amountMicros, g.previousAmountMicros),
-      cacheHitPct: ratioPct(g.cachedInputTokens, g.inputTokens),
-      sparkline: [],
-    };
-  });
-  const sign = q.dir === "asc" ? 1 : -1;
-  rows.sort((a, b) => sign * compare(q.sort, a, b) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  const rowsSumMicros = rows.reduce((s, r) => s + r.amountMicros, 0n);
-  const totalRows = rows.length;
+  const engine = engineNow();
   const days = eachDay(range.start, range.end);
+  const toRow = (g: Grouped, total: bigint, l?: { label: string; sublabel: string | null; href: string | null }): BreakdownRow => ({
+    ...g,
+    label: l?.label ?? keyLabel(q.dimension, g.key),
+    sublabel: l?.sublabel ?? null,
+    href: l?.href ?? null,
+    sharePct: ratioPct(g.amountMicros, total) ?? 0,
+    changePct: changePct(g.amountMicros, g.previousAmountMicros),
+    cacheHitPct: ratioPct(g.cachedInputTokens, g.inputTokens),
+    sparkline: [],
+  });
+  let rows: BreakdownRow[];
+  let totalRows: number;
+  let rowsSumMicros: bigint;
+  let totals: Awaited<ReturnType<typeof totalsFor>>;
+  let labels: Awaited<ReturnType<typeof labelsFor>> | null = null;
+  if (!opts.all && canPageInSql(q.dimension, q.sort)) {
+    // Sorted and paged in the database; the previous range is read for the page's rows only.
+    const [paged, t] = await Promise.all([pagedSums(ctx, engine, ws.unit, q.dimension, filters, range, q), totalsFor(ctx, ws.unit, filters, range)]);
+    totals = t;
+    totalRows = paged.totalRows;
+    rowsSumMicros = paged.rowsSumMicros;
+    const narrowed = narrowTo(filters, q.dimension, paged.rows.map((r) => r.key));
+    if (!opts.noChange && narrowed) {
+      const prev = await sumsByKey(ctx, engine, ws.unit, q.dimension, narrowed, [range.previous], range.start);
+      const byKey = new Map(prev.map((r) => [r.key, r.previousAmountMicros]));
+      for (const r of paged.rows) r.previousAmountMicros = byKey.get(r.key) ?? 0n;
+    }
+    rows = paged.rows.map((g) => toRow(g, totals.amountMicros));
+  } else {
+    const [grouped, t] = await Promise.all([groupedRows(ctx, ws.unit, q.dimension, filters, range, !opts.noChange), totalsFor(ctx, ws.unit, filters, range)]);
+    totals = t;
+    // Keys that only had spend in the previous range are not rows of this view.
+    const current = grouped.filter((g) => g.amountMicros !== 0n || g.requests !== 0n || g.costMicros !== 0n || g.creditsMicros !== 0n);
+    labels = q.sort === "label" || opts.all ? await labelsFor(ctx, q.dimension, current.map((g) => g.key)) : null;
+    rows = current.map((g) => toRow(g, totals.amountMicros, labels?.get(g.key)));
+    const sign = q.dir === "asc" ? 1 : -1;
+    rows.sort((a, b) => sign * compare(q.sort, a, b) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    rowsSumMicros = rows.reduce((s, r) => s + r.amountMicros, 0n);
+    totalRows = rows.length;
+    if (!opts.all) rows = rows.slice((q.page - 1) * q.pageSize, q.page * q.pageSize);
+  }
   if (!opts.all) {
-    rows = rows.slice((q.page - 1) * q.pageSize, q.page * q.pageSize);
     const keys = rows.map((r) => r.key);
     const [pageLabels, series] = await Promise.all([
       labels ? Promise.resolve(labels) : labelsFor(ctx, q.dimension, keys),
-      opts.noSparkline ? Promise.resolve([]) : dailyByKey(ctx, ws.unit, q.dimension, filters, range, keys),
+      opts.noSparkline ? Promise.resolve([]) : dailyByKey(ctx, ws.unit, q.dimension, narrowTo(filters, q.dimension, keys) ?? filters, range, keys),
     ]);
     const index = new Map(days.map((d, i) => [d, i]));
     const spark = new Map(keys.map((k) => [k, days.map(() => 0n)]));

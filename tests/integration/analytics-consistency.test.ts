@@ -207,6 +207,31 @@ describe("analytics consistency", () => {
     expect(asc.rows.some((x) => x.label === "Unattributed")).toBe(true);
   });
 
+  it("pages sorted in the database equal the full list sorted in JS (every sort, both directions, past the end)", async () => {
+    const cases: { scope: SpendScope; filters: Filters; spec: RangeSpec }[] = [
+      { scope: workspaceScope, filters: {}, spec: { range: "period" } },
+      { scope: workspaceScope, filters: { product: values.product!.slice(0, 1) }, spec: { range: "custom", from: "2026-10-03", to: "2026-11-11" } },
+      { scope: managerScope, filters: {}, spec: { range: "last-period" } },
+    ];
+    for (const { scope, filters, spec } of cases)
+      for (const dimension of ["member", "group"] as const)
+        for (const sort of ["amount", "cost", "credits", "requests", "tokens"] as const)
+          for (const dir of ["asc", "desc"] as const) {
+            const ctx = { db, scope, now: NOW };
+            const label = JSON.stringify({ scope: scope.kind, filters, spec, dimension, sort, dir });
+            // `all` takes the JS path: every row, sorted in JS
+            const all = await getBreakdown(ctx, spec, filters, { dimension, sort, dir, page: 1, pageSize: 200 }, { all: true });
+            expect(all.rows.length, label).toBeGreaterThan(1);
+            for (const page of [1, 2, 50]) {
+              const b = await getBreakdown(ctx, spec, filters, { dimension, sort, dir, page, pageSize: 3 });
+              const want = all.rows.slice((page - 1) * 3, page * 3);
+              expect(b.rows.map((r) => [r.key, r.amountMicros, r.requests, r.previousAmountMicros]), `${label} page ${page}`).toEqual(want.map((r) => [r.key, r.amountMicros, r.requests, r.previousAmountMicros]));
+              expect(b.totalRows, label).toBe(all.totalRows);
+              expect(b.rowsSumMicros, label).toBe(all.rowsSumMicros);
+            }
+          }
+  }, 120_000);
+
   it("member, group and my-usage pages match the breakdown rows", async () => {
     const period = await getBreakdown({ db, scope: workspaceScope, now: NOW }, { range: "period" }, {}, { dimension: "member", sort: "amount", dir: "desc", page: 1, pageSize: 200 });
     for (const row of period.rows.filter((x) => x.key !== "").slice(0, 5)) {
