@@ -51,15 +51,17 @@ export async function loadAnomalyInputs(db: Db, workspaceId: string, window: { f
 
   const groupDaily = new Map<string, Map<DayKey, bigint>>();
   if (groupOf.size) {
-    // the member → primary group map travels as one JSON parameter and is joined in SQL
+    // the member → primary group map travels as one JSON parameter and is joined in SQL;
+    // CROSS JOIN keeps it the outer loop on SQLite (one memberKey index range per member;
+    // the other order re-scans the JSON for every rollup row), PostgreSQL plans it freely
     const map = JSON.stringify(Object.fromEntries([...groupOf].map(([m, g]) => [m, g.id])));
     const mapTable = engine === "postgres" ? `jsonb_each_text(${p(1)}::jsonb)` : `json_each(${p(1)})`;
     const rows = await readJsonRows<[string, DayKey, IntValue]>(
       db,
       `SELECT ${jsonRowsAgg(engine, ["s.g", "s.d", exactInt(engine, "s.c")])} AS j FROM (
          SELECT map."value" AS g, r."day" AS d, SUM(r."costMicros") AS c
-         FROM ${mapTable} map JOIN "UsageDailyRollup" r ON r."memberKey" = map."key"
-         WHERE r."workspaceId" = ${p(2)} AND r."day" >= ${p(3)} AND r."day" <= ${p(4)}
+         FROM ${mapTable} map CROSS JOIN "UsageDailyRollup" r
+         WHERE r."memberKey" = map."key" AND r."workspaceId" = ${p(2)} AND r."day" >= ${p(3)} AND r."day" <= ${p(4)}
          GROUP BY map."value", r."day") s`,
       [map, workspaceId, window.from, window.today],
     );
