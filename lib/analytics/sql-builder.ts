@@ -148,7 +148,11 @@ export function dimensionKey(src: Source, dimension: Dimension, filters: Filters
 /** WHERE conditions (joined with AND) for workspace, range, scope and filters. */
 export function whereClause(src: Source, scope: SpendScope, filters: Filters, range: { start: string; end: string }, p: Params): string {
   const mk = src.member;
-  const conds = [`r."workspaceId" = ${p.add(scope.workspaceId)}`, `${src.time} >= ${p.add(src.bound(range.start))}`, `${src.time} <= ${p.add(src.bound(range.end))}`];
+  const conds = [`r."workspaceId" = ${p.add(scope.workspaceId)}`];
+  const [from, to] = [src.bound(range.start), src.bound(range.end)];
+  // One month (or day) as an equality, so the index's next column (the member) narrows and orders too.
+  if (from === to) conds.push(`${src.time} = ${p.add(from)}`);
+  else conds.push(`${src.time} >= ${p.add(from)}`, `${src.time} <= ${p.add(to)}`);
   if (scope.memberIds) conds.push(scope.memberIds.length ? `${mk} IN ${p.list(scope.memberIds)}` : "1 = 0");
   for (const col of ["product", "model", "provider", "project", "apiKey"] as const) {
     const v = filters[col];
