@@ -56,4 +56,6 @@ run_e2e() {
 }
 run_e2e "file:./data/e2e.db" "SQLite"
 [ -n "$PG_URL" ] && run_e2e "$PG_URL" "PostgreSQL"
+step "benchmark smoke run (npm run bench -- --small; figures are not judged, agreement is)"
+npx tsx --conditions=react-server bench/run.ts --small --file ./data/bench-ci.db >/dev/null
 step "all green"

@@ -26,7 +26,8 @@ function keyExpr(dim: Dim, memberCol: string): { select: string; join: string } 
     case "member":
       return { select: memberCol, join: "" };
     case "group":
-      return { select: `gm."groupId"`, join: ` JOIN "GroupMember" gm ON gm."memberId" = ${memberCol}` };
+      // like the app: a member in two groups counts in both; unattributed and no-group usage are rows too
+      return { select: `CASE WHEN ${memberCol} = '' THEN '' ELSE COALESCE(gm."groupId", '~none') END`, join: ` LEFT JOIN "GroupMember" gm ON gm."memberId" = ${memberCol}` };
     case "costCenter":
       return { select: `COALESCE(m."costCenter", '')`, join: ` LEFT JOIN "Member" m ON m."id" = ${memberCol}` };
     default:
