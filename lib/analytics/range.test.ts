@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { resolveRange, rangeSpecSchema } from "./range";
 import { canonicalSearch, parseAnalyticsSearch } from "./url-state";
-import { neutraliseCell } from "./breakdown-csv";
+import { neutralizeCell } from "../exports/csv";
 import { runOutDay, projectToPeriodEnd } from "./overview-math";
 
 describe("resolveRange", () => {
@@ -46,8 +46,8 @@ describe("url state", () => {
 
 describe("CSV cells", () => {
   it("neutralises formula starters", () => {
-    for (const v of ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"]) expect(neutraliseCell(v)).toBe(`'${v}`);
-    expect(neutraliseCell("codex")).toBe("codex");
+    for (const v of ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"]) expect(neutralizeCell(v)).toBe(`'${v}`);
+    expect(neutralizeCell("codex")).toBe("codex");
   });
 });
 

@@ -2,6 +2,7 @@ import { sessionRoute } from "@/lib/auth/guards";
 import { now } from "@/lib/clock";
 import { db } from "@/lib/db";
 import { startChargebackExport } from "@/lib/exports/export-chargeback";
+import { csvResponse } from "@/lib/exports/csv-response";
 import { queryFromSearchParams } from "@/lib/exports/params";
 
 export const dynamic = "force-dynamic";
@@ -9,12 +10,5 @@ export const dynamic = "force-dynamic";
 export const GET = sessionRoute(["exports:create"], async (req, { actor }) => {
   const query = queryFromSearchParams(new URL(req.url).searchParams);
   const { stream, fileName } = await startChargebackExport(db(), actor, query, now());
-  return new Response(stream, {
-    headers: {
-      "content-type": "text/csv; charset=utf-8",
-      "content-disposition": `attachment; filename="${fileName}"`,
-      "cache-control": "no-store",
-      "x-content-type-options": "nosniff",
-    },
-  });
+  return csvResponse(stream, fileName);
 });

@@ -5,16 +5,11 @@ import { parseAnalyticsSearch } from "@/lib/analytics/url-state";
 import { sessionRoute } from "@/lib/auth/guards";
 import { now } from "@/lib/clock";
 import { db } from "@/lib/db";
+import { csvResponse } from "@/lib/exports/csv-response";
 
 export const GET = sessionRoute(["spend:read:own"], async (req, { actor }) => {
   const s = parseAnalyticsSearch(new URL(req.url).searchParams);
   const scope = await spendScopeFor(db(), actor);
   const b = await getBreakdown({ db: db(), scope, now: now() }, s.spec, s.filters, s.query, { all: true });
-  return new Response(breakdownToCsv(b), {
-    headers: {
-      "content-type": "text/csv; charset=utf-8",
-      "content-disposition": `attachment; filename="usage-by-${b.dimension}-${b.range.start}-${b.range.end}.csv"`,
-      "cache-control": "no-store",
-    },
-  });
+  return csvResponse(breakdownToCsv(b), `usage-by-${b.dimension}-${b.range.start}-${b.range.end}.csv`);
 });
