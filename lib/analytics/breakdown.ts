@@ -14,16 +14,11 @@ import { resolveRange, type RangeSpec, type ResolvedRange } from "./range";
 import { canPageInSql, metricsOf, narrowTo, pagedSums, sumsByKey, type Grouped } from "./grouped-sums";
 import { Params, dimensionKey, sourceFor, whereClause, amountColumn } from "./sql-builder";
 import type { SpendScope } from "./scope";
+import type { UsageSums } from "../usage-sums";
 
-export interface Metrics {
+export interface Metrics extends UsageSums {
+  /** in the workspace's budget unit */
   amountMicros: bigint;
-  costMicros: bigint;
-  estimatedCostMicros: bigint;
-  creditsMicros: bigint;
-  inputTokens: bigint;
-  cachedInputTokens: bigint;
-  outputTokens: bigint;
-  requests: bigint;
   unpricedRequests: bigint;
 }
 

@@ -9,6 +9,7 @@ import type { Engine } from "../db";
 import type { Unit } from "../money";
 import type { DayKey, Period } from "../period";
 import { toBigInt } from "../sql";
+import { addUsageSums } from "../usage-sums";
 import type { AnalyticsContext, Metrics } from "./breakdown";
 import type { SortKey } from "./breakdown-query";
 import type { Dimension, Filters } from "./filters";
@@ -32,14 +33,8 @@ export function metricsOf(r: Raw): Metrics {
 }
 
 function addInto(into: Grouped, r: Grouped): void {
+  addUsageSums(into, r);
   into.amountMicros += r.amountMicros;
-  into.costMicros += r.costMicros;
-  into.estimatedCostMicros += r.estimatedCostMicros;
-  into.creditsMicros += r.creditsMicros;
-  into.inputTokens += r.inputTokens;
-  into.cachedInputTokens += r.cachedInputTokens;
-  into.outputTokens += r.outputTokens;
-  into.requests += r.requests;
   into.unpricedRequests += r.unpricedRequests;
   into.previousAmountMicros += r.previousAmountMicros;
 }

@@ -18,6 +18,7 @@
 import "server-only";
 import type { Db } from "../db";
 import type { Period } from "../period";
+import type { UsageSums } from "../usage-sums";
 import { toBigIntValue, type IntValue } from "./csv";
 import { canonicalDimensions, type Dimension } from "./params";
 import { memberPage, membershipsInRange, sumsByMemberRange, type KeyedSumsTuple, type Sums7 } from "./rollup-reads";
@@ -26,17 +27,8 @@ export const UNATTRIBUTED = "(unattributed)";
 export const NO_COST_CENTER = "(no cost center)";
 export const NO_GROUP = "(no group)";
 
-export interface ChargebackSums {
-  costMicros: bigint;
-  estimatedCostMicros: bigint;
-  creditsMicros: bigint;
-  inputTokens: bigint;
-  cachedInputTokens: bigint;
-  outputTokens: bigint;
-  requests: bigint;
-}
 
-export interface ChargebackRow extends ChargebackSums {
+export interface ChargebackRow extends UsageSums {
   costCenter: string;
   group: string;
   memberEmail: string;
@@ -44,20 +36,6 @@ export interface ChargebackRow extends ChargebackSums {
   product: string;
   model: string;
   provider: string;
-}
-
-export function zeroSums(): ChargebackSums {
-  return { costMicros: 0n, estimatedCostMicros: 0n, creditsMicros: 0n, inputTokens: 0n, cachedInputTokens: 0n, outputTokens: 0n, requests: 0n };
-}
-
-export function addSums(into: ChargebackSums, v: ChargebackSums): void {
-  into.costMicros += v.costMicros;
-  into.estimatedCostMicros += v.estimatedCostMicros;
-  into.creditsMicros += v.creditsMicros;
-  into.inputTokens += v.inputTokens;
-  into.cachedInputTokens += v.cachedInputTokens;
-  into.outputTokens += v.outputTokens;
-  into.requests += v.requests;
 }
 
 interface Person {

@@ -7,7 +7,8 @@ import { writeAudit } from "../audit";
 import { auditActor, type Actor } from "../auth/actor";
 import type { Db } from "../db";
 import type { BudgetPeriod, Period } from "../period";
-import { addSums, chargebackChunks, zeroSums, type ChargebackRow, type ChargebackSums } from "./chargeback";
+import { addUsageSums, zeroUsageSums, type UsageSums } from "../usage-sums";
+import { chargebackChunks, type ChargebackRow } from "./chargeback";
 import { chargebackCsvStream, chargebackFileName } from "./chargeback-csv";
 import { canonicalDimensions, resolveExportPeriod, type Dimension, type ExportQuery } from "./params";
 
@@ -40,19 +41,19 @@ export interface ChargebackPreview {
   /** the first rows, in file order */
   rows: ChargebackRow[];
   rowCount: number;
-  totals: ChargebackSums;
+  totals: UsageSums;
 }
 
 /** The first rows and the totals of exactly what the download will contain. */
 export async function previewChargeback(db: Db, actor: Actor, q: ExportQuery, now: Date, limit = 15): Promise<ChargebackPreview> {
   const period = await periodFor(db, actor, q, now);
   const dims = canonicalDimensions(q.group_by);
-  const totals = zeroSums();
+  const totals = zeroUsageSums();
   const rows: ChargebackRow[] = [];
   let rowCount = 0;
   for await (const chunk of chargebackChunks(db, { workspaceId: actor.workspaceId, period, dimensions: dims })) {
     for (const r of chunk) {
-      addSums(totals, r);
+      addUsageSums(totals, r);
       rowCount++;
       if (rows.length < limit) rows.push(r);
     }
