@@ -12,7 +12,7 @@ import { toJsonText } from "../json";
 import { loadWorkspaceLimits } from "../limits/load-effective-limits";
 import { formatAmount, type Unit } from "../money";
 import { addDays, eachDay, periodContaining, todayIn, type BudgetPeriod, type DayKey } from "../period";
-import { projectedExhaustion, projectPeriodEnd } from "../limits/projection";
+import { projectedExhaustion, projectPeriodEnd } from "../projection";
 import { findAnomaly, type AnomalySettings } from "./anomaly";
 import { loadAnomalyInputs } from "./anomaly-data";
 import { deliverAlert } from "./deliver";

@@ -9,7 +9,7 @@ import type { Unit } from "../money";
 import { currentPeriod, daysBetween, daysLeft, todayIn, type Period } from "../period";
 import { getBreakdown, type BreakdownQuery } from "./breakdown";
 import { dailyByProduct, type DailySeries } from "./daily";
-import { projectToPeriodEnd, runOutDay } from "./overview";
+import { projectedExhaustion, projectPeriodEnd } from "../projection";
 import type { SpendScope } from "./scope";
 
 export interface MyUsage {
@@ -65,7 +65,7 @@ export async function getMyUsage(db: Db, actorScope: SpendScope, now: Date): Pro
     costMicros: products.totals.costMicros,
     creditsMicros: products.totals.creditsMicros,
     dailyPaceMicros: spent / elapsed,
-    projectedMicros: projectToPeriodEnd(spent, period, today),
+    projectedMicros: projectPeriodEnd(spent, period, today),
     byProduct: slim(products.rows),
     byModel: slim(models.rows),
     usage,
@@ -74,5 +74,5 @@ export async function getMyUsage(db: Db, actorScope: SpendScope, now: Date): Pro
 
 /** Days of the period left before `limit` is reached at the current pace (null: not this period). */
 export function runOutFor(m: Pick<MyUsage, "spentMicros" | "period" | "today">, limit: bigint): string | null {
-  return runOutDay(m.spentMicros, limit, m.period, m.today);
+  return projectedExhaustion(m.spentMicros, limit - m.spentMicros, m.period, m.today);
 }

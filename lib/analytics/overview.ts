@@ -80,8 +80,7 @@ export function scopeWhere(scope: SpendScope) {
   return { workspaceId: scope.workspaceId, ...(scope.memberIds ? { memberKey: { in: scope.memberIds } } : {}) };
 }
 
-export { projectToPeriodEnd, runOutDay } from "./overview-math";
-import { projectToPeriodEnd, runOutDay } from "./overview-math";
+import { projectedExhaustion, projectPeriodEnd } from "../projection";
 
 export interface OverviewOptions {
   range?: RangeSpec;
@@ -180,9 +179,9 @@ export async function getOverview(db: Db, scope: SpendScope, now: Date, opts: Ov
     unattributedMicros: unattributedTotals ? inBudgetUnit(unit, unattributedTotals) : 0n,
     unpricedRequests: totals.unpricedRequests,
     spentMicros: spent,
-    projectedMicros: range.isCurrentPeriod ? projectToPeriodEnd(spent, period, today) : spent,
+    projectedMicros: range.isCurrentPeriod ? projectPeriodEnd(spent, period, today) : spent,
     limitMicros: limit,
-    runOutDay: limit !== null && range.isCurrentPeriod ? runOutDay(spent, limit, period, today) : null,
+    runOutDay: limit !== null && range.isCurrentPeriod ? projectedExhaustion(spent, limit - spent, period, today) : null,
     stackBy,
     products: series,
     seriesLabels,

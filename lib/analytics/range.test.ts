@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { resolveRange, rangeSpecSchema } from "./range";
 import { canonicalSearch, parseAnalyticsSearch } from "./url-state";
 import { neutralizeCell } from "../exports/csv";
-import { runOutDay, projectToPeriodEnd } from "./overview-math";
+import { projectedExhaustion, projectPeriodEnd } from "../projection";
 
 describe("resolveRange", () => {
   it("this period runs to the period end, compares its days so far with as many days before", () => {
@@ -54,10 +54,10 @@ describe("CSV cells", () => {
 describe("projection and run-out", () => {
   const period = { start: "2026-03-01", end: "2026-03-31" };
   it("projects the pace so far and finds the day a limit is reached", () => {
-    expect(projectToPeriodEnd(100n, period, "2026-03-10")).toBe(100n + (100n * 21n) / 10n);
-    expect(runOutDay(100n, 250n, period, "2026-03-10")).toBe("2026-03-25"); // 10/day → 250 on day 25
-    expect(runOutDay(100n, 1000n, period, "2026-03-10")).toBeNull(); // lasts the period
-    expect(runOutDay(300n, 250n, period, "2026-03-10")).toBe("2026-03-10"); // already over
-    expect(runOutDay(0n, 250n, period, "2026-03-10")).toBeNull();
+    expect(projectPeriodEnd(100n, period, "2026-03-10")).toBe(100n + (100n * 21n) / 10n);
+    expect(projectedExhaustion(100n, 250n - 100n, period, "2026-03-10")).toBe("2026-03-25"); // 10/day → 250 on day 25
+    expect(projectedExhaustion(100n, 1000n - 100n, period, "2026-03-10")).toBeNull(); // lasts the period
+    expect(projectedExhaustion(300n, 250n - 300n, period, "2026-03-10")).toBe("2026-03-10"); // already over
+    expect(projectedExhaustion(0n, 250n - 0n, period, "2026-03-10")).toBeNull();
   });
 });

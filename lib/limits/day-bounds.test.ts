@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { currentPeriod } from "../period";
 import { endOfDayIn, lastDayBefore, startOfDayIn } from "./day-bounds";
-import { projectedExhaustion, projectPeriodEnd } from "./projection";
+import { projectedExhaustion, projectPeriodEnd } from "../projection";
 import { isPolicyActive } from "./resolve-effective-limit";
 
 describe("day bounds in a workspace timezone", () => {

@@ -11,7 +11,7 @@ import { currentPeriod, periodContaining, todayIn, type BudgetPeriod, type DayKe
 import { placeholder, toBigInt } from "../sql";
 import { currentEngine } from "../db";
 import { lastDayBefore } from "./day-bounds";
-import { projectedExhaustion, projectPeriodEnd } from "./projection";
+import { projectedExhaustion, projectPeriodEnd } from "../projection";
 import { resolveEffectiveLimit, type EffectiveLimit, type PolicyInput, type ProductUsage } from "./resolve-effective-limit";
 
 export interface WorkspaceBudget {

@@ -1,8 +1,9 @@
 /**
  * Straight-line projection of spend to the period end, and the day a limit runs out at the
- * current pace. Integer arithmetic only (micro-units).
+ * current pace. Integer arithmetic only (micro-units). The one implementation behind the
+ * Overview, My usage, the Limits screen and alerts, so every screen shows the same day.
  */
-import { addDays, daysBetween, type DayKey, type Period } from "../period";
+import { addDays, daysBetween, type DayKey, type Period } from "./period";
 
 /** Spend at period end if the pace so far continues. */
 export function projectPeriodEnd(used: bigint, period: Period, today: DayKey): bigint {
