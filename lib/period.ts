@@ -1,8 +1,10 @@
 /**
  * Budget periods and day keys. Every date here is a "YYYY-MM-DD" UTC day key; a bucket
  * belongs to the period that contains its UTC date. The workspace timezone only decides
- * what "today" is for a person. All period math in the app goes through this module.
+ * what "today" is for a person, and where a calendar day begins and ends for limits that
+ * run "until <day>". All period math in the app goes through this module.
  */
+import { TZDate } from "@date-fns/tz";
 
 export type BudgetPeriod = "MONTHLY" | "WEEKLY" | "DAILY";
 export type DayKey = string;
@@ -124,4 +126,20 @@ export function isActiveAt(startsAt: Date | null, expiresAt: Date | null, now: D
   if (startsAt && startsAt.getTime() > now.getTime()) return false;
   if (expiresAt && expiresAt.getTime() <= now.getTime()) return false;
   return true;
+}
+
+/** The instant a calendar day begins in a timezone (DST-aware). */
+export function startOfDayIn(day: DayKey, timezone: string): Date {
+  const [y, m, d] = day.split("-").map(Number) as [number, number, number];
+  return new Date(new TZDate(y, m - 1, d, timezone).getTime());
+}
+
+/** The instant right after a calendar day ends in a timezone: an exclusive expiry for "until <day>". */
+export function endOfDayIn(day: DayKey, timezone: string): Date {
+  return startOfDayIn(addDays(day, 1), timezone);
+}
+
+/** The last calendar day an exclusive expiry still covers, as a person in that timezone reads it. */
+export function lastDayBefore(expiresAt: Date, timezone: string): DayKey {
+  return todayIn(timezone, new Date(expiresAt.getTime() - 1));
 }

@@ -7,10 +7,9 @@
 import "server-only";
 import type { Db } from "../db";
 import type { Unit } from "../money";
-import { currentPeriod, periodContaining, todayIn, type BudgetPeriod, type DayKey, type Period } from "../period";
+import { currentPeriod, lastDayBefore, periodContaining, todayIn, type BudgetPeriod, type DayKey, type Period } from "../period";
 import { placeholder, toBigInt } from "../sql";
 import { currentEngine } from "../db";
-import { lastDayBefore } from "./day-bounds";
 import { projectedExhaustion, projectPeriodEnd } from "../projection";
 import { resolveEffectiveLimit, type EffectiveLimit, type PolicyInput, type ProductUsage } from "./resolve-effective-limit";
 

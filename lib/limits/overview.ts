@@ -8,7 +8,7 @@ import { can } from "../auth/permissions";
 import type { Db } from "../db";
 import { ForbiddenError } from "../errors";
 import { percentOf } from "../money";
-import { lastDayBefore } from "./day-bounds";
+import { lastDayBefore } from "../period";
 import { loadMemberLimit, loadWorkspaceLimits, type GroupPool, type MemberLimit, type WorkspaceBudget } from "./load-effective-limits";
 import { isPolicyActive, type LimitState } from "./resolve-effective-limit";
 

@@ -10,8 +10,7 @@ import { now as clockNow } from "../clock";
 import type { Db, Tx } from "../db";
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from "../errors";
 import { parseMicros } from "../money";
-import { todayIn } from "../period";
-import { endOfDayIn, startOfDayIn } from "./day-bounds";
+import { endOfDayIn, startOfDayIn, todayIn } from "../period";
 import type { CreatePolicyInput, UpdatePolicyInput } from "./policy-input";
 
 /** 100 million credits (or dollars) per member or pool: beyond that it is a typo. */

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { currentPeriod } from "../period";
-import { endOfDayIn, lastDayBefore, startOfDayIn } from "./day-bounds";
+import { currentPeriod, endOfDayIn, lastDayBefore, startOfDayIn } from "../period";
 import { projectedExhaustion, projectPeriodEnd } from "../projection";
 import { isPolicyActive } from "./resolve-effective-limit";
 
