@@ -99,6 +99,8 @@ export async function runSync(opts: SyncOptions): Promise<SyncResult> {
           where: { id: run.id },
           data: { pages: totals.pages, rowsRead: totals.rowsRead, rowsInserted: totals.rowsInserted, rowsUpdated: totals.rowsUpdated, rowsUnchanged: totals.rowsUnchanged },
         });
+        // usage caches (budget check, limits) are checked against this version
+        await tx.workspace.update({ where: { id: connection.workspaceId }, data: { usageVersion: { increment: 1 } }, select: { id: true } });
         await tx.connection.update({
           where: { id: connection.id },
           data: { cursorJson: page.nextCursor ? JSON.stringify({ window: opts.window, cursor: page.nextCursor } satisfies Cursor) : null },

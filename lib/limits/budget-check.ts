@@ -1,12 +1,14 @@
 /**
  * The answer a gateway gets before a call: may this person spend on this product now?
- * A few indexed queries; limits are read fresh every time, so a change shows on the next check.
+ * Steady state: one primary-key read (the workspace version) and the rest from memory
+ * (lib/limits/limit-inputs.ts); any change to limits, people, settings or usage moves the
+ * version, so it shows on the next check.
  */
 import "server-only";
 import type { Db } from "../db";
 import { microsToDecimal } from "../money";
-import { findMemberByHandle } from "./find-member";
-import { loadMemberLimit } from "./load-effective-limits";
+import type { WorkspaceVersion } from "../workspace-version";
+import { limitInputsFor, loadMemberLimit } from "./load-effective-limits";
 
 export interface BudgetCheckAnswer {
   allowed: boolean;
@@ -24,9 +26,11 @@ export interface BudgetCheckAnswer {
   asOf: string;
 }
 
-export async function budgetCheck(db: Db, workspaceId: string, handle: string, product: string, now: Date): Promise<BudgetCheckAnswer> {
-  const member = await findMemberByHandle(db, workspaceId, handle);
-  const { budget, effective: e } = await loadMemberLimit(db, workspaceId, member?.id ?? null, product, now, { groups: member?.groups ?? [], cachedWorkspace: true });
+/** `version`: the workspace version the caller read in this request (token auth does). */
+export async function budgetCheck(db: Db, workspaceId: string, handle: string, product: string, now: Date, version?: WorkspaceVersion): Promise<BudgetCheckAnswer> {
+  const inputs = await limitInputsFor(db, workspaceId, version);
+  const member = await inputs.member(handle.trim());
+  const { budget, effective: e } = await loadMemberLimit(db, workspaceId, member?.id ?? null, product, now, { groups: member?.groups ?? [], inputs });
   return {
     allowed: e.allowed,
     action: e.action,

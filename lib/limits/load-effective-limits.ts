@@ -11,6 +11,9 @@ import { currentPeriod, lastDayBefore, periodContaining, todayIn, type BudgetPer
 import { placeholder, toBigInt } from "../sql";
 import { currentEngine } from "../db";
 import { projectedExhaustion, projectPeriodEnd } from "../projection";
+import { readWorkspaceVersion, type WorkspaceVersion } from "../workspace-version";
+import { findMemberByHandle } from "./find-member";
+import { limitInputs, type LimitInputs, type LimitReaders, type UsageKey, type WorkspaceRow } from "./limit-inputs";
 import { resolveEffectiveLimit, type EffectiveLimit, type PolicyInput, type ProductUsage } from "./resolve-effective-limit";
 
 export interface WorkspaceBudget {
@@ -73,23 +76,12 @@ const POLICY_SELECT = {
   sourceRequestId: true,
 } as const;
 
-// Workspace budget settings (unit, period, timezone) change rarely; the budget check reads
-// them through a short cache. The settings writer clears it in its own process; other
-// processes pick a change up within WORKSPACE_TTL_MS. Limits are never cached.
-const WORKSPACE_TTL_MS = 5_000;
-type WorkspaceRow = { id: string; name: string; budgetUnit: Unit; timezone: string; budgetPeriod: string };
-const workspaceCache = new Map<string, { at: number; row: WorkspaceRow }>();
-
-export function forgetWorkspaceBudget(workspaceId: string): void {
-  workspaceCache.delete(workspaceId);
+export async function loadWorkspaceBudget(db: Db, workspaceId: string, now: Date): Promise<WorkspaceBudget> {
+  return budgetOf(await readWorkspaceRow(db, workspaceId), now);
 }
 
-export async function loadWorkspaceBudget(db: Db, workspaceId: string, now: Date, opts: { cached?: boolean } = {}): Promise<WorkspaceBudget> {
-  const hit = opts.cached ? workspaceCache.get(workspaceId) : undefined;
-  if (hit && Date.now() - hit.at < WORKSPACE_TTL_MS) return budgetOf(hit.row, now);
-  const row = await db.workspace.findUniqueOrThrow({ where: { id: workspaceId }, select: { id: true, name: true, budgetUnit: true, timezone: true, budgetPeriod: true } });
-  workspaceCache.set(workspaceId, { at: Date.now(), row });
-  return budgetOf(row, now);
+function readWorkspaceRow(db: Db, workspaceId: string): Promise<WorkspaceRow> {
+  return db.workspace.findUniqueOrThrow({ where: { id: workspaceId }, select: { id: true, name: true, budgetUnit: true, timezone: true, budgetPeriod: true } });
 }
 
 export function budgetOf(ws: { id: string; name: string; budgetUnit: Unit; timezone: string; budgetPeriod: string }, now: Date): WorkspaceBudget {
@@ -102,23 +94,23 @@ function usageColumn(unit: Unit): string {
 }
 
 /** Usage this period by (memberKey, product); memberKey null = every member. */
-async function usageByMemberProduct(db: Db, budget: WorkspaceBudget, memberKey: string | null): Promise<Map<string, Map<string, bigint>>> {
+async function usageByMemberProduct(db: Db, key: UsageKey, memberKey: string | null): Promise<Map<string, Map<string, bigint>>> {
   const engine = currentEngine();
-  const params: unknown[] = [budget.id, budget.period.start, budget.period.end];
-  if (memberKey === null && isWholeMonth(budget.period)) {
+  const params: unknown[] = [key.workspaceId, key.start, key.end];
+  if (memberKey === null && isWholeMonth(key)) {
     // UsageMemberMonth equals the daily rollup summed by month (kept in the sync transaction):
     // ~30× fewer rows for the whole-workspace aggregate of a monthly budget period
     const rows = await db.$queryRawUnsafe<{ m: string; p: string; v: unknown }[]>(
-      `SELECT "memberKey" AS m, "product" AS p, SUM(${usageColumn(budget.unit)}) AS v FROM "UsageMemberMonth" WHERE "workspaceId" = ${placeholder(engine, 1)} AND "month" = ${placeholder(engine, 2)} GROUP BY "memberKey", "product"`,
-      budget.id,
-      budget.period.start.slice(0, 7),
+      `SELECT "memberKey" AS m, "product" AS p, SUM(${usageColumn(key.unit)}) AS v FROM "UsageMemberMonth" WHERE "workspaceId" = ${placeholder(engine, 1)} AND "month" = ${placeholder(engine, 2)} GROUP BY "memberKey", "product"`,
+      key.workspaceId,
+      key.start.slice(0, 7),
     );
     return nest(rows);
   }
   // SQLite otherwise picks the (workspaceId, day) index and sorts every row of the period for
   // the GROUP BY; walking (workspaceId, memberKey, day) yields the groups in order (~2× faster)
   const hint = memberKey === null && engine === "sqlite" ? ` INDEXED BY "UsageDailyRollup_workspaceId_memberKey_day_idx"` : "";
-  let sql = `SELECT "memberKey" AS m, "product" AS p, SUM(${usageColumn(budget.unit)}) AS v FROM "UsageDailyRollup"${hint} WHERE "workspaceId" = ${placeholder(engine, 1)} AND "day" >= ${placeholder(engine, 2)} AND "day" <= ${placeholder(engine, 3)}`;
+  let sql = `SELECT "memberKey" AS m, "product" AS p, SUM(${usageColumn(key.unit)}) AS v FROM "UsageDailyRollup"${hint} WHERE "workspaceId" = ${placeholder(engine, 1)} AND "day" >= ${placeholder(engine, 2)} AND "day" <= ${placeholder(engine, 3)}`;
   if (memberKey !== null) {
     params.push(memberKey);
     sql += ` AND "memberKey" = ${placeholder(engine, 4)}`;
@@ -127,7 +119,7 @@ async function usageByMemberProduct(db: Db, budget: WorkspaceBudget, memberKey: 
   return nest(await db.$queryRawUnsafe<{ m: string; p: string; v: unknown }[]>(sql, ...params));
 }
 
-function isWholeMonth(p: Period): boolean {
+function isWholeMonth(p: Pick<Period, "start" | "end">): boolean {
   const month = periodContaining(p.start, "MONTHLY");
   return month.start === p.start && month.end === p.end;
 }
@@ -147,59 +139,69 @@ function addInto(target: Map<string, bigint>, source: ProductUsage | undefined) 
   for (const [k, v] of source) target.set(k, (target.get(k) ?? 0n) + v);
 }
 
-// Pool usage (a group's or the whole workspace's spend) is an aggregate over many rows; the
-// budget check reads it through a short cache. Limits themselves are never cached, so a
-// changed limit is visible to the next check; pool usage is at most POOL_TTL_MS stale
-// (ingestion is itself hours behind the provider).
-const POOL_TTL_MS = 5_000;
-const poolCache = new Map<string, { at: number; value: Map<string, bigint> }>();
-
-async function poolUsage(db: Db, budget: WorkspaceBudget, groupId: string | null): Promise<Map<string, bigint>> {
-  const key = `${budget.id}|${budget.unit}|${budget.period.start}|${groupId ?? "*"}`;
-  const hit = poolCache.get(key);
-  if (hit && Date.now() - hit.at < POOL_TTL_MS) return hit.value;
+async function poolUsage(db: Db, budget: UsageKey, groupId: string | null): Promise<Map<string, bigint>> {
   const engine = currentEngine();
   const col = usageColumn(budget.unit);
   const rows =
     groupId === null
       ? await db.$queryRawUnsafe<{ p: string; v: unknown }[]>(
           `SELECT "product" AS p, SUM(${col}) AS v FROM "UsageDailyRollup" WHERE "workspaceId" = ${placeholder(engine, 1)} AND "day" >= ${placeholder(engine, 2)} AND "day" <= ${placeholder(engine, 3)} GROUP BY "product"`,
-          budget.id,
-          budget.period.start,
-          budget.period.end,
+          budget.workspaceId,
+          budget.start,
+          budget.end,
         )
       : await db.$queryRawUnsafe<{ p: string; v: unknown }[]>(
           `SELECT r."product" AS p, SUM(r.${col}) AS v FROM "UsageDailyRollup" r JOIN "GroupMember" gm ON gm."memberId" = r."memberKey" AND gm."groupId" = ${placeholder(engine, 1)} WHERE r."workspaceId" = ${placeholder(engine, 2)} AND r."day" >= ${placeholder(engine, 3)} AND r."day" <= ${placeholder(engine, 4)} GROUP BY r."product"`,
           groupId, // SQLite binds "?" in text order: keep parameters in the order they appear
-          budget.id,
-          budget.period.start,
-          budget.period.end,
+          budget.workspaceId,
+          budget.start,
+          budget.end,
         );
-  const value = new Map(rows.map((r) => [r.p, toBigInt(r.v)]));
-  poolCache.set(key, { at: Date.now(), value });
-  return value;
+  return new Map(rows.map((r) => [r.p, toBigInt(r.v)]));
 }
 
 // The whole workspace's usage aggregate is the one expensive read behind the Limits screen
-// (millions of rollup rows at 20,000 members). Rollups only change when a sync commits a
-// page, and each page commit also updates its Connection row, so the newest Connection
-// update is a version for the aggregate: reuse it while that version holds (at most a minute).
-const AGGREGATE_TTL_MS = 60_000;
-const aggregateCache = new Map<string, { version: string; at: number; value: Map<string, Map<string, bigint>> }>();
-
-async function usageVersion(db: Db, workspaceId: string): Promise<string> {
-  const r = await db.connection.aggregate({ where: { workspaceId }, _max: { updatedAt: true }, _count: { _all: true } });
-  return `${r._count._all}|${r._max.updatedAt?.getTime() ?? 0}`;
-}
+// (millions of rollup rows at 20,000 members); it is reused while the workspace's usage
+// version holds (lib/workspace-version.ts: every sync page commit moves it).
+const aggregateCache = new WeakMap<Db, Map<string, { usageVersion: number; value: Map<string, Map<string, bigint>> }>>();
 
 async function workspaceUsageAggregate(db: Db, budget: WorkspaceBudget): Promise<Map<string, Map<string, bigint>>> {
-  const key = `${budget.id}|${budget.unit}|${budget.period.start}|${budget.period.end}`;
-  const version = await usageVersion(db, budget.id);
-  const hit = aggregateCache.get(key);
-  if (hit && hit.version === version && Date.now() - hit.at < AGGREGATE_TTL_MS) return hit.value;
-  const value = await usageByMemberProduct(db, budget, null);
-  aggregateCache.set(key, { version, at: Date.now(), value });
+  const key = usageKeyOf(budget);
+  const text = `${key.workspaceId}|${key.unit}|${key.start}|${key.end}`;
+  const { usage } = await readWorkspaceVersion(db, budget.id);
+  let perDb = aggregateCache.get(db);
+  if (!perDb) aggregateCache.set(db, (perDb = new Map()));
+  const hit = perDb.get(text);
+  if (hit && hit.usageVersion === usage) return hit.value;
+  const value = await usageByMemberProduct(db, key, null);
+  perDb.set(text, { usageVersion: usage, value });
   return value;
+}
+
+export function usageKeyOf(budget: WorkspaceBudget): UsageKey {
+  return { workspaceId: budget.id, unit: budget.unit, start: budget.period.start, end: budget.period.end };
+}
+
+/** How LimitInputs reads (each read is cached against the workspace version there). */
+const READERS: LimitReaders = {
+  workspace: readWorkspaceRow,
+  async policies(db, workspaceId) {
+    return (await db.limitPolicy.findMany({ where: { workspaceId }, select: POLICY_SELECT })).map(toPolicyInput);
+  },
+  member: findMemberByHandle,
+  async groupsOf(db, workspaceId, memberId) {
+    const rows = await db.groupMember.findMany({ where: { memberId, group: { workspaceId } }, select: { group: { select: { id: true, name: true } } } });
+    return rows.map((m) => m.group);
+  },
+  async memberUsage(db, key, memberId) {
+    return (await usageByMemberProduct(db, key, memberId)).get(memberId) ?? new Map<string, bigint>();
+  },
+  poolUsage,
+};
+
+/** The cached inputs for a workspace; `known` = a version already read in this request. */
+export function limitInputsFor(db: Db, workspaceId: string, known?: WorkspaceVersion): Promise<LimitInputs> {
+  return limitInputs(db, workspaceId, READERS, known);
 }
 
 export interface MemberLimit {
@@ -220,33 +222,25 @@ export async function loadMemberLimit(
   memberId: string | null,
   product: string,
   now: Date,
-  /** the budget check passes the groups it already has and reads workspace settings through the cache */
-  opts: { groups?: { id: string; name: string }[]; cachedWorkspace?: boolean } = {},
+  /** the budget check passes the inputs it already holds (and the member's groups it found) */
+  opts: { groups?: { id: string; name: string }[]; inputs?: LimitInputs } = {},
 ): Promise<MemberLimit> {
-  const [budget, groups] = await Promise.all([
-    loadWorkspaceBudget(db, workspaceId, now, { cached: opts.cachedWorkspace }),
-    opts.groups
-      ? Promise.resolve(opts.groups)
-      : memberId
-        ? db.groupMember.findMany({ where: { memberId, group: { workspaceId } }, select: { group: { select: { id: true, name: true } } } }).then((rows) => rows.map((m) => m.group))
-        : Promise.resolve([]),
-  ]);
+  const inputs = opts.inputs ?? (await limitInputsFor(db, workspaceId));
+  const [row, groups] = await Promise.all([inputs.workspace(), opts.groups ?? (memberId ? inputs.groupsOf(memberId) : [])]);
+  const budget = budgetOf(row, now);
+  const key = usageKeyOf(budget);
   const targets = ["WORKSPACE", ...groups.map((g) => `GROUP:${g.id}`), ...(memberId ? [`MEMBER:${memberId}`] : [])];
-  const [policyRows, usage] = await Promise.all([
-    db.limitPolicy.findMany({ where: { workspaceId, target: { in: targets }, product: product === "" ? "" : { in: ["", product] } }, select: POLICY_SELECT }),
-    memberId ? usageByMemberProduct(db, budget, memberId) : Promise.resolve(new Map<string, Map<string, bigint>>()),
-  ]);
-  const policies = policyRows.map(toPolicyInput);
+  const [policies, memberUsage] = await Promise.all([inputs.policies(targets, product), memberId ? inputs.memberUsage(key, memberId) : new Map<string, bigint>()]);
   const groupUsage = new Map<string, ProductUsage>();
   let workspaceUsage: ProductUsage = new Map();
-  const pooled = policies.filter((p) => p.poolCapMicros !== null);
   await Promise.all(
-    pooled.map(async (p) => {
-      if (p.scope === "GROUP" && p.groupId && !groupUsage.has(p.groupId)) groupUsage.set(p.groupId, await poolUsage(db, budget, p.groupId));
-      if (p.scope === "WORKSPACE") workspaceUsage = await poolUsage(db, budget, null);
-    }),
+    policies
+      .filter((p) => p.poolCapMicros !== null)
+      .map(async (p) => {
+        if (p.scope === "GROUP" && p.groupId) groupUsage.set(p.groupId, await inputs.poolUsage(key, p.groupId));
+        if (p.scope === "WORKSPACE") workspaceUsage = await inputs.poolUsage(key, null);
+      }),
   );
-  const memberUsage = (memberId && usage.get(memberId)) || new Map<string, bigint>();
   const effective = resolveEffectiveLimit({
     memberId,
     product,

@@ -10,7 +10,6 @@ import { writeAudit } from "../audit";
 import type { Db } from "../db";
 import { ForbiddenError } from "../errors";
 import { isValidTimezone } from "../period";
-import { forgetWorkspaceBudget } from "./load-effective-limits";
 
 export const workspaceSettingsSchema = z.object({
   budgetUnit: z.enum(["CREDITS", "USD"]),
@@ -31,5 +30,4 @@ export async function updateWorkspaceSettings(db: Db, actor: Actor, input: Works
     await tx.workspace.update({ where: { id: actor.workspaceId }, data: input });
     await writeAudit(tx, { workspaceId: actor.workspaceId, actor: auditActor(actor), action: "workspace.settings", targetType: "Workspace", targetId: actor.workspaceId, before, after: input });
   });
-  forgetWorkspaceBudget(actor.workspaceId);
 }

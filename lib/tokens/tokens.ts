@@ -10,6 +10,7 @@ import { writeAudit } from "../audit";
 import { now as clockNow } from "../clock";
 import type { Db } from "../db";
 import { ForbiddenError, NotFoundError } from "../errors";
+import { readWorkspaceVersion, sameVersion, type WorkspaceVersion } from "../workspace-version";
 import { TOKEN_SCOPES, type TokenScope } from "./scopes";
 
 export { TOKEN_SCOPES, type TokenScope };
@@ -73,22 +74,65 @@ export interface TokenPrincipal {
   workspaceId: string;
   name: string;
   scopes: ReadonlySet<TokenScope>;
+  /** the workspace's state version read while authenticating (callers reuse it instead of reading again) */
+  version: WorkspaceVersion;
 }
 
 const TOUCH_EVERY_MS = 60_000;
 
+// Authenticated tokens stay in memory while their workspace's version holds: revoking a
+// token is an audited write, so it moves the version and the next call looks the token up
+// again. A hit costs one version read instead of a token lookup.
+interface CachedToken {
+  principal: Omit<TokenPrincipal, "version">;
+  version: WorkspaceVersion;
+  lastUsedAt: Date | null;
+}
+const tokenCache = new WeakMap<Db, Map<string, CachedToken>>();
+const MAX_CACHED_TOKENS = 10_000;
+
+async function lookUp(db: Db, tokenHash: string) {
+  return db.apiToken.findUnique({ where: { tokenHash }, select: { id: true, workspaceId: true, name: true, scopes: true, revokedAt: true, lastUsedAt: true } });
+}
+
+/** "last used" is coarse (a minute) so a busy gateway does not write on every check; not awaited. */
+function touch(db: Db, entry: CachedToken, t: Date): void {
+  if (entry.lastUsedAt && t.getTime() - entry.lastUsedAt.getTime() <= TOUCH_EVERY_MS) return;
+  entry.lastUsedAt = t;
+  void db.apiToken
+    .updateMany({ where: { id: entry.principal.tokenId, OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: new Date(t.getTime() - TOUCH_EVERY_MS) } }] }, data: { lastUsedAt: t } })
+    .catch(() => undefined);
+}
+
 /** Bearer token → its workspace and scopes; null when unknown or revoked. */
 export async function authenticateToken(db: Db, token: string): Promise<TokenPrincipal | null> {
   if (!token.startsWith(PREFIX) || token.length > 200) return null;
-  const row = await db.apiToken.findUnique({ where: { tokenHash: hashToken(token) }, select: { id: true, workspaceId: true, name: true, scopes: true, revokedAt: true, lastUsedAt: true } });
-  if (!row || row.revokedAt) return null;
-  const t = clockNow();
-  if (!row.lastUsedAt || t.getTime() - row.lastUsedAt.getTime() > TOUCH_EVERY_MS) {
-    // "last used" is coarse (a minute) so a busy gateway does not write on every check;
-    // not awaited: the answer must not wait for it
-    void db.apiToken
-      .updateMany({ where: { id: row.id, OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: new Date(t.getTime() - TOUCH_EVERY_MS) } }] }, data: { lastUsedAt: t } })
-      .catch(() => undefined);
+  const tokenHash = hashToken(token);
+  let cache = tokenCache.get(db);
+  if (!cache) tokenCache.set(db, (cache = new Map()));
+  const hit = cache.get(tokenHash);
+  if (hit) {
+    const version = await readWorkspaceVersion(db, hit.principal.workspaceId);
+    if (sameVersion(version, hit.version)) {
+      touch(db, hit, clockNow());
+      return { ...hit.principal, version };
+    }
+    cache.delete(tokenHash);
   }
-  return { tokenId: row.id, workspaceId: row.workspaceId, name: row.name, scopes: new Set(parseScopes(row.scopes)) };
+  const first = await lookUp(db, tokenHash);
+  if (!first || first.revokedAt) return null;
+  // the version is read before the row that gets cached, so a revocation committed in
+  // between shows up as a newer version on the next call
+  const version = await readWorkspaceVersion(db, first.workspaceId);
+  const row = await lookUp(db, tokenHash);
+  if (!row || row.revokedAt) return null;
+  const entry: CachedToken = {
+    principal: { tokenId: row.id, workspaceId: row.workspaceId, name: row.name, scopes: new Set(parseScopes(row.scopes)) },
+    version,
+    lastUsedAt: row.lastUsedAt,
+  };
+  if (cache.size >= MAX_CACHED_TOKENS) cache.clear();
+  cache.set(tokenHash, entry);
+  touch(db, entry, clockNow());
+  return { ...entry.principal, version };
 }

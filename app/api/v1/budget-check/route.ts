@@ -15,5 +15,5 @@ export const dynamic = "force-dynamic";
 export const GET = tokenRoute("budget:check", async (req, { token }) => {
   const url = new URL(req.url);
   const q = query.parse({ member: url.searchParams.get("member") ?? "", product: url.searchParams.get("product") ?? undefined });
-  return json(await budgetCheck(db(), token.workspaceId, q.member, q.product, now()));
+  return json(await budgetCheck(db(), token.workspaceId, q.member, q.product, now(), token.version));
 });
