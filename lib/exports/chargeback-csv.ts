@@ -5,7 +5,7 @@ import "server-only";
 import type { Db } from "../db";
 import type { Period } from "../period";
 import { chargebackTextChunks, type ChargebackRow, type ChargebackTextRow } from "./chargeback";
-import { Decimal6, csvTextStream, intField, microsField, textField, type CsvCell } from "./csv";
+import { BlockWriter, Decimal6, csvByteStream, intField, microsField, textField, type CsvCell } from "./csv";
 import { canonicalDimensions, type Dimension } from "./params";
 
 const DIM_COLUMNS: Record<Dimension, { header: string[]; cells: (r: ChargebackRow) => CsvCell[] }> = {
@@ -86,18 +86,20 @@ export function chargebackCsvStream(db: Db, opts: { workspaceId: string; period:
   const f = fieldCache();
   const prefix = `${textField(opts.period.start)},${textField(opts.period.end)},`;
   const parts = dims.map((d) => TEXT_OF[d]);
-  async function* text() {
+  async function* blocks() {
+    const out = new BlockWriter();
     for await (const chunk of chargebackTextChunks(db, opts)) {
-      let out = "";
       for (const r of chunk) {
         let line = prefix;
         for (const part of parts) line += part(r, f) + ",";
         const s = r.sums;
         line += `${microsField(s[0]!)},${microsField(s[1]!)},${microsField(s[2]!)},${intField(s[3]!)},${intField(s[4]!)},${intField(s[5]!)},${intField(s[6]!)},USD\r\n`;
-        out += line;
+        const full = out.write(line);
+        if (full) yield full;
       }
-      yield out;
     }
+    const rest = out.flush();
+    if (rest) yield rest;
   }
-  return csvTextStream(chargebackHeader(dims), text());
+  return csvByteStream(chargebackHeader(dims), blocks());
 }

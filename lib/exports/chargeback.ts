@@ -20,6 +20,7 @@ import type { Db } from "../db";
 import type { Period } from "../period";
 import type { UsageSums } from "../usage-sums";
 import { toBigIntValue, type IntValue } from "./csv";
+import { openExportSource, type JsonSource } from "./json-read";
 import { canonicalDimensions, type Dimension } from "./params";
 import { memberPage, membershipsInRange, sumsByMemberRange, type KeyedSumsTuple, type Sums7 } from "./rollup-reads";
 
@@ -119,6 +120,15 @@ export interface ChargebackOptions {
  * dimensions carry values; the others are "" (the CSV leaves those columns out).
  */
 export async function* chargebackTextChunks(db: Db, opts: ChargebackOptions): AsyncGenerator<ChargebackTextRow[]> {
+  const src = await openExportSource(db);
+  try {
+    yield* chunksFrom(src, opts);
+  } finally {
+    src.close();
+  }
+}
+
+async function* chunksFrom(src: JsonSource, opts: ChargebackOptions): AsyncGenerator<ChargebackTextRow[]> {
   const dims = new Set(canonicalDimensions(opts.dimensions));
   const chunkSize = opts.chunkSize ?? 2000;
   const byMember = dims.has("member");
@@ -140,13 +150,13 @@ export async function* chargebackTextChunks(db: Db, opts: ChargebackOptions): As
 
   let cursor = "";
   for (;;) {
-    const members = await memberPage(db, opts.workspaceId, cursor, chunkSize);
+    const members = await memberPage(src, opts.workspaceId, cursor, chunkSize);
     if (members.length === 0) break;
     const after = cursor;
     cursor = members[members.length - 1]![0];
     const groups = new Map<string, { name: string; costCenter: string }[]>();
     if (dims.has("group")) {
-      for (const [memberId, name, costCenter] of await membershipsInRange(db, opts.workspaceId, after, cursor)) {
+      for (const [memberId, name, costCenter] of await membershipsInRange(src, opts.workspaceId, after, cursor)) {
         (groups.get(memberId) ?? groups.set(memberId, []).get(memberId)!).push({ name, costCenter });
       }
     }
@@ -158,7 +168,7 @@ export async function* chargebackTextChunks(db: Db, opts: ChargebackOptions): As
     );
     // one index range per chunk: every memberKey in (after, cursor], members and orphans alike
     const rows: ChargebackTextRow[] = [];
-    for (const t of await sumsByMemberRange(db, opts.workspaceId, opts.period, after, cursor, split)) {
+    for (const t of await sumsByMemberRange(src, opts.workspaceId, opts.period, after, cursor, split)) {
       const person = people.get(t[0]);
       if (!person) tail.add(shape(null, t));
       else if (byMember) rows.push(shape(person, t)); // memberKey + split dims = the row's whole key: final
@@ -167,8 +177,8 @@ export async function* chargebackTextChunks(db: Db, opts: ChargebackOptions): As
     if (rows.length) yield sortRows(rows);
     if (members.length < chunkSize) break;
   }
-  for (const t of await sumsByMemberRange(db, opts.workspaceId, opts.period, cursor, null, split)) tail.add(shape(null, t));
-  for (const t of await sumsByMemberRange(db, opts.workspaceId, opts.period, null, null, split)) tail.add(shape(null, t));
+  for (const t of await sumsByMemberRange(src, opts.workspaceId, opts.period, cursor, null, split)) tail.add(shape(null, t));
+  for (const t of await sumsByMemberRange(src, opts.workspaceId, opts.period, null, null, split)) tail.add(shape(null, t));
 
   const rest = totals.drain();
   for (let i = 0; i < rest.length; i += chunkSize) yield rest.slice(i, i + chunkSize);

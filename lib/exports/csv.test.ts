@@ -1,7 +1,7 @@
 import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
 import { microsToDecimal } from "../money";
-import { csvStream, csvText, Decimal6, Instant, intField, microsField, neutralizeCell, RecordBytes, textField } from "./csv";
+import { csvStream, csvText, Decimal6, Instant, intField, microsField, neutralizeCell, BlockWriter, textField } from "./csv";
 
 describe("csv writer", () => {
   it("neutralises every formula-starting character and leaves other text alone", () => {
@@ -67,13 +67,20 @@ describe("text-level cells (database JSON chunks)", () => {
     for (const t of ["=1+1", "a,b", 'say "hi"', " x", "plain", "@x", ""]) expect(textField(t)).toBe(csvText([[t]]).slice(0, -2));
   });
 
-  it("RecordBytes keeps records whole across blocks", () => {
-    const bytes = new RecordBytes(16);
+  it("BlockWriter hands out full blocks and keeps records whole across them", () => {
+    const out = new BlockWriter(16);
     const records = ["Zoë,1\r\n", "日本,2\r\n", "a".repeat(40) + "\r\n", "z\r\n"];
-    for (const r of records) bytes.write(r);
-    const blocks = bytes.take();
+    const blocks: Uint8Array[] = [];
+    for (const r of records) {
+      const full = out.write(r);
+      if (full) blocks.push(full);
+    }
+    const rest = out.flush();
+    if (rest) blocks.push(rest);
     expect(blocks.length).toBeGreaterThan(1);
+    // every block ends at a record boundary
+    for (const b of blocks) expect(Buffer.from(b).toString("utf8").endsWith("\r\n")).toBe(true);
     expect(Buffer.concat(blocks).toString("utf8")).toBe(records.join(""));
-    expect(bytes.take()).toEqual([]);
+    expect(out.flush()).toBeNull();
   });
 });

@@ -120,46 +120,51 @@ export function csvText(rows: readonly (readonly CsvCell[])[]): string {
 }
 
 /**
- * Collects formatted records as UTF-8 bytes. Each record is encoded as soon as it is
- * written, so its pieces die young: a chunk built as one long string keeps a million
- * string fragments alive until it is encoded, and garbage collection then dominates.
+ * Packs formatted records into UTF-8 blocks of about `blockSize` bytes. Each record is
+ * encoded as soon as it is written, so its string pieces die young, and a block is handed
+ * out as soon as it is full: the consumer gets small blocks early and, being short-lived,
+ * they are freed by the young-generation collector instead of piling up as external
+ * memory until a full collection (which is what whole-chunk buffers did).
  */
-export class RecordBytes {
+export class BlockWriter {
   private buf: Buffer;
   private off = 0;
-  private readonly full: Uint8Array[] = [];
 
-  constructor(private readonly blockSize = 1 << 20) {
+  constructor(private readonly blockSize = 64 * 1024) {
     this.buf = Buffer.allocUnsafe(blockSize);
   }
 
-  write(text: string): void {
+  /** Appends a record; returns the block it completed, if any (records never straddle blocks). */
+  write(text: string): Uint8Array | null {
     const max = text.length * 3; // UTF-8 bytes per UTF-16 unit, at most
-    if (this.off + max > this.buf.length) {
-      if (this.off) this.full.push(this.buf.subarray(0, this.off));
-      this.buf = Buffer.allocUnsafe(Math.max(this.blockSize, max));
-      this.off = 0;
+    if (this.off + max <= this.buf.length) {
+      this.off += this.buf.write(text, this.off, "utf8");
+      return null;
     }
-    this.off += this.buf.write(text, this.off, "utf8");
+    const full = this.off ? this.buf.subarray(0, this.off) : null;
+    this.buf = Buffer.allocUnsafe(Math.max(this.blockSize, max));
+    this.off = this.buf.write(text, 0, "utf8");
+    return full;
   }
 
-  /** The bytes written since the last take, as one or more blocks. */
-  take(): Uint8Array[] {
-    const out = this.full.splice(0);
-    if (this.off) out.push(this.buf.subarray(0, this.off));
+  /** The bytes written since the last block handed out, or null if none. */
+  flush(): Uint8Array | null {
+    if (!this.off) return null;
+    const rest = this.buf.subarray(0, this.off);
     this.buf = Buffer.allocUnsafe(this.blockSize);
     this.off = 0;
-    return out;
+    return rest;
   }
 }
 
 /**
- * A byte stream of a header row followed by CSV chunks the source formatted itself
- * (whole CRLF-terminated records built with textField/intField/microsField), as text or
- * as UTF-8 blocks (RecordBytes). Pull-based like csvStream.
+ * A byte stream of a header row followed by the UTF-8 blocks the source yields (whole
+ * CRLF-terminated records built with textField/intField/microsField, see BlockWriter).
+ * Pull-based with a one-block queue: the source is asked for its next block only when the
+ * consumer has taken the previous one, so a slow download holds back the database reads
+ * instead of buffering the export.
  */
-export function csvTextStream(header: readonly string[], source: AsyncIterable<string | Uint8Array[]>): ReadableStream<Uint8Array> {
-  const encoder = new TextEncoder();
+export function csvByteStream(header: readonly string[], source: AsyncIterable<Uint8Array>): ReadableStream<Uint8Array> {
   const iterator = source[Symbol.asyncIterator]();
   let headerSent = false;
   return new ReadableStream<Uint8Array>(
@@ -168,7 +173,7 @@ export function csvTextStream(header: readonly string[], source: AsyncIterable<s
         try {
           if (!headerSent) {
             headerSent = true;
-            controller.enqueue(encoder.encode(csvText([header])));
+            controller.enqueue(new TextEncoder().encode(csvText([header])));
             return;
           }
           for (;;) {
@@ -177,10 +182,8 @@ export function csvTextStream(header: readonly string[], source: AsyncIterable<s
               controller.close();
               return;
             }
-            const value = next.value;
-            if (typeof value === "string" ? value.length : value.some((b) => b.byteLength)) {
-              if (typeof value === "string") controller.enqueue(encoder.encode(value));
-              else for (const block of value) if (block.byteLength) controller.enqueue(block);
+            if (next.value.byteLength) {
+              controller.enqueue(next.value);
               return;
             }
           }
@@ -202,8 +205,16 @@ export function csvTextStream(header: readonly string[], source: AsyncIterable<s
  * download never buffers the whole export.
  */
 export function csvStream(header: readonly string[], source: AsyncIterable<readonly (readonly CsvCell[])[]>): ReadableStream<Uint8Array> {
-  async function* text() {
-    for await (const rows of source) yield csvText(rows);
+  async function* blocks() {
+    const out = new BlockWriter();
+    for await (const rows of source) {
+      for (const row of rows) {
+        const full = out.write(csvText([row]));
+        if (full) yield full;
+      }
+    }
+    const rest = out.flush();
+    if (rest) yield rest;
   }
-  return csvTextStream(header, text());
+  return csvByteStream(header, blocks());
 }

@@ -1,16 +1,22 @@
 /**
  * FOCUS 1.2 cost-and-usage CSV: one row per day × member × product × model × provider,
  * streamed from the daily rollup with keyset pagination on its primary key (bounded
- * memory: one JSON chunk of rows at a time, rollup-reads.ts). Allotment's dimensions ride
- * in x_ columns. Every row is one line per source row, so the writer formats lines
- * straight from the chunk's arrays: per-day, per-person and per-model cells are encoded
- * once and reused, and the column order comes from FOCUS_HEADER through a compiled plan.
+ * memory: one small JSON page of rows at a time, rollup-reads.ts, and 64 KB output blocks,
+ * csv.ts BlockWriter). Allotment's dimensions ride in x_ columns.
+ *
+ * Every rollup row is one line, so this is the export whose speed is the row rate. The
+ * column order comes from FOCUS_HEADER through a compiled plan: constant columns are
+ * written once, and the cells that depend only on the day, the product/model/provider
+ * combination or the person are pre-joined, with their neighbouring constants, into
+ * segments cached per day / combination / person. A line is then ~25 pieces: the numbers,
+ * the description and a handful of cached segments.
  */
 import "server-only";
 import type { Db } from "../db";
 import { addDays, dayStart, type Period } from "../period";
-import { RecordBytes, csvTextStream, intField, isoSeconds, microsField, textField, toBigIntValue, type IntValue } from "./csv";
+import { BlockWriter, csvByteStream, intField, isoSeconds, microsField, neutralizeCell, textField, toBigIntValue, type IntValue } from "./csv";
 import { FOCUS_HEADER } from "./focus-spec";
+import { openExportSource, type JsonSource } from "./json-read";
 import { membersByIds, rollupPage, type DayCursor, type DayTuple } from "./rollup-reads";
 
 const PROVIDERS: Record<string, string> = { openai: "OpenAI", anthropic: "Anthropic" };
@@ -26,47 +32,28 @@ function billingMonth(day: string): { start: Date; end: Date } {
   return { start: new Date(Date.UTC(y, m - 1, 1)), end: new Date(Date.UTC(y, m, 1)) };
 }
 
-interface PersonCells {
-  email: string;
-  name: string;
-  costCenter: string;
-  /** raw email for the description */
-  rawEmail: string;
-}
-
-interface DayCells {
-  billingStart: string;
-  billingEnd: string;
-  chargeStart: string;
-  chargeEnd: string;
-}
-
-interface ComboCells {
-  provider: string;
-  service: string;
-  sku: string;
-  product: string;
-  model: string;
-  /** raw description up to the member part */
-  describe: string;
-}
-
-/** Per-line values, by slot: the plan's numbers index a reused array (no object per line). */
-const S = {
-  cost: 0, list: 1, credits: 2, tokens: 3, input: 4, cached: 5, output: 6, requests: 7, description: 8,
-  billingStart: 9, billingEnd: 10, chargeStart: 11, chargeEnd: 12,
-  provider: 13, service: 14, sku: 15, product: 16, model: 17,
-  email: 18, name: 19, costCenter: 20,
+/** Cells that change per line. */
+const ROW_SLOTS = ["cost", "list", "credits", "tokens", "input", "cached", "output", "requests", "description"] as const;
+/** Cells that depend on one thing only, by what they depend on (cached per value of it). */
+const GROUP_SLOTS = {
+  day: ["billingStart", "billingEnd", "chargeStart", "chargeEnd"],
+  combo: ["provider", "service", "sku", "product", "model"],
+  person: ["email", "name", "costCenter"],
 } as const;
-const SLOTS = 21;
 
-/** A constant (already encoded) or a slot. */
-type Cell = string | number;
+type RowSlot = (typeof ROW_SLOTS)[number];
+type Group = keyof typeof GROUP_SLOTS;
+type GroupSlot = (typeof GROUP_SLOTS)[Group][number];
+type Slot = RowSlot | GroupSlot;
 
-function addInt(a: IntValue, b: IntValue): IntValue {
-  if (typeof a === "number" && typeof b === "number" && Number.isSafeInteger(a + b)) return a + b;
-  return toBigIntValue(a) + toBigIntValue(b);
+const GROUP_OF = new Map<Slot, Group>(Object.entries(GROUP_SLOTS).flatMap(([g, slots]) => slots.map((s) => [s, g as Group] as const)));
+
+/** A column's cell: an already-encoded constant, or a slot filled per line. */
+class Var {
+  constructor(readonly slot: Slot) {}
 }
+type Cell = string | Var;
+const $ = (slot: Slot) => new Var(slot);
 
 export function focusFileName(workspaceSlug: string, period: Period): string {
   return `allotment-focus-1.2-${workspaceSlug}-${period.start}_${period.end}.csv`.replace(/[^A-Za-z0-9._-]/g, "_");
@@ -75,145 +62,259 @@ export function focusFileName(workspaceSlug: string, period: Period): string {
 /** Column → cell; columns not listed are null (empty). */
 function focusColumns(workspace: { id: string; name: string }): Record<string, Cell> {
   return {
-    BilledCost: S.cost,
+    BilledCost: $("cost"),
     BillingAccountId: textField(workspace.id),
     BillingAccountName: textField(workspace.name),
     BillingAccountType: "Workspace",
     BillingCurrency: "USD",
-    BillingPeriodEnd: S.billingEnd,
-    BillingPeriodStart: S.billingStart,
+    BillingPeriodEnd: $("billingEnd"),
+    BillingPeriodStart: $("billingStart"),
     ChargeCategory: "Usage",
-    ChargeDescription: S.description,
+    ChargeDescription: $("description"),
     ChargeFrequency: "Usage-Based",
-    ChargePeriodEnd: S.chargeEnd,
-    ChargePeriodStart: S.chargeStart,
-    ConsumedQuantity: S.tokens,
+    ChargePeriodEnd: $("chargeEnd"),
+    ChargePeriodStart: $("chargeStart"),
+    ConsumedQuantity: $("tokens"),
     ConsumedUnit: "Tokens",
-    ContractedCost: S.cost,
-    EffectiveCost: S.cost,
-    InvoiceIssuerName: S.provider,
-    ListCost: S.list,
+    ContractedCost: $("cost"),
+    EffectiveCost: $("cost"),
+    InvoiceIssuerName: $("provider"),
+    ListCost: $("list"),
     PricingCategory: "Standard",
     PricingCurrency: "USD",
-    PricingQuantity: S.tokens,
+    PricingQuantity: $("tokens"),
     PricingUnit: "Tokens",
-    ProviderName: S.provider,
-    PublisherName: S.provider,
+    ProviderName: $("provider"),
+    PublisherName: $("provider"),
     ServiceCategory: textField("AI and Machine Learning"),
-    ServiceName: S.service,
+    ServiceName: $("service"),
     ServiceSubcategory: textField("Generative AI"),
-    SkuId: S.sku,
-    x_MemberEmail: S.email,
-    x_MemberName: S.name,
-    x_CostCenter: S.costCenter,
-    x_Product: S.product,
-    x_Model: S.model,
-    x_InputTokens: S.input,
-    x_CachedInputTokens: S.cached,
-    x_OutputTokens: S.output,
-    x_Requests: S.requests,
-    x_Credits: S.credits,
+    SkuId: $("sku"),
+    x_MemberEmail: $("email"),
+    x_MemberName: $("name"),
+    x_CostCenter: $("costCenter"),
+    x_Product: $("product"),
+    x_Model: $("model"),
+    x_InputTokens: $("input"),
+    x_CachedInputTokens: $("cached"),
+    x_OutputTokens: $("output"),
+    x_Requests: $("requests"),
+    x_Credits: $("credits"),
   };
 }
 
-/** The header's columns as a list of constant runs and per-line cells, ending in CRLF. */
-function compilePlan(columns: Record<string, Cell>): Cell[] {
-  const plan: Cell[] = [];
-  const push = (c: Cell) => {
-    const last = plan[plan.length - 1];
-    if (typeof c === "string" && typeof last === "string") plan[plan.length - 1] = last + c;
-    else plan.push(c);
+/**
+ * A line as an array of parts that joined give the record (CRLF included): constants stay
+ * in place, and per line the writer fills the row slots' positions and the positions of
+ * each group's cached segments. A segment is a run of one group's cells with the constants
+ * around them, rendered once per cache entry by `render`.
+ */
+interface Plan {
+  parts: string[];
+  row: Record<RowSlot, number[]>;
+  segments: Record<Group, { at: number; cells: Cell[] }[]>;
+}
+
+function compilePlan(columns: Record<string, Cell>): Plan {
+  const parts: string[] = [];
+  const constant: boolean[] = [];
+  const row = Object.fromEntries(ROW_SLOTS.map((s) => [s, [] as number[]])) as Record<RowSlot, number[]>;
+  const segments: Plan["segments"] = { day: [], combo: [], person: [] };
+  let open: { group: Group; cells: Cell[] } | null = null;
+  const emit = (cell: Cell) => {
+    if (typeof cell === "string") {
+      if (open) open.cells.push(cell);
+      else if (constant[parts.length - 1]) parts[parts.length - 1] += cell;
+      else {
+        parts.push(cell);
+        constant.push(true);
+      }
+      return;
+    }
+    const group = GROUP_OF.get(cell.slot);
+    if (group && open?.group === group) {
+      open.cells.push(cell);
+      return;
+    }
+    open = null;
+    if (group) {
+      // the constants just before the segment join it
+      const cells: Cell[] = [cell];
+      if (constant[parts.length - 1]) {
+        cells.unshift(parts.pop()!);
+        constant.pop();
+      }
+      open = { group, cells };
+      segments[group].push({ at: parts.length, cells: open.cells });
+    } else row[cell.slot as RowSlot].push(parts.length);
+    parts.push("");
+    constant.push(false);
   };
   FOCUS_HEADER.forEach((h, i) => {
-    if (i) push(",");
-    push(columns[h] ?? "");
+    if (i) emit(",");
+    emit(columns[h] ?? "");
   });
-  push("\r\n");
-  return plan;
+  emit("\r\n");
+  return { parts, row, segments };
+}
+
+function render(cells: Cell[], values: Partial<Record<Slot, string>>): string {
+  return cells.map((c) => (typeof c === "string" ? c : values[c.slot]!)).join("");
+}
+
+interface Person {
+  /** the person group's segments, in plan order */
+  segments: string[];
+  /** " by <email>" when it can follow any description head unquoted, else null (see description) */
+  byTail: string | null;
+  rawEmail: string;
+}
+
+interface Combo {
+  segments: string[];
+  describe: string;
+  /** the neutralised description start when a safe tail may follow it unquoted, else null */
+  head: string | null;
+  unattributed: string;
+}
+
+const QUOTE_INSIDE = /[",\r\n]/;
+const SPACE_START = /^\s/;
+const SPACE_END = /\s$/;
+
+function addInt(a: IntValue, b: IntValue): IntValue {
+  if (typeof a === "number" && typeof b === "number" && Number.isSafeInteger(a + b)) return a + b;
+  return toBigIntValue(a) + toBigIntValue(b);
 }
 
 export function focusCsvStream(db: Db, opts: { workspace: { id: string; name: string }; period: Period; chunkSize?: number }): ReadableStream<Uint8Array> {
-  const { workspace, period } = opts;
-  const chunkSize = opts.chunkSize ?? 20_000;
-  const plan = compilePlan(focusColumns(workspace));
-  const people = new Map<string, PersonCells | null>();
-  const days = new Map<string, DayCells>();
-  const combos = new Map<string, Map<string, Map<string, ComboCells>>>(); // product → model → provider (a few dozen)
+  return csvByteStream(FOCUS_HEADER, focusBlocks(db, opts));
+}
 
-  const dayCells = (day: string): DayCells => {
+async function* focusBlocks(db: Db, opts: { workspace: { id: string; name: string }; period: Period; chunkSize?: number }): AsyncGenerator<Uint8Array> {
+  const src = await openExportSource(db);
+  try {
+    yield* blocksFrom(src, opts);
+  } finally {
+    src.close();
+  }
+}
+
+async function* blocksFrom(src: JsonSource, opts: { workspace: { id: string; name: string }; period: Period; chunkSize?: number }): AsyncGenerator<Uint8Array> {
+  const { workspace, period } = opts;
+  // a page is parsed whole; 5,000 rows keep it ~1 MB while the per-statement cost stays small
+  const chunkSize = opts.chunkSize ?? 5000;
+  const plan = compilePlan(focusColumns(workspace));
+  const parts = plan.parts;
+  const [costAt, listAt, creditsAt, tokensAt, inputAt, cachedAt, outputAt, requestsAt, descriptionAt] = ROW_SLOTS.map((s) => plan.row[s]);
+  const daySegments = plan.segments.day.map((s) => s.at);
+  const comboSegments = plan.segments.combo.map((s) => s.at);
+  const personSegments = plan.segments.person.map((s) => s.at);
+
+  const days = new Map<string, string[]>();
+  const combos = new Map<string, Map<string, Map<string, Combo>>>(); // product → model → provider (a few dozen)
+  const people = new Map<string, Person | null>();
+  const nobody: Person = { segments: plan.segments.person.map((s) => render(s.cells, { email: "", name: "", costCenter: "" })), byTail: null, rawEmail: "" };
+
+  const dayOf = (day: string): string[] => {
     let d = days.get(day);
     if (!d) {
       const month = billingMonth(day);
-      d = { billingStart: isoSeconds(month.start), billingEnd: isoSeconds(month.end), chargeStart: isoSeconds(dayStart(day)), chargeEnd: isoSeconds(dayStart(addDays(day, 1))) };
+      const values = { billingStart: isoSeconds(month.start), billingEnd: isoSeconds(month.end), chargeStart: isoSeconds(dayStart(day)), chargeEnd: isoSeconds(dayStart(addDays(day, 1))) };
+      d = plan.segments.day.map((s) => render(s.cells, values));
       if (days.size > 10_000) days.clear();
       days.set(day, d);
     }
     return d;
   };
-  const comboCells = (product: string, model: string, provider: string): ComboCells => {
+  const comboOf = (product: string, model: string, provider: string): Combo => {
     // nested maps: no key string built per line
     const byModel = combos.get(product) ?? combos.set(product, new Map()).get(product)!;
     const byProvider = byModel.get(model) ?? byModel.set(model, new Map()).get(model)!;
     let c = byProvider.get(provider);
     if (!c) {
       const service = SERVICES[product] ?? product;
-      c = { provider: textField(providerName(provider)), service: textField(service), sku: textField(model), product: textField(product), model: textField(model), describe: `${service} usage of ${model || "unknown model"}` };
+      const values = { provider: textField(providerName(provider)), service: textField(service), sku: textField(model), product: textField(product), model: textField(model) };
+      const describe = `${service} usage of ${model || "unknown model"}`;
+      const head = neutralizeCell(describe);
+      c = {
+        segments: plan.segments.combo.map((s) => render(s.cells, values)),
+        describe,
+        head: QUOTE_INSIDE.test(head) || SPACE_START.test(head) ? null : head,
+        unattributed: textField(`${describe} (unattributed)`),
+      };
       byProvider.set(provider, c);
     }
     return c;
   };
+  /**
+   * textField(`${describe} by ${email}`), without scanning the joined text per line: the
+   * description never starts with the email, so neutralising depends on the head only, and
+   * it needs quotes only if either part holds a quote/comma/line break, the head starts or
+   * the email ends with a space. Anything else takes the general path.
+   */
+  const description = (combo: Combo, person: Person): string =>
+    combo.head !== null && person.byTail !== null ? combo.head + person.byTail : textField(`${combo.describe} by ${person.rawEmail}`);
+
   const loadPeople = async (batch: DayTuple[]) => {
     if (people.size > 50_000) people.clear(); // bounded on huge workspaces; refilled below
-    const unknown = [...new Set(batch.map((r) => r[1]).filter((k) => k && !people.has(k)))];
+    const unknown: string[] = [];
+    for (const r of batch) {
+      const key = r[1];
+      if (key && !people.has(key)) {
+        people.set(key, null);
+        unknown.push(key);
+      }
+    }
     if (!unknown.length) return;
-    for (const k of unknown) people.set(k, null);
-    for (const [id, email, name, costCenter] of await membersByIds(db, workspace.id, unknown)) {
-      people.set(id, { email: textField(email), name: textField(name), costCenter: costCenter === null ? "" : textField(costCenter), rawEmail: email });
+    for (const [id, email, name, costCenter] of await membersByIds(src, workspace.id, unknown)) {
+      const tail = ` by ${email}`;
+      people.set(id, {
+        segments: plan.segments.person.map((s) => render(s.cells, { email: textField(email), name: textField(name), costCenter: costCenter === null ? "" : textField(costCenter) })),
+        byTail: QUOTE_INSIDE.test(tail) || SPACE_END.test(tail) ? null : tail,
+        rawEmail: email,
+      });
     }
   };
+  const fill = (at: number[], text: string) => {
+    for (let i = 0; i < at.length; i++) parts[at[i]!] = text;
+  };
+  const fillSegments = (at: number[], segments: string[]) => {
+    for (let i = 0; i < at.length; i++) parts[at[i]!] = segments[i]!;
+  };
 
-  async function* text(): AsyncGenerator<Uint8Array[]> {
-    const bytes = new RecordBytes();
-    const v: string[] = new Array<string>(SLOTS).fill("");
-    let cursor: DayCursor | null = null;
-    for (;;) {
-      const batch = await rollupPage(db, workspace.id, period, cursor, chunkSize);
-      if (batch.length === 0) return;
-      const last = batch[batch.length - 1]!;
-      cursor = [last[0], last[1], last[2], last[3], last[4]];
-      await loadPeople(batch);
-      for (const [day, memberKey, product, model, provider, cost, estimated, credits, input, cached, output, requests] of batch) {
-        const person = memberKey ? (people.get(memberKey) ?? null) : null;
-        const combo = comboCells(product, model, provider);
-        const d = dayCells(day);
-        v[S.cost] = microsField(cost);
-        v[S.list] = microsField(estimated);
-        v[S.credits] = microsField(credits);
-        v[S.tokens] = intField(addInt(input, output));
-        v[S.input] = intField(input);
-        v[S.cached] = intField(cached);
-        v[S.output] = intField(output);
-        v[S.requests] = intField(requests);
-        v[S.description] = textField(person ? `${combo.describe} by ${person.rawEmail}` : `${combo.describe} (unattributed)`);
-        v[S.billingStart] = d.billingStart;
-        v[S.billingEnd] = d.billingEnd;
-        v[S.chargeStart] = d.chargeStart;
-        v[S.chargeEnd] = d.chargeEnd;
-        v[S.provider] = combo.provider;
-        v[S.service] = combo.service;
-        v[S.sku] = combo.sku;
-        v[S.product] = combo.product;
-        v[S.model] = combo.model;
-        v[S.email] = person ? person.email : "";
-        v[S.name] = person ? person.name : "";
-        v[S.costCenter] = person ? person.costCenter : "";
-        let line = "";
-        for (const c of plan) line += typeof c === "string" ? c : v[c];
-        bytes.write(line);
+  const out = new BlockWriter();
+  let cursor: DayCursor | null = null;
+  for (;;) {
+    const batch = await rollupPage(src, workspace.id, period, cursor, chunkSize);
+    if (batch.length === 0) break;
+    const last = batch[batch.length - 1]!;
+    cursor = [last[0], last[1], last[2], last[3], last[4]];
+    await loadPeople(batch);
+    let day = "";
+    for (const [rowDay, memberKey, product, model, provider, cost, estimated, credits, input, cached, output, requests] of batch) {
+      if (rowDay !== day) {
+        day = rowDay;
+        fillSegments(daySegments, dayOf(day));
       }
-      yield bytes.take();
-      if (batch.length < chunkSize) return;
+      const combo = comboOf(product, model, provider);
+      const person = memberKey ? people.get(memberKey) ?? null : null;
+      fill(costAt!, microsField(cost));
+      fill(listAt!, microsField(estimated));
+      fill(creditsAt!, microsField(credits));
+      fill(tokensAt!, intField(addInt(input, output)));
+      fill(inputAt!, intField(input));
+      fill(cachedAt!, intField(cached));
+      fill(outputAt!, intField(output));
+      fill(requestsAt!, intField(requests));
+      fill(descriptionAt!, person ? description(combo, person) : combo.unattributed);
+      fillSegments(comboSegments, combo.segments);
+      fillSegments(personSegments, (person ?? nobody).segments);
+      const full = out.write(parts.join(""));
+      if (full) yield full;
     }
+    if (batch.length < chunkSize) break;
   }
-  return csvTextStream(FOCUS_HEADER, text());
+  const rest = out.flush();
+  if (rest) yield rest;
 }

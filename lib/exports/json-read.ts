@@ -5,6 +5,7 @@
  * exact (exactInt).
  */
 import "server-only";
+import Database from "better-sqlite3";
 import { engineOf, type Db, type Engine, type Tx } from "../db";
 import { env } from "../env";
 import { placeholder } from "../sql";
@@ -48,4 +49,60 @@ export async function readJsonRows<T extends unknown[]>(db: Db | Tx, sql: string
   const result = await db.$queryRawUnsafe<{ j: string | null }[]>(sql, ...values);
   const text = result[0]?.j;
   return text ? (JSON.parse(text) as T[]) : [];
+}
+
+/** Where an export's reads go: an engine and one JSON-document read (see readJsonRows). */
+export interface JsonSource {
+  readonly engine: Engine;
+  rows<T extends unknown[]>(sql: string, values: unknown[]): Promise<T[]>;
+  /** Releases the source's own connection, if it has one (idempotent). */
+  close(): void;
+}
+
+/** The app's client as a source (no connection of its own). */
+export function clientSource(db: Db | Tx): JsonSource {
+  return { engine: engineOfDb(db), rows: (sql, values) => readJsonRows(db, sql, values), close: () => {} };
+}
+
+/** Page cache of an export's own SQLite connection: a scan reads each page once, so a small cache loses nothing. */
+const EXPORT_CACHE_KIB = 2048;
+
+async function sqliteMainFile(db: Db): Promise<string> {
+  const rows = await db.$queryRawUnsafe<{ file: string | null }[]>(`SELECT "file" FROM pragma_database_list WHERE "name" = 'main'`);
+  return rows[0]?.file ?? "";
+}
+
+/**
+ * The source for one export. On SQLite it is a read-only connection of its own with a small
+ * page cache: a full scan through the app's connection would fill that connection's 64 MB
+ * cache (resident memory the export does not need) and evict the dashboards' hot index
+ * pages. Each read is one short statement (keyset pages), so the connection never pins an
+ * old WAL snapshot between pages. PostgreSQL (and an in-memory SQLite) read through the
+ * client. Close it when the export ends.
+ */
+export async function openExportSource(db: Db): Promise<JsonSource> {
+  if (engineOfDb(db) !== "sqlite") return clientSource(db);
+  const file = await sqliteMainFile(db);
+  if (!file) return clientSource(db); // in-memory database: only the client's connection sees it
+  let conn: Database.Database | null = new Database(file, { readonly: true, fileMustExist: true, timeout: 10_000 });
+  conn.pragma(`cache_size = -${EXPORT_CACHE_KIB}`);
+  const statements = new Map<string, Database.Statement>();
+  return {
+    engine: "sqlite",
+    async rows<T extends unknown[]>(sql: string, values: unknown[]): Promise<T[]> {
+      if (!conn) throw new Error("export source is closed");
+      let statement = statements.get(sql);
+      if (!statement) {
+        statement = conn.prepare(sql).pluck();
+        statements.set(sql, statement);
+      }
+      const text = statement.get(...values) as string | null | undefined;
+      return text ? (JSON.parse(text) as T[]) : [];
+    },
+    close() {
+      statements.clear();
+      conn?.close();
+      conn = null;
+    },
+  };
 }

@@ -5,10 +5,10 @@
  * IntValue (exact), rows as plain arrays in the column order documented per function.
  */
 import "server-only";
-import type { Db, Engine } from "../db";
+import type { Engine } from "../db";
 import type { Period } from "../period";
 import type { IntValue } from "./csv";
-import { engineOfDb, exactInt, jsonRowsAgg, params, readJsonRows } from "./json-read";
+import { exactInt, jsonRowsAgg, params, type JsonSource } from "./json-read";
 
 /** costMicros, estimatedCostMicros, creditsMicros, inputTokens, cachedInputTokens, outputTokens, requests */
 export const SUM_COLUMNS = ["costMicros", "estimatedCostMicros", "creditsMicros", "inputTokens", "cachedInputTokens", "outputTokens", "requests"] as const;
@@ -31,24 +31,22 @@ export interface RollupSplit {
 }
 
 /** Members in id order after `after` (keyset), at most `limit`. */
-export async function memberPage(db: Db, workspaceId: string, after: string, limit: number): Promise<MemberTuple[]> {
-  const engine = engineOfDb(db);
+export async function memberPage(src: JsonSource, workspaceId: string, after: string, limit: number): Promise<MemberTuple[]> {
+  const engine = src.engine;
   const p = params(engine);
   const agg = jsonRowsAgg(engine, [`"id"`, `"email"`, `"name"`, `"costCenter"`], `"id"`);
-  return readJsonRows<MemberTuple>(
-    db,
+  return src.rows<MemberTuple>(
     `SELECT ${agg} AS j FROM (SELECT "id", "email", "name", "costCenter" FROM "Member" WHERE "workspaceId" = ${p(1)} AND "id" > ${p(2)} ORDER BY "id" LIMIT ${Number(limit)}) page`,
     [workspaceId, after],
   );
 }
 
 /** Group memberships of the members with ids in (after, upTo]. */
-export async function membershipsInRange(db: Db, workspaceId: string, after: string, upTo: string): Promise<MembershipTuple[]> {
-  const engine = engineOfDb(db);
+export async function membershipsInRange(src: JsonSource, workspaceId: string, after: string, upTo: string): Promise<MembershipTuple[]> {
+  const engine = src.engine;
   const p = params(engine);
   const agg = jsonRowsAgg(engine, [`gm."memberId"`, `g."name"`, `g."costCenter"`]);
-  return readJsonRows<MembershipTuple>(
-    db,
+  return src.rows<MembershipTuple>(
     `SELECT ${agg} AS j FROM "GroupMember" gm JOIN "Group" g ON g."id" = gm."groupId"
      WHERE gm."memberId" > ${p(1)} AND gm."memberId" <= ${p(2)} AND g."workspaceId" = ${p(3)}`,
     [after, upTo, workspaceId],
@@ -56,14 +54,14 @@ export async function membershipsInRange(db: Db, workspaceId: string, after: str
 }
 
 /** Members by id (the FOCUS export looks up the people of each chunk). */
-export async function membersByIds(db: Db, workspaceId: string, ids: readonly string[]): Promise<MemberTuple[]> {
+export async function membersByIds(src: JsonSource, workspaceId: string, ids: readonly string[]): Promise<MemberTuple[]> {
   if (ids.length === 0) return [];
-  const engine = engineOfDb(db);
+  const engine = src.engine;
   const p = params(engine);
   // the id list travels as one JSON parameter: no placeholder limits, one statement
   const list = engine === "postgres" ? `SELECT jsonb_array_elements_text(${p(2)}::jsonb)` : `SELECT value FROM json_each(${p(2)})`;
   const agg = jsonRowsAgg(engine, [`"id"`, `"email"`, `"name"`, `"costCenter"`]);
-  return readJsonRows<MemberTuple>(db, `SELECT ${agg} AS j FROM "Member" WHERE "workspaceId" = ${p(1)} AND "id" IN (${list})`, [workspaceId, JSON.stringify(ids)]);
+  return src.rows<MemberTuple>(`SELECT ${agg} AS j FROM "Member" WHERE "workspaceId" = ${p(1)} AND "id" IN (${list})`, [workspaceId, JSON.stringify(ids)]);
 }
 
 function sumParts(engine: Engine, alias: (c: string) => string): string[] {
@@ -75,8 +73,8 @@ function sumParts(engine: Engine, alias: (c: string) => string): string[] {
  * (after, upTo] — upTo null: no upper bound; after null: exactly the unattributed key "".
  * A key range reads one index range of (workspaceId, memberKey, day).
  */
-export async function sumsByMemberRange(db: Db, workspaceId: string, period: Period, after: string | null, upTo: string | null, split: RollupSplit): Promise<KeyedSumsTuple[]> {
-  const engine = engineOfDb(db);
+export async function sumsByMemberRange(src: JsonSource, workspaceId: string, period: Period, after: string | null, upTo: string | null, split: RollupSplit): Promise<KeyedSumsTuple[]> {
+  const engine = src.engine;
   const p = params(engine);
   const dims = (["product", "model", "provider"] as const).filter((d) => split[d]);
   const keyWhere = after === null ? `"memberKey" = ''` : upTo === null ? `"memberKey" > ${p(4)}` : `"memberKey" > ${p(4)} AND "memberKey" <= ${p(5)}`;
@@ -88,7 +86,7 @@ export async function sumsByMemberRange(db: Db, workspaceId: string, period: Per
     WHERE "workspaceId" = ${p(1)} AND "day" >= ${p(2)} AND "day" <= ${p(3)} AND ${keyWhere}
     GROUP BY "memberKey"${dims.map((d) => `, "${d}"`).join("")}`;
   const parts = ["s.m", ...(["product", "model", "provider"] as const).map((d) => (split[d] ? `s.${d}` : `''`)), ...sumParts(engine, (c) => `s.${c}`)];
-  return readJsonRows<KeyedSumsTuple>(db, `SELECT ${jsonRowsAgg(engine, parts)} AS j FROM (${inner}) s`, values);
+  return src.rows<KeyedSumsTuple>(`SELECT ${jsonRowsAgg(engine, parts)} AS j FROM (${inner}) s`, values);
 }
 
 export type DayCursor = [day: string, memberKey: string, product: string, model: string, provider: string];
@@ -101,8 +99,8 @@ const PK_ORDER = `"day", "memberKey", "product", "model", "provider"`;
  * PostgreSQL orders inside json_agg (the only guarantee it gives); SQLite aggregates the
  * ordered subquery's rows as they come (it runs as a co-routine), which spares a sort.
  */
-export async function rollupPage(db: Db, workspaceId: string, period: Period, cursor: DayCursor | null, limit: number): Promise<DayTuple[]> {
-  const engine = engineOfDb(db);
+export async function rollupPage(src: JsonSource, workspaceId: string, period: Period, cursor: DayCursor | null, limit: number): Promise<DayTuple[]> {
+  const engine = src.engine;
   const p = params(engine);
   const where = cursor
     ? `"workspaceId" = ${p(1)} AND "day" <= ${p(2)} AND (${PK_ORDER}) > (${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}, ${p(7)})`
@@ -111,5 +109,5 @@ export async function rollupPage(db: Db, workspaceId: string, period: Period, cu
   const parts = [`r."day"`, `r."memberKey"`, `r."product"`, `r."model"`, `r."provider"`, ...sumParts(engine, (c) => `r."${c}"`)];
   const order = engine === "postgres" ? `r."day", r."memberKey", r."product", r."model", r."provider"` : undefined;
   const page = `SELECT ${PK_ORDER}, ${SUM_COLUMNS.map((c) => `"${c}"`).join(", ")} FROM "UsageDailyRollup" WHERE ${where} ORDER BY ${PK_ORDER} LIMIT ${Number(limit)}`;
-  return readJsonRows<DayTuple>(db, `SELECT ${jsonRowsAgg(engine, parts, order)} AS j FROM (${page}) r`, values);
+  return src.rows<DayTuple>(`SELECT ${jsonRowsAgg(engine, parts, order)} AS j FROM (${page}) r`, values);
 }
