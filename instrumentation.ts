@@ -5,5 +5,11 @@ export async function register(): Promise<void> {
     assertSafeToStart();
     const { startScheduler } = await import("./lib/scheduler/start");
     startScheduler();
+    const { env } = await import("./lib/env");
+    const { ALLOTMENT_GATEWAY_PORT: port, ALLOTMENT_GATEWAY_HOST: host } = env();
+    if (port) {
+      const { startGatewayServer } = await import("./lib/gateway/api-server");
+      await startGatewayServer(port, host); // a taken port fails the start loudly
+    }
   }
 }

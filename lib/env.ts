@@ -24,6 +24,10 @@ const schema = z.object({
   /** "off" disables the in-process scheduler (syncs, alerts, request expiry, enforcement queue) */
   ALLOTMENT_SCHEDULER: z.enum(["on", "off"]).default("on"),
   ALLOTMENT_SCHEDULER_INTERVAL_SECONDS: z.coerce.number().int().min(5).max(3600).default(30),
+  /** port of the gateway listener for the budget-check API (lib/gateway/api-server.ts); unset = off */
+  ALLOTMENT_GATEWAY_PORT: z.preprocess((v) => (v === "" ? undefined : v), z.coerce.number().int().min(1).max(65535).optional()),
+  /** interface it binds to; loopback by default, 0.0.0.0 to serve gateways on other hosts */
+  ALLOTMENT_GATEWAY_HOST: z.string().min(1).default("127.0.0.1"),
   OIDC_ISSUER: z.url().optional(),
   OIDC_CLIENT_ID: z.string().optional(),
   OIDC_CLIENT_SECRET: z.string().optional(),

@@ -62,14 +62,22 @@ export function eachDay(start: DayKey, end: DayKey): DayKey[] {
   return out;
 }
 
+// Building an Intl.DateTimeFormat costs far more than using one (it showed up in the
+// budget check's profile), so there is one per timezone.
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
+function dayFormat(timezone: string): Intl.DateTimeFormat {
+  let f = dayFormats.get(timezone);
+  if (!f) {
+    f = new Intl.DateTimeFormat("en-CA", { timeZone: timezone, year: "numeric", month: "2-digit", day: "2-digit" });
+    dayFormats.set(timezone, f);
+  }
+  return f;
+}
+
 /** The calendar date of an instant in an IANA timezone: what "today" means to a person. */
 export function todayIn(timezone: string, now: Date): DayKey {
-  const parts = new Intl.DateTimeFormat("en-CA", {
-    timeZone: timezone,
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-  }).formatToParts(now);
+  const parts = dayFormat(timezone).formatToParts(now);
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
   return `${get("year")}-${get("month")}-${get("day")}`;
 }

@@ -9,6 +9,8 @@ PORT=${PORT:-3000}
 export DATABASE_URL=${DATABASE_URL:-file:./data/allotment.db}
 export ALLOTMENT_DEMO_MODE=${ALLOTMENT_DEMO_MODE:-1}
 export NEXTAUTH_URL=${NEXTAUTH_URL:-http://localhost:$PORT}
+# the budget-check API for gateways, on its own port (lib/gateway/api-server.ts)
+export ALLOTMENT_GATEWAY_PORT=${ALLOTMENT_GATEWAY_PORT:-3001}
 mkdir -p data
 # Secrets for this installation, made once and kept under ./data (never committed).
 if [ ! -f data/.secrets ]; then
@@ -34,6 +36,9 @@ cat >&2 <<MSG
     manager@acme.example   Group manager (Platform, Mobile)
     engineer@acme.example  Engineer
     ci-admin@acme.example  Admin of the second workspace (Acme CI)
+
+  Gateways: GET http://localhost:$ALLOTMENT_GATEWAY_PORT/api/v1/budget-check?member=…
+  with an API token (Settings → API tokens, scope budget:check)
 
 MSG
 exec npx next start -p "$PORT"

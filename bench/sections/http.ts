@@ -1,7 +1,8 @@
 /**
  * HTTP: a production server (`next start`) on the bench database. Measures the JSON routes
  * behind the dashboard screens (warm, signed in as the owner) and the budget-check API at
- * 1,000 requests per second from autocannon.
+ * 1,000 requests per second from autocannon — on the gateway listener (the port gateways
+ * are meant to call, lib/gateway/api-server.ts) and, for comparison, through Next's router.
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -11,6 +12,7 @@ import { latency, round, timed } from "../stats";
 import type { BenchContext, Section } from "./index";
 
 const PORT = 3299;
+const GATEWAY_PORT = 3298;
 const BASE = `http://127.0.0.1:${PORT}`;
 
 async function waitForServer(child: ChildProcess): Promise<void> {
@@ -72,6 +74,7 @@ export const httpSection: Section = {
         DATABASE_URL: ctx.url,
         ALLOTMENT_DEMO_MODE: "1",
         ALLOTMENT_SCHEDULER: "off",
+        ALLOTMENT_GATEWAY_PORT: String(GATEWAY_PORT),
         ALLOTMENT_SIGNIN_MAX_ATTEMPTS: "1000",
         NEXTAUTH_URL: BASE,
         NEXTAUTH_SECRET: randomBytes(32).toString("base64url"),
@@ -104,21 +107,27 @@ export const httpSection: Section = {
       const products = ["", "codex", "chatgpt", "claude_code"];
       const requests = members.map((m, i) => ({ method: "GET" as const, path: `/api/v1/budget-check?member=${encodeURIComponent(m.email)}&product=${products[i % 4]}` }));
       const headers = { authorization: `Bearer ${token}` };
-      await autocannon({ url: BASE, connections: 10, amount: 500, headers, requests }); // warm
-      const result = await autocannon({ url: BASE, connections: 20, overallRate: 1000, duration: ctx.small ? 5 : 10, headers, requests });
-      const budgetCheck = {
-        target_rps: 1000,
-        achieved_rps: round(result.requests.average),
-        requests: result.requests.total,
-        non_2xx: result.non2xx,
-        errors: result.errors,
-        timeouts: result.timeouts,
-        latency_p50_ms: result.latency.p50,
-        latency_p99_ms: result.latency.p99,
-        latency_max_ms: result.latency.max,
+      const measure = async (url: string) => {
+        await autocannon({ url, connections: 10, amount: 500, headers, requests }); // warm
+        const result = await autocannon({ url, connections: 20, overallRate: 1000, duration: ctx.small ? 5 : 10, headers, requests });
+        return {
+          url: `${url}/api/v1/budget-check`,
+          target_rps: 1000,
+          achieved_rps: round(result.requests.average),
+          requests: result.requests.total,
+          non_2xx: result.non2xx,
+          errors: result.errors,
+          timeouts: result.timeouts,
+          latency_p50_ms: result.latency.p50,
+          latency_p99_ms: result.latency.p99,
+          latency_max_ms: result.latency.max,
+        };
       };
-      ctx.log(`budget-check: ${JSON.stringify(budgetCheck)}`);
-      return { routes, budget_check: budgetCheck };
+      const budgetCheck = await measure(`http://127.0.0.1:${GATEWAY_PORT}`);
+      ctx.log(`budget-check (gateway listener): ${JSON.stringify(budgetCheck)}`);
+      const throughNext = await measure(BASE);
+      ctx.log(`budget-check (through Next's router): ${JSON.stringify(throughNext)}`);
+      return { routes, budget_check: budgetCheck, budget_check_through_next_router: throughNext };
     } finally {
       if (child.pid) process.kill(-child.pid, "SIGTERM");
     }
