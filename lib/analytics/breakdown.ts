@@ -89,14 +89,14 @@ export async function workspaceOf(db: Db, scope: SpendScope) {
 
 /** Filtered totals over a range (and the previous equal range), each usage row once. */
 export async function totalsFor(ctx: AnalyticsContext, unit: Unit, filters: Filters, range: ResolvedRange) {
-  const [row] = await sumsByKey(ctx, engineNow(), unit, null, filters, [range.previous, range], range.start);
+  const [row] = await sumsByKey(ctx, engineNow(), unit, null, filters, { previous: range.previous, current: range });
   const { key: _key, ...totals } = row ?? { key: "", ...metricsOf({}), previousAmountMicros: 0n };
   return totals;
 }
 
 /** Grouped current + previous amounts for every key of a dimension (no pagination). */
 function groupedRows(ctx: AnalyticsContext, unit: Unit, dimension: Dimension, filters: Filters, range: ResolvedRange, withPrevious = true) {
-  return sumsByKey(ctx, engineNow(), unit, dimension, filters, withPrevious ? [range.previous, range] : [range], range.start);
+  return sumsByKey(ctx, engineNow(), unit, dimension, filters, withPrevious ? { previous: range.previous, current: range } : { current: range });
 }
 
 /** Daily amounts per key for the given keys, over the range. */
@@ -195,7 +195,7 @@ export async function getBreakdown(ctx: AnalyticsContext, spec: RangeSpec, filte
     rowsSumMicros = paged.rowsSumMicros;
     const narrowed = narrowTo(filters, q.dimension, paged.rows.map((r) => r.key));
     if (!opts.noChange && narrowed) {
-      const prev = await sumsByKey(ctx, engine, ws.unit, q.dimension, narrowed, [range.previous], range.start);
+      const prev = await sumsByKey(ctx, engine, ws.unit, q.dimension, narrowed, { previous: range.previous });
       const byKey = new Map(prev.map((r) => [r.key, r.previousAmountMicros]));
       for (const r of paged.rows) r.previousAmountMicros = byKey.get(r.key) ?? 0n;
     }

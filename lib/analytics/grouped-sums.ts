@@ -7,13 +7,13 @@
 import "server-only";
 import type { Engine } from "../db";
 import type { Unit } from "../money";
-import type { DayKey, Period } from "../period";
+import { addDays, toDayKey, type DayKey, type Period } from "../period";
 import { toBigInt } from "../sql";
 import { addUsageSums } from "../usage-sums";
 import type { AnalyticsContext, Metrics } from "./breakdown";
 import type { SortKey } from "./breakdown-query";
 import type { Dimension, Filters } from "./filters";
-import { Params, amountColumn, dimensionKey, metricSums, piecesFor, sourceFor, whereClause } from "./sql-builder";
+import { METRIC_COLUMNS, MEMBER_SUMS, Params, type Ranges, amountColumn, dimensionKey, metricSums, piecesFor, sourceFor, viaMember, whereClause } from "./sql-builder";
 
 type Raw = Record<string, unknown>;
 export type Grouped = Metrics & { key: string; previousAmountMicros: bigint };
@@ -39,21 +39,41 @@ function addInto(into: Grouped, r: Grouped): void {
   into.previousAmountMicros += r.previousAmountMicros;
 }
 
+/** "Today" for the piece planner's cost estimate only (sums never depend on it): UTC is close enough. */
+function costToday(ctx: AnalyticsContext): DayKey {
+  return toDayKey(ctx.now);
+}
+
 /**
- * Sums per key (or for the whole filter when dimension is null) over consecutive ranges:
- * days from `currentStart` on count as current, earlier ones as previous (amount only).
+ * Sums per key (or for the whole filter when dimension is null): the current range's
+ * metrics and the previous range's amount (either range may be left out; previous ends
+ * the day before current starts).
  */
-export async function sumsByKey(ctx: AnalyticsContext, engine: Engine, unit: Unit, dimension: Dimension | null, filters: Filters, ranges: Period[], currentStart: DayKey): Promise<Grouped[]> {
+export async function sumsByKey(ctx: AnalyticsContext, engine: Engine, unit: Unit, dimension: Dimension | null, filters: Filters, ranges: Ranges): Promise<Grouped[]> {
+  const currentStart = ranges.current?.start ?? addDays(ranges.previous!.end, 1);
   const parts = await Promise.all(
-    piecesFor(sourceFor(dimension, filters, ctx.scope), ranges).map(async ({ src, range: piece }) => {
+    piecesFor(sourceFor(dimension, filters, ctx.scope), ranges, costToday(ctx)).map(async ({ src, range: piece, weights }) => {
       const p = new Params(engine);
       // Parameters are bound in textual order (SQLite's "?"): SELECT, then joins, then WHERE.
       const current = src.bound(currentStart);
-      const sums = metricSums(src, unit, () => `${src.time} >= ${p.add(current)}`);
-      const prev = `SUM(CASE WHEN ${src.time} < ${p.add(current)} THEN ${amountColumn(unit)} ELSE 0 END) AS "prev"`;
-      const { key, joins } = dimension ? dimensionKey(src, dimension, filters, p) : { key: null, joins: "" };
-      const where = whereClause(src, ctx.scope, filters, piece, p);
-      const sql = `SELECT ${key ? `${key} AS "k", ` : ""}${sums}, ${prev} FROM ${src.table} r ${joins} WHERE ${where}${key ? ` GROUP BY ${key}` : ""}`;
+      const split = weights === "split";
+      const sums = split ? metricSums(src, unit, () => `${src.time} >= ${p.add(current)}`) : metricSums(src, unit, undefined, weights.current);
+      const prevSign = split ? 1 : weights.previous;
+      const prevSum = split ? `SUM(CASE WHEN ${src.time} < ${p.add(current)} THEN ${amountColumn(unit)} ELSE 0 END)` : `SUM(${amountColumn(unit)})`;
+      const prev = `${prevSign === 0 ? "0" : `${prevSign < 0 ? "-" : ""}${prevSum}`} AS "prev"`;
+      let sql: string;
+      if (viaMember(dimension)) {
+        // per member first (a few thousand rows), then each member's groups / cost center
+        const where = whereClause(src, ctx.scope, filters, piece, p);
+        const inner = `SELECT ${src.member} AS "mk", ${sums}, ${prev} FROM ${src.table} r WHERE ${where} GROUP BY ${src.member}`;
+        const { key, joins } = dimensionKey(MEMBER_SUMS, dimension, filters, p);
+        const cols = [...METRIC_COLUMNS, "prev"].map((c) => `SUM(t."${c}") AS "${c}"`).join(", ");
+        sql = `SELECT ${key} AS "k", ${cols} FROM (${inner}) t ${joins} GROUP BY ${key}`;
+      } else {
+        const { key, joins } = dimension ? dimensionKey(src, dimension, filters, p) : { key: null, joins: "" };
+        const where = whereClause(src, ctx.scope, filters, piece, p);
+        sql = `SELECT ${key ? `${key} AS "k", ` : ""}${sums}, ${prev} FROM ${src.table} r ${joins} WHERE ${where}${key ? ` GROUP BY ${key}` : ""}`;
+      }
       return ctx.db.$queryRawUnsafe<Raw[]>(sql, ...p.values);
     }),
   );
@@ -106,13 +126,14 @@ export async function pagedSums(
   q: { sort: SortKey; dir: "asc" | "desc"; page: number; pageSize: number },
 ): Promise<PagedSums> {
   const p = new Params(engine);
-  const inner = piecesFor(sourceFor(dimension, filters, ctx.scope), [range]).map(({ src, range: piece }) => {
-    const sums = metricSums(src, unit);
+  const pieces = piecesFor(sourceFor(dimension, filters, ctx.scope), { current: range }, costToday(ctx));
+  const inner = pieces.map(({ src, range: piece, weights }) => {
+    const sums = metricSums(src, unit, undefined, weights === "split" ? 1 : weights.current);
     const { key, joins } = dimensionKey(src, dimension, filters, p);
     const where = whereClause(src, ctx.scope, filters, piece, p);
     return `SELECT ${key} AS "k", ${sums} FROM ${src.table} r ${joins} WHERE ${where} GROUP BY ${key}`;
   });
-  const cols = ["amount", "cost", "estimated", "credits", "input", "cached", "output", "requests", "unpriced"].map((c) => `SUM(t."${c}") AS "${c}"`).join(", ");
+  const cols = METRIC_COLUMNS.map((c) => `SUM(t."${c}") AS "${c}"`).join(", ");
   const dir = q.dir === "asc" ? "ASC" : "DESC";
   const byKey = engine === "postgres" ? `t."k" COLLATE "C"` : `t."k"`;
   const sql =
@@ -132,13 +153,12 @@ export async function pagedSums(
 }
 
 /**
- * The filters narrowed to some member rows' keys: exactly the usage those rows sum (a
- * row's key passed the original filter already), read through the member index. (For
- * groups the same narrowing is exact but slower than one scan: a page of groups covers
- * thousands of members, each a random index lookup.)
+ * The filters narrowed to some rows' keys: exactly the usage those rows sum (a row's key
+ * passed the original filter already). For members it is read through the member index;
+ * for groups and cost centers it keeps only their members' usage.
  */
 export function narrowTo(filters: Filters, dimension: Dimension, keys: string[]): Filters | null {
   // an empty list would mean "no filter", the opposite of narrowing
-  if (dimension !== "member" || !keys.length) return null;
+  if (!(dimension === "member" || viaMember(dimension)) || !keys.length) return null;
   return { ...filters, [dimension]: keys };
 }

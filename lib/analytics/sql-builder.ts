@@ -6,9 +6,9 @@
  */
 import type { Engine } from "../db";
 import type { Unit } from "../money";
-import { addDays, periodContaining, type Period } from "../period";
+import { addDays, type DayKey, type Period } from "../period";
 import { placeholder } from "../sql";
-import { monthKey, splitByMonths } from "./month-split";
+import { monthKey, signedPieces, type SignedPeriod } from "./month-split";
 import { NONE, UNATTRIBUTED, needsFactTable, type Dimension, type Filters } from "./filters";
 import type { SpendScope } from "./scope";
 
@@ -33,63 +33,112 @@ export interface Source {
   time: string;
   /** a day key as a bound on `time` */
   bound: (day: string) => string;
+  /** the same figures summed by calendar month, for whole months of a range */
+  months?: Source;
 }
 
 const asDay = (day: string) => day;
-const ROLLUP: Source = { table: `"UsageDailyRollup"`, member: `r."memberKey"`, unpriced: `r."unpricedRequests"`, time: `r."day"`, bound: asDay };
 const FACTS: Source = { table: `"UsageRecord"`, member: `COALESCE(r."memberId", '')`, unpriced: `CASE WHEN r."unpriced" THEN r."requests" ELSE 0 END`, time: `r."day"`, bound: asDay };
 
 /** Workspace-wide day totals: no member grain, a few thousand rows for any range. */
 const DAY_TOTALS: Source = { table: `"UsageDayTotal"`, member: `''`, unpriced: `r."unpricedRequests"`, time: `r."day"`, bound: asDay };
 
-/** The daily rollup summed by month: whole months at member grain, ~1/10 of the daily rows. */
-const MEMBER_MONTHS: Source = { table: `"UsageMemberMonth"`, member: `r."memberKey"`, unpriced: `r."unpricedRequests"`, time: `r."month"`, bound: monthKey };
+/** The daily rollup (member × product × model × provider), with its monthly sums for whole months. */
+const ROLLUP: Source = {
+  table: `"UsageDailyRollup"`,
+  member: `r."memberKey"`,
+  unpriced: `r."unpricedRequests"`,
+  time: `r."day"`,
+  bound: asDay,
+  months: { table: `"UsageMemberMonth"`, member: `r."memberKey"`, unpriced: `r."unpricedRequests"`, time: `r."month"`, bound: monthKey },
+};
+
+/** Per-member totals over every product (about half the daily rollup's rows, a quarter of its months). */
+const MEMBER_TOTALS: Source = {
+  table: `"UsageMemberDayTotal"`,
+  member: `r."memberKey"`,
+  unpriced: `r."unpricedRequests"`,
+  time: `r."day"`,
+  bound: asDay,
+  months: { table: `"UsageMemberMonthTotal"`, member: `r."memberKey"`, unpriced: `r."unpricedRequests"`, time: `r."month"`, bound: monthKey },
+};
+
+/**
+ * Per-member sums from a subquery aliased t (member key in column "mk"). Group and cost
+ * center are attributes of the member: joined once per member there, not once per usage row.
+ */
+export const MEMBER_SUMS: Source = { table: "", member: `t."mk"`, unpriced: "", time: "", bound: asDay };
+
+export function viaMember(dimension: Dimension | null): dimension is "group" | "costCenter" {
+  return dimension === "group" || dimension === "costCenter";
+}
+
+/** The metric columns every grouped query returns, in order. */
+export const METRIC_COLUMNS = ["amount", "cost", "estimated", "credits", "input", "cached", "output", "requests", "unpriced"] as const;
+
+export type Sign = -1 | 0 | 1;
 
 export interface Piece {
   src: Source;
   range: Period;
+  /**
+   * How the piece's rows count: "split" = by their time, from the current range's start on
+   * as current, earlier as previous; otherwise every row counts with these signs in the
+   * current and the previous range (a month minus edge days takes the edge days away).
+   */
+  weights: "split" | { current: Sign; previous: Sign };
+}
+
+export interface Ranges {
+  previous?: Period;
+  current?: Period;
 }
 
 /**
- * The (source, range) queries that together read each day of `ranges` exactly once. The
- * daily rollup is swapped for the monthly one on whole months; the edge days stay daily.
- * Ranges must be consecutive and in order (previous, then current), and each is split on
- * its own, so no month piece straddles two of them and a `time >= bound(start)` test still
- * tells them apart. Adjacent pieces of one source are merged into one query.
+ * The (source, range, weights) queries that together count each day of the ranges exactly
+ * once per range (previous, when given, ends the day before current starts). On a daily table with monthly sums each
+ * range is cut by signedPieces (whole months from the monthly rollup, edge days added or
+ * taken away); adjacent pieces of one kind and sign are merged, and a piece both ranges
+ * need (the days between a month's start and the current range's start) is read once.
+ * Other sources are small or unsplittable: one query over both ranges, split by time.
  */
-export function piecesFor(src: Source, ranges: Period[]): Piece[] {
-  if (src !== ROLLUP) return [{ src, range: { start: ranges[0]!.start, end: ranges[ranges.length - 1]!.end } }];
-  const months: Period[] = [];
-  const days: Period[] = [];
-  for (const r of ranges) {
-    const split = splitByMonths(r);
-    if (split.months) months.push({ start: `${split.months.start}-01`, end: lastDayOf(split.months.end) });
-    days.push(...split.days);
-  }
-  const merge = (list: Period[]) =>
-    list.reduce<Period[]>((out, r) => {
+export function piecesFor(src: Source, ranges: Ranges, today: DayKey): Piece[] {
+  const all = [ranges.previous, ranges.current].filter((r): r is Period => Boolean(r));
+  if (!src.months) return [{ src, range: { start: all[0]!.start, end: all[all.length - 1]!.end }, weights: "split" }];
+  const byRange = new Map<string, Piece & { weights: { current: Sign; previous: Sign } }>();
+  for (const target of ["previous", "current"] as const) {
+    const r = ranges[target];
+    if (!r) continue;
+    const merged = signedPieces(r, today).reduce<SignedPeriod[]>((out, piece) => {
       const prev = out[out.length - 1];
-      if (prev && addDays(prev.end, 1) === r.start) prev.end = r.end;
-      else out.push({ ...r });
+      if (prev && prev.monthly === piece.monthly && prev.sign === piece.sign && addDays(prev.range.end, 1) === piece.range.start) prev.range = { start: prev.range.start, end: piece.range.end };
+      else out.push({ ...piece });
       return out;
     }, []);
-  return [...merge(months).map((range) => ({ src: MEMBER_MONTHS, range })), ...merge(days).map((range) => ({ src: ROLLUP, range }))];
-}
-
-function lastDayOf(month: string): string {
-  return periodContaining(`${month}-01`, "MONTHLY").end;
+    for (const { range, sign, monthly } of merged) {
+      const pieceSrc = monthly ? src.months : src;
+      const id = `${pieceSrc.table} ${range.start} ${range.end}`;
+      const seen = byRange.get(id) ?? { src: pieceSrc, range, weights: { current: 0 as Sign, previous: 0 as Sign } };
+      seen.weights[target] = (seen.weights[target] + sign) as Sign;
+      byRange.set(id, seen);
+    }
+  }
+  return [...byRange.values()].filter((p) => p.weights.current !== 0 || p.weights.previous !== 0);
 }
 
 /**
  * The smallest table that can answer: day totals when nothing depends on the member (whole
- * workspace, grouped and filtered only by product / model / provider); else the daily
- * rollup; the fact table only for provider project / API key.
+ * workspace, grouped and filtered only by product / model / provider); the per-member
+ * totals when nothing depends on the product; else the daily rollup; the fact table only
+ * for provider project / API key.
  */
 export function sourceFor(dimension: Dimension | null, filters: Filters, scope: SpendScope): Source {
   if (needsFactTable(dimension, filters)) return FACTS;
   const memberFree = scope.memberIds === null && !filters.member?.length && !filters.group?.length && !filters.costCenter?.length;
+  const productFree = !filters.product?.length && !filters.model?.length && !filters.provider?.length;
   const byTotalsDimension = dimension === null || dimension === "product" || dimension === "model" || dimension === "provider";
-  return memberFree && byTotalsDimension ? DAY_TOTALS : ROLLUP;
+  if (memberFree && byTotalsDimension) return DAY_TOTALS;
+  return productFree && (dimension === null || dimension === "member" || viaMember(dimension)) ? MEMBER_TOTALS : ROLLUP;
 }
 
 export function amountColumn(unit: Unit): string {
@@ -97,11 +146,12 @@ export function amountColumn(unit: Unit): string {
 }
 
 /**
- * SUM(...) of every metric, optionally only for rows where `when()` holds. `when` is called
- * once per metric so each occurrence binds its own parameter (SQLite's "?" are positional).
+ * SUM(...) of every metric, optionally only for rows where `when()` holds, times `sign`.
+ * `when` is called once per metric so each occurrence binds its own parameter (SQLite's "?"
+ * are positional).
  */
-export function metricSums(src: Source, unit: Unit, when?: () => string): string {
-  const s = (expr: string) => (when ? `SUM(CASE WHEN ${when()} THEN ${expr} ELSE 0 END)` : `SUM(${expr})`);
+export function metricSums(src: Source, unit: Unit, when?: () => string, sign: Sign = 1): string {
+  const s = (expr: string) => (sign === 0 ? "0" : `${sign < 0 ? "-" : ""}${when ? `SUM(CASE WHEN ${when()} THEN ${expr} ELSE 0 END)` : `SUM(${expr})`}`);
   return [
     `${s(amountColumn(unit))} AS "amount"`,
     `${s(`r."costMicros"`)} AS "cost"`,
@@ -136,7 +186,9 @@ export function dimensionKey(src: Source, dimension: Dimension, filters: Filters
       // A member in two groups appears in both rows (totals are computed without this join).
       // When the view is filtered to some groups, only those groups' rows are shown.
       const only = (filters.group ?? []).filter((g) => g !== NONE && g !== UNATTRIBUTED);
-      const restrict = only.length ? ` AND gm."groupId" IN ${p.list(only)}` : "";
+      // `|| ''` keeps SQLite on the memberId index (one seek per row, then a check) instead
+      // of one (groupId, memberId) seek per listed group per row.
+      const restrict = only.length ? ` AND (gm."groupId" || '') IN ${p.list(only)}` : "";
       return {
         key: `CASE WHEN ${mk} = '' THEN '' ELSE COALESCE(gm."groupId", '${NONE}') END`,
         joins: `LEFT JOIN "GroupMember" gm ON gm."memberId" = ${mk}${restrict}`,
@@ -159,22 +211,25 @@ export function whereClause(src: Source, scope: SpendScope, filters: Filters, ra
     if (v?.length) conds.push(`r."${col}" IN ${p.list(v)}`);
   }
   if (filters.member?.length) conds.push(`${mk} IN ${p.list(filters.member)}`);
+  // Member sets as one IN (... UNION ALL ...), so a narrow set is read through the member index.
   if (filters.group?.length) {
     const ids = filters.group.filter((g) => g !== NONE && g !== UNATTRIBUTED);
+    const sets: string[] = [];
+    if (ids.length) sets.push(`SELECT gm2."memberId" FROM "GroupMember" gm2 WHERE gm2."groupId" IN ${p.list(ids)}`);
+    if (filters.group.includes(UNATTRIBUTED)) sets.push(`SELECT ''`);
     const ors: string[] = [];
-    if (ids.length) ors.push(`${mk} IN (SELECT gm2."memberId" FROM "GroupMember" gm2 WHERE gm2."groupId" IN ${p.list(ids)})`);
+    if (sets.length) ors.push(`${mk} IN (${sets.join(" UNION ALL ")})`);
     if (filters.group.includes(NONE)) ors.push(`(${mk} <> '' AND NOT EXISTS (SELECT 1 FROM "GroupMember" gm3 WHERE gm3."memberId" = ${mk}))`);
-    if (filters.group.includes(UNATTRIBUTED)) ors.push(`${mk} = ''`);
-    conds.push(`(${ors.join(" OR ")})`);
+    conds.push(ors.length > 1 ? `(${ors.join(" OR ")})` : ors[0]!);
   }
   if (filters.costCenter?.length) {
     const codes = filters.costCenter.filter((c) => c !== NONE && c !== UNATTRIBUTED);
     const ws = () => p.add(scope.workspaceId);
-    const ors: string[] = [];
-    if (codes.length) ors.push(`${mk} IN (SELECT m2."id" FROM "Member" m2 WHERE m2."workspaceId" = ${ws()} AND m2."costCenter" IN ${p.list(codes)})`);
-    if (filters.costCenter.includes(NONE)) ors.push(`${mk} IN (SELECT m3."id" FROM "Member" m3 WHERE m3."workspaceId" = ${ws()} AND m3."costCenter" IS NULL)`);
-    if (filters.costCenter.includes(UNATTRIBUTED)) ors.push(`${mk} = ''`);
-    conds.push(`(${ors.join(" OR ")})`);
+    const sets: string[] = [];
+    if (codes.length) sets.push(`SELECT m2."id" FROM "Member" m2 WHERE m2."workspaceId" = ${ws()} AND m2."costCenter" IN ${p.list(codes)}`);
+    if (filters.costCenter.includes(NONE)) sets.push(`SELECT m3."id" FROM "Member" m3 WHERE m3."workspaceId" = ${ws()} AND m3."costCenter" IS NULL`);
+    if (filters.costCenter.includes(UNATTRIBUTED)) sets.push(`SELECT ''`);
+    conds.push(`${mk} IN (${sets.join(" UNION ALL ")})`);
   }
   return conds.join(" AND ");
 }

@@ -1,14 +1,15 @@
 /**
  * UsageDailyRollup is derived from UsageRecord: for each touched day it is rebuilt from the
  * fact rows in the same transaction as the write, so it can never drift from them. The
- * workspace day totals and the per-member monthly rollup derived from it follow in the same
- * transaction.
+ * workspace day totals, the per-member monthly rollup and the per-member day / month totals
+ * derived from it follow in the same transaction.
  */
 import type { Engine, Tx } from "../db";
 import { chunks, inList, placeholder } from "../sql";
 import type { DayKey } from "../period";
 import { rebuildDayTotals } from "../analytics/day-totals";
 import { applyDailyToMonths, monthOf, pruneEmptyMonths } from "../analytics/member-month";
+import { addMemberDayTotals, dropMemberDayTotals, pruneEmptyMemberMonthTotals } from "../analytics/member-totals";
 
 export async function rebuildDailyRollups(tx: Tx, engine: Engine, workspaceId: string, days: Iterable<DayKey>): Promise<void> {
   const unique = [...new Set(days)].sort();
@@ -17,6 +18,7 @@ export async function rebuildDailyRollups(tx: Tx, engine: Engine, workspaceId: s
     const dayIn = inList(engine, batch.length, 2);
     // The monthly rollup follows by deltas: take these days' old rows out, put the new ones in.
     await applyDailyToMonths(tx, engine, workspaceId, batch, -1);
+    await dropMemberDayTotals(tx, engine, workspaceId, batch);
     await tx.$executeRawUnsafe(
       `DELETE FROM "UsageDailyRollup" WHERE "workspaceId" = ${placeholder(engine, 1)} AND "day" IN ${dayIn}`,
       ...params,
@@ -35,8 +37,10 @@ export async function rebuildDailyRollups(tx: Tx, engine: Engine, workspaceId: s
       ...params,
     );
     await applyDailyToMonths(tx, engine, workspaceId, batch, 1);
+    await addMemberDayTotals(tx, engine, workspaceId, batch);
   }
   await pruneEmptyMonths(tx, engine, workspaceId, [...new Set(unique.map(monthOf))]);
+  await pruneEmptyMemberMonthTotals(tx, engine, workspaceId, [...new Set(unique.map(monthOf))]);
   // Analytics' workspace-wide day totals, derived from the rollup just rebuilt (same transaction).
   await rebuildDayTotals(tx, engine, workspaceId, unique);
 }

@@ -1,7 +1,8 @@
 /**
- * The per-member monthly rollup (kept by deltas in the sync transaction) always equals the
- * daily rollup summed by month: after a sync, after a re-sync, and after days are restated
- * with rows dropped and re-attributed (month rows left empty disappear).
+ * The per-member monthly rollup and the per-member day / month totals (kept in the sync
+ * transaction) always equal the daily rollup summed by month / by member: after a sync,
+ * after a re-sync, and after days are restated with rows dropped and re-attributed (month
+ * rows left empty disappear).
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/lib/db";
@@ -36,12 +37,33 @@ async function actual(workspaceId: string): Promise<Map<string, Row>> {
   return new Map(rows.map((r) => [keyOf(r), { month: r.month, memberKey: r.memberKey, product: r.product, model: r.model, provider: r.provider, ...Object.fromEntries(METRICS.map((m) => [m, r[m]])) }]));
 }
 
+/** The per-member day and month totals (all products together) as the daily rollup gives them. */
+async function expectedTotals(workspaceId: string, grain: "day" | "month"): Promise<Map<string, Row>> {
+  const out = new Map<string, Row>();
+  for (const d of await db.usageDailyRollup.findMany({ where: { workspaceId } })) {
+    const time = grain === "day" ? d.day : d.day.slice(0, 7);
+    const k = `${time}|${d.memberKey}`;
+    const seen = out.get(k);
+    if (!seen) out.set(k, { time, memberKey: d.memberKey, ...Object.fromEntries(METRICS.map((m) => [m, d[m]])) });
+    else for (const m of METRICS) seen[m] = (seen[m] as bigint) + d[m];
+  }
+  return out;
+}
+
 async function expectInSync(workspaceId: string) {
   const want = await expected(workspaceId);
   const got = await actual(workspaceId);
   expect(want.size).toBeGreaterThan(0);
   expect([...got.keys()].sort()).toEqual([...want.keys()].sort());
   for (const [k, row] of want) expect(got.get(k), k).toEqual(row);
+  const days = await db.usageMemberDayTotal.findMany({ where: { workspaceId } });
+  const months = await db.usageMemberMonthTotal.findMany({ where: { workspaceId } });
+  for (const [grain, rows] of [["day", days.map((r) => ({ ...r, time: r.day }))], ["month", months.map((r) => ({ ...r, time: r.month }))]] as const) {
+    const wantTotals = await expectedTotals(workspaceId, grain);
+    const gotTotals = new Map(rows.map((r) => [`${r.time}|${r.memberKey}`, { time: r.time, memberKey: r.memberKey, ...Object.fromEntries(METRICS.map((m) => [m, r[m]])) }]));
+    expect([...gotTotals.keys()].sort(), grain).toEqual([...wantTotals.keys()].sort());
+    for (const [k, row] of wantTotals) expect(gotTotals.get(k), `${grain} ${k}`).toEqual(row);
+  }
 }
 
 beforeAll(async () => {
@@ -73,6 +95,7 @@ describe("UsageMemberMonth", () => {
     await db.$transaction((tx) => rebuildDailyRollups(tx, testEngine(), workspaceId, days));
     await expectInSync(workspaceId);
     expect(await db.usageMemberMonth.count({ where: { workspaceId, memberKey: member, month: "2026-10" } })).toBe(0);
+    expect(await db.usageMemberMonthTotal.count({ where: { workspaceId, memberKey: member, month: "2026-10" } })).toBe(0);
     expect(await db.usageMemberMonth.count({ where: { workspaceId, memberKey: member, month: "2026-11" } })).toBeGreaterThan(0);
   }, 120_000);
 });
