@@ -12,7 +12,7 @@ import { eachDay, todayIn, type BudgetPeriod } from "../period";
 import { NONE, UNATTRIBUTED, keyLabel, type Dimension, type Filters } from "./filters";
 import { resolveRange, type RangeSpec, type ResolvedRange } from "./range";
 import { canPageInSql, metricsOf, narrowTo, pagedSums, sumsByKey, type Grouped } from "./grouped-sums";
-import { Params, dimensionKey, sourceFor, whereClause, amountColumn } from "./sql-builder";
+import { Params, dimensionKey, sourceFor, viaMember, whereClause, amountColumn } from "./sql-builder";
 import type { SpendScope } from "./scope";
 import type { UsageSums } from "../usage-sums";
 
@@ -201,7 +201,10 @@ export async function getBreakdown(ctx: AnalyticsContext, spec: RangeSpec, filte
     }
     rows = paged.rows.map((g) => toRow(g, totals.amountMicros));
   } else {
-    const [grouped, t] = await Promise.all([groupedRows(ctx, ws.unit, q.dimension, filters, range, !opts.noChange), totalsFor(ctx, ws.unit, filters, range)]);
+    // Groups and cost centers read the previous range for the page's rows only, once they
+    // are known, unless the sort itself is the change.
+    const pagePrevious = !opts.all && !opts.noChange && q.sort !== "change" && viaMember(q.dimension);
+    const [grouped, t] = await Promise.all([groupedRows(ctx, ws.unit, q.dimension, filters, range, !opts.noChange && !pagePrevious), totalsFor(ctx, ws.unit, filters, range)]);
     totals = t;
     // Keys that only had spend in the previous range are not rows of this view.
     const current = grouped.filter((g) => g.amountMicros !== 0n || g.requests !== 0n || g.costMicros !== 0n || g.creditsMicros !== 0n);
@@ -212,6 +215,14 @@ export async function getBreakdown(ctx: AnalyticsContext, spec: RangeSpec, filte
     rowsSumMicros = rows.reduce((s, r) => s + r.amountMicros, 0n);
     totalRows = rows.length;
     if (!opts.all) rows = rows.slice((q.page - 1) * q.pageSize, q.page * q.pageSize);
+    const narrowed = pagePrevious ? narrowTo(filters, q.dimension, rows.map((r) => r.key)) : null;
+    if (narrowed) {
+      const prev = new Map((await sumsByKey(ctx, engine, ws.unit, q.dimension, narrowed, { previous: range.previous })).map((r) => [r.key, r.previousAmountMicros]));
+      rows = rows.map((r) => {
+        const previousAmountMicros = prev.get(r.key) ?? 0n;
+        return { ...r, previousAmountMicros, changePct: changePct(r.amountMicros, previousAmountMicros) };
+      });
+    }
   }
   if (!opts.all) {
     const keys = rows.map((r) => r.key);

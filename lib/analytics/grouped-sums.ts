@@ -13,7 +13,7 @@ import { addUsageSums } from "../usage-sums";
 import type { AnalyticsContext, Metrics } from "./breakdown";
 import type { SortKey } from "./breakdown-query";
 import type { Dimension, Filters } from "./filters";
-import { METRIC_COLUMNS, MEMBER_SUMS, Params, type Ranges, amountColumn, dimensionKey, metricSums, piecesFor, sourceFor, viaMember, whereClause } from "./sql-builder";
+import { METRIC_COLUMNS, MEMBER_SUMS, Params, type Piece, type Ranges, type Source, amountColumn, dimensionKey, metricSums, piecesFor, sourceFor, viaMember, whereClause } from "./sql-builder";
 
 type Raw = Record<string, unknown>;
 export type Grouped = Metrics & { key: string; previousAmountMicros: bigint };
@@ -45,38 +45,48 @@ function costToday(ctx: AnalyticsContext): DayKey {
 }
 
 /**
+ * One piece's SELECT: `key` (a column expression or null), its metrics for the current
+ * range and the previous range's amount, as the piece's weights say. Parameters are bound
+ * in textual order (SQLite's "?"): SELECT, then `joins()`, then WHERE.
+ */
+function pieceSelect(ctx: AnalyticsContext, p: Params, unit: Unit, { src, range, weights }: Piece, currentStart: DayKey, filters: Filters, keyOf: (src: Source) => { key: string | null; joins: string }, alias = "k"): string {
+  const current = src.bound(currentStart);
+  const split = weights === "split";
+  const sums = split ? metricSums(src, unit, () => `${src.time} >= ${p.add(current)}`) : metricSums(src, unit, undefined, weights.current);
+  const prevSign = split ? 1 : weights.previous;
+  const prevSum = split ? `SUM(CASE WHEN ${src.time} < ${p.add(current)} THEN ${amountColumn(unit)} ELSE 0 END)` : `SUM(${amountColumn(unit)})`;
+  const prev = `${prevSign === 0 ? "0" : `${prevSign < 0 ? "-" : ""}${prevSum}`} AS "prev"`;
+  const { key, joins } = keyOf(src);
+  const where = whereClause(src, ctx.scope, filters, range, p);
+  return `SELECT ${key ? `${key} AS "${alias}", ` : ""}${sums}, ${prev} FROM ${src.table} r ${joins} WHERE ${where}${key ? ` GROUP BY ${key}` : ""}`;
+}
+
+/**
  * Sums per key (or for the whole filter when dimension is null): the current range's
  * metrics and the previous range's amount (either range may be left out; previous ends
  * the day before current starts).
  */
 export async function sumsByKey(ctx: AnalyticsContext, engine: Engine, unit: Unit, dimension: Dimension | null, filters: Filters, ranges: Ranges): Promise<Grouped[]> {
   const currentStart = ranges.current?.start ?? addDays(ranges.previous!.end, 1);
-  const parts = await Promise.all(
-    piecesFor(sourceFor(dimension, filters, ctx.scope), ranges, costToday(ctx)).map(async ({ src, range: piece, weights }) => {
-      const p = new Params(engine);
-      // Parameters are bound in textual order (SQLite's "?"): SELECT, then joins, then WHERE.
-      const current = src.bound(currentStart);
-      const split = weights === "split";
-      const sums = split ? metricSums(src, unit, () => `${src.time} >= ${p.add(current)}`) : metricSums(src, unit, undefined, weights.current);
-      const prevSign = split ? 1 : weights.previous;
-      const prevSum = split ? `SUM(CASE WHEN ${src.time} < ${p.add(current)} THEN ${amountColumn(unit)} ELSE 0 END)` : `SUM(${amountColumn(unit)})`;
-      const prev = `${prevSign === 0 ? "0" : `${prevSign < 0 ? "-" : ""}${prevSum}`} AS "prev"`;
-      let sql: string;
-      if (viaMember(dimension)) {
-        // per member first (a few thousand rows), then each member's groups / cost center
-        const where = whereClause(src, ctx.scope, filters, piece, p);
-        const inner = `SELECT ${src.member} AS "mk", ${sums}, ${prev} FROM ${src.table} r WHERE ${where} GROUP BY ${src.member}`;
-        const { key, joins } = dimensionKey(MEMBER_SUMS, dimension, filters, p);
-        const cols = [...METRIC_COLUMNS, "prev"].map((c) => `SUM(t."${c}") AS "${c}"`).join(", ");
-        sql = `SELECT ${key} AS "k", ${cols} FROM (${inner}) t ${joins} GROUP BY ${key}`;
-      } else {
-        const { key, joins } = dimension ? dimensionKey(src, dimension, filters, p) : { key: null, joins: "" };
-        const where = whereClause(src, ctx.scope, filters, piece, p);
-        sql = `SELECT ${key ? `${key} AS "k", ` : ""}${sums}, ${prev} FROM ${src.table} r ${joins} WHERE ${where}${key ? ` GROUP BY ${key}` : ""}`;
-      }
-      return ctx.db.$queryRawUnsafe<Raw[]>(sql, ...p.values);
-    }),
-  );
+  const pieces = piecesFor(sourceFor(dimension, filters, ctx.scope), ranges, costToday(ctx));
+  let parts: Raw[][];
+  if (viaMember(dimension)) {
+    // Every piece summed per member (a few thousand rows each), then one join to each
+    // member's groups / cost center for all of them.
+    const p = new Params(engine);
+    const inner = pieces.map((piece) => pieceSelect(ctx, p, unit, piece, currentStart, filters, (src) => ({ key: src.member, joins: "" }), "mk")).join(" UNION ALL ");
+    const { key, joins } = dimensionKey(MEMBER_SUMS, dimension, filters, p);
+    const cols = [...METRIC_COLUMNS, "prev"].map((c) => `SUM(t."${c}") AS "${c}"`).join(", ");
+    parts = [await ctx.db.$queryRawUnsafe<Raw[]>(`SELECT ${key} AS "k", ${cols} FROM (${inner}) t ${joins} GROUP BY ${key}`, ...p.values)];
+  } else {
+    parts = await Promise.all(
+      pieces.map((piece) => {
+        const p = new Params(engine);
+        const sql = pieceSelect(ctx, p, unit, piece, currentStart, filters, (src) => (dimension ? dimensionKey(src, dimension, filters, p) : { key: null, joins: "" }));
+        return ctx.db.$queryRawUnsafe<Raw[]>(sql, ...p.values);
+      }),
+    );
+  }
   const out = new Map<string, Grouped>();
   for (const rows of parts)
     for (const r of rows) {
