@@ -95,8 +95,8 @@ export async function totalsFor(ctx: AnalyticsContext, unit: Unit, filters: Filt
 }
 
 /** Grouped current + previous amounts for every key of a dimension (no pagination). */
-function groupedRows(ctx: AnalyticsContext, unit: Unit, dimension: Dimension, filters: Filters, range: ResolvedRange, withPrevious = true) {
-  return sumsByKey(ctx, engineNow(), unit, dimension, filters, withPrevious ? { previous: range.previous, current: range } : { current: range });
+function groupedRows(ctx: AnalyticsContext, unit: Unit, dimension: Dimension, filters: Filters, range: ResolvedRange, withPrevious: boolean, lean: boolean) {
+  return sumsByKey(ctx, engineNow(), unit, dimension, filters, withPrevious ? { previous: range.previous, current: range } : { current: range }, lean);
 }
 
 /** Daily amounts per key for the given keys, over the range. */
@@ -165,6 +165,8 @@ export interface BreakdownOptions {
   noSparkline?: boolean;
   /** skip the previous range (widgets that show no change; halves the rows read) */
   noChange?: boolean;
+  /** only amount, cost, credits and requests; tokens, estimates and unpriced read 0 (widgets that show none of them) */
+  lean?: boolean;
 }
 
 export async function getBreakdown(ctx: AnalyticsContext, spec: RangeSpec, filters: Filters, q: BreakdownQuery, opts: BreakdownOptions = {}): Promise<Breakdown> {
@@ -189,7 +191,7 @@ export async function getBreakdown(ctx: AnalyticsContext, spec: RangeSpec, filte
   let labels: Awaited<ReturnType<typeof labelsFor>> | null = null;
   if (!opts.all && canPageInSql(q.dimension, q.sort)) {
     // Sorted and paged in the database; the previous range is read for the page's rows only.
-    const [paged, t] = await Promise.all([pagedSums(ctx, engine, ws.unit, q.dimension, filters, range, q), totalsFor(ctx, ws.unit, filters, range)]);
+    const [paged, t] = await Promise.all([pagedSums(ctx, engine, ws.unit, q.dimension, filters, range, q, opts.lean), totalsFor(ctx, ws.unit, filters, range)]);
     totals = t;
     totalRows = paged.totalRows;
     rowsSumMicros = paged.rowsSumMicros;
@@ -204,7 +206,7 @@ export async function getBreakdown(ctx: AnalyticsContext, spec: RangeSpec, filte
     // Groups and cost centers read the previous range for the page's rows only, once they
     // are known, unless the sort itself is the change.
     const pagePrevious = !opts.all && !opts.noChange && q.sort !== "change" && viaMember(q.dimension);
-    const [grouped, t] = await Promise.all([groupedRows(ctx, ws.unit, q.dimension, filters, range, !opts.noChange && !pagePrevious), totalsFor(ctx, ws.unit, filters, range)]);
+    const [grouped, t] = await Promise.all([groupedRows(ctx, ws.unit, q.dimension, filters, range, !opts.noChange && !pagePrevious, opts.lean ?? false), totalsFor(ctx, ws.unit, filters, range)]);
     totals = t;
     // Keys that only had spend in the previous range are not rows of this view.
     const current = grouped.filter((g) => g.amountMicros !== 0n || g.requests !== 0n || g.costMicros !== 0n || g.creditsMicros !== 0n);

@@ -13,7 +13,7 @@ import { addUsageSums } from "../usage-sums";
 import type { AnalyticsContext, Metrics } from "./breakdown";
 import type { SortKey } from "./breakdown-query";
 import type { Dimension, Filters } from "./filters";
-import { METRIC_COLUMNS, MEMBER_SUMS, Params, type Piece, type Ranges, type Source, amountColumn, dimensionKey, metricSums, piecesFor, sourceFor, viaMember, whereClause } from "./sql-builder";
+import { METRIC_COLUMNS, MEMBER_SUMS, Params, type Piece, type Ranges, type Source, amountColumn, dimensionKey, metricSums, onePerMember, piecesFor, sourceFor, viaMember, whereClause } from "./sql-builder";
 
 type Raw = Record<string, unknown>;
 export type Grouped = Metrics & { key: string; previousAmountMicros: bigint };
@@ -47,18 +47,20 @@ function costToday(ctx: AnalyticsContext): DayKey {
 /**
  * One piece's SELECT: `key` (a column expression or null), its metrics for the current
  * range and the previous range's amount, as the piece's weights say. Parameters are bound
- * in textual order (SQLite's "?"): SELECT, then `joins()`, then WHERE.
+ * in textual order (SQLite's "?"): SELECT, then `joins`, then WHERE. `perRow` when the
+ * piece's rows are already one per key: no GROUP BY, no SUM.
  */
-function pieceSelect(ctx: AnalyticsContext, p: Params, unit: Unit, { src, range, weights }: Piece, currentStart: DayKey, filters: Filters, keyOf: (src: Source) => { key: string | null; joins: string }, alias = "k"): string {
+function pieceSelect(ctx: AnalyticsContext, p: Params, unit: Unit, { src, range, weights }: Piece, currentStart: DayKey, filters: Filters, keyOf: (src: Source) => { key: string | null; joins: string }, o: { alias?: string; perRow?: boolean; lean?: boolean } = {}): string {
   const current = src.bound(currentStart);
   const split = weights === "split";
-  const sums = split ? metricSums(src, unit, () => `${src.time} >= ${p.add(current)}`) : metricSums(src, unit, undefined, weights.current);
+  const perRow = o.perRow ?? false;
+  const sums = metricSums(src, unit, split ? { when: () => `${src.time} >= ${p.add(current)}`, perRow, lean: o.lean } : { sign: weights.current, perRow, lean: o.lean });
   const prevSign = split ? 1 : weights.previous;
-  const prevSum = split ? `SUM(CASE WHEN ${src.time} < ${p.add(current)} THEN ${amountColumn(unit)} ELSE 0 END)` : `SUM(${amountColumn(unit)})`;
-  const prev = `${prevSign === 0 ? "0" : `${prevSign < 0 ? "-" : ""}${prevSum}`} AS "prev"`;
+  const prevExpr = split ? `CASE WHEN ${src.time} < ${p.add(current)} THEN ${amountColumn(unit)} ELSE 0 END` : amountColumn(unit);
+  const prev = `${prevSign === 0 ? "0" : `${prevSign < 0 ? "-" : ""}${perRow ? prevExpr : `SUM(${prevExpr})`}`} AS "prev"`;
   const { key, joins } = keyOf(src);
   const where = whereClause(src, ctx.scope, filters, range, p);
-  return `SELECT ${key ? `${key} AS "${alias}", ` : ""}${sums}, ${prev} FROM ${src.table} r ${joins} WHERE ${where}${key ? ` GROUP BY ${key}` : ""}`;
+  return `SELECT ${key ? `${key} AS "${o.alias ?? "k"}", ` : ""}${sums}, ${prev} FROM ${src.table} r ${joins} WHERE ${where}${key && !perRow ? ` GROUP BY ${key}` : ""}`;
 }
 
 /**
@@ -66,7 +68,7 @@ function pieceSelect(ctx: AnalyticsContext, p: Params, unit: Unit, { src, range,
  * metrics and the previous range's amount (either range may be left out; previous ends
  * the day before current starts).
  */
-export async function sumsByKey(ctx: AnalyticsContext, engine: Engine, unit: Unit, dimension: Dimension | null, filters: Filters, ranges: Ranges): Promise<Grouped[]> {
+export async function sumsByKey(ctx: AnalyticsContext, engine: Engine, unit: Unit, dimension: Dimension | null, filters: Filters, ranges: Ranges, lean = false): Promise<Grouped[]> {
   const currentStart = ranges.current?.start ?? addDays(ranges.previous!.end, 1);
   const pieces = piecesFor(sourceFor(dimension, filters, ctx.scope), ranges, costToday(ctx));
   let parts: Raw[][];
@@ -74,7 +76,7 @@ export async function sumsByKey(ctx: AnalyticsContext, engine: Engine, unit: Uni
     // Every piece summed per member (a few thousand rows each), then one join to each
     // member's groups / cost center for all of them.
     const p = new Params(engine);
-    const inner = pieces.map((piece) => pieceSelect(ctx, p, unit, piece, currentStart, filters, (src) => ({ key: src.member, joins: "" }), "mk")).join(" UNION ALL ");
+    const inner = pieces.map((piece) => pieceSelect(ctx, p, unit, piece, currentStart, filters, (src) => ({ key: src.member, joins: "" }), { alias: "mk", perRow: onePerMember(piece.src, piece.range), lean })).join(" UNION ALL ");
     const { key, joins } = dimensionKey(MEMBER_SUMS, dimension, filters, p);
     const cols = [...METRIC_COLUMNS, "prev"].map((c) => `SUM(t."${c}") AS "${c}"`).join(", ");
     parts = [await ctx.db.$queryRawUnsafe<Raw[]>(`SELECT ${key} AS "k", ${cols} FROM (${inner}) t ${joins} GROUP BY ${key}`, ...p.values)];
@@ -82,7 +84,7 @@ export async function sumsByKey(ctx: AnalyticsContext, engine: Engine, unit: Uni
     parts = await Promise.all(
       pieces.map((piece) => {
         const p = new Params(engine);
-        const sql = pieceSelect(ctx, p, unit, piece, currentStart, filters, (src) => (dimension ? dimensionKey(src, dimension, filters, p) : { key: null, joins: "" }));
+        const sql = pieceSelect(ctx, p, unit, piece, currentStart, filters, (src) => (dimension ? dimensionKey(src, dimension, filters, p) : { key: null, joins: "" }), { lean });
         return ctx.db.$queryRawUnsafe<Raw[]>(sql, ...p.values);
       }),
     );
@@ -134,14 +136,17 @@ export async function pagedSums(
   filters: Filters,
   range: Period,
   q: { sort: SortKey; dir: "asc" | "desc"; page: number; pageSize: number },
+  lean = false,
 ): Promise<PagedSums> {
   const p = new Params(engine);
   const pieces = piecesFor(sourceFor(dimension, filters, ctx.scope), { current: range }, costToday(ctx));
   const inner = pieces.map(({ src, range: piece, weights }) => {
-    const sums = metricSums(src, unit, undefined, weights === "split" ? 1 : weights.current);
+    // the member key of per-member totals over one month is already unique: no GROUP BY
+    const perRow = dimension === "member" && onePerMember(src, piece);
+    const sums = metricSums(src, unit, { sign: weights === "split" ? 1 : weights.current, perRow, lean });
     const { key, joins } = dimensionKey(src, dimension, filters, p);
     const where = whereClause(src, ctx.scope, filters, piece, p);
-    return `SELECT ${key} AS "k", ${sums} FROM ${src.table} r ${joins} WHERE ${where} GROUP BY ${key}`;
+    return `SELECT ${key} AS "k", ${sums} FROM ${src.table} r ${joins} WHERE ${where}${perRow ? "" : ` GROUP BY ${key}`}`;
   });
   const cols = METRIC_COLUMNS.map((c) => `SUM(t."${c}") AS "${c}"`).join(", ");
   const dir = q.dir === "asc" ? "ASC" : "DESC";

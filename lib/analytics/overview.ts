@@ -122,10 +122,10 @@ export async function getOverview(db: Db, scope: SpendScope, now: Date, opts: Ov
   const [totals, byStack, members, products, models, groups, limit, connections] = await Promise.all([
     totalsFor(ctx, unit, filters, range),
     dailyByKey(ctx, unit, stackBy, filters, range, null),
-    scope.kind === "self" ? null : getBreakdown(ctx, spec, filters, { ...q, dimension: "member", pageSize: 10 }, { noSparkline: true, noChange: true }),
-    getBreakdown(ctx, spec, filters, { ...q, dimension: "product" }, { noSparkline: true, noChange: true }),
-    getBreakdown(ctx, spec, filters, { ...q, dimension: "model" }, { noSparkline: true, noChange: true }),
-    scope.kind === "self" ? null : getBreakdown(ctx, spec, filters, { ...q, dimension: "group" }, { noSparkline: true, noChange: true }),
+    scope.kind === "self" ? null : getBreakdown(ctx, spec, filters, { ...q, dimension: "member", pageSize: 10 }, { noSparkline: true, noChange: true, lean: true }),
+    getBreakdown(ctx, spec, filters, { ...q, dimension: "product" }, { noSparkline: true, noChange: true, lean: true }),
+    getBreakdown(ctx, spec, filters, { ...q, dimension: "model" }, { noSparkline: true, noChange: true, lean: true }),
+    scope.kind === "self" ? null : getBreakdown(ctx, spec, filters, { ...q, dimension: "group" }, { noSparkline: true, noChange: true, lean: true }),
     pooledLimit(db, scope, now),
     db.connection.findMany({ where: { workspaceId: scope.workspaceId, enabled: true }, orderBy: { name: "asc" }, select: { name: true, kind: true, dataAsOf: true, lastSyncAt: true, lastStatus: true } }),
   ]);

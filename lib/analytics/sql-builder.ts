@@ -35,6 +35,8 @@ export interface Source {
   bound: (day: string) => string;
   /** the same figures summed by calendar month, for whole months of a range */
   months?: Source;
+  /** one row per member and time value (per-member totals) */
+  onePerMember?: boolean;
 }
 
 const asDay = (day: string) => day;
@@ -60,7 +62,8 @@ const MEMBER_TOTALS: Source = {
   unpriced: `r."unpricedRequests"`,
   time: `r."day"`,
   bound: asDay,
-  months: { table: `"UsageMemberMonthTotal"`, member: `r."memberKey"`, unpriced: `r."unpricedRequests"`, time: `r."month"`, bound: monthKey },
+  onePerMember: true,
+  months: { table: `"UsageMemberMonthTotal"`, member: `r."memberKey"`, unpriced: `r."unpricedRequests"`, time: `r."month"`, bound: monthKey, onePerMember: true },
 };
 
 /**
@@ -145,24 +148,41 @@ export function amountColumn(unit: Unit): string {
   return unit === "USD" ? `r."costMicros"` : `r."creditsMicros"`;
 }
 
-/**
- * SUM(...) of every metric, optionally only for rows where `when()` holds, times `sign`.
- * `when` is called once per metric so each occurrence binds its own parameter (SQLite's "?"
- * are positional).
- */
-export function metricSums(src: Source, unit: Unit, when?: () => string, sign: Sign = 1): string {
-  const s = (expr: string) => (sign === 0 ? "0" : `${sign < 0 ? "-" : ""}${when ? `SUM(CASE WHEN ${when()} THEN ${expr} ELSE 0 END)` : `SUM(${expr})`}`);
+export interface SumOptions {
+  /** count only rows where this holds (called once per metric: each binds its own parameter, SQLite's "?" are positional) */
+  when?: () => string;
+  /** times this sign; 0 gives zeros */
+  sign?: Sign;
+  /** the rows are already one per key: their columns as they are, for a query without GROUP BY */
+  perRow?: boolean;
+  /** only amount, cost, credits and requests (all that tells whether a row has usage); tokens, estimates and unpriced read 0 */
+  lean?: boolean;
+}
+
+/** SUM(...) of every metric, as the options say. */
+export function metricSums(src: Source, unit: Unit, o: SumOptions = {}): string {
+  const sign = o.sign ?? 1;
+  const s = (expr: string, lean = false) => {
+    if (sign === 0 || (o.lean && !lean)) return "0";
+    const v = o.when ? `CASE WHEN ${o.when()} THEN ${expr} ELSE 0 END` : expr;
+    return `${sign < 0 ? "-" : ""}${o.perRow ? v : `SUM(${v})`}`;
+  };
   return [
-    `${s(amountColumn(unit))} AS "amount"`,
-    `${s(`r."costMicros"`)} AS "cost"`,
+    `${s(amountColumn(unit), true)} AS "amount"`,
+    `${s(`r."costMicros"`, true)} AS "cost"`,
     `${s(`r."estimatedCostMicros"`)} AS "estimated"`,
-    `${s(`r."creditsMicros"`)} AS "credits"`,
+    `${s(`r."creditsMicros"`, true)} AS "credits"`,
     `${s(`r."inputTokens"`)} AS "input"`,
     `${s(`r."cachedInputTokens"`)} AS "cached"`,
     `${s(`r."outputTokens"`)} AS "output"`,
-    `${s(`r."requests"`)} AS "requests"`,
+    `${s(`r."requests"`, true)} AS "requests"`,
     `${s(src.unpriced)} AS "unpriced"`,
   ].join(", ");
+}
+
+/** Whether a piece of `src` over `range` has at most one row per member (then no GROUP BY is needed to sum per member). */
+export function onePerMember(src: Source, range: Period): boolean {
+  return Boolean(src.onePerMember) && src.bound(range.start) === src.bound(range.end);
 }
 
 /** The key a row is grouped under for a dimension, plus the joins it needs. */
