@@ -11,8 +11,8 @@ import { toBigInt } from "../sql";
 import { eachDay, todayIn, type BudgetPeriod } from "../period";
 import { NONE, UNATTRIBUTED, keyLabel, type Dimension, type Filters } from "./filters";
 import { resolveRange, type RangeSpec, type ResolvedRange } from "./range";
-import { canPageInSql, metricsOf, narrowTo, pagedSums, sumsByKey, type Grouped } from "./grouped-sums";
-import { Params, dimensionKey, sourceFor, viaMember, whereClause, amountColumn } from "./sql-builder";
+import { canPageInSql, metricsOf, narrowTo, pagedSums, sumsByKey, sumsForKeys, type Grouped } from "./grouped-sums";
+import { Params, dimensionKey, joinInOrder, membersOf, namedKeys, sourceFor, tableRef, viaMember, whereClause, amountColumn } from "./sql-builder";
 import type { SpendScope } from "./scope";
 import type { UsageSums } from "../usage-sums";
 
@@ -99,16 +99,42 @@ function groupedRows(ctx: AnalyticsContext, unit: Unit, dimension: Dimension, fi
   return sumsByKey(ctx, engineNow(), unit, dimension, filters, withPrevious ? { previous: range.previous, current: range } : { current: range }, lean);
 }
 
-/** Daily amounts per key for the given keys, over the range. */
-export async function dailyByKey(ctx: AnalyticsContext, unit: Unit, dimension: Dimension, filters: Filters, range: { start: string; end: string }, keys: string[] | null) {
+/** Daily amounts per key for the given keys (every key when null), over the range. */
+export async function dailyByKey(ctx: AnalyticsContext, unit: Unit, dimension: Dimension, filters: Filters, range: { start: string; end: string }, keys: string[] | null): Promise<{ key: string; day: string; amountMicros: bigint }[]> {
+  const engine = engineNow();
+  const amount = `SUM(${amountColumn(unit)}) AS "amount"`;
+  if (keys && viaMember(dimension)) {
+    // A page of named groups / cost centers: driven from their members (see membersOf); the rest narrowed.
+    const named = namedKeys(keys);
+    const others = keys.filter((k) => !named.includes(k));
+    const [byMembers, rest] = await Promise.all([
+      (async () => {
+        if (!named.length) return [];
+        const src = sourceFor(dimension, { ...filters, [dimension]: named }, ctx.scope);
+        const p = new Params(engine);
+        const from = `(${membersOf(dimension, named, ctx.scope, p)}) x ${joinInOrder(engine)} ${src.table} r ON ${src.member} = x."mk"`;
+        const sql = `SELECT x."k" AS "k", r."day" AS "day", ${amount} FROM ${from} WHERE ${whereClause(src, ctx.scope, filters, range, p)} GROUP BY x."k", r."day"`;
+        return dailyRows(await ctx.db.$queryRawUnsafe<Raw[]>(sql, ...p.values));
+      })(),
+      others.length ? dailyGeneric(ctx, unit, dimension, { ...filters, [dimension]: others }, range, others) : Promise.resolve([]),
+    ]);
+    return [...byMembers, ...rest];
+  }
+  return dailyGeneric(ctx, unit, dimension, filters, range, keys);
+}
+
+async function dailyGeneric(ctx: AnalyticsContext, unit: Unit, dimension: Dimension, filters: Filters, range: { start: string; end: string }, keys: string[] | null) {
+  const amount = `SUM(${amountColumn(unit)}) AS "amount"`;
   const src = sourceFor(dimension, filters, ctx.scope);
   const p = new Params(engineNow());
-  const amount = `SUM(${amountColumn(unit)}) AS "amount"`;
   const { key, joins } = dimensionKey(src, dimension, filters, p);
   let where = whereClause(src, ctx.scope, filters, range, p);
   if (keys) where += keys.length ? ` AND ${key} IN ${p.list(keys)}` : " AND 1 = 0";
-  const sql = `SELECT ${key} AS "k", r."day" AS "day", ${amount} FROM ${src.table} r ${joins} WHERE ${where} GROUP BY ${key}, r."day"`;
-  const rows = await ctx.db.$queryRawUnsafe<Raw[]>(sql, ...p.values);
+  const sql = `SELECT ${key} AS "k", r."day" AS "day", ${amount} FROM ${tableRef(src, p.engine, ctx.scope, filters)} ${joins} WHERE ${where} GROUP BY ${key}, r."day"`;
+  return dailyRows(await ctx.db.$queryRawUnsafe<Raw[]>(sql, ...p.values));
+}
+
+function dailyRows(rows: Raw[]) {
   return rows.map((r) => ({ key: String(r.k ?? ""), day: String(r.day), amountMicros: toBigInt(r.amount) }));
 }
 
@@ -217,9 +243,8 @@ export async function getBreakdown(ctx: AnalyticsContext, spec: RangeSpec, filte
     rowsSumMicros = rows.reduce((s, r) => s + r.amountMicros, 0n);
     totalRows = rows.length;
     if (!opts.all) rows = rows.slice((q.page - 1) * q.pageSize, q.page * q.pageSize);
-    const narrowed = pagePrevious ? narrowTo(filters, q.dimension, rows.map((r) => r.key)) : null;
-    if (narrowed) {
-      const prev = new Map((await sumsByKey(ctx, engine, ws.unit, q.dimension, narrowed, { previous: range.previous })).map((r) => [r.key, r.previousAmountMicros]));
+    if (pagePrevious && viaMember(q.dimension) && rows.length) {
+      const prev = new Map((await sumsForKeys(ctx, engine, ws.unit, q.dimension, filters, { previous: range.previous }, rows.map((r) => r.key))).map((r) => [r.key, r.previousAmountMicros]));
       rows = rows.map((r) => {
         const previousAmountMicros = prev.get(r.key) ?? 0n;
         return { ...r, previousAmountMicros, changePct: changePct(r.amountMicros, previousAmountMicros) };
@@ -230,7 +255,7 @@ export async function getBreakdown(ctx: AnalyticsContext, spec: RangeSpec, filte
     const keys = rows.map((r) => r.key);
     const [pageLabels, series] = await Promise.all([
       labels ? Promise.resolve(labels) : labelsFor(ctx, q.dimension, keys),
-      opts.noSparkline ? Promise.resolve([]) : dailyByKey(ctx, ws.unit, q.dimension, narrowTo(filters, q.dimension, keys) ?? filters, range, keys),
+      opts.noSparkline ? Promise.resolve([]) : dailyByKey(ctx, ws.unit, q.dimension, viaMember(q.dimension) ? filters : (narrowTo(filters, q.dimension, keys) ?? filters), range, keys),
     ]);
     const index = new Map(days.map((d, i) => [d, i]));
     const spark = new Map(keys.map((k) => [k, days.map(() => 0n)]));

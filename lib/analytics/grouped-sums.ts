@@ -13,7 +13,7 @@ import { addUsageSums } from "../usage-sums";
 import type { AnalyticsContext, Metrics } from "./breakdown";
 import type { SortKey } from "./breakdown-query";
 import type { Dimension, Filters } from "./filters";
-import { METRIC_COLUMNS, MEMBER_SUMS, Params, type Piece, type Ranges, type Source, amountColumn, dimensionKey, metricSums, onePerMember, piecesFor, sourceFor, viaMember, whereClause } from "./sql-builder";
+import { METRIC_COLUMNS, MEMBER_SUMS, Params, type Piece, type Ranges, type Source, amountColumn, dimensionKey, joinInOrder, membersOf, tableRef, metricSums, namedKeys, onePerMember, piecesFor, sourceFor, viaMember, whereClause } from "./sql-builder";
 
 type Raw = Record<string, unknown>;
 export type Grouped = Metrics & { key: string; previousAmountMicros: bigint };
@@ -47,10 +47,10 @@ function costToday(ctx: AnalyticsContext): DayKey {
 /**
  * One piece's SELECT: `key` (a column expression or null), its metrics for the current
  * range and the previous range's amount, as the piece's weights say. Parameters are bound
- * in textual order (SQLite's "?"): SELECT, then `joins`, then WHERE. `perRow` when the
+ * in textual order (SQLite's "?"): SELECT, then `joins` (or the whole `from`), then WHERE. `perRow` when the
  * piece's rows are already one per key: no GROUP BY, no SUM.
  */
-function pieceSelect(ctx: AnalyticsContext, p: Params, unit: Unit, { src, range, weights }: Piece, currentStart: DayKey, filters: Filters, keyOf: (src: Source) => { key: string | null; joins: string }, o: { alias?: string; perRow?: boolean; lean?: boolean } = {}): string {
+function pieceSelect(ctx: AnalyticsContext, p: Params, unit: Unit, { src, range, weights }: Piece, currentStart: DayKey, filters: Filters, keyOf: (src: Source) => { key: string | null; joins: string; from?: string }, o: { alias?: string; perRow?: boolean; lean?: boolean } = {}): string {
   const current = src.bound(currentStart);
   const split = weights === "split";
   const perRow = o.perRow ?? false;
@@ -58,9 +58,9 @@ function pieceSelect(ctx: AnalyticsContext, p: Params, unit: Unit, { src, range,
   const prevSign = split ? 1 : weights.previous;
   const prevExpr = split ? `CASE WHEN ${src.time} < ${p.add(current)} THEN ${amountColumn(unit)} ELSE 0 END` : amountColumn(unit);
   const prev = `${prevSign === 0 ? "0" : `${prevSign < 0 ? "-" : ""}${perRow ? prevExpr : `SUM(${prevExpr})`}`} AS "prev"`;
-  const { key, joins } = keyOf(src);
+  const { key, joins, from } = keyOf(src);
   const where = whereClause(src, ctx.scope, filters, range, p);
-  return `SELECT ${key ? `${key} AS "${o.alias ?? "k"}", ` : ""}${sums}, ${prev} FROM ${src.table} r ${joins} WHERE ${where}${key && !perRow ? ` GROUP BY ${key}` : ""}`;
+  return `SELECT ${key ? `${key} AS "${o.alias ?? "k"}", ` : ""}${sums}, ${prev} FROM ${from ?? `${tableRef(src, p.engine, ctx.scope, filters)} ${joins}`} WHERE ${where}${key && !perRow ? ` GROUP BY ${key}` : ""}`;
 }
 
 /**
@@ -89,6 +89,11 @@ export async function sumsByKey(ctx: AnalyticsContext, engine: Engine, unit: Uni
       }),
     );
   }
+  return mergeByKey(parts);
+}
+
+/** Rows of several pieces added up per key. */
+function mergeByKey(parts: Raw[][]): Grouped[] {
   const out = new Map<string, Grouped>();
   for (const rows of parts)
     for (const r of rows) {
@@ -98,6 +103,32 @@ export async function sumsByKey(ctx: AnalyticsContext, engine: Engine, unit: Uni
       else out.set(g.key, g);
     }
   return [...out.values()];
+}
+
+/**
+ * sumsByKey for some keys of a group / cost-center breakdown only (a page's rows): named
+ * groups / cost centers read their members' usage through the member index, driven from
+ * their member lists; "No group", "No cost center" and unattributed go through the
+ * narrowed filters.
+ */
+export async function sumsForKeys(ctx: AnalyticsContext, engine: Engine, unit: Unit, dimension: "group" | "costCenter", filters: Filters, ranges: Ranges, keys: string[]): Promise<Grouped[]> {
+  const named = namedKeys(keys);
+  const others = keys.filter((k) => !named.includes(k));
+  const currentStart = ranges.current?.start ?? addDays(ranges.previous!.end, 1);
+  const parts: Promise<Raw[]>[] = [];
+  if (named.length)
+    for (const piece of piecesFor(sourceFor(dimension, { ...filters, [dimension]: named }, ctx.scope), ranges, costToday(ctx))) {
+      const p = new Params(engine);
+      const sql = pieceSelect(ctx, p, unit, piece, currentStart, filters, (src) => ({
+        key: `x."k"`,
+        joins: "",
+        from: `(${membersOf(dimension, named, ctx.scope, p)}) x ${joinInOrder(engine)} ${src.table} r ON ${src.member} = x."mk"`,
+      }));
+      parts.push(ctx.db.$queryRawUnsafe<Raw[]>(sql, ...p.values));
+    }
+  const merged = mergeByKey(await Promise.all(parts));
+  if (others.length) merged.push(...(await sumsByKey(ctx, engine, unit, dimension, { ...filters, [dimension]: others }, ranges)));
+  return merged;
 }
 
 /** Sorts that are plain bigint orders, so the database can sort and page exactly like JS. */
@@ -146,7 +177,7 @@ export async function pagedSums(
     const sums = metricSums(src, unit, { sign: weights === "split" ? 1 : weights.current, perRow, lean });
     const { key, joins } = dimensionKey(src, dimension, filters, p);
     const where = whereClause(src, ctx.scope, filters, piece, p);
-    return `SELECT ${key} AS "k", ${sums} FROM ${src.table} r ${joins} WHERE ${where}${perRow ? "" : ` GROUP BY ${key}`}`;
+    return `SELECT ${key} AS "k", ${sums} FROM ${tableRef(src, engine, ctx.scope, filters)} ${joins} WHERE ${where}${perRow ? "" : ` GROUP BY ${key}`}`;
   });
   const cols = METRIC_COLUMNS.map((c) => `SUM(t."${c}") AS "${c}"`).join(", ");
   const dir = q.dir === "asc" ? "ASC" : "DESC";

@@ -37,6 +37,8 @@ export interface Source {
   months?: Source;
   /** one row per member and time value (per-member totals) */
   onePerMember?: boolean;
+  /** SQLite: the day-ordered primary key's index, for reads no member list narrows */
+  byDay?: string;
 }
 
 const asDay = (day: string) => day;
@@ -63,6 +65,7 @@ const MEMBER_TOTALS: Source = {
   time: `r."day"`,
   bound: asDay,
   onePerMember: true,
+  byDay: `"sqlite_autoindex_UsageMemberDayTotal_1"`,
   months: { table: `"UsageMemberMonthTotal"`, member: `r."memberKey"`, unpriced: `r."unpricedRequests"`, time: `r."month"`, bound: monthKey, onePerMember: true },
 };
 
@@ -74,6 +77,27 @@ export const MEMBER_SUMS: Source = { table: "", member: `t."mk"`, unpriced: "", 
 
 export function viaMember(dimension: Dimension | null): dimension is "group" | "costCenter" {
   return dimension === "group" || dimension === "costCenter";
+}
+
+/** Keys that name a real group / cost center (not "No group", "No cost center" or unattributed). */
+export function namedKeys(keys: string[]): string[] {
+  return keys.filter((k) => k !== NONE && k !== UNATTRIBUTED);
+}
+
+/**
+ * The members of some named groups / cost centers with their key, as ("mk", "k") rows: a
+ * page of groups reads its members' usage through the member index from here, instead of
+ * reading every member's usage and joining it to the groups.
+ */
+export function membersOf(dimension: "group" | "costCenter", keys: string[], scope: SpendScope, p: Params): string {
+  return dimension === "group"
+    ? `SELECT gm."memberId" AS "mk", gm."groupId" AS "k" FROM "GroupMember" gm WHERE gm."groupId" IN ${p.list(keys)}`
+    : `SELECT m."id" AS "mk", m."costCenter" AS "k" FROM "Member" m WHERE m."workspaceId" = ${p.add(scope.workspaceId)} AND m."costCenter" IN ${p.list(keys)}`;
+}
+
+/** A join SQLite runs in the written order (its CROSS JOIN); PostgreSQL plans joins itself and has no CROSS JOIN ... ON. */
+export function joinInOrder(engine: Engine): string {
+  return engine === "sqlite" ? "CROSS JOIN" : "JOIN";
 }
 
 /** The metric columns every grouped query returns, in order. */
@@ -127,6 +151,16 @@ export function piecesFor(src: Source, ranges: Ranges, today: DayKey): Piece[] {
     }
   }
   return [...byRange.values()].filter((p) => p.weights.current !== 0 || p.weights.previous !== 0);
+}
+
+/**
+ * A source in FROM, as "r". With no member list to narrow a read, SQLite (no statistics)
+ * would rather walk a workspace's whole member-ordered index than sort a few days of rows
+ * by member; the day-ordered primary key is many times cheaper there, so say so.
+ */
+export function tableRef(src: Source, engine: Engine, scope: SpendScope, filters: Filters): string {
+  const memberList = scope.memberIds !== null || Boolean(filters.member?.length || filters.group?.length || filters.costCenter?.length);
+  return `${src.table} r${engine === "sqlite" && src.byDay && !memberList ? ` INDEXED BY ${src.byDay}` : ""}`;
 }
 
 /**
