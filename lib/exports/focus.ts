@@ -17,7 +17,7 @@ import { addDays, dayStart, type Period } from "../period";
 import { BlockWriter, csvByteStream, intField, isoSeconds, microsField, neutralizeCell, textField, toBigIntValue, type IntValue } from "./csv";
 import { FOCUS_HEADER } from "./focus-spec";
 import { openExportSource, type JsonSource } from "./json-read";
-import { membersByIds, rollupPage, type DayCursor, type DayTuple } from "./rollup-reads";
+import { membersByIds, rollupPages, type DayTuple } from "./rollup-reads";
 
 const PROVIDERS: Record<string, string> = { openai: "OpenAI", anthropic: "Anthropic" };
 const SERVICES: Record<string, string> = { chatgpt: "ChatGPT", codex: "Codex", api: "API", claude_code: "Claude Code" };
@@ -200,10 +200,10 @@ async function* focusBlocks(db: Db, opts: { workspace: { id: string; name: strin
   }
 }
 
-async function* blocksFrom(src: JsonSource, opts: { workspace: { id: string; name: string }; period: Period; chunkSize?: number }): AsyncGenerator<Uint8Array> {
+export async function* blocksFrom(src: JsonSource, opts: { workspace: { id: string; name: string }; period: Period; chunkSize?: number }): AsyncGenerator<Uint8Array> {
   const { workspace, period } = opts;
-  // a page is parsed whole; 5,000 rows keep it ~1 MB while the per-statement cost stays small
-  const chunkSize = opts.chunkSize ?? 5000;
+  // a page is parsed whole; 1,000 rows (~200 KB of JSON) die young, so the heap stays flat
+  const chunkSize = opts.chunkSize ?? 1000;
   const plan = compilePlan(focusColumns(workspace));
   const parts = plan.parts;
   const [costAt, listAt, creditsAt, tokensAt, inputAt, cachedAt, outputAt, requestsAt, descriptionAt] = ROW_SLOTS.map((s) => plan.row[s]);
@@ -259,8 +259,11 @@ async function* blocksFrom(src: JsonSource, opts: { workspace: { id: string; nam
   const loadPeople = async (batch: DayTuple[]) => {
     if (people.size > 50_000) people.clear(); // bounded on huge workspaces; refilled below
     const unknown: string[] = [];
+    let previous = "";
     for (const r of batch) {
       const key = r[1];
+      if (key === previous) continue; // a member's rows of a day are adjacent (key order)
+      previous = key;
       if (key && !people.has(key)) {
         people.set(key, null);
         unknown.push(key);
@@ -284,21 +287,21 @@ async function* blocksFrom(src: JsonSource, opts: { workspace: { id: string; nam
   };
 
   const out = new BlockWriter();
-  let cursor: DayCursor | null = null;
-  for (;;) {
-    const batch = await rollupPage(src, workspace.id, period, cursor, chunkSize);
-    if (batch.length === 0) break;
-    const last = batch[batch.length - 1]!;
-    cursor = [last[0], last[1], last[2], last[3], last[4]];
+  for await (const batch of rollupPages(src, workspace.id, period, chunkSize)) {
     await loadPeople(batch);
     let day = "";
+    let personKey: string | null = null;
+    let person: Person | null = null;
     for (const [rowDay, memberKey, product, model, provider, cost, estimated, credits, input, cached, output, requests] of batch) {
       if (rowDay !== day) {
         day = rowDay;
         fillSegments(daySegments, dayOf(day));
       }
       const combo = comboOf(product, model, provider);
-      const person = memberKey ? people.get(memberKey) ?? null : null;
+      if (memberKey !== personKey) {
+        personKey = memberKey;
+        person = memberKey ? (people.get(memberKey) ?? null) : null;
+      }
       fill(costAt!, microsField(cost));
       fill(listAt!, microsField(estimated));
       fill(creditsAt!, microsField(credits));
@@ -313,7 +316,6 @@ async function* blocksFrom(src: JsonSource, opts: { workspace: { id: string; nam
       const full = out.write(parts.join(""));
       if (full) yield full;
     }
-    if (batch.length < chunkSize) break;
   }
   const rest = out.flush();
   if (rest) yield rest;

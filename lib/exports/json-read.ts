@@ -9,6 +9,7 @@ import Database from "better-sqlite3";
 import { engineOf, type Db, type Engine, type Tx } from "../db";
 import { env } from "../env";
 import { placeholder } from "../sql";
+import { startSqliteWorker } from "./sqlite-worker";
 
 /** The engine behind a client (a test or the bench may hold a client for another URL than env). */
 export function engineOfDb(db: Db | Tx): Engine {
@@ -74,16 +75,34 @@ async function sqliteMainFile(db: Db): Promise<string> {
 
 /**
  * The source for one export. On SQLite it is a read-only connection of its own with a small
- * page cache: a full scan through the app's connection would fill that connection's 64 MB
- * cache (resident memory the export does not need) and evict the dashboards' hot index
- * pages. Each read is one short statement (keyset pages), so the connection never pins an
- * old WAL snapshot between pages. PostgreSQL (and an in-memory SQLite) read through the
- * client. Close it when the export ends.
+ * page cache, on a worker thread (sqlite-worker.ts) so the database works on the next page
+ * while this thread formats the current one. Through the app's connection a full scan would
+ * also fill its 64 MB page cache (resident memory the export does not need) and evict the
+ * dashboards' hot index pages. Each read is one short statement (keyset pages), so the
+ * connection never pins an old WAL snapshot between pages. If no worker can start, the same
+ * connection is opened on this thread. PostgreSQL (and an in-memory SQLite) read through
+ * the client. Close it when the export ends.
  */
 export async function openExportSource(db: Db): Promise<JsonSource> {
   if (engineOfDb(db) !== "sqlite") return clientSource(db);
   const file = await sqliteMainFile(db);
   if (!file) return clientSource(db); // in-memory database: only the client's connection sees it
+  try {
+    const worker = await startSqliteWorker(file, { cacheKib: EXPORT_CACHE_KIB, timeoutMs: 10_000 });
+    return {
+      engine: "sqlite",
+      async rows<T extends unknown[]>(sql: string, values: unknown[]): Promise<T[]> {
+        const text = await worker.text(sql, values);
+        return text ? (JSON.parse(text) as T[]) : [];
+      },
+      close: () => worker.close(),
+    };
+  } catch {
+    return localSqliteSource(file);
+  }
+}
+
+function localSqliteSource(file: string): JsonSource {
   let conn: Database.Database | null = new Database(file, { readonly: true, fileMustExist: true, timeout: 10_000 });
   conn.pragma(`cache_size = -${EXPORT_CACHE_KIB}`);
   const statements = new Map<string, Database.Statement>();

@@ -94,19 +94,96 @@ export type DayCursor = [day: string, memberKey: string, product: string, model:
 const PK_ORDER = `"day", "memberKey", "product", "model", "provider"`;
 
 /**
- * One page of rollup rows in primary-key order after `cursor` (keyset pagination), as
- * DayTuples in that order — the caller takes the next cursor from the last row.
+ * The rollup rows of a period in primary-key order, as pages of about `size` DayTuples
+ * (keyset pagination). Each page is a key range (after, upTo] whose end is found first by
+ * a cheap index-only read (pageEnd), so the next page and the end of the one after it are
+ * requested before the current page is handed out: on the export's worker connection
+ * (json-read.ts) the database reads ahead while the caller formats. Rows written between
+ * the two reads of a range can make it larger; a page is capped at 2 × size and a capped
+ * page resumes after its own last row, so nothing is skipped and memory stays bounded.
+ */
+export async function* rollupPages(src: JsonSource, workspaceId: string, period: Period, size: number): AsyncGenerator<DayTuple[]> {
+  const cap = size * 2;
+  const plan = (after: DayCursor | null, upTo: DayCursor | null) => ({
+    after,
+    upTo,
+    rows: quiet(rollupRange(src, workspaceId, period, after, upTo, cap)),
+    nextEnd: upTo ? quiet(pageEnd(src, workspaceId, period, upTo, size)) : null,
+  });
+  let page = plan(null, await pageEnd(src, workspaceId, period, null, size));
+  for (;;) {
+    const batch = await page.rows;
+    const current = page;
+    if (batch.length >= cap) {
+      await current.nextEnd; // read ahead for a range that has to be re-planned
+      const last = batch[batch.length - 1]!;
+      const after: DayCursor = [last[0], last[1], last[2], last[3], last[4]];
+      page = plan(after, await pageEnd(src, workspaceId, period, after, size));
+    } else if (current.upTo) {
+      page = plan(current.upTo, await current.nextEnd);
+    }
+    if (batch.length) yield batch;
+    if (!current.upTo && batch.length < cap) return;
+  }
+}
+
+/** A promise read later: a rejection while the generator waits is not "unhandled" (it is rethrown when awaited). */
+function quiet<T>(p: Promise<T>): Promise<T> {
+  p.catch(() => {});
+  return p;
+}
+
+function rangeWhere(p: (i: number) => string, workspaceId: string, period: Period, after: DayCursor | null, upTo: DayCursor | null): { where: string; values: unknown[] } {
+  const terms = [`"workspaceId" = ${p(1)}`];
+  const values: unknown[] = [workspaceId];
+  const add = (term: (n: number) => string, ...vs: unknown[]) => {
+    terms.push(term(values.length + 1));
+    values.push(...vs);
+  };
+  const row = (n: number) => `(${[0, 1, 2, 3, 4].map((i) => p(n + i)).join(", ")})`;
+  if (after) add((n) => `(${PK_ORDER}) > ${row(n)}`, ...after);
+  else add((n) => `"day" >= ${p(n)}`, period.start);
+  // with both ends as key tuples the index range is exactly the page (a "day <=" term would
+  // make SQLite scan to the period's end instead); upTo never lies beyond the period
+  if (upTo) add((n) => `(${PK_ORDER}) <= ${row(n)}`, ...upTo);
+  else add((n) => `"day" <= ${p(n)}`, period.end);
+  return { where: terms.join(" AND "), values };
+}
+
+/** The key of the `size`-th row after `after` (the end of the page starting there), or null if fewer rows remain. */
+export async function pageEnd(src: JsonSource, workspaceId: string, period: Period, after: DayCursor | null, size: number): Promise<DayCursor | null> {
+  const engine = src.engine;
+  const { where, values } = rangeWhere(params(engine), workspaceId, period, after, null);
+  const keys = `SELECT ${PK_ORDER} FROM "UsageDailyRollup" WHERE ${where} ORDER BY ${PK_ORDER} LIMIT 1 OFFSET ${Number(size) - 1}`;
+  const rows = await src.rows<DayCursor>(`SELECT ${jsonRowsAgg(engine, [`k."day"`, `k."memberKey"`, `k."product"`, `k."model"`, `k."provider"`])} AS j FROM (${keys}) k`, values);
+  return rows[0] ?? null;
+}
+
+/**
+ * The rollup rows in the key range (after, upTo] of the period (after null: from its start;
+ * upTo null: to its end), at most `limit`, in primary-key order.
  * PostgreSQL orders inside json_agg (the only guarantee it gives); SQLite aggregates the
  * ordered subquery's rows as they come (it runs as a co-routine), which spares a sort.
+ *
+ * The integers are read as plain JSON numbers first: the per-value exactInt CASE costs the
+ * database about as much as the rest of the page. JSON.parse turns any integer beyond ±2^53
+ * into a number that is not a safe integer, so such a page is detected and read again exactly.
  */
-export async function rollupPage(src: JsonSource, workspaceId: string, period: Period, cursor: DayCursor | null, limit: number): Promise<DayTuple[]> {
+export async function rollupRange(src: JsonSource, workspaceId: string, period: Period, after: DayCursor | null, upTo: DayCursor | null, limit: number): Promise<DayTuple[]> {
+  const rows = await readRollupRange(src, workspaceId, period, after, upTo, limit, false);
+  return rows.every(safeSums) ? rows : readRollupRange(src, workspaceId, period, after, upTo, limit, true);
+}
+
+function safeSums(row: DayTuple): boolean {
+  for (let i = 5; i < row.length; i++) if (!Number.isSafeInteger(row[i])) return false;
+  return true;
+}
+
+function readRollupRange(src: JsonSource, workspaceId: string, period: Period, after: DayCursor | null, upTo: DayCursor | null, limit: number, exact: boolean): Promise<DayTuple[]> {
   const engine = src.engine;
-  const p = params(engine);
-  const where = cursor
-    ? `"workspaceId" = ${p(1)} AND "day" <= ${p(2)} AND (${PK_ORDER}) > (${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}, ${p(7)})`
-    : `"workspaceId" = ${p(1)} AND "day" >= ${p(2)} AND "day" <= ${p(3)}`;
-  const values = cursor ? [workspaceId, period.end, ...cursor] : [workspaceId, period.start, period.end];
-  const parts = [`r."day"`, `r."memberKey"`, `r."product"`, `r."model"`, `r."provider"`, ...sumParts(engine, (c) => `r."${c}"`)];
+  const { where, values } = rangeWhere(params(engine), workspaceId, period, after, upTo);
+  const sums = exact ? sumParts(engine, (c) => `r."${c}"`) : SUM_COLUMNS.map((c) => `r."${c}"`);
+  const parts = [`r."day"`, `r."memberKey"`, `r."product"`, `r."model"`, `r."provider"`, ...sums];
   const order = engine === "postgres" ? `r."day", r."memberKey", r."product", r."model", r."provider"` : undefined;
   const page = `SELECT ${PK_ORDER}, ${SUM_COLUMNS.map((c) => `"${c}"`).join(", ")} FROM "UsageDailyRollup" WHERE ${where} ORDER BY ${PK_ORDER} LIMIT ${Number(limit)}`;
   return src.rows<DayTuple>(`SELECT ${jsonRowsAgg(engine, parts, order)} AS j FROM (${page}) r`, values);

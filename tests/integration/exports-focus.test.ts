@@ -7,6 +7,8 @@ import { startFocusExport } from "@/lib/exports/export-focus";
 import { focusCsvStream } from "@/lib/exports/focus";
 import { FOCUS_MANDATORY } from "@/lib/exports/focus-spec";
 import { validateFocusCsv } from "@/lib/exports/focus-validate";
+import { clientSource, openExportSource } from "@/lib/exports/json-read";
+import { rollupPages, type DayTuple } from "@/lib/exports/rollup-reads";
 import { exportQuerySchema } from "@/lib/exports/params";
 import { makeMember, testDatabaseUrl, testDb } from "../helpers/db";
 import { simulatedWorkspace } from "../helpers/simulator";
@@ -56,6 +58,47 @@ describe("FOCUS 1.2 export", () => {
     expect(lines.length).toBe(rows + 1);
     expect(new Set(lines).size).toBe(lines.length);
     expect(paged).toBe(whole);
+  });
+
+  it("keyset pages stay complete and bounded when rows land inside a page's range between its two reads", async () => {
+    const db = await testDb();
+    const sim = await simulatedWorkspace(db, { members: 6, endDay: "2026-11-22" });
+    await runSync({ db, databaseUrl: testDatabaseUrl(), connectionId: sim.connection.id, adapter: sim.adapter, window: { start: "2026-11-10", end: "2026-11-22" } });
+    const period = { start: "2026-11-10", end: "2026-11-22" };
+    const inner = clientSource(db);
+    let inserted = false;
+    // after the first page's end is known, 20 rows appear at the very start of its range
+    const src = {
+      ...inner,
+      async rows<T extends unknown[]>(sql: string, values: unknown[]): Promise<T[]> {
+        const rows = await inner.rows<T>(sql, values);
+        if (!inserted && sql.includes("OFFSET")) {
+          inserted = true;
+          const extra = Array.from({ length: 20 }, (_, i) => ({ workspaceId: sim.workspace.id, day: period.start, memberKey: "", product: `!${String(i).padStart(2, "0")}`, model: "m", provider: "p", costMicros: 1n }));
+          await db.usageDailyRollup.createMany({ data: extra });
+        }
+        return rows;
+      },
+    };
+    const pages: DayTuple[][] = [];
+    for await (const page of rollupPages(src, sim.workspace.id, period, 7)) pages.push(page);
+    expect(inserted).toBe(true);
+    expect(pages[0]!.length).toBe(14); // capped at twice the page size
+    for (const page of pages) expect(page.length).toBeLessThanOrEqual(14);
+    const keys = pages.flat().map((r) => r.slice(0, 5).join("\u0000"));
+    const sorted = [...keys].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    expect(keys).toEqual(sorted);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(keys.length).toBe(await db.usageDailyRollup.count({ where: { workspaceId: sim.workspace.id, day: { gte: period.start, lte: period.end } } }));
+    // the export's own connection (a worker on SQLite) reads the same pages
+    const own = await openExportSource(db);
+    try {
+      const again: DayTuple[] = [];
+      for await (const page of rollupPages(own, sim.workspace.id, period, 7)) again.push(...page);
+      expect(again).toEqual(pages.flat());
+    } finally {
+      own.close();
+    }
   });
 
   it("the validator catches a missing column, bad dates, disallowed values and nulls", () => {
