@@ -184,6 +184,9 @@ function compare(sort: SortKey, a: BreakdownRow, b: BreakdownRow): number {
   }
 }
 
+/** Sorts that lean sums (amount, cost, credits, requests) can order. */
+const LEAN_SORTS = new Set<SortKey>(["amount", "cost", "credits", "requests"]);
+
 export interface BreakdownOptions {
   /** every row, no pagination or sparkline (CSV export) */
   all?: boolean;
@@ -229,10 +232,13 @@ export async function getBreakdown(ctx: AnalyticsContext, spec: RangeSpec, filte
     }
     rows = paged.rows.map((g) => toRow(g, totals.amountMicros));
   } else {
-    // Groups and cost centers read the previous range for the page's rows only, once they
-    // are known, unless the sort itself is the change.
-    const pagePrevious = !opts.all && !opts.noChange && q.sort !== "change" && viaMember(q.dimension);
-    const [grouped, t] = await Promise.all([groupedRows(ctx, ws.unit, q.dimension, filters, range, !opts.noChange && !pagePrevious, opts.lean ?? false), totalsFor(ctx, ws.unit, filters, range)]);
+    // Groups and cost centers: rows are summed lean when the sort needs no more, and the
+    // previous range (unless the sort is the change) and the full figures are then read for
+    // the page's rows only, from their members.
+    const pageOnly = !opts.all && viaMember(q.dimension);
+    const leanRows = (opts.lean ?? false) || (pageOnly && LEAN_SORTS.has(q.sort));
+    const pagePrevious = pageOnly && !opts.noChange && q.sort !== "change";
+    const [grouped, t] = await Promise.all([groupedRows(ctx, ws.unit, q.dimension, filters, range, !opts.noChange && !pagePrevious, leanRows), totalsFor(ctx, ws.unit, filters, range)]);
     totals = t;
     // Keys that only had spend in the previous range are not rows of this view.
     const current = grouped.filter((g) => g.amountMicros !== 0n || g.requests !== 0n || g.costMicros !== 0n || g.creditsMicros !== 0n);
@@ -243,11 +249,15 @@ export async function getBreakdown(ctx: AnalyticsContext, spec: RangeSpec, filte
     rowsSumMicros = rows.reduce((s, r) => s + r.amountMicros, 0n);
     totalRows = rows.length;
     if (!opts.all) rows = rows.slice((q.page - 1) * q.pageSize, q.page * q.pageSize);
-    if (pagePrevious && viaMember(q.dimension) && rows.length) {
-      const prev = new Map((await sumsForKeys(ctx, engine, ws.unit, q.dimension, filters, { previous: range.previous }, rows.map((r) => r.key))).map((r) => [r.key, r.previousAmountMicros]));
+    const fullRows = leanRows && !opts.lean;
+    if (viaMember(q.dimension) && rows.length && (pagePrevious || fullRows)) {
+      const ranges = { ...(pagePrevious ? { previous: range.previous } : {}), ...(fullRows ? { current: range } : {}) };
+      const page = new Map((await sumsForKeys(ctx, engine, ws.unit, q.dimension, filters, ranges, rows.map((r) => r.key))).map((g) => [g.key, g]));
       rows = rows.map((r) => {
-        const previousAmountMicros = prev.get(r.key) ?? 0n;
-        return { ...r, previousAmountMicros, changePct: changePct(r.amountMicros, previousAmountMicros) };
+        const g = page.get(r.key) ?? { ...metricsOf({}), key: r.key, previousAmountMicros: 0n };
+        const figures: Grouped = fullRows ? { ...g } : { ...r, previousAmountMicros: g.previousAmountMicros };
+        if (!pagePrevious) figures.previousAmountMicros = r.previousAmountMicros;
+        return toRow(figures, totals.amountMicros, labels?.get(r.key));
       });
     }
   }

@@ -115,18 +115,21 @@ export async function sumsForKeys(ctx: AnalyticsContext, engine: Engine, unit: U
   const named = namedKeys(keys);
   const others = keys.filter((k) => !named.includes(k));
   const currentStart = ranges.current?.start ?? addDays(ranges.previous!.end, 1);
-  const parts: Promise<Raw[]>[] = [];
-  if (named.length)
-    for (const piece of piecesFor(sourceFor(dimension, { ...filters, [dimension]: named }, ctx.scope), ranges, costToday(ctx))) {
-      const p = new Params(engine);
-      const sql = pieceSelect(ctx, p, unit, piece, currentStart, filters, (src) => ({
-        key: `x."k"`,
-        joins: "",
-        from: `(${membersOf(dimension, named, ctx.scope, p)}) x ${joinInOrder(engine)} ${src.table} r ON ${src.member} = x."mk"`,
-      }));
-      parts.push(ctx.db.$queryRawUnsafe<Raw[]>(sql, ...p.values));
-    }
-  const merged = mergeByKey(await Promise.all(parts));
+  let merged: Grouped[] = [];
+  if (named.length) {
+    // every piece in one statement (UNION ALL), added up per key here
+    const p = new Params(engine);
+    const sql = piecesFor(sourceFor(dimension, { ...filters, [dimension]: named }, ctx.scope), ranges, costToday(ctx))
+      .map((piece) =>
+        pieceSelect(ctx, p, unit, piece, currentStart, filters, (src) => ({
+          key: `x."k"`,
+          joins: "",
+          from: `(${membersOf(dimension, named, ctx.scope, p)}) x ${joinInOrder(engine)} ${src.table} r ON ${src.member} = x."mk"`,
+        })),
+      )
+      .join(" UNION ALL ");
+    merged = mergeByKey([await ctx.db.$queryRawUnsafe<Raw[]>(sql, ...p.values)]);
+  }
   if (others.length) merged.push(...(await sumsByKey(ctx, engine, unit, dimension, { ...filters, [dimension]: others }, ranges)));
   return merged;
 }
