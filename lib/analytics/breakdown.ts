@@ -219,18 +219,24 @@ export async function getBreakdown(ctx: AnalyticsContext, spec: RangeSpec, filte
   let totals: Awaited<ReturnType<typeof totalsFor>>;
   let labels: Awaited<ReturnType<typeof labelsFor>> | null = null;
   if (!opts.all && canPageInSql(q.dimension, q.sort)) {
-    // Sorted and paged in the database; the previous range is read for the page's rows only.
-    const [paged, t] = await Promise.all([pagedSums(ctx, engine, ws.unit, q.dimension, filters, range, q, opts.lean), totalsFor(ctx, ws.unit, filters, range)]);
+    // Sorted and paged in the database (lean sums when the sort allows); the page's rows
+    // are then read in full, with their previous range, through the member index.
+    const fullRows = !opts.lean && LEAN_SORTS.has(q.sort);
+    const [paged, t] = await Promise.all([pagedSums(ctx, engine, ws.unit, q.dimension, filters, range, q, opts.lean || fullRows), totalsFor(ctx, ws.unit, filters, range)]);
     totals = t;
     totalRows = paged.totalRows;
     rowsSumMicros = paged.rowsSumMicros;
     const narrowed = narrowTo(filters, q.dimension, paged.rows.map((r) => r.key));
-    if (!opts.noChange && narrowed) {
-      const prev = await sumsByKey(ctx, engine, ws.unit, q.dimension, narrowed, { previous: range.previous });
-      const byKey = new Map(prev.map((r) => [r.key, r.previousAmountMicros]));
-      for (const r of paged.rows) r.previousAmountMicros = byKey.get(r.key) ?? 0n;
+    let page = paged.rows;
+    if (narrowed && (fullRows || !opts.noChange)) {
+      const ranges = { ...(opts.noChange ? {} : { previous: range.previous }), ...(fullRows ? { current: range } : {}) };
+      const byKey = new Map((await sumsByKey(ctx, engine, ws.unit, q.dimension, narrowed, ranges)).map((r) => [r.key, r]));
+      page = page.map((r) => {
+        const g = byKey.get(r.key);
+        return { ...(fullRows && g ? g : r), key: r.key, previousAmountMicros: g?.previousAmountMicros ?? 0n };
+      });
     }
-    rows = paged.rows.map((g) => toRow(g, totals.amountMicros));
+    rows = page.map((g) => toRow(g, totals.amountMicros));
   } else {
     // Groups and cost centers: rows are summed lean when the sort needs no more, and the
     // previous range (unless the sort is the change) and the full figures are then read for
@@ -265,7 +271,7 @@ export async function getBreakdown(ctx: AnalyticsContext, spec: RangeSpec, filte
     const keys = rows.map((r) => r.key);
     const [pageLabels, series] = await Promise.all([
       labels ? Promise.resolve(labels) : labelsFor(ctx, q.dimension, keys),
-      opts.noSparkline ? Promise.resolve([]) : dailyByKey(ctx, ws.unit, q.dimension, viaMember(q.dimension) ? filters : (narrowTo(filters, q.dimension, keys) ?? filters), range, keys),
+      opts.noSparkline ? Promise.resolve([]) : dailyByKey(ctx, ws.unit, q.dimension, narrowTo(filters, q.dimension, keys) ?? filters, range, keys),
     ]);
     const index = new Map(days.map((d, i) => [d, i]));
     const spark = new Map(keys.map((k) => [k, days.map(() => 0n)]));

@@ -1,8 +1,10 @@
 /**
- * The grouped sums behind totals and breakdowns. Member-grain reads are split into whole
- * months (monthly rollup) and edge days (daily rollup) by piecesFor; the pieces are summed
- * either here in JS (every key) or in SQL with the sort and page applied there, so a page
- * of a 20,000-member breakdown moves 25 rows out of the database, not 20,000.
+ * The grouped sums behind totals and breakdowns. Member-grain reads are cut by piecesFor
+ * into whole months and edge days, added or taken away; the pieces are summed either here
+ * in JS (every key) or in SQL with the sort and page applied there, so a page of a
+ * 20,000-member breakdown moves 25 rows out of the database, not 20,000. Groups and cost
+ * centers are summed per member first and joined once; a page of them is read from its
+ * members' lists.
  */
 import "server-only";
 import type { Engine } from "../db";
@@ -47,8 +49,8 @@ function costToday(ctx: AnalyticsContext): DayKey {
 /**
  * One piece's SELECT: `key` (a column expression or null), its metrics for the current
  * range and the previous range's amount, as the piece's weights say. Parameters are bound
- * in textual order (SQLite's "?"): SELECT, then `joins` (or the whole `from`), then WHERE. `perRow` when the
- * piece's rows are already one per key: no GROUP BY, no SUM.
+ * in textual order (SQLite's "?"): SELECT, then `joins` (or the whole `from`), then WHERE.
+ * `perRow` when the piece's rows are already one per key: no GROUP BY, no SUM.
  */
 function pieceSelect(ctx: AnalyticsContext, p: Params, unit: Unit, { src, range, weights }: Piece, currentStart: DayKey, filters: Filters, keyOf: (src: Source) => { key: string | null; joins: string; from?: string }, o: { alias?: string; perRow?: boolean; lean?: boolean } = {}): string {
   const current = src.bound(currentStart);
@@ -202,12 +204,12 @@ export async function pagedSums(
 }
 
 /**
- * The filters narrowed to some rows' keys: exactly the usage those rows sum (a row's key
- * passed the original filter already). For members it is read through the member index;
- * for groups and cost centers it keeps only their members' usage.
+ * The filters narrowed to some member rows' keys: exactly the usage those rows sum (a
+ * row's key passed the original filter already), read through the member index. (A page
+ * of groups or cost centers is read from their member lists instead: sumsForKeys.)
  */
 export function narrowTo(filters: Filters, dimension: Dimension, keys: string[]): Filters | null {
   // an empty list would mean "no filter", the opposite of narrowing
-  if (!(dimension === "member" || viaMember(dimension)) || !keys.length) return null;
+  if (dimension !== "member" || !keys.length) return null;
   return { ...filters, [dimension]: keys };
 }
