@@ -58,10 +58,12 @@ export async function membersByIds(src: JsonSource, workspaceId: string, ids: re
   if (ids.length === 0) return [];
   const engine = src.engine;
   const p = params(engine);
-  // the id list travels as one JSON parameter: no placeholder limits, one statement
-  const list = engine === "postgres" ? `SELECT jsonb_array_elements_text(${p(2)}::jsonb)` : `SELECT value FROM json_each(${p(2)})`;
-  const agg = jsonRowsAgg(engine, [`"id"`, `"email"`, `"name"`, `"costCenter"`]);
-  return src.rows<MemberTuple>(`SELECT ${agg} AS j FROM "Member" WHERE "workspaceId" = ${p(1)} AND "id" IN (${list})`, [workspaceId, JSON.stringify(ids)]);
+  // the id list travels as one JSON parameter (no placeholder limits) and drives the join, so
+  // each id is one primary-key lookup; filtered by workspace, SQLite would rather walk all
+  // of the workspace's members and test each against the list
+  const list = engine === "postgres" ? `jsonb_array_elements_text(${p(1)}::jsonb) AS k("value") JOIN` : `json_each(${p(1)}) k CROSS JOIN`;
+  const agg = jsonRowsAgg(engine, [`m."id"`, `m."email"`, `m."name"`, `m."costCenter"`]);
+  return src.rows<MemberTuple>(`SELECT ${agg} AS j FROM ${list} "Member" m ON m."id" = k."value" WHERE m."workspaceId" = ${p(2)}`, [JSON.stringify(ids), workspaceId]);
 }
 
 function sumParts(engine: Engine, alias: (c: string) => string): string[] {
