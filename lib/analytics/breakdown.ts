@@ -196,11 +196,17 @@ export interface BreakdownOptions {
   noChange?: boolean;
   /** only amount, cost, credits and requests; tokens, estimates and unpriced read 0 (widgets that show none of them) */
   lean?: boolean;
+  /** the workspace and the filtered totals, when the caller has them already (the Overview's widgets share one read) */
+  shared?: { workspace: Workspace; totals: Promise<Totals> };
 }
 
+type Workspace = Awaited<ReturnType<typeof workspaceOf>>;
+type Totals = Awaited<ReturnType<typeof totalsFor>>;
+
 export async function getBreakdown(ctx: AnalyticsContext, spec: RangeSpec, filters: Filters, q: BreakdownQuery, opts: BreakdownOptions = {}): Promise<Breakdown> {
-  const ws = await workspaceOf(ctx.db, ctx.scope);
+  const ws = opts.shared?.workspace ?? (await workspaceOf(ctx.db, ctx.scope));
   const range = resolveRange(spec, ws.budgetPeriod, todayIn(ws.timezone, ctx.now));
+  const totalsOf = () => opts.shared?.totals ?? totalsFor(ctx, ws.unit, filters, range);
   const engine = engineNow();
   const days = eachDay(range.start, range.end);
   const toRow = (g: Grouped, total: bigint, l?: { label: string; sublabel: string | null; href: string | null }): BreakdownRow => ({
@@ -216,13 +222,13 @@ export async function getBreakdown(ctx: AnalyticsContext, spec: RangeSpec, filte
   let rows: BreakdownRow[];
   let totalRows: number;
   let rowsSumMicros: bigint;
-  let totals: Awaited<ReturnType<typeof totalsFor>>;
+  let totals: Totals;
   let labels: Awaited<ReturnType<typeof labelsFor>> | null = null;
   if (!opts.all && canPageInSql(q.dimension, q.sort)) {
     // Sorted and paged in the database (lean sums when the sort allows); the page's rows
     // are then read in full, with their previous range, through the member index.
     const fullRows = !opts.lean && LEAN_SORTS.has(q.sort);
-    const [paged, t] = await Promise.all([pagedSums(ctx, engine, ws.unit, q.dimension, filters, range, q, opts.lean || fullRows), totalsFor(ctx, ws.unit, filters, range)]);
+    const [paged, t] = await Promise.all([pagedSums(ctx, engine, ws.unit, q.dimension, filters, range, q, opts.lean || fullRows), totalsOf()]);
     totals = t;
     totalRows = paged.totalRows;
     rowsSumMicros = paged.rowsSumMicros;
@@ -244,7 +250,7 @@ export async function getBreakdown(ctx: AnalyticsContext, spec: RangeSpec, filte
     const pageOnly = !opts.all && viaMember(q.dimension);
     const leanRows = (opts.lean ?? false) || (pageOnly && LEAN_SORTS.has(q.sort));
     const pagePrevious = pageOnly && !opts.noChange && q.sort !== "change";
-    const [grouped, t] = await Promise.all([groupedRows(ctx, ws.unit, q.dimension, filters, range, !opts.noChange && !pagePrevious, leanRows), totalsFor(ctx, ws.unit, filters, range)]);
+    const [grouped, t] = await Promise.all([groupedRows(ctx, ws.unit, q.dimension, filters, range, !opts.noChange && !pagePrevious, leanRows), totalsOf()]);
     totals = t;
     // Keys that only had spend in the previous range are not rows of this view.
     const current = grouped.filter((g) => g.amountMicros !== 0n || g.requests !== 0n || g.costMicros !== 0n || g.creditsMicros !== 0n);

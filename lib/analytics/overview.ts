@@ -119,13 +119,16 @@ export async function getOverview(db: Db, scope: SpendScope, now: Date, opts: Ov
   const range = resolveRange(spec, ws.budgetPeriod, today);
   const q = { sort: "amount", dir: "desc", page: 1, pageSize: MAX_SERIES } as const;
 
+  // one workspace read and one totals read for every widget
+  const totalsRead = totalsFor(ctx, unit, filters, range);
+  const widget = { noSparkline: true, noChange: true, lean: true, shared: { workspace: ws, totals: totalsRead } };
   const [totals, byStack, members, products, models, groups, limit, connections] = await Promise.all([
-    totalsFor(ctx, unit, filters, range),
+    totalsRead,
     dailyByKey(ctx, unit, stackBy, filters, range, null),
-    scope.kind === "self" ? null : getBreakdown(ctx, spec, filters, { ...q, dimension: "member", pageSize: 10 }, { noSparkline: true, noChange: true, lean: true }),
-    getBreakdown(ctx, spec, filters, { ...q, dimension: "product" }, { noSparkline: true, noChange: true, lean: true }),
-    getBreakdown(ctx, spec, filters, { ...q, dimension: "model" }, { noSparkline: true, noChange: true, lean: true }),
-    scope.kind === "self" ? null : getBreakdown(ctx, spec, filters, { ...q, dimension: "group" }, { noSparkline: true, noChange: true, lean: true }),
+    scope.kind === "self" ? null : getBreakdown(ctx, spec, filters, { ...q, dimension: "member", pageSize: 10 }, widget),
+    getBreakdown(ctx, spec, filters, { ...q, dimension: "product" }, widget),
+    getBreakdown(ctx, spec, filters, { ...q, dimension: "model" }, widget),
+    scope.kind === "self" ? null : getBreakdown(ctx, spec, filters, { ...q, dimension: "group" }, widget),
     pooledLimit(db, scope, now),
     db.connection.findMany({ where: { workspaceId: scope.workspaceId, enabled: true }, orderBy: { name: "asc" }, select: { name: true, kind: true, dataAsOf: true, lastSyncAt: true, lastStatus: true } }),
   ]);
