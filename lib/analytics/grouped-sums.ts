@@ -119,18 +119,13 @@ export async function sumsForKeys(ctx: AnalyticsContext, engine: Engine, unit: U
   const currentStart = ranges.current?.start ?? addDays(ranges.previous!.end, 1);
   let merged: Grouped[] = [];
   if (named.length) {
-    // every piece in one statement (UNION ALL), added up per key here
+    // every piece in one statement (UNION ALL) over the member list read once, added up per key here
     const p = new Params(engine);
+    const members = `WITH "x" AS MATERIALIZED (${membersOf(dimension, named, ctx.scope, p)}) `;
     const sql = piecesFor(sourceFor(dimension, { ...filters, [dimension]: named }, ctx.scope), ranges, costToday(ctx))
-      .map((piece) =>
-        pieceSelect(ctx, p, unit, piece, currentStart, filters, (src) => ({
-          key: `x."k"`,
-          joins: "",
-          from: `(${membersOf(dimension, named, ctx.scope, p)}) x ${joinInOrder(engine)} ${src.table} r ON ${src.member} = x."mk"`,
-        })),
-      )
+      .map((piece) => pieceSelect(ctx, p, unit, piece, currentStart, filters, (src) => ({ key: `x."k"`, joins: "", from: `"x" x ${joinInOrder(engine)} ${src.table} r ON ${src.member} = x."mk"` })))
       .join(" UNION ALL ");
-    merged = mergeByKey([await ctx.db.$queryRawUnsafe<Raw[]>(sql, ...p.values)]);
+    merged = mergeByKey([await ctx.db.$queryRawUnsafe<Raw[]>(members + sql, ...p.values)]);
   }
   if (others.length) merged.push(...(await sumsByKey(ctx, engine, unit, dimension, { ...filters, [dimension]: others }, ranges)));
   return merged;

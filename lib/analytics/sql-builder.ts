@@ -123,11 +123,12 @@ export interface Ranges {
 
 /**
  * The (source, range, weights) queries that together count each day of the ranges exactly
- * once per range (previous, when given, ends the day before current starts). On a daily table with monthly sums each
- * range is cut by signedPieces (whole months from the monthly rollup, edge days added or
- * taken away); adjacent pieces of one kind and sign are merged, and a piece both ranges
- * need (the days between a month's start and the current range's start) is read once.
- * Other sources are small or unsplittable: one query over both ranges, split by time.
+ * once per range (previous, when given, ends the day before current starts). On a daily
+ * table with monthly sums each range is cut by signedPieces (whole months from the monthly
+ * table, edge days added or taken away); adjacent pieces of one kind and sign are merged,
+ * and a piece both ranges need (e.g. days the current range adds and the previous range's
+ * month takes away) is read once. Other sources are small or unsplittable: one query over
+ * both ranges, split by time.
  */
 export function piecesFor(src: Source, ranges: Ranges, today: DayKey): Piece[] {
   const all = [ranges.previous, ranges.current].filter((r): r is Period => Boolean(r));
