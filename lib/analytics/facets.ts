@@ -21,7 +21,8 @@ export async function getFacets(db: Db, scope: SpendScope, now: Date, spec: Rang
   const ws = await workspaceOf(db, scope);
   const range = resolveRange(spec, ws.budgetPeriod, todayIn(ws.timezone, now));
   const distinct = async (col: "product" | "model" | "provider" | "project" | "apiKey") => {
-    const src = sourceFor(col === "project" || col === "apiKey" ? col : null, {}, scope);
+    // the column as the dimension, so the source has it (day totals, daily rollup or fact table)
+    const src = sourceFor(col, {}, scope);
     const p = new Params(engineNow());
     const where = whereClause(src, scope, {}, range, p);
     const rows = await db.$queryRawUnsafe<{ v: string }[]>(`SELECT DISTINCT r."${col}" AS "v" FROM ${src.table} r WHERE ${where} ORDER BY 1 LIMIT ${LIMIT}`, ...p.values);

@@ -6,6 +6,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { SORTS, getBreakdown, type BreakdownQuery } from "@/lib/analytics/breakdown";
 import { DIMENSIONS, NONE, type Dimension, type Filters } from "@/lib/analytics/filters";
+import { getFacets } from "@/lib/analytics/facets";
 import { getGroupSummary } from "@/lib/analytics/group";
 import { getMemberSummary } from "@/lib/analytics/member";
 import { getMyUsage } from "@/lib/analytics/my-usage";
@@ -249,6 +250,18 @@ describe("analytics consistency", () => {
       const s = await getGroupSummary(db, workspaceScope, g.key, NOW);
       expect(s.pooledMicros).toBe(g.amountMicros);
       expect(s.members.reduce((a, m) => a + m.amountMicros, 0n)).toBe(g.amountMicros);
+    }
+  });
+
+  it("filter pickers offer the products, models and providers used in the scope and range", async () => {
+    for (const scope of [workspaceScope, managerScope]) {
+      const spec: RangeSpec = { range: "90d" };
+      const facets = await getFacets(db, scope, NOW, spec);
+      const range = resolveRange(spec, "MONTHLY", todayIn("UTC", NOW));
+      const inScope = facts.filter((f) => f.day >= range.start && f.day <= range.end && (scope.memberIds === null || scope.memberIds.includes(f.member)));
+      for (const col of ["product", "model", "provider"] as const) {
+        expect(facets[col]!.map((v) => v.value), `${scope.kind} ${col}`).toEqual([...new Set(inScope.map((f) => f[col]))].sort());
+      }
     }
   });
 
