@@ -23,26 +23,37 @@ const statements = new Map();
 try {
   conn = new Database(workerData.file, { readonly: true, fileMustExist: true, timeout: workerData.timeout });
   conn.pragma("cache_size = -" + workerData.cacheKib);
-  parentPort.postMessage({ id: 0, bytes: null });
+  parentPort.postMessage([{ id: 0, bytes: null }]);
 } catch (error) {
-  parentPort.postMessage({ id: 0, error: String((error && error.message) || error) });
+  parentPort.postMessage([{ id: 0, error: String((error && error.message) || error) }]);
 }
-parentPort.on("message", ({ id, sql, values }) => {
-  try {
-    let statement = statements.get(sql);
-    if (!statement) {
-      statement = conn.prepare(sql).pluck();
-      statements.set(sql, statement);
+// a message is a list of statements (those asked for in one tick); the answers go back as
+// one message too, so a page and the read-ahead that goes with it cost one wake-up each way
+parentPort.on("message", (requests) => {
+  const replies = [];
+  const transfer = [];
+  for (const { id, sql, values } of requests) {
+    try {
+      let statement = statements.get(sql);
+      if (!statement) {
+        statement = conn.prepare(sql).pluck();
+        statements.set(sql, statement);
+      }
+      let bytes = statement.get(...values);
+      if (bytes == null) {
+        replies.push({ id, bytes: null });
+        continue;
+      }
+      if (typeof bytes === "string") bytes = Buffer.from(bytes, "utf8");
+      // handed over, not copied; a view into a shared buffer is copied out first
+      if (bytes.byteOffset !== 0 || bytes.byteLength !== bytes.buffer.byteLength) bytes = new Uint8Array(bytes);
+      replies.push({ id, bytes });
+      transfer.push(bytes.buffer);
+    } catch (error) {
+      replies.push({ id, error: String((error && error.message) || error) });
     }
-    let bytes = statement.get(...values);
-    if (bytes == null) return parentPort.postMessage({ id, bytes: null });
-    if (typeof bytes === "string") bytes = Buffer.from(bytes, "utf8");
-    // handed over, not copied; a view into a shared buffer is copied out first
-    if (bytes.byteOffset !== 0 || bytes.byteLength !== bytes.buffer.byteLength) bytes = new Uint8Array(bytes);
-    parentPort.postMessage({ id, bytes }, [bytes.buffer]);
-  } catch (error) {
-    parentPort.postMessage({ id, error: String((error && error.message) || error) });
   }
+  parentPort.postMessage(replies, transfer);
 });
 `;
 
@@ -76,6 +87,12 @@ export function startSqliteWorker(file: string, opts: { cacheKib: number; timeou
   worker.on("error", failAll);
   worker.on("exit", () => failAll(new Error("export reader stopped")));
   worker.unref(); // an abandoned export never keeps the process alive
+  let queued: { id: number; sql: string; values: unknown[] }[] = [];
+  const flush = () => {
+    const requests = queued;
+    queued = [];
+    worker.postMessage(requests);
+  };
 
   return new Promise((resolve, reject) => {
     pending.set(0, {
@@ -86,7 +103,8 @@ export function startSqliteWorker(file: string, opts: { cacheKib: number; timeou
             const id = nextId++;
             return new Promise((res, rej) => {
               pending.set(id, { resolve: (bytes) => res(bytes && utf8.decode(bytes)), reject: rej });
-              worker.postMessage({ id, sql: `SELECT CAST("j" AS BLOB) FROM (${sql})`, values });
+              if (!queued.length) queueMicrotask(flush);
+              queued.push({ id, sql: `SELECT CAST("j" AS BLOB) FROM (${sql})`, values });
             });
           },
           close() {
@@ -99,12 +117,14 @@ export function startSqliteWorker(file: string, opts: { cacheKib: number; timeou
         reject(error);
       },
     });
-    worker.on("message", (reply: Reply) => {
-      const p = pending.get(reply.id);
-      if (!p) return;
-      pending.delete(reply.id);
-      if (reply.error !== undefined) p.reject(new Error(reply.error));
-      else p.resolve(reply.bytes);
+    worker.on("message", (replies: Reply[]) => {
+      for (const reply of replies) {
+        const p = pending.get(reply.id);
+        if (!p) continue;
+        pending.delete(reply.id);
+        if (reply.error !== undefined) p.reject(new Error(reply.error));
+        else p.resolve(reply.bytes);
+      }
     });
   });
 }
