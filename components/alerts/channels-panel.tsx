@@ -74,7 +74,7 @@ export function ChannelsPanel({ canManage }: { canManage: boolean }) {
       )}
       {secret && (
         <p className="mt-3 rounded-md bg-amber-50 px-3 py-2 text-xs text-amber-900" data-testid="signing-secret">
-          Signing secret (shown once; verify the <code>X-Allotment-Signature</code> header with it): <code className="break-all">{secret}</code>
+          Signing secret (shown once: it is stored encrypted and never shown again; verify the <code>X-Allotment-Signature</code> header with it): <code className="break-all">{secret}</code>
         </p>
       )}
       {canManage && (
@@ -108,7 +108,7 @@ export function ChannelsPanel({ canManage }: { canManage: boolean }) {
                 <input className={input} name="to" value={form.to} onChange={(e) => setForm({ ...form, to: e.target.value })} required />
               </label>
               <label className="text-xs font-medium text-slate-600">
-                SMTP server
+                SMTP server <span className="font-normal text-slate-400">(stored encrypted, never shown again)</span>
                 <input className={input} name="smtpUrl" placeholder="smtps://user:pass@smtp.example.com:465" value={form.smtpUrl} onChange={(e) => setForm({ ...form, smtpUrl: e.target.value })} required />
               </label>
               <label className="text-xs font-medium text-slate-600">

@@ -1,6 +1,7 @@
 /**
  * Alert channels: a Slack-compatible webhook or email via an SMTP server. Input is parsed
- * with zod; the DTO never carries the signing secret or SMTP credentials.
+ * with zod; the DTO never carries the signing secret or SMTP credentials, and both are
+ * stored sealed (channel-secrets.ts).
  */
 import "server-only";
 import { randomBytes } from "node:crypto";
@@ -9,6 +10,7 @@ import { writeAudit } from "../audit";
 import { auditActor, type Actor } from "../auth/actor";
 import type { Db } from "../db";
 import { ConflictError, NotFoundError } from "../errors";
+import { sealEmailSettings, sealSigningSecret } from "./channel-secrets";
 
 const emailList = z
   .string()
@@ -26,8 +28,6 @@ export const channelInputSchema = z.discriminatedUnion("kind", [
   }),
 ]);
 export type ChannelInput = z.infer<typeof channelInputSchema>;
-
-export const emailSettingsSchema = z.object({ smtpUrl: z.string(), from: z.string() });
 
 export interface ChannelDto {
   id: string;
@@ -77,8 +77,8 @@ export async function createChannel(db: Db, actor: Actor, input: ChannelInput): 
           kind: input.kind,
           name: input.name,
           target: input.kind === "webhook" ? input.url : input.to.join(","),
-          signingSecret: secret,
-          settingsJson: input.kind === "email" ? JSON.stringify({ smtpUrl: input.smtpUrl, from: input.from }) : "{}",
+          signingSecret: secret === null ? null : sealSigningSecret(secret),
+          settingsJson: input.kind === "email" ? sealEmailSettings({ smtpUrl: input.smtpUrl, from: input.from }) : "{}",
         },
       });
       await writeAudit(tx, { workspaceId: actor.workspaceId, actor: auditActor(actor), action: "alert_channel.create", targetType: "alert_channel", targetId: created.id, after: { kind: created.kind, name: created.name, target: displayTarget(created.kind, created.target) } });

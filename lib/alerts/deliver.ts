@@ -8,7 +8,7 @@ import type { Db } from "../db";
 import { toJsonText } from "../json";
 import { sendEmail } from "./send-email";
 import { DEFAULT_RETRY, sendWebhook, type RetryPolicy, type SendResult } from "./send-webhook";
-import { emailSettingsSchema } from "./channels";
+import { openChannel, type OpenChannel } from "./channel-secrets";
 
 export interface AlertMessage {
   id: string;
@@ -30,12 +30,19 @@ export function webhookPayload(m: AlertMessage, workspaceName: string) {
   };
 }
 
-export async function sendToChannel(channel: Channel, message: AlertMessage, workspaceName: string, retry: RetryPolicy): Promise<SendResult> {
+/** Sends through one channel; its secrets are opened here, on the server, for this send only. */
+export async function sendToChannel(db: Db, channel: Channel, message: AlertMessage, workspaceName: string, retry: RetryPolicy): Promise<SendResult> {
+  let secrets: OpenChannel;
+  try {
+    secrets = await openChannel(db, channel);
+  } catch (error) {
+    return { ok: false, attempts: [], error: error instanceof Error ? error.message : "channel secrets cannot be read" };
+  }
   if (channel.kind === "email") {
-    const settings = emailSettingsSchema.parse(JSON.parse(channel.settingsJson));
+    const settings = secrets.email!;
     return sendEmail(settings.smtpUrl, { from: settings.from, to: channel.target.split(","), subject: `[Allotment] ${message.subject}`, text: `${message.text}\n\n${message.link ?? ""}\n\nWorkspace: ${workspaceName}` }, retry);
   }
-  return sendWebhook(channel.target, channel.signingSecret, webhookPayload(message, workspaceName), retry);
+  return sendWebhook(channel.target, secrets.signingSecret, webhookPayload(message, workspaceName), retry);
 }
 
 async function record(db: Db, deliveryId: string, result: SendResult): Promise<void> {
@@ -66,7 +73,7 @@ export async function deliverAlert(db: Db, workspace: { id: string; name: string
         if ((error as { code?: string }).code === "P2002") return; // someone already sent it
         throw error;
       }
-      const result = await sendToChannel(channel, message, workspace.name, retry);
+      const result = await sendToChannel(db, channel, message, workspace.name, retry);
       await record(db, deliveryId, result);
       if (result.ok) delivered++;
       else failed++;
@@ -82,7 +89,7 @@ export async function sendTest(db: Db, workspace: { id: string; name: string }, 
   if (!channel) return null;
   const at = new Date();
   const delivery = await db.alertDelivery.create({ data: { workspaceId: workspace.id, channelId: channel.id, alertId: null, dedupeKey: `test:${at.getTime()}:${Math.random().toString(36).slice(2)}` } });
-  const result = await sendToChannel(channel, { id: `test-${delivery.id}`, kind: "test", subject: "Test alert from Allotment", text: `This is a test of the "${channel.name}" channel. If you can read this, alerts will reach you here.`, link: null, evidence: {}, createdAt: at.toISOString() }, workspace.name, retry);
+  const result = await sendToChannel(db, channel, { id: `test-${delivery.id}`, kind: "test", subject: "Test alert from Allotment", text: `This is a test of the "${channel.name}" channel. If you can read this, alerts will reach you here.`, link: null, evidence: {}, createdAt: at.toISOString() }, workspace.name, retry);
   await record(db, delivery.id, result);
   return result;
 }
