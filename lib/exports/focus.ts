@@ -202,7 +202,7 @@ async function* focusBlocks(db: Db, opts: { workspace: { id: string; name: strin
 
 async function* blocksFrom(src: JsonSource, opts: { workspace: { id: string; name: string }; period: Period; chunkSize?: number }): AsyncGenerator<Uint8Array> {
   const { workspace, period } = opts;
-  // a page is parsed whole; 1,000 rows (~200 KB of JSON) die young, so the heap stays flat
+  // a page is parsed whole: 1,000 rows are ~140 KB of JSON, small next to the heap
   const chunkSize = opts.chunkSize ?? 1000;
   const plan = compilePlan(focusColumns(workspace));
   const parts = plan.parts;
@@ -287,7 +287,6 @@ async function* blocksFrom(src: JsonSource, opts: { workspace: { id: string; nam
   };
 
   const out = new BlockWriter();
-  let run = "";
   for await (const batch of rollupPages(src, workspace.id, period, chunkSize)) {
     await loadPeople(batch);
     let day = "";
@@ -314,20 +313,10 @@ async function* blocksFrom(src: JsonSource, opts: { workspace: { id: string; nam
       fill(descriptionAt!, person ? description(combo, person) : combo.unattributed);
       fillSegments(comboSegments, combo.segments);
       fillSegments(personSegments, (person ?? nobody).segments);
-      // lines are gathered into a run of ~16 KB before encoding: one flat copy per run
-      // instead of a line string per row
-      for (let i = 0; i < parts.length; i++) run += parts[i];
-      if (run.length > RUN_CHARS) {
-        const full = out.write(run);
-        run = "";
-        if (full) yield full;
-      }
+      const full = out.write(parts.join(""));
+      if (full) yield full;
     }
   }
-  const last = run && out.write(run);
-  if (last) yield last;
   const rest = out.flush();
   if (rest) yield rest;
 }
-
-const RUN_CHARS = 16_384;
