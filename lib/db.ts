@@ -28,18 +28,37 @@ function sqliteFilePath(url: string): string {
   return url.replace(/^file:/, "");
 }
 
+// The URL each client was built for; transaction clients are not in it.
+const clientUrls = new WeakMap<object, string>();
+
 /** Builds a client for a URL (tests and scripts use this for a second database). */
 export function createDb(url: string): Db {
   if (isPostgresUrl(url)) {
     const adapter = new PrismaPg({ connectionString: url, max: 10 });
-    return new PostgresClient({ adapter }) as unknown as Db;
+    const client = new PostgresClient({ adapter }) as unknown as Db;
+    clientUrls.set(client, url);
+    return client;
   }
   const file = sqliteFilePath(url);
   if (file !== ":memory:") fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   // WAL lets readers run while a sync writes; busy_timeout makes concurrent processes wait
   // for the write lock instead of failing at once.
   const adapter = new PrismaBetterSqlite3({ url: file, timeout: 10_000 });
-  return new SqliteClient({ adapter });
+  const client = new SqliteClient({ adapter });
+  clientUrls.set(client, url);
+  return client;
+}
+
+/**
+ * The SQLite file behind a client made by createDb, for the few hot reads that go to the
+ * file through a connection of their own; null for PostgreSQL, in-memory databases and
+ * transaction clients (which must see their own uncommitted writes).
+ */
+export function sqliteFileOf(client: unknown): string | null {
+  const url = typeof client === "object" && client !== null ? clientUrls.get(client) : undefined;
+  if (!url || engineOf(url) !== "sqlite") return null;
+  const file = sqliteFilePath(url);
+  return file === ":memory:" ? null : file;
 }
 
 /** PRAGMAs the embedded engine wants on every connection. */
