@@ -47,17 +47,33 @@ export function json(body: unknown, init?: ResponseInit): NextResponse {
   });
 }
 
-export function errorResponse(error: unknown): NextResponse {
+/** A JSON answer before it becomes a Response (the gateway listener writes it directly). */
+export interface JsonAnswer {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+/** Domain and validation errors → status and a message that names the field. */
+export function errorAnswer(error: unknown): JsonAnswer {
   if (error instanceof ZodError) {
     const issues = error.issues.map((i) => ({ field: i.path.join("."), message: i.message }));
-    return json({ error: `Invalid ${issues[0]?.field || "input"}: ${issues[0]?.message ?? "bad input"}`, issues }, { status: 400 });
+    return { status: 400, body: { error: `Invalid ${issues[0]?.field || "input"}: ${issues[0]?.message ?? "bad input"}`, issues } };
   }
-  if (error instanceof InvalidInputError) return json({ error: error.message, field: error.field }, { status: 400 });
-  if (error instanceof NotFoundError) return json({ error: "Not found" }, { status: 404 });
-  if (error instanceof ForbiddenError) return json({ error: error.message }, { status: 403 });
-  if (error instanceof ConflictError) return json({ error: error.message }, { status: 409 });
+  if (error instanceof InvalidInputError) return { status: 400, body: { error: error.message, field: error.field } };
+  if (error instanceof NotFoundError) return { status: 404, body: { error: "Not found" } };
+  if (error instanceof ForbiddenError) return { status: 403, body: { error: error.message } };
+  if (error instanceof ConflictError) return { status: 409, body: { error: error.message } };
   console.error("[api] unexpected error:", error instanceof Error ? error.message : "unknown");
-  return json({ error: "Something went wrong on the server" }, { status: 500 });
+  return { status: 500, body: { error: "Something went wrong on the server" } };
+}
+
+export function answerResponse(a: JsonAnswer): NextResponse {
+  return json(a.body, { status: a.status, headers: a.headers });
+}
+
+export function errorResponse(error: unknown): NextResponse {
+  return answerResponse(errorAnswer(error));
 }
 
 type RouteContext = { params: Promise<Record<string, string | string[]>> };

@@ -7,22 +7,25 @@ import "server-only";
 import { db } from "../db";
 import { authenticateToken, type TokenPrincipal } from "../tokens/tokens";
 import type { TokenScope } from "../tokens/scopes";
-import { errorResponse, json } from "./guards";
+import { answerResponse, errorResponse, type JsonAnswer } from "./guards";
 import type { AuditActor } from "../audit";
 
 export type { TokenPrincipal };
 
 type RouteContext = { params: Promise<Record<string, string | string[]>> };
 
-export function bearerOf(req: Request): string | null {
-  const header = req.headers.get("authorization") ?? "";
-  const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  return m ? m[1]! : null;
-}
-
 /** How a token shows up in the audit trail. */
 export function tokenAuditActor(token: TokenPrincipal): AuditActor {
   return { memberId: null, label: `token:${token.name}` };
+}
+
+/** The one token check: the principal, or the refusal to send (401 / 403). */
+export async function authorizeBearer(authorization: string | null, scope: TokenScope): Promise<{ token: TokenPrincipal } | { refusal: JsonAnswer }> {
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? "");
+  const token = m ? await authenticateToken(db(), m[1]!) : null;
+  if (!token) return { refusal: { status: 401, body: { error: "Missing, unknown or revoked API token (send Authorization: Bearer <token>)" }, headers: { "www-authenticate": "Bearer" } } };
+  if (!token.scopes.has(scope)) return { refusal: { status: 403, body: { error: `This token lacks the ${scope} scope` } } };
+  return { token };
 }
 
 export function tokenRoute(
@@ -31,11 +34,9 @@ export function tokenRoute(
 ) {
   return async (req: Request, context: RouteContext): Promise<Response> => {
     try {
-      const bearer = bearerOf(req);
-      const token = bearer ? await authenticateToken(db(), bearer) : null;
-      if (!token) return json({ error: "Missing, unknown or revoked API token (send Authorization: Bearer <token>)" }, { status: 401, headers: { "www-authenticate": "Bearer" } });
-      if (!token.scopes.has(scope)) return json({ error: `This token lacks the ${scope} scope` }, { status: 403 });
-      return await handler(req, { token, params: (await context.params) ?? {} });
+      const auth = await authorizeBearer(req.headers.get("authorization"), scope);
+      if ("refusal" in auth) return answerResponse(auth.refusal);
+      return await handler(req, { token: auth.token, params: (await context.params) ?? {} });
     } catch (error) {
       return errorResponse(error);
     }

@@ -2,53 +2,48 @@
  * The gateway listener: the budget-check API on its own port (ALLOTMENT_GATEWAY_PORT),
  * started with the server process (instrumentation.ts). Gateways call it on every model
  * request, so it skips Next's router and rendering pipeline — which costs milliseconds per
- * request — and calls the very same route handler the dashboard's /api/v1/budget-check
- * mounts (token auth and scopes included). Everything else stays on the Next port; a
+ * request — and the web Request/Response objects, and calls the very same answer function
+ * the dashboard's /api/v1/budget-check route uses (token auth and scopes included, through
+ * lib/auth/token-route.ts). Everything else stays on the Next port; a
  * separate port also lets operators expose the gateway API only to the gateways' network.
  */
 import "server-only";
 import http from "node:http";
-import { budgetCheckRoute } from "../limits/budget-check-route";
+import type { JsonAnswer } from "../auth/guards";
+import { toJsonText } from "../json";
+import { answerBudgetCheck } from "../limits/budget-check-route";
 
-type Handler = (req: Request, ctx: { params: Promise<Record<string, string | string[]>> }) => Promise<Response>;
+type Answer = (authorization: string | null, params: URLSearchParams) => Promise<JsonAnswer>;
 
-const ROUTES: Record<string, Handler> = {
-  "/api/v1/budget-check": budgetCheckRoute,
+const ROUTES: Record<string, Answer> = {
+  "/api/v1/budget-check": answerBudgetCheck,
 };
 
-// the same protective headers next.config.ts sets on the dashboard's responses that matter for JSON
-const SECURITY_HEADERS = { "x-content-type-options": "nosniff", "referrer-policy": "strict-origin-when-cross-origin" };
+// what json() and next.config.ts put on the dashboard's JSON responses
+const BASE_HEADERS = {
+  "content-type": "application/json; charset=utf-8",
+  "cache-control": "no-store",
+  "x-content-type-options": "nosniff",
+  "referrer-policy": "strict-origin-when-cross-origin",
+};
 
-function toRequest(req: http.IncomingMessage, origin: string): Request {
-  const headers = new Headers();
-  for (let i = 0; i < req.rawHeaders.length; i += 2) headers.append(req.rawHeaders[i]!, req.rawHeaders[i + 1]!);
-  return new Request(origin + (req.url ?? "/"), { method: req.method, headers });
-}
-
-async function send(res: http.ServerResponse, response: Response): Promise<void> {
-  const body = Buffer.from(await response.arrayBuffer());
-  const headers: Record<string, string> = { ...SECURITY_HEADERS, "content-length": String(body.length) };
-  response.headers.forEach((value, key) => (headers[key] = value));
-  res.writeHead(response.status, headers);
-  res.end(body);
-}
-
-function plain(res: http.ServerResponse, status: number, error: string, extra: Record<string, string> = {}): void {
-  const body = JSON.stringify({ error });
-  res.writeHead(status, { ...SECURITY_HEADERS, "content-type": "application/json; charset=utf-8", "content-length": String(Buffer.byteLength(body)), ...extra });
+function send(res: http.ServerResponse, a: JsonAnswer): void {
+  const body = Buffer.from(toJsonText(a.body), "utf8");
+  res.writeHead(a.status, { ...BASE_HEADERS, ...a.headers, "content-length": String(body.length) });
   res.end(body);
 }
 
 export function gatewayServer(): http.Server {
   return http.createServer((req, res) => {
-    const path = (req.url ?? "/").split("?")[0]!;
-    const handler = ROUTES[path];
-    if (!handler) return plain(res, 404, `Not found: this port serves ${Object.keys(ROUTES).join(", ")}`);
-    if (req.method !== "GET") return plain(res, 405, "Method not allowed", { allow: "GET" });
-    const origin = `http://${req.headers.host ?? "localhost"}`;
-    handler(toRequest(req, origin), { params: Promise.resolve({}) })
-      .then((response) => send(res, response))
-      .catch(() => plain(res, 500, "Something went wrong on the server"));
+    const url = req.url ?? "/";
+    const q = url.indexOf("?");
+    const answer = ROUTES[q === -1 ? url : url.slice(0, q)];
+    if (!answer) return send(res, { status: 404, body: { error: `Not found: this port serves ${Object.keys(ROUTES).join(", ")}` } });
+    if (req.method !== "GET") return send(res, { status: 405, body: { error: "Method not allowed" }, headers: { allow: "GET" } });
+    const auth = req.headers.authorization;
+    answer(auth ?? null, new URLSearchParams(q === -1 ? "" : url.slice(q + 1)))
+      .then((a) => send(res, a))
+      .catch(() => send(res, { status: 500, body: { error: "Something went wrong on the server" } }));
   });
 }
 
