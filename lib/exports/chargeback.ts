@@ -11,9 +11,10 @@
  *   remaining grouping.
  *
  * Memory is bounded: members are read in keyset-paginated chunks and the rollup is summed
- * over the matching memberKey range in SQL (one JSON document per chunk, rollup-reads.ts);
- * with "member" among the dimensions each chunk's rows are final and are yielded at once,
- * otherwise rows accumulate per grouping key (cost centers × products × …, small by nature).
+ * per chunk in SQL (one JSON document per chunk, rollup-reads.ts). With "member" among the
+ * dimensions, people come in file order (cost center, then email) and each chunk's rows are
+ * final and yielded at once; otherwise chunks are member-id ranges and rows accumulate per
+ * grouping key (cost centers × products × …, small by nature).
  */
 import "server-only";
 import type { Db } from "../db";
@@ -22,7 +23,7 @@ import type { UsageSums } from "../usage-sums";
 import { toBigIntValue, type IntValue } from "./csv";
 import { openExportSource, type JsonSource } from "./json-read";
 import { canonicalDimensions, type Dimension } from "./params";
-import { memberPage, membershipsInRange, sumsByMemberRange, type KeyedSumsTuple, type Sums7 } from "./rollup-reads";
+import { memberPage, memberPageInFileOrder, membershipsInRange, membershipsOfIds, orphanMemberKeys, sumsByMemberIds, sumsByMemberRange, type KeyedSumsTuple, type Sums7 } from "./rollup-reads";
 
 export const UNATTRIBUTED = "(unattributed)";
 export const NO_COST_CENTER = "(no cost center)";
@@ -78,9 +79,14 @@ function isUnattributed(r: ChargebackTextRow): number {
   return r.costCenter === UNATTRIBUTED || r.memberEmail === UNATTRIBUTED ? 1 : 0;
 }
 
+/** A by-member file's order: cost center (when a column), then person; the memberPageInFileOrder order. */
+function personKey(r: ChargebackTextRow): string {
+  return [r.costCenter, r.memberEmail, r.product, r.model, r.provider].join("\u0000");
+}
+
 /** Stable file order: by grouping values, unattributed rows last whatever their text sorts as. */
-function sortRows(rows: ChargebackTextRow[]): ChargebackTextRow[] {
-  const keyed = rows.map((r) => ({ r, u: isUnattributed(r), k: rowKey(r) }));
+function sortRows(rows: ChargebackTextRow[], key: (r: ChargebackTextRow) => string = rowKey): ChargebackTextRow[] {
+  const keyed = rows.map((r) => ({ r, u: isUnattributed(r), k: key(r) }));
   keyed.sort((a, b) => a.u - b.u || (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
   return keyed.map((x) => x.r);
 }
@@ -130,14 +136,13 @@ export async function* chargebackTextChunks(db: Db, opts: ChargebackOptions): As
 
 async function* chunksFrom(src: JsonSource, opts: ChargebackOptions): AsyncGenerator<ChargebackTextRow[]> {
   const dims = new Set(canonicalDimensions(opts.dimensions));
-  // members per chunk (a chunk's rows are sorted by grouping values, so this also sets the
-  // file's order): 500 keep a chunk's rows young enough that the heap stays flat
+  // members per chunk: 500 keep a chunk's rows young enough that the heap stays flat
   const chunkSize = opts.chunkSize ?? 500;
   const byMember = dims.has("member");
   const split = { product: dims.has("product"), model: dims.has("model"), provider: dims.has("provider") };
   const totals = new Accumulator();
-  // unattributed = memberKey "" or the key of someone no longer a member; collected on the way
-  const tail = byMember ? new Accumulator() : totals;
+  // by member: unattributed = memberKey "" or the key of someone no longer a member, last
+  const tail = new Accumulator();
 
   const shape = (person: Person | null, t: KeyedSumsTuple): ChargebackTextRow => ({
     costCenter: dims.has("cost_center") ? (person ? person.costCenter : UNATTRIBUTED) : "",
@@ -150,41 +155,60 @@ async function* chunksFrom(src: JsonSource, opts: ChargebackOptions): AsyncGener
     sums: t.slice(4) as Sums7,
   });
 
+  const personOf = (id: string, email: string, name: string, costCenter: string | null, groups: Map<string, { name: string; costCenter: string }[]>): Person => ({
+    email,
+    name,
+    costCenter: costCenter ?? NO_COST_CENTER,
+    group: dims.has("group") ? primaryGroup(costCenter, groups.get(id) ?? []) : "",
+  });
+  const groupsOf = (memberships: readonly [string, string, string][]) => {
+    const groups = new Map<string, { name: string; costCenter: string }[]>();
+    for (const [memberId, name, costCenter] of memberships) (groups.get(memberId) ?? groups.set(memberId, []).get(memberId)!).push({ name, costCenter });
+    return groups;
+  };
+
+  if (byMember) {
+    // One file-ordered page of people at a time (cost center, then email), their sums read
+    // by id: every chunk's rows are final and the chunks follow each other in file order.
+    let after: [string, string] | null = null;
+    for (;;) {
+      const members = await memberPageInFileOrder(src, opts.workspaceId, after, chunkSize, dims.has("cost_center"), NO_COST_CENTER);
+      if (members.length === 0) break;
+      const last = members[members.length - 1]!;
+      after = [dims.has("cost_center") ? (last[3] ?? NO_COST_CENTER) : "", last[1]];
+      const ids = members.map((m) => m[0]);
+      const groups = dims.has("group") ? groupsOf(await membershipsOfIds(src, opts.workspaceId, ids)) : new Map<string, { name: string; costCenter: string }[]>();
+      const people = new Map(members.map(([id, email, name, costCenter]) => [id, personOf(id, email, name, costCenter, groups)]));
+      const rows = (await sumsByMemberIds(src, opts.workspaceId, opts.period, ids, split)).map((t) => shape(people.get(t[0])!, t));
+      if (rows.length) yield sortRows(rows, personKey);
+      if (members.length < chunkSize) break;
+    }
+    // "" and people deleted since: the unattributed rows, last
+    for (const t of await sumsByMemberIds(src, opts.workspaceId, opts.period, await orphanMemberKeys(src, opts.workspaceId, opts.period), split)) tail.add(shape(null, t));
+    if (tail.size) yield tail.drain();
+    return;
+  }
+
   let cursor = "";
   for (;;) {
     const members = await memberPage(src, opts.workspaceId, cursor, chunkSize);
     if (members.length === 0) break;
     const after = cursor;
     cursor = members[members.length - 1]![0];
-    const groups = new Map<string, { name: string; costCenter: string }[]>();
-    if (dims.has("group")) {
-      for (const [memberId, name, costCenter] of await membershipsInRange(src, opts.workspaceId, after, cursor)) {
-        (groups.get(memberId) ?? groups.set(memberId, []).get(memberId)!).push({ name, costCenter });
-      }
-    }
-    const people = new Map<string, Person>(
-      members.map(([id, email, name, costCenter]) => [
-        id,
-        { email, name, costCenter: costCenter ?? NO_COST_CENTER, group: dims.has("group") ? primaryGroup(costCenter, groups.get(id) ?? []) : "" },
-      ]),
-    );
+    const groups = dims.has("group") ? groupsOf(await membershipsInRange(src, opts.workspaceId, after, cursor)) : new Map<string, { name: string; costCenter: string }[]>();
+    const people = new Map(members.map(([id, email, name, costCenter]) => [id, personOf(id, email, name, costCenter, groups)]));
     // one index range per chunk: every memberKey in (after, cursor], members and orphans alike
-    const rows: ChargebackTextRow[] = [];
     for (const t of await sumsByMemberRange(src, opts.workspaceId, opts.period, after, cursor, split)) {
       const person = people.get(t[0]);
-      if (!person) tail.add(shape(null, t));
-      else if (byMember) rows.push(shape(person, t)); // memberKey + split dims = the row's whole key: final
-      else totals.add(shape(person, t));
+      totals.add(shape(person ?? null, t));
     }
-    if (rows.length) yield sortRows(rows);
     if (members.length < chunkSize) break;
   }
-  for (const t of await sumsByMemberRange(src, opts.workspaceId, opts.period, cursor, null, split)) tail.add(shape(null, t));
-  for (const t of await sumsByMemberRange(src, opts.workspaceId, opts.period, null, null, split)) tail.add(shape(null, t));
+  for (const t of await sumsByMemberRange(src, opts.workspaceId, opts.period, cursor, null, split)) totals.add(shape(null, t));
+  for (const t of await sumsByMemberRange(src, opts.workspaceId, opts.period, null, null, split)) totals.add(shape(null, t));
 
   const rest = totals.drain();
   for (let i = 0; i < rest.length; i += chunkSize) yield rest.slice(i, i + chunkSize);
-  if (byMember && tail.size) yield tail.drain();
 }
 
 /** The same chunks as ChargebackRow (bigint sums): the preview and tests read these. */

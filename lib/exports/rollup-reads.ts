@@ -8,6 +8,7 @@ import "server-only";
 import type { Engine } from "../db";
 import type { Period } from "../period";
 import type { IntValue } from "./csv";
+import { placeholder } from "../sql";
 import { exactInt, jsonRowsAgg, params, type JsonSource } from "./json-read";
 
 /** costMicros, estimatedCostMicros, creditsMicros, inputTokens, cachedInputTokens, outputTokens, requests */
@@ -51,6 +52,73 @@ export async function membershipsInRange(src: JsonSource, workspaceId: string, a
      WHERE gm."memberId" > ${p(1)} AND gm."memberId" <= ${p(2)} AND g."workspaceId" = ${p(3)}`,
     [after, upTo, workspaceId],
   );
+}
+
+/**
+ * Members in a by-member chargeback file's order — by cost center when it is a column
+ * ("(no cost center)" for none), then email (unique per workspace) — keyset after `after`.
+ * Byte order on both engines, so pages follow the order JavaScript sorts each page in.
+ */
+export async function memberPageInFileOrder(src: JsonSource, workspaceId: string, after: [string, string] | null, limit: number, byCostCenter: boolean, noCostCenter: string): Promise<MemberTuple[]> {
+  const engine = src.engine;
+  // placeholders are numbered as the text is built, left to right: SQLite's "?" binds in text order
+  const values: unknown[] = [];
+  const v = (x: unknown) => (values.push(x), placeholder(engine, values.length));
+  const collate = engine === "postgres" ? ` COLLATE "C"` : "";
+  const cc = () => (byCostCenter ? `COALESCE("costCenter", ${v(noCostCenter)})${collate}` : `''`);
+  const email = `"email"${collate}`;
+  const sql = `SELECT "id", "email", "name", "costCenter", ${cc()} AS k1, ${email} AS k2 FROM "Member" WHERE "workspaceId" = ${v(workspaceId)}${
+    after ? ` AND (${cc()} > ${v(after[0])} OR (${cc()} = ${v(after[0])} AND ${email} > ${v(after[1])}))` : ""
+  } ORDER BY k1, k2 LIMIT ${Number(limit)}`;
+  const agg = jsonRowsAgg(engine, [`"id"`, `"email"`, `"name"`, `"costCenter"`], `k1, k2`);
+  return src.rows<MemberTuple>(`SELECT ${agg} AS j FROM (${sql}) page`, values);
+}
+
+/** `FROM <the id list> JOIN …`: the list travels as one JSON parameter and drives the join. */
+function idList(engine: Engine, placeholderText: string): string {
+  return engine === "postgres" ? `jsonb_array_elements_text(${placeholderText}::jsonb) AS k("value") JOIN` : `json_each(${placeholderText}) k CROSS JOIN`;
+}
+
+/** Group memberships of these members. */
+export async function membershipsOfIds(src: JsonSource, workspaceId: string, ids: readonly string[]): Promise<MembershipTuple[]> {
+  if (ids.length === 0) return [];
+  const engine = src.engine;
+  const p = params(engine);
+  const agg = jsonRowsAgg(engine, [`gm."memberId"`, `g."name"`, `g."costCenter"`]);
+  return src.rows<MembershipTuple>(
+    `SELECT ${agg} AS j FROM ${idList(engine, p(1))} "GroupMember" gm ON gm."memberId" = k."value" JOIN "Group" g ON g."id" = gm."groupId" WHERE g."workspaceId" = ${p(2)}`,
+    [JSON.stringify(ids), workspaceId],
+  );
+}
+
+/** Totals per memberKey (and the split dimensions) over the period for these memberKeys. */
+export async function sumsByMemberIds(src: JsonSource, workspaceId: string, period: Period, ids: readonly string[], split: RollupSplit): Promise<KeyedSumsTuple[]> {
+  if (ids.length === 0) return [];
+  const engine = src.engine;
+  const p = params(engine);
+  const dims = (["product", "model", "provider"] as const).filter((d) => split[d]);
+  const inner = `SELECT r."memberKey" AS m${dims.map((d) => `, r."${d}" AS ${d}`).join("")}, ${SUM_COLUMNS.map((c) => `SUM(r."${c}") AS ${c}`).join(", ")}
+    FROM ${idList(engine, p(1))} "UsageDailyRollup" r ON r."workspaceId" = ${p(2)} AND r."memberKey" = k."value" AND r."day" >= ${p(3)} AND r."day" <= ${p(4)}
+    GROUP BY r."memberKey"${dims.map((d) => `, r."${d}"`).join("")}`;
+  const parts = ["s.m", ...(["product", "model", "provider"] as const).map((d) => (split[d] ? `s.${d}` : `''`)), ...sumParts(engine, (c) => `s.${c}`)];
+  return src.rows<KeyedSumsTuple>(`SELECT ${jsonRowsAgg(engine, parts)} AS j FROM (${inner}) s`, [JSON.stringify(ids), workspaceId, period.start, period.end]);
+}
+
+/**
+ * memberKeys with usage in the period's months that are nobody's now: "" (unattributed) and
+ * people since deleted. Read from the per-member month totals (a few rows per person), a
+ * superset by month that sumsByMemberIds then narrows to the period's days.
+ */
+export async function orphanMemberKeys(src: JsonSource, workspaceId: string, period: Period): Promise<string[]> {
+  const engine = src.engine;
+  const p = params(engine);
+  const rows = await src.rows<[string]>(
+    `SELECT ${jsonRowsAgg(engine, [`t."memberKey"`])} AS j FROM (SELECT DISTINCT "memberKey" FROM "UsageMemberMonthTotal"
+       WHERE "workspaceId" = ${p(1)} AND "month" >= ${p(2)} AND "month" <= ${p(3)}
+         AND "memberKey" NOT IN (SELECT "id" FROM "Member" WHERE "workspaceId" = ${p(4)})) t`,
+    [workspaceId, period.start.slice(0, 7), period.end.slice(0, 7), workspaceId],
+  );
+  return rows.map((r) => r[0]);
 }
 
 /** Members by id (the FOCUS export looks up the people of each chunk). */

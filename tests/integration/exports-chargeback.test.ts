@@ -129,4 +129,33 @@ describe("chargeback export", () => {
     expect(preview.rowCount).toBe(records.length);
     expect(preview.totals.costMicros).toBe(sumColumn(records, "billed_usd"));
   });
+
+  it("orders a by-member file by cost center, then person, across chunks, with unattributed spend last", async () => {
+    const { db, workspace } = await seeded();
+    // a member with usage deleted afterwards: their spend must land in the unattributed tail
+    const someone = await db.usageDailyRollup.findFirstOrThrow({ where: { workspaceId: workspace.id, memberKey: { not: "" } } });
+    await db.memberIdentity.deleteMany({ where: { memberId: someone.memberKey } });
+    await db.groupMember.deleteMany({ where: { memberId: someone.memberKey } });
+    await db.groupManager.deleteMany({ where: { memberId: someone.memberKey } });
+    await db.member.delete({ where: { id: someone.memberKey } });
+    const period = { start: "2026-10-25", end: "2026-11-22" };
+    const byChunk = async (chunkSize: number) => {
+      const rows = [];
+      for await (const chunk of chargebackChunks(db, { workspaceId: workspace.id, period, dimensions: ["cost_center", "member", "product"], chunkSize })) rows.push(...chunk);
+      return rows;
+    };
+    const rows = await byChunk(3);
+    const people = rows.filter((r) => r.memberEmail !== "(unattributed)");
+    const tail = rows.slice(people.length);
+    expect(tail.length).toBeGreaterThan(0);
+    expect(tail.every((r) => r.memberEmail === "(unattributed)")).toBe(true);
+    const keys = people.map((r) => [r.costCenter, r.memberEmail, r.product].join("\u0000"));
+    expect(keys).toEqual([...keys].sort());
+    expect(new Set(people.map((r) => r.costCenter)).size).toBeGreaterThan(1);
+    // the chunk size changes nothing but the chunking
+    expect(await byChunk(1000)).toEqual(rows);
+    const total = (xs: typeof rows) => xs.reduce((s, r) => s + r.costMicros, 0n);
+    const facts = await db.usageDailyRollup.aggregate({ where: { workspaceId: workspace.id, day: { gte: period.start, lte: period.end } }, _sum: { costMicros: true } });
+    expect(total(rows)).toBe(facts._sum.costMicros);
+  });
 });
