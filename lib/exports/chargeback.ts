@@ -136,9 +136,10 @@ export async function* chargebackTextChunks(db: Db, opts: ChargebackOptions): As
 
 async function* chunksFrom(src: JsonSource, opts: ChargebackOptions): AsyncGenerator<ChargebackTextRow[]> {
   const dims = new Set(canonicalDimensions(opts.dimensions));
-  // members per chunk: 500 keep a chunk's rows young enough that the heap stays flat
-  const chunkSize = opts.chunkSize ?? 500;
   const byMember = dims.has("member");
+  // members per chunk: small enough that a chunk's rows die young and the heap stays flat
+  // (a by-member chunk also holds its rows' text until it is sorted and written)
+  const chunkSize = opts.chunkSize ?? (byMember ? 250 : 500);
   const split = { product: dims.has("product"), model: dims.has("model"), provider: dims.has("provider") };
   const totals = new Accumulator();
   // by member: unattributed = memberKey "" or the key of someone no longer a member, last
