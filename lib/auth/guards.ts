@@ -40,11 +40,11 @@ export async function pageData<T>(load: () => Promise<T>): Promise<T> {
 }
 
 /** JSON with bigint as decimal strings. */
+/** Headers of every JSON answer (the gateway listener sends them too). */
+export const JSON_HEADERS = { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" } as const;
+
 export function json(body: unknown, init?: ResponseInit): NextResponse {
-  return new NextResponse(toJsonText(body), {
-    ...init,
-    headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...init?.headers },
-  });
+  return new NextResponse(toJsonText(body), { ...init, headers: { ...JSON_HEADERS, ...init?.headers } });
 }
 
 /** A JSON answer before it becomes a Response (the gateway listener writes it directly). */

@@ -29,8 +29,8 @@ export const UNATTRIBUTED = "(unattributed)";
 export const NO_COST_CENTER = "(no cost center)";
 export const NO_GROUP = "(no group)";
 
-
-export interface ChargebackRow extends UsageSums {
+/** The grouping columns of a chargeback row ("" for a dimension that is not chosen). */
+export interface ChargebackDims {
   costCenter: string;
   group: string;
   memberEmail: string;
@@ -39,6 +39,8 @@ export interface ChargebackRow extends UsageSums {
   model: string;
   provider: string;
 }
+
+export interface ChargebackRow extends ChargebackDims, UsageSums {}
 
 interface Person {
   email: string;
@@ -60,14 +62,7 @@ export function primaryGroup(costCenter: string | null, groups: readonly { name:
  * SUM_COLUMNS order (cost, estimated, credits, input, cached, output, requests). The CSV
  * formats these directly; chargebackChunks turns them into ChargebackRow.
  */
-export interface ChargebackTextRow {
-  costCenter: string;
-  group: string;
-  memberEmail: string;
-  memberName: string;
-  product: string;
-  model: string;
-  provider: string;
+export interface ChargebackTextRow extends ChargebackDims {
   sums: IntValue[];
 }
 

@@ -131,9 +131,8 @@ export async function membersByIds(src: JsonSource, workspaceId: string, ids: re
   // the id list travels as one JSON parameter (no placeholder limits) and drives the join, so
   // each id is one primary-key lookup; filtered by workspace, SQLite would rather walk all
   // of the workspace's members and test each against the list
-  const list = engine === "postgres" ? `jsonb_array_elements_text(${p(1)}::jsonb) AS k("value") JOIN` : `json_each(${p(1)}) k CROSS JOIN`;
   const agg = jsonRowsAgg(engine, [`m."id"`, `m."email"`, `m."name"`, `m."costCenter"`]);
-  return src.rows<MemberTuple>(`SELECT ${agg} AS j FROM ${list} "Member" m ON m."id" = k."value" WHERE m."workspaceId" = ${p(2)}`, [JSON.stringify(ids), workspaceId]);
+  return src.rows<MemberTuple>(`SELECT ${agg} AS j FROM ${idList(engine, p(1))} "Member" m ON m."id" = k."value" WHERE m."workspaceId" = ${p(2)}`, [JSON.stringify(ids), workspaceId]);
 }
 
 function sumParts(engine: Engine, alias: (c: string) => string): string[] {

@@ -9,7 +9,7 @@
  */
 import "server-only";
 import http from "node:http";
-import type { JsonAnswer } from "../auth/guards";
+import { JSON_HEADERS, type JsonAnswer } from "../auth/guards";
 import { toJsonText } from "../json";
 import { answerBudgetCheck } from "../limits/budget-check-route";
 
@@ -21,8 +21,7 @@ const ROUTES: Record<string, Answer> = {
 
 // what json() and next.config.ts put on the dashboard's JSON responses
 const BASE_HEADERS = {
-  "content-type": "application/json; charset=utf-8",
-  "cache-control": "no-store",
+  ...JSON_HEADERS,
   "x-content-type-options": "nosniff",
   "referrer-policy": "strict-origin-when-cross-origin",
 };
