@@ -18,7 +18,13 @@ export type Db = SqliteClient;
 export type Tx = Omit<Db, "$connect" | "$disconnect" | "$on" | "$transaction" | "$extends">;
 export type Engine = "sqlite" | "postgres";
 
-const globalForDb = globalThis as unknown as { allotmentDb?: { url: string; client: Db } };
+// Kept on globalThis, not in module scope: Next bundles this module more than once (the
+// route bundles, instrumentation and the gateway listener each get an instance), and every
+// instance must share the one client, its URL and its readiness.
+const globalForDb = globalThis as unknown as {
+  allotmentDb?: { url: string; client: Db; ready: Promise<void> };
+  allotmentClientUrls?: WeakMap<object, string>;
+};
 
 export function engineOf(url: string): Engine {
   return isPostgresUrl(url) ? "postgres" : "sqlite";
@@ -29,7 +35,7 @@ function sqliteFilePath(url: string): string {
 }
 
 // The URL each client was built for; transaction clients are not in it.
-const clientUrls = new WeakMap<object, string>();
+const clientUrls = (globalForDb.allotmentClientUrls ??= new WeakMap<object, string>());
 
 /** Builds a client for a URL (tests and scripts use this for a second database). */
 export function createDb(url: string): Db {
@@ -73,23 +79,20 @@ export async function prepareDb(db: Db, url: string): Promise<void> {
   }
 }
 
-let ready: Promise<void> | undefined;
-
 /** The app's shared client for DATABASE_URL. */
 export function db(): Db {
   const url = env().DATABASE_URL;
   const cached = globalForDb.allotmentDb;
   if (cached && cached.url === url) return cached.client;
   const client = createDb(url);
-  globalForDb.allotmentDb = { url, client };
-  ready = prepareDb(client, url);
+  globalForDb.allotmentDb = { url, client, ready: prepareDb(client, url) };
   return client;
 }
 
 /** Resolves once PRAGMAs are applied; await before the first write in a process. */
 export async function dbReady(): Promise<Db> {
   const client = db();
-  await ready;
+  await globalForDb.allotmentDb?.ready;
   return client;
 }
 
