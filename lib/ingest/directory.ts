@@ -11,10 +11,12 @@ export interface DirectoryCounts {
   membersCreated: number;
   groupsCreated: number;
   identitiesCreated: number;
+  /** group memberships and managers added or removed */
+  membershipsChanged: number;
 }
 
 export async function applyDirectory(tx: Tx, workspaceId: string, directory: Directory, actor: AuditActor): Promise<DirectoryCounts> {
-  const counts: DirectoryCounts = { membersCreated: 0, groupsCreated: 0, identitiesCreated: 0 };
+  const counts: DirectoryCounts = { membersCreated: 0, groupsCreated: 0, identitiesCreated: 0, membershipsChanged: 0 };
   const existing = new Map(
     (await tx.member.findMany({ where: { workspaceId }, select: { id: true, email: true } })).map((m) => [m.email.toLowerCase(), m.id]),
   );
@@ -53,17 +55,19 @@ export async function applyDirectory(tx: Tx, workspaceId: string, directory: Dir
     if (group.source !== directory.source) continue; // a group someone made by hand is not ours to rewrite
     const memberIds = [...new Set(g.memberEmails.map((e) => existing.get(e.toLowerCase())).filter((id): id is string => !!id))];
     const managerIds = [...new Set(g.managerEmails.map((e) => existing.get(e.toLowerCase())).filter((id): id is string => !!id))];
-    await tx.groupMember.deleteMany({ where: { groupId: group.id, memberId: { notIn: memberIds } } });
+    counts.membershipsChanged += (await tx.groupMember.deleteMany({ where: { groupId: group.id, memberId: { notIn: memberIds } } })).count;
     const have = new Set((await tx.groupMember.findMany({ where: { groupId: group.id }, select: { memberId: true } })).map((m) => m.memberId));
     const add = memberIds.filter((id) => !have.has(id));
-    if (add.length) await tx.groupMember.createMany({ data: add.map((memberId) => ({ groupId: group.id, memberId })) });
-    await tx.groupManager.deleteMany({ where: { groupId: group.id, memberId: { notIn: managerIds } } });
+    if (add.length) counts.membershipsChanged += (await tx.groupMember.createMany({ data: add.map((memberId) => ({ groupId: group.id, memberId })) })).count;
+    counts.membershipsChanged += (await tx.groupManager.deleteMany({ where: { groupId: group.id, memberId: { notIn: managerIds } } })).count;
     const haveManagers = new Set((await tx.groupManager.findMany({ where: { groupId: group.id }, select: { memberId: true } })).map((m) => m.memberId));
     const addManagers = managerIds.filter((id) => !haveManagers.has(id));
-    if (addManagers.length) await tx.groupManager.createMany({ data: addManagers.map((memberId) => ({ groupId: group.id, memberId })) });
+    if (addManagers.length) counts.membershipsChanged += (await tx.groupManager.createMany({ data: addManagers.map((memberId) => ({ groupId: group.id, memberId })) })).count;
   }
 
-  if (counts.membersCreated || counts.groupsCreated) {
+  // any change here can move someone's effective limit or a manager's scope, so it is
+  // audited, which also moves the workspace's version stamp (lib/workspace-version.ts)
+  if (counts.membersCreated || counts.groupsCreated || counts.identitiesCreated || counts.membershipsChanged) {
     await writeAudit(tx, { workspaceId, actor, action: "directory.sync", targetType: "workspace", targetId: workspaceId, after: counts });
   }
   return counts;

@@ -6,6 +6,8 @@
  */
 import { afterAll, describe, expect, it } from "vitest";
 import { createDb, prepareDb } from "@/lib/db";
+import { SYSTEM_ACTOR } from "@/lib/audit";
+import { applyDirectory } from "@/lib/ingest/directory";
 import { runSync } from "@/lib/ingest/sync";
 import { budgetCheck } from "@/lib/limits/budget-check";
 import { createPolicySchema, updatePolicySchema } from "@/lib/limits/policy-input";
@@ -76,5 +78,33 @@ describe("budget check caching", () => {
     const tokenRow = await db.apiToken.findFirstOrThrow({ where: { workspaceId: workspace.id } });
     await revokeToken(other, otherOwner, tokenRow.id);
     expect(await check()).toBeNull();
+  });
+
+  it("sees a group membership that a directory sync in another process adds or removes", async () => {
+    const db = await testDb();
+    await prepareDb(other, testDatabaseUrl());
+    const { workspace } = await simulatedWorkspace(db, { members: 4 });
+    const owner = actorOf(await makeMember(db, workspace.id, { role: "OWNER" }));
+    const person = await makeMember(db, workspace.id, { role: "MEMBER" });
+    const directory = (memberEmails: string[]) => ({
+      source: "hr",
+      people: [{ email: person.email, name: person.name, identities: [] }],
+      groups: [{ name: "Cache Testers", costCenter: "CC-9", memberEmails, managerEmails: [] }],
+    });
+    await db.$transaction((tx) => applyDirectory(tx, workspace.id, directory([]), SYSTEM_ACTOR));
+    const group = await db.group.findFirstOrThrow({ where: { workspaceId: workspace.id, name: "Cache Testers" } });
+    await createPolicy(db, owner, createPolicySchema.parse({ scope: "WORKSPACE", amount: "100" }));
+    await createPolicy(db, owner, createPolicySchema.parse({ scope: "GROUP", groupId: group.id, amount: "700" }));
+    const check = () => budgetCheck(db, workspace.id, person.email, "", NOW);
+    expect(await check()).toMatchObject({ limit: "100.000000", reason: "workspace default" });
+
+    // the roster sync (another process) puts the person in the group: the group limit applies at once
+    const added = await other.$transaction((tx) => applyDirectory(tx, workspace.id, directory([person.email]), SYSTEM_ACTOR));
+    expect(added.membershipsChanged).toBe(1);
+    expect((await check()).limit).toBe("700.000000");
+
+    // and takes them out again
+    await other.$transaction((tx) => applyDirectory(tx, workspace.id, directory([]), SYSTEM_ACTOR));
+    expect(await check()).toMatchObject({ limit: "100.000000", reason: "workspace default" });
   });
 });
