@@ -59,3 +59,36 @@ export function big(v: unknown): bigint {
   if (typeof v === "string") return BigInt(v.split(".")[0] || "0");
   return 0n;
 }
+
+export interface Statement {
+  sql: string;
+  params: unknown[];
+}
+
+/**
+ * The raw SQL statements one call sends through `db.$queryRawUnsafe`, in the order sent.
+ * Replayed through the driver (replay below) they are the "best hand-written SQL" for the
+ * same numbers: the statements the app chose over the rollups it maintains, without the
+ * ORM, the app's own JavaScript or its few model reads (workspace row, labels).
+ */
+export async function captureStatements<T>(db: object, fn: () => Promise<T>): Promise<{ value: T; statements: Statement[] }> {
+  const client = db as { $queryRawUnsafe: (sql: string, ...params: unknown[]) => Promise<unknown> };
+  const original = client.$queryRawUnsafe;
+  const statements: Statement[] = [];
+  client.$queryRawUnsafe = (sql: string, ...params: unknown[]) => {
+    statements.push({ sql, params });
+    return original.call(db, sql, ...params);
+  };
+  try {
+    return { value: await fn(), statements };
+  } finally {
+    client.$queryRawUnsafe = original;
+  }
+}
+
+/** Runs captured statements one after another as prepared statements of the driver. */
+export async function replay(raw: RawSql, statements: Statement[]): Promise<number> {
+  let rows = 0;
+  for (const s of statements) rows += (await raw.all(s.sql, s.params)).length;
+  return rows;
+}

@@ -12,6 +12,7 @@ import { listGroups } from "./group";
 import { resolveRange, type RangeSpec } from "./range";
 import { Params, sourceFor, whereClause } from "./sql-builder";
 import type { SpendScope } from "./scope";
+import { readRows } from "../sqlite-reader";
 
 export type Facets = Partial<Record<Dimension, { value: string; label: string }[]>>;
 
@@ -25,7 +26,7 @@ export async function getFacets(db: Db, scope: SpendScope, now: Date, spec: Rang
     const src = sourceFor(col, {}, scope);
     const p = new Params(engineNow());
     const where = whereClause(src, scope, {}, range, p);
-    const rows = await db.$queryRawUnsafe<{ v: string }[]>(`SELECT DISTINCT r."${col}" AS "v" FROM ${src.table} r WHERE ${where} ORDER BY 1 LIMIT ${LIMIT}`, ...p.values);
+    const rows = await readRows<{ v: string }>(db, `SELECT DISTINCT r."${col}" AS "v" FROM ${src.table} r WHERE ${where} ORDER BY 1 LIMIT ${LIMIT}`, p.values);
     return rows.map((r) => ({ value: String(r.v), label: keyLabel(col, String(r.v)) }));
   };
   const [product, model, provider, project, apiKey, groups, centers] = await Promise.all([

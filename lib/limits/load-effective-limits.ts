@@ -15,6 +15,7 @@ import { readWorkspaceVersion, type WorkspaceVersion } from "../workspace-versio
 import { findMemberByHandle } from "./find-member";
 import { limitInputs, type LimitInputs, type LimitReaders, type UsageKey, type WorkspaceRow } from "./limit-inputs";
 import { resolveEffectiveLimit, type EffectiveLimit, type PolicyInput, type ProductUsage } from "./resolve-effective-limit";
+import { readRows } from "../sqlite-reader";
 
 export interface WorkspaceBudget {
   id: string;
@@ -100,10 +101,10 @@ async function usageByMemberProduct(db: Db, key: UsageKey, memberKey: string | n
   if (memberKey === null && isWholeMonth(key)) {
     // UsageMemberMonth equals the daily rollup summed by month (kept in the sync transaction):
     // ~30× fewer rows for the whole-workspace aggregate of a monthly budget period
-    const rows = await db.$queryRawUnsafe<{ m: string; p: string; v: unknown }[]>(
+    const rows = await readRows<{ m: string; p: string; v: unknown }>(
+      db,
       `SELECT "memberKey" AS m, "product" AS p, SUM(${usageColumn(key.unit)}) AS v FROM "UsageMemberMonth" WHERE "workspaceId" = ${placeholder(engine, 1)} AND "month" = ${placeholder(engine, 2)} GROUP BY "memberKey", "product"`,
-      key.workspaceId,
-      key.start.slice(0, 7),
+      [key.workspaceId, key.start.slice(0, 7)],
     );
     return nest(rows);
   }
@@ -116,7 +117,7 @@ async function usageByMemberProduct(db: Db, key: UsageKey, memberKey: string | n
     sql += ` AND "memberKey" = ${placeholder(engine, 4)}`;
   }
   sql += ` GROUP BY "memberKey", "product"`;
-  return nest(await db.$queryRawUnsafe<{ m: string; p: string; v: unknown }[]>(sql, ...params));
+  return nest(await readRows<{ m: string; p: string; v: unknown }>(db, sql, params));
 }
 
 function isWholeMonth(p: Pick<Period, "start" | "end">): boolean {
@@ -144,18 +145,16 @@ async function poolUsage(db: Db, budget: UsageKey, groupId: string | null): Prom
   const col = usageColumn(budget.unit);
   const rows =
     groupId === null
-      ? await db.$queryRawUnsafe<{ p: string; v: unknown }[]>(
+      ? await readRows<{ p: string; v: unknown }>(
+          db,
           `SELECT "product" AS p, SUM(${col}) AS v FROM "UsageDailyRollup" WHERE "workspaceId" = ${placeholder(engine, 1)} AND "day" >= ${placeholder(engine, 2)} AND "day" <= ${placeholder(engine, 3)} GROUP BY "product"`,
-          budget.workspaceId,
-          budget.start,
-          budget.end,
+          [budget.workspaceId, budget.start, budget.end],
         )
-      : await db.$queryRawUnsafe<{ p: string; v: unknown }[]>(
+      : await readRows<{ p: string; v: unknown }>(
+          db,
           `SELECT r."product" AS p, SUM(r.${col}) AS v FROM "UsageDailyRollup" r JOIN "GroupMember" gm ON gm."memberId" = r."memberKey" AND gm."groupId" = ${placeholder(engine, 1)} WHERE r."workspaceId" = ${placeholder(engine, 2)} AND r."day" >= ${placeholder(engine, 3)} AND r."day" <= ${placeholder(engine, 4)} GROUP BY r."product"`,
-          groupId, // SQLite binds "?" in text order: keep parameters in the order they appear
-          budget.workspaceId,
-          budget.start,
-          budget.end,
+          // SQLite binds "?" in text order: keep parameters in the order they appear
+          [groupId, budget.workspaceId, budget.start, budget.end],
         );
   return new Map(rows.map((r) => [r.p, toBigInt(r.v)]));
 }

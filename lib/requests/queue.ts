@@ -12,6 +12,7 @@ import { addDays, eachDay, todayIn } from "../period";
 import { inList, placeholder, toBigInt } from "../sql";
 import { expireDueRequests } from "./decide";
 import { parseSnapshot, type RequestSnapshot } from "./snapshot";
+import { readRows } from "../sqlite-reader";
 
 export type RequestStatus = "PENDING" | "APPROVED" | "DENIED" | "CANCELLED" | "EXPIRED";
 
@@ -119,11 +120,10 @@ async function sparklines(db: Db, workspaceId: string, unit: Unit, memberIds: st
   const days = eachDay(addDays(today, -13), today);
   const engine = currentEngine();
   const col = unit === "USD" ? `"costMicros"` : `"creditsMicros"`;
-  const rows = await db.$queryRawUnsafe<{ m: string; d: string; v: unknown }[]>(
+  const rows = await readRows<{ m: string; d: string; v: unknown }>(
+    db,
     `SELECT "memberKey" AS m, "day" AS d, SUM(${col}) AS v FROM "UsageDailyRollup" WHERE "workspaceId" = ${placeholder(engine, 1)} AND "day" >= ${placeholder(engine, 2)} AND "memberKey" IN ${inList(engine, memberIds.length, 3)} GROUP BY "memberKey", "day"`,
-    workspaceId,
-    days[0],
-    ...memberIds,
+    [workspaceId, days[0], ...memberIds],
   );
   const idx = new Map(days.map((d, i) => [d, i]));
   for (const id of memberIds) out.set(id, days.map(() => 0n));
