@@ -103,7 +103,7 @@ function groupedRows(ctx: AnalyticsContext, unit: Unit, dimension: Dimension, fi
 export async function dailyByKey(ctx: AnalyticsContext, unit: Unit, dimension: Dimension, filters: Filters, range: { start: string; end: string }, keys: string[] | null): Promise<{ key: string; day: string; amountMicros: bigint }[]> {
   const engine = engineNow();
   const amount = `SUM(${amountColumn(unit)}) AS "amount"`;
-  if (keys && viaMember(dimension)) {
+  if (keys && viaMember(dimension) && !sourceFor(dimension, filters, ctx.scope).perKey) {
     // A page of named groups / cost centers: driven from their members (see membersOf); the rest narrowed.
     const named = namedKeys(keys);
     const others = keys.filter((k) => !named.includes(k));

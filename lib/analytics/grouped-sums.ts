@@ -3,8 +3,8 @@
  * into whole months and edge days, added or taken away; the pieces are summed either here
  * in JS (every key) or in SQL with the sort and page applied there, so a page of a
  * 20,000-member breakdown moves 25 rows out of the database, not 20,000. Groups and cost
- * centers are summed per member first and joined once; a page of them is read from its
- * members' lists.
+ * centers of the whole workspace read their own totals; otherwise they are summed per member
+ * first and joined once, and a page of them is read from its members' lists.
  */
 import "server-only";
 import type { Engine } from "../db";
@@ -72,9 +72,10 @@ function pieceSelect(ctx: AnalyticsContext, p: Params, unit: Unit, { src, range,
  */
 export async function sumsByKey(ctx: AnalyticsContext, engine: Engine, unit: Unit, dimension: Dimension | null, filters: Filters, ranges: Ranges, lean = false): Promise<Grouped[]> {
   const currentStart = ranges.current?.start ?? addDays(ranges.previous!.end, 1);
-  const pieces = piecesFor(sourceFor(dimension, filters, ctx.scope), ranges, costToday(ctx));
+  const src = sourceFor(dimension, filters, ctx.scope);
+  const pieces = piecesFor(src, ranges, costToday(ctx));
   let parts: Raw[][];
-  if (viaMember(dimension)) {
+  if (viaMember(dimension) && !src.perKey) {
     // Every piece summed per member (a few thousand rows each), then one join to each
     // member's groups / cost center for all of them.
     const p = new Params(engine);
@@ -114,6 +115,8 @@ function mergeByKey(parts: Raw[][]): Grouped[] {
  * narrowed filters.
  */
 export async function sumsForKeys(ctx: AnalyticsContext, engine: Engine, unit: Unit, dimension: "group" | "costCenter", filters: Filters, ranges: Ranges, keys: string[]): Promise<Grouped[]> {
+  // the group / cost-center totals hold the keys' rows themselves: just narrowed to them
+  if (sourceFor(dimension, filters, ctx.scope).perKey) return sumsByKey(ctx, engine, unit, dimension, { ...filters, [dimension]: keys }, ranges);
   const named = namedKeys(keys);
   const others = keys.filter((k) => !named.includes(k));
   const currentStart = ranges.current?.start ?? addDays(ranges.previous!.end, 1);

@@ -39,6 +39,8 @@ export interface Source {
   onePerMember?: boolean;
   /** SQLite: the day-ordered primary key's index, for reads no member list narrows */
   byDay?: string;
+  /** rows are already one dimension's breakdown keys (no member grain): the key column */
+  perKey?: { dimension: "group" | "costCenter"; column: string };
 }
 
 const asDay = (day: string) => day;
@@ -68,6 +70,15 @@ const MEMBER_TOTALS: Source = {
   byDay: `"sqlite_autoindex_UsageMemberDayTotal_1"`,
   months: { table: `"UsageMemberMonthTotal"`, member: `r."memberKey"`, unpriced: `r."unpricedRequests"`, time: `r."month"`, bound: monthKey, onePerMember: true },
 };
+
+/** Group / cost-center totals (lib/analytics/group-totals.ts): a few hundred rows a day, whole months from their monthly sums. */
+function keyTotals(dimension: "group" | "costCenter", day: string, month: string, column: string): Source {
+  const perKey = { dimension, column: `r."${column}"` };
+  const rows = { member: "", unpriced: `r."unpricedRequests"`, perKey };
+  return { ...rows, table: `"${day}"`, time: `r."day"`, bound: asDay, months: { ...rows, table: `"${month}"`, time: `r."month"`, bound: monthKey } };
+}
+const GROUP_TOTALS = keyTotals("group", "UsageGroupDayTotal", "UsageGroupMonthTotal", "groupId");
+const COST_CENTER_TOTALS = keyTotals("costCenter", "UsageCostCenterDayTotal", "UsageCostCenterMonthTotal", "costCenter");
 
 /**
  * Per-member sums from a subquery aliased t (member key in column "mk"). Group and cost
@@ -166,12 +177,16 @@ export function tableRef(src: Source, engine: Engine, scope: SpendScope, filters
 
 /**
  * The smallest table that can answer: day totals when nothing depends on the member (whole
- * workspace, grouped and filtered only by product / model / provider); the per-member
+ * workspace, grouped and filtered only by product / model / provider); group / cost-center
+ * totals for those dimensions over the whole workspace with no other filter; the per-member
  * totals when nothing depends on the product; else the daily rollup; the fact table only
  * for provider project / API key.
  */
 export function sourceFor(dimension: Dimension | null, filters: Filters, scope: SpendScope): Source {
   if (needsFactTable(dimension, filters)) return FACTS;
+  // groups / cost centers of the whole workspace, filtered on nothing but their own keys: their totals
+  const onlyOwnFilter = Object.entries(filters).every(([d, v]) => d === dimension || !v?.length);
+  if (viaMember(dimension) && scope.memberIds === null && onlyOwnFilter) return dimension === "group" ? GROUP_TOTALS : COST_CENTER_TOTALS;
   const memberFree = scope.memberIds === null && !filters.member?.length && !filters.group?.length && !filters.costCenter?.length;
   const productFree = !filters.product?.length && !filters.model?.length && !filters.provider?.length;
   const byTotalsDimension = dimension === null || dimension === "product" || dimension === "model" || dimension === "provider";
@@ -222,6 +237,7 @@ export function onePerMember(src: Source, range: Period): boolean {
 
 /** The key a row is grouped under for a dimension, plus the joins it needs. */
 export function dimensionKey(src: Source, dimension: Dimension, filters: Filters, p: Params): { key: string; joins: string } {
+  if (src.perKey) return { key: src.perKey.column, joins: "" };
   const mk = src.member;
   switch (dimension) {
     case "member":
@@ -260,6 +276,12 @@ export function whereClause(src: Source, scope: SpendScope, filters: Filters, ra
   // One month (or day) as an equality, so the index's next column (the member) narrows and orders too.
   if (from === to) conds.push(`${src.time} = ${p.add(from)}`);
   else conds.push(`${src.time} >= ${p.add(from)}`, `${src.time} <= ${p.add(to)}`);
+  if (src.perKey) {
+    // sourceFor chose it: the only filter is on its own keys ("~none" and "" are keys here too)
+    const keys = filters[src.perKey.dimension];
+    if (keys?.length) conds.push(`${src.perKey.column} IN ${p.list(keys)}`);
+    return conds.join(" AND ");
+  }
   if (scope.memberIds) conds.push(scope.memberIds.length ? `${mk} IN ${p.list(scope.memberIds)}` : "1 = 0");
   for (const col of ["product", "model", "provider", "project", "apiKey"] as const) {
     const v = filters[col];

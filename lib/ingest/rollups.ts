@@ -1,8 +1,8 @@
 /**
  * UsageDailyRollup is derived from UsageRecord: for each touched day it is rebuilt from the
  * fact rows in the same transaction as the write, so it can never drift from them. The
- * workspace day totals, the per-member monthly rollup and the per-member day / month totals
- * derived from it follow in the same transaction.
+ * workspace day totals, the per-member monthly rollup, the per-member day / month totals and
+ * the group / cost-center totals derived from it follow in the same transaction.
  */
 import type { Engine, Tx } from "../db";
 import { chunks, inList, placeholder } from "../sql";
@@ -10,6 +10,7 @@ import type { DayKey } from "../period";
 import { rebuildDayTotals } from "../analytics/day-totals";
 import { applyDailyToMonths, monthOf, pruneEmptyMonths } from "../analytics/member-month";
 import { addMemberDayTotals, dropMemberDayTotals, pruneEmptyMemberMonthTotals } from "../analytics/member-totals";
+import { rebuildGroupDayTotals } from "../analytics/group-totals";
 
 export async function rebuildDailyRollups(tx: Tx, engine: Engine, workspaceId: string, days: Iterable<DayKey>): Promise<void> {
   const unique = [...new Set(days)].sort();
@@ -41,6 +42,8 @@ export async function rebuildDailyRollups(tx: Tx, engine: Engine, workspaceId: s
   }
   await pruneEmptyMonths(tx, engine, workspaceId, [...new Set(unique.map(monthOf))]);
   await pruneEmptyMemberMonthTotals(tx, engine, workspaceId, [...new Set(unique.map(monthOf))]);
+  // Group and cost-center totals, from the member day totals just rebuilt and today's memberships.
+  await rebuildGroupDayTotals(tx, engine, workspaceId, unique);
   // Analytics' workspace-wide day totals, derived from the rollup just rebuilt (same transaction).
   await rebuildDayTotals(tx, engine, workspaceId, unique);
 }

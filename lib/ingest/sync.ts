@@ -74,7 +74,7 @@ export async function runSync(opts: SyncOptions): Promise<SyncResult> {
 
     if (opts.adapter.directory) {
       const directory = await opts.adapter.directory({ signal: opts.signal });
-      await db.$transaction((tx) => applyDirectory(tx, connection.workspaceId, directory, opts.actor ?? SYSTEM_ACTOR), TX_OPTIONS);
+      await db.$transaction((tx) => applyDirectory(tx, engine, connection.workspaceId, directory, opts.actor ?? SYSTEM_ACTOR), TX_OPTIONS);
     }
     let resolver = await IdentityResolver.load(db, connection.workspaceId);
 

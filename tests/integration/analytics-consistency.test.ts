@@ -12,13 +12,16 @@ import { getMemberSummary } from "@/lib/analytics/member";
 import { getMyUsage } from "@/lib/analytics/my-usage";
 import { getOverview } from "@/lib/analytics/overview";
 import { resolveRange, type RangeSpec } from "@/lib/analytics/range";
+import { sourceFor } from "@/lib/analytics/sql-builder";
 import type { SpendScope } from "@/lib/analytics/scope";
 import type { Db } from "@/lib/db";
 import { NotFoundError } from "@/lib/errors";
+import { SYSTEM_ACTOR } from "@/lib/audit";
+import { applyDirectory } from "@/lib/ingest/directory";
 import { runSync } from "@/lib/ingest/sync";
 import { toJsonText } from "@/lib/json";
 import { addDays, todayIn } from "@/lib/period";
-import { testDatabaseUrl, testDb } from "../helpers/db";
+import { testDatabaseUrl, testDb, testEngine } from "../helpers/db";
 import { simulatedWorkspace } from "../helpers/simulator";
 
 const NOW = new Date("2026-11-20T10:30:00Z");
@@ -110,7 +113,12 @@ beforeAll(async () => {
   const groups = await db.group.findMany({ where: { workspaceId }, orderBy: { name: "asc" } });
   const busy = members.find((m) => m.groups.length === 1)!;
   const other = groups.find((g) => g.id !== busy.groups[0]!.groupId)!;
-  await db.groupMember.create({ data: { groupId: other.id, memberId: busy.id } });
+  // through the directory sync, the one writer of memberships (it keeps the group totals)
+  const current = await db.groupMember.findMany({ where: { groupId: other.id }, include: { member: true } });
+  const managers = await db.groupManager.findMany({ where: { groupId: other.id }, include: { member: true } });
+  const directory = { source: other.source, people: [], groups: [{ name: other.name, costCenter: other.costCenter, memberEmails: [...current.map((l) => l.member.email), busy.email], managerEmails: managers.map((l) => l.member.email) }] };
+  const moved = await db.$transaction((tx) => applyDirectory(tx, testEngine(), workspaceId, directory, SYSTEM_ACTOR));
+  expect(moved.membershipsChanged).toBe(1);
   const links = await db.groupMember.findMany({ where: { group: { workspaceId } } });
   groupsOf = new Map();
   for (const l of links) groupsOf.set(l.memberId, (groupsOf.get(l.memberId) ?? new Set()).add(l.groupId));
@@ -194,6 +202,36 @@ describe("analytics consistency", () => {
     // the random filters must not all select nothing (a vacuous pass)
     expect(nonEmpty).toBeGreaterThan(6);
   }, 120_000);
+
+  it("group and cost-center breakdowns of the whole workspace (read from their own totals) equal the fact rows, every range", async () => {
+    const ctx = { db, scope: workspaceScope, now: NOW };
+    const cases: Filters[] = [{}, { group: [groupIds[1]!, NONE, ""] }, { costCenter: [values.costCenter![0]!, ""] }];
+    for (const spec of RANGES)
+      for (const dimension of ["group", "costCenter"] as const)
+        for (const filters of cases) {
+          if (Object.keys(filters).some((d) => d !== dimension)) continue;
+          // the path under test: the per-key totals, not the member-grain sums
+          expect(sourceFor(dimension, filters, workspaceScope).perKey?.dimension).toBe(dimension);
+          const range = resolveRange(spec, "MONTHLY", todayIn("UTC", NOW));
+          const label = JSON.stringify({ spec, dimension, filters });
+          const all = await getBreakdown(ctx, spec, filters, { dimension, sort: "amount", dir: "desc", page: 1, pageSize: 200 }, { all: true });
+          const keys = new Set(all.rows.map((r) => r.key));
+          // every key with usage in the range is a row, with exactly its usage
+          const expected = (values[dimension] ?? []).concat(NONE).filter((k) => (!filters[dimension] || filters[dimension]!.includes(k)) && oracle(workspaceScope, { ...filters, [dimension]: [k] }, range).requests > 0n);
+          expect([...keys].sort(), label).toEqual([...new Set(expected)].sort());
+          for (const page of [1, 2]) {
+            const b = await getBreakdown(ctx, spec, filters, { dimension, sort: "amount", dir: "desc", page, pageSize: 4 });
+            expect(b.rows.map((r) => r.key), label).toEqual(all.rows.slice((page - 1) * 4, page * 4).map((r) => r.key));
+            for (const row of b.rows) {
+              const rowFilters = { ...filters, [dimension]: [row.key] };
+              const want = oracle(workspaceScope, rowFilters, range);
+              expect([row.amountMicros, row.costMicros, row.requests], `${label} ${row.key}`).toEqual([want.credits, want.cost, want.requests]);
+              expect(row.previousAmountMicros, `${label} ${row.key} prev`).toBe(oracle(workspaceScope, rowFilters, range.previous).credits);
+              expect(row.sparkline.reduce((a, v) => a + v, 0n), `${label} ${row.key} sparkline`).toBe(row.amountMicros);
+            }
+          }
+        }
+  });
 
   it("pagination and sorting are server-side and stable", async () => {
     const ctx = { db, scope: workspaceScope, now: NOW };

@@ -15,7 +15,7 @@ import { updateWorkspaceSettings } from "@/lib/limits/workspace-settings";
 import { createPolicy, updatePolicy } from "@/lib/limits/write-policy";
 import { microsToDecimal } from "@/lib/money";
 import { authenticateToken, createToken, revokeToken } from "@/lib/tokens/tokens";
-import { makeMember, testDatabaseUrl, testDb } from "../helpers/db";
+import { makeMember, testDatabaseUrl, testDb, testEngine } from "../helpers/db";
 import { simulatedWorkspace } from "../helpers/simulator";
 import { actorOf } from "./limits-fixtures";
 
@@ -91,7 +91,7 @@ describe("budget check caching", () => {
       people: [{ email: person.email, name: person.name, identities: [] }],
       groups: [{ name: "Cache Testers", costCenter: "CC-9", memberEmails, managerEmails: [] }],
     });
-    await db.$transaction((tx) => applyDirectory(tx, workspace.id, directory([]), SYSTEM_ACTOR));
+    await db.$transaction((tx) => applyDirectory(tx, testEngine(), workspace.id, directory([]), SYSTEM_ACTOR));
     const group = await db.group.findFirstOrThrow({ where: { workspaceId: workspace.id, name: "Cache Testers" } });
     await createPolicy(db, owner, createPolicySchema.parse({ scope: "WORKSPACE", amount: "100" }));
     await createPolicy(db, owner, createPolicySchema.parse({ scope: "GROUP", groupId: group.id, amount: "700" }));
@@ -99,12 +99,12 @@ describe("budget check caching", () => {
     expect(await check()).toMatchObject({ limit: "100.000000", reason: "workspace default" });
 
     // the roster sync (another process) puts the person in the group: the group limit applies at once
-    const added = await other.$transaction((tx) => applyDirectory(tx, workspace.id, directory([person.email]), SYSTEM_ACTOR));
+    const added = await other.$transaction((tx) => applyDirectory(tx, testEngine(), workspace.id, directory([person.email]), SYSTEM_ACTOR));
     expect(added.membershipsChanged).toBe(1);
     expect((await check()).limit).toBe("700.000000");
 
     // and takes them out again
-    await other.$transaction((tx) => applyDirectory(tx, workspace.id, directory([]), SYSTEM_ACTOR));
+    await other.$transaction((tx) => applyDirectory(tx, testEngine(), workspace.id, directory([]), SYSTEM_ACTOR));
     expect(await check()).toMatchObject({ limit: "100.000000", reason: "workspace default" });
   });
 });
