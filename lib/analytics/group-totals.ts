@@ -128,13 +128,13 @@ async function moveNone(tx: Tx, engine: Engine, workspaceId: string, memberIds: 
     for (const [table, time, from] of [[t.day, `"day"`, `"UsageMemberDayTotal"`], [t.month, `"month"`, `"UsageMemberMonthTotal"`]] as const) {
       await tx.$executeRawUnsafe(
         `INSERT INTO ${table} ("workspaceId", ${time}, "groupId", ${COLUMNS})
-         SELECT r."workspaceId", r.${time}, ${ph(2)}, ${METRICS.map((m) => `${neg}SUM(r."${m}")`).join(", ")}
+         SELECT r."workspaceId", r.${time}, ${ph(1)}, ${METRICS.map((m) => `${neg}SUM(r."${m}")`).join(", ")}
          FROM ${from} r
-         WHERE r."workspaceId" = ${ph(1)} AND r."memberKey" IN ${inList(engine, batch.length, 3)}
+         WHERE r."workspaceId" = ${ph(2)} AND r."memberKey" IN ${inList(engine, batch.length, 3)}
          GROUP BY r."workspaceId", r.${time}
          ON CONFLICT ("workspaceId", ${time}, "groupId") DO UPDATE SET ${METRICS.map((m) => `"${m}" = ${table}."${m}" + excluded."${m}"`).join(", ")}`,
+        NONE, // SQLite binds its "?" in textual order
         workspaceId,
-        NONE,
         ...batch,
       );
     }
