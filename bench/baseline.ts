@@ -66,24 +66,40 @@ export interface Statement {
 }
 
 /**
- * The raw SQL statements one call sends through `db.$queryRawUnsafe`, in the order sent.
- * Replayed through the driver (replay below) they are the "best hand-written SQL" for the
- * same numbers: the statements the app chose over the rollups it maintains, without the
- * ORM, the app's own JavaScript or its few model reads (workspace row, labels).
+ * The raw SQL statements one call runs — through `db.$queryRawUnsafe` (PostgreSQL, Prisma
+ * paths) or through the SQLite reader's prepared statements (lib/sqlite-reader.ts) — in the
+ * order run. Replayed through the driver (replay below) they are the "best hand-written
+ * SQL" for the same numbers: the statements the app chose over the rollups it maintains,
+ * without the app's own JavaScript or its few model reads (workspace row, labels).
  */
 export async function captureStatements<T>(db: object, fn: () => Promise<T>): Promise<{ value: T; statements: Statement[] }> {
   const client = db as { $queryRawUnsafe: (sql: string, ...params: unknown[]) => Promise<unknown> };
-  const original = client.$queryRawUnsafe;
+  const originalRaw = client.$queryRawUnsafe;
+  type DriverStatement = { all: (...params: unknown[]) => unknown[]; source: string; reader: boolean; database: { readonly: boolean } };
+  const statementProto = Object.getPrototypeOf(sqliteProbe().prepare("SELECT 1")) as DriverStatement;
+  const originalAll = statementProto.all;
   const statements: Statement[] = [];
   client.$queryRawUnsafe = (sql: string, ...params: unknown[]) => {
     statements.push({ sql, params });
-    return original.call(db, sql, ...params);
+    return originalRaw.call(db, sql, ...params);
+  };
+  statementProto.all = function (this: DriverStatement, ...params: unknown[]) {
+    // the reader's queries (a read-only connection); the ORM's own connection is not one
+    if (this.reader && this.database.readonly && !/^\s*PRAGMA/i.test(this.source)) statements.push({ sql: this.source, params });
+    return originalAll.apply(this, params);
   };
   try {
     return { value: await fn(), statements };
   } finally {
-    client.$queryRawUnsafe = original;
+    client.$queryRawUnsafe = originalRaw;
+    statementProto.all = originalAll;
   }
+}
+
+let probe: Database.Database | null = null;
+/** An in-memory connection, only to reach the driver's Statement prototype. */
+function sqliteProbe(): Database.Database {
+  return (probe ??= new Database(":memory:"));
 }
 
 /** Runs captured statements one after another as prepared statements of the driver. */

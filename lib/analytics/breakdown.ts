@@ -39,6 +39,7 @@ export interface BreakdownRow extends Metrics {
 
 export { SORTS, breakdownQuerySchema, type SortKey, type BreakdownQuery } from "./breakdown-query";
 import type { SortKey, BreakdownQuery } from "./breakdown-query";
+import { readRows } from "../sqlite-reader";
 
 export interface Breakdown {
   dimension: Dimension;
@@ -114,7 +115,7 @@ export async function dailyByKey(ctx: AnalyticsContext, unit: Unit, dimension: D
         const p = new Params(engine);
         const from = `(${membersOf(dimension, named, ctx.scope, p)}) x ${joinInOrder(engine)} ${src.table} r ON ${src.member} = x."mk"`;
         const sql = `SELECT x."k" AS "k", r."day" AS "day", ${amount} FROM ${from} WHERE ${whereClause(src, ctx.scope, filters, range, p)} GROUP BY x."k", r."day"`;
-        return dailyRows(await ctx.db.$queryRawUnsafe<Raw[]>(sql, ...p.values));
+        return dailyRows(await readRows<Raw>(ctx.db, sql, p.values));
       })(),
       others.length ? dailyGeneric(ctx, unit, dimension, { ...filters, [dimension]: others }, range, others) : Promise.resolve([]),
     ]);
@@ -131,7 +132,7 @@ async function dailyGeneric(ctx: AnalyticsContext, unit: Unit, dimension: Dimens
   let where = whereClause(src, ctx.scope, filters, range, p);
   if (keys) where += keys.length ? ` AND ${key} IN ${p.list(keys)}` : " AND 1 = 0";
   const sql = `SELECT ${key} AS "k", r."day" AS "day", ${amount} FROM ${tableRef(src, p.engine, ctx.scope, filters)} ${joins} WHERE ${where} GROUP BY ${key}, r."day"`;
-  return dailyRows(await ctx.db.$queryRawUnsafe<Raw[]>(sql, ...p.values));
+  return dailyRows(await readRows<Raw>(ctx.db, sql, p.values));
 }
 
 function dailyRows(rows: Raw[]) {

@@ -16,6 +16,7 @@ import type { AnalyticsContext, Metrics } from "./breakdown";
 import type { SortKey } from "./breakdown-query";
 import type { Dimension, Filters } from "./filters";
 import { METRIC_COLUMNS, MEMBER_SUMS, Params, type Piece, type Ranges, type Source, amountColumn, dimensionKey, joinInOrder, membersOf, tableRef, metricSums, namedKeys, onePerMember, piecesFor, sourceFor, viaMember, whereClause } from "./sql-builder";
+import { readRows } from "../sqlite-reader";
 
 type Raw = Record<string, unknown>;
 export type Grouped = Metrics & { key: string; previousAmountMicros: bigint };
@@ -82,13 +83,13 @@ export async function sumsByKey(ctx: AnalyticsContext, engine: Engine, unit: Uni
     const inner = pieces.map((piece) => pieceSelect(ctx, p, unit, piece, currentStart, filters, (src) => ({ key: src.member, joins: "" }), { alias: "mk", perRow: onePerMember(piece.src, piece.range), lean })).join(" UNION ALL ");
     const { key, joins } = dimensionKey(MEMBER_SUMS, dimension, filters, p);
     const cols = [...METRIC_COLUMNS, "prev"].map((c) => `SUM(t."${c}") AS "${c}"`).join(", ");
-    parts = [await ctx.db.$queryRawUnsafe<Raw[]>(`SELECT ${key} AS "k", ${cols} FROM (${inner}) t ${joins} GROUP BY ${key}`, ...p.values)];
+    parts = [await readRows<Raw>(ctx.db, `SELECT ${key} AS "k", ${cols} FROM (${inner}) t ${joins} GROUP BY ${key}`, p.values)];
   } else {
     parts = await Promise.all(
       pieces.map((piece) => {
         const p = new Params(engine);
         const sql = pieceSelect(ctx, p, unit, piece, currentStart, filters, (src) => (dimension ? dimensionKey(src, dimension, filters, p) : { key: null, joins: "" }), { lean });
-        return ctx.db.$queryRawUnsafe<Raw[]>(sql, ...p.values);
+        return readRows<Raw>(ctx.db, sql, p.values);
       }),
     );
   }
@@ -128,7 +129,7 @@ export async function sumsForKeys(ctx: AnalyticsContext, engine: Engine, unit: U
     const sql = piecesFor(sourceFor(dimension, { ...filters, [dimension]: named }, ctx.scope), ranges, costToday(ctx))
       .map((piece) => pieceSelect(ctx, p, unit, piece, currentStart, filters, (src) => ({ key: `x."k"`, joins: "", from: `"x" x ${joinInOrder(engine)} ${src.table} r ON ${src.member} = x."mk"` })))
       .join(" UNION ALL ");
-    merged = mergeByKey([await ctx.db.$queryRawUnsafe<Raw[]>(members + sql, ...p.values)]);
+    merged = mergeByKey([await readRows<Raw>(ctx.db, members + sql, p.values)]);
   }
   if (others.length) merged.push(...(await sumsByKey(ctx, engine, unit, dimension, { ...filters, [dimension]: others }, ranges)));
   return merged;
@@ -190,7 +191,7 @@ export async function pagedSums(
      FROM (${inner.join(" UNION ALL ")}) t GROUP BY t."k"
      HAVING SUM(t."amount") <> 0 OR SUM(t."requests") <> 0 OR SUM(t."cost") <> 0 OR SUM(t."credits") <> 0
      ORDER BY ${SQL_ORDER[q.sort]} ${dir}, ${byKey} ASC`;
-  const page = (pageNo: number, size: number) => ctx.db.$queryRawUnsafe<Raw[]>(`${sql} LIMIT ${size} OFFSET ${(pageNo - 1) * size}`, ...p.values);
+  const page = (pageNo: number, size: number) => readRows<Raw>(ctx.db, `${sql} LIMIT ${size} OFFSET ${(pageNo - 1) * size}`, p.values);
   const rows = await page(q.page, q.pageSize);
   // Past the last page no row carries the counts: read them from the first row.
   const head = rows[0] ?? (q.page > 1 ? (await page(1, 1))[0] : undefined);
