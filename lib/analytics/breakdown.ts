@@ -146,8 +146,10 @@ export async function labelsFor(ctx: AnalyticsContext, dimension: Dimension, key
   const ids = keys.filter((k) => k !== UNATTRIBUTED && k !== NONE);
   if (!ids.length) return out;
   if (dimension === "member") {
-    const people = await ctx.db.member.findMany({ where: { workspaceId: ctx.scope.workspaceId, id: { in: ids } }, select: { id: true, name: true, email: true } });
-    for (const m of people) out.set(m.id, { label: m.name, sublabel: m.email, href: `/members/${m.id}` });
+    // by primary key, the workspace checked on the rows: with "workspaceId = ? AND id IN
+    // (…)" SQLite (no statistics) walks the workspace's members through a workspace index
+    const people = await ctx.db.member.findMany({ where: { id: { in: ids } }, select: { id: true, name: true, email: true, workspaceId: true } });
+    for (const m of people) if (m.workspaceId === ctx.scope.workspaceId) out.set(m.id, { label: m.name, sublabel: m.email, href: `/members/${m.id}` });
   }
   if (dimension === "group") {
     const groups = await ctx.db.group.findMany({ where: { workspaceId: ctx.scope.workspaceId, id: { in: ids } }, select: { id: true, name: true, costCenter: true } });

@@ -186,19 +186,18 @@ export async function pagedSums(
   const cols = METRIC_COLUMNS.map((c) => `SUM(t."${c}") AS "${c}"`).join(", ");
   const dir = q.dir === "asc" ? "ASC" : "DESC";
   const byKey = engine === "postgres" ? `t."k" COLLATE "C"` : `t."k"`;
-  const sql =
-    `SELECT t."k" AS "k", ${cols}, COUNT(*) OVER () AS "n", SUM(SUM(t."amount")) OVER () AS "rowsSum"
-     FROM (${inner.join(" UNION ALL ")}) t GROUP BY t."k"
-     HAVING SUM(t."amount") <> 0 OR SUM(t."requests") <> 0 OR SUM(t."cost") <> 0 OR SUM(t."credits") <> 0
-     ORDER BY ${SQL_ORDER[q.sort]} ${dir}, ${byKey} ASC`;
-  const page = (pageNo: number, size: number) => readRows<Raw>(ctx.db, `${sql} LIMIT ${size} OFFSET ${(pageNo - 1) * size}`, p.values);
-  const rows = await page(q.page, q.pageSize);
-  // Past the last page no row carries the counts: read them from the first row.
-  const head = rows[0] ?? (q.page > 1 ? (await page(1, 1))[0] : undefined);
+  const grouped = `FROM (${inner.join(" UNION ALL ")}) t GROUP BY t."k"
+     HAVING SUM(t."amount") <> 0 OR SUM(t."requests") <> 0 OR SUM(t."cost") <> 0 OR SUM(t."credits") <> 0`;
+  // the row count and the rows' sum in a query of their own: as window functions over the
+  // page query they made the database keep every row for the window (~3× slower on SQLite)
+  const [rows, [counts]] = await Promise.all([
+    readRows<Raw>(ctx.db, `SELECT t."k" AS "k", ${cols} ${grouped} ORDER BY ${SQL_ORDER[q.sort]} ${dir}, ${byKey} ASC LIMIT ${q.pageSize} OFFSET ${(q.page - 1) * q.pageSize}`, p.values),
+    readRows<Raw>(ctx.db, `SELECT COUNT(*) AS "n", SUM(c."a") AS "rowsSum" FROM (SELECT SUM(t."amount") AS "a" ${grouped}) c`, p.values),
+  ]);
   return {
     rows: rows.map((r) => ({ key: String(r.k ?? ""), ...metricsOf(r), previousAmountMicros: 0n })),
-    totalRows: head ? Number(toBigInt(head.n)) : 0,
-    rowsSumMicros: head ? toBigInt(head.rowsSum) : 0n,
+    totalRows: counts ? Number(toBigInt(counts.n)) : 0,
+    rowsSumMicros: counts ? toBigInt(counts.rowsSum) : 0n,
   };
 }
 
