@@ -101,9 +101,12 @@ export function namedKeys(keys: string[]): string[] {
  * reading every member's usage and joining it to the groups.
  */
 export function membersOf(dimension: "group" | "costCenter", keys: string[], scope: SpendScope, p: Params): string {
+  // a manager's or a person's scope: only their people (the usage read is filtered by them
+  // anyway; this keeps the join from walking every member of the page's groups)
+  const inScope = (column: string) => (scope.memberIds ? (scope.memberIds.length ? ` AND ${column} IN ${p.list(scope.memberIds)}` : " AND 1 = 0") : "");
   return dimension === "group"
-    ? `SELECT gm."memberId" AS "mk", gm."groupId" AS "k" FROM "GroupMember" gm WHERE gm."groupId" IN ${p.list(keys)}`
-    : `SELECT m."id" AS "mk", m."costCenter" AS "k" FROM "Member" m WHERE m."workspaceId" = ${p.add(scope.workspaceId)} AND m."costCenter" IN ${p.list(keys)}`;
+    ? `SELECT gm."memberId" AS "mk", gm."groupId" AS "k" FROM "GroupMember" gm WHERE gm."groupId" IN ${p.list(keys)}${inScope(`gm."memberId"`)}`
+    : `SELECT m."id" AS "mk", m."costCenter" AS "k" FROM "Member" m WHERE m."workspaceId" = ${p.add(scope.workspaceId)} AND m."costCenter" IN ${p.list(keys)}${inScope(`m."id"`)}`;
 }
 
 /** A join SQLite runs in the written order (its CROSS JOIN); PostgreSQL plans joins itself and has no CROSS JOIN ... ON. */
