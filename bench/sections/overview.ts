@@ -48,9 +48,11 @@ export const overviewSection: Section = {
     const scopes = await benchScopes(ctx);
     const nows = [0, 31, 62].map((back) => new Date(dayStart(addDays(ctx.spec.endDay, -back)).getTime() + 12 * 3600_000));
     const inputs: Input[] = nows.flatMap((now) => scopes.map((scope) => ({ scope, now })));
+    // its own SQL first: capturing runs the app once per input, so the app and its replay
+    // are then both timed on warm caches (the first reader of an input pays for cold pages)
+    const own = await ownStatements(inputs, (i) => getOverview(ctx.db, i.scope, i.now), ctx);
     const app = await sample(inputs, (i) => getOverview(ctx.db, i.scope, i.now));
     const best = await sample(inputs, (i) => handWritten(ctx, i, "rollup"));
-    const own = await ownStatements(inputs, (i) => getOverview(ctx.db, i.scope, i.now), ctx);
     const naiveInputs = ctx.small ? inputs : inputs.filter((_, k) => k % 4 === 0);
     const naive = await sample(naiveInputs, (i) => handWritten(ctx, i, "raw"), false);
     let mismatches = 0;
