@@ -6,6 +6,7 @@
 import "server-only";
 import { engineOf, type Db } from "../db";
 import { env } from "../env";
+import { NotFoundError } from "../errors";
 import type { Unit } from "../money";
 import { toBigInt } from "../sql";
 import { eachDay, todayIn, type BudgetPeriod } from "../period";
@@ -83,9 +84,12 @@ export function engineNow(): "sqlite" | "postgres" {
   return engineOf(env().DATABASE_URL);
 }
 
+/** The settings every analytics question needs: budget unit, budget period, timezone. */
 export async function workspaceOf(db: Db, scope: SpendScope) {
-  const ws = await db.workspace.findUniqueOrThrow({ where: { id: scope.workspaceId } });
-  return { ...ws, unit: ws.budgetUnit as Unit, budgetPeriod: ws.budgetPeriod as BudgetPeriod };
+  const p = new Params(engineNow());
+  const [ws] = await readRows<{ budgetUnit: string; budgetPeriod: string; timezone: string }>(db, `SELECT "budgetUnit", "budgetPeriod", "timezone" FROM "Workspace" WHERE "id" = ${p.add(scope.workspaceId)}`, p.values);
+  if (!ws) throw new NotFoundError("workspace");
+  return { timezone: ws.timezone, unit: ws.budgetUnit as Unit, budgetPeriod: ws.budgetPeriod as BudgetPeriod };
 }
 
 /** Filtered totals over a range (and the previous equal range), each usage row once. */
@@ -152,7 +156,12 @@ export async function labelsFor(ctx: AnalyticsContext, dimension: Dimension, key
     for (const m of people) if (m.workspaceId === ctx.scope.workspaceId) out.set(m.id, { label: m.name, sublabel: m.email, href: `/members/${m.id}` });
   }
   if (dimension === "group") {
-    const groups = await ctx.db.group.findMany({ where: { workspaceId: ctx.scope.workspaceId, id: { in: ids } }, select: { id: true, name: true, costCenter: true } });
+    const p = new Params(engineNow());
+    const groups = await readRows<{ id: string; name: string; costCenter: string }>(
+      ctx.db,
+      `SELECT "id", "name", "costCenter" FROM "Group" WHERE "workspaceId" = ${p.add(ctx.scope.workspaceId)} AND "id" IN ${p.list(ids)}`,
+      p.values,
+    );
     for (const g of groups) out.set(g.id, { label: g.name, sublabel: `cost center ${g.costCenter}`, href: groupHref(ctx.scope, g.id) });
   }
   return out;
