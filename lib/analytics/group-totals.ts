@@ -16,10 +16,9 @@ import type { Engine, Tx } from "../db";
 import type { DayKey } from "../period";
 import { chunks, inList, placeholder } from "../sql";
 import { NONE } from "./filters";
+import { COLUMNS, METRICS } from "./member-totals";
 import { Params, dimensionKey, type Source } from "./sql-builder";
 
-const METRICS = ["inputTokens", "cachedInputTokens", "outputTokens", "requests", "estimatedCostMicros", "costMicros", "creditsMicros", "unpricedRequests"] as const;
-const COLUMNS = METRICS.map((m) => `"${m}"`).join(", ");
 const SUMS = METRICS.map((m) => `SUM(r."${m}")`).join(", ");
 
 type Kind = "group" | "costCenter";

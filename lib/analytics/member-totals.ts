@@ -11,8 +11,9 @@ import type { Engine, Tx } from "../db";
 import type { DayKey } from "../period";
 import { inList, placeholder } from "../sql";
 
-const METRICS = ["inputTokens", "cachedInputTokens", "outputTokens", "requests", "estimatedCostMicros", "costMicros", "creditsMicros", "unpricedRequests"] as const;
-const COLUMNS = METRICS.map((m) => `"${m}"`).join(", ");
+/** The summed columns of every total table (member, group and cost-center day / month totals). */
+export const METRICS = ["inputTokens", "cachedInputTokens", "outputTokens", "requests", "estimatedCostMicros", "costMicros", "creditsMicros", "unpricedRequests"] as const;
+export const COLUMNS = METRICS.map((m) => `"${m}"`).join(", ");
 const MONTH_KEY = `"workspaceId", "month", "memberKey"`;
 
 async function addToMonths(tx: Tx, engine: Engine, workspaceId: string, days: DayKey[], sign: 1 | -1): Promise<void> {

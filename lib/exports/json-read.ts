@@ -6,7 +6,7 @@
  */
 import "server-only";
 import Database from "better-sqlite3";
-import { engineOf, type Db, type Engine, type Tx } from "../db";
+import { engineOf, sqliteFileOf, type Db, type Engine, type Tx } from "../db";
 import { env } from "../env";
 import { placeholder } from "../sql";
 import { startSqliteWorker } from "./sqlite-worker";
@@ -68,11 +68,6 @@ export function clientSource(db: Db | Tx): JsonSource {
 /** Page cache of an export's own SQLite connection: a scan reads each page once, so a small cache loses nothing. */
 const EXPORT_CACHE_KIB = 2048;
 
-async function sqliteMainFile(db: Db): Promise<string> {
-  const rows = await db.$queryRawUnsafe<{ file: string | null }[]>(`SELECT "file" FROM pragma_database_list WHERE "name" = 'main'`);
-  return rows[0]?.file ?? "";
-}
-
 /**
  * The source for one export. On SQLite it is a read-only connection of its own with a small
  * page cache, on a worker thread (sqlite-worker.ts) so the database works on the next page
@@ -85,7 +80,7 @@ async function sqliteMainFile(db: Db): Promise<string> {
  */
 export async function openExportSource(db: Db): Promise<JsonSource> {
   if (engineOfDb(db) !== "sqlite") return clientSource(db);
-  const file = await sqliteMainFile(db);
+  const file = sqliteFileOf(db);
   if (!file) return clientSource(db); // in-memory database: only the client's connection sees it
   try {
     const worker = await startSqliteWorker(file, { cacheKib: EXPORT_CACHE_KIB, timeoutMs: 10_000 });
