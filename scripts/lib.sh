@@ -8,9 +8,11 @@ log() { printf '\033[1m[allotment]\033[0m %s\n' "$*" >&2; }
 
 ensure_node_modules() {
   if [ ! -x node_modules/.bin/next ] || [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-    log "installing dependencies (npm install; better-sqlite3 compiles from source, ~2 min on a fresh machine)"
-    # npm ci refuses the lockfile here (it lacks other platforms' optional binaries); npm install honours it
-    npm install --no-audit --no-fund --loglevel=error
+    log "installing dependencies (npm ci; better-sqlite3 compiles from source, ~2 min on a fresh machine)"
+    # npm ci installs exactly the committed lockfile and fails when it does not match
+    # package.json, so a stale lockfile can never pass unnoticed. The lockfile lists every
+    # platform's optional binaries; npm skips the ones for other platforms.
+    npm ci --no-audit --no-fund --loglevel=error
   fi
   [ -d lib/generated/sqlite ] || node scripts/prisma-generate.mjs
 }
