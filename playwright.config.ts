@@ -1,7 +1,8 @@
 import { defineConfig } from "@playwright/test";
+import { clockFile } from "./e2e/clock";
 
-// scripts/test-all.sh prepares the database (migrate + seed) and the production build,
-// then runs this suite once per engine with E2E_DATABASE_URL.
+// scripts/test-all.sh prepares the database (migrate + seed at the pinned e2e "today", e2e/clock.ts)
+// and the production build, then runs this suite once per engine with E2E_DATABASE_URL.
 const port = Number(process.env.E2E_PORT ?? 3107);
 const baseURL = `http://127.0.0.1:${port}`;
 const databaseUrl = process.env.E2E_DATABASE_URL ?? "file:./data/e2e.db";
@@ -13,6 +14,7 @@ export default defineConfig({
   fullyParallel: false,
   workers: 1,
   forbidOnly: true,
+  globalSetup: "./e2e/global-setup.ts",
   retries: 0,
   timeout: 60_000,
   expect: { timeout: 15_000 },
@@ -43,8 +45,9 @@ export default defineConfig({
       // deterministic e2e: nothing runs behind the tests' backs (passes are triggered from the UI)
       ALLOTMENT_SCHEDULER: "off",
       ALLOTMENT_ALLOW_CLOCK_OVERRIDE: "1",
-      ALLOTMENT_CLOCK_FILE: `${process.cwd()}/data/e2e-clock-${engine}-${port}.txt`,
-      NEXTAUTH_URL: baseURL,
+      ALLOTMENT_CLOCK_FILE: clockFile,
+      // demo mode trusts the Host header, so sign-in works at 127.0.0.1, localhost or the machine's name
+      AUTH_TRUST_HOST: "1",
       NEXTAUTH_SECRET: "e2e-secret-e2e-secret-e2e-secret-e2e-secret-0123456789",
       ALLOTMENT_ENCRYPTION_KEY: "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
       ALLOTMENT_SIGNIN_MAX_ATTEMPTS: "200",

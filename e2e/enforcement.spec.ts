@@ -1,7 +1,7 @@
-import fs from "node:fs";
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { ALL_CHATGPT_SCOPES, startChatgptFake, type ChatgptFake } from "../tests/fake-vendors/chatgpt";
 import { startClaudeFake, type ClaudeFake } from "../tests/fake-vendors/claude";
+import { daysAfterNow, E2E_NOW, e2eDay, resetServerClock, serverNowMs, setServerClock } from "./clock";
 import { storageStateFor, type RoleName } from "./roles";
 
 // Issue 9 "Done when": an owner connects both fake vendors, imports ChatGPT credits and groups,
@@ -14,10 +14,6 @@ import { storageStateFor, type RoleName } from "./roles";
 // fake Claude organisation default, and 1,000 credits = $40.00. Everything this spec sets in
 // Allotment is removed again at the end, so the limits and requests journeys start clean.
 
-const port = process.env.E2E_PORT ?? "3107";
-const engine = (process.env.E2E_DATABASE_URL ?? "").startsWith("postgres") ? "postgres" : "sqlite";
-const clockFile = `${process.cwd()}/data/e2e-clock-${engine}-${port}.txt`;
-const DAY = 86_400_000;
 
 const CHATGPT_KEY = "chatgpt-admin-e2e-0123";
 const CLAUDE_KEY = "sk-ant-admin-e2e-0123";
@@ -58,8 +54,9 @@ async function act(page: Page, click: () => Promise<void>): Promise<string> {
 
 test.describe.serial("enforcement: ChatGPT Enterprise and Claude Enterprise", () => {
   test.beforeAll(async () => {
-    fs.rmSync(clockFile, { force: true });
+    resetServerClock();
     chatgpt = await startChatgptFake({
+      clock: serverNowMs,
       workspaceId: "ws-acme",
       unit: "credit",
       keys: { [CHATGPT_KEY]: ALL_CHATGPT_SCOPES },
@@ -68,10 +65,9 @@ test.describe.serial("enforcement: ChatGPT Enterprise and Claude Enterprise", ()
       groups: [{ id: "g-codex-pilots", name: GROUP, userIds: [gptId("engineer"), gptId("finance")], limit: { type: "limited", limit_amount: { amount: "12500", unit: "credit" } } }],
       workspaceDefault: { type: "limited", limit_amount: { amount: "500", unit: "credit" } },
     });
-    const today = new Date();
-    const month = today.toISOString().slice(0, 7);
+    const month = E2E_NOW.toISOString().slice(0, 7);
     for (let i = 1; i <= 3; i++) {
-      const day = new Date(today.getTime() - i * DAY).toISOString().slice(0, 10);
+      const day = e2eDay(-i);
       chatgpt.state.usage.push({ userId: gptId("engineer"), day, credits: 40 + i, costUsd: null, estimated: 9999 });
       if (day.startsWith(month)) engineerCreditsThisMonth += 40 + i;
       chatgpt.state.usage.push({ userId: gptId("finance"), day, credits: 5, costUsd: null, estimated: 9999 });
@@ -87,7 +83,7 @@ test.describe.serial("enforcement: ChatGPT Enterprise and Claude Enterprise", ()
   });
 
   test.afterAll(async ({ browser }) => {
-    fs.rmSync(clockFile, { force: true });
+    resetServerClock();
     // remove what this journey set in Allotment (the later limits/requests journeys start from no limits)
     const owner = await pageAs(browser, "owner");
     const overview = (await (await owner.request.get("/api/limits")).json()) as { policies: { id: string; version: number; scope: string; targetName: string }[] };
@@ -281,7 +277,7 @@ test.describe.serial("enforcement: ChatGPT Enterprise and Claude Enterprise", ()
 
   test("after the grant ends, a queue run removes Claude's override (Claude cannot expire it itself)", async ({ browser }) => {
     // 35 days on is always past the end of this month, when the grant ends
-    fs.writeFileSync(clockFile, new Date(Date.now() + 35 * DAY).toISOString());
+    setServerClock(daysAfterNow(35));
     const owner = await pageAs(browser, "owner");
     await owner.goto("/enforcement");
     expect(await act(owner, () => owner.getByRole("button", { name: "Run queue now" }).click())).toMatch(/queued 0 decision\(s\) and 1 revert\(s\); 1 written/);
@@ -289,7 +285,7 @@ test.describe.serial("enforcement: ChatGPT Enterprise and Claude Enterprise", ()
     expect(claude.state.userLimits.has(claudeId("engineer"))).toBe(false);
     await expect(owner.getByTestId("job-log")).toContainText("grant ended at");
     await shot(owner, "enforcement-after-expiry");
-    fs.rmSync(clockFile, { force: true });
+    resetServerClock();
 
     // switched off, the connectors write nothing more
     for (const v of ["chatgpt", "claude"] as const) {

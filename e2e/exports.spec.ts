@@ -2,6 +2,7 @@ import fs from "node:fs";
 import { parse } from "csv-parse/sync";
 import { expect, test } from "@playwright/test";
 import { validateFocusCsv } from "../lib/exports/focus-validate";
+import { e2eDay } from "./clock";
 import { runFixture } from "./fixtures/run-fixture";
 import { storageStateFor } from "./roles";
 
@@ -60,8 +61,8 @@ test.describe("finance exports", () => {
   test("the Cost API pages through 90 days with a token and adds up to the chargeback export", async ({ page, playwright }) => {
     const { token } = runFixture<{ token: string }>("token");
     const api = await playwright.request.newContext({ baseURL: test.info().project.use.baseURL, storageState: { cookies: [], origins: [] }, extraHTTPHeaders: { authorization: `Bearer ${token}` } });
-    const end = new Date().toISOString().slice(0, 10);
-    const start = new Date(Date.parse(end) - 90 * 86_400_000).toISOString().slice(0, 10);
+    const end = e2eDay(0);
+    const start = e2eDay(-90);
     let next: string | null = null;
     let pages = 0;
     let buckets = 0;
@@ -79,7 +80,7 @@ test.describe("finance exports", () => {
     } while (next && pages < 10);
     expect(pages).toBe(3);
     expect(buckets).toBe(90);
-    const last = new Date(Date.parse(end) - 86_400_000).toISOString().slice(0, 10);
+    const last = e2eDay(-1);
     const csv = await page.request.get(`/api/exports/chargeback?period=custom&start=${start}&end=${last}&group_by=`);
     const rows = parse(await csv.text(), { columns: true }) as Record<string, string>[];
     expect(total).toBe(rows.reduce((s, r) => s + micros(r.billed_usd!), 0n));

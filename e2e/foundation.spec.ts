@@ -92,3 +92,21 @@ async function ownerIdFromEngineering(): Promise<string> {
   expect(me.email).toBe("owner@acme.example");
   return me.memberId;
 }
+
+test.describe("demo sign-in at any address of the machine", () => {
+  // The server listens on 127.0.0.1 and the suite browses it as 127.0.0.1; a person who opens
+  // http://localhost:<port> instead must land signed in, not back on the sign-in page.
+  test("signing in at localhost stays on localhost and is signed in", async ({ browser }) => {
+    const base = new URL(test.info().project.use.baseURL!);
+    const other = `http://localhost:${base.port}`;
+    const context = await browser.newContext({ baseURL: other, storageState: { cookies: [], origins: [] } });
+    const page = await context.newPage();
+    await page.goto("/signin");
+    await page.getByTestId("demo-signin-engineer@acme.example").click();
+    await page.waitForURL(`${other}/overview`);
+    await expect(page.getByTestId("user-role")).toBeVisible();
+    const me = (await (await page.request.get("/api/me")).json()) as { email: string };
+    expect(me.email).toBe("engineer@acme.example");
+    await context.close();
+  });
+});

@@ -1,5 +1,5 @@
-import fs from "node:fs";
 import { expect, test, type Browser, type Page } from "@playwright/test";
+import { daysAfterNow, e2eDay, resetServerClock, setServerClock } from "./clock";
 import { storageStateFor, type RoleName } from "./roles";
 
 // Issue 5 "Done when": default 500 (owner) → group Platform 800 and an override of 1,200 for
@@ -7,11 +7,7 @@ import { storageStateFor, type RoleName } from "./roles";
 // its reason → past the expiry (server clock file) they show 800 with the group reason →
 // a second admin's stale edit is refused → an engineer reaches no editor and no route handler.
 
-const port = process.env.E2E_PORT ?? "3107";
-const engine = (process.env.E2E_DATABASE_URL ?? "").startsWith("postgres") ? "postgres" : "sqlite";
-const clockFile = `${process.cwd()}/data/e2e-clock-${engine}-${port}.txt`;
-const DAY = 86_400_000;
-const expiry = new Date(Date.now() + 10 * DAY).toISOString().slice(0, 10);
+const expiry = e2eDay(10);
 
 async function pageAs(browser: Browser, role: RoleName): Promise<Page> {
   const context = await browser.newContext({ storageState: storageStateFor(role) });
@@ -41,8 +37,8 @@ export async function createTokenViaSettings(browser: Browser, name: string, sco
 test.describe.serial("limits: default, group, override, expiry, stale edit", () => {
   let token = "";
 
-  test.beforeAll(() => fs.rmSync(clockFile, { force: true }));
-  test.afterAll(() => fs.rmSync(clockFile, { force: true }));
+  test.beforeAll(() => resetServerClock());
+  test.afterAll(() => resetServerClock());
 
   test("the owner sets a workspace default of 500 credits", async ({ browser }) => {
     const page = await pageAs(browser, "owner");
@@ -138,7 +134,7 @@ test.describe.serial("limits: default, group, override, expiry, stale edit", () 
   });
 
   test("past the expiry they show 800 with the group reason", async ({ browser }) => {
-    fs.writeFileSync(clockFile, new Date(Date.now() + 12 * DAY).toISOString());
+    setServerClock(daysAfterNow(12));
     try {
       const page = await pageAs(browser, "engineer");
       await page.goto("/requests");
@@ -151,7 +147,7 @@ test.describe.serial("limits: default, group, override, expiry, stale edit", () 
       expect(body).toMatchObject({ limit: "800.000000", reason: "group Platform" });
       await page.context().close();
     } finally {
-      fs.rmSync(clockFile, { force: true });
+      resetServerClock();
     }
   });
 

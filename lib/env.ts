@@ -13,6 +13,8 @@ const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   DATABASE_URL: z.string().min(1).default("file:./data/allotment.db"),
   NEXTAUTH_URL: z.url().optional(),
+  /** read by next-auth itself: take the origin from the Host header (demo mode only, see startupProblems) */
+  AUTH_TRUST_HOST: bool,
   NEXTAUTH_SECRET: z.string().optional(),
   ALLOTMENT_DEMO_MODE: bool,
   ALLOTMENT_ENCRYPTION_KEY: z.string().optional(),
@@ -85,6 +87,9 @@ export function startupProblems(): string[] {
       problems.push("ALLOTMENT_ENCRYPTION_KEY is not set: provider keys cannot be encrypted (openssl rand -base64 32).");
     }
     if (!e.OIDC_ISSUER) problems.push("No sign-in method: set OIDC_ISSUER/OIDC_CLIENT_ID/OIDC_CLIENT_SECRET (or ALLOTMENT_DEMO_MODE=1 for demo data).");
+    // Outside demo mode the configured public origin is the only one sign-in accepts.
+    if (!e.NEXTAUTH_URL) problems.push("NEXTAUTH_URL is not set: give the dashboard's public origin (https://allotment.example.com).");
+    if (e.AUTH_TRUST_HOST) problems.push("AUTH_TRUST_HOST lets any Host header choose the sign-in origin: it is for demo mode only; unset it and set NEXTAUTH_URL.");
   }
   if (e.OIDC_ISSUER && (!e.OIDC_CLIENT_ID || !e.OIDC_CLIENT_SECRET)) {
     problems.push("OIDC_ISSUER is set but OIDC_CLIENT_ID or OIDC_CLIENT_SECRET is missing.");

@@ -17,13 +17,26 @@ ensure_node_modules() {
   [ -d lib/generated/sqlite ] || node scripts/prisma-generate.mjs
 }
 
-ensure_chromium() {
-  if [ -x /usr/bin/chromium ]; then return; fi
-  log "installing Debian's chromium for the browser tests"
+# Debian packages the test command needs: chromium (browser tests) and faketime (a test run
+# under a shifted clock). One apt-get update, only when something is missing.
+ensure_test_packages() {
+  local missing=()
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
+  command -v faketime >/dev/null || missing+=(faketime)
+  [ ${#missing[@]} -eq 0 ] && return
+  log "installing Debian's ${missing[*]} for the tests"
   local sudo=""
   [ "$(id -u)" = 0 ] || sudo="sudo"
   DEBIAN_FRONTEND=noninteractive $sudo apt-get update -qq >/dev/null
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+# Seconds from now to the last second of next month (UTC): a clock shifted by this much crosses
+# a month boundary during the run.
+seconds_to_next_month_end() {
+  local target
+  target=$(date -u -d "$(date -u +%Y-%m-01) +2 month -10 sec" +%s)
+  echo $(( target - $(date -u +%s) ))
 }
 
 # Rebuild when there is no build or any source is newer than it.
