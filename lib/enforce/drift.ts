@@ -75,7 +75,7 @@ export async function adoptVendorValue(db: Db, actor: Actor, connectorId: string
   const ws = await db.workspace.findUniqueOrThrow({ where: { id: actor.workspaceId }, select: { budgetUnit: true, usdPerCreditMicros: true } });
   const amount = fromVendorMicros(s.effectiveMicros, ws.budgetUnit, (c.vendorUnit ?? "usd") as VendorUnit, ws.usdPerCreditMicros)!;
   const note = `adopted from ${c.name} (was set there outside Allotment)`;
-  const existing = await db.limitPolicy.findUnique({ where: { workspaceId_target_product: { workspaceId: actor.workspaceId, target: `MEMBER:${memberId}`, product: "" } } });
+  const existing = await db.limitPolicy.findUnique({ where: { workspaceId_target_product_slot: { workspaceId: actor.workspaceId, target: `MEMBER:${memberId}`, product: "", slot: "" } } });
   const fields = { amount: microsToDecimal(amount), softThresholdPct: existing?.softThresholdPct ?? 80, action: (existing?.action ?? "BLOCK") as "BLOCK", note, startsOn: undefined, expiresOn: undefined, poolCap: undefined };
   if (existing) await updatePolicy(db, actor, existing.id, { version: existing.version, ...fields });
   else await createPolicy(db, actor, { scope: "MEMBER", memberId, product: "", groupId: undefined, ...fields });

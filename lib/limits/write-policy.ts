@@ -125,7 +125,7 @@ export async function createPolicy(db: Db, actor: Actor, input: CreatePolicyInpu
   }
   return db.$transaction(async (tx) => {
     // one policy per target and product: a second "create" means someone got there first
-    const existing = await tx.limitPolicy.findFirst({ where: { workspaceId: actor.workspaceId, target, product: input.product }, select: { id: true } });
+    const existing = await tx.limitPolicy.findFirst({ where: { workspaceId: actor.workspaceId, target, product: input.product, slot: "" }, select: { id: true } });
     if (existing) throw await conflictFor(tx, actor.workspaceId, { id: existing.id });
     let created: PolicyRecord;
     try {

@@ -85,7 +85,7 @@ export async function approveRequest(db: Db, d: Decider, id: number, input: Appr
     });
     if (won.count !== 1) throw await alreadyDecided(tx, id);
 
-    const existing = await tx.limitPolicy.findUnique({ where: { workspaceId_target_product: { workspaceId: req.workspaceId, target, product: req.product } } });
+    const existing = await tx.limitPolicy.findUnique({ where: { workspaceId_target_product_slot: { workspaceId: req.workspaceId, target, product: req.product, slot: "" } } });
     const extending = existing !== null && existing.amountMicros !== null && isPolicyActive(existing, now);
     const note = `request #${id} approved by ${who}`;
     let overrideId: string | null = null;
