@@ -27,3 +27,15 @@ export class InvalidInputError extends Error {
     super(message);
   }
 }
+
+/**
+ * The request itself could not be taken in: wrong Content-Type (415), too large (413),
+ * unreadable or malformed body (400), or refused at the boundary (403, e.g. cross-site).
+ * The message is shown to the caller as is.
+ */
+export class HttpInputError extends Error {
+  override name = "HttpInputError";
+  constructor(readonly status: 400 | 403 | 413 | 415, message: string) {
+    super(message);
+  }
+}

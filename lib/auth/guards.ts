@@ -8,15 +8,18 @@ import { forbidden, notFound, redirect } from "next/navigation";
 import { NextResponse } from "next/server";
 import { ZodError, type z } from "zod";
 import { db } from "../db";
-import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from "../errors";
+import { ConflictError, ForbiddenError, HttpInputError, InvalidInputError, NotFoundError } from "../errors";
 import { toJsonText } from "../json";
 import { loadActor, type Actor } from "./actor";
 import { authOptions } from "./options";
+import { isSessionLive } from "./sessions";
 import { canAny, type Permission } from "./permissions";
 
 export async function currentActor(): Promise<Actor | null> {
   const session = await getServerSession(authOptions());
-  if (!session?.memberId) return null;
+  if (!session?.memberId || !session.sessionId) return null;
+  // a signed-out or revoked session is over even while its cookie has not expired
+  if (!(await isSessionLive(db(), session.sessionId, session.memberId))) return null;
   return loadActor(db(), session.memberId);
 }
 
@@ -61,6 +64,7 @@ export function errorAnswer(error: unknown): JsonAnswer {
     return { status: 400, body: { error: `Invalid ${issues[0]?.field || "input"}: ${issues[0]?.message ?? "bad input"}`, issues } };
   }
   if (error instanceof InvalidInputError) return { status: 400, body: { error: error.message, field: error.field } };
+  if (error instanceof HttpInputError) return { status: error.status, body: { error: error.message } };
   if (error instanceof NotFoundError) return { status: 404, body: { error: "Not found" } };
   if (error instanceof ForbiddenError) return { status: 403, body: { error: error.message } };
   if (error instanceof ConflictError) return { status: 409, body: { error: error.message } };
