@@ -9,6 +9,9 @@ import { NextResponse } from "next/server";
 import { ZodError, type z } from "zod";
 import { db } from "../db";
 import { ConflictError, ForbiddenError, HttpInputError, InvalidInputError, NotFoundError } from "../errors";
+import { env } from "../env";
+import { crossSiteRefusalFor } from "../http/origin";
+import { requireJsonIfTyped } from "../http/read-json";
 import { toJsonText } from "../json";
 import { loadActor, type Actor } from "./actor";
 import { authOptions } from "./options";
@@ -82,13 +85,29 @@ export function errorResponse(error: unknown): NextResponse {
 
 type RouteContext = { params: Promise<Record<string, string | string[]>> };
 
-/** Route handlers used by the signed-in UI: 401 signed out, 403 without permission. */
+/**
+ * The boundary every cookie-authenticated request crosses first: a state-changing request
+ * the browser marks as cross-site is refused (403, lib/http/origin.ts), and one whose
+ * Content-Type is present and not JSON is refused (415) — bodies are read by
+ * lib/http/read-json.ts. Throws HttpInputError.
+ */
+export function checkSessionRequest(req: Request): void {
+  const refusal = crossSiteRefusalFor(req, env().NEXTAUTH_URL);
+  if (refusal) throw new HttpInputError(403, refusal);
+  requireJsonIfTyped(req.method, req.headers.get("content-type"));
+}
+
+/**
+ * Route handlers used by the signed-in UI: 403 cross-site / 415 non-JSON for state-changing
+ * methods (checkSessionRequest), 401 signed out, 403 without permission.
+ */
 export function sessionRoute(
   anyOf: readonly Permission[],
   handler: (req: Request, ctx: { actor: Actor; params: Record<string, string | string[]> }) => Promise<Response>,
 ) {
   return async (req: Request, context: RouteContext): Promise<Response> => {
     try {
+      checkSessionRequest(req);
       const actor = await currentActor();
       if (!actor) return json({ error: "Sign in first" }, { status: 401 });
       if (anyOf.length && !canAny(actor, anyOf)) return json({ error: "You do not have permission to do this" }, { status: 403 });

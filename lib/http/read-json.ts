@@ -117,3 +117,14 @@ export async function readNoBody(req: Request): Promise<void> {
   requireJsonContentType(req.headers.get("content-type"));
   throw new HttpInputError(400, "This endpoint takes no request body");
 }
+
+/**
+ * The wrappers' first line for state-changing requests: a Content-Type that is present and
+ * not JSON (a form post, text/plain) is refused with 415 before anything else runs, whether
+ * or not the route reads a body.
+ */
+export function requireJsonIfTyped(method: string, contentType: string | null | undefined): void {
+  if (["GET", "HEAD", "OPTIONS"].includes(method.toUpperCase())) return;
+  if (contentType === null || contentType === undefined || contentType.trim() === "") return;
+  requireJsonContentType(contentType);
+}
