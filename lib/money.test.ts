@@ -1,6 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { centsToMicros, creditsToUsd, divRoundHalfEven, formatAmount, microsToDecimal, parseMicros, usdToCredits } from "./money";
+import { centsToMicros, creditsToUsd, divRoundHalfEven, formatAmount, MAX_AMOUNT_MICROS, microsToDecimal, parseAmountText, parseDecimalScaled, parseMicros, usdToCredits } from "./money";
+
+/** property tests: every fc.assert states its runs; this bound holds on a busy 2-core machine */
+const PROPERTY_TIMEOUT_MS = 60_000;
 
 describe("parseMicros", () => {
   it("parses decimal strings exactly", () => {
@@ -48,8 +51,9 @@ describe("divRoundHalfEven", () => {
         const diff = a - q * b; // remainder against the rounded quotient
         expect(2n * (diff < 0n ? -diff : diff) <= b).toBe(true);
       }),
+      { numRuns: 100 },
     );
-  });
+  }, PROPERTY_TIMEOUT_MS);
 });
 
 describe("formatting", () => {
@@ -70,8 +74,9 @@ describe("formatting", () => {
       fc.property(fc.bigInt({ min: -(10n ** 18n), max: 10n ** 18n }), (m) => {
         expect(parseMicros(microsToDecimal(m))).toBe(m);
       }),
+      { numRuns: 100 },
     );
-  });
+  }, PROPERTY_TIMEOUT_MS);
 });
 
 describe("credits", () => {
@@ -79,4 +84,120 @@ describe("credits", () => {
     expect(usdToCredits(1_000_000n, 40_000n)).toBe(25_000_000n); // $1 at 4¢ = 25 credits
     expect(creditsToUsd(25_000_000n, 40_000n)).toBe(1_000_000n);
   });
+});
+
+describe("parseDecimalScaled: absurd exponents (provider data)", () => {
+  it("refuses an exponent beyond ±30 before any arithmetic, quickly", () => {
+    const t0 = performance.now();
+    expect(() => parseMicros("1e10000000")).toThrow(/exponent out of range/);
+    expect(() => parseMicros("1e-10000000")).toThrow(/exponent out of range/);
+    expect(() => parseMicros("1e" + "9".repeat(400))).toThrow(/exponent out of range/);
+    expect(() => parseDecimalScaled("5E31", 6)).toThrow(/exponent out of range/);
+    expect(() => parseMicros("1" + "0".repeat(500))).toThrow(/too many digits/);
+    // a stalled event loop would take seconds; the refusals take microseconds
+    expect(performance.now() - t0).toBeLessThan(1_000);
+  });
+  it("still reads every exponent a provider sends", () => {
+    expect(parseMicros("1e30")).toBe(10n ** 36n);
+    expect(parseMicros("1.5e-30")).toBe(0n);
+    expect(parseMicros("2.5E+2")).toBe(250_000_000n);
+    expect(parseMicros(1e21)).toBe(10n ** 27n); // String(1e21) = "1e+21"
+  });
+});
+
+describe("parseAmountText: what a person types", () => {
+  const ok = (t: string, opts?: Parameters<typeof parseAmountText>[1]) => {
+    const r = parseAmountText(t, opts);
+    if (!r.ok) throw new Error(`expected ${t} to parse: ${r.error}`);
+    return r.micros;
+  };
+  const err = (t: string, opts?: Parameters<typeof parseAmountText>[1]) => {
+    const r = parseAmountText(t, opts);
+    if (r.ok) throw new Error(`expected ${t} to be refused, got ${r.micros}`);
+    return r.error;
+  };
+
+  it("reads plain and correctly grouped amounts exactly", () => {
+    expect(ok("1200")).toBe(1_200_000_000n);
+    expect(ok(" 99.5 ")).toBe(99_500_000n);
+    expect(ok("1,200")).toBe(1_200_000_000n);
+    expect(ok("12,345.5")).toBe(12_345_500_000n);
+    expect(ok("1,234,567.000001")).toBe(1_234_567_000_001n);
+    expect(ok(".5")).toBe(500_000n);
+    expect(ok("0.000001")).toBe(1n);
+    expect(ok("100,000,000")).toBe(MAX_AMOUNT_MICROS);
+    expect(ok("100000000.000000")).toBe(MAX_AMOUNT_MICROS);
+  });
+
+  it("never reads a decimal comma as thousands: 1,5 is an error, not 15", () => {
+    expect(err("1,5")).toMatch(/comma may only separate thousands.*use a point/);
+    expect(err("12,34")).toMatch(/comma/);
+    expect(err("1,2345")).toMatch(/comma/);
+    expect(err("1,200,5")).toMatch(/comma/);
+    expect(err(",500")).toMatch(/comma/);
+    expect(err("1234,567")).toMatch(/comma/);
+  });
+
+  it("refuses exponents, signs, too many places, junk, zero and more than a budget can hold", () => {
+    expect(err("1e10000000")).toMatch(/no exponents/);
+    expect(err("1E3")).toMatch(/no exponents/);
+    expect(err("0.0000001")).toMatch(/more than 6 decimal places/);
+    expect(err("-5")).toMatch(/more than zero/);
+    expect(err("+5")).toMatch(/no sign/);
+    expect(err("0")).toMatch(/more than zero/);
+    expect(err("0.000000")).toMatch(/more than zero/);
+    expect(err("")).toMatch(/missing/);
+    expect(err("12abc")).toMatch(/must be a number/);
+    expect(err("1.2.3")).toMatch(/must be a number/);
+    expect(err("Infinity")).toMatch(/must be a number/);
+    expect(err("0x10")).toMatch(/must be a number/);
+    expect(err("100000000.000001")).toMatch(/at most 100,000,000$/);
+    expect(err("999999999")).toMatch(/at most 100,000,000$/);
+    expect(err("1000000000")).toMatch(/at most 100,000,000$/);
+    expect(err("1".repeat(19))).toMatch(/too long: at most 100,000,000, with up to 6 decimal places/);
+    expect(err("9".repeat(100_000))).toMatch(/too long/);
+    expect(err("300", { maxMicros: 250_000_000n, label: "Grant" })).toBe("Grant must be at most 250");
+  });
+
+  it("turns a huge text down in well under a millisecond per call (no BigInt of it is ever made)", () => {
+    const huge = "1" + "0".repeat(1_000_000);
+    const t0 = performance.now();
+    for (let i = 0; i < 100; i++) expect(parseAmountText(huge).ok).toBe(false);
+    expect(performance.now() - t0).toBeLessThan(2_000);
+  });
+
+  it("agrees with the exact decimal parser on every valid amount, grouped or not, and refuses every over-long fraction", () => {
+    fc.assert(
+      fc.property(fc.bigInt({ min: 1n, max: MAX_AMOUNT_MICROS }), fc.integer({ min: 0, max: 6 }), fc.boolean(), (micros, places, grouped) => {
+        // drop digits beyond `places` so the text is exact at that many places
+        const step = 10n ** BigInt(6 - places);
+        const v = (micros / step) * step;
+        fc.pre(v > 0n);
+        const [whole, frac = ""] = microsToDecimal(v).split(".");
+        const fracText = frac.slice(0, places);
+        const wholeText = grouped ? whole!.replace(/\B(?=(\d{3})+(?!\d))/g, ",") : whole!;
+        const text = places > 0 ? `${wholeText}.${fracText}` : wholeText;
+        const r = parseAmountText(text);
+        expect(r).toEqual({ ok: true, micros: v });
+        expect(parseMicros(text.replace(/,/g, ""))).toBe(v);
+        // a seventh decimal place is always refused, never rounded
+        expect(parseAmountText(`${whole}.${frac}1`).ok).toBe(false);
+      }),
+      { numRuns: 300 },
+    );
+  }, PROPERTY_TIMEOUT_MS);
+
+  it("never throws and never accepts a text with a badly placed comma (arbitrary strings)", () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^[0-9,.eE+-]{0,24}$/), (t) => {
+        const r = parseAmountText(t);
+        if (r.ok) {
+          expect(r.micros > 0n && r.micros <= MAX_AMOUNT_MICROS).toBe(true);
+          if (t.includes(",")) expect(/^\d{1,3}(,\d{3})+(\.\d{1,6})?$/.test(t.trim())).toBe(true);
+          expect(/[eE+-]/.test(t)).toBe(false);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  }, PROPERTY_TIMEOUT_MS);
 });

@@ -6,7 +6,18 @@
 
 export const MICROS_PER_UNIT = 1_000_000n;
 
+/** 100 million credits (or dollars) per member, pool or grant: beyond that it is a typo. */
+export const MAX_AMOUNT_MICROS = 100_000_000n * MICROS_PER_UNIT;
+
 const DECIMAL = /^([+-])?(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
+
+/**
+ * Provider data never needs an exponent beyond this (1e30 micro-units is far past any bill);
+ * a bigger one ("1e10000000") would make `10n ** exponent` stall the event loop.
+ */
+export const MAX_DECIMAL_EXPONENT = 30;
+/** Nor more digits than this in one amount (BigInt parsing of huge texts is slow too). */
+const MAX_DECIMAL_DIGITS = 200;
 
 /** Divides a by b (b > 0) rounding half to even. */
 export function divRoundHalfEven(a: bigint, b: bigint): bigint {
@@ -35,10 +46,69 @@ export function parseDecimalScaled(value: string | number, scale: number): bigin
   if (!m || (m[2] === "" && (m[3] ?? "") === "")) throw new RangeError(`not a decimal number: "${text}"`);
   const sign = m[1] === "-" ? -1n : 1n;
   const digits = (m[2] ?? "") + (m[3] ?? "");
-  const exponent = Number(m[4] ?? "0") - (m[3] ?? "").length + scale;
+  if (digits.length > MAX_DECIMAL_DIGITS) throw new RangeError(`too many digits: "${text.slice(0, 40)}…"`);
+  // checked on the text before any arithmetic: Number("9".repeat(400)) is Infinity, and a
+  // large finite one would ask for a BigInt with millions of digits
+  const given = m[4] === undefined ? 0 : Number(m[4]);
+  if (!(Math.abs(given) <= MAX_DECIMAL_EXPONENT)) throw new RangeError(`exponent out of range (at most ±${MAX_DECIMAL_EXPONENT}): "${text.slice(0, 40)}"`);
+  const exponent = given - (m[3] ?? "").length + scale;
   const mantissa = BigInt(digits === "" ? "0" : digits);
   if (exponent >= 0) return sign * mantissa * 10n ** BigInt(exponent);
   return sign * divRoundHalfEven(mantissa, 10n ** BigInt(-exponent));
+}
+
+export type AmountParse = { ok: true; micros: bigint } | { ok: false; error: string };
+
+export interface AmountTextOptions {
+  /** the largest accepted value (micro-units); default MAX_AMOUNT_MICROS */
+  maxMicros?: bigint;
+  /** how messages name the field: "Amount" (default), "Limit", "Pooled cap" */
+  label?: string;
+}
+
+const PLAIN_AMOUNT = /^(\d+|\d{1,3}(?:,\d{3})+)?(?:\.(\d+))?$/;
+
+/** "100000000" → "100,000,000" (for messages). */
+function wholeUnitsText(micros: bigint): string {
+  const whole = (micros / MICROS_PER_UNIT).toString();
+  const frac = micros % MICROS_PER_UNIT;
+  return groupThousands(whole) + (frac === 0n ? "" : "." + frac.toString().padStart(6, "0").replace(/0+$/, ""));
+}
+
+/**
+ * THE parser for an amount a person typed (limits, pooled caps, requests, grants, the
+ * manager ceiling; the decision screen checks with it too): plain digits with an optional
+ * point and at most 6 decimal places ("1200", "99.5", "0.000001"); a comma only as a
+ * correctly grouped thousands separator ("1,200", "12,345.5"). Everything is checked on
+ * the text — exponents, signs, length, grouping, decimal places — before any BigInt is
+ * made, so no input can make the arithmetic slow. Positive and at most `maxMicros`.
+ */
+export function parseAmountText(text: string, opts: AmountTextOptions = {}): AmountParse {
+  const max = opts.maxMicros ?? MAX_AMOUNT_MICROS;
+  const label = opts.label ?? "Amount";
+  const t = text.trim();
+  const fail = (error: string): AmountParse => ({ ok: false, error });
+  if (t === "") return fail(`${label} is missing: enter a number like 1200 or 99.50`);
+  // the longest text a value up to max can be written with: grouped whole part, point, 6 places
+  const wholeDigits = (max / MICROS_PER_UNIT).toString().length;
+  const longest = wholeDigits + Math.floor((wholeDigits - 1) / 3) + 1 + 6;
+  if (t.length > longest) return fail(`${label} is too long: at most ${wholeUnitsText(max)}, with up to 6 decimal places`);
+  if (/^[+-]/.test(t)) return t.startsWith("-") ? fail(`${label} must be more than zero`) : fail(`${label} must be plain digits, like 1200 or 99.50 (no sign)`);
+  if (/[eE]/.test(t)) return fail(`${label} must be plain digits, like 1200 or 99.50 (no exponents such as 1e6)`);
+  const m = PLAIN_AMOUNT.exec(t);
+  if (!m || (m[1] === undefined && m[2] === undefined)) {
+    if (/^[\d,]*(\.\d*)?$/.test(t) && t.includes(",")) {
+      return fail(`${label}: a comma may only separate thousands (1,200 or 12,345.5); for decimals use a point, e.g. 1.5`);
+    }
+    return fail(`${label} must be a number, like 1200 or 99.50`);
+  }
+  const frac = m[2] ?? "";
+  if (frac.length > 6) return fail(`${label} has more than 6 decimal places`);
+  const whole = (m[1] ?? "0").replace(/,/g, "");
+  const micros = BigInt(whole) * MICROS_PER_UNIT + BigInt(frac.padEnd(6, "0"));
+  if (micros <= 0n) return fail(`${label} must be more than zero`);
+  if (micros > max) return fail(`${label} must be at most ${wholeUnitsText(max)}`);
+  return { ok: true, micros };
 }
 
 /** "12.345678" dollars (or credits) → micro-units, half-even beyond six decimals. */

@@ -9,12 +9,12 @@ import { writeAudit } from "../audit";
 import { now as clockNow } from "../clock";
 import type { Db, Tx } from "../db";
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from "../errors";
-import { parseMicros } from "../money";
+import { MAX_AMOUNT_MICROS, parseAmountText } from "../money";
 import { endOfDayIn, startOfDayIn, todayIn } from "../period";
 import type { CreatePolicyInput, UpdatePolicyInput } from "./policy-input";
 
-/** 100 million credits (or dollars) per member or pool: beyond that it is a typo. */
-export const MAX_AMOUNT_MICROS = 100_000_000n * 1_000_000n;
+/** 100 million credits (or dollars) per member or pool: beyond that it is a typo (lib/money.ts). */
+export { MAX_AMOUNT_MICROS };
 
 type Scope = "WORKSPACE" | "GROUP" | "MEMBER";
 
@@ -30,16 +30,9 @@ function assertMayWrite(actor: Actor, scope: Scope) {
 
 function parseAmount(text: string | undefined, field: "amount" | "poolCap"): bigint | null {
   if (text === undefined) return null;
-  const label = field === "amount" ? "Limit" : "Pooled cap";
-  let v: bigint;
-  try {
-    v = parseMicros(text.replace(/,/g, ""));
-  } catch {
-    throw new InvalidInputError(`${label} must be a number, like 1200 or 99.50`, field);
-  }
-  if (v <= 0n) throw new InvalidInputError(`${label} must be more than zero`, field);
-  if (v > MAX_AMOUNT_MICROS) throw new InvalidInputError(`${label} must be at most 100,000,000`, field);
-  return v;
+  const r = parseAmountText(text, { label: field === "amount" ? "Limit" : "Pooled cap", maxMicros: MAX_AMOUNT_MICROS });
+  if (!r.ok) throw new InvalidInputError(r.error, field);
+  return r.micros;
 }
 
 interface Fields {

@@ -10,22 +10,16 @@ import type { Db } from "../db";
 import { InvalidInputError } from "../errors";
 import { toJsonText } from "../json";
 import { loadMemberLimit } from "../limits/load-effective-limits";
-import { MAX_AMOUNT_MICROS } from "../limits/write-policy";
-import { parseMicros } from "../money";
+import { MAX_AMOUNT_MICROS, parseAmountText } from "../money";
 import { addDays } from "../period";
 import type { FileRequestInput } from "./request-input";
 import type { RequestSnapshot } from "./snapshot";
 
-export function parseRequestAmount(text: string, field = "amount"): bigint {
-  let v: bigint;
-  try {
-    v = parseMicros(text.replace(/,/g, ""));
-  } catch {
-    throw new InvalidInputError("Amount must be a number, like 300 or 99.50", field);
-  }
-  if (v <= 0n) throw new InvalidInputError("Amount must be more than zero", field);
-  if (v > MAX_AMOUNT_MICROS) throw new InvalidInputError("Amount must be at most 100,000,000", field);
-  return v;
+/** An amount asked or granted, as typed: the one parser (lib/money.ts parseAmountText). */
+export function parseRequestAmount(text: string, field = "amount", opts: { label?: string; maxMicros?: bigint } = {}): bigint {
+  const r = parseAmountText(text, { label: opts.label ?? "Amount", maxMicros: opts.maxMicros ?? MAX_AMOUNT_MICROS });
+  if (!r.ok) throw new InvalidInputError(r.error, field);
+  return r.micros;
 }
 
 export async function fileRequest(db: Db, actor: Actor, input: FileRequestInput, now: Date): Promise<{ id: number }> {
