@@ -12,19 +12,23 @@ import type { Db } from "../db";
 import { ConflictError, NotFoundError } from "../errors";
 import { sealEmailSettings, sealSigningSecret } from "./channel-secrets";
 
+/** URLs are capped at 2,048 characters, names at 80, address lists at 2,000 (issue 15). */
+export const MAX_URL_LENGTH = 2048;
+
 const emailList = z
   .string()
+  .max(2000, "Keep the address list under 2,000 characters")
   .transform((s) => s.split(/[,\s]+/).map((x) => x.trim()).filter(Boolean))
   .pipe(z.array(z.email()).min(1, "at least one address").max(20));
 
 export const channelInputSchema = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("webhook"), name: z.string().trim().min(1).max(80), url: z.url({ protocol: /^https?$/ }) }),
+  z.object({ kind: z.literal("webhook"), name: z.string().trim().min(1).max(80), url: z.string().max(MAX_URL_LENGTH, `URL must be at most ${MAX_URL_LENGTH} characters`).pipe(z.url({ protocol: /^https?$/ })) }),
   z.object({
     kind: z.literal("email"),
     name: z.string().trim().min(1).max(80),
     to: emailList,
-    smtpUrl: z.url({ protocol: /^smtps?$/ }),
-    from: z.email(),
+    smtpUrl: z.string().max(MAX_URL_LENGTH, `SMTP URL must be at most ${MAX_URL_LENGTH} characters`).pipe(z.url({ protocol: /^smtps?$/ })),
+    from: z.string().max(254, "Address must be at most 254 characters").pipe(z.email()),
   }),
 ]);
 export type ChannelInput = z.infer<typeof channelInputSchema>;

@@ -15,6 +15,6 @@ export const ruleUpdateSchema = z.object({
   enabled: z.object({ threshold: z.boolean(), hard_limit: z.boolean(), projection: z.boolean(), anomaly: z.boolean() }),
   thresholds: z.array(z.number().int().min(1).max(1000)).min(1).max(10),
   anomalySelfFactor: z.number().min(1.5).max(1000),
-  anomalyFloorUsd: z.string().regex(/^\d+(\.\d{1,6})?$/, "a dollar amount like 25 or 12.50"),
+  anomalyFloorUsd: z.string().max(20, "a dollar amount like 25 or 12.50").regex(/^\d+(\.\d{1,6})?$/, "a dollar amount like 25 or 12.50"),
 });
 export type RuleUpdate = z.infer<typeof ruleUpdateSchema>;

@@ -10,17 +10,20 @@ import { applyPlan, buildPlan } from "./plan";
 import { drainQueue } from "./queue";
 import { runEnforcementTick } from "./tick";
 
+/** ids from the screen: bounded like every other id in a request (issue 15) */
+const id = z.string().min(1).max(64);
+
 export const enforcementActionSchema = z.discriminatedUnion("op", [
   z.object({ op: z.literal("connect"), input: connectInputSchema }),
-  z.object({ op: z.literal("settings"), connectorId: z.string(), enabled: z.boolean().optional(), readOnly: z.boolean().optional() }),
+  z.object({ op: z.literal("settings"), connectorId: id, enabled: z.boolean().optional(), readOnly: z.boolean().optional() }),
   z.object({ op: z.literal("pause"), paused: z.boolean() }),
-  z.object({ op: z.literal("plan"), connectorId: z.string() }),
-  z.object({ op: z.literal("apply"), planId: z.string() }),
+  z.object({ op: z.literal("plan"), connectorId: id }),
+  z.object({ op: z.literal("apply"), planId: id }),
   z.object({ op: z.literal("run") }),
   z.object({ op: z.literal("drift") }),
-  z.object({ op: z.literal("reapply"), connectorId: z.string(), memberId: z.string() }),
-  z.object({ op: z.literal("adopt"), connectorId: z.string(), memberId: z.string() }),
-  z.object({ op: z.literal("import"), connectorId: z.string() }),
+  z.object({ op: z.literal("reapply"), connectorId: id, memberId: id }),
+  z.object({ op: z.literal("adopt"), connectorId: id, memberId: id }),
+  z.object({ op: z.literal("import"), connectorId: id }),
 ]);
 export type EnforcementAction = z.infer<typeof enforcementActionSchema>;
 

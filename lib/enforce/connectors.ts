@@ -18,8 +18,8 @@ export type Vendor = (typeof VENDORS)[number];
 
 export const connectInputSchema = z.object({
   vendor: z.enum(VENDORS),
-  baseUrl: z.url("Base URL must be a URL like https://api.anthropic.com").optional().or(z.literal("").transform(() => undefined)),
-  apiKey: z.string().trim().min(8, "Paste the vendor admin key"),
+  baseUrl: z.string().max(2048, "Base URL must be at most 2,048 characters").pipe(z.url("Base URL must be a URL like https://api.anthropic.com")).optional().or(z.literal("").transform(() => undefined)),
+  apiKey: z.string().trim().min(8, "Paste the vendor admin key").max(1000, "That key is too long: paste the vendor admin key"),
   vendorWorkspaceId: z.string().trim().max(200).optional(),
 });
 export type ConnectInput = z.infer<typeof connectInputSchema>;

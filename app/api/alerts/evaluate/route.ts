@@ -2,6 +2,10 @@ import { json, sessionRoute } from "@/lib/auth/guards";
 import { now } from "@/lib/clock";
 import { db } from "@/lib/db";
 import { evaluateAlerts } from "@/lib/alerts/evaluate";
+import { readNoBody } from "@/lib/http/read-json";
 
 /** "Check now": the same evaluation the scheduler runs after each sync. */
-export const POST = sessionRoute(["alerts:manage"], async (_req, { actor }) => json(await evaluateAlerts(db(), actor.workspaceId, now())));
+export const POST = sessionRoute(["alerts:manage"], async (req, { actor }) => {
+  await readNoBody(req);
+  return json(await evaluateAlerts(db(), actor.workspaceId, now()));
+});

@@ -1,8 +1,14 @@
+import { z } from "zod";
 import { json, sessionRoute } from "@/lib/auth/guards";
 import { db } from "@/lib/db";
 import { deleteChannel } from "@/lib/alerts/channels";
+import { readNoBody } from "@/lib/http/read-json";
 
-export const DELETE = sessionRoute(["alerts:manage"], async (_req, { actor, params }) => {
-  await deleteChannel(db(), actor, String(params.id));
+const params = z.object({ id: z.string().min(1).max(64) });
+
+export const DELETE = sessionRoute(["alerts:manage"], async (req, ctx) => {
+  const { id } = params.parse(ctx.params);
+  await readNoBody(req);
+  await deleteChannel(db(), ctx.actor, id);
   return json({ ok: true });
 });
