@@ -2,6 +2,9 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { resolveEffectiveLimit, usageFor, type PolicyInput, type ResolveInput } from "./resolve-effective-limit";
 
+/** property tests: every fc.assert states its runs; this bound holds on a busy 2-core machine */
+const PROPERTY_TIMEOUT_MS = 60_000;
+
 const M = 1_000_000n;
 const NOW = new Date("2026-03-15T12:00:00Z");
 
@@ -156,6 +159,71 @@ describe("resolveEffectiveLimit: thresholds, actions and pools", () => {
   });
 });
 
+describe("resolveEffectiveLimit: several overrides (an editor's and the requests' grants)", () => {
+  const group = policy({ scope: "GROUP", groupId: "g1", amountMicros: 800n * M });
+  const editors = policy({ scope: "MEMBER", memberId: "m1", amountMicros: 1000n * M, note: "migration", expiresAt: new Date("2026-03-31T00:00:00Z") });
+  const grant = policy({ scope: "MEMBER", memberId: "m1", amountMicros: 1100n * M, sourceRequestId: 7, note: "request #7 approved by admin@acme.example", expiresAt: new Date("2026-03-20T00:00:00Z") });
+  const scheduled = policy({ scope: "MEMBER", memberId: "m1", amountMicros: 1500n * M, startsAt: new Date("2026-03-25T00:00:00Z") });
+
+  it("the most generous active one wins, and the reason names it and says of how many", () => {
+    const r = resolveEffectiveLimit(input({ policies: [group, editors, grant, scheduled] }));
+    expect(r.limitMicros).toBe(1100n * M);
+    expect(r.policyId).toBe(grant.id);
+    expect(r.reason).toBe("request #7 approved by admin@acme.example until 2026-03-20, most generous of 2 overrides");
+    // the order of the policies does not matter
+    expect(resolveEffectiveLimit(input({ policies: [scheduled, grant, editors, group] })).policyId).toBe(grant.id);
+  });
+
+  it("when the grant ends the other override holds; when that ends too, the scheduled one starts", () => {
+    expect(resolveEffectiveLimit(input({ policies: [group, editors, grant, scheduled], now: new Date("2026-03-22T00:00:00Z") })).reason).toBe("individual override until 2026-03-31 — migration");
+    expect(resolveEffectiveLimit(input({ policies: [group, editors, grant, scheduled], now: new Date("2026-03-31T00:00:00Z") })).limitMicros).toBe(1500n * M);
+    expect(resolveEffectiveLimit(input({ policies: [group, grant], now: new Date("2026-03-20T00:00:00Z") })).reason).toBe("group Platform");
+  });
+
+  it("a product-scoped override still beats a more generous all-products one; several scoped ones: the most generous", () => {
+    const codex = policy({ scope: "MEMBER", memberId: "m1", product: "codex", amountMicros: 300n * M });
+    const codex2 = policy({ scope: "MEMBER", memberId: "m1", product: "codex", amountMicros: 450n * M, sourceRequestId: 9, note: "request #9 approved by admin@acme.example" });
+    const r = resolveEffectiveLimit(input({ product: "codex", policies: [editors, grant, codex, codex2] }));
+    expect(r.limitMicros).toBe(450n * M);
+    expect(r.reason).toBe("request #9 approved by admin@acme.example (codex only), most generous of 2 overrides");
+    expect(resolveEffectiveLimit(input({ product: "api", policies: [editors, grant, codex, codex2] })).limitMicros).toBe(1100n * M);
+  });
+});
+
+describe("resolveEffectiveLimit: the reason names every binding pool", () => {
+  const groups = [
+    { id: "g1", name: "Growth" },
+    { id: "g2", name: "Mobile" },
+  ];
+  const growth = policy({ scope: "GROUP", groupId: "g1", amountMicros: 800n * M, poolCapMicros: 5000n * M });
+  const mobile = policy({ scope: "GROUP", groupId: "g2", amountMicros: 600n * M });
+  const usage = (member: bigint, pool: bigint) => ({ member: new Map([["api", member]]), groups: new Map([["g1", new Map([["api", pool]])]]), workspace: new Map([["api", pool]]) });
+
+  it("a pool of 5,000 with 4,990 used sets what is left: the reason says so although it is not exhausted", () => {
+    const r = resolveEffectiveLimit(input({ groups, policies: [growth, mobile], usage: usage(100n * M, 4990n * M) }));
+    expect(r.limitMicros).toBe(800n * M);
+    expect(r.remainingMicros).toBe(10n * M);
+    expect(r.state).toBe("soft");
+    expect(r.pools[0]!.exhausted).toBe(false);
+    expect(r.reason).toBe("group Growth, most generous of 2 groups; group Growth pool: 10 left of 5,000");
+  });
+
+  it("a pool that only sets the state (past its soft threshold, more left than the own limit) is named too", () => {
+    const r = resolveEffectiveLimit(input({ groups, policies: [growth, mobile], usage: usage(100n * M, 4100n * M) }));
+    expect(r.remainingMicros).toBe(700n * M); // the own limit binds the amount…
+    expect(r.state).toBe("soft"); // …the pool (82 % used) the state
+    expect(r.reason).toBe("group Growth, most generous of 2 groups; group Growth pool: 900 left of 5,000");
+    const roomy = resolveEffectiveLimit(input({ groups, policies: [growth, mobile], usage: usage(100n * M, 1000n * M) }));
+    expect(roomy.reason).toBe("group Growth, most generous of 2 groups"); // a pool with room binds nothing
+  });
+
+  it("the workspace cap of an otherwise unlimited member, and an exhausted pool", () => {
+    const cap = policy({ scope: "WORKSPACE", poolCapMicros: 1000n * M });
+    expect(resolveEffectiveLimit(input({ groups, policies: [cap], usage: usage(0n, 999_500_000n) })).reason).toBe("unlimited; workspace cap: 0.5 left of 1,000");
+    expect(resolveEffectiveLimit(input({ groups, policies: [growth, cap], usage: usage(10n * M, 5000n * M) })).reason).toBe("group Growth; group Growth pool exhausted, workspace cap exhausted");
+  });
+});
+
 // ---- properties over random policy sets ----
 
 const GROUPS = ["g1", "g2", "g3"];
@@ -219,8 +287,9 @@ describe("resolveEffectiveLimit: properties", () => {
         const active = (!p.startsAt || p.startsAt <= NOW) && (!p.expiresAt || p.expiresAt > NOW);
         return active && p.scope === r.level && p.amountMicros === r.limitMicros && (p.product === "" || p.product === c.product);
       }),
+      { numRuns: 100 },
     );
-  });
+  }, PROPERTY_TIMEOUT_MS);
 
   it("an active override for the member always wins; otherwise no group limit is more generous than the chosen one", () => {
     fc.assert(
@@ -241,8 +310,22 @@ describe("resolveEffectiveLimit: properties", () => {
         }
         return r.level === "WORKSPACE" || r.level === "NONE";
       }),
+      { numRuns: 100 },
     );
-  });
+  }, PROPERTY_TIMEOUT_MS);
+
+  it("no active override at the chosen product level is more generous than the chosen one", () => {
+    fc.assert(
+      fc.property(arbCase, (c) => {
+        const i = build(c);
+        const r = resolveEffectiveLimit(i);
+        if (r.level !== "MEMBER") return true;
+        const live = i.policies.filter((p) => p.scope === "MEMBER" && p.memberId === "m1" && p.amountMicros !== null && p.product === r.policyProduct && (!p.startsAt || p.startsAt <= NOW) && (!p.expiresAt || p.expiresAt > NOW));
+        return live.every((p) => p.amountMicros! <= r.limitMicros!);
+      }),
+      { numRuns: 100 },
+    );
+  }, PROPERTY_TIMEOUT_MS);
 
   it("remaining is never negative nor above the own limit; over ⇔ own limit or a pool exhausted", () => {
     fc.assert(
@@ -254,8 +337,9 @@ describe("resolveEffectiveLimit: properties", () => {
         const poolOver = r.pools.some((p) => p.exhausted);
         return (r.state === "over") === (ownOver || poolOver) && (r.state !== "over" || r.remainingMicros === 0n);
       }),
+      { numRuns: 100 },
     );
-  });
+  }, PROPERTY_TIMEOUT_MS);
 
   it("used is the usage of the chosen policy's product scope", () => {
     fc.assert(
@@ -264,6 +348,7 @@ describe("resolveEffectiveLimit: properties", () => {
         const r = resolveEffectiveLimit(i);
         return r.usedMicros === usageFor(i.usage.member, r.policyProduct);
       }),
+      { numRuns: 100 },
     );
-  });
+  }, PROPERTY_TIMEOUT_MS);
 });

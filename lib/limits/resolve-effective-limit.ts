@@ -2,11 +2,14 @@
  * THE effective-limit rule (DESIGN.md "Effective limit"), as one pure function: every
  * screen, the budget-check API, credit requests and the vendor connectors ask it.
  *
- *   1. an active MEMBER override (product-scoped beats all-products);
+ *   1. an active MEMBER override (product-scoped beats all-products; among several active
+ *      ones at that product level — an editor's override and the overrides approved
+ *      requests added beside it — the most generous);
  *   2. otherwise the most generous active GROUP per-member limit among the member's groups;
  *   3. otherwise the workspace default; otherwise unlimited.
  * Pooled caps (a group's pool, the workspace cap) apply on top: the member is over budget
- * when their own limit or any pool they draw from is exhausted.
+ * when their own limit or any pool they draw from is exhausted. The reason names the chosen
+ * policy and every pool that binds (sets the remaining amount or the state).
  *
  * No Prisma, no Next: inputs are plain values so unit and property tests reach it directly.
  */
@@ -104,13 +107,25 @@ export function usageFor(usage: ProductUsage | undefined, product: string): bigi
   return total;
 }
 
-/** Among policies of one target, the one for product P beats the all-products one. */
-function pickScoped<T extends PolicyInput>(candidates: readonly T[], product: string): T | undefined {
+/** The most generous of some policies (ties: the earliest in the list, so the answer is stable). */
+function mostGenerous<T extends PolicyInput>(list: readonly T[]): T | undefined {
+  let best: T | undefined;
+  for (const p of list) if (!best || (p.amountMicros ?? 0n) > (best.amountMicros ?? 0n)) best = p;
+  return best;
+}
+
+/**
+ * Among active policies of one level (one group, or the member's overrides): those for
+ * product P beat the all-products ones; among several at that product level (an editor's
+ * override beside the overrides approved requests added), the most generous wins.
+ */
+function pickScoped<T extends PolicyInput>(candidates: readonly T[], product: string): { chosen: T; of: number } | undefined {
   if (product !== "") {
-    const scoped = candidates.find((p) => p.product === product);
-    if (scoped) return scoped;
+    const scoped = candidates.filter((p) => p.product === product);
+    if (scoped.length > 0) return { chosen: mostGenerous(scoped)!, of: scoped.length };
   }
-  return candidates.find((p) => p.product === "");
+  const all = candidates.filter((p) => p.product === "");
+  return all.length > 0 ? { chosen: mostGenerous(all)!, of: all.length } : undefined;
 }
 
 function appliesTo(p: PolicyInput, product: string): boolean {
@@ -146,6 +161,17 @@ function overrideReason(p: PolicyInput, formatUntil: (d: Date) => string): strin
 
 const isoDay = (d: Date) => d.toISOString().slice(0, 10);
 
+/** Micro-units as a person reads them in a reason, without a unit: 5000000000n → "5,000", 10500000n → "10.5". */
+export function reasonAmount(micros: bigint): string {
+  const negative = micros < 0n;
+  const abs = negative ? -micros : micros;
+  const whole = (abs / 1_000_000n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  const frac = (abs % 1_000_000n).toString().padStart(6, "0").replace(/0+$/, "");
+  return `${negative ? "-" : ""}${whole}${frac ? `.${frac}` : ""}`;
+}
+
+const STATE_RANK = { ok: 0, soft: 1, over: 2 } as const;
+
 export function resolveEffectiveLimit(input: ResolveInput): EffectiveLimit {
   const { product, now } = input;
   const formatUntil = input.formatUntil ?? isoDay;
@@ -159,10 +185,11 @@ export function resolveEffectiveLimit(input: ResolveInput): EffectiveLimit {
   // 1. individual override
   if (input.memberId !== null) {
     const own = active.filter((p) => p.scope === "MEMBER" && p.memberId === input.memberId && p.amountMicros !== null);
-    chosen = pickScoped(own, product);
-    if (chosen) {
+    const pick = pickScoped(own, product);
+    if (pick) {
+      chosen = pick.chosen;
       level = "MEMBER";
-      reason = overrideReason(chosen, formatUntil) + productLabel(chosen.product);
+      reason = overrideReason(chosen, formatUntil) + productLabel(chosen.product) + (pick.of > 1 ? `, most generous of ${pick.of} overrides` : "");
     }
   }
 
@@ -174,7 +201,7 @@ export function resolveEffectiveLimit(input: ResolveInput): EffectiveLimit {
         active.filter((x) => x.scope === "GROUP" && x.groupId === g.id && x.amountMicros !== null),
         product,
       );
-      if (p) perGroup.push(p);
+      if (p) perGroup.push(p.chosen);
     }
     if (perGroup.length > 0) {
       // most generous; ties go to the product-scoped one, then the group name, so the answer is stable
@@ -196,7 +223,7 @@ export function resolveEffectiveLimit(input: ResolveInput): EffectiveLimit {
     chosen = pickScoped(
       active.filter((p) => p.scope === "WORKSPACE" && p.amountMicros !== null),
       product,
-    );
+    )?.chosen;
     if (chosen) {
       level = "WORKSPACE";
       reason = `workspace default${productLabel(chosen.product)}`;
@@ -207,9 +234,12 @@ export function resolveEffectiveLimit(input: ResolveInput): EffectiveLimit {
   const policyProduct = chosen?.product ?? product;
   const usedMicros = usageFor(input.usage.member, policyProduct);
   const softThresholdPct = chosen?.softThresholdPct ?? DEFAULT_THRESHOLD;
-  let state = stateOf(limitMicros, usedMicros, softThresholdPct);
+  const ownState = stateOf(limitMicros, usedMicros, softThresholdPct);
+  let state = ownState;
   let action: LimitAction = chosen?.action ?? "BLOCK";
-  let remainingMicros: bigint | null = limitMicros === null ? null : limitMicros - usedMicros;
+  const ownRemaining: bigint | null = limitMicros === null ? null : limitMicros - usedMicros;
+  let remainingMicros = ownRemaining;
+  const poolStates = new Map<string, LimitState>();
 
   // pooled caps on top: every active pool covering this product that the member draws from
   const pools: PoolState[] = [];
@@ -227,6 +257,7 @@ export function resolveEffectiveLimit(input: ResolveInput): EffectiveLimit {
     if (!pool) continue;
     pools.push(pool);
     const poolState = stateOf(pool.capMicros, pool.usedMicros, p.softThresholdPct);
+    poolStates.set(pool.policyId, poolState);
     if (poolState === "over" && state !== "over") action = p.action; // the binding constraint's action
     state = maxState(state, poolState);
     if (remainingMicros === null || pool.remainingMicros < remainingMicros) remainingMicros = pool.remainingMicros;
@@ -234,8 +265,18 @@ export function resolveEffectiveLimit(input: ResolveInput): EffectiveLimit {
   pools.sort((a, b) => a.name.localeCompare(b.name));
   if (remainingMicros !== null && remainingMicros < 0n) remainingMicros = 0n;
 
-  const exhaustedPools = pools.filter((p) => p.exhausted);
-  if (exhaustedPools.length > 0) reason += `; ${exhaustedPools.map((p) => `${p.name} exhausted`).join(", ")}`;
+  // every pool that binds — exhausted, or setting the remaining amount (less left than the own
+  // limit allows) or the state (worse than the own limit's) — is named, with what is left of it
+  const clamp = (v: bigint) => (v < 0n ? 0n : v);
+  const binding = pools.filter((p) => {
+    const left = clamp(p.remainingMicros);
+    const setsRemaining = remainingMicros !== null && left === remainingMicros && (ownRemaining === null || left < clamp(ownRemaining));
+    const setsState = STATE_RANK[poolStates.get(p.policyId) ?? "ok"] > STATE_RANK[ownState];
+    return p.exhausted || setsRemaining || setsState;
+  });
+  if (binding.length > 0) {
+    reason += `; ${binding.map((p) => (p.exhausted ? `${p.name} exhausted` : `${p.name}: ${reasonAmount(clamp(p.remainingMicros))} left of ${reasonAmount(p.capMicros)}`)).join(", ")}`;
+  }
   if (input.unknownMember) reason = `unknown member: ${reason === "unlimited" ? "no workspace default, unlimited" : reason.replace(/^workspace default/, "workspace default applies")}`;
 
   const allowed = !(state === "over" && (action === "BLOCK" || action === "QUEUE"));
