@@ -3,9 +3,11 @@ export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME === "nodejs") {
     const { assertSafeToStart } = await import("./lib/boot");
     assertSafeToStart();
+    const { env } = await import("./lib/env");
+    const { installClientAddressHook } = await import("./lib/auth/client-address");
+    await installClientAddressHook(env().ALLOTMENT_TRUSTED_PROXIES);
     const { startScheduler } = await import("./lib/scheduler/start");
     startScheduler();
-    const { env } = await import("./lib/env");
     const { ALLOTMENT_GATEWAY_PORT: port, ALLOTMENT_GATEWAY_HOST: host } = env();
     if (port) {
       const { startGatewayServer } = await import("./lib/gateway/api-server");

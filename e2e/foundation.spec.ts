@@ -110,3 +110,26 @@ test.describe("demo sign-in at any address of the machine", () => {
     await context.close();
   });
 });
+
+test.describe("sign-out ends the session on the server", () => {
+  test("a copy of the session cookie taken before sign-out no longer works after it", async ({ browser }) => {
+    const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+    const page = await context.newPage();
+    await page.goto("/signin");
+    await page.getByTestId("demo-signin-engineer@acme.example").click();
+    await page.waitForURL("**/overview");
+    const stolen = await context.storageState();
+    expect((await page.request.get("/api/me")).status()).toBe(200);
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.waitForURL("**/signin**");
+    await context.close();
+
+    // the cookie copied before sign-out has not expired, but the server ended its session
+    const replay = await browser.newContext({ storageState: stolen });
+    const again = await replay.newPage();
+    expect((await again.request.get("/api/me")).status()).toBe(401);
+    await again.goto("/overview");
+    await expect(again).toHaveURL(/\/signin/);
+    await replay.close();
+  });
+});

@@ -21,6 +21,8 @@ const schema = z.object({
   ALLOTMENT_SESSION_MAX_AGE_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
   ALLOTMENT_SIGNIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(10),
   ALLOTMENT_SIGNIN_WINDOW_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  /** comma-separated addresses of reverse proxies whose X-Forwarded-For is believed (lib/auth/client-address.ts) */
+  ALLOTMENT_TRUSTED_PROXIES: z.string().max(2000).optional(),
   /** Test-only: lets e2e move the server's clock (ignored unless demo mode is on). */
   ALLOTMENT_ALLOW_CLOCK_OVERRIDE: bool,
   /** "off" disables the in-process scheduler (syncs, alerts, request expiry, enforcement queue) */

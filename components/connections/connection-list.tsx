@@ -136,7 +136,7 @@ function EditForm({ c, onDone }: { c: ConnectionDto; onDone: (text: string) => v
     >
       <label className="flex flex-col gap-1 text-xs">Name<input name="name" defaultValue={c.name} className="rounded border border-slate-300 px-2 py-1 text-sm" /></label>
       <label className="flex flex-col gap-1 text-xs">Base URL<input name="baseUrl" defaultValue={c.baseUrl ?? ""} className="rounded border border-slate-300 px-2 py-1 text-sm" /></label>
-      <label className="flex flex-col gap-1 text-xs">New admin key (leave empty to keep {c.keyMasked})<input name="apiKey" type="password" autoComplete="off" className="rounded border border-slate-300 px-2 py-1 text-sm" /></label>
+      <label className="flex flex-col gap-1 text-xs">New admin key (leave empty to keep {c.keyMasked}; required when the base URL changes)<input name="apiKey" type="password" autoComplete="off" className="rounded border border-slate-300 px-2 py-1 text-sm" /></label>
       <label className="flex flex-col gap-1 text-xs">Schedule (minutes, empty = manual)<input name="scheduleMinutes" type="number" min={15} defaultValue={c.scheduleMinutes ?? ""} className="rounded border border-slate-300 px-2 py-1 text-sm" /></label>
       {error && <p className="text-xs text-red-700 sm:col-span-2">{error}</p>}
       <div className="sm:col-span-2"><button disabled={pending} className="rounded bg-brand-600 px-3 py-1.5 text-xs font-medium text-white disabled:opacity-50">Save</button></div>

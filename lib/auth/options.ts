@@ -9,13 +9,17 @@ import CredentialsProvider from "next-auth/providers/credentials";
 import { z } from "zod";
 import { db } from "../db";
 import { authSecret, env } from "../env";
-import { allowAttempt } from "./throttle";
+import { CLIENT_ADDRESS_HEADER } from "./client-address";
+import { revokeSession, startSession } from "./sessions";
+import { isThrottled, recordFailure } from "./throttle";
 
 declare module "next-auth" {
   interface Session {
     memberId?: string;
     workspaceId?: string;
     role?: string;
+    /** the AuthSession row this cookie belongs to (lib/auth/sessions.ts) */
+    sessionId?: string;
   }
 }
 
@@ -24,6 +28,7 @@ declare module "next-auth/jwt" {
     memberId?: string;
     workspaceId?: string;
     role?: string;
+    sessionId?: string;
   }
 }
 
@@ -37,10 +42,10 @@ async function memberByEmail(email: string) {
   });
 }
 
+/** Set by the server from the socket (instrumentation.ts), never taken from the client. */
 function clientAddress(headers: Record<string, unknown> | undefined): string {
-  const forwarded = headers?.["x-forwarded-for"];
-  const first = typeof forwarded === "string" ? forwarded.split(",")[0]?.trim() : undefined;
-  return first || "unknown";
+  const address = headers?.[CLIENT_ADDRESS_HEADER];
+  return typeof address === "string" && address ? address : "unknown";
 }
 
 export function authOptions(): NextAuthOptions {
@@ -55,12 +60,20 @@ export function authOptions(): NextAuthOptions {
         async authorize(credentials, req) {
           const parsed = demoCredentials.safeParse(credentials ?? {});
           const windowMs = e.ALLOTMENT_SIGNIN_WINDOW_MINUTES * 60_000;
-          const byAddress = await allowAttempt(db(), `signin:ip:${clientAddress(req?.headers)}`, e.ALLOTMENT_SIGNIN_MAX_ATTEMPTS * 10, windowMs);
-          const byAccount = parsed.success ? await allowAttempt(db(), `signin:email:${parsed.data.email.toLowerCase()}`, e.ALLOTMENT_SIGNIN_MAX_ATTEMPTS, windowMs) : true;
-          if (!byAddress || !byAccount) throw new Error("TooManyAttempts");
-          if (!parsed.success) return null;
-          const member = await memberByEmail(parsed.data.email);
-          return member ? { id: member.id, email: member.email, name: member.name } : null;
+          const max = e.ALLOTMENT_SIGNIN_MAX_ATTEMPTS;
+          const addressKey = `signin:ip:${clientAddress(req?.headers)}`;
+          const accountKey = parsed.success ? `signin:email:${parsed.data.email.toLowerCase()}` : null;
+          // only failures count: a refused address or account waits out the window
+          if ((await isThrottled(db(), addressKey, max * 10, windowMs)) || (accountKey && (await isThrottled(db(), accountKey, max, windowMs)))) {
+            throw new Error("TooManyAttempts");
+          }
+          const member = parsed.success ? await memberByEmail(parsed.data.email) : null;
+          if (!member) {
+            await recordFailure(db(), addressKey, windowMs);
+            if (accountKey) await recordFailure(db(), accountKey, windowMs);
+            return null;
+          }
+          return { id: member.id, email: member.email, name: member.name };
         },
       }),
     );
@@ -102,6 +115,7 @@ export function authOptions(): NextAuthOptions {
             token.memberId = member.id;
             token.workspaceId = member.workspaceId;
             token.role = member.role;
+            token.sessionId = await startSession(db(), member, e.ALLOTMENT_SESSION_MAX_AGE_HOURS * 3600);
           }
         }
         return token;
@@ -110,7 +124,14 @@ export function authOptions(): NextAuthOptions {
         session.memberId = token.memberId;
         session.workspaceId = token.workspaceId;
         session.role = token.role;
+        session.sessionId = token.sessionId;
         return session;
+      },
+    },
+    events: {
+      // sign-out ends the session on the server, not only the cookie in this browser
+      async signOut({ token }) {
+        if (token?.sessionId) await revokeSession(db(), token.sessionId);
       },
     },
   };

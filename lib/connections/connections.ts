@@ -126,6 +126,11 @@ export async function updateConnection(db: Db, workspaceId: string, input: Updat
       const clash = await tx.connection.findFirst({ where: { workspaceId, name: data.name }, select: { id: true } });
       if (clash) throw new InvalidInputError(`A connection named "${data.name}" already exists`, "name");
     }
+    // the stored key was given for one host: never send it to another one
+    const movesHost = data.baseUrl !== undefined && (data.baseUrl || null) !== before.baseUrl;
+    if (movesHost && before.encryptedKey && !data.apiKey) {
+      throw new InvalidInputError("A new base URL needs the admin key again: the stored key is only ever sent to the host it was given for", "apiKey");
+    }
     const after = await tx.connection.update({
       where: { id: before.id },
       data: {
