@@ -103,9 +103,9 @@ export function AlertList({ canManage }: { canManage: boolean }) {
                 <p className="mt-2 text-xs text-slate-500">
                   Sent to:{" "}
                   {a.deliveries.map((d, i) => (
-                    <span key={i} className={d.status === "DELIVERED" ? "text-emerald-700" : "text-red-700"}>
+                    <span key={i} className={d.status === "DELIVERED" ? "text-emerald-700" : d.status === "RETRYING" ? "text-amber-700" : "text-red-700"}>
                       {i > 0 && ", "}
-                      {d.channel} ({d.status.toLowerCase()}
+                      {d.channel} ({d.status === "RETRYING" ? "failed, retrying in the background" : d.status.toLowerCase()}
                       {d.attempts > 1 ? `, ${d.attempts} attempts` : ""})
                     </span>
                   ))}

@@ -56,7 +56,7 @@ export function ChannelsPanel({ canManage }: { canManage: boolean }) {
               <span className="rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-600">{c.kind === "webhook" ? "Webhook" : "Email"}</span>
               <span className="font-medium">{c.name}</span>
               <span className="truncate text-xs text-slate-500">{c.target}</span>
-              {c.lastDelivery && <span className={`text-xs ${c.lastDelivery.status === "DELIVERED" ? "text-emerald-700" : "text-red-700"}`}>last: {c.lastDelivery.status.toLowerCase()}</span>}
+              {c.lastDelivery && <span className={`text-xs ${c.lastDelivery.status === "DELIVERED" ? "text-emerald-700" : c.lastDelivery.status === "RETRYING" ? "text-amber-700" : "text-red-700"}`}>last: {c.lastDelivery.status.toLowerCase()}</span>}
               {testResult[c.id] && <span className="text-xs text-slate-600" data-testid="test-result">{testResult[c.id]}</span>}
               {canManage && (
                 <span className="ml-auto flex gap-2">

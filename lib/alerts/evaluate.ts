@@ -7,7 +7,6 @@
  */
 import "server-only";
 import type { Db } from "../db";
-import { env } from "../env";
 import { toJsonText } from "../json";
 import { loadWorkspaceLimits } from "../limits/load-effective-limits";
 import { formatAmount, type Unit } from "../money";
@@ -15,7 +14,7 @@ import { addDays, eachDay, periodContaining, todayIn, type BudgetPeriod, type Da
 import { projectedExhaustion, projectPeriodEnd } from "../projection";
 import { findAnomaly, type AnomalySettings } from "./anomaly";
 import { loadAnomalyInputs } from "./anomaly-data";
-import { deliverAlert } from "./deliver";
+import { alertMessageOf, deliverAlert, titleOf } from "./deliver";
 import { loadRuleSettings, type AlertKind } from "./rules";
 import type { RetryPolicy } from "./send-webhook";
 
@@ -156,12 +155,11 @@ export async function evaluateAlerts(db: Db, workspaceId: string, now: Date, opt
 
   let delivered = 0;
   let failed = 0;
-  const base = env().NEXTAUTH_URL?.replace(/\/$/, "") ?? "";
   for (const r of raised) {
     const res = await deliverAlert(
       db,
       workspace,
-      { id: r.id, kind: r.c.kind, subject: titleOf(r.c), text: r.c.message, link: base ? `${base}/alerts?id=${r.id}` : null, evidence: JSON.parse(toJsonText(r.c.evidence)), createdAt: r.createdAt.toISOString() },
+      alertMessageOf({ id: r.id, kind: r.c.kind, subjectType: r.c.subjectType, thresholdPct: r.c.thresholdPct, message: r.c.message, evidenceJson: toJsonText(r.c.evidence), createdAt: r.createdAt }),
       opts.retry,
     );
     delivered += res.delivered;
@@ -170,16 +168,3 @@ export async function evaluateAlerts(db: Db, workspaceId: string, now: Date, opt
   return { raised: raised.length, resolved, delivered, failed };
 }
 
-export function titleOf(c: Pick<Candidate, "kind" | "thresholdPct" | "subjectType">): string {
-  const who = c.subjectType === "MEMBER" ? "Member" : c.subjectType === "GROUP" ? "Group" : "Workspace";
-  switch (c.kind) {
-    case "anomaly":
-      return `${who} spend anomaly`;
-    case "threshold":
-      return `${who} budget ${c.thresholdPct}% used`;
-    case "hard_limit":
-      return `${who} budget limit reached`;
-    case "projection":
-      return `${who} budget projected to run out`;
-  }
-}

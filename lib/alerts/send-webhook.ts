@@ -17,6 +17,8 @@ export interface SendResult {
   attempts: Attempt[];
   status?: number;
   error?: string;
+  /** the receiver refused for good (HTTP 4xx other than 429, SMTP 5xx): retrying will not help */
+  permanent?: boolean;
 }
 
 export interface RetryPolicy {
@@ -26,6 +28,18 @@ export interface RetryPolicy {
 }
 
 export const DEFAULT_RETRY: RetryPolicy = { attempts: 4, baseDelayMs: 500, timeoutMs: 10_000 };
+
+/**
+ * What a person's request waits for: one attempt, cut off after a few seconds. Anything that
+ * fails transiently is retried later by the scheduler (lib/alerts/deliver.ts), never inside a
+ * page's request.
+ */
+export const ONE_QUICK_ATTEMPT: RetryPolicy = { attempts: 1, baseDelayMs: 0, timeoutMs: 5_000 };
+
+/** A message for an attempt that hit its deadline. */
+export function timeoutMessage(what: string, timeoutMs: number): string {
+  return `${what} did not answer within ${Math.round(timeoutMs / 1000)} s`;
+}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -44,9 +58,10 @@ export async function sendWebhook(url: string, secret: string | null, payload: u
       attempts.push({ at: at.toISOString(), ok, status: res.status });
       if (ok) return { ok, attempts, status: res.status };
       // 4xx other than 429 will not get better by retrying
-      if (res.status < 500 && res.status !== 429) return { ok: false, attempts, status: res.status, error: `HTTP ${res.status}` };
+      if (res.status < 500 && res.status !== 429) return { ok: false, attempts, status: res.status, error: `HTTP ${res.status}`, permanent: true };
     } catch (error) {
-      attempts.push({ at: at.toISOString(), ok: false, error: error instanceof Error ? error.message : "request failed" });
+      const timedOut = error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
+      attempts.push({ at: at.toISOString(), ok: false, error: timedOut ? timeoutMessage("The webhook", retry.timeoutMs) : error instanceof Error ? error.message : "request failed" });
     }
   }
   const last = attempts[attempts.length - 1];

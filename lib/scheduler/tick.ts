@@ -6,6 +6,7 @@
  */
 import "server-only";
 import { randomUUID } from "node:crypto";
+import { retryDueDeliveries } from "../alerts/deliver";
 import { evaluateAlerts } from "../alerts/evaluate";
 import { runDueSyncs } from "../connections/scheduler";
 import type { Db } from "../db";
@@ -58,6 +59,10 @@ export async function schedulerTick(db: Db, opts: { databaseUrl: string; now: Da
         report.alertsEvaluated.push(ws.slug);
       });
     }
+    // deliveries that failed transiently get their next attempt here, never in a person's request
+    await guard("alert delivery retries", async () => {
+      await retryDueDeliveries(db, ws.id, now);
+    });
     await guard("enforcement", async () => {
       const r = await runEnforcementTick(db, ws.id, { clock: () => now });
       if (r.imported || r.pushes || r.reverts || r.drained.succeeded || r.drained.failed) {
