@@ -3,6 +3,7 @@
  * budget period and "today" in its timezone. Pure: no DB, no clock (callers pass today).
  */
 import { z } from "zod";
+import { dayKeyParam } from "../http/query";
 import { addDays, daysBetween, isDayKey, periodContaining, previousPeriod, type BudgetPeriod, type DayKey, type Period } from "../period";
 
 export const RANGE_KEYS = ["period", "last-period", "7d", "30d", "90d", "custom"] as const;
@@ -11,12 +12,19 @@ export type RangeKey = (typeof RANGE_KEYS)[number];
 /** Longest custom range, so one request can't ask for a decade of daily buckets. */
 export const MAX_RANGE_DAYS = 400;
 
-const dayKey = z.string().refine(isDayKey, "must be a date YYYY-MM-DD");
-
 export const rangeSpecSchema = z
-  .object({ range: z.enum(RANGE_KEYS).default("period"), from: dayKey.optional(), to: dayKey.optional() })
-  .refine((v) => v.range !== "custom" || (v.from && v.to && v.from <= v.to), { message: "a custom range needs from ≤ to", path: ["from"] })
-  .refine((v) => v.range !== "custom" || !v.from || !v.to || daysBetween(v.from, v.to) < MAX_RANGE_DAYS, { message: `at most ${MAX_RANGE_DAYS} days`, path: ["to"] });
+  .object({ range: z.enum(RANGE_KEYS).default("period"), from: dayKeyParam.optional(), to: dayKeyParam.optional() })
+  .superRefine((v, ctx) => {
+    if (v.range !== "custom") return;
+    if (!v.from || !v.to) {
+      ctx.addIssue({ code: "custom", path: [v.from ? "to" : "from"], message: "a custom range needs from and to" });
+      return;
+    }
+    // a bad day is already reported by its field; no arithmetic on it
+    if (!isDayKey(v.from) || !isDayKey(v.to)) return;
+    if (v.from > v.to) ctx.addIssue({ code: "custom", path: ["from"], message: "a custom range needs from ≤ to" });
+    else if (daysBetween(v.from, v.to) >= MAX_RANGE_DAYS) ctx.addIssue({ code: "custom", path: ["to"], message: `at most ${MAX_RANGE_DAYS} days` });
+  });
 export type RangeSpec = z.infer<typeof rangeSpecSchema>;
 
 export interface ResolvedRange extends Period {

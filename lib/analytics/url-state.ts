@@ -7,6 +7,7 @@
 import { breakdownQuerySchema, type BreakdownQuery } from "./breakdown-query";
 import { DIMENSIONS, UNATTRIBUTED, filtersFromSearch, type Filters } from "./filters";
 import { rangeSpecSchema, type RangeSpec } from "./range";
+import { firstIssueText } from "../http/query";
 import { z } from "zod";
 
 export const STACKS = ["product", "model", "provider", "group"] as const;
@@ -17,14 +18,26 @@ export interface AnalyticsState {
   filters: Filters;
   query: BreakdownQuery;
   stack: Stack;
+  /**
+   * Set when the URL's range/from/to could not be used and the default range is shown
+   * instead ("to: must be a real date YYYY-MM-DD"): pages say so visibly.
+   */
+  rangeProblem?: string;
 }
 
 const stackSchema = z.enum(STACKS).catch("product");
 
-/** Lenient parse: a bad value falls back to the default instead of breaking a shared link. */
+function rangeInput(sp: URLSearchParams) {
+  return { range: sp.get("range") ?? undefined, from: sp.get("from") ?? undefined, to: sp.get("to") ?? undefined };
+}
+
+/**
+ * Lenient parse for pages and the client: a bad value falls back to the default instead of
+ * breaking a shared link; a bad range says why in `rangeProblem` so the page can show it.
+ */
 export function parseAnalyticsSearch(sp: URLSearchParams): AnalyticsState {
   const one = (k: string) => sp.get(k) ?? undefined;
-  const spec = rangeSpecSchema.safeParse({ range: one("range"), from: one("from"), to: one("to") });
+  const spec = rangeSpecSchema.safeParse(rangeInput(sp));
   const query = breakdownQuerySchema.safeParse({ dimension: one("dimension"), sort: one("sort"), dir: one("dir"), page: one("page"), pageSize: one("pageSize") });
   let filters: Filters = {};
   try {
@@ -37,7 +50,18 @@ export function parseAnalyticsSearch(sp: URLSearchParams): AnalyticsState {
     filters,
     query: query.success ? query.data : breakdownQuerySchema.parse({}),
     stack: stackSchema.parse(one("stack")),
+    ...(spec.success ? {} : { rangeProblem: firstIssueText(spec.error) }),
   };
+}
+
+/**
+ * The analytics JSON/CSV APIs: the same state, but the range (range, from, to) is strict —
+ * a non-date, an impossible day or a reversed/too-long range throws a ZodError (400 naming
+ * the field) before any date arithmetic runs.
+ */
+export function parseAnalyticsQuery(sp: URLSearchParams): AnalyticsState {
+  const spec = rangeSpecSchema.parse(rangeInput(sp));
+  return { ...parseAnalyticsSearch(sp), spec };
 }
 
 export function recordToSearch(record: Record<string, string | string[] | undefined>): URLSearchParams {

@@ -8,26 +8,20 @@ import "server-only";
 import { z } from "zod";
 import type { Db } from "../db";
 import { InvalidInputError } from "../errors";
+import { dayOrUnixSecondsParam } from "../http/query";
 import { microsToDecimal } from "../money";
-import { addDays, dayStart, daysBetween, eachDay, isDayKey, toDayKey } from "../period";
+import { addDays, dayStart, daysBetween, eachDay, isDayKey } from "../period";
 
 export const COST_GROUP_BY = ["member", "product", "model", "provider"] as const;
 type CostGroup = (typeof COST_GROUP_BY)[number];
 
-/** A day key, or unix seconds (what the providers' APIs take). */
-const instant = z.string().transform((v, ctx) => {
-  if (isDayKey(v)) return v;
-  if (/^\d{1,12}$/.test(v)) return toDayKey(new Date(Number(v) * 1000));
-  ctx.addIssue({ code: "custom", message: "use YYYY-MM-DD or unix seconds" });
-  return z.NEVER;
-});
-
 export const costQuerySchema = z.object({
-  start: instant,
-  end: instant.optional(),
+  start: dayOrUnixSecondsParam,
+  end: dayOrUnixSecondsParam.optional(),
   bucket_width: z.literal("1d").default("1d"),
   group_by: z
     .string()
+    .max(200)
     .default("")
     .transform((s) => s.split(",").map((x) => x.trim()).filter(Boolean))
     .pipe(z.array(z.enum(COST_GROUP_BY))),

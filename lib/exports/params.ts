@@ -4,6 +4,7 @@
  * plus the chargeback grouping dimensions.
  */
 import { z } from "zod";
+import { dayKeyParam, searchObject } from "../http/query";
 import { currentPeriod, daysBetween, isDayKey, previousPeriod, type BudgetPeriod, type Period } from "../period";
 
 export const DIMENSIONS = ["cost_center", "group", "member", "product", "model", "provider"] as const;
@@ -18,22 +19,23 @@ export const DIMENSION_LABELS: Record<Dimension, string> = {
   provider: "Provider",
 };
 
-const dayKey = z.string().refine(isDayKey, "must be a date YYYY-MM-DD");
-
 export const exportQuerySchema = z
   .object({
     period: z.enum(["current", "previous", "custom"]).default("current"),
-    start: dayKey.optional(),
-    end: dayKey.optional(),
+    start: dayKeyParam.optional(),
+    end: dayKeyParam.optional(),
     group_by: z
       .string()
+      .max(200)
       .default("cost_center")
       .transform((s) => s.split(",").map((x) => x.trim()).filter(Boolean))
       .pipe(z.array(z.enum(DIMENSIONS)).max(DIMENSIONS.length)),
   })
   .superRefine((q, ctx) => {
     if (q.period !== "custom") return;
-    if (!q.start || !q.end) ctx.addIssue({ code: "custom", path: ["start"], message: "custom periods need start and end" });
+    if (!q.start || !q.end) ctx.addIssue({ code: "custom", path: [q.start ? "end" : "start"], message: "custom periods need start and end" });
+    // a bad day is already reported by its field; no arithmetic on it
+    else if (!isDayKey(q.start) || !isDayKey(q.end)) return;
     else if (daysBetween(q.start, q.end) < 0) ctx.addIssue({ code: "custom", path: ["end"], message: "end must not be before start" });
     else if (daysBetween(q.start, q.end) > 366 * 3) ctx.addIssue({ code: "custom", path: ["end"], message: "at most three years at once" });
   });
@@ -41,7 +43,7 @@ export const exportQuerySchema = z
 export type ExportQuery = z.infer<typeof exportQuerySchema>;
 
 export function queryFromSearchParams(params: URLSearchParams): ExportQuery {
-  return exportQuerySchema.parse(Object.fromEntries(params.entries()));
+  return exportQuerySchema.parse(searchObject(params));
 }
 
 /** The day range an export covers, from the workspace's budget period when not custom. */

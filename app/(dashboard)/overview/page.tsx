@@ -2,6 +2,7 @@ import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query
 import { OverviewView } from "@/components/overview/overview-view";
 import { getOverview } from "@/lib/analytics/overview";
 import { spendScopeFor } from "@/lib/analytics/scope";
+import { RangeFallbackNote } from "@/components/ui/range-fallback-note";
 import { canonicalSearch, parseAnalyticsSearch, recordToSearch } from "@/lib/analytics/url-state";
 import { requirePage } from "@/lib/auth/guards";
 import { now } from "@/lib/clock";
@@ -22,6 +23,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
   });
   return (
     <HydrationBoundary state={dehydrate(client)}>
+      <RangeFallbackNote problem={s.rangeProblem} />
       <OverviewView />
     </HydrationBoundary>
   );

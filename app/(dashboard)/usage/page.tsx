@@ -2,6 +2,7 @@ import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query
 import { UsageExplorer } from "@/components/usage/usage-explorer";
 import { getBreakdown } from "@/lib/analytics/breakdown";
 import { spendScopeFor } from "@/lib/analytics/scope";
+import { RangeFallbackNote } from "@/components/ui/range-fallback-note";
 import { canonicalSearch, parseAnalyticsSearch, recordToSearch } from "@/lib/analytics/url-state";
 import { requirePage } from "@/lib/auth/guards";
 import { screenPermissions } from "@/lib/auth/permissions";
@@ -23,6 +24,7 @@ export default async function UsagePage({ searchParams }: { searchParams: Promis
   });
   return (
     <HydrationBoundary state={dehydrate(client)}>
+      <RangeFallbackNote problem={s.rangeProblem} />
       <UsageExplorer />
     </HydrationBoundary>
   );

@@ -1,12 +1,12 @@
 import { getOverview } from "@/lib/analytics/overview";
 import { spendScopeFor } from "@/lib/analytics/scope";
-import { parseAnalyticsSearch } from "@/lib/analytics/url-state";
+import { parseAnalyticsQuery } from "@/lib/analytics/url-state";
 import { json, sessionRoute } from "@/lib/auth/guards";
 import { now } from "@/lib/clock";
 import { db } from "@/lib/db";
 
 export const GET = sessionRoute(["spend:read:own"], async (req, { actor }) => {
-  const s = parseAnalyticsSearch(new URL(req.url).searchParams);
+  const s = parseAnalyticsQuery(new URL(req.url).searchParams);
   const scope = await spendScopeFor(db(), actor);
   return json(await getOverview(db(), scope, now(), { range: s.spec, filters: s.filters, stackBy: s.stack }));
 });

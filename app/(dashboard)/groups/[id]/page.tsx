@@ -4,6 +4,7 @@ import { GroupMembersTable } from "@/components/groups/group-members-table";
 import { LimitCell } from "@/components/groups/limit-cell";
 import { Card, Stat } from "@/components/ui/card";
 import { ScreenHeader } from "@/components/ui/placeholder";
+import { RangeFallbackNote } from "@/components/ui/range-fallback-note";
 import { getGroupSummary } from "@/lib/analytics/group";
 import { spendScopeFor } from "@/lib/analytics/scope";
 import { parseAnalyticsSearch, recordToSearch } from "@/lib/analytics/url-state";
@@ -32,6 +33,7 @@ export default async function GroupPage({ params, searchParams }: { params: Prom
         title={g.group.name}
         subtitle={`Group${g.group.costCenter ? ` · cost center ${g.group.costCenter}` : ""} · ${g.members.length} members${g.managers.length ? ` · managed by ${g.managers.map((m) => m.name).join(", ")}` : ""}`}
       />
+      <RangeFallbackNote problem={s.rangeProblem} />
       <div className="grid gap-4 sm:grid-cols-3">
         <Stat label={`Pooled spend · ${g.range.label.toLowerCase()}`} value={formatAmount(g.pooledMicros, unit)} hint={`${g.range.start} – ${g.range.end} · previous ${formatAmount(g.previousPooledMicros, unit)}`} testId="group-pooled" />
         <Stat

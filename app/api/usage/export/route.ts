@@ -1,14 +1,14 @@
 import { getBreakdown } from "@/lib/analytics/breakdown";
 import { breakdownToCsv } from "@/lib/analytics/breakdown-csv";
 import { spendScopeFor } from "@/lib/analytics/scope";
-import { parseAnalyticsSearch } from "@/lib/analytics/url-state";
+import { parseAnalyticsQuery } from "@/lib/analytics/url-state";
 import { sessionRoute } from "@/lib/auth/guards";
 import { now } from "@/lib/clock";
 import { db } from "@/lib/db";
 import { csvResponse } from "@/lib/exports/csv-response";
 
 export const GET = sessionRoute(["spend:read:own"], async (req, { actor }) => {
-  const s = parseAnalyticsSearch(new URL(req.url).searchParams);
+  const s = parseAnalyticsQuery(new URL(req.url).searchParams);
   const scope = await spendScopeFor(db(), actor);
   const b = await getBreakdown({ db: db(), scope, now: now() }, s.spec, s.filters, s.query, { all: true });
   return csvResponse(breakdownToCsv(b), `usage-by-${b.dimension}-${b.range.start}-${b.range.end}.csv`);
