@@ -16,6 +16,8 @@ export default defineConfig({
           name: "unit",
           include: ["lib/**/*.test.ts", "components/**/*.test.ts"],
           environment: "node",
+          // generous: a busy 2-core machine must not fail a correct test on time (property tests set their own)
+          testTimeout: 30_000,
         },
       },
       {
@@ -25,6 +27,8 @@ export default defineConfig({
           include: ["tests/integration/**/*.test.ts"],
           environment: "node",
           globalSetup: ["tests/helpers/global-setup.ts"],
+          // lib/clock.ts's now() runs from the tests' pinned instant, never the machine's date
+          setupFiles: ["tests/helpers/pin-app-clock.ts"],
           testTimeout: 60_000,
           hookTimeout: 60_000,
           // files share one database per engine; each test makes its own workspace

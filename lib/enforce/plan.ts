@@ -92,7 +92,8 @@ export async function buildPlan(db: Db, workspaceId: string, connectorId: string
   items.sort((x, y) => (x.action === "none" ? 1 : 0) - (y.action === "none" ? 1 : 0) || x.name.localeCompare(y.name));
   const plan = await db.$transaction(async (tx) => {
     await tx.vendorPlan.updateMany({ where: { connectorId: c.id, status: "PREVIEW" }, data: { status: "SUPERSEDED" } });
-    return tx.vendorPlan.create({ data: { workspaceId, connectorId: c.id, itemsJson: JSON.stringify(items), createdBy: actor.label } });
+    // stamped with the caller's clock, which applyPlan measures the plan's age against
+    return tx.vendorPlan.create({ data: { workspaceId, connectorId: c.id, itemsJson: JSON.stringify(items), createdBy: actor.label, createdAt: now } });
   });
   return { id: plan.id, connectorId: c.id, vendor: c.vendor, status: plan.status, createdAt: plan.createdAt, unit: snap.unit, items, changes: items.filter((i) => i.action !== "none").length, unmatched: snap.unmatched };
 }

@@ -76,7 +76,21 @@ function endOfMonthSeconds(ms: number): number {
   return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1) / 1000;
 }
 
-export async function startChatgptFake(opts: { workspaceId?: string; unit?: Unit; keys?: Record<string, string[]>; users?: ChatgptUser[]; groups?: ChatgptGroup[]; workspaceDefault?: Rule; perMinute?: number; clock?: () => number } = {}): Promise<ChatgptFake> {
+export interface ChatgptFakeOptions {
+  workspaceId?: string;
+  unit?: Unit;
+  keys?: Record<string, string[]>;
+  users?: ChatgptUser[];
+  groups?: ChatgptGroup[];
+  workspaceDefault?: Rule;
+  perMinute?: number;
+  /** the vendor's "now": when temporary overrides end (default: the machine's clock) */
+  clock?: () => number;
+  /** the clock of the per-minute rate windows (default: the machine's clock) */
+  rateClock?: () => number;
+}
+
+export async function startChatgptFake(opts: ChatgptFakeOptions = {}): Promise<ChatgptFake> {
   const unit = opts.unit ?? "credit";
   const state: ChatgptFakeState = {
     workspaceId: opts.workspaceId ?? "ws-123",
@@ -89,7 +103,7 @@ export async function startChatgptFake(opts: { workspaceId?: string; unit?: Unit
     usage: [],
     monthUsage: new Map(),
     faults: [],
-    rate: new RateWindow(opts.perMinute ?? 100),
+    rate: new RateWindow(opts.perMinute ?? 100, opts.rateClock),
     log: [],
     clock: opts.clock ?? Date.now,
   };

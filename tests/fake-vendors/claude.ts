@@ -66,7 +66,19 @@ const err = (status: number, type: string, message: string, headers?: Record<str
   headers,
 });
 
-export async function startClaudeFake(opts: { keys?: Record<string, string[]>; users?: ClaudeUser[]; organizationDefault?: string | null; perMinute?: number } = {}): Promise<ClaudeFake> {
+export interface ClaudeFakeOptions {
+  keys?: Record<string, string[]>;
+  users?: ClaudeUser[];
+  organizationDefault?: string | null;
+  perMinute?: number;
+  /** the vendor's "now" for created_at / updated_at / resolved_at (default: the machine's clock) */
+  clock?: () => number;
+  /** the clock of the per-minute rate window (default: the machine's clock) */
+  rateClock?: () => number;
+}
+
+export async function startClaudeFake(opts: ClaudeFakeOptions = {}): Promise<ClaudeFake> {
+  const clock = opts.clock ?? Date.now;
   const state: ClaudeFakeState = {
     keys: new Map(Object.entries(opts.keys ?? { "sk-ant-admin-test": ["read:spend_limits", "write:spend_limits"] })),
     users: opts.users ?? [],
@@ -76,10 +88,10 @@ export async function startClaudeFake(opts: { keys?: Record<string, string[]>; u
     spend: new Map(),
     requests: [],
     faults: [],
-    rate: new RateWindow(opts.perMinute ?? 60),
+    rate: new RateWindow(opts.perMinute ?? 60, opts.rateClock),
     log: [],
   };
-  const iso = () => new Date().toISOString();
+  const iso = () => new Date(clock()).toISOString();
   const userById = (id: string) => state.users.find((u) => u.id === id);
 
   function effectiveOf(userId: string): { amount: string | null; source: { type: string; seat_tier?: string }; splId: string | null } {
