@@ -9,6 +9,8 @@ export interface ReceivedHook {
   headers: http.IncomingHttpHeaders;
   body: string;
   json: unknown;
+  /** the machine's clock when it arrived (ms): a receiver checks a signature's freshness at this moment */
+  receivedAt: number;
 }
 
 export interface WebhookReceiver {
@@ -40,7 +42,7 @@ export async function startWebhookReceiver(port = 0): Promise<WebhookReceiver> {
       } catch {
         // recorded as is
       }
-      received.push({ headers: req.headers, body, json });
+      received.push({ headers: req.headers, body, json, receivedAt: Date.now() });
       res.writeHead(200, { "content-type": "text/plain" }).end("ok");
     });
   });

@@ -10,7 +10,8 @@ import { startSmtpSink, type SmtpSink } from "../helpers/smtp-sink";
 import { startWebhookReceiver, type WebhookReceiver } from "../helpers/webhook-receiver";
 
 const NOW = new Date("2026-11-22T12:00:00Z");
-const FAST = { attempts: 4, baseDelayMs: 5, timeoutMs: 2000 };
+// short backoff keeps the retries quick; the per-attempt timeout is generous (the receiver is local)
+const FAST = { attempts: 4, baseDelayMs: 5, timeoutMs: 15_000 };
 let hooks: WebhookReceiver;
 let smtp: SmtpSink;
 
@@ -64,8 +65,10 @@ describe("alert evaluation and delivery", () => {
     expect(received).toHaveLength(1);
     const hook = received[0]!;
     expect((hook.json as { text: string }).text).toContain(member.name);
-    expect(verifySignature("s3cret", hook.body, String(hook.headers["x-allotment-signature"]), Math.floor(Date.now() / 1000))).toBe(true);
-    expect(verifySignature("wrong", hook.body, String(hook.headers["x-allotment-signature"]), Math.floor(Date.now() / 1000))).toBe(false);
+    // checked as the receiver would on arrival: the signature's timestamp is the sender's clock, so is receivedAt
+    const arrived = Math.floor(hook.receivedAt / 1000);
+    expect(verifySignature("s3cret", hook.body, String(hook.headers["x-allotment-signature"]), arrived)).toBe(true);
+    expect(verifySignature("wrong", hook.body, String(hook.headers["x-allotment-signature"]), arrived)).toBe(false);
     const mails = smtp.messages.filter((m) => m.data.includes(member.email) && m.to.includes("finops@example.test"));
     expect(mails).toHaveLength(1);
     expect(mails[0]!.subject).toContain("anomaly");

@@ -21,7 +21,7 @@ import { applyDirectory } from "@/lib/ingest/directory";
 import { runSync } from "@/lib/ingest/sync";
 import { toJsonText } from "@/lib/json";
 import { addDays, todayIn } from "@/lib/period";
-import { testDatabaseUrl, testDb, testEngine } from "../helpers/db";
+import { makeWorkspace, testDatabaseUrl, testDb, testEngine } from "../helpers/db";
 import { simulatedWorkspace } from "../helpers/simulator";
 
 const NOW = new Date("2026-11-20T10:30:00Z");
@@ -314,7 +314,7 @@ describe("analytics consistency", () => {
     const b = await getBreakdown({ db, scope: self, now: NOW }, { range: "90d" }, {}, { dimension: "member", sort: "amount", dir: "desc", page: 1, pageSize: 200 });
     expect(b.rows.every((x) => x.key === memberIds[0])).toBe(true);
     // another workspace's scope sees none of these rows and none of these members
-    const otherWs = await db.workspace.create({ data: { slug: `o-${Date.now()}`, name: "Other" } });
+    const otherWs = await makeWorkspace(db);
     const foreign: SpendScope = { workspaceId: otherWs.id, kind: "workspace", memberIds: null, label: "other" };
     await expect(getMemberSummary(db, foreign, memberIds[0]!, NOW)).rejects.toBeInstanceOf(NotFoundError);
     await expect(getGroupSummary(db, foreign, groupIds[0]!, NOW)).rejects.toBeInstanceOf(NotFoundError);

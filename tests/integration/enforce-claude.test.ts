@@ -6,18 +6,23 @@ import { applyPlan, buildPlan } from "@/lib/enforce/plan";
 import { drainQueue } from "@/lib/enforce/queue";
 import { runEnforcementTick } from "@/lib/enforce/tick";
 import { startClaudeFake, type ClaudeFake } from "../fake-vendors/claude";
+import { daysFrom, msFrom, TEST_NOW, tickingClock } from "../helpers/clock";
 import { testDb } from "../helpers/db";
 import { actorOf, connect, limitsWorkspace, OWNER_AUDIT } from "../helpers/enforce";
 
 let fake: ClaudeFake;
 const KEY = "sk-ant-admin-enforce";
+const NOW = TEST_NOW;
+/** NOW, running on with elapsed time: the queue waits on it for a Retry-After; the fake vendor shares it */
+const clock = tickingClock(NOW);
+const clockMs = () => clock().getTime();
 
 beforeAll(async () => {
-  fake = await startClaudeFake({ keys: { [KEY]: ["read:spend_limits", "write:spend_limits"], "sk-ant-readonly": ["read:spend_limits"] }, organizationDefault: "50000" });
+  fake = await startClaudeFake({ keys: { [KEY]: ["read:spend_limits", "write:spend_limits"], "sk-ant-readonly": ["read:spend_limits"] }, organizationDefault: "50000", clock: clockMs, rateClock: clockMs });
 });
 afterAll(async () => fake.close());
 
-async function setup(aliceUntil = new Date(Date.now() + 7 * 86_400_000)) {
+async function setup(aliceUntil = daysFrom(NOW, 7)) {
   const db = await testDb();
   const w = await limitsWorkspace(db, aliceUntil);
   // vendor-side users for each person (+ one the workspace does not know)
@@ -34,7 +39,7 @@ async function setup(aliceUntil = new Date(Date.now() + 7 * 86_400_000)) {
 describe("Claude enforcement: plan / apply", () => {
   it("previews exactly who changes from what to what, applies through the queue, audits the vendor's answers, and re-applying writes nothing", async () => {
     const { db, ws, connector, ids } = await setup();
-    const plan = await buildPlan(db, ws.id, connector.id, OWNER_AUDIT, new Date());
+    const plan = await buildPlan(db, ws.id, connector.id, OWNER_AUDIT, NOW);
     const byName = new Map(plan.items.map((i) => [i.name, i]));
     expect(plan.unit).toBe("usd");
     expect(byName.get("Alice")).toMatchObject({ action: "set", currentText: "$500.00 (organization default)", targetText: "$1,200.00" });
@@ -48,8 +53,8 @@ describe("Claude enforcement: plan / apply", () => {
     // a 429 with Retry-After on the first write is honoured, then the write goes through
     fake.state.faults.push({ match: /^POST \/v1\/organizations\/spend_limits$/, status: 429, retryAfter: "1", times: 1 });
     const before = fake.writes().length;
-    expect((await applyPlan(db, ws.id, plan.id, OWNER_AUDIT, new Date())).enqueued).toBe(3);
-    const drained = await drainQueue(db, { workspaceId: ws.id, budgetMs: 15_000 });
+    expect((await applyPlan(db, ws.id, plan.id, OWNER_AUDIT, NOW)).enqueued).toBe(3);
+    const drained = await drainQueue(db, { workspaceId: ws.id, budgetMs: 15_000, clock });
     expect(drained).toMatchObject({ succeeded: 3, failed: 0 });
     expect(drained.retried).toBeGreaterThanOrEqual(1);
     expect(fake.effectiveOf(ids.alice!)).toEqual({ amount: "120000", source: "user" });
@@ -62,39 +67,39 @@ describe("Claude enforcement: plan / apply", () => {
     expect(writesAfterApply - before).toBe(4); // 3 upserts + the one answered 429
 
     // idempotent: the same plan again enqueues nothing; a fresh plan has no changes; no vendor writes
-    expect((await applyPlan(db, ws.id, plan.id, OWNER_AUDIT, new Date())).enqueued).toBe(0);
-    const again = await buildPlan(db, ws.id, connector.id, OWNER_AUDIT, new Date());
+    expect((await applyPlan(db, ws.id, plan.id, OWNER_AUDIT, NOW)).enqueued).toBe(0);
+    const again = await buildPlan(db, ws.id, connector.id, OWNER_AUDIT, NOW);
     expect(again.changes).toBe(0);
     expect(fake.writes().length).toBe(writesAfterApply);
   });
 
   it("refuses to write while paused, switched off or read-only", async () => {
     const { db, ws, connector } = await setup();
-    const plan = await buildPlan(db, ws.id, connector.id, OWNER_AUDIT, new Date());
+    const plan = await buildPlan(db, ws.id, connector.id, OWNER_AUDIT, NOW);
     await setPaused(db, ws.id, OWNER_AUDIT, true);
-    await expect(applyPlan(db, ws.id, plan.id, OWNER_AUDIT, new Date())).rejects.toThrow(/paused/);
+    await expect(applyPlan(db, ws.id, plan.id, OWNER_AUDIT, NOW)).rejects.toThrow(/paused/);
     await setPaused(db, ws.id, OWNER_AUDIT, false);
     await db.vendorConnector.update({ where: { id: connector.id }, data: { readOnly: true } });
-    await expect(applyPlan(db, ws.id, plan.id, OWNER_AUDIT, new Date())).rejects.toBeInstanceOf(InvalidInputError);
+    await expect(applyPlan(db, ws.id, plan.id, OWNER_AUDIT, NOW)).rejects.toBeInstanceOf(InvalidInputError);
     // another workspace's plan is not found
     const other = await setup();
-    await expect(applyPlan(db, other.ws.id, plan.id, OWNER_AUDIT, new Date())).rejects.toThrow(/plan/);
+    await expect(applyPlan(db, other.ws.id, plan.id, OWNER_AUDIT, NOW)).rejects.toThrow(/plan/);
   });
 
   it("reverts a grant the vendor cannot expire, on time (injectable clock), and clearing the Allotment override clears the vendor's", async () => {
-    const until = new Date(Date.now() + 3_600_000);
+    const until = msFrom(NOW, 3_600_000);
     const { db, ws, connector, ids, people } = await setup(until);
-    const plan = await buildPlan(db, ws.id, connector.id, OWNER_AUDIT, new Date());
-    await applyPlan(db, ws.id, plan.id, OWNER_AUDIT, new Date());
-    await drainQueue(db, { workspaceId: ws.id });
+    const plan = await buildPlan(db, ws.id, connector.id, OWNER_AUDIT, NOW);
+    await applyPlan(db, ws.id, plan.id, OWNER_AUDIT, NOW);
+    await drainQueue(db, { workspaceId: ws.id, clock });
     expect(fake.effectiveOf(ids.alice!).amount).toBe("120000");
 
     // a minute before the end nothing happens
-    const early = await runEnforcementTick(db, ws.id, { clock: () => new Date(until.getTime() - 60_000) });
+    const early = await runEnforcementTick(db, ws.id, { clock: () => msFrom(until, -60_000) });
     expect(early.reverts).toBe(0);
     expect(fake.effectiveOf(ids.alice!).amount).toBe("120000");
     // once it has ended the override is removed (Alice inherits the org default = Allotment's default)
-    const late = await runEnforcementTick(db, ws.id, { clock: () => new Date(until.getTime() + 1000) });
+    const late = await runEnforcementTick(db, ws.id, { clock: () => msFrom(until, 1000) });
     expect(late.reverts).toBe(1);
     expect(fake.effectiveOf(ids.alice!)).toEqual({ amount: "50000", source: "organization" });
     const state = await db.vendorLimitState.findUniqueOrThrow({ where: { connectorId_memberId: { connectorId: connector.id, memberId: people.alice.id } } });
@@ -103,33 +108,33 @@ describe("Claude enforcement: plan / apply", () => {
 
     // clearing an Allotment override (Bob's group limit removed → default applies) clears the vendor's
     await db.limitPolicy.deleteMany({ where: { workspaceId: ws.id, scope: "GROUP" } });
-    const clearPlan = await buildPlan(db, ws.id, connector.id, OWNER_AUDIT, new Date());
+    const clearPlan = await buildPlan(db, ws.id, connector.id, OWNER_AUDIT, NOW);
     expect(clearPlan.items.find((i) => i.name === "Bob")).toMatchObject({ action: "clear" });
-    await applyPlan(db, ws.id, clearPlan.id, OWNER_AUDIT, new Date());
-    await drainQueue(db, { workspaceId: ws.id });
+    await applyPlan(db, ws.id, clearPlan.id, OWNER_AUDIT, NOW);
+    await drainQueue(db, { workspaceId: ws.id, clock });
     expect(fake.effectiveOf(ids.bob!).source).toBe("organization");
   });
 
   it("detects drift from a console edit and offers adopt / re-apply", async () => {
     const { db, ws, connector, ids, people, owner } = await setup();
-    const plan = await buildPlan(db, ws.id, connector.id, OWNER_AUDIT, new Date());
-    await applyPlan(db, ws.id, plan.id, OWNER_AUDIT, new Date());
-    await drainQueue(db, { workspaceId: ws.id });
-    expect(await refreshDrift(db, ws.id, new Date())).toHaveLength(0);
+    const plan = await buildPlan(db, ws.id, connector.id, OWNER_AUDIT, NOW);
+    await applyPlan(db, ws.id, plan.id, OWNER_AUDIT, NOW);
+    await drainQueue(db, { workspaceId: ws.id, clock });
+    expect(await refreshDrift(db, ws.id, NOW)).toHaveLength(0);
 
     fake.consoleSetLimit(ids.bob!, "90000"); // an admin edits Bob in the Claude console
     fake.consoleSetLimit(ids.carol!, "60000");
-    const drift = await refreshDrift(db, ws.id, new Date());
+    const drift = await refreshDrift(db, ws.id, NOW);
     expect(drift.map((d) => d.name).sort()).toEqual(["Bob", "Carol"]);
     expect(drift.find((d) => d.name === "Bob")).toMatchObject({ changedAtVendor: true, currentText: "$900.00 (user limit)", targetText: "$800.00" });
 
-    expect(await reapplyMember(db, ws.id, OWNER_AUDIT, connector.id, people.bob.id, new Date())).toBe(true);
-    await drainQueue(db, { workspaceId: ws.id });
+    expect(await reapplyMember(db, ws.id, OWNER_AUDIT, connector.id, people.bob.id, NOW)).toBe(true);
+    await drainQueue(db, { workspaceId: ws.id, clock });
     expect(fake.effectiveOf(ids.bob!).amount).toBe("80000");
 
     await adoptVendorValue(db, actorOf(owner), connector.id, people.carol.id);
     const carolPolicy = await db.limitPolicy.findFirstOrThrow({ where: { workspaceId: ws.id, target: `MEMBER:${people.carol.id}` } });
     expect(carolPolicy.amountMicros).toBe(600_000_000n);
-    expect((await driftRows(db, ws.id, new Date())).map((d) => d.name)).toEqual([]);
+    expect((await driftRows(db, ws.id, NOW)).map((d) => d.name)).toEqual([]);
   });
 });

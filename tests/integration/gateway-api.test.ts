@@ -9,6 +9,7 @@ import { budgetCheck } from "@/lib/limits/budget-check";
 import { createPolicySchema } from "@/lib/limits/policy-input";
 import { createPolicy } from "@/lib/limits/write-policy";
 import { createToken } from "@/lib/tokens/tokens";
+import { TEST_NOW, TEST_TODAY } from "../helpers/clock";
 import { testDb } from "../helpers/db";
 import { addUsage, limitsWorkspace } from "./limits-fixtures";
 
@@ -24,8 +25,9 @@ describe("gateway listener", () => {
   it("answers the budget check like the route does, behind the same token auth", async () => {
     const db = await testDb();
     const f = await limitsWorkspace(db);
-    const now = new Date();
-    await addUsage(db, f.ws.id, f.eng.memberId, now.toISOString().slice(0, 10), 300n);
+    // the listener reads the app's clock (pinned to TEST_NOW for integration tests); the direct call gets the same instant
+    const now = TEST_NOW;
+    await addUsage(db, f.ws.id, f.eng.memberId, TEST_TODAY, 300n);
     await createPolicy(db, f.owner, createPolicySchema.parse({ scope: "WORKSPACE", amount: "500" }));
     const { token } = await createToken(db, f.owner, { name: "gw", scopes: ["budget:check"] });
     const { token: wrongScope } = await createToken(db, f.owner, { name: "finance", scopes: ["costs:read"] });

@@ -8,8 +8,14 @@ import type { FakeProvider } from "../fake-provider/server";
 import { makeWorkspace } from "../helpers/db";
 
 export const FIXTURE_WINDOW = { start: "2026-11-01", end: "2026-11-10" };
-/** fast retries so fault tests stay quick; Retry-After still honoured */
-export const FAST_RETRY = { attempts: 4, baseDelayMs: 10, maxDelayMs: 2_000, timeoutMs: 400 };
+/**
+ * Short backoff so fault tests stay quick (Retry-After is still honoured). The per-request
+ * timeout is generous: a local fake answers in milliseconds, but a busy 2-core machine must
+ * never turn a slow answer into a spurious timeout. The timeout fault holds its answer far
+ * longer (TIMEOUT_FAULT_MS), so it is always the timeout that ends it.
+ */
+export const FAST_RETRY = { attempts: 4, baseDelayMs: 10, maxDelayMs: 2_000, timeoutMs: 5_000 };
+export const TIMEOUT_FAULT_MS = 120_000;
 
 export async function providerWorkspace(db: Db, fake: FakeProvider, kind: "openai" | "anthropic", opts: { pageLimit?: number; attempts?: number } = {}) {
   const workspace = await makeWorkspace(db, { budgetUnit: "USD", usdPerCreditMicros: 1_000_000n });

@@ -4,10 +4,11 @@ import { budgetCheck } from "@/lib/limits/budget-check";
 import { createPolicySchema, updatePolicySchema } from "@/lib/limits/policy-input";
 import { createPolicy, updatePolicy } from "@/lib/limits/write-policy";
 import { authenticateToken, createToken, listTokens, revokeToken } from "@/lib/tokens/tokens";
+import { TEST_NOW, TEST_TODAY } from "../helpers/clock";
 import { testDb } from "../helpers/db";
 import { addUsage, limitsWorkspace } from "./limits-fixtures";
 
-const NOW = new Date();
+const NOW = TEST_NOW;
 
 describe("budget check and API tokens", () => {
   it("answers by email, provider user id or api key id; unknown → default; changes show on the next check", async () => {
@@ -19,7 +20,7 @@ describe("budget check and API tokens", () => {
         { workspaceId: f.ws.id, memberId: f.eng.memberId, provider: "anthropic", kind: "api_key_id", externalId: "apikey_123" },
       ],
     });
-    await addUsage(db, f.ws.id, f.eng.memberId, NOW.toISOString().slice(0, 10), 600n);
+    await addUsage(db, f.ws.id, f.eng.memberId, TEST_TODAY, 600n);
     await createPolicy(db, f.owner, createPolicySchema.parse({ scope: "WORKSPACE", amount: "500" }));
     const group = await createPolicy(db, f.admin, createPolicySchema.parse({ scope: "GROUP", groupId: f.platform.id, amount: "800" }));
     for (const handle of [f.eng.email.toUpperCase(), "user-abc", "apikey_123"]) {

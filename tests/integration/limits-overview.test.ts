@@ -3,11 +3,12 @@ import { ForbiddenError } from "@/lib/errors";
 import { getLimitsOverview } from "@/lib/limits/overview";
 import { createPolicySchema } from "@/lib/limits/policy-input";
 import { createPolicy } from "@/lib/limits/write-policy";
+import { TEST_NOW, TEST_TODAY } from "../helpers/clock";
 import { testDb } from "../helpers/db";
 import { addUsage, limitsWorkspace } from "./limits-fixtures";
 
-const NOW = new Date();
-const today = NOW.toISOString().slice(0, 10);
+const NOW = TEST_NOW;
+const today = TEST_TODAY;
 
 describe("limits overview", () => {
   it("admins see everyone; managers only their groups' members and spend; engineers nothing", async () => {

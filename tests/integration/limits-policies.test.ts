@@ -4,12 +4,14 @@ import { createPolicy, deletePolicy, policyHistory, updatePolicy } from "@/lib/l
 import { createPolicySchema, updatePolicySchema } from "@/lib/limits/policy-input";
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from "@/lib/errors";
 import { resetEnvCache } from "@/lib/env";
+import { addDays } from "@/lib/period";
+import { daysFrom, TEST_NOW, TEST_TODAY } from "../helpers/clock";
 import { testDb } from "../helpers/db";
 import { addUsage, limitsWorkspace } from "./limits-fixtures";
 
 const M = 1_000_000n;
-const NOW = new Date();
-const today = NOW.toISOString().slice(0, 10);
+const NOW = TEST_NOW;
+const today = TEST_TODAY;
 const c = (v: Record<string, unknown>) => createPolicySchema.parse(v);
 const u = (v: Record<string, unknown>) => updatePolicySchema.parse(v);
 
@@ -32,13 +34,13 @@ describe("limit policies", () => {
     expect(r.effective.limitMicros).toBe(800n * M);
     expect(r.effective.reason).toBe("group Platform");
 
-    const until = new Date(NOW.getTime() + 10 * 86_400_000).toISOString().slice(0, 10);
+    const until = addDays(today, 10);
     await createPolicy(db, f.admin, c({ scope: "MEMBER", memberId: f.eng.memberId, amount: "1,200", expiresOn: until }));
     r = await loadMemberLimit(db, f.ws.id, f.eng.memberId, "", NOW);
     expect(r.effective.limitMicros).toBe(1200n * M);
     expect(r.effective.reason).toBe(`individual override until ${until}`);
     // past the expiry the group limit is back
-    const later = await loadMemberLimit(db, f.ws.id, f.eng.memberId, "", new Date(NOW.getTime() + 12 * 86_400_000));
+    const later = await loadMemberLimit(db, f.ws.id, f.eng.memberId, "", daysFrom(NOW, 12));
     expect(later.effective.reason).toBe("group Platform");
 
     // unknown member: the workspace default, and the reason says so

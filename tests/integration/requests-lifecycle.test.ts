@@ -8,12 +8,13 @@ import { fileRequest } from "@/lib/requests/file-request";
 import { listMyRequests, listQueue, pendingCountFor } from "@/lib/requests/queue";
 import { approveSchema, denySchema, fileRequestSchema } from "@/lib/requests/request-input";
 import { addDays } from "@/lib/period";
+import { daysFrom, TEST_NOW, TEST_TODAY } from "../helpers/clock";
 import { testDb } from "../helpers/db";
 import { addUsage, limitsWorkspace } from "./limits-fixtures";
 
 const M = 1_000_000n;
-const NOW = new Date();
-const today = NOW.toISOString().slice(0, 10);
+const NOW = TEST_NOW;
+const today = TEST_TODAY;
 const REASON = "Migrating the billing service to the new agent workflow";
 const file = (v: Record<string, unknown>) => fileRequestSchema.parse({ reason: REASON, ...v });
 
@@ -115,7 +116,7 @@ describe("credit requests", () => {
     await expect(fileRequest(db, f.eng, file({ amount: "5", neededUntil: addDays(today, -1) }), NOW)).rejects.toThrow(/in the past/);
     const { id } = await fileRequest(db, f.eng, file({ amount: "5", neededUntil: today }), NOW);
     expect(await expireDueRequests(db, f.ws.id, NOW)).toBe(0);
-    expect(await expireDueRequests(db, f.ws.id, new Date(NOW.getTime() + 2 * 86_400_000))).toBe(1);
+    expect(await expireDueRequests(db, f.ws.id, daysFrom(NOW, 2))).toBe(1);
     expect((await db.creditRequest.findUniqueOrThrow({ where: { id } })).status).toBe("EXPIRED");
     expect(await db.auditEvent.count({ where: { workspaceId: f.ws.id, action: "request.expire" } })).toBe(1);
   });

@@ -7,12 +7,13 @@ import { approveRequest, denyRequest } from "@/lib/requests/decide";
 import { fileRequest } from "@/lib/requests/file-request";
 import { listMemberRequests, listQueue } from "@/lib/requests/queue";
 import { approveSchema, denySchema, fileRequestSchema } from "@/lib/requests/request-input";
+import { TEST_NOW, TEST_TODAY } from "../helpers/clock";
 import { testDb } from "../helpers/db";
 import { limitsWorkspace } from "./limits-fixtures";
 
 const M = 1_000_000n;
-const NOW = new Date();
-const today = NOW.toISOString().slice(0, 10);
+const NOW = TEST_NOW;
+const today = TEST_TODAY;
 const REASON = "Migrating the billing service to the new agent workflow";
 
 async function setup() {

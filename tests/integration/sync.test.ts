@@ -4,10 +4,12 @@ import { eachDay } from "@/lib/period";
 import { acquireLease, releaseLease } from "@/lib/lease";
 import { runSync, SyncBusyError } from "@/lib/ingest/sync";
 import type { SourceAdapter, UsagePage } from "@/lib/ingest/types";
+import { msFrom, TEST_NOW } from "../helpers/clock";
 import { testDatabaseUrl, testDb } from "../helpers/db";
 import { simulatedWorkspace } from "../helpers/simulator";
 
 const window = { start: "2026-11-01", end: "2026-11-10" };
+const NOW = TEST_NOW;
 
 async function usageTotals(workspaceId: string) {
   const db = await testDb();
@@ -116,7 +118,8 @@ describe("sync engine", () => {
   it("refuses a second concurrent sync of one connection", async () => {
     const db = await testDb();
     const { connection, adapter } = await simulatedWorkspace(db);
-    expect(await acquireLease(db, `sync:${connection.id}`, "other-process", 60_000)).toBe(true);
+    // runSync takes its lease on the machine's clock: held 10 minutes, longer than this test may run
+    expect(await acquireLease(db, `sync:${connection.id}`, "other-process", 600_000)).toBe(true);
     await expect(runSync({ db, databaseUrl: testDatabaseUrl(), connectionId: connection.id, adapter, window })).rejects.toBeInstanceOf(SyncBusyError);
     await releaseLease(db, `sync:${connection.id}`, "other-process");
     const results = await Promise.allSettled([
@@ -131,8 +134,10 @@ describe("sync engine", () => {
     const db = await testDb();
     const { connection } = await simulatedWorkspace(db);
     const name = `sync:${connection.id}`;
-    expect(await acquireLease(db, name, "crashed", 1, new Date(Date.now() - 10_000))).toBe(true);
-    expect(await acquireLease(db, name, "new-holder", 60_000)).toBe(true);
-    expect(await acquireLease(db, name, "third", 60_000)).toBe(false);
+    // leases compare the `now` they are given: a 1 ms lease taken at NOW has run out 10 s later
+    expect(await acquireLease(db, name, "crashed", 1, NOW)).toBe(true);
+    expect(await acquireLease(db, name, "too-early", 60_000, NOW)).toBe(false);
+    expect(await acquireLease(db, name, "new-holder", 60_000, msFrom(NOW, 10_000))).toBe(true);
+    expect(await acquireLease(db, name, "third", 60_000, msFrom(NOW, 10_000))).toBe(false);
   });
 });
