@@ -3,6 +3,9 @@ import { describe, expect, it } from "vitest";
 import { microsToDecimal } from "../money";
 import { csvStream, csvText, Decimal6, Instant, intField, microsField, neutralizeCell, BlockWriter, textField } from "./csv";
 
+/** property tests: every fc.assert states its runs; this bound holds on a busy 2-core machine */
+const PROPERTY_TIMEOUT_MS = 60_000;
+
 describe("csv writer", () => {
   it("neutralises every formula-starting character and leaves other text alone", () => {
     for (const bad of ["=HYPERLINK(\"http://x\",\"y\")", "+1", "-2", "@SUM(A1)", "\tx", "\rx"]) expect(neutralizeCell(bad)).toBe(`'${bad}`);
@@ -44,7 +47,7 @@ describe("csv writer round trip", () => {
       }),
       { numRuns: 300 },
     );
-  });
+  }, PROPERTY_TIMEOUT_MS);
 });
 
 describe("text-level cells (database JSON chunks)", () => {

@@ -2,6 +2,9 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { allocateBilledCost } from "./allocate-billed-cost";
 
+/** property tests: every fc.assert states its runs; this bound holds on a busy 2-core machine */
+const PROPERTY_TIMEOUT_MS = 60_000;
+
 const sum = (xs: bigint[]) => xs.reduce((a, b) => a + b, 0n);
 
 describe("allocateBilledCost", () => {
@@ -37,6 +40,7 @@ describe("allocateBilledCost", () => {
           }
         },
       ),
+      { numRuns: 100 },
     );
-  });
+  }, PROPERTY_TIMEOUT_MS);
 });
