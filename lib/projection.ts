@@ -20,6 +20,8 @@ export function projectedExhaustion(used: bigint, remaining: bigint | null, peri
   if (used <= 0n) return null;
   // days until used-per-day × n ≥ remaining, rounded up
   const days = (remaining * elapsed + used - 1n) / used;
-  const day = addDays(today, Number(days));
-  return day <= period.end ? day : null;
+  // compared as a number of days: a tiny pace against a big budget can put the day past year
+  // 9999 ("+010000-…" sorts before "2027-…") or past what a Date holds (addDays would throw)
+  if (days > BigInt(daysBetween(today, period.end))) return null;
+  return addDays(today, Number(days));
 }
