@@ -22,9 +22,14 @@ export function amountOrDash(micros: string | null, unit: Unit): string {
 function PolicyLine({ p, unit, canEdit, canSeeHistory, onEdit }: { p: Policy; unit: Unit; canEdit: boolean; canSeeHistory: boolean; onEdit: () => void }) {
   const [history, setHistory] = useState(false);
   return (
-    <li className="py-2" data-testid={`policy-${p.scope.toLowerCase()}-${p.targetName}`}>
+    <li className="py-2" data-testid={p.slot ? `grant-${p.sourceRequestId ?? p.slot}` : `policy-${p.scope.toLowerCase()}-${p.targetName}`}>
       <div className="flex flex-wrap items-baseline gap-x-3 gap-y-1">
         <span className="font-medium">{p.targetName}</span>
+        {p.slot && p.sourceRequestId !== null && (
+          <a href="/requests" className="rounded bg-emerald-50 px-1.5 text-xs text-emerald-800 underline" data-testid="grant-badge">
+            grant · request #{p.sourceRequestId}
+          </a>
+        )}
         {p.product && <span className="rounded bg-slate-100 px-1.5 text-xs">{p.product} only</span>}
         <span className="tabular" data-testid="policy-amount">{p.amountMicros !== null ? `${formatAmount(BigInt(p.amountMicros), unit)} per member` : "no per-member limit"}</span>
         {p.poolCapMicros !== null && <span className="tabular text-slate-700">pool {formatAmount(BigInt(p.poolCapMicros), unit)}</span>}
@@ -174,6 +179,7 @@ export function LimitsView() {
 
       <Card title="Individual overrides">
         {byScope.member.length === 0 && <p className="text-sm text-slate-500">No overrides. Add one from a member row below.</p>}
+        {byScope.member.some((p) => p.slot) && <p className="mb-1 text-xs text-slate-500">Approved requests add a grant beside a member&apos;s override; the most generous active one applies.</p>}
         <ul className="divide-y divide-slate-100 text-sm">
           {byScope.member.map((p) => (
             <div key={p.id}>
@@ -189,7 +195,8 @@ export function LimitsView() {
         data={d}
         canEdit={canEdit}
         onAddOverride={(m) => {
-          const existing = byScope.member.find((p) => p.targetId === m.memberId && !p.product);
+          // the editors' override (slot ""); the grants of approved requests stay beside it
+          const existing = byScope.member.find((p) => p.targetId === m.memberId && !p.product && p.slot === "");
           setEditing(existing ? { mode: "edit", policy: existing } : { mode: "create", scope: "MEMBER", targetId: m.memberId, targetName: `${m.name} <${m.email}>` });
           window.scrollTo({ top: 0, behavior: "smooth" });
         }}

@@ -3,7 +3,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { fetchJson } from "@/lib/fetch-json";
-import { formatAmount, microsToDecimal, type Unit } from "@/lib/money";
+import { formatAmount, MAX_AMOUNT_MICROS, microsToDecimal, parseAmountText, type Unit } from "@/lib/money";
 import { queryKeys } from "@/lib/query-keys";
 import type { QueueItem } from "@/lib/requests/queue";
 import type { Serialized } from "@/lib/serialize";
@@ -25,10 +25,22 @@ function groupLabel(g: { name: string; costCenter: string }): string {
   return g.costCenter.trim() ? `${g.name} (${g.costCenter})` : g.name;
 }
 
-/** A positive amount as typed ("1,200", "99.5"); the server parses it exactly again. */
-function isPositiveAmount(text: string): boolean {
-  const t = text.replace(/,/g, "").trim();
-  return /^\d+(\.\d+)?$/.test(t) && /[1-9]/.test(t);
+/**
+ * What approving the typed amount would do, checked with the server's own parser and rules:
+ * the requester's limit before and after, or why it cannot be granted (the server checks again).
+ */
+function grantPreview(item: Serialized<QueueItem>, text: string, unit: Unit): { ok: true; line: string } | { ok: false; line: string | null } {
+  if (text.trim() === "") return { ok: false, line: null };
+  const parsed = parseAmountText(text, { label: "Amount to grant" });
+  if (!parsed.ok) return { ok: false, line: parsed.error };
+  if (item.grant?.maxMicros != null && parsed.micros > BigInt(item.grant.maxMicros)) return { ok: false, line: item.grant.why };
+  const before = item.current?.limitMicros;
+  const forProduct = item.product ? ` for ${item.product}` : "";
+  if (before === undefined) return { ok: true, line: "" };
+  if (before === null) return { ok: false, line: `${item.requester.name} has no limit${forProduct} now: a grant would change nothing — deny with a note` };
+  const after = BigInt(before) + parsed.micros;
+  if (after > MAX_AMOUNT_MICROS) return { ok: false, line: `That would lift the limit to ${formatAmount(after, unit)}, above the ${formatAmount(MAX_AMOUNT_MICROS, unit)} maximum` };
+  return { ok: true, line: `Limit${forProduct}: ${formatAmount(BigInt(before), unit)} now → ${formatAmount(after, unit)} until ${item.neededUntil} (other overrides stay)` };
 }
 
 export function QueueItemCard({ item, unit }: { item: Serialized<QueueItem>; unit: Unit }) {
@@ -36,7 +48,8 @@ export function QueueItemCard({ item, unit }: { item: Serialized<QueueItem>; uni
   // a vendor request may carry no amount (Claude records none): the approver must enter one
   const noAmount = BigInt(item.amountMicros) <= 0n;
   const [amount, setAmount] = useState(noAmount ? "" : microsToDecimal(BigInt(item.amountMicros), 2).replace(/\.00$/, ""));
-  const amountOk = isPositiveAmount(amount);
+  const preview = grantPreview(item, amount, unit);
+  const amountOk = preview.ok;
   const [note, setNote] = useState("");
   const decide = useMutation({
     mutationFn: (kind: "approve" | "deny") => fetchJson(`/api/requests/${item.id}/${kind}`, { method: "POST", body: JSON.stringify(kind === "approve" ? { amount, note } : { note }) }),
@@ -122,12 +135,17 @@ export function QueueItemCard({ item, unit }: { item: Serialized<QueueItem>; uni
             Note (required to deny)
             <input aria-label="Decision note" name="note" value={note} onChange={(e) => setNote(e.target.value)} className="mt-1 block w-full rounded-md border border-slate-300 px-2 py-1 text-sm" />
           </label>
-          <button type="button" disabled={decide.isPending || !amountOk} title={amountOk ? undefined : "Enter an amount above zero to approve"} onClick={() => decide.mutate("approve")} className="rounded-md bg-emerald-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-emerald-700 disabled:opacity-50">
+          <button type="button" disabled={decide.isPending || !amountOk} title={amountOk ? undefined : (preview.line ?? "Enter an amount above zero to approve")} onClick={() => decide.mutate("approve")} className="rounded-md bg-emerald-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-emerald-700 disabled:opacity-50">
             Approve
           </button>
           <button type="button" disabled={decide.isPending} onClick={() => decide.mutate("deny")} className="rounded-md border border-red-300 px-3 py-1.5 text-sm font-medium text-red-700 hover:bg-red-50 disabled:opacity-50">
             Deny
           </button>
+          {preview.line && (
+            <p className={`w-full text-xs ${preview.ok ? "text-slate-700" : "text-red-700"}`} data-testid="grant-preview">
+              {preview.line}
+            </p>
+          )}
           {decide.error && <p className="w-full text-sm text-red-700" data-testid="decide-error">{decide.error.message}</p>}
         </div>
       )}

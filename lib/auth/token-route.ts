@@ -5,7 +5,7 @@
  */
 import "server-only";
 import { db } from "../db";
-import { authenticateToken, type TokenPrincipal } from "../tokens/tokens";
+import { authenticateToken, tokenActorLabel, type TokenPrincipal } from "../tokens/tokens";
 import type { TokenScope } from "../tokens/scopes";
 import { answerResponse, errorResponse, type JsonAnswer } from "./guards";
 import type { AuditActor } from "../audit";
@@ -14,9 +14,12 @@ export type { TokenPrincipal };
 
 type RouteContext = { params: Promise<Record<string, string | string[]>> };
 
-/** How a token shows up in the audit trail. */
+/**
+ * How a token shows up in the audit trail: it acts for the person who created it, so the
+ * event records that person's member id and says which token ("token gateway-1 of owner@…").
+ */
 export function tokenAuditActor(token: TokenPrincipal): AuditActor {
-  return { memberId: null, label: `token:${token.name}` };
+  return { memberId: token.createdById, label: tokenActorLabel(token.name, token.createdByEmail) };
 }
 
 /** The one token check: the principal, or the refusal to send (401 / 403). */

@@ -26,6 +26,8 @@ export interface PolicyView {
   expiresOn: string | null;
   note: string | null;
   sourceRequestId: number | null;
+  /** "" = the editors' policy; "request:<id>" = the override an approved request added beside it */
+  slot: string;
   version: number;
   active: boolean;
   updatedBy: string | null;
@@ -74,14 +76,18 @@ export async function getLimitsOverview(db: Db, actor: Actor, now: Date): Promis
     db.limitPolicy.findMany({
       where: { workspaceId: actor.workspaceId },
       include: { group: { select: { name: true } }, member: { select: { name: true, email: true } } },
-      orderBy: [{ scope: "asc" }, { createdAt: "asc" }],
+      // several overrides per member (an editor's and the grants beside it): keep a member's together
+      orderBy: [{ scope: "asc" }, { target: "asc" }, { slot: "asc" }, { createdAt: "asc" }],
     }),
   ]);
   const tz = limits.budget.timezone;
   const updaterIds = [...new Set(policyRows.map((p) => p.updatedById).filter((x): x is string => !!x))];
   const updaters = new Map((await db.member.findMany({ where: { id: { in: updaterIds } }, select: { id: true, email: true } })).map((m) => [m.id, m.email]));
   const groupName = new Map(limits.groups.map((g) => [g.groupId, g.name]));
-  const visiblePolicies = policyRows.filter((p) => all || p.scope === "WORKSPACE" || (p.groupId && actor.managedGroupIds.includes(p.groupId)) || (p.memberId && memberFilter?.has(p.memberId)));
+  const visiblePolicies = policyRows
+    // a grant that has ended is history (its request keeps it); active and scheduled ones are listed
+    .filter((p) => !(p.slot !== "" && p.expiresAt !== null && p.expiresAt.getTime() <= now.getTime()))
+    .filter((p) => all || p.scope === "WORKSPACE" || (p.groupId && actor.managedGroupIds.includes(p.groupId)) || (p.memberId && memberFilter?.has(p.memberId)));
   const policies: PolicyView[] = visiblePolicies.map((p) => ({
     id: p.id,
     scope: p.scope,
@@ -96,6 +102,7 @@ export async function getLimitsOverview(db: Db, actor: Actor, now: Date): Promis
     expiresOn: p.expiresAt ? lastDayBefore(p.expiresAt, tz) : null,
     note: p.note,
     sourceRequestId: p.sourceRequestId,
+    slot: p.slot,
     version: p.version,
     active: isPolicyActive(p, now),
     updatedBy: p.updatedById ? (updaters.get(p.updatedById) ?? null) : null,

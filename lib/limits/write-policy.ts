@@ -82,6 +82,8 @@ export function policySnapshot(p: PolicyRecord) {
     startsAt: p.startsAt?.toISOString() ?? null,
     expiresAt: p.expiresAt?.toISOString() ?? null,
     note: p.note,
+    slot: p.slot,
+    sourceRequestId: p.sourceRequestId,
     version: p.version,
   };
 }

@@ -4,49 +4,70 @@
  * concurrent approvals of one request produce exactly one decision and one override.
  */
 import "server-only";
-import { auditActor, type Actor } from "../auth/actor";
+import { auditActor, loadActor, type Actor } from "../auth/actor";
 import { can } from "../auth/permissions";
 import { SYSTEM_ACTOR, writeAudit, type AuditActor } from "../audit";
 import type { Db, Tx } from "../db";
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from "../errors";
 import { loadMemberLimit } from "../limits/load-effective-limits";
-import { isPolicyActive } from "../limits/resolve-effective-limit";
 import { policySnapshot } from "../limits/write-policy";
-import { formatAmount, type Unit } from "../money";
+import { formatAmount, MAX_AMOUNT_MICROS, type Unit } from "../money";
 import { endOfDayIn, todayIn } from "../period";
 import { notify } from "../notifications/notify";
+import { tokenActorLabel, type TokenPrincipal } from "../tokens/tokens";
 import { parseRequestAmount } from "./file-request";
 import type { ApproveInput, DenyInput } from "./request-input";
 
-/** Who decides: a signed-in person, or an API token with requests:decide (admin scripts). */
-export type Decider = { kind: "member"; actor: Actor } | { kind: "token"; workspaceId: string; label: string };
+/**
+ * Who decides: a signed-in person, or an API token with requests:decide acting for the
+ * person who created it — every rule about people (never one's own request, a manager's
+ * groups only, the grant ceiling) applies to that person, and the audit trail names both.
+ */
+export type Decider = { kind: "member"; actor: Actor } | { kind: "token"; actor: Actor; token: { id: string; name: string } };
 
-function workspaceOf(d: Decider) {
-  return d.kind === "member" ? d.actor.workspaceId : d.workspaceId;
-}
 function auditOf(d: Decider): AuditActor {
-  return d.kind === "member" ? auditActor(d.actor) : { memberId: null, label: d.label };
+  return d.kind === "member" ? auditActor(d.actor) : { memberId: d.actor.memberId, label: labelOf(d) };
 }
 function labelOf(d: Decider) {
-  return d.kind === "member" ? d.actor.email : d.label;
+  return d.kind === "member" ? d.actor.email : tokenActorLabel(d.token.name, d.actor.email);
+}
+
+function mayDecideAny(a: Actor): boolean {
+  return can(a, "requests:decide:all") || can(a, "requests:decide:groups");
+}
+
+/**
+ * The decider a token stands for: its creator, loaded as they are now. Refused (403) when
+ * the creator is gone, inactive, in another workspace, or may not decide requests.
+ */
+export async function tokenDecider(db: Db, token: Pick<TokenPrincipal, "tokenId" | "workspaceId" | "name" | "createdById">): Promise<Decider> {
+  const creator = token.createdById ? await loadActor(db, token.createdById) : null;
+  if (!creator || creator.workspaceId !== token.workspaceId) {
+    throw new ForbiddenError(`Token "${token.name}" acts for the person who created it, who is no longer an active member of this workspace: create a new token`);
+  }
+  if (!mayDecideAny(creator)) throw new ForbiddenError(`Token "${token.name}" acts for ${creator.email}, who may not decide credit requests`);
+  return { kind: "token", actor: creator, token: { id: token.tokenId, name: token.name } };
 }
 
 /** Admins decide every request; managers those of their groups' members; nobody their own. */
 export async function assertMayDecide(db: Db | Tx, d: Decider, requesterId: string): Promise<void> {
-  if (d.kind === "token") return;
   const a = d.actor;
-  if (requesterId === a.memberId) throw new ForbiddenError("You cannot decide your own request");
+  const who = d.kind === "token" ? `This token acts for ${a.email}, who` : "You";
+  if (requesterId === a.memberId) throw new ForbiddenError(d.kind === "token" ? `${who} filed this request: nobody decides their own request` : "You cannot decide your own request");
   if (can(a, "requests:decide:all")) return;
   if (can(a, "requests:decide:groups")) {
     const inGroup = await db.groupMember.count({ where: { memberId: requesterId, groupId: { in: a.managedGroupIds } } });
     if (inGroup > 0) return;
     throw new NotFoundError("request"); // not theirs to see: no existence leak
   }
-  throw new ForbiddenError("You cannot decide credit requests");
+  throw new ForbiddenError(d.kind === "token" ? `${who} may not decide credit requests` : "You cannot decide credit requests");
 }
 
 async function loadForDecision(db: Db, d: Decider, id: number) {
-  const req = await db.creditRequest.findFirst({ where: { id, workspaceId: workspaceOf(d) }, include: { workspace: { select: { timezone: true, budgetUnit: true } } } });
+  const req = await db.creditRequest.findFirst({
+    where: { id, workspaceId: d.actor.workspaceId },
+    include: { workspace: { select: { timezone: true, budgetUnit: true, managerGrantCeilingMicros: true } }, requester: { select: { email: true } } },
+  });
   if (!req) throw new NotFoundError("request");
   await assertMayDecide(db, d, req.requesterId);
   return req;
@@ -64,19 +85,62 @@ export interface Decision {
   overrideId: string | null;
 }
 
+/** What the grant may be for this decider (null = no ceiling beyond the editors' maximum). */
+export interface GrantCeiling {
+  /** the most this decider may grant on this request; null = up to the editors' maximum */
+  maxMicros: bigint | null;
+  /** why, for messages and the decision screen */
+  why: string | null;
+}
+
+/**
+ * The grant ceiling (DESIGN.md "Credit requests"): whoever may edit limits grants any amount
+ * (within the editors' maximum); anyone else — a group manager, or a token acting for one —
+ * at most what was asked, and at most the workspace's per-request ceiling for managers when
+ * the owner set one. A request that names no amount (a vendor's) needs that ceiling.
+ */
+export function grantCeiling(decider: Actor, askedMicros: bigint, managerCeilingMicros: bigint | null, unit: Unit): GrantCeiling {
+  if (can(decider, "limits:write")) return { maxMicros: null, why: null };
+  const asked = askedMicros > 0n ? askedMicros : null;
+  if (asked === null && managerCeilingMicros === null) {
+    return { maxMicros: 0n, why: "This request names no amount: only someone who may edit limits can decide how much to grant (the owner can set a per-request ceiling for managers in Settings)" };
+  }
+  if (asked !== null && (managerCeilingMicros === null || asked <= managerCeilingMicros)) {
+    return { maxMicros: asked, why: `You may grant at most the ${formatAmount(asked, unit)} asked for; more needs someone who may edit limits` };
+  }
+  return { maxMicros: managerCeilingMicros, why: `Managers may grant at most ${formatAmount(managerCeilingMicros!, unit)} per request in this workspace (set by the owner in Settings)` };
+}
+
 export async function approveRequest(db: Db, d: Decider, id: number, input: ApproveInput, now: Date): Promise<Decision> {
   const req = await loadForDecision(db, d, id);
   if (req.status !== "PENDING") throw new ConflictError(`Request #${id} is already ${req.status.toLowerCase()}`);
   // a request imported from Claude carries no amount (0): the approver must say how much
   if (!input.amount && req.amountMicros <= 0n) throw new InvalidInputError("This request gives no amount — enter the amount to grant", "amount");
-  const granted = input.amount ? parseRequestAmount(input.amount) : req.amountMicros;
+  const granted = input.amount ? parseRequestAmount(input.amount, "amount", { label: "Amount to grant" }) : req.amountMicros;
   const unit = req.workspace.budgetUnit as Unit;
+  const ceiling = grantCeiling(d.actor, req.amountMicros, req.workspace.managerGrantCeilingMicros, unit);
+  if (ceiling.maxMicros !== null && granted > ceiling.maxMicros) throw new ForbiddenError(d.kind === "token" ? `${ceiling.why} (this token acts for ${d.actor.email})` : ceiling.why!);
   const expiresAt = endOfDayIn(req.neededUntil, req.workspace.timezone);
-  // the limit the member has now for this product; a new override raises it by the grant
+  if (expiresAt.getTime() <= now.getTime()) throw new ConflictError(`Request #${id} was needed until ${req.neededUntil}, which has passed: it cannot be approved any more`);
+  // the member's own limit now for this product; the grant adds a new override beside
+  // whatever exists (an editor's override, scheduled or active, or another grant) and never
+  // touches it: the rule takes the most generous active one
   const base = (await loadMemberLimit(db, req.workspaceId, req.requesterId, req.product, now)).effective;
+  const forProduct = req.product ? ` for ${req.product}` : "";
+  if (base.limitMicros === null) {
+    throw new InvalidInputError(`${req.requester.email} has no limit${forProduct} now (${base.reason}): a grant would change nothing — deny the request with a note, or set a limit first`, "amount");
+  }
+  const amountMicros = base.limitMicros + granted;
+  if (amountMicros > MAX_AMOUNT_MICROS) {
+    const room = MAX_AMOUNT_MICROS - base.limitMicros;
+    throw new InvalidInputError(
+      `This grant would lift ${req.requester.email}'s limit to ${formatAmount(amountMicros, unit)}, above the ${formatAmount(MAX_AMOUNT_MICROS, unit)} maximum${room > 0n ? `: grant at most ${formatAmount(room, unit)}` : ""}`,
+      "amount",
+    );
+  }
   const target = `MEMBER:${req.requesterId}`;
   const who = labelOf(d);
-  const deciderId = d.kind === "member" ? d.actor.memberId : null;
+  const deciderId = d.actor.memberId;
 
   return db.$transaction(async (tx) => {
     const won = await tx.creditRequest.updateMany({
@@ -85,33 +149,25 @@ export async function approveRequest(db: Db, d: Decider, id: number, input: Appr
     });
     if (won.count !== 1) throw await alreadyDecided(tx, id);
 
-    const existing = await tx.limitPolicy.findUnique({ where: { workspaceId_target_product_slot: { workspaceId: req.workspaceId, target, product: req.product, slot: "" } } });
-    const extending = existing !== null && existing.amountMicros !== null && isPolicyActive(existing, now);
-    const note = `request #${id} approved by ${who}`;
-    let overrideId: string | null = null;
-    if (extending || base.limitMicros !== null) {
-      const amountMicros = extending ? existing!.amountMicros! + granted : base.limitMicros! + granted;
-      const until = extending && existing!.expiresAt !== null && existing!.expiresAt > expiresAt ? existing!.expiresAt : expiresAt;
-      const policy = existing
-        ? await tx.limitPolicy.update({
-            where: { id: existing.id },
-            data: { amountMicros, expiresAt: extending && existing.expiresAt === null ? null : until, startsAt: extending ? existing.startsAt : null, note, sourceRequestId: id, version: { increment: 1 }, updatedById: deciderId },
-          })
-        : await tx.limitPolicy.create({
-            data: { workspaceId: req.workspaceId, scope: "MEMBER", target, memberId: req.requesterId, product: req.product, amountMicros, expiresAt: until, note, sourceRequestId: id, createdById: deciderId, updatedById: deciderId },
-          });
-      overrideId = policy.id;
-      await tx.creditRequest.update({ where: { id }, data: { overrideId } });
-      await writeAudit(tx, {
+    const policy = await tx.limitPolicy.create({
+      data: {
         workspaceId: req.workspaceId,
-        actor: auditOf(d),
-        action: existing ? "limit.update" : "limit.create",
-        targetType: "LimitPolicy",
-        targetId: policy.id,
-        before: existing ? policySnapshot(existing) : undefined,
-        after: policySnapshot(policy),
-      });
-    }
+        scope: "MEMBER",
+        target,
+        slot: `request:${id}`,
+        memberId: req.requesterId,
+        product: req.product,
+        amountMicros,
+        startsAt: now,
+        expiresAt,
+        note: `request #${id} approved by ${who}`,
+        sourceRequestId: id,
+        createdById: deciderId,
+        updatedById: deciderId,
+      },
+    });
+    await tx.creditRequest.update({ where: { id }, data: { overrideId: policy.id } });
+    await writeAudit(tx, { workspaceId: req.workspaceId, actor: auditOf(d), action: "limit.create", targetType: "LimitPolicy", targetId: policy.id, after: policySnapshot(policy) });
     await writeAudit(tx, {
       workspaceId: req.workspaceId,
       actor: auditOf(d),
@@ -119,24 +175,24 @@ export async function approveRequest(db: Db, d: Decider, id: number, input: Appr
       targetType: "CreditRequest",
       targetId: String(id),
       before: { status: "PENDING" },
-      after: { status: "APPROVED", grantedMicros: granted, note: input.note ?? null, overrideId },
+      after: { status: "APPROVED", grantedMicros: granted, note: input.note ?? null, overrideId: policy.id, limitBeforeMicros: base.limitMicros, limitAfterMicros: amountMicros },
     });
     await notify(tx, {
       workspaceId: req.workspaceId,
       memberId: req.requesterId,
       kind: "request.approved",
       title: `Request #${id} approved`,
-      body: `${who} granted ${formatAmount(granted, unit)}${granted !== req.amountMicros ? ` of the ${formatAmount(req.amountMicros, unit)} you asked for` : ""} until ${req.neededUntil}.${input.note ? ` Note: ${input.note}` : ""}`,
+      body: `${who} granted ${formatAmount(granted, unit)}${granted !== req.amountMicros && req.amountMicros > 0n ? ` of the ${formatAmount(req.amountMicros, unit)} you asked for` : ""} until ${req.neededUntil}: your limit${forProduct} is ${formatAmount(amountMicros, unit)} until then.${input.note ? ` Note: ${input.note}` : ""}`,
       link: "/requests",
     });
-    return { id, status: "APPROVED" as const, grantedMicros: granted, overrideId };
+    return { id, status: "APPROVED" as const, grantedMicros: granted, overrideId: policy.id };
   });
 }
 
 export async function denyRequest(db: Db, d: Decider, id: number, input: DenyInput, now: Date): Promise<Decision> {
   const req = await loadForDecision(db, d, id);
   if (req.status !== "PENDING") throw new ConflictError(`Request #${id} is already ${req.status.toLowerCase()}`);
-  const deciderId = d.kind === "member" ? d.actor.memberId : null;
+  const deciderId = d.actor.memberId;
   return db.$transaction(async (tx) => {
     const won = await tx.creditRequest.updateMany({ where: { id, workspaceId: req.workspaceId, status: "PENDING" }, data: { status: "DENIED", deciderId, decidedAt: now, decisionNote: input.note } });
     if (won.count !== 1) throw await alreadyDecided(tx, id);

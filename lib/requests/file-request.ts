@@ -26,6 +26,16 @@ export async function fileRequest(db: Db, actor: Actor, input: FileRequestInput,
   const amountMicros = parseRequestAmount(input.amount);
   const current = await loadMemberLimit(db, actor.workspaceId, actor.memberId, input.product, now);
   const { budget, effective } = current;
+  // a request raises the requester's own limit; with none there is nothing to raise, and an
+  // approval would change nothing (a pooled cap that binds is raised on the Limits screen)
+  if (effective.limitMicros === null) {
+    const forProduct = input.product ? ` for ${input.product}` : "";
+    const pool = effective.pools.find((p) => p.exhausted) ?? effective.pools[0];
+    throw new InvalidInputError(
+      `You have no personal limit${forProduct} (${effective.reason}), so there is nothing for a request to raise${pool ? `; what applies to you is the ${pool.name}, which an admin changes on the Limits screen` : ""}`,
+      "amount",
+    );
+  }
   const neededUntil = input.neededUntil ?? budget.period.end;
   if (neededUntil < budget.today) throw new InvalidInputError("Needed-until is in the past", "neededUntil");
   if (neededUntil > addDays(budget.today, 366)) throw new InvalidInputError("Needed-until must be within a year", "neededUntil");

@@ -10,7 +10,7 @@ import { loadMemberLimit } from "../limits/load-effective-limits";
 import type { Unit } from "../money";
 import { addDays, eachDay, todayIn } from "../period";
 import { inList, placeholder, toBigInt } from "../sql";
-import { expireDueRequests } from "./decide";
+import { expireDueRequests, grantCeiling } from "./decide";
 import { parseSnapshot, type RequestSnapshot } from "./snapshot";
 import { readRows } from "../sqlite-reader";
 
@@ -39,6 +39,8 @@ export interface QueueItem extends RequestItem {
   ageHours: number;
   groups: { id: string; name: string; costCenter: string }[];
   current: { limitMicros: bigint | null; usedMicros: bigint; remainingMicros: bigint | null; reason: string; state: string } | null;
+  /** what this decider may grant on it (pending items): null max = up to the editors' maximum */
+  grant: { maxMicros: bigint | null; why: string | null } | null;
   /** the requester's daily usage, last 14 days, oldest first */
   sparkline: bigint[];
   previous: { id: number; status: RequestStatus; amountMicros: bigint; grantedMicros: bigint | null; createdAt: string }[];
@@ -137,7 +139,7 @@ async function sparklines(db: Db, workspaceId: string, unit: Unit, memberIds: st
 /** The deciders' queue, oldest first, with the context an approver needs. */
 export async function listQueue(db: Db, actor: Actor, filters: QueueFilters, now: Date): Promise<{ unit: Unit; items: QueueItem[] }> {
   await expireDueRequests(db, actor.workspaceId, now);
-  const ws = await db.workspace.findUniqueOrThrow({ where: { id: actor.workspaceId }, select: { budgetUnit: true, timezone: true } });
+  const ws = await db.workspace.findUniqueOrThrow({ where: { id: actor.workspaceId }, select: { budgetUnit: true, timezone: true, managerGrantCeilingMicros: true } });
   const unit = ws.budgetUnit as Unit;
   if (!canDecideRequests(actor)) return { unit, items: [] };
   const ids = await decidableRequesters(db, actor);
@@ -174,6 +176,7 @@ export async function listQueue(db: Db, actor: Actor, filters: QueueFilters, now
     ageHours: Math.max(0, Math.floor((now.getTime() - r.createdAt.getTime()) / 3_600_000)),
     groups: memberships.filter((m) => m.memberId === r.requesterId).map((m) => m.group),
     current: current.get(`${r.requesterId}|${r.product}`) ?? null,
+    grant: r.status === "PENDING" ? grantCeiling(actor, r.amountMicros, ws.managerGrantCeilingMicros, unit) : null,
     sparkline: spark.get(r.requesterId) ?? [],
     previous: previous
       .filter((p) => p.requesterId === r.requesterId && p.id !== r.id)
@@ -183,8 +186,14 @@ export async function listQueue(db: Db, actor: Actor, filters: QueueFilters, now
   return { unit, items };
 }
 
-/** For the API: requests of the token's workspace, oldest first. */
-export async function listForApi(db: Db, workspaceId: string, status: RequestStatus | "ALL", now: Date): Promise<RequestItem[]> {
-  await expireDueRequests(db, workspaceId, now);
-  return (await rowsOf(db, { workspaceId, ...(status === "ALL" ? {} : { status }) }, 500, true)).map(itemOf);
+/**
+ * For the API: the requests a decider may see (a token lists as the person it acts for:
+ * admins every request but their own, managers their groups' members'), oldest first.
+ */
+export async function listForApi(db: Db, actor: Actor, status: RequestStatus | "ALL", now: Date): Promise<RequestItem[]> {
+  await expireDueRequests(db, actor.workspaceId, now);
+  if (!canDecideRequests(actor)) return [];
+  const ids = await decidableRequesters(db, actor);
+  const requesterId = ids === null ? { not: actor.memberId } : { in: ids };
+  return (await rowsOf(db, { workspaceId: actor.workspaceId, requesterId, ...(status === "ALL" ? {} : { status }) }, 500, true)).map(itemOf);
 }

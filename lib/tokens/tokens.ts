@@ -69,11 +69,23 @@ export async function revokeToken(db: Db, actor: Actor, id: string): Promise<voi
   });
 }
 
+/**
+ * How a token's actions read in the audit trail and in notifications: a token acts for the
+ * person who created it ("token gateway-1 of owner@acme.example").
+ */
+export function tokenActorLabel(name: string, creatorEmail: string | null): string {
+  return `token ${name} of ${creatorEmail ?? "a removed member"}`;
+}
+
 export interface TokenPrincipal {
   tokenId: string;
   workspaceId: string;
   name: string;
   scopes: ReadonlySet<TokenScope>;
+  /** the person the token acts for (its creator); null for a token whose creator was not recorded */
+  createdById: string | null;
+  /** the creator's email when the token was authenticated (for audit labels), null when gone */
+  createdByEmail: string | null;
   /** the workspace's state version read while authenticating (callers reuse it instead of reading again) */
   version: WorkspaceVersion;
 }
@@ -92,7 +104,12 @@ const tokenCache = new WeakMap<Db, Map<string, CachedToken>>();
 const MAX_CACHED_TOKENS = 10_000;
 
 async function lookUp(db: Db, tokenHash: string) {
-  return db.apiToken.findUnique({ where: { tokenHash }, select: { id: true, workspaceId: true, name: true, scopes: true, revokedAt: true, lastUsedAt: true } });
+  return db.apiToken.findUnique({ where: { tokenHash }, select: { id: true, workspaceId: true, name: true, scopes: true, revokedAt: true, lastUsedAt: true, createdById: true } });
+}
+
+async function creatorEmail(db: Db, workspaceId: string, memberId: string | null): Promise<string | null> {
+  if (!memberId) return null;
+  return (await db.member.findFirst({ where: { id: memberId, workspaceId }, select: { email: true } }))?.email ?? null;
 }
 
 /** "last used" is coarse (a minute) so a busy gateway does not write on every check; not awaited. */
@@ -127,7 +144,7 @@ export async function authenticateToken(db: Db, token: string): Promise<TokenPri
   const row = await lookUp(db, tokenHash);
   if (!row || row.revokedAt) return null;
   const entry: CachedToken = {
-    principal: { tokenId: row.id, workspaceId: row.workspaceId, name: row.name, scopes: new Set(parseScopes(row.scopes)) },
+    principal: { tokenId: row.id, workspaceId: row.workspaceId, name: row.name, scopes: new Set(parseScopes(row.scopes)), createdById: row.createdById, createdByEmail: await creatorEmail(db, row.workspaceId, row.createdById) },
     version,
     lastUsedAt: row.lastUsedAt,
   };

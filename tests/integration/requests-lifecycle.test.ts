@@ -51,12 +51,12 @@ describe("credit requests", () => {
     expect(notes.map((n) => n.title)).toEqual([`Request #${id} approved`]);
     expect(await db.auditEvent.count({ where: { workspaceId: f.ws.id, action: "request.approve" } })).toBe(1);
 
-    // a second grant extends the same override
+    // a second grant adds its own override beside the first (limit now + 100); the rule takes the most generous
     const second = await fileRequest(db, f.eng, file({ amount: "100", neededUntil: addDays(today, 9) }), NOW);
     await approveRequest(db, { kind: "member", actor: f.admin }, second.id, approveSchema.parse({}), NOW);
     const again = await loadMemberLimit(db, f.ws.id, f.eng.memberId, "", NOW);
     expect(again.effective.limitMicros).toBe(1150n * M);
-    expect(await db.limitPolicy.count({ where: { workspaceId: f.ws.id, scope: "MEMBER" } })).toBe(1);
+    expect(await db.limitPolicy.count({ where: { workspaceId: f.ws.id, scope: "MEMBER" } })).toBe(2);
   });
 
   it("twenty concurrent approvals produce exactly one decision and one override", async () => {
@@ -105,7 +105,7 @@ describe("credit requests", () => {
     const fromPlatformOnly = await fileRequest(db, f.eng, file({ amount: "5" }), NOW);
     await expect(approveRequest(db, { kind: "member", actor: mobileManager }, fromPlatformOnly.id, approveSchema.parse({}), NOW)).rejects.toBeInstanceOf(NotFoundError);
     await expect(approveRequest(db, { kind: "member", actor: g.admin }, byEng.id, approveSchema.parse({}), NOW)).rejects.toBeInstanceOf(NotFoundError);
-    await expect(approveRequest(db, { kind: "token", workspaceId: g.ws.id, label: "token:x" }, byEng.id, approveSchema.parse({}), NOW)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(approveRequest(db, { kind: "token", actor: g.admin, token: { id: "t", name: "x" } }, byEng.id, approveSchema.parse({}), NOW)).rejects.toBeInstanceOf(NotFoundError);
   });
 
   it("validates input and expires pending requests past needed-until", async () => {

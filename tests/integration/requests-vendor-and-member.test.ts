@@ -40,7 +40,7 @@ describe("vendor requests without an amount", () => {
     await expect(approveRequest(db, { kind: "member", actor: f.admin }, r.id, approveSchema.parse({}), NOW)).rejects.toBeInstanceOf(InvalidInputError);
     await expect(approveRequest(db, { kind: "member", actor: f.admin }, r.id, approveSchema.parse({ amount: "" }), NOW)).rejects.toBeInstanceOf(InvalidInputError);
     await expect(approveRequest(db, { kind: "member", actor: f.admin }, r.id, approveSchema.parse({ amount: "0" }), NOW)).rejects.toThrow("more than zero");
-    await expect(approveRequest(db, { kind: "token", workspaceId: f.ws.id, label: "token t" }, r.id, approveSchema.parse({}), NOW)).rejects.toBeInstanceOf(InvalidInputError);
+    await expect(approveRequest(db, { kind: "token", actor: f.admin, token: { id: "t", name: "t" } }, r.id, approveSchema.parse({}), NOW)).rejects.toBeInstanceOf(InvalidInputError);
     // nothing changed: still pending, no override, no audit
     expect((await db.creditRequest.findUniqueOrThrow({ where: { id: r.id } })).status).toBe("PENDING");
     expect(await db.limitPolicy.count({ where: { workspaceId: f.ws.id, scope: "MEMBER" } })).toBe(0);
@@ -77,6 +77,7 @@ describe("a member's requests on their member page", () => {
   it("never reach into another workspace", async () => {
     const { db, f } = await setup();
     const other = await limitsWorkspace(db);
+    await createPolicy(db, other.owner, createPolicySchema.parse({ scope: "WORKSPACE", amount: "500" })); // a request needs a limit to raise
     await fileRequest(db, other.eng, fileRequestSchema.parse({ amount: "300", reason: REASON }), NOW);
     expect(await listMemberRequests(db, f.admin, other.eng.memberId, NOW)).toEqual([]);
   });

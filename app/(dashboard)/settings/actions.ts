@@ -4,7 +4,7 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { runAction } from "@/lib/auth/guards";
 import { db } from "@/lib/db";
-import { updateWorkspaceSettings, workspaceSettingsSchema } from "@/lib/limits/workspace-settings";
+import { previewTimezoneChange, updateWorkspaceSettings, workspaceSettingsSchema } from "@/lib/limits/workspace-settings";
 import { TOKEN_SCOPES } from "@/lib/tokens/scopes";
 import { createToken, revokeToken } from "@/lib/tokens/tokens";
 
@@ -12,6 +12,11 @@ export async function saveWorkspaceSettings(input: unknown) {
   const r = await runAction(["settings:manage"], workspaceSettingsSchema, input, (actor, data) => updateWorkspaceSettings(db(), actor, data));
   revalidatePath("/settings");
   return r;
+}
+
+/** Before saving: how many limits/overrides and pending requests a timezone change touches. */
+export async function previewWorkspaceTimezone(input: unknown) {
+  return runAction(["settings:manage"], z.object({ timezone: z.string().trim().min(1).max(64) }), input, (actor, data) => previewTimezoneChange(db(), actor, data.timezone));
 }
 
 const createTokenSchema = z.object({

@@ -6,6 +6,7 @@ import { requirePage } from "@/lib/auth/guards";
 import { screenPermissions } from "@/lib/auth/permissions";
 import { db } from "@/lib/db";
 import { getWorkspaceSettings } from "@/lib/limits/workspace-settings";
+import { microsToDecimal } from "@/lib/money";
 import { listTokens } from "@/lib/tokens/tokens";
 
 export const metadata = { title: "Settings" };
@@ -18,8 +19,11 @@ export default async function Page() {
     <div className="flex flex-col gap-6">
       <ScreenHeader title="Settings" subtitle={settings.name} />
       <Card title="Budget">
-        <WorkspaceSettingsForm initial={{ budgetUnit: settings.budgetUnit, budgetPeriod: settings.budgetPeriod, timezone: settings.timezone }} />
-        <p className="mt-3 text-xs text-slate-500">Limits are set in this unit; periods start in this timezone. The default limit and caps are on the Limits screen.</p>
+        <WorkspaceSettingsForm
+          initial={{ budgetUnit: settings.budgetUnit, budgetPeriod: settings.budgetPeriod, timezone: settings.timezone, managerGrantCeiling: settings.managerGrantCeilingMicros === null ? "" : microsToDecimal(settings.managerGrantCeilingMicros).replace(/\.?0+$/, "") }}
+          unitLabel={settings.budgetUnit === "USD" ? "USD" : "credits"}
+        />
+        <p className="mt-3 text-xs text-slate-500">Limits are set in this unit; periods start in this timezone, and start and expiry dates are whole days there. The default limit and caps are on the Limits screen.</p>
       </Card>
       <Card title="API tokens">
         <p className="mb-3 text-sm text-slate-600">

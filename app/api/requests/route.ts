@@ -1,6 +1,7 @@
 import { json, sessionRoute } from "@/lib/auth/guards";
 import { now } from "@/lib/clock";
 import { db } from "@/lib/db";
+import { readJsonBody } from "@/lib/http/read-json";
 import { fileRequest } from "@/lib/requests/file-request";
 import { getRequestsPage, queueFiltersSchema } from "@/lib/requests/page-data";
 import { fileRequestSchema } from "@/lib/requests/request-input";
@@ -12,6 +13,6 @@ export const GET = sessionRoute(["requests:create"], async (req, { actor }) => {
 });
 
 export const POST = sessionRoute(["requests:create"], async (req, { actor }) => {
-  const input = fileRequestSchema.parse(await req.json());
+  const input = await readJsonBody(req, fileRequestSchema);
   return json(await fileRequest(db(), actor, input, now()), { status: 201 });
 });

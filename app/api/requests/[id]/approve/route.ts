@@ -2,6 +2,7 @@ import { z } from "zod";
 import { json, sessionRoute } from "@/lib/auth/guards";
 import { now } from "@/lib/clock";
 import { db } from "@/lib/db";
+import { readJsonBody } from "@/lib/http/read-json";
 import { approveRequest } from "@/lib/requests/decide";
 import { approveSchema } from "@/lib/requests/request-input";
 
@@ -9,5 +10,5 @@ const params = z.object({ id: z.coerce.number().int().positive() });
 
 export const POST = sessionRoute(["requests:decide:all", "requests:decide:groups"], async (req, ctx) => {
   const { id } = params.parse(ctx.params);
-  return json(await approveRequest(db(), { kind: "member", actor: ctx.actor }, id, approveSchema.parse(await req.json()), now()));
+  return json(await approveRequest(db(), { kind: "member", actor: ctx.actor }, id, await readJsonBody(req, approveSchema), now()));
 });

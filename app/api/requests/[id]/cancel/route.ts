@@ -1,12 +1,14 @@
 import { z } from "zod";
 import { json, sessionRoute } from "@/lib/auth/guards";
 import { db } from "@/lib/db";
+import { readNoBody } from "@/lib/http/read-json";
 import { cancelRequest } from "@/lib/requests/decide";
 
 const params = z.object({ id: z.coerce.number().int().positive() });
 
-export const POST = sessionRoute(["requests:create"], async (_req, ctx) => {
+export const POST = sessionRoute(["requests:create"], async (req, ctx) => {
   const { id } = params.parse(ctx.params);
+  await readNoBody(req);
   await cancelRequest(db(), ctx.actor, id);
   return json({ ok: true });
 });

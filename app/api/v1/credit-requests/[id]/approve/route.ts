@@ -1,15 +1,18 @@
 import { z } from "zod";
 import { json } from "@/lib/auth/guards";
-import { tokenAuditActor, tokenRoute } from "@/lib/auth/token-route";
+import { tokenRoute } from "@/lib/auth/token-route";
 import { now } from "@/lib/clock";
 import { db } from "@/lib/db";
-import { approveRequest } from "@/lib/requests/decide";
+import { readJsonBody } from "@/lib/http/read-json";
+import { approveRequest, tokenDecider } from "@/lib/requests/decide";
 import { approveSchema } from "@/lib/requests/request-input";
 
 const params = z.object({ id: z.coerce.number().int().positive() });
 
+/** Approves as the token's creator (their permissions, scope and grant ceiling); `{}` grants the amount asked. */
 export const POST = tokenRoute("requests:decide", async (req, { token, params: p }) => {
   const { id } = params.parse(p);
-  const body = approveSchema.parse(await req.json().catch(() => ({})));
-  return json(await approveRequest(db(), { kind: "token", workspaceId: token.workspaceId, label: tokenAuditActor(token).label }, id, body, now()));
+  // an unreadable body is a 400, never "grant the full amount"
+  const body = await readJsonBody(req, approveSchema);
+  return json(await approveRequest(db(), await tokenDecider(db(), token), id, body, now()));
 });
