@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { InvalidInputError } from "@/lib/errors";
+import { ConflictError, InvalidInputError } from "@/lib/errors";
 import { setPaused } from "@/lib/enforce/connectors";
 import { adoptVendorValue, driftRows, reapplyMember, refreshDrift } from "@/lib/enforce/drift";
 import { applyPlan, buildPlan } from "@/lib/enforce/plan";
@@ -13,12 +13,17 @@ import { actorOf, connect, limitsWorkspace, OWNER_AUDIT } from "../helpers/enfor
 let fake: ClaudeFake;
 const KEY = "sk-ant-admin-enforce";
 const NOW = TEST_NOW;
-/** NOW, running on with elapsed time: the queue waits on it for a Retry-After; the fake vendor shares it */
+/**
+ * NOW, running on with elapsed time: the queue waits on it for a Retry-After; the fake vendor
+ * shares it. Every test here is its own organization at the vendor, but they share one fake:
+ * its per-organization budget is raised so the file's ~50 calls never add up to 60 in a minute
+ * on a fast machine (the queue's own rate gate still counts 60/min per connector).
+ */
 const clock = tickingClock(NOW);
 const clockMs = () => clock().getTime();
 
 beforeAll(async () => {
-  fake = await startClaudeFake({ keys: { [KEY]: ["read:spend_limits", "write:spend_limits"], "sk-ant-readonly": ["read:spend_limits"] }, organizationDefault: "50000", clock: clockMs, rateClock: clockMs });
+  fake = await startClaudeFake({ keys: { [KEY]: ["read:spend_limits", "write:spend_limits"], "sk-ant-readonly": ["read:spend_limits"] }, organizationDefault: "50000", clock: clockMs, rateClock: clockMs, perMinute: 600 });
 });
 afterAll(async () => fake.close());
 
@@ -84,6 +89,18 @@ describe("Claude enforcement: plan / apply", () => {
     // another workspace's plan is not found
     const other = await setup();
     await expect(applyPlan(db, other.ws.id, plan.id, OWNER_AUDIT, NOW)).rejects.toThrow(/plan/);
+  });
+
+  it("a plan is as old as the clock it was built on says: applied up to 30 minutes later, refused after, whatever the machine's date", async () => {
+    const { db, ws, connector } = await setup();
+    const stale = await buildPlan(db, ws.id, connector.id, OWNER_AUDIT, NOW);
+    expect(stale.createdAt.getTime()).toBe(NOW.getTime());
+    await expect(applyPlan(db, ws.id, stale.id, OWNER_AUDIT, msFrom(NOW, 30 * 60_000 + 1))).rejects.toBeInstanceOf(ConflictError);
+    const fresh = await buildPlan(db, ws.id, connector.id, OWNER_AUDIT, NOW);
+    const applied = msFrom(NOW, 30 * 60_000);
+    expect((await applyPlan(db, ws.id, fresh.id, OWNER_AUDIT, applied)).enqueued).toBe(3);
+    // the jobs are due from the moment of applying
+    expect(await drainQueue(db, { workspaceId: ws.id, clock: tickingClock(applied) })).toMatchObject({ succeeded: 3, failed: 0 });
   });
 
   it("reverts a grant the vendor cannot expire, on time (injectable clock), and clearing the Allotment override clears the vendor's", async () => {
