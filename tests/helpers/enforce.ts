@@ -6,6 +6,13 @@ import { makeMember, makeWorkspace } from "./db";
 
 export const OWNER_AUDIT = { memberId: null, label: "owner@test" };
 
+/**
+ * How long a test lets the vendor queue drain (drainQueue / runEnforcementTick budgetMs): the
+ * work is a few local calls, but a busy machine must not cut it short, so the bound is the
+ * test's own timeout (60 s) rather than the app's 10 s default.
+ */
+export const DRAIN_BUDGET_MS = 45_000;
+
 export function actorOf(m: { id: string; workspaceId: string; email: string; name: string; role: string }, managedGroupIds: string[] = []): Actor {
   return { memberId: m.id, workspaceId: m.workspaceId, workspaceSlug: "t", workspaceName: "t", email: m.email, name: m.name, role: m.role as Actor["role"], managedGroupIds };
 }

@@ -7,7 +7,7 @@ import { addDays } from "@/lib/period";
 import { ALL_CHATGPT_SCOPES, startChatgptFake, type ChatgptFake } from "../fake-vendors/chatgpt";
 import { at, daysFrom, msFrom, TEST_NOW, TEST_TODAY, tickingClock } from "../helpers/clock";
 import { testDb } from "../helpers/db";
-import { connect, limitsWorkspace, OWNER_AUDIT, policy } from "../helpers/enforce";
+import { connect, DRAIN_BUDGET_MS, limitsWorkspace, OWNER_AUDIT, policy } from "../helpers/enforce";
 
 let fake: ChatgptFake;
 const KEY = "chatgpt-admin-enforce";
@@ -76,13 +76,13 @@ describe("ChatGPT Enterprise: usage import and enforcement", () => {
     expect(by.get("Carol")).toMatchObject({ action: "set", targetText: "900.00 credits", temporary: true, revertAt: null });
     expect(by.get("Frank")).toMatchObject({ action: "none" }); // inherits 500 = Allotment default
     await applyPlan(db, ws.id, plan.id, OWNER_AUDIT, now);
-    expect((await drainQueue(db, { workspaceId: ws.id, clock })).failed).toBe(0);
+    expect((await drainQueue(db, { workspaceId: ws.id, clock, budgetMs: DRAIN_BUDGET_MS })).failed).toBe(0);
     const patch = fake.writes().find((w) => w.path.endsWith(ids.carol!));
     expect(patch?.body).toEqual({ override_monthly_usage_limit: { type: "limited", limit_amount: { unit: "credit", amount: "900" }, temporary: true } });
     expect(fake.effectiveOf(ids.alice!)).toMatchObject({ kind: "individual_override", rule: { limit_amount: { amount: "1200" } } });
     expect((await buildPlan(db, ws.id, connector.id, OWNER_AUDIT, now)).changes).toBe(0);
 
-    await runEnforcementTick(db, ws.id, { clock: () => msFrom(mid, 1000) });
+    await runEnforcementTick(db, ws.id, { clock: () => msFrom(mid, 1000), budgetMs: DRAIN_BUDGET_MS });
     expect(fake.effectiveOf(ids.alice!).kind).toBe("workspace_default");
   });
 
@@ -94,7 +94,7 @@ describe("ChatGPT Enterprise: usage import and enforcement", () => {
     const c = await connect(db, w.ws.id, "chatgpt", fake.url, "chatgpt-readonly", "ws-acme");
     const plan = await buildPlan(db, w.ws.id, c.id, OWNER_AUDIT, NOW);
     await applyPlan(db, w.ws.id, plan.id, OWNER_AUDIT, NOW);
-    expect((await drainQueue(db, { workspaceId: w.ws.id, clock })).failed).toBe(1);
+    expect((await drainQueue(db, { workspaceId: w.ws.id, clock, budgetMs: DRAIN_BUDGET_MS })).failed).toBe(1);
     const job = await db.vendorJob.findFirstOrThrow({ where: { workspaceId: w.ws.id } });
     expect(job.lastError).toMatch(/HTTP 403 — Missing scope chatgpt\.enterprise\.usage_limit\.write/);
     expect(await db.auditEvent.count({ where: { workspaceId: w.ws.id, action: "enforcement.set_limit.failed" } })).toBe(1);

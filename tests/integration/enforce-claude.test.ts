@@ -8,7 +8,7 @@ import { runEnforcementTick } from "@/lib/enforce/tick";
 import { startClaudeFake, type ClaudeFake } from "../fake-vendors/claude";
 import { daysFrom, msFrom, TEST_NOW, tickingClock } from "../helpers/clock";
 import { testDb } from "../helpers/db";
-import { actorOf, connect, limitsWorkspace, OWNER_AUDIT } from "../helpers/enforce";
+import { actorOf, connect, DRAIN_BUDGET_MS, limitsWorkspace, OWNER_AUDIT } from "../helpers/enforce";
 
 let fake: ClaudeFake;
 const KEY = "sk-ant-admin-enforce";
@@ -59,7 +59,7 @@ describe("Claude enforcement: plan / apply", () => {
     fake.state.faults.push({ match: /^POST \/v1\/organizations\/spend_limits$/, status: 429, retryAfter: "1", times: 1 });
     const before = fake.writes().length;
     expect((await applyPlan(db, ws.id, plan.id, OWNER_AUDIT, NOW)).enqueued).toBe(3);
-    const drained = await drainQueue(db, { workspaceId: ws.id, budgetMs: 15_000, clock });
+    const drained = await drainQueue(db, { workspaceId: ws.id, budgetMs: DRAIN_BUDGET_MS, clock });
     expect(drained).toMatchObject({ succeeded: 3, failed: 0 });
     expect(drained.retried).toBeGreaterThanOrEqual(1);
     expect(fake.effectiveOf(ids.alice!)).toEqual({ amount: "120000", source: "user" });
@@ -100,7 +100,7 @@ describe("Claude enforcement: plan / apply", () => {
     const applied = msFrom(NOW, 30 * 60_000);
     expect((await applyPlan(db, ws.id, fresh.id, OWNER_AUDIT, applied)).enqueued).toBe(3);
     // the jobs are due from the moment of applying
-    expect(await drainQueue(db, { workspaceId: ws.id, clock: tickingClock(applied) })).toMatchObject({ succeeded: 3, failed: 0 });
+    expect(await drainQueue(db, { workspaceId: ws.id, clock: tickingClock(applied), budgetMs: DRAIN_BUDGET_MS })).toMatchObject({ succeeded: 3, failed: 0 });
   });
 
   it("reverts a grant the vendor cannot expire, on time (injectable clock), and clearing the Allotment override clears the vendor's", async () => {
@@ -108,15 +108,15 @@ describe("Claude enforcement: plan / apply", () => {
     const { db, ws, connector, ids, people } = await setup(until);
     const plan = await buildPlan(db, ws.id, connector.id, OWNER_AUDIT, NOW);
     await applyPlan(db, ws.id, plan.id, OWNER_AUDIT, NOW);
-    await drainQueue(db, { workspaceId: ws.id, clock });
+    await drainQueue(db, { workspaceId: ws.id, clock, budgetMs: DRAIN_BUDGET_MS });
     expect(fake.effectiveOf(ids.alice!).amount).toBe("120000");
 
     // a minute before the end nothing happens
-    const early = await runEnforcementTick(db, ws.id, { clock: () => msFrom(until, -60_000) });
+    const early = await runEnforcementTick(db, ws.id, { clock: () => msFrom(until, -60_000), budgetMs: DRAIN_BUDGET_MS });
     expect(early.reverts).toBe(0);
     expect(fake.effectiveOf(ids.alice!).amount).toBe("120000");
     // once it has ended the override is removed (Alice inherits the org default = Allotment's default)
-    const late = await runEnforcementTick(db, ws.id, { clock: () => msFrom(until, 1000) });
+    const late = await runEnforcementTick(db, ws.id, { clock: () => msFrom(until, 1000), budgetMs: DRAIN_BUDGET_MS });
     expect(late.reverts).toBe(1);
     expect(fake.effectiveOf(ids.alice!)).toEqual({ amount: "50000", source: "organization" });
     const state = await db.vendorLimitState.findUniqueOrThrow({ where: { connectorId_memberId: { connectorId: connector.id, memberId: people.alice.id } } });
@@ -128,7 +128,7 @@ describe("Claude enforcement: plan / apply", () => {
     const clearPlan = await buildPlan(db, ws.id, connector.id, OWNER_AUDIT, NOW);
     expect(clearPlan.items.find((i) => i.name === "Bob")).toMatchObject({ action: "clear" });
     await applyPlan(db, ws.id, clearPlan.id, OWNER_AUDIT, NOW);
-    await drainQueue(db, { workspaceId: ws.id, clock });
+    await drainQueue(db, { workspaceId: ws.id, clock, budgetMs: DRAIN_BUDGET_MS });
     expect(fake.effectiveOf(ids.bob!).source).toBe("organization");
   });
 
@@ -136,7 +136,7 @@ describe("Claude enforcement: plan / apply", () => {
     const { db, ws, connector, ids, people, owner } = await setup();
     const plan = await buildPlan(db, ws.id, connector.id, OWNER_AUDIT, NOW);
     await applyPlan(db, ws.id, plan.id, OWNER_AUDIT, NOW);
-    await drainQueue(db, { workspaceId: ws.id, clock });
+    await drainQueue(db, { workspaceId: ws.id, clock, budgetMs: DRAIN_BUDGET_MS });
     expect(await refreshDrift(db, ws.id, NOW)).toHaveLength(0);
 
     fake.consoleSetLimit(ids.bob!, "90000"); // an admin edits Bob in the Claude console
@@ -146,7 +146,7 @@ describe("Claude enforcement: plan / apply", () => {
     expect(drift.find((d) => d.name === "Bob")).toMatchObject({ changedAtVendor: true, currentText: "$900.00 (user limit)", targetText: "$800.00" });
 
     expect(await reapplyMember(db, ws.id, OWNER_AUDIT, connector.id, people.bob.id, NOW)).toBe(true);
-    await drainQueue(db, { workspaceId: ws.id, clock });
+    await drainQueue(db, { workspaceId: ws.id, clock, budgetMs: DRAIN_BUDGET_MS });
     expect(fake.effectiveOf(ids.bob!).amount).toBe("80000");
 
     await adoptVendorValue(db, actorOf(owner), connector.id, people.carol.id);

@@ -5,7 +5,7 @@ import { approveRequest, denyRequest } from "@/lib/requests/decide";
 import { startClaudeFake, type ClaudeFake } from "../fake-vendors/claude";
 import { daysFrom, TEST_NOW, tickingClock } from "../helpers/clock";
 import { testDb } from "../helpers/db";
-import { actorOf, connect, limitsWorkspace } from "../helpers/enforce";
+import { actorOf, connect, DRAIN_BUDGET_MS, limitsWorkspace } from "../helpers/enforce";
 
 let fake: ClaudeFake;
 const KEY = "sk-ant-admin-requests";
@@ -13,7 +13,7 @@ const NOW = TEST_NOW;
 /** NOW, running on with elapsed time: the enforcement ticks' clock, shared with the fake vendor */
 const clock = tickingClock(NOW);
 const clockMs = () => clock().getTime();
-const tick = (db: Awaited<ReturnType<typeof testDb>>, workspaceId: string) => runEnforcementTick(db, workspaceId, { clock });
+const tick = (db: Awaited<ReturnType<typeof testDb>>, workspaceId: string) => runEnforcementTick(db, workspaceId, { clock, budgetMs: DRAIN_BUDGET_MS });
 
 beforeAll(async () => {
   fake = await startClaudeFake({ keys: { [KEY]: ["read:spend_limits", "write:spend_limits"] }, organizationDefault: "50000", clock: clockMs, rateClock: clockMs });
