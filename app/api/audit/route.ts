@@ -5,7 +5,8 @@ import { db } from "@/lib/db";
 
 const query = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100),
-  before: z.coerce.number().int().positive().optional(),
+  // ids are 32-bit on PostgreSQL: a larger cursor is refused here, not by the database
+  before: z.coerce.number().int().positive().max(2_147_483_647).optional(),
 });
 
 export const GET = sessionRoute(["audit:read"], async (req, { actor }) => {
