@@ -11,7 +11,7 @@ import { InvalidInputError } from "../errors";
 import { isDayKey } from "../period";
 import { seedRateCardVersions } from "./rate-card";
 
-const price = z.string().trim().regex(/^\d+(\.\d{1,6})?$/, "a price in USD per 1M tokens (up to 6 decimals)");
+const price = z.string().trim().max(24, "a price in USD per 1M tokens (up to 6 decimals)").regex(/^\d+(\.\d{1,6})?$/, "a price in USD per 1M tokens (up to 6 decimals)");
 
 export const rateCardVersionSchema = z.object({
   model: z.string().trim().min(1, "Model is required").max(120),

@@ -21,7 +21,7 @@ export async function previewWorkspaceTimezone(input: unknown) {
 
 const createTokenSchema = z.object({
   name: z.string().trim().min(2, "Name the token (e.g. the gateway that uses it)").max(80),
-  scopes: z.array(z.enum(TOKEN_SCOPES)).min(1, "Pick at least one scope"),
+  scopes: z.array(z.enum(TOKEN_SCOPES)).min(1, "Pick at least one scope").max(TOKEN_SCOPES.length * 2),
 });
 
 export async function createApiToken(input: unknown) {
