@@ -2,7 +2,7 @@
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME === "nodejs") {
     const { assertSafeToStart } = await import("./lib/boot");
-    assertSafeToStart();
+    await assertSafeToStart(); // includes the single sign-on discovery check
     const { env } = await import("./lib/env");
     const { installClientAddressHook } = await import("./lib/auth/client-address");
     await installClientAddressHook(env().ALLOTMENT_TRUSTED_PROXIES);

@@ -3,6 +3,7 @@
  * Parsed lazily (on first use) so a build does not need runtime secrets.
  */
 import { z } from "zod";
+import { oidcProblems, oidcSettingsFrom, type OidcSettings } from "./auth/oidc-config";
 
 const bool = z
   .enum(["1", "0", "true", "false", "yes", "no", ""])
@@ -32,10 +33,20 @@ const schema = z.object({
   ALLOTMENT_GATEWAY_PORT: z.preprocess((v) => (v === "" ? undefined : v), z.coerce.number().int().min(1).max(65535).optional()),
   /** interface it binds to; loopback by default, 0.0.0.0 to serve gateways on other hosts */
   ALLOTMENT_GATEWAY_HOST: z.string().min(1).default("127.0.0.1"),
-  OIDC_ISSUER: z.url().optional(),
-  OIDC_CLIENT_ID: z.string().optional(),
-  OIDC_CLIENT_SECRET: z.string().optional(),
-  OIDC_DISPLAY_NAME: z.string().default("Single sign-on"),
+  /** checked at start-up (lib/auth/oidc-config.ts issuerProblem): an absolute https URL */
+  OIDC_ISSUER: z.preprocess((v) => (v === "" ? undefined : v), z.string().optional()),
+  OIDC_CLIENT_ID: z.preprocess((v) => (v === "" ? undefined : v), z.string().optional()),
+  OIDC_CLIENT_SECRET: z.preprocess((v) => (v === "" ? undefined : v), z.string().optional()),
+  OIDC_DISPLAY_NAME: z.string().min(1).max(60).default("Single sign-on"),
+  OIDC_SCOPES: z.string().min(1).max(500).default("openid email profile"),
+  /** a provider-specific claim that also proves the email (Entra ID: xms_edov); email_verified is always honoured */
+  OIDC_EMAIL_VERIFIED_CLAIM: z.preprocess((v) => (v === "" ? undefined : v), z.string().optional()),
+  /** the claim with the person's provider groups (e.g. groups): sets their Allotment groups by name at sign-in */
+  OIDC_GROUPS_CLAIM: z.preprocess((v) => (v === "" ? undefined : v), z.string().optional()),
+  /** provider group → role, "allotment-owners=OWNER,allotment-admins=ADMIN" (needs OIDC_GROUPS_CLAIM) */
+  OIDC_ROLE_MAP: z.string().max(4000).optional(),
+  /** http:// issuers on localhost/127.0.0.1 only (a provider for tests or local development) */
+  ALLOTMENT_OIDC_ALLOW_HTTP: bool,
 });
 
 export type Env = z.infer<typeof schema>;
@@ -96,5 +107,11 @@ export function startupProblems(): string[] {
   if (e.OIDC_ISSUER && (!e.OIDC_CLIENT_ID || !e.OIDC_CLIENT_SECRET)) {
     problems.push("OIDC_ISSUER is set but OIDC_CLIENT_ID or OIDC_CLIENT_SECRET is missing.");
   }
+  problems.push(...oidcProblems(e));
   return problems;
+}
+
+/** Single sign-on as configured (null = off). Start-up has checked it (startupProblems). */
+export function oidcSettings(): OidcSettings | null {
+  return oidcSettingsFrom(env());
 }

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { DemoSignIn } from "@/components/auth/demo-sign-in";
 import { OidcSignIn } from "@/components/auth/oidc-sign-in";
+import { AUTH_FAILURE_TEXT, isAuthFailureKind } from "@/lib/auth/oidc-errors";
 import { DEMO_ACCOUNTS } from "@/lib/demo/accounts";
 import { env } from "@/lib/env";
 
@@ -13,11 +14,12 @@ const ERRORS: Record<string, string> = {
   AccessDenied: "You are not a member of any Allotment workspace.",
 };
 
-
 export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const e = env();
   const params = await searchParams;
-  const error = typeof params.error === "string" ? (ERRORS[params.error] ?? "Sign-in failed. Try again.") : null;
+  const code = typeof params.error === "string" ? params.error : null;
+  // single sign-on failures have their own page (app/auth-error); one that lands here still gets its words
+  const error = code === null ? null : (Object.hasOwn(ERRORS, code) ? ERRORS[code] : (isAuthFailureKind(code) ? `${AUTH_FAILURE_TEXT[code].title}. ${AUTH_FAILURE_TEXT[code].body}` : "Sign-in failed. Try again."));
   const callbackUrl = typeof params.callbackUrl === "string" && params.callbackUrl.startsWith("/") ? params.callbackUrl : "/overview";
   return (
     <main className="mx-auto flex min-h-screen max-w-2xl flex-col justify-center gap-6 p-6">

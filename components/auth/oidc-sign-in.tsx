@@ -6,6 +6,7 @@ export function OidcSignIn({ label, callbackUrl }: { label: string; callbackUrl:
   return (
     <button
       type="button"
+      data-testid="oidc-signin"
       onClick={() => void signIn("oidc", { callbackUrl })}
       className="rounded-lg bg-brand-600 px-4 py-3 font-medium text-white hover:bg-brand-700"
     >

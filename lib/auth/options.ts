@@ -1,15 +1,22 @@
 /**
  * next-auth configuration: a demo Credentials provider (id `demo`, only in demo mode) and
- * OIDC (Okta / Entra ID / Google style) from the environment. Sessions are JWTs carrying
- * member, workspace and role; guards still reload the member on every request.
+ * OpenID Connect single sign-on from the environment (lib/auth/oidc-provider.ts; who an SSO
+ * sign-in becomes is decided in lib/auth/oidc-signin.ts). Sessions are JWTs carrying member,
+ * workspace and role; guards still reload the member on every request.
  */
 import type { NextAuthOptions } from "next-auth";
 import type { Provider } from "next-auth/providers/index";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { z } from "zod";
 import { db } from "../db";
-import { authSecret, env } from "../env";
+import { authSecret, env, oidcSettings } from "../env";
 import { CLIENT_ADDRESS_HEADER } from "./client-address";
+import { logAuthProblem } from "./oidc-audit";
+import type { Claims } from "./oidc-claims";
+import { authLogger, currentAuthRequest } from "./oidc-context";
+import { authErrorPath } from "./oidc-errors";
+import { OIDC_PROVIDER_ID, oidcProvider } from "./oidc-provider";
+import { memberForIdentity, resolveOidcSignIn } from "./oidc-signin";
 import { revokeSession, startSession } from "./sessions";
 import { isThrottled, recordFailure } from "./throttle";
 
@@ -29,7 +36,14 @@ declare module "next-auth/jwt" {
     workspaceId?: string;
     role?: string;
     sessionId?: string;
+    /** the provider's ID token, for RP-initiated logout (id_token_hint); never sent to the browser's JS */
+    idToken?: string;
   }
+}
+
+/** The user object of an SSO sign-in, as the signIn callback hands it to the jwt callback. */
+interface SsoUser {
+  allotmentMemberId?: string;
 }
 
 const demoCredentials = z.object({ email: z.email().max(320) });
@@ -78,38 +92,59 @@ export function authOptions(): NextAuthOptions {
       }),
     );
   }
-  if (e.OIDC_ISSUER && e.OIDC_CLIENT_ID && e.OIDC_CLIENT_SECRET) {
-    const issuer = e.OIDC_ISSUER.replace(/\/$/, "");
-    providers.push({
-      id: "oidc",
-      name: e.OIDC_DISPLAY_NAME,
-      type: "oauth",
-      wellKnown: `${issuer}/.well-known/openid-configuration`,
-      clientId: e.OIDC_CLIENT_ID,
-      clientSecret: e.OIDC_CLIENT_SECRET,
-      authorization: { params: { scope: "openid email profile" } },
-      idToken: true,
-      checks: ["pkce", "state"],
-      profile(profile: { sub: string; email?: string; name?: string }) {
-        return { id: profile.sub, email: profile.email ?? null, name: profile.name ?? profile.email ?? null };
-      },
-    });
-  }
+  const sso = oidcSettings();
+  if (sso) providers.push(oidcProvider(sso));
   return {
     secret: authSecret(),
     session: { strategy: "jwt", maxAge: e.ALLOTMENT_SESSION_MAX_AGE_HOURS * 3600 },
     jwt: { maxAge: e.ALLOTMENT_SESSION_MAX_AGE_HOURS * 3600 },
     useSecureCookies: (e.NEXTAUTH_URL ?? "").startsWith("https://"),
-    pages: { signIn: "/signin", error: "/signin" },
+    pages: { signIn: "/signin", error: "/auth-error" },
+    // prints error codes only (the default prints whole errors); provider failures go to the request's context
+    logger: authLogger,
     providers,
     callbacks: {
-      async signIn({ user }) {
+      async signIn({ user, account, profile }) {
+        if (account?.provider === OIDC_PROVIDER_ID) {
+          if (!sso || !profile) return authErrorPath("server_error");
+          const claims = profile as unknown as Claims;
+          try {
+            const result = await resolveOidcSignIn(db(), {
+              issuer: String(claims.iss ?? sso.issuer),
+              claims,
+              clientAddress: currentAuthRequest()?.clientAddress ?? "unknown",
+              settings: sso,
+            });
+            if (!result.ok) return authErrorPath(result.reason);
+            (user as SsoUser).allotmentMemberId = result.member.id;
+            return true;
+          } catch (error) {
+            logAuthProblem("signin_error", { error: error instanceof Error ? error.name : "unknown" });
+            return authErrorPath("server_error");
+          }
+        }
         // Nobody gets in (and nothing is created) unless they are a member of a workspace.
         if (!user.email || !(await memberByEmail(user.email))) return "/not-a-member";
         return true;
       },
-      async jwt({ token, user }) {
-        if (user?.email) {
+      async jwt({ token, user, account, profile }) {
+        if (user && account?.provider === OIDC_PROVIDER_ID) {
+          // the member the signIn callback chose (or, failing that, the one this identity is linked to)
+          const chosen = (user as SsoUser).allotmentMemberId;
+          const claims = (profile ?? {}) as Claims;
+          const member = chosen
+            ? await db().member.findFirst({ where: { id: chosen, active: true }, select: { id: true, workspaceId: true, role: true } })
+            : sso && typeof claims.sub === "string"
+              ? await memberForIdentity(db(), String(claims.iss ?? sso.issuer), claims.sub)
+              : null;
+          if (member) {
+            token.memberId = member.id;
+            token.workspaceId = member.workspaceId;
+            token.role = member.role;
+            token.sessionId = await startSession(db(), member, e.ALLOTMENT_SESSION_MAX_AGE_HOURS * 3600);
+            token.idToken = account.id_token;
+          }
+        } else if (user?.email) {
           const member = await memberByEmail(user.email);
           if (member) {
             token.memberId = member.id;

@@ -1,11 +1,5 @@
-import NextAuth from "next-auth";
-import { authOptions } from "@/lib/auth/options";
+import { nextAuthRoute } from "@/lib/auth/nextauth-route";
 
-type Ctx = { params: Promise<{ nextauth: string[] }> };
-
-// Options are built per request so the validated environment is read at run time, not build time.
-async function handler(req: Request, ctx: Ctx) {
-  return NextAuth(req as never, { params: await ctx.params } as never, authOptions());
-}
-
-export { handler as GET, handler as POST };
+// next-auth inside a sign-in request context: provider failures get their own error page
+// and an audit record (lib/auth/nextauth-route.ts).
+export { nextAuthRoute as GET, nextAuthRoute as POST };

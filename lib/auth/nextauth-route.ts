@@ -1,0 +1,64 @@
+/**
+ * The /api/auth/* route handler: next-auth, run inside a sign-in request context
+ * (lib/auth/oidc-context.ts). When the provider step failed, the failure is logged and recorded
+ * (it names nobody, so it is a SignInAttempt row) and the person is sent to the error page for
+ * that failure — /auth-error?error=cancelled|provider_unreachable|client_misconfigured|
+ * security_check_failed|provider_error — instead of next-auth's generic one.
+ */
+import NextAuth from "next-auth";
+import { db } from "../db";
+import { oidcSettings } from "../env";
+import { CLIENT_ADDRESS_HEADER } from "./client-address";
+import { logSignIn, recordUnmatchedAttempt } from "./oidc-audit";
+import { runAuthRequest, type AuthRequestContext } from "./oidc-context";
+import { authErrorPath, type ProviderFailure } from "./oidc-errors";
+import { authOptions } from "./options";
+
+/** next-auth's own error and sign-in pages, where it sends every failed attempt. */
+function isNextAuthFailurePage(target: string, base: string): boolean {
+  try {
+    const url = new URL(target, base);
+    return /\/api\/auth\/(error|signin)\/?$/.test(url.pathname);
+  } catch {
+    return false;
+  }
+}
+
+/** The same response, sent to /auth-error for this failure (cookies kept). */
+export async function redirectToFailurePage(res: Response, failure: ProviderFailure, base: string): Promise<Response> {
+  const location = res.headers.get("location");
+  if (location && isNextAuthFailurePage(location, base)) {
+    const headers = new Headers(res.headers);
+    headers.set("location", new URL(authErrorPath(failure.kind, failure.detail), new URL(location, base)).toString());
+    return new Response(null, { status: res.status, headers });
+  }
+  if ((res.headers.get("content-type") ?? "").includes("application/json")) {
+    // next-auth/react posts with json=true and gets {url} instead of a redirect
+    const body = (await res.clone().json().catch(() => null)) as { url?: unknown } | null;
+    if (body && typeof body.url === "string" && isNextAuthFailurePage(body.url, base)) {
+      const headers = new Headers(res.headers);
+      headers.delete("content-length");
+      return new Response(JSON.stringify({ url: new URL(authErrorPath(failure.kind, failure.detail), new URL(body.url, base)).toString() }), { status: res.status, headers });
+    }
+  }
+  return res;
+}
+
+type Ctx = { params: Promise<{ nextauth: string[] }> };
+
+export async function nextAuthRoute(req: Request, ctx: Ctx): Promise<Response> {
+  const context: AuthRequestContext = { clientAddress: req.headers.get(CLIENT_ADDRESS_HEADER) || "unknown", failure: null };
+  const params = await ctx.params;
+  // Options are built per request so the validated environment is read at run time, not build time.
+  const res = (await runAuthRequest(context, () => NextAuth(req as never, { params } as never, authOptions()))) as Response;
+  const failure = context.failure;
+  if (!failure) return res;
+  const issuer = oidcSettings()?.issuer ?? "(single sign-on is off)";
+  logSignIn({ outcome: "refused", reason: failure.kind, detail: failure.detail, issuer, clientAddress: context.clientAddress });
+  try {
+    await recordUnmatchedAttempt(db(), { reason: failure.kind, issuer, detail: failure.detail, clientAddress: context.clientAddress });
+  } catch (error) {
+    console.error(`[auth] ${JSON.stringify({ event: "record_failed", error: error instanceof Error ? error.name : "unknown" })}`);
+  }
+  return redirectToFailurePage(res, failure, req.url);
+}
