@@ -26,13 +26,15 @@ export async function startWebhookReceiver(port = 0): Promise<WebhookReceiver> {
   const received: ReceivedHook[] = [];
   let failures = 0;
   let failStatus = 503;
+  // every answer closes its connection: a sender never reuses a kept-alive socket the receiver
+  // is closing at that moment (on a busy machine that race made a first attempt 'fetch failed')
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       if (failures > 0) {
         failures--;
-        res.writeHead(failStatus).end("try later");
+        res.writeHead(failStatus, { connection: "close" }).end("try later");
         return;
       }
       const body = Buffer.concat(chunks).toString("utf8");
@@ -43,7 +45,7 @@ export async function startWebhookReceiver(port = 0): Promise<WebhookReceiver> {
         // recorded as is
       }
       received.push({ headers: req.headers, body, json, receivedAt: Date.now() });
-      res.writeHead(200, { "content-type": "text/plain" }).end("ok");
+      res.writeHead(200, { "content-type": "text/plain", connection: "close" }).end("ok");
     });
   });
   await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
