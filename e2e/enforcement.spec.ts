@@ -240,6 +240,11 @@ test.describe.serial("enforcement: ChatGPT Enterprise and Claude Enterprise", ()
   test("an engineer's Claude request is imported, approved by the manager with an amount and pushed to Claude", async ({ browser }) => {
     const slir = claude.fileRequest(claudeId("engineer"));
     const owner = await pageAs(browser, "owner");
+    // a Claude request names no amount: the owner lets managers grant up to 500 credits per request
+    await owner.goto("/settings");
+    await owner.locator('input[name="managerGrantCeiling"]').fill("500");
+    await owner.getByRole("button", { name: "Save settings" }).click();
+    await expect(owner.getByTestId("settings-message")).toHaveText("Saved.");
     await owner.goto("/enforcement");
     expect(await act(owner, () => owner.getByRole("button", { name: "Run queue now" }).click())).toMatch(/Imported 1 request\(s\)/);
     const link = owner.getByTestId(`vendor-request-${slir}`);
