@@ -39,7 +39,7 @@ export const createConnectionSchema = z.object({
 export type CreateConnectionInput = z.infer<typeof createConnectionSchema>;
 
 export const updateConnectionSchema = z.object({
-  id: z.string().min(1),
+  id: z.string().min(1).max(64),
   name: name.optional(),
   baseUrl,
   /** a new key replaces the stored one; absent or "" keeps it */

@@ -52,8 +52,8 @@ export async function unmappedIdentities(db: Db, workspaceId: string): Promise<U
 
 export const mapIdentitySchema = z.object({
   identityProvider: z.string().min(1).max(40),
-  identityKey: z.string().regex(/^(user_id|api_key_id|email):.+$/, "unknown identity"),
-  memberId: z.string().min(1, "Choose a member"),
+  identityKey: z.string().max(400).regex(/^(user_id|api_key_id|email):.+$/, "unknown identity"),
+  memberId: z.string().min(1, "Choose a member").max(64),
 });
 
 export async function mapIdentity(db: Db, databaseUrl: string, workspaceId: string, input: z.infer<typeof mapIdentitySchema>, actor: AuditActor) {
