@@ -68,6 +68,8 @@ function classifyMessage(message: string, code: string): ProviderFailure {
     const word = (/(E[A-Z_]{3,}|UND_ERR_\w+)/.exec(`${code} ${message}`)?.[1] ?? (/timed out/i.test(message) ? "timeout" : "network error"));
     return { kind: "provider_unreachable", detail: word };
   }
+  const http5xx = /expected 200 OK, got: (5\d\d)/.exec(message)?.[1];
+  if (http5xx) return { kind: ["502", "503", "504"].includes(http5xx) ? "provider_unreachable" : "provider_error", detail: `HTTP ${http5xx} from the provider` };
   if (SECURITY.test(message)) {
     const word = /nonce/i.test(message) ? "nonce" : /state/i.test(message) ? "state" : /code_verifier|pkce/i.test(message) ? "pkce" : "id_token";
     return { kind: "security_check_failed", detail: `${word} check failed` };
