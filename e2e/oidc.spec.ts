@@ -60,8 +60,8 @@ async function signIn(page: Page, login: keyof typeof FAKE_ACCOUNTS): Promise<vo
   await loginAtProvider(page, login);
 }
 
-async function setProviderFault(page: Page, token: "invalid_client" | "drop" | null): Promise<void> {
-  const res = await page.request.post(`${OIDC_ISSUER}/__test/fault`, { data: { token } });
+async function setProviderFault(page: Page, fault: { token?: "invalid_client" | "drop"; discovery?: "drop" }): Promise<void> {
+  const res = await page.request.post(`${OIDC_ISSUER}/__test/fault`, { data: fault });
   expect(res.ok()).toBe(true);
 }
 
@@ -77,14 +77,22 @@ test.beforeAll(() => {
 test.afterEach(async ({ browser }) => {
   // a failed journey must not leave the provider broken for the next one
   const context = await browser.newContext();
-  await context.request.post(`${OIDC_ISSUER}/__test/fault`, { data: { token: null } });
+  await context.request.post(`${OIDC_ISSUER}/__test/fault`, { data: {} });
   await context.close();
 });
 
 test("the owner signs in through the provider and lands on Overview as Owner; the account is linked", async ({ browser }) => {
   const context = await ssoContext(browser);
   const page = await context.newPage();
-  await signIn(page, "owner");
+  // the authorization request carries state, a nonce and a PKCE S256 challenge, and asks for email
+  const authorize = page.waitForRequest((r) => r.url().startsWith(`${OIDC_ISSUER}/auth?`));
+  await startSignIn(page);
+  const params = new URL((await authorize).url()).searchParams;
+  expect(params.get("response_type")).toBe("code");
+  expect(params.get("scope")).toBe("openid email profile");
+  expect(params.get("code_challenge_method")).toBe("S256");
+  for (const p of ["state", "nonce", "code_challenge"]) expect(params.get(p)?.length ?? 0).toBeGreaterThanOrEqual(20);
+  await loginAtProvider(page, "owner");
   await expect(page).toHaveURL(`${SSO_APP_ORIGIN}/overview`);
   await expect(page.getByTestId("user-role")).toHaveText("Owner");
   await expect(page.getByTestId("workspace-name")).toHaveText("Acme Engineering");
@@ -183,7 +191,7 @@ test.describe("failures at the provider get their own page", () => {
   test("a wrong client secret (the provider answers invalid_client)", async ({ browser }) => {
     const context = await ssoContext(browser);
     const page = await context.newPage();
-    await setProviderFault(page, "invalid_client");
+    await setProviderFault(page, { token: "invalid_client" });
     await signIn(page, "owner");
     await expect(page).toHaveURL(/\/auth-error\?error=client_misconfigured&detail=invalid_client/);
     await expect(page.getByTestId("auth-error-title")).toHaveText("Single sign-on is not set up correctly");
@@ -196,11 +204,22 @@ test.describe("failures at the provider get their own page", () => {
   test("the provider going away during the sign-in", async ({ browser }) => {
     const context = await ssoContext(browser);
     const page = await context.newPage();
-    await setProviderFault(page, "drop");
+    await setProviderFault(page, { token: "drop" });
     await signIn(page, "owner");
     await expect(page).toHaveURL(/\/auth-error\?error=provider_unreachable/);
     await expect(page.getByTestId("auth-error-title")).toHaveText("The sign-in provider could not be reached");
     await shoot(page, "provider-unreachable");
+    await context.close();
+  });
+
+  test("the provider down before the sign-in starts", async ({ browser }) => {
+    const context = await ssoContext(browser);
+    const page = await context.newPage();
+    await page.goto("/signin");
+    await setProviderFault(page, { discovery: "drop" });
+    await page.getByTestId("oidc-signin").click();
+    await page.waitForURL(/\/auth-error\?error=provider_unreachable/);
+    await expect(page.getByTestId("auth-error-title")).toHaveText("The sign-in provider could not be reached");
     await context.close();
   });
 

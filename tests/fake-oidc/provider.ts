@@ -8,8 +8,10 @@
  * machine (its pages' web-font @import is stripped).
  *
  * For the error pages there is one test switch, POST /__test/fault {"token": "invalid_client" |
- * "drop" | null}: the token endpoint then answers 401 invalid_client (a wrong client secret) or
- * drops the connection (a provider that went away).
+ * "drop" | null, "discovery": "drop" | null}: the token endpoint then answers 401
+ * invalid_client (a wrong client secret) or drops the connection (a provider that went away
+ * mid sign-in); the discovery document drops the connection (a provider that is down before
+ * the sign-in starts).
  */
 import { generateKeyPairSync } from "node:crypto";
 import http from "node:http";
@@ -33,6 +35,7 @@ export interface FakeOidc {
 }
 
 type Fault = "invalid_client" | "drop" | null;
+type DiscoveryFault = "drop" | null;
 
 export async function startFakeOidc(opts: FakeOidcOptions): Promise<FakeOidc> {
   const host = opts.host ?? "127.0.0.1";
@@ -81,13 +84,19 @@ export async function startFakeOidc(opts: FakeOidcOptions): Promise<FakeOidc> {
   });
 
   let fault: Fault = null;
+  let discoveryFault: DiscoveryFault = null;
   provider.use(async (ctx, next) => {
     if (ctx.path === "/__test/fault" && ctx.method === "POST") {
       const chunks: Buffer[] = [];
       for await (const c of ctx.req) chunks.push(c as Buffer);
-      const body = JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}") as { token?: Fault };
+      const body = JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}") as { token?: Fault; discovery?: DiscoveryFault };
       fault = body.token ?? null;
-      ctx.body = { fault };
+      discoveryFault = body.discovery ?? null;
+      ctx.body = { token: fault, discovery: discoveryFault };
+      return;
+    }
+    if (ctx.path === "/.well-known/openid-configuration" && discoveryFault === "drop") {
+      ctx.req.socket.destroy();
       return;
     }
     if (ctx.path === "/token" && fault === "invalid_client") {
