@@ -1,12 +1,11 @@
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Actor } from "@/lib/auth/actor";
 import { isSealed } from "@/lib/alerts/channel-secrets";
 import { channelInputSchema, createChannel, listChannels } from "@/lib/alerts/channels";
 import { sendTest } from "@/lib/alerts/deliver";
 import { verifySignature } from "@/lib/alerts/signature";
 import { encryptSecret } from "@/lib/crypto/secrets";
-import { makeMember, makeWorkspace, testDb } from "../helpers/db";
+import { testDb, workspaceWithAdmin } from "../helpers/db";
 import { startSmtpSink, type SmtpSink } from "../helpers/smtp-sink";
 import { startWebhookReceiver, type WebhookReceiver } from "../helpers/webhook-receiver";
 
@@ -24,11 +23,7 @@ afterAll(async () => {
 });
 
 async function setup() {
-  const db = await testDb();
-  const workspace = await makeWorkspace(db);
-  const admin = await makeMember(db, workspace.id, { role: "ADMIN" });
-  const actor: Actor = { memberId: admin.id, workspaceId: workspace.id, workspaceSlug: workspace.slug, workspaceName: workspace.name, email: admin.email, name: admin.name, role: "ADMIN", managedGroupIds: [] };
-  return { db, workspace, actor };
+  return workspaceWithAdmin(await testDb());
 }
 
 const lastHook = () => hooks.received[hooks.received.length - 1]!;

@@ -6,10 +6,9 @@
 import net from "node:net";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Actor } from "@/lib/auth/actor";
 import { channelInputSchema, createChannel } from "@/lib/alerts/channels";
 import { alertMessageOf, deliverAlert, nextAttemptDue, retryDueDeliveries, RETRY_SCHEDULE, sendTest } from "@/lib/alerts/deliver";
-import { makeMember, makeWorkspace, testDb } from "../helpers/db";
+import { testDb, workspaceWithAdmin } from "../helpers/db";
 import { startWebhookReceiver, type WebhookReceiver } from "../helpers/webhook-receiver";
 import { TEST_NOW } from "../helpers/clock";
 
@@ -40,11 +39,7 @@ afterAll(async () => {
 });
 
 async function setup() {
-  const db = await testDb();
-  const workspace = await makeWorkspace(db);
-  const admin = await makeMember(db, workspace.id, { role: "ADMIN" });
-  const actor: Actor = { memberId: admin.id, workspaceId: workspace.id, workspaceSlug: workspace.slug, workspaceName: workspace.name, email: admin.email, name: admin.name, role: "ADMIN", managedGroupIds: [] };
-  return { db, workspace, actor };
+  return workspaceWithAdmin(await testDb());
 }
 
 describe("slow alert channels", () => {
