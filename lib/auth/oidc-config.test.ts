@@ -10,7 +10,7 @@ describe("OIDC_ISSUER at start-up", () => {
     ["https://accounts.google.com", prod, null],
     ["https://login.microsoftonline.com/0b4c3e0a-1111-2222-3333-444455556666/v2.0", prod, null],
     // no scheme: URL parsing takes "localhost:" for one, and every sign-in would fail
-    ["localhost:18900", prod, /not an http\(s\) URL|not an absolute URL/],
+    ["localhost:18900", prod, /"localhost:18900" is not an absolute URL \(no scheme\)/],
     ["login.example.com", prod, /not an absolute URL/],
     ["/oauth2/default", prod, /not an absolute URL/],
     ["ftp://login.example.com", prod, /not an http\(s\) URL/],
@@ -26,7 +26,8 @@ describe("OIDC_ISSUER at start-up", () => {
     ["http://idp.internal:8080", { demoMode: false, allowHttp: true }, /only allows http for localhost/],
     // … and in demo mode (demo data only)
     ["http://idp.internal:8080", { demoMode: true, allowHttp: false }, null],
-    ["localhost:18900", { demoMode: true, allowHttp: false }, /not an/],
+    ["localhost:18900", { demoMode: true, allowHttp: false }, /no scheme/],
+    ["http:/login.example.com", prod, /no scheme/],
   ] as const)("%s (%j)", (issuer, opts, expected) => {
     const problem = issuerProblem(issuer, opts);
     if (expected === null) expect(problem).toBeNull();

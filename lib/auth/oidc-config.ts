@@ -22,6 +22,9 @@ export function normalizeIssuer(issuer: string): string {
  */
 export function issuerProblem(issuer: string, opts: { demoMode: boolean; allowHttp: boolean }): string | null {
   const text = issuer.trim();
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) {
+    return `OIDC_ISSUER "${text}" is not an absolute URL (no scheme): give the provider's issuer with https://, e.g. https://login.example.com/oauth2/default.`;
+  }
   let url: URL;
   try {
     url = new URL(text);

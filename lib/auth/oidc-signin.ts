@@ -123,7 +123,7 @@ export async function resolveOidcSignIn(db: Db, input: OidcSignInInput): Promise
         after: { issuer, sub, kind: OIDC_SUB_KIND, member: candidate.email, by: "verified email" },
       });
     }
-    return (await signInWithin(tx, engine, candidate, { ...facts, linkedNow: !existing }, input)) satisfies Role;
+    return await signInWithin(tx, engine, candidate, { ...facts, linkedNow: !existing }, input);
   }, TX_OPTIONS);
   if (outcome === "conflict") return refuse("identity_conflict", candidate);
   logSignIn({ outcome: "accepted", issuer, sub, email, memberId: candidate.id, workspaceId: candidate.workspaceId, clientAddress }, at);
