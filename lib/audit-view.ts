@@ -2,6 +2,7 @@
  * The Audit page's reads: one workspace's events, newest first, optionally one action (or every
  * action under a prefix, "auth.*"), keyset-paginated by id; and a one-line summary per event.
  */
+import "server-only";
 import type { Db } from "./db";
 import { REASON_LABELS } from "./auth/oidc-errors";
 
