@@ -69,6 +69,8 @@ function urlOf(pattern: string, f: BoundaryFixture): string {
       policies: f.policyId,
       requests: f.requestId,
       "credit-requests": f.requestId,
+      connections: f.connectionId,
+      tokens: f.tokenId,
     };
     if (!(parent in id)) throw new Error(`boundary walk: no plausible id for a dynamic segment after /${parent}/ — add one to urlOf`);
     return `/${parent}/${id[parent]}`;
@@ -136,6 +138,8 @@ async function snapshot(owner: APIRequestContext, engineer: APIRequestContext, b
     history: await get(owner, `/api/limits/policies/${f.policyId}/history`),
     requests: await get(engineer, "/api/requests"),
     decidable: await get(owner, "/api/v1/credit-requests?status=ALL", bearer),
+    connections: JSON.stringify(((JSON.parse(await get(owner, "/api/connections")) as { connections: { id: string; name: string; baseUrl: string | null; keyMasked: string; enabled: boolean; scheduleMinutes: number | null }[] }).connections)
+      .map(({ id, name, baseUrl, keyMasked, enabled, scheduleMinutes }) => ({ id, name, baseUrl, keyMasked, enabled, scheduleMinutes }))),
   };
 }
 
@@ -157,6 +161,8 @@ test.describe.serial("the HTTP boundary", () => {
     const patterns = routes.map((r) => r.pattern);
     // a few that must be there, so a broken discovery cannot pass by walking nothing
     for (const p of ["/api/alerts/channels", "/api/limits/policies/[id]", "/api/requests/[id]/approve", "/api/v1/credit-requests/[id]/approve", "/api/usage", "/api/v1/costs"]) expect(patterns).toContain(p);
+    // what were server actions (Next answers a malformed action request with its own 500) are route handlers now
+    for (const p of ["/api/connections/[id]", "/api/connections/[id]/sync", "/api/connections/[id]/test", "/api/connections/rate-card", "/api/connections/identity-mapping", "/api/settings/tokens", "/api/settings/tokens/[id]", "/api/settings/workspace", "/api/settings/workspace/preview"]) expect(patterns).toContain(p);
     expect(routes.every((r) => r.methods.length > 0), "every route.ts exports at least one method").toBe(true);
     expect(routes.filter((r) => r.methods.some((m) => (STATE_CHANGING as readonly string[]).includes(m))).length).toBeGreaterThanOrEqual(10);
   });

@@ -2,7 +2,8 @@
 
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
-import { addConnectionAction } from "@/app/(dashboard)/connections/actions";
+import type { ConnectionDto } from "@/lib/connections/connections";
+import { fetchJson } from "@/lib/fetch-json";
 
 const DEFAULTS: Record<string, string> = { openai: "https://api.openai.com/v1", anthropic: "https://api.anthropic.com/v1", file: "" };
 
@@ -18,12 +19,17 @@ export function AddConnectionForm() {
       action={(fd) =>
         start(async () => {
           setError(null);
-          const r = await addConnectionAction({
+          const body = {
             kind, name: String(fd.get("name") ?? ""), baseUrl: String(fd.get("baseUrl") ?? ""),
             apiKey: String(fd.get("apiKey") ?? "") || undefined, backfillFrom: String(fd.get("backfillFrom") ?? "") || undefined,
-          });
-          if (!r.ok) return setError(r.error);
-          setDone(`Added ${r.data.name} (key ${r.data.keyMasked})`);
+          };
+          let added: ConnectionDto;
+          try {
+            added = await fetchJson<ConnectionDto>("/api/connections", { method: "POST", body: JSON.stringify(body) });
+          } catch (e) {
+            return setError(e instanceof Error ? e.message : "Failed");
+          }
+          setDone(`Added ${added.name} (key ${added.keyMasked})`);
           router.refresh();
         })
       }

@@ -2,8 +2,8 @@
 
 import { useRouter } from "next/navigation";
 import { useEffect, useState, useTransition } from "react";
-import { editConnectionAction, syncNowAction, testConnectionAction } from "@/app/(dashboard)/connections/actions";
 import type { ConnectionDto } from "@/lib/connections/connections";
+import { fetchJson } from "@/lib/fetch-json";
 
 const KIND_LABEL: Record<string, string> = { openai: "OpenAI", anthropic: "Anthropic", file: "File import", simulator: "Simulator" };
 
@@ -44,10 +44,14 @@ function ConnectionItem({ c, running }: { c: ConnectionDto; running: boolean }) 
   const [editing, setEditing] = useState(false);
   const [since, setSince] = useState("");
 
-  const act = (fn: () => Promise<{ ok: boolean; error?: string; data?: unknown }>, success: (d: unknown) => string) =>
+  const url = `/api/connections/${encodeURIComponent(c.id)}`;
+  const act = <T,>(fn: () => Promise<T>, success: (d: T) => string) =>
     start(async () => {
-      const r = await fn();
-      setMessage(r.ok ? { ok: true, text: success(r.data) } : { ok: false, text: r.error ?? "Failed" });
+      try {
+        setMessage({ ok: true, text: success(await fn()) });
+      } catch (e) {
+        setMessage({ ok: false, text: e instanceof Error ? e.message : "Failed" });
+      }
       router.refresh();
     });
 
@@ -78,14 +82,14 @@ function ConnectionItem({ c, running }: { c: ConnectionDto; running: boolean }) 
               />
               <button
                 type="button" disabled={pending || running || !c.enabled}
-                onClick={() => act(() => syncNowAction({ id: c.id, ...(since ? { since } : {}) }), () => "Sync started")}
+                onClick={() => act(() => fetchJson(`${url}/sync`, { method: "POST", body: JSON.stringify(since ? { since } : {}) }), () => "Sync started")}
                 className="rounded bg-brand-600 px-3 py-1.5 text-xs font-medium text-white hover:bg-brand-700 disabled:opacity-50"
               >
                 Sync now
               </button>
               <button
                 type="button" disabled={pending}
-                onClick={() => act(() => testConnectionAction({ id: c.id }), (d) => (d as { ok: boolean; detail: string }).detail)}
+                onClick={() => act(() => fetchJson<{ ok: boolean; detail: string }>(`${url}/test`, { method: "POST" }), (d) => d.detail)}
                 className="rounded border border-slate-300 px-3 py-1.5 text-xs hover:bg-slate-50"
               >
                 Test connection
@@ -97,7 +101,7 @@ function ConnectionItem({ c, running }: { c: ConnectionDto; running: boolean }) 
           </button>
           <button
             type="button" disabled={pending}
-            onClick={() => act(() => editConnectionAction({ id: c.id, enabled: !c.enabled }), () => (c.enabled ? "Disabled" : "Enabled"))}
+            onClick={() => act(() => fetchJson(url, { method: "PATCH", body: JSON.stringify({ enabled: !c.enabled }) }), () => (c.enabled ? "Disabled" : "Enabled"))}
             className="rounded border border-slate-300 px-3 py-1.5 text-xs hover:bg-slate-50"
           >
             {c.enabled ? "Disable" : "Enable"}
@@ -124,11 +128,16 @@ function EditForm({ c, onDone }: { c: ConnectionDto; onDone: (text: string) => v
       action={(fd) =>
         start(async () => {
           const schedule = String(fd.get("scheduleMinutes") ?? "");
-          const r = await editConnectionAction({
-            id: c.id, name: String(fd.get("name") ?? ""), baseUrl: String(fd.get("baseUrl") ?? ""),
+          const body = {
+            name: String(fd.get("name") ?? ""), baseUrl: String(fd.get("baseUrl") ?? ""),
             apiKey: String(fd.get("apiKey") ?? "") || undefined, scheduleMinutes: schedule ? Number(schedule) : null,
-          });
-          if (!r.ok) return setError(r.error);
+          };
+          setError(null);
+          try {
+            await fetchJson(`/api/connections/${encodeURIComponent(c.id)}`, { method: "PATCH", body: JSON.stringify(body) });
+          } catch (e) {
+            return setError(e instanceof Error ? e.message : "Failed");
+          }
           router.refresh();
           onDone("Saved");
         })

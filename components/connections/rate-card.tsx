@@ -2,7 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
-import { addRateCardVersionAction } from "@/app/(dashboard)/connections/actions";
+import { fetchJson } from "@/lib/fetch-json";
 import type { RateCardLine } from "@/lib/ratecard/rate-card-entries";
 
 export function RateCard({ lines }: { lines: RateCardLine[] }) {
@@ -38,10 +38,14 @@ export function RateCard({ lines }: { lines: RateCardLine[] }) {
           start(async () => {
             setError(null);
             const field = (k: string) => String(fd.get(k) ?? "");
-            const r = await addRateCardVersionAction({
+            const body = {
               model: field("model"), effectiveFrom: field("effectiveFrom"), inputPerMTok: field("input"), cachedInputPerMTok: field("cached"), outputPerMTok: field("output"),
-            });
-            if (!r.ok) return setError(r.error);
+            };
+            try {
+              await fetchJson("/api/connections/rate-card", { method: "POST", body: JSON.stringify(body) });
+            } catch (e) {
+              return setError(e instanceof Error ? e.message : "Failed");
+            }
             router.refresh();
           })
         }

@@ -2,7 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
-import { mapIdentityAction } from "@/app/(dashboard)/connections/actions";
+import { fetchJson } from "@/lib/fetch-json";
 
 export interface UnmappedView {
   identityProvider: string;
@@ -53,8 +53,14 @@ function Row({ item, members }: { item: UnmappedView; members: { id: string; lab
           <button
             type="button" disabled={!memberId || pending}
             onClick={() => start(async () => {
-              const r = await mapIdentityAction({ identityProvider: item.identityProvider, identityKey: item.identityKey, memberId });
-              if (!r.ok) return setError(r.error);
+              setError(null);
+              try {
+                await fetchJson("/api/connections/identity-mapping", {
+                  method: "POST", body: JSON.stringify({ identityProvider: item.identityProvider, identityKey: item.identityKey, memberId }),
+                });
+              } catch (e) {
+                return setError(e instanceof Error ? e.message : "Failed");
+              }
               router.refresh();
             })}
             className="rounded bg-brand-600 px-2 py-1 text-xs font-medium text-white disabled:opacity-50"

@@ -1,7 +1,8 @@
 "use client";
 
+import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
-import { createApiToken, revokeApiToken } from "@/app/(dashboard)/settings/actions";
+import { fetchJson } from "@/lib/fetch-json";
 import { TOKEN_SCOPES, TOKEN_SCOPE_LABELS, type TokenScope } from "@/lib/tokens/scopes";
 
 export interface TokenRow {
@@ -18,6 +19,7 @@ const when = (iso: string | null) => (iso ? iso.slice(0, 16).replace("T", " ") +
 
 /** Create (shown once), list and revoke API tokens. */
 export function ApiTokens({ tokens }: { tokens: TokenRow[] }) {
+  const router = useRouter();
   const [name, setName] = useState("");
   const [scopes, setScopes] = useState<TokenScope[]>(["budget:check"]);
   const [created, setCreated] = useState<string | null>(null);
@@ -30,12 +32,16 @@ export function ApiTokens({ tokens }: { tokens: TokenRow[] }) {
         onSubmit={(e) => {
           e.preventDefault();
           start(async () => {
-            const r = await createApiToken({ name, scopes });
-            if (r.ok) {
-              setCreated(r.data);
-              setName("");
-              setError(null);
-            } else setError(r.error);
+            let token: string;
+            try {
+              ({ token } = await fetchJson<{ token: string }>("/api/settings/tokens", { method: "POST", body: JSON.stringify({ name, scopes }) }));
+            } catch (e) {
+              return setError(e instanceof Error ? e.message : "Failed");
+            }
+            setCreated(token);
+            setName("");
+            setError(null);
+            router.refresh();
           });
         }}
       >
@@ -91,7 +97,17 @@ export function ApiTokens({ tokens }: { tokens: TokenRow[] }) {
                 {t.revokedAt ? (
                   <>revoked {when(t.revokedAt)}</>
                 ) : (
-                  <button type="button" className="text-red-700 underline" onClick={() => start(async () => void (await revokeApiToken({ id: t.id })))}>
+                  <button type="button" className="text-red-700 underline" onClick={() =>
+                      start(async () => {
+                        try {
+                          await fetchJson(`/api/settings/tokens/${encodeURIComponent(t.id)}`, { method: "DELETE" });
+                          setError(null);
+                        } catch (e) {
+                          setError(e instanceof Error ? e.message : "Failed");
+                        }
+                        router.refresh();
+                      })
+                    }>
                     Revoke
                   </button>
                 )}

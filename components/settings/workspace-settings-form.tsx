@@ -1,7 +1,8 @@
 "use client";
 
+import { useRouter } from "next/navigation";
 import { useEffect, useState, useTransition } from "react";
-import { previewWorkspaceTimezone, saveWorkspaceSettings } from "@/app/(dashboard)/settings/actions";
+import { fetchJson } from "@/lib/fetch-json";
 import { parseAmountText } from "@/lib/money";
 import type { TimezoneChangePreview } from "@/lib/limits/workspace-settings";
 
@@ -16,6 +17,7 @@ const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one :
 
 /** Budget unit, period, timezone (with what a change touches, before saving) and the managers' grant ceiling (owner). */
 export function WorkspaceSettingsForm({ initial, unitLabel }: Props) {
+  const router = useRouter();
   const [form, setForm] = useState(initial);
   const [saved, setSaved] = useState(initial);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
@@ -31,9 +33,14 @@ export function WorkspaceSettingsForm({ initial, unitLabel }: Props) {
     if (!tzChanged) return;
     let live = true;
     const t = setTimeout(() => {
-      void previewWorkspaceTimezone({ timezone: tz }).then((r) => {
-        if (live) setAnswer({ tz, result: r.ok ? { ok: true, data: r.data } : { ok: false, error: r.error } });
-      });
+      fetchJson<TimezoneChangePreview>("/api/settings/workspace/preview", { method: "POST", body: JSON.stringify({ timezone: tz }) }).then(
+        (data) => {
+          if (live) setAnswer({ tz, result: { ok: true, data } });
+        },
+        (e: unknown) => {
+          if (live) setAnswer({ tz, result: { ok: false, error: e instanceof Error ? e.message : "Failed" } });
+        },
+      );
     }, 300);
     return () => {
       live = false;
@@ -49,11 +56,15 @@ export function WorkspaceSettingsForm({ initial, unitLabel }: Props) {
       onSubmit={(e) => {
         e.preventDefault();
         start(async () => {
-          const r = await saveWorkspaceSettings(form);
-          if (r.ok) {
-            setSaved(form);
-            setMessage({ ok: true, text: r.data.policiesMoved > 0 ? `Saved. ${plural(r.data.policiesMoved, "limit date was", "limit dates were")} moved to keep ${r.data.policiesMoved === 1 ? "its" : "their"} day in ${form.timezone}.` : "Saved." });
-          } else setMessage({ ok: false, text: r.error });
+          let moved: number;
+          try {
+            ({ policiesMoved: moved } = await fetchJson<{ policiesMoved: number }>("/api/settings/workspace", { method: "PUT", body: JSON.stringify(form) }));
+          } catch (e) {
+            return setMessage({ ok: false, text: e instanceof Error ? e.message : "Failed" });
+          }
+          setSaved(form);
+          setMessage({ ok: true, text: moved > 0 ? `Saved. ${plural(moved, "limit date was", "limit dates were")} moved to keep ${moved === 1 ? "its" : "their"} day in ${form.timezone}.` : "Saved." });
+          router.refresh();
         });
       }}
     >

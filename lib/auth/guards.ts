@@ -1,12 +1,13 @@
 /**
- * One guard per entry type — pages, route handlers, server actions — all asking the same
- * permission table and all re-checking on the server for every call.
+ * One guard per entry type — pages and route handlers (the app has no server actions: Next
+ * answers a malformed action request with its own 500) — all asking the same permission
+ * table and all re-checking on the server for every call.
  */
 import "server-only";
 import { getServerSession } from "next-auth";
 import { forbidden, notFound, redirect } from "next/navigation";
 import { NextResponse } from "next/server";
-import { ZodError, type z } from "zod";
+import { ZodError } from "zod";
 import { db } from "../db";
 import { ConflictError, ForbiddenError, HttpInputError, InvalidInputError, NotFoundError } from "../errors";
 import { env } from "../env";
@@ -116,31 +117,4 @@ export function sessionRoute(
       return errorResponse(error);
     }
   };
-}
-
-export type ActionResult<T> = { ok: true; data: T } | { ok: false; error: string; field?: string };
-
-/** Server actions: parse the input, check the permission, run, and answer a result object. */
-export async function runAction<S extends z.ZodType, T>(
-  anyOf: readonly Permission[],
-  schema: S,
-  input: unknown,
-  run: (actor: Actor, data: z.infer<S>) => Promise<T>,
-): Promise<ActionResult<T>> {
-  const actor = await currentActor();
-  if (!actor) return { ok: false, error: "Your session has ended: sign in again" };
-  if (anyOf.length && !canAny(actor, anyOf)) return { ok: false, error: "You do not have permission to do this" };
-  const parsed = schema.safeParse(input);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return { ok: false, error: issue ? `${issue.path.join(".") || "input"}: ${issue.message}` : "Invalid input", field: issue?.path.join(".") };
-  }
-  try {
-    return { ok: true, data: await run(actor, parsed.data) };
-  } catch (error) {
-    if (error instanceof InvalidInputError) return { ok: false, error: error.message, field: error.field };
-    if (error instanceof ConflictError || error instanceof ForbiddenError) return { ok: false, error: error.message };
-    if (error instanceof NotFoundError) return { ok: false, error: "Not found" };
-    throw error;
-  }
 }

@@ -1,0 +1,16 @@
+import { z } from "zod";
+import { json, sessionRoute } from "@/lib/auth/guards";
+import { auditActor } from "@/lib/auth/actor";
+import { updateConnection, updateConnectionSchema } from "@/lib/connections/connections";
+import { db } from "@/lib/db";
+import { readJsonBody } from "@/lib/http/read-json";
+
+const params = z.object({ id: z.string().min(1).max(64) });
+const body = updateConnectionSchema.omit({ id: true });
+
+/** Edits a connection: name, base URL (needs the key again), key, schedule, enabled. */
+export const PATCH = sessionRoute(["connections:manage"], async (req, ctx) => {
+  const { id } = params.parse(ctx.params);
+  const data = await readJsonBody(req, body);
+  return json(await updateConnection(db(), ctx.actor.workspaceId, { ...data, id }, auditActor(ctx.actor)));
+});
