@@ -2,7 +2,7 @@
 
 import { signOut } from "next-auth/react";
 import { useState } from "react";
-import { providerSignOutUrl } from "@/lib/auth/sign-out-action";
+import { fetchJson } from "@/lib/fetch-json";
 
 /**
  * Ends Allotment's session on the server (next-auth's signOut → events.signOut revokes the
@@ -14,7 +14,7 @@ export function SignOutButton() {
   const [pending, setPending] = useState(false);
   async function signOutEverywhere() {
     setPending(true);
-    const provider = await providerSignOutUrl().catch(() => null);
+    const provider = await fetchJson<{ url: string | null }>("/api/session/provider-sign-out").then((r) => r.url, () => null);
     try {
       await signOut({ redirect: false });
     } catch {

@@ -1,23 +1,27 @@
-"use server";
 /**
- * Asked by the sign-out button before it ends the session: where the browser goes to sign out
+ * Asked by the sign-out button (GET /api/session/provider-sign-out) before it ends the session: where the browser goes to sign out
  * of the provider too (lib/auth/oidc-logout.ts), or null when there is nowhere (no single
  * sign-on, a demo sign-in, no end_session_endpoint). The ID token lives only in the encrypted
  * session cookie, so it is read here, on the server.
  */
 import { getToken } from "next-auth/jwt";
-import { cookies, headers } from "next/headers";
 import { authSecret, env, oidcSettings } from "../env";
 import { logAuthProblem } from "./oidc-audit";
 import { discoveryFor } from "./oidc-discovery";
 import { endSessionUrl, postLogoutRedirectUri } from "./oidc-logout";
 
-export async function providerSignOutUrl(): Promise<string | null> {
+export async function providerSignOutUrl(request: Request): Promise<string | null> {
   const sso = oidcSettings();
   if (!sso) return null;
   const e = env();
-  const h = await headers();
-  const req = { headers: Object.fromEntries(h), cookies: Object.fromEntries((await cookies()).getAll().map((c) => [c.name, c.value])) };
+  const h = request.headers;
+  const cookies = Object.fromEntries(
+    (h.get("cookie") ?? "").split(";").map((c) => c.trim()).filter(Boolean).map((c) => {
+      const at = c.indexOf("=");
+      return at < 0 ? [c, ""] : [c.slice(0, at), decodeURIComponent(c.slice(at + 1))];
+    }),
+  );
+  const req = { headers: Object.fromEntries(h), cookies };
   const token = await getToken({ req: req as never, secret: authSecret(), secureCookie: (e.NEXTAUTH_URL ?? "").startsWith("https://") });
   if (!token?.idToken) return null;
   const document = await discoveryFor(sso);
