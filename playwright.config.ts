@@ -9,6 +9,25 @@ const baseURL = `http://127.0.0.1:${port}`;
 const databaseUrl = process.env.E2E_DATABASE_URL ?? "file:./data/e2e.db";
 const engine = databaseUrl.startsWith("postgres") ? "postgres" : "sqlite";
 
+/** An Allotment server on the suite's build and database; `env` says how it signs people in. */
+function appServer(serverPort: number, origin: string, env: Record<string, string>) {
+  return {
+    command: `npx next start -p ${serverPort} -H 127.0.0.1`,
+    url: `${origin}/signin`,
+    reuseExistingServer: false,
+    timeout: 120_000,
+    stdout: "pipe" as const,
+    stderr: "pipe" as const,
+    env: {
+      DATABASE_URL: databaseUrl,
+      ALLOTMENT_ENCRYPTION_KEY: "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
+      NEXT_TELEMETRY_DISABLED: "1",
+      TZ: process.env.E2E_TZ ?? "UTC",
+      ...env,
+    },
+  };
+}
+
 export default defineConfig({
   testDir: "e2e",
   outputDir: `test-results/e2e-${engine}-${port}`,
@@ -34,29 +53,17 @@ export default defineConfig({
     { name: "chromium", dependencies: ["setup"], testIgnore: /auth\.setup\.ts/ },
   ],
   webServer: [
-    {
-      command: `npx next start -p ${port} -H 127.0.0.1`,
-      url: `${baseURL}/signin`,
-      reuseExistingServer: false,
-      timeout: 120_000,
-      stdout: "pipe",
-      stderr: "pipe",
-      env: {
-        DATABASE_URL: databaseUrl,
-        ALLOTMENT_DEMO_MODE: "1",
-        // deterministic e2e: nothing runs behind the tests' backs (passes are triggered from the UI)
-        ALLOTMENT_SCHEDULER: "off",
-        ALLOTMENT_ALLOW_CLOCK_OVERRIDE: "1",
-        ALLOTMENT_CLOCK_FILE: clockFile,
-        // demo mode trusts the Host header, so sign-in works at 127.0.0.1, localhost or the machine's name
-        AUTH_TRUST_HOST: "1",
-        NEXTAUTH_SECRET: "e2e-secret-e2e-secret-e2e-secret-e2e-secret-0123456789",
-        ALLOTMENT_ENCRYPTION_KEY: "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
-        ALLOTMENT_SIGNIN_MAX_ATTEMPTS: "200",
-        NEXT_TELEMETRY_DISABLED: "1",
-        TZ: process.env.E2E_TZ ?? "UTC",
-      },
-    },
+    appServer(port, baseURL, {
+      ALLOTMENT_DEMO_MODE: "1",
+      // deterministic e2e: nothing runs behind the tests' backs (passes are triggered from the UI)
+      ALLOTMENT_SCHEDULER: "off",
+      ALLOTMENT_ALLOW_CLOCK_OVERRIDE: "1",
+      ALLOTMENT_CLOCK_FILE: clockFile,
+      // demo mode trusts the Host header, so sign-in works at 127.0.0.1, localhost or the machine's name
+      AUTH_TRUST_HOST: "1",
+      NEXTAUTH_SECRET: "e2e-secret-e2e-secret-e2e-secret-e2e-secret-0123456789",
+      ALLOTMENT_SIGNIN_MAX_ATTEMPTS: "200",
+    }),
     // Single sign-on (e2e/oidc.spec.ts): a local OpenID Connect provider on its spec defaults
     // (tests/fake-oidc), started before the server that needs it …
     {
@@ -71,31 +78,19 @@ export default defineConfig({
     // … and a second Allotment server on the same build and database in production mode: no
     // demo sign-in, NEXTAUTH_URL its origin, OIDC_* pointing at the provider (http allowed for
     // 127.0.0.1 only by ALLOTMENT_OIDC_ALLOW_HTTP).
-    {
-      command: `npx next start -p ${SSO_APP_PORT} -H 127.0.0.1`,
-      url: `${SSO_APP_ORIGIN}/signin`,
-      reuseExistingServer: false,
-      timeout: 120_000,
-      stdout: "pipe",
-      stderr: "pipe",
-      env: {
-        DATABASE_URL: databaseUrl,
-        ALLOTMENT_DEMO_MODE: "",
-        AUTH_TRUST_HOST: "",
-        ALLOTMENT_ALLOW_CLOCK_OVERRIDE: "",
-        ALLOTMENT_GATEWAY_PORT: "",
-        ALLOTMENT_SCHEDULER: "off",
-        NEXTAUTH_URL: SSO_APP_ORIGIN,
-        NEXTAUTH_SECRET: "sso-e2e-Xq7vR2mL9pK4tW8zN3bC6yH1jF5dG0sAeU",
-        ALLOTMENT_ENCRYPTION_KEY: "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
-        OIDC_ISSUER,
-        OIDC_CLIENT_ID: FAKE_CLIENT.clientId,
-        OIDC_CLIENT_SECRET: FAKE_CLIENT.clientSecret,
-        OIDC_DISPLAY_NAME: SSO_DISPLAY_NAME,
-        ALLOTMENT_OIDC_ALLOW_HTTP: "1",
-        NEXT_TELEMETRY_DISABLED: "1",
-        TZ: process.env.E2E_TZ ?? "UTC",
-      },
-    },
+    appServer(SSO_APP_PORT, SSO_APP_ORIGIN, {
+      ALLOTMENT_DEMO_MODE: "",
+      AUTH_TRUST_HOST: "",
+      ALLOTMENT_ALLOW_CLOCK_OVERRIDE: "",
+      ALLOTMENT_GATEWAY_PORT: "",
+      ALLOTMENT_SCHEDULER: "off",
+      NEXTAUTH_URL: SSO_APP_ORIGIN,
+      NEXTAUTH_SECRET: "sso-e2e-Xq7vR2mL9pK4tW8zN3bC6yH1jF5dG0sAeU",
+      OIDC_ISSUER,
+      OIDC_CLIENT_ID: FAKE_CLIENT.clientId,
+      OIDC_CLIENT_SECRET: FAKE_CLIENT.clientSecret,
+      OIDC_DISPLAY_NAME: SSO_DISPLAY_NAME,
+      ALLOTMENT_OIDC_ALLOW_HTTP: "1",
+    }),
   ],
 });

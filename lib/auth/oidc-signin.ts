@@ -182,22 +182,9 @@ export async function applyProviderGroups(tx: Tx, engine: Engine, member: { id: 
  */
 export async function applyProviderRole(tx: Tx, member: MemberRow, target: Role | null, providerGroups: string[], actor: AuditActor): Promise<Role> {
   if (target === null || target === member.role) return member.role;
-  if (member.role === "OWNER") {
-    const owners = await tx.member.count({ where: { workspaceId: member.workspaceId, role: "OWNER", active: true } });
-    if (owners <= 1) {
-      await writeAudit(tx, {
-        workspaceId: member.workspaceId,
-        actor,
-        action: AUDIT_ROLE_FROM_SSO,
-        targetType: "Member",
-        targetId: member.id,
-        before: { role: member.role },
-        after: { role: member.role, wanted: target, kept: "last active owner of the workspace", providerGroups: [...providerGroups].sort() },
-      });
-      return member.role;
-    }
-  }
-  await tx.member.update({ where: { id: member.id }, data: { role: target } });
+  // the last active owner keeps the role: the event records what the provider wanted
+  const keep = member.role === "OWNER" && (await tx.member.count({ where: { workspaceId: member.workspaceId, role: "OWNER", active: true } })) <= 1;
+  if (!keep) await tx.member.update({ where: { id: member.id }, data: { role: target } });
   await writeAudit(tx, {
     workspaceId: member.workspaceId,
     actor,
@@ -205,9 +192,11 @@ export async function applyProviderRole(tx: Tx, member: MemberRow, target: Role 
     targetType: "Member",
     targetId: member.id,
     before: { role: member.role },
-    after: { role: target, providerGroups: [...providerGroups].sort() },
+    after: keep
+      ? { role: member.role, wanted: target, kept: "last active owner of the workspace", providerGroups: [...providerGroups].sort() }
+      : { role: target, providerGroups: [...providerGroups].sort() },
   });
-  return target;
+  return keep ? member.role : target;
 }
 
 /** The member a linked identity signs in as (the jwt callback's fallback). */
