@@ -61,6 +61,8 @@ export async function fileRequest(db: Db, actor: Actor, input: FileRequestInput,
         neededUntil,
         product: input.product,
         snapshotJson: toJsonText(snapshot),
+        // filed on the app's clock, like its snapshot (takenAt), so "filed …" and the queue order agree with it
+        createdAt: now,
       },
     });
     await writeAudit(tx, {
