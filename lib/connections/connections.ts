@@ -184,7 +184,8 @@ export async function syncConnection(db: Db, workspaceId: string, connectionId: 
 export async function testConnection(db: Db, workspaceId: string, connectionId: string): Promise<{ ok: boolean; detail: string }> {
   const c = await getConnection(db, workspaceId, connectionId);
   try {
-    const adapter = adapterFor(c, { rateCard: await loadRateCard(db, workspaceId), retry: { attempts: 2, timeoutMs: 10_000 } });
+    // a person is waiting: one attempt with a short deadline, like an alert channel's "Send test"
+    const adapter = adapterFor(c, { rateCard: await loadRateCard(db, workspaceId), retry: { attempts: 1, timeoutMs: 5_000 } });
     return await adapter.testConnection({});
   } catch (error) {
     return { ok: false, detail: error instanceof Error ? error.message : String(error) };
