@@ -7,20 +7,31 @@
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { createServer } from "node:net";
 import path from "node:path";
 import { hashToken } from "../../lib/tokens/tokens";
 import { latency, round, timed } from "../stats";
 import type { BenchContext, Section } from "./index";
 
-const PORT = 3299;
-const GATEWAY_PORT = 3298;
-const BASE = `http://127.0.0.1:${PORT}`;
+/** A port nobody listens on now: fixed ports let two bench runs on one machine (two CI
+ * checkouts) reach each other's server, whose database does not know this run's token. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+    });
+  });
+}
 
-async function waitForServer(child: ChildProcess): Promise<void> {
+async function waitForServer(base: string, child: ChildProcess): Promise<void> {
   for (let i = 0; i < 120; i++) {
     if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}`);
     try {
-      if ((await fetch(`${BASE}/signin`)).ok) return;
+      // answered, and by our child: a server that lost the port race exits at once
+      if ((await fetch(`${base}/signin`)).ok && child.exitCode === null) return;
     } catch {
       // not up yet
     }
@@ -37,13 +48,13 @@ function cookiesOf(res: Response, jar: Map<string, string>): void {
   }
 }
 
-async function signIn(email: string): Promise<string> {
+async function signIn(base: string, email: string): Promise<string> {
   const jar = new Map<string, string>();
   const header = () => [...jar].map(([k, v]) => `${k}=${v}`).join("; ");
-  const csrfRes = await fetch(`${BASE}/api/auth/csrf`);
+  const csrfRes = await fetch(`${base}/api/auth/csrf`);
   cookiesOf(csrfRes, jar);
   const { csrfToken } = (await csrfRes.json()) as { csrfToken: string };
-  const res = await fetch(`${BASE}/api/auth/callback/demo`, {
+  const res = await fetch(`${base}/api/auth/callback/demo`, {
     method: "POST",
     redirect: "manual",
     headers: { "content-type": "application/x-www-form-urlencoded", cookie: header() },
@@ -54,11 +65,11 @@ async function signIn(email: string): Promise<string> {
   return header();
 }
 
-async function routeLatency(path: string, cookie: string, n: number) {
-  for (let i = 0; i < 2; i++) await fetch(`${BASE}${path}`, { headers: { cookie } }); // warm
+async function routeLatency(base: string, path: string, cookie: string, n: number) {
+  for (let i = 0; i < 2; i++) await fetch(`${base}${path}`, { headers: { cookie } }); // warm
   const samples: number[] = [];
   for (let i = 0; i < n; i++) {
-    const { ms, value } = await timed(() => fetch(`${BASE}${path}`, { headers: { cookie } }).then(async (r) => ({ status: r.status, body: await r.text() })));
+    const { ms, value } = await timed(() => fetch(`${base}${path}`, { headers: { cookie } }).then(async (r) => ({ status: r.status, body: await r.text() })));
     if (value.status !== 200) throw new Error(`${path} answered ${value.status}: ${value.body.slice(0, 200)}`);
     samples.push(ms);
   }
@@ -69,15 +80,18 @@ export const httpSection: Section = {
   name: "http",
   async run(ctx: BenchContext) {
     execFileSync("bash", ["-c", "source scripts/lib.sh && ensure_build"], { stdio: "inherit" });
-    const child = spawn("npx", ["next", "start", "-p", String(PORT), "-H", "127.0.0.1"], {
+    const port = await freePort();
+    const gatewayPort = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const child = spawn("npx", ["next", "start", "-p", String(port), "-H", "127.0.0.1"], {
       env: {
         ...process.env,
         DATABASE_URL: ctx.url,
         ALLOTMENT_DEMO_MODE: "1",
         ALLOTMENT_SCHEDULER: "off",
-        ALLOTMENT_GATEWAY_PORT: String(GATEWAY_PORT),
+        ALLOTMENT_GATEWAY_PORT: String(gatewayPort),
         ALLOTMENT_SIGNIN_MAX_ATTEMPTS: "1000",
-        NEXTAUTH_URL: BASE,
+        NEXTAUTH_URL: base,
         NEXTAUTH_SECRET: randomBytes(32).toString("base64url"),
         NEXT_TELEMETRY_DISABLED: "1",
       },
@@ -85,8 +99,8 @@ export const httpSection: Section = {
       detached: true,
     });
     try {
-      await waitForServer(child);
-      const cookie = await signIn("owner@bench.example");
+      await waitForServer(base, child);
+      const cookie = await signIn(base, "owner@bench.example");
       const n = ctx.small ? 15 : 25;
       const routes: Record<string, unknown> = {};
       for (const path of [
@@ -97,7 +111,7 @@ export const httpSection: Section = {
         "/api/usage?dimension=product",
         "/api/usage?dimension=model",
       ]) {
-        routes[path] = await routeLatency(path, cookie, n);
+        routes[path] = await routeLatency(base, path, cookie, n);
         ctx.log(`http ${path}: ${JSON.stringify(routes[path])}`);
       }
 
@@ -114,7 +128,7 @@ export const httpSection: Section = {
         const r = JSON.parse(out.trim().split("\n").pop() ?? "{}") as Record<string, number>;
         return { url: `${url}/api/v1/budget-check`, target_rps: 1000, ...r, achieved_rps: round(r.achieved_rps ?? 0) };
       };
-      const gateway = `http://127.0.0.1:${GATEWAY_PORT}`;
+      const gateway = `http://127.0.0.1:${gatewayPort}`;
       // the figure: requests evenly paced at 1,000/s (load-child.ts explains the two generators)
       const budgetCheck = await measure(gateway, "paced");
       ctx.log(`budget-check (gateway listener, paced): ${JSON.stringify(budgetCheck)}`);
@@ -122,11 +136,11 @@ export const httpSection: Section = {
       // Next's router they show that port's capacity, which is below 1,000 requests/s here
       const bursts = await measure(gateway, "burst");
       ctx.log(`budget-check (gateway listener, autocannon bursts): ${JSON.stringify(bursts)}`);
-      const throughNext = await measure(BASE, "burst");
+      const throughNext = await measure(base, "burst");
       ctx.log(`budget-check (through Next's router, autocannon bursts): ${JSON.stringify(throughNext)}`);
       return { routes, budget_check: budgetCheck, budget_check_autocannon_bursts: bursts, budget_check_through_next_router_autocannon_bursts: throughNext };
     } finally {
-      if (child.pid) process.kill(-child.pid, "SIGTERM");
+      if (child.pid && child.exitCode === null) process.kill(-child.pid, "SIGTERM");
     }
   },
 };
