@@ -2,10 +2,10 @@ import { expect, request, test, type Page } from "@playwright/test";
 import { storageStateFor, type RoleName } from "./roles";
 
 const NAV: Record<Exclude<RoleName, "ciAdmin">, string[]> = {
-  owner: ["Overview", "Usage", "My usage", "Limits", "Requests", "Exports", "Alerts", "Connections", "Enforcement", "Audit", "Settings"],
-  admin: ["Overview", "Usage", "My usage", "Limits", "Requests", "Exports", "Alerts"],
-  finance: ["Overview", "Usage", "My usage", "Limits", "Requests", "Exports", "Alerts", "Audit"],
-  manager: ["Overview", "Usage", "My usage", "Limits", "Requests"],
+  owner: ["Overview", "Usage", "My usage", "Limits", "Requests", "Members", "Exports", "Alerts", "Connections", "Enforcement", "Audit", "Settings"],
+  admin: ["Overview", "Usage", "My usage", "Limits", "Requests", "Members", "Exports", "Alerts", "Audit"],
+  finance: ["Overview", "Usage", "My usage", "Limits", "Requests", "Members", "Exports", "Alerts", "Audit"],
+  manager: ["Overview", "Usage", "My usage", "Limits", "Requests", "Members"],
   engineer: ["Overview", "Usage", "My usage", "Requests"],
 };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { can, navFor, permissionsOf, ROLE_PERMISSIONS, spendScopeOf } from "./permissions";
+import { can, navFor, permissionsOf, ROLE_PERMISSIONS, screenPermissions, spendScopeOf } from "./permissions";
 
 const subject = (role: "OWNER" | "ADMIN" | "FINANCE" | "MEMBER", managed: string[] = []) => ({ role, managedGroupIds: managed });
 
@@ -36,12 +36,22 @@ describe("permission table", () => {
     expect(spendScopeOf(subject("FINANCE"))).toBe("workspace");
   });
 
+  it("lets admins manage people, finance and managers read them, engineers neither", () => {
+    expect(can(subject("ADMIN"), "members:manage")).toBe(true);
+    expect(can(subject("ADMIN"), "audit:read")).toBe(true);
+    expect(can(subject("FINANCE"), "members:manage")).toBe(false);
+    expect(can(subject("FINANCE"), "members:read")).toBe(true);
+    expect(can(subject("MEMBER", ["g"]), "members:read")).toBe(true);
+    expect(can(subject("MEMBER"), "members:read")).toBe(false);
+    expect(screenPermissions("/groups")).toEqual(["groups:manage", "members:read"]);
+  });
+
   it("builds navigation from the same table", () => {
     const labels = (s: ReturnType<typeof subject>) => navFor(s).map((n) => n.label);
-    expect(labels(subject("OWNER"))).toEqual(["Overview", "Usage", "My usage", "Limits", "Requests", "Exports", "Alerts", "Connections", "Enforcement", "Audit", "Settings"]);
-    expect(labels(subject("ADMIN"))).toEqual(["Overview", "Usage", "My usage", "Limits", "Requests", "Exports", "Alerts"]);
-    expect(labels(subject("FINANCE"))).toEqual(["Overview", "Usage", "My usage", "Limits", "Requests", "Exports", "Alerts", "Audit"]);
-    expect(labels(subject("MEMBER", ["g"]))).toEqual(["Overview", "Usage", "My usage", "Limits", "Requests"]);
+    expect(labels(subject("OWNER"))).toEqual(["Overview", "Usage", "My usage", "Limits", "Requests", "Members", "Exports", "Alerts", "Connections", "Enforcement", "Audit", "Settings"]);
+    expect(labels(subject("ADMIN"))).toEqual(["Overview", "Usage", "My usage", "Limits", "Requests", "Members", "Exports", "Alerts", "Audit"]);
+    expect(labels(subject("FINANCE"))).toEqual(["Overview", "Usage", "My usage", "Limits", "Requests", "Members", "Exports", "Alerts", "Audit"]);
+    expect(labels(subject("MEMBER", ["g"]))).toEqual(["Overview", "Usage", "My usage", "Limits", "Requests", "Members"]);
     expect(labels(subject("MEMBER"))).toEqual(["Overview", "Usage", "My usage", "Requests"]);
   });
 });

@@ -22,6 +22,7 @@ export const PERMISSIONS = [
   "connections:manage",
   "settings:manage",
   "members:manage",
+  "members:read",
   "tokens:manage",
   "alerts:read",
   "alerts:manage",
@@ -32,13 +33,14 @@ const EVERYONE: Permission[] = ["spend:read:own", "requests:create"];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   OWNER: PERMISSIONS,
-  ADMIN: [...EVERYONE, "spend:read:all", "limits:read:all", "limits:write", "requests:decide:all", "groups:manage", "exports:create", "alerts:read", "alerts:manage"],
-  FINANCE: [...EVERYONE, "spend:read:all", "limits:read:all", "exports:create", "audit:read", "alerts:read"],
+  // admins manage people and groups, and read the audit trail of what they and others changed
+  ADMIN: [...EVERYONE, "spend:read:all", "limits:read:all", "limits:write", "requests:decide:all", "groups:manage", "members:manage", "members:read", "audit:read", "exports:create", "alerts:read", "alerts:manage"],
+  FINANCE: [...EVERYONE, "spend:read:all", "limits:read:all", "members:read", "exports:create", "audit:read", "alerts:read"],
   MEMBER: EVERYONE,
 };
 
-/** What managing at least one group adds. */
-export const MANAGER_PERMISSIONS: readonly Permission[] = ["spend:read:groups", "requests:decide:groups"];
+/** What managing at least one group adds (members:read: the people of their groups only, lib/people/list.ts). */
+export const MANAGER_PERMISSIONS: readonly Permission[] = ["spend:read:groups", "requests:decide:groups", "members:read"];
 
 export interface PermissionSubject {
   role: Role;
@@ -74,6 +76,8 @@ export interface NavItem {
   label: string;
   /** shown when the subject has any of these */
   anyOf: readonly Permission[];
+  /** a screen reached from another one (Groups from Members), not listed in the sidebar */
+  hidden?: true;
 }
 
 export const NAV_ITEMS: readonly NavItem[] = [
@@ -82,6 +86,8 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { href: "/me", label: "My usage", anyOf: ["spend:read:own"] },
   { href: "/limits", label: "Limits", anyOf: ["limits:read:all", "spend:read:groups"] },
   { href: "/requests", label: "Requests", anyOf: ["requests:create"] },
+  { href: "/members", label: "Members", anyOf: ["members:manage", "members:read"] },
+  { href: "/groups", label: "Groups", anyOf: ["groups:manage", "members:read"], hidden: true },
   { href: "/exports", label: "Exports", anyOf: ["exports:create"] },
   { href: "/alerts", label: "Alerts", anyOf: ["alerts:read"] },
   { href: "/connections", label: "Connections", anyOf: ["connections:manage"] },
@@ -91,7 +97,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
 ];
 
 export function navFor(subject: PermissionSubject): NavItem[] {
-  return NAV_ITEMS.filter((item) => canAny(subject, item.anyOf));
+  return NAV_ITEMS.filter((item) => !item.hidden && canAny(subject, item.anyOf));
 }
 
 /** The permissions that open a screen: the same list the navigation uses. */
