@@ -2,6 +2,7 @@
  * Append-only audit trail. Callers pass their transaction client so the event commits
  * (or rolls back) together with the change it describes.
  */
+import { now } from "./clock";
 import type { Tx } from "./db";
 import { toJsonText } from "./json";
 
@@ -21,6 +22,8 @@ export interface AuditInput {
   targetId: string;
   before?: unknown;
   after?: unknown;
+  /** when it happened; the app's clock by default (not the database's, so a pinned "today" shows) */
+  at?: Date;
 }
 
 /**
@@ -39,6 +42,7 @@ export async function writeAudit(tx: Tx, event: AuditInput): Promise<void> {
       targetId: event.targetId,
       beforeJson: event.before === undefined ? null : toJsonText(event.before),
       afterJson: event.after === undefined ? null : toJsonText(event.after),
+      createdAt: event.at ?? now(),
     },
   });
 }

@@ -41,7 +41,7 @@ function parseScopes(text: string): TokenScope[] {
 
 export async function listTokens(db: Db, actor: Actor): Promise<TokenView[]> {
   assertManager(actor);
-  const rows = await db.apiToken.findMany({ where: { workspaceId: actor.workspaceId }, orderBy: { createdAt: "desc" } });
+  const rows = await db.apiToken.findMany({ where: { workspaceId: actor.workspaceId }, orderBy: [{ createdAt: "desc" }, { id: "desc" }] });
   return rows.map((r) => ({ id: r.id, name: r.name, prefix: r.prefix, scopes: parseScopes(r.scopes), createdAt: r.createdAt, lastUsedAt: r.lastUsedAt, revokedAt: r.revokedAt }));
 }
 
@@ -52,7 +52,7 @@ export async function createToken(db: Db, actor: Actor, input: { name: string; s
   const scopes = [...new Set(input.scopes)].sort();
   const row = await db.$transaction(async (tx) => {
     const created = await tx.apiToken.create({
-      data: { workspaceId: actor.workspaceId, name: input.name, tokenHash: hashToken(token), prefix: token.slice(0, PREFIX.length + 6), scopes: scopes.join(","), createdById: actor.memberId },
+      data: { workspaceId: actor.workspaceId, name: input.name, tokenHash: hashToken(token), prefix: token.slice(0, PREFIX.length + 6), scopes: scopes.join(","), createdById: actor.memberId, createdAt: clockNow() },
     });
     await writeAudit(tx, { workspaceId: actor.workspaceId, actor: auditActor(actor), action: "token.create", targetType: "ApiToken", targetId: created.id, after: { name: created.name, prefix: created.prefix, scopes } });
     return created;

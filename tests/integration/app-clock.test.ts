@@ -35,4 +35,15 @@ describe("the app's clock in integration tests", () => {
     setAppNow(at(`${addDays(TEST_TODAY, 1)}T12:00:00Z`));
     await expect(createPolicy(db, f.admin, createPolicySchema.parse({ scope: "MEMBER", memberId: f.eng2.memberId, amount: "10", expiresOn: TEST_TODAY }))).rejects.toThrow(/in the past/);
   });
+
+  it("dates the audit event of a change by it, not by the database's clock", async () => {
+    const db = await testDb();
+    const f = await limitsWorkspace(db);
+    const pinned = at(`${addDays(TEST_TODAY, 3)}T09:15:00Z`);
+    setAppNow(pinned);
+    const policy = await createPolicy(db, f.admin, createPolicySchema.parse({ scope: "MEMBER", memberId: f.eng.memberId, amount: "10" }));
+    const event = await db.auditEvent.findFirstOrThrow({ where: { workspaceId: f.workspaceId, targetId: policy.id } });
+    expect(event.createdAt.getTime() - pinned.getTime()).toBeGreaterThanOrEqual(0);
+    expect(event.createdAt.getTime() - pinned.getTime()).toBeLessThan(60_000);
+  });
 });
