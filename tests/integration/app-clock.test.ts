@@ -42,7 +42,7 @@ describe("the app's clock in integration tests", () => {
     const pinned = at(`${addDays(TEST_TODAY, 3)}T09:15:00Z`);
     setAppNow(pinned);
     const policy = await createPolicy(db, f.admin, createPolicySchema.parse({ scope: "MEMBER", memberId: f.eng.memberId, amount: "10" }));
-    const event = await db.auditEvent.findFirstOrThrow({ where: { workspaceId: f.workspaceId, targetId: policy.id } });
+    const event = await db.auditEvent.findFirstOrThrow({ where: { workspaceId: f.ws.id, targetId: policy.id } });
     expect(event.createdAt.getTime() - pinned.getTime()).toBeGreaterThanOrEqual(0);
     expect(event.createdAt.getTime() - pinned.getTime()).toBeLessThan(60_000);
   });
