@@ -15,7 +15,7 @@ export async function loadRateCard(tx: Tx, workspaceId: string): Promise<RateCar
     for (const provider of providers.length ? providers : ["openai", "anthropic"]) {
       const base = seed.find((s) => s.provider === provider && s.model === e.model)?.price;
       versions.push({
-        provider, model: e.model, effectiveFrom: e.effectiveFrom,
+        provider, model: e.model, effectiveFrom: e.effectiveFrom, source: "owner",
         price: { ...base, input: e.inputPerMTok, cachedInput: e.cachedInputPerMTok, output: e.outputPerMTok },
       });
     }
