@@ -15,9 +15,9 @@ export async function rebuildDayTotals(tx: Tx, engine: Engine, workspaceId: stri
     await tx.$executeRawUnsafe(`DELETE FROM "UsageDayTotal" WHERE "workspaceId" = ${placeholder(engine, 1)} AND "day" IN ${dayIn}`, ...params);
     await tx.$executeRawUnsafe(
       `INSERT INTO "UsageDayTotal" ("workspaceId", "day", "product", "model", "provider", "inputTokens", "cachedInputTokens",
-         "outputTokens", "requests", "estimatedCostMicros", "costMicros", "creditsMicros", "unpricedRequests")
+         "outputTokens", "requests", "estimatedCostMicros", "costMicros", "creditsMicros", "seatEstimateMicros", "seatCreditsMicros", "unpricedRequests")
        SELECT "workspaceId", "day", "product", "model", "provider", SUM("inputTokens"), SUM("cachedInputTokens"),
-         SUM("outputTokens"), SUM("requests"), SUM("estimatedCostMicros"), SUM("costMicros"), SUM("creditsMicros"), SUM("unpricedRequests")
+         SUM("outputTokens"), SUM("requests"), SUM("estimatedCostMicros"), SUM("costMicros"), SUM("creditsMicros"), SUM("seatEstimateMicros"), SUM("seatCreditsMicros"), SUM("unpricedRequests")
        FROM "UsageDailyRollup"
        WHERE "workspaceId" = ${placeholder(engine, 1)} AND "day" IN ${dayIn}
        GROUP BY "workspaceId", "day", "product", "model", "provider"`,

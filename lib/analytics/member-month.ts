@@ -11,7 +11,7 @@ import type { DayKey } from "../period";
 import { inList, placeholder } from "../sql";
 
 const KEY = `"workspaceId", "month", "memberKey", "product", "model", "provider"`;
-const METRICS = ["inputTokens", "cachedInputTokens", "outputTokens", "requests", "estimatedCostMicros", "costMicros", "creditsMicros", "unpricedRequests"] as const;
+const METRICS = ["inputTokens", "cachedInputTokens", "outputTokens", "requests", "estimatedCostMicros", "costMicros", "creditsMicros", "seatEstimateMicros", "seatCreditsMicros", "unpricedRequests"] as const;
 
 export function monthOf(day: DayKey): string {
   return day.slice(0, 7);

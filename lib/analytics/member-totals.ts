@@ -12,7 +12,7 @@ import type { DayKey } from "../period";
 import { inList, placeholder } from "../sql";
 
 /** The summed columns of every total table (member, group and cost-center day / month totals). */
-export const METRICS = ["inputTokens", "cachedInputTokens", "outputTokens", "requests", "estimatedCostMicros", "costMicros", "creditsMicros", "unpricedRequests"] as const;
+export const METRICS = ["inputTokens", "cachedInputTokens", "outputTokens", "requests", "estimatedCostMicros", "costMicros", "creditsMicros", "seatEstimateMicros", "seatCreditsMicros", "unpricedRequests"] as const;
 export const COLUMNS = METRICS.map((m) => `"${m}"`).join(", ");
 const MONTH_KEY = `"workspaceId", "month", "memberKey"`;
 

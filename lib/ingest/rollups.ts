@@ -27,10 +27,10 @@ export async function rebuildDailyRollups(tx: Tx, engine: Engine, workspaceId: s
     await tx.$executeRawUnsafe(
       `INSERT INTO "UsageDailyRollup" ("workspaceId", "day", "memberKey", "product", "model", "provider",
          "inputTokens", "cachedInputTokens", "outputTokens", "requests", "estimatedCostMicros", "costMicros",
-         "creditsMicros", "unpricedRequests")
+         "creditsMicros", "seatEstimateMicros", "seatCreditsMicros", "unpricedRequests")
        SELECT "workspaceId", "day", COALESCE("memberId", ''), "product", "model", "provider",
          SUM("inputTokens"), SUM("cachedInputTokens"), SUM("outputTokens"), SUM("requests"),
-         SUM("estimatedCostMicros"), SUM("costMicros"), SUM("creditsMicros"),
+         SUM("estimatedCostMicros"), SUM("costMicros"), SUM("creditsMicros"), SUM("seatEstimateMicros"), SUM("seatCreditsMicros"),
          SUM(CASE WHEN "unpriced" THEN "requests" ELSE 0 END)
        FROM "UsageRecord"
        WHERE "workspaceId" = ${placeholder(engine, 1)} AND "day" IN ${dayIn}

@@ -10,8 +10,9 @@ export type ConnectionKind = "openai" | "anthropic" | "chatgpt" | "file" | "simu
 export interface IdentityRef {
   /** openai | anthropic | chatgpt | claude_code | simulator … */
   provider: string;
-  /** user_id | api_key_id | email */
-  kind: "user_id" | "api_key_id" | "email";
+  /** user_id | api_key_id | email; Anthropic's per-person account_id is a user_id, its
+   * service_account_id an api_key_id-like "service_account_id" */
+  kind: "user_id" | "api_key_id" | "email" | "service_account_id";
   externalId: string;
   /** an email the provider knows for this identity (lets us map it automatically) */
   email?: string;
@@ -26,17 +27,45 @@ export interface UsageRow {
   project: string;
   apiKey: string;
   lineItem: string;
+  /** all input, including cached reads and cache writes */
   inputTokens: bigint;
   cachedInputTokens: bigint;
+  /** prompt-cache writes (part of inputTokens); 0 when the provider does not report them */
+  cacheWriteTokens?: bigint;
   outputTokens: bigint;
   requests: bigint;
+  /** Pricing dimensions, part of the row's natural key ("" / absent = the provider does not say):
+   * batch | flex | priority | standard | … (OpenAI batch=true is "batch") */
+  serviceTier?: string;
+  /** Anthropic context window: 0-200k | 200k-1M */
+  contextWindow?: string;
+  /** Anthropic inference geo: global | us | not_available */
+  inferenceGeo?: string;
   /** list-price estimate, micro-USD */
   estimatedCostMicros: bigint;
-  /** billed cost allocated to this row, micro-USD */
+  /** billed (invoiced) cost allocated to this row, micro-USD — never an estimate */
   costMicros: bigint;
   /** native credits when the provider reports them; null = derive from cost with the workspace rate */
   creditsMicros: bigint | null;
+  /** Claude Code seat (subscription) plans: the provider's estimate, micro-USD; costMicros stays 0 */
+  seatEstimateMicros?: bigint;
   unpriced: boolean;
+}
+
+/** One line of a provider's cost data as reported, before conversion to USD. */
+export interface CostLine {
+  day: DayKey;
+  provider: string;
+  /** OpenAI project id / Anthropic workspace id */
+  scope: string;
+  lineItem: string;
+  /** ISO 4217, upper case */
+  currency: string;
+  /** exact decimal text in the currency's major unit; "0" when the provider sent none */
+  amount: string;
+  amountMissing: boolean;
+  /** converted with the workspace's rate; null when no rate covers the day */
+  usdMicros: bigint | null;
 }
 
 export interface UsagePage {
@@ -48,6 +77,10 @@ export interface UsagePage {
   nextCursor: string | null;
   /** a human-readable label for progress output */
   label: string;
+  /** the provider's cost lines of the page's complete days, as reported (replace the days' lines) */
+  costLines?: CostLine[];
+  /** run-log warnings: values the format allows but we had to interpret (no rate, no amount) */
+  warnings?: string[];
 }
 
 export interface DirectoryPerson {
@@ -82,6 +115,8 @@ export interface SyncWindow {
 export interface FetchContext {
   signal?: AbortSignal;
   log?: (line: string) => void;
+  /** converts a provider amount to micro-USD with the workspace's exchange rates; absent = USD only */
+  toUsd?: (amount: string, currency: string, day: DayKey) => bigint | null;
 }
 
 export interface SourceAdapter {

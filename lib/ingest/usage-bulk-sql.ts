@@ -10,18 +10,21 @@ import { chunks, inList } from "../sql";
 /** Column order of a row tuple. */
 export const USAGE_COLUMNS = [
   "workspaceId", "connectionId", "day", "provider", "identityKey", "memberId", "product", "model", "project", "apiKey",
-  "lineItem", "inputTokens", "cachedInputTokens", "outputTokens", "requests", "estimatedCostMicros", "costMicros",
-  "creditsMicros", "unpriced", "lastRunId",
+  "lineItem", "serviceTier", "contextWindow", "inferenceGeo", "inputTokens", "cachedInputTokens", "cacheWriteTokens",
+  "outputTokens", "requests", "estimatedCostMicros", "costMicros", "creditsMicros", "seatEstimateMicros", "seatCreditsMicros",
+  "unpriced", "lastRunId",
 ] as const;
 
-const INTEGER_COLUMNS = new Set(["inputTokens", "cachedInputTokens", "outputTokens", "requests", "estimatedCostMicros", "costMicros", "creditsMicros"]);
-const KEY_COLUMNS = ["connectionId", "day", "identityKey", "product", "model", "project", "apiKey", "lineItem"];
+const SUMMED = ["inputTokens", "cachedInputTokens", "cacheWriteTokens", "outputTokens", "requests", "estimatedCostMicros", "costMicros", "creditsMicros", "seatEstimateMicros", "seatCreditsMicros"];
+const INTEGER_COLUMNS = new Set(SUMMED);
+const KEY_COLUMNS = ["connectionId", "day", "identityKey", "product", "model", "project", "apiKey", "lineItem", "serviceTier", "contextWindow", "inferenceGeo"];
 
 export type UsageTuple = [
   workspaceId: string, connectionId: string, day: string, provider: string, identityKey: string, memberId: string | null,
-  product: string, model: string, project: string, apiKey: string, lineItem: string, inputTokens: bigint,
-  cachedInputTokens: bigint, outputTokens: bigint, requests: bigint, estimatedCostMicros: bigint, costMicros: bigint,
-  creditsMicros: bigint, unpriced: boolean, lastRunId: string,
+  product: string, model: string, project: string, apiKey: string, lineItem: string, serviceTier: string, contextWindow: string,
+  inferenceGeo: string, inputTokens: bigint, cachedInputTokens: bigint, cacheWriteTokens: bigint, outputTokens: bigint,
+  requests: bigint, estimatedCostMicros: bigint, costMicros: bigint, creditsMicros: bigint, seatEstimateMicros: bigint,
+  seatCreditsMicros: bigint, unpriced: boolean, lastRunId: string,
 ];
 
 function tupleJson(rows: UsageTuple[]): string {
@@ -62,19 +65,17 @@ export interface ExistingUsage {
   project: string;
   apiKey: string;
   lineItem: string;
+  serviceTier: string;
+  contextWindow: string;
+  inferenceGeo: string;
   provider: string;
-  inputTokens: bigint;
-  cachedInputTokens: bigint;
-  outputTokens: bigint;
-  requests: bigint;
-  estimatedCostMicros: bigint;
-  costMicros: bigint;
-  creditsMicros: bigint;
+  /** the summed columns, in SUMMED order */
+  sums: bigint[];
   unpriced: boolean;
 }
 
-const READ_COLUMNS = ["id", "day", "identityKey", "memberId", "product", "model", "project", "apiKey", "lineItem", "provider"];
-const READ_INTEGERS = ["inputTokens", "cachedInputTokens", "outputTokens", "requests", "estimatedCostMicros", "costMicros", "creditsMicros"];
+const READ_COLUMNS = ["id", "day", "identityKey", "memberId", "product", "model", "project", "apiKey", "lineItem", "serviceTier", "contextWindow", "inferenceGeo", "provider"];
+const READ_INTEGERS = SUMMED;
 
 /** The connection's rows on the given days, read as one JSON document per chunk of days. */
 export async function loadUsageRows(tx: Tx, engine: Engine, connectionId: string, days: string[]): Promise<ExistingUsage[]> {
@@ -90,12 +91,12 @@ export async function loadUsageRows(tx: Tx, engine: Engine, connectionId: string
     const result = await tx.$queryRawUnsafe<{ j: string }[]>(`SELECT ${agg} AS j FROM "UsageRecord" WHERE ${where}`, connectionId, ...batch);
     const tuples = JSON.parse(result[0]?.j ?? "[]") as unknown[][];
     for (const t of tuples) {
+      const n = READ_COLUMNS.length;
       out.push({
         id: Number(t[0]), day: String(t[1]), identityKey: String(t[2]), memberId: (t[3] as string | null) ?? null, product: String(t[4]),
-        model: String(t[5]), project: String(t[6]), apiKey: String(t[7]), lineItem: String(t[8]), provider: String(t[9]),
-        inputTokens: BigInt(t[10] as string), cachedInputTokens: BigInt(t[11] as string), outputTokens: BigInt(t[12] as string),
-        requests: BigInt(t[13] as string), estimatedCostMicros: BigInt(t[14] as string), costMicros: BigInt(t[15] as string),
-        creditsMicros: BigInt(t[16] as string), unpriced: t[17] === true || t[17] === 1,
+        model: String(t[5]), project: String(t[6]), apiKey: String(t[7]), lineItem: String(t[8]), serviceTier: String(t[9]),
+        contextWindow: String(t[10]), inferenceGeo: String(t[11]), provider: String(t[12]),
+        sums: READ_INTEGERS.map((_, i) => BigInt(t[n + i] as string)), unpriced: t[n + READ_INTEGERS.length] === true || t[n + READ_INTEGERS.length] === 1,
       });
     }
   }

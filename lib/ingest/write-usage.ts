@@ -30,18 +30,16 @@ export interface WriteTarget {
 }
 
 // tuple positions (see USAGE_COLUMNS)
-const DAY = 2, PROVIDER = 3, MEMBER = 5, FIRST_SUM = 11, LAST_SUM = 17, UNPRICED = 18;
+const DAY = 2, PROVIDER = 3, MEMBER = 5, FIRST_SUM = 14, LAST_SUM = 23, UNPRICED = 24;
 
-function naturalKey(day: string, idKey: string, product: string, model: string, project: string, apiKey: string, lineItem: string): string {
-  return [day, idKey, product, model, project, apiKey, lineItem].join("\u0001");
+function naturalKey(parts: string[]): string {
+  return parts.join("\u0001");
 }
 
 function sameValues(old: ExistingUsage, t: UsageTuple): boolean {
-  return (
-    old.provider === t[PROVIDER] && old.memberId === t[MEMBER] && old.inputTokens === t[11] && old.cachedInputTokens === t[12] &&
-    old.outputTokens === t[13] && old.requests === t[14] && old.estimatedCostMicros === t[15] && old.costMicros === t[16] &&
-    old.creditsMicros === t[17] && old.unpriced === t[UNPRICED]
-  );
+  if (old.provider !== t[PROVIDER] || old.memberId !== t[MEMBER] || old.unpriced !== t[UNPRICED]) return false;
+  for (let i = FIRST_SUM; i <= LAST_SUM; i++) if (old.sums[i - FIRST_SUM] !== t[i]) return false;
+  return true;
 }
 
 export async function writeUsagePage(tx: Tx, target: WriteTarget, page: UsagePage): Promise<WriteCounts> {
@@ -49,13 +47,16 @@ export async function writeUsagePage(tx: Tx, target: WriteTarget, page: UsagePag
   const incoming = new Map<string, UsageTuple>();
   for (const row of page.rows) {
     const idKey = identityKey(row.identity);
-    const key = naturalKey(row.day, idKey, row.product, row.model, row.project, row.apiKey, row.lineItem);
+    const tier = row.serviceTier ?? "", context = row.contextWindow ?? "", geo = row.inferenceGeo ?? "";
+    const key = naturalKey([row.day, idKey, row.product, row.model, row.project, row.apiKey, row.lineItem, tier, context, geo]);
     const memberId = await target.resolver.resolve(tx, row.identity);
     const credits = row.creditsMicros ?? usdToCredits(row.costMicros, target.usdPerCreditMicros);
+    const seat = row.seatEstimateMicros ?? 0n;
     const tuple: UsageTuple = [
       target.workspaceId, target.connectionId, row.day, row.provider, idKey, memberId, row.product, row.model, row.project,
-      row.apiKey, row.lineItem, row.inputTokens, row.cachedInputTokens, row.outputTokens, row.requests,
-      row.estimatedCostMicros, row.costMicros, credits, row.unpriced, target.runId,
+      row.apiKey, row.lineItem, tier, context, geo, row.inputTokens, row.cachedInputTokens, row.cacheWriteTokens ?? 0n,
+      row.outputTokens, row.requests, row.estimatedCostMicros, row.costMicros, credits, seat,
+      usdToCredits(seat, target.usdPerCreditMicros), row.unpriced, target.runId,
     ];
     const prev = incoming.get(key);
     if (prev) {
@@ -74,7 +75,7 @@ export async function writeUsagePage(tx: Tx, target: WriteTarget, page: UsagePag
   const completeDays = new Set(page.completeDays);
   const staleIds: number[] = [];
   for (const old of existing) {
-    const key = naturalKey(old.day, old.identityKey, old.product, old.model, old.project, old.apiKey, old.lineItem);
+    const key = naturalKey([old.day, old.identityKey, old.product, old.model, old.project, old.apiKey, old.lineItem, old.serviceTier, old.contextWindow, old.inferenceGeo]);
     const next = incoming.get(key);
     if (!next) {
       if (completeDays.has(old.day)) staleIds.push(old.id);
