@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "RateCardEntry" ADD COLUMN     "aliasOf" TEXT;
