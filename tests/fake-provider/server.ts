@@ -6,6 +6,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { sharedAnalyticsFake } from "./anthropic-analytics";
 import { loadFixtureData, type ProviderData, type Result } from "./data";
 
 export type FaultKind = "429" | "500" | "timeout" | "malformed" | "crash";
@@ -183,6 +184,7 @@ export async function startFakeProvider(opts: FakeProviderOptions = {}): Promise
     const denied = authorized(req, url.pathname);
     if (denied) return send(res, denied.status, { type: "error", error: { type: "authentication_error", message: denied.message } });
     state.requests.push(url.pathname + url.search);
+    if (url.pathname.startsWith("/anthropic/v1/organizations/analytics/")) return ((a) => send(res, a.status, a.body))(sharedAnalyticsFake().serve(req, url));
     const fault = state.faults.find((f) => {
       if (!url.pathname.endsWith(f.path)) return false;
       const hits = (state.hits.get(f) ?? 0) + 1;
