@@ -34,4 +34,11 @@ describe("decideAction", () => {
     expect(revertAtFor("chatgpt", decideAction("chatgpt", { micros: 300n, managed: true, expiresAt: mid }, obs(), now), mid)).toEqual(mid);
     expect(revertAtFor("claude", decideAction("claude", { micros: 300n, managed: true, expiresAt: monthEnd }, obs(), now), monthEnd)).toEqual(monthEnd);
   });
+  it("compares the end as well as the amount: adding a month-end to a permanent ChatGPT override rewrites it as temporary, and the reverse", () => {
+    const monthEnd = new Date("2026-04-01T00:00:00Z");
+    const permanent = obs({ hasOverride: true, overrideMicros: 300n, effectiveMicros: 300n, overrideTemporary: false });
+    expect(decideAction("chatgpt", { micros: 300n, managed: true, expiresAt: monthEnd }, permanent, now)).toEqual({ kind: "set", micros: 300n, temporary: true });
+    expect(decideAction("chatgpt", { micros: 300n, managed: true, expiresAt: null }, { ...permanent, overrideTemporary: true }, now)).toEqual({ kind: "set", micros: 300n, temporary: false });
+    expect(decideAction("chatgpt", { micros: 300n, managed: true, expiresAt: null }, permanent, now)).toEqual({ kind: "none" });
+  });
 });

@@ -22,6 +22,8 @@ export interface ObservedLimit {
   overrideMicros: bigint | null;
   inheritedKnown: boolean;
   inheritedMicros: bigint | null;
+  /** ChatGPT: the override ends with the vendor's period (known only from a fresh read) */
+  overrideTemporary?: boolean;
 }
 
 /** ChatGPT can expire an override itself only at the end of its (monthly, 1st UTC) period. */
@@ -34,8 +36,12 @@ export function endsWithVendorPeriod(expiresAt: Date | null, now: Date): boolean
 export function decideAction(vendor: "chatgpt" | "claude", desired: DesiredLimit, observed: ObservedLimit, now: Date): Action {
   if (!desired.managed) return observed.hasOverride ? { kind: "clear" } : { kind: "none" };
   if (observed.inheritedKnown && observed.inheritedMicros === desired.micros) return observed.hasOverride ? { kind: "clear" } : { kind: "none" };
-  if (observed.hasOverride && observed.overrideMicros === desired.micros) return { kind: "none" };
-  return { kind: "set", micros: desired.micros, temporary: vendor === "chatgpt" && endsWithVendorPeriod(desired.expiresAt, now) };
+  const temporary = vendor === "chatgpt" && endsWithVendorPeriod(desired.expiresAt, now);
+  // the end counts as much as the amount: a permanent override where Allotment's ends with the
+  // period (or the reverse) is rewritten, so an added or removed end date reaches the vendor
+  const sameEnd = vendor !== "chatgpt" || observed.overrideTemporary === undefined || observed.overrideTemporary === temporary;
+  if (observed.hasOverride && observed.overrideMicros === desired.micros && sameEnd) return { kind: "none" };
+  return { kind: "set", micros: desired.micros, temporary };
 }
 
 /** When Allotment must undo a write itself: a grant that ends before the vendor would end it. */

@@ -16,7 +16,8 @@ import { desiredLimits } from "./plan-desired";
 import { planItem, type PlanItem } from "./plan";
 import { enqueueJob } from "./queue";
 import { fromVendorMicros, type VendorUnit } from "./units";
-import { readVendor, type Observed } from "./vendor-state";
+import { readVendor } from "./vendor-state";
+import { changedAtVendor as editedAtVendor, observedOf } from "./reconcile";
 
 export interface DriftRow extends PlanItem {
   vendor: string;
@@ -26,10 +27,6 @@ export interface DriftRow extends PlanItem {
   changedAtVendor: boolean;
   /** why they differ, for the screen: a console edit, a plan never applied, or Allotment's limit moved since */
   cause: "vendor" | "not_applied" | "allotment";
-}
-
-function observedOf(s: { vendorUserId: string; effectiveMicros: bigint | null; effectiveSource: string; hasOverride: boolean; overrideMicros: bigint | null; overrideId: string | null; inheritedKnown: boolean; inheritedMicros: bigint | null }): Observed {
-  return { ...s, email: "", overrideTemporary: false };
 }
 
 /** Drift from the stored vendor states (call refreshDrift first for a fresh read). */
@@ -47,7 +44,7 @@ export async function driftRows(db: Db, workspaceId: string, now: Date): Promise
       const o = observedOf(s);
       if (decideAction(c.vendor as "chatgpt" | "claude", d, o, now).kind === "none") continue;
       const item = planItem(c.vendor as "chatgpt" | "claude", unit, d, o, now);
-      const changedAtVendor = s.lastAppliedKind === "set" ? s.effectiveMicros !== s.lastAppliedMicros : s.lastAppliedKind === "clear" ? s.hasOverride : false;
+      const changedAtVendor = editedAtVendor(s);
       const cause = changedAtVendor ? "vendor" : s.lastAppliedKind ? "allotment" : "not_applied";
       out.push({ ...item, vendor: c.vendor, connectorId: c.id, readAt: s.readAt, changedAtVendor, cause });
     }

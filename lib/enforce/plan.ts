@@ -15,7 +15,7 @@ import { decideAction, revertAtFor, type Action } from "./decide";
 import { enqueueJob } from "./queue";
 import { desiredLimits, type DesiredRow } from "./plan-desired";
 import { describeVendorAmount, describeVendorLimit, type VendorUnit } from "./units";
-import { readVendor, type Observed } from "./vendor-state";
+import { readVendor, unmatchedOf, type Observed } from "./vendor-state";
 
 const big = z.string().regex(/^-?\d+$/).nullable();
 export const planItemSchema = z.object({
@@ -35,6 +35,14 @@ export const planItemSchema = z.object({
   reason: z.string(),
   currentText: z.string(),
   targetText: z.string(),
+  /** Allotment's own figure beside the vendor's rounded-down one (plans stored before issue 23 lack these) */
+  allotmentText: z.string().default(""),
+  /** the person's whole budget, what each vendor gets of it, and the worst case between syncs */
+  totalText: z.string().default(""),
+  shares: z.array(z.object({ vendor: z.string(), text: z.string() })).default([]),
+  worstCaseText: z.string().default(""),
+  /** when the limit ends and who ends it at the vendor */
+  endText: z.string().default(""),
 });
 export type PlanItem = z.infer<typeof planItemSchema>;
 const itemsSchema = z.array(planItemSchema);
@@ -75,7 +83,12 @@ export function planItem(vendor: "chatgpt" | "claude", unit: VendorUnit, d: Desi
     revertAt: revertAt ? revertAt.toISOString() : null,
     reason: d.reason,
     currentText: describeVendorLimit(o.effectiveMicros, unit, o.effectiveSource),
-    targetText,
+    targetText: d.managed && d.splitMicros !== d.micros && action.kind === "set" ? `${targetText} (rises to ${describeVendorAmount(d.splitMicros, unit)} once the other vendors' lowerings landed)` : targetText,
+    allotmentText: d.allotmentText,
+    totalText: d.totalText,
+    shares: d.shares.map((x) => ({ vendor: x.vendor, text: x.text })),
+    worstCaseText: d.worstCaseText,
+    endText: !d.expiresAt ? "" : action.kind === "set" && action.temporary ? `ends ${d.expiresAt.toISOString().slice(0, 10)}: ChatGPT expires it with its month` : `ends ${d.expiresAt.toISOString().slice(0, 16).replace("T", " ")} UTC: Allotment reverts it then`,
   };
 }
 
@@ -95,14 +108,14 @@ export async function buildPlan(db: Db, workspaceId: string, connectorId: string
     // stamped with the caller's clock, which applyPlan measures the plan's age against
     return tx.vendorPlan.create({ data: { workspaceId, connectorId: c.id, itemsJson: JSON.stringify(items), createdBy: actor.label, createdAt: now } });
   });
-  return { id: plan.id, connectorId: c.id, vendor: c.vendor, status: plan.status, createdAt: plan.createdAt, unit: snap.unit, items, changes: items.filter((i) => i.action !== "none").length, unmatched: snap.unmatched };
+  return { id: plan.id, connectorId: c.id, vendor: c.vendor, status: plan.status, createdAt: plan.createdAt, unit: snap.unit, items, changes: items.filter((i) => i.action !== "none").length, unmatched: snap.unmatched.map((u) => u.email) };
 }
 
 export async function getPlan(db: Db, workspaceId: string, planId: string): Promise<PlanView> {
   const p = await db.vendorPlan.findFirst({ where: { id: planId, workspaceId }, include: { connector: true } });
   if (!p) throw new NotFoundError("plan");
   const items = itemsSchema.parse(JSON.parse(p.itemsJson));
-  return { id: p.id, connectorId: p.connectorId, vendor: p.connector.vendor, status: p.status, createdAt: p.createdAt, unit: (p.connector.vendorUnit as VendorUnit) ?? "usd", items, changes: items.filter((i) => i.action !== "none").length, unmatched: [] };
+  return { id: p.id, connectorId: p.connectorId, vendor: p.connector.vendor, status: p.status, createdAt: p.createdAt, unit: (p.connector.vendorUnit as VendorUnit) ?? "usd", items, changes: items.filter((i) => i.action !== "none").length, unmatched: unmatchedOf(p.connector).map((u) => u.email) };
 }
 
 const PLAN_MAX_AGE_MS = 30 * 60_000;

@@ -7,7 +7,7 @@
  */
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { writeAudit, SYSTEM_ACTOR } from "../audit";
+import { writeAudit, SYSTEM_ACTOR, type AuditActor } from "../audit";
 import type { Db, Tx } from "../db";
 import { acquireLease, isUniqueViolation, releaseLease } from "../lease";
 import { now as clockNow } from "../clock";
@@ -91,6 +91,20 @@ function backoffMs(attempt: number): number {
   return Math.min(5 * 60_000, 1000 * 2 ** Math.max(0, attempt - 1));
 }
 
+/**
+ * A FAILED job is not the end: it is tried again, ever less often (1 min, 2, 4 … up to an
+ * hour, never before the vendor's Retry-After), until it succeeds, the vendor already shows
+ * its value, a newer target supersedes it, or an owner acknowledges it.
+ */
+export function failedRetryMs(attempts: number, maxAttempts: number, retryAfterMs: number | null): number {
+  const n = Math.max(0, attempts - maxAttempts);
+  const wait = Math.min(60 * 60_000, 60_000 * 2 ** Math.min(n, 10));
+  return Math.max(wait, retryAfterMs ?? 0);
+}
+
+/** Jobs that are still going to write: queued, running, or failed and not acknowledged. */
+export const OPEN_JOB = { OR: [{ status: { in: ["PENDING", "RUNNING"] } }, { status: "FAILED", acknowledgedAt: null }] };
+
 export async function drainQueue(db: Db, opts: DrainOptions = {}): Promise<DrainResult> {
   const clock = opts.clock ?? clockNow;
   const deadline = Date.now() + (opts.budgetMs ?? 10_000);
@@ -100,7 +114,7 @@ export async function drainQueue(db: Db, opts: DrainOptions = {}): Promise<Drain
     const t = clock();
     const scope = { ...(opts.workspaceId ? { workspaceId: opts.workspaceId } : {}), ...(opts.connectorId ? { connectorId: opts.connectorId } : {}) };
     const due = await db.vendorJob.findMany({
-      where: { ...scope, OR: [{ status: "PENDING", nextAttemptAt: { lte: t } }, { status: "RUNNING", leaseExpiresAt: { lt: t } }] },
+      where: { ...scope, OR: [{ status: "PENDING", nextAttemptAt: { lte: t } }, { status: "FAILED", acknowledgedAt: null, nextAttemptAt: { lte: t } }, { status: "RUNNING", leaseExpiresAt: { lt: t } }] },
       orderBy: { createdAt: "asc" },
       take: 25,
     });
@@ -129,12 +143,12 @@ export async function drainQueue(db: Db, opts: DrainOptions = {}): Promise<Drain
       try {
         const now = clock();
         const claimed = await db.vendorJob.updateMany({
-          where: { id: j.id, OR: [{ status: "PENDING" }, { status: "RUNNING", leaseExpiresAt: { lt: now } }] },
+          where: { id: j.id, OR: [{ status: "PENDING" }, { status: "FAILED", acknowledgedAt: null }, { status: "RUNNING", leaseExpiresAt: { lt: now } }] },
           data: { status: "RUNNING", leaseHolder: holder, leaseExpiresAt: new Date(now.getTime() + JOB_LEASE_MS), attempts: { increment: 1 } },
         });
         if (claimed.count !== 1) continue;
         const job = await db.vendorJob.findUniqueOrThrow({ where: { id: j.id } });
-        const outcome = await runJob(db, c, job, now);
+        const outcome = await runJob(db, c, job, now, j.status === "FAILED");
         if (outcome === "SUCCEEDED") result.succeeded++;
         else if (outcome === "SKIPPED") result.skipped++;
         else if (outcome === "FAILED") result.failed++;
@@ -149,7 +163,7 @@ export async function drainQueue(db: Db, opts: DrainOptions = {}): Promise<Drain
   }
 }
 
-async function runJob(db: Db, c: ConnectorRow, job: JobRow, now: Date): Promise<"SUCCEEDED" | "SKIPPED" | "FAILED" | "RETRY"> {
+async function runJob(db: Db, c: ConnectorRow, job: JobRow, now: Date, wasFailed: boolean): Promise<"SUCCEEDED" | "SKIPPED" | "FAILED" | "RETRY"> {
   try {
     const handler = job.kind === "set_limit" || job.kind === "clear_limit" ? runLimitJob : runRequestJob;
     const outcome = await handler(db, c, job, now);
@@ -171,12 +185,26 @@ async function runJob(db: Db, c: ConnectorRow, job: JobRow, now: Date): Promise<
       ]);
       return "RETRY";
     }
+    const retryAt = new Date(now.getTime() + failedRetryMs(job.attempts, job.maxAttempts, error instanceof VendorError ? error.retryAfterMs : null));
     await db.$transaction(async (tx) => {
-      await tx.vendorJob.update({ where: { id: job.id }, data: { status: "FAILED", lastError: message, finishedAt: now, leaseHolder: null, leaseExpiresAt: null, responseJson: error instanceof VendorError ? toJsonText(error.body) : null } });
-      await writeAudit(tx, { workspaceId: job.workspaceId, actor: { ...SYSTEM_ACTOR, label: `system (job by ${job.createdBy})` }, action: `enforcement.${job.kind}.failed`, targetType: "VendorJob", targetId: job.id, after: { vendor: c.vendor, error: message, response: error instanceof VendorError ? error.body : null } });
+      await tx.vendorJob.update({ where: { id: job.id }, data: { status: "FAILED", lastError: message, finishedAt: now, nextAttemptAt: retryAt, leaseHolder: null, leaseExpiresAt: null, responseJson: error instanceof VendorError ? toJsonText(error.body) : null } });
+      if (error instanceof VendorError && error.status === 429) await tx.vendorConnector.update({ where: { id: c.id }, data: { blockedUntil: new Date(now.getTime() + (error.retryAfterMs ?? 1000)), lastError: message } });
+      // audited once, when it first fails; the retries after that show on the job itself
+      if (!wasFailed) await writeAudit(tx, { workspaceId: job.workspaceId, actor: { ...SYSTEM_ACTOR, label: `system (job by ${job.createdBy})` }, action: `enforcement.${job.kind}.failed`, targetType: "VendorJob", targetId: job.id, after: { vendor: c.vendor, error: message, response: error instanceof VendorError ? error.body : null, nextAttemptAt: retryAt.toISOString() } });
     });
     return "FAILED";
   }
+}
+
+/** An owner stops the retries of a failed job (audited); the continuous check still shows any excess. */
+export async function acknowledgeJob(db: Db, workspaceId: string, actor: AuditActor, jobId: string, now: Date): Promise<boolean> {
+  return db.$transaction(async (tx) => {
+    const done = await tx.vendorJob.updateMany({ where: { id: jobId, workspaceId, status: "FAILED", acknowledgedAt: null }, data: { acknowledgedAt: now, acknowledgedBy: actor.label } });
+    if (done.count !== 1) return false;
+    const j = await tx.vendorJob.findUniqueOrThrow({ where: { id: jobId } });
+    await writeAudit(tx, { workspaceId, actor, action: "enforcement.job.acknowledge", targetType: "VendorJob", targetId: jobId, before: { status: "FAILED", attempts: j.attempts, lastError: j.lastError }, after: { acknowledged: true, retries: "stopped" } });
+    return true;
+  });
 }
 
 /** The job log for the screen: newest first. */

@@ -1,8 +1,8 @@
 /**
  * The periodic enforcement work of a workspace: import Claude requests, queue the vendor side
- * of decided requests, revert grants the vendors cannot expire themselves once they end
- * (the owner authorised the expiring grant when it was applied), refresh drift now and then,
- * and drain the queue. Safe to run from several processes: jobs are idempotent and leased.
+ * of decided requests, refresh the vendor state now and then, reconcile every switched-on
+ * vendor with Allotment (reverts of ended grants, budget re-splits, lowerings, retries: see
+ * reconcile.ts), and drain the queue. Safe to run from several processes: jobs are leased.
  */
 import "server-only";
 import type { Db } from "../db";
@@ -12,6 +12,7 @@ import { desiredLimits } from "./plan-desired";
 import { drainQueue, enqueueJob, type DrainResult } from "./queue";
 import { importClaudeRequests, queueDecidedRequests } from "./vendor-requests";
 import { readVendor } from "./vendor-state";
+import { reconcileConnector } from "./reconcile";
 
 export interface TickResult {
   imported: number;
@@ -22,44 +23,6 @@ export interface TickResult {
 }
 
 const DRIFT_EVERY_MS = 10 * 60_000;
-
-/** Queues reverts of ended grants; returns how many were queued. */
-export async function queueDueReverts(db: Db, connectorId: string, now: Date): Promise<number> {
-  const c = await db.vendorConnector.findUniqueOrThrow({ where: { id: connectorId } });
-  const due = await db.vendorLimitState.findMany({ where: { connectorId, revertAt: { lte: now } } });
-  if (!due.length) return 0;
-  const memberIds = due.map((s) => s.memberId);
-  const snap = await readVendor(db, c, { memberIds, now });
-  const desired = await desiredLimits(db, c, snap.unit, now, memberIds);
-  let queued = 0;
-  for (const s of due) {
-    const o = snap.byMember.get(s.memberId);
-    const d = desired.get(s.memberId);
-    if (!o || !d) continue;
-    const action = decideAction(c.vendor as "chatgpt" | "claude", d, o, now);
-    if (action.kind === "none") {
-      await db.vendorLimitState.update({ where: { connectorId_memberId: { connectorId, memberId: s.memberId } }, data: { revertAt: null } });
-      continue;
-    }
-    const revertAt = revertAtFor(c.vendor as "chatgpt" | "claude", action, d.expiresAt);
-    const added = await db.$transaction((tx) =>
-      enqueueJob(tx, {
-        workspaceId: c.workspaceId,
-        connectorId,
-        kind: action.kind === "set" ? "set_limit" : "clear_limit",
-        memberId: s.memberId,
-        vendorUserId: o.vendorUserId,
-        payload: { targetMicros: action.kind === "set" && action.micros !== null ? action.micros.toString() : null, temporary: action.kind === "set" && action.temporary, revertAt: revertAt?.toISOString() ?? null },
-        idempotencyKey: `revert:${s.memberId}:${s.revertAt!.toISOString()}`,
-        reason: `grant ended at ${s.revertAt!.toISOString()}: back to ${d.reason}`,
-        createdBy: "system (grant expiry)",
-        now,
-      }),
-    );
-    if (added) queued++;
-  }
-  return queued;
-}
 
 /** Approved requests from the ChatGPT request page: push the member's new limit (a decided request authorises it). */
 export async function queueChatgptGrants(db: Db, connectorId: string, now: Date): Promise<number> {
@@ -110,8 +73,11 @@ export async function runEnforcementTick(db: Db, workspaceId: string, opts: { cl
       } else {
         result.pushes += await queueChatgptGrants(db, c.id, clock());
       }
-      result.reverts += await queueDueReverts(db, c.id, clock());
       if (!c.lastReadAt || clock().getTime() - c.lastReadAt.getTime() > DRIFT_EVERY_MS) await readVendor(db, c, { now: clock() });
+      // from the vendor state against Allotment now: reverts, re-splits, grants from any vendor, retries
+      const r = await reconcileConnector(db, c, clock());
+      result.reverts += r.reverts;
+      result.pushes += r.queued - r.reverts;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       result.errors.push(`${c.name}: ${message}`);

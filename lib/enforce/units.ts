@@ -14,19 +14,40 @@ function step(unit: VendorUnit): bigint {
   return unit === "credit" ? 1_000_000n : 10_000n;
 }
 
-/** Rounds vendor micros to what the vendor can store (half-even). */
+/** Rounds vendor micros to what the vendor can store (half-even): for reading back values, never for limits. */
 export function roundToVendor(micros: bigint, unit: VendorUnit): bigint {
   const s = step(unit);
   return divRoundHalfEven(micros, s) * s;
 }
 
-/** Allotment limit (budget-unit micros; null = unlimited) → vendor micros at vendor precision. */
+/** Rounds down to the vendor's precision: a limit is rounded toward the stricter side (1,001.5 credits → 1,001). */
+export function floorToVendor(micros: bigint, unit: VendorUnit): bigint {
+  const s = step(unit);
+  return micros < 0n ? 0n : (micros / s) * s;
+}
+
+/** a·b/c rounded down (amounts here are never negative) */
+const mulDivFloor = (a: bigint, b: bigint, c: bigint) => (a * b) / c;
+const mulDivCeil = (a: bigint, b: bigint, c: bigint) => (a * b + c - 1n) / c;
+
+/**
+ * Allotment limit (budget-unit micros; null = unlimited) → vendor micros at vendor precision,
+ * rounded down at every step: what a vendor is told never exceeds Allotment's figure.
+ */
 export function toVendorMicros(limit: bigint | null, budgetUnit: BudgetUnit, vendorUnit: VendorUnit, usdPerCreditMicros: bigint): bigint | null {
   if (limit === null) return null;
-  let v = limit;
-  if (budgetUnit === "CREDITS" && vendorUnit === "usd") v = creditsToUsd(limit, usdPerCreditMicros);
-  if (budgetUnit === "USD" && vendorUnit === "credit") v = usdToCredits(limit, usdPerCreditMicros);
-  return roundToVendor(v, vendorUnit);
+  let v = limit < 0n ? 0n : limit;
+  if (budgetUnit === "CREDITS" && vendorUnit === "usd") v = mulDivFloor(v, usdPerCreditMicros, 1_000_000n);
+  if (budgetUnit === "USD" && vendorUnit === "credit") v = mulDivFloor(v, 1_000_000n, usdPerCreditMicros);
+  return floorToVendor(v, vendorUnit);
+}
+
+/** Vendor micros → budget micros rounded up: what a vendor allows, counted on the safe side. */
+export function vendorToBudgetCeil(value: bigint | null, budgetUnit: BudgetUnit, vendorUnit: VendorUnit, usdPerCreditMicros: bigint): bigint | null {
+  if (value === null) return null;
+  if (budgetUnit === "CREDITS" && vendorUnit === "usd") return mulDivCeil(value, 1_000_000n, usdPerCreditMicros);
+  if (budgetUnit === "USD" && vendorUnit === "credit") return mulDivCeil(value, usdPerCreditMicros, 1_000_000n);
+  return value;
 }
 
 /** Vendor micros → Allotment budget-unit micros ("adopt vendor value"). */

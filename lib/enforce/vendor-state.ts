@@ -4,6 +4,8 @@
  * re-read before every write. Amounts are micro-units of the vendor's unit; null = unlimited.
  */
 import "server-only";
+import { z } from "zod";
+import { writeAudit, SYSTEM_ACTOR } from "../audit";
 import type { Db } from "../db";
 import { overrideRule, ruleAmount, type UserLimit } from "./chatgpt-client";
 import type { EffectiveRow } from "./claude-client";
@@ -62,21 +64,79 @@ export function observeClaude(r: EffectiveRow, previous?: { inheritedKnown: bool
   };
 }
 
+/** A vendor user no Allotment member matches (by mapped identity or email), with their pending requests. */
+export const unmatchedUserSchema = z.object({ userId: z.string(), email: z.string(), name: z.string().nullable().default(null), requests: z.array(z.string()).default([]) });
+export type UnmatchedUser = z.infer<typeof unmatchedUserSchema>;
+
+export function unmatchedOf(c: { unmatchedJson: string | null }): UnmatchedUser[] {
+  if (!c.unmatchedJson) return [];
+  const parsed = z.array(unmatchedUserSchema).safeParse(JSON.parse(c.unmatchedJson));
+  return parsed.success ? parsed.data : [];
+}
+
+/** Vendor user ids are recorded as identities: provider = vendor, kind = user_id. */
+export const VENDOR_IDENTITY_KIND = "user_id";
+
+/**
+ * Who a vendor user is in Allotment: a mapped identity (an owner linked them, or an earlier read
+ * did) wins over the email; a match by email is recorded as an identity, so a budget check by
+ * the vendor's user id finds the member too.
+ */
+export async function vendorUserMatcher(db: Db, c: { workspaceId: string; vendor: string }) {
+  const members = await db.member.findMany({ where: { workspaceId: c.workspaceId, active: true }, select: { id: true, email: true } });
+  const byEmail = new Map(members.map((m) => [m.email.toLowerCase(), m.id]));
+  const active = new Set(members.map((m) => m.id));
+  const identities = await db.memberIdentity.findMany({ where: { workspaceId: c.workspaceId, provider: c.vendor, kind: VENDOR_IDENTITY_KIND }, select: { externalId: true, memberId: true } });
+  const byUserId = new Map(identities.filter((i) => active.has(i.memberId)).map((i) => [i.externalId, i.memberId]));
+  const fresh: { memberId: string; userId: string; email: string }[] = [];
+  return {
+    match(userId: string, email: string): string | null {
+      const viaId = byUserId.get(userId);
+      if (viaId) return viaId;
+      const viaEmail = byEmail.get(email.toLowerCase()) ?? null;
+      if (viaEmail && !identities.some((i) => i.externalId === userId)) {
+        fresh.push({ memberId: viaEmail, userId, email });
+        byUserId.set(userId, viaEmail);
+      }
+      return viaEmail;
+    },
+    /** records the email matches as identities (one audit event for the batch) */
+    async record(): Promise<void> {
+      if (!fresh.length) return;
+      await db.$transaction(async (tx) => {
+        for (const f of fresh) {
+          await tx.memberIdentity.upsert({
+            where: { workspaceId_provider_kind_externalId: { workspaceId: c.workspaceId, provider: c.vendor, kind: VENDOR_IDENTITY_KIND, externalId: f.userId } },
+            create: { workspaceId: c.workspaceId, memberId: f.memberId, provider: c.vendor, kind: VENDOR_IDENTITY_KIND, externalId: f.userId },
+            update: {},
+          });
+        }
+        await writeAudit(tx, { workspaceId: c.workspaceId, actor: { ...SYSTEM_ACTOR, label: `enforcement (${c.vendor} read)` }, action: "identity.link", targetType: "MemberIdentity", targetId: c.vendor, after: { provider: c.vendor, kind: VENDOR_IDENTITY_KIND, matchedByEmail: fresh.map((f) => ({ userId: f.userId, email: f.email })) } });
+      });
+      fresh.length = 0;
+    },
+  };
+}
+
 export interface VendorSnapshot {
   unit: VendorUnit;
   /** by Allotment member id */
   byMember: Map<string, Observed>;
-  /** vendor users with no Allotment member of that email */
-  unmatched: string[];
+  /** vendor users no Allotment member matches */
+  unmatched: UnmatchedUser[];
+  /** the vendor's own period-to-date spend per member (vendor micros), where the vendor reports it */
+  spend: Map<string, bigint>;
 }
 
 /** Reads the vendor for all members (or some), stores the states, and returns them. */
 export async function readVendor(db: Db, c: ConnectorRow, opts: { memberIds?: string[]; now: Date }): Promise<VendorSnapshot> {
   const members = await db.member.findMany({ where: { workspaceId: c.workspaceId, active: true, ...(opts.memberIds ? { id: { in: opts.memberIds } } : {}) }, select: { id: true, email: true } });
-  const byEmail = new Map(members.map((m) => [m.email.toLowerCase(), m.id]));
+  const wanted = new Set(members.map((m) => m.id));
+  const matcher = await vendorUserMatcher(db, c);
   const previous = new Map((await db.vendorLimitState.findMany({ where: { connectorId: c.id } })).map((s) => [s.memberId, s]));
   const byMember = new Map<string, Observed>();
-  const unmatched: string[] = [];
+  const spend = new Map<string, bigint>();
+  const unmatched: UnmatchedUser[] = [];
   let unit: VendorUnit = (c.vendorUnit as VendorUnit | null) ?? "usd";
 
   if (c.vendor === "claude") {
@@ -84,12 +144,13 @@ export async function readVendor(db: Db, c: ConnectorRow, opts: { memberIds?: st
     const ids = opts.memberIds ? [...previous.values()].filter((s) => opts.memberIds!.includes(s.memberId)).map((s) => s.vendorUserId) : [];
     const rows = await client.effective(opts.memberIds && ids.length ? ids : []);
     for (const r of rows) {
-      const memberId = byEmail.get(r.actor.email_address.toLowerCase());
-      if (!memberId) {
-        if (!opts.memberIds) unmatched.push(r.actor.email_address);
+      const memberId = matcher.match(r.actor.user_id, r.actor.email_address);
+      if (!memberId || !wanted.has(memberId)) {
+        if (!memberId && !opts.memberIds) unmatched.push({ userId: r.actor.user_id, email: r.actor.email_address, name: r.actor.name ?? null, requests: [] });
         continue;
       }
       byMember.set(memberId, observeClaude(r, previous.get(memberId)));
+      if (r.period_to_date_spend) spend.set(memberId, parseClaudeAmount(r.period_to_date_spend));
     }
     unit = "usd";
   } else {
@@ -97,12 +158,13 @@ export async function readVendor(db: Db, c: ConnectorRow, opts: { memberIds?: st
     const known = new Map([...previous.values()].map((s) => [s.memberId, s.vendorUserId]));
     const targets: { memberId: string; userId: string; email: string }[] = [];
     if (opts.memberIds && opts.memberIds.every((id) => known.has(id))) {
-      for (const id of opts.memberIds) targets.push({ memberId: id, userId: known.get(id)!, email: members.find((m) => m.id === id)?.email ?? "" });
+      for (const id of opts.memberIds) if (wanted.has(id)) targets.push({ memberId: id, userId: known.get(id)!, email: members.find((m) => m.id === id)?.email ?? "" });
     } else {
       for await (const u of client.users()) {
-        const memberId = byEmail.get(u.email.toLowerCase());
-        if (!memberId) unmatched.push(u.email);
-        else targets.push({ memberId, userId: u.id, email: u.email.toLowerCase() });
+        const memberId = matcher.match(u.id, u.email);
+        if (!memberId) {
+          if (!opts.memberIds) unmatched.push({ userId: u.id, email: u.email, name: u.name ?? null, requests: [] });
+        } else if (wanted.has(memberId)) targets.push({ memberId, userId: u.id, email: u.email.toLowerCase() });
       }
     }
     if (!c.vendorUnit && targets[0]) {
@@ -112,6 +174,7 @@ export async function readVendor(db: Db, c: ConnectorRow, opts: { memberIds?: st
     }
     for (const t of targets) byMember.set(t.memberId, observeChatgpt(await client.userLimit(t.userId), t.email));
   }
+  await matcher.record();
 
   for (const [memberId, o] of byMember) {
     const data = {
@@ -123,10 +186,15 @@ export async function readVendor(db: Db, c: ConnectorRow, opts: { memberIds?: st
       overrideId: o.overrideId,
       inheritedKnown: o.inheritedKnown,
       inheritedMicros: o.inheritedMicros,
+      ...(spend.has(memberId) ? { spendMicros: spend.get(memberId)! } : {}),
       readAt: opts.now,
     };
     await db.vendorLimitState.upsert({ where: { connectorId_memberId: { connectorId: c.id, memberId } }, create: { connectorId: c.id, memberId, workspaceId: c.workspaceId, ...data }, update: data });
   }
-  await db.vendorConnector.update({ where: { id: c.id }, data: { lastReadAt: opts.now, lastError: null } });
-  return { unit, byMember, unmatched };
+  // a full read replaces the unmatched list (keeping the pending requests already seen for those users)
+  const full = !opts.memberIds;
+  const before = new Map(unmatchedOf(c).map((u) => [u.userId, u]));
+  const list = unmatched.map((u) => ({ ...u, requests: before.get(u.userId)?.requests ?? [] }));
+  await db.vendorConnector.update({ where: { id: c.id }, data: { lastReadAt: opts.now, lastError: null, ...(full ? { unmatchedJson: JSON.stringify(list) } : {}) } });
+  return { unit, byMember, unmatched: list, spend };
 }

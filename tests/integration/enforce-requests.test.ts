@@ -132,7 +132,12 @@ describe("Claude increase requests in Allotment's queue", () => {
     fake.state.log.push = orig;
     const approveAttempts = approveCalls(slir2);
     expect(approveAttempts.map((c) => c.status)).toEqual([400]);
+    // the vendor's decision on the request stands; its limit does not outrank Allotment's: the
+    // console's $650 is brought back to Carol's Allotment limit ($500 + $100 granted) by the next tick
     expect(fake.effectiveOf(ids.carol!).amount).toBe("65000");
+    await tick(db, ws.id);
+    expect(approveCalls(slir2)).toHaveLength(1);
+    expect(fake.effectiveOf(ids.carol!).amount).toBe("60000");
     expect((await db.vendorRequestLink.findUniqueOrThrow({ where: { requestId: req2.id } })).pushState).toBe("vendor_first");
   });
 });
