@@ -24,7 +24,14 @@ export function ReconciliationTable({ rows }: { rows: ReconciliationRow[] }) {
               <td className="tabular text-right">{usd(r.allocatedMicros)}</td>
               <td className={`tabular text-right ${r.unattributedMicros ? "text-amber-700" : "text-slate-400"}`}>{usd(r.unattributedMicros)}</td>
               <Delta micros={r.deltaMicros} />
-              <td className={`tabular text-right ${r.unpricedRows ? "font-medium text-red-700" : "text-slate-400"}`}>{r.unpricedRows}</td>
+              <td className={`tabular text-right ${r.unpricedRows ? "font-medium text-red-700" : "text-slate-400"}`} data-testid="unpriced">
+                {r.unpricedRows}
+                {r.tokenSplitScopes.length > 0 && (
+                  <span className="ml-2 whitespace-nowrap rounded bg-red-100 px-2 py-0.5 text-xs font-normal text-red-800" title="A row of this day and project had no rate-card price, so the project's bill was split by tokens instead of list price." data-testid="token-split">
+                    split by tokens: {r.tokenSplitScopes.map((s) => s || "(no project)").join(", ")}
+                  </span>
+                )}
+              </td>
               <td>{r.restated ? <span className="rounded bg-amber-100 px-2 py-0.5 text-xs text-amber-800">restated</span> : ""}</td>
             </tr>
           ))}

@@ -1,0 +1,21 @@
+import { z } from "zod";
+import { json, sessionRoute } from "@/lib/auth/guards";
+import { auditActor } from "@/lib/auth/actor";
+import { db } from "@/lib/db";
+import { readJsonBody } from "@/lib/http/read-json";
+import { editRateCardEntry, rateCardEditSchema, removeRateCardEntry } from "@/lib/ratecard/rate-card-entries";
+
+const params = z.object({ id: z.string().min(1).max(64) });
+
+/** Edits an owner's entry: its three prices, or the model an alias is priced as. */
+export const PATCH = sessionRoute(["connections:manage"], async (req, ctx) => {
+  const { id } = params.parse(ctx.params);
+  const data = await readJsonBody(req, rateCardEditSchema);
+  return json(await editRateCardEntry(db(), ctx.actor.workspaceId, id, data, auditActor(ctx.actor)));
+});
+
+/** Removes an owner's entry (the seed price, or the next older version, applies again). */
+export const DELETE = sessionRoute(["connections:manage"], async (_req, ctx) => {
+  const { id } = params.parse(ctx.params);
+  return json(await removeRateCardEntry(db(), ctx.actor.workspaceId, id, auditActor(ctx.actor)));
+});
