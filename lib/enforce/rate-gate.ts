@@ -7,6 +7,7 @@
 import "server-only";
 import type { Db } from "../db";
 import { allowAttempt } from "../auth/throttle";
+import { now as clockNow } from "../clock";
 
 export class RateGateClosed extends Error {
   constructor(readonly waitMs: number) {
@@ -26,8 +27,10 @@ export function rateGate(db: Db, connector: { id: string; vendor: string }, opts
   return async (route: string) => {
     const key = connector.vendor === "claude" ? `vendor:${connector.id}` : `vendor:${connector.id}:${route}`;
     for (;;) {
-      if (await allowAttempt(db, key, rateBudget(connector.vendor), WINDOW_MS)) return;
-      const waitMs = WINDOW_MS - (Date.now() % WINDOW_MS) + 50;
+      // windows on the app's clock (like every other "now" in domain code), so tests can step time
+      const t = clockNow();
+      if (await allowAttempt(db, key, rateBudget(connector.vendor), WINDOW_MS, t)) return;
+      const waitMs = WINDOW_MS - (t.getTime() % WINDOW_MS) + 50;
       if (!opts.wait || waitMs > (opts.maxWaitMs ?? 65_000)) throw new RateGateClosed(waitMs);
       await new Promise((r) => setTimeout(r, waitMs));
     }

@@ -74,14 +74,19 @@ export async function runEnforcementTick(db: Db, workspaceId: string, opts: { cl
         result.pushes += await queueChatgptGrants(db, c.id, clock());
       }
       if (!c.lastReadAt || clock().getTime() - c.lastReadAt.getTime() > DRIFT_EVERY_MS) await readVendor(db, c, { now: clock() });
-      // from the vendor state against Allotment now: reverts, re-splits, grants from any vendor, retries
-      const r = await reconcileConnector(db, c, clock());
-      result.reverts += r.reverts;
-      result.pushes += r.queued - r.reverts;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       result.errors.push(`${c.name}: ${message}`);
       await db.vendorConnector.update({ where: { id: c.id }, data: { lastError: message } });
+    }
+    try {
+      // from the stored vendor state against Allotment now (also when this tick's read failed):
+      // reverts, re-splits, grants from any vendor, retries
+      const r = await reconcileConnector(db, c, clock());
+      result.reverts += r.reverts;
+      result.pushes += r.queued - r.reverts;
+    } catch (error) {
+      result.errors.push(`${c.name}: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
   result.drained = await drainQueue(db, { workspaceId, clock, budgetMs: opts.budgetMs });
