@@ -22,10 +22,12 @@
  */
 import { z } from "zod";
 import { now } from "../../clock";
+import { majorFromCents, scaledToText } from "../../currency/convert";
+import { USD_ONLY, type ToUsd } from "../../currency/rates";
 import { parseDecimalScaled } from "../../money";
 import { addDays, eachDay, type DayKey } from "../../period";
 import { getJson, ProviderHttpError, ProviderValidationError, validate } from "../http";
-import type { FetchContext, IdentityRef, SourceAdapter, SyncWindow, UsagePage, UsageRow } from "../types";
+import type { CostLine, FetchContext, IdentityRef, SourceAdapter, SyncWindow, UsagePage, UsageRow } from "../types";
 import { big, dayOfIso, isoStart, joinUrl, nextDay, tokenCount, type HttpAdapterOptions } from "./provider-common";
 
 export const ANTHROPIC_VERSION = "2023-06-01";
@@ -126,31 +128,20 @@ type Group = z.output<typeof groupSchema>;
 
 // ---------- pure mapping ----------
 
-/** A row plus what the analytics API says beyond the fact table's columns. */
-export type AnalyticsUsageRow = UsageRow & {
-  serviceTier?: string;
-  contextWindow?: string;
-  inferenceGeo?: string;
-  uncachedInputTokens?: bigint;
-  cacheWriteTokens?: bigint;
-  /** a seat user's cost on a seat plan: what the use would cost, not invoiced */
-  seatEstimateMicros?: bigint;
-  /** a cost not in USD: its currency and amount in micro-units of it (costMicros stays 0) */
-  currency?: string;
-  originalCostMicros?: bigint;
-};
+/** A row plus the token detail the fact table folds into input (for tests and tools). */
+export type AnalyticsUsageRow = UsageRow & { uncachedInputTokens?: bigint };
 
 /**
- * The identity behind an actor. Users, service accounts and federated people are
- * `user_id` identities (the tagged ids user_… / svac_… never collide), API keys
- * `api_key_id`. Claude Code rows live in the `claude_code` identity namespace, as the
- * unmapped-identities screen files them (lib/connections/identity-mapping.ts).
+ * The identity behind an actor: users and federated people are `user_id` identities,
+ * service accounts `service_account_id`, API keys `api_key_id`. Claude Code rows live in
+ * the `claude_code` identity namespace, as the unmapped-identities screen files them
+ * (lib/connections/identity-mapping.ts identityProviderOf).
  */
 export function actorIdentity(actor: Group["actor"], product: string): IdentityRef | null {
   if (!actor) return null;
   const provider = product === "claude_code" ? "claude_code" : "anthropic";
   if (actor.user_id) return { provider, kind: "user_id", externalId: actor.user_id, ...(actor.email_address ? { email: actor.email_address } : {}) };
-  if (actor.service_account_id) return { provider, kind: "user_id", externalId: actor.service_account_id };
+  if (actor.service_account_id) return { provider, kind: "service_account_id", externalId: actor.service_account_id };
   if (actor.api_key_id) return { provider, kind: "api_key_id", externalId: actor.api_key_id };
   const subject = actor.subject ?? "";
   return { provider, kind: "user_id", externalId: `federated:${actor.provider}:${subject}`, ...(subject.includes("@") ? { email: subject } : {}) };
@@ -183,12 +174,23 @@ function joinKey(day: DayKey, g: Group): string {
 export interface MapOptions {
   seatUsage: SeatUsage;
   range: { start: DayKey; end: DayKey };
-  log?: (line: string) => void;
+  /** the workspace's exchange rates (FetchContext.toUsd); absent = USD only */
+  toUsd?: ToUsd;
 }
 
-/** Joins one range's usage and cost items into rows. Pure. */
-export function mapAnalytics(usage: UsageItem[], costs: CostItem[], opts: MapOptions): AnalyticsUsageRow[] {
+export interface MappedRange {
+  rows: AnalyticsUsageRow[];
+  /** invoiced cost per (day, workspace, product, currency), as reported */
+  costLines: CostLine[];
+  warnings: string[];
+}
+
+/** Joins one range's usage and cost items into rows, cost lines and warnings. Pure. */
+export function mapAnalytics(usage: UsageItem[], costs: CostItem[], opts: MapOptions): MappedRange {
+  const toUsd = opts.toUsd ?? USD_ONLY.toUsd;
   const rows = new Map<string, AnalyticsUsageRow>();
+  const lines = new Map<string, { line: CostLine; scaled: bigint }>();
+  const warnings: string[] = [];
   const base = (day: DayKey, g: Group): AnalyticsUsageRow => {
     // null product: usage outside any named product, i.e. the Messages API
     const product = g.product ?? "api";
@@ -196,11 +198,9 @@ export function mapAnalytics(usage: UsageItem[], costs: CostItem[], opts: MapOpt
       day, provider: "anthropic", identity: actorIdentity(g.actor, product), product, model: g.model ?? "",
       project: g.workspace_id ?? DEFAULT_WORKSPACE, apiKey: g.api_key_id ?? g.actor?.api_key_id ?? "",
       lineItem: g.actor ? "" : "unknown actor",
-      inputTokens: 0n, cachedInputTokens: 0n, outputTokens: 0n, requests: 0n, estimatedCostMicros: 0n, costMicros: 0n,
-      creditsMicros: null, unpriced: false,
-      ...(g.service_tier ? { serviceTier: g.service_tier } : {}),
-      ...(g.context_window ? { contextWindow: g.context_window } : {}),
-      ...(g.inference_geo ? { inferenceGeo: g.inference_geo } : {}),
+      inputTokens: 0n, cachedInputTokens: 0n, cacheWriteTokens: 0n, outputTokens: 0n, requests: 0n,
+      estimatedCostMicros: 0n, costMicros: 0n, creditsMicros: null, unpriced: false,
+      serviceTier: g.service_tier ?? "", contextWindow: g.context_window ?? "", inferenceGeo: g.inference_geo ?? "",
     };
   };
   usage.forEach((item, i) => {
@@ -212,37 +212,46 @@ export function mapAnalytics(usage: UsageItem[], costs: CostItem[], opts: MapOpt
     // inputTokens is every input token (uncached + cache reads + cache writes), as the legacy adapter stores it
     row.inputTokens += big(u.uncached_input_tokens + u.cache_read_input_tokens + write);
     row.cachedInputTokens += big(u.cache_read_input_tokens);
+    row.cacheWriteTokens = (row.cacheWriteTokens ?? 0n) + big(write);
     row.outputTokens += big(u.output_tokens);
     row.requests += big(u.requests ?? 0);
     row.uncachedInputTokens = (row.uncachedInputTokens ?? 0n) + big(u.uncached_input_tokens);
-    row.cacheWriteTokens = (row.cacheWriteTokens ?? 0n) + big(write);
     rows.set(key, row);
   });
   costs.forEach((item, i) => {
     const day = dayOf(item, opts.range, `cost data[${i}]`);
     const key = joinKey(day, item.group);
     const row = rows.get(key) ?? base(day, item.group);
-    // cents → micro-units of the currency: 1 cent = 10^4 micros, exact, half-even past that
-    const amount = parseDecimalScaled(item.cost.amount, 4);
-    // list_amount absent: the post-discount amount is the only price known
-    const list = item.cost.list_amount == null ? amount : parseDecimalScaled(item.cost.list_amount, 4);
     const currency = item.cost.currency.toUpperCase();
-    if (currency !== "USD") {
-      // never book another currency as dollars: keep it on the row for the workspace's rate table
-      row.currency = currency;
-      row.originalCostMicros = (row.originalCostMicros ?? 0n) + amount;
-      opts.log?.(`anthropic analytics: ${day} ${actorKey(item.group.actor) || "(no actor)"} cost in ${currency}, not booked as USD`);
-    } else if (opts.seatUsage === "included" && isPerson(item.group.actor) && row.product !== "api") {
-      row.seatEstimateMicros = (row.seatEstimateMicros ?? 0n) + amount;
-      row.estimatedCostMicros += list;
-    } else {
-      row.costMicros += amount;
-      row.estimatedCostMicros += list;
-    }
+    // "fractional cents": the major unit's exact text, then micro-USD with the day's rate (USD: exact, half-even past 6 places)
+    const amount = majorFromCents(item.cost.amount);
+    const usd = toUsd(amount, currency, day);
+    // list_amount absent: the post-discount amount is the only price known
+    const list = item.cost.list_amount == null ? usd : toUsd(majorFromCents(item.cost.list_amount), currency, day);
+    const who = actorKey(item.group.actor) || "(no actor)";
+    if (usd === null) warnings.push(`anthropic analytics cost ${day} ${who} ${row.product}: no exchange rate for ${currency} on ${day}; ${amount} ${currency} left out of billed`);
+    const seat = opts.seatUsage === "included" && isPerson(item.group.actor) && row.product !== "api";
+    if (seat) row.seatEstimateMicros = (row.seatEstimateMicros ?? 0n) + (usd ?? 0n);
+    else row.costMicros += usd ?? 0n;
+    row.estimatedCostMicros += list ?? 0n;
     rows.set(key, row);
+    if (seat) return; // covered by seat fees: not an invoiced line
+    const lineKey = [day, row.project, row.product, currency].join("\u0001");
+    const entry = lines.get(lineKey) ?? {
+      line: { day, provider: "anthropic", scope: row.project, lineItem: row.product, currency, amount: "0", amountMissing: false, usdMicros: 0n },
+      scaled: 0n,
+    };
+    // the line's USD is the sum of its rows' (so billed rows and cost lines agree to the micro-dollar)
+    entry.scaled += parseDecimalScaled(amount, LINE_SCALE);
+    entry.line.amount = scaledToText(entry.scaled, LINE_SCALE);
+    entry.line.usdMicros = entry.line.usdMicros === null || usd === null ? null : entry.line.usdMicros + usd;
+    lines.set(lineKey, entry);
   });
-  return [...rows.values()];
+  return { rows: [...rows.values()], costLines: [...lines.values()].map((e) => e.line), warnings };
 }
+
+/** places a cost line's summed amount keeps (cents with up to 20 decimals stay exact) */
+const LINE_SCALE = 22;
 
 /** The sync window cut into ≤31-day ranges from 2026-01-01 on (earlier days hold no data). */
 export function rangesOf(window: SyncWindow, maxDays = MAX_RANGE_DAYS): { start: DayKey; end: DayKey }[] {
@@ -329,10 +338,14 @@ export function anthropicAnalyticsAdapter(opts: AnthropicAnalyticsOptions): Sour
       for (const [i, range] of ranges.entries()) {
         const usage = await readAll("usage", usagePageSchema, range, ctx);
         const costs = await readAll("cost", costPageSchema, range, ctx);
-        const rows = mapAnalytics(usage, costs, { seatUsage, range, log: ctx.log });
+        const mapped = mapAnalytics(usage, costs, { seatUsage, range, ...(ctx.toUsd ? { toUsd: ctx.toUsd } : {}) });
+        for (const w of mapped.warnings) ctx.log?.(w);
         const next = ranges[i + 1];
         // rows are ranked by spend across the range, so only the whole range states its days completely
-        yield { completeDays: eachDay(range.start, range.end), rows, nextCursor: next ? next.start : null, label: `anthropic analytics ${range.start}..${range.end}` };
+        yield {
+          completeDays: eachDay(range.start, range.end), rows: mapped.rows, costLines: mapped.costLines, warnings: mapped.warnings,
+          nextCursor: next ? next.start : null, label: `anthropic analytics ${range.start}..${range.end}`,
+        };
       }
     },
   };
