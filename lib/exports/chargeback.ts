@@ -71,7 +71,7 @@ function rowKey(r: ChargebackTextRow): string {
 }
 
 function isUnattributed(r: ChargebackTextRow): number {
-  return r.costCenter === UNATTRIBUTED || r.memberEmail === UNATTRIBUTED ? 1 : 0;
+  return r.costCenter === UNATTRIBUTED || r.group === UNATTRIBUTED || r.memberEmail === UNATTRIBUTED ? 1 : 0;
 }
 
 /** A by-member file's order: cost center (when a column), then person; the memberPageInFileOrder order. */

@@ -57,6 +57,18 @@ describe("chargeback export", () => {
     }
   });
 
+  it("puts the (unattributed) rows last for every group_by (issue 16: group_by=group had them first)", async () => {
+    const { db, actor } = await seeded();
+    for (const groupBy of ["cost_center", "group", "member", "group,product", "cost_center,group", "group,member,model", "cost_center,group,member,product,model,provider"]) {
+      const { records } = await csvOf(db, actor, groupBy);
+      const flags = records.map((r) => [r.cost_center, r.group, r.member_email].includes("(unattributed)"));
+      expect(flags.some(Boolean), groupBy).toBe(true);
+      const first = flags.indexOf(true);
+      expect(flags.slice(first).every(Boolean), groupBy).toBe(true);
+      expect(first, groupBy).toBeGreaterThan(0);
+    }
+  });
+
   it("charges a member in two groups once, to the primary cost center, and keeps unattributed spend apart", async () => {
     const { db, workspace, actor } = await seeded();
     const { records: byMember } = await csvOf(db, actor, "member");
