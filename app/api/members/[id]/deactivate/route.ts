@@ -1,0 +1,15 @@
+import { z } from "zod";
+import { json } from "@/lib/auth/guards";
+import { now } from "@/lib/clock";
+import { db } from "@/lib/db";
+import { readJsonBody } from "@/lib/http/read-json";
+import { deactivateMember } from "@/lib/people/deactivate";
+import { deactivateSchema, idParam, parseFields } from "@/lib/people/fields";
+import { peopleRoute } from "@/lib/people/route";
+
+/** Ends sessions, overrides and pending requests, and refuses sign-in (lib/people/deactivate.ts). */
+export const POST = peopleRoute(["members:manage"], async (req, ctx) => {
+  const { id } = idParam.parse(ctx.params);
+  const input = parseFields(deactivateSchema, await readJsonBody(req, z.unknown()));
+  return json(await deactivateMember(db(), ctx.actor, id, input, now()));
+});

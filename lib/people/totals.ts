@@ -1,0 +1,60 @@
+/**
+ * People changes that move spend between breakdown rows, kept in the same transaction as the
+ * change (the group and cost-center totals are sums by membership: lib/analytics/group-totals.ts).
+ * - group membership: the changed groups' rows are rebuilt and "~none" follows members whose
+ *   first group came or last group went (the directory sync's own function);
+ * - a member's cost center: their usage moves from the old code's rows to the new code's,
+ *   day and month tables, by delta (a rebuild of every day would read every member's usage).
+ */
+import "server-only";
+import { applyMembershipChanges } from "../analytics/group-totals";
+import { NONE } from "../analytics/filters";
+import { COLUMNS, METRICS } from "../analytics/member-totals";
+import { currentEngine, type Engine, type Tx } from "../db";
+import { placeholder } from "../sql";
+
+export interface PairChange {
+  groupId: string;
+  memberId: string;
+  /** +1 joined, -1 left */
+  delta: 1 | -1;
+}
+
+export async function membershipTotalsChanged(tx: Tx, workspaceId: string, changes: PairChange[], engine: Engine = currentEngine()): Promise<void> {
+  if (!changes.length) return;
+  const joined = new Map<string, number>();
+  for (const c of changes) joined.set(c.memberId, (joined.get(c.memberId) ?? 0) + c.delta);
+  await applyMembershipChanges(tx, engine, workspaceId, [...new Set(changes.map((c) => c.groupId))], joined);
+}
+
+/** These groups' rows rebuilt from their member lists (a deleted group's rows go). */
+export async function groupTotalsRebuilt(tx: Tx, workspaceId: string, groupIds: string[], engine: Engine = currentEngine()): Promise<void> {
+  await applyMembershipChanges(tx, engine, workspaceId, groupIds, new Map());
+}
+
+export async function costCenterTotalsMoved(tx: Tx, workspaceId: string, memberId: string, from: string | null, to: string | null, engine: Engine = currentEngine()): Promise<void> {
+  const a = from ?? NONE;
+  const b = to ?? NONE;
+  if (a === b) return;
+  const ph = (i: number) => placeholder(engine, i);
+  const tables = [
+    [`"UsageCostCenterDayTotal"`, `"day"`, `"UsageMemberDayTotal"`],
+    [`"UsageCostCenterMonthTotal"`, `"month"`, `"UsageMemberMonthTotal"`],
+  ] as const;
+  for (const [table, time, source] of tables) {
+    for (const [key, sign] of [[a, "-"], [b, ""]] as const) {
+      await tx.$executeRawUnsafe(
+        `INSERT INTO ${table} ("workspaceId", ${time}, "costCenter", ${COLUMNS})
+         SELECT r."workspaceId", r.${time}, ${ph(1)}, ${METRICS.map((m) => `${sign}SUM(r."${m}")`).join(", ")}
+         FROM ${source} r
+         WHERE r."workspaceId" = ${ph(2)} AND r."memberKey" = ${ph(3)}
+         GROUP BY r."workspaceId", r.${time}
+         ON CONFLICT ("workspaceId", ${time}, "costCenter") DO UPDATE SET ${METRICS.map((m) => `"${m}" = ${table}."${m}" + excluded."${m}"`).join(", ")}`,
+        key, // SQLite binds its "?" in textual order
+        workspaceId,
+        memberId,
+      );
+    }
+    await tx.$executeRawUnsafe(`DELETE FROM ${table} WHERE "workspaceId" = ${ph(1)} AND "costCenter" IN (${ph(2)}, ${ph(3)}) AND ${METRICS.map((m) => `"${m}" = 0`).join(" AND ")}`, workspaceId, a, b);
+  }
+}
