@@ -136,7 +136,7 @@ export async function deleteGroup(db: Db, actor: Actor, groupId: string): Promis
     const n = g._count;
     if (n.members > 0) throw new InvalidInputError(`${g.name} still has ${n.members} ${n.members === 1 ? "member" : "members"}: remove them first`, "form");
     if (n.managers > 0) throw new InvalidInputError(`${g.name} still has ${n.managers === 1 ? "a manager" : `${n.managers} managers`}: remove them first`, "form");
-    if (n.limitPolicies > 0) throw new InvalidInputError(`${g.name} has ${n.limitPolicies === 1 ? "a limit" : `${n.limitPolicies} limits`}: remove them on the Limits page first`, "form");
+    if (n.limitPolicies > 0) throw new InvalidInputError(`${g.name} has ${n.limitPolicies === 1 ? "a limit: remove it" : `${n.limitPolicies} limits: remove them`} on the Limits page first`, "form");
     await tx.group.delete({ where: { id: groupId } });
     // its breakdown rows (spend of people who were in it) go with it: nobody is in it now
     await groupTotalsRebuilt(tx, actor.workspaceId, [groupId]);

@@ -97,7 +97,7 @@ export function planImport(csv: string, state: WorkspaceState, rules: ImportRule
   const seen = new Map<string, number>();
   const rows: RowPlan[] = [];
   const roles = new Map<string, Role>();
-  for (const [id, m] of state.members) if (m.active) roles.set(id, m.role);
+  for (const m of state.members.values()) if (m.active) roles.set(m.id, m.role);
 
   body.forEach((cells, i) => {
     const row = i + 2;
