@@ -7,6 +7,8 @@ import { randomUUID } from "node:crypto";
 import { SYSTEM_ACTOR, type AuditActor } from "../audit";
 import { engineOf, type Db } from "../db";
 import { acquireLease, releaseLease, renewLease } from "../lease";
+import { loadRateTable } from "../currency/load-rates";
+import { replaceCostLines } from "./cost-lines";
 import { applyDirectory } from "./directory";
 import { IdentityResolver } from "./identities";
 import type { SourceAdapter, SyncWindow } from "./types";
@@ -43,8 +45,13 @@ export interface SyncResult {
   rowsUpdated: number;
   rowsUnchanged: number;
   rowsRemoved: number;
+  /** run-log warnings (values the format allows that we had to interpret): no rate, no amount */
+  warnings: string[];
   error?: string;
 }
+
+/** The run log keeps at most this many warning lines (a long window of one missing rate repeats). */
+const MAX_WARNINGS = 200;
 
 const TX_OPTIONS = { maxWait: 30_000, timeout: 300_000 } as const;
 
@@ -67,6 +74,7 @@ export async function runSync(opts: SyncOptions): Promise<SyncResult> {
   });
   const totals = { pages: 0, rowsRead: 0, rowsInserted: 0, rowsUpdated: 0, rowsUnchanged: 0, rowsRemoved: 0 };
   let maxDay: string | null = null;
+  const warnings: string[] = [];
   try {
     // Resume only a run of the same window that stopped part-way.
     const saved = parseCursor(connection.cursorJson);
@@ -77,8 +85,9 @@ export async function runSync(opts: SyncOptions): Promise<SyncResult> {
       await db.$transaction((tx) => applyDirectory(tx, engine, connection.workspaceId, directory, opts.actor ?? SYSTEM_ACTOR), TX_OPTIONS);
     }
     let resolver = await IdentityResolver.load(db, connection.workspaceId);
+    const rates = await loadRateTable(db, connection.workspaceId);
 
-    for await (const page of opts.adapter.pages(opts.window, resumeFrom, { signal: opts.signal })) {
+    for await (const page of opts.adapter.pages(opts.window, resumeFrom, { signal: opts.signal, toUsd: rates.toUsd })) {
       if (opts.signal?.aborted) throw new Error("sync aborted");
       const counts = await db.$transaction(async (tx) => {
         const c = await writeUsagePage(tx, {
@@ -95,9 +104,16 @@ export async function runSync(opts: SyncOptions): Promise<SyncResult> {
         totals.rowsUpdated += c.updated + c.removed;
         totals.rowsUnchanged += c.unchanged;
         totals.rowsRemoved += c.removed;
+        if (page.costLines) {
+          await replaceCostLines(tx, { workspaceId: connection.workspaceId, connectionId: connection.id, runId: run.id }, page.completeDays, page.costLines);
+        }
+        for (const w of page.warnings ?? []) if (warnings.length < MAX_WARNINGS) warnings.push(w);
         await tx.syncRun.update({
           where: { id: run.id },
-          data: { pages: totals.pages, rowsRead: totals.rowsRead, rowsInserted: totals.rowsInserted, rowsUpdated: totals.rowsUpdated, rowsUnchanged: totals.rowsUnchanged },
+          data: {
+            pages: totals.pages, rowsRead: totals.rowsRead, rowsInserted: totals.rowsInserted, rowsUpdated: totals.rowsUpdated, rowsUnchanged: totals.rowsUnchanged,
+            warnings: warnings.join("\n"),
+          },
         });
         // usage caches (budget check, limits) are checked against this version
         await tx.workspace.update({ where: { id: connection.workspaceId }, data: { usageVersion: { increment: 1 } }, select: { id: true } });
@@ -130,12 +146,12 @@ export async function runSync(opts: SyncOptions): Promise<SyncResult> {
         },
       }),
     ]);
-    return { runId: run.id, status: "SUCCEEDED", ...totals };
+    return { runId: run.id, status: "SUCCEEDED", ...totals, warnings };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     await db.syncRun.update({ where: { id: run.id }, data: { status: "FAILED", error: message, finishedAt: new Date() } });
     await db.connection.update({ where: { id: connection.id }, data: { lastStatus: "failed", lastError: message, lastSyncAt: new Date() } });
-    return { runId: run.id, status: "FAILED", error: message, ...totals };
+    return { runId: run.id, status: "FAILED", error: message, ...totals, warnings };
   } finally {
     await releaseLease(db, leaseName, holder);
   }

@@ -5,7 +5,14 @@ import path from "node:path";
 export type Result = Record<string, unknown>;
 
 export interface ProviderData {
-  openai: { usage: Map<string, Result[]>; costs: Map<string, Result[]>; users: Result[]; projects: Result[] };
+  openai: {
+    usage: Map<string, Result[]>;
+    costs: Map<string, Result[]>;
+    users: Result[];
+    projects: Result[];
+    /** the other /organization/usage/<endpoint> results by endpoint name, then day (absent = empty) */
+    endpoints?: Map<string, Map<string, Result[]>>;
+  };
   anthropic: { usage: Map<string, Result[]>; costs: Map<string, Result[]>; claudeCode: Map<string, Result[]> };
 }
 

@@ -42,9 +42,21 @@ export interface FakeProviderOptions {
   port?: number;
 }
 
-const OPENAI_USAGE_DIMS = ["project_id", "user_id", "api_key_id", "model", "batch"];
+const OPENAI_USAGE_DIMS = ["project_id", "user_id", "api_key_id", "model", "batch", "service_tier"];
+/** group_by of the other usage endpoints (openai/openai-openapi) */
+const OPENAI_ENDPOINT_DIMS: Record<string, string[]> = {
+  embeddings: ["project_id", "user_id", "api_key_id", "model"],
+  moderations: ["project_id", "user_id", "api_key_id", "model"],
+  images: ["project_id", "user_id", "api_key_id", "model"],
+  audio_speeches: ["project_id", "user_id", "api_key_id", "model"],
+  audio_transcriptions: ["project_id", "user_id", "api_key_id", "model"],
+  web_search_calls: ["project_id", "user_id", "api_key_id", "model"],
+  file_search_calls: ["project_id", "user_id", "api_key_id", "vector_store_id"],
+  code_interpreter_sessions: ["project_id"],
+  vector_stores: ["project_id"],
+};
 const OPENAI_COST_DIMS = ["project_id", "line_item", "api_key_id"];
-const ANTHROPIC_USAGE_DIMS = ["api_key_id", "workspace_id", "model", "service_tier", "context_window"];
+const ANTHROPIC_USAGE_DIMS = ["api_key_id", "workspace_id", "model", "service_tier", "context_window", "account_id", "service_account_id", "inference_geo"];
 const ANTHROPIC_COST_DIMS = ["workspace_id", "description"];
 // cost-report detail that goes with a description
 const ANTHROPIC_COST_DETAIL = ["model", "token_type", "cost_type", "service_tier", "context_window"];
@@ -142,6 +154,11 @@ export async function startFakeProvider(opts: FakeProviderOptions = {}): Promise
         return { object: "bucket", start_time: start, end_time: start + 86400, results };
       };
       if (p === "/organization/usage/completions") return { status: 200, body: { object: "page", ...paginate(q, win(), bucket(d.openai.usage, OPENAI_USAGE_DIMS, "usage.completions"), 7) } };
+      const endpoint = /^\/organization\/usage\/([a-z_]+)$/.exec(p)?.[1];
+      if (endpoint && OPENAI_ENDPOINT_DIMS[endpoint]) {
+        const source = d.openai.endpoints?.get(endpoint) ?? new Map<string, Result[]>();
+        return { status: 200, body: { object: "page", ...paginate(q, win(), bucket(source, OPENAI_ENDPOINT_DIMS[endpoint], `usage.${endpoint}`), 7) } };
+      }
       if (p === "/organization/costs") return { status: 200, body: { object: "page", ...paginate(q, win(), bucket(d.openai.costs, OPENAI_COST_DIMS, "costs"), 7) } };
       const list = (items: Result[]) => ({ object: "list", data: items, first_id: items[0]?.id ?? null, last_id: items.at(-1)?.id ?? null, has_more: false });
       if (p === "/organization/users") return { status: 200, body: list(d.openai.users) };

@@ -86,12 +86,14 @@ describe("importing the shared fixtures through the fake provider", () => {
     const billedByDay: Record<string, bigint> = {};
     const claudeCode: Record<string, bigint> = {};
     for (const r of rows) {
-      if (r.product === "claude_code") addTo(claudeCode, r.identityKey.replace(/^email:/, ""), r.estimatedCostMicros);
+      if (r.product === "claude_code") addTo(claudeCode, r.identityKey.replace(/^email:/, ""), r.seatEstimateMicros);
       else addTo(billedByDay, r.day, r.costMicros);
     }
     expect(billedByDay).toEqual(asBigInts(expected.anthropic.billed_cost_micros_by_day));
     expect(Object.values(billedByDay).reduce((a, b) => a + b, 0n)).toBe(BigInt(expected.anthropic.billed_cost_micros_total));
     expect(claudeCode).toEqual(asBigInts(expected.claude_code.estimated_cost_micros_by_email));
+    // billed means invoiced: every row together (Claude Code seats included) adds up to the cost report
+    expect(rows.reduce((a, r) => a + r.costMicros, 0n)).toBe(BigInt(expected.anthropic.billed_cost_micros_total));
 
     const tokens: Record<string, Record<string, bigint>> = {};
     for (const r of seen as AnthropicUsageRow[]) {

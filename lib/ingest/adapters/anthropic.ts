@@ -1,18 +1,23 @@
 /**
- * Anthropic Admin API: the messages usage report (tokens per api key / workspace / model),
- * the cost report (cents as decimal strings per workspace / description) and the Claude
- * Code report (per person per day, estimated cost in cents) for the same days form one
- * page. Each (day, workspace) bill is allocated to that workspace's usage by list price.
- * Claude Code rows carry their own estimate: subscription seats are not in the cost
- * report, so the estimate is their cost; API-billed Claude Code is already in the bill.
+ * Anthropic Admin API: the messages usage report (tokens per account / service account /
+ * api key / workspace / model / service tier / context window / inference geo), the cost
+ * report (minor units as decimal strings, in its own currency, per workspace / description)
+ * and the Claude Code report (per person per day, estimated cost in minor units) for the
+ * same days form one page. Each (day, workspace) bill, converted to USD, is allocated to that
+ * workspace's usage by list price.
+ * Claude Code (docs/billing.md): a subscription (seat) customer's estimate is not invoiced
+ * per use, so it is kept as the row's seatEstimateMicros with costMicros 0. API-billed Claude
+ * Code is already in the messages report (tokens) and the cost report (money) under its API
+ * key, so its Claude Code rows are not stored at all: they would count it twice.
  */
 import { z } from "zod";
-import { centsToMicros } from "../../money";
+import { decimalText, ISO_CURRENCY, majorFromCents } from "../../currency/convert";
+import { USD_ONLY } from "../../currency/rates";
 import type { RateCard } from "../../ratecard/rate-card";
 import { attributeBilled, scopeKey } from "../attribute-billed";
 import { getJson, validate } from "../http";
-import { priceTokens } from "../pricing";
-import type { FetchContext, SourceAdapter, SyncWindow, UsagePage, UsageRow } from "../types";
+import { priceTokensWith } from "../pricing";
+import type { CostLine, FetchContext, IdentityRef, SourceAdapter, SyncWindow, UsagePage, UsageRow } from "../types";
 import { big, dayOfIso, isoStart, joinUrl, nextDay, tokenCount, type HttpAdapterOptions } from "./provider-common";
 
 export const ANTHROPIC_VERSION = "2023-06-01";
@@ -26,14 +31,19 @@ const usageResult = z.object({
     .optional()
     .default({ ephemeral_5m_input_tokens: 0, ephemeral_1h_input_tokens: 0 }),
   output_tokens: tokenCount,
+  account_id: z.string().nullish(),
+  service_account_id: z.string().nullish(),
   api_key_id: z.string().nullish(),
   workspace_id: z.string().nullish(),
   model: z.string().nullish(),
+  service_tier: z.string().nullish(),
+  context_window: z.string().nullish(),
+  inference_geo: z.string().nullish(),
 });
 
 const costResult = z.object({
-  currency: z.string().refine((c) => c.toUpperCase() === "USD", "expected currency USD"),
-  amount: z.string().regex(/^-?\d+(\.\d+)?$/, "expected cents as a decimal string"),
+  currency: z.string().regex(ISO_CURRENCY, "expected an ISO 4217 currency code").nullish(),
+  amount: z.string().regex(/^-?\d+(\.\d+)?$/, "expected minor units as a decimal string").nullish(),
   workspace_id: z.string().nullish(),
   description: z.string().nullish(),
 });
@@ -56,7 +66,7 @@ const claudeCodeRecord = z.object({
     z.object({
       model: z.string(),
       tokens: z.object({ input: tokenCount, output: tokenCount, cache_read: tokenCount, cache_creation: tokenCount }),
-      estimated_cost: z.object({ currency: z.string(), amount: z.number() }),
+      estimated_cost: z.object({ currency: z.string().regex(ISO_CURRENCY, "expected an ISO 4217 currency code"), amount: z.number() }),
     }),
   ),
 });
@@ -69,7 +79,7 @@ export interface AnthropicOptions extends HttpAdapterOptions {
 }
 
 /** A usage row plus the token detail our fact table folds into input/cached. */
-export type AnthropicUsageRow = UsageRow & { uncachedInputTokens?: bigint; cacheWriteTokens?: bigint };
+export type AnthropicUsageRow = UsageRow & { uncachedInputTokens?: bigint };
 
 export function anthropicAdapter(opts: AnthropicOptions): SourceAdapter {
   const limit = String(opts.pageLimit ?? 31);
@@ -78,8 +88,15 @@ export function anthropicAdapter(opts: AnthropicOptions): SourceAdapter {
     getJson({ url: joinUrl(opts.baseUrl, path, params), headers, label, signal: ctx.signal, retry: opts.retry, log: ctx.log });
   const pageParam = (p: string | null): [string, string][] => (p ? [["page", p]] : []);
 
-  async function costsFor(first: string, last: string, ctx: FetchContext): Promise<Map<string, bigint>> {
-    const billed = new Map<string, bigint>();
+  interface Costs {
+    billed: Map<string, bigint>;
+    lines: CostLine[];
+    warnings: string[];
+  }
+
+  async function costsFor(first: string, last: string, ctx: FetchContext): Promise<Costs> {
+    const costs: Costs = { billed: new Map(), lines: [], warnings: [] };
+    const toUsd = ctx.toUsd ?? USD_ONLY.toUsd;
     let page: string | null = null;
     for (let n = 1; ; n++) {
       const label = `anthropic cost report ${first}..${last} page ${n}`;
@@ -91,17 +108,27 @@ export function anthropicAdapter(opts: AnthropicOptions): SourceAdapter {
       for (const bucket of body.data) {
         const day = dayOfIso(bucket.starting_at);
         for (const r of bucket.results) {
-          const key = scopeKey(day, r.workspace_id ?? DEFAULT_WORKSPACE);
-          billed.set(key, (billed.get(key) ?? 0n) + centsToMicros(r.amount));
+          const scope = r.workspace_id ?? DEFAULT_WORKSPACE;
+          const lineItem = r.description ?? "";
+          const currency = (r.currency ?? "USD").toUpperCase();
+          const missing = r.amount === undefined || r.amount === null;
+          if (missing) costs.warnings.push(`anthropic cost ${day} workspace "${scope}" line "${lineItem}": no amount, counted as 0`);
+          const amount = missing ? "0" : majorFromCents(r.amount!);
+          const usd = toUsd(amount, currency, day);
+          const key = scopeKey(day, scope);
+          if (usd === null) costs.warnings.push(`anthropic cost ${day} workspace "${scope}" line "${lineItem}": no exchange rate for ${currency} on ${day}; ${amount} ${currency} left out of billed`);
+          else costs.billed.set(key, (costs.billed.get(key) ?? 0n) + usd);
+          costs.lines.push({ day, provider: "anthropic", scope, lineItem, currency, amount, amountMissing: missing, usdMicros: usd });
         }
       }
-      if (!body.has_more || !body.next_page) return billed;
+      if (!body.has_more || !body.next_page) return costs;
       page = body.next_page;
     }
   }
 
-  async function claudeCodeFor(day: string, ctx: FetchContext): Promise<UsageRow[]> {
+  async function claudeCodeFor(day: string, ctx: FetchContext, warnings: string[]): Promise<UsageRow[]> {
     const rows: UsageRow[] = [];
+    const toUsd = ctx.toUsd ?? USD_ONLY.toUsd;
     let page: string | null = null;
     for (let n = 1; ; n++) {
       const label = `anthropic claude code ${day} page ${n}`;
@@ -109,6 +136,8 @@ export function anthropicAdapter(opts: AnthropicOptions): SourceAdapter {
       const body = validate(claudeCodePage, await get("/organizations/usage_report/claude_code", params, label, ctx), label);
       for (const rec of body.data) {
         if (rec.date.slice(0, 10) !== day) continue;
+        // API-billed: already in the messages and cost reports (see the header)
+        if (rec.customer_type === "api") continue;
         const who = rec.actor.email_address ?? rec.actor.api_key_name ?? "";
         const identity = rec.actor.email_address
           ? { provider: "claude_code", kind: "email" as const, externalId: rec.actor.email_address.toLowerCase(), email: rec.actor.email_address }
@@ -116,13 +145,15 @@ export function anthropicAdapter(opts: AnthropicOptions): SourceAdapter {
             ? { provider: "claude_code", kind: "api_key_id" as const, externalId: rec.actor.api_key_name }
             : null;
         for (const m of rec.model_breakdown) {
-          const estimate = centsToMicros(m.estimated_cost.amount);
+          const currency = m.estimated_cost.currency.toUpperCase();
+          const estimate = toUsd(majorFromCents(decimalText(m.estimated_cost.amount)), currency, day);
+          if (estimate === null) warnings.push(`anthropic claude code ${day} ${who || "unknown actor"} ${m.model}: no exchange rate for ${currency} on ${day}; seat estimate left at 0`);
           rows.push({
             day, provider: "anthropic", identity, product: "claude_code", model: m.model, project: "", apiKey: "",
             lineItem: who ? "" : "unknown actor",
             inputTokens: big(m.tokens.input + m.tokens.cache_read + m.tokens.cache_creation), cachedInputTokens: big(m.tokens.cache_read),
-            outputTokens: big(m.tokens.output), requests: 0n, estimatedCostMicros: estimate,
-            costMicros: rec.customer_type === "api" ? 0n : estimate, creditsMicros: null, unpriced: false,
+            cacheWriteTokens: big(m.tokens.cache_creation), outputTokens: big(m.tokens.output), requests: 0n,
+            estimatedCostMicros: 0n, costMicros: 0n, seatEstimateMicros: estimate ?? 0n, creditsMicros: null, unpriced: false,
           });
         }
       }
@@ -146,7 +177,9 @@ export function anthropicAdapter(opts: AnthropicOptions): SourceAdapter {
         const label = `anthropic usage page ${n}`;
         const params: [string, string][] = [
           ["starting_at", isoStart(start)], ["ending_at", isoStart(nextDay(window.end))], ["bucket_width", "1d"],
-          ["group_by[]", "api_key_id"], ["group_by[]", "workspace_id"], ["group_by[]", "model"], ["limit", limit], ...pageParam(page),
+          ["group_by[]", "api_key_id"], ["group_by[]", "workspace_id"], ["group_by[]", "model"], ["group_by[]", "account_id"],
+          ["group_by[]", "service_account_id"], ["group_by[]", "service_tier"], ["group_by[]", "context_window"],
+          ["group_by[]", "inference_geo"], ["limit", limit], ...pageParam(page),
         ];
         const body = validate(usagePage, await get("/organizations/usage_report/messages", params, label, ctx), label);
         const days = body.data.map((b) => dayOfIso(b.starting_at)).filter((d) => d >= start && d <= window.end).sort();
@@ -160,10 +193,13 @@ export function anthropicAdapter(opts: AnthropicOptions): SourceAdapter {
             if (day < start || day > window.end) continue;
             for (const r of bucket.results) usage.push(usageRow(day, r, opts.rateCard));
           }
-          const billed = await costsFor(first, last, ctx);
-          const rows = attributeBilled({ provider: "anthropic", usage, billed });
-          if (opts.claudeCode !== false) for (const day of days) rows.push(...(await claudeCodeFor(day, ctx)));
-          yield { completeDays: days, rows, nextCursor: more && last < window.end ? nextDay(last) : null, label: `anthropic ${first}..${last} (usage page ${n})` };
+          const costs = await costsFor(first, last, ctx);
+          const rows = attributeBilled({ provider: "anthropic", usage, billed: costs.billed });
+          if (opts.claudeCode !== false) for (const day of days) rows.push(...(await claudeCodeFor(day, ctx, costs.warnings)));
+          yield {
+            completeDays: days, rows, nextCursor: more && last < window.end ? nextDay(last) : null, label: `anthropic ${first}..${last} (usage page ${n})`,
+            costLines: costs.lines, warnings: costs.warnings,
+          };
         }
         if (!more) return;
         page = body.next_page!;
@@ -172,22 +208,29 @@ export function anthropicAdapter(opts: AnthropicOptions): SourceAdapter {
   };
 }
 
+/** The person behind a messages-report row: the account, else the service account, else the API key. */
+function usageIdentity(r: z.output<typeof usageResult>): IdentityRef | null {
+  if (r.account_id) return { provider: "anthropic", kind: "user_id", externalId: r.account_id };
+  if (r.service_account_id) return { provider: "anthropic", kind: "service_account_id", externalId: r.service_account_id };
+  return r.api_key_id ? { provider: "anthropic", kind: "api_key_id", externalId: r.api_key_id } : null;
+}
+
 function usageRow(day: string, r: z.output<typeof usageResult>, rateCard: RateCard): AnthropicUsageRow {
   const model = r.model ?? "";
   const write5m = r.cache_creation.ephemeral_5m_input_tokens;
   const write1h = r.cache_creation.ephemeral_1h_input_tokens;
   const total = r.uncached_input_tokens + r.cache_read_input_tokens + write5m + write1h;
+  const dims = { serviceTier: r.service_tier ?? "", contextWindow: r.context_window ?? "", inferenceGeo: r.inference_geo ?? "" };
   const price = rateCard.priceFor("anthropic", model, day);
   const estimated = price
-    ? priceTokens(price, {
+    ? priceTokensWith("anthropic", price, {
         uncachedInput: big(r.uncached_input_tokens), cachedInput: big(r.cache_read_input_tokens), output: big(r.output_tokens),
         cacheWrite5m: big(write5m), cacheWrite1h: big(write1h),
-      })
+      }, dims)
     : 0n;
   return {
-    day, provider: "anthropic",
-    identity: r.api_key_id ? { provider: "anthropic", kind: "api_key_id", externalId: r.api_key_id } : null,
-    product: "api", model, project: r.workspace_id ?? DEFAULT_WORKSPACE, apiKey: r.api_key_id ?? "", lineItem: "",
+    day, provider: "anthropic", identity: usageIdentity(r),
+    product: "api", model, project: r.workspace_id ?? DEFAULT_WORKSPACE, apiKey: r.api_key_id ?? "", lineItem: "", ...dims,
     inputTokens: big(total), cachedInputTokens: big(r.cache_read_input_tokens), outputTokens: big(r.output_tokens), requests: 0n,
     estimatedCostMicros: estimated, costMicros: 0n, creditsMicros: null, unpriced: !price && total + r.output_tokens > 0,
     uncachedInputTokens: big(r.uncached_input_tokens), cacheWriteTokens: big(write5m + write1h),

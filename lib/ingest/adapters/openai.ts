@@ -1,34 +1,46 @@
 /**
- * OpenAI Administration API: usage (tokens per project / user / api key / model, no money)
- * and costs (dollars per project / line item, no user) for the same days form one page;
- * each (day, project) bill is allocated to that project's usage rows by list price.
- * The page's cursor is the next day, so a resumed run restarts cleanly at a day boundary.
+ * OpenAI Administration API: usage (tokens per project / user / api key / model / batch /
+ * service tier, no money; completions plus every other /organization/usage/* endpoint) and
+ * costs (an amount in its own currency per project / line item, no user) for the same days
+ * form one page; each (day, project) bill, converted to USD, is allocated to that project's
+ * usage rows by list price. The page's cursor is the next day, so a resumed run restarts
+ * cleanly at a day boundary.
  */
 import { z } from "zod";
-import { parseMicros } from "../../money";
+import { decimalText, ISO_CURRENCY } from "../../currency/convert";
+import { USD_ONLY } from "../../currency/rates";
 import type { RateCard } from "../../ratecard/rate-card";
 import { attributeBilled, scopeKey } from "../attribute-billed";
 import { getJson, validate } from "../http";
-import { priceTokens } from "../pricing";
-import type { FetchContext, IdentityRef, SourceAdapter, SyncWindow, UsagePage, UsageRow } from "../types";
+import { priceTokensWith } from "../pricing";
+import type { CostLine, FetchContext, SourceAdapter, SyncWindow, UsagePage, UsageRow } from "../types";
+import { endpointRow, openaiIdentity, OTHER_USAGE_ENDPOINTS } from "./openai-endpoints";
 import { big, dayOfUnix, joinUrl, nextDay, tokenCount, unixSeconds, type HttpAdapterOptions } from "./provider-common";
 
 const usageResult = z.object({
   input_tokens: tokenCount,
   input_cached_tokens: tokenCount,
-  output_tokens: tokenCount,
-  num_model_requests: tokenCount,
-  // newer API versions add these; accepted, not needed for cost
+  // input_tokens includes cached and cache-write tokens (UsageCompletionsResult)
   input_cache_write_tokens: tokenCount,
   input_uncached_tokens: tokenCount.optional(),
+  output_tokens: tokenCount,
+  num_model_requests: tokenCount,
   project_id: z.string().nullish(),
   user_id: z.string().nullish(),
   api_key_id: z.string().nullish(),
   model: z.string().nullish(),
+  batch: z.boolean().nullish(),
+  service_tier: z.string().nullish(),
 });
 
+// CostsResult: `amount` and both its fields are optional in the spec; currency is any ISO 4217 code
 const costResult = z.object({
-  amount: z.object({ value: z.number(), currency: z.string().refine((c) => c.toLowerCase() === "usd", "expected currency usd") }),
+  amount: z
+    .object({
+      value: z.number().nullish(),
+      currency: z.string().regex(ISO_CURRENCY, "expected an ISO 4217 currency code").nullish(),
+    })
+    .nullish(),
   line_item: z.string().nullish(),
   project_id: z.string().nullish(),
 });
@@ -71,8 +83,15 @@ export function openaiAdapter(opts: OpenAiOptions): SourceAdapter & { projectNam
     }
   }
 
-  async function costsFor(first: string, last: string, ctx: FetchContext): Promise<Map<string, bigint>> {
-    const billed = new Map<string, bigint>();
+  interface Costs {
+    billed: Map<string, bigint>;
+    lines: CostLine[];
+    warnings: string[];
+  }
+
+  async function costsFor(first: string, last: string, ctx: FetchContext): Promise<Costs> {
+    const costs: Costs = { billed: new Map(), lines: [], warnings: [] };
+    const toUsd = ctx.toUsd ?? USD_ONLY.toUsd;
     let page: string | null = null;
     for (let n = 1; ; n++) {
       const params: [string, string][] = [
@@ -84,14 +103,47 @@ export function openaiAdapter(opts: OpenAiOptions): SourceAdapter & { projectNam
       for (const bucket of body.data) {
         const day = dayOfUnix(bucket.start_time);
         for (const r of bucket.results) {
-          const key = scopeKey(day, r.project_id ?? "");
+          const scope = r.project_id ?? "";
+          const lineItem = r.line_item ?? "";
+          const currency = (r.amount?.currency ?? "usd").toUpperCase();
+          const missing = r.amount?.value === undefined || r.amount?.value === null;
+          const amount = missing ? "0" : decimalText(r.amount!.value!);
+          if (missing) costs.warnings.push(`openai cost ${day} project "${scope}" line "${lineItem}": no amount, counted as 0`);
           // half-even per result row, then summed (the bill's own granularity)
-          billed.set(key, (billed.get(key) ?? 0n) + parseMicros(r.amount.value));
+          const usd = toUsd(amount, currency, day);
+          if (usd === null) costs.warnings.push(`openai cost ${day} project "${scope}" line "${lineItem}": no exchange rate for ${currency} on ${day}; ${amount} ${currency} left out of billed`);
+          else costs.billed.set(scopeKey(day, scope), (costs.billed.get(scopeKey(day, scope)) ?? 0n) + usd);
+          costs.lines.push({ day, provider: "openai", scope, lineItem, currency, amount, amountMissing: missing, usdMicros: usd });
         }
       }
-      if (!body.has_more || !body.next_page) return billed;
+      if (!body.has_more || !body.next_page) return costs;
       page = body.next_page;
     }
+  }
+
+  /** Every page of one usage endpoint over [first, last]. */
+  async function otherUsage(first: string, last: string, emails: Map<string, string | undefined>, ctx: FetchContext): Promise<UsageRow[]> {
+    const rows: UsageRow[] = [];
+    for (const ep of OTHER_USAGE_ENDPOINTS) {
+      const schema = pageSchema(ep.schema);
+      let page: string | null = null;
+      for (let n = 1; ; n++) {
+        const params: [string, string][] = [
+          ["start_time", String(unixSeconds(first))], ["end_time", String(unixSeconds(nextDay(last)))], ["bucket_width", "1d"],
+          ...ep.groupBy.map((g): [string, string] => ["group_by", g]), ["limit", limit], ...(page ? ([["page", page]] as [string, string][]) : []),
+        ];
+        const label = `openai ${ep.lineItem} ${first}..${last} page ${n}`;
+        const body = validate(schema, await get(ep.path, params, label, ctx), label);
+        for (const bucket of body.data) {
+          const day = dayOfUnix(bucket.start_time);
+          if (day < first || day > last) continue;
+          for (const r of bucket.results) rows.push(endpointRow(ep, day, r, emails, opts.rateCard));
+        }
+        if (!body.has_more || !body.next_page) break;
+        page = body.next_page;
+      }
+    }
+    return rows;
   }
 
   return {
@@ -114,7 +166,7 @@ export function openaiAdapter(opts: OpenAiOptions): SourceAdapter & { projectNam
         const params: [string, string][] = [
           ["start_time", String(unixSeconds(start))], ["end_time", String(unixSeconds(nextDay(window.end)))], ["bucket_width", "1d"],
           ["group_by", "project_id"], ["group_by", "user_id"], ["group_by", "api_key_id"], ["group_by", "model"],
-          ["limit", limit], ...(page ? ([["page", page]] as [string, string][]) : []),
+          ["group_by", "batch"], ["group_by", "service_tier"], ["limit", limit], ...(page ? ([["page", page]] as [string, string][]) : []),
         ];
         const label = `openai usage page ${n}`;
         const body = validate(usagePage, await get("/organization/usage/completions", params, label, ctx), label);
@@ -129,12 +181,15 @@ export function openaiAdapter(opts: OpenAiOptions): SourceAdapter & { projectNam
             if (day < start || day > window.end) continue;
             for (const r of bucket.results) usage.push(usageRow(day, r, emails, opts.rateCard));
           }
-          const billed = await costsFor(first, last, ctx);
+          usage.push(...(await otherUsage(first, last, emails, ctx)));
+          const costs = await costsFor(first, last, ctx);
           yield {
             completeDays: days,
-            rows: attributeBilled({ provider: "openai", usage, billed }),
+            rows: attributeBilled({ provider: "openai", usage, billed: costs.billed }),
             nextCursor: more && last < window.end ? nextDay(last) : null,
             label: `openai ${first}..${last} (usage page ${n})`,
+            costLines: costs.lines,
+            warnings: costs.warnings,
           };
         }
         if (!more) return;
@@ -146,20 +201,18 @@ export function openaiAdapter(opts: OpenAiOptions): SourceAdapter & { projectNam
 
 function usageRow(day: string, r: z.output<typeof usageResult>, emails: Map<string, string | undefined>, rateCard: RateCard): UsageRow {
   const model = r.model ?? "";
-  const identity: IdentityRef | null = r.user_id
-    ? { provider: "openai", kind: "user_id", externalId: r.user_id, ...(emails.get(r.user_id) ? { email: emails.get(r.user_id)! } : {}) }
-    : r.api_key_id
-      ? { provider: "openai", kind: "api_key_id", externalId: r.api_key_id }
-      : null;
   const cached = Math.min(r.input_cached_tokens, r.input_tokens);
+  const writes = Math.min(r.input_cache_write_tokens, r.input_tokens - cached);
+  // batch is its own group-by; a batch row is priced (and keyed) as the batch tier
+  const serviceTier = r.batch ? "batch" : (r.service_tier ?? "");
   const price = rateCard.priceFor("openai", model, day);
   const estimated = price
-    ? priceTokens(price, { uncachedInput: big(r.input_tokens - cached), cachedInput: big(cached), output: big(r.output_tokens) })
+    ? priceTokensWith("openai", price, { uncachedInput: big(r.input_tokens - cached - writes), cachedInput: big(cached), output: big(r.output_tokens), cacheWrite5m: big(writes) }, { serviceTier })
     : 0n;
   return {
-    day, provider: "openai", identity, product: "api", model, project: r.project_id ?? "", apiKey: r.api_key_id ?? "", lineItem: "",
-    inputTokens: big(r.input_tokens), cachedInputTokens: big(r.input_cached_tokens), outputTokens: big(r.output_tokens),
-    requests: big(r.num_model_requests), estimatedCostMicros: estimated, costMicros: 0n, creditsMicros: null,
+    day, provider: "openai", identity: openaiIdentity(r, emails), product: "api", model, project: r.project_id ?? "", apiKey: r.api_key_id ?? "", lineItem: "",
+    inputTokens: big(r.input_tokens), cachedInputTokens: big(r.input_cached_tokens), cacheWriteTokens: big(writes), outputTokens: big(r.output_tokens),
+    requests: big(r.num_model_requests), serviceTier, estimatedCostMicros: estimated, costMicros: 0n, creditsMicros: null,
     unpriced: !price && r.input_tokens + r.output_tokens > 0,
   };
 }
