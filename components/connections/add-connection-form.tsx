@@ -10,6 +10,7 @@ const DEFAULTS: Record<string, string> = { openai: "https://api.openai.com/v1", 
 export function AddConnectionForm() {
   const router = useRouter();
   const [kind, setKind] = useState<"openai" | "anthropic" | "file">("openai");
+  const [anthropicApi, setAnthropicApi] = useState<"admin" | "analytics">("admin");
   const [pending, start] = useTransition();
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
@@ -22,6 +23,9 @@ export function AddConnectionForm() {
           const body = {
             kind, name: String(fd.get("name") ?? ""), baseUrl: String(fd.get("baseUrl") ?? ""),
             apiKey: String(fd.get("apiKey") ?? "") || undefined, backfillFrom: String(fd.get("backfillFrom") ?? "") || undefined,
+            ...(kind === "anthropic"
+              ? { anthropic: { api: anthropicApi, ...(anthropicApi === "analytics" ? { seatUsage: String(fd.get("seatUsage") ?? "invoiced") } : {}) } }
+              : {}),
           };
           let added: ConnectionDto;
           try {
@@ -38,7 +42,7 @@ export function AddConnectionForm() {
         Provider
         <select name="kind" value={kind} onChange={(e) => setKind(e.target.value as typeof kind)} className="rounded border border-slate-300 px-2 py-1.5 text-sm">
           <option value="openai">OpenAI (Administration API)</option>
-          <option value="anthropic">Anthropic (Admin API + Claude Code)</option>
+          <option value="anthropic">Anthropic</option>
           <option value="file">File import (CSV / JSONL / FOCUS)</option>
         </select>
       </label>
@@ -46,6 +50,28 @@ export function AddConnectionForm() {
         Name
         <input name="name" required placeholder="OpenAI production" className="rounded border border-slate-300 px-2 py-1.5 text-sm" />
       </label>
+      {kind === "anthropic" && (
+        <>
+          <label className="flex flex-col gap-1 text-xs text-slate-600">
+            Anthropic API
+            <select name="anthropicApi" value={anthropicApi} onChange={(e) => setAnthropicApi(e.target.value as typeof anthropicApi)} className="rounded border border-slate-300 px-2 py-1.5 text-sm">
+              <option value="admin">Usage &amp; cost reports + Claude Code (legacy Admin API)</option>
+              <option value="analytics">Usage &amp; Cost Analytics API (beta): cost per person</option>
+            </select>
+          </label>
+          {anthropicApi === "analytics" ? (
+            <label className="flex flex-col gap-1 text-xs text-slate-600">
+              People&apos;s Claude Code and chat use
+              <select name="seatUsage" defaultValue="invoiced" className="rounded border border-slate-300 px-2 py-1.5 text-sm">
+                <option value="invoiced">Billed per use (Console, usage-based Enterprise)</option>
+                <option value="included">Covered by seat fees (shown as an estimate)</option>
+              </select>
+            </label>
+          ) : (
+            <div />
+          )}
+        </>
+      )}
       {kind !== "file" && (
         <>
           <label className="flex flex-col gap-1 text-xs text-slate-600">

@@ -6,6 +6,7 @@ import "server-only";
 import { z } from "zod";
 import { decryptSecret } from "../crypto/secrets";
 import { anthropicAdapter } from "../ingest/adapters/anthropic";
+import { anthropicAnalyticsAdapter } from "../ingest/adapters/anthropic-analytics";
 import { chatgptAdapter, chatgptConfigSchema } from "../ingest/adapters/chatgpt";
 import { fileAdapter } from "../ingest/adapters/file";
 import { openaiAdapter } from "../ingest/adapters/openai";
@@ -18,6 +19,10 @@ export const DEFAULT_BASE_URLS = { openai: "https://api.openai.com/v1", anthropi
 export const providerConfigSchema = z.object({
   pageLimit: z.number().int().min(1).max(31).optional(),
   claudeCode: z.boolean().optional(),
+  /** anthropic: "analytics" reads the Usage & Cost Analytics API (beta) instead of the legacy reports */
+  api: z.enum(["admin", "analytics"]).optional(),
+  /** anthropic analytics: people's claude.ai product use invoiced per use, or covered by seats */
+  seatUsage: z.enum(["invoiced", "included"]).optional(),
 });
 
 export interface StoredConnection {
@@ -54,7 +59,12 @@ export function adapterFor(connection: StoredConnection, extras: AdapterExtras):
         ...(settings.pageLimit ? { pageLimit: settings.pageLimit } : {}),
         ...(extras.retry ? { retry: extras.retry } : {}),
       };
-      return connection.kind === "openai" ? openaiAdapter(common) : anthropicAdapter({ ...common, claudeCode: settings.claudeCode });
+      if (connection.kind === "openai") return openaiAdapter(common);
+      if (settings.api === "analytics") {
+        const { rateCard: _unused, ...http } = common;
+        return anthropicAnalyticsAdapter({ ...http, ...(settings.seatUsage ? { seatUsage: settings.seatUsage } : {}) });
+      }
+      return anthropicAdapter({ ...common, claudeCode: settings.claudeCode });
     }
     case "file":
       if (!extras.file) throw new Error(`connection "${connection.name}" is a file import: give a file to import`);

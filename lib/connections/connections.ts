@@ -28,6 +28,17 @@ const baseUrl = z
   .optional();
 const day = z.string().refine(isDayKey, "expected a day YYYY-MM-DD");
 
+/**
+ * An Anthropic connection's API: the legacy Admin usage & cost reports ("admin", the default)
+ * or the Usage & Cost Analytics API (beta, "analytics"); and, for analytics, whether people's
+ * claude.ai product use is invoiced per use or covered by seat fees. Kept in configJson.
+ */
+export const anthropicOptionsSchema = z.object({
+  api: z.enum(["admin", "analytics"]).optional(),
+  seatUsage: z.enum(["invoiced", "included"]).optional(),
+});
+export type AnthropicOptions = z.infer<typeof anthropicOptionsSchema>;
+
 export const createConnectionSchema = z.object({
   kind: z.enum(CONNECTION_KINDS),
   name,
@@ -35,6 +46,8 @@ export const createConnectionSchema = z.object({
   apiKey: z.string().trim().max(500).optional(),
   backfillFrom: day.optional(),
   scheduleMinutes: z.number().int().min(15).max(7 * 24 * 60).nullable().optional(),
+  /** Anthropic only */
+  anthropic: anthropicOptionsSchema.optional(),
 });
 export type CreateConnectionInput = z.infer<typeof createConnectionSchema>;
 
@@ -46,6 +59,8 @@ export const updateConnectionSchema = z.object({
   apiKey: z.string().trim().max(500).optional(),
   enabled: z.boolean().optional(),
   scheduleMinutes: z.number().int().min(15).max(7 * 24 * 60).nullable().optional(),
+  /** Anthropic only; merged into the stored options */
+  anthropic: anthropicOptionsSchema.optional(),
 });
 export type UpdateConnectionInput = z.infer<typeof updateConnectionSchema>;
 
@@ -63,6 +78,18 @@ export interface ConnectionDto {
   dataAsOf: string | null;
   syncedThrough: string | null;
   backfillFrom: string | null;
+  /** Anthropic connections: which API they read */
+  anthropic?: AnthropicOptions;
+}
+
+function anthropicOptionsOf(c: { kind: string; configJson: string }): AnthropicOptions | undefined {
+  if (c.kind !== "anthropic") return undefined;
+  try {
+    const parsed = anthropicOptionsSchema.safeParse(JSON.parse(c.configJson || "{}"));
+    return parsed.success ? { api: parsed.data.api ?? "admin", ...(parsed.data.seatUsage ? { seatUsage: parsed.data.seatUsage } : {}) } : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 type ConnectionRow = Awaited<ReturnType<Db["connection"]["findFirstOrThrow"]>>;
@@ -72,12 +99,16 @@ export function toConnectionDto(c: ConnectionRow): ConnectionDto {
     id: c.id, kind: c.kind, name: c.name, baseUrl: c.baseUrl, keyMasked: maskKey(c.keyHint), enabled: c.enabled,
     scheduleMinutes: c.scheduleMinutes, lastStatus: c.lastStatus, lastError: c.lastError,
     lastSyncAt: c.lastSyncAt?.toISOString() ?? null, dataAsOf: c.dataAsOf, syncedThrough: c.syncedThrough, backfillFrom: c.backfillFrom,
+    ...(c.kind === "anthropic" ? { anthropic: anthropicOptionsOf(c) } : {}),
   };
 }
 
 /** What the audit log may say about a connection: never the key. */
 function auditView(c: ConnectionRow) {
-  return { kind: c.kind, name: c.name, baseUrl: c.baseUrl, key: maskKey(c.keyHint), enabled: c.enabled, scheduleMinutes: c.scheduleMinutes };
+  return {
+    kind: c.kind, name: c.name, baseUrl: c.baseUrl, key: maskKey(c.keyHint), enabled: c.enabled, scheduleMinutes: c.scheduleMinutes,
+    ...(c.kind === "anthropic" ? { anthropic: anthropicOptionsOf(c) } : {}),
+  };
 }
 
 export async function listConnections(db: Db, workspaceId: string): Promise<ConnectionDto[]> {
@@ -101,6 +132,7 @@ export async function findConnectionByName(db: Db, workspaceId: string | null, n
 export async function createConnection(db: Db, workspaceId: string, input: CreateConnectionInput, actor: AuditActor): Promise<ConnectionDto> {
   const data = createConnectionSchema.parse(input);
   if (data.kind !== "file" && !data.apiKey) throw new InvalidInputError("An admin key is required", "apiKey");
+  if (data.anthropic && data.kind !== "anthropic") throw new InvalidInputError("Anthropic options apply to Anthropic connections only", "anthropic");
   const clash = await db.connection.findFirst({ where: { workspaceId, name: data.name }, select: { id: true } });
   if (clash) throw new InvalidInputError(`A connection named "${data.name}" already exists`, "name");
   const created = await db.$transaction(async (tx) => {
@@ -109,6 +141,7 @@ export async function createConnection(db: Db, workspaceId: string, input: Creat
         workspaceId, kind: data.kind, name: data.name, baseUrl: data.baseUrl || null,
         encryptedKey: data.apiKey ? encryptSecret(data.apiKey) : null, keyHint: data.apiKey ? keyHint(data.apiKey) : null,
         backfillFrom: data.backfillFrom ?? null, scheduleMinutes: data.scheduleMinutes ?? null,
+        ...(data.anthropic ? { configJson: JSON.stringify(data.anthropic) } : {}),
       },
     });
     await writeAudit(tx, { workspaceId, actor, action: "connection.create", targetType: "Connection", targetId: c.id, after: auditView(c) });
@@ -126,6 +159,7 @@ export async function updateConnection(db: Db, workspaceId: string, input: Updat
       const clash = await tx.connection.findFirst({ where: { workspaceId, name: data.name }, select: { id: true } });
       if (clash) throw new InvalidInputError(`A connection named "${data.name}" already exists`, "name");
     }
+    if (data.anthropic && before.kind !== "anthropic") throw new InvalidInputError("Anthropic options apply to Anthropic connections only", "anthropic");
     // the stored key was given for one host: never send it to another one
     const movesHost = data.baseUrl !== undefined && (data.baseUrl || null) !== before.baseUrl;
     if (movesHost && before.encryptedKey && !data.apiKey) {
@@ -139,6 +173,7 @@ export async function updateConnection(db: Db, workspaceId: string, input: Updat
         ...(data.apiKey ? { encryptedKey: encryptSecret(data.apiKey), keyHint: keyHint(data.apiKey) } : {}),
         ...(data.enabled !== undefined ? { enabled: data.enabled } : {}),
         ...(data.scheduleMinutes !== undefined ? { scheduleMinutes: data.scheduleMinutes } : {}),
+        ...(data.anthropic ? { configJson: JSON.stringify({ ...(JSON.parse(before.configJson || "{}") as object), ...data.anthropic }) } : {}),
       },
     });
     const action = data.enabled === false && before.enabled ? "connection.disable" : data.enabled === true && !before.enabled ? "connection.enable" : "connection.update";

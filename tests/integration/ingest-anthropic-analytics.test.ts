@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { scaledToText } from "@/lib/currency/convert";
 import type { Db } from "@/lib/db";
 import { anthropicAnalyticsAdapter, type AnalyticsUsageRow, type SeatUsage } from "@/lib/ingest/adapters/anthropic-analytics";
+import { createConnection, createConnectionSchema, syncConnection, updateConnection } from "@/lib/connections/connections";
 import { runSync } from "@/lib/ingest/sync";
 import {
   ANALYTICS_PEOPLE, ANALYTICS_WINDOW, analyticsTruth, FAKE_ANALYTICS_KEY, generateAnalyticsData, startAnalyticsFake, type RunningAnalyticsFake,
@@ -258,5 +259,31 @@ describe("Anthropic Usage & Cost Analytics API", () => {
     const bare = await fetch(`${server.baseUrl}/organizations/analytics/usage?starting_at=2026-11-01T00:00:00Z`, { headers: { "x-api-key": FAKE_ANALYTICS_KEY, "anthropic-version": "2023-06-01" } });
     expect(bare.status).toBe(400);
     expect(((await bare.json()) as { error: { type: string } }).error.type).toBe("invalid_request_error");
+  });
+
+  it("a connection created with the analytics option syncs through it; bad options are refused", async () => {
+    resetFake();
+    const db = await testDb();
+    const workspace = await makeWorkspace(db, { budgetUnit: "USD" });
+    const actor = { memberId: null, label: "test" };
+    const dto = await createConnection(db, workspace.id, {
+      kind: "anthropic", name: "Claude analytics", baseUrl: server.baseUrl, apiKey: FAKE_ANALYTICS_KEY, anthropic: { api: "analytics", seatUsage: "included" },
+    }, actor);
+    expect(dto.anthropic).toEqual({ api: "analytics", seatUsage: "included" });
+    const audit = await db.auditEvent.findFirstOrThrow({ where: { workspaceId: workspace.id, action: "connection.create" } });
+    expect(audit.afterJson).toContain("analytics");
+    const result = await syncConnection(db, workspace.id, dto.id, { databaseUrl: testDatabaseUrl(), since: "2026-11-01", until: "2026-11-10", now: new Date("2026-11-18T14:30:00Z") });
+    expect(result.error).toBeUndefined();
+    const truth = analyticsTruth(server.fake.records, "included", { start: "2026-11-01", end: "2026-11-10" });
+    const sums = await db.usageRecord.aggregate({ where: { workspaceId: workspace.id }, _sum: { costMicros: true, seatEstimateMicros: true } });
+    expect(sums._sum.costMicros).toBe(truth.billedTotal);
+    expect(sums._sum.seatEstimateMicros).toBe(truth.seatEstimateTotal);
+    expect(server.fake.requests.every((r) => r.startsWith("/v1/organizations/analytics/"))).toBe(true);
+
+    // switching back to the legacy reports is an edit of the option, audited
+    const edited = await updateConnection(db, workspace.id, { id: dto.id, anthropic: { api: "admin" } }, actor);
+    expect(edited.anthropic).toEqual({ api: "admin", seatUsage: "included" });
+    expect(createConnectionSchema.safeParse({ kind: "anthropic", name: "x", apiKey: "k", anthropic: { api: "graphql" } }).success).toBe(false);
+    await expect(createConnection(db, workspace.id, { kind: "openai", name: "o", apiKey: "k", anthropic: { api: "analytics" } }, actor)).rejects.toThrow(/Anthropic connections only/);
   });
 });
