@@ -53,6 +53,9 @@ export function EnforcementView({ data }: { data: Data }) {
         </p>
       </Card>
 
+      <OverAllowanceCard data={data} />
+      {data.failing.length > 0 && <FailingCard data={data} act={a} />}
+
       <div className="grid gap-6 lg:grid-cols-2">
         {data.connectors.map((c) => (
           <ConnectorCard key={c.id} c={c} act={a} />
@@ -63,6 +66,10 @@ export function EnforcementView({ data }: { data: Data }) {
       </div>
 
       {data.connectors.map((c) => c.plan && <PlanCard key={c.plan.id} c={c} act={a} />)}
+
+      {data.connectors.length > 0 && <SplitCard data={data} act={a} />}
+      {data.unmatched.length > 0 && <UnmatchedCard data={data} act={a} />}
+      {data.vendorGroups.length > 0 && <VendorGroupsCard data={data} act={a} />}
 
       <Card title="Drift" action={<button type="button" className={btn} disabled={a.pending || !data.connectors.length} onClick={() => a.run({ op: "drift" })}>Check vendors now</button>}>
         {data.drift.length === 0 ? (
@@ -134,6 +141,7 @@ export function EnforcementView({ data }: { data: Data }) {
                     <span className={`rounded px-1.5 py-0.5 text-xs ${JOB_STATUS[j.status] ?? "bg-slate-100 text-slate-700"}`}>{j.status.toLowerCase()}</span>
                     {j.attempts > 1 ? <span className="ml-1 text-xs text-slate-500">{j.attempts} attempts</span> : null}
                     {j.lastError && <div className="mt-0.5 max-w-64 text-xs whitespace-normal text-red-700">{j.lastError}</div>}
+                    {j.acknowledgedAt ? <div className="mt-0.5 text-xs text-slate-500">acknowledged by {j.acknowledgedBy}: not retried</div> : j.status === "FAILED" ? <div className="mt-0.5 text-xs text-slate-500">retrying {when(j.nextAttemptAt)} UTC</div> : null}
                   </td>
                   <td className="py-1.5 text-slate-600">{j.reason}</td>
                 </tr>
@@ -162,7 +170,7 @@ const PUSH_STATE: Record<string, string> = {
 };
 
 const JOB_KIND: Record<string, string> = { set_limit: "set limit", clear_limit: "clear override", approve_request: "approve request", deny_request: "deny request" };
-const JOB_STATUS: Record<string, string> = { SUCCEEDED: "bg-emerald-100 text-emerald-800", SKIPPED: "bg-slate-100 text-slate-700", FAILED: "bg-red-100 text-red-800", PENDING: "bg-amber-100 text-amber-800", RUNNING: "bg-brand-50 text-brand-700" };
+const JOB_STATUS: Record<string, string> = { CANCELLED: "bg-slate-100 text-slate-500", SUCCEEDED: "bg-emerald-100 text-emerald-800", SKIPPED: "bg-slate-100 text-slate-700", FAILED: "bg-red-100 text-red-800", PENDING: "bg-amber-100 text-amber-800", RUNNING: "bg-brand-50 text-brand-700" };
 
 type Act = ReturnType<typeof useAction>;
 
@@ -225,7 +233,7 @@ function PlanTable({ vendor, items, testId }: { vendor: string; items: NonNullab
   return (
     <table className="mt-1 w-full text-sm" data-testid={testId}>
       <thead className="text-left text-xs uppercase text-slate-500">
-        <tr><th className="py-1 pr-3">Member</th><th className="pr-3">{vendorName(vendor)} now</th><th className="pr-3">Will be</th><th>Why (Allotment)</th></tr>
+        <tr><th className="py-1 pr-3">Member</th><th className="pr-3">{vendorName(vendor)} now</th><th className="pr-3">Will be</th><th className="pr-3">Allotment (one budget)</th><th>Why (Allotment)</th></tr>
       </thead>
       <tbody>
         {items.map((i) => (
@@ -236,6 +244,13 @@ function PlanTable({ vendor, items, testId }: { vendor: string; items: NonNullab
               {i.action === "none" ? "no change" : <span className="font-medium text-slate-900">{i.targetText}</span>}
               {i.temporary && <div className="text-xs text-slate-500">ends with the vendor&apos;s month</div>}
               {i.revertAt && <div className="text-xs text-slate-500">Allotment reverts it {when(i.revertAt)} UTC</div>}
+            </td>
+            <td className="py-1.5 pr-3 text-xs" data-testid={`plan-split-${i.email}`}>
+              {i.allotmentText && <div className="tabular">Allotment: <span className="font-medium text-slate-800">{i.allotmentText}</span>{i.action !== "none" && i.targetText !== i.allotmentText ? <span className="text-slate-500"> (vendor gets it rounded down)</span> : null}</div>}
+              {i.shares.length > 1 && <div className="tabular text-slate-600">split: {i.shares.map((x) => `${vendorName(x.vendor)} ${x.text}`).join(" + ")}</div>}
+              {i.totalText && <div className="text-slate-500">{i.totalText}</div>}
+              {i.worstCaseText && <div className="text-slate-500">worst case: {i.worstCaseText}</div>}
+              {i.endText && <div className="text-slate-500">{i.endText}</div>}
             </td>
             <td className="py-1.5 text-xs">{i.reason}</td>
           </tr>
@@ -276,5 +291,160 @@ function ConnectForm({ vendor, act }: { vendor: "chatgpt" | "claude"; act: Act }
       </form>
     </Card>
     </div>
+  );
+}
+
+function OverAllowanceCard({ data }: { data: Data }) {
+  const rows = data.overAllowance;
+  return (
+    <div data-testid="over-allowance">
+      <Card title="Vendors allowing more than Allotment">
+        {rows.length === 0 ? (
+          <p className="text-sm text-slate-600" data-testid="over-allowance-empty">No vendor lets anyone spend more than Allotment allows (as of each vendor&apos;s last read).</p>
+        ) : (
+          <table className="w-full text-sm">
+            <thead className="text-left text-xs uppercase text-slate-500">
+              <tr><th className="py-1 pr-3">Member</th><th className="pr-3">Allotment allows</th><th className="pr-3">Vendors allow together</th><th className="pr-3">Too much by</th><th>State</th></tr>
+            </thead>
+            <tbody>
+              {rows.map((r) => (
+                <tr key={r.memberId} className="border-t border-slate-100 align-top" data-testid={`over-${r.email}`}>
+                  <td className="py-1.5 pr-3">{r.name}<div className="text-xs text-slate-500">{r.email}</div></td>
+                  <td className="tabular py-1.5 pr-3">{r.allotmentText}</td>
+                  <td className="tabular py-1.5 pr-3">{r.vendorsText}<div className="text-xs text-slate-500">{r.perVendor.map((v) => `${vendorName(v.vendor)} ${v.text}`).join(" + ")}</div></td>
+                  <td className="tabular py-1.5 pr-3 font-medium text-red-700">{r.excessText}</td>
+                  <td className="py-1.5 text-xs text-slate-600">{r.fixing ? "a write to fix it is queued or retrying" : "nothing queued: run the queue, or see Drift"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </Card>
+    </div>
+  );
+}
+
+function FailingCard({ data, act }: { data: Data; act: Act }) {
+  return (
+    <div data-testid="failing-jobs">
+      <Card title={`Failing vendor writes (${data.failing.length})`}>
+        <p className="mb-2 text-xs text-slate-500">Each is retried with growing pauses (never before the vendor&apos;s Retry-After) until it succeeds, the vendor already shows the value, or you acknowledge it.</p>
+        <ul className="divide-y divide-slate-100 text-sm">
+          {data.failing.map((j) => (
+            <li key={j.id} className="flex flex-wrap items-start justify-between gap-2 py-2" data-testid={`failing-${j.id}`}>
+              <div className="min-w-0 flex-1">
+                <div><span className="font-medium">{vendorName(j.vendor)}</span> · {JOB_KIND[j.kind] ?? j.kind} · {j.member ? `${j.member.name} <${j.member.email}>` : "—"}</div>
+                <div className="text-xs text-red-700">{j.lastError}</div>
+                <div className="text-xs text-slate-500">{j.attempts} attempt(s) · next try {when(j.nextAttemptAt)} UTC · {j.reason}</div>
+              </div>
+              <button type="button" className={btn} disabled={act.pending} onClick={() => act.run({ op: "acknowledge", jobId: j.id })}>Acknowledge (stop retrying)</button>
+            </li>
+          ))}
+        </ul>
+      </Card>
+    </div>
+  );
+}
+
+const SPLIT_LABEL = { proportional: "Proportional to recent use (default)", even: "Even across vendors", one: "All remaining budget to one vendor" } as const;
+
+function SplitCard({ data, act }: { data: Data; act: Act }) {
+  const [rule, setRule] = useState<keyof typeof SPLIT_LABEL>(data.split.rule);
+  const [vendor, setVendor] = useState<string>(data.split.oneVendor ?? data.connectors[0]?.vendor ?? "chatgpt");
+  return (
+    <div data-testid="split-card">
+      <Card title="One budget across vendors">
+        <p className="text-sm text-slate-600">
+          An all-products limit is one budget. Each vendor gets what the person already spent there plus a share of what is left, rounded down, so the vendors together never allow more than Allotment. Shares are recomputed on every run (usage, limit and grant changes) and pushed to every vendor; lowerings go first.
+        </p>
+        <form className="mt-3 flex flex-wrap items-end gap-3" onSubmit={(e) => { e.preventDefault(); act.run({ op: "split", rule, vendor: rule === "one" ? vendor : null }); }}>
+          <label className="text-sm">Split rule
+            <select className="mt-1 block rounded-md border border-slate-300 px-2 py-1.5 text-sm" name="split-rule" value={rule} onChange={(e) => setRule(e.target.value as keyof typeof SPLIT_LABEL)}>
+              {Object.entries(SPLIT_LABEL).map(([k, v]) => <option key={k} value={k}>{v}</option>)}
+            </select>
+          </label>
+          {rule === "one" && (
+            <label className="text-sm">Vendor
+              <select className="mt-1 block rounded-md border border-slate-300 px-2 py-1.5 text-sm" name="split-vendor" value={vendor} onChange={(e) => setVendor(e.target.value)}>
+                {data.connectors.map((c) => <option key={c.vendor} value={c.vendor}>{vendorName(c.vendor)}</option>)}
+              </select>
+            </label>
+          )}
+          <button type="submit" className={btn} disabled={act.pending}>Save split rule</button>
+          <span className="text-xs text-slate-500" data-testid="split-current">Now: {SPLIT_LABEL[data.split.rule]}{data.split.rule === "one" && data.split.oneVendor ? ` (${vendorName(data.split.oneVendor)})` : ""}</span>
+        </form>
+      </Card>
+    </div>
+  );
+}
+
+function MemberPicker({ members, onPick, label, pending }: { members: Data["members"]; onPick: (id: string) => void; label: string; pending: boolean }) {
+  const [id, setId] = useState("");
+  return (
+    <span className="flex items-center gap-2">
+      <select className="rounded-md border border-slate-300 px-2 py-1 text-sm" aria-label={label} value={id} onChange={(e) => setId(e.target.value)}>
+        <option value="">choose a member…</option>
+        {members.map((m) => <option key={m.id} value={m.id}>{m.name} &lt;{m.email}&gt;</option>)}
+      </select>
+      <button type="button" className={btn} disabled={pending || !id} onClick={() => onPick(id)}>{label}</button>
+    </span>
+  );
+}
+
+function UnmatchedCard({ data, act }: { data: Data; act: Act }) {
+  return (
+    <div data-testid="unmatched">
+      <Card title={`Vendor users without an Allotment member (${data.unmatched.length})`}>
+        <p className="mb-2 text-xs text-slate-500">No member has their email or a mapped vendor user id, so Allotment cannot enforce or import anything for them. Map each to a member (recorded as an identity: budget checks by the vendor&apos;s user id find the member too).</p>
+        <ul className="divide-y divide-slate-100 text-sm">
+          {data.unmatched.map((u) => (
+            <li key={`${u.connectorId}-${u.userId}`} className="flex flex-wrap items-center justify-between gap-2 py-2" data-testid={`unmatched-${u.email}`}>
+              <div>
+                <span className="font-medium">{u.name ?? u.email}</span> <span className="text-xs text-slate-500">{u.email} · {vendorName(u.vendor)} user {u.userId}</span>
+                {u.requests.length > 0 && <div className="text-xs text-amber-800">{u.requests.length} pending request(s) at {vendorName(u.vendor)} waiting for this mapping: {u.requests.join(", ")}</div>}
+              </div>
+              <MemberPicker members={data.members} label="Map" pending={act.pending} onPick={(memberId) => act.run({ op: "map", connectorId: u.connectorId, vendorUserId: u.userId, memberId })} />
+            </li>
+          ))}
+        </ul>
+      </Card>
+    </div>
+  );
+}
+
+function VendorGroupsCard({ data, act }: { data: Data; act: Act }) {
+  return (
+    <div data-testid="vendor-groups">
+      <Card title="Vendor groups">
+        <ul className="divide-y divide-slate-100 text-sm">
+          {data.vendorGroups.map((g) => (
+            <li key={`${g.connectorId}-${g.vendorGroupId}`} className="flex flex-wrap items-center justify-between gap-2 py-2" data-testid={`vendor-group-${g.vendorGroupId}`}>
+              <div>
+                <span className="font-medium">{g.name}</span> <span className={`ml-1 rounded px-1.5 py-0.5 text-xs ${g.status === "not_mirrored" ? "bg-amber-100 text-amber-800" : "bg-emerald-100 text-emerald-800"}`}>{g.status.replace("_", " ")}</span>
+                {g.note && <div className="text-xs text-slate-500">{g.note}</div>}
+              </div>
+              {g.status === "not_mirrored" && (
+                <span className="flex items-center gap-2">
+                  <GroupPicker groups={data.groups} pending={act.pending} onPick={(groupId) => act.run({ op: "link", connectorId: g.connectorId, vendorGroupId: g.vendorGroupId, groupId })} />
+                </span>
+              )}
+            </li>
+          ))}
+        </ul>
+      </Card>
+    </div>
+  );
+}
+
+function GroupPicker({ groups, onPick, pending }: { groups: Data["groups"]; onPick: (id: string) => void; pending: boolean }) {
+  const [id, setId] = useState("");
+  return (
+    <>
+      <select className="rounded-md border border-slate-300 px-2 py-1 text-sm" aria-label="Allotment group" value={id} onChange={(e) => setId(e.target.value)}>
+        <option value="">choose an Allotment group…</option>
+        {groups.map((g) => <option key={g.id} value={g.id}>{g.name}</option>)}
+      </select>
+      <button type="button" className={btn} disabled={pending || !id} onClick={() => onPick(id)}>Link</button>
+    </>
   );
 }

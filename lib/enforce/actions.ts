@@ -4,10 +4,15 @@ import { z } from "zod";
 import { auditActor, type Actor } from "../auth/actor";
 import type { Db } from "../db";
 import { importChatgpt } from "./chatgpt-import";
-import { connectInputSchema, connectVendor, setPaused, updateConnectorSettings } from "./connectors";
+import { linkVendorGroup, mirrorChatgptGroups } from "./vendor-groups";
+import { InvalidInputError } from "../errors";
+import { SPLIT_RULES } from "./budget-split";
+import { checkVendorAccess, connectInputSchema, connectVendor, setPaused, updateConnectorSettings, VENDORS } from "./connectors";
+import { mapVendorUser, setSplitRule } from "./mapping";
+import { explainVendorError, type VendorContext } from "./vendor-errors";
 import { adoptVendorValue, reapplyMember, refreshDrift } from "./drift";
 import { applyPlan, buildPlan } from "./plan";
-import { drainQueue } from "./queue";
+import { acknowledgeJob, drainQueue } from "./queue";
 import { runEnforcementTick } from "./tick";
 
 /** ids from the screen: bounded like every other id in a request (issue 15) */
@@ -24,19 +29,60 @@ export const enforcementActionSchema = z.discriminatedUnion("op", [
   z.object({ op: z.literal("reapply"), connectorId: id, memberId: id }),
   z.object({ op: z.literal("adopt"), connectorId: id, memberId: id }),
   z.object({ op: z.literal("import"), connectorId: id }),
+  z.object({ op: z.literal("acknowledge"), jobId: id }),
+  z.object({ op: z.literal("link"), connectorId: id, vendorGroupId: z.string().min(1).max(200), groupId: id }),
+  z.object({ op: z.literal("map"), connectorId: id, vendorUserId: z.string().min(1).max(200), memberId: id }),
+  z.object({ op: z.literal("split"), rule: z.enum(SPLIT_RULES), vendor: z.enum(VENDORS).nullable().default(null) }),
 ]);
 export type EnforcementAction = z.infer<typeof enforcementActionSchema>;
 
+/** The connector an action talks to, for explaining a vendor's failure. */
+async function contextOf(db: Db, workspaceId: string, a: EnforcementAction): Promise<VendorContext | null> {
+  if (a.op === "connect") return { vendor: a.input.vendor, baseUrl: a.input.baseUrl ?? "the default base URL", vendorWorkspaceId: a.input.vendorWorkspaceId };
+  const connectorId = "connectorId" in a ? a.connectorId : a.op === "apply" ? (await db.vendorPlan.findFirst({ where: { id: a.planId, workspaceId }, select: { connectorId: true } }))?.connectorId : undefined;
+  const c = connectorId ? await db.vendorConnector.findFirst({ where: { id: connectorId, workspaceId } }) : null;
+  return c ? { vendor: c.vendor, baseUrl: c.baseUrl, vendorWorkspaceId: c.vendorWorkspaceId } : null;
+}
+
 export async function runEnforcementAction(db: Db, actor: Actor, a: EnforcementAction, now: Date): Promise<{ message: string }> {
+  try {
+    return await run(db, actor, a, now);
+  } catch (error) {
+    const c = await contextOf(db, actor.workspaceId, a);
+    throw c ? explainVendorError(error, c) : error;
+  }
+}
+
+async function run(db: Db, actor: Actor, a: EnforcementAction, now: Date): Promise<{ message: string }> {
   const ws = actor.workspaceId;
   const who = auditActor(actor);
   switch (a.op) {
-    case "connect":
-      await connectVendor(db, ws, who, a.input);
-      return { message: "Connected. The connector is off until you switch it on." };
-    case "settings":
-      await updateConnectorSettings(db, ws, who, a.connectorId, { enabled: a.enabled, readOnly: a.readOnly });
-      return { message: "Saved." };
+    case "connect": {
+      await checkVendorAccess(a.input);
+      const row = await connectVendor(db, ws, who, a.input);
+      const state = row.enabled ? (row.readOnly ? "It stays on, read-only." : "It stays on: writes continue with the new key.") : "It is off until you switch it on.";
+      return { message: `Connected: ${row.name} answered with this key. ${state}` };
+    }
+    case "settings": {
+      const row = await updateConnectorSettings(db, ws, who, a.connectorId, { enabled: a.enabled, readOnly: a.readOnly });
+      return { message: `${row.name} is ${row.enabled ? (row.readOnly ? "on, read-only (nothing is written)" : "on: Allotment keeps it at Allotment's limits") : "off: nothing is read or written"}.` };
+    }
+    case "acknowledge": {
+      const done = await acknowledgeJob(db, ws, who, a.jobId, now);
+      return { message: done ? "Acknowledged: Allotment stops retrying this write (the check above still shows anyone a vendor allows too much)." : "Nothing to acknowledge: the job is no longer failing." };
+    }
+    case "map": {
+      await mapVendorUser(db, ws, who, a.connectorId, a.vendorUserId, a.memberId);
+      return { message: "Mapped: the vendor user is now this member (also for budget checks by the vendor's user id)." };
+    }
+    case "link": {
+      const added = await linkVendorGroup(db, ws, who, a.connectorId, a.vendorGroupId, a.groupId);
+      return { message: `Linked: ${added} vendor group member(s) added to the Allotment group.` };
+    }
+    case "split": {
+      await setSplitRule(db, ws, who, a.rule, a.vendor);
+      return { message: `Budget split across vendors: ${a.rule === "proportional" ? "proportional to recent use" : a.rule === "even" ? "even" : `all remaining budget to ${a.vendor}`}. The next run re-splits and pushes it.` };
+    }
     case "pause":
       await setPaused(db, ws, who, a.paused);
       return { message: a.paused ? "Enforcement paused: nothing will be written to any vendor." : "Enforcement resumed." };
@@ -67,8 +113,9 @@ export async function runEnforcementAction(db: Db, actor: Actor, a: EnforcementA
       return { message: "The vendor's value is now an Allotment override." };
     case "import": {
       const r = await importChatgpt(db, ws, a.connectorId, who, now);
-      if (r.status !== "SUCCEEDED") return { message: `Import failed: ${r.error}` };
-      return { message: `Imported ${r.rowsRead} usage row(s) over ${r.pages} day(s), with the roster and groups.` };
+      if (r.status !== "SUCCEEDED") throw new InvalidInputError(`Import failed: ${r.error}`);
+      const groups = await mirrorChatgptGroups(db, ws, a.connectorId, who, now);
+      return { message: `Imported ${r.rowsRead} usage row(s) over ${r.pages} day(s) and the roster. ${groups}` };
     }
   }
 }

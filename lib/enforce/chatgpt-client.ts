@@ -139,6 +139,12 @@ export class ChatgptAdminClient {
     }
   }
 
+  /** One small read (first roster page, one user): proves the key, the workspace id and the base URL. */
+  async probe(): Promise<void> {
+    const r = await this.call("GET", `${this.ws()}/users?limit=1`, "users (connection check)");
+    validate(userListSchema, r.body, "ChatGPT users (connection check)");
+  }
+
   async group(groupId: string) {
     const r = await this.call("GET", `${this.ws()}/groups/${encodeURIComponent(groupId)}`, `group ${groupId}`);
     return validate(groupSchema, r.body, `ChatGPT group ${groupId}`);

@@ -101,6 +101,12 @@ export class ClaudeSpendClient {
     }
   }
 
+  /** One small read (first page of effective limits, one row): proves the key and the base URL. */
+  async probe(): Promise<void> {
+    const r = await this.call("GET", `/v1/organizations/spend_limits/effective?limit=1`, "effective limits (connection check)");
+    validate(pageOf(effectiveRowSchema), r.body, "Claude effective limits (connection check)");
+  }
+
   async upsertUserLimit(userId: string, amountCents: string | null): Promise<{ parsed: SpendLimit; raw: unknown }> {
     const r = await this.call("POST", `/v1/organizations/spend_limits`, `limit of ${userId}`, { scope: { type: "user", user_id: userId }, amount: amountCents, period: "monthly" });
     return { parsed: validate(spendLimitSchema, r.body, `Claude limit of ${userId}`), raw: r.body };

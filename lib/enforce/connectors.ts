@@ -12,6 +12,7 @@ import { InvalidInputError, NotFoundError } from "../errors";
 import { ChatgptAdminClient, DEFAULT_CHATGPT_BASE_URL } from "./chatgpt-client";
 import { ClaudeSpendClient, DEFAULT_CLAUDE_BASE_URL } from "./claude-client";
 import { rateGate } from "./rate-gate";
+import { explainVendorError } from "./vendor-errors";
 
 export const VENDORS = ["chatgpt", "claude"] as const;
 export type Vendor = (typeof VENDORS)[number];
@@ -87,6 +88,21 @@ export async function getConnector(db: Db, workspaceId: string, id: string): Pro
   return c;
 }
 
+/**
+ * One read with the key before anything is saved, so "Connected" is true: the roster's first
+ * page (ChatGPT: key + workspace id) or the first effective-limit row (Claude). A failure
+ * throws the vendor's answer explained (lib/enforce/vendor-errors.ts).
+ */
+export async function checkVendorAccess(input: ConnectInput): Promise<void> {
+  const baseUrl = input.baseUrl ?? (input.vendor === "chatgpt" ? DEFAULT_CHATGPT_BASE_URL : DEFAULT_CLAUDE_BASE_URL);
+  try {
+    if (input.vendor === "chatgpt") await new ChatgptAdminClient({ baseUrl, apiKey: input.apiKey, workspaceId: input.vendorWorkspaceId ?? "" }).probe();
+    else await new ClaudeSpendClient({ baseUrl, apiKey: input.apiKey }).probe();
+  } catch (error) {
+    throw explainVendorError(error, { vendor: input.vendor, baseUrl, vendorWorkspaceId: input.vendorWorkspaceId });
+  }
+}
+
 /** Creates or re-keys the workspace's connector for a vendor. It stays off (or keeps its switch). */
 export async function connectVendor(db: Db, workspaceId: string, actor: AuditActor, input: ConnectInput): Promise<ConnectorRow> {
   if (input.vendor === "chatgpt" && !input.vendorWorkspaceId) throw new InvalidInputError("ChatGPT needs the workspace id (from the Admin Console)", "vendorWorkspaceId");
@@ -96,11 +112,13 @@ export async function connectVendor(db: Db, workspaceId: string, actor: AuditAct
     encryptedKey: encryptSecret(input.apiKey),
     keyHint: keyHint(input.apiKey),
     vendorWorkspaceId: input.vendor === "chatgpt" ? input.vendorWorkspaceId! : null,
-    vendorUnit: input.vendor === "claude" ? "usd" : null,
+    vendorUnit: (input.vendor === "claude" ? "usd" : null) as string | null,
     lastError: null,
   };
   return db.$transaction(async (tx) => {
     const before = await tx.vendorConnector.findUnique({ where: { workspaceId_vendor: { workspaceId, vendor: input.vendor } } });
+    // the unit belongs to the vendor workspace: a new key for the same workspace keeps it (no credits shown as dollars meanwhile)
+    if (before && input.vendor === "chatgpt" && before.vendorWorkspaceId === data.vendorWorkspaceId) data.vendorUnit = before.vendorUnit;
     const row = before
       ? await tx.vendorConnector.update({ where: { id: before.id }, data })
       : await tx.vendorConnector.create({ data: { workspaceId, vendor: input.vendor, name: input.vendor === "chatgpt" ? "ChatGPT Enterprise" : "Claude Enterprise", ...data } });

@@ -34,7 +34,9 @@ export async function driftRows(db: Db, workspaceId: string, now: Date): Promise
   const connectors = await db.vendorConnector.findMany({ where: { workspaceId } });
   const out: DriftRow[] = [];
   for (const c of connectors) {
-    const unit = (c.vendorUnit ?? "usd") as VendorUnit;
+    // a ChatGPT unit not read yet (new workspace id): show nothing rather than credits as dollars
+    if (!c.vendorUnit) continue;
+    const unit = c.vendorUnit as VendorUnit;
     const states = await db.vendorLimitState.findMany({ where: { connectorId: c.id } });
     if (!states.length) continue;
     const desired = await desiredLimits(db, c, unit, now);

@@ -13,6 +13,7 @@ import { resolvedByLabel, type IncreaseRequest } from "./claude-client";
 import { claudeClient, type ConnectorRow } from "./connectors";
 import { enqueueJob } from "./queue";
 import { describeVendorAmount, parseClaudeAmount } from "./units";
+import { unmatchedOf, vendorUserMatcher, type UnmatchedUser } from "./vendor-state";
 
 export interface ImportResult {
   imported: number;
@@ -38,11 +39,18 @@ export async function importClaudeRequests(db: Db, c: ConnectorRow, now: Date): 
   const result: ImportResult = { imported: 0, resolvedAtVendor: 0, unmatched: [] };
   const links = await db.vendorRequestLink.findMany({ where: { connectorId: c.id } });
   const linked = new Set(links.map((l) => l.externalId));
+  const matcher = await vendorUserMatcher(db, c);
+  const strangers = new Map<string, UnmatchedUser>();
   for (const r of pending) {
     if (linked.has(r.id)) continue;
-    const member = await db.member.findFirst({ where: { workspaceId: c.workspaceId, email: r.actor.email_address.toLowerCase(), active: true }, select: { id: true } });
+    const memberId = matcher.match(r.actor.user_id, r.actor.email_address);
+    const member = memberId ? { id: memberId } : null;
     if (!member) {
+      // listed on the Enforcement screen with the request, until an owner maps the user to a member
       result.unmatched.push(r.actor.email_address);
+      const u = strangers.get(r.actor.user_id) ?? { userId: r.actor.user_id, email: r.actor.email_address, name: r.actor.name ?? null, requests: [] };
+      u.requests.push(r.id);
+      strangers.set(r.actor.user_id, u);
       continue;
     }
     const mine = await loadMemberLimit(db, c.workspaceId, member.id, "", now);
@@ -87,7 +95,11 @@ export async function importClaudeRequests(db: Db, c: ConnectorRow, now: Date): 
     if (v.status === "pending") continue;
     if (await closeResolvedAtVendor(db, c, l.requestId, v, now)) result.resolvedAtVendor++;
   }
-  await db.vendorConnector.update({ where: { id: c.id }, data: { lastRequestSyncAt: now } });
+  await matcher.record();
+  const fresh = await db.vendorConnector.findUniqueOrThrow({ where: { id: c.id }, select: { unmatchedJson: true } });
+  const list = unmatchedOf(fresh).map((u) => ({ ...u, requests: strangers.get(u.userId)?.requests ?? [] }));
+  for (const u of strangers.values()) if (!list.some((x) => x.userId === u.userId)) list.push(u);
+  await db.vendorConnector.update({ where: { id: c.id }, data: { lastRequestSyncAt: now, unmatchedJson: JSON.stringify(list) } });
   return result;
 }
 

@@ -11,6 +11,7 @@ import { overrideRule, ruleAmount, type UserLimit } from "./chatgpt-client";
 import type { EffectiveRow } from "./claude-client";
 import { chatgptClient, claudeClient, type ConnectorRow } from "./connectors";
 import { parseClaudeAmount, type VendorUnit } from "./units";
+import { recordVendorGroups, type SeenGroup } from "./vendor-groups";
 
 export interface Observed {
   vendorUserId: string;
@@ -172,7 +173,14 @@ export async function readVendor(db: Db, c: ConnectorRow, opts: { memberIds?: st
       await db.vendorConnector.update({ where: { id: c.id }, data: { vendorUnit: unit } });
       c.vendorUnit = unit;
     }
-    for (const t of targets) byMember.set(t.memberId, observeChatgpt(await client.userLimit(t.userId), t.email));
+    const seen = new Map<string, SeenGroup>();
+    for (const t of targets) {
+      const u = await client.userLimit(t.userId);
+      byMember.set(t.memberId, observeChatgpt(u, t.email));
+      const src = u.inherited_monthly_usage_limit?.source;
+      if (src?.kind === "group_default" && src.group_id) seen.set(src.group_id, { id: src.group_id, name: src.group_name ?? src.group_id, defaultMicros: u.inherited_monthly_usage_limit?.limit ? ruleAmount(u.inherited_monthly_usage_limit.limit).micros : null });
+    }
+    await recordVendorGroups(db, c, [...seen.values()]);
   }
   await matcher.record();
 

@@ -1,0 +1,43 @@
+/**
+ * Vendor failures in words an owner can act on: which vendor, what it answered, and what to
+ * check (the key, the workspace id, the base URL) — as a 4xx InvalidInputError the screen shows,
+ * never a bare 500. Keys never appear (vendor-http keeps them out of every message).
+ */
+import { InvalidInputError } from "../errors";
+import { ProviderValidationError } from "../ingest/http";
+import { RateGateClosed } from "./rate-gate";
+import { VendorError } from "./vendor-http";
+
+export interface VendorContext {
+  vendor: string;
+  baseUrl: string;
+  vendorWorkspaceId?: string | null;
+}
+
+const nameOf = (v: string) => (v === "claude" ? "Claude" : v === "chatgpt" ? "ChatGPT" : v);
+
+/** Turns a vendor failure into an actionable message; anything else is returned unchanged. */
+export function explainVendorError(error: unknown, c: VendorContext): unknown {
+  const name = nameOf(c.vendor);
+  if (error instanceof RateGateClosed) return new InvalidInputError(`${name}: Allotment has used this minute's share of the vendor's rate limit; ${error.message}. Try again then.`);
+  if (error instanceof ProviderValidationError) return new InvalidInputError(`${name} answered in a shape its API reference does not show, so nothing was used: ${error.message}`);
+  if (!(error instanceof VendorError)) return error;
+  const said = error.message;
+  switch (error.kind) {
+    case "auth":
+      return new InvalidInputError(`${name} refused the admin key (${said}). Paste a valid ${c.vendor === "chatgpt" ? "workspace admin key with the usage-limit, user and directory scopes" : "Admin API key with read:spend_limits and write:spend_limits"} with "Connect" (re-key).`, "apiKey");
+    case "not_found":
+      return new InvalidInputError(
+        c.vendor === "chatgpt"
+          ? `ChatGPT does not know this (${said}). Check the workspace id ${c.vendorWorkspaceId ? `"${c.vendorWorkspaceId}" ` : ""}(Admin Console) and the base URL ${c.baseUrl}.`
+          : `Claude answered "not found" (${said}): Claude answers 404 for an unknown or revoked admin key, or the base URL ${c.baseUrl} is not the Admin API. Check both.`,
+        c.vendor === "chatgpt" ? "vendorWorkspaceId" : "apiKey",
+      );
+    case "rate_limited":
+      return new InvalidInputError(`${name} is rate-limiting Allotment (${said})${error.retryAfterMs ? `: try again in ${Math.ceil(error.retryAfterMs / 1000)} s` : ": try again in a minute"}.`);
+    case "transient":
+      return new InvalidInputError(error.status === null ? `Could not reach ${name} at ${c.baseUrl} (${said}). Check the base URL and that this server can reach it.` : `${name} had a server error (${said}). Nothing was changed; try again later.`, error.status === null ? "baseUrl" : undefined);
+    default:
+      return new InvalidInputError(`${name} rejected the call (${said}).`);
+  }
+}
