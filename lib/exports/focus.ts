@@ -2,7 +2,11 @@
  * FOCUS 1.2 cost-and-usage CSV: one row per day × member × product × model × provider,
  * streamed from the daily rollup with keyset pagination on its primary key (bounded
  * memory: one small JSON page of rows at a time, rollup-reads.ts, and 64 KB output blocks,
- * csv.ts BlockWriter). Allotment's dimensions ride in x_ columns.
+ * csv.ts BlockWriter). Allotment's dimensions ride in x_ columns, which the FOCUS import
+ * (lib/ingest/adapters/file.ts) reads back: export → import round-trips per day × person ×
+ * product × model × provider. Decimal columns always show a decimal point (token
+ * quantities "1234.0"), and optional FOCUS columns without a value are not written
+ * (focus-spec.ts FOCUS_EXPORT_COLUMNS).
  *
  * Every rollup row is one line, so this is the export whose speed is the row rate. The
  * column order comes from FOCUS_HEADER through a compiled plan: constant columns are
@@ -37,7 +41,7 @@ const ROW_SLOTS = ["cost", "list", "credits", "tokens", "input", "cached", "outp
 /** Cells that depend on one thing only, by what they depend on (cached per value of it). */
 const GROUP_SLOTS = {
   day: ["billingStart", "billingEnd", "chargeStart", "chargeEnd"],
-  combo: ["provider", "service", "sku", "product", "model"],
+  combo: ["provider", "providerKey", "service", "sku", "product", "model"],
   person: ["email", "name", "costCenter"],
 } as const;
 
@@ -93,6 +97,7 @@ function focusColumns(workspace: { id: string; name: string }): Record<string, C
     x_MemberEmail: $("email"),
     x_MemberName: $("name"),
     x_CostCenter: $("costCenter"),
+    x_Provider: $("providerKey"),
     x_Product: $("product"),
     x_Model: $("model"),
     x_InputTokens: $("input"),
@@ -182,6 +187,11 @@ const QUOTE_INSIDE = /[",\r\n]/;
 const SPACE_START = /^\s/;
 const SPACE_END = /\s$/;
 
+/** A whole quantity in a FOCUS Decimal column: "1234.0", never integer-only text (focus-validate.ts). */
+function quantityField(v: IntValue): string {
+  return `${intField(v)}.0`;
+}
+
 function addInt(a: IntValue, b: IntValue): IntValue {
   if (typeof a === "number" && typeof b === "number" && Number.isSafeInteger(a + b)) return a + b;
   return toBigIntValue(a) + toBigIntValue(b);
@@ -234,8 +244,9 @@ async function* blocksFrom(src: JsonSource, opts: { workspace: { id: string; nam
     let c = byProvider.get(provider);
     if (!c) {
       const service = SERVICES[product] ?? product;
-      const values = { provider: textField(providerName(provider)), service: textField(service), sku: textField(model), product: textField(product), model: textField(model) };
-      const describe = `${service} usage of ${model || "unknown model"}`;
+      const values = { provider: textField(providerName(provider)), providerKey: textField(provider), service: textField(service), sku: textField(model), product: textField(product), model: textField(model) };
+      // the provider is named: the import's line item is this text, and it must tell two providers' rows apart
+      const describe = `${providerName(provider)} ${service} usage of ${model || "unknown model"}`;
       const head = neutralizeCell(describe);
       c = {
         segments: plan.segments.combo.map((s) => render(s.cells, values)),
@@ -305,7 +316,7 @@ async function* blocksFrom(src: JsonSource, opts: { workspace: { id: string; nam
       fill(costAt!, microsField(cost));
       fill(listAt!, microsField(estimated));
       fill(creditsAt!, microsField(credits));
-      fill(tokensAt!, intField(addInt(input, output)));
+      fill(tokensAt!, quantityField(addInt(input, output)));
       fill(inputAt!, intField(input));
       fill(cachedAt!, intField(cached));
       fill(outputAt!, intField(output));

@@ -10,7 +10,10 @@ import { validateFocusCsv } from "@/lib/exports/focus-validate";
 import { clientSource, openExportSource } from "@/lib/exports/json-read";
 import { rollupPages, type DayTuple } from "@/lib/exports/rollup-reads";
 import { exportQuerySchema } from "@/lib/exports/params";
-import { makeMember, testDatabaseUrl, testDb } from "../helpers/db";
+import { fileAdapter } from "@/lib/ingest/adapters/file";
+import { seedRateCard } from "@/lib/ratecard/rate-card";
+import { FOCUS_COLUMNS } from "@/lib/exports/focus-spec";
+import { makeMember, makeWorkspace, testDatabaseUrl, testDb } from "../helpers/db";
 import { simulatedWorkspace } from "../helpers/simulator";
 
 const NOW = new Date("2026-11-22T12:00:00Z");
@@ -107,15 +110,65 @@ describe("FOCUS 1.2 export", () => {
     expect(problems.some((p) => p.column === "BillingCurrency" && p.message.includes("missing"))).toBe(true);
     const header = FOCUS_MANDATORY.map((m) => m.name);
     const row = (over: Record<string, string>) =>
-      header.map((h) => over[h] ?? ({ BilledCost: "1", BillingAccountId: "a", BillingCurrency: "USD", BillingPeriodEnd: "2026-12-01T00:00:00Z", BillingPeriodStart: "2026-11-01T00:00:00Z", ChargeCategory: "Usage", ChargePeriodEnd: "2026-11-03T00:00:00Z", ChargePeriodStart: "2026-11-02T00:00:00Z", ContractedCost: "1", EffectiveCost: "1", InvoiceIssuerName: "OpenAI", ListCost: "1", ProviderName: "OpenAI", PublisherName: "OpenAI", ServiceCategory: "AI and Machine Learning", ServiceName: "Codex" } as Record<string, string>)[h] ?? "").join(",");
+      header.map((h) => over[h] ?? ({ BilledCost: "1.0", BillingAccountId: "a", BillingCurrency: "USD", BillingPeriodEnd: "2026-12-01T00:00:00Z", BillingPeriodStart: "2026-11-01T00:00:00Z", ChargeCategory: "Usage", ChargePeriodEnd: "2026-11-03T00:00:00Z", ChargePeriodStart: "2026-11-02T00:00:00Z", ContractedCost: "1.0", EffectiveCost: "1.0", InvoiceIssuerName: "OpenAI", ListCost: "1.0", PricingQuantity: "10.0", PricingUnit: "Tokens", ProviderName: "OpenAI", PublisherName: "OpenAI", ServiceCategory: "AI and Machine Learning", ServiceName: "Codex" } as Record<string, string>)[h] ?? "").join(",");
     const csv = (over: Record<string, string>) => `${header.join(",")}\r\n${row(over)}\r\n`;
     expect(validateFocusCsv(csv({}))).toEqual([]);
     expect(validateFocusCsv(csv({ ChargePeriodStart: "2026-11-02 00:00:00" }))[0]?.column).toBe("ChargePeriodStart");
     expect(validateFocusCsv(csv({ ServiceCategory: "AI" }))[0]?.column).toBe("ServiceCategory");
     expect(validateFocusCsv(csv({ BillingCurrency: "usd" }))[0]?.column).toBe("BillingCurrency");
-    expect(validateFocusCsv(csv({ BilledCost: "1e3" }))[0]?.column).toBe("BilledCost");
+    // FOCUS NumericFormat: E notation is a number; a signed positive exponent, a plus sign or a comma is not
+    expect(validateFocusCsv(csv({ BilledCost: "1e3", ListCost: "35.2E-7" }))).toEqual([]);
+    expect(validateFocusCsv(csv({ BilledCost: "35.2E+7" }))[0]?.column).toBe("BilledCost");
+    expect(validateFocusCsv(csv({ BilledCost: "+3.0" }))[0]?.column).toBe("BilledCost");
+    // integer-only text in a Decimal column: the Foundation's validator types the column as an integer
+    expect(validateFocusCsv(csv({ PricingQuantity: "10" }))).toEqual([expect.objectContaining({ row: null, column: "PricingQuantity" })]);
     expect(validateFocusCsv(csv({ BillingAccountId: "" }))[0]?.message).toBe("must not be null");
     expect(validateFocusCsv(csv({ ChargePeriodEnd: "2026-11-01T00:00:00Z" })).length).toBeGreaterThan(0);
     expect(validateFocusCsv(`${header.join(",")},Member\r\n${row({})},x\r\n`)[0]?.column).toBe("Member");
+  });
+
+  it("export → import round-trips exactly per day × person × product × model × provider, and the file passes the 1.2 rules", async () => {
+    const db = await testDb();
+    const sim = await simulatedWorkspace(db, { members: 10, endDay: "2026-11-22" });
+    const period = { start: "2026-11-08", end: "2026-11-22" };
+    await runSync({ db, databaseUrl: testDatabaseUrl(), connectionId: sim.connection.id, adapter: sim.adapter, window: period });
+    const text = await new Response(focusCsvStream(db, { workspace: { id: sim.workspace.id, name: sim.workspace.name }, period })).text();
+    expect(validateFocusCsv(text)).toEqual([]);
+    const records = parse(text, { columns: true }) as Record<string, string>[];
+    const header = Object.keys(records[0]!);
+    expect(header).not.toContain("InvoiceId");
+    for (const h of header) expect(FOCUS_COLUMNS.some((c) => c.name === h) || h.startsWith("x_"), h).toBe(true);
+    for (const r of records) {
+      for (const c of ["PricingQuantity", "ConsumedQuantity", "BilledCost", "ListCost", "EffectiveCost", "ContractedCost"]) expect(r[c], c).toMatch(/^-?\d+\.\d+$/);
+    }
+
+    // a second workspace with the same people imports the file as a FOCUS file connection
+    const target = await makeWorkspace(db);
+    for (const m of await db.member.findMany({ where: { workspaceId: sim.workspace.id } })) await makeMember(db, target.id, { email: m.email, name: m.name });
+    const connection = await db.connection.create({ data: { workspaceId: target.id, kind: "file", name: "focus.csv" } });
+    const run = await runSync({ db, databaseUrl: testDatabaseUrl(), connectionId: connection.id, adapter: fileAdapter({ name: "focus.csv", text, rateCard: seedRateCard() }), window: period });
+    expect(run.status).toBe("SUCCEEDED");
+
+    const byKey = async (workspaceId: string) => {
+      const members = new Map((await db.member.findMany({ where: { workspaceId } })).map((m) => [m.id, m.email]));
+      const rows = await db.usageDailyRollup.findMany({ where: { workspaceId, day: { gte: period.start, lte: period.end } } });
+      return new Map(
+        rows.map((r) => [
+          [r.day, members.get(r.memberKey) ?? r.memberKey, r.product, r.model, r.provider].join("|"),
+          [r.costMicros, r.estimatedCostMicros, r.creditsMicros, r.inputTokens, r.cachedInputTokens, r.outputTokens, r.requests].join(","),
+        ]),
+      );
+    };
+    const before = await byKey(sim.workspace.id);
+    const after = await byKey(target.id);
+    expect(before.size).toBe(records.length);
+    expect([...before.values()].some((v) => v.startsWith("0,"))).toBe(false); // the simulator bills every row
+    expect(new Set([...before.keys()].map((k) => k.split("|")[1])).size).toBeGreaterThan(5); // several people, and the unattributed ""
+    expect(after).toEqual(before);
+
+    // the older column names still import: x_UserEmail for the person, ResourceName for the model
+    const old = "ChargePeriodStart,BilledCost,BillingCurrency,ProviderName,ServiceName,ResourceName,ConsumedQuantity,ConsumedUnit,x_UserEmail\r\n2026-11-09T00:00:00Z,2.5E-1,USD,OpenAI,codex,gpt-5,1.2E3,Tokens,alice@old.example\r\n";
+    const [legacy] = await fileAdapter({ name: "old.csv", text: old, rateCard: seedRateCard() }).pages(period, null, {})[Symbol.asyncIterator]().next().then((r) => r.value!.rows);
+    expect(legacy).toMatchObject({ model: "gpt-5", product: "codex", provider: "openai", costMicros: 250_000n, inputTokens: 1_200n, identity: { kind: "email", externalId: "alice@old.example" } });
   });
 });

@@ -39,6 +39,21 @@ describe("file adapter", () => {
     expect(row).toMatchObject({ day: "2026-11-04", provider: "openai", product: "ChatGPT Enterprise", costMicros: 3_456_789n, inputTokens: 1200n });
   });
 
+  it("reads the columns Allotment's FOCUS export writes, and numbers in E notation", () => {
+    const csv = [
+      "BilledCost,BillingCurrency,ChargePeriodStart,ChargeDescription,ConsumedQuantity,ConsumedUnit,ListCost,ProviderName,ServiceName,SkuId,x_MemberEmail,x_Provider,x_Product,x_Model,x_InputTokens,x_CachedInputTokens,x_OutputTokens,x_Requests,x_Credits",
+      "1.5E-2,USD,2026-11-04T00:00:00Z,OpenAI Codex usage of gpt-5 by a@x.example,1.3E3,Tokens,0.020000,OpenAI,Codex,gpt-5,A@x.example,openai,codex,gpt-5,1.2E3,200.0,100.0,7.0,0.5",
+    ].join("\n");
+    const [row] = parseUsageFile("focus.csv", csv, card);
+    expect(row).toMatchObject({
+      day: "2026-11-04", provider: "openai", product: "codex", model: "gpt-5", costMicros: 15_000n, estimatedCostMicros: 20_000n, creditsMicros: 500_000n,
+      inputTokens: 1_200n, cachedInputTokens: 200n, outputTokens: 100n, requests: 7n, identity: { kind: "email", externalId: "a@x.example" },
+      lineItem: "OpenAI Codex usage of gpt-5 by a@x.example",
+    });
+    expect(() => parseUsageFile("focus.csv", csv.replace("1.5E-2", "1.5E+2"), card)).toThrow(/row 2, column BilledCost: expected a number/);
+    expect(() => parseUsageFile("focus.csv", csv.replace(",200.0,", ",2000.0,"), card)).toThrow(/x_CachedInputTokens: larger than x_InputTokens/);
+  });
+
   it("names the row and column of a bad value", () => {
     const csv = "day,provider,product,input_tokens\n2026-11-01,openai,api,12\n2026-11-01,openai,api,twelve\n";
     expect(() => parseUsageFile("bad.csv", csv, card)).toThrow("bad.csv: row 3, column input_tokens: expected a whole number");

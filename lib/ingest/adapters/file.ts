@@ -6,21 +6,35 @@
  *    cost_usd (billed, decimal), estimated_cost_usd (optional: else priced by the rate card),
  *    credits (optional, native credits). Only day, provider, product and cost_usd or tokens
  *    are required; the rest default to empty / 0.
- *  - FOCUS 1.2 CSV (ChargePeriodStart, BilledCost, BillingCurrency, ProviderName, ServiceName,
- *    ResourceName as the model, SubAccountId as the project, ChargeDescription as the line
- *    item, ConsumedQuantity with a token ConsumedUnit, x_UserEmail when present).
+ *  - FOCUS 1.2 CSV, as Allotment's FOCUS export writes it (lib/exports/focus.ts) or any
+ *    provider's: ChargePeriodStart (the day), BilledCost, ListCost (the estimate; else the
+ *    bill), BillingCurrency, ProviderName (or x_Provider), x_Product (else ServiceName),
+ *    x_Model (else the older ResourceName), SubAccountId as the project, ChargeDescription
+ *    as the line item, x_MemberEmail (else the older x_UserEmail) as the person,
+ *    x_InputTokens / x_CachedInputTokens / x_OutputTokens / x_Requests (else
+ *    ConsumedQuantity with a token ConsumedUnit as input tokens) and x_Credits. Numbers may
+ *    be integers, decimals or E notation ("1.5E3"), as FOCUS allows; an export re-imported
+ *    reproduces its rows per day × person × product × model × provider exactly.
  * The file states its days completely: re-importing a corrected file replaces those days.
  * Every row is validated; an error names the row (1-based, header = row 1) and the column.
  */
 import { parse } from "csv-parse/sync";
 import { z } from "zod";
-import { parseMicros } from "../../money";
+import { FOCUS_NUMBER } from "../../exports/focus-spec";
+import { parseDecimalScaled, parseMicros } from "../../money";
 import type { RateCard } from "../../ratecard/rate-card";
 import { priceTokens } from "../pricing";
 import type { SourceAdapter, SyncWindow, UsagePage, UsageRow } from "../types";
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "expected a day YYYY-MM-DD");
 const decimal = z.string().trim().regex(/^-?\d+(\.\d+)?$/, "expected a decimal number");
+/** FOCUS NumericFormat: integer, decimal or E notation (lib/exports/focus-spec.ts) */
+const focusNumber = z.string().trim().regex(FOCUS_NUMBER, "expected a number (integer, decimal or E notation)");
+const optionalFocusNumber = z
+  .union([z.string(), z.null()])
+  .optional()
+  .transform((v) => (v == null ? "" : v.trim()))
+  .pipe(z.union([z.literal(""), focusNumber]));
 const count = z
   .union([z.string(), z.number()])
   .transform((v) => String(v).trim())
@@ -52,19 +66,37 @@ export const allotmentRowSchema = z.object({
   credits: optionalDecimal,
 });
 
+const email = text.pipe(z.union([z.literal(""), z.email("expected an email")]));
+
 export const focusRowSchema = z.object({
   ChargePeriodStart: z.string().regex(/^\d{4}-\d{2}-\d{2}/, "expected an ISO date-time"),
-  BilledCost: decimal,
+  BilledCost: focusNumber,
+  ListCost: optionalFocusNumber,
   BillingCurrency: z.string().refine((c) => c.toUpperCase() === "USD", "only USD is supported"),
   ProviderName: z.string().min(1, "required"),
   ServiceName: text,
   ResourceName: text,
   SubAccountId: text,
   ChargeDescription: text,
-  ConsumedQuantity: optionalDecimal,
+  ConsumedQuantity: optionalFocusNumber,
   ConsumedUnit: text,
-  x_UserEmail: text,
+  x_Provider: text,
+  x_Product: text,
+  x_Model: text,
+  x_MemberEmail: email,
+  /** the name the import read before the export wrote x_MemberEmail */
+  x_UserEmail: email,
+  x_InputTokens: optionalFocusNumber,
+  x_CachedInputTokens: optionalFocusNumber,
+  x_OutputTokens: optionalFocusNumber,
+  x_Requests: optionalFocusNumber,
+  x_Credits: optionalFocusNumber,
 });
+
+/** A FOCUS quantity as a whole count: exact, E notation expanded, a fraction rounded half-even. */
+function focusCount(v: string): bigint {
+  return v ? parseDecimalScaled(v, 0) : 0n;
+}
 
 export class FileFormatError extends Error {
   override name = "FileFormatError";
@@ -111,14 +143,19 @@ export function parseUsageFile(name: string, text: string, rateCard: RateCard): 
       const r = focusRowSchema.safeParse(value);
       if (!r.success) throw rowError(name, row, r.error.issues[0]!);
       const f = r.data;
-      const tokens = /token/i.test(f.ConsumedUnit) && f.ConsumedQuantity ? BigInt(f.ConsumedQuantity.split(".")[0]!) : 0n;
+      const own = f.x_InputTokens !== "" || f.x_OutputTokens !== "";
+      const input = own ? focusCount(f.x_InputTokens) : /token/i.test(f.ConsumedUnit) ? focusCount(f.ConsumedQuantity) : 0n;
+      const cached = focusCount(f.x_CachedInputTokens);
+      if (cached > input) throw new FileFormatError(`${name}: row ${row}, column x_CachedInputTokens: larger than x_InputTokens (input includes cached)`);
       const cost = parseMicros(f.BilledCost);
+      const provider = f.x_Provider || f.ProviderName.toLowerCase();
+      const email = f.x_MemberEmail || f.x_UserEmail;
       return {
-        day: f.ChargePeriodStart.slice(0, 10), provider: f.ProviderName.toLowerCase(),
-        identity: f.x_UserEmail ? { provider: f.ProviderName.toLowerCase(), kind: "email" as const, externalId: f.x_UserEmail.toLowerCase(), email: f.x_UserEmail } : null,
-        product: f.ServiceName || "api", model: f.ResourceName, project: f.SubAccountId, apiKey: "", lineItem: f.ChargeDescription,
-        inputTokens: tokens, cachedInputTokens: 0n, outputTokens: 0n, requests: 0n,
-        estimatedCostMicros: cost, costMicros: cost, creditsMicros: null, unpriced: false,
+        day: f.ChargePeriodStart.slice(0, 10), provider,
+        identity: email ? { provider, kind: "email" as const, externalId: email.toLowerCase(), email } : null,
+        product: f.x_Product || f.ServiceName || "api", model: f.x_Model || f.ResourceName, project: f.SubAccountId, apiKey: "", lineItem: f.ChargeDescription,
+        inputTokens: input, cachedInputTokens: cached, outputTokens: focusCount(f.x_OutputTokens), requests: focusCount(f.x_Requests),
+        estimatedCostMicros: f.ListCost ? parseMicros(f.ListCost) : cost, costMicros: cost, creditsMicros: f.x_Credits ? parseMicros(f.x_Credits) : null, unpriced: false,
       };
     }
     const r = allotmentRowSchema.safeParse(value);
