@@ -201,7 +201,7 @@ export async function readVendor(db: Db, c: ConnectorRow, opts: { memberIds?: st
   }
   // a full read replaces the unmatched list (keeping the pending requests already seen for those users)
   const full = !opts.memberIds;
-  const before = new Map(unmatchedOf(c).map((u) => [u.userId, u]));
+  const before = new Map(unmatchedOf(await db.vendorConnector.findUniqueOrThrow({ where: { id: c.id }, select: { unmatchedJson: true } })).map((u) => [u.userId, u]));
   const list = unmatched.map((u) => ({ ...u, requests: before.get(u.userId)?.requests ?? [] }));
   await db.vendorConnector.update({ where: { id: c.id }, data: { lastReadAt: opts.now, lastError: null, ...(full ? { unmatchedJson: JSON.stringify(list) } : {}) } });
   return { unit, byMember, unmatched: list, spend };
