@@ -36,13 +36,3 @@ export async function replaceCostLines(
   });
 }
 
-/** Days of a connection whose cost lines had no exchange rate, newest first, with their currencies. */
-export async function daysWithoutRate(tx: Tx, connectionId: string): Promise<{ day: string; currency: string }[]> {
-  const rows = await tx.providerCostLine.findMany({
-    where: { connectionId, rateMissing: true },
-    select: { day: true, currency: true },
-    distinct: ["day", "currency"],
-    orderBy: [{ day: "desc" }, { currency: "asc" }],
-  });
-  return rows;
-}

@@ -19,6 +19,7 @@ export interface WorkspaceRow {
   budgetUnit: "CREDITS" | "USD";
   timezone: string;
   budgetPeriod: string;
+  seatEstimatesCountAgainstLimits?: boolean;
 }
 
 /** How the cache reads from the database (load-effective-limits.ts and find-member.ts). */
@@ -36,6 +37,8 @@ export interface LimitReaders {
 export interface UsageKey {
   workspaceId: string;
   unit: "CREDITS" | "USD";
+  /** Claude Code seat estimates count as spend (Workspace.seatEstimatesCountAgainstLimits; a change moves the config version) */
+  seats?: boolean;
   start: string;
   end: string;
 }

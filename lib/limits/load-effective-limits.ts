@@ -25,6 +25,8 @@ export interface WorkspaceBudget {
   budgetPeriod: BudgetPeriod;
   period: Period;
   today: DayKey;
+  /** Claude Code seat estimates count against limits (the owner's setting; default true) */
+  seats: boolean;
 }
 
 interface PolicyRow {
@@ -82,16 +84,21 @@ export async function loadWorkspaceBudget(db: Db, workspaceId: string, now: Date
 }
 
 function readWorkspaceRow(db: Db, workspaceId: string): Promise<WorkspaceRow> {
-  return db.workspace.findUniqueOrThrow({ where: { id: workspaceId }, select: { id: true, name: true, budgetUnit: true, timezone: true, budgetPeriod: true } });
+  return db.workspace.findUniqueOrThrow({ where: { id: workspaceId }, select: { id: true, name: true, budgetUnit: true, timezone: true, budgetPeriod: true, seatEstimatesCountAgainstLimits: true } });
 }
 
-export function budgetOf(ws: { id: string; name: string; budgetUnit: Unit; timezone: string; budgetPeriod: string }, now: Date): WorkspaceBudget {
+export function budgetOf(ws: { id: string; name: string; budgetUnit: Unit; timezone: string; budgetPeriod: string; seatEstimatesCountAgainstLimits?: boolean }, now: Date): WorkspaceBudget {
   const budgetPeriod = ws.budgetPeriod as BudgetPeriod;
-  return { id: ws.id, name: ws.name, unit: ws.budgetUnit, timezone: ws.timezone, budgetPeriod, period: currentPeriod(budgetPeriod, ws.timezone, now), today: todayIn(ws.timezone, now) };
+  return {
+    id: ws.id, name: ws.name, unit: ws.budgetUnit, timezone: ws.timezone, budgetPeriod, period: currentPeriod(budgetPeriod, ws.timezone, now),
+    today: todayIn(ws.timezone, now), seats: ws.seatEstimatesCountAgainstLimits ?? true,
+  };
 }
 
-function usageColumn(unit: Unit): string {
-  return unit === "USD" ? `"costMicros"` : `"creditsMicros"`;
+/** The spend a limit counts, in the budget unit: billed, plus the Claude Code seat estimates when the owner counts them. */
+function usageColumn(key: Pick<UsageKey, "unit" | "seats">, alias = ""): string {
+  const [billed, seat] = key.unit === "USD" ? [`"costMicros"`, `"seatEstimateMicros"`] : [`"creditsMicros"`, `"seatCreditsMicros"`];
+  return key.seats === false ? `${alias}${billed}` : `(${alias}${billed} + ${alias}${seat})`;
 }
 
 /** Usage this period by (memberKey, product); memberKey null = every member. */
@@ -103,7 +110,7 @@ async function usageByMemberProduct(db: Db, key: UsageKey, memberKey: string | n
     // ~30× fewer rows for the whole-workspace aggregate of a monthly budget period
     const rows = await readRows<{ m: string; p: string; v: unknown }>(
       db,
-      `SELECT "memberKey" AS m, "product" AS p, SUM(${usageColumn(key.unit)}) AS v FROM "UsageMemberMonth" WHERE "workspaceId" = ${placeholder(engine, 1)} AND "month" = ${placeholder(engine, 2)} GROUP BY "memberKey", "product"`,
+      `SELECT "memberKey" AS m, "product" AS p, SUM(${usageColumn(key)}) AS v FROM "UsageMemberMonth" WHERE "workspaceId" = ${placeholder(engine, 1)} AND "month" = ${placeholder(engine, 2)} GROUP BY "memberKey", "product"`,
       [key.workspaceId, key.start.slice(0, 7)],
     );
     return nest(rows);
@@ -111,7 +118,7 @@ async function usageByMemberProduct(db: Db, key: UsageKey, memberKey: string | n
   // SQLite otherwise picks the (workspaceId, day) index and sorts every row of the period for
   // the GROUP BY; walking (workspaceId, memberKey, day) yields the groups in order (~2× faster)
   const hint = memberKey === null && engine === "sqlite" ? ` INDEXED BY "UsageDailyRollup_workspaceId_memberKey_day_idx"` : "";
-  let sql = `SELECT "memberKey" AS m, "product" AS p, SUM(${usageColumn(key.unit)}) AS v FROM "UsageDailyRollup"${hint} WHERE "workspaceId" = ${placeholder(engine, 1)} AND "day" >= ${placeholder(engine, 2)} AND "day" <= ${placeholder(engine, 3)}`;
+  let sql = `SELECT "memberKey" AS m, "product" AS p, SUM(${usageColumn(key)}) AS v FROM "UsageDailyRollup"${hint} WHERE "workspaceId" = ${placeholder(engine, 1)} AND "day" >= ${placeholder(engine, 2)} AND "day" <= ${placeholder(engine, 3)}`;
   if (memberKey !== null) {
     params.push(memberKey);
     sql += ` AND "memberKey" = ${placeholder(engine, 4)}`;
@@ -142,7 +149,7 @@ function addInto(target: Map<string, bigint>, source: ProductUsage | undefined) 
 
 async function poolUsage(db: Db, budget: UsageKey, groupId: string | null): Promise<Map<string, bigint>> {
   const engine = currentEngine();
-  const col = usageColumn(budget.unit);
+  const col = usageColumn(budget);
   const rows =
     groupId === null
       ? await readRows<{ p: string; v: unknown }>(
@@ -152,7 +159,7 @@ async function poolUsage(db: Db, budget: UsageKey, groupId: string | null): Prom
         )
       : await readRows<{ p: string; v: unknown }>(
           db,
-          `SELECT r."product" AS p, SUM(r.${col}) AS v FROM "UsageDailyRollup" r JOIN "GroupMember" gm ON gm."memberId" = r."memberKey" AND gm."groupId" = ${placeholder(engine, 1)} WHERE r."workspaceId" = ${placeholder(engine, 2)} AND r."day" >= ${placeholder(engine, 3)} AND r."day" <= ${placeholder(engine, 4)} GROUP BY r."product"`,
+          `SELECT r."product" AS p, SUM(${usageColumn(budget, "r.")}) AS v FROM "UsageDailyRollup" r JOIN "GroupMember" gm ON gm."memberId" = r."memberKey" AND gm."groupId" = ${placeholder(engine, 1)} WHERE r."workspaceId" = ${placeholder(engine, 2)} AND r."day" >= ${placeholder(engine, 3)} AND r."day" <= ${placeholder(engine, 4)} GROUP BY r."product"`,
           // SQLite binds "?" in text order: keep parameters in the order they appear
           [groupId, budget.workspaceId, budget.start, budget.end],
         );
@@ -166,7 +173,7 @@ const aggregateCache = new WeakMap<Db, Map<string, { usageVersion: number; value
 
 async function workspaceUsageAggregate(db: Db, budget: WorkspaceBudget): Promise<Map<string, Map<string, bigint>>> {
   const key = usageKeyOf(budget);
-  const text = `${key.workspaceId}|${key.unit}|${key.start}|${key.end}`;
+  const text = `${key.workspaceId}|${key.unit}|${key.seats ? "seats" : "billed"}|${key.start}|${key.end}`;
   const { usage } = await readWorkspaceVersion(db, budget.id);
   let perDb = aggregateCache.get(db);
   if (!perDb) aggregateCache.set(db, (perDb = new Map()));
@@ -178,7 +185,7 @@ async function workspaceUsageAggregate(db: Db, budget: WorkspaceBudget): Promise
 }
 
 export function usageKeyOf(budget: WorkspaceBudget): UsageKey {
-  return { workspaceId: budget.id, unit: budget.unit, start: budget.period.start, end: budget.period.end };
+  return { workspaceId: budget.id, unit: budget.unit, seats: budget.seats, start: budget.period.start, end: budget.period.end };
 }
 
 /** How LimitInputs reads (each read is cached against the workspace version there). */

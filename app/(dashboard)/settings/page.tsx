@@ -1,19 +1,29 @@
 import { ApiTokens } from "@/components/settings/api-tokens";
+import { BillingSettings } from "@/components/settings/billing-settings";
 import { WorkspaceSettingsForm } from "@/components/settings/workspace-settings-form";
 import { Card } from "@/components/ui/card";
 import { ScreenHeader } from "@/components/ui/placeholder";
 import { requirePage } from "@/lib/auth/guards";
 import { screenPermissions } from "@/lib/auth/permissions";
+import { now } from "@/lib/clock";
+import { listExchangeRates, missingRateDays } from "@/lib/currency/exchange-rates";
 import { db } from "@/lib/db";
 import { getWorkspaceSettings } from "@/lib/limits/workspace-settings";
 import { microsToDecimal } from "@/lib/money";
+import { toDayKey } from "@/lib/period";
 import { listTokens } from "@/lib/tokens/tokens";
 
 export const metadata = { title: "Settings" };
 
 export default async function Page() {
   const actor = await requirePage(screenPermissions("/settings"));
-  const [settings, tokens] = await Promise.all([getWorkspaceSettings(db(), actor), listTokens(db(), actor)]);
+  const [settings, tokens, rates, missing, seat] = await Promise.all([
+    getWorkspaceSettings(db(), actor),
+    listTokens(db(), actor),
+    listExchangeRates(db(), actor),
+    missingRateDays(db(), actor.workspaceId),
+    db().workspace.findUniqueOrThrow({ where: { id: actor.workspaceId }, select: { seatEstimatesCountAgainstLimits: true } }),
+  ]);
   const iso = (d: Date | null) => d?.toISOString() ?? null;
   return (
     <div className="flex flex-col gap-6">
@@ -24,6 +34,14 @@ export default async function Page() {
           unitLabel={settings.budgetUnit === "USD" ? "USD" : "credits"}
         />
         <p className="mt-3 text-xs text-slate-500">Limits are set in this unit; periods start in this timezone, and start and expiry dates are whole days there. The default limit and caps are on the Limits screen.</p>
+      </Card>
+      <Card title="Billing">
+        <BillingSettings
+          seatEstimatesCount={seat.seatEstimatesCountAgainstLimits}
+          rates={rates.map(({ currency, effectiveFrom, usdPerUnit }) => ({ currency, effectiveFrom, usdPerUnit }))}
+          missing={missing}
+          today={toDayKey(now())}
+        />
       </Card>
       <Card title="API tokens">
         <p className="mb-3 text-sm text-slate-600">
