@@ -48,7 +48,7 @@ export function AddConnectionForm() {
       </label>
       <label className="flex flex-col gap-1 text-xs text-slate-600">
         Name
-        <input name="name" required placeholder="OpenAI production" className="rounded border border-slate-300 px-2 py-1.5 text-sm" />
+        <input name="name" required placeholder={kind === "anthropic" ? "Anthropic production" : kind === "file" ? "Finance export" : "OpenAI production"} className="rounded border border-slate-300 px-2 py-1.5 text-sm" />
       </label>
       {kind === "anthropic" && (
         <>

@@ -339,7 +339,6 @@ export function anthropicAnalyticsAdapter(opts: AnthropicAnalyticsOptions): Sour
         const usage = await readAll("usage", usagePageSchema, range, ctx);
         const costs = await readAll("cost", costPageSchema, range, ctx);
         const mapped = mapAnalytics(usage, costs, { seatUsage, range, ...(ctx.toUsd ? { toUsd: ctx.toUsd } : {}) });
-        for (const w of mapped.warnings) ctx.log?.(w);
         const next = ranges[i + 1];
         // rows are ranked by spend across the range, so only the whole range states its days completely
         yield {
