@@ -14,6 +14,7 @@ import { adoptVendorValue, reapplyMember, refreshDrift } from "./drift";
 import { applyPlan, buildPlan } from "./plan";
 import { acknowledgeJob, drainQueue } from "./queue";
 import { runEnforcementTick } from "./tick";
+import { reconcileConnector } from "./reconcile";
 
 /** ids from the screen: bounded like every other id in a request (issue 15) */
 const id = z.string().min(1).max(64);
@@ -35,6 +36,15 @@ export const enforcementActionSchema = z.discriminatedUnion("op", [
   z.object({ op: z.literal("split"), rule: z.enum(SPLIT_RULES), vendor: z.enum(VENDORS).nullable().default(null) }),
 ]);
 export type EnforcementAction = z.infer<typeof enforcementActionSchema>;
+
+/** Reconciles every switched-on connector once and drains; returns how many writes that took. */
+async function resplitOthers(db: Db, workspaceId: string, now: Date): Promise<number> {
+  let queued = 0;
+  for (const c of await db.vendorConnector.findMany({ where: { workspaceId, enabled: true } })) queued += (await reconcileConnector(db, c, now)).queued;
+  if (!queued) return 0;
+  const d = await drainQueue(db, { workspaceId, budgetMs: 20_000 });
+  return d.succeeded;
+}
 
 /** The connector an action talks to, for explaining a vendor's failure. */
 async function contextOf(db: Db, workspaceId: string, a: EnforcementAction): Promise<VendorContext | null> {
@@ -93,7 +103,9 @@ async function run(db: Db, actor: Actor, a: EnforcementAction, now: Date): Promi
     case "apply": {
       const r = await applyPlan(db, ws, a.planId, who, now);
       const d = await drainQueue(db, { workspaceId: ws, budgetMs: 20_000 });
-      return { message: `Queued ${r.enqueued} change(s): ${d.succeeded} written, ${d.skipped} already in place, ${d.failed} failed, ${d.retried} waiting to retry.` };
+      // the budget is one across vendors: what this vendor now allows can move the other vendors' shares
+      const others = await resplitOthers(db, ws, now);
+      return { message: `Queued ${r.enqueued} change(s): ${d.succeeded} written, ${d.skipped} already in place, ${d.failed} failed, ${d.retried} waiting to retry.${others ? ` Re-split across vendors: ${others} more write(s).` : ""}` };
     }
     case "run": {
       const t = await runEnforcementTick(db, ws, { budgetMs: 20_000 });

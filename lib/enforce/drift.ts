@@ -72,8 +72,15 @@ export async function adoptVendorValue(db: Db, actor: Actor, connectorId: string
   if (!s || s.workspaceId !== actor.workspaceId) throw new NotFoundError("member");
   if (s.effectiveMicros === null) throw new InvalidInputError("The vendor shows this member as unlimited; an Allotment override needs an amount — set one on the Limits screen instead.");
   const ws = await db.workspace.findUniqueOrThrow({ where: { id: actor.workspaceId }, select: { budgetUnit: true, usdPerCreditMicros: true } });
-  const amount = fromVendorMicros(s.effectiveMicros, ws.budgetUnit, (c.vendorUnit ?? "usd") as VendorUnit, ws.usdPerCreditMicros)!;
-  const note = `adopted from ${c.name} (was set there outside Allotment)`;
+  // one budget across vendors: adopting makes Allotment's limit what the vendors allow together
+  // (this vendor's new value plus what every other switched-on vendor allows the member now)
+  const others = await db.vendorLimitState.findMany({ where: { memberId, workspaceId: actor.workspaceId, connectorId: { not: c.id }, connector: { enabled: true } }, include: { connector: { select: { vendorUnit: true, name: true } } } });
+  let amount = fromVendorMicros(s.effectiveMicros, ws.budgetUnit, (c.vendorUnit ?? "usd") as VendorUnit, ws.usdPerCreditMicros)!;
+  for (const o of others) {
+    if (o.effectiveMicros === null) throw new InvalidInputError(`${o.connector.name} shows this member as unlimited; set the limit on the Limits screen instead.`);
+    amount += fromVendorMicros(o.effectiveMicros, ws.budgetUnit, (o.connector.vendorUnit ?? "usd") as VendorUnit, ws.usdPerCreditMicros)!;
+  }
+  const note = `adopted from ${c.name}${others.length ? ` plus ${others.map((o) => o.connector.name).join(", ")} (what the vendors allow together)` : ""} (was set there outside Allotment)`;
   const existing = await db.limitPolicy.findUnique({ where: { workspaceId_target_product_slot: { workspaceId: actor.workspaceId, target: `MEMBER:${memberId}`, product: "", slot: "" } } });
   const fields = { amount: microsToDecimal(amount), softThresholdPct: existing?.softThresholdPct ?? 80, action: (existing?.action ?? "BLOCK") as "BLOCK", note, startsOn: undefined, expiresOn: undefined, poolCap: undefined };
   if (existing) await updatePolicy(db, actor, existing.id, { version: existing.version, ...fields });
