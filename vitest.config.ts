@@ -29,8 +29,10 @@ export default defineConfig({
           globalSetup: ["tests/helpers/global-setup.ts"],
           // lib/clock.ts's now() runs from the tests' pinned instant, never the machine's date
           setupFiles: ["tests/helpers/pin-app-clock.ts"],
-          testTimeout: 60_000,
-          hookTimeout: 60_000,
+          // a guard against hangs, not a speed check: with both cores taken by other work a sync
+          // test has taken 75 s here, so allow three minutes before calling a test stuck
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
           // files share one database per engine; each test makes its own workspace
           fileParallelism: false,
         },

@@ -49,7 +49,7 @@ describe("allotment CLI", () => {
     expect(out.status).toBe("SUCCEEDED");
     expect(out.billedMicrosByDay).toEqual(expected.openai.billed_cost_micros_by_day);
     expect(out.billedMicrosByProvider).toEqual({ openai: expected.openai.billed_cost_micros_total });
-  }, 120_000); // each CLI call starts tsx
+  }, 300_000); // each CLI call starts tsx (20–60 s each on a loaded 2-core machine)
 
   it("fails with a clear message and a non-zero exit", async () => {
     const db = await testDb();
@@ -67,5 +67,5 @@ describe("allotment CLI", () => {
     expect(failed.code).toBe(1);
     expect(failed.stderr).toMatch(/sync failed .*HTTP 401/);
     expect(failed.stdout).toBe("");
-  }, 120_000);
+  }, 300_000);
 });
