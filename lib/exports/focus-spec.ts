@@ -151,6 +151,8 @@ export const FOCUS_CUSTOM = [
   "x_OutputTokens",
   "x_Requests",
   "x_Credits",
+  /** Claude Code seat plans: the provider's estimate, USD — not billed cost (BilledCost stays 0) */
+  "x_SeatEstimatedCost",
 ] as const;
 
 export const FOCUS_HEADER: readonly string[] = [...FOCUS_EXPORT_COLUMNS, ...FOCUS_CUSTOM];

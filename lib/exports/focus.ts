@@ -37,7 +37,7 @@ function billingMonth(day: string): { start: Date; end: Date } {
 }
 
 /** Cells that change per line. */
-const ROW_SLOTS = ["cost", "list", "credits", "tokens", "input", "cached", "output", "requests", "description"] as const;
+const ROW_SLOTS = ["cost", "list", "credits", "tokens", "input", "cached", "output", "requests", "seat", "description"] as const;
 /** Cells that depend on one thing only, by what they depend on (cached per value of it). */
 const GROUP_SLOTS = {
   day: ["billingStart", "billingEnd", "chargeStart", "chargeEnd"],
@@ -105,6 +105,7 @@ function focusColumns(workspace: { id: string; name: string }): Record<string, C
     x_OutputTokens: $("output"),
     x_Requests: $("requests"),
     x_Credits: $("credits"),
+    x_SeatEstimatedCost: $("seat"),
   };
 }
 
@@ -216,7 +217,7 @@ async function* blocksFrom(src: JsonSource, opts: { workspace: { id: string; nam
   const chunkSize = opts.chunkSize ?? 1000;
   const plan = compilePlan(focusColumns(workspace));
   const parts = plan.parts;
-  const [costAt, listAt, creditsAt, tokensAt, inputAt, cachedAt, outputAt, requestsAt, descriptionAt] = ROW_SLOTS.map((s) => plan.row[s]);
+  const [costAt, listAt, creditsAt, tokensAt, inputAt, cachedAt, outputAt, requestsAt, seatAt, descriptionAt] = ROW_SLOTS.map((s) => plan.row[s]);
   const daySegments = plan.segments.day.map((s) => s.at);
   const comboSegments = plan.segments.combo.map((s) => s.at);
   const personSegments = plan.segments.person.map((s) => s.at);
@@ -303,7 +304,7 @@ async function* blocksFrom(src: JsonSource, opts: { workspace: { id: string; nam
     let day = "";
     let personKey: string | null = null;
     let person: Person | null = null;
-    for (const [rowDay, memberKey, product, model, provider, cost, estimated, credits, input, cached, output, requests] of batch) {
+    for (const [rowDay, memberKey, product, model, provider, cost, estimated, credits, input, cached, output, requests, seat] of batch) {
       if (rowDay !== day) {
         day = rowDay;
         fillSegments(daySegments, dayOf(day));
@@ -321,6 +322,7 @@ async function* blocksFrom(src: JsonSource, opts: { workspace: { id: string; nam
       fill(cachedAt!, intField(cached));
       fill(outputAt!, intField(output));
       fill(requestsAt!, intField(requests));
+      fill(seatAt!, microsField(seat));
       fill(descriptionAt!, person ? description(combo, person) : combo.unattributed);
       fillSegments(comboSegments, combo.segments);
       fillSegments(personSegments, (person ?? nobody).segments);

@@ -17,8 +17,10 @@ export type Sums7 = [IntValue, IntValue, IntValue, IntValue, IntValue, IntValue,
 
 /** [memberKey, product, model, provider, ...Sums7] */
 export type KeyedSumsTuple = [string, string, string, string, ...Sums7];
-/** [day, memberKey, product, model, provider, ...Sums7] */
-export type DayTuple = [string, string, string, string, string, ...Sums7];
+/** [day, memberKey, product, model, provider, ...Sums7, seatEstimateMicros] */
+export type DayTuple = [string, string, string, string, string, ...Sums7, IntValue];
+/** The FOCUS export's per-line sums: SUM_COLUMNS, then the Claude Code seat-plan estimate (never billed cost). */
+const DAY_SUM_COLUMNS = [...SUM_COLUMNS, "seatEstimateMicros"] as const;
 /** [id, email, name, costCenter] */
 export type MemberTuple = [string, string, string, string | null];
 /** [memberId, group name, group cost center] */
@@ -135,8 +137,8 @@ export async function membersByIds(src: JsonSource, workspaceId: string, ids: re
   return src.rows<MemberTuple>(`SELECT ${agg} AS j FROM ${idList(engine, p(1))} "Member" m ON m."id" = k."value" WHERE m."workspaceId" = ${p(2)}`, [JSON.stringify(ids), workspaceId]);
 }
 
-function sumParts(engine: Engine, alias: (c: string) => string): string[] {
-  return SUM_COLUMNS.map((c) => exactInt(engine, alias(c)));
+function sumParts(engine: Engine, alias: (c: string) => string, columns: readonly string[] = SUM_COLUMNS): string[] {
+  return columns.map((c) => exactInt(engine, alias(c)));
 }
 
 /**
@@ -253,9 +255,9 @@ function safeSums(row: DayTuple): boolean {
 function readRollupRange(src: JsonSource, workspaceId: string, period: Period, after: DayCursor | null, upTo: DayCursor | null, limit: number, exact: boolean): Promise<DayTuple[]> {
   const engine = src.engine;
   const { where, values } = rangeWhere(params(engine), workspaceId, period, after, upTo);
-  const sums = exact ? sumParts(engine, (c) => `r."${c}"`) : SUM_COLUMNS.map((c) => `r."${c}"`);
+  const sums = exact ? sumParts(engine, (c) => `r."${c}"`, DAY_SUM_COLUMNS) : DAY_SUM_COLUMNS.map((c) => `r."${c}"`);
   const parts = [`r."day"`, `r."memberKey"`, `r."product"`, `r."model"`, `r."provider"`, ...sums];
   const order = engine === "postgres" ? `r."day", r."memberKey", r."product", r."model", r."provider"` : undefined;
-  const page = `SELECT ${PK_ORDER}, ${SUM_COLUMNS.map((c) => `"${c}"`).join(", ")} FROM "UsageDailyRollup" WHERE ${where} ORDER BY ${PK_ORDER} LIMIT ${Number(limit)}`;
+  const page = `SELECT ${PK_ORDER}, ${DAY_SUM_COLUMNS.map((c) => `"${c}"`).join(", ")} FROM "UsageDailyRollup" WHERE ${where} ORDER BY ${PK_ORDER} LIMIT ${Number(limit)}`;
   return src.rows<DayTuple>(`SELECT ${jsonRowsAgg(engine, parts, order)} AS j FROM (${page}) r`, values);
 }

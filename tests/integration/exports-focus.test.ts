@@ -1,6 +1,7 @@
 import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
 import type { Actor } from "@/lib/auth/actor";
+import type { SourceAdapter, UsageRow } from "@/lib/ingest/types";
 import { runSync } from "@/lib/ingest/sync";
 import { parseMicros } from "@/lib/money";
 import { startFocusExport } from "@/lib/exports/export-focus";
@@ -132,6 +133,22 @@ describe("FOCUS 1.2 export", () => {
     const sim = await simulatedWorkspace(db, { members: 10, endDay: "2026-11-22" });
     const period = { start: "2026-11-08", end: "2026-11-22" };
     await runSync({ db, databaseUrl: testDatabaseUrl(), connectionId: sim.connection.id, adapter: sim.adapter, window: period });
+    // a Claude Code seat-plan row: no bill, the provider's estimate kept apart (x_SeatEstimatedCost)
+    const someone = await db.member.findFirstOrThrow({ where: { workspaceId: sim.workspace.id }, orderBy: { email: "asc" } });
+    const seats = await db.connection.create({ data: { workspaceId: sim.workspace.id, kind: "anthropic", name: "seats" } });
+    const seatRow: UsageRow = {
+      day: "2026-11-10", provider: "anthropic", identity: { provider: "claude_code", kind: "email", externalId: someone.email, email: someone.email }, product: "claude_code",
+      model: "claude-sonnet-4-20250514", project: "", apiKey: "", lineItem: "", inputTokens: 5_000n, cachedInputTokens: 1_000n, outputTokens: 700n, requests: 0n,
+      estimatedCostMicros: 0n, costMicros: 0n, creditsMicros: null, seatEstimateMicros: 1_234_567n, unpriced: false,
+    };
+    const seatSource: SourceAdapter = {
+      kind: "anthropic",
+      testConnection: async () => ({ ok: true, detail: "" }),
+      async *pages() {
+        yield { completeDays: ["2026-11-10"], rows: [seatRow], nextCursor: null, label: "seats" };
+      },
+    };
+    await runSync({ db, databaseUrl: testDatabaseUrl(), connectionId: seats.id, adapter: seatSource, window: { start: "2026-11-10", end: "2026-11-10" } });
     const text = await new Response(focusCsvStream(db, { workspace: { id: sim.workspace.id, name: sim.workspace.name }, period })).text();
     expect(validateFocusCsv(text)).toEqual([]);
     const records = parse(text, { columns: true }) as Record<string, string>[];
@@ -155,14 +172,14 @@ describe("FOCUS 1.2 export", () => {
       return new Map(
         rows.map((r) => [
           [r.day, members.get(r.memberKey) ?? r.memberKey, r.product, r.model, r.provider].join("|"),
-          [r.costMicros, r.estimatedCostMicros, r.creditsMicros, r.inputTokens, r.cachedInputTokens, r.outputTokens, r.requests].join(","),
+          [r.costMicros, r.estimatedCostMicros, r.creditsMicros, r.inputTokens, r.cachedInputTokens, r.outputTokens, r.requests, r.seatEstimateMicros].join(","),
         ]),
       );
     };
     const before = await byKey(sim.workspace.id);
     const after = await byKey(target.id);
     expect(before.size).toBe(records.length);
-    expect([...before.values()].some((v) => v.startsWith("0,"))).toBe(false); // the simulator bills every row
+    expect([...before.values()].filter((v) => v.startsWith("0,"))).toEqual(["0,0,0,5000,1000,700,0,1234567"]); // the simulator bills every row; the seat row is not billed
     expect(new Set([...before.keys()].map((k) => k.split("|")[1])).size).toBeGreaterThan(5); // several people, and the unattributed ""
     expect(after).toEqual(before);
 

@@ -12,7 +12,8 @@
  *    x_Model (else the older ResourceName), SubAccountId as the project, ChargeDescription
  *    as the line item, x_MemberEmail (else the older x_UserEmail) as the person,
  *    x_InputTokens / x_CachedInputTokens / x_OutputTokens / x_Requests (else
- *    ConsumedQuantity with a token ConsumedUnit as input tokens) and x_Credits. Numbers may
+ *    ConsumedQuantity with a token ConsumedUnit as input tokens), x_Credits and
+ *    x_SeatEstimatedCost (a seat plan's estimate, kept apart from the bill). Numbers may
  *    be integers, decimals or E notation ("1.5E3"), as FOCUS allows; an export re-imported
  *    reproduces its rows per day × person × product × model × provider exactly.
  * The file states its days completely: re-importing a corrected file replaces those days.
@@ -91,6 +92,7 @@ export const focusRowSchema = z.object({
   x_OutputTokens: optionalFocusNumber,
   x_Requests: optionalFocusNumber,
   x_Credits: optionalFocusNumber,
+  x_SeatEstimatedCost: optionalFocusNumber,
 });
 
 /** A FOCUS quantity as a whole count: exact, E notation expanded, a fraction rounded half-even. */
@@ -156,6 +158,7 @@ export function parseUsageFile(name: string, text: string, rateCard: RateCard): 
         product: f.x_Product || f.ServiceName || "api", model: f.x_Model || f.ResourceName, project: f.SubAccountId, apiKey: "", lineItem: f.ChargeDescription,
         inputTokens: input, cachedInputTokens: cached, outputTokens: focusCount(f.x_OutputTokens), requests: focusCount(f.x_Requests),
         estimatedCostMicros: f.ListCost ? parseMicros(f.ListCost) : cost, costMicros: cost, creditsMicros: f.x_Credits ? parseMicros(f.x_Credits) : null, unpriced: false,
+        ...(f.x_SeatEstimatedCost ? { seatEstimateMicros: parseMicros(f.x_SeatEstimatedCost) } : {}),
       };
     }
     const r = allotmentRowSchema.safeParse(value);
