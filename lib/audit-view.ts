@@ -1,18 +1,30 @@
 /**
- * The Audit page's reads: one workspace's events, newest first, optionally one action (or every
- * action under a prefix, "auth.*"), keyset-paginated by id; and a one-line summary per event.
+ * The Audit page's reads: one workspace's events, newest first, filtered by action (or every
+ * action under a prefix, "auth.*"), actor and object, keyset-paginated by id; one sentence in
+ * plain words per event (lib/people/audit-words.ts, with the names looked up per page), the
+ * older one-line summary for events it has no words for.
  */
 import "server-only";
 import type { Db } from "./db";
 import { REASON_LABELS } from "./auth/oidc-errors";
+import type { Unit } from "./money";
+import { auditSentence } from "./people/audit-words";
 
 export interface AuditRow {
   id: number;
   at: string;
+  /** the actor's label as recorded: an email, "token:<name> (for <email>)", "system" */
   actor: string;
+  /** their name when the actor is a member of the workspace */
+  actorName: string | null;
   action: string;
   targetType: string;
   targetId: string;
+  /** what the target is called now (or was called, for a deleted group) */
+  targetLabel: string | null;
+  /** the target's own page, when it has one */
+  targetHref: string | null;
+  /** one sentence in plain words */
   summary: string;
 }
 
@@ -20,6 +32,12 @@ export interface AuditPageQuery {
   workspaceId: string;
   /** exact action, or "prefix.*" */
   action?: string;
+  /** exact actor label (an email, "system", a token's label) */
+  actor?: string;
+  /** object type ("Member", "Group", "LimitPolicy", "CreditRequest", …) */
+  type?: string;
+  /** object id: with type Member or Group, every event that names it (its overrides, requests, groups) */
+  target?: string;
   before?: number;
   limit: number;
 }
@@ -29,36 +47,148 @@ export function parseActionFilter(value: unknown): string | undefined {
   return typeof value === "string" && /^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*(\.\*)?$/.test(value) && value.length <= 64 ? value : undefined;
 }
 
+/** The Audit page's and the export's filters from a query string; anything malformed is dropped, never an error page. */
+export function parseAuditFilters(params: Record<string, string | string[] | undefined>): { action?: string; actor?: string; type?: string; target?: string; before?: number } {
+  const one = (k: string) => (typeof params[k] === "string" ? (params[k] as string) : undefined);
+  const actor = one("actor");
+  const type = one("type");
+  const target = one("target");
+  const beforeText = one("before");
+  const before = beforeText && /^\d{1,10}$/.test(beforeText) && Number(beforeText) <= 2_147_483_647 && Number(beforeText) > 0 ? Number(beforeText) : undefined;
+  return {
+    action: parseActionFilter(one("action")),
+    actor: actor && actor.length <= 200 ? actor : undefined,
+    type: type && /^[A-Za-z_]{1,40}$/.test(type) ? type : undefined,
+    target: target && /^[A-Za-z0-9_:.@-]{1,80}$/.test(target) ? target : undefined,
+    before,
+  };
+}
+
 function actionWhere(action: string | undefined) {
   if (!action) return {};
   return action.endsWith(".*") ? { action: { startsWith: action.slice(0, -1) } } : { action };
 }
 
-export async function listAuditPage(db: Db, q: AuditPageQuery): Promise<{ rows: AuditRow[]; olderBefore: number | null }> {
-  const events = await db.auditEvent.findMany({
-    where: { workspaceId: q.workspaceId, ...actionWhere(q.action), ...(q.before ? { id: { lt: q.before } } : {}) },
-    orderBy: { id: "desc" },
-    take: q.limit + 1,
-  });
-  const page = events.slice(0, q.limit);
-  return {
-    rows: page.map((e) => ({
+/** Members and groups are cuids: an event "mentions" one when its id is in the event's data. */
+const MENTIONABLE = new Set(["Member", "Group"]);
+
+function auditWhere(q: Omit<AuditPageQuery, "limit">) {
+  const object = q.target
+    ? q.type && MENTIONABLE.has(q.type)
+      ? { OR: [{ targetType: q.type, targetId: q.target }, { afterJson: { contains: `"${q.target}"` } }, { beforeJson: { contains: `"${q.target}"` } }, { afterJson: { contains: `:${q.target}"` } }] }
+      : { targetId: q.target, ...(q.type ? { targetType: q.type } : {}) }
+    : q.type
+      ? { targetType: q.type }
+      : {};
+  return { workspaceId: q.workspaceId, ...actionWhere(q.action), ...(q.actor ? { actorLabel: q.actor } : {}), ...object, ...(q.before ? { id: { lt: q.before } } : {}) };
+}
+
+type EventRecord = { id: number; createdAt: Date; actorId: string | null; actorLabel: string; action: string; targetType: string; targetId: string; beforeJson: string | null; afterJson: string | null };
+
+/** Names for a page of events: members, groups and requesters by id, read in three queries. */
+async function wordsFor(db: Db, workspaceId: string, events: EventRecord[]) {
+  const memberIds = new Set<string>();
+  const groupIds = new Set<string>();
+  const requestIds = new Set<number>();
+  const scan = (text: string | null) => {
+    if (!text) return;
+    for (const m of text.matchAll(/"(MEMBER|GROUP):([A-Za-z0-9_-]{1,64})"/g)) (m[1] === "MEMBER" ? memberIds : groupIds).add(m[2]!);
+  };
+  for (const e of events) {
+    if (e.actorId) memberIds.add(e.actorId);
+    if (e.targetType === "Member") memberIds.add(e.targetId);
+    if (e.targetType === "Group") groupIds.add(e.targetId);
+    if (e.targetType === "CreditRequest" && /^\d{1,10}$/.test(e.targetId)) requestIds.add(Number(e.targetId));
+    scan(e.beforeJson);
+    scan(e.afterJson);
+  }
+  const [ws, requests] = await Promise.all([
+    db.workspace.findUnique({ where: { id: workspaceId }, select: { budgetUnit: true, timezone: true } }),
+    requestIds.size ? db.creditRequest.findMany({ where: { workspaceId, id: { in: [...requestIds].filter((n) => n <= 2_147_483_647) } }, select: { id: true, requesterId: true } }) : [],
+  ]);
+  for (const r of requests) memberIds.add(r.requesterId);
+  const [members, groups] = await Promise.all([
+    memberIds.size ? db.member.findMany({ where: { workspaceId, id: { in: [...memberIds] } }, select: { id: true, name: true } }) : [],
+    groupIds.size ? db.group.findMany({ where: { workspaceId, id: { in: [...groupIds] } }, select: { id: true, name: true } }) : [],
+  ]);
+  const memberName = new Map(members.map((m) => [m.id, m.name]));
+  const groupName = new Map(groups.map((g) => [g.id, g.name]));
+  const requester = new Map(requests.map((r) => [String(r.id), r.requesterId]));
+  return { unit: (ws?.budgetUnit ?? "CREDITS") as Unit, timezone: ws?.timezone ?? "UTC", memberName, groupName, requester };
+}
+
+function toRows(events: EventRecord[], w: Awaited<ReturnType<typeof wordsFor>>): AuditRow[] {
+  return events.map((e) => {
+    const before = parseJson(e.beforeJson);
+    const after = parseJson(e.afterJson);
+    const actorName = e.actorId ? (w.memberName.get(e.actorId) ?? null) : null;
+    const sentence = auditSentence(e.action, e.targetId, before, after, {
+      unit: w.unit,
+      timezone: w.timezone,
+      actor: actorName ?? e.actorLabel,
+      memberName: (id) => w.memberName.get(id),
+      groupName: (id) => w.groupName.get(id),
+      requesterOf: (id) => w.requester.get(id),
+    });
+    const a = obj(after);
+    const b = obj(before);
+    const targetLabel =
+      e.targetType === "Member" ? (w.memberName.get(e.targetId) ?? str(a.name) ?? str(b.name)) : e.targetType === "Group" ? (w.groupName.get(e.targetId) ?? str(a.name) ?? str(b.name)) : e.targetType === "CreditRequest" ? `Request #${e.targetId}` : null;
+    const targetHref =
+      e.targetType === "Member" && w.memberName.has(e.targetId) ? `/members/${e.targetId}` : e.targetType === "Group" && w.groupName.has(e.targetId) ? `/groups/${e.targetId}` : null;
+    return {
       id: e.id,
       at: e.createdAt.toISOString(),
       actor: e.actorLabel,
+      actorName,
       action: e.action,
       targetType: e.targetType,
       targetId: e.targetId,
-      summary: describeAuditEvent(e.action, parseJson(e.beforeJson), parseJson(e.afterJson)),
-    })),
-    olderBefore: events.length > q.limit ? page[page.length - 1]!.id : null,
-  };
+      targetLabel,
+      targetHref,
+      summary: sentence ?? describeAuditEvent(e.action, before, after),
+    };
+  });
+}
+
+export async function listAuditPage(db: Db, q: AuditPageQuery): Promise<{ rows: AuditRow[]; olderBefore: number | null }> {
+  const events = await db.auditEvent.findMany({ where: auditWhere(q), orderBy: { id: "desc" }, take: q.limit + 1 });
+  const page = events.slice(0, q.limit);
+  return { rows: toRows(page, await wordsFor(db, q.workspaceId, page)), olderBefore: events.length > q.limit ? page[page.length - 1]!.id : null };
+}
+
+/** Every event matching the filters, newest first, in pages (for the CSV export). */
+export async function* auditRowsFor(db: Db, q: Omit<AuditPageQuery, "limit" | "before">, pageSize = 1000): AsyncGenerator<AuditRow[]> {
+  let before: number | undefined;
+  for (;;) {
+    const page = await listAuditPage(db, { ...q, before, limit: pageSize });
+    if (page.rows.length) yield page.rows;
+    if (page.olderBefore === null) return;
+    before = page.olderBefore;
+  }
 }
 
 /** The actions a workspace's log holds (for the filter). */
 export async function auditActionsOf(db: Db, workspaceId: string): Promise<string[]> {
   const rows = await db.auditEvent.groupBy({ by: ["action"], where: { workspaceId } });
   return rows.map((r) => r.action).sort();
+}
+
+/** Who appears in a workspace's log (for the filter). */
+export async function auditActorsOf(db: Db, workspaceId: string): Promise<string[]> {
+  const rows = await db.auditEvent.groupBy({ by: ["actorLabel"], where: { workspaceId } });
+  return rows.map((r) => r.actorLabel).sort();
+}
+
+/** What a history page is about: "Bob Builder" for a member, "group Platform", or the type and id. */
+export async function auditObjectLabel(db: Db, workspaceId: string, type: string | undefined, target: string | undefined): Promise<string | null> {
+  if (!target) return null;
+  if (type === "Member") return (await db.member.findFirst({ where: { workspaceId, id: target }, select: { name: true } }))?.name ?? "a former member";
+  if (type === "Group") {
+    const g = await db.group.findFirst({ where: { workspaceId, id: target }, select: { name: true } });
+    return g ? `group ${g.name}` : "a deleted group";
+  }
+  return `${type ?? "object"} ${target}`;
 }
 
 function parseJson(text: string | null): unknown {

@@ -22,31 +22,46 @@ export function ActionBadge({ action }: { action: string }) {
 export function AuditTable({ rows }: { rows: AuditRow[] }) {
   if (!rows.length) return <p className="py-6 text-center text-sm text-slate-500">No events match this filter.</p>;
   return (
-    <div className="overflow-x-auto">
-      <table className="w-full text-left text-sm" data-testid="audit-table">
+    <div className="-mx-5 overflow-x-auto px-5">
+      <table className="w-full min-w-[52rem] text-left text-sm" data-testid="audit-table">
         <thead className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-500">
           <tr>
             <th className="py-2 pr-4 font-medium">Time</th>
             <th className="py-2 pr-4 font-medium">Actor</th>
             <th className="py-2 pr-4 font-medium">Action</th>
-            <th className="py-2 pr-4 font-medium">Target</th>
-            <th className="py-2 font-medium">Details</th>
+            <th className="py-2 pr-4 font-medium">Object</th>
+            <th className="py-2 font-medium">What happened</th>
           </tr>
         </thead>
         <tbody className="divide-y divide-slate-100">
           {rows.map((r) => (
             <tr key={r.id} data-testid="audit-row" data-action={r.action} className="align-top">
               <td className="tabular whitespace-nowrap py-2 pr-4 text-slate-600">{formatAuditTime(r.at)}</td>
-              <td className="max-w-[14rem] truncate py-2 pr-4" title={r.actor}>
-                {r.actor}
+              <td className="max-w-[14rem] py-2 pr-4" title={r.actor}>
+                {r.actorName && <span className="block truncate font-medium text-slate-800">{r.actorName}</span>}
+                <span className={`block truncate ${r.actorName ? "text-xs text-slate-500" : ""}`}>{r.actor}</span>
               </td>
               <td className="py-2 pr-4">
                 <ActionBadge action={r.action} />
               </td>
               <td className="whitespace-nowrap py-2 pr-4 text-slate-600">
-                {r.targetType}
-                <span className="block max-w-[10rem] truncate font-mono text-xs text-slate-400" title={r.targetId}>
-                  {r.targetId}
+                {r.targetHref ? (
+                  <Link href={r.targetHref} className="font-medium text-brand-700 hover:underline">
+                    {r.targetLabel}
+                  </Link>
+                ) : (
+                  (r.targetLabel ?? r.targetType)
+                )}
+                <span className="block max-w-[12rem] truncate text-xs text-slate-400" title={`${r.targetType} ${r.targetId}`}>
+                  {r.targetLabel ? r.targetType : r.targetId}
+                  {(r.targetType === "Member" || r.targetType === "Group") && (
+                    <>
+                      {" · "}
+                      <Link href={auditHref({ type: r.targetType, target: r.targetId })} className="text-slate-500 underline-offset-2 hover:underline">
+                        history
+                      </Link>
+                    </>
+                  )}
                 </span>
               </td>
               <td className="py-2 text-slate-700" data-testid="audit-summary">
@@ -60,47 +75,99 @@ export function AuditTable({ rows }: { rows: AuditRow[] }) {
   );
 }
 
-export function AuditFilter({ actions, current }: { actions: string[]; current: string }) {
+export interface AuditFilters {
+  action?: string;
+  actor?: string;
+  type?: string;
+  target?: string;
+  before?: number;
+}
+
+/** /audit with these filters (URL state: the page and the export read the same parameters). */
+export function auditHref(f: AuditFilters, base = "/audit"): string {
+  const p = new URLSearchParams();
+  for (const k of ["action", "actor", "type", "target", "before"] as const) if (f[k] !== undefined && f[k] !== "") p.set(k, String(f[k]));
+  const s = p.toString();
+  return s ? `${base}?${s}` : base;
+}
+
+const TYPES: [string, string][] = [
+  ["Member", "People"],
+  ["Group", "Groups"],
+  ["LimitPolicy", "Limits"],
+  ["CreditRequest", "Credit requests"],
+  ["Connection", "Connections"],
+  ["ApiToken", "API tokens"],
+];
+
+export function AuditFilter({ actions, actors, current }: { actions: string[]; actors: string[]; current: AuditFilters }) {
   const options = ["", "auth.*", ...actions.filter((a) => a !== "auth.*")];
+  const select = "w-full rounded-md border border-slate-300 bg-white px-2 py-1 text-sm sm:w-auto sm:max-w-[16rem]";
   return (
-    <form method="get" action="/audit" className="flex items-center gap-2" role="search" aria-label="Filter the audit log">
-      <label htmlFor="audit-action" className="text-sm text-slate-600">
-        Action
-      </label>
-      <select id="audit-action" name="action" defaultValue={current} className="rounded-md border border-slate-300 bg-white px-2 py-1 text-sm" data-testid="audit-action-filter">
-        {options.map((a) => (
-          <option key={a || "all"} value={a}>
-            {a === "" ? "All actions" : a === "auth.*" ? "All sign-in events (auth.*)" : a}
-          </option>
-        ))}
-      </select>
+    <form method="get" action="/audit" className="flex flex-wrap items-end gap-2" role="search" aria-label="Filter the audit log">
+      {current.target && <input type="hidden" name="target" value={current.target} />}
+      <div>
+        <label htmlFor="audit-actor" className="block text-xs text-slate-600">
+          Who
+        </label>
+        <select id="audit-actor" name="actor" defaultValue={current.actor ?? ""} className={select} data-testid="audit-actor-filter">
+          <option value="">Anyone</option>
+          {actors.map((a) => (
+            <option key={a} value={a}>
+              {a}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div>
+        <label htmlFor="audit-type" className="block text-xs text-slate-600">
+          Object
+        </label>
+        <select id="audit-type" name="type" defaultValue={current.type ?? ""} className={select} data-testid="audit-type-filter">
+          <option value="">Any object</option>
+          {TYPES.map(([v, l]) => (
+            <option key={v} value={v}>
+              {l}
+            </option>
+          ))}
+          {current.type && !TYPES.some(([v]) => v === current.type) && <option value={current.type}>{current.type}</option>}
+        </select>
+      </div>
+      <div>
+        <label htmlFor="audit-action" className="block text-xs text-slate-600">
+          Action
+        </label>
+        <select id="audit-action" name="action" defaultValue={current.action ?? ""} className={select} data-testid="audit-action-filter">
+          {options.map((a) => (
+            <option key={a || "all"} value={a}>
+              {a === "" ? "All actions" : a === "auth.*" ? "All sign-in events (auth.*)" : a}
+            </option>
+          ))}
+        </select>
+      </div>
       <button type="submit" className="rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700">
         Apply
       </button>
+      <a href={auditHref({ ...current, before: undefined }, "/api/audit/export")} className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-50" data-testid="audit-export" download>
+        Export CSV
+      </a>
     </form>
   );
 }
 
-export function AuditPager({ action, before, olderBefore }: { action: string; before: number | undefined; olderBefore: number | null }) {
-  const q = (b?: number) => {
-    const p = new URLSearchParams();
-    if (action) p.set("action", action);
-    if (b) p.set("before", String(b));
-    const s = p.toString();
-    return s ? `/audit?${s}` : "/audit";
-  };
+export function AuditPager({ filters, before, olderBefore }: { filters: AuditFilters; before: number | undefined; olderBefore: number | null }) {
   if (!before && olderBefore === null) return null;
   return (
     <nav className="mt-4 flex justify-between text-sm" aria-label="Audit pages">
       {before ? (
-        <Link href={q()} className="font-medium text-brand-600 hover:underline">
+        <Link href={auditHref({ ...filters, before: undefined })} className="font-medium text-brand-600 hover:underline">
           ← Newest
         </Link>
       ) : (
         <span />
       )}
       {olderBefore !== null && (
-        <Link href={q(olderBefore)} className="font-medium text-brand-600 hover:underline">
+        <Link href={auditHref({ ...filters, before: olderBefore })} className="font-medium text-brand-600 hover:underline">
           Older events →
         </Link>
       )}

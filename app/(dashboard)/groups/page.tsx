@@ -1,8 +1,20 @@
-import { redirect } from "next/navigation";
+import { GroupsIndex } from "@/components/groups/groups-index";
 import { requirePage } from "@/lib/auth/guards";
+import { can, screenPermissions } from "@/lib/auth/permissions";
+import { db } from "@/lib/db";
+import { listGroups } from "@/lib/people/groups";
 
-/** Groups are explored in the usage breakdown; each row links to the group page. */
-export default async function GroupsIndex() {
-  await requirePage(["spend:read:own"]);
-  redirect("/usage?dimension=group");
+export const metadata = { title: "Groups" };
+
+/** Every group (a manager: theirs) with its cost center, people and managers; owners and admins change them here. */
+export default async function GroupsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const actor = await requirePage(screenPermissions("/groups"));
+  const params = await searchParams;
+  const canManage = can(actor, "groups:manage");
+  const [groups, people] = await Promise.all([
+    listGroups(db(), actor),
+    canManage ? db().member.findMany({ where: { workspaceId: actor.workspaceId, active: true }, select: { id: true, name: true, email: true }, orderBy: { name: "asc" }, take: 5000 }) : [],
+  ]);
+  const selectedId = typeof params.group === "string" ? params.group : null;
+  return <GroupsIndex groups={groups} people={people} canManage={canManage} canReadAudit={can(actor, "audit:read")} selected={groups.find((g) => g.id === selectedId) ?? null} />;
 }

@@ -2,6 +2,7 @@ import Link from "next/link";
 import { DailyStackedChart } from "@/components/charts/daily-stacked-chart";
 import { GroupMembersTable } from "@/components/groups/group-members-table";
 import { LimitCell } from "@/components/groups/limit-cell";
+import { GroupHeaderLinks } from "@/components/people/object-links";
 import { Card, Stat } from "@/components/ui/card";
 import { ScreenHeader } from "@/components/ui/placeholder";
 import { RangeFallbackNote } from "@/components/ui/range-fallback-note";
@@ -9,6 +10,7 @@ import { getGroupSummary } from "@/lib/analytics/group";
 import { spendScopeFor } from "@/lib/analytics/scope";
 import { parseAnalyticsSearch, recordToSearch } from "@/lib/analytics/url-state";
 import { pageData, requirePage } from "@/lib/auth/guards";
+import { can } from "@/lib/auth/permissions";
 import { now } from "@/lib/clock";
 import { db } from "@/lib/db";
 import { getMemberLimits } from "@/lib/limits/overview";
@@ -33,6 +35,7 @@ export default async function GroupPage({ params, searchParams }: { params: Prom
         title={g.group.name}
         subtitle={`Group${g.group.costCenter ? ` · cost center ${g.group.costCenter}` : ""} · ${g.members.length} members${g.managers.length ? ` · managed by ${g.managers.map((m) => m.name).join(", ")}` : ""}`}
       />
+      <GroupHeaderLinks id={g.group.id} canManage={can(actor, "groups:manage")} canReadAudit={can(actor, "audit:read")} />
       <RangeFallbackNote problem={s.rangeProblem} />
       <div className="grid gap-4 sm:grid-cols-3">
         <Stat label={`Pooled spend · ${g.range.label.toLowerCase()}`} value={formatAmount(g.pooledMicros, unit)} hint={`${g.range.start} – ${g.range.end} · previous ${formatAmount(g.previousPooledMicros, unit)}`} testId="group-pooled" />

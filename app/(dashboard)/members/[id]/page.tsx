@@ -4,11 +4,13 @@ import { AmountList } from "@/components/members/amount-list";
 import { MemberLimitPanel } from "@/components/members/limit-panel";
 import { MemberLimitSlot } from "@/components/members/limit-slot";
 import { MemberRequests } from "@/components/members/member-requests";
+import { MemberHeaderLinks } from "@/components/people/object-links";
 import { Card, Stat } from "@/components/ui/card";
 import { ScreenHeader } from "@/components/ui/placeholder";
 import { getMemberSummary } from "@/lib/analytics/member";
 import { spendScopeFor } from "@/lib/analytics/scope";
 import { pageData, requirePage } from "@/lib/auth/guards";
+import { can } from "@/lib/auth/permissions";
 import { now } from "@/lib/clock";
 import { db } from "@/lib/db";
 import { getMemberLimit } from "@/lib/limits/overview";
@@ -27,15 +29,17 @@ export default async function MemberPage({ params }: { params: Promise<{ id: str
   const s = await pageData(() => getMemberSummary(db(), scope, id, at));
   const [limit, requests] = await Promise.all([getMemberLimit(db(), actor.workspaceId, s.member.id, at), listMemberRequests(db(), actor, s.member.id, at)]);
   const self = s.member.id === actor.memberId;
+  const active = (await db().member.findUnique({ where: { id: s.member.id }, select: { active: true } }))?.active ?? false;
   const spent = inBudgetUnit(s.unit, s.usage.totals);
   const daily = serialize(s.usage.daily);
   const canOpenGroup = (groupId: string) => scope.kind === "workspace" || (scope.managedGroupIds ?? []).includes(groupId);
   return (
     <div className="flex flex-col gap-6">
       <ScreenHeader title={s.member.name} subtitle={`${s.member.email} · ${s.member.role.toLowerCase()}${s.member.costCenter ? ` · cost center ${s.member.costCenter}` : ""}`} />
+      <MemberHeaderLinks id={s.member.id} role={s.member.role} active={active} canManage={can(actor, "members:manage")} canReadAudit={can(actor, "audit:read")} />
       <div className="grid gap-4 sm:grid-cols-3">
         <Stat label="Spent this period" value={formatAmount(spent, s.unit)} hint={`${s.period.start} – ${s.period.end}`} testId="member-spent" />
-        <Stat label="Billed (USD)" value={formatAmount(s.usage.totals.costMicros, "USD")} hint={`list-price estimate ${formatAmount(s.usage.totals.estimatedCostMicros, "USD")}`} />
+        <Stat label="Billed (USD)" value={formatAmount(s.usage.totals.costMicros, "USD")} hint={`list-price estimate ${formatAmount(s.usage.totals.estimatedCostMicros, "USD")}${s.usage.totals.seatMicros ? ` · Claude Code seats, estimated ${formatAmount(s.usage.totals.seatMicros, s.unit)} (not billed)` : ""}`} />
         <div className="rounded-xl border border-slate-200 bg-white p-5 shadow-sm">
           <p className="text-xs font-medium uppercase tracking-wide text-slate-500">Groups</p>
           {s.groups.length === 0 ? (

@@ -1,0 +1,34 @@
+import { auditActor } from "@/lib/auth/actor";
+import { sessionRoute } from "@/lib/auth/guards";
+import { writeAudit } from "@/lib/audit";
+import { auditRowsFor, parseAuditFilters } from "@/lib/audit-view";
+import { now } from "@/lib/clock";
+import { db } from "@/lib/db";
+import { csvText, Instant } from "@/lib/exports/csv";
+import { csvResponse } from "@/lib/exports/csv-response";
+import { searchObject } from "@/lib/http/query";
+
+export const dynamic = "force-dynamic";
+
+const HEADER = ["time", "actor", "actor_name", "action", "object_type", "object_id", "object", "what_happened"];
+
+/** The Audit page's filters as CSV (text cells neutralised against formulas by lib/exports/csv.ts); the export is itself audited. */
+export const GET = sessionRoute(["audit:read"], async (req, { actor }) => {
+  const { before: _before, ...filters } = parseAuditFilters(searchObject(new URL(req.url).searchParams));
+  const at = now();
+  const fileName = `audit-${at.toISOString().slice(0, 10)}.csv`;
+  await db().$transaction((tx) => writeAudit(tx, { workspaceId: actor.workspaceId, actor: auditActor(actor), action: "export.audit", targetType: "export", targetId: fileName, after: { filters } }));
+  const rows = auditRowsFor(db(), { workspaceId: actor.workspaceId, ...filters });
+  const encoder = new TextEncoder();
+  const stream = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(encoder.encode(csvText([HEADER])));
+    },
+    async pull(controller) {
+      const next = await rows.next();
+      if (next.done) return controller.close();
+      controller.enqueue(encoder.encode(csvText(next.value.map((r) => [new Instant(new Date(r.at)), r.actor, r.actorName, r.action, r.targetType, r.targetId, r.targetLabel, r.summary]))));
+    },
+  });
+  return csvResponse(stream, fileName);
+});
