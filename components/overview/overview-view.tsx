@@ -6,6 +6,7 @@ import { BarList } from "@/components/charts/bar-list";
 import { DailyStackedChart } from "@/components/charts/daily-stacked-chart";
 import { productLabel } from "@/components/charts/palette";
 import { RangePicker } from "@/components/usage/range-picker";
+import { SeatEstimateNote } from "@/components/usage/seat-estimate-note";
 import { useAnalyticsState } from "@/components/usage/use-analytics-state";
 import { Card, ErrorNote, Skeleton, Stat } from "@/components/ui/card";
 import type { OverviewData } from "@/lib/analytics/overview";
@@ -105,6 +106,7 @@ export function OverviewView() {
           <Stat label="Days left" value={String(d.daysLeft)} hint={`budget period ends ${d.period.end}`} />
         )}
       </div>
+      <SeatEstimateNote micros={d.totals.seatMicros} unit={unit} className="-mt-3" />
       <Card
         title={`Daily spend by ${STACK_LABELS[d.stackBy].toLowerCase()} (${unitName})`}
         action={

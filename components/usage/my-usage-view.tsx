@@ -2,6 +2,7 @@ import { DailyStackedChart } from "@/components/charts/daily-stacked-chart";
 import { AmountList } from "@/components/members/amount-list";
 import { MemberLimitSlot } from "@/components/members/limit-slot";
 import { Card, Stat } from "@/components/ui/card";
+import { SeatEstimateNote } from "@/components/usage/seat-estimate-note";
 import type { MyUsage } from "@/lib/analytics/my-usage";
 import { formatAmount } from "@/lib/money";
 import type { Serialized } from "@/lib/serialize";
@@ -24,6 +25,7 @@ export function MyUsageView({ m, limit }: { m: Serialized<MyUsage>; limit?: Reac
         <Stat label="Current pace" value={`${formatAmount(BigInt(m.dailyPaceMicros), unit)} / day`} hint="average per day so far this period" />
         <Stat label="Projected at period end" value={formatAmount(BigInt(m.projectedMicros), unit)} hint={`${m.daysLeft} days left at this pace`} testId="my-projected" />
       </div>
+      <SeatEstimateNote micros={m.seatMicros} unit={unit} />
       <MemberLimitSlot memberId={m.memberId}>{limit}</MemberLimitSlot>
       <Card title={`My daily usage by product (${unit === "USD" ? "USD" : "credits"})`}>
         {m.usage.daily.some((d) => BigInt(d.totalMicros) > 0n) ? (

@@ -17,6 +17,7 @@ import { queryKeys } from "@/lib/query-keys";
 import type { Serialized } from "@/lib/serialize";
 import { FilterBar } from "./filter-bar";
 import { RangePicker } from "./range-picker";
+import { SeatEstimateNote } from "@/components/usage/seat-estimate-note";
 import { useAnalyticsState } from "./use-analytics-state";
 
 type Row = Serialized<BreakdownRow>;
@@ -131,6 +132,7 @@ export function UsageExplorer() {
               <p className="mt-1 text-xs text-slate-500">
                 billed {formatAmount(BigInt(d.totals.costMicros), "USD")} · {int(d.totals.requests)} requests · previous {formatAmount(BigInt(d.totals.previousAmountMicros), unit)}
               </p>
+              <SeatEstimateNote micros={d.totals.seatMicros} unit={unit} className="mt-1" />
               {d.overlapping && <p className="mt-2 text-xs text-amber-700">A member in several groups appears in each group&apos;s row, so the rows can add up to more than the total.</p>}
             </Card>
             <Card title={`Top ${DIMENSION_LABELS[dimension].toLowerCase()}s on this page`} className="lg:col-span-2">

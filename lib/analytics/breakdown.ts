@@ -21,6 +21,8 @@ export interface Metrics extends UsageSums {
   /** in the workspace's budget unit */
   amountMicros: bigint;
   unpricedRequests: bigint;
+  /** Claude Code seat estimates in the budget unit: not billed, never inside amountMicros (docs/billing.md) */
+  seatMicros: bigint;
 }
 
 export interface BreakdownRow extends Metrics {
@@ -265,7 +267,7 @@ export async function getBreakdown(ctx: AnalyticsContext, spec: RangeSpec, filte
     const [grouped, t] = await Promise.all([groupedRows(ctx, ws.unit, q.dimension, filters, range, !opts.noChange && !pagePrevious, leanRows), totalsOf()]);
     totals = t;
     // Keys that only had spend in the previous range are not rows of this view.
-    const current = grouped.filter((g) => g.amountMicros !== 0n || g.requests !== 0n || g.costMicros !== 0n || g.creditsMicros !== 0n);
+    const current = grouped.filter((g) => g.amountMicros !== 0n || g.requests !== 0n || g.costMicros !== 0n || g.creditsMicros !== 0n || g.seatMicros !== 0n);
     labels = q.sort === "label" || opts.all ? await labelsFor(ctx, q.dimension, current.map((g) => g.key)) : null;
     rows = current.map((g) => toRow(g, totals.amountMicros, labels?.get(g.key)));
     const sign = q.dir === "asc" ? 1 : -1;

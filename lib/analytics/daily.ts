@@ -10,6 +10,8 @@ export interface SpendTotals {
   costMicros: bigint;
   estimatedCostMicros: bigint;
   creditsMicros: bigint;
+  /** Claude Code seat estimates in the budget unit: not billed, not in the daily amounts (their own line) */
+  seatMicros: bigint;
 }
 
 export interface DailySeries {
@@ -24,9 +26,9 @@ export async function dailyByProduct(db: Db, where: RollupWhere, unit: Unit, ran
   const rows = await db.usageDailyRollup.groupBy({
     by: ["day", "product"],
     where: { ...where, day: { gte: range.start, lte: range.end } },
-    _sum: { costMicros: true, estimatedCostMicros: true, creditsMicros: true },
+    _sum: { costMicros: true, estimatedCostMicros: true, creditsMicros: true, seatEstimateMicros: true, seatCreditsMicros: true },
   });
-  const totals: SpendTotals = { costMicros: 0n, estimatedCostMicros: 0n, creditsMicros: 0n };
+  const totals: SpendTotals = { costMicros: 0n, estimatedCostMicros: 0n, creditsMicros: 0n, seatMicros: 0n };
   const products = new Set<string>();
   const days = new Map(eachDay(range.start, range.end).map((d) => [d, { day: d, byProduct: {} as Record<string, bigint>, totalMicros: 0n }]));
   for (const row of rows) {
@@ -34,6 +36,7 @@ export async function dailyByProduct(db: Db, where: RollupWhere, unit: Unit, ran
     totals.costMicros += v.costMicros;
     totals.estimatedCostMicros += v.estimatedCostMicros;
     totals.creditsMicros += v.creditsMicros;
+    totals.seatMicros += (unit === "USD" ? row._sum.seatEstimateMicros : row._sum.seatCreditsMicros) ?? 0n;
     products.add(row.product);
     const bucket = days.get(row.day);
     if (!bucket) continue;

@@ -53,7 +53,7 @@ export async function getGroupSummary(db: Db, scope: SpendScope, groupId: string
   ]);
   const byId = new Map(rows.rows.map((r) => [r.key, r]));
   const managerIds = new Set(group.managers.map((m) => m.memberId));
-  const zero: Metrics = { amountMicros: 0n, costMicros: 0n, estimatedCostMicros: 0n, creditsMicros: 0n, inputTokens: 0n, cachedInputTokens: 0n, outputTokens: 0n, requests: 0n, unpricedRequests: 0n };
+  const zero: Metrics = { amountMicros: 0n, costMicros: 0n, estimatedCostMicros: 0n, creditsMicros: 0n, inputTokens: 0n, cachedInputTokens: 0n, outputTokens: 0n, requests: 0n, unpricedRequests: 0n, seatMicros: 0n };
   const members: GroupMemberUsage[] = group.members
     .filter((m) => scope.memberIds === null || scope.memberIds.includes(m.memberId))
     .map((m) => {
@@ -62,7 +62,7 @@ export async function getGroupSummary(db: Db, scope: SpendScope, groupId: string
     })
     .sort((a, b) => (b.amountMicros > a.amountMicros ? 1 : b.amountMicros < a.amountMicros ? -1 : a.name.localeCompare(b.name, "en")));
   // getBreakdown adds label/href fields; keep only the DTO's fields
-  const clean = members.map(({ memberId, name, email, manager, previousAmountMicros, amountMicros, costMicros, estimatedCostMicros, creditsMicros, inputTokens, cachedInputTokens, outputTokens, requests, unpricedRequests }) => ({ memberId, name, email, manager, previousAmountMicros, amountMicros, costMicros, estimatedCostMicros, creditsMicros, inputTokens, cachedInputTokens, outputTokens, requests, unpricedRequests }));
+  const clean = members.map(({ memberId, name, email, manager, previousAmountMicros, amountMicros, costMicros, estimatedCostMicros, creditsMicros, inputTokens, cachedInputTokens, outputTokens, requests, unpricedRequests, seatMicros }) => ({ memberId, name, email, manager, previousAmountMicros, amountMicros, costMicros, estimatedCostMicros, creditsMicros, inputTokens, cachedInputTokens, outputTokens, requests, unpricedRequests, seatMicros }));
   return {
     group: { id: group.id, name: group.name, costCenter: group.costCenter, source: group.source },
     managers: group.managers.map((m) => ({ id: m.member.id, name: m.member.name })),

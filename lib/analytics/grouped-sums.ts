@@ -32,6 +32,7 @@ export function metricsOf(r: Raw): Metrics {
     outputTokens: toBigInt(r.output),
     requests: toBigInt(r.requests),
     unpricedRequests: toBigInt(r.unpriced),
+    seatMicros: toBigInt(r.seat),
   };
 }
 
@@ -39,6 +40,7 @@ function addInto(into: Grouped, r: Grouped): void {
   addUsageSums(into, r);
   into.amountMicros += r.amountMicros;
   into.unpricedRequests += r.unpricedRequests;
+  into.seatMicros += r.seatMicros;
   into.previousAmountMicros += r.previousAmountMicros;
 }
 

@@ -22,6 +22,8 @@ export interface MyUsage {
   spentMicros: bigint;
   costMicros: bigint;
   creditsMicros: bigint;
+  /** Claude Code seat estimates this period, budget unit (not in spentMicros) */
+  seatMicros: bigint;
   /** average per day so far this period */
   dailyPaceMicros: bigint;
   projectedMicros: bigint;
@@ -64,6 +66,7 @@ export async function getMyUsage(db: Db, actorScope: SpendScope, now: Date): Pro
     spentMicros: spent,
     costMicros: products.totals.costMicros,
     creditsMicros: products.totals.creditsMicros,
+    seatMicros: products.totals.seatMicros,
     dailyPaceMicros: spent / elapsed,
     projectedMicros: projectPeriodEnd(spent, period, today),
     byProduct: slim(products.rows),

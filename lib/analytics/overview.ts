@@ -174,7 +174,7 @@ export async function getOverview(db: Db, scope: SpendScope, now: Date, opts: Ov
     range,
     today,
     daysLeft: daysLeft(period, today),
-    totals: { costMicros: totals.costMicros, estimatedCostMicros: totals.estimatedCostMicros, creditsMicros: totals.creditsMicros },
+    totals: { costMicros: totals.costMicros, estimatedCostMicros: totals.estimatedCostMicros, creditsMicros: totals.creditsMicros, seatMicros: totals.seatMicros },
     metrics: totals,
     previousAmountMicros: totals.previousAmountMicros,
     changePct: changePct(spent, totals.previousAmountMicros),

@@ -115,7 +115,7 @@ export function joinInOrder(engine: Engine): string {
 }
 
 /** The metric columns every grouped query returns, in order. */
-export const METRIC_COLUMNS = ["amount", "cost", "estimated", "credits", "input", "cached", "output", "requests", "unpriced"] as const;
+export const METRIC_COLUMNS = ["amount", "cost", "estimated", "credits", "input", "cached", "output", "requests", "unpriced", "seat"] as const;
 
 export type Sign = -1 | 0 | 1;
 
@@ -201,6 +201,11 @@ export function amountColumn(unit: Unit): string {
   return unit === "USD" ? `r."costMicros"` : `r."creditsMicros"`;
 }
 
+/** Claude Code seat estimates in the budget unit: not billed, shown as their own line. */
+export function seatColumn(unit: Unit): string {
+  return unit === "USD" ? `r."seatEstimateMicros"` : `r."seatCreditsMicros"`;
+}
+
 export interface SumOptions {
   /** count only rows where this holds (called once per metric: each binds its own parameter, SQLite's "?" are positional) */
   when?: () => string;
@@ -230,6 +235,7 @@ export function metricSums(src: Source, unit: Unit, o: SumOptions = {}): string 
     `${s(`r."outputTokens"`)} AS "output"`,
     `${s(`r."requests"`, true)} AS "requests"`,
     `${s(src.unpriced)} AS "unpriced"`,
+    `${s(seatColumn(unit), true)} AS "seat"`,
   ].join(", ");
 }
 

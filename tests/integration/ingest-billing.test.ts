@@ -10,6 +10,10 @@ import type { Db } from "@/lib/db";
 import { anthropicAdapter } from "@/lib/ingest/adapters/anthropic";
 import { openaiAdapter } from "@/lib/ingest/adapters/openai";
 import { runSync } from "@/lib/ingest/sync";
+import { getBreakdown } from "@/lib/analytics/breakdown";
+import { getOverview } from "@/lib/analytics/overview";
+import type { SpendScope } from "@/lib/analytics/scope";
+import { TEST_NOW } from "../helpers/clock";
 import { buildRateCard, type RateCardVersion } from "@/lib/ratecard/rate-card";
 import { billingScenarioData } from "../fake-provider/billing-data";
 import { MAPPED_IDENTITIES, PEOPLE, SCENARIO_PRICES, SCENARIO_RATES, SCENARIO_WINDOW } from "../fake-provider/billing-scenario";
@@ -128,6 +132,16 @@ describe("the billing scenario of the fake provider", () => {
     const rolled = await db.usageDailyRollup.aggregate({ where: { workspaceId: workspace.id }, _sum: { costMicros: true, seatEstimateMicros: true } });
     expect(rolled._sum.costMicros).toBe(Object.values(truth.billedByProvider).reduce((a, b) => a + b, 0n));
     expect(rolled._sum.seatEstimateMicros).toBe(Object.values(truth.seatByPerson).reduce((a, b) => a + b, 0n));
+
+    // spend totals show the seat estimate as its own figure, never inside billed or spent
+    const scope: SpendScope = { workspaceId: workspace.id, kind: "workspace", memberIds: null, label: "Acme" };
+    const range = { range: "custom" as const, from: SCENARIO_WINDOW.start, to: SCENARIO_WINDOW.end };
+    const overview = await getOverview(db, scope, TEST_NOW, { range });
+    expect(overview.totals.costMicros).toBe(rolled._sum.costMicros);
+    expect(overview.totals.seatMicros).toBe(rolled._sum.seatEstimateMicros);
+    const byMember = await getBreakdown({ db, scope, now: TEST_NOW }, range, {}, { dimension: "member", sort: "amount", dir: "desc", page: 1, pageSize: 50 }, { all: true });
+    const carol = byMember.rows.find((r) => r.label.startsWith("Carol"));
+    expect(carol).toMatchObject({ amountMicros: 0n, seatMicros: truth.seatByPerson["carol@acme.example"] });
 
     // a second sync of the same window changes nothing
     for (const { connection, adapter } of runs) {
