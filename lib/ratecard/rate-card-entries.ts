@@ -78,7 +78,8 @@ export async function rateCardLines(db: Db, workspaceId: string): Promise<RateCa
   const today = toDayKey(now());
   // every (provider, model) the providers reported, resolved on its latest day by the same
   // function the syncs price with (so the screen shows what the next sync will use)
-  const used = await db.usageRecord.groupBy({
+  // (read from the daily rollup: far fewer rows than the fact table, same names)
+  const used = await db.usageDailyRollup.groupBy({
     by: ["provider", "model"],
     where: { workspaceId, day: { gte: addDays(today, -SEEN_DAYS), lte: today }, provider: { in: ["openai", "anthropic"] }, model: { not: "" } },
     _max: { day: true },
