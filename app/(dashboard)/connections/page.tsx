@@ -4,6 +4,7 @@ import { RateCard } from "@/components/connections/rate-card";
 import { ReconciliationTable } from "@/components/connections/reconciliation-table";
 import { RunHistory } from "@/components/connections/run-history";
 import { UnmappedIdentities } from "@/components/connections/unmapped-identities";
+import { BillingWarnings } from "@/components/settings/billing-warnings";
 import { Card } from "@/components/ui/card";
 import { ScreenHeader } from "@/components/ui/placeholder";
 import { requirePage } from "@/lib/auth/guards";
@@ -40,6 +41,7 @@ export default async function Page() {
     <div className="flex flex-col gap-6">
       <ScreenHeader title="Connections" subtitle="Provider sources, their sync runs, reconciliation to the bill and identity mapping." />
       <RunPoller active={running.length > 0} />
+      <BillingWarnings db={database} workspaceId={actor.workspaceId} />
       <Card title="Connections">
         <ConnectionList connections={connections} runningIds={running.map((r) => r.connectionId)} />
       </Card>
