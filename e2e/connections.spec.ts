@@ -19,7 +19,7 @@ test.describe("owner connects OpenAI, syncs, reconciles and maps an unknown user
     await expect(page.getByRole("heading", { name: "Connections", level: 1 })).toBeVisible();
 
     await page.getByLabel("Provider").selectOption("openai");
-    await page.getByLabel("Name").fill(name);
+    await page.getByLabel("Name", { exact: true }).fill(name);
     await page.getByLabel("Base URL (with version)").fill(fake.openaiBase);
     await page.getByLabel(/Admin key/).fill("sk-admin-fake-openai");
     await page.getByRole("button", { name: "Add connection" }).click();
