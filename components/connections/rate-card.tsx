@@ -33,7 +33,7 @@ export function RateCard({ lines }: { lines: RateCardLine[] }) {
       {unpriced.length > 0 && (
         <p className="rounded border border-red-200 bg-red-50 px-3 py-2 text-xs text-red-800" data-testid="rate-card-unpriced">
           {unpriced.length} model name{unpriced.length === 1 ? "" : "s"} seen in usage {unpriced.length === 1 ? "has" : "have"} no price:{" "}
-          <span className="font-mono">{unpriced.map((l) => `${l.model} (${l.provider})`).join(", ")}</span>. Their projects&apos; bills are split by tokens until you add a price or an alias.
+          <span className="font-mono">{unpriced.map((l) => `${l.model} (${l.provider})`).join(", ")}</span>. Rows under these names get no list-price estimate, and a provider bill that covers them is split by tokens, until you add a price or an alias.
         </p>
       )}
       <div className="overflow-x-auto">
@@ -48,8 +48,8 @@ export function RateCard({ lines }: { lines: RateCardLine[] }) {
             {lines.filter((l) => l.source !== "unpriced").map((l) => (
               <tr key={`${l.source}|${l.provider}|${l.model}|${l.effectiveFrom}`} className="border-b border-slate-100 align-top" data-testid={`rate-${l.model}`}>
                 <td className="py-1.5 text-slate-600">{l.provider}</td>
-                <td className="font-mono text-xs">{l.model}</td>
-                <td>{l.effectiveFrom || "always"}</td>
+                <td className="whitespace-nowrap font-mono text-xs">{l.model}</td>
+                <td className="whitespace-nowrap">{l.effectiveFrom || "always"}</td>
                 {editing === l.id ? (
                   <EditCells line={l} pending={pending} onCancel={() => setEditing(null)} onSave={(body) => send(`/api/connections/rate-card/${l.id}`, "PATCH", body)} />
                 ) : l.aliasOf ? (
