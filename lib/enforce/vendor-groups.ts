@@ -28,6 +28,25 @@ export async function recordVendorGroups(db: Db, c: { id: string; workspaceId: s
   }
 }
 
+type GroupRow = { id: string; name: string; source: string; externalId: string | null };
+type LinkRow = { groupId: string | null; vendorGroupId: string; vendorGroupName: string };
+
+/** What became of a vendor group in Allotment, with the reason when it was not mirrored. */
+export function classifyVendorGroup(l: LinkRow, groups: GroupRow[]): { status: "linked" | "created" | "not_mirrored"; groupId: string | null; note: string } {
+  const linked = l.groupId ? groups.find((g) => g.id === l.groupId) : undefined;
+  if (linked) return { status: "linked", groupId: linked.id, note: `linked to the Allotment group “${linked.name}”` };
+  const imported = groups.find((g) => g.source === "chatgpt" && (g.externalId === l.vendorGroupId || g.name === l.vendorGroupName));
+  if (imported) return { status: "created", groupId: imported.id, note: `mirrored as the Allotment group “${imported.name}” (members follow each import)` };
+  const clash = groups.find((g) => g.name === l.vendorGroupName && g.source !== "chatgpt");
+  return {
+    status: "not_mirrored",
+    groupId: null,
+    note: clash
+      ? `not mirrored: an Allotment group named “${clash.name}” was made by hand and the import does not rewrite it — link the vendor group to it to mirror its members`
+      : "not mirrored yet: run “Import credits and groups”, or link it to an Allotment group",
+  };
+}
+
 /** After an import: states per vendor group what happened to it; returns one sentence for the screen. */
 export async function mirrorChatgptGroups(db: Db, workspaceId: string, connectorId: string, actor: AuditActor, _now: Date): Promise<string> {
   const links = await db.vendorGroupLink.findMany({ where: { connectorId, workspaceId } });
@@ -36,14 +55,7 @@ export async function mirrorChatgptGroups(db: Db, workspaceId: string, connector
   let mirrored = 0;
   const notMirrored: string[] = [];
   for (const l of links) {
-    const linked = l.groupId ? groups.find((g) => g.id === l.groupId) : undefined;
-    const imported = groups.find((g) => g.source === "chatgpt" && (g.externalId === l.vendorGroupId || g.name === l.vendorGroupName));
-    const clash = groups.find((g) => g.name === l.vendorGroupName && g.source !== "chatgpt");
-    const next = linked
-      ? { status: "linked", groupId: linked.id, note: `linked to the Allotment group “${linked.name}”` }
-      : imported
-        ? { status: "created", groupId: imported.id, note: `mirrored as the Allotment group “${imported.name}”` }
-        : { status: "not_mirrored", groupId: null, note: clash ? `not mirrored: an Allotment group named “${clash.name}” was made by hand and the import does not rewrite it — link the vendor group to it to mirror its members` : "not mirrored: the import did not return this group" };
+    const next = classifyVendorGroup(l, groups);
     if (next.status !== "not_mirrored") mirrored++;
     else notMirrored.push(`${l.vendorGroupName} (${next.note.replace(/^not mirrored: /, "")})`);
     await db.vendorGroupLink.update({ where: { id: l.id }, data: next });
@@ -70,6 +82,8 @@ export async function linkVendorGroup(db: Db, workspaceId: string, actor: AuditA
   return add.length;
 }
 
+/** The vendor groups for the screen, each classified against the Allotment groups as they are now. */
 export async function vendorGroupLinks(db: Db, workspaceId: string) {
-  return db.vendorGroupLink.findMany({ where: { workspaceId }, orderBy: { vendorGroupName: "asc" } });
+  const groups = await db.group.findMany({ where: { workspaceId }, select: { id: true, name: true, source: true, externalId: true } });
+  return (await db.vendorGroupLink.findMany({ where: { workspaceId }, orderBy: { vendorGroupName: "asc" } })).map((l) => ({ ...l, ...classifyVendorGroup(l, groups) }));
 }

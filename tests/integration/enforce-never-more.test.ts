@@ -256,4 +256,21 @@ describe("rounding, unmatched users, errors", () => {
     const again = await runEnforcementAction(db, actor, { op: "connect", input: { vendor: "claude", baseUrl: cl.url, apiKey: CL_KEY, vendorWorkspaceId: undefined } }, now);
     expect(again.message).toMatch(/It stays on/);
   });
+
+  it("a vendor group whose name an Allotment group already has is reported as not mirrored, with why, and linking mirrors its members", async () => {
+    const { db, ws, owner, people } = await setup(["kim", "lou"], { chatgpt: true });
+    const handMade = await db.group.create({ data: { workspaceId: ws.id, name: `Platform ${ws.slug}`, costCenter: "CC-9" } });
+    cg.state.groups.push({ id: `g-plat-${ws.slug}`, name: `Platform ${ws.slug}`, userIds: [people.kim!.cg, people.lou!.cg], limit: { type: "limited", limit_amount: { amount: "20000", unit: "credit" } } });
+    const c = await db.vendorConnector.findFirstOrThrow({ where: { workspaceId: ws.id, vendor: "chatgpt" } });
+    await readVendor(db, c, { now });
+    let screen = await enforcementScreen(db, ws.id, now);
+    const g = screen.vendorGroups.find((x) => x.vendorGroupId === `g-plat-${ws.slug}`)!;
+    expect(g).toMatchObject({ status: "not_mirrored", note: expect.stringMatching(/was made by hand and the import does not rewrite it/) });
+    const out = await runEnforcementAction(db, actorOf(owner), { op: "link", connectorId: c.id, vendorGroupId: g.vendorGroupId, groupId: handMade.id }, now);
+    expect(out.message).toMatch(/2 vendor group member\(s\) added/);
+    expect((await db.groupMember.findMany({ where: { groupId: handMade.id } })).map((m) => m.memberId).sort()).toEqual([people.kim!.id, people.lou!.id].sort());
+    screen = await enforcementScreen(db, ws.id, now);
+    expect(screen.vendorGroups.find((x) => x.vendorGroupId === g.vendorGroupId)).toMatchObject({ status: "linked" });
+    expect(await db.auditEvent.count({ where: { workspaceId: ws.id, action: "enforcement.groups.link" } })).toBe(1);
+  });
 });
