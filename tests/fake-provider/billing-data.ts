@@ -6,7 +6,7 @@
  */
 import type { ProviderData, Result } from "./data";
 import { anthropicEvents, claudeCodeRecords, OPENAI_USERS, openaiEvents, SCENARIO_DAYS } from "./billing-scenario";
-import { servedCosts } from "./billing-truth";
+import { servedCosts, type ScenarioOptions } from "./billing-truth";
 
 const unix = (day: string) => Date.parse(`${day}T00:00:00Z`) / 1000;
 
@@ -23,7 +23,7 @@ function toMinor(major: string): string {
   return rest ? `${whole}.${rest}` : whole;
 }
 
-export function billingScenarioData(): ProviderData {
+export function billingScenarioData(o: ScenarioOptions = {}): ProviderData {
   const usage = new Map<string, Result[]>();
   const endpoints = new Map<string, Map<string, Result[]>>();
   const aUsage = new Map<string, Result[]>();
@@ -64,7 +64,7 @@ export function billingScenarioData(): ProviderData {
 
   const costs = new Map<string, Result[]>();
   const aCosts = new Map<string, Result[]>();
-  for (const c of servedCosts()) {
+  for (const c of servedCosts(o)) {
     if (c.provider === "openai") {
       push(costs, c.day, {
         ...(c.amount === null ? {} : { amount: { value: Number(c.amount), currency: c.currency } }),

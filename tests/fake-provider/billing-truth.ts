@@ -160,17 +160,26 @@ function usdOf(amount: string | null, currency: string, day: string): bigint | n
   return halfEven(scaled(amount, 12) * scaled(rate, 6), 10n ** 12n);
 }
 
-export function servedCosts(): ServedCost[] {
+/** `usdOnly`: every bill in USD and no quirky extra lines (what the code before issue 16 could read). */
+export interface ScenarioOptions {
+  usdOnly?: boolean;
+}
+
+function extras(o: ScenarioOptions) {
+  return EXTRA_COST_LINES.filter((x) => !o.usdOnly || (x.amount !== null && x.currency.toUpperCase() === "USD"));
+}
+
+export function servedCosts(o: ScenarioOptions = {}): ServedCost[] {
   const out: ServedCost[] = [];
   for (const b of bills()) {
-    const cur = BILLING_CURRENCY[b.scope ?? ""];
+    const cur = o.usdOnly ? undefined : BILLING_CURRENCY[b.scope ?? ""];
     const lineItem = b.provider === "openai" ? "usage" : "Claude usage";
     // a non-USD bill: micros × unit-per-USD, exact (the rate is its inverse)
     const amount = cur ? microsText(b.micros * scaled(cur.perUsd, 1), 10_000_000n) : microsText(b.micros, 1_000_000n);
     const currency = cur?.currency ?? (b.provider === "openai" ? "usd" : "USD");
     out.push({ provider: b.provider, day: b.day, scope: b.scope, lineItem, currency, amount, usdMicros: usdOf(amount, currency, b.day) });
   }
-  for (const x of EXTRA_COST_LINES) out.push({ ...x, usdMicros: usdOf(x.amount, x.currency, x.day) });
+  for (const x of extras(o)) out.push({ ...x, usdMicros: usdOf(x.amount, x.currency, x.day) });
   return out;
 }
 
@@ -194,7 +203,7 @@ const addTo = (m: Record<string, bigint>, k: string, v: bigint) => {
   m[k] = (m[k] ?? 0n) + v;
 };
 
-export function billingTruth(): Truth {
+export function billingTruth(o: ScenarioOptions = {}): Truth {
   const t: Truth = { billedByProvider: {}, billedByDay: {}, billedByPerson: {}, billedByDayPerson: {}, seatByPerson: {}, missingRate: [], missingAmount: 0 };
   const credit = (provider: string, day: string, person: string, micros: bigint) => {
     addTo(t.billedByProvider, provider, micros);
@@ -216,7 +225,7 @@ export function billingTruth(): Truth {
     }
   });
   // extra lines: billed with no usage behind them (unattributed), no amount (0), or no rate (left out)
-  for (const x of EXTRA_COST_LINES) {
+  for (const x of extras(o)) {
     const usd = usdOf(x.amount, x.currency, x.day);
     if (x.amount === null) t.missingAmount++;
     if (usd === null) t.missingRate.push({ provider: x.provider, day: x.day, currency: x.currency.toUpperCase() });
