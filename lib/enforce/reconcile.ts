@@ -11,6 +11,7 @@
  * failed job an owner acknowledged is not queued again until the target changes.
  */
 import "server-only";
+import { randomUUID } from "node:crypto";
 import { SYSTEM_ACTOR } from "../audit";
 import type { Db } from "../db";
 import { writeAudit } from "../audit";
@@ -99,7 +100,8 @@ export async function reconcileConnector(db: Db, c: ConnectorRow, now: Date): Pr
         memberId: s.memberId,
         vendorUserId: s.vendorUserId,
         payload: { targetMicros: wantTarget, temporary: action.kind === "set" && action.temporary, revertAt: revertAt?.toISOString() ?? null },
-        idempotencyKey: `reconcile:${s.memberId}:${wantKind}:${wantTarget ?? "-"}:${now.getTime()}`,
+        // unique per enqueue (not per instant: a clock standing still must not block a retry); the open-job check above prevents doubles
+        idempotencyKey: `reconcile:${s.memberId}:${wantKind}:${wantTarget ?? "-"}:${randomUUID()}`,
         reason: revert ? `grant ended at ${s.revertAt!.toISOString()}: back to ${d.reason}` : `${lowering ? "lower" : "raise"} to Allotment's value: ${d.reason}`,
         createdBy: revert ? "system (grant expiry)" : "system (reconcile)",
         now,
