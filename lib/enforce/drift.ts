@@ -4,6 +4,7 @@
  * value as an Allotment override, or re-apply Allotment's value to the vendor.
  */
 import "server-only";
+import { randomUUID } from "node:crypto";
 import type { AuditActor } from "../audit";
 import type { Actor } from "../auth/actor";
 import type { Db } from "../db";
@@ -107,7 +108,7 @@ export async function reapplyMember(db: Db, workspaceId: string, actor: AuditAct
       memberId,
       vendorUserId: o.vendorUserId,
       payload: { targetMicros: action.kind === "set" && action.micros !== null ? action.micros.toString() : null, temporary: action.kind === "set" && action.temporary, revertAt: revertAt?.toISOString() ?? null },
-      idempotencyKey: `reapply:${memberId}:${now.getTime()}`,
+      idempotencyKey: `reapply:${memberId}:${randomUUID()}`,
       reason: `re-applied by ${actor.label}: ${d.reason}`,
       createdBy: actor.label,
       now,
