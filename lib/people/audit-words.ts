@@ -169,6 +169,8 @@ export function auditSentence(action: string, targetId: string, before: unknown,
     }
     case "group.delete":
       return `${who} deleted group ${str(b.name) ?? group}`;
+    case "export.audit":
+      return `${who} exported the audit log as CSV${str(a.filters) ? ` (filtered: ${String(a.filters)})` : ""}`;
     default:
       return null;
   }

@@ -17,7 +17,9 @@ export const GET = sessionRoute(["audit:read"], async (req, { actor }) => {
   const { before: _before, ...filters } = parseAuditFilters(searchObject(new URL(req.url).searchParams));
   const at = now();
   const fileName = `audit-${at.toISOString().slice(0, 10)}.csv`;
-  await db().$transaction((tx) => writeAudit(tx, { workspaceId: actor.workspaceId, actor: auditActor(actor), action: "export.audit", targetType: "export", targetId: fileName, after: { filters } }));
+  // the filters as query text: an id inside it is no JSON string of its own, so this event is not in that object's history
+  const query = new URLSearchParams(Object.entries(filters).filter((e): e is [string, string] => typeof e[1] === "string")).toString();
+  await db().$transaction((tx) => writeAudit(tx, { workspaceId: actor.workspaceId, actor: auditActor(actor), action: "export.audit", targetType: "export", targetId: fileName, after: { filters: query } }));
   const rows = auditRowsFor(db(), { workspaceId: actor.workspaceId, ...filters });
   const encoder = new TextEncoder();
   const stream = new ReadableStream<Uint8Array>({
