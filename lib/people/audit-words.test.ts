@@ -4,7 +4,7 @@ import { auditSentence, type WordsContext } from "./audit-words";
 const names: Record<string, string> = { m1: "Bob Builder", m2: "Eli Engineer" };
 const groups: Record<string, string> = { g1: "Platform" };
 const ctx: WordsContext = { unit: "CREDITS", timezone: "America/New_York", actor: "Dana Owner", memberName: (id) => names[id], groupName: (id) => groups[id], requesterOf: (id) => (id === "12" ? "m1" : undefined) };
-const policy = { scope: "MEMBER", target: "MEMBER:m1", product: "", amountMicros: "1200000000", poolCapMicros: null, startsAt: null, expiresAt: "2027-01-01T04:59:59.999Z", slot: "" };
+const policy = { scope: "MEMBER", target: "MEMBER:m1", product: "", amountMicros: "1200000000", poolCapMicros: null, startsAt: null, expiresAt: "2027-01-01T05:00:00.000Z", slot: "" };
 
 describe("audit events in plain words", () => {
   it("limits name whose limit it is, the amount in the budget unit and the day in the workspace's timezone", () => {

@@ -28,10 +28,14 @@ function micros(v: unknown): bigint | null {
   return null;
 }
 
-/** "31 Dec 2026": the day an instant falls on in the workspace's timezone. */
-export function dayWords(iso: unknown, timezone: string): string | null {
+/**
+ * "31 Dec 2026": the day an instant falls on in the workspace's timezone. An expiry is
+ * exclusive (the instant the last day ends, lib/period.ts endOfDayIn): its day is the one
+ * just before it.
+ */
+export function dayWords(iso: unknown, timezone: string, exclusive = false): string | null {
   if (typeof iso !== "string") return null;
-  const d = new Date(iso);
+  const d = new Date(new Date(iso).getTime() - (exclusive ? 1 : 0));
   if (Number.isNaN(d.getTime())) return null;
   try {
     return new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", year: "numeric", timeZone: timezone }).format(d);
@@ -69,7 +73,7 @@ function policyAmount(p: Obj, c: WordsContext): string {
   if (amount !== null) parts.push(formatAmount(amount, c.unit));
   if (pool !== null) parts.push(`pooled cap ${formatAmount(pool, c.unit)}`);
   const starts = dayWords(p.startsAt, c.timezone);
-  const until = dayWords(p.expiresAt, c.timezone);
+  const until = dayWords(p.expiresAt, c.timezone, true);
   return `${parts.join(", ") || "no amount"}${starts ? ` from ${starts}` : ""}${until ? ` until ${until}` : ""}`;
 }
 
