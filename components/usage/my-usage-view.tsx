@@ -25,7 +25,7 @@ export function MyUsageView({ m, limit }: { m: Serialized<MyUsage>; limit?: Reac
         <Stat label="Current pace" value={`${formatAmount(BigInt(m.dailyPaceMicros), unit)} / day`} hint="average per day so far this period" />
         <Stat label="Projected at period end" value={formatAmount(BigInt(m.projectedMicros), unit)} hint={`${m.daysLeft} days left at this pace`} testId="my-projected" />
       </div>
-      <SeatEstimateNote micros={m.seatMicros} unit={unit} />
+      <SeatEstimateNote micros={m.seatMicros} unit={unit} countsAgainstLimits={m.seatsCountAgainstLimits} />
       <MemberLimitSlot memberId={m.memberId}>{limit}</MemberLimitSlot>
       <Card title={`My daily usage by product (${unit === "USD" ? "USD" : "credits"})`}>
         {m.usage.daily.some((d) => BigInt(d.totalMicros) > 0n) ? (

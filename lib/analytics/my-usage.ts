@@ -24,6 +24,8 @@ export interface MyUsage {
   creditsMicros: bigint;
   /** Claude Code seat estimates this period, budget unit (not in spentMicros) */
   seatMicros: bigint;
+  /** the owner's setting: seat estimates count against limits */
+  seatsCountAgainstLimits: boolean;
   /** average per day so far this period */
   dailyPaceMicros: bigint;
   projectedMicros: bigint;
@@ -67,6 +69,7 @@ export async function getMyUsage(db: Db, actorScope: SpendScope, now: Date): Pro
     costMicros: products.totals.costMicros,
     creditsMicros: products.totals.creditsMicros,
     seatMicros: products.totals.seatMicros,
+    seatsCountAgainstLimits: ws.seatEstimatesCountAgainstLimits,
     dailyPaceMicros: spent / elapsed,
     projectedMicros: projectPeriodEnd(spent, period, today),
     byProduct: slim(products.rows),
