@@ -51,6 +51,8 @@ export async function enqueueJob(tx: Tx, j: EnqueueInput): Promise<boolean> {
         idempotencyKey: j.idempotencyKey,
         reason: j.reason,
         createdBy: j.createdBy,
+        // on the app's clock, like every other time the job log shows
+        createdAt: j.now,
         nextAttemptAt: j.now,
       },
     });

@@ -32,7 +32,7 @@ export interface ReconcileResult {
 type StateRow = Awaited<ReturnType<Db["vendorLimitState"]["findMany"]>>[number];
 
 export function observedOf(s: StateRow): Observed {
-  return { vendorUserId: s.vendorUserId, email: "", effectiveMicros: s.effectiveMicros, effectiveSource: s.effectiveSource, hasOverride: s.hasOverride, overrideMicros: s.overrideMicros, overrideId: s.overrideId, inheritedKnown: s.inheritedKnown, inheritedMicros: s.inheritedMicros, overrideTemporary: false };
+  return { vendorUserId: s.vendorUserId, email: "", effectiveMicros: s.effectiveMicros, effectiveSource: s.effectiveSource, hasOverride: s.hasOverride, overrideMicros: s.overrideMicros, overrideId: s.overrideId, inheritedKnown: s.inheritedKnown, inheritedMicros: s.inheritedMicros };
 }
 
 /** Allotment wrote a value and the vendor now shows another: someone edited it in the vendor's console. */

@@ -24,8 +24,8 @@ export interface Observed {
   /** true when we know what the member gets without an override */
   inheritedKnown: boolean;
   inheritedMicros: bigint | null;
-  /** ChatGPT: the override ends with the vendor's period on its own */
-  overrideTemporary: boolean;
+  /** ChatGPT: the override ends with the vendor's period on its own (unknown = undefined: stored states do not keep it) */
+  overrideTemporary?: boolean;
 }
 
 export function observeChatgpt(u: UserLimit, email: string): Observed {
