@@ -77,7 +77,7 @@ test.describe.serial("people and groups", () => {
     const form = page.getByTestId("create-group-form");
     await form.getByLabel("Name").fill("Data Platform");
     await form.getByLabel("Cost center").fill("CC-DP");
-    await form.getByLabel("Managers").fill("engineer@acme.example");
+    await form.getByRole("combobox", { name: "Managers" }).fill("engineer@acme.example");
     await form.getByRole("button", { name: "Add", exact: true }).click();
     await expect(form.getByRole("list", { name: "Managers" })).toContainText("Eli Engineer");
     await form.getByRole("button", { name: "Create group" }).click();
