@@ -90,5 +90,22 @@ export async function runEnforcementTick(db: Db, workspaceId: string, opts: { cl
     }
   }
   result.drained = await drainQueue(db, { workspaceId, clock, budgetMs: opts.budgetMs });
+  // raises wait for other vendors' lowerings (capRaises): once those landed, one more pass
+  // lets the waiting raises go in the same run instead of the next one
+  if (result.drained.succeeded > 0) {
+    let queued = 0;
+    for (const c of connectors) {
+      try {
+        queued += (await reconcileConnector(db, c, clock())).queued;
+      } catch (error) {
+        result.errors.push(`${c.name}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    if (queued) {
+      result.pushes += queued;
+      const more = await drainQueue(db, { workspaceId, clock, budgetMs: opts.budgetMs });
+      for (const k of ["succeeded", "skipped", "failed", "retried"] as const) result.drained[k] += more[k];
+    }
+  }
   return result;
 }
