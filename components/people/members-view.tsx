@@ -146,7 +146,7 @@ export function MembersView({
       )}
 
       <Card>
-        <form method="get" action="/members" role="search" aria-label="Filter members" className="mb-4 grid gap-2 sm:grid-cols-[minmax(12rem,2fr)_repeat(3,minmax(8rem,1fr))_auto]">
+        <form method="get" action="/members" role="search" aria-label="Filter members" className="mb-4 grid grid-cols-1 gap-2 sm:grid-cols-2 xl:grid-cols-[minmax(12rem,2fr)_repeat(3,minmax(8rem,1fr))_auto]">
           <input type="search" name="q" defaultValue={filters.q} placeholder="Search name, email or cost center" aria-label="Search members" className={inputClass} />
           <select name="role" defaultValue={filters.role} aria-label="Role" className={inputClass}>
             <option value="">All roles</option>
