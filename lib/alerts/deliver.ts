@@ -33,6 +33,8 @@ export function titleOf(c: { kind: AlertKind | string; thresholdPct: number | nu
       return `${who} budget limit reached`;
     case "projection":
       return `${who} budget projected to run out`;
+    case "vendor_over_allowance":
+      return `Vendor allows more than Allotment`;
     default:
       return `${who} alert`;
   }

@@ -8,6 +8,7 @@
 import "server-only";
 import type { Db } from "../db";
 import { toJsonText } from "../json";
+import { overAllowance } from "../enforce/over-allowance";
 import { loadWorkspaceLimits } from "../limits/load-effective-limits";
 import { formatAmount, type Unit } from "../money";
 import { addDays, eachDay, periodContaining, todayIn, type BudgetPeriod, type DayKey } from "../period";
@@ -115,16 +116,34 @@ async function limitCandidates(db: Db, workspaceId: string, now: Date, threshold
   return { found, periodStart: periodKey };
 }
 
+/**
+ * People for whom the vendors together allow more than Allotment (lib/enforce/over-allowance.ts:
+ * vendor state against effective limits). True while it lasts; resolved when the vendors agree.
+ */
+async function vendorCandidates(db: Db, workspaceId: string, now: Date, periodKey: string): Promise<Candidate[]> {
+  const rows = await overAllowance(db, workspaceId, now);
+  return rows.map((r) => ({
+    kind: "vendor_over_allowance" as const,
+    subjectType: "MEMBER" as const,
+    subjectId: r.memberId,
+    periodKey,
+    thresholdPct: null,
+    message: `${r.name} (${r.email}): the vendors together allow ${r.vendorsText}, ${r.excessText} more than Allotment's ${r.allotmentText}. ${r.fixing ? "A write to correct it is queued or retrying." : "Nothing is queued to correct it: see Enforcement."}`,
+    evidence: { allotment: r.allotmentText, vendors: r.vendorsText, excess: r.excessText, fixing: r.fixing, perVendor: r.perVendor.map((v) => ({ vendor: v.vendor, allows: v.text, readAt: v.readAt.toISOString() })) },
+  }));
+}
+
 export async function evaluateAlerts(db: Db, workspaceId: string, now: Date, opts: { retry?: RetryPolicy } = {}): Promise<EvaluationResult> {
   const workspace = await db.workspace.findUniqueOrThrow({ where: { id: workspaceId }, select: { id: true, name: true, budgetPeriod: true, timezone: true } });
   const settings = await loadRuleSettings(db, workspaceId);
   const limits = await limitCandidates(db, workspaceId, now, settings.thresholds, settings.enabled);
   const today = todayIn(workspace.timezone, now);
   const anomalies = settings.enabled.anomaly ? await anomalyCandidates(db, workspaceId, today, workspace.budgetPeriod as BudgetPeriod, settings.anomaly) : { found: [], noisy: new Set<string>() };
+  const vendors = settings.enabled.vendor_over_allowance ? await vendorCandidates(db, workspaceId, now, limits.periodStart) : [];
 
   const raised: { id: string; c: Candidate; createdAt: Date }[] = [];
   const recipients = await db.member.findMany({ where: { workspaceId, active: true, role: { in: ["OWNER", "ADMIN", "FINANCE"] } }, select: { id: true } });
-  for (const c of [...anomalies.found, ...limits.found]) {
+  for (const c of [...anomalies.found, ...limits.found, ...vendors]) {
     const dedupeKey = dedupeKeyOf(c);
     try {
       const alert = await db.$transaction(async (tx) => {
@@ -143,7 +162,7 @@ export async function evaluateAlerts(db: Db, workspaceId: string, now: Date, opt
   }
 
   // Resolve: limit alerts of earlier periods, limit alerts no longer true, anomalies gone quiet.
-  const stillTrue = new Set(limits.found.map(dedupeKeyOf));
+  const stillTrue = new Set([...limits.found, ...vendors].map(dedupeKeyOf));
   const open = await db.alert.findMany({ where: { workspaceId, status: "OPEN" }, select: { id: true, kind: true, subjectId: true, dedupeKey: true, periodKey: true } });
   const toResolve = open
     .filter((a) => (a.kind === "anomaly" ? !anomalies.noisy.has(a.subjectId) || a.periodKey < limits.periodStart : !stillTrue.has(a.dedupeKey)))

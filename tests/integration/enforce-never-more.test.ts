@@ -4,6 +4,7 @@
  * a failed revert retried until acknowledged, rounding down, unmatched vendor users mapped
  * (identities for budget checks), and errors an owner can act on.
  */
+import { evaluateAlerts } from "@/lib/alerts/evaluate";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { InvalidInputError } from "@/lib/errors";
 import { runEnforcementAction } from "@/lib/enforce/actions";
@@ -152,6 +153,11 @@ describe("end dates, reverts and retries", () => {
     expect(screen.overAllowance.map((r) => r.email)).toEqual([erin.email]);
     expect(screen.overAllowance[0]).toMatchObject({ allotmentText: "$500.00", vendorsText: "$1,001.50", excessText: "$501.50", fixing: true });
     expect(screen.failing.map((f) => f.id)).toEqual([failing[0]!.id]);
+    // the continuous check is also an alert to the owners, admins and finance
+    await evaluateAlerts(db, ws.id, now);
+    const raised = await db.alert.findMany({ where: { workspaceId: ws.id, kind: "vendor_over_allowance" } });
+    expect(raised.map((a) => [a.subjectId, a.status])).toEqual([[erin.id, "OPEN"]]);
+    expect(raised[0]!.message).toContain("$501.50 more than Allotment's $500.00");
     // …the storm passes: the same failed write is tried again and lands (no idempotency key in the way)
     cl.state.faults.length = 0;
     for (let i = 0; i < 3 && usdAtClaude(erin.cl) !== 500; i++) {
@@ -160,6 +166,8 @@ describe("end dates, reverts and retries", () => {
     }
     expect(usdAtClaude(erin.cl)).toBe(500);
     expect((await enforcementScreen(db, ws.id, now)).overAllowance).toEqual([]);
+    await evaluateAlerts(db, ws.id, now);
+    expect((await db.alert.findFirstOrThrow({ where: { workspaceId: ws.id, kind: "vendor_over_allowance" } })).status).toBe("RESOLVED");
     expect(await db.auditEvent.count({ where: { workspaceId: ws.id, action: "enforcement.clear_limit.failed" } })).toBe(1);
   }, 120_000);
 
