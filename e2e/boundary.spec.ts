@@ -71,6 +71,7 @@ function urlOf(pattern: string, f: BoundaryFixture): string {
       "credit-requests": f.requestId,
       connections: f.connectionId,
       tokens: f.tokenId,
+      "rate-card": f.rateCardEntryId,
     };
     if (!(parent in id)) throw new Error(`boundary walk: no plausible id for a dynamic segment after /${parent}/ — add one to urlOf`);
     return `/${parent}/${id[parent]}`;
@@ -116,6 +117,14 @@ async function refusalProblem(res: APIResponse): Promise<string | null> {
 async function errorOf(res: APIResponse): Promise<string> {
   try {
     return String(((await res.json()) as { error?: unknown }).error ?? "");
+  } catch {
+    return "";
+  }
+}
+
+async function fieldOf(res: APIResponse): Promise<string> {
+  try {
+    return String(((await res.json()) as { field?: unknown }).field ?? "");
   } catch {
     return "";
   }
@@ -229,8 +238,9 @@ test.describe.serial("the HTTP boundary", () => {
               if (route.readsQuery) {
                 await check(label, Promise.resolve(res), async (r) => {
                   if (r.status() !== 400) return null; // 401/403/404 before the query is read
-                  const error = await errorOf(r);
-                  return /\b(range|from|to|period|start|end|status|limit|before|page|pageSize)\b/.test(error) ? null : `400 without naming the field: "${error}"`;
+                  // the field named in the message ("Status is active, …") or as the answer's `field`
+                  const error = `${await errorOf(r)} ${await fieldOf(r)}`;
+                  return /\b(range|from|to|period|start|end|status|limit|before|page|pageSize)\b/i.test(error) ? null : `400 without naming the field: "${error.trim()}"`;
                 });
               } else if (res.status() >= 500) failures.push(`${label}: answered ${res.status()} ${(await res.text()).slice(0, 160)}`);
               else if (res.status() >= 400 && (await refusalProblem(res))) failures.push(`${label}: ${await refusalProblem(res)}`);

@@ -4,6 +4,7 @@
  * plain words per event (lib/people/audit-words.ts, with the names looked up per page), the
  * older one-line summary for events it has no words for.
  */
+import { z } from "zod";
 import "server-only";
 import type { Db } from "./db";
 import { REASON_LABELS } from "./auth/oidc-errors";
@@ -63,6 +64,20 @@ export function parseAuditFilters(params: Record<string, string | string[] | und
     before,
   };
 }
+
+/**
+ * The export's query, strictly: a file is a record someone keeps, so a malformed or unknown
+ * filter is a 400 naming it rather than a file of something else (the page, by contrast,
+ * drops what it cannot read and shows everything).
+ */
+export const auditExportQuerySchema = z
+  .object({
+    action: z.string().refine((v) => parseActionFilter(v) === v, "must be an action like limit.update or limit.*").optional(),
+    actor: z.string().min(1).max(200).optional(),
+    type: z.string().regex(/^[A-Za-z_]{1,40}$/, "must be an object type like Member or Group").optional(),
+    target: z.string().regex(/^[A-Za-z0-9_:.@-]{1,80}$/, "must be an object id").optional(),
+  })
+  .strict();
 
 function actionWhere(action: string | undefined) {
   if (!action) return {};

@@ -1,7 +1,7 @@
 import { auditActor } from "@/lib/auth/actor";
 import { sessionRoute } from "@/lib/auth/guards";
 import { writeAudit } from "@/lib/audit";
-import { auditRowsFor, parseAuditFilters } from "@/lib/audit-view";
+import { auditExportQuerySchema, auditRowsFor } from "@/lib/audit-view";
 import { now } from "@/lib/clock";
 import { db } from "@/lib/db";
 import { csvText, Instant } from "@/lib/exports/csv";
@@ -14,7 +14,7 @@ const HEADER = ["time", "actor", "actor_name", "action", "object_type", "object_
 
 /** The Audit page's filters as CSV (text cells neutralised against formulas by lib/exports/csv.ts); the export is itself audited. */
 export const GET = sessionRoute(["audit:read"], async (req, { actor }) => {
-  const { before: _before, ...filters } = parseAuditFilters(searchObject(new URL(req.url).searchParams));
+  const filters = auditExportQuerySchema.parse(searchObject(new URL(req.url).searchParams));
   const at = now();
   const fileName = `audit-${at.toISOString().slice(0, 10)}.csv`;
   // the filters as query text: an id inside it is no JSON string of its own, so this event is not in that object's history

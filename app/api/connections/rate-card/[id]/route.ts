@@ -2,7 +2,7 @@ import { z } from "zod";
 import { json, sessionRoute } from "@/lib/auth/guards";
 import { auditActor } from "@/lib/auth/actor";
 import { db } from "@/lib/db";
-import { readJsonBody } from "@/lib/http/read-json";
+import { readJsonBody, readNoBody } from "@/lib/http/read-json";
 import { editRateCardEntry, rateCardEditSchema, removeRateCardEntry } from "@/lib/ratecard/rate-card-entries";
 
 const params = z.object({ id: z.string().min(1).max(64) });
@@ -15,7 +15,8 @@ export const PATCH = sessionRoute(["connections:manage"], async (req, ctx) => {
 });
 
 /** Removes an owner's entry (the seed price, or the next older version, applies again). */
-export const DELETE = sessionRoute(["connections:manage"], async (_req, ctx) => {
+export const DELETE = sessionRoute(["connections:manage"], async (req, ctx) => {
   const { id } = params.parse(ctx.params);
+  await readNoBody(req); // a body means the caller meant something else: refuse, remove nothing
   return json(await removeRateCardEntry(db(), ctx.actor.workspaceId, id, auditActor(ctx.actor)));
 });
