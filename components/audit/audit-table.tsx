@@ -22,7 +22,7 @@ export function ActionBadge({ action }: { action: string }) {
 export function AuditTable({ rows }: { rows: AuditRow[] }) {
   if (!rows.length) return <p className="py-6 text-center text-sm text-slate-500">No events match this filter.</p>;
   return (
-    <div className="-mx-5 overflow-x-auto px-5">
+    <div className="relative -mx-5 overflow-x-auto px-5">
       <table className="w-full min-w-[52rem] text-left text-sm" data-testid="audit-table">
         <thead className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-500">
           <tr>
@@ -179,7 +179,7 @@ export function AuditPager({ filters, before, olderBefore }: { filters: AuditFil
 export function UnmatchedSignIns({ rows }: { rows: UnmatchedAttemptRow[] }) {
   if (!rows.length) return <p className="py-4 text-sm text-slate-500">None.</p>;
   return (
-    <div className="overflow-x-auto">
+    <div className="relative overflow-x-auto">
       <table className="w-full text-left text-sm" data-testid="unmatched-signins">
         <thead className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-500">
           <tr>

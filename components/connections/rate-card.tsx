@@ -36,7 +36,7 @@ export function RateCard({ lines }: { lines: RateCardLine[] }) {
           <span className="font-mono">{unpriced.map((l) => `${l.model} (${l.provider})`).join(", ")}</span>. Rows under these names get no list-price estimate, and a provider bill that covers them is split by tokens, until you add a price or an alias.
         </p>
       )}
-      <div className="overflow-x-auto">
+      <div className="relative overflow-x-auto">
         <table className="w-full text-sm [&_td]:px-2 [&_th]:px-2" data-testid="rate-card">
           <thead>
             <tr className="border-b border-slate-200 text-left text-xs uppercase tracking-wide text-slate-500">

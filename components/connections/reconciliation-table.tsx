@@ -5,7 +5,7 @@ export function ReconciliationTable({ rows }: { rows: ReconciliationRow[] }) {
   if (rows.length === 0) return <p className="text-sm text-slate-600">No synced provider data in this range yet.</p>;
   const usd = (m: bigint) => formatAmount(m, "USD");
   return (
-    <div className="overflow-x-auto">
+    <div className="relative overflow-x-auto">
       <table className="w-full text-sm [&_td]:px-2 [&_th]:px-2" data-testid="reconciliation">
         <thead>
           <tr className="border-b border-slate-200 text-left text-xs uppercase tracking-wide text-slate-500">

@@ -24,7 +24,7 @@ const STATUS: Record<string, string> = {
 export function RunHistory({ runs }: { runs: RunView[] }) {
   if (runs.length === 0) return <p className="text-sm text-slate-600">No sync runs yet.</p>;
   return (
-    <div className="overflow-x-auto">
+    <div className="relative overflow-x-auto">
       <table className="w-full text-sm [&_td]:px-2 [&_th]:px-2" data-testid="run-history">
         <thead>
           <tr className="border-b border-slate-200 text-left text-xs uppercase tracking-wide text-slate-500">

@@ -103,7 +103,7 @@ export function ExportsView({ today, workspaceName }: { today: string; workspace
               <p className="mb-3 text-xs text-slate-500">
                 {workspaceName} · file <span className="font-mono">{p.fileName}</span>
               </p>
-              <div className="overflow-x-auto">
+              <div className="relative overflow-x-auto">
                 <table className="min-w-full text-sm" data-testid="export-preview">
                   <thead>
                     <tr className="border-b border-slate-200 text-left text-xs uppercase tracking-wide text-slate-500">

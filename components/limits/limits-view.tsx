@@ -147,7 +147,7 @@ export function LimitsView() {
         )}
         {editing?.mode === "create" && editing.scope === "GROUP" && <div className="mt-3">{editorFor(`GROUP:${editing.targetId}`)}</div>}
         <h3 className="mb-2 mt-5 text-xs font-medium uppercase tracking-wide text-slate-500">Groups by pool consumption</h3>
-        <div className="overflow-x-auto">
+        <div className="relative overflow-x-auto">
           <table className="w-full text-sm" data-testid="groups-table">
             <thead className="text-left text-xs text-slate-500">
               <tr>

@@ -58,7 +58,7 @@ export function MembersTable({ data, canEdit, onAddOverride }: { data: Serialize
       {rows.length === 0 ? (
         <p className="py-6 text-center text-sm text-slate-500">Nobody matches: {state === "attention" ? "no member is near or over their limit." : "try another filter."}</p>
       ) : (
-        <div className="overflow-x-auto">
+        <div className="relative overflow-x-auto">
           <table className="w-full text-sm" data-testid="members-table">
             <thead className="text-left text-xs text-slate-500">
               <tr>

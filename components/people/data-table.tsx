@@ -29,7 +29,7 @@ export function DataTable<T>({
   const table = useReactTable({ data, columns, getCoreRowModel: getCoreRowModel(), getRowId: rowId });
   if (!data.length) return <p className="py-6 text-center text-sm text-slate-500">{empty}</p>;
   return (
-    <div className="-mx-5 overflow-x-auto px-5">
+    <div className="relative -mx-5 overflow-x-auto px-5">
       <table className="w-full text-left text-sm" style={{ minWidth }} data-testid={testId}>
         <thead className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-500">
           {table.getHeaderGroups().map((hg) => (

@@ -143,7 +143,7 @@ export function UsageExplorer() {
             {d.rows.length === 0 ? (
               <p className="py-10 text-center text-sm text-slate-500">No usage matches these filters in this range.</p>
             ) : (
-              <div className="overflow-x-auto">
+              <div className="relative overflow-x-auto">
                 <table className="w-full text-sm" data-testid="usage-table" aria-rowcount={d.totalRows}>
                   <caption className="sr-only">Usage by {DIMENSION_LABELS[dimension]}, sorted by {state.query.sort} {state.query.dir === "desc" ? "descending" : "ascending"}</caption>
                   <thead>
