@@ -17,8 +17,8 @@ import type { RateCard } from "../../ratecard/rate-card";
 import { attributeBilled, scopeKey } from "../attribute-billed";
 import { getJson, validate } from "../http";
 import { priceTokensWith } from "../pricing";
-import type { CostLine, FetchContext, IdentityRef, SourceAdapter, SyncWindow, UsagePage, UsageRow } from "../types";
-import { big, dayOfIso, isoStart, joinUrl, nextDay, tokenCount, type HttpAdapterOptions } from "./provider-common";
+import type { FetchContext, IdentityRef, SourceAdapter, SyncWindow, UsagePage, UsageRow } from "../types";
+import { big, dayOfIso, isoStart, joinUrl, nextDay, tokenCount, type HttpAdapterOptions, emptyBilledCosts, type BilledCosts } from "./provider-common";
 
 export const ANTHROPIC_VERSION = "2023-06-01";
 export const DEFAULT_WORKSPACE = "default";
@@ -88,14 +88,8 @@ export function anthropicAdapter(opts: AnthropicOptions): SourceAdapter {
     getJson({ url: joinUrl(opts.baseUrl, path, params), headers, label, signal: ctx.signal, retry: opts.retry, log: ctx.log });
   const pageParam = (p: string | null): [string, string][] => (p ? [["page", p]] : []);
 
-  interface Costs {
-    billed: Map<string, bigint>;
-    lines: CostLine[];
-    warnings: string[];
-  }
-
-  async function costsFor(first: string, last: string, ctx: FetchContext): Promise<Costs> {
-    const costs: Costs = { billed: new Map(), lines: [], warnings: [] };
+  async function costsFor(first: string, last: string, ctx: FetchContext): Promise<BilledCosts> {
+    const costs = emptyBilledCosts();
     const toUsd = ctx.toUsd ?? USD_ONLY.toUsd;
     let page: string | null = null;
     for (let n = 1; ; n++) {

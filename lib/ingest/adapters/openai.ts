@@ -13,9 +13,9 @@ import type { RateCard } from "../../ratecard/rate-card";
 import { attributeBilled, scopeKey } from "../attribute-billed";
 import { getJson, validate } from "../http";
 import { priceTokensWith } from "../pricing";
-import type { CostLine, FetchContext, SourceAdapter, SyncWindow, UsagePage, UsageRow } from "../types";
+import type { FetchContext, SourceAdapter, SyncWindow, UsagePage, UsageRow } from "../types";
 import { endpointRow, openaiIdentity, OTHER_USAGE_ENDPOINTS } from "./openai-endpoints";
-import { big, dayOfUnix, joinUrl, nextDay, tokenCount, unixSeconds, type HttpAdapterOptions } from "./provider-common";
+import { big, dayOfUnix, joinUrl, nextDay, tokenCount, unixSeconds, type HttpAdapterOptions, emptyBilledCosts, type BilledCosts } from "./provider-common";
 
 const usageResult = z.object({
   input_tokens: tokenCount,
@@ -83,14 +83,8 @@ export function openaiAdapter(opts: OpenAiOptions): SourceAdapter & { projectNam
     }
   }
 
-  interface Costs {
-    billed: Map<string, bigint>;
-    lines: CostLine[];
-    warnings: string[];
-  }
-
-  async function costsFor(first: string, last: string, ctx: FetchContext): Promise<Costs> {
-    const costs: Costs = { billed: new Map(), lines: [], warnings: [] };
+  async function costsFor(first: string, last: string, ctx: FetchContext): Promise<BilledCosts> {
+    const costs = emptyBilledCosts();
     const toUsd = ctx.toUsd ?? USD_ONLY.toUsd;
     let page: string | null = null;
     for (let n = 1; ; n++) {

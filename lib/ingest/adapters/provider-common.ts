@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { addDays, dayStart, toDayKey, type DayKey } from "../../period";
 import type { RetryPolicy } from "../http";
+import type { CostLine } from "../types";
 
 export interface HttpAdapterOptions {
   /** including the version segment, e.g. https://api.openai.com/v1 */
@@ -42,4 +43,15 @@ export function nextDay(day: DayKey): DayKey {
 
 export function big(n: number): bigint {
   return BigInt(n);
+}
+
+/** A cost report read for a window: billed micro-USD per scopeKey, the lines in their own currency, run-log warnings. */
+export interface BilledCosts {
+  billed: Map<string, bigint>;
+  lines: CostLine[];
+  warnings: string[];
+}
+
+export function emptyBilledCosts(): BilledCosts {
+  return { billed: new Map(), lines: [], warnings: [] };
 }
