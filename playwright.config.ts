@@ -1,6 +1,14 @@
 import { defineConfig } from "@playwright/test";
+
 import { clockFile } from "./e2e/clock";
-import { FAKE_CLIENT, OIDC_ISSUER, OIDC_PORT, SSO_APP_ORIGIN, SSO_APP_PORT, SSO_DISPLAY_NAME } from "./e2e/oidc-env";
+import {
+  FAKE_CLIENT,
+  OIDC_ISSUER,
+  OIDC_PORT,
+  SSO_APP_ORIGIN,
+  SSO_APP_PORT,
+  SSO_DISPLAY_NAME,
+} from "./e2e/oidc-env";
 
 // scripts/test-all.sh prepares the database (migrate + seed at the pinned e2e "today", e2e/clock.ts)
 // and the production build, then runs this suite once per engine with E2E_DATABASE_URL.
@@ -47,7 +55,16 @@ export default defineConfig({
     screenshot: "only-on-failure",
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
     },
   },
   projects: [

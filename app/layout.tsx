@@ -1,7 +1,9 @@
-import type { Metadata } from "next";
-import { GeistSans } from "geist/font/sans";
 import { GeistMono } from "geist/font/mono";
+import { GeistSans } from "geist/font/sans";
+import type { Metadata } from "next";
+
 import { Providers } from "@/components/providers";
+
 import "./globals.css";
 
 export const metadata: Metadata = {

@@ -7,7 +7,12 @@ declare module "autocannon" {
     amount?: number;
     overallRate?: number;
     headers?: Record<string, string>;
-    requests?: { method?: "GET" | "POST"; path: string; headers?: Record<string, string>; body?: string }[];
+    requests?: {
+      method?: "GET" | "POST";
+      path: string;
+      headers?: Record<string, string>;
+      body?: string;
+    }[];
   }
   interface Histogram {
     average: number;

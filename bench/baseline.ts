@@ -72,11 +72,21 @@ export interface Statement {
  * SQL" for the same numbers: the statements the app chose over the rollups it maintains,
  * without the app's own JavaScript or its few model reads (workspace row, labels).
  */
-export async function captureStatements<T>(db: object, fn: () => Promise<T>): Promise<{ value: T; statements: Statement[] }> {
+export async function captureStatements<T>(
+  db: object,
+  fn: () => Promise<T>,
+): Promise<{ value: T; statements: Statement[] }> {
   const client = db as { $queryRawUnsafe: (sql: string, ...params: unknown[]) => Promise<unknown> };
   const originalRaw = client.$queryRawUnsafe;
-  type DriverStatement = { all: (...params: unknown[]) => unknown[]; source: string; reader: boolean; database: { readonly: boolean } };
-  const statementProto = Object.getPrototypeOf(sqliteProbe().prepare("SELECT 1")) as DriverStatement;
+  type DriverStatement = {
+    all: (...params: unknown[]) => unknown[];
+    source: string;
+    reader: boolean;
+    database: { readonly: boolean };
+  };
+  const statementProto = Object.getPrototypeOf(
+    sqliteProbe().prepare("SELECT 1"),
+  ) as DriverStatement;
   const originalAll = statementProto.all;
   const statements: Statement[] = [];
   client.$queryRawUnsafe = (sql: string, ...params: unknown[]) => {
@@ -85,7 +95,8 @@ export async function captureStatements<T>(db: object, fn: () => Promise<T>): Pr
   };
   statementProto.all = function (this: DriverStatement, ...params: unknown[]) {
     // the reader's queries (a read-only connection); the ORM's own connection is not one
-    if (this.reader && this.database.readonly && !/^\s*PRAGMA/i.test(this.source)) statements.push({ sql: this.source, params });
+    if (this.reader && this.database.readonly && !/^\s*PRAGMA/i.test(this.source))
+      statements.push({ sql: this.source, params });
     return originalAll.apply(this, params);
   };
   try {

@@ -4,6 +4,7 @@
  */
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
+
 import type { Db } from "../lib/db";
 import { simulatorAdapter, simulatorConfigSchema } from "../lib/ingest/adapters/simulator";
 import { runSync } from "../lib/ingest/sync";
@@ -22,23 +23,56 @@ export function resetDatabase(url: string): void {
     const file = url.slice("file:".length);
     for (const f of [file, `${file}-wal`, `${file}-shm`]) fs.rmSync(f, { force: true });
   } else {
-    execFileSync(process.execPath, ["scripts/db.mjs", "reset"], { env: { ...process.env, DATABASE_URL: url }, stdio: "ignore" });
+    execFileSync(process.execPath, ["scripts/db.mjs", "reset"], {
+      env: { ...process.env, DATABASE_URL: url },
+      stdio: "ignore",
+    });
   }
-  execFileSync(process.execPath, ["scripts/db.mjs", "deploy"], { env: { ...process.env, DATABASE_URL: url }, stdio: "ignore" });
+  execFileSync(process.execPath, ["scripts/db.mjs", "deploy"], {
+    env: { ...process.env, DATABASE_URL: url },
+    stdio: "ignore",
+  });
 }
 
-export async function buildDataset(db: Db, url: string, spec: DatasetSpec, log: (l: string) => void) {
-  const workspace = await db.workspace.create({ data: { slug: "bench-enterprise", name: "Bench Enterprise" } });
-  const config = simulatorConfigSchema.parse({ seed: 2026, domain: "bench.example", members: spec.members, groups: spec.groups, endDay: spec.endDay, demoPeople: true });
+export async function buildDataset(
+  db: Db,
+  url: string,
+  spec: DatasetSpec,
+  log: (l: string) => void,
+) {
+  const workspace = await db.workspace.create({
+    data: { slug: "bench-enterprise", name: "Bench Enterprise" },
+  });
+  const config = simulatorConfigSchema.parse({
+    seed: 2026,
+    domain: "bench.example",
+    members: spec.members,
+    groups: spec.groups,
+    endDay: spec.endDay,
+    demoPeople: true,
+  });
   const connection = await db.connection.create({
-    data: { workspaceId: workspace.id, kind: "simulator", name: "bench", configJson: JSON.stringify({ ...config, usdPerCreditMicros: config.usdPerCreditMicros.toString() }) },
+    data: {
+      workspaceId: workspace.id,
+      kind: "simulator",
+      name: "bench",
+      configJson: JSON.stringify({
+        ...config,
+        usdPerCreditMicros: config.usdPerCreditMicros.toString(),
+      }),
+    },
   });
   const adapter = simulatorAdapter(config);
   const window = { start: addDays(spec.endDay, -(spec.days - 1)), end: spec.endDay };
   let lastLog = Date.now();
   const first = await timed(() =>
     runSync({
-      db, databaseUrl: url, connectionId: connection.id, adapter, window, trigger: "bench",
+      db,
+      databaseUrl: url,
+      connectionId: connection.id,
+      adapter,
+      window,
+      trigger: "bench",
       onPage: ({ label, pages }) => {
         if (Date.now() - lastLog > 10_000) {
           lastLog = Date.now();
@@ -47,9 +81,19 @@ export async function buildDataset(db: Db, url: string, spec: DatasetSpec, log: 
       },
     }),
   );
-  if (first.value.status !== "SUCCEEDED") throw new Error(`bench ingest failed: ${first.value.error}`);
+  if (first.value.status !== "SUCCEEDED")
+    throw new Error(`bench ingest failed: ${first.value.error}`);
   log(`ingest: ${first.value.rowsRead} rows in ${round(first.ms / 1000)} s`);
-  const second = await timed(() => runSync({ db, databaseUrl: url, connectionId: connection.id, adapter, window, trigger: "bench" }));
+  const second = await timed(() =>
+    runSync({
+      db,
+      databaseUrl: url,
+      connectionId: connection.id,
+      adapter,
+      window,
+      trigger: "bench",
+    }),
+  );
   log(`re-sync: ${second.value.rowsUnchanged} unchanged in ${round(second.ms / 1000)} s`);
   return {
     workspaceId: workspace.id,

@@ -17,8 +17,10 @@
  *   requests in flight, and a paused second shows up as latency.
  */
 import http from "node:http";
+
 import autocannon from "autocannon";
 import { loadTest as untypedLoadTest } from "loadtest";
+
 import { percentile, round } from "./stats";
 
 // loadtest 8 returns a promise when called without a callback; its bundled types predate that
@@ -28,12 +30,22 @@ interface PacedOptions {
   indexParamCallback: () => string;
   requestsPerSecond: number;
   maxSeconds: number;
-  requestGenerator: (options: unknown, params: http.RequestOptions, request: typeof http.request, onResponse: (res: http.IncomingMessage) => void) => http.ClientRequest;
+  requestGenerator: (
+    options: unknown,
+    params: http.RequestOptions,
+    request: typeof http.request,
+    onResponse: (res: http.IncomingMessage) => void,
+  ) => http.ClientRequest;
   headers: Record<string, string>;
   quiet: boolean;
-  statusCallback: (error: unknown, result?: { requestElapsed?: number; statusCode?: number }) => void;
+  statusCallback: (
+    error: unknown,
+    result?: { requestElapsed?: number; statusCode?: number },
+  ) => void;
 }
-const loadTest = untypedLoadTest as unknown as (options: PacedOptions) => Promise<{ totalErrors: number }>;
+const loadTest = untypedLoadTest as unknown as (
+  options: PacedOptions,
+) => Promise<{ totalErrors: number }>;
 
 interface LoadJob {
   tool: "paced" | "burst";
@@ -68,7 +80,8 @@ async function paced(seconds: number) {
     maxSeconds: seconds,
     // our keep-alive pool, like a gateway's: loadtest's own (agentkeepalive 2) opens a new
     // connection per request on Node 20, and the churn of ports in TIME_WAIT stalls connects
-    requestGenerator: (_options, params, request, onResponse) => request({ ...params, agent }, onResponse),
+    requestGenerator: (_options, params, request, onResponse) =>
+      request({ ...params, agent }, onResponse),
     headers: job.headers,
     quiet: true,
     statusCallback: (error, r) => {
@@ -94,7 +107,14 @@ async function paced(seconds: number) {
 
 async function burst(seconds: number) {
   const requests = job.paths.map((path) => ({ method: "GET" as const, path }));
-  const r = await autocannon({ url: job.url, connections: job.connections, overallRate: job.rate, duration: seconds, headers: job.headers, requests });
+  const r = await autocannon({
+    url: job.url,
+    connections: job.connections,
+    overallRate: job.rate,
+    duration: seconds,
+    headers: job.headers,
+    requests,
+  });
   return {
     tool: "autocannon (per-second bursts)",
     connections: job.connections,

@@ -5,11 +5,13 @@
  * JSON document and writes it under bench/results/.
  */
 import "dotenv/config";
+
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
+
 import { createDb, prepareDb } from "../lib/db";
 import { toDayKey } from "../lib/period";
 import { openRawSql } from "./baseline";
@@ -51,16 +53,33 @@ if (values.pg) {
 
 const startedAt = Date.now();
 try {
-  log(`dataset: ${spec.members} members, ${spec.groups} groups, ${spec.days} days on ${values.pg ? "PostgreSQL" : "SQLite"}`);
+  log(
+    `dataset: ${spec.members} members, ${spec.groups} groups, ${spec.days} days on ${values.pg ? "PostgreSQL" : "SQLite"}`,
+  );
   if (!values.reuse) resetDatabase(url);
   const db = createDb(url);
   await prepareDb(db, url);
   const built = values.reuse
-    ? { workspaceId: (await db.workspace.findUniqueOrThrow({ where: { slug: "bench-enterprise" } })).id, ingestion: { reused_dataset: true } }
+    ? {
+        workspaceId: (await db.workspace.findUniqueOrThrow({ where: { slug: "bench-enterprise" } }))
+          .id,
+        ingestion: { reused_dataset: true },
+      }
     : await buildDataset(db, url, spec, log);
-  if (values.reuse) spec.endDay = (await db.connection.findFirstOrThrow({ where: { workspaceId: built.workspaceId } })).syncedThrough ?? spec.endDay;
+  if (values.reuse)
+    spec.endDay =
+      (await db.connection.findFirstOrThrow({ where: { workspaceId: built.workspaceId } }))
+        .syncedThrough ?? spec.endDay;
   const raw = openRawSql(url);
-  const ctx: BenchContext = { db, url, raw, workspaceId: built.workspaceId, spec, log, small: values.small ?? false };
+  const ctx: BenchContext = {
+    db,
+    url,
+    raw,
+    workspaceId: built.workspaceId,
+    spec,
+    log,
+    small: values.small ?? false,
+  };
   const results: Record<string, unknown> = {};
   for (const section of SECTIONS) {
     if (values.only && !values.only.split(",").includes(section.name)) continue;
@@ -83,7 +102,12 @@ try {
     at: new Date().toISOString(),
     mode: values.small ? "small" : "full",
     engine: values.pg ? "postgres" : "sqlite",
-    machine: { cpus: os.cpus().length, cpu_model: os.cpus()[0]?.model ?? "unknown", memory_gb: Math.round(os.totalmem() / 2 ** 30), node: process.version },
+    machine: {
+      cpus: os.cpus().length,
+      cpu_model: os.cpus()[0]?.model ?? "unknown",
+      memory_gb: Math.round(os.totalmem() / 2 ** 30),
+      node: process.version,
+    },
     dataset: { ...spec, ...counts },
     ingestion: built.ingestion,
     ...results,
@@ -91,15 +115,24 @@ try {
   };
   const text = JSON.stringify(doc, null, 2);
   fs.mkdirSync("bench/results", { recursive: true });
-  const file = path.join("bench/results", `${doc.mode}-${doc.engine}${values.reuse ? "-rerun" : ""}-${doc.at.slice(0, 19).replace(/[:T]/g, "-")}.json`);
+  const file = path.join(
+    "bench/results",
+    `${doc.mode}-${doc.engine}${values.reuse ? "-rerun" : ""}-${doc.at.slice(0, 19).replace(/[:T]/g, "-")}.json`,
+  );
   fs.writeFileSync(file, text + "\n");
-  if (!values.reuse) fs.writeFileSync(path.join("bench/results", `latest-${doc.mode}-${doc.engine}.json`), text + "\n");
+  if (!values.reuse)
+    fs.writeFileSync(
+      path.join("bench/results", `latest-${doc.mode}-${doc.engine}.json`),
+      text + "\n",
+    );
   console.log(text);
   await raw.close();
   await db.$disconnect();
   // As a smoke test (CI runs --small) the bench fails on a broken section or on figures
   // that disagree with the hand-written SQL; it never judges timings.
-  const problems = [...text.matchAll(/"(error|all_three_agree)": (false|"[^"]*")/g)].map((m) => m[0]);
+  const problems = [...text.matchAll(/"(error|all_three_agree)": (false|"[^"]*")/g)].map(
+    (m) => m[0],
+  );
   if (problems.length) {
     log(`FAILED: ${problems.join("; ")}`);
     process.exitCode = 1;

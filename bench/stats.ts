@@ -12,12 +12,18 @@ export function round(n: number, digits = 2): number {
 }
 
 /** Wall time and this process's CPU time (user + system) of fn: CPU time is what a busy machine can't inflate. */
-export async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; cpuMs: number; value: T }> {
+export async function timed<T>(
+  fn: () => Promise<T>,
+): Promise<{ ms: number; cpuMs: number; value: T }> {
   const start = process.hrtime.bigint();
   const cpu = process.cpuUsage();
   const value = await fn();
   const used = process.cpuUsage(cpu);
-  return { ms: Number(process.hrtime.bigint() - start) / 1e6, cpuMs: (used.user + used.system) / 1000, value };
+  return {
+    ms: Number(process.hrtime.bigint() - start) / 1e6,
+    cpuMs: (used.user + used.system) / 1000,
+    value,
+  };
 }
 
 export interface Latency {
@@ -28,11 +34,20 @@ export interface Latency {
 }
 
 export function latency(samples: number[]): Latency {
-  return { n: samples.length, p50_ms: percentile(samples, 50), p95_ms: percentile(samples, 95), max_ms: round(Math.max(...samples)) };
+  return {
+    n: samples.length,
+    p50_ms: percentile(samples, 50),
+    p95_ms: percentile(samples, 95),
+    max_ms: round(Math.max(...samples)),
+  };
 }
 
 /** Runs fn once per input after one warm-up pass, collecting wall times. */
-export async function sample<I, T>(inputs: I[], fn: (input: I) => Promise<T>, warmup = true): Promise<{ samples: number[]; results: T[] }> {
+export async function sample<I, T>(
+  inputs: I[],
+  fn: (input: I) => Promise<T>,
+  warmup = true,
+): Promise<{ samples: number[]; results: T[] }> {
   if (warmup) for (const i of inputs.slice(0, Math.min(3, inputs.length))) await fn(i);
   const samples: number[] = [];
   const results: T[] = [];

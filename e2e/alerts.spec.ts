@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+
 import { startSmtpSink, type SmtpSink } from "../tests/helpers/smtp-sink";
 import { startWebhookReceiver, type WebhookReceiver } from "../tests/helpers/webhook-receiver";
 import { runFixture } from "./fixtures/run-fixture";
@@ -22,7 +23,9 @@ type Hook = { text?: string; allotment?: { alert?: { kind?: string; message?: st
 test.describe("alerts", () => {
   test.use({ storageState: storageStateFor("admin") });
 
-  test("the runaway spike raises one anomaly alert that reaches the webhook and the SMTP sink exactly once", async ({ page }, testInfo) => {
+  test("the runaway spike raises one anomaly alert that reaches the webhook and the SMTP sink exactly once", async ({
+    page,
+  }, testInfo) => {
     const runaway = runFixture<{ email: string; name: string }>("runaway");
     await page.goto("/alerts");
     await expect(page.getByText("No channels yet")).toBeVisible();
@@ -35,7 +38,12 @@ test.describe("alerts", () => {
     await expect(page.getByTestId("channel-list")).toContainText("Slack #ai-spend");
     await page.getByRole("button", { name: "Send test" }).first().click();
     await expect(page.getByTestId("test-result")).toContainText("Delivered");
-    await expect.poll(() => hooks.received.filter((h) => (h.json as Hook).allotment?.alert?.kind === "test").length).toBe(1);
+    await expect
+      .poll(
+        () =>
+          hooks.received.filter((h) => (h.json as Hook).allotment?.alert?.kind === "test").length,
+      )
+      .toBe(1);
     expect(hooks.received[0]!.headers["x-allotment-signature"]).toMatch(/^t=\d+,v1=[0-9a-f]{64}$/);
 
     // email through the local SMTP sink
@@ -59,12 +67,21 @@ test.describe("alerts", () => {
     await expect(anomaly.getByRole("img")).toBeVisible(); // the evidence chart
     await expect(anomaly).toContainText("Slack #ai-spend (delivered)");
 
-    const anomalyHooks = hooks.received.filter((h) => (h.json as Hook).allotment?.alert?.kind === "anomaly" && (h.json as Hook).text?.includes(runaway.email));
+    const anomalyHooks = hooks.received.filter(
+      (h) =>
+        (h.json as Hook).allotment?.alert?.kind === "anomaly" &&
+        (h.json as Hook).text?.includes(runaway.email),
+    );
     expect(anomalyHooks).toHaveLength(1);
-    const mails = smtp.messages.filter((m) => m.subject.includes("anomaly") && m.data.includes(runaway.email));
+    const mails = smtp.messages.filter(
+      (m) => m.subject.includes("anomaly") && m.data.includes(runaway.email),
+    );
     expect(mails).toHaveLength(1);
     expect(mails[0]!.to).toEqual(["finops@acme.example"]);
-    const shot = await page.screenshot({ fullPage: true, path: "test-results/screenshots/alerts-admin.png" });
+    const shot = await page.screenshot({
+      fullPage: true,
+      path: "test-results/screenshots/alerts-admin.png",
+    });
     await testInfo.attach("alerts", { body: shot, contentType: "image/png" });
   });
 });
@@ -77,6 +94,12 @@ test.describe("finance reads alerts but does not manage channels", () => {
     await expect(page.getByTestId("evaluate-alerts")).toHaveCount(0);
     await expect(page.getByRole("button", { name: "Add channel" })).toHaveCount(0);
     expect((await page.request.post("/api/alerts/evaluate")).status()).toBe(403);
-    expect((await page.request.post("/api/alerts/channels", { data: { kind: "webhook", name: "x", url: "http://127.0.0.1:1/x" } })).status()).toBe(403);
+    expect(
+      (
+        await page.request.post("/api/alerts/channels", {
+          data: { kind: "webhook", name: "x", url: "http://127.0.0.1:1/x" },
+        })
+      ).status(),
+    ).toBe(403);
   });
 });

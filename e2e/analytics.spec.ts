@@ -1,4 +1,5 @@
 import { expect, request, test, type Page } from "@playwright/test";
+
 import { storageStateFor, type RoleName } from "./roles";
 
 const shot = async (page: Page, name: string) => {
@@ -58,7 +59,11 @@ for (const role of ["owner", "admin", "finance"] as const) {
       await expect(page.getByTestId("member-spent")).toBeVisible();
       await expect(page.getByTestId("member-limit-slot")).toBeVisible();
       await shot(page, `member-${role}`);
-      await page.getByRole("navigation", { name: "Main" }).first().getByRole("link", { name: "My usage" }).click();
+      await page
+        .getByRole("navigation", { name: "Main" })
+        .first()
+        .getByRole("link", { name: "My usage" })
+        .click();
       await expect(page.getByRole("heading", { name: "My usage" })).toBeVisible();
       await shot(page, `me-${role}`);
     });
@@ -91,7 +96,10 @@ test.describe("engineer", () => {
     await shot(page, "usage-engineer");
     await page.goto("/me");
     await expect(page.getByTestId("my-spent")).not.toHaveText(/^0\.00 credits$|^\$0\.00$/);
-    await expect(page.getByTestId("request-more")).toHaveAttribute("href", "/requests#request-form");
+    await expect(page.getByTestId("request-more")).toHaveAttribute(
+      "href",
+      "/requests#request-form",
+    );
     await shot(page, "me-engineer");
     const group = await someGroupNotNamed([]);
     expect((await page.goto(`/groups/${group}`))?.status()).toBe(404);
@@ -124,8 +132,13 @@ test.describe("tenant separation", () => {
 });
 
 async function someGroupNotNamed(names: string[], role: RoleName = "owner"): Promise<string> {
-  const context = await request.newContext({ baseURL: test.info().project.use.baseURL, storageState: storageStateFor(role) });
-  const body = (await (await context.get("/api/usage?dimension=group&range=90d&pageSize=200")).json()) as { rows: { key: string; label: string; href: string | null }[] };
+  const context = await request.newContext({
+    baseURL: test.info().project.use.baseURL,
+    storageState: storageStateFor(role),
+  });
+  const body = (await (
+    await context.get("/api/usage?dimension=group&range=90d&pageSize=200")
+  ).json()) as { rows: { key: string; label: string; href: string | null }[] };
   await context.dispose();
   const row = body.rows.find((r) => r.href && !names.includes(r.label));
   expect(row).toBeTruthy();

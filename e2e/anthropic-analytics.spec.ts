@@ -1,6 +1,11 @@
 import { expect, test } from "@playwright/test";
+
 import { formatAmount } from "../lib/money";
-import { actorIdOf, analyticsTruth, sharedAnalyticsFake } from "../tests/fake-provider/anthropic-analytics";
+import {
+  actorIdOf,
+  analyticsTruth,
+  sharedAnalyticsFake,
+} from "../tests/fake-provider/anthropic-analytics";
 import { startFakeProvider, type FakeProvider } from "../tests/fake-provider/server";
 import { storageStateFor } from "./roles";
 
@@ -15,7 +20,9 @@ test.afterAll(async () => {
 test.describe("owner connects Anthropic through the Usage & Cost Analytics API", () => {
   test.use({ storageState: storageStateFor("owner") });
 
-  test("add with the analytics option → test → sync → the bill per day and per person", async ({ page }, testInfo) => {
+  test("add with the analytics option → test → sync → the bill per day and per person", async ({
+    page,
+  }, testInfo) => {
     const name = `Claude analytics ${Date.now().toString(36)}`;
     await page.goto("/connections");
     await page.getByLabel("Provider").selectOption("anthropic");
@@ -24,13 +31,18 @@ test.describe("owner connects Anthropic through the Usage & Cost Analytics API",
     await page.getByLabel("Name", { exact: true }).fill(name);
     await page.getByLabel("Base URL (with version)").fill(fake.anthropicBase);
     await page.getByLabel(/Admin key/).fill("sk-ant-admin-fake");
-    await page.screenshot({ fullPage: true, path: "test-results/screenshots/anthropic-analytics-form.png" });
+    await page.screenshot({
+      fullPage: true,
+      path: "test-results/screenshots/anthropic-analytics-form.png",
+    });
     await page.getByRole("button", { name: "Add connection" }).click();
     const item = page.getByTestId(`connection-${name}`);
     await expect(item).toBeVisible();
 
     await item.getByRole("button", { name: "Test connection" }).click();
-    await expect(item.getByTestId("connection-message")).toContainText("Usage & Cost Analytics API reachable");
+    await expect(item.getByTestId("connection-message")).toContainText(
+      "Usage & Cost Analytics API reachable",
+    );
 
     await item.getByLabel(`Sync ${name} from`).fill("2026-11-01");
     await item.getByRole("button", { name: "Sync now" }).click();
@@ -39,16 +51,27 @@ test.describe("owner connects Anthropic through the Usage & Cost Analytics API",
     // the fake's own truth: the day's bill and one person's Claude Code cost
     const records = sharedAnalyticsFake().records;
     const truth = analyticsTruth(records, "invoiced", { start: "2026-11-01", end: "2026-11-19" });
-    await expect(page.getByTestId(`recon-2026-11-05-${name}`).getByTestId("billed")).toHaveText(formatAmount(truth.billedByDay["2026-11-05"]!, "USD"));
+    await expect(page.getByTestId(`recon-2026-11-05-${name}`).getByTestId("billed")).toHaveText(
+      formatAmount(truth.billedByDay["2026-11-05"]!, "USD"),
+    );
     const anaClaudeCode = records
-      .filter((r) => r.day >= "2026-11-01" && actorIdOf(r.actor) === "user_01AnaLopez" && r.product === "claude_code" && r.costMicros)
+      .filter(
+        (r) =>
+          r.day >= "2026-11-01" &&
+          actorIdOf(r.actor) === "user_01AnaLopez" &&
+          r.product === "claude_code" &&
+          r.costMicros,
+      )
       .reduce((a, r) => a + r.costMicros!, 0n);
     const ana = page.getByTestId("unmapped-user_01AnaLopez").filter({ hasText: "claude_code" });
     await expect(ana).toBeVisible();
     await expect(ana).toContainText(formatAmount(anaClaudeCode, "USD"));
     await expect(page.getByTestId("unmapped-svac_01BuildBot").first()).toBeVisible();
     await expect(page.getByText("sk-ant-admin-fake")).toHaveCount(0);
-    const shot = await page.screenshot({ fullPage: true, path: "test-results/screenshots/anthropic-analytics-synced.png" });
+    const shot = await page.screenshot({
+      fullPage: true,
+      path: "test-results/screenshots/anthropic-analytics-synced.png",
+    });
     await testInfo.attach("anthropic analytics", { body: shot, contentType: "image/png" });
   });
 });

@@ -1,4 +1,5 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
+
 import { storageStateFor, type RoleName } from "./roles";
 
 // Issue 17, audit log: an admin's change shows in plain words, filtered by who, object and
@@ -6,24 +7,42 @@ import { storageStateFor, type RoleName } from "./roles";
 // formula cells neutralised — as finance, who reads it, and the owner.
 
 async function pageAs(browser: Browser, role: RoleName, width = 1440): Promise<Page> {
-  const context = await browser.newContext({ storageState: storageStateFor(role), viewport: { width, height: 900 } });
+  const context = await browser.newContext({
+    storageState: storageStateFor(role),
+    viewport: { width, height: 900 },
+  });
   return context.newPage();
 }
 
 test.describe.serial("audit log", () => {
   let memberId = "";
 
-  test("an admin's change reads as a sentence in finance's filtered log and in the member's history", async ({ browser }) => {
+  test("an admin's change reads as a sentence in finance's filtered log and in the member's history", async ({
+    browser,
+  }) => {
     const admin = await pageAs(browser, "admin");
     await admin.goto("/members");
-    const res = await admin.request.post("/api/members", { data: { email: "audit.formula@acme.example", name: "=HYPERLINK(1)", role: "MEMBER", costCenter: "CC-AU" } });
+    const res = await admin.request.post("/api/members", {
+      data: {
+        email: "audit.formula@acme.example",
+        name: "=HYPERLINK(1)",
+        role: "MEMBER",
+        costCenter: "CC-AU",
+      },
+    });
     expect(res.status()).toBe(201);
     memberId = ((await res.json()) as { id: string }).id;
-    expect((await admin.request.patch(`/api/members/${memberId}`, { data: { costCenter: "CC-AU2" } })).status()).toBe(200);
+    expect(
+      (
+        await admin.request.patch(`/api/members/${memberId}`, { data: { costCenter: "CC-AU2" } })
+      ).status(),
+    ).toBe(200);
     // a bad request is a 4xx in people's words
     const bad = await admin.request.patch(`/api/members/${memberId}`, { data: { role: "BOSS" } });
     expect(bad.status()).toBe(400);
-    expect(((await bad.json()) as { issues: { field: string; message: string }[] }).issues).toEqual([{ field: "role", message: "Choose a role: owner, admin, finance or member" }]);
+    expect(((await bad.json()) as { issues: { field: string; message: string }[] }).issues).toEqual(
+      [{ field: "role", message: "Choose a role: owner, admin, finance or member" }],
+    );
     await admin.context().close();
 
     const page = await pageAs(browser, "finance");
@@ -36,19 +55,32 @@ test.describe.serial("audit log", () => {
     await expect(page).toHaveURL(/type=Member/);
     await expect(page).toHaveURL(/action=member\.update/);
     const rows = page.getByTestId("audit-row");
-    await expect(rows.first()).toContainText(/changed =HYPERLINK\(1\)'s cost center from CC-AU to CC-AU2/);
-    for (const action of await rows.evaluateAll((els) => els.map((e) => e.getAttribute("data-action")))) expect(action).toBe("member.update");
-    await page.screenshot({ fullPage: true, path: "test-results/screenshots/audit-finance-1440.png" });
+    await expect(rows.first()).toContainText(
+      /changed =HYPERLINK\(1\)'s cost center from CC-AU to CC-AU2/,
+    );
+    for (const action of await rows.evaluateAll((els) =>
+      els.map((e) => e.getAttribute("data-action")),
+    ))
+      expect(action).toBe("member.update");
+    await page.screenshot({
+      fullPage: true,
+      path: "test-results/screenshots/audit-finance-1440.png",
+    });
 
     // the member page's History link opens the per-object history
     await page.goto(`/members/${memberId}`);
     await page.getByTestId("member-header").getByRole("link", { name: "History" }).click();
     await expect(page.getByRole("heading", { name: "History of =HYPERLINK(1)" })).toBeVisible();
-    await expect(page.getByTestId("audit-summary")).toHaveText([/changed =HYPERLINK\(1\)'s cost center from CC-AU to CC-AU2/, /added =HYPERLINK\(1\) \(audit\.formula@acme\.example\) as member, cost center CC-AU/]);
+    await expect(page.getByTestId("audit-summary")).toHaveText([
+      /changed =HYPERLINK\(1\)'s cost center from CC-AU to CC-AU2/,
+      /added =HYPERLINK\(1\) \(audit\.formula@acme\.example\) as member, cost center CC-AU/,
+    ]);
     await page.context().close();
   });
 
-  test("the export is the filtered log as CSV, formulas neutralised, and is itself audited", async ({ browser }) => {
+  test("the export is the filtered log as CSV, formulas neutralised, and is itself audited", async ({
+    browser,
+  }) => {
     const page = await pageAs(browser, "owner");
     await page.goto(`/audit?type=Member&target=${memberId}`);
     const href = await page.getByTestId("audit-export").getAttribute("href");
@@ -58,7 +90,9 @@ test.describe.serial("audit log", () => {
     expect(res.headers()["content-type"]).toBe("text/csv; charset=utf-8");
     const text = await res.text();
     const lines = text.trim().split("\r\n");
-    expect(lines[0]).toBe("time,actor,actor_name,action,object_type,object_id,object,what_happened");
+    expect(lines[0]).toBe(
+      "time,actor,actor_name,action,object_type,object_id,object,what_happened",
+    );
     expect(lines).toHaveLength(3);
     expect(lines[1]).toContain(",member.update,Member,");
     // the name starts with "=": every cell holding it is text, never a formula

@@ -1,4 +1,5 @@
 import { expect, test as setup } from "@playwright/test";
+
 import { ROLES, storageStateFor, type RoleName } from "./roles";
 
 // Signs in once per role by clicking the demo sign-in page, like a person would.

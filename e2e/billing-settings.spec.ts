@@ -1,4 +1,5 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
+
 import { storageStateFor, type RoleName } from "./roles";
 
 // Issue 16: the owner's billing settings — whether Claude Code seat estimates count against
@@ -10,7 +11,9 @@ async function pageAs(browser: Browser, role: RoleName): Promise<Page> {
 }
 
 test.describe("Billing settings", () => {
-  test("the owner sets and removes an exchange rate and switches seat estimates; a bad rate is refused with its reason", async ({ browser }) => {
+  test("the owner sets and removes an exchange rate and switches seat estimates; a bad rate is refused with its reason", async ({
+    browser,
+  }) => {
     const owner = await pageAs(browser, "owner");
     await owner.goto("/settings");
     const card = owner.getByTestId("exchange-rates");
@@ -24,7 +27,9 @@ test.describe("Billing settings", () => {
 
     await owner.getByLabel("USD per unit").fill("1.1325");
     await owner.getByRole("button", { name: "Set rate" }).click();
-    await expect(owner.getByTestId("billing-message")).toContainText("1 CHF = 1.1325 USD from 2026-11-01");
+    await expect(owner.getByTestId("billing-message")).toContainText(
+      "1 CHF = 1.1325 USD from 2026-11-01",
+    );
     const row = card.locator("tr", { hasText: "CHF" });
     await expect(row).toContainText("1.1325");
 
@@ -34,7 +39,10 @@ test.describe("Billing settings", () => {
     await expect(owner.getByTestId("billing-message")).toContainText("no longer count");
     await owner.reload();
     await expect(owner.getByTestId("seat-estimates-count")).not.toBeChecked();
-    await owner.screenshot({ fullPage: true, path: "test-results/screenshots/settings-billing-owner.png" });
+    await owner.screenshot({
+      fullPage: true,
+      path: "test-results/screenshots/settings-billing-owner.png",
+    });
 
     await owner.getByTestId("seat-estimates-count").click();
     await expect(owner.getByTestId("billing-message")).toContainText("now count");
@@ -43,8 +51,12 @@ test.describe("Billing settings", () => {
     await expect(card.locator("tr", { hasText: "CHF" })).toHaveCount(0);
 
     await owner.goto("/audit?action=exchange_rate.*");
-    await expect(owner.locator('[data-testid="audit-row"][data-action="exchange_rate.set"]').first()).toBeVisible();
-    await expect(owner.locator('[data-testid="audit-row"][data-action="exchange_rate.remove"]').first()).toBeVisible();
+    await expect(
+      owner.locator('[data-testid="audit-row"][data-action="exchange_rate.set"]').first(),
+    ).toBeVisible();
+    await expect(
+      owner.locator('[data-testid="audit-row"][data-action="exchange_rate.remove"]').first(),
+    ).toBeVisible();
     await owner.context().close();
   });
 
@@ -52,8 +64,20 @@ test.describe("Billing settings", () => {
     for (const role of ["admin", "engineer"] as const) {
       const page = await pageAs(browser, role);
       await page.goto("/");
-      expect((await page.request.put("/api/settings/exchange-rates", { data: { currency: "EUR", effectiveFrom: "2026-11-01", usdPerUnit: "1.1" } })).status()).toBe(403);
-      expect((await page.request.put("/api/settings/seat-estimates", { data: { seatEstimatesCountAgainstLimits: false } })).status()).toBe(403);
+      expect(
+        (
+          await page.request.put("/api/settings/exchange-rates", {
+            data: { currency: "EUR", effectiveFrom: "2026-11-01", usdPerUnit: "1.1" },
+          })
+        ).status(),
+      ).toBe(403);
+      expect(
+        (
+          await page.request.put("/api/settings/seat-estimates", {
+            data: { seatEstimatesCountAgainstLimits: false },
+          })
+        ).status(),
+      ).toBe(403);
       await page.context().close();
     }
   });

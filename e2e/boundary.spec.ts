@@ -1,7 +1,15 @@
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { expect, request as playwrightRequest, test, type APIRequestContext, type APIResponse } from "@playwright/test";
+
+import {
+  expect,
+  request as playwrightRequest,
+  test,
+  type APIRequestContext,
+  type APIResponse,
+} from "@playwright/test";
+
 import { clockEnv } from "./clock";
 import type { BoundaryFixture } from "./fixtures/boundary-fixture";
 import { ROLES, storageStateFor, type RoleName } from "./roles";
@@ -19,7 +27,8 @@ import { ROLES, storageStateFor, type RoleName } from "./roles";
 const APP_API = path.join(process.cwd(), "app", "api");
 const SKIP = new Set(["/api/auth/[...nextauth]"]);
 const STATE_CHANGING = ["POST", "PUT", "PATCH", "DELETE"] as const;
-const METHOD_EXPORT = /export\s+(?:const|async\s+function|function)\s+(GET|HEAD|OPTIONS|POST|PUT|PATCH|DELETE)\b/g;
+const METHOD_EXPORT =
+  /export\s+(?:const|async\s+function|function)\s+(GET|HEAD|OPTIONS|POST|PUT|PATCH|DELETE)\b/g;
 
 interface RouteInfo {
   /** e.g. /api/alerts/channels/[id] */
@@ -38,12 +47,19 @@ function discoverRoutes(): RouteInfo[] {
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) walk(full);
       else if (entry.name === "route.ts") {
-        const rel = path.relative(path.join(process.cwd(), "app"), path.dirname(full)).split(path.sep);
+        const rel = path
+          .relative(path.join(process.cwd(), "app"), path.dirname(full))
+          .split(path.sep);
         const pattern = "/" + rel.filter((s) => !/^\(.*\)$/.test(s)).join("/");
         if (SKIP.has(pattern)) continue;
         const source = fs.readFileSync(full, "utf8");
         const methods = [...new Set([...source.matchAll(METHOD_EXPORT)].map((m) => m[1]!))];
-        out.push({ pattern, methods, bearer: pattern.startsWith("/api/v1/"), readsQuery: /searchParams/.test(source) });
+        out.push({
+          pattern,
+          methods,
+          bearer: pattern.startsWith("/api/v1/"),
+          readsQuery: /searchParams/.test(source),
+        });
       }
     }
   };
@@ -52,10 +68,19 @@ function discoverRoutes(): RouteInfo[] {
 }
 
 function runBoundaryFixture<T>(...args: string[]): T {
-  const out = execFileSync("npx", ["tsx", "--conditions=react-server", "e2e/fixtures/boundary-fixture.ts", ...args], {
-    env: { ...process.env, ...clockEnv(), DATABASE_URL: process.env.E2E_DATABASE_URL ?? "file:./data/e2e.db", NODE_ENV: "test" },
-    encoding: "utf8",
-  });
+  const out = execFileSync(
+    "npx",
+    ["tsx", "--conditions=react-server", "e2e/fixtures/boundary-fixture.ts", ...args],
+    {
+      env: {
+        ...process.env,
+        ...clockEnv(),
+        DATABASE_URL: process.env.E2E_DATABASE_URL ?? "file:./data/e2e.db",
+        NODE_ENV: "test",
+      },
+      encoding: "utf8",
+    },
+  );
   return JSON.parse(out.trim().split("\n").pop()!) as T;
 }
 
@@ -73,7 +98,10 @@ function urlOf(pattern: string, f: BoundaryFixture): string {
       tokens: f.tokenId,
       "rate-card": f.rateCardEntryId,
     };
-    if (!(parent in id)) throw new Error(`boundary walk: no plausible id for a dynamic segment after /${parent}/ — add one to urlOf`);
+    if (!(parent in id))
+      throw new Error(
+        `boundary walk: no plausible id for a dynamic segment after /${parent}/ — add one to urlOf`,
+      );
     return `/${parent}/${id[parent]}`;
   });
 }
@@ -85,11 +113,16 @@ const EVIL = { origin: "https://evil.example", "sec-fetch-site": "cross-site" };
 
 /** Every date/number field any GET route reads, all bad at once (so no variant is a valid request). */
 const BAD_QUERIES: Record<string, string> = {
-  "non-dates": "range=custom&from=2026-12-01&to=x&period=custom&start=x&end=y&status=x&limit=x&before=x&page=x&pageSize=x",
-  "impossible days": "range=custom&from=2026-02-31&to=2026-03-01&period=custom&start=2026-02-31&end=2026-03-01&status=2026-02-31&limit=0&before=0",
-  "far-future unix seconds": "range=custom&from=253402300800&to=253402300800&period=custom&start=253402300800&end=253402300801&status=253402300800&limit=253402300800&before=-1",
-  "1e10000000": "range=1e10000000&from=1e10000000&to=1e10000000&period=1e10000000&start=1e10000000&end=1e10000000&status=1e10000000&limit=1e10000000&before=1e10000000&page=1e10000000&pageSize=1e10000000",
-  "huge integers": "range=custom&from=99999999999999999999&to=99999999999999999999&period=custom&start=99999999999999999999&end=99999999999999999999&status=99999999999999999999&limit=99999999999999999999&before=2147483648&page=99999999999999999999",
+  "non-dates":
+    "range=custom&from=2026-12-01&to=x&period=custom&start=x&end=y&status=x&limit=x&before=x&page=x&pageSize=x",
+  "impossible days":
+    "range=custom&from=2026-02-31&to=2026-03-01&period=custom&start=2026-02-31&end=2026-03-01&status=2026-02-31&limit=0&before=0",
+  "far-future unix seconds":
+    "range=custom&from=253402300800&to=253402300800&period=custom&start=253402300800&end=253402300801&status=253402300800&limit=253402300800&before=-1",
+  "1e10000000":
+    "range=1e10000000&from=1e10000000&to=1e10000000&period=1e10000000&start=1e10000000&end=1e10000000&status=1e10000000&limit=1e10000000&before=1e10000000&page=1e10000000&pageSize=1e10000000",
+  "huge integers":
+    "range=custom&from=99999999999999999999&to=99999999999999999999&period=custom&start=99999999999999999999&end=99999999999999999999&status=99999999999999999999&limit=99999999999999999999&before=2147483648&page=99999999999999999999",
 };
 
 type Who = RoleName | "anonymous";
@@ -97,7 +130,10 @@ const WHO: Who[] = [...(Object.keys(ROLES) as RoleName[]), "anonymous"];
 
 async function contextFor(who: Who): Promise<APIRequestContext> {
   const baseURL = test.info().project.use.baseURL!;
-  return playwrightRequest.newContext({ baseURL, storageState: who === "anonymous" ? { cookies: [], origins: [] } : storageStateFor(who) });
+  return playwrightRequest.newContext({
+    baseURL,
+    storageState: who === "anonymous" ? { cookies: [], origins: [] } : storageStateFor(who),
+  });
 }
 
 /** A 4xx with a JSON error message — or the reason it is not. */
@@ -107,7 +143,8 @@ async function refusalProblem(res: APIResponse): Promise<string | null> {
   if (status < 400 || status >= 500) return `answered ${status}: ${text.slice(0, 160)}`;
   try {
     const body = JSON.parse(text) as { error?: unknown };
-    if (typeof body.error !== "string" || body.error.trim() === "") return `${status} without a JSON error message: ${text.slice(0, 160)}`;
+    if (typeof body.error !== "string" || body.error.trim() === "")
+      return `${status} without a JSON error message: ${text.slice(0, 160)}`;
   } catch {
     return `${status} with a non-JSON body: ${text.slice(0, 160)}`;
   }
@@ -131,7 +168,12 @@ async function fieldOf(res: APIResponse): Promise<string> {
 }
 
 /** Everything the walk could write to, seen by the owner, the engineer and the token. */
-async function snapshot(owner: APIRequestContext, engineer: APIRequestContext, bearer: Record<string, string>, f: BoundaryFixture) {
+async function snapshot(
+  owner: APIRequestContext,
+  engineer: APIRequestContext,
+  bearer: Record<string, string>,
+  f: BoundaryFixture,
+) {
   const get = async (ctx: APIRequestContext, url: string, headers?: Record<string, string>) => {
     const res = await ctx.get(url, { headers });
     expect(res.status(), `${url} while taking the snapshot`).toBe(200);
@@ -147,8 +189,27 @@ async function snapshot(owner: APIRequestContext, engineer: APIRequestContext, b
     history: await get(owner, `/api/limits/policies/${f.policyId}/history`),
     requests: await get(engineer, "/api/requests"),
     decidable: await get(owner, "/api/v1/credit-requests?status=ALL", bearer),
-    connections: JSON.stringify(((JSON.parse(await get(owner, "/api/connections")) as { connections: { id: string; name: string; baseUrl: string | null; keyMasked: string; enabled: boolean; scheduleMinutes: number | null }[] }).connections)
-      .map(({ id, name, baseUrl, keyMasked, enabled, scheduleMinutes }) => ({ id, name, baseUrl, keyMasked, enabled, scheduleMinutes }))),
+    connections: JSON.stringify(
+      (
+        JSON.parse(await get(owner, "/api/connections")) as {
+          connections: {
+            id: string;
+            name: string;
+            baseUrl: string | null;
+            keyMasked: string;
+            enabled: boolean;
+            scheduleMinutes: number | null;
+          }[];
+        }
+      ).connections.map(({ id, name, baseUrl, keyMasked, enabled, scheduleMinutes }) => ({
+        id,
+        name,
+        baseUrl,
+        keyMasked,
+        enabled,
+        scheduleMinutes,
+      })),
+    ),
   };
 }
 
@@ -169,21 +230,52 @@ test.describe.serial("the HTTP boundary", () => {
   test("the walker finds the route handlers", () => {
     const patterns = routes.map((r) => r.pattern);
     // a few that must be there, so a broken discovery cannot pass by walking nothing
-    for (const p of ["/api/alerts/channels", "/api/limits/policies/[id]", "/api/requests/[id]/approve", "/api/v1/credit-requests/[id]/approve", "/api/usage", "/api/v1/costs"]) expect(patterns).toContain(p);
+    for (const p of [
+      "/api/alerts/channels",
+      "/api/limits/policies/[id]",
+      "/api/requests/[id]/approve",
+      "/api/v1/credit-requests/[id]/approve",
+      "/api/usage",
+      "/api/v1/costs",
+    ])
+      expect(patterns).toContain(p);
     // what were server actions (Next answers a malformed action request with its own 500) are route handlers now
-    for (const p of ["/api/connections/[id]", "/api/connections/[id]/sync", "/api/connections/[id]/test", "/api/connections/rate-card", "/api/connections/identity-mapping", "/api/settings/tokens", "/api/settings/tokens/[id]", "/api/settings/workspace", "/api/settings/workspace/preview"]) expect(patterns).toContain(p);
-    expect(routes.every((r) => r.methods.length > 0), "every route.ts exports at least one method").toBe(true);
-    expect(routes.filter((r) => r.methods.some((m) => (STATE_CHANGING as readonly string[]).includes(m))).length).toBeGreaterThanOrEqual(10);
+    for (const p of [
+      "/api/connections/[id]",
+      "/api/connections/[id]/sync",
+      "/api/connections/[id]/test",
+      "/api/connections/rate-card",
+      "/api/connections/identity-mapping",
+      "/api/settings/tokens",
+      "/api/settings/tokens/[id]",
+      "/api/settings/workspace",
+      "/api/settings/workspace/preview",
+    ])
+      expect(patterns).toContain(p);
+    expect(
+      routes.every((r) => r.methods.length > 0),
+      "every route.ts exports at least one method",
+    ).toBe(true);
+    expect(
+      routes.filter((r) => r.methods.some((m) => (STATE_CHANGING as readonly string[]).includes(m)))
+        .length,
+    ).toBeGreaterThanOrEqual(10);
   });
 
   test("no bad request gets through, as any role, signed out or with a token — and nothing is written", async () => {
     test.setTimeout(300_000);
-    const contexts = Object.fromEntries(await Promise.all(WHO.map(async (w) => [w, await contextFor(w)] as const))) as Record<Who, APIRequestContext>;
+    const contexts = Object.fromEntries(
+      await Promise.all(WHO.map(async (w) => [w, await contextFor(w)] as const)),
+    ) as Record<Who, APIRequestContext>;
     const plain = await contextFor("anonymous");
     const before = await snapshot(contexts.owner, contexts.engineer, bearer, f);
     const baseURL = test.info().project.use.baseURL!;
     const failures: string[] = [];
-    const check = async (label: string, res: Promise<APIResponse>, extra?: (r: APIResponse) => Promise<string | null>) => {
+    const check = async (
+      label: string,
+      res: Promise<APIResponse>,
+      extra?: (r: APIResponse) => Promise<string | null>,
+    ) => {
       const r = await res;
       const problem = (await refusalProblem(r)) ?? (extra ? await extra(r) : null);
       if (problem) failures.push(`${label}: ${problem}`);
@@ -192,35 +284,83 @@ test.describe.serial("the HTTP boundary", () => {
 
     for (const route of routes) {
       const url = urlOf(route.pattern, f);
-      const changing = route.methods.filter((m) => (STATE_CHANGING as readonly string[]).includes(m));
+      const changing = route.methods.filter((m) =>
+        (STATE_CHANGING as readonly string[]).includes(m),
+      );
       // every state-changing request carries the policy's current version, so only the bad part makes it bad
       const target = `${url}?version=${f.policyVersion}`;
 
       for (const method of changing) {
         const walkers: [string, APIRequestContext, Record<string, string>][] = route.bearer
-          ? [["token", plain, bearer], ["no token", plain, {}], ...WHO.map((w) => [`${w} (cookies)`, contexts[w], {}] as [string, APIRequestContext, Record<string, string>])]
+          ? [
+              ["token", plain, bearer],
+              ["no token", plain, {}],
+              ...WHO.map(
+                (w) =>
+                  [`${w} (cookies)`, contexts[w], {}] as [
+                    string,
+                    APIRequestContext,
+                    Record<string, string>,
+                  ],
+              ),
+            ]
           : WHO.map((w) => [w, contexts[w], {}]);
         await Promise.all(
           walkers.flatMap(([who, ctx, auth]) => {
             const send = (headers: Record<string, string>, data: string) => {
               sent++;
               // a Buffer goes out byte for byte (a string with a JSON Content-Type would be JSON-encoded by Playwright)
-              return ctx.fetch(target, { method, headers: { ...auth, ...headers }, data: Buffer.from(data), failOnStatusCode: false, maxRedirects: 0 });
+              return ctx.fetch(target, {
+                method,
+                headers: { ...auth, ...headers },
+                data: Buffer.from(data),
+                failOnStatusCode: false,
+                maxRedirects: 0,
+              });
             };
             const at = `${method} ${route.pattern} as ${who}`;
             return [
-              check(`${at}, truncated JSON`, send({ "content-type": "application/json" }, MALFORMED_JSON)),
-              check(`${at}, JSON as text/plain`, send({ "content-type": "text/plain;charset=UTF-8" }, VALID_LOOKING_JSON)),
-              check(`${at}, form body`, send({ "content-type": "application/x-www-form-urlencoded" }, FORM)),
+              check(
+                `${at}, truncated JSON`,
+                send({ "content-type": "application/json" }, MALFORMED_JSON),
+              ),
+              check(
+                `${at}, JSON as text/plain`,
+                send({ "content-type": "text/plain;charset=UTF-8" }, VALID_LOOKING_JSON),
+              ),
+              check(
+                `${at}, form body`,
+                send({ "content-type": "application/x-www-form-urlencoded" }, FORM),
+              ),
               route.bearer
                 ? // bearer routes carry no cookies: no origin rule, but the body rules hold
-                  check(`${at}, cross-site, truncated JSON`, send({ ...EVIL, "content-type": "application/json" }, MALFORMED_JSON))
-                : check(`${at}, cross-site`, send({ ...EVIL, "content-type": "application/json" }, VALID_LOOKING_JSON), async (r) =>
-                    r.status() === 403 && /Cross-site/.test(await errorOf(r)) ? null : `a cross-site request answered ${r.status()} "${await errorOf(r)}", not the cross-site 403`,
+                  check(
+                    `${at}, cross-site, truncated JSON`,
+                    send({ ...EVIL, "content-type": "application/json" }, MALFORMED_JSON),
+                  )
+                : check(
+                    `${at}, cross-site`,
+                    send({ ...EVIL, "content-type": "application/json" }, VALID_LOOKING_JSON),
+                    async (r) =>
+                      r.status() === 403 && /Cross-site/.test(await errorOf(r))
+                        ? null
+                        : `a cross-site request answered ${r.status()} "${await errorOf(r)}", not the cross-site 403`,
                   ),
               // control: the app's own origin is not refused as cross-site (the body is still bad)
-              check(`${at}, same-origin, truncated JSON`, send({ origin: baseURL, "sec-fetch-site": "same-origin", "content-type": "application/json" }, MALFORMED_JSON), async (r) =>
-                /Cross-site/.test(await errorOf(r)) ? "the app's own origin was refused as cross-site" : null,
+              check(
+                `${at}, same-origin, truncated JSON`,
+                send(
+                  {
+                    origin: baseURL,
+                    "sec-fetch-site": "same-origin",
+                    "content-type": "application/json",
+                  },
+                  MALFORMED_JSON,
+                ),
+                async (r) =>
+                  /Cross-site/.test(await errorOf(r))
+                    ? "the app's own origin was refused as cross-site"
+                    : null,
               ),
             ];
           }),
@@ -228,22 +368,38 @@ test.describe.serial("the HTTP boundary", () => {
       }
 
       if (route.methods.includes("GET")) {
-        const walkers: [string, APIRequestContext, Record<string, string>][] = route.bearer ? [["token", plain, bearer]] : WHO.map((w) => [w, contexts[w], {}]);
+        const walkers: [string, APIRequestContext, Record<string, string>][] = route.bearer
+          ? [["token", plain, bearer]]
+          : WHO.map((w) => [w, contexts[w], {}]);
         await Promise.all(
           walkers.flatMap(([who, ctx, auth]) =>
-            Object.entries(route.readsQuery ? BAD_QUERIES : { "non-dates": BAD_QUERIES["non-dates"]! }).map(async ([name, query]) => {
+            Object.entries(
+              route.readsQuery ? BAD_QUERIES : { "non-dates": BAD_QUERIES["non-dates"]! },
+            ).map(async ([name, query]) => {
               sent++;
-              const res = await ctx.get(`${url}?${query}`, { headers: auth, failOnStatusCode: false, maxRedirects: 0 });
+              const res = await ctx.get(`${url}?${query}`, {
+                headers: auth,
+                failOnStatusCode: false,
+                maxRedirects: 0,
+              });
               const label = `GET ${route.pattern} as ${who}, ${name}`;
               if (route.readsQuery) {
                 await check(label, Promise.resolve(res), async (r) => {
                   if (r.status() !== 400) return null; // 401/403/404 before the query is read
                   // the field named in the message ("Status is active, …") or as the answer's `field`
                   const error = `${await errorOf(r)} ${await fieldOf(r)}`;
-                  return /\b(range|from|to|period|start|end|status|limit|before|page|pageSize)\b/i.test(error) ? null : `400 without naming the field: "${error.trim()}"`;
+                  return /\b(range|from|to|period|start|end|status|limit|before|page|pageSize)\b/i.test(
+                    error,
+                  )
+                    ? null
+                    : `400 without naming the field: "${error.trim()}"`;
                 });
-              } else if (res.status() >= 500) failures.push(`${label}: answered ${res.status()} ${(await res.text()).slice(0, 160)}`);
-              else if (res.status() >= 400 && (await refusalProblem(res))) failures.push(`${label}: ${await refusalProblem(res)}`);
+              } else if (res.status() >= 500)
+                failures.push(
+                  `${label}: answered ${res.status()} ${(await res.text()).slice(0, 160)}`,
+                );
+              else if (res.status() >= 400 && (await refusalProblem(res)))
+                failures.push(`${label}: ${await refusalProblem(res)}`);
             }),
           ),
         );
@@ -252,7 +408,9 @@ test.describe.serial("the HTTP boundary", () => {
 
     const after = await snapshot(contexts.owner, contexts.engineer, bearer, f);
     await Promise.all([...Object.values(contexts), plain].map((c) => c.dispose()));
-    console.log(`boundary walk: ${routes.length} routes, ${sent} bad requests, ${failures.length} let through`);
+    console.log(
+      `boundary walk: ${routes.length} routes, ${sent} bad requests, ${failures.length} let through`,
+    );
     expect(failures, failures.join("\n")).toEqual([]);
     expect(after, "the walk wrote something").toEqual(before);
   });
@@ -261,33 +419,62 @@ test.describe.serial("the HTTP boundary", () => {
     test.use({ storageState: storageStateFor("owner") });
 
     test("a truncated approval is refused and approves nothing", async ({ page }) => {
-      const res = await page.request.post(`/api/v1/credit-requests/${f.requestId}/approve`, { headers: { ...bearer, "content-type": "application/json" }, data: Buffer.from('{"amount":"1","note":"partial"'), failOnStatusCode: false });
+      const res = await page.request.post(`/api/v1/credit-requests/${f.requestId}/approve`, {
+        headers: { ...bearer, "content-type": "application/json" },
+        data: Buffer.from('{"amount":"1","note":"partial"'),
+        failOnStatusCode: false,
+      });
       expect(res.status()).toBe(400);
       expect(await errorOf(res)).toMatch(/^Malformed JSON body: /);
-      const list = (await (await page.request.get("/api/v1/credit-requests?status=PENDING", { headers: bearer })).json()) as { requests: { id: number }[] };
+      const list = (await (
+        await page.request.get("/api/v1/credit-requests?status=PENDING", { headers: bearer })
+      ).json()) as { requests: { id: number }[] };
       expect(list.requests.map((r) => r.id)).toContain(f.requestId);
     });
 
-    test("a cross-site form cannot create a channel; the same body from the app can't either without JSON", async ({ page }) => {
+    test("a cross-site form cannot create a channel; the same body from the app can't either without JSON", async ({
+      page,
+    }) => {
       const body = { kind: "webhook", name: "Evil", url: "https://evil.example/hook" };
-      const evil = await page.request.post("/api/alerts/channels", { headers: { ...EVIL, "content-type": "application/json" }, data: JSON.stringify(body), failOnStatusCode: false });
+      const evil = await page.request.post("/api/alerts/channels", {
+        headers: { ...EVIL, "content-type": "application/json" },
+        data: JSON.stringify(body),
+        failOnStatusCode: false,
+      });
       expect(evil.status()).toBe(403);
       expect(await errorOf(evil)).toMatch(/Cross-site request refused/);
-      const form = await page.request.post("/api/alerts/channels", { form: body, failOnStatusCode: false });
+      const form = await page.request.post("/api/alerts/channels", {
+        form: body,
+        failOnStatusCode: false,
+      });
       expect(form.status()).toBe(415);
       const list = await (await page.request.get("/api/alerts/channels")).text();
       expect(list).not.toContain("Evil");
     });
 
-    test("URLs are capped: a 10 KB webhook URL is 400 naming url, a 100 KB body is 413", async ({ page }) => {
-      const long = await page.request.post("/api/alerts/channels", { data: { kind: "webhook", name: "Long", url: `https://hooks.example/${"a".repeat(10_000)}` }, failOnStatusCode: false });
+    test("URLs are capped: a 10 KB webhook URL is 400 naming url, a 100 KB body is 413", async ({
+      page,
+    }) => {
+      const long = await page.request.post("/api/alerts/channels", {
+        data: { kind: "webhook", name: "Long", url: `https://hooks.example/${"a".repeat(10_000)}` },
+        failOnStatusCode: false,
+      });
       expect(long.status()).toBe(400);
       expect(await errorOf(long)).toMatch(/^Invalid url: /);
-      const huge = await page.request.post("/api/alerts/channels", { data: { kind: "webhook", name: "Huge", url: `https://hooks.example/${"a".repeat(100_000)}` }, failOnStatusCode: false });
+      const huge = await page.request.post("/api/alerts/channels", {
+        data: {
+          kind: "webhook",
+          name: "Huge",
+          url: `https://hooks.example/${"a".repeat(100_000)}`,
+        },
+        failOnStatusCode: false,
+      });
       expect(huge.status()).toBe(413);
     });
 
-    test("non-dates and impossible days are 400 naming the field on the JSON APIs", async ({ page }) => {
+    test("non-dates and impossible days are 400 naming the field on the JSON APIs", async ({
+      page,
+    }) => {
       const cases: [string, RegExp][] = [
         ["/api/usage?range=custom&from=2026-12-01&to=x", /^Invalid to: /],
         ["/api/overview?range=custom&from=2026-02-31&to=2026-03-01", /^Invalid from: /],
@@ -295,7 +482,10 @@ test.describe.serial("the HTTP boundary", () => {
         ["/api/usage/facets?range=custom&from=2026-12-01&to=x", /^Invalid to: /],
         ["/api/usage/export?range=custom&from=2026-12-01&to=x", /^Invalid to: /],
         ["/api/exports/chargeback?period=custom&start=x&end=2026-03-01", /^Invalid start: /],
-        ["/api/exports/chargeback/preview?period=custom&start=2026-03-01&end=2026-02-31", /^Invalid end: /],
+        [
+          "/api/exports/chargeback/preview?period=custom&start=2026-03-01&end=2026-02-31",
+          /^Invalid end: /,
+        ],
         ["/api/exports/focus?period=custom&start=2026-03-01&end=y", /^Invalid end: /],
       ];
       for (const [url, message] of cases) {
@@ -303,13 +493,20 @@ test.describe.serial("the HTTP boundary", () => {
         expect(res.status(), url).toBe(400);
         expect(await errorOf(res), url).toMatch(message);
       }
-      const costs = await page.request.get("/api/v1/costs?start=253402300800", { headers: bearer, failOnStatusCode: false });
+      const costs = await page.request.get("/api/v1/costs?start=253402300800", {
+        headers: bearer,
+        failOnStatusCode: false,
+      });
       expect(costs.status()).toBe(400);
       expect(await errorOf(costs)).toMatch(/^Invalid start: unix seconds must lie between/);
     });
 
     test("pages with bad dates fall back to the default range and say so", async ({ page }) => {
-      for (const url of ["/usage?range=custom&from=2026-12-01&to=x", "/overview?range=custom&from=2026-02-31&to=2026-03-01", `/groups/${f.groupId}?range=custom&from=x&to=y`]) {
+      for (const url of [
+        "/usage?range=custom&from=2026-12-01&to=x",
+        "/overview?range=custom&from=2026-02-31&to=2026-03-01",
+        `/groups/${f.groupId}?range=custom&from=x&to=y`,
+      ]) {
         const res = await page.goto(url);
         expect(res?.status(), url).toBe(200);
         await expect(page.getByTestId("range-fallback"), url).toContainText("could not be used");
@@ -317,8 +514,13 @@ test.describe.serial("the HTTP boundary", () => {
     });
 
     test("another workspace's policy history is 404, not an empty list", async ({ playwright }) => {
-      const ci = await playwright.request.newContext({ baseURL: test.info().project.use.baseURL, storageState: storageStateFor("ciAdmin") });
-      const res = await ci.get(`/api/limits/policies/${f.policyId}/history`, { failOnStatusCode: false });
+      const ci = await playwright.request.newContext({
+        baseURL: test.info().project.use.baseURL,
+        storageState: storageStateFor("ciAdmin"),
+      });
+      const res = await ci.get(`/api/limits/policies/${f.policyId}/history`, {
+        failOnStatusCode: false,
+      });
       expect(res.status()).toBe(404);
       expect(await errorOf(res)).toBe("Not found");
       await ci.dispose();

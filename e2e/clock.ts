@@ -10,7 +10,8 @@ import path from "node:path";
 const DAY_MS = 86_400_000;
 
 export const E2E_NOW = new Date(process.env.E2E_NOW ?? "2026-11-20T15:00:00.000Z");
-if (Number.isNaN(E2E_NOW.getTime())) throw new Error(`E2E_NOW is not an ISO instant: ${process.env.E2E_NOW}`);
+if (Number.isNaN(E2E_NOW.getTime()))
+  throw new Error(`E2E_NOW is not an ISO instant: ${process.env.E2E_NOW}`);
 
 const port = process.env.E2E_PORT ?? "3107";
 const engine = (process.env.E2E_DATABASE_URL ?? "").startsWith("postgres") ? "postgres" : "sqlite";
@@ -52,5 +53,9 @@ export function serverNowMs(): number {
 
 /** Environment that makes a tsx fixture script (lib/clock.ts) read the same clock as the server. */
 export function clockEnv(): Record<string, string> {
-  return { ALLOTMENT_DEMO_MODE: "1", ALLOTMENT_ALLOW_CLOCK_OVERRIDE: "1", ALLOTMENT_CLOCK_FILE: clockFile };
+  return {
+    ALLOTMENT_DEMO_MODE: "1",
+    ALLOTMENT_ALLOW_CLOCK_OVERRIDE: "1",
+    ALLOTMENT_CLOCK_FILE: clockFile,
+  };
 }

@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+
 import { startFakeProvider, type FakeProvider } from "../tests/fake-provider/server";
 import { storageStateFor } from "./roles";
 
@@ -13,7 +14,9 @@ test.afterAll(async () => {
 test.describe("owner connects OpenAI, syncs, reconciles and maps an unknown user", () => {
   test.use({ storageState: storageStateFor("owner") });
 
-  test("add → sync → reconciliation equals the bill → map user_ghost", async ({ page }, testInfo) => {
+  test("add → sync → reconciliation equals the bill → map user_ghost", async ({
+    page,
+  }, testInfo) => {
     const name = `OpenAI e2e ${Date.now().toString(36)}`;
     await page.goto("/connections");
     await expect(page.getByRole("heading", { name: "Connections", level: 1 })).toBeVisible();
@@ -35,12 +38,16 @@ test.describe("owner connects OpenAI, syncs, reconciles and maps an unknown user
     await item.getByRole("button", { name: "Sync now" }).click();
     // the poller refreshes until the run is done
     await expect(item.getByText("ok", { exact: true })).toBeVisible({ timeout: 30_000 });
-    await expect(page.getByTestId("run-history").getByTestId("run-status").first()).toHaveText("succeeded");
+    await expect(page.getByTestId("run-history").getByTestId("run-status").first()).toHaveText(
+      "succeeded",
+    );
 
     // 2026-11-05 billed $8.421806 (3% below list price): the delta is negative
     const nov5 = page.getByTestId(`recon-2026-11-05-${name}`);
     await expect(nov5.getByTestId("billed")).toHaveText("$8.42");
-    await expect(page.getByTestId(`recon-2026-11-07-${name}`).getByTestId("billed")).toHaveText("$21.32");
+    await expect(page.getByTestId(`recon-2026-11-07-${name}`).getByTestId("billed")).toHaveText(
+      "$21.32",
+    );
 
     // the JSON API answers masked DTOs only
     const api = await page.request.get("/api/connections");
@@ -52,8 +59,13 @@ test.describe("owner connects OpenAI, syncs, reconciles and maps an unknown user
 
     const ghost = page.getByTestId("unmapped-user_ghost");
     await expect(ghost).toBeVisible();
-    await page.screenshot({ fullPage: true, path: "test-results/screenshots/connections-owner.png" });
-    await ghost.getByLabel("Member for user_ghost").selectOption({ label: "Olivia Owner (owner@acme.example)" });
+    await page.screenshot({
+      fullPage: true,
+      path: "test-results/screenshots/connections-owner.png",
+    });
+    await ghost
+      .getByLabel("Member for user_ghost")
+      .selectOption({ label: "Olivia Owner (owner@acme.example)" });
     await ghost.getByRole("button", { name: "Map" }).click();
     await expect(page.getByTestId("unmapped-user_ghost")).toHaveCount(0);
     const shot = await page.screenshot({ fullPage: true });

@@ -1,7 +1,19 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
-import { ALL_CHATGPT_SCOPES, startChatgptFake, type ChatgptFake } from "../tests/fake-vendors/chatgpt";
+
+import {
+  ALL_CHATGPT_SCOPES,
+  startChatgptFake,
+  type ChatgptFake,
+} from "../tests/fake-vendors/chatgpt";
 import { startClaudeFake, type ClaudeFake } from "../tests/fake-vendors/claude";
-import { daysAfterNow, E2E_NOW, e2eDay, resetServerClock, serverNowMs, setServerClock } from "./clock";
+import {
+  daysAfterNow,
+  E2E_NOW,
+  e2eDay,
+  resetServerClock,
+  serverNowMs,
+  setServerClock,
+} from "./clock";
 import { storageStateFor, type RoleName } from "./roles";
 
 // Issue 9 "Done when": an owner connects both fake vendors, imports ChatGPT credits and groups,
@@ -18,7 +30,6 @@ import { storageStateFor, type RoleName } from "./roles";
 // vendor gets a share and the two together allow at most Allotment's limit (allowedTogether).
 // The owner also sees the per-vendor split, acknowledges a failing write and maps a vendor user
 // no member matched.
-
 
 const CHATGPT_KEY = "chatgpt-admin-e2e-0123";
 const CLAUDE_KEY = "sk-ant-admin-e2e-0123";
@@ -57,7 +68,10 @@ async function shot(page: Page, name: string) {
 
 /** Clicks an Enforcement action, waits for the server's answer and its outcome line; returns that line. */
 async function act(page: Page, click: () => Promise<void>): Promise<string> {
-  const answer = page.waitForResponse((r) => r.url().endsWith("/api/enforcement/actions") && r.request().method() === "POST", { timeout: 45_000 });
+  const answer = page.waitForResponse(
+    (r) => r.url().endsWith("/api/enforcement/actions") && r.request().method() === "POST",
+    { timeout: 45_000 },
+  );
   await click();
   const body = (await (await answer).json()) as { message?: string; error?: string };
   const text = body.message ?? body.error ?? "";
@@ -73,23 +87,56 @@ test.describe.serial("enforcement: ChatGPT Enterprise and Claude Enterprise", ()
       workspaceId: "ws-acme",
       unit: "credit",
       keys: { [CHATGPT_KEY]: ALL_CHATGPT_SCOPES },
-      users: PEOPLE.map((p) => ({ id: gptId(p.local), email: `${p.local}@acme.example`, name: p.name })),
+      users: PEOPLE.map((p) => ({
+        id: gptId(p.local),
+        email: `${p.local}@acme.example`,
+        name: p.name,
+      })),
       // the vendor's own group default: what Allotment mirrors after the import
-      groups: [{ id: "g-codex-pilots", name: GROUP, userIds: [gptId("engineer"), gptId("finance")], limit: { type: "limited", limit_amount: { amount: "12500", unit: "credit" } } }],
+      groups: [
+        {
+          id: "g-codex-pilots",
+          name: GROUP,
+          userIds: [gptId("engineer"), gptId("finance")],
+          limit: { type: "limited", limit_amount: { amount: "12500", unit: "credit" } },
+        },
+      ],
       workspaceDefault: { type: "limited", limit_amount: { amount: "500", unit: "credit" } },
     });
     const month = E2E_NOW.toISOString().slice(0, 7);
     for (let i = 1; i <= 3; i++) {
       const day = e2eDay(-i);
-      chatgpt.state.usage.push({ userId: gptId("engineer"), day, credits: 40 + i, costUsd: null, estimated: 9999 });
+      chatgpt.state.usage.push({
+        userId: gptId("engineer"),
+        day,
+        credits: 40 + i,
+        costUsd: null,
+        estimated: 9999,
+      });
       if (day.startsWith(month)) engineerCreditsThisMonth += 40 + i;
-      chatgpt.state.usage.push({ userId: gptId("finance"), day, credits: 5, costUsd: null, estimated: 9999 });
+      chatgpt.state.usage.push({
+        userId: gptId("finance"),
+        day,
+        credits: 5,
+        costUsd: null,
+        estimated: 9999,
+      });
     }
     claude = await startClaudeFake({
       keys: { [CLAUDE_KEY]: ["read:spend_limits", "write:spend_limits"] },
       users: [
-        ...PEOPLE.map((p) => ({ id: claudeId(p.local), name: p.name, email: `${p.local}@acme.example`, seatTier: "enterprise_standard" })),
-        { id: "user_contractor", name: "Casey Contractor", email: "casey@contractor.example", seatTier: "enterprise_standard" },
+        ...PEOPLE.map((p) => ({
+          id: claudeId(p.local),
+          name: p.name,
+          email: `${p.local}@acme.example`,
+          seatTier: "enterprise_standard",
+        })),
+        {
+          id: "user_contractor",
+          name: "Casey Contractor",
+          email: "casey@contractor.example",
+          seatTier: "enterprise_standard",
+        },
       ],
       organizationDefault: "50000",
     });
@@ -99,17 +146,28 @@ test.describe.serial("enforcement: ChatGPT Enterprise and Claude Enterprise", ()
     resetServerClock();
     // remove what this journey set in Allotment (the later limits/requests journeys start from no limits)
     const owner = await pageAs(browser, "owner");
-    const overview = (await (await owner.request.get("/api/limits")).json()) as { policies: { id: string; version: number; scope: string; targetName: string }[] };
+    const overview = (await (await owner.request.get("/api/limits")).json()) as {
+      policies: { id: string; version: number; scope: string; targetName: string }[];
+    };
     for (const p of overview.policies) {
-      const mine = (p.scope === "GROUP" && p.targetName === GROUP) || (p.scope === "MEMBER" && /<(admin|engineer)@acme\.example>$/.test(p.targetName));
-      if (mine) expect((await owner.request.delete(`/api/limits/policies/${p.id}?version=${p.version}`)).status()).toBe(200);
+      const mine =
+        (p.scope === "GROUP" && p.targetName === GROUP) ||
+        (p.scope === "MEMBER" && /<(admin|engineer)@acme\.example>$/.test(p.targetName));
+      if (mine)
+        expect(
+          (
+            await owner.request.delete(`/api/limits/policies/${p.id}?version=${p.version}`)
+          ).status(),
+        ).toBe(200);
     }
     await owner.context().close();
     await chatgpt?.close();
     await claude?.close();
   });
 
-  test("the owner connects both vendors and imports ChatGPT credits and groups", async ({ browser }) => {
+  test("the owner connects both vendors and imports ChatGPT credits and groups", async ({
+    browser,
+  }) => {
     const page = await pageAs(browser, "owner");
     await page.goto("/enforcement");
     await shot(page, "enforcement-empty");
@@ -118,19 +176,31 @@ test.describe.serial("enforcement: ChatGPT Enterprise and Claude Enterprise", ()
     await gptForm.getByLabel(/Base URL/).fill(chatgpt.url);
     await gptForm.getByLabel("Workspace id").fill("ws-acme");
     await gptForm.getByLabel(/Admin key/).fill(CHATGPT_KEY);
-    expect(await act(page, () => gptForm.getByRole("button", { name: "Connect ChatGPT Enterprise" }).click())).toContain("Connected");
+    expect(
+      await act(page, () =>
+        gptForm.getByRole("button", { name: "Connect ChatGPT Enterprise" }).click(),
+      ),
+    ).toContain("Connected");
     const claudeForm = page.getByTestId("connect-claude");
     await claudeForm.getByLabel(/Base URL/).fill(claude.url);
     await claudeForm.getByLabel(/Admin key/).fill(CLAUDE_KEY);
-    expect(await act(page, () => claudeForm.getByRole("button", { name: "Connect Claude Enterprise" }).click())).toContain("Connected");
+    expect(
+      await act(page, () =>
+        claudeForm.getByRole("button", { name: "Connect Claude Enterprise" }).click(),
+      ),
+    ).toContain("Connected");
 
     // connected but off; the key is never shown again
     for (const v of ["chatgpt", "claude"] as const) {
       await expect(page.getByTestId(`status-${v}`)).toHaveText("off");
-      await expect(page.getByTestId(`connector-${v}`)).not.toContainText(v === "chatgpt" ? CHATGPT_KEY : CLAUDE_KEY);
+      await expect(page.getByTestId(`connector-${v}`)).not.toContainText(
+        v === "chatgpt" ? CHATGPT_KEY : CLAUDE_KEY,
+      );
     }
     const gpt = page.getByTestId("connector-chatgpt");
-    const imported = await act(page, () => gpt.getByRole("button", { name: "Import credits and groups" }).click());
+    const imported = await act(page, () =>
+      gpt.getByRole("button", { name: "Import credits and groups" }).click(),
+    );
     expect(imported).toMatch(/Imported \d+ usage row\(s\)/);
     expect(chatgpt.writes()).toHaveLength(0); // an import only reads
 
@@ -146,7 +216,9 @@ test.describe.serial("enforcement: ChatGPT Enterprise and Claude Enterprise", ()
     let editor = limits.getByTestId("policy-editor");
     await editor.locator('input[name="amount"]').fill("12500");
     await editor.getByRole("button", { name: "Save limit" }).click();
-    await expect(limits.getByTestId(`policy-group-${GROUP}`).getByTestId("policy-amount")).toHaveText("12,500.00 credits per member");
+    await expect(
+      limits.getByTestId(`policy-group-${GROUP}`).getByTestId("policy-amount"),
+    ).toHaveText("12,500.00 credits per member");
     await limits.getByTestId("member-filter").fill("admin@acme.example");
     const adminRow = limits.getByTestId("member-row-admin@acme.example");
     await adminRow.getByTestId("add-override").click();
@@ -160,34 +232,51 @@ test.describe.serial("enforcement: ChatGPT Enterprise and Claude Enterprise", ()
     await page.context().close();
   });
 
-  test("the owner previews and applies a plan; the vendors then enforce Allotment's limits", async ({ browser }) => {
+  test("the owner previews and applies a plan; the vendors then enforce Allotment's limits", async ({
+    browser,
+  }) => {
     const page = await pageAs(browser, "owner");
     await page.goto("/enforcement");
     for (const v of ["chatgpt", "claude"] as const) {
       const card = page.getByTestId(`connector-${v}`);
-      expect(await act(page, () => card.getByRole("button", { name: "Switch on" }).click())).toMatch(/is on: Allotment keeps it at Allotment's limits/);
+      expect(
+        await act(page, () => card.getByRole("button", { name: "Switch on" }).click()),
+      ).toMatch(/is on: Allotment keeps it at Allotment's limits/);
       await expect(page.getByTestId(`status-${v}`)).toHaveText("on");
-      expect(await act(page, () => card.getByRole("button", { name: "Preview plan" }).click())).toMatch(/Plan ready: \d+ change\(s\)/);
+      expect(
+        await act(page, () => card.getByRole("button", { name: "Preview plan" }).click()),
+      ).toMatch(/Plan ready: \d+ change\(s\)/);
     }
     // ChatGPT: the admin leaves the workspace default
     const gptPlan = page.getByTestId("plan-chatgpt");
-    await expect(gptPlan.getByTestId("plan-row-admin@acme.example")).toContainText("500.00 credits (workspace default)");
+    await expect(gptPlan.getByTestId("plan-row-admin@acme.example")).toContainText(
+      "500.00 credits (workspace default)",
+    );
     // Claude counts dollars; the admin's 1,000 credits are ONE budget: the plan shows Allotment's
     // figure and its split across ChatGPT and Claude
     const claudePlan = page.getByTestId("plan-claude");
-    await expect(claudePlan.getByTestId("plan-row-admin@acme.example")).toContainText("$500.00 (organization default)");
+    await expect(claudePlan.getByTestId("plan-row-admin@acme.example")).toContainText(
+      "$500.00 (organization default)",
+    );
     const split = claudePlan.getByTestId("plan-split-admin@acme.example");
     await expect(split).toContainText("Allotment: 1,000.00 credits");
     await expect(split).toContainText(/split: ChatGPT [\d,.]+ credits \+ Claude \$[\d,.]+/);
     await expect(split).toContainText("worst case");
     // until applied, the difference shows in the drift list as "not applied yet" (not as a vendor edit)
-    await expect(page.getByTestId("drift-claude-admin@acme.example")).toContainText("not applied yet");
+    await expect(page.getByTestId("drift-claude-admin@acme.example")).toContainText(
+      "not applied yet",
+    );
     expect(chatgpt.writes()).toHaveLength(0);
     expect(claude.writes()).toHaveLength(0); // a preview writes nothing
     await shot(page, "enforcement-plan");
 
     for (const v of ["chatgpt", "claude"] as const) {
-      const applied = await act(page, () => page.getByTestId(`plan-card-${v}`).getByRole("button", { name: /^Apply \d+ change/ }).click());
+      const applied = await act(page, () =>
+        page
+          .getByTestId(`plan-card-${v}`)
+          .getByRole("button", { name: /^Apply \d+ change/ })
+          .click(),
+      );
       expect(applied).toMatch(/\d+ written/);
       await expect(page.getByTestId(`plan-card-${v}`)).toContainText("applied");
     }
@@ -203,7 +292,11 @@ test.describe.serial("enforcement: ChatGPT Enterprise and Claude Enterprise", ()
     // applying again is a no-op: a fresh preview has nothing to change and nothing is written
     const writes = chatgpt.writes().length + claude.writes().length;
     for (const v of ["chatgpt", "claude"] as const) {
-      expect(await act(page, () => page.getByTestId(`connector-${v}`).getByRole("button", { name: "Preview plan" }).click())).toContain("Plan ready: 0 change(s)");
+      expect(
+        await act(page, () =>
+          page.getByTestId(`connector-${v}`).getByRole("button", { name: "Preview plan" }).click(),
+        ),
+      ).toContain("Plan ready: 0 change(s)");
       await expect(page.getByTestId(`plan-card-${v}`)).toContainText("nothing to change");
     }
     expect(chatgpt.writes().length + claude.writes().length).toBe(writes);
@@ -217,20 +310,31 @@ test.describe.serial("enforcement: ChatGPT Enterprise and Claude Enterprise", ()
     const ctx = engineer.getByTestId("chatgpt-request-context");
     await expect(ctx).toContainText(`12,500.00 credits — group ${GROUP}`);
     await expect(ctx).toContainText(/[\d,.]+ credits \(individual override\)/); // ChatGPT's share of the one budget
-    await expect(ctx).toContainText(engineerCreditsThisMonth ? `ChatGPT ${engineerCreditsThisMonth}.00 credits` : "none recorded");
-    await expect(engineer.getByLabel("Why you need it")).toHaveValue(/^ChatGPT\/Codex usage this period: /);
+    await expect(ctx).toContainText(
+      engineerCreditsThisMonth ? `ChatGPT ${engineerCreditsThisMonth}.00 credits` : "none recorded",
+    );
+    await expect(engineer.getByLabel("Why you need it")).toHaveValue(
+      /^ChatGPT\/Codex usage this period: /,
+    );
     await shot(engineer, "enforcement-request-page");
     await engineer.context().close();
   });
 
-  test("a console edit at the vendor shows as drift; adopt and re-apply settle it", async ({ browser }) => {
+  test("a console edit at the vendor shows as drift; adopt and re-apply settle it", async ({
+    browser,
+  }) => {
     const page = await pageAs(browser, "owner");
     await page.goto("/enforcement");
     await expect(page.getByTestId("drift-empty")).toBeVisible();
     // someone raises the admin to 1,500 credits in the ChatGPT Admin Console
     const share = chatgpt.effectiveOf(gptId("admin")).rule.limit_amount!.amount;
-    chatgpt.consoleSetOverride(gptId("admin"), { type: "limited", limit_amount: { amount: "1500", unit: "credit" } });
-    expect(await act(page, () => page.getByRole("button", { name: "Check vendors now" }).click())).toContain("1 member(s) differ");
+    chatgpt.consoleSetOverride(gptId("admin"), {
+      type: "limited",
+      limit_amount: { amount: "1500", unit: "credit" },
+    });
+    expect(
+      await act(page, () => page.getByRole("button", { name: "Check vendors now" }).click()),
+    ).toContain("1 member(s) differ");
     const row = page.getByTestId("drift-chatgpt-admin@acme.example");
     await expect(row).toContainText("changed at the vendor");
     await expect(row).toContainText("1,500.00 credits");
@@ -244,8 +348,11 @@ test.describe.serial("enforcement: ChatGPT Enterprise and Claude Enterprise", ()
     await act(page, () => row.getByRole("button", { name: "Adopt vendor value" }).click());
     await expect(page.getByTestId("over-allowance-empty")).toBeVisible();
     await shot(page, "enforcement-drift-after-adopt");
-    for (let i = 0; i < 2; i++) await act(page, () => page.getByRole("button", { name: "Run queue now" }).click());
-    expect(await act(page, () => page.getByRole("button", { name: "Check vendors now" }).click())).toContain("The vendors agree with Allotment");
+    for (let i = 0; i < 2; i++)
+      await act(page, () => page.getByRole("button", { name: "Run queue now" }).click());
+    expect(
+      await act(page, () => page.getByRole("button", { name: "Check vendors now" }).click()),
+    ).toContain("The vendors agree with Allotment");
     await expect(page.getByTestId("drift-empty")).toBeVisible();
     expect(allowedTogether("admin")).toBeLessThanOrEqual(together);
     // (less than the adopted figure by the admin's spend at other providers this period: one budget)
@@ -253,7 +360,9 @@ test.describe.serial("enforcement: ChatGPT Enterprise and Claude Enterprise", ()
     await page.context().close();
   });
 
-  test("an engineer's Claude request is imported, approved by the manager with an amount and pushed to Claude", async ({ browser }) => {
+  test("an engineer's Claude request is imported, approved by the manager with an amount and pushed to Claude", async ({
+    browser,
+  }) => {
     const slir = claude.fileRequest(claudeId("engineer"));
     const owner = await pageAs(browser, "owner");
     // a Claude request names no amount: the owner lets managers grant up to 500 credits per request
@@ -262,7 +371,9 @@ test.describe.serial("enforcement: ChatGPT Enterprise and Claude Enterprise", ()
     await owner.getByRole("button", { name: "Save settings" }).click();
     await expect(owner.getByTestId("settings-message")).toHaveText("Saved.");
     await owner.goto("/enforcement");
-    expect(await act(owner, () => owner.getByRole("button", { name: "Run queue now" }).click())).toMatch(/Imported 1 request\(s\)/);
+    expect(
+      await act(owner, () => owner.getByRole("button", { name: "Run queue now" }).click()),
+    ).toMatch(/Imported 1 request\(s\)/);
     const link = owner.getByTestId(`vendor-request-${slir}`);
     await expect(link).toContainText("pending");
     const requestId = Number(/#(\d+)/.exec(await link.innerText())![1]);
@@ -285,12 +396,16 @@ test.describe.serial("enforcement: ChatGPT Enterprise and Claude Enterprise", ()
     // (12,500 + 250 = 12,750 credits), and the grant reaches ChatGPT too: together 12,750 at most
     const gptBefore = Number(chatgpt.effectiveOf(gptId("engineer")).rule.limit_amount!.amount);
     const togetherBefore = allowedTogether("engineer");
-    expect(await act(owner, () => owner.getByRole("button", { name: "Run queue now" }).click())).toMatch(/queued \d+ decision\(s\).*written/);
+    expect(
+      await act(owner, () => owner.getByRole("button", { name: "Run queue now" }).click()),
+    ).toMatch(/queued \d+ decision\(s\).*written/);
     expect(claude.state.requests.find((r) => r.id === slir)?.status).toBe("approved");
     expect(claude.effectiveOf(claudeId("engineer")).source).toBe("user");
     await expect(link).toContainText(/approved in Claude with a limit of \$[\d,.]+/);
     await act(owner, () => owner.getByRole("button", { name: "Run queue now" }).click());
-    expect(Number(chatgpt.effectiveOf(gptId("engineer")).rule.limit_amount!.amount)).toBeGreaterThan(gptBefore);
+    expect(
+      Number(chatgpt.effectiveOf(gptId("engineer")).rule.limit_amount!.amount),
+    ).toBeGreaterThan(gptBefore);
     expect(allowedTogether("engineer")).toBeLessThanOrEqual(12_750);
     expect(allowedTogether("engineer")).toBeGreaterThan(togetherBefore + 240); // the 250 granted, less rounding
     await shot(owner, "enforcement-request-pushed");
@@ -298,12 +413,16 @@ test.describe.serial("enforcement: ChatGPT Enterprise and Claude Enterprise", ()
     const engineer = await pageAs(browser, "engineer");
     await engineer.goto("/requests");
     await expect(engineer.getByTestId("my-limit")).toHaveText("12,750.00 credits");
-    await expect(engineer.getByTestId("my-limit-reason")).toHaveText(new RegExp(`^request #${requestId} approved by manager@acme\\.example until `));
+    await expect(engineer.getByTestId("my-limit-reason")).toHaveText(
+      new RegExp(`^request #${requestId} approved by manager@acme\\.example until `),
+    );
     await engineer.context().close();
     await owner.context().close();
   });
 
-  test("the owner maps an unmatched vendor user, acknowledges a failing write and picks the budget split", async ({ browser }) => {
+  test("the owner maps an unmatched vendor user, acknowledges a failing write and picks the budget split", async ({
+    browser,
+  }) => {
     const page = await pageAs(browser, "owner");
     await page.goto("/enforcement");
     // Casey has a Claude seat but no Allotment member of that email
@@ -312,9 +431,14 @@ test.describe.serial("enforcement: ChatGPT Enterprise and Claude Enterprise", ()
     await shot(page, "enforcement-unmatched");
     const picker = casey.getByRole("combobox", { name: "Map" });
     const options = await picker.locator("option").allTextContents();
-    const pick = options.find((o) => o.includes("@acme.example") && !PEOPLE.some((p) => o.includes(`<${p.local}@acme.example>`)))!;
+    const pick = options.find(
+      (o) =>
+        o.includes("@acme.example") && !PEOPLE.some((p) => o.includes(`<${p.local}@acme.example>`)),
+    )!;
     await picker.selectOption({ label: pick });
-    expect(await act(page, () => casey.getByRole("button", { name: "Map" }).click())).toMatch(/^Mapped/);
+    expect(await act(page, () => casey.getByRole("button", { name: "Map" }).click())).toMatch(
+      /^Mapped/,
+    );
     await expect(casey).toHaveCount(0);
 
     // Claude refuses every write for a while; a console raise of the admin must be lowered
@@ -325,9 +449,15 @@ test.describe.serial("enforcement: ChatGPT Enterprise and Claude Enterprise", ()
     const failing = page.getByTestId("failing-jobs");
     await expect(failing).toContainText("Admin");
     await expect(failing).toContainText("HTTP 400");
-    await expect(page.getByTestId("over-admin@acme.example")).toContainText("a write to fix it is queued or retrying");
+    await expect(page.getByTestId("over-admin@acme.example")).toContainText(
+      "a write to fix it is queued or retrying",
+    );
     await shot(page, "enforcement-failing");
-    expect(await act(page, () => failing.getByRole("button", { name: "Acknowledge (stop retrying)" }).first().click())).toMatch(/^Acknowledged/);
+    expect(
+      await act(page, () =>
+        failing.getByRole("button", { name: "Acknowledge (stop retrying)" }).first().click(),
+      ),
+    ).toMatch(/^Acknowledged/);
     await expect(failing).toHaveCount(0);
     // acknowledged is not hidden: the continuous check still lists the admin
     await expect(page.getByTestId("over-admin@acme.example")).toContainText("nothing queued");
@@ -338,18 +468,24 @@ test.describe.serial("enforcement: ChatGPT Enterprise and Claude Enterprise", ()
     // the split rule: even across vendors
     const splitCard = page.getByTestId("split-card");
     await splitCard.getByRole("combobox", { name: "Split rule" }).selectOption("even");
-    expect(await act(page, () => splitCard.getByRole("button", { name: "Save split rule" }).click())).toMatch(/Budget split across vendors: even/);
+    expect(
+      await act(page, () => splitCard.getByRole("button", { name: "Save split rule" }).click()),
+    ).toMatch(/Budget split across vendors: even/);
     await expect(page.getByTestId("split-current")).toContainText("Even across vendors");
     await shot(page, "enforcement-split");
     await page.context().close();
   });
 
-  test("after the grant ends, a queue run removes Claude's override (Claude cannot expire it itself)", async ({ browser }) => {
+  test("after the grant ends, a queue run removes Claude's override (Claude cannot expire it itself)", async ({
+    browser,
+  }) => {
     // 35 days on is always past the end of this month, when the grant ends
     setServerClock(daysAfterNow(35));
     const owner = await pageAs(browser, "owner");
     await owner.goto("/enforcement");
-    expect(await act(owner, () => owner.getByRole("button", { name: "Run queue now" }).click())).toMatch(/queued \d+ decision\(s\) and [1-9]\d* revert\(s\); [1-9]\d* written/);
+    expect(
+      await act(owner, () => owner.getByRole("button", { name: "Run queue now" }).click()),
+    ).toMatch(/queued \d+ decision\(s\) and [1-9]\d* revert\(s\); [1-9]\d* written/);
     // back to the group's 12,500 credits for both vendors together
     expect(allowedTogether("engineer")).toBeLessThanOrEqual(12_500);
     await expect(owner.getByTestId("job-log")).toContainText("grant ended at");
@@ -358,7 +494,9 @@ test.describe.serial("enforcement: ChatGPT Enterprise and Claude Enterprise", ()
 
     // switched off, the connectors write nothing more
     for (const v of ["chatgpt", "claude"] as const) {
-      await act(owner, () => owner.getByTestId(`connector-${v}`).getByRole("button", { name: "Switch off" }).click());
+      await act(owner, () =>
+        owner.getByTestId(`connector-${v}`).getByRole("button", { name: "Switch off" }).click(),
+      );
       await expect(owner.getByTestId(`status-${v}`)).toHaveText("off");
     }
     await owner.context().close();
@@ -369,13 +507,31 @@ test.describe.serial("enforcement: ChatGPT Enterprise and Claude Enterprise", ()
       const page = await pageAs(browser, role);
       expect((await page.goto("/enforcement"))?.status()).toBe(403);
       expect((await page.request.get("/api/enforcement")).status()).toBe(403);
-      expect((await page.request.post("/api/enforcement/actions", { data: { op: "pause", paused: true } })).status()).toBe(403);
+      expect(
+        (
+          await page.request.post("/api/enforcement/actions", {
+            data: { op: "pause", paused: true },
+          })
+        ).status(),
+      ).toBe(403);
       await page.context().close();
     }
     // the owner acting on an id that is not theirs gets 404, never someone else's connector
     const owner = await pageAs(browser, "owner");
-    expect((await owner.request.post("/api/enforcement/actions", { data: { op: "plan", connectorId: "not-a-connector" } })).status()).toBe(404);
-    expect((await owner.request.post("/api/enforcement/actions", { data: { op: "apply", planId: "not-a-plan" } })).status()).toBe(404);
+    expect(
+      (
+        await owner.request.post("/api/enforcement/actions", {
+          data: { op: "plan", connectorId: "not-a-connector" },
+        })
+      ).status(),
+    ).toBe(404);
+    expect(
+      (
+        await owner.request.post("/api/enforcement/actions", {
+          data: { op: "apply", planId: "not-a-plan" },
+        })
+      ).status(),
+    ).toBe(404);
     await owner.context().close();
   });
 });

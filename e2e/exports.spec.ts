@@ -1,6 +1,8 @@
 import fs from "node:fs";
-import { parse } from "csv-parse/sync";
+
 import { expect, test } from "@playwright/test";
+import { parse } from "csv-parse/sync";
+
 import { validateFocusCsv } from "../lib/exports/focus-validate";
 import { e2eDay } from "./clock";
 import { runFixture } from "./fixtures/run-fixture";
@@ -21,18 +23,31 @@ test.describe("finance exports", () => {
     runFixture("hyperlink");
   });
 
-  test("downloads the chargeback CSV whose totals match the overview, with formula names neutralised", async ({ page }, testInfo) => {
-    const overview = (await (await page.request.get("/api/overview")).json()) as { totals: { costMicros: string; creditsMicros: string }; period: { start: string; end: string } };
+  test("downloads the chargeback CSV whose totals match the overview, with formula names neutralised", async ({
+    page,
+  }, testInfo) => {
+    const overview = (await (await page.request.get("/api/overview")).json()) as {
+      totals: { costMicros: string; creditsMicros: string };
+      period: { start: string; end: string };
+    };
     await page.goto("/exports");
     await expect(page.getByTestId("export-total-billed")).toBeVisible();
     await page.getByTestId("group-by-member").check();
     await expect(page.getByText(/Preview: first \d+ of/)).toBeVisible();
     await expect(page.getByTestId("export-preview")).toContainText("@acme.example");
-    const shot = await page.screenshot({ fullPage: true, path: "test-results/screenshots/exports-finance.png" });
+    const shot = await page.screenshot({
+      fullPage: true,
+      path: "test-results/screenshots/exports-finance.png",
+    });
     await testInfo.attach("exports", { body: shot, contentType: "image/png" });
 
-    const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("download-chargeback").click()]);
-    expect(download.suggestedFilename()).toBe(`allotment-chargeback-acme-engineering-${overview.period.start}_${overview.period.end}-by-cost_center-member.csv`);
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByTestId("download-chargeback").click(),
+    ]);
+    expect(download.suggestedFilename()).toBe(
+      `allotment-chargeback-acme-engineering-${overview.period.start}_${overview.period.end}-by-cost_center-member.csv`,
+    );
     const text = fs.readFileSync((await download.path())!, "utf8");
     const rows = parse(text, { columns: true }) as Record<string, string>[];
     const billed = rows.reduce((s, r) => s + micros(r.billed_usd!), 0n);
@@ -44,13 +59,18 @@ test.describe("finance exports", () => {
     expect(evil?.member_name).toBe(`'${EVIL}`);
     expect(text).not.toMatch(/(^|,)"?=HYPERLINK/m);
     // the preview describes the same file
-    await expect(page.getByTestId("export-row-count")).toHaveText(rows.length.toLocaleString("en-US"));
+    await expect(page.getByTestId("export-row-count")).toHaveText(
+      rows.length.toLocaleString("en-US"),
+    );
   });
 
   test("the FOCUS 1.2 export passes the validator", async ({ page }) => {
     await page.goto("/exports");
     await expect(page.getByTestId("download-focus")).toBeVisible();
-    const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("download-focus").click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByTestId("download-focus").click(),
+    ]);
     const text = fs.readFileSync((await download.path())!, "utf8");
     expect(validateFocusCsv(text)).toEqual([]);
     const rows = parse(text, { columns: true }) as Record<string, string>[];
@@ -58,9 +78,16 @@ test.describe("finance exports", () => {
     expect(rows.some((r) => r.x_MemberName === `'${EVIL}`)).toBe(true);
   });
 
-  test("the Cost API pages through 90 days with a token and adds up to the chargeback export", async ({ page, playwright }) => {
+  test("the Cost API pages through 90 days with a token and adds up to the chargeback export", async ({
+    page,
+    playwright,
+  }) => {
     const { token } = runFixture<{ token: string }>("token");
-    const api = await playwright.request.newContext({ baseURL: test.info().project.use.baseURL, storageState: { cookies: [], origins: [] }, extraHTTPHeaders: { authorization: `Bearer ${token}` } });
+    const api = await playwright.request.newContext({
+      baseURL: test.info().project.use.baseURL,
+      storageState: { cookies: [], origins: [] },
+      extraHTTPHeaders: { authorization: `Bearer ${token}` },
+    });
     const end = e2eDay(0);
     const start = e2eDay(-90);
     let next: string | null = null;
@@ -68,9 +95,16 @@ test.describe("finance exports", () => {
     let buckets = 0;
     let total = 0n;
     do {
-      const res = await api.get(`/api/v1/costs?start=${start}&end=${end}&bucket_width=1d&group_by=member,product,model&limit=31${next ? `&page=${next}` : ""}`);
+      const res = await api.get(
+        `/api/v1/costs?start=${start}&end=${end}&bucket_width=1d&group_by=member,product,model&limit=31${next ? `&page=${next}` : ""}`,
+      );
       expect(res.status()).toBe(200);
-      const body = (await res.json()) as { object: string; data: { results: { amount: { value: string } }[] }[]; has_more: boolean; next_page: string | null };
+      const body = (await res.json()) as {
+        object: string;
+        data: { results: { amount: { value: string } }[] }[];
+        has_more: boolean;
+        next_page: string | null;
+      };
       expect(body.object).toBe("page");
       pages++;
       buckets += body.data.length;
@@ -81,10 +115,16 @@ test.describe("finance exports", () => {
     expect(pages).toBe(3);
     expect(buckets).toBe(90);
     const last = e2eDay(-1);
-    const csv = await page.request.get(`/api/exports/chargeback?period=custom&start=${start}&end=${last}&group_by=`);
+    const csv = await page.request.get(
+      `/api/exports/chargeback?period=custom&start=${start}&end=${last}&group_by=`,
+    );
     const rows = parse(await csv.text(), { columns: true }) as Record<string, string>[];
     expect(total).toBe(rows.reduce((s, r) => s + micros(r.billed_usd!), 0n));
-    expect((await api.get(`/api/v1/costs?start=${start}`, { headers: { authorization: "Bearer nope" } })).status()).toBe(401);
+    expect(
+      (
+        await api.get(`/api/v1/costs?start=${start}`, { headers: { authorization: "Bearer nope" } })
+      ).status(),
+    ).toBe(401);
     await api.dispose();
   });
 });

@@ -1,10 +1,44 @@
 import { expect, request, test, type Page } from "@playwright/test";
+
 import { storageStateFor, type RoleName } from "./roles";
 
 const NAV: Record<Exclude<RoleName, "ciAdmin">, string[]> = {
-  owner: ["Overview", "Usage", "My usage", "Limits", "Requests", "Members", "Exports", "Alerts", "Connections", "Enforcement", "Audit", "Settings"],
-  admin: ["Overview", "Usage", "My usage", "Limits", "Requests", "Members", "Exports", "Alerts", "Audit"],
-  finance: ["Overview", "Usage", "My usage", "Limits", "Requests", "Members", "Exports", "Alerts", "Audit"],
+  owner: [
+    "Overview",
+    "Usage",
+    "My usage",
+    "Limits",
+    "Requests",
+    "Members",
+    "Exports",
+    "Alerts",
+    "Connections",
+    "Enforcement",
+    "Audit",
+    "Settings",
+  ],
+  admin: [
+    "Overview",
+    "Usage",
+    "My usage",
+    "Limits",
+    "Requests",
+    "Members",
+    "Exports",
+    "Alerts",
+    "Audit",
+  ],
+  finance: [
+    "Overview",
+    "Usage",
+    "My usage",
+    "Limits",
+    "Requests",
+    "Members",
+    "Exports",
+    "Alerts",
+    "Audit",
+  ],
   manager: ["Overview", "Usage", "My usage", "Limits", "Requests", "Members"],
   engineer: ["Overview", "Usage", "My usage", "Requests"],
 };
@@ -17,14 +51,19 @@ for (const role of Object.keys(NAV) as (keyof typeof NAV)[]) {
   test.describe(`${role}`, () => {
     test.use({ storageState: storageStateFor(role) });
 
-    test(`sees the navigation for the role and an Overview chart with data`, async ({ page }, testInfo) => {
+    test(`sees the navigation for the role and an Overview chart with data`, async ({
+      page,
+    }, testInfo) => {
       await page.goto("/overview");
       expect(await navLabels(page)).toEqual(NAV[role]);
       const chart = page.getByTestId("daily-chart");
       await expect(chart).toBeVisible();
       await expect(chart.locator(".recharts-bar-rectangle path").first()).toBeVisible();
       await expect(page.getByTestId("spent-this-period")).not.toHaveText(/^0\.00|\$0\.00$/);
-      const shot = await page.screenshot({ fullPage: true, path: `test-results/screenshots/overview-${role}.png` });
+      const shot = await page.screenshot({
+        fullPage: true,
+        path: `test-results/screenshots/overview-${role}.png`,
+      });
       await testInfo.attach(`overview-${role}`, { body: shot, contentType: "image/png" });
     });
   });
@@ -54,7 +93,9 @@ test.describe("an engineer cannot reach admin screens", () => {
     test(`${path} answers a 403 page`, async ({ page }) => {
       const res = await page.goto(path);
       expect(res?.status()).toBe(403);
-      await expect(page.getByRole("heading", { name: "You don't have access to this page" })).toBeVisible();
+      await expect(
+        page.getByRole("heading", { name: "You don't have access to this page" }),
+      ).toBeVisible();
     });
   }
 
@@ -69,7 +110,10 @@ test.describe("an engineer cannot reach admin screens", () => {
     const api = await page.request.get(`/api/members/${owner}`);
     expect(api.status()).toBe(404);
     // signed out: 401
-    const anonymousContext = await playwright.request.newContext({ baseURL: test.info().project.use.baseURL, storageState: { cookies: [], origins: [] } });
+    const anonymousContext = await playwright.request.newContext({
+      baseURL: test.info().project.use.baseURL,
+      storageState: { cookies: [], origins: [] },
+    });
     expect((await anonymousContext.get("/api/overview")).status()).toBe(401);
     await anonymousContext.dispose();
   });
@@ -86,7 +130,10 @@ test.describe("tenant separation", () => {
 });
 
 async function ownerIdFromEngineering(): Promise<string> {
-  const context = await request.newContext({ baseURL: test.info().project.use.baseURL, storageState: storageStateFor("owner") });
+  const context = await request.newContext({
+    baseURL: test.info().project.use.baseURL,
+    storageState: storageStateFor("owner"),
+  });
   const me = (await (await context.get("/api/me")).json()) as { memberId: string; email: string };
   await context.dispose();
   expect(me.email).toBe("owner@acme.example");
@@ -99,7 +146,10 @@ test.describe("demo sign-in at any address of the machine", () => {
   test("signing in at localhost stays on localhost and is signed in", async ({ browser }) => {
     const base = new URL(test.info().project.use.baseURL!);
     const other = `http://localhost:${base.port}`;
-    const context = await browser.newContext({ baseURL: other, storageState: { cookies: [], origins: [] } });
+    const context = await browser.newContext({
+      baseURL: other,
+      storageState: { cookies: [], origins: [] },
+    });
     const page = await context.newPage();
     await page.goto("/signin");
     await page.getByTestId("demo-signin-engineer@acme.example").click();
@@ -112,7 +162,9 @@ test.describe("demo sign-in at any address of the machine", () => {
 });
 
 test.describe("sign-out ends the session on the server", () => {
-  test("a copy of the session cookie taken before sign-out no longer works after it", async ({ browser }) => {
+  test("a copy of the session cookie taken before sign-out no longer works after it", async ({
+    browser,
+  }) => {
     const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
     const page = await context.newPage();
     await page.goto("/signin");

@@ -1,5 +1,7 @@
 import { execFileSync } from "node:child_process";
+
 import { expect, test, type Browser, type BrowserContext, type Page } from "@playwright/test";
+
 import { FAKE_ACCOUNTS } from "../tests/fake-oidc/accounts";
 import { OIDC_ISSUER, SSO_APP_ORIGIN, SSO_DISPLAY_NAME } from "./oidc-env";
 
@@ -15,10 +17,18 @@ interface FixtureState {
 }
 
 function fixture<T>(action: "state" | "reset"): T {
-  const out = execFileSync("npx", ["tsx", "--conditions=react-server", "e2e/fixtures/oidc-fixture.ts", action, OIDC_ISSUER], {
-    env: { ...process.env, DATABASE_URL: process.env.E2E_DATABASE_URL ?? "file:./data/e2e.db", NODE_ENV: "test" },
-    encoding: "utf8",
-  });
+  const out = execFileSync(
+    "npx",
+    ["tsx", "--conditions=react-server", "e2e/fixtures/oidc-fixture.ts", action, OIDC_ISSUER],
+    {
+      env: {
+        ...process.env,
+        DATABASE_URL: process.env.E2E_DATABASE_URL ?? "file:./data/e2e.db",
+        NODE_ENV: "test",
+      },
+      encoding: "utf8",
+    },
+  );
   return JSON.parse(out.trim().split("\n").pop()!) as T;
 }
 
@@ -26,8 +36,14 @@ const isLocal = (url: URL) => url.hostname === "127.0.0.1" || url.hostname === "
 
 /** A fresh browser on the SSO server; anything not on this machine is refused outright. */
 async function ssoContext(browser: Browser): Promise<BrowserContext> {
-  const context = await browser.newContext({ baseURL: SSO_APP_ORIGIN, storageState: { cookies: [], origins: [] } });
-  await context.route((url) => !isLocal(url), (route) => route.abort());
+  const context = await browser.newContext({
+    baseURL: SSO_APP_ORIGIN,
+    storageState: { cookies: [], origins: [] },
+  });
+  await context.route(
+    (url) => !isLocal(url),
+    (route) => route.abort(),
+  );
   return context;
 }
 
@@ -47,7 +63,9 @@ async function loginAtProvider(page: Page, login: keyof typeof FAKE_ACCOUNTS): P
   await page.locator('input[name="login"]').fill(login);
   await page.locator('input[name="password"]').fill("any password");
   await page.getByRole("button", { name: "Sign-in" }).click();
-  await page.waitForURL((u) => u.href.startsWith(SSO_APP_ORIGIN) || u.pathname.startsWith("/interaction/"));
+  await page.waitForURL(
+    (u) => u.href.startsWith(SSO_APP_ORIGIN) || u.pathname.startsWith("/interaction/"),
+  );
   if (onProvider(page)) {
     // the provider's consent page (the first time an account meets this client)
     await page.getByRole("button", { name: "Continue" }).click();
@@ -60,13 +78,19 @@ async function signIn(page: Page, login: keyof typeof FAKE_ACCOUNTS): Promise<vo
   await loginAtProvider(page, login);
 }
 
-async function setProviderFault(page: Page, fault: { token?: "invalid_client" | "drop"; discovery?: "drop" }): Promise<void> {
+async function setProviderFault(
+  page: Page,
+  fault: { token?: "invalid_client" | "drop"; discovery?: "drop" },
+): Promise<void> {
   const res = await page.request.post(`${OIDC_ISSUER}/__test/fault`, { data: fault });
   expect(res.ok()).toBe(true);
 }
 
 async function shoot(page: Page, name: string): Promise<void> {
-  const body = await page.screenshot({ fullPage: true, path: `test-results/screenshots/sso-${name}.png` });
+  const body = await page.screenshot({
+    fullPage: true,
+    path: `test-results/screenshots/sso-${name}.png`,
+  });
   await test.info().attach(`sso-${name}`, { body, contentType: "image/png" });
 }
 
@@ -81,7 +105,9 @@ test.afterEach(async ({ browser }) => {
   await context.close();
 });
 
-test("the owner signs in through the provider and lands on Overview as Owner; the account is linked", async ({ browser }) => {
+test("the owner signs in through the provider and lands on Overview as Owner; the account is linked", async ({
+  browser,
+}) => {
   const context = await ssoContext(browser);
   const page = await context.newPage();
   // the authorization request carries state, a nonce and a PKCE S256 challenge, and asks for email
@@ -91,7 +117,8 @@ test("the owner signs in through the provider and lands on Overview as Owner; th
   expect(params.get("response_type")).toBe("code");
   expect(params.get("scope")).toBe("openid email profile");
   expect(params.get("code_challenge_method")).toBe("S256");
-  for (const p of ["state", "nonce", "code_challenge"]) expect(params.get(p)?.length ?? 0).toBeGreaterThanOrEqual(20);
+  for (const p of ["state", "nonce", "code_challenge"])
+    expect(params.get(p)?.length ?? 0).toBeGreaterThanOrEqual(20);
   await loginAtProvider(page, "owner");
   await expect(page).toHaveURL(`${SSO_APP_ORIGIN}/overview`);
   await expect(page.getByTestId("user-role")).toHaveText("Owner");
@@ -102,7 +129,9 @@ test("the owner signs in through the provider and lands on Overview as Owner; th
   await context.close();
 });
 
-test("the engineer signs in and lands on Overview as a member, without admin screens", async ({ browser }) => {
+test("the engineer signs in and lands on Overview as a member, without admin screens", async ({
+  browser,
+}) => {
   const context = await ssoContext(browser);
   const page = await context.newPage();
   await signIn(page, "engineer");
@@ -110,17 +139,23 @@ test("the engineer signs in and lands on Overview as a member, without admin scr
   await expect(page.getByText("Your usage: Eli Engineer")).toBeVisible();
   await expect(page.getByTestId("user-role")).not.toHaveText(/Owner|Admin|Finance/);
   expect((await page.goto("/audit"))?.status()).toBe(403);
-  expect(fixture<FixtureState>("state").accounts.engineer!.linkedTo).toEqual(["engineer@acme.example"]);
+  expect(fixture<FixtureState>("state").accounts.engineer!.linkedTo).toEqual([
+    "engineer@acme.example",
+  ]);
   await context.close();
 });
 
-test("a verified address that is no member's is refused, and nothing is created", async ({ browser }) => {
+test("a verified address that is no member's is refused, and nothing is created", async ({
+  browser,
+}) => {
   const before = fixture<FixtureState>("state");
   const context = await ssoContext(browser);
   const page = await context.newPage();
   await signIn(page, "stranger");
   await expect(page).toHaveURL(/\/auth-error\?error=not_a_member/);
-  await expect(page.getByTestId("auth-error-title")).toHaveText("You are not a member of any workspace");
+  await expect(page.getByTestId("auth-error-title")).toHaveText(
+    "You are not a member of any workspace",
+  );
   await expect(page.getByText("For your administrator")).toBeVisible();
   await shoot(page, "not-a-member");
   expect((await page.request.get("/api/me")).status()).toBe(401);
@@ -135,7 +170,9 @@ test("an unverified email is refused even though it is a member's address", asyn
   const page = await context.newPage();
   await signIn(page, "unverified");
   await expect(page).toHaveURL(/\/auth-error\?error=email_unverified/);
-  await expect(page.getByTestId("auth-error-title")).toHaveText("Your email address is not verified");
+  await expect(page.getByTestId("auth-error-title")).toHaveText(
+    "Your email address is not verified",
+  );
   await expect(page.getByText(/xms_edov/)).toBeVisible();
   await shoot(page, "email-unverified");
   expect((await page.request.get("/api/me")).status()).toBe(401);
@@ -144,7 +181,9 @@ test("an unverified email is refused even though it is a member's address", asyn
   await context.close();
 });
 
-test("sign-out ends the provider's session too: the next sign-in asks for credentials again", async ({ browser }) => {
+test("sign-out ends the provider's session too: the next sign-in asks for credentials again", async ({
+  browser,
+}) => {
   const context = await ssoContext(browser);
   const page = await context.newPage();
   await signIn(page, "owner");
@@ -194,7 +233,9 @@ test.describe("failures at the provider get their own page", () => {
     await setProviderFault(page, { token: "invalid_client" });
     await signIn(page, "owner");
     await expect(page).toHaveURL(/\/auth-error\?error=client_misconfigured&detail=invalid_client/);
-    await expect(page.getByTestId("auth-error-title")).toHaveText("Single sign-on is not set up correctly");
+    await expect(page.getByTestId("auth-error-title")).toHaveText(
+      "Single sign-on is not set up correctly",
+    );
     await expect(page.getByText(/OIDC_CLIENT_SECRET/)).toBeVisible();
     await shoot(page, "client-misconfigured");
     expect((await page.request.get("/api/me")).status()).toBe(401);
@@ -207,7 +248,9 @@ test.describe("failures at the provider get their own page", () => {
     await setProviderFault(page, { token: "drop" });
     await signIn(page, "owner");
     await expect(page).toHaveURL(/\/auth-error\?error=provider_unreachable/);
-    await expect(page.getByTestId("auth-error-title")).toHaveText("The sign-in provider could not be reached");
+    await expect(page.getByTestId("auth-error-title")).toHaveText(
+      "The sign-in provider could not be reached",
+    );
     await shoot(page, "provider-unreachable");
     await context.close();
   });
@@ -219,16 +262,24 @@ test.describe("failures at the provider get their own page", () => {
     await setProviderFault(page, { discovery: "drop" });
     await page.getByTestId("oidc-signin").click();
     await page.waitForURL(/\/auth-error\?error=provider_unreachable/);
-    await expect(page.getByTestId("auth-error-title")).toHaveText("The sign-in provider could not be reached");
+    await expect(page.getByTestId("auth-error-title")).toHaveText(
+      "The sign-in provider could not be reached",
+    );
     await context.close();
   });
 
-  test("a callback without the browser's state (a forged or replayed answer)", async ({ browser }) => {
+  test("a callback without the browser's state (a forged or replayed answer)", async ({
+    browser,
+  }) => {
     const context = await ssoContext(browser);
     const page = await context.newPage();
-    await page.goto(`/api/auth/callback/oidc?code=forged-code&state=forged-state&iss=${encodeURIComponent(OIDC_ISSUER)}`);
+    await page.goto(
+      `/api/auth/callback/oidc?code=forged-code&state=forged-state&iss=${encodeURIComponent(OIDC_ISSUER)}`,
+    );
     await expect(page).toHaveURL(/\/auth-error\?error=security_check_failed/);
-    await expect(page.getByTestId("auth-error-title")).toHaveText("The sign-in could not be verified");
+    await expect(page.getByTestId("auth-error-title")).toHaveText(
+      "The sign-in could not be verified",
+    );
     await shoot(page, "security-check-failed");
     expect((await page.request.get("/api/me")).status()).toBe(401);
     await context.close();
@@ -243,16 +294,40 @@ test("every attempt is on the Audit page", async ({ browser }) => {
   await expect(page.getByRole("heading", { name: "Audit log" })).toBeVisible();
   const rows = page.getByTestId("audit-row");
   // accepted sign-ins of both members, the link made on the first one, the unverified refusal
-  await expect(rows.filter({ hasText: "owner@acme.example" }).filter({ hasText: "auth.signin" }).first()).toBeVisible();
-  await expect(rows.filter({ hasText: "engineer@acme.example" }).filter({ hasText: "Signed in with single sign-on" }).first()).toBeVisible();
-  await expect(rows.filter({ hasText: "auth.identity_linked" }).filter({ hasText: "engineer@acme.example" }).first()).toBeVisible();
-  const refused = rows.filter({ hasText: "auth.signin_refused" }).filter({ hasText: "finance@acme.example" }).first();
+  await expect(
+    rows.filter({ hasText: "owner@acme.example" }).filter({ hasText: "auth.signin" }).first(),
+  ).toBeVisible();
+  await expect(
+    rows
+      .filter({ hasText: "engineer@acme.example" })
+      .filter({ hasText: "Signed in with single sign-on" })
+      .first(),
+  ).toBeVisible();
+  await expect(
+    rows
+      .filter({ hasText: "auth.identity_linked" })
+      .filter({ hasText: "engineer@acme.example" })
+      .first(),
+  ).toBeVisible();
+  const refused = rows
+    .filter({ hasText: "auth.signin_refused" })
+    .filter({ hasText: "finance@acme.example" })
+    .first();
   await expect(refused).toContainText("email not verified");
   // attempts that named nobody: the stranger, and the failures at the provider
   const unmatched = page.getByTestId("unmatched-row");
-  await expect(unmatched.filter({ hasText: "stranger@elsewhere.example" }).first()).toContainText("not a member");
-  for (const reason of ["cancelled", "client_misconfigured", "provider_unreachable", "security_check_failed"]) {
-    await expect(page.locator(`[data-testid="unmatched-row"][data-reason="${reason}"]`).first()).toBeVisible();
+  await expect(unmatched.filter({ hasText: "stranger@elsewhere.example" }).first()).toContainText(
+    "not a member",
+  );
+  for (const reason of [
+    "cancelled",
+    "client_misconfigured",
+    "provider_unreachable",
+    "security_check_failed",
+  ]) {
+    await expect(
+      page.locator(`[data-testid="unmatched-row"][data-reason="${reason}"]`).first(),
+    ).toBeVisible();
   }
   await shoot(page, "audit");
 
@@ -261,7 +336,10 @@ test("every attempt is on the Audit page", async ({ browser }) => {
   await page.getByRole("button", { name: "Apply" }).click();
   await expect(page).toHaveURL(/action=auth\.signin_refused/);
   await expect(rows.first()).toBeVisible();
-  for (const action of await rows.evaluateAll((els) => els.map((e) => e.getAttribute("data-action")))) expect(action).toBe("auth.signin_refused");
+  for (const action of await rows.evaluateAll((els) =>
+    els.map((e) => e.getAttribute("data-action")),
+  ))
+    expect(action).toBe("auth.signin_refused");
   await context.close();
 });
 

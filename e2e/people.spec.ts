@@ -1,4 +1,5 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
+
 import { storageStateFor, type RoleName } from "./roles";
 
 // Issue 17, people & groups: an owner adds a member, an admin changes their role and deactivates
@@ -7,7 +8,10 @@ import { storageStateFor, type RoleName } from "./roles";
 // and 800 px.
 
 async function pageAs(browser: Browser, role: RoleName, width = 1440): Promise<Page> {
-  const context = await browser.newContext({ storageState: storageStateFor(role), viewport: { width, height: 900 } });
+  const context = await browser.newContext({
+    storageState: storageStateFor(role),
+    viewport: { width, height: 900 },
+  });
   return context.newPage();
 }
 
@@ -15,10 +19,13 @@ async function shot(page: Page, name: string) {
   await page.screenshot({ fullPage: true, path: `test-results/screenshots/${name}.png` });
 }
 
-const row = (page: Page, email: string) => page.locator(`[data-testid="member-row"][data-email="${email}"]`);
+const row = (page: Page, email: string) =>
+  page.locator(`[data-testid="member-row"][data-email="${email}"]`);
 
 test.describe.serial("people and groups", () => {
-  test("the owner adds a member; a bad address is explained next to the field", async ({ browser }) => {
+  test("the owner adds a member; a bad address is explained next to the field", async ({
+    browser,
+  }) => {
     const page = await pageAs(browser, "owner");
     await page.goto("/members");
     await expect(page.getByRole("heading", { name: "Members" })).toBeVisible();
@@ -29,7 +36,9 @@ test.describe.serial("people and groups", () => {
     await form.getByLabel("Email").fill("not-an-email");
     await form.getByLabel("Name").fill("Pat People");
     await form.getByRole("button", { name: "Add member" }).click();
-    await expect(form.getByTestId("error-email")).toHaveText("Enter an email address like dana@example.com");
+    await expect(form.getByTestId("error-email")).toHaveText(
+      "Enter an email address like dana@example.com",
+    );
     await form.getByLabel("Email").fill("pat.people@acme.example");
     await form.getByLabel("Role").selectOption("FINANCE");
     await form.getByLabel("Cost center").fill("CC-77");
@@ -44,7 +53,9 @@ test.describe.serial("people and groups", () => {
     await page.context().close();
   });
 
-  test("an admin changes the member's role (owner is not theirs to give), then deactivates them", async ({ browser }) => {
+  test("an admin changes the member's role (owner is not theirs to give), then deactivates them", async ({
+    browser,
+  }) => {
     const page = await pageAs(browser, "admin");
     await page.goto("/members?q=pat.people");
     await page.getByRole("link", { name: "Manage Pat People" }).click();
@@ -70,7 +81,9 @@ test.describe.serial("people and groups", () => {
     await page.context().close();
   });
 
-  test("an admin creates a group with a manager; it shows on the index with its history", async ({ browser }) => {
+  test("an admin creates a group with a manager; it shows on the index with its history", async ({
+    browser,
+  }) => {
     const page = await pageAs(browser, "admin");
     await page.goto("/groups");
     await page.getByRole("button", { name: "Create group" }).click();
@@ -87,39 +100,62 @@ test.describe.serial("people and groups", () => {
     await expect(group).toContainText("Ava Adams");
     await shot(page, "groups-admin-1440");
     await group.getByRole("link", { name: "History of Data Platform" }).click();
-    await expect(page.getByRole("heading", { name: "History of group Data Platform" })).toBeVisible();
-    await expect(page.getByTestId("audit-summary").first()).toHaveText(/created group Data Platform \(cost center CC-DP\), managed by Ava Adams/);
+    await expect(
+      page.getByRole("heading", { name: "History of group Data Platform" }),
+    ).toBeVisible();
+    await expect(page.getByTestId("audit-summary").first()).toHaveText(
+      /created group Data Platform \(cost center CC-DP\), managed by Ava Adams/,
+    );
     await page.context().close();
   });
 
-  test("the owner imports people: a bad file is refused row by row, a good one is previewed and applied", async ({ browser }) => {
+  test("the owner imports people: a bad file is refused row by row, a good one is previewed and applied", async ({
+    browser,
+  }) => {
     const page = await pageAs(browser, "owner");
     await page.goto("/members");
     await page.getByRole("button", { name: "Import CSV" }).click();
-    const bad = "email,name,role,cost_center,groups,manages\nquinn@acme.example,Quinn,boss,,,\nnot-an-email,Nobody,,,,\n";
-    await page.getByTestId("import-file").setInputFiles({ name: "bad.csv", mimeType: "text/csv", buffer: Buffer.from(bad) });
+    const bad =
+      "email,name,role,cost_center,groups,manages\nquinn@acme.example,Quinn,boss,,,\nnot-an-email,Nobody,,,,\n";
+    await page
+      .getByTestId("import-file")
+      .setInputFiles({ name: "bad.csv", mimeType: "text/csv", buffer: Buffer.from(bad) });
     const errors = page.getByTestId("import-error-row");
-    await expect(errors).toHaveText(['Row 2 (role): "boss" is not a role: use owner, admin, finance or member', "Row 3 (email): Enter an email address like dana@example.com"]);
-    const good = "email,name,role,cost_center,groups,manages\nquinn@acme.example,Quinn Import,member,CC-5,Imported Team,\nriley@acme.example,Riley Import,finance,CC-5,Imported Team,Imported Team\n";
-    await page.getByTestId("import-file").setInputFiles({ name: "people.csv", mimeType: "text/csv", buffer: Buffer.from(good) });
+    await expect(errors).toHaveText([
+      'Row 2 (role): "boss" is not a role: use owner, admin, finance or member',
+      "Row 3 (email): Enter an email address like dana@example.com",
+    ]);
+    const good =
+      "email,name,role,cost_center,groups,manages\nquinn@acme.example,Quinn Import,member,CC-5,Imported Team,\nriley@acme.example,Riley Import,finance,CC-5,Imported Team,Imported Team\n";
+    await page
+      .getByTestId("import-file")
+      .setInputFiles({ name: "people.csv", mimeType: "text/csv", buffer: Buffer.from(good) });
     const preview = page.getByTestId("import-preview");
-    await expect(preview).toContainText("2 to add, 0 to update, 0 unchanged, 1 new group (Imported Team)");
+    await expect(preview).toContainText(
+      "2 to add, 0 to update, 0 unchanged, 1 new group (Imported Team)",
+    );
     await expect(page.getByTestId("import-change")).toHaveCount(2);
     await shot(page, "members-import-preview-1440");
     await preview.getByRole("button", { name: "Apply import" }).click();
-    await expect(page.getByTestId("import-done")).toHaveText("Imported people.csv: 2 added, 0 updated, 0 unchanged, 1 new groups.");
+    await expect(page.getByTestId("import-done")).toHaveText(
+      "Imported people.csv: 2 added, 0 updated, 0 unchanged, 1 new groups.",
+    );
     await page.goto("/members?q=import");
     await expect(row(page, "riley@acme.example")).toContainText("Imported Team");
     await page.context().close();
   });
 
-  test("finance reads members and groups without controls; at 800 px the tables scroll inside their cards", async ({ browser }) => {
+  test("finance reads members and groups without controls; at 800 px the tables scroll inside their cards", async ({
+    browser,
+  }) => {
     const page = await pageAs(browser, "finance", 800);
     await page.goto("/members");
     await expect(page.getByTestId("member-row").first()).toBeVisible();
     await expect(page.getByRole("button", { name: "Add member" })).toHaveCount(0);
     await expect(page.getByRole("link", { name: /^Manage / })).toHaveCount(0);
-    const scrollsSideways = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
+    const scrollsSideways = await page.evaluate(
+      () => document.documentElement.scrollWidth > window.innerWidth + 1,
+    );
     expect(scrollsSideways).toBe(false);
     await shot(page, "members-finance-800");
     await page.goto("/groups");
@@ -127,7 +163,11 @@ test.describe.serial("people and groups", () => {
     await expect(page.getByRole("button", { name: "Create group" })).toHaveCount(0);
     await shot(page, "groups-finance-800");
     // finance changes nobody through the API either
-    expect((await page.request.post("/api/members", { data: { email: "x@acme.example", name: "X" } })).status()).toBe(403);
+    expect(
+      (
+        await page.request.post("/api/members", { data: { email: "x@acme.example", name: "X" } })
+      ).status(),
+    ).toBe(403);
     await page.context().close();
   });
 

@@ -1,10 +1,13 @@
 import { expect, test } from "@playwright/test";
+
 import { storageStateFor } from "./roles";
 
 test.describe("owner edits the rate card: snapshot prices and aliases", () => {
   test.use({ storageState: storageStateFor("owner") });
 
-  test("add an alias, edit its target, see a refused price, remove it", async ({ page }, testInfo) => {
+  test("add an alias, edit its target, see a refused price, remove it", async ({
+    page,
+  }, testInfo) => {
     const alias = `team-model-${Date.now().toString(36)}`;
     await page.goto("/connections");
     const card = page.getByTestId("rate-card");

@@ -1,4 +1,5 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
+
 import { storageStateFor, type RoleName } from "./roles";
 
 // Issue 6 "Done when": an engineer files a request; their manager sees it and approves part
@@ -48,14 +49,26 @@ test.describe.serial("credit requests", () => {
   test.beforeAll(async ({ browser }) => {
     // a limit must exist for a grant to raise it (409 when an earlier spec already set it)
     const owner = await pageAs(browser, "owner");
-    const res = await owner.request.post("/api/limits/policies", { data: { scope: "WORKSPACE", amount: "500" } });
+    const res = await owner.request.post("/api/limits/policies", {
+      data: { scope: "WORKSPACE", amount: "500" },
+    });
     expect([201, 409]).toContain(res.status());
     await owner.context().close();
-    token = await createToken(browser, `scripts-${Date.now()}`, ["budget:check", "requests:decide"]);
+    token = await createToken(browser, `scripts-${Date.now()}`, [
+      "budget:check",
+      "requests:decide",
+    ]);
   });
 
-  test("an engineer files; the manager approves part; the new limit shows with the request's reason", async ({ browser }) => {
-    const check = async (page: Page) => (await page.request.get("/api/v1/budget-check?member=engineer@acme.example", { headers: { authorization: `Bearer ${token}` } })).json();
+  test("an engineer files; the manager approves part; the new limit shows with the request's reason", async ({
+    browser,
+  }) => {
+    const check = async (page: Page) =>
+      (
+        await page.request.get("/api/v1/budget-check?member=engineer@acme.example", {
+          headers: { authorization: `Bearer ${token}` },
+        })
+      ).json();
     const engineer = await pageAs(browser, "engineer");
     const before = await check(engineer);
     expect(before.limit).not.toBeNull();
@@ -67,7 +80,10 @@ test.describe.serial("credit requests", () => {
     approvedId = await fileRequest(engineer, "300");
     const mine = engineer.getByTestId(`my-request-${approvedId}`);
     await expect(mine.getByTestId("request-status")).toHaveText("pending");
-    await engineer.screenshot({ fullPage: true, path: "test-results/screenshots/requests-engineer-filed.png" });
+    await engineer.screenshot({
+      fullPage: true,
+      path: "test-results/screenshots/requests-engineer-filed.png",
+    });
 
     const manager = await pageAs(browser, "manager");
     await manager.goto("/requests");
@@ -76,7 +92,10 @@ test.describe.serial("credit requests", () => {
     await expect(item).toContainText("Eli Engineer");
     await expect(item).toContainText(REASON);
     await expect(item.getByTestId("queue-current")).toBeVisible();
-    await manager.screenshot({ fullPage: true, path: "test-results/screenshots/requests-manager-queue.png" });
+    await manager.screenshot({
+      fullPage: true,
+      path: "test-results/screenshots/requests-manager-queue.png",
+    });
     await item.getByLabel("Amount to grant").fill("200");
     await item.getByLabel("Decision note").fill("200 now, ask again if needed");
     await item.getByRole("button", { name: "Approve" }).click();
@@ -88,19 +107,40 @@ test.describe.serial("credit requests", () => {
     const limitText = await engineer.getByTestId("my-limit").innerText();
     expect(toMicros(limitText.replace(/[^\d.]/g, ""))).toBe(expected / 10_000n); // shown to the cent
     // the grant is an override beside the engineer's own (limits.spec.ts): the reason may say of how many
-    await expect(engineer.getByTestId("my-limit-reason")).toHaveText(new RegExp(`^request #${approvedId} approved by manager@acme\\.example until \\d{4}-\\d{2}-\\d{2}(, most generous of \\d+ overrides)?$`));
-    await expect(engineer.getByTestId("notifications")).toContainText(`Request #${approvedId} approved`);
-    await expect(engineer.getByTestId(`my-request-${approvedId}`).getByTestId("request-status")).toHaveText("approved");
+    await expect(engineer.getByTestId("my-limit-reason")).toHaveText(
+      new RegExp(
+        `^request #${approvedId} approved by manager@acme\\.example until \\d{4}-\\d{2}-\\d{2}(, most generous of \\d+ overrides)?$`,
+      ),
+    );
+    await expect(engineer.getByTestId("notifications")).toContainText(
+      `Request #${approvedId} approved`,
+    );
+    await expect(
+      engineer.getByTestId(`my-request-${approvedId}`).getByTestId("request-status"),
+    ).toHaveText("approved");
     const after = await check(engineer);
     expect(toMicros(after.limit)).toBe(expected);
-    expect(after.reason).toMatch(new RegExp(`^request #${approvedId} approved by manager@acme\\.example until `));
-    await engineer.screenshot({ fullPage: true, path: "test-results/screenshots/requests-engineer-approved.png" });
-    await engineer.getByRole("navigation", { name: "Main" }).first().getByRole("link", { name: "My usage" }).click();
-    await expect(engineer.getByTestId("member-limit").getByTestId("my-limit-reason")).toHaveText(new RegExp(`^request #${approvedId} approved by manager@acme\\.example until `));
+    expect(after.reason).toMatch(
+      new RegExp(`^request #${approvedId} approved by manager@acme\\.example until `),
+    );
+    await engineer.screenshot({
+      fullPage: true,
+      path: "test-results/screenshots/requests-engineer-approved.png",
+    });
+    await engineer
+      .getByRole("navigation", { name: "Main" })
+      .first()
+      .getByRole("link", { name: "My usage" })
+      .click();
+    await expect(engineer.getByTestId("member-limit").getByTestId("my-limit-reason")).toHaveText(
+      new RegExp(`^request #${approvedId} approved by manager@acme\\.example until `),
+    );
     await engineer.context().close();
   });
 
-  test("the member page shows the member's requests to the member and their manager, not to finance", async ({ browser }) => {
+  test("the member page shows the member's requests to the member and their manager, not to finance", async ({
+    browser,
+  }) => {
     const manager = await pageAs(browser, "manager");
     await manager.goto("/usage?dimension=group");
     await manager.getByTestId("usage-table").getByRole("link", { name: "Platform" }).click();
@@ -109,9 +149,16 @@ test.describe.serial("credit requests", () => {
     await expect(row.getByTestId("request-status")).toHaveText("approved");
     await expect(row).toContainText("300.00 credits");
     await expect(row).toContainText("200.00 credits");
-    await expect(row.getByTestId("member-request-note")).toHaveText("“200 now, ask again if needed”");
-    await expect(manager.getByTestId("member-limit").getByTestId("my-limit-reason")).toHaveText(new RegExp(`^request #${approvedId} approved by manager@acme\\.example`));
-    await manager.screenshot({ fullPage: true, path: "test-results/screenshots/member-manager-requests.png" });
+    await expect(row.getByTestId("member-request-note")).toHaveText(
+      "“200 now, ask again if needed”",
+    );
+    await expect(manager.getByTestId("member-limit").getByTestId("my-limit-reason")).toHaveText(
+      new RegExp(`^request #${approvedId} approved by manager@acme\\.example`),
+    );
+    await manager.screenshot({
+      fullPage: true,
+      path: "test-results/screenshots/member-manager-requests.png",
+    });
     const memberUrl = manager.url();
     await manager.context().close();
 
@@ -123,7 +170,9 @@ test.describe.serial("credit requests", () => {
 
     const engineer = await pageAs(browser, "engineer");
     await engineer.goto(memberUrl);
-    await expect(engineer.getByTestId(`member-request-${approvedId}`).getByTestId("request-status")).toHaveText("approved");
+    await expect(
+      engineer.getByTestId(`member-request-${approvedId}`).getByTestId("request-status"),
+    ).toHaveText("approved");
     await engineer.context().close();
   });
 
@@ -142,42 +191,84 @@ test.describe.serial("credit requests", () => {
     await engineer.goto("/requests");
     const mine = engineer.getByTestId(`my-request-${id}`);
     await expect(mine.getByTestId("request-status")).toHaveText("denied");
-    await expect(mine.getByTestId("decision-note")).toContainText("Too much for one sprint: split it");
+    await expect(mine.getByTestId("decision-note")).toContainText(
+      "Too much for one sprint: split it",
+    );
     await engineer.context().close();
   });
 
-  test("nobody decides their own request; the engineer cannot decide at all; cancel works", async ({ browser }) => {
+  test("nobody decides their own request; the engineer cannot decide at all; cancel works", async ({
+    browser,
+  }) => {
     const engineer = await pageAs(browser, "engineer");
     const id = await fileRequest(engineer, "50");
-    expect((await engineer.request.post(`/api/requests/${id}/approve`, { data: {} })).status()).toBe(403);
-    expect((await engineer.request.post(`/api/requests/${id}/deny`, { data: { note: "nope nope" } })).status()).toBe(403);
+    expect(
+      (await engineer.request.post(`/api/requests/${id}/approve`, { data: {} })).status(),
+    ).toBe(403);
+    expect(
+      (
+        await engineer.request.post(`/api/requests/${id}/deny`, { data: { note: "nope nope" } })
+      ).status(),
+    ).toBe(403);
     await expect(engineer.getByTestId("queue")).toHaveCount(0);
 
     const manager = await pageAs(browser, "manager");
     const own = await fileRequest(manager, "75");
     await manager.goto("/requests");
     await expect(manager.getByTestId(`queue-item-${own}`)).toHaveCount(0);
-    expect((await manager.request.post(`/api/requests/${own}/approve`, { data: {} })).status()).toBe(403);
+    expect(
+      (await manager.request.post(`/api/requests/${own}/approve`, { data: {} })).status(),
+    ).toBe(403);
     await manager.context().close();
 
     await engineer.goto("/requests");
     await engineer.getByTestId(`my-request-${id}`).getByRole("button", { name: "Cancel" }).click();
-    await expect(engineer.getByTestId(`my-request-${id}`).getByTestId("request-status")).toHaveText("cancelled");
+    await expect(engineer.getByTestId(`my-request-${id}`).getByTestId("request-status")).toHaveText(
+      "cancelled",
+    );
     await engineer.context().close();
   });
 
-  test("an admin of another workspace gets 404; the API answers 409 for a decided request", async ({ browser }) => {
+  test("an admin of another workspace gets 404; the API answers 409 for a decided request", async ({
+    browser,
+  }) => {
     const ci = await pageAs(browser, "ciAdmin");
-    expect((await ci.request.post(`/api/requests/${approvedId}/approve`, { data: {} })).status()).toBe(404);
-    expect((await ci.request.post(`/api/requests/${approvedId}/deny`, { data: { note: "not yours" } })).status()).toBe(404);
+    expect(
+      (await ci.request.post(`/api/requests/${approvedId}/approve`, { data: {} })).status(),
+    ).toBe(404);
+    expect(
+      (
+        await ci.request.post(`/api/requests/${approvedId}/deny`, { data: { note: "not yours" } })
+      ).status(),
+    ).toBe(404);
     await ci.context().close();
 
     const page = await pageAs(browser, "admin");
     const auth = { authorization: `Bearer ${token}` };
-    const list = await (await page.request.get("/api/v1/credit-requests?status=ALL", { headers: auth })).json();
-    expect(list.requests.some((r: { id: number; status: string }) => r.id === approvedId && r.status === "APPROVED")).toBe(true);
-    expect((await page.request.post(`/api/v1/credit-requests/${approvedId}/approve`, { headers: auth, data: {} })).status()).toBe(409);
-    expect((await page.request.post(`/api/v1/credit-requests/999999/deny`, { headers: auth, data: { note: "no such" } })).status()).toBe(404);
+    const list = await (
+      await page.request.get("/api/v1/credit-requests?status=ALL", { headers: auth })
+    ).json();
+    expect(
+      list.requests.some(
+        (r: { id: number; status: string }) => r.id === approvedId && r.status === "APPROVED",
+      ),
+    ).toBe(true);
+    expect(
+      (
+        await page.request.post(`/api/v1/credit-requests/${approvedId}/approve`, {
+          headers: auth,
+          data: {},
+        })
+      ).status(),
+    ).toBe(409);
+    expect(
+      (
+        await page.request.post(`/api/v1/credit-requests/999999/deny`, {
+          headers: auth,
+          data: { note: "no such" },
+        })
+      ).status(),
+    ).toBe(404);
     await page.context().close();
   });
 });

@@ -1,4 +1,5 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
+
 import { storageStateFor, type RoleName } from "./roles";
 
 // Issue 15 "Controls that hold", on the screens: the decision screen shows the requester's
@@ -18,7 +19,9 @@ async function shot(page: Page, name: string) {
 }
 
 test.describe.serial("controls that hold", () => {
-  test("the decision screen shows the limit before and after the amount typed, and what may not be granted", async ({ browser }) => {
+  test("the decision screen shows the limit before and after the amount typed, and what may not be granted", async ({
+    browser,
+  }) => {
     const engineer = await pageAs(browser, "engineer");
     await engineer.goto("/requests");
     const form = engineer.getByTestId("request-form");
@@ -30,11 +33,18 @@ test.describe.serial("controls that hold", () => {
     const manager = await pageAs(browser, "manager");
     await manager.goto("/requests");
     const item = manager.getByTestId(`queue-item-${id}`);
-    const current = (await item.getByTestId("queue-current").innerText()).match(/of ([\d,.]+) credits/)![1]!;
+    const current = (await item.getByTestId("queue-current").innerText()).match(
+      /of ([\d,.]+) credits/,
+    )![1]!;
     const before = Number(current.replace(/,/g, ""));
     const preview = item.getByTestId("grant-preview");
-    const fmt = (n: number) => n.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-    await expect(preview).toHaveText(new RegExp(`^Limit: ${fmt(before).replace(/\./g, "\\.")} credits now → ${fmt(before + 120).replace(/\./g, "\\.")} credits until \\d{4}-\\d{2}-\\d{2}`));
+    const fmt = (n: number) =>
+      n.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+    await expect(preview).toHaveText(
+      new RegExp(
+        `^Limit: ${fmt(before).replace(/\./g, "\\.")} credits now → ${fmt(before + 120).replace(/\./g, "\\.")} credits until \\d{4}-\\d{2}-\\d{2}`,
+      ),
+    );
     await item.getByLabel("Amount to grant").fill("80");
     await expect(preview).toContainText(`→ ${fmt(before + 80)} credits`);
     await shot(manager, "rules-decision-preview");
@@ -48,14 +58,20 @@ test.describe.serial("controls that hold", () => {
     await expect(item.getByRole("button", { name: "Approve" })).toBeDisabled();
     await shot(manager, "rules-decision-refused");
     // and the server holds the same line when the screen is bypassed
-    const res = await manager.request.post(`/api/requests/${id}/approve`, { data: { amount: "150" } });
+    const res = await manager.request.post(`/api/requests/${id}/approve`, {
+      data: { amount: "150" },
+    });
     expect(res.status()).toBe(403);
-    expect(((await res.json()) as { error: string }).error).toMatch(/at most the 120\.00 credits asked for/);
+    expect(((await res.json()) as { error: string }).error).toMatch(
+      /at most the 120\.00 credits asked for/,
+    );
     await manager.context().close();
 
     await engineer.goto("/requests");
     await engineer.getByTestId(`my-request-${id}`).getByRole("button", { name: "Cancel" }).click();
-    await expect(engineer.getByTestId(`my-request-${id}`).getByTestId("request-status")).toHaveText("cancelled");
+    await expect(engineer.getByTestId(`my-request-${id}`).getByTestId("request-status")).toHaveText(
+      "cancelled",
+    );
     await engineer.context().close();
   });
 
@@ -67,7 +83,9 @@ test.describe.serial("controls that hold", () => {
     const next = was === "America/New_York" ? "Europe/Berlin" : "America/New_York";
     await tz.fill(next);
     const preview = owner.getByTestId("timezone-preview");
-    await expect(preview).toContainText(`Changing the timezone from ${was} to ${next} keeps every date's meaning`);
+    await expect(preview).toContainText(
+      `Changing the timezone from ${was} to ${next} keeps every date's meaning`,
+    );
     await expect(preview).toContainText(/needed-until day/);
     await shot(owner, "rules-settings-timezone-preview");
     // not saved: back to what it was, the note goes away

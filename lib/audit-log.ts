@@ -1,5 +1,6 @@
 /** Reading the audit trail (finance and owners): newest first, one workspace only. */
 import "server-only";
+
 import type { Db } from "./db";
 
 export interface AuditQuery {

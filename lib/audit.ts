@@ -31,7 +31,11 @@ export interface AuditInput {
  * anything cached against lib/workspace-version.ts sees the change on its next read.
  */
 export async function writeAudit(tx: Tx, event: AuditInput): Promise<void> {
-  await tx.workspace.update({ where: { id: event.workspaceId }, data: { configVersion: { increment: 1 } }, select: { id: true } });
+  await tx.workspace.update({
+    where: { id: event.workspaceId },
+    data: { configVersion: { increment: 1 } },
+    select: { id: true },
+  });
   await tx.auditEvent.create({
     data: {
       workspaceId: event.workspaceId,

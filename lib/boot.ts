@@ -3,7 +3,11 @@
  * single sign-on configuration must not run.
  */
 import { logAuthProblem } from "./auth/oidc-audit";
-import { fetchDiscovery, rememberDiscovery, type FetchDiscoveryOptions } from "./auth/oidc-discovery";
+import {
+  fetchDiscovery,
+  rememberDiscovery,
+  type FetchDiscoveryOptions,
+} from "./auth/oidc-discovery";
 import { oidcSettings, startupProblems } from "./env";
 
 function refuse(problems: string[]): never {
@@ -22,9 +26,14 @@ export async function checkSingleSignOn(opts: FetchDiscoveryOptions = {}): Promi
   const sso = oidcSettings();
   if (!sso) return [];
   const result = await fetchDiscovery(sso, opts);
-  if (result.kind === "bad") return result.problems.map((p) => `Single sign-on (OIDC_ISSUER ${sso.issuer}): ${p}`);
+  if (result.kind === "bad")
+    return result.problems.map((p) => `Single sign-on (OIDC_ISSUER ${sso.issuer}): ${p}`);
   if (result.kind === "unreachable") {
-    logAuthProblem("discovery_unreachable", { issuer: sso.issuer, error: result.error, attempts: result.attempts });
+    logAuthProblem("discovery_unreachable", {
+      issuer: sso.issuer,
+      error: result.error,
+      attempts: result.attempts,
+    });
     console.error(
       `Single sign-on: the provider at ${sso.issuer} could not be reached (${result.error}, ${result.attempts} attempts). ` +
         "The server starts; sign-ins will show 'provider unreachable' until it answers. Check the network path to OIDC_ISSUER.",
@@ -32,7 +41,12 @@ export async function checkSingleSignOn(opts: FetchDiscoveryOptions = {}): Promi
     return [];
   }
   rememberDiscovery(sso.issuer, result.document);
-  logAuthProblem("discovery_ok", { issuer: sso.issuer, attempts: result.attempts, notes: result.notes.join("; ") || null, logout: result.document.end_session_endpoint ? "rp-initiated" : "local only" });
+  logAuthProblem("discovery_ok", {
+    issuer: sso.issuer,
+    attempts: result.attempts,
+    notes: result.notes.join("; ") || null,
+    logout: result.document.end_session_endpoint ? "rp-initiated" : "local only",
+  });
   return [];
 }
 

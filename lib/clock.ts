@@ -3,11 +3,16 @@
  * through the ALLOTMENT_CLOCK_FILE file, so e2e can step past an expiry without sleeping.
  */
 import fs from "node:fs";
+
 import { env } from "./env";
 
 export function now(): Date {
   const e = env();
-  if (e.ALLOTMENT_DEMO_MODE && e.ALLOTMENT_ALLOW_CLOCK_OVERRIDE && process.env.ALLOTMENT_CLOCK_FILE) {
+  if (
+    e.ALLOTMENT_DEMO_MODE &&
+    e.ALLOTMENT_ALLOW_CLOCK_OVERRIDE &&
+    process.env.ALLOTMENT_CLOCK_FILE
+  ) {
     try {
       const text = fs.readFileSync(process.env.ALLOTMENT_CLOCK_FILE, "utf8").trim();
       const t = Date.parse(text);

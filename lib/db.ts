@@ -5,13 +5,16 @@
  * app is typed against the SQLite client and runs either.
  */
 import "server-only";
+
 import fs from "node:fs";
 import path from "node:path";
+
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
-import { PrismaClient as SqliteClient } from "./generated/sqlite/client";
-import { PrismaClient as PostgresClient } from "./generated/postgres/client";
+
 import { env, isPostgresUrl } from "./env";
+import { PrismaClient as PostgresClient } from "./generated/postgres/client";
+import { PrismaClient as SqliteClient } from "./generated/sqlite/client";
 
 export type Db = SqliteClient;
 /** The client inside an interactive transaction. */

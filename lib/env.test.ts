@@ -1,11 +1,22 @@
 import { afterEach, describe, expect, it } from "vitest";
+
 import { resetEnvCache, startupProblems } from "./env";
 
 const saved = { ...process.env };
 const STRONG = "k3Jd9-aQz7_LmP0xVb2NcR5tYw8EuHi4sGfO1ZrTy6";
 
 function withEnv(vars: Record<string, string | undefined>) {
-  for (const k of ["ALLOTMENT_DEMO_MODE", "NEXTAUTH_URL", "AUTH_TRUST_HOST", "NEXTAUTH_SECRET", "ALLOTMENT_ENCRYPTION_KEY", "OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET"]) delete process.env[k];
+  for (const k of [
+    "ALLOTMENT_DEMO_MODE",
+    "NEXTAUTH_URL",
+    "AUTH_TRUST_HOST",
+    "NEXTAUTH_SECRET",
+    "ALLOTMENT_ENCRYPTION_KEY",
+    "OIDC_ISSUER",
+    "OIDC_CLIENT_ID",
+    "OIDC_CLIENT_SECRET",
+  ])
+    delete process.env[k];
   Object.assign(process.env, vars);
   resetEnvCache();
 }
@@ -15,7 +26,13 @@ afterEach(() => {
   resetEnvCache();
 });
 
-const production = { NEXTAUTH_SECRET: STRONG, ALLOTMENT_ENCRYPTION_KEY: "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=", OIDC_ISSUER: "https://id.example.com", OIDC_CLIENT_ID: "c", OIDC_CLIENT_SECRET: "s" };
+const production = {
+  NEXTAUTH_SECRET: STRONG,
+  ALLOTMENT_ENCRYPTION_KEY: "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
+  OIDC_ISSUER: "https://id.example.com",
+  OIDC_CLIENT_ID: "c",
+  OIDC_CLIENT_SECRET: "s",
+};
 
 describe("the sign-in origin at start-up", () => {
   it("a production server with NEXTAUTH_URL starts", () => {

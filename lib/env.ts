@@ -3,6 +3,7 @@
  * Parsed lazily (on first use) so a build does not need runtime secrets.
  */
 import { z } from "zod";
+
 import { oidcProblems, oidcSettingsFrom, type OidcSettings } from "./auth/oidc-config";
 
 const bool = z
@@ -19,9 +20,19 @@ const schema = z.object({
   NEXTAUTH_SECRET: z.string().optional(),
   ALLOTMENT_DEMO_MODE: bool,
   ALLOTMENT_ENCRYPTION_KEY: z.string().optional(),
-  ALLOTMENT_SESSION_MAX_AGE_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
+  ALLOTMENT_SESSION_MAX_AGE_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30)
+    .default(12),
   ALLOTMENT_SIGNIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(10),
-  ALLOTMENT_SIGNIN_WINDOW_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  ALLOTMENT_SIGNIN_WINDOW_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(15),
   /** comma-separated addresses of reverse proxies whose X-Forwarded-For is believed (lib/auth/client-address.ts) */
   ALLOTMENT_TRUSTED_PROXIES: z.string().max(2000).optional(),
   /** Test-only: lets e2e move the server's clock (ignored unless demo mode is on). */
@@ -30,7 +41,10 @@ const schema = z.object({
   ALLOTMENT_SCHEDULER: z.enum(["on", "off"]).default("on"),
   ALLOTMENT_SCHEDULER_INTERVAL_SECONDS: z.coerce.number().int().min(5).max(3600).default(30),
   /** port of the gateway listener for the budget-check API (lib/gateway/api-server.ts); unset = off */
-  ALLOTMENT_GATEWAY_PORT: z.preprocess((v) => (v === "" ? undefined : v), z.coerce.number().int().min(1).max(65535).optional()),
+  ALLOTMENT_GATEWAY_PORT: z.preprocess(
+    (v) => (v === "" ? undefined : v),
+    z.coerce.number().int().min(1).max(65535).optional(),
+  ),
   /** interface it binds to; loopback by default, 0.0.0.0 to serve gateways on other hosts */
   ALLOTMENT_GATEWAY_HOST: z.string().min(1).default("127.0.0.1"),
   /** checked at start-up (lib/auth/oidc-config.ts issuerProblem): an absolute https URL */
@@ -94,15 +108,28 @@ export function startupProblems(): string[] {
   if (!e.ALLOTMENT_DEMO_MODE) {
     const secret = e.NEXTAUTH_SECRET ?? "";
     if (secret.length < 32 || new Set(secret).size < 10 || secret === DEMO_SECRET) {
-      problems.push("NEXTAUTH_SECRET is missing or weak: use at least 32 random characters (openssl rand -base64 48).");
+      problems.push(
+        "NEXTAUTH_SECRET is missing or weak: use at least 32 random characters (openssl rand -base64 48).",
+      );
     }
     if (!e.ALLOTMENT_ENCRYPTION_KEY) {
-      problems.push("ALLOTMENT_ENCRYPTION_KEY is not set: provider keys cannot be encrypted (openssl rand -base64 32).");
+      problems.push(
+        "ALLOTMENT_ENCRYPTION_KEY is not set: provider keys cannot be encrypted (openssl rand -base64 32).",
+      );
     }
-    if (!e.OIDC_ISSUER) problems.push("No sign-in method: set OIDC_ISSUER/OIDC_CLIENT_ID/OIDC_CLIENT_SECRET (or ALLOTMENT_DEMO_MODE=1 for demo data).");
+    if (!e.OIDC_ISSUER)
+      problems.push(
+        "No sign-in method: set OIDC_ISSUER/OIDC_CLIENT_ID/OIDC_CLIENT_SECRET (or ALLOTMENT_DEMO_MODE=1 for demo data).",
+      );
     // Outside demo mode the configured public origin is the only one sign-in accepts.
-    if (!e.NEXTAUTH_URL) problems.push("NEXTAUTH_URL is not set: give the dashboard's public origin (https://allotment.example.com).");
-    if (e.AUTH_TRUST_HOST) problems.push("AUTH_TRUST_HOST lets any Host header choose the sign-in origin: it is for demo mode only; unset it and set NEXTAUTH_URL.");
+    if (!e.NEXTAUTH_URL)
+      problems.push(
+        "NEXTAUTH_URL is not set: give the dashboard's public origin (https://allotment.example.com).",
+      );
+    if (e.AUTH_TRUST_HOST)
+      problems.push(
+        "AUTH_TRUST_HOST lets any Host header choose the sign-in origin: it is for demo mode only; unset it and set NEXTAUTH_URL.",
+      );
   }
   if (e.OIDC_ISSUER && (!e.OIDC_CLIENT_ID || !e.OIDC_CLIENT_SECRET)) {
     problems.push("OIDC_ISSUER is set but OIDC_CLIENT_ID or OIDC_CLIENT_SECRET is missing.");

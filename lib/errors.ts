@@ -23,7 +23,10 @@ export class ConflictError extends Error {
 /** Input that parsed but breaks a rule; the message is shown to the user as is. */
 export class InvalidInputError extends Error {
   override name = "InvalidInputError";
-  constructor(message: string, readonly field?: string) {
+  constructor(
+    message: string,
+    readonly field?: string,
+  ) {
     super(message);
   }
 }
@@ -35,7 +38,10 @@ export class InvalidInputError extends Error {
  */
 export class HttpInputError extends Error {
   override name = "HttpInputError";
-  constructor(readonly status: 400 | 403 | 413 | 415, message: string) {
+  constructor(
+    readonly status: 400 | 403 | 413 | 415,
+    message: string,
+  ) {
     super(message);
   }
 }

@@ -5,7 +5,13 @@
  */
 import type { Db } from "./db";
 
-export async function acquireLease(db: Db, name: string, holder: string, ttlMs: number, now = new Date()): Promise<boolean> {
+export async function acquireLease(
+  db: Db,
+  name: string,
+  holder: string,
+  ttlMs: number,
+  now = new Date(),
+): Promise<boolean> {
   const expiresAt = new Date(now.getTime() + ttlMs);
   try {
     await db.lease.create({ data: { name, holder, expiresAt } });
@@ -21,8 +27,17 @@ export async function acquireLease(db: Db, name: string, holder: string, ttlMs: 
 }
 
 /** Extends a held lease; false when it was lost (expired and taken by someone else). */
-export async function renewLease(db: Db, name: string, holder: string, ttlMs: number, now = new Date()): Promise<boolean> {
-  const renewed = await db.lease.updateMany({ where: { name, holder }, data: { expiresAt: new Date(now.getTime() + ttlMs) } });
+export async function renewLease(
+  db: Db,
+  name: string,
+  holder: string,
+  ttlMs: number,
+  now = new Date(),
+): Promise<boolean> {
+  const renewed = await db.lease.updateMany({
+    where: { name, holder },
+    data: { expiresAt: new Date(now.getTime() + ttlMs) },
+  });
   return renewed.count === 1;
 }
 
@@ -31,5 +46,10 @@ export async function releaseLease(db: Db, name: string, holder: string): Promis
 }
 
 export function isUniqueViolation(error: unknown): boolean {
-  return typeof error === "object" && error !== null && "code" in error && (error as { code: unknown }).code === "P2002";
+  return (
+    typeof error === "object" &&
+    error !== null &&
+    "code" in error &&
+    (error as { code: unknown }).code === "P2002"
+  );
 }

@@ -1,6 +1,18 @@
 import fc from "fast-check";
 import { describe, expect, it, vi } from "vitest";
-import { centsToMicros, creditsToUsd, divRoundHalfEven, formatAmount, MAX_AMOUNT_MICROS, microsToDecimal, parseAmountText, parseDecimalScaled, parseMicros, usdToCredits } from "./money";
+
+import {
+  centsToMicros,
+  creditsToUsd,
+  divRoundHalfEven,
+  formatAmount,
+  MAX_AMOUNT_MICROS,
+  microsToDecimal,
+  parseAmountText,
+  parseDecimalScaled,
+  parseMicros,
+  usdToCredits,
+} from "./money";
 
 /** property tests: every fc.assert states its runs; this bound holds on a busy 2-core machine */
 const PROPERTY_TIMEOUT_MS = 60_000;
@@ -59,16 +71,24 @@ describe("divRoundHalfEven", () => {
     expect(divRoundHalfEven(-7n, 2n)).toBe(-4n);
     expect(divRoundHalfEven(10n, 3n)).toBe(3n);
   });
-  it("stays within half a unit of the exact quotient", () => {
-    fc.assert(
-      fc.property(fc.bigInt({ min: -(10n ** 15n), max: 10n ** 15n }), fc.bigInt({ min: 1n, max: 10n ** 9n }), (a, b) => {
-        const q = divRoundHalfEven(a, b);
-        const diff = a - q * b; // remainder against the rounded quotient
-        expect(2n * (diff < 0n ? -diff : diff) <= b).toBe(true);
-      }),
-      { numRuns: 100 },
-    );
-  }, PROPERTY_TIMEOUT_MS);
+  it(
+    "stays within half a unit of the exact quotient",
+    () => {
+      fc.assert(
+        fc.property(
+          fc.bigInt({ min: -(10n ** 15n), max: 10n ** 15n }),
+          fc.bigInt({ min: 1n, max: 10n ** 9n }),
+          (a, b) => {
+            const q = divRoundHalfEven(a, b);
+            const diff = a - q * b; // remainder against the rounded quotient
+            expect(2n * (diff < 0n ? -diff : diff) <= b).toBe(true);
+          },
+        ),
+        { numRuns: 100 },
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
 });
 
 describe("formatting", () => {
@@ -84,14 +104,18 @@ describe("formatting", () => {
     expect(formatAmount(500000000n, "CREDITS")).toBe("500.00 credits");
     expect(formatAmount(12_345_000_000n, "USD", { compact: true })).toBe("$12.3k");
   });
-  it("round-trips parse and print", () => {
-    fc.assert(
-      fc.property(fc.bigInt({ min: -(10n ** 18n), max: 10n ** 18n }), (m) => {
-        expect(parseMicros(microsToDecimal(m))).toBe(m);
-      }),
-      { numRuns: 100 },
-    );
-  }, PROPERTY_TIMEOUT_MS);
+  it(
+    "round-trips parse and print",
+    () => {
+      fc.assert(
+        fc.property(fc.bigInt({ min: -(10n ** 18n), max: 10n ** 18n }), (m) => {
+          expect(parseMicros(microsToDecimal(m))).toBe(m);
+        }),
+        { numRuns: 100 },
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
 });
 
 describe("credits", () => {
@@ -182,9 +206,13 @@ describe("parseAmountText: what a person types", () => {
     expect(err("100000000.000001")).toMatch(/at most 100,000,000$/);
     expect(err("999999999")).toMatch(/at most 100,000,000$/);
     expect(err("1000000000")).toMatch(/at most 100,000,000$/);
-    expect(err("1".repeat(19))).toMatch(/too long: at most 100,000,000, with up to 6 decimal places/);
+    expect(err("1".repeat(19))).toMatch(
+      /too long: at most 100,000,000, with up to 6 decimal places/,
+    );
     expect(err("9".repeat(100_000))).toMatch(/too long/);
-    expect(err("300", { maxMicros: 250_000_000n, label: "Grant" })).toBe("Grant must be at most 250");
+    expect(err("300", { maxMicros: 250_000_000n, label: "Grant" })).toBe(
+      "Grant must be at most 250",
+    );
   });
 
   it("turns a huge text down without ever making a BigInt of it", () => {
@@ -197,38 +225,51 @@ describe("parseAmountText: what a person types", () => {
     expect(converted.filter((v) => String(v).length > 40)).toEqual([]);
   });
 
-  it("agrees with the exact decimal parser on every valid amount, grouped or not, and refuses every over-long fraction", () => {
-    fc.assert(
-      fc.property(fc.bigInt({ min: 1n, max: MAX_AMOUNT_MICROS }), fc.integer({ min: 0, max: 6 }), fc.boolean(), (micros, places, grouped) => {
-        // drop digits beyond `places` so the text is exact at that many places
-        const step = 10n ** BigInt(6 - places);
-        const v = (micros / step) * step;
-        fc.pre(v > 0n);
-        const [whole, frac = ""] = microsToDecimal(v).split(".");
-        const fracText = frac.slice(0, places);
-        const wholeText = grouped ? whole!.replace(/\B(?=(\d{3})+(?!\d))/g, ",") : whole!;
-        const text = places > 0 ? `${wholeText}.${fracText}` : wholeText;
-        const r = parseAmountText(text);
-        expect(r).toEqual({ ok: true, micros: v });
-        expect(parseMicros(text.replace(/,/g, ""))).toBe(v);
-        // a seventh decimal place is always refused, never rounded
-        expect(parseAmountText(`${whole}.${frac}1`).ok).toBe(false);
-      }),
-      { numRuns: 300 },
-    );
-  }, PROPERTY_TIMEOUT_MS);
+  it(
+    "agrees with the exact decimal parser on every valid amount, grouped or not, and refuses every over-long fraction",
+    () => {
+      fc.assert(
+        fc.property(
+          fc.bigInt({ min: 1n, max: MAX_AMOUNT_MICROS }),
+          fc.integer({ min: 0, max: 6 }),
+          fc.boolean(),
+          (micros, places, grouped) => {
+            // drop digits beyond `places` so the text is exact at that many places
+            const step = 10n ** BigInt(6 - places);
+            const v = (micros / step) * step;
+            fc.pre(v > 0n);
+            const [whole, frac = ""] = microsToDecimal(v).split(".");
+            const fracText = frac.slice(0, places);
+            const wholeText = grouped ? whole!.replace(/\B(?=(\d{3})+(?!\d))/g, ",") : whole!;
+            const text = places > 0 ? `${wholeText}.${fracText}` : wholeText;
+            const r = parseAmountText(text);
+            expect(r).toEqual({ ok: true, micros: v });
+            expect(parseMicros(text.replace(/,/g, ""))).toBe(v);
+            // a seventh decimal place is always refused, never rounded
+            expect(parseAmountText(`${whole}.${frac}1`).ok).toBe(false);
+          },
+        ),
+        { numRuns: 300 },
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
 
-  it("never throws and never accepts a text with a badly placed comma (arbitrary strings)", () => {
-    fc.assert(
-      fc.property(fc.stringMatching(/^[0-9,.eE+-]{0,24}$/), (t) => {
-        const r = parseAmountText(t);
-        if (r.ok) {
-          expect(r.micros > 0n && r.micros <= MAX_AMOUNT_MICROS).toBe(true);
-          if (t.includes(",")) expect(/^\d{1,3}(,\d{3})+(\.\d{1,6})?$/.test(t.trim())).toBe(true);
-          expect(/[eE+-]/.test(t)).toBe(false);
-        }
-      }),
-      { numRuns: 500 },
-    );
-  }, PROPERTY_TIMEOUT_MS);
+  it(
+    "never throws and never accepts a text with a badly placed comma (arbitrary strings)",
+    () => {
+      fc.assert(
+        fc.property(fc.stringMatching(/^[0-9,.eE+-]{0,24}$/), (t) => {
+          const r = parseAmountText(t);
+          if (r.ok) {
+            expect(r.micros > 0n && r.micros <= MAX_AMOUNT_MICROS).toBe(true);
+            if (t.includes(",")) expect(/^\d{1,3}(,\d{3})+(\.\d{1,6})?$/.test(t.trim())).toBe(true);
+            expect(/[eE+-]/.test(t)).toBe(false);
+          }
+        }),
+        { numRuns: 500 },
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
 });

@@ -43,14 +43,19 @@ export function parseDecimalScaled(value: string | number, scale: number): bigin
   }
   const text = String(value).trim();
   const m = DECIMAL.exec(text);
-  if (!m || (m[2] === "" && (m[3] ?? "") === "")) throw new RangeError(`not a decimal number: "${text}"`);
+  if (!m || (m[2] === "" && (m[3] ?? "") === ""))
+    throw new RangeError(`not a decimal number: "${text}"`);
   const sign = m[1] === "-" ? -1n : 1n;
   const digits = (m[2] ?? "") + (m[3] ?? "");
-  if (digits.length > MAX_DECIMAL_DIGITS) throw new RangeError(`too many digits: "${text.slice(0, 40)}…"`);
+  if (digits.length > MAX_DECIMAL_DIGITS)
+    throw new RangeError(`too many digits: "${text.slice(0, 40)}…"`);
   // checked on the text before any arithmetic: Number("9".repeat(400)) is Infinity, and a
   // large finite one would ask for a BigInt with millions of digits
   const given = m[4] === undefined ? 0 : Number(m[4]);
-  if (!(Math.abs(given) <= MAX_DECIMAL_EXPONENT)) throw new RangeError(`exponent out of range (at most ±${MAX_DECIMAL_EXPONENT}): "${text.slice(0, 40)}"`);
+  if (!(Math.abs(given) <= MAX_DECIMAL_EXPONENT))
+    throw new RangeError(
+      `exponent out of range (at most ±${MAX_DECIMAL_EXPONENT}): "${text.slice(0, 40)}"`,
+    );
   const exponent = given - (m[3] ?? "").length + scale;
   const mantissa = BigInt(digits === "" ? "0" : digits);
   if (exponent >= 0) return sign * mantissa * 10n ** BigInt(exponent);
@@ -72,7 +77,10 @@ const PLAIN_AMOUNT = /^(\d+|\d{1,3}(?:,\d{3})+)?(?:\.(\d+))?$/;
 function wholeUnitsText(micros: bigint): string {
   const whole = (micros / MICROS_PER_UNIT).toString();
   const frac = micros % MICROS_PER_UNIT;
-  return groupThousands(whole) + (frac === 0n ? "" : "." + frac.toString().padStart(6, "0").replace(/0+$/, ""));
+  return (
+    groupThousands(whole) +
+    (frac === 0n ? "" : "." + frac.toString().padStart(6, "0").replace(/0+$/, ""))
+  );
 }
 
 /**
@@ -92,13 +100,22 @@ export function parseAmountText(text: string, opts: AmountTextOptions = {}): Amo
   // the longest text a value up to max can be written with: grouped whole part, point, 6 places
   const wholeDigits = (max / MICROS_PER_UNIT).toString().length;
   const longest = wholeDigits + Math.floor((wholeDigits - 1) / 3) + 1 + 6;
-  if (t.length > longest) return fail(`${label} is too long: at most ${wholeUnitsText(max)}, with up to 6 decimal places`);
-  if (/^[+-]/.test(t)) return t.startsWith("-") ? fail(`${label} must be more than zero`) : fail(`${label} must be plain digits, like 1200 or 99.50 (no sign)`);
-  if (/[eE]/.test(t)) return fail(`${label} must be plain digits, like 1200 or 99.50 (no exponents such as 1e6)`);
+  if (t.length > longest)
+    return fail(
+      `${label} is too long: at most ${wholeUnitsText(max)}, with up to 6 decimal places`,
+    );
+  if (/^[+-]/.test(t))
+    return t.startsWith("-")
+      ? fail(`${label} must be more than zero`)
+      : fail(`${label} must be plain digits, like 1200 or 99.50 (no sign)`);
+  if (/[eE]/.test(t))
+    return fail(`${label} must be plain digits, like 1200 or 99.50 (no exponents such as 1e6)`);
   const m = PLAIN_AMOUNT.exec(t);
   if (!m || (m[1] === undefined && m[2] === undefined)) {
     if (/^[\d,]*(\.\d*)?$/.test(t) && t.includes(",")) {
-      return fail(`${label}: a comma may only separate thousands (1,200 or 12,345.5); for decimals use a point, e.g. 1.5`);
+      return fail(
+        `${label}: a comma may only separate thousands (1,200 or 12,345.5); for decimals use a point, e.g. 1.5`,
+      );
     }
     return fail(`${label} must be a number, like 1200 or 99.50`);
   }
@@ -150,8 +167,10 @@ export function formatAmount(micros: bigint, unit: Unit, opts: { compact?: boole
   let body = `${groupThousands(whole)}.${frac}`;
   if (opts.compact) {
     const abs = micros < 0n ? -micros : micros;
-    if (abs >= 1_000_000n * MICROS_PER_UNIT) body = `${microsToDecimal(divRoundHalfEven(abs, 1_000_000n), 1)}M`;
-    else if (abs >= 10_000n * MICROS_PER_UNIT) body = `${microsToDecimal(divRoundHalfEven(abs, 1_000n), 1)}k`;
+    if (abs >= 1_000_000n * MICROS_PER_UNIT)
+      body = `${microsToDecimal(divRoundHalfEven(abs, 1_000_000n), 1)}M`;
+    else if (abs >= 10_000n * MICROS_PER_UNIT)
+      body = `${microsToDecimal(divRoundHalfEven(abs, 1_000n), 1)}k`;
   }
   const sign = negative ? "−" : "";
   return unit === "USD" ? `${sign}$${body}` : `${sign}${body} credits`;

@@ -6,9 +6,23 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { endsWithVendorPeriod } from "./enforce/decide";
+
 import { resolveRange } from "./analytics/range";
-import { currentPeriod, daysBetween, daysLeft, endOfDayIn, isActiveAt, lastDayBefore, periodContaining, periodLength, previousPeriod, startOfDayIn, todayIn, type Period } from "./period";
+import { endsWithVendorPeriod } from "./enforce/decide";
+import {
+  currentPeriod,
+  daysBetween,
+  daysLeft,
+  endOfDayIn,
+  isActiveAt,
+  lastDayBefore,
+  periodContaining,
+  periodLength,
+  previousPeriod,
+  startOfDayIn,
+  todayIn,
+  type Period,
+} from "./period";
 import { projectedExhaustion, projectPeriodEnd } from "./projection";
 
 /** property tests: every fc.assert states its runs; this bound holds on a busy 2-core machine */
@@ -91,7 +105,9 @@ describe("month ends and New Year, 1 ms before and at local midnight", () => {
       const p = currentPeriod("MONTHLY", tz, boundary);
       expect(p).toEqual({ start: "2028-02-01", end: "2028-02-29" });
       expect(daysLeft(p, todayIn(tz, boundary))).toBe(1);
-      expect(daysLeft(currentPeriod("MONTHLY", tz, new Date(boundary.getTime() - 1)), "2028-02-28")).toBe(2);
+      expect(
+        daysLeft(currentPeriod("MONTHLY", tz, new Date(boundary.getTime() - 1)), "2028-02-28"),
+      ).toBe(2);
     }
   });
 
@@ -105,39 +121,59 @@ describe("month ends and New Year, 1 ms before and at local midnight", () => {
       expect(daysLeft(week, todayIn(tz, boundary))).toBe(3);
     }
     // the next week starts on the Monday after, the previous one ends on the Sunday before
-    expect(periodContaining("2027-01-04", "WEEKLY")).toEqual({ start: "2027-01-04", end: "2027-01-10" });
+    expect(periodContaining("2027-01-04", "WEEKLY")).toEqual({
+      start: "2027-01-04",
+      end: "2027-01-10",
+    });
     expect(previousPeriod(week, "WEEKLY")).toEqual({ start: "2026-12-21", end: "2026-12-27" });
   });
 
   it("at 20:00 UTC on New Year's Eve Kiritimati is in January while New York and UTC are still in December", () => {
     const instant = new Date("2026-12-31T20:00:00Z");
-    expect(currentPeriod("MONTHLY", "Pacific/Kiritimati", instant)).toEqual({ start: "2027-01-01", end: "2027-01-31" });
-    expect(currentPeriod("MONTHLY", "UTC", instant)).toEqual({ start: "2026-12-01", end: "2026-12-31" });
-    expect(currentPeriod("MONTHLY", "America/New_York", instant)).toEqual({ start: "2026-12-01", end: "2026-12-31" });
+    expect(currentPeriod("MONTHLY", "Pacific/Kiritimati", instant)).toEqual({
+      start: "2027-01-01",
+      end: "2027-01-31",
+    });
+    expect(currentPeriod("MONTHLY", "UTC", instant)).toEqual({
+      start: "2026-12-01",
+      end: "2026-12-31",
+    });
+    expect(currentPeriod("MONTHLY", "America/New_York", instant)).toEqual({
+      start: "2026-12-01",
+      end: "2026-12-31",
+    });
     // and New York is still in December an hour after UTC's New Year
-    expect(currentPeriod("MONTHLY", "America/New_York", new Date("2027-01-01T04:59:59.999Z")).end).toBe("2026-12-31");
+    expect(
+      currentPeriod("MONTHLY", "America/New_York", new Date("2027-01-01T04:59:59.999Z")).end,
+    ).toBe("2026-12-31");
   });
 
-  it("any instant of 2026–2029: today is in its period, the period is its calendar month, days left add up", () => {
-    const zone = fc.constantFrom(...ZONES);
-    const instant = fc.integer({ min: Date.UTC(2026, 0, 1), max: Date.UTC(2029, 11, 31, 23, 59, 59, 999) }).map((t) => new Date(t));
-    fc.assert(
-      fc.property(zone, instant, ({ tz, offset }, t) => {
-        // New York's offset is only fixed outside DST: check it where EST holds, UTC/Kiritimati always
-        const month = new Date(t.getTime() + offset * HOUR).getUTCMonth();
-        if (offset === -5 && month >= 2 && month <= 10) return;
-        const today = todayIn(tz, t);
-        expect(today).toBe(dayAt(t, offset));
-        const p = currentPeriod("MONTHLY", tz, t);
-        expect(p).toEqual(monthOf(today));
-        expect(daysLeft(p, today) + daysBetween(p.start, today)).toBe(periodLength(p));
-        // a millisecond later it is the same period, or the next one starts the day after this one ends
-        const q = currentPeriod("MONTHLY", tz, new Date(t.getTime() + 1));
-        if (q.start !== p.start) expect(daysBetween(p.end, q.start)).toBe(1);
-      }),
-      { numRuns: 500 },
-    );
-  }, PROPERTY_TIMEOUT_MS);
+  it(
+    "any instant of 2026–2029: today is in its period, the period is its calendar month, days left add up",
+    () => {
+      const zone = fc.constantFrom(...ZONES);
+      const instant = fc
+        .integer({ min: Date.UTC(2026, 0, 1), max: Date.UTC(2029, 11, 31, 23, 59, 59, 999) })
+        .map((t) => new Date(t));
+      fc.assert(
+        fc.property(zone, instant, ({ tz, offset }, t) => {
+          // New York's offset is only fixed outside DST: check it where EST holds, UTC/Kiritimati always
+          const month = new Date(t.getTime() + offset * HOUR).getUTCMonth();
+          if (offset === -5 && month >= 2 && month <= 10) return;
+          const today = todayIn(tz, t);
+          expect(today).toBe(dayAt(t, offset));
+          const p = currentPeriod("MONTHLY", tz, t);
+          expect(p).toEqual(monthOf(today));
+          expect(daysLeft(p, today) + daysBetween(p.start, today)).toBe(periodLength(p));
+          // a millisecond later it is the same period, or the next one starts the day after this one ends
+          const q = currentPeriod("MONTHLY", tz, new Date(t.getTime() + 1));
+          if (q.start !== p.start) expect(daysBetween(p.end, q.start)).toBe(1);
+        }),
+        { numRuns: 500 },
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
 });
 
 describe("projection at a period's edges", () => {
@@ -152,8 +188,12 @@ describe("projection at a period's edges", () => {
   });
 
   it("on the first day one day's spend is projected over the whole month", () => {
-    expect(projectPeriodEnd(10n, { start: "2027-03-01", end: "2027-03-31" }, "2027-03-01")).toBe(310n);
-    expect(projectPeriodEnd(10n, { start: "2027-01-01", end: "2027-01-31" }, "2027-01-01")).toBe(310n);
+    expect(projectPeriodEnd(10n, { start: "2027-03-01", end: "2027-03-31" }, "2027-03-01")).toBe(
+      310n,
+    );
+    expect(projectPeriodEnd(10n, { start: "2027-01-01", end: "2027-01-31" }, "2027-01-01")).toBe(
+      310n,
+    );
   });
 
   it("runs out on the leap day in 2028, and not within February 2027", () => {
@@ -170,7 +210,9 @@ describe("projection at a period's edges", () => {
     expect(projectedExhaustion(1n, 2_912_443n, jan, "2026-01-01")).toBeNull();
     // against $100 left it is past what a Date can hold: this threw a RangeError (budget check → 500)
     expect(projectedExhaustion(1n, 100_000_000n, jan, "2026-01-01")).toBeNull();
-    expect(projectedExhaustion(1n, 10n ** 15n, { start: "2027-03-01", end: "2027-03-31" }, "2027-03-01")).toBeNull();
+    expect(
+      projectedExhaustion(1n, 10n ** 15n, { start: "2027-03-01", end: "2027-03-31" }, "2027-03-01"),
+    ).toBeNull();
     // the last day that still fits is returned, the first one past the end is not
     expect(projectedExhaustion(1n, 30n, jan, "2026-01-01")).toBe("2026-01-31");
     expect(projectedExhaustion(1n, 31n, jan, "2026-01-01")).toBeNull();
@@ -184,27 +226,41 @@ describe("projection at a period's edges", () => {
     expect(projectedExhaustion(40n, 31n, week, "2026-12-31")).toBeNull();
   });
 
-  it("the run-out day is the first day the pace reaches the budget, never outside [today, period end]", () => {
-    const day = fc.integer({ min: 0, max: 4 * 366 }).map((n) => new Date(Date.UTC(2026, 0, 1) + n * 86_400_000).toISOString().slice(0, 10));
-    fc.assert(
-      fc.property(day, fc.bigInt({ min: 1n, max: 10n ** 12n }), fc.bigInt({ min: 1n, max: 10n ** 12n }), (today, used, remaining) => {
-        const p = monthOf(today);
-        const d = projectedExhaustion(used, remaining, p, today);
-        const elapsed = BigInt(daysBetween(p.start, today) + 1);
-        // spend by the end of day x at the pace so far, compared without division: used × (elapsed + x − today) vs (used + remaining) × elapsed
-        const reached = (x: string) => used * (elapsed + BigInt(daysBetween(today, x))) >= (used + remaining) * elapsed;
-        if (d === null) {
-          expect(reached(p.end)).toBe(false);
-          return;
-        }
-        expect(d > today && d <= p.end).toBe(true);
-        expect(reached(d)).toBe(true);
-        const dayBefore = new Date(Date.parse(`${d}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
-        expect(reached(dayBefore)).toBe(false); // d is the first such day (the day before may be today)
-      }),
-      { numRuns: 500 },
-    );
-  }, PROPERTY_TIMEOUT_MS);
+  it(
+    "the run-out day is the first day the pace reaches the budget, never outside [today, period end]",
+    () => {
+      const day = fc
+        .integer({ min: 0, max: 4 * 366 })
+        .map((n) => new Date(Date.UTC(2026, 0, 1) + n * 86_400_000).toISOString().slice(0, 10));
+      fc.assert(
+        fc.property(
+          day,
+          fc.bigInt({ min: 1n, max: 10n ** 12n }),
+          fc.bigInt({ min: 1n, max: 10n ** 12n }),
+          (today, used, remaining) => {
+            const p = monthOf(today);
+            const d = projectedExhaustion(used, remaining, p, today);
+            const elapsed = BigInt(daysBetween(p.start, today) + 1);
+            // spend by the end of day x at the pace so far, compared without division: used × (elapsed + x − today) vs (used + remaining) × elapsed
+            const reached = (x: string) =>
+              used * (elapsed + BigInt(daysBetween(today, x))) >= (used + remaining) * elapsed;
+            if (d === null) {
+              expect(reached(p.end)).toBe(false);
+              return;
+            }
+            expect(d > today && d <= p.end).toBe(true);
+            expect(reached(d)).toBe(true);
+            const dayBefore = new Date(Date.parse(`${d}T00:00:00Z`) - 86_400_000)
+              .toISOString()
+              .slice(0, 10);
+            expect(reached(dayBefore)).toBe(false); // d is the first such day (the day before may be today)
+          },
+        ),
+        { numRuns: 500 },
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
 });
 
 describe("the vendor's month (ChatGPT temporary overrides end at the 1st, 00:00 UTC)", () => {
@@ -212,14 +268,28 @@ describe("the vendor's month (ChatGPT temporary overrides end at the 1st, 00:00 
     const monthEnd = endOfDayIn("2027-02-28", "UTC");
     expect(endsWithVendorPeriod(monthEnd, new Date("2027-02-28T23:59:59.999Z"))).toBe(true);
     expect(endsWithVendorPeriod(monthEnd, new Date("2027-03-01T00:00:00.000Z"))).toBe(false);
-    expect(endsWithVendorPeriod(endOfDayIn("2028-02-29", "UTC"), new Date("2028-02-29T12:00:00Z"))).toBe(true);
+    expect(
+      endsWithVendorPeriod(endOfDayIn("2028-02-29", "UTC"), new Date("2028-02-29T12:00:00Z")),
+    ).toBe(true);
   });
 
   it("across New Year, and not for a workspace whose day ends at another instant", () => {
-    expect(endsWithVendorPeriod(endOfDayIn("2026-12-31", "UTC"), new Date("2026-12-31T23:59:59Z"))).toBe(true);
+    expect(
+      endsWithVendorPeriod(endOfDayIn("2026-12-31", "UTC"), new Date("2026-12-31T23:59:59Z")),
+    ).toBe(true);
     // New York's Feb 28 ends at 05:00 UTC: the vendor cannot expire that itself (Allotment reverts it)
-    expect(endsWithVendorPeriod(endOfDayIn("2027-02-28", "America/New_York"), new Date("2027-02-28T12:00:00Z"))).toBe(false);
-    expect(endsWithVendorPeriod(endOfDayIn("2026-12-31", "Pacific/Kiritimati"), new Date("2026-12-31T05:00:00Z"))).toBe(false);
+    expect(
+      endsWithVendorPeriod(
+        endOfDayIn("2027-02-28", "America/New_York"),
+        new Date("2027-02-28T12:00:00Z"),
+      ),
+    ).toBe(false);
+    expect(
+      endsWithVendorPeriod(
+        endOfDayIn("2026-12-31", "Pacific/Kiritimati"),
+        new Date("2026-12-31T05:00:00Z"),
+      ),
+    ).toBe(false);
   });
 });
 

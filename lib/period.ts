@@ -58,7 +58,8 @@ export function daysBetween(a: DayKey, b: DayKey): number {
 /** Every day from start to end inclusive. */
 export function eachDay(start: DayKey, end: DayKey): DayKey[] {
   const out: DayKey[] = [];
-  for (let n = toEpochDays(start), last = toEpochDays(end); n <= last; n++) out.push(fromEpochDays(n));
+  for (let n = toEpochDays(start), last = toEpochDays(end); n <= last; n++)
+    out.push(fromEpochDays(n));
   return out;
 }
 
@@ -69,7 +70,12 @@ const dayFormats = new Map<string, Intl.DateTimeFormat>();
 function dayFormat(timezone: string): Intl.DateTimeFormat {
   let f = dayFormats.get(timezone);
   if (!f) {
-    f = new Intl.DateTimeFormat("en-CA", { timeZone: timezone, year: "numeric", month: "2-digit", day: "2-digit" });
+    f = new Intl.DateTimeFormat("en-CA", {
+      timeZone: timezone,
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+    });
     dayFormats.set(timezone, f);
   }
   return f;

@@ -7,13 +7,23 @@ import { addDays, daysBetween, type DayKey, type Period } from "./period";
 
 /** Spend at period end if the pace so far continues. */
 export function projectPeriodEnd(used: bigint, period: Period, today: DayKey): bigint {
-  const elapsed = BigInt(Math.max(1, Math.min(daysBetween(period.start, today) + 1, daysBetween(period.start, period.end) + 1)));
+  const elapsed = BigInt(
+    Math.max(
+      1,
+      Math.min(daysBetween(period.start, today) + 1, daysBetween(period.start, period.end) + 1),
+    ),
+  );
   const total = BigInt(daysBetween(period.start, period.end) + 1);
   return (used * total) / elapsed;
 }
 
 /** The day the remaining budget runs out at the current pace; null if not within the period. */
-export function projectedExhaustion(used: bigint, remaining: bigint | null, period: Period, today: DayKey): DayKey | null {
+export function projectedExhaustion(
+  used: bigint,
+  remaining: bigint | null,
+  period: Period,
+  today: DayKey,
+): DayKey | null {
   if (remaining === null) return null;
   if (remaining <= 0n) return today;
   const elapsed = BigInt(Math.max(1, daysBetween(period.start, today) + 1));

@@ -1,8 +1,10 @@
 /** react-query keys, in one place so mutations invalidate exactly what they change. */
 export const queryKeys = {
   /** with a canonical analytics query string (lib/analytics/url-state.ts); no argument = all overviews */
-  overview: (search?: string) => (search === undefined ? (["overview"] as const) : (["overview", search] as const)),
-  usage: (search?: string) => (search === undefined ? (["usage"] as const) : (["usage", search] as const)),
+  overview: (search?: string) =>
+    search === undefined ? (["overview"] as const) : (["overview", search] as const),
+  usage: (search?: string) =>
+    search === undefined ? (["usage"] as const) : (["usage", search] as const),
   usageFacets: (search: string) => ["usage", "facets", search] as const,
   group: (id: string, search = "") => ["group", id, search] as const,
   myUsage: () => ["my-usage"] as const,

@@ -8,5 +8,7 @@ export type Serialized<T> = T extends bigint
       : T;
 
 export function serialize<T>(value: T): Serialized<T> {
-  return JSON.parse(JSON.stringify(value, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v))) as Serialized<T>;
+  return JSON.parse(
+    JSON.stringify(value, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)),
+  ) as Serialized<T>;
 }

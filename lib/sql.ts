@@ -43,6 +43,7 @@ export function toBigInt(value: unknown): bigint {
   if (typeof value === "bigint") return value;
   if (typeof value === "number") return BigInt(Math.trunc(value));
   if (typeof value === "string" && value !== "") return BigInt(value.split(".")[0]!);
-  if (value && typeof value === "object" && "toFixed" in value) return BigInt((value as { toFixed(n: number): string }).toFixed(0));
+  if (value && typeof value === "object" && "toFixed" in value)
+    return BigInt((value as { toFixed(n: number): string }).toFixed(0));
   return 0n;
 }

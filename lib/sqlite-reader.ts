@@ -11,7 +11,9 @@
  * through toBigInt / String / Number as they do for the ORM's results.
  */
 import "server-only";
+
 import Database from "better-sqlite3";
+
 import { sqliteFileOf, type Db, type Tx } from "./db";
 
 /** Page cache of the reader connection (the same size as the app's own connection). */
@@ -52,7 +54,12 @@ export function readerStatement(file: string, sql: string): Database.Statement {
 }
 
 function driverCanBind(value: unknown): boolean {
-  return value === null || typeof value === "string" || typeof value === "number" || typeof value === "bigint";
+  return (
+    value === null ||
+    typeof value === "string" ||
+    typeof value === "number" ||
+    typeof value === "bigint"
+  );
 }
 
 /**
@@ -60,7 +67,11 @@ function driverCanBind(value: unknown): boolean {
  * for a root SQLite client, otherwise (PostgreSQL, transactions, in-memory, or parameters
  * the driver cannot bind as they are) through the client's $queryRawUnsafe.
  */
-export async function readRows<T = Record<string, unknown>>(db: Db | Tx, sql: string, params: readonly unknown[]): Promise<T[]> {
+export async function readRows<T = Record<string, unknown>>(
+  db: Db | Tx,
+  sql: string,
+  params: readonly unknown[],
+): Promise<T[]> {
   const file = sqliteFileOf(db);
   if (file && params.every(driverCanBind)) {
     const statement = readerStatement(file, sql);

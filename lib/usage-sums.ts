@@ -14,7 +14,15 @@ export interface UsageSums {
 }
 
 export function zeroUsageSums(): UsageSums {
-  return { costMicros: 0n, estimatedCostMicros: 0n, creditsMicros: 0n, inputTokens: 0n, cachedInputTokens: 0n, outputTokens: 0n, requests: 0n };
+  return {
+    costMicros: 0n,
+    estimatedCostMicros: 0n,
+    creditsMicros: 0n,
+    inputTokens: 0n,
+    cachedInputTokens: 0n,
+    outputTokens: 0n,
+    requests: 0n,
+  };
 }
 
 export function addUsageSums(into: UsageSums, v: UsageSums): void {

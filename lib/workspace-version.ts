@@ -10,6 +10,7 @@
  * order, so a reader can never see a later change while an earlier one is still invisible.
  */
 import "server-only";
+
 import { sqliteFileOf, type Db } from "./db";
 import { readerStatement } from "./sqlite-reader";
 
@@ -28,8 +29,15 @@ const VERSION_SQL = `SELECT "configVersion" AS config, "usageVersion" AS usage F
 
 export async function readWorkspaceVersion(db: Db, workspaceId: string): Promise<WorkspaceVersion> {
   const file = sqliteFileOf(db);
-  if (file) return (readerStatement(file, VERSION_SQL).safeIntegers(false).get(workspaceId) as WorkspaceVersion | undefined) ?? GONE;
-  const ws = await db.workspace.findUnique({ where: { id: workspaceId }, select: { configVersion: true, usageVersion: true } });
+  if (file)
+    return (
+      (readerStatement(file, VERSION_SQL).safeIntegers(false).get(workspaceId) as
+        WorkspaceVersion | undefined) ?? GONE
+    );
+  const ws = await db.workspace.findUnique({
+    where: { id: workspaceId },
+    select: { configVersion: true, usageVersion: true },
+  });
   return ws ? { config: ws.configVersion, usage: ws.usageVersion } : GONE;
 }
 

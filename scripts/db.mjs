@@ -8,15 +8,19 @@
 // Usage:  node scripts/db.mjs deploy | check | push [--force] | diff [--from-empty] | create <name> [--from-git <ref>] | status
 // DATABASE_URL selects the provider: file:... => prisma/sqlite, postgres(ql)://... => prisma/postgres
 import "dotenv/config";
+
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+
 import { bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-utils";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const url = process.env.DATABASE_URL ?? "file:./data/allotment.db";
 if (!isPgUrl(url)) fs.mkdirSync(path.join(root, "data"), { recursive: true });
-function isPgUrl(u) { return /^postgres(ql)?:\/\//.test(u); }
+function isPgUrl(u) {
+  return /^postgres(ql)?:\/\//.test(u);
+}
 const isPg = /^postgres(ql)?:\/\//.test(url);
 const provider = isPg ? "postgres" : "sqlite";
 const schemaDir = path.join(root, "prisma", provider);
@@ -50,17 +54,27 @@ function schemaFiles() {
     .readdirSync(schemaDir)
     .filter((f) => f.endsWith(".prisma"))
     .sort()
-    .map((f) => ({ path: path.join(schemaDir, f), content: fs.readFileSync(path.join(schemaDir, f), "utf8") }));
+    .map((f) => ({
+      path: path.join(schemaDir, f),
+      content: fs.readFileSync(path.join(schemaDir, f), "utf8"),
+    }));
 }
 
 function migrationsList() {
   const dirs = fs.existsSync(migrationsDir)
-    ? fs.readdirSync(migrationsDir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort()
+    ? fs
+        .readdirSync(migrationsDir, { withFileTypes: true })
+        .filter((d) => d.isDirectory())
+        .map((d) => d.name)
+        .sort()
     : [];
   const lockPath = path.join(migrationsDir, "migration_lock.toml");
   return {
     baseDir: migrationsDir,
-    lockfile: { path: "migration_lock.toml", content: fs.existsSync(lockPath) ? fs.readFileSync(lockPath, "utf8") : null },
+    lockfile: {
+      path: "migration_lock.toml",
+      content: fs.existsSync(lockPath) ? fs.readFileSync(lockPath, "utf8") : null,
+    },
     shadowDbInitScript: "",
     migrationDirectories: dirs.map((name) => {
       const p = path.join(migrationsDir, name, "migration.sql");
@@ -68,7 +82,9 @@ function migrationsList() {
         path: name,
         migrationFile: {
           path: "migration.sql",
-          content: fs.existsSync(p) ? { tag: "ok", value: fs.readFileSync(p, "utf8") } : { tag: "error", value: "missing" },
+          content: fs.existsSync(p)
+            ? { tag: "ok", value: fs.readFileSync(p, "utf8") }
+            : { tag: "error", value: "missing" },
         },
       };
     }),
@@ -82,17 +98,28 @@ async function main() {
   const adapter = bindMigrationAwareSqlAdapterFactory(await makeAdapterFactory());
   globalThis.__adapter = adapter;
   const log = (msg) => process.env.DEBUG_SCHEMA_ENGINE && console.error("[schema-engine]", msg);
-  const engine = await bg.SchemaEngine.new({ datamodels: files.map((f) => [f.path, f.content]) }, log, adapter);
+  const engine = await bg.SchemaEngine.new(
+    { datamodels: files.map((f) => [f.path, f.content]) },
+    log,
+    adapter,
+  );
   const label = `${provider} (${isPg ? url.replace(/\/\/[^@]*@/, "//***@") : url})`;
 
   switch (cmd) {
     case "deploy": {
       const out = await engine.applyMigrations({ migrationsList: migrationsList(), filters });
-      console.log(`[db] ${label}: applied ${out.appliedMigrationNames.length} migration(s)`, out.appliedMigrationNames);
+      console.log(
+        `[db] ${label}: applied ${out.appliedMigrationNames.length} migration(s)`,
+        out.appliedMigrationNames,
+      );
       break;
     }
     case "push": {
-      const out = await engine.schemaPush({ schema: { files }, force: rest.includes("--force"), filters });
+      const out = await engine.schemaPush({
+        schema: { files },
+        force: rest.includes("--force"),
+        filters,
+      });
       if (out.unexecutable.length || (out.warnings.length && !rest.includes("--force"))) {
         console.error("[db] push refused:", out);
         process.exitCode = 1;
@@ -101,7 +128,9 @@ async function main() {
     }
     case "diff": {
       // --from-empty: full schema script (no shadow DB needed). Default: migrations dir -> schema.
-      const from = rest.includes("--from-empty") ? { tag: "empty" } : { tag: "migrations", ...migrationsList() };
+      const from = rest.includes("--from-empty")
+        ? { tag: "empty" }
+        : { tag: "migrations", ...migrationsList() };
       const out = await engine.diff({
         from,
         to: { tag: "schemaDatamodel", files },
@@ -125,7 +154,13 @@ async function main() {
         const { execFileSync } = await import("node:child_process");
         const old = files.map((f) => {
           const rel = path.relative(root, fs.realpathSync(f.path));
-          return { path: f.path, content: execFileSync("git", ["show", `${ref}:${rel}`], { cwd: root, encoding: "utf8" }) };
+          return {
+            path: f.path,
+            content: execFileSync("git", ["show", `${ref}:${rel}`], {
+              cwd: root,
+              encoding: "utf8",
+            }),
+          };
         });
         from = { tag: "schemaDatamodel", files: old };
       } else if (list.migrationDirectories.length) {
@@ -134,7 +169,13 @@ async function main() {
         await engine.applyMigrations({ migrationsList: list, filters });
         from = { tag: "schemaDatasource", files, configDir: root };
       }
-      const out = await engine.diff({ from, to: { tag: "schemaDatamodel", files }, script: true, exitCode: true, filters });
+      const out = await engine.diff({
+        from,
+        to: { tag: "schemaDatamodel", files },
+        script: true,
+        exitCode: true,
+        filters,
+      });
       if (out.exitCode !== 2) {
         console.log("[db] schema unchanged, no migration created");
         break;
@@ -164,7 +205,9 @@ async function main() {
         filters,
       });
       if (out.exitCode === 2) {
-        console.error(`[db] ${label}: schema and migrations differ; run \`npm run db -- create <name>\`:\n${out.stdout}`);
+        console.error(
+          `[db] ${label}: schema and migrations differ; run \`npm run db -- create <name>\`:\n${out.stdout}`,
+        );
         process.exitCode = 1;
       } else console.log(`[db] ${label}: migrations match the schema`);
       break;
@@ -176,7 +219,11 @@ async function main() {
       break;
     }
     case "status": {
-      const out = await engine.diagnoseMigrationHistory({ migrationsList: migrationsList(), optInToShadowDatabase: false, filters });
+      const out = await engine.diagnoseMigrationHistory({
+        migrationsList: migrationsList(),
+        optInToShadowDatabase: false,
+        filters,
+      });
       console.log(JSON.stringify(out, null, 2));
       break;
     }
@@ -187,11 +234,16 @@ async function main() {
 }
 
 // pg.Pool keeps idle connections for 10s; exit explicitly instead of waiting for them.
-main().then(() => process.exit(process.exitCode ?? 0)).catch((e) => {
-  const m = /External error id#(\d+)/.exec(String(e?.message));
-  if (m && globalThis.__adapter?.errorRegistry) {
-    console.error("[db] driver error:", globalThis.__adapter.errorRegistry.consumeError(Number(m[1])));
-  }
-  console.error("[db] failed:", e?.message ?? e);
-  process.exit(1);
-});
+main()
+  .then(() => process.exit(process.exitCode ?? 0))
+  .catch((e) => {
+    const m = /External error id#(\d+)/.exec(String(e?.message));
+    if (m && globalThis.__adapter?.errorRegistry) {
+      console.error(
+        "[db] driver error:",
+        globalThis.__adapter.errorRegistry.consumeError(Number(m[1])),
+      );
+    }
+    console.error("[db] failed:", e?.message ?? e);
+    process.exit(1);
+  });

@@ -4,14 +4,19 @@
  *   npm run alerts:evaluate [-- --workspace <slug>]
  */
 import "dotenv/config";
+
 import { parseArgs } from "node:util";
+
 import { evaluateAlerts } from "../lib/alerts/evaluate";
 import { now } from "../lib/clock";
 import { dbReady } from "../lib/db";
 
 const { values } = parseArgs({ options: { workspace: { type: "string" } }, strict: true });
 const db = await dbReady();
-const workspaces = await db.workspace.findMany({ where: values.workspace ? { slug: values.workspace } : {}, select: { id: true, slug: true } });
+const workspaces = await db.workspace.findMany({
+  where: values.workspace ? { slug: values.workspace } : {},
+  select: { id: true, slug: true },
+});
 if (values.workspace && workspaces.length === 0) {
   process.stderr.write(`no workspace with slug "${values.workspace}"\n`);
   process.exit(1);
@@ -23,7 +28,9 @@ for (const ws of workspaces) {
     process.stdout.write(JSON.stringify({ workspace: ws.slug, ...result }) + "\n");
   } catch (error) {
     failed = true;
-    process.stderr.write(`${ws.slug}: ${error instanceof Error ? error.message : "evaluation failed"}\n`);
+    process.stderr.write(
+      `${ws.slug}: ${error instanceof Error ? error.message : "evaluation failed"}\n`,
+    );
   }
 }
 await db.$disconnect();

@@ -20,7 +20,8 @@ for (const engine of ["sqlite", "postgres"]) {
       PRISMA_SCHEMA_ENGINE_BINARY: process.env.PRISMA_SCHEMA_ENGINE_BINARY ?? "/bin/true",
       PRISMA_HIDE_UPDATE_MESSAGE: "1",
       CHECKPOINT_DISABLE: "1",
-      DATABASE_URL: engine === "sqlite" ? "file:./data/generate.db" : "postgresql://localhost/generate",
+      DATABASE_URL:
+        engine === "sqlite" ? "file:./data/generate.db" : "postgresql://localhost/generate",
     },
   });
 }

@@ -1,11 +1,17 @@
 /** Fills the database with the demo tenants through the simulator (idempotent). */
 import "dotenv/config";
+
 import { now } from "../lib/clock";
 import { dbReady } from "../lib/db";
-import { env } from "../lib/env";
 import { seedDemo } from "../lib/demo/seed-demo";
+import { env } from "../lib/env";
 
 const db = await dbReady();
-await seedDemo({ db, now: now(), databaseUrl: env().DATABASE_URL, log: (l) => console.error(`[seed] ${l}`) });
+await seedDemo({
+  db,
+  now: now(),
+  databaseUrl: env().DATABASE_URL,
+  log: (l) => console.error(`[seed] ${l}`),
+});
 await db.$disconnect();
 process.exit(0);

@@ -10,10 +10,21 @@ export default async function DashboardLayout({ children }: { children: React.Re
   const actor = await requirePage();
   // deciders see how many credit requests wait for them
   const pending = await pendingCountFor(db(), actor);
-  const nav = navFor(actor).map(({ href, label }) => ({ href, label, badge: href === "/requests" && pending > 0 ? pending : undefined }));
-  const roleLabel = actor.managedGroupIds.length && actor.role === "MEMBER" ? "Group manager" : actor.role.charAt(0) + actor.role.slice(1).toLowerCase();
+  const nav = navFor(actor).map(({ href, label }) => ({
+    href,
+    label,
+    badge: href === "/requests" && pending > 0 ? pending : undefined,
+  }));
+  const roleLabel =
+    actor.managedGroupIds.length && actor.role === "MEMBER"
+      ? "Group manager"
+      : actor.role.charAt(0) + actor.role.slice(1).toLowerCase();
   return (
-    <AppShell nav={nav} user={{ name: actor.name, email: actor.email, role: roleLabel }} workspace={actor.workspaceName}>
+    <AppShell
+      nav={nav}
+      user={{ name: actor.name, email: actor.email, role: roleLabel }}
+      workspace={actor.workspaceName}
+    >
       {children}
     </AppShell>
   );

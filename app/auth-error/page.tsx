@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
+
 import { AuthFailure } from "@/components/auth/auth-failure";
 import { isAuthFailureKind, safeDetail, type AuthFailureKind } from "@/lib/auth/oidc-errors";
 
@@ -24,10 +25,16 @@ const NEXTAUTH_CODES: Record<string, AuthFailureKind> = {
 /** Demo sign-in's errors belong on the sign-in page, next to the buttons. */
 const SIGNIN_PAGE_CODES = new Set(["TooManyAttempts", "CredentialsSignin"]);
 
-export default async function AuthErrorPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function AuthErrorPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const params = await searchParams;
   const code = typeof params.error === "string" ? params.error : "Default";
   if (SIGNIN_PAGE_CODES.has(code)) redirect(`/signin?error=${code}`);
-  const kind: AuthFailureKind = isAuthFailureKind(code) ? code : (NEXTAUTH_CODES[code] ?? "provider_error");
+  const kind: AuthFailureKind = isAuthFailureKind(code)
+    ? code
+    : (NEXTAUTH_CODES[code] ?? "provider_error");
   return <AuthFailure kind={kind} detail={safeDetail(params.detail)} />;
 }

@@ -17,6 +17,7 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+
 import { createDb, prepareDb, type Db } from "../../lib/db";
 import { chargebackCsvStream } from "../../lib/exports/chargeback-csv";
 import { focusCsvStream } from "../../lib/exports/focus";
@@ -36,8 +37,15 @@ interface ExportJob {
 
 function streamOf(db: Db, job: ExportJob, workspaceName: string): ReadableStream<Uint8Array> {
   return job.kind === "focus"
-    ? focusCsvStream(db, { workspace: { id: job.workspaceId, name: workspaceName }, period: job.period })
-    : chargebackCsvStream(db, { workspaceId: job.workspaceId, period: job.period, dimensions: job.dimensions });
+    ? focusCsvStream(db, {
+        workspace: { id: job.workspaceId, name: workspaceName },
+        period: job.period,
+      })
+    : chargebackCsvStream(db, {
+        workspaceId: job.workspaceId,
+        period: job.period,
+        dimensions: job.dimensions,
+      });
 }
 
 /** Reads a stream to the end like a response body, optionally writing it to a file descriptor. */
@@ -74,13 +82,17 @@ function inChild(job: ExportJob): Promise<Record<string, unknown>> {
   const tsx = path.resolve("node_modules/.bin/tsx");
   const self = fileURLToPath(import.meta.url);
   return new Promise((resolve, reject) => {
-    const child = spawn(tsx, ["--conditions=react-server", self], { env: { ...process.env, BENCH_EXPORT_CHILD: JSON.stringify(job) }, stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(tsx, ["--conditions=react-server", self], {
+      env: { ...process.env, BENCH_EXPORT_CHILD: JSON.stringify(job) },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
     let out = "";
     child.stdout.on("data", (d: Buffer) => (out += d.toString()));
     child.on("error", reject);
     child.on("close", (code) => {
       const line = out.trim().split("\n").pop() ?? "";
-      if (code !== 0 || !line.startsWith("{")) reject(new Error(`export child exited ${code}: ${out.slice(-500)}`));
+      if (code !== 0 || !line.startsWith("{"))
+        reject(new Error(`export child exited ${code}: ${out.slice(-500)}`));
       else resolve(JSON.parse(line) as Record<string, unknown>);
     });
   });
@@ -89,14 +101,24 @@ function inChild(job: ExportJob): Promise<Record<string, unknown>> {
 async function childMain(job: ExportJob) {
   const db = createDb(job.url);
   await prepareDb(db, job.url);
-  const ws = await db.workspace.findUniqueOrThrow({ where: { id: job.workspaceId }, select: { name: true } });
+  const ws = await db.workspace.findUniqueOrThrow({
+    where: { id: job.workspaceId },
+    select: { name: true },
+  });
   const rssBefore = process.memoryUsage().rss;
   const fd = fs.openSync("/dev/null", "w");
   const result = await drain(streamOf(db, job, ws.name), fd, job.sourceRows);
   fs.closeSync(fd);
   const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
   const peak = Math.round(process.resourceUsage().maxRSS / 1024);
-  console.log(JSON.stringify({ ...result, peak_rss_mb: peak, rss_before_export_mb: mb(rssBefore), export_rss_growth_mb: peak - mb(rssBefore) }));
+  console.log(
+    JSON.stringify({
+      ...result,
+      peak_rss_mb: peak,
+      rss_before_export_mb: mb(rssBefore),
+      export_rss_growth_mb: peak - mb(rssBefore),
+    }),
+  );
   await db.$disconnect();
   process.exit(0);
 }
@@ -104,15 +126,37 @@ async function childMain(job: ExportJob) {
 export const exportsSection: Section = {
   name: "exports",
   async run(ctx: BenchContext) {
-    const period: Period = { start: addDays(ctx.spec.endDay, -(ctx.spec.days - 1)), end: ctx.spec.endDay };
-    const ws = await ctx.db.workspace.findUniqueOrThrow({ where: { id: ctx.workspaceId }, select: { name: true } });
-    const sourceRows = await ctx.db.usageDailyRollup.count({ where: { workspaceId: ctx.workspaceId, day: { gte: period.start, lte: period.end } } });
+    const period: Period = {
+      start: addDays(ctx.spec.endDay, -(ctx.spec.days - 1)),
+      end: ctx.spec.endDay,
+    };
+    const ws = await ctx.db.workspace.findUniqueOrThrow({
+      where: { id: ctx.workspaceId },
+      select: { name: true },
+    });
+    const sourceRows = await ctx.db.usageDailyRollup.count({
+      where: { workspaceId: ctx.workspaceId, day: { gte: period.start, lte: period.end } },
+    });
     ctx.log(`exports: ${sourceRows} rollup rows in ${period.start}..${period.end}`);
-    const job = (kind: ExportJob["kind"], dimensions: Dimension[] = []): ExportJob => ({ kind, sourceRows, url: ctx.url, workspaceId: ctx.workspaceId, period, dimensions });
+    const job = (kind: ExportJob["kind"], dimensions: Dimension[] = []): ExportJob => ({
+      kind,
+      sourceRows,
+      url: ctx.url,
+      workspaceId: ctx.workspaceId,
+      period,
+      dimensions,
+    });
     const run = async (j: ExportJob) => drain(streamOf(ctx.db, j, ws.name), null, sourceRows);
     const jobs = {
       chargeback_by_member: job("chargeback", ["member"]),
-      chargeback_by_every_dimension: job("chargeback", ["cost_center", "group", "member", "product", "model", "provider"]),
+      chargeback_by_every_dimension: job("chargeback", [
+        "cost_center",
+        "group",
+        "member",
+        "product",
+        "model",
+        "provider",
+      ]),
       focus: job("focus"),
     };
 
@@ -125,7 +169,13 @@ export const exportsSection: Section = {
     const memory: Record<string, unknown> = {};
     for (const [name, j] of Object.entries(jobs)) {
       const child = await inChild(j);
-      memory[name] = { peak_rss_mb: child.peak_rss_mb, rss_before_export_mb: child.rss_before_export_mb, export_rss_growth_mb: child.export_rss_growth_mb, output_rows_per_second: child.output_rows_per_second, seconds: child.seconds };
+      memory[name] = {
+        peak_rss_mb: child.peak_rss_mb,
+        rss_before_export_mb: child.rss_before_export_mb,
+        export_rss_growth_mb: child.export_rss_growth_mb,
+        output_rows_per_second: child.output_rows_per_second,
+        seconds: child.seconds,
+      };
       ctx.log(`${name} child: ${JSON.stringify(child)}`);
     }
     return {
@@ -133,9 +183,11 @@ export const exportsSection: Section = {
       source_rollup_rows: sourceRows,
       ...results,
       peak_rss_in_child_process: memory,
-      target: "chargeback ≥ 300,000 rows/s streamed (FOCUS: output rows = source rows), peak RSS ≤ 256 MB",
+      target:
+        "chargeback ≥ 300,000 rows/s streamed (FOCUS: output rows = source rows), peak RSS ≤ 256 MB",
     };
   },
 };
 
-if (process.env.BENCH_EXPORT_CHILD) await childMain(JSON.parse(process.env.BENCH_EXPORT_CHILD) as ExportJob);
+if (process.env.BENCH_EXPORT_CHILD)
+  await childMain(JSON.parse(process.env.BENCH_EXPORT_CHILD) as ExportJob);

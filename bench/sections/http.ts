@@ -9,6 +9,7 @@ import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:net";
 import path from "node:path";
+
 import { hashToken } from "../../lib/tokens/tokens";
 import { latency, round, timed } from "../stats";
 import type { BenchContext, Section } from "./index";
@@ -21,7 +22,11 @@ function freePort(): Promise<number> {
     server.once("error", reject);
     server.listen(0, "127.0.0.1", () => {
       const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+      server.close(() =>
+        typeof address === "object" && address
+          ? resolve(address.port)
+          : reject(new Error("no port")),
+      );
     });
   });
 }
@@ -61,7 +66,8 @@ async function signIn(base: string, email: string): Promise<string> {
     body: new URLSearchParams({ csrfToken, email, json: "true" }),
   });
   cookiesOf(res, jar);
-  if (![...jar.keys()].some((k) => k.includes("session-token"))) throw new Error(`could not sign in as ${email}`);
+  if (![...jar.keys()].some((k) => k.includes("session-token")))
+    throw new Error(`could not sign in as ${email}`);
   return header();
 }
 
@@ -69,8 +75,14 @@ async function routeLatency(base: string, path: string, cookie: string, n: numbe
   for (let i = 0; i < 2; i++) await fetch(`${base}${path}`, { headers: { cookie } }); // warm
   const samples: number[] = [];
   for (let i = 0; i < n; i++) {
-    const { ms, value } = await timed(() => fetch(`${base}${path}`, { headers: { cookie } }).then(async (r) => ({ status: r.status, body: await r.text() })));
-    if (value.status !== 200) throw new Error(`${path} answered ${value.status}: ${value.body.slice(0, 200)}`);
+    const { ms, value } = await timed(() =>
+      fetch(`${base}${path}`, { headers: { cookie } }).then(async (r) => ({
+        status: r.status,
+        body: await r.text(),
+      })),
+    );
+    if (value.status !== 200)
+      throw new Error(`${path} answered ${value.status}: ${value.body.slice(0, 200)}`);
     samples.push(ms);
   }
   return latency(samples);
@@ -117,16 +129,47 @@ export const httpSection: Section = {
 
       // budget check: a real token, varied members, 1,000 requests/s for 10 s
       const token = `alm_${randomBytes(24).toString("base64url")}`;
-      await ctx.db.apiToken.create({ data: { workspaceId: ctx.workspaceId, name: "bench", tokenHash: hashToken(token), prefix: token.slice(0, 8), scopes: "budget:check" } });
-      const members = await ctx.db.member.findMany({ where: { workspaceId: ctx.workspaceId }, take: 200, select: { email: true } });
+      await ctx.db.apiToken.create({
+        data: {
+          workspaceId: ctx.workspaceId,
+          name: "bench",
+          tokenHash: hashToken(token),
+          prefix: token.slice(0, 8),
+          scopes: "budget:check",
+        },
+      });
+      const members = await ctx.db.member.findMany({
+        where: { workspaceId: ctx.workspaceId },
+        take: 200,
+        select: { email: true },
+      });
       const products = ["", "codex", "chatgpt", "claude_code"];
-      const paths = members.map((m, i) => `/api/v1/budget-check?member=${encodeURIComponent(m.email)}&product=${products[i % 4]}`);
+      const paths = members.map(
+        (m, i) =>
+          `/api/v1/budget-check?member=${encodeURIComponent(m.email)}&product=${products[i % 4]}`,
+      );
       const headers = { authorization: `Bearer ${token}` };
       const measure = async (url: string, tool: "paced" | "burst", connections = 10) => {
-        const job = { tool, url, headers, paths, rate: 1000, seconds: ctx.small ? 5 : 10, connections };
-        const out = execFileSync(path.resolve("node_modules/.bin/tsx"), ["bench/load-child.ts"], { env: { ...process.env, BENCH_LOAD_JOB: JSON.stringify(job) }, encoding: "utf8" });
+        const job = {
+          tool,
+          url,
+          headers,
+          paths,
+          rate: 1000,
+          seconds: ctx.small ? 5 : 10,
+          connections,
+        };
+        const out = execFileSync(path.resolve("node_modules/.bin/tsx"), ["bench/load-child.ts"], {
+          env: { ...process.env, BENCH_LOAD_JOB: JSON.stringify(job) },
+          encoding: "utf8",
+        });
         const r = JSON.parse(out.trim().split("\n").pop() ?? "{}") as Record<string, number>;
-        return { url: `${url}/api/v1/budget-check`, target_rps: 1000, ...r, achieved_rps: round(r.achieved_rps ?? 0) };
+        return {
+          url: `${url}/api/v1/budget-check`,
+          target_rps: 1000,
+          ...r,
+          achieved_rps: round(r.achieved_rps ?? 0),
+        };
       };
       const gateway = `http://127.0.0.1:${gatewayPort}`;
       // the figure: requests evenly paced at 1,000/s (load-child.ts explains the two generators)
@@ -137,8 +180,15 @@ export const httpSection: Section = {
       const bursts = await measure(gateway, "burst");
       ctx.log(`budget-check (gateway listener, autocannon bursts): ${JSON.stringify(bursts)}`);
       const throughNext = await measure(base, "burst");
-      ctx.log(`budget-check (through Next's router, autocannon bursts): ${JSON.stringify(throughNext)}`);
-      return { routes, budget_check: budgetCheck, budget_check_autocannon_bursts: bursts, budget_check_through_next_router_autocannon_bursts: throughNext };
+      ctx.log(
+        `budget-check (through Next's router, autocannon bursts): ${JSON.stringify(throughNext)}`,
+      );
+      return {
+        routes,
+        budget_check: budgetCheck,
+        budget_check_autocannon_bursts: bursts,
+        budget_check_through_next_router_autocannon_bursts: throughNext,
+      };
     } finally {
       if (child.pid && child.exitCode === null) process.kill(-child.pid, "SIGTERM");
     }

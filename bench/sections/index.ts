@@ -2,8 +2,8 @@
 import type { Db } from "../../lib/db";
 import type { RawSql } from "../baseline";
 import type { DatasetSpec } from "../dataset";
-import { exportsSection } from "./exports";
 import { breakdownsSection } from "./breakdowns";
+import { exportsSection } from "./exports";
 import { httpSection } from "./http";
 import { limitsSection } from "./limits";
 import { overviewSection } from "./overview";
@@ -23,4 +23,10 @@ export interface Section {
   run(ctx: BenchContext): Promise<unknown>;
 }
 
-export const SECTIONS: Section[] = [overviewSection, breakdownsSection, limitsSection, exportsSection, httpSection];
+export const SECTIONS: Section[] = [
+  overviewSection,
+  breakdownsSection,
+  limitsSection,
+  exportsSection,
+  httpSection,
+];

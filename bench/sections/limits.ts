@@ -7,15 +7,37 @@ export const limitsSection: Section = {
   name: "effective_limits",
   async run(ctx) {
     // a default, a group limit and a pooled cap, so the resolver has real work
-    const groups = await ctx.db.group.findMany({ where: { workspaceId: ctx.workspaceId }, take: 20, select: { id: true } });
+    const groups = await ctx.db.group.findMany({
+      where: { workspaceId: ctx.workspaceId },
+      take: 20,
+      select: { id: true },
+    });
     await ctx.db.limitPolicy.deleteMany({ where: { workspaceId: ctx.workspaceId } });
-    await ctx.db.limitPolicy.create({ data: { workspaceId: ctx.workspaceId, scope: "WORKSPACE", target: "WORKSPACE", amountMicros: 500_000_000n } });
+    await ctx.db.limitPolicy.create({
+      data: {
+        workspaceId: ctx.workspaceId,
+        scope: "WORKSPACE",
+        target: "WORKSPACE",
+        amountMicros: 500_000_000n,
+      },
+    });
     for (const g of groups) {
-      await ctx.db.limitPolicy.create({ data: { workspaceId: ctx.workspaceId, scope: "GROUP", groupId: g.id, target: `GROUP:${g.id}`, amountMicros: 800_000_000n, poolCapMicros: 50_000_000_000n } });
+      await ctx.db.limitPolicy.create({
+        data: {
+          workspaceId: ctx.workspaceId,
+          scope: "GROUP",
+          groupId: g.id,
+          target: `GROUP:${g.id}`,
+          amountMicros: 800_000_000n,
+          poolCapMicros: 50_000_000_000n,
+        },
+      });
     }
     const now = new Date(`${ctx.spec.endDay}T12:00:00Z`);
     const runs = Array.from({ length: 7 }, () => 0);
-    const { samples, results } = await sample(runs, () => loadWorkspaceLimits(ctx.db, ctx.workspaceId, now));
+    const { samples, results } = await sample(runs, () =>
+      loadWorkspaceLimits(ctx.db, ctx.workspaceId, now),
+    );
     return { members: results[0]?.members.length ?? 0, all_members: latency(samples) };
   },
 };

@@ -8,8 +8,8 @@ import { getOverview } from "../../lib/analytics/overview";
 import type { SpendScope } from "../../lib/analytics/scope";
 import { addDays, currentPeriod, dayStart } from "../../lib/period";
 import { big } from "../baseline";
-import { ownStatements } from "./breakdowns";
 import { latency, round, sample } from "../stats";
+import { ownStatements } from "./breakdowns";
 import type { BenchContext, Section } from "./index";
 import { benchScopes } from "./scopes";
 
@@ -20,7 +20,10 @@ interface Input {
 
 function memberFilter(scope: SpendScope, column: string): { sql: string; params: string[] } {
   if (!scope.memberIds) return { sql: "", params: [] };
-  return { sql: ` AND ${column} IN (${scope.memberIds.map(() => "?").join(",")})`, params: scope.memberIds };
+  return {
+    sql: ` AND ${column} IN (${scope.memberIds.map(() => "?").join(",")})`,
+    params: scope.memberIds,
+  };
 }
 
 async function handWritten(ctx: BenchContext, input: Input, table: "rollup" | "raw") {
@@ -39,14 +42,20 @@ async function handWritten(ctx: BenchContext, input: Input, table: "rollup" | "r
      FROM ${from} WHERE "workspaceId" = ? AND "day" BETWEEN ? AND ?${f.sql} GROUP BY ${memberCol} ORDER BY cr DESC LIMIT 11`,
     [...base, ...f.params],
   );
-  return { credits: daily.reduce((s, r) => s + big(r.cr), 0n), cost: daily.reduce((s, r) => s + big(r.c), 0n), topCount: top.length };
+  return {
+    credits: daily.reduce((s, r) => s + big(r.cr), 0n),
+    cost: daily.reduce((s, r) => s + big(r.c), 0n),
+    topCount: top.length,
+  };
 }
 
 export const overviewSection: Section = {
   name: "overview",
   async run(ctx) {
     const scopes = await benchScopes(ctx);
-    const nows = [0, 31, 62].map((back) => new Date(dayStart(addDays(ctx.spec.endDay, -back)).getTime() + 12 * 3600_000));
+    const nows = [0, 31, 62].map(
+      (back) => new Date(dayStart(addDays(ctx.spec.endDay, -back)).getTime() + 12 * 3600_000),
+    );
     const inputs: Input[] = nows.flatMap((now) => scopes.map((scope) => ({ scope, now })));
     // its own SQL first: capturing runs the app once per input, so the app and its replay
     // are then both timed on warm caches (the first reader of an input pays for cold pages)

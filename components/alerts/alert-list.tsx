@@ -2,6 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
+
 import { Sparkline } from "@/components/charts/sparkline";
 import { Card, ErrorNote, Skeleton } from "@/components/ui/card";
 import type { AlertDto } from "@/lib/alerts/list";
@@ -10,7 +11,12 @@ import { formatAmount } from "@/lib/money";
 import { queryKeys } from "@/lib/query-keys";
 import type { Serialized } from "@/lib/serialize";
 
-const KIND_LABELS: Record<string, string> = { anomaly: "Anomaly", threshold: "Threshold", hard_limit: "Limit reached", projection: "Projection" };
+const KIND_LABELS: Record<string, string> = {
+  anomaly: "Anomaly",
+  threshold: "Threshold",
+  hard_limit: "Limit reached",
+  projection: "Projection",
+};
 const KIND_STYLES: Record<string, string> = {
   anomaly: "bg-red-50 text-red-700 ring-red-200",
   hard_limit: "bg-red-50 text-red-700 ring-red-200",
@@ -20,24 +26,52 @@ const KIND_STYLES: Record<string, string> = {
 
 function Evidence({ e }: { e: Record<string, unknown> }) {
   const series = Array.isArray(e.series) ? (e.series as { day: string; micros: string }[]) : null;
-  const usd = (k: string) => (typeof e[k] === "string" ? formatAmount(BigInt(e[k] as string), "USD") : null);
+  const usd = (k: string) =>
+    typeof e[k] === "string" ? formatAmount(BigInt(e[k] as string), "USD") : null;
   const unit = e.unit === "USD" ? "USD" : "CREDITS";
-  const amt = (k: string) => (typeof e[k] === "string" ? formatAmount(BigInt(e[k] as string), unit) : null);
+  const amt = (k: string) =>
+    typeof e[k] === "string" ? formatAmount(BigInt(e[k] as string), unit) : null;
   return (
     <div className="mt-3 flex flex-wrap items-center gap-x-6 gap-y-2 text-xs text-slate-600">
       {series && series.length > 1 && (
         <div className="flex items-center gap-2">
-          <Sparkline values={series.map((s) => s.micros)} label={`Daily spend ${series[0]!.day} to ${series[series.length - 1]!.day}`} width={160} height={32} />
+          <Sparkline
+            values={series.map((s) => s.micros)}
+            label={`Daily spend ${series[0]!.day} to ${series[series.length - 1]!.day}`}
+            width={160}
+            height={32}
+          />
           <span className="text-slate-400">
             {series[0]!.day} – {series[series.length - 1]!.day}
           </span>
         </div>
       )}
-      {usd("spentMicros") && <span>Day: <b className="tabular">{usd("spentMicros")}</b> on {String(e.day)}</span>}
-      {usd("selfBaselineMicros") && <span>Own baseline: <span className="tabular">{usd("selfBaselineMicros")}/day</span></span>}
-      {usd("groupBaselineMicros") && <span>Group baseline: <span className="tabular">{usd("groupBaselineMicros")}/person/day</span></span>}
-      {amt("usedMicros") && <span>Used: <b className="tabular">{amt("usedMicros")}</b> of <span className="tabular">{amt("limitMicros")}</span> ({String(e.percent)}%)</span>}
-      {amt("projectedMicros") && <span>Projected: <span className="tabular">{amt("projectedMicros")}</span></span>}
+      {usd("spentMicros") && (
+        <span>
+          Day: <b className="tabular">{usd("spentMicros")}</b> on {String(e.day)}
+        </span>
+      )}
+      {usd("selfBaselineMicros") && (
+        <span>
+          Own baseline: <span className="tabular">{usd("selfBaselineMicros")}/day</span>
+        </span>
+      )}
+      {usd("groupBaselineMicros") && (
+        <span>
+          Group baseline: <span className="tabular">{usd("groupBaselineMicros")}/person/day</span>
+        </span>
+      )}
+      {amt("usedMicros") && (
+        <span>
+          Used: <b className="tabular">{amt("usedMicros")}</b> of{" "}
+          <span className="tabular">{amt("limitMicros")}</span> ({String(e.percent)}%)
+        </span>
+      )}
+      {amt("projectedMicros") && (
+        <span>
+          Projected: <span className="tabular">{amt("projectedMicros")}</span>
+        </span>
+      )}
       {typeof e.exhaustionDay === "string" && <span>Runs out: {e.exhaustionDay}</span>}
     </div>
   );
@@ -48,10 +82,17 @@ export function AlertList({ canManage }: { canManage: boolean }) {
   const client = useQueryClient();
   const query = useQuery({
     queryKey: [...queryKeys.alerts(), status],
-    queryFn: () => fetchJson<{ alerts: Serialized<AlertDto>[] }>(`/api/alerts${status ? `?status=${status}` : ""}`),
+    queryFn: () =>
+      fetchJson<{ alerts: Serialized<AlertDto>[] }>(
+        `/api/alerts${status ? `?status=${status}` : ""}`,
+      ),
   });
   const evaluate = useMutation({
-    mutationFn: () => fetchJson<{ raised: number; resolved: number; delivered: number; failed: number }>("/api/alerts/evaluate", { method: "POST" }),
+    mutationFn: () =>
+      fetchJson<{ raised: number; resolved: number; delivered: number; failed: number }>(
+        "/api/alerts/evaluate",
+        { method: "POST" },
+      ),
     onSuccess: () => client.invalidateQueries({ queryKey: queryKeys.alerts() }),
   });
   return (
@@ -59,13 +100,24 @@ export function AlertList({ canManage }: { canManage: boolean }) {
       title="Alerts"
       action={
         <div className="flex items-center gap-2">
-          <select className="rounded-md border border-slate-300 bg-white px-2 py-1 text-sm" value={status} onChange={(e) => setStatus(e.target.value as typeof status)} aria-label="Status">
+          <select
+            className="rounded-md border border-slate-300 bg-white px-2 py-1 text-sm"
+            value={status}
+            onChange={(e) => setStatus(e.target.value as typeof status)}
+            aria-label="Status"
+          >
             <option value="">All</option>
             <option value="OPEN">Open</option>
             <option value="RESOLVED">Resolved</option>
           </select>
           {canManage && (
-            <button type="button" className="rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700 disabled:opacity-50" disabled={evaluate.isPending} onClick={() => evaluate.mutate()} data-testid="evaluate-alerts">
+            <button
+              type="button"
+              className="rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700 disabled:opacity-50"
+              disabled={evaluate.isPending}
+              onClick={() => evaluate.mutate()}
+              data-testid="evaluate-alerts"
+            >
               {evaluate.isPending ? "Checking…" : "Check now"}
             </button>
           )}
@@ -74,28 +126,42 @@ export function AlertList({ canManage }: { canManage: boolean }) {
     >
       {evaluate.data && (
         <p className="mb-3 text-xs text-slate-600" data-testid="evaluate-result">
-          {evaluate.data.raised} new, {evaluate.data.resolved} resolved, {evaluate.data.delivered} deliveries sent{evaluate.data.failed ? `, ${evaluate.data.failed} failed` : ""}.
+          {evaluate.data.raised} new, {evaluate.data.resolved} resolved, {evaluate.data.delivered}{" "}
+          deliveries sent{evaluate.data.failed ? `, ${evaluate.data.failed} failed` : ""}.
         </p>
       )}
       {evaluate.isError && <ErrorNote message={evaluate.error.message} />}
       {query.isPending ? (
         <Skeleton className="h-40" />
       ) : query.isError ? (
-        <ErrorNote message={`Could not load alerts: ${query.error.message}`} onRetry={() => void query.refetch()} />
+        <ErrorNote
+          message={`Could not load alerts: ${query.error.message}`}
+          onRetry={() => void query.refetch()}
+        />
       ) : query.data.alerts.length === 0 ? (
-        <p className="py-6 text-center text-sm text-slate-500">No alerts. Thresholds, limits, projections and unusual spend are checked after every sync.</p>
+        <p className="py-6 text-center text-sm text-slate-500">
+          No alerts. Thresholds, limits, projections and unusual spend are checked after every sync.
+        </p>
       ) : (
         <ul className="divide-y divide-slate-100" data-testid="alert-list">
           {query.data.alerts.map((a) => (
             <li key={a.id} className="py-4" data-testid={`alert-${a.kind}`}>
               <div className="flex flex-wrap items-center gap-2">
-                <span className={`rounded-full px-2 py-0.5 text-xs font-medium ring-1 ${KIND_STYLES[a.kind] ?? "bg-slate-50 text-slate-700 ring-slate-200"}`}>
+                <span
+                  className={`rounded-full px-2 py-0.5 text-xs font-medium ring-1 ${KIND_STYLES[a.kind] ?? "bg-slate-50 text-slate-700 ring-slate-200"}`}
+                >
                   {KIND_LABELS[a.kind] ?? a.kind}
                   {a.thresholdPct !== null && ` ${a.thresholdPct}%`}
                 </span>
                 <span className="text-sm font-medium text-slate-800">{a.subjectLabel}</span>
-                <span className={`text-xs ${a.status === "OPEN" ? "text-red-700" : "text-slate-500"}`}>{a.status === "OPEN" ? "Open" : `Resolved ${a.resolvedAt?.slice(0, 10) ?? ""}`}</span>
-                <span className="ml-auto text-xs text-slate-400">{a.createdAt.slice(0, 16).replace("T", " ")} UTC · period from {a.periodKey}</span>
+                <span
+                  className={`text-xs ${a.status === "OPEN" ? "text-red-700" : "text-slate-500"}`}
+                >
+                  {a.status === "OPEN" ? "Open" : `Resolved ${a.resolvedAt?.slice(0, 10) ?? ""}`}
+                </span>
+                <span className="ml-auto text-xs text-slate-400">
+                  {a.createdAt.slice(0, 16).replace("T", " ")} UTC · period from {a.periodKey}
+                </span>
               </div>
               <p className="mt-1 text-sm text-slate-700">{a.message}</p>
               <Evidence e={a.evidence} />
@@ -103,9 +169,21 @@ export function AlertList({ canManage }: { canManage: boolean }) {
                 <p className="mt-2 text-xs text-slate-500">
                   Sent to:{" "}
                   {a.deliveries.map((d, i) => (
-                    <span key={i} className={d.status === "DELIVERED" ? "text-emerald-700" : d.status === "RETRYING" ? "text-amber-700" : "text-red-700"}>
+                    <span
+                      key={i}
+                      className={
+                        d.status === "DELIVERED"
+                          ? "text-emerald-700"
+                          : d.status === "RETRYING"
+                            ? "text-amber-700"
+                            : "text-red-700"
+                      }
+                    >
                       {i > 0 && ", "}
-                      {d.channel} ({d.status === "RETRYING" ? "failed, retrying in the background" : d.status.toLowerCase()}
+                      {d.channel} (
+                      {d.status === "RETRYING"
+                        ? "failed, retrying in the background"
+                        : d.status.toLowerCase()}
                       {d.attempts > 1 ? `, ${d.attempts} attempts` : ""})
                     </span>
                   ))}

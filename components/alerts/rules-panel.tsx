@@ -2,6 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
+
 import { Card, ErrorNote, Skeleton } from "@/components/ui/card";
 import { ALERT_KIND_LABELS, ALERT_KINDS, type RuleUpdate } from "@/lib/alerts/rule-kinds";
 import { fetchJson } from "@/lib/fetch-json";
@@ -19,7 +20,15 @@ function RulesForm({ initial, canManage }: { initial: RuleUpdate; canManage: boo
     mutationFn: () =>
       fetchJson<RuleUpdate>("/api/alerts/rules", {
         method: "PUT",
-        body: JSON.stringify({ enabled, thresholds: thresholds.split(/[,\s]+/).filter(Boolean).map(Number), anomalySelfFactor: Number(factor), anomalyFloorUsd: floor }),
+        body: JSON.stringify({
+          enabled,
+          thresholds: thresholds
+            .split(/[,\s]+/)
+            .filter(Boolean)
+            .map(Number),
+          anomalySelfFactor: Number(factor),
+          anomalyFloorUsd: floor,
+        }),
       }),
     onSuccess: (data) => client.setQueryData(RULES_KEY, data),
   });
@@ -34,28 +43,50 @@ function RulesForm({ initial, canManage }: { initial: RuleUpdate; canManage: boo
       <fieldset disabled={!canManage} className="flex flex-col gap-2">
         {ALERT_KINDS.map((k) => (
           <label key={k} className="flex items-center gap-2">
-            <input type="checkbox" checked={enabled[k]} onChange={(e) => setEnabled({ ...enabled, [k]: e.target.checked })} />
+            <input
+              type="checkbox"
+              checked={enabled[k]}
+              onChange={(e) => setEnabled({ ...enabled, [k]: e.target.checked })}
+            />
             {ALERT_KIND_LABELS[k]}
           </label>
         ))}
         <label className="mt-2 text-xs font-medium text-slate-600">
           Thresholds (% of a limit)
-          <input className="mt-1 w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm" value={thresholds} onChange={(e) => setThresholds(e.target.value)} />
+          <input
+            className="mt-1 w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm"
+            value={thresholds}
+            onChange={(e) => setThresholds(e.target.value)}
+          />
         </label>
         <div className="grid grid-cols-2 gap-3">
           <label className="text-xs font-medium text-slate-600">
             Anomaly: × own and group baseline
-            <input className="mt-1 w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm" value={factor} onChange={(e) => setFactor(e.target.value)} inputMode="decimal" />
+            <input
+              className="mt-1 w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm"
+              value={factor}
+              onChange={(e) => setFactor(e.target.value)}
+              inputMode="decimal"
+            />
           </label>
           <label className="text-xs font-medium text-slate-600">
             Anomaly floor (USD per day)
-            <input className="mt-1 w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm" value={floor} onChange={(e) => setFloor(e.target.value)} inputMode="decimal" />
+            <input
+              className="mt-1 w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm"
+              value={floor}
+              onChange={(e) => setFloor(e.target.value)}
+              inputMode="decimal"
+            />
           </label>
         </div>
       </fieldset>
       {canManage && (
         <div>
-          <button type="submit" className="rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700 disabled:opacity-50" disabled={save.isPending}>
+          <button
+            type="submit"
+            className="rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700 disabled:opacity-50"
+            disabled={save.isPending}
+          >
             Save rules
           </button>
           {save.isSuccess && <span className="ml-3 text-xs text-emerald-700">Saved</span>}
@@ -67,11 +98,23 @@ function RulesForm({ initial, canManage }: { initial: RuleUpdate; canManage: boo
 }
 
 export function RulesPanel({ canManage }: { canManage: boolean }) {
-  const rules = useQuery({ queryKey: RULES_KEY, queryFn: () => fetchJson<RuleUpdate>("/api/alerts/rules") });
+  const rules = useQuery({
+    queryKey: RULES_KEY,
+    queryFn: () => fetchJson<RuleUpdate>("/api/alerts/rules"),
+  });
   return (
     <Card title="Rules">
-      {rules.isPending ? <Skeleton className="h-32" /> : rules.isError ? <ErrorNote message={rules.error.message} onRetry={() => void rules.refetch()} /> : <RulesForm initial={rules.data} canManage={canManage} />}
-      <p className="mt-3 text-xs text-slate-500">Each alert fires once per budget period for each rule, subject and threshold, and resolves by itself when its condition passes.</p>
+      {rules.isPending ? (
+        <Skeleton className="h-32" />
+      ) : rules.isError ? (
+        <ErrorNote message={rules.error.message} onRetry={() => void rules.refetch()} />
+      ) : (
+        <RulesForm initial={rules.data} canManage={canManage} />
+      )}
+      <p className="mt-3 text-xs text-slate-500">
+        Each alert fires once per budget period for each rule, subject and threshold, and resolves
+        by itself when its condition passes.
+      </p>
     </Card>
   );
 }

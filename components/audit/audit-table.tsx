@@ -1,7 +1,8 @@
 import Link from "next/link";
+
 import type { AuditRow } from "@/lib/audit-view";
-import { REASON_LABELS } from "@/lib/auth/oidc-errors";
 import type { UnmatchedAttemptRow } from "@/lib/auth/oidc-audit";
+import { REASON_LABELS } from "@/lib/auth/oidc-errors";
 
 /** "2026-11-20 15:00:12 UTC" */
 export function formatAuditTime(iso: string): string {
@@ -16,15 +17,22 @@ function actionTone(action: string): string {
 }
 
 export function ActionBadge({ action }: { action: string }) {
-  return <span className={`inline-block whitespace-nowrap rounded px-1.5 py-0.5 font-mono text-xs ring-1 ${actionTone(action)}`}>{action}</span>;
+  return (
+    <span
+      className={`inline-block rounded px-1.5 py-0.5 font-mono text-xs whitespace-nowrap ring-1 ${actionTone(action)}`}
+    >
+      {action}
+    </span>
+  );
 }
 
 export function AuditTable({ rows }: { rows: AuditRow[] }) {
-  if (!rows.length) return <p className="py-6 text-center text-sm text-slate-500">No events match this filter.</p>;
+  if (!rows.length)
+    return <p className="py-6 text-center text-sm text-slate-500">No events match this filter.</p>;
   return (
     <div className="relative -mx-5 overflow-x-auto px-5">
       <table className="w-full min-w-[52rem] text-left text-sm" data-testid="audit-table">
-        <thead className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-500">
+        <thead className="border-b border-slate-200 text-xs tracking-wide text-slate-500 uppercase">
           <tr>
             <th className="py-2 pr-4 font-medium">Time</th>
             <th className="py-2 pr-4 font-medium">Actor</th>
@@ -36,15 +44,21 @@ export function AuditTable({ rows }: { rows: AuditRow[] }) {
         <tbody className="divide-y divide-slate-100">
           {rows.map((r) => (
             <tr key={r.id} data-testid="audit-row" data-action={r.action} className="align-top">
-              <td className="tabular whitespace-nowrap py-2 pr-4 text-slate-600">{formatAuditTime(r.at)}</td>
+              <td className="tabular py-2 pr-4 whitespace-nowrap text-slate-600">
+                {formatAuditTime(r.at)}
+              </td>
               <td className="max-w-[14rem] py-2 pr-4" title={r.actor}>
-                {r.actorName && <span className="block truncate font-medium text-slate-800">{r.actorName}</span>}
-                <span className={`block truncate ${r.actorName ? "text-xs text-slate-500" : ""}`}>{r.actor}</span>
+                {r.actorName && (
+                  <span className="block truncate font-medium text-slate-800">{r.actorName}</span>
+                )}
+                <span className={`block truncate ${r.actorName ? "text-xs text-slate-500" : ""}`}>
+                  {r.actor}
+                </span>
               </td>
               <td className="py-2 pr-4">
                 <ActionBadge action={r.action} />
               </td>
-              <td className="whitespace-nowrap py-2 pr-4 text-slate-600">
+              <td className="py-2 pr-4 whitespace-nowrap text-slate-600">
                 {r.targetHref ? (
                   <Link href={r.targetHref} className="font-medium text-brand-700 hover:underline">
                     {r.targetLabel}
@@ -52,12 +66,18 @@ export function AuditTable({ rows }: { rows: AuditRow[] }) {
                 ) : (
                   (r.targetLabel ?? r.targetType)
                 )}
-                <span className="block max-w-[12rem] truncate text-xs text-slate-400" title={`${r.targetType} ${r.targetId}`}>
+                <span
+                  className="block max-w-[12rem] truncate text-xs text-slate-400"
+                  title={`${r.targetType} ${r.targetId}`}
+                >
                   {r.targetLabel ? r.targetType : r.targetId}
                   {(r.targetType === "Member" || r.targetType === "Group") && (
                     <>
                       {" · "}
-                      <Link href={auditHref({ type: r.targetType, target: r.targetId })} className="text-slate-500 underline-offset-2 hover:underline">
+                      <Link
+                        href={auditHref({ type: r.targetType, target: r.targetId })}
+                        className="text-slate-500 underline-offset-2 hover:underline"
+                      >
                         history
                       </Link>
                     </>
@@ -86,7 +106,8 @@ export interface AuditFilters {
 /** /audit with these filters (URL state: the page and the export read the same parameters). */
 export function auditHref(f: AuditFilters, base = "/audit"): string {
   const p = new URLSearchParams();
-  for (const k of ["action", "actor", "type", "target", "before"] as const) if (f[k] !== undefined && f[k] !== "") p.set(k, String(f[k]));
+  for (const k of ["action", "actor", "type", "target", "before"] as const)
+    if (f[k] !== undefined && f[k] !== "") p.set(k, String(f[k]));
   const s = p.toString();
   return s ? `${base}?${s}` : base;
 }
@@ -100,17 +121,38 @@ const TYPES: [string, string][] = [
   ["ApiToken", "API tokens"],
 ];
 
-export function AuditFilter({ actions, actors, current }: { actions: string[]; actors: string[]; current: AuditFilters }) {
+export function AuditFilter({
+  actions,
+  actors,
+  current,
+}: {
+  actions: string[];
+  actors: string[];
+  current: AuditFilters;
+}) {
   const options = ["", "auth.*", ...actions.filter((a) => a !== "auth.*")];
-  const select = "w-full rounded-md border border-slate-300 bg-white px-2 py-1 text-sm sm:w-auto sm:max-w-[16rem]";
+  const select =
+    "w-full rounded-md border border-slate-300 bg-white px-2 py-1 text-sm sm:w-auto sm:max-w-[16rem]";
   return (
-    <form method="get" action="/audit" className="flex flex-wrap items-end gap-2" role="search" aria-label="Filter the audit log">
+    <form
+      method="get"
+      action="/audit"
+      className="flex flex-wrap items-end gap-2"
+      role="search"
+      aria-label="Filter the audit log"
+    >
       {current.target && <input type="hidden" name="target" value={current.target} />}
       <div>
         <label htmlFor="audit-actor" className="block text-xs text-slate-600">
           Who
         </label>
-        <select id="audit-actor" name="actor" defaultValue={current.actor ?? ""} className={select} data-testid="audit-actor-filter">
+        <select
+          id="audit-actor"
+          name="actor"
+          defaultValue={current.actor ?? ""}
+          className={select}
+          data-testid="audit-actor-filter"
+        >
           <option value="">Anyone</option>
           {actors.map((a) => (
             <option key={a} value={a}>
@@ -123,21 +165,35 @@ export function AuditFilter({ actions, actors, current }: { actions: string[]; a
         <label htmlFor="audit-type" className="block text-xs text-slate-600">
           Object
         </label>
-        <select id="audit-type" name="type" defaultValue={current.type ?? ""} className={select} data-testid="audit-type-filter">
+        <select
+          id="audit-type"
+          name="type"
+          defaultValue={current.type ?? ""}
+          className={select}
+          data-testid="audit-type-filter"
+        >
           <option value="">Any object</option>
           {TYPES.map(([v, l]) => (
             <option key={v} value={v}>
               {l}
             </option>
           ))}
-          {current.type && !TYPES.some(([v]) => v === current.type) && <option value={current.type}>{current.type}</option>}
+          {current.type && !TYPES.some(([v]) => v === current.type) && (
+            <option value={current.type}>{current.type}</option>
+          )}
         </select>
       </div>
       <div>
         <label htmlFor="audit-action" className="block text-xs text-slate-600">
           Action
         </label>
-        <select id="audit-action" name="action" defaultValue={current.action ?? ""} className={select} data-testid="audit-action-filter">
+        <select
+          id="audit-action"
+          name="action"
+          defaultValue={current.action ?? ""}
+          className={select}
+          data-testid="audit-action-filter"
+        >
           {options.map((a) => (
             <option key={a || "all"} value={a}>
               {a === "" ? "All actions" : a === "auth.*" ? "All sign-in events (auth.*)" : a}
@@ -145,29 +201,51 @@ export function AuditFilter({ actions, actors, current }: { actions: string[]; a
           ))}
         </select>
       </div>
-      <button type="submit" className="rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700">
+      <button
+        type="submit"
+        className="rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700"
+      >
         Apply
       </button>
-      <a href={auditHref({ ...current, before: undefined }, "/api/audit/export")} className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-50" data-testid="audit-export" download>
+      <a
+        href={auditHref({ ...current, before: undefined }, "/api/audit/export")}
+        className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-50"
+        data-testid="audit-export"
+        download
+      >
         Export CSV
       </a>
     </form>
   );
 }
 
-export function AuditPager({ filters, before, olderBefore }: { filters: AuditFilters; before: number | undefined; olderBefore: number | null }) {
+export function AuditPager({
+  filters,
+  before,
+  olderBefore,
+}: {
+  filters: AuditFilters;
+  before: number | undefined;
+  olderBefore: number | null;
+}) {
   if (!before && olderBefore === null) return null;
   return (
     <nav className="mt-4 flex justify-between text-sm" aria-label="Audit pages">
       {before ? (
-        <Link href={auditHref({ ...filters, before: undefined })} className="font-medium text-brand-600 hover:underline">
+        <Link
+          href={auditHref({ ...filters, before: undefined })}
+          className="font-medium text-brand-600 hover:underline"
+        >
           ← Newest
         </Link>
       ) : (
         <span />
       )}
       {olderBefore !== null && (
-        <Link href={auditHref({ ...filters, before: olderBefore })} className="font-medium text-brand-600 hover:underline">
+        <Link
+          href={auditHref({ ...filters, before: olderBefore })}
+          className="font-medium text-brand-600 hover:underline"
+        >
           Older events →
         </Link>
       )}
@@ -181,7 +259,7 @@ export function UnmatchedSignIns({ rows }: { rows: UnmatchedAttemptRow[] }) {
   return (
     <div className="relative overflow-x-auto">
       <table className="w-full text-left text-sm" data-testid="unmatched-signins">
-        <thead className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-500">
+        <thead className="border-b border-slate-200 text-xs tracking-wide text-slate-500 uppercase">
           <tr>
             <th className="py-2 pr-4 font-medium">Time</th>
             <th className="py-2 pr-4 font-medium">Reason</th>
@@ -193,13 +271,19 @@ export function UnmatchedSignIns({ rows }: { rows: UnmatchedAttemptRow[] }) {
         <tbody className="divide-y divide-slate-100">
           {rows.map((r) => (
             <tr key={r.id} data-testid="unmatched-row" data-reason={r.reason}>
-              <td className="tabular whitespace-nowrap py-2 pr-4 text-slate-600">{formatAuditTime(r.at)}</td>
+              <td className="tabular py-2 pr-4 whitespace-nowrap text-slate-600">
+                {formatAuditTime(r.at)}
+              </td>
               <td className="py-2 pr-4">
-                <span className="inline-block whitespace-nowrap rounded bg-red-50 px-1.5 py-0.5 text-xs text-red-700 ring-1 ring-red-200">{REASON_LABELS[r.reason] ?? r.reason}</span>
+                <span className="inline-block rounded bg-red-50 px-1.5 py-0.5 text-xs whitespace-nowrap text-red-700 ring-1 ring-red-200">
+                  {REASON_LABELS[r.reason] ?? r.reason}
+                </span>
               </td>
               <td className="py-2 pr-4">
                 {r.email ?? <span className="text-slate-400">—</span>}
-                {r.subject && <span className="block font-mono text-xs text-slate-400">sub {r.subject}</span>}
+                {r.subject && (
+                  <span className="block font-mono text-xs text-slate-400">sub {r.subject}</span>
+                )}
               </td>
               <td className="py-2 pr-4 text-slate-600">{r.detail ?? "—"}</td>
               <td className="py-2 font-mono text-xs text-slate-500">{r.clientAddress ?? "—"}</td>

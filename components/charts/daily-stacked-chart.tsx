@@ -1,7 +1,18 @@
 "use client";
 
-import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import {
+  Bar,
+  BarChart,
+  CartesianGrid,
+  Legend,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from "recharts";
+
 import { formatAmount, microsToChartNumber, type Unit } from "@/lib/money";
+
 import { colorFor, productLabel } from "./palette";
 
 interface Props {
@@ -16,7 +27,14 @@ interface Props {
 }
 
 /** Daily spend stacked by series; money arrives as exact strings and becomes numbers only for geometry. */
-export function DailyStackedChart({ daily, series, unit, height = 280, labels, by = "product" }: Props) {
+export function DailyStackedChart({
+  daily,
+  series,
+  unit,
+  height = 280,
+  labels,
+  by = "product",
+}: Props) {
   const nameOf = (k: string) => labels?.[k] ?? productLabel(k);
   const data = daily.map((d) => {
     const row: Record<string, number | string> = { day: d.day };
@@ -28,27 +46,52 @@ export function DailyStackedChart({ daily, series, unit, height = 280, labels, b
   });
   const axisUnit = unit === "USD" ? "USD" : "credits";
   return (
-    <div role="img" aria-label={`Daily spend in ${axisUnit}, stacked by ${by}`} data-testid="daily-chart">
+    <div
+      role="img"
+      aria-label={`Daily spend in ${axisUnit}, stacked by ${by}`}
+      data-testid="daily-chart"
+    >
       <ResponsiveContainer width="100%" height={height}>
         <BarChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: 8 }}>
           <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="#e2e8f0" />
-          <XAxis dataKey="day" tickFormatter={(d: string) => d.slice(5)} tick={{ fontSize: 11 }} minTickGap={16} />
+          <XAxis
+            dataKey="day"
+            tickFormatter={(d: string) => d.slice(5)}
+            tick={{ fontSize: 11 }}
+            minTickGap={16}
+          />
           <YAxis
             tick={{ fontSize: 11 }}
             width={72}
-            tickFormatter={(v: number) => (unit === "USD" ? `$${v.toLocaleString("en-US", { maximumFractionDigits: 0 })}` : v.toLocaleString("en-US", { maximumFractionDigits: 0 }))}
-            label={{ value: axisUnit, angle: -90, position: "insideLeft", style: { fontSize: 11, fill: "#64748b" } }}
+            tickFormatter={(v: number) =>
+              unit === "USD"
+                ? `$${v.toLocaleString("en-US", { maximumFractionDigits: 0 })}`
+                : v.toLocaleString("en-US", { maximumFractionDigits: 0 })
+            }
+            label={{
+              value: axisUnit,
+              angle: -90,
+              position: "insideLeft",
+              style: { fontSize: 11, fill: "#64748b" },
+            }}
           />
           <Tooltip
             formatter={(_value, name, item) => {
-              const exact = (item.payload as Record<string, string>)[`exact:${String(name)}`] ?? "0";
+              const exact =
+                (item.payload as Record<string, string>)[`exact:${String(name)}`] ?? "0";
               return [formatAmount(BigInt(exact), unit), nameOf(String(name))];
             }}
             labelFormatter={(label) => String(label)}
           />
           <Legend formatter={(v: string) => nameOf(v)} wrapperStyle={{ fontSize: 12 }} />
           {series.map((s, i) => (
-            <Bar key={s} dataKey={s} stackId="spend" fill={colorFor(s, i)} isAnimationActive={false} />
+            <Bar
+              key={s}
+              dataKey={s}
+              stackId="spend"
+              fill={colorFor(s, i)}
+              isAnimationActive={false}
+            />
           ))}
         </BarChart>
       </ResponsiveContainer>

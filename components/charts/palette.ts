@@ -5,7 +5,16 @@ const KNOWN: Record<string, string> = {
   api: "#f59e0b",
   claude_code: "#d97757",
 };
-const FALLBACK = ["#6366f1", "#0ea5e9", "#84cc16", "#ec4899", "#14b8a6", "#a855f7", "#f97316", "#64748b"];
+const FALLBACK = [
+  "#6366f1",
+  "#0ea5e9",
+  "#84cc16",
+  "#ec4899",
+  "#14b8a6",
+  "#a855f7",
+  "#f97316",
+  "#64748b",
+];
 
 export function colorFor(name: string, index: number): string {
   return KNOWN[name] ?? FALLBACK[index % FALLBACK.length]!;

@@ -1,9 +1,21 @@
 /** A tiny inline trend (SVG, no axes): geometry only, the exact figures are in the table. */
-export function Sparkline({ values, label, width = 96, height = 24 }: { values: string[]; label: string; width?: number; height?: number }) {
+export function Sparkline({
+  values,
+  label,
+  width = 96,
+  height = 24,
+}: {
+  values: string[];
+  label: string;
+  width?: number;
+  height?: number;
+}) {
   const nums = values.map((v) => Number(BigInt(v) / 1000n));
   const max = Math.max(1, ...nums);
   const step = nums.length > 1 ? width / (nums.length - 1) : width;
-  const points = nums.map((n, i) => `${(i * step).toFixed(1)},${(height - 2 - (n / max) * (height - 4)).toFixed(1)}`).join(" ");
+  const points = nums
+    .map((n, i) => `${(i * step).toFixed(1)},${(height - 2 - (n / max) * (height - 4)).toFixed(1)}`)
+    .join(" ");
   return (
     <svg width={width} height={height} role="img" aria-label={label} className="text-brand-600">
       <polyline points={points} fill="none" stroke="currentColor" strokeWidth={1.5} />

@@ -2,10 +2,15 @@
 
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
+
 import type { ConnectionDto } from "@/lib/connections/connections";
 import { fetchJson } from "@/lib/fetch-json";
 
-const DEFAULTS: Record<string, string> = { openai: "https://api.openai.com/v1", anthropic: "https://api.anthropic.com/v1", file: "" };
+const DEFAULTS: Record<string, string> = {
+  openai: "https://api.openai.com/v1",
+  anthropic: "https://api.anthropic.com/v1",
+  file: "",
+};
 
 export function AddConnectionForm() {
   const router = useRouter();
@@ -21,15 +26,28 @@ export function AddConnectionForm() {
         start(async () => {
           setError(null);
           const body = {
-            kind, name: String(fd.get("name") ?? ""), baseUrl: String(fd.get("baseUrl") ?? ""),
-            apiKey: String(fd.get("apiKey") ?? "") || undefined, backfillFrom: String(fd.get("backfillFrom") ?? "") || undefined,
+            kind,
+            name: String(fd.get("name") ?? ""),
+            baseUrl: String(fd.get("baseUrl") ?? ""),
+            apiKey: String(fd.get("apiKey") ?? "") || undefined,
+            backfillFrom: String(fd.get("backfillFrom") ?? "") || undefined,
             ...(kind === "anthropic"
-              ? { anthropic: { api: anthropicApi, ...(anthropicApi === "analytics" ? { seatUsage: String(fd.get("seatUsage") ?? "invoiced") } : {}) } }
+              ? {
+                  anthropic: {
+                    api: anthropicApi,
+                    ...(anthropicApi === "analytics"
+                      ? { seatUsage: String(fd.get("seatUsage") ?? "invoiced") }
+                      : {}),
+                  },
+                }
               : {}),
           };
           let added: ConnectionDto;
           try {
-            added = await fetchJson<ConnectionDto>("/api/connections", { method: "POST", body: JSON.stringify(body) });
+            added = await fetchJson<ConnectionDto>("/api/connections", {
+              method: "POST",
+              body: JSON.stringify(body),
+            });
           } catch (e) {
             return setError(e instanceof Error ? e.message : "Failed");
           }
@@ -40,7 +58,12 @@ export function AddConnectionForm() {
     >
       <label className="flex flex-col gap-1 text-xs text-slate-600">
         Provider
-        <select name="kind" value={kind} onChange={(e) => setKind(e.target.value as typeof kind)} className="rounded border border-slate-300 px-2 py-1.5 text-sm">
+        <select
+          name="kind"
+          value={kind}
+          onChange={(e) => setKind(e.target.value as typeof kind)}
+          className="rounded border border-slate-300 px-2 py-1.5 text-sm"
+        >
           <option value="openai">OpenAI (Administration API)</option>
           <option value="anthropic">Anthropic</option>
           <option value="file">File import (CSV / JSONL / FOCUS)</option>
@@ -48,21 +71,45 @@ export function AddConnectionForm() {
       </label>
       <label className="flex flex-col gap-1 text-xs text-slate-600">
         Name
-        <input name="name" required placeholder={kind === "anthropic" ? "Anthropic production" : kind === "file" ? "Finance export" : "OpenAI production"} className="rounded border border-slate-300 px-2 py-1.5 text-sm" />
+        <input
+          name="name"
+          required
+          placeholder={
+            kind === "anthropic"
+              ? "Anthropic production"
+              : kind === "file"
+                ? "Finance export"
+                : "OpenAI production"
+          }
+          className="rounded border border-slate-300 px-2 py-1.5 text-sm"
+        />
       </label>
       {kind === "anthropic" && (
         <>
           <label className="flex flex-col gap-1 text-xs text-slate-600">
             Anthropic API
-            <select name="anthropicApi" value={anthropicApi} onChange={(e) => setAnthropicApi(e.target.value as typeof anthropicApi)} className="rounded border border-slate-300 px-2 py-1.5 text-sm">
-              <option value="admin">Usage &amp; cost reports + Claude Code (legacy Admin API)</option>
-              <option value="analytics">Usage &amp; Cost Analytics API (beta): cost per person</option>
+            <select
+              name="anthropicApi"
+              value={anthropicApi}
+              onChange={(e) => setAnthropicApi(e.target.value as typeof anthropicApi)}
+              className="rounded border border-slate-300 px-2 py-1.5 text-sm"
+            >
+              <option value="admin">
+                Usage &amp; cost reports + Claude Code (legacy Admin API)
+              </option>
+              <option value="analytics">
+                Usage &amp; Cost Analytics API (beta): cost per person
+              </option>
             </select>
           </label>
           {anthropicApi === "analytics" ? (
             <label className="flex flex-col gap-1 text-xs text-slate-600">
               People&apos;s Claude Code and chat use
-              <select name="seatUsage" defaultValue="invoiced" className="rounded border border-slate-300 px-2 py-1.5 text-sm">
+              <select
+                name="seatUsage"
+                defaultValue="invoiced"
+                className="rounded border border-slate-300 px-2 py-1.5 text-sm"
+              >
                 <option value="invoiced">Billed per use (Console, usage-based Enterprise)</option>
                 <option value="included">Covered by seat fees (shown as an estimate)</option>
               </select>
@@ -76,20 +123,38 @@ export function AddConnectionForm() {
         <>
           <label className="flex flex-col gap-1 text-xs text-slate-600">
             Base URL (with version)
-            <input key={kind} name="baseUrl" defaultValue={DEFAULTS[kind]} className="rounded border border-slate-300 px-2 py-1.5 font-mono text-sm" />
+            <input
+              key={kind}
+              name="baseUrl"
+              defaultValue={DEFAULTS[kind]}
+              className="rounded border border-slate-300 px-2 py-1.5 font-mono text-sm"
+            />
           </label>
           <label className="flex flex-col gap-1 text-xs text-slate-600">
             Admin key (stored encrypted, never shown again)
-            <input name="apiKey" type="password" autoComplete="off" required className="rounded border border-slate-300 px-2 py-1.5 text-sm" />
+            <input
+              name="apiKey"
+              type="password"
+              autoComplete="off"
+              required
+              className="rounded border border-slate-300 px-2 py-1.5 text-sm"
+            />
           </label>
         </>
       )}
       <label className="flex flex-col gap-1 text-xs text-slate-600">
         Backfill from (first sync)
-        <input name="backfillFrom" type="date" className="rounded border border-slate-300 px-2 py-1.5 text-sm" />
+        <input
+          name="backfillFrom"
+          type="date"
+          className="rounded border border-slate-300 px-2 py-1.5 text-sm"
+        />
       </label>
       <div className="flex items-end">
-        <button disabled={pending} className="rounded bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700 disabled:opacity-50">
+        <button
+          disabled={pending}
+          className="rounded bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700 disabled:opacity-50"
+        >
           Add connection
         </button>
       </div>
@@ -97,7 +162,9 @@ export function AddConnectionForm() {
       {done && <p className="text-xs text-emerald-700 sm:col-span-2">{done}</p>}
       {kind === "file" && (
         <p className="text-xs text-slate-500 sm:col-span-2">
-          Import files with <code>npm run allotment -- sync --connection &lt;name&gt; --file usage.csv</code> (Allotment CSV/JSONL or FOCUS 1.2 CSV).
+          Import files with{" "}
+          <code>npm run allotment -- sync --connection &lt;name&gt; --file usage.csv</code>{" "}
+          (Allotment CSV/JSONL or FOCUS 1.2 CSV).
         </p>
       )}
     </form>

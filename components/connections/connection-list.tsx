@@ -2,17 +2,33 @@
 
 import { useRouter } from "next/navigation";
 import { useEffect, useState, useTransition } from "react";
+
 import type { ConnectionDto } from "@/lib/connections/connections";
 import { fetchJson } from "@/lib/fetch-json";
 
-const KIND_LABEL: Record<string, string> = { openai: "OpenAI", anthropic: "Anthropic", file: "File import", simulator: "Simulator" };
+const KIND_LABEL: Record<string, string> = {
+  openai: "OpenAI",
+  anthropic: "Anthropic",
+  file: "File import",
+  simulator: "Simulator",
+};
 
 function statusBadge(c: ConnectionDto, running: boolean) {
-  if (running) return <span className="rounded bg-blue-100 px-2 py-0.5 text-xs text-blue-800">syncing…</span>;
-  if (!c.enabled) return <span className="rounded bg-slate-100 px-2 py-0.5 text-xs text-slate-600">disabled</span>;
-  if (c.lastStatus === "failed") return <span className="rounded bg-red-100 px-2 py-0.5 text-xs text-red-800">last sync failed</span>;
-  if (c.lastStatus === "succeeded") return <span className="rounded bg-emerald-100 px-2 py-0.5 text-xs text-emerald-800">ok</span>;
-  return <span className="rounded bg-slate-100 px-2 py-0.5 text-xs text-slate-600">never synced</span>;
+  if (running)
+    return <span className="rounded bg-blue-100 px-2 py-0.5 text-xs text-blue-800">syncing…</span>;
+  if (!c.enabled)
+    return (
+      <span className="rounded bg-slate-100 px-2 py-0.5 text-xs text-slate-600">disabled</span>
+    );
+  if (c.lastStatus === "failed")
+    return (
+      <span className="rounded bg-red-100 px-2 py-0.5 text-xs text-red-800">last sync failed</span>
+    );
+  if (c.lastStatus === "succeeded")
+    return <span className="rounded bg-emerald-100 px-2 py-0.5 text-xs text-emerald-800">ok</span>;
+  return (
+    <span className="rounded bg-slate-100 px-2 py-0.5 text-xs text-slate-600">never synced</span>
+  );
 }
 
 /** Re-reads the server data while a run is in progress, so progress shows without a reload. */
@@ -26,8 +42,15 @@ export function RunPoller({ active }: { active: boolean }) {
   return null;
 }
 
-export function ConnectionList({ connections, runningIds }: { connections: ConnectionDto[]; runningIds: string[] }) {
-  if (connections.length === 0) return <p className="text-sm text-slate-600">No connections yet. Add one below.</p>;
+export function ConnectionList({
+  connections,
+  runningIds,
+}: {
+  connections: ConnectionDto[];
+  runningIds: string[];
+}) {
+  if (connections.length === 0)
+    return <p className="text-sm text-slate-600">No connections yet. Add one below.</p>;
   return (
     <ul className="divide-y divide-slate-100">
       {connections.map((c) => (
@@ -65,11 +88,22 @@ function ConnectionItem({ c, running }: { c: ConnectionDto; running: boolean }) 
             {statusBadge(c, running)}
           </div>
           <dl className="mt-1 grid grid-cols-[auto_1fr] gap-x-3 text-xs text-slate-600">
-            {c.baseUrl && (<><dt>Base URL</dt><dd className="font-mono">{c.baseUrl}</dd></>)}
-            <dt>Admin key</dt><dd className="font-mono" data-testid="key-masked">{c.keyMasked}</dd>
-            <dt>Data as of</dt><dd data-testid="data-as-of">{c.dataAsOf ?? "—"}</dd>
-            <dt>Last sync</dt><dd>{c.lastSyncAt ? new Date(c.lastSyncAt).toLocaleString() : "—"}</dd>
-            <dt>Schedule</dt><dd>{c.scheduleMinutes ? `every ${c.scheduleMinutes} min` : "manual"}</dd>
+            {c.baseUrl && (
+              <>
+                <dt>Base URL</dt>
+                <dd className="font-mono">{c.baseUrl}</dd>
+              </>
+            )}
+            <dt>Admin key</dt>
+            <dd className="font-mono" data-testid="key-masked">
+              {c.keyMasked}
+            </dd>
+            <dt>Data as of</dt>
+            <dd data-testid="data-as-of">{c.dataAsOf ?? "—"}</dd>
+            <dt>Last sync</dt>
+            <dd>{c.lastSyncAt ? new Date(c.lastSyncAt).toLocaleString() : "—"}</dd>
+            <dt>Schedule</dt>
+            <dd>{c.scheduleMinutes ? `every ${c.scheduleMinutes} min` : "manual"}</dd>
           </dl>
           {c.lastError && <p className="mt-1 max-w-2xl text-xs text-red-700">{c.lastError}</p>}
         </div>
@@ -77,31 +111,65 @@ function ConnectionItem({ c, running }: { c: ConnectionDto; running: boolean }) 
           {c.kind !== "file" && (
             <>
               <input
-                type="date" aria-label={`Sync ${c.name} from`} value={since} onChange={(e) => setSince(e.target.value)}
+                type="date"
+                aria-label={`Sync ${c.name} from`}
+                value={since}
+                onChange={(e) => setSince(e.target.value)}
                 className="rounded border border-slate-300 px-2 py-1 text-xs"
               />
               <button
-                type="button" disabled={pending || running || !c.enabled}
-                onClick={() => act(() => fetchJson(`${url}/sync`, { method: "POST", body: JSON.stringify(since ? { since } : {}) }), () => "Sync started")}
+                type="button"
+                disabled={pending || running || !c.enabled}
+                onClick={() =>
+                  act(
+                    () =>
+                      fetchJson(`${url}/sync`, {
+                        method: "POST",
+                        body: JSON.stringify(since ? { since } : {}),
+                      }),
+                    () => "Sync started",
+                  )
+                }
                 className="rounded bg-brand-600 px-3 py-1.5 text-xs font-medium text-white hover:bg-brand-700 disabled:opacity-50"
               >
                 Sync now
               </button>
               <button
-                type="button" disabled={pending}
-                onClick={() => act(() => fetchJson<{ ok: boolean; detail: string }>(`${url}/test`, { method: "POST" }), (d) => d.detail)}
+                type="button"
+                disabled={pending}
+                onClick={() =>
+                  act(
+                    () =>
+                      fetchJson<{ ok: boolean; detail: string }>(`${url}/test`, { method: "POST" }),
+                    (d) => d.detail,
+                  )
+                }
                 className="rounded border border-slate-300 px-3 py-1.5 text-xs hover:bg-slate-50"
               >
                 Test connection
               </button>
             </>
           )}
-          <button type="button" onClick={() => setEditing((v) => !v)} className="rounded border border-slate-300 px-3 py-1.5 text-xs hover:bg-slate-50">
+          <button
+            type="button"
+            onClick={() => setEditing((v) => !v)}
+            className="rounded border border-slate-300 px-3 py-1.5 text-xs hover:bg-slate-50"
+          >
             {editing ? "Close" : "Edit"}
           </button>
           <button
-            type="button" disabled={pending}
-            onClick={() => act(() => fetchJson(url, { method: "PATCH", body: JSON.stringify({ enabled: !c.enabled }) }), () => (c.enabled ? "Disabled" : "Enabled"))}
+            type="button"
+            disabled={pending}
+            onClick={() =>
+              act(
+                () =>
+                  fetchJson(url, {
+                    method: "PATCH",
+                    body: JSON.stringify({ enabled: !c.enabled }),
+                  }),
+                () => (c.enabled ? "Disabled" : "Enabled"),
+              )
+            }
             className="rounded border border-slate-300 px-3 py-1.5 text-xs hover:bg-slate-50"
           >
             {c.enabled ? "Disable" : "Enable"}
@@ -109,11 +177,22 @@ function ConnectionItem({ c, running }: { c: ConnectionDto; running: boolean }) 
         </div>
       </div>
       {message && (
-        <p className={`mt-2 text-xs ${message.ok ? "text-emerald-700" : "text-red-700"}`} data-testid="connection-message">
+        <p
+          className={`mt-2 text-xs ${message.ok ? "text-emerald-700" : "text-red-700"}`}
+          data-testid="connection-message"
+        >
           {message.text}
         </p>
       )}
-      {editing && <EditForm c={c} onDone={(text) => { setEditing(false); setMessage({ ok: true, text }); }} />}
+      {editing && (
+        <EditForm
+          c={c}
+          onDone={(text) => {
+            setEditing(false);
+            setMessage({ ok: true, text });
+          }}
+        />
+      )}
     </li>
   );
 }
@@ -129,12 +208,17 @@ function EditForm({ c, onDone }: { c: ConnectionDto; onDone: (text: string) => v
         start(async () => {
           const schedule = String(fd.get("scheduleMinutes") ?? "");
           const body = {
-            name: String(fd.get("name") ?? ""), baseUrl: String(fd.get("baseUrl") ?? ""),
-            apiKey: String(fd.get("apiKey") ?? "") || undefined, scheduleMinutes: schedule ? Number(schedule) : null,
+            name: String(fd.get("name") ?? ""),
+            baseUrl: String(fd.get("baseUrl") ?? ""),
+            apiKey: String(fd.get("apiKey") ?? "") || undefined,
+            scheduleMinutes: schedule ? Number(schedule) : null,
           };
           setError(null);
           try {
-            await fetchJson(`/api/connections/${encodeURIComponent(c.id)}`, { method: "PATCH", body: JSON.stringify(body) });
+            await fetchJson(`/api/connections/${encodeURIComponent(c.id)}`, {
+              method: "PATCH",
+              body: JSON.stringify(body),
+            });
           } catch (e) {
             return setError(e instanceof Error ? e.message : "Failed");
           }
@@ -143,12 +227,50 @@ function EditForm({ c, onDone }: { c: ConnectionDto; onDone: (text: string) => v
         })
       }
     >
-      <label className="flex flex-col gap-1 text-xs">Name<input name="name" defaultValue={c.name} className="rounded border border-slate-300 px-2 py-1 text-sm" /></label>
-      <label className="flex flex-col gap-1 text-xs">Base URL<input name="baseUrl" defaultValue={c.baseUrl ?? ""} className="rounded border border-slate-300 px-2 py-1 text-sm" /></label>
-      <label className="flex flex-col gap-1 text-xs">New admin key (leave empty to keep {c.keyMasked}; required when the base URL changes)<input name="apiKey" type="password" autoComplete="off" className="rounded border border-slate-300 px-2 py-1 text-sm" /></label>
-      <label className="flex flex-col gap-1 text-xs">Schedule (minutes, empty = manual)<input name="scheduleMinutes" type="number" min={15} defaultValue={c.scheduleMinutes ?? ""} className="rounded border border-slate-300 px-2 py-1 text-sm" /></label>
+      <label className="flex flex-col gap-1 text-xs">
+        Name
+        <input
+          name="name"
+          defaultValue={c.name}
+          className="rounded border border-slate-300 px-2 py-1 text-sm"
+        />
+      </label>
+      <label className="flex flex-col gap-1 text-xs">
+        Base URL
+        <input
+          name="baseUrl"
+          defaultValue={c.baseUrl ?? ""}
+          className="rounded border border-slate-300 px-2 py-1 text-sm"
+        />
+      </label>
+      <label className="flex flex-col gap-1 text-xs">
+        New admin key (leave empty to keep {c.keyMasked}; required when the base URL changes)
+        <input
+          name="apiKey"
+          type="password"
+          autoComplete="off"
+          className="rounded border border-slate-300 px-2 py-1 text-sm"
+        />
+      </label>
+      <label className="flex flex-col gap-1 text-xs">
+        Schedule (minutes, empty = manual)
+        <input
+          name="scheduleMinutes"
+          type="number"
+          min={15}
+          defaultValue={c.scheduleMinutes ?? ""}
+          className="rounded border border-slate-300 px-2 py-1 text-sm"
+        />
+      </label>
       {error && <p className="text-xs text-red-700 sm:col-span-2">{error}</p>}
-      <div className="sm:col-span-2"><button disabled={pending} className="rounded bg-brand-600 px-3 py-1.5 text-xs font-medium text-white disabled:opacity-50">Save</button></div>
+      <div className="sm:col-span-2">
+        <button
+          disabled={pending}
+          className="rounded bg-brand-600 px-3 py-1.5 text-xs font-medium text-white disabled:opacity-50"
+        >
+          Save
+        </button>
+      </div>
     </form>
   );
 }

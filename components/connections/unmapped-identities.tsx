@@ -2,6 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
+
 import { fetchJson } from "@/lib/fetch-json";
 
 export interface UnmappedView {
@@ -14,13 +15,25 @@ export interface UnmappedView {
   lastDay: string;
 }
 
-export function UnmappedIdentities({ items, members }: { items: UnmappedView[]; members: { id: string; label: string }[] }) {
-  if (items.length === 0) return <p className="text-sm text-slate-600">Every provider identity is mapped to a member.</p>;
+export function UnmappedIdentities({
+  items,
+  members,
+}: {
+  items: UnmappedView[];
+  members: { id: string; label: string }[];
+}) {
+  if (items.length === 0)
+    return <p className="text-sm text-slate-600">Every provider identity is mapped to a member.</p>;
   return (
     <table className="w-full text-sm [&_td]:px-2 [&_th]:px-2">
       <thead>
-        <tr className="border-b border-slate-200 text-left text-xs uppercase tracking-wide text-slate-500">
-          <th className="py-2">Source</th><th>Identity</th><th className="text-right">Spend</th><th className="text-right">Rows</th><th>Last seen</th><th>Map to member</th>
+        <tr className="border-b border-slate-200 text-left text-xs tracking-wide text-slate-500 uppercase">
+          <th className="py-2">Source</th>
+          <th>Identity</th>
+          <th className="text-right">Spend</th>
+          <th className="text-right">Rows</th>
+          <th>Last seen</th>
+          <th>Map to member</th>
         </tr>
       </thead>
       <tbody>
@@ -40,29 +53,48 @@ function Row({ item, members }: { item: UnmappedView; members: { id: string; lab
   return (
     <tr className="border-b border-slate-100" data-testid={`unmapped-${item.externalId}`}>
       <td className="py-2 text-slate-600">{item.identityProvider}</td>
-      <td className="font-mono text-xs">{item.kind.replace("_", " ")}: {item.externalId}</td>
+      <td className="font-mono text-xs">
+        {item.kind.replace("_", " ")}: {item.externalId}
+      </td>
       <td className="tabular text-right">{item.cost}</td>
       <td className="tabular text-right">{item.rows}</td>
       <td className="text-slate-600">{item.lastDay}</td>
       <td>
         <div className="flex items-center gap-2">
-          <select aria-label={`Member for ${item.externalId}`} value={memberId} onChange={(e) => setMemberId(e.target.value)} className="max-w-56 rounded border border-slate-300 px-2 py-1 text-xs">
+          <select
+            aria-label={`Member for ${item.externalId}`}
+            value={memberId}
+            onChange={(e) => setMemberId(e.target.value)}
+            className="max-w-56 rounded border border-slate-300 px-2 py-1 text-xs"
+          >
             <option value="">Choose a member…</option>
-            {members.map((m) => <option key={m.id} value={m.id}>{m.label}</option>)}
+            {members.map((m) => (
+              <option key={m.id} value={m.id}>
+                {m.label}
+              </option>
+            ))}
           </select>
           <button
-            type="button" disabled={!memberId || pending}
-            onClick={() => start(async () => {
-              setError(null);
-              try {
-                await fetchJson("/api/connections/identity-mapping", {
-                  method: "POST", body: JSON.stringify({ identityProvider: item.identityProvider, identityKey: item.identityKey, memberId }),
-                });
-              } catch (e) {
-                return setError(e instanceof Error ? e.message : "Failed");
-              }
-              router.refresh();
-            })}
+            type="button"
+            disabled={!memberId || pending}
+            onClick={() =>
+              start(async () => {
+                setError(null);
+                try {
+                  await fetchJson("/api/connections/identity-mapping", {
+                    method: "POST",
+                    body: JSON.stringify({
+                      identityProvider: item.identityProvider,
+                      identityKey: item.identityKey,
+                      memberId,
+                    }),
+                  });
+                } catch (e) {
+                  return setError(e instanceof Error ? e.message : "Failed");
+                }
+                router.refresh();
+              })
+            }
             className="rounded bg-brand-600 px-2 py-1 text-xs font-medium text-white disabled:opacity-50"
           >
             Map

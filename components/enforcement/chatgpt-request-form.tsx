@@ -1,9 +1,19 @@
 "use client";
+
 /** The request form behind the ChatGPT custom request destination (files an Allotment request, source "chatgpt"). */
 import { useState, useTransition } from "react";
+
 import { Card, ErrorNote } from "@/components/ui/card";
 
-export function ChatgptRequestForm({ unit, defaultUntil, prefill }: { unit: "USD" | "CREDITS"; defaultUntil: string; prefill: string }) {
+export function ChatgptRequestForm({
+  unit,
+  defaultUntil,
+  prefill,
+}: {
+  unit: "USD" | "CREDITS";
+  defaultUntil: string;
+  prefill: string;
+}) {
   const [amount, setAmount] = useState("");
   const [reason, setReason] = useState(`${prefill} `);
   const [until, setUntil] = useState(defaultUntil);
@@ -12,7 +22,14 @@ export function ChatgptRequestForm({ unit, defaultUntil, prefill }: { unit: "USD
   const [error, setError] = useState<string | null>(null);
   const [pending, start] = useTransition();
   const input = "mt-1 w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm";
-  if (done !== null) return <Card title="Request sent"><p className="text-sm" role="status">Request #{done} is in your approvers&apos; queue. You can follow it under Requests.</p></Card>;
+  if (done !== null)
+    return (
+      <Card title="Request sent">
+        <p className="text-sm" role="status">
+          Request #{done} is in your approvers&apos; queue. You can follow it under Requests.
+        </p>
+      </Card>
+    );
   return (
     <Card title="Ask for more">
       <form
@@ -21,25 +38,69 @@ export function ChatgptRequestForm({ unit, defaultUntil, prefill }: { unit: "USD
           e.preventDefault();
           start(async () => {
             setError(null);
-            const res = await fetch("/api/enforcement/request", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ amount, reason, neededUntil: until, product }) });
+            const res = await fetch("/api/enforcement/request", {
+              method: "POST",
+              headers: { "content-type": "application/json" },
+              body: JSON.stringify({ amount, reason, neededUntil: until, product }),
+            });
             const out = (await res.json().catch(() => ({}))) as { id?: number; error?: string };
             if (!res.ok || !out.id) setError(out.error ?? `Failed (${res.status})`);
             else setDone(out.id);
           });
         }}
       >
-        <label className="block text-sm">Amount ({unit === "USD" ? "USD" : "credits"})<input className={input} name="amount" value={amount} onChange={(e) => setAmount(e.target.value)} inputMode="decimal" placeholder={unit === "USD" ? "e.g. 50" : "e.g. 300"} /></label>
-        <label className="block text-sm">Why you need it<textarea className={input} name="reason" rows={4} value={reason} onChange={(e) => setReason(e.target.value)} /></label>
-        <label className="block text-sm">Product
-          <select className={input} name="product" value={product} onChange={(e) => setProduct(e.target.value)}>
+        <label className="block text-sm">
+          Amount ({unit === "USD" ? "USD" : "credits"})
+          <input
+            className={input}
+            name="amount"
+            value={amount}
+            onChange={(e) => setAmount(e.target.value)}
+            inputMode="decimal"
+            placeholder={unit === "USD" ? "e.g. 50" : "e.g. 300"}
+          />
+        </label>
+        <label className="block text-sm">
+          Why you need it
+          <textarea
+            className={input}
+            name="reason"
+            rows={4}
+            value={reason}
+            onChange={(e) => setReason(e.target.value)}
+          />
+        </label>
+        <label className="block text-sm">
+          Product
+          <select
+            className={input}
+            name="product"
+            value={product}
+            onChange={(e) => setProduct(e.target.value)}
+          >
             <option value="">ChatGPT and Codex</option>
             <option value="codex">Codex only</option>
             <option value="chatgpt">ChatGPT only</option>
           </select>
         </label>
-        <label className="block text-sm">Needed until<input className={input} type="date" name="neededUntil" value={until} onChange={(e) => setUntil(e.target.value)} /></label>
+        <label className="block text-sm">
+          Needed until
+          <input
+            className={input}
+            type="date"
+            name="neededUntil"
+            value={until}
+            onChange={(e) => setUntil(e.target.value)}
+          />
+        </label>
         {error && <ErrorNote message={error} />}
-        <button type="submit" disabled={pending} className="rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700 disabled:opacity-50">Send request</button>
+        <button
+          type="submit"
+          disabled={pending}
+          className="rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700 disabled:opacity-50"
+        >
+          Send request
+        </button>
       </form>
     </Card>
   );

@@ -2,6 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
+
 import { Card, ErrorNote, Skeleton, Stat } from "@/components/ui/card";
 import type { ChargebackPreview } from "@/lib/exports/export-chargeback";
 import { DIMENSION_LABELS, DIMENSIONS, type Dimension } from "@/lib/exports/params";
@@ -27,10 +28,16 @@ export function ExportsView({ today, workspaceName }: { today: string; workspace
   const search = params.toString();
   const preview = useQuery({
     queryKey: queryKeys.exportPreview(search),
-    queryFn: () => fetchJson<Serialized<ChargebackPreview>>(`/api/exports/chargeback/preview?${search}`),
+    queryFn: () =>
+      fetchJson<Serialized<ChargebackPreview>>(`/api/exports/chargeback/preview?${search}`),
     placeholderData: (prev) => prev,
   });
-  const toggle = (d: Dimension) => setDims((cur) => (cur.includes(d) ? cur.filter((x) => x !== d) : DIMENSIONS.filter((x) => x === d || cur.includes(x))));
+  const toggle = (d: Dimension) =>
+    setDims((cur) =>
+      cur.includes(d)
+        ? cur.filter((x) => x !== d)
+        : DIMENSIONS.filter((x) => x === d || cur.includes(x)),
+    );
   const p = preview.data;
 
   return (
@@ -39,7 +46,12 @@ export function ExportsView({ today, workspaceName }: { today: string; workspace
         <div className="flex flex-wrap items-end gap-6">
           <label className="flex flex-col text-xs font-medium text-slate-600">
             Period
-            <select className="mt-1 rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm" value={period} onChange={(e) => setPeriod(e.target.value as PeriodChoice)} data-testid="export-period">
+            <select
+              className="mt-1 rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm"
+              value={period}
+              onChange={(e) => setPeriod(e.target.value as PeriodChoice)}
+              data-testid="export-period"
+            >
               <option value="current">This budget period</option>
               <option value="previous">Last budget period</option>
               <option value="custom">Custom dates…</option>
@@ -49,11 +61,25 @@ export function ExportsView({ today, workspaceName }: { today: string; workspace
             <>
               <label className="flex flex-col text-xs font-medium text-slate-600">
                 From
-                <input type="date" className="mt-1 rounded-md border border-slate-300 px-2 py-1 text-sm" value={start} max={end} onChange={(e) => setStart(e.target.value)} data-testid="export-start" />
+                <input
+                  type="date"
+                  className="mt-1 rounded-md border border-slate-300 px-2 py-1 text-sm"
+                  value={start}
+                  max={end}
+                  onChange={(e) => setStart(e.target.value)}
+                  data-testid="export-start"
+                />
               </label>
               <label className="flex flex-col text-xs font-medium text-slate-600">
                 To
-                <input type="date" className="mt-1 rounded-md border border-slate-300 px-2 py-1 text-sm" value={end} min={start} onChange={(e) => setEnd(e.target.value)} data-testid="export-end" />
+                <input
+                  type="date"
+                  className="mt-1 rounded-md border border-slate-300 px-2 py-1 text-sm"
+                  value={end}
+                  min={start}
+                  onChange={(e) => setEnd(e.target.value)}
+                  data-testid="export-end"
+                />
               </label>
             </>
           )}
@@ -61,8 +87,16 @@ export function ExportsView({ today, workspaceName }: { today: string; workspace
             <legend>Group by</legend>
             <div className="mt-1 flex flex-wrap gap-3">
               {DIMENSIONS.map((d) => (
-                <label key={d} className="flex items-center gap-1.5 text-sm font-normal text-slate-700">
-                  <input type="checkbox" checked={dims.includes(d)} onChange={() => toggle(d)} data-testid={`group-by-${d}`} />
+                <label
+                  key={d}
+                  className="flex items-center gap-1.5 text-sm font-normal text-slate-700"
+                >
+                  <input
+                    type="checkbox"
+                    checked={dims.includes(d)}
+                    onChange={() => toggle(d)}
+                    data-testid={`group-by-${d}`}
+                  />
                   {DIMENSION_LABELS[d]}
                 </label>
               ))}
@@ -70,31 +104,65 @@ export function ExportsView({ today, workspaceName }: { today: string; workspace
           </fieldset>
         </div>
         <p className="mt-4 text-xs text-slate-500">
-          Spend is charged once, to each member&apos;s primary cost center. Grouped by group, a member counts in the group whose cost center matches theirs (else the first by name). Spend that maps to no member is its own “(unattributed)” row.
+          Spend is charged once, to each member&apos;s primary cost center. Grouped by group, a
+          member counts in the group whose cost center matches theirs (else the first by name).
+          Spend that maps to no member is its own “(unattributed)” row.
         </p>
       </Card>
 
       {preview.isPending ? (
         <Skeleton className="h-64" />
       ) : preview.isError ? (
-        <ErrorNote message={`Could not load the preview: ${preview.error.message}`} onRetry={() => void preview.refetch()} />
+        <ErrorNote
+          message={`Could not load the preview: ${preview.error.message}`}
+          onRetry={() => void preview.refetch()}
+        />
       ) : (
         p && (
           <>
-            <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4" aria-busy={preview.isFetching}>
-              <Stat label="Billed (USD)" value={formatAmount(BigInt(p.totals.costMicros), "USD")} testId="export-total-billed" hint={`${p.period.start} – ${p.period.end}`} />
-              <Stat label="List-price estimate" value={formatAmount(BigInt(p.totals.estimatedCostMicros), "USD")} />
-              <Stat label="Credits" value={formatAmount(BigInt(p.totals.creditsMicros), "CREDITS")} />
-              <Stat label="Rows" value={p.rowCount.toLocaleString("en-US")} testId="export-row-count" hint={`${fmtInt(p.totals.requests)} requests`} />
+            <div
+              className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4"
+              aria-busy={preview.isFetching}
+            >
+              <Stat
+                label="Billed (USD)"
+                value={formatAmount(BigInt(p.totals.costMicros), "USD")}
+                testId="export-total-billed"
+                hint={`${p.period.start} – ${p.period.end}`}
+              />
+              <Stat
+                label="List-price estimate"
+                value={formatAmount(BigInt(p.totals.estimatedCostMicros), "USD")}
+              />
+              <Stat
+                label="Credits"
+                value={formatAmount(BigInt(p.totals.creditsMicros), "CREDITS")}
+              />
+              <Stat
+                label="Rows"
+                value={p.rowCount.toLocaleString("en-US")}
+                testId="export-row-count"
+                hint={`${fmtInt(p.totals.requests)} requests`}
+              />
             </div>
             <Card
               title={`Preview: first ${p.rows.length} of ${p.rowCount.toLocaleString("en-US")} rows`}
               action={
                 <div className="flex gap-2">
-                  <a href={`/api/exports/focus?${search}`} className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-50" data-testid="download-focus" download>
+                  <a
+                    href={`/api/exports/focus?${search}`}
+                    className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-50"
+                    data-testid="download-focus"
+                    download
+                  >
                     FOCUS 1.2 CSV
                   </a>
-                  <a href={`/api/exports/chargeback?${search}`} className="rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700" data-testid="download-chargeback" download>
+                  <a
+                    href={`/api/exports/chargeback?${search}`}
+                    className="rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700"
+                    data-testid="download-chargeback"
+                    download
+                  >
                     Download chargeback CSV
                   </a>
                 </div>
@@ -106,7 +174,7 @@ export function ExportsView({ today, workspaceName }: { today: string; workspace
               <div className="relative overflow-x-auto">
                 <table className="min-w-full text-sm" data-testid="export-preview">
                   <thead>
-                    <tr className="border-b border-slate-200 text-left text-xs uppercase tracking-wide text-slate-500">
+                    <tr className="border-b border-slate-200 text-left text-xs tracking-wide text-slate-500 uppercase">
                       {p.groupBy.map((d) => (
                         <th key={d} className="py-2 pr-4 font-medium">
                           {DIMENSION_LABELS[d]}
@@ -124,21 +192,45 @@ export function ExportsView({ today, workspaceName }: { today: string; workspace
                       <tr key={i} className="border-b border-slate-100 last:border-0">
                         {p.groupBy.map((d) => (
                           <td key={d} className="py-2 pr-4 text-slate-700">
-                            {d === "cost_center" ? r.costCenter : d === "group" ? r.group : d === "member" ? (r.memberName ? `${r.memberName} · ${r.memberEmail}` : r.memberEmail) : d === "product" ? r.product : d === "model" ? r.model : r.provider}
+                            {d === "cost_center"
+                              ? r.costCenter
+                              : d === "group"
+                                ? r.group
+                                : d === "member"
+                                  ? r.memberName
+                                    ? `${r.memberName} · ${r.memberEmail}`
+                                    : r.memberEmail
+                                  : d === "product"
+                                    ? r.product
+                                    : d === "model"
+                                      ? r.model
+                                      : r.provider}
                           </td>
                         ))}
-                        <td className="tabular whitespace-nowrap py-2 pr-4 text-right">{formatAmount(BigInt(r.costMicros), "USD")}</td>
-                        <td className="tabular whitespace-nowrap py-2 pr-4 text-right text-slate-500">{formatAmount(BigInt(r.estimatedCostMicros), "USD")}</td>
-                        <td className="tabular whitespace-nowrap py-2 pr-4 text-right text-slate-500">{formatAmount(BigInt(r.creditsMicros), "CREDITS")}</td>
-                        <td className="tabular whitespace-nowrap py-2 pr-4 text-right text-slate-500">
-                          {fmtInt(r.inputTokens)} / {fmtInt(r.cachedInputTokens)} / {fmtInt(r.outputTokens)}
+                        <td className="tabular py-2 pr-4 text-right whitespace-nowrap">
+                          {formatAmount(BigInt(r.costMicros), "USD")}
                         </td>
-                        <td className="tabular whitespace-nowrap py-2 text-right text-slate-500">{fmtInt(r.requests)}</td>
+                        <td className="tabular py-2 pr-4 text-right whitespace-nowrap text-slate-500">
+                          {formatAmount(BigInt(r.estimatedCostMicros), "USD")}
+                        </td>
+                        <td className="tabular py-2 pr-4 text-right whitespace-nowrap text-slate-500">
+                          {formatAmount(BigInt(r.creditsMicros), "CREDITS")}
+                        </td>
+                        <td className="tabular py-2 pr-4 text-right whitespace-nowrap text-slate-500">
+                          {fmtInt(r.inputTokens)} / {fmtInt(r.cachedInputTokens)} /{" "}
+                          {fmtInt(r.outputTokens)}
+                        </td>
+                        <td className="tabular py-2 text-right whitespace-nowrap text-slate-500">
+                          {fmtInt(r.requests)}
+                        </td>
                       </tr>
                     ))}
                     {p.rows.length === 0 && (
                       <tr>
-                        <td colSpan={p.groupBy.length + 5} className="py-6 text-center text-slate-500">
+                        <td
+                          colSpan={p.groupBy.length + 5}
+                          className="py-6 text-center text-slate-500"
+                        >
                           No spend in this period.
                         </td>
                       </tr>

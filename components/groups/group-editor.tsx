@@ -1,19 +1,45 @@
 "use client";
 
 import { useState } from "react";
-import { buttonClass, dangerButtonClass, FieldError, FormError, inputClass, secondaryButtonClass, usePeopleMutation } from "@/components/people/use-mutation";
+
+import {
+  buttonClass,
+  dangerButtonClass,
+  FieldError,
+  FormError,
+  inputClass,
+  secondaryButtonClass,
+  usePeopleMutation,
+} from "@/components/people/use-mutation";
 import type { GroupRow } from "@/lib/people/groups";
 
 export type Person = { id: string; name: string; email: string };
 
 /** Type a name or email, pick from the suggestions; chosen people show as removable chips. */
-export function PersonPicker({ label, inputId, people, chosen, onAdd, onRemove }: { label: string; inputId: string; people: Person[]; chosen: { id: string; name: string }[]; onAdd: (p: Person) => void; onRemove: (p: { id: string; name: string }) => void }) {
+export function PersonPicker({
+  label,
+  inputId,
+  people,
+  chosen,
+  onAdd,
+  onRemove,
+}: {
+  label: string;
+  inputId: string;
+  people: Person[];
+  chosen: { id: string; name: string }[];
+  onAdd: (p: Person) => void;
+  onRemove: (p: { id: string; name: string }) => void;
+}) {
   const [text, setText] = useState("");
   const [miss, setMiss] = useState(false);
   const listId = `${inputId}-list`;
   function add() {
     const t = text.trim().toLowerCase();
-    const p = people.find((x) => `${x.name} <${x.email}>`.toLowerCase() === t || x.email === t || x.name.toLowerCase() === t);
+    const p = people.find(
+      (x) =>
+        `${x.name} <${x.email}>`.toLowerCase() === t || x.email === t || x.name.toLowerCase() === t,
+    );
     if (!p) return setMiss(true);
     if (!chosen.some((c) => c.id === p.id)) onAdd(p);
     setText("");
@@ -26,9 +52,17 @@ export function PersonPicker({ label, inputId, people, chosen, onAdd, onRemove }
       </label>
       <ul className="mb-2 flex flex-wrap gap-1.5" aria-label={label}>
         {chosen.map((c) => (
-          <li key={c.id} className="flex items-center gap-1 rounded-full bg-slate-100 py-0.5 pl-2.5 pr-1 text-sm">
+          <li
+            key={c.id}
+            className="flex items-center gap-1 rounded-full bg-slate-100 py-0.5 pr-1 pl-2.5 text-sm"
+          >
             {c.name}
-            <button type="button" onClick={() => onRemove(c)} className="rounded-full px-1.5 text-slate-500 hover:bg-slate-200 hover:text-slate-800" aria-label={`Remove ${c.name} from ${label.toLowerCase()}`}>
+            <button
+              type="button"
+              onClick={() => onRemove(c)}
+              className="rounded-full px-1.5 text-slate-500 hover:bg-slate-200 hover:text-slate-800"
+              aria-label={`Remove ${c.name} from ${label.toLowerCase()}`}
+            >
               ×
             </button>
           </li>
@@ -63,12 +97,24 @@ export function PersonPicker({ label, inputId, people, chosen, onAdd, onRemove }
           Add
         </button>
       </div>
-      {miss && <p className="mt-1 text-xs text-red-700">Nobody active by that name or email: pick from the suggestions.</p>}
+      {miss && (
+        <p className="mt-1 text-xs text-red-700">
+          Nobody active by that name or email: pick from the suggestions.
+        </p>
+      )}
     </div>
   );
 }
 
-export function GroupEditor({ group, people, onClose }: { group: GroupRow; people: Person[]; onClose: () => void }) {
+export function GroupEditor({
+  group,
+  people,
+  onClose,
+}: {
+  group: GroupRow;
+  people: Person[];
+  onClose: () => void;
+}) {
   const save = usePeopleMutation();
   const del = usePeopleMutation();
   const [name, setName] = useState(group.name);
@@ -99,35 +145,79 @@ export function GroupEditor({ group, people, onClose }: { group: GroupRow; peopl
   const empty = group.members.length === 0 && group.managers.length === 0 && group.limits === 0;
   return (
     <div className="space-y-5" data-testid="group-editor">
-      {group.source !== "allotment" && <p className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">This group comes from {group.source}: its next directory sync may change its members again.</p>}
-      <form onSubmit={submit} className="space-y-4" aria-label={`Change group ${group.name}`} noValidate>
+      {group.source !== "allotment" && (
+        <p className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">
+          This group comes from {group.source}: its next directory sync may change its members
+          again.
+        </p>
+      )}
+      <form
+        onSubmit={submit}
+        className="space-y-4"
+        aria-label={`Change group ${group.name}`}
+        noValidate
+      >
         <div className="grid gap-4 sm:grid-cols-2">
           <div>
-            <label htmlFor="edit-group-name" className="mb-1 block text-sm font-medium text-slate-700">
+            <label
+              htmlFor="edit-group-name"
+              className="mb-1 block text-sm font-medium text-slate-700"
+            >
               Name
             </label>
-            <input id="edit-group-name" value={name} onChange={(e) => setName(e.target.value)} className={inputClass} />
+            <input
+              id="edit-group-name"
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+              className={inputClass}
+            />
             <FieldError error={save.error} field="name" />
           </div>
           <div>
-            <label htmlFor="edit-group-cost-center" className="mb-1 block text-sm font-medium text-slate-700">
+            <label
+              htmlFor="edit-group-cost-center"
+              className="mb-1 block text-sm font-medium text-slate-700"
+            >
               Cost center
             </label>
-            <input id="edit-group-cost-center" value={costCenter} onChange={(e) => setCostCenter(e.target.value)} className={inputClass} placeholder="none" />
+            <input
+              id="edit-group-cost-center"
+              value={costCenter}
+              onChange={(e) => setCostCenter(e.target.value)}
+              className={inputClass}
+              placeholder="none"
+            />
             <FieldError error={save.error} field="costCenter" />
           </div>
         </div>
         <div className="grid gap-4 lg:grid-cols-2">
           <div>
-            <PersonPicker label="Members" inputId="edit-group-members" people={people} chosen={members} onAdd={(p) => setMembers([...members, p])} onRemove={(p) => setMembers(members.filter((x) => x.id !== p.id))} />
+            <PersonPicker
+              label="Members"
+              inputId="edit-group-members"
+              people={people}
+              chosen={members}
+              onAdd={(p) => setMembers([...members, p])}
+              onRemove={(p) => setMembers(members.filter((x) => x.id !== p.id))}
+            />
             <FieldError error={save.error} field="addMemberIds" />
           </div>
           <div>
-            <PersonPicker label="Managers" inputId="edit-group-managers" people={people} chosen={managers} onAdd={(p) => setManagers([...managers, p])} onRemove={(p) => setManagers(managers.filter((x) => x.id !== p.id))} />
+            <PersonPicker
+              label="Managers"
+              inputId="edit-group-managers"
+              people={people}
+              chosen={managers}
+              onAdd={(p) => setManagers([...managers, p])}
+              onRemove={(p) => setManagers(managers.filter((x) => x.id !== p.id))}
+            />
             <FieldError error={save.error} field="addManagerIds" />
           </div>
         </div>
-        <FormError error={save.error} fields={["name", "costCenter", "addMemberIds", "addManagerIds"]} />
+        <FormError
+          error={save.error}
+          fields={["name", "costCenter", "addMemberIds", "addManagerIds"]}
+        />
         {saved && (
           <p className="text-sm text-emerald-700" role="status" data-testid="group-saved">
             {saved}
@@ -147,21 +237,40 @@ export function GroupEditor({ group, people, onClose }: { group: GroupRow; peopl
         {empty ? (
           confirmDelete ? (
             <div className="mt-2 flex flex-wrap items-center gap-2">
-              <span className="text-sm text-slate-700">Delete {group.name}? Its history stays in the audit log.</span>
-              <button type="button" className={dangerButtonClass} disabled={del.pending} onClick={async () => (await del.run(`/api/groups/${group.id}`, "DELETE")) && onClose()}>
+              <span className="text-sm text-slate-700">
+                Delete {group.name}? Its history stays in the audit log.
+              </span>
+              <button
+                type="button"
+                className={dangerButtonClass}
+                disabled={del.pending}
+                onClick={async () =>
+                  (await del.run(`/api/groups/${group.id}`, "DELETE")) && onClose()
+                }
+              >
                 Yes, delete
               </button>
-              <button type="button" className={secondaryButtonClass} onClick={() => setConfirmDelete(false)}>
+              <button
+                type="button"
+                className={secondaryButtonClass}
+                onClick={() => setConfirmDelete(false)}
+              >
                 Keep it
               </button>
             </div>
           ) : (
-            <button type="button" className={`mt-2 ${dangerButtonClass}`} onClick={() => setConfirmDelete(true)}>
+            <button
+              type="button"
+              className={`mt-2 ${dangerButtonClass}`}
+              onClick={() => setConfirmDelete(true)}
+            >
               Delete…
             </button>
           )
         ) : (
-          <p className="mt-1 text-sm text-slate-500">Only an empty group can be deleted: remove its members, managers and limits first.</p>
+          <p className="mt-1 text-sm text-slate-500">
+            Only an empty group can be deleted: remove its members, managers and limits first.
+          </p>
         )}
         <FormError error={del.error} fields={[]} />
       </div>

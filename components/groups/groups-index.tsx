@@ -4,17 +4,29 @@ import { createColumnHelper } from "@tanstack/react-table";
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useMemo, useState } from "react";
+
 import { DataTable } from "@/components/people/data-table";
-import { buttonClass, FieldError, FormError, inputClass, secondaryButtonClass, usePeopleMutation } from "@/components/people/use-mutation";
+import {
+  buttonClass,
+  FieldError,
+  FormError,
+  inputClass,
+  secondaryButtonClass,
+  usePeopleMutation,
+} from "@/components/people/use-mutation";
 import { Card } from "@/components/ui/card";
 import type { GroupRow } from "@/lib/people/groups";
+
 import { GroupEditor, PersonPicker, type Person } from "./group-editor";
 
 const col = createColumnHelper<GroupRow>();
 
 function few(people: { name: string }[], max = 3) {
   if (!people.length) return <span className="text-slate-400">—</span>;
-  const shown = people.slice(0, max).map((p) => p.name).join(", ");
+  const shown = people
+    .slice(0, max)
+    .map((p) => p.name)
+    .join(", ");
   return people.length > max ? `${shown} +${people.length - max}` : shown;
 }
 
@@ -25,27 +37,58 @@ function CreateGroupForm({ people, onDone }: { people: Person[]; onDone: () => v
   const [managers, setManagers] = useState<Person[]>([]);
   async function submit(e: React.FormEvent) {
     e.preventDefault();
-    if (await run("/api/groups", "POST", { name, costCenter, managerIds: managers.map((m) => m.id) })) onDone();
+    if (
+      await run("/api/groups", "POST", { name, costCenter, managerIds: managers.map((m) => m.id) })
+    )
+      onDone();
   }
   return (
-    <form onSubmit={submit} className="space-y-4" aria-label="Create a group" data-testid="create-group-form" noValidate>
+    <form
+      onSubmit={submit}
+      className="space-y-4"
+      aria-label="Create a group"
+      data-testid="create-group-form"
+      noValidate
+    >
       <div className="grid gap-4 sm:grid-cols-2">
         <div>
           <label htmlFor="group-name" className="mb-1 block text-sm font-medium text-slate-700">
             Name
           </label>
-          <input id="group-name" value={name} onChange={(e) => setName(e.target.value)} className={inputClass} autoComplete="off" />
+          <input
+            id="group-name"
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            className={inputClass}
+            autoComplete="off"
+          />
           <FieldError error={error} field="name" />
         </div>
         <div>
-          <label htmlFor="group-cost-center" className="mb-1 block text-sm font-medium text-slate-700">
+          <label
+            htmlFor="group-cost-center"
+            className="mb-1 block text-sm font-medium text-slate-700"
+          >
             Cost center <span className="font-normal text-slate-500">(optional)</span>
           </label>
-          <input id="group-cost-center" value={costCenter} onChange={(e) => setCostCenter(e.target.value)} className={inputClass} placeholder="e.g. CC-1024" />
+          <input
+            id="group-cost-center"
+            value={costCenter}
+            onChange={(e) => setCostCenter(e.target.value)}
+            className={inputClass}
+            placeholder="e.g. CC-1024"
+          />
           <FieldError error={error} field="costCenter" />
         </div>
       </div>
-      <PersonPicker label="Managers" inputId="group-managers" people={people} chosen={managers} onAdd={(p) => setManagers([...managers, p])} onRemove={(p) => setManagers(managers.filter((m) => m.id !== p.id))} />
+      <PersonPicker
+        label="Managers"
+        inputId="group-managers"
+        people={people}
+        chosen={managers}
+        onAdd={(p) => setManagers([...managers, p])}
+        onRemove={(p) => setManagers(managers.filter((m) => m.id !== p.id))}
+      />
       <FieldError error={error} field="managerIds" />
       <FormError error={error} fields={["name", "costCenter", "managerIds"]} />
       <div className="flex gap-2">
@@ -60,7 +103,19 @@ function CreateGroupForm({ people, onDone }: { people: Person[]; onDone: () => v
   );
 }
 
-export function GroupsIndex({ groups, people, canManage, canReadAudit, selected }: { groups: GroupRow[]; people: Person[]; canManage: boolean; canReadAudit: boolean; selected: GroupRow | null }) {
+export function GroupsIndex({
+  groups,
+  people,
+  canManage,
+  canReadAudit,
+  selected,
+}: {
+  groups: GroupRow[];
+  people: Person[];
+  canManage: boolean;
+  canReadAudit: boolean;
+  selected: GroupRow | null;
+}) {
   const router = useRouter();
   const pathname = usePathname();
   const search = useSearchParams();
@@ -77,28 +132,63 @@ export function GroupsIndex({ groups, people, canManage, canReadAudit, selected 
       col.accessor("name", {
         header: "Group",
         cell: (c) => (
-          <Link href={`/groups/${c.row.original.id}`} className="font-medium text-brand-700 hover:underline">
+          <Link
+            href={`/groups/${c.row.original.id}`}
+            className="font-medium text-brand-700 hover:underline"
+          >
             {c.getValue()}
           </Link>
         ),
       }),
-      col.accessor("costCenter", { header: "Cost center", cell: (c) => c.getValue() || <span className="text-slate-400">—</span> }),
-      col.accessor("members", { header: "Members", cell: (c) => <span className="tabular">{c.getValue().length}</span> }),
-      col.accessor("managers", { header: "Managers", cell: (c) => <span className="text-slate-700">{few(c.getValue())}</span> }),
-      col.accessor("limits", { header: "Limits", cell: (c) => <span className="tabular">{c.getValue() || <span className="text-slate-400">—</span>}</span> }),
-      col.accessor("source", { header: "Source", cell: (c) => <span className="text-xs text-slate-500">{c.getValue() === "allotment" ? "Allotment" : `from ${c.getValue()}`}</span> }),
+      col.accessor("costCenter", {
+        header: "Cost center",
+        cell: (c) => c.getValue() || <span className="text-slate-400">—</span>,
+      }),
+      col.accessor("members", {
+        header: "Members",
+        cell: (c) => <span className="tabular">{c.getValue().length}</span>,
+      }),
+      col.accessor("managers", {
+        header: "Managers",
+        cell: (c) => <span className="text-slate-700">{few(c.getValue())}</span>,
+      }),
+      col.accessor("limits", {
+        header: "Limits",
+        cell: (c) => (
+          <span className="tabular">
+            {c.getValue() || <span className="text-slate-400">—</span>}
+          </span>
+        ),
+      }),
+      col.accessor("source", {
+        header: "Source",
+        cell: (c) => (
+          <span className="text-xs text-slate-500">
+            {c.getValue() === "allotment" ? "Allotment" : `from ${c.getValue()}`}
+          </span>
+        ),
+      }),
       col.display({
         id: "actions",
         header: () => <span className="sr-only">Actions</span>,
         cell: (c) => (
           <div className="flex justify-end gap-3 whitespace-nowrap">
             {canManage && (
-              <Link href={hrefWith(c.row.original.id)} scroll={false} className="font-medium text-brand-700 hover:underline" aria-label={`Manage ${c.row.original.name}`}>
+              <Link
+                href={hrefWith(c.row.original.id)}
+                scroll={false}
+                className="font-medium text-brand-700 hover:underline"
+                aria-label={`Manage ${c.row.original.name}`}
+              >
                 Manage
               </Link>
             )}
             {canReadAudit && (
-              <Link href={`/audit?type=Group&target=${c.row.original.id}`} className="text-slate-600 hover:underline" aria-label={`History of ${c.row.original.name}`}>
+              <Link
+                href={`/audit?type=Group&target=${c.row.original.id}`}
+                className="text-slate-600 hover:underline"
+                aria-label={`History of ${c.row.original.name}`}
+              >
                 History
               </Link>
             )}
@@ -115,14 +205,20 @@ export function GroupsIndex({ groups, people, canManage, canReadAudit, selected 
         <div>
           <h1 className="text-2xl font-semibold">Groups</h1>
           <p className="mt-1 text-sm text-slate-600">
-            Teams with a cost center, their members and the managers who see their spend and decide their requests.{" "}
+            Teams with a cost center, their members and the managers who see their spend and decide
+            their requests.{" "}
             <Link href="/members" className="font-medium text-brand-700 hover:underline">
               ← Members
             </Link>
           </p>
         </div>
         {canManage && (
-          <button type="button" className={buttonClass} onClick={() => setCreating(!creating)} aria-expanded={creating}>
+          <button
+            type="button"
+            className={buttonClass}
+            onClick={() => setCreating(!creating)}
+            aria-expanded={creating}
+          >
             Create group
           </button>
         )}
@@ -137,17 +233,33 @@ export function GroupsIndex({ groups, people, canManage, canReadAudit, selected 
           title={`Manage group ${selected.name}`}
           action={
             canReadAudit ? (
-              <Link href={`/audit?type=Group&target=${selected.id}`} className="text-sm text-brand-700 hover:underline">
+              <Link
+                href={`/audit?type=Group&target=${selected.id}`}
+                className="text-sm text-brand-700 hover:underline"
+              >
                 History
               </Link>
             ) : undefined
           }
         >
-          <GroupEditor key={selected.id} group={selected} people={people} onClose={() => router.push(hrefWith(null), { scroll: false })} />
+          <GroupEditor
+            key={selected.id}
+            group={selected}
+            people={people}
+            onClose={() => router.push(hrefWith(null), { scroll: false })}
+          />
         </Card>
       )}
       <Card>
-        <DataTable columns={columns} data={groups} rowId={(g) => g.id} rowProps={(g) => ({ "data-testid": "group-row", "data-name": g.name })} empty="No groups yet." testId="groups-table" minWidth="44rem" />
+        <DataTable
+          columns={columns}
+          data={groups}
+          rowId={(g) => g.id}
+          rowProps={(g) => ({ "data-testid": "group-row", "data-name": g.name })}
+          empty="No groups yet."
+          testId="groups-table"
+          minWidth="44rem"
+        />
       </Card>
     </div>
   );

@@ -2,12 +2,14 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
+
 import { Card, ErrorNote, Skeleton, Stat } from "@/components/ui/card";
 import { fetchJson } from "@/lib/fetch-json";
 import type { LimitsOverview, PolicyView } from "@/lib/limits/overview";
 import { formatAmount, type Unit } from "@/lib/money";
 import { queryKeys } from "@/lib/query-keys";
 import type { Serialized } from "@/lib/serialize";
+
 import { MembersTable } from "./members-table";
 import { PolicyEditor, type EditTarget } from "./policy-editor";
 import { PolicyHistory } from "./policy-history";
@@ -19,20 +21,51 @@ export function amountOrDash(micros: string | null, unit: Unit): string {
   return micros === null ? "—" : formatAmount(BigInt(micros), unit);
 }
 
-function PolicyLine({ p, unit, canEdit, canSeeHistory, onEdit }: { p: Policy; unit: Unit; canEdit: boolean; canSeeHistory: boolean; onEdit: () => void }) {
+function PolicyLine({
+  p,
+  unit,
+  canEdit,
+  canSeeHistory,
+  onEdit,
+}: {
+  p: Policy;
+  unit: Unit;
+  canEdit: boolean;
+  canSeeHistory: boolean;
+  onEdit: () => void;
+}) {
   const [history, setHistory] = useState(false);
   return (
-    <li className="py-2" data-testid={p.slot ? `grant-${p.sourceRequestId ?? p.slot}` : `policy-${p.scope.toLowerCase()}-${p.targetName}`}>
+    <li
+      className="py-2"
+      data-testid={
+        p.slot
+          ? `grant-${p.sourceRequestId ?? p.slot}`
+          : `policy-${p.scope.toLowerCase()}-${p.targetName}`
+      }
+    >
       <div className="flex flex-wrap items-baseline gap-x-3 gap-y-1">
         <span className="font-medium">{p.targetName}</span>
         {p.slot && p.sourceRequestId !== null && (
-          <a href="/requests" className="rounded bg-emerald-50 px-1.5 text-xs text-emerald-800 underline" data-testid="grant-badge">
+          <a
+            href="/requests"
+            className="rounded bg-emerald-50 px-1.5 text-xs text-emerald-800 underline"
+            data-testid="grant-badge"
+          >
             grant · request #{p.sourceRequestId}
           </a>
         )}
         {p.product && <span className="rounded bg-slate-100 px-1.5 text-xs">{p.product} only</span>}
-        <span className="tabular" data-testid="policy-amount">{p.amountMicros !== null ? `${formatAmount(BigInt(p.amountMicros), unit)} per member` : "no per-member limit"}</span>
-        {p.poolCapMicros !== null && <span className="tabular text-slate-700">pool {formatAmount(BigInt(p.poolCapMicros), unit)}</span>}
+        <span className="tabular" data-testid="policy-amount">
+          {p.amountMicros !== null
+            ? `${formatAmount(BigInt(p.amountMicros), unit)} per member`
+            : "no per-member limit"}
+        </span>
+        {p.poolCapMicros !== null && (
+          <span className="tabular text-slate-700">
+            pool {formatAmount(BigInt(p.poolCapMicros), unit)}
+          </span>
+        )}
         <span className="text-xs text-slate-500">
           soft {p.softThresholdPct}% · {p.action.replace("_", " ").toLowerCase()}
           {p.startsOn && ` · from ${p.startsOn}`}
@@ -41,12 +74,21 @@ function PolicyLine({ p, unit, canEdit, canSeeHistory, onEdit }: { p: Policy; un
         </span>
         <span className="ml-auto flex gap-2 text-xs">
           {canSeeHistory && (
-            <button type="button" className="text-slate-600 underline" onClick={() => setHistory(!history)}>
+            <button
+              type="button"
+              className="text-slate-600 underline"
+              onClick={() => setHistory(!history)}
+            >
               {history ? "Hide history" : "History"}
             </button>
           )}
           {canEdit && (
-            <button type="button" className="font-medium text-brand-700 underline" onClick={onEdit} data-testid="edit-policy">
+            <button
+              type="button"
+              className="font-medium text-brand-700 underline"
+              onClick={onEdit}
+              data-testid="edit-policy"
+            >
               Edit
             </button>
           )}
@@ -56,7 +98,12 @@ function PolicyLine({ p, unit, canEdit, canSeeHistory, onEdit }: { p: Policy; un
         <p className="text-xs text-slate-500">
           {p.note && <>“{p.note}” · </>}
           {p.sourceRequestId !== null && <>from request #{p.sourceRequestId} · </>}v{p.version}
-          {p.updatedBy && <> · last changed by {p.updatedBy} at {p.updatedAt.slice(0, 16).replace("T", " ")} UTC</>}
+          {p.updatedBy && (
+            <>
+              {" "}
+              · last changed by {p.updatedBy} at {p.updatedAt.slice(0, 16).replace("T", " ")} UTC
+            </>
+          )}
         </p>
       )}
       {history && <PolicyHistory id={p.id} />}
@@ -65,22 +112,43 @@ function PolicyLine({ p, unit, canEdit, canSeeHistory, onEdit }: { p: Policy; un
 }
 
 export function LimitsView() {
-  const query = useQuery({ queryKey: queryKeys.limits(), queryFn: () => fetchJson<Data>("/api/limits") });
+  const query = useQuery({
+    queryKey: queryKeys.limits(),
+    queryFn: () => fetchJson<Data>("/api/limits"),
+  });
   const [editing, setEditing] = useState<EditTarget | null>(null);
   const d = query.data;
   const byScope = useMemo(() => {
     const list = d?.policies ?? [];
-    return { ws: list.filter((p) => p.scope === "WORKSPACE"), group: list.filter((p) => p.scope === "GROUP"), member: list.filter((p) => p.scope === "MEMBER") };
+    return {
+      ws: list.filter((p) => p.scope === "WORKSPACE"),
+      group: list.filter((p) => p.scope === "GROUP"),
+      member: list.filter((p) => p.scope === "MEMBER"),
+    };
   }, [d]);
   if (query.isPending) return <Skeleton className="h-96" />;
-  if (query.isError || !d) return <ErrorNote message={`Could not load limits: ${query.error?.message ?? "unknown error"}`} onRetry={() => void query.refetch()} />;
+  if (query.isError || !d)
+    return (
+      <ErrorNote
+        message={`Could not load limits: ${query.error?.message ?? "unknown error"}`}
+        onRetry={() => void query.refetch()}
+      />
+    );
   const unit = d.budget.unit;
   const unitLabel = unit === "USD" ? "USD" : "credits";
   const canWs = !d.readOnly.workspace;
   const canEdit = !d.readOnly.groupsAndMembers;
-  const editor = (forId: string) => editing && ((editing.mode === "edit" && editing.policy.id === forId) || (editing.mode === "create" && `${editing.scope}:${editing.targetId ?? ""}` === forId));
-  const editorFor = (forId: string) => (editor(forId) ? <PolicyEditor target={editing!} unitLabel={unitLabel} onDone={() => setEditing(null)} /> : null);
-  const groupsWithoutPolicy = d.groups.filter((g) => !byScope.group.some((p) => p.targetId === g.groupId));
+  const editor = (forId: string) =>
+    editing &&
+    ((editing.mode === "edit" && editing.policy.id === forId) ||
+      (editing.mode === "create" && `${editing.scope}:${editing.targetId ?? ""}` === forId));
+  const editorFor = (forId: string) =>
+    editor(forId) ? (
+      <PolicyEditor target={editing!} unitLabel={unitLabel} onDone={() => setEditing(null)} />
+    ) : null;
+  const groupsWithoutPolicy = d.groups.filter(
+    (g) => !byScope.group.some((p) => p.targetId === g.groupId),
+  );
 
   return (
     <div className="flex flex-col gap-6">
@@ -90,23 +158,85 @@ export function LimitsView() {
           <h1 className="text-2xl font-semibold">Limits</h1>
         </div>
         <p className="text-sm text-slate-500">
-          Budget period {d.budget.period.start} – {d.budget.period.end} ({d.budget.budgetPeriod.toLowerCase()}, {d.budget.timezone}) · in {unitLabel}
+          Budget period {d.budget.period.start} – {d.budget.period.end} (
+          {d.budget.budgetPeriod.toLowerCase()}, {d.budget.timezone}) · in {unitLabel}
         </p>
       </div>
-      {d.readOnly.groupsAndMembers && <p className="rounded-md bg-slate-100 px-3 py-2 text-sm text-slate-700" data-testid="read-only-note">Read-only: you can see limits but not change them.</p>}
+      {d.readOnly.groupsAndMembers && (
+        <p
+          className="rounded-md bg-slate-100 px-3 py-2 text-sm text-slate-700"
+          data-testid="read-only-note"
+        >
+          Read-only: you can see limits but not change them.
+        </p>
+      )}
       <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
-        <Stat label="Workspace default" value={amountOrDash(byScope.ws.find((p) => !p.product)?.amountMicros ?? null, unit)} hint="per member, when no group or override applies" testId="stat-default" />
-        <Stat label="Over the hard limit" value={String(d.counts.over)} hint={`of ${d.counts.members} members`} testId="stat-over" />
-        <Stat label="At the soft threshold" value={String(d.counts.soft)} hint="past their soft threshold, under the limit" testId="stat-soft" />
-        <Stat label="Spent this period" value={formatAmount(BigInt(d.workspaceUsedMicros), unit)} hint={d.canSeeHistory ? "whole workspace, all products" : "members of your groups, all products"} />
+        <Stat
+          label="Workspace default"
+          value={amountOrDash(byScope.ws.find((p) => !p.product)?.amountMicros ?? null, unit)}
+          hint="per member, when no group or override applies"
+          testId="stat-default"
+        />
+        <Stat
+          label="Over the hard limit"
+          value={String(d.counts.over)}
+          hint={`of ${d.counts.members} members`}
+          testId="stat-over"
+        />
+        <Stat
+          label="At the soft threshold"
+          value={String(d.counts.soft)}
+          hint="past their soft threshold, under the limit"
+          testId="stat-soft"
+        />
+        <Stat
+          label="Spent this period"
+          value={formatAmount(BigInt(d.workspaceUsedMicros), unit)}
+          hint={
+            d.canSeeHistory
+              ? "whole workspace, all products"
+              : "members of your groups, all products"
+          }
+        />
       </div>
 
-      <Card title="Workspace default (owner)" action={canWs && byScope.ws.length === 0 && !editing ? <button type="button" className="text-sm font-medium text-brand-700 underline" onClick={() => setEditing({ mode: "create", scope: "WORKSPACE", targetId: null, targetName: "Workspace" })} data-testid="set-default">Set default</button> : undefined}>
-        {byScope.ws.length === 0 && <p className="text-sm text-slate-500">No workspace default: members without a group limit or override are unlimited.</p>}
+      <Card
+        title="Workspace default (owner)"
+        action={
+          canWs && byScope.ws.length === 0 && !editing ? (
+            <button
+              type="button"
+              className="text-sm font-medium text-brand-700 underline"
+              onClick={() =>
+                setEditing({
+                  mode: "create",
+                  scope: "WORKSPACE",
+                  targetId: null,
+                  targetName: "Workspace",
+                })
+              }
+              data-testid="set-default"
+            >
+              Set default
+            </button>
+          ) : undefined
+        }
+      >
+        {byScope.ws.length === 0 && (
+          <p className="text-sm text-slate-500">
+            No workspace default: members without a group limit or override are unlimited.
+          </p>
+        )}
         <ul className="divide-y divide-slate-100 text-sm">
           {byScope.ws.map((p) => (
             <div key={p.id}>
-              <PolicyLine p={p} unit={unit} canSeeHistory={d.canSeeHistory} canEdit={canWs} onEdit={() => setEditing({ mode: "edit", policy: p })} />
+              <PolicyLine
+                p={p}
+                unit={unit}
+                canSeeHistory={d.canSeeHistory}
+                canEdit={canWs}
+                onEdit={() => setEditing({ mode: "edit", policy: p })}
+              />
               {editorFor(p.id)}
             </div>
           ))}
@@ -118,14 +248,22 @@ export function LimitsView() {
         <ul className="divide-y divide-slate-100 text-sm">
           {byScope.group.map((p) => (
             <div key={p.id}>
-              <PolicyLine p={p} unit={unit} canSeeHistory={d.canSeeHistory} canEdit={canEdit} onEdit={() => setEditing({ mode: "edit", policy: p })} />
+              <PolicyLine
+                p={p}
+                unit={unit}
+                canSeeHistory={d.canSeeHistory}
+                canEdit={canEdit}
+                onEdit={() => setEditing({ mode: "edit", policy: p })}
+              />
               {editorFor(p.id)}
             </div>
           ))}
         </ul>
         {canEdit && groupsWithoutPolicy.length > 0 && (
           <div className="mt-3 flex flex-wrap items-center gap-2 text-sm">
-            <label htmlFor="new-group-limit" className="text-slate-600">Add a group limit:</label>
+            <label htmlFor="new-group-limit" className="text-slate-600">
+              Add a group limit:
+            </label>
             <select
               id="new-group-limit"
               data-testid="new-group-limit"
@@ -133,7 +271,13 @@ export function LimitsView() {
               value=""
               onChange={(e) => {
                 const g = d.groups.find((x) => x.groupId === e.target.value);
-                if (g) setEditing({ mode: "create", scope: "GROUP", targetId: g.groupId, targetName: g.name });
+                if (g)
+                  setEditing({
+                    mode: "create",
+                    scope: "GROUP",
+                    targetId: g.groupId,
+                    targetName: g.name,
+                  });
               }}
             >
               <option value="">choose a group…</option>
@@ -145,8 +289,12 @@ export function LimitsView() {
             </select>
           </div>
         )}
-        {editing?.mode === "create" && editing.scope === "GROUP" && <div className="mt-3">{editorFor(`GROUP:${editing.targetId}`)}</div>}
-        <h3 className="mb-2 mt-5 text-xs font-medium uppercase tracking-wide text-slate-500">Groups by pool consumption</h3>
+        {editing?.mode === "create" && editing.scope === "GROUP" && (
+          <div className="mt-3">{editorFor(`GROUP:${editing.targetId}`)}</div>
+        )}
+        <h3 className="mt-5 mb-2 text-xs font-medium tracking-wide text-slate-500 uppercase">
+          Groups by pool consumption
+        </h3>
         <div className="relative overflow-x-auto">
           <table className="w-full text-sm" data-testid="groups-table">
             <thead className="text-left text-xs text-slate-500">
@@ -163,13 +311,29 @@ export function LimitsView() {
             <tbody>
               {d.groups.map((g) => (
                 <tr key={g.groupId} className="border-t border-slate-100">
-                  <td className="py-1.5 pr-3">{g.name} <span className="text-xs text-slate-400">{g.costCenter}</span></td>
-                  <td className="py-1.5 pr-3 tabular">{g.memberCount}</td>
-                  <td className="py-1.5 pr-3 text-right tabular">{formatAmount(BigInt(g.usedMicros), unit)}</td>
-                  <td className="py-1.5 pr-3 text-right tabular">{amountOrDash(g.capMicros, unit)}</td>
-                  <td className="py-1.5 pr-3 text-right tabular">{g.usedPct === null ? "—" : `${g.usedPct}%`}</td>
-                  <td className="py-1.5 pr-3 text-right tabular">{formatAmount(BigInt(g.projectedMicros), unit)}</td>
-                  <td className="py-1.5">{g.capMicros === null ? <span className="text-slate-400">no cap</span> : (g.exhaustionDay ?? "not this period")}</td>
+                  <td className="py-1.5 pr-3">
+                    {g.name} <span className="text-xs text-slate-400">{g.costCenter}</span>
+                  </td>
+                  <td className="tabular py-1.5 pr-3">{g.memberCount}</td>
+                  <td className="tabular py-1.5 pr-3 text-right">
+                    {formatAmount(BigInt(g.usedMicros), unit)}
+                  </td>
+                  <td className="tabular py-1.5 pr-3 text-right">
+                    {amountOrDash(g.capMicros, unit)}
+                  </td>
+                  <td className="tabular py-1.5 pr-3 text-right">
+                    {g.usedPct === null ? "—" : `${g.usedPct}%`}
+                  </td>
+                  <td className="tabular py-1.5 pr-3 text-right">
+                    {formatAmount(BigInt(g.projectedMicros), unit)}
+                  </td>
+                  <td className="py-1.5">
+                    {g.capMicros === null ? (
+                      <span className="text-slate-400">no cap</span>
+                    ) : (
+                      (g.exhaustionDay ?? "not this period")
+                    )}
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -178,17 +342,32 @@ export function LimitsView() {
       </Card>
 
       <Card title="Individual overrides">
-        {byScope.member.length === 0 && <p className="text-sm text-slate-500">No overrides. Add one from a member row below.</p>}
-        {byScope.member.some((p) => p.slot) && <p className="mb-1 text-xs text-slate-500">Approved requests add a grant beside a member&apos;s override; the most generous active one applies.</p>}
+        {byScope.member.length === 0 && (
+          <p className="text-sm text-slate-500">No overrides. Add one from a member row below.</p>
+        )}
+        {byScope.member.some((p) => p.slot) && (
+          <p className="mb-1 text-xs text-slate-500">
+            Approved requests add a grant beside a member&apos;s override; the most generous active
+            one applies.
+          </p>
+        )}
         <ul className="divide-y divide-slate-100 text-sm">
           {byScope.member.map((p) => (
             <div key={p.id}>
-              <PolicyLine p={p} unit={unit} canSeeHistory={d.canSeeHistory} canEdit={canEdit} onEdit={() => setEditing({ mode: "edit", policy: p })} />
+              <PolicyLine
+                p={p}
+                unit={unit}
+                canSeeHistory={d.canSeeHistory}
+                canEdit={canEdit}
+                onEdit={() => setEditing({ mode: "edit", policy: p })}
+              />
               {editorFor(p.id)}
             </div>
           ))}
         </ul>
-        {editing?.mode === "create" && editing.scope === "MEMBER" && <div className="mt-3">{editorFor(`MEMBER:${editing.targetId}`)}</div>}
+        {editing?.mode === "create" && editing.scope === "MEMBER" && (
+          <div className="mt-3">{editorFor(`MEMBER:${editing.targetId}`)}</div>
+        )}
       </Card>
 
       <MembersTable
@@ -196,8 +375,19 @@ export function LimitsView() {
         canEdit={canEdit}
         onAddOverride={(m) => {
           // the editors' override (slot ""); the grants of approved requests stay beside it
-          const existing = byScope.member.find((p) => p.targetId === m.memberId && !p.product && p.slot === "");
-          setEditing(existing ? { mode: "edit", policy: existing } : { mode: "create", scope: "MEMBER", targetId: m.memberId, targetName: `${m.name} <${m.email}>` });
+          const existing = byScope.member.find(
+            (p) => p.targetId === m.memberId && !p.product && p.slot === "",
+          );
+          setEditing(
+            existing
+              ? { mode: "edit", policy: existing }
+              : {
+                  mode: "create",
+                  scope: "MEMBER",
+                  targetId: m.memberId,
+                  targetName: `${m.name} <${m.email}>`,
+                },
+          );
           window.scrollTo({ top: 0, behavior: "smooth" });
         }}
       />

@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 import { useMemo, useState } from "react";
+
 import { Card } from "@/components/ui/card";
 import type { LimitsOverview, MemberRow } from "@/lib/limits/overview";
 import { formatAmount } from "@/lib/money";
@@ -19,13 +20,27 @@ const STATE_LABEL: Record<string, string> = { over: "over limit", soft: "near li
 
 function cmp(a: Row, b: Row, key: SortKey): number {
   if (key === "name") return a.name.localeCompare(b.name);
-  if (key === "used") return BigInt(b.usedMicros) > BigInt(a.usedMicros) ? 1 : BigInt(b.usedMicros) < BigInt(a.usedMicros) ? -1 : 0;
-  if (key === "exhaustion") return (a.exhaustionDay ?? "9999").localeCompare(b.exhaustionDay ?? "9999");
+  if (key === "used")
+    return BigInt(b.usedMicros) > BigInt(a.usedMicros)
+      ? 1
+      : BigInt(b.usedMicros) < BigInt(a.usedMicros)
+        ? -1
+        : 0;
+  if (key === "exhaustion")
+    return (a.exhaustionDay ?? "9999").localeCompare(b.exhaustionDay ?? "9999");
   return (b.usedPct ?? -1) - (a.usedPct ?? -1);
 }
 
 /** Members with their effective limit and its reason; filter by state, sort, add an override from a row. */
-export function MembersTable({ data, canEdit, onAddOverride }: { data: Serialized<LimitsOverview>; canEdit: boolean; onAddOverride: (m: Row) => void }) {
+export function MembersTable({
+  data,
+  canEdit,
+  onAddOverride,
+}: {
+  data: Serialized<LimitsOverview>;
+  canEdit: boolean;
+  onAddOverride: (m: Row) => void;
+}) {
   const [state, setState] = useState<"all" | "attention" | "over" | "soft">("attention");
   const [text, setText] = useState("");
   const [sort, setSort] = useState<SortKey>("pct");
@@ -34,13 +49,25 @@ export function MembersTable({ data, canEdit, onAddOverride }: { data: Serialize
   const rows = useMemo(() => {
     const t = text.trim().toLowerCase();
     return data.members
-      .filter((m) => (state === "all" ? true : state === "attention" ? m.state !== "ok" : m.state === state))
-      .filter((m) => !t || m.name.toLowerCase().includes(t) || m.email.includes(t) || m.groups.some((g) => g.toLowerCase().includes(t)))
+      .filter((m) =>
+        state === "all" ? true : state === "attention" ? m.state !== "ok" : m.state === state,
+      )
+      .filter(
+        (m) =>
+          !t ||
+          m.name.toLowerCase().includes(t) ||
+          m.email.includes(t) ||
+          m.groups.some((g) => g.toLowerCase().includes(t)),
+      )
       .sort((a, b) => cmp(a, b, sort));
   }, [data.members, state, text, sort]);
   const th = (key: SortKey, label: string, right = false) => (
     <th className={`py-1 pr-3 font-medium ${right ? "text-right" : ""}`}>
-      <button type="button" onClick={() => setSort(key)} className={sort === key ? "text-slate-900 underline" : ""}>
+      <button
+        type="button"
+        onClick={() => setSort(key)}
+        className={sort === key ? "text-slate-900 underline" : ""}
+      >
         {label}
       </button>
     </th>
@@ -49,14 +76,36 @@ export function MembersTable({ data, canEdit, onAddOverride }: { data: Serialize
     <Card title="Members and their effective limits">
       <div className="mb-3 flex flex-wrap items-center gap-2 text-sm">
         {(["attention", "over", "soft", "all"] as const).map((s) => (
-          <button key={s} type="button" onClick={() => setState(s)} className={`rounded-full px-3 py-1 ${state === s ? "bg-slate-800 text-white" : "bg-slate-100 text-slate-700"}`} data-testid={`filter-${s}`}>
-            {s === "attention" ? "Needs attention" : s === "over" ? "Over the hard limit" : s === "soft" ? "Past soft threshold" : "Everyone"}
+          <button
+            key={s}
+            type="button"
+            onClick={() => setState(s)}
+            className={`rounded-full px-3 py-1 ${state === s ? "bg-slate-800 text-white" : "bg-slate-100 text-slate-700"}`}
+            data-testid={`filter-${s}`}
+          >
+            {s === "attention"
+              ? "Needs attention"
+              : s === "over"
+                ? "Over the hard limit"
+                : s === "soft"
+                  ? "Past soft threshold"
+                  : "Everyone"}
           </button>
         ))}
-        <input value={text} onChange={(e) => setText(e.target.value)} placeholder="Filter by name, email or group" className="ml-auto w-64 rounded-md border border-slate-300 px-2 py-1 text-sm" data-testid="member-filter" aria-label="Filter members" />
+        <input
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          placeholder="Filter by name, email or group"
+          className="ml-auto w-64 rounded-md border border-slate-300 px-2 py-1 text-sm"
+          data-testid="member-filter"
+          aria-label="Filter members"
+        />
       </div>
       {rows.length === 0 ? (
-        <p className="py-6 text-center text-sm text-slate-500">Nobody matches: {state === "attention" ? "no member is near or over their limit." : "try another filter."}</p>
+        <p className="py-6 text-center text-sm text-slate-500">
+          Nobody matches:{" "}
+          {state === "attention" ? "no member is near or over their limit." : "try another filter."}
+        </p>
       ) : (
         <div className="relative overflow-x-auto">
           <table className="w-full text-sm" data-testid="members-table">
@@ -73,22 +122,54 @@ export function MembersTable({ data, canEdit, onAddOverride }: { data: Serialize
             </thead>
             <tbody>
               {rows.slice(0, limit).map((m) => (
-                <tr key={m.memberId} className="border-t border-slate-100 align-top" data-testid={`member-row-${m.email}`}>
+                <tr
+                  key={m.memberId}
+                  className="border-t border-slate-100 align-top"
+                  data-testid={`member-row-${m.email}`}
+                >
                   <td className="py-1.5 pr-3">
-                    <Link href={`/members/${m.memberId}`} className="font-medium hover:underline">{m.name}</Link>
-                    <div className="text-xs text-slate-500">{m.email}{m.groups.length > 0 && ` · ${m.groups.join(", ")}`}</div>
+                    <Link href={`/members/${m.memberId}`} className="font-medium hover:underline">
+                      {m.name}
+                    </Link>
+                    <div className="text-xs text-slate-500">
+                      {m.email}
+                      {m.groups.length > 0 && ` · ${m.groups.join(", ")}`}
+                    </div>
                   </td>
                   <td className="py-1.5 pr-3" title={m.reason}>
-                    <span className="tabular whitespace-nowrap" data-testid="member-limit">{m.limitMicros === null ? "unlimited" : formatAmount(BigInt(m.limitMicros), unit)}</span>
-                    <div className="text-xs text-slate-500" data-testid="member-reason">{m.reason}</div>
+                    <span className="tabular whitespace-nowrap" data-testid="member-limit">
+                      {m.limitMicros === null
+                        ? "unlimited"
+                        : formatAmount(BigInt(m.limitMicros), unit)}
+                    </span>
+                    <div className="text-xs text-slate-500" data-testid="member-reason">
+                      {m.reason}
+                    </div>
                   </td>
-                  <td className="whitespace-nowrap py-1.5 pr-3 text-right tabular">{formatAmount(BigInt(m.usedMicros), unit)}</td>
-                  <td className="py-1.5 pr-3 text-right tabular">{m.usedPct === null ? "—" : `${m.usedPct}%`}</td>
-                  <td className="py-1.5 pr-3"><span className={`whitespace-nowrap rounded px-1.5 py-0.5 text-xs ${STATE_BADGE[m.state]}`}>{STATE_LABEL[m.state]}</span></td>
-                  <td className="whitespace-nowrap py-1.5 pr-3 text-xs">{m.exhaustionDay ?? (m.limitMicros === null ? "—" : "not this period")}</td>
+                  <td className="tabular py-1.5 pr-3 text-right whitespace-nowrap">
+                    {formatAmount(BigInt(m.usedMicros), unit)}
+                  </td>
+                  <td className="tabular py-1.5 pr-3 text-right">
+                    {m.usedPct === null ? "—" : `${m.usedPct}%`}
+                  </td>
+                  <td className="py-1.5 pr-3">
+                    <span
+                      className={`rounded px-1.5 py-0.5 text-xs whitespace-nowrap ${STATE_BADGE[m.state]}`}
+                    >
+                      {STATE_LABEL[m.state]}
+                    </span>
+                  </td>
+                  <td className="py-1.5 pr-3 text-xs whitespace-nowrap">
+                    {m.exhaustionDay ?? (m.limitMicros === null ? "—" : "not this period")}
+                  </td>
                   {canEdit && (
                     <td className="py-1.5 text-right">
-                      <button type="button" onClick={() => onAddOverride(m)} className="whitespace-nowrap text-xs font-medium text-brand-700 underline" data-testid="add-override">
+                      <button
+                        type="button"
+                        onClick={() => onAddOverride(m)}
+                        className="text-xs font-medium whitespace-nowrap text-brand-700 underline"
+                        data-testid="add-override"
+                      >
                         Add override
                       </button>
                     </td>
@@ -98,7 +179,11 @@ export function MembersTable({ data, canEdit, onAddOverride }: { data: Serialize
             </tbody>
           </table>
           {rows.length > limit && (
-            <button type="button" onClick={() => setLimit(limit + 200)} className="mt-2 text-sm text-brand-700 underline">
+            <button
+              type="button"
+              onClick={() => setLimit(limit + 200)}
+              className="mt-2 text-sm text-brand-700 underline"
+            >
               Show more ({rows.length - limit} more)
             </button>
           )}

@@ -6,22 +6,67 @@ import type { Serialized } from "@/lib/serialize";
 export type LimitStatField = "limit" | "used" | "remaining" | "projected";
 const ALL: readonly LimitStatField[] = ["limit", "used", "remaining", "projected"];
 // static class names (Tailwind sees only literal strings)
-const COLS = ["", "sm:grid-cols-1", "sm:grid-cols-2", "sm:grid-cols-3", "sm:grid-cols-2 lg:grid-cols-4"];
+const COLS = [
+  "",
+  "sm:grid-cols-1",
+  "sm:grid-cols-2",
+  "sm:grid-cols-3",
+  "sm:grid-cols-2 lg:grid-cols-4",
+];
 
 /**
  * The signed-in person's effective limit, always with the reason it applies. Pages that
  * already show spend or projection elsewhere pass `fields` to leave those out.
  */
-export function MyLimitStats({ limit, limitLabel = "Your limit this period", fields = ALL }: { limit: Serialized<MyLimit>; limitLabel?: string; fields?: readonly LimitStatField[] }) {
+export function MyLimitStats({
+  limit,
+  limitLabel = "Your limit this period",
+  fields = ALL,
+}: {
+  limit: Serialized<MyLimit>;
+  limitLabel?: string;
+  fields?: readonly LimitStatField[];
+}) {
   const unit = limit.unit;
   const fmt = (m: string | null) => (m === null ? "unlimited" : formatAmount(BigInt(m), unit));
   const on = (f: LimitStatField) => fields.includes(f);
   return (
     <div className={`grid gap-4 ${COLS[fields.length] ?? COLS[4]}`}>
-      {on("limit") && <Stat label={limitLabel} value={fmt(limit.limitMicros)} hint={<span data-testid="my-limit-reason">{limit.reason}</span>} testId="my-limit" />}
-      {on("used") && <Stat label="Used" value={formatAmount(BigInt(limit.usedMicros), unit)} hint={`${limit.period.start} – ${limit.period.end}`} testId="my-used" />}
-      {on("remaining") && <Stat label="Remaining" value={fmt(limit.remainingMicros)} hint={limit.exhaustionDay ? `runs out around ${limit.exhaustionDay} at this pace` : "enough at this pace"} testId="my-remaining" />}
-      {on("projected") && <Stat label="Projected at period end" value={formatAmount(BigInt(limit.projectedMicros), unit)} hint="at the pace so far" />}
+      {on("limit") && (
+        <Stat
+          label={limitLabel}
+          value={fmt(limit.limitMicros)}
+          hint={<span data-testid="my-limit-reason">{limit.reason}</span>}
+          testId="my-limit"
+        />
+      )}
+      {on("used") && (
+        <Stat
+          label="Used"
+          value={formatAmount(BigInt(limit.usedMicros), unit)}
+          hint={`${limit.period.start} – ${limit.period.end}`}
+          testId="my-used"
+        />
+      )}
+      {on("remaining") && (
+        <Stat
+          label="Remaining"
+          value={fmt(limit.remainingMicros)}
+          hint={
+            limit.exhaustionDay
+              ? `runs out around ${limit.exhaustionDay} at this pace`
+              : "enough at this pace"
+          }
+          testId="my-remaining"
+        />
+      )}
+      {on("projected") && (
+        <Stat
+          label="Projected at period end"
+          value={formatAmount(BigInt(limit.projectedMicros), unit)}
+          hint="at the pace so far"
+        />
+      )}
     </div>
   );
 }

@@ -2,18 +2,29 @@
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
+
 import { fetchJson } from "@/lib/fetch-json";
+import type { PolicyView } from "@/lib/limits/overview";
 import { LIMIT_ACTIONS } from "@/lib/limits/policy-input";
 import { microsToDecimal } from "@/lib/money";
 import { queryKeys } from "@/lib/query-keys";
 import type { Serialized } from "@/lib/serialize";
-import type { PolicyView } from "@/lib/limits/overview";
 
 export type EditTarget =
   | { mode: "edit"; policy: Serialized<PolicyView> }
-  | { mode: "create"; scope: "WORKSPACE" | "GROUP" | "MEMBER"; targetId: string | null; targetName: string };
+  | {
+      mode: "create";
+      scope: "WORKSPACE" | "GROUP" | "MEMBER";
+      targetId: string | null;
+      targetName: string;
+    };
 
-const ACTION_LABELS: Record<string, string> = { BLOCK: "Block", ALERT_ONLY: "Alert only", DEGRADE: "Degrade", QUEUE: "Queue" };
+const ACTION_LABELS: Record<string, string> = {
+  BLOCK: "Block",
+  ALERT_ONLY: "Alert only",
+  DEGRADE: "Degrade",
+  QUEUE: "Queue",
+};
 
 function plain(micros: string | null): string {
   if (micros === null) return "";
@@ -21,7 +32,15 @@ function plain(micros: string | null): string {
 }
 
 /** One form for every level: per-member limit, pooled cap, product, threshold, action, dates, note. */
-export function PolicyEditor({ target, unitLabel, onDone }: { target: EditTarget; unitLabel: string; onDone: () => void }) {
+export function PolicyEditor({
+  target,
+  unitLabel,
+  onDone,
+}: {
+  target: EditTarget;
+  unitLabel: string;
+  onDone: () => void;
+}) {
   const qc = useQueryClient();
   const p = target.mode === "edit" ? target.policy : null;
   const scope = p?.scope ?? (target.mode === "create" ? target.scope : "MEMBER");
@@ -35,15 +54,35 @@ export function PolicyEditor({ target, unitLabel, onDone }: { target: EditTarget
     expiresOn: p?.expiresOn ?? "",
     note: p?.note ?? "",
   });
-  const set = (k: keyof typeof form) => (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) => setForm({ ...form, [k]: e.target.value });
+  const set =
+    (k: keyof typeof form) => (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) =>
+      setForm({ ...form, [k]: e.target.value });
   const save = useMutation({
     mutationFn: async () => {
-      const body = { amount: form.amount, poolCap: form.poolCap, softThresholdPct: form.softThresholdPct, action: form.action, startsOn: form.startsOn, expiresOn: form.expiresOn, note: form.note };
-      if (p) return fetchJson(`/api/limits/policies/${p.id}`, { method: "PATCH", body: JSON.stringify({ ...body, version: p.version }) });
+      const body = {
+        amount: form.amount,
+        poolCap: form.poolCap,
+        softThresholdPct: form.softThresholdPct,
+        action: form.action,
+        startsOn: form.startsOn,
+        expiresOn: form.expiresOn,
+        note: form.note,
+      };
+      if (p)
+        return fetchJson(`/api/limits/policies/${p.id}`, {
+          method: "PATCH",
+          body: JSON.stringify({ ...body, version: p.version }),
+        });
       const t = target as Extract<EditTarget, { mode: "create" }>;
       return fetchJson("/api/limits/policies", {
         method: "POST",
-        body: JSON.stringify({ ...body, scope: t.scope, product: form.product, groupId: t.scope === "GROUP" ? t.targetId : undefined, memberId: t.scope === "MEMBER" ? t.targetId : undefined }),
+        body: JSON.stringify({
+          ...body,
+          scope: t.scope,
+          product: form.product,
+          groupId: t.scope === "GROUP" ? t.targetId : undefined,
+          memberId: t.scope === "MEMBER" ? t.targetId : undefined,
+        }),
       });
     },
     onSuccess: async () => {
@@ -52,13 +91,18 @@ export function PolicyEditor({ target, unitLabel, onDone }: { target: EditTarget
     },
   });
   const remove = useMutation({
-    mutationFn: () => fetchJson(`/api/limits/policies/${p!.id}?version=${p!.version}`, { method: "DELETE" }),
+    mutationFn: () =>
+      fetchJson(`/api/limits/policies/${p!.id}?version=${p!.version}`, { method: "DELETE" }),
     onSuccess: async () => {
       await qc.invalidateQueries({ queryKey: queryKeys.limits() });
       onDone();
     },
   });
-  const title = p ? `Edit limit: ${p.targetName}${p.product ? ` (${p.product})` : ""}` : target.mode === "create" ? `New ${scope === "MEMBER" ? "override" : "limit"}: ${target.targetName}` : "";
+  const title = p
+    ? `Edit limit: ${p.targetName}${p.product ? ` (${p.product})` : ""}`
+    : target.mode === "create"
+      ? `New ${scope === "MEMBER" ? "override" : "limit"}: ${target.targetName}`
+      : "";
   const error = save.error?.message ?? remove.error?.message;
   const input = "mt-1 w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm";
   return (
@@ -74,21 +118,48 @@ export function PolicyEditor({ target, unitLabel, onDone }: { target: EditTarget
       <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-4">
         <label className="text-xs text-slate-600">
           {scope === "MEMBER" ? "Limit" : "Per-member limit"} ({unitLabel})
-          <input name="amount" inputMode="decimal" value={form.amount} onChange={set("amount")} className={input} placeholder={scope === "MEMBER" ? "e.g. 1200" : "optional"} />
+          <input
+            name="amount"
+            inputMode="decimal"
+            value={form.amount}
+            onChange={set("amount")}
+            className={input}
+            placeholder={scope === "MEMBER" ? "e.g. 1200" : "optional"}
+          />
         </label>
         {scope !== "MEMBER" && (
           <label className="text-xs text-slate-600">
             {scope === "GROUP" ? "Pooled cap for the group" : "Workspace-wide cap"} ({unitLabel})
-            <input name="poolCap" inputMode="decimal" value={form.poolCap} onChange={set("poolCap")} className={input} placeholder="optional" />
+            <input
+              name="poolCap"
+              inputMode="decimal"
+              value={form.poolCap}
+              onChange={set("poolCap")}
+              className={input}
+              placeholder="optional"
+            />
           </label>
         )}
         <label className="text-xs text-slate-600">
           Product scope
-          <input name="product" value={form.product} onChange={set("product")} disabled={!!p} className={input} placeholder="all products" />
+          <input
+            name="product"
+            value={form.product}
+            onChange={set("product")}
+            disabled={!!p}
+            className={input}
+            placeholder="all products"
+          />
         </label>
         <label className="text-xs text-slate-600">
           Soft threshold %
-          <input name="softThresholdPct" inputMode="numeric" value={form.softThresholdPct} onChange={set("softThresholdPct")} className={input} />
+          <input
+            name="softThresholdPct"
+            inputMode="numeric"
+            value={form.softThresholdPct}
+            onChange={set("softThresholdPct")}
+            className={input}
+          />
         </label>
         <label className="text-xs text-slate-600">
           At the hard limit
@@ -104,33 +175,66 @@ export function PolicyEditor({ target, unitLabel, onDone }: { target: EditTarget
           <>
             <label className="text-xs text-slate-600">
               Starts (optional)
-              <input name="startsOn" type="date" value={form.startsOn} onChange={set("startsOn")} className={input} />
+              <input
+                name="startsOn"
+                type="date"
+                value={form.startsOn}
+                onChange={set("startsOn")}
+                className={input}
+              />
             </label>
             <label className="text-xs text-slate-600">
               Expires after (optional)
-              <input name="expiresOn" type="date" value={form.expiresOn} onChange={set("expiresOn")} className={input} />
+              <input
+                name="expiresOn"
+                type="date"
+                value={form.expiresOn}
+                onChange={set("expiresOn")}
+                className={input}
+              />
             </label>
           </>
         )}
         <label className="text-xs text-slate-600 sm:col-span-2">
           Note
-          <input name="note" value={form.note} onChange={set("note")} className={input} placeholder="why this limit" />
+          <input
+            name="note"
+            value={form.note}
+            onChange={set("note")}
+            className={input}
+            placeholder="why this limit"
+          />
         </label>
       </div>
       {error && (
-        <p className="mt-3 rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800" data-testid="policy-error">
+        <p
+          className="mt-3 rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800"
+          data-testid="policy-error"
+        >
           {error}
         </p>
       )}
       <div className="mt-3 flex gap-2">
-        <button type="submit" disabled={save.isPending} className="rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700 disabled:opacity-50">
+        <button
+          type="submit"
+          disabled={save.isPending}
+          className="rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700 disabled:opacity-50"
+        >
           {save.isPending ? "Saving…" : "Save limit"}
         </button>
-        <button type="button" onClick={onDone} className="rounded-md border border-slate-300 px-3 py-1.5 text-sm">
+        <button
+          type="button"
+          onClick={onDone}
+          className="rounded-md border border-slate-300 px-3 py-1.5 text-sm"
+        >
           Cancel
         </button>
         {p && (
-          <button type="button" onClick={() => remove.mutate()} className="ml-auto rounded-md px-3 py-1.5 text-sm text-red-700 hover:bg-red-50">
+          <button
+            type="button"
+            onClick={() => remove.mutate()}
+            className="ml-auto rounded-md px-3 py-1.5 text-sm text-red-700 hover:bg-red-50"
+          >
             Remove limit
           </button>
         )}

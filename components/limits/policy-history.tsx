@@ -1,6 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
+
 import { fetchJson } from "@/lib/fetch-json";
 import { microsToDecimal } from "@/lib/money";
 import { queryKeys } from "@/lib/query-keys";
@@ -22,14 +23,22 @@ function summary(json: string | null): string {
 
 /** The audit trail of one policy: who changed what, when. */
 export function PolicyHistory({ id }: { id: string }) {
-  const q = useQuery({ queryKey: queryKeys.policyHistory(id), queryFn: () => fetchJson<Entry[]>(`/api/limits/policies/${id}/history`) });
+  const q = useQuery({
+    queryKey: queryKeys.policyHistory(id),
+    queryFn: () => fetchJson<Entry[]>(`/api/limits/policies/${id}/history`),
+  });
   if (q.isPending) return <p className="py-1 text-xs text-slate-500">Loading history…</p>;
-  if (q.isError) return <p className="py-1 text-xs text-red-700">Could not load history: {q.error.message}</p>;
+  if (q.isError)
+    return <p className="py-1 text-xs text-red-700">Could not load history: {q.error.message}</p>;
   return (
-    <ol className="mt-1 border-l-2 border-slate-200 pl-3 text-xs text-slate-600" data-testid="policy-history">
+    <ol
+      className="mt-1 border-l-2 border-slate-200 pl-3 text-xs text-slate-600"
+      data-testid="policy-history"
+    >
       {q.data.map((e, i) => (
         <li key={i} className="py-0.5">
-          <span className="text-slate-500">{e.at.slice(0, 16).replace("T", " ")}</span> {e.actor} {e.action.replace("limit.", "")}: {e.before ? `${summary(e.before)} → ` : ""}
+          <span className="text-slate-500">{e.at.slice(0, 16).replace("T", " ")}</span> {e.actor}{" "}
+          {e.action.replace("limit.", "")}: {e.before ? `${summary(e.before)} → ` : ""}
           {summary(e.after)}
         </li>
       ))}

@@ -7,10 +7,17 @@ const BADGE: Record<string, string> = {
   soft: "bg-amber-100 text-amber-800",
   ok: "bg-emerald-50 text-emerald-700",
 };
-const ACTION: Record<string, string> = { BLOCK: "calls are blocked", ALERT_ONLY: "only an alert", DEGRADE: "calls are degraded", QUEUE: "calls are queued" };
+const ACTION: Record<string, string> = {
+  BLOCK: "calls are blocked",
+  ALERT_ONLY: "only an alert",
+  DEGRADE: "calls are degraded",
+  QUEUE: "calls are queued",
+};
 
 /** Where a member stands against their limit: ok, past the soft threshold, or over — in words. */
-export function limitStateLabel(l: Pick<Serialized<MyLimit>, "state" | "softThresholdPct" | "limitMicros">): string {
+export function limitStateLabel(
+  l: Pick<Serialized<MyLimit>, "state" | "softThresholdPct" | "limitMicros">,
+): string {
   if (l.limitMicros === null) return "no limit";
   if (l.state === "over") return "over the limit";
   if (l.state === "soft") return `past ${l.softThresholdPct}% soft threshold`;
@@ -20,7 +27,10 @@ export function limitStateLabel(l: Pick<Serialized<MyLimit>, "state" | "softThre
 export function LimitStateBadge({ limit }: { limit: Serialized<MyLimit> }) {
   const cls = limit.limitMicros === null ? "bg-slate-100 text-slate-600" : BADGE[limit.state];
   return (
-    <span className={`whitespace-nowrap rounded px-1.5 py-0.5 text-xs font-medium ${cls}`} data-testid="limit-state">
+    <span
+      className={`rounded px-1.5 py-0.5 text-xs font-medium whitespace-nowrap ${cls}`}
+      data-testid="limit-state"
+    >
       {limitStateLabel(limit)}
     </span>
   );
@@ -29,7 +39,8 @@ export function LimitStateBadge({ limit }: { limit: Serialized<MyLimit> }) {
 /** "used 700.00 of 800.00 credits (88%) · soft threshold 80% = 640.00 credits · at the limit calls are blocked" */
 export function limitPolicyLine(limit: Serialized<MyLimit>): string {
   const used = BigInt(limit.usedMicros);
-  if (limit.limitMicros === null) return `used ${formatAmount(used, limit.unit)} · no limit applies this period`;
+  if (limit.limitMicros === null)
+    return `used ${formatAmount(used, limit.unit)} · no limit applies this period`;
   const cap = BigInt(limit.limitMicros);
   const soft = (cap * BigInt(limit.softThresholdPct)) / 100n;
   const pct = cap > 0n ? ` (${percentOf(used, cap)}%)` : "";

@@ -2,13 +2,14 @@
 
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
+
 import { BarList } from "@/components/charts/bar-list";
 import { DailyStackedChart } from "@/components/charts/daily-stacked-chart";
 import { productLabel } from "@/components/charts/palette";
+import { Card, ErrorNote, Skeleton, Stat } from "@/components/ui/card";
 import { RangePicker } from "@/components/usage/range-picker";
 import { SeatEstimateNote } from "@/components/usage/seat-estimate-note";
 import { useAnalyticsState } from "@/components/usage/use-analytics-state";
-import { Card, ErrorNote, Skeleton, Stat } from "@/components/ui/card";
 import type { OverviewData } from "@/lib/analytics/overview";
 import { STACKS } from "@/lib/analytics/url-state";
 import { fetchJson } from "@/lib/fetch-json";
@@ -17,21 +18,36 @@ import { queryKeys } from "@/lib/query-keys";
 import type { Serialized } from "@/lib/serialize";
 
 const SCOPE_TITLES = { workspace: "Workspace", groups: "Your groups", self: "Your usage" } as const;
-const STACK_LABELS = { product: "Product", model: "Model", provider: "Provider", group: "Group" } as const;
+const STACK_LABELS = {
+  product: "Product",
+  model: "Model",
+  provider: "Provider",
+  group: "Group",
+} as const;
 
 export function OverviewView() {
   const { state, search, set } = useAnalyticsState({ stack: true });
   const query = useQuery({
     queryKey: queryKeys.overview(search),
-    queryFn: () => fetchJson<Serialized<OverviewData>>(`/api/overview${search ? `?${search}` : ""}`),
+    queryFn: () =>
+      fetchJson<Serialized<OverviewData>>(`/api/overview${search ? `?${search}` : ""}`),
     placeholderData: (prev) => prev,
   });
   if (query.isPending) return <OverviewSkeleton />;
-  if (query.isError) return <ErrorNote message={`Could not load the overview: ${query.error.message}`} onRetry={() => void query.refetch()} />;
+  if (query.isError)
+    return (
+      <ErrorNote
+        message={`Could not load the overview: ${query.error.message}`}
+        onRetry={() => void query.refetch()}
+      />
+    );
   const d = query.data;
   const unit = d.unit;
   const unitName = unit === "USD" ? "USD" : "credits";
-  const other = unit === "USD" ? formatAmount(BigInt(d.totals.creditsMicros), "CREDITS") : formatAmount(BigInt(d.totals.costMicros), "USD");
+  const other =
+    unit === "USD"
+      ? formatAmount(BigInt(d.totals.creditsMicros), "CREDITS")
+      : formatAmount(BigInt(d.totals.costMicros), "USD");
   const billed = BigInt(d.totals.costMicros);
   const estimated = BigInt(d.totals.estimatedCostMicros);
   const isPeriod = d.range.isCurrentPeriod;
@@ -41,11 +57,18 @@ export function OverviewView() {
     <div className="flex flex-col gap-6" aria-busy={query.isFetching}>
       <div className="flex flex-wrap items-end justify-between gap-3">
         <div>
-          <p className="text-sm text-slate-500">{SCOPE_TITLES[d.scope.kind]}: {d.scope.label}</p>
+          <p className="text-sm text-slate-500">
+            {SCOPE_TITLES[d.scope.kind]}: {d.scope.label}
+          </p>
           <h1 className="text-2xl font-semibold">Overview</h1>
           <p className="mt-1 text-sm text-slate-500" data-testid="period">
             {d.range.label}: {d.range.start} – {d.range.end}
-            {isPeriod && <> · {d.daysLeft} {d.daysLeft === 1 ? "day" : "days"} left</>}
+            {isPeriod && (
+              <>
+                {" "}
+                · {d.daysLeft} {d.daysLeft === 1 ? "day" : "days"} left
+              </>
+            )}
             {d.dataAsOf && <> · data as of {d.dataAsOf}</>}
           </p>
         </div>
@@ -60,7 +83,8 @@ export function OverviewView() {
               = {other}
               {d.changePct !== null && (
                 <span className={d.changePct > 0 ? "ml-2 text-amber-700" : "ml-2 text-emerald-700"}>
-                  {d.changePct > 0 ? "▲" : "▼"} {Math.abs(d.changePct).toFixed(1)}% vs previous {d.range.previous.start} – {d.range.previous.end}
+                  {d.changePct > 0 ? "▲" : "▼"} {Math.abs(d.changePct).toFixed(1)}% vs previous{" "}
+                  {d.range.previous.start} – {d.range.previous.end}
                 </span>
               )}
             </>
@@ -70,7 +94,13 @@ export function OverviewView() {
         <Stat
           label="Billed vs estimated (USD)"
           value={formatAmount(billed, "USD")}
-          hint={billed !== estimated ? <>billed · list-price estimate {formatAmount(estimated, "USD")}</> : "billed; equals the list-price estimate"}
+          hint={
+            billed !== estimated ? (
+              <>billed · list-price estimate {formatAmount(estimated, "USD")}</>
+            ) : (
+              "billed; equals the list-price estimate"
+            )
+          }
         />
         {isPeriod ? (
           <Stat
@@ -80,7 +110,13 @@ export function OverviewView() {
               d.limitMicros !== null ? (
                 <>
                   limit {formatAmount(BigInt(d.limitMicros), unit)} ·{" "}
-                  {d.runOutDay ? <span className="font-medium text-amber-700">runs out {d.runOutDay} at this pace</span> : "lasts the period at this pace"}
+                  {d.runOutDay ? (
+                    <span className="font-medium text-amber-700">
+                      runs out {d.runOutDay} at this pace
+                    </span>
+                  ) : (
+                    "lasts the period at this pace"
+                  )}
                 </>
               ) : (
                 "at the pace so far; no pooled limit set"
@@ -89,7 +125,11 @@ export function OverviewView() {
             testId="projected"
           />
         ) : (
-          <Stat label="Requests" value={BigInt(d.metrics.requests).toLocaleString("en-US")} hint={`${BigInt(d.metrics.inputTokens).toLocaleString("en-US")} input tokens`} />
+          <Stat
+            label="Requests"
+            value={BigInt(d.metrics.requests).toLocaleString("en-US")}
+            hint={`${BigInt(d.metrics.inputTokens).toLocaleString("en-US")} input tokens`}
+          />
         )}
         {d.scope.kind === "workspace" ? (
           <Stat
@@ -97,20 +137,34 @@ export function OverviewView() {
             value={formatAmount(BigInt(d.unattributedMicros), unit)}
             hint={
               <>
-                <Link className="text-brand-700 hover:underline" href={usageLink("member=unattributed")}>maps to no member</Link> · {BigInt(d.unpricedRequests).toLocaleString("en-US")} unpriced requests
+                <Link
+                  className="text-brand-700 hover:underline"
+                  href={usageLink("member=unattributed")}
+                >
+                  maps to no member
+                </Link>{" "}
+                · {BigInt(d.unpricedRequests).toLocaleString("en-US")} unpriced requests
               </>
             }
             testId="unattributed"
           />
         ) : (
-          <Stat label="Days left" value={String(d.daysLeft)} hint={`budget period ends ${d.period.end}`} />
+          <Stat
+            label="Days left"
+            value={String(d.daysLeft)}
+            hint={`budget period ends ${d.period.end}`}
+          />
         )}
       </div>
       <SeatEstimateNote micros={d.totals.seatMicros} unit={unit} className="-mt-3" />
       <Card
         title={`Daily spend by ${STACK_LABELS[d.stackBy].toLowerCase()} (${unitName})`}
         action={
-          <div role="group" aria-label="Split the daily chart by" className="flex rounded-md border border-slate-300 text-xs">
+          <div
+            role="group"
+            aria-label="Split the daily chart by"
+            className="flex rounded-md border border-slate-300 text-xs"
+          >
             {STACKS.filter((s) => s !== "group" || d.scope.kind !== "self").map((s) => (
               <button
                 key={s}
@@ -126,15 +180,32 @@ export function OverviewView() {
         }
       >
         {hasData ? (
-          <DailyStackedChart daily={d.daily} series={d.products} unit={unit} labels={d.stackBy === "product" ? undefined : d.seriesLabels} by={d.stackBy} />
+          <DailyStackedChart
+            daily={d.daily}
+            series={d.products}
+            unit={unit}
+            labels={d.stackBy === "product" ? undefined : d.seriesLabels}
+            by={d.stackBy}
+          />
         ) : (
           <p className="py-16 text-center text-sm text-slate-500">No usage in this range.</p>
         )}
-        {d.stackBy === "group" && <p className="mt-2 text-xs text-slate-500">A member in two groups is stacked under both; the day&apos;s total counts them once.</p>}
+        {d.stackBy === "group" && (
+          <p className="mt-2 text-xs text-slate-500">
+            A member in two groups is stacked under both; the day&apos;s total counts them once.
+          </p>
+        )}
       </Card>
       <div className="grid gap-4 lg:grid-cols-3">
         <Card title="By product">
-          <BarList unit={unit} items={d.byProduct.map((s) => ({ ...s, label: productLabel(s.label), href: usageLink(`dimension=product&product=${encodeURIComponent(s.key)}`) }))} />
+          <BarList
+            unit={unit}
+            items={d.byProduct.map((s) => ({
+              ...s,
+              label: productLabel(s.label),
+              href: usageLink(`dimension=product&product=${encodeURIComponent(s.key)}`),
+            }))}
+          />
         </Card>
         <Card title="By model">
           <BarList unit={unit} items={d.byModel.map((s) => ({ ...s, href: null }))} />
@@ -142,7 +213,11 @@ export function OverviewView() {
         {d.scope.kind !== "self" ? (
           <Card title="By group">
             <BarList unit={unit} items={d.byGroup} />
-            {d.groupsOverlap && <p className="mt-2 text-xs text-slate-500">Members in several groups count in each; shares are of the total counted once.</p>}
+            {d.groupsOverlap && (
+              <p className="mt-2 text-xs text-slate-500">
+                Members in several groups count in each; shares are of the total counted once.
+              </p>
+            )}
           </Card>
         ) : (
           <Card title="Data sources">
@@ -152,25 +227,47 @@ export function OverviewView() {
       </div>
       {d.scope.kind !== "self" && (
         <div className="grid gap-4 lg:grid-cols-3">
-          <Card title={isPeriod ? "Top spenders this period" : "Top spenders"} className="lg:col-span-2" action={<Link href={usageLink("")} className="text-xs font-medium text-brand-700 hover:underline">Explore usage →</Link>}>
+          <Card
+            title={isPeriod ? "Top spenders this period" : "Top spenders"}
+            className="lg:col-span-2"
+            action={
+              <Link
+                href={usageLink("")}
+                className="text-xs font-medium text-brand-700 hover:underline"
+              >
+                Explore usage →
+              </Link>
+            }
+          >
             {d.topMembers.length === 0 ? (
               <p className="text-sm text-slate-500">Nobody has spent anything in this range.</p>
             ) : (
               <table className="w-full text-sm">
                 <thead>
-                  <tr className="border-b border-slate-200 text-left text-xs uppercase tracking-wide text-slate-500">
-                    <th scope="col" className="py-2">Member</th>
-                    <th scope="col" className="py-2 text-right">Spent ({unitName})</th>
+                  <tr className="border-b border-slate-200 text-left text-xs tracking-wide text-slate-500 uppercase">
+                    <th scope="col" className="py-2">
+                      Member
+                    </th>
+                    <th scope="col" className="py-2 text-right">
+                      Spent ({unitName})
+                    </th>
                   </tr>
                 </thead>
                 <tbody>
                   {d.topMembers.map((m) => (
                     <tr key={m.memberId} className="border-b border-slate-100 last:border-0">
                       <td className="py-2">
-                        <Link href={`/members/${m.memberId}`} className="font-medium text-brand-700 hover:underline">{m.name}</Link>
+                        <Link
+                          href={`/members/${m.memberId}`}
+                          className="font-medium text-brand-700 hover:underline"
+                        >
+                          {m.name}
+                        </Link>
                         <span className="ml-2 text-xs text-slate-500">{m.email}</span>
                       </td>
-                      <td className="tabular py-2 text-right">{formatAmount(BigInt(m.amountMicros), unit)}</td>
+                      <td className="tabular py-2 text-right">
+                        {formatAmount(BigInt(m.amountMicros), unit)}
+                      </td>
                     </tr>
                   ))}
                 </tbody>
@@ -193,11 +290,14 @@ function Sources({ sources }: { sources: Serialized<OverviewData>["sources"] }) 
       {sources.map((s) => (
         <li key={s.name} className="flex items-baseline justify-between gap-2">
           <span>
-            <span className="font-medium">{s.name}</span> <span className="text-xs text-slate-500">{s.kind}</span>
+            <span className="font-medium">{s.name}</span>{" "}
+            <span className="text-xs text-slate-500">{s.kind}</span>
           </span>
           <span className="text-xs text-slate-600">
             data as of {s.dataAsOf ?? "—"}
-            {s.lastStatus && s.lastStatus.toUpperCase() !== "SUCCEEDED" && <span className="ml-1 text-amber-700">({s.lastStatus.toLowerCase()})</span>}
+            {s.lastStatus && s.lastStatus.toUpperCase() !== "SUCCEEDED" && (
+              <span className="ml-1 text-amber-700">({s.lastStatus.toLowerCase()})</span>
+            )}
           </span>
         </li>
       ))}
@@ -210,7 +310,9 @@ function OverviewSkeleton() {
     <div className="flex flex-col gap-6" aria-busy="true">
       <Skeleton className="h-10 w-64" />
       <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
-        {[0, 1, 2, 3].map((i) => <Skeleton key={i} />)}
+        {[0, 1, 2, 3].map((i) => (
+          <Skeleton key={i} />
+        ))}
       </div>
       <Skeleton className="h-72" />
     </div>

@@ -26,12 +26,17 @@ export function DataTable<T>({
   minWidth?: string;
 }) {
   // eslint-disable-next-line react-hooks/incompatible-library -- the table object is rebuilt each render, never memoized
-  const table = useReactTable({ data, columns, getCoreRowModel: getCoreRowModel(), getRowId: rowId });
+  const table = useReactTable({
+    data,
+    columns,
+    getCoreRowModel: getCoreRowModel(),
+    getRowId: rowId,
+  });
   if (!data.length) return <p className="py-6 text-center text-sm text-slate-500">{empty}</p>;
   return (
     <div className="relative -mx-5 overflow-x-auto px-5">
       <table className="w-full text-left text-sm" style={{ minWidth }} data-testid={testId}>
-        <thead className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-500">
+        <thead className="border-b border-slate-200 text-xs tracking-wide text-slate-500 uppercase">
           {table.getHeaderGroups().map((hg) => (
             <tr key={hg.id}>
               {hg.headers.map((h) => (

@@ -3,7 +3,19 @@
 import { useState } from "react";
 
 /** Choose groups from a list that may be long (hundreds): a filter box over scrolling checkboxes. */
-export function GroupPicker({ label, groups, chosen, onChange, testId }: { label: string; groups: { id: string; name: string }[]; chosen: Set<string>; onChange: (next: Set<string>) => void; testId: string }) {
+export function GroupPicker({
+  label,
+  groups,
+  chosen,
+  onChange,
+  testId,
+}: {
+  label: string;
+  groups: { id: string; name: string }[];
+  chosen: Set<string>;
+  onChange: (next: Set<string>) => void;
+  testId: string;
+}) {
   const [filter, setFilter] = useState("");
   const shown = groups.filter((g) => g.name.toLowerCase().includes(filter.toLowerCase()));
   return (
@@ -12,7 +24,14 @@ export function GroupPicker({ label, groups, chosen, onChange, testId }: { label
         {label} <span className="font-normal text-slate-500">({chosen.size} chosen)</span>
       </legend>
       {groups.length > 8 && (
-        <input type="search" value={filter} onChange={(e) => setFilter(e.target.value)} placeholder="Filter groups" aria-label={`Filter ${label.toLowerCase()}`} className="mb-1 w-full rounded-md border border-slate-300 px-2 py-1 text-sm" />
+        <input
+          type="search"
+          value={filter}
+          onChange={(e) => setFilter(e.target.value)}
+          placeholder="Filter groups"
+          aria-label={`Filter ${label.toLowerCase()}`}
+          className="mb-1 w-full rounded-md border border-slate-300 px-2 py-1 text-sm"
+        />
       )}
       <div className="max-h-40 overflow-y-auto rounded-md border border-slate-200 p-2">
         {groups.length === 0 && <p className="text-sm text-slate-500">No groups yet.</p>}
@@ -37,7 +56,10 @@ export function GroupPicker({ label, groups, chosen, onChange, testId }: { label
 }
 
 /** What to send for a set that changed: the ids added and removed. */
-export function setDiff(before: Iterable<string>, after: Set<string>): { add: string[]; remove: string[] } {
+export function setDiff(
+  before: Iterable<string>,
+  after: Set<string>,
+): { add: string[]; remove: string[] } {
   const b = new Set(before);
   return { add: [...after].filter((x) => !b.has(x)), remove: [...b].filter((x) => !after.has(x)) };
 }

@@ -1,17 +1,45 @@
 "use client";
 
 import { useState } from "react";
+
 import type { MemberRow } from "@/lib/people/members";
+
 import { GroupPicker, setDiff } from "./group-picker";
 import { ROLE_LABELS } from "./role-badge";
-import { buttonClass, dangerButtonClass, FieldError, FormError, inputClass, secondaryButtonClass, usePeopleMutation } from "./use-mutation";
+import {
+  buttonClass,
+  dangerButtonClass,
+  FieldError,
+  FormError,
+  inputClass,
+  secondaryButtonClass,
+  usePeopleMutation,
+} from "./use-mutation";
 
 type Group = { id: string; name: string };
 const ROLES = ["MEMBER", "FINANCE", "ADMIN", "OWNER"] as const;
 
-function RoleSelect({ id, value, onChange, isOwner, disabled }: { id: string; value: string; onChange: (v: string) => void; isOwner: boolean; disabled?: boolean }) {
+function RoleSelect({
+  id,
+  value,
+  onChange,
+  isOwner,
+  disabled,
+}: {
+  id: string;
+  value: string;
+  onChange: (v: string) => void;
+  isOwner: boolean;
+  disabled?: boolean;
+}) {
   return (
-    <select id={id} value={value} onChange={(e) => onChange(e.target.value)} disabled={disabled} className={inputClass}>
+    <select
+      id={id}
+      value={value}
+      onChange={(e) => onChange(e.target.value)}
+      disabled={disabled}
+      className={inputClass}
+    >
       {ROLES.map((r) => (
         <option key={r} value={r} disabled={r === "OWNER" && !isOwner}>
           {ROLE_LABELS[r]}
@@ -22,7 +50,15 @@ function RoleSelect({ id, value, onChange, isOwner, disabled }: { id: string; va
   );
 }
 
-export function AddMemberForm({ groups, isOwner, onDone }: { groups: Group[]; isOwner: boolean; onDone: () => void }) {
+export function AddMemberForm({
+  groups,
+  isOwner,
+  onDone,
+}: {
+  groups: Group[];
+  isOwner: boolean;
+  onDone: () => void;
+}) {
   const { run, pending, error } = usePeopleMutation();
   const [email, setEmail] = useState("");
   const [name, setName] = useState("");
@@ -32,25 +68,56 @@ export function AddMemberForm({ groups, isOwner, onDone }: { groups: Group[]; is
   const [manages, setManages] = useState(new Set<string>());
   async function submit(e: React.FormEvent) {
     e.preventDefault();
-    const added = await run<MemberRow>("/api/members", "POST", { email, name, role, costCenter, groupIds: [...chosen], managedGroupIds: [...manages] });
+    const added = await run<MemberRow>("/api/members", "POST", {
+      email,
+      name,
+      role,
+      costCenter,
+      groupIds: [...chosen],
+      managedGroupIds: [...manages],
+    });
     if (added) onDone();
   }
   return (
-    <form onSubmit={submit} className="space-y-4" aria-label="Add a member" data-testid="add-member-form" noValidate>
-      <p className="text-sm text-slate-600">They sign in with single sign-on (or the demo sign-in) using this email address; nothing is sent to them.</p>
+    <form
+      onSubmit={submit}
+      className="space-y-4"
+      aria-label="Add a member"
+      data-testid="add-member-form"
+      noValidate
+    >
+      <p className="text-sm text-slate-600">
+        They sign in with single sign-on (or the demo sign-in) using this email address; nothing is
+        sent to them.
+      </p>
       <div className="grid gap-4 sm:grid-cols-2">
         <div>
           <label htmlFor="add-email" className="mb-1 block text-sm font-medium text-slate-700">
             Email
           </label>
-          <input id="add-email" type="email" value={email} onChange={(e) => setEmail(e.target.value)} className={inputClass} aria-describedby="add-email-error" autoComplete="off" />
+          <input
+            id="add-email"
+            type="email"
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+            className={inputClass}
+            aria-describedby="add-email-error"
+            autoComplete="off"
+          />
           <FieldError error={error} field="email" id="add-email-error" />
         </div>
         <div>
           <label htmlFor="add-name" className="mb-1 block text-sm font-medium text-slate-700">
             Name
           </label>
-          <input id="add-name" value={name} onChange={(e) => setName(e.target.value)} className={inputClass} aria-describedby="add-name-error" autoComplete="off" />
+          <input
+            id="add-name"
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            className={inputClass}
+            aria-describedby="add-name-error"
+            autoComplete="off"
+          />
           <FieldError error={error} field="name" id="add-name-error" />
         </div>
         <div>
@@ -61,24 +128,48 @@ export function AddMemberForm({ groups, isOwner, onDone }: { groups: Group[]; is
           <FieldError error={error} field="role" />
         </div>
         <div>
-          <label htmlFor="add-cost-center" className="mb-1 block text-sm font-medium text-slate-700">
+          <label
+            htmlFor="add-cost-center"
+            className="mb-1 block text-sm font-medium text-slate-700"
+          >
             Cost center <span className="font-normal text-slate-500">(optional)</span>
           </label>
-          <input id="add-cost-center" value={costCenter} onChange={(e) => setCostCenter(e.target.value)} className={inputClass} placeholder="e.g. CC-1024" />
+          <input
+            id="add-cost-center"
+            value={costCenter}
+            onChange={(e) => setCostCenter(e.target.value)}
+            className={inputClass}
+            placeholder="e.g. CC-1024"
+          />
           <FieldError error={error} field="costCenter" />
         </div>
       </div>
       <div className="grid gap-4 sm:grid-cols-2">
         <div>
-          <GroupPicker label="Groups" groups={groups} chosen={chosen} onChange={setChosen} testId="add-groups" />
+          <GroupPicker
+            label="Groups"
+            groups={groups}
+            chosen={chosen}
+            onChange={setChosen}
+            testId="add-groups"
+          />
           <FieldError error={error} field="groupIds" />
         </div>
         <div>
-          <GroupPicker label="Manages" groups={groups} chosen={manages} onChange={setManages} testId="add-manages" />
+          <GroupPicker
+            label="Manages"
+            groups={groups}
+            chosen={manages}
+            onChange={setManages}
+            testId="add-manages"
+          />
           <FieldError error={error} field="managedGroupIds" />
         </div>
       </div>
-      <FormError error={error} fields={["email", "name", "role", "costCenter", "groupIds", "managedGroupIds"]} />
+      <FormError
+        error={error}
+        fields={["email", "name", "role", "costCenter", "groupIds", "managedGroupIds"]}
+      />
       <div className="flex gap-2">
         <button type="submit" disabled={pending} className={buttonClass}>
           {pending ? "Adding…" : "Add member"}
@@ -91,7 +182,19 @@ export function AddMemberForm({ groups, isOwner, onDone }: { groups: Group[]; is
   );
 }
 
-export function MemberEditor({ member, groups, isOwner, self, onClose }: { member: MemberRow; groups: Group[]; isOwner: boolean; self: boolean; onClose: () => void }) {
+export function MemberEditor({
+  member,
+  groups,
+  isOwner,
+  self,
+  onClose,
+}: {
+  member: MemberRow;
+  groups: Group[];
+  isOwner: boolean;
+  self: boolean;
+  onClose: () => void;
+}) {
   const save = usePeopleMutation();
   const status = usePeopleMutation();
   const [name, setName] = useState(member.name);
@@ -128,10 +231,16 @@ export function MemberEditor({ member, groups, isOwner, self, onClose }: { membe
   }
 
   async function deactivate() {
-    const r = await status.run<{ sessionsEnded: number; overridesEnded: string[]; requestsWithdrawn: number[] }>(`/api/members/${member.id}/deactivate`, "POST", reason ? { reason } : {});
+    const r = await status.run<{
+      sessionsEnded: number;
+      overridesEnded: string[];
+      requestsWithdrawn: number[];
+    }>(`/api/members/${member.id}/deactivate`, "POST", reason ? { reason } : {});
     if (r) {
       setConfirming(false);
-      setSaved(`Deactivated: ${r.sessionsEnded} ${r.sessionsEnded === 1 ? "session" : "sessions"} ended, ${r.overridesEnded.length} ${r.overridesEnded.length === 1 ? "override" : "overrides"} ended, ${r.requestsWithdrawn.length} pending ${r.requestsWithdrawn.length === 1 ? "request" : "requests"} withdrawn.`);
+      setSaved(
+        `Deactivated: ${r.sessionsEnded} ${r.sessionsEnded === 1 ? "session" : "sessions"} ended, ${r.overridesEnded.length} ${r.overridesEnded.length === 1 ? "override" : "overrides"} ended, ${r.requestsWithdrawn.length} pending ${r.requestsWithdrawn.length === 1 ? "request" : "requests"} withdrawn.`,
+      );
     }
   }
 
@@ -139,8 +248,9 @@ export function MemberEditor({ member, groups, isOwner, self, onClose }: { membe
     return (
       <div className="space-y-3" data-testid="member-editor">
         <p className="text-sm text-slate-700">
-          {member.name} is deactivated: they cannot sign in, the budget check treats them as a non-member, and they are in no queue. Reactivating lets them sign in again; overrides that were
-          ended stay ended.
+          {member.name} is deactivated: they cannot sign in, the budget check treats them as a
+          non-member, and they are in no queue. Reactivating lets them sign in again; overrides that
+          were ended stay ended.
         </p>
         {saved && (
           <p className="text-sm text-emerald-700" role="status">
@@ -149,7 +259,12 @@ export function MemberEditor({ member, groups, isOwner, self, onClose }: { membe
         )}
         <FormError error={status.error} fields={[]} />
         <div className="flex gap-2">
-          <button type="button" className={buttonClass} disabled={status.pending || ownerLocked} onClick={() => status.run(`/api/members/${member.id}/reactivate`, "POST")}>
+          <button
+            type="button"
+            className={buttonClass}
+            disabled={status.pending || ownerLocked}
+            onClick={() => status.run(`/api/members/${member.id}/reactivate`, "POST")}
+          >
             Reactivate {member.name}
           </button>
           <button type="button" onClick={onClose} className={secondaryButtonClass}>
@@ -168,36 +283,75 @@ export function MemberEditor({ member, groups, isOwner, self, onClose }: { membe
             <label htmlFor="edit-name" className="mb-1 block text-sm font-medium text-slate-700">
               Name
             </label>
-            <input id="edit-name" value={name} onChange={(e) => setName(e.target.value)} className={inputClass} />
+            <input
+              id="edit-name"
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+              className={inputClass}
+            />
             <FieldError error={save.error} field="name" />
           </div>
           <div>
             <label htmlFor="edit-role" className="mb-1 block text-sm font-medium text-slate-700">
               Role
             </label>
-            <RoleSelect id="edit-role" value={role} onChange={setRole} isOwner={isOwner} disabled={ownerLocked} />
-            {ownerLocked && <p className="mt-1 text-xs text-slate-500">Only an owner can change an owner&apos;s role.</p>}
+            <RoleSelect
+              id="edit-role"
+              value={role}
+              onChange={setRole}
+              isOwner={isOwner}
+              disabled={ownerLocked}
+            />
+            {ownerLocked && (
+              <p className="mt-1 text-xs text-slate-500">
+                Only an owner can change an owner&apos;s role.
+              </p>
+            )}
             <FieldError error={save.error} field="role" />
           </div>
           <div>
-            <label htmlFor="edit-cost-center" className="mb-1 block text-sm font-medium text-slate-700">
+            <label
+              htmlFor="edit-cost-center"
+              className="mb-1 block text-sm font-medium text-slate-700"
+            >
               Cost center
             </label>
-            <input id="edit-cost-center" value={costCenter} onChange={(e) => setCostCenter(e.target.value)} className={inputClass} placeholder="none" />
+            <input
+              id="edit-cost-center"
+              value={costCenter}
+              onChange={(e) => setCostCenter(e.target.value)}
+              className={inputClass}
+              placeholder="none"
+            />
             <FieldError error={save.error} field="costCenter" />
           </div>
         </div>
         <div className="grid gap-4 sm:grid-cols-2">
           <div>
-            <GroupPicker label="Groups" groups={groups} chosen={chosen} onChange={setChosen} testId="edit-groups" />
+            <GroupPicker
+              label="Groups"
+              groups={groups}
+              chosen={chosen}
+              onChange={setChosen}
+              testId="edit-groups"
+            />
             <FieldError error={save.error} field="addGroupIds" />
           </div>
           <div>
-            <GroupPicker label="Manages" groups={groups} chosen={manages} onChange={setManages} testId="edit-manages" />
+            <GroupPicker
+              label="Manages"
+              groups={groups}
+              chosen={manages}
+              onChange={setManages}
+              testId="edit-manages"
+            />
             <FieldError error={save.error} field="addManagedGroupIds" />
           </div>
         </div>
-        <FormError error={save.error} fields={["name", "role", "costCenter", "addGroupIds", "addManagedGroupIds"]} />
+        <FormError
+          error={save.error}
+          fields={["name", "role", "costCenter", "addGroupIds", "addManagedGroupIds"]}
+        />
         {saved && (
           <p className="text-sm text-emerald-700" role="status" data-testid="member-saved">
             {saved}
@@ -215,7 +369,10 @@ export function MemberEditor({ member, groups, isOwner, self, onClose }: { membe
       {!self && (
         <div className="border-t border-slate-200 pt-4">
           <h3 className="text-sm font-medium text-slate-800">Deactivate</h3>
-          <p className="mt-1 text-sm text-slate-600">Ends their sessions now, ends their individual overrides and grants as of today (kept in the history), withdraws their pending credit requests and stops them signing in.</p>
+          <p className="mt-1 text-sm text-slate-600">
+            Ends their sessions now, ends their individual overrides and grants as of today (kept in
+            the history), withdraws their pending credit requests and stops them signing in.
+          </p>
           {ownerLocked ? (
             <p className="mt-2 text-sm text-slate-500">Only an owner can deactivate an owner.</p>
           ) : confirming ? (
@@ -223,20 +380,39 @@ export function MemberEditor({ member, groups, isOwner, self, onClose }: { membe
               <label htmlFor="deactivate-reason" className="block text-sm font-medium text-red-900">
                 Reason <span className="font-normal">(optional, kept in the audit log)</span>
               </label>
-              <input id="deactivate-reason" value={reason} onChange={(e) => setReason(e.target.value)} className={inputClass} placeholder="e.g. left the company" />
+              <input
+                id="deactivate-reason"
+                value={reason}
+                onChange={(e) => setReason(e.target.value)}
+                className={inputClass}
+                placeholder="e.g. left the company"
+              />
               <FieldError error={status.error} field="reason" />
               <FormError error={status.error} fields={["reason"]} />
               <div className="flex gap-2">
-                <button type="button" className={dangerButtonClass} disabled={status.pending} onClick={deactivate}>
+                <button
+                  type="button"
+                  className={dangerButtonClass}
+                  disabled={status.pending}
+                  onClick={deactivate}
+                >
                   {status.pending ? "Deactivating…" : `Yes, deactivate ${member.name}`}
                 </button>
-                <button type="button" className={secondaryButtonClass} onClick={() => setConfirming(false)}>
+                <button
+                  type="button"
+                  className={secondaryButtonClass}
+                  onClick={() => setConfirming(false)}
+                >
                   Keep them
                 </button>
               </div>
             </div>
           ) : (
-            <button type="button" className={`mt-3 ${dangerButtonClass}`} onClick={() => setConfirming(true)}>
+            <button
+              type="button"
+              className={`mt-3 ${dangerButtonClass}`}
+              onClick={() => setConfirming(true)}
+            >
               Deactivate…
             </button>
           )}

@@ -4,8 +4,10 @@ import { createColumnHelper } from "@tanstack/react-table";
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useMemo, useState } from "react";
+
 import { Card } from "@/components/ui/card";
 import type { MemberRow } from "@/lib/people/members";
+
 import { DataTable } from "./data-table";
 import { ImportPanel } from "./import-panel";
 import { AddMemberForm, MemberEditor } from "./member-forms";
@@ -16,7 +18,11 @@ type Group = { id: string; name: string };
 const col = createColumnHelper<MemberRow>();
 
 function names(list: Group[]) {
-  return list.length ? list.map((g) => g.name).join(", ") : <span className="text-slate-400">—</span>;
+  return list.length ? (
+    list.map((g) => g.name).join(", ")
+  ) : (
+    <span className="text-slate-400">—</span>
+  );
 }
 
 export function MembersView({
@@ -61,7 +67,10 @@ export function MembersView({
         header: "Person",
         cell: (c) => (
           <div className="min-w-[12rem]">
-            <Link href={`/members/${c.row.original.id}`} className="font-medium text-brand-700 hover:underline">
+            <Link
+              href={`/members/${c.row.original.id}`}
+              className="font-medium text-brand-700 hover:underline"
+            >
               {c.getValue()}
             </Link>
             <span className="block text-xs text-slate-500">{c.row.original.email}</span>
@@ -69,22 +78,43 @@ export function MembersView({
         ),
       }),
       col.accessor("role", { header: "Role", cell: (c) => <RoleBadge role={c.getValue()} /> }),
-      col.accessor("costCenter", { header: "Cost center", cell: (c) => c.getValue() ?? <span className="text-slate-400">—</span> }),
-      col.accessor("groups", { header: "Groups", cell: (c) => <span className="text-slate-700">{names(c.getValue())}</span> }),
-      col.accessor("manages", { header: "Manages", cell: (c) => <span className="text-slate-700">{names(c.getValue())}</span> }),
-      col.accessor("active", { header: "Status", cell: (c) => <StatusBadge active={c.getValue()} /> }),
+      col.accessor("costCenter", {
+        header: "Cost center",
+        cell: (c) => c.getValue() ?? <span className="text-slate-400">—</span>,
+      }),
+      col.accessor("groups", {
+        header: "Groups",
+        cell: (c) => <span className="text-slate-700">{names(c.getValue())}</span>,
+      }),
+      col.accessor("manages", {
+        header: "Manages",
+        cell: (c) => <span className="text-slate-700">{names(c.getValue())}</span>,
+      }),
+      col.accessor("active", {
+        header: "Status",
+        cell: (c) => <StatusBadge active={c.getValue()} />,
+      }),
       col.display({
         id: "actions",
         header: () => <span className="sr-only">Actions</span>,
         cell: (c) => (
-          <div className="flex justify-end gap-3 whitespace-nowrap text-sm">
+          <div className="flex justify-end gap-3 text-sm whitespace-nowrap">
             {canManage && (
-              <Link href={hrefWith("member", c.row.original.id)} className="font-medium text-brand-700 hover:underline" aria-label={`Manage ${c.row.original.name}`} scroll={false}>
+              <Link
+                href={hrefWith("member", c.row.original.id)}
+                className="font-medium text-brand-700 hover:underline"
+                aria-label={`Manage ${c.row.original.name}`}
+                scroll={false}
+              >
                 Manage
               </Link>
             )}
             {canReadAudit && (
-              <Link href={`/audit?type=Member&target=${c.row.original.id}`} className="text-slate-600 hover:underline" aria-label={`History of ${c.row.original.name}`}>
+              <Link
+                href={`/audit?type=Member&target=${c.row.original.id}`}
+                className="text-slate-600 hover:underline"
+                aria-label={`History of ${c.row.original.name}`}
+              >
                 History
               </Link>
             )}
@@ -102,7 +132,9 @@ export function MembersView({
         <div>
           <h1 className="text-2xl font-semibold">Members</h1>
           <p className="mt-1 text-sm text-slate-600">
-            {scopedToGroups ? "The people of the groups you manage." : "Everyone in the workspace: roles, cost centers, groups and who manages what."}{" "}
+            {scopedToGroups
+              ? "The people of the groups you manage."
+              : "Everyone in the workspace: roles, cost centers, groups and who manages what."}{" "}
             <Link href="/groups" className="font-medium text-brand-700 hover:underline">
               Groups →
             </Link>
@@ -110,10 +142,20 @@ export function MembersView({
         </div>
         {canManage && (
           <div className="flex gap-2">
-            <button type="button" className={buttonClass} onClick={() => setPanel(panel === "add" ? null : "add")} aria-expanded={panel === "add"}>
+            <button
+              type="button"
+              className={buttonClass}
+              onClick={() => setPanel(panel === "add" ? null : "add")}
+              aria-expanded={panel === "add"}
+            >
               Add member
             </button>
-            <button type="button" className={secondaryButtonClass} onClick={() => setPanel(panel === "import" ? null : "import")} aria-expanded={panel === "import"}>
+            <button
+              type="button"
+              className={secondaryButtonClass}
+              onClick={() => setPanel(panel === "import" ? null : "import")}
+              aria-expanded={panel === "import"}
+            >
               Import CSV
             </button>
           </div>
@@ -135,19 +177,42 @@ export function MembersView({
           title={`Manage ${selected.name} · ${ROLE_LABELS[selected.role]}${selected.active ? "" : " · deactivated"}`}
           action={
             canReadAudit ? (
-              <Link href={`/audit?type=Member&target=${selected.id}`} className="text-sm text-brand-700 hover:underline">
+              <Link
+                href={`/audit?type=Member&target=${selected.id}`}
+                className="text-sm text-brand-700 hover:underline"
+              >
                 History
               </Link>
             ) : undefined
           }
         >
-          <MemberEditor key={`${selected.id}:${selected.active}`} member={selected} groups={groups} isOwner={isOwner} self={selected.id === selfId} onClose={() => router.push(hrefWith("member", null), { scroll: false })} />
+          <MemberEditor
+            key={`${selected.id}:${selected.active}`}
+            member={selected}
+            groups={groups}
+            isOwner={isOwner}
+            self={selected.id === selfId}
+            onClose={() => router.push(hrefWith("member", null), { scroll: false })}
+          />
         </Card>
       )}
 
       <Card>
-        <form method="get" action="/members" role="search" aria-label="Filter members" className="mb-4 grid grid-cols-1 gap-2 sm:grid-cols-2 xl:grid-cols-[minmax(12rem,2fr)_repeat(3,minmax(8rem,1fr))_auto]">
-          <input type="search" name="q" defaultValue={filters.q} placeholder="Search name, email or cost center" aria-label="Search members" className={inputClass} />
+        <form
+          method="get"
+          action="/members"
+          role="search"
+          aria-label="Filter members"
+          className="mb-4 grid grid-cols-1 gap-2 sm:grid-cols-2 xl:grid-cols-[minmax(12rem,2fr)_repeat(3,minmax(8rem,1fr))_auto]"
+        >
+          <input
+            type="search"
+            name="q"
+            defaultValue={filters.q}
+            placeholder="Search name, email or cost center"
+            aria-label="Search members"
+            className={inputClass}
+          />
           <select name="role" defaultValue={filters.role} aria-label="Role" className={inputClass}>
             <option value="">All roles</option>
             {Object.entries(ROLE_LABELS).map(([r, l]) => (
@@ -156,12 +221,22 @@ export function MembersView({
               </option>
             ))}
           </select>
-          <select name="status" defaultValue={filters.status} aria-label="Status" className={inputClass}>
+          <select
+            name="status"
+            defaultValue={filters.status}
+            aria-label="Status"
+            className={inputClass}
+          >
             <option value="active">Active</option>
             <option value="deactivated">Deactivated</option>
             <option value="all">Everyone</option>
           </select>
-          <select name="group" defaultValue={filters.group} aria-label="Group" className={inputClass}>
+          <select
+            name="group"
+            defaultValue={filters.group}
+            aria-label="Group"
+            className={inputClass}
+          >
             <option value="">All groups</option>
             {groups.map((g) => (
               <option key={g.id} value={g.id}>
@@ -174,14 +249,20 @@ export function MembersView({
           </button>
         </form>
         <p className="mb-2 text-xs text-slate-500" data-testid="members-count">
-          {total > rows.length ? `Showing the first ${rows.length} of ${total.toLocaleString("en-US")} people: search to narrow.` : `${total.toLocaleString("en-US")} ${total === 1 ? "person" : "people"}`}
+          {total > rows.length
+            ? `Showing the first ${rows.length} of ${total.toLocaleString("en-US")} people: search to narrow.`
+            : `${total.toLocaleString("en-US")} ${total === 1 ? "person" : "people"}`}
           {limit < total ? "" : ""}
         </p>
         <DataTable
           columns={columns}
           data={rows}
           rowId={(r) => r.id}
-          rowProps={(r) => ({ "data-testid": "member-row", "data-email": r.email, "data-active": String(r.active) })}
+          rowProps={(r) => ({
+            "data-testid": "member-row",
+            "data-email": r.email,
+            "data-active": String(r.active),
+          })}
           empty="Nobody matches these filters."
           testId="members-table"
           minWidth="56rem"

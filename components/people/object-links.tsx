@@ -1,19 +1,41 @@
 import Link from "next/link";
+
 import { RoleBadge, StatusBadge } from "./role-badge";
 
 /** The member page's line under its title: status and role, and where to manage them and read their history. */
-export function MemberHeaderLinks({ id, role, active, canManage, canReadAudit }: { id: string; role: string; active: boolean; canManage: boolean; canReadAudit: boolean }) {
+export function MemberHeaderLinks({
+  id,
+  role,
+  active,
+  canManage,
+  canReadAudit,
+}: {
+  id: string;
+  role: string;
+  active: boolean;
+  canManage: boolean;
+  canReadAudit: boolean;
+}) {
   return (
-    <div className="-mt-4 mb-2 flex flex-wrap items-center gap-3 text-sm" data-testid="member-header">
+    <div
+      className="-mt-4 mb-2 flex flex-wrap items-center gap-3 text-sm"
+      data-testid="member-header"
+    >
       <StatusBadge active={active} />
       <RoleBadge role={role} />
       {canManage && (
-        <Link href={`/members?member=${id}&status=all`} className="font-medium text-brand-700 hover:underline">
+        <Link
+          href={`/members?member=${id}&status=all`}
+          className="font-medium text-brand-700 hover:underline"
+        >
           Manage
         </Link>
       )}
       {canReadAudit && (
-        <Link href={`/audit?type=Member&target=${id}`} className="font-medium text-brand-700 hover:underline">
+        <Link
+          href={`/audit?type=Member&target=${id}`}
+          className="font-medium text-brand-700 hover:underline"
+        >
           History
         </Link>
       )}
@@ -22,17 +44,31 @@ export function MemberHeaderLinks({ id, role, active, canManage, canReadAudit }:
 }
 
 /** The group page's line under its title. */
-export function GroupHeaderLinks({ id, canManage, canReadAudit }: { id: string; canManage: boolean; canReadAudit: boolean }) {
+export function GroupHeaderLinks({
+  id,
+  canManage,
+  canReadAudit,
+}: {
+  id: string;
+  canManage: boolean;
+  canReadAudit: boolean;
+}) {
   if (!canManage && !canReadAudit) return null;
   return (
-    <div className="-mt-4 mb-2 flex flex-wrap items-center gap-3 text-sm" data-testid="group-header">
+    <div
+      className="-mt-4 mb-2 flex flex-wrap items-center gap-3 text-sm"
+      data-testid="group-header"
+    >
       {canManage && (
         <Link href={`/groups?group=${id}`} className="font-medium text-brand-700 hover:underline">
           Manage
         </Link>
       )}
       {canReadAudit && (
-        <Link href={`/audit?type=Group&target=${id}`} className="font-medium text-brand-700 hover:underline">
+        <Link
+          href={`/audit?type=Group&target=${id}`}
+          className="font-medium text-brand-700 hover:underline"
+        >
           History
         </Link>
       )}

@@ -5,16 +5,31 @@ const TONES: Record<string, string> = {
   MEMBER: "bg-slate-50 text-slate-700 ring-slate-200",
 };
 
-export const ROLE_LABELS: Record<string, string> = { OWNER: "Owner", ADMIN: "Admin", FINANCE: "Finance", MEMBER: "Member" };
+export const ROLE_LABELS: Record<string, string> = {
+  OWNER: "Owner",
+  ADMIN: "Admin",
+  FINANCE: "Finance",
+  MEMBER: "Member",
+};
 
 export function RoleBadge({ role }: { role: string }) {
-  return <span className={`inline-block whitespace-nowrap rounded px-1.5 py-0.5 text-xs font-medium ring-1 ${TONES[role] ?? TONES.MEMBER}`}>{ROLE_LABELS[role] ?? role}</span>;
+  return (
+    <span
+      className={`inline-block rounded px-1.5 py-0.5 text-xs font-medium whitespace-nowrap ring-1 ${TONES[role] ?? TONES.MEMBER}`}
+    >
+      {ROLE_LABELS[role] ?? role}
+    </span>
+  );
 }
 
 export function StatusBadge({ active }: { active: boolean }) {
   return active ? (
-    <span className="inline-block whitespace-nowrap rounded bg-emerald-50 px-1.5 py-0.5 text-xs font-medium text-emerald-800 ring-1 ring-emerald-200">Active</span>
+    <span className="inline-block rounded bg-emerald-50 px-1.5 py-0.5 text-xs font-medium whitespace-nowrap text-emerald-800 ring-1 ring-emerald-200">
+      Active
+    </span>
   ) : (
-    <span className="inline-block whitespace-nowrap rounded bg-red-50 px-1.5 py-0.5 text-xs font-medium text-red-700 ring-1 ring-red-200">Deactivated</span>
+    <span className="inline-block rounded bg-red-50 px-1.5 py-0.5 text-xs font-medium whitespace-nowrap text-red-700 ring-1 ring-red-200">
+      Deactivated
+    </span>
   );
 }

@@ -23,23 +23,45 @@ export function usePeopleMutation() {
   const router = useRouter();
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<MutationError | null>(null);
-  async function run<T>(url: string, method: "POST" | "PATCH" | "DELETE", body?: unknown, opts: { refresh?: boolean } = {}): Promise<T | null> {
+  async function run<T>(
+    url: string,
+    method: "POST" | "PATCH" | "DELETE",
+    body?: unknown,
+    opts: { refresh?: boolean } = {},
+  ): Promise<T | null> {
     setPending(true);
     setError(null);
     try {
-      const res = await fetch(url, { method, headers: body === undefined ? { accept: "application/json" } : { accept: "application/json", "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
-      const data = (await res.json().catch(() => null)) as (Record<string, unknown> & { error?: string; field?: string; issues?: FieldIssue[] }) | null;
+      const res = await fetch(url, {
+        method,
+        headers:
+          body === undefined
+            ? { accept: "application/json" }
+            : { accept: "application/json", "content-type": "application/json" },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const data = (await res.json().catch(() => null)) as
+        | (Record<string, unknown> & { error?: string; field?: string; issues?: FieldIssue[] })
+        | null;
       if (!res.ok) {
         const fields: Record<string, string> = {};
         for (const i of data?.issues ?? []) fields[i.field] ??= i.message;
         if (data?.field && data.error && !fields[data.field]) fields[data.field] = data.error;
-        setError({ message: data?.error ?? `The server answered ${res.status}`, fields, body: data });
+        setError({
+          message: data?.error ?? `The server answered ${res.status}`,
+          fields,
+          body: data,
+        });
         return null;
       }
       if (opts.refresh !== false) router.refresh();
       return data as T;
     } catch {
-      setError({ message: "Could not reach the server: check your connection and try again", fields: {}, body: null });
+      setError({
+        message: "Could not reach the server: check your connection and try again",
+        fields: {},
+        body: null,
+      });
       return null;
     } finally {
       setPending(false);
@@ -48,7 +70,15 @@ export function usePeopleMutation() {
   return { run, pending, error, setError };
 }
 
-export function FieldError({ error, field, id }: { error: MutationError | null; field: string; id?: string }) {
+export function FieldError({
+  error,
+  field,
+  id,
+}: {
+  error: MutationError | null;
+  field: string;
+  id?: string;
+}) {
   const message = error?.fields[field];
   if (!message) return null;
   return (
@@ -63,13 +93,21 @@ export function FormError({ error, fields }: { error: MutationError | null; fiel
   // shown here only when no field of this form shows it
   if (Object.keys(error.fields).some((f) => fields.includes(f))) return null;
   return (
-    <p className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800" role="status" data-testid="form-error">
+    <p
+      className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800"
+      role="status"
+      data-testid="form-error"
+    >
       {error.message}
     </p>
   );
 }
 
-export const inputClass = "w-full rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm focus:border-brand-500 focus:outline-none focus:ring-1 focus:ring-brand-500";
-export const buttonClass = "rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700 disabled:opacity-50";
-export const secondaryButtonClass = "rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-50 disabled:opacity-50";
-export const dangerButtonClass = "rounded-md border border-red-300 bg-white px-3 py-1.5 text-sm font-medium text-red-700 hover:bg-red-50 disabled:opacity-50";
+export const inputClass =
+  "w-full rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm focus:border-brand-500 focus:outline-none focus:ring-1 focus:ring-brand-500";
+export const buttonClass =
+  "rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700 disabled:opacity-50";
+export const secondaryButtonClass =
+  "rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-50 disabled:opacity-50";
+export const dangerButtonClass =
+  "rounded-md border border-red-300 bg-white px-3 py-1.5 text-sm font-medium text-red-700 hover:bg-red-50 disabled:opacity-50";

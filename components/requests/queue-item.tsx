@@ -2,16 +2,25 @@
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
+
 import { fetchJson } from "@/lib/fetch-json";
-import { formatAmount, MAX_AMOUNT_MICROS, microsToDecimal, parseAmountText, type Unit } from "@/lib/money";
+import {
+  formatAmount,
+  MAX_AMOUNT_MICROS,
+  microsToDecimal,
+  parseAmountText,
+  type Unit,
+} from "@/lib/money";
 import { queryKeys } from "@/lib/query-keys";
 import type { QueueItem } from "@/lib/requests/queue";
 import type { Serialized } from "@/lib/serialize";
+
 import { SourceBadge } from "./source-badge";
 import { Sparkline } from "./sparkline";
 import { StatusBadge } from "./status-badge";
 
-const amt = (m: string | null, unit: Unit) => (m === null ? "unlimited" : formatAmount(BigInt(m), unit));
+const amt = (m: string | null, unit: Unit) =>
+  m === null ? "unlimited" : formatAmount(BigInt(m), unit);
 
 function age(hours: number): string {
   if (hours < 1) return "just now";
@@ -29,30 +38,52 @@ function groupLabel(g: { name: string; costCenter: string }): string {
  * What approving the typed amount would do, checked with the server's own parser and rules:
  * the requester's limit before and after, or why it cannot be granted (the server checks again).
  */
-function grantPreview(item: Serialized<QueueItem>, text: string, unit: Unit): { ok: true; line: string } | { ok: false; line: string | null } {
+function grantPreview(
+  item: Serialized<QueueItem>,
+  text: string,
+  unit: Unit,
+): { ok: true; line: string } | { ok: false; line: string | null } {
   if (text.trim() === "") return { ok: false, line: null };
   const parsed = parseAmountText(text, { label: "Amount to grant" });
   if (!parsed.ok) return { ok: false, line: parsed.error };
-  if (item.grant?.maxMicros != null && parsed.micros > BigInt(item.grant.maxMicros)) return { ok: false, line: item.grant.why };
+  if (item.grant?.maxMicros != null && parsed.micros > BigInt(item.grant.maxMicros))
+    return { ok: false, line: item.grant.why };
   const before = item.current?.limitMicros;
   const forProduct = item.product ? ` for ${item.product}` : "";
   if (before === undefined) return { ok: true, line: "" };
-  if (before === null) return { ok: false, line: `${item.requester.name} has no limit${forProduct} now: a grant would change nothing — deny with a note` };
+  if (before === null)
+    return {
+      ok: false,
+      line: `${item.requester.name} has no limit${forProduct} now: a grant would change nothing — deny with a note`,
+    };
   const after = BigInt(before) + parsed.micros;
-  if (after > MAX_AMOUNT_MICROS) return { ok: false, line: `That would lift the limit to ${formatAmount(after, unit)}, above the ${formatAmount(MAX_AMOUNT_MICROS, unit)} maximum` };
-  return { ok: true, line: `Limit${forProduct}: ${formatAmount(BigInt(before), unit)} now → ${formatAmount(after, unit)} until ${item.neededUntil} (other overrides stay)` };
+  if (after > MAX_AMOUNT_MICROS)
+    return {
+      ok: false,
+      line: `That would lift the limit to ${formatAmount(after, unit)}, above the ${formatAmount(MAX_AMOUNT_MICROS, unit)} maximum`,
+    };
+  return {
+    ok: true,
+    line: `Limit${forProduct}: ${formatAmount(BigInt(before), unit)} now → ${formatAmount(after, unit)} until ${item.neededUntil} (other overrides stay)`,
+  };
 }
 
 export function QueueItemCard({ item, unit }: { item: Serialized<QueueItem>; unit: Unit }) {
   const qc = useQueryClient();
   // a vendor request may carry no amount (Claude records none): the approver must enter one
   const noAmount = BigInt(item.amountMicros) <= 0n;
-  const [amount, setAmount] = useState(noAmount ? "" : microsToDecimal(BigInt(item.amountMicros), 2).replace(/\.00$/, ""));
+  const [amount, setAmount] = useState(
+    noAmount ? "" : microsToDecimal(BigInt(item.amountMicros), 2).replace(/\.00$/, ""),
+  );
   const preview = grantPreview(item, amount, unit);
   const amountOk = preview.ok;
   const [note, setNote] = useState("");
   const decide = useMutation({
-    mutationFn: (kind: "approve" | "deny") => fetchJson(`/api/requests/${item.id}/${kind}`, { method: "POST", body: JSON.stringify(kind === "approve" ? { amount, note } : { note }) }),
+    mutationFn: (kind: "approve" | "deny") =>
+      fetchJson(`/api/requests/${item.id}/${kind}`, {
+        method: "POST",
+        body: JSON.stringify(kind === "approve" ? { amount, note } : { note }),
+      }),
     onSettled: () => qc.invalidateQueries({ queryKey: queryKeys.requests() }),
   });
   const s = item.snapshot;
@@ -60,26 +91,43 @@ export function QueueItemCard({ item, unit }: { item: Serialized<QueueItem>; uni
   return (
     <li className="rounded-lg border border-slate-200 p-4" data-testid={`queue-item-${item.id}`}>
       <div className="flex flex-wrap items-baseline gap-x-3 gap-y-1">
-        <span className="font-medium">#{item.id} {item.requester.name}</span>
+        <span className="font-medium">
+          #{item.id} {item.requester.name}
+        </span>
         <span className="text-xs text-slate-500">{item.requester.email}</span>
-        <span className="text-xs text-slate-500">{item.groups.map(groupLabel).join(", ") || "no group"}{item.requester.costCenter ? ` · cost center ${item.requester.costCenter}` : ""}</span>
+        <span className="text-xs text-slate-500">
+          {item.groups.map(groupLabel).join(", ") || "no group"}
+          {item.requester.costCenter ? ` · cost center ${item.requester.costCenter}` : ""}
+        </span>
         <StatusBadge status={item.status} />
         <SourceBadge source={item.source} />
         <span className="ml-auto text-xs text-slate-500">filed {age(item.ageHours)}</span>
       </div>
       <p className="mt-2 text-sm">
         {noAmount ? (
-          <span className="font-medium text-amber-800" data-testid="queue-no-amount">no amount given — enter the amount to grant</span>
+          <span className="font-medium text-amber-800" data-testid="queue-no-amount">
+            no amount given — enter the amount to grant
+          </span>
         ) : (
           <>
-            asks for <span className="tabular font-semibold">{formatAmount(BigInt(item.amountMicros), unit)}</span>
+            asks for{" "}
+            <span className="tabular font-semibold">
+              {formatAmount(BigInt(item.amountMicros), unit)}
+            </span>
           </>
         )}
         {item.product && <> for {item.product}</>} · needed until {item.neededUntil}
         {item.link && (
           <>
             {" · "}
-            <a href={item.link} target="_blank" rel="noreferrer noopener" className="text-brand-700 underline">ticket / PR</a>
+            <a
+              href={item.link}
+              target="_blank"
+              rel="noreferrer noopener"
+              className="text-brand-700 underline"
+            >
+              ticket / PR
+            </a>
           </>
         )}
       </p>
@@ -89,7 +137,8 @@ export function QueueItemCard({ item, unit }: { item: Serialized<QueueItem>; uni
           <p className="font-medium text-slate-700">When filed</p>
           {s ? (
             <p>
-              used {amt(s.usedMicros, unit)} of {amt(s.limitMicros, unit)} ({s.reason}); projected {amt(s.projectedMicros, unit)} by {s.period.end}
+              used {amt(s.usedMicros, unit)} of {amt(s.limitMicros, unit)} ({s.reason}); projected{" "}
+              {amt(s.projectedMicros, unit)} by {s.period.end}
             </p>
           ) : (
             <p>no snapshot</p>
@@ -99,20 +148,34 @@ export function QueueItemCard({ item, unit }: { item: Serialized<QueueItem>; uni
           <p className="font-medium text-slate-700">Now</p>
           {item.current ? (
             <p data-testid="queue-current">
-              used {amt(item.current.usedMicros, unit)} of {amt(item.current.limitMicros, unit)} ({item.current.reason})
+              used {amt(item.current.usedMicros, unit)} of {amt(item.current.limitMicros, unit)} (
+              {item.current.reason})
             </p>
           ) : (
-            <p>{item.grantedMicros ? `granted ${amt(item.grantedMicros, unit)}` : "—"}{item.decider ? ` by ${item.decider}` : ""}{item.decisionNote ? `: “${item.decisionNote}”` : ""}</p>
+            <p>
+              {item.grantedMicros ? `granted ${amt(item.grantedMicros, unit)}` : "—"}
+              {item.decider ? ` by ${item.decider}` : ""}
+              {item.decisionNote ? `: “${item.decisionNote}”` : ""}
+            </p>
           )}
         </div>
         <div className="flex items-center gap-2">
-          <Sparkline values={item.sparkline} label={`${item.requester.name}'s daily usage, last 14 days`} />
+          <Sparkline
+            values={item.sparkline}
+            label={`${item.requester.name}'s daily usage, last 14 days`}
+          />
           <span>last 14 days</span>
         </div>
       </div>
       {item.previous.length > 0 && (
         <p className="mt-2 text-xs text-slate-500">
-          Previous: {item.previous.map((p) => `#${p.id} ${p.status.toLowerCase()} ${p.grantedMicros === null && BigInt(p.amountMicros) <= 0n ? "(no amount)" : amt(p.grantedMicros ?? p.amountMicros, unit)}`).join(" · ")}
+          Previous:{" "}
+          {item.previous
+            .map(
+              (p) =>
+                `#${p.id} ${p.status.toLowerCase()} ${p.grantedMicros === null && BigInt(p.amountMicros) <= 0n ? "(no amount)" : amt(p.grantedMicros ?? p.amountMicros, unit)}`,
+            )
+            .join(" · ")}
         </p>
       )}
       {pending && (
@@ -133,20 +196,44 @@ export function QueueItemCard({ item, unit }: { item: Serialized<QueueItem>; uni
           </label>
           <label className="min-w-48 flex-1 text-xs text-slate-600">
             Note (required to deny)
-            <input aria-label="Decision note" name="note" value={note} onChange={(e) => setNote(e.target.value)} className="mt-1 block w-full rounded-md border border-slate-300 px-2 py-1 text-sm" />
+            <input
+              aria-label="Decision note"
+              name="note"
+              value={note}
+              onChange={(e) => setNote(e.target.value)}
+              className="mt-1 block w-full rounded-md border border-slate-300 px-2 py-1 text-sm"
+            />
           </label>
-          <button type="button" disabled={decide.isPending || !amountOk} title={amountOk ? undefined : (preview.line ?? "Enter an amount above zero to approve")} onClick={() => decide.mutate("approve")} className="rounded-md bg-emerald-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-emerald-700 disabled:opacity-50">
+          <button
+            type="button"
+            disabled={decide.isPending || !amountOk}
+            title={amountOk ? undefined : (preview.line ?? "Enter an amount above zero to approve")}
+            onClick={() => decide.mutate("approve")}
+            className="rounded-md bg-emerald-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-emerald-700 disabled:opacity-50"
+          >
             Approve
           </button>
-          <button type="button" disabled={decide.isPending} onClick={() => decide.mutate("deny")} className="rounded-md border border-red-300 px-3 py-1.5 text-sm font-medium text-red-700 hover:bg-red-50 disabled:opacity-50">
+          <button
+            type="button"
+            disabled={decide.isPending}
+            onClick={() => decide.mutate("deny")}
+            className="rounded-md border border-red-300 px-3 py-1.5 text-sm font-medium text-red-700 hover:bg-red-50 disabled:opacity-50"
+          >
             Deny
           </button>
           {preview.line && (
-            <p className={`w-full text-xs ${preview.ok ? "text-slate-700" : "text-red-700"}`} data-testid="grant-preview">
+            <p
+              className={`w-full text-xs ${preview.ok ? "text-slate-700" : "text-red-700"}`}
+              data-testid="grant-preview"
+            >
               {preview.line}
             </p>
           )}
-          {decide.error && <p className="w-full text-sm text-red-700" data-testid="decide-error">{decide.error.message}</p>}
+          {decide.error && (
+            <p className="w-full text-sm text-red-700" data-testid="decide-error">
+              {decide.error.message}
+            </p>
+          )}
         </div>
       )}
     </li>

@@ -2,6 +2,7 @@
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
+
 import { fetchJson } from "@/lib/fetch-json";
 import { queryKeys } from "@/lib/query-keys";
 import { MIN_REASON_LENGTH } from "@/lib/requests/request-input";
@@ -9,11 +10,20 @@ import { MIN_REASON_LENGTH } from "@/lib/requests/request-input";
 /** Ask for more: amount, reason, optional link, needed-until (default: end of period), product. */
 export function RequestForm({ periodEnd, unitLabel }: { periodEnd: string; unitLabel: string }) {
   const qc = useQueryClient();
-  const [form, setForm] = useState({ amount: "", reason: "", link: "", neededUntil: periodEnd, product: "" });
+  const [form, setForm] = useState({
+    amount: "",
+    reason: "",
+    link: "",
+    neededUntil: periodEnd,
+    product: "",
+  });
   const [done, setDone] = useState<number | null>(null);
-  const set = (k: keyof typeof form) => (e: React.ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) => setForm({ ...form, [k]: e.target.value });
+  const set =
+    (k: keyof typeof form) => (e: React.ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) =>
+      setForm({ ...form, [k]: e.target.value });
   const file = useMutation({
-    mutationFn: () => fetchJson<{ id: number }>("/api/requests", { method: "POST", body: JSON.stringify(form) }),
+    mutationFn: () =>
+      fetchJson<{ id: number }>("/api/requests", { method: "POST", body: JSON.stringify(form) }),
     onSuccess: async (r) => {
       setDone(r.id);
       setForm({ amount: "", reason: "", link: "", neededUntil: periodEnd, product: "" });
@@ -34,30 +44,77 @@ export function RequestForm({ periodEnd, unitLabel }: { periodEnd: string; unitL
     >
       <label className="text-xs text-slate-600">
         Amount ({unitLabel})
-        <input name="amount" inputMode="decimal" required value={form.amount} onChange={set("amount")} className={input} placeholder="e.g. 300" />
+        <input
+          name="amount"
+          inputMode="decimal"
+          required
+          value={form.amount}
+          onChange={set("amount")}
+          className={input}
+          placeholder="e.g. 300"
+        />
       </label>
       <label className="text-xs text-slate-600">
         Needed until
-        <input name="neededUntil" type="date" value={form.neededUntil} onChange={set("neededUntil")} className={input} />
+        <input
+          name="neededUntil"
+          type="date"
+          value={form.neededUntil}
+          onChange={set("neededUntil")}
+          className={input}
+        />
       </label>
       <label className="text-xs text-slate-600">
         Product (optional)
-        <input name="product" value={form.product} onChange={set("product")} className={input} placeholder="all products, or e.g. codex" />
+        <input
+          name="product"
+          value={form.product}
+          onChange={set("product")}
+          className={input}
+          placeholder="all products, or e.g. codex"
+        />
       </label>
       <label className="text-xs text-slate-600">
         Link to ticket / PR (optional)
-        <input name="link" type="url" value={form.link} onChange={set("link")} className={input} placeholder="https://…" />
+        <input
+          name="link"
+          type="url"
+          value={form.link}
+          onChange={set("link")}
+          className={input}
+          placeholder="https://…"
+        />
       </label>
       <label className="text-xs text-slate-600 sm:col-span-4">
         Why do you need it? ({MIN_REASON_LENGTH}+ characters)
-        <textarea name="reason" required rows={2} value={form.reason} onChange={set("reason")} className={input} placeholder="What you are working on and why the current limit is not enough" />
+        <textarea
+          name="reason"
+          required
+          rows={2}
+          value={form.reason}
+          onChange={set("reason")}
+          className={input}
+          placeholder="What you are working on and why the current limit is not enough"
+        />
       </label>
       <div className="flex items-center gap-3 sm:col-span-4">
-        <button type="submit" disabled={file.isPending} className="rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700 disabled:opacity-50">
+        <button
+          type="submit"
+          disabled={file.isPending}
+          className="rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700 disabled:opacity-50"
+        >
           {file.isPending ? "Sending…" : "Send request"}
         </button>
-        {file.error && <span className="text-sm text-red-700" data-testid="request-error">{file.error.message}</span>}
-        {done !== null && <span className="text-sm text-emerald-700" data-testid="request-sent">Request #{done} sent — you will be notified here.</span>}
+        {file.error && (
+          <span className="text-sm text-red-700" data-testid="request-error">
+            {file.error.message}
+          </span>
+        )}
+        {done !== null && (
+          <span className="text-sm text-emerald-700" data-testid="request-sent">
+            Request #{done} sent — you will be notified here.
+          </span>
+        )}
       </div>
     </form>
   );

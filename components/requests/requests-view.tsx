@@ -2,6 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
+
 import { MyLimitStats } from "@/components/limits/my-limit-card";
 import { Card, ErrorNote, Skeleton } from "@/components/ui/card";
 import { fetchJson } from "@/lib/fetch-json";
@@ -9,6 +10,7 @@ import { formatAmount } from "@/lib/money";
 import { queryKeys } from "@/lib/query-keys";
 import type { RequestsPage } from "@/lib/requests/page-data";
 import type { Serialized } from "@/lib/serialize";
+
 import { QueueItemCard } from "./queue-item";
 import { RequestForm } from "./request-form";
 import { DEFAULT_FILTERS, requestsUrl } from "./requests-url";
@@ -20,7 +22,11 @@ export function RequestsView() {
   const qc = useQueryClient();
   const [filters, setFilters] = useState(DEFAULT_FILTERS);
   const url = requestsUrl(filters);
-  const query = useQuery({ queryKey: [...queryKeys.requests(), url], queryFn: () => fetchJson<Data>(url), placeholderData: (prev) => prev });
+  const query = useQuery({
+    queryKey: [...queryKeys.requests(), url],
+    queryFn: () => fetchJson<Data>(url),
+    placeholderData: (prev) => prev,
+  });
   const cancel = useMutation({
     mutationFn: (id: number) => fetchJson(`/api/requests/${id}/cancel`, { method: "POST" }),
     onSettled: () => qc.invalidateQueries({ queryKey: queryKeys.requests() }),
@@ -30,7 +36,13 @@ export function RequestsView() {
     onSettled: () => qc.invalidateQueries({ queryKey: queryKeys.requests() }),
   });
   if (query.isPending) return <Skeleton className="h-96" />;
-  if (query.isError || !query.data) return <ErrorNote message={`Could not load requests: ${query.error?.message ?? "unknown error"}`} onRetry={() => void query.refetch()} />;
+  if (query.isError || !query.data)
+    return (
+      <ErrorNote
+        message={`Could not load requests: ${query.error?.message ?? "unknown error"}`}
+        onRetry={() => void query.refetch()}
+      />
+    );
   const d = query.data;
   const unit = d.myLimit.unit;
   const unitLabel = unit === "USD" ? "USD" : "credits";
@@ -40,21 +52,42 @@ export function RequestsView() {
     <div className="flex flex-col gap-6">
       <div>
         <h1 className="text-2xl font-semibold">Requests</h1>
-        <p className="mt-1 text-sm text-slate-600">Ask for more room when your limit is in the way; deciders answer here.</p>
+        <p className="mt-1 text-sm text-slate-600">
+          Ask for more room when your limit is in the way; deciders answer here.
+        </p>
       </div>
       {d.myLimit.state !== "ok" && (
-        <div className={`rounded-md border px-4 py-3 text-sm ${d.myLimit.state === "over" ? "border-red-200 bg-red-50 text-red-800" : "border-amber-200 bg-amber-50 text-amber-900"}`} data-testid="limit-banner">
-          {d.myLimit.state === "over" ? "You have reached your limit for this period." : `You have used over ${d.myLimit.softThresholdPct}% of your limit.`}{" "}
-          <a href="#request-form" className="font-medium underline">Ask for more</a>
+        <div
+          className={`rounded-md border px-4 py-3 text-sm ${d.myLimit.state === "over" ? "border-red-200 bg-red-50 text-red-800" : "border-amber-200 bg-amber-50 text-amber-900"}`}
+          data-testid="limit-banner"
+        >
+          {d.myLimit.state === "over"
+            ? "You have reached your limit for this period."
+            : `You have used over ${d.myLimit.softThresholdPct}% of your limit.`}{" "}
+          <a href="#request-form" className="font-medium underline">
+            Ask for more
+          </a>
         </div>
       )}
       <MyLimitStats limit={d.myLimit} />
       {unread.length > 0 && (
-        <Card title="Notifications" action={<button type="button" className="text-xs text-slate-600 underline" onClick={() => markRead.mutate()}>Mark all read</button>}>
+        <Card
+          title="Notifications"
+          action={
+            <button
+              type="button"
+              className="text-xs text-slate-600 underline"
+              onClick={() => markRead.mutate()}
+            >
+              Mark all read
+            </button>
+          }
+        >
           <ul className="divide-y divide-slate-100 text-sm" data-testid="notifications">
             {unread.map((n) => (
               <li key={n.id} className="py-2">
-                <span className="font-medium">{n.title}</span> <span className="text-slate-600">{n.body}</span>
+                <span className="font-medium">{n.title}</span>{" "}
+                <span className="text-slate-600">{n.body}</span>
               </li>
             ))}
           </ul>
@@ -69,15 +102,35 @@ export function RequestsView() {
         ) : (
           <ul className="divide-y divide-slate-100 text-sm" data-testid="my-requests">
             {d.mine.map((r) => (
-              <li key={r.id} className="flex flex-wrap items-baseline gap-x-3 gap-y-1 py-2" data-testid={`my-request-${r.id}`}>
+              <li
+                key={r.id}
+                className="flex flex-wrap items-baseline gap-x-3 gap-y-1 py-2"
+                data-testid={`my-request-${r.id}`}
+              >
                 <span className="font-medium">#{r.id}</span>
                 <span className="tabular">{formatAmount(BigInt(r.amountMicros), unit)}</span>
                 <StatusBadge status={r.status} />
-                <span className="text-xs text-slate-500">until {r.neededUntil}{r.product && ` · ${r.product}`} · filed {r.createdAt.slice(0, 10)}</span>
-                {r.status === "APPROVED" && r.grantedMicros && <span className="text-xs text-emerald-800">granted {formatAmount(BigInt(r.grantedMicros), unit)} by {r.decider ?? "an API token"}</span>}
-                {r.decisionNote && <span className="text-xs text-slate-700" data-testid="decision-note">“{r.decisionNote}”{r.status === "DENIED" && r.decider ? ` — ${r.decider}` : ""}</span>}
+                <span className="text-xs text-slate-500">
+                  until {r.neededUntil}
+                  {r.product && ` · ${r.product}`} · filed {r.createdAt.slice(0, 10)}
+                </span>
+                {r.status === "APPROVED" && r.grantedMicros && (
+                  <span className="text-xs text-emerald-800">
+                    granted {formatAmount(BigInt(r.grantedMicros), unit)} by{" "}
+                    {r.decider ?? "an API token"}
+                  </span>
+                )}
+                {r.decisionNote && (
+                  <span className="text-xs text-slate-700" data-testid="decision-note">
+                    “{r.decisionNote}”{r.status === "DENIED" && r.decider ? ` — ${r.decider}` : ""}
+                  </span>
+                )}
                 {r.status === "PENDING" && (
-                  <button type="button" onClick={() => cancel.mutate(r.id)} className="ml-auto text-xs text-red-700 underline">
+                  <button
+                    type="button"
+                    onClick={() => cancel.mutate(r.id)}
+                    className="ml-auto text-xs text-red-700 underline"
+                  >
                     Cancel
                   </button>
                 )}
@@ -90,21 +143,45 @@ export function RequestsView() {
       {d.canDecide && (
         <Card title="Queue: requests to decide">
           <div className="mb-3 flex flex-wrap items-center gap-2 text-sm">
-            <select aria-label="Status" className={select} value={filters.status} onChange={(e) => setFilters({ ...filters, status: e.target.value })} data-testid="queue-status">
+            <select
+              aria-label="Status"
+              className={select}
+              value={filters.status}
+              onChange={(e) => setFilters({ ...filters, status: e.target.value })}
+              data-testid="queue-status"
+            >
               {["PENDING", "APPROVED", "DENIED", "CANCELLED", "EXPIRED", "ALL"].map((s) => (
-                <option key={s} value={s}>{s === "ALL" ? "All statuses" : s.charAt(0) + s.slice(1).toLowerCase()}</option>
+                <option key={s} value={s}>
+                  {s === "ALL" ? "All statuses" : s.charAt(0) + s.slice(1).toLowerCase()}
+                </option>
               ))}
             </select>
-            <select aria-label="Group" className={select} value={filters.groupId} onChange={(e) => setFilters({ ...filters, groupId: e.target.value })}>
+            <select
+              aria-label="Group"
+              className={select}
+              value={filters.groupId}
+              onChange={(e) => setFilters({ ...filters, groupId: e.target.value })}
+            >
               <option value="">All groups</option>
               {d.groups.map((g) => (
-                <option key={g.id} value={g.id}>{g.name}</option>
+                <option key={g.id} value={g.id}>
+                  {g.name}
+                </option>
               ))}
             </select>
-            <input aria-label="Product" placeholder="product" className={`${select} w-28`} value={filters.product} onChange={(e) => setFilters({ ...filters, product: e.target.value.trim() })} />
+            <input
+              aria-label="Product"
+              placeholder="product"
+              className={`${select} w-28`}
+              value={filters.product}
+              onChange={(e) => setFilters({ ...filters, product: e.target.value.trim() })}
+            />
           </div>
           {d.queue.length === 0 ? (
-            <p className="py-6 text-center text-sm text-slate-500">Nothing to decide{filters.status === "PENDING" ? ": the queue is empty." : " for these filters."}</p>
+            <p className="py-6 text-center text-sm text-slate-500">
+              Nothing to decide
+              {filters.status === "PENDING" ? ": the queue is empty." : " for these filters."}
+            </p>
           ) : (
             <ul className="flex flex-col gap-3" data-testid="queue">
               {d.queue.map((item) => (

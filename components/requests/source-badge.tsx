@@ -8,7 +8,11 @@ const TITLE: Record<string, string> = {
 export function SourceBadge({ source }: { source: string }) {
   if (!source || source === "allotment") return null;
   return (
-    <span className="whitespace-nowrap rounded bg-violet-100 px-1.5 py-0.5 text-xs font-medium text-violet-800" data-testid="request-source" title={TITLE[source] ?? `From ${source}`}>
+    <span
+      className="rounded bg-violet-100 px-1.5 py-0.5 text-xs font-medium whitespace-nowrap text-violet-800"
+      data-testid="request-source"
+      title={TITLE[source] ?? `From ${source}`}
+    >
       {LABEL[source] ?? `from ${source}`}
     </span>
   );

@@ -7,5 +7,12 @@ const STYLE: Record<string, string> = {
 };
 
 export function StatusBadge({ status }: { status: string }) {
-  return <span className={`rounded px-1.5 py-0.5 text-xs font-medium ${STYLE[status] ?? ""}`} data-testid="request-status">{status.toLowerCase()}</span>;
+  return (
+    <span
+      className={`rounded px-1.5 py-0.5 text-xs font-medium ${STYLE[status] ?? ""}`}
+      data-testid="request-status"
+    >
+      {status.toLowerCase()}
+    </span>
+  );
 }

@@ -2,8 +2,9 @@
 
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
+
 import { fetchJson } from "@/lib/fetch-json";
-import { TOKEN_SCOPES, TOKEN_SCOPE_LABELS, type TokenScope } from "@/lib/tokens/scopes";
+import { TOKEN_SCOPE_LABELS, TOKEN_SCOPES, type TokenScope } from "@/lib/tokens/scopes";
 
 export interface TokenRow {
   id: string;
@@ -34,7 +35,10 @@ export function ApiTokens({ tokens }: { tokens: TokenRow[] }) {
           start(async () => {
             let token: string;
             try {
-              ({ token } = await fetchJson<{ token: string }>("/api/settings/tokens", { method: "POST", body: JSON.stringify({ name, scopes }) }));
+              ({ token } = await fetchJson<{ token: string }>("/api/settings/tokens", {
+                method: "POST",
+                body: JSON.stringify({ name, scopes }),
+              }));
             } catch (e) {
               return setError(e instanceof Error ? e.message : "Failed");
             }
@@ -47,18 +51,34 @@ export function ApiTokens({ tokens }: { tokens: TokenRow[] }) {
       >
         <label className="text-xs text-slate-600">
           Token name
-          <input name="tokenName" value={name} onChange={(e) => setName(e.target.value)} placeholder="e.g. LiteLLM gateway" className="mt-1 block w-60 rounded-md border border-slate-300 px-2 py-1.5 text-sm" />
+          <input
+            name="tokenName"
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            placeholder="e.g. LiteLLM gateway"
+            className="mt-1 block w-60 rounded-md border border-slate-300 px-2 py-1.5 text-sm"
+          />
         </label>
         <fieldset className="flex flex-wrap gap-3 text-sm">
           <legend className="sr-only">Scopes</legend>
           {TOKEN_SCOPES.map((s) => (
             <label key={s} className="flex items-center gap-1.5" title={TOKEN_SCOPE_LABELS[s]}>
-              <input type="checkbox" checked={scopes.includes(s)} onChange={(e) => setScopes(e.target.checked ? [...scopes, s] : scopes.filter((x) => x !== s))} />
+              <input
+                type="checkbox"
+                checked={scopes.includes(s)}
+                onChange={(e) =>
+                  setScopes(e.target.checked ? [...scopes, s] : scopes.filter((x) => x !== s))
+                }
+              />
               <code className="text-xs">{s}</code>
             </label>
           ))}
         </fieldset>
-        <button type="submit" disabled={pending} className="rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700 disabled:opacity-50">
+        <button
+          type="submit"
+          disabled={pending}
+          className="rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700 disabled:opacity-50"
+        >
           Create token
         </button>
       </form>
@@ -66,7 +86,12 @@ export function ApiTokens({ tokens }: { tokens: TokenRow[] }) {
       {created && (
         <div className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm">
           <p className="font-medium">Copy this token now — it is shown only once.</p>
-          <code className="mt-1 block break-all rounded bg-white px-2 py-1 text-xs" data-testid="new-token">{created}</code>
+          <code
+            className="mt-1 block rounded bg-white px-2 py-1 text-xs break-all"
+            data-testid="new-token"
+          >
+            {created}
+          </code>
         </div>
       )}
       <table className="w-full text-sm">
@@ -83,13 +108,21 @@ export function ApiTokens({ tokens }: { tokens: TokenRow[] }) {
         <tbody>
           {tokens.length === 0 && (
             <tr>
-              <td colSpan={6} className="py-4 text-center text-slate-500">No API tokens yet.</td>
+              <td colSpan={6} className="py-4 text-center text-slate-500">
+                No API tokens yet.
+              </td>
             </tr>
           )}
           {tokens.map((t) => (
-            <tr key={t.id} className={`border-t border-slate-100 ${t.revokedAt ? "text-slate-400" : ""}`} data-testid={`token-${t.name}`}>
+            <tr
+              key={t.id}
+              className={`border-t border-slate-100 ${t.revokedAt ? "text-slate-400" : ""}`}
+              data-testid={`token-${t.name}`}
+            >
               <td className="py-1.5 pr-3">{t.name}</td>
-              <td className="py-1.5 pr-3"><code className="text-xs">{t.prefix}…</code></td>
+              <td className="py-1.5 pr-3">
+                <code className="text-xs">{t.prefix}…</code>
+              </td>
               <td className="py-1.5 pr-3 text-xs">{t.scopes.join(", ")}</td>
               <td className="py-1.5 pr-3 text-xs">{when(t.createdAt)}</td>
               <td className="py-1.5 pr-3 text-xs">{when(t.lastUsedAt)}</td>
@@ -97,17 +130,23 @@ export function ApiTokens({ tokens }: { tokens: TokenRow[] }) {
                 {t.revokedAt ? (
                   <>revoked {when(t.revokedAt)}</>
                 ) : (
-                  <button type="button" className="text-red-700 underline" onClick={() =>
+                  <button
+                    type="button"
+                    className="text-red-700 underline"
+                    onClick={() =>
                       start(async () => {
                         try {
-                          await fetchJson(`/api/settings/tokens/${encodeURIComponent(t.id)}`, { method: "DELETE" });
+                          await fetchJson(`/api/settings/tokens/${encodeURIComponent(t.id)}`, {
+                            method: "DELETE",
+                          });
                           setError(null);
                         } catch (e) {
                           setError(e instanceof Error ? e.message : "Failed");
                         }
                         router.refresh();
                       })
-                    }>
+                    }
+                  >
                     Revoke
                   </button>
                 )}

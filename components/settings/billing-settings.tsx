@@ -2,6 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
+
 import { fetchJson } from "@/lib/fetch-json";
 
 interface Rate {
@@ -18,7 +19,8 @@ interface Props {
 }
 
 const input = "mt-1 w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm";
-const button = "rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700 disabled:opacity-50";
+const button =
+  "rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700 disabled:opacity-50";
 
 /** The owner's billing settings: whether seat estimates count against limits, and the exchange-rate table. */
 export function BillingSettings({ seatEstimatesCount, rates, missing, today }: Props) {
@@ -47,12 +49,23 @@ export function BillingSettings({ seatEstimatesCount, rates, missing, today }: P
           checked={seatEstimatesCount}
           disabled={pending}
           data-testid="seat-estimates-count"
-          onChange={(e) => call("/api/settings/seat-estimates", "PUT", { seatEstimatesCountAgainstLimits: e.target.checked }, e.target.checked ? "Seat estimates now count against limits." : "Seat estimates no longer count against limits.")}
+          onChange={(e) =>
+            call(
+              "/api/settings/seat-estimates",
+              "PUT",
+              { seatEstimatesCountAgainstLimits: e.target.checked },
+              e.target.checked
+                ? "Seat estimates now count against limits."
+                : "Seat estimates no longer count against limits.",
+            )
+          }
         />
         <span>
           Claude Code seat estimates count against limits
           <span className="block text-xs text-slate-500">
-            Subscription (seat) plans are not invoiced per use: their usage shows as &ldquo;Claude Code seats, estimated&rdquo;, apart from billed spend. When this is on, limits and the budget check add the estimate to a person&apos;s spend.
+            Subscription (seat) plans are not invoiced per use: their usage shows as &ldquo;Claude
+            Code seats, estimated&rdquo;, apart from billed spend. When this is on, limits and the
+            budget check add the estimate to a person&apos;s spend.
           </span>
         </span>
       </label>
@@ -60,7 +73,9 @@ export function BillingSettings({ seatEstimatesCount, rates, missing, today }: P
       <div>
         <h3 className="text-sm font-medium text-slate-800">Exchange rates</h3>
         <p className="mt-1 text-xs text-slate-500">
-          Provider costs in another currency keep their amount and are converted with the rate in force on their day (USD per unit, from the day given until the next rate). A rate added later applies to days synced after it.
+          Provider costs in another currency keep their amount and are converted with the rate in
+          force on their day (USD per unit, from the day given until the next rate). A rate added
+          later applies to days synced after it.
         </p>
         <table className="mt-2 w-full max-w-xl text-sm" data-testid="exchange-rates">
           <thead>
@@ -74,7 +89,9 @@ export function BillingSettings({ seatEstimatesCount, rates, missing, today }: P
           <tbody>
             {rates.length === 0 && (
               <tr>
-                <td colSpan={4} className="py-2 text-slate-500">No rates yet: costs in US dollars need none.</td>
+                <td colSpan={4} className="py-2 text-slate-500">
+                  No rates yet: costs in US dollars need none.
+                </td>
               </tr>
             )}
             {rates.map((r) => (
@@ -83,7 +100,19 @@ export function BillingSettings({ seatEstimatesCount, rates, missing, today }: P
                 <td className="tabular py-1.5 pr-4">{r.effectiveFrom}</td>
                 <td className="tabular py-1.5 pr-4 text-right">{r.usdPerUnit}</td>
                 <td className="py-1.5 text-right">
-                  <button type="button" className="text-xs text-red-700 hover:underline" disabled={pending} onClick={() => call("/api/settings/exchange-rates", "DELETE", { currency: r.currency, effectiveFrom: r.effectiveFrom }, `Removed the ${r.currency} rate from ${r.effectiveFrom}.`)}>
+                  <button
+                    type="button"
+                    className="text-xs text-red-700 hover:underline"
+                    disabled={pending}
+                    onClick={() =>
+                      call(
+                        "/api/settings/exchange-rates",
+                        "DELETE",
+                        { currency: r.currency, effectiveFrom: r.effectiveFrom },
+                        `Removed the ${r.currency} rate from ${r.effectiveFrom}.`,
+                      )
+                    }
+                  >
                     Remove
                   </button>
                 </td>
@@ -95,20 +124,45 @@ export function BillingSettings({ seatEstimatesCount, rates, missing, today }: P
           className="mt-3 grid max-w-xl gap-3 sm:grid-cols-4"
           onSubmit={(e) => {
             e.preventDefault();
-            call("/api/settings/exchange-rates", "PUT", form, `Saved: 1 ${form.currency.trim().toUpperCase()} = ${form.usdPerUnit.trim()} USD from ${form.effectiveFrom.trim()}.`);
+            call(
+              "/api/settings/exchange-rates",
+              "PUT",
+              form,
+              `Saved: 1 ${form.currency.trim().toUpperCase()} = ${form.usdPerUnit.trim()} USD from ${form.effectiveFrom.trim()}.`,
+            );
           }}
         >
           <label className="text-xs text-slate-600">
             Currency
-            <input className={input} name="currency" placeholder="EUR" maxLength={3} value={form.currency} onChange={(e) => setForm({ ...form, currency: e.target.value })} />
+            <input
+              className={input}
+              name="currency"
+              placeholder="EUR"
+              maxLength={3}
+              value={form.currency}
+              onChange={(e) => setForm({ ...form, currency: e.target.value })}
+            />
           </label>
           <label className="text-xs text-slate-600">
             From (day)
-            <input className={input} name="effectiveFrom" type="date" value={form.effectiveFrom} onChange={(e) => setForm({ ...form, effectiveFrom: e.target.value })} />
+            <input
+              className={input}
+              name="effectiveFrom"
+              type="date"
+              value={form.effectiveFrom}
+              onChange={(e) => setForm({ ...form, effectiveFrom: e.target.value })}
+            />
           </label>
           <label className="text-xs text-slate-600">
             USD per unit
-            <input className={input} name="usdPerUnit" inputMode="decimal" placeholder="1.0825" value={form.usdPerUnit} onChange={(e) => setForm({ ...form, usdPerUnit: e.target.value })} />
+            <input
+              className={input}
+              name="usdPerUnit"
+              inputMode="decimal"
+              placeholder="1.0825"
+              value={form.usdPerUnit}
+              onChange={(e) => setForm({ ...form, usdPerUnit: e.target.value })}
+            />
           </label>
           <div className="flex items-end">
             <button type="submit" className={button} disabled={pending}>
@@ -119,7 +173,10 @@ export function BillingSettings({ seatEstimatesCount, rates, missing, today }: P
       </div>
 
       {missing.length > 0 && (
-        <div className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900" data-testid="missing-rates">
+        <div
+          className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900"
+          data-testid="missing-rates"
+        >
           <p className="font-medium">Costs left out of billed: no exchange rate on their day</p>
           <ul className="mt-1 list-disc pl-5 text-xs">
             {missing.slice(0, 10).map((m) => (
@@ -129,11 +186,16 @@ export function BillingSettings({ seatEstimatesCount, rates, missing, today }: P
             ))}
           </ul>
           {missing.length > 10 && <p className="mt-1 text-xs">…and {missing.length - 10} more.</p>}
-          <p className="mt-1 text-xs">Add a rate covering these days, then sync the connection again for them.</p>
+          <p className="mt-1 text-xs">
+            Add a rate covering these days, then sync the connection again for them.
+          </p>
         </div>
       )}
       {message && (
-        <p className={`text-sm ${message.ok ? "text-emerald-700" : "text-red-700"}`} data-testid="billing-message">
+        <p
+          className={`text-sm ${message.ok ? "text-emerald-700" : "text-red-700"}`}
+          data-testid="billing-message"
+        >
           {message.text}
         </p>
       )}

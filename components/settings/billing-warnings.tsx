@@ -1,5 +1,7 @@
 import "server-only";
+
 import Link from "next/link";
+
 import { missingRateDays } from "@/lib/currency/exchange-rates";
 import type { Db } from "@/lib/db";
 
@@ -15,7 +17,12 @@ export async function BillingWarnings({ db, workspaceId }: { db: Db; workspaceId
       where: { workspaceId, status: { not: "RUNNING" } },
       orderBy: { startedAt: "desc" },
       take: 50,
-      select: { connectionId: true, warnings: true, startedAt: true, connection: { select: { name: true } } },
+      select: {
+        connectionId: true,
+        warnings: true,
+        startedAt: true,
+        connection: { select: { name: true } },
+      },
     }),
   ]);
   const latest = new Map<string, (typeof runs)[number]>();
@@ -24,7 +31,10 @@ export async function BillingWarnings({ db, workspaceId }: { db: Db; workspaceId
   for (const [id, r] of latest) if (!r.warnings) latest.delete(id);
   if (!missing.length && !latest.size) return null;
   return (
-    <div className="rounded-md border border-amber-200 bg-amber-50 px-4 py-3 text-sm text-amber-900" data-testid="billing-warnings">
+    <div
+      className="rounded-md border border-amber-200 bg-amber-50 px-4 py-3 text-sm text-amber-900"
+      data-testid="billing-warnings"
+    >
       {missing.length > 0 && (
         <>
           <p className="font-medium">Costs without an exchange rate are left out of billed</p>
@@ -37,7 +47,11 @@ export async function BillingWarnings({ db, workspaceId }: { db: Db; workspaceId
           </ul>
           {missing.length > 8 && <p className="text-xs">…and {missing.length - 8} more.</p>}
           <p className="mt-1 text-xs">
-            Add the rate under <Link className="underline" href="/settings">Settings → Billing</Link>, then sync those days again.
+            Add the rate under{" "}
+            <Link className="underline" href="/settings">
+              Settings → Billing
+            </Link>
+            , then sync those days again.
           </p>
         </>
       )}
@@ -46,7 +60,8 @@ export async function BillingWarnings({ db, workspaceId }: { db: Db; workspaceId
         return (
           <details key={r.connectionId} className="mt-2 text-xs">
             <summary className="cursor-pointer">
-              {r.connection.name}: {lines.length} warning{lines.length === 1 ? "" : "s"} in the latest run ({r.startedAt.toISOString().slice(0, 16).replace("T", " ")} UTC)
+              {r.connection.name}: {lines.length} warning{lines.length === 1 ? "" : "s"} in the
+              latest run ({r.startedAt.toISOString().slice(0, 16).replace("T", " ")} UTC)
             </summary>
             <ul className="mt-1 list-disc pl-5">
               {lines.slice(0, 20).map((l, i) => (

@@ -2,12 +2,18 @@
 
 import { useRouter } from "next/navigation";
 import { useEffect, useState, useTransition } from "react";
+
 import { fetchJson } from "@/lib/fetch-json";
-import { parseAmountText } from "@/lib/money";
 import type { TimezoneChangePreview } from "@/lib/limits/workspace-settings";
+import { parseAmountText } from "@/lib/money";
 
 interface Props {
-  initial: { budgetUnit: string; budgetPeriod: string; timezone: string; managerGrantCeiling: string };
+  initial: {
+    budgetUnit: string;
+    budgetPeriod: string;
+    timezone: string;
+    managerGrantCeiling: string;
+  };
   unitLabel: string;
 }
 
@@ -26,19 +32,29 @@ export function WorkspaceSettingsForm({ initial, unitLabel }: Props) {
   const [answer, setAnswer] = useState<{ tz: string; result: PreviewResult } | null>(null);
   const tz = form.timezone.trim();
   const tzChanged = tz !== "" && tz !== saved.timezone;
-  const ceilingCheck = form.managerGrantCeiling.trim() === "" ? null : parseAmountText(form.managerGrantCeiling, { label: "Ceiling" });
+  const ceilingCheck =
+    form.managerGrantCeiling.trim() === ""
+      ? null
+      : parseAmountText(form.managerGrantCeiling, { label: "Ceiling" });
 
   // say what a timezone change touches before it is saved (debounced while typing)
   useEffect(() => {
     if (!tzChanged) return;
     let live = true;
     const t = setTimeout(() => {
-      fetchJson<TimezoneChangePreview>("/api/settings/workspace/preview", { method: "POST", body: JSON.stringify({ timezone: tz }) }).then(
+      fetchJson<TimezoneChangePreview>("/api/settings/workspace/preview", {
+        method: "POST",
+        body: JSON.stringify({ timezone: tz }),
+      }).then(
         (data) => {
           if (live) setAnswer({ tz, result: { ok: true, data } });
         },
         (e: unknown) => {
-          if (live) setAnswer({ tz, result: { ok: false, error: e instanceof Error ? e.message : "Failed" } });
+          if (live)
+            setAnswer({
+              tz,
+              result: { ok: false, error: e instanceof Error ? e.message : "Failed" },
+            });
         },
       );
     }, 300);
@@ -58,12 +74,21 @@ export function WorkspaceSettingsForm({ initial, unitLabel }: Props) {
         start(async () => {
           let moved: number;
           try {
-            ({ policiesMoved: moved } = await fetchJson<{ policiesMoved: number }>("/api/settings/workspace", { method: "PUT", body: JSON.stringify(form) }));
+            ({ policiesMoved: moved } = await fetchJson<{ policiesMoved: number }>(
+              "/api/settings/workspace",
+              { method: "PUT", body: JSON.stringify(form) },
+            ));
           } catch (e) {
             return setMessage({ ok: false, text: e instanceof Error ? e.message : "Failed" });
           }
           setSaved(form);
-          setMessage({ ok: true, text: moved > 0 ? `Saved. ${plural(moved, "limit date was", "limit dates were")} moved to keep ${moved === 1 ? "its" : "their"} day in ${form.timezone}.` : "Saved." });
+          setMessage({
+            ok: true,
+            text:
+              moved > 0
+                ? `Saved. ${plural(moved, "limit date was", "limit dates were")} moved to keep ${moved === 1 ? "its" : "their"} day in ${form.timezone}.`
+                : "Saved.",
+          });
           router.refresh();
         });
       }}
@@ -71,14 +96,24 @@ export function WorkspaceSettingsForm({ initial, unitLabel }: Props) {
       <div className="grid gap-3 sm:grid-cols-4">
         <label className="text-xs text-slate-600">
           Budget unit
-          <select className={input} value={form.budgetUnit} onChange={(e) => setForm({ ...form, budgetUnit: e.target.value })} name="budgetUnit">
+          <select
+            className={input}
+            value={form.budgetUnit}
+            onChange={(e) => setForm({ ...form, budgetUnit: e.target.value })}
+            name="budgetUnit"
+          >
             <option value="CREDITS">Credits</option>
             <option value="USD">US dollars</option>
           </select>
         </label>
         <label className="text-xs text-slate-600">
           Budget period
-          <select className={input} value={form.budgetPeriod} onChange={(e) => setForm({ ...form, budgetPeriod: e.target.value })} name="budgetPeriod">
+          <select
+            className={input}
+            value={form.budgetPeriod}
+            onChange={(e) => setForm({ ...form, budgetPeriod: e.target.value })}
+            name="budgetPeriod"
+          >
             <option value="MONTHLY">Monthly</option>
             <option value="WEEKLY">Weekly (Monday start)</option>
             <option value="DAILY">Daily</option>
@@ -86,7 +121,12 @@ export function WorkspaceSettingsForm({ initial, unitLabel }: Props) {
         </label>
         <label className="text-xs text-slate-600">
           Timezone
-          <input className={input} value={form.timezone} onChange={(e) => setForm({ ...form, timezone: e.target.value })} name="timezone" />
+          <input
+            className={input}
+            value={form.timezone}
+            onChange={(e) => setForm({ ...form, timezone: e.target.value })}
+            name="timezone"
+          />
         </label>
         <label className="text-xs text-slate-600">
           Most a manager grants per request ({unitLabel})
@@ -105,16 +145,40 @@ export function WorkspaceSettingsForm({ initial, unitLabel }: Props) {
         {ceilingCheck && !ceilingCheck.ok ? (
           <span className="text-red-700">{ceilingCheck.error}</span>
         ) : (
-          <>Group managers grant at most what was asked{form.managerGrantCeiling.trim() ? `, and never more than ${form.managerGrantCeiling.trim()} ${unitLabel}` : ""} per request; a request that names no amount (Claude&apos;s) needs this ceiling for a manager to approve it. Owners and admins may grant more.</>
+          <>
+            Group managers grant at most what was asked
+            {form.managerGrantCeiling.trim()
+              ? `, and never more than ${form.managerGrantCeiling.trim()} ${unitLabel}`
+              : ""}{" "}
+            per request; a request that names no amount (Claude&apos;s) needs this ceiling for a
+            manager to approve it. Owners and admins may grant more.
+          </>
         )}
       </p>
       {tzChanged && (
-        <div className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900" data-testid="timezone-preview">
+        <div
+          className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900"
+          data-testid="timezone-preview"
+        >
           {preview?.ok ? (
             <>
-              Changing the timezone from <strong>{preview.data.from}</strong> to <strong>{preview.data.to}</strong> keeps every date&apos;s meaning:{" "}
-              {preview.data.policies === 0 ? "no limit or override has a start or expiry date to move" : <>{plural(preview.data.policies, "limit or override", "limits and overrides")} with a start or expiry date will move to the same day in {preview.data.to}</>}
-              ; {plural(preview.data.pendingRequests, "pending request keeps its", "pending requests keep their")} needed-until day. Budget periods start at midnight in the new timezone.
+              Changing the timezone from <strong>{preview.data.from}</strong> to{" "}
+              <strong>{preview.data.to}</strong> keeps every date&apos;s meaning:{" "}
+              {preview.data.policies === 0 ? (
+                "no limit or override has a start or expiry date to move"
+              ) : (
+                <>
+                  {plural(preview.data.policies, "limit or override", "limits and overrides")} with
+                  a start or expiry date will move to the same day in {preview.data.to}
+                </>
+              )}
+              ;{" "}
+              {plural(
+                preview.data.pendingRequests,
+                "pending request keeps its",
+                "pending requests keep their",
+              )}{" "}
+              needed-until day. Budget periods start at midnight in the new timezone.
             </>
           ) : preview ? (
             <span className="text-red-700">{preview.error}</span>
@@ -124,10 +188,21 @@ export function WorkspaceSettingsForm({ initial, unitLabel }: Props) {
         </div>
       )}
       <div className="flex items-center gap-3">
-        <button type="submit" disabled={pending || (!!ceilingCheck && !ceilingCheck.ok)} className="rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700 disabled:opacity-50">
+        <button
+          type="submit"
+          disabled={pending || (!!ceilingCheck && !ceilingCheck.ok)}
+          className="rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700 disabled:opacity-50"
+        >
           {pending ? "Saving…" : "Save settings"}
         </button>
-        {message && <span className={`text-sm ${message.ok ? "text-emerald-700" : "text-red-700"}`} data-testid="settings-message">{message.text}</span>}
+        {message && (
+          <span
+            className={`text-sm ${message.ok ? "text-emerald-700" : "text-red-700"}`}
+            data-testid="settings-message"
+          >
+            {message.text}
+          </span>
+        )}
       </div>
     </form>
   );

@@ -1,4 +1,5 @@
 import Link from "next/link";
+
 import { NavLinks } from "./nav-links";
 import { SignOutButton } from "./sign-out-button";
 
@@ -13,15 +14,24 @@ export function AppShell({ nav, user, workspace, children }: Props) {
   return (
     <div className="flex min-h-screen">
       <aside className="hidden w-56 shrink-0 flex-col border-r border-slate-200 bg-white md:flex">
-        <Link href="/overview" className="px-5 pb-2 pt-5 text-lg font-semibold tracking-tight">
+        <Link href="/overview" className="px-5 pt-5 pb-2 text-lg font-semibold tracking-tight">
           Allotment
         </Link>
-        <p className="px-5 pb-4 text-xs text-slate-500" data-testid="workspace-name">{workspace}</p>
+        <p className="px-5 pb-4 text-xs text-slate-500" data-testid="workspace-name">
+          {workspace}
+        </p>
         <NavLinks items={nav} />
         <div className="mt-auto border-t border-slate-200 p-4 text-sm">
-          <p className="font-medium" data-testid="user-name">{user.name}</p>
+          <p className="font-medium" data-testid="user-name">
+            {user.name}
+          </p>
           <p className="truncate text-xs text-slate-500">{user.email}</p>
-          <p className="mt-1 inline-block rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-700" data-testid="user-role">{user.role}</p>
+          <p
+            className="mt-1 inline-block rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-700"
+            data-testid="user-role"
+          >
+            {user.role}
+          </p>
           <SignOutButton />
         </div>
       </aside>

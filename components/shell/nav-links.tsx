@@ -3,10 +3,19 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 
-export function NavLinks({ items, horizontal = false }: { items: { href: string; label: string; badge?: number }[]; horizontal?: boolean }) {
+export function NavLinks({
+  items,
+  horizontal = false,
+}: {
+  items: { href: string; label: string; badge?: number }[];
+  horizontal?: boolean;
+}) {
   const pathname = usePathname();
   return (
-    <nav aria-label="Main" className={horizontal ? "flex gap-1 overflow-x-auto py-1" : "flex flex-col gap-0.5 px-2"}>
+    <nav
+      aria-label="Main"
+      className={horizontal ? "flex gap-1 overflow-x-auto py-1" : "flex flex-col gap-0.5 px-2"}
+    >
       {items.map((item) => {
         const active = pathname === item.href || pathname.startsWith(`${item.href}/`);
         return (
@@ -20,7 +29,11 @@ export function NavLinks({ items, horizontal = false }: { items: { href: string;
             </Link>
             {/* outside the link so the link's name stays the screen's name */}
             {item.badge !== undefined && (
-              <span className="pointer-events-none absolute right-2 rounded-full bg-brand-600 px-1.5 py-0.5 text-xs font-medium text-white" data-testid={`nav-badge-${item.label.toLowerCase()}`} title={`${item.badge} waiting for a decision`}>
+              <span
+                className="pointer-events-none absolute right-2 rounded-full bg-brand-600 px-1.5 py-0.5 text-xs font-medium text-white"
+                data-testid={`nav-badge-${item.label.toLowerCase()}`}
+                title={`${item.badge} waiting for a decision`}
+              >
                 {item.badge}
               </span>
             )}

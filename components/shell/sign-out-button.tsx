@@ -2,6 +2,7 @@
 
 import { signOut } from "next-auth/react";
 import { useState } from "react";
+
 import { fetchJson } from "@/lib/fetch-json";
 
 /**
@@ -14,7 +15,10 @@ export function SignOutButton() {
   const [pending, setPending] = useState(false);
   async function signOutEverywhere() {
     setPending(true);
-    const provider = await fetchJson<{ url: string | null }>("/api/session/provider-sign-out").then((r) => r.url, () => null);
+    const provider = await fetchJson<{ url: string | null }>("/api/session/provider-sign-out").then(
+      (r) => r.url,
+      () => null,
+    );
     try {
       await signOut({ redirect: false });
     } catch {

@@ -1,4 +1,14 @@
-export function Card({ title, children, className = "", action }: { title?: string; children: React.ReactNode; className?: string; action?: React.ReactNode }) {
+export function Card({
+  title,
+  children,
+  className = "",
+  action,
+}: {
+  title?: string;
+  children: React.ReactNode;
+  className?: string;
+  action?: React.ReactNode;
+}) {
   return (
     <section className={`rounded-xl border border-slate-200 bg-white p-5 shadow-sm ${className}`}>
       {(title || action) && (
@@ -12,10 +22,20 @@ export function Card({ title, children, className = "", action }: { title?: stri
   );
 }
 
-export function Stat({ label, value, hint, testId }: { label: string; value: string; hint?: React.ReactNode; testId?: string }) {
+export function Stat({
+  label,
+  value,
+  hint,
+  testId,
+}: {
+  label: string;
+  value: string;
+  hint?: React.ReactNode;
+  testId?: string;
+}) {
   return (
     <div className="rounded-xl border border-slate-200 bg-white p-5 shadow-sm">
-      <p className="text-xs font-medium uppercase tracking-wide text-slate-500">{label}</p>
+      <p className="text-xs font-medium tracking-wide text-slate-500 uppercase">{label}</p>
       <p className="tabular mt-2 text-2xl font-semibold" data-testid={testId}>
         {value}
       </p>
@@ -25,7 +45,9 @@ export function Stat({ label, value, hint, testId }: { label: string; value: str
 }
 
 export function Skeleton({ className = "h-24" }: { className?: string }) {
-  return <div className={`animate-pulse rounded-xl bg-slate-200/70 ${className}`} aria-hidden="true" />;
+  return (
+    <div className={`animate-pulse rounded-xl bg-slate-200/70 ${className}`} aria-hidden="true" />
+  );
 }
 
 export function ErrorNote({ message, onRetry }: { message: string; onRetry?: () => void }) {

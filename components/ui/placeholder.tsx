@@ -12,7 +12,9 @@ export function ComingSoon({ title, what }: { title: string; what: string }) {
   return (
     <div>
       <ScreenHeader title={title} />
-      <div className="rounded-xl border border-dashed border-slate-300 bg-white p-8 text-sm text-slate-600">{what}</div>
+      <div className="rounded-xl border border-dashed border-slate-300 bg-white p-8 text-sm text-slate-600">
+        {what}
+      </div>
     </div>
   );
 }

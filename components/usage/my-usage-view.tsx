@@ -16,16 +16,39 @@ export function MyUsageView({ m, limit }: { m: Serialized<MyUsage>; limit?: Reac
         <div>
           <h1 className="text-2xl font-semibold">My usage</h1>
           <p className="mt-1 text-sm text-slate-500">
-            {m.name} · budget period {m.period.start} – {m.period.end} · {m.daysLeft} {m.daysLeft === 1 ? "day" : "days"} left
+            {m.name} · budget period {m.period.start} – {m.period.end} · {m.daysLeft}{" "}
+            {m.daysLeft === 1 ? "day" : "days"} left
           </p>
         </div>
       </div>
       <div className="grid gap-4 sm:grid-cols-3">
-        <Stat label="Spent this period" value={formatAmount(BigInt(m.spentMicros), unit)} hint={unit === "USD" ? `= ${formatAmount(BigInt(m.creditsMicros), "CREDITS")}` : `= ${formatAmount(BigInt(m.costMicros), "USD")} billed`} testId="my-spent" />
-        <Stat label="Current pace" value={`${formatAmount(BigInt(m.dailyPaceMicros), unit)} / day`} hint="average per day so far this period" />
-        <Stat label="Projected at period end" value={formatAmount(BigInt(m.projectedMicros), unit)} hint={`${m.daysLeft} days left at this pace`} testId="my-projected" />
+        <Stat
+          label="Spent this period"
+          value={formatAmount(BigInt(m.spentMicros), unit)}
+          hint={
+            unit === "USD"
+              ? `= ${formatAmount(BigInt(m.creditsMicros), "CREDITS")}`
+              : `= ${formatAmount(BigInt(m.costMicros), "USD")} billed`
+          }
+          testId="my-spent"
+        />
+        <Stat
+          label="Current pace"
+          value={`${formatAmount(BigInt(m.dailyPaceMicros), unit)} / day`}
+          hint="average per day so far this period"
+        />
+        <Stat
+          label="Projected at period end"
+          value={formatAmount(BigInt(m.projectedMicros), unit)}
+          hint={`${m.daysLeft} days left at this pace`}
+          testId="my-projected"
+        />
       </div>
-      <SeatEstimateNote micros={m.seatMicros} unit={unit} countsAgainstLimits={m.seatsCountAgainstLimits} />
+      <SeatEstimateNote
+        micros={m.seatMicros}
+        unit={unit}
+        countsAgainstLimits={m.seatsCountAgainstLimits}
+      />
       <MemberLimitSlot memberId={m.memberId}>{limit}</MemberLimitSlot>
       <Card title={`My daily usage by product (${unit === "USD" ? "USD" : "credits"})`}>
         {m.usage.daily.some((d) => BigInt(d.totalMicros) > 0n) ? (

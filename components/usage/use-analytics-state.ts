@@ -2,8 +2,13 @@
 
 import { parseAsArrayOf, parseAsInteger, parseAsString, useQueryStates } from "nuqs";
 import { useMemo } from "react";
+
 import { DIMENSIONS, type Dimension } from "@/lib/analytics/filters";
-import { canonicalSearch, parseAnalyticsSearch, type AnalyticsState } from "@/lib/analytics/url-state";
+import {
+  canonicalSearch,
+  parseAnalyticsSearch,
+  type AnalyticsState,
+} from "@/lib/analytics/url-state";
 
 const list = parseAsArrayOf(parseAsString);
 const parsers = {
@@ -39,7 +44,9 @@ export function useAnalyticsState(parts: { breakdown?: boolean; stack?: boolean 
   }, [raw]);
   const search = canonicalSearch(state, parts);
   const set = (patch: UrlPatch) => {
-    const clean = Object.fromEntries(Object.entries(patch).map(([k, v]) => [k, Array.isArray(v) && v.length === 0 ? null : v]));
+    const clean = Object.fromEntries(
+      Object.entries(patch).map(([k, v]) => [k, Array.isArray(v) && v.length === 0 ? null : v]),
+    );
     void setRaw(clean as Parameters<typeof setRaw>[0]);
   };
   return { state, search, set };

@@ -8,6 +8,7 @@
  * Each read returns one JSON document (lib/exports/json-read.ts), integers exact.
  */
 import "server-only";
+
 import type { Db } from "../db";
 import { primaryGroup } from "../exports/chargeback";
 import { toBigIntValue, type IntValue } from "../exports/csv";
@@ -23,11 +24,22 @@ export interface AnomalyInputs {
   memberDaily: Map<string, Map<DayKey, bigint>>;
 }
 
-export async function loadAnomalyInputs(db: Db, workspaceId: string, window: { from: DayKey; checkFrom: DayKey; today: DayKey }, floorMicros: bigint): Promise<AnomalyInputs> {
+export async function loadAnomalyInputs(
+  db: Db,
+  workspaceId: string,
+  window: { from: DayKey; checkFrom: DayKey; today: DayKey },
+  floorMicros: bigint,
+): Promise<AnomalyInputs> {
   const engine = engineOfDb(db);
   const p = params(engine);
 
-  type Membership = [memberId: string, memberCostCenter: string | null, groupId: string, groupName: string, groupCostCenter: string];
+  type Membership = [
+    memberId: string,
+    memberCostCenter: string | null,
+    groupId: string,
+    groupName: string,
+    groupCostCenter: string,
+  ];
   const memberships = await readJsonRows<Membership>(
     db,
     `SELECT ${jsonRowsAgg(engine, [`m."id"`, `m."costCenter"`, `g."id"`, `g."name"`, `g."costCenter"`])} AS j
@@ -35,9 +47,14 @@ export async function loadAnomalyInputs(db: Db, workspaceId: string, window: { f
      WHERE m."workspaceId" = ${p(1)} AND g."workspaceId" = ${p(2)}`,
     [workspaceId, workspaceId],
   );
-  const groupsOf = new Map<string, { costCenter: string | null; groups: { id: string; name: string; costCenter: string }[] }>();
+  const groupsOf = new Map<
+    string,
+    { costCenter: string | null; groups: { id: string; name: string; costCenter: string }[] }
+  >();
   for (const [memberId, cc, id, name, groupCc] of memberships) {
-    const e = groupsOf.get(memberId) ?? groupsOf.set(memberId, { costCenter: cc, groups: [] }).get(memberId)!;
+    const e =
+      groupsOf.get(memberId) ??
+      groupsOf.set(memberId, { costCenter: cc, groups: [] }).get(memberId)!;
     e.groups.push({ id, name, costCenter: groupCc });
   }
   const groupOf = new Map<string, { id: string; name: string }>();
@@ -55,7 +72,8 @@ export async function loadAnomalyInputs(db: Db, workspaceId: string, window: { f
     // CROSS JOIN keeps it the outer loop on SQLite (one memberKey index range per member;
     // the other order re-scans the JSON for every rollup row), PostgreSQL plans it freely
     const map = JSON.stringify(Object.fromEntries([...groupOf].map(([m, g]) => [m, g.id])));
-    const mapTable = engine === "postgres" ? `jsonb_each_text(${p(1)}::jsonb)` : `json_each(${p(1)})`;
+    const mapTable =
+      engine === "postgres" ? `jsonb_each_text(${p(1)}::jsonb)` : `json_each(${p(1)})`;
     const rows = await readJsonRows<[string, DayKey, IntValue]>(
       db,
       `SELECT ${jsonRowsAgg(engine, ["s.g", "s.d", exactInt(engine, "s.c")])} AS j FROM (
@@ -83,9 +101,18 @@ export async function loadAnomalyInputs(db: Db, workspaceId: string, window: { f
            GROUP BY "memberKey", "day" HAVING SUM("costMicros") >= ${p(7)})
        GROUP BY r."memberKey", r."day") s`,
     // placeholders in text order (SQLite binds ? by position)
-    [workspaceId, window.from, window.today, workspaceId, window.checkFrom, window.today, floorMicros],
+    [
+      workspaceId,
+      window.from,
+      window.today,
+      workspaceId,
+      window.checkFrom,
+      window.today,
+      floorMicros,
+    ],
   );
   const memberDaily = new Map<string, Map<DayKey, bigint>>();
-  for (const [m, d, c] of series) (memberDaily.get(m) ?? memberDaily.set(m, new Map()).get(m)!).set(d, toBigIntValue(c));
+  for (const [m, d, c] of series)
+    (memberDaily.get(m) ?? memberDaily.set(m, new Map()).get(m)!).set(d, toBigIntValue(c));
   return { groupOf, groupDaily, memberDaily };
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+
 import { addDays, eachDay } from "../period";
 import { DEFAULT_ANOMALY, findAnomaly, trailingMean } from "./anomaly";
 
@@ -9,7 +10,10 @@ function series(start: string, values: bigint[]) {
 
 describe("burn-rate anomaly", () => {
   const days = eachDay("2026-11-15", "2026-11-21");
-  const steady = series("2026-10-25", Array.from({ length: 28 }, () => 10n * M));
+  const steady = series(
+    "2026-10-25",
+    Array.from({ length: 28 }, () => 10n * M),
+  );
 
   it("flags a day far above the member's and the group's baselines", () => {
     const member = new Map(steady);
@@ -21,13 +25,22 @@ describe("burn-rate anomaly", () => {
   });
 
   it("stays quiet below the floor, for steady heavy users, and when the group runs as hot", () => {
-    const tiny = series("2026-10-25", Array.from({ length: 28 }, (_, i) => (i === 23 ? 20n * M : 0n)));
+    const tiny = series(
+      "2026-10-25",
+      Array.from({ length: 28 }, (_, i) => (i === 23 ? 20n * M : 0n)),
+    );
     expect(findAnomaly(tiny, new Map(), days)).toBeNull(); // $20 < $25 floor, even from zero
-    const heavy = series("2026-10-25", Array.from({ length: 28 }, () => 900n * M));
+    const heavy = series(
+      "2026-10-25",
+      Array.from({ length: 28 }, () => 900n * M),
+    );
     expect(findAnomaly(heavy, steady, days)).toBeNull();
     const member = new Map(steady);
     member.set("2026-11-17", 200n * M);
-    const hotGroup = series("2026-10-25", Array.from({ length: 28 }, () => 60n * M));
+    const hotGroup = series(
+      "2026-10-25",
+      Array.from({ length: 28 }, () => 60n * M),
+    );
     expect(findAnomaly(member, hotGroup, days)).toBeNull();
     expect(findAnomaly(member, steady, days, { ...DEFAULT_ANOMALY, selfFactor: 25 })).toBeNull();
   });

@@ -16,7 +16,12 @@ export interface AnomalySettings {
   baselineDays: number;
 }
 
-export const DEFAULT_ANOMALY: AnomalySettings = { selfFactor: 10, groupFactor: 10, floorMicros: 25_000_000n, baselineDays: 14 };
+export const DEFAULT_ANOMALY: AnomalySettings = {
+  selfFactor: 10,
+  groupFactor: 10,
+  floorMicros: 25_000_000n,
+  baselineDays: 14,
+};
 
 export interface AnomalyFinding {
   day: DayKey;
@@ -28,7 +33,11 @@ export interface AnomalyFinding {
 }
 
 /** Mean daily spend over the `days` days before `day` (missing days count as zero). */
-export function trailingMean(daily: ReadonlyMap<DayKey, bigint>, day: DayKey, days: number): bigint {
+export function trailingMean(
+  daily: ReadonlyMap<DayKey, bigint>,
+  day: DayKey,
+  days: number,
+): bigint {
   let sum = 0n;
   for (let i = 1; i <= days; i++) sum += daily.get(addDays(day, -i)) ?? 0n;
   return sum / BigInt(days);
@@ -54,10 +63,20 @@ export function findAnomaly(
     if (spent < s.floorMicros) continue;
     const self = trailingMean(memberDaily, day, s.baselineDays);
     const group = trailingMean(groupDaily, day, s.baselineDays);
-    if (!atLeastTimes(spent, self, s.selfFactor) || !atLeastTimes(spent, group, s.groupFactor)) continue;
+    if (!atLeastTimes(spent, self, s.selfFactor) || !atLeastTimes(spent, group, s.groupFactor))
+      continue;
     const last = candidateDays[candidateDays.length - 1]!;
-    const series = eachDay(addDays(day, -s.baselineDays), last > day ? last : day).map((d) => ({ day: d, micros: memberDaily.get(d) ?? 0n }));
-    return { day, spentMicros: spent, selfBaselineMicros: self, groupBaselineMicros: group, series };
+    const series = eachDay(addDays(day, -s.baselineDays), last > day ? last : day).map((d) => ({
+      day: d,
+      micros: memberDaily.get(d) ?? 0n,
+    }));
+    return {
+      day,
+      spentMicros: spent,
+      selfBaselineMicros: self,
+      groupBaselineMicros: group,
+      series,
+    };
   }
   return null;
 }

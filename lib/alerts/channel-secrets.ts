@@ -10,7 +10,9 @@
  * overwritten and the plaintext is never lost before its sealed form is written.
  */
 import "server-only";
+
 import { z } from "zod";
+
 import { decryptSecret, encryptSecret } from "../crypto/secrets";
 import type { Db } from "../db";
 
@@ -21,7 +23,10 @@ export function isSealed(stored: string): boolean {
   return SEALED.test(stored);
 }
 
-const storedEmailSettingsSchema = z.union([z.object({ smtpUrlSealed: z.string(), from: z.string() }), z.object({ smtpUrl: z.string(), from: z.string() })]);
+const storedEmailSettingsSchema = z.union([
+  z.object({ smtpUrlSealed: z.string(), from: z.string() }),
+  z.object({ smtpUrl: z.string(), from: z.string() }),
+]);
 
 export interface EmailSettings {
   smtpUrl: string;
@@ -57,21 +62,35 @@ export interface OpenChannel {
  */
 export async function openChannel(db: Db, channel: StoredChannel): Promise<OpenChannel> {
   const legacySecret = channel.signingSecret !== null && !isSealed(channel.signingSecret);
-  const signingSecret = channel.signingSecret === null ? null : legacySecret ? channel.signingSecret : decryptSecret(channel.signingSecret);
+  const signingSecret =
+    channel.signingSecret === null
+      ? null
+      : legacySecret
+        ? channel.signingSecret
+        : decryptSecret(channel.signingSecret);
 
   let email: EmailSettings | null = null;
   let legacySettings = false;
   if (channel.kind === "email") {
     const stored = storedEmailSettingsSchema.parse(JSON.parse(channel.settingsJson));
     legacySettings = "smtpUrl" in stored;
-    email = { smtpUrl: "smtpUrl" in stored ? stored.smtpUrl : decryptSecret(stored.smtpUrlSealed), from: stored.from };
+    email = {
+      smtpUrl: "smtpUrl" in stored ? stored.smtpUrl : decryptSecret(stored.smtpUrlSealed),
+      from: stored.from,
+    };
   }
 
   if (legacySecret || legacySettings) {
     await db.alertChannel.updateMany({
-      where: { id: channel.id, signingSecret: channel.signingSecret, settingsJson: channel.settingsJson },
+      where: {
+        id: channel.id,
+        signingSecret: channel.signingSecret,
+        settingsJson: channel.settingsJson,
+      },
       data: {
-        ...(legacySecret && signingSecret !== null ? { signingSecret: sealSigningSecret(signingSecret) } : {}),
+        ...(legacySecret && signingSecret !== null
+          ? { signingSecret: sealSigningSecret(signingSecret) }
+          : {}),
         ...(legacySettings && email ? { settingsJson: sealEmailSettings(email) } : {}),
       },
     });

@@ -4,13 +4,20 @@
  * so concurrent evaluators or a re-run never send twice. The row keeps the attempt log.
  */
 import "server-only";
+
 import type { Db } from "../db";
 import { env } from "../env";
 import { toJsonText } from "../json";
-import { sendEmail } from "./send-email";
-import { ONE_QUICK_ATTEMPT, sendWebhook, type Attempt, type RetryPolicy, type SendResult } from "./send-webhook";
 import { openChannel, type OpenChannel } from "./channel-secrets";
 import type { AlertKind } from "./rules";
+import { sendEmail } from "./send-email";
+import {
+  ONE_QUICK_ATTEMPT,
+  sendWebhook,
+  type Attempt,
+  type RetryPolicy,
+  type SendResult,
+} from "./send-webhook";
 
 export interface AlertMessage {
   id: string;
@@ -22,8 +29,13 @@ export interface AlertMessage {
   createdAt: string;
 }
 
-export function titleOf(c: { kind: AlertKind | string; thresholdPct: number | null; subjectType: string }): string {
-  const who = c.subjectType === "MEMBER" ? "Member" : c.subjectType === "GROUP" ? "Group" : "Workspace";
+export function titleOf(c: {
+  kind: AlertKind | string;
+  thresholdPct: number | null;
+  subjectType: string;
+}): string {
+  const who =
+    c.subjectType === "MEMBER" ? "Member" : c.subjectType === "GROUP" ? "Group" : "Workspace";
   switch (c.kind) {
     case "anomaly":
       return `${who} spend anomaly`;
@@ -41,9 +53,25 @@ export function titleOf(c: { kind: AlertKind | string; thresholdPct: number | nu
 }
 
 /** The message every channel gets for an alert row (first delivery and background retries alike). */
-export function alertMessageOf(a: { id: string; kind: string; subjectType: string; thresholdPct: number | null; message: string; evidenceJson: string; createdAt: Date }): AlertMessage {
+export function alertMessageOf(a: {
+  id: string;
+  kind: string;
+  subjectType: string;
+  thresholdPct: number | null;
+  message: string;
+  evidenceJson: string;
+  createdAt: Date;
+}): AlertMessage {
   const base = env().NEXTAUTH_URL?.replace(/\/$/, "") ?? "";
-  return { id: a.id, kind: a.kind, subject: titleOf(a), text: a.message, link: base ? `${base}/alerts?id=${a.id}` : null, evidence: JSON.parse(a.evidenceJson) as unknown, createdAt: a.createdAt.toISOString() };
+  return {
+    id: a.id,
+    kind: a.kind,
+    subject: titleOf(a),
+    text: a.message,
+    link: base ? `${base}/alerts?id=${a.id}` : null,
+    evidence: JSON.parse(a.evidenceJson) as unknown,
+    createdAt: a.createdAt.toISOString(),
+  };
 }
 
 /**
@@ -54,42 +82,96 @@ export const RETRY_SCHEDULE = { maxAttempts: 6, firstDelayMs: 60_000 } as const;
 
 export function nextAttemptDue(attempts: number, lastAttemptAt: Date): Date | null {
   if (attempts >= RETRY_SCHEDULE.maxAttempts) return null;
-  return new Date(lastAttemptAt.getTime() + RETRY_SCHEDULE.firstDelayMs * 2 ** Math.max(0, attempts - 1));
+  return new Date(
+    lastAttemptAt.getTime() + RETRY_SCHEDULE.firstDelayMs * 2 ** Math.max(0, attempts - 1),
+  );
 }
 
-type Channel = { id: string; workspaceId: string; kind: string; name: string; target: string; signingSecret: string | null; settingsJson: string };
+type Channel = {
+  id: string;
+  workspaceId: string;
+  kind: string;
+  name: string;
+  target: string;
+  signingSecret: string | null;
+  settingsJson: string;
+};
 
 export function webhookPayload(m: AlertMessage, workspaceName: string) {
   return {
     // Slack (and Mattermost, Teams workflows, …) render `text`; the rest is for machines.
     text: `*${m.subject}*\n${m.text}${m.link ? `\n<${m.link}|Open in Allotment>` : ""}`,
-    allotment: { workspace: workspaceName, alert: { id: m.id, kind: m.kind, subject: m.subject, message: m.text, createdAt: m.createdAt, evidence: m.evidence } },
+    allotment: {
+      workspace: workspaceName,
+      alert: {
+        id: m.id,
+        kind: m.kind,
+        subject: m.subject,
+        message: m.text,
+        createdAt: m.createdAt,
+        evidence: m.evidence,
+      },
+    },
   };
 }
 
 /** Sends through one channel; its secrets are opened here, on the server, for this send only. */
-export async function sendToChannel(db: Db, channel: Channel, message: AlertMessage, workspaceName: string, retry: RetryPolicy): Promise<SendResult> {
+export async function sendToChannel(
+  db: Db,
+  channel: Channel,
+  message: AlertMessage,
+  workspaceName: string,
+  retry: RetryPolicy,
+): Promise<SendResult> {
   let secrets: OpenChannel;
   try {
     secrets = await openChannel(db, channel);
   } catch (error) {
-    return { ok: false, attempts: [], error: error instanceof Error ? error.message : "channel secrets cannot be read" };
+    return {
+      ok: false,
+      attempts: [],
+      error: error instanceof Error ? error.message : "channel secrets cannot be read",
+    };
   }
   if (channel.kind === "email") {
     const settings = secrets.email!;
-    return sendEmail(settings.smtpUrl, { from: settings.from, to: channel.target.split(","), subject: `[Allotment] ${message.subject}`, text: `${message.text}\n\n${message.link ?? ""}\n\nWorkspace: ${workspaceName}` }, retry);
+    return sendEmail(
+      settings.smtpUrl,
+      {
+        from: settings.from,
+        to: channel.target.split(","),
+        subject: `[Allotment] ${message.subject}`,
+        text: `${message.text}\n\n${message.link ?? ""}\n\nWorkspace: ${workspaceName}`,
+      },
+      retry,
+    );
   }
-  return sendWebhook(channel.target, secrets.signingSecret, webhookPayload(message, workspaceName), retry);
+  return sendWebhook(
+    channel.target,
+    secrets.signingSecret,
+    webhookPayload(message, workspaceName),
+    retry,
+  );
 }
 
 /** DELIVERED, RETRYING (the scheduler tries again) or FAILED (permanent, or out of retries). */
-function statusAfter(result: SendResult, attemptsSoFar: number, retries: boolean): "DELIVERED" | "RETRYING" | "FAILED" {
+function statusAfter(
+  result: SendResult,
+  attemptsSoFar: number,
+  retries: boolean,
+): "DELIVERED" | "RETRYING" | "FAILED" {
   if (result.ok) return "DELIVERED";
   if (!retries || result.permanent || attemptsSoFar >= RETRY_SCHEDULE.maxAttempts) return "FAILED";
   return "RETRYING";
 }
 
-async function record(db: Db, deliveryId: string, result: SendResult, earlier: Attempt[] = [], retries = true): Promise<"DELIVERED" | "RETRYING" | "FAILED"> {
+async function record(
+  db: Db,
+  deliveryId: string,
+  result: SendResult,
+  earlier: Attempt[] = [],
+  retries = true,
+): Promise<"DELIVERED" | "RETRYING" | "FAILED"> {
   const log = [...earlier, ...result.attempts];
   const status = statusAfter(result, log.length, retries);
   await db.alertDelivery.update({
@@ -108,7 +190,14 @@ async function record(db: Db, deliveryId: string, result: SendResult, earlier: A
 
 async function refreshAlertState(db: Db, alertId: string): Promise<void> {
   const rows = await db.alertDelivery.findMany({ where: { alertId }, select: { status: true } });
-  const state = rows.length === 0 ? "NO_CHANNELS" : rows.some((r) => r.status === "FAILED") ? "FAILED" : rows.some((r) => r.status !== "DELIVERED") ? "RETRYING" : "DELIVERED";
+  const state =
+    rows.length === 0
+      ? "NO_CHANNELS"
+      : rows.some((r) => r.status === "FAILED")
+        ? "FAILED"
+        : rows.some((r) => r.status !== "DELIVERED")
+          ? "RETRYING"
+          : "DELIVERED";
   await db.alert.updateMany({ where: { id: alertId }, data: { deliveryState: state } });
 }
 
@@ -116,15 +205,31 @@ async function refreshAlertState(db: Db, alertId: string): Promise<void> {
  * Sends one alert to every enabled channel that has not had it yet: one quick attempt each
  * (in parallel); what fails transiently is left RETRYING for retryDueDeliveries.
  */
-export async function deliverAlert(db: Db, workspace: { id: string; name: string }, message: AlertMessage, retry: RetryPolicy = ONE_QUICK_ATTEMPT): Promise<{ delivered: number; failed: number }> {
-  const channels = await db.alertChannel.findMany({ where: { workspaceId: workspace.id, enabled: true } });
+export async function deliverAlert(
+  db: Db,
+  workspace: { id: string; name: string },
+  message: AlertMessage,
+  retry: RetryPolicy = ONE_QUICK_ATTEMPT,
+): Promise<{ delivered: number; failed: number }> {
+  const channels = await db.alertChannel.findMany({
+    where: { workspaceId: workspace.id, enabled: true },
+  });
   let delivered = 0;
   let failed = 0;
   await Promise.all(
     channels.map(async (channel) => {
       let deliveryId: string;
       try {
-        deliveryId = (await db.alertDelivery.create({ data: { workspaceId: workspace.id, channelId: channel.id, alertId: message.id, dedupeKey: `alert:${message.id}` } })).id;
+        deliveryId = (
+          await db.alertDelivery.create({
+            data: {
+              workspaceId: workspace.id,
+              channelId: channel.id,
+              alertId: message.id,
+              dedupeKey: `alert:${message.id}`,
+            },
+          })
+        ).id;
       } catch (error) {
         if ((error as { code?: string }).code === "P2002") return; // someone already sent it
         throw error;
@@ -140,7 +245,11 @@ export async function deliverAlert(db: Db, workspace: { id: string; name: string
 }
 
 /** Scheduler step: one more attempt for every RETRYING delivery whose time has come. */
-export async function retryDueDeliveries(db: Db, workspaceId: string, now: Date): Promise<{ retried: number; delivered: number }> {
+export async function retryDueDeliveries(
+  db: Db,
+  workspaceId: string,
+  now: Date,
+): Promise<{ retried: number; delivered: number }> {
   const pending = await db.alertDelivery.findMany({
     where: { workspaceId, status: "RETRYING", alertId: { not: null } },
     include: { channel: true, alert: true, workspace: { select: { name: true } } },
@@ -154,13 +263,25 @@ export async function retryDueDeliveries(db: Db, workspaceId: string, now: Date)
     const last = earlier[earlier.length - 1];
     const due = nextAttemptDue(d.attempts, last ? new Date(last.at) : d.createdAt);
     if (!d.alert || !d.channel.enabled || due === null) {
-      await db.alertDelivery.update({ where: { id: d.id }, data: { status: "FAILED", lastError: !d.channel.enabled ? "channel disabled before the retry" : d.lastError } });
+      await db.alertDelivery.update({
+        where: { id: d.id },
+        data: {
+          status: "FAILED",
+          lastError: !d.channel.enabled ? "channel disabled before the retry" : d.lastError,
+        },
+      });
       if (d.alertId) await refreshAlertState(db, d.alertId);
       continue;
     }
     if (due.getTime() > now.getTime()) continue;
     retried++;
-    const result = await sendToChannel(db, d.channel, alertMessageOf(d.alert), d.workspace.name, ONE_QUICK_ATTEMPT);
+    const result = await sendToChannel(
+      db,
+      d.channel,
+      alertMessageOf(d.alert),
+      d.workspace.name,
+      ONE_QUICK_ATTEMPT,
+    );
     if ((await record(db, d.id, result, earlier)) === "DELIVERED") delivered++;
     await refreshAlertState(db, d.alert.id);
   }
@@ -168,12 +289,40 @@ export async function retryDueDeliveries(db: Db, workspaceId: string, now: Date)
 }
 
 /** "Send test": a sample message through one channel, logged like a real delivery. */
-export async function sendTest(db: Db, workspace: { id: string; name: string }, channelId: string, retry: RetryPolicy = ONE_QUICK_ATTEMPT): Promise<SendResult | null> {
-  const channel = await db.alertChannel.findFirst({ where: { id: channelId, workspaceId: workspace.id } });
+export async function sendTest(
+  db: Db,
+  workspace: { id: string; name: string },
+  channelId: string,
+  retry: RetryPolicy = ONE_QUICK_ATTEMPT,
+): Promise<SendResult | null> {
+  const channel = await db.alertChannel.findFirst({
+    where: { id: channelId, workspaceId: workspace.id },
+  });
   if (!channel) return null;
   const at = new Date();
-  const delivery = await db.alertDelivery.create({ data: { workspaceId: workspace.id, channelId: channel.id, alertId: null, dedupeKey: `test:${at.getTime()}:${Math.random().toString(36).slice(2)}` } });
-  const result = await sendToChannel(db, channel, { id: `test-${delivery.id}`, kind: "test", subject: "Test alert from Allotment", text: `This is a test of the "${channel.name}" channel. If you can read this, alerts will reach you here.`, link: null, evidence: {}, createdAt: at.toISOString() }, workspace.name, retry);
+  const delivery = await db.alertDelivery.create({
+    data: {
+      workspaceId: workspace.id,
+      channelId: channel.id,
+      alertId: null,
+      dedupeKey: `test:${at.getTime()}:${Math.random().toString(36).slice(2)}`,
+    },
+  });
+  const result = await sendToChannel(
+    db,
+    channel,
+    {
+      id: `test-${delivery.id}`,
+      kind: "test",
+      subject: "Test alert from Allotment",
+      text: `This is a test of the "${channel.name}" channel. If you can read this, alerts will reach you here.`,
+      link: null,
+      evidence: {},
+      createdAt: at.toISOString(),
+    },
+    workspace.name,
+    retry,
+  );
   await record(db, delivery.id, result, [], false); // a test answers now; it is never retried
   return result;
 }

@@ -6,12 +6,20 @@
  * alerts to the workspace's channels.
  */
 import "server-only";
+
 import type { Db } from "../db";
-import { toJsonText } from "../json";
 import { overAllowance } from "../enforce/over-allowance";
+import { toJsonText } from "../json";
 import { loadWorkspaceLimits } from "../limits/load-effective-limits";
 import { formatAmount, type Unit } from "../money";
-import { addDays, eachDay, periodContaining, todayIn, type BudgetPeriod, type DayKey } from "../period";
+import {
+  addDays,
+  eachDay,
+  periodContaining,
+  todayIn,
+  type BudgetPeriod,
+  type DayKey,
+} from "../period";
 import { projectedExhaustion, projectPeriodEnd } from "../projection";
 import { findAnomaly, type AnomalySettings } from "./anomaly";
 import { loadAnomalyInputs } from "./anomaly-data";
@@ -29,7 +37,9 @@ export interface Candidate {
   evidence: unknown;
 }
 
-export function dedupeKeyOf(c: Pick<Candidate, "kind" | "subjectType" | "subjectId" | "periodKey" | "thresholdPct">): string {
+export function dedupeKeyOf(
+  c: Pick<Candidate, "kind" | "subjectType" | "subjectId" | "periodKey" | "thresholdPct">,
+): string {
   return [c.kind, c.subjectType, c.subjectId, c.periodKey, c.thresholdPct ?? "-"].join(":");
 }
 
@@ -43,23 +53,46 @@ export interface EvaluationResult {
 /** How many recent days are checked for anomalies (data can arrive a few days late). */
 const ANOMALY_LOOKBACK_DAYS = 7;
 
-async function anomalyCandidates(db: Db, workspaceId: string, today: DayKey, budgetPeriod: BudgetPeriod, s: AnomalySettings): Promise<{ found: Candidate[]; noisy: Set<string> }> {
+async function anomalyCandidates(
+  db: Db,
+  workspaceId: string,
+  today: DayKey,
+  budgetPeriod: BudgetPeriod,
+  s: AnomalySettings,
+): Promise<{ found: Candidate[]; noisy: Set<string> }> {
   const candidateDays = eachDay(addDays(today, -(ANOMALY_LOOKBACK_DAYS - 1)), today);
   const from = addDays(candidateDays[0]!, -s.baselineDays);
   // only members with a day at or above the floor come back with a series: nobody else can alert
-  const { groupOf, groupDaily, memberDaily } = await loadAnomalyInputs(db, workspaceId, { from, checkFrom: candidateDays[0]!, today }, s.floorMicros);
+  const { groupOf, groupDaily, memberDaily } = await loadAnomalyInputs(
+    db,
+    workspaceId,
+    { from, checkFrom: candidateDays[0]!, today },
+    s.floorMicros,
+  );
   const members = memberDaily.size
-    ? await db.member.findMany({ where: { workspaceId, id: { in: [...memberDaily.keys()] } }, select: { id: true, name: true, email: true }, orderBy: { id: "asc" } })
+    ? await db.member.findMany({
+        where: { workspaceId, id: { in: [...memberDaily.keys()] } },
+        select: { id: true, name: true, email: true },
+        orderBy: { id: "asc" },
+      })
     : [];
   const found: Candidate[] = [];
   // noisy = an anomalous day left in the lookback window; an open anomaly alert of anyone else resolves
   const noisy = new Set<string>();
   for (const m of members) {
     const group = groupOf.get(m.id);
-    const hit = findAnomaly(memberDaily.get(m.id)!, (group && groupDaily.get(group.id)) || new Map(), candidateDays, s);
+    const hit = findAnomaly(
+      memberDaily.get(m.id)!,
+      (group && groupDaily.get(group.id)) || new Map(),
+      candidateDays,
+      s,
+    );
     if (!hit) continue;
     noisy.add(m.id);
-    const self = hit.selfBaselineMicros > 0n ? `${(Number((hit.spentMicros * 10n) / hit.selfBaselineMicros) / 10).toLocaleString("en-US")}× their ${s.baselineDays}-day average (${formatAmount(hit.selfBaselineMicros, "USD")}/day)` : `with no spend in the previous ${s.baselineDays} days`;
+    const self =
+      hit.selfBaselineMicros > 0n
+        ? `${(Number((hit.spentMicros * 10n) / hit.selfBaselineMicros) / 10).toLocaleString("en-US")}× their ${s.baselineDays}-day average (${formatAmount(hit.selfBaselineMicros, "USD")}/day)`
+        : `with no spend in the previous ${s.baselineDays} days`;
     found.push({
       kind: "anomaly",
       subjectType: "MEMBER",
@@ -73,7 +106,12 @@ async function anomalyCandidates(db: Db, workspaceId: string, today: DayKey, bud
         selfBaselineMicros: hit.selfBaselineMicros,
         groupBaselineMicros: hit.groupBaselineMicros,
         group: group?.name ?? null,
-        settings: { selfFactor: s.selfFactor, groupFactor: s.groupFactor, floorMicros: s.floorMicros, baselineDays: s.baselineDays },
+        settings: {
+          selfFactor: s.selfFactor,
+          groupFactor: s.groupFactor,
+          floorMicros: s.floorMicros,
+          baselineDays: s.baselineDays,
+        },
         unit: "USD",
         series: hit.series,
       },
@@ -82,36 +120,110 @@ async function anomalyCandidates(db: Db, workspaceId: string, today: DayKey, bud
   return { found, noisy };
 }
 
-async function limitCandidates(db: Db, workspaceId: string, now: Date, thresholds: number[], enabled: Record<AlertKind, boolean>): Promise<{ found: Candidate[]; periodStart: string }> {
+async function limitCandidates(
+  db: Db,
+  workspaceId: string,
+  now: Date,
+  thresholds: number[],
+  enabled: Record<AlertKind, boolean>,
+): Promise<{ found: Candidate[]; periodStart: string }> {
   const limits = await loadWorkspaceLimits(db, workspaceId, now);
   const { budget } = limits;
   const unit: Unit = budget.unit;
   const periodKey = budget.period.start;
   const fmt = (v: bigint) => formatAmount(v, unit);
   const found: Candidate[] = [];
-  const check = (subjectType: Candidate["subjectType"], subjectId: string, label: string, used: bigint, limit: bigint | null, projected: bigint, exhaustionDay: DayKey | null) => {
+  const check = (
+    subjectType: Candidate["subjectType"],
+    subjectId: string,
+    label: string,
+    used: bigint,
+    limit: bigint | null,
+    projected: bigint,
+    exhaustionDay: DayKey | null,
+  ) => {
     if (limit === null || limit <= 0n) return;
     const pct = Number((used * 1000n) / limit) / 10;
-    const evidence = { usedMicros: used, limitMicros: limit, percent: pct, projectedMicros: projected, exhaustionDay, period: budget.period, unit };
+    const evidence = {
+      usedMicros: used,
+      limitMicros: limit,
+      percent: pct,
+      projectedMicros: projected,
+      exhaustionDay,
+      period: budget.period,
+      unit,
+    };
     if (enabled.threshold) {
       for (const t of thresholds) {
         if (used * 100n < limit * BigInt(t)) continue;
-        found.push({ kind: "threshold", subjectType, subjectId, periodKey, thresholdPct: t, message: `${label} has used ${pct}% of ${fmt(limit)} this period (${fmt(used)}), past the ${t}% threshold.`, evidence });
+        found.push({
+          kind: "threshold",
+          subjectType,
+          subjectId,
+          periodKey,
+          thresholdPct: t,
+          message: `${label} has used ${pct}% of ${fmt(limit)} this period (${fmt(used)}), past the ${t}% threshold.`,
+          evidence,
+        });
       }
     }
     if (enabled.hard_limit && used >= limit) {
-      found.push({ kind: "hard_limit", subjectType, subjectId, periodKey, thresholdPct: null, message: `${label} reached the limit of ${fmt(limit)} (${fmt(used)} used this period).`, evidence });
+      found.push({
+        kind: "hard_limit",
+        subjectType,
+        subjectId,
+        periodKey,
+        thresholdPct: null,
+        message: `${label} reached the limit of ${fmt(limit)} (${fmt(used)} used this period).`,
+        evidence,
+      });
     }
     if (enabled.projection && used < limit && exhaustionDay && exhaustionDay < budget.period.end) {
-      found.push({ kind: "projection", subjectType, subjectId, periodKey, thresholdPct: null, message: `${label} is on pace to use up ${fmt(limit)} on ${exhaustionDay}, before the period ends on ${budget.period.end} (projected ${fmt(projected)}).`, evidence });
+      found.push({
+        kind: "projection",
+        subjectType,
+        subjectId,
+        periodKey,
+        thresholdPct: null,
+        message: `${label} is on pace to use up ${fmt(limit)} on ${exhaustionDay}, before the period ends on ${budget.period.end} (projected ${fmt(projected)}).`,
+        evidence,
+      });
     }
   };
-  for (const m of limits.members) check("MEMBER", m.memberId, `${m.name} (${m.email})`, m.effective.usedMicros, m.effective.limitMicros, m.projectedMicros, m.exhaustionDay);
-  for (const g of limits.groups) check("GROUP", g.groupId, `Group ${g.name}`, g.usedMicros, g.capMicros, g.projectedMicros, g.exhaustionDay);
-  const wsPool = limits.members.flatMap((m) => m.effective.pools).find((p) => p.kind === "WORKSPACE");
+  for (const m of limits.members)
+    check(
+      "MEMBER",
+      m.memberId,
+      `${m.name} (${m.email})`,
+      m.effective.usedMicros,
+      m.effective.limitMicros,
+      m.projectedMicros,
+      m.exhaustionDay,
+    );
+  for (const g of limits.groups)
+    check(
+      "GROUP",
+      g.groupId,
+      `Group ${g.name}`,
+      g.usedMicros,
+      g.capMicros,
+      g.projectedMicros,
+      g.exhaustionDay,
+    );
+  const wsPool = limits.members
+    .flatMap((m) => m.effective.pools)
+    .find((p) => p.kind === "WORKSPACE");
   if (wsPool) {
     const used = limits.workspaceUsedMicros;
-    check("WORKSPACE", workspaceId, "The workspace", used, wsPool.capMicros, projectPeriodEnd(used, budget.period, budget.today), projectedExhaustion(used, wsPool.capMicros - used, budget.period, budget.today));
+    check(
+      "WORKSPACE",
+      workspaceId,
+      "The workspace",
+      used,
+      wsPool.capMicros,
+      projectPeriodEnd(used, budget.period, budget.today),
+      projectedExhaustion(used, wsPool.capMicros - used, budget.period, budget.today),
+    );
   }
   return { found, periodStart: periodKey };
 }
@@ -120,7 +232,12 @@ async function limitCandidates(db: Db, workspaceId: string, now: Date, threshold
  * People for whom the vendors together allow more than Allotment (lib/enforce/over-allowance.ts:
  * vendor state against effective limits). True while it lasts; resolved when the vendors agree.
  */
-async function vendorCandidates(db: Db, workspaceId: string, now: Date, periodKey: string): Promise<Candidate[]> {
+async function vendorCandidates(
+  db: Db,
+  workspaceId: string,
+  now: Date,
+  periodKey: string,
+): Promise<Candidate[]> {
   const rows = await overAllowance(db, workspaceId, now);
   return rows.map((r) => ({
     kind: "vendor_over_allowance" as const,
@@ -129,29 +246,79 @@ async function vendorCandidates(db: Db, workspaceId: string, now: Date, periodKe
     periodKey,
     thresholdPct: null,
     message: `${r.name} (${r.email}): the vendors together allow ${r.vendorsText}, ${r.excessText} more than Allotment's ${r.allotmentText}. ${r.fixing ? "A write to correct it is queued or retrying." : "Nothing is queued to correct it: see Enforcement."}`,
-    evidence: { allotment: r.allotmentText, vendors: r.vendorsText, excess: r.excessText, fixing: r.fixing, perVendor: r.perVendor.map((v) => ({ vendor: v.vendor, allows: v.text, readAt: v.readAt.toISOString() })) },
+    evidence: {
+      allotment: r.allotmentText,
+      vendors: r.vendorsText,
+      excess: r.excessText,
+      fixing: r.fixing,
+      perVendor: r.perVendor.map((v) => ({
+        vendor: v.vendor,
+        allows: v.text,
+        readAt: v.readAt.toISOString(),
+      })),
+    },
   }));
 }
 
-export async function evaluateAlerts(db: Db, workspaceId: string, now: Date, opts: { retry?: RetryPolicy } = {}): Promise<EvaluationResult> {
-  const workspace = await db.workspace.findUniqueOrThrow({ where: { id: workspaceId }, select: { id: true, name: true, budgetPeriod: true, timezone: true } });
+export async function evaluateAlerts(
+  db: Db,
+  workspaceId: string,
+  now: Date,
+  opts: { retry?: RetryPolicy } = {},
+): Promise<EvaluationResult> {
+  const workspace = await db.workspace.findUniqueOrThrow({
+    where: { id: workspaceId },
+    select: { id: true, name: true, budgetPeriod: true, timezone: true },
+  });
   const settings = await loadRuleSettings(db, workspaceId);
   const limits = await limitCandidates(db, workspaceId, now, settings.thresholds, settings.enabled);
   const today = todayIn(workspace.timezone, now);
-  const anomalies = settings.enabled.anomaly ? await anomalyCandidates(db, workspaceId, today, workspace.budgetPeriod as BudgetPeriod, settings.anomaly) : { found: [], noisy: new Set<string>() };
-  const vendors = settings.enabled.vendor_over_allowance ? await vendorCandidates(db, workspaceId, now, limits.periodStart) : [];
+  const anomalies = settings.enabled.anomaly
+    ? await anomalyCandidates(
+        db,
+        workspaceId,
+        today,
+        workspace.budgetPeriod as BudgetPeriod,
+        settings.anomaly,
+      )
+    : { found: [], noisy: new Set<string>() };
+  const vendors = settings.enabled.vendor_over_allowance
+    ? await vendorCandidates(db, workspaceId, now, limits.periodStart)
+    : [];
 
   const raised: { id: string; c: Candidate; createdAt: Date }[] = [];
-  const recipients = await db.member.findMany({ where: { workspaceId, active: true, role: { in: ["OWNER", "ADMIN", "FINANCE"] } }, select: { id: true } });
+  const recipients = await db.member.findMany({
+    where: { workspaceId, active: true, role: { in: ["OWNER", "ADMIN", "FINANCE"] } },
+    select: { id: true },
+  });
   for (const c of [...anomalies.found, ...limits.found, ...vendors]) {
     const dedupeKey = dedupeKeyOf(c);
     try {
       const alert = await db.$transaction(async (tx) => {
         const a = await tx.alert.create({
-          data: { workspaceId, kind: c.kind, subjectType: c.subjectType, subjectId: c.subjectId, dedupeKey, periodKey: c.periodKey, thresholdPct: c.thresholdPct, message: c.message, evidenceJson: toJsonText(c.evidence) },
+          data: {
+            workspaceId,
+            kind: c.kind,
+            subjectType: c.subjectType,
+            subjectId: c.subjectId,
+            dedupeKey,
+            periodKey: c.periodKey,
+            thresholdPct: c.thresholdPct,
+            message: c.message,
+            evidenceJson: toJsonText(c.evidence),
+          },
         });
         if (recipients.length) {
-          await tx.notification.createMany({ data: recipients.map((r) => ({ workspaceId, memberId: r.id, kind: `alert.${c.kind}`, title: titleOf(c), body: c.message, link: `/alerts?id=${a.id}` })) });
+          await tx.notification.createMany({
+            data: recipients.map((r) => ({
+              workspaceId,
+              memberId: r.id,
+              kind: `alert.${c.kind}`,
+              title: titleOf(c),
+              body: c.message,
+              link: `/alerts?id=${a.id}`,
+            })),
+          });
         }
         return a;
       });
@@ -163,13 +330,23 @@ export async function evaluateAlerts(db: Db, workspaceId: string, now: Date, opt
 
   // Resolve: limit alerts of earlier periods, limit alerts no longer true, anomalies gone quiet.
   const stillTrue = new Set([...limits.found, ...vendors].map(dedupeKeyOf));
-  const open = await db.alert.findMany({ where: { workspaceId, status: "OPEN" }, select: { id: true, kind: true, subjectId: true, dedupeKey: true, periodKey: true } });
+  const open = await db.alert.findMany({
+    where: { workspaceId, status: "OPEN" },
+    select: { id: true, kind: true, subjectId: true, dedupeKey: true, periodKey: true },
+  });
   const toResolve = open
-    .filter((a) => (a.kind === "anomaly" ? !anomalies.noisy.has(a.subjectId) || a.periodKey < limits.periodStart : !stillTrue.has(a.dedupeKey)))
+    .filter((a) =>
+      a.kind === "anomaly"
+        ? !anomalies.noisy.has(a.subjectId) || a.periodKey < limits.periodStart
+        : !stillTrue.has(a.dedupeKey),
+    )
     .map((a) => a.id);
   const resolvedAt = now;
   const { count: resolved } = toResolve.length
-    ? await db.alert.updateMany({ where: { id: { in: toResolve }, status: "OPEN" }, data: { status: "RESOLVED", resolvedAt } })
+    ? await db.alert.updateMany({
+        where: { id: { in: toResolve }, status: "OPEN" },
+        data: { status: "RESOLVED", resolvedAt },
+      })
     : { count: 0 };
 
   let delivered = 0;
@@ -178,7 +355,15 @@ export async function evaluateAlerts(db: Db, workspaceId: string, now: Date, opt
     const res = await deliverAlert(
       db,
       workspace,
-      alertMessageOf({ id: r.id, kind: r.c.kind, subjectType: r.c.subjectType, thresholdPct: r.c.thresholdPct, message: r.c.message, evidenceJson: toJsonText(r.c.evidence), createdAt: r.createdAt }),
+      alertMessageOf({
+        id: r.id,
+        kind: r.c.kind,
+        subjectType: r.c.subjectType,
+        thresholdPct: r.c.thresholdPct,
+        message: r.c.message,
+        evidenceJson: toJsonText(r.c.evidence),
+        createdAt: r.createdAt,
+      }),
       opts.retry,
     );
     delivered += res.delivered;
@@ -186,4 +371,3 @@ export async function evaluateAlerts(db: Db, workspaceId: string, now: Date, opt
   }
   return { raised: raised.length, resolved, delivered, failed };
 }
-

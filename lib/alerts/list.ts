@@ -1,5 +1,6 @@
 /** The in-app alert list: newest first, with the subject's name and delivery outcomes. */
 import "server-only";
+
 import type { Db } from "../db";
 
 export interface AlertDto {
@@ -19,7 +20,11 @@ export interface AlertDto {
   resolvedAt: string | null;
 }
 
-export async function listAlerts(db: Db, workspaceId: string, opts: { status?: "OPEN" | "RESOLVED"; limit?: number } = {}): Promise<AlertDto[]> {
+export async function listAlerts(
+  db: Db,
+  workspaceId: string,
+  opts: { status?: "OPEN" | "RESOLVED"; limit?: number } = {},
+): Promise<AlertDto[]> {
   const rows = await db.alert.findMany({
     where: { workspaceId, ...(opts.status ? { status: opts.status } : {}) },
     orderBy: [{ createdAt: "desc" }, { id: "asc" }],
@@ -29,10 +34,19 @@ export async function listAlerts(db: Db, workspaceId: string, opts: { status?: "
   const memberIds = rows.filter((r) => r.subjectType === "MEMBER").map((r) => r.subjectId);
   const groupIds = rows.filter((r) => r.subjectType === "GROUP").map((r) => r.subjectId);
   const [members, groups] = await Promise.all([
-    db.member.findMany({ where: { workspaceId, id: { in: memberIds } }, select: { id: true, name: true, email: true } }),
-    db.group.findMany({ where: { workspaceId, id: { in: groupIds } }, select: { id: true, name: true } }),
+    db.member.findMany({
+      where: { workspaceId, id: { in: memberIds } },
+      select: { id: true, name: true, email: true },
+    }),
+    db.group.findMany({
+      where: { workspaceId, id: { in: groupIds } },
+      select: { id: true, name: true },
+    }),
   ]);
-  const label = new Map<string, string>([...members.map((m) => [m.id, `${m.name} (${m.email})`] as const), ...groups.map((g) => [g.id, g.name] as const)]);
+  const label = new Map<string, string>([
+    ...members.map((m) => [m.id, `${m.name} (${m.email})`] as const),
+    ...groups.map((g) => [g.id, g.name] as const),
+  ]);
   return rows.map((r) => {
     let evidence: Record<string, unknown> = {};
     try {
@@ -46,14 +60,20 @@ export async function listAlerts(db: Db, workspaceId: string, opts: { status?: "
       kind: r.kind,
       subjectType: r.subjectType,
       subjectId: r.subjectId,
-      subjectLabel: r.subjectType === "WORKSPACE" ? "Workspace" : (label.get(r.subjectId) ?? "(removed)"),
+      subjectLabel:
+        r.subjectType === "WORKSPACE" ? "Workspace" : (label.get(r.subjectId) ?? "(removed)"),
       periodKey: r.periodKey,
       thresholdPct: r.thresholdPct,
       status: r.status,
       message: r.message,
       evidence,
       deliveryState: r.deliveryState,
-      deliveries: r.deliveries.map((d) => ({ channel: d.channel.name, status: d.status, attempts: d.attempts, error: d.lastError })),
+      deliveries: r.deliveries.map((d) => ({
+        channel: d.channel.name,
+        status: d.status,
+        attempts: d.attempts,
+        error: d.lastError,
+      })),
       createdAt: r.createdAt.toISOString(),
       resolvedAt: r.resolvedAt?.toISOString() ?? null,
     };

@@ -3,20 +3,32 @@
  * a stored AlertRule row runs with the defaults below (so alerts work out of the box).
  */
 import "server-only";
+
 import { z } from "zod";
+
 import type { Db } from "../db";
 import { DEFAULT_ANOMALY, type AnomalySettings } from "./anomaly";
-
 import { ALERT_KINDS, type AlertKind, type RuleUpdate } from "./rule-kinds";
 
-export { ALERT_KINDS, ALERT_KIND_LABELS, ruleUpdateSchema, type AlertKind, type RuleUpdate } from "./rule-kinds";
+export {
+  ALERT_KINDS,
+  ALERT_KIND_LABELS,
+  ruleUpdateSchema,
+  type AlertKind,
+  type RuleUpdate,
+} from "./rule-kinds";
 
-export const thresholdConfigSchema = z.object({ percents: z.array(z.number().int().min(1).max(1000)).min(1).max(10).default([50, 80, 100]) });
+export const thresholdConfigSchema = z.object({
+  percents: z.array(z.number().int().min(1).max(1000)).min(1).max(10).default([50, 80, 100]),
+});
 export const anomalyConfigSchema = z.object({
   selfFactor: z.number().min(1.5).max(1000).default(DEFAULT_ANOMALY.selfFactor),
   groupFactor: z.number().min(1).max(1000).default(DEFAULT_ANOMALY.groupFactor),
   /** USD, as a decimal string */
-  floorUsd: z.string().regex(/^\d+(\.\d{1,6})?$/).default("25"),
+  floorUsd: z
+    .string()
+    .regex(/^\d+(\.\d{1,6})?$/)
+    .default("25"),
   baselineDays: z.number().int().min(3).max(60).default(DEFAULT_ANOMALY.baselineDays),
 });
 
@@ -41,16 +53,29 @@ export async function loadRuleSettings(db: Db, workspaceId: string): Promise<Rul
   };
   const anomaly = parse(anomalyConfigSchema, "anomaly");
   return {
-    enabled: Object.fromEntries(ALERT_KINDS.map((k) => [k, byKind.get(k)?.enabled ?? true])) as Record<AlertKind, boolean>,
-    thresholds: [...new Set(parse(thresholdConfigSchema, "threshold").percents)].sort((a, b) => a - b),
-    anomaly: { selfFactor: anomaly.selfFactor, groupFactor: anomaly.groupFactor, floorMicros: floorMicros(anomaly.floorUsd), baselineDays: anomaly.baselineDays },
+    enabled: Object.fromEntries(
+      ALERT_KINDS.map((k) => [k, byKind.get(k)?.enabled ?? true]),
+    ) as Record<AlertKind, boolean>,
+    thresholds: [...new Set(parse(thresholdConfigSchema, "threshold").percents)].sort(
+      (a, b) => a - b,
+    ),
+    anomaly: {
+      selfFactor: anomaly.selfFactor,
+      groupFactor: anomaly.groupFactor,
+      floorMicros: floorMicros(anomaly.floorUsd),
+      baselineDays: anomaly.baselineDays,
+    },
   };
 }
-
 
 /** Rule settings as the settings form shows them. */
 export function ruleFormOf(s: RuleSettings): RuleUpdate {
   const whole = s.anomaly.floorMicros / 1_000_000n;
   const frac = (s.anomaly.floorMicros % 1_000_000n).toString().padStart(6, "0").replace(/0+$/, "");
-  return { enabled: s.enabled, thresholds: s.thresholds, anomalySelfFactor: s.anomaly.selfFactor, anomalyFloorUsd: frac ? `${whole}.${frac}` : `${whole}` };
+  return {
+    enabled: s.enabled,
+    thresholds: s.thresholds,
+    anomalySelfFactor: s.anomaly.selfFactor,
+    anomalyFloorUsd: frac ? `${whole}.${frac}` : `${whole}`,
+  };
 }

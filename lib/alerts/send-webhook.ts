@@ -3,7 +3,7 @@
  * an HMAC signature, retrying network errors, 429 and 5xx with exponential backoff. Every
  * attempt is reported for the delivery log.
  */
-import { signBody, SIGNATURE_HEADER } from "./signature";
+import { SIGNATURE_HEADER, signBody } from "./signature";
 
 export interface Attempt {
   at: string;
@@ -43,27 +43,62 @@ export function timeoutMessage(what: string, timeoutMs: number): string {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function sendWebhook(url: string, secret: string | null, payload: unknown, retry: RetryPolicy = DEFAULT_RETRY): Promise<SendResult> {
+export async function sendWebhook(
+  url: string,
+  secret: string | null,
+  payload: unknown,
+  retry: RetryPolicy = DEFAULT_RETRY,
+): Promise<SendResult> {
   const body = JSON.stringify(payload);
   const attempts: Attempt[] = [];
   for (let i = 0; i < retry.attempts; i++) {
     if (i > 0) await sleep(retry.baseDelayMs * 2 ** (i - 1));
     const at = new Date();
-    const headers: Record<string, string> = { "content-type": "application/json", "user-agent": "Allotment-Alerts/1" };
+    const headers: Record<string, string> = {
+      "content-type": "application/json",
+      "user-agent": "Allotment-Alerts/1",
+    };
     if (secret) headers[SIGNATURE_HEADER] = signBody(secret, body, Math.floor(at.getTime() / 1000));
     try {
-      const res = await fetch(url, { method: "POST", headers, body, redirect: "manual", signal: AbortSignal.timeout(retry.timeoutMs) });
+      const res = await fetch(url, {
+        method: "POST",
+        headers,
+        body,
+        redirect: "manual",
+        signal: AbortSignal.timeout(retry.timeoutMs),
+      });
       await res.arrayBuffer().catch(() => undefined);
       const ok = res.status >= 200 && res.status < 300;
       attempts.push({ at: at.toISOString(), ok, status: res.status });
       if (ok) return { ok, attempts, status: res.status };
       // 4xx other than 429 will not get better by retrying
-      if (res.status < 500 && res.status !== 429) return { ok: false, attempts, status: res.status, error: `HTTP ${res.status}`, permanent: true };
+      if (res.status < 500 && res.status !== 429)
+        return {
+          ok: false,
+          attempts,
+          status: res.status,
+          error: `HTTP ${res.status}`,
+          permanent: true,
+        };
     } catch (error) {
-      const timedOut = error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
-      attempts.push({ at: at.toISOString(), ok: false, error: timedOut ? timeoutMessage("The webhook", retry.timeoutMs) : error instanceof Error ? error.message : "request failed" });
+      const timedOut =
+        error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
+      attempts.push({
+        at: at.toISOString(),
+        ok: false,
+        error: timedOut
+          ? timeoutMessage("The webhook", retry.timeoutMs)
+          : error instanceof Error
+            ? error.message
+            : "request failed",
+      });
     }
   }
   const last = attempts[attempts.length - 1];
-  return { ok: false, attempts, status: last?.status, error: last?.error ?? (last?.status ? `HTTP ${last.status}` : "failed") };
+  return {
+    ok: false,
+    attempts,
+    status: last?.status,
+    error: last?.error ?? (last?.status ? `HTTP ${last.status}` : "failed"),
+  };
 }

@@ -12,8 +12,16 @@ export function signBody(secret: string, body: string, unixSeconds: number): str
 }
 
 /** Receiver-side check (used by tests and documented for integrators). */
-export function verifySignature(secret: string, body: string, header: string, nowSeconds: number, toleranceSeconds = 300): boolean {
-  const parts = Object.fromEntries(header.split(",").map((p) => p.split("=", 2) as [string, string]));
+export function verifySignature(
+  secret: string,
+  body: string,
+  header: string,
+  nowSeconds: number,
+  toleranceSeconds = 300,
+): boolean {
+  const parts = Object.fromEntries(
+    header.split(",").map((p) => p.split("=", 2) as [string, string]),
+  );
   const t = Number(parts.t);
   if (!Number.isFinite(t) || Math.abs(nowSeconds - t) > toleranceSeconds || !parts.v1) return false;
   const expected = Buffer.from(signBody(secret, body, t).split("v1=")[1]!, "hex");

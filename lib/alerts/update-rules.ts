@@ -1,5 +1,6 @@
 /** Saves alert rule settings (one row per kind) with their audit event. */
 import "server-only";
+
 import { writeAudit } from "../audit";
 import { auditActor, type Actor } from "../auth/actor";
 import type { Db } from "../db";
@@ -20,7 +21,15 @@ export async function updateRules(db: Db, actor: Actor, input: RuleUpdate): Prom
         update: { enabled: input.enabled[kind], configJson },
       });
     }
-    await writeAudit(tx, { workspaceId: actor.workspaceId, actor: auditActor(actor), action: "alert_rules.update", targetType: "alert_rules", targetId: actor.workspaceId, before, after: input });
+    await writeAudit(tx, {
+      workspaceId: actor.workspaceId,
+      actor: auditActor(actor),
+      action: "alert_rules.update",
+      targetType: "alert_rules",
+      targetId: actor.workspaceId,
+      before,
+      after: input,
+    });
   });
   return ruleFormOf(await loadRuleSettings(db, actor.workspaceId));
 }

@@ -9,11 +9,43 @@ import { DIMENSION_LABELS } from "./filters";
 
 export function breakdownToCsv(b: Breakdown): string {
   const unit = b.unit === "USD" ? "USD" : "CREDITS";
-  const header = [DIMENSION_LABELS[b.dimension], "key", "range_start", "range_end", "amount", "unit", "billed_usd", "estimated_usd", "credits", "previous_amount", "input_tokens", "cached_input_tokens", "output_tokens", "requests", "unpriced_requests"];
-  const line = (label: string, key: string, r: Breakdown["totals"]) => [
-    label, key, b.range.start, b.range.end, new Decimal6(r.amountMicros), unit, new Decimal6(r.costMicros),
-    new Decimal6(r.estimatedCostMicros), new Decimal6(r.creditsMicros), new Decimal6(r.previousAmountMicros),
-    r.inputTokens, r.cachedInputTokens, r.outputTokens, r.requests, r.unpricedRequests,
+  const header = [
+    DIMENSION_LABELS[b.dimension],
+    "key",
+    "range_start",
+    "range_end",
+    "amount",
+    "unit",
+    "billed_usd",
+    "estimated_usd",
+    "credits",
+    "previous_amount",
+    "input_tokens",
+    "cached_input_tokens",
+    "output_tokens",
+    "requests",
+    "unpriced_requests",
   ];
-  return csvText([header, ...b.rows.map((r) => line(r.label, r.key, r)), line("Total (each usage row once)", "", b.totals)]);
+  const line = (label: string, key: string, r: Breakdown["totals"]) => [
+    label,
+    key,
+    b.range.start,
+    b.range.end,
+    new Decimal6(r.amountMicros),
+    unit,
+    new Decimal6(r.costMicros),
+    new Decimal6(r.estimatedCostMicros),
+    new Decimal6(r.creditsMicros),
+    new Decimal6(r.previousAmountMicros),
+    r.inputTokens,
+    r.cachedInputTokens,
+    r.outputTokens,
+    r.requests,
+    r.unpricedRequests,
+  ];
+  return csvText([
+    header,
+    ...b.rows.map((r) => line(r.label, r.key, r)),
+    line("Total (each usage row once)", "", b.totals),
+  ]);
 }

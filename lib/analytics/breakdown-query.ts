@@ -1,8 +1,18 @@
 /** The breakdown explorer's table state (dimension, sort, page) as parsed from a request. Pure. */
 import { z } from "zod";
+
 import { DIMENSIONS } from "./filters";
 
-export const SORTS = ["amount", "label", "change", "requests", "tokens", "cacheHit", "cost", "credits"] as const;
+export const SORTS = [
+  "amount",
+  "label",
+  "change",
+  "requests",
+  "tokens",
+  "cacheHit",
+  "cost",
+  "credits",
+] as const;
 export type SortKey = (typeof SORTS)[number];
 
 export const breakdownQuerySchema = z.object({
@@ -13,4 +23,3 @@ export const breakdownQuerySchema = z.object({
   pageSize: z.coerce.number().int().min(1).max(200).default(25),
 });
 export type BreakdownQuery = z.infer<typeof breakdownQuerySchema>;
-

@@ -4,18 +4,40 @@
  * ratio and a daily sparkline per row. Sorted and paginated on the server.
  */
 import "server-only";
+
 import { engineOf, type Db } from "../db";
 import { env } from "../env";
 import { NotFoundError } from "../errors";
 import type { Unit } from "../money";
-import { toBigInt } from "../sql";
 import { eachDay, todayIn, type BudgetPeriod } from "../period";
-import { NONE, UNATTRIBUTED, keyLabel, type Dimension, type Filters } from "./filters";
-import { resolveRange, type RangeSpec, type ResolvedRange } from "./range";
-import { canPageInSql, metricsOf, narrowTo, pagedSums, sumsByKey, sumsForKeys, type Grouped } from "./grouped-sums";
-import { Params, dimensionKey, joinInOrder, membersOf, namedKeys, sourceFor, tableRef, viaMember, whereClause, amountColumn } from "./sql-builder";
-import type { SpendScope } from "./scope";
+import { toBigInt } from "../sql";
+import { readRows } from "../sqlite-reader";
 import type { UsageSums } from "../usage-sums";
+import type { BreakdownQuery, SortKey } from "./breakdown-query";
+import { keyLabel, NONE, UNATTRIBUTED, type Dimension, type Filters } from "./filters";
+import {
+  canPageInSql,
+  metricsOf,
+  narrowTo,
+  pagedSums,
+  sumsByKey,
+  sumsForKeys,
+  type Grouped,
+} from "./grouped-sums";
+import { resolveRange, type RangeSpec, type ResolvedRange } from "./range";
+import type { SpendScope } from "./scope";
+import {
+  amountColumn,
+  dimensionKey,
+  joinInOrder,
+  membersOf,
+  namedKeys,
+  Params,
+  sourceFor,
+  tableRef,
+  viaMember,
+  whereClause,
+} from "./sql-builder";
 
 export interface Metrics extends UsageSums {
   /** in the workspace's budget unit */
@@ -41,8 +63,6 @@ export interface BreakdownRow extends Metrics {
 }
 
 export { SORTS, breakdownQuerySchema, type SortKey, type BreakdownQuery } from "./breakdown-query";
-import type { SortKey, BreakdownQuery } from "./breakdown-query";
-import { readRows } from "../sqlite-reader";
 
 export interface Breakdown {
   dimension: Dimension;
@@ -89,25 +109,64 @@ export function engineNow(): "sqlite" | "postgres" {
 /** The settings every analytics question needs: budget unit, budget period, timezone. */
 export async function workspaceOf(db: Db, scope: SpendScope) {
   const p = new Params(engineNow());
-  const [ws] = await readRows<{ budgetUnit: string; budgetPeriod: string; timezone: string }>(db, `SELECT "budgetUnit", "budgetPeriod", "timezone" FROM "Workspace" WHERE "id" = ${p.add(scope.workspaceId)}`, p.values);
+  const [ws] = await readRows<{ budgetUnit: string; budgetPeriod: string; timezone: string }>(
+    db,
+    `SELECT "budgetUnit", "budgetPeriod", "timezone" FROM "Workspace" WHERE "id" = ${p.add(scope.workspaceId)}`,
+    p.values,
+  );
   if (!ws) throw new NotFoundError("workspace");
-  return { timezone: ws.timezone, unit: ws.budgetUnit as Unit, budgetPeriod: ws.budgetPeriod as BudgetPeriod };
+  return {
+    timezone: ws.timezone,
+    unit: ws.budgetUnit as Unit,
+    budgetPeriod: ws.budgetPeriod as BudgetPeriod,
+  };
 }
 
 /** Filtered totals over a range (and the previous equal range), each usage row once. */
-export async function totalsFor(ctx: AnalyticsContext, unit: Unit, filters: Filters, range: ResolvedRange) {
-  const [row] = await sumsByKey(ctx, engineNow(), unit, null, filters, { previous: range.previous, current: range });
+export async function totalsFor(
+  ctx: AnalyticsContext,
+  unit: Unit,
+  filters: Filters,
+  range: ResolvedRange,
+) {
+  const [row] = await sumsByKey(ctx, engineNow(), unit, null, filters, {
+    previous: range.previous,
+    current: range,
+  });
   const { key: _key, ...totals } = row ?? { key: "", ...metricsOf({}), previousAmountMicros: 0n };
   return totals;
 }
 
 /** Grouped current + previous amounts for every key of a dimension (no pagination). */
-function groupedRows(ctx: AnalyticsContext, unit: Unit, dimension: Dimension, filters: Filters, range: ResolvedRange, withPrevious: boolean, lean: boolean) {
-  return sumsByKey(ctx, engineNow(), unit, dimension, filters, withPrevious ? { previous: range.previous, current: range } : { current: range }, lean);
+function groupedRows(
+  ctx: AnalyticsContext,
+  unit: Unit,
+  dimension: Dimension,
+  filters: Filters,
+  range: ResolvedRange,
+  withPrevious: boolean,
+  lean: boolean,
+) {
+  return sumsByKey(
+    ctx,
+    engineNow(),
+    unit,
+    dimension,
+    filters,
+    withPrevious ? { previous: range.previous, current: range } : { current: range },
+    lean,
+  );
 }
 
 /** Daily amounts per key for the given keys (every key when null), over the range. */
-export async function dailyByKey(ctx: AnalyticsContext, unit: Unit, dimension: Dimension, filters: Filters, range: { start: string; end: string }, keys: string[] | null): Promise<{ key: string; day: string; amountMicros: bigint }[]> {
+export async function dailyByKey(
+  ctx: AnalyticsContext,
+  unit: Unit,
+  dimension: Dimension,
+  filters: Filters,
+  range: { start: string; end: string },
+  keys: string[] | null,
+): Promise<{ key: string; day: string; amountMicros: bigint }[]> {
   const engine = engineNow();
   const amount = `SUM(${amountColumn(unit)}) AS "amount"`;
   if (keys && viaMember(dimension) && !sourceFor(dimension, filters, ctx.scope).perKey) {
@@ -123,14 +182,23 @@ export async function dailyByKey(ctx: AnalyticsContext, unit: Unit, dimension: D
         const sql = `SELECT x."k" AS "k", r."day" AS "day", ${amount} FROM ${from} WHERE ${whereClause(src, ctx.scope, filters, range, p)} GROUP BY x."k", r."day"`;
         return dailyRows(await readRows<Raw>(ctx.db, sql, p.values));
       })(),
-      others.length ? dailyGeneric(ctx, unit, dimension, { ...filters, [dimension]: others }, range, others) : Promise.resolve([]),
+      others.length
+        ? dailyGeneric(ctx, unit, dimension, { ...filters, [dimension]: others }, range, others)
+        : Promise.resolve([]),
     ]);
     return [...byMembers, ...rest];
   }
   return dailyGeneric(ctx, unit, dimension, filters, range, keys);
 }
 
-async function dailyGeneric(ctx: AnalyticsContext, unit: Unit, dimension: Dimension, filters: Filters, range: { start: string; end: string }, keys: string[] | null) {
+async function dailyGeneric(
+  ctx: AnalyticsContext,
+  unit: Unit,
+  dimension: Dimension,
+  filters: Filters,
+  range: { start: string; end: string },
+  keys: string[] | null,
+) {
   const amount = `SUM(${amountColumn(unit)}) AS "amount"`;
   const src = sourceFor(dimension, filters, ctx.scope);
   const p = new Params(engineNow());
@@ -142,7 +210,11 @@ async function dailyGeneric(ctx: AnalyticsContext, unit: Unit, dimension: Dimens
 }
 
 function dailyRows(rows: Raw[]) {
-  return rows.map((r) => ({ key: String(r.k ?? ""), day: String(r.day), amountMicros: toBigInt(r.amount) }));
+  return rows.map((r) => ({
+    key: String(r.k ?? ""),
+    day: String(r.day),
+    amountMicros: toBigInt(r.amount),
+  }));
 }
 
 /** Member / group names for keys; other dimensions are labelled by their key. */
@@ -154,8 +226,13 @@ export async function labelsFor(ctx: AnalyticsContext, dimension: Dimension, key
   if (dimension === "member") {
     // by primary key, the workspace checked on the rows: with "workspaceId = ? AND id IN
     // (…)" SQLite (no statistics) walks the workspace's members through a workspace index
-    const people = await ctx.db.member.findMany({ where: { id: { in: ids } }, select: { id: true, name: true, email: true, workspaceId: true } });
-    for (const m of people) if (m.workspaceId === ctx.scope.workspaceId) out.set(m.id, { label: m.name, sublabel: m.email, href: `/members/${m.id}` });
+    const people = await ctx.db.member.findMany({
+      where: { id: { in: ids } },
+      select: { id: true, name: true, email: true, workspaceId: true },
+    });
+    for (const m of people)
+      if (m.workspaceId === ctx.scope.workspaceId)
+        out.set(m.id, { label: m.name, sublabel: m.email, href: `/members/${m.id}` });
   }
   if (dimension === "group") {
     const p = new Params(engineNow());
@@ -164,14 +241,20 @@ export async function labelsFor(ctx: AnalyticsContext, dimension: Dimension, key
       `SELECT "id", "name", "costCenter" FROM "Group" WHERE "workspaceId" = ${p.add(ctx.scope.workspaceId)} AND "id" IN ${p.list(ids)}`,
       p.values,
     );
-    for (const g of groups) out.set(g.id, { label: g.name, sublabel: `cost center ${g.costCenter}`, href: groupHref(ctx.scope, g.id) });
+    for (const g of groups)
+      out.set(g.id, {
+        label: g.name,
+        sublabel: `cost center ${g.costCenter}`,
+        href: groupHref(ctx.scope, g.id),
+      });
   }
   return out;
 }
 
 function groupHref(scope: SpendScope, groupId: string): string | null {
   if (scope.kind === "workspace") return `/groups/${groupId}`;
-  if (scope.kind === "groups" && scope.managedGroupIds?.includes(groupId)) return `/groups/${groupId}`;
+  if (scope.kind === "groups" && scope.managedGroupIds?.includes(groupId))
+    return `/groups/${groupId}`;
   return null;
 }
 
@@ -217,13 +300,23 @@ export interface BreakdownOptions {
 type Workspace = Awaited<ReturnType<typeof workspaceOf>>;
 type Totals = Awaited<ReturnType<typeof totalsFor>>;
 
-export async function getBreakdown(ctx: AnalyticsContext, spec: RangeSpec, filters: Filters, q: BreakdownQuery, opts: BreakdownOptions = {}): Promise<Breakdown> {
+export async function getBreakdown(
+  ctx: AnalyticsContext,
+  spec: RangeSpec,
+  filters: Filters,
+  q: BreakdownQuery,
+  opts: BreakdownOptions = {},
+): Promise<Breakdown> {
   const ws = opts.shared?.workspace ?? (await workspaceOf(ctx.db, ctx.scope));
   const range = resolveRange(spec, ws.budgetPeriod, todayIn(ws.timezone, ctx.now));
   const totalsOf = () => opts.shared?.totals ?? totalsFor(ctx, ws.unit, filters, range);
   const engine = engineNow();
   const days = eachDay(range.start, range.end);
-  const toRow = (g: Grouped, total: bigint, l?: { label: string; sublabel: string | null; href: string | null }): BreakdownRow => ({
+  const toRow = (
+    g: Grouped,
+    total: bigint,
+    l?: { label: string; sublabel: string | null; href: string | null },
+  ): BreakdownRow => ({
     ...g,
     label: l?.label ?? keyLabel(q.dimension, g.key),
     sublabel: l?.sublabel ?? null,
@@ -242,18 +335,37 @@ export async function getBreakdown(ctx: AnalyticsContext, spec: RangeSpec, filte
     // Sorted and paged in the database (lean sums when the sort allows); the page's rows
     // are then read in full, with their previous range, through the member index.
     const fullRows = !opts.lean && LEAN_SORTS.has(q.sort);
-    const [paged, t] = await Promise.all([pagedSums(ctx, engine, ws.unit, q.dimension, filters, range, q, opts.lean || fullRows), totalsOf()]);
+    const [paged, t] = await Promise.all([
+      pagedSums(ctx, engine, ws.unit, q.dimension, filters, range, q, opts.lean || fullRows),
+      totalsOf(),
+    ]);
     totals = t;
     totalRows = paged.totalRows;
     rowsSumMicros = paged.rowsSumMicros;
-    const narrowed = narrowTo(filters, q.dimension, paged.rows.map((r) => r.key));
+    const narrowed = narrowTo(
+      filters,
+      q.dimension,
+      paged.rows.map((r) => r.key),
+    );
     let page = paged.rows;
     if (narrowed && (fullRows || !opts.noChange)) {
-      const ranges = { ...(opts.noChange ? {} : { previous: range.previous }), ...(fullRows ? { current: range } : {}) };
-      const byKey = new Map((await sumsByKey(ctx, engine, ws.unit, q.dimension, narrowed, ranges)).map((r) => [r.key, r]));
+      const ranges = {
+        ...(opts.noChange ? {} : { previous: range.previous }),
+        ...(fullRows ? { current: range } : {}),
+      };
+      const byKey = new Map(
+        (await sumsByKey(ctx, engine, ws.unit, q.dimension, narrowed, ranges)).map((r) => [
+          r.key,
+          r,
+        ]),
+      );
       page = page.map((r) => {
         const g = byKey.get(r.key);
-        return { ...(fullRows && g ? g : r), key: r.key, previousAmountMicros: g?.previousAmountMicros ?? 0n };
+        return {
+          ...(fullRows && g ? g : r),
+          key: r.key,
+          previousAmountMicros: g?.previousAmountMicros ?? 0n,
+        };
       });
     }
     rows = page.map((g) => toRow(g, totals.amountMicros));
@@ -264,24 +376,68 @@ export async function getBreakdown(ctx: AnalyticsContext, spec: RangeSpec, filte
     const pageOnly = !opts.all && viaMember(q.dimension);
     const leanRows = (opts.lean ?? false) || (pageOnly && LEAN_SORTS.has(q.sort));
     const pagePrevious = pageOnly && !opts.noChange && q.sort !== "change";
-    const [grouped, t] = await Promise.all([groupedRows(ctx, ws.unit, q.dimension, filters, range, !opts.noChange && !pagePrevious, leanRows), totalsOf()]);
+    const [grouped, t] = await Promise.all([
+      groupedRows(
+        ctx,
+        ws.unit,
+        q.dimension,
+        filters,
+        range,
+        !opts.noChange && !pagePrevious,
+        leanRows,
+      ),
+      totalsOf(),
+    ]);
     totals = t;
     // Keys that only had spend in the previous range are not rows of this view.
-    const current = grouped.filter((g) => g.amountMicros !== 0n || g.requests !== 0n || g.costMicros !== 0n || g.creditsMicros !== 0n || g.seatMicros !== 0n);
-    labels = q.sort === "label" || opts.all ? await labelsFor(ctx, q.dimension, current.map((g) => g.key)) : null;
+    const current = grouped.filter(
+      (g) =>
+        g.amountMicros !== 0n ||
+        g.requests !== 0n ||
+        g.costMicros !== 0n ||
+        g.creditsMicros !== 0n ||
+        g.seatMicros !== 0n,
+    );
+    labels =
+      q.sort === "label" || opts.all
+        ? await labelsFor(
+            ctx,
+            q.dimension,
+            current.map((g) => g.key),
+          )
+        : null;
     rows = current.map((g) => toRow(g, totals.amountMicros, labels?.get(g.key)));
     const sign = q.dir === "asc" ? 1 : -1;
-    rows.sort((a, b) => sign * compare(q.sort, a, b) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    rows.sort(
+      (a, b) => sign * compare(q.sort, a, b) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
+    );
     rowsSumMicros = rows.reduce((s, r) => s + r.amountMicros, 0n);
     totalRows = rows.length;
     if (!opts.all) rows = rows.slice((q.page - 1) * q.pageSize, q.page * q.pageSize);
     const fullRows = leanRows && !opts.lean;
     if (viaMember(q.dimension) && rows.length && (pagePrevious || fullRows)) {
-      const ranges = { ...(pagePrevious ? { previous: range.previous } : {}), ...(fullRows ? { current: range } : {}) };
-      const page = new Map((await sumsForKeys(ctx, engine, ws.unit, q.dimension, filters, ranges, rows.map((r) => r.key))).map((g) => [g.key, g]));
+      const ranges = {
+        ...(pagePrevious ? { previous: range.previous } : {}),
+        ...(fullRows ? { current: range } : {}),
+      };
+      const page = new Map(
+        (
+          await sumsForKeys(
+            ctx,
+            engine,
+            ws.unit,
+            q.dimension,
+            filters,
+            ranges,
+            rows.map((r) => r.key),
+          )
+        ).map((g) => [g.key, g]),
+      );
       rows = rows.map((r) => {
         const g = page.get(r.key) ?? { ...metricsOf({}), key: r.key, previousAmountMicros: 0n };
-        const figures: Grouped = fullRows ? { ...g } : { ...r, previousAmountMicros: g.previousAmountMicros };
+        const figures: Grouped = fullRows
+          ? { ...g }
+          : { ...r, previousAmountMicros: g.previousAmountMicros };
         if (!pagePrevious) figures.previousAmountMicros = r.previousAmountMicros;
         return toRow(figures, totals.amountMicros, labels?.get(r.key));
       });
@@ -291,7 +447,16 @@ export async function getBreakdown(ctx: AnalyticsContext, spec: RangeSpec, filte
     const keys = rows.map((r) => r.key);
     const [pageLabels, series] = await Promise.all([
       labels ? Promise.resolve(labels) : labelsFor(ctx, q.dimension, keys),
-      opts.noSparkline ? Promise.resolve([]) : dailyByKey(ctx, ws.unit, q.dimension, narrowTo(filters, q.dimension, keys) ?? filters, range, keys),
+      opts.noSparkline
+        ? Promise.resolve([])
+        : dailyByKey(
+            ctx,
+            ws.unit,
+            q.dimension,
+            narrowTo(filters, q.dimension, keys) ?? filters,
+            range,
+            keys,
+          ),
     ]);
     const index = new Map(days.map((d, i) => [d, i]));
     const spark = new Map(keys.map((k) => [k, days.map(() => 0n)]));
@@ -300,7 +465,25 @@ export async function getBreakdown(ctx: AnalyticsContext, spec: RangeSpec, filte
       const arr = spark.get(s.key);
       if (i !== undefined && arr) arr[i] = arr[i]! + s.amountMicros;
     }
-    rows = rows.map((r) => ({ ...r, ...(pageLabels.get(r.key) ?? {}), sparkline: spark.get(r.key) ?? [] }));
+    rows = rows.map((r) => ({
+      ...r,
+      ...(pageLabels.get(r.key) ?? {}),
+      sparkline: spark.get(r.key) ?? [],
+    }));
   }
-  return { dimension: q.dimension, unit: ws.unit, range, days, rows, totalRows, page: q.page, pageSize: q.pageSize, sort: q.sort, dir: q.dir, totals, rowsSumMicros, overlapping: q.dimension === "group" };
+  return {
+    dimension: q.dimension,
+    unit: ws.unit,
+    range,
+    days,
+    rows,
+    totalRows,
+    page: q.page,
+    pageSize: q.pageSize,
+    sort: q.sort,
+    dir: q.dir,
+    totals,
+    rowsSumMicros,
+    overlapping: q.dimension === "group",
+  };
 }

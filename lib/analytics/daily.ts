@@ -22,21 +22,47 @@ export interface DailySeries {
 
 export type RollupWhere = { workspaceId: string; memberKey?: string | { in: string[] } };
 
-export async function dailyByProduct(db: Db, where: RollupWhere, unit: Unit, range: Period): Promise<DailySeries> {
+export async function dailyByProduct(
+  db: Db,
+  where: RollupWhere,
+  unit: Unit,
+  range: Period,
+): Promise<DailySeries> {
   const rows = await db.usageDailyRollup.groupBy({
     by: ["day", "product"],
     where: { ...where, day: { gte: range.start, lte: range.end } },
-    _sum: { costMicros: true, estimatedCostMicros: true, creditsMicros: true, seatEstimateMicros: true, seatCreditsMicros: true },
+    _sum: {
+      costMicros: true,
+      estimatedCostMicros: true,
+      creditsMicros: true,
+      seatEstimateMicros: true,
+      seatCreditsMicros: true,
+    },
   });
-  const totals: SpendTotals = { costMicros: 0n, estimatedCostMicros: 0n, creditsMicros: 0n, seatMicros: 0n };
+  const totals: SpendTotals = {
+    costMicros: 0n,
+    estimatedCostMicros: 0n,
+    creditsMicros: 0n,
+    seatMicros: 0n,
+  };
   const products = new Set<string>();
-  const days = new Map(eachDay(range.start, range.end).map((d) => [d, { day: d, byProduct: {} as Record<string, bigint>, totalMicros: 0n }]));
+  const days = new Map(
+    eachDay(range.start, range.end).map((d) => [
+      d,
+      { day: d, byProduct: {} as Record<string, bigint>, totalMicros: 0n },
+    ]),
+  );
   for (const row of rows) {
-    const v = { costMicros: row._sum.costMicros ?? 0n, estimatedCostMicros: row._sum.estimatedCostMicros ?? 0n, creditsMicros: row._sum.creditsMicros ?? 0n };
+    const v = {
+      costMicros: row._sum.costMicros ?? 0n,
+      estimatedCostMicros: row._sum.estimatedCostMicros ?? 0n,
+      creditsMicros: row._sum.creditsMicros ?? 0n,
+    };
     totals.costMicros += v.costMicros;
     totals.estimatedCostMicros += v.estimatedCostMicros;
     totals.creditsMicros += v.creditsMicros;
-    totals.seatMicros += (unit === "USD" ? row._sum.seatEstimateMicros : row._sum.seatCreditsMicros) ?? 0n;
+    totals.seatMicros +=
+      (unit === "USD" ? row._sum.seatEstimateMicros : row._sum.seatCreditsMicros) ?? 0n;
     products.add(row.product);
     const bucket = days.get(row.day);
     if (!bucket) continue;

@@ -7,12 +7,20 @@ import type { Engine, Tx } from "../db";
 import type { DayKey } from "../period";
 import { chunks, inList, placeholder } from "../sql";
 
-export async function rebuildDayTotals(tx: Tx, engine: Engine, workspaceId: string, days: Iterable<DayKey>): Promise<void> {
+export async function rebuildDayTotals(
+  tx: Tx,
+  engine: Engine,
+  workspaceId: string,
+  days: Iterable<DayKey>,
+): Promise<void> {
   const unique = [...new Set(days)].sort();
   for (const batch of chunks(unique, 200)) {
     const params = [workspaceId, ...batch];
     const dayIn = inList(engine, batch.length, 2);
-    await tx.$executeRawUnsafe(`DELETE FROM "UsageDayTotal" WHERE "workspaceId" = ${placeholder(engine, 1)} AND "day" IN ${dayIn}`, ...params);
+    await tx.$executeRawUnsafe(
+      `DELETE FROM "UsageDayTotal" WHERE "workspaceId" = ${placeholder(engine, 1)} AND "day" IN ${dayIn}`,
+      ...params,
+    );
     await tx.$executeRawUnsafe(
       `INSERT INTO "UsageDayTotal" ("workspaceId", "day", "product", "model", "provider", "inputTokens", "cachedInputTokens",
          "outputTokens", "requests", "estimatedCostMicros", "costMicros", "creditsMicros", "seatEstimateMicros", "seatCreditsMicros", "unpricedRequests")

@@ -4,21 +4,27 @@
  * (fact table, limited to the range). Members are filtered by drilling down, not picked.
  */
 import "server-only";
+
 import type { Db } from "../db";
 import { todayIn } from "../period";
+import { readRows } from "../sqlite-reader";
 import { engineNow, workspaceOf } from "./breakdown";
-import { NONE, UNATTRIBUTED, keyLabel, type Dimension } from "./filters";
+import { keyLabel, NONE, UNATTRIBUTED, type Dimension } from "./filters";
 import { listGroups } from "./group";
 import { resolveRange, type RangeSpec } from "./range";
-import { Params, sourceFor, whereClause } from "./sql-builder";
 import type { SpendScope } from "./scope";
-import { readRows } from "../sqlite-reader";
+import { Params, sourceFor, whereClause } from "./sql-builder";
 
 export type Facets = Partial<Record<Dimension, { value: string; label: string }[]>>;
 
 const LIMIT = 200;
 
-export async function getFacets(db: Db, scope: SpendScope, now: Date, spec: RangeSpec): Promise<Facets> {
+export async function getFacets(
+  db: Db,
+  scope: SpendScope,
+  now: Date,
+  spec: RangeSpec,
+): Promise<Facets> {
   const ws = await workspaceOf(db, scope);
   const range = resolveRange(spec, ws.budgetPeriod, todayIn(ws.timezone, now));
   const distinct = async (col: "product" | "model" | "provider" | "project" | "apiKey") => {
@@ -26,7 +32,11 @@ export async function getFacets(db: Db, scope: SpendScope, now: Date, spec: Rang
     const src = sourceFor(col, {}, scope);
     const p = new Params(engineNow());
     const where = whereClause(src, scope, {}, range, p);
-    const rows = await readRows<{ v: string }>(db, `SELECT DISTINCT r."${col}" AS "v" FROM ${src.table} r WHERE ${where} ORDER BY 1 LIMIT ${LIMIT}`, p.values);
+    const rows = await readRows<{ v: string }>(
+      db,
+      `SELECT DISTINCT r."${col}" AS "v" FROM ${src.table} r WHERE ${where} ORDER BY 1 LIMIT ${LIMIT}`,
+      p.values,
+    );
     return rows.map((r) => ({ value: String(r.v), label: keyLabel(col, String(r.v)) }));
   };
   const [product, model, provider, project, apiKey, groups, centers] = await Promise.all([
@@ -36,7 +46,18 @@ export async function getFacets(db: Db, scope: SpendScope, now: Date, spec: Rang
     distinct("project"),
     distinct("apiKey"),
     listGroups(db, scope),
-    scope.kind === "self" ? [] : db.member.findMany({ where: { workspaceId: scope.workspaceId, ...(scope.memberIds ? { id: { in: scope.memberIds } } : {}) }, distinct: ["costCenter"], select: { costCenter: true }, orderBy: { costCenter: "asc" }, take: LIMIT }),
+    scope.kind === "self"
+      ? []
+      : db.member.findMany({
+          where: {
+            workspaceId: scope.workspaceId,
+            ...(scope.memberIds ? { id: { in: scope.memberIds } } : {}),
+          },
+          distinct: ["costCenter"],
+          select: { costCenter: true },
+          orderBy: { costCenter: "asc" },
+          take: LIMIT,
+        }),
   ]);
   const extra = scope.kind === "workspace" ? [{ value: UNATTRIBUTED, label: "Unattributed" }] : [];
   return {
@@ -45,7 +66,23 @@ export async function getFacets(db: Db, scope: SpendScope, now: Date, spec: Rang
     provider,
     project,
     apiKey,
-    group: scope.kind === "self" ? [] : [...groups.map((g) => ({ value: g.id, label: g.name })), { value: NONE, label: "No group" }, ...extra],
-    costCenter: scope.kind === "self" ? [] : [...centers.map((c) => ({ value: c.costCenter ?? NONE, label: c.costCenter ?? "No cost center" })), ...extra],
+    group:
+      scope.kind === "self"
+        ? []
+        : [
+            ...groups.map((g) => ({ value: g.id, label: g.name })),
+            { value: NONE, label: "No group" },
+            ...extra,
+          ],
+    costCenter:
+      scope.kind === "self"
+        ? []
+        : [
+            ...centers.map((c) => ({
+              value: c.costCenter ?? NONE,
+              label: c.costCenter ?? "No cost center",
+            })),
+            ...extra,
+          ],
   };
 }

@@ -17,14 +17,18 @@ import type { DayKey } from "../period";
 import { chunks, inList, placeholder } from "../sql";
 import { NONE } from "./filters";
 import { COLUMNS, METRICS } from "./member-totals";
-import { Params, dimensionKey, type Source } from "./sql-builder";
+import { dimensionKey, Params, type Source } from "./sql-builder";
 
 const SUMS = METRICS.map((m) => `SUM(r."${m}")`).join(", ");
 
 type Kind = "group" | "costCenter";
 const TABLES: Record<Kind, { day: string; month: string; key: string }> = {
   group: { day: `"UsageGroupDayTotal"`, month: `"UsageGroupMonthTotal"`, key: `"groupId"` },
-  costCenter: { day: `"UsageCostCenterDayTotal"`, month: `"UsageCostCenterMonthTotal"`, key: `"costCenter"` },
+  costCenter: {
+    day: `"UsageCostCenterDayTotal"`,
+    month: `"UsageCostCenterMonthTotal"`,
+    key: `"costCenter"`,
+  },
 };
 
 /** The breakdown's key of a member-day row r (and the join it needs): the very expression the member path groups by. */
@@ -34,7 +38,12 @@ function keyOf(kind: Kind, engine: Engine): { key: string; joins: string } {
 }
 
 /** After the member day totals of `days` are rebuilt: rebuild both dimensions' rows of those days and re-sum their months. */
-export async function rebuildGroupDayTotals(tx: Tx, engine: Engine, workspaceId: string, days: Iterable<DayKey>): Promise<void> {
+export async function rebuildGroupDayTotals(
+  tx: Tx,
+  engine: Engine,
+  workspaceId: string,
+  days: Iterable<DayKey>,
+): Promise<void> {
   const unique = [...new Set(days)].sort();
   if (!unique.length) return;
   for (const kind of ["group", "costCenter"] as const) {
@@ -43,7 +52,10 @@ export async function rebuildGroupDayTotals(tx: Tx, engine: Engine, workspaceId:
     for (const batch of chunks(unique, 200)) {
       const params = [workspaceId, ...batch];
       const dayIn = inList(engine, batch.length, 2);
-      await tx.$executeRawUnsafe(`DELETE FROM ${t.day} WHERE "workspaceId" = ${placeholder(engine, 1)} AND "day" IN ${dayIn}`, ...params);
+      await tx.$executeRawUnsafe(
+        `DELETE FROM ${t.day} WHERE "workspaceId" = ${placeholder(engine, 1)} AND "day" IN ${dayIn}`,
+        ...params,
+      );
       await tx.$executeRawUnsafe(
         `INSERT INTO ${t.day} ("workspaceId", "day", ${t.key}, ${COLUMNS})
          SELECT r."workspaceId", r."day", ${key}, ${SUMS}
@@ -53,15 +65,26 @@ export async function rebuildGroupDayTotals(tx: Tx, engine: Engine, workspaceId:
         ...params,
       );
     }
-    for (const month of new Set(unique.map((d) => d.slice(0, 7)))) await resumMonth(tx, engine, workspaceId, kind, month);
+    for (const month of new Set(unique.map((d) => d.slice(0, 7))))
+      await resumMonth(tx, engine, workspaceId, kind, month);
   }
 }
 
 /** A month's rows of one dimension, re-summed from its day rows (a few hundred keys × ~30 days). */
-async function resumMonth(tx: Tx, engine: Engine, workspaceId: string, kind: Kind, month: string): Promise<void> {
+async function resumMonth(
+  tx: Tx,
+  engine: Engine,
+  workspaceId: string,
+  kind: Kind,
+  month: string,
+): Promise<void> {
   const t = TABLES[kind];
   const ph = (i: number) => placeholder(engine, i);
-  await tx.$executeRawUnsafe(`DELETE FROM ${t.month} WHERE "workspaceId" = ${ph(1)} AND "month" = ${ph(2)}`, workspaceId, month);
+  await tx.$executeRawUnsafe(
+    `DELETE FROM ${t.month} WHERE "workspaceId" = ${ph(1)} AND "month" = ${ph(2)}`,
+    workspaceId,
+    month,
+  );
   await tx.$executeRawUnsafe(
     `INSERT INTO ${t.month} ("workspaceId", "month", ${t.key}, ${COLUMNS})
      SELECT r."workspaceId", ${ph(1)}, r.${t.key}, ${SUMS}
@@ -80,12 +103,23 @@ async function resumMonth(tx: Tx, engine: Engine, workspaceId: string, kind: Kin
  * member lists (every day), and "~none" adjusted for members whose group count went to or
  * from zero. `joined` is, per member, groups joined minus groups left in this change.
  */
-export async function applyMembershipChanges(tx: Tx, engine: Engine, workspaceId: string, groupIds: string[], joined: Map<string, number>): Promise<void> {
+export async function applyMembershipChanges(
+  tx: Tx,
+  engine: Engine,
+  workspaceId: string,
+  groupIds: string[],
+  joined: Map<string, number>,
+): Promise<void> {
   const ph = (i: number) => placeholder(engine, i);
   const t = TABLES.group;
   for (const batch of chunks([...new Set(groupIds)], 200)) {
     const groupIn = inList(engine, batch.length, 2);
-    for (const table of [t.day, t.month]) await tx.$executeRawUnsafe(`DELETE FROM ${table} WHERE "workspaceId" = ${ph(1)} AND "groupId" IN ${groupIn}`, workspaceId, ...batch);
+    for (const table of [t.day, t.month])
+      await tx.$executeRawUnsafe(
+        `DELETE FROM ${table} WHERE "workspaceId" = ${ph(1)} AND "groupId" IN ${groupIn}`,
+        workspaceId,
+        ...batch,
+      );
     // driven from the member lists, each member's days read through the member index
     await tx.$executeRawUnsafe(
       `INSERT INTO ${t.day} ("workspaceId", "day", "groupId", ${COLUMNS})
@@ -110,21 +144,37 @@ export async function applyMembershipChanges(tx: Tx, engine: Engine, workspaceId
   if (!changed.length) return;
   const now = new Map<string, number>();
   for (const batch of chunks(changed, 500))
-    for (const row of await tx.groupMember.groupBy({ by: ["memberId"], where: { memberId: { in: batch } }, _count: { _all: true } })) now.set(row.memberId, row._count._all);
-  const grouped = changed.filter((id) => (now.get(id) ?? 0) > 0 && (now.get(id) ?? 0) - joined.get(id)! === 0);
+    for (const row of await tx.groupMember.groupBy({
+      by: ["memberId"],
+      where: { memberId: { in: batch } },
+      _count: { _all: true },
+    }))
+      now.set(row.memberId, row._count._all);
+  const grouped = changed.filter(
+    (id) => (now.get(id) ?? 0) > 0 && (now.get(id) ?? 0) - joined.get(id)! === 0,
+  );
   const ungrouped = changed.filter((id) => (now.get(id) ?? 0) === 0);
   await moveNone(tx, engine, workspaceId, grouped, -1);
   await moveNone(tx, engine, workspaceId, ungrouped, 1);
 }
 
 /** Adds (or takes away) these members' usage to the "~none" group rows, days and months; rows left at zero are dropped. */
-async function moveNone(tx: Tx, engine: Engine, workspaceId: string, memberIds: string[], sign: 1 | -1): Promise<void> {
+async function moveNone(
+  tx: Tx,
+  engine: Engine,
+  workspaceId: string,
+  memberIds: string[],
+  sign: 1 | -1,
+): Promise<void> {
   if (!memberIds.length) return;
   const ph = (i: number) => placeholder(engine, i);
   const neg = sign < 0 ? "-" : "";
   const t = TABLES.group;
   for (const batch of chunks(memberIds, 500)) {
-    for (const [table, time, from] of [[t.day, `"day"`, `"UsageMemberDayTotal"`], [t.month, `"month"`, `"UsageMemberMonthTotal"`]] as const) {
+    for (const [table, time, from] of [
+      [t.day, `"day"`, `"UsageMemberDayTotal"`],
+      [t.month, `"month"`, `"UsageMemberMonthTotal"`],
+    ] as const) {
       await tx.$executeRawUnsafe(
         `INSERT INTO ${table} ("workspaceId", ${time}, "groupId", ${COLUMNS})
          SELECT r."workspaceId", r.${time}, ${ph(1)}, ${METRICS.map((m) => `${neg}SUM(r."${m}")`).join(", ")}
@@ -139,5 +189,9 @@ async function moveNone(tx: Tx, engine: Engine, workspaceId: string, memberIds: 
     }
   }
   for (const table of [t.day, t.month])
-    await tx.$executeRawUnsafe(`DELETE FROM ${table} WHERE "workspaceId" = ${ph(1)} AND "groupId" = ${ph(2)} AND ${METRICS.map((m) => `"${m}" = 0`).join(" AND ")}`, workspaceId, NONE);
+    await tx.$executeRawUnsafe(
+      `DELETE FROM ${table} WHERE "workspaceId" = ${ph(1)} AND "groupId" = ${ph(2)} AND ${METRICS.map((m) => `"${m}" = 0`).join(" AND ")}`,
+      workspaceId,
+      NONE,
+    );
 }

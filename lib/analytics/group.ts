@@ -4,14 +4,15 @@
  * the daily trend by product. Visible to the workspace roles and the group's managers.
  */
 import "server-only";
+
 import type { Db } from "../db";
 import { NotFoundError } from "../errors";
 import type { Unit } from "../money";
 import { todayIn } from "../period";
 import { getBreakdown, totalsFor, workspaceOf, type Metrics } from "./breakdown";
+import { dailyByProduct, type DailySeries } from "./daily";
 import { rangeSpecSchema, resolveRange, type RangeSpec, type ResolvedRange } from "./range";
 import { scopeIncludesGroup, type SpendScope } from "./scope";
-import { dailyByProduct, type DailySeries } from "./daily";
 
 export interface GroupMemberUsage extends Metrics {
   memberId: string;
@@ -33,36 +34,126 @@ export interface GroupSummary {
   usage: DailySeries;
 }
 
-export async function getGroupSummary(db: Db, scope: SpendScope, groupId: string, now: Date, spec: RangeSpec = rangeSpecSchema.parse({})): Promise<GroupSummary> {
+export async function getGroupSummary(
+  db: Db,
+  scope: SpendScope,
+  groupId: string,
+  now: Date,
+  spec: RangeSpec = rangeSpecSchema.parse({}),
+): Promise<GroupSummary> {
   if (!scopeIncludesGroup(scope, groupId)) throw new NotFoundError("group");
   const group = await db.group.findFirst({
     where: { id: groupId, workspaceId: scope.workspaceId },
-    include: { members: { include: { member: { select: { id: true, name: true, email: true } } } }, managers: { include: { member: { select: { id: true, name: true } } } } },
+    include: {
+      members: { include: { member: { select: { id: true, name: true, email: true } } } },
+      managers: { include: { member: { select: { id: true, name: true } } } },
+    },
   });
   if (!group) throw new NotFoundError("group");
   const ws = await workspaceOf(db, scope);
   const range = resolveRange(spec, ws.budgetPeriod, todayIn(ws.timezone, now));
   const ctx = { db, scope, now };
   const filters = { group: [groupId] };
-  const memberIds = group.members.map((m) => m.memberId).filter((id) => scope.memberIds === null || scope.memberIds.includes(id));
+  const memberIds = group.members
+    .map((m) => m.memberId)
+    .filter((id) => scope.memberIds === null || scope.memberIds.includes(id));
   const [rows, totals, usage, cap] = await Promise.all([
-    getBreakdown(ctx, spec, filters, { dimension: "member", sort: "amount", dir: "desc", page: 1, pageSize: 200 }, { all: true }),
+    getBreakdown(
+      ctx,
+      spec,
+      filters,
+      { dimension: "member", sort: "amount", dir: "desc", page: 1, pageSize: 200 },
+      { all: true },
+    ),
     totalsFor(ctx, ws.unit, filters, range),
-    dailyByProduct(db, { workspaceId: scope.workspaceId, memberKey: { in: memberIds } }, ws.unit, range),
-    db.limitPolicy.findFirst({ where: { workspaceId: scope.workspaceId, scope: "GROUP", groupId, product: "", poolCapMicros: { not: null } }, select: { poolCapMicros: true } }),
+    dailyByProduct(
+      db,
+      { workspaceId: scope.workspaceId, memberKey: { in: memberIds } },
+      ws.unit,
+      range,
+    ),
+    db.limitPolicy.findFirst({
+      where: {
+        workspaceId: scope.workspaceId,
+        scope: "GROUP",
+        groupId,
+        product: "",
+        poolCapMicros: { not: null },
+      },
+      select: { poolCapMicros: true },
+    }),
   ]);
   const byId = new Map(rows.rows.map((r) => [r.key, r]));
   const managerIds = new Set(group.managers.map((m) => m.memberId));
-  const zero: Metrics = { amountMicros: 0n, costMicros: 0n, estimatedCostMicros: 0n, creditsMicros: 0n, inputTokens: 0n, cachedInputTokens: 0n, outputTokens: 0n, requests: 0n, unpricedRequests: 0n, seatMicros: 0n };
+  const zero: Metrics = {
+    amountMicros: 0n,
+    costMicros: 0n,
+    estimatedCostMicros: 0n,
+    creditsMicros: 0n,
+    inputTokens: 0n,
+    cachedInputTokens: 0n,
+    outputTokens: 0n,
+    requests: 0n,
+    unpricedRequests: 0n,
+    seatMicros: 0n,
+  };
   const members: GroupMemberUsage[] = group.members
     .filter((m) => scope.memberIds === null || scope.memberIds.includes(m.memberId))
     .map((m) => {
       const r = byId.get(m.memberId);
-      return { ...zero, ...(r ?? {}), memberId: m.memberId, name: m.member.name, email: m.member.email, manager: managerIds.has(m.memberId), previousAmountMicros: r?.previousAmountMicros ?? 0n };
+      return {
+        ...zero,
+        ...(r ?? {}),
+        memberId: m.memberId,
+        name: m.member.name,
+        email: m.member.email,
+        manager: managerIds.has(m.memberId),
+        previousAmountMicros: r?.previousAmountMicros ?? 0n,
+      };
     })
-    .sort((a, b) => (b.amountMicros > a.amountMicros ? 1 : b.amountMicros < a.amountMicros ? -1 : a.name.localeCompare(b.name, "en")));
+    .sort((a, b) =>
+      b.amountMicros > a.amountMicros
+        ? 1
+        : b.amountMicros < a.amountMicros
+          ? -1
+          : a.name.localeCompare(b.name, "en"),
+    );
   // getBreakdown adds label/href fields; keep only the DTO's fields
-  const clean = members.map(({ memberId, name, email, manager, previousAmountMicros, amountMicros, costMicros, estimatedCostMicros, creditsMicros, inputTokens, cachedInputTokens, outputTokens, requests, unpricedRequests, seatMicros }) => ({ memberId, name, email, manager, previousAmountMicros, amountMicros, costMicros, estimatedCostMicros, creditsMicros, inputTokens, cachedInputTokens, outputTokens, requests, unpricedRequests, seatMicros }));
+  const clean = members.map(
+    ({
+      memberId,
+      name,
+      email,
+      manager,
+      previousAmountMicros,
+      amountMicros,
+      costMicros,
+      estimatedCostMicros,
+      creditsMicros,
+      inputTokens,
+      cachedInputTokens,
+      outputTokens,
+      requests,
+      unpricedRequests,
+      seatMicros,
+    }) => ({
+      memberId,
+      name,
+      email,
+      manager,
+      previousAmountMicros,
+      amountMicros,
+      costMicros,
+      estimatedCostMicros,
+      creditsMicros,
+      inputTokens,
+      cachedInputTokens,
+      outputTokens,
+      requests,
+      unpricedRequests,
+      seatMicros,
+    }),
+  );
   return {
     group: { id: group.id, name: group.name, costCenter: group.costCenter, source: group.source },
     managers: group.managers.map((m) => ({ id: m.member.id, name: m.member.name })),
@@ -78,7 +169,22 @@ export async function getGroupSummary(db: Db, scope: SpendScope, groupId: string
 
 /** The groups a scope may open, for the group picker and the groups index. */
 export async function listGroups(db: Db, scope: SpendScope) {
-  const where = scope.kind === "workspace" ? { workspaceId: scope.workspaceId } : { workspaceId: scope.workspaceId, id: { in: scope.kind === "groups" ? (scope.managedGroupIds ?? []) : [] } };
-  const groups = await db.group.findMany({ where, orderBy: { name: "asc" }, select: { id: true, name: true, costCenter: true, _count: { select: { members: true } } } });
-  return groups.map((g) => ({ id: g.id, name: g.name, costCenter: g.costCenter, memberCount: g._count.members }));
+  const where =
+    scope.kind === "workspace"
+      ? { workspaceId: scope.workspaceId }
+      : {
+          workspaceId: scope.workspaceId,
+          id: { in: scope.kind === "groups" ? (scope.managedGroupIds ?? []) : [] },
+        };
+  const groups = await db.group.findMany({
+    where,
+    orderBy: { name: "asc" },
+    select: { id: true, name: true, costCenter: true, _count: { select: { members: true } } },
+  });
+  return groups.map((g) => ({
+    id: g.id,
+    name: g.name,
+    costCenter: g.costCenter,
+    memberCount: g._count.members,
+  }));
 }

@@ -7,16 +7,36 @@
  * first and joined once, and a page of them is read from its members' lists.
  */
 import "server-only";
+
 import type { Engine } from "../db";
 import type { Unit } from "../money";
 import { addDays, toDayKey, type DayKey, type Period } from "../period";
 import { toBigInt } from "../sql";
+import { readRows } from "../sqlite-reader";
 import { addUsageSums } from "../usage-sums";
 import type { AnalyticsContext, Metrics } from "./breakdown";
 import type { SortKey } from "./breakdown-query";
 import type { Dimension, Filters } from "./filters";
-import { METRIC_COLUMNS, MEMBER_SUMS, Params, type Piece, type Ranges, type Source, amountColumn, dimensionKey, joinInOrder, membersOf, tableRef, metricSums, namedKeys, onePerMember, piecesFor, sourceFor, viaMember, whereClause } from "./sql-builder";
-import { readRows } from "../sqlite-reader";
+import {
+  amountColumn,
+  dimensionKey,
+  joinInOrder,
+  MEMBER_SUMS,
+  membersOf,
+  METRIC_COLUMNS,
+  metricSums,
+  namedKeys,
+  onePerMember,
+  Params,
+  piecesFor,
+  sourceFor,
+  tableRef,
+  viaMember,
+  whereClause,
+  type Piece,
+  type Ranges,
+  type Source,
+} from "./sql-builder";
 
 type Raw = Record<string, unknown>;
 export type Grouped = Metrics & { key: string; previousAmountMicros: bigint };
@@ -55,13 +75,30 @@ function costToday(ctx: AnalyticsContext): DayKey {
  * in textual order (SQLite's "?"): SELECT, then `joins` (or the whole `from`), then WHERE.
  * `perRow` when the piece's rows are already one per key: no GROUP BY, no SUM.
  */
-function pieceSelect(ctx: AnalyticsContext, p: Params, unit: Unit, { src, range, weights }: Piece, currentStart: DayKey, filters: Filters, keyOf: (src: Source) => { key: string | null; joins: string; from?: string }, o: { alias?: string; perRow?: boolean; lean?: boolean } = {}): string {
+function pieceSelect(
+  ctx: AnalyticsContext,
+  p: Params,
+  unit: Unit,
+  { src, range, weights }: Piece,
+  currentStart: DayKey,
+  filters: Filters,
+  keyOf: (src: Source) => { key: string | null; joins: string; from?: string },
+  o: { alias?: string; perRow?: boolean; lean?: boolean } = {},
+): string {
   const current = src.bound(currentStart);
   const split = weights === "split";
   const perRow = o.perRow ?? false;
-  const sums = metricSums(src, unit, split ? { when: () => `${src.time} >= ${p.add(current)}`, perRow, lean: o.lean } : { sign: weights.current, perRow, lean: o.lean });
+  const sums = metricSums(
+    src,
+    unit,
+    split
+      ? { when: () => `${src.time} >= ${p.add(current)}`, perRow, lean: o.lean }
+      : { sign: weights.current, perRow, lean: o.lean },
+  );
   const prevSign = split ? 1 : weights.previous;
-  const prevExpr = split ? `CASE WHEN ${src.time} < ${p.add(current)} THEN ${amountColumn(unit)} ELSE 0 END` : amountColumn(unit);
+  const prevExpr = split
+    ? `CASE WHEN ${src.time} < ${p.add(current)} THEN ${amountColumn(unit)} ELSE 0 END`
+    : amountColumn(unit);
   const prev = `${prevSign === 0 ? "0" : `${prevSign < 0 ? "-" : ""}${perRow ? prevExpr : `SUM(${prevExpr})`}`} AS "prev"`;
   const { key, joins, from } = keyOf(src);
   const where = whereClause(src, ctx.scope, filters, range, p);
@@ -73,7 +110,15 @@ function pieceSelect(ctx: AnalyticsContext, p: Params, unit: Unit, { src, range,
  * metrics and the previous range's amount (either range may be left out; previous ends
  * the day before current starts).
  */
-export async function sumsByKey(ctx: AnalyticsContext, engine: Engine, unit: Unit, dimension: Dimension | null, filters: Filters, ranges: Ranges, lean = false): Promise<Grouped[]> {
+export async function sumsByKey(
+  ctx: AnalyticsContext,
+  engine: Engine,
+  unit: Unit,
+  dimension: Dimension | null,
+  filters: Filters,
+  ranges: Ranges,
+  lean = false,
+): Promise<Grouped[]> {
   const currentStart = ranges.current?.start ?? addDays(ranges.previous!.end, 1);
   const src = sourceFor(dimension, filters, ctx.scope);
   const pieces = piecesFor(src, ranges, costToday(ctx));
@@ -82,15 +127,44 @@ export async function sumsByKey(ctx: AnalyticsContext, engine: Engine, unit: Uni
     // Every piece summed per member (a few thousand rows each), then one join to each
     // member's groups / cost center for all of them.
     const p = new Params(engine);
-    const inner = pieces.map((piece) => pieceSelect(ctx, p, unit, piece, currentStart, filters, (src) => ({ key: src.member, joins: "" }), { alias: "mk", perRow: onePerMember(piece.src, piece.range), lean })).join(" UNION ALL ");
+    const inner = pieces
+      .map((piece) =>
+        pieceSelect(
+          ctx,
+          p,
+          unit,
+          piece,
+          currentStart,
+          filters,
+          (src) => ({ key: src.member, joins: "" }),
+          { alias: "mk", perRow: onePerMember(piece.src, piece.range), lean },
+        ),
+      )
+      .join(" UNION ALL ");
     const { key, joins } = dimensionKey(MEMBER_SUMS, dimension, filters, p);
     const cols = [...METRIC_COLUMNS, "prev"].map((c) => `SUM(t."${c}") AS "${c}"`).join(", ");
-    parts = [await readRows<Raw>(ctx.db, `SELECT ${key} AS "k", ${cols} FROM (${inner}) t ${joins} GROUP BY ${key}`, p.values)];
+    parts = [
+      await readRows<Raw>(
+        ctx.db,
+        `SELECT ${key} AS "k", ${cols} FROM (${inner}) t ${joins} GROUP BY ${key}`,
+        p.values,
+      ),
+    ];
   } else {
     parts = await Promise.all(
       pieces.map((piece) => {
         const p = new Params(engine);
-        const sql = pieceSelect(ctx, p, unit, piece, currentStart, filters, (src) => (dimension ? dimensionKey(src, dimension, filters, p) : { key: null, joins: "" }), { lean });
+        const sql = pieceSelect(
+          ctx,
+          p,
+          unit,
+          piece,
+          currentStart,
+          filters,
+          (src) =>
+            dimension ? dimensionKey(src, dimension, filters, p) : { key: null, joins: "" },
+          { lean },
+        );
         return readRows<Raw>(ctx.db, sql, p.values);
       }),
     );
@@ -103,7 +177,11 @@ function mergeByKey(parts: Raw[][]): Grouped[] {
   const out = new Map<string, Grouped>();
   for (const rows of parts)
     for (const r of rows) {
-      const g: Grouped = { key: String(r.k ?? ""), ...metricsOf(r), previousAmountMicros: toBigInt(r.prev) };
+      const g: Grouped = {
+        key: String(r.k ?? ""),
+        ...metricsOf(r),
+        previousAmountMicros: toBigInt(r.prev),
+      };
       const seen = out.get(g.key);
       if (seen) addInto(seen, g);
       else out.set(g.key, g);
@@ -117,9 +195,18 @@ function mergeByKey(parts: Raw[][]): Grouped[] {
  * their member lists; "No group", "No cost center" and unattributed go through the
  * narrowed filters.
  */
-export async function sumsForKeys(ctx: AnalyticsContext, engine: Engine, unit: Unit, dimension: "group" | "costCenter", filters: Filters, ranges: Ranges, keys: string[]): Promise<Grouped[]> {
+export async function sumsForKeys(
+  ctx: AnalyticsContext,
+  engine: Engine,
+  unit: Unit,
+  dimension: "group" | "costCenter",
+  filters: Filters,
+  ranges: Ranges,
+  keys: string[],
+): Promise<Grouped[]> {
   // the group / cost-center totals hold the keys' rows themselves: just narrowed to them
-  if (sourceFor(dimension, filters, ctx.scope).perKey) return sumsByKey(ctx, engine, unit, dimension, { ...filters, [dimension]: keys }, ranges);
+  if (sourceFor(dimension, filters, ctx.scope).perKey)
+    return sumsByKey(ctx, engine, unit, dimension, { ...filters, [dimension]: keys }, ranges);
   const named = namedKeys(keys);
   const others = keys.filter((k) => !named.includes(k));
   const currentStart = ranges.current?.start ?? addDays(ranges.previous!.end, 1);
@@ -128,12 +215,32 @@ export async function sumsForKeys(ctx: AnalyticsContext, engine: Engine, unit: U
     // every piece in one statement (UNION ALL) over the member list read once, added up per key here
     const p = new Params(engine);
     const members = `WITH "x" AS MATERIALIZED (${membersOf(dimension, named, ctx.scope, p)}) `;
-    const sql = piecesFor(sourceFor(dimension, { ...filters, [dimension]: named }, ctx.scope), ranges, costToday(ctx))
-      .map((piece) => pieceSelect(ctx, p, unit, piece, currentStart, filters, (src) => ({ key: `x."k"`, joins: "", from: `"x" x ${joinInOrder(engine)} ${src.table} r ON ${src.member} = x."mk"` })))
+    const sql = piecesFor(
+      sourceFor(dimension, { ...filters, [dimension]: named }, ctx.scope),
+      ranges,
+      costToday(ctx),
+    )
+      .map((piece) =>
+        pieceSelect(ctx, p, unit, piece, currentStart, filters, (src) => ({
+          key: `x."k"`,
+          joins: "",
+          from: `"x" x ${joinInOrder(engine)} ${src.table} r ON ${src.member} = x."mk"`,
+        })),
+      )
       .join(" UNION ALL ");
     merged = mergeByKey([await readRows<Raw>(ctx.db, members + sql, p.values)]);
   }
-  if (others.length) merged.push(...(await sumsByKey(ctx, engine, unit, dimension, { ...filters, [dimension]: others }, ranges)));
+  if (others.length)
+    merged.push(
+      ...(await sumsByKey(
+        ctx,
+        engine,
+        unit,
+        dimension,
+        { ...filters, [dimension]: others },
+        ranges,
+      )),
+    );
   return merged;
 }
 
@@ -176,11 +283,19 @@ export async function pagedSums(
   lean = false,
 ): Promise<PagedSums> {
   const p = new Params(engine);
-  const pieces = piecesFor(sourceFor(dimension, filters, ctx.scope), { current: range }, costToday(ctx));
+  const pieces = piecesFor(
+    sourceFor(dimension, filters, ctx.scope),
+    { current: range },
+    costToday(ctx),
+  );
   const inner = pieces.map(({ src, range: piece, weights }) => {
     // the member key of per-member totals over one month is already unique: no GROUP BY
     const perRow = dimension === "member" && onePerMember(src, piece);
-    const sums = metricSums(src, unit, { sign: weights === "split" ? 1 : weights.current, perRow, lean });
+    const sums = metricSums(src, unit, {
+      sign: weights === "split" ? 1 : weights.current,
+      perRow,
+      lean,
+    });
     const { key, joins } = dimensionKey(src, dimension, filters, p);
     const where = whereClause(src, ctx.scope, filters, piece, p);
     return `SELECT ${key} AS "k", ${sums} FROM ${tableRef(src, engine, ctx.scope, filters)} ${joins} WHERE ${where}${perRow ? "" : ` GROUP BY ${key}`}`;
@@ -193,8 +308,16 @@ export async function pagedSums(
   // the row count and the rows' sum in a query of their own: as window functions over the
   // page query they made the database keep every row for the window (~3× slower on SQLite)
   const [rows, [counts]] = await Promise.all([
-    readRows<Raw>(ctx.db, `SELECT t."k" AS "k", ${cols} ${grouped} ORDER BY ${SQL_ORDER[q.sort]} ${dir}, ${byKey} ASC LIMIT ${q.pageSize} OFFSET ${(q.page - 1) * q.pageSize}`, p.values),
-    readRows<Raw>(ctx.db, `SELECT COUNT(*) AS "n", SUM(c."a") AS "rowsSum" FROM (SELECT SUM(t."amount") AS "a" ${grouped}) c`, p.values),
+    readRows<Raw>(
+      ctx.db,
+      `SELECT t."k" AS "k", ${cols} ${grouped} ORDER BY ${SQL_ORDER[q.sort]} ${dir}, ${byKey} ASC LIMIT ${q.pageSize} OFFSET ${(q.page - 1) * q.pageSize}`,
+      p.values,
+    ),
+    readRows<Raw>(
+      ctx.db,
+      `SELECT COUNT(*) AS "n", SUM(c."a") AS "rowsSum" FROM (SELECT SUM(t."amount") AS "a" ${grouped}) c`,
+      p.values,
+    ),
   ]);
   return {
     rows: rows.map((r) => ({ key: String(r.k ?? ""), ...metricsOf(r), previousAmountMicros: 0n })),

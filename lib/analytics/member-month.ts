@@ -11,14 +11,31 @@ import type { DayKey } from "../period";
 import { inList, placeholder } from "../sql";
 
 const KEY = `"workspaceId", "month", "memberKey", "product", "model", "provider"`;
-const METRICS = ["inputTokens", "cachedInputTokens", "outputTokens", "requests", "estimatedCostMicros", "costMicros", "creditsMicros", "seatEstimateMicros", "seatCreditsMicros", "unpricedRequests"] as const;
+const METRICS = [
+  "inputTokens",
+  "cachedInputTokens",
+  "outputTokens",
+  "requests",
+  "estimatedCostMicros",
+  "costMicros",
+  "creditsMicros",
+  "seatEstimateMicros",
+  "seatCreditsMicros",
+  "unpricedRequests",
+] as const;
 
 export function monthOf(day: DayKey): string {
   return day.slice(0, 7);
 }
 
 /** Adds (sign 1) or subtracts (sign -1) the daily rollup rows of `days` to their months. */
-export async function applyDailyToMonths(tx: Tx, engine: Engine, workspaceId: string, days: DayKey[], sign: 1 | -1): Promise<void> {
+export async function applyDailyToMonths(
+  tx: Tx,
+  engine: Engine,
+  workspaceId: string,
+  days: DayKey[],
+  sign: 1 | -1,
+): Promise<void> {
   if (!days.length) return;
   const neg = sign < 0 ? "-" : "";
   await tx.$executeRawUnsafe(
@@ -34,7 +51,12 @@ export async function applyDailyToMonths(tx: Tx, engine: Engine, workspaceId: st
 }
 
 /** Drops month rows of these months that sum to nothing and have no daily row left. */
-export async function pruneEmptyMonths(tx: Tx, engine: Engine, workspaceId: string, months: string[]): Promise<void> {
+export async function pruneEmptyMonths(
+  tx: Tx,
+  engine: Engine,
+  workspaceId: string,
+  months: string[],
+): Promise<void> {
   if (!months.length) return;
   await tx.$executeRawUnsafe(
     `DELETE FROM "UsageMemberMonth"

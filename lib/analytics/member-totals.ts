@@ -12,11 +12,28 @@ import type { DayKey } from "../period";
 import { inList, placeholder } from "../sql";
 
 /** The summed columns of every total table (member, group and cost-center day / month totals). */
-export const METRICS = ["inputTokens", "cachedInputTokens", "outputTokens", "requests", "estimatedCostMicros", "costMicros", "creditsMicros", "seatEstimateMicros", "seatCreditsMicros", "unpricedRequests"] as const;
+export const METRICS = [
+  "inputTokens",
+  "cachedInputTokens",
+  "outputTokens",
+  "requests",
+  "estimatedCostMicros",
+  "costMicros",
+  "creditsMicros",
+  "seatEstimateMicros",
+  "seatCreditsMicros",
+  "unpricedRequests",
+] as const;
 export const COLUMNS = METRICS.map((m) => `"${m}"`).join(", ");
 const MONTH_KEY = `"workspaceId", "month", "memberKey"`;
 
-async function addToMonths(tx: Tx, engine: Engine, workspaceId: string, days: DayKey[], sign: 1 | -1): Promise<void> {
+async function addToMonths(
+  tx: Tx,
+  engine: Engine,
+  workspaceId: string,
+  days: DayKey[],
+  sign: 1 | -1,
+): Promise<void> {
   const neg = sign < 0 ? "-" : "";
   await tx.$executeRawUnsafe(
     `INSERT INTO "UsageMemberMonthTotal" (${MONTH_KEY}, ${COLUMNS})
@@ -31,14 +48,28 @@ async function addToMonths(tx: Tx, engine: Engine, workspaceId: string, days: Da
 }
 
 /** Before the daily rollup rows of `days` are deleted: take their member totals out. */
-export async function dropMemberDayTotals(tx: Tx, engine: Engine, workspaceId: string, days: DayKey[]): Promise<void> {
+export async function dropMemberDayTotals(
+  tx: Tx,
+  engine: Engine,
+  workspaceId: string,
+  days: DayKey[],
+): Promise<void> {
   if (!days.length) return;
   await addToMonths(tx, engine, workspaceId, days, -1);
-  await tx.$executeRawUnsafe(`DELETE FROM "UsageMemberDayTotal" WHERE "workspaceId" = ${placeholder(engine, 1)} AND "day" IN ${inList(engine, days.length, 2)}`, workspaceId, ...days);
+  await tx.$executeRawUnsafe(
+    `DELETE FROM "UsageMemberDayTotal" WHERE "workspaceId" = ${placeholder(engine, 1)} AND "day" IN ${inList(engine, days.length, 2)}`,
+    workspaceId,
+    ...days,
+  );
 }
 
 /** After the daily rollup rows of `days` are rebuilt: rebuild their member totals and add them to the months. */
-export async function addMemberDayTotals(tx: Tx, engine: Engine, workspaceId: string, days: DayKey[]): Promise<void> {
+export async function addMemberDayTotals(
+  tx: Tx,
+  engine: Engine,
+  workspaceId: string,
+  days: DayKey[],
+): Promise<void> {
   if (!days.length) return;
   await tx.$executeRawUnsafe(
     `INSERT INTO "UsageMemberDayTotal" ("workspaceId", "day", "memberKey", ${COLUMNS})
@@ -53,7 +84,12 @@ export async function addMemberDayTotals(tx: Tx, engine: Engine, workspaceId: st
 }
 
 /** Drops month rows of these months that sum to nothing and have no member-day left. */
-export async function pruneEmptyMemberMonthTotals(tx: Tx, engine: Engine, workspaceId: string, months: string[]): Promise<void> {
+export async function pruneEmptyMemberMonthTotals(
+  tx: Tx,
+  engine: Engine,
+  workspaceId: string,
+  months: string[],
+): Promise<void> {
   if (!months.length) return;
   await tx.$executeRawUnsafe(
     `DELETE FROM "UsageMemberMonthTotal"

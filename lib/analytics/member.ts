@@ -23,14 +23,22 @@ export interface MemberSummary {
   byModel: { key: string; amountMicros: bigint; requests: bigint }[];
 }
 
-export async function getMemberSummary(db: Db, scope: SpendScope, memberId: string, now: Date): Promise<MemberSummary> {
+export async function getMemberSummary(
+  db: Db,
+  scope: SpendScope,
+  memberId: string,
+  now: Date,
+): Promise<MemberSummary> {
   if (!scopeIncludesMember(scope, memberId)) throw new NotFoundError("member");
   const member = await db.member.findFirst({
     where: { id: memberId, workspaceId: scope.workspaceId },
     include: {
       groups: { include: { group: true } },
       managedGroups: { select: { groupId: true } },
-      identities: { select: { provider: true, kind: true, externalId: true }, orderBy: [{ provider: "asc" }, { kind: "asc" }] },
+      identities: {
+        select: { provider: true, kind: true, externalId: true },
+        orderBy: [{ provider: "asc" }, { kind: "asc" }],
+      },
       workspace: true,
     },
   });
@@ -39,16 +47,39 @@ export async function getMemberSummary(db: Db, scope: SpendScope, memberId: stri
   const period = currentPeriod(ws.budgetPeriod as BudgetPeriod, ws.timezone, now);
   const managed = new Set(member.managedGroups.map((g) => g.groupId));
   const ctx = { db, scope, now };
-  const q = (dimension: "product" | "model") => ({ dimension, sort: "amount" as const, dir: "desc" as const, page: 1, pageSize: 200 });
+  const q = (dimension: "product" | "model") => ({
+    dimension,
+    sort: "amount" as const,
+    dir: "desc" as const,
+    page: 1,
+    pageSize: 200,
+  });
   const [usage, products, models] = await Promise.all([
-    dailyByProduct(db, { workspaceId: scope.workspaceId, memberKey: member.id }, ws.budgetUnit, period),
+    dailyByProduct(
+      db,
+      { workspaceId: scope.workspaceId, memberKey: member.id },
+      ws.budgetUnit,
+      period,
+    ),
     getBreakdown(ctx, { range: "period" }, { member: [member.id] }, q("product"), { all: true }),
     getBreakdown(ctx, { range: "period" }, { member: [member.id] }, q("model"), { all: true }),
   ]);
-  const slim = (rows: typeof products.rows) => rows.map((r) => ({ key: r.key, amountMicros: r.amountMicros, requests: r.requests }));
+  const slim = (rows: typeof products.rows) =>
+    rows.map((r) => ({ key: r.key, amountMicros: r.amountMicros, requests: r.requests }));
   return {
-    member: { id: member.id, name: member.name, email: member.email, role: member.role, costCenter: member.costCenter },
-    groups: member.groups.map((g) => ({ id: g.group.id, name: g.group.name, costCenter: g.group.costCenter, manager: managed.has(g.group.id) })),
+    member: {
+      id: member.id,
+      name: member.name,
+      email: member.email,
+      role: member.role,
+      costCenter: member.costCenter,
+    },
+    groups: member.groups.map((g) => ({
+      id: g.group.id,
+      name: g.group.name,
+      costCenter: g.group.costCenter,
+      manager: managed.has(g.group.id),
+    })),
     identities: member.identities,
     unit: ws.budgetUnit,
     period,

@@ -37,8 +37,15 @@ function pastDays(p: Period, today: DayKey): number {
  */
 export function signedPieces(range: Period, today: DayKey): SignedPeriod[] {
   const out: SignedPeriod[] = [];
-  for (let m = periodContaining(range.start, "MONTHLY"); m.start <= range.end; m = periodContaining(addDays(m.end, 1), "MONTHLY")) {
-    const inside = { start: range.start > m.start ? range.start : m.start, end: range.end < m.end ? range.end : m.end };
+  for (
+    let m = periodContaining(range.start, "MONTHLY");
+    m.start <= range.end;
+    m = periodContaining(addDays(m.end, 1), "MONTHLY")
+  ) {
+    const inside = {
+      start: range.start > m.start ? range.start : m.start,
+      end: range.end < m.end ? range.end : m.end,
+    };
     if (inside.start === m.start && inside.end === m.end) {
       out.push({ range: m, sign: 1, monthly: true });
       continue;

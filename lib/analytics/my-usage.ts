@@ -4,12 +4,13 @@
  * their role. The effective limit is filled in by the limits module when it exists.
  */
 import "server-only";
+
 import type { Db } from "../db";
 import type { Unit } from "../money";
 import { currentPeriod, daysBetween, daysLeft, todayIn, type Period } from "../period";
+import { projectedExhaustion, projectPeriodEnd } from "../projection";
 import { getBreakdown, type BreakdownQuery } from "./breakdown";
 import { dailyByProduct, type DailySeries } from "./daily";
-import { projectedExhaustion, projectPeriodEnd } from "../projection";
 import type { SpendScope } from "./scope";
 
 export interface MyUsage {
@@ -38,18 +39,33 @@ export interface MyUsage {
 export function selfScope(scope: SpendScope): SpendScope {
   const me = scope.selfMemberId;
   if (!me) throw new Error("scope has no signed-in member");
-  return { workspaceId: scope.workspaceId, kind: "self", memberIds: [me], label: scope.label, selfMemberId: me };
+  return {
+    workspaceId: scope.workspaceId,
+    kind: "self",
+    memberIds: [me],
+    label: scope.label,
+    selfMemberId: me,
+  };
 }
 
 export async function getMyUsage(db: Db, actorScope: SpendScope, now: Date): Promise<MyUsage> {
   const scope = selfScope(actorScope);
-  const me = await db.member.findFirstOrThrow({ where: { id: scope.selfMemberId!, workspaceId: scope.workspaceId }, include: { workspace: true } });
+  const me = await db.member.findFirstOrThrow({
+    where: { id: scope.selfMemberId!, workspaceId: scope.workspaceId },
+    include: { workspace: true },
+  });
   const ws = me.workspace;
   const unit = ws.budgetUnit as Unit;
   const today = todayIn(ws.timezone, now);
   const period = currentPeriod(ws.budgetPeriod, ws.timezone, now);
   const ctx = { db, scope, now };
-  const q = (dimension: "product" | "model"): BreakdownQuery => ({ dimension, sort: "amount", dir: "desc", page: 1, pageSize: 200 });
+  const q = (dimension: "product" | "model"): BreakdownQuery => ({
+    dimension,
+    sort: "amount",
+    dir: "desc",
+    page: 1,
+    pageSize: 200,
+  });
   const [products, models, usage] = await Promise.all([
     getBreakdown(ctx, { range: "period" }, {}, q("product"), { all: true }),
     getBreakdown(ctx, { range: "period" }, {}, q("model"), { all: true }),
@@ -57,7 +73,8 @@ export async function getMyUsage(db: Db, actorScope: SpendScope, now: Date): Pro
   ]);
   const spent = products.totals.amountMicros;
   const elapsed = BigInt(Math.max(1, daysBetween(period.start, today) + 1));
-  const slim = (rows: typeof products.rows) => rows.map((r) => ({ key: r.key, amountMicros: r.amountMicros, requests: r.requests }));
+  const slim = (rows: typeof products.rows) =>
+    rows.map((r) => ({ key: r.key, amountMicros: r.amountMicros, requests: r.requests }));
   return {
     memberId: me.id,
     name: me.name,
@@ -79,6 +96,9 @@ export async function getMyUsage(db: Db, actorScope: SpendScope, now: Date): Pro
 }
 
 /** Days of the period left before `limit` is reached at the current pace (null: not this period). */
-export function runOutFor(m: Pick<MyUsage, "spentMicros" | "period" | "today">, limit: bigint): string | null {
+export function runOutFor(
+  m: Pick<MyUsage, "spentMicros" | "period" | "today">,
+  limit: bigint,
+): string | null {
   return projectedExhaustion(m.spentMicros, limit - m.spentMicros, m.period, m.today);
 }

@@ -6,10 +6,21 @@
  * unattributed and unpriced amounts, and "data as of" per source. Reads rollups only.
  */
 import "server-only";
+
 import type { Db } from "../db";
 import { inBudgetUnit, type Unit } from "../money";
 import { currentPeriod, daysLeft, eachDay, todayIn, type Period } from "../period";
-import { dailyByKey, getBreakdown, ratioPct, changePct, totalsFor, workspaceOf, type AnalyticsContext, type Metrics } from "./breakdown";
+import { projectedExhaustion, projectPeriodEnd } from "../projection";
+import {
+  changePct,
+  dailyByKey,
+  getBreakdown,
+  ratioPct,
+  totalsFor,
+  workspaceOf,
+  type AnalyticsContext,
+  type Metrics,
+} from "./breakdown";
 import type { SpendTotals } from "./daily";
 import { keyLabel, type Filters } from "./filters";
 import { rangeSpecSchema, resolveRange, type RangeSpec, type ResolvedRange } from "./range";
@@ -77,10 +88,11 @@ export interface OverviewData {
 }
 
 export function scopeWhere(scope: SpendScope) {
-  return { workspaceId: scope.workspaceId, ...(scope.memberIds ? { memberKey: { in: scope.memberIds } } : {}) };
+  return {
+    workspaceId: scope.workspaceId,
+    ...(scope.memberIds ? { memberKey: { in: scope.memberIds } } : {}),
+  };
 }
-
-import { projectedExhaustion, projectPeriodEnd } from "../projection";
 
 export interface OverviewOptions {
   range?: RangeSpec;
@@ -89,13 +101,33 @@ export interface OverviewOptions {
 }
 
 async function pooledLimit(db: Db, scope: SpendScope, now: Date): Promise<bigint | null> {
-  const active = { OR: [{ startsAt: null }, { startsAt: { lte: now } }], AND: [{ OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] }] };
+  const active = {
+    OR: [{ startsAt: null }, { startsAt: { lte: now } }],
+    AND: [{ OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] }],
+  };
   if (scope.kind === "workspace") {
-    const p = await db.limitPolicy.findFirst({ where: { workspaceId: scope.workspaceId, scope: "WORKSPACE", product: "", poolCapMicros: { not: null }, ...active } });
+    const p = await db.limitPolicy.findFirst({
+      where: {
+        workspaceId: scope.workspaceId,
+        scope: "WORKSPACE",
+        product: "",
+        poolCapMicros: { not: null },
+        ...active,
+      },
+    });
     return p?.poolCapMicros ?? null;
   }
   if (scope.kind === "groups" && scope.managedGroupIds?.length) {
-    const caps = await db.limitPolicy.findMany({ where: { workspaceId: scope.workspaceId, scope: "GROUP", product: "", groupId: { in: scope.managedGroupIds }, poolCapMicros: { not: null }, ...active } });
+    const caps = await db.limitPolicy.findMany({
+      where: {
+        workspaceId: scope.workspaceId,
+        scope: "GROUP",
+        product: "",
+        groupId: { in: scope.managedGroupIds },
+        poolCapMicros: { not: null },
+        ...active,
+      },
+    });
     // Only a cap on every managed group makes a meaningful combined limit.
     if (caps.length !== scope.managedGroupIds.length) return null;
     return caps.reduce((s, c) => s + (c.poolCapMicros ?? 0n), 0n);
@@ -103,11 +135,25 @@ async function pooledLimit(db: Db, scope: SpendScope, now: Date): Promise<bigint
   return null;
 }
 
-function slices(rows: { key: string; label: string; href: string | null; amountMicros: bigint }[], total: bigint): Slice[] {
-  return rows.slice(0, MAX_SERIES).map((r) => ({ key: r.key, label: r.label, href: r.href, amountMicros: r.amountMicros, sharePct: ratioPct(r.amountMicros, total) ?? 0 }));
+function slices(
+  rows: { key: string; label: string; href: string | null; amountMicros: bigint }[],
+  total: bigint,
+): Slice[] {
+  return rows.slice(0, MAX_SERIES).map((r) => ({
+    key: r.key,
+    label: r.label,
+    href: r.href,
+    amountMicros: r.amountMicros,
+    sharePct: ratioPct(r.amountMicros, total) ?? 0,
+  }));
 }
 
-export async function getOverview(db: Db, scope: SpendScope, now: Date, opts: OverviewOptions = {}): Promise<OverviewData> {
+export async function getOverview(
+  db: Db,
+  scope: SpendScope,
+  now: Date,
+  opts: OverviewOptions = {},
+): Promise<OverviewData> {
   const ctx: AnalyticsContext = { db, scope, now };
   const spec = opts.range ?? rangeSpecSchema.parse({});
   const filters = opts.filters ?? {};
@@ -121,26 +167,47 @@ export async function getOverview(db: Db, scope: SpendScope, now: Date, opts: Ov
 
   // one workspace read and one totals read for every widget
   const totalsRead = totalsFor(ctx, unit, filters, range);
-  const widget = { noSparkline: true, noChange: true, lean: true, shared: { workspace: ws, totals: totalsRead } };
-  const [totals, byStack, members, products, models, groups, limit, connections] = await Promise.all([
-    totalsRead,
-    dailyByKey(ctx, unit, stackBy, filters, range, null),
-    scope.kind === "self" ? null : getBreakdown(ctx, spec, filters, { ...q, dimension: "member", pageSize: 10 }, widget),
-    getBreakdown(ctx, spec, filters, { ...q, dimension: "product" }, widget),
-    getBreakdown(ctx, spec, filters, { ...q, dimension: "model" }, widget),
-    scope.kind === "self" ? null : getBreakdown(ctx, spec, filters, { ...q, dimension: "group" }, widget),
-    pooledLimit(db, scope, now),
-    db.connection.findMany({ where: { workspaceId: scope.workspaceId, enabled: true }, orderBy: { name: "asc" }, select: { name: true, kind: true, dataAsOf: true, lastSyncAt: true, lastStatus: true } }),
-  ]);
+  const widget = {
+    noSparkline: true,
+    noChange: true,
+    lean: true,
+    shared: { workspace: ws, totals: totalsRead },
+  };
+  const [totals, byStack, members, products, models, groups, limit, connections] =
+    await Promise.all([
+      totalsRead,
+      dailyByKey(ctx, unit, stackBy, filters, range, null),
+      scope.kind === "self"
+        ? null
+        : getBreakdown(ctx, spec, filters, { ...q, dimension: "member", pageSize: 10 }, widget),
+      getBreakdown(ctx, spec, filters, { ...q, dimension: "product" }, widget),
+      getBreakdown(ctx, spec, filters, { ...q, dimension: "model" }, widget),
+      scope.kind === "self"
+        ? null
+        : getBreakdown(ctx, spec, filters, { ...q, dimension: "group" }, widget),
+      pooledLimit(db, scope, now),
+      db.connection.findMany({
+        where: { workspaceId: scope.workspaceId, enabled: true },
+        orderBy: { name: "asc" },
+        select: { name: true, kind: true, dataAsOf: true, lastSyncAt: true, lastStatus: true },
+      }),
+    ]);
 
   // Stack: the biggest series by total over the range; the rest as "Other".
   const perKey = new Map<string, bigint>();
   for (const s of byStack) perKey.set(s.key, (perKey.get(s.key) ?? 0n) + s.amountMicros);
-  const ordered = [...perKey.entries()].sort((a, b) => (b[1] > a[1] ? 1 : b[1] < a[1] ? -1 : a[0] < b[0] ? -1 : 1)).map(([k]) => k);
+  const ordered = [...perKey.entries()]
+    .sort((a, b) => (b[1] > a[1] ? 1 : b[1] < a[1] ? -1 : a[0] < b[0] ? -1 : 1))
+    .map(([k]) => k);
   const shown = ordered.length > MAX_SERIES ? ordered.slice(0, MAX_SERIES - 1) : ordered;
   const shownSet = new Set(shown);
   const series = ordered.length > shown.length ? [...shown, OTHER] : shown;
-  const days = new Map(eachDay(range.start, range.end).map((d) => [d, { day: d, byProduct: {} as Record<string, bigint>, totalMicros: 0n }]));
+  const days = new Map(
+    eachDay(range.start, range.end).map((d) => [
+      d,
+      { day: d, byProduct: {} as Record<string, bigint>, totalMicros: 0n },
+    ]),
+  );
   for (const s of byStack) {
     const bucket = days.get(s.day);
     if (!bucket) continue;
@@ -151,7 +218,10 @@ export async function getOverview(db: Db, scope: SpendScope, now: Date, opts: Ov
   }
   const seriesLabels: Record<string, string> = {};
   if (stackBy === "group") {
-    const names = await db.group.findMany({ where: { workspaceId: scope.workspaceId, id: { in: shown } }, select: { id: true, name: true } });
+    const names = await db.group.findMany({
+      where: { workspaceId: scope.workspaceId, id: { in: shown } },
+      select: { id: true, name: true },
+    });
     for (const k of shown) seriesLabels[k] = keyLabel("group", k);
     for (const g of names) seriesLabels[g.id] = g.name;
     const perDay = await dailyByKey(ctx, unit, "product", filters, range, null);
@@ -166,7 +236,10 @@ export async function getOverview(db: Db, scope: SpendScope, now: Date, opts: Ov
   // The member breakdown's "" row is the unattributed usage (it is always ranked: members
   // are fetched 10 at a time, so look it up in a dedicated query only when it is not on the page).
   const unattributedRow = members?.rows.find((r) => r.key === "") ?? null;
-  const unattributedTotals = scope.kind !== "workspace" ? null : (unattributedRow ?? (await totalsFor(ctx, unit, { ...filters, member: [""] }, range)));
+  const unattributedTotals =
+    scope.kind !== "workspace"
+      ? null
+      : (unattributedRow ?? (await totalsFor(ctx, unit, { ...filters, member: [""] }, range)));
   return {
     scope: { kind: scope.kind, label: scope.label },
     unit,
@@ -174,7 +247,12 @@ export async function getOverview(db: Db, scope: SpendScope, now: Date, opts: Ov
     range,
     today,
     daysLeft: daysLeft(period, today),
-    totals: { costMicros: totals.costMicros, estimatedCostMicros: totals.estimatedCostMicros, creditsMicros: totals.creditsMicros, seatMicros: totals.seatMicros },
+    totals: {
+      costMicros: totals.costMicros,
+      estimatedCostMicros: totals.estimatedCostMicros,
+      creditsMicros: totals.creditsMicros,
+      seatMicros: totals.seatMicros,
+    },
     metrics: totals,
     previousAmountMicros: totals.previousAmountMicros,
     changePct: changePct(spent, totals.previousAmountMicros),
@@ -184,17 +262,36 @@ export async function getOverview(db: Db, scope: SpendScope, now: Date, opts: Ov
     spentMicros: spent,
     projectedMicros: range.isCurrentPeriod ? projectPeriodEnd(spent, period, today) : spent,
     limitMicros: limit,
-    runOutDay: limit !== null && range.isCurrentPeriod ? projectedExhaustion(spent, limit - spent, period, today) : null,
+    runOutDay:
+      limit !== null && range.isCurrentPeriod
+        ? projectedExhaustion(spent, limit - spent, period, today)
+        : null,
     stackBy,
     products: series,
     seriesLabels,
     daily: [...days.values()],
-    topMembers: (members?.rows ?? []).filter((r) => r.key !== "").map((r) => ({ memberId: r.key, name: r.label, email: r.sublabel ?? "", amountMicros: r.amountMicros })),
+    topMembers: (members?.rows ?? [])
+      .filter((r) => r.key !== "")
+      .map((r) => ({
+        memberId: r.key,
+        name: r.label,
+        email: r.sublabel ?? "",
+        amountMicros: r.amountMicros,
+      })),
     byProduct: slices(products.rows, spent),
     byModel: slices(models.rows, spent),
     byGroup: groups ? slices(groups.rows, spent) : [],
     groupsOverlap: Boolean(groups && groups.rowsSumMicros !== groups.totals.amountMicros),
-    dataAsOf: connections.reduce<string | null>((max, c) => (c.dataAsOf && (!max || c.dataAsOf > max) ? c.dataAsOf : max), null),
-    sources: connections.map((c) => ({ name: c.name, kind: c.kind, dataAsOf: c.dataAsOf, lastSyncAt: c.lastSyncAt?.toISOString() ?? null, lastStatus: c.lastStatus })),
+    dataAsOf: connections.reduce<string | null>(
+      (max, c) => (c.dataAsOf && (!max || c.dataAsOf > max) ? c.dataAsOf : max),
+      null,
+    ),
+    sources: connections.map((c) => ({
+      name: c.name,
+      kind: c.kind,
+      dataAsOf: c.dataAsOf,
+      lastSyncAt: c.lastSyncAt?.toISOString() ?? null,
+      lastStatus: c.lastStatus,
+    })),
   };
 }

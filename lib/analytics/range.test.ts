@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { resolveRange, rangeSpecSchema } from "./range";
-import { canonicalSearch, parseAnalyticsSearch } from "./url-state";
+
 import { neutralizeCell } from "../exports/csv";
 import { projectedExhaustion, projectPeriodEnd } from "../projection";
+import { rangeSpecSchema, resolveRange } from "./range";
+import { canonicalSearch, parseAnalyticsSearch } from "./url-state";
 
 describe("resolveRange", () => {
   it("this period runs to the period end, compares its days so far with as many days before", () => {
@@ -20,24 +21,42 @@ describe("resolveRange", () => {
     expect(w.previous).toEqual({ start: "2025-12-21", end: "2025-12-27" });
   });
   it("validates custom ranges", () => {
-    expect(rangeSpecSchema.safeParse({ range: "custom", from: "2026-02-30", to: "2026-03-01" }).success).toBe(false);
-    expect(rangeSpecSchema.safeParse({ range: "custom", from: "2026-03-02", to: "2026-03-01" }).success).toBe(false);
-    expect(rangeSpecSchema.safeParse({ range: "custom", from: "2020-01-01", to: "2026-03-01" }).success).toBe(false);
-    expect(rangeSpecSchema.safeParse({ range: "custom", from: "2026-03-01", to: "2026-03-01" }).success).toBe(true);
+    expect(
+      rangeSpecSchema.safeParse({ range: "custom", from: "2026-02-30", to: "2026-03-01" }).success,
+    ).toBe(false);
+    expect(
+      rangeSpecSchema.safeParse({ range: "custom", from: "2026-03-02", to: "2026-03-01" }).success,
+    ).toBe(false);
+    expect(
+      rangeSpecSchema.safeParse({ range: "custom", from: "2020-01-01", to: "2026-03-01" }).success,
+    ).toBe(false);
+    expect(
+      rangeSpecSchema.safeParse({ range: "custom", from: "2026-03-01", to: "2026-03-01" }).success,
+    ).toBe(true);
   });
 });
 
 describe("url state", () => {
   it("canonical search is order-independent, omits defaults and survives a round trip", () => {
-    const a = parseAnalyticsSearch(new URLSearchParams("product=codex,api&range=30d&dimension=model&sort=amount"));
-    const b = parseAnalyticsSearch(new URLSearchParams("range=30d&product=api&product=codex&dimension=model"));
+    const a = parseAnalyticsSearch(
+      new URLSearchParams("product=codex,api&range=30d&dimension=model&sort=amount"),
+    );
+    const b = parseAnalyticsSearch(
+      new URLSearchParams("range=30d&product=api&product=codex&dimension=model"),
+    );
     expect(canonicalSearch(a, { breakdown: true })).toBe(canonicalSearch(b, { breakdown: true }));
-    expect(canonicalSearch(a, { breakdown: true })).toBe("range=30d&dimension=model&product=api%2Ccodex");
-    const again = parseAnalyticsSearch(new URLSearchParams(canonicalSearch(a, { breakdown: true })));
+    expect(canonicalSearch(a, { breakdown: true })).toBe(
+      "range=30d&dimension=model&product=api%2Ccodex",
+    );
+    const again = parseAnalyticsSearch(
+      new URLSearchParams(canonicalSearch(a, { breakdown: true })),
+    );
     expect(again.filters.product?.sort()).toEqual(a.filters.product?.sort());
   });
   it("bad values fall back to defaults instead of failing a shared link; unattributed maps to the empty key", () => {
-    const s = parseAnalyticsSearch(new URLSearchParams("range=forever&dimension=planet&page=-3&member=unattributed"));
+    const s = parseAnalyticsSearch(
+      new URLSearchParams("range=forever&dimension=planet&page=-3&member=unattributed"),
+    );
     expect(s.spec.range).toBe("period");
     expect(s.query.dimension).toBe("member");
     expect(s.filters.member).toEqual([""]);
@@ -46,7 +65,8 @@ describe("url state", () => {
 
 describe("CSV cells", () => {
   it("neutralises formula starters", () => {
-    for (const v of ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"]) expect(neutralizeCell(v)).toBe(`'${v}`);
+    for (const v of ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"])
+      expect(neutralizeCell(v)).toBe(`'${v}`);
     expect(neutralizeCell("codex")).toBe("codex");
   });
 });

@@ -3,8 +3,18 @@
  * budget period and "today" in its timezone. Pure: no DB, no clock (callers pass today).
  */
 import { z } from "zod";
+
 import { dayKeyParam } from "../http/query";
-import { addDays, daysBetween, isDayKey, periodContaining, previousPeriod, type BudgetPeriod, type DayKey, type Period } from "../period";
+import {
+  addDays,
+  daysBetween,
+  isDayKey,
+  periodContaining,
+  previousPeriod,
+  type BudgetPeriod,
+  type DayKey,
+  type Period,
+} from "../period";
 
 export const RANGE_KEYS = ["period", "last-period", "7d", "30d", "90d", "custom"] as const;
 export type RangeKey = (typeof RANGE_KEYS)[number];
@@ -13,17 +23,27 @@ export type RangeKey = (typeof RANGE_KEYS)[number];
 export const MAX_RANGE_DAYS = 400;
 
 export const rangeSpecSchema = z
-  .object({ range: z.enum(RANGE_KEYS).default("period"), from: dayKeyParam.optional(), to: dayKeyParam.optional() })
+  .object({
+    range: z.enum(RANGE_KEYS).default("period"),
+    from: dayKeyParam.optional(),
+    to: dayKeyParam.optional(),
+  })
   .superRefine((v, ctx) => {
     if (v.range !== "custom") return;
     if (!v.from || !v.to) {
-      ctx.addIssue({ code: "custom", path: [v.from ? "to" : "from"], message: "a custom range needs from and to" });
+      ctx.addIssue({
+        code: "custom",
+        path: [v.from ? "to" : "from"],
+        message: "a custom range needs from and to",
+      });
       return;
     }
     // a bad day is already reported by its field; no arithmetic on it
     if (!isDayKey(v.from) || !isDayKey(v.to)) return;
-    if (v.from > v.to) ctx.addIssue({ code: "custom", path: ["from"], message: "a custom range needs from ≤ to" });
-    else if (daysBetween(v.from, v.to) >= MAX_RANGE_DAYS) ctx.addIssue({ code: "custom", path: ["to"], message: `at most ${MAX_RANGE_DAYS} days` });
+    if (v.from > v.to)
+      ctx.addIssue({ code: "custom", path: ["from"], message: "a custom range needs from ≤ to" });
+    else if (daysBetween(v.from, v.to) >= MAX_RANGE_DAYS)
+      ctx.addIssue({ code: "custom", path: ["to"], message: `at most ${MAX_RANGE_DAYS} days` });
   });
 export type RangeSpec = z.infer<typeof rangeSpecSchema>;
 
@@ -38,7 +58,11 @@ export interface ResolvedRange extends Period {
   isCurrentPeriod: boolean;
 }
 
-export function resolveRange(spec: RangeSpec, budgetPeriod: BudgetPeriod, today: DayKey): ResolvedRange {
+export function resolveRange(
+  spec: RangeSpec,
+  budgetPeriod: BudgetPeriod,
+  today: DayKey,
+): ResolvedRange {
   let r: Period;
   let label: string;
   switch (spec.range) {
@@ -66,5 +90,12 @@ export function resolveRange(spec: RangeSpec, budgetPeriod: BudgetPeriod, today:
   const toDate = { start: r.start, end };
   const len = daysBetween(toDate.start, toDate.end) + 1;
   const previous = { start: addDays(toDate.start, -len), end: addDays(toDate.start, -1) };
-  return { ...r, key: spec.range, label, toDate, previous, isCurrentPeriod: spec.range === "period" };
+  return {
+    ...r,
+    key: spec.range,
+    label,
+    toDate,
+    previous,
+    isCurrentPeriod: spec.range === "period",
+  };
 }

@@ -21,12 +21,23 @@ export interface SpendScope {
 
 export async function spendScopeFor(db: Db, actor: Actor): Promise<SpendScope> {
   const kind = spendScopeOf(actor);
-  const base = { workspaceId: actor.workspaceId, managedGroupIds: actor.managedGroupIds, selfMemberId: actor.memberId };
+  const base = {
+    workspaceId: actor.workspaceId,
+    managedGroupIds: actor.managedGroupIds,
+    selfMemberId: actor.memberId,
+  };
   if (kind === "workspace") return { ...base, kind, memberIds: null, label: actor.workspaceName };
   if (kind === "groups") {
     const [rows, groups] = await Promise.all([
-      db.groupMember.findMany({ where: { groupId: { in: actor.managedGroupIds } }, select: { memberId: true } }),
-      db.group.findMany({ where: { id: { in: actor.managedGroupIds }, workspaceId: actor.workspaceId }, select: { name: true }, orderBy: { name: "asc" } }),
+      db.groupMember.findMany({
+        where: { groupId: { in: actor.managedGroupIds } },
+        select: { memberId: true },
+      }),
+      db.group.findMany({
+        where: { id: { in: actor.managedGroupIds }, workspaceId: actor.workspaceId },
+        select: { name: true },
+        orderBy: { name: "asc" },
+      }),
     ]);
     const ids = new Set(rows.map((r) => r.memberId));
     ids.add(actor.memberId);

@@ -8,8 +8,8 @@ import type { Engine } from "../db";
 import type { Unit } from "../money";
 import { addDays, type DayKey, type Period } from "../period";
 import { placeholder } from "../sql";
+import { needsFactTable, NONE, UNATTRIBUTED, type Dimension, type Filters } from "./filters";
 import { monthKey, signedPieces, type SignedPeriod } from "./month-split";
-import { NONE, UNATTRIBUTED, needsFactTable, type Dimension, type Filters } from "./filters";
 import type { SpendScope } from "./scope";
 
 export class Params {
@@ -44,10 +44,22 @@ export interface Source {
 }
 
 const asDay = (day: string) => day;
-const FACTS: Source = { table: `"UsageRecord"`, member: `COALESCE(r."memberId", '')`, unpriced: `CASE WHEN r."unpriced" THEN r."requests" ELSE 0 END`, time: `r."day"`, bound: asDay };
+const FACTS: Source = {
+  table: `"UsageRecord"`,
+  member: `COALESCE(r."memberId", '')`,
+  unpriced: `CASE WHEN r."unpriced" THEN r."requests" ELSE 0 END`,
+  time: `r."day"`,
+  bound: asDay,
+};
 
 /** Workspace-wide day totals: no member grain, a few thousand rows for any range. */
-const DAY_TOTALS: Source = { table: `"UsageDayTotal"`, member: `''`, unpriced: `r."unpricedRequests"`, time: `r."day"`, bound: asDay };
+const DAY_TOTALS: Source = {
+  table: `"UsageDayTotal"`,
+  member: `''`,
+  unpriced: `r."unpricedRequests"`,
+  time: `r."day"`,
+  bound: asDay,
+};
 
 /** The daily rollup (member × product × model × provider), with its monthly sums for whole months. */
 const ROLLUP: Source = {
@@ -56,7 +68,13 @@ const ROLLUP: Source = {
   unpriced: `r."unpricedRequests"`,
   time: `r."day"`,
   bound: asDay,
-  months: { table: `"UsageMemberMonth"`, member: `r."memberKey"`, unpriced: `r."unpricedRequests"`, time: `r."month"`, bound: monthKey },
+  months: {
+    table: `"UsageMemberMonth"`,
+    member: `r."memberKey"`,
+    unpriced: `r."unpricedRequests"`,
+    time: `r."month"`,
+    bound: monthKey,
+  },
 };
 
 /** Per-member totals over every product (about half the daily rollup's rows, a quarter of its months). */
@@ -68,23 +86,52 @@ const MEMBER_TOTALS: Source = {
   bound: asDay,
   onePerMember: true,
   byDay: `"sqlite_autoindex_UsageMemberDayTotal_1"`,
-  months: { table: `"UsageMemberMonthTotal"`, member: `r."memberKey"`, unpriced: `r."unpricedRequests"`, time: `r."month"`, bound: monthKey, onePerMember: true },
+  months: {
+    table: `"UsageMemberMonthTotal"`,
+    member: `r."memberKey"`,
+    unpriced: `r."unpricedRequests"`,
+    time: `r."month"`,
+    bound: monthKey,
+    onePerMember: true,
+  },
 };
 
 /** Group / cost-center totals (lib/analytics/group-totals.ts): a few hundred rows a day, whole months from their monthly sums. */
-function keyTotals(dimension: "group" | "costCenter", day: string, month: string, column: string): Source {
+function keyTotals(
+  dimension: "group" | "costCenter",
+  day: string,
+  month: string,
+  column: string,
+): Source {
   const perKey = { dimension, column: `r."${column}"` };
   const rows = { member: "", unpriced: `r."unpricedRequests"`, perKey };
-  return { ...rows, table: `"${day}"`, time: `r."day"`, bound: asDay, months: { ...rows, table: `"${month}"`, time: `r."month"`, bound: monthKey } };
+  return {
+    ...rows,
+    table: `"${day}"`,
+    time: `r."day"`,
+    bound: asDay,
+    months: { ...rows, table: `"${month}"`, time: `r."month"`, bound: monthKey },
+  };
 }
 const GROUP_TOTALS = keyTotals("group", "UsageGroupDayTotal", "UsageGroupMonthTotal", "groupId");
-const COST_CENTER_TOTALS = keyTotals("costCenter", "UsageCostCenterDayTotal", "UsageCostCenterMonthTotal", "costCenter");
+const COST_CENTER_TOTALS = keyTotals(
+  "costCenter",
+  "UsageCostCenterDayTotal",
+  "UsageCostCenterMonthTotal",
+  "costCenter",
+);
 
 /**
  * Per-member sums from a subquery aliased t (member key in column "mk"). Group and cost
  * center are attributes of the member: joined once per member there, not once per usage row.
  */
-export const MEMBER_SUMS: Source = { table: "", member: `t."mk"`, unpriced: "", time: "", bound: asDay };
+export const MEMBER_SUMS: Source = {
+  table: "",
+  member: `t."mk"`,
+  unpriced: "",
+  time: "",
+  bound: asDay,
+};
 
 export function viaMember(dimension: Dimension | null): dimension is "group" | "costCenter" {
   return dimension === "group" || dimension === "costCenter";
@@ -100,10 +147,20 @@ export function namedKeys(keys: string[]): string[] {
  * page of groups reads its members' usage through the member index from here, instead of
  * reading every member's usage and joining it to the groups.
  */
-export function membersOf(dimension: "group" | "costCenter", keys: string[], scope: SpendScope, p: Params): string {
+export function membersOf(
+  dimension: "group" | "costCenter",
+  keys: string[],
+  scope: SpendScope,
+  p: Params,
+): string {
   // a manager's or a person's scope: only their people (the usage read is filtered by them
   // anyway; this keeps the join from walking every member of the page's groups)
-  const inScope = (column: string) => (scope.memberIds ? (scope.memberIds.length ? ` AND ${column} IN ${p.list(scope.memberIds)}` : " AND 1 = 0") : "");
+  const inScope = (column: string) =>
+    scope.memberIds
+      ? scope.memberIds.length
+        ? ` AND ${column} IN ${p.list(scope.memberIds)}`
+        : " AND 1 = 0"
+      : "";
   return dimension === "group"
     ? `SELECT gm."memberId" AS "mk", gm."groupId" AS "k" FROM "GroupMember" gm WHERE gm."groupId" IN ${p.list(keys)}${inScope(`gm."memberId"`)}`
     : `SELECT m."id" AS "mk", m."costCenter" AS "k" FROM "Member" m WHERE m."workspaceId" = ${p.add(scope.workspaceId)} AND m."costCenter" IN ${p.list(keys)}${inScope(`m."id"`)}`;
@@ -115,7 +172,18 @@ export function joinInOrder(engine: Engine): string {
 }
 
 /** The metric columns every grouped query returns, in order. */
-export const METRIC_COLUMNS = ["amount", "cost", "estimated", "credits", "input", "cached", "output", "requests", "unpriced", "seat"] as const;
+export const METRIC_COLUMNS = [
+  "amount",
+  "cost",
+  "estimated",
+  "credits",
+  "input",
+  "cached",
+  "output",
+  "requests",
+  "unpriced",
+  "seat",
+] as const;
 
 export type Sign = -1 | 0 | 1;
 
@@ -146,21 +214,34 @@ export interface Ranges {
  */
 export function piecesFor(src: Source, ranges: Ranges, today: DayKey): Piece[] {
   const all = [ranges.previous, ranges.current].filter((r): r is Period => Boolean(r));
-  if (!src.months) return [{ src, range: { start: all[0]!.start, end: all[all.length - 1]!.end }, weights: "split" }];
+  if (!src.months)
+    return [
+      { src, range: { start: all[0]!.start, end: all[all.length - 1]!.end }, weights: "split" },
+    ];
   const byRange = new Map<string, Piece & { weights: { current: Sign; previous: Sign } }>();
   for (const target of ["previous", "current"] as const) {
     const r = ranges[target];
     if (!r) continue;
     const merged = signedPieces(r, today).reduce<SignedPeriod[]>((out, piece) => {
       const prev = out[out.length - 1];
-      if (prev && prev.monthly === piece.monthly && prev.sign === piece.sign && addDays(prev.range.end, 1) === piece.range.start) prev.range = { start: prev.range.start, end: piece.range.end };
+      if (
+        prev &&
+        prev.monthly === piece.monthly &&
+        prev.sign === piece.sign &&
+        addDays(prev.range.end, 1) === piece.range.start
+      )
+        prev.range = { start: prev.range.start, end: piece.range.end };
       else out.push({ ...piece });
       return out;
     }, []);
     for (const { range, sign, monthly } of merged) {
       const pieceSrc = monthly ? src.months : src;
       const id = `${pieceSrc.table} ${range.start} ${range.end}`;
-      const seen = byRange.get(id) ?? { src: pieceSrc, range, weights: { current: 0 as Sign, previous: 0 as Sign } };
+      const seen = byRange.get(id) ?? {
+        src: pieceSrc,
+        range,
+        weights: { current: 0 as Sign, previous: 0 as Sign },
+      };
       seen.weights[target] = (seen.weights[target] + sign) as Sign;
       byRange.set(id, seen);
     }
@@ -174,7 +255,9 @@ export function piecesFor(src: Source, ranges: Ranges, today: DayKey): Piece[] {
  * by member; the day-ordered primary key is many times cheaper there, so say so.
  */
 export function tableRef(src: Source, engine: Engine, scope: SpendScope, filters: Filters): string {
-  const memberList = scope.memberIds !== null || Boolean(filters.member?.length || filters.group?.length || filters.costCenter?.length);
+  const memberList =
+    scope.memberIds !== null ||
+    Boolean(filters.member?.length || filters.group?.length || filters.costCenter?.length);
   return `${src.table} r${engine === "sqlite" && src.byDay && !memberList ? ` INDEXED BY ${src.byDay}` : ""}`;
 }
 
@@ -185,16 +268,32 @@ export function tableRef(src: Source, engine: Engine, scope: SpendScope, filters
  * totals when nothing depends on the product; else the daily rollup; the fact table only
  * for provider project / API key.
  */
-export function sourceFor(dimension: Dimension | null, filters: Filters, scope: SpendScope): Source {
+export function sourceFor(
+  dimension: Dimension | null,
+  filters: Filters,
+  scope: SpendScope,
+): Source {
   if (needsFactTable(dimension, filters)) return FACTS;
   // groups / cost centers of the whole workspace, filtered on nothing but their own keys: their totals
   const onlyOwnFilter = Object.entries(filters).every(([d, v]) => d === dimension || !v?.length);
-  if (viaMember(dimension) && scope.memberIds === null && onlyOwnFilter) return dimension === "group" ? GROUP_TOTALS : COST_CENTER_TOTALS;
-  const memberFree = scope.memberIds === null && !filters.member?.length && !filters.group?.length && !filters.costCenter?.length;
-  const productFree = !filters.product?.length && !filters.model?.length && !filters.provider?.length;
-  const byTotalsDimension = dimension === null || dimension === "product" || dimension === "model" || dimension === "provider";
+  if (viaMember(dimension) && scope.memberIds === null && onlyOwnFilter)
+    return dimension === "group" ? GROUP_TOTALS : COST_CENTER_TOTALS;
+  const memberFree =
+    scope.memberIds === null &&
+    !filters.member?.length &&
+    !filters.group?.length &&
+    !filters.costCenter?.length;
+  const productFree =
+    !filters.product?.length && !filters.model?.length && !filters.provider?.length;
+  const byTotalsDimension =
+    dimension === null ||
+    dimension === "product" ||
+    dimension === "model" ||
+    dimension === "provider";
   if (memberFree && byTotalsDimension) return DAY_TOTALS;
-  return productFree && (dimension === null || dimension === "member" || viaMember(dimension)) ? MEMBER_TOTALS : ROLLUP;
+  return productFree && (dimension === null || dimension === "member" || viaMember(dimension))
+    ? MEMBER_TOTALS
+    : ROLLUP;
 }
 
 export function amountColumn(unit: Unit): string {
@@ -245,7 +344,12 @@ export function onePerMember(src: Source, range: Period): boolean {
 }
 
 /** The key a row is grouped under for a dimension, plus the joins it needs. */
-export function dimensionKey(src: Source, dimension: Dimension, filters: Filters, p: Params): { key: string; joins: string } {
+export function dimensionKey(
+  src: Source,
+  dimension: Dimension,
+  filters: Filters,
+  p: Params,
+): { key: string; joins: string } {
   if (src.perKey) return { key: src.perKey.column, joins: "" };
   const mk = src.member;
   switch (dimension) {
@@ -278,7 +382,13 @@ export function dimensionKey(src: Source, dimension: Dimension, filters: Filters
 }
 
 /** WHERE conditions (joined with AND) for workspace, range, scope and filters. */
-export function whereClause(src: Source, scope: SpendScope, filters: Filters, range: { start: string; end: string }, p: Params): string {
+export function whereClause(
+  src: Source,
+  scope: SpendScope,
+  filters: Filters,
+  range: { start: string; end: string },
+  p: Params,
+): string {
   const mk = src.member;
   const conds = [`r."workspaceId" = ${p.add(scope.workspaceId)}`];
   const [from, to] = [src.bound(range.start), src.bound(range.end)];
@@ -291,7 +401,8 @@ export function whereClause(src: Source, scope: SpendScope, filters: Filters, ra
     if (keys?.length) conds.push(`${src.perKey.column} IN ${p.list(keys)}`);
     return conds.join(" AND ");
   }
-  if (scope.memberIds) conds.push(scope.memberIds.length ? `${mk} IN ${p.list(scope.memberIds)}` : "1 = 0");
+  if (scope.memberIds)
+    conds.push(scope.memberIds.length ? `${mk} IN ${p.list(scope.memberIds)}` : "1 = 0");
   for (const col of ["product", "model", "provider", "project", "apiKey"] as const) {
     const v = filters[col];
     if (v?.length) conds.push(`r."${col}" IN ${p.list(v)}`);
@@ -301,19 +412,31 @@ export function whereClause(src: Source, scope: SpendScope, filters: Filters, ra
   if (filters.group?.length) {
     const ids = filters.group.filter((g) => g !== NONE && g !== UNATTRIBUTED);
     const sets: string[] = [];
-    if (ids.length) sets.push(`SELECT gm2."memberId" FROM "GroupMember" gm2 WHERE gm2."groupId" IN ${p.list(ids)}`);
+    if (ids.length)
+      sets.push(
+        `SELECT gm2."memberId" FROM "GroupMember" gm2 WHERE gm2."groupId" IN ${p.list(ids)}`,
+      );
     if (filters.group.includes(UNATTRIBUTED)) sets.push(`SELECT ''`);
     const ors: string[] = [];
     if (sets.length) ors.push(`${mk} IN (${sets.join(" UNION ALL ")})`);
-    if (filters.group.includes(NONE)) ors.push(`(${mk} <> '' AND NOT EXISTS (SELECT 1 FROM "GroupMember" gm3 WHERE gm3."memberId" = ${mk}))`);
+    if (filters.group.includes(NONE))
+      ors.push(
+        `(${mk} <> '' AND NOT EXISTS (SELECT 1 FROM "GroupMember" gm3 WHERE gm3."memberId" = ${mk}))`,
+      );
     conds.push(ors.length > 1 ? `(${ors.join(" OR ")})` : ors[0]!);
   }
   if (filters.costCenter?.length) {
     const codes = filters.costCenter.filter((c) => c !== NONE && c !== UNATTRIBUTED);
     const ws = () => p.add(scope.workspaceId);
     const sets: string[] = [];
-    if (codes.length) sets.push(`SELECT m2."id" FROM "Member" m2 WHERE m2."workspaceId" = ${ws()} AND m2."costCenter" IN ${p.list(codes)}`);
-    if (filters.costCenter.includes(NONE)) sets.push(`SELECT m3."id" FROM "Member" m3 WHERE m3."workspaceId" = ${ws()} AND m3."costCenter" IS NULL`);
+    if (codes.length)
+      sets.push(
+        `SELECT m2."id" FROM "Member" m2 WHERE m2."workspaceId" = ${ws()} AND m2."costCenter" IN ${p.list(codes)}`,
+      );
+    if (filters.costCenter.includes(NONE))
+      sets.push(
+        `SELECT m3."id" FROM "Member" m3 WHERE m3."workspaceId" = ${ws()} AND m3."costCenter" IS NULL`,
+      );
     if (filters.costCenter.includes(UNATTRIBUTED)) sets.push(`SELECT ''`);
     conds.push(`${mk} IN (${sets.join(" UNION ALL ")})`);
   }

@@ -4,11 +4,12 @@
  * The server page and the client derive the same canonical query string from it, so the
  * server's prefetch and the client's query share one react-query key.
  */
-import { breakdownQuerySchema, type BreakdownQuery } from "./breakdown-query";
-import { DIMENSIONS, UNATTRIBUTED, filtersFromSearch, type Filters } from "./filters";
-import { rangeSpecSchema, type RangeSpec } from "./range";
-import { firstIssueText } from "../http/query";
 import { z } from "zod";
+
+import { firstIssueText } from "../http/query";
+import { breakdownQuerySchema, type BreakdownQuery } from "./breakdown-query";
+import { DIMENSIONS, filtersFromSearch, UNATTRIBUTED, type Filters } from "./filters";
+import { rangeSpecSchema, type RangeSpec } from "./range";
 
 export const STACKS = ["product", "model", "provider", "group"] as const;
 export type Stack = (typeof STACKS)[number];
@@ -28,7 +29,11 @@ export interface AnalyticsState {
 const stackSchema = z.enum(STACKS).catch("product");
 
 function rangeInput(sp: URLSearchParams) {
-  return { range: sp.get("range") ?? undefined, from: sp.get("from") ?? undefined, to: sp.get("to") ?? undefined };
+  return {
+    range: sp.get("range") ?? undefined,
+    from: sp.get("from") ?? undefined,
+    to: sp.get("to") ?? undefined,
+  };
 }
 
 /**
@@ -38,7 +43,13 @@ function rangeInput(sp: URLSearchParams) {
 export function parseAnalyticsSearch(sp: URLSearchParams): AnalyticsState {
   const one = (k: string) => sp.get(k) ?? undefined;
   const spec = rangeSpecSchema.safeParse(rangeInput(sp));
-  const query = breakdownQuerySchema.safeParse({ dimension: one("dimension"), sort: one("sort"), dir: one("dir"), page: one("page"), pageSize: one("pageSize") });
+  const query = breakdownQuerySchema.safeParse({
+    dimension: one("dimension"),
+    sort: one("sort"),
+    dir: one("dir"),
+    page: one("page"),
+    pageSize: one("pageSize"),
+  });
   let filters: Filters = {};
   try {
     filters = filtersFromSearch(sp);
@@ -64,7 +75,9 @@ export function parseAnalyticsQuery(sp: URLSearchParams): AnalyticsState {
   return { ...parseAnalyticsSearch(sp), spec };
 }
 
-export function recordToSearch(record: Record<string, string | string[] | undefined>): URLSearchParams {
+export function recordToSearch(
+  record: Record<string, string | string[] | undefined>,
+): URLSearchParams {
   const sp = new URLSearchParams();
   for (const [k, v] of Object.entries(record)) {
     if (Array.isArray(v)) v.forEach((x) => sp.append(k, x));
@@ -74,7 +87,10 @@ export function recordToSearch(record: Record<string, string | string[] | undefi
 }
 
 /** Canonical query string of the parts a view uses, defaults omitted, fixed order. */
-export function canonicalSearch(s: AnalyticsState, parts: { breakdown?: boolean; stack?: boolean } = {}): string {
+export function canonicalSearch(
+  s: AnalyticsState,
+  parts: { breakdown?: boolean; stack?: boolean } = {},
+): string {
   const sp = new URLSearchParams();
   if (s.spec.range !== "period") sp.set("range", s.spec.range);
   if (s.spec.range === "custom") {
@@ -91,7 +107,14 @@ export function canonicalSearch(s: AnalyticsState, parts: { breakdown?: boolean;
   }
   for (const d of DIMENSIONS) {
     const v = s.filters[d];
-    if (v?.length) sp.set(d, [...v].sort().map((x) => (x === UNATTRIBUTED ? "unattributed" : x)).join(","));
+    if (v?.length)
+      sp.set(
+        d,
+        [...v]
+          .sort()
+          .map((x) => (x === UNATTRIBUTED ? "unattributed" : x))
+          .join(","),
+      );
   }
   return sp.toString();
 }

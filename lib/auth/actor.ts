@@ -2,8 +2,8 @@
  * The signed-in person as the server sees them on this request: reloaded from the
  * database every time, so a changed role or a removed member takes effect at once.
  */
-import type { Db } from "../db";
 import type { AuditActor } from "../audit";
+import type { Db } from "../db";
 import type { Role } from "./permissions";
 
 export interface Actor {
@@ -20,7 +20,10 @@ export interface Actor {
 export async function loadActor(db: Db, memberId: string): Promise<Actor | null> {
   const member = await db.member.findUnique({
     where: { id: memberId },
-    include: { workspace: { select: { slug: true, name: true } }, managedGroups: { select: { groupId: true } } },
+    include: {
+      workspace: { select: { slug: true, name: true } },
+      managedGroups: { select: { groupId: true } },
+    },
   });
   if (!member || !member.active) return null;
   return {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+
 import { clientAddressOf, parseTrustedProxies } from "./client-address";
 
 describe("the client address the server trusts", () => {
@@ -15,7 +16,9 @@ describe("the client address the server trusts", () => {
     // the client forged "1.2.3.4" before the proxy appended the real peer
     expect(clientAddressOf("10.0.0.5", "1.2.3.4, 198.51.100.20", trusted)).toBe("198.51.100.20");
     // two trusted proxies in a row
-    expect(clientAddressOf("10.0.0.5", "1.2.3.4, 198.51.100.20, 10.0.0.6", trusted)).toBe("198.51.100.20");
+    expect(clientAddressOf("10.0.0.5", "1.2.3.4, 198.51.100.20, 10.0.0.6", trusted)).toBe(
+      "198.51.100.20",
+    );
     // a trusted proxy that forwarded nothing is itself the client
     expect(clientAddressOf("10.0.0.5", undefined, trusted)).toBe("10.0.0.5");
     // a garbled hop stops the walk at the last trusted address

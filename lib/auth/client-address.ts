@@ -16,13 +16,25 @@ function normalize(address: string): string {
 }
 
 export function parseTrustedProxies(text: string | undefined): Set<string> {
-  return new Set((text ?? "").split(",").map(normalize).filter((a) => a !== "" && isIP(a) !== 0));
+  return new Set(
+    (text ?? "")
+      .split(",")
+      .map(normalize)
+      .filter((a) => a !== "" && isIP(a) !== 0),
+  );
 }
 
-export function clientAddressOf(socketAddress: string | undefined, forwardedFor: string | string[] | undefined, trusted: ReadonlySet<string>): string {
+export function clientAddressOf(
+  socketAddress: string | undefined,
+  forwardedFor: string | string[] | undefined,
+  trusted: ReadonlySet<string>,
+): string {
   let current = normalize(socketAddress ?? "");
   if (!current) return "unknown";
-  const hops = (Array.isArray(forwardedFor) ? forwardedFor.join(",") : (forwardedFor ?? "")).split(",").map(normalize).filter(Boolean);
+  const hops = (Array.isArray(forwardedFor) ? forwardedFor.join(",") : (forwardedFor ?? ""))
+    .split(",")
+    .map(normalize)
+    .filter(Boolean);
   while (trusted.has(current) && hops.length > 0) {
     const previous = hops.pop()!;
     if (isIP(previous) === 0) break; // a garbled chain: stop at the last hop we could trust
@@ -45,10 +57,18 @@ export async function installClientAddressHook(trustedProxies: string | undefine
   const http = await import("node:http");
   const trusted = parseTrustedProxies(trustedProxies);
   const emit = http.Server.prototype.emit;
-  http.Server.prototype.emit = function (this: import("node:http").Server, event: string | symbol, ...args: unknown[]) {
+  http.Server.prototype.emit = function (
+    this: import("node:http").Server,
+    event: string | symbol,
+    ...args: unknown[]
+  ) {
     if (event === "request") {
       const req = args[0] as import("node:http").IncomingMessage;
-      req.headers[CLIENT_ADDRESS_HEADER] = clientAddressOf(req.socket?.remoteAddress, req.headers["x-forwarded-for"], trusted);
+      req.headers[CLIENT_ADDRESS_HEADER] = clientAddressOf(
+        req.socket?.remoteAddress,
+        req.headers["x-forwarded-for"],
+        trusted,
+      );
     }
     return emit.apply(this, [event, ...args] as Parameters<typeof emit>);
   } as typeof emit;

@@ -4,20 +4,28 @@
  * table and all re-checking on the server for every call.
  */
 import "server-only";
+
 import { getServerSession } from "next-auth";
 import { forbidden, notFound, redirect } from "next/navigation";
 import { NextResponse } from "next/server";
 import { ZodError } from "zod";
+
 import { db } from "../db";
-import { ConflictError, ForbiddenError, HttpInputError, InvalidInputError, NotFoundError } from "../errors";
 import { env } from "../env";
+import {
+  ConflictError,
+  ForbiddenError,
+  HttpInputError,
+  InvalidInputError,
+  NotFoundError,
+} from "../errors";
 import { crossSiteRefusalFor } from "../http/origin";
 import { requireJsonIfTyped } from "../http/read-json";
 import { toJsonText } from "../json";
 import { loadActor, type Actor } from "./actor";
 import { authOptions } from "./options";
-import { isSessionLive } from "./sessions";
 import { canAny, type Permission } from "./permissions";
+import { isSessionLive } from "./sessions";
 
 export async function currentActor(): Promise<Actor | null> {
   const session = await getServerSession(authOptions());
@@ -48,10 +56,16 @@ export async function pageData<T>(load: () => Promise<T>): Promise<T> {
 
 /** JSON with bigint as decimal strings. */
 /** Headers of every JSON answer (the gateway listener sends them too). */
-export const JSON_HEADERS = { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" } as const;
+export const JSON_HEADERS = {
+  "content-type": "application/json; charset=utf-8",
+  "cache-control": "no-store",
+} as const;
 
 export function json(body: unknown, init?: ResponseInit): NextResponse {
-  return new NextResponse(toJsonText(body), { ...init, headers: { ...JSON_HEADERS, ...init?.headers } });
+  return new NextResponse(toJsonText(body), {
+    ...init,
+    headers: { ...JSON_HEADERS, ...init?.headers },
+  });
 }
 
 /** A JSON answer before it becomes a Response (the gateway listener writes it directly). */
@@ -65,10 +79,18 @@ export interface JsonAnswer {
 export function errorAnswer(error: unknown): JsonAnswer {
   if (error instanceof ZodError) {
     const issues = error.issues.map((i) => ({ field: i.path.join("."), message: i.message }));
-    return { status: 400, body: { error: `Invalid ${issues[0]?.field || "input"}: ${issues[0]?.message ?? "bad input"}`, issues } };
+    return {
+      status: 400,
+      body: {
+        error: `Invalid ${issues[0]?.field || "input"}: ${issues[0]?.message ?? "bad input"}`,
+        issues,
+      },
+    };
   }
-  if (error instanceof InvalidInputError) return { status: 400, body: { error: error.message, field: error.field } };
-  if (error instanceof HttpInputError) return { status: error.status, body: { error: error.message } };
+  if (error instanceof InvalidInputError)
+    return { status: 400, body: { error: error.message, field: error.field } };
+  if (error instanceof HttpInputError)
+    return { status: error.status, body: { error: error.message } };
   if (error instanceof NotFoundError) return { status: 404, body: { error: "Not found" } };
   if (error instanceof ForbiddenError) return { status: 403, body: { error: error.message } };
   if (error instanceof ConflictError) return { status: 409, body: { error: error.message } };
@@ -104,14 +126,18 @@ export function checkSessionRequest(req: Request): void {
  */
 export function sessionRoute(
   anyOf: readonly Permission[],
-  handler: (req: Request, ctx: { actor: Actor; params: Record<string, string | string[]> }) => Promise<Response>,
+  handler: (
+    req: Request,
+    ctx: { actor: Actor; params: Record<string, string | string[]> },
+  ) => Promise<Response>,
 ) {
   return async (req: Request, context: RouteContext): Promise<Response> => {
     try {
       checkSessionRequest(req);
       const actor = await currentActor();
       if (!actor) return json({ error: "Sign in first" }, { status: 401 });
-      if (anyOf.length && !canAny(actor, anyOf)) return json({ error: "You do not have permission to do this" }, { status: 403 });
+      if (anyOf.length && !canAny(actor, anyOf))
+        return json({ error: "You do not have permission to do this" }, { status: 403 });
       return await handler(req, { actor, params: (await context.params) ?? {} });
     } catch (error) {
       return errorResponse(error);

@@ -6,6 +6,7 @@
  * security_check_failed|provider_error — instead of next-auth's generic one.
  */
 import NextAuth from "next-auth";
+
 import { db } from "../db";
 import { oidcSettings } from "../env";
 import { CLIENT_ADDRESS_HEADER } from "./client-address";
@@ -17,18 +18,36 @@ import { authOptions } from "./options";
 type Ctx = { params: Promise<{ nextauth: string[] }> };
 
 export async function nextAuthRoute(req: Request, ctx: Ctx): Promise<Response> {
-  const context: AuthRequestContext = { clientAddress: req.headers.get(CLIENT_ADDRESS_HEADER) || "unknown", failure: null };
+  const context: AuthRequestContext = {
+    clientAddress: req.headers.get(CLIENT_ADDRESS_HEADER) || "unknown",
+    failure: null,
+  };
   const params = await ctx.params;
   // Options are built per request so the validated environment is read at run time, not build time.
-  const res = (await runAuthRequest(context, () => NextAuth(req as never, { params } as never, authOptions()))) as Response;
+  const res = (await runAuthRequest(context, () =>
+    NextAuth(req as never, { params } as never, authOptions()),
+  )) as Response;
   const failure = context.failure;
   if (!failure) return res;
   const issuer = oidcSettings()?.issuer ?? "(single sign-on is off)";
-  logSignIn({ outcome: "refused", reason: failure.kind, detail: failure.detail, issuer, clientAddress: context.clientAddress });
+  logSignIn({
+    outcome: "refused",
+    reason: failure.kind,
+    detail: failure.detail,
+    issuer,
+    clientAddress: context.clientAddress,
+  });
   try {
-    await recordUnmatchedAttempt(db(), { reason: failure.kind, issuer, detail: failure.detail, clientAddress: context.clientAddress });
+    await recordUnmatchedAttempt(db(), {
+      reason: failure.kind,
+      issuer,
+      detail: failure.detail,
+      clientAddress: context.clientAddress,
+    });
   } catch (error) {
-    console.error(`[auth] ${JSON.stringify({ event: "record_failed", error: error instanceof Error ? error.name : "unknown" })}`);
+    console.error(
+      `[auth] ${JSON.stringify({ event: "record_failed", error: error instanceof Error ? error.name : "unknown" })}`,
+    );
   }
   return redirectToFailurePage(res, failure, req.url);
 }

@@ -44,7 +44,11 @@ export function logSignIn(fields: SignInLogFields, at: Date = new Date()): void 
 }
 
 /** Log line for a failure that is not a sign-in attempt (discovery at boot, logout). */
-export function logAuthProblem(event: string, fields: Record<string, string | number | boolean | null | undefined>, at: Date = new Date()): void {
+export function logAuthProblem(
+  event: string,
+  fields: Record<string, string | number | boolean | null | undefined>,
+  at: Date = new Date(),
+): void {
   console.error(`[auth] ${JSON.stringify({ at: at.toISOString(), event, ...fields })}`);
 }
 
@@ -64,9 +68,24 @@ const clip = (s: string | null | undefined, n: number) => (s == null ? null : s.
  * rows per client address in 15 minutes only the log line remains (false), so nobody can fill
  * the table by calling the callback URL in a loop.
  */
-export async function recordUnmatchedAttempt(db: Db, a: UnmatchedAttempt, at: Date = new Date()): Promise<boolean> {
-  if (!(await allowAttempt(db, `signin-record:ip:${a.clientAddress ?? "unknown"}`, RECORD_MAX_PER_ADDRESS, RECORD_WINDOW_MS, at))) return false;
-  await db.signInAttempt.deleteMany({ where: { createdAt: { lt: new Date(at.getTime() - KEEP_DAYS * 86_400_000) } } });
+export async function recordUnmatchedAttempt(
+  db: Db,
+  a: UnmatchedAttempt,
+  at: Date = new Date(),
+): Promise<boolean> {
+  if (
+    !(await allowAttempt(
+      db,
+      `signin-record:ip:${a.clientAddress ?? "unknown"}`,
+      RECORD_MAX_PER_ADDRESS,
+      RECORD_WINDOW_MS,
+      at,
+    ))
+  )
+    return false;
+  await db.signInAttempt.deleteMany({
+    where: { createdAt: { lt: new Date(at.getTime() - KEEP_DAYS * 86_400_000) } },
+  });
   await db.signInAttempt.create({
     data: {
       createdAt: at,
@@ -94,7 +113,10 @@ export interface UnmatchedAttemptRow {
 }
 
 /** Newest first. */
-export async function listUnmatchedAttempts(db: Db, opts: { limit: number; reason?: string }): Promise<UnmatchedAttemptRow[]> {
+export async function listUnmatchedAttempts(
+  db: Db,
+  opts: { limit: number; reason?: string },
+): Promise<UnmatchedAttemptRow[]> {
   const rows = await db.signInAttempt.findMany({
     where: opts.reason ? { reason: opts.reason } : {},
     orderBy: { id: "desc" },

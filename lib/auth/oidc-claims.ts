@@ -8,7 +8,23 @@ import { ROLES, type Role } from "./permissions";
 export type Claims = Record<string, unknown>;
 
 /** Claims that describe the token itself, never taken from UserInfo. */
-const PROTOCOL_CLAIMS = new Set(["iss", "sub", "aud", "exp", "iat", "nbf", "nonce", "azp", "auth_time", "acr", "amr", "at_hash", "c_hash", "sid", "jti"]);
+const PROTOCOL_CLAIMS = new Set([
+  "iss",
+  "sub",
+  "aud",
+  "exp",
+  "iat",
+  "nbf",
+  "nonce",
+  "azp",
+  "auth_time",
+  "acr",
+  "amr",
+  "at_hash",
+  "c_hash",
+  "sid",
+  "jti",
+]);
 
 export interface ClaimNeeds {
   verifiedClaim: string | null;
@@ -18,7 +34,8 @@ export interface ClaimNeeds {
 /** True when the ID token lacks something Allotment reads, so UserInfo must be asked. */
 export function needsUserinfo(idClaims: Claims, needs: ClaimNeeds): boolean {
   if (typeof idClaims.email !== "string") return true;
-  if (!("email_verified" in idClaims) && !(needs.verifiedClaim && needs.verifiedClaim in idClaims)) return true;
+  if (!("email_verified" in idClaims) && !(needs.verifiedClaim && needs.verifiedClaim in idClaims))
+    return true;
   if (needs.groupsClaim && !(needs.groupsClaim in idClaims)) return true;
   return false;
 }
@@ -40,8 +57,10 @@ export class ClaimsError extends Error {
  * - Anything else the ID token lacks is filled from UserInfo.
  */
 export function mergeClaims(idClaims: Claims, userinfo: Claims | null, needs: ClaimNeeds): Claims {
-  if (typeof idClaims.sub !== "string" || idClaims.sub === "") throw new ClaimsError("the ID token has no sub claim");
-  if (userinfo && userinfo.sub !== idClaims.sub) throw new ClaimsError("the UserInfo response is about another subject than the ID token");
+  if (typeof idClaims.sub !== "string" || idClaims.sub === "")
+    throw new ClaimsError("the ID token has no sub claim");
+  if (userinfo && userinfo.sub !== idClaims.sub)
+    throw new ClaimsError("the UserInfo response is about another subject than the ID token");
   const ui = userinfo ?? {};
   const merged: Claims = { ...idClaims };
   for (const [k, v] of Object.entries(ui)) {
@@ -49,12 +68,15 @@ export function mergeClaims(idClaims: Claims, userinfo: Claims | null, needs: Cl
     merged[k] = v;
   }
   const verification = ["email_verified", ...(needs.verifiedClaim ? [needs.verifiedClaim] : [])];
-  const emailSource = typeof idClaims.email === "string" ? idClaims : typeof ui.email === "string" ? ui : null;
+  const emailSource =
+    typeof idClaims.email === "string" ? idClaims : typeof ui.email === "string" ? ui : null;
   const other = emailSource === idClaims ? ui : idClaims;
   for (const claim of verification) delete merged[claim];
   if (emailSource) {
     merged.email = emailSource.email;
-    const sameAddress = typeof other.email === "string" && other.email.toLowerCase() === (emailSource.email as string).toLowerCase();
+    const sameAddress =
+      typeof other.email === "string" &&
+      other.email.toLowerCase() === (emailSource.email as string).toLowerCase();
     for (const claim of verification) {
       if (claim in emailSource) merged[claim] = emailSource[claim];
       else if (sameAddress && claim in other) merged[claim] = other[claim];
@@ -81,7 +103,9 @@ export function isEmailVerified(claims: Claims, verifiedClaim: string | null): b
 
 /** The lower-cased email the claims name, or null. */
 export function emailOf(claims: Claims): string | null {
-  return typeof claims.email === "string" && claims.email.includes("@") ? claims.email.trim().toLowerCase() : null;
+  return typeof claims.email === "string" && claims.email.includes("@")
+    ? claims.email.trim().toLowerCase()
+    : null;
 }
 
 /** A readable name for a new audit line: name, else the email, else the subject. */
@@ -100,7 +124,10 @@ export function groupsFromClaims(claims: Claims, groupsClaim: string | null): st
   const value = claims[groupsClaim];
   const list = Array.isArray(value) ? value : typeof value === "string" ? [value] : null;
   if (list === null) return null;
-  const names = list.filter((g): g is string => typeof g === "string").map((g) => g.trim()).filter((g) => g !== "" && g.length <= 200);
+  const names = list
+    .filter((g): g is string => typeof g === "string")
+    .map((g) => g.trim())
+    .filter((g) => g !== "" && g.length <= 200);
   return [...new Set(names)].slice(0, 1000);
 }
 
@@ -112,7 +139,10 @@ const ROLE_RANK: Record<Role, number> = { OWNER: 0, ADMIN: 1, FINANCE: 2, MEMBER
  * when none of the groups is mapped. null when roles are not managed (no map, or no groups
  * claim in this sign-in).
  */
-export function roleFromGroups(groups: string[] | null, roleMap: ReadonlyMap<string, Role>): Role | null {
+export function roleFromGroups(
+  groups: string[] | null,
+  roleMap: ReadonlyMap<string, Role>,
+): Role | null {
   if (groups === null || roleMap.size === 0) return null;
   let best: Role = "MEMBER";
   for (const g of groups) {

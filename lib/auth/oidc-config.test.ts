@@ -1,6 +1,13 @@
 import { afterEach, describe, expect, it } from "vitest";
+
 import { resetEnvCache, startupProblems } from "../env";
-import { issuerProblem, normalizeIssuer, oidcProblems, parseRoleMap, type OidcEnv } from "./oidc-config";
+import {
+  issuerProblem,
+  normalizeIssuer,
+  oidcProblems,
+  parseRoleMap,
+  type OidcEnv,
+} from "./oidc-config";
 
 const prod = { demoMode: false, allowHttp: false };
 
@@ -18,12 +25,20 @@ describe("OIDC_ISSUER at start-up", () => {
     ["https://user:pw@login.example.com", prod, /credentials/],
     // plain http: refused in production …
     ["http://login.example.com", prod, /plain http/],
-    ["http://127.0.0.1:18900", prod, /ALLOTMENT_OIDC_ALLOW_HTTP=1 allows http for a provider on localhost only/],
+    [
+      "http://127.0.0.1:18900",
+      prod,
+      /ALLOTMENT_OIDC_ALLOW_HTTP=1 allows http for a provider on localhost only/,
+    ],
     // … allowed with the flag for this machine only …
     ["http://127.0.0.1:18900", { demoMode: false, allowHttp: true }, null],
     ["http://localhost:18900", { demoMode: false, allowHttp: true }, null],
     ["http://[::1]:18900", { demoMode: false, allowHttp: true }, null],
-    ["http://idp.internal:8080", { demoMode: false, allowHttp: true }, /only allows http for localhost/],
+    [
+      "http://idp.internal:8080",
+      { demoMode: false, allowHttp: true },
+      /only allows http for localhost/,
+    ],
     // … and in demo mode (demo data only)
     ["http://idp.internal:8080", { demoMode: true, allowHttp: false }, null],
     ["localhost:18900", { demoMode: true, allowHttp: false }, /no scheme/],
@@ -36,13 +51,17 @@ describe("OIDC_ISSUER at start-up", () => {
 
   it("the issuer is compared without trailing slashes", () => {
     expect(normalizeIssuer("https://tenant.auth0.com/")).toBe("https://tenant.auth0.com");
-    expect(normalizeIssuer(" https://x.example/oauth2/default// ")).toBe("https://x.example/oauth2/default");
+    expect(normalizeIssuer(" https://x.example/oauth2/default// ")).toBe(
+      "https://x.example/oauth2/default",
+    );
   });
 });
 
 describe("OIDC_ROLE_MAP", () => {
   it("maps provider groups (case-insensitive) to roles", () => {
-    const { map, problems } = parseRoleMap("allotment-owners=OWNER, Allotment Admins = admin ,,okta:finance=FINANCE");
+    const { map, problems } = parseRoleMap(
+      "allotment-owners=OWNER, Allotment Admins = admin ,,okta:finance=FINANCE",
+    );
     expect(problems).toEqual([]);
     expect([...map]).toEqual([
       ["allotment-owners", "OWNER"],
@@ -60,14 +79,35 @@ describe("OIDC_ROLE_MAP", () => {
 });
 
 describe("single sign-on settings", () => {
-  const base: OidcEnv = { OIDC_DISPLAY_NAME: "SSO", OIDC_SCOPES: "openid email profile", ALLOTMENT_OIDC_ALLOW_HTTP: false, ALLOTMENT_DEMO_MODE: false, OIDC_ISSUER: "https://id.example.com" };
+  const base: OidcEnv = {
+    OIDC_DISPLAY_NAME: "SSO",
+    OIDC_SCOPES: "openid email profile",
+    ALLOTMENT_OIDC_ALLOW_HTTP: false,
+    ALLOTMENT_DEMO_MODE: false,
+    OIDC_ISSUER: "https://id.example.com",
+  };
   it("flags what cannot work", () => {
     expect(oidcProblems(base)).toEqual([]);
-    expect(oidcProblems({ ...base, OIDC_SCOPES: "email profile" }).join()).toMatch(/must include openid/);
-    expect(oidcProblems({ ...base, OIDC_ROLE_MAP: "a=OWNER" }).join()).toMatch(/OIDC_GROUPS_CLAIM is not/);
-    expect(oidcProblems({ ...base, OIDC_GROUPS_CLAIM: "my groups" }).join()).toMatch(/not a claim name/);
-    expect(oidcProblems({ ...base, OIDC_EMAIL_VERIFIED_CLAIM: "email" }).join()).toMatch(/email_verified is always honoured/);
-    expect(oidcProblems({ ...base, OIDC_EMAIL_VERIFIED_CLAIM: "xms_edov", OIDC_GROUPS_CLAIM: "groups", OIDC_ROLE_MAP: "Allotment Owners=OWNER" })).toEqual([]);
+    expect(oidcProblems({ ...base, OIDC_SCOPES: "email profile" }).join()).toMatch(
+      /must include openid/,
+    );
+    expect(oidcProblems({ ...base, OIDC_ROLE_MAP: "a=OWNER" }).join()).toMatch(
+      /OIDC_GROUPS_CLAIM is not/,
+    );
+    expect(oidcProblems({ ...base, OIDC_GROUPS_CLAIM: "my groups" }).join()).toMatch(
+      /not a claim name/,
+    );
+    expect(oidcProblems({ ...base, OIDC_EMAIL_VERIFIED_CLAIM: "email" }).join()).toMatch(
+      /email_verified is always honoured/,
+    );
+    expect(
+      oidcProblems({
+        ...base,
+        OIDC_EMAIL_VERIFIED_CLAIM: "xms_edov",
+        OIDC_GROUPS_CLAIM: "groups",
+        OIDC_ROLE_MAP: "Allotment Owners=OWNER",
+      }),
+    ).toEqual([]);
   });
 });
 
@@ -85,7 +125,14 @@ describe("startupProblems refuses an unusable issuer outside demo mode", () => {
     OIDC_CLIENT_SECRET: "s",
   };
   function withEnv(vars: Record<string, string>) {
-    for (const k of Object.keys(process.env)) if (k.startsWith("OIDC_") || k.startsWith("ALLOTMENT_") || k.startsWith("NEXTAUTH") || k === "AUTH_TRUST_HOST") delete process.env[k];
+    for (const k of Object.keys(process.env))
+      if (
+        k.startsWith("OIDC_") ||
+        k.startsWith("ALLOTMENT_") ||
+        k.startsWith("NEXTAUTH") ||
+        k === "AUTH_TRUST_HOST"
+      )
+        delete process.env[k];
     Object.assign(process.env, vars);
     resetEnvCache();
   }
@@ -98,9 +145,17 @@ describe("startupProblems refuses an unusable issuer outside demo mode", () => {
   it("http is refused without the flag, and the flag only covers this machine", () => {
     withEnv({ ...production, OIDC_ISSUER: "http://127.0.0.1:18900" });
     expect(startupProblems().join("\n")).toMatch(/plain http/);
-    withEnv({ ...production, OIDC_ISSUER: "http://127.0.0.1:18900", ALLOTMENT_OIDC_ALLOW_HTTP: "1" });
+    withEnv({
+      ...production,
+      OIDC_ISSUER: "http://127.0.0.1:18900",
+      ALLOTMENT_OIDC_ALLOW_HTTP: "1",
+    });
     expect(startupProblems()).toEqual([]);
-    withEnv({ ...production, OIDC_ISSUER: "http://idp.corp.example", ALLOTMENT_OIDC_ALLOW_HTTP: "1" });
+    withEnv({
+      ...production,
+      OIDC_ISSUER: "http://idp.corp.example",
+      ALLOTMENT_OIDC_ALLOW_HTTP: "1",
+    });
     expect(startupProblems().join("\n")).toMatch(/only allows http for localhost/);
   });
 

@@ -20,7 +20,10 @@ export function normalizeIssuer(issuer: string): string {
  * or fragment; outside demo mode plain http is refused unless ALLOTMENT_OIDC_ALLOW_HTTP is set
  * and the host is the machine itself (a provider for tests or a local development server).
  */
-export function issuerProblem(issuer: string, opts: { demoMode: boolean; allowHttp: boolean }): string | null {
+export function issuerProblem(
+  issuer: string,
+  opts: { demoMode: boolean; allowHttp: boolean },
+): string | null {
   const text = issuer.trim();
   if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) {
     return `OIDC_ISSUER "${text}" is not an absolute URL (no scheme): give the provider's issuer with https://, e.g. https://login.example.com/oauth2/default.`;
@@ -55,12 +58,16 @@ export function issuerProblem(issuer: string, opts: { demoMode: boolean; allowHt
 const CLAIM_NAME = /^[A-Za-z0-9_.:/-]{1,100}$/;
 
 export function claimNameProblem(variable: string, value: string): string | null {
-  if (!CLAIM_NAME.test(value)) return `${variable} "${value}" is not a claim name (letters, digits and _ . : / - only).`;
+  if (!CLAIM_NAME.test(value))
+    return `${variable} "${value}" is not a claim name (letters, digits and _ . : / - only).`;
   return null;
 }
 
 /** OIDC_ROLE_MAP "provider-group=ROLE,…" → entries; problems name the bad parts. */
-export function parseRoleMap(text: string | undefined): { map: Map<string, Role>; problems: string[] } {
+export function parseRoleMap(text: string | undefined): {
+  map: Map<string, Role>;
+  problems: string[];
+} {
   const map = new Map<string, Role>();
   const problems: string[] = [];
   for (const raw of (text ?? "").split(",")) {
@@ -68,7 +75,13 @@ export function parseRoleMap(text: string | undefined): { map: Map<string, Role>
     if (!part) continue;
     const at = part.lastIndexOf("=");
     const group = at > 0 ? part.slice(0, at).trim() : "";
-    const role = at > 0 ? part.slice(at + 1).trim().toUpperCase() : "";
+    const role =
+      at > 0
+        ? part
+            .slice(at + 1)
+            .trim()
+            .toUpperCase()
+        : "";
     if (!group || !role) {
       problems.push(`OIDC_ROLE_MAP entry "${part}" is not group=ROLE.`);
     } else if (!(ROLES as readonly string[]).includes(role)) {
@@ -131,15 +144,21 @@ export function oidcSettingsFrom(e: OidcEnv): OidcSettings | null {
 export function oidcProblems(e: OidcEnv): string[] {
   const problems: string[] = [];
   if (e.OIDC_ISSUER) {
-    const p = issuerProblem(e.OIDC_ISSUER, { demoMode: e.ALLOTMENT_DEMO_MODE, allowHttp: e.ALLOTMENT_OIDC_ALLOW_HTTP });
+    const p = issuerProblem(e.OIDC_ISSUER, {
+      demoMode: e.ALLOTMENT_DEMO_MODE,
+      allowHttp: e.ALLOTMENT_OIDC_ALLOW_HTTP,
+    });
     if (p) problems.push(p);
   }
-  if (!e.OIDC_SCOPES.split(/\s+/).includes("openid")) problems.push(`OIDC_SCOPES "${e.OIDC_SCOPES}" must include openid.`);
+  if (!e.OIDC_SCOPES.split(/\s+/).includes("openid"))
+    problems.push(`OIDC_SCOPES "${e.OIDC_SCOPES}" must include openid.`);
   if (e.OIDC_EMAIL_VERIFIED_CLAIM) {
     const p = claimNameProblem("OIDC_EMAIL_VERIFIED_CLAIM", e.OIDC_EMAIL_VERIFIED_CLAIM);
     if (p) problems.push(p);
     else if (["email", "sub", "email_verified"].includes(e.OIDC_EMAIL_VERIFIED_CLAIM)) {
-      problems.push(`OIDC_EMAIL_VERIFIED_CLAIM names "${e.OIDC_EMAIL_VERIFIED_CLAIM}": it is for a provider's own verification claim (e.g. xms_edov); email_verified is always honoured.`);
+      problems.push(
+        `OIDC_EMAIL_VERIFIED_CLAIM names "${e.OIDC_EMAIL_VERIFIED_CLAIM}": it is for a provider's own verification claim (e.g. xms_edov); email_verified is always honoured.`,
+      );
     }
   }
   if (e.OIDC_GROUPS_CLAIM) {
@@ -148,7 +167,10 @@ export function oidcProblems(e: OidcEnv): string[] {
   }
   if (e.OIDC_ROLE_MAP) {
     problems.push(...parseRoleMap(e.OIDC_ROLE_MAP).problems);
-    if (!e.OIDC_GROUPS_CLAIM) problems.push("OIDC_ROLE_MAP is set but OIDC_GROUPS_CLAIM is not: roles come from the groups claim.");
+    if (!e.OIDC_GROUPS_CLAIM)
+      problems.push(
+        "OIDC_ROLE_MAP is set but OIDC_GROUPS_CLAIM is not: roles come from the groups claim.",
+      );
   }
   return problems;
 }

@@ -6,7 +6,9 @@
  * process-wide object shared by concurrent requests.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
+
 import type { LoggerInstance } from "next-auth";
+
 import { classifyProviderError, type ProviderFailure } from "./oidc-errors";
 
 export interface AuthRequestContext {
@@ -15,7 +17,9 @@ export interface AuthRequestContext {
 }
 
 // on globalThis: Next bundles modules more than once, and every copy must share the one store
-const g = globalThis as unknown as { allotmentAuthRequests?: AsyncLocalStorage<AuthRequestContext> };
+const g = globalThis as unknown as {
+  allotmentAuthRequests?: AsyncLocalStorage<AuthRequestContext>;
+};
 const storage = (g.allotmentAuthRequests ??= new AsyncLocalStorage<AuthRequestContext>());
 
 export function runAuthRequest<T>(ctx: AuthRequestContext, fn: () => Promise<T>): Promise<T> {
@@ -39,10 +43,14 @@ export const authLogger: Partial<LoggerInstance> = {
       ctx.failure ??= failure;
       return;
     }
-    console.error(`[auth] ${JSON.stringify({ at: new Date().toISOString(), event: "nextauth_error", code, ...(failure ?? {}) })}`);
+    console.error(
+      `[auth] ${JSON.stringify({ at: new Date().toISOString(), event: "nextauth_error", code, ...(failure ?? {}) })}`,
+    );
   },
   warn(code) {
-    console.error(`[auth] ${JSON.stringify({ at: new Date().toISOString(), event: "nextauth_warning", code })}`);
+    console.error(
+      `[auth] ${JSON.stringify({ at: new Date().toISOString(), event: "nextauth_warning", code })}`,
+    );
   },
   debug() {
     // never: debug output includes tokens

@@ -6,11 +6,23 @@
  */
 
 /** Failures at or with the provider (nobody is known yet). */
-export const PROVIDER_FAILURES = ["cancelled", "provider_unreachable", "client_misconfigured", "security_check_failed", "provider_error"] as const;
+export const PROVIDER_FAILURES = [
+  "cancelled",
+  "provider_unreachable",
+  "client_misconfigured",
+  "security_check_failed",
+  "provider_error",
+] as const;
 export type ProviderFailureKind = (typeof PROVIDER_FAILURES)[number];
 
 /** Refusals after the provider said who it is. */
-export const SIGNIN_REFUSALS = ["not_a_member", "email_unverified", "email_missing", "identity_conflict", "member_inactive"] as const;
+export const SIGNIN_REFUSALS = [
+  "not_a_member",
+  "email_unverified",
+  "email_missing",
+  "identity_conflict",
+  "member_inactive",
+] as const;
 export type SignInRefusal = (typeof SIGNIN_REFUSALS)[number];
 
 export type AuthFailureKind = ProviderFailureKind | SignInRefusal | "server_error";
@@ -41,9 +53,12 @@ const OAUTH_ERRORS: Record<string, ProviderFailureKind> = {
   temporarily_unavailable: "provider_unreachable",
 };
 
-const NETWORK = /\b(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EPIPE|UND_ERR_\w+|CERT_\w+|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE)\b|timed out|socket hang up|fetch failed|network/i;
-const SECURITY = /state mismatch|nonce mismatch|checks\.(state|nonce|code_verifier)|state cookie|code_verifier|pkce|could not be parsed|created for a different provider|iss mismatch|aud mismatch|azp mismatch|unexpected iss|jwt expired|jwt issued in the future|jwt not active yet|signature|auth_time|id_token .* missing|missing required jwt property|at_hash|c_hash|sub mismatch|unexpected algorithm|no valid key found/i;
-const MISCONFIGURED = /expected 200 OK, got: 40[0-9]|invalid_client|client authentication|redirect_uri|not a valid discovery|issuer|discovery|expected 200 OK/i;
+const NETWORK =
+  /\b(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EPIPE|UND_ERR_\w+|CERT_\w+|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE)\b|timed out|socket hang up|fetch failed|network/i;
+const SECURITY =
+  /state mismatch|nonce mismatch|checks\.(state|nonce|code_verifier)|state cookie|code_verifier|pkce|could not be parsed|created for a different provider|iss mismatch|aud mismatch|azp mismatch|unexpected iss|jwt expired|jwt issued in the future|jwt not active yet|signature|auth_time|id_token .* missing|missing required jwt property|at_hash|c_hash|sub mismatch|unexpected algorithm|no valid key found/i;
+const MISCONFIGURED =
+  /expected 200 OK, got: 40[0-9]|invalid_client|client authentication|redirect_uri|not a valid discovery|issuer|discovery|expected 200 OK/i;
 
 interface LoggedError {
   name?: unknown;
@@ -65,18 +80,33 @@ function classifyMessage(message: string, code: string): ProviderFailure {
   const oauth = oauthCodeOf(message);
   if (oauth) return { kind: OAUTH_ERRORS[oauth]!, detail: oauth };
   if (NETWORK.test(message) || NETWORK.test(code)) {
-    const word = (/(E[A-Z_]{3,}|UND_ERR_\w+)/.exec(`${code} ${message}`)?.[1] ?? (/timed out/i.test(message) ? "timeout" : "network error"));
+    const word =
+      /(E[A-Z_]{3,}|UND_ERR_\w+)/.exec(`${code} ${message}`)?.[1] ??
+      (/timed out/i.test(message) ? "timeout" : "network error");
     return { kind: "provider_unreachable", detail: word };
   }
   const http5xx = /expected 200 OK, got: (5\d\d)/.exec(message)?.[1];
-  if (http5xx) return { kind: ["502", "503", "504"].includes(http5xx) ? "provider_unreachable" : "provider_error", detail: `HTTP ${http5xx} from the provider` };
+  if (http5xx)
+    return {
+      kind: ["502", "503", "504"].includes(http5xx) ? "provider_unreachable" : "provider_error",
+      detail: `HTTP ${http5xx} from the provider`,
+    };
   if (SECURITY.test(message)) {
-    const word = /nonce/i.test(message) ? "nonce" : /state/i.test(message) ? "state" : /code_verifier|pkce/i.test(message) ? "pkce" : "id_token";
+    const word = /nonce/i.test(message)
+      ? "nonce"
+      : /state/i.test(message)
+        ? "state"
+        : /code_verifier|pkce/i.test(message)
+          ? "pkce"
+          : "id_token";
     return { kind: "security_check_failed", detail: `${word} check failed` };
   }
   if (MISCONFIGURED.test(message)) {
     const status = /expected 200 OK, got: (\d{3})/.exec(message)?.[1];
-    return { kind: "client_misconfigured", detail: status ? `HTTP ${status} from the provider` : "provider configuration" };
+    return {
+      kind: "client_misconfigured",
+      detail: status ? `HTTP ${status} from the provider` : "provider configuration",
+    };
   }
   return { kind: "provider_error", detail: "unexpected provider response" };
 }
@@ -86,7 +116,8 @@ function classifyMessage(message: string, code: string): ProviderFailure {
  * about a sign-in with the provider (session cookie noise and the like).
  */
 export function classifyProviderError(code: string, metadata: unknown): ProviderFailure | null {
-  const meta = asError(metadata) as (LoggedError & { error?: unknown; providerId?: unknown; error_description?: unknown }) | null;
+  const meta = asError(metadata) as
+    (LoggedError & { error?: unknown; providerId?: unknown; error_description?: unknown }) | null;
   const inner = asError(meta?.error) ?? meta;
   const message = typeof inner?.message === "string" ? inner.message : "";
   const errCode = typeof inner?.code === "string" ? inner.code : "";
@@ -104,8 +135,12 @@ export function classifyProviderError(code: string, metadata: unknown): Provider
     case "OAUTH_PARSE_PROFILE_ERROR":
     case "OAUTH_GET_ACCESS_TOKEN_ERROR":
     case "OAUTH_V1_GET_ACCESS_TOKEN_ERROR":
-      if (code === "OAUTH_PARSE_PROFILE_ERROR") return { kind: "provider_error", detail: "claims unreadable" };
-      if (/^ClaimsError$/.test(String(inner?.name ?? "")) || /the ID token has no sub|another subject/.test(message)) {
+      if (code === "OAUTH_PARSE_PROFILE_ERROR")
+        return { kind: "provider_error", detail: "claims unreadable" };
+      if (
+        /^ClaimsError$/.test(String(inner?.name ?? "")) ||
+        /the ID token has no sub|another subject/.test(message)
+      ) {
         return { kind: "security_check_failed", detail: "subject check failed" };
       }
       return classifyMessage(message, errCode);
@@ -149,12 +184,14 @@ export const AUTH_FAILURE_TEXT: Record<AuthFailureKind, AuthFailureText> = {
   provider_error: {
     title: "The sign-in provider reported an error",
     body: "Your organisation's sign-in provider answered with an error. Try again; if it keeps failing, tell your administrator.",
-    admin: "The server log has an [auth] line with the provider's error code; the provider's own sign-in log (system log) says more.",
+    admin:
+      "The server log has an [auth] line with the provider's error code; the provider's own sign-in log (system log) says more.",
   },
   not_a_member: {
     title: "You are not a member of any workspace",
     body: "You signed in at your provider, but your email is not a member of any Allotment workspace, so nothing was created for you. Ask a workspace owner to add you, then sign in again.",
-    admin: "Add the person as a member with the email address their provider sends (the Audit page shows the refused attempt with that address).",
+    admin:
+      "Add the person as a member with the email address their provider sends (the Audit page shows the refused attempt with that address).",
   },
   email_unverified: {
     title: "Your email address is not verified",
@@ -165,7 +202,8 @@ export const AUTH_FAILURE_TEXT: Record<AuthFailureKind, AuthFailureText> = {
   email_missing: {
     title: "Your sign-in provider did not share your email address",
     body: "Allotment finds members by their email address, and the provider sent none. Tell your administrator.",
-    admin: "Request the email scope (OIDC_SCOPES includes email) and make sure the provider releases the email claim in the ID token or from its UserInfo endpoint for this application.",
+    admin:
+      "Request the email scope (OIDC_SCOPES includes email) and make sure the provider releases the email claim in the ID token or from its UserInfo endpoint for this application.",
   },
   identity_conflict: {
     title: "This account cannot sign in as that member",
@@ -176,12 +214,14 @@ export const AUTH_FAILURE_TEXT: Record<AuthFailureKind, AuthFailureText> = {
   member_inactive: {
     title: "Your membership is deactivated",
     body: "Your Allotment membership has been deactivated, so you cannot sign in. Ask a workspace owner if this is a mistake.",
-    admin: "Reactivate the member if they should have access; their provider account stays linked to them.",
+    admin:
+      "Reactivate the member if they should have access; their provider account stays linked to them.",
   },
   server_error: {
     title: "Something went wrong on our side",
     body: "Allotment could not finish your sign-in. Try again in a moment.",
-    admin: "The server log has an [auth] line for this attempt; check that the database is reachable.",
+    admin:
+      "The server log has an [auth] line for this attempt; check that the database is reachable.",
   },
 };
 

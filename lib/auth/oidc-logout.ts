@@ -10,7 +10,10 @@ export function postLogoutRedirectUri(origin: string): string {
   return `${origin.replace(/\/+$/, "")}/signin`;
 }
 
-export function endSessionUrl(endSessionEndpoint: string, p: { idToken: string; postLogoutRedirectUri: string; clientId: string }): string {
+export function endSessionUrl(
+  endSessionEndpoint: string,
+  p: { idToken: string; postLogoutRedirectUri: string; clientId: string },
+): string {
   const url = new URL(endSessionEndpoint);
   url.searchParams.set("id_token_hint", p.idToken);
   url.searchParams.set("post_logout_redirect_uri", p.postLogoutRedirectUri);

@@ -11,6 +11,7 @@
  */
 import type { OAuthConfig } from "next-auth/providers/oauth";
 import type { TokenSet } from "openid-client";
+
 import { mergeClaims, needsUserinfo, type Claims } from "./oidc-claims";
 import type { OidcSettings } from "./oidc-config";
 
@@ -47,7 +48,11 @@ export function oidcProvider(s: OidcSettings): OAuthConfig<OidcProfile> {
         const idClaims = tokens.claims() as Claims;
         const needs = { verifiedClaim: s.verifiedClaim, groupsClaim: s.groupsClaim };
         let userinfo: Claims | null = null;
-        if (client.issuer.metadata.userinfo_endpoint && tokens.access_token && needsUserinfo(idClaims, needs)) {
+        if (
+          client.issuer.metadata.userinfo_endpoint &&
+          tokens.access_token &&
+          needsUserinfo(idClaims, needs)
+        ) {
           // openid-client refuses a UserInfo answer about another subject than the ID token
           userinfo = (await client.userinfo(tokens)) as Claims;
         }

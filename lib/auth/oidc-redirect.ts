@@ -15,20 +15,38 @@ function isNextAuthFailurePage(target: string, base: string): boolean {
 }
 
 /** The same response, sent to /auth-error for this failure (cookies kept). */
-export async function redirectToFailurePage(res: Response, failure: ProviderFailure, base: string): Promise<Response> {
+export async function redirectToFailurePage(
+  res: Response,
+  failure: ProviderFailure,
+  base: string,
+): Promise<Response> {
   const location = res.headers.get("location");
   if (location && isNextAuthFailurePage(location, base)) {
     const headers = new Headers(res.headers);
-    headers.set("location", new URL(authErrorPath(failure.kind, failure.detail), new URL(location, base)).toString());
+    headers.set(
+      "location",
+      new URL(authErrorPath(failure.kind, failure.detail), new URL(location, base)).toString(),
+    );
     return new Response(null, { status: res.status, headers });
   }
   if ((res.headers.get("content-type") ?? "").includes("application/json")) {
     // next-auth/react posts with json=true and gets {url} instead of a redirect
-    const body = (await res.clone().json().catch(() => null)) as { url?: unknown } | null;
+    const body = (await res
+      .clone()
+      .json()
+      .catch(() => null)) as { url?: unknown } | null;
     if (body && typeof body.url === "string" && isNextAuthFailurePage(body.url, base)) {
       const headers = new Headers(res.headers);
       headers.delete("content-length");
-      return new Response(JSON.stringify({ url: new URL(authErrorPath(failure.kind, failure.detail), new URL(body.url, base)).toString() }), { status: res.status, headers });
+      return new Response(
+        JSON.stringify({
+          url: new URL(
+            authErrorPath(failure.kind, failure.detail),
+            new URL(body.url, base),
+          ).toString(),
+        }),
+        { status: res.status, headers },
+      );
     }
   }
   return res;

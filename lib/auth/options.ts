@@ -5,9 +5,10 @@
  * workspace and role; guards still reload the member on every request.
  */
 import type { NextAuthOptions } from "next-auth";
-import type { Provider } from "next-auth/providers/index";
 import CredentialsProvider from "next-auth/providers/credentials";
+import type { Provider } from "next-auth/providers/index";
 import { z } from "zod";
+
 import { db } from "../db";
 import { authSecret, env, oidcSettings } from "../env";
 import { CLIENT_ADDRESS_HEADER } from "./client-address";
@@ -76,9 +77,14 @@ export function authOptions(): NextAuthOptions {
           const windowMs = e.ALLOTMENT_SIGNIN_WINDOW_MINUTES * 60_000;
           const max = e.ALLOTMENT_SIGNIN_MAX_ATTEMPTS;
           const addressKey = `signin:ip:${clientAddress(req?.headers)}`;
-          const accountKey = parsed.success ? `signin:email:${parsed.data.email.toLowerCase()}` : null;
+          const accountKey = parsed.success
+            ? `signin:email:${parsed.data.email.toLowerCase()}`
+            : null;
           // only failures count: a refused address or account waits out the window
-          if ((await isThrottled(db(), addressKey, max * 10, windowMs)) || (accountKey && (await isThrottled(db(), accountKey, max, windowMs)))) {
+          if (
+            (await isThrottled(db(), addressKey, max * 10, windowMs)) ||
+            (accountKey && (await isThrottled(db(), accountKey, max, windowMs)))
+          ) {
             throw new Error("TooManyAttempts");
           }
           const member = parsed.success ? await memberByEmail(parsed.data.email) : null;
@@ -119,7 +125,9 @@ export function authOptions(): NextAuthOptions {
             (user as SsoUser).allotmentMemberId = result.member.id;
             return true;
           } catch (error) {
-            logAuthProblem("signin_error", { error: error instanceof Error ? error.name : "unknown" });
+            logAuthProblem("signin_error", {
+              error: error instanceof Error ? error.name : "unknown",
+            });
             return authErrorPath("server_error");
           }
         }
@@ -133,7 +141,10 @@ export function authOptions(): NextAuthOptions {
           const chosen = (user as SsoUser).allotmentMemberId;
           const claims = (profile ?? {}) as Claims;
           const member = chosen
-            ? await db().member.findFirst({ where: { id: chosen, active: true }, select: { id: true, workspaceId: true, role: true } })
+            ? await db().member.findFirst({
+                where: { id: chosen, active: true },
+                select: { id: true, workspaceId: true, role: true },
+              })
             : sso && typeof claims.sub === "string"
               ? await memberForIdentity(db(), String(claims.iss ?? sso.issuer), claims.sub)
               : null;
@@ -141,7 +152,11 @@ export function authOptions(): NextAuthOptions {
             token.memberId = member.id;
             token.workspaceId = member.workspaceId;
             token.role = member.role;
-            token.sessionId = await startSession(db(), member, e.ALLOTMENT_SESSION_MAX_AGE_HOURS * 3600);
+            token.sessionId = await startSession(
+              db(),
+              member,
+              e.ALLOTMENT_SESSION_MAX_AGE_HOURS * 3600,
+            );
             token.idToken = account.id_token;
           }
         } else if (user?.email) {
@@ -150,7 +165,11 @@ export function authOptions(): NextAuthOptions {
             token.memberId = member.id;
             token.workspaceId = member.workspaceId;
             token.role = member.role;
-            token.sessionId = await startSession(db(), member, e.ALLOTMENT_SESSION_MAX_AGE_HOURS * 3600);
+            token.sessionId = await startSession(
+              db(),
+              member,
+              e.ALLOTMENT_SESSION_MAX_AGE_HOURS * 3600,
+            );
           }
         }
         return token;

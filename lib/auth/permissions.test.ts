@@ -1,7 +1,18 @@
 import { describe, expect, it } from "vitest";
-import { can, navFor, permissionsOf, ROLE_PERMISSIONS, screenPermissions, spendScopeOf } from "./permissions";
 
-const subject = (role: "OWNER" | "ADMIN" | "FINANCE" | "MEMBER", managed: string[] = []) => ({ role, managedGroupIds: managed });
+import {
+  can,
+  navFor,
+  permissionsOf,
+  ROLE_PERMISSIONS,
+  screenPermissions,
+  spendScopeOf,
+} from "./permissions";
+
+const subject = (role: "OWNER" | "ADMIN" | "FINANCE" | "MEMBER", managed: string[] = []) => ({
+  role,
+  managedGroupIds: managed,
+});
 
 describe("permission table", () => {
   it("gives the owner everything", () => {
@@ -48,10 +59,50 @@ describe("permission table", () => {
 
   it("builds navigation from the same table", () => {
     const labels = (s: ReturnType<typeof subject>) => navFor(s).map((n) => n.label);
-    expect(labels(subject("OWNER"))).toEqual(["Overview", "Usage", "My usage", "Limits", "Requests", "Members", "Exports", "Alerts", "Connections", "Enforcement", "Audit", "Settings"]);
-    expect(labels(subject("ADMIN"))).toEqual(["Overview", "Usage", "My usage", "Limits", "Requests", "Members", "Exports", "Alerts", "Audit"]);
-    expect(labels(subject("FINANCE"))).toEqual(["Overview", "Usage", "My usage", "Limits", "Requests", "Members", "Exports", "Alerts", "Audit"]);
-    expect(labels(subject("MEMBER", ["g"]))).toEqual(["Overview", "Usage", "My usage", "Limits", "Requests", "Members"]);
+    expect(labels(subject("OWNER"))).toEqual([
+      "Overview",
+      "Usage",
+      "My usage",
+      "Limits",
+      "Requests",
+      "Members",
+      "Exports",
+      "Alerts",
+      "Connections",
+      "Enforcement",
+      "Audit",
+      "Settings",
+    ]);
+    expect(labels(subject("ADMIN"))).toEqual([
+      "Overview",
+      "Usage",
+      "My usage",
+      "Limits",
+      "Requests",
+      "Members",
+      "Exports",
+      "Alerts",
+      "Audit",
+    ]);
+    expect(labels(subject("FINANCE"))).toEqual([
+      "Overview",
+      "Usage",
+      "My usage",
+      "Limits",
+      "Requests",
+      "Members",
+      "Exports",
+      "Alerts",
+      "Audit",
+    ]);
+    expect(labels(subject("MEMBER", ["g"]))).toEqual([
+      "Overview",
+      "Usage",
+      "My usage",
+      "Limits",
+      "Requests",
+      "Members",
+    ]);
     expect(labels(subject("MEMBER"))).toEqual(["Overview", "Usage", "My usage", "Requests"]);
   });
 });

@@ -34,13 +34,38 @@ const EVERYONE: Permission[] = ["spend:read:own", "requests:create"];
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   OWNER: PERMISSIONS,
   // admins manage people and groups, and read the audit trail of what they and others changed
-  ADMIN: [...EVERYONE, "spend:read:all", "limits:read:all", "limits:write", "requests:decide:all", "groups:manage", "members:manage", "members:read", "audit:read", "exports:create", "alerts:read", "alerts:manage"],
-  FINANCE: [...EVERYONE, "spend:read:all", "limits:read:all", "members:read", "exports:create", "audit:read", "alerts:read"],
+  ADMIN: [
+    ...EVERYONE,
+    "spend:read:all",
+    "limits:read:all",
+    "limits:write",
+    "requests:decide:all",
+    "groups:manage",
+    "members:manage",
+    "members:read",
+    "audit:read",
+    "exports:create",
+    "alerts:read",
+    "alerts:manage",
+  ],
+  FINANCE: [
+    ...EVERYONE,
+    "spend:read:all",
+    "limits:read:all",
+    "members:read",
+    "exports:create",
+    "audit:read",
+    "alerts:read",
+  ],
   MEMBER: EVERYONE,
 };
 
 /** What managing at least one group adds (members:read: the people of their groups only, lib/people/list.ts). */
-export const MANAGER_PERMISSIONS: readonly Permission[] = ["spend:read:groups", "requests:decide:groups", "members:read"];
+export const MANAGER_PERMISSIONS: readonly Permission[] = [
+  "spend:read:groups",
+  "requests:decide:groups",
+  "members:read",
+];
 
 export interface PermissionSubject {
   role: Role;

@@ -5,6 +5,7 @@
  * session cookie, so it is read here, on the server.
  */
 import { getToken } from "next-auth/jwt";
+
 import { authSecret, env, oidcSettings } from "../env";
 import { logAuthProblem } from "./oidc-audit";
 import { discoveryFor } from "./oidc-discovery";
@@ -16,13 +17,21 @@ export async function providerSignOutUrl(request: Request): Promise<string | nul
   const e = env();
   const h = request.headers;
   const cookies = Object.fromEntries(
-    (h.get("cookie") ?? "").split(";").map((c) => c.trim()).filter(Boolean).map((c) => {
-      const at = c.indexOf("=");
-      return at < 0 ? [c, ""] : [c.slice(0, at), decodeURIComponent(c.slice(at + 1))];
-    }),
+    (h.get("cookie") ?? "")
+      .split(";")
+      .map((c) => c.trim())
+      .filter(Boolean)
+      .map((c) => {
+        const at = c.indexOf("=");
+        return at < 0 ? [c, ""] : [c.slice(0, at), decodeURIComponent(c.slice(at + 1))];
+      }),
   );
   const req = { headers: Object.fromEntries(h), cookies };
-  const token = await getToken({ req: req as never, secret: authSecret(), secureCookie: (e.NEXTAUTH_URL ?? "").startsWith("https://") });
+  const token = await getToken({
+    req: req as never,
+    secret: authSecret(),
+    secureCookie: (e.NEXTAUTH_URL ?? "").startsWith("https://"),
+  });
   if (!token?.idToken) return null;
   const document = await discoveryFor(sso);
   if (!document?.end_session_endpoint) {
@@ -30,6 +39,12 @@ export async function providerSignOutUrl(request: Request): Promise<string | nul
     return null;
   }
   // outside demo mode NEXTAUTH_URL is the only origin (start-up requires it)
-  const origin = e.NEXTAUTH_URL ? new URL(e.NEXTAUTH_URL).origin : `http://${h.get("host") ?? "localhost"}`;
-  return endSessionUrl(document.end_session_endpoint, { idToken: token.idToken, postLogoutRedirectUri: postLogoutRedirectUri(origin), clientId: sso.clientId });
+  const origin = e.NEXTAUTH_URL
+    ? new URL(e.NEXTAUTH_URL).origin
+    : `http://${h.get("host") ?? "localhost"}`;
+  return endSessionUrl(document.end_session_endpoint, {
+    idToken: token.idToken,
+    postLogoutRedirectUri: postLogoutRedirectUri(origin),
+    clientId: sso.clientId,
+  });
 }

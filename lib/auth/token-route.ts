@@ -4,11 +4,12 @@
  * token, never from the request. Other route handlers reuse this wrapper.
  */
 import "server-only";
-import { db } from "../db";
-import { authenticateToken, tokenActorLabel, type TokenPrincipal } from "../tokens/tokens";
-import type { TokenScope } from "../tokens/scopes";
-import { answerResponse, errorResponse, type JsonAnswer } from "./guards";
+
 import type { AuditActor } from "../audit";
+import { db } from "../db";
+import type { TokenScope } from "../tokens/scopes";
+import { authenticateToken, tokenActorLabel, type TokenPrincipal } from "../tokens/tokens";
+import { answerResponse, errorResponse, type JsonAnswer } from "./guards";
 
 export type { TokenPrincipal };
 
@@ -23,17 +24,33 @@ export function tokenAuditActor(token: TokenPrincipal): AuditActor {
 }
 
 /** The one token check: the principal, or the refusal to send (401 / 403). */
-export async function authorizeBearer(authorization: string | null, scope: TokenScope): Promise<{ token: TokenPrincipal } | { refusal: JsonAnswer }> {
+export async function authorizeBearer(
+  authorization: string | null,
+  scope: TokenScope,
+): Promise<{ token: TokenPrincipal } | { refusal: JsonAnswer }> {
   const m = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? "");
   const token = m ? await authenticateToken(db(), m[1]!) : null;
-  if (!token) return { refusal: { status: 401, body: { error: "Missing, unknown or revoked API token (send Authorization: Bearer <token>)" }, headers: { "www-authenticate": "Bearer" } } };
-  if (!token.scopes.has(scope)) return { refusal: { status: 403, body: { error: `This token lacks the ${scope} scope` } } };
+  if (!token)
+    return {
+      refusal: {
+        status: 401,
+        body: {
+          error: "Missing, unknown or revoked API token (send Authorization: Bearer <token>)",
+        },
+        headers: { "www-authenticate": "Bearer" },
+      },
+    };
+  if (!token.scopes.has(scope))
+    return { refusal: { status: 403, body: { error: `This token lacks the ${scope} scope` } } };
   return { token };
 }
 
 export function tokenRoute(
   scope: TokenScope,
-  handler: (req: Request, ctx: { token: TokenPrincipal; params: Record<string, string | string[]> }) => Promise<Response>,
+  handler: (
+    req: Request,
+    ctx: { token: TokenPrincipal; params: Record<string, string | string[]> },
+  ) => Promise<Response>,
 ) {
   return async (req: Request, context: RouteContext): Promise<Response> => {
     try {

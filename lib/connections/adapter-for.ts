@@ -1,9 +1,11 @@
 import "server-only";
+
 /**
  * Builds the adapter for a stored connection: decrypts the admin key (in memory only,
  * never logged) and applies the connection's base URL and settings.
  */
 import { z } from "zod";
+
 import { decryptSecret } from "../crypto/secrets";
 import { anthropicAdapter } from "../ingest/adapters/anthropic";
 import { anthropicAnalyticsAdapter } from "../ingest/adapters/anthropic-analytics";
@@ -14,7 +16,11 @@ import { simulatorAdapter, simulatorConfigSchema } from "../ingest/adapters/simu
 import type { SourceAdapter } from "../ingest/types";
 import type { RateCard } from "../ratecard/rate-card";
 
-export const DEFAULT_BASE_URLS = { openai: "https://api.openai.com/v1", anthropic: "https://api.anthropic.com/v1", chatgpt: "https://api.chatgpt.com/v1" } as const;
+export const DEFAULT_BASE_URLS = {
+  openai: "https://api.openai.com/v1",
+  anthropic: "https://api.anthropic.com/v1",
+  chatgpt: "https://api.chatgpt.com/v1",
+} as const;
 
 export const providerConfigSchema = z.object({
   pageLimit: z.number().int().min(1).max(31).optional(),
@@ -45,7 +51,8 @@ export interface AdapterExtras {
 export function adapterFor(connection: StoredConnection, extras: AdapterExtras): SourceAdapter {
   const config = JSON.parse(connection.configJson || "{}") as unknown;
   const key = () => {
-    if (!connection.encryptedKey) throw new Error(`connection "${connection.name}" has no admin key`);
+    if (!connection.encryptedKey)
+      throw new Error(`connection "${connection.name}" has no admin key`);
     return decryptSecret(connection.encryptedKey);
   };
   switch (connection.kind) {
@@ -62,12 +69,16 @@ export function adapterFor(connection: StoredConnection, extras: AdapterExtras):
       if (connection.kind === "openai") return openaiAdapter(common);
       if (settings.api === "analytics") {
         const { rateCard: _unused, ...http } = common;
-        return anthropicAnalyticsAdapter({ ...http, ...(settings.seatUsage ? { seatUsage: settings.seatUsage } : {}) });
+        return anthropicAnalyticsAdapter({
+          ...http,
+          ...(settings.seatUsage ? { seatUsage: settings.seatUsage } : {}),
+        });
       }
       return anthropicAdapter({ ...common, claudeCode: settings.claudeCode });
     }
     case "file":
-      if (!extras.file) throw new Error(`connection "${connection.name}" is a file import: give a file to import`);
+      if (!extras.file)
+        throw new Error(`connection "${connection.name}" is a file import: give a file to import`);
       return fileAdapter({ ...extras.file, rateCard: extras.rateCard });
     case "simulator":
       return simulatorAdapter(simulatorConfigSchema.parse(config));

@@ -1,10 +1,12 @@
 import "server-only";
+
 /**
  * Connections: create / edit / enable-disable (each with its audit event in the same
  * transaction), the masked DTO the UI sees, and running a sync for one. The admin key is
  * encrypted before it reaches the database and never leaves this module in plain text.
  */
 import { z } from "zod";
+
 import { writeAudit, type AuditActor } from "../audit";
 import { encryptSecret, keyHint, maskKey } from "../crypto/secrets";
 import type { Db } from "../db";
@@ -45,7 +47,13 @@ export const createConnectionSchema = z.object({
   baseUrl,
   apiKey: z.string().trim().max(500).optional(),
   backfillFrom: day.optional(),
-  scheduleMinutes: z.number().int().min(15).max(7 * 24 * 60).nullable().optional(),
+  scheduleMinutes: z
+    .number()
+    .int()
+    .min(15)
+    .max(7 * 24 * 60)
+    .nullable()
+    .optional(),
   /** Anthropic only */
   anthropic: anthropicOptionsSchema.optional(),
 });
@@ -58,7 +66,13 @@ export const updateConnectionSchema = z.object({
   /** a new key replaces the stored one; absent or "" keeps it */
   apiKey: z.string().trim().max(500).optional(),
   enabled: z.boolean().optional(),
-  scheduleMinutes: z.number().int().min(15).max(7 * 24 * 60).nullable().optional(),
+  scheduleMinutes: z
+    .number()
+    .int()
+    .min(15)
+    .max(7 * 24 * 60)
+    .nullable()
+    .optional(),
   /** Anthropic only; merged into the stored options */
   anthropic: anthropicOptionsSchema.optional(),
 });
@@ -86,7 +100,12 @@ function anthropicOptionsOf(c: { kind: string; configJson: string }): AnthropicO
   if (c.kind !== "anthropic") return undefined;
   try {
     const parsed = anthropicOptionsSchema.safeParse(JSON.parse(c.configJson || "{}"));
-    return parsed.success ? { api: parsed.data.api ?? "admin", ...(parsed.data.seatUsage ? { seatUsage: parsed.data.seatUsage } : {}) } : undefined;
+    return parsed.success
+      ? {
+          api: parsed.data.api ?? "admin",
+          ...(parsed.data.seatUsage ? { seatUsage: parsed.data.seatUsage } : {}),
+        }
+      : undefined;
   } catch {
     return undefined;
   }
@@ -96,9 +115,19 @@ type ConnectionRow = Awaited<ReturnType<Db["connection"]["findFirstOrThrow"]>>;
 
 export function toConnectionDto(c: ConnectionRow): ConnectionDto {
   return {
-    id: c.id, kind: c.kind, name: c.name, baseUrl: c.baseUrl, keyMasked: maskKey(c.keyHint), enabled: c.enabled,
-    scheduleMinutes: c.scheduleMinutes, lastStatus: c.lastStatus, lastError: c.lastError,
-    lastSyncAt: c.lastSyncAt?.toISOString() ?? null, dataAsOf: c.dataAsOf, syncedThrough: c.syncedThrough, backfillFrom: c.backfillFrom,
+    id: c.id,
+    kind: c.kind,
+    name: c.name,
+    baseUrl: c.baseUrl,
+    keyMasked: maskKey(c.keyHint),
+    enabled: c.enabled,
+    scheduleMinutes: c.scheduleMinutes,
+    lastStatus: c.lastStatus,
+    lastError: c.lastError,
+    lastSyncAt: c.lastSyncAt?.toISOString() ?? null,
+    dataAsOf: c.dataAsOf,
+    syncedThrough: c.syncedThrough,
+    backfillFrom: c.backfillFrom,
     ...(c.kind === "anthropic" ? { anthropic: anthropicOptionsOf(c) } : {}),
   };
 }
@@ -106,80 +135,162 @@ export function toConnectionDto(c: ConnectionRow): ConnectionDto {
 /** What the audit log may say about a connection: never the key. */
 function auditView(c: ConnectionRow) {
   return {
-    kind: c.kind, name: c.name, baseUrl: c.baseUrl, key: maskKey(c.keyHint), enabled: c.enabled, scheduleMinutes: c.scheduleMinutes,
+    kind: c.kind,
+    name: c.name,
+    baseUrl: c.baseUrl,
+    key: maskKey(c.keyHint),
+    enabled: c.enabled,
+    scheduleMinutes: c.scheduleMinutes,
     ...(c.kind === "anthropic" ? { anthropic: anthropicOptionsOf(c) } : {}),
   };
 }
 
 export async function listConnections(db: Db, workspaceId: string): Promise<ConnectionDto[]> {
-  const rows = await db.connection.findMany({ where: { workspaceId, kind: { in: [...CONNECTION_KINDS, "simulator"] } }, orderBy: { createdAt: "asc" } });
+  const rows = await db.connection.findMany({
+    where: { workspaceId, kind: { in: [...CONNECTION_KINDS, "simulator"] } },
+    orderBy: { createdAt: "asc" },
+  });
   return rows.map(toConnectionDto);
 }
 
-export async function getConnection(db: Db, workspaceId: string, id: string): Promise<ConnectionRow> {
+export async function getConnection(
+  db: Db,
+  workspaceId: string,
+  id: string,
+): Promise<ConnectionRow> {
   const c = await db.connection.findFirst({ where: { id, workspaceId } });
   if (!c) throw new NotFoundError("Connection not found");
   return c;
 }
 
-export async function findConnectionByName(db: Db, workspaceId: string | null, name: string): Promise<ConnectionRow> {
-  const matches = await db.connection.findMany({ where: { name, ...(workspaceId ? { workspaceId } : {}) } });
+export async function findConnectionByName(
+  db: Db,
+  workspaceId: string | null,
+  name: string,
+): Promise<ConnectionRow> {
+  const matches = await db.connection.findMany({
+    where: { name, ...(workspaceId ? { workspaceId } : {}) },
+  });
   if (matches.length === 0) throw new NotFoundError(`no connection named "${name}"`);
-  if (matches.length > 1) throw new InvalidInputError(`several workspaces have a connection named "${name}": add --workspace`);
+  if (matches.length > 1)
+    throw new InvalidInputError(
+      `several workspaces have a connection named "${name}": add --workspace`,
+    );
   return matches[0]!;
 }
 
-export async function createConnection(db: Db, workspaceId: string, input: CreateConnectionInput, actor: AuditActor): Promise<ConnectionDto> {
+export async function createConnection(
+  db: Db,
+  workspaceId: string,
+  input: CreateConnectionInput,
+  actor: AuditActor,
+): Promise<ConnectionDto> {
   const data = createConnectionSchema.parse(input);
-  if (data.kind !== "file" && !data.apiKey) throw new InvalidInputError("An admin key is required", "apiKey");
-  if (data.anthropic && data.kind !== "anthropic") throw new InvalidInputError("Anthropic options apply to Anthropic connections only", "anthropic");
-  const clash = await db.connection.findFirst({ where: { workspaceId, name: data.name }, select: { id: true } });
-  if (clash) throw new InvalidInputError(`A connection named "${data.name}" already exists`, "name");
+  if (data.kind !== "file" && !data.apiKey)
+    throw new InvalidInputError("An admin key is required", "apiKey");
+  if (data.anthropic && data.kind !== "anthropic")
+    throw new InvalidInputError(
+      "Anthropic options apply to Anthropic connections only",
+      "anthropic",
+    );
+  const clash = await db.connection.findFirst({
+    where: { workspaceId, name: data.name },
+    select: { id: true },
+  });
+  if (clash)
+    throw new InvalidInputError(`A connection named "${data.name}" already exists`, "name");
   const created = await db.$transaction(async (tx) => {
     const c = await tx.connection.create({
       data: {
-        workspaceId, kind: data.kind, name: data.name, baseUrl: data.baseUrl || null,
-        encryptedKey: data.apiKey ? encryptSecret(data.apiKey) : null, keyHint: data.apiKey ? keyHint(data.apiKey) : null,
-        backfillFrom: data.backfillFrom ?? null, scheduleMinutes: data.scheduleMinutes ?? null,
+        workspaceId,
+        kind: data.kind,
+        name: data.name,
+        baseUrl: data.baseUrl || null,
+        encryptedKey: data.apiKey ? encryptSecret(data.apiKey) : null,
+        keyHint: data.apiKey ? keyHint(data.apiKey) : null,
+        backfillFrom: data.backfillFrom ?? null,
+        scheduleMinutes: data.scheduleMinutes ?? null,
         ...(data.anthropic ? { configJson: JSON.stringify(data.anthropic) } : {}),
       },
     });
-    await writeAudit(tx, { workspaceId, actor, action: "connection.create", targetType: "Connection", targetId: c.id, after: auditView(c) });
+    await writeAudit(tx, {
+      workspaceId,
+      actor,
+      action: "connection.create",
+      targetType: "Connection",
+      targetId: c.id,
+      after: auditView(c),
+    });
     return c;
   });
   return toConnectionDto(created);
 }
 
-export async function updateConnection(db: Db, workspaceId: string, input: UpdateConnectionInput, actor: AuditActor): Promise<ConnectionDto> {
+export async function updateConnection(
+  db: Db,
+  workspaceId: string,
+  input: UpdateConnectionInput,
+  actor: AuditActor,
+): Promise<ConnectionDto> {
   const data = updateConnectionSchema.parse(input);
   const updated = await db.$transaction(async (tx) => {
     const before = await tx.connection.findFirst({ where: { id: data.id, workspaceId } });
     if (!before) throw new NotFoundError("Connection not found");
     if (data.name && data.name !== before.name) {
-      const clash = await tx.connection.findFirst({ where: { workspaceId, name: data.name }, select: { id: true } });
-      if (clash) throw new InvalidInputError(`A connection named "${data.name}" already exists`, "name");
+      const clash = await tx.connection.findFirst({
+        where: { workspaceId, name: data.name },
+        select: { id: true },
+      });
+      if (clash)
+        throw new InvalidInputError(`A connection named "${data.name}" already exists`, "name");
     }
-    if (data.anthropic && before.kind !== "anthropic") throw new InvalidInputError("Anthropic options apply to Anthropic connections only", "anthropic");
+    if (data.anthropic && before.kind !== "anthropic")
+      throw new InvalidInputError(
+        "Anthropic options apply to Anthropic connections only",
+        "anthropic",
+      );
     // the stored key was given for one host: never send it to another one
     const movesHost = data.baseUrl !== undefined && (data.baseUrl || null) !== before.baseUrl;
     if (movesHost && before.encryptedKey && !data.apiKey) {
-      throw new InvalidInputError("A new base URL needs the admin key again: the stored key is only ever sent to the host it was given for", "apiKey");
+      throw new InvalidInputError(
+        "A new base URL needs the admin key again: the stored key is only ever sent to the host it was given for",
+        "apiKey",
+      );
     }
     const after = await tx.connection.update({
       where: { id: before.id },
       data: {
         ...(data.name ? { name: data.name } : {}),
         ...(data.baseUrl !== undefined ? { baseUrl: data.baseUrl || null } : {}),
-        ...(data.apiKey ? { encryptedKey: encryptSecret(data.apiKey), keyHint: keyHint(data.apiKey) } : {}),
+        ...(data.apiKey
+          ? { encryptedKey: encryptSecret(data.apiKey), keyHint: keyHint(data.apiKey) }
+          : {}),
         ...(data.enabled !== undefined ? { enabled: data.enabled } : {}),
         ...(data.scheduleMinutes !== undefined ? { scheduleMinutes: data.scheduleMinutes } : {}),
-        ...(data.anthropic ? { configJson: JSON.stringify({ ...(JSON.parse(before.configJson || "{}") as object), ...data.anthropic }) } : {}),
+        ...(data.anthropic
+          ? {
+              configJson: JSON.stringify({
+                ...(JSON.parse(before.configJson || "{}") as object),
+                ...data.anthropic,
+              }),
+            }
+          : {}),
       },
     });
-    const action = data.enabled === false && before.enabled ? "connection.disable" : data.enabled === true && !before.enabled ? "connection.enable" : "connection.update";
+    const action =
+      data.enabled === false && before.enabled
+        ? "connection.disable"
+        : data.enabled === true && !before.enabled
+          ? "connection.enable"
+          : "connection.update";
     await writeAudit(tx, {
-      workspaceId, actor, action, targetType: "Connection", targetId: before.id,
-      before: auditView(before), after: { ...auditView(after), ...(data.apiKey ? { keyReplaced: true } : {}) },
+      workspaceId,
+      actor,
+      action,
+      targetType: "Connection",
+      targetId: before.id,
+      before: auditView(before),
+      after: { ...auditView(after), ...(data.apiKey ? { keyReplaced: true } : {}) },
     });
     return after;
   });
@@ -187,9 +298,18 @@ export async function updateConnection(db: Db, workspaceId: string, input: Updat
 }
 
 /** The window a sync reads: an explicit one, or from the last synced day minus the trailing days providers revise. */
-export function syncWindowFor(c: { syncedThrough: string | null; backfillFrom: string | null }, today: string, since?: string, until?: string) {
+export function syncWindowFor(
+  c: { syncedThrough: string | null; backfillFrom: string | null },
+  today: string,
+  since?: string,
+  until?: string,
+) {
   const end = until ?? today;
-  const start = since ?? (c.syncedThrough ? addDays(c.syncedThrough, -TRAILING_DAYS) : (c.backfillFrom ?? addDays(today, -30)));
+  const start =
+    since ??
+    (c.syncedThrough
+      ? addDays(c.syncedThrough, -TRAILING_DAYS)
+      : (c.backfillFrom ?? addDays(today, -30)));
   if (start > end) throw new InvalidInputError(`--since ${start} is after --until ${end}`);
   return { start, end };
 }
@@ -206,21 +326,45 @@ export interface SyncConnectionOptions {
   log?: (line: string) => void;
 }
 
-export async function syncConnection(db: Db, workspaceId: string, connectionId: string, opts: SyncConnectionOptions): Promise<SyncResult> {
+export async function syncConnection(
+  db: Db,
+  workspaceId: string,
+  connectionId: string,
+  opts: SyncConnectionOptions,
+): Promise<SyncResult> {
   const c = await getConnection(db, workspaceId, connectionId);
   if (!c.enabled) throw new InvalidInputError(`connection "${c.name}" is disabled`);
   const window = syncWindowFor(c, toDayKey(opts.now), opts.since, opts.until);
   const rateCard = await loadRateCard(db, workspaceId);
-  const { usdPerCreditMicros } = await db.workspace.findUniqueOrThrow({ where: { id: workspaceId }, select: { usdPerCreditMicros: true } });
+  const { usdPerCreditMicros } = await db.workspace.findUniqueOrThrow({
+    where: { id: workspaceId },
+    select: { usdPerCreditMicros: true },
+  });
   const adapter = adapterFor(c, { rateCard, file: opts.file, usdPerCreditMicros });
-  return runSync({ db, databaseUrl: opts.databaseUrl, connectionId: c.id, adapter, window, trigger: opts.trigger, actor: opts.actor, onPage: opts.onPage });
+  return runSync({
+    db,
+    databaseUrl: opts.databaseUrl,
+    connectionId: c.id,
+    adapter,
+    window,
+    trigger: opts.trigger,
+    actor: opts.actor,
+    onPage: opts.onPage,
+  });
 }
 
-export async function testConnection(db: Db, workspaceId: string, connectionId: string): Promise<{ ok: boolean; detail: string }> {
+export async function testConnection(
+  db: Db,
+  workspaceId: string,
+  connectionId: string,
+): Promise<{ ok: boolean; detail: string }> {
   const c = await getConnection(db, workspaceId, connectionId);
   try {
     // a person is waiting: one attempt with a short deadline, like an alert channel's "Send test"
-    const adapter = adapterFor(c, { rateCard: await loadRateCard(db, workspaceId), retry: { attempts: 1, timeoutMs: 5_000 } });
+    const adapter = adapterFor(c, {
+      rateCard: await loadRateCard(db, workspaceId),
+      retry: { attempts: 1, timeoutMs: 5_000 },
+    });
     return await adapter.testConnection({});
   } catch (error) {
     return { ok: false, detail: error instanceof Error ? error.message : String(error) };
@@ -235,8 +379,20 @@ export async function listRuns(db: Db, workspaceId: string, connectionId?: strin
     include: { connection: { select: { name: true } } },
   });
   return runs.map((r) => ({
-    id: r.id, connectionId: r.connectionId, connectionName: r.connection.name, windowStart: r.windowStart, windowEnd: r.windowEnd,
-    status: r.status, trigger: r.trigger, pages: r.pages, rowsRead: r.rowsRead, rowsInserted: r.rowsInserted, rowsUpdated: r.rowsUpdated,
-    rowsUnchanged: r.rowsUnchanged, error: r.error, startedAt: r.startedAt.toISOString(), finishedAt: r.finishedAt?.toISOString() ?? null,
+    id: r.id,
+    connectionId: r.connectionId,
+    connectionName: r.connection.name,
+    windowStart: r.windowStart,
+    windowEnd: r.windowEnd,
+    status: r.status,
+    trigger: r.trigger,
+    pages: r.pages,
+    rowsRead: r.rowsRead,
+    rowsInserted: r.rowsInserted,
+    rowsUpdated: r.rowsUpdated,
+    rowsUnchanged: r.rowsUnchanged,
+    error: r.error,
+    startedAt: r.startedAt.toISOString(),
+    finishedAt: r.finishedAt?.toISOString() ?? null,
   }));
 }

@@ -1,4 +1,5 @@
 import "server-only";
+
 /**
  * Scheduled syncs: any process (a cron calling `allotment sync-due`, or several app
  * instances) may call runDueSyncs; a connection is claimed by a conditional update of its
@@ -16,22 +17,39 @@ export interface DueSyncOutcome {
   skipped?: string;
 }
 
-export async function runDueSyncs(db: Db, databaseUrl: string, now: Date, log?: (line: string) => void): Promise<DueSyncOutcome[]> {
+export async function runDueSyncs(
+  db: Db,
+  databaseUrl: string,
+  now: Date,
+  log?: (line: string) => void,
+): Promise<DueSyncOutcome[]> {
   const due = await db.connection.findMany({
-    where: { enabled: true, scheduleMinutes: { not: null }, kind: { in: ["openai", "anthropic", "simulator", "chatgpt"] }, OR: [{ nextSyncAt: null }, { nextSyncAt: { lte: now } }] },
+    where: {
+      enabled: true,
+      scheduleMinutes: { not: null },
+      kind: { in: ["openai", "anthropic", "simulator", "chatgpt"] },
+      OR: [{ nextSyncAt: null }, { nextSyncAt: { lte: now } }],
+    },
     orderBy: { nextSyncAt: "asc" },
   });
   const outcomes: DueSyncOutcome[] = [];
   for (const c of due) {
     const next = new Date(now.getTime() + c.scheduleMinutes! * 60_000);
-    const claimed = await db.connection.updateMany({ where: { id: c.id, nextSyncAt: c.nextSyncAt }, data: { nextSyncAt: next } });
+    const claimed = await db.connection.updateMany({
+      where: { id: c.id, nextSyncAt: c.nextSyncAt },
+      data: { nextSyncAt: next },
+    });
     if (claimed.count !== 1) {
       outcomes.push({ connectionId: c.id, name: c.name, skipped: "claimed by another scheduler" });
       continue;
     }
     try {
       log?.(`sync "${c.name}" (${c.kind})`);
-      const result = await syncConnection(db, c.workspaceId, c.id, { databaseUrl, now, trigger: "schedule" });
+      const result = await syncConnection(db, c.workspaceId, c.id, {
+        databaseUrl,
+        now,
+        trigger: "schedule",
+      });
       outcomes.push({ connectionId: c.id, name: c.name, result });
     } catch (error) {
       if (!(error instanceof SyncBusyError)) throw error;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+
 import { decimalText, majorFromCents, toUsdMicros } from "./convert";
 import { RateTable } from "./rates";
 

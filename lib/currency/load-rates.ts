@@ -3,6 +3,9 @@ import type { Db, Tx } from "../db";
 import { RateTable } from "./rates";
 
 export async function loadRateTable(db: Db | Tx, workspaceId: string): Promise<RateTable> {
-  const rows = await db.exchangeRate.findMany({ where: { workspaceId }, select: { currency: true, effectiveFrom: true, usdPerUnit: true } });
+  const rows = await db.exchangeRate.findMany({
+    where: { workspaceId },
+    select: { currency: true, effectiveFrom: true, usdPerUnit: true },
+  });
   return new RateTable(rows);
 }

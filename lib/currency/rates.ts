@@ -23,7 +23,8 @@ export class RateTable {
       const c = e.currency.toUpperCase();
       this.byCurrency.set(c, [...(this.byCurrency.get(c) ?? []), e]);
     }
-    for (const list of this.byCurrency.values()) list.sort((a, b) => (a.effectiveFrom < b.effectiveFrom ? -1 : 1));
+    for (const list of this.byCurrency.values())
+      list.sort((a, b) => (a.effectiveFrom < b.effectiveFrom ? -1 : 1));
   }
 
   /** USD per unit on `day`, or null when no entry covers it. */

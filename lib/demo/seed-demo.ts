@@ -3,11 +3,15 @@
  * adapter → sync engine). Safe to run again: existing workspaces are reused and only
  * the days since the last sync are fetched.
  */
-import type { Db } from "../db";
 import { writeAudit } from "../audit";
-import { addDays, toDayKey } from "../period";
-import { simulatorAdapter, simulatorConfigSchema, type SimulatorConfig } from "../ingest/adapters/simulator";
+import type { Db } from "../db";
+import {
+  simulatorAdapter,
+  simulatorConfigSchema,
+  type SimulatorConfig,
+} from "../ingest/adapters/simulator";
 import { runSync, type SyncResult } from "../ingest/sync";
+import { addDays, toDayKey } from "../period";
 
 export interface DemoTenant {
   slug: string;
@@ -23,13 +27,29 @@ export const DEMO_TENANTS: DemoTenant[] = [
     slug: "acme-engineering",
     name: "Acme Engineering",
     days: 120,
-    config: { seed: 42, domain: "acme.example", members: 400, groups: 15, usdPerCreditMicros: 40_000n, demoPeople: true, automationOnly: false },
+    config: {
+      seed: 42,
+      domain: "acme.example",
+      members: 400,
+      groups: 15,
+      usdPerCreditMicros: 40_000n,
+      demoPeople: true,
+      automationOnly: false,
+    },
   },
   {
     slug: "acme-ci",
     name: "Acme CI",
     days: 120,
-    config: { seed: 7, domain: "ci.acme.example", members: 0, groups: 1, usdPerCreditMicros: 40_000n, demoPeople: false, automationOnly: true },
+    config: {
+      seed: 7,
+      domain: "ci.acme.example",
+      members: 0,
+      groups: 1,
+      usdPerCreditMicros: 40_000n,
+      demoPeople: false,
+      automationOnly: true,
+    },
     staff: [
       { email: "ci-owner@acme.example", name: "Cora CI-Owner", role: "OWNER" },
       { email: "ci-admin@acme.example", name: "Cal CI-Admin", role: "ADMIN" },
@@ -53,7 +73,11 @@ export async function seedDemo(opts: SeedOptions): Promise<Record<string, SyncRe
     let workspace = await db.workspace.findUnique({ where: { slug: tenant.slug } });
     if (!workspace) {
       workspace = await db.workspace.create({
-        data: { slug: tenant.slug, name: tenant.name, usdPerCreditMicros: tenant.config.usdPerCreditMicros },
+        data: {
+          slug: tenant.slug,
+          name: tenant.name,
+          usdPerCreditMicros: tenant.config.usdPerCreditMicros,
+        },
       });
     }
     for (const s of tenant.staff ?? []) {
@@ -63,7 +87,9 @@ export async function seedDemo(opts: SeedOptions): Promise<Record<string, SyncRe
         update: {},
       });
     }
-    let connection = await db.connection.findUnique({ where: { workspaceId_name: { workspaceId: workspace.id, name: "Demo simulator" } } });
+    let connection = await db.connection.findUnique({
+      where: { workspaceId_name: { workspaceId: workspace.id, name: "Demo simulator" } },
+    });
     if (!connection) {
       const config = simulatorConfigSchema.parse({ ...tenant.config, endDay: today });
       const created = await db.$transaction(async (tx) => {
@@ -72,20 +98,32 @@ export async function seedDemo(opts: SeedOptions): Promise<Record<string, SyncRe
             workspaceId: workspace.id,
             kind: "simulator",
             name: "Demo simulator",
-            configJson: JSON.stringify({ ...config, usdPerCreditMicros: config.usdPerCreditMicros.toString() }),
+            configJson: JSON.stringify({
+              ...config,
+              usdPerCreditMicros: config.usdPerCreditMicros.toString(),
+            }),
             backfillFrom: addDays(today, -(tenant.days - 1)),
             scheduleMinutes: 60,
             // just synced by this seed: the scheduler's first pass is an hour from now
             nextSyncAt: new Date((opts.now ?? new Date()).getTime() + 60 * 60_000),
           },
         });
-        await writeAudit(tx, { workspaceId: workspace.id, actor: { memberId: null, label: "seed" }, action: "connection.create", targetType: "connection", targetId: c.id, after: { kind: c.kind, name: c.name } });
+        await writeAudit(tx, {
+          workspaceId: workspace.id,
+          actor: { memberId: null, label: "seed" },
+          action: "connection.create",
+          targetType: "connection",
+          targetId: c.id,
+          after: { kind: c.kind, name: c.name },
+        });
         return c;
       });
       connection = created;
     }
     const config = simulatorConfigSchema.parse(JSON.parse(connection.configJson));
-    const start = connection.syncedThrough ? addDays(connection.syncedThrough, -2) : (connection.backfillFrom ?? addDays(today, -(tenant.days - 1)));
+    const start = connection.syncedThrough
+      ? addDays(connection.syncedThrough, -2)
+      : (connection.backfillFrom ?? addDays(today, -(tenant.days - 1)));
     const started = Date.now();
     const result = await runSync({
       db,
@@ -96,8 +134,11 @@ export async function seedDemo(opts: SeedOptions): Promise<Record<string, SyncRe
       trigger: "seed",
       actor: { memberId: null, label: "seed" },
     });
-    if (result.status === "FAILED") throw new Error(`seeding ${tenant.slug} failed: ${result.error}`);
-    opts.log?.(`${tenant.slug}: ${result.rowsRead} rows read, ${result.rowsInserted} inserted, ${result.rowsUpdated} updated, ${result.rowsUnchanged} unchanged in ${Date.now() - started} ms`);
+    if (result.status === "FAILED")
+      throw new Error(`seeding ${tenant.slug} failed: ${result.error}`);
+    opts.log?.(
+      `${tenant.slug}: ${result.rowsRead} rows read, ${result.rowsInserted} inserted, ${result.rowsUpdated} updated, ${result.rowsUnchanged} unchanged in ${Date.now() - started} ms`,
+    );
     results[tenant.slug] = result;
   }
   return results;

@@ -42,7 +42,9 @@ export interface SplitInput {
 function weights(input: SplitInput): bigint[] {
   const n = BigInt(input.vendors.length);
   if (input.rule === "one") {
-    const i = input.vendors.findIndex((v) => v.vendor === input.oneVendor || v.key === input.oneVendor);
+    const i = input.vendors.findIndex(
+      (v) => v.vendor === input.oneVendor || v.key === input.oneVendor,
+    );
     if (i >= 0) return input.vendors.map((_, j) => (j === i ? 1n : 0n));
   }
   const total = input.vendors.reduce((s, v) => s + (v.recent > 0n ? v.recent : 0n), 0n);
@@ -66,7 +68,9 @@ export function splitBudget(input: SplitInput): Map<string, bigint | null> {
   const cap = input.limit !== null ? input.limit : usedAll + input.remaining;
   if (usedAll >= cap) {
     // over (or at) the limit: each vendor stays at or below its own spend, summing to ≤ cap
-    input.vendors.forEach((v, i) => out.set(v.key, usedAll === 0n ? 0n : (cap * used[i]!) / usedAll));
+    input.vendors.forEach((v, i) =>
+      out.set(v.key, usedAll === 0n ? 0n : (cap * used[i]!) / usedAll),
+    );
     return out;
   }
   let remaining = input.remaining;
@@ -74,7 +78,9 @@ export function splitBudget(input: SplitInput): Map<string, bigint | null> {
   if (remaining < 0n) remaining = 0n;
   const w = weights(input);
   const wTotal = w.reduce((a, b) => a + b, 0n);
-  input.vendors.forEach((v, i) => out.set(v.key, used[i]! + (wTotal === 0n ? 0n : (remaining * w[i]!) / wTotal)));
+  input.vendors.forEach((v, i) =>
+    out.set(v.key, used[i]! + (wTotal === 0n ? 0n : (remaining * w[i]!) / wTotal)),
+  );
   return out;
 }
 
@@ -97,7 +103,8 @@ export function capRaises(cap: bigint | null, entries: CapEntry[]): Map<string, 
     for (const e of entries) out.set(e.key, e.target);
     return out;
   }
-  const isRaise = (e: CapEntry) => e.target === null ? e.current !== null : e.current !== null && e.target > e.current;
+  const isRaise = (e: CapEntry) =>
+    e.target === null ? e.current !== null : e.current !== null && e.target > e.current;
   let sum = 0n;
   let unbounded = false;
   for (const e of entries) {

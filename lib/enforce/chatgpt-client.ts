@@ -5,13 +5,17 @@
  * for them: Allotment stays read-only on those and says so.
  */
 import { z } from "zod";
+
 import { validate } from "../ingest/http";
 import { parseChatgptAmount, type VendorUnit } from "./units";
 import { vendorFetch, type VendorResponse } from "./vendor-http";
 
 export const DEFAULT_CHATGPT_BASE_URL = "https://api.chatgpt.com/v1";
 
-const amountSchema = z.object({ amount: z.string().regex(/^\d+(\.\d+)?$/, "a decimal string"), unit: z.enum(["credit", "usd"]) });
+const amountSchema = z.object({
+  amount: z.string().regex(/^\d+(\.\d+)?$/, "a decimal string"),
+  unit: z.enum(["credit", "usd"]),
+});
 
 export const limitRuleSchema = z.object({
   type: z.enum(["limited", "unlimited"]),
@@ -23,7 +27,14 @@ export const limitRuleSchema = z.object({
 });
 export type LimitRule = z.infer<typeof limitRuleSchema>;
 
-const sourceSchema = z.object({ kind: z.string(), group_id: z.string().optional(), group_name: z.string().optional(), seat_type: z.string().optional() }).loose();
+const sourceSchema = z
+  .object({
+    kind: z.string(),
+    group_id: z.string().optional(),
+    group_name: z.string().optional(),
+    seat_type: z.string().optional(),
+  })
+  .loose();
 
 const effectiveSchema = z.object({ limit: limitRuleSchema.nullable(), source: sourceSchema });
 
@@ -31,7 +42,11 @@ export const userLimitSchema = z.object({
   object: z.literal("workspace.user.usage_limit"),
   id: z.string(),
   account_user_id: z.string(),
-  override_monthly_usage_limit: z.union([z.null(), limitRuleSchema, z.array(limitRuleSchema).max(1)]),
+  override_monthly_usage_limit: z.union([
+    z.null(),
+    limitRuleSchema,
+    z.array(limitRuleSchema).max(1),
+  ]),
   effective_monthly_usage_limit: effectiveSchema.nullable(),
   inherited_monthly_usage_limit: effectiveSchema.nullable().optional(),
 });
@@ -46,33 +61,62 @@ export const monthlyUsageSchema = z.object({
 });
 
 /** Roster rows: the documented route; only id and email are relied on. */
-const userRowSchema = z.object({ id: z.string(), email: z.string().email(), name: z.string().nullable().optional() }).loose();
-const userListSchema = z.object({ data: z.array(userRowSchema), has_more: z.boolean(), last_id: z.string().nullable().optional() }).loose();
+const userRowSchema = z
+  .object({ id: z.string(), email: z.string().email(), name: z.string().nullable().optional() })
+  .loose();
+const userListSchema = z
+  .object({
+    data: z.array(userRowSchema),
+    has_more: z.boolean(),
+    last_id: z.string().nullable().optional(),
+  })
+  .loose();
 export type RosterUser = z.infer<typeof userRowSchema>;
 
 const groupSchema = z.object({ id: z.string(), name: z.string() }).loose();
 const groupUsersSchema = z
-  .object({ data: z.array(z.object({ id: z.string(), email: z.string().email().optional() }).loose()), has_more: z.boolean(), next_cursor: z.string().nullable().optional() })
+  .object({
+    data: z.array(z.object({ id: z.string(), email: z.string().email().optional() }).loose()),
+    has_more: z.boolean(),
+    next_cursor: z.string().nullable().optional(),
+  })
   .loose();
 
 const numberish = z.union([z.number(), z.string().regex(/^-?\d+(\.\d+)?$/)]);
 export const usageResultSchema = z.object({
   object: z.literal("workspace.usage.result"),
   user_id: z.string().nullable().optional(),
-  actor: z.object({ type: z.string(), user_id: z.string().nullable().optional() }).loose().nullable().optional(),
+  actor: z
+    .object({ type: z.string(), user_id: z.string().nullable().optional() })
+    .loose()
+    .nullable()
+    .optional(),
   start_time: z.union([z.number(), z.string()]),
   end_time: z.union([z.number(), z.string()]),
-  totals: z.object({ credits: numberish.nullable().optional(), cost_usd: numberish.nullable().optional(), estimated_cost_usd: numberish.nullable().optional() }).loose(),
+  totals: z
+    .object({
+      credits: numberish.nullable().optional(),
+      cost_usd: numberish.nullable().optional(),
+      estimated_cost_usd: numberish.nullable().optional(),
+    })
+    .loose(),
   clients: z.array(z.unknown()).optional(),
 });
 export type UsageResult = z.infer<typeof usageResultSchema>;
-export const usagePageSchema = z.object({ object: z.literal("page"), data: z.array(usageResultSchema), has_more: z.boolean(), next_page: z.string().nullable().optional() });
+export const usagePageSchema = z.object({
+  object: z.literal("page"),
+  data: z.array(usageResultSchema),
+  has_more: z.boolean(),
+  next_page: z.string().nullable().optional(),
+});
 
 /** A rule → micro-units of its unit; null = unlimited. */
 export function ruleAmount(rule: LimitRule): { micros: bigint | null; unit: VendorUnit | null } {
   if (rule.type === "unlimited") return { micros: null, unit: null };
-  if (rule.limit_amount) return { micros: parseChatgptAmount(rule.limit_amount.amount), unit: rule.limit_amount.unit };
-  if (typeof rule.limit === "number") return { micros: BigInt(rule.limit) * 1_000_000n, unit: "credit" };
+  if (rule.limit_amount)
+    return { micros: parseChatgptAmount(rule.limit_amount.amount), unit: rule.limit_amount.unit };
+  if (typeof rule.limit === "number")
+    return { micros: BigInt(rule.limit) * 1_000_000n, unit: "credit" };
   // "limited" without an amount is not a shape the reference shows: refuse to guess
   throw new Error("usage limit rule is limited but carries neither limit_amount nor limit");
 }
@@ -85,7 +129,10 @@ export function overrideRule(u: UserLimit): LimitRule | null {
   return o;
 }
 
-export type OverrideBody = { type: "limited"; limit_amount: { unit: VendorUnit; amount: string }; temporary?: true } | { type: "unlimited" } | null;
+export type OverrideBody =
+  | { type: "limited"; limit_amount: { unit: VendorUnit; amount: string }; temporary?: true }
+  | { type: "unlimited" }
+  | null;
 
 export interface ChatgptClientOptions {
   baseUrl: string;
@@ -106,24 +153,54 @@ export class ChatgptAdminClient {
     return `/manage/workspaces/${encodeURIComponent(this.o.workspaceId)}`;
   }
 
-  private async call(method: "GET" | "PATCH", path: string, label: string, body?: unknown): Promise<VendorResponse> {
+  private async call(
+    method: "GET" | "PATCH",
+    path: string,
+    label: string,
+    body?: unknown,
+  ): Promise<VendorResponse> {
     await this.o.beforeCall?.(`${method} ${path.replace(/users\/[^/]+/, "users/{id}")}`);
-    return vendorFetch({ method, url: this.url(path), headers: { authorization: `Bearer ${this.o.apiKey}` }, body, label: `ChatGPT ${label}` });
+    return vendorFetch({
+      method,
+      url: this.url(path),
+      headers: { authorization: `Bearer ${this.o.apiKey}` },
+      body,
+      label: `ChatGPT ${label}`,
+    });
   }
 
   async userLimit(userId: string): Promise<UserLimit> {
-    const r = await this.call("GET", `${this.ws()}/usage_limits/users/${encodeURIComponent(userId)}`, `usage limit of ${userId}`);
+    const r = await this.call(
+      "GET",
+      `${this.ws()}/usage_limits/users/${encodeURIComponent(userId)}`,
+      `usage limit of ${userId}`,
+    );
     return validate(userLimitSchema, r.body, `ChatGPT usage limit of ${userId}`);
   }
 
   /** Sets (absolute amount), makes unlimited, or clears (null) a user override; returns the vendor's answer. */
-  async patchUserLimit(userId: string, override: OverrideBody): Promise<{ parsed: UserLimit; raw: unknown }> {
-    const r = await this.call("PATCH", `${this.ws()}/usage_limits/users/${encodeURIComponent(userId)}`, `override of ${userId}`, { override_monthly_usage_limit: override });
-    return { parsed: validate(userLimitSchema, r.body, `ChatGPT override of ${userId}`), raw: r.body };
+  async patchUserLimit(
+    userId: string,
+    override: OverrideBody,
+  ): Promise<{ parsed: UserLimit; raw: unknown }> {
+    const r = await this.call(
+      "PATCH",
+      `${this.ws()}/usage_limits/users/${encodeURIComponent(userId)}`,
+      `override of ${userId}`,
+      { override_monthly_usage_limit: override },
+    );
+    return {
+      parsed: validate(userLimitSchema, r.body, `ChatGPT override of ${userId}`),
+      raw: r.body,
+    };
   }
 
   async monthlyUsage(userId: string) {
-    const r = await this.call("GET", `${this.ws()}/usage_limits/users/${encodeURIComponent(userId)}/monthly-usage`, `monthly usage of ${userId}`);
+    const r = await this.call(
+      "GET",
+      `${this.ws()}/usage_limits/users/${encodeURIComponent(userId)}/monthly-usage`,
+      `monthly usage of ${userId}`,
+    );
     return validate(monthlyUsageSchema, r.body, `ChatGPT monthly usage of ${userId}`);
   }
 
@@ -146,7 +223,11 @@ export class ChatgptAdminClient {
   }
 
   async group(groupId: string) {
-    const r = await this.call("GET", `${this.ws()}/groups/${encodeURIComponent(groupId)}`, `group ${groupId}`);
+    const r = await this.call(
+      "GET",
+      `${this.ws()}/groups/${encodeURIComponent(groupId)}`,
+      `group ${groupId}`,
+    );
     return validate(groupSchema, r.body, `ChatGPT group ${groupId}`);
   }
 
@@ -155,7 +236,11 @@ export class ChatgptAdminClient {
     let cursor: string | null = null;
     for (let page = 1; ; page++) {
       const qs = new URLSearchParams({ limit: String(pageSize), ...(cursor ? { cursor } : {}) });
-      const r = await this.call("GET", `${this.ws()}/groups/${encodeURIComponent(groupId)}/users?${qs}`, `group ${groupId} users page ${page}`);
+      const r = await this.call(
+        "GET",
+        `${this.ws()}/groups/${encodeURIComponent(groupId)}/users?${qs}`,
+        `group ${groupId} users page ${page}`,
+      );
       const p = validate(groupUsersSchema, r.body, `ChatGPT group ${groupId} users page ${page}`);
       ids.push(...p.data.map((u) => u.id));
       if (!p.has_more || !p.next_cursor) return ids;
@@ -165,10 +250,20 @@ export class ChatgptAdminClient {
 
   /** One page of the daily usage history (all users; the API has no user filter). */
   async usagePage(startTime: number, endTime: number, page: string | null, limit = 100) {
-    const qs = new URLSearchParams({ start_time: String(startTime), end_time: String(endTime), limit: String(limit), ...(page ? { page } : {}) });
+    const qs = new URLSearchParams({
+      start_time: String(startTime),
+      end_time: String(endTime),
+      limit: String(limit),
+      ...(page ? { page } : {}),
+    });
     const path = `/analytics/workspaces/${encodeURIComponent(this.o.workspaceId)}/usage?${qs}`;
     await this.o.beforeCall?.("GET /analytics/usage");
-    const r = await vendorFetch({ method: "GET", url: this.url(path), headers: { authorization: `Bearer ${this.o.apiKey}` }, label: "ChatGPT usage history" });
+    const r = await vendorFetch({
+      method: "GET",
+      url: this.url(path),
+      headers: { authorization: `Bearer ${this.o.apiKey}` },
+      label: "ChatGPT usage history",
+    });
     return validate(usagePageSchema, r.body, `ChatGPT usage history page`);
   }
 }

@@ -4,33 +4,85 @@
  * key, and each run re-reads the trailing days the vendor may still revise.
  */
 import "server-only";
+
 import { writeAudit, type AuditActor } from "../audit";
-import type { Db } from "../db";
 import { decryptSecret } from "../crypto/secrets";
+import type { Db } from "../db";
 import { env } from "../env";
 import { chatgptAdapter, chatgptConfigSchema, chatgptSyncWindow } from "../ingest/adapters/chatgpt";
 import { runSync, type SyncResult } from "../ingest/sync";
 import { addDays, toDayKey } from "../period";
 import { getConnector } from "./connectors";
 
-export async function importChatgpt(db: Db, workspaceId: string, connectorId: string, actor: AuditActor, now: Date, opts: { backfillDays?: number; retry?: { attempts?: number; baseDelayMs?: number } } = {}): Promise<SyncResult> {
+export async function importChatgpt(
+  db: Db,
+  workspaceId: string,
+  connectorId: string,
+  actor: AuditActor,
+  now: Date,
+  opts: { backfillDays?: number; retry?: { attempts?: number; baseDelayMs?: number } } = {},
+): Promise<SyncResult> {
   const c = await getConnector(db, workspaceId, connectorId);
   if (c.vendor !== "chatgpt" || !c.vendorWorkspaceId) throw new Error("not a ChatGPT connector");
   const config = chatgptConfigSchema.parse({ workspaceId: c.vendorWorkspaceId });
-  let connection = c.connectionId ? await db.connection.findFirst({ where: { id: c.connectionId, workspaceId } }) : null;
+  let connection = c.connectionId
+    ? await db.connection.findFirst({ where: { id: c.connectionId, workspaceId } })
+    : null;
   if (!connection) {
     connection = await db.$transaction(async (tx) => {
-      const created = await tx.connection.create({ data: { workspaceId, kind: "chatgpt", name: `ChatGPT Enterprise ${c.vendorWorkspaceId}`, baseUrl: c.baseUrl, encryptedKey: c.encryptedKey, keyHint: c.keyHint, configJson: JSON.stringify(config) } });
+      const created = await tx.connection.create({
+        data: {
+          workspaceId,
+          kind: "chatgpt",
+          name: `ChatGPT Enterprise ${c.vendorWorkspaceId}`,
+          baseUrl: c.baseUrl,
+          encryptedKey: c.encryptedKey,
+          keyHint: c.keyHint,
+          configJson: JSON.stringify(config),
+        },
+      });
       await tx.vendorConnector.update({ where: { id: c.id }, data: { connectionId: created.id } });
-      await writeAudit(tx, { workspaceId, actor, action: "connection.create", targetType: "Connection", targetId: created.id, after: { kind: "chatgpt", name: created.name, from: "enforcement connector" } });
+      await writeAudit(tx, {
+        workspaceId,
+        actor,
+        action: "connection.create",
+        targetType: "Connection",
+        targetId: created.id,
+        after: { kind: "chatgpt", name: created.name, from: "enforcement connector" },
+      });
       return created;
     });
   } else if (connection.encryptedKey !== c.encryptedKey || connection.baseUrl !== c.baseUrl) {
-    connection = await db.connection.update({ where: { id: connection.id }, data: { encryptedKey: c.encryptedKey, keyHint: c.keyHint, baseUrl: c.baseUrl } });
+    connection = await db.connection.update({
+      where: { id: connection.id },
+      data: { encryptedKey: c.encryptedKey, keyHint: c.keyHint, baseUrl: c.baseUrl },
+    });
   }
-  const ws = await db.workspace.findUniqueOrThrow({ where: { id: workspaceId }, select: { usdPerCreditMicros: true } });
+  const ws = await db.workspace.findUniqueOrThrow({
+    where: { id: workspaceId },
+    select: { usdPerCreditMicros: true },
+  });
   const today = toDayKey(now);
-  const window = chatgptSyncWindow(connection.syncedThrough, today, config.trailingDays, addDays(today, -(opts.backfillDays ?? 30)));
-  const adapter = chatgptAdapter({ baseUrl: c.baseUrl, apiKey: decryptSecret(c.encryptedKey), config, usdPerCreditMicros: ws.usdPerCreditMicros, retry: opts.retry });
-  return runSync({ db, databaseUrl: env().DATABASE_URL, connectionId: connection.id, adapter, window, trigger: "enforcement", actor });
+  const window = chatgptSyncWindow(
+    connection.syncedThrough,
+    today,
+    config.trailingDays,
+    addDays(today, -(opts.backfillDays ?? 30)),
+  );
+  const adapter = chatgptAdapter({
+    baseUrl: c.baseUrl,
+    apiKey: decryptSecret(c.encryptedKey),
+    config,
+    usdPerCreditMicros: ws.usdPerCreditMicros,
+    retry: opts.retry,
+  });
+  return runSync({
+    db,
+    databaseUrl: env().DATABASE_URL,
+    connectionId: connection.id,
+    adapter,
+    window,
+    trigger: "enforcement",
+    actor,
+  });
 }

@@ -4,6 +4,7 @@
  * there are no temporary overrides (Allotment reverts expiring grants itself).
  */
 import { z } from "zod";
+
 import { validate } from "../ingest/http";
 import { vendorFetch, type VendorResponse } from "./vendor-http";
 
@@ -11,7 +12,14 @@ export const DEFAULT_CLAUDE_BASE_URL = "https://api.anthropic.com";
 export const CLAUDE_REQUESTS_PER_MINUTE = 60;
 
 const cents = z.string().regex(/^\d+(\.\d+)?$/, "a decimal string of cents");
-const actorSchema = z.object({ type: z.string(), user_id: z.string(), name: z.string().nullable().optional(), email_address: z.string().email() }).loose();
+const actorSchema = z
+  .object({
+    type: z.string(),
+    user_id: z.string(),
+    name: z.string().nullable().optional(),
+    email_address: z.string().email(),
+  })
+  .loose();
 const scopeSchema = z.object({ type: z.string(), user_id: z.string().optional() }).loose();
 
 export const spendLimitSchema = z.object({
@@ -39,7 +47,14 @@ export const effectiveRowSchema = z.object({
 });
 export type EffectiveRow = z.infer<typeof effectiveRowSchema>;
 
-const pageOf = <T extends z.ZodType>(item: T) => z.object({ data: z.array(item), has_more: z.boolean().optional(), next_page: z.string().nullable().optional() }).loose();
+const pageOf = <T extends z.ZodType>(item: T) =>
+  z
+    .object({
+      data: z.array(item),
+      has_more: z.boolean().optional(),
+      next_page: z.string().nullable().optional(),
+    })
+    .loose();
 
 export const increaseRequestSchema = z.object({
   type: z.literal("spend_limit_increase_request"),
@@ -49,7 +64,11 @@ export const increaseRequestSchema = z.object({
   resolved_at: z.string().nullable().optional(),
   resolved_by: z.unknown().optional(),
   actor: actorSchema,
-  spend_summary: effectiveRowSchema.omit({ actor: true }).extend({ actor: actorSchema.optional() }).nullable().optional(),
+  spend_summary: effectiveRowSchema
+    .omit({ actor: true })
+    .extend({ actor: actorSchema.optional() })
+    .nullable()
+    .optional(),
 });
 export type IncreaseRequest = z.infer<typeof increaseRequestSchema>;
 
@@ -66,7 +85,8 @@ export function resolvedByLabel(value: unknown): string | null {
   if (typeof value === "string") return value;
   if (value && typeof value === "object") {
     const v = value as Record<string, unknown>;
-    for (const k of ["email_address", "name", "user_id", "id"]) if (typeof v[k] === "string") return v[k] as string;
+    for (const k of ["email_address", "name", "user_id", "id"])
+      if (typeof v[k] === "string") return v[k] as string;
   }
   return null;
 }
@@ -74,7 +94,12 @@ export function resolvedByLabel(value: unknown): string | null {
 export class ClaudeSpendClient {
   constructor(private readonly o: ClaudeClientOptions) {}
 
-  private async call(method: "GET" | "POST" | "DELETE", path: string, label: string, body?: unknown): Promise<VendorResponse> {
+  private async call(
+    method: "GET" | "POST" | "DELETE",
+    path: string,
+    label: string,
+    body?: unknown,
+  ): Promise<VendorResponse> {
     await this.o.beforeCall?.(`${method} ${path.split("?")[0]}`);
     return vendorFetch({
       method,
@@ -93,7 +118,11 @@ export class ClaudeSpendClient {
       const qs = new URLSearchParams({ limit: String(pageSize) });
       for (const id of userIds) qs.append("user_ids[]", id);
       if (page) qs.set("page", page);
-      const r = await this.call("GET", `/v1/organizations/spend_limits/effective?${qs}`, `effective limits page ${n}`);
+      const r = await this.call(
+        "GET",
+        `/v1/organizations/spend_limits/effective?${qs}`,
+        `effective limits page ${n}`,
+      );
       const p = validate(pageOf(effectiveRowSchema), r.body, `Claude effective limits page ${n}`);
       rows.push(...p.data);
       if (!p.next_page || p.has_more === false) return rows;
@@ -103,17 +132,32 @@ export class ClaudeSpendClient {
 
   /** One small read (first page of effective limits, one row): proves the key and the base URL. */
   async probe(): Promise<void> {
-    const r = await this.call("GET", `/v1/organizations/spend_limits/effective?limit=1`, "effective limits (connection check)");
+    const r = await this.call(
+      "GET",
+      `/v1/organizations/spend_limits/effective?limit=1`,
+      "effective limits (connection check)",
+    );
     validate(pageOf(effectiveRowSchema), r.body, "Claude effective limits (connection check)");
   }
 
-  async upsertUserLimit(userId: string, amountCents: string | null): Promise<{ parsed: SpendLimit; raw: unknown }> {
-    const r = await this.call("POST", `/v1/organizations/spend_limits`, `limit of ${userId}`, { scope: { type: "user", user_id: userId }, amount: amountCents, period: "monthly" });
+  async upsertUserLimit(
+    userId: string,
+    amountCents: string | null,
+  ): Promise<{ parsed: SpendLimit; raw: unknown }> {
+    const r = await this.call("POST", `/v1/organizations/spend_limits`, `limit of ${userId}`, {
+      scope: { type: "user", user_id: userId },
+      amount: amountCents,
+      period: "monthly",
+    });
     return { parsed: validate(spendLimitSchema, r.body, `Claude limit of ${userId}`), raw: r.body };
   }
 
   async deleteLimit(splId: string): Promise<{ raw: unknown }> {
-    const r = await this.call("DELETE", `/v1/organizations/spend_limits/${encodeURIComponent(splId)}`, `delete limit ${splId}`);
+    const r = await this.call(
+      "DELETE",
+      `/v1/organizations/spend_limits/${encodeURIComponent(splId)}`,
+      `delete limit ${splId}`,
+    );
     validate(deletedSchema, r.body, `Claude delete limit ${splId}`);
     return { raw: r.body };
   }
@@ -125,8 +169,16 @@ export class ClaudeSpendClient {
       const qs = new URLSearchParams({ limit: String(pageSize) });
       if (status) qs.append("status[]", status);
       if (page) qs.set("page", page);
-      const r = await this.call("GET", `/v1/organizations/spend_limit_increase_requests?${qs}`, `increase requests page ${n}`);
-      const p = validate(pageOf(increaseRequestSchema), r.body, `Claude increase requests page ${n}`);
+      const r = await this.call(
+        "GET",
+        `/v1/organizations/spend_limit_increase_requests?${qs}`,
+        `increase requests page ${n}`,
+      );
+      const p = validate(
+        pageOf(increaseRequestSchema),
+        r.body,
+        `Claude increase requests page ${n}`,
+      );
       out.push(...p.data);
       if (!p.next_page || p.has_more === false) return out;
       page = p.next_page;
@@ -134,19 +186,33 @@ export class ClaudeSpendClient {
   }
 
   async increaseRequest(id: string): Promise<IncreaseRequest> {
-    const r = await this.call("GET", `/v1/organizations/spend_limit_increase_requests/${encodeURIComponent(id)}`, `increase request ${id}`);
+    const r = await this.call(
+      "GET",
+      `/v1/organizations/spend_limit_increase_requests/${encodeURIComponent(id)}`,
+      `increase request ${id}`,
+    );
     return validate(increaseRequestSchema, r.body, `Claude increase request ${id}`);
   }
 
   /** Approve writes the user's limit to `amount` (cents). The reference shows no response body, so
    * the caller re-reads the request (a documented shape) to confirm; the raw answer is audited. */
   async approve(id: string, amountCents: string): Promise<{ raw: unknown }> {
-    const r = await this.call("POST", `/v1/organizations/spend_limit_increase_requests/${encodeURIComponent(id)}/approve`, `approve ${id}`, { amount: amountCents, suppress_notification: true });
+    const r = await this.call(
+      "POST",
+      `/v1/organizations/spend_limit_increase_requests/${encodeURIComponent(id)}/approve`,
+      `approve ${id}`,
+      { amount: amountCents, suppress_notification: true },
+    );
     return { raw: r.body };
   }
 
   async deny(id: string): Promise<{ raw: unknown }> {
-    const r = await this.call("POST", `/v1/organizations/spend_limit_increase_requests/${encodeURIComponent(id)}/deny`, `deny ${id}`, { suppress_notification: true });
+    const r = await this.call(
+      "POST",
+      `/v1/organizations/spend_limit_increase_requests/${encodeURIComponent(id)}/deny`,
+      `deny ${id}`,
+      { suppress_notification: true },
+    );
     return { raw: r.body };
   }
 }

@@ -4,10 +4,12 @@
  * only an owner switches them on. Every change writes an audit event in its transaction.
  */
 import "server-only";
+
 import { z } from "zod";
+
 import { writeAudit, type AuditActor } from "../audit";
-import type { Db } from "../db";
 import { decryptSecret, encryptSecret, keyHint, maskKey } from "../crypto/secrets";
+import type { Db } from "../db";
 import { InvalidInputError, NotFoundError } from "../errors";
 import { ChatgptAdminClient, DEFAULT_CHATGPT_BASE_URL } from "./chatgpt-client";
 import { ClaudeSpendClient, DEFAULT_CLAUDE_BASE_URL } from "./claude-client";
@@ -19,8 +21,17 @@ export type Vendor = (typeof VENDORS)[number];
 
 export const connectInputSchema = z.object({
   vendor: z.enum(VENDORS),
-  baseUrl: z.string().max(2048, "Base URL must be at most 2,048 characters").pipe(z.url("Base URL must be a URL like https://api.anthropic.com")).optional().or(z.literal("").transform(() => undefined)),
-  apiKey: z.string().trim().min(8, "Paste the vendor admin key").max(1000, "That key is too long: paste the vendor admin key"),
+  baseUrl: z
+    .string()
+    .max(2048, "Base URL must be at most 2,048 characters")
+    .pipe(z.url("Base URL must be a URL like https://api.anthropic.com"))
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  apiKey: z
+    .string()
+    .trim()
+    .min(8, "Paste the vendor admin key")
+    .max(1000, "That key is too long: paste the vendor admin key"),
   vendorWorkspaceId: z.string().trim().max(200).optional(),
 });
 export type ConnectInput = z.infer<typeof connectInputSchema>;
@@ -94,19 +105,41 @@ export async function getConnector(db: Db, workspaceId: string, id: string): Pro
  * throws the vendor's answer explained (lib/enforce/vendor-errors.ts).
  */
 export async function checkVendorAccess(input: ConnectInput): Promise<void> {
-  const baseUrl = input.baseUrl ?? (input.vendor === "chatgpt" ? DEFAULT_CHATGPT_BASE_URL : DEFAULT_CLAUDE_BASE_URL);
+  const baseUrl =
+    input.baseUrl ??
+    (input.vendor === "chatgpt" ? DEFAULT_CHATGPT_BASE_URL : DEFAULT_CLAUDE_BASE_URL);
   try {
-    if (input.vendor === "chatgpt") await new ChatgptAdminClient({ baseUrl, apiKey: input.apiKey, workspaceId: input.vendorWorkspaceId ?? "" }).probe();
+    if (input.vendor === "chatgpt")
+      await new ChatgptAdminClient({
+        baseUrl,
+        apiKey: input.apiKey,
+        workspaceId: input.vendorWorkspaceId ?? "",
+      }).probe();
     else await new ClaudeSpendClient({ baseUrl, apiKey: input.apiKey }).probe();
   } catch (error) {
-    throw explainVendorError(error, { vendor: input.vendor, baseUrl, vendorWorkspaceId: input.vendorWorkspaceId });
+    throw explainVendorError(error, {
+      vendor: input.vendor,
+      baseUrl,
+      vendorWorkspaceId: input.vendorWorkspaceId,
+    });
   }
 }
 
 /** Creates or re-keys the workspace's connector for a vendor. It stays off (or keeps its switch). */
-export async function connectVendor(db: Db, workspaceId: string, actor: AuditActor, input: ConnectInput): Promise<ConnectorRow> {
-  if (input.vendor === "chatgpt" && !input.vendorWorkspaceId) throw new InvalidInputError("ChatGPT needs the workspace id (from the Admin Console)", "vendorWorkspaceId");
-  const baseUrl = input.baseUrl ?? (input.vendor === "chatgpt" ? DEFAULT_CHATGPT_BASE_URL : DEFAULT_CLAUDE_BASE_URL);
+export async function connectVendor(
+  db: Db,
+  workspaceId: string,
+  actor: AuditActor,
+  input: ConnectInput,
+): Promise<ConnectorRow> {
+  if (input.vendor === "chatgpt" && !input.vendorWorkspaceId)
+    throw new InvalidInputError(
+      "ChatGPT needs the workspace id (from the Admin Console)",
+      "vendorWorkspaceId",
+    );
+  const baseUrl =
+    input.baseUrl ??
+    (input.vendor === "chatgpt" ? DEFAULT_CHATGPT_BASE_URL : DEFAULT_CLAUDE_BASE_URL);
   const data = {
     baseUrl,
     encryptedKey: encryptSecret(input.apiKey),
@@ -116,24 +149,65 @@ export async function connectVendor(db: Db, workspaceId: string, actor: AuditAct
     lastError: null,
   };
   return db.$transaction(async (tx) => {
-    const before = await tx.vendorConnector.findUnique({ where: { workspaceId_vendor: { workspaceId, vendor: input.vendor } } });
+    const before = await tx.vendorConnector.findUnique({
+      where: { workspaceId_vendor: { workspaceId, vendor: input.vendor } },
+    });
     // the unit belongs to the vendor workspace: a new key for the same workspace keeps it (no credits shown as dollars meanwhile)
-    if (before && input.vendor === "chatgpt" && before.vendorWorkspaceId === data.vendorWorkspaceId) data.vendorUnit = before.vendorUnit;
+    if (before && input.vendor === "chatgpt" && before.vendorWorkspaceId === data.vendorWorkspaceId)
+      data.vendorUnit = before.vendorUnit;
     const row = before
       ? await tx.vendorConnector.update({ where: { id: before.id }, data })
-      : await tx.vendorConnector.create({ data: { workspaceId, vendor: input.vendor, name: input.vendor === "chatgpt" ? "ChatGPT Enterprise" : "Claude Enterprise", ...data } });
-    const safe = (r: ConnectorRow | null) => (r ? { vendor: r.vendor, baseUrl: r.baseUrl, key: maskKey(r.keyHint), enabled: r.enabled, readOnly: r.readOnly } : undefined);
-    await writeAudit(tx, { workspaceId, actor, action: before ? "enforcement.connector.rekey" : "enforcement.connector.create", targetType: "VendorConnector", targetId: row.id, before: safe(before), after: safe(row) });
+      : await tx.vendorConnector.create({
+          data: {
+            workspaceId,
+            vendor: input.vendor,
+            name: input.vendor === "chatgpt" ? "ChatGPT Enterprise" : "Claude Enterprise",
+            ...data,
+          },
+        });
+    const safe = (r: ConnectorRow | null) =>
+      r
+        ? {
+            vendor: r.vendor,
+            baseUrl: r.baseUrl,
+            key: maskKey(r.keyHint),
+            enabled: r.enabled,
+            readOnly: r.readOnly,
+          }
+        : undefined;
+    await writeAudit(tx, {
+      workspaceId,
+      actor,
+      action: before ? "enforcement.connector.rekey" : "enforcement.connector.create",
+      targetType: "VendorConnector",
+      targetId: row.id,
+      before: safe(before),
+      after: safe(row),
+    });
     return row;
   });
 }
 
-export async function updateConnectorSettings(db: Db, workspaceId: string, actor: AuditActor, id: string, settings: z.infer<typeof connectorSettingsSchema>): Promise<ConnectorRow> {
+export async function updateConnectorSettings(
+  db: Db,
+  workspaceId: string,
+  actor: AuditActor,
+  id: string,
+  settings: z.infer<typeof connectorSettingsSchema>,
+): Promise<ConnectorRow> {
   return db.$transaction(async (tx) => {
     const before = await tx.vendorConnector.findFirst({ where: { id, workspaceId } });
     if (!before) throw new NotFoundError("connector");
     const row = await tx.vendorConnector.update({ where: { id }, data: settings });
-    await writeAudit(tx, { workspaceId, actor, action: "enforcement.connector.settings", targetType: "VendorConnector", targetId: id, before: { enabled: before.enabled, readOnly: before.readOnly }, after: { enabled: row.enabled, readOnly: row.readOnly } });
+    await writeAudit(tx, {
+      workspaceId,
+      actor,
+      action: "enforcement.connector.settings",
+      targetType: "VendorConnector",
+      targetId: id,
+      before: { enabled: before.enabled, readOnly: before.readOnly },
+      after: { enabled: row.enabled, readOnly: row.readOnly },
+    });
     return row;
   });
 }
@@ -142,11 +216,28 @@ export async function isPaused(db: Db, workspaceId: string): Promise<boolean> {
   return (await db.enforcementSetting.findUnique({ where: { workspaceId } }))?.paused ?? false;
 }
 
-export async function setPaused(db: Db, workspaceId: string, actor: AuditActor, paused: boolean): Promise<void> {
+export async function setPaused(
+  db: Db,
+  workspaceId: string,
+  actor: AuditActor,
+  paused: boolean,
+): Promise<void> {
   await db.$transaction(async (tx) => {
     const before = await tx.enforcementSetting.findUnique({ where: { workspaceId } });
-    await tx.enforcementSetting.upsert({ where: { workspaceId }, create: { workspaceId, paused, updatedBy: actor.label }, update: { paused, updatedBy: actor.label } });
-    await writeAudit(tx, { workspaceId, actor, action: paused ? "enforcement.pause" : "enforcement.resume", targetType: "workspace", targetId: workspaceId, before: { paused: before?.paused ?? false }, after: { paused } });
+    await tx.enforcementSetting.upsert({
+      where: { workspaceId },
+      create: { workspaceId, paused, updatedBy: actor.label },
+      update: { paused, updatedBy: actor.label },
+    });
+    await writeAudit(tx, {
+      workspaceId,
+      actor,
+      action: paused ? "enforcement.pause" : "enforcement.resume",
+      targetType: "workspace",
+      targetId: workspaceId,
+      before: { paused: before?.paused ?? false },
+      after: { paused },
+    });
   });
 }
 
@@ -155,15 +246,33 @@ export async function writeBlocker(db: Db, c: ConnectorRow): Promise<string | nu
   if (await isPaused(db, c.workspaceId)) return "Enforcement is paused for this workspace";
   if (!c.enabled) return `${c.name} is switched off`;
   if (c.readOnly) return `${c.name} is read-only`;
-  if (c.vendor === "chatgpt" && !c.vendorUnit) return "The ChatGPT workspace unit is not known yet (read the vendor first)";
+  if (c.vendor === "chatgpt" && !c.vendorUnit)
+    return "The ChatGPT workspace unit is not known yet (read the vendor first)";
   return null;
 }
 
-export function chatgptClient(db: Db, c: ConnectorRow, opts: { waitForRate?: boolean } = {}): ChatgptAdminClient {
+export function chatgptClient(
+  db: Db,
+  c: ConnectorRow,
+  opts: { waitForRate?: boolean } = {},
+): ChatgptAdminClient {
   if (!c.vendorWorkspaceId) throw new Error("ChatGPT connector has no workspace id");
-  return new ChatgptAdminClient({ baseUrl: c.baseUrl, apiKey: decryptSecret(c.encryptedKey), workspaceId: c.vendorWorkspaceId, beforeCall: rateGate(db, c, { wait: opts.waitForRate }) });
+  return new ChatgptAdminClient({
+    baseUrl: c.baseUrl,
+    apiKey: decryptSecret(c.encryptedKey),
+    workspaceId: c.vendorWorkspaceId,
+    beforeCall: rateGate(db, c, { wait: opts.waitForRate }),
+  });
 }
 
-export function claudeClient(db: Db, c: ConnectorRow, opts: { waitForRate?: boolean } = {}): ClaudeSpendClient {
-  return new ClaudeSpendClient({ baseUrl: c.baseUrl, apiKey: decryptSecret(c.encryptedKey), beforeCall: rateGate(db, c, { wait: opts.waitForRate }) });
+export function claudeClient(
+  db: Db,
+  c: ConnectorRow,
+  opts: { waitForRate?: boolean } = {},
+): ClaudeSpendClient {
+  return new ClaudeSpendClient({
+    baseUrl: c.baseUrl,
+    apiKey: decryptSecret(c.encryptedKey),
+    beforeCall: rateGate(db, c, { wait: opts.waitForRate }),
+  });
 }

@@ -1,44 +1,126 @@
 import { describe, expect, it } from "vitest";
+
 import { decideAction, endsWithVendorPeriod, revertAtFor } from "./decide";
 
 const now = new Date("2026-03-10T12:00:00Z");
-const obs = (o: Partial<Parameters<typeof decideAction>[2]> = {}) => ({ effectiveMicros: 100n, hasOverride: false, overrideMicros: null, inheritedKnown: true, inheritedMicros: 100n, ...o });
+const obs = (o: Partial<Parameters<typeof decideAction>[2]> = {}) => ({
+  effectiveMicros: 100n,
+  hasOverride: false,
+  overrideMicros: null,
+  inheritedKnown: true,
+  inheritedMicros: 100n,
+  ...o,
+});
 
 describe("decideAction", () => {
   it("writes nothing when the vendor already inherits Allotment's limit", () => {
-    expect(decideAction("claude", { micros: 100n, managed: true, expiresAt: null }, obs(), now)).toEqual({ kind: "none" });
+    expect(
+      decideAction("claude", { micros: 100n, managed: true, expiresAt: null }, obs(), now),
+    ).toEqual({ kind: "none" });
   });
   it("sets an override where inheritance differs, and is idempotent once set", () => {
-    expect(decideAction("claude", { micros: 300n, managed: true, expiresAt: null }, obs(), now)).toEqual({ kind: "set", micros: 300n, temporary: false });
-    expect(decideAction("claude", { micros: 300n, managed: true, expiresAt: null }, obs({ hasOverride: true, overrideMicros: 300n, effectiveMicros: 300n }), now)).toEqual({ kind: "none" });
+    expect(
+      decideAction("claude", { micros: 300n, managed: true, expiresAt: null }, obs(), now),
+    ).toEqual({ kind: "set", micros: 300n, temporary: false });
+    expect(
+      decideAction(
+        "claude",
+        { micros: 300n, managed: true, expiresAt: null },
+        obs({ hasOverride: true, overrideMicros: 300n, effectiveMicros: 300n }),
+        now,
+      ),
+    ).toEqual({ kind: "none" });
   });
   it("clears an override that inheritance makes redundant, or when Allotment has no limit", () => {
-    expect(decideAction("claude", { micros: 100n, managed: true, expiresAt: null }, obs({ hasOverride: true, overrideMicros: 300n }), now)).toEqual({ kind: "clear" });
-    expect(decideAction("chatgpt", { micros: null, managed: false, expiresAt: null }, obs({ hasOverride: true, overrideMicros: 300n }), now)).toEqual({ kind: "clear" });
-    expect(decideAction("chatgpt", { micros: null, managed: false, expiresAt: null }, obs(), now)).toEqual({ kind: "none" });
+    expect(
+      decideAction(
+        "claude",
+        { micros: 100n, managed: true, expiresAt: null },
+        obs({ hasOverride: true, overrideMicros: 300n }),
+        now,
+      ),
+    ).toEqual({ kind: "clear" });
+    expect(
+      decideAction(
+        "chatgpt",
+        { micros: null, managed: false, expiresAt: null },
+        obs({ hasOverride: true, overrideMicros: 300n }),
+        now,
+      ),
+    ).toEqual({ kind: "clear" });
+    expect(
+      decideAction("chatgpt", { micros: null, managed: false, expiresAt: null }, obs(), now),
+    ).toEqual({ kind: "none" });
   });
   it("keeps an override when what the member would inherit is unknown", () => {
-    expect(decideAction("claude", { micros: 100n, managed: true, expiresAt: null }, obs({ hasOverride: true, overrideMicros: 300n, inheritedKnown: false, inheritedMicros: null }), now)).toEqual({ kind: "set", micros: 100n, temporary: false });
+    expect(
+      decideAction(
+        "claude",
+        { micros: 100n, managed: true, expiresAt: null },
+        obs({
+          hasOverride: true,
+          overrideMicros: 300n,
+          inheritedKnown: false,
+          inheritedMicros: null,
+        }),
+        now,
+      ),
+    ).toEqual({ kind: "set", micros: 100n, temporary: false });
   });
   it("treats unlimited (null) as a value of its own", () => {
-    expect(decideAction("claude", { micros: null, managed: true, expiresAt: null }, obs(), now)).toEqual({ kind: "set", micros: null, temporary: false });
+    expect(
+      decideAction("claude", { micros: null, managed: true, expiresAt: null }, obs(), now),
+    ).toEqual({ kind: "set", micros: null, temporary: false });
   });
   it("uses ChatGPT's temporary override only for grants ending with the vendor's month", () => {
     const monthEnd = new Date("2026-04-01T00:00:00Z");
     expect(endsWithVendorPeriod(monthEnd, now)).toBe(true);
     expect(endsWithVendorPeriod(new Date("2026-03-20T00:00:00Z"), now)).toBe(false);
-    const a = decideAction("chatgpt", { micros: 300n, managed: true, expiresAt: monthEnd }, obs(), now);
+    const a = decideAction(
+      "chatgpt",
+      { micros: 300n, managed: true, expiresAt: monthEnd },
+      obs(),
+      now,
+    );
     expect(a).toEqual({ kind: "set", micros: 300n, temporary: true });
     expect(revertAtFor("chatgpt", a, monthEnd)).toBeNull();
     const mid = new Date("2026-03-20T00:00:00Z");
-    expect(revertAtFor("chatgpt", decideAction("chatgpt", { micros: 300n, managed: true, expiresAt: mid }, obs(), now), mid)).toEqual(mid);
-    expect(revertAtFor("claude", decideAction("claude", { micros: 300n, managed: true, expiresAt: monthEnd }, obs(), now), monthEnd)).toEqual(monthEnd);
+    expect(
+      revertAtFor(
+        "chatgpt",
+        decideAction("chatgpt", { micros: 300n, managed: true, expiresAt: mid }, obs(), now),
+        mid,
+      ),
+    ).toEqual(mid);
+    expect(
+      revertAtFor(
+        "claude",
+        decideAction("claude", { micros: 300n, managed: true, expiresAt: monthEnd }, obs(), now),
+        monthEnd,
+      ),
+    ).toEqual(monthEnd);
   });
   it("compares the end as well as the amount: adding a month-end to a permanent ChatGPT override rewrites it as temporary, and the reverse", () => {
     const monthEnd = new Date("2026-04-01T00:00:00Z");
-    const permanent = obs({ hasOverride: true, overrideMicros: 300n, effectiveMicros: 300n, overrideTemporary: false });
-    expect(decideAction("chatgpt", { micros: 300n, managed: true, expiresAt: monthEnd }, permanent, now)).toEqual({ kind: "set", micros: 300n, temporary: true });
-    expect(decideAction("chatgpt", { micros: 300n, managed: true, expiresAt: null }, { ...permanent, overrideTemporary: true }, now)).toEqual({ kind: "set", micros: 300n, temporary: false });
-    expect(decideAction("chatgpt", { micros: 300n, managed: true, expiresAt: null }, permanent, now)).toEqual({ kind: "none" });
+    const permanent = obs({
+      hasOverride: true,
+      overrideMicros: 300n,
+      effectiveMicros: 300n,
+      overrideTemporary: false,
+    });
+    expect(
+      decideAction("chatgpt", { micros: 300n, managed: true, expiresAt: monthEnd }, permanent, now),
+    ).toEqual({ kind: "set", micros: 300n, temporary: true });
+    expect(
+      decideAction(
+        "chatgpt",
+        { micros: 300n, managed: true, expiresAt: null },
+        { ...permanent, overrideTemporary: true },
+        now,
+      ),
+    ).toEqual({ kind: "set", micros: 300n, temporary: false });
+    expect(
+      decideAction("chatgpt", { micros: 300n, managed: true, expiresAt: null }, permanent, now),
+    ).toEqual({ kind: "none" });
   });
 });

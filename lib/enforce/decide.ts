@@ -5,7 +5,8 @@
  * A member without any Allotment limit has no override at the vendor (Allotment has no say;
  * the vendor's defaults apply) — so clearing an Allotment override clears the vendor's.
  */
-export type Action = { kind: "none" } | { kind: "set"; micros: bigint | null; temporary: boolean } | { kind: "clear" };
+export type Action =
+  { kind: "none" } | { kind: "set"; micros: bigint | null; temporary: boolean } | { kind: "clear" };
 
 export interface DesiredLimit {
   /** vendor micros at vendor precision; null = unlimited */
@@ -33,19 +34,33 @@ export function endsWithVendorPeriod(expiresAt: Date | null, now: Date): boolean
   return expiresAt.getTime() === nextMonth;
 }
 
-export function decideAction(vendor: "chatgpt" | "claude", desired: DesiredLimit, observed: ObservedLimit, now: Date): Action {
+export function decideAction(
+  vendor: "chatgpt" | "claude",
+  desired: DesiredLimit,
+  observed: ObservedLimit,
+  now: Date,
+): Action {
   if (!desired.managed) return observed.hasOverride ? { kind: "clear" } : { kind: "none" };
-  if (observed.inheritedKnown && observed.inheritedMicros === desired.micros) return observed.hasOverride ? { kind: "clear" } : { kind: "none" };
+  if (observed.inheritedKnown && observed.inheritedMicros === desired.micros)
+    return observed.hasOverride ? { kind: "clear" } : { kind: "none" };
   const temporary = vendor === "chatgpt" && endsWithVendorPeriod(desired.expiresAt, now);
   // the end counts as much as the amount: a permanent override where Allotment's ends with the
   // period (or the reverse) is rewritten, so an added or removed end date reaches the vendor
-  const sameEnd = vendor !== "chatgpt" || observed.overrideTemporary === undefined || observed.overrideTemporary === temporary;
-  if (observed.hasOverride && observed.overrideMicros === desired.micros && sameEnd) return { kind: "none" };
+  const sameEnd =
+    vendor !== "chatgpt" ||
+    observed.overrideTemporary === undefined ||
+    observed.overrideTemporary === temporary;
+  if (observed.hasOverride && observed.overrideMicros === desired.micros && sameEnd)
+    return { kind: "none" };
   return { kind: "set", micros: desired.micros, temporary };
 }
 
 /** When Allotment must undo a write itself: a grant that ends before the vendor would end it. */
-export function revertAtFor(vendor: "chatgpt" | "claude", action: Action, expiresAt: Date | null): Date | null {
+export function revertAtFor(
+  vendor: "chatgpt" | "claude",
+  action: Action,
+  expiresAt: Date | null,
+): Date | null {
   if (action.kind !== "set" || !expiresAt) return null;
   if (vendor === "chatgpt" && action.temporary) return null; // the vendor expires it at period end
   return expiresAt;

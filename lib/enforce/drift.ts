@@ -4,21 +4,23 @@
  * value as an Allotment override, or re-apply Allotment's value to the vendor.
  */
 import "server-only";
+
 import { randomUUID } from "node:crypto";
+
 import type { AuditActor } from "../audit";
 import type { Actor } from "../auth/actor";
 import type { Db } from "../db";
 import { InvalidInputError, NotFoundError } from "../errors";
-import { microsToDecimal } from "../money";
 import { createPolicy, updatePolicy } from "../limits/write-policy";
+import { microsToDecimal } from "../money";
 import { getConnector, writeBlocker } from "./connectors";
 import { decideAction, revertAtFor } from "./decide";
-import { desiredLimits } from "./plan-desired";
 import { planItem, type PlanItem } from "./plan";
+import { desiredLimits } from "./plan-desired";
 import { enqueueJob } from "./queue";
+import { changedAtVendor as editedAtVendor, observedOf } from "./reconcile";
 import { fromVendorMicros, type VendorUnit } from "./units";
 import { readVendor } from "./vendor-state";
-import { changedAtVendor as editedAtVendor, observedOf } from "./reconcile";
 
 export interface DriftRow extends PlanItem {
   vendor: string;
@@ -49,7 +51,14 @@ export async function driftRows(db: Db, workspaceId: string, now: Date): Promise
       const item = planItem(c.vendor as "chatgpt" | "claude", unit, d, o, now);
       const changedAtVendor = editedAtVendor(s);
       const cause = changedAtVendor ? "vendor" : s.lastAppliedKind ? "allotment" : "not_applied";
-      out.push({ ...item, vendor: c.vendor, connectorId: c.id, readAt: s.readAt, changedAtVendor, cause });
+      out.push({
+        ...item,
+        vendor: c.vendor,
+        connectorId: c.id,
+        readAt: s.readAt,
+        changedAtVendor,
+        cause,
+      });
     }
   }
   return out.sort((a, b) => a.name.localeCompare(b.name));
@@ -60,36 +69,105 @@ export async function refreshDrift(db: Db, workspaceId: string, now: Date): Prom
     try {
       await readVendor(db, c, { now });
     } catch (error) {
-      await db.vendorConnector.update({ where: { id: c.id }, data: { lastError: error instanceof Error ? error.message : String(error) } });
+      await db.vendorConnector.update({
+        where: { id: c.id },
+        data: { lastError: error instanceof Error ? error.message : String(error) },
+      });
     }
   }
   return driftRows(db, workspaceId, now);
 }
 
 /** Makes the vendor's current value Allotment's individual override for the member. */
-export async function adoptVendorValue(db: Db, actor: Actor, connectorId: string, memberId: string): Promise<void> {
+export async function adoptVendorValue(
+  db: Db,
+  actor: Actor,
+  connectorId: string,
+  memberId: string,
+): Promise<void> {
   const c = await getConnector(db, actor.workspaceId, connectorId);
-  const s = await db.vendorLimitState.findUnique({ where: { connectorId_memberId: { connectorId: c.id, memberId } } });
+  const s = await db.vendorLimitState.findUnique({
+    where: { connectorId_memberId: { connectorId: c.id, memberId } },
+  });
   if (!s || s.workspaceId !== actor.workspaceId) throw new NotFoundError("member");
-  if (s.effectiveMicros === null) throw new InvalidInputError("The vendor shows this member as unlimited; an Allotment override needs an amount — set one on the Limits screen instead.");
-  const ws = await db.workspace.findUniqueOrThrow({ where: { id: actor.workspaceId }, select: { budgetUnit: true, usdPerCreditMicros: true } });
+  if (s.effectiveMicros === null)
+    throw new InvalidInputError(
+      "The vendor shows this member as unlimited; an Allotment override needs an amount — set one on the Limits screen instead.",
+    );
+  const ws = await db.workspace.findUniqueOrThrow({
+    where: { id: actor.workspaceId },
+    select: { budgetUnit: true, usdPerCreditMicros: true },
+  });
   // one budget across vendors: adopting makes Allotment's limit what the vendors allow together
   // (this vendor's new value plus what every other switched-on vendor allows the member now)
-  const others = await db.vendorLimitState.findMany({ where: { memberId, workspaceId: actor.workspaceId, connectorId: { not: c.id }, connector: { enabled: true } }, include: { connector: { select: { vendorUnit: true, name: true } } } });
-  let amount = fromVendorMicros(s.effectiveMicros, ws.budgetUnit, (c.vendorUnit ?? "usd") as VendorUnit, ws.usdPerCreditMicros)!;
+  const others = await db.vendorLimitState.findMany({
+    where: {
+      memberId,
+      workspaceId: actor.workspaceId,
+      connectorId: { not: c.id },
+      connector: { enabled: true },
+    },
+    include: { connector: { select: { vendorUnit: true, name: true } } },
+  });
+  let amount = fromVendorMicros(
+    s.effectiveMicros,
+    ws.budgetUnit,
+    (c.vendorUnit ?? "usd") as VendorUnit,
+    ws.usdPerCreditMicros,
+  )!;
   for (const o of others) {
-    if (o.effectiveMicros === null) throw new InvalidInputError(`${o.connector.name} shows this member as unlimited; set the limit on the Limits screen instead.`);
-    amount += fromVendorMicros(o.effectiveMicros, ws.budgetUnit, (o.connector.vendorUnit ?? "usd") as VendorUnit, ws.usdPerCreditMicros)!;
+    if (o.effectiveMicros === null)
+      throw new InvalidInputError(
+        `${o.connector.name} shows this member as unlimited; set the limit on the Limits screen instead.`,
+      );
+    amount += fromVendorMicros(
+      o.effectiveMicros,
+      ws.budgetUnit,
+      (o.connector.vendorUnit ?? "usd") as VendorUnit,
+      ws.usdPerCreditMicros,
+    )!;
   }
   const note = `adopted from ${c.name}${others.length ? ` plus ${others.map((o) => o.connector.name).join(", ")} (what the vendors allow together)` : ""} (was set there outside Allotment)`;
-  const existing = await db.limitPolicy.findUnique({ where: { workspaceId_target_product_slot: { workspaceId: actor.workspaceId, target: `MEMBER:${memberId}`, product: "", slot: "" } } });
-  const fields = { amount: microsToDecimal(amount), softThresholdPct: existing?.softThresholdPct ?? 80, action: (existing?.action ?? "BLOCK") as "BLOCK", note, startsOn: undefined, expiresOn: undefined, poolCap: undefined };
-  if (existing) await updatePolicy(db, actor, existing.id, { version: existing.version, ...fields });
-  else await createPolicy(db, actor, { scope: "MEMBER", memberId, product: "", groupId: undefined, ...fields });
+  const existing = await db.limitPolicy.findUnique({
+    where: {
+      workspaceId_target_product_slot: {
+        workspaceId: actor.workspaceId,
+        target: `MEMBER:${memberId}`,
+        product: "",
+        slot: "",
+      },
+    },
+  });
+  const fields = {
+    amount: microsToDecimal(amount),
+    softThresholdPct: existing?.softThresholdPct ?? 80,
+    action: (existing?.action ?? "BLOCK") as "BLOCK",
+    note,
+    startsOn: undefined,
+    expiresOn: undefined,
+    poolCap: undefined,
+  };
+  if (existing)
+    await updatePolicy(db, actor, existing.id, { version: existing.version, ...fields });
+  else
+    await createPolicy(db, actor, {
+      scope: "MEMBER",
+      memberId,
+      product: "",
+      groupId: undefined,
+      ...fields,
+    });
 }
 
 /** Queues one member's change so the vendor matches Allotment again (an explicit owner action). */
-export async function reapplyMember(db: Db, workspaceId: string, actor: AuditActor, connectorId: string, memberId: string, now: Date): Promise<boolean> {
+export async function reapplyMember(
+  db: Db,
+  workspaceId: string,
+  actor: AuditActor,
+  connectorId: string,
+  memberId: string,
+  now: Date,
+): Promise<boolean> {
   const c = await getConnector(db, workspaceId, connectorId);
   const blocker = await writeBlocker(db, c);
   if (blocker) throw new InvalidInputError(`${blocker}: nothing was written.`);
@@ -107,7 +185,12 @@ export async function reapplyMember(db: Db, workspaceId: string, actor: AuditAct
       kind: action.kind === "set" ? "set_limit" : "clear_limit",
       memberId,
       vendorUserId: o.vendorUserId,
-      payload: { targetMicros: action.kind === "set" && action.micros !== null ? action.micros.toString() : null, temporary: action.kind === "set" && action.temporary, revertAt: revertAt?.toISOString() ?? null },
+      payload: {
+        targetMicros:
+          action.kind === "set" && action.micros !== null ? action.micros.toString() : null,
+        temporary: action.kind === "set" && action.temporary,
+        revertAt: revertAt?.toISOString() ?? null,
+      },
       idempotencyKey: `reapply:${memberId}:${randomUUID()}`,
       reason: `re-applied by ${actor.label}: ${d.reason}`,
       createdBy: actor.label,

@@ -5,11 +5,17 @@
  * the last read or a lowering still queued all show up here until the vendors agree again.
  */
 import "server-only";
+
 import type { Db } from "../db";
-import { formatAmount } from "../money";
 import { loadWorkspaceLimits } from "../limits/load-effective-limits";
+import { formatAmount } from "../money";
 import { OPEN_JOB } from "./queue";
-import { describeVendorAmount, vendorToBudgetCeil, type BudgetUnit, type VendorUnit } from "./units";
+import {
+  describeVendorAmount,
+  vendorToBudgetCeil,
+  type BudgetUnit,
+  type VendorUnit,
+} from "./units";
 
 export interface OverAllowanceRow {
   memberId: string;
@@ -24,20 +30,36 @@ export interface OverAllowanceRow {
   fixing: boolean;
 }
 
-export async function overAllowance(db: Db, workspaceId: string, now: Date): Promise<OverAllowanceRow[]> {
-  const ws = await db.workspace.findUniqueOrThrow({ where: { id: workspaceId }, select: { budgetUnit: true, usdPerCreditMicros: true } });
+export async function overAllowance(
+  db: Db,
+  workspaceId: string,
+  now: Date,
+): Promise<OverAllowanceRow[]> {
+  const ws = await db.workspace.findUniqueOrThrow({
+    where: { id: workspaceId },
+    select: { budgetUnit: true, usdPerCreditMicros: true },
+  });
   const unit = ws.budgetUnit as BudgetUnit;
   const connectors = await db.vendorConnector.findMany({ where: { workspaceId } });
   const states = await db.vendorLimitState.findMany({ where: { workspaceId } });
   if (!states.length) return [];
   const limits = await loadWorkspaceLimits(db, workspaceId, now);
-  const open = new Set((await db.vendorJob.findMany({ where: { workspaceId, ...OPEN_JOB }, select: { memberId: true } })).map((j) => j.memberId));
+  const open = new Set(
+    (
+      await db.vendorJob.findMany({
+        where: { workspaceId, ...OPEN_JOB },
+        select: { memberId: true },
+      })
+    ).map((j) => j.memberId),
+  );
   const byConnector = new Map(connectors.map((c) => [c.id, c]));
   const out: OverAllowanceRow[] = [];
   for (const m of limits.members) {
     const e = m.effective;
     if (e.level === "NONE" || e.limitMicros === null) continue;
-    const mine = states.filter((s) => s.memberId === m.memberId && byConnector.get(s.connectorId)?.vendorUnit);
+    const mine = states.filter(
+      (s) => s.memberId === m.memberId && byConnector.get(s.connectorId)?.vendorUnit,
+    );
     if (!mine.length) continue;
     let sum: bigint | null = 0n;
     const perVendor = mine.map((s) => {
@@ -45,7 +67,11 @@ export async function overAllowance(db: Db, workspaceId: string, now: Date): Pro
       const vu = c.vendorUnit as VendorUnit;
       const v = vendorToBudgetCeil(s.effectiveMicros, unit, vu, ws.usdPerCreditMicros);
       sum = sum === null || v === null ? null : sum + v;
-      return { vendor: c.vendor, text: describeVendorAmount(s.effectiveMicros, vu), readAt: s.readAt };
+      return {
+        vendor: c.vendor,
+        text: describeVendorAmount(s.effectiveMicros, vu),
+        readAt: s.readAt,
+      };
     });
     const total = sum as bigint | null;
     if (total !== null && total <= e.limitMicros) continue;

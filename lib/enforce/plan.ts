@@ -6,18 +6,23 @@
  * update, and job idempotency keys repeat), and a fresh plan after an apply is empty.
  */
 import "server-only";
+
 import { z } from "zod";
+
 import { writeAudit, type AuditActor } from "../audit";
 import type { Db } from "../db";
 import { ConflictError, InvalidInputError, NotFoundError } from "../errors";
 import { getConnector, writeBlocker } from "./connectors";
 import { decideAction, revertAtFor, type Action } from "./decide";
-import { enqueueJob } from "./queue";
 import { desiredLimits, type DesiredRow } from "./plan-desired";
+import { enqueueJob } from "./queue";
 import { describeVendorAmount, describeVendorLimit, type VendorUnit } from "./units";
 import { readVendor, unmatchedOf, type Observed } from "./vendor-state";
 
-const big = z.string().regex(/^-?\d+$/).nullable();
+const big = z
+  .string()
+  .regex(/^-?\d+$/)
+  .nullable();
 export const planItemSchema = z.object({
   memberId: z.string(),
   name: z.string(),
@@ -62,11 +67,21 @@ export interface PlanView {
 const s = (v: bigint | null) => (v === null ? null : v.toString());
 const b = (v: string | null) => (v === null ? null : BigInt(v));
 
-export function planItem(vendor: "chatgpt" | "claude", unit: VendorUnit, d: DesiredRow, o: Observed, now: Date): PlanItem {
+export function planItem(
+  vendor: "chatgpt" | "claude",
+  unit: VendorUnit,
+  d: DesiredRow,
+  o: Observed,
+  now: Date,
+): PlanItem {
   const action: Action = decideAction(vendor, d, o, now);
   const revertAt = revertAtFor(vendor, action, d.expiresAt);
   const targetText =
-    action.kind === "clear" ? `no override (vendor default${o.inheritedKnown ? `: ${describeVendorAmount(o.inheritedMicros, unit)}` : ""})` : d.managed ? describeVendorAmount(d.micros, unit) : "vendor default";
+    action.kind === "clear"
+      ? `no override (vendor default${o.inheritedKnown ? `: ${describeVendorAmount(o.inheritedMicros, unit)}` : ""})`
+      : d.managed
+        ? describeVendorAmount(d.micros, unit)
+        : "vendor default";
   return {
     memberId: d.memberId,
     name: d.name,
@@ -83,17 +98,30 @@ export function planItem(vendor: "chatgpt" | "claude", unit: VendorUnit, d: Desi
     revertAt: revertAt ? revertAt.toISOString() : null,
     reason: d.reason,
     currentText: describeVendorLimit(o.effectiveMicros, unit, o.effectiveSource),
-    targetText: d.managed && d.splitMicros !== d.micros && action.kind === "set" ? `${targetText} (rises to ${describeVendorAmount(d.splitMicros, unit)} once the other vendors' lowerings landed)` : targetText,
+    targetText:
+      d.managed && d.splitMicros !== d.micros && action.kind === "set"
+        ? `${targetText} (rises to ${describeVendorAmount(d.splitMicros, unit)} once the other vendors' lowerings landed)`
+        : targetText,
     allotmentText: d.allotmentText,
     totalText: d.totalText,
     shares: d.shares.map((x) => ({ vendor: x.vendor, text: x.text })),
     worstCaseText: d.worstCaseText,
-    endText: !d.expiresAt ? "" : action.kind === "set" && action.temporary ? `ends ${d.expiresAt.toISOString().slice(0, 10)}: ChatGPT expires it with its month` : `ends ${d.expiresAt.toISOString().slice(0, 16).replace("T", " ")} UTC: Allotment reverts it then`,
+    endText: !d.expiresAt
+      ? ""
+      : action.kind === "set" && action.temporary
+        ? `ends ${d.expiresAt.toISOString().slice(0, 10)}: ChatGPT expires it with its month`
+        : `ends ${d.expiresAt.toISOString().slice(0, 16).replace("T", " ")} UTC: Allotment reverts it then`,
   };
 }
 
 /** Reads the vendor and computes the plan; nothing is written to the vendor. */
-export async function buildPlan(db: Db, workspaceId: string, connectorId: string, actor: AuditActor, now: Date): Promise<PlanView> {
+export async function buildPlan(
+  db: Db,
+  workspaceId: string,
+  connectorId: string,
+  actor: AuditActor,
+  now: Date,
+): Promise<PlanView> {
   const c = await getConnector(db, workspaceId, connectorId);
   const snap = await readVendor(db, c, { now });
   const desired = await desiredLimits(db, c, snap.unit, now);
@@ -102,36 +130,89 @@ export async function buildPlan(db: Db, workspaceId: string, connectorId: string
     const d = desired.get(memberId);
     if (d) items.push(planItem(c.vendor as "chatgpt" | "claude", snap.unit, d, o, now));
   }
-  items.sort((x, y) => (x.action === "none" ? 1 : 0) - (y.action === "none" ? 1 : 0) || x.name.localeCompare(y.name));
+  items.sort(
+    (x, y) =>
+      (x.action === "none" ? 1 : 0) - (y.action === "none" ? 1 : 0) || x.name.localeCompare(y.name),
+  );
   const plan = await db.$transaction(async (tx) => {
-    await tx.vendorPlan.updateMany({ where: { connectorId: c.id, status: "PREVIEW" }, data: { status: "SUPERSEDED" } });
+    await tx.vendorPlan.updateMany({
+      where: { connectorId: c.id, status: "PREVIEW" },
+      data: { status: "SUPERSEDED" },
+    });
     // stamped with the caller's clock, which applyPlan measures the plan's age against
-    return tx.vendorPlan.create({ data: { workspaceId, connectorId: c.id, itemsJson: JSON.stringify(items), createdBy: actor.label, createdAt: now } });
+    return tx.vendorPlan.create({
+      data: {
+        workspaceId,
+        connectorId: c.id,
+        itemsJson: JSON.stringify(items),
+        createdBy: actor.label,
+        createdAt: now,
+      },
+    });
   });
-  return { id: plan.id, connectorId: c.id, vendor: c.vendor, status: plan.status, createdAt: plan.createdAt, unit: snap.unit, items, changes: items.filter((i) => i.action !== "none").length, unmatched: snap.unmatched.map((u) => u.email) };
+  return {
+    id: plan.id,
+    connectorId: c.id,
+    vendor: c.vendor,
+    status: plan.status,
+    createdAt: plan.createdAt,
+    unit: snap.unit,
+    items,
+    changes: items.filter((i) => i.action !== "none").length,
+    unmatched: snap.unmatched.map((u) => u.email),
+  };
 }
 
 export async function getPlan(db: Db, workspaceId: string, planId: string): Promise<PlanView> {
-  const p = await db.vendorPlan.findFirst({ where: { id: planId, workspaceId }, include: { connector: true } });
+  const p = await db.vendorPlan.findFirst({
+    where: { id: planId, workspaceId },
+    include: { connector: true },
+  });
   if (!p) throw new NotFoundError("plan");
   const items = itemsSchema.parse(JSON.parse(p.itemsJson));
-  return { id: p.id, connectorId: p.connectorId, vendor: p.connector.vendor, status: p.status, createdAt: p.createdAt, unit: (p.connector.vendorUnit as VendorUnit) ?? "usd", items, changes: items.filter((i) => i.action !== "none").length, unmatched: unmatchedOf(p.connector).map((u) => u.email) };
+  return {
+    id: p.id,
+    connectorId: p.connectorId,
+    vendor: p.connector.vendor,
+    status: p.status,
+    createdAt: p.createdAt,
+    unit: (p.connector.vendorUnit as VendorUnit) ?? "usd",
+    items,
+    changes: items.filter((i) => i.action !== "none").length,
+    unmatched: unmatchedOf(p.connector).map((u) => u.email),
+  };
 }
 
 const PLAN_MAX_AGE_MS = 30 * 60_000;
 
 /** Enqueues the plan's changes; the caller then drains the queue. Returns the jobs enqueued. */
-export async function applyPlan(db: Db, workspaceId: string, planId: string, actor: AuditActor, now: Date): Promise<{ enqueued: number }> {
-  const p = await db.vendorPlan.findFirst({ where: { id: planId, workspaceId }, include: { connector: true } });
+export async function applyPlan(
+  db: Db,
+  workspaceId: string,
+  planId: string,
+  actor: AuditActor,
+  now: Date,
+): Promise<{ enqueued: number }> {
+  const p = await db.vendorPlan.findFirst({
+    where: { id: planId, workspaceId },
+    include: { connector: true },
+  });
   if (!p) throw new NotFoundError("plan");
   const blocker = await writeBlocker(db, p.connector);
   if (blocker) throw new InvalidInputError(`${blocker}: nothing was written.`);
   if (p.status === "APPLIED") return { enqueued: 0 };
-  if (p.status !== "PREVIEW") throw new ConflictError("A newer plan replaced this one — preview again");
-  if (now.getTime() - p.createdAt.getTime() > PLAN_MAX_AGE_MS) throw new ConflictError("This plan is more than 30 minutes old — preview again so it reflects the vendor's current values");
+  if (p.status !== "PREVIEW")
+    throw new ConflictError("A newer plan replaced this one — preview again");
+  if (now.getTime() - p.createdAt.getTime() > PLAN_MAX_AGE_MS)
+    throw new ConflictError(
+      "This plan is more than 30 minutes old — preview again so it reflects the vendor's current values",
+    );
   const items = itemsSchema.parse(JSON.parse(p.itemsJson)).filter((i) => i.action !== "none");
   return db.$transaction(async (tx) => {
-    const claimed = await tx.vendorPlan.updateMany({ where: { id: p.id, status: "PREVIEW" }, data: { status: "APPLIED", appliedBy: actor.label, appliedAt: now } });
+    const claimed = await tx.vendorPlan.updateMany({
+      where: { id: p.id, status: "PREVIEW" },
+      data: { status: "APPLIED", appliedBy: actor.label, appliedAt: now },
+    });
     if (claimed.count !== 1) return { enqueued: 0 };
     let enqueued = 0;
     for (const i of items) {
@@ -150,7 +231,22 @@ export async function applyPlan(db: Db, workspaceId: string, planId: string, act
       });
       if (created) enqueued++;
     }
-    await writeAudit(tx, { workspaceId, actor, action: "enforcement.plan.apply", targetType: "VendorPlan", targetId: p.id, after: { vendor: p.connector.vendor, changes: items.map((i) => ({ member: i.email, from: i.currentText, to: i.targetText, action: i.action })) } });
+    await writeAudit(tx, {
+      workspaceId,
+      actor,
+      action: "enforcement.plan.apply",
+      targetType: "VendorPlan",
+      targetId: p.id,
+      after: {
+        vendor: p.connector.vendor,
+        changes: items.map((i) => ({
+          member: i.email,
+          from: i.currentText,
+          to: i.targetText,
+          action: i.action,
+        })),
+      },
+    });
     return { enqueued };
   });
 }

@@ -5,13 +5,16 @@
  * window (reads) or goes back to the queue with the window's end as its next attempt (writes).
  */
 import "server-only";
-import type { Db } from "../db";
+
 import { allowAttempt } from "../auth/throttle";
 import { now as clockNow } from "../clock";
+import type { Db } from "../db";
 
 export class RateGateClosed extends Error {
   constructor(readonly waitMs: number) {
-    super(`vendor rate budget used up for this minute; next window in ${Math.ceil(waitMs / 1000)} s`);
+    super(
+      `vendor rate budget used up for this minute; next window in ${Math.ceil(waitMs / 1000)} s`,
+    );
     this.name = "RateGateClosed";
   }
 }
@@ -23,9 +26,14 @@ export function rateBudget(vendor: string): number {
 }
 
 /** A gate for one connector: throws RateGateClosed when the window is used up, or waits when `wait`. */
-export function rateGate(db: Db, connector: { id: string; vendor: string }, opts: { wait?: boolean; maxWaitMs?: number } = {}) {
+export function rateGate(
+  db: Db,
+  connector: { id: string; vendor: string },
+  opts: { wait?: boolean; maxWaitMs?: number } = {},
+) {
   return async (route: string) => {
-    const key = connector.vendor === "claude" ? `vendor:${connector.id}` : `vendor:${connector.id}:${route}`;
+    const key =
+      connector.vendor === "claude" ? `vendor:${connector.id}` : `vendor:${connector.id}:${route}`;
     for (;;) {
       // windows on the app's clock (like every other "now" in domain code), so tests can step time
       const t = clockNow();

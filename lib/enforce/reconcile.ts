@@ -11,10 +11,11 @@
  * failed job an owner acknowledged is not queued again until the target changes.
  */
 import "server-only";
+
 import { randomUUID } from "node:crypto";
-import { SYSTEM_ACTOR } from "../audit";
+
+import { SYSTEM_ACTOR, writeAudit } from "../audit";
 import type { Db } from "../db";
-import { writeAudit } from "../audit";
 import { writeBlocker, type ConnectorRow } from "./connectors";
 import { decideAction, revertAtFor, type Action } from "./decide";
 import { desiredLimits } from "./plan-desired";
@@ -32,12 +33,26 @@ export interface ReconcileResult {
 type StateRow = Awaited<ReturnType<Db["vendorLimitState"]["findMany"]>>[number];
 
 export function observedOf(s: StateRow): Observed {
-  return { vendorUserId: s.vendorUserId, email: "", effectiveMicros: s.effectiveMicros, effectiveSource: s.effectiveSource, hasOverride: s.hasOverride, overrideMicros: s.overrideMicros, overrideId: s.overrideId, inheritedKnown: s.inheritedKnown, inheritedMicros: s.inheritedMicros };
+  return {
+    vendorUserId: s.vendorUserId,
+    email: "",
+    effectiveMicros: s.effectiveMicros,
+    effectiveSource: s.effectiveSource,
+    hasOverride: s.hasOverride,
+    overrideMicros: s.overrideMicros,
+    overrideId: s.overrideId,
+    inheritedKnown: s.inheritedKnown,
+    inheritedMicros: s.inheritedMicros,
+  };
 }
 
 /** Allotment wrote a value and the vendor now shows another: someone edited it in the vendor's console. */
 export function changedAtVendor(s: StateRow): boolean {
-  return s.lastAppliedKind === "set" ? s.effectiveMicros !== s.lastAppliedMicros : s.lastAppliedKind === "clear" ? s.hasOverride : false;
+  return s.lastAppliedKind === "set"
+    ? s.effectiveMicros !== s.lastAppliedMicros
+    : s.lastAppliedKind === "clear"
+      ? s.hasOverride
+      : false;
 }
 
 /** What the member's effective value at the vendor becomes after the action (undefined = unknown). */
@@ -47,47 +62,87 @@ function resultOf(a: Action, o: Observed): bigint | null | undefined {
   return o.effectiveMicros;
 }
 
-const lower = (next: bigint | null | undefined, now: bigint | null) => next !== undefined && next !== null && (now === null || next < now);
+const lower = (next: bigint | null | undefined, now: bigint | null) =>
+  next !== undefined && next !== null && (now === null || next < now);
 
 const targetOf = (payloadJson: string): string | null => {
   const p = JSON.parse(payloadJson) as { targetMicros?: string | null };
   return p.targetMicros ?? null;
 };
 
-export async function reconcileConnector(db: Db, c: ConnectorRow, now: Date): Promise<ReconcileResult> {
+export async function reconcileConnector(
+  db: Db,
+  c: ConnectorRow,
+  now: Date,
+): Promise<ReconcileResult> {
   const result: ReconcileResult = { queued: 0, reverts: 0, cancelled: 0 };
   if (await writeBlocker(db, c)) return result;
   const states = await db.vendorLimitState.findMany({ where: { connectorId: c.id } });
   if (!states.length) return result;
   const unit = (c.vendorUnit ?? "usd") as VendorUnit;
   const vendor = c.vendor as "chatgpt" | "claude";
-  const desired = await desiredLimits(db, c, unit, now, states.map((s) => s.memberId));
-  const all = await db.vendorJob.findMany({ where: { connectorId: c.id, OR: [OPEN_JOB, { status: "FAILED" }] }, orderBy: { createdAt: "asc" } });
+  const desired = await desiredLimits(
+    db,
+    c,
+    unit,
+    now,
+    states.map((s) => s.memberId),
+  );
+  const all = await db.vendorJob.findMany({
+    where: { connectorId: c.id, OR: [OPEN_JOB, { status: "FAILED" }] },
+    orderBy: { createdAt: "asc" },
+  });
   const jobs = all.filter((j) => j.kind === "set_limit" || j.kind === "clear_limit");
   // a request decision on its way writes this member's limit itself (Claude approve = a limit write)
-  const deciding = new Set(all.filter((j) => (j.kind === "approve_request" || j.kind === "deny_request") && j.status !== "FAILED").map((j) => j.memberId));
+  const deciding = new Set(
+    all
+      .filter(
+        (j) => (j.kind === "approve_request" || j.kind === "deny_request") && j.status !== "FAILED",
+      )
+      .map((j) => j.memberId),
+  );
   for (const s of states) {
     const d = desired.get(s.memberId);
     if (!d || deciding.has(s.memberId)) continue;
     const o = observedOf(s);
     const action = decideAction(vendor, d, o, now);
-    const wantKind = action.kind === "set" ? "set_limit" : action.kind === "clear" ? "clear_limit" : null;
-    const wantTarget = action.kind === "set" && action.micros !== null ? action.micros.toString() : null;
+    const wantKind =
+      action.kind === "set" ? "set_limit" : action.kind === "clear" ? "clear_limit" : null;
+    const wantTarget =
+      action.kind === "set" && action.micros !== null ? action.micros.toString() : null;
     const mine = jobs.filter((j) => j.memberId === s.memberId);
-    const open = mine.filter((j) => j.status === "PENDING" || j.status === "RUNNING" || (j.status === "FAILED" && !j.acknowledgedAt));
+    const open = mine.filter(
+      (j) =>
+        j.status === "PENDING" ||
+        j.status === "RUNNING" ||
+        (j.status === "FAILED" && !j.acknowledgedAt),
+    );
     // a queued or failing write of a value no longer wanted must not land
     let covered = false;
     for (const j of open) {
       const same = j.kind === wantKind && targetOf(j.payloadJson) === wantTarget;
       if (same) covered = true;
       else if (j.status !== "RUNNING") {
-        const done = await db.vendorJob.updateMany({ where: { id: j.id, status: { in: ["PENDING", "FAILED"] } }, data: { status: "CANCELLED", finishedAt: now, lastError: `superseded: Allotment now wants ${wantKind ?? "no change"}${wantTarget ? ` ${wantTarget}` : ""}`, leaseHolder: null } });
+        const done = await db.vendorJob.updateMany({
+          where: { id: j.id, status: { in: ["PENDING", "FAILED"] } },
+          data: {
+            status: "CANCELLED",
+            finishedAt: now,
+            lastError: `superseded: Allotment now wants ${wantKind ?? "no change"}${wantTarget ? ` ${wantTarget}` : ""}`,
+            leaseHolder: null,
+          },
+        });
         result.cancelled += done.count;
       }
     }
     if (!wantKind || covered) continue;
     const acknowledged = mine.filter((j) => j.status === "FAILED" && j.acknowledgedAt).at(-1);
-    if (acknowledged && acknowledged.kind === wantKind && targetOf(acknowledged.payloadJson) === wantTarget) continue;
+    if (
+      acknowledged &&
+      acknowledged.kind === wantKind &&
+      targetOf(acknowledged.payloadJson) === wantTarget
+    )
+      continue;
     const lowering = lower(resultOf(action, o), o.effectiveMicros);
     if (!lowering && changedAtVendor(s)) continue; // a console edit: drift, the owner decides
     const revert = !!s.revertAt && s.revertAt <= now;
@@ -99,15 +154,28 @@ export async function reconcileConnector(db: Db, c: ConnectorRow, now: Date): Pr
         kind: wantKind,
         memberId: s.memberId,
         vendorUserId: s.vendorUserId,
-        payload: { targetMicros: wantTarget, temporary: action.kind === "set" && action.temporary, revertAt: revertAt?.toISOString() ?? null },
+        payload: {
+          targetMicros: wantTarget,
+          temporary: action.kind === "set" && action.temporary,
+          revertAt: revertAt?.toISOString() ?? null,
+        },
         // unique per enqueue (not per instant: a clock standing still must not block a retry); the open-job check above prevents doubles
         idempotencyKey: `reconcile:${s.memberId}:${wantKind}:${wantTarget ?? "-"}:${randomUUID()}`,
-        reason: revert ? `grant ended at ${s.revertAt!.toISOString()}: back to ${d.reason}` : `${lowering ? "lower" : "raise"} to Allotment's value: ${d.reason}`,
+        reason: revert
+          ? `grant ended at ${s.revertAt!.toISOString()}: back to ${d.reason}`
+          : `${lowering ? "lower" : "raise"} to Allotment's value: ${d.reason}`,
         createdBy: revert ? "system (grant expiry)" : "system (reconcile)",
         now,
       });
       if (ok && lowering && !revert) {
-        await writeAudit(tx, { workspaceId: c.workspaceId, actor: { ...SYSTEM_ACTOR, label: "enforcement (reconcile)" }, action: "enforcement.reconcile.lower", targetType: "Member", targetId: s.memberId, after: { vendor: c.vendor, target: wantTarget, reason: d.reason } });
+        await writeAudit(tx, {
+          workspaceId: c.workspaceId,
+          actor: { ...SYSTEM_ACTOR, label: "enforcement (reconcile)" },
+          action: "enforcement.reconcile.lower",
+          targetType: "Member",
+          targetId: s.memberId,
+          after: { vendor: c.vendor, target: wantTarget, reason: d.reason },
+        });
       }
       return ok;
     });

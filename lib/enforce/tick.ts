@@ -5,14 +5,15 @@
  * reconcile.ts), and drain the queue. Safe to run from several processes: jobs are leased.
  */
 import "server-only";
-import type { Db } from "../db";
+
 import { now as clockNow } from "../clock";
+import type { Db } from "../db";
 import { decideAction, revertAtFor } from "./decide";
 import { desiredLimits } from "./plan-desired";
 import { drainQueue, enqueueJob, type DrainResult } from "./queue";
+import { reconcileConnector } from "./reconcile";
 import { importClaudeRequests, queueDecidedRequests } from "./vendor-requests";
 import { readVendor } from "./vendor-state";
-import { reconcileConnector } from "./reconcile";
 
 export interface TickResult {
   imported: number;
@@ -27,8 +28,23 @@ const DRIFT_EVERY_MS = 10 * 60_000;
 /** Approved requests from the ChatGPT request page: push the member's new limit (a decided request authorises it). */
 export async function queueChatgptGrants(db: Db, connectorId: string, now: Date): Promise<number> {
   const c = await db.vendorConnector.findUniqueOrThrow({ where: { id: connectorId } });
-  const approved = await db.creditRequest.findMany({ where: { workspaceId: c.workspaceId, source: "chatgpt", status: "APPROVED", decidedAt: { gte: new Date(now.getTime() - 40 * 86_400_000) } }, select: { id: true, requesterId: true } });
-  const done = new Set((await db.vendorJob.findMany({ where: { connectorId, idempotencyKey: { in: approved.map((r) => `request:${r.id}`) } }, select: { idempotencyKey: true } })).map((j) => j.idempotencyKey));
+  const approved = await db.creditRequest.findMany({
+    where: {
+      workspaceId: c.workspaceId,
+      source: "chatgpt",
+      status: "APPROVED",
+      decidedAt: { gte: new Date(now.getTime() - 40 * 86_400_000) },
+    },
+    select: { id: true, requesterId: true },
+  });
+  const done = new Set(
+    (
+      await db.vendorJob.findMany({
+        where: { connectorId, idempotencyKey: { in: approved.map((r) => `request:${r.id}`) } },
+        select: { idempotencyKey: true },
+      })
+    ).map((j) => j.idempotencyKey),
+  );
   const todo = approved.filter((r) => !done.has(`request:${r.id}`));
   if (!todo.length) return 0;
   const memberIds = todo.map((r) => r.requesterId);
@@ -49,7 +65,12 @@ export async function queueChatgptGrants(db: Db, connectorId: string, now: Date)
         kind: action.kind === "set" ? "set_limit" : "clear_limit",
         memberId: r.requesterId,
         vendorUserId: o.vendorUserId,
-        payload: { targetMicros: action.kind === "set" && action.micros !== null ? action.micros.toString() : null, temporary: action.kind === "set" && action.temporary, revertAt: revertAt?.toISOString() ?? null },
+        payload: {
+          targetMicros:
+            action.kind === "set" && action.micros !== null ? action.micros.toString() : null,
+          temporary: action.kind === "set" && action.temporary,
+          revertAt: revertAt?.toISOString() ?? null,
+        },
         idempotencyKey: `request:${r.id}`,
         reason: `request #${r.id} approved: ${d.reason}`,
         createdBy: "system (approved request)",
@@ -61,9 +82,19 @@ export async function queueChatgptGrants(db: Db, connectorId: string, now: Date)
   return queued;
 }
 
-export async function runEnforcementTick(db: Db, workspaceId: string, opts: { clock?: () => Date; budgetMs?: number } = {}): Promise<TickResult> {
+export async function runEnforcementTick(
+  db: Db,
+  workspaceId: string,
+  opts: { clock?: () => Date; budgetMs?: number } = {},
+): Promise<TickResult> {
   const clock = opts.clock ?? clockNow;
-  const result: TickResult = { imported: 0, reverts: 0, pushes: 0, drained: { succeeded: 0, skipped: 0, failed: 0, retried: 0 }, errors: [] };
+  const result: TickResult = {
+    imported: 0,
+    reverts: 0,
+    pushes: 0,
+    drained: { succeeded: 0, skipped: 0, failed: 0, retried: 0 },
+    errors: [],
+  };
   const connectors = await db.vendorConnector.findMany({ where: { workspaceId, enabled: true } });
   for (const c of connectors) {
     try {
@@ -73,7 +104,8 @@ export async function runEnforcementTick(db: Db, workspaceId: string, opts: { cl
       } else {
         result.pushes += await queueChatgptGrants(db, c.id, clock());
       }
-      if (!c.lastReadAt || clock().getTime() - c.lastReadAt.getTime() > DRIFT_EVERY_MS) await readVendor(db, c, { now: clock() });
+      if (!c.lastReadAt || clock().getTime() - c.lastReadAt.getTime() > DRIFT_EVERY_MS)
+        await readVendor(db, c, { now: clock() });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       result.errors.push(`${c.name}: ${message}`);
@@ -104,7 +136,8 @@ export async function runEnforcementTick(db: Db, workspaceId: string, opts: { cl
     if (queued) {
       result.pushes += queued;
       const more = await drainQueue(db, { workspaceId, clock, budgetMs: opts.budgetMs });
-      for (const k of ["succeeded", "skipped", "failed", "retried"] as const) result.drained[k] += more[k];
+      for (const k of ["succeeded", "skipped", "failed", "retried"] as const)
+        result.drained[k] += more[k];
     }
   }
   return result;

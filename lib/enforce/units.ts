@@ -4,7 +4,15 @@
  * Everything is bigint; comparisons happen after rounding to the vendor's precision, so a
  * value Allotment wrote reads back equal and a re-apply writes nothing.
  */
-import { centsToMicros, creditsToUsd, divRoundHalfEven, formatAmount, microsToDecimal, parseMicros, usdToCredits } from "../money";
+import {
+  centsToMicros,
+  creditsToUsd,
+  divRoundHalfEven,
+  formatAmount,
+  microsToDecimal,
+  parseMicros,
+  usdToCredits,
+} from "../money";
 
 export type VendorUnit = "credit" | "usd";
 export type BudgetUnit = "CREDITS" | "USD";
@@ -34,33 +42,56 @@ const mulDivCeil = (a: bigint, b: bigint, c: bigint) => (a * b + c - 1n) / c;
  * Allotment limit (budget-unit micros; null = unlimited) → vendor micros at vendor precision,
  * rounded down at every step: what a vendor is told never exceeds Allotment's figure.
  */
-export function toVendorMicros(limit: bigint | null, budgetUnit: BudgetUnit, vendorUnit: VendorUnit, usdPerCreditMicros: bigint): bigint | null {
+export function toVendorMicros(
+  limit: bigint | null,
+  budgetUnit: BudgetUnit,
+  vendorUnit: VendorUnit,
+  usdPerCreditMicros: bigint,
+): bigint | null {
   if (limit === null) return null;
   let v = limit < 0n ? 0n : limit;
-  if (budgetUnit === "CREDITS" && vendorUnit === "usd") v = mulDivFloor(v, usdPerCreditMicros, 1_000_000n);
-  if (budgetUnit === "USD" && vendorUnit === "credit") v = mulDivFloor(v, 1_000_000n, usdPerCreditMicros);
+  if (budgetUnit === "CREDITS" && vendorUnit === "usd")
+    v = mulDivFloor(v, usdPerCreditMicros, 1_000_000n);
+  if (budgetUnit === "USD" && vendorUnit === "credit")
+    v = mulDivFloor(v, 1_000_000n, usdPerCreditMicros);
   return floorToVendor(v, vendorUnit);
 }
 
 /** Vendor micros → budget micros rounded up: what a vendor allows, counted on the safe side. */
-export function vendorToBudgetCeil(value: bigint | null, budgetUnit: BudgetUnit, vendorUnit: VendorUnit, usdPerCreditMicros: bigint): bigint | null {
+export function vendorToBudgetCeil(
+  value: bigint | null,
+  budgetUnit: BudgetUnit,
+  vendorUnit: VendorUnit,
+  usdPerCreditMicros: bigint,
+): bigint | null {
   if (value === null) return null;
-  if (budgetUnit === "CREDITS" && vendorUnit === "usd") return mulDivCeil(value, 1_000_000n, usdPerCreditMicros);
-  if (budgetUnit === "USD" && vendorUnit === "credit") return mulDivCeil(value, usdPerCreditMicros, 1_000_000n);
+  if (budgetUnit === "CREDITS" && vendorUnit === "usd")
+    return mulDivCeil(value, 1_000_000n, usdPerCreditMicros);
+  if (budgetUnit === "USD" && vendorUnit === "credit")
+    return mulDivCeil(value, usdPerCreditMicros, 1_000_000n);
   return value;
 }
 
 /** Vendor micros → Allotment budget-unit micros ("adopt vendor value"). */
-export function fromVendorMicros(value: bigint | null, budgetUnit: BudgetUnit, vendorUnit: VendorUnit, usdPerCreditMicros: bigint): bigint | null {
+export function fromVendorMicros(
+  value: bigint | null,
+  budgetUnit: BudgetUnit,
+  vendorUnit: VendorUnit,
+  usdPerCreditMicros: bigint,
+): bigint | null {
   if (value === null) return null;
-  if (budgetUnit === "CREDITS" && vendorUnit === "usd") return usdToCredits(value, usdPerCreditMicros);
-  if (budgetUnit === "USD" && vendorUnit === "credit") return creditsToUsd(value, usdPerCreditMicros);
+  if (budgetUnit === "CREDITS" && vendorUnit === "usd")
+    return usdToCredits(value, usdPerCreditMicros);
+  if (budgetUnit === "USD" && vendorUnit === "credit")
+    return creditsToUsd(value, usdPerCreditMicros);
   return value;
 }
 
 /** ChatGPT `limit_amount.amount`: "1000" credits or "50.00" USD. */
 export function chatgptAmountText(micros: bigint, unit: VendorUnit): string {
-  return unit === "credit" ? microsToDecimal(roundToVendor(micros, unit), 0) : microsToDecimal(roundToVendor(micros, unit), 2);
+  return unit === "credit"
+    ? microsToDecimal(roundToVendor(micros, unit), 0)
+    : microsToDecimal(roundToVendor(micros, unit), 2);
 }
 
 export function parseChatgptAmount(text: string): bigint {
@@ -100,6 +131,10 @@ export function describeVendorSource(source: string): string {
 }
 
 /** "$500.00 (organization default)": a vendor's effective limit and where it comes from. */
-export function describeVendorLimit(micros: bigint | null, unit: VendorUnit, source: string): string {
+export function describeVendorLimit(
+  micros: bigint | null,
+  unit: VendorUnit,
+  source: string,
+): string {
   return `${describeVendorAmount(micros, unit)} (${describeVendorSource(source)})`;
 }

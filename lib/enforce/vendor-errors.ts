@@ -19,13 +19,22 @@ const nameOf = (v: string) => (v === "claude" ? "Claude" : v === "chatgpt" ? "Ch
 /** Turns a vendor failure into an actionable message; anything else is returned unchanged. */
 export function explainVendorError(error: unknown, c: VendorContext): unknown {
   const name = nameOf(c.vendor);
-  if (error instanceof RateGateClosed) return new InvalidInputError(`${name}: Allotment has used this minute's share of the vendor's rate limit; ${error.message}. Try again then.`);
-  if (error instanceof ProviderValidationError) return new InvalidInputError(`${name} answered in a shape its API reference does not show, so nothing was used: ${error.message}`);
+  if (error instanceof RateGateClosed)
+    return new InvalidInputError(
+      `${name}: Allotment has used this minute's share of the vendor's rate limit; ${error.message}. Try again then.`,
+    );
+  if (error instanceof ProviderValidationError)
+    return new InvalidInputError(
+      `${name} answered in a shape its API reference does not show, so nothing was used: ${error.message}`,
+    );
   if (!(error instanceof VendorError)) return error;
   const said = error.message;
   switch (error.kind) {
     case "auth":
-      return new InvalidInputError(`${name} refused the admin key (${said}). Paste a valid ${c.vendor === "chatgpt" ? "workspace admin key with the usage-limit, user and directory scopes" : "Admin API key with read:spend_limits and write:spend_limits"} with "Connect" (re-key).`, "apiKey");
+      return new InvalidInputError(
+        `${name} refused the admin key (${said}). Paste a valid ${c.vendor === "chatgpt" ? "workspace admin key with the usage-limit, user and directory scopes" : "Admin API key with read:spend_limits and write:spend_limits"} with "Connect" (re-key).`,
+        "apiKey",
+      );
     case "not_found":
       return new InvalidInputError(
         c.vendor === "chatgpt"
@@ -34,9 +43,16 @@ export function explainVendorError(error: unknown, c: VendorContext): unknown {
         c.vendor === "chatgpt" ? "vendorWorkspaceId" : "apiKey",
       );
     case "rate_limited":
-      return new InvalidInputError(`${name} is rate-limiting Allotment (${said})${error.retryAfterMs ? `: try again in ${Math.ceil(error.retryAfterMs / 1000)} s` : ": try again in a minute"}.`);
+      return new InvalidInputError(
+        `${name} is rate-limiting Allotment (${said})${error.retryAfterMs ? `: try again in ${Math.ceil(error.retryAfterMs / 1000)} s` : ": try again in a minute"}.`,
+      );
     case "transient":
-      return new InvalidInputError(error.status === null ? `Could not reach ${name} at ${c.baseUrl} (${said}). Check the base URL and that this server can reach it.` : `${name} had a server error (${said}). Nothing was changed; try again later.`, error.status === null ? "baseUrl" : undefined);
+      return new InvalidInputError(
+        error.status === null
+          ? `Could not reach ${name} at ${c.baseUrl} (${said}). Check the base URL and that this server can reach it.`
+          : `${name} had a server error (${said}). Nothing was changed; try again later.`,
+        error.status === null ? "baseUrl" : undefined,
+      );
     default:
       return new InvalidInputError(`${name} rejected the call (${said}).`);
   }

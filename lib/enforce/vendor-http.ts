@@ -17,7 +17,8 @@ export class VendorError extends Error {
   constructor(
     message: string,
     readonly status: number | null,
-    readonly kind: "rate_limited" | "transient" | "rejected" | "auth" | "not_found" | "invalid_response",
+    readonly kind:
+      "rate_limited" | "transient" | "rejected" | "auth" | "not_found" | "invalid_response",
     readonly retryAfterMs: number | null = null,
     readonly body: unknown = null,
   ) {
@@ -52,13 +53,21 @@ export async function vendorFetch(call: VendorCall): Promise<VendorResponse> {
   try {
     res = await fetch(call.url, {
       method: call.method,
-      headers: { accept: "application/json", ...(call.body !== undefined ? { "content-type": "application/json" } : {}), ...call.headers },
+      headers: {
+        accept: "application/json",
+        ...(call.body !== undefined ? { "content-type": "application/json" } : {}),
+        ...call.headers,
+      },
       body: call.body !== undefined ? JSON.stringify(call.body) : undefined,
       signal: AbortSignal.timeout(call.timeoutMs ?? 20_000),
     });
   } catch (error) {
     const cause = (error as { cause?: { code?: string } }).cause?.code;
-    throw new VendorError(`${call.label}: ${error instanceof Error ? error.message : String(error)}${cause ? ` (${cause})` : ""}`, null, "transient");
+    throw new VendorError(
+      `${call.label}: ${error instanceof Error ? error.message : String(error)}${cause ? ` (${cause})` : ""}`,
+      null,
+      "transient",
+    );
   }
   const text = await res.text();
   let body: unknown = null;
@@ -73,8 +82,10 @@ export async function vendorFetch(call: VendorCall): Promise<VendorResponse> {
   if (res.ok) return { status: res.status, body, retryAfterMs };
   const detail = `${call.label}: HTTP ${res.status}${vendorMessage(body) ? ` — ${vendorMessage(body)}` : ""}`;
   if (res.status === 429) throw new VendorError(detail, 429, "rate_limited", retryAfterMs, body);
-  if (res.status >= 500 || res.status === 408) throw new VendorError(detail, res.status, "transient", retryAfterMs, body);
-  if (res.status === 401 || res.status === 403) throw new VendorError(detail, res.status, "auth", null, body);
+  if (res.status >= 500 || res.status === 408)
+    throw new VendorError(detail, res.status, "transient", retryAfterMs, body);
+  if (res.status === 401 || res.status === 403)
+    throw new VendorError(detail, res.status, "auth", null, body);
   if (res.status === 404) throw new VendorError(detail, res.status, "not_found", null, body);
   throw new VendorError(detail, res.status, "rejected", null, body);
 }

@@ -5,7 +5,8 @@
  * decide it again); requests decided in Allotment are queued for the vendor exactly once.
  */
 import "server-only";
-import { writeAudit, SYSTEM_ACTOR } from "../audit";
+
+import { SYSTEM_ACTOR, writeAudit } from "../audit";
 import type { Db } from "../db";
 import { toJsonText } from "../json";
 import { loadMemberLimit } from "../limits/load-effective-limits";
@@ -33,7 +34,11 @@ function vendorSummary(r: IncreaseRequest) {
   };
 }
 
-export async function importClaudeRequests(db: Db, c: ConnectorRow, now: Date): Promise<ImportResult> {
+export async function importClaudeRequests(
+  db: Db,
+  c: ConnectorRow,
+  now: Date,
+): Promise<ImportResult> {
   const client = claudeClient(db, c, { waitForRate: true });
   const pending = await client.increaseRequests("pending");
   const result: ImportResult = { imported: 0, resolvedAtVendor: 0, unmatched: [] };
@@ -48,7 +53,12 @@ export async function importClaudeRequests(db: Db, c: ConnectorRow, now: Date): 
     if (!member) {
       // listed on the Enforcement screen with the request, until an owner maps the user to a member
       result.unmatched.push(r.actor.email_address);
-      const u = strangers.get(r.actor.user_id) ?? { userId: r.actor.user_id, email: r.actor.email_address, name: r.actor.name ?? null, requests: [] };
+      const u = strangers.get(r.actor.user_id) ?? {
+        userId: r.actor.user_id,
+        email: r.actor.email_address,
+        name: r.actor.name ?? null,
+        requests: [],
+      };
       u.requests.push(r.id);
       strangers.set(r.actor.user_id, u);
       continue;
@@ -83,36 +93,92 @@ export async function importClaudeRequests(db: Db, c: ConnectorRow, now: Date): 
           createdAt: new Date(r.created_at),
         },
       });
-      await tx.vendorRequestLink.create({ data: { requestId: req.id, connectorId: c.id, externalId: r.id, vendorStatus: "pending", spendJson: toJsonText(summary) } });
-      await writeAudit(tx, { workspaceId: c.workspaceId, actor: { ...SYSTEM_ACTOR, label: "enforcement (Claude import)" }, action: "request.import", targetType: "CreditRequest", targetId: String(req.id), after: { source: "claude", externalId: r.id, requester: r.actor.email_address, vendor: summary } });
+      await tx.vendorRequestLink.create({
+        data: {
+          requestId: req.id,
+          connectorId: c.id,
+          externalId: r.id,
+          vendorStatus: "pending",
+          spendJson: toJsonText(summary),
+        },
+      });
+      await writeAudit(tx, {
+        workspaceId: c.workspaceId,
+        actor: { ...SYSTEM_ACTOR, label: "enforcement (Claude import)" },
+        action: "request.import",
+        targetType: "CreditRequest",
+        targetId: String(req.id),
+        after: {
+          source: "claude",
+          externalId: r.id,
+          requester: r.actor.email_address,
+          vendor: summary,
+        },
+      });
     });
     result.imported++;
   }
   // requests that left the vendor's pending list: see how they ended
   const pendingIds = new Set(pending.map((r) => r.id));
-  for (const l of links.filter((x) => x.vendorStatus === "pending" && !pendingIds.has(x.externalId))) {
+  for (const l of links.filter(
+    (x) => x.vendorStatus === "pending" && !pendingIds.has(x.externalId),
+  )) {
     const v = await client.increaseRequest(l.externalId);
     if (v.status === "pending") continue;
     if (await closeResolvedAtVendor(db, c, l.requestId, v, now)) result.resolvedAtVendor++;
   }
   await matcher.record();
-  const fresh = await db.vendorConnector.findUniqueOrThrow({ where: { id: c.id }, select: { unmatchedJson: true } });
-  const list = unmatchedOf(fresh).map((u) => ({ ...u, requests: strangers.get(u.userId)?.requests ?? [] }));
+  const fresh = await db.vendorConnector.findUniqueOrThrow({
+    where: { id: c.id },
+    select: { unmatchedJson: true },
+  });
+  const list = unmatchedOf(fresh).map((u) => ({
+    ...u,
+    requests: strangers.get(u.userId)?.requests ?? [],
+  }));
   for (const u of strangers.values()) if (!list.some((x) => x.userId === u.userId)) list.push(u);
-  await db.vendorConnector.update({ where: { id: c.id }, data: { lastRequestSyncAt: now, unmatchedJson: JSON.stringify(list) } });
+  await db.vendorConnector.update({
+    where: { id: c.id },
+    data: { lastRequestSyncAt: now, unmatchedJson: JSON.stringify(list) },
+  });
   return result;
 }
 
 /** Closes a still-pending Allotment request with the vendor's outcome; false when Allotment decided first. */
-export async function closeResolvedAtVendor(db: Db, c: ConnectorRow, requestId: number, v: IncreaseRequest, now: Date): Promise<boolean> {
+export async function closeResolvedAtVendor(
+  db: Db,
+  c: ConnectorRow,
+  requestId: number,
+  v: IncreaseRequest,
+  now: Date,
+): Promise<boolean> {
   const by = resolvedByLabel(v.resolved_by);
   const status = v.status === "approved" ? "APPROVED" : "DENIED";
   const note = `Resolved in Claude${by ? ` by ${by}` : ""}${v.resolved_at ? ` at ${v.resolved_at}` : ""} before anyone decided it here.`;
   return db.$transaction(async (tx) => {
-    const won = await tx.creditRequest.updateMany({ where: { id: requestId, workspaceId: c.workspaceId, status: "PENDING" }, data: { status, decidedAt: now, decisionNote: note } });
-    await tx.vendorRequestLink.update({ where: { requestId }, data: { vendorStatus: v.status, vendorResolvedAt: v.resolved_at ? new Date(v.resolved_at) : null, vendorResolvedBy: by, ...(won.count === 1 ? { pushState: "vendor_first", message: note } : {}) } });
+    const won = await tx.creditRequest.updateMany({
+      where: { id: requestId, workspaceId: c.workspaceId, status: "PENDING" },
+      data: { status, decidedAt: now, decisionNote: note },
+    });
+    await tx.vendorRequestLink.update({
+      where: { requestId },
+      data: {
+        vendorStatus: v.status,
+        vendorResolvedAt: v.resolved_at ? new Date(v.resolved_at) : null,
+        vendorResolvedBy: by,
+        ...(won.count === 1 ? { pushState: "vendor_first", message: note } : {}),
+      },
+    });
     if (won.count === 1) {
-      await writeAudit(tx, { workspaceId: c.workspaceId, actor: { ...SYSTEM_ACTOR, label: "enforcement (Claude import)" }, action: "request.resolved_at_vendor", targetType: "CreditRequest", targetId: String(requestId), before: { status: "PENDING" }, after: { status, note } });
+      await writeAudit(tx, {
+        workspaceId: c.workspaceId,
+        actor: { ...SYSTEM_ACTOR, label: "enforcement (Claude import)" },
+        action: "request.resolved_at_vendor",
+        targetType: "CreditRequest",
+        targetId: String(requestId),
+        before: { status: "PENDING" },
+        after: { status, note },
+      });
     }
     return won.count === 1;
   });
@@ -120,16 +186,30 @@ export async function closeResolvedAtVendor(db: Db, c: ConnectorRow, requestId: 
 
 /** Queues the vendor side of requests decided in Allotment (each exactly once). */
 export async function queueDecidedRequests(db: Db, c: ConnectorRow, now: Date): Promise<number> {
-  const links = await db.vendorRequestLink.findMany({ where: { connectorId: c.id, pushState: "none" } });
+  const links = await db.vendorRequestLink.findMany({
+    where: { connectorId: c.id, pushState: "none" },
+  });
   if (!links.length) return 0;
-  const requests = await db.creditRequest.findMany({ where: { id: { in: links.map((l) => l.requestId) }, workspaceId: c.workspaceId, status: { in: ["APPROVED", "DENIED"] } }, include: { decider: { select: { email: true } } } });
+  const requests = await db.creditRequest.findMany({
+    where: {
+      id: { in: links.map((l) => l.requestId) },
+      workspaceId: c.workspaceId,
+      status: { in: ["APPROVED", "DENIED"] },
+    },
+    include: { decider: { select: { email: true } } },
+  });
   let queued = 0;
   for (const r of requests) {
     const link = links.find((l) => l.requestId === r.id)!;
-    const state = await db.vendorLimitState.findUnique({ where: { connectorId_memberId: { connectorId: c.id, memberId: r.requesterId } } });
+    const state = await db.vendorLimitState.findUnique({
+      where: { connectorId_memberId: { connectorId: c.id, memberId: r.requesterId } },
+    });
     const vendorUser = state?.vendorUserId ?? null;
     await db.$transaction(async (tx) => {
-      const claimed = await tx.vendorRequestLink.updateMany({ where: { requestId: r.id, pushState: "none" }, data: { pushState: "queued" } });
+      const claimed = await tx.vendorRequestLink.updateMany({
+        where: { requestId: r.id, pushState: "none" },
+        data: { pushState: "queued" },
+      });
       if (claimed.count !== 1) return;
       const added = await enqueueJob(tx, {
         workspaceId: c.workspaceId,
@@ -150,5 +230,10 @@ export async function queueDecidedRequests(db: Db, c: ConnectorRow, now: Date): 
 }
 
 export async function vendorRequestLinks(db: Db, workspaceId: string) {
-  return db.vendorRequestLink.findMany({ where: { connector: { workspaceId } }, include: { connector: { select: { vendor: true } } }, orderBy: { requestId: "desc" }, take: 50 });
+  return db.vendorRequestLink.findMany({
+    where: { connector: { workspaceId } },
+    include: { connector: { select: { vendor: true } } },
+    orderBy: { requestId: "desc" },
+    take: 50,
+  });
 }

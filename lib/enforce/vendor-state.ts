@@ -4,8 +4,10 @@
  * re-read before every write. Amounts are micro-units of the vendor's unit; null = unlimited.
  */
 import "server-only";
+
 import { z } from "zod";
-import { writeAudit, SYSTEM_ACTOR } from "../audit";
+
+import { SYSTEM_ACTOR, writeAudit } from "../audit";
 import type { Db } from "../db";
 import { overrideRule, ruleAmount, type UserLimit } from "./chatgpt-client";
 import type { EffectiveRow } from "./claude-client";
@@ -47,7 +49,10 @@ export function observeChatgpt(u: UserLimit, email: string): Observed {
   };
 }
 
-export function observeClaude(r: EffectiveRow, previous?: { inheritedKnown: boolean; inheritedMicros: bigint | null }): Observed {
+export function observeClaude(
+  r: EffectiveRow,
+  previous?: { inheritedKnown: boolean; inheritedMicros: bigint | null },
+): Observed {
   const isUser = r.source.type === "user";
   const eff = r.amount === null ? null : parseClaudeAmount(r.amount);
   return {
@@ -66,7 +71,12 @@ export function observeClaude(r: EffectiveRow, previous?: { inheritedKnown: bool
 }
 
 /** A vendor user no Allotment member matches (by mapped identity or email), with their pending requests. */
-export const unmatchedUserSchema = z.object({ userId: z.string(), email: z.string(), name: z.string().nullable().default(null), requests: z.array(z.string()).default([]) });
+export const unmatchedUserSchema = z.object({
+  userId: z.string(),
+  email: z.string(),
+  name: z.string().nullable().default(null),
+  requests: z.array(z.string()).default([]),
+});
 export type UnmatchedUser = z.infer<typeof unmatchedUserSchema>;
 
 export function unmatchedOf(c: { unmatchedJson: string | null }): UnmatchedUser[] {
@@ -84,11 +94,19 @@ export const VENDOR_IDENTITY_KIND = "user_id";
  * the vendor's user id finds the member too.
  */
 export async function vendorUserMatcher(db: Db, c: { workspaceId: string; vendor: string }) {
-  const members = await db.member.findMany({ where: { workspaceId: c.workspaceId, active: true }, select: { id: true, email: true } });
+  const members = await db.member.findMany({
+    where: { workspaceId: c.workspaceId, active: true },
+    select: { id: true, email: true },
+  });
   const byEmail = new Map(members.map((m) => [m.email.toLowerCase(), m.id]));
   const active = new Set(members.map((m) => m.id));
-  const identities = await db.memberIdentity.findMany({ where: { workspaceId: c.workspaceId, provider: c.vendor, kind: VENDOR_IDENTITY_KIND }, select: { externalId: true, memberId: true } });
-  const byUserId = new Map(identities.filter((i) => active.has(i.memberId)).map((i) => [i.externalId, i.memberId]));
+  const identities = await db.memberIdentity.findMany({
+    where: { workspaceId: c.workspaceId, provider: c.vendor, kind: VENDOR_IDENTITY_KIND },
+    select: { externalId: true, memberId: true },
+  });
+  const byUserId = new Map(
+    identities.filter((i) => active.has(i.memberId)).map((i) => [i.externalId, i.memberId]),
+  );
   const fresh: { memberId: string; userId: string; email: string }[] = [];
   return {
     match(userId: string, email: string): string | null {
@@ -107,12 +125,36 @@ export async function vendorUserMatcher(db: Db, c: { workspaceId: string; vendor
       await db.$transaction(async (tx) => {
         for (const f of fresh) {
           await tx.memberIdentity.upsert({
-            where: { workspaceId_provider_kind_externalId: { workspaceId: c.workspaceId, provider: c.vendor, kind: VENDOR_IDENTITY_KIND, externalId: f.userId } },
-            create: { workspaceId: c.workspaceId, memberId: f.memberId, provider: c.vendor, kind: VENDOR_IDENTITY_KIND, externalId: f.userId },
+            where: {
+              workspaceId_provider_kind_externalId: {
+                workspaceId: c.workspaceId,
+                provider: c.vendor,
+                kind: VENDOR_IDENTITY_KIND,
+                externalId: f.userId,
+              },
+            },
+            create: {
+              workspaceId: c.workspaceId,
+              memberId: f.memberId,
+              provider: c.vendor,
+              kind: VENDOR_IDENTITY_KIND,
+              externalId: f.userId,
+            },
             update: {},
           });
         }
-        await writeAudit(tx, { workspaceId: c.workspaceId, actor: { ...SYSTEM_ACTOR, label: `enforcement (${c.vendor} read)` }, action: "identity.link", targetType: "MemberIdentity", targetId: c.vendor, after: { provider: c.vendor, kind: VENDOR_IDENTITY_KIND, matchedByEmail: fresh.map((f) => ({ userId: f.userId, email: f.email })) } });
+        await writeAudit(tx, {
+          workspaceId: c.workspaceId,
+          actor: { ...SYSTEM_ACTOR, label: `enforcement (${c.vendor} read)` },
+          action: "identity.link",
+          targetType: "MemberIdentity",
+          targetId: c.vendor,
+          after: {
+            provider: c.vendor,
+            kind: VENDOR_IDENTITY_KIND,
+            matchedByEmail: fresh.map((f) => ({ userId: f.userId, email: f.email })),
+          },
+        });
       });
       fresh.length = 0;
     },
@@ -130,11 +172,27 @@ export interface VendorSnapshot {
 }
 
 /** Reads the vendor for all members (or some), stores the states, and returns them. */
-export async function readVendor(db: Db, c: ConnectorRow, opts: { memberIds?: string[]; now: Date }): Promise<VendorSnapshot> {
-  const members = await db.member.findMany({ where: { workspaceId: c.workspaceId, active: true, ...(opts.memberIds ? { id: { in: opts.memberIds } } : {}) }, select: { id: true, email: true } });
+export async function readVendor(
+  db: Db,
+  c: ConnectorRow,
+  opts: { memberIds?: string[]; now: Date },
+): Promise<VendorSnapshot> {
+  const members = await db.member.findMany({
+    where: {
+      workspaceId: c.workspaceId,
+      active: true,
+      ...(opts.memberIds ? { id: { in: opts.memberIds } } : {}),
+    },
+    select: { id: true, email: true },
+  });
   const wanted = new Set(members.map((m) => m.id));
   const matcher = await vendorUserMatcher(db, c);
-  const previous = new Map((await db.vendorLimitState.findMany({ where: { connectorId: c.id } })).map((s) => [s.memberId, s]));
+  const previous = new Map(
+    (await db.vendorLimitState.findMany({ where: { connectorId: c.id } })).map((s) => [
+      s.memberId,
+      s,
+    ]),
+  );
   const byMember = new Map<string, Observed>();
   const spend = new Map<string, bigint>();
   const unmatched: UnmatchedUser[] = [];
@@ -142,12 +200,22 @@ export async function readVendor(db: Db, c: ConnectorRow, opts: { memberIds?: st
 
   if (c.vendor === "claude") {
     const client = claudeClient(db, c, { waitForRate: true });
-    const ids = opts.memberIds ? [...previous.values()].filter((s) => opts.memberIds!.includes(s.memberId)).map((s) => s.vendorUserId) : [];
+    const ids = opts.memberIds
+      ? [...previous.values()]
+          .filter((s) => opts.memberIds!.includes(s.memberId))
+          .map((s) => s.vendorUserId)
+      : [];
     const rows = await client.effective(opts.memberIds && ids.length ? ids : []);
     for (const r of rows) {
       const memberId = matcher.match(r.actor.user_id, r.actor.email_address);
       if (!memberId || !wanted.has(memberId)) {
-        if (!memberId && !opts.memberIds) unmatched.push({ userId: r.actor.user_id, email: r.actor.email_address, name: r.actor.name ?? null, requests: [] });
+        if (!memberId && !opts.memberIds)
+          unmatched.push({
+            userId: r.actor.user_id,
+            email: r.actor.email_address,
+            name: r.actor.name ?? null,
+            requests: [],
+          });
         continue;
       }
       byMember.set(memberId, observeClaude(r, previous.get(memberId)));
@@ -159,13 +227,21 @@ export async function readVendor(db: Db, c: ConnectorRow, opts: { memberIds?: st
     const known = new Map([...previous.values()].map((s) => [s.memberId, s.vendorUserId]));
     const targets: { memberId: string; userId: string; email: string }[] = [];
     if (opts.memberIds && opts.memberIds.every((id) => known.has(id))) {
-      for (const id of opts.memberIds) if (wanted.has(id)) targets.push({ memberId: id, userId: known.get(id)!, email: members.find((m) => m.id === id)?.email ?? "" });
+      for (const id of opts.memberIds)
+        if (wanted.has(id))
+          targets.push({
+            memberId: id,
+            userId: known.get(id)!,
+            email: members.find((m) => m.id === id)?.email ?? "",
+          });
     } else {
       for await (const u of client.users()) {
         const memberId = matcher.match(u.id, u.email);
         if (!memberId) {
-          if (!opts.memberIds) unmatched.push({ userId: u.id, email: u.email, name: u.name ?? null, requests: [] });
-        } else if (wanted.has(memberId)) targets.push({ memberId, userId: u.id, email: u.email.toLowerCase() });
+          if (!opts.memberIds)
+            unmatched.push({ userId: u.id, email: u.email, name: u.name ?? null, requests: [] });
+        } else if (wanted.has(memberId))
+          targets.push({ memberId, userId: u.id, email: u.email.toLowerCase() });
       }
     }
     if (!c.vendorUnit && targets[0]) {
@@ -178,7 +254,14 @@ export async function readVendor(db: Db, c: ConnectorRow, opts: { memberIds?: st
       const u = await client.userLimit(t.userId);
       byMember.set(t.memberId, observeChatgpt(u, t.email));
       const src = u.inherited_monthly_usage_limit?.source;
-      if (src?.kind === "group_default" && src.group_id) seen.set(src.group_id, { id: src.group_id, name: src.group_name ?? src.group_id, defaultMicros: u.inherited_monthly_usage_limit?.limit ? ruleAmount(u.inherited_monthly_usage_limit.limit).micros : null });
+      if (src?.kind === "group_default" && src.group_id)
+        seen.set(src.group_id, {
+          id: src.group_id,
+          name: src.group_name ?? src.group_id,
+          defaultMicros: u.inherited_monthly_usage_limit?.limit
+            ? ruleAmount(u.inherited_monthly_usage_limit.limit).micros
+            : null,
+        });
     }
     await recordVendorGroups(db, c, [...seen.values()]);
   }
@@ -197,12 +280,30 @@ export async function readVendor(db: Db, c: ConnectorRow, opts: { memberIds?: st
       ...(spend.has(memberId) ? { spendMicros: spend.get(memberId)! } : {}),
       readAt: opts.now,
     };
-    await db.vendorLimitState.upsert({ where: { connectorId_memberId: { connectorId: c.id, memberId } }, create: { connectorId: c.id, memberId, workspaceId: c.workspaceId, ...data }, update: data });
+    await db.vendorLimitState.upsert({
+      where: { connectorId_memberId: { connectorId: c.id, memberId } },
+      create: { connectorId: c.id, memberId, workspaceId: c.workspaceId, ...data },
+      update: data,
+    });
   }
   // a full read replaces the unmatched list (keeping the pending requests already seen for those users)
   const full = !opts.memberIds;
-  const before = new Map(unmatchedOf(await db.vendorConnector.findUniqueOrThrow({ where: { id: c.id }, select: { unmatchedJson: true } })).map((u) => [u.userId, u]));
+  const before = new Map(
+    unmatchedOf(
+      await db.vendorConnector.findUniqueOrThrow({
+        where: { id: c.id },
+        select: { unmatchedJson: true },
+      }),
+    ).map((u) => [u.userId, u]),
+  );
   const list = unmatched.map((u) => ({ ...u, requests: before.get(u.userId)?.requests ?? [] }));
-  await db.vendorConnector.update({ where: { id: c.id }, data: { lastReadAt: opts.now, lastError: null, ...(full ? { unmatchedJson: JSON.stringify(list) } : {}) } });
+  await db.vendorConnector.update({
+    where: { id: c.id },
+    data: {
+      lastReadAt: opts.now,
+      lastError: null,
+      ...(full ? { unmatchedJson: JSON.stringify(list) } : {}),
+    },
+  });
   return { unit, byMember, unmatched: list, spend };
 }

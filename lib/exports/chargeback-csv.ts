@@ -2,20 +2,33 @@
  * The chargeback CSV: columns, file name and the byte stream, on top of chargebackChunks.
  */
 import "server-only";
+
 import type { Db } from "../db";
 import type { Period } from "../period";
 import { chargebackTextChunks, type ChargebackRow, type ChargebackTextRow } from "./chargeback";
-import { BlockWriter, Decimal6, csvByteStream, intField, microsField, textField, type CsvCell } from "./csv";
+import {
+  BlockWriter,
+  csvByteStream,
+  Decimal6,
+  intField,
+  microsField,
+  textField,
+  type CsvCell,
+} from "./csv";
 import { canonicalDimensions, type Dimension } from "./params";
 
-const DIM_COLUMNS: Record<Dimension, { header: string[]; cells: (r: ChargebackRow) => CsvCell[] }> = {
-  cost_center: { header: ["cost_center"], cells: (r) => [r.costCenter] },
-  group: { header: ["group"], cells: (r) => [r.group] },
-  member: { header: ["member_email", "member_name"], cells: (r) => [r.memberEmail, r.memberName] },
-  product: { header: ["product"], cells: (r) => [r.product] },
-  model: { header: ["model"], cells: (r) => [r.model] },
-  provider: { header: ["provider"], cells: (r) => [r.provider] },
-};
+const DIM_COLUMNS: Record<Dimension, { header: string[]; cells: (r: ChargebackRow) => CsvCell[] }> =
+  {
+    cost_center: { header: ["cost_center"], cells: (r) => [r.costCenter] },
+    group: { header: ["group"], cells: (r) => [r.group] },
+    member: {
+      header: ["member_email", "member_name"],
+      cells: (r) => [r.memberEmail, r.memberName],
+    },
+    product: { header: ["product"], cells: (r) => [r.product] },
+    model: { header: ["model"], cells: (r) => [r.model] },
+    provider: { header: ["provider"], cells: (r) => [r.provider] },
+  };
 
 export function chargebackHeader(dims: readonly Dimension[]): string[] {
   return [
@@ -33,7 +46,11 @@ export function chargebackHeader(dims: readonly Dimension[]): string[] {
   ];
 }
 
-export function chargebackCells(row: ChargebackRow, period: Period, dims: readonly Dimension[]): CsvCell[] {
+export function chargebackCells(
+  row: ChargebackRow,
+  period: Period,
+  dims: readonly Dimension[],
+): CsvCell[] {
   return [
     period.start,
     period.end,
@@ -49,9 +66,16 @@ export function chargebackCells(row: ChargebackRow, period: Period, dims: readon
   ];
 }
 
-export function chargebackFileName(workspaceSlug: string, period: Period, dims: readonly Dimension[]): string {
+export function chargebackFileName(
+  workspaceSlug: string,
+  period: Period,
+  dims: readonly Dimension[],
+): string {
   const by = canonicalDimensions(dims).join("-") || "total";
-  return `allotment-chargeback-${workspaceSlug}-${period.start}_${period.end}-by-${by}.csv`.replace(/[^A-Za-z0-9._-]/g, "_");
+  return `allotment-chargeback-${workspaceSlug}-${period.start}_${period.end}-by-${by}.csv`.replace(
+    /[^A-Za-z0-9._-]/g,
+    "_",
+  );
 }
 
 /** Encoded text fields, memoised: the same cost centers, groups and models repeat on every row. */
@@ -81,7 +105,15 @@ const TEXT_OF: Record<Dimension, (r: ChargebackTextRow, f: (t: string) => string
  * The CSV byte stream, formatted straight from the reads' text rows (same cells as
  * chargebackCells, which the preview and tests use, without building a cell array per row).
  */
-export function chargebackCsvStream(db: Db, opts: { workspaceId: string; period: Period; dimensions: readonly Dimension[]; chunkSize?: number }): ReadableStream<Uint8Array> {
+export function chargebackCsvStream(
+  db: Db,
+  opts: {
+    workspaceId: string;
+    period: Period;
+    dimensions: readonly Dimension[];
+    chunkSize?: number;
+  },
+): ReadableStream<Uint8Array> {
   const dims = canonicalDimensions(opts.dimensions);
   const f = fieldCache();
   const prefix = `${textField(opts.period.start)},${textField(opts.period.end)},`;

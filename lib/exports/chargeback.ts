@@ -17,13 +17,24 @@
  * grouping key (cost centers × products × …, small by nature).
  */
 import "server-only";
+
 import type { Db } from "../db";
 import type { Period } from "../period";
 import type { UsageSums } from "../usage-sums";
 import { toBigIntValue, type IntValue } from "./csv";
 import { openExportSource, type JsonSource } from "./json-read";
 import { canonicalDimensions, type Dimension } from "./params";
-import { memberPage, memberPageInFileOrder, membershipsInRange, membershipsOfIds, orphanMemberKeys, sumsByMemberIds, sumsByMemberRange, type KeyedSumsTuple, type Sums7 } from "./rollup-reads";
+import {
+  memberPage,
+  memberPageInFileOrder,
+  membershipsInRange,
+  membershipsOfIds,
+  orphanMemberKeys,
+  sumsByMemberIds,
+  sumsByMemberRange,
+  type KeyedSumsTuple,
+  type Sums7,
+} from "./rollup-reads";
 
 export const UNATTRIBUTED = "(unattributed)";
 export const NO_COST_CENTER = "(no cost center)";
@@ -50,12 +61,15 @@ interface Person {
 }
 
 /** The one group a member's spend is shown under (see the header comment). */
-export function primaryGroup(costCenter: string | null, groups: readonly { name: string; costCenter: string }[]): string {
+export function primaryGroup(
+  costCenter: string | null,
+  groups: readonly { name: string; costCenter: string }[],
+): string {
   if (groups.length === 0) return NO_GROUP;
   const sorted = [...groups].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return (sorted.find((g) => costCenter !== null && g.costCenter === costCenter) ?? sorted[0]!).name;
+  return (sorted.find((g) => costCenter !== null && g.costCenter === costCenter) ?? sorted[0]!)
+    .name;
 }
-
 
 /**
  * A chargeback row as the reads produce it: text dimensions and exact integer sums in
@@ -71,7 +85,9 @@ function rowKey(r: ChargebackTextRow): string {
 }
 
 function isUnattributed(r: ChargebackTextRow): number {
-  return r.costCenter === UNATTRIBUTED || r.group === UNATTRIBUTED || r.memberEmail === UNATTRIBUTED ? 1 : 0;
+  return r.costCenter === UNATTRIBUTED || r.group === UNATTRIBUTED || r.memberEmail === UNATTRIBUTED
+    ? 1
+    : 0;
 }
 
 /** A by-member file's order: cost center (when a column), then person; the memberPageInFileOrder order. */
@@ -80,7 +96,10 @@ function personKey(r: ChargebackTextRow): string {
 }
 
 /** Stable file order: by grouping values, unattributed rows last whatever their text sorts as. */
-function sortRows(rows: ChargebackTextRow[], key: (r: ChargebackTextRow) => string = rowKey): ChargebackTextRow[] {
+function sortRows(
+  rows: ChargebackTextRow[],
+  key: (r: ChargebackTextRow) => string = rowKey,
+): ChargebackTextRow[] {
   const keyed = rows.map((r) => ({ r, u: isUnattributed(r), k: key(r) }));
   keyed.sort((a, b) => a.u - b.u || (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
   return keyed.map((x) => x.r);
@@ -120,7 +139,10 @@ export interface ChargebackOptions {
  * Yields chargeback rows in chunks (text dimensions, exact integer sums). Only the chosen
  * dimensions carry values; the others are "" (the CSV leaves those columns out).
  */
-export async function* chargebackTextChunks(db: Db, opts: ChargebackOptions): AsyncGenerator<ChargebackTextRow[]> {
+export async function* chargebackTextChunks(
+  db: Db,
+  opts: ChargebackOptions,
+): AsyncGenerator<ChargebackTextRow[]> {
   const src = await openExportSource(db);
   try {
     yield* chunksFrom(src, opts);
@@ -129,13 +151,20 @@ export async function* chargebackTextChunks(db: Db, opts: ChargebackOptions): As
   }
 }
 
-async function* chunksFrom(src: JsonSource, opts: ChargebackOptions): AsyncGenerator<ChargebackTextRow[]> {
+async function* chunksFrom(
+  src: JsonSource,
+  opts: ChargebackOptions,
+): AsyncGenerator<ChargebackTextRow[]> {
   const dims = new Set(canonicalDimensions(opts.dimensions));
   const byMember = dims.has("member");
   // members per chunk: small enough that a chunk's rows die young and the heap stays flat
   // (a by-member chunk also holds its rows' text until it is sorted and written)
   const chunkSize = opts.chunkSize ?? (byMember ? 250 : 500);
-  const split = { product: dims.has("product"), model: dims.has("model"), provider: dims.has("provider") };
+  const split = {
+    product: dims.has("product"),
+    model: dims.has("model"),
+    provider: dims.has("provider"),
+  };
   const totals = new Accumulator();
   // by member: unattributed = memberKey "" or the key of someone no longer a member, last
   const tail = new Accumulator();
@@ -151,7 +180,13 @@ async function* chunksFrom(src: JsonSource, opts: ChargebackOptions): AsyncGener
     sums: t.slice(4) as Sums7,
   });
 
-  const personOf = (id: string, email: string, name: string, costCenter: string | null, groups: Map<string, { name: string; costCenter: string }[]>): Person => ({
+  const personOf = (
+    id: string,
+    email: string,
+    name: string,
+    costCenter: string | null,
+    groups: Map<string, { name: string; costCenter: string }[]>,
+  ): Person => ({
     email,
     name,
     costCenter: costCenter ?? NO_COST_CENTER,
@@ -159,7 +194,8 @@ async function* chunksFrom(src: JsonSource, opts: ChargebackOptions): AsyncGener
   });
   const groupsOf = (memberships: readonly [string, string, string][]) => {
     const groups = new Map<string, { name: string; costCenter: string }[]>();
-    for (const [memberId, name, costCenter] of memberships) (groups.get(memberId) ?? groups.set(memberId, []).get(memberId)!).push({ name, costCenter });
+    for (const [memberId, name, costCenter] of memberships)
+      (groups.get(memberId) ?? groups.set(memberId, []).get(memberId)!).push({ name, costCenter });
     return groups;
   };
 
@@ -168,19 +204,42 @@ async function* chunksFrom(src: JsonSource, opts: ChargebackOptions): AsyncGener
     // by id: every chunk's rows are final and the chunks follow each other in file order.
     let after: [string, string] | null = null;
     for (;;) {
-      const members = await memberPageInFileOrder(src, opts.workspaceId, after, chunkSize, dims.has("cost_center"), NO_COST_CENTER);
+      const members = await memberPageInFileOrder(
+        src,
+        opts.workspaceId,
+        after,
+        chunkSize,
+        dims.has("cost_center"),
+        NO_COST_CENTER,
+      );
       if (members.length === 0) break;
       const last = members[members.length - 1]!;
       after = [dims.has("cost_center") ? (last[3] ?? NO_COST_CENTER) : "", last[1]];
       const ids = members.map((m) => m[0]);
-      const groups = dims.has("group") ? groupsOf(await membershipsOfIds(src, opts.workspaceId, ids)) : new Map<string, { name: string; costCenter: string }[]>();
-      const people = new Map(members.map(([id, email, name, costCenter]) => [id, personOf(id, email, name, costCenter, groups)]));
-      const rows = (await sumsByMemberIds(src, opts.workspaceId, opts.period, ids, split)).map((t) => shape(people.get(t[0])!, t));
+      const groups = dims.has("group")
+        ? groupsOf(await membershipsOfIds(src, opts.workspaceId, ids))
+        : new Map<string, { name: string; costCenter: string }[]>();
+      const people = new Map(
+        members.map(([id, email, name, costCenter]) => [
+          id,
+          personOf(id, email, name, costCenter, groups),
+        ]),
+      );
+      const rows = (await sumsByMemberIds(src, opts.workspaceId, opts.period, ids, split)).map(
+        (t) => shape(people.get(t[0])!, t),
+      );
       if (rows.length) yield sortRows(rows, personKey);
       if (members.length < chunkSize) break;
     }
     // "" and people deleted since: the unattributed rows, last
-    for (const t of await sumsByMemberIds(src, opts.workspaceId, opts.period, await orphanMemberKeys(src, opts.workspaceId, opts.period), split)) tail.add(shape(null, t));
+    for (const t of await sumsByMemberIds(
+      src,
+      opts.workspaceId,
+      opts.period,
+      await orphanMemberKeys(src, opts.workspaceId, opts.period),
+      split,
+    ))
+      tail.add(shape(null, t));
     if (tail.size) yield tail.drain();
     return;
   }
@@ -191,28 +250,64 @@ async function* chunksFrom(src: JsonSource, opts: ChargebackOptions): AsyncGener
     if (members.length === 0) break;
     const after = cursor;
     cursor = members[members.length - 1]![0];
-    const groups = dims.has("group") ? groupsOf(await membershipsInRange(src, opts.workspaceId, after, cursor)) : new Map<string, { name: string; costCenter: string }[]>();
-    const people = new Map(members.map(([id, email, name, costCenter]) => [id, personOf(id, email, name, costCenter, groups)]));
+    const groups = dims.has("group")
+      ? groupsOf(await membershipsInRange(src, opts.workspaceId, after, cursor))
+      : new Map<string, { name: string; costCenter: string }[]>();
+    const people = new Map(
+      members.map(([id, email, name, costCenter]) => [
+        id,
+        personOf(id, email, name, costCenter, groups),
+      ]),
+    );
     // one index range per chunk: every memberKey in (after, cursor], members and orphans alike
-    for (const t of await sumsByMemberRange(src, opts.workspaceId, opts.period, after, cursor, split)) {
+    for (const t of await sumsByMemberRange(
+      src,
+      opts.workspaceId,
+      opts.period,
+      after,
+      cursor,
+      split,
+    )) {
       const person = people.get(t[0]);
       totals.add(shape(person ?? null, t));
     }
     if (members.length < chunkSize) break;
   }
-  for (const t of await sumsByMemberRange(src, opts.workspaceId, opts.period, cursor, null, split)) totals.add(shape(null, t));
-  for (const t of await sumsByMemberRange(src, opts.workspaceId, opts.period, null, null, split)) totals.add(shape(null, t));
+  for (const t of await sumsByMemberRange(src, opts.workspaceId, opts.period, cursor, null, split))
+    totals.add(shape(null, t));
+  for (const t of await sumsByMemberRange(src, opts.workspaceId, opts.period, null, null, split))
+    totals.add(shape(null, t));
 
   const rest = totals.drain();
   for (let i = 0; i < rest.length; i += chunkSize) yield rest.slice(i, i + chunkSize);
 }
 
 /** The same chunks as ChargebackRow (bigint sums): the preview and tests read these. */
-export async function* chargebackChunks(db: Db, opts: ChargebackOptions): AsyncGenerator<ChargebackRow[]> {
+export async function* chargebackChunks(
+  db: Db,
+  opts: ChargebackOptions,
+): AsyncGenerator<ChargebackRow[]> {
   for await (const chunk of chargebackTextChunks(db, opts)) {
     yield chunk.map(({ sums, ...dims }) => {
-      const [costMicros, estimatedCostMicros, creditsMicros, inputTokens, cachedInputTokens, outputTokens, requests] = sums.map(toBigIntValue) as [bigint, bigint, bigint, bigint, bigint, bigint, bigint];
-      return { ...dims, costMicros, estimatedCostMicros, creditsMicros, inputTokens, cachedInputTokens, outputTokens, requests };
+      const [
+        costMicros,
+        estimatedCostMicros,
+        creditsMicros,
+        inputTokens,
+        cachedInputTokens,
+        outputTokens,
+        requests,
+      ] = sums.map(toBigIntValue) as [bigint, bigint, bigint, bigint, bigint, bigint, bigint];
+      return {
+        ...dims,
+        costMicros,
+        estimatedCostMicros,
+        creditsMicros,
+        inputTokens,
+        cachedInputTokens,
+        outputTokens,
+        requests,
+      };
     });
   }
 }

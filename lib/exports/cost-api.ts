@@ -5,12 +5,14 @@
  * The range is [start, end) like the providers' start_time/end_time.
  */
 import "server-only";
+
 import { z } from "zod";
+
 import type { Db } from "../db";
 import { InvalidInputError } from "../errors";
 import { dayOrUnixSecondsParam } from "../http/query";
 import { microsToDecimal } from "../money";
-import { addDays, dayStart, daysBetween, eachDay, isDayKey } from "../period";
+import { addDays, daysBetween, dayStart, eachDay, isDayKey } from "../period";
 
 export const COST_GROUP_BY = ["member", "product", "model", "provider"] as const;
 type CostGroup = (typeof COST_GROUP_BY)[number];
@@ -23,7 +25,12 @@ export const costQuerySchema = z.object({
     .string()
     .max(200)
     .default("")
-    .transform((s) => s.split(",").map((x) => x.trim()).filter(Boolean))
+    .transform((s) =>
+      s
+        .split(",")
+        .map((x) => x.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(z.enum(COST_GROUP_BY))),
   limit: z.coerce.number().int().min(1).max(180).default(7),
   page: z.string().max(64).optional(),
@@ -72,36 +79,69 @@ function decodeCursor(page: string): string {
   return day;
 }
 
-export async function costPage(db: Db, workspaceId: string, q: CostQuery, today: string): Promise<CostPage> {
+export async function costPage(
+  db: Db,
+  workspaceId: string,
+  q: CostQuery,
+  today: string,
+): Promise<CostPage> {
   const start = q.start;
   const end = q.end ?? addDays(today, 1); // exclusive
   if (daysBetween(start, end) <= 0) throw new InvalidInputError("end must be after start", "end");
-  if (daysBetween(start, end) > 3 * 366) throw new InvalidInputError("at most three years per query", "end");
+  if (daysBetween(start, end) > 3 * 366)
+    throw new InvalidInputError("at most three years per query", "end");
   const from = q.page ? decodeCursor(q.page) : start;
-  if (from < start || from >= end) throw new InvalidInputError("page does not belong to this range", "page");
+  if (from < start || from >= end)
+    throw new InvalidInputError("page does not belong to this range", "page");
   const pageEnd = daysBetween(from, end) > q.limit ? addDays(from, q.limit) : end; // exclusive
   const dims = q.group_by as CostGroup[];
   const rollupDims = dims.filter((d): d is Exclude<CostGroup, "member"> => d !== "member");
   const rows = await db.usageDailyRollup.groupBy({
     by: ["day", ...(dims.includes("member") ? (["memberKey"] as const) : []), ...rollupDims],
     where: { workspaceId, day: { gte: from, lt: pageEnd } },
-    _sum: { costMicros: true, estimatedCostMicros: true, creditsMicros: true, inputTokens: true, cachedInputTokens: true, outputTokens: true, requests: true },
+    _sum: {
+      costMicros: true,
+      estimatedCostMicros: true,
+      creditsMicros: true,
+      inputTokens: true,
+      cachedInputTokens: true,
+      outputTokens: true,
+      requests: true,
+    },
     orderBy: [{ day: "asc" }],
   });
-  const memberIds = dims.includes("member") ? [...new Set(rows.map((r) => (r as { memberKey?: string }).memberKey ?? "").filter(Boolean))] : [];
+  const memberIds = dims.includes("member")
+    ? [...new Set(rows.map((r) => (r as { memberKey?: string }).memberKey ?? "").filter(Boolean))]
+    : [];
   const emails = new Map<string, string>();
   for (let i = 0; i < memberIds.length; i += 1000) {
-    for (const m of await db.member.findMany({ where: { workspaceId, id: { in: memberIds.slice(i, i + 1000) } }, select: { id: true, email: true } })) emails.set(m.id, m.email);
+    for (const m of await db.member.findMany({
+      where: { workspaceId, id: { in: memberIds.slice(i, i + 1000) } },
+      select: { id: true, email: true },
+    }))
+      emails.set(m.id, m.email);
   }
   const buckets = new Map<string, CostBucket>(
-    eachDay(from, addDays(pageEnd, -1)).map((d) => [d, { object: "bucket", start_time: dayStart(d).getTime() / 1000, end_time: dayStart(addDays(d, 1)).getTime() / 1000, start_date: d, results: [] }]),
+    eachDay(from, addDays(pageEnd, -1)).map((d) => [
+      d,
+      {
+        object: "bucket",
+        start_time: dayStart(d).getTime() / 1000,
+        end_time: dayStart(addDays(d, 1)).getTime() / 1000,
+        start_date: d,
+        results: [],
+      },
+    ]),
   );
   for (const r of rows) {
     const s = r._sum;
     const result: CostResult = {
       object: "allotment.costs.result",
       amount: { value: microsToDecimal(s.costMicros ?? 0n), currency: "usd" },
-      estimated_list_amount: { value: microsToDecimal(s.estimatedCostMicros ?? 0n), currency: "usd" },
+      estimated_list_amount: {
+        value: microsToDecimal(s.estimatedCostMicros ?? 0n),
+        currency: "usd",
+      },
       credits: microsToDecimal(s.creditsMicros ?? 0n),
       input_tokens: (s.inputTokens ?? 0n).toString(),
       cached_input_tokens: (s.cachedInputTokens ?? 0n).toString(),
@@ -120,5 +160,10 @@ export async function costPage(db: Db, workspaceId: string, q: CostQuery, today:
     buckets.get(r.day)?.results.push(result);
   }
   const hasMore = pageEnd < end;
-  return { object: "page", data: [...buckets.values()], has_more: hasMore, next_page: hasMore ? encodeCursor(pageEnd) : null };
+  return {
+    object: "page",
+    data: [...buckets.values()],
+    has_more: hasMore,
+    next_page: hasMore ? encodeCursor(pageEnd) : null,
+  };
 }

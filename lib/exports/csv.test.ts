@@ -1,25 +1,58 @@
 import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
+
 import { microsToDecimal } from "../money";
-import { csvStream, csvText, Decimal6, Instant, intField, microsField, neutralizeCell, BlockWriter, textField } from "./csv";
+import {
+  BlockWriter,
+  csvStream,
+  csvText,
+  Decimal6,
+  Instant,
+  intField,
+  microsField,
+  neutralizeCell,
+  textField,
+} from "./csv";
 
 /** property tests: every fc.assert states its runs; this bound holds on a busy 2-core machine */
 const PROPERTY_TIMEOUT_MS = 60_000;
 
 describe("csv writer", () => {
   it("neutralises every formula-starting character and leaves other text alone", () => {
-    for (const bad of ["=HYPERLINK(\"http://x\",\"y\")", "+1", "-2", "@SUM(A1)", "\tx", "\rx"]) expect(neutralizeCell(bad)).toBe(`'${bad}`);
-    for (const ok of ["Alice", "CC-1000", "2026-01-01", "", " =x"]) expect(neutralizeCell(ok)).toBe(ok);
+    for (const bad of ['=HYPERLINK("http://x","y")', "+1", "-2", "@SUM(A1)", "\tx", "\rx"])
+      expect(neutralizeCell(bad)).toBe(`'${bad}`);
+    for (const ok of ["Alice", "CC-1000", "2026-01-01", "", " =x"])
+      expect(neutralizeCell(ok)).toBe(ok);
   });
 
   it("writes RFC 4180 with CRLF, quotes, plain decimals and ISO instants", () => {
     const text = csvText([
-      ["a,b", 'say "hi"', "line\nbreak", new Decimal6(-1234567n), 12345678901234567890n, new Instant(new Date("2026-03-01T00:00:00.000Z")), null, "=1+1"],
+      [
+        "a,b",
+        'say "hi"',
+        "line\nbreak",
+        new Decimal6(-1234567n),
+        12345678901234567890n,
+        new Instant(new Date("2026-03-01T00:00:00.000Z")),
+        null,
+        "=1+1",
+      ],
     ]);
     expect(text.endsWith("\r\n")).toBe(true);
-    expect(text).toContain('"a,b","say ""hi""","line\nbreak",-1.234567,12345678901234567890,2026-03-01T00:00:00Z,,\'=1+1');
+    expect(text).toContain(
+      '"a,b","say ""hi""","line\nbreak",-1.234567,12345678901234567890,2026-03-01T00:00:00Z,,\'=1+1',
+    );
     const [row] = parse(text) as string[][];
-    expect(row).toEqual(["a,b", 'say "hi"', "line\nbreak", "-1.234567", "12345678901234567890", "2026-03-01T00:00:00Z", "", "'=1+1"]);
+    expect(row).toEqual([
+      "a,b",
+      'say "hi"',
+      "line\nbreak",
+      "-1.234567",
+      "12345678901234567890",
+      "2026-03-01T00:00:00Z",
+      "",
+      "'=1+1",
+    ]);
     // numbers are never neutralised: a negative credit stays a number
     expect(csvText([[new Decimal6(-5n)]])).toBe("-0.000005\r\n");
   });
@@ -36,28 +69,51 @@ describe("csv writer", () => {
 });
 
 describe("csv writer round trip", () => {
-  it("parses back to the same text cells for any strings (neutralised ones get their quote)", async () => {
-    const fc = await import("fast-check");
-    fc.assert(
-      fc.property(fc.array(fc.array(fc.string({ unit: "binary" }), { minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 5 }), (rows) => {
-        const width = rows[0]!.length;
-        const table = rows.map((r) => Array.from({ length: width }, (_, i) => r[i] ?? ""));
-        const back = parse(csvText(table), { relax_column_count: false }) as string[][];
-        expect(back).toEqual(table.map((r) => r.map(neutralizeCell)));
-      }),
-      { numRuns: 300 },
-    );
-  }, PROPERTY_TIMEOUT_MS);
+  it(
+    "parses back to the same text cells for any strings (neutralised ones get their quote)",
+    async () => {
+      const fc = await import("fast-check");
+      fc.assert(
+        fc.property(
+          fc.array(fc.array(fc.string({ unit: "binary" }), { minLength: 1, maxLength: 6 }), {
+            minLength: 1,
+            maxLength: 5,
+          }),
+          (rows) => {
+            const width = rows[0]!.length;
+            const table = rows.map((r) => Array.from({ length: width }, (_, i) => r[i] ?? ""));
+            const back = parse(csvText(table), { relax_column_count: false }) as string[][];
+            expect(back).toEqual(table.map((r) => r.map(neutralizeCell)));
+          },
+        ),
+        { numRuns: 300 },
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
 });
 
 describe("text-level cells (database JSON chunks)", () => {
   it("writes micro-units exactly from safe numbers, big decimal text and bigints, as microsToDecimal does", () => {
-    const cases: bigint[] = [0n, 1n, -1n, 999_999n, 1_000_000n, -1_000_001n, 123_456_789n, 9_007_199_254_740_991n, -9_007_199_254_740_991n, 9_007_199_254_740_993n, 12_345_678_901_234_567_890n];
+    const cases: bigint[] = [
+      0n,
+      1n,
+      -1n,
+      999_999n,
+      1_000_000n,
+      -1_000_001n,
+      123_456_789n,
+      9_007_199_254_740_991n,
+      -9_007_199_254_740_991n,
+      9_007_199_254_740_993n,
+      12_345_678_901_234_567_890n,
+    ];
     for (const c of cases) {
       const expected = microsToDecimal(c);
       expect(microsField(c)).toBe(expected);
       expect(microsField(c.toString())).toBe(expected);
-      if (c >= -9_007_199_254_740_991n && c <= 9_007_199_254_740_991n) expect(microsField(Number(c))).toBe(expected);
+      if (c >= -9_007_199_254_740_991n && c <= 9_007_199_254_740_991n)
+        expect(microsField(Number(c))).toBe(expected);
     }
     expect(intField("12345678901234567890")).toBe("12345678901234567890");
     expect(intField(42)).toBe("42");
@@ -67,7 +123,8 @@ describe("text-level cells (database JSON chunks)", () => {
   });
 
   it("textField neutralises and quotes like the cell writer", () => {
-    for (const t of ["=1+1", "a,b", 'say "hi"', " x", "plain", "@x", ""]) expect(textField(t)).toBe(csvText([[t]]).slice(0, -2));
+    for (const t of ["=1+1", "a,b", 'say "hi"', " x", "plain", "@x", ""])
+      expect(textField(t)).toBe(csvText([[t]]).slice(0, -2));
   });
 
   it("BlockWriter hands out full blocks and keeps records whole across them", () => {

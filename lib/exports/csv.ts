@@ -8,6 +8,7 @@
  * bounded by one chunk whatever the export size.
  */
 import { Buffer } from "node:buffer";
+
 import { microsToDecimal } from "../money";
 
 /** A money or credit amount in micro-units, written as a plain 6-place decimal. */
@@ -164,7 +165,10 @@ export class BlockWriter {
  * consumer has taken the previous one, so a slow download holds back the database reads
  * instead of buffering the export.
  */
-export function csvByteStream(header: readonly string[], source: AsyncIterable<Uint8Array>): ReadableStream<Uint8Array> {
+export function csvByteStream(
+  header: readonly string[],
+  source: AsyncIterable<Uint8Array>,
+): ReadableStream<Uint8Array> {
   const iterator = source[Symbol.asyncIterator]();
   let headerSent = false;
   return new ReadableStream<Uint8Array>(
@@ -204,7 +208,10 @@ export function csvByteStream(header: readonly string[], source: AsyncIterable<U
  * Pull-based: the next chunk is read only when the consumer wants more, so a slow
  * download never buffers the whole export.
  */
-export function csvStream(header: readonly string[], source: AsyncIterable<readonly (readonly CsvCell[])[]>): ReadableStream<Uint8Array> {
+export function csvStream(
+  header: readonly string[],
+  source: AsyncIterable<readonly (readonly CsvCell[])[]>,
+): ReadableStream<Uint8Array> {
   async function* blocks() {
     const out = new BlockWriter();
     for await (const rows of source) {

@@ -3,6 +3,7 @@
  * hand back the stream and file name. Also the on-screen preview (first rows + totals).
  */
 import "server-only";
+
 import { writeAudit } from "../audit";
 import { auditActor, type Actor } from "../auth/actor";
 import type { Db } from "../db";
@@ -10,11 +11,23 @@ import type { BudgetPeriod, Period } from "../period";
 import { addUsageSums, zeroUsageSums, type UsageSums } from "../usage-sums";
 import { chargebackChunks, type ChargebackRow } from "./chargeback";
 import { chargebackCsvStream, chargebackFileName } from "./chargeback-csv";
-import { canonicalDimensions, resolveExportPeriod, type Dimension, type ExportQuery } from "./params";
+import {
+  canonicalDimensions,
+  resolveExportPeriod,
+  type Dimension,
+  type ExportQuery,
+} from "./params";
 
 async function periodFor(db: Db, actor: Actor, q: ExportQuery, now: Date): Promise<Period> {
-  const ws = await db.workspace.findUniqueOrThrow({ where: { id: actor.workspaceId }, select: { budgetPeriod: true, timezone: true } });
-  return resolveExportPeriod(q, { budgetPeriod: ws.budgetPeriod as BudgetPeriod, timezone: ws.timezone }, now);
+  const ws = await db.workspace.findUniqueOrThrow({
+    where: { id: actor.workspaceId },
+    select: { budgetPeriod: true, timezone: true },
+  });
+  return resolveExportPeriod(
+    q,
+    { budgetPeriod: ws.budgetPeriod as BudgetPeriod, timezone: ws.timezone },
+    now,
+  );
 }
 
 export async function startChargebackExport(db: Db, actor: Actor, q: ExportQuery, now: Date) {
@@ -31,7 +44,11 @@ export async function startChargebackExport(db: Db, actor: Actor, q: ExportQuery
       after: { kind: "chargeback", period, groupBy: dimensions },
     });
   });
-  return { fileName, period, stream: chargebackCsvStream(db, { workspaceId: actor.workspaceId, period, dimensions }) };
+  return {
+    fileName,
+    period,
+    stream: chargebackCsvStream(db, { workspaceId: actor.workspaceId, period, dimensions }),
+  };
 }
 
 export interface ChargebackPreview {
@@ -45,18 +62,35 @@ export interface ChargebackPreview {
 }
 
 /** The first rows and the totals of exactly what the download will contain. */
-export async function previewChargeback(db: Db, actor: Actor, q: ExportQuery, now: Date, limit = 15): Promise<ChargebackPreview> {
+export async function previewChargeback(
+  db: Db,
+  actor: Actor,
+  q: ExportQuery,
+  now: Date,
+  limit = 15,
+): Promise<ChargebackPreview> {
   const period = await periodFor(db, actor, q, now);
   const dims = canonicalDimensions(q.group_by);
   const totals = zeroUsageSums();
   const rows: ChargebackRow[] = [];
   let rowCount = 0;
-  for await (const chunk of chargebackChunks(db, { workspaceId: actor.workspaceId, period, dimensions: dims })) {
+  for await (const chunk of chargebackChunks(db, {
+    workspaceId: actor.workspaceId,
+    period,
+    dimensions: dims,
+  })) {
     for (const r of chunk) {
       addUsageSums(totals, r);
       rowCount++;
       if (rows.length < limit) rows.push(r);
     }
   }
-  return { period, groupBy: dims, fileName: chargebackFileName(actor.workspaceSlug, period, dims), rows, rowCount, totals };
+  return {
+    period,
+    groupBy: dims,
+    fileName: chargebackFileName(actor.workspaceSlug, period, dims),
+    rows,
+    rowCount,
+    totals,
+  };
 }

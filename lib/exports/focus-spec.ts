@@ -26,27 +26,107 @@ export interface FocusColumnRule {
 export const FOCUS_NUMBER = /^-?(?:\d+(?:\.\d+)?|\.\d+)(?:[eE]-?\d+)?$/;
 
 /** ISO 4217 codes this export writes (USD only); the validator checks the code's format. */
-export const ISO_4217 = ["USD", "EUR", "GBP", "JPY", "CHF", "CAD", "AUD", "SEK", "NOK", "DKK", "INR", "CNY", "BRL"] as const;
+export const ISO_4217 = [
+  "USD",
+  "EUR",
+  "GBP",
+  "JPY",
+  "CHF",
+  "CAD",
+  "AUD",
+  "SEK",
+  "NOK",
+  "DKK",
+  "INR",
+  "CNY",
+  "BRL",
+] as const;
 
 /** ServiceCategory → its ServiceSubcategory values (FOCUS 1.2 servicesubcategory.md). */
 export const SERVICE_SUBCATEGORIES: Readonly<Record<string, readonly string[]>> = {
-  "AI and Machine Learning": ["AI Platforms", "Bots", "Generative AI", "Machine Learning", "Natural Language Processing", "Other (AI and Machine Learning)"],
-  Analytics: ["Analytics Platforms", "Business Intelligence", "Data Processing", "Search", "Streaming Analytics", "Other (Analytics)"],
+  "AI and Machine Learning": [
+    "AI Platforms",
+    "Bots",
+    "Generative AI",
+    "Machine Learning",
+    "Natural Language Processing",
+    "Other (AI and Machine Learning)",
+  ],
+  Analytics: [
+    "Analytics Platforms",
+    "Business Intelligence",
+    "Data Processing",
+    "Search",
+    "Streaming Analytics",
+    "Other (Analytics)",
+  ],
   "Business Applications": ["Productivity and Collaboration", "Other (Business Applications)"],
-  Compute: ["Containers", "End User Computing", "Quantum Compute", "Serverless Compute", "Virtual Machines", "Other (Compute)"],
-  Databases: ["Caching", "Data Warehouses", "Ledger Databases", "NoSQL Databases", "Relational Databases", "Time Series Databases", "Other (Databases)"],
-  "Developer Tools": ["Developer Platforms", "Continuous Integration and Deployment", "Development Environments", "Source Code Management", "Quality Assurance", "Other (Developer Tools)"],
+  Compute: [
+    "Containers",
+    "End User Computing",
+    "Quantum Compute",
+    "Serverless Compute",
+    "Virtual Machines",
+    "Other (Compute)",
+  ],
+  Databases: [
+    "Caching",
+    "Data Warehouses",
+    "Ledger Databases",
+    "NoSQL Databases",
+    "Relational Databases",
+    "Time Series Databases",
+    "Other (Databases)",
+  ],
+  "Developer Tools": [
+    "Developer Platforms",
+    "Continuous Integration and Deployment",
+    "Development Environments",
+    "Source Code Management",
+    "Quality Assurance",
+    "Other (Developer Tools)",
+  ],
   Identity: ["Identity and Access Management", "Other (Identity)"],
   Integration: ["API Management", "Messaging", "Workflow Orchestration", "Other (Integration)"],
   "Internet of Things": ["IoT Analytics", "IoT Platforms", "Other (Internet of Things)"],
-  "Management and Governance": ["Architecture", "Compliance", "Cost Management", "Data Governance", "Disaster Recovery", "Endpoint Management", "Observability", "Support", "Other (Management and Governance)"],
+  "Management and Governance": [
+    "Architecture",
+    "Compliance",
+    "Cost Management",
+    "Data Governance",
+    "Disaster Recovery",
+    "Endpoint Management",
+    "Observability",
+    "Support",
+    "Other (Management and Governance)",
+  ],
   Media: ["Content Creation", "Gaming", "Media Streaming", "Mixed Reality", "Other (Media)"],
   Migration: ["Data Migration", "Resource Migration", "Other (Migration)"],
   Mobile: ["Other (Mobile)"],
   Multicloud: ["Multicloud Integration", "Other (Multicloud)"],
-  Networking: ["Application Networking", "Content Delivery", "Network Connectivity", "Network Infrastructure", "Network Routing", "Network Security", "Other (Networking)"],
-  Security: ["Secret Management", "Security Posture Management", "Threat Detection and Response", "Other (Security)"],
-  Storage: ["Backup Storage", "Block Storage", "File Storage", "Object Storage", "Storage Platforms", "Other (Storage)"],
+  Networking: [
+    "Application Networking",
+    "Content Delivery",
+    "Network Connectivity",
+    "Network Infrastructure",
+    "Network Routing",
+    "Network Security",
+    "Other (Networking)",
+  ],
+  Security: [
+    "Secret Management",
+    "Security Posture Management",
+    "Threat Detection and Response",
+    "Other (Security)",
+  ],
+  Storage: [
+    "Backup Storage",
+    "Block Storage",
+    "File Storage",
+    "Object Storage",
+    "Storage Platforms",
+    "Other (Storage)",
+  ],
   Web: ["Application Platforms", "Other (Web)"],
   Other: ["Other (Other)"],
 };
@@ -55,7 +135,13 @@ export const SERVICE_CATEGORIES = Object.keys(SERVICE_SUBCATEGORIES);
 
 const USED_UNUSED = ["Used", "Unused"] as const;
 
-const col = (name: string, level: FeatureLevel, type: FocusType, nullable: boolean, allowed?: readonly string[]): FocusColumnRule => ({ name, level, type, nullable, ...(allowed ? { allowed } : {}) });
+const col = (
+  name: string,
+  level: FeatureLevel,
+  type: FocusType,
+  nullable: boolean,
+  allowed?: readonly string[],
+): FocusColumnRule => ({ name, level, type, nullable, ...(allowed ? { allowed } : {}) });
 const M = "Mandatory";
 const R = "Recommended";
 const C = "Conditional";
@@ -122,11 +208,18 @@ export const FOCUS_COLUMNS: readonly FocusColumnRule[] = [
 ];
 
 /** Columns every FOCUS 1.2 dataset must have (nullable ones may hold nulls). */
-export const FOCUS_MANDATORY: readonly FocusColumnRule[] = FOCUS_COLUMNS.filter((c) => c.level === "Mandatory");
+export const FOCUS_MANDATORY: readonly FocusColumnRule[] = FOCUS_COLUMNS.filter(
+  (c) => c.level === "Mandatory",
+);
 /** Recommended and conditional columns: present only where the provider has the data. */
-export const FOCUS_OPTIONAL: readonly FocusColumnRule[] = FOCUS_COLUMNS.filter((c) => c.level !== "Mandatory");
+export const FOCUS_OPTIONAL: readonly FocusColumnRule[] = FOCUS_COLUMNS.filter(
+  (c) => c.level !== "Mandatory",
+);
 /** Currency columns: an ISO 4217 alphabetic code (a virtual currency would be a name; not written here). */
-export const CURRENCY_COLUMNS: ReadonlySet<string> = new Set(["BillingCurrency", "PricingCurrency"]);
+export const CURRENCY_COLUMNS: ReadonlySet<string> = new Set([
+  "BillingCurrency",
+  "PricingCurrency",
+]);
 
 /**
  * The FOCUS columns this export writes: the mandatory ones plus the optional ones it has a
@@ -135,7 +228,14 @@ export const CURRENCY_COLUMNS: ReadonlySet<string> = new Set(["BillingCurrency",
  */
 export const FOCUS_EXPORT_COLUMNS: readonly string[] = [
   ...FOCUS_MANDATORY.map((c) => c.name),
-  "BillingAccountType", "ChargeFrequency", "ConsumedQuantity", "ConsumedUnit", "PricingCategory", "PricingCurrency", "ServiceSubcategory", "SkuId",
+  "BillingAccountType",
+  "ChargeFrequency",
+  "ConsumedQuantity",
+  "ConsumedUnit",
+  "PricingCategory",
+  "PricingCurrency",
+  "ServiceSubcategory",
+  "SkuId",
 ].sort();
 
 /** Allotment's own dimensions, as FOCUS custom columns (x_ prefix); the import reads them back. */

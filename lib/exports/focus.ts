@@ -16,15 +16,31 @@
  * the description and a handful of cached segments.
  */
 import "server-only";
+
 import type { Db } from "../db";
 import { addDays, dayStart, type Period } from "../period";
-import { BlockWriter, csvByteStream, intField, isoSeconds, microsField, neutralizeCell, textField, toBigIntValue, type IntValue } from "./csv";
+import {
+  BlockWriter,
+  csvByteStream,
+  intField,
+  isoSeconds,
+  microsField,
+  neutralizeCell,
+  textField,
+  toBigIntValue,
+  type IntValue,
+} from "./csv";
 import { FOCUS_HEADER } from "./focus-spec";
 import { openExportSource, type JsonSource } from "./json-read";
 import { membersByIds, rollupPages, type DayTuple } from "./rollup-reads";
 
 const PROVIDERS: Record<string, string> = { openai: "OpenAI", anthropic: "Anthropic" };
-const SERVICES: Record<string, string> = { chatgpt: "ChatGPT", codex: "Codex", api: "API", claude_code: "Claude Code" };
+const SERVICES: Record<string, string> = {
+  chatgpt: "ChatGPT",
+  codex: "Codex",
+  api: "API",
+  claude_code: "Claude Code",
+};
 
 function providerName(p: string): string {
   return PROVIDERS[p] ?? (p ? p.charAt(0).toUpperCase() + p.slice(1) : "Unknown");
@@ -37,7 +53,18 @@ function billingMonth(day: string): { start: Date; end: Date } {
 }
 
 /** Cells that change per line. */
-const ROW_SLOTS = ["cost", "list", "credits", "tokens", "input", "cached", "output", "requests", "seat", "description"] as const;
+const ROW_SLOTS = [
+  "cost",
+  "list",
+  "credits",
+  "tokens",
+  "input",
+  "cached",
+  "output",
+  "requests",
+  "seat",
+  "description",
+] as const;
 /** Cells that depend on one thing only, by what they depend on (cached per value of it). */
 const GROUP_SLOTS = {
   day: ["billingStart", "billingEnd", "chargeStart", "chargeEnd"],
@@ -50,7 +77,9 @@ type Group = keyof typeof GROUP_SLOTS;
 type GroupSlot = (typeof GROUP_SLOTS)[Group][number];
 type Slot = RowSlot | GroupSlot;
 
-const GROUP_OF = new Map<Slot, Group>(Object.entries(GROUP_SLOTS).flatMap(([g, slots]) => slots.map((s) => [s, g as Group] as const)));
+const GROUP_OF = new Map<Slot, Group>(
+  Object.entries(GROUP_SLOTS).flatMap(([g, slots]) => slots.map((s) => [s, g as Group] as const)),
+);
 
 /** A column's cell: an already-encoded constant, or a slot filled per line. */
 class Var {
@@ -60,7 +89,10 @@ type Cell = string | Var;
 const $ = (slot: Slot) => new Var(slot);
 
 export function focusFileName(workspaceSlug: string, period: Period): string {
-  return `allotment-focus-1.2-${workspaceSlug}-${period.start}_${period.end}.csv`.replace(/[^A-Za-z0-9._-]/g, "_");
+  return `allotment-focus-1.2-${workspaceSlug}-${period.start}_${period.end}.csv`.replace(
+    /[^A-Za-z0-9._-]/g,
+    "_",
+  );
 }
 
 /** Column → cell; columns not listed are null (empty). */
@@ -124,7 +156,10 @@ interface Plan {
 function compilePlan(columns: Record<string, Cell>): Plan {
   const parts: string[] = [];
   const constant: boolean[] = [];
-  const row = Object.fromEntries(ROW_SLOTS.map((s) => [s, [] as number[]])) as Record<RowSlot, number[]>;
+  const row = Object.fromEntries(ROW_SLOTS.map((s) => [s, [] as number[]])) as Record<
+    RowSlot,
+    number[]
+  >;
   const segments: Plan["segments"] = { day: [], combo: [], person: [] };
   let open: { group: Group; cells: Cell[] } | null = null;
   const emit = (cell: Cell) => {
@@ -198,11 +233,17 @@ function addInt(a: IntValue, b: IntValue): IntValue {
   return toBigIntValue(a) + toBigIntValue(b);
 }
 
-export function focusCsvStream(db: Db, opts: { workspace: { id: string; name: string }; period: Period; chunkSize?: number }): ReadableStream<Uint8Array> {
+export function focusCsvStream(
+  db: Db,
+  opts: { workspace: { id: string; name: string }; period: Period; chunkSize?: number },
+): ReadableStream<Uint8Array> {
   return csvByteStream(FOCUS_HEADER, focusBlocks(db, opts));
 }
 
-async function* focusBlocks(db: Db, opts: { workspace: { id: string; name: string }; period: Period; chunkSize?: number }): AsyncGenerator<Uint8Array> {
+async function* focusBlocks(
+  db: Db,
+  opts: { workspace: { id: string; name: string }; period: Period; chunkSize?: number },
+): AsyncGenerator<Uint8Array> {
   const src = await openExportSource(db);
   try {
     yield* blocksFrom(src, opts);
@@ -211,13 +252,27 @@ async function* focusBlocks(db: Db, opts: { workspace: { id: string; name: strin
   }
 }
 
-async function* blocksFrom(src: JsonSource, opts: { workspace: { id: string; name: string }; period: Period; chunkSize?: number }): AsyncGenerator<Uint8Array> {
+async function* blocksFrom(
+  src: JsonSource,
+  opts: { workspace: { id: string; name: string }; period: Period; chunkSize?: number },
+): AsyncGenerator<Uint8Array> {
   const { workspace, period } = opts;
   // a page is parsed whole: 1,000 rows are ~140 KB of JSON, small next to the heap
   const chunkSize = opts.chunkSize ?? 1000;
   const plan = compilePlan(focusColumns(workspace));
   const parts = plan.parts;
-  const [costAt, listAt, creditsAt, tokensAt, inputAt, cachedAt, outputAt, requestsAt, seatAt, descriptionAt] = ROW_SLOTS.map((s) => plan.row[s]);
+  const [
+    costAt,
+    listAt,
+    creditsAt,
+    tokensAt,
+    inputAt,
+    cachedAt,
+    outputAt,
+    requestsAt,
+    seatAt,
+    descriptionAt,
+  ] = ROW_SLOTS.map((s) => plan.row[s]);
   const daySegments = plan.segments.day.map((s) => s.at);
   const comboSegments = plan.segments.combo.map((s) => s.at);
   const personSegments = plan.segments.person.map((s) => s.at);
@@ -225,13 +280,24 @@ async function* blocksFrom(src: JsonSource, opts: { workspace: { id: string; nam
   const days = new Map<string, string[]>();
   const combos = new Map<string, Map<string, Map<string, Combo>>>(); // product → model → provider (a few dozen)
   const people = new Map<string, Person | null>();
-  const nobody: Person = { segments: plan.segments.person.map((s) => render(s.cells, { email: "", name: "", costCenter: "" })), byTail: null, rawEmail: "" };
+  const nobody: Person = {
+    segments: plan.segments.person.map((s) =>
+      render(s.cells, { email: "", name: "", costCenter: "" }),
+    ),
+    byTail: null,
+    rawEmail: "",
+  };
 
   const dayOf = (day: string): string[] => {
     let d = days.get(day);
     if (!d) {
       const month = billingMonth(day);
-      const values = { billingStart: isoSeconds(month.start), billingEnd: isoSeconds(month.end), chargeStart: isoSeconds(dayStart(day)), chargeEnd: isoSeconds(dayStart(addDays(day, 1))) };
+      const values = {
+        billingStart: isoSeconds(month.start),
+        billingEnd: isoSeconds(month.end),
+        chargeStart: isoSeconds(dayStart(day)),
+        chargeEnd: isoSeconds(dayStart(addDays(day, 1))),
+      };
       d = plan.segments.day.map((s) => render(s.cells, values));
       if (days.size > 10_000) days.clear();
       days.set(day, d);
@@ -245,7 +311,14 @@ async function* blocksFrom(src: JsonSource, opts: { workspace: { id: string; nam
     let c = byProvider.get(provider);
     if (!c) {
       const service = SERVICES[product] ?? product;
-      const values = { provider: textField(providerName(provider)), providerKey: textField(provider), service: textField(service), sku: textField(model), product: textField(product), model: textField(model) };
+      const values = {
+        provider: textField(providerName(provider)),
+        providerKey: textField(provider),
+        service: textField(service),
+        sku: textField(model),
+        product: textField(product),
+        model: textField(model),
+      };
       // the provider is named: the import's line item is this text, and it must tell two providers' rows apart
       const describe = `${providerName(provider)} ${service} usage of ${model || "unknown model"}`;
       const head = neutralizeCell(describe);
@@ -266,7 +339,9 @@ async function* blocksFrom(src: JsonSource, opts: { workspace: { id: string; nam
    * the email ends with a space. Anything else takes the general path.
    */
   const description = (combo: Combo, person: Person): string =>
-    combo.head !== null && person.byTail !== null ? combo.head + person.byTail : textField(`${combo.describe} by ${person.rawEmail}`);
+    combo.head !== null && person.byTail !== null
+      ? combo.head + person.byTail
+      : textField(`${combo.describe} by ${person.rawEmail}`);
 
   const loadPeople = async (batch: DayTuple[]) => {
     if (people.size > 50_000) people.clear(); // bounded on huge workspaces; refilled below
@@ -285,7 +360,13 @@ async function* blocksFrom(src: JsonSource, opts: { workspace: { id: string; nam
     for (const [id, email, name, costCenter] of await membersByIds(src, workspace.id, unknown)) {
       const tail = ` by ${email}`;
       people.set(id, {
-        segments: plan.segments.person.map((s) => render(s.cells, { email: textField(email), name: textField(name), costCenter: costCenter === null ? "" : textField(costCenter) })),
+        segments: plan.segments.person.map((s) =>
+          render(s.cells, {
+            email: textField(email),
+            name: textField(name),
+            costCenter: costCenter === null ? "" : textField(costCenter),
+          }),
+        ),
         byTail: QUOTE_INSIDE.test(tail) || SPACE_END.test(tail) ? null : tail,
         rawEmail: email,
       });
@@ -304,7 +385,21 @@ async function* blocksFrom(src: JsonSource, opts: { workspace: { id: string; nam
     let day = "";
     let personKey: string | null = null;
     let person: Person | null = null;
-    for (const [rowDay, memberKey, product, model, provider, cost, estimated, credits, input, cached, output, requests, seat] of batch) {
+    for (const [
+      rowDay,
+      memberKey,
+      product,
+      model,
+      provider,
+      cost,
+      estimated,
+      credits,
+      input,
+      cached,
+      output,
+      requests,
+      seat,
+    ] of batch) {
       if (rowDay !== day) {
         day = rowDay;
         fillSegments(daySegments, dayOf(day));

@@ -5,7 +5,9 @@
  * exact (exactInt).
  */
 import "server-only";
+
 import Database from "better-sqlite3";
+
 import { engineOf, sqliteFileOf, type Db, type Engine, type Tx } from "../db";
 import { env } from "../env";
 import { placeholder } from "../sql";
@@ -46,7 +48,11 @@ export function params(engine: Engine): (i: number) => string {
 }
 
 /** Runs a statement whose single column `j` is a JSON array of row arrays, and parses it. */
-export async function readJsonRows<T extends unknown[]>(db: Db | Tx, sql: string, values: unknown[]): Promise<T[]> {
+export async function readJsonRows<T extends unknown[]>(
+  db: Db | Tx,
+  sql: string,
+  values: unknown[],
+): Promise<T[]> {
   const result = await db.$queryRawUnsafe<{ j: string | null }[]>(sql, ...values);
   const text = result[0]?.j;
   return text ? (JSON.parse(text) as T[]) : [];
@@ -62,7 +68,11 @@ export interface JsonSource {
 
 /** The app's client as a source (no connection of its own). */
 export function clientSource(db: Db | Tx): JsonSource {
-  return { engine: engineOfDb(db), rows: (sql, values) => readJsonRows(db, sql, values), close: () => {} };
+  return {
+    engine: engineOfDb(db),
+    rows: (sql, values) => readJsonRows(db, sql, values),
+    close: () => {},
+  };
 }
 
 /** Page cache of an export's own SQLite connection: a scan reads each page once, so a small cache loses nothing. */
@@ -98,7 +108,11 @@ export async function openExportSource(db: Db): Promise<JsonSource> {
 }
 
 function localSqliteSource(file: string): JsonSource {
-  let conn: Database.Database | null = new Database(file, { readonly: true, fileMustExist: true, timeout: 10_000 });
+  let conn: Database.Database | null = new Database(file, {
+    readonly: true,
+    fileMustExist: true,
+    timeout: 10_000,
+  });
   conn.pragma(`cache_size = -${EXPORT_CACHE_KIB}`);
   const statements = new Map<string, Database.Statement>();
   return {

@@ -4,10 +4,25 @@
  * plus the chargeback grouping dimensions.
  */
 import { z } from "zod";
-import { dayKeyParam, searchObject } from "../http/query";
-import { currentPeriod, daysBetween, isDayKey, previousPeriod, type BudgetPeriod, type Period } from "../period";
 
-export const DIMENSIONS = ["cost_center", "group", "member", "product", "model", "provider"] as const;
+import { dayKeyParam, searchObject } from "../http/query";
+import {
+  currentPeriod,
+  daysBetween,
+  isDayKey,
+  previousPeriod,
+  type BudgetPeriod,
+  type Period,
+} from "../period";
+
+export const DIMENSIONS = [
+  "cost_center",
+  "group",
+  "member",
+  "product",
+  "model",
+  "provider",
+] as const;
 export type Dimension = (typeof DIMENSIONS)[number];
 
 export const DIMENSION_LABELS: Record<Dimension, string> = {
@@ -28,16 +43,28 @@ export const exportQuerySchema = z
       .string()
       .max(200)
       .default("cost_center")
-      .transform((s) => s.split(",").map((x) => x.trim()).filter(Boolean))
+      .transform((s) =>
+        s
+          .split(",")
+          .map((x) => x.trim())
+          .filter(Boolean),
+      )
       .pipe(z.array(z.enum(DIMENSIONS)).max(DIMENSIONS.length)),
   })
   .superRefine((q, ctx) => {
     if (q.period !== "custom") return;
-    if (!q.start || !q.end) ctx.addIssue({ code: "custom", path: [q.start ? "end" : "start"], message: "custom periods need start and end" });
+    if (!q.start || !q.end)
+      ctx.addIssue({
+        code: "custom",
+        path: [q.start ? "end" : "start"],
+        message: "custom periods need start and end",
+      });
     // a bad day is already reported by its field; no arithmetic on it
     else if (!isDayKey(q.start) || !isDayKey(q.end)) return;
-    else if (daysBetween(q.start, q.end) < 0) ctx.addIssue({ code: "custom", path: ["end"], message: "end must not be before start" });
-    else if (daysBetween(q.start, q.end) > 366 * 3) ctx.addIssue({ code: "custom", path: ["end"], message: "at most three years at once" });
+    else if (daysBetween(q.start, q.end) < 0)
+      ctx.addIssue({ code: "custom", path: ["end"], message: "end must not be before start" });
+    else if (daysBetween(q.start, q.end) > 366 * 3)
+      ctx.addIssue({ code: "custom", path: ["end"], message: "at most three years at once" });
   });
 
 export type ExportQuery = z.infer<typeof exportQuerySchema>;
@@ -47,7 +74,11 @@ export function queryFromSearchParams(params: URLSearchParams): ExportQuery {
 }
 
 /** The day range an export covers, from the workspace's budget period when not custom. */
-export function resolveExportPeriod(q: ExportQuery, workspace: { budgetPeriod: BudgetPeriod; timezone: string }, now: Date): Period {
+export function resolveExportPeriod(
+  q: ExportQuery,
+  workspace: { budgetPeriod: BudgetPeriod; timezone: string },
+  now: Date,
+): Period {
   if (q.period === "custom") return { start: q.start!, end: q.end! };
   const current = currentPeriod(workspace.budgetPeriod, workspace.timezone, now);
   return q.period === "previous" ? previousPeriod(current, workspace.budgetPeriod) : current;

@@ -5,14 +5,23 @@
  * IntValue (exact), rows as plain arrays in the column order documented per function.
  */
 import "server-only";
+
 import type { Engine } from "../db";
 import type { Period } from "../period";
-import type { IntValue } from "./csv";
 import { placeholder } from "../sql";
+import type { IntValue } from "./csv";
 import { exactInt, jsonRowsAgg, params, type JsonSource } from "./json-read";
 
 /** costMicros, estimatedCostMicros, creditsMicros, inputTokens, cachedInputTokens, outputTokens, requests */
-export const SUM_COLUMNS = ["costMicros", "estimatedCostMicros", "creditsMicros", "inputTokens", "cachedInputTokens", "outputTokens", "requests"] as const;
+export const SUM_COLUMNS = [
+  "costMicros",
+  "estimatedCostMicros",
+  "creditsMicros",
+  "inputTokens",
+  "cachedInputTokens",
+  "outputTokens",
+  "requests",
+] as const;
 export type Sums7 = [IntValue, IntValue, IntValue, IntValue, IntValue, IntValue, IntValue];
 
 /** [memberKey, product, model, provider, ...Sums7] */
@@ -34,7 +43,12 @@ export interface RollupSplit {
 }
 
 /** Members in id order after `after` (keyset), at most `limit`. */
-export async function memberPage(src: JsonSource, workspaceId: string, after: string, limit: number): Promise<MemberTuple[]> {
+export async function memberPage(
+  src: JsonSource,
+  workspaceId: string,
+  after: string,
+  limit: number,
+): Promise<MemberTuple[]> {
   const engine = src.engine;
   const p = params(engine);
   const agg = jsonRowsAgg(engine, [`"id"`, `"email"`, `"name"`, `"costCenter"`], `"id"`);
@@ -45,7 +59,12 @@ export async function memberPage(src: JsonSource, workspaceId: string, after: st
 }
 
 /** Group memberships of the members with ids in (after, upTo]. */
-export async function membershipsInRange(src: JsonSource, workspaceId: string, after: string, upTo: string): Promise<MembershipTuple[]> {
+export async function membershipsInRange(
+  src: JsonSource,
+  workspaceId: string,
+  after: string,
+  upTo: string,
+): Promise<MembershipTuple[]> {
   const engine = src.engine;
   const p = params(engine);
   const agg = jsonRowsAgg(engine, [`gm."memberId"`, `g."name"`, `g."costCenter"`]);
@@ -61,7 +80,14 @@ export async function membershipsInRange(src: JsonSource, workspaceId: string, a
  * ("(no cost center)" for none), then email (unique per workspace) — keyset after `after`.
  * Byte order on both engines, so pages follow the order JavaScript sorts each page in.
  */
-export async function memberPageInFileOrder(src: JsonSource, workspaceId: string, after: [string, string] | null, limit: number, byCostCenter: boolean, noCostCenter: string): Promise<MemberTuple[]> {
+export async function memberPageInFileOrder(
+  src: JsonSource,
+  workspaceId: string,
+  after: [string, string] | null,
+  limit: number,
+  byCostCenter: boolean,
+  noCostCenter: string,
+): Promise<MemberTuple[]> {
   const engine = src.engine;
   // placeholders are numbered as the text is built, left to right: SQLite's "?" binds in text order
   const values: unknown[] = [];
@@ -70,7 +96,9 @@ export async function memberPageInFileOrder(src: JsonSource, workspaceId: string
   const cc = () => (byCostCenter ? `COALESCE("costCenter", ${v(noCostCenter)})${collate}` : `''`);
   const email = `"email"${collate}`;
   const sql = `SELECT "id", "email", "name", "costCenter", ${cc()} AS k1, ${email} AS k2 FROM "Member" WHERE "workspaceId" = ${v(workspaceId)}${
-    after ? ` AND (${cc()} > ${v(after[0])} OR (${cc()} = ${v(after[0])} AND ${email} > ${v(after[1])}))` : ""
+    after
+      ? ` AND (${cc()} > ${v(after[0])} OR (${cc()} = ${v(after[0])} AND ${email} > ${v(after[1])}))`
+      : ""
   } ORDER BY k1, k2 LIMIT ${Number(limit)}`;
   const agg = jsonRowsAgg(engine, [`"id"`, `"email"`, `"name"`, `"costCenter"`], `k1, k2`);
   return src.rows<MemberTuple>(`SELECT ${agg} AS j FROM (${sql}) page`, values);
@@ -78,11 +106,17 @@ export async function memberPageInFileOrder(src: JsonSource, workspaceId: string
 
 /** `FROM <the id list> JOIN …`: the list travels as one JSON parameter and drives the join. */
 function idList(engine: Engine, placeholderText: string): string {
-  return engine === "postgres" ? `jsonb_array_elements_text(${placeholderText}::jsonb) AS k("value") JOIN` : `json_each(${placeholderText}) k CROSS JOIN`;
+  return engine === "postgres"
+    ? `jsonb_array_elements_text(${placeholderText}::jsonb) AS k("value") JOIN`
+    : `json_each(${placeholderText}) k CROSS JOIN`;
 }
 
 /** Group memberships of these members. */
-export async function membershipsOfIds(src: JsonSource, workspaceId: string, ids: readonly string[]): Promise<MembershipTuple[]> {
+export async function membershipsOfIds(
+  src: JsonSource,
+  workspaceId: string,
+  ids: readonly string[],
+): Promise<MembershipTuple[]> {
   if (ids.length === 0) return [];
   const engine = src.engine;
   const p = params(engine);
@@ -94,7 +128,13 @@ export async function membershipsOfIds(src: JsonSource, workspaceId: string, ids
 }
 
 /** Totals per memberKey (and the split dimensions) over the period for these memberKeys. */
-export async function sumsByMemberIds(src: JsonSource, workspaceId: string, period: Period, ids: readonly string[], split: RollupSplit): Promise<KeyedSumsTuple[]> {
+export async function sumsByMemberIds(
+  src: JsonSource,
+  workspaceId: string,
+  period: Period,
+  ids: readonly string[],
+  split: RollupSplit,
+): Promise<KeyedSumsTuple[]> {
   if (ids.length === 0) return [];
   const engine = src.engine;
   const p = params(engine);
@@ -102,10 +142,19 @@ export async function sumsByMemberIds(src: JsonSource, workspaceId: string, peri
   const inner = `SELECT r."memberKey" AS m${dims.map((d) => `, r."${d}" AS ${d}`).join("")}, ${SUM_COLUMNS.map((c) => `SUM(r."${c}") AS ${c}`).join(", ")}
     FROM ${idList(engine, p(1))} "UsageDailyRollup" r ON r."workspaceId" = ${p(2)} AND r."memberKey" = k."value" AND r."day" >= ${p(3)} AND r."day" <= ${p(4)}
     GROUP BY r."memberKey"${dims.map((d) => `, r."${d}"`).join("")}`;
-  const parts = ["s.m", ...(["product", "model", "provider"] as const).map((d) => (split[d] ? `s.${d}` : `''`)), ...sumParts(engine, (c) => `s.${c}`)];
+  const parts = [
+    "s.m",
+    ...(["product", "model", "provider"] as const).map((d) => (split[d] ? `s.${d}` : `''`)),
+    ...sumParts(engine, (c) => `s.${c}`),
+  ];
   // ids in key order walk the (workspaceId, memberKey, day) index forward: ~1.6× faster than file order
   const sorted = [...ids].sort();
-  return src.rows<KeyedSumsTuple>(`SELECT ${jsonRowsAgg(engine, parts)} AS j FROM (${inner}) s`, [JSON.stringify(sorted), workspaceId, period.start, period.end]);
+  return src.rows<KeyedSumsTuple>(`SELECT ${jsonRowsAgg(engine, parts)} AS j FROM (${inner}) s`, [
+    JSON.stringify(sorted),
+    workspaceId,
+    period.start,
+    period.end,
+  ]);
 }
 
 /**
@@ -113,7 +162,11 @@ export async function sumsByMemberIds(src: JsonSource, workspaceId: string, peri
  * people since deleted. Read from the per-member month totals (a few rows per person), a
  * superset by month that sumsByMemberIds then narrows to the period's days.
  */
-export async function orphanMemberKeys(src: JsonSource, workspaceId: string, period: Period): Promise<string[]> {
+export async function orphanMemberKeys(
+  src: JsonSource,
+  workspaceId: string,
+  period: Period,
+): Promise<string[]> {
   const engine = src.engine;
   const p = params(engine);
   const rows = await src.rows<[string]>(
@@ -126,7 +179,11 @@ export async function orphanMemberKeys(src: JsonSource, workspaceId: string, per
 }
 
 /** Members by id (the FOCUS export looks up the people of each chunk). */
-export async function membersByIds(src: JsonSource, workspaceId: string, ids: readonly string[]): Promise<MemberTuple[]> {
+export async function membersByIds(
+  src: JsonSource,
+  workspaceId: string,
+  ids: readonly string[],
+): Promise<MemberTuple[]> {
   if (ids.length === 0) return [];
   const engine = src.engine;
   const p = params(engine);
@@ -134,10 +191,17 @@ export async function membersByIds(src: JsonSource, workspaceId: string, ids: re
   // each id is one primary-key lookup; filtered by workspace, SQLite would rather walk all
   // of the workspace's members and test each against the list
   const agg = jsonRowsAgg(engine, [`m."id"`, `m."email"`, `m."name"`, `m."costCenter"`]);
-  return src.rows<MemberTuple>(`SELECT ${agg} AS j FROM ${idList(engine, p(1))} "Member" m ON m."id" = k."value" WHERE m."workspaceId" = ${p(2)}`, [JSON.stringify(ids), workspaceId]);
+  return src.rows<MemberTuple>(
+    `SELECT ${agg} AS j FROM ${idList(engine, p(1))} "Member" m ON m."id" = k."value" WHERE m."workspaceId" = ${p(2)}`,
+    [JSON.stringify(ids), workspaceId],
+  );
 }
 
-function sumParts(engine: Engine, alias: (c: string) => string, columns: readonly string[] = SUM_COLUMNS): string[] {
+function sumParts(
+  engine: Engine,
+  alias: (c: string) => string,
+  columns: readonly string[] = SUM_COLUMNS,
+): string[] {
   return columns.map((c) => exactInt(engine, alias(c)));
 }
 
@@ -146,11 +210,23 @@ function sumParts(engine: Engine, alias: (c: string) => string, columns: readonl
  * (after, upTo] — upTo null: no upper bound; after null: exactly the unattributed key "".
  * A key range reads one index range of (workspaceId, memberKey, day).
  */
-export async function sumsByMemberRange(src: JsonSource, workspaceId: string, period: Period, after: string | null, upTo: string | null, split: RollupSplit): Promise<KeyedSumsTuple[]> {
+export async function sumsByMemberRange(
+  src: JsonSource,
+  workspaceId: string,
+  period: Period,
+  after: string | null,
+  upTo: string | null,
+  split: RollupSplit,
+): Promise<KeyedSumsTuple[]> {
   const engine = src.engine;
   const p = params(engine);
   const dims = (["product", "model", "provider"] as const).filter((d) => split[d]);
-  const keyWhere = after === null ? `"memberKey" = ''` : upTo === null ? `"memberKey" > ${p(4)}` : `"memberKey" > ${p(4)} AND "memberKey" <= ${p(5)}`;
+  const keyWhere =
+    after === null
+      ? `"memberKey" = ''`
+      : upTo === null
+        ? `"memberKey" > ${p(4)}`
+        : `"memberKey" > ${p(4)} AND "memberKey" <= ${p(5)}`;
   const values: unknown[] = [workspaceId, period.start, period.end];
   if (after !== null) values.push(after);
   if (after !== null && upTo !== null) values.push(upTo);
@@ -158,11 +234,24 @@ export async function sumsByMemberRange(src: JsonSource, workspaceId: string, pe
     FROM "UsageDailyRollup"
     WHERE "workspaceId" = ${p(1)} AND "day" >= ${p(2)} AND "day" <= ${p(3)} AND ${keyWhere}
     GROUP BY "memberKey"${dims.map((d) => `, "${d}"`).join("")}`;
-  const parts = ["s.m", ...(["product", "model", "provider"] as const).map((d) => (split[d] ? `s.${d}` : `''`)), ...sumParts(engine, (c) => `s.${c}`)];
-  return src.rows<KeyedSumsTuple>(`SELECT ${jsonRowsAgg(engine, parts)} AS j FROM (${inner}) s`, values);
+  const parts = [
+    "s.m",
+    ...(["product", "model", "provider"] as const).map((d) => (split[d] ? `s.${d}` : `''`)),
+    ...sumParts(engine, (c) => `s.${c}`),
+  ];
+  return src.rows<KeyedSumsTuple>(
+    `SELECT ${jsonRowsAgg(engine, parts)} AS j FROM (${inner}) s`,
+    values,
+  );
 }
 
-export type DayCursor = [day: string, memberKey: string, product: string, model: string, provider: string];
+export type DayCursor = [
+  day: string,
+  memberKey: string,
+  product: string,
+  model: string,
+  provider: string,
+];
 
 const PK_ORDER = `"day", "memberKey", "product", "model", "provider"`;
 
@@ -175,7 +264,12 @@ const PK_ORDER = `"day", "memberKey", "product", "model", "provider"`;
  * the two reads of a range can make it larger; a page is capped at 2 × size and a capped
  * page resumes after its own last row, so nothing is skipped and memory stays bounded.
  */
-export async function* rollupPages(src: JsonSource, workspaceId: string, period: Period, size: number): AsyncGenerator<DayTuple[]> {
+export async function* rollupPages(
+  src: JsonSource,
+  workspaceId: string,
+  period: Period,
+  size: number,
+): AsyncGenerator<DayTuple[]> {
   const cap = size * 2;
   const plan = (after: DayCursor | null, upTo: DayCursor | null) => ({
     after,
@@ -206,7 +300,13 @@ function quiet<T>(p: Promise<T>): Promise<T> {
   return p;
 }
 
-function rangeWhere(p: (i: number) => string, workspaceId: string, period: Period, after: DayCursor | null, upTo: DayCursor | null): { where: string; values: unknown[] } {
+function rangeWhere(
+  p: (i: number) => string,
+  workspaceId: string,
+  period: Period,
+  after: DayCursor | null,
+  upTo: DayCursor | null,
+): { where: string; values: unknown[] } {
   const terms = [`"workspaceId" = ${p(1)}`];
   const values: unknown[] = [workspaceId];
   const add = (term: (n: number) => string, ...vs: unknown[]) => {
@@ -224,11 +324,20 @@ function rangeWhere(p: (i: number) => string, workspaceId: string, period: Perio
 }
 
 /** The key of the `size`-th row after `after` (the end of the page starting there), or null if fewer rows remain. */
-export async function pageEnd(src: JsonSource, workspaceId: string, period: Period, after: DayCursor | null, size: number): Promise<DayCursor | null> {
+export async function pageEnd(
+  src: JsonSource,
+  workspaceId: string,
+  period: Period,
+  after: DayCursor | null,
+  size: number,
+): Promise<DayCursor | null> {
   const engine = src.engine;
   const { where, values } = rangeWhere(params(engine), workspaceId, period, after, null);
   const keys = `SELECT ${PK_ORDER} FROM "UsageDailyRollup" WHERE ${where} ORDER BY ${PK_ORDER} LIMIT 1 OFFSET ${Number(size) - 1}`;
-  const rows = await src.rows<DayCursor>(`SELECT ${jsonRowsAgg(engine, [`k."day"`, `k."memberKey"`, `k."product"`, `k."model"`, `k."provider"`])} AS j FROM (${keys}) k`, values);
+  const rows = await src.rows<DayCursor>(
+    `SELECT ${jsonRowsAgg(engine, [`k."day"`, `k."memberKey"`, `k."product"`, `k."model"`, `k."provider"`])} AS j FROM (${keys}) k`,
+    values,
+  );
   return rows[0] ?? null;
 }
 
@@ -242,9 +351,18 @@ export async function pageEnd(src: JsonSource, workspaceId: string, period: Peri
  * database about as much as the rest of the page. JSON.parse turns any integer beyond ±2^53
  * into a number that is not a safe integer, so such a page is detected and read again exactly.
  */
-export async function rollupRange(src: JsonSource, workspaceId: string, period: Period, after: DayCursor | null, upTo: DayCursor | null, limit: number): Promise<DayTuple[]> {
+export async function rollupRange(
+  src: JsonSource,
+  workspaceId: string,
+  period: Period,
+  after: DayCursor | null,
+  upTo: DayCursor | null,
+  limit: number,
+): Promise<DayTuple[]> {
   const rows = await readRollupRange(src, workspaceId, period, after, upTo, limit, false);
-  return rows.every(safeSums) ? rows : readRollupRange(src, workspaceId, period, after, upTo, limit, true);
+  return rows.every(safeSums)
+    ? rows
+    : readRollupRange(src, workspaceId, period, after, upTo, limit, true);
 }
 
 function safeSums(row: DayTuple): boolean {
@@ -252,12 +370,28 @@ function safeSums(row: DayTuple): boolean {
   return true;
 }
 
-function readRollupRange(src: JsonSource, workspaceId: string, period: Period, after: DayCursor | null, upTo: DayCursor | null, limit: number, exact: boolean): Promise<DayTuple[]> {
+function readRollupRange(
+  src: JsonSource,
+  workspaceId: string,
+  period: Period,
+  after: DayCursor | null,
+  upTo: DayCursor | null,
+  limit: number,
+  exact: boolean,
+): Promise<DayTuple[]> {
   const engine = src.engine;
   const { where, values } = rangeWhere(params(engine), workspaceId, period, after, upTo);
-  const sums = exact ? sumParts(engine, (c) => `r."${c}"`, DAY_SUM_COLUMNS) : DAY_SUM_COLUMNS.map((c) => `r."${c}"`);
+  const sums = exact
+    ? sumParts(engine, (c) => `r."${c}"`, DAY_SUM_COLUMNS)
+    : DAY_SUM_COLUMNS.map((c) => `r."${c}"`);
   const parts = [`r."day"`, `r."memberKey"`, `r."product"`, `r."model"`, `r."provider"`, ...sums];
-  const order = engine === "postgres" ? `r."day", r."memberKey", r."product", r."model", r."provider"` : undefined;
+  const order =
+    engine === "postgres"
+      ? `r."day", r."memberKey", r."product", r."model", r."provider"`
+      : undefined;
   const page = `SELECT ${PK_ORDER}, ${DAY_SUM_COLUMNS.map((c) => `"${c}"`).join(", ")} FROM "UsageDailyRollup" WHERE ${where} ORDER BY ${PK_ORDER} LIMIT ${Number(limit)}`;
-  return src.rows<DayTuple>(`SELECT ${jsonRowsAgg(engine, parts, order)} AS j FROM (${page}) r`, values);
+  return src.rows<DayTuple>(
+    `SELECT ${jsonRowsAgg(engine, parts, order)} AS j FROM (${page}) r`,
+    values,
+  );
 }

@@ -11,6 +11,7 @@
  * collected only by full collections, and the worker's heap would grow with every page.
  */
 import "server-only";
+
 import { createRequire } from "node:module";
 import path from "node:path";
 import { Worker } from "node:worker_threads";
@@ -57,7 +58,8 @@ parentPort.on("message", (requests) => {
 });
 `;
 
-type Reply = { id: number; bytes: Uint8Array | null; error?: undefined } | { id: number; error: string };
+type Reply =
+  { id: number; bytes: Uint8Array | null; error?: undefined } | { id: number; error: string };
 
 export interface SqliteWorker {
   /** Runs a statement whose single column `j` is text (or null) and resolves with it. */
@@ -68,7 +70,10 @@ export interface SqliteWorker {
 const utf8 = new TextDecoder();
 
 /** Starts the worker and waits until its connection is open; rejects if it cannot open. */
-export function startSqliteWorker(file: string, opts: { cacheKib: number; timeoutMs: number }): Promise<SqliteWorker> {
+export function startSqliteWorker(
+  file: string,
+  opts: { cacheKib: number; timeoutMs: number },
+): Promise<SqliteWorker> {
   // resolved here, where the app's node_modules are known, and handed to the worker
   const driver = createRequire(path.join(process.cwd(), "package.json")).resolve("better-sqlite3");
   const worker = new Worker(WORKER_SOURCE, {
@@ -76,7 +81,10 @@ export function startSqliteWorker(file: string, opts: { cacheKib: number; timeou
     workerData: { driver, file, cacheKib: opts.cacheKib, timeout: opts.timeoutMs },
     resourceLimits: { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 4 },
   });
-  const pending = new Map<number, { resolve: (bytes: Uint8Array | null) => void; reject: (error: Error) => void }>();
+  const pending = new Map<
+    number,
+    { resolve: (bytes: Uint8Array | null) => void; reject: (error: Error) => void }
+  >();
   let nextId = 1;
   let failure: Error | null = null;
   const failAll = (error: Error) => {
@@ -102,7 +110,10 @@ export function startSqliteWorker(file: string, opts: { cacheKib: number; timeou
             if (failure) return Promise.reject(failure);
             const id = nextId++;
             return new Promise((res, rej) => {
-              pending.set(id, { resolve: (bytes) => res(bytes && utf8.decode(bytes)), reject: rej });
+              pending.set(id, {
+                resolve: (bytes) => res(bytes && utf8.decode(bytes)),
+                reject: rej,
+              });
               if (!queued.length) queueMicrotask(flush);
               queued.push({ id, sql: `SELECT CAST("j" AS BLOB) FROM (${sql})`, values });
             });

@@ -8,7 +8,9 @@
  * separate port also lets operators expose the gateway API only to the gateways' network.
  */
 import "server-only";
+
 import http from "node:http";
+
 import { JSON_HEADERS, type JsonAnswer } from "../auth/guards";
 import { toJsonText } from "../json";
 import { answerBudgetCheck } from "../limits/budget-check-route";
@@ -37,12 +39,23 @@ export function gatewayServer(): http.Server {
     const url = req.url ?? "/";
     const q = url.indexOf("?");
     const answer = ROUTES[q === -1 ? url : url.slice(0, q)];
-    if (!answer) return send(res, { status: 404, body: { error: `Not found: this port serves ${Object.keys(ROUTES).join(", ")}` } });
-    if (req.method !== "GET") return send(res, { status: 405, body: { error: "Method not allowed" }, headers: { allow: "GET" } });
+    if (!answer)
+      return send(res, {
+        status: 404,
+        body: { error: `Not found: this port serves ${Object.keys(ROUTES).join(", ")}` },
+      });
+    if (req.method !== "GET")
+      return send(res, {
+        status: 405,
+        body: { error: "Method not allowed" },
+        headers: { allow: "GET" },
+      });
     const auth = req.headers.authorization;
     answer(auth ?? null, new URLSearchParams(q === -1 ? "" : url.slice(q + 1)))
       .then((a) => send(res, a))
-      .catch(() => send(res, { status: 500, body: { error: "Something went wrong on the server" } }));
+      .catch(() =>
+        send(res, { status: 500, body: { error: "Something went wrong on the server" } }),
+      );
   });
 }
 
@@ -57,7 +70,9 @@ export function startGatewayServer(port: number, host: string): Promise<http.Ser
     server.once("error", reject);
     server.listen(port, host, () => {
       started = server;
-      console.error(`[gateway] budget-check API listening on http://${host}:${port}/api/v1/budget-check`);
+      console.error(
+        `[gateway] budget-check API listening on http://${host}:${port}/api/v1/budget-check`,
+      );
       resolve(server);
     });
   });

@@ -33,10 +33,16 @@ function firstValue(header: string | null | undefined): string | null {
  * AUTH_TRUST_HOST) the request's own host — x-forwarded-host, else Host — with its protocol
  * (x-forwarded-proto, else the request URL's). null when it cannot be told.
  */
-export function appOrigin(input: { nextauthUrl?: string | null; headers: Headers; requestUrl: string }): string | null {
+export function appOrigin(input: {
+  nextauthUrl?: string | null;
+  headers: Headers;
+  requestUrl: string;
+}): string | null {
   if (input.nextauthUrl) return originOf(input.nextauthUrl);
-  const host = firstValue(input.headers.get("x-forwarded-host")) ?? firstValue(input.headers.get("host"));
-  let proto = firstValue(input.headers.get("x-forwarded-proto"))?.replace(/:$/, "").toLowerCase() ?? null;
+  const host =
+    firstValue(input.headers.get("x-forwarded-host")) ?? firstValue(input.headers.get("host"));
+  let proto =
+    firstValue(input.headers.get("x-forwarded-proto"))?.replace(/:$/, "").toLowerCase() ?? null;
   if (!proto) {
     try {
       proto = new URL(input.requestUrl).protocol.replace(/:$/, "");
@@ -55,10 +61,16 @@ export function appOrigin(input: { nextauthUrl?: string | null; headers: Headers
  * "same-origin" nor "none" (typed URL / bookmark); Origin present and not the app's origin
  * (including "null" and an origin the app's own cannot be told for).
  */
-export function crossSiteRefusal(input: { method: string; secFetchSite: string | null; origin: string | null; appOrigin: string | null }): string | null {
+export function crossSiteRefusal(input: {
+  method: string;
+  secFetchSite: string | null;
+  origin: string | null;
+  appOrigin: string | null;
+}): string | null {
   if (isSafeMethod(input.method)) return null;
   const site = input.secFetchSite?.trim().toLowerCase();
-  if (site && site !== "same-origin" && site !== "none") return `Cross-site request refused: this ${input.method.toUpperCase()} must come from the app itself (Sec-Fetch-Site: ${site.slice(0, 20)})`;
+  if (site && site !== "same-origin" && site !== "none")
+    return `Cross-site request refused: this ${input.method.toUpperCase()} must come from the app itself (Sec-Fetch-Site: ${site.slice(0, 20)})`;
   if (input.origin !== null) {
     const given = originOf(input.origin.trim());
     if (!given || !input.appOrigin || given !== input.appOrigin)

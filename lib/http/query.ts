@@ -5,6 +5,7 @@
  * become 400 in errorAnswer.
  */
 import { z } from "zod";
+
 import { isDayKey, toDayKey, type DayKey } from "../period";
 
 export const DAY_KEY_MESSAGE = "must be a real date YYYY-MM-DD";
@@ -21,8 +22,12 @@ export const dayOrUnixSecondsParam = z.string().transform((v, ctx): DayKey => {
   if (v.length <= 10 && isDayKey(v)) return v;
   if (/^\d{1,12}$/.test(v)) {
     const seconds = Number(v);
-    if (seconds >= MIN_UNIX_SECONDS && seconds <= MAX_UNIX_SECONDS) return toDayKey(new Date(seconds * 1000));
-    ctx.addIssue({ code: "custom", message: `unix seconds must lie between ${MIN_UNIX_SECONDS} (2000-01-01) and ${MAX_UNIX_SECONDS} (2100-01-01)` });
+    if (seconds >= MIN_UNIX_SECONDS && seconds <= MAX_UNIX_SECONDS)
+      return toDayKey(new Date(seconds * 1000));
+    ctx.addIssue({
+      code: "custom",
+      message: `unix seconds must lie between ${MIN_UNIX_SECONDS} (2000-01-01) and ${MAX_UNIX_SECONDS} (2100-01-01)`,
+    });
     return z.NEVER;
   }
   ctx.addIssue({ code: "custom", message: "use a real date YYYY-MM-DD or unix seconds" });

@@ -1,11 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { z, ZodError } from "zod";
+
 import { HttpInputError } from "../errors";
 import { isJsonContentType, MAX_JSON_BODY_BYTES, readJsonBody, readNoBody } from "./read-json";
 
 const schema = z.object({ amount: z.string().max(32), note: z.string().max(1000).optional() });
 
-function post(body: BodyInit | null, contentType: string | null = "application/json", extra: Record<string, string> = {}): Request {
+function post(
+  body: BodyInit | null,
+  contentType: string | null = "application/json",
+  extra: Record<string, string> = {},
+): Request {
   const headers: Record<string, string> = { ...extra };
   if (contentType !== null) headers["content-type"] = contentType;
   return new Request("http://app.test/api/x", { method: "POST", body, headers });
@@ -22,21 +27,44 @@ async function refusal(p: Promise<unknown>): Promise<HttpInputError> {
 
 describe("isJsonContentType", () => {
   it("takes application/json with an optional UTF-8 charset", () => {
-    for (const ok of ["application/json", "Application/JSON", "application/json; charset=utf-8", "application/json;charset=UTF-8", 'application/json; charset="utf-8"', "application/json;"]) expect(isJsonContentType(ok), ok).toBe(true);
+    for (const ok of [
+      "application/json",
+      "Application/JSON",
+      "application/json; charset=utf-8",
+      "application/json;charset=UTF-8",
+      'application/json; charset="utf-8"',
+      "application/json;",
+    ])
+      expect(isJsonContentType(ok), ok).toBe(true);
   });
   it("refuses everything else", () => {
-    for (const bad of [null, "", "text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/json-patch+json", "application/json; charset=latin1", "application/json; foo=bar", "text/json"])
+    for (const bad of [
+      null,
+      "",
+      "text/plain",
+      "application/x-www-form-urlencoded",
+      "multipart/form-data; boundary=x",
+      "application/json-patch+json",
+      "application/json; charset=latin1",
+      "application/json; foo=bar",
+      "text/json",
+    ])
       expect(isJsonContentType(bad), String(bad)).toBe(false);
   });
 });
 
 describe("readJsonBody", () => {
   it("parses a JSON body through the schema", async () => {
-    expect(await readJsonBody(post('{"amount":"5","note":"x","extra":1}'), schema)).toEqual({ amount: "5", note: "x" });
+    expect(await readJsonBody(post('{"amount":"5","note":"x","extra":1}'), schema)).toEqual({
+      amount: "5",
+      note: "x",
+    });
   });
 
   it("a truncated body is 400 Malformed JSON, never {} or defaults", async () => {
-    const e = await refusal(readJsonBody(post('{"amount":"5","note":"x"'), z.object({ amount: z.string().optional() })));
+    const e = await refusal(
+      readJsonBody(post('{"amount":"5","note":"x"'), z.object({ amount: z.string().optional() })),
+    );
     expect(e.status).toBe(400);
     expect(e.message).toMatch(/^Malformed JSON body: \S/);
   });
@@ -49,7 +77,12 @@ describe("readJsonBody", () => {
   });
 
   it("415 for text/plain, form bodies and a missing Content-Type", async () => {
-    for (const ct of ["text/plain", "text/plain;charset=UTF-8", "application/x-www-form-urlencoded", null]) {
+    for (const ct of [
+      "text/plain",
+      "text/plain;charset=UTF-8",
+      "application/x-www-form-urlencoded",
+      null,
+    ]) {
       const e = await refusal(readJsonBody(post('{"amount":"5"}', ct), schema));
       expect(e.status, String(ct)).toBe(415);
       expect(e.message).toMatch(/application\/json/);
@@ -66,7 +99,12 @@ describe("readJsonBody", () => {
         c.close();
       },
     });
-    const streamed = new Request("http://app.test/", { method: "POST", body: stream, headers: { "content-type": "application/json" }, duplex: "half" } as RequestInit);
+    const streamed = new Request("http://app.test/", {
+      method: "POST",
+      body: stream,
+      headers: { "content-type": "application/json" },
+      duplex: "half",
+    } as RequestInit);
     expect((await refusal(readJsonBody(streamed, schema))).status).toBe(413);
   });
 
@@ -77,7 +115,12 @@ describe("readJsonBody", () => {
         c.error(new Error("socket hang up"));
       },
     });
-    const req = new Request("http://app.test/", { method: "POST", body: stream, headers: { "content-type": "application/json" }, duplex: "half" } as RequestInit);
+    const req = new Request("http://app.test/", {
+      method: "POST",
+      body: stream,
+      headers: { "content-type": "application/json" },
+      duplex: "half",
+    } as RequestInit);
     const e = await refusal(readJsonBody(req, schema));
     expect(e.status).toBe(400);
     expect(e.message).toMatch(/could not be read/);
@@ -90,9 +133,13 @@ describe("readJsonBody", () => {
 
   it("schema failures stay ZodErrors (400 naming the field in errorAnswer)", async () => {
     await expect(readJsonBody(post('{"amount":5}'), schema)).rejects.toBeInstanceOf(ZodError);
-    await expect(readJsonBody(post('{"amount":"5","note":"' + "n".repeat(1001) + '"}'), schema)).rejects.toBeInstanceOf(ZodError);
+    await expect(
+      readJsonBody(post('{"amount":"5","note":"' + "n".repeat(1001) + '"}'), schema),
+    ).rejects.toBeInstanceOf(ZodError);
     await expect(readJsonBody(post("[1e10000000]"), schema)).rejects.toBeInstanceOf(ZodError);
-    await expect(readJsonBody(post('{"n":1e10000000}'), z.object({ n: z.number() }))).rejects.toBeInstanceOf(ZodError);
+    await expect(
+      readJsonBody(post('{"n":1e10000000}'), z.object({ n: z.number() })),
+    ).rejects.toBeInstanceOf(ZodError);
   });
 
   it("a long parser message is cut short", async () => {
@@ -108,8 +155,12 @@ describe("readNoBody", () => {
   });
   it("refuses any body: 415 when not JSON, 400 otherwise", async () => {
     expect((await refusal(readNoBody(post('{"a":1}', "text/plain")))).status).toBe(415);
-    expect((await refusal(readNoBody(post("a=1", "application/x-www-form-urlencoded")))).status).toBe(415);
+    expect(
+      (await refusal(readNoBody(post("a=1", "application/x-www-form-urlencoded")))).status,
+    ).toBe(415);
     expect((await refusal(readNoBody(post('{"a":1', "application/json")))).status).toBe(400);
-    expect((await refusal(readNoBody(post("x".repeat(5000), "application/json")))).status).toBe(413);
+    expect((await refusal(readNoBody(post("x".repeat(5000), "application/json")))).status).toBe(
+      413,
+    );
   });
 });

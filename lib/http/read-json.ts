@@ -6,6 +6,7 @@
  * replaced by `{}` or defaults: a truncated approval must not approve the full amount.
  */
 import type { z } from "zod";
+
 import { HttpInputError } from "../errors";
 
 /** Sane upper bound for a JSON request body; every request this app takes is far smaller. */
@@ -28,7 +29,10 @@ export function isJsonContentType(contentType: string | null | undefined): boole
     const eq = p.indexOf("=");
     if (eq < 0) return false;
     const key = p.slice(0, eq).trim();
-    const value = p.slice(eq + 1).trim().replace(/^"(.*)"$/, "$1");
+    const value = p
+      .slice(eq + 1)
+      .trim()
+      .replace(/^"(.*)"$/, "$1");
     return key === "charset" && (value === "utf-8" || value === "utf8");
   });
 }
@@ -36,15 +40,27 @@ export function isJsonContentType(contentType: string | null | undefined): boole
 /** 415 unless the request says its body is JSON (UTF-8). */
 export function requireJsonContentType(contentType: string | null | undefined): void {
   if (isJsonContentType(contentType)) return;
-  if (!contentType) throw new HttpInputError(415, "Missing Content-Type: send the body as JSON with Content-Type: application/json");
-  throw new HttpInputError(415, `Unsupported Content-Type "${short(contentType, 60)}": send the body as JSON with Content-Type: application/json`);
+  if (!contentType)
+    throw new HttpInputError(
+      415,
+      "Missing Content-Type: send the body as JSON with Content-Type: application/json",
+    );
+  throw new HttpInputError(
+    415,
+    `Unsupported Content-Type "${short(contentType, 60)}": send the body as JSON with Content-Type: application/json`,
+  );
 }
 
 /** The raw body, at most maxBytes (413 beyond: by Content-Length up front, or while reading). */
-export async function readBodyBytes(req: Request, maxBytes = MAX_JSON_BODY_BYTES): Promise<Uint8Array> {
-  const tooLarge = () => new HttpInputError(413, `Request body too large: at most ${maxBytes} bytes`);
+export async function readBodyBytes(
+  req: Request,
+  maxBytes = MAX_JSON_BODY_BYTES,
+): Promise<Uint8Array> {
+  const tooLarge = () =>
+    new HttpInputError(413, `Request body too large: at most ${maxBytes} bytes`);
   const declared = req.headers.get("content-length");
-  if (declared !== null && /^\d+$/.test(declared.trim()) && Number(declared.trim()) > maxBytes) throw tooLarge();
+  if (declared !== null && /^\d+$/.test(declared.trim()) && Number(declared.trim()) > maxBytes)
+    throw tooLarge();
   if (!req.body) return new Uint8Array(0);
   let reader: ReadableStreamDefaultReader<Uint8Array>;
   try {
@@ -59,7 +75,10 @@ export async function readBodyBytes(req: Request, maxBytes = MAX_JSON_BODY_BYTES
     try {
       step = await reader.read();
     } catch {
-      throw new HttpInputError(400, "Malformed JSON body: the body could not be read (connection ended early?)");
+      throw new HttpInputError(
+        400,
+        "Malformed JSON body: the body could not be read (connection ended early?)",
+      );
     }
     if (step.done) break;
     total += step.value.byteLength;
@@ -84,7 +103,10 @@ export function parseJsonText(text: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    throw new HttpInputError(400, `Malformed JSON body: ${short(error instanceof Error ? error.message : "not JSON")}`);
+    throw new HttpInputError(
+      400,
+      `Malformed JSON body: ${short(error instanceof Error ? error.message : "not JSON")}`,
+    );
   }
 }
 
@@ -100,9 +122,15 @@ function decodeUtf8(bytes: Uint8Array): string {
  * The request's JSON body, checked by schema: Content-Type application/json (415), at most
  * maxBytes (413), well-formed JSON (400), then schema.parse (ZodError → 400 naming the field).
  */
-export async function readJsonBody<S extends z.ZodType>(req: Request, schema: S, opts: { maxBytes?: number } = {}): Promise<z.output<S>> {
+export async function readJsonBody<S extends z.ZodType>(
+  req: Request,
+  schema: S,
+  opts: { maxBytes?: number } = {},
+): Promise<z.output<S>> {
   requireJsonContentType(req.headers.get("content-type"));
-  const value = parseJsonText(decodeUtf8(await readBodyBytes(req, opts.maxBytes ?? MAX_JSON_BODY_BYTES)));
+  const value = parseJsonText(
+    decodeUtf8(await readBodyBytes(req, opts.maxBytes ?? MAX_JSON_BODY_BYTES)),
+  );
   return schema.parse(value);
 }
 

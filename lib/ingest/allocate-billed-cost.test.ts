@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+
 import { allocateBilledCost } from "./allocate-billed-cost";
 
 /** property tests: every fc.assert states its runs; this bound holds on a busy 2-core machine */
@@ -23,24 +24,28 @@ describe("allocateBilledCost", () => {
     expect(() => allocateBilledCost(1n, [])).toThrow();
     expect(() => allocateBilledCost(1n, [-1n])).toThrow();
   });
-  it("always sums to the bill, each share within 1 of its exact proportion", () => {
-    fc.assert(
-      fc.property(
-        fc.bigInt({ min: 0n, max: 10n ** 12n }),
-        fc.array(fc.bigInt({ min: 0n, max: 10n ** 9n }), { minLength: 1, maxLength: 40 }),
-        (total, weights) => {
-          const shares = allocateBilledCost(total, weights);
-          expect(sum(shares)).toBe(total);
-          const ws = sum(weights);
-          if (ws > 0n) {
-            shares.forEach((s, i) => {
-              const exactFloor = (total * weights[i]!) / ws;
-              expect(s === exactFloor || s === exactFloor + 1n).toBe(true);
-            });
-          }
-        },
-      ),
-      { numRuns: 100 },
-    );
-  }, PROPERTY_TIMEOUT_MS);
+  it(
+    "always sums to the bill, each share within 1 of its exact proportion",
+    () => {
+      fc.assert(
+        fc.property(
+          fc.bigInt({ min: 0n, max: 10n ** 12n }),
+          fc.array(fc.bigInt({ min: 0n, max: 10n ** 9n }), { minLength: 1, maxLength: 40 }),
+          (total, weights) => {
+            const shares = allocateBilledCost(total, weights);
+            expect(sum(shares)).toBe(total);
+            const ws = sum(weights);
+            if (ws > 0n) {
+              shares.forEach((s, i) => {
+                const exactFloor = (total * weights[i]!) / ws;
+                expect(s === exactFloor || s === exactFloor + 1n).toBe(true);
+              });
+            }
+          },
+        ),
+        { numRuns: 100 },
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
 });

@@ -26,8 +26,14 @@ export function scopeKey(day: string, scope: string): string {
 export type SplitBasis = "estimate" | "tokens";
 
 /** The weights a scope's bill is split by, and on which basis. */
-export function allocationWeights(rows: readonly Pick<UsageRow, "unpriced" | "estimatedCostMicros" | "inputTokens" | "outputTokens">[]): { basis: SplitBasis; weights: bigint[] } {
-  if (rows.some((r) => r.unpriced)) return { basis: "tokens", weights: rows.map((r) => r.inputTokens + r.outputTokens) };
+export function allocationWeights(
+  rows: readonly Pick<
+    UsageRow,
+    "unpriced" | "estimatedCostMicros" | "inputTokens" | "outputTokens"
+  >[],
+): { basis: SplitBasis; weights: bigint[] } {
+  if (rows.some((r) => r.unpriced))
+    return { basis: "tokens", weights: rows.map((r) => r.inputTokens + r.outputTokens) };
   return { basis: "estimate", weights: rows.map((r) => r.estimatedCostMicros) };
 }
 
@@ -58,9 +64,22 @@ export function attributeBilled(opts: {
     if (byScope.has(key) || total === 0n) continue;
     const [day, project] = key.split("\u0001") as [string, string];
     out.push({
-      day, provider: opts.provider, identity: null, product: "api", model: "", project, apiKey: "",
-      lineItem: UNATTRIBUTED_LINE_ITEM, inputTokens: 0n, cachedInputTokens: 0n, outputTokens: 0n, requests: 0n,
-      estimatedCostMicros: 0n, costMicros: total, creditsMicros: null, unpriced: false,
+      day,
+      provider: opts.provider,
+      identity: null,
+      product: "api",
+      model: "",
+      project,
+      apiKey: "",
+      lineItem: UNATTRIBUTED_LINE_ITEM,
+      inputTokens: 0n,
+      cachedInputTokens: 0n,
+      outputTokens: 0n,
+      requests: 0n,
+      estimatedCostMicros: 0n,
+      costMicros: total,
+      creditsMicros: null,
+      unpriced: false,
     });
   }
   return out;

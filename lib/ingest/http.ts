@@ -6,7 +6,10 @@
 import type { z } from "zod";
 
 export class ProviderHttpError extends Error {
-  constructor(message: string, readonly status: number | null) {
+  constructor(
+    message: string,
+    readonly status: number | null,
+  ) {
     super(message);
     this.name = "ProviderHttpError";
   }
@@ -29,7 +32,12 @@ export interface RetryPolicy {
   timeoutMs: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { attempts: 5, baseDelayMs: 500, maxDelayMs: 30_000, timeoutMs: 30_000 };
+export const DEFAULT_RETRY: RetryPolicy = {
+  attempts: 5,
+  baseDelayMs: 500,
+  maxDelayMs: 30_000,
+  timeoutMs: 30_000,
+};
 
 export interface HttpRequest {
   url: string;
@@ -74,7 +82,10 @@ export async function getJson(req: HttpRequest): Promise<unknown> {
     let delay: number | null = null;
     try {
       const signals = [AbortSignal.timeout(policy.timeoutMs), ...(req.signal ? [req.signal] : [])];
-      const res = await fetch(req.url, { headers: { accept: "application/json", ...req.headers }, signal: AbortSignal.any(signals) });
+      const res = await fetch(req.url, {
+        headers: { accept: "application/json", ...req.headers },
+        signal: AbortSignal.any(signals),
+      });
       if (res.ok) {
         const text = await res.text();
         try {
@@ -89,10 +100,14 @@ export async function getJson(req: HttpRequest): Promise<unknown> {
       lastError = detail;
       delay = res.status === 429 ? parseRetryAfter(res.headers.get("retry-after")) : null;
     } catch (error) {
-      if (error instanceof ProviderHttpError || error instanceof ProviderValidationError) throw error;
+      if (error instanceof ProviderHttpError || error instanceof ProviderValidationError)
+        throw error;
       if (req.signal?.aborted) throw new ProviderHttpError(`${req.label}: aborted`, null);
       const name = error instanceof Error ? error.name : "";
-      lastError = name === "TimeoutError" ? `${req.label}: timed out after ${policy.timeoutMs} ms` : `${req.label}: ${networkMessage(error)}`;
+      lastError =
+        name === "TimeoutError"
+          ? `${req.label}: timed out after ${policy.timeoutMs} ms`
+          : `${req.label}: ${networkMessage(error)}`;
     }
     if (attempt < policy.attempts) {
       const wait = Math.min(policy.maxDelayMs, delay ?? backoff(policy, attempt));
@@ -130,7 +145,11 @@ export function formatPath(path: readonly PropertyKey[]): string {
 }
 
 /** Parses with a schema or throws an error naming the label, the field path and the problem. */
-export function validate<S extends z.ZodType>(schema: S, value: unknown, label: string): z.output<S> {
+export function validate<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  label: string,
+): z.output<S> {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;

@@ -23,7 +23,10 @@ export class IdentityResolver {
 
   static async load(tx: Tx, workspaceId: string): Promise<IdentityResolver> {
     const [identities, members] = await Promise.all([
-      tx.memberIdentity.findMany({ where: { workspaceId }, select: { provider: true, kind: true, externalId: true, memberId: true } }),
+      tx.memberIdentity.findMany({
+        where: { workspaceId },
+        select: { provider: true, kind: true, externalId: true, memberId: true },
+      }),
       tx.member.findMany({ where: { workspaceId }, select: { id: true, email: true } }),
     ]);
     return new IdentityResolver(
@@ -43,8 +46,21 @@ export class IdentityResolver {
     const memberId = email ? this.byEmail.get(email.toLowerCase()) : undefined;
     if (!memberId) return null;
     await tx.memberIdentity.upsert({
-      where: { workspaceId_provider_kind_externalId: { workspaceId: this.workspaceId, provider: identity.provider, kind: identity.kind, externalId: identity.externalId } },
-      create: { workspaceId: this.workspaceId, memberId, provider: identity.provider, kind: identity.kind, externalId: identity.externalId },
+      where: {
+        workspaceId_provider_kind_externalId: {
+          workspaceId: this.workspaceId,
+          provider: identity.provider,
+          kind: identity.kind,
+          externalId: identity.externalId,
+        },
+      },
+      create: {
+        workspaceId: this.workspaceId,
+        memberId,
+        provider: identity.provider,
+        kind: identity.kind,
+        externalId: identity.externalId,
+      },
       update: {},
     });
     this.byIdentity.set(key, memberId);

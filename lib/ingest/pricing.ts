@@ -105,12 +105,22 @@ function geoFactor(geo: string): Factor {
  * Exact list price of a row with its pricing dimensions, micro-USD half-even (once). With no
  * dimensions it equals priceTokens to the micro.
  */
-export function priceTokensWith(provider: string, price: ModelPrice, t: TokenCounts, dims: PricingDimensions = {}): bigint {
-  let input = t.uncachedInput * picoPerToken(price.input) + t.cachedInput * picoPerToken(price.cachedInput);
+export function priceTokensWith(
+  provider: string,
+  price: ModelPrice,
+  t: TokenCounts,
+  dims: PricingDimensions = {},
+): bigint {
+  let input =
+    t.uncachedInput * picoPerToken(price.input) + t.cachedInput * picoPerToken(price.cachedInput);
   if (t.cacheWrite5m) input += t.cacheWrite5m * picoPerToken(price.cacheWrite5m ?? price.input);
   if (t.cacheWrite1h) input += t.cacheWrite1h * picoPerToken(price.cacheWrite1h ?? price.input);
   const output = t.output * picoPerToken(price.output);
-  const factors = [tierFactor(provider, dims.serviceTier ?? ""), contextFactor(dims.contextWindow ?? ""), geoFactor(dims.inferenceGeo ?? "")];
+  const factors = [
+    tierFactor(provider, dims.serviceTier ?? ""),
+    contextFactor(dims.contextWindow ?? ""),
+    geoFactor(dims.inferenceGeo ?? ""),
+  ];
   const inF = factors.reduce((a, f) => a * f.input, 1n);
   const outF = factors.reduce((a, f) => a * f.output, 1n);
   return divRoundHalfEven(input * inF + output * outF, PICO_PER_MICRO * 1_000_000n);

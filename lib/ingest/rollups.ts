@@ -4,15 +4,24 @@
  * workspace day totals, the per-member monthly rollup, the per-member day / month totals and
  * the group / cost-center totals derived from it follow in the same transaction.
  */
-import type { Engine, Tx } from "../db";
-import { chunks, inList, placeholder } from "../sql";
-import type { DayKey } from "../period";
 import { rebuildDayTotals } from "../analytics/day-totals";
-import { applyDailyToMonths, monthOf, pruneEmptyMonths } from "../analytics/member-month";
-import { addMemberDayTotals, dropMemberDayTotals, pruneEmptyMemberMonthTotals } from "../analytics/member-totals";
 import { rebuildGroupDayTotals } from "../analytics/group-totals";
+import { applyDailyToMonths, monthOf, pruneEmptyMonths } from "../analytics/member-month";
+import {
+  addMemberDayTotals,
+  dropMemberDayTotals,
+  pruneEmptyMemberMonthTotals,
+} from "../analytics/member-totals";
+import type { Engine, Tx } from "../db";
+import type { DayKey } from "../period";
+import { chunks, inList, placeholder } from "../sql";
 
-export async function rebuildDailyRollups(tx: Tx, engine: Engine, workspaceId: string, days: Iterable<DayKey>): Promise<void> {
+export async function rebuildDailyRollups(
+  tx: Tx,
+  engine: Engine,
+  workspaceId: string,
+  days: Iterable<DayKey>,
+): Promise<void> {
   const unique = [...new Set(days)].sort();
   for (const batch of chunks(unique, 200)) {
     const params = [workspaceId, ...batch];

@@ -4,10 +4,11 @@
  * so one connection never syncs twice at once, and a SyncRun row for every attempt.
  */
 import { randomUUID } from "node:crypto";
+
 import { SYSTEM_ACTOR, type AuditActor } from "../audit";
+import { loadRateTable } from "../currency/load-rates";
 import { engineOf, type Db } from "../db";
 import { acquireLease, releaseLease, renewLease } from "../lease";
-import { loadRateTable } from "../currency/load-rates";
 import { replaceCostLines } from "./cost-lines";
 import { applyDirectory } from "./directory";
 import { IdentityResolver } from "./identities";
@@ -63,77 +64,131 @@ interface Cursor {
 export async function runSync(opts: SyncOptions): Promise<SyncResult> {
   const { db } = opts;
   const engine = engineOf(opts.databaseUrl);
-  const connection = await db.connection.findUniqueOrThrow({ where: { id: opts.connectionId }, include: { workspace: true } });
+  const connection = await db.connection.findUniqueOrThrow({
+    where: { id: opts.connectionId },
+    include: { workspace: true },
+  });
   const leaseName = `sync:${connection.id}`;
   const holder = randomUUID();
   const ttl = opts.leaseTtlMs ?? 120_000;
   if (!(await acquireLease(db, leaseName, holder, ttl))) throw new SyncBusyError(connection.name);
 
   const run = await db.syncRun.create({
-    data: { workspaceId: connection.workspaceId, connectionId: connection.id, windowStart: opts.window.start, windowEnd: opts.window.end, trigger: opts.trigger ?? "manual" },
+    data: {
+      workspaceId: connection.workspaceId,
+      connectionId: connection.id,
+      windowStart: opts.window.start,
+      windowEnd: opts.window.end,
+      trigger: opts.trigger ?? "manual",
+    },
   });
-  const totals = { pages: 0, rowsRead: 0, rowsInserted: 0, rowsUpdated: 0, rowsUnchanged: 0, rowsRemoved: 0 };
+  const totals = {
+    pages: 0,
+    rowsRead: 0,
+    rowsInserted: 0,
+    rowsUpdated: 0,
+    rowsUnchanged: 0,
+    rowsRemoved: 0,
+  };
   let maxDay: string | null = null;
   const warnings: string[] = [];
   try {
     // Resume only a run of the same window that stopped part-way.
     const saved = parseCursor(connection.cursorJson);
-    const resumeFrom = saved && saved.window.start === opts.window.start && saved.window.end === opts.window.end ? saved.cursor : null;
+    const resumeFrom =
+      saved && saved.window.start === opts.window.start && saved.window.end === opts.window.end
+        ? saved.cursor
+        : null;
 
     if (opts.adapter.directory) {
       const directory = await opts.adapter.directory({ signal: opts.signal });
-      await db.$transaction((tx) => applyDirectory(tx, engine, connection.workspaceId, directory, opts.actor ?? SYSTEM_ACTOR), TX_OPTIONS);
+      await db.$transaction(
+        (tx) =>
+          applyDirectory(tx, engine, connection.workspaceId, directory, opts.actor ?? SYSTEM_ACTOR),
+        TX_OPTIONS,
+      );
     }
     let resolver = await IdentityResolver.load(db, connection.workspaceId);
     const rates = await loadRateTable(db, connection.workspaceId);
 
-    for await (const page of opts.adapter.pages(opts.window, resumeFrom, { signal: opts.signal, toUsd: rates.toUsd })) {
+    for await (const page of opts.adapter.pages(opts.window, resumeFrom, {
+      signal: opts.signal,
+      toUsd: rates.toUsd,
+    })) {
       if (opts.signal?.aborted) throw new Error("sync aborted");
-      const counts = await db.$transaction(async (tx) => {
-        const c = await writeUsagePage(tx, {
-          engine,
-          workspaceId: connection.workspaceId,
-          connectionId: connection.id,
-          runId: run.id,
-          usdPerCreditMicros: connection.workspace.usdPerCreditMicros,
-          resolver,
-        }, page);
-        totals.pages++;
-        totals.rowsRead += c.read;
-        totals.rowsInserted += c.inserted;
-        totals.rowsUpdated += c.updated + c.removed;
-        totals.rowsUnchanged += c.unchanged;
-        totals.rowsRemoved += c.removed;
-        if (page.costLines) {
-          await replaceCostLines(tx, { workspaceId: connection.workspaceId, connectionId: connection.id, runId: run.id }, page.completeDays, page.costLines);
-        }
-        for (const w of page.warnings ?? []) if (warnings.length < MAX_WARNINGS) warnings.push(w);
-        await tx.syncRun.update({
-          where: { id: run.id },
-          data: {
-            pages: totals.pages, rowsRead: totals.rowsRead, rowsInserted: totals.rowsInserted, rowsUpdated: totals.rowsUpdated, rowsUnchanged: totals.rowsUnchanged,
-            warnings: warnings.join("\n"),
-          },
+      const counts = await db
+        .$transaction(async (tx) => {
+          const c = await writeUsagePage(
+            tx,
+            {
+              engine,
+              workspaceId: connection.workspaceId,
+              connectionId: connection.id,
+              runId: run.id,
+              usdPerCreditMicros: connection.workspace.usdPerCreditMicros,
+              resolver,
+            },
+            page,
+          );
+          totals.pages++;
+          totals.rowsRead += c.read;
+          totals.rowsInserted += c.inserted;
+          totals.rowsUpdated += c.updated + c.removed;
+          totals.rowsUnchanged += c.unchanged;
+          totals.rowsRemoved += c.removed;
+          if (page.costLines) {
+            await replaceCostLines(
+              tx,
+              { workspaceId: connection.workspaceId, connectionId: connection.id, runId: run.id },
+              page.completeDays,
+              page.costLines,
+            );
+          }
+          for (const w of page.warnings ?? []) if (warnings.length < MAX_WARNINGS) warnings.push(w);
+          await tx.syncRun.update({
+            where: { id: run.id },
+            data: {
+              pages: totals.pages,
+              rowsRead: totals.rowsRead,
+              rowsInserted: totals.rowsInserted,
+              rowsUpdated: totals.rowsUpdated,
+              rowsUnchanged: totals.rowsUnchanged,
+              warnings: warnings.join("\n"),
+            },
+          });
+          // usage caches (budget check, limits) are checked against this version
+          await tx.workspace.update({
+            where: { id: connection.workspaceId },
+            data: { usageVersion: { increment: 1 } },
+            select: { id: true },
+          });
+          await tx.connection.update({
+            where: { id: connection.id },
+            data: {
+              cursorJson: page.nextCursor
+                ? JSON.stringify({ window: opts.window, cursor: page.nextCursor } satisfies Cursor)
+                : null,
+            },
+          });
+          return c;
+        }, TX_OPTIONS)
+        .catch(async (error: unknown) => {
+          // identities mapped inside a rolled-back page are gone again: reload the resolver
+          resolver = await IdentityResolver.load(db, connection.workspaceId);
+          throw error;
         });
-        // usage caches (budget check, limits) are checked against this version
-        await tx.workspace.update({ where: { id: connection.workspaceId }, data: { usageVersion: { increment: 1 } }, select: { id: true } });
-        await tx.connection.update({
-          where: { id: connection.id },
-          data: { cursorJson: page.nextCursor ? JSON.stringify({ window: opts.window, cursor: page.nextCursor } satisfies Cursor) : null },
-        });
-        return c;
-      }, TX_OPTIONS).catch(async (error: unknown) => {
-        // identities mapped inside a rolled-back page are gone again: reload the resolver
-        resolver = await IdentityResolver.load(db, connection.workspaceId);
-        throw error;
-      });
-      for (const d of [...page.completeDays, ...page.rows.map((r) => r.day)]) if (!maxDay || d > maxDay) maxDay = d;
+      for (const d of [...page.completeDays, ...page.rows.map((r) => r.day)])
+        if (!maxDay || d > maxDay) maxDay = d;
       opts.onPage?.({ label: page.label, counts, pages: totals.pages });
-      if (!(await renewLease(db, leaseName, holder, ttl))) throw new Error("lost the sync lease to another process");
+      if (!(await renewLease(db, leaseName, holder, ttl)))
+        throw new Error("lost the sync lease to another process");
     }
 
     await db.$transaction([
-      db.syncRun.update({ where: { id: run.id }, data: { status: "SUCCEEDED", finishedAt: new Date() } }),
+      db.syncRun.update({
+        where: { id: run.id },
+        data: { status: "SUCCEEDED", finishedAt: new Date() },
+      }),
       db.connection.update({
         where: { id: connection.id },
         data: {
@@ -141,16 +196,26 @@ export async function runSync(opts: SyncOptions): Promise<SyncResult> {
           lastError: null,
           lastSyncAt: new Date(),
           cursorJson: null,
-          ...(maxDay && (!connection.dataAsOf || maxDay > connection.dataAsOf) ? { dataAsOf: maxDay } : {}),
-          ...(!connection.syncedThrough || opts.window.end > connection.syncedThrough ? { syncedThrough: opts.window.end } : {}),
+          ...(maxDay && (!connection.dataAsOf || maxDay > connection.dataAsOf)
+            ? { dataAsOf: maxDay }
+            : {}),
+          ...(!connection.syncedThrough || opts.window.end > connection.syncedThrough
+            ? { syncedThrough: opts.window.end }
+            : {}),
         },
       }),
     ]);
     return { runId: run.id, status: "SUCCEEDED", ...totals, warnings };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    await db.syncRun.update({ where: { id: run.id }, data: { status: "FAILED", error: message, finishedAt: new Date() } });
-    await db.connection.update({ where: { id: connection.id }, data: { lastStatus: "failed", lastError: message, lastSyncAt: new Date() } });
+    await db.syncRun.update({
+      where: { id: run.id },
+      data: { status: "FAILED", error: message, finishedAt: new Date() },
+    });
+    await db.connection.update({
+      where: { id: connection.id },
+      data: { lastStatus: "failed", lastError: message, lastSyncAt: new Date() },
+    });
     return { runId: run.id, status: "FAILED", error: message, ...totals, warnings };
   } finally {
     await releaseLease(db, leaseName, holder);

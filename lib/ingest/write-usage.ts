@@ -10,7 +10,12 @@ import { chunks, inList } from "../sql";
 import { identityKey, type IdentityResolver } from "./identities";
 import { rebuildDailyRollups } from "./rollups";
 import type { UsagePage } from "./types";
-import { loadUsageRows, upsertUsageTuples, type ExistingUsage, type UsageTuple } from "./usage-bulk-sql";
+import {
+  loadUsageRows,
+  upsertUsageTuples,
+  type ExistingUsage,
+  type UsageTuple,
+} from "./usage-bulk-sql";
 
 export interface WriteCounts {
   read: number;
@@ -30,33 +35,78 @@ export interface WriteTarget {
 }
 
 // tuple positions (see USAGE_COLUMNS)
-const DAY = 2, PROVIDER = 3, MEMBER = 5, FIRST_SUM = 14, LAST_SUM = 23, UNPRICED = 24;
+const DAY = 2,
+  PROVIDER = 3,
+  MEMBER = 5,
+  FIRST_SUM = 14,
+  LAST_SUM = 23,
+  UNPRICED = 24;
 
 function naturalKey(parts: string[]): string {
   return parts.join("\u0001");
 }
 
 function sameValues(old: ExistingUsage, t: UsageTuple): boolean {
-  if (old.provider !== t[PROVIDER] || old.memberId !== t[MEMBER] || old.unpriced !== t[UNPRICED]) return false;
+  if (old.provider !== t[PROVIDER] || old.memberId !== t[MEMBER] || old.unpriced !== t[UNPRICED])
+    return false;
   for (let i = FIRST_SUM; i <= LAST_SUM; i++) if (old.sums[i - FIRST_SUM] !== t[i]) return false;
   return true;
 }
 
-export async function writeUsagePage(tx: Tx, target: WriteTarget, page: UsagePage): Promise<WriteCounts> {
+export async function writeUsagePage(
+  tx: Tx,
+  target: WriteTarget,
+  page: UsagePage,
+): Promise<WriteCounts> {
   const { engine } = target;
   const incoming = new Map<string, UsageTuple>();
   for (const row of page.rows) {
     const idKey = identityKey(row.identity);
-    const tier = row.serviceTier ?? "", context = row.contextWindow ?? "", geo = row.inferenceGeo ?? "";
-    const key = naturalKey([row.day, idKey, row.product, row.model, row.project, row.apiKey, row.lineItem, tier, context, geo]);
+    const tier = row.serviceTier ?? "",
+      context = row.contextWindow ?? "",
+      geo = row.inferenceGeo ?? "";
+    const key = naturalKey([
+      row.day,
+      idKey,
+      row.product,
+      row.model,
+      row.project,
+      row.apiKey,
+      row.lineItem,
+      tier,
+      context,
+      geo,
+    ]);
     const memberId = await target.resolver.resolve(tx, row.identity);
     const credits = row.creditsMicros ?? usdToCredits(row.costMicros, target.usdPerCreditMicros);
     const seat = row.seatEstimateMicros ?? 0n;
     const tuple: UsageTuple = [
-      target.workspaceId, target.connectionId, row.day, row.provider, idKey, memberId, row.product, row.model, row.project,
-      row.apiKey, row.lineItem, tier, context, geo, row.inputTokens, row.cachedInputTokens, row.cacheWriteTokens ?? 0n,
-      row.outputTokens, row.requests, row.estimatedCostMicros, row.costMicros, credits, seat,
-      usdToCredits(seat, target.usdPerCreditMicros), row.unpriced, target.runId,
+      target.workspaceId,
+      target.connectionId,
+      row.day,
+      row.provider,
+      idKey,
+      memberId,
+      row.product,
+      row.model,
+      row.project,
+      row.apiKey,
+      row.lineItem,
+      tier,
+      context,
+      geo,
+      row.inputTokens,
+      row.cachedInputTokens,
+      row.cacheWriteTokens ?? 0n,
+      row.outputTokens,
+      row.requests,
+      row.estimatedCostMicros,
+      row.costMicros,
+      credits,
+      seat,
+      usdToCredits(seat, target.usdPerCreditMicros),
+      row.unpriced,
+      target.runId,
     ];
     const prev = incoming.get(key);
     if (prev) {
@@ -69,13 +119,30 @@ export async function writeUsagePage(tx: Tx, target: WriteTarget, page: UsagePag
   const days = [...new Set([...page.completeDays, ...page.rows.map((r) => r.day)])].sort();
   const existing = days.length ? await loadUsageRows(tx, engine, target.connectionId, days) : [];
 
-  const counts: WriteCounts = { read: page.rows.length, inserted: 0, updated: 0, unchanged: 0, removed: 0 };
+  const counts: WriteCounts = {
+    read: page.rows.length,
+    inserted: 0,
+    updated: 0,
+    unchanged: 0,
+    removed: 0,
+  };
   const toWrite: UsageTuple[] = [];
   const seen = new Set<string>();
   const completeDays = new Set(page.completeDays);
   const staleIds: number[] = [];
   for (const old of existing) {
-    const key = naturalKey([old.day, old.identityKey, old.product, old.model, old.project, old.apiKey, old.lineItem, old.serviceTier, old.contextWindow, old.inferenceGeo]);
+    const key = naturalKey([
+      old.day,
+      old.identityKey,
+      old.product,
+      old.model,
+      old.project,
+      old.apiKey,
+      old.lineItem,
+      old.serviceTier,
+      old.contextWindow,
+      old.inferenceGeo,
+    ]);
     const next = incoming.get(key);
     if (!next) {
       if (completeDays.has(old.day)) staleIds.push(old.id);
@@ -96,7 +163,10 @@ export async function writeUsagePage(tx: Tx, target: WriteTarget, page: UsagePag
 
   if (toWrite.length) await upsertUsageTuples(tx, engine, toWrite);
   for (const batch of chunks(staleIds, 500)) {
-    await tx.$executeRawUnsafe(`DELETE FROM "UsageRecord" WHERE "id" IN ${inList(engine, batch.length)}`, ...batch);
+    await tx.$executeRawUnsafe(
+      `DELETE FROM "UsageRecord" WHERE "id" IN ${inList(engine, batch.length)}`,
+      ...batch,
+    );
   }
   counts.removed = staleIds.length;
 

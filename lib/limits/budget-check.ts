@@ -5,6 +5,7 @@
  * version, so it shows on the next check.
  */
 import "server-only";
+
 import type { Db } from "../db";
 import { microsToDecimal } from "../money";
 import type { WorkspaceVersion } from "../workspace-version";
@@ -27,10 +28,24 @@ export interface BudgetCheckAnswer {
 }
 
 /** `version`: the workspace version the caller read in this request (token auth does). */
-export async function budgetCheck(db: Db, workspaceId: string, handle: string, product: string, now: Date, version?: WorkspaceVersion): Promise<BudgetCheckAnswer> {
+export async function budgetCheck(
+  db: Db,
+  workspaceId: string,
+  handle: string,
+  product: string,
+  now: Date,
+  version?: WorkspaceVersion,
+): Promise<BudgetCheckAnswer> {
   const inputs = await limitInputsFor(db, workspaceId, version);
   const member = await inputs.member(handle.trim());
-  const { budget, effective: e } = await loadMemberLimit(db, workspaceId, member?.id ?? null, product, now, { groups: member?.groups ?? [], inputs });
+  const { budget, effective: e } = await loadMemberLimit(
+    db,
+    workspaceId,
+    member?.id ?? null,
+    product,
+    now,
+    { groups: member?.groups ?? [], inputs },
+  );
   return {
     allowed: e.allowed,
     action: e.action,

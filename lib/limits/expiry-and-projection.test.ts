@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+
 import { currentPeriod, endOfDayIn, lastDayBefore, startOfDayIn } from "../period";
 import { projectedExhaustion, projectPeriodEnd } from "../projection";
 import { isPolicyActive } from "./resolve-effective-limit";
@@ -6,24 +7,42 @@ import { isPolicyActive } from "./resolve-effective-limit";
 describe("day bounds in a workspace timezone", () => {
   it("an expiry at the end of a day in New York crosses the spring DST change correctly", () => {
     // 2026-03-08 is 23 hours long in New York
-    expect(startOfDayIn("2026-03-08", "America/New_York").toISOString()).toBe("2026-03-08T05:00:00.000Z");
-    expect(endOfDayIn("2026-03-08", "America/New_York").toISOString()).toBe("2026-03-09T04:00:00.000Z");
-    expect(lastDayBefore(endOfDayIn("2026-03-08", "America/New_York"), "America/New_York")).toBe("2026-03-08");
+    expect(startOfDayIn("2026-03-08", "America/New_York").toISOString()).toBe(
+      "2026-03-08T05:00:00.000Z",
+    );
+    expect(endOfDayIn("2026-03-08", "America/New_York").toISOString()).toBe(
+      "2026-03-09T04:00:00.000Z",
+    );
+    expect(lastDayBefore(endOfDayIn("2026-03-08", "America/New_York"), "America/New_York")).toBe(
+      "2026-03-08",
+    );
   });
 
   it("an override until a day in Kiritimati (UTC+14) ends before that UTC day does", () => {
     const exp = endOfDayIn("2026-12-31", "Pacific/Kiritimati");
     expect(exp.toISOString()).toBe("2026-12-31T10:00:00.000Z");
-    expect(isPolicyActive({ startsAt: null, expiresAt: exp }, new Date("2026-12-31T09:59:59Z"))).toBe(true);
-    expect(isPolicyActive({ startsAt: null, expiresAt: exp }, new Date("2026-12-31T10:00:00Z"))).toBe(false);
+    expect(
+      isPolicyActive({ startsAt: null, expiresAt: exp }, new Date("2026-12-31T09:59:59Z")),
+    ).toBe(true);
+    expect(
+      isPolicyActive({ startsAt: null, expiresAt: exp }, new Date("2026-12-31T10:00:00Z")),
+    ).toBe(false);
     expect(lastDayBefore(exp, "Pacific/Kiritimati")).toBe("2026-12-31");
   });
 
   it("the budget period at a month boundary depends on the workspace timezone", () => {
     const instant = new Date("2026-01-31T20:00:00Z");
-    expect(currentPeriod("MONTHLY", "UTC", instant)).toEqual({ start: "2026-01-01", end: "2026-01-31" });
-    expect(currentPeriod("MONTHLY", "Pacific/Kiritimati", instant)).toEqual({ start: "2026-02-01", end: "2026-02-28" });
-    expect(currentPeriod("MONTHLY", "America/Los_Angeles", new Date("2028-03-01T05:00:00Z"))).toEqual({ start: "2028-02-01", end: "2028-02-29" });
+    expect(currentPeriod("MONTHLY", "UTC", instant)).toEqual({
+      start: "2026-01-01",
+      end: "2026-01-31",
+    });
+    expect(currentPeriod("MONTHLY", "Pacific/Kiritimati", instant)).toEqual({
+      start: "2026-02-01",
+      end: "2026-02-28",
+    });
+    expect(
+      currentPeriod("MONTHLY", "America/Los_Angeles", new Date("2028-03-01T05:00:00Z")),
+    ).toEqual({ start: "2028-02-01", end: "2028-02-29" });
   });
 });
 

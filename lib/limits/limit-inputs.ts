@@ -8,6 +8,7 @@
  * costs one indexed read each.
  */
 import "server-only";
+
 import type { Db } from "../db";
 import { readWorkspaceVersion, sameVersion, type WorkspaceVersion } from "../workspace-version";
 import type { FoundMember } from "./find-member";
@@ -60,7 +61,12 @@ const MAX_USAGE = 100_000;
 const caches = new WeakMap<Db, Map<string, Entry>>();
 
 /** Caches a promise under key; a failed read is forgotten so the next call retries. */
-function memo<T>(map: Map<string, Promise<T>>, key: string, max: number, read: () => Promise<T>): Promise<T> {
+function memo<T>(
+  map: Map<string, Promise<T>>,
+  key: string,
+  max: number,
+  read: () => Promise<T>,
+): Promise<T> {
   const hit = map.get(key);
   if (hit) return hit;
   if (map.size >= max) map.clear();
@@ -71,7 +77,11 @@ function memo<T>(map: Map<string, Promise<T>>, key: string, max: number, read: (
 }
 
 function policyTargetOf(p: PolicyInput): string {
-  return p.scope === "WORKSPACE" ? "WORKSPACE" : p.scope === "GROUP" ? `GROUP:${p.groupId}` : `MEMBER:${p.memberId}`;
+  return p.scope === "WORKSPACE"
+    ? "WORKSPACE"
+    : p.scope === "GROUP"
+      ? `GROUP:${p.groupId}`
+      : `MEMBER:${p.memberId}`;
 }
 
 export class LimitInputs {
@@ -83,47 +93,67 @@ export class LimitInputs {
   ) {}
 
   workspace(): Promise<WorkspaceRow> {
-    return (this.entry.workspace ??= this.readers.workspace(this.db, this.workspaceId).catch((e: unknown) => {
-      this.entry.workspace = undefined;
-      throw e;
-    }));
+    return (this.entry.workspace ??= this.readers
+      .workspace(this.db, this.workspaceId)
+      .catch((e: unknown) => {
+        this.entry.workspace = undefined;
+        throw e;
+      }));
   }
 
   /** The policies of these targets for this product scope ("" = all-products only). */
   async policies(targets: readonly string[], product: string): Promise<PolicyInput[]> {
-    const byTarget = await (this.entry.policies ??= this.readers.policies(this.db, this.workspaceId).then(
-      (all) => {
-        const m = new Map<string, PolicyInput[]>();
-        for (const p of all) {
-          const t = policyTargetOf(p);
-          (m.get(t) ?? m.set(t, []).get(t)!).push(p);
-        }
-        return m;
-      },
-      (e: unknown) => {
-        this.entry.policies = undefined;
-        throw e;
-      },
-    ));
+    const byTarget = await (this.entry.policies ??= this.readers
+      .policies(this.db, this.workspaceId)
+      .then(
+        (all) => {
+          const m = new Map<string, PolicyInput[]>();
+          for (const p of all) {
+            const t = policyTargetOf(p);
+            (m.get(t) ?? m.set(t, []).get(t)!).push(p);
+          }
+          return m;
+        },
+        (e: unknown) => {
+          this.entry.policies = undefined;
+          throw e;
+        },
+      ));
     const out: PolicyInput[] = [];
-    for (const t of targets) for (const p of byTarget.get(t) ?? []) if (p.product === "" || p.product === product) out.push(p);
+    for (const t of targets)
+      for (const p of byTarget.get(t) ?? [])
+        if (p.product === "" || p.product === product) out.push(p);
     return out;
   }
 
   member(handle: string): Promise<FoundMember | null> {
-    return memo(this.entry.members, handle, MAX_MEMBERS, () => this.readers.member(this.db, this.workspaceId, handle));
+    return memo(this.entry.members, handle, MAX_MEMBERS, () =>
+      this.readers.member(this.db, this.workspaceId, handle),
+    );
   }
 
   groupsOf(memberId: string): Promise<{ id: string; name: string }[]> {
-    return memo(this.entry.groups, memberId, MAX_MEMBERS, () => this.readers.groupsOf(this.db, this.workspaceId, memberId));
+    return memo(this.entry.groups, memberId, MAX_MEMBERS, () =>
+      this.readers.groupsOf(this.db, this.workspaceId, memberId),
+    );
   }
 
   memberUsage(key: UsageKey, memberId: string): Promise<ProductUsage> {
-    return memo(this.entry.usage, `${key.unit}|${key.start}|${key.end}|m:${memberId}`, MAX_USAGE, () => this.readers.memberUsage(this.db, key, memberId));
+    return memo(
+      this.entry.usage,
+      `${key.unit}|${key.start}|${key.end}|m:${memberId}`,
+      MAX_USAGE,
+      () => this.readers.memberUsage(this.db, key, memberId),
+    );
   }
 
   poolUsage(key: UsageKey, groupId: string | null): Promise<ProductUsage> {
-    return memo(this.entry.usage, `${key.unit}|${key.start}|${key.end}|p:${groupId ?? "*"}`, MAX_USAGE, () => this.readers.poolUsage(this.db, key, groupId));
+    return memo(
+      this.entry.usage,
+      `${key.unit}|${key.start}|${key.end}|p:${groupId ?? "*"}`,
+      MAX_USAGE,
+      () => this.readers.poolUsage(this.db, key, groupId),
+    );
   }
 }
 
@@ -131,7 +161,12 @@ export class LimitInputs {
  * The inputs for one workspace at its current version. `known` is a version the caller
  * already read in this request (API token auth reads one), saving a second read.
  */
-export async function limitInputs(db: Db, workspaceId: string, readers: LimitReaders, known?: WorkspaceVersion): Promise<LimitInputs> {
+export async function limitInputs(
+  db: Db,
+  workspaceId: string,
+  readers: LimitReaders,
+  known?: WorkspaceVersion,
+): Promise<LimitInputs> {
   const version = known ?? (await readWorkspaceVersion(db, workspaceId));
   let perDb = caches.get(db);
   if (!perDb) caches.set(db, (perDb = new Map()));

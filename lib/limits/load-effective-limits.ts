@@ -5,17 +5,36 @@
  * vendor connectors; 20,000 members in well under a second).
  */
 import "server-only";
-import type { Db } from "../db";
+
+import { currentEngine, type Db } from "../db";
 import type { Unit } from "../money";
-import { currentPeriod, lastDayBefore, periodContaining, todayIn, type BudgetPeriod, type DayKey, type Period } from "../period";
-import { placeholder, toBigInt } from "../sql";
-import { currentEngine } from "../db";
+import {
+  currentPeriod,
+  lastDayBefore,
+  periodContaining,
+  todayIn,
+  type BudgetPeriod,
+  type DayKey,
+  type Period,
+} from "../period";
 import { projectedExhaustion, projectPeriodEnd } from "../projection";
+import { placeholder, toBigInt } from "../sql";
+import { readRows } from "../sqlite-reader";
 import { readWorkspaceVersion, type WorkspaceVersion } from "../workspace-version";
 import { findMemberByHandle } from "./find-member";
-import { limitInputs, type LimitInputs, type LimitReaders, type UsageKey, type WorkspaceRow } from "./limit-inputs";
-import { resolveEffectiveLimit, type EffectiveLimit, type PolicyInput, type ProductUsage } from "./resolve-effective-limit";
-import { readRows } from "../sqlite-reader";
+import {
+  limitInputs,
+  type LimitInputs,
+  type LimitReaders,
+  type UsageKey,
+  type WorkspaceRow,
+} from "./limit-inputs";
+import {
+  resolveEffectiveLimit,
+  type EffectiveLimit,
+  type PolicyInput,
+  type ProductUsage,
+} from "./resolve-effective-limit";
 
 export interface WorkspaceBudget {
   id: string;
@@ -79,30 +98,67 @@ const POLICY_SELECT = {
   sourceRequestId: true,
 } as const;
 
-export async function loadWorkspaceBudget(db: Db, workspaceId: string, now: Date): Promise<WorkspaceBudget> {
+export async function loadWorkspaceBudget(
+  db: Db,
+  workspaceId: string,
+  now: Date,
+): Promise<WorkspaceBudget> {
   return budgetOf(await readWorkspaceRow(db, workspaceId), now);
 }
 
 function readWorkspaceRow(db: Db, workspaceId: string): Promise<WorkspaceRow> {
-  return db.workspace.findUniqueOrThrow({ where: { id: workspaceId }, select: { id: true, name: true, budgetUnit: true, timezone: true, budgetPeriod: true, seatEstimatesCountAgainstLimits: true } });
+  return db.workspace.findUniqueOrThrow({
+    where: { id: workspaceId },
+    select: {
+      id: true,
+      name: true,
+      budgetUnit: true,
+      timezone: true,
+      budgetPeriod: true,
+      seatEstimatesCountAgainstLimits: true,
+    },
+  });
 }
 
-export function budgetOf(ws: { id: string; name: string; budgetUnit: Unit; timezone: string; budgetPeriod: string; seatEstimatesCountAgainstLimits?: boolean }, now: Date): WorkspaceBudget {
+export function budgetOf(
+  ws: {
+    id: string;
+    name: string;
+    budgetUnit: Unit;
+    timezone: string;
+    budgetPeriod: string;
+    seatEstimatesCountAgainstLimits?: boolean;
+  },
+  now: Date,
+): WorkspaceBudget {
   const budgetPeriod = ws.budgetPeriod as BudgetPeriod;
   return {
-    id: ws.id, name: ws.name, unit: ws.budgetUnit, timezone: ws.timezone, budgetPeriod, period: currentPeriod(budgetPeriod, ws.timezone, now),
-    today: todayIn(ws.timezone, now), seats: ws.seatEstimatesCountAgainstLimits ?? true,
+    id: ws.id,
+    name: ws.name,
+    unit: ws.budgetUnit,
+    timezone: ws.timezone,
+    budgetPeriod,
+    period: currentPeriod(budgetPeriod, ws.timezone, now),
+    today: todayIn(ws.timezone, now),
+    seats: ws.seatEstimatesCountAgainstLimits ?? true,
   };
 }
 
 /** The spend a limit counts, in the budget unit: billed, plus the Claude Code seat estimates when the owner counts them. */
 function usageColumn(key: Pick<UsageKey, "unit" | "seats">, alias = ""): string {
-  const [billed, seat] = key.unit === "USD" ? [`"costMicros"`, `"seatEstimateMicros"`] : [`"creditsMicros"`, `"seatCreditsMicros"`];
+  const [billed, seat] =
+    key.unit === "USD"
+      ? [`"costMicros"`, `"seatEstimateMicros"`]
+      : [`"creditsMicros"`, `"seatCreditsMicros"`];
   return key.seats === false ? `${alias}${billed}` : `(${alias}${billed} + ${alias}${seat})`;
 }
 
 /** Usage this period by (memberKey, product); memberKey null = every member. */
-async function usageByMemberProduct(db: Db, key: UsageKey, memberKey: string | null): Promise<Map<string, Map<string, bigint>>> {
+async function usageByMemberProduct(
+  db: Db,
+  key: UsageKey,
+  memberKey: string | null,
+): Promise<Map<string, Map<string, bigint>>> {
   const engine = currentEngine();
   const params: unknown[] = [key.workspaceId, key.start, key.end];
   if (memberKey === null && isWholeMonth(key)) {
@@ -117,7 +173,10 @@ async function usageByMemberProduct(db: Db, key: UsageKey, memberKey: string | n
   }
   // SQLite otherwise picks the (workspaceId, day) index and sorts every row of the period for
   // the GROUP BY; walking (workspaceId, memberKey, day) yields the groups in order (~2× faster)
-  const hint = memberKey === null && engine === "sqlite" ? ` INDEXED BY "UsageDailyRollup_workspaceId_memberKey_day_idx"` : "";
+  const hint =
+    memberKey === null && engine === "sqlite"
+      ? ` INDEXED BY "UsageDailyRollup_workspaceId_memberKey_day_idx"`
+      : "";
   let sql = `SELECT "memberKey" AS m, "product" AS p, SUM(${usageColumn(key)}) AS v FROM "UsageDailyRollup"${hint} WHERE "workspaceId" = ${placeholder(engine, 1)} AND "day" >= ${placeholder(engine, 2)} AND "day" <= ${placeholder(engine, 3)}`;
   if (memberKey !== null) {
     params.push(memberKey);
@@ -147,7 +206,11 @@ function addInto(target: Map<string, bigint>, source: ProductUsage | undefined) 
   for (const [k, v] of source) target.set(k, (target.get(k) ?? 0n) + v);
 }
 
-async function poolUsage(db: Db, budget: UsageKey, groupId: string | null): Promise<Map<string, bigint>> {
+async function poolUsage(
+  db: Db,
+  budget: UsageKey,
+  groupId: string | null,
+): Promise<Map<string, bigint>> {
   const engine = currentEngine();
   const col = usageColumn(budget);
   const rows =
@@ -169,9 +232,15 @@ async function poolUsage(db: Db, budget: UsageKey, groupId: string | null): Prom
 // The whole workspace's usage aggregate is the one expensive read behind the Limits screen
 // (millions of rollup rows at 20,000 members); it is reused while the workspace's usage
 // version holds (lib/workspace-version.ts: every sync page commit moves it).
-const aggregateCache = new WeakMap<Db, Map<string, { usageVersion: number; value: Map<string, Map<string, bigint>> }>>();
+const aggregateCache = new WeakMap<
+  Db,
+  Map<string, { usageVersion: number; value: Map<string, Map<string, bigint>> }>
+>();
 
-async function workspaceUsageAggregate(db: Db, budget: WorkspaceBudget): Promise<Map<string, Map<string, bigint>>> {
+async function workspaceUsageAggregate(
+  db: Db,
+  budget: WorkspaceBudget,
+): Promise<Map<string, Map<string, bigint>>> {
   const key = usageKeyOf(budget);
   const text = `${key.workspaceId}|${key.unit}|${key.seats ? "seats" : "billed"}|${key.start}|${key.end}`;
   const { usage } = await readWorkspaceVersion(db, budget.id);
@@ -185,28 +254,45 @@ async function workspaceUsageAggregate(db: Db, budget: WorkspaceBudget): Promise
 }
 
 export function usageKeyOf(budget: WorkspaceBudget): UsageKey {
-  return { workspaceId: budget.id, unit: budget.unit, seats: budget.seats, start: budget.period.start, end: budget.period.end };
+  return {
+    workspaceId: budget.id,
+    unit: budget.unit,
+    seats: budget.seats,
+    start: budget.period.start,
+    end: budget.period.end,
+  };
 }
 
 /** How LimitInputs reads (each read is cached against the workspace version there). */
 const READERS: LimitReaders = {
   workspace: readWorkspaceRow,
   async policies(db, workspaceId) {
-    return (await db.limitPolicy.findMany({ where: { workspaceId }, select: POLICY_SELECT })).map(toPolicyInput);
+    return (await db.limitPolicy.findMany({ where: { workspaceId }, select: POLICY_SELECT })).map(
+      toPolicyInput,
+    );
   },
   member: findMemberByHandle,
   async groupsOf(db, workspaceId, memberId) {
-    const rows = await db.groupMember.findMany({ where: { memberId, group: { workspaceId } }, select: { group: { select: { id: true, name: true } } } });
+    const rows = await db.groupMember.findMany({
+      where: { memberId, group: { workspaceId } },
+      select: { group: { select: { id: true, name: true } } },
+    });
     return rows.map((m) => m.group);
   },
   async memberUsage(db, key, memberId) {
-    return (await usageByMemberProduct(db, key, memberId)).get(memberId) ?? new Map<string, bigint>();
+    return (
+      (await usageByMemberProduct(db, key, memberId)).get(memberId) ?? new Map<string, bigint>()
+    );
   },
   poolUsage,
 };
 
 /** The cached inputs for a workspace; `known` = a version already read in this request. */
-export function limitInputsFor(db: Db, workspaceId: string, known?: WorkspaceVersion): Promise<LimitInputs> {
+export function limitInputsFor(
+  db: Db,
+  workspaceId: string,
+  known?: WorkspaceVersion,
+): Promise<LimitInputs> {
   return limitInputs(db, workspaceId, READERS, known);
 }
 
@@ -232,18 +318,29 @@ export async function loadMemberLimit(
   opts: { groups?: { id: string; name: string }[]; inputs?: LimitInputs } = {},
 ): Promise<MemberLimit> {
   const inputs = opts.inputs ?? (await limitInputsFor(db, workspaceId));
-  const [row, groups] = await Promise.all([inputs.workspace(), opts.groups ?? (memberId ? inputs.groupsOf(memberId) : [])]);
+  const [row, groups] = await Promise.all([
+    inputs.workspace(),
+    opts.groups ?? (memberId ? inputs.groupsOf(memberId) : []),
+  ]);
   const budget = budgetOf(row, now);
   const key = usageKeyOf(budget);
-  const targets = ["WORKSPACE", ...groups.map((g) => `GROUP:${g.id}`), ...(memberId ? [`MEMBER:${memberId}`] : [])];
-  const [policies, memberUsage] = await Promise.all([inputs.policies(targets, product), memberId ? inputs.memberUsage(key, memberId) : new Map<string, bigint>()]);
+  const targets = [
+    "WORKSPACE",
+    ...groups.map((g) => `GROUP:${g.id}`),
+    ...(memberId ? [`MEMBER:${memberId}`] : []),
+  ];
+  const [policies, memberUsage] = await Promise.all([
+    inputs.policies(targets, product),
+    memberId ? inputs.memberUsage(key, memberId) : new Map<string, bigint>(),
+  ]);
   const groupUsage = new Map<string, ProductUsage>();
   let workspaceUsage: ProductUsage = new Map();
   await Promise.all(
     policies
       .filter((p) => p.poolCapMicros !== null)
       .map(async (p) => {
-        if (p.scope === "GROUP" && p.groupId) groupUsage.set(p.groupId, await inputs.poolUsage(key, p.groupId));
+        if (p.scope === "GROUP" && p.groupId)
+          groupUsage.set(p.groupId, await inputs.poolUsage(key, p.groupId));
         if (p.scope === "WORKSPACE") workspaceUsage = await inputs.poolUsage(key, null);
       }),
   );
@@ -263,7 +360,12 @@ export async function loadMemberLimit(
 function projections(e: EffectiveLimit, budget: WorkspaceBudget) {
   return {
     projectedMicros: projectPeriodEnd(e.usedMicros, budget.period, budget.today),
-    exhaustionDay: projectedExhaustion(e.usedMicros, e.remainingMicros, budget.period, budget.today),
+    exhaustionDay: projectedExhaustion(
+      e.usedMicros,
+      e.remainingMicros,
+      budget.period,
+      budget.today,
+    ),
   };
 }
 
@@ -300,12 +402,28 @@ export interface WorkspaceLimits {
  * only each member's relevant policies, so the work is linear in members + policies.
  * `onlyMemberIds` narrows the result (a manager's groups) without changing pool figures.
  */
-export async function loadWorkspaceLimits(db: Db, workspaceId: string, now: Date, onlyMemberIds?: ReadonlySet<string>): Promise<WorkspaceLimits> {
+export async function loadWorkspaceLimits(
+  db: Db,
+  workspaceId: string,
+  now: Date,
+  onlyMemberIds?: ReadonlySet<string>,
+): Promise<WorkspaceLimits> {
   const budget = await loadWorkspaceBudget(db, workspaceId, now);
   const [members, groups, memberships, policyRows, usage] = await Promise.all([
-    db.member.findMany({ where: { workspaceId, active: true }, select: { id: true, name: true, email: true }, orderBy: { name: "asc" } }),
-    db.group.findMany({ where: { workspaceId }, select: { id: true, name: true, costCenter: true }, orderBy: { name: "asc" } }),
-    db.groupMember.findMany({ where: { group: { workspaceId } }, select: { groupId: true, memberId: true } }),
+    db.member.findMany({
+      where: { workspaceId, active: true },
+      select: { id: true, name: true, email: true },
+      orderBy: { name: "asc" },
+    }),
+    db.group.findMany({
+      where: { workspaceId },
+      select: { id: true, name: true, costCenter: true },
+      orderBy: { name: "asc" },
+    }),
+    db.groupMember.findMany({
+      where: { group: { workspaceId } },
+      select: { groupId: true, memberId: true },
+    }),
     db.limitPolicy.findMany({ where: { workspaceId, product: "" }, select: POLICY_SELECT }),
     workspaceUsageAggregate(db, budget),
   ]);
@@ -329,8 +447,10 @@ export async function loadWorkspaceLimits(db: Db, workspaceId: string, now: Date
   const byGroup = new Map<string, PolicyInput[]>();
   const byMember = new Map<string, PolicyInput[]>();
   for (const p of policies) {
-    if (p.scope === "GROUP" && p.groupId) (byGroup.get(p.groupId) ?? byGroup.set(p.groupId, []).get(p.groupId)!).push(p);
-    if (p.scope === "MEMBER" && p.memberId) (byMember.get(p.memberId) ?? byMember.set(p.memberId, []).get(p.memberId)!).push(p);
+    if (p.scope === "GROUP" && p.groupId)
+      (byGroup.get(p.groupId) ?? byGroup.set(p.groupId, []).get(p.groupId)!).push(p);
+    if (p.scope === "MEMBER" && p.memberId)
+      (byMember.get(p.memberId) ?? byMember.set(p.memberId, []).get(p.memberId)!).push(p);
   }
   const formatUntil = (d: Date) => lastDayBefore(d, budget.timezone);
   const empty = new Map<string, bigint>();
@@ -349,11 +469,24 @@ export async function loadWorkspaceLimits(db: Db, workspaceId: string, now: Date
       usage: { member: usage.get(m.id) ?? empty, groups: groupUsage, workspace: workspaceUsage },
       formatUntil,
     });
-    out.push({ memberId: m.id, name: m.name, email: m.email, groupIds: gids, effective, ...projections(effective, budget) });
+    out.push({
+      memberId: m.id,
+      name: m.name,
+      email: m.email,
+      groupIds: gids,
+      effective,
+      ...projections(effective, budget),
+    });
   }
   const groupPools: GroupPool[] = groups.map((g) => {
     const used = [...(groupUsage.get(g.id)?.values() ?? [])].reduce((a, b) => a + b, 0n);
-    const pool = (byGroup.get(g.id) ?? []).find((p) => p.poolCapMicros !== null && p.product === "" && (!p.startsAt || p.startsAt <= now) && (!p.expiresAt || p.expiresAt > now));
+    const pool = (byGroup.get(g.id) ?? []).find(
+      (p) =>
+        p.poolCapMicros !== null &&
+        p.product === "" &&
+        (!p.startsAt || p.startsAt <= now) &&
+        (!p.expiresAt || p.expiresAt > now),
+    );
     const cap = pool?.poolCapMicros ?? null;
     return {
       groupId: g.id,
@@ -363,7 +496,12 @@ export async function loadWorkspaceLimits(db: Db, workspaceId: string, now: Date
       usedMicros: used,
       capMicros: cap,
       projectedMicros: projectPeriodEnd(used, budget.period, budget.today),
-      exhaustionDay: projectedExhaustion(used, cap === null ? null : cap - used, budget.period, budget.today),
+      exhaustionDay: projectedExhaustion(
+        used,
+        cap === null ? null : cap - used,
+        budget.period,
+        budget.today,
+      ),
     };
   });
   const workspaceUsedMicros = [...workspaceUsage.values()].reduce((a, b) => a + b, 0n);

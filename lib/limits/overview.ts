@@ -3,13 +3,20 @@
  * limit with its reason, groups by pool consumption — narrowed to a manager's groups.
  */
 import "server-only";
+
 import type { Actor } from "../auth/actor";
 import { can } from "../auth/permissions";
 import type { Db } from "../db";
 import { ForbiddenError } from "../errors";
 import { percentOf } from "../money";
 import { lastDayBefore } from "../period";
-import { loadMemberLimit, loadWorkspaceLimits, type GroupPool, type MemberLimit, type WorkspaceBudget } from "./load-effective-limits";
+import {
+  loadMemberLimit,
+  loadWorkspaceLimits,
+  type GroupPool,
+  type MemberLimit,
+  type WorkspaceBudget,
+} from "./load-effective-limits";
 import { isPolicyActive, type LimitState } from "./resolve-effective-limit";
 
 export interface PolicyView {
@@ -68,31 +75,59 @@ export async function getLimitsOverview(db: Db, actor: Actor, now: Date): Promis
   if (!all && !can(actor, "spend:read:groups")) throw new ForbiddenError();
   let memberFilter: Set<string> | undefined;
   if (!all) {
-    const rows = await db.groupMember.findMany({ where: { groupId: { in: actor.managedGroupIds }, group: { workspaceId: actor.workspaceId } }, select: { memberId: true } });
+    const rows = await db.groupMember.findMany({
+      where: { groupId: { in: actor.managedGroupIds }, group: { workspaceId: actor.workspaceId } },
+      select: { memberId: true },
+    });
     memberFilter = new Set(rows.map((r) => r.memberId));
   }
   const [limits, policyRows] = await Promise.all([
     loadWorkspaceLimits(db, actor.workspaceId, now, memberFilter),
     db.limitPolicy.findMany({
       where: { workspaceId: actor.workspaceId },
-      include: { group: { select: { name: true } }, member: { select: { name: true, email: true } } },
+      include: {
+        group: { select: { name: true } },
+        member: { select: { name: true, email: true } },
+      },
       // several overrides per member (an editor's and the grants beside it): keep a member's together
       orderBy: [{ scope: "asc" }, { target: "asc" }, { slot: "asc" }, { createdAt: "asc" }],
     }),
   ]);
   const tz = limits.budget.timezone;
-  const updaterIds = [...new Set(policyRows.map((p) => p.updatedById).filter((x): x is string => !!x))];
-  const updaters = new Map((await db.member.findMany({ where: { id: { in: updaterIds } }, select: { id: true, email: true } })).map((m) => [m.id, m.email]));
+  const updaterIds = [
+    ...new Set(policyRows.map((p) => p.updatedById).filter((x): x is string => !!x)),
+  ];
+  const updaters = new Map(
+    (
+      await db.member.findMany({
+        where: { id: { in: updaterIds } },
+        select: { id: true, email: true },
+      })
+    ).map((m) => [m.id, m.email]),
+  );
   const groupName = new Map(limits.groups.map((g) => [g.groupId, g.name]));
   const visiblePolicies = policyRows
     // a grant that has ended is history (its request keeps it); active and scheduled ones are listed
-    .filter((p) => !(p.slot !== "" && p.expiresAt !== null && p.expiresAt.getTime() <= now.getTime()))
-    .filter((p) => all || p.scope === "WORKSPACE" || (p.groupId && actor.managedGroupIds.includes(p.groupId)) || (p.memberId && memberFilter?.has(p.memberId)));
+    .filter(
+      (p) => !(p.slot !== "" && p.expiresAt !== null && p.expiresAt.getTime() <= now.getTime()),
+    )
+    .filter(
+      (p) =>
+        all ||
+        p.scope === "WORKSPACE" ||
+        (p.groupId && actor.managedGroupIds.includes(p.groupId)) ||
+        (p.memberId && memberFilter?.has(p.memberId)),
+    );
   const policies: PolicyView[] = visiblePolicies.map((p) => ({
     id: p.id,
     scope: p.scope,
     targetId: p.groupId ?? p.memberId,
-    targetName: p.scope === "WORKSPACE" ? "Workspace" : p.scope === "GROUP" ? (p.group?.name ?? "?") : `${p.member?.name ?? "?"} <${p.member?.email ?? "?"}>`,
+    targetName:
+      p.scope === "WORKSPACE"
+        ? "Workspace"
+        : p.scope === "GROUP"
+          ? (p.group?.name ?? "?")
+          : `${p.member?.name ?? "?"} <${p.member?.email ?? "?"}>`,
     product: p.product,
     amountMicros: p.amountMicros,
     poolCapMicros: p.poolCapMicros,
@@ -116,7 +151,10 @@ export async function getLimitsOverview(db: Db, actor: Actor, now: Date): Promis
     limitMicros: m.effective.limitMicros,
     usedMicros: m.effective.usedMicros,
     remainingMicros: m.effective.remainingMicros,
-    usedPct: m.effective.limitMicros === null ? null : percentOf(m.effective.usedMicros, m.effective.limitMicros),
+    usedPct:
+      m.effective.limitMicros === null
+        ? null
+        : percentOf(m.effective.usedMicros, m.effective.limitMicros),
     state: m.effective.state,
     level: m.effective.level,
     reason: m.effective.reason,
@@ -125,24 +163,42 @@ export async function getLimitsOverview(db: Db, actor: Actor, now: Date): Promis
   }));
   const groups = limits.groups
     .filter((g) => all || actor.managedGroupIds.includes(g.groupId))
-    .map((g) => ({ ...g, usedPct: g.capMicros === null ? null : percentOf(g.usedMicros, g.capMicros) }))
-    .sort((a, b) => (b.usedPct ?? -1) - (a.usedPct ?? -1) || (b.usedMicros > a.usedMicros ? 1 : b.usedMicros < a.usedMicros ? -1 : 0));
+    .map((g) => ({
+      ...g,
+      usedPct: g.capMicros === null ? null : percentOf(g.usedMicros, g.capMicros),
+    }))
+    .sort(
+      (a, b) =>
+        (b.usedPct ?? -1) - (a.usedPct ?? -1) ||
+        (b.usedMicros > a.usedMicros ? 1 : b.usedMicros < a.usedMicros ? -1 : 0),
+    );
   return {
     budget: limits.budget,
-    readOnly: { workspace: !can(actor, "limits:write:workspace"), groupsAndMembers: !can(actor, "limits:write") },
+    readOnly: {
+      workspace: !can(actor, "limits:write:workspace"),
+      groupsAndMembers: !can(actor, "limits:write"),
+    },
     canSeeHistory: all,
     scopeLabel: all ? actor.workspaceName : "your groups",
     policies,
     members,
     groups,
     // a manager sees their groups' spend, never the workspace total
-    workspaceUsedMicros: all ? limits.workspaceUsedMicros : members.reduce((sum, m) => sum + m.usedMicros, 0n),
-    counts: { over: members.filter((m) => m.state === "over").length, soft: members.filter((m) => m.state === "soft").length, members: members.length },
+    workspaceUsedMicros: all
+      ? limits.workspaceUsedMicros
+      : members.reduce((sum, m) => sum + m.usedMicros, 0n),
+    counts: {
+      over: members.filter((m) => m.state === "over").length,
+      soft: members.filter((m) => m.state === "soft").length,
+      members: members.length,
+    },
   };
 }
 
 /** One member's limit (all products) as their pages show it: from loadMemberLimit or a loadWorkspaceLimits row. */
-export function memberLimitView(r: Pick<MemberLimit, "budget" | "effective" | "projectedMicros" | "exhaustionDay">) {
+export function memberLimitView(
+  r: Pick<MemberLimit, "budget" | "effective" | "projectedMicros" | "exhaustionDay">,
+) {
   return {
     unit: r.budget.unit,
     period: r.budget.period,
@@ -170,8 +226,15 @@ export async function getMemberLimit(db: Db, workspaceId: string, memberId: stri
 }
 
 /** The limits of some members (a group page's table), in one workspace-wide load; inactive members are absent. */
-export async function getMemberLimits(db: Db, workspaceId: string, memberIds: readonly string[], now: Date): Promise<Map<string, MyLimit>> {
+export async function getMemberLimits(
+  db: Db,
+  workspaceId: string,
+  memberIds: readonly string[],
+  now: Date,
+): Promise<Map<string, MyLimit>> {
   const all = await loadWorkspaceLimits(db, workspaceId, now, new Set(memberIds));
-  return new Map(all.members.map((m) => [m.memberId, memberLimitView({ budget: all.budget, ...m })]));
+  return new Map(
+    all.members.map((m) => [m.memberId, memberLimitView({ budget: all.budget, ...m })]),
+  );
 }
 export type MyLimit = ReturnType<typeof memberLimitView>;

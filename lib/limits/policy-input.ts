@@ -3,6 +3,7 @@
  * parsed once). Pure: shared by the route handlers, the editors and the write module.
  */
 import { z } from "zod";
+
 import { isDayKey } from "../period";
 
 const optionalText = z
@@ -11,7 +12,9 @@ const optionalText = z
   .optional()
   .transform((v) => (v === undefined || v === "" ? undefined : v));
 
-const optionalDay = optionalText.refine((v) => v === undefined || isDayKey(v), { message: "Use a date like 2026-12-31" });
+const optionalDay = optionalText.refine((v) => v === undefined || isDayKey(v), {
+  message: "Use a date like 2026-12-31",
+});
 
 export const LIMIT_ACTIONS = ["BLOCK", "ALERT_ONLY", "DEGRADE", "QUEUE"] as const;
 
@@ -19,11 +22,16 @@ const fields = {
   /** decimal text in the workspace's budget unit, e.g. "1200" or "99.5" */
   amount: optionalText,
   poolCap: optionalText,
-  softThresholdPct: z.coerce.number({ message: "Soft threshold must be a number" }).int("Soft threshold must be a whole number").default(80),
+  softThresholdPct: z.coerce
+    .number({ message: "Soft threshold must be a number" })
+    .int("Soft threshold must be a whole number")
+    .default(80),
   action: z.enum(LIMIT_ACTIONS).default("BLOCK"),
   startsOn: optionalDay,
   expiresOn: optionalDay,
-  note: optionalText.refine((v) => v === undefined || v.length <= 500, { message: "Keep the note under 500 characters" }),
+  note: optionalText.refine((v) => v === undefined || v.length <= 500, {
+    message: "Keep the note under 500 characters",
+  }),
 };
 
 export const createPolicySchema = z.object({

@@ -119,7 +119,10 @@ function mostGenerous<T extends PolicyInput>(list: readonly T[]): T | undefined 
  * product P beat the all-products ones; among several at that product level (an editor's
  * override beside the overrides approved requests added), the most generous wins.
  */
-function pickScoped<T extends PolicyInput>(candidates: readonly T[], product: string): { chosen: T; of: number } | undefined {
+function pickScoped<T extends PolicyInput>(
+  candidates: readonly T[],
+  product: string,
+): { chosen: T; of: number } | undefined {
   if (product !== "") {
     const scoped = candidates.filter((p) => p.product === product);
     if (scoped.length > 0) return { chosen: mostGenerous(scoped)!, of: scoped.length };
@@ -153,7 +156,10 @@ function overrideReason(p: PolicyInput, formatUntil: (d: Date) => string): strin
   const until = p.expiresAt ? ` until ${formatUntil(p.expiresAt)}` : "";
   if (p.sourceRequestId !== null) {
     // the approval stores "request #N approved by X" as the note
-    const base = p.note && p.note.startsWith(`request #${p.sourceRequestId}`) ? p.note : `override from request #${p.sourceRequestId}`;
+    const base =
+      p.note && p.note.startsWith(`request #${p.sourceRequestId}`)
+        ? p.note
+        : `override from request #${p.sourceRequestId}`;
     return `${base}${until}`;
   }
   return `individual override${until}${p.note ? ` — ${p.note}` : ""}`;
@@ -184,12 +190,17 @@ export function resolveEffectiveLimit(input: ResolveInput): EffectiveLimit {
 
   // 1. individual override
   if (input.memberId !== null) {
-    const own = active.filter((p) => p.scope === "MEMBER" && p.memberId === input.memberId && p.amountMicros !== null);
+    const own = active.filter(
+      (p) => p.scope === "MEMBER" && p.memberId === input.memberId && p.amountMicros !== null,
+    );
     const pick = pickScoped(own, product);
     if (pick) {
       chosen = pick.chosen;
       level = "MEMBER";
-      reason = overrideReason(chosen, formatUntil) + productLabel(chosen.product) + (pick.of > 1 ? `, most generous of ${pick.of} overrides` : "");
+      reason =
+        overrideReason(chosen, formatUntil) +
+        productLabel(chosen.product) +
+        (pick.of > 1 ? `, most generous of ${pick.of} overrides` : "");
     }
   }
 
@@ -209,7 +220,9 @@ export function resolveEffectiveLimit(input: ResolveInput): EffectiveLimit {
         const d = (b.amountMicros ?? 0n) - (a.amountMicros ?? 0n);
         if (d !== 0n) return d > 0n ? 1 : -1;
         if (a.product !== b.product) return a.product === "" ? 1 : -1;
-        return (groupNames.get(a.groupId ?? "") ?? "").localeCompare(groupNames.get(b.groupId ?? "") ?? "");
+        return (groupNames.get(a.groupId ?? "") ?? "").localeCompare(
+          groupNames.get(b.groupId ?? "") ?? "",
+        );
       });
       chosen = perGroup[0]!;
       level = "GROUP";
@@ -249,10 +262,28 @@ export function resolveEffectiveLimit(input: ResolveInput): EffectiveLimit {
     let pool: PoolState | undefined;
     if (p.scope === "GROUP" && p.groupId && memberGroupIds.has(p.groupId)) {
       const used = usageFor(input.usage.groups.get(p.groupId), p.product);
-      pool = { kind: "GROUP", policyId: p.id, groupId: p.groupId, name: `group ${groupNames.get(p.groupId) ?? "?"} pool`, capMicros: p.poolCapMicros, usedMicros: used, remainingMicros: p.poolCapMicros - used, exhausted: used >= p.poolCapMicros };
+      pool = {
+        kind: "GROUP",
+        policyId: p.id,
+        groupId: p.groupId,
+        name: `group ${groupNames.get(p.groupId) ?? "?"} pool`,
+        capMicros: p.poolCapMicros,
+        usedMicros: used,
+        remainingMicros: p.poolCapMicros - used,
+        exhausted: used >= p.poolCapMicros,
+      };
     } else if (p.scope === "WORKSPACE") {
       const used = usageFor(input.usage.workspace, p.product);
-      pool = { kind: "WORKSPACE", policyId: p.id, groupId: null, name: "workspace cap", capMicros: p.poolCapMicros, usedMicros: used, remainingMicros: p.poolCapMicros - used, exhausted: used >= p.poolCapMicros };
+      pool = {
+        kind: "WORKSPACE",
+        policyId: p.id,
+        groupId: null,
+        name: "workspace cap",
+        capMicros: p.poolCapMicros,
+        usedMicros: used,
+        remainingMicros: p.poolCapMicros - used,
+        exhausted: used >= p.poolCapMicros,
+      };
     }
     if (!pool) continue;
     pools.push(pool);
@@ -260,7 +291,8 @@ export function resolveEffectiveLimit(input: ResolveInput): EffectiveLimit {
     poolStates.set(pool.policyId, poolState);
     if (poolState === "over" && state !== "over") action = p.action; // the binding constraint's action
     state = maxState(state, poolState);
-    if (remainingMicros === null || pool.remainingMicros < remainingMicros) remainingMicros = pool.remainingMicros;
+    if (remainingMicros === null || pool.remainingMicros < remainingMicros)
+      remainingMicros = pool.remainingMicros;
   }
   pools.sort((a, b) => a.name.localeCompare(b.name));
   if (remainingMicros !== null && remainingMicros < 0n) remainingMicros = 0n;
@@ -270,15 +302,32 @@ export function resolveEffectiveLimit(input: ResolveInput): EffectiveLimit {
   const clamp = (v: bigint) => (v < 0n ? 0n : v);
   const binding = pools.filter((p) => {
     const left = clamp(p.remainingMicros);
-    const setsRemaining = remainingMicros !== null && left === remainingMicros && (ownRemaining === null || left < clamp(ownRemaining));
+    const setsRemaining =
+      remainingMicros !== null &&
+      left === remainingMicros &&
+      (ownRemaining === null || left < clamp(ownRemaining));
     const setsState = STATE_RANK[poolStates.get(p.policyId) ?? "ok"] > STATE_RANK[ownState];
     return p.exhausted || setsRemaining || setsState;
   });
   if (binding.length > 0) {
     reason += `; ${binding.map((p) => (p.exhausted ? `${p.name} exhausted` : `${p.name}: ${reasonAmount(clamp(p.remainingMicros))} left of ${reasonAmount(p.capMicros)}`)).join(", ")}`;
   }
-  if (input.unknownMember) reason = `unknown member: ${reason === "unlimited" ? "no workspace default, unlimited" : reason.replace(/^workspace default/, "workspace default applies")}`;
+  if (input.unknownMember)
+    reason = `unknown member: ${reason === "unlimited" ? "no workspace default, unlimited" : reason.replace(/^workspace default/, "workspace default applies")}`;
 
   const allowed = !(state === "over" && (action === "BLOCK" || action === "QUEUE"));
-  return { limitMicros, usedMicros, remainingMicros, softThresholdPct, state, action, allowed, level, policyId: chosen?.id ?? null, policyProduct, reason, pools };
+  return {
+    limitMicros,
+    usedMicros,
+    remainingMicros,
+    softThresholdPct,
+    state,
+    action,
+    allowed,
+    level,
+    policyId: chosen?.id ?? null,
+    policyProduct,
+    reason,
+    pools,
+  };
 }

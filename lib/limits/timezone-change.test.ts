@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+
 import { endOfDayIn, lastDayBefore, startOfDayIn, todayIn } from "../period";
 import { movedExpiry, movedStart, policiesToMove } from "./timezone-change";
 
@@ -37,9 +38,17 @@ describe("timezone change: dates keep their calendar day", () => {
   });
 
   it("lists only the policies that move, with both dates", () => {
-    const a = { id: "a", startsAt: startOfDayIn("2026-12-20", "UTC"), expiresAt: endOfDayIn("2027-01-15", "UTC") };
+    const a = {
+      id: "a",
+      startsAt: startOfDayIn("2026-12-20", "UTC"),
+      expiresAt: endOfDayIn("2027-01-15", "UTC"),
+    };
     const b = { id: "b", startsAt: null, expiresAt: null };
-    const c = { id: "c", startsAt: new Date("2026-11-18T14:30:00Z"), expiresAt: endOfDayIn("2026-12-15", "UTC") };
+    const c = {
+      id: "c",
+      startsAt: new Date("2026-11-18T14:30:00Z"),
+      expiresAt: endOfDayIn("2026-12-15", "UTC"),
+    };
     const moves = policiesToMove([a, b, c], "UTC", NY);
     expect(moves.map((m) => m.policy.id)).toEqual(["a", "c"]);
     expect(moves[1]!.startsAt).toEqual(c.startsAt);

@@ -31,7 +31,11 @@ export interface DatedPolicy {
 }
 
 /** The policies whose dates move from one timezone to the other, with their new instants. */
-export function policiesToMove<P extends DatedPolicy>(policies: readonly P[], from: string, to: string): { policy: P; startsAt: Date | null; expiresAt: Date | null }[] {
+export function policiesToMove<P extends DatedPolicy>(
+  policies: readonly P[],
+  from: string,
+  to: string,
+): { policy: P; startsAt: Date | null; expiresAt: Date | null }[] {
   if (from === to) return [];
   const out: { policy: P; startsAt: Date | null; expiresAt: Date | null }[] = [];
   for (const p of policies) {

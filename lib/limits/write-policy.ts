@@ -3,9 +3,10 @@
  * concurrency (`version`), and audit before/after in the same transaction.
  */
 import "server-only";
-import { can } from "../auth/permissions";
-import { auditActor, type Actor } from "../auth/actor";
+
 import { writeAudit } from "../audit";
+import { auditActor, type Actor } from "../auth/actor";
+import { can } from "../auth/permissions";
 import { now as clockNow } from "../clock";
 import type { Db, Tx } from "../db";
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from "../errors";
@@ -24,13 +25,20 @@ function permissionFor(scope: Scope) {
 
 function assertMayWrite(actor: Actor, scope: Scope) {
   if (!can(actor, permissionFor(scope))) {
-    throw new ForbiddenError(scope === "WORKSPACE" ? "Only the workspace owner can change the workspace default" : "You cannot change limits");
+    throw new ForbiddenError(
+      scope === "WORKSPACE"
+        ? "Only the workspace owner can change the workspace default"
+        : "You cannot change limits",
+    );
   }
 }
 
 function parseAmount(text: string | undefined, field: "amount" | "poolCap"): bigint | null {
   if (text === undefined) return null;
-  const r = parseAmountText(text, { label: field === "amount" ? "Limit" : "Pooled cap", maxMicros: MAX_AMOUNT_MICROS });
+  const r = parseAmountText(text, {
+    label: field === "amount" ? "Limit" : "Pooled cap",
+    maxMicros: MAX_AMOUNT_MICROS,
+  });
   if (!r.ok) throw new InvalidInputError(r.error, field);
   return r.micros;
 }
@@ -45,16 +53,29 @@ interface Fields {
   note: string | null;
 }
 
-function validate(scope: Scope, input: UpdatePolicyInput | CreatePolicyInput, timezone: string, now: Date, creating: boolean): Fields {
+function validate(
+  scope: Scope,
+  input: UpdatePolicyInput | CreatePolicyInput,
+  timezone: string,
+  now: Date,
+  creating: boolean,
+): Fields {
   const amountMicros = parseAmount(input.amount, "amount");
   const poolCapMicros = parseAmount(input.poolCap, "poolCap");
-  if (scope === "MEMBER" && amountMicros === null) throw new InvalidInputError("An individual override needs a limit", "amount");
-  if (scope === "MEMBER" && poolCapMicros !== null) throw new InvalidInputError("A pooled cap belongs to a group or the workspace", "poolCap");
-  if (amountMicros === null && poolCapMicros === null) throw new InvalidInputError("Set a per-member limit, a pooled cap, or both", "amount");
-  if (input.softThresholdPct < 1 || input.softThresholdPct > 100) throw new InvalidInputError("Soft threshold must be between 1 and 100 %", "softThresholdPct");
-  if (scope === "WORKSPACE" && (input.startsOn || input.expiresOn)) throw new InvalidInputError("The workspace default has no start or expiry", "expiresOn");
-  if (input.startsOn && input.expiresOn && input.expiresOn < input.startsOn) throw new InvalidInputError("Expiry must be on or after the start date", "expiresOn");
-  if (creating && input.expiresOn && input.expiresOn < todayIn(timezone, now)) throw new InvalidInputError("Expiry is in the past", "expiresOn");
+  if (scope === "MEMBER" && amountMicros === null)
+    throw new InvalidInputError("An individual override needs a limit", "amount");
+  if (scope === "MEMBER" && poolCapMicros !== null)
+    throw new InvalidInputError("A pooled cap belongs to a group or the workspace", "poolCap");
+  if (amountMicros === null && poolCapMicros === null)
+    throw new InvalidInputError("Set a per-member limit, a pooled cap, or both", "amount");
+  if (input.softThresholdPct < 1 || input.softThresholdPct > 100)
+    throw new InvalidInputError("Soft threshold must be between 1 and 100 %", "softThresholdPct");
+  if (scope === "WORKSPACE" && (input.startsOn || input.expiresOn))
+    throw new InvalidInputError("The workspace default has no start or expiry", "expiresOn");
+  if (input.startsOn && input.expiresOn && input.expiresOn < input.startsOn)
+    throw new InvalidInputError("Expiry must be on or after the start date", "expiresOn");
+  if (creating && input.expiresOn && input.expiresOn < todayIn(timezone, now))
+    throw new InvalidInputError("Expiry is in the past", "expiresOn");
   return {
     amountMicros,
     poolCapMicros,
@@ -88,59 +109,126 @@ export function policySnapshot(p: PolicyRecord) {
   };
 }
 
-async function conflictFor(tx: Tx, workspaceId: string, where: { id: string } | { target: string; product: string }): Promise<ConflictError | NotFoundError> {
+async function conflictFor(
+  tx: Tx,
+  workspaceId: string,
+  where: { id: string } | { target: string; product: string },
+): Promise<ConflictError | NotFoundError> {
   const current = await tx.limitPolicy.findFirst({ where: { workspaceId, ...where } });
   if (!current) return new NotFoundError("This limit was removed — reload");
-  const who = current.updatedById ? ((await tx.member.findUnique({ where: { id: current.updatedById }, select: { email: true } }))?.email ?? "someone") : "someone";
+  const who = current.updatedById
+    ? ((await tx.member.findUnique({ where: { id: current.updatedById }, select: { email: true } }))
+        ?.email ?? "someone")
+    : "someone";
   const at = current.updatedAt.toISOString().slice(0, 16).replace("T", " ");
-  return new ConflictError(`This limit was changed by ${who} at ${at} UTC — reload to see the current values`);
+  return new ConflictError(
+    `This limit was changed by ${who} at ${at} UTC — reload to see the current values`,
+  );
 }
 
 async function workspaceTimezone(db: Db, workspaceId: string) {
-  return (await db.workspace.findUniqueOrThrow({ where: { id: workspaceId }, select: { timezone: true } })).timezone;
+  return (
+    await db.workspace.findUniqueOrThrow({ where: { id: workspaceId }, select: { timezone: true } })
+  ).timezone;
 }
 
-export async function createPolicy(db: Db, actor: Actor, input: CreatePolicyInput): Promise<PolicyRecord> {
+export async function createPolicy(
+  db: Db,
+  actor: Actor,
+  input: CreatePolicyInput,
+): Promise<PolicyRecord> {
   assertMayWrite(actor, input.scope);
   const now = clockNow();
-  const fields = validate(input.scope, input, await workspaceTimezone(db, actor.workspaceId), now, true);
+  const fields = validate(
+    input.scope,
+    input,
+    await workspaceTimezone(db, actor.workspaceId),
+    now,
+    true,
+  );
   let target = "WORKSPACE";
   let groupId: string | null = null;
   let memberId: string | null = null;
   if (input.scope === "GROUP") {
-    const g = input.groupId ? await db.group.findFirst({ where: { id: input.groupId, workspaceId: actor.workspaceId }, select: { id: true } }) : null;
+    const g = input.groupId
+      ? await db.group.findFirst({
+          where: { id: input.groupId, workspaceId: actor.workspaceId },
+          select: { id: true },
+        })
+      : null;
     if (!g) throw new NotFoundError("group");
     groupId = g.id;
     target = `GROUP:${g.id}`;
   } else if (input.scope === "MEMBER") {
-    const m = input.memberId ? await db.member.findFirst({ where: { id: input.memberId, workspaceId: actor.workspaceId }, select: { id: true } }) : null;
+    const m = input.memberId
+      ? await db.member.findFirst({
+          where: { id: input.memberId, workspaceId: actor.workspaceId },
+          select: { id: true },
+        })
+      : null;
     if (!m) throw new NotFoundError("member");
     memberId = m.id;
     target = `MEMBER:${m.id}`;
   }
   return db.$transaction(async (tx) => {
     // one policy per target and product: a second "create" means someone got there first
-    const existing = await tx.limitPolicy.findFirst({ where: { workspaceId: actor.workspaceId, target, product: input.product, slot: "" }, select: { id: true } });
+    const existing = await tx.limitPolicy.findFirst({
+      where: { workspaceId: actor.workspaceId, target, product: input.product, slot: "" },
+      select: { id: true },
+    });
     if (existing) throw await conflictFor(tx, actor.workspaceId, { id: existing.id });
     let created: PolicyRecord;
     try {
       created = await tx.limitPolicy.create({
-        data: { workspaceId: actor.workspaceId, scope: input.scope, target, groupId, memberId, product: input.product, ...fields, createdById: actor.memberId, updatedById: actor.memberId },
+        data: {
+          workspaceId: actor.workspaceId,
+          scope: input.scope,
+          target,
+          groupId,
+          memberId,
+          product: input.product,
+          ...fields,
+          createdById: actor.memberId,
+          updatedById: actor.memberId,
+        },
       });
     } catch (error) {
-      if ((error as { code?: string }).code === "P2002") throw new ConflictError("A limit for this target and product was just created by someone else — reload");
+      if ((error as { code?: string }).code === "P2002")
+        throw new ConflictError(
+          "A limit for this target and product was just created by someone else — reload",
+        );
       throw error;
     }
-    await writeAudit(tx, { workspaceId: actor.workspaceId, actor: auditActor(actor), action: "limit.create", targetType: "LimitPolicy", targetId: created.id, after: policySnapshot(created) });
+    await writeAudit(tx, {
+      workspaceId: actor.workspaceId,
+      actor: auditActor(actor),
+      action: "limit.create",
+      targetType: "LimitPolicy",
+      targetId: created.id,
+      after: policySnapshot(created),
+    });
     return created;
   });
 }
 
-export async function updatePolicy(db: Db, actor: Actor, policyId: string, input: UpdatePolicyInput): Promise<PolicyRecord> {
-  const before = await db.limitPolicy.findFirst({ where: { id: policyId, workspaceId: actor.workspaceId } });
+export async function updatePolicy(
+  db: Db,
+  actor: Actor,
+  policyId: string,
+  input: UpdatePolicyInput,
+): Promise<PolicyRecord> {
+  const before = await db.limitPolicy.findFirst({
+    where: { id: policyId, workspaceId: actor.workspaceId },
+  });
   if (!before) throw new NotFoundError("limit");
   assertMayWrite(actor, before.scope);
-  const fields = validate(before.scope, input, await workspaceTimezone(db, actor.workspaceId), clockNow(), false);
+  const fields = validate(
+    before.scope,
+    input,
+    await workspaceTimezone(db, actor.workspaceId),
+    clockNow(),
+    false,
+  );
   return db.$transaction(async (tx) => {
     // the conditional update is the concurrency check: a stale version matches no row
     const res = await tx.limitPolicy.updateMany({
@@ -149,19 +237,43 @@ export async function updatePolicy(db: Db, actor: Actor, policyId: string, input
     });
     if (res.count !== 1) throw await conflictFor(tx, actor.workspaceId, { id: policyId });
     const after = await tx.limitPolicy.findUniqueOrThrow({ where: { id: policyId } });
-    await writeAudit(tx, { workspaceId: actor.workspaceId, actor: auditActor(actor), action: "limit.update", targetType: "LimitPolicy", targetId: policyId, before: policySnapshot(before), after: policySnapshot(after) });
+    await writeAudit(tx, {
+      workspaceId: actor.workspaceId,
+      actor: auditActor(actor),
+      action: "limit.update",
+      targetType: "LimitPolicy",
+      targetId: policyId,
+      before: policySnapshot(before),
+      after: policySnapshot(after),
+    });
     return after;
   });
 }
 
-export async function deletePolicy(db: Db, actor: Actor, policyId: string, version: number): Promise<void> {
-  const before = await db.limitPolicy.findFirst({ where: { id: policyId, workspaceId: actor.workspaceId } });
+export async function deletePolicy(
+  db: Db,
+  actor: Actor,
+  policyId: string,
+  version: number,
+): Promise<void> {
+  const before = await db.limitPolicy.findFirst({
+    where: { id: policyId, workspaceId: actor.workspaceId },
+  });
   if (!before) throw new NotFoundError("limit");
   assertMayWrite(actor, before.scope);
   await db.$transaction(async (tx) => {
-    const res = await tx.limitPolicy.deleteMany({ where: { id: policyId, workspaceId: actor.workspaceId, version } });
+    const res = await tx.limitPolicy.deleteMany({
+      where: { id: policyId, workspaceId: actor.workspaceId, version },
+    });
     if (res.count !== 1) throw await conflictFor(tx, actor.workspaceId, { id: policyId });
-    await writeAudit(tx, { workspaceId: actor.workspaceId, actor: auditActor(actor), action: "limit.delete", targetType: "LimitPolicy", targetId: policyId, before: policySnapshot(before) });
+    await writeAudit(tx, {
+      workspaceId: actor.workspaceId,
+      actor: auditActor(actor),
+      action: "limit.delete",
+      targetType: "LimitPolicy",
+      targetId: policyId,
+      before: policySnapshot(before),
+    });
   });
 }
 
@@ -174,12 +286,22 @@ export interface PolicyHistoryEntry {
 }
 
 /** A policy's history, newest first, from the audit trail. */
-export async function policyHistory(db: Db, workspaceId: string, policyId: string): Promise<PolicyHistoryEntry[]> {
+export async function policyHistory(
+  db: Db,
+  workspaceId: string,
+  policyId: string,
+): Promise<PolicyHistoryEntry[]> {
   const rows = await db.auditEvent.findMany({
     where: { workspaceId, targetType: "LimitPolicy", targetId: policyId },
     orderBy: { id: "desc" },
     take: 50,
     select: { createdAt: true, actorLabel: true, action: true, beforeJson: true, afterJson: true },
   });
-  return rows.map((r) => ({ at: r.createdAt, actor: r.actorLabel, action: r.action, before: r.beforeJson, after: r.afterJson }));
+  return rows.map((r) => ({
+    at: r.createdAt,
+    actor: r.actorLabel,
+    action: r.action,
+    before: r.beforeJson,
+    after: r.afterJson,
+  }));
 }

@@ -3,6 +3,7 @@
  * transaction as the change they announce.
  */
 import "server-only";
+
 import type { Actor } from "../auth/actor";
 import type { Db, Tx } from "../db";
 
@@ -16,7 +17,16 @@ export interface NotificationInput {
 }
 
 export async function notify(tx: Tx, n: NotificationInput): Promise<void> {
-  await tx.notification.create({ data: { workspaceId: n.workspaceId, memberId: n.memberId, kind: n.kind, title: n.title, body: n.body, link: n.link ?? null } });
+  await tx.notification.create({
+    data: {
+      workspaceId: n.workspaceId,
+      memberId: n.memberId,
+      kind: n.kind,
+      title: n.title,
+      body: n.body,
+      link: n.link ?? null,
+    },
+  });
 }
 
 export async function listNotifications(db: Db, actor: Actor, take = 20) {
@@ -24,11 +34,22 @@ export async function listNotifications(db: Db, actor: Actor, take = 20) {
     where: { workspaceId: actor.workspaceId, memberId: actor.memberId },
     orderBy: { createdAt: "desc" },
     take,
-    select: { id: true, kind: true, title: true, body: true, link: true, readAt: true, createdAt: true },
+    select: {
+      id: true,
+      kind: true,
+      title: true,
+      body: true,
+      link: true,
+      readAt: true,
+      createdAt: true,
+    },
   });
 }
 
 export async function markAllRead(db: Db, actor: Actor, now: Date): Promise<number> {
-  const r = await db.notification.updateMany({ where: { workspaceId: actor.workspaceId, memberId: actor.memberId, readAt: null }, data: { readAt: now } });
+  const r = await db.notification.updateMany({
+    where: { workspaceId: actor.workspaceId, memberId: actor.memberId, readAt: null },
+    data: { readAt: now },
+  });
   return r.count;
 }

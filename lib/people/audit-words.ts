@@ -18,7 +18,8 @@ export interface WordsContext {
 }
 
 type Obj = Record<string, unknown>;
-const obj = (v: unknown): Obj => (v && typeof v === "object" && !Array.isArray(v) ? (v as Obj) : {});
+const obj = (v: unknown): Obj =>
+  v && typeof v === "object" && !Array.isArray(v) ? (v as Obj) : {};
 const str = (v: unknown): string | null => (typeof v === "string" && v ? v : null);
 const roleWord = (v: unknown) => (typeof v === "string" ? v.toLowerCase() : "?");
 
@@ -38,7 +39,12 @@ export function dayWords(iso: unknown, timezone: string, exclusive = false): str
   const d = new Date(new Date(iso).getTime() - (exclusive ? 1 : 0));
   if (Number.isNaN(d.getTime())) return null;
   try {
-    return new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", year: "numeric", timeZone: timezone }).format(d);
+    return new Intl.DateTimeFormat("en-GB", {
+      day: "numeric",
+      month: "short",
+      year: "numeric",
+      timeZone: timezone,
+    }).format(d);
   } catch {
     return iso.slice(0, 10);
   }
@@ -50,18 +56,25 @@ function list(names: string[]): string {
 }
 
 function namesIn(v: unknown, lookup: (id: string) => string | undefined): string[] {
-  return Array.isArray(v) ? v.map((x) => (typeof x === "string" ? x : (lookup(String(obj(x).id ?? "")) ?? str(obj(x).name) ?? "?"))) : [];
+  return Array.isArray(v)
+    ? v.map((x) =>
+        typeof x === "string" ? x : (lookup(String(obj(x).id ?? "")) ?? str(obj(x).name) ?? "?"),
+      )
+    : [];
 }
 
 /** Whose limit a policy snapshot is: "the workspace default", "group Platform's limit", "Bob's override". */
 function policySubject(p: Obj, c: WordsContext): string {
   const target = String(p.target ?? "");
   const product = str(p.product) ? ` for ${String(p.product)}` : "";
-  if (target.startsWith("GROUP:")) return `group ${c.groupName(target.slice(6)) ?? "(deleted)"}'s limit${product}`;
+  if (target.startsWith("GROUP:"))
+    return `group ${c.groupName(target.slice(6)) ?? "(deleted)"}'s limit${product}`;
   if (target.startsWith("MEMBER:")) {
     const who = c.memberName(target.slice(7)) ?? "a member";
     const slot = str(p.slot);
-    return slot?.startsWith("request:") ? `${who}'s grant from request #${slot.slice(8)}${product}` : `${who}'s override${product}`;
+    return slot?.startsWith("request:")
+      ? `${who}'s grant from request #${slot.slice(8)}${product}`
+      : `${who}'s override${product}`;
   }
   return `the workspace default${product}`;
 }
@@ -87,7 +100,13 @@ function requestWho(id: string, a: Obj, c: WordsContext): string {
  * One sentence for an event, or null when this module has no words for it (the caller falls
  * back to its own summary). `targetId` names the object (a member, group, request, policy).
  */
-export function auditSentence(action: string, targetId: string, before: unknown, after: unknown, c: WordsContext): string | null {
+export function auditSentence(
+  action: string,
+  targetId: string,
+  before: unknown,
+  after: unknown,
+  c: WordsContext,
+): string | null {
   const a = obj(after);
   const b = obj(before);
   const who = c.actor ?? "Someone";
@@ -118,7 +137,9 @@ export function auditSentence(action: string, targetId: string, before: unknown,
     case "request.deny":
       return `${who} denied request #${targetId}${requestWho(targetId, a, c)}${str(a.note) ? `: ${String(a.note)}` : ""}`;
     case "request.cancel":
-      return str(a.reason) ? `${who} withdrew request #${targetId}${requestWho(targetId, a, c)}: ${String(a.reason)}` : `${who} withdrew request #${targetId}`;
+      return str(a.reason)
+        ? `${who} withdrew request #${targetId}${requestWho(targetId, a, c)}: ${String(a.reason)}`
+        : `${who} withdrew request #${targetId}`;
     case "request.expire":
       return `Request #${targetId}${requestWho(targetId, a, c)} expired undecided`;
     case "member.create": {
@@ -131,7 +152,10 @@ export function auditSentence(action: string, targetId: string, before: unknown,
     case "member.update": {
       const parts: string[] = [];
       if (a.name !== b.name) parts.push(`name from ${String(b.name)} to ${String(a.name)}`);
-      if (a.costCenter !== b.costCenter) parts.push(`cost center from ${str(b.costCenter) ?? "none"} to ${str(a.costCenter) ?? "none"}`);
+      if (a.costCenter !== b.costCenter)
+        parts.push(
+          `cost center from ${str(b.costCenter) ?? "none"} to ${str(a.costCenter) ?? "none"}`,
+        );
       return `${who} changed ${member}'s ${list(parts) || "details"}${via}`;
     }
     case "member.groups": {
@@ -146,7 +170,11 @@ export function auditSentence(action: string, targetId: string, before: unknown,
     }
     case "member.deactivate": {
       const n = (v: unknown) => (Array.isArray(v) ? v.length : typeof v === "number" ? v : 0);
-      const effects = [`${n(a.sessionsEnded)} ${n(a.sessionsEnded) === 1 ? "session" : "sessions"} ended`, `${n(a.overridesEnded)} ${n(a.overridesEnded) === 1 ? "override" : "overrides"} ended`, `${n(a.requestsWithdrawn)} pending ${n(a.requestsWithdrawn) === 1 ? "request" : "requests"} withdrawn`];
+      const effects = [
+        `${n(a.sessionsEnded)} ${n(a.sessionsEnded) === 1 ? "session" : "sessions"} ended`,
+        `${n(a.overridesEnded)} ${n(a.overridesEnded) === 1 ? "override" : "overrides"} ended`,
+        `${n(a.requestsWithdrawn)} pending ${n(a.requestsWithdrawn) === 1 ? "request" : "requests"} withdrawn`,
+      ];
       return `${who} deactivated ${member}${str(a.reason) ? ` (${String(a.reason)})` : ""}: ${effects.join(", ")}`;
     }
     case "member.reactivate":

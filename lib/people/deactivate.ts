@@ -8,9 +8,10 @@
  * group and a reactivation restores them; reactivating does not bring ended overrides back.
  */
 import "server-only";
+
+import { writeAudit } from "../audit";
 import { auditActor, type Actor } from "../auth/actor";
 import { revokeMemberSessions } from "../auth/sessions";
-import { writeAudit } from "../audit";
 import type { Db } from "../db";
 import { ConflictError, ForbiddenError, NotFoundError } from "../errors";
 import { policySnapshot } from "../limits/write-policy";
@@ -25,15 +26,25 @@ export interface DeactivationResult {
 }
 
 function assertMayTouchOwner(actor: Actor, role: string, verb: string) {
-  if (role === "OWNER" && actor.role !== "OWNER") throw new ForbiddenError(`Only an owner can ${verb} an owner`);
+  if (role === "OWNER" && actor.role !== "OWNER")
+    throw new ForbiddenError(`Only an owner can ${verb} an owner`);
 }
 
-export async function deactivateMember(db: Db, actor: Actor, memberId: string, input: { reason?: string }, now: Date): Promise<DeactivationResult> {
+export async function deactivateMember(
+  db: Db,
+  actor: Actor,
+  memberId: string,
+  input: { reason?: string },
+  now: Date,
+): Promise<DeactivationResult> {
   assertManagesPeople(actor);
-  if (memberId === actor.memberId) throw new ForbiddenError("You cannot deactivate yourself: ask another owner or admin");
+  if (memberId === actor.memberId)
+    throw new ForbiddenError("You cannot deactivate yourself: ask another owner or admin");
   return db.$transaction(async (tx) => {
     await lockWorkspace(tx, actor.workspaceId);
-    const before = await tx.member.findFirst({ where: { id: memberId, workspaceId: actor.workspaceId } });
+    const before = await tx.member.findFirst({
+      where: { id: memberId, workspaceId: actor.workspaceId },
+    });
     if (!before) throw new NotFoundError("member");
     if (!before.active) throw new ConflictError(`${before.name} is already deactivated`);
     assertMayTouchOwner(actor, before.role, "deactivate");
@@ -45,20 +56,57 @@ export async function deactivateMember(db: Db, actor: Actor, memberId: string, i
     const sessionsEnded = await revokeMemberSessions(tx, memberId, now);
 
     // overrides and grants that are running or still to come end now; ended ones stay as they were
-    const overrides = await tx.limitPolicy.findMany({ where: { workspaceId: actor.workspaceId, scope: "MEMBER", memberId, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] } });
+    const overrides = await tx.limitPolicy.findMany({
+      where: {
+        workspaceId: actor.workspaceId,
+        scope: "MEMBER",
+        memberId,
+        OR: [{ expiresAt: null }, { expiresAt: { gt: now } }],
+      },
+    });
     for (const p of overrides) {
-      const after = await tx.limitPolicy.update({ where: { id: p.id }, data: { expiresAt: now, version: { increment: 1 }, updatedById: actor.memberId } });
-      await writeAudit(tx, { workspaceId: actor.workspaceId, actor: who, action: "limit.end", targetType: "LimitPolicy", targetId: p.id, before: policySnapshot(p), after: { ...policySnapshot(after), endedBecause: `${before.name} was deactivated` } });
+      const after = await tx.limitPolicy.update({
+        where: { id: p.id },
+        data: { expiresAt: now, version: { increment: 1 }, updatedById: actor.memberId },
+      });
+      await writeAudit(tx, {
+        workspaceId: actor.workspaceId,
+        actor: who,
+        action: "limit.end",
+        targetType: "LimitPolicy",
+        targetId: p.id,
+        before: policySnapshot(p),
+        after: { ...policySnapshot(after), endedBecause: `${before.name} was deactivated` },
+      });
     }
 
-    const pending = await tx.creditRequest.findMany({ where: { workspaceId: actor.workspaceId, requesterId: memberId, status: "PENDING" }, select: { id: true } });
+    const pending = await tx.creditRequest.findMany({
+      where: { workspaceId: actor.workspaceId, requesterId: memberId, status: "PENDING" },
+      select: { id: true },
+    });
     const note = `Withdrawn: ${before.name} was deactivated${reason ? ` (${reason})` : ""}`;
     const withdrawn: number[] = [];
     for (const r of pending) {
-      const res = await tx.creditRequest.updateMany({ where: { id: r.id, status: "PENDING" }, data: { status: "CANCELLED", decisionNote: note, decidedAt: now, deciderId: actor.memberId } });
+      const res = await tx.creditRequest.updateMany({
+        where: { id: r.id, status: "PENDING" },
+        data: {
+          status: "CANCELLED",
+          decisionNote: note,
+          decidedAt: now,
+          deciderId: actor.memberId,
+        },
+      });
       if (res.count !== 1) continue;
       withdrawn.push(r.id);
-      await writeAudit(tx, { workspaceId: actor.workspaceId, actor: who, action: "request.cancel", targetType: "CreditRequest", targetId: String(r.id), before: { status: "PENDING" }, after: { status: "CANCELLED", reason: note, requesterId: memberId } });
+      await writeAudit(tx, {
+        workspaceId: actor.workspaceId,
+        actor: who,
+        action: "request.cancel",
+        targetType: "CreditRequest",
+        targetId: String(r.id),
+        before: { status: "PENDING" },
+        after: { status: "CANCELLED", reason: note, requesterId: memberId },
+      });
     }
 
     await writeAudit(tx, {
@@ -68,9 +116,21 @@ export async function deactivateMember(db: Db, actor: Actor, memberId: string, i
       targetType: "Member",
       targetId: memberId,
       before: { name: before.name, active: true },
-      after: { name: before.name, active: false, reason, sessionsEnded, overridesEnded: overrides.map((p) => p.id), requestsWithdrawn: withdrawn },
+      after: {
+        name: before.name,
+        active: false,
+        reason,
+        sessionsEnded,
+        overridesEnded: overrides.map((p) => p.id),
+        requestsWithdrawn: withdrawn,
+      },
     });
-    return { member: await getMemberRow(tx, actor.workspaceId, memberId), sessionsEnded, overridesEnded: overrides.map((p) => p.id), requestsWithdrawn: withdrawn };
+    return {
+      member: await getMemberRow(tx, actor.workspaceId, memberId),
+      sessionsEnded,
+      overridesEnded: overrides.map((p) => p.id),
+      requestsWithdrawn: withdrawn,
+    };
   });
 }
 
@@ -78,12 +138,22 @@ export async function reactivateMember(db: Db, actor: Actor, memberId: string): 
   assertManagesPeople(actor);
   return db.$transaction(async (tx) => {
     await lockWorkspace(tx, actor.workspaceId);
-    const before = await tx.member.findFirst({ where: { id: memberId, workspaceId: actor.workspaceId } });
+    const before = await tx.member.findFirst({
+      where: { id: memberId, workspaceId: actor.workspaceId },
+    });
     if (!before) throw new NotFoundError("member");
     if (before.active) throw new ConflictError(`${before.name} is already active`);
     assertMayTouchOwner(actor, before.role, "reactivate");
     await tx.member.update({ where: { id: memberId }, data: { active: true } });
-    await writeAudit(tx, { workspaceId: actor.workspaceId, actor: auditActor(actor), action: "member.reactivate", targetType: "Member", targetId: memberId, before: { name: before.name, active: false }, after: { name: before.name, active: true } });
+    await writeAudit(tx, {
+      workspaceId: actor.workspaceId,
+      actor: auditActor(actor),
+      action: "member.reactivate",
+      targetType: "Member",
+      targetId: memberId,
+      before: { name: before.name, active: false },
+      after: { name: before.name, active: true },
+    });
     return getMemberRow(tx, actor.workspaceId, memberId);
   });
 }

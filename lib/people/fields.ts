@@ -4,8 +4,9 @@
  * input.email"), so the forms can show it next to that field.
  */
 import { z } from "zod";
-import { InvalidInputError } from "../errors";
+
 import { ROLES } from "../auth/permissions";
+import { InvalidInputError } from "../errors";
 
 export interface FieldIssue {
   field: string;
@@ -33,9 +34,12 @@ const FIELD_LABELS: Record<string, string> = {
 /** zod's issue in people's words, for the few cases without a message of their own. */
 function wordsFor(issue: z.core.$ZodIssue): string {
   const field = String(issue.path[0] ?? "");
-  if (issue.code === "unrecognized_keys") return `This form has no field ${issue.keys.map((k) => `"${k}"`).join(", ")}`;
-  if (issue.code === "invalid_type" && issue.input === undefined) return `Fill in ${FIELD_LABELS[field] ?? field}`;
-  if (issue.code === "invalid_type") return `${FIELD_LABELS[field] ? `Enter ${FIELD_LABELS[field]}` : `Check ${field || "the form"}`}: expected ${issue.expected}`;
+  if (issue.code === "unrecognized_keys")
+    return `This form has no field ${issue.keys.map((k) => `"${k}"`).join(", ")}`;
+  if (issue.code === "invalid_type" && issue.input === undefined)
+    return `Fill in ${FIELD_LABELS[field] ?? field}`;
+  if (issue.code === "invalid_type")
+    return `${FIELD_LABELS[field] ? `Enter ${FIELD_LABELS[field]}` : `Check ${field || "the form"}`}: expected ${issue.expected}`;
   return issue.message;
 }
 
@@ -43,7 +47,18 @@ function wordsFor(issue: z.core.$ZodIssue): string {
 export function parseFields<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
   const r = schema.safeParse(value);
   if (r.success) return r.data;
-  throw new FieldErrors(r.error.issues.map((i) => ({ field: i.path.map(String).join(".") || "form", message: i.code === "custom" || i.message.startsWith("Invalid") || i.code === "unrecognized_keys" || i.code === "invalid_type" ? wordsFor(i) : i.message })));
+  throw new FieldErrors(
+    r.error.issues.map((i) => ({
+      field: i.path.map(String).join(".") || "form",
+      message:
+        i.code === "custom" ||
+        i.message.startsWith("Invalid") ||
+        i.code === "unrecognized_keys" ||
+        i.code === "invalid_type"
+          ? wordsFor(i)
+          : i.message,
+    })),
+  );
 }
 
 export const emailField = z
@@ -54,7 +69,11 @@ export const emailField = z
   .max(254, "An email address has at most 254 characters")
   .pipe(z.email({ error: "Enter an email address like dana@example.com" }));
 
-export const nameField = z.string({ error: "Enter the person's name" }).trim().min(1, "Enter the person's name").max(120, "Keep the name under 120 characters");
+export const nameField = z
+  .string({ error: "Enter the person's name" })
+  .trim()
+  .min(1, "Enter the person's name")
+  .max(120, "Keep the name under 120 characters");
 
 export const roleField = z.enum(ROLES, { error: "Choose a role: owner, admin, finance or member" });
 
@@ -65,10 +84,20 @@ export const costCenterField = z
   .max(40, "A cost center code has at most 40 characters")
   .regex(/^[A-Za-z0-9 ._/-]*$/, "A cost center code uses letters, digits, spaces and . _ / - only");
 
-export const groupNameField = z.string({ error: "Enter the group's name" }).trim().min(1, "Enter the group's name").max(80, "Keep the group name under 80 characters");
+export const groupNameField = z
+  .string({ error: "Enter the group's name" })
+  .trim()
+  .min(1, "Enter the group's name")
+  .max(80, "Keep the group name under 80 characters");
 
-const idField = z.string({ error: "Choose from the list" }).min(1, "Choose from the list").max(64, "Choose from the list");
-export const idList = (what: string) => z.array(idField, { error: `Choose ${what} from the list` }).max(1000, `Choose at most 1,000 ${what} at once`);
+const idField = z
+  .string({ error: "Choose from the list" })
+  .min(1, "Choose from the list")
+  .max(64, "Choose from the list");
+export const idList = (what: string) =>
+  z
+    .array(idField, { error: `Choose ${what} from the list` })
+    .max(1000, `Choose at most 1,000 ${what} at once`);
 export const idParam = z.object({ id: idField });
 
 export const addMemberSchema = z.strictObject({
@@ -91,11 +120,18 @@ export const updateMemberSchema = z
     addManagedGroupIds: idList("groups").optional(),
     removeManagedGroupIds: idList("groups").optional(),
   })
-  .refine((v) => Object.values(v).some((x) => x !== undefined), { message: "Nothing to change: set a name, role, cost center or groups", path: ["form"] });
+  .refine((v) => Object.values(v).some((x) => x !== undefined), {
+    message: "Nothing to change: set a name, role, cost center or groups",
+    path: ["form"],
+  });
 export type UpdateMemberInput = z.infer<typeof updateMemberSchema>;
 
 export const deactivateSchema = z.strictObject({
-  reason: z.string({ error: "Write the reason as text" }).trim().max(500, "Keep the reason under 500 characters").optional(),
+  reason: z
+    .string({ error: "Write the reason as text" })
+    .trim()
+    .max(500, "Keep the reason under 500 characters")
+    .optional(),
 });
 
 export const createGroupSchema = z.strictObject({
@@ -115,7 +151,10 @@ export const updateGroupSchema = z
     addManagerIds: idList("managers").optional(),
     removeManagerIds: idList("managers").optional(),
   })
-  .refine((v) => Object.values(v).some((x) => x !== undefined), { message: "Nothing to change: set a name, cost center, members or managers", path: ["form"] });
+  .refine((v) => Object.values(v).some((x) => x !== undefined), {
+    message: "Nothing to change: set a name, cost center, members or managers",
+    path: ["form"],
+  });
 export type UpdateGroupInput = z.infer<typeof updateGroupSchema>;
 
 /** 4 MB of CSV: about 50,000 people; the import checks the row count itself. */
@@ -129,7 +168,9 @@ export const importSchema = z.strictObject({
 export const memberListSchema = z.object({
   q: z.string().trim().max(120, "Search with at most 120 characters").optional(),
   role: roleField.optional(),
-  status: z.enum(["active", "deactivated", "all"], { error: "Status is active, deactivated or all" }).default("active"),
+  status: z
+    .enum(["active", "deactivated", "all"], { error: "Status is active, deactivated or all" })
+    .default("active"),
   group: z.string().max(64).optional(),
 });
 export type MemberListQuery = z.infer<typeof memberListSchema>;

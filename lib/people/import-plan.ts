@@ -8,10 +8,18 @@
  * group it names that does not exist yet is created.
  */
 import { parse } from "csv-parse/sync";
+
 import type { Role } from "../auth/permissions";
 import { costCenterField, emailField, groupNameField, nameField } from "./fields";
 
-export const IMPORT_COLUMNS = ["email", "name", "role", "cost_center", "groups", "manages"] as const;
+export const IMPORT_COLUMNS = [
+  "email",
+  "name",
+  "role",
+  "cost_center",
+  "groups",
+  "manages",
+] as const;
 type Column = (typeof IMPORT_COLUMNS)[number];
 export const MAX_IMPORT_ROWS = 25_000;
 
@@ -63,7 +71,13 @@ export interface ImportPlan {
   counts: { create: number; update: number; unchanged: number; newGroups: number };
 }
 
-const ROLE_WORDS: Record<string, Role> = { owner: "OWNER", admin: "ADMIN", finance: "FINANCE", member: "MEMBER", engineer: "MEMBER" };
+const ROLE_WORDS: Record<string, Role> = {
+  owner: "OWNER",
+  admin: "ADMIN",
+  finance: "FINANCE",
+  member: "MEMBER",
+  engineer: "MEMBER",
+};
 const roleWord = (r: Role) => r.toLowerCase();
 
 /** What one actor may do with roles (owners alone touch OWNER). */
@@ -74,24 +88,46 @@ export interface ImportRules {
 
 export function planImport(csv: string, state: WorkspaceState, rules: ImportRules): ImportPlan {
   const errors: ImportError[] = [];
-  const fail = (message: string): ImportPlan => ({ rows: [], errors: [{ row: null, column: null, message }], newGroups: [], counts: { create: 0, update: 0, unchanged: 0, newGroups: 0 } });
+  const fail = (message: string): ImportPlan => ({
+    rows: [],
+    errors: [{ row: null, column: null, message }],
+    newGroups: [],
+    counts: { create: 0, update: 0, unchanged: 0, newGroups: 0 },
+  });
   let records: string[][];
   try {
-    records = parse(csv, { bom: true, skip_empty_lines: true, relax_column_count: true, trim: true }) as string[][];
+    records = parse(csv, {
+      bom: true,
+      skip_empty_lines: true,
+      relax_column_count: true,
+      trim: true,
+    }) as string[][];
   } catch (error) {
-    const m = error instanceof Error ? error.message.replace(/^Invalid Record Length: /, "") : "unreadable";
+    const m =
+      error instanceof Error ? error.message.replace(/^Invalid Record Length: /, "") : "unreadable";
     return fail(`This is not a readable CSV file: ${m.length > 200 ? `${m.slice(0, 199)}…` : m}`);
   }
-  if (!records.length) return fail(`The file is empty: the first line must be the header ${IMPORT_COLUMNS.join(",")}`);
+  if (!records.length)
+    return fail(`The file is empty: the first line must be the header ${IMPORT_COLUMNS.join(",")}`);
   const header = records[0]!.map((h) => h.toLowerCase());
   const unknown = header.filter((h) => !(IMPORT_COLUMNS as readonly string[]).includes(h));
-  if (unknown.length) return fail(`Unknown column ${unknown.map((u) => `"${u}"`).join(", ")}: the header is ${IMPORT_COLUMNS.join(",")}`);
-  for (const required of ["email", "name"] as const) if (!header.includes(required)) return fail(`The header has no "${required}" column: the header is ${IMPORT_COLUMNS.join(",")}`);
+  if (unknown.length)
+    return fail(
+      `Unknown column ${unknown.map((u) => `"${u}"`).join(", ")}: the header is ${IMPORT_COLUMNS.join(",")}`,
+    );
+  for (const required of ["email", "name"] as const)
+    if (!header.includes(required))
+      return fail(
+        `The header has no "${required}" column: the header is ${IMPORT_COLUMNS.join(",")}`,
+      );
   const twice = header.find((h, i) => header.indexOf(h) !== i);
   if (twice) return fail(`The column "${twice}" appears twice in the header`);
   const body = records.slice(1);
   if (!body.length) return fail("The file has a header and no people");
-  if (body.length > MAX_IMPORT_ROWS) return fail(`The file has ${body.length.toLocaleString("en-US")} people: import at most ${MAX_IMPORT_ROWS.toLocaleString("en-US")} at a time`);
+  if (body.length > MAX_IMPORT_ROWS)
+    return fail(
+      `The file has ${body.length.toLocaleString("en-US")} people: import at most ${MAX_IMPORT_ROWS.toLocaleString("en-US")} at a time`,
+    );
 
   const newGroups = new Map<string, string>();
   const seen = new Map<string, number>();
@@ -103,31 +139,47 @@ export function planImport(csv: string, state: WorkspaceState, rules: ImportRule
     const row = i + 2;
     const cell = (c: Column) => (header.includes(c) ? (cells[header.indexOf(c)] ?? "") : "");
     const err = (column: Column, message: string) => errors.push({ row, column, message });
-    if (cells.length > header.length) return err(IMPORT_COLUMNS[0], `Row ${row} has ${cells.length} cells but the header has ${header.length} columns (a comma inside a value needs quotes)`);
+    if (cells.length > header.length)
+      return err(
+        IMPORT_COLUMNS[0],
+        `Row ${row} has ${cells.length} cells but the header has ${header.length} columns (a comma inside a value needs quotes)`,
+      );
     const emailR = emailField.safeParse(cell("email"));
     if (!emailR.success) return err("email", emailR.error.issues[0]!.message);
     const email = emailR.data;
     if (seen.has(email)) return err("email", `${email} is already on row ${seen.get(email)}`);
     seen.set(email, row);
     const existing = state.members.get(email);
-    if (existing && !existing.active) return err("email", `${email} (${existing.name}) is deactivated: reactivate them on the Members page first`);
+    if (existing && !existing.active)
+      return err(
+        "email",
+        `${email} (${existing.name}) is deactivated: reactivate them on the Members page first`,
+      );
 
     const nameText = cell("name");
     let name = existing?.name ?? "";
     if (nameText || !existing) {
       const r = nameField.safeParse(nameText);
-      if (!r.success) return err("name", existing ? r.error.issues[0]!.message : "A new person needs a name");
+      if (!r.success)
+        return err("name", existing ? r.error.issues[0]!.message : "A new person needs a name");
       name = r.data;
     }
     const roleText = cell("role").toLowerCase();
     let role: Role = existing?.role ?? "MEMBER";
     if (roleText) {
       const r = ROLE_WORDS[roleText];
-      if (!r) return err("role", `"${cell("role")}" is not a role: use owner, admin, finance or member`);
+      if (!r)
+        return err("role", `"${cell("role")}" is not a role: use owner, admin, finance or member`);
       role = r;
     }
     const from = existing?.role ?? "MEMBER";
-    if ((role === "OWNER" || from === "OWNER") && role !== from && !rules.actorIsOwner) return err("role", from === "OWNER" ? "Only an owner can change an owner's role" : "Only an owner can make someone an owner");
+    if ((role === "OWNER" || from === "OWNER") && role !== from && !rules.actorIsOwner)
+      return err(
+        "role",
+        from === "OWNER"
+          ? "Only an owner can change an owner's role"
+          : "Only an owner can make someone an owner",
+      );
     const ccText = cell("cost_center");
     let costCenter = existing?.costCenter ?? null;
     if (ccText) {
@@ -139,7 +191,10 @@ export function planImport(csv: string, state: WorkspaceState, rules: ImportRule
       const text = cell(column);
       if (!text) return null;
       const out = new Map<string, GroupRef>();
-      for (const part of text.split(";").map((s) => s.trim()).filter(Boolean)) {
+      for (const part of text
+        .split(";")
+        .map((s) => s.trim())
+        .filter(Boolean)) {
         const r = groupNameField.safeParse(part);
         if (!r.success) {
           err(column, `"${part.slice(0, 40)}": ${r.error.issues[0]!.message}`);
@@ -162,25 +217,63 @@ export function planImport(csv: string, state: WorkspaceState, rules: ImportRule
     const changes: string[] = [];
     if (existing) {
       if (name !== existing.name) changes.push(`name ${existing.name} → ${name}`);
-      if (role !== existing.role) changes.push(`role ${roleWord(existing.role)} → ${roleWord(role)}`);
-      if (costCenter !== existing.costCenter) changes.push(`cost center ${existing.costCenter ?? "none"} → ${costCenter ?? "none"}`);
+      if (role !== existing.role)
+        changes.push(`role ${roleWord(existing.role)} → ${roleWord(role)}`);
+      if (costCenter !== existing.costCenter)
+        changes.push(`cost center ${existing.costCenter ?? "none"} → ${costCenter ?? "none"}`);
     } else {
       changes.push(`new ${roleWord(role)}${costCenter ? `, cost center ${costCenter}` : ""}`);
     }
-    const diff = (list: GroupRef[] | null, have: ReadonlySet<string>, join: string, leave: string) => {
+    const diff = (
+      list: GroupRef[] | null,
+      have: ReadonlySet<string>,
+      join: string,
+      leave: string,
+    ) => {
       if (!list) return;
       const ids = new Set(list.map((g) => ("id" in g ? g.id : "")));
       for (const g of list) if (!("id" in g) || !have.has(g.id)) changes.push(`${join} ${g.name}`);
-      for (const [, g] of state.groups) if (have.has(g.id) && !ids.has(g.id)) changes.push(`${leave} ${g.name}`);
+      for (const [, g] of state.groups)
+        if (have.has(g.id) && !ids.has(g.id)) changes.push(`${leave} ${g.name}`);
     };
     diff(groups, existing?.groupIds ?? new Set(), "joins", "leaves");
     diff(manages, existing?.managedGroupIds ?? new Set(), "manages", "stops managing");
     if (existing) roles.set(existing.id, role);
-    rows.push({ row, email, kind: existing ? (changes.length ? "update" : "unchanged") : "create", memberId: existing?.id ?? null, name, role, costCenter, groups, manages, changes });
+    rows.push({
+      row,
+      email,
+      kind: existing ? (changes.length ? "update" : "unchanged") : "create",
+      memberId: existing?.id ?? null,
+      name,
+      role,
+      costCenter,
+      groups,
+      manages,
+      changes,
+    });
   });
-  if (!errors.length && ![...roles.values()].includes("OWNER") && !rows.some((r) => r.role === "OWNER")) {
-    errors.push({ row: null, column: "role", message: "After this import the workspace would have no owner: keep at least one person's role as owner" });
+  if (
+    !errors.length &&
+    ![...roles.values()].includes("OWNER") &&
+    !rows.some((r) => r.role === "OWNER")
+  ) {
+    errors.push({
+      row: null,
+      column: "role",
+      message:
+        "After this import the workspace would have no owner: keep at least one person's role as owner",
+    });
   }
   const count = (k: RowPlan["kind"]) => rows.filter((r) => r.kind === k).length;
-  return { rows, errors, newGroups: [...newGroups.values()], counts: { create: count("create"), update: count("update"), unchanged: count("unchanged"), newGroups: newGroups.size } };
+  return {
+    rows,
+    errors,
+    newGroups: [...newGroups.values()],
+    counts: {
+      create: count("create"),
+      update: count("update"),
+      unchanged: count("unchanged"),
+      newGroups: newGroups.size,
+    },
+  };
 }

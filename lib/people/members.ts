@@ -4,9 +4,10 @@
  * the transaction that makes it (lib/audit.ts); guard rails live in ./guard.ts.
  */
 import "server-only";
+
+import { writeAudit } from "../audit";
 import { auditActor, type Actor } from "../auth/actor";
 import { can, type Role } from "../auth/permissions";
-import { writeAudit } from "../audit";
 import type { Db, Tx } from "../db";
 import { ForbiddenError, InvalidInputError, NotFoundError } from "../errors";
 import type { AddMemberInput, MemberListQuery, UpdateMemberInput } from "./fields";
@@ -45,7 +46,16 @@ const ROW_SELECT = {
   managedGroups: { select: { group: { select: { id: true, name: true } } } },
 } as const;
 
-type RowRecord = { id: string; email: string; name: string; role: Role; costCenter: string | null; active: boolean; groups: { group: Named }[]; managedGroups: { group: Named }[] };
+type RowRecord = {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  costCenter: string | null;
+  active: boolean;
+  groups: { group: Named }[];
+  managedGroups: { group: Named }[];
+};
 
 function toRow(m: RowRecord): MemberRow {
   const byName = (a: Named, b: Named) => a.name.localeCompare(b.name);
@@ -66,7 +76,12 @@ function seesEveryone(actor: Actor): boolean {
   return can(actor, "members:manage") || can(actor, "spend:read:all");
 }
 
-export async function listMembers(db: Db, actor: Actor, q: MemberListQuery, limit = 300): Promise<MemberList> {
+export async function listMembers(
+  db: Db,
+  actor: Actor,
+  q: MemberListQuery,
+  limit = 300,
+): Promise<MemberList> {
   if (!can(actor, "members:read") && !can(actor, "members:manage")) throw new ForbiddenError();
   const everyone = seesEveryone(actor);
   const where = {
@@ -74,85 +89,184 @@ export async function listMembers(db: Db, actor: Actor, q: MemberListQuery, limi
     ...(q.status === "all" ? {} : { active: q.status === "active" }),
     ...(q.role ? { role: q.role } : {}),
     ...(q.group ? { groups: { some: { groupId: q.group } } } : {}),
-    ...(everyone ? {} : { OR: [{ groups: { some: { groupId: { in: actor.managedGroupIds } } } }, { id: actor.memberId }] }),
+    ...(everyone
+      ? {}
+      : {
+          OR: [
+            { groups: { some: { groupId: { in: actor.managedGroupIds } } } },
+            { id: actor.memberId },
+          ],
+        }),
   };
   // search in memory: names are mixed-case and SQLite and PostgreSQL compare case differently
   const needle = q.q?.toLowerCase();
-  const candidates = (await db.member.findMany({ where, select: { id: true, name: true, email: true, costCenter: true }, orderBy: [{ name: "asc" }, { id: "asc" }] })).filter(
-    (m) => !needle || m.name.toLowerCase().includes(needle) || m.email.includes(needle) || (m.costCenter ?? "").toLowerCase().includes(needle),
+  const candidates = (
+    await db.member.findMany({
+      where,
+      select: { id: true, name: true, email: true, costCenter: true },
+      orderBy: [{ name: "asc" }, { id: "asc" }],
+    })
+  ).filter(
+    (m) =>
+      !needle ||
+      m.name.toLowerCase().includes(needle) ||
+      m.email.includes(needle) ||
+      (m.costCenter ?? "").toLowerCase().includes(needle),
   );
   const ids = candidates.slice(0, limit).map((m) => m.id);
-  const records = (await db.member.findMany({ where: { id: { in: ids } }, select: ROW_SELECT })) as RowRecord[];
+  const records = (await db.member.findMany({
+    where: { id: { in: ids } },
+    select: ROW_SELECT,
+  })) as RowRecord[];
   const order = new Map(ids.map((id, i) => [id, i]));
   const rows = records.map(toRow).sort((a, b) => order.get(a.id)! - order.get(b.id)!);
   return { rows, total: candidates.length, limit, scopedToGroups: !everyone };
 }
 
-export async function getMemberRow(db: Db | Tx, workspaceId: string, memberId: string): Promise<MemberRow> {
-  const m = (await db.member.findFirst({ where: { id: memberId, workspaceId }, select: ROW_SELECT })) as RowRecord | null;
+export async function getMemberRow(
+  db: Db | Tx,
+  workspaceId: string,
+  memberId: string,
+): Promise<MemberRow> {
+  const m = (await db.member.findFirst({
+    where: { id: memberId, workspaceId },
+    select: ROW_SELECT,
+  })) as RowRecord | null;
   if (!m) throw new NotFoundError("member");
   return toRow(m);
 }
 
 /** What the audit log keeps of a person. */
-export function memberSnapshot(m: { email: string; name: string; role: string; costCenter: string | null; active: boolean }) {
+export function memberSnapshot(m: {
+  email: string;
+  name: string;
+  role: string;
+  costCenter: string | null;
+  active: boolean;
+}) {
   return { email: m.email, name: m.name, role: m.role, costCenter: m.costCenter, active: m.active };
 }
 
-const pairsOf = (memberId: string, groups: Named[]) => groups.map((g) => ({ groupId: g.id, memberId }));
-const namesOf = (groups: Named[], pairs: { groupId: string }[]) => pairs.map((p) => groups.find((g) => g.id === p.groupId)!);
+const pairsOf = (memberId: string, groups: Named[]) =>
+  groups.map((g) => ({ groupId: g.id, memberId }));
+const namesOf = (groups: Named[], pairs: { groupId: string }[]) =>
+  pairs.map((p) => groups.find((g) => g.id === p.groupId)!);
 
 export async function addMember(db: Db, actor: Actor, input: AddMemberInput): Promise<MemberRow> {
   assertManagesPeople(actor);
   assertMayChangeRole(actor, "MEMBER", input.role);
   return db.$transaction(async (tx) => {
     await lockWorkspace(tx, actor.workspaceId);
-    const clash = await tx.member.findFirst({ where: { workspaceId: actor.workspaceId, email: input.email }, select: { name: true, active: true } });
-    if (clash) throw new InvalidInputError(clash.active ? `${input.email} is already a member (${clash.name})` : `${input.email} is a deactivated member (${clash.name}): reactivate them instead`, "email");
+    const clash = await tx.member.findFirst({
+      where: { workspaceId: actor.workspaceId, email: input.email },
+      select: { name: true, active: true },
+    });
+    if (clash)
+      throw new InvalidInputError(
+        clash.active
+          ? `${input.email} is already a member (${clash.name})`
+          : `${input.email} is a deactivated member (${clash.name}): reactivate them instead`,
+        "email",
+      );
     const groups = await groupsOf(tx, actor.workspaceId, input.groupIds, "groupIds");
     const manages = await groupsOf(tx, actor.workspaceId, input.managedGroupIds, "managedGroupIds");
-    const m = await tx.member.create({ data: { workspaceId: actor.workspaceId, email: input.email, name: input.name, role: input.role, costCenter: input.costCenter || null } });
+    const m = await tx.member.create({
+      data: {
+        workspaceId: actor.workspaceId,
+        email: input.email,
+        name: input.name,
+        role: input.role,
+        costCenter: input.costCenter || null,
+      },
+    });
     await addPairs(tx, "member", pairsOf(m.id, groups));
     await addPairs(tx, "manager", pairsOf(m.id, manages));
-    await writeAudit(tx, { workspaceId: actor.workspaceId, actor: auditActor(actor), action: "member.create", targetType: "Member", targetId: m.id, after: { ...memberSnapshot(m), groups, manages } });
+    await writeAudit(tx, {
+      workspaceId: actor.workspaceId,
+      actor: auditActor(actor),
+      action: "member.create",
+      targetType: "Member",
+      targetId: m.id,
+      after: { ...memberSnapshot(m), groups, manages },
+    });
     return getMemberRow(tx, actor.workspaceId, m.id);
   });
 }
 
-export async function updateMember(db: Db, actor: Actor, memberId: string, input: UpdateMemberInput): Promise<MemberRow> {
+export async function updateMember(
+  db: Db,
+  actor: Actor,
+  memberId: string,
+  input: UpdateMemberInput,
+): Promise<MemberRow> {
   assertManagesPeople(actor);
   return db.$transaction(async (tx) => {
     await lockWorkspace(tx, actor.workspaceId);
-    const before = await tx.member.findFirst({ where: { id: memberId, workspaceId: actor.workspaceId } });
+    const before = await tx.member.findFirst({
+      where: { id: memberId, workspaceId: actor.workspaceId },
+    });
     if (!before) throw new NotFoundError("member");
-    if (!before.active) throw new InvalidInputError(`${before.name} is deactivated: reactivate them first`, "form");
-    const audit = (action: string, b: unknown, a: unknown) => writeAudit(tx, { workspaceId: actor.workspaceId, actor: auditActor(actor), action, targetType: "Member", targetId: memberId, before: b, after: a });
+    if (!before.active)
+      throw new InvalidInputError(`${before.name} is deactivated: reactivate them first`, "form");
+    const audit = (action: string, b: unknown, a: unknown) =>
+      writeAudit(tx, {
+        workspaceId: actor.workspaceId,
+        actor: auditActor(actor),
+        action,
+        targetType: "Member",
+        targetId: memberId,
+        before: b,
+        after: a,
+      });
 
     if (input.role !== undefined && input.role !== before.role) {
       assertMayChangeRole(actor, before.role, input.role);
       await tx.member.update({ where: { id: memberId }, data: { role: input.role } });
       if (before.role === "OWNER") await assertOwnerLeft(tx, actor.workspaceId, "role");
-      await audit("member.role", { name: before.name, role: before.role }, { name: before.name, role: input.role });
+      await audit(
+        "member.role",
+        { name: before.name, role: before.role },
+        { name: before.name, role: input.role },
+      );
     }
     const name = input.name ?? before.name;
-    const costCenter = input.costCenter === undefined ? before.costCenter : input.costCenter || null;
+    const costCenter =
+      input.costCenter === undefined ? before.costCenter : input.costCenter || null;
     if (name !== before.name || costCenter !== before.costCenter) {
       await tx.member.update({ where: { id: memberId }, data: { name, costCenter } });
       await costCenterTotalsMoved(tx, actor.workspaceId, memberId, before.costCenter, costCenter);
-      await audit("member.update", { name: before.name, costCenter: before.costCenter }, { name, costCenter });
+      await audit(
+        "member.update",
+        { name: before.name, costCenter: before.costCenter },
+        { name, costCenter },
+      );
     }
     for (const kind of ["member", "manager"] as const) {
       const add = kind === "member" ? input.addGroupIds : input.addManagedGroupIds;
       const remove = kind === "member" ? input.removeGroupIds : input.removeManagedGroupIds;
       const field = kind === "member" ? "addGroupIds" : "addManagedGroupIds";
       const toAdd = await groupsOf(tx, actor.workspaceId, add ?? [], field);
-      const toRemove = await groupsOf(tx, actor.workspaceId, remove ?? [], kind === "member" ? "removeGroupIds" : "removeManagedGroupIds");
+      const toRemove = await groupsOf(
+        tx,
+        actor.workspaceId,
+        remove ?? [],
+        kind === "member" ? "removeGroupIds" : "removeManagedGroupIds",
+      );
       const addedPairs = await addPairs(tx, kind, pairsOf(memberId, toAdd));
       const removedPairs = await removePairs(tx, kind, pairsOf(memberId, toRemove));
-      if (kind === "member") await membershipTotalsChanged(tx, actor.workspaceId, [...addedPairs.map((p) => ({ ...p, delta: 1 as const })), ...removedPairs.map((p) => ({ ...p, delta: -1 as const }))]);
+      if (kind === "member")
+        await membershipTotalsChanged(tx, actor.workspaceId, [
+          ...addedPairs.map((p) => ({ ...p, delta: 1 as const })),
+          ...removedPairs.map((p) => ({ ...p, delta: -1 as const })),
+        ]);
       const added = namesOf(toAdd, addedPairs);
       const removed = namesOf(toRemove, removedPairs);
-      if (added.length || removed.length) await audit(kind === "member" ? "member.groups" : "member.manages", undefined, { name, added, removed });
+      if (added.length || removed.length)
+        await audit(kind === "member" ? "member.groups" : "member.manages", undefined, {
+          name,
+          added,
+          removed,
+        });
     }
     return getMemberRow(tx, actor.workspaceId, memberId);
   });

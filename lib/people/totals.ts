@@ -7,8 +7,9 @@
  *   day and month tables, by delta (a rebuild of every day would read every member's usage).
  */
 import "server-only";
-import { applyMembershipChanges } from "../analytics/group-totals";
+
 import { NONE } from "../analytics/filters";
+import { applyMembershipChanges } from "../analytics/group-totals";
 import { COLUMNS, METRICS } from "../analytics/member-totals";
 import { currentEngine, type Engine, type Tx } from "../db";
 import { placeholder } from "../sql";
@@ -20,19 +21,42 @@ export interface PairChange {
   delta: 1 | -1;
 }
 
-export async function membershipTotalsChanged(tx: Tx, workspaceId: string, changes: PairChange[], engine: Engine = currentEngine()): Promise<void> {
+export async function membershipTotalsChanged(
+  tx: Tx,
+  workspaceId: string,
+  changes: PairChange[],
+  engine: Engine = currentEngine(),
+): Promise<void> {
   if (!changes.length) return;
   const joined = new Map<string, number>();
   for (const c of changes) joined.set(c.memberId, (joined.get(c.memberId) ?? 0) + c.delta);
-  await applyMembershipChanges(tx, engine, workspaceId, [...new Set(changes.map((c) => c.groupId))], joined);
+  await applyMembershipChanges(
+    tx,
+    engine,
+    workspaceId,
+    [...new Set(changes.map((c) => c.groupId))],
+    joined,
+  );
 }
 
 /** These groups' rows rebuilt from their member lists (a deleted group's rows go). */
-export async function groupTotalsRebuilt(tx: Tx, workspaceId: string, groupIds: string[], engine: Engine = currentEngine()): Promise<void> {
+export async function groupTotalsRebuilt(
+  tx: Tx,
+  workspaceId: string,
+  groupIds: string[],
+  engine: Engine = currentEngine(),
+): Promise<void> {
   await applyMembershipChanges(tx, engine, workspaceId, groupIds, new Map());
 }
 
-export async function costCenterTotalsMoved(tx: Tx, workspaceId: string, memberId: string, from: string | null, to: string | null, engine: Engine = currentEngine()): Promise<void> {
+export async function costCenterTotalsMoved(
+  tx: Tx,
+  workspaceId: string,
+  memberId: string,
+  from: string | null,
+  to: string | null,
+  engine: Engine = currentEngine(),
+): Promise<void> {
   const a = from ?? NONE;
   const b = to ?? NONE;
   if (a === b) return;
@@ -42,7 +66,10 @@ export async function costCenterTotalsMoved(tx: Tx, workspaceId: string, memberI
     [`"UsageCostCenterMonthTotal"`, `"month"`, `"UsageMemberMonthTotal"`],
   ] as const;
   for (const [table, time, source] of tables) {
-    for (const [key, sign] of [[a, "-"], [b, ""]] as const) {
+    for (const [key, sign] of [
+      [a, "-"],
+      [b, ""],
+    ] as const) {
       await tx.$executeRawUnsafe(
         `INSERT INTO ${table} ("workspaceId", ${time}, "costCenter", ${COLUMNS})
          SELECT r."workspaceId", r.${time}, ${ph(1)}, ${METRICS.map((m) => `${sign}SUM(r."${m}")`).join(", ")}
@@ -55,6 +82,11 @@ export async function costCenterTotalsMoved(tx: Tx, workspaceId: string, memberI
         memberId,
       );
     }
-    await tx.$executeRawUnsafe(`DELETE FROM ${table} WHERE "workspaceId" = ${ph(1)} AND "costCenter" IN (${ph(2)}, ${ph(3)}) AND ${METRICS.map((m) => `"${m}" = 0`).join(" AND ")}`, workspaceId, a, b);
+    await tx.$executeRawUnsafe(
+      `DELETE FROM ${table} WHERE "workspaceId" = ${ph(1)} AND "costCenter" IN (${ph(2)}, ${ph(3)}) AND ${METRICS.map((m) => `"${m}" = 0`).join(" AND ")}`,
+      workspaceId,
+      a,
+      b,
+    );
   }
 }

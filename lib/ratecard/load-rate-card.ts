@@ -1,4 +1,5 @@
 import "server-only";
+
 /**
  * The workspace's rate card: the shipped seed plus the owner's RateCardEntry versions
  * (which take effect from their date) and alias entries. An owner's price applies under
@@ -6,9 +7,23 @@ import "server-only";
  * provider), else under either provider.
  */
 import type { Tx } from "../db";
-import { buildRateCard, seedRateCard, seedRateCardVersions, type RateCard, type RateCardAlias, type RateCardVersion } from "./rate-card";
+import {
+  buildRateCard,
+  seedRateCard,
+  seedRateCardVersions,
+  type RateCard,
+  type RateCardAlias,
+  type RateCardVersion,
+} from "./rate-card";
 
-type Entry = { model: string; effectiveFrom: string; aliasOf: string | null; inputPerMTok: string; cachedInputPerMTok: string; outputPerMTok: string };
+type Entry = {
+  model: string;
+  effectiveFrom: string;
+  aliasOf: string | null;
+  inputPerMTok: string;
+  cachedInputPerMTok: string;
+  outputPerMTok: string;
+};
 
 const PROVIDERS = ["openai", "anthropic"] as const;
 
@@ -32,8 +47,16 @@ export function rateCardFrom(entries: readonly Entry[]): RateCard {
       // Anthropic cache-write prices follow the seed's entry the name resolves to
       const base = seedRateCard().resolve(provider, e.model, "9999-12-31")?.price;
       versions.push({
-        provider, model: e.model, effectiveFrom: e.effectiveFrom, source: "owner",
-        price: { ...base, input: e.inputPerMTok, cachedInput: e.cachedInputPerMTok, output: e.outputPerMTok },
+        provider,
+        model: e.model,
+        effectiveFrom: e.effectiveFrom,
+        source: "owner",
+        price: {
+          ...base,
+          input: e.inputPerMTok,
+          cachedInput: e.cachedInputPerMTok,
+          output: e.outputPerMTok,
+        },
       });
     }
   }

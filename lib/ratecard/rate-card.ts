@@ -16,17 +16,26 @@
  * Nothing matched → null: the row is flagged unpriced, never priced at $0.
  */
 import { z } from "zod";
+
 import type { ModelPrice } from "../ingest/pricing";
 import seedJson from "./rate-card.json";
 
-const price = z.string().regex(/^\d+(\.\d{1,6})?$/, "a price in USD per 1M tokens, up to 6 decimals");
+const price = z
+  .string()
+  .regex(/^\d+(\.\d{1,6})?$/, "a price in USD per 1M tokens, up to 6 decimals");
 
 const seedSchema = z.object({
   unit: z.literal("USD per 1M tokens"),
   openai: z.record(z.string(), z.object({ input: price, cached_input: price, output: price })),
   anthropic: z.record(
     z.string(),
-    z.object({ uncached_input: price, cache_read: price, cache_write_5m: price, cache_write_1h: price, output: price }),
+    z.object({
+      uncached_input: price,
+      cache_read: price,
+      cache_write_5m: price,
+      cache_write_1h: price,
+      output: price,
+    }),
   ),
 });
 
@@ -89,20 +98,34 @@ export function seedRateCardVersions(): RateCardVersion[] {
   const seed = seedSchema.parse(seedJson);
   const out: RateCardVersion[] = [];
   for (const [model, p] of Object.entries(seed.openai)) {
-    out.push({ provider: "openai", model, effectiveFrom: "", price: { input: p.input, cachedInput: p.cached_input, output: p.output } });
+    out.push({
+      provider: "openai",
+      model,
+      effectiveFrom: "",
+      price: { input: p.input, cachedInput: p.cached_input, output: p.output },
+    });
   }
   for (const [model, p] of Object.entries(seed.anthropic)) {
     out.push({
       provider: "anthropic",
       model,
       effectiveFrom: "",
-      price: { input: p.uncached_input, cachedInput: p.cache_read, output: p.output, cacheWrite5m: p.cache_write_5m, cacheWrite1h: p.cache_write_1h },
+      price: {
+        input: p.uncached_input,
+        cachedInput: p.cache_read,
+        output: p.output,
+        cacheWrite5m: p.cache_write_5m,
+        cacheWrite1h: p.cache_write_1h,
+      },
     });
   }
   return out;
 }
 
-export function buildRateCard(versions: readonly RateCardVersion[], aliases: readonly RateCardAlias[] = []): RateCard {
+export function buildRateCard(
+  versions: readonly RateCardVersion[],
+  aliases: readonly RateCardAlias[] = [],
+): RateCard {
   const byModel = new Map<string, RateCardVersion[]>();
   /** provider|family → its dated snapshot names (step 4) */
   const snapshots = new Map<string, { model: string; released: string }[]>();
@@ -112,25 +135,49 @@ export function buildRateCard(versions: readonly RateCardVersion[], aliases: rea
       const snap = splitSnapshot(v.model);
       if (snap) {
         const fam = `${v.provider}|${snap.family}`;
-        snapshots.set(fam, [...(snapshots.get(fam) ?? []), { model: v.model, released: snap.released }]);
+        snapshots.set(fam, [
+          ...(snapshots.get(fam) ?? []),
+          { model: v.model, released: snap.released },
+        ]);
       }
     }
     byModel.set(key, [...(byModel.get(key) ?? []), v]);
   }
-  for (const list of byModel.values()) list.sort((a, b) => (a.effectiveFrom < b.effectiveFrom ? 1 : -1));
+  for (const list of byModel.values())
+    list.sort((a, b) => (a.effectiveFrom < b.effectiveFrom ? 1 : -1));
   for (const list of snapshots.values()) list.sort((a, b) => (a.released < b.released ? 1 : -1));
   const aliasesOf = new Map<string, RateCardAlias[]>();
   for (const a of aliases) aliasesOf.set(a.alias, [...(aliasesOf.get(a.alias) ?? []), a]);
-  for (const list of aliasesOf.values()) list.sort((a, b) => (a.effectiveFrom < b.effectiveFrom ? 1 : -1));
+  for (const list of aliasesOf.values())
+    list.sort((a, b) => (a.effectiveFrom < b.effectiveFrom ? 1 : -1));
 
-  const exact = (provider: string, model: string, day: string, match: MatchKind): Resolution | null => {
+  const exact = (
+    provider: string,
+    model: string,
+    day: string,
+    match: MatchKind,
+  ): Resolution | null => {
     const v = byModel.get(`${provider}|${model}`)?.find((x) => x.effectiveFrom <= day);
-    return v ? { price: v.price, entry: { provider, model: v.model, effectiveFrom: v.effectiveFrom, source: v.source ?? "seed" }, match } : null;
+    return v
+      ? {
+          price: v.price,
+          entry: {
+            provider,
+            model: v.model,
+            effectiveFrom: v.effectiveFrom,
+            source: v.source ?? "seed",
+          },
+          match,
+        }
+      : null;
   };
   const newestSnapshot = (provider: string, family: string, day: string): Resolution | null => {
     const list = snapshots.get(`${provider}|${family}`) ?? [];
     // newest released by the day first, then (a day before any release) the oldest
-    const ordered = [...list.filter((s) => s.released <= day), ...list.filter((s) => s.released > day).reverse()];
+    const ordered = [
+      ...list.filter((s) => s.released <= day),
+      ...list.filter((s) => s.released > day).reverse(),
+    ];
     for (const s of ordered) {
       const r = exact(provider, s.model, day, "family");
       if (r) return r;
@@ -144,7 +191,10 @@ export function buildRateCard(versions: readonly RateCardVersion[], aliases: rea
     if (snap) return exact(provider, snap.family, day, "snapshot");
     const moving = MOVING.exec(model);
     const family = moving ? moving[1]! : model;
-    return (moving ? exact(provider, family, day, "family") : null) ?? newestSnapshot(provider, family, day);
+    return (
+      (moving ? exact(provider, family, day, "family") : null) ??
+      newestSnapshot(provider, family, day)
+    );
   };
   const resolve = (provider: string, model: string, day: string): Resolution | null => {
     if (!model) return null;

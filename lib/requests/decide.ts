@@ -4,16 +4,17 @@
  * concurrent approvals of one request produce exactly one decision and one override.
  */
 import "server-only";
+
+import { SYSTEM_ACTOR, writeAudit, type AuditActor } from "../audit";
 import { auditActor, loadActor, type Actor } from "../auth/actor";
 import { can } from "../auth/permissions";
-import { SYSTEM_ACTOR, writeAudit, type AuditActor } from "../audit";
 import type { Db, Tx } from "../db";
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from "../errors";
 import { loadMemberLimit } from "../limits/load-effective-limits";
 import { policySnapshot } from "../limits/write-policy";
 import { formatAmount, MAX_AMOUNT_MICROS, type Unit } from "../money";
-import { endOfDayIn, todayIn } from "../period";
 import { notify } from "../notifications/notify";
+import { endOfDayIn, todayIn } from "../period";
 import { tokenActorLabel, type TokenPrincipal } from "../tokens/tokens";
 import { parseRequestAmount } from "./file-request";
 import type { ApproveInput, DenyInput } from "./request-input";
@@ -23,10 +24,14 @@ import type { ApproveInput, DenyInput } from "./request-input";
  * person who created it — every rule about people (never one's own request, a manager's
  * groups only, the grant ceiling) applies to that person, and the audit trail names both.
  */
-export type Decider = { kind: "member"; actor: Actor } | { kind: "token"; actor: Actor; token: { id: string; name: string } };
+export type Decider =
+  | { kind: "member"; actor: Actor }
+  | { kind: "token"; actor: Actor; token: { id: string; name: string } };
 
 function auditOf(d: Decider): AuditActor {
-  return d.kind === "member" ? auditActor(d.actor) : { memberId: d.actor.memberId, label: labelOf(d) };
+  return d.kind === "member"
+    ? auditActor(d.actor)
+    : { memberId: d.actor.memberId, label: labelOf(d) };
 }
 function labelOf(d: Decider) {
   return d.kind === "member" ? d.actor.email : tokenActorLabel(d.token.name, d.actor.email);
@@ -40,12 +45,20 @@ function mayDecideAny(a: Actor): boolean {
  * The decider a token stands for: its creator, loaded as they are now. Refused (403) when
  * the creator is gone, inactive, in another workspace, or may not decide requests.
  */
-export async function tokenDecider(db: Db, token: Pick<TokenPrincipal, "tokenId" | "workspaceId" | "name" | "createdById">): Promise<Decider> {
+export async function tokenDecider(
+  db: Db,
+  token: Pick<TokenPrincipal, "tokenId" | "workspaceId" | "name" | "createdById">,
+): Promise<Decider> {
   const creator = token.createdById ? await loadActor(db, token.createdById) : null;
   if (!creator || creator.workspaceId !== token.workspaceId) {
-    throw new ForbiddenError(`Token "${token.name}" acts for the person who created it, who is no longer an active member of this workspace: create a new token`);
+    throw new ForbiddenError(
+      `Token "${token.name}" acts for the person who created it, who is no longer an active member of this workspace: create a new token`,
+    );
   }
-  if (!mayDecideAny(creator)) throw new ForbiddenError(`Token "${token.name}" acts for ${creator.email}, who may not decide credit requests`);
+  if (!mayDecideAny(creator))
+    throw new ForbiddenError(
+      `Token "${token.name}" acts for ${creator.email}, who may not decide credit requests`,
+    );
   return { kind: "token", actor: creator, token: { id: token.tokenId, name: token.name } };
 }
 
@@ -53,20 +66,34 @@ export async function tokenDecider(db: Db, token: Pick<TokenPrincipal, "tokenId"
 export async function assertMayDecide(db: Db | Tx, d: Decider, requesterId: string): Promise<void> {
   const a = d.actor;
   const who = d.kind === "token" ? `This token acts for ${a.email}, who` : "You";
-  if (requesterId === a.memberId) throw new ForbiddenError(d.kind === "token" ? `${who} filed this request: nobody decides their own request` : "You cannot decide your own request");
+  if (requesterId === a.memberId)
+    throw new ForbiddenError(
+      d.kind === "token"
+        ? `${who} filed this request: nobody decides their own request`
+        : "You cannot decide your own request",
+    );
   if (can(a, "requests:decide:all")) return;
   if (can(a, "requests:decide:groups")) {
-    const inGroup = await db.groupMember.count({ where: { memberId: requesterId, groupId: { in: a.managedGroupIds } } });
+    const inGroup = await db.groupMember.count({
+      where: { memberId: requesterId, groupId: { in: a.managedGroupIds } },
+    });
     if (inGroup > 0) return;
     throw new NotFoundError("request"); // not theirs to see: no existence leak
   }
-  throw new ForbiddenError(d.kind === "token" ? `${who} may not decide credit requests` : "You cannot decide credit requests");
+  throw new ForbiddenError(
+    d.kind === "token"
+      ? `${who} may not decide credit requests`
+      : "You cannot decide credit requests",
+  );
 }
 
 async function loadForDecision(db: Db, d: Decider, id: number) {
   const req = await db.creditRequest.findFirst({
     where: { id, workspaceId: d.actor.workspaceId },
-    include: { workspace: { select: { timezone: true, budgetUnit: true, managerGrantCeilingMicros: true } }, requester: { select: { email: true } } },
+    include: {
+      workspace: { select: { timezone: true, budgetUnit: true, managerGrantCeilingMicros: true } },
+      requester: { select: { email: true } },
+    },
   });
   if (!req) throw new NotFoundError("request");
   await assertMayDecide(db, d, req.requesterId);
@@ -74,8 +101,13 @@ async function loadForDecision(db: Db, d: Decider, id: number) {
 }
 
 async function alreadyDecided(tx: Tx, id: number): Promise<ConflictError> {
-  const cur = await tx.creditRequest.findUnique({ where: { id }, select: { status: true, decider: { select: { email: true } } } });
-  return new ConflictError(`Request #${id} is already ${cur?.status.toLowerCase() ?? "decided"}${cur?.decider ? ` (by ${cur.decider.email})` : ""}`);
+  const cur = await tx.creditRequest.findUnique({
+    where: { id },
+    select: { status: true, decider: { select: { email: true } } },
+  });
+  return new ConflictError(
+    `Request #${id} is already ${cur?.status.toLowerCase() ?? "decided"}${cur?.decider ? ` (by ${cur.decider.email})` : ""}`,
+  );
 }
 
 export interface Decision {
@@ -99,36 +131,78 @@ export interface GrantCeiling {
  * at most what was asked, and at most the workspace's per-request ceiling for managers when
  * the owner set one. A request that names no amount (a vendor's) needs that ceiling.
  */
-export function grantCeiling(decider: Actor, askedMicros: bigint, managerCeilingMicros: bigint | null, unit: Unit): GrantCeiling {
+export function grantCeiling(
+  decider: Actor,
+  askedMicros: bigint,
+  managerCeilingMicros: bigint | null,
+  unit: Unit,
+): GrantCeiling {
   if (can(decider, "limits:write")) return { maxMicros: null, why: null };
   const asked = askedMicros > 0n ? askedMicros : null;
   if (asked === null && managerCeilingMicros === null) {
-    return { maxMicros: 0n, why: "This request names no amount: only someone who may edit limits can decide how much to grant (the owner can set a per-request ceiling for managers in Settings)" };
+    return {
+      maxMicros: 0n,
+      why: "This request names no amount: only someone who may edit limits can decide how much to grant (the owner can set a per-request ceiling for managers in Settings)",
+    };
   }
   if (asked !== null && (managerCeilingMicros === null || asked <= managerCeilingMicros)) {
-    return { maxMicros: asked, why: `You may grant at most the ${formatAmount(asked, unit)} asked for; more needs someone who may edit limits` };
+    return {
+      maxMicros: asked,
+      why: `You may grant at most the ${formatAmount(asked, unit)} asked for; more needs someone who may edit limits`,
+    };
   }
-  return { maxMicros: managerCeilingMicros, why: `Managers may grant at most ${formatAmount(managerCeilingMicros!, unit)} per request in this workspace (set by the owner in Settings)` };
+  return {
+    maxMicros: managerCeilingMicros,
+    why: `Managers may grant at most ${formatAmount(managerCeilingMicros!, unit)} per request in this workspace (set by the owner in Settings)`,
+  };
 }
 
-export async function approveRequest(db: Db, d: Decider, id: number, input: ApproveInput, now: Date): Promise<Decision> {
+export async function approveRequest(
+  db: Db,
+  d: Decider,
+  id: number,
+  input: ApproveInput,
+  now: Date,
+): Promise<Decision> {
   const req = await loadForDecision(db, d, id);
-  if (req.status !== "PENDING") throw new ConflictError(`Request #${id} is already ${req.status.toLowerCase()}`);
+  if (req.status !== "PENDING")
+    throw new ConflictError(`Request #${id} is already ${req.status.toLowerCase()}`);
   // a request imported from Claude carries no amount (0): the approver must say how much
-  if (!input.amount && req.amountMicros <= 0n) throw new InvalidInputError("This request gives no amount — enter the amount to grant", "amount");
-  const granted = input.amount ? parseRequestAmount(input.amount, "amount", { label: "Amount to grant" }) : req.amountMicros;
+  if (!input.amount && req.amountMicros <= 0n)
+    throw new InvalidInputError(
+      "This request gives no amount — enter the amount to grant",
+      "amount",
+    );
+  const granted = input.amount
+    ? parseRequestAmount(input.amount, "amount", { label: "Amount to grant" })
+    : req.amountMicros;
   const unit = req.workspace.budgetUnit as Unit;
-  const ceiling = grantCeiling(d.actor, req.amountMicros, req.workspace.managerGrantCeilingMicros, unit);
-  if (ceiling.maxMicros !== null && granted > ceiling.maxMicros) throw new ForbiddenError(d.kind === "token" ? `${ceiling.why} (this token acts for ${d.actor.email})` : ceiling.why!);
+  const ceiling = grantCeiling(
+    d.actor,
+    req.amountMicros,
+    req.workspace.managerGrantCeilingMicros,
+    unit,
+  );
+  if (ceiling.maxMicros !== null && granted > ceiling.maxMicros)
+    throw new ForbiddenError(
+      d.kind === "token" ? `${ceiling.why} (this token acts for ${d.actor.email})` : ceiling.why!,
+    );
   const expiresAt = endOfDayIn(req.neededUntil, req.workspace.timezone);
-  if (expiresAt.getTime() <= now.getTime()) throw new ConflictError(`Request #${id} was needed until ${req.neededUntil}, which has passed: it cannot be approved any more`);
+  if (expiresAt.getTime() <= now.getTime())
+    throw new ConflictError(
+      `Request #${id} was needed until ${req.neededUntil}, which has passed: it cannot be approved any more`,
+    );
   // the member's own limit now for this product; the grant adds a new override beside
   // whatever exists (an editor's override, scheduled or active, or another grant) and never
   // touches it: the rule takes the most generous active one
-  const base = (await loadMemberLimit(db, req.workspaceId, req.requesterId, req.product, now)).effective;
+  const base = (await loadMemberLimit(db, req.workspaceId, req.requesterId, req.product, now))
+    .effective;
   const forProduct = req.product ? ` for ${req.product}` : "";
   if (base.limitMicros === null) {
-    throw new InvalidInputError(`${req.requester.email} has no limit${forProduct} now (${base.reason}): a grant would change nothing — deny the request with a note, or set a limit first`, "amount");
+    throw new InvalidInputError(
+      `${req.requester.email} has no limit${forProduct} now (${base.reason}): a grant would change nothing — deny the request with a note, or set a limit first`,
+      "amount",
+    );
   }
   const amountMicros = base.limitMicros + granted;
   if (amountMicros > MAX_AMOUNT_MICROS) {
@@ -145,7 +219,13 @@ export async function approveRequest(db: Db, d: Decider, id: number, input: Appr
   return db.$transaction(async (tx) => {
     const won = await tx.creditRequest.updateMany({
       where: { id, workspaceId: req.workspaceId, status: "PENDING" },
-      data: { status: "APPROVED", deciderId, decidedAt: now, decisionNote: input.note ?? null, grantedMicros: granted },
+      data: {
+        status: "APPROVED",
+        deciderId,
+        decidedAt: now,
+        decisionNote: input.note ?? null,
+        grantedMicros: granted,
+      },
     });
     if (won.count !== 1) throw await alreadyDecided(tx, id);
 
@@ -167,7 +247,14 @@ export async function approveRequest(db: Db, d: Decider, id: number, input: Appr
       },
     });
     await tx.creditRequest.update({ where: { id }, data: { overrideId: policy.id } });
-    await writeAudit(tx, { workspaceId: req.workspaceId, actor: auditOf(d), action: "limit.create", targetType: "LimitPolicy", targetId: policy.id, after: policySnapshot(policy) });
+    await writeAudit(tx, {
+      workspaceId: req.workspaceId,
+      actor: auditOf(d),
+      action: "limit.create",
+      targetType: "LimitPolicy",
+      targetId: policy.id,
+      after: policySnapshot(policy),
+    });
     await writeAudit(tx, {
       workspaceId: req.workspaceId,
       actor: auditOf(d),
@@ -175,7 +262,14 @@ export async function approveRequest(db: Db, d: Decider, id: number, input: Appr
       targetType: "CreditRequest",
       targetId: String(id),
       before: { status: "PENDING" },
-      after: { status: "APPROVED", grantedMicros: granted, note: input.note ?? null, overrideId: policy.id, limitBeforeMicros: base.limitMicros, limitAfterMicros: amountMicros },
+      after: {
+        status: "APPROVED",
+        grantedMicros: granted,
+        note: input.note ?? null,
+        overrideId: policy.id,
+        limitBeforeMicros: base.limitMicros,
+        limitAfterMicros: amountMicros,
+      },
     });
     await notify(tx, {
       workspaceId: req.workspaceId,
@@ -189,15 +283,40 @@ export async function approveRequest(db: Db, d: Decider, id: number, input: Appr
   });
 }
 
-export async function denyRequest(db: Db, d: Decider, id: number, input: DenyInput, now: Date): Promise<Decision> {
+export async function denyRequest(
+  db: Db,
+  d: Decider,
+  id: number,
+  input: DenyInput,
+  now: Date,
+): Promise<Decision> {
   const req = await loadForDecision(db, d, id);
-  if (req.status !== "PENDING") throw new ConflictError(`Request #${id} is already ${req.status.toLowerCase()}`);
+  if (req.status !== "PENDING")
+    throw new ConflictError(`Request #${id} is already ${req.status.toLowerCase()}`);
   const deciderId = d.actor.memberId;
   return db.$transaction(async (tx) => {
-    const won = await tx.creditRequest.updateMany({ where: { id, workspaceId: req.workspaceId, status: "PENDING" }, data: { status: "DENIED", deciderId, decidedAt: now, decisionNote: input.note } });
+    const won = await tx.creditRequest.updateMany({
+      where: { id, workspaceId: req.workspaceId, status: "PENDING" },
+      data: { status: "DENIED", deciderId, decidedAt: now, decisionNote: input.note },
+    });
     if (won.count !== 1) throw await alreadyDecided(tx, id);
-    await writeAudit(tx, { workspaceId: req.workspaceId, actor: auditOf(d), action: "request.deny", targetType: "CreditRequest", targetId: String(id), before: { status: "PENDING" }, after: { status: "DENIED", note: input.note } });
-    await notify(tx, { workspaceId: req.workspaceId, memberId: req.requesterId, kind: "request.denied", title: `Request #${id} denied`, body: `${labelOf(d)}: ${input.note}`, link: "/requests" });
+    await writeAudit(tx, {
+      workspaceId: req.workspaceId,
+      actor: auditOf(d),
+      action: "request.deny",
+      targetType: "CreditRequest",
+      targetId: String(id),
+      before: { status: "PENDING" },
+      after: { status: "DENIED", note: input.note },
+    });
+    await notify(tx, {
+      workspaceId: req.workspaceId,
+      memberId: req.requesterId,
+      kind: "request.denied",
+      title: `Request #${id} denied`,
+      body: `${labelOf(d)}: ${input.note}`,
+      link: "/requests",
+    });
     return { id, status: "DENIED" as const, grantedMicros: null, overrideId: null };
   });
 }
@@ -205,30 +324,68 @@ export async function denyRequest(db: Db, d: Decider, id: number, input: DenyInp
 /** The requester withdraws a pending request. */
 export async function cancelRequest(db: Db, actor: Actor, id: number): Promise<void> {
   await db.$transaction(async (tx) => {
-    const res = await tx.creditRequest.updateMany({ where: { id, workspaceId: actor.workspaceId, requesterId: actor.memberId, status: "PENDING" }, data: { status: "CANCELLED" } });
+    const res = await tx.creditRequest.updateMany({
+      where: { id, workspaceId: actor.workspaceId, requesterId: actor.memberId, status: "PENDING" },
+      data: { status: "CANCELLED" },
+    });
     if (res.count !== 1) {
-      const own = await tx.creditRequest.findFirst({ where: { id, workspaceId: actor.workspaceId, requesterId: actor.memberId }, select: { status: true } });
+      const own = await tx.creditRequest.findFirst({
+        where: { id, workspaceId: actor.workspaceId, requesterId: actor.memberId },
+        select: { status: true },
+      });
       if (!own) throw new NotFoundError("request");
       throw new ConflictError(`Request #${id} is already ${own.status.toLowerCase()}`);
     }
-    await writeAudit(tx, { workspaceId: actor.workspaceId, actor: auditActor(actor), action: "request.cancel", targetType: "CreditRequest", targetId: String(id), before: { status: "PENDING" }, after: { status: "CANCELLED" } });
+    await writeAudit(tx, {
+      workspaceId: actor.workspaceId,
+      actor: auditActor(actor),
+      action: "request.cancel",
+      targetType: "CreditRequest",
+      targetId: String(id),
+      before: { status: "PENDING" },
+      after: { status: "CANCELLED" },
+    });
   });
 }
 
 /** Pending requests whose needed-until day has passed (workspace time) become EXPIRED. */
 export async function expireDueRequests(db: Db, workspaceId: string, now: Date): Promise<number> {
-  const ws = await db.workspace.findUnique({ where: { id: workspaceId }, select: { timezone: true } });
+  const ws = await db.workspace.findUnique({
+    where: { id: workspaceId },
+    select: { timezone: true },
+  });
   if (!ws) return 0;
   const today = todayIn(ws.timezone, now);
-  const due = await db.creditRequest.findMany({ where: { workspaceId, status: "PENDING", neededUntil: { lt: today } }, select: { id: true, requesterId: true, neededUntil: true } });
+  const due = await db.creditRequest.findMany({
+    where: { workspaceId, status: "PENDING", neededUntil: { lt: today } },
+    select: { id: true, requesterId: true, neededUntil: true },
+  });
   let n = 0;
   for (const r of due) {
     await db.$transaction(async (tx) => {
-      const res = await tx.creditRequest.updateMany({ where: { id: r.id, status: "PENDING" }, data: { status: "EXPIRED" } });
+      const res = await tx.creditRequest.updateMany({
+        where: { id: r.id, status: "PENDING" },
+        data: { status: "EXPIRED" },
+      });
       if (res.count !== 1) return;
       n++;
-      await writeAudit(tx, { workspaceId, actor: SYSTEM_ACTOR, action: "request.expire", targetType: "CreditRequest", targetId: String(r.id), before: { status: "PENDING" }, after: { status: "EXPIRED" } });
-      await notify(tx, { workspaceId, memberId: r.requesterId, kind: "request.expired", title: `Request #${r.id} expired`, body: `Nobody decided it before ${r.neededUntil}.`, link: "/requests" });
+      await writeAudit(tx, {
+        workspaceId,
+        actor: SYSTEM_ACTOR,
+        action: "request.expire",
+        targetType: "CreditRequest",
+        targetId: String(r.id),
+        before: { status: "PENDING" },
+        after: { status: "EXPIRED" },
+      });
+      await notify(tx, {
+        workspaceId,
+        memberId: r.requesterId,
+        kind: "request.expired",
+        title: `Request #${r.id} expired`,
+        body: `Nobody decided it before ${r.neededUntil}.`,
+        link: "/requests",
+      });
     });
   }
   return n;

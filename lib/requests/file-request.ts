@@ -4,8 +4,9 @@
  * period-end spend at filing time, so the approver sees what the requester saw.
  */
 import "server-only";
-import { auditActor, type Actor } from "../auth/actor";
+
 import { writeAudit } from "../audit";
+import { auditActor, type Actor } from "../auth/actor";
 import type { Db } from "../db";
 import { InvalidInputError } from "../errors";
 import { toJsonText } from "../json";
@@ -16,13 +17,25 @@ import type { FileRequestInput } from "./request-input";
 import type { RequestSnapshot } from "./snapshot";
 
 /** An amount asked or granted, as typed: the one parser (lib/money.ts parseAmountText). */
-export function parseRequestAmount(text: string, field = "amount", opts: { label?: string; maxMicros?: bigint } = {}): bigint {
-  const r = parseAmountText(text, { label: opts.label ?? "Amount", maxMicros: opts.maxMicros ?? MAX_AMOUNT_MICROS });
+export function parseRequestAmount(
+  text: string,
+  field = "amount",
+  opts: { label?: string; maxMicros?: bigint } = {},
+): bigint {
+  const r = parseAmountText(text, {
+    label: opts.label ?? "Amount",
+    maxMicros: opts.maxMicros ?? MAX_AMOUNT_MICROS,
+  });
   if (!r.ok) throw new InvalidInputError(r.error, field);
   return r.micros;
 }
 
-export async function fileRequest(db: Db, actor: Actor, input: FileRequestInput, now: Date): Promise<{ id: number }> {
+export async function fileRequest(
+  db: Db,
+  actor: Actor,
+  input: FileRequestInput,
+  now: Date,
+): Promise<{ id: number }> {
   const amountMicros = parseRequestAmount(input.amount);
   const current = await loadMemberLimit(db, actor.workspaceId, actor.memberId, input.product, now);
   const { budget, effective } = current;
@@ -37,8 +50,10 @@ export async function fileRequest(db: Db, actor: Actor, input: FileRequestInput,
     );
   }
   const neededUntil = input.neededUntil ?? budget.period.end;
-  if (neededUntil < budget.today) throw new InvalidInputError("Needed-until is in the past", "neededUntil");
-  if (neededUntil > addDays(budget.today, 366)) throw new InvalidInputError("Needed-until must be within a year", "neededUntil");
+  if (neededUntil < budget.today)
+    throw new InvalidInputError("Needed-until is in the past", "neededUntil");
+  if (neededUntil > addDays(budget.today, 366))
+    throw new InvalidInputError("Needed-until must be within a year", "neededUntil");
   const snapshot: RequestSnapshot = {
     unit: budget.unit,
     period: budget.period,
@@ -71,7 +86,13 @@ export async function fileRequest(db: Db, actor: Actor, input: FileRequestInput,
       action: "request.file",
       targetType: "CreditRequest",
       targetId: String(r.id),
-      after: { amountMicros, neededUntil, product: input.product, link: input.link ?? null, status: "PENDING" },
+      after: {
+        amountMicros,
+        neededUntil,
+        product: input.product,
+        link: input.link ?? null,
+        status: "PENDING",
+      },
     });
     return { id: r.id };
   });

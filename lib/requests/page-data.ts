@@ -1,11 +1,13 @@
 /** Everything the Requests screen shows, for one actor: own limit and requests, notifications, and the queue. */
 import "server-only";
+
+import { z } from "zod";
+
 import type { Actor } from "../auth/actor";
 import type { Db } from "../db";
 import { getMyLimit } from "../limits/overview";
 import { listNotifications } from "../notifications/notify";
 import { canDecideRequests, listMyRequests, listQueue, type QueueFilters } from "./queue";
-import { z } from "zod";
 
 export const queueFiltersSchema = z.object({
   status: z.enum(["PENDING", "APPROVED", "DENIED", "CANCELLED", "EXPIRED", "ALL"]).optional(),
@@ -21,14 +23,27 @@ export async function getRequestsPage(db: Db, actor: Actor, filters: QueueFilter
     listNotifications(db, actor),
     decider ? listQueue(db, actor, filters, now) : Promise.resolve(null),
     decider
-      ? db.group.findMany({ where: { workspaceId: actor.workspaceId, ...(actor.role === "OWNER" || actor.role === "ADMIN" ? {} : { id: { in: actor.managedGroupIds } }) }, select: { id: true, name: true }, orderBy: { name: "asc" } })
+      ? db.group.findMany({
+          where: {
+            workspaceId: actor.workspaceId,
+            ...(actor.role === "OWNER" || actor.role === "ADMIN"
+              ? {}
+              : { id: { in: actor.managedGroupIds } }),
+          },
+          select: { id: true, name: true },
+          orderBy: { name: "asc" },
+        })
       : Promise.resolve([]),
   ]);
   return {
     me: { memberId: actor.memberId, email: actor.email },
     myLimit,
     mine,
-    notifications: notifications.map((n) => ({ ...n, createdAt: n.createdAt.toISOString(), readAt: n.readAt?.toISOString() ?? null })),
+    notifications: notifications.map((n) => ({
+      ...n,
+      createdAt: n.createdAt.toISOString(),
+      readAt: n.readAt?.toISOString() ?? null,
+    })),
     canDecide: decider,
     queue: queue?.items ?? [],
     groups,

@@ -3,6 +3,7 @@
  * managers: their groups' members, never their own), the nav badge count, and the API list.
  */
 import "server-only";
+
 import type { Actor } from "../auth/actor";
 import { can } from "../auth/permissions";
 import { currentEngine, type Db } from "../db";
@@ -10,9 +11,9 @@ import { loadMemberLimit } from "../limits/load-effective-limits";
 import type { Unit } from "../money";
 import { addDays, eachDay, todayIn } from "../period";
 import { inList, placeholder, toBigInt } from "../sql";
+import { readRows } from "../sqlite-reader";
 import { expireDueRequests, grantCeiling } from "./decide";
 import { parseSnapshot, type RequestSnapshot } from "./snapshot";
-import { readRows } from "../sqlite-reader";
 
 export type RequestStatus = "PENDING" | "APPROVED" | "DENIED" | "CANCELLED" | "EXPIRED";
 
@@ -38,19 +39,48 @@ export interface RequestItem {
 export interface QueueItem extends RequestItem {
   ageHours: number;
   groups: { id: string; name: string; costCenter: string }[];
-  current: { limitMicros: bigint | null; usedMicros: bigint; remainingMicros: bigint | null; reason: string; state: string } | null;
+  current: {
+    limitMicros: bigint | null;
+    usedMicros: bigint;
+    remainingMicros: bigint | null;
+    reason: string;
+    state: string;
+  } | null;
   /** what this decider may grant on it (pending items): null max = up to the editors' maximum */
   grant: { maxMicros: bigint | null; why: string | null } | null;
   /** the requester's daily usage, last 14 days, oldest first */
   sparkline: bigint[];
-  previous: { id: number; status: RequestStatus; amountMicros: bigint; grantedMicros: bigint | null; createdAt: string }[];
+  previous: {
+    id: number;
+    status: RequestStatus;
+    amountMicros: bigint;
+    grantedMicros: bigint | null;
+    createdAt: string;
+  }[];
 }
 
-const INCLUDE = { requester: { select: { id: true, name: true, email: true, costCenter: true } }, decider: { select: { email: true } } } as const;
+const INCLUDE = {
+  requester: { select: { id: true, name: true, email: true, costCenter: true } },
+  decider: { select: { email: true } },
+} as const;
 
 type Row = Awaited<ReturnType<typeof rowsOf>>[number];
-async function rowsOf(db: Db, where: Parameters<Db["creditRequest"]["findMany"]>[0] extends infer A ? (A extends { where?: infer W } ? W : never) : never, take = 200, asc = false) {
-  return db.creditRequest.findMany({ where, include: INCLUDE, orderBy: { createdAt: asc ? "asc" : "desc" }, take });
+async function rowsOf(
+  db: Db,
+  where: Parameters<Db["creditRequest"]["findMany"]>[0] extends infer A
+    ? A extends { where?: infer W }
+      ? W
+      : never
+    : never,
+  take = 200,
+  asc = false,
+) {
+  return db.creditRequest.findMany({
+    where,
+    include: INCLUDE,
+    orderBy: { createdAt: asc ? "asc" : "desc" },
+    take,
+  });
 }
 
 function itemOf(r: Row): RequestItem {
@@ -75,7 +105,9 @@ function itemOf(r: Row): RequestItem {
 
 export async function listMyRequests(db: Db, actor: Actor, now: Date): Promise<RequestItem[]> {
   await expireDueRequests(db, actor.workspaceId, now);
-  return (await rowsOf(db, { workspaceId: actor.workspaceId, requesterId: actor.memberId }, 100)).map(itemOf);
+  return (
+    await rowsOf(db, { workspaceId: actor.workspaceId, requesterId: actor.memberId }, 100)
+  ).map(itemOf);
 }
 
 /**
@@ -83,13 +115,20 @@ export async function listMyRequests(db: Db, actor: Actor, now: Date): Promise<R
  * decide their requests (admins; managers of one of their groups) see them; anyone else
  * gets null (the page shows no requests section).
  */
-export async function listMemberRequests(db: Db, actor: Actor, memberId: string, now: Date): Promise<RequestItem[] | null> {
+export async function listMemberRequests(
+  db: Db,
+  actor: Actor,
+  memberId: string,
+  now: Date,
+): Promise<RequestItem[] | null> {
   if (memberId !== actor.memberId) {
     const ids = await decidableRequesters(db, actor);
     if (ids !== null && !ids.includes(memberId)) return null;
   }
   await expireDueRequests(db, actor.workspaceId, now);
-  return (await rowsOf(db, { workspaceId: actor.workspaceId, requesterId: memberId }, 50)).map(itemOf);
+  return (await rowsOf(db, { workspaceId: actor.workspaceId, requesterId: memberId }, 50)).map(
+    itemOf,
+  );
 }
 
 export function canDecideRequests(actor: Actor): boolean {
@@ -100,7 +139,10 @@ export function canDecideRequests(actor: Actor): boolean {
 async function decidableRequesters(db: Db, actor: Actor): Promise<string[] | null> {
   if (can(actor, "requests:decide:all")) return null;
   if (!can(actor, "requests:decide:groups")) return [];
-  const rows = await db.groupMember.findMany({ where: { groupId: { in: actor.managedGroupIds }, group: { workspaceId: actor.workspaceId } }, select: { memberId: true } });
+  const rows = await db.groupMember.findMany({
+    where: { groupId: { in: actor.managedGroupIds }, group: { workspaceId: actor.workspaceId } },
+    select: { memberId: true },
+  });
   return [...new Set(rows.map((r) => r.memberId))].filter((id) => id !== actor.memberId);
 }
 
@@ -113,10 +155,22 @@ export interface QueueFilters {
 export async function pendingCountFor(db: Db, actor: Actor): Promise<number> {
   if (!canDecideRequests(actor)) return 0;
   const ids = await decidableRequesters(db, actor);
-  return db.creditRequest.count({ where: { workspaceId: actor.workspaceId, status: "PENDING", requesterId: ids === null ? { not: actor.memberId } : { in: ids } } });
+  return db.creditRequest.count({
+    where: {
+      workspaceId: actor.workspaceId,
+      status: "PENDING",
+      requesterId: ids === null ? { not: actor.memberId } : { in: ids },
+    },
+  });
 }
 
-async function sparklines(db: Db, workspaceId: string, unit: Unit, memberIds: string[], today: string): Promise<Map<string, bigint[]>> {
+async function sparklines(
+  db: Db,
+  workspaceId: string,
+  unit: Unit,
+  memberIds: string[],
+  today: string,
+): Promise<Map<string, bigint[]>> {
   const out = new Map<string, bigint[]>();
   if (memberIds.length === 0) return out;
   const days = eachDay(addDays(today, -13), today);
@@ -128,7 +182,11 @@ async function sparklines(db: Db, workspaceId: string, unit: Unit, memberIds: st
     [workspaceId, days[0], ...memberIds],
   );
   const idx = new Map(days.map((d, i) => [d, i]));
-  for (const id of memberIds) out.set(id, days.map(() => 0n));
+  for (const id of memberIds)
+    out.set(
+      id,
+      days.map(() => 0n),
+    );
   for (const r of rows) {
     const i = idx.get(r.d);
     if (i !== undefined) out.get(r.m)![i] = toBigInt(r.v);
@@ -137,30 +195,68 @@ async function sparklines(db: Db, workspaceId: string, unit: Unit, memberIds: st
 }
 
 /** The deciders' queue, oldest first, with the context an approver needs. */
-export async function listQueue(db: Db, actor: Actor, filters: QueueFilters, now: Date): Promise<{ unit: Unit; items: QueueItem[] }> {
+export async function listQueue(
+  db: Db,
+  actor: Actor,
+  filters: QueueFilters,
+  now: Date,
+): Promise<{ unit: Unit; items: QueueItem[] }> {
   await expireDueRequests(db, actor.workspaceId, now);
-  const ws = await db.workspace.findUniqueOrThrow({ where: { id: actor.workspaceId }, select: { budgetUnit: true, timezone: true, managerGrantCeilingMicros: true } });
+  const ws = await db.workspace.findUniqueOrThrow({
+    where: { id: actor.workspaceId },
+    select: { budgetUnit: true, timezone: true, managerGrantCeilingMicros: true },
+  });
   const unit = ws.budgetUnit as Unit;
   if (!canDecideRequests(actor)) return { unit, items: [] };
   const ids = await decidableRequesters(db, actor);
-  let requesterFilter: { in: string[] } | { not: string } = ids === null ? { not: actor.memberId } : { in: ids };
+  let requesterFilter: { in: string[] } | { not: string } =
+    ids === null ? { not: actor.memberId } : { in: ids };
   if (filters.groupId) {
-    const inGroup = (await db.groupMember.findMany({ where: { groupId: filters.groupId, group: { workspaceId: actor.workspaceId } }, select: { memberId: true } })).map((r) => r.memberId);
-    const allowed = ids === null ? inGroup.filter((m) => m !== actor.memberId) : inGroup.filter((m) => ids.includes(m));
+    const inGroup = (
+      await db.groupMember.findMany({
+        where: { groupId: filters.groupId, group: { workspaceId: actor.workspaceId } },
+        select: { memberId: true },
+      })
+    ).map((r) => r.memberId);
+    const allowed =
+      ids === null
+        ? inGroup.filter((m) => m !== actor.memberId)
+        : inGroup.filter((m) => ids.includes(m));
     requesterFilter = { in: allowed };
   }
   const status = filters.status ?? "PENDING";
   const rows = await rowsOf(
     db,
-    { workspaceId: actor.workspaceId, requesterId: requesterFilter, ...(status === "ALL" ? {} : { status }), ...(filters.product !== undefined && filters.product !== "" ? { product: filters.product } : {}) },
+    {
+      workspaceId: actor.workspaceId,
+      requesterId: requesterFilter,
+      ...(status === "ALL" ? {} : { status }),
+      ...(filters.product !== undefined && filters.product !== ""
+        ? { product: filters.product }
+        : {}),
+    },
     200,
     true,
   );
   const requesterIds = [...new Set(rows.map((r) => r.requesterId))];
   const today = todayIn(ws.timezone, now);
   const [memberships, previous, spark] = await Promise.all([
-    db.groupMember.findMany({ where: { memberId: { in: requesterIds } }, select: { memberId: true, group: { select: { id: true, name: true, costCenter: true } } } }),
-    db.creditRequest.findMany({ where: { workspaceId: actor.workspaceId, requesterId: { in: requesterIds } }, orderBy: { createdAt: "desc" }, select: { id: true, requesterId: true, status: true, amountMicros: true, grantedMicros: true, createdAt: true } }),
+    db.groupMember.findMany({
+      where: { memberId: { in: requesterIds } },
+      select: { memberId: true, group: { select: { id: true, name: true, costCenter: true } } },
+    }),
+    db.creditRequest.findMany({
+      where: { workspaceId: actor.workspaceId, requesterId: { in: requesterIds } },
+      orderBy: { createdAt: "desc" },
+      select: {
+        id: true,
+        requesterId: true,
+        status: true,
+        amountMicros: true,
+        grantedMicros: true,
+        createdAt: true,
+      },
+    }),
     sparklines(db, actor.workspaceId, unit, requesterIds, today),
   ]);
   // current figures for pending items (a few indexed queries each; the queue is short)
@@ -168,20 +264,36 @@ export async function listQueue(db: Db, actor: Actor, filters: QueueFilters, now
   for (const r of rows) {
     const key = `${r.requesterId}|${r.product}`;
     if (r.status !== "PENDING" || current.has(key)) continue;
-    const e = (await loadMemberLimit(db, actor.workspaceId, r.requesterId, r.product, now)).effective;
-    current.set(key, { limitMicros: e.limitMicros, usedMicros: e.usedMicros, remainingMicros: e.remainingMicros, reason: e.reason, state: e.state });
+    const e = (await loadMemberLimit(db, actor.workspaceId, r.requesterId, r.product, now))
+      .effective;
+    current.set(key, {
+      limitMicros: e.limitMicros,
+      usedMicros: e.usedMicros,
+      remainingMicros: e.remainingMicros,
+      reason: e.reason,
+      state: e.state,
+    });
   }
   const items = rows.map((r) => ({
     ...itemOf(r),
     ageHours: Math.max(0, Math.floor((now.getTime() - r.createdAt.getTime()) / 3_600_000)),
     groups: memberships.filter((m) => m.memberId === r.requesterId).map((m) => m.group),
     current: current.get(`${r.requesterId}|${r.product}`) ?? null,
-    grant: r.status === "PENDING" ? grantCeiling(actor, r.amountMicros, ws.managerGrantCeilingMicros, unit) : null,
+    grant:
+      r.status === "PENDING"
+        ? grantCeiling(actor, r.amountMicros, ws.managerGrantCeilingMicros, unit)
+        : null,
     sparkline: spark.get(r.requesterId) ?? [],
     previous: previous
       .filter((p) => p.requesterId === r.requesterId && p.id !== r.id)
       .slice(0, 5)
-      .map((p) => ({ id: p.id, status: p.status, amountMicros: p.amountMicros, grantedMicros: p.grantedMicros, createdAt: p.createdAt.toISOString() })),
+      .map((p) => ({
+        id: p.id,
+        status: p.status,
+        amountMicros: p.amountMicros,
+        grantedMicros: p.grantedMicros,
+        createdAt: p.createdAt.toISOString(),
+      })),
   }));
   return { unit, items };
 }
@@ -190,10 +302,22 @@ export async function listQueue(db: Db, actor: Actor, filters: QueueFilters, now
  * For the API: the requests a decider may see (a token lists as the person it acts for:
  * admins every request but their own, managers their groups' members'), oldest first.
  */
-export async function listForApi(db: Db, actor: Actor, status: RequestStatus | "ALL", now: Date): Promise<RequestItem[]> {
+export async function listForApi(
+  db: Db,
+  actor: Actor,
+  status: RequestStatus | "ALL",
+  now: Date,
+): Promise<RequestItem[]> {
   await expireDueRequests(db, actor.workspaceId, now);
   if (!canDecideRequests(actor)) return [];
   const ids = await decidableRequesters(db, actor);
   const requesterId = ids === null ? { not: actor.memberId } : { in: ids };
-  return (await rowsOf(db, { workspaceId: actor.workspaceId, requesterId, ...(status === "ALL" ? {} : { status }) }, 500, true)).map(itemOf);
+  return (
+    await rowsOf(
+      db,
+      { workspaceId: actor.workspaceId, requesterId, ...(status === "ALL" ? {} : { status }) },
+      500,
+      true,
+    )
+  ).map(itemOf);
 }

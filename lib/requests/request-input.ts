@@ -1,5 +1,6 @@
 /** Credit-request input as it arrives from the form or the API (pure; strings in, parsed once). */
 import { z } from "zod";
+
 import { isDayKey } from "../period";
 
 const optionalText = z
@@ -15,10 +16,19 @@ export const fileRequestSchema = z.object({
   reason: z
     .string()
     .trim()
-    .min(MIN_REASON_LENGTH, `Explain what the credits are for (at least ${MIN_REASON_LENGTH} characters)`)
+    .min(
+      MIN_REASON_LENGTH,
+      `Explain what the credits are for (at least ${MIN_REASON_LENGTH} characters)`,
+    )
     .max(2000, "Keep the reason under 2,000 characters"),
-  link: optionalText.refine((v) => v === undefined || /^https?:\/\/[^\s]+$/i.test(v), { message: "Link must be a http(s) URL to the ticket or PR" }).refine((v) => v === undefined || v.length <= 500, { message: "Link is too long" }),
-  neededUntil: optionalText.refine((v) => v === undefined || isDayKey(v), { message: "Use a date like 2026-12-31" }),
+  link: optionalText
+    .refine((v) => v === undefined || /^https?:\/\/[^\s]+$/i.test(v), {
+      message: "Link must be a http(s) URL to the ticket or PR",
+    })
+    .refine((v) => v === undefined || v.length <= 500, { message: "Link is too long" }),
+  neededUntil: optionalText.refine((v) => v === undefined || isDayKey(v), {
+    message: "Use a date like 2026-12-31",
+  }),
   product: z
     .string()
     .trim()
@@ -31,11 +41,17 @@ export type FileRequestInput = z.infer<typeof fileRequestSchema>;
 export const approveSchema = z.object({
   /** granted amount in the budget unit; absent = the amount asked */
   amount: optionalText,
-  note: optionalText.refine((v) => v === undefined || v.length <= 1000, { message: "Keep the note under 1,000 characters" }),
+  note: optionalText.refine((v) => v === undefined || v.length <= 1000, {
+    message: "Keep the note under 1,000 characters",
+  }),
 });
 export type ApproveInput = z.infer<typeof approveSchema>;
 
 export const denySchema = z.object({
-  note: z.string().trim().min(3, "Tell the requester why (a note is required to deny)").max(1000, "Keep the note under 1,000 characters"),
+  note: z
+    .string()
+    .trim()
+    .min(3, "Tell the requester why (a note is required to deny)")
+    .max(1000, "Keep the note under 1,000 characters"),
 });
 export type DenyInput = z.infer<typeof denySchema>;

@@ -4,6 +4,7 @@
  * or run passes from cron with `npm run allotment -- tick` instead.
  */
 import "server-only";
+
 import { now } from "../clock";
 import { db } from "../db";
 import { env } from "../env";
@@ -19,8 +20,16 @@ export function startScheduler(): void {
   const timer = setInterval(() => {
     if (running) return; // a slow pass (a long sync) never overlaps the next one
     running = true;
-    schedulerTick(db(), { databaseUrl: e.DATABASE_URL, now: now(), log: (line) => console.error(`[scheduler] ${line}`) })
-      .catch((error: unknown) => console.error(`[scheduler] pass failed: ${error instanceof Error ? error.message : String(error)}`))
+    schedulerTick(db(), {
+      databaseUrl: e.DATABASE_URL,
+      now: now(),
+      log: (line) => console.error(`[scheduler] ${line}`),
+    })
+      .catch((error: unknown) =>
+        console.error(
+          `[scheduler] pass failed: ${error instanceof Error ? error.message : String(error)}`,
+        ),
+      )
       .finally(() => {
         running = false;
       });

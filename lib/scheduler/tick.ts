@@ -5,7 +5,9 @@
  * leases, so any number of app processes may run passes at once.
  */
 import "server-only";
+
 import { randomUUID } from "node:crypto";
+
 import { retryDueDeliveries } from "../alerts/deliver";
 import { evaluateAlerts } from "../alerts/evaluate";
 import { runDueSyncs } from "../connections/scheduler";
@@ -24,15 +26,33 @@ export interface TickReport {
 
 const ALERT_EVERY_MS = 15 * 60_000;
 
-export async function schedulerTick(db: Db, opts: { databaseUrl: string; now: Date; log?: (line: string) => void }): Promise<TickReport> {
+export async function schedulerTick(
+  db: Db,
+  opts: { databaseUrl: string; now: Date; log?: (line: string) => void },
+): Promise<TickReport> {
   const { now } = opts;
-  const report: TickReport = { syncs: [], expiredRequests: 0, alertsEvaluated: [], enforcement: [], errors: [] };
+  const report: TickReport = {
+    syncs: [],
+    expiredRequests: 0,
+    alertsEvaluated: [],
+    enforcement: [],
+    errors: [],
+  };
   const holder = randomUUID();
   const freshData = new Set<string>();
   try {
-    const connections = new Map((await db.connection.findMany({ select: { id: true, workspaceId: true } })).map((c) => [c.id, c.workspaceId]));
+    const connections = new Map(
+      (await db.connection.findMany({ select: { id: true, workspaceId: true } })).map((c) => [
+        c.id,
+        c.workspaceId,
+      ]),
+    );
     for (const o of await runDueSyncs(db, opts.databaseUrl, now, opts.log)) {
-      report.syncs.push({ connection: o.name, status: o.result?.status ?? "SKIPPED", ...(o.result?.error ? { error: o.result.error } : {}) });
+      report.syncs.push({
+        connection: o.name,
+        status: o.result?.status ?? "SKIPPED",
+        ...(o.result?.error ? { error: o.result.error } : {}),
+      });
       if (o.result?.status === "SUCCEEDED") freshData.add(connections.get(o.connectionId) ?? "");
     }
   } catch (error) {
@@ -53,7 +73,10 @@ export async function schedulerTick(db: Db, opts: { databaseUrl: string; now: Da
       report.expiredRequests += await expireDueRequests(db, ws.id, now);
     });
     // Alerts after fresh data, and at least every 15 minutes (the lease is the timer).
-    if (freshData.has(ws.id) || (await acquireLease(db, `alerts:${ws.id}`, holder, ALERT_EVERY_MS, now))) {
+    if (
+      freshData.has(ws.id) ||
+      (await acquireLease(db, `alerts:${ws.id}`, holder, ALERT_EVERY_MS, now))
+    ) {
       await guard("alerts", async () => {
         await evaluateAlerts(db, ws.id, now);
         report.alertsEvaluated.push(ws.slug);
@@ -66,7 +89,9 @@ export async function schedulerTick(db: Db, opts: { databaseUrl: string; now: Da
     await guard("enforcement", async () => {
       const r = await runEnforcementTick(db, ws.id, { clock: () => now });
       if (r.imported || r.pushes || r.reverts || r.drained.succeeded || r.drained.failed) {
-        report.enforcement.push(`${ws.slug}: ${r.imported} imported, ${r.pushes} pushes, ${r.reverts} reverts, ${r.drained.succeeded} written, ${r.drained.failed} failed`);
+        report.enforcement.push(
+          `${ws.slug}: ${r.imported} imported, ${r.pushes} pushes, ${r.reverts} reverts, ${r.drained.succeeded} written, ${r.drained.failed} failed`,
+        );
       }
       report.errors.push(...r.errors.map((e) => `${ws.slug} enforcement: ${e}`));
     });

@@ -3,10 +3,12 @@
  * a SHA-256 hash, scoped, revocable, with a last-used time. Every change is audited.
  */
 import "server-only";
+
 import { createHash, randomBytes } from "node:crypto";
-import { can } from "../auth/permissions";
-import { auditActor, type Actor } from "../auth/actor";
+
 import { writeAudit } from "../audit";
+import { auditActor, type Actor } from "../auth/actor";
+import { can } from "../auth/permissions";
 import { now as clockNow } from "../clock";
 import type { Db } from "../db";
 import { ForbiddenError, NotFoundError } from "../errors";
@@ -22,7 +24,8 @@ export function hashToken(token: string): string {
 }
 
 function assertManager(actor: Actor) {
-  if (!can(actor, "tokens:manage")) throw new ForbiddenError("Only the workspace owner manages API tokens");
+  if (!can(actor, "tokens:manage"))
+    throw new ForbiddenError("Only the workspace owner manages API tokens");
 }
 
 export interface TokenView {
@@ -36,36 +39,88 @@ export interface TokenView {
 }
 
 function parseScopes(text: string): TokenScope[] {
-  return text.split(",").filter((s): s is TokenScope => (TOKEN_SCOPES as readonly string[]).includes(s));
+  return text
+    .split(",")
+    .filter((s): s is TokenScope => (TOKEN_SCOPES as readonly string[]).includes(s));
 }
 
 export async function listTokens(db: Db, actor: Actor): Promise<TokenView[]> {
   assertManager(actor);
-  const rows = await db.apiToken.findMany({ where: { workspaceId: actor.workspaceId }, orderBy: [{ createdAt: "desc" }, { id: "desc" }] });
-  return rows.map((r) => ({ id: r.id, name: r.name, prefix: r.prefix, scopes: parseScopes(r.scopes), createdAt: r.createdAt, lastUsedAt: r.lastUsedAt, revokedAt: r.revokedAt }));
+  const rows = await db.apiToken.findMany({
+    where: { workspaceId: actor.workspaceId },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+  });
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    prefix: r.prefix,
+    scopes: parseScopes(r.scopes),
+    createdAt: r.createdAt,
+    lastUsedAt: r.lastUsedAt,
+    revokedAt: r.revokedAt,
+  }));
 }
 
 /** Creates a token; the plain text is returned here once and never stored. */
-export async function createToken(db: Db, actor: Actor, input: { name: string; scopes: TokenScope[] }): Promise<{ token: string; view: TokenView }> {
+export async function createToken(
+  db: Db,
+  actor: Actor,
+  input: { name: string; scopes: TokenScope[] },
+): Promise<{ token: string; view: TokenView }> {
   assertManager(actor);
   const token = PREFIX + randomBytes(32).toString("base64url");
   const scopes = [...new Set(input.scopes)].sort();
   const row = await db.$transaction(async (tx) => {
     const created = await tx.apiToken.create({
-      data: { workspaceId: actor.workspaceId, name: input.name, tokenHash: hashToken(token), prefix: token.slice(0, PREFIX.length + 6), scopes: scopes.join(","), createdById: actor.memberId, createdAt: clockNow() },
+      data: {
+        workspaceId: actor.workspaceId,
+        name: input.name,
+        tokenHash: hashToken(token),
+        prefix: token.slice(0, PREFIX.length + 6),
+        scopes: scopes.join(","),
+        createdById: actor.memberId,
+        createdAt: clockNow(),
+      },
     });
-    await writeAudit(tx, { workspaceId: actor.workspaceId, actor: auditActor(actor), action: "token.create", targetType: "ApiToken", targetId: created.id, after: { name: created.name, prefix: created.prefix, scopes } });
+    await writeAudit(tx, {
+      workspaceId: actor.workspaceId,
+      actor: auditActor(actor),
+      action: "token.create",
+      targetType: "ApiToken",
+      targetId: created.id,
+      after: { name: created.name, prefix: created.prefix, scopes },
+    });
     return created;
   });
-  return { token, view: { id: row.id, name: row.name, prefix: row.prefix, scopes, createdAt: row.createdAt, lastUsedAt: null, revokedAt: null } };
+  return {
+    token,
+    view: {
+      id: row.id,
+      name: row.name,
+      prefix: row.prefix,
+      scopes,
+      createdAt: row.createdAt,
+      lastUsedAt: null,
+      revokedAt: null,
+    },
+  };
 }
 
 export async function revokeToken(db: Db, actor: Actor, id: string): Promise<void> {
   assertManager(actor);
   await db.$transaction(async (tx) => {
-    const res = await tx.apiToken.updateMany({ where: { id, workspaceId: actor.workspaceId, revokedAt: null }, data: { revokedAt: clockNow() } });
+    const res = await tx.apiToken.updateMany({
+      where: { id, workspaceId: actor.workspaceId, revokedAt: null },
+      data: { revokedAt: clockNow() },
+    });
     if (res.count !== 1) throw new NotFoundError("token");
-    await writeAudit(tx, { workspaceId: actor.workspaceId, actor: auditActor(actor), action: "token.revoke", targetType: "ApiToken", targetId: id });
+    await writeAudit(tx, {
+      workspaceId: actor.workspaceId,
+      actor: auditActor(actor),
+      action: "token.revoke",
+      targetType: "ApiToken",
+      targetId: id,
+    });
   });
 }
 
@@ -104,12 +159,30 @@ const tokenCache = new WeakMap<Db, Map<string, CachedToken>>();
 const MAX_CACHED_TOKENS = 10_000;
 
 async function lookUp(db: Db, tokenHash: string) {
-  return db.apiToken.findUnique({ where: { tokenHash }, select: { id: true, workspaceId: true, name: true, scopes: true, revokedAt: true, lastUsedAt: true, createdById: true } });
+  return db.apiToken.findUnique({
+    where: { tokenHash },
+    select: {
+      id: true,
+      workspaceId: true,
+      name: true,
+      scopes: true,
+      revokedAt: true,
+      lastUsedAt: true,
+      createdById: true,
+    },
+  });
 }
 
-async function creatorEmail(db: Db, workspaceId: string, memberId: string | null): Promise<string | null> {
+async function creatorEmail(
+  db: Db,
+  workspaceId: string,
+  memberId: string | null,
+): Promise<string | null> {
   if (!memberId) return null;
-  return (await db.member.findFirst({ where: { id: memberId, workspaceId }, select: { email: true } }))?.email ?? null;
+  return (
+    (await db.member.findFirst({ where: { id: memberId, workspaceId }, select: { email: true } }))
+      ?.email ?? null
+  );
 }
 
 /** "last used" is coarse (a minute) so a busy gateway does not write on every check; not awaited. */
@@ -117,7 +190,13 @@ function touch(db: Db, entry: CachedToken, t: Date): void {
   if (entry.lastUsedAt && t.getTime() - entry.lastUsedAt.getTime() <= TOUCH_EVERY_MS) return;
   entry.lastUsedAt = t;
   void db.apiToken
-    .updateMany({ where: { id: entry.principal.tokenId, OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: new Date(t.getTime() - TOUCH_EVERY_MS) } }] }, data: { lastUsedAt: t } })
+    .updateMany({
+      where: {
+        id: entry.principal.tokenId,
+        OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: new Date(t.getTime() - TOUCH_EVERY_MS) } }],
+      },
+      data: { lastUsedAt: t },
+    })
     .catch(() => undefined);
 }
 
@@ -144,7 +223,14 @@ export async function authenticateToken(db: Db, token: string): Promise<TokenPri
   const row = await lookUp(db, tokenHash);
   if (!row || row.revokedAt) return null;
   const entry: CachedToken = {
-    principal: { tokenId: row.id, workspaceId: row.workspaceId, name: row.name, scopes: new Set(parseScopes(row.scopes)), createdById: row.createdById, createdByEmail: await creatorEmail(db, row.workspaceId, row.createdById) },
+    principal: {
+      tokenId: row.id,
+      workspaceId: row.workspaceId,
+      name: row.name,
+      scopes: new Set(parseScopes(row.scopes)),
+      createdById: row.createdById,
+      createdByEmail: await creatorEmail(db, row.workspaceId, row.createdById),
+    },
     version,
     lastUsedAt: row.lastUsedAt,
   };

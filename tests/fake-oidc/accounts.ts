@@ -8,11 +8,31 @@ export interface FakeAccount {
 
 /** Keyed by what one types into the login page. */
 export const FAKE_ACCOUNTS: Record<string, FakeAccount> = {
-  owner: { sub: "00u-owner-7d1f", email: "owner@acme.example", email_verified: true, name: "Olivia Owner" },
-  engineer: { sub: "00u-engineer-2b9c", email: "engineer@acme.example", email_verified: true, name: "Eli Engineer" },
-  stranger: { sub: "00u-stranger-51e0", email: "stranger@elsewhere.example", email_verified: true, name: "Sam Stranger" },
+  owner: {
+    sub: "00u-owner-7d1f",
+    email: "owner@acme.example",
+    email_verified: true,
+    name: "Olivia Owner",
+  },
+  engineer: {
+    sub: "00u-engineer-2b9c",
+    email: "engineer@acme.example",
+    email_verified: true,
+    name: "Eli Engineer",
+  },
+  stranger: {
+    sub: "00u-stranger-51e0",
+    email: "stranger@elsewhere.example",
+    email_verified: true,
+    name: "Sam Stranger",
+  },
   // the address of a real member, but the provider does not vouch for it: a separate account
-  unverified: { sub: "00u-unverified-c3a4", email: "finance@acme.example", email_verified: false, name: "Not Finance" },
+  unverified: {
+    sub: "00u-unverified-c3a4",
+    email: "finance@acme.example",
+    email_verified: false,
+    name: "Not Finance",
+  },
 };
 
 export const FAKE_CLIENT = {

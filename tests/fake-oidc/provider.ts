@@ -16,7 +16,9 @@
 import { generateKeyPairSync } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+
 import Provider from "oidc-provider";
+
 import { FAKE_ACCOUNTS, FAKE_CLIENT } from "./accounts";
 
 export { FAKE_ACCOUNTS, FAKE_CLIENT };
@@ -49,7 +51,12 @@ export async function startFakeOidc(opts: FakeOidcOptions): Promise<FakeOidc> {
   const issuer = `http://${host}:${port}`;
 
   const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
-  const jwk = { ...privateKey.export({ format: "jwk" }), kid: "fake-oidc-1", use: "sig", alg: "RS256" };
+  const jwk = {
+    ...privateKey.export({ format: "jwk" }),
+    kid: "fake-oidc-1",
+    use: "sig",
+    alg: "RS256",
+  };
 
   const provider = new Provider(issuer, {
     clients: [
@@ -89,7 +96,10 @@ export async function startFakeOidc(opts: FakeOidcOptions): Promise<FakeOidc> {
     if (ctx.path === "/__test/fault" && ctx.method === "POST") {
       const chunks: Buffer[] = [];
       for await (const c of ctx.req) chunks.push(c as Buffer);
-      const body = JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}") as { token?: Fault; discovery?: DiscoveryFault };
+      const body = JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}") as {
+        token?: Fault;
+        discovery?: DiscoveryFault;
+      };
       fault = body.token ?? null;
       discoveryFault = body.discovery ?? null;
       ctx.body = { token: fault, discovery: discoveryFault };
@@ -101,7 +111,10 @@ export async function startFakeOidc(opts: FakeOidcOptions): Promise<FakeOidc> {
     }
     if (ctx.path === "/token" && fault === "invalid_client") {
       ctx.status = 401;
-      ctx.body = { error: "invalid_client", error_description: "client authentication failed (test switch)" };
+      ctx.body = {
+        error: "invalid_client",
+        error_description: "client authentication failed (test switch)",
+      };
       return;
     }
     if (ctx.path === "/token" && fault === "drop") {
@@ -115,7 +128,9 @@ export async function startFakeOidc(opts: FakeOidcOptions): Promise<FakeOidc> {
     }
   });
   // quiet: the provider's own warnings about development settings are expected here
-  provider.on("server_error", (_ctx, error) => console.error(`[fake-oidc] server_error: ${error.message}`));
+  provider.on("server_error", (_ctx, error) =>
+    console.error(`[fake-oidc] server_error: ${error.message}`),
+  );
 
   server.on("request", provider.callback());
   return {

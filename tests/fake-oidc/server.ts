@@ -6,7 +6,10 @@
 import { startFakeOidc } from "./provider";
 
 const port = Number(process.env.FAKE_OIDC_PORT ?? 0);
-const appOrigins = (process.env.FAKE_OIDC_APP_ORIGINS ?? "").split(",").map((o) => o.trim()).filter(Boolean);
+const appOrigins = (process.env.FAKE_OIDC_APP_ORIGINS ?? "")
+  .split(",")
+  .map((o) => o.trim())
+  .filter(Boolean);
 if (!appOrigins.length) {
   console.error("FAKE_OIDC_APP_ORIGINS is required (the Allotment origins that sign in here)");
   process.exit(2);

@@ -12,8 +12,19 @@
  * session 30,000, vector storage 0.0001 per byte-day; moderations are free.
  */
 import {
-  anthropicEvents, BILLING_CURRENCY, claudeCodeRecords, EXTRA_COST_LINES, MAPPED_IDENTITIES, OPENAI_USERS, openaiEvents,
-  SCENARIO_DAYS, SCENARIO_PRICES, SCENARIO_RATES, type AnthropicMessage, type OpenAiCompletion, type OpenAiOther,
+  anthropicEvents,
+  BILLING_CURRENCY,
+  claudeCodeRecords,
+  EXTRA_COST_LINES,
+  MAPPED_IDENTITIES,
+  OPENAI_USERS,
+  openaiEvents,
+  SCENARIO_DAYS,
+  SCENARIO_PRICES,
+  SCENARIO_RATES,
+  type AnthropicMessage,
+  type OpenAiCompletion,
+  type OpenAiOther,
 } from "./billing-scenario";
 
 export const NONE = "(none)";
@@ -41,11 +52,15 @@ function microsText(micros: bigint, perUnit: bigint): string {
 }
 
 const OPENAI_FAMILY: Record<string, keyof typeof SCENARIO_PRICES.openai> = {
-  "gpt-4o-mini-2024-07-18": "gpt-4o-mini", "gpt-4o-mini": "gpt-4o-mini", "gpt-5-2025-08-07": "gpt-5", "gpt-5": "gpt-5",
+  "gpt-4o-mini-2024-07-18": "gpt-4o-mini",
+  "gpt-4o-mini": "gpt-4o-mini",
+  "gpt-5-2025-08-07": "gpt-5",
+  "gpt-5": "gpt-5",
   "text-embedding-3-small": "text-embedding-3-small",
 };
 const ANTHROPIC_FAMILY: Record<string, keyof typeof SCENARIO_PRICES.anthropic> = {
-  "claude-sonnet-4-20250514": "claude-sonnet-4", "claude-haiku-4-5-20251001": "claude-haiku-4-5",
+  "claude-sonnet-4-20250514": "claude-sonnet-4",
+  "claude-haiku-4-5-20251001": "claude-haiku-4-5",
 };
 
 // pico-USD per token = price (USD / 1M tokens) × 10^6
@@ -55,9 +70,13 @@ const MICRO_IN_PICO = 1_000_000n;
 export function completionMicros(e: OpenAiCompletion): bigint {
   const p = SCENARIO_PRICES.openai[OPENAI_FAMILY[e.model]!];
   const uncached = BigInt(e.input - e.cached - e.writes);
-  const picos = (uncached + BigInt(e.writes)) * pico(p.input) + BigInt(e.cached) * pico(p.cachedInput) + BigInt(e.output) * pico(p.output);
+  const picos =
+    (uncached + BigInt(e.writes)) * pico(p.input) +
+    BigInt(e.cached) * pico(p.cachedInput) +
+    BigInt(e.output) * pico(p.output);
   const tier = e.batch ? "batch" : e.tier;
-  const [num, den] = tier === "batch" || tier === "flex" ? [1n, 2n] : tier === "priority" ? [2n, 1n] : [1n, 1n];
+  const [num, den] =
+    tier === "batch" || tier === "flex" ? [1n, 2n] : tier === "priority" ? [2n, 1n] : [1n, 1n];
   return halfEven(picos * num, MICRO_IN_PICO * den);
 }
 
@@ -65,7 +84,10 @@ export function otherMicros(e: OpenAiOther): bigint {
   const f = (k: string) => BigInt(Number(e.fields[k] ?? 0));
   switch (e.endpoint) {
     case "embeddings":
-      return halfEven(f("input_tokens") * pico(SCENARIO_PRICES.openai[OPENAI_FAMILY[e.model!]!].input), MICRO_IN_PICO);
+      return halfEven(
+        f("input_tokens") * pico(SCENARIO_PRICES.openai[OPENAI_FAMILY[e.model!]!].input),
+        MICRO_IN_PICO,
+      );
     case "moderations":
       return 0n;
     case "images":
@@ -89,10 +111,16 @@ export function otherMicros(e: OpenAiOther): bigint {
 
 export function messageMicros(e: AnthropicMessage): bigint {
   const p = SCENARIO_PRICES.anthropic[ANTHROPIC_FAMILY[e.model]!];
-  const input = BigInt(e.uncached) * pico(p.input) + BigInt(e.cacheRead) * pico(p.cachedInput) + BigInt(e.write5m) * pico(p.cacheWrite5m) + BigInt(e.write1h) * pico(p.cacheWrite1h);
+  const input =
+    BigInt(e.uncached) * pico(p.input) +
+    BigInt(e.cacheRead) * pico(p.cachedInput) +
+    BigInt(e.write5m) * pico(p.cacheWrite5m) +
+    BigInt(e.write1h) * pico(p.cacheWrite1h);
   const output = BigInt(e.output) * pico(p.output);
   // factors in hundredths
-  let inF = 100n, outF = 100n, den = 100n;
+  let inF = 100n,
+    outF = 100n,
+    den = 100n;
   const mul = (i: bigint, o: bigint) => {
     inF *= i;
     outF *= o;
@@ -101,11 +129,13 @@ export function messageMicros(e: AnthropicMessage): bigint {
   if (e.tier === "batch" || e.tier === "flex") mul(50n, 50n);
   if (e.context === "200k-1M") mul(200n, 150n);
   if (e.geo === "us") mul(110n, 110n);
-  return halfEven((input * inF + output * outF) , MICRO_IN_PICO * den);
+  return halfEven(input * inF + output * outF, MICRO_IN_PICO * den);
 }
 
 const openaiPerson = new Map(OPENAI_USERS.map((u) => [u.id, u.email]));
-const mapped = new Map(MAPPED_IDENTITIES.map((i) => [`${i.provider}|${i.kind}|${i.externalId}`, i.email]));
+const mapped = new Map(
+  MAPPED_IDENTITIES.map((i) => [`${i.provider}|${i.kind}|${i.externalId}`, i.email]),
+);
 
 function anthropicPerson(e: AnthropicMessage): string {
   if (e.account) return mapped.get(`anthropic|user_id|${e.account}`) ?? NONE;
@@ -130,7 +160,8 @@ export function bills(): Bill[] {
     out.set(key, b);
   };
   SCENARIO_DAYS.forEach((day, d) => {
-    for (const e of openaiEvents(d)) add("openai", day, e.project, e.kind === "completion" ? completionMicros(e) : otherMicros(e));
+    for (const e of openaiEvents(d))
+      add("openai", day, e.project, e.kind === "completion" ? completionMicros(e) : otherMicros(e));
     for (const e of anthropicEvents(d)) add("anthropic", day, e.workspace, messageMicros(e));
   });
   return [...out.values()];
@@ -149,7 +180,9 @@ export interface ServedCost {
 
 function rateFor(currency: string, day: string): string | null {
   if (currency.toUpperCase() === "USD") return "1";
-  const entries = SCENARIO_RATES.filter((r) => r.currency === currency.toUpperCase() && r.effectiveFrom <= day).sort((a, b) => (a.effectiveFrom < b.effectiveFrom ? 1 : -1));
+  const entries = SCENARIO_RATES.filter(
+    (r) => r.currency === currency.toUpperCase() && r.effectiveFrom <= day,
+  ).sort((a, b) => (a.effectiveFrom < b.effectiveFrom ? 1 : -1));
   return entries[0]?.usdPerUnit ?? null;
 }
 
@@ -166,7 +199,9 @@ export interface ScenarioOptions {
 }
 
 function extras(o: ScenarioOptions) {
-  return EXTRA_COST_LINES.filter((x) => !o.usdOnly || (x.amount !== null && x.currency.toUpperCase() === "USD"));
+  return EXTRA_COST_LINES.filter(
+    (x) => !o.usdOnly || (x.amount !== null && x.currency.toUpperCase() === "USD"),
+  );
 }
 
 export function servedCosts(o: ScenarioOptions = {}): ServedCost[] {
@@ -175,9 +210,19 @@ export function servedCosts(o: ScenarioOptions = {}): ServedCost[] {
     const cur = o.usdOnly ? undefined : BILLING_CURRENCY[b.scope ?? ""];
     const lineItem = b.provider === "openai" ? "usage" : "Claude usage";
     // a non-USD bill: micros × unit-per-USD, exact (the rate is its inverse)
-    const amount = cur ? microsText(b.micros * scaled(cur.perUsd, 1), 10_000_000n) : microsText(b.micros, 1_000_000n);
+    const amount = cur
+      ? microsText(b.micros * scaled(cur.perUsd, 1), 10_000_000n)
+      : microsText(b.micros, 1_000_000n);
     const currency = cur?.currency ?? (b.provider === "openai" ? "usd" : "USD");
-    out.push({ provider: b.provider, day: b.day, scope: b.scope, lineItem, currency, amount, usdMicros: usdOf(amount, currency, b.day) });
+    out.push({
+      provider: b.provider,
+      day: b.day,
+      scope: b.scope,
+      lineItem,
+      currency,
+      amount,
+      usdMicros: usdOf(amount, currency, b.day),
+    });
   }
   for (const x of extras(o)) out.push({ ...x, usdMicros: usdOf(x.amount, x.currency, x.day) });
   return out;
@@ -204,7 +249,15 @@ const addTo = (m: Record<string, bigint>, k: string, v: bigint) => {
 };
 
 export function billingTruth(o: ScenarioOptions = {}): Truth {
-  const t: Truth = { billedByProvider: {}, billedByDay: {}, billedByPerson: {}, billedByDayPerson: {}, seatByPerson: {}, missingRate: [], missingAmount: 0 };
+  const t: Truth = {
+    billedByProvider: {},
+    billedByDay: {},
+    billedByPerson: {},
+    billedByDayPerson: {},
+    seatByPerson: {},
+    missingRate: [],
+    missingAmount: 0,
+  };
   const credit = (provider: string, day: string, person: string, micros: bigint) => {
     addTo(t.billedByProvider, provider, micros);
     addTo(t.billedByDay, `${provider}|${day}`, micros);
@@ -217,7 +270,8 @@ export function billingTruth(o: ScenarioOptions = {}): Truth {
       const person = e.user ? (openaiPerson.get(e.user) ?? NONE) : NONE;
       credit("openai", day, person, e.kind === "completion" ? completionMicros(e) : otherMicros(e));
     }
-    for (const e of anthropicEvents(d)) credit("anthropic", day, anthropicPerson(e), messageMicros(e));
+    for (const e of anthropicEvents(d))
+      credit("anthropic", day, anthropicPerson(e), messageMicros(e));
     for (const r of claudeCodeRecords(d)) {
       if (r.customerType !== "subscription") continue;
       const usd = usdOf(microsText(BigInt(r.cents), 100n), r.currency, day);
@@ -228,7 +282,8 @@ export function billingTruth(o: ScenarioOptions = {}): Truth {
   for (const x of extras(o)) {
     const usd = usdOf(x.amount, x.currency, x.day);
     if (x.amount === null) t.missingAmount++;
-    if (usd === null) t.missingRate.push({ provider: x.provider, day: x.day, currency: x.currency.toUpperCase() });
+    if (usd === null)
+      t.missingRate.push({ provider: x.provider, day: x.day, currency: x.currency.toUpperCase() });
     else if (usd !== 0n) credit(x.provider, x.day, NONE, usd);
   }
   return t;

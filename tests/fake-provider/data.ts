@@ -13,7 +13,11 @@ export interface ProviderData {
     /** the other /organization/usage/<endpoint> results by endpoint name, then day (absent = empty) */
     endpoints?: Map<string, Map<string, Result[]>>;
   };
-  anthropic: { usage: Map<string, Result[]>; costs: Map<string, Result[]>; claudeCode: Map<string, Result[]> };
+  anthropic: {
+    usage: Map<string, Result[]>;
+    costs: Map<string, Result[]>;
+    claudeCode: Map<string, Result[]>;
+  };
 }
 
 export const FIXTURES_DIR = path.join(import.meta.dirname, "fixtures");
@@ -40,18 +44,33 @@ const isoDay = (b: Result) => String(b.starting_at).slice(0, 10);
 export function loadFixtureData(): ProviderData {
   const claudeCode = new Map<string, Result[]>();
   for (const f of readdirSync(path.join(FIXTURES_DIR, "anthropic/claude-code"))) {
-    claudeCode.set(f.replace(".json", ""), (read(`anthropic/claude-code/${f}`) as { data: Result[] }).data);
+    claudeCode.set(
+      f.replace(".json", ""),
+      (read(`anthropic/claude-code/${f}`) as { data: Result[] }).data,
+    );
   }
   return {
     openai: {
-      usage: byDay(["openai/usage-completions.page-1.json", "openai/usage-completions.page-2.json"], unixDay),
+      usage: byDay(
+        ["openai/usage-completions.page-1.json", "openai/usage-completions.page-2.json"],
+        unixDay,
+      ),
       costs: byDay(["openai/costs.page-1.json", "openai/costs.page-2.json"], unixDay),
       users: (read("openai/users.json") as { data: Result[] }).data,
       projects: (read("openai/projects.json") as { data: Result[] }).data,
     },
     anthropic: {
-      usage: byDay(["anthropic/usage-report-messages.page-1.json", "anthropic/usage-report-messages.page-2.json"], isoDay),
-      costs: byDay(["anthropic/cost-report.page-1.json", "anthropic/cost-report.page-2.json"], isoDay),
+      usage: byDay(
+        [
+          "anthropic/usage-report-messages.page-1.json",
+          "anthropic/usage-report-messages.page-2.json",
+        ],
+        isoDay,
+      ),
+      costs: byDay(
+        ["anthropic/cost-report.page-1.json", "anthropic/cost-report.page-2.json"],
+        isoDay,
+      ),
       claudeCode,
     },
   };

@@ -6,6 +6,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+
 import { sharedAnalyticsFake } from "./anthropic-analytics";
 import { loadFixtureData, type ProviderData, type Result } from "./data";
 
@@ -56,14 +57,34 @@ const OPENAI_ENDPOINT_DIMS: Record<string, string[]> = {
   vector_stores: ["project_id"],
 };
 const OPENAI_COST_DIMS = ["project_id", "line_item", "api_key_id"];
-const ANTHROPIC_USAGE_DIMS = ["api_key_id", "workspace_id", "model", "service_tier", "context_window", "account_id", "service_account_id", "inference_geo"];
+const ANTHROPIC_USAGE_DIMS = [
+  "api_key_id",
+  "workspace_id",
+  "model",
+  "service_tier",
+  "context_window",
+  "account_id",
+  "service_account_id",
+  "inference_geo",
+];
 const ANTHROPIC_COST_DIMS = ["workspace_id", "description"];
 // cost-report detail that goes with a description
-const ANTHROPIC_COST_DETAIL = ["model", "token_type", "cost_type", "service_tier", "context_window"];
+const ANTHROPIC_COST_DETAIL = [
+  "model",
+  "token_type",
+  "cost_type",
+  "service_tier",
+  "context_window",
+];
 
 function addValues(a: unknown, b: unknown): unknown {
   if (typeof a === "number" && typeof b === "number") return a + b;
-  if (typeof a === "string" && typeof b === "string" && /^-?\d+(\.\d+)?$/.test(a) && /^-?\d+(\.\d+)?$/.test(b)) {
+  if (
+    typeof a === "string" &&
+    typeof b === "string" &&
+    /^-?\d+(\.\d+)?$/.test(a) &&
+    /^-?\d+(\.\d+)?$/.test(b)
+  ) {
     const scale = 10n ** 9n;
     const toScaled = (s: string) => {
       const [w, f = ""] = s.replace("-", "").split(".");
@@ -84,7 +105,12 @@ function addValues(a: unknown, b: unknown): unknown {
 }
 
 /** Aggregates results by the requested dimensions; unrequested dimensions become null. */
-function aggregate(results: Result[], dims: string[], groupBy: string[], detail: string[] = []): Result[] {
+function aggregate(
+  results: Result[],
+  dims: string[],
+  groupBy: string[],
+  detail: string[] = [],
+): Result[] {
   const groups = new Map<string, Result>();
   for (const r of results) {
     const keyed: Result = { ...r };
@@ -99,7 +125,11 @@ function aggregate(results: Result[], dims: string[], groupBy: string[], detail:
 
 function days(startDay: string, endExclusive: string): string[] {
   const out: string[] = [];
-  for (let t = Date.parse(`${startDay}T00:00:00Z`); t < Date.parse(`${endExclusive}T00:00:00Z`); t += 86_400_000) {
+  for (
+    let t = Date.parse(`${startDay}T00:00:00Z`);
+    t < Date.parse(`${endExclusive}T00:00:00Z`);
+    t += 86_400_000
+  ) {
     out.push(new Date(t).toISOString().slice(0, 10));
   }
   return out;
@@ -107,14 +137,26 @@ function days(startDay: string, endExclusive: string): string[] {
 
 const dayOfUnix = (s: string) => new Date(Number(s) * 1000).toISOString().slice(0, 10);
 
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   res.writeHead(status, { "content-type": "application/json", ...headers });
   res.end(JSON.stringify(body));
 }
 
-function paginate(q: URLSearchParams, allDays: string[], bucketOf: (day: string) => Result, pageLimit: number) {
+function paginate(
+  q: URLSearchParams,
+  allDays: string[],
+  bucketOf: (day: string) => Result,
+  pageLimit: number,
+) {
   const limit = Math.max(1, Number(q.get("limit") ?? pageLimit));
-  const offset = q.get("page") ? Number(Buffer.from(q.get("page")!.replace(/^page_/, ""), "base64url").toString()) : 0;
+  const offset = q.get("page")
+    ? Number(Buffer.from(q.get("page")!.replace(/^page_/, ""), "base64url").toString())
+    : 0;
   const slice = allDays.slice(offset, offset + limit);
   const hasMore = offset + limit < allDays.length;
   return {
@@ -130,7 +172,8 @@ function malform(body: Result): Result {
   const results = bucket?.results as Result[] | undefined;
   if (results?.length) {
     const first = results[0]!;
-    const field = Object.keys(first).find((k) => typeof first[k] === "number") ?? Object.keys(first)[0]!;
+    const field =
+      Object.keys(first).find((k) => typeof first[k] === "number") ?? Object.keys(first)[0]!;
     first[field] = "not-a-number";
   } else body.data = "not-a-list";
   return body;
@@ -139,7 +182,12 @@ function malform(body: Result): Result {
 export async function startFakeProvider(opts: FakeProviderOptions = {}): Promise<FakeProvider> {
   const openaiKey = opts.openaiKey ?? "sk-admin-fake-openai";
   const anthropicKey = opts.anthropicKey ?? "sk-ant-admin-fake";
-  const state = { data: loadFixtureData(), faults: [] as Fault[], requests: [] as string[], hits: new Map<Fault, number>() };
+  const state = {
+    data: loadFixtureData(),
+    faults: [] as Fault[],
+    requests: [] as string[],
+    hits: new Map<Fault, number>(),
+  };
   const held = new Set<ServerResponse>();
 
   function route(pathName: string, q: URLSearchParams): { status: number; body: unknown } {
@@ -147,51 +195,136 @@ export async function startFakeProvider(opts: FakeProviderOptions = {}): Promise
     const d = state.data;
     if (pathName.startsWith("/openai/v1/")) {
       const p = pathName.slice("/openai/v1".length);
-      const win = () => days(dayOfUnix(q.get("start_time") ?? "0"), dayOfUnix(q.get("end_time") ?? String(Number(q.get("start_time")) + 7 * 86400)));
-      const bucket = (source: Map<string, Result[]>, dims: string[], kind: string) => (day: string) => {
-        const start = Date.parse(`${day}T00:00:00Z`) / 1000;
-        const results = aggregate(source.get(day) ?? [], dims, groupBy).map((r) => ({ ...r, object: `organization.${kind}.result` }));
-        return { object: "bucket", start_time: start, end_time: start + 86400, results };
-      };
-      if (p === "/organization/usage/completions") return { status: 200, body: { object: "page", ...paginate(q, win(), bucket(d.openai.usage, OPENAI_USAGE_DIMS, "usage.completions"), 7) } };
+      const win = () =>
+        days(
+          dayOfUnix(q.get("start_time") ?? "0"),
+          dayOfUnix(q.get("end_time") ?? String(Number(q.get("start_time")) + 7 * 86400)),
+        );
+      const bucket =
+        (source: Map<string, Result[]>, dims: string[], kind: string) => (day: string) => {
+          const start = Date.parse(`${day}T00:00:00Z`) / 1000;
+          const results = aggregate(source.get(day) ?? [], dims, groupBy).map((r) => ({
+            ...r,
+            object: `organization.${kind}.result`,
+          }));
+          return { object: "bucket", start_time: start, end_time: start + 86400, results };
+        };
+      if (p === "/organization/usage/completions")
+        return {
+          status: 200,
+          body: {
+            object: "page",
+            ...paginate(
+              q,
+              win(),
+              bucket(d.openai.usage, OPENAI_USAGE_DIMS, "usage.completions"),
+              7,
+            ),
+          },
+        };
       const endpoint = /^\/organization\/usage\/([a-z_]+)$/.exec(p)?.[1];
       if (endpoint && OPENAI_ENDPOINT_DIMS[endpoint]) {
         const source = d.openai.endpoints?.get(endpoint) ?? new Map<string, Result[]>();
-        return { status: 200, body: { object: "page", ...paginate(q, win(), bucket(source, OPENAI_ENDPOINT_DIMS[endpoint], `usage.${endpoint}`), 7) } };
+        return {
+          status: 200,
+          body: {
+            object: "page",
+            ...paginate(
+              q,
+              win(),
+              bucket(source, OPENAI_ENDPOINT_DIMS[endpoint], `usage.${endpoint}`),
+              7,
+            ),
+          },
+        };
       }
-      if (p === "/organization/costs") return { status: 200, body: { object: "page", ...paginate(q, win(), bucket(d.openai.costs, OPENAI_COST_DIMS, "costs"), 7) } };
-      const list = (items: Result[]) => ({ object: "list", data: items, first_id: items[0]?.id ?? null, last_id: items.at(-1)?.id ?? null, has_more: false });
+      if (p === "/organization/costs")
+        return {
+          status: 200,
+          body: {
+            object: "page",
+            ...paginate(q, win(), bucket(d.openai.costs, OPENAI_COST_DIMS, "costs"), 7),
+          },
+        };
+      const list = (items: Result[]) => ({
+        object: "list",
+        data: items,
+        first_id: items[0]?.id ?? null,
+        last_id: items.at(-1)?.id ?? null,
+        has_more: false,
+      });
       if (p === "/organization/users") return { status: 200, body: list(d.openai.users) };
       if (p === "/organization/projects") return { status: 200, body: list(d.openai.projects) };
     }
     if (pathName.startsWith("/anthropic/v1/")) {
       const p = pathName.slice("/anthropic/v1".length);
       const start = (q.get("starting_at") ?? "").slice(0, 10);
-      const end = (q.get("ending_at") ?? "").slice(0, 10) || new Date(Date.parse(`${start}T00:00:00Z`) + 7 * 86_400_000).toISOString().slice(0, 10);
-      const bucket = (source: Map<string, Result[]>, dims: string[], detail: string[] = []) => (day: string) => {
-        const next = new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
-        return { starting_at: `${day}T00:00:00Z`, ending_at: `${next}T00:00:00Z`, results: aggregate(source.get(day) ?? [], dims, groupBy, detail) };
-      };
-      if (p === "/organizations/usage_report/messages") return { status: 200, body: paginate(q, days(start, end), bucket(d.anthropic.usage, ANTHROPIC_USAGE_DIMS), 7) };
-      if (p === "/organizations/cost_report") return { status: 200, body: paginate(q, days(start, end), bucket(d.anthropic.costs, ANTHROPIC_COST_DIMS, ANTHROPIC_COST_DETAIL), 7) };
+      const end =
+        (q.get("ending_at") ?? "").slice(0, 10) ||
+        new Date(Date.parse(`${start}T00:00:00Z`) + 7 * 86_400_000).toISOString().slice(0, 10);
+      const bucket =
+        (source: Map<string, Result[]>, dims: string[], detail: string[] = []) =>
+        (day: string) => {
+          const next = new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000)
+            .toISOString()
+            .slice(0, 10);
+          return {
+            starting_at: `${day}T00:00:00Z`,
+            ending_at: `${next}T00:00:00Z`,
+            results: aggregate(source.get(day) ?? [], dims, groupBy, detail),
+          };
+        };
+      if (p === "/organizations/usage_report/messages")
+        return {
+          status: 200,
+          body: paginate(q, days(start, end), bucket(d.anthropic.usage, ANTHROPIC_USAGE_DIMS), 7),
+        };
+      if (p === "/organizations/cost_report")
+        return {
+          status: 200,
+          body: paginate(
+            q,
+            days(start, end),
+            bucket(d.anthropic.costs, ANTHROPIC_COST_DIMS, ANTHROPIC_COST_DETAIL),
+            7,
+          ),
+        };
       if (p === "/organizations/usage_report/claude_code") {
         const records = d.anthropic.claudeCode.get(start) ?? [];
         const limit = Number(q.get("limit") ?? 20);
         const offset = Number(q.get("page") ?? 0);
         const more = offset + limit < records.length;
-        return { status: 200, body: { data: records.slice(offset, offset + limit), has_more: more, next_page: more ? String(offset + limit) : null } };
+        return {
+          status: 200,
+          body: {
+            data: records.slice(offset, offset + limit),
+            has_more: more,
+            next_page: more ? String(offset + limit) : null,
+          },
+        };
       }
     }
-    return { status: 404, body: { error: { type: "not_found_error", message: `no route ${pathName}` } } };
+    return {
+      status: 404,
+      body: { error: { type: "not_found_error", message: `no route ${pathName}` } },
+    };
   }
 
-  function authorized(req: IncomingMessage, pathName: string): { status: number; message: string } | null {
+  function authorized(
+    req: IncomingMessage,
+    pathName: string,
+  ): { status: number; message: string } | null {
     if (pathName.startsWith("/openai/")) {
-      return req.headers.authorization === `Bearer ${openaiKey}` ? null : { status: 401, message: "Incorrect API key provided" };
+      return req.headers.authorization === `Bearer ${openaiKey}`
+        ? null
+        : { status: 401, message: "Incorrect API key provided" };
     }
     if (pathName.startsWith("/anthropic/")) {
-      if (req.headers["anthropic-version"] !== "2023-06-01") return { status: 400, message: "anthropic-version header is required" };
-      return req.headers["x-api-key"] === anthropicKey ? null : { status: 401, message: "invalid x-api-key" };
+      if (req.headers["anthropic-version"] !== "2023-06-01")
+        return { status: 400, message: "anthropic-version header is required" };
+      return req.headers["x-api-key"] === anthropicKey
+        ? null
+        : { status: 401, message: "invalid x-api-key" };
     }
     return null;
   }
@@ -199,9 +332,14 @@ export async function startFakeProvider(opts: FakeProviderOptions = {}): Promise
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://localhost");
     const denied = authorized(req, url.pathname);
-    if (denied) return send(res, denied.status, { type: "error", error: { type: "authentication_error", message: denied.message } });
+    if (denied)
+      return send(res, denied.status, {
+        type: "error",
+        error: { type: "authentication_error", message: denied.message },
+      });
     state.requests.push(url.pathname + url.search);
-    if (url.pathname.startsWith("/anthropic/v1/organizations/analytics/")) return ((a) => send(res, a.status, a.body))(sharedAnalyticsFake().serve(req, url));
+    if (url.pathname.startsWith("/anthropic/v1/organizations/analytics/"))
+      return ((a) => send(res, a.status, a.body))(sharedAnalyticsFake().serve(req, url));
     const fault = state.faults.find((f) => {
       if (!url.pathname.endsWith(f.path)) return false;
       const hits = (state.hits.get(f) ?? 0) + 1;
@@ -212,9 +350,25 @@ export async function startFakeProvider(opts: FakeProviderOptions = {}): Promise
     const { status, body } = route(url.pathname, url.searchParams);
     switch (fault?.kind) {
       case "429":
-        return send(res, 429, { error: { message: "Rate limit reached for organization usage requests.", type: "requests", code: "rate_limit_exceeded" } }, { "retry-after": String(fault.retryAfter ?? 1) });
+        return send(
+          res,
+          429,
+          {
+            error: {
+              message: "Rate limit reached for organization usage requests.",
+              type: "requests",
+              code: "rate_limit_exceeded",
+            },
+          },
+          { "retry-after": String(fault.retryAfter ?? 1) },
+        );
       case "500":
-        return send(res, 500, { error: { message: "The server had an error while processing your request.", type: "server_error" } });
+        return send(res, 500, {
+          error: {
+            message: "The server had an error while processing your request.",
+            type: "server_error",
+          },
+        });
       case "crash":
         req.socket.destroy();
         return;

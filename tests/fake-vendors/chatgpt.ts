@@ -6,7 +6,18 @@
  * groups, the daily usage history (omitted inactive days), pagination and 429 with
  * Retry-After at 100 requests/min per method+route. Tests drive console edits through state.
  */
-import { pageToken, RateWindow, readPageToken, serve, takeFault, type CallLog, type Fault, type FakeRequest, type FakeResponse, type RunningFake } from "./http";
+import {
+  pageToken,
+  RateWindow,
+  readPageToken,
+  serve,
+  takeFault,
+  type CallLog,
+  type FakeRequest,
+  type FakeResponse,
+  type Fault,
+  type RunningFake,
+} from "./http";
 
 type Unit = "credit" | "usd";
 export interface Rule {
@@ -65,10 +76,17 @@ export const ALL_CHATGPT_SCOPES = [
   "enterprise.analytics.usage.read",
 ];
 
-const err = (status: number, message: string, type = "invalid_request_error", headers?: Record<string, string>): FakeResponse => ({ status, body: { error: { message, type } }, headers });
+const err = (
+  status: number,
+  message: string,
+  type = "invalid_request_error",
+  headers?: Record<string, string>,
+): FakeResponse => ({ status, body: { error: { message, type } }, headers });
 
 function amountOf(rule: Rule): number {
-  return rule.type === "unlimited" ? Number.POSITIVE_INFINITY : Number(rule.limit_amount?.amount ?? "0");
+  return rule.type === "unlimited"
+    ? Number.POSITIVE_INFINITY
+    : Number(rule.limit_amount?.amount ?? "0");
 }
 
 function endOfMonthSeconds(ms: number): number {
@@ -98,7 +116,10 @@ export async function startChatgptFake(opts: ChatgptFakeOptions = {}): Promise<C
     keys: new Map(Object.entries(opts.keys ?? { "chatgpt-admin-test": ALL_CHATGPT_SCOPES })),
     users: opts.users ?? [],
     groups: opts.groups ?? [],
-    workspaceDefault: opts.workspaceDefault ?? { type: "limited", limit_amount: { amount: unit === "credit" ? "100" : "50.00", unit } },
+    workspaceDefault: opts.workspaceDefault ?? {
+      type: "limited",
+      limit_amount: { amount: unit === "credit" ? "100" : "50.00", unit },
+    },
     overrides: new Map(),
     usage: [],
     monthUsage: new Map(),
@@ -121,9 +142,15 @@ export async function startChatgptFake(opts: ChatgptFakeOptions = {}): Promise<C
     const groups = state.groups.filter((g) => g.userIds.includes(userId) && g.limit);
     if (groups.length) {
       const best = groups.reduce((a, b) => (amountOf(b.limit!) > amountOf(a.limit!) ? b : a));
-      return { limit: best.limit!, source: { kind: "group_default", group_id: best.id, group_name: best.name } };
+      return {
+        limit: best.limit!,
+        source: { kind: "group_default", group_id: best.id, group_name: best.name },
+      };
     }
-    return { limit: state.workspaceDefault, source: { kind: "workspace_default", seat_type: "default" } };
+    return {
+      limit: state.workspaceDefault,
+      source: { kind: "workspace_default", seat_type: "default" },
+    };
   }
   function limitObject(userId: string) {
     const o = liveOverride(userId);
@@ -133,17 +160,29 @@ export async function startChatgptFake(opts: ChatgptFakeOptions = {}): Promise<C
       id: userId,
       account_user_id: `${userId}__${state.workspaceId}`,
       override_monthly_usage_limit: o ? [o] : null,
-      effective_monthly_usage_limit: o ? { limit: o, source: { kind: "individual_override" } } : inh,
+      effective_monthly_usage_limit: o
+        ? { limit: o, source: { kind: "individual_override" } }
+        : inh,
       inherited_monthly_usage_limit: inh,
     };
   }
-  function page<T>(items: T[], q: URLSearchParams, filterKey: string, param: "page" | "cursor"): FakeResponse | { data: T[]; has_more: boolean; next: string | null } {
+  function page<T>(
+    items: T[],
+    q: URLSearchParams,
+    filterKey: string,
+    param: "page" | "cursor",
+  ): FakeResponse | { data: T[]; has_more: boolean; next: string | null } {
     const limit = q.get("limit") === null ? 20 : Number(q.get("limit"));
-    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) return err(400, "limit must be an integer between 1 and 1000");
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+      return err(400, "limit must be an integer between 1 and 1000");
     const offset = readPageToken(q.get(param), filterKey);
     if (offset === "mismatch") return err(400, `invalid ${param}`);
     const more = offset + limit < items.length;
-    return { data: items.slice(offset, offset + limit), has_more: more, next: more ? pageToken(offset + limit, filterKey) : null };
+    return {
+      data: items.slice(offset, offset + limit),
+      has_more: more,
+      next: more ? pageToken(offset + limit, filterKey) : null,
+    };
   }
 
   function handle(req: FakeRequest): FakeResponse {
@@ -152,15 +191,25 @@ export async function startChatgptFake(opts: ChatgptFakeOptions = {}): Promise<C
     const scopes = key ? state.keys.get(key) : undefined;
     if (!scopes) return err(401, "Invalid or missing admin API key", "authentication_error");
     const fault = takeFault(state.faults, req.method, req.path);
-    if (fault) return fault.status === 429 ? err(429, "Rate limit exceeded", "rate_limit_error", { "retry-after": fault.retryAfter ?? "1" }) : err(fault.status, "Internal error", "server_error");
+    if (fault)
+      return fault.status === 429
+        ? err(429, "Rate limit exceeded", "rate_limit_error", {
+            "retry-after": fault.retryAfter ?? "1",
+          })
+        : err(fault.status, "Internal error", "server_error");
     const routeKey = `${req.method} ${req.path.replace(/users\/[^/]+/, "users/{id}").replace(/groups\/[^/]+/, "groups/{id}")}`;
     const wait = state.rate.take(routeKey);
-    if (wait !== null) return err(429, "Rate limit exceeded: 100 requests per minute", "rate_limit_error", { "retry-after": String(wait) });
-    const need = (s: string) => (scopes.includes(s) ? null : err(403, `Missing scope ${s}`, "permission_error"));
+    if (wait !== null)
+      return err(429, "Rate limit exceeded: 100 requests per minute", "rate_limit_error", {
+        "retry-after": String(wait),
+      });
+    const need = (s: string) =>
+      scopes.includes(s) ? null : err(403, `Missing scope ${s}`, "permission_error");
 
     const wsPrefix = `/v1/manage/workspaces/${state.workspaceId}`;
     const p = req.path;
-    if (p.startsWith("/v1/manage/workspaces/") && !p.startsWith(wsPrefix + "/")) return err(404, "workspace not found", "not_found");
+    if (p.startsWith("/v1/manage/workspaces/") && !p.startsWith(wsPrefix + "/"))
+      return err(404, "workspace not found", "not_found");
     let m = new RegExp(`^${wsPrefix}/usage_limits/users/([^/]+)(/monthly-usage)?$`).exec(p);
     if (m) {
       const id = decodeURIComponent(m[1]!);
@@ -169,15 +218,32 @@ export async function startChatgptFake(opts: ChatgptFakeOptions = {}): Promise<C
         const denied = need("chatgpt.enterprise.usage_limit.read");
         if (denied) return denied;
         const o = limitObject(id);
-        return { status: 200, body: { id, account_user_id: o.account_user_id, current_month_usage: state.monthUsage.get(id) ?? 0, current_month_usage_unit: state.unit, effective_monthly_usage_limit: o.effective_monthly_usage_limit.limit } };
+        return {
+          status: 200,
+          body: {
+            id,
+            account_user_id: o.account_user_id,
+            current_month_usage: state.monthUsage.get(id) ?? 0,
+            current_month_usage_unit: state.unit,
+            effective_monthly_usage_limit: o.effective_monthly_usage_limit.limit,
+          },
+        };
       }
-      if (req.method === "GET") return need("chatgpt.enterprise.usage_limit.read") ?? { status: 200, body: limitObject(id) };
+      if (req.method === "GET")
+        return (
+          need("chatgpt.enterprise.usage_limit.read") ?? { status: 200, body: limitObject(id) }
+        );
       if (req.method === "PATCH") {
         const denied = need("chatgpt.enterprise.usage_limit.write");
         if (denied) return denied;
         const b = req.body as { override_monthly_usage_limit?: unknown } | undefined;
-        if (!b || !("override_monthly_usage_limit" in b)) return err(400, "override_monthly_usage_limit is required");
-        const o = b.override_monthly_usage_limit as { type?: string; limit_amount?: { unit?: string; amount?: string }; temporary?: unknown } | null;
+        if (!b || !("override_monthly_usage_limit" in b))
+          return err(400, "override_monthly_usage_limit is required");
+        const o = b.override_monthly_usage_limit as {
+          type?: string;
+          limit_amount?: { unit?: string; amount?: string };
+          temporary?: unknown;
+        } | null;
         if (o === null) {
           state.overrides.delete(id);
           return { status: 200, body: limitObject(id) };
@@ -186,14 +252,29 @@ export async function startChatgptFake(opts: ChatgptFakeOptions = {}): Promise<C
           state.overrides.set(id, { type: "unlimited" });
           return { status: 200, body: limitObject(id) };
         }
-        if (o.type !== "limited") return err(400, "override_monthly_usage_limit.type must be limited or unlimited");
+        if (o.type !== "limited")
+          return err(400, "override_monthly_usage_limit.type must be limited or unlimited");
         const a = o.limit_amount;
-        if (!a || typeof a.amount !== "string") return err(400, "limit_amount.amount is required for a limited override");
-        if (a.unit !== state.unit) return err(400, `limit_amount.unit must be the workspace unit (${state.unit})`);
-        const ok = state.unit === "credit" ? /^\d+$/.test(a.amount) : /^\d+(\.\d{1,2})?$/.test(a.amount);
-        if (!ok) return err(400, state.unit === "credit" ? "limit_amount.amount must be a whole number of credits" : "limit_amount.amount must be a decimal with at most 2 places");
-        if (o.temporary !== undefined && typeof o.temporary !== "boolean") return err(400, "temporary must be a boolean");
-        const rule: Rule = { type: "limited", limit_amount: { amount: a.amount, unit: state.unit }, ...(o.temporary ? { limit_expires_at: endOfMonthSeconds(state.clock()) } : {}) };
+        if (!a || typeof a.amount !== "string")
+          return err(400, "limit_amount.amount is required for a limited override");
+        if (a.unit !== state.unit)
+          return err(400, `limit_amount.unit must be the workspace unit (${state.unit})`);
+        const ok =
+          state.unit === "credit" ? /^\d+$/.test(a.amount) : /^\d+(\.\d{1,2})?$/.test(a.amount);
+        if (!ok)
+          return err(
+            400,
+            state.unit === "credit"
+              ? "limit_amount.amount must be a whole number of credits"
+              : "limit_amount.amount must be a decimal with at most 2 places",
+          );
+        if (o.temporary !== undefined && typeof o.temporary !== "boolean")
+          return err(400, "temporary must be a boolean");
+        const rule: Rule = {
+          type: "limited",
+          limit_amount: { amount: a.amount, unit: state.unit },
+          ...(o.temporary ? { limit_expires_at: endOfMonthSeconds(state.clock()) } : {}),
+        };
         state.overrides.set(id, rule);
         return { status: 200, body: limitObject(id) };
       }
@@ -207,9 +288,20 @@ export async function startChatgptFake(opts: ChatgptFakeOptions = {}): Promise<C
       const after = req.query.get("after");
       const start = after ? list.findIndex((u) => u.id === after) + 1 : 0;
       const limit = Number(req.query.get("limit") ?? 20);
-      if (!Number.isInteger(limit) || limit < 1 || limit > 1000) return err(400, "limit must be an integer between 1 and 1000");
-      const data = list.slice(start, start + limit).map((u) => ({ object: "workspace.user", id: u.id, email: u.email, name: u.name }));
-      return { status: 200, body: { object: "list", data, has_more: start + limit < list.length, last_id: data.at(-1)?.id ?? null } };
+      if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+        return err(400, "limit must be an integer between 1 and 1000");
+      const data = list
+        .slice(start, start + limit)
+        .map((u) => ({ object: "workspace.user", id: u.id, email: u.email, name: u.name }));
+      return {
+        status: 200,
+        body: {
+          object: "list",
+          data,
+          has_more: start + limit < list.length,
+          last_id: data.at(-1)?.id ?? null,
+        },
+      };
     }
     m = new RegExp(`^${wsPrefix}/groups/([^/]+)(/users)?$`).exec(p);
     if (m && req.method === "GET") {
@@ -217,28 +309,58 @@ export async function startChatgptFake(opts: ChatgptFakeOptions = {}): Promise<C
       if (denied) return denied;
       const g = state.groups.find((x) => x.id === decodeURIComponent(m![1]!));
       if (!g) return err(404, "group not found", "not_found");
-      if (!m[2]) return { status: 200, body: { object: "workspace.group", id: g.id, name: g.name } };
-      const pg = page(g.userIds.map((id) => ({ id, email: user(id)?.email })), req.query, `g:${g.id}`, "cursor");
-      return "status" in pg ? pg : { status: 200, body: { object: "list", data: pg.data, has_more: pg.has_more, next_cursor: pg.next } };
+      if (!m[2])
+        return { status: 200, body: { object: "workspace.group", id: g.id, name: g.name } };
+      const pg = page(
+        g.userIds.map((id) => ({ id, email: user(id)?.email })),
+        req.query,
+        `g:${g.id}`,
+        "cursor",
+      );
+      return "status" in pg
+        ? pg
+        : {
+            status: 200,
+            body: { object: "list", data: pg.data, has_more: pg.has_more, next_cursor: pg.next },
+          };
     }
     if (req.method === "GET" && p === `/v1/analytics/workspaces/${state.workspaceId}/usage`) {
       const denied = need("enterprise.analytics.usage.read");
       if (denied) return denied;
       const start = Number(req.query.get("start_time"));
       const end = Number(req.query.get("end_time"));
-      if (!Number.isFinite(start) || !Number.isFinite(end) || end <= start) return err(400, "start_time and end_time must be unix seconds with end_time after start_time");
+      if (!Number.isFinite(start) || !Number.isFinite(end) || end <= start)
+        return err(
+          400,
+          "start_time and end_time must be unix seconds with end_time after start_time",
+        );
       const rows = state.usage
         .filter((u) => {
           const t = Date.parse(`${u.day}T00:00:00Z`) / 1000;
           return t >= start && t < end;
         })
-        .sort((a, b) => (a.day === b.day ? a.userId.localeCompare(b.userId) : a.day < b.day ? -1 : 1))
+        .sort((a, b) =>
+          a.day === b.day ? a.userId.localeCompare(b.userId) : a.day < b.day ? -1 : 1,
+        )
         .map((u) => {
           const t = Date.parse(`${u.day}T00:00:00Z`) / 1000;
-          return { object: "workspace.usage.result", user_id: u.userId, actor: { type: "ACCOUNT_USER", user_id: u.userId }, start_time: t, end_time: t + 86400, totals: { credits: u.credits, cost_usd: u.costUsd, estimated_cost_usd: u.estimated }, clients: [] };
+          return {
+            object: "workspace.usage.result",
+            user_id: u.userId,
+            actor: { type: "ACCOUNT_USER", user_id: u.userId },
+            start_time: t,
+            end_time: t + 86400,
+            totals: { credits: u.credits, cost_usd: u.costUsd, estimated_cost_usd: u.estimated },
+            clients: [],
+          };
         });
       const pg = page(rows, req.query, `u:${start}:${end}`, "page");
-      return "status" in pg ? pg : { status: 200, body: { object: "page", data: pg.data, has_more: pg.has_more, next_page: pg.next } };
+      return "status" in pg
+        ? pg
+        : {
+            status: 200,
+            body: { object: "page", data: pg.data, has_more: pg.has_more, next_page: pg.next },
+          };
     }
     return err(404, `no route ${req.method} ${p}`, "not_found");
   }
@@ -254,7 +376,10 @@ export async function startChatgptFake(opts: ChatgptFakeOptions = {}): Promise<C
     },
     effectiveOf(userId) {
       const o = limitObject(userId);
-      return { rule: o.effective_monthly_usage_limit.limit, kind: o.effective_monthly_usage_limit.source.kind ?? "" };
+      return {
+        rule: o.effective_monthly_usage_limit.limit,
+        kind: o.effective_monthly_usage_limit.source.kind ?? "",
+      };
     },
     writes() {
       return state.log.filter((c) => c.method !== "GET");

@@ -7,7 +7,19 @@
  * through the exported state.
  */
 import { randomUUID } from "node:crypto";
-import { pageToken, RateWindow, readPageToken, serve, takeFault, type CallLog, type Fault, type FakeRequest, type FakeResponse, type RunningFake } from "./http";
+
+import {
+  pageToken,
+  RateWindow,
+  readPageToken,
+  serve,
+  takeFault,
+  type CallLog,
+  type FakeRequest,
+  type FakeResponse,
+  type Fault,
+  type RunningFake,
+} from "./http";
 
 export interface ClaudeUser {
   id: string;
@@ -60,7 +72,12 @@ export interface ClaudeFake extends RunningFake {
   writes(): CallLog[];
 }
 
-const err = (status: number, type: string, message: string, headers?: Record<string, string>): FakeResponse => ({
+const err = (
+  status: number,
+  type: string,
+  message: string,
+  headers?: Record<string, string>,
+): FakeResponse => ({
   status,
   body: { type: "error", error: { type, message }, request_id: `req_${randomUUID().slice(0, 12)}` },
   headers,
@@ -80,9 +97,14 @@ export interface ClaudeFakeOptions {
 export async function startClaudeFake(opts: ClaudeFakeOptions = {}): Promise<ClaudeFake> {
   const clock = opts.clock ?? Date.now;
   const state: ClaudeFakeState = {
-    keys: new Map(Object.entries(opts.keys ?? { "sk-ant-admin-test": ["read:spend_limits", "write:spend_limits"] })),
+    keys: new Map(
+      Object.entries(
+        opts.keys ?? { "sk-ant-admin-test": ["read:spend_limits", "write:spend_limits"] },
+      ),
+    ),
     users: opts.users ?? [],
-    organizationDefault: opts.organizationDefault === undefined ? "50000" : opts.organizationDefault,
+    organizationDefault:
+      opts.organizationDefault === undefined ? "50000" : opts.organizationDefault,
     seatTierDefaults: new Map(),
     userLimits: new Map(),
     spend: new Map(),
@@ -94,11 +116,20 @@ export async function startClaudeFake(opts: ClaudeFakeOptions = {}): Promise<Cla
   const iso = () => new Date(clock()).toISOString();
   const userById = (id: string) => state.users.find((u) => u.id === id);
 
-  function effectiveOf(userId: string): { amount: string | null; source: { type: string; seat_tier?: string }; splId: string | null } {
+  function effectiveOf(userId: string): {
+    amount: string | null;
+    source: { type: string; seat_tier?: string };
+    splId: string | null;
+  } {
     const own = state.userLimits.get(userId);
     if (own) return { amount: own.amount, source: { type: "user" }, splId: own.id };
     const u = userById(userId);
-    if (u && state.seatTierDefaults.has(u.seatTier)) return { amount: state.seatTierDefaults.get(u.seatTier) ?? null, source: { type: "seat_tier", seat_tier: u.seatTier }, splId: null };
+    if (u && state.seatTierDefaults.has(u.seatTier))
+      return {
+        amount: state.seatTierDefaults.get(u.seatTier) ?? null,
+        source: { type: "seat_tier", seat_tier: u.seatTier },
+        splId: null,
+      };
     return { amount: state.organizationDefault, source: { type: "organization" }, splId: null };
   }
   function effectiveRow(u: ClaudeUser) {
@@ -131,18 +162,41 @@ export async function startClaudeFake(opts: ClaudeFakeOptions = {}): Promise<Cla
     const existing = state.userLimits.get(userId);
     const limit: SpendLimit = existing
       ? { ...existing, amount, updated_at: iso() }
-      : { type: "spend_limit", id: `spl_${randomUUID().replace(/-/g, "").slice(0, 20)}`, created_at: iso(), updated_at: iso(), scope: { type: "user", user_id: userId }, amount, currency: "USD", period: "monthly" };
+      : {
+          type: "spend_limit",
+          id: `spl_${randomUUID().replace(/-/g, "").slice(0, 20)}`,
+          created_at: iso(),
+          updated_at: iso(),
+          scope: { type: "user", user_id: userId },
+          amount,
+          currency: "USD",
+          period: "monthly",
+        };
     state.userLimits.set(userId, limit);
     return limit;
   }
-  function paginate<T>(items: T[], q: URLSearchParams, filterKey: string): FakeResponse | { data: T[]; has_more: boolean; next_page: string | null } {
+  function paginate<T>(
+    items: T[],
+    q: URLSearchParams,
+    filterKey: string,
+  ): FakeResponse | { data: T[]; has_more: boolean; next_page: string | null } {
     const limit = q.get("limit") === null ? 20 : Number(q.get("limit"));
-    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) return err(400, "invalid_request_error", "limit: must be an integer between 1 and 1000");
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+      return err(400, "invalid_request_error", "limit: must be an integer between 1 and 1000");
     const offset = readPageToken(q.get("page"), filterKey);
-    if (offset === "mismatch") return err(400, "invalid_request_error", "page: the page token does not match the request's filters");
+    if (offset === "mismatch")
+      return err(
+        400,
+        "invalid_request_error",
+        "page: the page token does not match the request's filters",
+      );
     const slice = items.slice(offset, offset + limit);
     const more = offset + limit < items.length;
-    return { data: slice, has_more: more, next_page: more ? pageToken(offset + limit, filterKey) : null };
+    return {
+      data: slice,
+      has_more: more,
+      next_page: more ? pageToken(offset + limit, filterKey) : null,
+    };
   }
 
   function handle(req: FakeRequest): FakeResponse {
@@ -151,13 +205,24 @@ export async function startClaudeFake(opts: ClaudeFakeOptions = {}): Promise<Cla
     // unknown or revoked keys answer 404, as documented
     if (!key) return err(401, "authentication_error", "x-api-key header is required");
     if (!scopes) return err(404, "not_found_error", "Not found");
-    if (req.headers["anthropic-version"] !== "2023-06-01") return err(400, "invalid_request_error", "anthropic-version header is required");
+    if (req.headers["anthropic-version"] !== "2023-06-01")
+      return err(400, "invalid_request_error", "anthropic-version header is required");
     const fault = takeFault(state.faults, req.method, req.path);
-    if (fault) return fault.status === 429 ? err(429, "rate_limit_error", "Rate limited", { "retry-after": fault.retryAfter ?? "1" }) : err(fault.status, "api_error", "Internal server error");
+    if (fault)
+      return fault.status === 429
+        ? err(429, "rate_limit_error", "Rate limited", { "retry-after": fault.retryAfter ?? "1" })
+        : err(fault.status, "api_error", "Internal server error");
     const wait = state.rate.take("org");
-    if (wait !== null) return err(429, "rate_limit_error", "Number of requests has exceeded your per-minute rate limit", { "retry-after": String(wait) });
+    if (wait !== null)
+      return err(
+        429,
+        "rate_limit_error",
+        "Number of requests has exceeded your per-minute rate limit",
+        { "retry-after": String(wait) },
+      );
     const needs = req.method === "GET" ? "read:spend_limits" : "write:spend_limits";
-    if (!scopes.includes(needs)) return err(403, "permission_error", `This key lacks the ${needs} scope`);
+    if (!scopes.includes(needs))
+      return err(403, "permission_error", `This key lacks the ${needs} scope`);
 
     const p = req.path;
     if (req.method === "GET" && p === "/v1/organizations/spend_limits/effective") {
@@ -167,11 +232,29 @@ export async function startClaudeFake(opts: ClaudeFakeOptions = {}): Promise<Cla
       return "status" in page ? page : { status: 200, body: page };
     }
     if (req.method === "POST" && p === "/v1/organizations/spend_limits") {
-      const b = req.body as { scope?: { type?: string; user_id?: string }; amount?: unknown; period?: unknown } | undefined;
-      if (!b?.scope || b.scope.type !== "user") return err(400, "invalid_request_error", "scope.type: only user spend limits can be written through the API");
-      if (!b.scope.user_id || !userById(b.scope.user_id)) return err(400, "invalid_request_error", "scope.user_id: user not found in this organization");
-      if (b.amount !== null && (typeof b.amount !== "string" || !/^\d+$/.test(b.amount))) return err(400, "invalid_request_error", "amount: must be a string of minor units (cents) or null");
-      if (b.period !== "monthly") return err(400, "invalid_request_error", "period: must be monthly");
+      const b = req.body as
+        | { scope?: { type?: string; user_id?: string }; amount?: unknown; period?: unknown }
+        | undefined;
+      if (!b?.scope || b.scope.type !== "user")
+        return err(
+          400,
+          "invalid_request_error",
+          "scope.type: only user spend limits can be written through the API",
+        );
+      if (!b.scope.user_id || !userById(b.scope.user_id))
+        return err(
+          400,
+          "invalid_request_error",
+          "scope.user_id: user not found in this organization",
+        );
+      if (b.amount !== null && (typeof b.amount !== "string" || !/^\d+$/.test(b.amount)))
+        return err(
+          400,
+          "invalid_request_error",
+          "amount: must be a string of minor units (cents) or null",
+        );
+      if (b.period !== "monthly")
+        return err(400, "invalid_request_error", "period: must be monthly");
       return { status: 200, body: upsert(b.scope.user_id, b.amount as string | null) };
     }
     let m = /^\/v1\/organizations\/spend_limits\/(spl_[\w]+)$/.exec(p);
@@ -189,27 +272,50 @@ export async function startClaudeFake(opts: ClaudeFakeOptions = {}): Promise<Cla
       const actors = req.query.getAll("actor_ids[]");
       const items = [...state.requests]
         .sort((a, b) => (a.created_at < b.created_at ? 1 : -1))
-        .filter((r) => (!statuses.length || statuses.includes(r.status)) && (!actors.length || actors.includes(r.userId)))
+        .filter(
+          (r) =>
+            (!statuses.length || statuses.includes(r.status)) &&
+            (!actors.length || actors.includes(r.userId)),
+        )
         .map(requestView);
       const page = paginate(items, req.query, `slir:${statuses.join(",")}:${actors.join(",")}`);
       return "status" in page ? page : { status: 200, body: page };
     }
-    m = /^\/v1\/organizations\/spend_limit_increase_requests\/(slir_[\w]+)(\/approve|\/deny)?$/.exec(p);
+    m =
+      /^\/v1\/organizations\/spend_limit_increase_requests\/(slir_[\w]+)(\/approve|\/deny)?$/.exec(
+        p,
+      );
     if (m) {
       const r = state.requests.find((x) => x.id === m![1]);
       if (!r) return err(404, "not_found_error", "spend limit increase request not found");
       if (req.method === "GET" && !m[2]) return { status: 200, body: requestView(r) };
       if (req.method === "POST" && m[2] === "/approve") {
         const b = req.body as { amount?: unknown } | undefined;
-        if (r.status !== "pending") return err(400, "invalid_request_error", `This request has already been ${r.status}`);
-        if (typeof b?.amount !== "string" || !/^\d+$/.test(b.amount)) return err(400, "invalid_request_error", "amount: must be a string of minor units (cents)");
+        if (r.status !== "pending")
+          return err(400, "invalid_request_error", `This request has already been ${r.status}`);
+        if (typeof b?.amount !== "string" || !/^\d+$/.test(b.amount))
+          return err(
+            400,
+            "invalid_request_error",
+            "amount: must be a string of minor units (cents)",
+          );
         upsert(r.userId, b.amount);
-        Object.assign(r, { status: "approved", resolved_at: iso(), resolved_by: { type: "api_key", email_address: "admin-api" } });
+        Object.assign(r, {
+          status: "approved",
+          resolved_at: iso(),
+          resolved_by: { type: "api_key", email_address: "admin-api" },
+        });
         return { status: 200, body: requestView(r) };
       }
       if (req.method === "POST" && m[2] === "/deny") {
-        if (r.status === "approved") return err(400, "invalid_request_error", "This request has already been approved");
-        if (r.status === "pending") Object.assign(r, { status: "denied", resolved_at: iso(), resolved_by: { type: "api_key", email_address: "admin-api" } });
+        if (r.status === "approved")
+          return err(400, "invalid_request_error", "This request has already been approved");
+        if (r.status === "pending")
+          Object.assign(r, {
+            status: "denied",
+            resolved_at: iso(),
+            resolved_by: { type: "api_key", email_address: "admin-api" },
+          });
         return { status: 200, body: requestView(r) };
       }
     }
@@ -225,16 +331,28 @@ export async function startClaudeFake(opts: ClaudeFakeOptions = {}): Promise<Cla
       upsert(userId, amount);
     },
     fileRequest(userId) {
-      if (state.requests.some((r) => r.userId === userId && r.status === "pending")) throw new Error("one pending request per member");
+      if (state.requests.some((r) => r.userId === userId && r.status === "pending"))
+        throw new Error("one pending request per member");
       const id = `slir_${randomUUID().replace(/-/g, "").slice(0, 20)}`;
-      state.requests.push({ id, created_at: iso(), status: "pending", resolved_at: null, resolved_by: null, userId });
+      state.requests.push({
+        id,
+        created_at: iso(),
+        status: "pending",
+        resolved_at: null,
+        resolved_by: null,
+        userId,
+      });
       return id;
     },
     consoleResolve(requestId, status, amount) {
       const r = state.requests.find((x) => x.id === requestId);
       if (!r || r.status !== "pending") throw new Error("not pending");
       if (status === "approved") upsert(r.userId, amount ?? "0");
-      Object.assign(r, { status, resolved_at: iso(), resolved_by: { type: "user_actor", email_address: "console-admin@vendor.example" } });
+      Object.assign(r, {
+        status,
+        resolved_at: iso(),
+        resolved_by: { type: "user_actor", email_address: "console-admin@vendor.example" },
+      });
     },
     effectiveOf(userId) {
       const e = effectiveOf(userId);

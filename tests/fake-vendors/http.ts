@@ -27,7 +27,10 @@ export interface RunningFake {
   close(): Promise<void>;
 }
 
-export async function serve(handle: (req: FakeRequest) => FakeResponse | Promise<FakeResponse>, log: CallLog[]): Promise<RunningFake> {
+export async function serve(
+  handle: (req: FakeRequest) => FakeResponse | Promise<FakeResponse>,
+  log: CallLog[],
+): Promise<RunningFake> {
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
@@ -39,11 +42,31 @@ export async function serve(handle: (req: FakeRequest) => FakeResponse | Promise
         let out: FakeResponse;
         try {
           body = text ? JSON.parse(text) : undefined;
-          out = await handle({ method: req.method ?? "GET", path: url.pathname, query: url.searchParams, headers: req.headers, body });
+          out = await handle({
+            method: req.method ?? "GET",
+            path: url.pathname,
+            query: url.searchParams,
+            headers: req.headers,
+            body,
+          });
         } catch (error) {
-          out = { status: 400, body: { type: "error", error: { type: "invalid_request_error", message: `malformed request: ${error instanceof Error ? error.message : "?"}` } } };
+          out = {
+            status: 400,
+            body: {
+              type: "error",
+              error: {
+                type: "invalid_request_error",
+                message: `malformed request: ${error instanceof Error ? error.message : "?"}`,
+              },
+            },
+          };
         }
-        log.push({ method: req.method ?? "GET", path: url.pathname + (url.search || ""), status: out.status, body });
+        log.push({
+          method: req.method ?? "GET",
+          path: url.pathname + (url.search || ""),
+          status: out.status,
+          body,
+        });
         res.writeHead(out.status, { "content-type": "application/json", ...out.headers });
         res.end(JSON.stringify(out.body));
       })();
@@ -53,7 +76,11 @@ export async function serve(handle: (req: FakeRequest) => FakeResponse | Promise
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -65,7 +92,10 @@ export function pageToken(offset: number, filterKey: string): string {
 export function readPageToken(token: string | null, filterKey: string): number | "mismatch" {
   if (!token) return 0;
   try {
-    const v = JSON.parse(Buffer.from(token, "base64url").toString("utf8")) as { o: number; f: string };
+    const v = JSON.parse(Buffer.from(token, "base64url").toString("utf8")) as {
+      o: number;
+      f: string;
+    };
     return v.f === filterKey && Number.isInteger(v.o) ? v.o : "mismatch";
   } catch {
     return "mismatch";
@@ -75,7 +105,10 @@ export function readPageToken(token: string | null, filterKey: string): number |
 /** A fixed one-minute window counter; answers the seconds to wait when over. */
 export class RateWindow {
   private counts = new Map<string, { start: number; n: number }>();
-  constructor(public perMinute: number, private readonly clock: () => number = Date.now) {}
+  constructor(
+    public perMinute: number,
+    private readonly clock: () => number = Date.now,
+  ) {}
   take(key: string): number | null {
     const t = this.clock();
     const start = Math.floor(t / 60_000) * 60_000;

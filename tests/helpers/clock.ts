@@ -11,6 +11,7 @@
  * New York (09:30) and Kiritimati (04:30 the next day), so a slow run never crosses one.
  */
 import { performance } from "node:perf_hooks";
+
 import { toDayKey, type DayKey } from "@/lib/period";
 
 const DAY_MS = 86_400_000;
@@ -22,7 +23,8 @@ export const TEST_TODAY: DayKey = toDayKey(TEST_NOW);
 
 /** An instant from an ISO text that names its offset ("…Z" or "…+02:00"), so TZ cannot change it. */
 export function at(iso: string): Date {
-  if (!/(Z|[+-]\d{2}:\d{2})$/.test(iso)) throw new Error(`at(): give the offset explicitly: ${iso}`);
+  if (!/(Z|[+-]\d{2}:\d{2})$/.test(iso))
+    throw new Error(`at(): give the offset explicitly: ${iso}`);
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) throw new Error(`at(): not an instant: ${iso}`);
   return d;

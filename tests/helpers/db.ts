@@ -1,5 +1,6 @@
 /** A client for the test database, and a fresh workspace per test so tests never share rows. */
 import { randomUUID } from "node:crypto";
+
 import type { Actor } from "@/lib/auth/actor";
 import { createDb, engineOf, prepareDb, type Db } from "@/lib/db";
 
@@ -23,20 +24,53 @@ export function testEngine() {
   return engineOf(testDatabaseUrl());
 }
 
-export async function makeWorkspace(db: Db, overrides: { budgetUnit?: "CREDITS" | "USD"; timezone?: string; usdPerCreditMicros?: bigint } = {}) {
+export async function makeWorkspace(
+  db: Db,
+  overrides: {
+    budgetUnit?: "CREDITS" | "USD";
+    timezone?: string;
+    usdPerCreditMicros?: bigint;
+  } = {},
+) {
   const slug = `t-${randomUUID().slice(0, 8)}`;
   return db.workspace.create({ data: { slug, name: `Test ${slug}`, ...overrides } });
 }
 
-export async function makeMember(db: Db, workspaceId: string, data: { email?: string; name?: string; role?: "OWNER" | "ADMIN" | "FINANCE" | "MEMBER"; costCenter?: string } = {}) {
+export async function makeMember(
+  db: Db,
+  workspaceId: string,
+  data: {
+    email?: string;
+    name?: string;
+    role?: "OWNER" | "ADMIN" | "FINANCE" | "MEMBER";
+    costCenter?: string;
+  } = {},
+) {
   const email = data.email ?? `${randomUUID().slice(0, 8)}@example.test`;
-  return db.member.create({ data: { workspaceId, email, name: data.name ?? email.split("@")[0]!, role: data.role ?? "MEMBER", costCenter: data.costCenter ?? null } });
+  return db.member.create({
+    data: {
+      workspaceId,
+      email,
+      name: data.name ?? email.split("@")[0]!,
+      role: data.role ?? "MEMBER",
+      costCenter: data.costCenter ?? null,
+    },
+  });
 }
 
 /** A fresh workspace with one admin, and that admin as the server would see them (alerts and channel tests). */
 export async function workspaceWithAdmin(db: Db) {
   const workspace = await makeWorkspace(db);
   const admin = await makeMember(db, workspace.id, { role: "ADMIN" });
-  const actor: Actor = { memberId: admin.id, workspaceId: workspace.id, workspaceSlug: workspace.slug, workspaceName: workspace.name, email: admin.email, name: admin.name, role: "ADMIN", managedGroupIds: [] };
+  const actor: Actor = {
+    memberId: admin.id,
+    workspaceId: workspace.id,
+    workspaceSlug: workspace.slug,
+    workspaceName: workspace.name,
+    email: admin.email,
+    name: admin.name,
+    role: "ADMIN",
+    managedGroupIds: [],
+  };
   return { db, workspace, actor };
 }

@@ -14,8 +14,14 @@ export default function setup(): void {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "allotment-int-"));
     url = `file:${path.join(dir, "test.db")}`;
   } else {
-    execFileSync(process.execPath, ["scripts/db.mjs", "reset"], { env: { ...process.env, DATABASE_URL: url }, stdio: "inherit" });
+    execFileSync(process.execPath, ["scripts/db.mjs", "reset"], {
+      env: { ...process.env, DATABASE_URL: url },
+      stdio: "inherit",
+    });
   }
   process.env.DATABASE_URL = url;
-  execFileSync(process.execPath, ["scripts/db.mjs", "deploy"], { env: { ...process.env, DATABASE_URL: url }, stdio: "inherit" });
+  execFileSync(process.execPath, ["scripts/db.mjs", "deploy"], {
+    env: { ...process.env, DATABASE_URL: url },
+    stdio: "inherit",
+  });
 }

@@ -1,9 +1,13 @@
 /** A small simulator connection in a fresh workspace, for tests that need real usage rows. */
 import type { Db } from "@/lib/db";
 import { simulatorAdapter, simulatorConfigSchema } from "@/lib/ingest/adapters/simulator";
+
 import { makeWorkspace } from "./db";
 
-export async function simulatedWorkspace(db: Db, opts: { members?: number; endDay?: string; seed?: number } = {}) {
+export async function simulatedWorkspace(
+  db: Db,
+  opts: { members?: number; endDay?: string; seed?: number } = {},
+) {
   const workspace = await makeWorkspace(db);
   const config = simulatorConfigSchema.parse({
     seed: opts.seed ?? 11,
@@ -13,6 +17,16 @@ export async function simulatedWorkspace(db: Db, opts: { members?: number; endDa
     endDay: opts.endDay ?? "2026-11-22",
     demoPeople: true,
   });
-  const connection = await db.connection.create({ data: { workspaceId: workspace.id, kind: "simulator", name: "sim", configJson: JSON.stringify({ ...config, usdPerCreditMicros: config.usdPerCreditMicros.toString() }) } });
+  const connection = await db.connection.create({
+    data: {
+      workspaceId: workspace.id,
+      kind: "simulator",
+      name: "sim",
+      configJson: JSON.stringify({
+        ...config,
+        usdPerCreditMicros: config.usdPerCreditMicros.toString(),
+      }),
+    },
+  });
   return { workspace, connection, config, adapter: simulatorAdapter(config) };
 }

@@ -3,8 +3,7 @@
  * of RFC 5321 for nodemailer (EHLO/HELO, MAIL, RCPT, DATA with dot-unstuffing, RSET,
  * NOOP, QUIT). No TLS, no auth, 127.0.0.1 only — a test double, not a mail server.
  */
-import net from "node:net";
-import type { AddressInfo } from "node:net";
+import net, { type AddressInfo } from "node:net";
 
 export interface SunkMail {
   from: string;

@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { evaluateAlerts } from "@/lib/alerts/evaluate";
+
 import { sendTest } from "@/lib/alerts/deliver";
+import { evaluateAlerts } from "@/lib/alerts/evaluate";
 import { verifySignature } from "@/lib/alerts/signature";
+import { simulatorAdapter, simulatorConfigSchema } from "@/lib/ingest/adapters/simulator";
 import { buildEnterprise } from "@/lib/ingest/simulator/enterprise";
 import { runSync } from "@/lib/ingest/sync";
+
 import { makeWorkspace, testDatabaseUrl, testDb } from "../helpers/db";
-import { simulatorAdapter, simulatorConfigSchema } from "@/lib/ingest/adapters/simulator";
 import { startSmtpSink, type SmtpSink } from "../helpers/smtp-sink";
 import { startWebhookReceiver, type WebhookReceiver } from "../helpers/webhook-receiver";
 
@@ -28,30 +30,72 @@ async function seeded() {
   const db = await testDb();
   // a fixed simulator (seed + domain) so the people, and so the alerts, are the same every run
   const workspace = await makeWorkspace(db);
-  const config = simulatorConfigSchema.parse({ seed: 11, domain: "alerts.example", members: 40, groups: 4, endDay: "2026-11-22", demoPeople: true });
-  const connection = await db.connection.create({ data: { workspaceId: workspace.id, kind: "simulator", name: "sim", configJson: "{}" } });
+  const config = simulatorConfigSchema.parse({
+    seed: 11,
+    domain: "alerts.example",
+    members: 40,
+    groups: 4,
+    endDay: "2026-11-22",
+    demoPeople: true,
+  });
+  const connection = await db.connection.create({
+    data: { workspaceId: workspace.id, kind: "simulator", name: "sim", configJson: "{}" },
+  });
   const sim = { workspace, config, connection, adapter: simulatorAdapter(config) };
-  const res = await runSync({ db, databaseUrl: testDatabaseUrl(), connectionId: sim.connection.id, adapter: sim.adapter, window: { start: "2026-10-20", end: "2026-11-22" } });
+  const res = await runSync({
+    db,
+    databaseUrl: testDatabaseUrl(),
+    connectionId: sim.connection.id,
+    adapter: sim.adapter,
+    window: { start: "2026-10-20", end: "2026-11-22" },
+  });
   expect(res.status).toBe("SUCCEEDED");
-  const webhook = await db.alertChannel.create({ data: { workspaceId: sim.workspace.id, kind: "webhook", name: "Slack", target: hooks.url, signingSecret: "s3cret" } });
-  const email = await db.alertChannel.create({ data: { workspaceId: sim.workspace.id, kind: "email", name: "Finance mail", target: "finops@example.test", settingsJson: JSON.stringify({ smtpUrl: smtp.url, from: "alerts@allotment.test" }) } });
+  const webhook = await db.alertChannel.create({
+    data: {
+      workspaceId: sim.workspace.id,
+      kind: "webhook",
+      name: "Slack",
+      target: hooks.url,
+      signingSecret: "s3cret",
+    },
+  });
+  const email = await db.alertChannel.create({
+    data: {
+      workspaceId: sim.workspace.id,
+      kind: "email",
+      name: "Finance mail",
+      target: "finops@example.test",
+      settingsJson: JSON.stringify({ smtpUrl: smtp.url, from: "alerts@allotment.test" }),
+    },
+  });
   return { db, ...sim, webhook, email };
 }
 
 function hooksFor(alertId: string) {
-  return hooks.received.filter((h) => (h.json as { allotment?: { alert?: { id?: string } } }).allotment?.alert?.id === alertId);
+  return hooks.received.filter(
+    (h) => (h.json as { allotment?: { alert?: { id?: string } } }).allotment?.alert?.id === alertId,
+  );
 }
 
 describe("alert evaluation and delivery", () => {
   it("raises the runaway spike as an anomaly once, delivered once to the webhook and once by email", async () => {
     const { db, workspace, config } = await seeded();
     const runaway = buildEnterprise(config).runawayEmail!;
-    const member = await db.member.findFirstOrThrow({ where: { workspaceId: workspace.id, email: runaway } });
+    const member = await db.member.findFirstOrThrow({
+      where: { workspaceId: workspace.id, email: runaway },
+    });
     const first = await evaluateAlerts(db, workspace.id, NOW, { retry: FAST });
     expect(first.raised).toBeGreaterThanOrEqual(1);
-    const alert = await db.alert.findFirstOrThrow({ where: { workspaceId: workspace.id, kind: "anomaly", subjectId: member.id } });
+    const alert = await db.alert.findFirstOrThrow({
+      where: { workspaceId: workspace.id, kind: "anomaly", subjectId: member.id },
+    });
     expect(alert.status).toBe("OPEN");
-    const evidence = JSON.parse(alert.evidenceJson) as { day: string; spentMicros: string; selfBaselineMicros: string; series: unknown[] };
+    const evidence = JSON.parse(alert.evidenceJson) as {
+      day: string;
+      spentMicros: string;
+      selfBaselineMicros: string;
+      series: unknown[];
+    };
     expect(evidence.day >= "2026-11-16" && evidence.day <= "2026-11-18").toBe(true);
     expect(BigInt(evidence.spentMicros)).toBeGreaterThan(5n * BigInt(evidence.selfBaselineMicros));
     expect(evidence.series.length).toBeGreaterThanOrEqual(14);
@@ -67,40 +111,97 @@ describe("alert evaluation and delivery", () => {
     expect((hook.json as { text: string }).text).toContain(member.name);
     // checked as the receiver would on arrival: the signature's timestamp is the sender's clock, so is receivedAt
     const arrived = Math.floor(hook.receivedAt / 1000);
-    expect(verifySignature("s3cret", hook.body, String(hook.headers["x-allotment-signature"]), arrived)).toBe(true);
-    expect(verifySignature("wrong", hook.body, String(hook.headers["x-allotment-signature"]), arrived)).toBe(false);
-    const mails = smtp.messages.filter((m) => m.data.includes(member.email) && m.to.includes("finops@example.test"));
+    expect(
+      verifySignature("s3cret", hook.body, String(hook.headers["x-allotment-signature"]), arrived),
+    ).toBe(true);
+    expect(
+      verifySignature("wrong", hook.body, String(hook.headers["x-allotment-signature"]), arrived),
+    ).toBe(false);
+    const mails = smtp.messages.filter(
+      (m) => m.data.includes(member.email) && m.to.includes("finops@example.test"),
+    );
     expect(mails).toHaveLength(1);
     expect(mails[0]!.subject).toContain("anomaly");
     const deliveries = await db.alertDelivery.findMany({ where: { alertId: alert.id } });
     expect(deliveries.map((d) => d.status).sort()).toEqual(["DELIVERED", "DELIVERED"]);
-    expect((await db.alert.findUniqueOrThrow({ where: { id: alert.id } })).deliveryState).toBe("DELIVERED");
-    const owners = await db.notification.count({ where: { workspaceId: workspace.id, kind: "alert.anomaly" } });
+    expect((await db.alert.findUniqueOrThrow({ where: { id: alert.id } })).deliveryState).toBe(
+      "DELIVERED",
+    );
+    const owners = await db.notification.count({
+      where: { workspaceId: workspace.id, kind: "alert.anomaly" },
+    });
     expect(owners).toBeGreaterThan(0);
   });
 
   it("fires thresholds and the hard limit once per period, and resolves them when the limit goes", async () => {
     const { db, workspace } = await seeded();
-    await db.alertChannel.updateMany({ where: { workspaceId: workspace.id }, data: { enabled: false } });
-    const spender = await db.usageDailyRollup.groupBy({ by: ["memberKey"], where: { workspaceId: workspace.id, memberKey: { not: "" }, day: { gte: "2026-11-01" } }, _sum: { creditsMicros: true }, orderBy: { _sum: { creditsMicros: "desc" } }, take: 1 });
+    await db.alertChannel.updateMany({
+      where: { workspaceId: workspace.id },
+      data: { enabled: false },
+    });
+    const spender = await db.usageDailyRollup.groupBy({
+      by: ["memberKey"],
+      where: { workspaceId: workspace.id, memberKey: { not: "" }, day: { gte: "2026-11-01" } },
+      _sum: { creditsMicros: true },
+      orderBy: { _sum: { creditsMicros: "desc" } },
+      take: 1,
+    });
     const memberId = spender[0]!.memberKey;
     const used = spender[0]!._sum.creditsMicros!;
     expect(used).toBeGreaterThan(0n);
     // a limit the member has used 90 % of: 50 and 80 fire, 100 and the hard limit don't
-    const policy = await db.limitPolicy.create({ data: { workspaceId: workspace.id, scope: "MEMBER", memberId, target: `MEMBER:${memberId}`, amountMicros: (used * 10n) / 9n + 1n } });
+    const policy = await db.limitPolicy.create({
+      data: {
+        workspaceId: workspace.id,
+        scope: "MEMBER",
+        memberId,
+        target: `MEMBER:${memberId}`,
+        amountMicros: (used * 10n) / 9n + 1n,
+      },
+    });
     await evaluateAlerts(db, workspace.id, NOW, { retry: FAST });
     await evaluateAlerts(db, workspace.id, NOW, { retry: FAST });
-    const mine = await db.alert.findMany({ where: { workspaceId: workspace.id, subjectId: memberId, kind: { in: ["threshold", "hard_limit"] } }, orderBy: { thresholdPct: "asc" } });
-    expect(mine.map((a) => `${a.kind}:${a.thresholdPct}`)).toEqual(["threshold:50", "threshold:80"]);
+    const mine = await db.alert.findMany({
+      where: {
+        workspaceId: workspace.id,
+        subjectId: memberId,
+        kind: { in: ["threshold", "hard_limit"] },
+      },
+      orderBy: { thresholdPct: "asc" },
+    });
+    expect(mine.map((a) => `${a.kind}:${a.thresholdPct}`)).toEqual([
+      "threshold:50",
+      "threshold:80",
+    ]);
     expect(mine[0]!.dedupeKey).toBe(`threshold:MEMBER:${memberId}:2026-11-01:50`);
     await db.limitPolicy.update({ where: { id: policy.id }, data: { amountMicros: used / 2n } });
     await evaluateAlerts(db, workspace.id, NOW, { retry: FAST });
-    const after = await db.alert.findMany({ where: { workspaceId: workspace.id, subjectId: memberId, kind: { in: ["threshold", "hard_limit"] } } });
-    expect(after.map((a) => `${a.kind}:${a.thresholdPct ?? "-"}`).sort()).toEqual(["hard_limit:-", "threshold:100", "threshold:50", "threshold:80"]);
+    const after = await db.alert.findMany({
+      where: {
+        workspaceId: workspace.id,
+        subjectId: memberId,
+        kind: { in: ["threshold", "hard_limit"] },
+      },
+    });
+    expect(after.map((a) => `${a.kind}:${a.thresholdPct ?? "-"}`).sort()).toEqual([
+      "hard_limit:-",
+      "threshold:100",
+      "threshold:50",
+      "threshold:80",
+    ]);
     await db.limitPolicy.delete({ where: { id: policy.id } });
     const res = await evaluateAlerts(db, workspace.id, NOW, { retry: FAST });
     expect(res.resolved).toBeGreaterThanOrEqual(4);
-    expect(await db.alert.count({ where: { workspaceId: workspace.id, subjectId: memberId, status: "OPEN", kind: { not: "anomaly" } } })).toBe(0);
+    expect(
+      await db.alert.count({
+        where: {
+          workspaceId: workspace.id,
+          subjectId: memberId,
+          status: "OPEN",
+          kind: { not: "anomaly" },
+        },
+      }),
+    ).toBe(0);
   });
 
   it("retries a failing webhook with backoff, logs every attempt, and records failures", async () => {
@@ -109,7 +210,10 @@ describe("alert evaluation and delivery", () => {
     const ok = await sendTest(db, workspace, webhook.id, FAST);
     expect(ok?.ok).toBe(true);
     expect(ok?.attempts.map((a) => a.status)).toEqual([503, 503, 200]);
-    const log = await db.alertDelivery.findFirstOrThrow({ where: { channelId: webhook.id }, orderBy: { createdAt: "desc" } });
+    const log = await db.alertDelivery.findFirstOrThrow({
+      where: { channelId: webhook.id },
+      orderBy: { createdAt: "desc" },
+    });
     expect(log.status).toBe("DELIVERED");
     expect(JSON.parse(log.logJson)).toHaveLength(3);
     hooks.failNext(1, 404);

@@ -5,9 +5,11 @@
  * rows left empty disappear).
  */
 import { beforeAll, describe, expect, it } from "vitest";
+
 import type { Db } from "@/lib/db";
 import { rebuildDailyRollups } from "@/lib/ingest/rollups";
 import { runSync } from "@/lib/ingest/sync";
+
 import { testDatabaseUrl, testDb, testEngine } from "../helpers/db";
 import { simulatedWorkspace } from "../helpers/simulator";
 
@@ -15,7 +17,16 @@ const WINDOW = { start: "2026-09-25", end: "2026-11-05" };
 let db: Db;
 
 type Row = Record<string, bigint | string>;
-const METRICS = ["inputTokens", "cachedInputTokens", "outputTokens", "requests", "estimatedCostMicros", "costMicros", "creditsMicros", "unpricedRequests"] as const;
+const METRICS = [
+  "inputTokens",
+  "cachedInputTokens",
+  "outputTokens",
+  "requests",
+  "estimatedCostMicros",
+  "costMicros",
+  "creditsMicros",
+  "unpricedRequests",
+] as const;
 
 function keyOf(r: Row): string {
   return [r.month, r.memberKey, r.product, r.model, r.provider].join("|");
@@ -24,9 +35,16 @@ function keyOf(r: Row): string {
 async function expected(workspaceId: string): Promise<Map<string, Row>> {
   const out = new Map<string, Row>();
   for (const d of await db.usageDailyRollup.findMany({ where: { workspaceId } })) {
-    const row: Row = { month: d.day.slice(0, 7), memberKey: d.memberKey, product: d.product, model: d.model, provider: d.provider };
+    const row: Row = {
+      month: d.day.slice(0, 7),
+      memberKey: d.memberKey,
+      product: d.product,
+      model: d.model,
+      provider: d.provider,
+    };
     const seen = out.get(keyOf(row));
-    if (!seen) out.set(keyOf(row), { ...row, ...Object.fromEntries(METRICS.map((m) => [m, d[m]])) });
+    if (!seen)
+      out.set(keyOf(row), { ...row, ...Object.fromEntries(METRICS.map((m) => [m, d[m]])) });
     else for (const m of METRICS) seen[m] = (seen[m] as bigint) + d[m];
   }
   return out;
@@ -34,17 +52,37 @@ async function expected(workspaceId: string): Promise<Map<string, Row>> {
 
 async function actual(workspaceId: string): Promise<Map<string, Row>> {
   const rows = await db.usageMemberMonth.findMany({ where: { workspaceId } });
-  return new Map(rows.map((r) => [keyOf(r), { month: r.month, memberKey: r.memberKey, product: r.product, model: r.model, provider: r.provider, ...Object.fromEntries(METRICS.map((m) => [m, r[m]])) }]));
+  return new Map(
+    rows.map((r) => [
+      keyOf(r),
+      {
+        month: r.month,
+        memberKey: r.memberKey,
+        product: r.product,
+        model: r.model,
+        provider: r.provider,
+        ...Object.fromEntries(METRICS.map((m) => [m, r[m]])),
+      },
+    ]),
+  );
 }
 
 /** The per-member day and month totals (all products together) as the daily rollup gives them. */
-async function expectedTotals(workspaceId: string, grain: "day" | "month"): Promise<Map<string, Row>> {
+async function expectedTotals(
+  workspaceId: string,
+  grain: "day" | "month",
+): Promise<Map<string, Row>> {
   const out = new Map<string, Row>();
   for (const d of await db.usageDailyRollup.findMany({ where: { workspaceId } })) {
     const time = grain === "day" ? d.day : d.day.slice(0, 7);
     const k = `${time}|${d.memberKey}`;
     const seen = out.get(k);
-    if (!seen) out.set(k, { time, memberKey: d.memberKey, ...Object.fromEntries(METRICS.map((m) => [m, d[m]])) });
+    if (!seen)
+      out.set(k, {
+        time,
+        memberKey: d.memberKey,
+        ...Object.fromEntries(METRICS.map((m) => [m, d[m]])),
+      });
     else for (const m of METRICS) seen[m] = (seen[m] as bigint) + d[m];
   }
   return out;
@@ -58,9 +96,21 @@ async function expectInSync(workspaceId: string) {
   for (const [k, row] of want) expect(got.get(k), k).toEqual(row);
   const days = await db.usageMemberDayTotal.findMany({ where: { workspaceId } });
   const months = await db.usageMemberMonthTotal.findMany({ where: { workspaceId } });
-  for (const [grain, rows] of [["day", days.map((r) => ({ ...r, time: r.day }))], ["month", months.map((r) => ({ ...r, time: r.month }))]] as const) {
+  for (const [grain, rows] of [
+    ["day", days.map((r) => ({ ...r, time: r.day }))],
+    ["month", months.map((r) => ({ ...r, time: r.month }))],
+  ] as const) {
     const wantTotals = await expectedTotals(workspaceId, grain);
-    const gotTotals = new Map(rows.map((r) => [`${r.time}|${r.memberKey}`, { time: r.time, memberKey: r.memberKey, ...Object.fromEntries(METRICS.map((m) => [m, r[m]])) }]));
+    const gotTotals = new Map(
+      rows.map((r) => [
+        `${r.time}|${r.memberKey}`,
+        {
+          time: r.time,
+          memberKey: r.memberKey,
+          ...Object.fromEntries(METRICS.map((m) => [m, r[m]])),
+        },
+      ]),
+    );
     expect([...gotTotals.keys()].sort(), grain).toEqual([...wantTotals.keys()].sort());
     for (const [k, row] of wantTotals) expect(gotTotals.get(k), `${grain} ${k}`).toEqual(row);
   }
@@ -73,11 +123,24 @@ beforeAll(async () => {
 describe("UsageMemberMonth", () => {
   it("equals the daily rollup by month after a sync and an unchanged re-sync", async () => {
     const sim = await simulatedWorkspace(db, { members: 12, endDay: WINDOW.end, seed: 7 });
-    const args = { db, databaseUrl: testDatabaseUrl(), connectionId: sim.connection.id, adapter: sim.adapter, window: WINDOW };
+    const args = {
+      db,
+      databaseUrl: testDatabaseUrl(),
+      connectionId: sim.connection.id,
+      adapter: sim.adapter,
+      window: WINDOW,
+    };
     expect((await runSync(args)).status).toBe("SUCCEEDED");
     await expectInSync(sim.workspace.id);
     // months span the window's three calendar months
-    const months = new Set((await db.usageMemberMonth.findMany({ where: { workspaceId: sim.workspace.id }, select: { month: true } })).map((r) => r.month));
+    const months = new Set(
+      (
+        await db.usageMemberMonth.findMany({
+          where: { workspaceId: sim.workspace.id },
+          select: { month: true },
+        })
+      ).map((r) => r.month),
+    );
     expect([...months].sort()).toEqual(["2026-09", "2026-10", "2026-11"]);
     expect((await runSync(args)).status).toBe("SUCCEEDED");
     await expectInSync(sim.workspace.id);
@@ -86,16 +149,47 @@ describe("UsageMemberMonth", () => {
   it("follows restated days: dropped rows, re-attributed rows and emptied month rows", async () => {
     const sim = await simulatedWorkspace(db, { members: 8, endDay: WINDOW.end, seed: 3 });
     const workspaceId = sim.workspace.id;
-    expect((await runSync({ db, databaseUrl: testDatabaseUrl(), connectionId: sim.connection.id, adapter: sim.adapter, window: WINDOW })).status).toBe("SUCCEEDED");
-    const member = (await db.usageRecord.findFirstOrThrow({ where: { workspaceId, memberId: { not: null }, day: "2026-10-10" } })).memberId!;
+    expect(
+      (
+        await runSync({
+          db,
+          databaseUrl: testDatabaseUrl(),
+          connectionId: sim.connection.id,
+          adapter: sim.adapter,
+          window: WINDOW,
+        })
+      ).status,
+    ).toBe("SUCCEEDED");
+    const member = (
+      await db.usageRecord.findFirstOrThrow({
+        where: { workspaceId, memberId: { not: null }, day: "2026-10-10" },
+      })
+    ).memberId!;
     // drop every October row of one member (their October month rows must vanish), move one day to unattributed
-    await db.usageRecord.deleteMany({ where: { workspaceId, memberId: member, day: { gte: "2026-10-01", lte: "2026-10-31" } } });
-    await db.usageRecord.updateMany({ where: { workspaceId, day: "2026-10-20" }, data: { memberId: null } });
+    await db.usageRecord.deleteMany({
+      where: { workspaceId, memberId: member, day: { gte: "2026-10-01", lte: "2026-10-31" } },
+    });
+    await db.usageRecord.updateMany({
+      where: { workspaceId, day: "2026-10-20" },
+      data: { memberId: null },
+    });
     const days = Array.from({ length: 31 }, (_, i) => `2026-10-${String(i + 1).padStart(2, "0")}`);
     await db.$transaction((tx) => rebuildDailyRollups(tx, testEngine(), workspaceId, days));
     await expectInSync(workspaceId);
-    expect(await db.usageMemberMonth.count({ where: { workspaceId, memberKey: member, month: "2026-10" } })).toBe(0);
-    expect(await db.usageMemberMonthTotal.count({ where: { workspaceId, memberKey: member, month: "2026-10" } })).toBe(0);
-    expect(await db.usageMemberMonth.count({ where: { workspaceId, memberKey: member, month: "2026-11" } })).toBeGreaterThan(0);
+    expect(
+      await db.usageMemberMonth.count({
+        where: { workspaceId, memberKey: member, month: "2026-10" },
+      }),
+    ).toBe(0);
+    expect(
+      await db.usageMemberMonthTotal.count({
+        where: { workspaceId, memberKey: member, month: "2026-10" },
+      }),
+    ).toBe(0);
+    expect(
+      await db.usageMemberMonth.count({
+        where: { workspaceId, memberKey: member, month: "2026-11" },
+      }),
+    ).toBeGreaterThan(0);
   }, 120_000);
 });

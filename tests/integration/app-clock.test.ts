@@ -4,10 +4,12 @@
  * machine whose date is months away (faketime, a wrong CMOS clock) runs the same tests.
  */
 import { afterEach, describe, expect, it } from "vitest";
+
 import { now } from "@/lib/clock";
 import { createPolicySchema } from "@/lib/limits/policy-input";
 import { createPolicy } from "@/lib/limits/write-policy";
 import { addDays } from "@/lib/period";
+
 import { resetAppNow, setAppNow } from "../helpers/app-clock";
 import { at, TEST_NOW, TEST_TODAY } from "../helpers/clock";
 import { testDb } from "../helpers/db";
@@ -29,11 +31,42 @@ describe("the app's clock in integration tests", () => {
     const db = await testDb();
     const f = await limitsWorkspace(db);
     const yesterday = addDays(TEST_TODAY, -1);
-    await expect(createPolicy(db, f.admin, createPolicySchema.parse({ scope: "MEMBER", memberId: f.eng.memberId, amount: "10", expiresOn: yesterday }))).rejects.toThrow(/in the past/);
-    await createPolicy(db, f.admin, createPolicySchema.parse({ scope: "MEMBER", memberId: f.eng.memberId, amount: "10", expiresOn: TEST_TODAY }));
+    await expect(
+      createPolicy(
+        db,
+        f.admin,
+        createPolicySchema.parse({
+          scope: "MEMBER",
+          memberId: f.eng.memberId,
+          amount: "10",
+          expiresOn: yesterday,
+        }),
+      ),
+    ).rejects.toThrow(/in the past/);
+    await createPolicy(
+      db,
+      f.admin,
+      createPolicySchema.parse({
+        scope: "MEMBER",
+        memberId: f.eng.memberId,
+        amount: "10",
+        expiresOn: TEST_TODAY,
+      }),
+    );
     // moved a day on, the same date is in the past for the app too
     setAppNow(at(`${addDays(TEST_TODAY, 1)}T12:00:00Z`));
-    await expect(createPolicy(db, f.admin, createPolicySchema.parse({ scope: "MEMBER", memberId: f.eng2.memberId, amount: "10", expiresOn: TEST_TODAY }))).rejects.toThrow(/in the past/);
+    await expect(
+      createPolicy(
+        db,
+        f.admin,
+        createPolicySchema.parse({
+          scope: "MEMBER",
+          memberId: f.eng2.memberId,
+          amount: "10",
+          expiresOn: TEST_TODAY,
+        }),
+      ),
+    ).rejects.toThrow(/in the past/);
   });
 
   it("dates the audit event of a change by it, not by the database's clock", async () => {
@@ -41,8 +74,14 @@ describe("the app's clock in integration tests", () => {
     const f = await limitsWorkspace(db);
     const pinned = at(`${addDays(TEST_TODAY, 3)}T09:15:00Z`);
     setAppNow(pinned);
-    const policy = await createPolicy(db, f.admin, createPolicySchema.parse({ scope: "MEMBER", memberId: f.eng.memberId, amount: "10" }));
-    const event = await db.auditEvent.findFirstOrThrow({ where: { workspaceId: f.ws.id, targetId: policy.id } });
+    const policy = await createPolicy(
+      db,
+      f.admin,
+      createPolicySchema.parse({ scope: "MEMBER", memberId: f.eng.memberId, amount: "10" }),
+    );
+    const event = await db.auditEvent.findFirstOrThrow({
+      where: { workspaceId: f.ws.id, targetId: policy.id },
+    });
     expect(event.createdAt.getTime() - pinned.getTime()).toBeGreaterThanOrEqual(0);
     expect(event.createdAt.getTime() - pinned.getTime()).toBeLessThan(60_000);
   });

@@ -6,9 +6,12 @@
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+
 import { checkSingleSignOn } from "@/lib/boot";
 import { resetEnvCache } from "@/lib/env";
+
 import { startFakeOidc, type FakeOidc } from "../fake-oidc/provider";
 
 const saved = { ...process.env };
@@ -27,7 +30,12 @@ afterEach(() => {
 });
 
 function configure(issuer: string) {
-  Object.assign(process.env, { OIDC_ISSUER: issuer, OIDC_CLIENT_ID: "allotment-e2e", OIDC_CLIENT_SECRET: "x", ALLOTMENT_OIDC_ALLOW_HTTP: "1" });
+  Object.assign(process.env, {
+    OIDC_ISSUER: issuer,
+    OIDC_CLIENT_ID: "allotment-e2e",
+    OIDC_CLIENT_SECRET: "x",
+    ALLOTMENT_OIDC_ALLOW_HTTP: "1",
+  });
   resetEnvCache();
 }
 
@@ -51,7 +59,9 @@ describe("single sign-on at start-up", () => {
   it("a wrong issuer stops the server and says what to fix", async () => {
     configure(`${provider.issuer}/oauth2/default`);
     const problems = await checkSingleSignOn({ delaysMs: [] });
-    expect(problems.join("\n")).toMatch(/Single sign-on \(OIDC_ISSUER .*\/oauth2\/default\): the discovery document at .* answered HTTP 404: check OIDC_ISSUER/);
+    expect(problems.join("\n")).toMatch(
+      /Single sign-on \(OIDC_ISSUER .*\/oauth2\/default\): the discovery document at .* answered HTTP 404: check OIDC_ISSUER/,
+    );
   });
 
   it("a provider that cannot be reached is logged, and the server starts", async () => {

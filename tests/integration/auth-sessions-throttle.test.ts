@@ -5,14 +5,21 @@
  * a new host.
  */
 import { afterEach, describe, expect, it } from "vitest";
+
 import { CLIENT_ADDRESS_HEADER } from "@/lib/auth/client-address";
 import { authOptions } from "@/lib/auth/options";
-import { isSessionLive, revokeMemberSessions, revokeSession, startSession } from "@/lib/auth/sessions";
+import {
+  isSessionLive,
+  revokeMemberSessions,
+  revokeSession,
+  startSession,
+} from "@/lib/auth/sessions";
 import { isThrottled, recordFailure } from "@/lib/auth/throttle";
 import { createConnection, updateConnection } from "@/lib/connections/connections";
 import { resetEnvCache } from "@/lib/env";
-import { makeMember, makeWorkspace, testDb } from "../helpers/db";
+
 import { TEST_NOW } from "../helpers/clock";
+import { makeMember, makeWorkspace, testDb } from "../helpers/db";
 
 const saved = { ...process.env };
 afterEach(() => {
@@ -20,7 +27,10 @@ afterEach(() => {
   resetEnvCache();
 });
 
-type Authorize = (credentials: Record<string, string>, req: { headers: Record<string, string> }) => Promise<{ email: string } | null>;
+type Authorize = (
+  credentials: Record<string, string>,
+  req: { headers: Record<string, string> },
+) => Promise<{ email: string } | null>;
 
 /** The demo Credentials provider's authorize(), as next-auth calls it. */
 function demoAuthorize(maxAttempts: number): Authorize {
@@ -28,7 +38,9 @@ function demoAuthorize(maxAttempts: number): Authorize {
   process.env.ALLOTMENT_SIGNIN_MAX_ATTEMPTS = String(maxAttempts);
   resetEnvCache();
   // CredentialsProvider keeps the configured id and authorize() in `options` (next-auth merges them at run time)
-  const providers = authOptions().providers as unknown as { options?: { id?: string; authorize: Authorize } }[];
+  const providers = authOptions().providers as unknown as {
+    options?: { id?: string; authorize: Authorize };
+  }[];
   return providers.find((p) => p.options?.id === "demo")!.options!.authorize;
 }
 
@@ -59,7 +71,10 @@ describe("server-side sessions", () => {
     const sid = await startSession(db, m, 3600, TEST_NOW);
     process.env.ALLOTMENT_DEMO_MODE = "1";
     resetEnvCache();
-    await authOptions().events!.signOut!({ token: { sessionId: sid, memberId: m.id }, session: undefined as never });
+    await authOptions().events!.signOut!({
+      token: { sessionId: sid, memberId: m.id },
+      session: undefined as never,
+    });
     expect(await isSessionLive(db, sid, m.id)).toBe(false);
   });
 });
@@ -75,7 +90,9 @@ describe("sign-in throttle", () => {
     await recordFailure(db, key, windowMs, TEST_NOW);
     expect(await isThrottled(db, key, 2, windowMs, TEST_NOW)).toBe(true);
     // the next window starts from zero
-    expect(await isThrottled(db, key, 2, windowMs, new Date(TEST_NOW.getTime() + windowMs))).toBe(false);
+    expect(await isThrottled(db, key, 2, windowMs, new Date(TEST_NOW.getTime() + windowMs))).toBe(
+      false,
+    );
   });
 
   it("rotating X-Forwarded-For does not reset the address's budget, and successful sign-ins never lock an account", async () => {
@@ -86,16 +103,35 @@ describe("sign-in throttle", () => {
     const address = `10.9.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
     // the account: many successful sign-ins in a row, from the same address, never throttled
     for (let i = 0; i < 25; i++) {
-      expect((await authorize({ email: owner.email }, { headers: { [CLIENT_ADDRESS_HEADER]: address } }))?.email).toBe(owner.email);
+      expect(
+        (await authorize({ email: owner.email }, { headers: { [CLIENT_ADDRESS_HEADER]: address } }))
+          ?.email,
+      ).toBe(owner.email);
     }
     // the address: 2 × 10 failures, each with a different forged X-Forwarded-For
     for (let i = 0; i < 20; i++) {
       const guess = { email: `nobody-${i}@example.test` };
-      expect(await authorize(guess, { headers: { [CLIENT_ADDRESS_HEADER]: address, "x-forwarded-for": `203.0.113.${i}` } })).toBeNull();
+      expect(
+        await authorize(guess, {
+          headers: { [CLIENT_ADDRESS_HEADER]: address, "x-forwarded-for": `203.0.113.${i}` },
+        }),
+      ).toBeNull();
     }
-    await expect(authorize({ email: "nobody-x@example.test" }, { headers: { [CLIENT_ADDRESS_HEADER]: address, "x-forwarded-for": "198.51.100.7" } })).rejects.toThrow("TooManyAttempts");
+    await expect(
+      authorize(
+        { email: "nobody-x@example.test" },
+        { headers: { [CLIENT_ADDRESS_HEADER]: address, "x-forwarded-for": "198.51.100.7" } },
+      ),
+    ).rejects.toThrow("TooManyAttempts");
     // another address is not affected
-    expect((await authorize({ email: owner.email }, { headers: { [CLIENT_ADDRESS_HEADER]: `${address}9` } }))?.email).toBe(owner.email);
+    expect(
+      (
+        await authorize(
+          { email: owner.email },
+          { headers: { [CLIENT_ADDRESS_HEADER]: `${address}9` } },
+        )
+      )?.email,
+    ).toBe(owner.email);
   });
 });
 
@@ -104,13 +140,35 @@ describe("connection secrets stay with their host", () => {
     const db = await testDb();
     const ws = await makeWorkspace(db);
     const actor = { memberId: null, label: "test" };
-    const c = await createConnection(db, ws.id, { kind: "openai", name: "OpenAI", baseUrl: "https://api.openai.com/v1", apiKey: "sk-admin-original-1234" }, actor);
-    await expect(updateConnection(db, ws.id, { id: c.id, baseUrl: "https://attacker.example/v1" }, actor)).rejects.toThrow(/needs the admin key again/);
+    const c = await createConnection(
+      db,
+      ws.id,
+      {
+        kind: "openai",
+        name: "OpenAI",
+        baseUrl: "https://api.openai.com/v1",
+        apiKey: "sk-admin-original-1234",
+      },
+      actor,
+    );
+    await expect(
+      updateConnection(db, ws.id, { id: c.id, baseUrl: "https://attacker.example/v1" }, actor),
+    ).rejects.toThrow(/needs the admin key again/);
     const unchanged = await db.connection.findUniqueOrThrow({ where: { id: c.id } });
     expect(unchanged.baseUrl).toBe("https://api.openai.com/v1");
     // the same URL (or a name change) keeps the key
-    await updateConnection(db, ws.id, { id: c.id, name: "OpenAI prod", baseUrl: "https://api.openai.com/v1" }, actor);
-    const moved = await updateConnection(db, ws.id, { id: c.id, baseUrl: "https://proxy.internal.example/v1", apiKey: "sk-admin-new-5678" }, actor);
+    await updateConnection(
+      db,
+      ws.id,
+      { id: c.id, name: "OpenAI prod", baseUrl: "https://api.openai.com/v1" },
+      actor,
+    );
+    const moved = await updateConnection(
+      db,
+      ws.id,
+      { id: c.id, baseUrl: "https://proxy.internal.example/v1", apiKey: "sk-admin-new-5678" },
+      actor,
+    );
     expect(moved.baseUrl).toBe("https://proxy.internal.example/v1");
     expect(moved.keyMasked).toBe("••••5678");
   });

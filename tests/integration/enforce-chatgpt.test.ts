@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { importChatgpt } from "@/lib/enforce/chatgpt-import";
 import { applyPlan, buildPlan } from "@/lib/enforce/plan";
 import { drainQueue } from "@/lib/enforce/queue";
 import { runEnforcementTick } from "@/lib/enforce/tick";
 import { addDays } from "@/lib/period";
+
 import { ALL_CHATGPT_SCOPES, startChatgptFake, type ChatgptFake } from "../fake-vendors/chatgpt";
 import { at, daysFrom, msFrom, TEST_NOW, TEST_TODAY, tickingClock } from "../helpers/clock";
 import { testDb } from "../helpers/db";
@@ -17,7 +19,14 @@ const clock = tickingClock(NOW);
 const clockMs = () => clock().getTime();
 
 beforeAll(async () => {
-  fake = await startChatgptFake({ workspaceId: "ws-acme", unit: "credit", keys: { [KEY]: ALL_CHATGPT_SCOPES }, workspaceDefault: { type: "limited", limit_amount: { amount: "500", unit: "credit" } }, clock: clockMs, rateClock: clockMs });
+  fake = await startChatgptFake({
+    workspaceId: "ws-acme",
+    unit: "credit",
+    keys: { [KEY]: ALL_CHATGPT_SCOPES },
+    workspaceDefault: { type: "limited", limit_amount: { amount: "500", unit: "credit" } },
+    clock: clockMs,
+    rateClock: clockMs,
+  });
 });
 afterAll(async () => fake.close());
 
@@ -37,26 +46,51 @@ describe("ChatGPT Enterprise: usage import and enforcement", () => {
   it("imports native credits per user-day (omitted days are zero, revisions replace) and groups marked chatgpt", async () => {
     const { db, ws, ids, connector, tag, people } = await setup(daysFrom(NOW, 1));
     const groupId = `g-power-${tag}`;
-    fake.state.groups.push({ id: groupId, name: `Power users ${tag}`, userIds: [ids.alice!, ids.bob!], limit: { type: "limited", limit_amount: { amount: "700", unit: "credit" } } });
+    fake.state.groups.push({
+      id: groupId,
+      name: `Power users ${tag}`,
+      userIds: [ids.alice!, ids.bob!],
+      limit: { type: "limited", limit_amount: { amount: "700", unit: "credit" } },
+    });
     const today = TEST_TODAY;
     const d1 = addDays(today, -2);
     const d2 = addDays(today, -1);
-    fake.state.usage.push({ userId: ids.alice!, day: d1, credits: 12.5, costUsd: null, estimated: 999 }, { userId: ids.alice!, day: d2, credits: 4, costUsd: null, estimated: 999 }, { userId: ids.bob!, day: d2, credits: 3, costUsd: null, estimated: 999 });
+    fake.state.usage.push(
+      { userId: ids.alice!, day: d1, credits: 12.5, costUsd: null, estimated: 999 },
+      { userId: ids.alice!, day: d2, credits: 4, costUsd: null, estimated: 999 },
+      { userId: ids.bob!, day: d2, credits: 3, costUsd: null, estimated: 999 },
+    );
     const run = await importChatgpt(db, ws.id, connector.id, OWNER_AUDIT, NOW, { backfillDays: 3 });
     expect(run.status).toBe("SUCCEEDED");
-    const alice = await db.usageRecord.aggregate({ where: { workspaceId: ws.id, memberId: people.alice.id }, _sum: { creditsMicros: true, estimatedCostMicros: true } });
+    const alice = await db.usageRecord.aggregate({
+      where: { workspaceId: ws.id, memberId: people.alice.id },
+      _sum: { creditsMicros: true, estimatedCostMicros: true },
+    });
     expect(alice._sum.creditsMicros).toBe(16_500_000n);
     expect(alice._sum.estimatedCostMicros).toBe(0n); // never the vendor's estimate
-    const g = await db.group.findFirstOrThrow({ where: { workspaceId: ws.id, externalId: groupId }, include: { members: true } });
+    const g = await db.group.findFirstOrThrow({
+      where: { workspaceId: ws.id, externalId: groupId },
+      include: { members: true },
+    });
     expect(g.source).toBe("chatgpt");
-    expect(g.members.map((m) => m.memberId).sort()).toEqual([people.alice.id, people.bob.id].sort());
+    expect(g.members.map((m) => m.memberId).sort()).toEqual(
+      [people.alice.id, people.bob.id].sort(),
+    );
 
     // the vendor revises a day and drops Bob's row: re-reading the trailing days replaces, omitted = zero
-    fake.state.usage = fake.state.usage.filter((u) => !u.userId.startsWith(`user-bob-${tag}`) && !u.userId.startsWith(`user-alice-${tag}`));
+    fake.state.usage = fake.state.usage.filter(
+      (u) => !u.userId.startsWith(`user-bob-${tag}`) && !u.userId.startsWith(`user-alice-${tag}`),
+    );
     fake.state.usage.push({ userId: ids.alice!, day: d2, credits: 6, costUsd: null, estimated: 1 });
     fake.state.groups.find((x) => x.id === groupId)!.userIds = [ids.alice!];
-    expect((await importChatgpt(db, ws.id, connector.id, OWNER_AUDIT, NOW)).status).toBe("SUCCEEDED");
-    const after = await db.usageRecord.groupBy({ by: ["memberId"], where: { workspaceId: ws.id }, _sum: { creditsMicros: true } });
+    expect((await importChatgpt(db, ws.id, connector.id, OWNER_AUDIT, NOW)).status).toBe(
+      "SUCCEEDED",
+    );
+    const after = await db.usageRecord.groupBy({
+      by: ["memberId"],
+      where: { workspaceId: ws.id },
+      _sum: { creditsMicros: true },
+    });
     expect(after.find((r) => r.memberId === people.alice.id)?._sum.creditsMicros).toBe(6_000_000n);
     expect(after.find((r) => r.memberId === people.bob.id)).toBeUndefined();
     const g2 = await db.group.findFirstOrThrow({ where: { id: g.id }, include: { members: true } });
@@ -68,35 +102,72 @@ describe("ChatGPT Enterprise: usage import and enforcement", () => {
     const monthEnd = at("2026-12-01T00:00:00Z"); // NOW's UTC month ends: the vendor's period
     const mid = msFrom(now, 3_600_000);
     const { db, ws, ids, connector, people } = await setup(mid);
-    await policy(db, ws.id, `MEMBER:${people.carol.id}`, 900n, { memberId: people.carol.id, expiresAt: monthEnd });
+    await policy(db, ws.id, `MEMBER:${people.carol.id}`, 900n, {
+      memberId: people.carol.id,
+      expiresAt: monthEnd,
+    });
     const plan = await buildPlan(db, ws.id, connector.id, OWNER_AUDIT, now);
     expect(plan.unit).toBe("credit");
     const by = new Map(plan.items.map((i) => [i.name, i]));
-    expect(by.get("Alice")).toMatchObject({ action: "set", targetText: "1,200.00 credits", temporary: false });
-    expect(by.get("Carol")).toMatchObject({ action: "set", targetText: "900.00 credits", temporary: true, revertAt: null });
+    expect(by.get("Alice")).toMatchObject({
+      action: "set",
+      targetText: "1,200.00 credits",
+      temporary: false,
+    });
+    expect(by.get("Carol")).toMatchObject({
+      action: "set",
+      targetText: "900.00 credits",
+      temporary: true,
+      revertAt: null,
+    });
     expect(by.get("Frank")).toMatchObject({ action: "none" }); // inherits 500 = Allotment default
     await applyPlan(db, ws.id, plan.id, OWNER_AUDIT, now);
-    expect((await drainQueue(db, { workspaceId: ws.id, clock, budgetMs: DRAIN_BUDGET_MS })).failed).toBe(0);
+    expect(
+      (await drainQueue(db, { workspaceId: ws.id, clock, budgetMs: DRAIN_BUDGET_MS })).failed,
+    ).toBe(0);
     const patch = fake.writes().find((w) => w.path.endsWith(ids.carol!));
-    expect(patch?.body).toEqual({ override_monthly_usage_limit: { type: "limited", limit_amount: { unit: "credit", amount: "900" }, temporary: true } });
-    expect(fake.effectiveOf(ids.alice!)).toMatchObject({ kind: "individual_override", rule: { limit_amount: { amount: "1200" } } });
+    expect(patch?.body).toEqual({
+      override_monthly_usage_limit: {
+        type: "limited",
+        limit_amount: { unit: "credit", amount: "900" },
+        temporary: true,
+      },
+    });
+    expect(fake.effectiveOf(ids.alice!)).toMatchObject({
+      kind: "individual_override",
+      rule: { limit_amount: { amount: "1200" } },
+    });
     expect((await buildPlan(db, ws.id, connector.id, OWNER_AUDIT, now)).changes).toBe(0);
 
-    await runEnforcementTick(db, ws.id, { clock: () => msFrom(mid, 1000), budgetMs: DRAIN_BUDGET_MS });
+    await runEnforcementTick(db, ws.id, {
+      clock: () => msFrom(mid, 1000),
+      budgetMs: DRAIN_BUDGET_MS,
+    });
     expect(fake.effectiveOf(ids.alice!).kind).toBe("workspace_default");
   });
 
   it("a key without the write scope fails the write with the vendor's message and audits it", async () => {
     const db = await testDb();
     const w = await limitsWorkspace(db, daysFrom(NOW, 1), "CREDITS");
-    fake.state.keys.set("chatgpt-readonly", ALL_CHATGPT_SCOPES.filter((s) => s !== "chatgpt.enterprise.usage_limit.write"));
+    fake.state.keys.set(
+      "chatgpt-readonly",
+      ALL_CHATGPT_SCOPES.filter((s) => s !== "chatgpt.enterprise.usage_limit.write"),
+    );
     fake.state.users.push({ id: `user-ro-${w.tag}`, email: w.people.alice.email, name: "Alice" });
     const c = await connect(db, w.ws.id, "chatgpt", fake.url, "chatgpt-readonly", "ws-acme");
     const plan = await buildPlan(db, w.ws.id, c.id, OWNER_AUDIT, NOW);
     await applyPlan(db, w.ws.id, plan.id, OWNER_AUDIT, NOW);
-    expect((await drainQueue(db, { workspaceId: w.ws.id, clock, budgetMs: DRAIN_BUDGET_MS })).failed).toBe(1);
+    expect(
+      (await drainQueue(db, { workspaceId: w.ws.id, clock, budgetMs: DRAIN_BUDGET_MS })).failed,
+    ).toBe(1);
     const job = await db.vendorJob.findFirstOrThrow({ where: { workspaceId: w.ws.id } });
-    expect(job.lastError).toMatch(/HTTP 403 — Missing scope chatgpt\.enterprise\.usage_limit\.write/);
-    expect(await db.auditEvent.count({ where: { workspaceId: w.ws.id, action: "enforcement.set_limit.failed" } })).toBe(1);
+    expect(job.lastError).toMatch(
+      /HTTP 403 — Missing scope chatgpt\.enterprise\.usage_limit\.write/,
+    );
+    expect(
+      await db.auditEvent.count({
+        where: { workspaceId: w.ws.id, action: "enforcement.set_limit.failed" },
+      }),
+    ).toBe(1);
   });
 });

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ConflictError } from "@/lib/errors";
+
 import { runEnforcementTick } from "@/lib/enforce/tick";
+import { ConflictError } from "@/lib/errors";
 import { approveRequest, denyRequest } from "@/lib/requests/decide";
+
 import { startClaudeFake, type ClaudeFake } from "../fake-vendors/claude";
 import { daysFrom, TEST_NOW, tickingClock } from "../helpers/clock";
 import { testDb } from "../helpers/db";
@@ -13,10 +15,16 @@ const NOW = TEST_NOW;
 /** NOW, running on with elapsed time: the enforcement ticks' clock, shared with the fake vendor */
 const clock = tickingClock(NOW);
 const clockMs = () => clock().getTime();
-const tick = (db: Awaited<ReturnType<typeof testDb>>, workspaceId: string) => runEnforcementTick(db, workspaceId, { clock, budgetMs: DRAIN_BUDGET_MS });
+const tick = (db: Awaited<ReturnType<typeof testDb>>, workspaceId: string) =>
+  runEnforcementTick(db, workspaceId, { clock, budgetMs: DRAIN_BUDGET_MS });
 
 beforeAll(async () => {
-  fake = await startClaudeFake({ keys: { [KEY]: ["read:spend_limits", "write:spend_limits"] }, organizationDefault: "50000", clock: clockMs, rateClock: clockMs });
+  fake = await startClaudeFake({
+    keys: { [KEY]: ["read:spend_limits", "write:spend_limits"] },
+    organizationDefault: "50000",
+    clock: clockMs,
+    rateClock: clockMs,
+  });
 });
 afterAll(async () => fake.close());
 
@@ -26,13 +34,19 @@ async function setup() {
   const ids: Record<string, string> = {};
   for (const [k, m] of Object.entries(w.people)) {
     ids[k] = `user_${k}_${w.tag}`;
-    fake.state.users.push({ id: ids[k]!, name: m.name, email: m.email, seatTier: "enterprise_standard" });
+    fake.state.users.push({
+      id: ids[k]!,
+      name: m.name,
+      email: m.email,
+      seatTier: "enterprise_standard",
+    });
   }
   const connector = await connect(db, w.ws.id, "claude", fake.url, KEY);
   return { db, ...w, ids, connector };
 }
 
-const approveCalls = (id: string) => fake.state.log.filter((c) => c.method === "POST" && c.path.includes(`${id}/`));
+const approveCalls = (id: string) =>
+  fake.state.log.filter((c) => c.method === "POST" && c.path.includes(`${id}/`));
 
 describe("Claude increase requests in Allotment's queue", () => {
   it("imports a request with the vendor's usage and limit; a manager's approval with an amount reaches the vendor once", async () => {
@@ -41,17 +55,32 @@ describe("Claude increase requests in Allotment's queue", () => {
     const slir = fake.fileRequest(ids.eve!);
     const t1 = await tick(db, ws.id);
     expect(t1.imported).toBe(1);
-    const req = await db.creditRequest.findFirstOrThrow({ where: { workspaceId: ws.id, source: "claude", externalId: slir } });
+    const req = await db.creditRequest.findFirstOrThrow({
+      where: { workspaceId: ws.id, source: "claude", externalId: slir },
+    });
     expect(req).toMatchObject({ status: "PENDING", requesterId: people.eve.id, amountMicros: 0n });
     expect(req.reason).toMatch(/Claude limit \$500\.00, spent \$790\.00/);
-    expect(JSON.parse(req.snapshotJson).vendor).toMatchObject({ vendor: "claude", limit: "$500.00", limitSource: "organization" });
+    expect(JSON.parse(req.snapshotJson).vendor).toMatchObject({
+      vendor: "claude",
+      limit: "$500.00",
+      limitSource: "organization",
+    });
     // a second import does not duplicate it
     expect((await tick(db, ws.id)).imported).toBe(0);
 
     // Eve's Allotment limit is 800 (group); +250 granted → 1,050 → Claude limit 105000 cents
     // (the request names no amount: a manager grants one within the workspace's ceiling for managers)
-    await db.workspace.update({ where: { id: ws.id }, data: { managerGrantCeilingMicros: 500_000_000n } });
-    await approveRequest(db, { kind: "member", actor: actorOf(manager, [group.id]) }, req.id, { amount: "250", note: undefined }, NOW);
+    await db.workspace.update({
+      where: { id: ws.id },
+      data: { managerGrantCeilingMicros: 500_000_000n },
+    });
+    await approveRequest(
+      db,
+      { kind: "member", actor: actorOf(manager, [group.id]) },
+      req.id,
+      { amount: "250", note: undefined },
+      NOW,
+    );
     const t2 = await tick(db, ws.id);
     expect(t2.pushes).toBe(1);
     expect(t2.drained.succeeded).toBe(1);
@@ -61,12 +90,18 @@ describe("Claude increase requests in Allotment's queue", () => {
     const link = await db.vendorRequestLink.findUniqueOrThrow({ where: { requestId: req.id } });
     expect(link).toMatchObject({ pushState: "pushed", vendorStatus: "approved" });
     // the expiring grant is tracked for revert (Claude has no temporary overrides)
-    const state = await db.vendorLimitState.findFirstOrThrow({ where: { memberId: people.eve.id } });
+    const state = await db.vendorLimitState.findFirstOrThrow({
+      where: { memberId: people.eve.id },
+    });
     expect(state.revertAt).not.toBeNull();
     // nothing is sent twice
     await tick(db, ws.id);
     expect(approveCalls(slir)).toHaveLength(1);
-    expect(await db.auditEvent.count({ where: { workspaceId: ws.id, action: "enforcement.approve_request" } })).toBe(1);
+    expect(
+      await db.auditEvent.count({
+        where: { workspaceId: ws.id, action: "enforcement.approve_request" },
+      }),
+    ).toBe(1);
   });
 
   it("a denial in Allotment denies at the vendor", async () => {
@@ -74,7 +109,13 @@ describe("Claude increase requests in Allotment's queue", () => {
     const slir = fake.fileRequest(ids.carol!);
     await tick(db, ws.id);
     const req = await db.creditRequest.findFirstOrThrow({ where: { externalId: slir } });
-    await denyRequest(db, { kind: "member", actor: actorOf(owner) }, req.id, { note: "Not this month" }, NOW);
+    await denyRequest(
+      db,
+      { kind: "member", actor: actorOf(owner) },
+      req.id,
+      { note: "Not this month" },
+      NOW,
+    );
     await tick(db, ws.id);
     expect(fake.state.requests.find((r) => r.id === slir)!.status).toBe("denied");
   });
@@ -90,8 +131,18 @@ describe("Claude increase requests in Allotment's queue", () => {
     expect(closed.status).toBe("APPROVED");
     expect(closed.decisionNote).toMatch(/Resolved in Claude by console-admin@vendor\.example/);
     expect(closed.deciderId).toBeNull();
-    await expect(approveRequest(db, { kind: "member", actor: actorOf(owner) }, req.id, { amount: "100", note: undefined }, NOW)).rejects.toBeInstanceOf(ConflictError);
-    expect((await db.vendorRequestLink.findUniqueOrThrow({ where: { requestId: req.id } })).pushState).toBe("vendor_first");
+    await expect(
+      approveRequest(
+        db,
+        { kind: "member", actor: actorOf(owner) },
+        req.id,
+        { amount: "100", note: undefined },
+        NOW,
+      ),
+    ).rejects.toBeInstanceOf(ConflictError);
+    expect(
+      (await db.vendorRequestLink.findUniqueOrThrow({ where: { requestId: req.id } })).pushState,
+    ).toBe("vendor_first");
     expect(approveCalls(slir)).toHaveLength(0);
   });
 
@@ -101,7 +152,13 @@ describe("Claude increase requests in Allotment's queue", () => {
     await tick(db, ws.id);
     const req = await db.creditRequest.findFirstOrThrow({ where: { externalId: slir } });
     // both sides decide "at the same time": Allotment approves, the console denies
-    await approveRequest(db, { kind: "member", actor: actorOf(owner) }, req.id, { amount: "100", note: undefined }, NOW);
+    await approveRequest(
+      db,
+      { kind: "member", actor: actorOf(owner) },
+      req.id,
+      { amount: "100", note: undefined },
+      NOW,
+    );
     fake.consoleResolve(slir, "denied");
     const raced = await tick(db, ws.id);
     expect(raced.drained).toMatchObject({ skipped: 1, failed: 0 });
@@ -116,7 +173,13 @@ describe("Claude increase requests in Allotment's queue", () => {
     const slir2 = fake.fileRequest(ids.carol!);
     await tick(db, ws.id);
     const req2 = await db.creditRequest.findFirstOrThrow({ where: { externalId: slir2 } });
-    await approveRequest(db, { kind: "member", actor: actorOf(owner) }, req2.id, { amount: "100", note: undefined }, NOW);
+    await approveRequest(
+      db,
+      { kind: "member", actor: actorOf(owner) },
+      req2.id,
+      { amount: "100", note: undefined },
+      NOW,
+    );
     // resolve at the vendor right after the job's pre-read (the first GET of this request)
     let seen = false;
     const orig = fake.state.log.push.bind(fake.state.log);
@@ -138,6 +201,8 @@ describe("Claude increase requests in Allotment's queue", () => {
     await tick(db, ws.id);
     expect(approveCalls(slir2)).toHaveLength(1);
     expect(fake.effectiveOf(ids.carol!).amount).toBe("60000");
-    expect((await db.vendorRequestLink.findUniqueOrThrow({ where: { requestId: req2.id } })).pushState).toBe("vendor_first");
+    expect(
+      (await db.vendorRequestLink.findUniqueOrThrow({ where: { requestId: req2.id } })).pushState,
+    ).toBe("vendor_first");
   });
 });

@@ -1,13 +1,15 @@
 import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
+
 import { getOverview } from "@/lib/analytics/overview";
 import type { Actor } from "@/lib/auth/actor";
 import type { Db } from "@/lib/db";
-import { runSync } from "@/lib/ingest/sync";
-import { parseMicros } from "@/lib/money";
 import { chargebackChunks } from "@/lib/exports/chargeback";
 import { previewChargeback, startChargebackExport } from "@/lib/exports/export-chargeback";
 import { exportQuerySchema } from "@/lib/exports/params";
+import { runSync } from "@/lib/ingest/sync";
+import { parseMicros } from "@/lib/money";
+
 import { makeMember, testDatabaseUrl, testDb } from "../helpers/db";
 import { simulatedWorkspace } from "../helpers/simulator";
 
@@ -16,10 +18,25 @@ const NOW = new Date("2026-11-22T12:00:00Z");
 async function seeded() {
   const db = await testDb();
   const sim = await simulatedWorkspace(db, { members: 30, endDay: "2026-11-22" });
-  const res = await runSync({ db, databaseUrl: testDatabaseUrl(), connectionId: sim.connection.id, adapter: sim.adapter, window: { start: "2026-10-25", end: "2026-11-22" } });
+  const res = await runSync({
+    db,
+    databaseUrl: testDatabaseUrl(),
+    connectionId: sim.connection.id,
+    adapter: sim.adapter,
+    window: { start: "2026-10-25", end: "2026-11-22" },
+  });
   expect(res.status).toBe("SUCCEEDED");
   const finance = await makeMember(db, sim.workspace.id, { role: "FINANCE" });
-  const actor: Actor = { memberId: finance.id, workspaceId: sim.workspace.id, workspaceSlug: sim.workspace.slug, workspaceName: sim.workspace.name, email: finance.email, name: finance.name, role: "FINANCE", managedGroupIds: [] };
+  const actor: Actor = {
+    memberId: finance.id,
+    workspaceId: sim.workspace.id,
+    workspaceSlug: sim.workspace.slug,
+    workspaceName: sim.workspace.name,
+    email: finance.email,
+    name: finance.name,
+    role: "FINANCE",
+    managedGroupIds: [],
+  };
   return { db, ...sim, actor };
 }
 
@@ -38,11 +55,25 @@ function sumColumn(records: Record<string, string>[], col: string): bigint {
 describe("chargeback export", () => {
   it("matches the overview totals to the micro-unit for every grouping", async () => {
     const { db, workspace, actor } = await seeded();
-    const facts = await db.usageRecord.aggregate({ where: { workspaceId: workspace.id, day: { gte: "2026-11-01", lte: "2026-11-30" } }, _sum: { costMicros: true } });
-    const overview = await getOverview(db, { workspaceId: workspace.id, kind: "workspace", memberIds: null, label: "" }, NOW);
+    const facts = await db.usageRecord.aggregate({
+      where: { workspaceId: workspace.id, day: { gte: "2026-11-01", lte: "2026-11-30" } },
+      _sum: { costMicros: true },
+    });
+    const overview = await getOverview(
+      db,
+      { workspaceId: workspace.id, kind: "workspace", memberIds: null, label: "" },
+      NOW,
+    );
     expect(overview.totals.costMicros).toBeGreaterThan(0n);
     expect(overview.totals.costMicros).toBe(facts._sum.costMicros);
-    for (const groupBy of ["cost_center", "group", "member", "cost_center,group,member,product,model,provider", "product,provider", ""]) {
+    for (const groupBy of [
+      "cost_center",
+      "group",
+      "member",
+      "cost_center,group,member,product,model,provider",
+      "product,provider",
+      "",
+    ]) {
       const { records, period } = await csvOf(db, actor, groupBy);
       expect(period).toEqual(overview.period);
       expect(sumColumn(records, "billed_usd")).toBe(overview.totals.costMicros);
@@ -59,9 +90,19 @@ describe("chargeback export", () => {
 
   it("puts the (unattributed) rows last for every group_by (issue 16: group_by=group had them first)", async () => {
     const { db, actor } = await seeded();
-    for (const groupBy of ["cost_center", "group", "member", "group,product", "cost_center,group", "group,member,model", "cost_center,group,member,product,model,provider"]) {
+    for (const groupBy of [
+      "cost_center",
+      "group",
+      "member",
+      "group,product",
+      "cost_center,group",
+      "group,member,model",
+      "cost_center,group,member,product,model,provider",
+    ]) {
       const { records } = await csvOf(db, actor, groupBy);
-      const flags = records.map((r) => [r.cost_center, r.group, r.member_email].includes("(unattributed)"));
+      const flags = records.map((r) =>
+        [r.cost_center, r.group, r.member_email].includes("(unattributed)"),
+      );
       expect(flags.some(Boolean), groupBy).toBe(true);
       const first = flags.indexOf(true);
       expect(flags.slice(first).every(Boolean), groupBy).toBe(true);
@@ -75,10 +116,16 @@ describe("chargeback export", () => {
     const emails = byMember.map((r) => r.member_email);
     expect(new Set(emails).size).toBe(emails.length);
     expect(emails).toContain("(unattributed)");
-    const multi = await db.member.findFirst({ where: { workspaceId: workspace.id, groups: { some: {} } }, include: { groups: { include: { group: true } } }, orderBy: { id: "asc" } });
+    const multi = await db.member.findFirst({
+      where: { workspaceId: workspace.id, groups: { some: {} } },
+      include: { groups: { include: { group: true } } },
+      orderBy: { id: "asc" },
+    });
     expect(multi).not.toBeNull();
     // put that member in a second group with another cost center: still one row, primary group
-    const other = await db.group.create({ data: { workspaceId: workspace.id, name: "AAA Second", costCenter: "CC-OTHER" } });
+    const other = await db.group.create({
+      data: { workspaceId: workspace.id, name: "AAA Second", costCenter: "CC-OTHER" },
+    });
     await db.groupMember.create({ data: { groupId: other.id, memberId: multi!.id } });
     const { records: byGroupMember } = await csvOf(db, actor, "group,member");
     const rowsOfMulti = byGroupMember.filter((r) => r.member_email === multi!.email);
@@ -93,15 +140,24 @@ describe("chargeback export", () => {
 
   it("neutralises formula names, names the file after workspace and period, and audits the export", async () => {
     const { db, workspace, actor } = await seeded();
-    const someone = await db.usageDailyRollup.findFirstOrThrow({ where: { workspaceId: workspace.id, memberKey: { not: "" }, day: { gte: "2026-11-01" } } });
-    await db.member.update({ where: { id: someone.memberKey }, data: { name: '=HYPERLINK("http://evil.example","x")', costCenter: "+CC-EVIL" } });
+    const someone = await db.usageDailyRollup.findFirstOrThrow({
+      where: { workspaceId: workspace.id, memberKey: { not: "" }, day: { gte: "2026-11-01" } },
+    });
+    await db.member.update({
+      where: { id: someone.memberKey },
+      data: { name: '=HYPERLINK("http://evil.example","x")', costCenter: "+CC-EVIL" },
+    });
     const { records, text, fileName } = await csvOf(db, actor, "cost_center,member");
-    expect(fileName).toBe(`allotment-chargeback-${workspace.slug}-2026-11-01_2026-11-30-by-cost_center-member.csv`);
+    expect(fileName).toBe(
+      `allotment-chargeback-${workspace.slug}-2026-11-01_2026-11-30-by-cost_center-member.csv`,
+    );
     const evil = records.find((r) => r.member_name?.includes("HYPERLINK"))!;
     expect(evil.member_name).toBe(`'=HYPERLINK("http://evil.example","x")`);
     expect(evil.cost_center).toBe("'+CC-EVIL");
     expect(text).not.toMatch(/(^|,)=HYPERLINK/m);
-    const audit = await db.auditEvent.findMany({ where: { workspaceId: workspace.id, action: "export.chargeback" } });
+    const audit = await db.auditEvent.findMany({
+      where: { workspaceId: workspace.id, action: "export.chargeback" },
+    });
     expect(audit.length).toBe(1);
     expect(audit[0]!.actorId).toBe(actor.memberId);
   });
@@ -112,24 +168,40 @@ describe("chargeback export", () => {
     const custom = { period: "custom", start: "2026-10-25", end: "2026-11-22" };
     const before = await csvOf(db, actor, "member", custom);
     const total = sumColumn(before.records, "billed_usd");
-    const facts = await db.usageRecord.aggregate({ where: { workspaceId: workspace.id }, _sum: { costMicros: true } });
+    const facts = await db.usageRecord.aggregate({
+      where: { workspaceId: workspace.id },
+      _sum: { costMicros: true },
+    });
     expect(total).toBe(facts._sum.costMicros);
     const victim = before.records.find((r) => r.member_email !== "(unattributed)")!;
-    await db.member.delete({ where: { workspaceId_email: { workspaceId: workspace.id, email: victim.member_email! } } });
+    await db.member.delete({
+      where: { workspaceId_email: { workspaceId: workspace.id, email: victim.member_email! } },
+    });
     const after = await csvOf(db, actor, "member", custom);
     expect(sumColumn(after.records, "billed_usd")).toBe(total);
-    const unBefore = parseMicros(before.records.find((r) => r.member_email === "(unattributed)")!.billed_usd!);
-    const unAfter = parseMicros(after.records.find((r) => r.member_email === "(unattributed)")!.billed_usd!);
+    const unBefore = parseMicros(
+      before.records.find((r) => r.member_email === "(unattributed)")!.billed_usd!,
+    );
+    const unAfter = parseMicros(
+      after.records.find((r) => r.member_email === "(unattributed)")!.billed_usd!,
+    );
     expect(unAfter - unBefore).toBe(parseMicros(victim.billed_usd!));
     expect(after.records.map((r) => r.member_email)).not.toContain(otherWs.actor.email);
-    expect(() => exportQuerySchema.parse({ period: "custom", start: "2026-11-05", end: "2026-11-01" })).toThrow();
+    expect(() =>
+      exportQuerySchema.parse({ period: "custom", start: "2026-11-05", end: "2026-11-01" }),
+    ).toThrow();
     expect(() => exportQuerySchema.parse({ group_by: "member,secret" })).toThrow();
   });
 
   it("yields bounded chunks and the preview totals equal the file", async () => {
     const { db, workspace, actor } = await seeded();
     let chunks = 0;
-    for await (const chunk of chargebackChunks(db, { workspaceId: workspace.id, period: { start: "2026-11-01", end: "2026-11-30" }, dimensions: ["member", "product"], chunkSize: 7 })) {
+    for await (const chunk of chargebackChunks(db, {
+      workspaceId: workspace.id,
+      period: { start: "2026-11-01", end: "2026-11-30" },
+      dimensions: ["member", "product"],
+      chunkSize: 7,
+    })) {
       chunks++;
       expect(chunk.length).toBeLessThanOrEqual(7 * 8);
     }
@@ -145,7 +217,9 @@ describe("chargeback export", () => {
   it("orders a by-member file by cost center, then person, across chunks, with unattributed spend last", async () => {
     const { db, workspace } = await seeded();
     // a member with usage deleted afterwards: their spend must land in the unattributed tail
-    const someone = await db.usageDailyRollup.findFirstOrThrow({ where: { workspaceId: workspace.id, memberKey: { not: "" } } });
+    const someone = await db.usageDailyRollup.findFirstOrThrow({
+      where: { workspaceId: workspace.id, memberKey: { not: "" } },
+    });
     await db.memberIdentity.deleteMany({ where: { memberId: someone.memberKey } });
     await db.groupMember.deleteMany({ where: { memberId: someone.memberKey } });
     await db.groupManager.deleteMany({ where: { memberId: someone.memberKey } });
@@ -153,7 +227,13 @@ describe("chargeback export", () => {
     const period = { start: "2026-10-25", end: "2026-11-22" };
     const byChunk = async (chunkSize: number) => {
       const rows = [];
-      for await (const chunk of chargebackChunks(db, { workspaceId: workspace.id, period, dimensions: ["cost_center", "member", "product"], chunkSize })) rows.push(...chunk);
+      for await (const chunk of chargebackChunks(db, {
+        workspaceId: workspace.id,
+        period,
+        dimensions: ["cost_center", "member", "product"],
+        chunkSize,
+      }))
+        rows.push(...chunk);
       return rows;
     };
     const rows = await byChunk(3);
@@ -167,7 +247,10 @@ describe("chargeback export", () => {
     // the chunk size changes nothing but the chunking
     expect(await byChunk(1000)).toEqual(rows);
     const total = (xs: typeof rows) => xs.reduce((s, r) => s + r.costMicros, 0n);
-    const facts = await db.usageDailyRollup.aggregate({ where: { workspaceId: workspace.id, day: { gte: period.start, lte: period.end } }, _sum: { costMicros: true } });
+    const facts = await db.usageDailyRollup.aggregate({
+      where: { workspaceId: workspace.id, day: { gte: period.start, lte: period.end } },
+      _sum: { costMicros: true },
+    });
     expect(total(rows)).toBe(facts._sum.costMicros);
   });
 });

@@ -1,12 +1,23 @@
 import { performance } from "node:perf_hooks";
+
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+
 import { runSync, SyncBusyError } from "@/lib/ingest/sync";
+
 import { expectedFigures, loadFixtureData } from "../fake-provider/data";
 import { startFakeProvider, type FakeProvider } from "../fake-provider/server";
 import { testDatabaseUrl, testDb } from "../helpers/db";
-import { addTo, asBigInts, FIXTURE_WINDOW, providerWorkspace, TIMEOUT_FAULT_MS } from "./ingest-helpers";
+import {
+  addTo,
+  asBigInts,
+  FIXTURE_WINDOW,
+  providerWorkspace,
+  TIMEOUT_FAULT_MS,
+} from "./ingest-helpers";
 
-const expected = expectedFigures() as { openai: { billed_cost_micros_by_day: Record<string, number>; rows: number } };
+const expected = expectedFigures() as {
+  openai: { billed_cost_micros_by_day: Record<string, number>; rows: number };
+};
 const expectedByDay = asBigInts(expected.openai.billed_cost_micros_by_day);
 let fake: FakeProvider;
 
@@ -26,9 +37,19 @@ async function snapshot(workspaceId: string) {
   const rows = await db.usageRecord.findMany({ where: { workspaceId }, orderBy: { id: "asc" } });
   const byDay: Record<string, bigint> = {};
   for (const r of rows) addTo(byDay, r.day, r.costMicros);
-  const keys = new Set(rows.map((r) => [r.day, r.identityKey, r.product, r.model, r.project, r.apiKey, r.lineItem].join("|")));
-  const rolled = await db.usageDailyRollup.aggregate({ where: { workspaceId }, _sum: { costMicros: true, inputTokens: true } });
-  const raw = rows.reduce((a, r) => ({ cost: a.cost + r.costMicros, input: a.input + r.inputTokens }), { cost: 0n, input: 0n });
+  const keys = new Set(
+    rows.map((r) =>
+      [r.day, r.identityKey, r.product, r.model, r.project, r.apiKey, r.lineItem].join("|"),
+    ),
+  );
+  const rolled = await db.usageDailyRollup.aggregate({
+    where: { workspaceId },
+    _sum: { costMicros: true, inputTokens: true },
+  });
+  const raw = rows.reduce(
+    (a, r) => ({ cost: a.cost + r.costMicros, input: a.input + r.inputTokens }),
+    { cost: 0n, input: 0n },
+  );
   return { rows, byDay, distinctKeys: keys.size, rolled: rolled._sum, raw };
 }
 
@@ -37,7 +58,13 @@ function pick(byDay: Record<string, bigint>, days: string[]) {
 }
 
 const sync = async (connectionId: string, adapter: Parameters<typeof runSync>[0]["adapter"]) =>
-  runSync({ db: await testDb(), databaseUrl: testDatabaseUrl(), connectionId, adapter, window: FIXTURE_WINDOW });
+  runSync({
+    db: await testDb(),
+    databaseUrl: testDatabaseUrl(),
+    connectionId,
+    adapter,
+    window: FIXTURE_WINDOW,
+  });
 
 describe("OpenAI sync: idempotence and restatement", () => {
   it("syncing the same window three times changes nothing", async () => {
@@ -73,7 +100,16 @@ describe("OpenAI sync: idempotence and restatement", () => {
     expect(snap.byDay[day]).toBe(expectedByDay[day]! + 1_500_000n);
     const others = Object.keys(expectedByDay).filter((d) => d !== day);
     expect(pick(snap.byDay, others)).toEqual(pick(expectedByDay, others));
-    expect(snap.rows.some((r) => r.day === day && r.identityKey === `user_id:${dropped.user_id}` && r.model === dropped.model && r.project === dropped.project_id && r.apiKey === dropped.api_key_id)).toBe(false);
+    expect(
+      snap.rows.some(
+        (r) =>
+          r.day === day &&
+          r.identityKey === `user_id:${dropped.user_id}` &&
+          r.model === dropped.model &&
+          r.project === dropped.project_id &&
+          r.apiKey === dropped.api_key_id,
+      ),
+    ).toBe(false);
     expect(snap.rows.filter((r) => !r.lineItem)).toHaveLength(expected.openai.rows - 1);
     expect(snap.rolled.costMicros).toBe(snap.raw.cost);
     expect(snap.rolled.inputTokens).toBe(snap.raw.input);
@@ -89,7 +125,12 @@ describe("Anthropic sync: idempotence and restatement", () => {
     const before = await snapshot(workspace.id);
     for (let i = 0; i < 3; i++) {
       const again = await sync(connection.id, adapter);
-      expect([again.status, again.rowsInserted, again.rowsUpdated, again.rowsRemoved]).toEqual(["SUCCEEDED", 0, 0, 0]);
+      expect([again.status, again.rowsInserted, again.rowsUpdated, again.rowsRemoved]).toEqual([
+        "SUCCEEDED",
+        0,
+        0,
+        0,
+      ]);
     }
     expect((await snapshot(workspace.id)).rows).toEqual(before.rows);
 
@@ -108,10 +149,30 @@ describe("Anthropic sync: idempotence and restatement", () => {
 
 describe("OpenAI sync under provider faults", () => {
   it.each([
-    { name: "429 with Retry-After", fault: { path: "/organization/usage/completions", kind: "429" as const, skip: 1, times: 1, retryAfter: 1 } },
+    {
+      name: "429 with Retry-After",
+      fault: {
+        path: "/organization/usage/completions",
+        kind: "429" as const,
+        skip: 1,
+        times: 1,
+        retryAfter: 1,
+      },
+    },
     { name: "500 twice", fault: { path: "/organization/costs", kind: "500" as const, times: 2 } },
-    { name: "a timeout", fault: { path: "/organization/usage/completions", kind: "timeout" as const, skip: 1, delayMs: TIMEOUT_FAULT_MS } },
-    { name: "a dropped connection", fault: { path: "/organization/costs", kind: "crash" as const, skip: 1, times: 1 } },
+    {
+      name: "a timeout",
+      fault: {
+        path: "/organization/usage/completions",
+        kind: "timeout" as const,
+        skip: 1,
+        delayMs: TIMEOUT_FAULT_MS,
+      },
+    },
+    {
+      name: "a dropped connection",
+      fault: { path: "/organization/costs", kind: "crash" as const, skip: 1, times: 1 },
+    },
   ])("$name → retried, complete and duplicate-free", async ({ fault }) => {
     const db = await testDb();
     const { workspace, connection, adapter } = await providerWorkspace(db, fake, "openai");
@@ -134,13 +195,23 @@ describe("OpenAI sync under provider faults", () => {
     fake.faults.push({ path: "/organization/usage/completions", kind: "malformed", skip: 1 });
     const failed = await sync(connection.id, adapter);
     expect(failed.status).toBe("FAILED");
-    expect(failed.error).toMatch(/^openai usage page 2: data\[2\]\.results\[0\]\.input_tokens: .*expected number/);
+    expect(failed.error).toMatch(
+      /^openai usage page 2: data\[2\]\.results\[0\]\.input_tokens: .*expected number/,
+    );
     expect(failed.pages).toBe(1);
     const run = await db.syncRun.findUniqueOrThrow({ where: { id: failed.runId } });
     expect(run.status).toBe("FAILED");
     expect(run.error).toContain("input_tokens");
     const partial = await snapshot(workspace.id);
-    const firstPage = ["2026-11-01", "2026-11-02", "2026-11-03", "2026-11-04", "2026-11-05", "2026-11-06", "2026-11-07"];
+    const firstPage = [
+      "2026-11-01",
+      "2026-11-02",
+      "2026-11-03",
+      "2026-11-04",
+      "2026-11-05",
+      "2026-11-06",
+      "2026-11-07",
+    ];
     expect(Object.keys(partial.byDay).sort()).toEqual(firstPage); // the bad page wrote nothing
     expect(partial.byDay).toEqual(pick(expectedByDay, firstPage));
 
@@ -151,8 +222,15 @@ describe("OpenAI sync under provider faults", () => {
 
   it("a crash between pages leaves the first page committed with its cursor; the next run resumes there", async () => {
     const db = await testDb();
-    const { workspace, connection, adapter } = await providerWorkspace(db, fake, "openai", { attempts: 2 });
-    fake.faults.push({ path: "/organization/usage/completions", kind: "crash", skip: 1, times: Infinity });
+    const { workspace, connection, adapter } = await providerWorkspace(db, fake, "openai", {
+      attempts: 2,
+    });
+    fake.faults.push({
+      path: "/organization/usage/completions",
+      kind: "crash",
+      skip: 1,
+      times: Infinity,
+    });
     const failed = await sync(connection.id, adapter);
     expect(failed.status).toBe("FAILED");
     expect(failed.pages).toBe(1);
@@ -164,7 +242,9 @@ describe("OpenAI sync under provider faults", () => {
     const resumed = await sync(connection.id, adapter);
     expect(resumed.status).toBe("SUCCEEDED");
     expect(resumed.pages).toBe(1);
-    const usageCalls = fake.requests.filter((r) => r.startsWith("/openai/v1/organization/usage/completions"));
+    const usageCalls = fake.requests.filter((r) =>
+      r.startsWith("/openai/v1/organization/usage/completions"),
+    );
     expect(usageCalls[0]).toContain(`start_time=${Date.parse("2026-11-08T00:00:00Z") / 1000}`);
     const snap = await snapshot(workspace.id);
     expect(snap.byDay).toEqual(expectedByDay);
@@ -174,7 +254,9 @@ describe("OpenAI sync under provider faults", () => {
 
   it("a persistent 500 fails the run after bounded retries and writes nothing", async () => {
     const db = await testDb();
-    const { workspace, connection, adapter } = await providerWorkspace(db, fake, "anthropic", { attempts: 3 });
+    const { workspace, connection, adapter } = await providerWorkspace(db, fake, "anthropic", {
+      attempts: 3,
+    });
     fake.faults.push({ path: "/organizations/cost_report", kind: "500", times: Infinity });
     const failed = await sync(connection.id, adapter);
     expect(failed.status).toBe("FAILED");
@@ -185,13 +267,18 @@ describe("OpenAI sync under provider faults", () => {
   it("two concurrent syncs of one connection: one runs, one is refused", async () => {
     const db = await testDb();
     const { workspace, connection, adapter } = await providerWorkspace(db, fake, "openai");
-    const outcomes = await Promise.allSettled([sync(connection.id, adapter), sync(connection.id, adapter)]);
+    const outcomes = await Promise.allSettled([
+      sync(connection.id, adapter),
+      sync(connection.id, adapter),
+    ]);
     const ok = outcomes.filter((o) => o.status === "fulfilled");
     const refused = outcomes.filter((o) => o.status === "rejected");
     expect(ok).toHaveLength(1);
     expect(refused).toHaveLength(1);
     expect((refused[0] as PromiseRejectedResult).reason).toBeInstanceOf(SyncBusyError);
-    expect((ok[0] as PromiseFulfilledResult<Awaited<ReturnType<typeof sync>>>).value.status).toBe("SUCCEEDED");
+    expect((ok[0] as PromiseFulfilledResult<Awaited<ReturnType<typeof sync>>>).value.status).toBe(
+      "SUCCEEDED",
+    );
     expect((await snapshot(workspace.id)).byDay).toEqual(expectedByDay);
   });
 });

@@ -4,6 +4,7 @@ import { anthropicAdapter } from "@/lib/ingest/adapters/anthropic";
 import { openaiAdapter } from "@/lib/ingest/adapters/openai";
 import type { SourceAdapter, UsageRow } from "@/lib/ingest/types";
 import { seedRateCard } from "@/lib/ratecard/rate-card";
+
 import type { FakeProvider } from "../fake-provider/server";
 import { makeWorkspace } from "../helpers/db";
 
@@ -17,12 +18,27 @@ export const FIXTURE_WINDOW = { start: "2026-11-01", end: "2026-11-10" };
 export const FAST_RETRY = { attempts: 4, baseDelayMs: 10, maxDelayMs: 2_000, timeoutMs: 5_000 };
 export const TIMEOUT_FAULT_MS = 120_000;
 
-export async function providerWorkspace(db: Db, fake: FakeProvider, kind: "openai" | "anthropic", opts: { pageLimit?: number; attempts?: number } = {}) {
+export async function providerWorkspace(
+  db: Db,
+  fake: FakeProvider,
+  kind: "openai" | "anthropic",
+  opts: { pageLimit?: number; attempts?: number } = {},
+) {
   const workspace = await makeWorkspace(db, { budgetUnit: "USD", usdPerCreditMicros: 1_000_000n });
   const baseUrl = kind === "openai" ? fake.openaiBase : fake.anthropicBase;
-  const connection = await db.connection.create({ data: { workspaceId: workspace.id, kind, name: `${kind}-test`, baseUrl } });
-  const common = { baseUrl, pageLimit: opts.pageLimit ?? 7, rateCard: seedRateCard(), retry: { ...FAST_RETRY, ...(opts.attempts ? { attempts: opts.attempts } : {}) } };
-  const adapter = kind === "openai" ? openaiAdapter({ ...common, apiKey: "sk-admin-fake-openai" }) : anthropicAdapter({ ...common, apiKey: "sk-ant-admin-fake" });
+  const connection = await db.connection.create({
+    data: { workspaceId: workspace.id, kind, name: `${kind}-test`, baseUrl },
+  });
+  const common = {
+    baseUrl,
+    pageLimit: opts.pageLimit ?? 7,
+    rateCard: seedRateCard(),
+    retry: { ...FAST_RETRY, ...(opts.attempts ? { attempts: opts.attempts } : {}) },
+  };
+  const adapter =
+    kind === "openai"
+      ? openaiAdapter({ ...common, apiKey: "sk-admin-fake-openai" })
+      : anthropicAdapter({ ...common, apiKey: "sk-ant-admin-fake" });
   return { workspace, connection, adapter };
 }
 

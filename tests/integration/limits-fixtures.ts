@@ -1,10 +1,23 @@
 /** Shared fixtures for the limits and requests integration tests (each test builds its own workspace). */
 import type { Actor } from "@/lib/auth/actor";
 import type { Db } from "@/lib/db";
+
 import { makeMember, makeWorkspace } from "../helpers/db";
 
-export function actorOf(m: { id: string; workspaceId: string; email: string; name: string; role: Actor["role"] }, managedGroupIds: string[] = []): Actor {
-  return { memberId: m.id, workspaceId: m.workspaceId, workspaceSlug: "t", workspaceName: "Test", email: m.email, name: m.name, role: m.role, managedGroupIds };
+export function actorOf(
+  m: { id: string; workspaceId: string; email: string; name: string; role: Actor["role"] },
+  managedGroupIds: string[] = [],
+): Actor {
+  return {
+    memberId: m.id,
+    workspaceId: m.workspaceId,
+    workspaceSlug: "t",
+    workspaceName: "Test",
+    email: m.email,
+    name: m.name,
+    role: m.role,
+    managedGroupIds,
+  };
 }
 
 /** A workspace with an owner, an admin, a finance analyst, a manager of Platform and two engineers in Platform. */
@@ -18,9 +31,20 @@ export async function limitsWorkspace(db: Db, opts: { timezone?: string } = {}) 
     makeMember(db, ws.id, { role: "MEMBER" }),
     makeMember(db, ws.id, { role: "MEMBER" }),
   ]);
-  const platform = await db.group.create({ data: { workspaceId: ws.id, name: "Platform", costCenter: "CC-1" } });
-  const mobile = await db.group.create({ data: { workspaceId: ws.id, name: "Mobile", costCenter: "CC-2" } });
-  await db.groupMember.createMany({ data: [{ groupId: platform.id, memberId: eng.id }, { groupId: platform.id, memberId: eng2.id }, { groupId: mobile.id, memberId: eng2.id }, { groupId: platform.id, memberId: manager.id }] });
+  const platform = await db.group.create({
+    data: { workspaceId: ws.id, name: "Platform", costCenter: "CC-1" },
+  });
+  const mobile = await db.group.create({
+    data: { workspaceId: ws.id, name: "Mobile", costCenter: "CC-2" },
+  });
+  await db.groupMember.createMany({
+    data: [
+      { groupId: platform.id, memberId: eng.id },
+      { groupId: platform.id, memberId: eng2.id },
+      { groupId: mobile.id, memberId: eng2.id },
+      { groupId: platform.id, memberId: manager.id },
+    ],
+  });
   await db.groupManager.create({ data: { groupId: platform.id, memberId: manager.id } });
   return {
     ws,
@@ -36,14 +60,26 @@ export async function limitsWorkspace(db: Db, opts: { timezone?: string } = {}) 
 }
 
 /** Usage in credits (whole units) on a UTC day for a member. */
-export async function addUsage(db: Db, workspaceId: string, memberId: string, day: string, credits: bigint, product = "codex") {
+export async function addUsage(
+  db: Db,
+  workspaceId: string,
+  memberId: string,
+  day: string,
+  credits: bigint,
+  product = "codex",
+) {
   const amounts = { creditsMicros: credits * 1_000_000n, costMicros: credits * 40_000n };
   const key = { workspaceId, memberKey: memberId, product, model: "m", provider: "simulator" };
   // both rollups, as the sync keeps them (the month table is the daily one summed by month)
   await db.usageDailyRollup.create({ data: { ...key, day, ...amounts } });
   await db.usageMemberMonth.upsert({
-    where: { workspaceId_month_memberKey_product_model_provider: { ...key, month: day.slice(0, 7) } },
+    where: {
+      workspaceId_month_memberKey_product_model_provider: { ...key, month: day.slice(0, 7) },
+    },
     create: { ...key, month: day.slice(0, 7), ...amounts },
-    update: { creditsMicros: { increment: amounts.creditsMicros }, costMicros: { increment: amounts.costMicros } },
+    update: {
+      creditsMicros: { increment: amounts.creditsMicros },
+      costMicros: { increment: amounts.costMicros },
+    },
   });
 }

@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
+
 import { ForbiddenError } from "@/lib/errors";
 import { getLimitsOverview } from "@/lib/limits/overview";
 import { createPolicySchema } from "@/lib/limits/policy-input";
 import { createPolicy } from "@/lib/limits/write-policy";
+
 import { TEST_NOW, TEST_TODAY } from "../helpers/clock";
 import { testDb } from "../helpers/db";
 import { addUsage, limitsWorkspace } from "./limits-fixtures";
@@ -14,7 +16,16 @@ describe("limits overview", () => {
   it("admins see everyone; managers only their groups' members and spend; engineers nothing", async () => {
     const db = await testDb();
     const f = await limitsWorkspace(db);
-    await createPolicy(db, f.admin, createPolicySchema.parse({ scope: "GROUP", groupId: f.platform.id, amount: "100", poolCap: "1000" }));
+    await createPolicy(
+      db,
+      f.admin,
+      createPolicySchema.parse({
+        scope: "GROUP",
+        groupId: f.platform.id,
+        amount: "100",
+        poolCap: "1000",
+      }),
+    );
     await addUsage(db, f.ws.id, f.eng.memberId, today, 120n);
     await addUsage(db, f.ws.id, f.finance.memberId, today, 999n);
     const admin = await getLimitsOverview(db, f.admin, NOW);
@@ -25,7 +36,9 @@ describe("limits overview", () => {
     expect(admin.groups.find((g) => g.groupId === f.platform.id)?.usedPct).toBe(12);
 
     const mgr = await getLimitsOverview(db, f.manager, NOW);
-    expect(mgr.members.map((m) => m.memberId).sort()).toEqual([f.eng.memberId, f.eng2.memberId, f.manager.memberId].sort());
+    expect(mgr.members.map((m) => m.memberId).sort()).toEqual(
+      [f.eng.memberId, f.eng2.memberId, f.manager.memberId].sort(),
+    );
     expect(mgr.workspaceUsedMicros).toBe(120n * 1_000_000n);
     expect(mgr.groups.map((g) => g.name)).toEqual(["Platform"]);
     expect(mgr.readOnly.groupsAndMembers).toBe(true);

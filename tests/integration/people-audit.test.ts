@@ -1,12 +1,14 @@
 /** The Audit page's reads: filters by actor, object and action; a member's history gathers what names them; sentences use today's names. */
 import { describe, expect, it } from "vitest";
+
 import { auditRowsFor, listAuditPage } from "@/lib/audit-view";
 import { createPolicySchema } from "@/lib/limits/policy-input";
 import { createPolicy } from "@/lib/limits/write-policy";
-import { addDays } from "@/lib/period";
 import { deactivateMember } from "@/lib/people/deactivate";
 import { parseFields, updateMemberSchema } from "@/lib/people/fields";
 import { updateMember } from "@/lib/people/members";
+import { addDays } from "@/lib/period";
+
 import { TEST_NOW, TEST_TODAY } from "../helpers/clock";
 import { testDb } from "../helpers/db";
 import { limitsWorkspace } from "./limits-fixtures";
@@ -18,30 +20,101 @@ describe("audit log reads", () => {
     await db.member.update({ where: { id: f.eng.memberId }, data: { name: "Eli Engineer" } });
     await db.member.update({ where: { id: f.admin.memberId }, data: { name: "Ada Admin" } });
     await db.member.update({ where: { id: f.owner.memberId }, data: { name: "Dana Owner" } });
-    await createPolicy(db, f.owner, createPolicySchema.parse({ scope: "MEMBER", memberId: f.eng.memberId, amount: "1,200", expiresOn: addDays(TEST_TODAY, 10) }));
-    await createPolicy(db, f.owner, createPolicySchema.parse({ scope: "MEMBER", memberId: f.eng2.memberId, amount: "50" }));
-    await db.creditRequest.create({ data: { workspaceId: f.ws.id, requesterId: f.eng.memberId, amountMicros: 1n, reason: "a long enough reason here", neededUntil: addDays(TEST_TODAY, 3), snapshotJson: "{}" } });
-    await updateMember(db, f.admin, f.eng.memberId, parseFields(updateMemberSchema, { costCenter: "CC-9" }));
+    await createPolicy(
+      db,
+      f.owner,
+      createPolicySchema.parse({
+        scope: "MEMBER",
+        memberId: f.eng.memberId,
+        amount: "1,200",
+        expiresOn: addDays(TEST_TODAY, 10),
+      }),
+    );
+    await createPolicy(
+      db,
+      f.owner,
+      createPolicySchema.parse({ scope: "MEMBER", memberId: f.eng2.memberId, amount: "50" }),
+    );
+    await db.creditRequest.create({
+      data: {
+        workspaceId: f.ws.id,
+        requesterId: f.eng.memberId,
+        amountMicros: 1n,
+        reason: "a long enough reason here",
+        neededUntil: addDays(TEST_TODAY, 3),
+        snapshotJson: "{}",
+      },
+    });
+    await updateMember(
+      db,
+      f.admin,
+      f.eng.memberId,
+      parseFields(updateMemberSchema, { costCenter: "CC-9" }),
+    );
     await deactivateMember(db, f.admin, f.eng.memberId, { reason: "left" }, TEST_NOW);
 
-    const history = await listAuditPage(db, { workspaceId: f.ws.id, type: "Member", target: f.eng.memberId, limit: 50 });
-    expect(history.rows.map((r) => r.action)).toEqual(["member.deactivate", "request.cancel", "limit.end", "member.update", "limit.create"]);
+    const history = await listAuditPage(db, {
+      workspaceId: f.ws.id,
+      type: "Member",
+      target: f.eng.memberId,
+      limit: 50,
+    });
+    expect(history.rows.map((r) => r.action)).toEqual([
+      "member.deactivate",
+      "request.cancel",
+      "limit.end",
+      "member.update",
+      "limit.create",
+    ]);
     const until = addDays(TEST_TODAY, 10);
     const [y, m, d] = until.split("-");
-    const month = new Date(Date.UTC(Number(y), Number(m) - 1, 1)).toLocaleString("en-GB", { month: "short", timeZone: "UTC" });
-    expect(history.rows.at(-1)!.summary).toBe(`Dana Owner set Eli Engineer's override to 1,200.00 credits until ${Number(d)} ${month} ${y}`);
-    expect(history.rows[0]!.summary).toBe("Ada Admin deactivated Eli Engineer (left): 0 sessions ended, 1 override ended, 1 pending request withdrawn");
-    expect(history.rows[0]).toMatchObject({ actorName: "Ada Admin", targetLabel: "Eli Engineer", targetHref: `/members/${f.eng.memberId}` });
+    const month = new Date(Date.UTC(Number(y), Number(m) - 1, 1)).toLocaleString("en-GB", {
+      month: "short",
+      timeZone: "UTC",
+    });
+    expect(history.rows.at(-1)!.summary).toBe(
+      `Dana Owner set Eli Engineer's override to 1,200.00 credits until ${Number(d)} ${month} ${y}`,
+    );
+    expect(history.rows[0]!.summary).toBe(
+      "Ada Admin deactivated Eli Engineer (left): 0 sessions ended, 1 override ended, 1 pending request withdrawn",
+    );
+    expect(history.rows[0]).toMatchObject({
+      actorName: "Ada Admin",
+      targetLabel: "Eli Engineer",
+      targetHref: `/members/${f.eng.memberId}`,
+    });
     // the other engineer's override is not in Eli's history
     expect(history.rows.some((r) => r.summary.includes("50.00"))).toBe(false);
 
-    const byAdmin = await listAuditPage(db, { workspaceId: f.ws.id, actor: f.admin.email, limit: 50 });
+    const byAdmin = await listAuditPage(db, {
+      workspaceId: f.ws.id,
+      actor: f.admin.email,
+      limit: 50,
+    });
     expect(new Set(byAdmin.rows.map((r) => r.actor))).toEqual(new Set([f.admin.email]));
-    const limitsOnly = await listAuditPage(db, { workspaceId: f.ws.id, action: "limit.*", type: "LimitPolicy", limit: 50 });
-    expect(limitsOnly.rows.map((r) => r.action).sort()).toEqual(["limit.create", "limit.create", "limit.end"]);
+    const limitsOnly = await listAuditPage(db, {
+      workspaceId: f.ws.id,
+      action: "limit.*",
+      type: "LimitPolicy",
+      limit: 50,
+    });
+    expect(limitsOnly.rows.map((r) => r.action).sort()).toEqual([
+      "limit.create",
+      "limit.create",
+      "limit.end",
+    ]);
     // the export reads every page of the same filter
     const pages: string[][] = [];
-    for await (const page of auditRowsFor(db, { workspaceId: f.ws.id, type: "Member", target: f.eng.memberId }, 2)) pages.push(page.map((r) => r.action));
-    expect(pages).toEqual([["member.deactivate", "request.cancel"], ["limit.end", "member.update"], ["limit.create"]]);
+    for await (const page of auditRowsFor(
+      db,
+      { workspaceId: f.ws.id, type: "Member", target: f.eng.memberId },
+      2,
+    ))
+      pages.push(page.map((r) => r.action));
+    expect(pages).toEqual([
+      ["member.deactivate", "request.cancel"],
+      ["limit.end", "member.update"],
+      ["limit.create"],
+    ]);
   });
 });

@@ -1,9 +1,11 @@
 import { describe, expect, it } from "vitest";
+
 import { usageForDay } from "@/lib/ingest/simulator/enterprise";
-import { eachDay } from "@/lib/period";
-import { acquireLease, releaseLease } from "@/lib/lease";
 import { runSync, SyncBusyError } from "@/lib/ingest/sync";
 import type { SourceAdapter, UsagePage } from "@/lib/ingest/types";
+import { acquireLease, releaseLease } from "@/lib/lease";
+import { eachDay } from "@/lib/period";
+
 import { msFrom, TEST_NOW } from "../helpers/clock";
 import { testDatabaseUrl, testDb } from "../helpers/db";
 import { simulatedWorkspace } from "../helpers/simulator";
@@ -13,8 +15,15 @@ const NOW = TEST_NOW;
 
 async function usageTotals(workspaceId: string) {
   const db = await testDb();
-  const raw = await db.usageRecord.aggregate({ where: { workspaceId }, _sum: { costMicros: true, creditsMicros: true, inputTokens: true }, _count: true });
-  const rolled = await db.usageDailyRollup.aggregate({ where: { workspaceId }, _sum: { costMicros: true, creditsMicros: true, inputTokens: true } });
+  const raw = await db.usageRecord.aggregate({
+    where: { workspaceId },
+    _sum: { costMicros: true, creditsMicros: true, inputTokens: true },
+    _count: true,
+  });
+  const rolled = await db.usageDailyRollup.aggregate({
+    where: { workspaceId },
+    _sum: { costMicros: true, creditsMicros: true, inputTokens: true },
+  });
   return { raw, rolled };
 }
 
@@ -22,7 +31,13 @@ describe("sync engine", () => {
   it("ingests the simulator, attributes usage to members and keeps rollups equal to the facts", async () => {
     const db = await testDb();
     const { workspace, connection, adapter } = await simulatedWorkspace(db);
-    const result = await runSync({ db, databaseUrl: testDatabaseUrl(), connectionId: connection.id, adapter, window });
+    const result = await runSync({
+      db,
+      databaseUrl: testDatabaseUrl(),
+      connectionId: connection.id,
+      adapter,
+      window,
+    });
     expect(result.status).toBe("SUCCEEDED");
     expect(result.pages).toBe(10);
     expect(result.rowsInserted).toBe(result.rowsRead);
@@ -32,22 +47,40 @@ describe("sync engine", () => {
     expect(rolled._sum.creditsMicros).toBe(raw._sum.creditsMicros);
     expect(rolled._sum.inputTokens).toBe(raw._sum.inputTokens);
     expect(await db.member.count({ where: { workspaceId: workspace.id } })).toBe(25);
-    const attributed = await db.usageRecord.count({ where: { workspaceId: workspace.id, memberId: { not: null } } });
-    const unattributed = await db.usageRecord.count({ where: { workspaceId: workspace.id, memberId: null } });
+    const attributed = await db.usageRecord.count({
+      where: { workspaceId: workspace.id, memberId: { not: null } },
+    });
+    const unattributed = await db.usageRecord.count({
+      where: { workspaceId: workspace.id, memberId: null },
+    });
     expect(attributed).toBeGreaterThan(0);
     expect(unattributed).toBeGreaterThan(0); // the shared CI key stays visible, never dropped
     const run = await db.syncRun.findUniqueOrThrow({ where: { id: result.runId } });
     expect(run.status).toBe("SUCCEEDED");
-    expect((await db.connection.findUniqueOrThrow({ where: { id: connection.id } })).dataAsOf).toBe("2026-11-10");
+    expect((await db.connection.findUniqueOrThrow({ where: { id: connection.id } })).dataAsOf).toBe(
+      "2026-11-10",
+    );
   });
 
   it("changes nothing when the same window is synced again", async () => {
     const db = await testDb();
     const { workspace, connection, adapter } = await simulatedWorkspace(db);
-    const first = await runSync({ db, databaseUrl: testDatabaseUrl(), connectionId: connection.id, adapter, window });
+    const first = await runSync({
+      db,
+      databaseUrl: testDatabaseUrl(),
+      connectionId: connection.id,
+      adapter,
+      window,
+    });
     const before = await usageTotals(workspace.id);
     for (let i = 0; i < 2; i++) {
-      const again = await runSync({ db, databaseUrl: testDatabaseUrl(), connectionId: connection.id, adapter, window });
+      const again = await runSync({
+        db,
+        databaseUrl: testDatabaseUrl(),
+        connectionId: connection.id,
+        adapter,
+        window,
+      });
       expect(again.status).toBe("SUCCEEDED");
       expect(again.rowsInserted).toBe(0);
       expect(again.rowsUpdated).toBe(0);
@@ -59,7 +92,13 @@ describe("sync engine", () => {
   it("replaces a restated day instead of adding to it, and drops rows the provider no longer reports", async () => {
     const db = await testDb();
     const { workspace, connection, adapter } = await simulatedWorkspace(db);
-    await runSync({ db, databaseUrl: testDatabaseUrl(), connectionId: connection.id, adapter, window });
+    await runSync({
+      db,
+      databaseUrl: testDatabaseUrl(),
+      connectionId: connection.id,
+      adapter,
+      window,
+    });
     const day = "2026-11-04";
     const original = await db.usageRecord.findMany({ where: { connectionId: connection.id, day } });
     // The provider restates 2026-11-04: every row halves and one row disappears.
@@ -69,17 +108,31 @@ describe("sync engine", () => {
       async *pages(w, cursor, ctx) {
         for await (const page of adapter.pages(w, cursor, ctx)) {
           if (!page.completeDays.includes(day)) continue;
-          const rows = page.rows.slice(1).map((r) => ({ ...r, costMicros: r.costMicros / 2n, estimatedCostMicros: r.estimatedCostMicros / 2n, creditsMicros: r.creditsMicros === null ? null : r.creditsMicros / 2n }));
+          const rows = page.rows.slice(1).map((r) => ({
+            ...r,
+            costMicros: r.costMicros / 2n,
+            estimatedCostMicros: r.estimatedCostMicros / 2n,
+            creditsMicros: r.creditsMicros === null ? null : r.creditsMicros / 2n,
+          }));
           yield { ...page, rows } satisfies UsagePage;
         }
       },
     };
-    const result = await runSync({ db, databaseUrl: testDatabaseUrl(), connectionId: connection.id, adapter: restating, window: { start: day, end: day } });
+    const result = await runSync({
+      db,
+      databaseUrl: testDatabaseUrl(),
+      connectionId: connection.id,
+      adapter: restating,
+      window: { start: day, end: day },
+    });
     expect(result.status).toBe("SUCCEEDED");
     expect(result.rowsRemoved).toBe(1);
     const after = await db.usageRecord.findMany({ where: { connectionId: connection.id, day } });
     expect(after).toHaveLength(original.length - 1);
-    const rolled = await db.usageDailyRollup.aggregate({ where: { workspaceId: workspace.id, day }, _sum: { costMicros: true } });
+    const rolled = await db.usageDailyRollup.aggregate({
+      where: { workspaceId: workspace.id, day },
+      _sum: { costMicros: true },
+    });
     expect(rolled._sum.costMicros).toBe(after.reduce((s, r) => s + r.costMicros, 0n));
   });
 
@@ -91,26 +144,50 @@ describe("sync engine", () => {
       ...adapter,
       async *pages(w, cursor, ctx) {
         for await (const page of adapter.pages(w, cursor, ctx)) {
-          if (page.label === failOn) throw new Error("usage page 2026-11-06: data[3].input_tokens: expected number");
+          if (page.label === failOn)
+            throw new Error("usage page 2026-11-06: data[3].input_tokens: expected number");
           yield page;
         }
       },
     };
-    const failed = await runSync({ db, databaseUrl: testDatabaseUrl(), connectionId: connection.id, adapter: flaky, window });
+    const failed = await runSync({
+      db,
+      databaseUrl: testDatabaseUrl(),
+      connectionId: connection.id,
+      adapter: flaky,
+      window,
+    });
     expect(failed.status).toBe("FAILED");
     expect(failed.error).toMatch(/input_tokens/);
     expect(failed.pages).toBe(5);
-    const days = await db.usageRecord.groupBy({ by: ["day"], where: { workspaceId: workspace.id } });
-    expect(days.map((d) => d.day).sort().at(-1)).toBe("2026-11-05");
+    const days = await db.usageRecord.groupBy({
+      by: ["day"],
+      where: { workspaceId: workspace.id },
+    });
+    expect(
+      days
+        .map((d) => d.day)
+        .sort()
+        .at(-1),
+    ).toBe("2026-11-05");
     const saved = await db.connection.findUniqueOrThrow({ where: { id: connection.id } });
     expect(saved.lastStatus).toBe("failed");
     expect(saved.cursorJson).toContain("2026-11-06");
 
     failOn = null;
-    const resumed = await runSync({ db, databaseUrl: testDatabaseUrl(), connectionId: connection.id, adapter: flaky, window });
+    const resumed = await runSync({
+      db,
+      databaseUrl: testDatabaseUrl(),
+      connectionId: connection.id,
+      adapter: flaky,
+      window,
+    });
     expect(resumed.status).toBe("SUCCEEDED");
     expect(resumed.pages).toBe(5); // only 11-06 .. 11-10
-    const expected = eachDay(window.start, window.end).reduce((n, d) => n + usageForDay(adapter.enterprise, d).length, 0);
+    const expected = eachDay(window.start, window.end).reduce(
+      (n, d) => n + usageForDay(adapter.enterprise, d).length,
+      0,
+    );
     expect(failed.rowsRead + resumed.rowsRead).toBe(expected);
     expect(await db.usageRecord.count({ where: { workspaceId: workspace.id } })).toBe(expected);
   });
@@ -120,14 +197,18 @@ describe("sync engine", () => {
     const { connection, adapter } = await simulatedWorkspace(db);
     // runSync takes its lease on the machine's clock: held 10 minutes, longer than this test may run
     expect(await acquireLease(db, `sync:${connection.id}`, "other-process", 600_000)).toBe(true);
-    await expect(runSync({ db, databaseUrl: testDatabaseUrl(), connectionId: connection.id, adapter, window })).rejects.toBeInstanceOf(SyncBusyError);
+    await expect(
+      runSync({ db, databaseUrl: testDatabaseUrl(), connectionId: connection.id, adapter, window }),
+    ).rejects.toBeInstanceOf(SyncBusyError);
     await releaseLease(db, `sync:${connection.id}`, "other-process");
     const results = await Promise.allSettled([
       runSync({ db, databaseUrl: testDatabaseUrl(), connectionId: connection.id, adapter, window }),
       runSync({ db, databaseUrl: testDatabaseUrl(), connectionId: connection.id, adapter, window }),
     ]);
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
-    expect(results.filter((r) => r.status === "rejected" && r.reason instanceof SyncBusyError)).toHaveLength(1);
+    expect(
+      results.filter((r) => r.status === "rejected" && r.reason instanceof SyncBusyError),
+    ).toHaveLength(1);
   });
 
   it("takes over an expired lease", async () => {

@@ -9,7 +9,10 @@ export default async function Page() {
   const actor = await requirePage(screenPermissions("/alerts"));
   return (
     <div>
-      <ScreenHeader title="Alerts" subtitle="Budget thresholds, limits reached, projected overruns and unusual spend — in the app, in Slack and by email." />
+      <ScreenHeader
+        title="Alerts"
+        subtitle="Budget thresholds, limits reached, projected overruns and unusual spend — in the app, in Slack and by email."
+      />
       <AlertsView canManage={can(actor, "alerts:manage")} />
     </div>
   );

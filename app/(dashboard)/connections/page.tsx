@@ -15,8 +15,8 @@ import { unmappedIdentities } from "@/lib/connections/identity-mapping";
 import { reconciliation } from "@/lib/connections/reconciliation";
 import { db } from "@/lib/db";
 import { formatAmount } from "@/lib/money";
-import { rateCardLines } from "@/lib/ratecard/rate-card-entries";
 import { addDays, toDayKey } from "@/lib/period";
+import { rateCardLines } from "@/lib/ratecard/rate-card-entries";
 
 export const metadata = { title: "Connections" };
 
@@ -27,19 +27,31 @@ export default async function Page() {
     listConnections(database, actor.workspaceId),
     listRuns(database, actor.workspaceId, undefined, 15),
     unmappedIdentities(database, actor.workspaceId),
-    database.member.findMany({ where: { workspaceId: actor.workspaceId, active: true }, select: { id: true, name: true, email: true }, orderBy: { name: "asc" } }),
+    database.member.findMany({
+      where: { workspaceId: actor.workspaceId, active: true },
+      select: { id: true, name: true, email: true },
+      orderBy: { name: "asc" },
+    }),
     rateCardLines(database, actor.workspaceId),
   ]);
   // reconcile the last 31 days that any provider connection reported
   const provider = connections.filter((c) => c.kind !== "simulator");
-  const end = provider.map((c) => c.dataAsOf).filter((d): d is string => !!d).sort().at(-1) ?? toDayKey(now());
-  const recon = (await reconciliation(database, actor.workspaceId, { start: addDays(end, -30), end })).filter((r) =>
-    provider.some((c) => c.id === r.connectionId),
-  );
+  const end =
+    provider
+      .map((c) => c.dataAsOf)
+      .filter((d): d is string => !!d)
+      .sort()
+      .at(-1) ?? toDayKey(now());
+  const recon = (
+    await reconciliation(database, actor.workspaceId, { start: addDays(end, -30), end })
+  ).filter((r) => provider.some((c) => c.id === r.connectionId));
   const running = runs.filter((r) => r.status === "RUNNING");
   return (
     <div className="flex flex-col gap-6">
-      <ScreenHeader title="Connections" subtitle="Provider sources, their sync runs, reconciliation to the bill and identity mapping." />
+      <ScreenHeader
+        title="Connections"
+        subtitle="Provider sources, their sync runs, reconciliation to the bill and identity mapping."
+      />
       <RunPoller active={running.length > 0} />
       <BillingWarnings db={database} workspaceId={actor.workspaceId} />
       <Card title="Connections">
@@ -53,13 +65,18 @@ export default async function Page() {
       </Card>
       <Card title={`Reconciliation · ${addDays(end, -30)} → ${end}`}>
         <p className="mb-3 text-xs text-slate-500">
-          Billed is what the provider charged; the estimate prices the same usage at list price. Allocated is the bill spread over the usage rows behind it
-          (largest remainder, to the micro-dollar); unattributed is billed cost with no usage behind it. Unpriced rows have no rate-card price.
+          Billed is what the provider charged; the estimate prices the same usage at list price.
+          Allocated is the bill spread over the usage rows behind it (largest remainder, to the
+          micro-dollar); unattributed is billed cost with no usage behind it. Unpriced rows have no
+          rate-card price.
         </p>
         <ReconciliationTable rows={recon} />
       </Card>
       <Card title="Unmapped identities">
-        <p className="mb-3 text-xs text-slate-500">Usage the providers reported under a user, key or email that no member has. Mapping re-attributes existing rows at once.</p>
+        <p className="mb-3 text-xs text-slate-500">
+          Usage the providers reported under a user, key or email that no member has. Mapping
+          re-attributes existing rows at once.
+        </p>
         <UnmappedIdentities
           items={unmapped.map((u) => ({ ...u, cost: formatAmount(u.costMicros, "USD") }))}
           members={members.map((m) => ({ id: m.id, label: `${m.name} (${m.email})` }))}

@@ -15,7 +15,10 @@ export default async function Page() {
   const data = serialize(await enforcementScreen(await dbReady(), actor.workspaceId, now()));
   return (
     <div>
-      <ScreenHeader title="Enforcement" subtitle="Push Allotment's limits into ChatGPT Enterprise and Claude Enterprise as per-user overrides. Nothing is written without your explicit apply or a decided request." />
+      <ScreenHeader
+        title="Enforcement"
+        subtitle="Push Allotment's limits into ChatGPT Enterprise and Claude Enterprise as per-user overrides. Nothing is written without your explicit apply or a decided request."
+      />
       <EnforcementView data={data} />
     </div>
   );

@@ -7,14 +7,33 @@ import { listGroups } from "@/lib/people/groups";
 export const metadata = { title: "Groups" };
 
 /** Every group (a manager: theirs) with its cost center, people and managers; owners and admins change them here. */
-export default async function GroupsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function GroupsPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const actor = await requirePage(screenPermissions("/groups"));
   const params = await searchParams;
   const canManage = can(actor, "groups:manage");
   const [groups, people] = await Promise.all([
     listGroups(db(), actor),
-    canManage ? db().member.findMany({ where: { workspaceId: actor.workspaceId, active: true }, select: { id: true, name: true, email: true }, orderBy: { name: "asc" }, take: 5000 }) : [],
+    canManage
+      ? db().member.findMany({
+          where: { workspaceId: actor.workspaceId, active: true },
+          select: { id: true, name: true, email: true },
+          orderBy: { name: "asc" },
+          take: 5000,
+        })
+      : [],
   ]);
   const selectedId = typeof params.group === "string" ? params.group : null;
-  return <GroupsIndex groups={groups} people={people} canManage={canManage} canReadAudit={can(actor, "audit:read")} selected={groups.find((g) => g.id === selectedId) ?? null} />;
+  return (
+    <GroupsIndex
+      groups={groups}
+      people={people}
+      canManage={canManage}
+      canReadAudit={can(actor, "audit:read")}
+      selected={groups.find((g) => g.id === selectedId) ?? null}
+    />
+  );
 }

@@ -1,4 +1,5 @@
 import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query";
+
 import { LimitsView } from "@/components/limits/limits-view";
 import { requirePage } from "@/lib/auth/guards";
 import { screenPermissions } from "@/lib/auth/permissions";
@@ -13,7 +14,10 @@ export const metadata = { title: "Limits" };
 export default async function Page() {
   const actor = await requirePage(screenPermissions("/limits"));
   const client = new QueryClient();
-  await client.prefetchQuery({ queryKey: queryKeys.limits(), queryFn: async () => serialize(await getLimitsOverview(db(), actor, now())) });
+  await client.prefetchQuery({
+    queryKey: queryKeys.limits(),
+    queryFn: async () => serialize(await getLimitsOverview(db(), actor, now())),
+  });
   return (
     <HydrationBoundary state={dehydrate(client)}>
       <LimitsView />

@@ -16,5 +16,10 @@ export default async function MyUsagePage() {
   const scope = await spendScopeFor(db(), actor);
   const at = now();
   const [m, limit] = await Promise.all([getMyUsage(db(), scope, at), getMyLimit(db(), actor, at)]);
-  return <MyUsageView m={serialize(m)} limit={<MemberLimitPanel limit={serialize(limit)} self fields={["limit", "remaining"]} />} />;
+  return (
+    <MyUsageView
+      m={serialize(m)}
+      limit={<MemberLimitPanel limit={serialize(limit)} self fields={["limit", "remaining"]} />}
+    />
+  );
 }

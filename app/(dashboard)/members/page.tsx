@@ -2,26 +2,39 @@ import { MembersView } from "@/components/people/members-view";
 import { requirePage } from "@/lib/auth/guards";
 import { can, screenPermissions } from "@/lib/auth/permissions";
 import { db } from "@/lib/db";
+import { NotFoundError } from "@/lib/errors";
 import { memberListSchema } from "@/lib/people/fields";
 import { listGroups } from "@/lib/people/groups";
 import { getMemberRow, listMembers } from "@/lib/people/members";
-import { NotFoundError } from "@/lib/errors";
 
 export const metadata = { title: "Members" };
 
-export default async function MembersPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function MembersPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const actor = await requirePage(screenPermissions("/members"));
   const params = await searchParams;
   const one = (k: string) => (typeof params[k] === "string" ? (params[k] as string) : undefined);
   // a malformed filter is dropped, never an error page
-  const parsed = memberListSchema.safeParse({ q: one("q") || undefined, role: one("role") || undefined, status: one("status") || undefined, group: one("group") || undefined });
+  const parsed = memberListSchema.safeParse({
+    q: one("q") || undefined,
+    role: one("role") || undefined,
+    status: one("status") || undefined,
+    group: one("group") || undefined,
+  });
   const q = parsed.success ? parsed.data : memberListSchema.parse({});
   const canManage = can(actor, "members:manage");
   const selectedId = one("member");
   const [list, groups, selected] = await Promise.all([
     listMembers(db(), actor, q),
     listGroups(db(), actor),
-    canManage && selectedId && selectedId.length <= 64 ? getMemberRow(db(), actor.workspaceId, selectedId).catch((e: unknown) => (e instanceof NotFoundError ? null : Promise.reject(e))) : null,
+    canManage && selectedId && selectedId.length <= 64
+      ? getMemberRow(db(), actor.workspaceId, selectedId).catch((e: unknown) =>
+          e instanceof NotFoundError ? null : Promise.reject(e),
+        )
+      : null,
   ]);
   return (
     <MembersView

@@ -1,4 +1,5 @@
 import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query";
+
 import { DEFAULT_FILTERS, requestsUrl } from "@/components/requests/requests-url";
 import { RequestsView } from "@/components/requests/requests-view";
 import { requirePage } from "@/lib/auth/guards";
@@ -16,7 +17,8 @@ export default async function Page() {
   const client = new QueryClient();
   await client.prefetchQuery({
     queryKey: [...queryKeys.requests(), requestsUrl(DEFAULT_FILTERS)],
-    queryFn: async () => serialize(await getRequestsPage(db(), actor, { status: "PENDING" }, now())),
+    queryFn: async () =>
+      serialize(await getRequestsPage(db(), actor, { status: "PENDING" }, now())),
   });
   return (
     <HydrationBoundary state={dehydrate(client)}>

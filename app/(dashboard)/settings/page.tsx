@@ -22,7 +22,10 @@ export default async function Page() {
     listTokens(db(), actor),
     listExchangeRates(db(), actor),
     missingRateDays(db(), actor.workspaceId),
-    db().workspace.findUniqueOrThrow({ where: { id: actor.workspaceId }, select: { seatEstimatesCountAgainstLimits: true } }),
+    db().workspace.findUniqueOrThrow({
+      where: { id: actor.workspaceId },
+      select: { seatEstimatesCountAgainstLimits: true },
+    }),
   ]);
   const iso = (d: Date | null) => d?.toISOString() ?? null;
   return (
@@ -30,24 +33,49 @@ export default async function Page() {
       <ScreenHeader title="Settings" subtitle={settings.name} />
       <Card title="Budget">
         <WorkspaceSettingsForm
-          initial={{ budgetUnit: settings.budgetUnit, budgetPeriod: settings.budgetPeriod, timezone: settings.timezone, managerGrantCeiling: settings.managerGrantCeilingMicros === null ? "" : microsToDecimal(settings.managerGrantCeilingMicros).replace(/\.?0+$/, "") }}
+          initial={{
+            budgetUnit: settings.budgetUnit,
+            budgetPeriod: settings.budgetPeriod,
+            timezone: settings.timezone,
+            managerGrantCeiling:
+              settings.managerGrantCeilingMicros === null
+                ? ""
+                : microsToDecimal(settings.managerGrantCeilingMicros).replace(/\.?0+$/, ""),
+          }}
           unitLabel={settings.budgetUnit === "USD" ? "USD" : "credits"}
         />
-        <p className="mt-3 text-xs text-slate-500">Limits are set in this unit; periods start in this timezone, and start and expiry dates are whole days there. The default limit and caps are on the Limits screen.</p>
+        <p className="mt-3 text-xs text-slate-500">
+          Limits are set in this unit; periods start in this timezone, and start and expiry dates
+          are whole days there. The default limit and caps are on the Limits screen.
+        </p>
       </Card>
       <Card title="Billing">
         <BillingSettings
           seatEstimatesCount={seat.seatEstimatesCountAgainstLimits}
-          rates={rates.map(({ currency, effectiveFrom, usdPerUnit }) => ({ currency, effectiveFrom, usdPerUnit }))}
+          rates={rates.map(({ currency, effectiveFrom, usdPerUnit }) => ({
+            currency,
+            effectiveFrom,
+            usdPerUnit,
+          }))}
           missing={missing}
           today={toDayKey(now())}
         />
       </Card>
       <Card title="API tokens">
         <p className="mb-3 text-sm text-slate-600">
-          For gateways and scripts: <code className="text-xs">GET /api/v1/budget-check?member=…&amp;product=…</code> with <code className="text-xs">Authorization: Bearer &lt;token&gt;</code>. Tokens are stored hashed.
+          For gateways and scripts:{" "}
+          <code className="text-xs">GET /api/v1/budget-check?member=…&amp;product=…</code> with{" "}
+          <code className="text-xs">Authorization: Bearer &lt;token&gt;</code>. Tokens are stored
+          hashed.
         </p>
-        <ApiTokens tokens={tokens.map((t) => ({ ...t, createdAt: t.createdAt.toISOString(), lastUsedAt: iso(t.lastUsedAt), revokedAt: iso(t.revokedAt) }))} />
+        <ApiTokens
+          tokens={tokens.map((t) => ({
+            ...t,
+            createdAt: t.createdAt.toISOString(),
+            lastUsedAt: iso(t.lastUsedAt),
+            revokedAt: iso(t.revokedAt),
+          }))}
+        />
       </Card>
     </div>
   );

@@ -1,8 +1,9 @@
 import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query";
+
+import { RangeFallbackNote } from "@/components/ui/range-fallback-note";
 import { UsageExplorer } from "@/components/usage/usage-explorer";
 import { getBreakdown } from "@/lib/analytics/breakdown";
 import { spendScopeFor } from "@/lib/analytics/scope";
-import { RangeFallbackNote } from "@/components/ui/range-fallback-note";
 import { canonicalSearch, parseAnalyticsSearch, recordToSearch } from "@/lib/analytics/url-state";
 import { requirePage } from "@/lib/auth/guards";
 import { screenPermissions } from "@/lib/auth/permissions";
@@ -13,14 +14,19 @@ import { serialize } from "@/lib/serialize";
 
 export const metadata = { title: "Usage" };
 
-export default async function UsagePage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function UsagePage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const actor = await requirePage(screenPermissions("/usage"));
   const s = parseAnalyticsSearch(recordToSearch(await searchParams));
   const scope = await spendScopeFor(db(), actor);
   const client = new QueryClient();
   await client.prefetchQuery({
     queryKey: queryKeys.usage(canonicalSearch(s, { breakdown: true })),
-    queryFn: async () => serialize(await getBreakdown({ db: db(), scope, now: now() }, s.spec, s.filters, s.query)),
+    queryFn: async () =>
+      serialize(await getBreakdown({ db: db(), scope, now: now() }, s.spec, s.filters, s.query)),
   });
   return (
     <HydrationBoundary state={dehydrate(client)}>

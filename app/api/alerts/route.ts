@@ -1,7 +1,8 @@
 import { z } from "zod";
+
+import { listAlerts } from "@/lib/alerts/list";
 import { json, sessionRoute } from "@/lib/auth/guards";
 import { db } from "@/lib/db";
-import { listAlerts } from "@/lib/alerts/list";
 
 const query = z.object({ status: z.enum(["OPEN", "RESOLVED"]).optional() });
 

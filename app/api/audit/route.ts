@@ -1,4 +1,5 @@
 import { z } from "zod";
+
 import { listAuditEvents } from "@/lib/audit-log";
 import { json, sessionRoute } from "@/lib/auth/guards";
 import { db } from "@/lib/db";

@@ -4,4 +4,6 @@ import { dbReady } from "@/lib/db";
 import { enforcementScreen } from "@/lib/enforce/screen";
 import { serialize } from "@/lib/serialize";
 
-export const GET = sessionRoute(["connections:manage"], async (_req, { actor }) => json(serialize(await enforcementScreen(await dbReady(), actor.workspaceId, now()))));
+export const GET = sessionRoute(["connections:manage"], async (_req, { actor }) =>
+  json(serialize(await enforcementScreen(await dbReady(), actor.workspaceId, now()))),
+);

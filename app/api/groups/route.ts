@@ -1,4 +1,5 @@
 import { z } from "zod";
+
 import { json } from "@/lib/auth/guards";
 import { db } from "@/lib/db";
 import { readJsonBody } from "@/lib/http/read-json";
@@ -6,7 +7,9 @@ import { createGroupSchema, parseFields } from "@/lib/people/fields";
 import { createGroup, listGroups } from "@/lib/people/groups";
 import { peopleRoute } from "@/lib/people/route";
 
-export const GET = peopleRoute(["groups:manage", "members:read"], async (_req, { actor }) => json({ data: await listGroups(db(), actor) }));
+export const GET = peopleRoute(["groups:manage", "members:read"], async (_req, { actor }) =>
+  json({ data: await listGroups(db(), actor) }),
+);
 
 export const POST = peopleRoute(["groups:manage"], async (req, { actor }) => {
   const input = parseFields(createGroupSchema, await readJsonBody(req, z.unknown()));

@@ -3,4 +3,6 @@ import { now } from "@/lib/clock";
 import { db } from "@/lib/db";
 import { getLimitsOverview } from "@/lib/limits/overview";
 
-export const GET = sessionRoute(["limits:read:all", "spend:read:groups"], async (_req, { actor }) => json(await getLimitsOverview(db(), actor, now())));
+export const GET = sessionRoute(["limits:read:all", "spend:read:groups"], async (_req, { actor }) =>
+  json(await getLimitsOverview(db(), actor, now())),
+);

@@ -1,8 +1,9 @@
 import { z } from "zod";
+
 import { json } from "@/lib/auth/guards";
 import { db } from "@/lib/db";
-import { readJsonBody } from "@/lib/http/read-json";
 import { searchObject } from "@/lib/http/query";
+import { readJsonBody } from "@/lib/http/read-json";
 import { addMemberSchema, memberListSchema, parseFields } from "@/lib/people/fields";
 import { addMember, listMembers } from "@/lib/people/members";
 import { peopleRoute } from "@/lib/people/route";

@@ -8,5 +8,7 @@ import { db } from "@/lib/db";
 export const GET = sessionRoute(["spend:read:own"], async (req, { actor }) => {
   const s = parseAnalyticsQuery(new URL(req.url).searchParams);
   const scope = await spendScopeFor(db(), actor);
-  return json(await getOverview(db(), scope, now(), { range: s.spec, filters: s.filters, stackBy: s.stack }));
+  return json(
+    await getOverview(db(), scope, now(), { range: s.spec, filters: s.filters, stackBy: s.stack }),
+  );
 });

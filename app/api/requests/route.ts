@@ -8,7 +8,11 @@ import { fileRequestSchema } from "@/lib/requests/request-input";
 
 export const GET = sessionRoute(["requests:create"], async (req, { actor }) => {
   const sp = new URL(req.url).searchParams;
-  const filters = queueFiltersSchema.parse({ status: sp.get("status") || undefined, groupId: sp.get("groupId") || undefined, product: sp.get("product") ?? undefined });
+  const filters = queueFiltersSchema.parse({
+    status: sp.get("status") || undefined,
+    groupId: sp.get("groupId") || undefined,
+    product: sp.get("product") ?? undefined,
+  });
   return json(await getRequestsPage(db(), actor, filters, now()));
 });
 

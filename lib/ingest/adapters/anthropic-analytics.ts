@@ -21,14 +21,31 @@
  * plan applies (Unconfirmed), hence the option.
  */
 import { z } from "zod";
+
 import { now } from "../../clock";
 import { majorFromCents, scaledToText } from "../../currency/convert";
 import { USD_ONLY, type ToUsd } from "../../currency/rates";
 import { parseDecimalScaled } from "../../money";
 import { addDays, eachDay, type DayKey } from "../../period";
 import { getJson, ProviderHttpError, ProviderValidationError, validate } from "../http";
-import type { CostLine, FetchContext, IdentityRef, SourceAdapter, SyncWindow, UsagePage, UsageRow } from "../types";
-import { big, dayOfIso, isoStart, joinUrl, nextDay, tokenCount, type HttpAdapterOptions } from "./provider-common";
+import type {
+  CostLine,
+  FetchContext,
+  IdentityRef,
+  SourceAdapter,
+  SyncWindow,
+  UsagePage,
+  UsageRow,
+} from "../types";
+import {
+  big,
+  dayOfIso,
+  isoStart,
+  joinUrl,
+  nextDay,
+  tokenCount,
+  type HttpAdapterOptions,
+} from "./provider-common";
 
 export const ANTHROPIC_VERSION = "2023-06-01";
 export const ANALYTICS_BETA = "analytics-usage-cost-2026-08-24";
@@ -38,7 +55,16 @@ export const ANALYTICS_EPOCH: DayKey = "2026-01-01";
 export const MAX_RANGE_DAYS = 31;
 export const DEFAULT_WORKSPACE = "default";
 /** Both endpoints, same dimensions: cost rows then join usage rows one to one. */
-export const GROUP_BY = ["actor", "product", "model", "workspace_id", "api_key_id", "service_tier", "context_window", "inference_geo"] as const;
+export const GROUP_BY = [
+  "actor",
+  "product",
+  "model",
+  "workspace_id",
+  "api_key_id",
+  "service_tier",
+  "context_window",
+  "inference_geo",
+] as const;
 
 export type SeatUsage = "invoiced" | "included";
 
@@ -70,7 +96,10 @@ const actorSchema = z
     provider: z.string().nullish(),
     subject: z.string().nullish(),
   })
-  .refine((a) => a.user_id || a.service_account_id || a.api_key_id || (a.provider && a.subject), "actor has none of user_id, service_account_id, api_key_id, provider+subject");
+  .refine(
+    (a) => a.user_id || a.service_account_id || a.api_key_id || (a.provider && a.subject),
+    "actor has none of user_id, service_account_id, api_key_id, provider+subject",
+  );
 
 /** Each group key is null unless requested; an absent key is read as null. */
 const groupSchema = z.object({
@@ -84,7 +113,11 @@ const groupSchema = z.object({
   inference_geo: z.string().nullish(),
 });
 
-const bucket = { starting_at: z.iso.datetime({ offset: true }), ending_at: z.iso.datetime({ offset: true }), group: groupSchema };
+const bucket = {
+  starting_at: z.iso.datetime({ offset: true }),
+  ending_at: z.iso.datetime({ offset: true }),
+  group: groupSchema,
+};
 
 const usageItem = z.object({
   ...bucket,
@@ -113,7 +146,11 @@ const costItem = z.object({
 
 /** `data` is Confirmed; `has_more` / `next_page` are Inferred (either may be absent). */
 function envelope<T extends z.ZodType>(item: T) {
-  return z.object({ data: z.array(item), has_more: z.boolean().nullish(), next_page: z.string().nullish() });
+  return z.object({
+    data: z.array(item),
+    has_more: z.boolean().nullish(),
+    next_page: z.string().nullish(),
+  });
 }
 export const usagePageSchema = envelope(usageItem);
 export const costPageSchema = envelope(costItem);
@@ -140,35 +177,76 @@ export type AnalyticsUsageRow = UsageRow & { uncachedInputTokens?: bigint };
 export function actorIdentity(actor: Group["actor"], product: string): IdentityRef | null {
   if (!actor) return null;
   const provider = product === "claude_code" ? "claude_code" : "anthropic";
-  if (actor.user_id) return { provider, kind: "user_id", externalId: actor.user_id, ...(actor.email_address ? { email: actor.email_address } : {}) };
-  if (actor.service_account_id) return { provider, kind: "service_account_id", externalId: actor.service_account_id };
+  if (actor.user_id)
+    return {
+      provider,
+      kind: "user_id",
+      externalId: actor.user_id,
+      ...(actor.email_address ? { email: actor.email_address } : {}),
+    };
+  if (actor.service_account_id)
+    return { provider, kind: "service_account_id", externalId: actor.service_account_id };
   if (actor.api_key_id) return { provider, kind: "api_key_id", externalId: actor.api_key_id };
   const subject = actor.subject ?? "";
-  return { provider, kind: "user_id", externalId: `federated:${actor.provider}:${subject}`, ...(subject.includes("@") ? { email: subject } : {}) };
+  return {
+    provider,
+    kind: "user_id",
+    externalId: `federated:${actor.provider}:${subject}`,
+    ...(subject.includes("@") ? { email: subject } : {}),
+  };
 }
 
 /** A person on a seat: users and federated identities (not keys, not service accounts). */
 function isPerson(actor: Group["actor"]): boolean {
-  return !!actor && !actor.service_account_id && !actor.api_key_id && !!(actor.user_id || actor.subject);
+  return (
+    !!actor && !actor.service_account_id && !actor.api_key_id && !!(actor.user_id || actor.subject)
+  );
 }
 
 function actorKey(actor: Group["actor"]): string {
   if (!actor) return "";
-  return actor.user_id ?? actor.service_account_id ?? actor.api_key_id ?? `federated:${actor.provider}:${actor.subject}`;
+  return (
+    actor.user_id ??
+    actor.service_account_id ??
+    actor.api_key_id ??
+    `federated:${actor.provider}:${actor.subject}`
+  );
 }
 
 /** One day bucket; a bucket that is not a whole UTC day inside the requested range breaks the contract. */
-function dayOf(item: { starting_at: string; ending_at: string }, range: { start: DayKey; end: DayKey }, where: string): DayKey {
+function dayOf(
+  item: { starting_at: string; ending_at: string },
+  range: { start: DayKey; end: DayKey },
+  where: string,
+): DayKey {
   const day = dayOfIso(item.starting_at);
-  if (Date.parse(item.starting_at) !== Date.parse(isoStart(day)) || Date.parse(item.ending_at) !== Date.parse(isoStart(nextDay(day)))) {
-    throw new ProviderValidationError(`${where}.starting_at: expected a one-day bucket, got ${item.starting_at}..${item.ending_at}`);
+  if (
+    Date.parse(item.starting_at) !== Date.parse(isoStart(day)) ||
+    Date.parse(item.ending_at) !== Date.parse(isoStart(nextDay(day)))
+  ) {
+    throw new ProviderValidationError(
+      `${where}.starting_at: expected a one-day bucket, got ${item.starting_at}..${item.ending_at}`,
+    );
   }
-  if (day < range.start || day > range.end) throw new ProviderValidationError(`${where}.starting_at: ${day} is outside the requested ${range.start}..${range.end}`);
+  if (day < range.start || day > range.end)
+    throw new ProviderValidationError(
+      `${where}.starting_at: ${day} is outside the requested ${range.start}..${range.end}`,
+    );
   return day;
 }
 
 function joinKey(day: DayKey, g: Group): string {
-  return [day, actorKey(g.actor), g.product ?? "", g.model ?? "", g.workspace_id ?? "", g.api_key_id ?? "", g.service_tier ?? "", g.context_window ?? "", g.inference_geo ?? ""].join("\u0001");
+  return [
+    day,
+    actorKey(g.actor),
+    g.product ?? "",
+    g.model ?? "",
+    g.workspace_id ?? "",
+    g.api_key_id ?? "",
+    g.service_tier ?? "",
+    g.context_window ?? "",
+    g.inference_geo ?? "",
+  ].join("\u0001");
 }
 
 export interface MapOptions {
@@ -195,18 +273,33 @@ export function mapAnalytics(usage: UsageItem[], costs: CostItem[], opts: MapOpt
     // null product: usage outside any named product, i.e. the Messages API
     const product = g.product ?? "api";
     return {
-      day, provider: "anthropic", identity: actorIdentity(g.actor, product), product, model: g.model ?? "",
-      project: g.workspace_id ?? DEFAULT_WORKSPACE, apiKey: g.api_key_id ?? g.actor?.api_key_id ?? "",
+      day,
+      provider: "anthropic",
+      identity: actorIdentity(g.actor, product),
+      product,
+      model: g.model ?? "",
+      project: g.workspace_id ?? DEFAULT_WORKSPACE,
+      apiKey: g.api_key_id ?? g.actor?.api_key_id ?? "",
       lineItem: g.actor ? "" : "unknown actor",
-      inputTokens: 0n, cachedInputTokens: 0n, cacheWriteTokens: 0n, outputTokens: 0n, requests: 0n,
-      estimatedCostMicros: 0n, costMicros: 0n, creditsMicros: null, unpriced: false,
-      serviceTier: g.service_tier ?? "", contextWindow: g.context_window ?? "", inferenceGeo: g.inference_geo ?? "",
+      inputTokens: 0n,
+      cachedInputTokens: 0n,
+      cacheWriteTokens: 0n,
+      outputTokens: 0n,
+      requests: 0n,
+      estimatedCostMicros: 0n,
+      costMicros: 0n,
+      creditsMicros: null,
+      unpriced: false,
+      serviceTier: g.service_tier ?? "",
+      contextWindow: g.context_window ?? "",
+      inferenceGeo: g.inference_geo ?? "",
     };
   };
   usage.forEach((item, i) => {
     const day = dayOf(item, opts.range, `usage data[${i}]`);
     const u = item.usage;
-    const write = u.cache_creation.ephemeral_5m_input_tokens + u.cache_creation.ephemeral_1h_input_tokens;
+    const write =
+      u.cache_creation.ephemeral_5m_input_tokens + u.cache_creation.ephemeral_1h_input_tokens;
     const key = joinKey(day, item.group);
     const row = rows.get(key) ?? base(day, item.group);
     // inputTokens is every input token (uncached + cache reads + cache writes), as the legacy adapter stores it
@@ -227,10 +320,17 @@ export function mapAnalytics(usage: UsageItem[], costs: CostItem[], opts: MapOpt
     const amount = majorFromCents(item.cost.amount);
     const usd = toUsd(amount, currency, day);
     // list_amount absent: the post-discount amount is the only price known
-    const list = item.cost.list_amount == null ? usd : toUsd(majorFromCents(item.cost.list_amount), currency, day);
+    const list =
+      item.cost.list_amount == null
+        ? usd
+        : toUsd(majorFromCents(item.cost.list_amount), currency, day);
     const who = actorKey(item.group.actor) || "(no actor)";
-    if (usd === null) warnings.push(`anthropic analytics cost ${day} ${who} ${row.product}: no exchange rate for ${currency} on ${day}; ${amount} ${currency} left out of billed`);
-    const seat = opts.seatUsage === "included" && isPerson(item.group.actor) && row.product !== "api";
+    if (usd === null)
+      warnings.push(
+        `anthropic analytics cost ${day} ${who} ${row.product}: no exchange rate for ${currency} on ${day}; ${amount} ${currency} left out of billed`,
+      );
+    const seat =
+      opts.seatUsage === "included" && isPerson(item.group.actor) && row.product !== "api";
     if (seat) row.seatEstimateMicros = (row.seatEstimateMicros ?? 0n) + (usd ?? 0n);
     else row.costMicros += usd ?? 0n;
     row.estimatedCostMicros += list ?? 0n;
@@ -238,13 +338,23 @@ export function mapAnalytics(usage: UsageItem[], costs: CostItem[], opts: MapOpt
     if (seat) return; // covered by seat fees: not an invoiced line
     const lineKey = [day, row.project, row.product, currency].join("\u0001");
     const entry = lines.get(lineKey) ?? {
-      line: { day, provider: "anthropic", scope: row.project, lineItem: row.product, currency, amount: "0", amountMissing: false, usdMicros: 0n },
+      line: {
+        day,
+        provider: "anthropic",
+        scope: row.project,
+        lineItem: row.product,
+        currency,
+        amount: "0",
+        amountMissing: false,
+        usdMicros: 0n,
+      },
       scaled: 0n,
     };
     // the line's USD is the sum of its rows' (so billed rows and cost lines agree to the micro-dollar)
     entry.scaled += parseDecimalScaled(amount, LINE_SCALE);
     entry.line.amount = scaledToText(entry.scaled, LINE_SCALE);
-    entry.line.usdMicros = entry.line.usdMicros === null || usd === null ? null : entry.line.usdMicros + usd;
+    entry.line.usdMicros =
+      entry.line.usdMicros === null || usd === null ? null : entry.line.usdMicros + usd;
     lines.set(lineKey, entry);
   });
   return { rows: [...rows.values()], costLines: [...lines.values()].map((e) => e.line), warnings };
@@ -254,7 +364,10 @@ export function mapAnalytics(usage: UsageItem[], costs: CostItem[], opts: MapOpt
 const LINE_SCALE = 22;
 
 /** The sync window cut into ≤31-day ranges from 2026-01-01 on (earlier days hold no data). */
-export function rangesOf(window: SyncWindow, maxDays = MAX_RANGE_DAYS): { start: DayKey; end: DayKey }[] {
+export function rangesOf(
+  window: SyncWindow,
+  maxDays = MAX_RANGE_DAYS,
+): { start: DayKey; end: DayKey }[] {
   const out: { start: DayKey; end: DayKey }[] = [];
   let start = window.start < ANALYTICS_EPOCH ? ANALYTICS_EPOCH : window.start;
   while (start <= window.end) {
@@ -277,13 +390,20 @@ export interface AnthropicAnalyticsOptions extends Omit<HttpAdapterOptions, "pag
 }
 
 export function anthropicAnalyticsAdapter(opts: AnthropicAnalyticsOptions): SourceAdapter {
-  const headers = { "x-api-key": opts.apiKey, "anthropic-version": ANTHROPIC_VERSION, "anthropic-beta": ANALYTICS_BETA };
+  const headers = {
+    "x-api-key": opts.apiKey,
+    "anthropic-version": ANTHROPIC_VERSION,
+    "anthropic-beta": ANALYTICS_BETA,
+  };
   const seatUsage = opts.seatUsage ?? "invoiced";
   const rangeDays = Math.min(MAX_RANGE_DAYS, Math.max(1, opts.rangeDays ?? MAX_RANGE_DAYS));
 
   /** Every page of one endpoint for one range; an expired cursor (410) restarts the range once. */
   async function readAll<T>(
-    endpoint: "usage" | "cost", schema: z.ZodType<Paged<T>, unknown>, range: { start: DayKey; end: DayKey }, ctx: FetchContext,
+    endpoint: "usage" | "cost",
+    schema: z.ZodType<Paged<T>, unknown>,
+    range: { start: DayKey; end: DayKey },
+    ctx: FetchContext,
   ): Promise<T[]> {
     for (let attempt = 1; ; attempt++) {
       try {
@@ -293,27 +413,48 @@ export function anthropicAnalyticsAdapter(opts: AnthropicAnalyticsOptions): Sour
         for (let n = 1; ; n++) {
           const label = `anthropic analytics ${endpoint} ${range.start}..${range.end} page ${n}`;
           const params: [string, string][] = [
-            ["starting_at", isoStart(range.start)], ["ending_at", isoStart(nextDay(range.end))], ["time_bucket_width", "1d"],
+            ["starting_at", isoStart(range.start)],
+            ["ending_at", isoStart(nextDay(range.end))],
+            ["time_bucket_width", "1d"],
             ...GROUP_BY.map((g): [string, string] => ["group_by[]", g]),
             ...(opts.pageLimit ? [["limit", String(opts.pageLimit)] as [string, string]] : []),
             ...(page ? [["page", page] as [string, string]] : []),
           ];
           const url = joinUrl(opts.baseUrl, `/organizations/analytics/${endpoint}`, params);
-          const body = validate(schema, await getJson({ url, headers, label, signal: ctx.signal, retry: opts.retry, log: ctx.log }), label);
+          const body = validate(
+            schema,
+            await getJson({
+              url,
+              headers,
+              label,
+              signal: ctx.signal,
+              retry: opts.retry,
+              log: ctx.log,
+            }),
+            label,
+          );
           items.push(...body.data);
           // paging is Inferred: go on while a next_page is given and has_more does not say false
           if (body.has_more === false || !body.next_page) {
-            if (body.has_more === true) throw new ProviderValidationError(`${label}: next_page: has_more is true but no next_page was given`);
+            if (body.has_more === true)
+              throw new ProviderValidationError(
+                `${label}: next_page: has_more is true but no next_page was given`,
+              );
             return items;
           }
-          if (seen.has(body.next_page)) throw new ProviderValidationError(`${label}: next_page: the same cursor came back twice`);
+          if (seen.has(body.next_page))
+            throw new ProviderValidationError(
+              `${label}: next_page: the same cursor came back twice`,
+            );
           seen.add(body.next_page);
           page = body.next_page;
         }
       } catch (error) {
         // "An expired cursor returns HTTP 410 and pagination must restart" (legacy siblings; Inferred here)
         if (error instanceof ProviderHttpError && error.status === 410 && attempt < 3) {
-          ctx.log?.(`anthropic analytics ${endpoint}: cursor expired, reading ${range.start}..${range.end} again`);
+          ctx.log?.(
+            `anthropic analytics ${endpoint}: cursor expired, reading ${range.start}..${range.end} again`,
+          );
           continue;
         }
         throw error;
@@ -326,24 +467,43 @@ export function anthropicAnalyticsAdapter(opts: AnthropicAnalyticsOptions): Sour
     async testConnection(ctx) {
       const today = now().toISOString().slice(0, 10);
       const start = addDays(today, -1) < ANALYTICS_EPOCH ? ANALYTICS_EPOCH : addDays(today, -1);
-      const url = joinUrl(opts.baseUrl, "/organizations/analytics/cost", [["starting_at", isoStart(start)], ["limit", "1"]]);
+      const url = joinUrl(opts.baseUrl, "/organizations/analytics/cost", [
+        ["starting_at", isoStart(start)],
+        ["limit", "1"],
+      ]);
       const label = "anthropic analytics test";
-      validate(costPageSchema, await getJson({ url, headers, label, signal: ctx.signal, retry: opts.retry, log: ctx.log }), label);
+      validate(
+        costPageSchema,
+        await getJson({ url, headers, label, signal: ctx.signal, retry: opts.retry, log: ctx.log }),
+        label,
+      );
       return { ok: true, detail: "Anthropic Usage & Cost Analytics API reachable" };
     },
-    async *pages(window: SyncWindow, cursor: string | null, ctx: FetchContext): AsyncIterable<UsagePage> {
+    async *pages(
+      window: SyncWindow,
+      cursor: string | null,
+      ctx: FetchContext,
+    ): AsyncIterable<UsagePage> {
       // the cursor is the first day of the next range still to read
       const from = cursor && cursor > window.start && cursor <= window.end ? cursor : window.start;
       const ranges = rangesOf({ start: from, end: window.end }, rangeDays);
       for (const [i, range] of ranges.entries()) {
         const usage = await readAll("usage", usagePageSchema, range, ctx);
         const costs = await readAll("cost", costPageSchema, range, ctx);
-        const mapped = mapAnalytics(usage, costs, { seatUsage, range, ...(ctx.toUsd ? { toUsd: ctx.toUsd } : {}) });
+        const mapped = mapAnalytics(usage, costs, {
+          seatUsage,
+          range,
+          ...(ctx.toUsd ? { toUsd: ctx.toUsd } : {}),
+        });
         const next = ranges[i + 1];
         // rows are ranked by spend across the range, so only the whole range states its days completely
         yield {
-          completeDays: eachDay(range.start, range.end), rows: mapped.rows, costLines: mapped.costLines, warnings: mapped.warnings,
-          nextCursor: next ? next.start : null, label: `anthropic analytics ${range.start}..${range.end}`,
+          completeDays: eachDay(range.start, range.end),
+          rows: mapped.rows,
+          costLines: mapped.costLines,
+          warnings: mapped.warnings,
+          nextCursor: next ? next.start : null,
+          label: `anthropic analytics ${range.start}..${range.end}`,
         };
       }
     },

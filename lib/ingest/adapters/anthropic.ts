@@ -11,14 +11,32 @@
  * key, so its Claude Code rows are not stored at all: they would count it twice.
  */
 import { z } from "zod";
+
 import { decimalText, ISO_CURRENCY, majorFromCents } from "../../currency/convert";
 import { USD_ONLY } from "../../currency/rates";
 import type { RateCard } from "../../ratecard/rate-card";
 import { attributeBilled, scopeKey } from "../attribute-billed";
 import { getJson, validate } from "../http";
 import { priceTokensWith } from "../pricing";
-import type { FetchContext, IdentityRef, SourceAdapter, SyncWindow, UsagePage, UsageRow } from "../types";
-import { big, dayOfIso, isoStart, joinUrl, nextDay, tokenCount, type HttpAdapterOptions, emptyBilledCosts, type BilledCosts } from "./provider-common";
+import type {
+  FetchContext,
+  IdentityRef,
+  SourceAdapter,
+  SyncWindow,
+  UsagePage,
+  UsageRow,
+} from "../types";
+import {
+  big,
+  dayOfIso,
+  emptyBilledCosts,
+  isoStart,
+  joinUrl,
+  nextDay,
+  tokenCount,
+  type BilledCosts,
+  type HttpAdapterOptions,
+} from "./provider-common";
 
 export const ANTHROPIC_VERSION = "2023-06-01";
 export const DEFAULT_WORKSPACE = "default";
@@ -43,14 +61,19 @@ const usageResult = z.object({
 
 const costResult = z.object({
   currency: z.string().regex(ISO_CURRENCY, "expected an ISO 4217 currency code").nullish(),
-  amount: z.string().regex(/^-?\d+(\.\d+)?$/, "expected minor units as a decimal string").nullish(),
+  amount: z
+    .string()
+    .regex(/^-?\d+(\.\d+)?$/, "expected minor units as a decimal string")
+    .nullish(),
   workspace_id: z.string().nullish(),
   description: z.string().nullish(),
 });
 
 function pageSchema<T extends z.ZodType>(result: T) {
   return z.object({
-    data: z.array(z.object({ starting_at: z.string(), ending_at: z.string(), results: z.array(result) })),
+    data: z.array(
+      z.object({ starting_at: z.string(), ending_at: z.string(), results: z.array(result) }),
+    ),
     has_more: z.boolean(),
     next_page: z.string().nullish(),
   });
@@ -60,17 +83,33 @@ const costPage = pageSchema(costResult);
 
 const claudeCodeRecord = z.object({
   date: z.string().regex(/^\d{4}-\d{2}-\d{2}/),
-  actor: z.object({ type: z.string(), email_address: z.string().nullish(), api_key_name: z.string().nullish() }),
+  actor: z.object({
+    type: z.string(),
+    email_address: z.string().nullish(),
+    api_key_name: z.string().nullish(),
+  }),
   customer_type: z.string().nullish(),
   model_breakdown: z.array(
     z.object({
       model: z.string(),
-      tokens: z.object({ input: tokenCount, output: tokenCount, cache_read: tokenCount, cache_creation: tokenCount }),
-      estimated_cost: z.object({ currency: z.string().regex(ISO_CURRENCY, "expected an ISO 4217 currency code"), amount: z.number() }),
+      tokens: z.object({
+        input: tokenCount,
+        output: tokenCount,
+        cache_read: tokenCount,
+        cache_creation: tokenCount,
+      }),
+      estimated_cost: z.object({
+        currency: z.string().regex(ISO_CURRENCY, "expected an ISO 4217 currency code"),
+        amount: z.number(),
+      }),
     }),
   ),
 });
-const claudeCodePage = z.object({ data: z.array(claudeCodeRecord), has_more: z.boolean(), next_page: z.string().nullish() });
+const claudeCodePage = z.object({
+  data: z.array(claudeCodeRecord),
+  has_more: z.boolean(),
+  next_page: z.string().nullish(),
+});
 
 export interface AnthropicOptions extends HttpAdapterOptions {
   rateCard: RateCard;
@@ -85,7 +124,14 @@ export function anthropicAdapter(opts: AnthropicOptions): SourceAdapter {
   const limit = String(opts.pageLimit ?? 31);
   const headers = { "x-api-key": opts.apiKey, "anthropic-version": ANTHROPIC_VERSION };
   const get = (path: string, params: [string, string][], label: string, ctx: FetchContext) =>
-    getJson({ url: joinUrl(opts.baseUrl, path, params), headers, label, signal: ctx.signal, retry: opts.retry, log: ctx.log });
+    getJson({
+      url: joinUrl(opts.baseUrl, path, params),
+      headers,
+      label,
+      signal: ctx.signal,
+      retry: opts.retry,
+      log: ctx.log,
+    });
   const pageParam = (p: string | null): [string, string][] => (p ? [["page", p]] : []);
 
   async function costsFor(first: string, last: string, ctx: FetchContext): Promise<BilledCosts> {
@@ -95,10 +141,18 @@ export function anthropicAdapter(opts: AnthropicOptions): SourceAdapter {
     for (let n = 1; ; n++) {
       const label = `anthropic cost report ${first}..${last} page ${n}`;
       const params: [string, string][] = [
-        ["starting_at", isoStart(first)], ["ending_at", isoStart(nextDay(last))], ["group_by[]", "workspace_id"],
-        ["group_by[]", "description"], ["limit", limit], ...pageParam(page),
+        ["starting_at", isoStart(first)],
+        ["ending_at", isoStart(nextDay(last))],
+        ["group_by[]", "workspace_id"],
+        ["group_by[]", "description"],
+        ["limit", limit],
+        ...pageParam(page),
       ];
-      const body = validate(costPage, await get("/organizations/cost_report", params, label, ctx), label);
+      const body = validate(
+        costPage,
+        await get("/organizations/cost_report", params, label, ctx),
+        label,
+      );
       for (const bucket of body.data) {
         const day = dayOfIso(bucket.starting_at);
         for (const r of bucket.results) {
@@ -106,13 +160,28 @@ export function anthropicAdapter(opts: AnthropicOptions): SourceAdapter {
           const lineItem = r.description ?? "";
           const currency = (r.currency ?? "USD").toUpperCase();
           const missing = r.amount === undefined || r.amount === null;
-          if (missing) costs.warnings.push(`anthropic cost ${day} workspace "${scope}" line "${lineItem}": no amount, counted as 0`);
+          if (missing)
+            costs.warnings.push(
+              `anthropic cost ${day} workspace "${scope}" line "${lineItem}": no amount, counted as 0`,
+            );
           const amount = missing ? "0" : majorFromCents(r.amount!);
           const usd = toUsd(amount, currency, day);
           const key = scopeKey(day, scope);
-          if (usd === null) costs.warnings.push(`anthropic cost ${day} workspace "${scope}" line "${lineItem}": no exchange rate for ${currency} on ${day}; ${amount} ${currency} left out of billed`);
+          if (usd === null)
+            costs.warnings.push(
+              `anthropic cost ${day} workspace "${scope}" line "${lineItem}": no exchange rate for ${currency} on ${day}; ${amount} ${currency} left out of billed`,
+            );
           else costs.billed.set(key, (costs.billed.get(key) ?? 0n) + usd);
-          costs.lines.push({ day, provider: "anthropic", scope, lineItem, currency, amount, amountMissing: missing, usdMicros: usd });
+          costs.lines.push({
+            day,
+            provider: "anthropic",
+            scope,
+            lineItem,
+            currency,
+            amount,
+            amountMissing: missing,
+            usdMicros: usd,
+          });
         }
       }
       if (!body.has_more || !body.next_page) return costs;
@@ -120,34 +189,75 @@ export function anthropicAdapter(opts: AnthropicOptions): SourceAdapter {
     }
   }
 
-  async function claudeCodeFor(day: string, ctx: FetchContext, warnings: string[]): Promise<UsageRow[]> {
+  async function claudeCodeFor(
+    day: string,
+    ctx: FetchContext,
+    warnings: string[],
+  ): Promise<UsageRow[]> {
     const rows: UsageRow[] = [];
     const toUsd = ctx.toUsd ?? USD_ONLY.toUsd;
     let page: string | null = null;
     for (let n = 1; ; n++) {
       const label = `anthropic claude code ${day} page ${n}`;
-      const params: [string, string][] = [["starting_at", day], ["limit", "1000"], ...pageParam(page)];
-      const body = validate(claudeCodePage, await get("/organizations/usage_report/claude_code", params, label, ctx), label);
+      const params: [string, string][] = [
+        ["starting_at", day],
+        ["limit", "1000"],
+        ...pageParam(page),
+      ];
+      const body = validate(
+        claudeCodePage,
+        await get("/organizations/usage_report/claude_code", params, label, ctx),
+        label,
+      );
       for (const rec of body.data) {
         if (rec.date.slice(0, 10) !== day) continue;
         // API-billed: already in the messages and cost reports (see the header)
         if (rec.customer_type === "api") continue;
         const who = rec.actor.email_address ?? rec.actor.api_key_name ?? "";
         const identity = rec.actor.email_address
-          ? { provider: "claude_code", kind: "email" as const, externalId: rec.actor.email_address.toLowerCase(), email: rec.actor.email_address }
+          ? {
+              provider: "claude_code",
+              kind: "email" as const,
+              externalId: rec.actor.email_address.toLowerCase(),
+              email: rec.actor.email_address,
+            }
           : rec.actor.api_key_name
-            ? { provider: "claude_code", kind: "api_key_id" as const, externalId: rec.actor.api_key_name }
+            ? {
+                provider: "claude_code",
+                kind: "api_key_id" as const,
+                externalId: rec.actor.api_key_name,
+              }
             : null;
         for (const m of rec.model_breakdown) {
           const currency = m.estimated_cost.currency.toUpperCase();
-          const estimate = toUsd(majorFromCents(decimalText(m.estimated_cost.amount)), currency, day);
-          if (estimate === null) warnings.push(`anthropic claude code ${day} ${who || "unknown actor"} ${m.model}: no exchange rate for ${currency} on ${day}; seat estimate left at 0`);
+          const estimate = toUsd(
+            majorFromCents(decimalText(m.estimated_cost.amount)),
+            currency,
+            day,
+          );
+          if (estimate === null)
+            warnings.push(
+              `anthropic claude code ${day} ${who || "unknown actor"} ${m.model}: no exchange rate for ${currency} on ${day}; seat estimate left at 0`,
+            );
           rows.push({
-            day, provider: "anthropic", identity, product: "claude_code", model: m.model, project: "", apiKey: "",
+            day,
+            provider: "anthropic",
+            identity,
+            product: "claude_code",
+            model: m.model,
+            project: "",
+            apiKey: "",
             lineItem: who ? "" : "unknown actor",
-            inputTokens: big(m.tokens.input + m.tokens.cache_read + m.tokens.cache_creation), cachedInputTokens: big(m.tokens.cache_read),
-            cacheWriteTokens: big(m.tokens.cache_creation), outputTokens: big(m.tokens.output), requests: 0n,
-            estimatedCostMicros: 0n, costMicros: 0n, seatEstimateMicros: estimate ?? 0n, creditsMicros: null, unpriced: false,
+            inputTokens: big(m.tokens.input + m.tokens.cache_read + m.tokens.cache_creation),
+            cachedInputTokens: big(m.tokens.cache_read),
+            cacheWriteTokens: big(m.tokens.cache_creation),
+            outputTokens: big(m.tokens.output),
+            requests: 0n,
+            estimatedCostMicros: 0n,
+            costMicros: 0n,
+            seatEstimateMicros: estimate ?? 0n,
+            creditsMicros: null,
+            unpriced: false,
           });
         }
       }
@@ -160,23 +270,47 @@ export function anthropicAdapter(opts: AnthropicOptions): SourceAdapter {
     kind: "anthropic",
     async testConnection(ctx) {
       const today = new Date().toISOString().slice(0, 10);
-      const params: [string, string][] = [["starting_at", isoStart(today)], ["bucket_width", "1d"], ["limit", "1"]];
+      const params: [string, string][] = [
+        ["starting_at", isoStart(today)],
+        ["bucket_width", "1d"],
+        ["limit", "1"],
+      ];
       await get("/organizations/usage_report/messages", params, "anthropic test", ctx);
       return { ok: true, detail: "Anthropic Admin API reachable" };
     },
-    async *pages(window: SyncWindow, cursor: string | null, ctx: FetchContext): AsyncIterable<UsagePage> {
+    async *pages(
+      window: SyncWindow,
+      cursor: string | null,
+      ctx: FetchContext,
+    ): AsyncIterable<UsagePage> {
       const start = cursor && cursor > window.start && cursor <= window.end ? cursor : window.start;
       let page: string | null = null;
       for (let n = 1; ; n++) {
         const label = `anthropic usage page ${n}`;
         const params: [string, string][] = [
-          ["starting_at", isoStart(start)], ["ending_at", isoStart(nextDay(window.end))], ["bucket_width", "1d"],
-          ["group_by[]", "api_key_id"], ["group_by[]", "workspace_id"], ["group_by[]", "model"], ["group_by[]", "account_id"],
-          ["group_by[]", "service_account_id"], ["group_by[]", "service_tier"], ["group_by[]", "context_window"],
-          ["group_by[]", "inference_geo"], ["limit", limit], ...pageParam(page),
+          ["starting_at", isoStart(start)],
+          ["ending_at", isoStart(nextDay(window.end))],
+          ["bucket_width", "1d"],
+          ["group_by[]", "api_key_id"],
+          ["group_by[]", "workspace_id"],
+          ["group_by[]", "model"],
+          ["group_by[]", "account_id"],
+          ["group_by[]", "service_account_id"],
+          ["group_by[]", "service_tier"],
+          ["group_by[]", "context_window"],
+          ["group_by[]", "inference_geo"],
+          ["limit", limit],
+          ...pageParam(page),
         ];
-        const body = validate(usagePage, await get("/organizations/usage_report/messages", params, label, ctx), label);
-        const days = body.data.map((b) => dayOfIso(b.starting_at)).filter((d) => d >= start && d <= window.end).sort();
+        const body = validate(
+          usagePage,
+          await get("/organizations/usage_report/messages", params, label, ctx),
+          label,
+        );
+        const days = body.data
+          .map((b) => dayOfIso(b.starting_at))
+          .filter((d) => d >= start && d <= window.end)
+          .sort();
         const more = body.has_more && !!body.next_page;
         if (days.length) {
           const first = days[0]!;
@@ -189,10 +323,15 @@ export function anthropicAdapter(opts: AnthropicOptions): SourceAdapter {
           }
           const costs = await costsFor(first, last, ctx);
           const rows = attributeBilled({ provider: "anthropic", usage, billed: costs.billed });
-          if (opts.claudeCode !== false) for (const day of days) rows.push(...(await claudeCodeFor(day, ctx, costs.warnings)));
+          if (opts.claudeCode !== false)
+            for (const day of days) rows.push(...(await claudeCodeFor(day, ctx, costs.warnings)));
           yield {
-            completeDays: days, rows, nextCursor: more && last < window.end ? nextDay(last) : null, label: `anthropic ${first}..${last} (usage page ${n})`,
-            costLines: costs.lines, warnings: costs.warnings,
+            completeDays: days,
+            rows,
+            nextCursor: more && last < window.end ? nextDay(last) : null,
+            label: `anthropic ${first}..${last} (usage page ${n})`,
+            costLines: costs.lines,
+            warnings: costs.warnings,
           };
         }
         if (!more) return;
@@ -205,28 +344,61 @@ export function anthropicAdapter(opts: AnthropicOptions): SourceAdapter {
 /** The person behind a messages-report row: the account, else the service account, else the API key. */
 function usageIdentity(r: z.output<typeof usageResult>): IdentityRef | null {
   if (r.account_id) return { provider: "anthropic", kind: "user_id", externalId: r.account_id };
-  if (r.service_account_id) return { provider: "anthropic", kind: "service_account_id", externalId: r.service_account_id };
-  return r.api_key_id ? { provider: "anthropic", kind: "api_key_id", externalId: r.api_key_id } : null;
+  if (r.service_account_id)
+    return { provider: "anthropic", kind: "service_account_id", externalId: r.service_account_id };
+  return r.api_key_id
+    ? { provider: "anthropic", kind: "api_key_id", externalId: r.api_key_id }
+    : null;
 }
 
-function usageRow(day: string, r: z.output<typeof usageResult>, rateCard: RateCard): AnthropicUsageRow {
+function usageRow(
+  day: string,
+  r: z.output<typeof usageResult>,
+  rateCard: RateCard,
+): AnthropicUsageRow {
   const model = r.model ?? "";
   const write5m = r.cache_creation.ephemeral_5m_input_tokens;
   const write1h = r.cache_creation.ephemeral_1h_input_tokens;
   const total = r.uncached_input_tokens + r.cache_read_input_tokens + write5m + write1h;
-  const dims = { serviceTier: r.service_tier ?? "", contextWindow: r.context_window ?? "", inferenceGeo: r.inference_geo ?? "" };
+  const dims = {
+    serviceTier: r.service_tier ?? "",
+    contextWindow: r.context_window ?? "",
+    inferenceGeo: r.inference_geo ?? "",
+  };
   const price = rateCard.priceFor("anthropic", model, day);
   const estimated = price
-    ? priceTokensWith("anthropic", price, {
-        uncachedInput: big(r.uncached_input_tokens), cachedInput: big(r.cache_read_input_tokens), output: big(r.output_tokens),
-        cacheWrite5m: big(write5m), cacheWrite1h: big(write1h),
-      }, dims)
+    ? priceTokensWith(
+        "anthropic",
+        price,
+        {
+          uncachedInput: big(r.uncached_input_tokens),
+          cachedInput: big(r.cache_read_input_tokens),
+          output: big(r.output_tokens),
+          cacheWrite5m: big(write5m),
+          cacheWrite1h: big(write1h),
+        },
+        dims,
+      )
     : 0n;
   return {
-    day, provider: "anthropic", identity: usageIdentity(r),
-    product: "api", model, project: r.workspace_id ?? DEFAULT_WORKSPACE, apiKey: r.api_key_id ?? "", lineItem: "", ...dims,
-    inputTokens: big(total), cachedInputTokens: big(r.cache_read_input_tokens), outputTokens: big(r.output_tokens), requests: 0n,
-    estimatedCostMicros: estimated, costMicros: 0n, creditsMicros: null, unpriced: !price && total + r.output_tokens > 0,
-    uncachedInputTokens: big(r.uncached_input_tokens), cacheWriteTokens: big(write5m + write1h),
+    day,
+    provider: "anthropic",
+    identity: usageIdentity(r),
+    product: "api",
+    model,
+    project: r.workspace_id ?? DEFAULT_WORKSPACE,
+    apiKey: r.api_key_id ?? "",
+    lineItem: "",
+    ...dims,
+    inputTokens: big(total),
+    cachedInputTokens: big(r.cache_read_input_tokens),
+    outputTokens: big(r.output_tokens),
+    requests: 0n,
+    estimatedCostMicros: estimated,
+    costMicros: 0n,
+    creditsMicros: null,
+    unpriced: !price && total + r.output_tokens > 0,
+    uncachedInputTokens: big(r.uncached_input_tokens),
+    cacheWriteTokens: big(write5m + write1h),
   };
 }

@@ -9,11 +9,21 @@
  * group id) plus any ids configured by the owner, and are imported with source "chatgpt".
  */
 import { z } from "zod";
+
+import { usagePageSchema, userLimitSchema, type UsageResult } from "../../enforce/chatgpt-client";
 import { creditsToUsd, parseMicros } from "../../money";
 import { addDays, eachDay } from "../../period";
-import { userLimitSchema, usagePageSchema, type UsageResult } from "../../enforce/chatgpt-client";
 import { getJson, validate, type RetryPolicy } from "../http";
-import type { Directory, DirectoryGroup, DirectoryPerson, FetchContext, SourceAdapter, SyncWindow, UsagePage, UsageRow } from "../types";
+import type {
+  Directory,
+  DirectoryGroup,
+  DirectoryPerson,
+  FetchContext,
+  SourceAdapter,
+  SyncWindow,
+  UsagePage,
+  UsageRow,
+} from "../types";
 import { dayOfUnix, joinUrl, unixSeconds } from "./provider-common";
 
 export const chatgptConfigSchema = z.object({
@@ -38,18 +48,34 @@ export interface ChatgptAdapterOptions {
   retry?: Partial<RetryPolicy>;
 }
 
-const rosterPage = z.object({ data: z.array(z.object({ id: z.string(), email: z.string().email(), name: z.string().nullish() }).loose()), has_more: z.boolean(), last_id: z.string().nullish() }).loose();
+const rosterPage = z
+  .object({
+    data: z.array(
+      z.object({ id: z.string(), email: z.string().email(), name: z.string().nullish() }).loose(),
+    ),
+    has_more: z.boolean(),
+    last_id: z.string().nullish(),
+  })
+  .loose();
 const groupSchema = z.object({ id: z.string(), name: z.string() }).loose();
-const groupUsersPage = z.object({ data: z.array(z.object({ id: z.string() }).loose()), has_more: z.boolean(), next_cursor: z.string().nullish() }).loose();
+const groupUsersPage = z
+  .object({
+    data: z.array(z.object({ id: z.string() }).loose()),
+    has_more: z.boolean(),
+    next_cursor: z.string().nullish(),
+  })
+  .loose();
 
 /** Client entries are not given a shape by the reference: split by product only when they read unambiguously. */
 const clientEntry = z.object({ client: z.string(), credits: z.number().nonnegative() });
 
-const num = (v: number | string | null | undefined): string | null => (v === null || v === undefined ? null : String(v));
+const num = (v: number | string | null | undefined): string | null =>
+  v === null || v === undefined ? null : String(v);
 
 export function rowsForResult(r: UsageResult, usdPerCreditMicros: bigint): UsageRow[] {
   const userId = r.user_id ?? r.actor?.user_id ?? null;
-  const day = typeof r.start_time === "number" ? dayOfUnix(r.start_time) : r.start_time.slice(0, 10);
+  const day =
+    typeof r.start_time === "number" ? dayOfUnix(r.start_time) : r.start_time.slice(0, 10);
   const credits = num(r.totals.credits);
   const cost = num(r.totals.cost_usd);
   if (credits === null && cost === null) return []; // no native figure: never fall back to the estimate
@@ -68,10 +94,16 @@ export function rowsForResult(r: UsageResult, usdPerCreditMicros: bigint): Usage
     estimatedCostMicros: 0n,
     unpriced: false,
   };
-  const make = (product: string, creditsMicros: bigint | null, costMicros: bigint): UsageRow => ({ ...base, product, creditsMicros, costMicros });
+  const make = (product: string, creditsMicros: bigint | null, costMicros: bigint): UsageRow => ({
+    ...base,
+    product,
+    creditsMicros,
+    costMicros,
+  });
   if (credits === null) return [make("chatgpt", null, parseMicros(cost!))];
   const totalCredits = parseMicros(credits);
-  const costOf = (c: bigint) => (cost !== null && c === totalCredits ? parseMicros(cost) : creditsToUsd(c, usdPerCreditMicros));
+  const costOf = (c: bigint) =>
+    cost !== null && c === totalCredits ? parseMicros(cost) : creditsToUsd(c, usdPerCreditMicros);
   const clients = z.array(clientEntry).safeParse(r.clients ?? []);
   if (clients.success && clients.data.length > 0) {
     const byProduct = new Map<string, bigint>();
@@ -80,13 +112,19 @@ export function rowsForResult(r: UsageResult, usdPerCreditMicros: bigint): Usage
       byProduct.set(product, (byProduct.get(product) ?? 0n) + parseMicros(c.credits));
     }
     const sum = [...byProduct.values()].reduce((a, b) => a + b, 0n);
-    if (sum === totalCredits) return [...byProduct.entries()].map(([product, c]) => make(product, c, costOf(c)));
+    if (sum === totalCredits)
+      return [...byProduct.entries()].map(([product, c]) => make(product, c, costOf(c)));
   }
   return [make("chatgpt", totalCredits, costOf(totalCredits))];
 }
 
 /** The window a sync should read: from `trailingDays` before what was synced, at the latest. */
-export function chatgptSyncWindow(syncedThrough: string | null, today: string, trailingDays: number, backfillFrom: string): SyncWindow {
+export function chatgptSyncWindow(
+  syncedThrough: string | null,
+  today: string,
+  trailingDays: number,
+  backfillFrom: string,
+): SyncWindow {
   const start = syncedThrough ? addDays(syncedThrough, -trailingDays) : backfillFrom;
   return { start: start < backfillFrom ? backfillFrom : start, end: today };
 }
@@ -95,13 +133,29 @@ export function chatgptAdapter(opts: ChatgptAdapterOptions): SourceAdapter {
   const headers = { authorization: `Bearer ${opts.apiKey}` };
   const ws = encodeURIComponent(opts.config.workspaceId);
   const get = (path: string, params: [string, string][], label: string, ctx: FetchContext) =>
-    getJson({ url: joinUrl(opts.baseUrl, path, params), headers, label: `ChatGPT ${label}`, signal: ctx.signal, retry: opts.retry, log: ctx.log });
+    getJson({
+      url: joinUrl(opts.baseUrl, path, params),
+      headers,
+      label: `ChatGPT ${label}`,
+      signal: ctx.signal,
+      retry: opts.retry,
+      log: ctx.log,
+    });
 
   async function roster(ctx: FetchContext) {
     const out: z.infer<typeof rosterPage>["data"] = [];
     let after: string | null = null;
     for (let n = 1; ; n++) {
-      const page: z.infer<typeof rosterPage> = validate(rosterPage, await get(`/manage/workspaces/${ws}/users`, [["limit", "200"], ...(after ? [["after", after] as [string, string]] : [])], `users page ${n}`, ctx), `ChatGPT users page ${n}`);
+      const page: z.infer<typeof rosterPage> = validate(
+        rosterPage,
+        await get(
+          `/manage/workspaces/${ws}/users`,
+          [["limit", "200"], ...(after ? [["after", after] as [string, string]] : [])],
+          `users page ${n}`,
+          ctx,
+        ),
+        `ChatGPT users page ${n}`,
+      );
       out.push(...page.data);
       if (!page.has_more || page.data.length === 0) return out;
       after = page.last_id ?? page.data[page.data.length - 1]!.id;
@@ -111,8 +165,15 @@ export function chatgptAdapter(opts: ChatgptAdapterOptions): SourceAdapter {
   return {
     kind: "chatgpt",
     async testConnection(ctx) {
-      const page = validate(rosterPage, await get(`/manage/workspaces/${ws}/users`, [["limit", "1"]], "users", ctx), "ChatGPT users");
-      return { ok: true, detail: `ChatGPT workspace ${opts.config.workspaceId} answers (${page.data.length ? "has members" : "no members yet"})` };
+      const page = validate(
+        rosterPage,
+        await get(`/manage/workspaces/${ws}/users`, [["limit", "1"]], "users", ctx),
+        "ChatGPT users",
+      );
+      return {
+        ok: true,
+        detail: `ChatGPT workspace ${opts.config.workspaceId} answers (${page.data.length ? "has members" : "no members yet"})`,
+      };
     },
     async directory(ctx): Promise<Directory> {
       const users = await roster(ctx);
@@ -120,24 +181,56 @@ export function chatgptAdapter(opts: ChatgptAdapterOptions): SourceAdapter {
       const people: DirectoryPerson[] = users.map((u) => ({
         email: u.email.toLowerCase(),
         name: u.name || u.email.split("@")[0]!,
-        identities: [{ provider: "chatgpt", kind: "user_id", externalId: u.id, email: u.email.toLowerCase() }],
+        identities: [
+          { provider: "chatgpt", kind: "user_id", externalId: u.id, email: u.email.toLowerCase() },
+        ],
       }));
       const groupIds = new Set(opts.config.groupIds);
       if (opts.config.discoverGroups) {
         for (const u of users) {
-          const limit = validate(userLimitSchema, await get(`/manage/workspaces/${ws}/usage_limits/users/${encodeURIComponent(u.id)}`, [], `usage limit of ${u.id}`, ctx), `ChatGPT usage limit of ${u.id}`);
-          for (const src of [limit.inherited_monthly_usage_limit?.source, limit.effective_monthly_usage_limit?.source]) {
+          const limit = validate(
+            userLimitSchema,
+            await get(
+              `/manage/workspaces/${ws}/usage_limits/users/${encodeURIComponent(u.id)}`,
+              [],
+              `usage limit of ${u.id}`,
+              ctx,
+            ),
+            `ChatGPT usage limit of ${u.id}`,
+          );
+          for (const src of [
+            limit.inherited_monthly_usage_limit?.source,
+            limit.effective_monthly_usage_limit?.source,
+          ]) {
             if (src?.kind === "group_default" && src.group_id) groupIds.add(src.group_id);
           }
         }
       }
       const groups: DirectoryGroup[] = [];
       for (const id of [...groupIds].sort()) {
-        const g = validate(groupSchema, await get(`/manage/workspaces/${ws}/groups/${encodeURIComponent(id)}`, [], `group ${id}`, ctx), `ChatGPT group ${id}`);
+        const g = validate(
+          groupSchema,
+          await get(
+            `/manage/workspaces/${ws}/groups/${encodeURIComponent(id)}`,
+            [],
+            `group ${id}`,
+            ctx,
+          ),
+          `ChatGPT group ${id}`,
+        );
         const memberEmails: string[] = [];
         let cursor: string | null = null;
         for (let n = 1; ; n++) {
-          const page: z.infer<typeof groupUsersPage> = validate(groupUsersPage, await get(`/manage/workspaces/${ws}/groups/${encodeURIComponent(id)}/users`, [["limit", "200"], ...(cursor ? [["cursor", cursor] as [string, string]] : [])], `group ${id} users page ${n}`, ctx), `ChatGPT group ${id} users page ${n}`);
+          const page: z.infer<typeof groupUsersPage> = validate(
+            groupUsersPage,
+            await get(
+              `/manage/workspaces/${ws}/groups/${encodeURIComponent(id)}/users`,
+              [["limit", "200"], ...(cursor ? [["cursor", cursor] as [string, string]] : [])],
+              `group ${id} users page ${n}`,
+              ctx,
+            ),
+            `ChatGPT group ${id} users page ${n}`,
+          );
           for (const m of page.data) {
             const email = emailById.get(m.id);
             if (email) memberEmails.push(email);
@@ -145,19 +238,37 @@ export function chatgptAdapter(opts: ChatgptAdapterOptions): SourceAdapter {
           if (!page.has_more || !page.next_cursor) break;
           cursor = page.next_cursor;
         }
-        groups.push({ name: g.name, costCenter: "", memberEmails, managerEmails: [], externalId: g.id });
+        groups.push({
+          name: g.name,
+          costCenter: "",
+          memberEmails,
+          managerEmails: [],
+          externalId: g.id,
+        });
       }
       return { source: "chatgpt", people, groups };
     },
-    async *pages(window: SyncWindow, cursor: string | null, ctx: FetchContext): AsyncIterable<UsagePage> {
+    async *pages(
+      window: SyncWindow,
+      cursor: string | null,
+      ctx: FetchContext,
+    ): AsyncIterable<UsagePage> {
       const first = cursor && cursor > window.start ? cursor : window.start;
       for (const day of eachDay(first, window.end)) {
         const rows: UsageRow[] = [];
         let page: string | null = null;
         for (let n = 1; ; n++) {
-          const params: [string, string][] = [["start_time", String(unixSeconds(day))], ["end_time", String(unixSeconds(addDays(day, 1)))], ["limit", String(opts.config.pageLimit)]];
+          const params: [string, string][] = [
+            ["start_time", String(unixSeconds(day))],
+            ["end_time", String(unixSeconds(addDays(day, 1)))],
+            ["limit", String(opts.config.pageLimit)],
+          ];
           if (page) params.push(["page", page]);
-          const p = validate(usagePageSchema, await get(`/analytics/workspaces/${ws}/usage`, params, `usage ${day} page ${n}`, ctx), `ChatGPT usage ${day} page ${n}`);
+          const p = validate(
+            usagePageSchema,
+            await get(`/analytics/workspaces/${ws}/usage`, params, `usage ${day} page ${n}`, ctx),
+            `ChatGPT usage ${day} page ${n}`,
+          );
           for (const r of p.data) rows.push(...rowsForResult(r, opts.usdPerCreditMicros));
           if (!p.has_more || !p.next_page) break;
           page = p.next_page;
@@ -167,9 +278,26 @@ export function chatgptAdapter(opts: ChatgptAdapterOptions): SourceAdapter {
         for (const r of rows) {
           const k = `${r.day}|${r.identity?.externalId ?? ""}|${r.product}`;
           const prev = merged.get(k);
-          merged.set(k, prev ? { ...prev, costMicros: prev.costMicros + r.costMicros, creditsMicros: prev.creditsMicros === null || r.creditsMicros === null ? null : prev.creditsMicros + r.creditsMicros } : r);
+          merged.set(
+            k,
+            prev
+              ? {
+                  ...prev,
+                  costMicros: prev.costMicros + r.costMicros,
+                  creditsMicros:
+                    prev.creditsMicros === null || r.creditsMicros === null
+                      ? null
+                      : prev.creditsMicros + r.creditsMicros,
+                }
+              : r,
+          );
         }
-        yield { completeDays: [day], rows: [...merged.values()], nextCursor: day < window.end ? addDays(day, 1) : null, label: `chatgpt ${day}` };
+        yield {
+          completeDays: [day],
+          rows: [...merged.values()],
+          nextCursor: day < window.end ? addDays(day, 1) : null,
+          label: `chatgpt ${day}`,
+        };
       }
     },
   };

@@ -21,6 +21,7 @@
  */
 import { parse } from "csv-parse/sync";
 import { z } from "zod";
+
 import { FOCUS_NUMBER } from "../../exports/focus-spec";
 import { parseDecimalScaled, parseMicros } from "../../money";
 import type { RateCard } from "../../ratecard/rate-card";
@@ -28,9 +29,15 @@ import { priceTokens } from "../pricing";
 import type { SourceAdapter, SyncWindow, UsagePage, UsageRow } from "../types";
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "expected a day YYYY-MM-DD");
-const decimal = z.string().trim().regex(/^-?\d+(\.\d+)?$/, "expected a decimal number");
+const decimal = z
+  .string()
+  .trim()
+  .regex(/^-?\d+(\.\d+)?$/, "expected a decimal number");
 /** FOCUS NumericFormat: integer, decimal or E notation (lib/exports/focus-spec.ts) */
-const focusNumber = z.string().trim().regex(FOCUS_NUMBER, "expected a number (integer, decimal or E notation)");
+const focusNumber = z
+  .string()
+  .trim()
+  .regex(FOCUS_NUMBER, "expected a number (integer, decimal or E notation)");
 const optionalFocusNumber = z
   .union([z.string(), z.null()])
   .optional()
@@ -41,7 +48,10 @@ const count = z
   .transform((v) => String(v).trim())
   .pipe(z.string().regex(/^\d*$/, "expected a whole number"))
   .transform((v) => BigInt(v || "0"));
-const text = z.union([z.string(), z.number(), z.null()]).optional().transform((v) => (v == null ? "" : String(v).trim()));
+const text = z
+  .union([z.string(), z.number(), z.null()])
+  .optional()
+  .transform((v) => (v == null ? "" : String(v).trim()));
 const optionalDecimal = z
   .union([z.string(), z.number(), z.null()])
   .optional()
@@ -114,7 +124,9 @@ type Format = "allotment-csv" | "allotment-jsonl" | "focus-csv";
 export function detectFormat(name: string, text: string): Format {
   if (/\.jsonl?$/i.test(name) || text.trimStart().startsWith("{")) return "allotment-jsonl";
   const header = text.slice(0, text.indexOf("\n") >>> 0 || text.length);
-  return /\bChargePeriodStart\b/.test(header) && /\bBilledCost\b/.test(header) ? "focus-csv" : "allotment-csv";
+  return /\bChargePeriodStart\b/.test(header) && /\bBilledCost\b/.test(header)
+    ? "focus-csv"
+    : "allotment-csv";
 }
 
 /** Parses a whole file into usage rows (throws FileFormatError naming row and column). */
@@ -133,9 +145,16 @@ export function parseUsageFile(name: string, text: string, rateCard: RateCard): 
   } else {
     let parsed: Record<string, string>[];
     try {
-      parsed = parse(text, { columns: true, skip_empty_lines: true, trim: true, bom: true }) as Record<string, string>[];
+      parsed = parse(text, {
+        columns: true,
+        skip_empty_lines: true,
+        trim: true,
+        bom: true,
+      }) as Record<string, string>[];
     } catch (error) {
-      throw new FileFormatError(`${name}: ${error instanceof Error ? error.message : String(error)}`);
+      throw new FileFormatError(
+        `${name}: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
     parsed.forEach((value, i) => records.push({ row: i + 2, value }));
   }
@@ -146,52 +165,100 @@ export function parseUsageFile(name: string, text: string, rateCard: RateCard): 
       if (!r.success) throw rowError(name, row, r.error.issues[0]!);
       const f = r.data;
       const own = f.x_InputTokens !== "" || f.x_OutputTokens !== "";
-      const input = own ? focusCount(f.x_InputTokens) : /token/i.test(f.ConsumedUnit) ? focusCount(f.ConsumedQuantity) : 0n;
+      const input = own
+        ? focusCount(f.x_InputTokens)
+        : /token/i.test(f.ConsumedUnit)
+          ? focusCount(f.ConsumedQuantity)
+          : 0n;
       const cached = focusCount(f.x_CachedInputTokens);
-      if (cached > input) throw new FileFormatError(`${name}: row ${row}, column x_CachedInputTokens: larger than x_InputTokens (input includes cached)`);
+      if (cached > input)
+        throw new FileFormatError(
+          `${name}: row ${row}, column x_CachedInputTokens: larger than x_InputTokens (input includes cached)`,
+        );
       const cost = parseMicros(f.BilledCost);
       const provider = f.x_Provider || f.ProviderName.toLowerCase();
       const email = f.x_MemberEmail || f.x_UserEmail;
       return {
-        day: f.ChargePeriodStart.slice(0, 10), provider,
-        identity: email ? { provider, kind: "email" as const, externalId: email.toLowerCase(), email } : null,
-        product: f.x_Product || f.ServiceName || "api", model: f.x_Model || f.ResourceName, project: f.SubAccountId, apiKey: "", lineItem: f.ChargeDescription,
-        inputTokens: input, cachedInputTokens: cached, outputTokens: focusCount(f.x_OutputTokens), requests: focusCount(f.x_Requests),
-        estimatedCostMicros: f.ListCost ? parseMicros(f.ListCost) : cost, costMicros: cost, creditsMicros: f.x_Credits ? parseMicros(f.x_Credits) : null, unpriced: false,
-        ...(f.x_SeatEstimatedCost ? { seatEstimateMicros: parseMicros(f.x_SeatEstimatedCost) } : {}),
+        day: f.ChargePeriodStart.slice(0, 10),
+        provider,
+        identity: email
+          ? { provider, kind: "email" as const, externalId: email.toLowerCase(), email }
+          : null,
+        product: f.x_Product || f.ServiceName || "api",
+        model: f.x_Model || f.ResourceName,
+        project: f.SubAccountId,
+        apiKey: "",
+        lineItem: f.ChargeDescription,
+        inputTokens: input,
+        cachedInputTokens: cached,
+        outputTokens: focusCount(f.x_OutputTokens),
+        requests: focusCount(f.x_Requests),
+        estimatedCostMicros: f.ListCost ? parseMicros(f.ListCost) : cost,
+        costMicros: cost,
+        creditsMicros: f.x_Credits ? parseMicros(f.x_Credits) : null,
+        unpriced: false,
+        ...(f.x_SeatEstimatedCost
+          ? { seatEstimateMicros: parseMicros(f.x_SeatEstimatedCost) }
+          : {}),
       };
     }
     const r = allotmentRowSchema.safeParse(value);
     if (!r.success) throw rowError(name, row, r.error.issues[0]!);
     const a = r.data;
     if (a.cached_input_tokens > a.input_tokens) {
-      throw new FileFormatError(`${name}: row ${row}, column cached_input_tokens: larger than input_tokens (input includes cached)`);
+      throw new FileFormatError(
+        `${name}: row ${row}, column cached_input_tokens: larger than input_tokens (input includes cached)`,
+      );
     }
     const price = rateCard.priceFor(a.provider, a.model, a.day);
     const estimated = a.estimated_cost_usd
       ? parseMicros(a.estimated_cost_usd)
       : price
-        ? priceTokens(price, { uncachedInput: a.input_tokens - a.cached_input_tokens, cachedInput: a.cached_input_tokens, output: a.output_tokens })
+        ? priceTokens(price, {
+            uncachedInput: a.input_tokens - a.cached_input_tokens,
+            cachedInput: a.cached_input_tokens,
+            output: a.output_tokens,
+          })
         : null;
     const billed = a.cost_usd ? parseMicros(a.cost_usd) : (estimated ?? 0n);
     const identity = a.user_email
-      ? { provider: a.provider, kind: "email" as const, externalId: a.user_email.toLowerCase(), email: a.user_email }
+      ? {
+          provider: a.provider,
+          kind: "email" as const,
+          externalId: a.user_email.toLowerCase(),
+          email: a.user_email,
+        }
       : a.user_id
         ? { provider: a.provider, kind: "user_id" as const, externalId: a.user_id }
         : a.api_key
           ? { provider: a.provider, kind: "api_key_id" as const, externalId: a.api_key }
           : null;
     return {
-      day: a.day, provider: a.provider, identity, product: a.product, model: a.model, project: a.project, apiKey: a.api_key,
-      lineItem: a.line_item, inputTokens: a.input_tokens, cachedInputTokens: a.cached_input_tokens, outputTokens: a.output_tokens,
-      requests: a.requests, estimatedCostMicros: estimated ?? 0n, costMicros: billed,
+      day: a.day,
+      provider: a.provider,
+      identity,
+      product: a.product,
+      model: a.model,
+      project: a.project,
+      apiKey: a.api_key,
+      lineItem: a.line_item,
+      inputTokens: a.input_tokens,
+      cachedInputTokens: a.cached_input_tokens,
+      outputTokens: a.output_tokens,
+      requests: a.requests,
+      estimatedCostMicros: estimated ?? 0n,
+      costMicros: billed,
       creditsMicros: a.credits ? parseMicros(a.credits) : null,
       unpriced: estimated === null && !a.cost_usd,
     };
   });
 }
 
-export function fileAdapter(opts: { name: string; text: string; rateCard: RateCard }): SourceAdapter {
+export function fileAdapter(opts: {
+  name: string;
+  text: string;
+  rateCard: RateCard;
+}): SourceAdapter {
   return {
     kind: "file",
     async testConnection() {
@@ -199,9 +266,16 @@ export function fileAdapter(opts: { name: string; text: string; rateCard: RateCa
       return { ok: true, detail: `${rows.length} valid row(s) in ${opts.name}` };
     },
     async *pages(window: SyncWindow): AsyncIterable<UsagePage> {
-      const rows = parseUsageFile(opts.name, opts.text, opts.rateCard).filter((r) => r.day >= window.start && r.day <= window.end);
+      const rows = parseUsageFile(opts.name, opts.text, opts.rateCard).filter(
+        (r) => r.day >= window.start && r.day <= window.end,
+      );
       const days = [...new Set(rows.map((r) => r.day))].sort();
-      yield { completeDays: days, rows, nextCursor: null, label: `${opts.name}: ${rows.length} row(s) over ${days.length} day(s)` };
+      yield {
+        completeDays: days,
+        rows,
+        nextCursor: null,
+        label: `${opts.name}: ${rows.length} row(s) over ${days.length} day(s)`,
+      };
     },
   };
 }

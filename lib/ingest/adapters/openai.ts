@@ -7,6 +7,7 @@
  * cleanly at a day boundary.
  */
 import { z } from "zod";
+
 import { decimalText, ISO_CURRENCY } from "../../currency/convert";
 import { USD_ONLY } from "../../currency/rates";
 import type { RateCard } from "../../ratecard/rate-card";
@@ -15,7 +16,17 @@ import { getJson, validate } from "../http";
 import { priceTokensWith } from "../pricing";
 import type { FetchContext, SourceAdapter, SyncWindow, UsagePage, UsageRow } from "../types";
 import { endpointRow, openaiIdentity, OTHER_USAGE_ENDPOINTS } from "./openai-endpoints";
-import { big, dayOfUnix, joinUrl, nextDay, tokenCount, unixSeconds, type HttpAdapterOptions, emptyBilledCosts, type BilledCosts } from "./provider-common";
+import {
+  big,
+  dayOfUnix,
+  emptyBilledCosts,
+  joinUrl,
+  nextDay,
+  tokenCount,
+  unixSeconds,
+  type BilledCosts,
+  type HttpAdapterOptions,
+} from "./provider-common";
 
 const usageResult = z.object({
   input_tokens: tokenCount,
@@ -47,7 +58,13 @@ const costResult = z.object({
 
 function pageSchema<T extends z.ZodType>(result: T) {
   return z.object({
-    data: z.array(z.object({ start_time: z.number().int(), end_time: z.number().int(), results: z.array(result) })),
+    data: z.array(
+      z.object({
+        start_time: z.number().int(),
+        end_time: z.number().int(),
+        results: z.array(result),
+      }),
+    ),
     has_more: z.boolean(),
     next_page: z.string().nullish(),
   });
@@ -55,27 +72,56 @@ function pageSchema<T extends z.ZodType>(result: T) {
 const usagePage = pageSchema(usageResult);
 const costPage = pageSchema(costResult);
 const listPage = <T extends z.ZodType>(item: T) =>
-  z.object({ data: z.array(item), has_more: z.boolean().optional().default(false), last_id: z.string().nullish() });
-const users = listPage(z.object({ id: z.string(), email: z.string().nullish(), name: z.string().nullish() }));
+  z.object({
+    data: z.array(item),
+    has_more: z.boolean().optional().default(false),
+    last_id: z.string().nullish(),
+  });
+const users = listPage(
+  z.object({ id: z.string(), email: z.string().nullish(), name: z.string().nullish() }),
+);
 const projects = listPage(z.object({ id: z.string(), name: z.string().nullish() }));
 
 export interface OpenAiOptions extends HttpAdapterOptions {
   rateCard: RateCard;
 }
 
-export function openaiAdapter(opts: OpenAiOptions): SourceAdapter & { projectNames(ctx?: FetchContext): Promise<Map<string, string>> } {
+export function openaiAdapter(
+  opts: OpenAiOptions,
+): SourceAdapter & { projectNames(ctx?: FetchContext): Promise<Map<string, string>> } {
   const limit = String(opts.pageLimit ?? 31);
   const headers = { authorization: `Bearer ${opts.apiKey}` };
   const get = (path: string, params: [string, string][], label: string, ctx: FetchContext) =>
-    getJson({ url: joinUrl(opts.baseUrl, path, params), headers, label, signal: ctx.signal, retry: opts.retry, log: ctx.log });
+    getJson({
+      url: joinUrl(opts.baseUrl, path, params),
+      headers,
+      label,
+      signal: ctx.signal,
+      retry: opts.retry,
+      log: ctx.log,
+    });
 
-  async function listAll<T extends z.ZodType>(path: string, schema: T, label: string, ctx: FetchContext) {
+  async function listAll<T extends z.ZodType>(
+    path: string,
+    schema: T,
+    label: string,
+    ctx: FetchContext,
+  ) {
     const items: z.output<T> extends { data: (infer I)[] } ? I[] : never = [] as never;
     let after: string | null = null;
     for (let n = 1; ; n++) {
-      const params: [string, string][] = [["limit", "100"], ...(after ? ([["after", after]] as [string, string][]) : [])];
-      const body = validate(schema, await get(path, params, `${label} page ${n}`, ctx), `openai ${label} page ${n}`) as {
-        data: unknown[]; has_more: boolean; last_id?: string | null;
+      const params: [string, string][] = [
+        ["limit", "100"],
+        ...(after ? ([["after", after]] as [string, string][]) : []),
+      ];
+      const body = validate(
+        schema,
+        await get(path, params, `${label} page ${n}`, ctx),
+        `openai ${label} page ${n}`,
+      ) as {
+        data: unknown[];
+        has_more: boolean;
+        last_id?: string | null;
       };
       (items as unknown[]).push(...body.data);
       if (!body.has_more || !body.last_id) return items;
@@ -89,8 +135,13 @@ export function openaiAdapter(opts: OpenAiOptions): SourceAdapter & { projectNam
     let page: string | null = null;
     for (let n = 1; ; n++) {
       const params: [string, string][] = [
-        ["start_time", String(unixSeconds(first))], ["end_time", String(unixSeconds(nextDay(last)))], ["bucket_width", "1d"],
-        ["group_by", "project_id"], ["group_by", "line_item"], ["limit", limit], ...(page ? ([["page", page]] as [string, string][]) : []),
+        ["start_time", String(unixSeconds(first))],
+        ["end_time", String(unixSeconds(nextDay(last)))],
+        ["bucket_width", "1d"],
+        ["group_by", "project_id"],
+        ["group_by", "line_item"],
+        ["limit", limit],
+        ...(page ? ([["page", page]] as [string, string][]) : []),
       ];
       const label = `openai costs ${first}..${last} page ${n}`;
       const body = validate(costPage, await get("/organization/costs", params, label, ctx), label);
@@ -102,12 +153,31 @@ export function openaiAdapter(opts: OpenAiOptions): SourceAdapter & { projectNam
           const currency = (r.amount?.currency ?? "usd").toUpperCase();
           const missing = r.amount?.value === undefined || r.amount?.value === null;
           const amount = missing ? "0" : decimalText(r.amount!.value!);
-          if (missing) costs.warnings.push(`openai cost ${day} project "${scope}" line "${lineItem}": no amount, counted as 0`);
+          if (missing)
+            costs.warnings.push(
+              `openai cost ${day} project "${scope}" line "${lineItem}": no amount, counted as 0`,
+            );
           // half-even per result row, then summed (the bill's own granularity)
           const usd = toUsd(amount, currency, day);
-          if (usd === null) costs.warnings.push(`openai cost ${day} project "${scope}" line "${lineItem}": no exchange rate for ${currency} on ${day}; ${amount} ${currency} left out of billed`);
-          else costs.billed.set(scopeKey(day, scope), (costs.billed.get(scopeKey(day, scope)) ?? 0n) + usd);
-          costs.lines.push({ day, provider: "openai", scope, lineItem, currency, amount, amountMissing: missing, usdMicros: usd });
+          if (usd === null)
+            costs.warnings.push(
+              `openai cost ${day} project "${scope}" line "${lineItem}": no exchange rate for ${currency} on ${day}; ${amount} ${currency} left out of billed`,
+            );
+          else
+            costs.billed.set(
+              scopeKey(day, scope),
+              (costs.billed.get(scopeKey(day, scope)) ?? 0n) + usd,
+            );
+          costs.lines.push({
+            day,
+            provider: "openai",
+            scope,
+            lineItem,
+            currency,
+            amount,
+            amountMissing: missing,
+            usdMicros: usd,
+          });
         }
       }
       if (!body.has_more || !body.next_page) return costs;
@@ -116,15 +186,24 @@ export function openaiAdapter(opts: OpenAiOptions): SourceAdapter & { projectNam
   }
 
   /** Every page of one usage endpoint over [first, last]. */
-  async function otherUsage(first: string, last: string, emails: Map<string, string | undefined>, ctx: FetchContext): Promise<UsageRow[]> {
+  async function otherUsage(
+    first: string,
+    last: string,
+    emails: Map<string, string | undefined>,
+    ctx: FetchContext,
+  ): Promise<UsageRow[]> {
     const rows: UsageRow[] = [];
     for (const ep of OTHER_USAGE_ENDPOINTS) {
       const schema = pageSchema(ep.schema);
       let page: string | null = null;
       for (let n = 1; ; n++) {
         const params: [string, string][] = [
-          ["start_time", String(unixSeconds(first))], ["end_time", String(unixSeconds(nextDay(last)))], ["bucket_width", "1d"],
-          ...ep.groupBy.map((g): [string, string] => ["group_by", g]), ["limit", limit], ...(page ? ([["page", page]] as [string, string][]) : []),
+          ["start_time", String(unixSeconds(first))],
+          ["end_time", String(unixSeconds(nextDay(last)))],
+          ["bucket_width", "1d"],
+          ...ep.groupBy.map((g): [string, string] => ["group_by", g]),
+          ["limit", limit],
+          ...(page ? ([["page", page]] as [string, string][]) : []),
         ];
         const label = `openai ${ep.lineItem} ${first}..${last} page ${n}`;
         const body = validate(schema, await get(ep.path, params, label, ctx), label);
@@ -143,28 +222,58 @@ export function openaiAdapter(opts: OpenAiOptions): SourceAdapter & { projectNam
   return {
     kind: "openai",
     async testConnection(ctx) {
-      const list = validate(projects, await get("/organization/projects", [["limit", "100"]], "projects", ctx), "openai projects");
+      const list = validate(
+        projects,
+        await get("/organization/projects", [["limit", "100"]], "projects", ctx),
+        "openai projects",
+      );
       return { ok: true, detail: `OpenAI organisation reachable: ${list.data.length} project(s)` };
     },
     async projectNames(ctx = {}) {
       const list = await listAll("/organization/projects", projects, "projects", ctx);
-      return new Map((list as { id: string; name?: string | null }[]).map((p) => [p.id, p.name ?? p.id]));
+      return new Map(
+        (list as { id: string; name?: string | null }[]).map((p) => [p.id, p.name ?? p.id]),
+      );
     },
-    async *pages(window: SyncWindow, cursor: string | null, ctx: FetchContext): AsyncIterable<UsagePage> {
+    async *pages(
+      window: SyncWindow,
+      cursor: string | null,
+      ctx: FetchContext,
+    ): AsyncIterable<UsagePage> {
       const start = cursor && cursor > window.start && cursor <= window.end ? cursor : window.start;
       const emails = new Map(
-        ((await listAll("/organization/users", users, "users", ctx)) as { id: string; email?: string | null }[]).map((u) => [u.id, u.email ?? undefined]),
+        (
+          (await listAll("/organization/users", users, "users", ctx)) as {
+            id: string;
+            email?: string | null;
+          }[]
+        ).map((u) => [u.id, u.email ?? undefined]),
       );
       let page: string | null = null;
       for (let n = 1; ; n++) {
         const params: [string, string][] = [
-          ["start_time", String(unixSeconds(start))], ["end_time", String(unixSeconds(nextDay(window.end)))], ["bucket_width", "1d"],
-          ["group_by", "project_id"], ["group_by", "user_id"], ["group_by", "api_key_id"], ["group_by", "model"],
-          ["group_by", "batch"], ["group_by", "service_tier"], ["limit", limit], ...(page ? ([["page", page]] as [string, string][]) : []),
+          ["start_time", String(unixSeconds(start))],
+          ["end_time", String(unixSeconds(nextDay(window.end)))],
+          ["bucket_width", "1d"],
+          ["group_by", "project_id"],
+          ["group_by", "user_id"],
+          ["group_by", "api_key_id"],
+          ["group_by", "model"],
+          ["group_by", "batch"],
+          ["group_by", "service_tier"],
+          ["limit", limit],
+          ...(page ? ([["page", page]] as [string, string][]) : []),
         ];
         const label = `openai usage page ${n}`;
-        const body = validate(usagePage, await get("/organization/usage/completions", params, label, ctx), label);
-        const days = body.data.map((b) => dayOfUnix(b.start_time)).filter((d) => d >= start && d <= window.end).sort();
+        const body = validate(
+          usagePage,
+          await get("/organization/usage/completions", params, label, ctx),
+          label,
+        );
+        const days = body.data
+          .map((b) => dayOfUnix(b.start_time))
+          .filter((d) => d >= start && d <= window.end)
+          .sort();
         const more = body.has_more && !!body.next_page;
         if (days.length) {
           const first = days[0]!;
@@ -193,7 +302,12 @@ export function openaiAdapter(opts: OpenAiOptions): SourceAdapter & { projectNam
   };
 }
 
-function usageRow(day: string, r: z.output<typeof usageResult>, emails: Map<string, string | undefined>, rateCard: RateCard): UsageRow {
+function usageRow(
+  day: string,
+  r: z.output<typeof usageResult>,
+  emails: Map<string, string | undefined>,
+  rateCard: RateCard,
+): UsageRow {
   const model = r.model ?? "";
   const cached = Math.min(r.input_cached_tokens, r.input_tokens);
   const writes = Math.min(r.input_cache_write_tokens, r.input_tokens - cached);
@@ -201,12 +315,36 @@ function usageRow(day: string, r: z.output<typeof usageResult>, emails: Map<stri
   const serviceTier = r.batch ? "batch" : (r.service_tier ?? "");
   const price = rateCard.priceFor("openai", model, day);
   const estimated = price
-    ? priceTokensWith("openai", price, { uncachedInput: big(r.input_tokens - cached - writes), cachedInput: big(cached), output: big(r.output_tokens), cacheWrite5m: big(writes) }, { serviceTier })
+    ? priceTokensWith(
+        "openai",
+        price,
+        {
+          uncachedInput: big(r.input_tokens - cached - writes),
+          cachedInput: big(cached),
+          output: big(r.output_tokens),
+          cacheWrite5m: big(writes),
+        },
+        { serviceTier },
+      )
     : 0n;
   return {
-    day, provider: "openai", identity: openaiIdentity(r, emails), product: "api", model, project: r.project_id ?? "", apiKey: r.api_key_id ?? "", lineItem: "",
-    inputTokens: big(r.input_tokens), cachedInputTokens: big(r.input_cached_tokens), cacheWriteTokens: big(writes), outputTokens: big(r.output_tokens),
-    requests: big(r.num_model_requests), serviceTier, estimatedCostMicros: estimated, costMicros: 0n, creditsMicros: null,
+    day,
+    provider: "openai",
+    identity: openaiIdentity(r, emails),
+    product: "api",
+    model,
+    project: r.project_id ?? "",
+    apiKey: r.api_key_id ?? "",
+    lineItem: "",
+    inputTokens: big(r.input_tokens),
+    cachedInputTokens: big(r.input_cached_tokens),
+    cacheWriteTokens: big(writes),
+    outputTokens: big(r.output_tokens),
+    requests: big(r.num_model_requests),
+    serviceTier,
+    estimatedCostMicros: estimated,
+    costMicros: 0n,
+    creditsMicros: null,
     unpriced: !price && r.input_tokens + r.output_tokens > 0,
   };
 }

@@ -1,5 +1,6 @@
 /** Small helpers shared by the HTTP provider adapters. Pure. */
 import { z } from "zod";
+
 import { addDays, dayStart, toDayKey, type DayKey } from "../../period";
 import type { RetryPolicy } from "../http";
 import type { CostLine } from "../types";

@@ -3,6 +3,7 @@
  * the real providers, one page per day. Demo data and the benchmark flow through it.
  */
 import { z } from "zod";
+
 import { addDays, eachDay } from "../../period";
 import { buildEnterprise, usageForDay, type Enterprise } from "../simulator/enterprise";
 import type { SourceAdapter, SyncWindow, UsagePage } from "../types";
@@ -20,7 +21,9 @@ export const simulatorConfigSchema = z.object({
 
 export type SimulatorConfig = z.infer<typeof simulatorConfigSchema>;
 
-export function simulatorAdapter(config: SimulatorConfig): SourceAdapter & { enterprise: Enterprise } {
+export function simulatorAdapter(
+  config: SimulatorConfig,
+): SourceAdapter & { enterprise: Enterprise } {
   const enterprise = buildEnterprise(config);
   return {
     kind: "simulator",
@@ -35,7 +38,12 @@ export function simulatorAdapter(config: SimulatorConfig): SourceAdapter & { ent
       const first = cursor && cursor > window.start ? cursor : window.start;
       for (const day of eachDay(first, window.end)) {
         const next = day < window.end ? addDays(day, 1) : null;
-        yield { completeDays: [day], rows: usageForDay(enterprise, day), nextCursor: next, label: day };
+        yield {
+          completeDays: [day],
+          rows: usageForDay(enterprise, day),
+          nextCursor: next,
+          label: day,
+        };
       }
     },
   };

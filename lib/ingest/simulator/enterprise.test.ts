@@ -1,8 +1,17 @@
 import { describe, expect, it } from "vitest";
+
 import { addDays } from "../../period";
 import { buildEnterprise, usageForDay } from "./enterprise";
 
-const spec = { seed: 42, domain: "acme.example", members: 400, groups: 15, endDay: "2026-11-22", usdPerCreditMicros: 40_000n, demoPeople: true };
+const spec = {
+  seed: 42,
+  domain: "acme.example",
+  members: 400,
+  groups: 15,
+  endDay: "2026-11-22",
+  usdPerCreditMicros: 40_000n,
+  demoPeople: true,
+};
 
 describe("simulated enterprise", () => {
   const e = buildEnterprise(spec);
@@ -15,13 +24,15 @@ describe("simulated enterprise", () => {
 
   it("has the demo people, groups with cost centers, managers and people in two groups", () => {
     const emails = e.people.map((p) => p.email);
-    for (const local of ["owner", "admin", "finance", "manager", "engineer"]) expect(emails).toContain(`${local}@acme.example`);
+    for (const local of ["owner", "admin", "finance", "manager", "engineer"])
+      expect(emails).toContain(`${local}@acme.example`);
     expect(e.directory.groups).toHaveLength(15);
     const platform = e.directory.groups.find((g) => g.name === "Platform")!;
     expect(platform.managerEmails).toContain("manager@acme.example");
     expect(platform.memberEmails).toContain("engineer@acme.example");
     const memberships = new Map<string, number>();
-    for (const g of e.directory.groups) for (const m of g.memberEmails) memberships.set(m, (memberships.get(m) ?? 0) + 1);
+    for (const g of e.directory.groups)
+      for (const m of g.memberEmails) memberships.set(m, (memberships.get(m) ?? 0) + 1);
     expect([...memberships.values()].filter((n) => n >= 2).length).toBeGreaterThan(10);
     expect(new Set(e.directory.groups.map((g) => g.costCenter)).size).toBe(15);
   });
@@ -38,7 +49,10 @@ describe("simulated enterprise", () => {
   it("has a runaway spike in the last week", () => {
     const spikeDay = addDays(spec.endDay, -5);
     const before = addDays(spikeDay, -14); // same weekday two weeks earlier
-    const cost = (day: string) => usageForDay(e, day).filter((r) => r.identity?.email === e.runawayEmail).reduce((s, r) => s + r.costMicros, 0n);
+    const cost = (day: string) =>
+      usageForDay(e, day)
+        .filter((r) => r.identity?.email === e.runawayEmail)
+        .reduce((s, r) => s + r.costMicros, 0n);
     expect(e.runawayEmail).toBeTruthy();
     expect(cost(spikeDay)).toBeGreaterThan(cost(before) * 20n);
   });

@@ -4,8 +4,8 @@
  * in the last week and some traffic that maps to no person. The same parameters always
  * give the same data, whatever window is asked for.
  */
-import { addDays, daysBetween, dayStart, type DayKey } from "../../period";
 import { usdToCredits } from "../../money";
+import { addDays, daysBetween, dayStart, type DayKey } from "../../period";
 import { priceTokens } from "../pricing";
 import type { Directory, DirectoryGroup, DirectoryPerson, UsageRow } from "../types";
 import { PRODUCT_PROFILES, SIM_MODELS, type ProductProfile } from "./catalog";
@@ -28,11 +28,78 @@ export interface EnterpriseSpec {
 }
 
 const GROUP_NAMES = [
-  "Platform", "Payments", "Mobile", "Web", "Data", "ML Research", "Infrastructure", "Security",
-  "Developer Experience", "Growth", "Search", "Billing", "Identity", "Observability", "QA Automation",
+  "Platform",
+  "Payments",
+  "Mobile",
+  "Web",
+  "Data",
+  "ML Research",
+  "Infrastructure",
+  "Security",
+  "Developer Experience",
+  "Growth",
+  "Search",
+  "Billing",
+  "Identity",
+  "Observability",
+  "QA Automation",
 ];
-const FIRST = ["Ava", "Ben", "Chloe", "Dev", "Elena", "Farid", "Grace", "Hiro", "Ines", "Jonas", "Kai", "Lena", "Mateo", "Nora", "Omar", "Priya", "Quinn", "Rosa", "Sven", "Tara", "Uma", "Victor", "Wen", "Ximena", "Yusuf", "Zoe"];
-const LAST = ["Adams", "Bauer", "Chen", "Diaz", "Eriksen", "Fischer", "Garcia", "Haddad", "Ito", "Jensen", "Kowalski", "Larsen", "Moreau", "Nakamura", "Okafor", "Patel", "Quist", "Rossi", "Silva", "Tanaka", "Ueda", "Varga", "Weber", "Xu", "Yilmaz", "Zhang"];
+const FIRST = [
+  "Ava",
+  "Ben",
+  "Chloe",
+  "Dev",
+  "Elena",
+  "Farid",
+  "Grace",
+  "Hiro",
+  "Ines",
+  "Jonas",
+  "Kai",
+  "Lena",
+  "Mateo",
+  "Nora",
+  "Omar",
+  "Priya",
+  "Quinn",
+  "Rosa",
+  "Sven",
+  "Tara",
+  "Uma",
+  "Victor",
+  "Wen",
+  "Ximena",
+  "Yusuf",
+  "Zoe",
+];
+const LAST = [
+  "Adams",
+  "Bauer",
+  "Chen",
+  "Diaz",
+  "Eriksen",
+  "Fischer",
+  "Garcia",
+  "Haddad",
+  "Ito",
+  "Jensen",
+  "Kowalski",
+  "Larsen",
+  "Moreau",
+  "Nakamura",
+  "Okafor",
+  "Patel",
+  "Quist",
+  "Rossi",
+  "Silva",
+  "Tanaka",
+  "Ueda",
+  "Varga",
+  "Weber",
+  "Xu",
+  "Yilmaz",
+  "Zhang",
+];
 
 export const DEMO_PEOPLE = [
   { local: "owner", name: "Olivia Owner", role: "OWNER" },
@@ -94,7 +161,11 @@ export function buildEnterprise(spec: EnterpriseSpec): Enterprise {
     }
     usedEmails.add(email);
     // Demo manager and engineer sit in Platform (group 0); everyone else spreads out.
-    const home = demo ? (demo.local === "manager" || demo.local === "engineer" ? 0 : Math.floor(next() * groupCount)) : Math.floor(next() * groupCount);
+    const home = demo
+      ? demo.local === "manager" || demo.local === "engineer"
+        ? 0
+        : Math.floor(next() * groupCount)
+      : Math.floor(next() * groupCount);
     const homeGroup = groups[home]!;
     homeGroup.memberEmails.push(email);
     if (next() < 0.12 && groupCount > 1) {
@@ -103,7 +174,9 @@ export function buildEnterprise(spec: EnterpriseSpec): Enterprise {
     }
     const heavy = next() < 0.015;
     const intensity = Math.exp(normal(next) * 0.55) * (heavy ? 6 : 1);
-    const products = PRODUCT_PROFILES.filter((p) => demo?.local === "engineer" || next() < p.adoption).map((profile) => ({
+    const products = PRODUCT_PROFILES.filter(
+      (p) => demo?.local === "engineer" || next() < p.adoption,
+    ).map((profile) => ({
       profile,
       weight: 0.5 + next(),
     }));
@@ -126,15 +199,26 @@ export function buildEnterprise(spec: EnterpriseSpec): Enterprise {
 
   // One manager per group: the demo manager runs Platform (and Mobile), others the first member.
   for (const [i, g] of groups.entries()) {
-    const demoManager = spec.demoPeople && (i === 0 || i === 2) ? `manager@${spec.domain}` : undefined;
+    const demoManager =
+      spec.demoPeople && (i === 0 || i === 2) ? `manager@${spec.domain}` : undefined;
     const manager = demoManager ?? g.memberEmails.find((e) => !e.startsWith("engineer@"));
     if (manager) g.managerEmails.push(manager);
   }
 
-  const runaway = people.find((p) => p.role === "MEMBER" && !p.email.startsWith("manager@") && !p.email.startsWith("engineer@") && p.products.some((x) => x.profile.product === "codex"));
+  const runaway = people.find(
+    (p) =>
+      p.role === "MEMBER" &&
+      !p.email.startsWith("manager@") &&
+      !p.email.startsWith("engineer@") &&
+      p.products.some((x) => x.profile.product === "codex"),
+  );
   return {
     spec,
-    directory: { source: "allotment", people, groups: groups.filter((g) => g.memberEmails.length > 0) },
+    directory: {
+      source: "allotment",
+      people,
+      groups: groups.filter((g) => g.memberEmails.length > 0),
+    },
     people,
     runawayEmail: spec.automationOnly ? null : (runaway?.email ?? null),
   };
@@ -149,11 +233,23 @@ function dayFactor(day: DayKey): number {
   return week * sprint;
 }
 
-function tokensRow(e: Enterprise, day: DayKey, person: SimPerson | null, profile: ProductProfile, modelName: string, scale: number, identityKey: string, apiKey: string): UsageRow {
+function tokensRow(
+  e: Enterprise,
+  day: DayKey,
+  person: SimPerson | null,
+  profile: ProductProfile,
+  modelName: string,
+  scale: number,
+  identityKey: string,
+  apiKey: string,
+): UsageRow {
   const next = streamFor(e.spec.seed, "tokens", day, identityKey, profile.product, modelName);
   const model = SIM_MODELS[modelName];
   if (!model) throw new Error(`simulator: unknown model ${modelName}`);
-  const input = Math.max(1000, Math.round(profile.meanInput * scale * Math.exp(normal(next) * 0.35)));
+  const input = Math.max(
+    1000,
+    Math.round(profile.meanInput * scale * Math.exp(normal(next) * 0.35)),
+  );
   const cached = Math.round(input * profile.cacheRatio * (0.7 + next() * 0.6));
   const cachedInput = Math.min(cached, input);
   const output = Math.max(50, Math.round(input * profile.outputRatio * (0.7 + next() * 0.6)));
@@ -161,7 +257,11 @@ function tokensRow(e: Enterprise, day: DayKey, person: SimPerson | null, profile
   const inputTokens = BigInt(input);
   const cachedInputTokens = BigInt(cachedInput);
   const outputTokens = BigInt(output);
-  const cost = priceTokens(model.price, { uncachedInput: inputTokens - cachedInputTokens, cachedInput: cachedInputTokens, output: outputTokens });
+  const cost = priceTokens(model.price, {
+    uncachedInput: inputTokens - cachedInputTokens,
+    cachedInput: cachedInputTokens,
+    output: outputTokens,
+  });
   const creditsNative = profile.product === "chatgpt" || profile.product === "codex";
   return {
     day,
@@ -169,7 +269,12 @@ function tokensRow(e: Enterprise, day: DayKey, person: SimPerson | null, profile
     identity: person
       ? profile.product === "claude_code" || model.provider === "anthropic"
         ? { provider: "anthropic", kind: "email", externalId: person.email, email: person.email }
-        : { provider: "openai", kind: "user_id", externalId: person.openaiUserId, email: person.email }
+        : {
+            provider: "openai",
+            kind: "user_id",
+            externalId: person.openaiUserId,
+            email: person.email,
+          }
       : { provider: model.provider, kind: "api_key_id", externalId: apiKey },
     product: profile.product,
     model: modelName,
@@ -207,7 +312,20 @@ export function usageForDay(e: Enterprise, day: DayKey): UsageRow[] {
         const modelName = weightedModel(next, profile);
         let scale = person.intensity * weight * (0.6 + base * 0.5);
         if (inSpike && person.email === e.runawayEmail && profile.product === "codex") scale *= 150;
-        rows.push(tokensRow(e, day, person, profile, modelName, scale, person.email, person.products.length && profile.product === "api" ? `key_${hash32(person.email).toString(36)}` : ""));
+        rows.push(
+          tokensRow(
+            e,
+            day,
+            person,
+            profile,
+            modelName,
+            scale,
+            person.email,
+            person.products.length && profile.product === "api"
+              ? `key_${hash32(person.email).toString(36)}`
+              : "",
+          ),
+        );
       }
     }
   }
@@ -216,7 +334,9 @@ export function usageForDay(e: Enterprise, day: DayKey): UsageRow[] {
   const scaleBase = e.spec.automationOnly ? 3 : Math.max(1, e.people.length / 80);
   for (const key of keys) {
     for (const modelName of ["gpt-5-mini", "claude-haiku-4-5"]) {
-      rows.push(tokensRow(e, day, null, apiProfile, modelName, scaleBase * (0.5 + base * 0.5), key, key));
+      rows.push(
+        tokensRow(e, day, null, apiProfile, modelName, scaleBase * (0.5 + base * 0.5), key, key),
+      );
     }
   }
   return rows;

@@ -1,4 +1,5 @@
 import Link from "next/link";
+
 import { DailyStackedChart } from "@/components/charts/daily-stacked-chart";
 import { GroupMembersTable } from "@/components/groups/group-members-table";
 import { LimitCell } from "@/components/groups/limit-cell";
@@ -19,7 +20,13 @@ import { serialize } from "@/lib/serialize";
 
 export const metadata = { title: "Group" };
 
-export default async function GroupPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function GroupPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const actor = await requirePage(["spend:read:own"]);
   const { id } = await params;
   const s = parseAnalyticsSearch(recordToSearch(await searchParams));
@@ -27,7 +34,16 @@ export default async function GroupPage({ params, searchParams }: { params: Prom
   const at = now();
   // the summary answers 404 outside the viewer's scope; the limits are this period's, whatever the range
   const g = await pageData(() => getGroupSummary(db(), scope, id, at, s.spec));
-  const limits = serialize(Object.fromEntries(await getMemberLimits(db(), actor.workspaceId, g.members.map((m) => m.memberId), at)));
+  const limits = serialize(
+    Object.fromEntries(
+      await getMemberLimits(
+        db(),
+        actor.workspaceId,
+        g.members.map((m) => m.memberId),
+        at,
+      ),
+    ),
+  );
   const unit = g.unit;
   return (
     <div className="flex flex-col gap-6">
@@ -35,22 +51,47 @@ export default async function GroupPage({ params, searchParams }: { params: Prom
         title={g.group.name}
         subtitle={`Group${g.group.costCenter ? ` · cost center ${g.group.costCenter}` : ""} · ${g.members.length} members${g.managers.length ? ` · managed by ${g.managers.map((m) => m.name).join(", ")}` : ""}`}
       />
-      <GroupHeaderLinks id={g.group.id} canManage={can(actor, "groups:manage")} canReadAudit={can(actor, "audit:read")} />
+      <GroupHeaderLinks
+        id={g.group.id}
+        canManage={can(actor, "groups:manage")}
+        canReadAudit={can(actor, "audit:read")}
+      />
       <RangeFallbackNote problem={s.rangeProblem} />
       <div className="grid gap-4 sm:grid-cols-3">
-        <Stat label={`Pooled spend · ${g.range.label.toLowerCase()}`} value={formatAmount(g.pooledMicros, unit)} hint={`${g.range.start} – ${g.range.end} · previous ${formatAmount(g.previousPooledMicros, unit)}`} testId="group-pooled" />
+        <Stat
+          label={`Pooled spend · ${g.range.label.toLowerCase()}`}
+          value={formatAmount(g.pooledMicros, unit)}
+          hint={`${g.range.start} – ${g.range.end} · previous ${formatAmount(g.previousPooledMicros, unit)}`}
+          testId="group-pooled"
+        />
         <Stat
           label="Pooled cap"
           value={g.poolCapMicros !== null ? formatAmount(g.poolCapMicros, unit) : "none"}
-          hint={g.poolCapMicros !== null ? `${percentOf(g.pooledMicros, g.poolCapMicros)}% used` : "no pooled cap on this group"}
+          hint={
+            g.poolCapMicros !== null
+              ? `${percentOf(g.pooledMicros, g.poolCapMicros)}% used`
+              : "no pooled cap on this group"
+          }
         />
-        <Stat label="Members with usage" value={`${g.members.filter((m) => m.amountMicros > 0n).length} of ${g.members.length}`} hint={<Link className="text-brand-700 hover:underline" href={`/usage?group=${g.group.id}`}>explore this group&apos;s usage →</Link>} />
+        <Stat
+          label="Members with usage"
+          value={`${g.members.filter((m) => m.amountMicros > 0n).length} of ${g.members.length}`}
+          hint={
+            <Link className="text-brand-700 hover:underline" href={`/usage?group=${g.group.id}`}>
+              explore this group&apos;s usage →
+            </Link>
+          }
+        />
       </div>
       <Card title={`Daily pooled spend by product (${unit === "USD" ? "USD" : "credits"})`}>
         <DailyStackedChart daily={serialize(g.usage.daily)} series={g.usage.products} unit={unit} />
       </Card>
       <Card title="Members">
-        <GroupMembersTable members={serialize(g.members)} unit={unit} limitFor={(memberId) => <LimitCell limit={limits[memberId]} />} />
+        <GroupMembersTable
+          members={serialize(g.members)}
+          unit={unit}
+          limitFor={(memberId) => <LimitCell limit={limits[memberId]} />}
+        />
       </Card>
     </div>
   );

@@ -1,4 +1,5 @@
 import Link from "next/link";
+
 import { DailyStackedChart } from "@/components/charts/daily-stacked-chart";
 import { AmountList } from "@/components/members/amount-list";
 import { MemberLimitPanel } from "@/components/members/limit-panel";
@@ -27,28 +28,61 @@ export default async function MemberPage({ params }: { params: Promise<{ id: str
   const at = now();
   // the summary answers 404 outside the viewer's scope; only then the limit and the requests
   const s = await pageData(() => getMemberSummary(db(), scope, id, at));
-  const [limit, requests] = await Promise.all([getMemberLimit(db(), actor.workspaceId, s.member.id, at), listMemberRequests(db(), actor, s.member.id, at)]);
+  const [limit, requests] = await Promise.all([
+    getMemberLimit(db(), actor.workspaceId, s.member.id, at),
+    listMemberRequests(db(), actor, s.member.id, at),
+  ]);
   const self = s.member.id === actor.memberId;
-  const active = (await db().member.findUnique({ where: { id: s.member.id }, select: { active: true } }))?.active ?? false;
+  const active =
+    (await db().member.findUnique({ where: { id: s.member.id }, select: { active: true } }))
+      ?.active ?? false;
   const spent = inBudgetUnit(s.unit, s.usage.totals);
   const daily = serialize(s.usage.daily);
-  const canOpenGroup = (groupId: string) => scope.kind === "workspace" || (scope.managedGroupIds ?? []).includes(groupId);
+  const canOpenGroup = (groupId: string) =>
+    scope.kind === "workspace" || (scope.managedGroupIds ?? []).includes(groupId);
   return (
     <div className="flex flex-col gap-6">
-      <ScreenHeader title={s.member.name} subtitle={`${s.member.email} · ${s.member.role.toLowerCase()}${s.member.costCenter ? ` · cost center ${s.member.costCenter}` : ""}`} />
-      <MemberHeaderLinks id={s.member.id} role={s.member.role} active={active} canManage={can(actor, "members:manage")} canReadAudit={can(actor, "audit:read")} />
+      <ScreenHeader
+        title={s.member.name}
+        subtitle={`${s.member.email} · ${s.member.role.toLowerCase()}${s.member.costCenter ? ` · cost center ${s.member.costCenter}` : ""}`}
+      />
+      <MemberHeaderLinks
+        id={s.member.id}
+        role={s.member.role}
+        active={active}
+        canManage={can(actor, "members:manage")}
+        canReadAudit={can(actor, "audit:read")}
+      />
       <div className="grid gap-4 sm:grid-cols-3">
-        <Stat label="Spent this period" value={formatAmount(spent, s.unit)} hint={`${s.period.start} – ${s.period.end}`} testId="member-spent" />
-        <Stat label="Billed (USD)" value={formatAmount(s.usage.totals.costMicros, "USD")} hint={`list-price estimate ${formatAmount(s.usage.totals.estimatedCostMicros, "USD")}${s.usage.totals.seatMicros ? ` · Claude Code seats, estimated ${formatAmount(s.usage.totals.seatMicros, s.unit)} (not billed)` : ""}`} />
+        <Stat
+          label="Spent this period"
+          value={formatAmount(spent, s.unit)}
+          hint={`${s.period.start} – ${s.period.end}`}
+          testId="member-spent"
+        />
+        <Stat
+          label="Billed (USD)"
+          value={formatAmount(s.usage.totals.costMicros, "USD")}
+          hint={`list-price estimate ${formatAmount(s.usage.totals.estimatedCostMicros, "USD")}${s.usage.totals.seatMicros ? ` · Claude Code seats, estimated ${formatAmount(s.usage.totals.seatMicros, s.unit)} (not billed)` : ""}`}
+        />
         <div className="rounded-xl border border-slate-200 bg-white p-5 shadow-sm">
-          <p className="text-xs font-medium uppercase tracking-wide text-slate-500">Groups</p>
+          <p className="text-xs font-medium tracking-wide text-slate-500 uppercase">Groups</p>
           {s.groups.length === 0 ? (
             <p className="mt-2 text-sm text-slate-500">none</p>
           ) : (
             <ul className="mt-2 flex flex-wrap gap-2 text-sm">
               {s.groups.map((g) => (
                 <li key={g.id}>
-                  {canOpenGroup(g.id) ? <Link href={`/groups/${g.id}`} className="font-medium text-brand-700 hover:underline">{g.name}</Link> : <span className="font-medium">{g.name}</span>}
+                  {canOpenGroup(g.id) ? (
+                    <Link
+                      href={`/groups/${g.id}`}
+                      className="font-medium text-brand-700 hover:underline"
+                    >
+                      {g.name}
+                    </Link>
+                  ) : (
+                    <span className="font-medium">{g.name}</span>
+                  )}
                   {g.manager && <span className="ml-1 text-xs text-slate-500">(manager)</span>}
                 </li>
               ))}
@@ -57,7 +91,11 @@ export default async function MemberPage({ params }: { params: Promise<{ id: str
         </div>
       </div>
       <MemberLimitSlot memberId={s.member.id}>
-        <MemberLimitPanel limit={serialize(limit)} self={self} fields={["limit", "remaining", "projected"]} />
+        <MemberLimitPanel
+          limit={serialize(limit)}
+          self={self}
+          fields={["limit", "remaining", "projected"]}
+        />
       </MemberLimitSlot>
       {requests && <MemberRequests requests={serialize(requests)} unit={s.unit} self={self} />}
       <Card title={`Daily usage this period by product (${s.unit === "USD" ? "USD" : "credits"})`}>
@@ -78,7 +116,9 @@ export default async function MemberPage({ params }: { params: Promise<{ id: str
           <ul className="text-sm">
             {s.identities.map((i) => (
               <li key={`${i.provider}:${i.kind}:${i.externalId}`} className="py-1">
-                <span className="font-medium">{i.provider}</span> <span className="text-slate-500">{i.kind}</span> <code className="text-xs">{i.externalId}</code>
+                <span className="font-medium">{i.provider}</span>{" "}
+                <span className="text-slate-500">{i.kind}</span>{" "}
+                <code className="text-xs">{i.externalId}</code>
               </li>
             ))}
           </ul>

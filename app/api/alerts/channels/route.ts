@@ -1,9 +1,11 @@
+import { channelInputSchema, createChannel, listChannels } from "@/lib/alerts/channels";
 import { json, sessionRoute } from "@/lib/auth/guards";
 import { db } from "@/lib/db";
-import { channelInputSchema, createChannel, listChannels } from "@/lib/alerts/channels";
 import { readJsonBody } from "@/lib/http/read-json";
 
-export const GET = sessionRoute(["alerts:read"], async (_req, { actor }) => json({ channels: await listChannels(db(), actor.workspaceId) }));
+export const GET = sessionRoute(["alerts:read"], async (_req, { actor }) =>
+  json({ channels: await listChannels(db(), actor.workspaceId) }),
+);
 
 export const POST = sessionRoute(["alerts:manage"], async (req, { actor }) => {
   const input = await readJsonBody(req, channelInputSchema);

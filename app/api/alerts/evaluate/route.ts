@@ -1,7 +1,7 @@
+import { evaluateAlerts } from "@/lib/alerts/evaluate";
 import { json, sessionRoute } from "@/lib/auth/guards";
 import { now } from "@/lib/clock";
 import { db } from "@/lib/db";
-import { evaluateAlerts } from "@/lib/alerts/evaluate";
 import { readNoBody } from "@/lib/http/read-json";
 
 /** "Check now": the same evaluation the scheduler runs after each sync. */

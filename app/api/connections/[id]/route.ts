@@ -1,6 +1,7 @@
 import { z } from "zod";
-import { json, sessionRoute } from "@/lib/auth/guards";
+
 import { auditActor } from "@/lib/auth/actor";
+import { json, sessionRoute } from "@/lib/auth/guards";
 import { updateConnection, updateConnectionSchema } from "@/lib/connections/connections";
 import { db } from "@/lib/db";
 import { readJsonBody } from "@/lib/http/read-json";
@@ -12,5 +13,7 @@ const body = updateConnectionSchema.omit({ id: true });
 export const PATCH = sessionRoute(["connections:manage"], async (req, ctx) => {
   const { id } = params.parse(ctx.params);
   const data = await readJsonBody(req, body);
-  return json(await updateConnection(db(), ctx.actor.workspaceId, { ...data, id }, auditActor(ctx.actor)));
+  return json(
+    await updateConnection(db(), ctx.actor.workspaceId, { ...data, id }, auditActor(ctx.actor)),
+  );
 });

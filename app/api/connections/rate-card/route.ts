@@ -1,5 +1,5 @@
-import { json, sessionRoute } from "@/lib/auth/guards";
 import { auditActor } from "@/lib/auth/actor";
+import { json, sessionRoute } from "@/lib/auth/guards";
 import { db } from "@/lib/db";
 import { readJsonBody } from "@/lib/http/read-json";
 import { addRateCardVersion, rateCardVersionSchema } from "@/lib/ratecard/rate-card-entries";
@@ -7,5 +7,7 @@ import { addRateCardVersion, rateCardVersionSchema } from "@/lib/ratecard/rate-c
 /** Adds a price version (USD per 1M tokens) for a model from a day on. */
 export const POST = sessionRoute(["connections:manage"], async (req, { actor }) => {
   const data = await readJsonBody(req, rateCardVersionSchema);
-  return json(await addRateCardVersion(db(), actor.workspaceId, data, auditActor(actor)), { status: 201 });
+  return json(await addRateCardVersion(db(), actor.workspaceId, data, auditActor(actor)), {
+    status: 201,
+  });
 });

@@ -1,8 +1,8 @@
 import { sessionRoute } from "@/lib/auth/guards";
 import { now } from "@/lib/clock";
 import { db } from "@/lib/db";
-import { startChargebackExport } from "@/lib/exports/export-chargeback";
 import { csvResponse } from "@/lib/exports/csv-response";
+import { startChargebackExport } from "@/lib/exports/export-chargeback";
 import { queryFromSearchParams } from "@/lib/exports/params";
 
 export const dynamic = "force-dynamic";

@@ -1,8 +1,8 @@
 import { sessionRoute } from "@/lib/auth/guards";
 import { now } from "@/lib/clock";
 import { db } from "@/lib/db";
-import { startFocusExport } from "@/lib/exports/export-focus";
 import { csvResponse } from "@/lib/exports/csv-response";
+import { startFocusExport } from "@/lib/exports/export-focus";
 import { queryFromSearchParams } from "@/lib/exports/params";
 
 export const dynamic = "force-dynamic";

@@ -1,4 +1,5 @@
 import { z } from "zod";
+
 import { getGroupSummary } from "@/lib/analytics/group";
 import { spendScopeFor } from "@/lib/analytics/scope";
 import { parseAnalyticsQuery } from "@/lib/analytics/url-state";

@@ -3,4 +3,6 @@ import { now } from "@/lib/clock";
 import { db } from "@/lib/db";
 import { getMyLimit } from "@/lib/limits/overview";
 
-export const GET = sessionRoute(["spend:read:own"], async (_req, { actor }) => json(await getMyLimit(db(), actor, now())));
+export const GET = sessionRoute(["spend:read:own"], async (_req, { actor }) =>
+  json(await getMyLimit(db(), actor, now())),
+);

@@ -1,4 +1,5 @@
 import { z } from "zod";
+
 import { getMemberSummary } from "@/lib/analytics/member";
 import { spendScopeFor } from "@/lib/analytics/scope";
 import { json, sessionRoute } from "@/lib/auth/guards";

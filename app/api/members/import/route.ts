@@ -1,4 +1,5 @@
 import { z } from "zod";
+
 import { json } from "@/lib/auth/guards";
 import { db } from "@/lib/db";
 import { readJsonBody } from "@/lib/http/read-json";
@@ -8,7 +9,11 @@ import { peopleRoute } from "@/lib/people/route";
 
 /** The people-and-groups CSV: `apply: false` answers the plan; `apply: true` writes all of it or nothing. */
 export const POST = peopleRoute(["members:manage"], async (req, { actor }) => {
-  const input = parseFields(importSchema, await readJsonBody(req, z.unknown(), { maxBytes: MAX_IMPORT_BYTES }));
-  if (!input.apply) return json({ applied: false, plan: await previewImport(db(), actor, input.csv) });
+  const input = parseFields(
+    importSchema,
+    await readJsonBody(req, z.unknown(), { maxBytes: MAX_IMPORT_BYTES }),
+  );
+  if (!input.apply)
+    return json({ applied: false, plan: await previewImport(db(), actor, input.csv) });
   return json(await applyImport(db(), actor, input.csv));
 });

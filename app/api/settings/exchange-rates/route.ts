@@ -1,5 +1,10 @@
 import { json, sessionRoute } from "@/lib/auth/guards";
-import { exchangeRateKeySchema, exchangeRateSchema, removeExchangeRate, setExchangeRate } from "@/lib/currency/exchange-rates";
+import {
+  exchangeRateKeySchema,
+  exchangeRateSchema,
+  removeExchangeRate,
+  setExchangeRate,
+} from "@/lib/currency/exchange-rates";
 import { db } from "@/lib/db";
 import { readJsonBody } from "@/lib/http/read-json";
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+
 import { json, sessionRoute } from "@/lib/auth/guards";
 import { db } from "@/lib/db";
 import { readJsonBody } from "@/lib/http/read-json";
@@ -7,7 +8,10 @@ import { createToken } from "@/lib/tokens/tokens";
 
 const createTokenSchema = z.object({
   name: z.string().trim().min(2, "Name the token (e.g. the gateway that uses it)").max(80),
-  scopes: z.array(z.enum(TOKEN_SCOPES)).min(1, "Pick at least one scope").max(TOKEN_SCOPES.length * 2),
+  scopes: z
+    .array(z.enum(TOKEN_SCOPES))
+    .min(1, "Pick at least one scope")
+    .max(TOKEN_SCOPES.length * 2),
 });
 
 /** Creates an API token; the answer is the only time the token itself is shown. */

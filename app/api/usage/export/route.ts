@@ -10,6 +10,11 @@ import { csvResponse } from "@/lib/exports/csv-response";
 export const GET = sessionRoute(["spend:read:own"], async (req, { actor }) => {
   const s = parseAnalyticsQuery(new URL(req.url).searchParams);
   const scope = await spendScopeFor(db(), actor);
-  const b = await getBreakdown({ db: db(), scope, now: now() }, s.spec, s.filters, s.query, { all: true });
-  return csvResponse(breakdownToCsv(b), `usage-by-${b.dimension}-${b.range.start}-${b.range.end}.csv`);
+  const b = await getBreakdown({ db: db(), scope, now: now() }, s.spec, s.filters, s.query, {
+    all: true,
+  });
+  return csvResponse(
+    breakdownToCsv(b),
+    `usage-by-${b.dimension}-${b.range.start}-${b.range.end}.csv`,
+  );
 });

@@ -7,6 +7,9 @@ import { todayIn } from "@/lib/period";
 
 export const GET = tokenRoute("costs:read", async (req, { token }) => {
   const query = costQuerySchema.parse(Object.fromEntries(new URL(req.url).searchParams.entries()));
-  const ws = await db().workspace.findUniqueOrThrow({ where: { id: token.workspaceId }, select: { timezone: true } });
+  const ws = await db().workspace.findUniqueOrThrow({
+    where: { id: token.workspaceId },
+    select: { timezone: true },
+  });
   return json(await costPage(db(), token.workspaceId, query, todayIn(ws.timezone, now())));
 });

@@ -1,7 +1,8 @@
 import { z } from "zod";
+
+import { deleteChannel } from "@/lib/alerts/channels";
 import { json, sessionRoute } from "@/lib/auth/guards";
 import { db } from "@/lib/db";
-import { deleteChannel } from "@/lib/alerts/channels";
 import { readNoBody } from "@/lib/http/read-json";
 
 const params = z.object({ id: z.string().min(1).max(64) });

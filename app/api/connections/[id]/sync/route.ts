@@ -1,6 +1,7 @@
 import { z } from "zod";
-import { json, sessionRoute } from "@/lib/auth/guards";
+
 import { auditActor } from "@/lib/auth/actor";
+import { json, sessionRoute } from "@/lib/auth/guards";
 import { now } from "@/lib/clock";
 import { syncConnection } from "@/lib/connections/connections";
 import { db } from "@/lib/db";
@@ -10,19 +11,36 @@ import { readJsonBody } from "@/lib/http/read-json";
 import { SyncBusyError } from "@/lib/ingest/sync";
 
 const params = z.object({ id: z.string().min(1).max(64) });
-const body = z.object({ since: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional() });
+const body = z.object({
+  since: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/)
+    .optional(),
+});
 
 /** Starts a sync in the background (body `{}` or `{since}`); the screen polls the run's progress. */
 export const POST = sessionRoute(["connections:manage"], async (req, ctx) => {
   const { id } = params.parse(ctx.params);
   const data = await readJsonBody(req, body);
   const run = syncConnection(db(), ctx.actor.workspaceId, id, {
-    databaseUrl: env().DATABASE_URL, since: data.since, now: now(), trigger: "manual", actor: auditActor(ctx.actor),
+    databaseUrl: env().DATABASE_URL,
+    since: data.since,
+    now: now(),
+    trigger: "manual",
+    actor: auditActor(ctx.actor),
   });
   // a busy or misconfigured connection fails at once: report that; otherwise let it run
-  const early = await Promise.race([run.then(() => null, (e: unknown) => e), new Promise((resolve) => setTimeout(() => resolve(null), 400))]);
+  const early = await Promise.race([
+    run.then(
+      () => null,
+      (e: unknown) => e,
+    ),
+    new Promise((resolve) => setTimeout(() => resolve(null), 400)),
+  ]);
   if (early instanceof SyncBusyError) throw new InvalidInputError(early.message);
   if (early instanceof Error) throw new InvalidInputError(early.message);
-  run.catch((e: unknown) => console.error("[sync] failed to start:", e instanceof Error ? e.message : "unknown"));
+  run.catch((e: unknown) =>
+    console.error("[sync] failed to start:", e instanceof Error ? e.message : "unknown"),
+  );
   return json({ started: true }, { status: 202 });
 });

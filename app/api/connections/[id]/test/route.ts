@@ -1,4 +1,5 @@
 import { z } from "zod";
+
 import { json, sessionRoute } from "@/lib/auth/guards";
 import { testConnection } from "@/lib/connections/connections";
 import { db } from "@/lib/db";

@@ -1,9 +1,14 @@
 import { z } from "zod";
-import { json, sessionRoute } from "@/lib/auth/guards";
+
 import { auditActor } from "@/lib/auth/actor";
+import { json, sessionRoute } from "@/lib/auth/guards";
 import { db } from "@/lib/db";
 import { readJsonBody, readNoBody } from "@/lib/http/read-json";
-import { editRateCardEntry, rateCardEditSchema, removeRateCardEntry } from "@/lib/ratecard/rate-card-entries";
+import {
+  editRateCardEntry,
+  rateCardEditSchema,
+  removeRateCardEntry,
+} from "@/lib/ratecard/rate-card-entries";
 
 const params = z.object({ id: z.string().min(1).max(64) });
 
@@ -11,7 +16,9 @@ const params = z.object({ id: z.string().min(1).max(64) });
 export const PATCH = sessionRoute(["connections:manage"], async (req, ctx) => {
   const { id } = params.parse(ctx.params);
   const data = await readJsonBody(req, rateCardEditSchema);
-  return json(await editRateCardEntry(db(), ctx.actor.workspaceId, id, data, auditActor(ctx.actor)));
+  return json(
+    await editRateCardEntry(db(), ctx.actor.workspaceId, id, data, auditActor(ctx.actor)),
+  );
 });
 
 /** Removes an owner's entry (the seed price, or the next older version, applies again). */

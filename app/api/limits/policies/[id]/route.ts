@@ -1,4 +1,5 @@
 import { z } from "zod";
+
 import { json, sessionRoute } from "@/lib/auth/guards";
 import { db } from "@/lib/db";
 import { readJsonBody, readNoBody } from "@/lib/http/read-json";
@@ -15,7 +16,9 @@ export const PATCH = sessionRoute(["limits:write", "limits:write:workspace"], as
 
 export const DELETE = sessionRoute(["limits:write", "limits:write:workspace"], async (req, ctx) => {
   const { id } = params.parse(ctx.params);
-  const { version } = deletePolicySchema.parse({ version: new URL(req.url).searchParams.get("version") });
+  const { version } = deletePolicySchema.parse({
+    version: new URL(req.url).searchParams.get("version"),
+  });
   await readNoBody(req);
   await deletePolicy(db(), ctx.actor, id, version);
   return json({ ok: true });

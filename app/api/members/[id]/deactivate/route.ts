@@ -1,4 +1,5 @@
 import { z } from "zod";
+
 import { json } from "@/lib/auth/guards";
 import { now } from "@/lib/clock";
 import { db } from "@/lib/db";

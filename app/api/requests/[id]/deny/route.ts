@@ -1,4 +1,5 @@
 import { z } from "zod";
+
 import { json, sessionRoute } from "@/lib/auth/guards";
 import { now } from "@/lib/clock";
 import { db } from "@/lib/db";
@@ -8,7 +9,18 @@ import { denySchema } from "@/lib/requests/request-input";
 
 const params = z.object({ id: z.coerce.number().int().positive() });
 
-export const POST = sessionRoute(["requests:decide:all", "requests:decide:groups"], async (req, ctx) => {
-  const { id } = params.parse(ctx.params);
-  return json(await denyRequest(db(), { kind: "member", actor: ctx.actor }, id, await readJsonBody(req, denySchema), now()));
-});
+export const POST = sessionRoute(
+  ["requests:decide:all", "requests:decide:groups"],
+  async (req, ctx) => {
+    const { id } = params.parse(ctx.params);
+    return json(
+      await denyRequest(
+        db(),
+        { kind: "member", actor: ctx.actor },
+        id,
+        await readJsonBody(req, denySchema),
+        now(),
+      ),
+    );
+  },
+);

@@ -1,4 +1,5 @@
 import { z } from "zod";
+
 import { json, sessionRoute } from "@/lib/auth/guards";
 import { db } from "@/lib/db";
 import { readJsonBody } from "@/lib/http/read-json";

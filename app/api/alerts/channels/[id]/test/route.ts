@@ -1,7 +1,8 @@
 import { z } from "zod";
+
+import { sendTest } from "@/lib/alerts/deliver";
 import { json, sessionRoute } from "@/lib/auth/guards";
 import { db } from "@/lib/db";
-import { sendTest } from "@/lib/alerts/deliver";
 import { NotFoundError } from "@/lib/errors";
 import { readNoBody } from "@/lib/http/read-json";
 
@@ -10,7 +11,15 @@ const params = z.object({ id: z.string().min(1).max(64) });
 export const POST = sessionRoute(["alerts:manage"], async (req, ctx) => {
   const { id } = params.parse(ctx.params);
   await readNoBody(req);
-  const result = await sendTest(db(), { id: ctx.actor.workspaceId, name: ctx.actor.workspaceName }, id);
+  const result = await sendTest(
+    db(),
+    { id: ctx.actor.workspaceId, name: ctx.actor.workspaceName },
+    id,
+  );
   if (!result) throw new NotFoundError();
-  return json({ ok: result.ok, attempts: result.attempts.length, error: result.ok ? null : (result.error ?? "failed") });
+  return json({
+    ok: result.ok,
+    attempts: result.attempts.length,
+    error: result.ok ? null : (result.error ?? "failed"),
+  });
 });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+
 import { json, sessionRoute } from "@/lib/auth/guards";
 import { db } from "@/lib/db";
 import { NotFoundError } from "@/lib/errors";
@@ -14,7 +15,10 @@ export const GET = sessionRoute(["limits:read:all"], async (_req, ctx) => {
   const { id } = params.parse(ctx.params);
   const entries = await policyHistory(db(), ctx.actor.workspaceId, id);
   if (entries.length === 0) {
-    const own = await db().limitPolicy.findFirst({ where: { id, workspaceId: ctx.actor.workspaceId }, select: { id: true } });
+    const own = await db().limitPolicy.findFirst({
+      where: { id, workspaceId: ctx.actor.workspaceId },
+      select: { id: true },
+    });
     if (!own) throw new NotFoundError();
   }
   return json(entries);

@@ -1,4 +1,5 @@
 import { z } from "zod";
+
 import { json } from "@/lib/auth/guards";
 import { tokenRoute } from "@/lib/auth/token-route";
 import { now } from "@/lib/clock";
