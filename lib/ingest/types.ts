@@ -4,7 +4,8 @@
  */
 import type { DayKey } from "../period";
 
-export type ConnectionKind = "openai" | "anthropic" | "chatgpt" | "file" | "simulator";
+export type ConnectionKind =
+  "openai" | "anthropic" | "chatgpt" | "file" | "simulator" | "github_copilot" | "cursor";
 
 /** How a provider names a person or key: looked up in MemberIdentity to find the member. */
 export interface IdentityRef {
