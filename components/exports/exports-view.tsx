@@ -39,6 +39,8 @@ export function ExportsView({ today, workspaceName }: { today: string; workspace
         : DIMENSIONS.filter((x) => x === d || cur.includes(x)),
     );
   const p = preview.data;
+  // Claude Code seat estimates: a column and a total of their own, shown when there are any
+  const seats = p ? BigInt(p.totals.seatEstimateMicros) : 0n;
 
   return (
     <div className="flex flex-col gap-6">
@@ -138,6 +140,14 @@ export function ExportsView({ today, workspaceName }: { today: string; workspace
                 label="Credits"
                 value={formatAmount(BigInt(p.totals.creditsMicros), "CREDITS")}
               />
+              {seats !== 0n && (
+                <Stat
+                  label="Claude Code seats, estimated"
+                  value={formatAmount(seats, "USD")}
+                  testId="export-total-seats"
+                  hint="not billed: column seat_estimated_usd"
+                />
+              )}
               <Stat
                 label="Rows"
                 value={p.rowCount.toLocaleString("en-US")}
@@ -185,6 +195,9 @@ export function ExportsView({ today, workspaceName }: { today: string; workspace
                       <th className="py-2 pr-4 text-right font-medium">Credits</th>
                       <th className="py-2 pr-4 text-right font-medium">Tokens in / cached / out</th>
                       <th className="py-2 text-right font-medium">Requests</th>
+                      {seats !== 0n && (
+                        <th className="py-2 pl-4 text-right font-medium">Seats, estimated</th>
+                      )}
                     </tr>
                   </thead>
                   <tbody>
@@ -223,6 +236,11 @@ export function ExportsView({ today, workspaceName }: { today: string; workspace
                         <td className="tabular py-2 text-right whitespace-nowrap text-slate-500">
                           {fmtInt(r.requests)}
                         </td>
+                        {seats !== 0n && (
+                          <td className="tabular py-2 pl-4 text-right whitespace-nowrap text-slate-500">
+                            {formatAmount(BigInt(r.seatEstimateMicros), "USD")}
+                          </td>
+                        )}
                       </tr>
                     ))}
                     {p.rows.length === 0 && (

@@ -42,6 +42,7 @@ export function chargebackHeader(dims: readonly Dimension[]): string[] {
     "cached_input_tokens",
     "output_tokens",
     "requests",
+    "seat_estimated_usd",
     "currency",
   ];
 }
@@ -62,6 +63,7 @@ export function chargebackCells(
     row.cachedInputTokens,
     row.outputTokens,
     row.requests,
+    new Decimal6(row.seatEstimateMicros),
     "USD",
   ];
 }
@@ -125,7 +127,7 @@ export function chargebackCsvStream(
         let line = prefix;
         for (const part of parts) line += part(r, f) + ",";
         const s = r.sums;
-        line += `${microsField(s[0]!)},${microsField(s[1]!)},${microsField(s[2]!)},${intField(s[3]!)},${intField(s[4]!)},${intField(s[5]!)},${intField(s[6]!)},USD\r\n`;
+        line += `${microsField(s[0]!)},${microsField(s[1]!)},${microsField(s[2]!)},${intField(s[3]!)},${intField(s[4]!)},${intField(s[5]!)},${intField(s[6]!)},${microsField(s[7]!)},USD\r\n`;
         const full = out.write(line);
         if (full) yield full;
       }

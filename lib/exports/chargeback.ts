@@ -32,8 +32,8 @@ import {
   orphanMemberKeys,
   sumsByMemberIds,
   sumsByMemberRange,
+  type ExportSums,
   type KeyedSumsTuple,
-  type Sums7,
 } from "./rollup-reads";
 
 export const UNATTRIBUTED = "(unattributed)";
@@ -51,7 +51,10 @@ export interface ChargebackDims {
   provider: string;
 }
 
-export interface ChargebackRow extends ChargebackDims, UsageSums {}
+export interface ChargebackRow extends ChargebackDims, UsageSums {
+  /** Claude Code seat plans: the provider's estimate, micro-USD — not billed, its own column */
+  seatEstimateMicros: bigint;
+}
 
 interface Person {
   email: string;
@@ -73,7 +76,7 @@ export function primaryGroup(
 
 /**
  * A chargeback row as the reads produce it: text dimensions and exact integer sums in
- * SUM_COLUMNS order (cost, estimated, credits, input, cached, output, requests). The CSV
+ * SUM_COLUMNS order (cost, estimated, credits, input, cached, output, requests, seat estimate). The CSV
  * formats these directly; chargebackChunks turns them into ChargebackRow.
  */
 export interface ChargebackTextRow extends ChargebackDims {
@@ -177,7 +180,7 @@ async function* chunksFrom(
     product: t[1],
     model: t[2],
     provider: t[3],
-    sums: t.slice(4) as Sums7,
+    sums: t.slice(4) as ExportSums,
   });
 
   const personOf = (
@@ -297,7 +300,17 @@ export async function* chargebackChunks(
         cachedInputTokens,
         outputTokens,
         requests,
-      ] = sums.map(toBigIntValue) as [bigint, bigint, bigint, bigint, bigint, bigint, bigint];
+        seatEstimateMicros,
+      ] = sums.map(toBigIntValue) as [
+        bigint,
+        bigint,
+        bigint,
+        bigint,
+        bigint,
+        bigint,
+        bigint,
+        bigint,
+      ];
       return {
         ...dims,
         costMicros,
@@ -307,6 +320,7 @@ export async function* chargebackChunks(
         cachedInputTokens,
         outputTokens,
         requests,
+        seatEstimateMicros,
       };
     });
   }

@@ -58,7 +58,8 @@ export interface ChargebackPreview {
   /** the first rows, in file order */
   rows: ChargebackRow[];
   rowCount: number;
-  totals: UsageSums;
+  /** billed and usage totals; seatEstimateMicros is the Claude Code seat estimate, never billed */
+  totals: UsageSums & { seatEstimateMicros: bigint };
 }
 
 /** The first rows and the totals of exactly what the download will contain. */
@@ -71,7 +72,7 @@ export async function previewChargeback(
 ): Promise<ChargebackPreview> {
   const period = await periodFor(db, actor, q, now);
   const dims = canonicalDimensions(q.group_by);
-  const totals = zeroUsageSums();
+  const totals = { ...zeroUsageSums(), seatEstimateMicros: 0n };
   const rows: ChargebackRow[] = [];
   let rowCount = 0;
   for await (const chunk of chargebackChunks(db, {
@@ -81,6 +82,7 @@ export async function previewChargeback(
   })) {
     for (const r of chunk) {
       addUsageSums(totals, r);
+      totals.seatEstimateMicros += r.seatEstimateMicros;
       rowCount++;
       if (rows.length < limit) rows.push(r);
     }

@@ -12,7 +12,11 @@ import { placeholder } from "../sql";
 import type { IntValue } from "./csv";
 import { exactInt, jsonRowsAgg, params, type JsonSource } from "./json-read";
 
-/** costMicros, estimatedCostMicros, creditsMicros, inputTokens, cachedInputTokens, outputTokens, requests */
+/**
+ * The sums every export reads, in this order: costMicros, estimatedCostMicros, creditsMicros,
+ * inputTokens, cachedInputTokens, outputTokens, requests, then the Claude Code seat-plan
+ * estimate in micro-USD (never billed cost: its own column in every export).
+ */
 export const SUM_COLUMNS = [
   "costMicros",
   "estimatedCostMicros",
@@ -21,15 +25,23 @@ export const SUM_COLUMNS = [
   "cachedInputTokens",
   "outputTokens",
   "requests",
+  "seatEstimateMicros",
 ] as const;
-export type Sums7 = [IntValue, IntValue, IntValue, IntValue, IntValue, IntValue, IntValue];
+export type ExportSums = [
+  IntValue,
+  IntValue,
+  IntValue,
+  IntValue,
+  IntValue,
+  IntValue,
+  IntValue,
+  IntValue,
+];
 
-/** [memberKey, product, model, provider, ...Sums7] */
-export type KeyedSumsTuple = [string, string, string, string, ...Sums7];
-/** [day, memberKey, product, model, provider, ...Sums7, seatEstimateMicros] */
-export type DayTuple = [string, string, string, string, string, ...Sums7, IntValue];
-/** The FOCUS export's per-line sums: SUM_COLUMNS, then the Claude Code seat-plan estimate (never billed cost). */
-const DAY_SUM_COLUMNS = [...SUM_COLUMNS, "seatEstimateMicros"] as const;
+/** [memberKey, product, model, provider, ...ExportSums] */
+export type KeyedSumsTuple = [string, string, string, string, ...ExportSums];
+/** [day, memberKey, product, model, provider, ...ExportSums] */
+export type DayTuple = [string, string, string, string, string, ...ExportSums];
 /** [id, email, name, costCenter] */
 export type MemberTuple = [string, string, string, string | null];
 /** [memberId, group name, group cost center] */
@@ -382,14 +394,14 @@ function readRollupRange(
   const engine = src.engine;
   const { where, values } = rangeWhere(params(engine), workspaceId, period, after, upTo);
   const sums = exact
-    ? sumParts(engine, (c) => `r."${c}"`, DAY_SUM_COLUMNS)
-    : DAY_SUM_COLUMNS.map((c) => `r."${c}"`);
+    ? sumParts(engine, (c) => `r."${c}"`, SUM_COLUMNS)
+    : SUM_COLUMNS.map((c) => `r."${c}"`);
   const parts = [`r."day"`, `r."memberKey"`, `r."product"`, `r."model"`, `r."provider"`, ...sums];
   const order =
     engine === "postgres"
       ? `r."day", r."memberKey", r."product", r."model", r."provider"`
       : undefined;
-  const page = `SELECT ${PK_ORDER}, ${DAY_SUM_COLUMNS.map((c) => `"${c}"`).join(", ")} FROM "UsageDailyRollup" WHERE ${where} ORDER BY ${PK_ORDER} LIMIT ${Number(limit)}`;
+  const page = `SELECT ${PK_ORDER}, ${SUM_COLUMNS.map((c) => `"${c}"`).join(", ")} FROM "UsageDailyRollup" WHERE ${where} ORDER BY ${PK_ORDER} LIMIT ${Number(limit)}`;
   return src.rows<DayTuple>(
     `SELECT ${jsonRowsAgg(engine, parts, order)} AS j FROM (${page}) r`,
     values,

@@ -11,6 +11,7 @@ import { runSync } from "@/lib/ingest/sync";
 import { parseMicros } from "@/lib/money";
 
 import { makeMember, testDatabaseUrl, testDb } from "../helpers/db";
+import { syncSeatRow } from "../helpers/seat-row";
 import { simulatedWorkspace } from "../helpers/simulator";
 
 const NOW = new Date("2026-11-22T12:00:00Z");
@@ -86,6 +87,42 @@ describe("chargeback export", () => {
         expect(r.billed_usd).toMatch(/^-?\d+\.\d{6}$/);
       }
     }
+  });
+
+  it("keeps Claude Code seat estimates out of billed_usd and in their own seat_estimated_usd column", async () => {
+    const { db, workspace, actor } = await seeded();
+    const before = await csvOf(db, actor, "member");
+    const someone = await db.member.findFirstOrThrow({
+      where: { workspaceId: workspace.id, role: "MEMBER" },
+      orderBy: { email: "asc" },
+    });
+    await syncSeatRow(db, workspace.id, {
+      email: someone.email,
+      day: "2026-11-10",
+      seatEstimateMicros: 1_234_567n,
+    });
+    for (const groupBy of ["member", "cost_center,group,member,product,model,provider", ""]) {
+      const { records } = await csvOf(db, actor, groupBy);
+      expect(Object.keys(records[0]!)).toContain("seat_estimated_usd");
+      expect(sumColumn(records, "seat_estimated_usd"), groupBy).toBe(1_234_567n);
+      expect(sumColumn(records, "billed_usd"), groupBy).toBe(
+        sumColumn(before.records, "billed_usd"),
+      );
+    }
+    const { records } = await csvOf(db, actor, "member,product");
+    const seatLine = records.find(
+      (r) => r.member_email === someone.email && r.product === "claude_code",
+    );
+    expect(seatLine?.seat_estimated_usd).toBe("1.234567");
+    expect(seatLine?.billed_usd).toBe("0.000000");
+    const preview = await previewChargeback(
+      db,
+      actor,
+      exportQuerySchema.parse({ group_by: "member" }),
+      NOW,
+    );
+    expect(preview.totals.seatEstimateMicros).toBe(1_234_567n);
+    expect(preview.totals.costMicros).toBe(sumColumn(before.records, "billed_usd"));
   });
 
   it("puts the (unattributed) rows last for every group_by (issue 16: group_by=group had them first)", async () => {

@@ -11,11 +11,11 @@ import { exportQuerySchema } from "@/lib/exports/params";
 import { rollupPages, type DayTuple } from "@/lib/exports/rollup-reads";
 import { fileAdapter } from "@/lib/ingest/adapters/file";
 import { runSync } from "@/lib/ingest/sync";
-import type { SourceAdapter, UsageRow } from "@/lib/ingest/types";
 import { parseMicros } from "@/lib/money";
 import { seedRateCard } from "@/lib/ratecard/rate-card";
 
 import { makeMember, makeWorkspace, testDatabaseUrl, testDb } from "../helpers/db";
+import { syncSeatRow } from "../helpers/seat-row";
 import { simulatedWorkspace } from "../helpers/simulator";
 
 const NOW = new Date("2026-11-22T12:00:00Z");
@@ -240,46 +240,10 @@ describe("FOCUS 1.2 export", () => {
       where: { workspaceId: sim.workspace.id },
       orderBy: { email: "asc" },
     });
-    const seats = await db.connection.create({
-      data: { workspaceId: sim.workspace.id, kind: "anthropic", name: "seats" },
-    });
-    const seatRow: UsageRow = {
+    await syncSeatRow(db, sim.workspace.id, {
+      email: someone.email,
       day: "2026-11-10",
-      provider: "anthropic",
-      identity: {
-        provider: "claude_code",
-        kind: "email",
-        externalId: someone.email,
-        email: someone.email,
-      },
-      product: "claude_code",
-      model: "claude-sonnet-4-20250514",
-      project: "",
-      apiKey: "",
-      lineItem: "",
-      inputTokens: 5_000n,
-      cachedInputTokens: 1_000n,
-      outputTokens: 700n,
-      requests: 0n,
-      estimatedCostMicros: 0n,
-      costMicros: 0n,
-      creditsMicros: null,
       seatEstimateMicros: 1_234_567n,
-      unpriced: false,
-    };
-    const seatSource: SourceAdapter = {
-      kind: "anthropic",
-      testConnection: async () => ({ ok: true, detail: "" }),
-      async *pages() {
-        yield { completeDays: ["2026-11-10"], rows: [seatRow], nextCursor: null, label: "seats" };
-      },
-    };
-    await runSync({
-      db,
-      databaseUrl: testDatabaseUrl(),
-      connectionId: seats.id,
-      adapter: seatSource,
-      window: { start: "2026-11-10", end: "2026-11-10" },
     });
     const text = await new Response(
       focusCsvStream(db, { workspace: { id: sim.workspace.id, name: sim.workspace.name }, period }),
