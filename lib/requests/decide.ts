@@ -26,7 +26,9 @@ import type { ApproveInput, DenyInput } from "./request-input";
  */
 export type Decider =
   | { kind: "member"; actor: Actor }
-  | { kind: "token"; actor: Actor; token: { id: string; name: string } };
+  | { kind: "token"; actor: Actor; token: { id: string; name: string } }
+  // a click on a Slack message by the member that Slack user maps to (lib/slack/interaction.ts)
+  | { kind: "slack"; actor: Actor; slackUserId: string };
 
 function auditOf(d: Decider): AuditActor {
   return d.kind === "member"
@@ -34,6 +36,7 @@ function auditOf(d: Decider): AuditActor {
     : { memberId: d.actor.memberId, label: labelOf(d) };
 }
 function labelOf(d: Decider) {
+  if (d.kind === "slack") return `${d.actor.email} via Slack`;
   return d.kind === "member" ? d.actor.email : tokenActorLabel(d.token.name, d.actor.email);
 }
 
