@@ -96,7 +96,7 @@ const MEMBER_TOTALS: Source = {
   },
 };
 
-/** Group / cost-center totals (lib/analytics/group-totals.ts): a few hundred rows a day, whole months from their monthly sums. */
+/** Group / cost-center totals (lib/rollups/group-totals.ts): a few hundred rows a day, whole months from their monthly sums. */
 function keyTotals(
   dimension: "group" | "costCenter",
   day: string,

@@ -16,9 +16,9 @@
  * Every outcome is a log line, and an audit event of the workspace it concerns, or — when it
  * names nobody — a SignInAttempt row (lib/auth/oidc-audit.ts).
  */
-import { applyMembershipChanges } from "../analytics/group-totals";
 import { writeAudit, type AuditActor } from "../audit";
 import { currentEngine, type Db, type Engine, type Tx } from "../db";
+import { applyMembershipChanges } from "../rollups/group-totals";
 import {
   AUDIT_GROUPS_FROM_SSO,
   AUDIT_IDENTITY_LINKED,

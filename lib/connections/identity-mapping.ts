@@ -10,7 +10,7 @@ import { z } from "zod";
 import { writeAudit, type AuditActor } from "../audit";
 import { engineOf, type Db } from "../db";
 import { InvalidInputError, NotFoundError } from "../errors";
-import { rebuildDailyRollups } from "../ingest/rollups";
+import { rebuildDailyRollups } from "../rollups/rebuild-days";
 
 export interface UnmappedIdentity {
   /** the identity's provider namespace (openai, anthropic, claude_code, …) */

@@ -3,9 +3,9 @@
  * New people join as MEMBER unless the directory names a role; existing members keep the
  * role an owner gave them. Groups owned by the source are reconciled to its membership.
  */
-import { applyMembershipChanges } from "../analytics/group-totals";
 import { writeAudit, type AuditActor } from "../audit";
 import type { Engine, Tx } from "../db";
+import { applyMembershipChanges } from "../rollups/group-totals";
 import type { Directory } from "./types";
 
 export interface DirectoryCounts {

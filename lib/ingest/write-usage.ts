@@ -6,9 +6,9 @@
  */
 import type { Engine, Tx } from "../db";
 import { usdToCredits } from "../money";
+import { rebuildDailyRollups } from "../rollups/rebuild-days";
 import { chunks, inList } from "../sql";
 import { identityKey, type IdentityResolver } from "./identities";
-import { rebuildDailyRollups } from "./rollups";
 import type { UsagePage } from "./types";
 import {
   loadUsageRows,

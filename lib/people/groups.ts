@@ -9,10 +9,10 @@ import { auditActor, type Actor } from "../auth/actor";
 import { can } from "../auth/permissions";
 import type { Db, Tx } from "../db";
 import { ForbiddenError, InvalidInputError, NotFoundError } from "../errors";
+import { groupTotalsRebuilt, membershipTotalsChanged } from "../rollups/people-moves";
 import type { CreateGroupInput, UpdateGroupInput } from "./fields";
 import { assertManagesGroups, lockWorkspace } from "./guard";
 import { activeMembersOf, addPairs, removePairs, type Named } from "./memberships";
-import { groupTotalsRebuilt, membershipTotalsChanged } from "./totals";
 
 export interface GroupRow {
   id: string;

@@ -10,6 +10,11 @@ import { writeAudit } from "../audit";
 import { auditActor, type Actor } from "../auth/actor";
 import type { Db, Tx } from "../db";
 import { InvalidInputError } from "../errors";
+import {
+  costCenterTotalsMoved,
+  membershipTotalsChanged,
+  type PairChange,
+} from "../rollups/people-moves";
 import { assertManagesGroups, assertManagesPeople, lockWorkspace } from "./guard";
 import {
   planImport,
@@ -20,7 +25,6 @@ import {
 } from "./import-plan";
 import { memberSnapshot } from "./members";
 import { addPairs, removePairs } from "./memberships";
-import { costCenterTotalsMoved, membershipTotalsChanged, type PairChange } from "./totals";
 
 /** A file with problems: 400 with every row's problem (the route adds `errors`). */
 export class ImportRejected extends InvalidInputError {

@@ -10,10 +10,10 @@ import { auditActor, type Actor } from "../auth/actor";
 import { can, type Role } from "../auth/permissions";
 import type { Db, Tx } from "../db";
 import { ForbiddenError, InvalidInputError, NotFoundError } from "../errors";
+import { costCenterTotalsMoved, membershipTotalsChanged } from "../rollups/people-moves";
 import type { AddMemberInput, MemberListQuery, UpdateMemberInput } from "./fields";
 import { assertManagesPeople, assertMayChangeRole, assertOwnerLeft, lockWorkspace } from "./guard";
 import { addPairs, groupsOf, removePairs, type Named } from "./memberships";
-import { costCenterTotalsMoved, membershipTotalsChanged } from "./totals";
 
 export interface MemberRow {
   id: string;

@@ -1,5 +1,5 @@
 /**
- * The group and cost-center totals (lib/analytics/group-totals.ts) follow every write that
+ * The group and cost-center totals (lib/rollups/group-totals.ts) follow every write that
  * moves them: after a sync, after the directory sync moves a member with usage to another
  * group and takes another out of their only group, and after a sync restates a day, the
  * group and cost-center breakdowns of the whole workspace (read from those totals) equal a

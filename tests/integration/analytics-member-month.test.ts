@@ -7,8 +7,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 
 import type { Db } from "@/lib/db";
-import { rebuildDailyRollups } from "@/lib/ingest/rollups";
 import { runSync } from "@/lib/ingest/sync";
+import { rebuildDailyRollups } from "@/lib/rollups/rebuild-days";
 
 import { testDatabaseUrl, testDb, testEngine } from "../helpers/db";
 import { simulatedWorkspace } from "../helpers/simulator";

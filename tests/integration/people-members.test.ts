@@ -5,7 +5,6 @@
  */
 import { describe, expect, it } from "vitest";
 
-import { rebuildGroupDayTotals } from "@/lib/analytics/group-totals";
 import { loadActor } from "@/lib/auth/actor";
 import { isSessionLive, startSession } from "@/lib/auth/sessions";
 import { engineOf } from "@/lib/db";
@@ -17,6 +16,7 @@ import { deactivateMember, reactivateMember } from "@/lib/people/deactivate";
 import { addMemberSchema, FieldErrors, parseFields, updateMemberSchema } from "@/lib/people/fields";
 import { addMember, listMembers, updateMember } from "@/lib/people/members";
 import { addDays } from "@/lib/period";
+import { rebuildGroupDayTotals } from "@/lib/rollups/group-totals";
 
 import { TEST_NOW, TEST_TODAY } from "../helpers/clock";
 import { testDatabaseUrl, testDb } from "../helpers/db";

@@ -1,7 +1,6 @@
 /**
  * UsageDayTotal is derived from UsageDailyRollup: for each touched day it is rebuilt in the
- * same transaction, right after the daily rollup, so the two never disagree. Called from
- * lib/ingest/rollups.ts (owned by ingestion) through this one function.
+ * same transaction, right after the daily rollup, so the two never disagree (rebuild-days.ts).
  */
 import type { Engine, Tx } from "../db";
 import type { DayKey } from "../period";

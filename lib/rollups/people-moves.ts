@@ -1,6 +1,6 @@
 /**
  * People changes that move spend between breakdown rows, kept in the same transaction as the
- * change (the group and cost-center totals are sums by membership: lib/analytics/group-totals.ts).
+ * change (the group and cost-center totals are sums by membership: group-totals.ts).
  * - group membership: the changed groups' rows are rebuilt and "~none" follows members whose
  *   first group came or last group went (the directory sync's own function);
  * - a member's cost center: their usage moves from the old code's rows to the new code's,
@@ -9,10 +9,10 @@
 import "server-only";
 
 import { NONE } from "../analytics/filters";
-import { applyMembershipChanges } from "../analytics/group-totals";
-import { COLUMNS, METRICS } from "../analytics/member-totals";
 import { currentEngine, type Engine, type Tx } from "../db";
 import { placeholder } from "../sql";
+import { applyMembershipChanges } from "./group-totals";
+import { COLUMNS, METRICS } from "./metrics";
 
 export interface PairChange {
   groupId: string;

@@ -10,21 +10,8 @@
 import type { Engine, Tx } from "../db";
 import type { DayKey } from "../period";
 import { inList, placeholder } from "../sql";
+import { COLUMNS, METRICS } from "./metrics";
 
-/** The summed columns of every total table (member, group and cost-center day / month totals). */
-export const METRICS = [
-  "inputTokens",
-  "cachedInputTokens",
-  "outputTokens",
-  "requests",
-  "estimatedCostMicros",
-  "costMicros",
-  "creditsMicros",
-  "seatEstimateMicros",
-  "seatCreditsMicros",
-  "unpricedRequests",
-] as const;
-export const COLUMNS = METRICS.map((m) => `"${m}"`).join(", ");
 const MONTH_KEY = `"workspaceId", "month", "memberKey"`;
 
 async function addToMonths(

@@ -9,24 +9,9 @@
 import type { Engine, Tx } from "../db";
 import type { DayKey } from "../period";
 import { inList, placeholder } from "../sql";
+import { METRICS } from "./metrics";
 
 const KEY = `"workspaceId", "month", "memberKey", "product", "model", "provider"`;
-const METRICS = [
-  "inputTokens",
-  "cachedInputTokens",
-  "outputTokens",
-  "requests",
-  "estimatedCostMicros",
-  "costMicros",
-  "creditsMicros",
-  "seatEstimateMicros",
-  "seatCreditsMicros",
-  "unpricedRequests",
-] as const;
-
-export function monthOf(day: DayKey): string {
-  return day.slice(0, 7);
-}
 
 /** Adds (sign 1) or subtracts (sign -1) the daily rollup rows of `days` to their months. */
 export async function applyDailyToMonths(

@@ -4,20 +4,20 @@
  * both, "~none" for members in no group / without a cost center, "" for unattributed), and
  * the Month tables are those day rows summed by calendar month. Kept in the same
  * transaction as every write that changes them:
- *  - the sync's rebuild of some days (lib/ingest/rollups.ts), after the member day totals:
+ *  - the sync's rebuild of some days (rebuild-days.ts), after the member day totals:
  *    those days' rows are rebuilt, then the months they touch re-summed;
- *  - a directory sync that changes a group's members (lib/ingest/directory.ts, the only
- *    writer of memberships): that group's rows are rebuilt from its member list, and "~none"
+ *  - a directory sync that changes a group's members (lib/ingest/directory.ts) and the people
+ *    screens (people-moves.ts): that group's rows are rebuilt from its member list, and "~none"
  *    takes in or gives back the usage of members whose last group went or first group came.
  * A member's cost center is only set when the directory creates them, before any usage can
  * point at them, so nothing else moves the cost-center rows.
  */
+import { NONE } from "../analytics/filters";
+import { dimensionKey, Params, type Source } from "../analytics/sql-builder";
 import type { Engine, Tx } from "../db";
 import type { DayKey } from "../period";
 import { chunks, inList, placeholder } from "../sql";
-import { NONE } from "./filters";
-import { COLUMNS, METRICS } from "./member-totals";
-import { dimensionKey, Params, type Source } from "./sql-builder";
+import { COLUMNS, METRICS } from "./metrics";
 
 const SUMS = METRICS.map((m) => `SUM(r."${m}")`).join(", ");
 

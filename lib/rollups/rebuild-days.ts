@@ -4,17 +4,18 @@
  * workspace day totals, the per-member monthly rollup, the per-member day / month totals and
  * the group / cost-center totals derived from it follow in the same transaction.
  */
-import { rebuildDayTotals } from "../analytics/day-totals";
-import { rebuildGroupDayTotals } from "../analytics/group-totals";
-import { applyDailyToMonths, monthOf, pruneEmptyMonths } from "../analytics/member-month";
+import type { Engine, Tx } from "../db";
+import type { DayKey } from "../period";
+import { chunks, inList, placeholder } from "../sql";
+import { rebuildDayTotals } from "./day-totals";
+import { rebuildGroupDayTotals } from "./group-totals";
+import { applyDailyToMonths, pruneEmptyMonths } from "./member-month";
 import {
   addMemberDayTotals,
   dropMemberDayTotals,
   pruneEmptyMemberMonthTotals,
-} from "../analytics/member-totals";
-import type { Engine, Tx } from "../db";
-import type { DayKey } from "../period";
-import { chunks, inList, placeholder } from "../sql";
+} from "./member-totals";
+import { monthOf } from "./metrics";
 
 export async function rebuildDailyRollups(
   tx: Tx,
