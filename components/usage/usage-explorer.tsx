@@ -37,7 +37,12 @@ const col = createColumnHelper<Row>();
 const int = (v: string) => BigInt(v).toLocaleString("en-US");
 const pct = (v: number | null) => (v === null ? "—" : `${v.toFixed(1)}%`);
 
-function columns(unit: Unit, dimension: Dimension, onFilter: (key: string) => void) {
+function columns(
+  unit: Unit,
+  dimension: Dimension,
+  onFilter: (key: string) => void,
+  showSeats: boolean,
+) {
   return [
     col.accessor("label", {
       id: "label",
@@ -65,6 +70,20 @@ function columns(unit: Unit, dimension: Dimension, onFilter: (key: string) => vo
       cell: (c) => formatAmount(BigInt(c.getValue()), unit),
       meta: { numeric: true },
     }),
+    // Claude Code seat estimates are not billed, so never inside Spend: their own column
+    ...(showSeats
+      ? [
+          col.accessor("seatMicros", {
+            id: "seats",
+            header: "Seats, estimated",
+            cell: (c) => (
+              <span className="text-slate-500">{formatAmount(BigInt(c.getValue()), unit)}</span>
+            ),
+            enableSorting: false,
+            meta: { numeric: true },
+          }),
+        ]
+      : []),
     col.accessor("sharePct", {
       id: "share",
       header: "Share",
@@ -156,14 +175,18 @@ export function UsageExplorer() {
   // eslint-disable-next-line react-hooks/incompatible-library
   const table = useReactTable({
     data: d?.rows ?? [],
-    columns: columns(unit, dimension, (key) =>
-      set({
-        [dimension]: [...new Set([...(state.filters[dimension] ?? []), key])].map((v) =>
-          v === UNATTRIBUTED ? "unattributed" : v,
-        ),
-        dimension: null,
-        page: null,
-      }),
+    columns: columns(
+      unit,
+      dimension,
+      (key) =>
+        set({
+          [dimension]: [...new Set([...(state.filters[dimension] ?? []), key])].map((v) =>
+            v === UNATTRIBUTED ? "unattributed" : v,
+          ),
+          dimension: null,
+          page: null,
+        }),
+      d !== undefined && BigInt(d.totals.seatMicros) !== 0n,
     ),
     getCoreRowModel: getCoreRowModel(),
     manualSorting: true,
