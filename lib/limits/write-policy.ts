@@ -53,7 +53,8 @@ interface Fields {
   note: string | null;
 }
 
-function validate(
+/** The editor's fields checked and parsed (also what the limit simulator replays). */
+export function validatePolicyFields(
   scope: Scope,
   input: UpdatePolicyInput | CreatePolicyInput,
   timezone: string,
@@ -139,7 +140,7 @@ export async function createPolicy(
 ): Promise<PolicyRecord> {
   assertMayWrite(actor, input.scope);
   const now = clockNow();
-  const fields = validate(
+  const fields = validatePolicyFields(
     input.scope,
     input,
     await workspaceTimezone(db, actor.workspaceId),
@@ -222,7 +223,7 @@ export async function updatePolicy(
   });
   if (!before) throw new NotFoundError("limit");
   assertMayWrite(actor, before.scope);
-  const fields = validate(
+  const fields = validatePolicyFields(
     before.scope,
     input,
     await workspaceTimezone(db, actor.workspaceId),

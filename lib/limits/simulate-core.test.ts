@@ -1,0 +1,272 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+
+import { eachDay } from "../period";
+import { resolveEffectiveLimit, type PolicyInput } from "./resolve-effective-limit";
+import {
+  cumulate,
+  extendAtPace,
+  replayPeriod,
+  settledByTotal,
+  type ReplayMember,
+  type ReplayPeriod,
+} from "./simulate-core";
+
+/** property tests: every fc.assert states its runs; this bound holds on a busy 2-core machine */
+const PROPERTY_TIMEOUT_MS = 60_000;
+const M = 1_000_000n;
+const DAYS = eachDay("2026-11-01", "2026-11-30");
+const INSTANTS = DAYS.map((d) => new Date(`${d}T23:59:59.999Z`));
+
+let seq = 0;
+function policy(p: Partial<PolicyInput> & Pick<PolicyInput, "scope">): PolicyInput {
+  return {
+    id: `p${++seq}`,
+    groupId: null,
+    memberId: null,
+    product: "",
+    amountMicros: null,
+    poolCapMicros: null,
+    softThresholdPct: 80,
+    action: "BLOCK",
+    startsAt: null,
+    expiresAt: null,
+    note: null,
+    sourceRequestId: null,
+    ...p,
+  };
+}
+
+function period(groupCum: Map<string, bigint[]>, ws: bigint[]): ReplayPeriod {
+  return { days: DAYS, instants: INSTANTS, groupCumulative: groupCum, workspaceCumulative: ws };
+}
+
+/** The naive answer: the rule asked on every day with the usage through that day. */
+function naive(p: ReplayPeriod, m: ReplayMember) {
+  let softDay: string | null = null;
+  let overDay: string | null = null;
+  let blockedDay: string | null = null;
+  DAYS.forEach((day, i) => {
+    const groups = new Map<string, Map<string, bigint>>();
+    for (const g of m.groups) {
+      const s = p.groupCumulative.get(g.id);
+      if (s) groups.set(g.id, new Map([["x", s[i]!]]));
+    }
+    const e = resolveEffectiveLimit({
+      memberId: m.id,
+      product: "",
+      groups: m.groups,
+      policies: m.policies,
+      now: INSTANTS[i]!,
+      usage: {
+        member: new Map([["x", m.cumulative?.[i] ?? 0n]]),
+        groups,
+        workspace: new Map([["x", p.workspaceCumulative[i]!]]),
+      },
+    });
+    if (!softDay && e.state !== "ok") softDay = day;
+    if (!overDay && e.state === "over") overDay = day;
+    if (!blockedDay && !e.allowed) blockedDay = day;
+  });
+  return { softDay, overDay, blockedDay };
+}
+
+const arbDaily = (negative: boolean) =>
+  fc.array(fc.bigInt({ min: negative ? -20n : 0n, max: 60n }), {
+    minLength: DAYS.length,
+    maxLength: DAYS.length,
+  });
+const arbAction = fc.constantFrom<PolicyInput["action"]>("BLOCK", "ALERT_ONLY", "DEGRADE", "QUEUE");
+const arbDay = fc.integer({ min: 0, max: DAYS.length - 1 });
+
+const arbCase = fc.record({
+  negative: fc.boolean(),
+  members: fc.array(
+    fc.record({
+      daily: fc.boolean().chain((neg) => arbDaily(neg)),
+      inGroup: fc.boolean(),
+      override: fc.option(
+        fc.record({
+          amount: fc.bigInt({ min: 1n, max: 1500n }),
+          from: fc.option(arbDay),
+          until: fc.option(arbDay),
+          action: arbAction,
+        }),
+      ),
+    }),
+    { minLength: 1, maxLength: 6 },
+  ),
+  defaultAmount: fc.option(fc.bigInt({ min: 1n, max: 1500n })),
+  groupAmount: fc.option(fc.bigInt({ min: 1n, max: 1500n })),
+  groupPool: fc.option(fc.bigInt({ min: 1n, max: 4000n })),
+  workspaceCap: fc.option(fc.bigInt({ min: 1n, max: 6000n })),
+  soft: fc.integer({ min: 1, max: 100 }),
+  action: arbAction,
+});
+
+function build(c: fc.infer<typeof arbCase>) {
+  const members: ReplayMember[] = [];
+  const policies: PolicyInput[] = [];
+  if (c.defaultAmount !== null || c.workspaceCap !== null)
+    policies.push(
+      policy({
+        scope: "WORKSPACE",
+        amountMicros: c.defaultAmount === null ? null : c.defaultAmount * M,
+        poolCapMicros: c.workspaceCap === null ? null : c.workspaceCap * M,
+        softThresholdPct: c.soft,
+        action: c.action,
+      }),
+    );
+  if (c.groupAmount !== null || c.groupPool !== null)
+    policies.push(
+      policy({
+        scope: "GROUP",
+        groupId: "g",
+        amountMicros: c.groupAmount === null ? null : c.groupAmount * M,
+        poolCapMicros: c.groupPool === null ? null : c.groupPool * M,
+        action: c.action,
+      }),
+    );
+  const groupDaily = DAYS.map(() => 0n);
+  const wsDaily = DAYS.map(() => 0n);
+  c.members.forEach((x, i) => {
+    const own = x.override
+      ? [
+          policy({
+            scope: "MEMBER",
+            memberId: `m${i}`,
+            amountMicros: x.override.amount * M,
+            startsAt:
+              x.override.from === null ? null : new Date(`${DAYS[x.override.from]}T10:00:00Z`),
+            expiresAt:
+              x.override.until === null ? null : new Date(`${DAYS[x.override.until]}T10:00:00Z`),
+            action: x.override.action,
+          }),
+        ]
+      : [];
+    x.daily.forEach((v, d) => {
+      wsDaily[d]! += v * M;
+      if (x.inGroup) groupDaily[d]! += v * M;
+    });
+    members.push({
+      id: `m${i}`,
+      groups: x.inGroup ? [{ id: "g", name: "G" }] : [],
+      policies: [...policies, ...own],
+      cumulative: cumulate(DAYS, new Map(x.daily.map((v, d) => [DAYS[d]!, v * M]))),
+    });
+  });
+  const toCum = (daily: bigint[]) => cumulate(DAYS, new Map(daily.map((v, d) => [DAYS[d]!, v])));
+  return { members, period: period(new Map([["g", toCum(groupDaily)]]), toCum(wsDaily)) };
+}
+
+describe("limit simulator replay (simulate-core)", () => {
+  it(
+    "finds the same first soft, over and refused days as asking the rule on every day (400 runs)",
+    () => {
+      fc.assert(
+        fc.property(arbCase, (c) => {
+          const { members, period: p } = build(c);
+          const got = replayPeriod(p, members);
+          members.forEach((m, i) => {
+            const want = naive(p, m);
+            expect({
+              softDay: got[i]!.softDay,
+              overDay: got[i]!.overDay,
+              blockedDay: got[i]!.blockedDay,
+            }).toEqual(want);
+          });
+        }),
+        { numRuns: 400, seed: 2020 },
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
+
+  it(
+    "a member settled by their total alone is ok on every day (300 runs)",
+    () => {
+      fc.assert(
+        fc.property(arbCase, (c) => {
+          const { members, period: p } = build({ ...c, negative: false });
+          for (const m of members) {
+            if (m.cumulative!.some((v, i) => i > 0 && v < m.cumulative![i - 1]!)) continue;
+            const s = settledByTotal(p, m, m.cumulative![DAYS.length - 1]!);
+            if (s) expect(naive(p, m)).toEqual({ softDay: null, overDay: null, blockedDay: null });
+          }
+        }),
+        { numRuns: 300, seed: 2021 },
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
+
+  it("counts the spend a refusal stops: the part of the refusing day above what was left, and every day after", () => {
+    const daily = new Map<string, bigint>(DAYS.map((d) => [d, 10n * M]));
+    const m: ReplayMember = {
+      id: "a",
+      groups: [],
+      policies: [policy({ scope: "WORKSPACE", amountMicros: 95n * M })],
+      cumulative: cumulate(DAYS, daily),
+    };
+    const [r] = replayPeriod(
+      period(
+        new Map(),
+        DAYS.map(() => 0n),
+      ),
+      [m],
+    );
+    // 10 a day against 95: soft (80 %) on day 8, used up on day 10 (100 ≥ 95), of which 5 stopped
+    expect(r).toMatchObject({
+      softDay: "2026-11-08",
+      overDay: "2026-11-10",
+      blockedDay: "2026-11-10",
+      stoppedMicros: 5n * M + 20n * 10n * M,
+      dayByDay: false,
+    });
+    const alertOnly = replayPeriod(
+      period(
+        new Map(),
+        DAYS.map(() => 0n),
+      ),
+      [
+        {
+          ...m,
+          policies: [policy({ scope: "WORKSPACE", amountMicros: 95n * M, action: "ALERT_ONLY" })],
+        },
+      ],
+    )[0]!;
+    expect(alertOnly).toMatchObject({ overDay: "2026-11-10", blockedDay: null, stoppedMicros: 0n });
+  });
+
+  it("an override ending mid-period is replayed day by day and its end shows", () => {
+    const daily = new Map<string, bigint>(DAYS.map((d) => [d, 10n * M]));
+    const m: ReplayMember = {
+      id: "a",
+      groups: [],
+      policies: [
+        policy({ scope: "WORKSPACE", amountMicros: 100n * M }),
+        policy({
+          scope: "MEMBER",
+          memberId: "a",
+          amountMicros: 1000n * M,
+          expiresAt: new Date("2026-11-20T00:00:00Z"),
+        }),
+      ],
+      cumulative: cumulate(DAYS, daily),
+    };
+    const [r] = replayPeriod(
+      period(
+        new Map(),
+        DAYS.map(() => 0n),
+      ),
+      [m],
+    );
+    // the 1,000 override covers 1-19 November; on the 20th the default of 100 meets 200 used
+    expect(r).toMatchObject({ dayByDay: true, blockedDay: "2026-11-20", stoppedMicros: 110n * M });
+  });
+
+  it("carries the current period at today's pace to the projection of lib/projection.ts", () => {
+    const cum = [1n, 3n, 6n, 6n, 6n, 6n].map((v) => v * M);
+    expect(extendAtPace(cum, 2)).toEqual([1n, 3n, 6n, 8n, 10n, 12n].map((v) => v * M));
+  });
+});

@@ -1,0 +1,59 @@
+/**
+ * What the limit simulator is asked (POST /api/limits/simulate from the editors,
+ * POST /api/v1/limits/simulate from planning scripts): a proposed change and how many past
+ * periods to replay. Pure: shared by the routes, the forms and lib/limits/simulate.ts.
+ */
+import { z } from "zod";
+
+import { createPolicySchema } from "./policy-input";
+
+export const DEFAULT_SIMULATED_PERIODS = 3;
+export const MAX_SIMULATED_PERIODS = 12;
+
+/** A limit as it would be saved (the editor's fields); `policyId` = the one it replaces. */
+const setChange = createPolicySchema
+  .omit({ product: true })
+  .extend({
+    kind: z.literal("set"),
+    policyId: z.string().max(64).optional(),
+    /** the simulator replays all-products limits only */
+    product: z
+      .literal("", { message: "The simulator replays all-products limits: leave product empty" })
+      .default(""),
+  })
+  .strict();
+
+const removeChange = z
+  .object({ kind: z.literal("remove"), policyId: z.string().min(1).max(64) })
+  .strict();
+
+/** An approval of a pending request, for the amount given (default: what was asked). */
+const approveChange = z
+  .object({
+    kind: z.literal("approve"),
+    requestId: z.coerce.number({ message: "requestId must be a request number" }).int().positive(),
+    amount: z
+      .string()
+      .trim()
+      .max(40)
+      .optional()
+      .transform((v) => (v === "" ? undefined : v)),
+  })
+  .strict();
+
+export const simulateSchema = z
+  .object({
+    periods: z.coerce
+      .number({ message: "periods must be a number" })
+      .int("periods must be a whole number")
+      .min(1, "periods must be at least 1")
+      .max(MAX_SIMULATED_PERIODS, `periods must be at most ${MAX_SIMULATED_PERIODS}`)
+      .default(DEFAULT_SIMULATED_PERIODS),
+    change: z.discriminatedUnion("kind", [setChange, removeChange, approveChange], {
+      message: 'change.kind must be "set", "remove" or "approve"',
+    }),
+  })
+  .strict();
+
+export type SimulateInput = z.infer<typeof simulateSchema>;
+export type SimulateChange = SimulateInput["change"];

@@ -1,0 +1,671 @@
+/**
+ * The limit simulator: what a proposed default, group limit, pool, override or request
+ * approval would have done over the last N budget periods, and what it will do this period
+ * at the current pace — who would have been soft-alerted or refused and on which day, how
+ * much recorded spend the refusals would have stopped, how many requests they would have
+ * caused (one per person refused in a period), per group, beside the same figures for the
+ * limits as they are. Every answer is the one effective-limit rule's
+ * (resolve-effective-limit.ts, through simulate-core.ts), fed like the budget check: the
+ * workspace's all-products policies, today's people and group memberships, and usage in the
+ * budget unit (billed, plus seat estimates when the owner counts them) from the member-day
+ * rollup.
+ *
+ * Assumptions, as the result's notes say: the proposed limit is taken as in force for the
+ * whole replay (its start date is ignored, its expiry kept); the other policies are replayed
+ * with their own start and expiry; recorded spend is replayed as it happened (spend a refusal
+ * would have stopped still counts in its pools, so later refusals of others are not moved).
+ */
+import "server-only";
+
+import type { Actor } from "../auth/actor";
+import { can } from "../auth/permissions";
+import { engineOf, type Db } from "../db";
+import { ForbiddenError, InvalidInputError, NotFoundError } from "../errors";
+import type { Unit } from "../money";
+import {
+  addDays,
+  daysBetween,
+  eachDay,
+  endOfDayIn,
+  lastDayBefore,
+  previousPeriod,
+  type DayKey,
+  type Period,
+} from "../period";
+import { assertMayDecide, type Decider } from "../requests/decide";
+import { parseRequestAmount } from "../requests/file-request";
+import { chunks, inList, placeholder, toBigInt } from "../sql";
+import { readRows } from "../sqlite-reader";
+import {
+  loadMemberLimit,
+  loadWorkspaceBudget,
+  toPolicyInput,
+  type WorkspaceBudget,
+} from "./load-effective-limits";
+import type { EffectiveLimit, PolicyInput } from "./resolve-effective-limit";
+import {
+  cumulate,
+  extendAtPace,
+  replayPeriod,
+  settledByTotal,
+  type MemberReplay,
+  type ReplayMember,
+  type ReplayPeriod,
+} from "./simulate-core";
+import type { SimulateChange, SimulateInput } from "./simulate-input";
+import { validatePolicyFields } from "./write-policy";
+
+/** People listed per period (the counts cover everyone). */
+const LISTED = 200;
+
+export interface SimulatedMember {
+  memberId: string;
+  name: string;
+  email: string;
+  groups: string[];
+  softDay: DayKey | null;
+  overDay: DayKey | null;
+  blockedDay: DayKey | null;
+  stoppedMicros: bigint;
+  /** the limit and reason on the period's last day */
+  limitMicros: bigint | null;
+  reason: string;
+  /** refused under the limits as they are, too */
+  blockedNow: boolean;
+}
+
+export interface Tally {
+  soft: number;
+  blocked: number;
+  stoppedMicros: bigint;
+  requests: number;
+}
+
+export interface SimulatedGroup extends Tally {
+  groupId: string;
+  name: string;
+  members: number;
+  baseline: Tally;
+}
+
+export interface SimulatedPeriod {
+  start: DayKey;
+  end: DayKey;
+  current: boolean;
+  /** current period: days from here on are the current pace carried forward */
+  forecastFrom: DayKey | null;
+  proposed: Tally;
+  baseline: Tally;
+  groups: SimulatedGroup[];
+  /** soft-alerted or refused under the proposal, refused first, earliest first */
+  members: SimulatedMember[];
+  membersTotal: number;
+}
+
+export interface Simulation {
+  unit: Unit;
+  budgetPeriod: string;
+  change: string;
+  affectedMembers: number;
+  /** newest first: the current period, then the past ones */
+  periods: SimulatedPeriod[];
+  notes: string[];
+}
+
+interface Proposal {
+  /** policies with the change applied / as they are (all-products only) */
+  proposed: PolicyInput[];
+  baseline: PolicyInput[];
+  /** whose answers can change: null = everyone */
+  affected:
+    { kind: "all" } | { kind: "group"; groupId: string } | { kind: "member"; memberId: string };
+  description: string;
+  notes: string[];
+}
+
+/**
+ * Who may simulate what: a limit change needs the right to save it (the owner for the
+ * workspace default); an approval needs the right to decide that request.
+ */
+async function proposalOf(
+  db: Db,
+  decider: Decider,
+  change: SimulateChange,
+  budget: WorkspaceBudget,
+  policies: PolicyInput[],
+  now: Date,
+): Promise<Proposal> {
+  const actor = decider.actor;
+  const ws = actor.workspaceId;
+  const asIs = policies;
+  const notes: string[] = [];
+  const mayWrite = (scope: PolicyInput["scope"]) => {
+    const perm = scope === "WORKSPACE" ? "limits:write:workspace" : "limits:write";
+    if (!can(actor, perm))
+      throw new ForbiddenError(
+        scope === "WORKSPACE"
+          ? "Only the workspace owner can change the workspace default"
+          : "You cannot change limits",
+      );
+  };
+  const affectedOf = (
+    p: Pick<PolicyInput, "scope" | "groupId" | "memberId">,
+  ): Proposal["affected"] =>
+    p.scope === "GROUP"
+      ? { kind: "group", groupId: p.groupId! }
+      : p.scope === "MEMBER"
+        ? { kind: "member", memberId: p.memberId! }
+        : { kind: "all" };
+
+  if (change.kind === "remove") {
+    const p = await db.limitPolicy.findFirst({ where: { id: change.policyId, workspaceId: ws } });
+    if (!p) throw new NotFoundError("limit");
+    mayWrite(p.scope);
+    if (p.product !== "")
+      throw new InvalidInputError("The simulator replays all-products limits", "policyId");
+    return {
+      proposed: asIs.filter((x) => x.id !== p.id),
+      baseline: asIs,
+      affected: affectedOf(p),
+      description: `remove the ${p.scope === "WORKSPACE" ? "workspace default" : p.scope === "GROUP" ? "group limit" : "override"}`,
+      notes,
+    };
+  }
+
+  if (change.kind === "set") {
+    let scope = change.scope;
+    let groupId: string | null = null;
+    let memberId: string | null = null;
+    let replaces: string | null = null;
+    if (change.policyId) {
+      const p = await db.limitPolicy.findFirst({
+        where: { id: change.policyId, workspaceId: ws },
+        select: { id: true, scope: true, groupId: true, memberId: true, product: true },
+      });
+      if (!p) throw new NotFoundError("limit");
+      if (p.product !== "")
+        throw new InvalidInputError("The simulator replays all-products limits", "policyId");
+      ({ scope, groupId, memberId } = p);
+      replaces = p.id;
+    } else if (scope === "GROUP") {
+      const g = change.groupId
+        ? await db.group.findFirst({
+            where: { id: change.groupId, workspaceId: ws },
+            select: { id: true },
+          })
+        : null;
+      if (!g) throw new NotFoundError("group");
+      groupId = g.id;
+    } else if (scope === "MEMBER") {
+      const m = change.memberId
+        ? await db.member.findFirst({
+            where: { id: change.memberId, workspaceId: ws },
+            select: { id: true },
+          })
+        : null;
+      if (!m) throw new NotFoundError("member");
+      memberId = m.id;
+    }
+    mayWrite(scope);
+    const fields = validatePolicyFields(scope, change, budget.timezone, now, !replaces);
+    // an editor's limit for this target replaces the one there (one per target and product)
+    const sameSlot = (x: PolicyInput) =>
+      x.id === replaces ||
+      (replaces === null &&
+        x.scope === scope &&
+        x.groupId === groupId &&
+        x.memberId === memberId &&
+        x.sourceRequestId === null &&
+        x.product === "");
+    const proposedPolicy: PolicyInput = {
+      id: replaces ?? "proposed",
+      scope,
+      groupId,
+      memberId,
+      product: "",
+      ...fields,
+      startsAt: null, // in force for the whole replay
+      sourceRequestId: null,
+    };
+    if (fields.startsAt)
+      notes.push(
+        "The start date is ignored: the proposed limit is replayed as if it had always applied.",
+      );
+    const what =
+      scope === "WORKSPACE" ? "workspace default" : scope === "GROUP" ? "group limit" : "override";
+    return {
+      proposed: [...asIs.filter((x) => !sameSlot(x)), proposedPolicy],
+      baseline: asIs,
+      affected: affectedOf({ scope, groupId, memberId }),
+      description: `${replaces || asIs.some(sameSlot) ? "change the" : "set a"} ${what}`,
+      notes,
+    };
+  }
+
+  // an approval: the override it would add beside the requester's policies
+  const req = await db.creditRequest.findFirst({
+    where: { id: change.requestId, workspaceId: ws },
+    select: {
+      id: true,
+      requesterId: true,
+      amountMicros: true,
+      neededUntil: true,
+      product: true,
+      status: true,
+    },
+  });
+  if (!req) throw new NotFoundError("request");
+  await assertMayDecide(db, decider, req.requesterId);
+  const granted = change.amount
+    ? parseRequestAmount(change.amount, "change.amount", { label: "Amount to grant" })
+    : req.amountMicros;
+  if (granted <= 0n)
+    throw new InvalidInputError(
+      "This request gives no amount — give the amount to grant",
+      "change.amount",
+    );
+  const base = (await loadMemberLimit(db, ws, req.requesterId, req.product, now)).effective;
+  if (base.limitMicros === null)
+    throw new InvalidInputError(
+      `The requester has no limit now (${base.reason}): a grant would change nothing`,
+      "change.requestId",
+    );
+  if (req.product !== "")
+    notes.push(
+      `Request #${req.id} is for ${req.product} only; the simulator replays all-products limits, so the grant is replayed as if it covered every product.`,
+    );
+  if (req.status !== "PENDING") notes.push(`Request #${req.id} is ${req.status.toLowerCase()}.`);
+  return {
+    proposed: [
+      ...asIs,
+      {
+        id: `request:${req.id}`,
+        scope: "MEMBER",
+        groupId: null,
+        memberId: req.requesterId,
+        product: "",
+        amountMicros: base.limitMicros + granted,
+        poolCapMicros: null,
+        softThresholdPct: base.softThresholdPct,
+        action: base.action,
+        startsAt: null,
+        expiresAt: endOfDayIn(req.neededUntil, budget.timezone),
+        note: `request #${req.id} (simulated)`,
+        sourceRequestId: req.id,
+      },
+    ],
+    baseline: asIs,
+    affected: { kind: "member", memberId: req.requesterId },
+    description: `approve request #${req.id}`,
+    notes,
+  };
+}
+
+/** The budget unit's usage column of the member-day rollup (as load-effective-limits counts it). */
+function usageColumn(budget: WorkspaceBudget, alias = ""): string {
+  const [billed, seat] =
+    budget.unit === "USD"
+      ? [`"costMicros"`, `"seatEstimateMicros"`]
+      : [`"creditsMicros"`, `"seatCreditsMicros"`];
+  return budget.seats ? `(${alias}${billed} + ${alias}${seat})` : `${alias}${billed}`;
+}
+
+async function memberTotals(
+  db: Db,
+  budget: WorkspaceBudget,
+  p: Period,
+): Promise<Map<string, bigint>> {
+  const e = engineOf(db);
+  const rows = await readRows<{ m: string; v: unknown }>(
+    db,
+    `SELECT "memberKey" AS m, SUM(${usageColumn(budget)}) AS v FROM "UsageMemberDayTotal" WHERE "workspaceId" = ${placeholder(e, 1)} AND "day" >= ${placeholder(e, 2)} AND "day" <= ${placeholder(e, 3)} GROUP BY "memberKey"`,
+    [budget.id, p.start, p.end],
+  );
+  return new Map(rows.map((r) => [r.m, toBigInt(r.v)]));
+}
+
+/** Daily usage of some members (or of everyone when most are asked: one scan beats many lists). */
+async function memberDays(
+  db: Db,
+  budget: WorkspaceBudget,
+  p: Period,
+  ids: string[],
+  everyone: number,
+): Promise<Map<string, Map<DayKey, bigint>>> {
+  const e = engineOf(db);
+  const out = new Map<string, Map<DayKey, bigint>>();
+  const add = (rows: { m: string; d: string; v: unknown }[]) => {
+    for (const r of rows) {
+      let days = out.get(r.m);
+      if (!days) out.set(r.m, (days = new Map()));
+      days.set(r.d, toBigInt(r.v));
+    }
+  };
+  const base = `SELECT "memberKey" AS m, "day" AS d, ${usageColumn(budget)} AS v FROM "UsageMemberDayTotal" WHERE "workspaceId" = ${placeholder(e, 1)} AND "day" >= ${placeholder(e, 2)} AND "day" <= ${placeholder(e, 3)}`;
+  if (ids.length * 4 > everyone) {
+    const wanted = new Set(ids);
+    add(
+      (
+        await readRows<{ m: string; d: string; v: unknown }>(db, base, [budget.id, p.start, p.end])
+      ).filter((r) => wanted.has(r.m)),
+    );
+    return out;
+  }
+  for (const part of chunks(ids, 500))
+    add(
+      await readRows<{ m: string; d: string; v: unknown }>(
+        db,
+        `${base} AND "memberKey" IN ${inList(e, part.length, 4)}`,
+        [budget.id, p.start, p.end, ...part],
+      ),
+    );
+  return out;
+}
+
+/** Daily usage of a group's current members (null = the whole workspace), summed by the database. */
+async function poolDays(
+  db: Db,
+  budget: WorkspaceBudget,
+  p: Period,
+  groupId: string | null,
+): Promise<Map<DayKey, bigint>> {
+  const e = engineOf(db);
+  const rows =
+    groupId === null
+      ? await readRows<{ d: string; v: unknown }>(
+          db,
+          `SELECT "day" AS d, SUM(${usageColumn(budget)}) AS v FROM "UsageMemberDayTotal" WHERE "workspaceId" = ${placeholder(e, 1)} AND "day" >= ${placeholder(e, 2)} AND "day" <= ${placeholder(e, 3)} GROUP BY "day"`,
+          [budget.id, p.start, p.end],
+        )
+      : await readRows<{ d: string; v: unknown }>(
+          db,
+          `SELECT r."day" AS d, SUM(${usageColumn(budget, "r.")}) AS v FROM "GroupMember" gm JOIN "UsageMemberDayTotal" r ON r."memberKey" = gm."memberId" WHERE gm."groupId" = ${placeholder(e, 1)} AND r."workspaceId" = ${placeholder(e, 2)} AND r."day" >= ${placeholder(e, 3)} AND r."day" <= ${placeholder(e, 4)} GROUP BY r."day"`,
+          [groupId, budget.id, p.start, p.end],
+        );
+  return new Map(rows.map((r) => [r.d, toBigInt(r.v)]));
+}
+
+interface People {
+  members: { id: string; name: string; email: string }[];
+  groupName: Map<string, string>;
+  groupsOf: Map<string, string[]>;
+}
+
+/** One period replayed under one set of policies for the affected members. */
+async function replayUnder(
+  db: Db,
+  budget: WorkspaceBudget,
+  period: Period,
+  todayIndex: number | null,
+  people: People,
+  affected: string[],
+  policies: PolicyInput[],
+  totals: Map<string, bigint>,
+  daysCache: Map<string, Map<DayKey, bigint>> | null,
+  loadDays: (ids: string[]) => Promise<Map<string, Map<DayKey, bigint>>>,
+  poolSeries: (groupId: string | null) => Promise<bigint[]>,
+): Promise<{ results: Map<string, MemberReplay>; daysRead: Map<string, Map<DayKey, bigint>> }> {
+  const days = eachDay(period.start, period.end);
+  const ws = policies.filter((p) => p.scope === "WORKSPACE");
+  const byGroup = new Map<string, PolicyInput[]>();
+  const byMember = new Map<string, PolicyInput[]>();
+  for (const p of policies) {
+    if (p.scope === "GROUP" && p.groupId)
+      (byGroup.get(p.groupId) ?? byGroup.set(p.groupId, []).get(p.groupId)!).push(p);
+    if (p.scope === "MEMBER" && p.memberId)
+      (byMember.get(p.memberId) ?? byMember.set(p.memberId, []).get(p.memberId)!).push(p);
+  }
+  const groupCumulative = new Map<string, readonly bigint[]>();
+  for (const [gid, list] of byGroup)
+    if (list.some((p) => p.poolCapMicros !== null)) groupCumulative.set(gid, await poolSeries(gid));
+  const workspaceCumulative = ws.some((p) => p.poolCapMicros !== null)
+    ? await poolSeries(null)
+    : days.map(() => 0n);
+  const replay: ReplayPeriod = {
+    days,
+    instants: days.map((d) => new Date(endOfDayIn(d, budget.timezone).getTime() - 1)),
+    groupCumulative,
+    workspaceCumulative,
+    formatUntil: (d) => lastDayBefore(d, budget.timezone),
+  };
+  const results = new Map<string, MemberReplay>();
+  const pending: Omit<ReplayMember, "cumulative">[] = [];
+  for (const id of affected) {
+    const gids = people.groupsOf.get(id) ?? [];
+    const m = {
+      id,
+      groups: gids.map((g) => ({ id: g, name: people.groupName.get(g) ?? "?" })),
+      policies: [...ws, ...gids.flatMap((g) => byGroup.get(g) ?? []), ...(byMember.get(id) ?? [])],
+    };
+    const total = totals.get(id) ?? 0n;
+    const settled = settledByTotal(replay, m, total);
+    if (settled) results.set(id, settled);
+    else pending.push(m);
+  }
+  const need = pending.map((m) => m.id).filter((id) => !daysCache?.has(id));
+  const read = need.length ? await loadDays(need) : new Map<string, Map<DayKey, bigint>>();
+  const daily = (id: string) => daysCache?.get(id) ?? read.get(id) ?? new Map<DayKey, bigint>();
+  const members: ReplayMember[] = pending.map((m) => {
+    const cum = cumulate(days, daily(m.id));
+    return { ...m, cumulative: todayIndex === null ? cum : extendAtPace(cum, todayIndex) };
+  });
+  for (const r of replayPeriod(replay, members)) results.set(r.memberId, r);
+  // what was read serves the baseline's replay of the same period
+  for (const id of need) read.set(id, read.get(id) ?? new Map());
+  return { results, daysRead: read };
+}
+
+function tally(results: Iterable<MemberReplay>): Tally {
+  const t: Tally = { soft: 0, blocked: 0, stoppedMicros: 0n, requests: 0 };
+  for (const r of results) {
+    if (r.softDay) t.soft++;
+    if (r.blockedDay) {
+      t.blocked++;
+      t.requests++; // one request per person refused in the period
+    }
+    t.stoppedMicros += r.stoppedMicros;
+  }
+  return t;
+}
+
+export async function simulate(
+  db: Db,
+  decider: Decider,
+  input: SimulateInput,
+  now: Date,
+): Promise<Simulation> {
+  const workspaceId = decider.actor.workspaceId;
+  const budget = await loadWorkspaceBudget(db, workspaceId, now);
+  const [members, groups, memberships, policyRows] = await Promise.all([
+    db.member.findMany({
+      where: { workspaceId, active: true },
+      select: { id: true, name: true, email: true },
+      orderBy: { name: "asc" },
+    }),
+    db.group.findMany({ where: { workspaceId }, select: { id: true, name: true } }),
+    db.groupMember.findMany({
+      where: { group: { workspaceId } },
+      select: { groupId: true, memberId: true },
+    }),
+    db.limitPolicy.findMany({
+      where: { workspaceId, product: "" },
+      select: {
+        id: true,
+        scope: true,
+        groupId: true,
+        memberId: true,
+        product: true,
+        amountMicros: true,
+        poolCapMicros: true,
+        softThresholdPct: true,
+        action: true,
+        startsAt: true,
+        expiresAt: true,
+        note: true,
+        sourceRequestId: true,
+      },
+    }),
+  ]);
+  const policies = policyRows.map(toPolicyInput);
+  const proposal = await proposalOf(db, decider, input.change, budget, policies, now);
+  const people: People = {
+    members,
+    groupName: new Map(groups.map((g) => [g.id, g.name])),
+    groupsOf: new Map(),
+  };
+  for (const gm of memberships)
+    (
+      people.groupsOf.get(gm.memberId) ?? people.groupsOf.set(gm.memberId, []).get(gm.memberId)!
+    ).push(gm.groupId);
+  const active = new Set(members.map((m) => m.id));
+  const a = proposal.affected;
+  const affected =
+    a.kind === "all"
+      ? members.map((m) => m.id)
+      : a.kind === "group"
+        ? memberships
+            .filter((gm) => gm.groupId === a.groupId && active.has(gm.memberId))
+            .map((gm) => gm.memberId)
+        : active.has(a.memberId)
+          ? [a.memberId]
+          : [];
+
+  const periods: Period[] = [budget.period];
+  for (let i = 0; i < input.periods; i++)
+    periods.push(previousPeriod(periods[i]!, budget.budgetPeriod));
+
+  const byId = new Map(members.map((m) => [m.id, m]));
+  const out: SimulatedPeriod[] = [];
+  for (const period of periods) {
+    const current = period === budget.period;
+    const todayIndex = current ? daysBetween(period.start, budget.today) : null;
+    const days = eachDay(period.start, period.end);
+    // the current period's totals are carried to its end at each member's pace
+    const recorded = await memberTotals(db, budget, period);
+    const totals = new Map<string, bigint>();
+    for (const [id, v] of recorded)
+      totals.set(id, todayIndex === null ? v : (v * BigInt(days.length)) / BigInt(todayIndex + 1));
+    const pools = new Map<string, Promise<bigint[]>>();
+    const poolSeries = (gid: string | null) => {
+      const key = gid ?? "";
+      let s = pools.get(key);
+      if (!s) {
+        s = poolDays(db, budget, period, gid).then((d) => {
+          const cum = cumulate(days, d);
+          return todayIndex === null ? cum : extendAtPace(cum, todayIndex);
+        });
+        pools.set(key, s);
+      }
+      return s;
+    };
+    const loadDays = (ids: string[]) => memberDays(db, budget, period, ids, members.length);
+    const proposed = await replayUnder(
+      db,
+      budget,
+      period,
+      todayIndex,
+      people,
+      affected,
+      proposal.proposed,
+      totals,
+      null,
+      loadDays,
+      poolSeries,
+    );
+    const baseline = await replayUnder(
+      db,
+      budget,
+      period,
+      todayIndex,
+      people,
+      affected,
+      proposal.baseline,
+      totals,
+      proposed.daysRead,
+      loadDays,
+      poolSeries,
+    );
+
+    const groupTally = new Map<
+      string,
+      { members: number; proposed: MemberReplay[]; baseline: MemberReplay[] }
+    >();
+    for (const id of affected)
+      for (const gid of people.groupsOf.get(id) ?? []) {
+        let g = groupTally.get(gid);
+        if (!g) groupTally.set(gid, (g = { members: 0, proposed: [], baseline: [] }));
+        g.members++;
+        g.proposed.push(proposed.results.get(id)!);
+        g.baseline.push(baseline.results.get(id)!);
+      }
+    const listed = [...proposed.results.values()].filter((r) => r.softDay || r.blockedDay);
+    listed.sort(
+      (x, y) =>
+        (x.blockedDay ? 0 : 1) - (y.blockedDay ? 0 : 1) ||
+        (x.blockedDay ?? x.softDay ?? "").localeCompare(y.blockedDay ?? y.softDay ?? "") ||
+        (byId.get(x.memberId)?.name ?? "").localeCompare(byId.get(y.memberId)?.name ?? ""),
+    );
+    out.push({
+      start: period.start,
+      end: period.end,
+      current,
+      forecastFrom: current && budget.today < period.end ? addDays(budget.today, 1) : null,
+      proposed: tally(proposed.results.values()),
+      baseline: tally(baseline.results.values()),
+      groups: [...groupTally]
+        .map(([gid, g]) => ({
+          groupId: gid,
+          name: people.groupName.get(gid) ?? "?",
+          members: g.members,
+          ...tally(g.proposed),
+          baseline: tally(g.baseline),
+        }))
+        .sort((x, y) => y.blocked - x.blocked || y.soft - x.soft || x.name.localeCompare(y.name)),
+      members: listed
+        .slice(0, LISTED)
+        .map((r) => memberRow(r, byId, people, baseline.results.get(r.memberId))),
+      membersTotal: listed.length,
+    });
+  }
+  return {
+    unit: budget.unit,
+    budgetPeriod: budget.budgetPeriod,
+    change: proposal.description,
+    affectedMembers: affected.length,
+    periods: out,
+    notes: [
+      ...proposal.notes,
+      "Recorded spend is replayed as it happened: spend a refusal would have stopped still counts in its pools.",
+    ],
+  };
+}
+
+function memberRow(
+  r: MemberReplay,
+  byId: Map<string, { name: string; email: string }>,
+  people: People,
+  baseline: MemberReplay | undefined,
+): SimulatedMember {
+  const m = byId.get(r.memberId);
+  const e: EffectiveLimit = r.end;
+  return {
+    memberId: r.memberId,
+    name: m?.name ?? r.memberId,
+    email: m?.email ?? "",
+    groups: (people.groupsOf.get(r.memberId) ?? [])
+      .map((g) => people.groupName.get(g) ?? "?")
+      .sort(),
+    softDay: r.softDay,
+    overDay: r.overDay,
+    blockedDay: r.blockedDay,
+    stoppedMicros: r.stoppedMicros,
+    limitMicros: e.limitMicros,
+    reason: e.reason,
+    blockedNow: baseline?.blockedDay != null,
+  };
+}
+
+/** A signed-in person simulating (the API token route passes the decider its creator stands for). */
+export function memberDecider(actor: Actor): Decider {
+  return { kind: "member", actor };
+}
