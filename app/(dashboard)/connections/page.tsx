@@ -4,7 +4,6 @@ import { RateCard } from "@/components/connections/rate-card";
 import { ReconciliationTable } from "@/components/connections/reconciliation-table";
 import { RunHistory } from "@/components/connections/run-history";
 import { UnmappedIdentities } from "@/components/connections/unmapped-identities";
-import { BillingWarnings } from "@/components/settings/billing-warnings";
 import { Card } from "@/components/ui/card";
 import { ScreenHeader } from "@/components/ui/placeholder";
 import { requirePage } from "@/lib/auth/guards";
@@ -17,6 +16,8 @@ import { db } from "@/lib/db";
 import { formatAmount } from "@/lib/money";
 import { addDays, toDayKey } from "@/lib/period";
 import { rateCardLines } from "@/lib/ratecard/rate-card-entries";
+
+import { BillingWarnings } from "./billing-warnings";
 
 export const metadata = { title: "Connections" };
 
