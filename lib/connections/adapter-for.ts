@@ -11,10 +11,12 @@ import { anthropicAdapter } from "../ingest/adapters/anthropic";
 import { anthropicAnalyticsAdapter } from "../ingest/adapters/anthropic-analytics";
 import { chatgptAdapter, chatgptConfigSchema } from "../ingest/adapters/chatgpt";
 import { fileAdapter } from "../ingest/adapters/file";
+import { githubCopilotAdapter, githubCopilotConfigSchema } from "../ingest/adapters/github-copilot";
 import { openaiAdapter } from "../ingest/adapters/openai";
 import { simulatorAdapter, simulatorConfigSchema } from "../ingest/adapters/simulator";
 import type { SourceAdapter } from "../ingest/types";
 import type { RateCard } from "../ratecard/rate-card";
+import { DEFAULT_GITHUB_BASE_URL } from "../vendors/github/http";
 
 export const DEFAULT_BASE_URLS = {
   openai: "https://api.openai.com/v1",
@@ -88,6 +90,13 @@ export function adapterFor(connection: StoredConnection, extras: AdapterExtras):
         apiKey: key(),
         config: chatgptConfigSchema.parse(config),
         usdPerCreditMicros: extras.usdPerCreditMicros ?? 40_000n,
+        ...(extras.retry ? { retry: extras.retry } : {}),
+      });
+    case "github_copilot":
+      return githubCopilotAdapter({
+        baseUrl: connection.baseUrl || DEFAULT_GITHUB_BASE_URL,
+        token: key(),
+        config: githubCopilotConfigSchema.parse(config),
         ...(extras.retry ? { retry: extras.retry } : {}),
       });
     default:

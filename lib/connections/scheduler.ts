@@ -27,7 +27,7 @@ export async function runDueSyncs(
     where: {
       enabled: true,
       scheduleMinutes: { not: null },
-      kind: { in: ["openai", "anthropic", "simulator", "chatgpt"] },
+      kind: { in: ["openai", "anthropic", "simulator", "chatgpt", "github_copilot"] },
       OR: [{ nextSyncAt: null }, { nextSyncAt: { lte: now } }],
     },
     orderBy: { nextSyncAt: "asc" },
