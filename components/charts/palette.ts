@@ -4,6 +4,7 @@ const KNOWN: Record<string, string> = {
   codex: "#2f6fed",
   api: "#f59e0b",
   claude_code: "#d97757",
+  cursor: "#7c3aed",
 };
 const FALLBACK = [
   "#6366f1",
@@ -25,6 +26,7 @@ export const PRODUCT_LABELS: Record<string, string> = {
   codex: "Codex",
   api: "API",
   claude_code: "Claude Code",
+  cursor: "Cursor",
 };
 
 export function productLabel(p: string): string {

@@ -10,11 +10,12 @@ const DEFAULTS: Record<string, string> = {
   openai: "https://api.openai.com/v1",
   anthropic: "https://api.anthropic.com/v1",
   file: "",
+  cursor: "https://api.cursor.com",
 };
 
 export function AddConnectionForm() {
   const router = useRouter();
-  const [kind, setKind] = useState<"openai" | "anthropic" | "file">("openai");
+  const [kind, setKind] = useState<"openai" | "anthropic" | "file" | "cursor">("openai");
   const [anthropicApi, setAnthropicApi] = useState<"admin" | "analytics">("admin");
   const [pending, start] = useTransition();
   const [error, setError] = useState<string | null>(null);
@@ -66,6 +67,7 @@ export function AddConnectionForm() {
         >
           <option value="openai">OpenAI (Administration API)</option>
           <option value="anthropic">Anthropic</option>
+          <option value="cursor">Cursor (Admin API)</option>
           <option value="file">File import (CSV / JSONL / FOCUS)</option>
         </select>
       </label>
@@ -79,7 +81,9 @@ export function AddConnectionForm() {
               ? "Anthropic production"
               : kind === "file"
                 ? "Finance export"
-                : "OpenAI production"
+                : kind === "cursor"
+                  ? "Cursor team"
+                  : "OpenAI production"
           }
           className="rounded border border-slate-300 px-2 py-1.5 text-sm"
         />

@@ -11,6 +11,7 @@ const KIND_LABEL: Record<string, string> = {
   anthropic: "Anthropic",
   file: "File import",
   simulator: "Simulator",
+  cursor: "Cursor",
 };
 
 function statusBadge(c: ConnectionDto, running: boolean) {

@@ -10,12 +10,14 @@ import { decryptSecret } from "../crypto/secrets";
 import { anthropicAdapter } from "../ingest/adapters/anthropic";
 import { anthropicAnalyticsAdapter } from "../ingest/adapters/anthropic-analytics";
 import { chatgptAdapter, chatgptConfigSchema } from "../ingest/adapters/chatgpt";
+import { cursorAdapter, cursorConfigSchema } from "../ingest/adapters/cursor";
 import { fileAdapter } from "../ingest/adapters/file";
 import { githubCopilotAdapter, githubCopilotConfigSchema } from "../ingest/adapters/github-copilot";
 import { openaiAdapter } from "../ingest/adapters/openai";
 import { simulatorAdapter, simulatorConfigSchema } from "../ingest/adapters/simulator";
 import type { SourceAdapter } from "../ingest/types";
 import type { RateCard } from "../ratecard/rate-card";
+import { DEFAULT_CURSOR_BASE_URL } from "../vendors/cursor/http";
 import { DEFAULT_GITHUB_BASE_URL } from "../vendors/github/http";
 
 export const DEFAULT_BASE_URLS = {
@@ -90,6 +92,13 @@ export function adapterFor(connection: StoredConnection, extras: AdapterExtras):
         apiKey: key(),
         config: chatgptConfigSchema.parse(config),
         usdPerCreditMicros: extras.usdPerCreditMicros ?? 40_000n,
+        ...(extras.retry ? { retry: extras.retry } : {}),
+      });
+    case "cursor":
+      return cursorAdapter({
+        baseUrl: connection.baseUrl || DEFAULT_CURSOR_BASE_URL,
+        apiKey: key(),
+        config: cursorConfigSchema.parse(config),
         ...(extras.retry ? { retry: extras.retry } : {}),
       });
     case "github_copilot":

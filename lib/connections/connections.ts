@@ -17,7 +17,7 @@ import { addDays, isDayKey, toDayKey } from "../period";
 import { loadRateCard } from "../ratecard/load-rate-card";
 import { adapterFor, type AdapterExtras } from "./adapter-for";
 
-export const CONNECTION_KINDS = ["openai", "anthropic", "file"] as const;
+export const CONNECTION_KINDS = ["openai", "anthropic", "file", "cursor"] as const;
 /** days providers still revise: every incremental sync re-reads them */
 export const TRAILING_DAYS = 3;
 

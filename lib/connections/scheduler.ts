@@ -27,7 +27,7 @@ export async function runDueSyncs(
     where: {
       enabled: true,
       scheduleMinutes: { not: null },
-      kind: { in: ["openai", "anthropic", "simulator", "chatgpt", "github_copilot"] },
+      kind: { in: ["openai", "anthropic", "simulator", "chatgpt", "github_copilot", "cursor"] },
       OR: [{ nextSyncAt: null }, { nextSyncAt: { lte: now } }],
     },
     orderBy: { nextSyncAt: "asc" },
