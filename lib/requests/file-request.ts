@@ -13,6 +13,7 @@ import { toJsonText } from "../json";
 import { loadMemberLimit } from "../limits/load-effective-limits";
 import { MAX_AMOUNT_MICROS, parseAmountText } from "../money";
 import { addDays } from "../period";
+import { announceRequest } from "../slack/announce";
 import type { FileRequestInput } from "./request-input";
 import type { RequestSnapshot } from "./snapshot";
 
@@ -65,7 +66,7 @@ export async function fileRequest(
     projectedMicros: current.projectedMicros.toString(),
     takenAt: now.toISOString(),
   };
-  return db.$transaction(async (tx) => {
+  const filed = await db.$transaction(async (tx) => {
     const r = await tx.creditRequest.create({
       data: {
         workspaceId: actor.workspaceId,
@@ -96,4 +97,7 @@ export async function fileRequest(
     });
     return { id: r.id };
   });
+  // after the commit: the deciders' Slack channel hears of it (never fails the filing)
+  await announceRequest(db, actor.workspaceId, filed.id, now);
+  return filed;
 }
