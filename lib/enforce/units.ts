@@ -14,12 +14,54 @@ import {
   usdToCredits,
 } from "../money";
 
-export type VendorUnit = "credit" | "usd";
+/** "usd_whole": GitHub budgets, whole US dollars (Copilot usage itself is in AI credits of $0.01) */
+export type VendorUnit = "credit" | "usd" | "usd_whole";
 export type BudgetUnit = "CREDITS" | "USD";
 
-/** The vendor's precision in micro-units: whole credits, or cents. */
+/** The vendor's precision in micro-units: whole credits or dollars, or cents. */
 function step(unit: VendorUnit): bigint {
-  return unit === "credit" ? 1_000_000n : 10_000n;
+  return unit === "usd" ? 10_000n : 1_000_000n;
+}
+
+/** Units whose amounts are US dollars (at some precision). */
+export function isUsdUnit(unit: VendorUnit): boolean {
+  return unit === "usd" || unit === "usd_whole";
+}
+
+/** micro-USD per Copilot AI credit: fixed by GitHub ($0.01, §2.1 pricePerUnit) */
+export const COPILOT_AI_CREDIT_USD_MICROS = 10_000n;
+
+/**
+ * The one unit table: what one unit of each vendor's currency is worth in micro-USD. ChatGPT
+ * credits are worth what the workspace says; a Copilot AI credit is $0.01; USD is USD.
+ */
+export function usdMicrosPerUnit(
+  unit: VendorUnit | "ai_credit",
+  usdPerCreditMicros: bigint,
+): bigint {
+  if (unit === "credit") return usdPerCreditMicros;
+  if (unit === "ai_credit") return COPILOT_AI_CREDIT_USD_MICROS;
+  return 1_000_000n;
+}
+
+/** "1 Copilot AI credit = $0.01 = 0.25 workspace credits": a vendor unit against the budget unit, for the connector. */
+export function describeUnitConversion(
+  unit: VendorUnit | "ai_credit",
+  budgetUnit: BudgetUnit,
+  usdPerCreditMicros: bigint,
+): string {
+  const usd = usdMicrosPerUnit(unit, usdPerCreditMicros);
+  const name =
+    unit === "ai_credit"
+      ? "1 Copilot AI credit"
+      : unit === "credit"
+        ? "1 ChatGPT credit"
+        : unit === "usd_whole"
+          ? "Limits in whole US dollars: $1"
+          : "$1";
+  const inUsd = formatAmount(usd, "USD");
+  if (budgetUnit === "USD") return `${name} = ${inUsd}`;
+  return `${name} = ${inUsd} = ${microsToDecimal(divRoundHalfEven(usd * 1_000_000n, usdPerCreditMicros), 6).replace(/\.?0+$/, "")} workspace credits`;
 }
 
 /** Rounds vendor micros to what the vendor can store (half-even): for reading back values, never for limits. */
@@ -50,7 +92,7 @@ export function toVendorMicros(
 ): bigint | null {
   if (limit === null) return null;
   let v = limit < 0n ? 0n : limit;
-  if (budgetUnit === "CREDITS" && vendorUnit === "usd")
+  if (budgetUnit === "CREDITS" && isUsdUnit(vendorUnit))
     v = mulDivFloor(v, usdPerCreditMicros, 1_000_000n);
   if (budgetUnit === "USD" && vendorUnit === "credit")
     v = mulDivFloor(v, 1_000_000n, usdPerCreditMicros);
@@ -65,7 +107,7 @@ export function vendorToBudgetCeil(
   usdPerCreditMicros: bigint,
 ): bigint | null {
   if (value === null) return null;
-  if (budgetUnit === "CREDITS" && vendorUnit === "usd")
+  if (budgetUnit === "CREDITS" && isUsdUnit(vendorUnit))
     return mulDivCeil(value, 1_000_000n, usdPerCreditMicros);
   if (budgetUnit === "USD" && vendorUnit === "credit")
     return mulDivCeil(value, usdPerCreditMicros, 1_000_000n);
@@ -80,7 +122,7 @@ export function fromVendorMicros(
   usdPerCreditMicros: bigint,
 ): bigint | null {
   if (value === null) return null;
-  if (budgetUnit === "CREDITS" && vendorUnit === "usd")
+  if (budgetUnit === "CREDITS" && isUsdUnit(vendorUnit))
     return usdToCredits(value, usdPerCreditMicros);
   if (budgetUnit === "USD" && vendorUnit === "credit")
     return creditsToUsd(value, usdPerCreditMicros);
@@ -110,7 +152,7 @@ export function parseClaudeAmount(text: string): bigint {
 /** For screens: the app's one formatter, or "unlimited". */
 export function describeVendorAmount(micros: bigint | null, unit: VendorUnit): string {
   if (micros === null) return "unlimited";
-  return formatAmount(micros, unit === "usd" ? "USD" : "CREDITS");
+  return formatAmount(micros, isUsdUnit(unit) ? "USD" : "CREDITS");
 }
 
 /** The vendors' `source` kinds in words (ChatGPT `source.kind`, Claude `source.type`; both treated as open sets). */
