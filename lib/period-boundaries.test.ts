@@ -9,12 +9,12 @@ import { describe, expect, it } from "vitest";
 
 import { resolveRange } from "./analytics/range";
 import { endsWithVendorPeriod } from "./enforce/decide";
+import { isPolicyActive } from "./limits/resolve-effective-limit";
 import {
   currentPeriod,
   daysBetween,
   daysLeft,
   endOfDayIn,
-  isActiveAt,
   lastDayBefore,
   periodContaining,
   periodLength,
@@ -90,11 +90,19 @@ describe("month ends and New Year, 1 ms before and at local midnight", () => {
         expect(endOfDayIn(last, tz).getTime()).toBe(boundary.getTime());
         expect(startOfDayIn(first, tz).getTime()).toBe(boundary.getTime());
         expect(lastDayBefore(boundary, tz)).toBe(last);
-        expect(isActiveAt(null, endOfDayIn(last, tz), before)).toBe(true);
-        expect(isActiveAt(null, endOfDayIn(last, tz), boundary)).toBe(false);
+        expect(isPolicyActive({ startsAt: null, expiresAt: endOfDayIn(last, tz) }, before)).toBe(
+          true,
+        );
+        expect(isPolicyActive({ startsAt: null, expiresAt: endOfDayIn(last, tz) }, boundary)).toBe(
+          false,
+        );
         // a grant starting on the first day is not live a millisecond early
-        expect(isActiveAt(startOfDayIn(first, tz), null, before)).toBe(false);
-        expect(isActiveAt(startOfDayIn(first, tz), null, boundary)).toBe(true);
+        expect(isPolicyActive({ startsAt: startOfDayIn(first, tz), expiresAt: null }, before)).toBe(
+          false,
+        );
+        expect(
+          isPolicyActive({ startsAt: startOfDayIn(first, tz), expiresAt: null }, boundary),
+        ).toBe(true);
       });
     }
 

@@ -135,13 +135,6 @@ export function precedingRange(range: Period): Period {
   return { start: addDays(range.start, -len), end: addDays(range.start, -1) };
 }
 
-/** An instant → the day key in which it falls for comparisons with policy start/expiry. */
-export function isActiveAt(startsAt: Date | null, expiresAt: Date | null, now: Date): boolean {
-  if (startsAt && startsAt.getTime() > now.getTime()) return false;
-  if (expiresAt && expiresAt.getTime() <= now.getTime()) return false;
-  return true;
-}
-
 /** The instant a calendar day begins in a timezone (DST-aware). */
 export function startOfDayIn(day: DayKey, timezone: string): Date {
   const [y, m, d] = day.split("-").map(Number) as [number, number, number];

@@ -8,7 +8,7 @@ import "server-only";
 import type { Db } from "../db";
 import type { Unit } from "../money";
 import { currentPeriod, daysBetween, daysLeft, todayIn, type Period } from "../period";
-import { projectedExhaustion, projectPeriodEnd } from "../projection";
+import { projectPeriodEnd } from "../projection";
 import { getBreakdown, type BreakdownQuery } from "./breakdown";
 import { dailyByProduct, type DailySeries } from "./daily";
 import type { SpendScope } from "./scope";
@@ -93,12 +93,4 @@ export async function getMyUsage(db: Db, actorScope: SpendScope, now: Date): Pro
     byModel: slim(models.rows),
     usage,
   };
-}
-
-/** Days of the period left before `limit` is reached at the current pace (null: not this period). */
-export function runOutFor(
-  m: Pick<MyUsage, "spentMicros" | "period" | "today">,
-  limit: bigint,
-): string | null {
-  return projectedExhaustion(m.spentMicros, limit - m.spentMicros, m.period, m.today);
 }

@@ -8,6 +8,7 @@
 import "server-only";
 
 import type { Db } from "../db";
+import { pooledCapFor } from "../limits/pooled-cap";
 import { inBudgetUnit, type Unit } from "../money";
 import { currentPeriod, daysLeft, eachDay, todayIn, type Period } from "../period";
 import { projectedExhaustion, projectPeriodEnd } from "../projection";
@@ -87,52 +88,10 @@ export interface OverviewData {
   sources: SourceStatus[];
 }
 
-export function scopeWhere(scope: SpendScope) {
-  return {
-    workspaceId: scope.workspaceId,
-    ...(scope.memberIds ? { memberKey: { in: scope.memberIds } } : {}),
-  };
-}
-
 export interface OverviewOptions {
   range?: RangeSpec;
   stackBy?: StackDimension;
   filters?: Filters;
-}
-
-async function pooledLimit(db: Db, scope: SpendScope, now: Date): Promise<bigint | null> {
-  const active = {
-    OR: [{ startsAt: null }, { startsAt: { lte: now } }],
-    AND: [{ OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] }],
-  };
-  if (scope.kind === "workspace") {
-    const p = await db.limitPolicy.findFirst({
-      where: {
-        workspaceId: scope.workspaceId,
-        scope: "WORKSPACE",
-        product: "",
-        poolCapMicros: { not: null },
-        ...active,
-      },
-    });
-    return p?.poolCapMicros ?? null;
-  }
-  if (scope.kind === "groups" && scope.managedGroupIds?.length) {
-    const caps = await db.limitPolicy.findMany({
-      where: {
-        workspaceId: scope.workspaceId,
-        scope: "GROUP",
-        product: "",
-        groupId: { in: scope.managedGroupIds },
-        poolCapMicros: { not: null },
-        ...active,
-      },
-    });
-    // Only a cap on every managed group makes a meaningful combined limit.
-    if (caps.length !== scope.managedGroupIds.length) return null;
-    return caps.reduce((s, c) => s + (c.poolCapMicros ?? 0n), 0n);
-  }
-  return null;
 }
 
 function slices(
@@ -185,7 +144,7 @@ export async function getOverview(
       scope.kind === "self"
         ? null
         : getBreakdown(ctx, spec, filters, { ...q, dimension: "group" }, widget),
-      pooledLimit(db, scope, now),
+      pooledCapFor(db, scope, now),
       db.connection.findMany({
         where: { workspaceId: scope.workspaceId, enabled: true },
         orderBy: { name: "asc" },

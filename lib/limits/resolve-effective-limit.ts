@@ -92,10 +92,19 @@ export interface EffectiveLimit {
 
 const DEFAULT_THRESHOLD = 80;
 
+/** A policy is in force from its start (inclusive) until its expiry (exclusive). */
 export function isPolicyActive(p: Pick<PolicyInput, "startsAt" | "expiresAt">, now: Date): boolean {
   if (p.startsAt && p.startsAt.getTime() > now.getTime()) return false;
   if (p.expiresAt && p.expiresAt.getTime() <= now.getTime()) return false;
   return true;
+}
+
+/** isPolicyActive as a database filter (a Prisma `where` fragment), for reads that narrow in SQL. */
+export function activePolicyWhere(now: Date) {
+  return {
+    OR: [{ startsAt: null }, { startsAt: { lte: now } }],
+    AND: [{ OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] }],
+  };
 }
 
 /** Sum of usage covered by a product scope ("" = every product). */
