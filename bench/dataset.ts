@@ -68,7 +68,6 @@ export async function buildDataset(
   const first = await timed(() =>
     runSync({
       db,
-      databaseUrl: url,
       connectionId: connection.id,
       adapter,
       window,
@@ -87,7 +86,6 @@ export async function buildDataset(
   const second = await timed(() =>
     runSync({
       db,
-      databaseUrl: url,
       connectionId: connection.id,
       adapter,
       window,

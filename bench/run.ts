@@ -58,7 +58,7 @@ try {
   );
   if (!values.reuse) resetDatabase(url);
   const db = createDb(url);
-  await prepareDb(db, url);
+  await prepareDb(db);
   const built = values.reuse
     ? {
         workspaceId: (await db.workspace.findUniqueOrThrow({ where: { slug: "bench-enterprise" } }))

@@ -14,4 +14,18 @@ describe("lib/db.ts across bundle instances", () => {
     expect(second.sqliteFileOf({})).toBeNull();
     await client.$disconnect();
   });
+
+  it("every instance, and a transaction client, answers which SQL dialect a client speaks", async () => {
+    const first = await import("./db");
+    const client = first.createDb("file:./data/unit-db-dialect.db");
+    const pg = first.createDb("postgresql://nobody@127.0.0.1:1/none"); // never connected
+    vi.resetModules();
+    const second = await import("./db");
+    expect(second.engineOf(client)).toBe("sqlite");
+    expect(second.engineOf(pg)).toBe("postgres");
+    const inTx = await client.$transaction(async (tx) => second.engineOf(tx));
+    expect(inTx).toBe("sqlite");
+    expect(() => second.engineOf({} as never)).toThrow(/not built by createDb/);
+    await client.$disconnect();
+  });
 });

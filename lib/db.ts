@@ -2,7 +2,9 @@
  * The only place a PrismaClient is built. DATABASE_URL picks the engine:
  * `file:…` → SQLite (better-sqlite3 adapter), `postgresql://…` → PostgreSQL (pg adapter).
  * Both generated clients come from the same models file, so they share one shape; the
- * app is typed against the SQLite client and runs either.
+ * app is typed against the SQLite client and runs either. Which SQL dialect a statement is
+ * written in is asked of the client it runs on (engineOf), never of the environment: tests,
+ * scripts and the bench hold clients for other URLs than DATABASE_URL.
  */
 import "server-only";
 
@@ -29,8 +31,21 @@ const globalForDb = globalThis as unknown as {
   allotmentClientUrls?: WeakMap<object, string>;
 };
 
-export function engineOf(url: string): Engine {
+function engineOfUrl(url: string): Engine {
   return isPostgresUrl(url) ? "postgres" : "sqlite";
+}
+
+// Stamped on every client createDb builds. A Symbol.for key, not a class check: Next bundles
+// this module (and the generated clients) more than once, so an instanceof against one
+// bundle's class fails for a client made in another. Transaction clients are proxies over
+// their parent and read the stamp through it.
+const ENGINE = Symbol.for("allotment.db.engine");
+
+/** The SQL dialect a client (or a transaction client of it) speaks: the one place that decides it. */
+export function engineOf(client: Db | Tx): Engine {
+  const engine = (client as unknown as { [ENGINE]?: Engine })[ENGINE];
+  if (!engine) throw new Error("engineOf: this database client was not built by createDb");
+  return engine;
 }
 
 function sqliteFilePath(url: string): string {
@@ -42,20 +57,25 @@ const clientUrls = (globalForDb.allotmentClientUrls ??= new WeakMap<object, stri
 
 /** Builds a client for a URL (tests and scripts use this for a second database). */
 export function createDb(url: string): Db {
-  if (isPostgresUrl(url)) {
-    const adapter = new PrismaPg({ connectionString: url, max: 10 });
-    const client = new PostgresClient({ adapter }) as unknown as Db;
-    clientUrls.set(client, url);
-    return client;
-  }
+  const engine = engineOfUrl(url);
+  const client = engine === "postgres" ? createPostgres(url) : createSqlite(url);
+  Object.defineProperty(client, ENGINE, { value: engine });
+  clientUrls.set(client, url);
+  return client;
+}
+
+function createPostgres(url: string): Db {
+  const adapter = new PrismaPg({ connectionString: url, max: 10 });
+  return new PostgresClient({ adapter }) as unknown as Db;
+}
+
+function createSqlite(url: string): Db {
   const file = sqliteFilePath(url);
   if (file !== ":memory:") fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   // WAL lets readers run while a sync writes; busy_timeout makes concurrent processes wait
   // for the write lock instead of failing at once.
   const adapter = new PrismaBetterSqlite3({ url: file, timeout: 10_000 });
-  const client = new SqliteClient({ adapter });
-  clientUrls.set(client, url);
-  return client;
+  return new SqliteClient({ adapter });
 }
 
 /**
@@ -65,14 +85,14 @@ export function createDb(url: string): Db {
  */
 export function sqliteFileOf(client: unknown): string | null {
   const url = typeof client === "object" && client !== null ? clientUrls.get(client) : undefined;
-  if (!url || engineOf(url) !== "sqlite") return null;
+  if (!url || engineOfUrl(url) !== "sqlite") return null;
   const file = sqliteFilePath(url);
   return file === ":memory:" ? null : file;
 }
 
 /** PRAGMAs the embedded engine wants on every connection. */
-export async function prepareDb(db: Db, url: string): Promise<void> {
-  if (engineOf(url) === "sqlite") {
+export async function prepareDb(db: Db): Promise<void> {
+  if (engineOf(db) === "sqlite") {
     await db.$queryRawUnsafe("PRAGMA journal_mode = WAL");
     await db.$executeRawUnsafe("PRAGMA synchronous = NORMAL");
     await db.$executeRawUnsafe("PRAGMA foreign_keys = ON");
@@ -88,7 +108,7 @@ export function db(): Db {
   const cached = globalForDb.allotmentDb;
   if (cached && cached.url === url) return cached.client;
   const client = createDb(url);
-  globalForDb.allotmentDb = { url, client, ready: prepareDb(client, url) };
+  globalForDb.allotmentDb = { url, client, ready: prepareDb(client) };
   return client;
 }
 
@@ -99,6 +119,10 @@ export async function dbReady(): Promise<Db> {
   return client;
 }
 
+/**
+ * @deprecated ask the client it runs on: engineOf(db). Kept only while code written before
+ * engineOf lands; it reads DATABASE_URL, which is wrong for a client of another database.
+ */
 export function currentEngine(): Engine {
-  return engineOf(env().DATABASE_URL);
+  return engineOfUrl(env().DATABASE_URL);
 }

@@ -24,7 +24,6 @@ import {
 } from "../lib/connections/connections";
 import { runDueSyncs } from "../lib/connections/scheduler";
 import { dbReady, type Db } from "../lib/db";
-import { env } from "../lib/env";
 import { isDayKey, toDayKey } from "../lib/period";
 
 const CLI_ACTOR = { memberId: null, label: "cli" };
@@ -144,7 +143,6 @@ async function sync(db: Db, argv: string[]) {
     `syncing "${connection.name}" (${connection.kind}) ${window.start}..${window.end}\n`,
   );
   const result = await syncConnection(db, connection.workspaceId, connection.id, {
-    databaseUrl: env().DATABASE_URL,
     since: window.start,
     until: window.end,
     now: now(),
@@ -200,9 +198,7 @@ async function sync(db: Db, argv: string[]) {
 }
 
 async function syncDue(db: Db): Promise<number> {
-  const outcomes = await runDueSyncs(db, env().DATABASE_URL, now(), (l) =>
-    process.stderr.write(l + "\n"),
-  );
+  const outcomes = await runDueSyncs(db, now(), (l) => process.stderr.write(l + "\n"));
   for (const o of outcomes) {
     process.stdout.write(
       JSON.stringify({

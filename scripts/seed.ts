@@ -4,13 +4,11 @@ import "dotenv/config";
 import { now } from "../lib/clock";
 import { dbReady } from "../lib/db";
 import { seedDemo } from "../lib/demo/seed-demo";
-import { env } from "../lib/env";
 
 const db = await dbReady();
 await seedDemo({
   db,
   now: now(),
-  databaseUrl: env().DATABASE_URL,
   log: (l) => console.error(`[seed] ${l}`),
 });
 await db.$disconnect();

@@ -100,7 +100,7 @@ function inChild(job: ExportJob): Promise<Record<string, unknown>> {
 
 async function childMain(job: ExportJob) {
   const db = createDb(job.url);
-  await prepareDb(db, job.url);
+  await prepareDb(db);
   const ws = await db.workspace.findUniqueOrThrow({
     where: { id: job.workspaceId },
     select: { name: true },

@@ -9,10 +9,10 @@
  */
 import "server-only";
 
-import type { Db } from "../db";
+import { engineOf, type Db } from "../db";
 import { primaryGroup } from "../exports/chargeback";
 import { toBigIntValue, type IntValue } from "../exports/csv";
-import { engineOfDb, exactInt, jsonRowsAgg, params, readJsonRows } from "../exports/json-read";
+import { exactInt, jsonRowsAgg, params, readJsonRows } from "../exports/json-read";
 import type { DayKey } from "../period";
 
 export interface AnomalyInputs {
@@ -30,7 +30,7 @@ export async function loadAnomalyInputs(
   window: { from: DayKey; checkFrom: DayKey; today: DayKey },
   floorMicros: bigint,
 ): Promise<AnomalyInputs> {
-  const engine = engineOfDb(db);
+  const engine = engineOf(db);
   const p = params(engine);
 
   type Membership = [

@@ -6,7 +6,6 @@
 import "server-only";
 
 import { engineOf, type Db } from "../db";
-import { env } from "../env";
 import { NotFoundError } from "../errors";
 import type { Unit } from "../money";
 import { eachDay, todayIn, type BudgetPeriod } from "../period";
@@ -102,13 +101,9 @@ export function changePct(current: bigint, previous: bigint): number | null {
   return Number(((current - previous) * 1000n) / previous) / 10;
 }
 
-export function engineNow(): "sqlite" | "postgres" {
-  return engineOf(env().DATABASE_URL);
-}
-
 /** The settings every analytics question needs: budget unit, budget period, timezone. */
 export async function workspaceOf(db: Db, scope: SpendScope) {
-  const p = new Params(engineNow());
+  const p = new Params(engineOf(db));
   const [ws] = await readRows<{ budgetUnit: string; budgetPeriod: string; timezone: string }>(
     db,
     `SELECT "budgetUnit", "budgetPeriod", "timezone" FROM "Workspace" WHERE "id" = ${p.add(scope.workspaceId)}`,
@@ -129,7 +124,7 @@ export async function totalsFor(
   filters: Filters,
   range: ResolvedRange,
 ) {
-  const [row] = await sumsByKey(ctx, engineNow(), unit, null, filters, {
+  const [row] = await sumsByKey(ctx, engineOf(ctx.db), unit, null, filters, {
     previous: range.previous,
     current: range,
   });
@@ -149,7 +144,7 @@ function groupedRows(
 ) {
   return sumsByKey(
     ctx,
-    engineNow(),
+    engineOf(ctx.db),
     unit,
     dimension,
     filters,
@@ -167,7 +162,7 @@ export async function dailyByKey(
   range: { start: string; end: string },
   keys: string[] | null,
 ): Promise<{ key: string; day: string; amountMicros: bigint }[]> {
-  const engine = engineNow();
+  const engine = engineOf(ctx.db);
   const amount = `SUM(${amountColumn(unit)}) AS "amount"`;
   if (keys && viaMember(dimension) && !sourceFor(dimension, filters, ctx.scope).perKey) {
     // A page of named groups / cost centers: driven from their members (see membersOf); the rest narrowed.
@@ -201,7 +196,7 @@ async function dailyGeneric(
 ) {
   const amount = `SUM(${amountColumn(unit)}) AS "amount"`;
   const src = sourceFor(dimension, filters, ctx.scope);
-  const p = new Params(engineNow());
+  const p = new Params(engineOf(ctx.db));
   const { key, joins } = dimensionKey(src, dimension, filters, p);
   let where = whereClause(src, ctx.scope, filters, range, p);
   if (keys) where += keys.length ? ` AND ${key} IN ${p.list(keys)}` : " AND 1 = 0";
@@ -235,7 +230,7 @@ export async function labelsFor(ctx: AnalyticsContext, dimension: Dimension, key
         out.set(m.id, { label: m.name, sublabel: m.email, href: `/members/${m.id}` });
   }
   if (dimension === "group") {
-    const p = new Params(engineNow());
+    const p = new Params(engineOf(ctx.db));
     const groups = await readRows<{ id: string; name: string; costCenter: string }>(
       ctx.db,
       `SELECT "id", "name", "costCenter" FROM "Group" WHERE "workspaceId" = ${p.add(ctx.scope.workspaceId)} AND "id" IN ${p.list(ids)}`,
@@ -310,7 +305,7 @@ export async function getBreakdown(
   const ws = opts.shared?.workspace ?? (await workspaceOf(ctx.db, ctx.scope));
   const range = resolveRange(spec, ws.budgetPeriod, todayIn(ws.timezone, ctx.now));
   const totalsOf = () => opts.shared?.totals ?? totalsFor(ctx, ws.unit, filters, range);
-  const engine = engineNow();
+  const engine = engineOf(ctx.db);
   const days = eachDay(range.start, range.end);
   const toRow = (
     g: Grouped,

@@ -5,10 +5,10 @@
  */
 import "server-only";
 
-import type { Db } from "../db";
+import { engineOf, type Db } from "../db";
 import { todayIn } from "../period";
 import { readRows } from "../sqlite-reader";
-import { engineNow, workspaceOf } from "./breakdown";
+import { workspaceOf } from "./breakdown";
 import { keyLabel, NONE, UNATTRIBUTED, type Dimension } from "./filters";
 import { listGroups } from "./group";
 import { resolveRange, type RangeSpec } from "./range";
@@ -30,7 +30,7 @@ export async function getFacets(
   const distinct = async (col: "product" | "model" | "provider" | "project" | "apiKey") => {
     // the column as the dimension, so the source has it (day totals, daily rollup or fact table)
     const src = sourceFor(col, {}, scope);
-    const p = new Params(engineNow());
+    const p = new Params(engineOf(db));
     const where = whereClause(src, scope, {}, range, p);
     const rows = await readRows<{ v: string }>(
       db,

@@ -17,7 +17,7 @@
  * names nobody — a SignInAttempt row (lib/auth/oidc-audit.ts).
  */
 import { writeAudit, type AuditActor } from "../audit";
-import { currentEngine, type Db, type Engine, type Tx } from "../db";
+import type { Db, Tx } from "../db";
 import { applyMembershipChanges } from "../rollups/group-totals";
 import {
   AUDIT_GROUPS_FROM_SSO,
@@ -66,7 +66,6 @@ export interface OidcSignInInput {
   clientAddress: string;
   settings: Pick<OidcSettings, "verifiedClaim" | "groupsClaim" | "roleMap">;
   at?: Date;
-  engine?: Engine;
 }
 
 export type OidcSignInResult =
@@ -83,7 +82,6 @@ function byAge(a: MemberRow, b: MemberRow): number {
 
 export async function resolveOidcSignIn(db: Db, input: OidcSignInInput): Promise<OidcSignInResult> {
   const at = input.at ?? new Date();
-  const engine = input.engine ?? currentEngine();
   const { issuer, claims, clientAddress, settings } = input;
   const sub = String(claims.sub);
   const email = emailOf(claims);
@@ -153,7 +151,6 @@ export async function resolveOidcSignIn(db: Db, input: OidcSignInInput): Promise
     if (!member) return refuse("member_inactive", linked[0]!);
     return accept(
       db,
-      engine,
       member,
       { ...facts, linkedNow: false, providerEmailDiffers: member.email !== email },
       input,
@@ -199,7 +196,7 @@ export async function resolveOidcSignIn(db: Db, input: OidcSignInInput): Promise
         after: { issuer, sub, kind: OIDC_SUB_KIND, member: candidate.email, by: "verified email" },
       });
     }
-    return await signInWithin(tx, engine, candidate, { ...facts, linkedNow: !existing }, input);
+    return await signInWithin(tx, candidate, { ...facts, linkedNow: !existing }, input);
   }, TX_OPTIONS);
   if (outcome === "conflict") return refuse("identity_conflict", candidate);
   logSignIn(
@@ -228,16 +225,12 @@ export async function resolveOidcSignIn(db: Db, input: OidcSignInInput): Promise
 
 async function accept(
   db: Db,
-  engine: Engine,
   member: MemberRow,
   facts: Record<string, unknown>,
   input: OidcSignInInput,
   at: Date,
 ): Promise<OidcSignInResult> {
-  const role = await db.$transaction(
-    (tx) => signInWithin(tx, engine, member, facts, input),
-    TX_OPTIONS,
-  );
+  const role = await db.$transaction((tx) => signInWithin(tx, member, facts, input), TX_OPTIONS);
   logSignIn(
     {
       outcome: "accepted",
@@ -260,14 +253,13 @@ async function accept(
 /** Groups and role from the provider, then the accepted sign-in's audit event; the role in force. */
 async function signInWithin(
   tx: Tx,
-  engine: Engine,
   member: MemberRow,
   facts: Record<string, unknown>,
   input: OidcSignInInput,
 ): Promise<Role> {
   const groups = groupsFromClaims(input.claims, input.settings.groupsClaim);
   const actor: AuditActor = { memberId: member.id, label: member.email };
-  if (groups !== null) await applyProviderGroups(tx, engine, member, groups, actor);
+  if (groups !== null) await applyProviderGroups(tx, member, groups, actor);
   const role = await applyProviderRole(
     tx,
     member,
@@ -293,7 +285,6 @@ async function signInWithin(
  */
 export async function applyProviderGroups(
   tx: Tx,
-  engine: Engine,
   member: { id: string; workspaceId: string },
   providerGroups: string[],
   actor: AuditActor,
@@ -324,7 +315,6 @@ export async function applyProviderGroups(
     });
   await applyMembershipChanges(
     tx,
-    engine,
     member.workspaceId,
     [...add, ...remove].map((g) => g.id),
     new Map([[member.id, add.length - remove.length]]),

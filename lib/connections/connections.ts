@@ -315,7 +315,8 @@ export function syncWindowFor(
 }
 
 export interface SyncConnectionOptions {
-  databaseUrl: string;
+  /** @deprecated ignored: the SQL dialect is asked of `db`; kept so older callers compile */
+  databaseUrl?: string;
   since?: string;
   until?: string;
   now: Date;
@@ -343,7 +344,6 @@ export async function syncConnection(
   const adapter = adapterFor(c, { rateCard, file: opts.file, usdPerCreditMicros });
   return runSync({
     db,
-    databaseUrl: opts.databaseUrl,
     connectionId: c.id,
     adapter,
     window,

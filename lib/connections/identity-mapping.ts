@@ -8,7 +8,7 @@ import "server-only";
 import { z } from "zod";
 
 import { writeAudit, type AuditActor } from "../audit";
-import { engineOf, type Db } from "../db";
+import type { Db } from "../db";
 import { InvalidInputError, NotFoundError } from "../errors";
 import { rebuildDailyRollups } from "../rollups/rebuild-days";
 
@@ -68,7 +68,6 @@ export const mapIdentitySchema = z.object({
 
 export async function mapIdentity(
   db: Db,
-  databaseUrl: string,
   workspaceId: string,
   input: z.infer<typeof mapIdentitySchema>,
   actor: AuditActor,
@@ -112,7 +111,7 @@ export async function mapIdentity(
     const where = { workspaceId, identityKey: data.identityKey, memberId: null, ...rowFilter };
     const days = (await tx.usageRecord.groupBy({ by: ["day"], where })).map((d) => d.day);
     const updated = await tx.usageRecord.updateMany({ where, data: { memberId: member.id } });
-    await rebuildDailyRollups(tx, engineOf(databaseUrl), workspaceId, days);
+    await rebuildDailyRollups(tx, workspaceId, days);
     await writeAudit(tx, {
       workspaceId,
       actor,

@@ -19,7 +19,6 @@ export interface DueSyncOutcome {
 
 export async function runDueSyncs(
   db: Db,
-  databaseUrl: string,
   now: Date,
   log?: (line: string) => void,
 ): Promise<DueSyncOutcome[]> {
@@ -46,7 +45,6 @@ export async function runDueSyncs(
     try {
       log?.(`sync "${c.name}" (${c.kind})`);
       const result = await syncConnection(db, c.workspaceId, c.id, {
-        databaseUrl,
         now,
         trigger: "schedule",
       });

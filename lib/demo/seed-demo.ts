@@ -59,7 +59,6 @@ export const DEMO_TENANTS: DemoTenant[] = [
 
 export interface SeedOptions {
   db: Db;
-  databaseUrl: string;
   now?: Date;
   tenants?: DemoTenant[];
   log?: (line: string) => void;
@@ -127,7 +126,6 @@ export async function seedDemo(opts: SeedOptions): Promise<Record<string, SyncRe
     const started = Date.now();
     const result = await runSync({
       db,
-      databaseUrl: opts.databaseUrl,
       connectionId: connection.id,
       adapter: simulatorAdapter(config),
       window: { start, end: today },

@@ -8,7 +8,6 @@ import "server-only";
 import { writeAudit, type AuditActor } from "../audit";
 import { decryptSecret } from "../crypto/secrets";
 import type { Db } from "../db";
-import { env } from "../env";
 import { chatgptAdapter, chatgptConfigSchema, chatgptSyncWindow } from "../ingest/adapters/chatgpt";
 import { runSync, type SyncResult } from "../ingest/sync";
 import { addDays, toDayKey } from "../period";
@@ -78,7 +77,6 @@ export async function importChatgpt(
   });
   return runSync({
     db,
-    databaseUrl: env().DATABASE_URL,
     connectionId: connection.id,
     adapter,
     window,

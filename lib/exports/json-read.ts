@@ -9,17 +9,8 @@ import "server-only";
 import Database from "better-sqlite3";
 
 import { engineOf, sqliteFileOf, type Db, type Engine, type Tx } from "../db";
-import { env } from "../env";
 import { placeholder } from "../sql";
 import { startSqliteWorker } from "./sqlite-worker";
-
-/** The engine behind a client (a test or the bench may hold a client for another URL than env). */
-export function engineOfDb(db: Db | Tx): Engine {
-  const provider = (db as unknown as { _activeProvider?: string })._activeProvider;
-  if (provider === "postgresql" || provider === "cockroachdb") return "postgres";
-  if (provider === "sqlite") return "sqlite";
-  return engineOf(env().DATABASE_URL);
-}
 
 const SAFE = "9007199254740991";
 
@@ -69,7 +60,7 @@ export interface JsonSource {
 /** The app's client as a source (no connection of its own). */
 export function clientSource(db: Db | Tx): JsonSource {
   return {
-    engine: engineOfDb(db),
+    engine: engineOf(db),
     rows: (sql, values) => readJsonRows(db, sql, values),
     close: () => {},
   };
@@ -89,7 +80,7 @@ const EXPORT_CACHE_KIB = 2048;
  * the client. Close it when the export ends.
  */
 export async function openExportSource(db: Db): Promise<JsonSource> {
-  if (engineOfDb(db) !== "sqlite") return clientSource(db);
+  if (engineOf(db) !== "sqlite") return clientSource(db);
   const file = sqliteFileOf(db);
   if (!file) return clientSource(db); // in-memory database: only the client's connection sees it
   try {

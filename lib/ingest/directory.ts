@@ -4,7 +4,7 @@
  * role an owner gave them. Groups owned by the source are reconciled to its membership.
  */
 import { writeAudit, type AuditActor } from "../audit";
-import type { Engine, Tx } from "../db";
+import type { Tx } from "../db";
 import { applyMembershipChanges } from "../rollups/group-totals";
 import type { Directory } from "./types";
 
@@ -18,7 +18,6 @@ export interface DirectoryCounts {
 
 export async function applyDirectory(
   tx: Tx,
-  engine: Engine,
   workspaceId: string,
   directory: Directory,
   actor: AuditActor,
@@ -154,8 +153,7 @@ export async function applyDirectory(
       ).count;
   }
 
-  if (changedGroups.length)
-    await applyMembershipChanges(tx, engine, workspaceId, changedGroups, joined);
+  if (changedGroups.length) await applyMembershipChanges(tx, workspaceId, changedGroups, joined);
 
   // any change here can move someone's effective limit or a manager's scope, so it is
   // audited, which also moves the workspace's version stamp (lib/workspace-version.ts)

@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 
 import { SYSTEM_ACTOR, type AuditActor } from "../audit";
 import { loadRateTable } from "../currency/load-rates";
-import { engineOf, type Db } from "../db";
+import type { Db } from "../db";
 import { acquireLease, releaseLease, renewLease } from "../lease";
 import { replaceCostLines } from "./cost-lines";
 import { applyDirectory } from "./directory";
@@ -24,7 +24,8 @@ export class SyncBusyError extends Error {
 
 export interface SyncOptions {
   db: Db;
-  databaseUrl: string;
+  /** @deprecated ignored: the SQL dialect is asked of `db` (engineOf); kept so older callers compile */
+  databaseUrl?: string;
   connectionId: string;
   adapter: SourceAdapter;
   window: SyncWindow;
@@ -63,7 +64,6 @@ interface Cursor {
 
 export async function runSync(opts: SyncOptions): Promise<SyncResult> {
   const { db } = opts;
-  const engine = engineOf(opts.databaseUrl);
   const connection = await db.connection.findUniqueOrThrow({
     where: { id: opts.connectionId },
     include: { workspace: true },
@@ -103,8 +103,7 @@ export async function runSync(opts: SyncOptions): Promise<SyncResult> {
     if (opts.adapter.directory) {
       const directory = await opts.adapter.directory({ signal: opts.signal });
       await db.$transaction(
-        (tx) =>
-          applyDirectory(tx, engine, connection.workspaceId, directory, opts.actor ?? SYSTEM_ACTOR),
+        (tx) => applyDirectory(tx, connection.workspaceId, directory, opts.actor ?? SYSTEM_ACTOR),
         TX_OPTIONS,
       );
     }
@@ -121,7 +120,6 @@ export async function runSync(opts: SyncOptions): Promise<SyncResult> {
           const c = await writeUsagePage(
             tx,
             {
-              engine,
               workspaceId: connection.workspaceId,
               connectionId: connection.id,
               runId: run.id,

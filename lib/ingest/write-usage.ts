@@ -4,7 +4,7 @@
  * complete days that the provider no longer reports are removed. Rollups of every touched
  * day are rebuilt in the same transaction.
  */
-import type { Engine, Tx } from "../db";
+import { engineOf, type Tx } from "../db";
 import { usdToCredits } from "../money";
 import { rebuildDailyRollups } from "../rollups/rebuild-days";
 import { chunks, inList } from "../sql";
@@ -26,7 +26,6 @@ export interface WriteCounts {
 }
 
 export interface WriteTarget {
-  engine: Engine;
   workspaceId: string;
   connectionId: string;
   runId: string;
@@ -58,7 +57,7 @@ export async function writeUsagePage(
   target: WriteTarget,
   page: UsagePage,
 ): Promise<WriteCounts> {
-  const { engine } = target;
+  const engine = engineOf(tx);
   const incoming = new Map<string, UsageTuple>();
   for (const row of page.rows) {
     const idKey = identityKey(row.identity);
@@ -173,7 +172,7 @@ export async function writeUsagePage(
   if (toWrite.length || staleIds.length) {
     const touched = new Set<string>(staleIds.length ? days : []);
     for (const t of toWrite) touched.add(t[DAY]);
-    await rebuildDailyRollups(tx, engine, target.workspaceId, touched);
+    await rebuildDailyRollups(tx, target.workspaceId, touched);
   }
   return counts;
 }

@@ -6,7 +6,7 @@
  */
 import "server-only";
 
-import { currentEngine, type Db } from "../db";
+import { engineOf, type Db } from "../db";
 import type { Unit } from "../money";
 import {
   currentPeriod,
@@ -159,7 +159,7 @@ async function usageByMemberProduct(
   key: UsageKey,
   memberKey: string | null,
 ): Promise<Map<string, Map<string, bigint>>> {
-  const engine = currentEngine();
+  const engine = engineOf(db);
   const params: unknown[] = [key.workspaceId, key.start, key.end];
   if (memberKey === null && isWholeMonth(key)) {
     // UsageMemberMonth equals the daily rollup summed by month (kept in the sync transaction):
@@ -211,7 +211,7 @@ async function poolUsage(
   budget: UsageKey,
   groupId: string | null,
 ): Promise<Map<string, bigint>> {
-  const engine = currentEngine();
+  const engine = engineOf(db);
   const col = usageColumn(budget);
   const rows =
     groupId === null

@@ -6,7 +6,7 @@ import "server-only";
 
 import type { Actor } from "../auth/actor";
 import { can } from "../auth/permissions";
-import { currentEngine, type Db } from "../db";
+import { engineOf, type Db } from "../db";
 import { loadMemberLimit } from "../limits/load-effective-limits";
 import type { Unit } from "../money";
 import { addDays, eachDay, todayIn } from "../period";
@@ -174,7 +174,7 @@ async function sparklines(
   const out = new Map<string, bigint[]>();
   if (memberIds.length === 0) return out;
   const days = eachDay(addDays(today, -13), today);
-  const engine = currentEngine();
+  const engine = engineOf(db);
   const col = unit === "USD" ? `"costMicros"` : `"creditsMicros"`;
   const rows = await readRows<{ m: string; d: string; v: unknown }>(
     db,

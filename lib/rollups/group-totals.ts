@@ -14,7 +14,7 @@
  */
 import { NONE } from "../analytics/filters";
 import { dimensionKey, Params, type Source } from "../analytics/sql-builder";
-import type { Engine, Tx } from "../db";
+import { engineOf, type Engine, type Tx } from "../db";
 import type { DayKey } from "../period";
 import { chunks, inList, placeholder } from "../sql";
 import { COLUMNS, METRICS } from "./metrics";
@@ -40,10 +40,10 @@ function keyOf(kind: Kind, engine: Engine): { key: string; joins: string } {
 /** After the member day totals of `days` are rebuilt: rebuild both dimensions' rows of those days and re-sum their months. */
 export async function rebuildGroupDayTotals(
   tx: Tx,
-  engine: Engine,
   workspaceId: string,
   days: Iterable<DayKey>,
 ): Promise<void> {
+  const engine = engineOf(tx);
   const unique = [...new Set(days)].sort();
   if (!unique.length) return;
   for (const kind of ["group", "costCenter"] as const) {
@@ -105,11 +105,11 @@ async function resumMonth(
  */
 export async function applyMembershipChanges(
   tx: Tx,
-  engine: Engine,
   workspaceId: string,
   groupIds: string[],
   joined: Map<string, number>,
 ): Promise<void> {
+  const engine = engineOf(tx);
   const ph = (i: number) => placeholder(engine, i);
   const t = TABLES.group;
   for (const batch of chunks([...new Set(groupIds)], 200)) {

@@ -9,7 +9,7 @@
 import "server-only";
 
 import { NONE } from "../analytics/filters";
-import { currentEngine, type Engine, type Tx } from "../db";
+import { engineOf, type Tx } from "../db";
 import { placeholder } from "../sql";
 import { applyMembershipChanges } from "./group-totals";
 import { COLUMNS, METRICS } from "./metrics";
@@ -25,14 +25,12 @@ export async function membershipTotalsChanged(
   tx: Tx,
   workspaceId: string,
   changes: PairChange[],
-  engine: Engine = currentEngine(),
 ): Promise<void> {
   if (!changes.length) return;
   const joined = new Map<string, number>();
   for (const c of changes) joined.set(c.memberId, (joined.get(c.memberId) ?? 0) + c.delta);
   await applyMembershipChanges(
     tx,
-    engine,
     workspaceId,
     [...new Set(changes.map((c) => c.groupId))],
     joined,
@@ -44,9 +42,8 @@ export async function groupTotalsRebuilt(
   tx: Tx,
   workspaceId: string,
   groupIds: string[],
-  engine: Engine = currentEngine(),
 ): Promise<void> {
-  await applyMembershipChanges(tx, engine, workspaceId, groupIds, new Map());
+  await applyMembershipChanges(tx, workspaceId, groupIds, new Map());
 }
 
 export async function costCenterTotalsMoved(
@@ -55,8 +52,8 @@ export async function costCenterTotalsMoved(
   memberId: string,
   from: string | null,
   to: string | null,
-  engine: Engine = currentEngine(),
 ): Promise<void> {
+  const engine = engineOf(tx);
   const a = from ?? NONE;
   const b = to ?? NONE;
   if (a === b) return;

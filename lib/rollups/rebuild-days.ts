@@ -4,7 +4,7 @@
  * workspace day totals, the per-member monthly rollup, the per-member day / month totals and
  * the group / cost-center totals derived from it follow in the same transaction.
  */
-import type { Engine, Tx } from "../db";
+import { engineOf, type Tx } from "../db";
 import type { DayKey } from "../period";
 import { chunks, inList, placeholder } from "../sql";
 import { rebuildDayTotals } from "./day-totals";
@@ -19,10 +19,10 @@ import { monthOf } from "./metrics";
 
 export async function rebuildDailyRollups(
   tx: Tx,
-  engine: Engine,
   workspaceId: string,
   days: Iterable<DayKey>,
 ): Promise<void> {
+  const engine = engineOf(tx);
   const unique = [...new Set(days)].sort();
   for (const batch of chunks(unique, 200)) {
     const params = [workspaceId, ...batch];
@@ -53,7 +53,7 @@ export async function rebuildDailyRollups(
   await pruneEmptyMonths(tx, engine, workspaceId, [...new Set(unique.map(monthOf))]);
   await pruneEmptyMemberMonthTotals(tx, engine, workspaceId, [...new Set(unique.map(monthOf))]);
   // Group and cost-center totals, from the member day totals just rebuilt and today's memberships.
-  await rebuildGroupDayTotals(tx, engine, workspaceId, unique);
+  await rebuildGroupDayTotals(tx, workspaceId, unique);
   // Analytics' workspace-wide day totals, derived from the rollup just rebuilt (same transaction).
   await rebuildDayTotals(tx, engine, workspaceId, unique);
 }

@@ -21,7 +21,6 @@ export function startScheduler(): void {
     if (running) return; // a slow pass (a long sync) never overlaps the next one
     running = true;
     schedulerTick(db(), {
-      databaseUrl: e.DATABASE_URL,
       now: now(),
       log: (line) => console.error(`[scheduler] ${line}`),
     })

@@ -28,7 +28,7 @@ const ALERT_EVERY_MS = 15 * 60_000;
 
 export async function schedulerTick(
   db: Db,
-  opts: { databaseUrl: string; now: Date; log?: (line: string) => void },
+  opts: { now: Date; log?: (line: string) => void },
 ): Promise<TickReport> {
   const { now } = opts;
   const report: TickReport = {
@@ -47,7 +47,7 @@ export async function schedulerTick(
         c.workspaceId,
       ]),
     );
-    for (const o of await runDueSyncs(db, opts.databaseUrl, now, opts.log)) {
+    for (const o of await runDueSyncs(db, now, opts.log)) {
       report.syncs.push({
         connection: o.name,
         status: o.result?.status ?? "SKIPPED",

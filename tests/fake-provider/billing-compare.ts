@@ -23,7 +23,7 @@ import { startFakeProvider } from "./server";
 const usdOnly = process.argv[2] === "usd";
 const url = process.env.DATABASE_URL!;
 const db = createDb(url);
-await prepareDb(db, url);
+await prepareDb(db);
 const fake = await startFakeProvider();
 fake.data = billingScenarioData({ usdOnly });
 const ws = await db.workspace.create({
@@ -72,7 +72,6 @@ for (const kind of ["openai", "anthropic"] as const) {
       : anthropicAdapter({ ...common, baseUrl, apiKey: "sk-ant-admin-fake" });
   const r = await runSync({
     db,
-    databaseUrl: url,
     connectionId: c.id,
     adapter,
     window: SCENARIO_WINDOW,

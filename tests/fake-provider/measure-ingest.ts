@@ -12,7 +12,7 @@ const url = process.env.DATABASE_URL!;
 const members = Number(process.argv[2] ?? 5000);
 const daysCount = Number(process.argv[3] ?? 60);
 const db = createDb(url);
-await prepareDb(db, url);
+await prepareDb(db);
 const endDay = "2026-11-30";
 const ws = await db.workspace.create({ data: { slug: `bench-${Date.now()}`, name: "Bench" } });
 const config = simulatorConfigSchema.parse({
@@ -30,7 +30,7 @@ const adapter = simulatorAdapter(config);
 const window = { start: addDays(endDay, -(daysCount - 1)), end: endDay };
 for (const pass of ["first", "again"]) {
   const t0 = performance.now();
-  const r = await runSync({ db, databaseUrl: url, connectionId: connection.id, adapter, window });
+  const r = await runSync({ db, connectionId: connection.id, adapter, window });
   const s = (performance.now() - t0) / 1000;
   console.log(
     JSON.stringify({

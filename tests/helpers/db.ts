@@ -15,13 +15,15 @@ export function testDatabaseUrl(): string {
 export async function testDb(): Promise<Db> {
   if (!client) {
     client = createDb(testDatabaseUrl());
-    await prepareDb(client, testDatabaseUrl());
+    await prepareDb(client);
   }
   return client;
 }
 
+/** The test database's SQL dialect, asked of its client as the app does (lib/db.ts engineOf). */
 export function testEngine() {
-  return engineOf(testDatabaseUrl());
+  if (!client) throw new Error("testEngine: call testDb() first");
+  return engineOf(client);
 }
 
 export async function makeWorkspace(

@@ -7,8 +7,6 @@ import type { Db } from "@/lib/db";
 import { runSync } from "@/lib/ingest/sync";
 import type { SourceAdapter, UsageRow } from "@/lib/ingest/types";
 
-import { testDatabaseUrl } from "./db";
-
 export async function syncSeatRow(
   db: Db,
   workspaceId: string,
@@ -45,7 +43,6 @@ export async function syncSeatRow(
   };
   const res = await runSync({
     db,
-    databaseUrl: testDatabaseUrl(),
     connectionId: seats.id,
     adapter: seatSource,
     window: { start: opts.day, end: opts.day },

@@ -7,7 +7,7 @@ import { simulatorAdapter, simulatorConfigSchema } from "@/lib/ingest/adapters/s
 import { buildEnterprise } from "@/lib/ingest/simulator/enterprise";
 import { runSync } from "@/lib/ingest/sync";
 
-import { makeWorkspace, testDatabaseUrl, testDb } from "../helpers/db";
+import { makeWorkspace, testDb } from "../helpers/db";
 import { startSmtpSink, type SmtpSink } from "../helpers/smtp-sink";
 import { startWebhookReceiver, type WebhookReceiver } from "../helpers/webhook-receiver";
 
@@ -44,7 +44,6 @@ async function seeded() {
   const sim = { workspace, config, connection, adapter: simulatorAdapter(config) };
   const res = await runSync({
     db,
-    databaseUrl: testDatabaseUrl(),
     connectionId: sim.connection.id,
     adapter: sim.adapter,
     window: { start: "2026-10-20", end: "2026-11-22" },

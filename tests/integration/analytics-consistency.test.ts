@@ -23,7 +23,7 @@ import { runSync } from "@/lib/ingest/sync";
 import { toJsonText } from "@/lib/json";
 import { addDays, todayIn } from "@/lib/period";
 
-import { makeWorkspace, testDatabaseUrl, testDb, testEngine } from "../helpers/db";
+import { makeWorkspace, testDb } from "../helpers/db";
 import { simulatedWorkspace } from "../helpers/simulator";
 
 const NOW = new Date("2026-11-20T10:30:00Z");
@@ -113,7 +113,6 @@ beforeAll(async () => {
   workspaceId = sim.workspace.id;
   const res = await runSync({
     db,
-    databaseUrl: testDatabaseUrl(),
     connectionId: sim.connection.id,
     adapter: sim.adapter,
     window: WINDOW,
@@ -146,7 +145,7 @@ beforeAll(async () => {
     ],
   };
   const moved = await db.$transaction((tx) =>
-    applyDirectory(tx, testEngine(), workspaceId, directory, SYSTEM_ACTOR),
+    applyDirectory(tx, workspaceId, directory, SYSTEM_ACTOR),
   );
   expect(moved.membershipsChanged).toBe(1);
   const links = await db.groupMember.findMany({ where: { group: { workspaceId } } });

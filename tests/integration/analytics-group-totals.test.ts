@@ -19,7 +19,7 @@ import { runSync } from "@/lib/ingest/sync";
 import type { Directory, SourceAdapter } from "@/lib/ingest/types";
 import { todayIn } from "@/lib/period";
 
-import { testDatabaseUrl, testDb, testEngine } from "../helpers/db";
+import { testDb } from "../helpers/db";
 import { simulatedWorkspace } from "../helpers/simulator";
 
 const NOW = new Date("2026-11-05T12:00:00Z");
@@ -136,7 +136,6 @@ describe("group and cost-center totals", () => {
     const sync = (adapter: SourceAdapter, window = WINDOW) =>
       runSync({
         db,
-        databaseUrl: testDatabaseUrl(),
         connectionId: sim.connection.id,
         adapter,
         window,
@@ -177,7 +176,7 @@ describe("group and cost-center totals", () => {
       })),
     };
     const counts = await db.$transaction((tx) =>
-      applyDirectory(tx, testEngine(), workspaceId, changed, SYSTEM_ACTOR),
+      applyDirectory(tx, workspaceId, changed, SYSTEM_ACTOR),
     );
     expect(counts.membershipsChanged).toBe(3);
     expect(await db.groupMember.count({ where: { memberId: leaver.id } })).toBe(0);
@@ -199,11 +198,8 @@ describe("group and cost-center totals", () => {
       ),
     };
     expect(
-      (
-        await db.$transaction((tx) =>
-          applyDirectory(tx, testEngine(), workspaceId, rejoined, SYSTEM_ACTOR),
-        )
-      ).membershipsChanged,
+      (await db.$transaction((tx) => applyDirectory(tx, workspaceId, rejoined, SYSTEM_ACTOR)))
+        .membershipsChanged,
     ).toBe(1);
     await expectBreakdownsMatch(workspaceId);
 

@@ -10,7 +10,7 @@ import type { Db } from "@/lib/db";
 import { runSync } from "@/lib/ingest/sync";
 import { rebuildDailyRollups } from "@/lib/rollups/rebuild-days";
 
-import { testDatabaseUrl, testDb, testEngine } from "../helpers/db";
+import { testDb } from "../helpers/db";
 import { simulatedWorkspace } from "../helpers/simulator";
 
 const WINDOW = { start: "2026-09-25", end: "2026-11-05" };
@@ -125,7 +125,6 @@ describe("UsageMemberMonth", () => {
     const sim = await simulatedWorkspace(db, { members: 12, endDay: WINDOW.end, seed: 7 });
     const args = {
       db,
-      databaseUrl: testDatabaseUrl(),
       connectionId: sim.connection.id,
       adapter: sim.adapter,
       window: WINDOW,
@@ -153,7 +152,6 @@ describe("UsageMemberMonth", () => {
       (
         await runSync({
           db,
-          databaseUrl: testDatabaseUrl(),
           connectionId: sim.connection.id,
           adapter: sim.adapter,
           window: WINDOW,
@@ -174,7 +172,7 @@ describe("UsageMemberMonth", () => {
       data: { memberId: null },
     });
     const days = Array.from({ length: 31 }, (_, i) => `2026-10-${String(i + 1).padStart(2, "0")}`);
-    await db.$transaction((tx) => rebuildDailyRollups(tx, testEngine(), workspaceId, days));
+    await db.$transaction((tx) => rebuildDailyRollups(tx, workspaceId, days));
     await expectInSync(workspaceId);
     expect(
       await db.usageMemberMonth.count({

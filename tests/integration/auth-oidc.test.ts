@@ -20,7 +20,7 @@ import type { Db } from "@/lib/db";
 import { resetEnvCache } from "@/lib/env";
 
 import { TEST_NOW } from "../helpers/clock";
-import { makeMember, makeWorkspace, testDb, testEngine } from "../helpers/db";
+import { makeMember, makeWorkspace, testDb } from "../helpers/db";
 
 const ISSUER = "https://id.acme-test.example/oauth2/default";
 const plain = {
@@ -58,7 +58,6 @@ function attempt(db: Db, c: Claims, settings = plain, clientAddress = "203.0.113
     clientAddress,
     settings,
     at: TEST_NOW,
-    engine: testEngine(),
   });
 }
 

@@ -10,7 +10,7 @@ import { exportQuerySchema } from "@/lib/exports/params";
 import { runSync } from "@/lib/ingest/sync";
 import { parseMicros } from "@/lib/money";
 
-import { makeMember, testDatabaseUrl, testDb } from "../helpers/db";
+import { makeMember, testDb } from "../helpers/db";
 import { syncSeatRow } from "../helpers/seat-row";
 import { simulatedWorkspace } from "../helpers/simulator";
 
@@ -21,7 +21,6 @@ async function seeded() {
   const sim = await simulatedWorkspace(db, { members: 30, endDay: "2026-11-22" });
   const res = await runSync({
     db,
-    databaseUrl: testDatabaseUrl(),
     connectionId: sim.connection.id,
     adapter: sim.adapter,
     window: { start: "2026-10-25", end: "2026-11-22" },

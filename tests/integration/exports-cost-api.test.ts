@@ -6,7 +6,7 @@ import { runSync } from "@/lib/ingest/sync";
 import { parseMicros } from "@/lib/money";
 import { createToken } from "@/lib/tokens/tokens";
 
-import { makeMember, testDatabaseUrl, testDb } from "../helpers/db";
+import { makeMember, testDb } from "../helpers/db";
 import { simulatedWorkspace } from "../helpers/simulator";
 
 async function seeded() {
@@ -14,7 +14,6 @@ async function seeded() {
   const sim = await simulatedWorkspace(db, { members: 12, endDay: "2026-11-22" });
   const res = await runSync({
     db,
-    databaseUrl: testDatabaseUrl(),
     connectionId: sim.connection.id,
     adapter: sim.adapter,
     window: { start: "2026-08-20", end: "2026-11-22" },

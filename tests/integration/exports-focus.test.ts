@@ -14,7 +14,7 @@ import { runSync } from "@/lib/ingest/sync";
 import { parseMicros } from "@/lib/money";
 import { seedRateCard } from "@/lib/ratecard/rate-card";
 
-import { makeMember, makeWorkspace, testDatabaseUrl, testDb } from "../helpers/db";
+import { makeMember, makeWorkspace, testDb } from "../helpers/db";
 import { syncSeatRow } from "../helpers/seat-row";
 import { simulatedWorkspace } from "../helpers/simulator";
 
@@ -26,7 +26,6 @@ describe("FOCUS 1.2 export", () => {
     const sim = await simulatedWorkspace(db, { members: 15, endDay: "2026-11-22" });
     await runSync({
       db,
-      databaseUrl: testDatabaseUrl(),
       connectionId: sim.connection.id,
       adapter: sim.adapter,
       window: { start: "2026-10-28", end: "2026-11-22" },
@@ -83,7 +82,6 @@ describe("FOCUS 1.2 export", () => {
     const sim = await simulatedWorkspace(db, { members: 12, endDay: "2026-11-22" });
     await runSync({
       db,
-      databaseUrl: testDatabaseUrl(),
       connectionId: sim.connection.id,
       adapter: sim.adapter,
       window: { start: "2026-11-01", end: "2026-11-22" },
@@ -109,7 +107,6 @@ describe("FOCUS 1.2 export", () => {
     const sim = await simulatedWorkspace(db, { members: 6, endDay: "2026-11-22" });
     await runSync({
       db,
-      databaseUrl: testDatabaseUrl(),
       connectionId: sim.connection.id,
       adapter: sim.adapter,
       window: { start: "2026-11-10", end: "2026-11-22" },
@@ -230,7 +227,6 @@ describe("FOCUS 1.2 export", () => {
     const period = { start: "2026-11-08", end: "2026-11-22" };
     await runSync({
       db,
-      databaseUrl: testDatabaseUrl(),
       connectionId: sim.connection.id,
       adapter: sim.adapter,
       window: period,
@@ -275,7 +271,6 @@ describe("FOCUS 1.2 export", () => {
     });
     const run = await runSync({
       db,
-      databaseUrl: testDatabaseUrl(),
       connectionId: connection.id,
       adapter: fileAdapter({ name: "focus.csv", text, rateCard: seedRateCard() }),
       window: period,

@@ -30,7 +30,7 @@ import {
   startAnalyticsFake,
   type RunningAnalyticsFake,
 } from "../fake-provider/anthropic-analytics";
-import { makeMember, makeWorkspace, testDatabaseUrl, testDb } from "../helpers/db";
+import { makeMember, makeWorkspace, testDb } from "../helpers/db";
 import { addTo, FAST_RETRY, tap } from "./ingest-helpers";
 
 /** Wraps an adapter so a test sees every page it produced and every line it logged. */
@@ -165,7 +165,6 @@ describe("Anthropic Usage & Cost Analytics API", () => {
     const { adapter, pages } = collect(tapped.adapter);
     const result = await runSync({
       db,
-      databaseUrl: testDatabaseUrl(),
       connectionId: ws.connection.id,
       adapter,
       window: ANALYTICS_WINDOW,
@@ -251,7 +250,6 @@ describe("Anthropic Usage & Cost Analytics API", () => {
     const ws = await analyticsWorkspace(db);
     const first = await runSync({
       db,
-      databaseUrl: testDatabaseUrl(),
       connectionId: ws.connection.id,
       adapter: ws.adapter,
       window: ANALYTICS_WINDOW,
@@ -271,7 +269,6 @@ describe("Anthropic Usage & Cost Analytics API", () => {
 
     const again = await runSync({
       db,
-      databaseUrl: testDatabaseUrl(),
       connectionId: ws.connection.id,
       adapter: ws.adapter,
       window: { start: "2026-11-13", end: "2026-11-19" },
@@ -297,7 +294,6 @@ describe("Anthropic Usage & Cost Analytics API", () => {
       server.fake.faults.push({ kind: "malformed", endpoint, field });
       const result = await runSync({
         db,
-        databaseUrl: testDatabaseUrl(),
         connectionId: ws.connection.id,
         adapter: ws.adapter,
         window: ANALYTICS_WINDOW,
@@ -329,7 +325,6 @@ describe("Anthropic Usage & Cost Analytics API", () => {
     const { adapter, pages } = collect(tapped.adapter);
     const result = await runSync({
       db,
-      databaseUrl: testDatabaseUrl(),
       connectionId: ws.connection.id,
       adapter,
       window: ANALYTICS_WINDOW,
@@ -362,7 +357,6 @@ describe("Anthropic Usage & Cost Analytics API", () => {
     const { adapter, rows: seen } = tap(ws.adapter);
     const result = await runSync({
       db,
-      databaseUrl: testDatabaseUrl(),
       connectionId: ws.connection.id,
       adapter,
       window: ANALYTICS_WINDOW,
@@ -401,7 +395,6 @@ describe("Anthropic Usage & Cost Analytics API", () => {
     server.fake.faults.push({ kind: "expire-cursor", endpoint: "cost", times: 1 });
     const ok = await runSync({
       db,
-      databaseUrl: testDatabaseUrl(),
       connectionId: ws.connection.id,
       adapter: ws.adapter,
       window: ANALYTICS_WINDOW,
@@ -421,7 +414,6 @@ describe("Anthropic Usage & Cost Analytics API", () => {
     });
     const hipaa = await runSync({
       db,
-      databaseUrl: testDatabaseUrl(),
       connectionId: ws.connection.id,
       adapter: ws.adapter,
       window: ANALYTICS_WINDOW,
@@ -465,7 +457,6 @@ describe("Anthropic Usage & Cost Analytics API", () => {
     });
     expect(audit.afterJson).toContain("analytics");
     const result = await syncConnection(db, workspace.id, dto.id, {
-      databaseUrl: testDatabaseUrl(),
       since: "2026-11-01",
       until: "2026-11-10",
       now: new Date("2026-11-18T14:30:00Z"),

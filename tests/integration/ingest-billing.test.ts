@@ -27,7 +27,7 @@ import {
 import { billingTruth, NONE } from "../fake-provider/billing-truth";
 import { startFakeProvider, type FakeProvider } from "../fake-provider/server";
 import { TEST_NOW } from "../helpers/clock";
-import { makeWorkspace, testDatabaseUrl, testDb } from "../helpers/db";
+import { makeWorkspace, testDb } from "../helpers/db";
 import { FAST_RETRY } from "./ingest-helpers";
 
 let fake: FakeProvider;
@@ -126,7 +126,6 @@ describe("the billing scenario of the fake provider", () => {
     for (const { connection, adapter } of runs) {
       const result = await runSync({
         db,
-        databaseUrl: testDatabaseUrl(),
         connectionId: connection.id,
         adapter,
         window: SCENARIO_WINDOW,
@@ -267,7 +266,6 @@ describe("the billing scenario of the fake provider", () => {
     for (const { connection, adapter } of runs) {
       const again = await runSync({
         db,
-        databaseUrl: testDatabaseUrl(),
         connectionId: connection.id,
         adapter,
         window: SCENARIO_WINDOW,

@@ -6,7 +6,7 @@ import { runSync, SyncBusyError } from "@/lib/ingest/sync";
 
 import { expectedFigures, loadFixtureData } from "../fake-provider/data";
 import { startFakeProvider, type FakeProvider } from "../fake-provider/server";
-import { testDatabaseUrl, testDb } from "../helpers/db";
+import { testDb } from "../helpers/db";
 import {
   addTo,
   asBigInts,
@@ -60,7 +60,6 @@ function pick(byDay: Record<string, bigint>, days: string[]) {
 const sync = async (connectionId: string, adapter: Parameters<typeof runSync>[0]["adapter"]) =>
   runSync({
     db: await testDb(),
-    databaseUrl: testDatabaseUrl(),
     connectionId,
     adapter,
     window: FIXTURE_WINDOW,

@@ -5,7 +5,7 @@ import { runSync } from "@/lib/ingest/sync";
 
 import { expectedFigures } from "../fake-provider/data";
 import { startFakeProvider, type FakeProvider } from "../fake-provider/server";
-import { testDatabaseUrl, testDb } from "../helpers/db";
+import { testDb } from "../helpers/db";
 import { addTo, asBigInts, FIXTURE_WINDOW, providerWorkspace, tap } from "./ingest-helpers";
 
 interface Expected {
@@ -57,7 +57,6 @@ describe("importing the shared fixtures through the fake provider", () => {
     const { workspace, connection, adapter } = await providerWorkspace(db, fake, "openai");
     const result = await runSync({
       db,
-      databaseUrl: testDatabaseUrl(),
       connectionId: connection.id,
       adapter,
       window: FIXTURE_WINDOW,
@@ -119,7 +118,6 @@ describe("importing the shared fixtures through the fake provider", () => {
     const { adapter, rows: seen } = tap(setup.adapter);
     const result = await runSync({
       db,
-      databaseUrl: testDatabaseUrl(),
       connectionId: setup.connection.id,
       adapter,
       window: FIXTURE_WINDOW,
@@ -183,7 +181,6 @@ describe("importing the shared fixtures through the fake provider", () => {
     });
     const result = await runSync({
       db,
-      databaseUrl: testDatabaseUrl(),
       connectionId: connection.id,
       adapter: bad,
       window: FIXTURE_WINDOW,

@@ -6,7 +6,7 @@ import { reconciliation } from "@/lib/connections/reconciliation";
 import { addRateCardVersion } from "@/lib/ratecard/rate-card-entries";
 
 import { startFakeProvider, type FakeProvider } from "../fake-provider/server";
-import { makeMember, makeWorkspace, testDatabaseUrl, testDb } from "../helpers/db";
+import { makeMember, makeWorkspace, testDb } from "../helpers/db";
 
 let fake: FakeProvider;
 beforeAll(async () => {
@@ -39,7 +39,6 @@ describe("connections, reconciliation and identity mapping", () => {
     expect(audit.afterJson).not.toContain("sk-admin");
 
     const result = await syncConnection(db, ws.id, dto.id, {
-      databaseUrl: testDatabaseUrl(),
       since: "2026-11-01",
       until: "2026-11-10",
       now: new Date("2026-11-11T00:00:00Z"),
@@ -67,7 +66,6 @@ describe("connections, reconciliation and identity mapping", () => {
 
     const mapped = await mapIdentity(
       db,
-      testDatabaseUrl(),
       ws.id,
       { identityProvider: "openai", identityKey: "user_id:user_ghost", memberId: owner.id },
       actor,
@@ -87,7 +85,6 @@ describe("connections, reconciliation and identity mapping", () => {
 
     // the next sync keeps the mapping (it resolves through MemberIdentity)
     await syncConnection(db, ws.id, dto.id, {
-      databaseUrl: testDatabaseUrl(),
       since: "2026-11-01",
       until: "2026-11-10",
       now: new Date("2026-11-11T00:00:00Z"),
@@ -109,7 +106,6 @@ describe("connections, reconciliation and identity mapping", () => {
       actor,
     );
     const opts = {
-      databaseUrl: testDatabaseUrl(),
       since: "2026-11-01",
       until: "2026-11-10",
       now: new Date("2026-11-11T00:00:00Z"),
@@ -175,7 +171,6 @@ describe("connections, reconciliation and identity mapping", () => {
     await expect(
       mapIdentity(
         db,
-        testDatabaseUrl(),
         ws.id,
         { identityProvider: "openai", identityKey: "user_id:x", memberId: stranger.id },
         actor,

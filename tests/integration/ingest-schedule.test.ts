@@ -4,7 +4,7 @@ import { createConnection } from "@/lib/connections/connections";
 import { runDueSyncs } from "@/lib/connections/scheduler";
 
 import { startFakeProvider, type FakeProvider } from "../fake-provider/server";
-import { makeWorkspace, testDatabaseUrl, testDb } from "../helpers/db";
+import { makeWorkspace, testDb } from "../helpers/db";
 
 let fake: FakeProvider;
 beforeAll(async () => {
@@ -32,10 +32,7 @@ describe("scheduled syncs", () => {
       { memberId: null, label: "test" },
     );
     const now = new Date("2026-11-10T12:00:00Z");
-    const [a, b] = await Promise.all([
-      runDueSyncs(db, testDatabaseUrl(), now),
-      runDueSyncs(db, testDatabaseUrl(), now),
-    ]);
+    const [a, b] = await Promise.all([runDueSyncs(db, now), runDueSyncs(db, now)]);
     const mine = [...a, ...b].filter((o) => o.connectionId === dto.id);
     expect(mine.filter((o) => o.result?.status === "SUCCEEDED")).toHaveLength(1);
     expect(await db.syncRun.count({ where: { connectionId: dto.id } })).toBe(1);
@@ -43,9 +40,9 @@ describe("scheduled syncs", () => {
     expect(c.nextSyncAt?.toISOString()).toBe("2026-11-10T13:00:00.000Z");
     expect(c.syncedThrough).toBe("2026-11-10");
 
-    const later = await runDueSyncs(db, testDatabaseUrl(), new Date("2026-11-10T12:30:00Z"));
+    const later = await runDueSyncs(db, new Date("2026-11-10T12:30:00Z"));
     expect(later.some((o) => o.connectionId === dto.id)).toBe(false);
-    const next = await runDueSyncs(db, testDatabaseUrl(), new Date("2026-11-10T13:00:00Z"));
+    const next = await runDueSyncs(db, new Date("2026-11-10T13:00:00Z"));
     expect(next.find((o) => o.connectionId === dto.id)?.result?.status).toBe("SUCCEEDED");
     // incremental: re-reads the trailing days only
     const runs = await db.syncRun.findMany({

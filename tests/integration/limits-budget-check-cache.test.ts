@@ -17,7 +17,7 @@ import { createPolicy, updatePolicy } from "@/lib/limits/write-policy";
 import { microsToDecimal } from "@/lib/money";
 import { authenticateToken, createToken, revokeToken } from "@/lib/tokens/tokens";
 
-import { makeMember, testDatabaseUrl, testDb, testEngine } from "../helpers/db";
+import { makeMember, testDatabaseUrl, testDb } from "../helpers/db";
 import { simulatedWorkspace } from "../helpers/simulator";
 import { actorOf } from "./limits-fixtures";
 
@@ -41,12 +41,11 @@ async function usedThisMonth(
 describe("budget check caching", () => {
   it("sees a sync, a limit changed in another process, a revoked token and a settings change on the next call", async () => {
     const db = await testDb();
-    await prepareDb(other, testDatabaseUrl());
+    await prepareDb(other);
     const { workspace, connection, adapter } = await simulatedWorkspace(db, { members: 12 });
     const sync = (start: string, end: string) =>
       runSync({
         db,
-        databaseUrl: testDatabaseUrl(),
         connectionId: connection.id,
         adapter,
         window: { start, end },
@@ -123,7 +122,7 @@ describe("budget check caching", () => {
 
   it("sees a group membership that a directory sync in another process adds or removes", async () => {
     const db = await testDb();
-    await prepareDb(other, testDatabaseUrl());
+    await prepareDb(other);
     const { workspace } = await simulatedWorkspace(db, { members: 4 });
     const owner = actorOf(await makeMember(db, workspace.id, { role: "OWNER" }));
     const person = await makeMember(db, workspace.id, { role: "MEMBER" });
@@ -132,9 +131,7 @@ describe("budget check caching", () => {
       people: [{ email: person.email, name: person.name, identities: [] }],
       groups: [{ name: "Cache Testers", costCenter: "CC-9", memberEmails, managerEmails: [] }],
     });
-    await db.$transaction((tx) =>
-      applyDirectory(tx, testEngine(), workspace.id, directory([]), SYSTEM_ACTOR),
-    );
+    await db.$transaction((tx) => applyDirectory(tx, workspace.id, directory([]), SYSTEM_ACTOR));
     const group = await db.group.findFirstOrThrow({
       where: { workspaceId: workspace.id, name: "Cache Testers" },
     });
@@ -149,15 +146,13 @@ describe("budget check caching", () => {
 
     // the roster sync (another process) puts the person in the group: the group limit applies at once
     const added = await other.$transaction((tx) =>
-      applyDirectory(tx, testEngine(), workspace.id, directory([person.email]), SYSTEM_ACTOR),
+      applyDirectory(tx, workspace.id, directory([person.email]), SYSTEM_ACTOR),
     );
     expect(added.membershipsChanged).toBe(1);
     expect((await check()).limit).toBe("700.000000");
 
     // and takes them out again
-    await other.$transaction((tx) =>
-      applyDirectory(tx, testEngine(), workspace.id, directory([]), SYSTEM_ACTOR),
-    );
+    await other.$transaction((tx) => applyDirectory(tx, workspace.id, directory([]), SYSTEM_ACTOR));
     expect(await check()).toMatchObject({ limit: "100.000000", reason: "workspace default" });
   });
 });

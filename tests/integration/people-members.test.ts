@@ -7,7 +7,6 @@ import { describe, expect, it } from "vitest";
 
 import { loadActor } from "@/lib/auth/actor";
 import { isSessionLive, startSession } from "@/lib/auth/sessions";
-import { engineOf } from "@/lib/db";
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from "@/lib/errors";
 import { budgetCheck } from "@/lib/limits/budget-check";
 import { createPolicySchema } from "@/lib/limits/policy-input";
@@ -19,7 +18,7 @@ import { addDays } from "@/lib/period";
 import { rebuildGroupDayTotals } from "@/lib/rollups/group-totals";
 
 import { TEST_NOW, TEST_TODAY } from "../helpers/clock";
-import { testDatabaseUrl, testDb } from "../helpers/db";
+import { testDb } from "../helpers/db";
 import { limitsWorkspace } from "./limits-fixtures";
 
 const add = (v: Record<string, unknown>) => parseFields(addMemberSchema, v);
@@ -35,9 +34,7 @@ async function memberTotals(workspaceId: string, memberId: string, day: string, 
   await db.usageMemberMonthTotal.create({
     data: { workspaceId, month: day.slice(0, 7), memberKey: memberId, creditsMicros },
   });
-  await db.$transaction((tx) =>
-    rebuildGroupDayTotals(tx, engineOf(testDatabaseUrl()), workspaceId, [day]),
-  );
+  await db.$transaction((tx) => rebuildGroupDayTotals(tx, workspaceId, [day]));
 }
 
 async function events(workspaceId: string, targetId: string) {

@@ -25,7 +25,7 @@ import { approveSchema, fileRequestSchema } from "@/lib/requests/request-input";
 
 import { resetAppNow, setAppNow } from "../helpers/app-clock";
 import { at, msFrom } from "../helpers/clock";
-import { testDatabaseUrl, testDb } from "../helpers/db";
+import { testDb } from "../helpers/db";
 import { simulatedWorkspace } from "../helpers/simulator";
 import { addUsage, limitsWorkspace } from "./limits-fixtures";
 
@@ -291,7 +291,6 @@ describe("days left and the projection on the overview and My usage", () => {
         (
           await runSync({
             db,
-            databaseUrl: testDatabaseUrl(),
             connectionId: sim.connection.id,
             adapter: sim.adapter,
             window: { start: "2027-02-20", end: "2027-03-01" },

@@ -14,7 +14,7 @@ import {
   removeRateCardEntry,
 } from "@/lib/ratecard/rate-card-entries";
 
-import { makeMember, makeWorkspace, testDatabaseUrl, testDb } from "../helpers/db";
+import { makeMember, makeWorkspace, testDb } from "../helpers/db";
 
 const DAY = "2026-11-15";
 const actor = { memberId: null, label: "test" };
@@ -84,7 +84,6 @@ async function setup(db: Db) {
   ) =>
     runSync({
       db,
-      databaseUrl: testDatabaseUrl(),
       connectionId: connection.id,
       adapter: source(await loadRateCard(db, ws.id), usage, bills),
       window: { start: DAY, end: DAY },

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 
 import { schedulerTick } from "@/lib/scheduler/tick";
 
-import { testDatabaseUrl, testDb } from "../helpers/db";
+import { testDb } from "../helpers/db";
 import { simulatedWorkspace } from "../helpers/simulator";
 
 describe("scheduler", () => {
@@ -15,10 +15,7 @@ describe("scheduler", () => {
     });
     const now = new Date("2026-11-22T10:00:00Z");
 
-    const [a, b] = await Promise.all([
-      schedulerTick(db, { databaseUrl: testDatabaseUrl(), now }),
-      schedulerTick(db, { databaseUrl: testDatabaseUrl(), now }),
-    ]);
+    const [a, b] = await Promise.all([schedulerTick(db, { now }), schedulerTick(db, { now })]);
     // the losing process sees the connection claimed and skips it
     const mine = [...a.syncs, ...b.syncs].filter(
       (s) => s.connection === "sim" && s.status !== "SKIPPED",
@@ -30,12 +27,10 @@ describe("scheduler", () => {
     expect(after.syncedThrough).toBe("2026-11-22");
 
     const later = await schedulerTick(db, {
-      databaseUrl: testDatabaseUrl(),
       now: new Date("2026-11-22T10:30:00Z"),
     });
     expect(later.syncs.filter((s) => s.connection === "sim")).toEqual([]);
     const next = await schedulerTick(db, {
-      databaseUrl: testDatabaseUrl(),
       now: new Date("2026-11-22T11:00:00Z"),
     });
     expect(next.syncs.filter((s) => s.connection === "sim")).toEqual([
@@ -57,7 +52,6 @@ describe("scheduler", () => {
       data: { scheduleMinutes: null },
     });
     await schedulerTick(db, {
-      databaseUrl: testDatabaseUrl(),
       now: new Date("2026-11-22T10:00:00Z"),
     });
     expect(

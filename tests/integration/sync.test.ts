@@ -7,7 +7,7 @@ import { acquireLease, releaseLease } from "@/lib/lease";
 import { eachDay } from "@/lib/period";
 
 import { msFrom, TEST_NOW } from "../helpers/clock";
-import { testDatabaseUrl, testDb } from "../helpers/db";
+import { testDb } from "../helpers/db";
 import { simulatedWorkspace } from "../helpers/simulator";
 
 const window = { start: "2026-11-01", end: "2026-11-10" };
@@ -33,7 +33,6 @@ describe("sync engine", () => {
     const { workspace, connection, adapter } = await simulatedWorkspace(db);
     const result = await runSync({
       db,
-      databaseUrl: testDatabaseUrl(),
       connectionId: connection.id,
       adapter,
       window,
@@ -67,7 +66,6 @@ describe("sync engine", () => {
     const { workspace, connection, adapter } = await simulatedWorkspace(db);
     const first = await runSync({
       db,
-      databaseUrl: testDatabaseUrl(),
       connectionId: connection.id,
       adapter,
       window,
@@ -76,7 +74,6 @@ describe("sync engine", () => {
     for (let i = 0; i < 2; i++) {
       const again = await runSync({
         db,
-        databaseUrl: testDatabaseUrl(),
         connectionId: connection.id,
         adapter,
         window,
@@ -94,7 +91,6 @@ describe("sync engine", () => {
     const { workspace, connection, adapter } = await simulatedWorkspace(db);
     await runSync({
       db,
-      databaseUrl: testDatabaseUrl(),
       connectionId: connection.id,
       adapter,
       window,
@@ -120,7 +116,6 @@ describe("sync engine", () => {
     };
     const result = await runSync({
       db,
-      databaseUrl: testDatabaseUrl(),
       connectionId: connection.id,
       adapter: restating,
       window: { start: day, end: day },
@@ -152,7 +147,6 @@ describe("sync engine", () => {
     };
     const failed = await runSync({
       db,
-      databaseUrl: testDatabaseUrl(),
       connectionId: connection.id,
       adapter: flaky,
       window,
@@ -177,7 +171,6 @@ describe("sync engine", () => {
     failOn = null;
     const resumed = await runSync({
       db,
-      databaseUrl: testDatabaseUrl(),
       connectionId: connection.id,
       adapter: flaky,
       window,
@@ -198,12 +191,12 @@ describe("sync engine", () => {
     // runSync takes its lease on the machine's clock: held 10 minutes, longer than this test may run
     expect(await acquireLease(db, `sync:${connection.id}`, "other-process", 600_000)).toBe(true);
     await expect(
-      runSync({ db, databaseUrl: testDatabaseUrl(), connectionId: connection.id, adapter, window }),
+      runSync({ db, connectionId: connection.id, adapter, window }),
     ).rejects.toBeInstanceOf(SyncBusyError);
     await releaseLease(db, `sync:${connection.id}`, "other-process");
     const results = await Promise.allSettled([
-      runSync({ db, databaseUrl: testDatabaseUrl(), connectionId: connection.id, adapter, window }),
-      runSync({ db, databaseUrl: testDatabaseUrl(), connectionId: connection.id, adapter, window }),
+      runSync({ db, connectionId: connection.id, adapter, window }),
+      runSync({ db, connectionId: connection.id, adapter, window }),
     ]);
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     expect(

@@ -5,7 +5,6 @@ import { json, sessionRoute } from "@/lib/auth/guards";
 import { now } from "@/lib/clock";
 import { syncConnection } from "@/lib/connections/connections";
 import { db } from "@/lib/db";
-import { env } from "@/lib/env";
 import { InvalidInputError } from "@/lib/errors";
 import { readJsonBody } from "@/lib/http/read-json";
 import { SyncBusyError } from "@/lib/ingest/sync";
@@ -23,7 +22,6 @@ export const POST = sessionRoute(["connections:manage"], async (req, ctx) => {
   const { id } = params.parse(ctx.params);
   const data = await readJsonBody(req, body);
   const run = syncConnection(db(), ctx.actor.workspaceId, id, {
-    databaseUrl: env().DATABASE_URL,
     since: data.since,
     now: now(),
     trigger: "manual",
