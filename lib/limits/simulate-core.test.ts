@@ -104,7 +104,9 @@ const arbCase = fc.record({
   action: arbAction,
 });
 
-function build(c: fc.infer<typeof arbCase>) {
+type Case = typeof arbCase extends fc.Arbitrary<infer T> ? T : never;
+
+function build(c: Case) {
   const members: ReplayMember[] = [];
   const policies: PolicyInput[] = [];
   if (c.defaultAmount !== null || c.workspaceCap !== null)

@@ -468,12 +468,16 @@ function tally(results: Iterable<MemberReplay>): Tally {
   return t;
 }
 
-export async function simulate(
-  db: Db,
-  decider: Decider,
-  input: SimulateInput,
-  now: Date,
-): Promise<Simulation> {
+export interface PeriodReplay {
+  period: Period;
+  current: boolean;
+  /** every affected member's replay under the proposal / the limits as they are */
+  proposed: Map<string, MemberReplay>;
+  baseline: Map<string, MemberReplay>;
+}
+
+/** The replay itself, every affected member's answer kept (simulate() sums it up; tests compare it). */
+export async function replayAll(db: Db, decider: Decider, input: SimulateInput, now: Date) {
   const workspaceId = decider.actor.workspaceId;
   const budget = await loadWorkspaceBudget(db, workspaceId, now);
   const [members, groups, memberships, policyRows] = await Promise.all([
@@ -534,8 +538,7 @@ export async function simulate(
   for (let i = 0; i < input.periods; i++)
     periods.push(previousPeriod(periods[i]!, budget.budgetPeriod));
 
-  const byId = new Map(members.map((m) => [m.id, m]));
-  const out: SimulatedPeriod[] = [];
+  const replays: PeriodReplay[] = [];
   for (const period of periods) {
     const current = period === budget.period;
     const todayIndex = current ? daysBetween(period.start, budget.today) : null;
@@ -585,7 +588,23 @@ export async function simulate(
       loadDays,
       poolSeries,
     );
+    replays.push({ period, current, proposed: proposed.results, baseline: baseline.results });
+  }
+  return { budget, proposal, people, affected, replays };
+}
 
+export async function simulate(
+  db: Db,
+  decider: Decider,
+  input: SimulateInput,
+  now: Date,
+): Promise<Simulation> {
+  const { budget, proposal, people, affected, replays } = await replayAll(db, decider, input, now);
+  const byId = new Map(people.members.map((m) => [m.id, m]));
+  const out: SimulatedPeriod[] = [];
+  for (const { period, current, proposed: proposedResults, baseline: baselineResults } of replays) {
+    const proposed = { results: proposedResults };
+    const baseline = { results: baselineResults };
     const groupTally = new Map<
       string,
       { members: number; proposed: MemberReplay[]; baseline: MemberReplay[] }

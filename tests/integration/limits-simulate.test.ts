@@ -1,0 +1,229 @@
+import { describe, expect, it } from "vitest";
+
+import { engineOf, type Db } from "@/lib/db";
+import { budgetCheck } from "@/lib/limits/budget-check";
+import { createPolicySchema, updatePolicySchema } from "@/lib/limits/policy-input";
+import type { EffectiveLimit } from "@/lib/limits/resolve-effective-limit";
+import { memberDecider, replayAll, simulate } from "@/lib/limits/simulate";
+import { simulateSchema } from "@/lib/limits/simulate-input";
+import { createPolicy, updatePolicy } from "@/lib/limits/write-policy";
+import { eachDay, endOfDayIn } from "@/lib/period";
+import { addMemberDayTotals } from "@/lib/rollups/member-totals";
+
+import { TEST_NOW } from "../helpers/clock";
+import { makeMember, testDb } from "../helpers/db";
+import { limitsWorkspace } from "./limits-fixtures";
+
+const M = 1_000_000n;
+
+/** A small deterministic generator (the history must be the same on every run and engine). */
+function rng(seed: number) {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1_664_525 + 1_013_904_223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+/** Daily usage rows for every member from September to today, and the member-day rollup built from them as the sync does. */
+async function history(db: Db, workspaceId: string, memberIds: string[], seed: number) {
+  const rand = rng(seed);
+  const days = eachDay("2026-08-01", "2026-11-18");
+  const rows = [];
+  for (const memberKey of memberIds)
+    for (const day of days) {
+      if (rand() < 0.3) continue;
+      const credits = BigInt(Math.floor(rand() * 40)) * M;
+      rows.push({
+        workspaceId,
+        day,
+        memberKey,
+        product: rand() < 0.5 ? "codex" : "claude_code",
+        model: "m",
+        provider: "simulator",
+        creditsMicros: credits,
+        costMicros: credits / 25n,
+      });
+    }
+  await db.usageDailyRollup.createMany({ data: rows });
+  await db.$transaction((tx) => addMemberDayTotals(tx, engineOf(db), workspaceId, days));
+}
+
+async function generated(db: Db, seed: number) {
+  const f = await limitsWorkspace(db);
+  const extra = await Promise.all(
+    Array.from({ length: 10 }, () => makeMember(db, f.ws.id, { role: "MEMBER" })),
+  );
+  const data = await db.group.create({
+    data: { workspaceId: f.ws.id, name: "Data", costCenter: "CC-3" },
+  });
+  const rand = rng(seed + 1);
+  await db.groupMember.createMany({
+    data: extra.flatMap((m) => [
+      ...(rand() < 0.6 ? [{ groupId: f.platform.id, memberId: m.id }] : []),
+      ...(rand() < 0.4 ? [{ groupId: data.id, memberId: m.id }] : []),
+    ]),
+  });
+  const everyone = [
+    f.owner,
+    f.admin,
+    f.finance,
+    f.manager,
+    f.eng,
+    f.eng2,
+    ...extra.map((m) => ({ memberId: m.id, email: m.email })),
+  ];
+  await history(
+    db,
+    f.ws.id,
+    everyone.map((m) => m.memberId),
+    seed,
+  );
+  const policy = (body: Record<string, unknown>) =>
+    createPolicy(db, f.owner, createPolicySchema.parse(body));
+  await policy({ scope: "WORKSPACE", amount: "700", poolCap: "9000", softThresholdPct: "75" });
+  await policy({ scope: "GROUP", groupId: data.id, amount: "450", poolCap: "2500" });
+  await policy({ scope: "GROUP", groupId: f.mobile.id, amount: "900", action: "ALERT_ONLY" });
+  // an override that ended in September and one that runs to mid-October (day by day replays)
+  await db.limitPolicy.createMany({
+    data: [
+      {
+        workspaceId: f.ws.id,
+        scope: "MEMBER",
+        target: `MEMBER:${extra[0]!.id}`,
+        memberId: extra[0]!.id,
+        amountMicros: 1500n * M,
+        expiresAt: endOfDayIn("2026-09-14", "UTC"),
+      },
+      {
+        workspaceId: f.ws.id,
+        scope: "MEMBER",
+        target: `MEMBER:${extra[1]!.id}`,
+        memberId: extra[1]!.id,
+        amountMicros: 300n * M,
+        startsAt: endOfDayIn("2026-10-09", "UTC"),
+        expiresAt: endOfDayIn("2026-10-20", "UTC"),
+      },
+    ],
+  });
+  return { f, data, everyone };
+}
+
+/** What the budget check says for every member at the last instant of a period. */
+async function checks(
+  db: Db,
+  workspaceId: string,
+  everyone: { memberId: string; email: string }[],
+  end: string,
+) {
+  const at = new Date(endOfDayIn(end, "UTC").getTime() - 1);
+  const out = new Map<string, Awaited<ReturnType<typeof budgetCheck>>>();
+  for (const m of everyone)
+    out.set(m.memberId, await budgetCheck(db, workspaceId, m.email, "", at));
+  return out;
+}
+
+function sameAnswer(sim: { end: EffectiveLimit }, check: Awaited<ReturnType<typeof budgetCheck>>) {
+  const e = sim.end;
+  expect({
+    allowed: e.allowed,
+    state: e.state,
+    action: e.action,
+    limit: e.limitMicros === null ? null : e.limitMicros.toString(),
+    remaining: e.remainingMicros === null ? null : e.remainingMicros.toString(),
+    reason: e.reason,
+  }).toEqual({
+    allowed: check.allowed,
+    state: check.state,
+    action: check.action,
+    limit: check.limit === null ? null : BigInt(check.limit.replace(".", "")).toString(),
+    remaining:
+      check.remaining === null ? null : BigInt(check.remaining.replace(".", "")).toString(),
+    reason: check.reason,
+  });
+}
+
+describe("limit simulator against the budget check", () => {
+  for (const seed of [11, 29]) {
+    it(`gives every member the budget check's answer at each replayed period's end, before and after the change is saved (seed ${seed})`, async () => {
+      const db = await testDb();
+      const { f, everyone } = await generated(db, seed);
+      // the workspace default changes: every member is affected
+      const input = simulateSchema.parse({
+        periods: 3,
+        change: { kind: "set", scope: "WORKSPACE", amount: "520", poolCap: "8000" },
+      });
+      const before = await replayAll(db, memberDecider(f.owner), input, TEST_NOW);
+      expect(before.affected.length).toBe(everyone.length);
+      const past = before.replays.filter((r) => !r.current);
+      expect(past.map((r) => r.period.start)).toEqual(["2026-10-01", "2026-09-01", "2026-08-01"]);
+      let refused = 0;
+      for (const r of past) {
+        const now = await checks(db, f.ws.id, everyone, r.period.end);
+        for (const m of everyone) sameAnswer(r.baseline.get(m.memberId)!, now.get(m.memberId)!);
+      }
+      // save the proposal as it was simulated; the budget check now answers what the simulator said
+      const ws = await db.limitPolicy.findFirstOrThrow({
+        where: { workspaceId: f.ws.id, scope: "WORKSPACE" },
+      });
+      await updatePolicy(
+        db,
+        f.owner,
+        ws.id,
+        updatePolicySchema.parse({ version: ws.version, amount: "520", poolCap: "8000" }),
+      );
+      for (const r of past) {
+        const now = await checks(db, f.ws.id, everyone, r.period.end);
+        for (const m of everyone) {
+          sameAnswer(r.proposed.get(m.memberId)!, now.get(m.memberId)!);
+          if (!now.get(m.memberId)!.allowed) refused++;
+        }
+      }
+      // the generated history does refuse people, so the comparison covered both answers
+      expect(refused).toBeGreaterThan(0);
+      expect(past.some((r) => [...r.proposed.values()].some((x) => x.dayByDay))).toBe(true);
+    });
+  }
+
+  it("sums a group change per period and per group, with people, days and requests caused", async () => {
+    const db = await testDb();
+    const { f, data } = await generated(db, 5);
+    const sim = await simulate(
+      db,
+      memberDecider(f.admin),
+      simulateSchema.parse({
+        periods: 1,
+        change: { kind: "set", scope: "GROUP", groupId: data.id, amount: "200" },
+      }),
+      TEST_NOW,
+    );
+    expect(sim.change).toBe("change the group limit");
+    expect(sim.periods.map((p) => [p.start, p.current, p.forecastFrom])).toEqual([
+      ["2026-11-01", true, "2026-11-19"],
+      ["2026-10-01", false, null],
+    ]);
+    const oct = sim.periods[1]!;
+    expect(oct.proposed.blocked).toBeGreaterThan(oct.baseline.blocked);
+    expect(oct.proposed.requests).toBe(oct.proposed.blocked);
+    expect(oct.members.length).toBe(oct.membersTotal);
+    const refused = oct.members.filter((m) => m.blockedDay);
+    expect(refused.length).toBe(oct.proposed.blocked);
+    for (const m of refused) {
+      expect(m.groups).toContain("Data");
+      expect(m.blockedDay! >= oct.start && m.blockedDay! <= oct.end).toBe(true);
+      expect(m.stoppedMicros).toBeGreaterThanOrEqual(0n);
+    }
+    expect(oct.groups.find((g) => g.groupId === data.id)?.blocked).toBe(oct.proposed.blocked);
+    // the finance analyst may not change limits: the simulator refuses like the save would
+    await expect(
+      simulate(
+        db,
+        memberDecider(f.finance),
+        simulateSchema.parse({
+          change: { kind: "set", scope: "GROUP", groupId: data.id, amount: "200" },
+        }),
+        TEST_NOW,
+      ),
+    ).rejects.toThrow("You cannot change limits");
+  });
+});
