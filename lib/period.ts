@@ -5,6 +5,7 @@
  * run "until <day>". All period math in the app goes through this module.
  */
 import { TZDate } from "@date-fns/tz";
+import { z } from "zod";
 
 export type BudgetPeriod = "MONTHLY" | "WEEKLY" | "DAILY";
 export type DayKey = string;
@@ -24,6 +25,15 @@ export function isDayKey(value: string): boolean {
   if (!m) return false;
   const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
   return toDayKey(d) === value;
+}
+
+/**
+ * The one schema of a day key at every boundary (bodies, queries, files, provider pages): a
+ * "YYYY-MM-DD" that exists on the calendar (2026-02-31 is refused). The message may be
+ * worded for its audience.
+ */
+export function dayKeySchema(message = "must be a real date YYYY-MM-DD") {
+  return z.string().max(10, message).refine(isDayKey, message);
 }
 
 function toEpochDays(day: DayKey): number {

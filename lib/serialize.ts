@@ -1,3 +1,5 @@
+import { toJsonText } from "./json";
+
 /** The JSON shape of a server value: bigint travels as a decimal string (exact). */
 export type Serialized<T> = T extends bigint
   ? string
@@ -8,7 +10,5 @@ export type Serialized<T> = T extends bigint
       : T;
 
 export function serialize<T>(value: T): Serialized<T> {
-  return JSON.parse(
-    JSON.stringify(value, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)),
-  ) as Serialized<T>;
+  return JSON.parse(toJsonText(value)) as Serialized<T>;
 }

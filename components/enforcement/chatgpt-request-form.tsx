@@ -4,13 +4,14 @@
 import { useState, useTransition } from "react";
 
 import { Card, ErrorNote } from "@/components/ui/card";
+import type { Unit } from "@/lib/money";
 
 export function ChatgptRequestForm({
   unit,
   defaultUntil,
   prefill,
 }: {
-  unit: "USD" | "CREDITS";
+  unit: Unit;
   defaultUntil: string;
   prefill: string;
 }) {

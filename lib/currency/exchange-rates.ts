@@ -14,7 +14,7 @@ import { auditActor, type Actor } from "../auth/actor";
 import { can } from "../auth/permissions";
 import type { Db } from "../db";
 import { ForbiddenError, NotFoundError } from "../errors";
-import { isDayKey } from "../period";
+import { dayKeySchema } from "../period";
 import { decimalText } from "./convert";
 
 const currency = z
@@ -23,11 +23,7 @@ const currency = z
   .regex(/^[A-Za-z]{3}$/, "Use a three-letter ISO 4217 code such as EUR")
   .transform((c) => c.toUpperCase())
   .refine((c) => c !== "USD", "USD is always 1");
-const effectiveFrom = z
-  .string()
-  .trim()
-  .max(10, "Use a day as YYYY-MM-DD")
-  .refine(isDayKey, "Use a day as YYYY-MM-DD");
+const effectiveFrom = z.string().trim().pipe(dayKeySchema("Use a day as YYYY-MM-DD"));
 
 export const exchangeRateKeySchema = z.object({ currency, effectiveFrom });
 export const exchangeRateSchema = z.object({

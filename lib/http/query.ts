@@ -6,12 +6,12 @@
  */
 import { z } from "zod";
 
-import { isDayKey, toDayKey, type DayKey } from "../period";
+import { dayKeySchema, isDayKey, toDayKey, type DayKey } from "../period";
 
 export const DAY_KEY_MESSAGE = "must be a real date YYYY-MM-DD";
 
 /** A "YYYY-MM-DD" day that exists on the calendar. */
-export const dayKeyParam = z.string().max(10, DAY_KEY_MESSAGE).refine(isDayKey, DAY_KEY_MESSAGE);
+export const dayKeyParam = dayKeySchema(DAY_KEY_MESSAGE);
 
 /** Unix seconds the APIs take: 2000-01-01T00:00:00Z … 2100-01-01T00:00:00Z. */
 export const MIN_UNIX_SECONDS = 946_684_800;

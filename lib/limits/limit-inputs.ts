@@ -10,6 +10,7 @@
 import "server-only";
 
 import type { Db } from "../db";
+import type { Unit } from "../money";
 import { readWorkspaceVersion, sameVersion, type WorkspaceVersion } from "../workspace-version";
 import type { FoundMember } from "./find-member";
 import type { PolicyInput, ProductUsage } from "./resolve-effective-limit";
@@ -17,7 +18,7 @@ import type { PolicyInput, ProductUsage } from "./resolve-effective-limit";
 export interface WorkspaceRow {
   id: string;
   name: string;
-  budgetUnit: "CREDITS" | "USD";
+  budgetUnit: Unit;
   timezone: string;
   budgetPeriod: string;
   seatEstimatesCountAgainstLimits?: boolean;
@@ -37,7 +38,7 @@ export interface LimitReaders {
 
 export interface UsageKey {
   workspaceId: string;
-  unit: "CREDITS" | "USD";
+  unit: Unit;
   /** Claude Code seat estimates count as spend (Workspace.seatEstimatesCountAgainstLimits; a change moves the config version) */
   seats?: boolean;
   start: string;

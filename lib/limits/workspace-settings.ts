@@ -13,7 +13,7 @@ import { auditActor, type Actor } from "../auth/actor";
 import { can } from "../auth/permissions";
 import type { Db } from "../db";
 import { ForbiddenError, InvalidInputError } from "../errors";
-import { parseAmountText } from "../money";
+import { parseAmountText, type Unit } from "../money";
 import { isValidTimezone } from "../period";
 import { policiesToMove } from "./timezone-change";
 import { policySnapshot } from "./write-policy";
@@ -37,7 +37,7 @@ export type WorkspaceSettings = z.infer<typeof workspaceSettingsSchema>;
 
 export interface WorkspaceSettingsView {
   name: string;
-  budgetUnit: "CREDITS" | "USD";
+  budgetUnit: Unit;
   budgetPeriod: "MONTHLY" | "WEEKLY" | "DAILY";
   timezone: string;
   managerGrantCeilingMicros: bigint | null;

@@ -12,7 +12,7 @@ import { writeAudit, type AuditActor } from "../audit";
 import { now } from "../clock";
 import type { Db } from "../db";
 import { InvalidInputError, NotFoundError } from "../errors";
-import { addDays, isDayKey, toDayKey } from "../period";
+import { addDays, dayKeySchema, toDayKey } from "../period";
 import { providersOf, rateCardFrom } from "./load-rate-card";
 import { seedRateCardVersions, type MatchKind } from "./rate-card";
 
@@ -36,7 +36,7 @@ const prices = z.object({ inputPerMTok: price, cachedInputPerMTok: price, output
 export const rateCardVersionSchema = z
   .object({
     model: modelName,
-    effectiveFrom: z.string().refine(isDayKey, "expected a day YYYY-MM-DD"),
+    effectiveFrom: dayKeySchema("expected a day YYYY-MM-DD"),
     aliasOf: modelName.optional(),
     inputPerMTok: price.optional(),
     cachedInputPerMTok: price.optional(),

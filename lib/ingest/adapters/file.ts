@@ -24,11 +24,12 @@ import { z } from "zod";
 
 import { FOCUS_NUMBER } from "../../exports/focus-spec";
 import { parseDecimalScaled, parseMicros } from "../../money";
+import { dayKeySchema } from "../../period";
 import type { RateCard } from "../../ratecard/rate-card";
 import { priceTokens } from "../pricing";
 import type { SourceAdapter, SyncWindow, UsagePage, UsageRow } from "../types";
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "expected a day YYYY-MM-DD");
+const day = dayKeySchema("expected a day YYYY-MM-DD");
 const decimal = z
   .string()
   .trim()

@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 
-import { addDays, eachDay } from "../../period";
+import { addDays, dayKeySchema, eachDay } from "../../period";
 import { buildEnterprise, usageForDay, type Enterprise } from "../simulator/enterprise";
 import type { SourceAdapter, SyncWindow, UsagePage } from "../types";
 
@@ -13,7 +13,7 @@ export const simulatorConfigSchema = z.object({
   domain: z.string().min(3).default("acme.example"),
   members: z.number().int().min(0).max(200_000).default(400),
   groups: z.number().int().min(1).max(10_000).default(15),
-  endDay: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  endDay: dayKeySchema(),
   usdPerCreditMicros: z.coerce.bigint().default(40_000n),
   demoPeople: z.boolean().default(true),
   automationOnly: z.boolean().default(false),
