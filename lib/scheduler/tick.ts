@@ -12,9 +12,11 @@ import { retryDueDeliveries } from "../alerts/deliver";
 import { evaluateAlerts } from "../alerts/evaluate";
 import { runDueSyncs } from "../connections/scheduler";
 import type { Db } from "../db";
+import { runWeeklyDigests } from "../digest/send";
 import { runEnforcementTick } from "../enforce/tick";
 import { acquireLease } from "../lease";
 import { expireDueRequests } from "../requests/decide";
+import { retrySlackPosts } from "../slack/announce";
 
 export interface TickReport {
   syncs: { connection: string; status: string; error?: string }[];
@@ -85,6 +87,13 @@ export async function schedulerTick(
     // deliveries that failed transiently get their next attempt here, never in a person's request
     await guard("alert delivery retries", async () => {
       await retryDueDeliveries(db, ws.id, now);
+    });
+    // Slack posts that failed transiently, and the weekly manager digest (once per manager and week)
+    await guard("slack posts", async () => {
+      await retrySlackPosts(db, ws.id, now);
+    });
+    await guard("manager digest", async () => {
+      await runWeeklyDigests(db, ws.id, now);
     });
     await guard("enforcement", async () => {
       const r = await runEnforcementTick(db, ws.id, { clock: () => now });
