@@ -1,5 +1,7 @@
 import { ApiTokens } from "@/components/settings/api-tokens";
 import { BillingSettings } from "@/components/settings/billing-settings";
+import { DigestSettings } from "@/components/settings/digest-settings";
+import { SlackSettings } from "@/components/settings/slack-settings";
 import { WorkspaceSettingsForm } from "@/components/settings/workspace-settings-form";
 import { Card } from "@/components/ui/card";
 import { ScreenHeader } from "@/components/ui/placeholder";
@@ -8,16 +10,19 @@ import { screenPermissions } from "@/lib/auth/permissions";
 import { now } from "@/lib/clock";
 import { listExchangeRates, missingRateDays } from "@/lib/currency/exchange-rates";
 import { db } from "@/lib/db";
+import { getDigestSettings } from "@/lib/digest/settings";
+import { env } from "@/lib/env";
 import { getWorkspaceSettings } from "@/lib/limits/workspace-settings";
 import { microsToDecimal } from "@/lib/money";
 import { toDayKey } from "@/lib/period";
+import { getSlackSettings } from "@/lib/slack/settings";
 import { listTokens } from "@/lib/tokens/tokens";
 
 export const metadata = { title: "Settings" };
 
 export default async function Page() {
   const actor = await requirePage(screenPermissions("/settings"));
-  const [settings, tokens, rates, missing, seat] = await Promise.all([
+  const [settings, tokens, rates, missing, seat, slack, digest] = await Promise.all([
     getWorkspaceSettings(db(), actor),
     listTokens(db(), actor),
     listExchangeRates(db(), actor),
@@ -26,6 +31,8 @@ export default async function Page() {
       where: { id: actor.workspaceId },
       select: { seatEstimatesCountAgainstLimits: true },
     }),
+    getSlackSettings(db(), actor.workspaceId),
+    getDigestSettings(db(), actor.workspaceId),
   ]);
   const iso = (d: Date | null) => d?.toISOString() ?? null;
   return (
@@ -60,6 +67,15 @@ export default async function Page() {
           missing={missing}
           today={toDayKey(now())}
         />
+      </Card>
+      <Card title="Slack approvals">
+        <SlackSettings
+          initial={slack}
+          interactionUrl={`${env().NEXTAUTH_URL?.replace(/\/$/, "") ?? ""}/api/slack/interactions`}
+        />
+      </Card>
+      <Card title="Weekly manager digest">
+        <DigestSettings initial={digest} />
       </Card>
       <Card title="API tokens">
         <p className="mb-3 text-sm text-slate-600">
