@@ -1,7 +1,7 @@
 "use client";
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 
 import { fetchJson } from "@/lib/fetch-json";
 import type { PolicyView } from "@/lib/limits/overview";
@@ -9,6 +9,8 @@ import { LIMIT_ACTIONS } from "@/lib/limits/policy-input";
 import { microsToDecimal } from "@/lib/money";
 import { queryKeys } from "@/lib/query-keys";
 import type { Serialized } from "@/lib/serialize";
+
+import { SimulationPanel, useSimulation } from "./simulation-panel";
 
 export type EditTarget =
   | { mode: "edit"; policy: Serialized<PolicyView> }
@@ -90,6 +92,35 @@ export function PolicyEditor({
       onDone();
     },
   });
+  // the simulator replays all-products limits: a product-scoped one is saved without it
+  const t = target.mode === "create" ? target : null;
+  const change =
+    form.product.trim() === ""
+      ? {
+          kind: "set",
+          scope,
+          ...(p ? { policyId: p.id } : {}),
+          ...(t?.scope === "GROUP" ? { groupId: t.targetId } : {}),
+          ...(t?.scope === "MEMBER" ? { memberId: t.targetId } : {}),
+          amount: form.amount,
+          poolCap: form.poolCap,
+          softThresholdPct: form.softThresholdPct,
+          action: form.action,
+          startsOn: form.startsOn,
+          expiresOn: form.expiresOn,
+          note: form.note,
+        }
+      : null;
+  const sim = useSimulation();
+  const simulated = change ? sim.resultFor(change) : null;
+  // the preview follows the form: what the limit as typed would have done, before Save
+  const changeKey = change && (form.amount || form.poolCap) ? JSON.stringify(change) : null;
+  const { run } = sim;
+  useEffect(() => {
+    if (!changeKey) return;
+    const timer = setTimeout(() => run(JSON.parse(changeKey) as Record<string, unknown>), 500);
+    return () => clearTimeout(timer);
+  }, [changeKey, run]);
   const remove = useMutation({
     mutationFn: () =>
       fetchJson(`/api/limits/policies/${p!.id}?version=${p!.version}`, { method: "DELETE" }),
@@ -206,6 +237,21 @@ export function PolicyEditor({
           />
         </label>
       </div>
+      {change && (
+        <SimulationPanel
+          result={simulated}
+          periods={sim.periods}
+          pending={sim.pending}
+          error={sim.error}
+          onPeriods={(n) => sim.run(change, n)}
+        />
+      )}
+      {!change && (
+        <p className="mt-3 text-xs text-slate-500">
+          The simulator replays all-products limits; a product-scoped limit is saved without a
+          preview.
+        </p>
+      )}
       {error && (
         <p
           className="mt-3 rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800"

@@ -1,7 +1,7 @@
 "use client";
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 
 import { fetchJson } from "@/lib/fetch-json";
 import {
@@ -15,6 +15,7 @@ import { queryKeys } from "@/lib/query-keys";
 import type { QueueItem } from "@/lib/requests/queue";
 import type { Serialized } from "@/lib/serialize";
 
+import { SimulationPanel, useSimulation } from "../limits/simulation-panel";
 import { SourceBadge } from "./source-badge";
 import { Sparkline } from "./sparkline";
 import { StatusBadge } from "./status-badge";
@@ -88,6 +89,17 @@ export function QueueItemCard({ item, unit }: { item: Serialized<QueueItem>; uni
   });
   const s = item.snapshot;
   const pending = item.status === "PENDING";
+  // what this approval would have done over past periods (the limit simulator), on demand
+  const [simulating, setSimulating] = useState(false);
+  const sim = useSimulation();
+  const change = { kind: "approve", requestId: item.id, amount };
+  const simKey = simulating && amountOk ? JSON.stringify(change) : null;
+  const { run } = sim;
+  useEffect(() => {
+    if (!simKey) return;
+    const timer = setTimeout(() => run(JSON.parse(simKey) as Record<string, unknown>), 400);
+    return () => clearTimeout(timer);
+  }, [simKey, run]);
   return (
     <li className="rounded-lg border border-slate-200 p-4" data-testid={`queue-item-${item.id}`}>
       <div className="flex flex-wrap items-baseline gap-x-3 gap-y-1">
@@ -221,6 +233,14 @@ export function QueueItemCard({ item, unit }: { item: Serialized<QueueItem>; uni
           >
             Deny
           </button>
+          <button
+            type="button"
+            onClick={() => setSimulating(!simulating)}
+            aria-expanded={simulating}
+            className="rounded-md border border-slate-300 px-3 py-1.5 text-sm text-slate-700 hover:bg-slate-50"
+          >
+            {simulating ? "Hide simulation" : "Simulate"}
+          </button>
           {preview.line && (
             <p
               className={`w-full text-xs ${preview.ok ? "text-slate-700" : "text-red-700"}`}
@@ -228,6 +248,17 @@ export function QueueItemCard({ item, unit }: { item: Serialized<QueueItem>; uni
             >
               {preview.line}
             </p>
+          )}
+          {simulating && (
+            <div className="w-full">
+              <SimulationPanel
+                result={sim.resultFor(change)}
+                periods={sim.periods}
+                pending={sim.pending}
+                error={amountOk ? sim.error : (preview.line ?? "enter an amount")}
+                onPeriods={(n) => sim.run(change, n)}
+              />
+            </div>
           )}
           {decide.error && (
             <p className="w-full text-sm text-red-700" data-testid="decide-error">

@@ -5,6 +5,8 @@
  */
 import { z } from "zod";
 
+import type { Unit } from "../money";
+import type { DayKey } from "../period";
 import { createPolicySchema } from "./policy-input";
 
 export const DEFAULT_SIMULATED_PERIODS = 3;
@@ -57,3 +59,58 @@ export const simulateSchema = z
 
 export type SimulateInput = z.infer<typeof simulateSchema>;
 export type SimulateChange = SimulateInput["change"];
+
+/** The simulator's answer (lib/limits/simulate.ts); amounts in micro-units of the budget unit. */
+export interface SimulatedMember {
+  memberId: string;
+  name: string;
+  email: string;
+  groups: string[];
+  softDay: DayKey | null;
+  overDay: DayKey | null;
+  blockedDay: DayKey | null;
+  stoppedMicros: bigint;
+  /** the limit and reason on the period's last day */
+  limitMicros: bigint | null;
+  reason: string;
+  /** refused under the limits as they are, too */
+  blockedNow: boolean;
+}
+
+export interface Tally {
+  soft: number;
+  blocked: number;
+  stoppedMicros: bigint;
+  requests: number;
+}
+
+export interface SimulatedGroup extends Tally {
+  groupId: string;
+  name: string;
+  members: number;
+  baseline: Tally;
+}
+
+export interface SimulatedPeriod {
+  start: DayKey;
+  end: DayKey;
+  current: boolean;
+  /** current period: days from here on are the current pace carried forward */
+  forecastFrom: DayKey | null;
+  proposed: Tally;
+  baseline: Tally;
+  groups: SimulatedGroup[];
+  /** soft-alerted or refused under the proposal, refused first, earliest first */
+  members: SimulatedMember[];
+  membersTotal: number;
+}
+
+export interface Simulation {
+  unit: Unit;
+  budgetPeriod: string;
+  change: string;
+  affectedMembers: number;
+  /** newest first: the current period, then the past ones */
+  periods: SimulatedPeriod[];
+  notes: string[];
+}

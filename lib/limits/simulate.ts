@@ -17,11 +17,10 @@
  */
 import "server-only";
 
-import type { Actor } from "../auth/actor";
-import { can } from "../auth/permissions";
+import { loadActor, type Actor } from "../auth/actor";
+import { can, canAny } from "../auth/permissions";
 import { engineOf, type Db } from "../db";
 import { ForbiddenError, InvalidInputError, NotFoundError } from "../errors";
-import type { Unit } from "../money";
 import {
   addDays,
   daysBetween,
@@ -36,6 +35,7 @@ import { assertMayDecide, type Decider } from "../requests/decide";
 import { parseRequestAmount } from "../requests/file-request";
 import { chunks, inList, placeholder, toBigInt } from "../sql";
 import { readRows } from "../sqlite-reader";
+import type { TokenPrincipal } from "../tokens/tokens";
 import {
   loadMemberLimit,
   loadWorkspaceBudget,
@@ -52,65 +52,20 @@ import {
   type ReplayMember,
   type ReplayPeriod,
 } from "./simulate-core";
-import type { SimulateChange, SimulateInput } from "./simulate-input";
+import type {
+  SimulateChange,
+  SimulatedMember,
+  SimulatedPeriod,
+  SimulateInput,
+  Simulation,
+  Tally,
+} from "./simulate-input";
 import { validatePolicyFields } from "./write-policy";
+
+export type { Simulation };
 
 /** People listed per period (the counts cover everyone). */
 const LISTED = 200;
-
-export interface SimulatedMember {
-  memberId: string;
-  name: string;
-  email: string;
-  groups: string[];
-  softDay: DayKey | null;
-  overDay: DayKey | null;
-  blockedDay: DayKey | null;
-  stoppedMicros: bigint;
-  /** the limit and reason on the period's last day */
-  limitMicros: bigint | null;
-  reason: string;
-  /** refused under the limits as they are, too */
-  blockedNow: boolean;
-}
-
-export interface Tally {
-  soft: number;
-  blocked: number;
-  stoppedMicros: bigint;
-  requests: number;
-}
-
-export interface SimulatedGroup extends Tally {
-  groupId: string;
-  name: string;
-  members: number;
-  baseline: Tally;
-}
-
-export interface SimulatedPeriod {
-  start: DayKey;
-  end: DayKey;
-  current: boolean;
-  /** current period: days from here on are the current pace carried forward */
-  forecastFrom: DayKey | null;
-  proposed: Tally;
-  baseline: Tally;
-  groups: SimulatedGroup[];
-  /** soft-alerted or refused under the proposal, refused first, earliest first */
-  members: SimulatedMember[];
-  membersTotal: number;
-}
-
-export interface Simulation {
-  unit: Unit;
-  budgetPeriod: string;
-  change: string;
-  affectedMembers: number;
-  /** newest first: the current period, then the past ones */
-  periods: SimulatedPeriod[];
-  notes: string[];
-}
 
 interface Proposal {
   /** policies with the change applied / as they are (all-products only) */
@@ -682,6 +637,33 @@ function memberRow(
     reason: e.reason,
     blockedNow: baseline?.blockedDay != null,
   };
+}
+
+/**
+ * The person an API token simulates for: its creator as they are now (like a token that
+ * decides requests); refused when the creator is gone or may neither change limits nor decide.
+ */
+export async function tokenSimulator(
+  db: Db,
+  token: Pick<TokenPrincipal, "tokenId" | "workspaceId" | "name" | "createdById">,
+): Promise<Decider> {
+  const creator = token.createdById ? await loadActor(db, token.createdById) : null;
+  if (!creator || creator.workspaceId !== token.workspaceId)
+    throw new ForbiddenError(
+      `Token "${token.name}" acts for the person who created it, who is no longer an active member of this workspace: create a new token`,
+    );
+  if (
+    !canAny(creator, [
+      "limits:write",
+      "limits:write:workspace",
+      "requests:decide:all",
+      "requests:decide:groups",
+    ])
+  )
+    throw new ForbiddenError(
+      `Token "${token.name}" acts for ${creator.email}, who may neither change limits nor decide requests`,
+    );
+  return { kind: "token", actor: creator, token: { id: token.tokenId, name: token.name } };
 }
 
 /** A signed-in person simulating (the API token route passes the decider its creator stands for). */
