@@ -11,12 +11,14 @@ import { writeAudit, type AuditActor } from "../audit";
 import { decryptSecret, encryptSecret, keyHint, maskKey } from "../crypto/secrets";
 import type { Db } from "../db";
 import { InvalidInputError, NotFoundError } from "../errors";
+import { CursorClient } from "../vendors/cursor/client";
+import { DEFAULT_CURSOR_BASE_URL } from "../vendors/cursor/http";
 import { ChatgptAdminClient, DEFAULT_CHATGPT_BASE_URL } from "./chatgpt-client";
 import { ClaudeSpendClient, DEFAULT_CLAUDE_BASE_URL } from "./claude-client";
 import { rateGate } from "./rate-gate";
 import { explainVendorError } from "./vendor-errors";
 
-export const VENDORS = ["chatgpt", "claude"] as const;
+export const VENDORS = ["chatgpt", "claude", "cursor"] as const;
 export type Vendor = (typeof VENDORS)[number];
 
 export const connectInputSchema = z.object({
@@ -69,6 +71,11 @@ const VENDOR_LIMITS: Record<Vendor, string[]> = {
     "Only per-user limits are writable; organization, seat-tier and group defaults are read-only in the Spend Limits API.",
     "Claude has no temporary overrides: Allotment reverts expiring grants itself, on time.",
   ],
+  cursor: [
+    "Only member spend limits are writable, in whole dollars (Allotment rounds down); the team's per-member limit is read-only.",
+    "Cursor cannot make a member unlimited while the team has a per-member limit: that limit stays (stricter than Allotment).",
+    "Cursor has no temporary limits: Allotment reverts expiring grants itself, on time.",
+  ],
 };
 
 export function viewOf(c: ConnectorRow): ConnectorView {
@@ -107,7 +114,11 @@ export async function getConnector(db: Db, workspaceId: string, id: string): Pro
 export async function checkVendorAccess(input: ConnectInput): Promise<void> {
   const baseUrl =
     input.baseUrl ??
-    (input.vendor === "chatgpt" ? DEFAULT_CHATGPT_BASE_URL : DEFAULT_CLAUDE_BASE_URL);
+    (input.vendor === "cursor"
+      ? DEFAULT_CURSOR_BASE_URL
+      : input.vendor === "chatgpt"
+        ? DEFAULT_CHATGPT_BASE_URL
+        : DEFAULT_CLAUDE_BASE_URL);
   try {
     if (input.vendor === "chatgpt")
       await new ChatgptAdminClient({
@@ -115,6 +126,8 @@ export async function checkVendorAccess(input: ConnectInput): Promise<void> {
         apiKey: input.apiKey,
         workspaceId: input.vendorWorkspaceId ?? "",
       }).probe();
+    else if (input.vendor === "cursor")
+      await new CursorClient({ baseUrl, apiKey: input.apiKey }).probe();
     else await new ClaudeSpendClient({ baseUrl, apiKey: input.apiKey }).probe();
   } catch (error) {
     throw explainVendorError(error, {
@@ -139,13 +152,21 @@ export async function connectVendor(
     );
   const baseUrl =
     input.baseUrl ??
-    (input.vendor === "chatgpt" ? DEFAULT_CHATGPT_BASE_URL : DEFAULT_CLAUDE_BASE_URL);
+    (input.vendor === "cursor"
+      ? DEFAULT_CURSOR_BASE_URL
+      : input.vendor === "chatgpt"
+        ? DEFAULT_CHATGPT_BASE_URL
+        : DEFAULT_CLAUDE_BASE_URL);
   const data = {
     baseUrl,
     encryptedKey: encryptSecret(input.apiKey),
     keyHint: keyHint(input.apiKey),
     vendorWorkspaceId: input.vendor === "chatgpt" ? input.vendorWorkspaceId! : null,
-    vendorUnit: (input.vendor === "claude" ? "usd" : null) as string | null,
+    vendorUnit: (input.vendor === "claude"
+      ? "usd"
+      : input.vendor === "cursor"
+        ? "usd_whole"
+        : null) as string | null,
     lastError: null,
   };
   return db.$transaction(async (tx) => {
@@ -161,7 +182,12 @@ export async function connectVendor(
           data: {
             workspaceId,
             vendor: input.vendor,
-            name: input.vendor === "chatgpt" ? "ChatGPT Enterprise" : "Claude Enterprise",
+            name:
+              input.vendor === "chatgpt"
+                ? "ChatGPT Enterprise"
+                : input.vendor === "cursor"
+                  ? "Cursor"
+                  : "Claude Enterprise",
             ...data,
           },
         });

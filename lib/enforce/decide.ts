@@ -35,13 +35,17 @@ export function endsWithVendorPeriod(expiresAt: Date | null, now: Date): boolean
 }
 
 export function decideAction(
-  vendor: "chatgpt" | "claude",
+  vendor: "chatgpt" | "claude" | "cursor",
   desired: DesiredLimit,
   observed: ObservedLimit,
   now: Date,
 ): Action {
   if (!desired.managed) return observed.hasOverride ? { kind: "clear" } : { kind: "none" };
   if (observed.inheritedKnown && observed.inheritedMicros === desired.micros)
+    return observed.hasOverride ? { kind: "clear" } : { kind: "none" };
+  // Cursor cannot write "unlimited" (null removes the member's limit and the team's applies):
+  // the closest it can do is the team's limit, stricter than Allotment; the plan says so
+  if (vendor === "cursor" && desired.micros === null)
     return observed.hasOverride ? { kind: "clear" } : { kind: "none" };
   const temporary = vendor === "chatgpt" && endsWithVendorPeriod(desired.expiresAt, now);
   // the end counts as much as the amount: a permanent override where Allotment's ends with the
@@ -57,7 +61,7 @@ export function decideAction(
 
 /** When Allotment must undo a write itself: a grant that ends before the vendor would end it. */
 export function revertAtFor(
-  vendor: "chatgpt" | "claude",
+  vendor: "chatgpt" | "claude" | "cursor",
   action: Action,
   expiresAt: Date | null,
 ): Date | null {

@@ -10,6 +10,7 @@ import { z } from "zod";
 import { SYSTEM_ACTOR, writeAudit } from "../audit";
 import type { Db } from "../db";
 import { chatgptClient, claudeClient, type ConnectorRow } from "./connectors";
+import { cursorClient, readCursorOne, writeCursorLimit } from "./cursor-vendor";
 import type { JobOutcome, JobRow } from "./queue";
 import {
   chatgptAmountText,
@@ -35,6 +36,7 @@ export async function readOne(
   const prev = await db.vendorLimitState.findUnique({
     where: { connectorId_memberId: { connectorId: c.id, memberId } },
   });
+  if (c.vendor === "cursor") return readCursorOne(cursorClient(db, c), c.id, vendorUserId, prev);
   if (c.vendor === "claude") {
     const rows = await claudeClient(db, c).effective([vendorUserId]);
     const row = rows.find((r) => r.actor.user_id === vendorUserId);
@@ -69,7 +71,25 @@ export async function runLimitJob(
   let response: unknown = null;
   let after: Partial<Observed> = {};
   if (!already) {
-    if (c.vendor === "claude") {
+    if (c.vendor === "cursor") {
+      // whole dollars; null removes the member's own limit and the team's (if any) applies
+      const micros = setting ? target : null;
+      response = await writeCursorLimit(cursorClient(db, c), c.id, userId, micros);
+      after =
+        micros === null
+          ? {
+              hasOverride: false,
+              overrideMicros: null,
+              effectiveMicros: before.inheritedMicros,
+              effectiveSource: before.inheritedMicros === null ? "none" : "team",
+            }
+          : {
+              hasOverride: true,
+              overrideMicros: micros,
+              effectiveMicros: micros,
+              effectiveSource: "user",
+            };
+    } else if (c.vendor === "claude") {
       const client = claudeClient(db, c);
       if (setting) {
         const r = await client.upsertUserLimit(

@@ -68,7 +68,7 @@ const s = (v: bigint | null) => (v === null ? null : v.toString());
 const b = (v: string | null) => (v === null ? null : BigInt(v));
 
 export function planItem(
-  vendor: "chatgpt" | "claude",
+  vendor: "chatgpt" | "claude" | "cursor",
   unit: VendorUnit,
   d: DesiredRow,
   o: Observed,
@@ -76,12 +76,20 @@ export function planItem(
 ): PlanItem {
   const action: Action = decideAction(vendor, d, o, now);
   const revertAt = revertAtFor(vendor, action, d.expiresAt);
+  const rounded =
+    unit === "usd_whole" && d.managed && d.micros !== null ? " (whole dollars, rounded down)" : "";
+  // Cursor: "unlimited" cannot be written while the team has a per-member limit (decide.ts)
+  const impossible =
+    vendor === "cursor" && d.managed && d.micros === null && o.inheritedMicros !== null
+      ? `${describeVendorAmount(o.inheritedMicros, unit)}: Cursor cannot make a member unlimited while the team's per-member limit applies, so that limit stays (stricter than Allotment's unlimited)`
+      : null;
   const targetText =
-    action.kind === "clear"
+    impossible ??
+    (action.kind === "clear"
       ? `no override (vendor default${o.inheritedKnown ? `: ${describeVendorAmount(o.inheritedMicros, unit)}` : ""})`
       : d.managed
-        ? describeVendorAmount(d.micros, unit)
-        : "vendor default";
+        ? describeVendorAmount(d.micros, unit) + rounded
+        : "vendor default");
   return {
     memberId: d.memberId,
     name: d.name,

@@ -9,6 +9,7 @@ import "server-only";
 import { allowAttempt } from "../auth/throttle";
 import { now as clockNow } from "../clock";
 import type { Db } from "../db";
+import { cursorPerMinute } from "../vendors/cursor/rate-limits";
 
 export class RateGateClosed extends Error {
   constructor(readonly waitMs: number) {
@@ -21,7 +22,8 @@ export class RateGateClosed extends Error {
 
 const WINDOW_MS = 60_000;
 
-export function rateBudget(vendor: string): number {
+export function rateBudget(vendor: string, route = ""): number {
+  if (vendor === "cursor") return cursorPerMinute(route); // per team and endpoint
   return vendor === "claude" ? 60 : 100;
 }
 
@@ -37,7 +39,7 @@ export function rateGate(
     for (;;) {
       // windows on the app's clock (like every other "now" in domain code), so tests can step time
       const t = clockNow();
-      if (await allowAttempt(db, key, rateBudget(connector.vendor), WINDOW_MS, t)) return;
+      if (await allowAttempt(db, key, rateBudget(connector.vendor, route), WINDOW_MS, t)) return;
       const waitMs = WINDOW_MS - (t.getTime() % WINDOW_MS) + 50;
       if (!opts.wait || waitMs > (opts.maxWaitMs ?? 65_000)) throw new RateGateClosed(waitMs);
       await new Promise((r) => setTimeout(r, waitMs));

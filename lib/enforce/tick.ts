@@ -101,7 +101,7 @@ export async function runEnforcementTick(
       if (c.vendor === "claude") {
         result.imported += (await importClaudeRequests(db, c, clock())).imported;
         result.pushes += await queueDecidedRequests(db, c, clock());
-      } else {
+      } else if (c.vendor === "chatgpt") {
         result.pushes += await queueChatgptGrants(db, c.id, clock());
       }
       if (!c.lastReadAt || clock().getTime() - c.lastReadAt.getTime() > DRIFT_EVERY_MS)

@@ -166,6 +166,8 @@ const SOURCE_LABELS: Record<string, string> = {
   rbac_group: "group default",
   organization: "organization default",
   inherited: "vendor default",
+  team: "team per-member limit",
+  none: "no limit",
 };
 
 export function describeVendorSource(source: string): string {

@@ -14,7 +14,8 @@ export interface VendorContext {
   vendorWorkspaceId?: string | null;
 }
 
-const nameOf = (v: string) => (v === "claude" ? "Claude" : v === "chatgpt" ? "ChatGPT" : v);
+const nameOf = (v: string) =>
+  v === "claude" ? "Claude" : v === "chatgpt" ? "ChatGPT" : v === "cursor" ? "Cursor" : v;
 
 /** Turns a vendor failure into an actionable message; anything else is returned unchanged. */
 export function explainVendorError(error: unknown, c: VendorContext): unknown {
@@ -32,7 +33,7 @@ export function explainVendorError(error: unknown, c: VendorContext): unknown {
   switch (error.kind) {
     case "auth":
       return new InvalidInputError(
-        `${name} refused the admin key (${said}). Paste a valid ${c.vendor === "chatgpt" ? "workspace admin key with the usage-limit, user and directory scopes" : "Admin API key with read:spend_limits and write:spend_limits"} with "Connect" (re-key).`,
+        `${name} refused the admin key (${said}). Paste a valid ${c.vendor === "chatgpt" ? "workspace admin key with the usage-limit, user and directory scopes" : c.vendor === "cursor" ? "Cursor Admin API key (created by a team admin; spend limits need an Enterprise team)" : "Admin API key with read:spend_limits and write:spend_limits"} with "Connect" (re-key).`,
         "apiKey",
       );
     case "not_found":

@@ -12,6 +12,7 @@ import type { Db } from "../db";
 import { overrideRule, ruleAmount, type UserLimit } from "./chatgpt-client";
 import type { EffectiveRow } from "./claude-client";
 import { chatgptClient, claudeClient, type ConnectorRow } from "./connectors";
+import { cursorClient, readCursorState } from "./cursor-vendor";
 import { parseClaudeAmount, type VendorUnit } from "./units";
 import { recordVendorGroups, type SeenGroup } from "./vendor-groups";
 
@@ -222,6 +223,19 @@ export async function readVendor(
       if (r.period_to_date_spend) spend.set(memberId, parseClaudeAmount(r.period_to_date_spend));
     }
     unit = "usd";
+  } else if (c.vendor === "cursor") {
+    const read = await readCursorState(
+      cursorClient(db, c, { waitForRate: true }),
+      c.id,
+      matcher,
+      wanted,
+      previous,
+      !opts.memberIds,
+    );
+    for (const [id, o] of read.byMember) byMember.set(id, o);
+    for (const [id, v] of read.spend) spend.set(id, v);
+    unmatched.push(...read.unmatched);
+    unit = "usd_whole";
   } else {
     const client = chatgptClient(db, c, { waitForRate: true });
     const known = new Map([...previous.values()].map((s) => [s.memberId, s.vendorUserId]));

@@ -79,6 +79,8 @@ export interface CursorFakeState {
   refused: number;
   /** HTTP status of an `{"outcome":"error"}` answer: unconfirmed, so tests run both */
   errorStatus: number;
+  /** a refusal every write gets (e.g. a team that is not on Enterprise); null = writes go */
+  refuseWrites: string | null;
   /** send Retry-After on rate-limit 429s (undocumented; off by default) */
   retryAfterOn429: boolean;
   /** effectivePerUserLimitDollars of a member without any limit (typed number: 0 by default) */
@@ -139,6 +141,7 @@ export async function startCursorFake(opts: CursorFakeOptions = {}): Promise<Cur
     log: [],
     refused: 0,
     errorStatus: 400,
+    refuseWrites: null,
     retryAfterOn429: false,
     noLimitEffective: 0,
   };
@@ -294,8 +297,13 @@ export async function startCursorFake(opts: CursorFakeOptions = {}): Promise<Cur
       const pageSize = b.pageSize === undefined ? 100 : Number(b.pageSize);
       if (!Number.isInteger(page) || page < 1 || !Number.isInteger(pageSize) || pageSize < 1)
         return err(400, "Bad Request", "page and pageSize must be positive integers");
+      const term = typeof b.searchTerm === "string" ? b.searchTerm.toLowerCase() : "";
       const active = state.members
-        .filter((x) => !x.isRemoved)
+        .filter(
+          (x) =>
+            !x.isRemoved &&
+            (!term || x.email.toLowerCase().includes(term) || x.name.toLowerCase().includes(term)),
+        )
         .sort((x, y) => x.email.localeCompare(y.email));
       const totalPages = Math.ceil(active.length / pageSize);
       return {
@@ -356,6 +364,7 @@ export async function startCursorFake(opts: CursorFakeOptions = {}): Promise<Cur
         status: state.errorStatus,
         body: { outcome: "error", message },
       });
+      if (state.refuseWrites) return refuse(state.refuseWrites);
       const email = b.userEmail;
       if (typeof email !== "string" || !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email))
         return refuse("Invalid email format");

@@ -67,7 +67,7 @@ export class CursorClient {
   }
 
   /** The current billing cycle's spend and limits of every member (all pages, §3.3). */
-  async spend(pageSize = 100): Promise<SpendSnapshot> {
+  async spend(pageSize = 100, searchTerm?: string): Promise<SpendSnapshot> {
     const members: MemberSpend[] = [];
     let cycleStart: number | null = null;
     for (let page = 1; page <= MAX_PAGES; page++) {
@@ -76,7 +76,13 @@ export class CursorClient {
         {
           method: "POST",
           path: "/teams/spend",
-          body: { page, pageSize, sortBy: "user", sortDirection: "asc" },
+          body: {
+            page,
+            pageSize,
+            sortBy: "user",
+            sortDirection: "asc",
+            ...(searchTerm ? { searchTerm } : {}),
+          },
           label,
         },
         true,
