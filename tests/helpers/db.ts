@@ -1,5 +1,9 @@
 /** A client for the test database, and a fresh workspace per test so tests never share rows. */
+import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 
 import type { Actor } from "@/lib/auth/actor";
 import { createDb, engineOf, prepareDb, type Db } from "@/lib/db";
@@ -18,6 +22,33 @@ export async function testDb(): Promise<Db> {
     await prepareDb(client);
   }
   return client;
+}
+
+/**
+ * A database of its own, freshly migrated, for a test whose subject walks every workspace
+ * (the scheduler pass): on the shared test database its cost would grow with every test
+ * file that ran before it. SQLite: a new file; PostgreSQL: a new database on the same server.
+ */
+export async function isolatedDb(): Promise<{ db: Db; url: string; close: () => Promise<void> }> {
+  const shared = testDatabaseUrl();
+  let url: string;
+  if (shared.startsWith("file:")) {
+    url = `file:${path.join(fs.mkdtempSync(path.join(os.tmpdir(), "allotment-iso-")), "iso.db")}`;
+  } else {
+    const name = `allotment_iso_${randomUUID().replace(/-/g, "").slice(0, 12)}`;
+    const admin = await testDb();
+    await admin.$executeRawUnsafe(`CREATE DATABASE "${name}"`);
+    const u = new URL(shared);
+    u.pathname = `/${name}`;
+    url = u.toString();
+  }
+  execFileSync(process.execPath, ["scripts/db.mjs", "deploy"], {
+    env: { ...process.env, DATABASE_URL: url },
+    stdio: "ignore",
+  });
+  const db = createDb(url);
+  await prepareDb(db);
+  return { db, url, close: () => db.$disconnect() };
 }
 
 /** The test database's SQL dialect, asked of its client as the app does (lib/db.ts engineOf). */

@@ -1,9 +1,22 @@
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
+import type { Db } from "@/lib/db";
 import { schedulerTick } from "@/lib/scheduler/tick";
 
-import { testDb } from "../helpers/db";
+import { isolatedDb } from "../helpers/db";
 import { simulatedWorkspace } from "../helpers/simulator";
+
+// A pass walks every workspace in the database, so it gets a database of its own: on the
+// shared one its cost would grow with every test file that ran before it.
+let iso: Awaited<ReturnType<typeof isolatedDb>>;
+let testDb: () => Promise<Db>;
+beforeAll(async () => {
+  iso = await isolatedDb();
+  testDb = async () => iso.db;
+}, 120_000);
+afterAll(async () => {
+  await iso?.close();
+});
 
 describe("scheduler", () => {
   it("runs a due sync once, then waits for its schedule, also when two processes tick at once", async () => {
