@@ -215,75 +215,123 @@ export async function approveRequest(
       "amount",
     );
   }
-  const target = `MEMBER:${req.requesterId}`;
-  const who = labelOf(d);
-  const deciderId = d.actor.memberId;
-
-  return db.$transaction(async (tx) => {
-    const won = await tx.creditRequest.updateMany({
-      where: { id, workspaceId: req.workspaceId, status: "PENDING" },
-      data: {
-        status: "APPROVED",
-        deciderId,
-        decidedAt: now,
-        decisionNote: input.note ?? null,
-        grantedMicros: granted,
-      },
-    });
-    if (won.count !== 1) throw await alreadyDecided(tx, id);
-
-    const policy = await tx.limitPolicy.create({
-      data: {
-        workspaceId: req.workspaceId,
-        scope: "MEMBER",
-        target,
-        slot: `request:${id}`,
-        memberId: req.requesterId,
-        product: req.product,
-        amountMicros,
-        startsAt: now,
-        expiresAt,
-        note: `request #${id} approved by ${who}`,
-        sourceRequestId: id,
-        createdById: deciderId,
-        updatedById: deciderId,
-      },
-    });
-    await tx.creditRequest.update({ where: { id }, data: { overrideId: policy.id } });
-    await writeAudit(tx, {
-      workspaceId: req.workspaceId,
+  return db.$transaction((tx) =>
+    commitApproval(tx, {
+      request: req,
+      unit,
+      granted,
+      baseLimitMicros: base.limitMicros!,
+      expiresAt,
       actor: auditOf(d),
-      action: "limit.create",
-      targetType: "LimitPolicy",
-      targetId: policy.id,
-      after: policySnapshot(policy),
-    });
-    await writeAudit(tx, {
-      workspaceId: req.workspaceId,
-      actor: auditOf(d),
-      action: "request.approve",
-      targetType: "CreditRequest",
-      targetId: String(id),
-      before: { status: "PENDING" },
-      after: {
-        status: "APPROVED",
-        grantedMicros: granted,
-        note: input.note ?? null,
-        overrideId: policy.id,
-        limitBeforeMicros: base.limitMicros,
-        limitAfterMicros: amountMicros,
-      },
-    });
-    await notify(tx, {
-      workspaceId: req.workspaceId,
-      memberId: req.requesterId,
-      kind: "request.approved",
-      title: `Request #${id} approved`,
-      body: `${who} granted ${formatAmount(granted, unit)}${granted !== req.amountMicros && req.amountMicros > 0n ? ` of the ${formatAmount(req.amountMicros, unit)} you asked for` : ""} until ${req.neededUntil}: your limit${forProduct} is ${formatAmount(amountMicros, unit)} until then.${input.note ? ` Note: ${input.note}` : ""}`,
-      link: "/requests",
-    });
-    return { id, status: "APPROVED" as const, grantedMicros: granted, overrideId: policy.id };
+      who: labelOf(d),
+      deciderId: d.actor.memberId,
+      note: input.note ?? null,
+      autoPolicyId: null,
+      now,
+    }),
+  );
+}
+
+/** What an approval writes; `autoPolicyId` set = an auto-approval policy decided (lib/requests/auto-approve.ts). */
+export interface ApprovalCommit {
+  request: {
+    id: number;
+    workspaceId: string;
+    requesterId: string;
+    product: string;
+    neededUntil: string;
+    amountMicros: bigint;
+  };
+  unit: Unit;
+  granted: bigint;
+  /** the requester's own limit for the product now; the grant's override is this + granted */
+  baseLimitMicros: bigint;
+  expiresAt: Date;
+  actor: AuditActor;
+  /** who approved, as the override's note and the requester's notification say it */
+  who: string;
+  deciderId: string | null;
+  note: string | null;
+  autoPolicyId: string | null;
+  now: Date;
+}
+
+/**
+ * The one way a request becomes approved, inside the caller's transaction: the conditional
+ * update on PENDING (a lost race throws ConflictError), the override beside the requester's
+ * others, both audit events and the requester's notification. A person's approval and a
+ * policy's (at filing, in the filing's transaction) both come here.
+ */
+export async function commitApproval(tx: Tx, a: ApprovalCommit): Promise<Decision> {
+  const { request: req, granted, unit, who, deciderId, now } = a;
+  const id = req.id;
+  const amountMicros = a.baseLimitMicros + granted;
+  const forProduct = req.product ? ` for ${req.product}` : "";
+  const won = await tx.creditRequest.updateMany({
+    where: { id, workspaceId: req.workspaceId, status: "PENDING" },
+    data: {
+      status: "APPROVED",
+      deciderId,
+      decidedAt: now,
+      decisionNote: a.note,
+      grantedMicros: granted,
+      autoPolicyId: a.autoPolicyId,
+    },
   });
+  if (won.count !== 1) throw await alreadyDecided(tx, id);
+
+  const policy = await tx.limitPolicy.create({
+    data: {
+      workspaceId: req.workspaceId,
+      scope: "MEMBER",
+      target: `MEMBER:${req.requesterId}`,
+      slot: `request:${id}`,
+      memberId: req.requesterId,
+      product: req.product,
+      amountMicros,
+      startsAt: now,
+      expiresAt: a.expiresAt,
+      note: `request #${id} approved by ${who}`,
+      sourceRequestId: id,
+      createdById: deciderId,
+      updatedById: deciderId,
+    },
+  });
+  await tx.creditRequest.update({ where: { id }, data: { overrideId: policy.id } });
+  await writeAudit(tx, {
+    workspaceId: req.workspaceId,
+    actor: a.actor,
+    action: "limit.create",
+    targetType: "LimitPolicy",
+    targetId: policy.id,
+    after: policySnapshot(policy),
+  });
+  await writeAudit(tx, {
+    workspaceId: req.workspaceId,
+    actor: a.actor,
+    action: "request.approve",
+    targetType: "CreditRequest",
+    targetId: String(id),
+    before: { status: "PENDING" },
+    after: {
+      status: "APPROVED",
+      grantedMicros: granted,
+      note: a.note,
+      overrideId: policy.id,
+      limitBeforeMicros: a.baseLimitMicros,
+      limitAfterMicros: amountMicros,
+      ...(a.autoPolicyId ? { autoPolicyId: a.autoPolicyId } : {}),
+    },
+  });
+  await notify(tx, {
+    workspaceId: req.workspaceId,
+    memberId: req.requesterId,
+    kind: "request.approved",
+    title: `Request #${id} approved`,
+    body: `${who} granted ${formatAmount(granted, unit)}${granted !== req.amountMicros && req.amountMicros > 0n ? ` of the ${formatAmount(req.amountMicros, unit)} you asked for` : ""} until ${req.neededUntil}: your limit${forProduct} is ${formatAmount(amountMicros, unit)} until then.${a.note ? ` Note: ${a.note}` : ""}`,
+    link: "/requests",
+  });
+  return { id, status: "APPROVED" as const, grantedMicros: granted, overrideId: policy.id };
 }
 
 export async function denyRequest(
