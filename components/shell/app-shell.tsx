@@ -1,5 +1,6 @@
 import Link from "next/link";
 
+import { MobileNav } from "./mobile-nav";
 import { NavLinks } from "./nav-links";
 import { SignOutButton } from "./sign-out-button";
 
@@ -13,7 +14,7 @@ interface Props {
 export function AppShell({ nav, user, workspace, children }: Props) {
   return (
     <div className="flex min-h-screen">
-      <aside className="hidden w-56 shrink-0 flex-col border-r border-slate-200 bg-white md:flex">
+      <aside className="hidden w-56 shrink-0 flex-col border-r border-slate-200 bg-white lg:flex">
         <Link href="/overview" className="px-5 pt-5 pb-2 text-lg font-semibold tracking-tight">
           Allotment
         </Link>
@@ -36,14 +37,8 @@ export function AppShell({ nav, user, workspace, children }: Props) {
         </div>
       </aside>
       <div className="flex min-w-0 flex-1 flex-col">
-        <header className="flex items-center justify-between border-b border-slate-200 bg-white px-4 py-3 md:hidden">
-          <span className="font-semibold">Allotment</span>
-          <span className="text-xs text-slate-500">{user.email}</span>
-        </header>
-        <div className="border-b border-slate-200 bg-white px-2 md:hidden">
-          <NavLinks items={nav} horizontal />
-        </div>
-        <main className="mx-auto w-full max-w-7xl flex-1 p-4 md:p-8">{children}</main>
+        <MobileNav items={nav} user={user} />
+        <main className="mx-auto w-full max-w-7xl flex-1 p-4 lg:p-8">{children}</main>
       </div>
     </div>
   );
