@@ -81,7 +81,7 @@ export function EnforcementView({ data }: { data: Data }) {
         {data.connectors.map((c) => (
           <ConnectorCard key={c.id} c={c} act={a} />
         ))}
-        {(["chatgpt", "claude"] as const)
+        {(["chatgpt", "claude", "cursor"] as const)
           .filter((v) => !vendors.has(v))
           .map((v) => (
             <ConnectForm key={v} vendor={v} act={a} />
@@ -291,7 +291,8 @@ export function EnforcementView({ data }: { data: Data }) {
   );
 }
 
-const vendorName = (v: string) => (v === "claude" ? "Claude" : v === "chatgpt" ? "ChatGPT" : v);
+const vendorName = (v: string) =>
+  v === "claude" ? "Claude" : v === "chatgpt" ? "ChatGPT" : v === "cursor" ? "Cursor" : v;
 
 const DRIFT_CAUSE = {
   vendor: { label: "changed at the vendor", className: "bg-amber-100 text-amber-800" },
@@ -538,11 +539,16 @@ function PlanTable({
   );
 }
 
-function ConnectForm({ vendor, act }: { vendor: "chatgpt" | "claude"; act: Act }) {
+function ConnectForm({ vendor, act }: { vendor: "chatgpt" | "claude" | "cursor"; act: Act }) {
   const [baseUrl, setBaseUrl] = useState("");
   const [apiKey, setApiKey] = useState("");
   const [ws, setWs] = useState("");
-  const name = vendor === "chatgpt" ? "ChatGPT Enterprise" : "Claude Enterprise";
+  const name =
+    vendor === "chatgpt"
+      ? "ChatGPT Enterprise"
+      : vendor === "cursor"
+        ? "Cursor"
+        : "Claude Enterprise";
   const input = "mt-1 w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm";
   return (
     <div data-testid={`connect-${vendor}`}>
@@ -570,7 +576,11 @@ function ConnectForm({ vendor, act }: { vendor: "chatgpt" | "claude"; act: Act }
               value={baseUrl}
               onChange={(e) => setBaseUrl(e.target.value)}
               placeholder={
-                vendor === "chatgpt" ? "https://api.chatgpt.com/v1" : "https://api.anthropic.com"
+                vendor === "chatgpt"
+                  ? "https://api.chatgpt.com/v1"
+                  : vendor === "cursor"
+                    ? "https://api.cursor.com"
+                    : "https://api.anthropic.com"
               }
             />
           </label>
