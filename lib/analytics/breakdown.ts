@@ -11,7 +11,7 @@ import type { Unit } from "../money";
 import { eachDay, todayIn, type BudgetPeriod } from "../period";
 import { toBigInt } from "../sql";
 import { readRows } from "../sqlite-reader";
-import type { UsageSums } from "../usage-sums";
+import type { AnalyticsContext, Metrics } from "./analytics-types";
 import type { BreakdownQuery, SortKey } from "./breakdown-query";
 import { keyLabel, NONE, UNATTRIBUTED, type Dimension, type Filters } from "./filters";
 import {
@@ -38,14 +38,6 @@ import {
   whereClause,
 } from "./sql-builder";
 
-export interface Metrics extends UsageSums {
-  /** in the workspace's budget unit */
-  amountMicros: bigint;
-  unpricedRequests: bigint;
-  /** Claude Code seat estimates in the budget unit: not billed, never inside amountMicros (docs/billing.md) */
-  seatMicros: bigint;
-}
-
 export interface BreakdownRow extends Metrics {
   key: string;
   label: string;
@@ -60,6 +52,8 @@ export interface BreakdownRow extends Metrics {
   /** daily amounts in the budget unit over the range, one per day of `days` */
   sparkline: bigint[];
 }
+
+export type { AnalyticsContext, Metrics };
 
 export { SORTS, breakdownQuerySchema, type SortKey, type BreakdownQuery } from "./breakdown-query";
 
@@ -79,12 +73,6 @@ export interface Breakdown {
   /** sum of the rows' amounts; differs from totals only for the group dimension */
   rowsSumMicros: bigint;
   overlapping: boolean;
-}
-
-export interface AnalyticsContext {
-  db: Db;
-  scope: SpendScope;
-  now: Date;
 }
 
 export { metricsOf } from "./grouped-sums";

@@ -14,7 +14,7 @@ import { addDays, toDayKey, type DayKey, type Period } from "../period";
 import { toBigInt } from "../sql";
 import { readRows } from "../sqlite-reader";
 import { addUsageSums } from "../usage-sums";
-import type { AnalyticsContext, Metrics } from "./breakdown";
+import type { AnalyticsContext, Metrics } from "./analytics-types";
 import type { SortKey } from "./breakdown-query";
 import type { Dimension, Filters } from "./filters";
 import {
