@@ -16,6 +16,8 @@ export const PERMISSIONS = [
   "requests:create",
   "requests:decide:groups",
   "requests:decide:all",
+  /** define the policies that approve small requests at once (the owner; lib/requests/auto-approve.ts) */
+  "requests:auto-approve",
   "groups:manage",
   "exports:create",
   "audit:read",

@@ -32,7 +32,7 @@ import {
   type Period,
 } from "../period";
 import { assertMayDecide, type Decider } from "../requests/decide";
-import { parseRequestAmount } from "../requests/file-request";
+import { parseRequestAmount } from "../requests/request-input";
 import { chunks, inList, placeholder, toBigInt } from "../sql";
 import { readRows } from "../sqlite-reader";
 import type { TokenPrincipal } from "../tokens/tokens";

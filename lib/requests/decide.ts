@@ -16,8 +16,7 @@ import { formatAmount, MAX_AMOUNT_MICROS, type Unit } from "../money";
 import { notify } from "../notifications/notify";
 import { endOfDayIn, todayIn } from "../period";
 import { tokenActorLabel, type TokenPrincipal } from "../tokens/tokens";
-import { parseRequestAmount } from "./file-request";
-import type { ApproveInput, DenyInput } from "./request-input";
+import { parseRequestAmount, type ApproveInput, type DenyInput } from "./request-input";
 
 /**
  * Who decides: a signed-in person, or an API token with requests:decide acting for the

@@ -11,32 +11,21 @@ import type { Db } from "../db";
 import { InvalidInputError } from "../errors";
 import { toJsonText } from "../json";
 import { loadMemberLimit } from "../limits/load-effective-limits";
-import { MAX_AMOUNT_MICROS, parseAmountText } from "../money";
 import { addDays } from "../period";
 import { announceRequest } from "../slack/announce";
-import type { FileRequestInput } from "./request-input";
+import { autoApproveOnFiling } from "./auto-approve";
+import { parseRequestAmount, type FileRequestInput } from "./request-input";
 import type { RequestSnapshot } from "./snapshot";
 
-/** An amount asked or granted, as typed: the one parser (lib/money.ts parseAmountText). */
-export function parseRequestAmount(
-  text: string,
-  field = "amount",
-  opts: { label?: string; maxMicros?: bigint } = {},
-): bigint {
-  const r = parseAmountText(text, {
-    label: opts.label ?? "Amount",
-    maxMicros: opts.maxMicros ?? MAX_AMOUNT_MICROS,
-  });
-  if (!r.ok) throw new InvalidInputError(r.error, field);
-  return r.micros;
-}
+// the one parser of amounts asked or granted lives with the input shapes (no import cycle with decide.ts)
+export { parseRequestAmount } from "./request-input";
 
 export async function fileRequest(
   db: Db,
   actor: Actor,
   input: FileRequestInput,
   now: Date,
-): Promise<{ id: number }> {
+): Promise<{ id: number; status: "PENDING" | "APPROVED"; approvedBy?: string }> {
   const amountMicros = parseRequestAmount(input.amount);
   const current = await loadMemberLimit(db, actor.workspaceId, actor.memberId, input.product, now);
   const { budget, effective } = current;
@@ -95,7 +84,22 @@ export async function fileRequest(
         status: "PENDING",
       },
     });
-    return { id: r.id };
+    // an auto-approval policy the request meets approves it now, in this transaction
+    const auto = await autoApproveOnFiling(tx, {
+      request: {
+        id: r.id,
+        workspaceId: actor.workspaceId,
+        requesterId: actor.memberId,
+        product: input.product,
+        neededUntil,
+        amountMicros,
+      },
+      current,
+      now,
+    });
+    return auto
+      ? { id: r.id, status: "APPROVED" as const, approvedBy: auto.policy }
+      : { id: r.id, status: "PENDING" as const };
   });
   // after the commit: the deciders' Slack channel hears of it (never fails the filing)
   await announceRequest(db, actor.workspaceId, filed.id, now);

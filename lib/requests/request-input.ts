@@ -1,6 +1,8 @@
 /** Credit-request input as it arrives from the form or the API (pure; strings in, parsed once). */
 import { z } from "zod";
 
+import { InvalidInputError } from "../errors";
+import { MAX_AMOUNT_MICROS, parseAmountText } from "../money";
 import { isDayKey } from "../period";
 
 const optionalText = z
@@ -55,3 +57,17 @@ export const denySchema = z.object({
     .max(1000, "Keep the note under 1,000 characters"),
 });
 export type DenyInput = z.infer<typeof denySchema>;
+
+/** An amount asked or granted, as typed: the one parser (lib/money.ts parseAmountText). */
+export function parseRequestAmount(
+  text: string,
+  field = "amount",
+  opts: { label?: string; maxMicros?: bigint } = {},
+): bigint {
+  const r = parseAmountText(text, {
+    label: opts.label ?? "Amount",
+    maxMicros: opts.maxMicros ?? MAX_AMOUNT_MICROS,
+  });
+  if (!r.ok) throw new InvalidInputError(r.error, field);
+  return r.micros;
+}
