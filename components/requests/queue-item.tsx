@@ -87,6 +87,10 @@ export function QueueItemCard({ item, unit }: { item: Serialized<QueueItem>; uni
       }),
     onSettled: () => qc.invalidateQueries({ queryKey: queryKeys.requests() }),
   });
+  const revoke = useMutation({
+    mutationFn: () => fetchJson(`/api/requests/${item.id}/revoke`, { method: "POST" }),
+    onSettled: () => qc.invalidateQueries({ queryKey: queryKeys.requests() }),
+  });
   const s = item.snapshot;
   const pending = item.status === "PENDING";
   // what this approval would have done over past periods (the limit simulator), on demand
@@ -189,6 +193,31 @@ export function QueueItemCard({ item, unit }: { item: Serialized<QueueItem>; uni
             )
             .join(" · ")}
         </p>
+      )}
+      {item.autoApproved && item.status === "APPROVED" && (
+        <div className="mt-3 flex flex-wrap items-center gap-2 border-t border-slate-100 pt-3 text-sm">
+          {item.revokedAt ? (
+            <span className="text-slate-600" data-testid="grant-revoked">
+              Approved by an auto-approval policy; the grant was revoked on{" "}
+              {item.revokedAt.slice(0, 10)}.
+            </span>
+          ) : (
+            <>
+              <span className="text-slate-600">
+                Approved at once by an auto-approval policy. Revoking ends its grant now.
+              </span>
+              <button
+                type="button"
+                disabled={revoke.isPending}
+                onClick={() => revoke.mutate()}
+                className="rounded-md border border-red-300 px-3 py-1 text-sm font-medium text-red-700 hover:bg-red-50 disabled:opacity-50"
+              >
+                Revoke grant
+              </button>
+            </>
+          )}
+          {revoke.error && <span className="w-full text-red-700">{revoke.error.message}</span>}
+        </div>
       )}
       {pending && (
         <div className="mt-3 flex flex-wrap items-end gap-2 border-t border-slate-100 pt-3">

@@ -17,15 +17,18 @@ export function RequestForm({ periodEnd, unitLabel }: { periodEnd: string; unitL
     neededUntil: periodEnd,
     product: "",
   });
-  const [done, setDone] = useState<number | null>(null);
+  const [done, setDone] = useState<{ id: number; approvedBy?: string } | null>(null);
   const set =
     (k: keyof typeof form) => (e: React.ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) =>
       setForm({ ...form, [k]: e.target.value });
   const file = useMutation({
     mutationFn: () =>
-      fetchJson<{ id: number }>("/api/requests", { method: "POST", body: JSON.stringify(form) }),
+      fetchJson<{ id: number; approvedBy?: string }>("/api/requests", {
+        method: "POST",
+        body: JSON.stringify(form),
+      }),
     onSuccess: async (r) => {
-      setDone(r.id);
+      setDone(r);
       setForm({ amount: "", reason: "", link: "", neededUntil: periodEnd, product: "" });
       await qc.invalidateQueries({ queryKey: queryKeys.requests() });
     },
@@ -112,7 +115,9 @@ export function RequestForm({ periodEnd, unitLabel }: { periodEnd: string; unitL
         )}
         {done !== null && (
           <span className="text-sm text-emerald-700" data-testid="request-sent">
-            Request #{done} sent — you will be notified here.
+            {done.approvedBy
+              ? `Request #${done.id} approved at once by the policy "${done.approvedBy}" — your limit is raised.`
+              : `Request #${done.id} sent — you will be notified here.`}
           </span>
         )}
       </div>

@@ -34,6 +34,10 @@ export interface RequestItem {
   /** "allotment", or the vendor it was imported from ("claude", "chatgpt") */
   source: string;
   requester: { id: string; name: string; email: string; costCenter: string | null };
+  /** approved at filing by an auto-approval policy (lib/requests/auto-approve.ts) */
+  autoApproved: boolean;
+  /** when a decider revoked that policy's grant */
+  revokedAt: string | null;
 }
 
 export interface QueueItem extends RequestItem {
@@ -100,6 +104,8 @@ function itemOf(r: Row): RequestItem {
     snapshot: parseSnapshot(r.snapshotJson),
     source: r.source,
     requester: r.requester,
+    autoApproved: r.autoPolicyId !== null,
+    revokedAt: r.revokedAt?.toISOString() ?? null,
   };
 }
 

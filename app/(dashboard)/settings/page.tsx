@@ -1,4 +1,5 @@
 import { ApiTokens } from "@/components/settings/api-tokens";
+import { AutoApprovalSettings } from "@/components/settings/auto-approval-settings";
 import { BillingSettings } from "@/components/settings/billing-settings";
 import { DigestSettings } from "@/components/settings/digest-settings";
 import { SlackSettings } from "@/components/settings/slack-settings";
@@ -67,6 +68,9 @@ export default async function Page() {
           missing={missing}
           today={toDayKey(now())}
         />
+      </Card>
+      <Card title="Auto-approval policies">
+        <AutoApprovalSettings unit={settings.budgetUnit} />
       </Card>
       <Card title="Slack approvals">
         <SlackSettings
