@@ -17,6 +17,7 @@ import {
   VENDORS,
 } from "./connectors";
 import { adoptVendorValue, reapplyMember, refreshDrift } from "./drift";
+import { importGithub } from "./github-import";
 import { mapVendorUser, setSplitRule } from "./mapping";
 import { applyPlan, buildPlan } from "./plan";
 import { acknowledgeJob, drainQueue } from "./queue";
@@ -218,6 +219,16 @@ async function run(
       await adoptVendorValue(db, actor, a.connectorId, a.memberId);
       return { message: "The vendor's value is now an Allotment override." };
     case "import": {
+      const vc = await db.vendorConnector.findFirst({
+        where: { id: a.connectorId, workspaceId: ws },
+      });
+      if (vc?.vendor === "github") {
+        const g = await importGithub(db, ws, a.connectorId, who, now);
+        if (g.status !== "SUCCEEDED") throw new InvalidInputError(`Import failed: ${g.error}`);
+        return {
+          message: `Imported ${g.rowsRead} Copilot usage row(s) over ${g.pages} day(s), the seat holders and the cost centers (as groups).`,
+        };
+      }
       const r = await importChatgpt(db, ws, a.connectorId, who, now);
       if (r.status !== "SUCCEEDED") throw new InvalidInputError(`Import failed: ${r.error}`);
       const groups = await mirrorChatgptGroups(db, ws, a.connectorId, who, now);

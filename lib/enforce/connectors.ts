@@ -13,12 +13,14 @@ import type { Db } from "../db";
 import { InvalidInputError, NotFoundError } from "../errors";
 import { CursorClient } from "../vendors/cursor/client";
 import { DEFAULT_CURSOR_BASE_URL } from "../vendors/cursor/http";
+import { GithubClient, githubTargetText, parseGithubTarget } from "../vendors/github/client";
+import { DEFAULT_GITHUB_BASE_URL } from "../vendors/github/http";
 import { ChatgptAdminClient, DEFAULT_CHATGPT_BASE_URL } from "./chatgpt-client";
 import { ClaudeSpendClient, DEFAULT_CLAUDE_BASE_URL } from "./claude-client";
 import { rateGate } from "./rate-gate";
 import { explainVendorError } from "./vendor-errors";
 
-export const VENDORS = ["chatgpt", "claude", "cursor"] as const;
+export const VENDORS = ["chatgpt", "claude", "github", "cursor"] as const;
 export type Vendor = (typeof VENDORS)[number];
 
 export const connectInputSchema = z.object({
@@ -63,6 +65,12 @@ export interface ConnectorView {
 }
 
 const VENDOR_LIMITS: Record<Vendor, string[]> = {
+  github: [
+    "Limits are user-level AI-credit budgets in whole US dollars (Allotment rounds down); GitHub applies the most specific: individual, else the cost center's per-user budget, else the universal one.",
+    "GitHub has no unlimited individual budget: a person Allotment leaves unlimited keeps the shared budget (stricter).",
+    "Cost-center per-user budgets are written where GitHub accepts that scope (its create body is unconfirmed); otherwise those people get individual budgets.",
+    "Individual budgets carry expires_at, and Allotment reverts expiring grants itself, on time.",
+  ],
   chatgpt: [
     "Group and workspace defaults are read-only here: their request bodies are not confirmed in the ChatGPT Admin API reference.",
     "The built-in “Pending requests” queue is not read: its shape is unconfirmed. Point the workspace's custom request destination at Allotment instead.",
@@ -114,13 +122,20 @@ export async function getConnector(db: Db, workspaceId: string, id: string): Pro
 export async function checkVendorAccess(input: ConnectInput): Promise<void> {
   const baseUrl =
     input.baseUrl ??
+    (input.vendor === "github" ? DEFAULT_GITHUB_BASE_URL : undefined) ??
     (input.vendor === "cursor"
       ? DEFAULT_CURSOR_BASE_URL
       : input.vendor === "chatgpt"
         ? DEFAULT_CHATGPT_BASE_URL
         : DEFAULT_CLAUDE_BASE_URL);
   try {
-    if (input.vendor === "chatgpt")
+    if (input.vendor === "github")
+      await new GithubClient({
+        baseUrl,
+        token: input.apiKey,
+        target: githubTargetOf(input),
+      }).seats();
+    else if (input.vendor === "chatgpt")
       await new ChatgptAdminClient({
         baseUrl,
         apiKey: input.apiKey,
@@ -138,6 +153,17 @@ export async function checkVendorAccess(input: ConnectInput): Promise<void> {
   }
 }
 
+/** GitHub: "org:<name>" or "enterprise:<slug>" in the vendor workspace id field. */
+function githubTargetOf(input: ConnectInput) {
+  const t = parseGithubTarget(input.vendorWorkspaceId ?? "");
+  if (!t)
+    throw new InvalidInputError(
+      "GitHub needs the organization or enterprise: org:<name> or enterprise:<slug>",
+      "vendorWorkspaceId",
+    );
+  return t;
+}
+
 /** Creates or re-keys the workspace's connector for a vendor. It stays off (or keeps its switch). */
 export async function connectVendor(
   db: Db,
@@ -145,6 +171,7 @@ export async function connectVendor(
   actor: AuditActor,
   input: ConnectInput,
 ): Promise<ConnectorRow> {
+  const github = input.vendor === "github" ? githubTargetText(githubTargetOf(input)) : null;
   if (input.vendor === "chatgpt" && !input.vendorWorkspaceId)
     throw new InvalidInputError(
       "ChatGPT needs the workspace id (from the Admin Console)",
@@ -152,6 +179,7 @@ export async function connectVendor(
     );
   const baseUrl =
     input.baseUrl ??
+    (input.vendor === "github" ? DEFAULT_GITHUB_BASE_URL : undefined) ??
     (input.vendor === "cursor"
       ? DEFAULT_CURSOR_BASE_URL
       : input.vendor === "chatgpt"
@@ -161,7 +189,7 @@ export async function connectVendor(
     baseUrl,
     encryptedKey: encryptSecret(input.apiKey),
     keyHint: keyHint(input.apiKey),
-    vendorWorkspaceId: input.vendor === "chatgpt" ? input.vendorWorkspaceId! : null,
+    vendorWorkspaceId: input.vendor === "chatgpt" ? input.vendorWorkspaceId! : github,
     vendorUnit: (input.vendor === "claude"
       ? "usd"
       : input.vendor === "cursor"
@@ -169,6 +197,8 @@ export async function connectVendor(
         : null) as string | null,
     lastError: null,
   };
+  // GitHub budgets are whole US dollars
+  if (input.vendor === "github") data.vendorUnit = "usd_whole";
   return db.$transaction(async (tx) => {
     const before = await tx.vendorConnector.findUnique({
       where: { workspaceId_vendor: { workspaceId, vendor: input.vendor } },
@@ -189,6 +219,7 @@ export async function connectVendor(
                   ? "Cursor"
                   : "Claude Enterprise",
             ...data,
+            ...(input.vendor === "github" ? { name: "GitHub Copilot" } : {}),
           },
         });
     const safe = (r: ConnectorRow | null) =>
@@ -287,6 +318,21 @@ export function chatgptClient(
     baseUrl: c.baseUrl,
     apiKey: decryptSecret(c.encryptedKey),
     workspaceId: c.vendorWorkspaceId,
+    beforeCall: rateGate(db, c, { wait: opts.waitForRate }),
+  });
+}
+
+export function githubClient(
+  db: Db,
+  c: ConnectorRow,
+  opts: { waitForRate?: boolean } = {},
+): GithubClient {
+  const target = parseGithubTarget(c.vendorWorkspaceId ?? "");
+  if (!target) throw new Error("GitHub connector has no organization or enterprise");
+  return new GithubClient({
+    baseUrl: c.baseUrl,
+    token: decryptSecret(c.encryptedKey),
+    target,
     beforeCall: rateGate(db, c, { wait: opts.waitForRate }),
   });
 }

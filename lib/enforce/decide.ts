@@ -35,7 +35,7 @@ export function endsWithVendorPeriod(expiresAt: Date | null, now: Date): boolean
 }
 
 export function decideAction(
-  vendor: "chatgpt" | "claude" | "cursor",
+  vendor: "chatgpt" | "claude" | "github" | "cursor",
   desired: DesiredLimit,
   observed: ObservedLimit,
   now: Date,
@@ -47,6 +47,8 @@ export function decideAction(
   // the closest it can do is the team's limit, stricter than Allotment; the plan says so
   if (vendor === "cursor" && desired.micros === null)
     return observed.hasOverride ? { kind: "clear" } : { kind: "none" };
+  // GitHub has no unlimited individual budget: the shared budget stays (stricter); the plan says so
+  if (vendor === "github" && desired.micros === null) return { kind: "none" };
   const temporary = vendor === "chatgpt" && endsWithVendorPeriod(desired.expiresAt, now);
   // the end counts as much as the amount: a permanent override where Allotment's ends with the
   // period (or the reverse) is rewritten, so an added or removed end date reaches the vendor
@@ -61,7 +63,7 @@ export function decideAction(
 
 /** When Allotment must undo a write itself: a grant that ends before the vendor would end it. */
 export function revertAtFor(
-  vendor: "chatgpt" | "claude" | "cursor",
+  vendor: "chatgpt" | "claude" | "github" | "cursor",
   action: Action,
   expiresAt: Date | null,
 ): Date | null {

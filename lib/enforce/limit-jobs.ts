@@ -8,9 +8,11 @@ import "server-only";
 import { z } from "zod";
 
 import { SYSTEM_ACTOR, writeAudit } from "../audit";
+import { now as clockNow } from "../clock";
 import type { Db } from "../db";
 import { chatgptClient, claudeClient, type ConnectorRow } from "./connectors";
 import { cursorClient, readCursorOne, writeCursorLimit } from "./cursor-vendor";
+import { observeGithub, readOneGithub, writeGithubIndividual } from "./github";
 import type { JobOutcome, JobRow } from "./queue";
 import {
   chatgptAmountText,
@@ -33,6 +35,12 @@ export async function readOne(
   memberId: string,
   vendorUserId: string,
 ): Promise<Observed> {
+  if (c.vendor === "github")
+    return observeGithub(
+      vendorUserId,
+      "",
+      (await readOneGithub(db, c, vendorUserId, clockNow())).view,
+    );
   const prev = await db.vendorLimitState.findUnique({
     where: { connectorId_memberId: { connectorId: c.id, memberId } },
   });
@@ -70,7 +78,20 @@ export async function runLimitJob(
     : !before.hasOverride;
   let response: unknown = null;
   let after: Partial<Observed> = {};
-  if (!already) {
+  if (!already && c.vendor === "github") {
+    // an individual budget (whole dollars; the grant's end as expires_at), or its removal
+    const r = await writeGithubIndividual(
+      db,
+      c,
+      userId,
+      setting && target !== null
+        ? { set: true, micros: target, expiresAt: payload.revertAt }
+        : { set: false },
+      now,
+    );
+    response = r.response;
+    after = r.after;
+  } else if (!already) {
     if (c.vendor === "cursor") {
       // whole dollars; null removes the member's own limit and the team's (if any) applies
       const micros = setting ? target : null;

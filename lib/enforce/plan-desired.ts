@@ -51,6 +51,7 @@ export interface DesiredRow {
 
 /** Provider rows that count as spend at a vendor (how the ingest adapters label them). */
 export function vendorUsageFilter(vendor: string): { provider: string; product?: string } {
+  if (vendor === "github") return { provider: "github", product: "copilot" };
   if (vendor === "cursor") return { provider: "cursor", product: "cursor" };
   return vendor === "claude"
     ? { provider: "anthropic", product: "claude_code" }

@@ -14,6 +14,7 @@ import type { Db } from "../db";
 import { ConflictError, InvalidInputError, NotFoundError } from "../errors";
 import { getConnector, writeBlocker } from "./connectors";
 import { decideAction, revertAtFor, type Action } from "./decide";
+import { githubPlanContext, syncGithubSharedBudgets } from "./github";
 import { desiredLimits, type DesiredRow } from "./plan-desired";
 import { enqueueJob } from "./queue";
 import { describeVendorAmount, describeVendorLimit, type VendorUnit } from "./units";
@@ -62,13 +63,15 @@ export interface PlanView {
   items: PlanItem[];
   changes: number;
   unmatched: string[];
+  /** GitHub: the shared budgets applying writes first, and where GitHub's rule cannot give Allotment's value */
+  notes?: string[];
 }
 
 const s = (v: bigint | null) => (v === null ? null : v.toString());
 const b = (v: string | null) => (v === null ? null : BigInt(v));
 
 export function planItem(
-  vendor: "chatgpt" | "claude" | "cursor",
+  vendor: "chatgpt" | "claude" | "github" | "cursor",
   unit: VendorUnit,
   d: DesiredRow,
   o: Observed,
@@ -133,6 +136,9 @@ export async function buildPlan(
   const c = await getConnector(db, workspaceId, connectorId);
   const snap = await readVendor(db, c, { now });
   const desired = await desiredLimits(db, c, snap.unit, now);
+  // GitHub: individual budgets are planned against what people inherit once the shared budgets are written
+  const github = c.vendor === "github" ? await githubPlanContext(db, c, now) : null;
+  if (github) for (const [id, o] of snap.byMember) snap.byMember.set(id, github.adjust(id, o));
   const items: PlanItem[] = [];
   for (const [memberId, o] of snap.byMember) {
     const d = desired.get(memberId);
@@ -168,6 +174,7 @@ export async function buildPlan(
     items,
     changes: items.filter((i) => i.action !== "none").length,
     unmatched: snap.unmatched.map((u) => u.email),
+    ...(github ? { notes: github.notes } : {}),
   };
 }
 
@@ -216,6 +223,8 @@ export async function applyPlan(
       "This plan is more than 30 minutes old — preview again so it reflects the vendor's current values",
     );
   const items = itemsSchema.parse(JSON.parse(p.itemsJson)).filter((i) => i.action !== "none");
+  // GitHub: the universal and cost-center budgets first; the individual budgets were planned against them
+  if (p.connector.vendor === "github") await syncGithubSharedBudgets(db, p.connector, now, actor);
   return db.$transaction(async (tx) => {
     const claimed = await tx.vendorPlan.updateMany({
       where: { id: p.id, status: "PREVIEW" },

@@ -10,6 +10,7 @@ import { allowAttempt } from "../auth/throttle";
 import { now as clockNow } from "../clock";
 import type { Db } from "../db";
 import { cursorPerMinute } from "../vendors/cursor/rate-limits";
+import { GITHUB_REQUESTS_PER_MINUTE } from "../vendors/github/http";
 
 export class RateGateClosed extends Error {
   constructor(readonly waitMs: number) {
@@ -24,6 +25,7 @@ const WINDOW_MS = 60_000;
 
 export function rateBudget(vendor: string, route = ""): number {
   if (vendor === "cursor") return cursorPerMinute(route); // per team and endpoint
+  if (vendor === "github") return GITHUB_REQUESTS_PER_MINUTE; // per token, all routes
   return vendor === "claude" ? 60 : 100;
 }
 
@@ -35,7 +37,9 @@ export function rateGate(
 ) {
   return async (route: string) => {
     const key =
-      connector.vendor === "claude" ? `vendor:${connector.id}` : `vendor:${connector.id}:${route}`;
+      connector.vendor === "claude" || connector.vendor === "github"
+        ? `vendor:${connector.id}`
+        : `vendor:${connector.id}:${route}`;
     for (;;) {
       // windows on the app's clock (like every other "now" in domain code), so tests can step time
       const t = clockNow();

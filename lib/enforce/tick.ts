@@ -9,6 +9,7 @@ import "server-only";
 import { now as clockNow } from "../clock";
 import type { Db } from "../db";
 import { decideAction, revertAtFor } from "./decide";
+import { syncGithubSharedBudgets } from "./github";
 import { desiredLimits } from "./plan-desired";
 import { drainQueue, enqueueJob, type DrainResult } from "./queue";
 import { reconcileConnector } from "./reconcile";
@@ -111,6 +112,14 @@ export async function runEnforcementTick(
       result.errors.push(`${c.name}: ${message}`);
       await db.vendorConnector.update({ where: { id: c.id }, data: { lastError: message } });
     }
+    if (c.vendor === "github")
+      try {
+        // the universal and cost-center budgets first; people then differ from them only by individual budgets
+        if ((await syncGithubSharedBudgets(db, c, clock())).writes)
+          await readVendor(db, c, { now: clock() });
+      } catch (error) {
+        result.errors.push(`${c.name}: ${error instanceof Error ? error.message : String(error)}`);
+      }
     try {
       // from the stored vendor state against Allotment now (also when this tick's read failed):
       // reverts, re-splits, grants from any vendor, retries

@@ -19,7 +19,7 @@ const nameOf = (v: string) =>
 
 /** Turns a vendor failure into an actionable message; anything else is returned unchanged. */
 export function explainVendorError(error: unknown, c: VendorContext): unknown {
-  const name = nameOf(c.vendor);
+  const name = c.vendor === "github" ? "GitHub" : nameOf(c.vendor);
   if (error instanceof RateGateClosed)
     return new InvalidInputError(
       `${name}: Allotment has used this minute's share of the vendor's rate limit; ${error.message}. Try again then.`,
@@ -30,6 +30,16 @@ export function explainVendorError(error: unknown, c: VendorContext): unknown {
     );
   if (!(error instanceof VendorError)) return error;
   const said = error.message;
+  if (c.vendor === "github" && error.kind === "auth")
+    return new InvalidInputError(
+      `GitHub refused the token (${said}). Paste a token that may read Copilot seats and manage billing budgets (enterprise endpoints need a classic personal access token) with "Connect" (re-key).`,
+      "apiKey",
+    );
+  if (c.vendor === "github" && error.kind === "not_found")
+    return new InvalidInputError(
+      `GitHub does not know this (${said}). Check the organization or enterprise ${c.vendorWorkspaceId ? `"${c.vendorWorkspaceId}" ` : ""}and the base URL ${c.baseUrl}.`,
+      "vendorWorkspaceId",
+    );
   switch (error.kind) {
     case "auth":
       return new InvalidInputError(

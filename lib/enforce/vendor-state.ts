@@ -13,6 +13,7 @@ import { overrideRule, ruleAmount, type UserLimit } from "./chatgpt-client";
 import type { EffectiveRow } from "./claude-client";
 import { chatgptClient, claudeClient, type ConnectorRow } from "./connectors";
 import { cursorClient, readCursorState } from "./cursor-vendor";
+import { readGithubVendor } from "./github";
 import { parseClaudeAmount, type VendorUnit } from "./units";
 import { recordVendorGroups, type SeenGroup } from "./vendor-groups";
 
@@ -235,6 +236,17 @@ export async function readVendor(
     for (const [id, o] of read.byMember) byMember.set(id, o);
     for (const [id, v] of read.spend) spend.set(id, v);
     unmatched.push(...read.unmatched);
+    unit = "usd_whole";
+  } else if (c.vendor === "github") {
+    const read = await readGithubVendor(db, c, {
+      now: opts.now,
+      match: (login, email) => matcher.match(login, email),
+      wanted,
+      full: !opts.memberIds,
+    });
+    for (const [id, o] of read.byMember) byMember.set(id, o);
+    unmatched.push(...read.unmatched);
+    await recordVendorGroups(db, c, read.groups);
     unit = "usd_whole";
   } else {
     const client = chatgptClient(db, c, { waitForRate: true });

@@ -13,6 +13,8 @@ import { parseRetryAfter } from "../../ingest/http";
 export const DEFAULT_GITHUB_BASE_URL = "https://api.github.com";
 /** The version the budget and cost-center shapes were read for (GH-GHEC 2022-11-28). */
 export const GITHUB_API_VERSION = "2022-11-28";
+/** GitHub's primary limit is 5,000 requests an hour per token (GH-RL): 80 a minute stays under it. */
+export const GITHUB_REQUESTS_PER_MINUTE = 80;
 /** Waits after a rate limit with no Retry-After and no spent primary budget: "at least one minute". */
 export const SECONDARY_LIMIT_WAIT_MS = 60_000;
 

@@ -1,0 +1,246 @@
+/**
+ * GitHub Copilot enforcement against the fake GitHub, judged by the fake's own evaluation of
+ * GitHub's precedence rule: over a generated enterprise (cost centers mirrored as groups,
+ * a default, group limits, overrides with and without an end, people in a second, more
+ * generous Allotment-only group), after plan + apply the budget GitHub applies to every seat
+ * holder equals Allotment's effective limit rounded down to whole dollars — also when GitHub
+ * refuses cost-center per-user budgets (the unconfirmed reading). A console edit shows as
+ * drift; an ended grant is reverted.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { driftRows, refreshDrift } from "@/lib/enforce/drift";
+import { importGithub } from "@/lib/enforce/github-import";
+import { applyPlan, buildPlan } from "@/lib/enforce/plan";
+import { drainQueue } from "@/lib/enforce/queue";
+import { runEnforcementTick } from "@/lib/enforce/tick";
+import { loadWorkspaceLimits } from "@/lib/limits/load-effective-limits";
+
+import { startGithubFake, type GithubFake } from "../fake-vendors/github";
+import { daysFrom, TEST_NOW } from "../helpers/clock";
+import { makeMember, makeWorkspace, testDb } from "../helpers/db";
+import { connect, DRAIN_BUDGET_MS, OWNER_AUDIT, policy } from "../helpers/enforce";
+
+const TOKEN = "ghp_enforce_token_01";
+let now = TEST_NOW;
+let fake: GithubFake;
+
+beforeAll(async () => {
+  fake = await startGithubFake({ token: TOKEN, clock: () => now.getTime(), perMinute: 100_000 });
+});
+afterAll(async () => fake.close());
+
+/** A small seeded generator, so a failing organisation can be rebuilt. */
+function rng(seed: number) {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1_664_525 + 1_013_904_223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+async function generatedOrg(seed: number, enterprise: string) {
+  const db = await testDb();
+  const rand = rng(seed);
+  const pick = <T>(xs: T[]) => xs[Math.floor(rand() * xs.length)]!;
+  const ws = await makeWorkspace(db, { budgetUnit: "USD" });
+  const people = [];
+  for (let i = 0; i < 14; i++) {
+    const login = `dev${i}-${ws.slug}`;
+    const m = await makeMember(db, ws.id, { email: `${login}@corp.test`, name: `Dev ${i}` });
+    people.push({ login, member: m });
+  }
+  fake.state.kind = "enterprise";
+  fake.state.name = enterprise;
+  fake.state.users = people.map((p) => ({
+    login: p.login,
+    email: p.member.email,
+    name: p.member.name,
+  }));
+  fake.state.budgets.clear();
+  fake.state.usage = [];
+  const centers = ["Platform", "Mobile", "Data"].map((name, i) => ({
+    id: `cc-${i}-${ws.slug}`,
+    name: `${name} ${ws.slug}`,
+    users: [] as string[],
+  }));
+  for (const p of people) if (rand() < 0.8) pick(centers).users.push(p.login);
+  fake.state.costCenters = centers;
+  // Copilot usage this month, so the budget split has something to count
+  for (const p of people)
+    fake.state.usage.push({
+      login: p.login,
+      day: "2026-11-10",
+      model: "GPT-5",
+      centiCredits: 1 + Math.floor(rand() * 200_000),
+      discountCentiCredits: 0,
+    });
+  const c = await connect(
+    db,
+    ws.id,
+    "github" as "claude",
+    fake.url,
+    TOKEN,
+    `enterprise:${enterprise}`,
+  );
+  const imported = await importGithub(db, ws.id, c.id, OWNER_AUDIT, now, { backfillDays: 20 });
+  expect(imported.error).toBeUndefined();
+  const groups = await db.group.findMany({ where: { workspaceId: ws.id, source: "github" } });
+  expect(groups).toHaveLength(3);
+  const cents = () => BigInt(Math.floor(rand() * 90_000) + 1_000) * 10_000n; // $10.00–$909.99
+  await db.limitPolicy.create({
+    data: { workspaceId: ws.id, scope: "WORKSPACE", target: "WORKSPACE", amountMicros: cents() },
+  });
+  for (const g of groups.slice(0, 2))
+    await db.limitPolicy.create({
+      data: {
+        workspaceId: ws.id,
+        scope: "GROUP",
+        target: `GROUP:${g.id}`,
+        groupId: g.id,
+        amountMicros: cents(),
+      },
+    });
+  // a more generous Allotment-only group across cost centers (Allotment takes the most generous group)
+  const extra = await db.group.create({
+    data: { workspaceId: ws.id, name: "Hackathon", costCenter: "" },
+  });
+  for (const p of people.slice(0, 3))
+    await db.groupMember.create({ data: { groupId: extra.id, memberId: p.member.id } });
+  await policy(db, ws.id, `GROUP:${extra.id}`, 2_000n, { groupId: extra.id });
+  // overrides: some open-ended, some ending in a week
+  for (const [i, p] of people.slice(5, 9).entries())
+    await db.limitPolicy.create({
+      data: {
+        workspaceId: ws.id,
+        scope: "MEMBER",
+        target: `MEMBER:${p.member.id}`,
+        memberId: p.member.id,
+        amountMicros: cents(),
+        expiresAt: i === 0 || rand() < 0.5 ? daysFrom(now, 7) : null,
+      },
+    });
+  return { db, ws, c, people };
+}
+
+/** Runs enforcement until nothing is queued any more (GitHub's rate budget may spread the writes over runs). */
+async function settle(wsId: string) {
+  const db = await testDb();
+  for (let i = 0; i < 4; i++) {
+    await runEnforcementTick(db, wsId, { clock: () => now, budgetMs: DRAIN_BUDGET_MS });
+    const open = await db.vendorJob.count({
+      where: {
+        workspaceId: wsId,
+        status: { in: ["PENDING", "RUNNING", "FAILED"] },
+        acknowledgedAt: null,
+      },
+    });
+    if (!open) return;
+  }
+}
+
+async function expectGithubEqualsAllotment(
+  wsId: string,
+  people: { login: string; member: { id: string; name: string } }[],
+  notes: string[],
+) {
+  const db = await testDb();
+  const limits = await loadWorkspaceLimits(db, wsId, now);
+  let checked = 0;
+  for (const p of people) {
+    const e = limits.members.find((m) => m.memberId === p.member.id)!.effective;
+    const github = fake.evaluate(p.login);
+    if (e.limitMicros === null) {
+      expect(
+        notes.some((n) => n.startsWith(p.member.name)),
+        p.login,
+      ).toBe(true);
+      continue;
+    }
+    const dollars = Number(e.limitMicros / 1_000_000n); // whole dollars, rounded down
+    expect({ who: p.login, amount: github.amount }).toEqual({ who: p.login, amount: dollars });
+    checked++;
+  }
+  return checked;
+}
+
+describe("GitHub enforcement", () => {
+  for (const seed of [11, 2026]) {
+    it(`GitHub's own rule over the written budgets gives Allotment's limit for every member (seed ${seed})`, async () => {
+      now = TEST_NOW;
+      const { db, ws, c, people } = await generatedOrg(seed, `ent-${seed}`);
+      const plan = await buildPlan(db, ws.id, c.id, OWNER_AUDIT, now);
+      expect(plan.notes?.[0]).toMatch(/^Universal per-user budget: /);
+      expect(plan.items.some((i) => i.targetText.includes("whole dollars, rounded down"))).toBe(
+        true,
+      );
+      await applyPlan(db, ws.id, plan.id, OWNER_AUDIT, now);
+      await drainQueue(db, { workspaceId: ws.id, budgetMs: DRAIN_BUDGET_MS, clock: () => now });
+      // shared budgets that waited for individual budgets go on the next run
+      await settle(ws.id);
+      const checked = await expectGithubEqualsAllotment(ws.id, people, plan.notes ?? []);
+      expect(checked).toBe(people.length);
+      // shared budgets carry most people: individual budgets only where a person differs
+      const budgets = [...fake.state.budgets.values()];
+      expect(
+        budgets.filter((b) => b.budget_scope === "multi_user_customer").length,
+      ).toBeLessThanOrEqual(1);
+      expect(
+        budgets.filter((b) => b.budget_scope === "multi_user_cost_center").length,
+      ).toBeGreaterThan(0);
+      expect(budgets.filter((b) => b.budget_scope === "user").length).toBeLessThan(people.length);
+      expect(
+        budgets.every((b) => Number.isInteger(b.budget_amount) && b.prevent_further_usage),
+      ).toBe(true);
+      // applying again writes nothing
+      const again = await buildPlan(db, ws.id, c.id, OWNER_AUDIT, now);
+      expect(again.changes).toBe(0);
+    });
+  }
+
+  it("when GitHub refuses cost-center per-user budgets, individual budgets give the same limits", async () => {
+    now = TEST_NOW;
+    fake.state.acceptCostCenterUserBudgets = false;
+    try {
+      const { db, ws, people } = await generatedOrg(7, "ent-refuse");
+      await settle(ws.id);
+      await settle(ws.id);
+      expect(
+        [...fake.state.budgets.values()].some((b) => b.budget_scope === "multi_user_cost_center"),
+      ).toBe(false);
+      expect(await expectGithubEqualsAllotment(ws.id, people, [])).toBe(people.length);
+      const audit = await db.auditEvent.findMany({
+        where: { workspaceId: ws.id, action: { startsWith: "enforcement.github.shared_budget" } },
+      });
+      expect(audit.some((a) => a.action.endsWith(".refused"))).toBe(true);
+      expect(audit.some((a) => a.action.endsWith(".create"))).toBe(true);
+    } finally {
+      fake.state.acceptCostCenterUserBudgets = true;
+    }
+  });
+
+  it("a console edit is drift; an ended grant is reverted to what the person inherits", async () => {
+    now = TEST_NOW;
+    const { db, ws, c, people } = await generatedOrg(99, "ent-drift");
+    const plan = await buildPlan(db, ws.id, c.id, OWNER_AUDIT, now);
+    await applyPlan(db, ws.id, plan.id, OWNER_AUDIT, now);
+    await drainQueue(db, { workspaceId: ws.id, budgetMs: DRAIN_BUDGET_MS, clock: () => now });
+    const target = people[1]!;
+    fake.consoleSetUserBudget(target.login, 4_321);
+    await refreshDrift(db, ws.id, now);
+    const drift = await driftRows(db, ws.id, now);
+    expect(drift.map((d) => d.memberId)).toContain(target.member.id);
+    // the grants ending in a week: after it, GitHub must apply what Allotment now says
+    const ending = await db.limitPolicy.findMany({
+      where: { workspaceId: ws.id, expiresAt: { not: null } },
+    });
+    now = daysFrom(TEST_NOW, 8);
+    fake.state.expiresAtFormat = "date"; // the other reading of expires_at, for writes from here on
+    await settle(ws.id);
+    fake.state.expiresAtFormat = "any";
+    const others = people.filter((p) => p !== target);
+    expect(await expectGithubEqualsAllotment(ws.id, others, [])).toBe(others.length);
+    // GitHub removed the expired individual budgets itself (expires_at) or Allotment reverted them
+    expect(ending.length).toBeGreaterThan(0);
+  });
+});
