@@ -81,7 +81,7 @@ export function EnforcementView({ data }: { data: Data }) {
         {data.connectors.map((c) => (
           <ConnectorCard key={c.id} c={c} act={a} />
         ))}
-        {(["chatgpt", "claude", "cursor"] as const)
+        {(["chatgpt", "claude", "cursor", "github"] as const)
           .filter((v) => !vendors.has(v))
           .map((v) => (
             <ConnectForm key={v} vendor={v} act={a} />
@@ -292,7 +292,22 @@ export function EnforcementView({ data }: { data: Data }) {
 }
 
 const vendorName = (v: string) =>
-  v === "claude" ? "Claude" : v === "chatgpt" ? "ChatGPT" : v === "cursor" ? "Cursor" : v;
+  v === "claude"
+    ? "Claude"
+    : v === "chatgpt"
+      ? "ChatGPT"
+      : v === "cursor"
+        ? "Cursor"
+        : v === "github"
+          ? "GitHub"
+          : v;
+
+/** The vendor's limit unit in words (GitHub: budgets in whole dollars; its usage is in AI credits of $0.01). */
+const UNIT_TEXT: Record<string, string> = {
+  usd: "US dollars (cents)",
+  usd_whole: "whole US dollars, rounded down",
+  credit: "ChatGPT credits (whole)",
+};
 
 const DRIFT_CAUSE = {
   vendor: { label: "changed at the vendor", className: "bg-amber-100 text-amber-800" },
@@ -349,14 +364,21 @@ function ConnectorCard({ c, act }: { c: Connector; act: Act }) {
           <dd className="col-span-2 break-all">{c.baseUrl}</dd>
           {c.vendorWorkspaceId && (
             <>
-              <dt className="text-slate-500">Workspace</dt>
+              <dt className="text-slate-500">{c.vendor === "github" ? "Account" : "Workspace"}</dt>
               <dd className="col-span-2">{c.vendorWorkspaceId}</dd>
             </>
           )}
           <dt className="text-slate-500">Admin key</dt>
           <dd className="col-span-2">{c.key}</dd>
           <dt className="text-slate-500">Unit</dt>
-          <dd className="col-span-2">{c.vendorUnit ?? "not read yet"}</dd>
+          <dd className="col-span-2">
+            {c.vendorUnit ? (UNIT_TEXT[c.vendorUnit] ?? c.vendorUnit) : "not read yet"}
+            {c.vendor === "github" && (
+              <span className="block text-xs text-slate-500">
+                Copilot usage: 1 AI credit = $0.01, imported as US dollars
+              </span>
+            )}
+          </dd>
           <dt className="text-slate-500">Last read</dt>
           <dd className="col-span-2">{c.lastReadAt ? when(c.lastReadAt) : "never"}</dd>
         </dl>
@@ -391,14 +413,16 @@ function ConnectorCard({ c, act }: { c: Connector; act: Act }) {
           >
             Preview plan
           </button>
-          {c.vendor === "chatgpt" && (
+          {(c.vendor === "chatgpt" || c.vendor === "github") && (
             <button
               type="button"
               className={btn}
               disabled={act.pending}
               onClick={() => act.run({ op: "import", connectorId: c.id })}
             >
-              Import credits and groups
+              {c.vendor === "github"
+                ? "Import usage and cost centers"
+                : "Import credits and groups"}
             </button>
           )}
         </div>
@@ -539,7 +563,13 @@ function PlanTable({
   );
 }
 
-function ConnectForm({ vendor, act }: { vendor: "chatgpt" | "claude" | "cursor"; act: Act }) {
+function ConnectForm({
+  vendor,
+  act,
+}: {
+  vendor: "chatgpt" | "claude" | "cursor" | "github";
+  act: Act;
+}) {
   const [baseUrl, setBaseUrl] = useState("");
   const [apiKey, setApiKey] = useState("");
   const [ws, setWs] = useState("");
@@ -548,7 +578,9 @@ function ConnectForm({ vendor, act }: { vendor: "chatgpt" | "claude" | "cursor";
       ? "ChatGPT Enterprise"
       : vendor === "cursor"
         ? "Cursor"
-        : "Claude Enterprise";
+        : vendor === "github"
+          ? "GitHub Copilot"
+          : "Claude Enterprise";
   const input = "mt-1 w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm";
   return (
     <div data-testid={`connect-${vendor}`}>
@@ -563,7 +595,7 @@ function ConnectForm({ vendor, act }: { vendor: "chatgpt" | "claude" | "cursor";
                 vendor,
                 baseUrl,
                 apiKey,
-                ...(vendor === "chatgpt" ? { vendorWorkspaceId: ws } : {}),
+                ...(vendor === "chatgpt" || vendor === "github" ? { vendorWorkspaceId: ws } : {}),
               },
             });
           }}
@@ -578,9 +610,11 @@ function ConnectForm({ vendor, act }: { vendor: "chatgpt" | "claude" | "cursor";
               placeholder={
                 vendor === "chatgpt"
                   ? "https://api.chatgpt.com/v1"
-                  : vendor === "cursor"
-                    ? "https://api.cursor.com"
-                    : "https://api.anthropic.com"
+                  : vendor === "github"
+                    ? "https://api.github.com"
+                    : vendor === "cursor"
+                      ? "https://api.cursor.com"
+                      : "https://api.anthropic.com"
               }
             />
           </label>
@@ -595,8 +629,21 @@ function ConnectForm({ vendor, act }: { vendor: "chatgpt" | "claude" | "cursor";
               />
             </label>
           )}
+          {vendor === "github" && (
+            <label className="block text-sm">
+              Organization or enterprise
+              <input
+                className={input}
+                name="github-account"
+                value={ws}
+                onChange={(e) => setWs(e.target.value)}
+                placeholder="enterprise:acme-corp or org:acme"
+              />
+            </label>
+          )}
           <label className="block text-sm">
-            Admin key <span className="text-slate-400">(stored encrypted, never shown again)</span>
+            {vendor === "github" ? "Token" : "Admin key"}{" "}
+            <span className="text-slate-400">(stored encrypted, never shown again)</span>
             <input
               className={input}
               type="password"
