@@ -41,7 +41,7 @@ function Evidence({ e }: { e: Record<string, unknown> }) {
             width={160}
             height={32}
           />
-          <span className="text-slate-400">
+          <span className="text-slate-500">
             {series[0]!.day} – {series[series.length - 1]!.day}
           </span>
         </div>
@@ -159,7 +159,7 @@ export function AlertList({ canManage }: { canManage: boolean }) {
                 >
                   {a.status === "OPEN" ? "Open" : `Resolved ${a.resolvedAt?.slice(0, 10) ?? ""}`}
                 </span>
-                <span className="ml-auto text-xs text-slate-400">
+                <span className="ml-auto text-xs text-slate-500">
                   {a.createdAt.slice(0, 16).replace("T", " ")} UTC · period from {a.periodKey}
                 </span>
               </div>

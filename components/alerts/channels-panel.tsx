@@ -179,7 +179,7 @@ export function ChannelsPanel({ canManage }: { canManage: boolean }) {
               </label>
               <label className="text-xs font-medium text-slate-600">
                 SMTP server{" "}
-                <span className="font-normal text-slate-400">
+                <span className="font-normal text-slate-500">
                   (stored encrypted, never shown again)
                 </span>
                 <input

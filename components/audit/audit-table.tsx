@@ -67,7 +67,7 @@ export function AuditTable({ rows }: { rows: AuditRow[] }) {
                   (r.targetLabel ?? r.targetType)
                 )}
                 <span
-                  className="block max-w-[12rem] truncate text-xs text-slate-400"
+                  className="block max-w-[12rem] truncate text-xs text-slate-500"
                   title={`${r.targetType} ${r.targetId}`}
                 >
                   {r.targetLabel ? r.targetType : r.targetId}
@@ -280,9 +280,9 @@ export function UnmatchedSignIns({ rows }: { rows: UnmatchedAttemptRow[] }) {
                 </span>
               </td>
               <td className="py-2 pr-4">
-                {r.email ?? <span className="text-slate-400">—</span>}
+                {r.email ?? <span className="text-slate-500">—</span>}
                 {r.subject && (
-                  <span className="block font-mono text-xs text-slate-400">sub {r.subject}</span>
+                  <span className="block font-mono text-xs text-slate-500">sub {r.subject}</span>
                 )}
               </td>
               <td className="py-2 pr-4 text-slate-600">{r.detail ?? "—"}</td>

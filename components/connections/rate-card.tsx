@@ -103,7 +103,7 @@ export function RateCard({ lines }: { lines: RateCardLine[] }) {
                   </td>
                   <td className="text-xs" data-testid="seen">
                     {l.seen.length === 0 ? (
-                      <span className="text-slate-400">—</span>
+                      <span className="text-slate-500">—</span>
                     ) : (
                       l.seen.map((s) => (
                         <div key={`${s.provider}|${s.model}`} className="font-mono">

@@ -36,13 +36,13 @@ export function ReconciliationTable({ rows }: { rows: ReconciliationRow[] }) {
               <td className="tabular text-right">{usd(r.estimatedMicros)}</td>
               <td className="tabular text-right">{usd(r.allocatedMicros)}</td>
               <td
-                className={`tabular text-right ${r.unattributedMicros ? "text-amber-700" : "text-slate-400"}`}
+                className={`tabular text-right ${r.unattributedMicros ? "text-amber-700" : "text-slate-500"}`}
               >
                 {usd(r.unattributedMicros)}
               </td>
               <Delta micros={r.deltaMicros} />
               <td
-                className={`tabular text-right ${r.unpricedRows ? "font-medium text-red-700" : "text-slate-400"}`}
+                className={`tabular text-right ${r.unpricedRows ? "font-medium text-red-700" : "text-slate-500"}`}
                 data-testid="unpriced"
               >
                 {r.unpricedRows}
@@ -77,7 +77,7 @@ export function ReconciliationTable({ rows }: { rows: ReconciliationRow[] }) {
 function Delta({ micros }: { micros: bigint }) {
   const text = formatAmount(micros < 0n ? -micros : micros, "USD");
   const zero = text === formatAmount(0n, "USD");
-  const tone = zero ? "text-slate-400" : micros < 0n ? "text-emerald-700" : "text-amber-700";
+  const tone = zero ? "text-slate-500" : micros < 0n ? "text-emerald-700" : "text-amber-700";
   return (
     <td className={`tabular text-right ${tone}`}>
       {zero ? text : `${micros < 0n ? "−" : "+"}${text}`}

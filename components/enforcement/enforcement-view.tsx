@@ -601,7 +601,7 @@ function ConnectForm({
           }}
         >
           <label className="block text-sm">
-            Base URL <span className="text-slate-400">(optional)</span>
+            Base URL <span className="text-slate-500">(optional)</span>
             <input
               className={input}
               name={`${vendor}-base-url`}
@@ -643,7 +643,7 @@ function ConnectForm({
           )}
           <label className="block text-sm">
             {vendor === "github" ? "Token" : "Admin key"}{" "}
-            <span className="text-slate-400">(stored encrypted, never shown again)</span>
+            <span className="text-slate-500">(stored encrypted, never shown again)</span>
             <input
               className={input}
               type="password"

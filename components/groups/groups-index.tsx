@@ -22,7 +22,7 @@ import { GroupEditor, PersonPicker, type Person } from "./group-editor";
 const col = createColumnHelper<GroupRow>();
 
 function few(people: { name: string }[], max = 3) {
-  if (!people.length) return <span className="text-slate-400">—</span>;
+  if (!people.length) return <span className="text-slate-500">—</span>;
   const shown = people
     .slice(0, max)
     .map((p) => p.name)
@@ -142,7 +142,7 @@ export function GroupsIndex({
       }),
       col.accessor("costCenter", {
         header: "Cost center",
-        cell: (c) => c.getValue() || <span className="text-slate-400">—</span>,
+        cell: (c) => c.getValue() || <span className="text-slate-500">—</span>,
       }),
       col.accessor("members", {
         header: "Members",
@@ -156,7 +156,7 @@ export function GroupsIndex({
         header: "Limits",
         cell: (c) => (
           <span className="tabular">
-            {c.getValue() || <span className="text-slate-400">—</span>}
+            {c.getValue() || <span className="text-slate-500">—</span>}
           </span>
         ),
       }),

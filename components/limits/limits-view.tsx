@@ -312,7 +312,7 @@ export function LimitsView() {
               {d.groups.map((g) => (
                 <tr key={g.groupId} className="border-t border-slate-100">
                   <td className="py-1.5 pr-3">
-                    {g.name} <span className="text-xs text-slate-400">{g.costCenter}</span>
+                    {g.name} <span className="text-xs text-slate-500">{g.costCenter}</span>
                   </td>
                   <td className="tabular py-1.5 pr-3">{g.memberCount}</td>
                   <td className="tabular py-1.5 pr-3 text-right">
@@ -329,7 +329,7 @@ export function LimitsView() {
                   </td>
                   <td className="py-1.5">
                     {g.capMicros === null ? (
-                      <span className="text-slate-400">no cap</span>
+                      <span className="text-slate-500">no cap</span>
                     ) : (
                       (g.exhaustionDay ?? "not this period")
                     )}

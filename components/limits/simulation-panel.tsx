@@ -71,7 +71,7 @@ function periodLabel(p: Serialized<SimulatedPeriod>, budgetPeriod: string): stri
 }
 
 function delta(proposed: number, baseline: number) {
-  if (proposed === baseline) return <span className="text-slate-400"> (same as now)</span>;
+  if (proposed === baseline) return <span className="text-slate-500"> (same as now)</span>;
   const up = proposed > baseline;
   return (
     <span className={up ? "text-red-700" : "text-emerald-700"}>

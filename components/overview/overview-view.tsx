@@ -137,10 +137,7 @@ export function OverviewView() {
             value={formatAmount(BigInt(d.unattributedMicros), unit)}
             hint={
               <>
-                <Link
-                  className="text-brand-700 hover:underline"
-                  href={usageLink("member=unattributed")}
-                >
+                <Link className="text-brand-700 underline" href={usageLink("member=unattributed")}>
                   maps to no member
                 </Link>{" "}
                 · {BigInt(d.unpricedRequests).toLocaleString("en-US")} unpriced requests

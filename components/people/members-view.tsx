@@ -21,7 +21,7 @@ function names(list: Group[]) {
   return list.length ? (
     list.map((g) => g.name).join(", ")
   ) : (
-    <span className="text-slate-400">—</span>
+    <span className="text-slate-500">—</span>
   );
 }
 
@@ -80,7 +80,7 @@ export function MembersView({
       col.accessor("role", { header: "Role", cell: (c) => <RoleBadge role={c.getValue()} /> }),
       col.accessor("costCenter", {
         header: "Cost center",
-        cell: (c) => c.getValue() ?? <span className="text-slate-400">—</span>,
+        cell: (c) => c.getValue() ?? <span className="text-slate-500">—</span>,
       }),
       col.accessor("groups", {
         header: "Groups",

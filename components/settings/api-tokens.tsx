@@ -116,7 +116,7 @@ export function ApiTokens({ tokens }: { tokens: TokenRow[] }) {
           {tokens.map((t) => (
             <tr
               key={t.id}
-              className={`border-t border-slate-100 ${t.revokedAt ? "text-slate-400" : ""}`}
+              className={`border-t border-slate-100 ${t.revokedAt ? "text-slate-500" : ""}`}
               data-testid={`token-${t.name}`}
             >
               <td className="py-1.5 pr-3">{t.name}</td>

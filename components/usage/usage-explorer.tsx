@@ -97,7 +97,7 @@ function columns(
       cell: (c) => {
         const v = c.getValue();
         return v === null ? (
-          <span className="text-slate-400">new</span>
+          <span className="text-slate-500">new</span>
         ) : (
           <span className={v > 0 ? "text-amber-700" : "text-emerald-700"}>
             {v > 0 ? "+" : ""}
