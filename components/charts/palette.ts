@@ -5,6 +5,7 @@ const KNOWN: Record<string, string> = {
   api: "#f59e0b",
   claude_code: "#d97757",
   cursor: "#7c3aed",
+  copilot: "#24292f",
 };
 const FALLBACK = [
   "#6366f1",
@@ -27,6 +28,7 @@ export const PRODUCT_LABELS: Record<string, string> = {
   api: "API",
   claude_code: "Claude Code",
   cursor: "Cursor",
+  copilot: "GitHub Copilot",
 };
 
 export function productLabel(p: string): string {
