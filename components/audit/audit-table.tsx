@@ -1,5 +1,6 @@
 import Link from "next/link";
 
+import { ScrollArea } from "@/components/ui/scroll-area";
 import type { AuditRow } from "@/lib/audit-view";
 import type { UnmatchedAttemptRow } from "@/lib/auth/oidc-audit";
 import { REASON_LABELS } from "@/lib/auth/oidc-errors";
@@ -30,7 +31,7 @@ export function AuditTable({ rows }: { rows: AuditRow[] }) {
   if (!rows.length)
     return <p className="py-6 text-center text-sm text-slate-500">No events match this filter.</p>;
   return (
-    <div className="relative -mx-5 overflow-x-auto px-5">
+    <ScrollArea label="Audit events" className="-mx-5 px-5">
       <table className="w-full min-w-[52rem] text-left text-sm" data-testid="audit-table">
         <thead className="border-b border-slate-200 text-xs tracking-wide text-slate-500 uppercase">
           <tr>
@@ -91,7 +92,7 @@ export function AuditTable({ rows }: { rows: AuditRow[] }) {
           ))}
         </tbody>
       </table>
-    </div>
+    </ScrollArea>
   );
 }
 
@@ -257,7 +258,7 @@ export function AuditPager({
 export function UnmatchedSignIns({ rows }: { rows: UnmatchedAttemptRow[] }) {
   if (!rows.length) return <p className="py-4 text-sm text-slate-500">None.</p>;
   return (
-    <div className="relative overflow-x-auto">
+    <ScrollArea label="History">
       <table className="w-full text-left text-sm" data-testid="unmatched-signins">
         <thead className="border-b border-slate-200 text-xs tracking-wide text-slate-500 uppercase">
           <tr>
@@ -291,6 +292,6 @@ export function UnmatchedSignIns({ rows }: { rows: UnmatchedAttemptRow[] }) {
           ))}
         </tbody>
       </table>
-    </div>
+    </ScrollArea>
   );
 }

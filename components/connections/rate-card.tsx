@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 
+import { ScrollArea } from "@/components/ui/scroll-area";
 import { fetchJson } from "@/lib/fetch-json";
 import type { RateCardLine, SeenModel } from "@/lib/ratecard/rate-card-entries";
 
@@ -53,7 +54,7 @@ export function RateCard({ lines }: { lines: RateCardLine[] }) {
           is split by tokens, until you add a price or an alias.
         </p>
       )}
-      <div className="relative overflow-x-auto">
+      <ScrollArea label="Rate card">
         <table className="w-full text-sm [&_td]:px-2 [&_th]:px-2" data-testid="rate-card">
           <thead>
             <tr className="border-b border-slate-200 text-left text-xs tracking-wide text-slate-500 uppercase">
@@ -142,7 +143,7 @@ export function RateCard({ lines }: { lines: RateCardLine[] }) {
               ))}
           </tbody>
         </table>
-      </div>
+      </ScrollArea>
       <form
         className="grid grid-cols-2 items-end gap-2 text-xs sm:grid-cols-7"
         data-testid="rate-card-add"

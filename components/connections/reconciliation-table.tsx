@@ -1,3 +1,4 @@
+import { ScrollArea } from "@/components/ui/scroll-area";
 import type { ReconciliationRow } from "@/lib/connections/reconciliation";
 import { formatAmount } from "@/lib/money";
 
@@ -6,7 +7,7 @@ export function ReconciliationTable({ rows }: { rows: ReconciliationRow[] }) {
     return <p className="text-sm text-slate-600">No synced provider data in this range yet.</p>;
   const usd = (m: bigint) => formatAmount(m, "USD");
   return (
-    <div className="relative overflow-x-auto">
+    <ScrollArea label="Reconciliation">
       <table className="w-full text-sm [&_td]:px-2 [&_th]:px-2" data-testid="reconciliation">
         <thead>
           <tr className="border-b border-slate-200 text-left text-xs tracking-wide text-slate-500 uppercase">
@@ -69,7 +70,7 @@ export function ReconciliationTable({ rows }: { rows: ReconciliationRow[] }) {
           ))}
         </tbody>
       </table>
-    </div>
+    </ScrollArea>
   );
 }
 

@@ -1,3 +1,5 @@
+import { ScrollArea } from "@/components/ui/scroll-area";
+
 export interface RunView {
   id: string;
   connectionName: string;
@@ -24,7 +26,7 @@ const STATUS: Record<string, string> = {
 export function RunHistory({ runs }: { runs: RunView[] }) {
   if (runs.length === 0) return <p className="text-sm text-slate-600">No sync runs yet.</p>;
   return (
-    <div className="relative overflow-x-auto">
+    <ScrollArea label="Sync runs">
       <table className="w-full text-sm [&_td]:px-2 [&_th]:px-2" data-testid="run-history">
         <thead>
           <tr className="border-b border-slate-200 text-left text-xs tracking-wide text-slate-500 uppercase">
@@ -69,6 +71,6 @@ export function RunHistory({ runs }: { runs: RunView[] }) {
           ))}
         </tbody>
       </table>
-    </div>
+    </ScrollArea>
   );
 }

@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 
 import { Card, ErrorNote, Skeleton, Stat } from "@/components/ui/card";
+import { ScrollArea } from "@/components/ui/scroll-area";
 import type { ChargebackPreview } from "@/lib/exports/export-chargeback";
 import { DIMENSION_LABELS, DIMENSIONS, type Dimension } from "@/lib/exports/params";
 import { fetchJson } from "@/lib/fetch-json";
@@ -181,7 +182,7 @@ export function ExportsView({ today, workspaceName }: { today: string; workspace
               <p className="mb-3 text-xs text-slate-500">
                 {workspaceName} · file <span className="font-mono">{p.fileName}</span>
               </p>
-              <div className="relative overflow-x-auto">
+              <ScrollArea label="Chargeback preview">
                 <table className="min-w-full text-sm" data-testid="export-preview">
                   <thead>
                     <tr className="border-b border-slate-200 text-left text-xs tracking-wide text-slate-500 uppercase">
@@ -255,7 +256,7 @@ export function ExportsView({ today, workspaceName }: { today: string; workspace
                     )}
                   </tbody>
                 </table>
-              </div>
+              </ScrollArea>
             </Card>
           </>
         )

@@ -1,5 +1,6 @@
 import Link from "next/link";
 
+import { ScrollArea } from "@/components/ui/scroll-area";
 import type { GroupSummary } from "@/lib/analytics/group";
 import { formatAmount, type Unit } from "@/lib/money";
 import type { Serialized } from "@/lib/serialize";
@@ -17,7 +18,7 @@ export function GroupMembersTable({
   if (!members.length) return <p className="text-sm text-slate-500">This group has no members.</p>;
   const num = "tabular whitespace-nowrap py-2 pl-4 text-right";
   return (
-    <div className="overflow-x-auto">
+    <ScrollArea label="Group members">
       <table className="w-full text-sm" data-testid="group-members">
         <thead>
           <tr className="border-b border-slate-200 text-left text-xs tracking-wide text-slate-500 uppercase">
@@ -63,6 +64,6 @@ export function GroupMembersTable({
           ))}
         </tbody>
       </table>
-    </div>
+    </ScrollArea>
   );
 }

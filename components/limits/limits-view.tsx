@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
 
 import { Card, ErrorNote, Skeleton, Stat } from "@/components/ui/card";
+import { ScrollArea } from "@/components/ui/scroll-area";
 import { fetchJson } from "@/lib/fetch-json";
 import type { LimitsOverview, PolicyView } from "@/lib/limits/overview";
 import { formatAmount, type Unit } from "@/lib/money";
@@ -295,7 +296,7 @@ export function LimitsView() {
         <h3 className="mt-5 mb-2 text-xs font-medium tracking-wide text-slate-500 uppercase">
           Groups by pool consumption
         </h3>
-        <div className="relative overflow-x-auto">
+        <ScrollArea label="Limit policies">
           <table className="w-full text-sm" data-testid="groups-table">
             <thead className="text-left text-xs text-slate-500">
               <tr>
@@ -338,7 +339,7 @@ export function LimitsView() {
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollArea>
       </Card>
 
       <Card title="Individual overrides">

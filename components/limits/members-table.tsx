@@ -4,6 +4,7 @@ import Link from "next/link";
 import { useMemo, useState } from "react";
 
 import { Card } from "@/components/ui/card";
+import { ScrollArea } from "@/components/ui/scroll-area";
 import type { LimitsOverview, MemberRow } from "@/lib/limits/overview";
 import { formatAmount } from "@/lib/money";
 import type { Serialized } from "@/lib/serialize";
@@ -107,7 +108,7 @@ export function MembersTable({
           {state === "attention" ? "no member is near or over their limit." : "try another filter."}
         </p>
       ) : (
-        <div className="relative overflow-x-auto">
+        <ScrollArea label="Effective limits">
           <table className="w-full text-sm" data-testid="members-table">
             <thead className="text-left text-xs text-slate-500">
               <tr>
@@ -187,7 +188,7 @@ export function MembersTable({
               Show more ({rows.length - limit} more)
             </button>
           )}
-        </div>
+        </ScrollArea>
       )}
     </Card>
   );

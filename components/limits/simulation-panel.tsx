@@ -3,6 +3,7 @@
 import { useMutation } from "@tanstack/react-query";
 import { useCallback, useRef, useState } from "react";
 
+import { ScrollArea } from "@/components/ui/scroll-area";
 import { fetchJson } from "@/lib/fetch-json";
 import {
   DEFAULT_SIMULATED_PERIODS,
@@ -180,7 +181,7 @@ function SimulationResult({
           </select>
         </label>
       </div>
-      <div className="relative mt-3 overflow-x-auto">
+      <ScrollArea label="Simulation by period" className="mt-3">
         <table className="w-full text-sm">
           <thead className="text-xs text-slate-500">
             <tr>
@@ -216,7 +217,7 @@ function SimulationResult({
             ))}
           </tbody>
         </table>
-      </div>
+      </ScrollArea>
 
       <h3 className="mt-4 text-sm font-medium" data-testid="simulation-detail-title">
         {periodLabel(detail, result.budgetPeriod)}: who would have been alerted or refused
@@ -267,7 +268,7 @@ function SimulationResult({
         </div>
       )}
       {detail.groups.length > 1 && (
-        <div className="relative mt-3 overflow-x-auto">
+        <ScrollArea label="Simulation by person" className="mt-3">
           <table className="w-full text-sm" data-testid="simulation-groups">
             <thead className="text-xs text-slate-500">
               <tr>
@@ -289,7 +290,7 @@ function SimulationResult({
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollArea>
       )}
       <ul className="mt-3 list-disc pl-5 text-xs text-slate-500">
         {result.notes.map((n) => (

@@ -2,6 +2,8 @@
 
 import { flexRender, getCoreRowModel, useReactTable, type ColumnDef } from "@tanstack/react-table";
 
+import { ScrollArea } from "@/components/ui/scroll-area";
+
 /**
  * The one table of the people and audit screens (TanStack Table): header markup once, rows
  * with a test id and state, and sideways scrolling inside its card on narrow screens instead
@@ -34,7 +36,7 @@ export function DataTable<T>({
   });
   if (!data.length) return <p className="py-6 text-center text-sm text-slate-500">{empty}</p>;
   return (
-    <div className="relative -mx-5 overflow-x-auto px-5">
+    <ScrollArea label="Table" className="-mx-5 px-5">
       <table className="w-full text-left text-sm" style={{ minWidth }} data-testid={testId}>
         <thead className="border-b border-slate-200 text-xs tracking-wide text-slate-500 uppercase">
           {table.getHeaderGroups().map((hg) => (
@@ -59,6 +61,6 @@ export function DataTable<T>({
           ))}
         </tbody>
       </table>
-    </div>
+    </ScrollArea>
   );
 }

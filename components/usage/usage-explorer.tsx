@@ -13,6 +13,7 @@ import { BarList } from "@/components/charts/bar-list";
 import { productLabel } from "@/components/charts/palette";
 import { Sparkline } from "@/components/charts/sparkline";
 import { Card, ErrorNote, Skeleton } from "@/components/ui/card";
+import { ScrollArea } from "@/components/ui/scroll-area";
 import { SeatEstimateNote } from "@/components/usage/seat-estimate-note";
 import type { Breakdown, BreakdownRow } from "@/lib/analytics/breakdown";
 import type { SortKey } from "@/lib/analytics/breakdown-query";
@@ -299,7 +300,7 @@ export function UsageExplorer() {
                 No usage matches these filters in this range.
               </p>
             ) : (
-              <div className="relative overflow-x-auto">
+              <ScrollArea label="Usage table">
                 <table
                   className="w-full text-sm"
                   data-testid="usage-table"
@@ -374,7 +375,7 @@ export function UsageExplorer() {
                     ))}
                   </tbody>
                 </table>
-              </div>
+              </ScrollArea>
             )}
             <nav className="mt-3 flex items-center justify-between text-sm" aria-label="Pages">
               <span className="text-slate-500">
