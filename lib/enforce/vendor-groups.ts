@@ -40,6 +40,8 @@ export async function recordVendorGroups(
 }
 
 type GroupRow = { id: string; name: string; source: string; externalId: string | null };
+/** groups an import made: ChatGPT groups, GitHub cost centers */
+const IMPORTED_SOURCES = new Set(["chatgpt", "github"]);
 type LinkRow = { groupId: string | null; vendorGroupId: string; vendorGroupName: string };
 
 /** What became of a vendor group in Allotment, with the reason when it was not mirrored. */
@@ -56,7 +58,8 @@ export function classifyVendorGroup(
     };
   const imported = groups.find(
     (g) =>
-      g.source === "chatgpt" && (g.externalId === l.vendorGroupId || g.name === l.vendorGroupName),
+      IMPORTED_SOURCES.has(g.source) &&
+      (g.externalId === l.vendorGroupId || g.name === l.vendorGroupName),
   );
   if (imported)
     return {
@@ -64,7 +67,7 @@ export function classifyVendorGroup(
       groupId: imported.id,
       note: `mirrored as the Allotment group “${imported.name}” (members follow each import)`,
     };
-  const clash = groups.find((g) => g.name === l.vendorGroupName && g.source !== "chatgpt");
+  const clash = groups.find((g) => g.name === l.vendorGroupName && !IMPORTED_SOURCES.has(g.source));
   return {
     status: "not_mirrored",
     groupId: null,
