@@ -67,7 +67,13 @@ export function SlackSettings({
         return setMessage({ ok: false, text: e instanceof Error ? e.message : "Failed" });
       }
       setMessage({ ok: true, text: done });
-      setForm((f) => ({ ...f, botToken: "", signingSecret: "" }));
+      // what was typed is write-only too: a webhook URL is a credential, like the token and secret
+      setForm((f) => ({
+        ...f,
+        postUrl: f.mode === "api" ? f.postUrl : "",
+        botToken: "",
+        signingSecret: "",
+      }));
       router.refresh();
     });
 
