@@ -2,6 +2,13 @@
  * The sync engine: runs one connection's adapter over a window, one transaction per page,
  * cursor saved with each committed page (a crashed run resumes there), a database lease
  * so one connection never syncs twice at once, and a SyncRun row for every attempt.
+ *
+ * A first load or a backfill (the connection has no usage rows in the window yet) takes the
+ * bulk path: pages are gathered up to BULK_ROWS rows and committed together, one
+ * transaction per batch with its cursor, the rows written sorted by natural key and the
+ * rollups of the batch's days rebuilt once — the same rows and rollups as page by page
+ * (write-usage.ts writeUsagePages), at a fraction of the per-page upkeep. Everything else
+ * (the daily sync of recent days, restatements) stays page by page.
  */
 import { randomUUID } from "node:crypto";
 
@@ -12,8 +19,8 @@ import { acquireLease, releaseLease, renewLease } from "../lease";
 import { replaceCostLines } from "./cost-lines";
 import { applyDirectory } from "./directory";
 import { IdentityResolver } from "./identities";
-import type { SourceAdapter, SyncWindow } from "./types";
-import { writeUsagePage, type WriteCounts } from "./write-usage";
+import type { SourceAdapter, SyncWindow, UsagePage } from "./types";
+import { writeUsagePages, type WriteCounts } from "./write-usage";
 
 export class SyncBusyError extends Error {
   constructor(connectionName: string) {
@@ -36,6 +43,10 @@ export interface SyncOptions {
   signal?: AbortSignal;
   /** ms a lease lives without renewal (renewed after every page) */
   leaseTtlMs?: number;
+  /** "auto" (default): bulk when the connection has no usage rows in the window yet */
+  mode?: "auto" | "bulk" | "incremental";
+  /** rows per bulk transaction (default BULK_ROWS; tests make it small) */
+  bulkRows?: number;
 }
 
 export interface SyncResult {
@@ -56,6 +67,10 @@ export interface SyncResult {
 const MAX_WARNINGS = 200;
 
 const TX_OPTIONS = { maxWait: 30_000, timeout: 300_000 } as const;
+
+/** Rows gathered per bulk transaction: large enough that per-batch upkeep (month rollups,
+ * run bookkeeping) vanishes per row, small enough to hold in memory (~100 MB at most). */
+export const BULK_ROWS = 100_000;
 
 interface Cursor {
   window: SyncWindow;
@@ -90,7 +105,7 @@ export async function runSync(opts: SyncOptions): Promise<SyncResult> {
     rowsUnchanged: 0,
     rowsRemoved: 0,
   };
-  let maxDay: string | null = null;
+  let maxDay = null as string | null; // set inside commit(), which TypeScript does not follow
   const warnings: string[] = [];
   try {
     // Resume only a run of the same window that stopped part-way.
@@ -109,15 +124,16 @@ export async function runSync(opts: SyncOptions): Promise<SyncResult> {
     }
     let resolver = await IdentityResolver.load(db, connection.workspaceId);
     const rates = await loadRateTable(db, connection.workspaceId);
+    const bulk =
+      opts.mode === "bulk" ||
+      (opts.mode !== "incremental" && !(await hasUsageIn(db, connection.id, opts.window)));
 
-    for await (const page of opts.adapter.pages(opts.window, resumeFrom, {
-      signal: opts.signal,
-      toUsd: rates.toUsd,
-    })) {
-      if (opts.signal?.aborted) throw new Error("sync aborted");
+    /** Commits the gathered pages in one transaction, with the last page's cursor. */
+    const commit = async (batch: UsagePage[]) => {
+      const last = batch[batch.length - 1]!;
       const counts = await db
         .$transaction(async (tx) => {
-          const c = await writeUsagePage(
+          const c = await writeUsagePages(
             tx,
             {
               workspaceId: connection.workspaceId,
@@ -126,23 +142,26 @@ export async function runSync(opts: SyncOptions): Promise<SyncResult> {
               usdPerCreditMicros: connection.workspace.usdPerCreditMicros,
               resolver,
             },
-            page,
+            batch,
           );
-          totals.pages++;
+          totals.pages += batch.length;
           totals.rowsRead += c.read;
           totals.rowsInserted += c.inserted;
           totals.rowsUpdated += c.updated + c.removed;
           totals.rowsUnchanged += c.unchanged;
           totals.rowsRemoved += c.removed;
-          if (page.costLines) {
-            await replaceCostLines(
-              tx,
-              { workspaceId: connection.workspaceId, connectionId: connection.id, runId: run.id },
-              page.completeDays,
-              page.costLines,
-            );
+          for (const page of batch) {
+            if (page.costLines) {
+              await replaceCostLines(
+                tx,
+                { workspaceId: connection.workspaceId, connectionId: connection.id, runId: run.id },
+                page.completeDays,
+                page.costLines,
+              );
+            }
+            for (const w of page.warnings ?? [])
+              if (warnings.length < MAX_WARNINGS) warnings.push(w);
           }
-          for (const w of page.warnings ?? []) if (warnings.length < MAX_WARNINGS) warnings.push(w);
           await tx.syncRun.update({
             where: { id: run.id },
             data: {
@@ -163,24 +182,54 @@ export async function runSync(opts: SyncOptions): Promise<SyncResult> {
           await tx.connection.update({
             where: { id: connection.id },
             data: {
-              cursorJson: page.nextCursor
-                ? JSON.stringify({ window: opts.window, cursor: page.nextCursor } satisfies Cursor)
+              cursorJson: last.nextCursor
+                ? JSON.stringify({ window: opts.window, cursor: last.nextCursor } satisfies Cursor)
                 : null,
             },
           });
           return c;
         }, TX_OPTIONS)
         .catch(async (error: unknown) => {
-          // identities mapped inside a rolled-back page are gone again: reload the resolver
+          // identities mapped inside a rolled-back batch are gone again: reload the resolver
           resolver = await IdentityResolver.load(db, connection.workspaceId);
           throw error;
         });
-      for (const d of [...page.completeDays, ...page.rows.map((r) => r.day)])
-        if (!maxDay || d > maxDay) maxDay = d;
-      opts.onPage?.({ label: page.label, counts, pages: totals.pages });
-      if (!(await renewLease(db, leaseName, holder, ttl)))
-        throw new Error("lost the sync lease to another process");
+      for (const page of batch)
+        for (const d of [...page.completeDays, ...page.rows.map((r) => r.day)])
+          if (!maxDay || d > maxDay) maxDay = d;
+      opts.onPage?.({ label: last.label, counts, pages: totals.pages });
+    };
+
+    let gathered: UsagePage[] = [];
+    let gatheredRows = 0;
+    const flush = async () => {
+      const batch = gathered;
+      gathered = []; // emptied first: a batch whose commit failed is not tried again below
+      gatheredRows = 0;
+      if (batch.length) await commit(batch);
+    };
+    try {
+      for await (const page of opts.adapter.pages(opts.window, resumeFrom, {
+        signal: opts.signal,
+        toUsd: rates.toUsd,
+      })) {
+        if (opts.signal?.aborted) throw new Error("sync aborted");
+        gathered.push(page);
+        gatheredRows += page.rows.length;
+        if (!bulk || gatheredRows >= (opts.bulkRows ?? BULK_ROWS)) await flush();
+        // renewed per page, not per commit: gathering a bulk batch from a slow API takes a while
+        if (!(await renewLease(db, leaseName, holder, ttl))) {
+          gathered = []; // another process may be syncing now: write nothing more
+          throw new Error("lost the sync lease to another process");
+        }
+      }
+    } catch (error) {
+      // the pages gathered before a bad page or an abort are good: keep them, as page by page
+      // would have, so the run resumes after them
+      await flush();
+      throw error;
     }
+    await flush();
 
     await db.$transaction([
       db.syncRun.update({
@@ -228,4 +277,13 @@ function parseCursor(text: string | null): Cursor | null {
   } catch {
     return null;
   }
+}
+
+/** Whether the connection already has usage rows in the window (then it syncs page by page). */
+async function hasUsageIn(db: Db, connectionId: string, window: SyncWindow): Promise<boolean> {
+  const row = await db.usageRecord.findFirst({
+    where: { connectionId, day: { gte: window.start, lte: window.end } },
+    select: { id: true },
+  });
+  return row !== null;
 }

@@ -2,7 +2,8 @@
  * Writes one page of usage rows idempotently: rows are matched on the natural key, new
  * ones inserted, changed ones replaced, identical ones left alone, and rows of the page's
  * complete days that the provider no longer reports are removed. Rollups of every touched
- * day are rebuilt in the same transaction.
+ * day are rebuilt in the same transaction. An incremental sync writes one page per
+ * transaction; a first load or a backfill writes many (writeUsagePages) with the same result.
  */
 import { engineOf, type Tx } from "../db";
 import { usdToCredits } from "../money";
@@ -36,6 +37,7 @@ export interface WriteTarget {
 // tuple positions (see USAGE_COLUMNS)
 const DAY = 2,
   PROVIDER = 3,
+  IDENTITY = 4,
   MEMBER = 5,
   FIRST_SUM = 14,
   LAST_SUM = 23,
@@ -45,6 +47,17 @@ function naturalKey(parts: string[]): string {
   return parts.join("\u0001");
 }
 
+const KEY_POSITIONS = [DAY, IDENTITY, 6, 7, 8, 9, 10, 11, 12, 13] as const;
+
+function byNaturalKey(a: UsageTuple, b: UsageTuple): number {
+  for (const i of KEY_POSITIONS) {
+    const x = a[i] as string,
+      y = b[i] as string;
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return 0;
+}
+
 function sameValues(old: ExistingUsage, t: UsageTuple): boolean {
   if (old.provider !== t[PROVIDER] || old.memberId !== t[MEMBER] || old.unpriced !== t[UNPRICED])
     return false;
@@ -52,12 +65,21 @@ function sameValues(old: ExistingUsage, t: UsageTuple): boolean {
   return true;
 }
 
+/** One page: today's incremental path (a page per transaction). */
 export async function writeUsagePage(
   tx: Tx,
   target: WriteTarget,
   page: UsagePage,
 ): Promise<WriteCounts> {
-  const engine = engineOf(tx);
+  return writeUsagePages(tx, target, [page]);
+}
+
+/** A page's rows as tuples by natural key; a key reported twice in one page is summed. */
+async function pageTuples(
+  tx: Tx,
+  target: WriteTarget,
+  page: UsagePage,
+): Promise<Map<string, UsageTuple>> {
   const incoming = new Map<string, UsageTuple>();
   for (const row of page.rows) {
     const idKey = identityKey(row.identity);
@@ -114,12 +136,48 @@ export async function writeUsagePage(
       prev[UNPRICED] = prev[UNPRICED] || tuple[UNPRICED];
     } else incoming.set(key, tuple);
   }
+  return incoming;
+}
 
-  const days = [...new Set([...page.completeDays, ...page.rows.map((r) => r.day)])].sort();
+/**
+ * Several pages in one transaction (the bulk path of a first load or a backfill), with the
+ * rows and rollups that writing them one page at a time would leave: the pages are first
+ * laid over each other in memory as the page-by-page path would lay them over the table
+ * (a later page's row replaces an earlier one's of the same key; a page's complete days drop
+ * the earlier rows of those days it does not restate), then the result is written against
+ * the table once, sorted by natural key, and the rollups of the touched days rebuilt once.
+ */
+export async function writeUsagePages(
+  tx: Tx,
+  target: WriteTarget,
+  pages: UsagePage[],
+): Promise<WriteCounts> {
+  const engine = engineOf(tx);
+  const incoming = new Map<string, UsageTuple>();
+  const keysByDay = new Map<string, Set<string>>();
+  const completeDays = new Set<string>();
+  let read = 0;
+  for (const page of pages) {
+    read += page.rows.length;
+    const rows = await pageTuples(tx, target, page);
+    for (const day of page.completeDays) {
+      completeDays.add(day);
+      for (const key of keysByDay.get(day) ?? []) incoming.delete(key);
+      keysByDay.delete(day);
+    }
+    for (const [key, tuple] of rows) {
+      incoming.set(key, tuple);
+      let keys = keysByDay.get(tuple[DAY]);
+      if (!keys) keysByDay.set(tuple[DAY], (keys = new Set()));
+      keys.add(key);
+    }
+  }
+
+  const days = [...new Set([...completeDays, ...keysByDay.keys()])].sort();
   const existing = days.length ? await loadUsageRows(tx, engine, target.connectionId, days) : [];
 
   const counts: WriteCounts = {
-    read: page.rows.length,
+    read,
     inserted: 0,
     updated: 0,
     unchanged: 0,
@@ -127,7 +185,6 @@ export async function writeUsagePage(
   };
   const toWrite: UsageTuple[] = [];
   const seen = new Set<string>();
-  const completeDays = new Set(page.completeDays);
   const staleIds: number[] = [];
   for (const old of existing) {
     const key = naturalKey([
@@ -159,6 +216,8 @@ export async function writeUsagePage(
     counts.inserted++;
     toWrite.push(tuple);
   }
+  // natural-key order: the unique index is filled left to right instead of at random
+  toWrite.sort(byNaturalKey);
 
   if (toWrite.length) await upsertUsageTuples(tx, engine, toWrite);
   for (const batch of chunks(staleIds, 500)) {
