@@ -107,10 +107,15 @@ export async function announceRequest(
   workspaceId: string,
   requestId: number,
   now: Date,
-): Promise<"POSTED" | "RETRYING" | "FAILED" | "OFF" | "ALREADY"> {
+): Promise<"POSTED" | "RETRYING" | "FAILED" | "OFF" | "ALREADY" | "DECIDED"> {
   try {
     const on = await db.slackSetting.count({ where: { workspaceId, enabled: true } });
     if (on === 0) return "OFF";
+    // approved at filing by an auto-approval policy: nothing for a person to decide in Slack
+    const pending = await db.creditRequest.count({
+      where: { id: requestId, workspaceId, status: "PENDING" },
+    });
+    if (pending === 0) return "DECIDED";
     try {
       await db.slackPost.create({ data: { requestId, workspaceId, createdAt: now } });
     } catch (error) {
