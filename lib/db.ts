@@ -118,11 +118,3 @@ export async function dbReady(): Promise<Db> {
   await globalForDb.allotmentDb?.ready;
   return client;
 }
-
-/**
- * @deprecated ask the client it runs on: engineOf(db). Kept only while code written before
- * engineOf lands; it reads DATABASE_URL, which is wrong for a client of another database.
- */
-export function currentEngine(): Engine {
-  return engineOfUrl(env().DATABASE_URL);
-}
