@@ -91,6 +91,7 @@ describe("chargeback export", () => {
   it("keeps Claude Code seat estimates out of billed_usd and in their own seat_estimated_usd column", async () => {
     const { db, workspace, actor } = await seeded();
     const before = await csvOf(db, actor, "member");
+    const beforeByProduct = await csvOf(db, actor, "member,product");
     const someone = await db.member.findFirstOrThrow({
       where: { workspaceId: workspace.id, role: "MEMBER" },
       orderBy: { email: "asc" },
@@ -113,7 +114,11 @@ describe("chargeback export", () => {
       (r) => r.member_email === someone.email && r.product === "claude_code",
     );
     expect(seatLine?.seat_estimated_usd).toBe("1.234567");
-    expect(seatLine?.billed_usd).toBe("0.000000");
+    // the person's billed Claude Code spend (the simulator bills some) is what it was: the seat adds none
+    const billedBefore = beforeByProduct.records.find(
+      (r) => r.member_email === someone.email && r.product === "claude_code",
+    )?.billed_usd;
+    expect(seatLine?.billed_usd).toBe(billedBefore ?? "0.000000");
     const preview = await previewChargeback(
       db,
       actor,
