@@ -13,7 +13,7 @@ import type { Db } from "../db";
 import { chatgptClient, claudeClient, type ConnectorRow } from "./connectors";
 import { cursorClient, readCursorOne, writeCursorLimit } from "./cursor-vendor";
 import { observeGithub, readOneGithub, writeGithubIndividual } from "./github";
-import type { JobOutcome, JobRow } from "./queue";
+import type { JobOutcome, JobRow } from "./job-types";
 import {
   chatgptAmountText,
   claudeAmountText,

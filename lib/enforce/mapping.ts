@@ -10,7 +10,8 @@ import type { Db } from "../db";
 import { InvalidInputError, NotFoundError } from "../errors";
 import type { SplitRule } from "./budget-split";
 import { getConnector } from "./connectors";
-import { unmatchedOf, VENDOR_IDENTITY_KIND } from "./vendor-state";
+import { VENDOR_IDENTITY_KIND } from "./vendor-identity";
+import { unmatchedOf } from "./vendor-state";
 
 export async function mapVendorUser(
   db: Db,

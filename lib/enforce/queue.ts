@@ -15,6 +15,7 @@ import type { Db, Tx } from "../db";
 import { toJsonText } from "../json";
 import { acquireLease, isUniqueViolation, releaseLease } from "../lease";
 import { getConnector, writeBlocker, type ConnectorRow } from "./connectors";
+import type { JobRow } from "./job-types";
 import { runLimitJob } from "./limit-jobs";
 import { RateGateClosed } from "./rate-gate";
 import { runRequestJob } from "./request-jobs";
@@ -68,15 +69,6 @@ export async function enqueueJob(tx: Tx, j: EnqueueInput): Promise<boolean> {
     if (isUniqueViolation(error)) return false;
     throw error;
   }
-}
-
-export type JobRow = NonNullable<Awaited<ReturnType<Db["vendorJob"]["findFirst"]>>>;
-
-/** What a job handler reports: the write happened, or nothing needed writing. */
-export interface JobOutcome {
-  status: "SUCCEEDED" | "SKIPPED";
-  detail: string;
-  response: unknown;
 }
 
 export interface DrainOptions {

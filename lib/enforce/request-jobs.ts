@@ -11,8 +11,8 @@ import { SYSTEM_ACTOR, writeAudit } from "../audit";
 import type { Db } from "../db";
 import { resolvedByLabel, type IncreaseRequest } from "./claude-client";
 import { claudeClient, type ConnectorRow } from "./connectors";
+import type { JobOutcome, JobRow } from "./job-types";
 import { desiredLimits } from "./plan-desired";
-import type { JobOutcome, JobRow } from "./queue";
 import { claudeAmountText, describeVendorAmount, parseClaudeAmount } from "./units";
 import { VendorError } from "./vendor-http";
 

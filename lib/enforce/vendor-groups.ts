@@ -11,7 +11,7 @@ import { writeAudit, type AuditActor } from "../audit";
 import type { Db } from "../db";
 import { NotFoundError } from "../errors";
 import { chatgptClient, getConnector } from "./connectors";
-import { VENDOR_IDENTITY_KIND } from "./vendor-state";
+import { VENDOR_IDENTITY_KIND } from "./vendor-identity";
 
 export interface SeenGroup {
   id: string;

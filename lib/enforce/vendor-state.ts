@@ -16,6 +16,7 @@ import { cursorClient, readCursorState } from "./cursor-vendor";
 import { readGithubVendor } from "./github";
 import { parseClaudeAmount, type VendorUnit } from "./units";
 import { recordVendorGroups, type SeenGroup } from "./vendor-groups";
+import { VENDOR_IDENTITY_KIND } from "./vendor-identity";
 
 export interface Observed {
   vendorUserId: string;
@@ -86,9 +87,6 @@ export function unmatchedOf(c: { unmatchedJson: string | null }): UnmatchedUser[
   const parsed = z.array(unmatchedUserSchema).safeParse(JSON.parse(c.unmatchedJson));
   return parsed.success ? parsed.data : [];
 }
-
-/** Vendor user ids are recorded as identities: provider = vendor, kind = user_id. */
-export const VENDOR_IDENTITY_KIND = "user_id";
 
 /**
  * Who a vendor user is in Allotment: a mapped identity (an owner linked them, or an earlier read
