@@ -14,6 +14,7 @@ ensure_test_packages
 step "typecheck"; npx tsc --noEmit
 step "lint"; npx eslint --max-warnings 0 .
 step "format (Prettier: print width 100, import order, Tailwind class order)"; fmt_log=$(mktemp); npx prettier --check . > "$fmt_log" 2>&1 || { grep -v "^Checking" "$fmt_log"; echo "Run npm run format and commit." >&2; exit 1; }
+step "layering (dependency-cruiser: no import cycles, no upward imports, UI never imports server modules)"; npx depcruise app components lib --config .dependency-cruiser.cjs --output-type err
 step "migrations match the schema"
 check_db=$(mktemp -d)/check.db; DATABASE_URL="file:$check_db" node scripts/db.mjs check
 step "unit tests (TZ=UTC; then TZ=Pacific/Kiritimati with the clock 10 s before next month's end)"
