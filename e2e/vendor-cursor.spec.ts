@@ -20,6 +20,8 @@ import { storageStateFor, type RoleName } from "./roles";
 // after the grant's end (server clock moved) sees it reverted. The demo workspace counts in
 // credits at $0.04, so Cursor gets floor(credits × 0.04) dollars.
 //
+// Runs after enforcement.spec.ts (file name order): Cursor's allowances stay in the stored vendor
+// state, and the enforcement journey expects ChatGPT and Claude alone.
 // Cleanup: the Cursor connector is switched off and the usage connection disabled at the end,
 // and the limits this spec added are removed, so the later journeys see no Cursor writes.
 
