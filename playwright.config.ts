@@ -69,7 +69,13 @@ export default defineConfig({
   },
   projects: [
     { name: "setup", testMatch: /auth\.setup\.ts/ },
-    { name: "chromium", dependencies: ["setup"], testIgnore: /auth\.setup\.ts/ },
+    {
+      name: "chromium",
+      dependencies: ["setup"],
+      // e2e/isolated/: journeys that connect a vendor and leave its state behind, each run on
+      // a freshly seeded database of its own (scripts/test-all.sh, E2E_ISOLATED=1)
+      testIgnore: process.env.E2E_ISOLATED ? /auth\.setup\.ts/ : [/auth\.setup\.ts/, /isolated\//],
+    },
   ],
   webServer: [
     appServer(port, baseURL, {

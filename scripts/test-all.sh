@@ -53,17 +53,29 @@ fi
 
 step "production build"; ensure_build
 
-run_e2e() {
-  local url=$1 label=$2
-  step "e2e on $label: migrate + seed"
+# a fresh database with the demo data, anchored to the pinned e2e "today" (e2e/clock.ts),
+# never to the machine's date
+seed_e2e() {
+  local url=$1
   if [[ "$url" == file:* ]]; then rm -f "${url#file:}" "${url#file:}"-*; else DATABASE_URL="$url" node scripts/db.mjs reset >/dev/null; fi
   DATABASE_URL="$url" node scripts/db.mjs deploy >/dev/null
-  # the demo data is anchored to the pinned e2e "today" (e2e/clock.ts), never to the machine's date
   local clock_file
   clock_file=$(E2E_DATABASE_URL="$url" npx tsx e2e/pin-clock.ts)
   DATABASE_URL="$url" ALLOTMENT_DEMO_MODE=1 ALLOTMENT_ALLOW_CLOCK_OVERRIDE=1 ALLOTMENT_CLOCK_FILE="$clock_file" npm run --silent seed
+}
+run_e2e() {
+  local url=$1 label=$2
+  step "e2e on $label: migrate + seed"
+  seed_e2e "$url"
   step "e2e on $label: Playwright"
   E2E_DATABASE_URL="$url" npx playwright test
+  # vendor journeys that leave the vendor's state behind: each on a fresh database
+  local spec
+  for spec in e2e/isolated/*.spec.ts; do
+    step "e2e on $label: $spec on a fresh database"
+    seed_e2e "$url"
+    E2E_ISOLATED=1 E2E_DATABASE_URL="$url" npx playwright test "$spec"
+  done
 }
 run_e2e "file:./data/e2e.db" "SQLite"
 [ -n "$PG_URL" ] && run_e2e "$PG_URL" "PostgreSQL"

@@ -1,9 +1,9 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
 
-import { formatAmount } from "../lib/money";
-import { startGithubFake, type FakeUsage, type GithubFake } from "../tests/fake-vendors/github";
-import { daysAfterNow, E2E_NOW, resetServerClock, serverNowMs, setServerClock } from "./clock";
-import { storageStateFor, type RoleName } from "./roles";
+import { formatAmount } from "../../lib/money";
+import { startGithubFake, type FakeUsage, type GithubFake } from "../../tests/fake-vendors/github";
+import { daysAfterNow, E2E_NOW, resetServerClock, serverNowMs, setServerClock } from "../clock";
+import { storageStateFor, type RoleName } from "../roles";
 
 // Issue 19, the GitHub half: an owner connects the GitHub fake (an enterprise with a cost
 // center), imports Copilot usage and the cost center as a group, sees Copilot spend per person

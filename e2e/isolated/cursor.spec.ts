@@ -1,7 +1,11 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
 
-import { divRoundHalfEven, formatAmount, usdToCredits } from "../lib/money";
-import { startCursorFake, type CursorEvent, type CursorFake } from "../tests/fake-vendors/cursor";
+import { divRoundHalfEven, formatAmount, usdToCredits } from "../../lib/money";
+import {
+  startCursorFake,
+  type CursorEvent,
+  type CursorFake,
+} from "../../tests/fake-vendors/cursor";
 import {
   daysAfterNow,
   E2E_NOW,
@@ -9,8 +13,8 @@ import {
   resetServerClock,
   serverNowMs,
   setServerClock,
-} from "./clock";
-import { storageStateFor, type RoleName } from "./roles";
+} from "../clock";
+import { storageStateFor, type RoleName } from "../roles";
 
 // Issue 19, the Cursor half: an owner connects the Cursor fake as a usage source and imports
 // its usage (fractional cents), sees Cursor spend per person beside the other products,
