@@ -1,6 +1,6 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
 
-import { storageStateFor, type RoleName } from "./roles";
+import { storageStateFor, type RoleName } from "../roles";
 
 // Issue 20 "Done when" (decide): an owner simulates a group limit and sees the members it
 // would have refused last month, then saves it; a policy auto-approves a small request and
