@@ -75,38 +75,3 @@ test.describe("owner connects Anthropic through the Usage & Cost Analytics API",
     await testInfo.attach("anthropic analytics", { body: shot, contentType: "image/png" });
   });
 });
-
-test.describe("seat-covered Claude Code shows as an estimate, never as spend", () => {
-  test.use({ storageState: storageStateFor("owner") });
-
-  test("an 'included' analytics connection puts Claude Code into its own 'Seats, estimated' column on Usage", async ({
-    page,
-  }) => {
-    const name = `Claude seats ${Date.now().toString(36)}`;
-    await page.goto("/connections");
-    await page.getByLabel("Provider").selectOption("anthropic");
-    await page.getByLabel("Anthropic API").selectOption("analytics");
-    await page.getByLabel("People's Claude Code and chat use").selectOption("included");
-    await page.getByLabel("Name", { exact: true }).fill(name);
-    await page.getByLabel("Base URL (with version)").fill(fake.anthropicBase);
-    await page.getByLabel(/Admin key/).fill("sk-ant-admin-fake");
-    await page.getByRole("button", { name: "Add connection" }).click();
-    const item = page.getByTestId(`connection-${name}`);
-    await item.getByLabel(`Sync ${name} from`).fill("2026-11-01");
-    await item.getByRole("button", { name: "Sync now" }).click();
-    await expect(item.getByText("ok", { exact: true })).toBeVisible({ timeout: 60_000 });
-
-    await page.goto("/usage?dimension=product");
-    const table = page.getByTestId("usage-table");
-    await expect(table.getByRole("columnheader", { name: "Seats, estimated" })).toBeVisible();
-    // the note's total equals the Claude Code row's seat cell: only Claude Code has seats
-    const note = page.getByTestId("seat-estimate");
-    await expect(note).toContainText("Claude Code seats, estimated:");
-    const total = (await note.locator("span").first().innerText()).split(": ")[1]!.trim();
-    expect(total).not.toMatch(/^[^1-9]*$/); // not zero
-    // the Claude Code row carries that total in its seat column (its Spend is billed money only)
-    const claudeCode = table.getByRole("row").filter({ hasText: "Claude Code" });
-    await expect(claudeCode).toContainText(total);
-    await page.screenshot({ fullPage: true, path: "test-results/screenshots/usage-seats.png" });
-  });
-});
