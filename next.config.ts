@@ -29,6 +29,8 @@ const nextConfig: NextConfig = {
     "@prisma/adapter-pg",
   ],
   experimental: { authInterrupts: true },
+  // the test command has already run `tsc --noEmit` on these sources when it builds
+  typescript: { ignoreBuildErrors: process.env.ALLOTMENT_BUILD_SKIP_TYPECHECK === "1" },
   async headers() {
     return [
       {

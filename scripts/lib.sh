@@ -48,3 +48,29 @@ ensure_build() {
   log "building the app (next build)"
   npx next build >/tmp/allotment-build.log 2>&1 || { cat /tmp/allotment-build.log >&2; return 1; }
 }
+
+# Runs jobs at once, each a shell function name (its label is the name), each into its own log,
+# because most of the suite's tools use one core and CI has two. When all have ended, prints the
+# whole log of every failed job and the last lines of every passed one; fails if any failed.
+run_parallel() {
+  local dir job i failed=0
+  dir=$(mktemp -d)
+  local -a pids=()
+  for job in "$@"; do
+    ("$job") >"$dir/$job.log" 2>&1 &
+    pids+=($!)
+  done
+  i=0
+  for job in "$@"; do
+    if wait "${pids[$i]}"; then
+      log "passed: $job (last lines of its log)"
+      tail -n 12 "$dir/$job.log" >&2
+    else
+      log "FAILED: $job (its whole log)"
+      cat "$dir/$job.log" >&2
+      failed=1
+    fi
+    i=$((i + 1))
+  done
+  return $failed
+}

@@ -8,15 +8,27 @@ export TZ=${TZ:-UTC}
 started=$(date +%s)
 step() { log "[$(( $(date +%s) - started ))s] $*"; }
 
+# the Debian packages download while npm installs
+ensure_test_packages &
+apt_pid=$!
 ensure_node_modules
-ensure_test_packages
+wait "$apt_pid"
 
-step "typecheck"; npx tsc --noEmit
-step "lint"; npx eslint --max-warnings 0 .
-step "format (Prettier: print width 100, import order, Tailwind class order)"; fmt_log=$(mktemp); npx prettier --check . > "$fmt_log" 2>&1 || { grep -v "^Checking" "$fmt_log"; echo "Run npm run format and commit." >&2; exit 1; }
-step "layering (dependency-cruiser: no import cycles, no upward imports, UI never imports server modules)"; npx depcruise app components lib --config .dependency-cruiser.cjs --output-type err
-step "migrations match the schema"
-check_db=$(mktemp -d)/check.db; DATABASE_URL="file:$check_db" node scripts/db.mjs check
+typecheck() { npx tsc --noEmit; }
+lint() { npx eslint --max-warnings 0 .; }
+format_and_layers() {
+  step "format (Prettier: print width 100, import order, Tailwind class order)"
+  local fmt_log; fmt_log=$(mktemp)
+  npx prettier --check . > "$fmt_log" 2>&1 || { grep -v "^Checking" "$fmt_log"; echo "Run npm run format and commit." >&2; exit 1; }
+  step "layering (dependency-cruiser: no import cycles, no upward imports, UI never imports server modules)"
+  npx depcruise app components lib --config .dependency-cruiser.cjs --output-type err
+  step "migrations match the schema"
+  local check_db; check_db=$(mktemp -d)/check.db
+  DATABASE_URL="file:$check_db" node scripts/db.mjs check
+}
+step "static checks at once: typecheck, lint, format, layering, migrations"
+run_parallel typecheck lint format_and_layers
+
 step "unit tests (TZ=UTC; then TZ=Pacific/Kiritimati with the clock 10 s before next month's end)"
 TZ=UTC npx vitest run --project unit
 # No test may read the machine's date: the second run moves it (libfaketime) so that a month
@@ -44,14 +56,17 @@ if [ -z "$PG_URL" ]; then
   fi
 fi
 
-step "integration tests on SQLite"
-DATABASE_URL= npx vitest run --project integration
+integration_sqlite() { DATABASE_URL= npx vitest run --project integration; }
+# the same tests on a real PostgreSQL, in another time zone
+integration_pg() { TZ=Pacific/Kiritimati DATABASE_URL="$PG_URL" npx vitest run --project integration; }
+build() { ALLOTMENT_BUILD_SKIP_TYPECHECK=1 ensure_build; }
 if [ -n "$PG_URL" ]; then
-  step "integration tests on PostgreSQL (TZ=Pacific/Kiritimati)"
-  TZ=Pacific/Kiritimati DATABASE_URL="$PG_URL" npx vitest run --project integration
+  step "integration tests on SQLite and on PostgreSQL (TZ=Pacific/Kiritimati), and the production build, at once"
+  run_parallel integration_sqlite integration_pg build
+else
+  step "integration tests on SQLite and the production build, at once"
+  run_parallel integration_sqlite build
 fi
-
-step "production build"; ensure_build
 
 # a fresh database with the demo data, anchored to the pinned e2e "today" (e2e/clock.ts),
 # never to the machine's date
@@ -63,22 +78,34 @@ seed_e2e() {
   clock_file=$(E2E_DATABASE_URL="$url" npx tsx e2e/pin-clock.ts)
   DATABASE_URL="$url" ALLOTMENT_DEMO_MODE=1 ALLOTMENT_ALLOW_CLOCK_OVERRIDE=1 ALLOTMENT_CLOCK_FILE="$clock_file" npm run --silent seed
 }
+# One engine's browser journeys on its own servers (E2E_PORT: app, E2E_PORT+10000: OpenID
+# provider, E2E_PORT+20000: single sign-on app), clock file and sessions (e2e/clock.ts, roles.ts).
 run_e2e() {
   local url=$1 label=$2
+  export E2E_PORT=$3 E2E_DATABASE_URL=$1
   step "e2e on $label: migrate + seed"
   seed_e2e "$url"
   step "e2e on $label: Playwright"
-  E2E_DATABASE_URL="$url" npx playwright test
+  npx playwright test
   # vendor journeys that leave the vendor's state behind: each on a fresh database
   local spec
   for spec in e2e/isolated/*.spec.ts; do
     step "e2e on $label: $spec on a fresh database"
     seed_e2e "$url"
-    E2E_ISOLATED=1 E2E_DATABASE_URL="$url" npx playwright test "$spec"
+    E2E_ISOLATED=1 npx playwright test "$spec"
   done
 }
-run_e2e "file:./data/e2e.db" "SQLite"
-[ -n "$PG_URL" ] && run_e2e "$PG_URL" "PostgreSQL"
-step "benchmark smoke run (npm run bench -- --small; figures are not judged, agreement is)"
-npx tsx --conditions=react-server bench/run.ts --small --file ./data/bench-ci.db >/dev/null
+e2e_sqlite() {
+  run_e2e "file:./data/e2e.db" "SQLite" 3107
+  step "benchmark smoke run (npm run bench -- --small; figures are not judged, agreement is)"
+  npx tsx --conditions=react-server bench/run.ts --small --file ./data/bench-ci.db >/dev/null
+}
+e2e_pg() { run_e2e "$PG_URL" "PostgreSQL" 3207; }
+if [ -n "$PG_URL" ]; then
+  step "e2e on SQLite (then the benchmark smoke run) and on PostgreSQL, at once"
+  run_parallel e2e_sqlite e2e_pg
+else
+  step "e2e on SQLite, then the benchmark smoke run"
+  run_parallel e2e_sqlite
+fi
 step "all green"
