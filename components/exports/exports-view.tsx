@@ -143,7 +143,7 @@ export function ExportsView({ today, workspaceName }: { today: string; workspace
               />
               {seats !== 0n && (
                 <Stat
-                  label="Claude Code seats, estimated"
+                  label="Seat plans, estimated"
                   value={formatAmount(seats, "USD")}
                   testId="export-total-seats"
                   hint="not billed: column seat_estimated_usd"

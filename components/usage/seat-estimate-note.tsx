@@ -1,9 +1,10 @@
 import { formatAmount, type Unit } from "@/lib/money";
 
 /**
- * "Claude Code seats, estimated": subscription (seat) plans are not invoiced per use, so their
- * estimate is never inside spent or billed figures; it is shown as its own line wherever spend
- * is totalled (docs/billing.md). Renders nothing when there is none.
+ * "Seat plans, estimated": use covered by seat or plan fees (Claude seats' Claude Code and chat,
+ * GitHub Copilot's and Cursor's included usage) is not invoiced per use, so its estimate is never
+ * inside spent or billed figures; it is shown as its own line wherever spend is totalled
+ * (docs/billing.md). Renders nothing when there is none.
  */
 export function SeatEstimateNote({
   micros,
@@ -21,9 +22,9 @@ export function SeatEstimateNote({
   return (
     <p className={`text-xs text-slate-600 ${className}`} data-testid="seat-estimate">
       <span className="font-medium text-slate-700">
-        Claude Code seats, estimated: {formatAmount(value, unit)}
+        Seat plans, estimated: {formatAmount(value, unit)}
       </span>{" "}
-      · subscription seats are not invoiced per use; not included in spend or billed
+      · use covered by seat or plan fees is not invoiced per use; not included in spend or billed
       {countsAgainstLimits === true && ", but counted against limits"}
       {countsAgainstLimits === false && ", nor counted against limits"}
     </p>

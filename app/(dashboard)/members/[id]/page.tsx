@@ -63,7 +63,7 @@ export default async function MemberPage({ params }: { params: Promise<{ id: str
         <Stat
           label="Billed (USD)"
           value={formatAmount(s.usage.totals.costMicros, "USD")}
-          hint={`list-price estimate ${formatAmount(s.usage.totals.estimatedCostMicros, "USD")}${s.usage.totals.seatMicros ? ` · Claude Code seats, estimated ${formatAmount(s.usage.totals.seatMicros, s.unit)} (not billed)` : ""}`}
+          hint={`list-price estimate ${formatAmount(s.usage.totals.estimatedCostMicros, "USD")}${s.usage.totals.seatMicros ? ` · seat plans, estimated ${formatAmount(s.usage.totals.seatMicros, s.unit)} (not billed)` : ""}`}
         />
         <div className="rounded-xl border border-slate-200 bg-white p-5 shadow-sm">
           <p className="text-xs font-medium tracking-wide text-slate-500 uppercase">Groups</p>
