@@ -37,6 +37,8 @@ const schema = z.object({
   ALLOTMENT_TRUSTED_PROXIES: z.string().max(2000).optional(),
   /** Test-only: lets e2e move the server's clock (ignored unless demo mode is on). */
   ALLOTMENT_ALLOW_CLOCK_OVERRIDE: bool,
+  /** the demo seed (npm run seed): "0" loads usage only, without the demo's limits, requests and alerts */
+  ALLOTMENT_SEED_GOVERNANCE: z.enum(["0", "1"]).default("1"),
   /** "off" disables the in-process scheduler (syncs, alerts, request expiry, enforcement queue) */
   ALLOTMENT_SCHEDULER: z.enum(["on", "off"]).default("on"),
   ALLOTMENT_SCHEDULER_INTERVAL_SECONDS: z.coerce.number().int().min(5).max(3600).default(30),

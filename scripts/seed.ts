@@ -1,14 +1,17 @@
-/** Fills the database with the demo tenants through the simulator (idempotent). */
+/** Fills the database with the demo tenants through the simulator, and their governance (idempotent). */
 import "dotenv/config";
 
 import { now } from "../lib/clock";
 import { dbReady } from "../lib/db";
 import { seedDemo } from "../lib/demo/seed-demo";
+import { env } from "../lib/env";
 
 const db = await dbReady();
 await seedDemo({
   db,
   now: now(),
+  // the main e2e suite seeds without the demo's governance (its journeys set their own up)
+  governance: env().ALLOTMENT_SEED_GOVERNANCE === "1",
   log: (l) => console.error(`[seed] ${l}`),
 });
 await db.$disconnect();

@@ -12,6 +12,7 @@ import {
 } from "../ingest/adapters/simulator";
 import { runSync, type SyncResult } from "../ingest/sync";
 import { addDays, toDayKey } from "../period";
+import { seedGovernance } from "./governance";
 
 export interface DemoTenant {
   slug: string;
@@ -20,6 +21,8 @@ export interface DemoTenant {
   days: number;
   /** people who can sign in although the simulator's traffic is automation only */
   staff?: { email: string; name: string; role: "OWNER" | "ADMIN" | "FINANCE" | "MEMBER" }[];
+  /** gets the demo's limits, requests and alerts (lib/demo/governance.ts) */
+  governed?: boolean;
 }
 
 export const DEMO_TENANTS: DemoTenant[] = [
@@ -27,6 +30,7 @@ export const DEMO_TENANTS: DemoTenant[] = [
     slug: "acme-engineering",
     name: "Acme Engineering",
     days: 120,
+    governed: true,
     config: {
       seed: 42,
       domain: "acme.example",
@@ -61,6 +65,8 @@ export interface SeedOptions {
   db: Db;
   now?: Date;
   tenants?: DemoTenant[];
+  /** false: usage only, no limits, requests or alerts (the main e2e suite sets its own up) */
+  governance?: boolean;
   log?: (line: string) => void;
 }
 
@@ -138,6 +144,14 @@ export async function seedDemo(opts: SeedOptions): Promise<Record<string, SyncRe
       `${tenant.slug}: ${result.rowsRead} rows read, ${result.rowsInserted} inserted, ${result.rowsUpdated} updated, ${result.rowsUnchanged} unchanged in ${Date.now() - started} ms`,
     );
     results[tenant.slug] = result;
+    if (tenant.governed && opts.governance !== false) {
+      const g = await seedGovernance(db, workspace.id, opts.now ?? new Date());
+      opts.log?.(
+        g
+          ? `${tenant.slug}: governance — ${g.policies} limits, ${g.requests.pending} pending and ${g.requests.approved + g.requests.denied} decided requests, ${g.alerts} alerts`
+          : `${tenant.slug}: governance already set up, left as it is`,
+      );
+    }
   }
   return results;
 }
