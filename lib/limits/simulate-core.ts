@@ -139,7 +139,13 @@ export function replayPeriod(
     const cum = m.cumulative;
     const used = (i: number) => (i < 0 || !cum ? 0n : cum[i]!);
     const ask = asker(period, m, used);
-    const at = (i: number) => ask(i, i);
+    // each day's end-of-day answer asked of the rule once: the three searches below share days
+    const asked = new Map<number, EffectiveLimit>();
+    const at = (i: number) => {
+      let e = asked.get(i);
+      if (!e) asked.set(i, (e = ask(i, i)));
+      return e;
+    };
     const end = at(last);
     // a refusal comes and goes only with the state, unless stopping and alerting actions mix
     // (the rule keeps the action of whichever limit ran out first)
@@ -174,9 +180,11 @@ export function replayPeriod(
           end,
           dayByDay: false,
         };
-      const firstWhere = (pred: (e: EffectiveLimit) => boolean): number | null => {
+      // soft ⊇ over ⊇ refused (refused only when over, over is not ok), so each first day is
+      // searched from the one before it
+      const firstWhere = (pred: (e: EffectiveLimit) => boolean, from: number): number | null => {
         if (!pred(end)) return null;
-        let lo = 0;
+        let lo = from;
         let hi = last;
         while (lo < hi) {
           const mid = (lo + hi) >> 1;
@@ -185,9 +193,9 @@ export function replayPeriod(
         }
         return lo;
       };
-      const soft = firstWhere((e) => e.state !== "ok");
-      const over = firstWhere((e) => e.state === "over");
-      const blocked = firstWhere((e) => !e.allowed);
+      const soft = firstWhere((e) => e.state !== "ok", 0);
+      const over = soft === null ? null : firstWhere((e) => e.state === "over", soft);
+      const blocked = over === null ? null : firstWhere((e) => !e.allowed, over);
       const stoppedMicros =
         blocked === null ? 0n : used(last) - used(blocked) + stoppedOn(blocked, at(blocked));
       return {
