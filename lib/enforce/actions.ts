@@ -6,6 +6,7 @@ import { z } from "zod";
 import { auditActor, type Actor } from "../auth/actor";
 import type { Db } from "../db";
 import { InvalidInputError } from "../errors";
+import { explainVendorError, type VendorContext } from "../vendors/explain-error";
 import { SPLIT_RULES } from "./budget-split";
 import { importChatgpt } from "./chatgpt-import";
 import {
@@ -23,7 +24,6 @@ import { applyPlan, buildPlan } from "./plan";
 import { acknowledgeJob, drainQueue } from "./queue";
 import { reconcileConnector } from "./reconcile";
 import { runEnforcementTick } from "./tick";
-import { explainVendorError, type VendorContext } from "./vendor-errors";
 import { linkVendorGroup, mirrorChatgptGroups } from "./vendor-groups";
 
 /** ids from the screen: bounded like every other id in a request (issue 15) */

@@ -12,7 +12,7 @@ import type { Db } from "../db";
 import { loadMemberLimit } from "../limits/load-effective-limits";
 import { fileRequest } from "../requests/file-request";
 import type { FileRequestInput } from "../requests/request-input";
-import { describeVendorLimit, type VendorUnit } from "./units";
+import { describeVendorLimit, type VendorUnit } from "../vendors/units";
 
 export async function chatgptRequestContext(db: Db, actor: Actor, now: Date) {
   const mine = await loadMemberLimit(db, actor.workspaceId, actor.memberId, "", now);

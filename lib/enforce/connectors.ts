@@ -11,14 +11,14 @@ import { writeAudit, type AuditActor } from "../audit";
 import { decryptSecret, encryptSecret, keyHint, maskKey } from "../crypto/secrets";
 import type { Db } from "../db";
 import { InvalidInputError, NotFoundError } from "../errors";
+import { ChatgptAdminClient, DEFAULT_CHATGPT_BASE_URL } from "../vendors/chatgpt/client";
+import { ClaudeSpendClient, DEFAULT_CLAUDE_BASE_URL } from "../vendors/claude/client";
 import { CursorClient } from "../vendors/cursor/client";
 import { DEFAULT_CURSOR_BASE_URL } from "../vendors/cursor/http";
+import { explainVendorError } from "../vendors/explain-error";
 import { GithubClient, githubTargetText, parseGithubTarget } from "../vendors/github/client";
 import { DEFAULT_GITHUB_BASE_URL } from "../vendors/github/http";
-import { ChatgptAdminClient, DEFAULT_CHATGPT_BASE_URL } from "./chatgpt-client";
-import { ClaudeSpendClient, DEFAULT_CLAUDE_BASE_URL } from "./claude-client";
-import { rateGate } from "./rate-gate";
-import { explainVendorError } from "./vendor-errors";
+import { rateGate } from "../vendors/rate-gate";
 
 export const VENDORS = ["chatgpt", "claude", "github", "cursor"] as const;
 export type Vendor = (typeof VENDORS)[number];

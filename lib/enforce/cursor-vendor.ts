@@ -12,8 +12,8 @@ import { CursorClient } from "../vendors/cursor/client";
 import { observeCursor, type CursorObserved, type PreviousWrite } from "../vendors/cursor/limits";
 import { centsToMicrosExact, microsToWholeDollars } from "../vendors/cursor/money";
 import type { MemberSpend } from "../vendors/cursor/schemas";
+import { rateGate } from "../vendors/rate-gate";
 import type { ConnectorRow } from "./connectors";
-import { rateGate } from "./rate-gate";
 
 export function cursorClient(
   db: Db,

@@ -13,13 +13,13 @@ import type { Db } from "../db";
 import { InvalidInputError, NotFoundError } from "../errors";
 import { createPolicy, updatePolicy } from "../limits/write-policy";
 import { microsToDecimal } from "../money";
+import { fromVendorMicros, type VendorUnit } from "../vendors/units";
 import { getConnector, writeBlocker } from "./connectors";
 import { decideAction, revertAtFor } from "./decide";
 import { planItem, type PlanItem } from "./plan";
 import { desiredLimits } from "./plan-desired";
 import { enqueueJob } from "./queue";
 import { changedAtVendor as editedAtVendor, observedOf } from "./reconcile";
-import { fromVendorMicros, type VendorUnit } from "./units";
 import { readVendor } from "./vendor-state";
 
 export interface DriftRow extends PlanItem {

@@ -24,10 +24,10 @@ import {
 } from "../vendors/github/precedence";
 import type { Budget } from "../vendors/github/schemas";
 import { sharedTargets, type SharedPlan, type SharedTarget } from "../vendors/github/translate";
+import { VendorError } from "../vendors/http";
+import { describeVendorAmount } from "../vendors/units";
 import { githubClient, writeBlocker, type ConnectorRow } from "./connectors";
 import { desiredLimits } from "./plan-desired";
-import { describeVendorAmount } from "./units";
-import { VendorError } from "./vendor-http";
 
 export const GITHUB_UNIT = "usd_whole" as const;
 

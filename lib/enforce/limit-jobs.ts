@@ -10,16 +10,13 @@ import { z } from "zod";
 import { SYSTEM_ACTOR, writeAudit } from "../audit";
 import { now as clockNow } from "../clock";
 import type { Db } from "../db";
+import { chatgptAmountText } from "../vendors/chatgpt/money";
+import { claudeAmountText } from "../vendors/claude/money";
+import { describeVendorAmount, type VendorUnit } from "../vendors/units";
 import { chatgptClient, claudeClient, type ConnectorRow } from "./connectors";
 import { cursorClient, readCursorOne, writeCursorLimit } from "./cursor-vendor";
 import { observeGithub, readOneGithub, writeGithubIndividual } from "./github";
 import type { JobOutcome, JobRow } from "./job-types";
-import {
-  chatgptAmountText,
-  claudeAmountText,
-  describeVendorAmount,
-  type VendorUnit,
-} from "./units";
 import { observeChatgpt, observeClaude, type Observed } from "./vendor-state";
 
 export const limitPayloadSchema = z.object({

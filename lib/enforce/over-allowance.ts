@@ -9,13 +9,13 @@ import "server-only";
 import type { Db } from "../db";
 import { loadWorkspaceLimits } from "../limits/load-effective-limits";
 import { formatAmount } from "../money";
-import { OPEN_JOB } from "./queue";
 import {
   describeVendorAmount,
   vendorToBudgetCeil,
   type BudgetUnit,
   type VendorUnit,
-} from "./units";
+} from "../vendors/units";
+import { OPEN_JOB } from "./queue";
 
 export interface OverAllowanceRow {
   memberId: string;

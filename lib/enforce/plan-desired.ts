@@ -10,15 +10,15 @@ import type { Db } from "../db";
 import { loadWorkspaceLimits } from "../limits/load-effective-limits";
 import { formatAmount, inBudgetUnit } from "../money";
 import { addDays } from "../period";
-import { capRaises, SPLIT_RULES, splitBudget, type SplitRule } from "./budget-split";
-import type { ConnectorRow } from "./connectors";
 import {
   describeVendorAmount,
   toVendorMicros,
   vendorToBudgetCeil,
   type BudgetUnit,
   type VendorUnit,
-} from "./units";
+} from "../vendors/units";
+import { capRaises, SPLIT_RULES, splitBudget, type SplitRule } from "./budget-split";
+import type { ConnectorRow } from "./connectors";
 
 export interface VendorShare {
   connectorId: string;

@@ -12,12 +12,12 @@ import { z } from "zod";
 import { writeAudit, type AuditActor } from "../audit";
 import type { Db } from "../db";
 import { ConflictError, InvalidInputError, NotFoundError } from "../errors";
+import { describeVendorAmount, describeVendorLimit, type VendorUnit } from "../vendors/units";
 import { getConnector, writeBlocker } from "./connectors";
 import { decideAction, revertAtFor, type Action } from "./decide";
 import { githubPlanContext, syncGithubSharedBudgets } from "./github";
 import { desiredLimits, type DesiredRow } from "./plan-desired";
 import { enqueueJob } from "./queue";
-import { describeVendorAmount, describeVendorLimit, type VendorUnit } from "./units";
 import { readVendor, unmatchedOf, type Observed } from "./vendor-state";
 
 const big = z

@@ -14,12 +14,12 @@ import { now as clockNow } from "../clock";
 import type { Db, Tx } from "../db";
 import { toJsonText } from "../json";
 import { acquireLease, isUniqueViolation, releaseLease } from "../lease";
+import { VendorError } from "../vendors/http";
+import { RateGateClosed } from "../vendors/rate-gate";
 import { getConnector, writeBlocker, type ConnectorRow } from "./connectors";
 import type { JobRow } from "./job-types";
 import { runLimitJob } from "./limit-jobs";
-import { RateGateClosed } from "./rate-gate";
 import { runRequestJob } from "./request-jobs";
-import { VendorError } from "./vendor-http";
 
 export type JobKind = "set_limit" | "clear_limit" | "approve_request" | "deny_request";
 

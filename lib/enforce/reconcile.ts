@@ -16,11 +16,11 @@ import { randomUUID } from "node:crypto";
 
 import { SYSTEM_ACTOR, writeAudit } from "../audit";
 import type { Db } from "../db";
+import type { VendorUnit } from "../vendors/units";
 import { writeBlocker, type ConnectorRow } from "./connectors";
 import { decideAction, revertAtFor, type Action } from "./decide";
 import { desiredLimits } from "./plan-desired";
 import { enqueueJob, OPEN_JOB } from "./queue";
-import type { VendorUnit } from "./units";
 import type { Observed } from "./vendor-state";
 
 export interface ReconcileResult {

@@ -9,12 +9,14 @@ import { z } from "zod";
 
 import { SYSTEM_ACTOR, writeAudit } from "../audit";
 import type { Db } from "../db";
-import { resolvedByLabel, type IncreaseRequest } from "./claude-client";
+import { resolvedByLabel } from "../vendors/claude/client";
+import { claudeAmountText, parseClaudeAmount } from "../vendors/claude/money";
+import type { IncreaseRequest } from "../vendors/claude/schemas";
+import { VendorError } from "../vendors/http";
+import { describeVendorAmount } from "../vendors/units";
 import { claudeClient, type ConnectorRow } from "./connectors";
 import type { JobOutcome, JobRow } from "./job-types";
 import { desiredLimits } from "./plan-desired";
-import { claudeAmountText, describeVendorAmount, parseClaudeAmount } from "./units";
-import { VendorError } from "./vendor-http";
 
 const payloadSchema = z.object({
   requestId: z.number().int(),

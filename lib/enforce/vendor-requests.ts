@@ -10,10 +10,12 @@ import { SYSTEM_ACTOR, writeAudit } from "../audit";
 import type { Db } from "../db";
 import { toJsonText } from "../json";
 import { loadMemberLimit } from "../limits/load-effective-limits";
-import { resolvedByLabel, type IncreaseRequest } from "./claude-client";
+import { resolvedByLabel } from "../vendors/claude/client";
+import { parseClaudeAmount } from "../vendors/claude/money";
+import type { IncreaseRequest } from "../vendors/claude/schemas";
+import { describeVendorAmount } from "../vendors/units";
 import { claudeClient, type ConnectorRow } from "./connectors";
 import { enqueueJob } from "./queue";
-import { describeVendorAmount, parseClaudeAmount } from "./units";
 import { unmatchedOf, vendorUserMatcher, type UnmatchedUser } from "./vendor-state";
 
 export interface ImportResult {

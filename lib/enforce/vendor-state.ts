@@ -9,12 +9,14 @@ import { z } from "zod";
 
 import { SYSTEM_ACTOR, writeAudit } from "../audit";
 import type { Db } from "../db";
-import { overrideRule, ruleAmount, type UserLimit } from "./chatgpt-client";
-import type { EffectiveRow } from "./claude-client";
+import { overrideRule, ruleAmount } from "../vendors/chatgpt/money";
+import type { UserLimit } from "../vendors/chatgpt/schemas";
+import { parseClaudeAmount } from "../vendors/claude/money";
+import type { EffectiveRow } from "../vendors/claude/schemas";
+import type { VendorUnit } from "../vendors/units";
 import { chatgptClient, claudeClient, type ConnectorRow } from "./connectors";
 import { cursorClient, readCursorState } from "./cursor-vendor";
 import { readGithubVendor } from "./github";
-import { parseClaudeAmount, type VendorUnit } from "./units";
 import { recordVendorGroups, type SeenGroup } from "./vendor-groups";
 import { VENDOR_IDENTITY_KIND } from "./vendor-identity";
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 
-import { formatPath, parseRetryAfter, validate } from "./http";
+import { parseRetryAfter } from "../vendors/http";
+import { formatPath, validate } from "./http";
 
 describe("provider http helpers", () => {
   it("names the failing field path in validation errors", () => {

@@ -1,9 +1,16 @@
 /**
- * HTTP for provider adapters: bounded retries with backoff that honour Retry-After on 429,
- * retry 5xx and timeouts, and zod validation whose error names the failing field path.
+ * HTTP for provider adapters: bounded retries (the vendors' one loop) that honour Retry-After
+ * on 429 and retry 5xx and timeouts, and zod validation whose error names the failing field path.
  * Keys travel only in headers and are never part of an error message.
  */
 import type { z } from "zod";
+
+import {
+  parseRetryAfter,
+  VendorError,
+  withRetries,
+  type RetryPolicy as VendorRetryPolicy,
+} from "../vendors/http";
 
 export class ProviderHttpError extends Error {
   constructor(
@@ -22,12 +29,7 @@ export class ProviderValidationError extends Error {
   }
 }
 
-export interface RetryPolicy {
-  /** attempts in total, including the first */
-  attempts: number;
-  /** first backoff; doubles per attempt */
-  baseDelayMs: number;
-  maxDelayMs: number;
+export interface RetryPolicy extends VendorRetryPolicy {
   /** per-attempt timeout */
   timeoutMs: number;
 }
@@ -51,71 +53,62 @@ export interface HttpRequest {
   sleep?: (ms: number) => Promise<void>;
 }
 
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** Seconds or an HTTP date → ms; null when absent or unreadable. */
-export function parseRetryAfter(value: string | null, nowMs = Date.now()): number | null {
-  if (!value) return null;
-  const trimmed = value.trim();
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
-  const at = Date.parse(trimmed);
-  return Number.isNaN(at) ? null : Math.max(0, at - nowMs);
-}
-
-function backoff(policy: RetryPolicy, attempt: number): number {
-  const exp = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-  // full jitter keeps concurrent clients from retrying in lock-step
-  return Math.round(exp / 2 + (Math.random() * exp) / 2);
-}
-
-function isRetryableStatus(status: number): boolean {
-  return status === 429 || status === 408 || status >= 500;
-}
-
-/** GET JSON with retries; returns the parsed body (unknown — validate it next). */
+/**
+ * GET JSON with retries; returns the parsed body (unknown — validate it next). One attempt
+ * answers a retryable status or a missing answer with a VendorError, which the shared loop
+ * (lib/vendors/http.ts, with jitter) retries; a Retry-After counts on 429 only.
+ */
 export async function getJson(req: HttpRequest): Promise<unknown> {
   const policy = { ...DEFAULT_RETRY, ...req.retry };
-  const sleep = req.sleep ?? defaultSleep;
-  let lastError = "";
-  for (let attempt = 1; attempt <= policy.attempts; attempt++) {
-    if (req.signal?.aborted) throw new ProviderHttpError(`${req.label}: aborted`, null);
-    let delay: number | null = null;
+  const aborted = () => new ProviderHttpError(`${req.label}: aborted`, null);
+  const once = async (): Promise<unknown> => {
+    if (req.signal?.aborted) throw aborted();
+    let res: Response;
     try {
       const signals = [AbortSignal.timeout(policy.timeoutMs), ...(req.signal ? [req.signal] : [])];
-      const res = await fetch(req.url, {
+      res = await fetch(req.url, {
         headers: { accept: "application/json", ...req.headers },
         signal: AbortSignal.any(signals),
       });
-      if (res.ok) {
-        const text = await res.text();
-        try {
-          return JSON.parse(text) as unknown;
-        } catch {
-          throw new ProviderValidationError(`${req.label}: response is not JSON`);
-        }
-      }
-      const body = (await res.text().catch(() => "")).slice(0, 300);
-      const detail = `${req.label}: HTTP ${res.status}${providerMessage(body)}`;
-      if (!isRetryableStatus(res.status)) throw new ProviderHttpError(detail, res.status);
-      lastError = detail;
-      delay = res.status === 429 ? parseRetryAfter(res.headers.get("retry-after")) : null;
     } catch (error) {
-      if (error instanceof ProviderHttpError || error instanceof ProviderValidationError)
-        throw error;
-      if (req.signal?.aborted) throw new ProviderHttpError(`${req.label}: aborted`, null);
+      if (req.signal?.aborted) throw aborted();
       const name = error instanceof Error ? error.name : "";
-      lastError =
+      throw new VendorError(
         name === "TimeoutError"
           ? `${req.label}: timed out after ${policy.timeoutMs} ms`
-          : `${req.label}: ${networkMessage(error)}`;
+          : `${req.label}: ${networkMessage(error)}`,
+        null,
+        "transient",
+      );
     }
-    if (attempt < policy.attempts) {
-      const wait = Math.min(policy.maxDelayMs, delay ?? backoff(policy, attempt));
-      req.log?.(`${lastError}; retry ${attempt}/${policy.attempts - 1} in ${wait} ms`);
-      await sleep(wait);
+    if (res.ok) {
+      const text = await res.text();
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        throw new ProviderValidationError(`${req.label}: response is not JSON`);
+      }
     }
+    const body = (await res.text().catch(() => "")).slice(0, 300);
+    const detail = `${req.label}: HTTP ${res.status}${providerMessage(body)}`;
+    if (res.status === 429)
+      throw new VendorError(
+        detail,
+        429,
+        "rate_limited",
+        parseRetryAfter(res.headers.get("retry-after")),
+      );
+    if (res.status === 408 || res.status >= 500)
+      throw new VendorError(detail, res.status, "transient");
+    throw new ProviderHttpError(detail, res.status);
+  };
+  try {
+    return await withRetries(once, policy, { sleep: req.sleep, log: req.log, jitter: true });
+  } catch (error) {
+    // after the last attempt: the message says how many were made; there is no one status
+    if (error instanceof VendorError) throw new ProviderHttpError(error.message, null);
+    throw error;
   }
-  throw new ProviderHttpError(`${lastError} (gave up after ${policy.attempts} attempts)`, null);
 }
 
 function providerMessage(body: string): string {

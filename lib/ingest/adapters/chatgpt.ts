@@ -10,9 +10,17 @@
  */
 import { z } from "zod";
 
-import { usagePageSchema, userLimitSchema, type UsageResult } from "../../enforce/chatgpt-client";
 import { creditsToUsd, parseMicros } from "../../money";
 import { addDays, eachDay } from "../../period";
+import {
+  groupSchema,
+  groupUsersSchema,
+  usagePageSchema,
+  userLimitSchema,
+  userListSchema,
+  type RosterUser,
+  type UsageResult,
+} from "../../vendors/chatgpt/schemas";
 import { getJson, validate, type RetryPolicy } from "../http";
 import type {
   Directory,
@@ -47,24 +55,6 @@ export interface ChatgptAdapterOptions {
   usdPerCreditMicros: bigint;
   retry?: Partial<RetryPolicy>;
 }
-
-const rosterPage = z
-  .object({
-    data: z.array(
-      z.object({ id: z.string(), email: z.string().email(), name: z.string().nullish() }).loose(),
-    ),
-    has_more: z.boolean(),
-    last_id: z.string().nullish(),
-  })
-  .loose();
-const groupSchema = z.object({ id: z.string(), name: z.string() }).loose();
-const groupUsersPage = z
-  .object({
-    data: z.array(z.object({ id: z.string() }).loose()),
-    has_more: z.boolean(),
-    next_cursor: z.string().nullish(),
-  })
-  .loose();
 
 /** Client entries are not given a shape by the reference: split by product only when they read unambiguously. */
 const clientEntry = z.object({ client: z.string(), credits: z.number().nonnegative() });
@@ -143,11 +133,11 @@ export function chatgptAdapter(opts: ChatgptAdapterOptions): SourceAdapter {
     });
 
   async function roster(ctx: FetchContext) {
-    const out: z.infer<typeof rosterPage>["data"] = [];
+    const out: RosterUser[] = [];
     let after: string | null = null;
     for (let n = 1; ; n++) {
-      const page: z.infer<typeof rosterPage> = validate(
-        rosterPage,
+      const page: z.infer<typeof userListSchema> = validate(
+        userListSchema,
         await get(
           `/manage/workspaces/${ws}/users`,
           [["limit", "200"], ...(after ? [["after", after] as [string, string]] : [])],
@@ -166,7 +156,7 @@ export function chatgptAdapter(opts: ChatgptAdapterOptions): SourceAdapter {
     kind: "chatgpt",
     async testConnection(ctx) {
       const page = validate(
-        rosterPage,
+        userListSchema,
         await get(`/manage/workspaces/${ws}/users`, [["limit", "1"]], "users", ctx),
         "ChatGPT users",
       );
@@ -221,8 +211,8 @@ export function chatgptAdapter(opts: ChatgptAdapterOptions): SourceAdapter {
         const memberEmails: string[] = [];
         let cursor: string | null = null;
         for (let n = 1; ; n++) {
-          const page: z.infer<typeof groupUsersPage> = validate(
-            groupUsersPage,
+          const page: z.infer<typeof groupUsersSchema> = validate(
+            groupUsersSchema,
             await get(
               `/manage/workspaces/${ws}/groups/${encodeURIComponent(id)}/users`,
               [["limit", "200"], ...(cursor ? [["cursor", cursor] as [string, string]] : [])],

@@ -18,7 +18,8 @@ import { z } from "zod";
 
 import { addDays, dayStart, eachDay, toDayKey, type DayKey } from "../../period";
 import { CursorClient } from "../../vendors/cursor/client";
-import { CURSOR_READ_RETRY, type ReadRetry } from "../../vendors/cursor/http";
+import type { RetryPolicy } from "../../vendors/http";
+import { CURSOR_READ_RETRY } from "../../vendors/cursor/http";
 import { centsToPico, picoToMicros } from "../../vendors/cursor/money";
 import { LocalRateGate } from "../../vendors/cursor/rate-limits";
 import type { UsageEvent } from "../../vendors/cursor/schemas";
@@ -34,7 +35,7 @@ export interface CursorAdapterOptions {
   baseUrl: string;
   apiKey: string;
   config?: Partial<CursorConfig>;
-  retry?: Partial<ReadRetry>;
+  retry?: Partial<RetryPolicy>;
   /** injectable for tests (rate-gate waits and retry backoff) */
   sleep?: (ms: number) => Promise<void>;
   clock?: () => number;

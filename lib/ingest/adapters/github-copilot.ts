@@ -13,7 +13,7 @@ import { z } from "zod";
 
 import { addDays, eachDay } from "../../period";
 import { GithubClient, parseGithubTarget } from "../../vendors/github/client";
-import type { ReadRetry } from "../../vendors/github/http";
+import type { RetryPolicy } from "../../vendors/http";
 import { usdNumberToMicros } from "../../vendors/github/money";
 import type { AiCreditUsage } from "../../vendors/github/schemas";
 import type {
@@ -40,12 +40,12 @@ export interface GithubCopilotAdapterOptions {
   baseUrl: string;
   token: string;
   config: GithubCopilotConfig;
-  retry?: Partial<ReadRetry>;
+  retry?: Partial<RetryPolicy>;
   sleep?: (ms: number) => Promise<void>;
 }
 
 // GitHub asks for at least a minute after a secondary limit without Retry-After (GH-RL)
-const DEFAULT_READ_RETRY: ReadRetry = { attempts: 6, baseDelayMs: 500, maxDelayMs: 120_000 };
+const DEFAULT_READ_RETRY: RetryPolicy = { attempts: 6, baseDelayMs: 500, maxDelayMs: 120_000 };
 
 export function githubIdentity(login: string, email?: string | null): IdentityRef {
   return {

@@ -6,7 +6,8 @@
  * documented shape fails naming the field.
  */
 import { validate } from "../../ingest/http";
-import { cursorFetch, withRetries, type CursorCall, type ReadRetry } from "./http";
+import { withRetries, type RetryPolicy } from "../http";
+import { cursorFetch, type CursorCall } from "./http";
 import {
   spendLimitResultSchema,
   spendPageSchema,
@@ -24,7 +25,7 @@ export interface CursorClientOptions {
   /** a rate gate, called before every request with its route ("POST /teams/spend") */
   beforeCall?: (route: string) => Promise<void>;
   /** retries for reads (ingestion); absent = one attempt */
-  retry?: ReadRetry;
+  retry?: RetryPolicy;
   sleep?: (ms: number) => Promise<void>;
   log?: (line: string) => void;
 }

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { VendorError } from "../../enforce/vendor-http";
-import { withRetries } from "./http";
+import { VendorError, withRetries } from "../http";
 import { centsToMicrosExact, centsToPico, microsToWholeDollars, picoToMicros } from "./money";
 import { cursorPerMinute, LocalRateGate } from "./rate-limits";
 

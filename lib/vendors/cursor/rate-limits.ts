@@ -4,7 +4,7 @@
  * daily-usage-data 20/min; CUR-API older: "most endpoints" 20/min, user-spend-limit 60/min).
  * Allotment keeps under both: the lower figure where both give one, and 20/min for routes only
  * the older copy covers (members, spend). 429s carry no documented Retry-After, so backoff
- * follows Cursor's advice: 1, 2, 4, 8, 16 s.
+ * follows Cursor's advice: 1, 2, 4, 8, 16 s (CURSOR_READ_RETRY in ./http.ts).
  */
 export const CURSOR_RATE_LIMITS: Record<string, number> = {
   "POST /teams/user-spend-limit": 60,
@@ -20,15 +20,10 @@ export function cursorPerMinute(route: string): number {
   return CURSOR_RATE_LIMITS[route] ?? CURSOR_DEFAULT_PER_MINUTE;
 }
 
-/** Cursor's recommended backoff after a 429 without Retry-After: 1, 2, 4, 8, 16 s. */
-export function cursorBackoffMs(attempt: number): number {
-  return 1000 * 2 ** Math.min(4, Math.max(0, attempt - 1));
-}
-
 /**
  * An in-process gate for reads outside the enforcement queue (ingestion): a fixed one-minute
  * window per route, waiting for the next window when the route's budget is used up. The
- * enforcement queue uses the database-backed gate (lib/enforce/rate-gate.ts) with the same table.
+ * enforcement queue uses the database-backed gate (lib/vendors/rate-gate.ts) with the same table.
  */
 export class LocalRateGate {
   private windows = new Map<string, { start: number; n: number }>();

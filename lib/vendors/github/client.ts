@@ -7,7 +7,8 @@
 import type { z } from "zod";
 
 import { validate } from "../../ingest/http";
-import { githubFetch, withRetries, type GithubCall, type ReadRetry } from "./http";
+import { withRetries, type RetryPolicy } from "../http";
+import { githubFetch, type GithubCall } from "./http";
 import {
   aiCreditUsageSchema,
   budgetDeleteSchema,
@@ -45,7 +46,7 @@ export interface GithubClientOptions {
   /** the connector's rate gate (enforcement); called before every request with its route */
   beforeCall?: (route: string) => Promise<void>;
   /** retries for reads (ingestion); absent = one attempt */
-  retry?: ReadRetry;
+  retry?: RetryPolicy;
   sleep?: (ms: number) => Promise<void>;
   log?: (line: string) => void;
 }

@@ -3,12 +3,11 @@
  * body `{message}`, and its rate-limit rules (GH-RL): 429 — or 403 with the rate-limit signs
  * (a Retry-After, `x-ratelimit-remaining: 0`, or a "rate limit" message, GitHub's secondary
  * limits) — wait Retry-After if present, else until `x-ratelimit-reset` when the budget is
- * spent, else at least a minute. Failures are VendorErrors (lib/enforce/vendor-http.ts), the
+ * spent, else at least a minute. Failures are VendorErrors (lib/vendors/http.ts), the
  * kinds the queue and the screens already understand. No hidden retries here: ingestion wraps
- * reads in `withRetries`, enforcement leaves retries to its queue.
+ * reads in `withRetries` (lib/vendors/http.ts), enforcement leaves retries to its queue.
  */
-import { VendorError } from "../../enforce/vendor-http";
-import { parseRetryAfter } from "../../ingest/http";
+import { parseRetryAfter, sendJson, statusError, VendorError } from "../http";
 
 export const DEFAULT_GITHUB_BASE_URL = "https://api.github.com";
 /** The version the budget and cost-center shapes were read for (GH-GHEC 2022-11-28). */
@@ -77,101 +76,28 @@ export async function githubFetch(
   call: GithubCall,
   apiVersion = GITHUB_API_VERSION,
 ): Promise<GithubResponse> {
-  let res: Response;
-  try {
-    res = await fetch(call.url, {
-      method: call.method,
-      headers: {
-        accept: "application/vnd.github+json",
-        authorization: `Bearer ${token}`,
-        "x-github-api-version": apiVersion,
-        ...(call.body !== undefined ? { "content-type": "application/json" } : {}),
-      },
-      body: call.body !== undefined ? JSON.stringify(call.body) : undefined,
-      signal: AbortSignal.timeout(call.timeoutMs ?? 20_000),
-    });
-  } catch (error) {
-    const cause = (error as { cause?: { code?: string } }).cause?.code;
-    throw new VendorError(
-      `${call.label}: ${error instanceof Error ? error.message : String(error)}${cause ? ` (${cause})` : ""}`,
-      null,
-      "transient",
-    );
-  }
-  const text = await res.text();
-  let body: unknown = null;
-  if (text) {
-    try {
-      body = JSON.parse(text);
-    } catch {
-      body = { raw: text.slice(0, 300) };
-    }
-  }
+  const res = await sendJson({
+    ...call,
+    headers: {
+      accept: "application/vnd.github+json",
+      authorization: `Bearer ${token}`,
+      "x-github-api-version": apiVersion,
+    },
+  });
   if (res.ok) {
-    if (text && body && typeof body === "object" && "raw" in body)
+    if (!res.json)
       throw new VendorError(
         `${call.label}: response is not JSON`,
         res.status,
         "invalid_response",
         null,
-        body,
+        res.body,
       );
-    return { status: res.status, body, next: nextLink(res.headers.get("link")) };
+    return { status: res.status, body: res.body, next: nextLink(res.headers.get("link")) };
   }
-  const said = githubMessage(body);
+  const said = githubMessage(res.body);
   const detail = `${call.label}: HTTP ${res.status}${said ? ` — ${said}` : ""}`;
-  const wait = rateLimitWaitMs(res.status, res.headers, body, Date.now());
-  if (wait !== null) throw new VendorError(detail, res.status, "rate_limited", wait, body);
-  if (res.status >= 500 || res.status === 408)
-    throw new VendorError(
-      detail,
-      res.status,
-      "transient",
-      parseRetryAfter(res.headers.get("retry-after")),
-      body,
-    );
-  if (res.status === 401 || res.status === 403)
-    throw new VendorError(detail, res.status, "auth", null, body);
-  if (res.status === 404) throw new VendorError(detail, res.status, "not_found", null, body);
-  throw new VendorError(detail, res.status, "rejected", null, body);
-}
-
-export interface ReadRetry {
-  /** attempts in total, including the first */
-  attempts: number;
-  baseDelayMs: number;
-  maxDelayMs: number;
-}
-
-/**
- * Retries a read on rate limits and server errors (ingestion: a sync should ride out a
- * short storm). Honours the wait GitHub asked for, capped at maxDelayMs; backs off otherwise.
- */
-export async function withRetries<T>(
-  fn: () => Promise<T>,
-  policy: ReadRetry,
-  opts: { sleep?: (ms: number) => Promise<void>; log?: (line: string) => void } = {},
-): Promise<T> {
-  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await fn();
-    } catch (error) {
-      if (!(error instanceof VendorError) || !error.retryable || attempt >= policy.attempts) {
-        if (error instanceof VendorError && error.retryable)
-          throw new VendorError(
-            `${error.message} (gave up after ${attempt} attempts)`,
-            error.status,
-            error.kind,
-            error.retryAfterMs,
-            error.body,
-          );
-        throw error;
-      }
-      const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-      const wait = Math.min(policy.maxDelayMs, error.retryAfterMs ?? backoff);
-      opts.log?.(`${error.message}; retry ${attempt}/${policy.attempts - 1} in ${wait} ms`);
-      await sleep(wait);
-    }
-  }
+  const wait = rateLimitWaitMs(res.status, res.headers, res.body, Date.now());
+  if (wait !== null) throw new VendorError(detail, res.status, "rate_limited", wait, res.body);
+  throw statusError(detail, res.status, res.body, parseRetryAfter(res.headers.get("retry-after")));
 }

@@ -5,7 +5,7 @@ import {
   describeVendorAmount,
   toVendorMicros,
   vendorToBudgetCeil,
-} from "../../enforce/units";
+} from "../units";
 import { budgetAmountMicros, usdNumberToMicros, wholeDollarsDown } from "./money";
 
 describe("GitHub money and units", () => {

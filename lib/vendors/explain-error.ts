@@ -1,12 +1,12 @@
 /**
  * Vendor failures in words an owner can act on: which vendor, what it answered, and what to
  * check (the key, the workspace id, the base URL) — as a 4xx InvalidInputError the screen shows,
- * never a bare 500. Keys never appear (vendor-http keeps them out of every message).
+ * never a bare 500. Keys never appear (./http.ts keeps them out of every message).
  */
 import { InvalidInputError } from "../errors";
 import { ProviderValidationError } from "../ingest/http";
+import { VendorError } from "./http";
 import { RateGateClosed } from "./rate-gate";
-import { VendorError } from "./vendor-http";
 
 export interface VendorContext {
   vendor: string;

@@ -1,16 +1,17 @@
 /**
- * The vendors' rate limits, counted in the database so every app process shares them:
- * Claude 60 requests/min per organization across the Spend Limits endpoints; ChatGPT a
- * reported 100/min per workspace per method+route. A call over budget waits for the next
- * window (reads) or goes back to the queue with the window's end as its next attempt (writes).
+ * The vendors' rate limits (each vendor's figures live in its own folder), counted in the
+ * database so every app process shares them. A call over budget waits for the next window
+ * (reads) or goes back to the queue with the window's end as its next attempt (writes).
  */
 import "server-only";
 
 import { allowAttempt } from "../auth/throttle";
 import { now as clockNow } from "../clock";
 import type { Db } from "../db";
-import { cursorPerMinute } from "../vendors/cursor/rate-limits";
-import { GITHUB_REQUESTS_PER_MINUTE } from "../vendors/github/http";
+import { CHATGPT_REQUESTS_PER_MINUTE } from "./chatgpt/rate-limits";
+import { CLAUDE_REQUESTS_PER_MINUTE } from "./claude/rate-limits";
+import { cursorPerMinute } from "./cursor/rate-limits";
+import { GITHUB_REQUESTS_PER_MINUTE } from "./github/http";
 
 export class RateGateClosed extends Error {
   constructor(readonly waitMs: number) {
@@ -26,7 +27,8 @@ const WINDOW_MS = 60_000;
 export function rateBudget(vendor: string, route = ""): number {
   if (vendor === "cursor") return cursorPerMinute(route); // per team and endpoint
   if (vendor === "github") return GITHUB_REQUESTS_PER_MINUTE; // per token, all routes
-  return vendor === "claude" ? 60 : 100;
+  if (vendor === "claude") return CLAUDE_REQUESTS_PER_MINUTE; // per organization, all routes
+  return CHATGPT_REQUESTS_PER_MINUTE; // per workspace and method+route
 }
 
 /** A gate for one connector: throws RateGateClosed when the window is used up, or waits when `wait`. */

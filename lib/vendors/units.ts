@@ -1,16 +1,16 @@
 /**
  * Amounts between Allotment (micro-units of the workspace's budget unit) and the vendors
- * (ChatGPT: whole credits or USD with cent precision; Claude: USD cents as strings).
+ * (ChatGPT: whole credits or USD with cent precision; Claude: USD cents; GitHub budgets and
+ * Cursor limits: whole dollars): the one table every vendor's amounts go through. Each
+ * vendor's wire format (text, JSON numbers) is in its own folder's money.ts.
  * Everything is bigint; comparisons happen after rounding to the vendor's precision, so a
  * value Allotment wrote reads back equal and a re-apply writes nothing.
  */
 import {
-  centsToMicros,
   creditsToUsd,
   divRoundHalfEven,
   formatAmount,
   microsToDecimal,
-  parseMicros,
   usdToCredits,
 } from "../money";
 
@@ -127,26 +127,6 @@ export function fromVendorMicros(
   if (budgetUnit === "USD" && vendorUnit === "credit")
     return creditsToUsd(value, usdPerCreditMicros);
   return value;
-}
-
-/** ChatGPT `limit_amount.amount`: "1000" credits or "50.00" USD. */
-export function chatgptAmountText(micros: bigint, unit: VendorUnit): string {
-  return unit === "credit"
-    ? microsToDecimal(roundToVendor(micros, unit), 0)
-    : microsToDecimal(roundToVendor(micros, unit), 2);
-}
-
-export function parseChatgptAmount(text: string): bigint {
-  return parseMicros(text);
-}
-
-/** Claude amounts are strings in cents: "50000" = $500.00. */
-export function claudeAmountText(usdMicros: bigint): string {
-  return String(divRoundHalfEven(usdMicros, 10_000n));
-}
-
-export function parseClaudeAmount(text: string): bigint {
-  return centsToMicros(text);
 }
 
 /** For screens: the app's one formatter, or "unlimited". */
