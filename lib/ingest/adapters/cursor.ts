@@ -18,11 +18,11 @@ import { z } from "zod";
 
 import { addDays, dayStart, eachDay, toDayKey, type DayKey } from "../../period";
 import { CursorClient } from "../../vendors/cursor/client";
-import type { RetryPolicy } from "../../vendors/http";
 import { CURSOR_READ_RETRY } from "../../vendors/cursor/http";
 import { centsToPico, picoToMicros } from "../../vendors/cursor/money";
 import { LocalRateGate } from "../../vendors/cursor/rate-limits";
 import type { UsageEvent } from "../../vendors/cursor/schemas";
+import type { RetryPolicy } from "../../vendors/http";
 import type { Directory, IdentityRef, SourceAdapter, UsagePage, UsageRow } from "../types";
 
 export const cursorConfigSchema = z.object({

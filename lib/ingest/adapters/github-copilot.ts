@@ -13,9 +13,9 @@ import { z } from "zod";
 
 import { addDays, eachDay } from "../../period";
 import { GithubClient, parseGithubTarget } from "../../vendors/github/client";
-import type { RetryPolicy } from "../../vendors/http";
 import { usdNumberToMicros } from "../../vendors/github/money";
 import type { AiCreditUsage } from "../../vendors/github/schemas";
+import type { RetryPolicy } from "../../vendors/http";
 import type {
   Directory,
   FetchContext,
