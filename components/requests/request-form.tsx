@@ -7,12 +7,31 @@ import { fetchJson } from "@/lib/fetch-json";
 import { queryKeys } from "@/lib/query-keys";
 import { MIN_REASON_LENGTH } from "@/lib/requests/request-input";
 
-/** Ask for more: amount, reason, optional link, needed-until (default: end of period), product. */
-export function RequestForm({ periodEnd, unitLabel }: { periodEnd: string; unitLabel: string }) {
+import { ProductSelect } from "../products/product-select";
+
+/**
+ * Ask for more: amount, reason, optional link, needed-until (default: end of period), product.
+ * `initial` prefills it (the budget home suggests what the projection overshoots); `onSent`
+ * lets the page around it refresh.
+ */
+export function RequestForm({
+  periodEnd,
+  unitLabel,
+  initial,
+  onSent,
+  stacked = false,
+}: {
+  periodEnd: string;
+  unitLabel: string;
+  initial?: { amount?: string; reason?: string };
+  onSent?: (r: { id: number; approvedBy?: string }) => void;
+  /** two columns (a narrow drawer) instead of four */
+  stacked?: boolean;
+}) {
   const qc = useQueryClient();
   const [form, setForm] = useState({
-    amount: "",
-    reason: "",
+    amount: initial?.amount ?? "",
+    reason: initial?.reason ?? "",
     link: "",
     neededUntil: periodEnd,
     product: "",
@@ -29,6 +48,7 @@ export function RequestForm({ periodEnd, unitLabel }: { periodEnd: string; unitL
       }),
     onSuccess: async (r) => {
       setDone(r);
+      onSent?.(r);
       setForm({ amount: "", reason: "", link: "", neededUntil: periodEnd, product: "" });
       await qc.invalidateQueries({ queryKey: queryKeys.requests() });
     },
@@ -38,7 +58,7 @@ export function RequestForm({ periodEnd, unitLabel }: { periodEnd: string; unitL
     <form
       id="request-form"
       data-testid="request-form"
-      className="grid gap-3 sm:grid-cols-4"
+      className={`grid gap-3 ${stacked ? "sm:grid-cols-2" : "sm:grid-cols-4"}`}
       onSubmit={(e) => {
         e.preventDefault();
         setDone(null);
@@ -68,13 +88,12 @@ export function RequestForm({ periodEnd, unitLabel }: { periodEnd: string; unitL
         />
       </label>
       <label className="text-xs text-slate-600">
-        Product (optional)
-        <input
+        Product
+        <ProductSelect
           name="product"
           value={form.product}
-          onChange={set("product")}
+          onChange={(product) => setForm({ ...form, product })}
           className={input}
-          placeholder="all products, or e.g. codex"
         />
       </label>
       <label className="text-xs text-slate-600">
@@ -88,7 +107,7 @@ export function RequestForm({ periodEnd, unitLabel }: { periodEnd: string; unitL
           placeholder="https://…"
         />
       </label>
-      <label className="text-xs text-slate-600 sm:col-span-4">
+      <label className="text-xs text-slate-600 sm:col-span-full">
         Why do you need it? ({MIN_REASON_LENGTH}+ characters)
         <textarea
           name="reason"
@@ -100,7 +119,7 @@ export function RequestForm({ periodEnd, unitLabel }: { periodEnd: string; unitL
           placeholder="What you are working on and why the current limit is not enough"
         />
       </label>
-      <div className="flex items-center gap-3 sm:col-span-4">
+      <div className="flex items-center gap-3 sm:col-span-full">
         <button
           type="submit"
           disabled={file.isPending}

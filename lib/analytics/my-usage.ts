@@ -1,15 +1,29 @@
 /**
- * "My usage": the signed-in member's own spend this budget period, the pace, projection
- * and days left, by product and model. Always scoped to the actor themselves, whatever
- * their role. The effective limit is filled in by the limits module when it exists.
+ * "My budget": the signed-in member's own spend this budget period, the pace, projection
+ * and days left, by product and model (with the cache-hit rate where the data has cached
+ * tokens); and, for the home page, their effective limit with where it comes from, the pools
+ * they draw from, the reset day and their recent requests. Always scoped to the actor
+ * themselves, whatever their role.
  */
 import "server-only";
 
+import type { Actor } from "../auth/actor";
 import type { Db } from "../db";
-import type { Unit } from "../money";
-import { currentPeriod, daysBetween, daysLeft, todayIn, type Period } from "../period";
+import { loadMemberLimit } from "../limits/load-effective-limits";
+import { memberLimitView, type MyLimit } from "../limits/overview";
+import { MICROS_PER_UNIT, type Unit } from "../money";
+import {
+  addDays,
+  currentPeriod,
+  daysBetween,
+  daysLeft,
+  todayIn,
+  type DayKey,
+  type Period,
+} from "../period";
 import { projectPeriodEnd } from "../projection";
-import { getBreakdown, type BreakdownQuery } from "./breakdown";
+import { listMyRequests, type RequestItem } from "../requests/queue";
+import { getBreakdown, ratioPct, type BreakdownQuery } from "./breakdown";
 import { dailyByProduct, type DailySeries } from "./daily";
 import type { SpendScope } from "./scope";
 
@@ -30,9 +44,19 @@ export interface MyUsage {
   /** average per day so far this period */
   dailyPaceMicros: bigint;
   projectedMicros: bigint;
-  byProduct: { key: string; amountMicros: bigint; requests: bigint }[];
-  byModel: { key: string; amountMicros: bigint; requests: bigint }[];
+  /** cached share of input tokens this period; null when the data has no cached tokens */
+  cacheHitPct: number | null;
+  byProduct: SpendRow[];
+  byModel: SpendRow[];
   usage: DailySeries;
+}
+
+export interface SpendRow {
+  key: string;
+  amountMicros: bigint;
+  requests: bigint;
+  /** null when this row's data has no cached tokens */
+  cacheHitPct: number | null;
 }
 
 /** The actor's own scope, even for roles that see more. */
@@ -73,8 +97,15 @@ export async function getMyUsage(db: Db, actorScope: SpendScope, now: Date): Pro
   ]);
   const spent = products.totals.amountMicros;
   const elapsed = BigInt(Math.max(1, daysBetween(period.start, today) + 1));
-  const slim = (rows: typeof products.rows) =>
-    rows.map((r) => ({ key: r.key, amountMicros: r.amountMicros, requests: r.requests }));
+  const cacheHit = (m: { cachedInputTokens: bigint; inputTokens: bigint }) =>
+    m.cachedInputTokens > 0n ? ratioPct(m.cachedInputTokens, m.inputTokens) : null;
+  const slim = (rows: typeof products.rows): SpendRow[] =>
+    rows.map((r) => ({
+      key: r.key,
+      amountMicros: r.amountMicros,
+      requests: r.requests,
+      cacheHitPct: cacheHit(r),
+    }));
   return {
     memberId: me.id,
     name: me.name,
@@ -89,8 +120,84 @@ export async function getMyUsage(db: Db, actorScope: SpendScope, now: Date): Pro
     seatsCountAgainstLimits: ws.seatEstimatesCountAgainstLimits,
     dailyPaceMicros: spent / elapsed,
     projectedMicros: projectPeriodEnd(spent, period, today),
+    cacheHitPct: cacheHit(products.totals),
     byProduct: slim(products.rows),
     byModel: slim(models.rows),
     usage,
+  };
+}
+
+/** Where the limit comes from, in the words the home page shows next to it. */
+export interface LimitSource {
+  level: "MEMBER" | "GROUP" | "WORKSPACE" | "NONE";
+  /** "your override", "group Platform", "workspace default", "no personal limit", "no limit" */
+  words: string;
+}
+
+export interface MyBudget {
+  usage: MyUsage;
+  limit: MyLimit;
+  source: LimitSource;
+  /** pooled caps the member draws from (a group's pool, the workspace cap) */
+  pools: {
+    name: string;
+    capMicros: bigint;
+    usedMicros: bigint;
+    remainingMicros: bigint;
+    exhausted: boolean;
+  }[];
+  /** the first day of the next period */
+  resetDay: DayKey;
+  /** what the projection overshoots the limit by, rounded up to a whole unit: the form's suggestion */
+  suggestedAskMicros: bigint | null;
+  /** the member's latest requests, newest first */
+  requests: RequestItem[];
+}
+
+/** The budget home of the signed-in person (every role has one, for themselves). */
+export async function getMyBudget(
+  db: Db,
+  actor: Actor,
+  actorScope: SpendScope,
+  now: Date,
+): Promise<MyBudget> {
+  const [usage, mine, requests] = await Promise.all([
+    getMyUsage(db, actorScope, now),
+    loadMemberLimit(db, actor.workspaceId, actor.memberId, "", now),
+    listMyRequests(db, actor, now),
+  ]);
+  const e = mine.effective;
+  const limit = memberLimitView(mine);
+  let words: string;
+  if (e.level === "MEMBER") words = "your override";
+  else if (e.level === "WORKSPACE") words = "workspace default";
+  else if (e.level === "GROUP") {
+    const p = e.policyId
+      ? await db.limitPolicy.findFirst({
+          where: { id: e.policyId, workspaceId: actor.workspaceId },
+          select: { group: { select: { name: true } } },
+        })
+      : null;
+    words = `group ${p?.group?.name ?? "limit"}`;
+  } else words = e.pools.length > 0 ? "no personal limit" : "no limit";
+  const over =
+    e.limitMicros !== null && mine.projectedMicros > e.limitMicros
+      ? mine.projectedMicros - e.limitMicros
+      : null;
+  return {
+    usage,
+    limit,
+    source: { level: e.level, words },
+    pools: e.pools.map((p) => ({
+      name: p.name,
+      capMicros: p.capMicros,
+      usedMicros: p.usedMicros,
+      remainingMicros: p.remainingMicros < 0n ? 0n : p.remainingMicros,
+      exhausted: p.exhausted,
+    })),
+    resetDay: addDays(mine.budget.period.end, 1),
+    suggestedAskMicros:
+      over === null ? null : ((over + MICROS_PER_UNIT - 1n) / MICROS_PER_UNIT) * MICROS_PER_UNIT,
+    requests: requests.slice(0, 5),
   };
 }
