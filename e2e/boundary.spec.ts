@@ -97,6 +97,7 @@ function urlOf(pattern: string, f: BoundaryFixture): string {
       connections: f.connectionId,
       tokens: f.tokenId,
       "rate-card": f.rateCardEntryId,
+      notifications: f.notificationIds[0] ?? "none",
     };
     if (!(parent in id))
       throw new Error(

@@ -17,4 +17,6 @@ export const queryKeys = {
   exportPreview: (search: string) => ["exports", "preview", search] as const,
   alerts: () => ["alerts"] as const,
   alertChannels: () => ["alerts", "channels"] as const,
+  /** the header bell: the signed-in person's unread notifications */
+  notifications: () => ["notifications"] as const,
 };

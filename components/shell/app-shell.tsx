@@ -2,6 +2,7 @@ import Link from "next/link";
 
 import { MobileNav } from "./mobile-nav";
 import { NavLinks } from "./nav-links";
+import { NotificationBell } from "./notification-bell";
 import { SignOutButton } from "./sign-out-button";
 
 interface Props {
@@ -37,7 +38,10 @@ export function AppShell({ nav, user, workspace, children }: Props) {
         </div>
       </aside>
       <div className="flex min-w-0 flex-1 flex-col">
-        <MobileNav items={nav} user={user} />
+        <MobileNav items={nav} user={user} bell={<NotificationBell />} />
+        <header className="hidden items-center justify-end gap-3 border-b border-slate-200 bg-white px-8 py-2 lg:flex">
+          <NotificationBell />
+        </header>
         <main className="mx-auto w-full max-w-7xl flex-1 p-4 lg:p-8">{children}</main>
       </div>
     </div>

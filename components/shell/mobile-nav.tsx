@@ -12,9 +12,12 @@ import { NavLinks } from "./nav-links";
 export function MobileNav({
   items,
   user,
+  bell,
 }: {
   items: { href: string; label: string; badge?: number }[];
   user: { name: string; email: string; role: string };
+  /** the notification bell, beside the menu button */
+  bell?: React.ReactNode;
 }) {
   const [open, setOpen] = useState(false);
   const pathname = usePathname();
@@ -49,7 +52,10 @@ export function MobileNav({
           )}
         </button>
         <span className="font-semibold">Allotment</span>
-        <span className="truncate text-xs text-slate-500">{user.email}</span>
+        <span className="flex min-w-0 items-center gap-3">
+          <span className="truncate text-xs text-slate-500">{user.email}</span>
+          {bell}
+        </span>
       </header>
       {open && (
         <div

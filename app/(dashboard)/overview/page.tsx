@@ -1,5 +1,6 @@
 import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query";
 
+import { OnboardingChecklist } from "@/components/onboarding/onboarding-checklist";
 import { OverviewView } from "@/components/overview/overview-view";
 import { RangeFallbackNote } from "@/components/ui/range-fallback-note";
 import { getOverview } from "@/lib/analytics/overview";
@@ -8,6 +9,7 @@ import { canonicalSearch, parseAnalyticsSearch, recordToSearch } from "@/lib/ana
 import { requirePage } from "@/lib/auth/guards";
 import { now } from "@/lib/clock";
 import { db } from "@/lib/db";
+import { onboardingState, seesOnboarding } from "@/lib/onboarding";
 import { queryKeys } from "@/lib/query-keys";
 import { serialize } from "@/lib/serialize";
 
@@ -22,6 +24,8 @@ export default async function OverviewPage({
   const s = parseAnalyticsSearch(recordToSearch(await searchParams));
   const scope = await spendScopeFor(db(), actor);
   const client = new QueryClient();
+  // owners and admins: the getting-started checklist until it is done or put away
+  const onboarding = seesOnboarding(actor) ? onboardingState(db(), actor.workspaceId) : null;
   await client.prefetchQuery({
     queryKey: queryKeys.overview(canonicalSearch(s, { stack: true })),
     queryFn: async () =>
@@ -33,8 +37,14 @@ export default async function OverviewPage({
         }),
       ),
   });
+  const checklist = await onboarding;
   return (
     <HydrationBoundary state={dehydrate(client)}>
+      {checklist && !checklist.complete && !checklist.dismissed && (
+        <div className="mb-6">
+          <OnboardingChecklist steps={checklist.steps} dismissable />
+        </div>
+      )}
       <RangeFallbackNote problem={s.rangeProblem} />
       <OverviewView />
     </HydrationBoundary>

@@ -1,3 +1,5 @@
+import Link from "next/link";
+
 import { ApiTokens } from "@/components/settings/api-tokens";
 import { AutoApprovalSettings } from "@/components/settings/auto-approval-settings";
 import { BillingSettings } from "@/components/settings/billing-settings";
@@ -38,7 +40,15 @@ export default async function Page() {
   const iso = (d: Date | null) => d?.toISOString() ?? null;
   return (
     <div className="flex flex-col gap-6">
-      <ScreenHeader title="Settings" subtitle={settings.name} />
+      <div className="flex flex-wrap items-start justify-between gap-3">
+        <ScreenHeader title="Settings" subtitle={settings.name} />
+        <Link
+          href="/settings/getting-started"
+          className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm text-slate-700 hover:bg-slate-50"
+        >
+          Getting started checklist
+        </Link>
+      </div>
       <Card title="Budget">
         <WorkspaceSettingsForm
           initial={{
