@@ -19,6 +19,7 @@ import { acquireLease, releaseLease, renewLease } from "../lease";
 import { replaceCostLines } from "./cost-lines";
 import { applyDirectory } from "./directory";
 import { IdentityResolver } from "./identities";
+import { replaceOutcomeFacts } from "./outcome-facts";
 import type { SourceAdapter, SyncWindow, UsagePage } from "./types";
 import { writeUsagePages, type WriteCounts } from "./write-usage";
 
@@ -159,6 +160,18 @@ export async function runSync(opts: SyncOptions): Promise<SyncResult> {
                 page.costLines,
               );
             }
+            if (page.outcomes)
+              await replaceOutcomeFacts(
+                tx,
+                {
+                  workspaceId: connection.workspaceId,
+                  connectionId: connection.id,
+                  runId: run.id,
+                  resolver,
+                },
+                page.completeDays,
+                page.outcomes,
+              );
             for (const w of page.warnings ?? [])
               if (warnings.length < MAX_WARNINGS) warnings.push(w);
           }

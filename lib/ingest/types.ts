@@ -69,6 +69,21 @@ export interface CostLine {
   usdMicros: bigint | null;
 }
 
+/** What a person's agent work produced on a day, as the vendor reports it (OutcomeDaily). */
+export interface OutcomeFact {
+  day: DayKey;
+  /** who it was reported under; null = the vendor named nobody */
+  identity: IdentityRef | null;
+  product: string;
+  /** the vendor's split of a person-day (Claude Code: "local" | "remote"; "" when none) */
+  source: string;
+  sessions: number;
+  linesAdded: number;
+  linesRemoved: number;
+  commits: number;
+  pullRequests: number;
+}
+
 export interface UsagePage {
   /** Days this page states completely: rows of the connection on these days that the page
    * does not contain are stale and removed (a provider's restatement replaces, never adds). */
@@ -82,6 +97,8 @@ export interface UsagePage {
   costLines?: CostLine[];
   /** run-log warnings: values the format allows but we had to interpret (no rate, no amount) */
   warnings?: string[];
+  /** outcome facts of the page's complete days (replace the days' facts); absent = not read */
+  outcomes?: OutcomeFact[];
 }
 
 export interface DirectoryPerson {

@@ -10,7 +10,7 @@ import type { AddressInfo } from "node:net";
 import { sharedAnalyticsFake } from "./anthropic-analytics";
 import { loadFixtureData, type ProviderData, type Result } from "./data";
 
-export type FaultKind = "429" | "500" | "timeout" | "malformed" | "crash";
+export type FaultKind = "429" | "500" | "timeout" | "malformed" | "crash" | "403";
 
 export interface Fault {
   /** matched against the end of the request path, e.g. "/organization/costs" */
@@ -41,6 +41,8 @@ export interface FakeProviderOptions {
   openaiKey?: string;
   anthropicKey?: string;
   port?: number;
+  /** the most Claude Code records per page, whatever `limit` asks (tests of its pagination) */
+  claudeCodePageSize?: number;
 }
 
 const OPENAI_USAGE_DIMS = ["project_id", "user_id", "api_key_id", "model", "batch", "service_tier"];
@@ -291,15 +293,26 @@ export async function startFakeProvider(opts: FakeProviderOptions = {}): Promise
         };
       if (p === "/organizations/usage_report/claude_code") {
         const records = d.anthropic.claudeCode.get(start) ?? [];
-        const limit = Number(q.get("limit") ?? 20);
-        const offset = Number(q.get("page") ?? 0);
+        // documented: default 20, max 1000; a server may send fewer (opts.claudeCodePageSize)
+        const limit = Math.min(
+          Number(q.get("limit") ?? 20),
+          1000,
+          opts.claudeCodePageSize ?? Infinity,
+        );
+        const page = q.get("page");
+        const offset = page
+          ? Number(Buffer.from(page.replace(/^page_/, ""), "base64url").toString())
+          : 0;
         const more = offset + limit < records.length;
         return {
           status: 200,
           body: {
             data: records.slice(offset, offset + limit),
             has_more: more,
-            next_page: more ? String(offset + limit) : null,
+            // an opaque cursor, as documented ("page_MjAyNS0wNS0xNFQwMDowMDowMFo=")
+            next_page: more
+              ? `page_${Buffer.from(String(offset + limit)).toString("base64url")}`
+              : null,
           },
         };
       }
@@ -368,6 +381,12 @@ export async function startFakeProvider(opts: FakeProviderOptions = {}): Promise
             message: "The server had an error while processing your request.",
             type: "server_error",
           },
+        });
+      case "403": // a key that may not read this report (Anthropic's documented error body)
+        return send(res, 403, {
+          type: "error",
+          error: { type: "permission_error", message: "This API key cannot access this report." },
+          request_id: "req_fake_403",
         });
       case "crash":
         req.socket.destroy();

@@ -2,8 +2,8 @@
  * Anthropic Admin API: the messages usage report (tokens per account / service account /
  * api key / workspace / model / service tier / context window / inference geo), the cost
  * report (minor units as decimal strings, in its own currency, per workspace / description)
- * and the Claude Code report (per person per day, estimated cost in minor units) for the
- * same days form one page. Each (day, workspace) bill, converted to USD, is allocated to that
+ * and the Claude Code report (per person per day, estimated cost in minor units, outcomes;
+ * ./claude-code.ts) for the same days form one page. Each (day, workspace) bill, converted to USD, is allocated to that
  * workspace's usage by list price.
  * Claude Code (docs/billing.md): a subscription (seat) customer's estimate is not invoiced
  * per use, so it is kept as the row's seatEstimateMicros with costMicros 0. API-billed Claude
@@ -12,7 +12,7 @@
  */
 import { z } from "zod";
 
-import { decimalText, ISO_CURRENCY, majorFromCents } from "../../currency/convert";
+import { ISO_CURRENCY, majorFromCents } from "../../currency/convert";
 import { USD_ONLY } from "../../currency/rates";
 import type { RateCard } from "../../ratecard/rate-card";
 import { attributeBilled, scopeKey } from "../attribute-billed";
@@ -21,11 +21,13 @@ import { priceTokensWith } from "../pricing";
 import type {
   FetchContext,
   IdentityRef,
+  OutcomeFact,
   SourceAdapter,
   SyncWindow,
   UsagePage,
   UsageRow,
 } from "../types";
+import { ClaudeCodeReader } from "./claude-code";
 import {
   big,
   dayOfIso,
@@ -80,36 +82,6 @@ function pageSchema<T extends z.ZodType>(result: T) {
 }
 const usagePage = pageSchema(usageResult);
 const costPage = pageSchema(costResult);
-
-const claudeCodeRecord = z.object({
-  date: z.string().regex(/^\d{4}-\d{2}-\d{2}/),
-  actor: z.object({
-    type: z.string(),
-    email_address: z.string().nullish(),
-    api_key_name: z.string().nullish(),
-  }),
-  customer_type: z.string().nullish(),
-  model_breakdown: z.array(
-    z.object({
-      model: z.string(),
-      tokens: z.object({
-        input: tokenCount,
-        output: tokenCount,
-        cache_read: tokenCount,
-        cache_creation: tokenCount,
-      }),
-      estimated_cost: z.object({
-        currency: z.string().regex(ISO_CURRENCY, "expected an ISO 4217 currency code"),
-        amount: z.number(),
-      }),
-    }),
-  ),
-});
-const claudeCodePage = z.object({
-  data: z.array(claudeCodeRecord),
-  has_more: z.boolean(),
-  next_page: z.string().nullish(),
-});
 
 export interface AnthropicOptions extends HttpAdapterOptions {
   rateCard: RateCard;
@@ -189,83 +161,6 @@ export function anthropicAdapter(opts: AnthropicOptions): SourceAdapter {
     }
   }
 
-  async function claudeCodeFor(
-    day: string,
-    ctx: FetchContext,
-    warnings: string[],
-  ): Promise<UsageRow[]> {
-    const rows: UsageRow[] = [];
-    const toUsd = ctx.toUsd ?? USD_ONLY.toUsd;
-    let page: string | null = null;
-    for (let n = 1; ; n++) {
-      const label = `anthropic claude code ${day} page ${n}`;
-      const params: [string, string][] = [
-        ["starting_at", day],
-        ["limit", "1000"],
-        ...pageParam(page),
-      ];
-      const body = validate(
-        claudeCodePage,
-        await get("/organizations/usage_report/claude_code", params, label, ctx),
-        label,
-      );
-      for (const rec of body.data) {
-        if (rec.date.slice(0, 10) !== day) continue;
-        // API-billed: already in the messages and cost reports (see the header)
-        if (rec.customer_type === "api") continue;
-        const who = rec.actor.email_address ?? rec.actor.api_key_name ?? "";
-        const identity = rec.actor.email_address
-          ? {
-              provider: "claude_code",
-              kind: "email" as const,
-              externalId: rec.actor.email_address.toLowerCase(),
-              email: rec.actor.email_address,
-            }
-          : rec.actor.api_key_name
-            ? {
-                provider: "claude_code",
-                kind: "api_key_id" as const,
-                externalId: rec.actor.api_key_name,
-              }
-            : null;
-        for (const m of rec.model_breakdown) {
-          const currency = m.estimated_cost.currency.toUpperCase();
-          const estimate = toUsd(
-            majorFromCents(decimalText(m.estimated_cost.amount)),
-            currency,
-            day,
-          );
-          if (estimate === null)
-            warnings.push(
-              `anthropic claude code ${day} ${who || "unknown actor"} ${m.model}: no exchange rate for ${currency} on ${day}; seat estimate left at 0`,
-            );
-          rows.push({
-            day,
-            provider: "anthropic",
-            identity,
-            product: "claude_code",
-            model: m.model,
-            project: "",
-            apiKey: "",
-            lineItem: who ? "" : "unknown actor",
-            inputTokens: big(m.tokens.input + m.tokens.cache_read + m.tokens.cache_creation),
-            cachedInputTokens: big(m.tokens.cache_read),
-            cacheWriteTokens: big(m.tokens.cache_creation),
-            outputTokens: big(m.tokens.output),
-            requests: 0n,
-            estimatedCostMicros: 0n,
-            costMicros: 0n,
-            seatEstimateMicros: estimate ?? 0n,
-            creditsMicros: null,
-            unpriced: false,
-          });
-        }
-      }
-      if (!body.has_more || !body.next_page) return rows;
-      page = body.next_page;
-    }
-  }
-
   return {
     kind: "anthropic",
     async testConnection(ctx) {
@@ -284,6 +179,7 @@ export function anthropicAdapter(opts: AnthropicOptions): SourceAdapter {
       ctx: FetchContext,
     ): AsyncIterable<UsagePage> {
       const start = cursor && cursor > window.start && cursor <= window.end ? cursor : window.start;
+      const claudeCode = new ClaudeCodeReader(get);
       let page: string | null = null;
       for (let n = 1; ; n++) {
         const label = `anthropic usage page ${n}`;
@@ -323,8 +219,14 @@ export function anthropicAdapter(opts: AnthropicOptions): SourceAdapter {
           }
           const costs = await costsFor(first, last, ctx);
           const rows = attributeBilled({ provider: "anthropic", usage, billed: costs.billed });
+          const outcomes: OutcomeFact[] = [];
           if (opts.claudeCode !== false)
-            for (const day of days) rows.push(...(await claudeCodeFor(day, ctx, costs.warnings)));
+            for (const day of days) {
+              const read = await claudeCode.day(day, ctx, costs.warnings);
+              if (!read) break;
+              rows.push(...read.rows);
+              outcomes.push(...read.outcomes);
+            }
           yield {
             completeDays: days,
             rows,
@@ -332,6 +234,8 @@ export function anthropicAdapter(opts: AnthropicOptions): SourceAdapter {
             label: `anthropic ${first}..${last} (usage page ${n})`,
             costLines: costs.lines,
             warnings: costs.warnings,
+            // the days' outcome facts are replaced only when the report was read for all of them
+            ...(opts.claudeCode !== false && claudeCode.available ? { outcomes } : {}),
           };
         }
         if (!more) return;

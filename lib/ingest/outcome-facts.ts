@@ -1,0 +1,65 @@
+/**
+ * Stores a page's outcome facts (OutcomeDaily, docs/outcomes.md): the connection's facts of
+ * the page's complete days are replaced, like its usage rows and cost lines, so a re-sync of
+ * the same days leaves the same rows. Facts with the same natural key in one page are added
+ * up. The person is not stored: it is found through MemberIdentity when read, so a mapping
+ * made later counts at once; an identity with a member's email is mapped here on first sight,
+ * as for usage rows.
+ */
+import type { Tx } from "../db";
+import type { IdentityResolver } from "./identities";
+import type { OutcomeFact } from "./types";
+
+export async function replaceOutcomeFacts(
+  tx: Tx,
+  target: { workspaceId: string; connectionId: string; runId: string; resolver: IdentityResolver },
+  days: string[],
+  facts: OutcomeFact[],
+): Promise<number> {
+  const replaced = [...new Set([...days, ...facts.map((f) => f.day)])];
+  if (replaced.length)
+    await tx.outcomeDaily.deleteMany({
+      where: { connectionId: target.connectionId, day: { in: replaced } },
+    });
+  const merged = new Map<string, OutcomeFact>();
+  for (const f of facts) {
+    const key = [
+      f.day,
+      f.identity?.provider ?? "",
+      f.identity?.kind ?? "",
+      f.identity?.externalId ?? "",
+      f.product,
+      f.source,
+    ].join("\u0001");
+    const prev = merged.get(key);
+    if (!prev) merged.set(key, { ...f });
+    else {
+      prev.sessions += f.sessions;
+      prev.linesAdded += f.linesAdded;
+      prev.linesRemoved += f.linesRemoved;
+      prev.commits += f.commits;
+      prev.pullRequests += f.pullRequests;
+    }
+  }
+  if (!merged.size) return 0;
+  for (const f of merged.values()) await target.resolver.resolve(tx, f.identity);
+  await tx.outcomeDaily.createMany({
+    data: [...merged.values()].map((f) => ({
+      workspaceId: target.workspaceId,
+      connectionId: target.connectionId,
+      day: f.day,
+      identityProvider: f.identity?.provider ?? "",
+      identityKind: f.identity?.kind ?? "",
+      identityExternalId: f.identity?.externalId ?? "",
+      product: f.product,
+      source: f.source,
+      sessions: f.sessions,
+      linesAdded: f.linesAdded,
+      linesRemoved: f.linesRemoved,
+      commits: f.commits,
+      pullRequests: f.pullRequests,
+      lastRunId: target.runId,
+    })),
+  });
+  return merged.size;
+}
