@@ -10,6 +10,7 @@ import { microsToDecimal } from "@/lib/money";
 import { queryKeys } from "@/lib/query-keys";
 import type { Serialized } from "@/lib/serialize";
 
+import { ProductSelect } from "../products/product-select";
 import { SimulationPanel, useSimulation } from "./simulation-panel";
 
 export type EditTarget =
@@ -173,13 +174,12 @@ export function PolicyEditor({
         )}
         <label className="text-xs text-slate-600">
           Product scope
-          <input
+          <ProductSelect
             name="product"
             value={form.product}
-            onChange={set("product")}
+            onChange={(product) => setForm({ ...form, product })}
             disabled={!!p}
             className={input}
-            placeholder="all products"
           />
         </label>
         <label className="text-xs text-slate-600">

@@ -5,7 +5,10 @@ import { useState } from "react";
 
 import { fetchJson } from "@/lib/fetch-json";
 import { formatAmount, microsToDecimal, type Unit } from "@/lib/money";
+import { productLabel } from "@/lib/products";
 import type { Serialized } from "@/lib/serialize";
+
+import { useKnownProducts } from "../products/product-select";
 
 interface PolicyView {
   id: string;
@@ -47,7 +50,8 @@ const plain = (m: string | null) =>
 const EMPTY = {
   name: "",
   groupIds: [] as string[],
-  products: "",
+  /** [] = any product; "" in it = requests for all products */
+  products: [] as string[],
   maxAmount: "",
   maxPerPeriod: "1",
   forecastCeiling: "",
@@ -61,10 +65,7 @@ function bodyOf(f: Form) {
     name: f.name,
     enabled: f.enabled,
     groupIds: f.groupIds,
-    products: f.products
-      .split(",")
-      .map((p) => p.trim())
-      .filter((p, i, all) => p !== "" && all.indexOf(p) === i),
+    products: f.products,
     maxAmount: f.maxAmount,
     maxPerPeriod: f.maxPerPeriod,
     forecastCeiling: f.forecastCeiling,
@@ -81,6 +82,14 @@ export function AutoApprovalSettings({ unit }: { unit: Unit }) {
   });
   const [editing, setEditing] = useState<{ id: string | null; version: number } | null>(null);
   const [form, setForm] = useState<Form>(EMPTY);
+  const known = useKnownProducts();
+  // the known products, and any the policy names that are not known (still shown, to untick)
+  const productChoices = [
+    ...(known.data?.products ?? []),
+    ...form.products
+      .filter((x) => x !== "" && !known.data?.products.some((k) => k.id === x))
+      .map((id) => ({ id, label: id })),
+  ];
   const money = (m: string) => formatAmount(BigInt(m), unit);
   const groupName = (id: string) => list.data?.groups.find((g) => g.id === id)?.name ?? "?";
   const save = useMutation({
@@ -114,7 +123,7 @@ export function AutoApprovalSettings({ unit }: { unit: Unit }) {
         ? {
             name: p.name,
             groupIds: p.groupIds,
-            products: p.products.join(", "),
+            products: p.products,
             maxAmount: plain(p.maxAmountMicros),
             maxPerPeriod: String(p.maxPerPeriod),
             forecastCeiling: plain(p.forecastCeilingMicros),
@@ -155,7 +164,7 @@ export function AutoApprovalSettings({ unit }: { unit: Unit }) {
                 {p.forecastCeilingMicros !== null &&
                   ` · forecast under ${money(p.forecastCeilingMicros)}`}
                 {p.products.length > 0 &&
-                  ` · ${p.products.map((x) => x || "all products").join(", ")}`}
+                  ` · ${p.products.map((x) => (x ? productLabel(x) : "all-products requests")).join(", ")}`}
               </span>
               <span className="text-xs text-slate-500">{p.approvals} approved</span>
               <span className="ml-auto flex gap-2">
@@ -176,7 +185,7 @@ export function AutoApprovalSettings({ unit }: { unit: Unit }) {
                       form: {
                         name: p.name,
                         groupIds: p.groupIds,
-                        products: p.products.join(", "),
+                        products: p.products,
                         maxAmount: plain(p.maxAmountMicros),
                         maxPerPeriod: String(p.maxPerPeriod),
                         forecastCeiling: plain(p.forecastCeilingMicros),
@@ -257,17 +266,31 @@ export function AutoApprovalSettings({ unit }: { unit: Unit }) {
                 placeholder="no ceiling"
               />
             </label>
-            <label className="text-xs text-slate-600">
-              Products (comma-separated, optional)
-              <input
-                name="products"
-                value={form.products}
-                onChange={set("products")}
-                className={input}
-                placeholder="any product"
-              />
-            </label>
           </div>
+          <fieldset className="mt-3 text-xs text-slate-600" data-testid="auto-approval-products">
+            <legend>Products (none ticked = any product)</legend>
+            <div className="mt-1 flex flex-wrap gap-x-4 gap-y-1">
+              {[...productChoices, { id: "", label: "Requests for all products" }].map((x) => (
+                <label key={x.id} className="flex items-center gap-1.5 text-sm text-slate-700">
+                  <input
+                    type="checkbox"
+                    name="products"
+                    value={x.id}
+                    checked={form.products.includes(x.id)}
+                    onChange={(e) =>
+                      setForm({
+                        ...form,
+                        products: e.target.checked
+                          ? [...form.products, x.id]
+                          : form.products.filter((y) => y !== x.id),
+                      })
+                    }
+                  />
+                  {x.label}
+                </label>
+              ))}
+            </div>
+          </fieldset>
           <fieldset className="mt-3 text-xs text-slate-600">
             <legend>Groups (none ticked = anyone)</legend>
             <div className="mt-1 flex flex-wrap gap-x-4 gap-y-1">

@@ -2,6 +2,7 @@ import { json, sessionRoute } from "@/lib/auth/guards";
 import { now } from "@/lib/clock";
 import { db } from "@/lib/db";
 import { readJsonBody } from "@/lib/http/read-json";
+import { requireKnownProducts } from "@/lib/products-known";
 import { fileRequest } from "@/lib/requests/file-request";
 import { getRequestsPage, queueFiltersSchema } from "@/lib/requests/page-data";
 import { fileRequestSchema } from "@/lib/requests/request-input";
@@ -18,5 +19,8 @@ export const GET = sessionRoute(["requests:create"], async (req, { actor }) => {
 
 export const POST = sessionRoute(["requests:create"], async (req, { actor }) => {
   const input = await readJsonBody(req, fileRequestSchema);
+  await requireKnownProducts(db(), actor.workspaceId, [
+    { path: ["product"], value: input.product },
+  ]);
   return json(await fileRequest(db(), actor, input, now()), { status: 201 });
 });

@@ -4,6 +4,7 @@ import { json, sessionRoute } from "@/lib/auth/guards";
 import { now } from "@/lib/clock";
 import { db } from "@/lib/db";
 import { readJsonBody } from "@/lib/http/read-json";
+import { productFields, requireKnownProducts } from "@/lib/products-known";
 import { createAutoPolicy, listAutoPolicies, updateAutoPolicy } from "@/lib/requests/auto-approve";
 import { autoPolicySchema, autoPolicyUpdateSchema } from "@/lib/requests/auto-approve-rules";
 
@@ -22,6 +23,7 @@ export const GET = sessionRoute(["requests:auto-approve"], async (_req, { actor 
 
 export const POST = sessionRoute(["requests:auto-approve"], async (req, { actor }) => {
   const input = await readJsonBody(req, autoPolicySchema);
+  await requireKnownProducts(db(), actor.workspaceId, productFields(["products"], input.products));
   return json(await createAutoPolicy(db(), actor, input, now()), { status: 201 });
 });
 
@@ -30,5 +32,6 @@ const updateSchema = autoPolicyUpdateSchema.extend({ id: z.string().min(1).max(6
 
 export const PATCH = sessionRoute(["requests:auto-approve"], async (req, { actor }) => {
   const { id, ...input } = await readJsonBody(req, updateSchema);
+  await requireKnownProducts(db(), actor.workspaceId, productFields(["products"], input.products));
   return json(await updateAutoPolicy(db(), actor, id, input));
 });

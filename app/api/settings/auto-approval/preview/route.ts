@@ -5,6 +5,7 @@ import { now } from "@/lib/clock";
 import { db } from "@/lib/db";
 import { readJsonBody } from "@/lib/http/read-json";
 import { MAX_SIMULATED_PERIODS } from "@/lib/limits/simulate-input";
+import { productFields, requireKnownProducts } from "@/lib/products-known";
 import { previewAutoPolicy } from "@/lib/requests/auto-approve";
 import { autoPolicySchema } from "@/lib/requests/auto-approve-rules";
 
@@ -23,5 +24,10 @@ const previewSchema = z
 /** Which past requests the policy as typed would have approved at once (nothing is written). */
 export const POST = sessionRoute(["requests:auto-approve"], async (req, { actor }) => {
   const { policy, periods } = await readJsonBody(req, previewSchema);
+  await requireKnownProducts(
+    db(),
+    actor.workspaceId,
+    productFields(["policy", "products"], policy.products),
+  );
   return json(await previewAutoPolicy(db(), actor, policy, periods, now()));
 });
