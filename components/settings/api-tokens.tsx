@@ -3,6 +3,8 @@
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 
+import { ConfirmButton } from "@/components/ui/confirm-dialog";
+import { CopyButton } from "@/components/ui/copy-button";
 import { fetchJson } from "@/lib/fetch-json";
 import { TOKEN_SCOPE_LABELS, TOKEN_SCOPES, type TokenScope } from "@/lib/tokens/scopes";
 
@@ -18,7 +20,7 @@ export interface TokenRow {
 
 const when = (iso: string | null) => (iso ? iso.slice(0, 16).replace("T", " ") + " UTC" : "never");
 
-/** Create (shown once), list and revoke API tokens. */
+/** Create (shown once, with a copy button), list and revoke (after a confirmation) API tokens. */
 export function ApiTokens({ tokens }: { tokens: TokenRow[] }) {
   const router = useRouter();
   const [name, setName] = useState("");
@@ -26,6 +28,9 @@ export function ApiTokens({ tokens }: { tokens: TokenRow[] }) {
   const [created, setCreated] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [pending, start] = useTransition();
+  const [showRevoked, setShowRevoked] = useState(false);
+  const revokedCount = tokens.filter((t) => t.revokedAt).length;
+  const shown = showRevoked ? tokens : tokens.filter((t) => !t.revokedAt);
   return (
     <div className="flex flex-col gap-4">
       <form
@@ -85,7 +90,10 @@ export function ApiTokens({ tokens }: { tokens: TokenRow[] }) {
       {error && <p className="text-sm text-red-700">{error}</p>}
       {created && (
         <div className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm">
-          <p className="font-medium">Copy this token now — it is shown only once.</p>
+          <div className="flex items-center justify-between gap-3">
+            <p className="font-medium">Copy this token now — it is shown only once.</p>
+            <CopyButton text={created} label="Copy token" />
+          </div>
           <code
             className="mt-1 block rounded bg-white px-2 py-1 text-xs break-all"
             data-testid="new-token"
@@ -93,6 +101,16 @@ export function ApiTokens({ tokens }: { tokens: TokenRow[] }) {
             {created}
           </code>
         </div>
+      )}
+      {revokedCount > 0 && (
+        <label className="flex items-center gap-2 self-start text-xs text-slate-600">
+          <input
+            type="checkbox"
+            checked={showRevoked}
+            onChange={(e) => setShowRevoked(e.target.checked)}
+          />
+          Show revoked tokens ({revokedCount})
+        </label>
       )}
       <table className="w-full text-sm">
         <thead className="text-left text-xs text-slate-500">
@@ -106,14 +124,14 @@ export function ApiTokens({ tokens }: { tokens: TokenRow[] }) {
           </tr>
         </thead>
         <tbody>
-          {tokens.length === 0 && (
+          {shown.length === 0 && (
             <tr>
               <td colSpan={6} className="py-4 text-center text-slate-500">
-                No API tokens yet.
+                {tokens.length === 0 ? "No API tokens yet." : "No active API tokens."}
               </td>
             </tr>
           )}
-          {tokens.map((t) => (
+          {shown.map((t) => (
             <tr
               key={t.id}
               className={`border-t border-slate-100 ${t.revokedAt ? "text-slate-500" : ""}`}
@@ -130,25 +148,28 @@ export function ApiTokens({ tokens }: { tokens: TokenRow[] }) {
                 {t.revokedAt ? (
                   <>revoked {when(t.revokedAt)}</>
                 ) : (
-                  <button
-                    type="button"
-                    className="text-red-700 underline"
-                    onClick={() =>
-                      start(async () => {
-                        try {
-                          await fetchJson(`/api/settings/tokens/${encodeURIComponent(t.id)}`, {
-                            method: "DELETE",
-                          });
-                          setError(null);
-                        } catch (e) {
-                          setError(e instanceof Error ? e.message : "Failed");
-                        }
-                        router.refresh();
-                      })
+                  <ConfirmButton
+                    title={`Revoke the token "${t.name}"?`}
+                    body={
+                      <>
+                        Calls that send <code className="text-xs">{t.prefix}…</code> are refused
+                        from now on. A revoked token cannot be restored: make a new one if you need
+                        it again.
+                      </>
                     }
+                    confirmLabel="Revoke token"
+                    disabled={pending}
+                    onConfirm={async () => {
+                      await fetchJson(`/api/settings/tokens/${encodeURIComponent(t.id)}`, {
+                        method: "DELETE",
+                      });
+                      setError(null);
+                      router.refresh();
+                    }}
+                    className="text-red-700 underline"
                   >
-                    Revoke
-                  </button>
+                    Revoke<span className="sr-only"> {t.name}</span>
+                  </ConfirmButton>
                 )}
               </td>
             </tr>
