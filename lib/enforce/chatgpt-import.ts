@@ -5,13 +5,14 @@
  */
 import "server-only";
 
-import { writeAudit, type AuditActor } from "../audit";
+import type { AuditActor } from "../audit";
 import { decryptSecret } from "../crypto/secrets";
 import type { Db } from "../db";
 import { chatgptAdapter, chatgptConfigSchema, chatgptSyncWindow } from "../ingest/adapters/chatgpt";
 import { runSync, type SyncResult } from "../ingest/sync";
 import { addDays, toDayKey } from "../period";
 import { getConnector } from "./connectors";
+import { connectionForConnector } from "./vendor-connection";
 
 export async function importChatgpt(
   db: Db,
@@ -24,39 +25,11 @@ export async function importChatgpt(
   const c = await getConnector(db, workspaceId, connectorId);
   if (c.vendor !== "chatgpt" || !c.vendorWorkspaceId) throw new Error("not a ChatGPT connector");
   const config = chatgptConfigSchema.parse({ workspaceId: c.vendorWorkspaceId });
-  let connection = c.connectionId
-    ? await db.connection.findFirst({ where: { id: c.connectionId, workspaceId } })
-    : null;
-  if (!connection) {
-    connection = await db.$transaction(async (tx) => {
-      const created = await tx.connection.create({
-        data: {
-          workspaceId,
-          kind: "chatgpt",
-          name: `ChatGPT Enterprise ${c.vendorWorkspaceId}`,
-          baseUrl: c.baseUrl,
-          encryptedKey: c.encryptedKey,
-          keyHint: c.keyHint,
-          configJson: JSON.stringify(config),
-        },
-      });
-      await tx.vendorConnector.update({ where: { id: c.id }, data: { connectionId: created.id } });
-      await writeAudit(tx, {
-        workspaceId,
-        actor,
-        action: "connection.create",
-        targetType: "Connection",
-        targetId: created.id,
-        after: { kind: "chatgpt", name: created.name, from: "enforcement connector" },
-      });
-      return created;
-    });
-  } else if (connection.encryptedKey !== c.encryptedKey || connection.baseUrl !== c.baseUrl) {
-    connection = await db.connection.update({
-      where: { id: connection.id },
-      data: { encryptedKey: c.encryptedKey, keyHint: c.keyHint, baseUrl: c.baseUrl },
-    });
-  }
+  const connection = await connectionForConnector(db, workspaceId, c, actor, {
+    kind: "chatgpt",
+    name: `ChatGPT Enterprise ${c.vendorWorkspaceId}`,
+    config,
+  });
   const ws = await db.workspace.findUniqueOrThrow({
     where: { id: workspaceId },
     select: { usdPerCreditMicros: true },

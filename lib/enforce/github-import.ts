@@ -6,13 +6,14 @@
  */
 import "server-only";
 
-import { writeAudit, type AuditActor } from "../audit";
+import type { AuditActor } from "../audit";
 import { decryptSecret } from "../crypto/secrets";
 import type { Db } from "../db";
 import { githubCopilotAdapter, githubCopilotConfigSchema } from "../ingest/adapters/github-copilot";
 import { runSync, type SyncResult } from "../ingest/sync";
 import { addDays, toDayKey } from "../period";
 import { getConnector } from "./connectors";
+import { connectionForConnector } from "./vendor-connection";
 
 export async function importGithub(
   db: Db,
@@ -25,39 +26,11 @@ export async function importGithub(
   const c = await getConnector(db, workspaceId, connectorId);
   if (c.vendor !== "github" || !c.vendorWorkspaceId) throw new Error("not a GitHub connector");
   const config = githubCopilotConfigSchema.parse({ target: c.vendorWorkspaceId });
-  let connection = c.connectionId
-    ? await db.connection.findFirst({ where: { id: c.connectionId, workspaceId } })
-    : null;
-  if (!connection) {
-    connection = await db.$transaction(async (tx) => {
-      const created = await tx.connection.create({
-        data: {
-          workspaceId,
-          kind: "github_copilot",
-          name: `GitHub Copilot ${c.vendorWorkspaceId}`,
-          baseUrl: c.baseUrl,
-          encryptedKey: c.encryptedKey,
-          keyHint: c.keyHint,
-          configJson: JSON.stringify(config),
-        },
-      });
-      await tx.vendorConnector.update({ where: { id: c.id }, data: { connectionId: created.id } });
-      await writeAudit(tx, {
-        workspaceId,
-        actor,
-        action: "connection.create",
-        targetType: "Connection",
-        targetId: created.id,
-        after: { kind: "github_copilot", name: created.name, from: "enforcement connector" },
-      });
-      return created;
-    });
-  } else if (connection.encryptedKey !== c.encryptedKey || connection.baseUrl !== c.baseUrl) {
-    connection = await db.connection.update({
-      where: { id: connection.id },
-      data: { encryptedKey: c.encryptedKey, keyHint: c.keyHint, baseUrl: c.baseUrl },
-    });
-  }
+  const connection = await connectionForConnector(db, workspaceId, c, actor, {
+    kind: "github_copilot",
+    name: `GitHub Copilot ${c.vendorWorkspaceId}`,
+    config,
+  });
   const today = toDayKey(now);
   const backfillFrom = addDays(today, -(opts.backfillDays ?? 30));
   const start = connection.syncedThrough
