@@ -16,6 +16,7 @@ import type { QueueItem } from "@/lib/requests/queue";
 import type { Serialized } from "@/lib/serialize";
 
 import { SimulationPanel, useSimulation } from "../limits/simulation-panel";
+import { filedAgo } from "./age";
 import { SourceBadge } from "./source-badge";
 import { Sparkline } from "./sparkline";
 import { StatusBadge } from "./status-badge";
@@ -23,13 +24,6 @@ import { StatusBadge } from "./status-badge";
 const amt = (m: string | null, unit: Unit) =>
   m === null ? "unlimited" : formatAmount(BigInt(m), unit);
 
-function age(hours: number): string {
-  if (hours < 1) return "just now";
-  if (hours < 48) return `${hours} h ago`;
-  return `${Math.floor(hours / 24)} days ago`;
-}
-
-/** One request in the deciders' queue: context, then approve (asked or other amount) or deny with a note. */
 /** "Name (CC-1)", or just "Name" for a group without a cost center. */
 function groupLabel(g: { name: string; costCenter: string }): string {
   return g.costCenter.trim() ? `${g.name} (${g.costCenter})` : g.name;
@@ -69,7 +63,40 @@ function grantPreview(
   };
 }
 
-export function QueueItemCard({ item, unit }: { item: Serialized<QueueItem>; unit: Unit }) {
+/** Used share of a limit as a thin bar (display only). */
+function MiniMeter({ used, limit, state }: { used: string; limit: string; state: string }) {
+  const cap = BigInt(limit);
+  const pct = cap > 0n ? Number((BigInt(used) * 1000n) / cap) / 10 : 100;
+  const fill =
+    state === "over" ? "bg-red-500" : state === "soft" ? "bg-amber-500" : "bg-emerald-500";
+  return (
+    <span
+      className="inline-block h-1.5 w-20 overflow-hidden rounded-full bg-slate-100 align-middle"
+      aria-hidden="true"
+    >
+      <span className={`block h-1.5 ${fill}`} style={{ width: `${Math.min(100, pct)}%` }} />
+    </span>
+  );
+}
+
+/**
+ * One request in the deciders' inbox, compact: who, how much, the limit before → after
+ * approval (by the effective-limit rule, from the server), their spend against it, how long
+ * it has waited, and the decision row. Details (the full reason, the snapshot at filing, the
+ * last 14 days, earlier requests, the simulator) open on demand. A request from someone with
+ * no personal limit offers no approval: it would change nothing.
+ */
+export function QueueItemCard({
+  item,
+  unit,
+  selected = false,
+  onSelect,
+}: {
+  item: Serialized<QueueItem>;
+  unit: Unit;
+  selected?: boolean;
+  onSelect?: (checked: boolean) => void;
+}) {
   const qc = useQueryClient();
   // a vendor request may carry no amount (Claude records none): the approver must enter one
   const noAmount = BigInt(item.amountMicros) <= 0n;
@@ -79,6 +106,7 @@ export function QueueItemCard({ item, unit }: { item: Serialized<QueueItem>; uni
   const preview = grantPreview(item, amount, unit);
   const amountOk = preview.ok;
   const [note, setNote] = useState("");
+  const [open, setOpen] = useState(false);
   const decide = useMutation({
     mutationFn: (kind: "approve" | "deny") =>
       fetchJson(`/api/requests/${item.id}/${kind}`, {
@@ -93,6 +121,10 @@ export function QueueItemCard({ item, unit }: { item: Serialized<QueueItem>; uni
   });
   const s = item.snapshot;
   const pending = item.status === "PENDING";
+  const cur = item.current;
+  // approving changes nothing for someone without a personal limit: no approve is offered
+  const noLimit = pending && cur !== null && cur.limitMicros === null;
+  const forProduct = item.product ? ` for ${item.product}` : "";
   // what this approval would have done over past periods (the limit simulator), on demand
   const [simulating, setSimulating] = useState(false);
   const sim = useSimulation();
@@ -104,98 +136,295 @@ export function QueueItemCard({ item, unit }: { item: Serialized<QueueItem>; uni
     const timer = setTimeout(() => run(JSON.parse(simKey) as Record<string, unknown>), 400);
     return () => clearTimeout(timer);
   }, [simKey, run]);
+  const detailsId = `queue-details-${item.id}`;
   return (
-    <li className="rounded-lg border border-slate-200 p-4" data-testid={`queue-item-${item.id}`}>
-      <div className="flex flex-wrap items-baseline gap-x-3 gap-y-1">
-        <span className="font-medium">
-          #{item.id} {item.requester.name}
-        </span>
-        <span className="text-xs text-slate-500">{item.requester.email}</span>
-        <span className="text-xs text-slate-500">
-          {item.groups.map(groupLabel).join(", ") || "no group"}
-          {item.requester.costCenter ? ` · cost center ${item.requester.costCenter}` : ""}
-        </span>
-        <StatusBadge status={item.status} />
-        <SourceBadge source={item.source} />
-        <span className="ml-auto text-xs text-slate-500">filed {age(item.ageHours)}</span>
-      </div>
-      <p className="mt-2 text-sm">
-        {noAmount ? (
-          <span className="font-medium text-amber-800" data-testid="queue-no-amount">
-            no amount given — enter the amount to grant
-          </span>
-        ) : (
-          <>
-            asks for{" "}
-            <span className="tabular font-semibold">
-              {formatAmount(BigInt(item.amountMicros), unit)}
-            </span>
-          </>
-        )}
-        {item.product && <> for {item.product}</>} · needed until {item.neededUntil}
-        {item.link && (
-          <>
-            {" · "}
-            <a
-              href={item.link}
-              target="_blank"
-              rel="noreferrer noopener"
-              className="text-brand-700 underline"
-            >
-              ticket / PR
-            </a>
-          </>
-        )}
-      </p>
-      <p className="mt-1 text-sm text-slate-700">“{item.reason}”</p>
-      <div className="mt-3 grid gap-3 text-xs text-slate-600 sm:grid-cols-3">
-        <div>
-          <p className="font-medium text-slate-700">When filed</p>
-          {s ? (
-            <p>
-              used {amt(s.usedMicros, unit)} of {amt(s.limitMicros, unit)} ({s.reason}); projected{" "}
-              {amt(s.projectedMicros, unit)} by {s.period.end}
-            </p>
-          ) : (
-            <p>no snapshot</p>
-          )}
-        </div>
-        <div>
-          <p className="font-medium text-slate-700">Now</p>
-          {item.current ? (
-            <p data-testid="queue-current">
-              used {amt(item.current.usedMicros, unit)} of {amt(item.current.limitMicros, unit)} (
-              {item.current.reason})
-            </p>
-          ) : (
-            <p>
-              {item.grantedMicros ? `granted ${amt(item.grantedMicros, unit)}` : "—"}
-              {item.decider ? ` by ${item.decider}` : ""}
-              {item.decisionNote ? `: “${item.decisionNote}”` : ""}
-            </p>
-          )}
-        </div>
-        <div className="flex items-center gap-2">
-          <Sparkline
-            values={item.sparkline}
-            label={`${item.requester.name}'s daily usage, last 14 days`}
+    <li
+      className={`rounded-lg border p-3 ${selected ? "border-brand-500 bg-brand-50/40" : "border-slate-200"}`}
+      data-testid={`queue-item-${item.id}`}
+      data-status={item.status}
+    >
+      <div className="flex items-start gap-3">
+        {pending && onSelect && (
+          <input
+            type="checkbox"
+            className="mt-1 h-4 w-4 shrink-0"
+            aria-label={`Select request #${item.id} from ${item.requester.name}`}
+            checked={selected}
+            onChange={(e) => onSelect(e.target.checked)}
+            data-testid="queue-select"
           />
-          <span>last 14 days</span>
+        )}
+        <div className="min-w-0 flex-1">
+          <div className="flex flex-wrap items-baseline gap-x-2 gap-y-1">
+            <span className="font-medium">{item.requester.name}</span>
+            <span className="text-xs text-slate-500">
+              #{item.id} · {item.groups.map(groupLabel).join(", ") || "no group"}
+            </span>
+            <StatusBadge status={item.status} />
+            <SourceBadge source={item.source} />
+            <span
+              className="ml-auto text-xs whitespace-nowrap text-slate-500"
+              data-testid="queue-age"
+              title={item.createdAt}
+            >
+              filed {filedAgo(item.ageMinutes)}
+            </span>
+          </div>
+          <p className="mt-1 text-sm">
+            {noAmount ? (
+              <span className="font-medium text-amber-800" data-testid="queue-no-amount">
+                no amount given — enter the amount to grant
+              </span>
+            ) : (
+              <>
+                asks for{" "}
+                <span className="tabular font-semibold">
+                  {formatAmount(BigInt(item.amountMicros), unit)}
+                </span>
+              </>
+            )}
+            {item.product && <> for {item.product}</>}
+            <span className="text-slate-500"> · until {item.neededUntil}</span>
+            {!pending && item.grantedMicros && (
+              <span className="text-slate-600">
+                {" "}
+                · granted {amt(item.grantedMicros, unit)}
+                {item.decider ? ` by ${item.decider}` : ""}
+              </span>
+            )}
+          </p>
+          <p className="mt-0.5 line-clamp-1 text-xs text-slate-600" title={item.reason}>
+            “{item.reason}”
+          </p>
+          {cur && (
+            <div className="mt-1.5 flex flex-wrap items-center gap-x-4 gap-y-1 text-xs text-slate-600">
+              <span data-testid="queue-current">
+                {cur.limitMicros !== null && (
+                  <>
+                    <MiniMeter
+                      used={cur.usedMicros}
+                      limit={cur.limitMicros}
+                      state={cur.state}
+                    />{" "}
+                  </>
+                )}
+                spent {amt(cur.usedMicros, unit)} of {amt(cur.limitMicros, unit)} this period (
+                {cur.reason})
+              </span>
+              {item.afterApproval && cur.limitMicros !== null && (
+                <span data-testid="queue-before-after" className="text-slate-800">
+                  limit{forProduct} <span className="tabular">{amt(cur.limitMicros, unit)}</span> →{" "}
+                  <span className="tabular font-semibold">
+                    {amt(item.afterApproval.limitMicros, unit)}
+                  </span>{" "}
+                  if approved
+                </span>
+              )}
+            </div>
+          )}
         </div>
       </div>
-      {item.previous.length > 0 && (
-        <p className="mt-2 text-xs text-slate-500">
-          Previous:{" "}
-          {item.previous
-            .map(
-              (p) =>
-                `#${p.id} ${p.status.toLowerCase()} ${p.grantedMicros === null && BigInt(p.amountMicros) <= 0n ? "(no amount)" : amt(p.grantedMicros ?? p.amountMicros, unit)}`,
-            )
-            .join(" · ")}
+      {noLimit && (
+        <p
+          className="mt-2 rounded-md border border-slate-200 bg-slate-50 px-3 py-2 text-xs text-slate-700"
+          data-testid="queue-no-limit"
+        >
+          {item.requester.name} has no personal limit{forProduct} ({cur.reason}): approving would
+          change nothing, so it is not offered. Deny it with a note
+          {item.grant?.maxMicros === null ? (
+            <>
+              , or{" "}
+              <a
+                href={`/members/${item.requester.id}`}
+                className="font-medium text-brand-700 underline"
+              >
+                set a limit for them
+              </a>{" "}
+              first
+            </>
+          ) : (
+            ", or ask an admin to set a limit for them first"
+          )}
+          .
         </p>
       )}
+      {pending && (
+        <div className="mt-2 flex flex-wrap items-end gap-2">
+          {!noLimit && (
+            <label className="text-xs text-slate-600">
+              Grant
+              <input
+                aria-label="Amount to grant"
+                name="grant"
+                required
+                inputMode="decimal"
+                placeholder={noAmount ? "amount" : undefined}
+                aria-invalid={!amountOk}
+                value={amount}
+                onChange={(e) => setAmount(e.target.value)}
+                className={`mt-1 block w-28 rounded-md border px-2 py-1 text-sm ${amountOk || !amount ? "border-slate-300" : "border-red-400"}`}
+              />
+            </label>
+          )}
+          <label className="min-w-40 flex-1 text-xs text-slate-600">
+            Note (required to deny)
+            <input
+              aria-label="Decision note"
+              name="note"
+              value={note}
+              onChange={(e) => setNote(e.target.value)}
+              className="mt-1 block w-full rounded-md border border-slate-300 px-2 py-1 text-sm"
+            />
+          </label>
+          {!noLimit && (
+            <button
+              type="button"
+              disabled={decide.isPending || !amountOk}
+              title={
+                amountOk ? undefined : (preview.line ?? "Enter an amount above zero to approve")
+              }
+              onClick={() => decide.mutate("approve")}
+              className="rounded-md bg-emerald-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-emerald-700 disabled:opacity-50"
+            >
+              Approve
+            </button>
+          )}
+          <button
+            type="button"
+            disabled={decide.isPending}
+            onClick={() => decide.mutate("deny")}
+            className="rounded-md border border-red-300 px-3 py-1.5 text-sm font-medium text-red-700 hover:bg-red-50 disabled:opacity-50"
+          >
+            Deny
+          </button>
+          <button
+            type="button"
+            onClick={() => setOpen(!open)}
+            aria-expanded={open}
+            aria-controls={detailsId}
+            className="rounded-md px-2 py-1.5 text-sm text-slate-600 hover:bg-slate-50"
+          >
+            {open ? "Less" : "Details"}
+          </button>
+          {preview.line && !noLimit && (
+            <p
+              className={`w-full text-xs ${preview.ok ? "text-slate-700" : "text-red-700"}`}
+              data-testid="grant-preview"
+            >
+              {preview.line}
+            </p>
+          )}
+          {decide.error && (
+            <p className="w-full text-sm text-red-700" data-testid="decide-error">
+              {decide.error.message}
+            </p>
+          )}
+        </div>
+      )}
+      {!pending && (
+        <div className="mt-1 flex flex-wrap items-baseline gap-2 text-xs text-slate-600">
+          {item.decisionNote && <span>“{item.decisionNote}”</span>}
+          <button
+            type="button"
+            onClick={() => setOpen(!open)}
+            aria-expanded={open}
+            aria-controls={detailsId}
+            className="ml-auto rounded-md px-2 py-1 text-sm text-slate-600 hover:bg-slate-50"
+          >
+            {open ? "Less" : "Details"}
+          </button>
+        </div>
+      )}
+      {open && (
+        <div
+          id={detailsId}
+          className="mt-2 grid gap-3 border-t border-slate-100 pt-2 text-xs text-slate-600 sm:grid-cols-3"
+          data-testid="queue-details"
+        >
+          <div className="sm:col-span-3">
+            <p className="font-medium text-slate-700">Reason</p>
+            <p className="text-sm whitespace-pre-line text-slate-800">{item.reason}</p>
+            <p className="mt-1">
+              {item.requester.email}
+              {item.requester.costCenter ? ` · cost center ${item.requester.costCenter}` : ""}
+              {item.link && (
+                <>
+                  {" · "}
+                  <a
+                    href={item.link}
+                    target="_blank"
+                    rel="noreferrer noopener"
+                    className="text-brand-700 underline"
+                  >
+                    ticket / PR
+                  </a>
+                </>
+              )}
+            </p>
+          </div>
+          <div>
+            <p className="font-medium text-slate-700">When filed</p>
+            {s ? (
+              <p>
+                used {amt(s.usedMicros, unit)} of {amt(s.limitMicros, unit)} ({s.reason}); projected{" "}
+                {amt(s.projectedMicros, unit)} by {s.period.end}
+              </p>
+            ) : (
+              <p>no snapshot</p>
+            )}
+          </div>
+          <div>
+            <p className="font-medium text-slate-700">Recent requests</p>
+            {item.previous.length > 0 ? (
+              <ul data-testid="queue-history">
+                {item.previous.map((p) => (
+                  <li key={p.id}>
+                    #{p.id} {p.status.toLowerCase()}{" "}
+                    {p.grantedMicros === null && BigInt(p.amountMicros) <= 0n
+                      ? "(no amount)"
+                      : amt(p.grantedMicros ?? p.amountMicros, unit)}{" "}
+                    · {p.createdAt.slice(0, 10)}
+                  </li>
+                ))}
+              </ul>
+            ) : (
+              <p>none before this one</p>
+            )}
+          </div>
+          <div className="flex items-center gap-2">
+            <Sparkline
+              values={item.sparkline}
+              label={`${item.requester.name}'s daily usage, last 14 days`}
+            />
+            <span>last 14 days</span>
+          </div>
+          {pending && !noLimit && (
+            <div className="sm:col-span-3">
+              <button
+                type="button"
+                onClick={() => setSimulating(!simulating)}
+                aria-expanded={simulating}
+                className="rounded-md border border-slate-300 px-3 py-1 text-sm text-slate-700 hover:bg-slate-50"
+              >
+                {simulating ? "Hide simulation" : "Simulate over past periods"}
+              </button>
+              {simulating && (
+                <div className="mt-2">
+                  <SimulationPanel
+                    result={sim.resultFor(change)}
+                    periods={sim.periods}
+                    pending={sim.pending}
+                    error={amountOk ? sim.error : (preview.line ?? "enter an amount")}
+                    onPeriods={(n) => sim.run(change, n)}
+                  />
+                </div>
+              )}
+            </div>
+          )}
+        </div>
+      )}
       {item.autoApproved && item.status === "APPROVED" && (
-        <div className="mt-3 flex flex-wrap items-center gap-2 border-t border-slate-100 pt-3 text-sm">
+        <div className="mt-2 flex flex-wrap items-center gap-2 border-t border-slate-100 pt-2 text-sm">
           {item.revokedAt ? (
             <span className="text-slate-600" data-testid="grant-revoked">
               Approved by an auto-approval policy; the grant was revoked on{" "}
@@ -217,83 +446,6 @@ export function QueueItemCard({ item, unit }: { item: Serialized<QueueItem>; uni
             </>
           )}
           {revoke.error && <span className="w-full text-red-700">{revoke.error.message}</span>}
-        </div>
-      )}
-      {pending && (
-        <div className="mt-3 flex flex-wrap items-end gap-2 border-t border-slate-100 pt-3">
-          <label className="text-xs text-slate-600">
-            Grant
-            <input
-              aria-label="Amount to grant"
-              name="grant"
-              required
-              inputMode="decimal"
-              placeholder={noAmount ? "amount" : undefined}
-              aria-invalid={!amountOk}
-              value={amount}
-              onChange={(e) => setAmount(e.target.value)}
-              className={`mt-1 block w-28 rounded-md border px-2 py-1 text-sm ${amountOk || !amount ? "border-slate-300" : "border-red-400"}`}
-            />
-          </label>
-          <label className="min-w-48 flex-1 text-xs text-slate-600">
-            Note (required to deny)
-            <input
-              aria-label="Decision note"
-              name="note"
-              value={note}
-              onChange={(e) => setNote(e.target.value)}
-              className="mt-1 block w-full rounded-md border border-slate-300 px-2 py-1 text-sm"
-            />
-          </label>
-          <button
-            type="button"
-            disabled={decide.isPending || !amountOk}
-            title={amountOk ? undefined : (preview.line ?? "Enter an amount above zero to approve")}
-            onClick={() => decide.mutate("approve")}
-            className="rounded-md bg-emerald-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-emerald-700 disabled:opacity-50"
-          >
-            Approve
-          </button>
-          <button
-            type="button"
-            disabled={decide.isPending}
-            onClick={() => decide.mutate("deny")}
-            className="rounded-md border border-red-300 px-3 py-1.5 text-sm font-medium text-red-700 hover:bg-red-50 disabled:opacity-50"
-          >
-            Deny
-          </button>
-          <button
-            type="button"
-            onClick={() => setSimulating(!simulating)}
-            aria-expanded={simulating}
-            className="rounded-md border border-slate-300 px-3 py-1.5 text-sm text-slate-700 hover:bg-slate-50"
-          >
-            {simulating ? "Hide simulation" : "Simulate"}
-          </button>
-          {preview.line && (
-            <p
-              className={`w-full text-xs ${preview.ok ? "text-slate-700" : "text-red-700"}`}
-              data-testid="grant-preview"
-            >
-              {preview.line}
-            </p>
-          )}
-          {simulating && (
-            <div className="w-full">
-              <SimulationPanel
-                result={sim.resultFor(change)}
-                periods={sim.periods}
-                pending={sim.pending}
-                error={amountOk ? sim.error : (preview.line ?? "enter an amount")}
-                onPeriods={(n) => sim.run(change, n)}
-              />
-            </div>
-          )}
-          {decide.error && (
-            <p className="w-full text-sm text-red-700" data-testid="decide-error">
-              {decide.error.message}
-            </p>
-          )}
         </div>
       )}
     </li>

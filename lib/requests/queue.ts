@@ -7,11 +7,12 @@ import "server-only";
 import type { Actor } from "../auth/actor";
 import { can } from "../auth/permissions";
 import { engineOf, type Db } from "../db";
-import { loadMemberLimit } from "../limits/load-effective-limits";
+import { limitInputsFor } from "../limits/load-effective-limits";
 import type { Unit } from "../money";
 import { addDays, eachDay, todayIn } from "../period";
 import { inList, placeholder, toBigInt } from "../sql";
 import { readRows } from "../sqlite-reader";
+import { previewApproval } from "./approval-preview";
 import { expireDueRequests, grantCeiling } from "./decide";
 import { parseSnapshot, type RequestSnapshot } from "./snapshot";
 
@@ -40,16 +41,25 @@ export interface RequestItem {
   revokedAt: string | null;
 }
 
+export interface LimitFigures {
+  limitMicros: bigint | null;
+  usedMicros: bigint;
+  remainingMicros: bigint | null;
+  reason: string;
+  state: string;
+}
+
 export interface QueueItem extends RequestItem {
-  ageHours: number;
+  /** minutes since filing, on the app's clock (lib/clock.ts), for "filed 3 h ago" */
+  ageMinutes: number;
   groups: { id: string; name: string; costCenter: string }[];
-  current: {
-    limitMicros: bigint | null;
-    usedMicros: bigint;
-    remainingMicros: bigint | null;
-    reason: string;
-    state: string;
-  } | null;
+  /** the requester's limit now for the request's product (pending items) */
+  current: LimitFigures | null;
+  /**
+   * the limit if the amount asked is approved, by the effective-limit rule (pending items
+   * with an amount); null when approving would change nothing (no personal limit)
+   */
+  afterApproval: LimitFigures | null;
   /** what this decider may grant on it (pending items): null max = up to the editors' maximum */
   grant: { maxMicros: bigint | null; why: string | null } | null;
   /** the requester's daily usage, last 14 days, oldest first */
@@ -200,7 +210,20 @@ async function sparklines(
   return out;
 }
 
-/** The deciders' queue, oldest first, with the context an approver needs. */
+function figuresOf(e: LimitFigures): LimitFigures {
+  return {
+    limitMicros: e.limitMicros,
+    usedMicros: e.usedMicros,
+    remainingMicros: e.remainingMicros,
+    reason: e.reason,
+    state: e.state,
+  };
+}
+
+/**
+ * The deciders' queue with the context an approver needs: pending requests first, oldest
+ * first; decided ones (a status filter of ALL or a decided status) after them, newest first.
+ */
 export async function listQueue(
   db: Db,
   actor: Actor,
@@ -265,26 +288,29 @@ export async function listQueue(
     }),
     sparklines(db, actor.workspaceId, unit, requesterIds, today),
   ]);
-  // current figures for pending items (a few indexed queries each; the queue is short)
-  const current = new Map<string, QueueItem["current"]>();
+  // figures for pending items, before and after approving the amount asked, by the rule
+  // itself (cached inputs: a few indexed reads per requester; the queue is short)
+  const inputs = await limitInputsFor(db, actor.workspaceId);
+  const figures = new Map<number, { current: LimitFigures; after: LimitFigures | null }>();
   for (const r of rows) {
-    const key = `${r.requesterId}|${r.product}`;
-    if (r.status !== "PENDING" || current.has(key)) continue;
-    const e = (await loadMemberLimit(db, actor.workspaceId, r.requesterId, r.product, now))
-      .effective;
-    current.set(key, {
-      limitMicros: e.limitMicros,
-      usedMicros: e.usedMicros,
-      remainingMicros: e.remainingMicros,
-      reason: e.reason,
-      state: e.state,
+    if (r.status !== "PENDING") continue;
+    const p = await previewApproval(db, r, r.amountMicros > 0n ? r.amountMicros : 0n, now, inputs);
+    figures.set(r.id, {
+      current: figuresOf(p.before),
+      after: p.after && r.amountMicros > 0n ? figuresOf(p.after) : null,
     });
   }
-  const items = rows.map((r) => ({
+  // pending first (oldest first, as they wait), then the decided, newest first
+  const ordered = [
+    ...rows.filter((r) => r.status === "PENDING"),
+    ...rows.filter((r) => r.status !== "PENDING").reverse(),
+  ];
+  const items = ordered.map((r) => ({
     ...itemOf(r),
-    ageHours: Math.max(0, Math.floor((now.getTime() - r.createdAt.getTime()) / 3_600_000)),
+    ageMinutes: Math.max(0, Math.floor((now.getTime() - r.createdAt.getTime()) / 60_000)),
     groups: memberships.filter((m) => m.memberId === r.requesterId).map((m) => m.group),
-    current: current.get(`${r.requesterId}|${r.product}`) ?? null,
+    current: figures.get(r.id)?.current ?? null,
+    afterApproval: figures.get(r.id)?.after ?? null,
     grant:
       r.status === "PENDING"
         ? grantCeiling(actor, r.amountMicros, ws.managerGrantCeilingMicros, unit)
