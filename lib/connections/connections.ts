@@ -147,7 +147,7 @@ function auditView(c: ConnectionRow) {
 
 export async function listConnections(db: Db, workspaceId: string): Promise<ConnectionDto[]> {
   const rows = await db.connection.findMany({
-    where: { workspaceId, kind: { in: [...CONNECTION_KINDS, "simulator"] } },
+    where: { workspaceId, archivedAt: null, kind: { in: [...CONNECTION_KINDS, "simulator"] } },
     orderBy: { createdAt: "asc" },
   });
   return rows.map(toConnectionDto);
@@ -158,7 +158,8 @@ export async function getConnection(
   workspaceId: string,
   id: string,
 ): Promise<ConnectionRow> {
-  const c = await db.connection.findFirst({ where: { id, workspaceId } });
+  // an archived connection is gone for every purpose but its history
+  const c = await db.connection.findFirst({ where: { id, workspaceId, archivedAt: null } });
   if (!c) throw new NotFoundError("Connection not found");
   return c;
 }
@@ -169,7 +170,7 @@ export async function findConnectionByName(
   name: string,
 ): Promise<ConnectionRow> {
   const matches = await db.connection.findMany({
-    where: { name, ...(workspaceId ? { workspaceId } : {}) },
+    where: { name, archivedAt: null, ...(workspaceId ? { workspaceId } : {}) },
   });
   if (matches.length === 0) throw new NotFoundError(`no connection named "${name}"`);
   if (matches.length > 1)
@@ -234,7 +235,9 @@ export async function updateConnection(
 ): Promise<ConnectionDto> {
   const data = updateConnectionSchema.parse(input);
   const updated = await db.$transaction(async (tx) => {
-    const before = await tx.connection.findFirst({ where: { id: data.id, workspaceId } });
+    const before = await tx.connection.findFirst({
+      where: { id: data.id, workspaceId, archivedAt: null },
+    });
     if (!before) throw new NotFoundError("Connection not found");
     if (data.name && data.name !== before.name) {
       const clash = await tx.connection.findFirst({
@@ -295,6 +298,53 @@ export async function updateConnection(
     return after;
   });
   return toConnectionDto(updated);
+}
+
+/**
+ * Archives ("deletes") a connection: it never syncs again and leaves the list, while its sync
+ * runs and usage rows stay — the spend it reported was real. Its name is freed (renamed
+ * "<name> (archived <day>)") so a connection can be added again under the old name. Refused
+ * while a sync of it runs. The audit event commits with the change.
+ */
+export async function archiveConnection(
+  db: Db,
+  workspaceId: string,
+  id: string,
+  actor: AuditActor,
+  now: Date,
+): Promise<{ id: string; name: string; archivedAs: string }> {
+  return db.$transaction(async (tx) => {
+    const before = await tx.connection.findFirst({ where: { id, workspaceId, archivedAt: null } });
+    if (!before) throw new NotFoundError("Connection not found");
+    const running = await tx.syncRun.count({ where: { connectionId: id, status: "RUNNING" } });
+    if (running > 0)
+      throw new InvalidInputError(
+        `A sync of "${before.name}" is running: archive it when the run has ended`,
+      );
+    let archivedAs = `${before.name} (archived ${toDayKey(now)})`;
+    const clash = await tx.connection.findFirst({
+      where: { workspaceId, name: archivedAs },
+      select: { id: true },
+    });
+    if (clash) archivedAs = `${archivedAs} ${before.id}`;
+    // conditional: of two archive clicks, one archives and the other finds nothing
+    const changed = await tx.connection.updateMany({
+      where: { id, archivedAt: null },
+      data: { archivedAt: now, enabled: false, nextSyncAt: null, name: archivedAs },
+    });
+    if (changed.count !== 1) throw new NotFoundError("Connection not found");
+    await writeAudit(tx, {
+      workspaceId,
+      actor,
+      action: "connection.archive",
+      targetType: "Connection",
+      targetId: id,
+      before: auditView(before),
+      after: { ...auditView({ ...before, enabled: false, name: archivedAs }), archived: true },
+      at: now,
+    });
+    return { id, name: before.name, archivedAs };
+  });
 }
 
 /** The window a sync reads: an explicit one, or from the last synced day minus the trailing days providers revise. */
