@@ -1,0 +1,343 @@
+/**
+ * Cost per outcome (issue 20, docs/outcomes.md): billed cost per commit and per pull request
+ * by person, group and product over a range, from the vendor-reported outcome facts
+ * (OutcomeDaily) and the daily usage rollup.
+ *
+ * Totals rules, as the rest of Usage (docs/billing.md): the cost is **billed** spend only
+ * (UsageDailyRollup.costMicros, micro-USD) on the products that report outcomes; Claude Code
+ * seat estimates are never inside it — they are carried apart (seatMicros) and shown as their
+ * own, estimated figure. A ratio with no commits or no pull requests behind it is null (the UI
+ * shows "—"), never infinity and never 0. A person's figures are summed over those products;
+ * a group's over its members (a member of two groups counts in both, as group totals do
+ * elsewhere); a product's and the total over everyone the scope sees (the workspace scope
+ * includes outcomes and cost no member is mapped to, as "Unattributed").
+ * The person behind an outcome fact is found through MemberIdentity when read.
+ */
+import type { Db } from "../db";
+import { divRoundHalfEven } from "../money";
+import { todayIn, type BudgetPeriod, type DayKey, type Period } from "../period";
+import { resolveRange, type RangeSpec, type ResolvedRange } from "./range";
+import type { SpendScope } from "./scope";
+
+/** Products whose vendors report outcomes (Claude Code analytics; Codex: see docs/outcomes.md). */
+export const OUTCOME_PRODUCTS = ["claude_code"] as const;
+
+export interface OutcomeCounts {
+  sessions: number;
+  linesAdded: number;
+  linesRemoved: number;
+  commits: number;
+  pullRequests: number;
+}
+
+export interface OutcomeFigures extends OutcomeCounts {
+  /** billed cost on the outcome products, micro-USD */
+  billedMicros: bigint;
+  /** Claude Code seat estimate, micro-USD: not billed, never inside billedMicros */
+  seatMicros: bigint;
+  /** billed ÷ commits, micro-USD, half-even; null without commits */
+  perCommitMicros: bigint | null;
+  /** billed ÷ pull requests, micro-USD, half-even; null without pull requests */
+  perPrMicros: bigint | null;
+  /** seat estimate ÷ pull requests; null without pull requests or without a seat estimate */
+  seatPerPrMicros: bigint | null;
+}
+
+export interface OutcomeLine extends OutcomeFigures {
+  key: string;
+  label: string;
+  /** the person's email, a group's member count … */
+  detail?: string;
+}
+
+export interface OutcomeReport {
+  range: ResolvedRange;
+  products: string[];
+  total: OutcomeFigures;
+  byProduct: OutcomeLine[];
+  byGroup: OutcomeLine[];
+  byPerson: OutcomeLine[];
+}
+
+/** Counts and money of one member (or "" = unattributed) on one product. */
+export interface MemberProductSums extends OutcomeCounts {
+  memberKey: string;
+  product: string;
+  billedMicros: bigint;
+  seatMicros: bigint;
+}
+
+const ZERO_COUNTS: OutcomeCounts = {
+  sessions: 0,
+  linesAdded: 0,
+  linesRemoved: 0,
+  commits: 0,
+  pullRequests: 0,
+};
+
+/** The ratios of summed counts and money: the one place the division rules live. */
+export function figuresOf(sums: OutcomeCounts & { billedMicros: bigint; seatMicros: bigint }) {
+  const per = (micros: bigint, n: number) => (n > 0 ? divRoundHalfEven(micros, BigInt(n)) : null);
+  return {
+    sessions: sums.sessions,
+    linesAdded: sums.linesAdded,
+    linesRemoved: sums.linesRemoved,
+    commits: sums.commits,
+    pullRequests: sums.pullRequests,
+    billedMicros: sums.billedMicros,
+    seatMicros: sums.seatMicros,
+    perCommitMicros: per(sums.billedMicros, sums.commits),
+    perPrMicros: per(sums.billedMicros, sums.pullRequests),
+    seatPerPrMicros: sums.seatMicros > 0n ? per(sums.seatMicros, sums.pullRequests) : null,
+  } satisfies OutcomeFigures;
+}
+
+/** Adds up rows (never ratios: a group's cost per PR is its cost over its PRs). */
+export function sumRows(rows: Iterable<Omit<MemberProductSums, "memberKey" | "product">>) {
+  const out = { ...ZERO_COUNTS, billedMicros: 0n, seatMicros: 0n };
+  for (const r of rows) {
+    out.sessions += r.sessions;
+    out.linesAdded += r.linesAdded;
+    out.linesRemoved += r.linesRemoved;
+    out.commits += r.commits;
+    out.pullRequests += r.pullRequests;
+    out.billedMicros += r.billedMicros;
+    out.seatMicros += r.seatMicros;
+  }
+  return out;
+}
+
+/**
+ * Per (member, product) sums over a period: outcome facts mapped to members through their
+ * identities, billed cost and seat estimates from the daily rollup of the same products.
+ * memberIds null = everyone, unattributed ("") included.
+ */
+export async function loadMemberProductSums(
+  db: Db,
+  workspaceId: string,
+  period: Period,
+  memberIds: string[] | null,
+  products: readonly string[] = OUTCOME_PRODUCTS,
+): Promise<MemberProductSums[]> {
+  const days = { gte: period.start, lte: period.end };
+  const [facts, identities, money] = await Promise.all([
+    db.outcomeDaily.groupBy({
+      by: ["identityProvider", "identityKind", "identityExternalId", "product"],
+      where: { workspaceId, day: days, product: { in: [...products] } },
+      _sum: {
+        sessions: true,
+        linesAdded: true,
+        linesRemoved: true,
+        commits: true,
+        pullRequests: true,
+      },
+    }),
+    db.memberIdentity.findMany({
+      where: { workspaceId },
+      select: { provider: true, kind: true, externalId: true, memberId: true },
+    }),
+    db.usageDailyRollup.groupBy({
+      by: ["memberKey", "product"],
+      where: {
+        workspaceId,
+        day: days,
+        product: { in: [...products] },
+        ...(memberIds ? { memberKey: { in: memberIds } } : {}),
+      },
+      _sum: { costMicros: true, seatEstimateMicros: true },
+    }),
+  ]);
+  // identities match case-insensitively, as the sync's resolver maps them
+  const idKey = (p: string, k: string, x: string) => `${p}|${k}|${x.toLowerCase()}`;
+  const memberOf = new Map(
+    identities.map((i) => [idKey(i.provider, i.kind, i.externalId), i.memberId]),
+  );
+  const allowed = memberIds ? new Set(memberIds) : null;
+  const out = new Map<string, MemberProductSums>();
+  const at = (memberKey: string, product: string) => {
+    const key = `${memberKey}|${product}`;
+    let row = out.get(key);
+    if (!row) {
+      row = { memberKey, product, ...ZERO_COUNTS, billedMicros: 0n, seatMicros: 0n };
+      out.set(key, row);
+    }
+    return row;
+  };
+  for (const f of facts) {
+    const memberKey = f.identityExternalId
+      ? (memberOf.get(idKey(f.identityProvider, f.identityKind, f.identityExternalId)) ?? "")
+      : "";
+    if (allowed && !allowed.has(memberKey)) continue;
+    const row = at(memberKey, f.product);
+    row.sessions += f._sum.sessions ?? 0;
+    row.linesAdded += f._sum.linesAdded ?? 0;
+    row.linesRemoved += f._sum.linesRemoved ?? 0;
+    row.commits += f._sum.commits ?? 0;
+    row.pullRequests += f._sum.pullRequests ?? 0;
+  }
+  for (const m of money) {
+    const billed = m._sum.costMicros ?? 0n;
+    const seat = m._sum.seatEstimateMicros ?? 0n;
+    if (billed === 0n && seat === 0n) continue;
+    const row = at(m.memberKey, m.product);
+    row.billedMicros += billed;
+    row.seatMicros += seat;
+  }
+  return [...out.values()];
+}
+
+interface WorkspaceSettings {
+  budgetPeriod: BudgetPeriod;
+  timezone: string;
+}
+
+async function settingsOf(db: Db, workspaceId: string): Promise<WorkspaceSettings> {
+  const ws = await db.workspace.findUniqueOrThrow({
+    where: { id: workspaceId },
+    select: { budgetPeriod: true, timezone: true },
+  });
+  return { budgetPeriod: ws.budgetPeriod, timezone: ws.timezone };
+}
+
+/** The groups a scope may read: all (workspace), the managed ones (manager), none (self). */
+async function groupsInScope(db: Db, scope: SpendScope) {
+  if (scope.kind === "self") return [];
+  return db.group.findMany({
+    where: {
+      workspaceId: scope.workspaceId,
+      ...(scope.kind === "groups" ? { id: { in: scope.managedGroupIds ?? [] } } : {}),
+    },
+    select: { id: true, name: true, members: { select: { memberId: true } } },
+    orderBy: { name: "asc" },
+  });
+}
+
+const byPerPrThenName = (a: OutcomeLine, b: OutcomeLine) =>
+  // people with a cost per PR first, dearest first; then the rest by name
+  a.perPrMicros !== null && b.perPrMicros !== null
+    ? a.perPrMicros === b.perPrMicros
+      ? a.label.localeCompare(b.label)
+      : a.perPrMicros > b.perPrMicros
+        ? -1
+        : 1
+    : a.perPrMicros !== null
+      ? -1
+      : b.perPrMicros !== null
+        ? 1
+        : a.label.localeCompare(b.label);
+
+export async function getOutcomeReport(
+  ctx: { db: Db; scope: SpendScope; now: Date },
+  spec: RangeSpec,
+  opts: { product?: string } = {},
+): Promise<OutcomeReport> {
+  const { db, scope } = ctx;
+  const ws = await settingsOf(db, scope.workspaceId);
+  const range = resolveRange(spec, ws.budgetPeriod, todayIn(ws.timezone, ctx.now));
+  const products = opts.product ? [opts.product] : [...OUTCOME_PRODUCTS];
+  const [rows, groups] = await Promise.all([
+    loadMemberProductSums(db, scope.workspaceId, range, scope.memberIds, products),
+    groupsInScope(db, scope),
+  ]);
+
+  const memberKeys = [...new Set(rows.map((r) => r.memberKey).filter(Boolean))];
+  const people = await db.member.findMany({
+    where: { workspaceId: scope.workspaceId, id: { in: memberKeys } },
+    select: { id: true, name: true, email: true },
+  });
+  const personOf = new Map(people.map((p) => [p.id, p]));
+  const rowsOf = (pred: (r: MemberProductSums) => boolean) => rows.filter(pred);
+
+  const perMember = new Map<string, MemberProductSums[]>();
+  for (const r of rows) perMember.set(r.memberKey, [...(perMember.get(r.memberKey) ?? []), r]);
+  const byPerson: OutcomeLine[] = [...perMember].map(([key, own]) => {
+    const p = personOf.get(key);
+    return {
+      key: key || "unattributed",
+      label: p?.name ?? "Unattributed",
+      detail: p ? p.email : "outcomes or cost no member is mapped to",
+      ...figuresOf(sumRows(own)),
+    };
+  });
+  byPerson.sort(byPerPrThenName);
+
+  const byGroup: OutcomeLine[] = groups.map((g) => {
+    const ids = new Set(g.members.map((m) => m.memberId));
+    return {
+      key: g.id,
+      label: g.name,
+      detail: `${ids.size} member${ids.size === 1 ? "" : "s"}`,
+      ...figuresOf(sumRows(rowsOf((r) => ids.has(r.memberKey)))),
+    };
+  });
+  byGroup.sort(byPerPrThenName);
+
+  const byProduct: OutcomeLine[] = products.map((product) => ({
+    key: product,
+    label: product,
+    ...figuresOf(sumRows(rowsOf((r) => r.product === product))),
+  }));
+
+  return {
+    range,
+    products,
+    total: figuresOf(sumRows(rows)),
+    byProduct,
+    byGroup,
+    byPerson,
+  };
+}
+
+export interface CostPerPrContext {
+  period: Period;
+  label: string;
+  person: { id: string; name: string } & OutcomeFigures;
+  /** the person's groups the scope may read, each with its own figures */
+  groups: ({ id: string; name: string } & OutcomeFigures)[];
+}
+
+/** The days the request context compares over: long enough for a few PRs a person. */
+export const CONTEXT_RANGE: RangeSpec = { range: "90d" };
+
+/**
+ * "cost per PR: this person $X vs their group $Y" for the request queue. Null when the scope
+ * may not read the person (the caller answers 404).
+ */
+export async function getCostPerPrContext(
+  ctx: { db: Db; scope: SpendScope; now: Date },
+  memberId: string,
+): Promise<CostPerPrContext | null> {
+  const { db, scope } = ctx;
+  if (scope.memberIds !== null && !scope.memberIds.includes(memberId)) return null;
+  const person = await db.member.findFirst({
+    where: { id: memberId, workspaceId: scope.workspaceId },
+    select: { id: true, name: true, groups: { select: { groupId: true } } },
+  });
+  if (!person) return null;
+  const ws = await settingsOf(db, scope.workspaceId);
+  const range = resolveRange(CONTEXT_RANGE, ws.budgetPeriod, todayIn(ws.timezone, ctx.now));
+  const theirs = new Set(person.groups.map((g) => g.groupId));
+  const groups = (await groupsInScope(db, scope)).filter((g) => theirs.has(g.id));
+  const ids = new Set<string>([
+    memberId,
+    ...groups.flatMap((g) => g.members.map((m) => m.memberId)),
+  ]);
+  const rows = await loadMemberProductSums(db, scope.workspaceId, range, [...ids]);
+  const sumOf = (members: Set<string>) =>
+    figuresOf(sumRows(rows.filter((r) => members.has(r.memberKey))));
+  return {
+    period: { start: range.start, end: range.end },
+    label: range.label,
+    person: { id: person.id, name: person.name, ...sumOf(new Set([memberId])) },
+    groups: groups.map((g) => ({
+      id: g.id,
+      name: g.name,
+      ...sumOf(new Set(g.members.map((m) => m.memberId))),
+    })),
+  };
+}
+
+/** Days covered, for a caption. */
+export function rangeCaption(r: { start: DayKey; end: DayKey; label: string }): string {
+  return `${r.label} (${r.start} – ${r.end})`;
+}
