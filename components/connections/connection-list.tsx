@@ -3,8 +3,11 @@
 import { useRouter } from "next/navigation";
 import { useEffect, useState, useTransition } from "react";
 
+import { ConfirmButton } from "@/components/ui/confirm-dialog";
 import type { ConnectionDto } from "@/lib/connections/connections";
 import { fetchJson } from "@/lib/fetch-json";
+
+import { FileUpload } from "./file-upload";
 
 const KIND_LABEL: Record<string, string> = {
   openai: "OpenAI",
@@ -158,23 +161,56 @@ function ConnectionItem({ c, running }: { c: ConnectionDto; running: boolean }) 
           >
             {editing ? "Close" : "Edit"}
           </button>
-          <button
-            type="button"
-            disabled={pending}
-            onClick={() =>
-              act(
-                () =>
-                  fetchJson(url, {
-                    method: "PATCH",
-                    body: JSON.stringify({ enabled: !c.enabled }),
-                  }),
-                () => (c.enabled ? "Disabled" : "Enabled"),
-              )
+          {c.enabled ? (
+            <ConfirmButton
+              title={`Disable ${c.name}?`}
+              body="Scheduled and manual syncs stop until you enable it again. The spend it has reported stays."
+              confirmLabel="Disable"
+              disabled={pending}
+              onConfirm={async () => {
+                await fetchJson(url, { method: "PATCH", body: JSON.stringify({ enabled: false }) });
+                setMessage({ ok: true, text: "Disabled" });
+                router.refresh();
+              }}
+              className="rounded border border-slate-300 px-3 py-1.5 text-xs hover:bg-slate-50"
+            >
+              Disable
+            </ConfirmButton>
+          ) : (
+            <button
+              type="button"
+              disabled={pending}
+              onClick={() =>
+                act(
+                  () =>
+                    fetchJson(url, { method: "PATCH", body: JSON.stringify({ enabled: true }) }),
+                  () => "Enabled",
+                )
+              }
+              className="rounded border border-slate-300 px-3 py-1.5 text-xs hover:bg-slate-50"
+            >
+              Enable
+            </button>
+          )}
+          <ConfirmButton
+            title={`Archive ${c.name}?`}
+            body={
+              <>
+                It stops syncing and leaves this list. Its sync runs and the spend it reported stay
+                in Usage, exports and the audit log, and its name becomes free for a new connection.
+                An archived connection cannot be restored.
+              </>
             }
-            className="rounded border border-slate-300 px-3 py-1.5 text-xs hover:bg-slate-50"
+            confirmLabel="Archive connection"
+            disabled={pending || running}
+            onConfirm={async () => {
+              await fetchJson(url, { method: "DELETE" });
+              router.refresh();
+            }}
+            className="rounded border border-red-200 px-3 py-1.5 text-xs text-red-700 hover:bg-red-50 disabled:opacity-50"
           >
-            {c.enabled ? "Disable" : "Enable"}
-          </button>
+            Archive
+          </ConfirmButton>
         </div>
       </div>
       {message && (
@@ -185,6 +221,7 @@ function ConnectionItem({ c, running }: { c: ConnectionDto; running: boolean }) 
           {message.text}
         </p>
       )}
+      {c.kind === "file" && c.enabled && <FileUpload connectionId={c.id} name={c.name} />}
       {editing && (
         <EditForm
           c={c}
