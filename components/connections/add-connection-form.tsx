@@ -6,6 +6,8 @@ import { useState, useTransition } from "react";
 import type { ConnectionDto } from "@/lib/connections/connections";
 import { fetchJson } from "@/lib/fetch-json";
 
+import { KeyHelp } from "./key-help";
+
 const DEFAULTS: Record<string, string> = {
   openai: "https://api.openai.com/v1",
   anthropic: "https://api.anthropic.com/v1",
@@ -144,6 +146,7 @@ export function AddConnectionForm() {
               className="rounded border border-slate-300 px-2 py-1.5 text-sm"
             />
           </label>
+          <KeyHelp kind={kind} />
         </>
       )}
       <label className="flex flex-col gap-1 text-xs text-slate-600">
@@ -166,9 +169,9 @@ export function AddConnectionForm() {
       {done && <p className="text-xs text-emerald-700 sm:col-span-2">{done}</p>}
       {kind === "file" && (
         <p className="text-xs text-slate-500 sm:col-span-2">
-          Import files with{" "}
-          <code>npm run allotment -- sync --connection &lt;name&gt; --file usage.csv</code>{" "}
-          (Allotment CSV/JSONL or FOCUS 1.2 CSV).
+          Add it, then upload files on its row in the list above (Allotment CSV/JSONL or FOCUS 1.2
+          CSV), or from the command line with{" "}
+          <code>npm run allotment -- sync --connection &lt;name&gt; --file usage.csv</code>.
         </p>
       )}
     </form>

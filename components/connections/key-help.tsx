@@ -1,0 +1,99 @@
+"use client";
+
+import { useState } from "react";
+
+import { fetchJson } from "@/lib/fetch-json";
+
+/** Where each provider's admin key is made, and the role that may make it. */
+const HELP: Record<string, { where: React.ReactNode; role: string; not: string }> = {
+  openai: {
+    where: (
+      <>
+        platform.openai.com → Settings → Organization → <b>Admin keys</b>
+      </>
+    ),
+    role: "an organization Owner",
+    not: "A project API key (sk-proj-…) is refused by the usage and costs endpoints: use an admin key (sk-admin-…).",
+  },
+  anthropic: {
+    where: (
+      <>
+        Claude Console → Settings → <b>Admin keys</b>
+      </>
+    ),
+    role: "an organization member with the admin role",
+    not: "A regular API key (sk-ant-api…) is refused by the usage and cost reports: use an Admin API key (sk-ant-admin…).",
+  },
+  cursor: {
+    where: (
+      <>
+        Cursor dashboard → Settings → <b>Admin API keys</b> (Business or Enterprise plan)
+      </>
+    ),
+    role: "a team admin",
+    not: "A personal API key cannot read the team's usage.",
+  },
+};
+
+/**
+ * Beside the key field of the add-connection form: where the key comes from, who may make it,
+ * and a "Test key" that asks the provider before anything is saved (it reads the form's own
+ * fields, so the form needs no change to its submit).
+ */
+export function KeyHelp({ kind }: { kind: string }) {
+  const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
+  const [busy, setBusy] = useState(false);
+  const help = HELP[kind];
+  if (!help) return null;
+  const test = async (form: HTMLFormElement | null) => {
+    if (!form) return;
+    const fd = new FormData(form);
+    const api = String(fd.get("anthropicApi") ?? "");
+    setBusy(true);
+    setResult(null);
+    try {
+      const r = await fetchJson<{ ok: boolean; detail: string }>("/api/connections/test-key", {
+        method: "POST",
+        body: JSON.stringify({
+          kind,
+          baseUrl: String(fd.get("baseUrl") ?? ""),
+          apiKey: String(fd.get("apiKey") ?? ""),
+          ...(kind === "anthropic" && api ? { anthropic: { api } } : {}),
+        }),
+      });
+      setResult({ ok: r.ok, text: r.ok ? `Works: ${r.detail}` : `Does not work: ${r.detail}` });
+    } catch (e) {
+      setResult({ ok: false, text: e instanceof Error ? e.message : "Test failed" });
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div className="rounded-lg bg-slate-50 p-3 text-xs text-slate-600 sm:col-span-2">
+      <p>
+        <span className="font-medium text-slate-700">Where to get the key:</span> {help.where}. Only{" "}
+        {help.role} can create one. {help.not}
+      </p>
+      <div className="mt-2 flex flex-wrap items-center gap-3">
+        <button
+          type="button"
+          disabled={busy}
+          onClick={(e) => void test(e.currentTarget.form)}
+          className="rounded border border-slate-300 bg-white px-3 py-1.5 text-xs font-medium text-slate-700 hover:bg-slate-50 disabled:opacity-50"
+        >
+          {busy ? "Testing…" : "Test key"}
+        </button>
+        <span className="text-slate-500">Asks the provider now; nothing is saved.</span>
+      </div>
+      {result && (
+        <p
+          role={result.ok ? "status" : "alert"}
+          className={`mt-2 ${result.ok ? "text-emerald-700" : "text-red-700"}`}
+          data-testid="key-test-result"
+        >
+          {result.text}
+        </p>
+      )}
+    </div>
+  );
+}
