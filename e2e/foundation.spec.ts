@@ -7,6 +7,7 @@ const NAV: Record<Exclude<RoleName, "ciAdmin">, string[]> = {
     "Overview",
     "Usage",
     "My usage",
+    "Outcomes",
     "Limits",
     "Requests",
     "Members",
@@ -21,6 +22,7 @@ const NAV: Record<Exclude<RoleName, "ciAdmin">, string[]> = {
     "Overview",
     "Usage",
     "My usage",
+    "Outcomes",
     "Limits",
     "Requests",
     "Members",
@@ -32,6 +34,7 @@ const NAV: Record<Exclude<RoleName, "ciAdmin">, string[]> = {
     "Overview",
     "Usage",
     "My usage",
+    "Outcomes",
     "Limits",
     "Requests",
     "Members",
@@ -39,7 +42,7 @@ const NAV: Record<Exclude<RoleName, "ciAdmin">, string[]> = {
     "Alerts",
     "Audit",
   ],
-  manager: ["Overview", "Usage", "My usage", "Limits", "Requests", "Members"],
+  manager: ["Overview", "Usage", "My usage", "Outcomes", "Limits", "Requests", "Members"],
   engineer: ["Overview", "Usage", "My usage", "Requests"],
 };
 

@@ -16,6 +16,7 @@ import type { QueueItem } from "@/lib/requests/queue";
 import type { Serialized } from "@/lib/serialize";
 
 import { SimulationPanel, useSimulation } from "../limits/simulation-panel";
+import { CostPerPr } from "../outcomes/cost-per-pr";
 import { filedAgo } from "./age";
 import { SourceBadge } from "./source-badge";
 import { Sparkline } from "./sparkline";
@@ -398,6 +399,7 @@ export function QueueItemCard({
             />
             <span>last 14 days</span>
           </div>
+          <CostPerPr memberId={item.requester.id} />
           {pending && !noLimit && (
             <div className="sm:col-span-3">
               <button

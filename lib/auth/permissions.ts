@@ -111,6 +111,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { href: "/overview", label: "Overview", anyOf: ["spend:read:own"] },
   { href: "/usage", label: "Usage", anyOf: ["spend:read:own"] },
   { href: "/me", label: "My usage", anyOf: ["spend:read:own"] },
+  { href: "/outcomes", label: "Outcomes", anyOf: ["spend:read:all", "spend:read:groups"] },
   { href: "/limits", label: "Limits", anyOf: ["limits:read:all", "spend:read:groups"] },
   { href: "/requests", label: "Requests", anyOf: ["requests:create"] },
   { href: "/members", label: "Members", anyOf: ["members:manage", "members:read"] },
