@@ -175,7 +175,7 @@ test.describe.serial("enforcement: ChatGPT Enterprise and Claude Enterprise", ()
     const gptForm = page.getByTestId("connect-chatgpt");
     await gptForm.getByLabel(/Base URL/).fill(chatgpt.url);
     await gptForm.getByLabel("Workspace id").fill("ws-acme");
-    await gptForm.getByLabel(/Admin key/).fill(CHATGPT_KEY);
+    await gptForm.getByLabel(/Admin API key/).fill(CHATGPT_KEY);
     expect(
       await act(page, () =>
         gptForm.getByRole("button", { name: "Connect ChatGPT Enterprise" }).click(),
@@ -183,7 +183,7 @@ test.describe.serial("enforcement: ChatGPT Enterprise and Claude Enterprise", ()
     ).toContain("Connected");
     const claudeForm = page.getByTestId("connect-claude");
     await claudeForm.getByLabel(/Base URL/).fill(claude.url);
-    await claudeForm.getByLabel(/Admin key/).fill(CLAUDE_KEY);
+    await claudeForm.getByLabel(/Admin API key/).fill(CLAUDE_KEY);
     expect(
       await act(page, () =>
         claudeForm.getByRole("button", { name: "Connect Claude Enterprise" }).click(),

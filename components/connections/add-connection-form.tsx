@@ -137,7 +137,8 @@ export function AddConnectionForm() {
             />
           </label>
           <label className="flex flex-col gap-1 text-xs text-slate-600">
-            Admin key (stored encrypted, never shown again)
+            {kind === "cursor" ? "Admin API key" : "Admin key"} (stored encrypted, never shown
+            again)
             <input
               name="apiKey"
               type="password"

@@ -368,7 +368,9 @@ function ConnectorCard({ c, act }: { c: Connector; act: Act }) {
               <dd className="col-span-2">{c.vendorWorkspaceId}</dd>
             </>
           )}
-          <dt className="text-slate-500">Admin key</dt>
+          <dt className="text-slate-500">
+            {KEY_LABEL[c.vendor as keyof typeof KEY_LABEL] ?? "Key"}
+          </dt>
           <dd className="col-span-2">{c.key}</dd>
           <dt className="text-slate-500">Unit</dt>
           <dd className="col-span-2">
@@ -472,6 +474,14 @@ function PlanCard({ c, act }: { c: Connector; act: Act }) {
             : ""}
           .
         </p>
+        {plan.shared && plan.shared.length > 0 && <SharedBudgets lines={plan.shared} />}
+        {plan.cannot && plan.cannot.length > 0 && (
+          <ul className="mb-2 list-disc pl-5 text-xs text-amber-800" data-testid="plan-cannot">
+            {plan.cannot.map((n) => (
+              <li key={n}>{n}</li>
+            ))}
+          </ul>
+        )}
         {changes.length > 0 && (
           <PlanTable vendor={c.vendor} items={changes} testId={`plan-${c.vendor}`} />
         )}
@@ -484,6 +494,53 @@ function PlanCard({ c, act }: { c: Connector; act: Act }) {
           </details>
         )}
       </Card>
+    </div>
+  );
+}
+
+/** GitHub budgets that are not one person's: per-user amounts Allotment writes, and shared caps it leaves alone. */
+function SharedBudgets({
+  lines,
+}: {
+  lines: NonNullable<NonNullable<Connector["plan"]>["shared"]>;
+}) {
+  return (
+    <div className="mb-3">
+      <h3 className="text-xs font-semibold text-slate-600 uppercase">
+        Budgets that are not one person&apos;s
+      </h3>
+      <table className="mt-1 w-full text-sm" data-testid="plan-shared-budgets">
+        <thead className="text-left text-xs text-slate-500 uppercase">
+          <tr>
+            <th className="py-1 pr-3">Budget</th>
+            <th className="pr-3">Kind</th>
+            <th className="pr-3">GitHub now</th>
+            <th className="pr-3">Plan</th>
+            <th>What it means</th>
+          </tr>
+        </thead>
+        <tbody>
+          {lines.map((l) => (
+            <tr
+              key={l.label}
+              className="border-t border-slate-100 align-top"
+              data-testid={`shared-budget-${l.kind}`}
+            >
+              <td className="py-1.5 pr-3">{l.label}</td>
+              <td className="py-1.5 pr-3">
+                <span
+                  className={`rounded px-1.5 py-0.5 text-xs whitespace-nowrap ${l.kind === "cap" ? "bg-amber-100 text-amber-800" : "bg-slate-100 text-slate-700"}`}
+                >
+                  {l.kind === "cap" ? "shared cap" : "per person"}
+                </span>
+              </td>
+              <td className="tabular py-1.5 pr-3">{l.nowText}</td>
+              <td className="tabular py-1.5 pr-3">{l.planText}</td>
+              <td className="py-1.5 text-xs text-slate-600">{l.meaning}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
     </div>
   );
 }
@@ -562,6 +619,22 @@ function PlanTable({
     </table>
   );
 }
+
+const KEY_LABEL = {
+  chatgpt: "Admin API key",
+  claude: "Admin API key",
+  cursor: "Admin API key",
+  github: "Token",
+} as const;
+/** What the vendor calls the credential and what it must be allowed to do (shared/VENDOR-APIS.md). */
+const KEY_HINT = {
+  chatgpt: "A workspace admin key with the usage-limit, user and directory scopes.",
+  claude: "An Admin API key with read:spend_limits and write:spend_limits.",
+  cursor:
+    "Created by a team admin in Cursor's dashboard; writing spend limits needs an Enterprise team.",
+  github:
+    "Organization: a fine-grained token with the organization “Administration” permission (read and write, for budgets). Enterprise: a classic personal access token — GitHub's enterprise billing endpoints accept no fine-grained token.",
+} as const;
 
 function ConnectForm({
   vendor,
@@ -642,8 +715,9 @@ function ConnectForm({
             </label>
           )}
           <label className="block text-sm">
-            {vendor === "github" ? "Token" : "Admin key"}{" "}
+            {KEY_LABEL[vendor]}{" "}
             <span className="text-slate-500">(stored encrypted, never shown again)</span>
+            <span className="mt-0.5 block text-xs text-slate-500">{KEY_HINT[vendor]}</span>
             <input
               className={input}
               type="password"

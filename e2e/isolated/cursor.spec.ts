@@ -226,7 +226,7 @@ test.describe.serial("Cursor: usage and member spend limits", () => {
     await page.goto("/enforcement");
     const form = page.getByTestId("connect-cursor");
     await form.getByLabel(/Base URL/).fill(cursor.url);
-    await form.getByLabel(/Admin key/).fill(KEY);
+    await form.getByLabel(/Admin API key/).fill(KEY);
     expect(
       await act(page, () => form.getByRole("button", { name: "Connect Cursor" }).click()),
     ).toContain("Connected");

@@ -18,6 +18,7 @@ import { budgetAmountMicros, wholeDollarsDown } from "../vendors/github/money";
 import {
   amountOf,
   isCostCenterUserBudget,
+  isSharedCap,
   isUniversal,
   userBudgets,
   type UserBudgets,
@@ -121,6 +122,62 @@ export interface SharedLine {
   fromMicros: bigint | null;
   target: SharedTarget;
   text: string;
+}
+
+/**
+ * A GitHub budget that is not one person's, as the plan stores and the Enforcement screen
+ * shows it. "per_user": an amount each person it governs may spend (the universal and the
+ * cost-center per-user budgets, which Allotment writes). "cap": one total shared by everyone
+ * it covers (cost center, organization, enterprise, repository; metered spend after the
+ * pool) — never a person's allowance; Allotment reads it and leaves it alone.
+ */
+export interface SharedBudgetLine {
+  kind: "per_user" | "cap";
+  label: string;
+  nowText: string;
+  planText: string;
+  meaning: string;
+}
+
+const SCOPE_NAMES: Record<string, string> = {
+  enterprise: "Enterprise",
+  organization: "Organization",
+  cost_center: "Cost center",
+  repository: "Repository",
+};
+
+/** The plan's lines for every GitHub budget that is not one person's. */
+export function sharedBudgetLines(lines: SharedLine[], budgets: Budget[]): SharedBudgetLine[] {
+  const money = (v: bigint | null) => describeVendorAmount(v, GITHUB_UNIT);
+  const out: SharedBudgetLine[] = lines.map((l) => ({
+    kind: "per_user",
+    label: l.name,
+    nowText: l.fromMicros === null ? "unset" : `${money(l.fromMicros)} per person`,
+    planText: l.text.slice(l.name.length + 2),
+    meaning:
+      l.scope === "universal"
+        ? "Each person without a more specific budget may spend up to this a month (pool and metered credits); stop usage is on."
+        : "Each member of this cost center without an individual budget may spend up to this a month; stop usage is on.",
+  }));
+  for (const b of budgets.filter(isSharedCap)) {
+    const entity = b.budget_entity_name ? ` “${b.budget_entity_name}”` : "";
+    const used =
+      typeof b.consumed_amount === "number"
+        ? `; ${describeVendorAmount(budgetAmountMicros(b.consumed_amount), "usd")} used so far`
+        : "";
+    out.push({
+      kind: "cap",
+      label: `${SCOPE_NAMES[b.budget_scope] ?? b.budget_scope} budget${entity}`,
+      nowText: `${money(amountOf(b))} in total${used}`,
+      planText: "left as it is (Allotment does not write shared caps)",
+      meaning: `A cap on the metered AI-credit spend of everyone it covers together, after the included pool — shared, not a per-person allowance. ${
+        b.prevent_further_usage
+          ? "When it runs out GitHub stops usage for all of them, whatever their own budgets say; it never raises anyone's limit."
+          : "Stop usage is off: it only alerts."
+      }`,
+    });
+  }
+  return out;
 }
 
 /** The shared budgets Allotment wants now, from the stored states and a fresh read. */
@@ -450,16 +507,19 @@ export async function githubPlanContext(db: Db, c: ConnectorRow, now: Date) {
   const world = await readGithubWorld(githubClient(db, c, { waitForRate: true }));
   const { lines, inheritedAfter } = await planGithubShared(db, c, world, now);
   const desired = await desiredLimits(db, c, GITHUB_UNIT, now, [...inheritedAfter.keys()]);
-  const notes = lines.map((l) => l.text);
+  const cannot: string[] = [];
   for (const [memberId, inherited] of inheritedAfter) {
     const d = desired.get(memberId);
     if (d?.managed && d.micros === null && inherited !== null)
-      notes.push(
+      cannot.push(
         `${d.name}: Allotment allows unlimited, but GitHub has no unlimited individual budget; the shared ${describeVendorAmount(inherited, GITHUB_UNIT)} budget applies instead (stricter than Allotment).`,
       );
   }
   return {
-    notes,
+    /** the shared budget lines, then where GitHub's rule cannot give Allotment's value */
+    notes: [...lines.map((l) => l.text), ...cannot],
+    cannot,
+    shared: sharedBudgetLines(lines, world.budgets),
     adjust<O extends { inheritedKnown: boolean; inheritedMicros: bigint | null }>(
       memberId: string,
       o: O,

@@ -15,7 +15,7 @@ import { ConflictError, InvalidInputError, NotFoundError } from "../errors";
 import { describeVendorAmount, describeVendorLimit, type VendorUnit } from "../vendors/units";
 import { getConnector, writeBlocker } from "./connectors";
 import { decideAction, revertAtFor, type Action } from "./decide";
-import { githubPlanContext, syncGithubSharedBudgets } from "./github";
+import { githubPlanContext, syncGithubSharedBudgets, type SharedBudgetLine } from "./github";
 import { desiredLimits, type DesiredRow } from "./plan-desired";
 import { enqueueJob } from "./queue";
 import { readVendor, unmatchedOf, type Observed } from "./vendor-state";
@@ -52,6 +52,24 @@ export const planItemSchema = z.object({
 });
 export type PlanItem = z.infer<typeof planItemSchema>;
 const itemsSchema = z.array(planItemSchema);
+const sharedBudgetSchema = z.object({
+  kind: z.enum(["per_user", "cap"]),
+  label: z.string(),
+  nowText: z.string(),
+  planText: z.string(),
+  meaning: z.string(),
+});
+/** A stored plan: its member items (the whole JSON before GitHub's shared budgets were stored), or items with them. */
+const storedPlanSchema = z.union([
+  itemsSchema.transform((items) => ({ items, shared: [], notes: [] as string[], cannot: [] })),
+  z.object({
+    items: itemsSchema,
+    shared: z.array(sharedBudgetSchema).default([]),
+    notes: z.array(z.string()).default([]),
+    cannot: z.array(z.string()).default([]),
+  }),
+]);
+const readStored = (json: string) => storedPlanSchema.parse(JSON.parse(json));
 
 export interface PlanView {
   id: string;
@@ -63,8 +81,12 @@ export interface PlanView {
   items: PlanItem[];
   changes: number;
   unmatched: string[];
-  /** GitHub: the shared budgets applying writes first, and where GitHub's rule cannot give Allotment's value */
+  /** GitHub: the shared budget lines as text, then where GitHub's rule cannot give Allotment's value */
   notes?: string[];
+  /** GitHub: where GitHub's rule cannot give Allotment's value, and what is written instead */
+  cannot?: string[];
+  /** GitHub: the budgets that are not one person's — per-user budgets applying writes first, and shared caps */
+  shared?: SharedBudgetLine[];
 }
 
 const s = (v: bigint | null) => (v === null ? null : v.toString());
@@ -158,7 +180,11 @@ export async function buildPlan(
       data: {
         workspaceId,
         connectorId: c.id,
-        itemsJson: JSON.stringify(items),
+        itemsJson: JSON.stringify(
+          github
+            ? { items, shared: github.shared, notes: github.notes, cannot: github.cannot }
+            : items,
+        ),
         createdBy: actor.label,
         createdAt: now,
       },
@@ -174,7 +200,7 @@ export async function buildPlan(
     items,
     changes: items.filter((i) => i.action !== "none").length,
     unmatched: snap.unmatched.map((u) => u.email),
-    ...(github ? { notes: github.notes } : {}),
+    ...(github ? { notes: github.notes, cannot: github.cannot, shared: github.shared } : {}),
   };
 }
 
@@ -184,7 +210,7 @@ export async function getPlan(db: Db, workspaceId: string, planId: string): Prom
     include: { connector: true },
   });
   if (!p) throw new NotFoundError("plan");
-  const items = itemsSchema.parse(JSON.parse(p.itemsJson));
+  const { items, shared, notes, cannot } = readStored(p.itemsJson);
   return {
     id: p.id,
     connectorId: p.connectorId,
@@ -195,6 +221,7 @@ export async function getPlan(db: Db, workspaceId: string, planId: string): Prom
     items,
     changes: items.filter((i) => i.action !== "none").length,
     unmatched: unmatchedOf(p.connector).map((u) => u.email),
+    ...(p.connector.vendor === "github" ? { notes, cannot, shared } : {}),
   };
 }
 
@@ -222,7 +249,7 @@ export async function applyPlan(
     throw new ConflictError(
       "This plan is more than 30 minutes old — preview again so it reflects the vendor's current values",
     );
-  const items = itemsSchema.parse(JSON.parse(p.itemsJson)).filter((i) => i.action !== "none");
+  const items = readStored(p.itemsJson).items.filter((i) => i.action !== "none");
   // GitHub: the universal and cost-center budgets first; the individual budgets were planned against them
   if (p.connector.vendor === "github") await syncGithubSharedBudgets(db, p.connector, now, actor);
   return db.$transaction(async (tx) => {

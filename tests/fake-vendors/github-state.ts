@@ -39,6 +39,8 @@ export interface FakeBudget {
   budget_alerting: { will_alert: boolean; alert_recipients: string[] };
   user?: string;
   expires_at?: string | null;
+  /** what GitHub reports as spent against the budget (dollars), when it does */
+  consumed_amount?: number;
 }
 
 export interface Applicable {

@@ -17,7 +17,7 @@ export default async function Page() {
     <div>
       <ScreenHeader
         title="Enforcement"
-        subtitle="Push Allotment's limits into ChatGPT Enterprise and Claude Enterprise as per-user overrides. Nothing is written without your explicit apply or a decided request."
+        subtitle="Write Allotment's limits into each vendor in its own terms: ChatGPT Enterprise per-user overrides, Claude Enterprise per-user spend limits, GitHub Copilot budgets (universal, per cost center, individual) and Cursor member spend limits. Nothing is written without your explicit apply or a decided request."
       />
       <EnforcementView data={data} />
     </div>

@@ -44,6 +44,13 @@ export const isCostCenterUserBudget = (b: Budget, costCenter: string) =>
   b.budget_scope === "multi_user_cost_center" &&
   (b.budget_entity_name ?? "") === costCenter &&
   isAiCreditBudget(b);
+/**
+ * A budget that is not any one person's: a cost-center, organization, enterprise or repository
+ * budget caps the metered AI-credit spend of everyone it covers together, after the pool.
+ */
+export const isSharedCap = (b: Budget) =>
+  !["user", "multi_user_customer", "multi_user_cost_center"].includes(b.budget_scope) &&
+  isAiCreditBudget(b);
 export const isIndividual = (b: Budget, login: string) =>
   b.budget_scope === "user" && b.user === login && isAiCreditBudget(b);
 
