@@ -9,6 +9,10 @@ import { describe, expect, it } from "vitest";
 
 import { resolveRange } from "./analytics/range";
 import { endsWithVendorPeriod } from "./enforce/decide";
+import {
+  steadyExhaustion as projectedExhaustion,
+  steadyPeriodEnd as projectPeriodEnd,
+} from "./forecast/steady";
 import { isPolicyActive } from "./limits/resolve-effective-limit";
 import {
   currentPeriod,
@@ -23,7 +27,6 @@ import {
   todayIn,
   type Period,
 } from "./period";
-import { projectedExhaustion, projectPeriodEnd } from "./projection";
 
 /** property tests: every fc.assert states its runs; this bound holds on a busy 2-core machine */
 const PROPERTY_TIMEOUT_MS = 60_000;
@@ -245,10 +248,12 @@ describe("projection at a period's edges", () => {
           day,
           fc.bigInt({ min: 1n, max: 10n ** 12n }),
           fc.bigInt({ min: 1n, max: 10n ** 12n }),
-          (today, used, remaining) => {
+          (today, pace, remaining) => {
             const p = monthOf(today);
-            const d = projectedExhaustion(used, remaining, p, today);
             const elapsed = BigInt(daysBetween(p.start, today) + 1);
+            // a steady spender (the forecast reduces to the pace so far): `pace` every day
+            const used = pace * elapsed;
+            const d = projectedExhaustion(used, remaining, p, today);
             // spend by the end of day x at the pace so far, compared without division: used × (elapsed + x − today) vs (used + remaining) × elapsed
             const reached = (x: string) =>
               used * (elapsed + BigInt(daysBetween(today, x))) >= (used + remaining) * elapsed;

@@ -1,37 +1,53 @@
 /**
- * Straight-line projection of spend to the period end, and the day a limit runs out at the
- * current pace. Integer arithmetic only (micro-units). The one implementation behind the
- * Overview, My usage, the Limits screen and alerts, so every screen shows the same day.
+ * Projection of spend to the period end, and the days a limit runs out: the forecast's band
+ * (lib/forecast/model.ts, docs/forecast.md) read the way every screen and alert needs it.
+ * The one projection rule behind the Overview, My budget, the Limits screen, requests and
+ * alerts, so every screen shows the same figures. Integer micro-units only.
  */
-import { addDays, daysBetween, type DayKey, type Period } from "./period";
+import { forecast, runOutRange, type DailyHistory, type Forecast } from "./forecast/model";
+import type { DayKey, Period } from "./period";
 
-/** Spend at period end if the pace so far continues. */
-export function projectPeriodEnd(used: bigint, period: Period, today: DayKey): bigint {
-  const elapsed = BigInt(
-    Math.max(
-      1,
-      Math.min(daysBetween(period.start, today) + 1, daysBetween(period.start, period.end) + 1),
-    ),
-  );
-  const total = BigInt(daysBetween(period.start, period.end) + 1);
-  return (used * total) / elapsed;
+export interface ProjectionInput {
+  /** spend so far this period, as the meter counts it */
+  usedMicros: bigint;
+  /** what is left before the limit (member and pools); null = no limit */
+  remainingMicros: bigint | null;
+  period: Period;
+  today: DayKey;
+  /** the subject's daily spend over the lookback (lib/forecast/history.ts) */
+  history: DailyHistory;
+  /** the group's history per member, for a member whose own is short */
+  fallback?: DailyHistory | null;
 }
 
-/** The day the remaining budget runs out at the current pace; null if not within the period. */
-export function projectedExhaustion(
-  used: bigint,
-  remaining: bigint | null,
-  period: Period,
-  today: DayKey,
-): DayKey | null {
-  if (remaining === null) return null;
-  if (remaining <= 0n) return today;
-  const elapsed = BigInt(Math.max(1, daysBetween(period.start, today) + 1));
-  if (used <= 0n) return null;
-  // days until used-per-day × n ≥ remaining, rounded up
-  const days = (remaining * elapsed + used - 1n) / used;
-  // compared as a number of days: a tiny pace against a big budget can put the day past year
-  // 9999 ("+010000-…" sorts before "2027-…") or past what a Date holds (addDays would throw)
-  if (days > BigInt(daysBetween(today, period.end))) return null;
-  return addDays(today, Number(days));
+export interface Projection {
+  /** the forecast's mid: the period-end spend shown as "projected" */
+  projectedMicros: bigint;
+  projectedLowMicros: bigint;
+  projectedHighMicros: bigint;
+  /** the earliest day the limit runs out (the band's high side); null = not this period */
+  exhaustionDay: DayKey | null;
+  /** the latest day (the band's low side); null = maybe not this period */
+  exhaustionLatestDay: DayKey | null;
+  forecast: Forecast;
+}
+
+export function project(input: ProjectionInput): Projection {
+  const f = forecast({
+    history: input.history,
+    fallback: input.fallback ?? null,
+    spentMicros: input.usedMicros,
+    period: input.period,
+    today: input.today,
+  });
+  const range =
+    input.remainingMicros === null ? null : runOutRange(f, f.spentMicros + input.remainingMicros);
+  return {
+    projectedMicros: f.midMicros,
+    projectedLowMicros: f.lowMicros,
+    projectedHighMicros: f.highMicros,
+    exhaustionDay: range?.earliest ?? null,
+    exhaustionLatestDay: range ? range.latest : null,
+    forecast: f,
+  };
 }

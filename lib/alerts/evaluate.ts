@@ -20,7 +20,7 @@ import {
   type BudgetPeriod,
   type DayKey,
 } from "../period";
-import { projectedExhaustion, projectPeriodEnd } from "../projection";
+import { project } from "../projection";
 import { findAnomaly, type AnomalySettings } from "./anomaly";
 import { loadAnomalyInputs } from "./anomaly-data";
 import { alertMessageOf, deliverAlert, titleOf } from "./deliver";
@@ -140,7 +140,10 @@ async function limitCandidates(
     used: bigint,
     limit: bigint | null,
     projected: bigint,
+    /** the earliest run-out: the forecast band's high side */
     exhaustionDay: DayKey | null,
+    /** the latest run-out: the band's low side (null = maybe not this period) */
+    exhaustionLatestDay: DayKey | null,
   ) => {
     if (limit === null || limit <= 0n) return;
     const pct = Number((used * 1000n) / limit) / 10;
@@ -150,6 +153,7 @@ async function limitCandidates(
       percent: pct,
       projectedMicros: projected,
       exhaustionDay,
+      exhaustionLatestDay,
       period: budget.period,
       unit,
     };
@@ -178,14 +182,19 @@ async function limitCandidates(
         evidence,
       });
     }
+    // fires on the high side: the soonest the band says the limit can run out
     if (enabled.projection && used < limit && exhaustionDay && exhaustionDay < budget.period.end) {
+      const when =
+        exhaustionLatestDay === exhaustionDay
+          ? `on ${exhaustionDay}`
+          : `as soon as ${exhaustionDay}${exhaustionLatestDay ? ` (by ${exhaustionLatestDay} at the latest)` : ""}`;
       found.push({
         kind: "projection",
         subjectType,
         subjectId,
         periodKey,
         thresholdPct: null,
-        message: `${label} is on pace to use up ${fmt(limit)} on ${exhaustionDay}, before the period ends on ${budget.period.end} (projected ${fmt(projected)}).`,
+        message: `${label} is on pace to use up ${fmt(limit)} ${when}, before the period ends on ${budget.period.end} (projected ${fmt(projected)}).`,
         evidence,
       });
     }
@@ -199,6 +208,7 @@ async function limitCandidates(
       m.effective.limitMicros,
       m.projectedMicros,
       m.exhaustionDay,
+      m.exhaustionLatestDay,
     );
   for (const g of limits.groups)
     check(
@@ -209,20 +219,29 @@ async function limitCandidates(
       g.capMicros,
       g.projectedMicros,
       g.exhaustionDay,
+      g.exhaustionLatestDay,
     );
   const wsPool = limits.members
     .flatMap((m) => m.effective.pools)
     .find((p) => p.kind === "WORKSPACE");
   if (wsPool) {
     const used = limits.workspaceUsedMicros;
+    const p = project({
+      usedMicros: used,
+      remainingMicros: wsPool.capMicros - used,
+      period: budget.period,
+      today: budget.today,
+      history: limits.workspaceHistory,
+    });
     check(
       "WORKSPACE",
       workspaceId,
       "The workspace",
       used,
       wsPool.capMicros,
-      projectPeriodEnd(used, budget.period, budget.today),
-      projectedExhaustion(used, wsPool.capMicros - used, budget.period, budget.today),
+      p.projectedMicros,
+      p.exhaustionDay,
+      p.exhaustionLatestDay,
     );
   }
   return { found, periodStart: periodKey };

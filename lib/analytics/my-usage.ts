@@ -9,6 +9,7 @@ import "server-only";
 
 import type { Actor } from "../auth/actor";
 import type { Db } from "../db";
+import { projectMember } from "../forecast/member";
 import { loadMemberLimit } from "../limits/load-effective-limits";
 import { memberLimitView, type MyLimit } from "../limits/overview";
 import { MICROS_PER_UNIT, type Unit } from "../money";
@@ -21,7 +22,6 @@ import {
   type DayKey,
   type Period,
 } from "../period";
-import { projectPeriodEnd } from "../projection";
 import { listMyRequests, type RequestItem } from "../requests/queue";
 import { getBreakdown, ratioPct, type BreakdownQuery } from "./breakdown";
 import { dailyByProduct, type DailySeries } from "./daily";
@@ -44,6 +44,8 @@ export interface MyUsage {
   /** average per day so far this period */
   dailyPaceMicros: bigint;
   projectedMicros: bigint;
+  /** the days after today: expected daily spend and its band (lib/forecast), for the chart */
+  forecastDays: { day: string; lowMicros: bigint; midMicros: bigint; highMicros: bigint }[];
   /** cached share of input tokens this period; null when the data has no cached tokens */
   cacheHitPct: number | null;
   byProduct: SpendRow[];
@@ -96,6 +98,16 @@ export async function getMyUsage(db: Db, actorScope: SpendScope, now: Date): Pro
     dailyByProduct(db, { workspaceId: scope.workspaceId, memberKey: me.id }, unit, period),
   ]);
   const spent = products.totals.amountMicros;
+  const projection = await projectMember(
+    db,
+    scope.workspaceId,
+    unit,
+    me.id,
+    spent,
+    null,
+    period,
+    today,
+  );
   const elapsed = BigInt(Math.max(1, daysBetween(period.start, today) + 1));
   const cacheHit = (m: { cachedInputTokens: bigint; inputTokens: bigint }) =>
     m.cachedInputTokens > 0n ? ratioPct(m.cachedInputTokens, m.inputTokens) : null;
@@ -119,7 +131,8 @@ export async function getMyUsage(db: Db, actorScope: SpendScope, now: Date): Pro
     seatMicros: products.totals.seatMicros,
     seatsCountAgainstLimits: ws.seatEstimatesCountAgainstLimits,
     dailyPaceMicros: spent / elapsed,
-    projectedMicros: projectPeriodEnd(spent, period, today),
+    projectedMicros: projection.projectedMicros,
+    forecastDays: projection.forecast.days,
     cacheHitPct: cacheHit(products.totals),
     byProduct: slim(products.rows),
     byModel: slim(models.rows),

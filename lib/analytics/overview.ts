@@ -1,17 +1,18 @@
 /**
  * The Overview's numbers for a scope and a range (this budget period by default): spend in
  * USD and credits with the billed vs list-price split, change vs the previous equal range,
- * projection to period end and the day a limit runs out at the current pace, the daily
+ * the forecast to period end with its band and the days a limit runs out (lib/projection.ts), the daily
  * trend stacked by a dimension, top members, spend by product / model / group,
  * unattributed and unpriced amounts, and "data as of" per source. Reads rollups only.
  */
 import "server-only";
 
 import type { Db } from "../db";
+import { historyRange } from "../forecast/history";
 import { pooledCapFor } from "../limits/pooled-cap";
 import { inBudgetUnit, type Unit } from "../money";
 import { currentPeriod, daysLeft, eachDay, todayIn, type Period } from "../period";
-import { projectedExhaustion, projectPeriodEnd } from "../projection";
+import { project, type Projection } from "../projection";
 import {
   changePct,
   dailyByKey,
@@ -67,12 +68,18 @@ export interface OverviewData {
   unpricedRequests: bigint;
   /** in the budget unit */
   spentMicros: bigint;
-  /** only for the current budget period */
+  /** only for the current budget period: the forecast's mid, and its band */
   projectedMicros: bigint;
+  projectedLowMicros: bigint;
+  projectedHighMicros: bigint;
   /** a pooled cap on this scope (workspace cap, or the managed groups' caps), if any */
   limitMicros: bigint | null;
-  /** the day the limit is reached at the current pace, if within the period */
+  /** the earliest day the limit is reached (the band's high side), if within the period */
   runOutDay: string | null;
+  /** the latest (the band's low side); null = maybe not this period */
+  runOutLatestDay: string | null;
+  /** the days after today in the range: expected daily spend and its band, for the chart */
+  forecastDays: { day: string; lowMicros: bigint; midMicros: bigint; highMicros: bigint }[];
   stackBy: StackDimension;
   /** stack keys (legacy name: the stacked series, in order) */
   products: string[];
@@ -132,7 +139,7 @@ export async function getOverview(
     lean: true,
     shared: { workspace: ws, totals: totalsRead },
   };
-  const [totals, byStack, members, products, models, groups, limit, connections] =
+  const [totals, byStack, members, products, models, groups, limit, connections, history] =
     await Promise.all([
       totalsRead,
       dailyByKey(ctx, unit, stackBy, filters, range, null),
@@ -150,6 +157,10 @@ export async function getOverview(
         orderBy: { name: "asc" },
         select: { name: true, kind: true, dataAsOf: true, lastSyncAt: true, lastStatus: true },
       }),
+      // the scope's own daily spend (same filters) over the forecast's lookback
+      range.isCurrentPeriod
+        ? dailyByKey(ctx, unit, "product", filters, historyRange(today), null)
+        : Promise.resolve([]),
     ]);
 
   // Stack: the biggest series by total over the range; the rest as "Other".
@@ -192,6 +203,18 @@ export async function getOverview(
   seriesLabels[OTHER] = "Other";
 
   const spent = totals.amountMicros;
+  let projection: Projection | null = null;
+  if (range.isCurrentPeriod) {
+    const perDay = new Map<string, bigint>();
+    for (const r of history) perDay.set(r.day, (perDay.get(r.day) ?? 0n) + r.amountMicros);
+    projection = project({
+      usedMicros: spent,
+      remainingMicros: limit === null ? null : limit - spent,
+      period,
+      today,
+      history: perDay,
+    });
+  }
   // The member breakdown's "" row is the unattributed usage (it is always ranked: members
   // are fetched 10 at a time, so look it up in a dedicated query only when it is not on the page).
   const unattributedRow = members?.rows.find((r) => r.key === "") ?? null;
@@ -219,12 +242,13 @@ export async function getOverview(
     unattributedMicros: unattributedTotals ? inBudgetUnit(unit, unattributedTotals) : 0n,
     unpricedRequests: totals.unpricedRequests,
     spentMicros: spent,
-    projectedMicros: range.isCurrentPeriod ? projectPeriodEnd(spent, period, today) : spent,
+    projectedMicros: projection?.projectedMicros ?? spent,
+    projectedLowMicros: projection?.projectedLowMicros ?? spent,
+    projectedHighMicros: projection?.projectedHighMicros ?? spent,
     limitMicros: limit,
-    runOutDay:
-      limit !== null && range.isCurrentPeriod
-        ? projectedExhaustion(spent, limit - spent, period, today)
-        : null,
+    runOutDay: projection?.exhaustionDay ?? null,
+    runOutLatestDay: projection?.exhaustionLatestDay ?? null,
+    forecastDays: (projection?.forecast.days ?? []).filter((d) => d.day <= range.end),
     stackBy,
     products: series,
     seriesLabels,

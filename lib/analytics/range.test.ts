@@ -1,7 +1,10 @@
 import { describe, expect, it } from "vitest";
 
 import { neutralizeCell } from "../exports/csv";
-import { projectedExhaustion, projectPeriodEnd } from "../projection";
+import {
+  steadyExhaustion as projectedExhaustion,
+  steadyPeriodEnd as projectPeriodEnd,
+} from "../forecast/steady";
 import { rangeSpecSchema, resolveRange } from "./range";
 import { canonicalSearch, parseAnalyticsSearch } from "./url-state";
 

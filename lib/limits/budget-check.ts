@@ -44,7 +44,7 @@ export async function budgetCheck(
     member?.id ?? null,
     product,
     now,
-    { groups: member?.groups ?? [], inputs },
+    { groups: member?.groups ?? [], inputs, projection: false },
   );
   return {
     allowed: e.allowed,

@@ -1,7 +1,10 @@
 import { describe, expect, it } from "vitest";
 
+import {
+  steadyExhaustion as projectedExhaustion,
+  steadyPeriodEnd as projectPeriodEnd,
+} from "../forecast/steady";
 import { currentPeriod, endOfDayIn, lastDayBefore, startOfDayIn } from "../period";
-import { projectedExhaustion, projectPeriodEnd } from "../projection";
 import { isPolicyActive } from "./resolve-effective-limit";
 
 describe("day bounds in a workspace timezone", () => {

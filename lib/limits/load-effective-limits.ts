@@ -7,6 +7,13 @@
 import "server-only";
 
 import { engineOf, type Db } from "../db";
+import {
+  groupHistories,
+  memberHistories,
+  memberHistoryWithFallback,
+  perMember,
+} from "../forecast/history";
+import type { DailyHistory } from "../forecast/model";
 import type { Unit } from "../money";
 import {
   currentPeriod,
@@ -17,7 +24,7 @@ import {
   type DayKey,
   type Period,
 } from "../period";
-import { projectedExhaustion, projectPeriodEnd } from "../projection";
+import { project, type Projection } from "../projection";
 import { placeholder, toBigInt } from "../sql";
 import { readRows } from "../sqlite-reader";
 import { readWorkspaceVersion, type WorkspaceVersion } from "../workspace-version";
@@ -299,9 +306,14 @@ export function limitInputsFor(
 export interface MemberLimit {
   budget: WorkspaceBudget;
   effective: EffectiveLimit;
-  /** spend at period end at the pace so far (same product scope as `used`) */
+  /** the forecast's mid at period end (same product scope as `used`; lib/projection.ts) */
   projectedMicros: bigint;
+  projectedLowMicros: bigint;
+  projectedHighMicros: bigint;
+  /** earliest run-out (high side) */
   exhaustionDay: DayKey | null;
+  /** latest run-out (low side); null = maybe not this period */
+  exhaustionLatestDay: DayKey | null;
 }
 
 /**
@@ -314,8 +326,16 @@ export async function loadMemberLimit(
   memberId: string | null,
   product: string,
   now: Date,
-  /** the budget check passes the inputs it already holds (and the member's groups it found) */
-  opts: { groups?: { id: string; name: string }[]; inputs?: LimitInputs } = {},
+  /**
+   * the budget check passes the inputs it already holds (and the member's groups it found);
+   * it answers allow/deny and shows no projection, so it skips the forecast's history reads
+   * (projection: false leaves the projection at the spend so far)
+   */
+  opts: {
+    groups?: { id: string; name: string }[];
+    inputs?: LimitInputs;
+    projection?: boolean;
+  } = {},
 ): Promise<MemberLimit> {
   const inputs = opts.inputs ?? (await limitInputsFor(db, workspaceId));
   const [row, groups] = await Promise.all([
@@ -329,9 +349,20 @@ export async function loadMemberLimit(
     ...groups.map((g) => `GROUP:${g.id}`),
     ...(memberId ? [`MEMBER:${memberId}`] : []),
   ];
-  const [policies, memberUsage] = await Promise.all([
+  const [policies, memberUsage, histories] = await Promise.all([
     inputs.policies(targets, product),
     memberId ? inputs.memberUsage(key, memberId) : new Map<string, bigint>(),
+    memberId && opts.projection !== false
+      ? memberHistoryWithFallback(
+          db,
+          workspaceId,
+          budget.unit,
+          budget.today,
+          memberId,
+          product,
+          groups.map((g) => g.id),
+        )
+      : null,
   ]);
   const groupUsage = new Map<string, ProductUsage>();
   let workspaceUsage: ProductUsage = new Map();
@@ -354,18 +385,43 @@ export async function loadMemberLimit(
     formatUntil: (d) => lastDayBefore(d, budget.timezone),
     unknownMember: memberId === null,
   });
-  return { budget, effective, ...projections(effective, budget) };
+  return {
+    budget,
+    effective,
+    ...projections(
+      effective.usedMicros,
+      effective.remainingMicros,
+      budget,
+      histories?.history ?? NO_HISTORY,
+      histories?.fallback ?? null,
+    ),
+  };
 }
 
-function projections(e: EffectiveLimit, budget: WorkspaceBudget) {
+const NO_HISTORY: DailyHistory = new Map();
+
+/** The projection fields every limit row carries (lib/projection.ts: the one rule). */
+function projections(
+  used: bigint,
+  remaining: bigint | null,
+  budget: WorkspaceBudget,
+  history: DailyHistory,
+  fallback: DailyHistory | null,
+) {
+  const p: Projection = project({
+    usedMicros: used,
+    remainingMicros: remaining,
+    period: budget.period,
+    today: budget.today,
+    history,
+    fallback,
+  });
   return {
-    projectedMicros: projectPeriodEnd(e.usedMicros, budget.period, budget.today),
-    exhaustionDay: projectedExhaustion(
-      e.usedMicros,
-      e.remainingMicros,
-      budget.period,
-      budget.today,
-    ),
+    projectedMicros: p.projectedMicros,
+    projectedLowMicros: p.projectedLowMicros,
+    projectedHighMicros: p.projectedHighMicros,
+    exhaustionDay: p.exhaustionDay,
+    exhaustionLatestDay: p.exhaustionLatestDay,
   };
 }
 
@@ -376,7 +432,10 @@ export interface WorkspaceMemberLimit {
   groupIds: string[];
   effective: EffectiveLimit;
   projectedMicros: bigint;
+  projectedLowMicros: bigint;
+  projectedHighMicros: bigint;
   exhaustionDay: DayKey | null;
+  exhaustionLatestDay: DayKey | null;
 }
 
 export interface GroupPool {
@@ -387,7 +446,10 @@ export interface GroupPool {
   usedMicros: bigint;
   capMicros: bigint | null;
   projectedMicros: bigint;
+  projectedLowMicros: bigint;
+  projectedHighMicros: bigint;
   exhaustionDay: DayKey | null;
+  exhaustionLatestDay: DayKey | null;
 }
 
 export interface WorkspaceLimits {
@@ -395,6 +457,8 @@ export interface WorkspaceLimits {
   members: WorkspaceMemberLimit[];
   groups: GroupPool[];
   workspaceUsedMicros: bigint;
+  /** the members' summed daily spend over the forecast's lookback (the workspace pool's projection) */
+  workspaceHistory: DailyHistory;
 }
 
 /**
@@ -427,6 +491,9 @@ export async function loadWorkspaceLimits(
     db.limitPolicy.findMany({ where: { workspaceId, product: "" }, select: POLICY_SELECT }),
     workspaceUsageAggregate(db, budget),
   ]);
+  // every member's history, also for a manager's subset: the workspace pool's projection sums them
+  const histories = await memberHistories(db, workspaceId, budget.unit, budget.today, null);
+  const groupHist = await groupHistories(db, workspaceId, budget.unit, budget.today, null);
   const policies = policyRows.map(toPolicyInput);
   const groupName = new Map(groups.map((g) => [g.id, g.name]));
   const groupsOf = new Map<string, string[]>();
@@ -454,6 +521,13 @@ export async function loadWorkspaceLimits(
   }
   const formatUntil = (d: Date) => lastDayBefore(d, budget.timezone);
   const empty = new Map<string, bigint>();
+  // one per-member fallback object per group: the forecast learns each once (lib/forecast)
+  const fallbackOf = new Map<string, DailyHistory>();
+  for (const [gid, h] of groupHist)
+    fallbackOf.set(gid, perMember(h, membersOf.get(gid)?.length ?? 1));
+  const workspaceHistory = new Map<DayKey, bigint>();
+  for (const h of histories.values())
+    for (const [d, v] of h) workspaceHistory.set(d, (workspaceHistory.get(d) ?? 0n) + v);
   const out: WorkspaceMemberLimit[] = [];
   for (const m of members) {
     if (onlyMemberIds && !onlyMemberIds.has(m.id)) continue;
@@ -475,7 +549,13 @@ export async function loadWorkspaceLimits(
       email: m.email,
       groupIds: gids,
       effective,
-      ...projections(effective, budget),
+      ...projections(
+        effective.usedMicros,
+        effective.remainingMicros,
+        budget,
+        histories.get(m.id) ?? NO_HISTORY,
+        gids.length ? (fallbackOf.get([...gids].sort()[0]!) ?? null) : null,
+      ),
     });
   }
   const groupPools: GroupPool[] = groups.map((g) => {
@@ -495,15 +575,15 @@ export async function loadWorkspaceLimits(
       memberCount: membersOf.get(g.id)?.length ?? 0,
       usedMicros: used,
       capMicros: cap,
-      projectedMicros: projectPeriodEnd(used, budget.period, budget.today),
-      exhaustionDay: projectedExhaustion(
+      ...projections(
         used,
         cap === null ? null : cap - used,
-        budget.period,
-        budget.today,
+        budget,
+        groupHist.get(g.id) ?? NO_HISTORY,
+        null,
       ),
     };
   });
   const workspaceUsedMicros = [...workspaceUsage.values()].reduce((a, b) => a + b, 0n);
-  return { budget, members: out, groups: groupPools, workspaceUsedMicros };
+  return { budget, members: out, groups: groupPools, workspaceUsedMicros, workspaceHistory };
 }

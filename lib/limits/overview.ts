@@ -54,7 +54,10 @@ export interface MemberRow {
   level: string;
   reason: string;
   projectedMicros: bigint;
+  /** earliest run-out (the forecast band's high side) */
   exhaustionDay: string | null;
+  /** latest run-out (the low side); null = maybe not this period */
+  exhaustionLatestDay: string | null;
 }
 
 export interface LimitsOverview {
@@ -160,6 +163,7 @@ export async function getLimitsOverview(db: Db, actor: Actor, now: Date): Promis
     reason: m.effective.reason,
     projectedMicros: m.projectedMicros,
     exhaustionDay: m.exhaustionDay,
+    exhaustionLatestDay: m.exhaustionLatestDay,
   }));
   const groups = limits.groups
     .filter((g) => all || actor.managedGroupIds.includes(g.groupId))
@@ -197,7 +201,16 @@ export async function getLimitsOverview(db: Db, actor: Actor, now: Date): Promis
 
 /** One member's limit (all products) as their pages show it: from loadMemberLimit or a loadWorkspaceLimits row. */
 export function memberLimitView(
-  r: Pick<MemberLimit, "budget" | "effective" | "projectedMicros" | "exhaustionDay">,
+  r: Pick<
+    MemberLimit,
+    | "budget"
+    | "effective"
+    | "projectedMicros"
+    | "projectedLowMicros"
+    | "projectedHighMicros"
+    | "exhaustionDay"
+    | "exhaustionLatestDay"
+  >,
 ) {
   return {
     unit: r.budget.unit,
@@ -211,7 +224,11 @@ export function memberLimitView(
     action: r.effective.action,
     softThresholdPct: r.effective.softThresholdPct,
     projectedMicros: r.projectedMicros,
+    projectedLowMicros: r.projectedLowMicros,
+    projectedHighMicros: r.projectedHighMicros,
+    /** the run-out range: earliest on the band's high side, latest on its low side */
     exhaustionDay: r.exhaustionDay,
+    exhaustionLatestDay: r.exhaustionLatestDay,
   };
 }
 

@@ -3,9 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sendTest } from "@/lib/alerts/deliver";
 import { evaluateAlerts } from "@/lib/alerts/evaluate";
 import { verifySignature } from "@/lib/alerts/signature";
+import { memberHistoryWithFallback } from "@/lib/forecast/history";
 import { simulatorAdapter, simulatorConfigSchema } from "@/lib/ingest/adapters/simulator";
 import { buildEnterprise } from "@/lib/ingest/simulator/enterprise";
 import { runSync } from "@/lib/ingest/sync";
+import { loadWorkspaceLimits } from "@/lib/limits/load-effective-limits";
+import { project } from "@/lib/projection";
 
 import { makeWorkspace, testDb } from "../helpers/db";
 import { startSmtpSink, type SmtpSink } from "../helpers/smtp-sink";
@@ -201,6 +204,68 @@ describe("alert evaluation and delivery", () => {
         },
       }),
     ).toBe(0);
+  });
+
+  it("fires the projected run-out on the forecast's high side, before the mid line would reach the limit", async () => {
+    const { db, workspace } = await seeded();
+    await db.alertChannel.updateMany({
+      where: { workspaceId: workspace.id },
+      data: { enabled: false },
+    });
+    // a member and a limit the band's high side reaches before the period ends while the mid
+    // line stays under it: a mid-only (or straight-line-only) rule would stay silent
+    const { budget, members } = await loadWorkspaceLimits(db, workspace.id, NOW);
+    let pick: { memberId: string; limit: bigint } | null = null;
+    for (const m of members) {
+      const used = m.effective.usedMicros;
+      const { history, fallback } = await memberHistoryWithFallback(
+        db,
+        workspace.id,
+        budget.unit,
+        budget.today,
+        m.memberId,
+        "",
+        m.groupIds,
+      );
+      const f = project({
+        usedMicros: used,
+        remainingMicros: null,
+        period: budget.period,
+        today: budget.today,
+        history,
+        fallback,
+      }).forecast;
+      const n = f.cumulative.high.length;
+      if (n < 3) continue;
+      const highBeforeEnd = f.cumulative.high[n - 2]!;
+      const midAtEnd = f.cumulative.mid[n - 1]!;
+      if (highBeforeEnd > midAtEnd + 1n) {
+        pick = { memberId: m.memberId, limit: used + midAtEnd + 1n };
+        break;
+      }
+    }
+    expect(pick).not.toBeNull();
+    const { memberId, limit } = pick!;
+    await db.limitPolicy.create({
+      data: {
+        workspaceId: workspace.id,
+        scope: "MEMBER",
+        memberId,
+        target: `MEMBER:${memberId}`,
+        amountMicros: limit,
+      },
+    });
+    const row = (await loadWorkspaceLimits(db, workspace.id, NOW)).members.find(
+      (m) => m.memberId === memberId,
+    )!;
+    expect(row.projectedMicros).toBeLessThan(limit); // the mid stays under the limit…
+    expect(row.exhaustionDay! < budget.period.end).toBe(true); // …the high side runs out first
+    await evaluateAlerts(db, workspace.id, NOW, { retry: FAST });
+    const alerts = await db.alert.findMany({
+      where: { workspaceId: workspace.id, subjectId: memberId, kind: "projection" },
+    });
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]!.message).toContain(`as soon as ${row.exhaustionDay}`);
   });
 
   it("retries a failing webhook with backoff, logs every attempt, and records failures", async () => {

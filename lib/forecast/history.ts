@@ -1,0 +1,150 @@
+/**
+ * The daily histories a forecast learns from (lib/forecast/model.ts), read from the daily
+ * rollups in the budget unit: a member's (all products, or one product), a group's per
+ * member (the fallback of a member whose own history is short) and the workspace's. One
+ * query per kind, for one subject or all of them, over the lookback and today.
+ */
+import "server-only";
+
+import type { Db } from "../db";
+import { inBudgetUnit, type Unit } from "../money";
+import { addDays, type DayKey, type Period } from "../period";
+import { LOOKBACK_DAYS, MIN_DAYS_WITH_DATA, type DailyHistory } from "./model";
+
+/** The days a forecast made on `today` reads: the lookback and today. */
+export function historyRange(today: DayKey): Period {
+  return { start: addDays(today, -LOOKBACK_DAYS), end: today };
+}
+
+type AmountRow = { day: string; costMicros: bigint | null; creditsMicros: bigint | null };
+
+function add(into: Map<DayKey, bigint>, unit: Unit, r: AmountRow) {
+  const v = inBudgetUnit(unit, {
+    costMicros: r.costMicros ?? 0n,
+    creditsMicros: r.creditsMicros ?? 0n,
+  });
+  into.set(r.day, (into.get(r.day) ?? 0n) + v);
+}
+
+function byKey<R extends AmountRow>(rows: R[], keyOf: (r: R) => string, unit: Unit) {
+  const out = new Map<string, Map<DayKey, bigint>>();
+  for (const r of rows) {
+    const k = keyOf(r);
+    let h = out.get(k);
+    if (!h) out.set(k, (h = new Map()));
+    add(h, unit, r);
+  }
+  return out;
+}
+
+const AMOUNTS = { day: true, costMicros: true, creditsMicros: true } as const;
+
+/**
+ * Members' daily spend: all products (product ""), or one product. `memberIds` null = every
+ * attributed member of the workspace.
+ */
+export async function memberHistories(
+  db: Db,
+  workspaceId: string,
+  unit: Unit,
+  today: DayKey,
+  memberIds: readonly string[] | null,
+  product = "",
+): Promise<Map<string, DailyHistory>> {
+  const r = historyRange(today);
+  const memberKey = memberIds === null ? { not: "" } : { in: [...memberIds] };
+  const day = { gte: r.start, lte: r.end };
+  // the daily rollup the limits read their usage from: the meter and the forecast agree
+  const rows = await db.usageDailyRollup.groupBy({
+    by: ["memberKey", "day"],
+    where: { workspaceId, memberKey, day, ...(product === "" ? {} : { product }) },
+    _sum: { costMicros: true, creditsMicros: true },
+  });
+  return byKey(
+    rows.map((x) => ({ memberKey: x.memberKey, day: x.day, ...x._sum })),
+    (x) => x.memberKey,
+    unit,
+  );
+}
+
+/** Groups' daily spend (a member in two groups counts in both, as in the group rollups). */
+export async function groupHistories(
+  db: Db,
+  workspaceId: string,
+  unit: Unit,
+  today: DayKey,
+  groupIds: readonly string[] | null,
+): Promise<Map<string, DailyHistory>> {
+  const r = historyRange(today);
+  const rows = await db.usageGroupDayTotal.findMany({
+    where: {
+      workspaceId,
+      day: { gte: r.start, lte: r.end },
+      ...(groupIds === null ? {} : { groupId: { in: [...groupIds] } }),
+    },
+    select: { ...AMOUNTS, groupId: true },
+  });
+  return byKey(rows, (x) => x.groupId, unit);
+}
+
+/** The workspace's daily spend (attributed or not). */
+export async function workspaceHistory(
+  db: Db,
+  workspaceId: string,
+  unit: Unit,
+  today: DayKey,
+): Promise<DailyHistory> {
+  const r = historyRange(today);
+  const rows = await db.usageDayTotal.groupBy({
+    by: ["day"],
+    where: { workspaceId, day: { gte: r.start, lte: r.end } },
+    _sum: { costMicros: true, creditsMicros: true },
+  });
+  const h = new Map<DayKey, bigint>();
+  for (const x of rows) add(h, unit, { day: x.day, ...x._sum });
+  return h;
+}
+
+/** A group's history per member: the fallback of a member whose own history is short. */
+export function perMember(h: DailyHistory, members: number): DailyHistory {
+  if (members <= 1) return h;
+  const n = BigInt(members);
+  return new Map([...h].map(([d, v]) => [d, v / n]));
+}
+
+/**
+ * One member's history, and their first group's (by id) per member when their own is short (the
+ * group's is read only then). A product-scoped forecast has no fallback: groups are not
+ * rolled up by product.
+ */
+export async function memberHistoryWithFallback(
+  db: Db,
+  workspaceId: string,
+  unit: Unit,
+  today: DayKey,
+  memberId: string,
+  product: string,
+  groupIds: readonly string[],
+): Promise<{ history: DailyHistory; fallback: DailyHistory | null }> {
+  const own = (await memberHistories(db, workspaceId, unit, today, [memberId], product)).get(
+    memberId,
+  );
+  const history = own ?? new Map<DayKey, bigint>();
+  // the first by id, as on the Limits screen: every screen picks the same group
+  const groupId = [...groupIds].sort()[0];
+  if (product !== "" || !groupId || daysWithData(history, today) >= MIN_DAYS_WITH_DATA)
+    return { history, fallback: null };
+  const [groups, members] = await Promise.all([
+    groupHistories(db, workspaceId, unit, today, [groupId]),
+    db.groupMember.count({ where: { groupId } }),
+  ]);
+  const g = groups.get(groupId);
+  return { history, fallback: g ? perMember(g, members) : null };
+}
+
+function daysWithData(h: DailyHistory, today: DayKey): number {
+  const { start } = historyRange(today);
+  let n = 0;
+  for (const [d, v] of h) if (d >= start && d < today && v > 0n) n++;
+  return n;
+}

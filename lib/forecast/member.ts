@@ -1,0 +1,37 @@
+/**
+ * One member's projection (all products), with their group's history as the fallback when
+ * their own is short: what My budget and the engineer's charts show.
+ */
+import "server-only";
+
+import type { Db } from "../db";
+import type { Unit } from "../money";
+import type { DayKey, Period } from "../period";
+import { project, type Projection } from "../projection";
+import { memberHistoryWithFallback } from "./history";
+
+export async function projectMember(
+  db: Db,
+  workspaceId: string,
+  unit: Unit,
+  memberId: string,
+  usedMicros: bigint,
+  remainingMicros: bigint | null,
+  period: Period,
+  today: DayKey,
+): Promise<Projection> {
+  const groups = await db.groupMember.findMany({
+    where: { memberId },
+    select: { groupId: true },
+  });
+  const { history, fallback } = await memberHistoryWithFallback(
+    db,
+    workspaceId,
+    unit,
+    today,
+    memberId,
+    "",
+    groups.map((g) => g.groupId),
+  );
+  return project({ usedMicros, remainingMicros, period, today, history, fallback });
+}
