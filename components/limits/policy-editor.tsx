@@ -3,6 +3,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 
+import { ConfirmButton } from "@/components/ui/confirm-dialog";
 import { fetchJson } from "@/lib/fetch-json";
 import type { PolicyView } from "@/lib/limits/overview";
 import { LIMIT_ACTIONS } from "@/lib/limits/policy-input";
@@ -276,13 +277,19 @@ export function PolicyEditor({
           Cancel
         </button>
         {p && (
-          <button
-            type="button"
-            onClick={() => remove.mutate()}
+          <ConfirmButton
+            title={`Remove the limit on ${p.targetName}${p.product ? ` (${p.product})` : ""}?`}
+            body={
+              p.scope === "MEMBER"
+                ? "The override ends now: this person falls back to their group limit or the default. The removal is audited; set it again to undo."
+                : "Everyone it covers falls back to the next limit up (group, then the default), or to none. The removal is audited; set it again to undo."
+            }
+            confirmLabel="Remove"
+            onConfirm={() => remove.mutateAsync()}
             className="ml-auto rounded-md px-3 py-1.5 text-sm text-red-700 hover:bg-red-50"
           >
             Remove limit
-          </button>
+          </ConfirmButton>
         )}
       </div>
     </form>
