@@ -13,6 +13,7 @@ import {
 import { runSync, type SyncResult } from "../ingest/sync";
 import { addDays, toDayKey } from "../period";
 import { seedGovernance } from "./governance";
+import { seedDemoOutcomes } from "./outcomes";
 
 export interface DemoTenant {
   slug: string;
@@ -144,6 +145,11 @@ export async function seedDemo(opts: SeedOptions): Promise<Record<string, SyncRe
       `${tenant.slug}: ${result.rowsRead} rows read, ${result.rowsInserted} inserted, ${result.rowsUpdated} updated, ${result.rowsUnchanged} unchanged in ${Date.now() - started} ms`,
     );
     results[tenant.slug] = result;
+    await seedDemoOutcomes(
+      db,
+      { workspaceId: workspace.id, connectionId: connection.id, runId: result.runId },
+      { start, end: today },
+    );
     if (tenant.governed && opts.governance !== false) {
       const g = await seedGovernance(db, workspace.id, opts.now ?? new Date());
       opts.log?.(
