@@ -85,6 +85,8 @@ export interface CursorFakeState {
   retryAfterOn429: boolean;
   /** effectivePerUserLimitDollars of a member without any limit (typed number: 0 by default) */
   noLimitEffective: 0 | null;
+  /** billing groups (§3.6) by member email; null = a team whose API has no groups route (404) */
+  groups: { id: string; name: string; emails: string[] }[] | null;
 }
 
 export interface CursorFake extends RunningFake {
@@ -144,6 +146,7 @@ export async function startCursorFake(opts: CursorFakeOptions = {}): Promise<Cur
     refuseWrites: null,
     retryAfterOn429: false,
     noLimitEffective: 0,
+    groups: [],
   };
   const limits = { ...CURSOR_FAKE_LIMITS, ...opts.perMinute };
   const rateOf = (path: string) => {
@@ -292,6 +295,38 @@ export async function startCursorFake(opts: CursorFakeOptions = {}): Promise<Cur
           })),
         },
       };
+    if (req.method === "GET" && req.path === "/teams/groups") {
+      if (state.groups === null) return err(404, "Not Found", "Not found");
+      const member = (email: string) => {
+        const m = state.members.find((x) => x.email.toLowerCase() === email.toLowerCase());
+        return {
+          userId: m?.id ?? null,
+          name: m?.name ?? null,
+          email,
+          joinedAt: null,
+          leftAt: null,
+          spendCents: 0,
+        };
+      };
+      return {
+        status: 200,
+        body: {
+          groups: state.groups.map((g) => ({
+            id: g.id,
+            name: g.name,
+            type: "BILLING",
+            directoryGroupId: null,
+            memberCount: g.emails.length,
+            spendCents: 0,
+            currentMembers: g.emails.map(member),
+            formerMembers: [],
+            dailySpend: [],
+          })),
+          unassignedGroup: { id: "unassigned", name: "Unassigned", currentMembers: [] },
+          billingCycle: { cycleStart: new Date(state.cycleStartMs).toISOString(), cycleEnd: null },
+        },
+      };
+    }
     if (req.method === "POST" && req.path === "/teams/spend") {
       const page = b.page === undefined ? 1 : Number(b.page);
       const pageSize = b.pageSize === undefined ? 100 : Number(b.pageSize);

@@ -145,7 +145,19 @@ export function cursorAdapter(opts: CursorAdapterOptions): SourceAdapter {
       return { ok: true, detail: `Cursor team answers (${n} member${n === 1 ? "" : "s"})` };
     },
     async directory(ctx): Promise<Directory> {
-      const members = (await client(ctx.log).members()).filter((m) => !m.isRemoved);
+      const api = client(ctx.log);
+      const members = (await api.members()).filter((m) => !m.isRemoved);
+      const onTeam = new Set(members.map((m) => m.email.toLowerCase()));
+      // billing groups become groups (like GitHub's cost centers); members by email, team members only
+      const groups = (await api.billingGroups()).map((g) => ({
+        name: g.name,
+        costCenter: "",
+        memberEmails: g.currentMembers
+          .map((m) => (m.email ?? "").toLowerCase())
+          .filter((e) => onTeam.has(e)),
+        managerEmails: [],
+        externalId: g.id,
+      }));
       return {
         source: "cursor",
         people: members.map((m) => {
@@ -156,7 +168,7 @@ export function cursorAdapter(opts: CursorAdapterOptions): SourceAdapter {
             identities: [{ provider: CURSOR_PROVIDER, kind: "email", externalId: email, email }],
           };
         }),
-        groups: [],
+        groups,
       };
     },
     async *pages(window, cursor, ctx): AsyncIterable<UsagePage> {

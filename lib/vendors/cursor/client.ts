@@ -6,13 +6,15 @@
  * documented shape fails naming the field.
  */
 import { validate } from "../../ingest/http";
-import { withRetries, type RetryPolicy } from "../http";
+import { VendorError, withRetries, type RetryPolicy } from "../http";
 import { cursorFetch, type CursorCall } from "./http";
 import {
+  billingGroupsSchema,
   spendLimitResultSchema,
   spendPageSchema,
   teamMembersSchema,
   usageEventsPageSchema,
+  type BillingGroup,
   type MemberSpend,
   type SpendLimitResult,
   type TeamMember,
@@ -60,6 +62,24 @@ export class CursorClient {
       true,
     );
     return validate(teamMembersSchema, body, "Cursor members").teamMembers;
+  }
+
+  /**
+   * The team's billing groups of the current cycle with their current members (§3.6). A team
+   * whose API has no groups route (404) has no billing groups: an empty list, not a failure.
+   */
+  async billingGroups(): Promise<BillingGroup[]> {
+    let body: unknown;
+    try {
+      body = await this.call(
+        { method: "GET", path: "/teams/groups", label: "Cursor billing groups" },
+        true,
+      );
+    } catch (error) {
+      if (error instanceof VendorError && error.kind === "not_found") return [];
+      throw error;
+    }
+    return validate(billingGroupsSchema, body, "Cursor billing groups").groups;
   }
 
   /** One small read that proves the key and the base URL (the member list). */

@@ -27,6 +27,27 @@ export type TeamMember = z.infer<typeof teamMemberSchema>;
 
 export const teamMembersSchema = z.object({ teamMembers: z.array(teamMemberSchema) }).loose();
 
+/** A billing group's member (§3.6): only the email is relied on; the rest is read as open. */
+const groupMemberSchema = z
+  .object({ userId: z.union([z.string(), z.number()]).nullish(), email: z.string().nullish() })
+  .loose();
+/** `GET /teams/groups` (§3.6): the team's billing groups and their current members. */
+export const billingGroupsSchema = z
+  .object({
+    groups: z.array(
+      z
+        .object({
+          id: z.string().min(1),
+          name: z.string(),
+          type: z.string().nullish(),
+          currentMembers: z.array(groupMemberSchema).default([]),
+        })
+        .loose(),
+    ),
+  })
+  .loose();
+export type BillingGroup = z.infer<typeof billingGroupsSchema>["groups"][number];
+
 /** Whole dollars as documented; read exactly in case a number arrives with a fraction. */
 const dollars = z.number().finite().nonnegative();
 
