@@ -1,10 +1,12 @@
 "use client";
 
 import {
+  Area,
   Bar,
-  BarChart,
   CartesianGrid,
+  ComposedChart,
   Legend,
+  Line,
   ResponsiveContainer,
   Tooltip,
   XAxis,
@@ -24,7 +26,15 @@ interface Props {
   labels?: Record<string, string>;
   /** what the stack is split by, for the accessible name */
   by?: string;
+  /**
+   * the forecast for the days after today (lib/forecast): drawn as a band (10th–90th
+   * percentile) with a dashed expected line, instead of those days as zero bars
+   */
+  forecast?: { day: string; lowMicros: string; midMicros: string; highMicros: string }[];
 }
+
+const BAND = "band";
+const MID = "expected";
 
 /** Daily spend stacked by series; money arrives as exact strings and becomes numbers only for geometry. */
 export function DailyStackedChart({
@@ -34,25 +44,49 @@ export function DailyStackedChart({
   height = 280,
   labels,
   by = "product",
+  forecast,
 }: Props) {
-  const nameOf = (k: string) => labels?.[k] ?? productLabel(k);
+  const names: Record<string, string> = {
+    [BAND]: "Forecast range (10–90 %)",
+    [MID]: "Forecast (expected)",
+  };
+  const nameOf = (k: string) => names[k] ?? labels?.[k] ?? productLabel(k);
+  const ahead = new Map((forecast ?? []).map((f) => [f.day, f]));
   const data = daily.map((d) => {
-    const row: Record<string, number | string> = { day: d.day };
+    const row: Record<string, number | string | number[] | null> = { day: d.day };
+    const f = ahead.get(d.day);
+    if (f) {
+      // a day still to come: no bars (it is not zero, it has not happened), the band instead
+      row[BAND] = [
+        microsToChartNumber(BigInt(f.lowMicros)),
+        microsToChartNumber(BigInt(f.highMicros)),
+      ];
+      row[MID] = microsToChartNumber(BigInt(f.midMicros));
+      row[`exact:${BAND}`] = `${f.lowMicros}–${f.highMicros}`;
+      row[`exact:${MID}`] = f.midMicros;
+      return row;
+    }
     for (const s of series) {
       row[s] = microsToChartNumber(BigInt(d.byProduct[s] ?? "0"));
       row[`exact:${s}`] = d.byProduct[s] ?? "0"; // tooltips show the exact figure, not the float
     }
     return row;
   });
+  const exactText = (exact: string) => {
+    const [lo, hi] = exact.split("–");
+    return hi === undefined
+      ? formatAmount(BigInt(exact), unit)
+      : `${formatAmount(BigInt(lo!), unit)} – ${formatAmount(BigInt(hi), unit)}`;
+  };
   const axisUnit = unit === "USD" ? "USD" : "credits";
   return (
     <div
       role="img"
-      aria-label={`Daily spend in ${axisUnit}, stacked by ${by}`}
+      aria-label={`Daily spend in ${axisUnit}, stacked by ${by}${ahead.size ? `; the ${ahead.size} days to come as a forecast range` : ""}`}
       data-testid="daily-chart"
     >
       <ResponsiveContainer width="100%" height={height}>
-        <BarChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: 8 }}>
+        <ComposedChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: 8 }}>
           <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="#e2e8f0" />
           <XAxis
             dataKey="day"
@@ -79,7 +113,7 @@ export function DailyStackedChart({
             formatter={(_value, name, item) => {
               const exact =
                 (item.payload as Record<string, string>)[`exact:${String(name)}`] ?? "0";
-              return [formatAmount(BigInt(exact), unit), nameOf(String(name))];
+              return [exactText(exact), nameOf(String(name))];
             }}
             labelFormatter={(label) => String(label)}
           />
@@ -93,7 +127,30 @@ export function DailyStackedChart({
               isAnimationActive={false}
             />
           ))}
-        </BarChart>
+          {ahead.size > 0 && (
+            <Area
+              dataKey={BAND}
+              type="monotone"
+              stroke="none"
+              fill="#94a3b8"
+              fillOpacity={0.3}
+              isAnimationActive={false}
+              connectNulls={false}
+            />
+          )}
+          {ahead.size > 0 && (
+            <Line
+              dataKey={MID}
+              type="monotone"
+              stroke="#475569"
+              strokeDasharray="5 4"
+              strokeWidth={2}
+              dot={false}
+              isAnimationActive={false}
+              connectNulls={false}
+            />
+          )}
+        </ComposedChart>
       </ResponsiveContainer>
     </div>
   );

@@ -187,7 +187,12 @@ export function BudgetHome({ b }: { b: B }) {
       </div>
       <Card title={`My daily usage by product (${unit === "USD" ? "USD" : "credits"})`}>
         {m.usage.daily.some((d) => BigInt(d.totalMicros) > 0n) ? (
-          <DailyStackedChart daily={m.usage.daily} series={m.usage.products} unit={unit} />
+          <DailyStackedChart
+            daily={m.usage.daily}
+            series={m.usage.products}
+            unit={unit}
+            forecast={m.forecastDays}
+          />
         ) : (
           <p className="py-16 text-center text-sm text-slate-500">No usage this period yet.</p>
         )}

@@ -5,6 +5,7 @@ import Link from "next/link";
 
 import { BarList } from "@/components/charts/bar-list";
 import { DailyStackedChart } from "@/components/charts/daily-stacked-chart";
+import { ForecastRange } from "@/components/charts/forecast-range";
 import { productLabel } from "@/components/charts/palette";
 import { Card, ErrorNote, Skeleton, Stat } from "@/components/ui/card";
 import { RangePicker } from "@/components/usage/range-picker";
@@ -107,20 +108,21 @@ export function OverviewView() {
             label="Projected at period end"
             value={formatAmount(BigInt(d.projectedMicros), unit)}
             hint={
-              d.limitMicros !== null ? (
-                <>
-                  limit {formatAmount(BigInt(d.limitMicros), unit)} ·{" "}
-                  {d.runOutDay ? (
-                    <span className="font-medium text-amber-700">
-                      runs out {d.runOutDay} at this pace
-                    </span>
-                  ) : (
-                    "lasts the period at this pace"
-                  )}
-                </>
-              ) : (
-                "at the pace so far; no pooled limit set"
-              )
+              <>
+                <span data-testid="forecast-band">
+                  range {formatAmount(BigInt(d.projectedLowMicros), unit)} –{" "}
+                  {formatAmount(BigInt(d.projectedHighMicros), unit)}
+                </span>
+                {d.limitMicros !== null ? (
+                  <>
+                    {" "}
+                    · limit {formatAmount(BigInt(d.limitMicros), unit)} ·{" "}
+                    <ForecastRange earliest={d.runOutDay} latest={d.runOutLatestDay} />
+                  </>
+                ) : (
+                  " · no pooled limit set"
+                )}
+              </>
             }
             testId="projected"
           />
@@ -183,6 +185,7 @@ export function OverviewView() {
             unit={unit}
             labels={d.stackBy === "product" ? undefined : d.seriesLabels}
             by={d.stackBy}
+            forecast={d.forecastDays}
           />
         ) : (
           <p className="py-16 text-center text-sm text-slate-500">No usage in this range.</p>
