@@ -7,6 +7,7 @@ import { exportsSection } from "./exports";
 import { httpSection } from "./http";
 import { limitsSection } from "./limits";
 import { overviewSection } from "./overview";
+import { simulatorSection } from "./simulator";
 
 export interface BenchContext {
   db: Db;
@@ -29,4 +30,5 @@ export const SECTIONS: Section[] = [
   limitsSection,
   exportsSection,
   httpSection,
+  simulatorSection,
 ];

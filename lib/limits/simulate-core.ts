@@ -16,7 +16,6 @@ import {
   resolveEffectiveLimit,
   type EffectiveLimit,
   type PolicyInput,
-  type ProductUsage,
 } from "./resolve-effective-limit";
 
 export interface ReplayMember {
@@ -63,31 +62,42 @@ function nonDecreasing(series: readonly bigint[] | undefined): boolean {
   return series.length === 0 || series[0]! >= 0n;
 }
 
-/** The rule's answer on day `day` with the usage recorded through day `through` (−1 = none). */
+/**
+ * The rule's answer on day `day` with the usage recorded through day `through` (−1 = none).
+ * The usage maps handed to the rule are made once per member and refilled for each question:
+ * the rule reads them and keeps nothing of them (a replay asks tens of thousands of times).
+ */
 function asker(
   period: ReplayPeriod,
   m: Omit<ReplayMember, "cumulative">,
   used: (i: number) => bigint,
 ) {
+  const member = new Map<string, bigint>();
+  const workspace = new Map<string, bigint>();
+  const groups = new Map<string, Map<string, bigint>>();
+  const pooled: { usage: Map<string, bigint>; series: readonly bigint[] }[] = [];
+  for (const g of m.groups) {
+    const series = period.groupCumulative.get(g.id);
+    if (!series || groups.has(g.id)) continue;
+    const usage = new Map<string, bigint>();
+    groups.set(g.id, usage);
+    pooled.push({ usage, series });
+  }
+  const input = {
+    memberId: m.id,
+    product: "",
+    groups: m.groups,
+    policies: m.policies,
+    now: period.instants[0]!,
+    usage: { member, groups, workspace },
+    formatUntil: period.formatUntil,
+  };
   return (day: number, through: number): EffectiveLimit => {
-    const groups = new Map<string, ProductUsage>();
-    for (const g of m.groups) {
-      const s = period.groupCumulative.get(g.id);
-      if (s) groups.set(g.id, new Map([[ALL, through < 0 ? 0n : s[through]!]]));
-    }
-    return resolveEffectiveLimit({
-      memberId: m.id,
-      product: "",
-      groups: m.groups,
-      policies: m.policies,
-      now: period.instants[day]!,
-      usage: {
-        member: new Map([[ALL, used(through)]]),
-        groups,
-        workspace: new Map([[ALL, through < 0 ? 0n : period.workspaceCumulative[through]!]]),
-      },
-      formatUntil: period.formatUntil,
-    });
+    member.set(ALL, used(through));
+    workspace.set(ALL, through < 0 ? 0n : period.workspaceCumulative[through]!);
+    for (const p of pooled) p.usage.set(ALL, through < 0 ? 0n : p.series[through]!);
+    input.now = period.instants[day]!;
+    return resolveEffectiveLimit(input);
   };
 }
 
