@@ -5,14 +5,19 @@ import { spendScopeFor } from "@/lib/analytics/scope";
 import { json, sessionRoute } from "@/lib/auth/guards";
 import { now } from "@/lib/clock";
 import { db } from "@/lib/db";
-import { NotFoundError } from "@/lib/errors";
+import { InvalidInputError, NotFoundError } from "@/lib/errors";
 import { searchObject } from "@/lib/http/query";
 
-const query = z.strictObject({ member: z.string().min(1).max(64) });
+const query = z.object({ member: z.string().min(1).max(64) });
 
 /** The request context's "cost per PR: this person vs their group" (components/outcomes/cost-per-pr.tsx). */
 export const GET = sessionRoute(["spend:read:all", "spend:read:groups"], async (req, { actor }) => {
-  const q = query.parse(searchObject(new URL(req.url).searchParams));
+  const params = searchObject(new URL(req.url).searchParams);
+  // an unknown parameter is named before a missing one: it is the likelier mistake
+  const unknown = Object.keys(params).filter((k) => k !== "member");
+  if (unknown.length)
+    throw new InvalidInputError(`Unknown query parameter: ${unknown.join(", ")}`, unknown[0]);
+  const q = query.parse(params);
   const scope = await spendScopeFor(db(), actor);
   const context = await getCostPerPrContext({ db: db(), scope, now: now() }, q.member);
   if (!context) throw new NotFoundError("member");
