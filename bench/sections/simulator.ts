@@ -129,7 +129,7 @@ export const simulatorSection: Section = {
         });
         const run = () => simulate(ctx.db, decider, input, now);
         const cold = await timed(run);
-        const runs = ctx.small ? 2 : 5;
+        const runs = ctx.small ? 2 : 3;
         const cpu = process.cpuUsage();
         const warm = await sample(Array.from({ length: runs }), run, false);
         const used = process.cpuUsage(cpu);
