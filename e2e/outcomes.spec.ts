@@ -1,0 +1,79 @@
+import { expect, test } from "@playwright/test";
+
+import { storageStateFor } from "./roles";
+
+// Issue 20 "cost per PR appears for Claude Code users": on the seeded demo (its Claude Code
+// users carry outcome facts, lib/demo/outcomes.ts) finance and the owner read billed cost per
+// PR and per commit by product, group and person on /outcomes. Read-only.
+
+const MONEY = /^\$\d{1,3}(,\d{3})*\.\d{2}$/;
+
+test.describe("Outcomes: cost per PR", () => {
+  test.describe("finance", () => {
+    test.use({ storageState: storageStateFor("finance"), viewport: { width: 1440, height: 900 } });
+
+    test("sees cost per PR and per commit for Claude Code, by group and by person", async ({
+      page,
+    }) => {
+      await page.goto("/outcomes?range=90d");
+      await expect(page.getByRole("heading", { name: "Outcomes" })).toBeVisible();
+      await expect(page.getByTestId("outcomes-range")).toContainText("Last 90 days");
+
+      const total = page.getByTestId("outcomes-per-pr");
+      await expect(total).toHaveText(MONEY);
+
+      // one product reports outcomes; its row carries the same cost per PR as the headline
+      const product = page.getByTestId("outcomes-by-product").locator("tbody tr");
+      await expect(product).toHaveCount(1);
+      await expect(product.first().getByRole("rowheader")).toContainText("Claude Code");
+      await expect(product.first().locator('[data-cell="per-pr"]')).toHaveText(
+        (await total.textContent())!,
+      );
+
+      // groups and people: each ratio is money or "—" (no PR), never $0 from a division by
+      // zero, never Infinity / NaN
+      const groups = page.getByTestId("outcomes-by-group").locator('[data-cell="per-pr"]');
+      expect(await groups.count()).toBeGreaterThan(3);
+      const people = page.getByTestId("outcomes-by-person").locator('[data-cell="per-pr"]');
+      expect(await people.count()).toBeGreaterThan(20);
+      const texts = [...(await groups.allInnerTexts()), ...(await people.allInnerTexts())];
+      for (const t of texts) expect(t.trim()).toMatch(/^(—|\$\d{1,3}(,\d{3})*\.\d{2})$/);
+      // Claude Code users with PRs have a cost per PR; people are listed dearest first
+      const first = people.first();
+      await expect(first).toHaveText(MONEY);
+      await page.screenshot({
+        fullPage: true,
+        path: "test-results/screenshots/outcomes-finance-1440.png",
+      });
+    });
+  });
+
+  test.describe("owner", () => {
+    test.use({ storageState: storageStateFor("owner") });
+
+    test("reaches Outcomes from the navigation and sees a group's cost per PR", async ({
+      page,
+    }) => {
+      await page.goto("/overview");
+      await page
+        .getByRole("navigation", { name: "Main" })
+        .first()
+        .getByRole("link", { name: "Outcomes" })
+        .click();
+      await expect(page).toHaveURL(/\/outcomes$/);
+      await expect(page.getByTestId("outcomes-range")).toContainText("Last 30 days");
+      const platform = page.getByTestId("outcomes-by-group").locator('tr[data-row="Platform"]');
+      await expect(platform.locator('[data-cell="per-pr"]')).toHaveText(/^(—|\$[\d,]+\.\d{2})$/);
+      await expect(page.getByTestId("outcomes-per-pr")).toHaveText(MONEY);
+    });
+  });
+
+  test.describe("engineer", () => {
+    test.use({ storageState: storageStateFor("engineer") });
+
+    test("has no Outcomes screen and its API answers 403", async ({ page }) => {
+      const res = await page.request.get("/api/outcomes/cost-per-pr?member=x");
+      expect(res.status()).toBe(403);
+    });
+  });
+});
