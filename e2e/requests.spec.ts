@@ -1,5 +1,6 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
 
+import { daysAfterNow, resetServerClock, setServerClock } from "./clock";
 import { storageStateFor, type RoleName } from "./roles";
 
 // Issue 6 "Done when": an engineer files a request; their manager sees it and approves part
@@ -28,9 +29,15 @@ async function createToken(browser: Browser, name: string, scopes: string[]): Pr
   return token;
 }
 
-/** Files a request by clicking the form as the engineer; returns its number. */
+/**
+ * Files a request by clicking the form; returns its number. A decider's own form sits in a
+ * drawer behind "Ask for more for yourself"; an engineer's is on the page.
+ */
 async function fileRequest(page: Page, amount: string): Promise<number> {
   await page.goto("/requests");
+  await expect(page.getByRole("heading", { name: "Requests", level: 1 })).toBeVisible();
+  if ((await page.getByTestId("own-request").count()) > 0)
+    await page.getByTestId("own-request").click();
   const form = page.getByTestId("request-form");
   await form.locator('input[name="amount"]').fill(amount);
   await form.locator('textarea[name="reason"]').fill(REASON);
@@ -72,11 +79,10 @@ test.describe.serial("credit requests", () => {
     const engineer = await pageAs(browser, "engineer");
     const before = await check(engineer);
     expect(before.limit).not.toBeNull();
-    // the way to ask for more sits next to the limit on My usage and opens the form
+    // the way to ask for more sits next to the limit on My budget and opens the form in a drawer
     await engineer.goto("/me");
     await engineer.getByTestId("member-limit").getByTestId("request-more").click();
-    await expect(engineer).toHaveURL(/\/requests#request-form$/);
-    await expect(engineer.getByTestId("request-form")).toBeVisible();
+    await expect(engineer.getByTestId("request-drawer").getByTestId("request-form")).toBeVisible();
     approvedId = await fileRequest(engineer, "300");
     const mine = engineer.getByTestId(`my-request-${approvedId}`);
     await expect(mine.getByTestId("request-status")).toHaveText("pending");
@@ -270,5 +276,108 @@ test.describe.serial("credit requests", () => {
       ).status(),
     ).toBe(404);
     await page.context().close();
+  });
+  test("the inbox: pending first and compact, limit before → after, filed hours ago, bulk approval of two with a per-request report", async ({
+    browser,
+  }) => {
+    const engineer = await pageAs(browser, "engineer");
+    const a = await fileRequest(engineer, "40");
+    const b = await fileRequest(engineer, "60");
+    const c = await fileRequest(engineer, "25");
+    await engineer.context().close();
+
+    const manager = await pageAs(browser, "manager");
+    // three hours pass on the app's clock: the queue says so
+    setServerClock(new Date(daysAfterNow(0).getTime() + 3 * 3_600_000));
+    try {
+      await manager.goto("/requests");
+      await expect(manager.getByTestId(`queue-item-${a}`).getByTestId("queue-age")).toHaveText(
+        "filed 3 h ago",
+      );
+    } finally {
+      resetServerClock();
+    }
+    await manager.goto("/requests");
+    // the inbox comes before the manager's own budget, and the own form waits in a drawer
+    await expect(manager.getByTestId("request-form")).toHaveCount(0);
+    const inbox = manager.getByTestId("queue");
+    const own = manager.getByRole("heading", { name: "Your own budget" });
+    expect((await inbox.boundingBox())!.y).toBeLessThan((await own.boundingBox())!.y);
+    // limit before → after approving the amount asked
+    const itemA = manager.getByTestId(`queue-item-${a}`);
+    const ba = await itemA.getByTestId("queue-before-after").innerText();
+    const [before, after] = [...ba.matchAll(/([\d,]+\.\d{2}) credits/g)].map((m) =>
+      toMicros(m[1]!.replace(/,/g, "")),
+    );
+    expect(after! - before!).toBe(40_000_000n / 10_000n); // toMicros reads the cents
+    // compact: the reason's details are folded until asked for
+    await expect(itemA.getByTestId("queue-details")).toHaveCount(0);
+    await itemA.getByRole("button", { name: "Details" }).click();
+    await expect(itemA.getByTestId("queue-details")).toContainText(REASON);
+    await manager.screenshot({
+      fullPage: true,
+      path: "test-results/screenshots/requests-manager-inbox.png",
+    });
+    await manager.setViewportSize({ width: 800, height: 900 });
+    await manager.screenshot({
+      fullPage: true,
+      path: "test-results/screenshots/requests-manager-inbox-800.png",
+    });
+    await manager.setViewportSize({ width: 1440, height: 900 });
+
+    // select three; an admin denies one of them meanwhile; approving the selection approves
+    // the two still pending and reports the third
+    for (const id of [a, b, c])
+      await manager.getByTestId(`queue-item-${id}`).getByTestId("queue-select").check();
+    const admin = await pageAs(browser, "admin");
+    expect(
+      (
+        await admin.request.post(`/api/requests/${c}/deny`, {
+          data: { note: "split it across the sprint" },
+        })
+      ).status(),
+    ).toBe(200);
+    await admin.context().close();
+    await manager.getByRole("button", { name: "Approve 3 as asked" }).click();
+    const results = manager.getByTestId("bulk-results");
+    await expect(results).toContainText("2 approved, 1 not decided:");
+    await expect(results.getByTestId(`bulk-failed-${c}`)).toContainText(
+      `Request #${c} is already denied (by admin@acme.example)`,
+    );
+    await expect(manager.getByTestId(`queue-item-${a}`)).toHaveCount(0);
+    await expect(manager.getByTestId(`queue-item-${b}`)).toHaveCount(0);
+
+    // all statuses: pending ones first, then the decided
+    await manager.getByTestId("queue-status").selectOption("ALL");
+    await expect(manager.getByTestId(`queue-item-${a}`)).toBeVisible();
+    const statuses = await manager
+      .getByTestId("queue")
+      .locator("> li")
+      .evaluateAll((els) => els.map((e) => e.getAttribute("data-status")));
+    const firstDecided = statuses.findIndex((st) => st !== "PENDING");
+    expect(statuses.slice(firstDecided).includes("PENDING")).toBe(false);
+    await manager.context().close();
+
+    // each approval is its own decision, audited, and the engineer sees both
+    const eng = await pageAs(browser, "engineer");
+    const mine = (await (await eng.request.get("/api/requests")).json()) as {
+      mine: { id: number; status: string; grantedMicros: string | null }[];
+    };
+    const byId = new Map(mine.mine.map((r) => [r.id, r]));
+    expect(byId.get(a)).toMatchObject({ status: "APPROVED", grantedMicros: "40000000" });
+    expect(byId.get(b)).toMatchObject({ status: "APPROVED", grantedMicros: "60000000" });
+    expect(byId.get(c)?.status).toBe("DENIED");
+    await eng.context().close();
+    const owner = await pageAs(browser, "owner");
+    const audit = (await (await owner.request.get("/api/audit?limit=100")).json()) as {
+      data: { action: string; actor: string; target: string }[];
+    };
+    for (const id of [a, b])
+      expect(
+        audit.data.filter(
+          (e) => e.action === "request.approve" && e.target === `CreditRequest:${id}`,
+        ),
+      ).toEqual([expect.objectContaining({ actor: "manager@acme.example" })]);
+    await owner.context().close();
   });
 });

@@ -114,22 +114,27 @@ export function BudgetMeter({ b }: { b: B }) {
             id="member-limit-title"
             className="flex flex-wrap items-center gap-2 text-sm font-medium text-slate-700"
           >
-            Your limit this period <LimitStateBadge limit={l} />
+            Your limit this period {cap !== null && <LimitStateBadge limit={l} />}
           </h2>
           <p className="mt-1 flex flex-wrap items-baseline gap-x-2">
             <span className="tabular text-2xl font-semibold" data-testid="my-limit">
-              {cap === null ? "no limit" : formatAmount(cap, unit)}
+              {cap === null ? "No limit" : formatAmount(cap, unit)}
             </span>
-            <span
-              className="rounded bg-slate-100 px-1.5 py-0.5 text-xs font-medium text-slate-700"
-              data-testid="limit-source"
-            >
-              {b.source.words}
-            </span>
+            {/* "no limit" beside "No limit" says nothing: the source shows when there is one */}
+            {(cap !== null || b.pools.length > 0) && (
+              <span
+                className="rounded bg-slate-100 px-1.5 py-0.5 text-xs font-medium text-slate-700"
+                data-testid="limit-source"
+              >
+                {b.source.words}
+              </span>
+            )}
           </p>
-          <p className="mt-0.5 text-xs text-slate-500">
-            <span data-testid="my-limit-reason">{l.reason}</span>
-          </p>
+          {(cap !== null || b.pools.length > 0) && (
+            <p className="mt-0.5 text-xs text-slate-500">
+              <span data-testid="my-limit-reason">{l.reason}</span>
+            </p>
+          )}
         </div>
         <RequestMore
           periodEnd={l.period.end}
@@ -161,10 +166,7 @@ export function BudgetMeter({ b }: { b: B }) {
         <p className="mt-3 text-sm text-slate-600" data-testid="no-limit-note">
           {b.pools.length > 0
             ? `No personal limit applies to you; what caps your spend is the ${b.pools.map((p) => p.name).join(" and ")} (below).`
-            : "No limit applies to you this period."}
-          <span className="mt-1 block text-xs text-slate-500" data-testid="limit-policy-line">
-            {limitPolicyLine(l)}
-          </span>
+            : "Nothing caps your spend this period: no override, group limit or workspace default applies to you."}
         </p>
       )}
       <div className="mt-4 grid grid-cols-2 gap-4 sm:grid-cols-3">
@@ -183,7 +185,7 @@ export function BudgetMeter({ b }: { b: B }) {
             l.remainingMicros === null
               ? undefined
               : l.exhaustionDay
-                ? `runs out around ${dayLabel(l.exhaustionDay, l.today)} at this pace`
+                ? `runs out ${l.exhaustionLatestDay === l.exhaustionDay ? `around ${dayLabel(l.exhaustionDay, l.today)}` : `between ${dayLabel(l.exhaustionDay, l.today)} and ${l.exhaustionLatestDay ? dayLabel(l.exhaustionLatestDay, l.today) : "the period end"}`} on the forecast`
                 : "enough at this pace"
           }
           testId="my-remaining"

@@ -44,53 +44,59 @@ export function BulkBar({
   });
   const all = pendingIds.length > 0 && selected.length === pendingIds.length;
   const none = selected.length === 0;
+  // nothing to select and nothing to report: no bar
+  if (pendingIds.length === 0 && !result && !bulk.error) return null;
   return (
     <div
       className="mb-3 flex flex-col gap-2 rounded-lg border border-slate-200 bg-slate-50 px-3 py-2"
       data-testid="bulk-bar"
     >
-      <div className="flex flex-wrap items-center gap-2 text-sm">
-        <label className="flex items-center gap-2 text-slate-700">
-          <input
-            type="checkbox"
-            className="h-4 w-4"
-            checked={all}
-            ref={(el) => {
-              if (el) el.indeterminate = !all && !none;
-            }}
-            onChange={(e) => onSelectAll(e.target.checked)}
-            data-testid="bulk-select-all"
-          />
-          {none ? "Select pending requests to decide them together" : `${selected.length} selected`}
-        </label>
-        {!none && (
-          <>
+      {pendingIds.length > 0 && (
+        <div className="flex flex-wrap items-center gap-2 text-sm">
+          <label className="flex items-center gap-2 text-slate-700">
             <input
-              aria-label="Note for the selected requests"
-              placeholder="note (required to deny)"
-              value={note}
-              onChange={(e) => setNote(e.target.value)}
-              className="min-w-40 flex-1 rounded-md border border-slate-300 px-2 py-1 text-sm"
+              type="checkbox"
+              className="h-4 w-4"
+              checked={all}
+              ref={(el) => {
+                if (el) el.indeterminate = !all && !none;
+              }}
+              onChange={(e) => onSelectAll(e.target.checked)}
+              data-testid="bulk-select-all"
             />
-            <button
-              type="button"
-              disabled={bulk.isPending}
-              onClick={() => bulk.mutate("approve")}
-              className="rounded-md bg-emerald-600 px-3 py-1 text-sm font-medium text-white hover:bg-emerald-700 disabled:opacity-50"
-            >
-              Approve {selected.length} as asked
-            </button>
-            <button
-              type="button"
-              disabled={bulk.isPending}
-              onClick={() => bulk.mutate("deny")}
-              className="rounded-md border border-red-300 bg-white px-3 py-1 text-sm font-medium text-red-700 hover:bg-red-50 disabled:opacity-50"
-            >
-              Deny {selected.length}
-            </button>
-          </>
-        )}
-      </div>
+            {none
+              ? "Select pending requests to decide them together"
+              : `${selected.length} selected`}
+          </label>
+          {!none && (
+            <>
+              <input
+                aria-label="Note for the selected requests"
+                placeholder="note (required to deny)"
+                value={note}
+                onChange={(e) => setNote(e.target.value)}
+                className="min-w-40 flex-1 rounded-md border border-slate-300 px-2 py-1 text-sm"
+              />
+              <button
+                type="button"
+                disabled={bulk.isPending}
+                onClick={() => bulk.mutate("approve")}
+                className="rounded-md bg-emerald-600 px-3 py-1 text-sm font-medium text-white hover:bg-emerald-700 disabled:opacity-50"
+              >
+                Approve {selected.length} as asked
+              </button>
+              <button
+                type="button"
+                disabled={bulk.isPending}
+                onClick={() => bulk.mutate("deny")}
+                className="rounded-md border border-red-300 bg-white px-3 py-1 text-sm font-medium text-red-700 hover:bg-red-50 disabled:opacity-50"
+              >
+                Deny {selected.length}
+              </button>
+            </>
+          )}
+        </div>
+      )}
       {bulk.error && (
         <p className="text-sm text-red-700" data-testid="bulk-error">
           {bulk.error.message}

@@ -70,7 +70,7 @@ export function RequestDrawer({
       <dialog
         ref={ref}
         onClose={() => setState("closed")}
-        aria-labelledby={`${testId}-title`}
+        aria-label="Ask for more"
         className="m-0 ml-auto h-full max-h-none w-full max-w-xl overflow-y-auto bg-white p-6 shadow-xl backdrop:bg-slate-900/40"
         data-testid="request-drawer"
       >
@@ -78,9 +78,7 @@ export function RequestDrawer({
           <div className="flex flex-col gap-4">
             <div className="flex items-start justify-between gap-3">
               <div>
-                <h2 id={`${testId}-title`} className="text-lg font-semibold">
-                  Ask for more
-                </h2>
+                <h2 className="text-lg font-semibold">Ask for more</h2>
                 <p className="mt-1 text-sm text-slate-600">
                   Your manager or an admin decides; you are notified of the answer.
                 </p>

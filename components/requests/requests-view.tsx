@@ -236,6 +236,13 @@ export function RequestsView() {
             onChange={(e) => setFilters({ ...filters, product: e.target.value.trim() })}
           />
         </div>
+        {/* mounted even when the queue empties, so the outcome of a bulk decision stays in view */}
+        <BulkBar
+          pendingIds={pendingItems.map((q) => q.id)}
+          selected={chosen}
+          onSelectAll={(on) => setSelected(new Set(on ? pendingItems.map((q) => q.id) : []))}
+          onDone={() => setSelected(new Set())}
+        />
         {d.queue.length === 0 ? (
           <p className="py-6 text-center text-sm text-slate-500">
             Nothing to decide
@@ -243,14 +250,6 @@ export function RequestsView() {
           </p>
         ) : (
           <>
-            {pendingItems.length > 0 && (
-              <BulkBar
-                pendingIds={pendingItems.map((q) => q.id)}
-                selected={chosen}
-                onSelectAll={(on) => setSelected(new Set(on ? pendingItems.map((q) => q.id) : []))}
-                onDone={() => setSelected(new Set())}
-              />
-            )}
             <ul className="flex flex-col gap-2" data-testid="queue">
               {d.queue.map((item) => (
                 <QueueItemCard

@@ -33,8 +33,10 @@ export async function previewApproval(
   inputs?: LimitInputs,
 ): Promise<ApprovalPreview> {
   const base = inputs ?? (await limitInputsFor(db, req.workspaceId));
+  // the inbox shows limits, not forecasts: no history reads (projection: false)
   const mine = await loadMemberLimit(db, req.workspaceId, req.requesterId, req.product, now, {
     inputs: base,
+    projection: false,
   });
   const before = mine.effective;
   if (before.limitMicros === null) return { before, after: null };
@@ -66,6 +68,7 @@ export async function previewApproval(
   const after = (
     await loadMemberLimit(db, req.workspaceId, req.requesterId, req.product, now, {
       inputs: withGrant,
+      projection: false,
     })
   ).effective;
   return { before, after };
