@@ -38,7 +38,7 @@ test.describe.serial("the governed demo", () => {
 
     const platform = page.getByTestId("policy-group-Platform");
     await expect(platform.getByTestId("policy-amount")).toHaveText("4,000.00 credits per member");
-    await expect(platform).toContainText("pool 40,000.00 credits");
+    await expect(platform).toContainText("pool 34,000.00 credits");
     await expect(
       page.getByTestId("policy-group-ML Research").getByTestId("policy-amount"),
     ).toHaveText("8,000.00 credits per member");
@@ -105,10 +105,12 @@ test.describe.serial("the governed demo", () => {
     await expect(
       list.getByTestId("alert-projection").filter({ hasText: "Eli Engineer" }),
     ).toContainText("is on pace to use up 4,800.00 credits");
-    // the pooled cap counts too: Platform's pool is past its first threshold
+    // the pooled cap counts too: Platform's pool is past 80 %
     await expect(
       list.getByTestId("alert-threshold").filter({ hasText: "Group Platform" }),
-    ).toContainText("40,000.00 credits");
+    ).toContainText("past the 80% threshold");
+    // the owner keeps 80 % and 100 %: no 50 % alerts
+    await expect(list).not.toContainText("past the 50% threshold");
     await page.context().close();
   });
 

@@ -11,6 +11,8 @@
 import "server-only";
 
 import { evaluateAlerts } from "../alerts/evaluate";
+import { loadRuleSettings, ruleFormOf } from "../alerts/rules";
+import { updateRules } from "../alerts/update-rules";
 import { loadActor, type Actor } from "../auth/actor";
 import type { Db } from "../db";
 import { createPolicySchema } from "../limits/policy-input";
@@ -25,11 +27,12 @@ const HOUR_MS = 3_600_000;
 /** What the demo sets up, by day offsets from "today" (also what the e2e spec asserts). */
 export const DEMO_GOVERNANCE = {
   defaultLimit: "5000",
+  alertThresholds: [80, 100],
   groups: [
     {
       name: "Platform",
       amount: "4000",
-      poolCap: "40000",
+      poolCap: "34000",
       note: "Platform's pooled budget for the quarter, agreed with finance",
     },
     { name: "ML Research", amount: "8000", note: "model evaluation runs hot" },
@@ -253,6 +256,9 @@ export async function seedGovernance(
     product: "",
   });
 
+  // the owner keeps the alerts that call for action: 80 % and 100 %, not the 50 % default
+  const rules = ruleFormOf(await loadRuleSettings(db, workspaceId));
+  await updateRules(db, owner, { ...rules, thresholds: [...g.alertThresholds] });
   // the alerts all this raises now (near limits, projected run-outs, pools, anomalies)
   const evaluation = await evaluateAlerts(db, workspaceId, now);
   return {
