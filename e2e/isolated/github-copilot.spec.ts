@@ -212,6 +212,12 @@ test.describe.serial("GitHub Copilot: usage and user-level budgets", () => {
       "(whole dollars, rounded down)",
     );
     expect(github.writes()).toHaveLength(0); // a preview writes nothing
+    // the budgets that are not one person's are listed as what they are, from the stored plan
+    const shared = plan.getByTestId("plan-shared-budgets");
+    await expect(shared.getByTestId("shared-budget-per_user").first()).toContainText(
+      "Universal per-user budget",
+    );
+    await expect(shared.getByTestId("shared-budget-per_user").first()).toContainText("per person");
     await shot(page, "github-plan");
     const apply = plan.getByRole("button", { name: /^Apply \d+ change/ });
     if (await apply.count()) expect(await act(page, () => apply.click())).toMatch(/0 failed/);
