@@ -4,6 +4,7 @@ import type { RawSql } from "../baseline";
 import type { DatasetSpec } from "../dataset";
 import { breakdownsSection } from "./breakdowns";
 import { exportsSection } from "./exports";
+import { forecastSection } from "./forecast";
 import { httpSection } from "./http";
 import { limitsSection } from "./limits";
 import { overviewSection } from "./overview";
@@ -31,4 +32,5 @@ export const SECTIONS: Section[] = [
   exportsSection,
   httpSection,
   simulatorSection,
+  forecastSection,
 ];

@@ -161,7 +161,13 @@ export function MembersTable({
                     </span>
                   </td>
                   <td className="py-1.5 pr-3 text-xs whitespace-nowrap">
-                    {m.exhaustionDay ?? (m.limitMicros === null ? "—" : "not this period")}
+                    {m.exhaustionDay
+                      ? m.exhaustionLatestDay === m.exhaustionDay
+                        ? m.exhaustionDay
+                        : `${m.exhaustionDay} – ${m.exhaustionLatestDay ?? "period end"}`
+                      : m.limitMicros === null
+                        ? "—"
+                        : "not this period"}
                   </td>
                   {canEdit && (
                     <td className="py-1.5 text-right">
