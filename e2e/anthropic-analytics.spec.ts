@@ -75,3 +75,61 @@ test.describe("owner connects Anthropic through the Usage & Cost Analytics API",
     await testInfo.attach("anthropic analytics", { body: shot, contentType: "image/png" });
   });
 });
+
+/** "$1,234.56" or "1,234.56 credits" → cents, as an integer (no float arithmetic on money). */
+function cents(text: string): bigint {
+  const m = /(−|-)?[$]?([\d,]+)\.(\d{2})/.exec(text);
+  if (!m) throw new Error(`not an amount: ${text}`);
+  const value = BigInt(m[2]!.replaceAll(",", "") + m[3]!);
+  return m[1] ? -value : value;
+}
+
+test.describe("seat-covered use shows as an estimate, never as spend", () => {
+  test.use({ storageState: storageStateFor("owner") });
+
+  test("an 'included' analytics connection puts people's Claude use into the 'Seats, estimated' column on Usage, row by row", async ({
+    page,
+  }) => {
+    const name = `Claude seats ${Date.now().toString(36)}`;
+    await page.goto("/connections");
+    await page.getByLabel("Provider").selectOption("anthropic");
+    await page.getByLabel("Anthropic API").selectOption("analytics");
+    await page.getByLabel("People's Claude Code and chat use").selectOption("included");
+    await page.getByLabel("Name", { exact: true }).fill(name);
+    await page.getByLabel("Base URL (with version)").fill(fake.anthropicBase);
+    await page.getByLabel(/Admin key/).fill("sk-ant-admin-fake");
+    await page.getByRole("button", { name: "Add connection" }).click();
+    const item = page.getByTestId(`connection-${name}`);
+    await item.getByLabel(`Sync ${name} from`).fill("2026-11-01");
+    await item.getByRole("button", { name: "Sync now" }).click();
+    await expect(item.getByText("ok", { exact: true })).toBeVisible({ timeout: 60_000 });
+
+    await page.goto("/usage?dimension=product");
+    const table = page.getByTestId("usage-table");
+    await expect(table.getByRole("columnheader", { name: "Seats, estimated" })).toBeVisible();
+    const note = page.getByTestId("seat-estimate");
+    await expect(note).toContainText("Seat plans, estimated:");
+    const total = cents((await note.locator("span").first().textContent())!.split(": ")[1]!);
+    expect(total).toBeGreaterThan(0n);
+
+    // the column splits the page's seat total per product: its cells add up to the note
+    // (within a cent per row, since each is rounded for display), and Claude Code has a share
+    const headers = await table.locator("thead th").allTextContents();
+    const seatColumn = headers.findIndex((h) => h.includes("Seats, estimated"));
+    expect(seatColumn).toBeGreaterThan(0);
+    const rows = table.locator("tbody tr");
+    const n = await rows.count();
+    let sum = 0n;
+    let claudeCode = 0n;
+    for (let i = 0; i < n; i += 1) {
+      const cellsOfRow = await rows.nth(i).locator("th, td").allTextContents();
+      const seat = cents(cellsOfRow[seatColumn]!);
+      sum += seat;
+      if (cellsOfRow.some((c) => c.trim().startsWith("Claude Code"))) claudeCode = seat;
+    }
+    const diff = sum > total ? sum - total : total - sum;
+    expect(diff).toBeLessThanOrEqual(BigInt(n));
+    expect(claudeCode).toBeGreaterThan(0n);
+    await page.screenshot({ fullPage: true, path: "test-results/screenshots/usage-seats.png" });
+  });
+});
