@@ -62,9 +62,9 @@ for (const role of ["owner", "admin", "finance"] as const) {
       await page
         .getByRole("navigation", { name: "Main" })
         .first()
-        .getByRole("link", { name: "My usage" })
+        .getByRole("link", { name: "My budget" })
         .click();
-      await expect(page.getByRole("heading", { name: "My usage" })).toBeVisible();
+      await expect(page.getByRole("heading", { name: "My budget" })).toBeVisible();
       await shot(page, `me-${role}`);
     });
   });
@@ -89,7 +89,7 @@ test.describe("manager", () => {
 
 test.describe("engineer", () => {
   test.use({ storageState: storageStateFor("engineer") });
-  test("sees only themselves, and My usage links to requests", async ({ page }) => {
+  test("sees only themselves, and My budget links to requests", async ({ page }) => {
     await page.goto("/usage");
     await expect(page.getByTestId("usage-table").locator("tbody tr")).toHaveCount(1);
     await expect(page.getByTestId("usage-table")).toContainText("Eli Engineer");

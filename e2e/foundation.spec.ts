@@ -6,7 +6,7 @@ const NAV: Record<Exclude<RoleName, "ciAdmin">, string[]> = {
   owner: [
     "Overview",
     "Usage",
-    "My usage",
+    "My budget",
     "Outcomes",
     "Limits",
     "Requests",
@@ -21,7 +21,7 @@ const NAV: Record<Exclude<RoleName, "ciAdmin">, string[]> = {
   admin: [
     "Overview",
     "Usage",
-    "My usage",
+    "My budget",
     "Outcomes",
     "Limits",
     "Requests",
@@ -33,7 +33,7 @@ const NAV: Record<Exclude<RoleName, "ciAdmin">, string[]> = {
   finance: [
     "Overview",
     "Usage",
-    "My usage",
+    "My budget",
     "Outcomes",
     "Limits",
     "Requests",
@@ -42,8 +42,8 @@ const NAV: Record<Exclude<RoleName, "ciAdmin">, string[]> = {
     "Alerts",
     "Audit",
   ],
-  manager: ["Overview", "Usage", "My usage", "Outcomes", "Limits", "Requests", "Members"],
-  engineer: ["Overview", "Usage", "My usage", "Requests"],
+  manager: ["Overview", "Usage", "My budget", "Outcomes", "Limits", "Requests", "Members"],
+  engineer: ["Overview", "Usage", "My budget", "Requests"],
 };
 
 async function navLabels(page: Page) {

@@ -103,11 +103,11 @@ test.describe.serial("limits: default, group, override, expiry, stale edit", () 
       `individual override until ${expiry} — migration sprint`,
     );
     await shot(page, "limits-engineer");
-    // My usage, reached from the navigation, shows the same limit and reason next to the request action
+    // My budget, reached from the navigation, shows the same limit and reason next to the request action
     await page
       .getByRole("navigation", { name: "Main" })
       .first()
-      .getByRole("link", { name: "My usage" })
+      .getByRole("link", { name: "My budget" })
       .click();
     const mine = page.getByTestId("member-limit");
     await expect(mine.getByTestId("my-limit")).toHaveText("1,200.00 credits");

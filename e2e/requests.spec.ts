@@ -136,7 +136,7 @@ test.describe.serial("credit requests", () => {
     await engineer
       .getByRole("navigation", { name: "Main" })
       .first()
-      .getByRole("link", { name: "My usage" })
+      .getByRole("link", { name: "My budget" })
       .click();
     await expect(engineer.getByTestId("member-limit").getByTestId("my-limit-reason")).toHaveText(
       new RegExp(`^request #${approvedId} approved by manager@acme\\.example until `),

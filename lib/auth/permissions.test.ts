@@ -62,7 +62,7 @@ describe("permission table", () => {
     expect(labels(subject("OWNER"))).toEqual([
       "Overview",
       "Usage",
-      "My usage",
+      "My budget",
       "Outcomes",
       "Limits",
       "Requests",
@@ -77,7 +77,7 @@ describe("permission table", () => {
     expect(labels(subject("ADMIN"))).toEqual([
       "Overview",
       "Usage",
-      "My usage",
+      "My budget",
       "Outcomes",
       "Limits",
       "Requests",
@@ -89,7 +89,7 @@ describe("permission table", () => {
     expect(labels(subject("FINANCE"))).toEqual([
       "Overview",
       "Usage",
-      "My usage",
+      "My budget",
       "Outcomes",
       "Limits",
       "Requests",
@@ -101,12 +101,12 @@ describe("permission table", () => {
     expect(labels(subject("MEMBER", ["g"]))).toEqual([
       "Overview",
       "Usage",
-      "My usage",
+      "My budget",
       "Outcomes",
       "Limits",
       "Requests",
       "Members",
     ]);
-    expect(labels(subject("MEMBER"))).toEqual(["Overview", "Usage", "My usage", "Requests"]);
+    expect(labels(subject("MEMBER"))).toEqual(["Overview", "Usage", "My budget", "Requests"]);
   });
 });

@@ -110,7 +110,7 @@ export interface NavItem {
 export const NAV_ITEMS: readonly NavItem[] = [
   { href: "/overview", label: "Overview", anyOf: ["spend:read:own"] },
   { href: "/usage", label: "Usage", anyOf: ["spend:read:own"] },
-  { href: "/me", label: "My usage", anyOf: ["spend:read:own"] },
+  { href: "/me", label: "My budget", anyOf: ["spend:read:own"] },
   { href: "/outcomes", label: "Outcomes", anyOf: ["spend:read:all", "spend:read:groups"] },
   { href: "/limits", label: "Limits", anyOf: ["limits:read:all", "spend:read:groups"] },
   { href: "/requests", label: "Requests", anyOf: ["requests:create"] },
