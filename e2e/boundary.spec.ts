@@ -1,4 +1,3 @@
-import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 
@@ -10,8 +9,8 @@ import {
   type APIResponse,
 } from "@playwright/test";
 
-import { clockEnv } from "./clock";
 import type { BoundaryFixture } from "./fixtures/boundary-fixture";
+import { runFixtureScript } from "./fixtures/run-fixture";
 import { ROLES, storageStateFor, type RoleName } from "./roles";
 
 // Issue 15 "controls that hold": a walker generated from the filesystem. Every route handler
@@ -68,20 +67,7 @@ function discoverRoutes(): RouteInfo[] {
 }
 
 function runBoundaryFixture<T>(...args: string[]): T {
-  const out = execFileSync(
-    "npx",
-    ["tsx", "--conditions=react-server", "e2e/fixtures/boundary-fixture.ts", ...args],
-    {
-      env: {
-        ...process.env,
-        ...clockEnv(),
-        DATABASE_URL: process.env.E2E_DATABASE_URL ?? "file:./data/e2e.db",
-        NODE_ENV: "test",
-      },
-      encoding: "utf8",
-    },
-  );
-  return JSON.parse(out.trim().split("\n").pop()!) as T;
+  return runFixtureScript<T>("e2e/fixtures/boundary-fixture.ts", ...args);
 }
 
 /** Fills [id] with the real record of that kind (the walk must not write to it). */

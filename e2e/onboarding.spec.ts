@@ -1,8 +1,6 @@
-import { execFileSync } from "node:child_process";
-
 import { expect, test, type Page } from "@playwright/test";
 
-import { clockEnv } from "./clock";
+import { runFixtureScript } from "./fixtures/run-fixture";
 import { storageStateFor } from "./roles";
 
 // Issue 17, onboarding and safety: the owner's getting-started checklist (state from the
@@ -17,20 +15,7 @@ async function shot(page: Page, name: string) {
 }
 
 function fixture<T>(...args: string[]): T {
-  const out = execFileSync(
-    "npx",
-    ["tsx", "--conditions=react-server", "e2e/fixtures/onboarding-fixture.ts", ...args],
-    {
-      env: {
-        ...process.env,
-        ...clockEnv(),
-        DATABASE_URL: process.env.E2E_DATABASE_URL ?? "file:./data/e2e.db",
-        NODE_ENV: "test",
-      },
-      encoding: "utf8",
-    },
-  );
-  return JSON.parse(out.trim().split("\n").pop()!) as T;
+  return runFixtureScript<T>("e2e/fixtures/onboarding-fixture.ts", ...args);
 }
 
 interface Onboarding {
