@@ -74,7 +74,11 @@ export default defineConfig({
       dependencies: ["setup"],
       // e2e/isolated/: journeys that connect a vendor and leave its state behind, each run on
       // a freshly seeded database of its own (scripts/test-all.sh, E2E_ISOLATED=1)
-      testIgnore: process.env.E2E_ISOLATED ? /auth\.setup\.ts/ : [/auth\.setup\.ts/, /isolated\//],
+      // e2e/a11y.spec.ts checks the rendered pages, which do not depend on the engine: it runs
+      // on SQLite only, which saves the PostgreSQL run (the test command's longest step) ~8 min
+      testIgnore: process.env.E2E_ISOLATED
+        ? /auth\.setup\.ts/
+        : [/auth\.setup\.ts/, /isolated\//, ...(engine === "postgres" ? [/a11y\.spec\.ts/] : [])],
     },
   ],
   webServer: [
