@@ -27,7 +27,8 @@ test.describe("forecasts with a range", () => {
       await page.goto("/overview");
       const projected = page.getByTestId("projected");
       await expect(projected).toBeVisible();
-      const band = projected.getByTestId("forecast-band");
+      // the band is the projection card's hint, beside its value ("projected")
+      const band = page.getByTestId("forecast-band");
       await expect(band).toContainText(/range [\d,]+\.\d{2} credits – [\d,]+\.\d{2} credits/);
       const [low, high] = ((await band.textContent()) ?? "")
         .match(/[\d,]+\.\d{2}/g)!
