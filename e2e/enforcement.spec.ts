@@ -1,4 +1,4 @@
-import { expect, test, type Browser, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 
 import {
   ALL_CHATGPT_SCOPES,
@@ -14,7 +14,7 @@ import {
   serverNowMs,
   setServerClock,
 } from "./clock";
-import { storageStateFor, type RoleName } from "./roles";
+import { act, pageAs, shot } from "./enforcement-helpers";
 
 // Issue 9 "Done when": an owner connects both fake vendors, imports ChatGPT credits and groups,
 // previews and applies a plan, sees the vendors' limits equal Allotment's, changes one in the
@@ -49,34 +49,12 @@ let claude: ClaudeFake;
 /** what the ChatGPT request page should show as the engineer's usage this (monthly, UTC) period */
 let engineerCreditsThisMonth = 0;
 
-async function pageAs(browser: Browser, role: RoleName): Promise<Page> {
-  const context = await browser.newContext({ storageState: storageStateFor(role) });
-  return context.newPage();
-}
-
 /** What ChatGPT and Claude allow a person together, in credits ($0.04 each). */
 function allowedTogether(local: string): number {
   const r = chatgpt.effectiveOf(gptId(local)).rule;
   const gpt = r.type === "unlimited" ? Infinity : Number(r.limit_amount!.amount);
   const cents = claude.effectiveOf(claudeId(local)).amount;
   return gpt + (cents === null ? Infinity : Number(cents) / 100 / 0.04);
-}
-
-async function shot(page: Page, name: string) {
-  await page.screenshot({ fullPage: true, path: `test-results/screenshots/${name}.png` });
-}
-
-/** Clicks an Enforcement action, waits for the server's answer and its outcome line; returns that line. */
-async function act(page: Page, click: () => Promise<void>): Promise<string> {
-  const answer = page.waitForResponse(
-    (r) => r.url().endsWith("/api/enforcement/actions") && r.request().method() === "POST",
-    { timeout: 45_000 },
-  );
-  await click();
-  const body = (await (await answer).json()) as { message?: string; error?: string };
-  const text = body.message ?? body.error ?? "";
-  await expect(page.getByTestId("enforcement-message")).toHaveText(text);
-  return text;
 }
 
 test.describe.serial("enforcement: ChatGPT Enterprise and Claude Enterprise", () => {

@@ -1,4 +1,4 @@
-import { expect, test, type Browser, type Page } from "@playwright/test";
+import { expect, test, type Page } from "@playwright/test";
 
 import { divRoundHalfEven, formatAmount, usdToCredits } from "../../lib/money";
 import {
@@ -14,7 +14,7 @@ import {
   serverNowMs,
   setServerClock,
 } from "../clock";
-import { storageStateFor, type RoleName } from "../roles";
+import { act, pageAs, shot } from "../enforcement-helpers";
 
 // Issue 19, the Cursor half: an owner connects the Cursor fake as a usage source and imports
 // its usage (fractional cents), sees Cursor spend per person beside the other products,
@@ -36,28 +36,6 @@ const USD_PER_CREDIT = 40_000n;
 
 let cursor: CursorFake;
 let createdDefault: string | null = null;
-
-async function pageAs(browser: Browser, role: RoleName): Promise<Page> {
-  const context = await browser.newContext({ storageState: storageStateFor(role) });
-  return context.newPage();
-}
-
-async function shot(page: Page, name: string) {
-  await page.screenshot({ fullPage: true, path: `test-results/screenshots/${name}.png` });
-}
-
-/** Clicks an Enforcement action and returns the outcome line the screen shows. */
-async function act(page: Page, click: () => Promise<void>): Promise<string> {
-  const answer = page.waitForResponse(
-    (r) => r.url().endsWith("/api/enforcement/actions") && r.request().method() === "POST",
-    { timeout: 45_000 },
-  );
-  await click();
-  const body = (await (await answer).json()) as { message?: string; error?: string };
-  const text = body.message ?? body.error ?? "";
-  await expect(page.getByTestId("enforcement-message")).toHaveText(text);
-  return text;
-}
 
 interface PlanItem {
   email: string;

@@ -1,9 +1,9 @@
-import { expect, test, type Browser, type Page } from "@playwright/test";
+import { expect, test, type Page } from "@playwright/test";
 
 import { formatAmount } from "../../lib/money";
 import { startGithubFake, type FakeUsage, type GithubFake } from "../../tests/fake-vendors/github";
 import { daysAfterNow, E2E_NOW, resetServerClock, serverNowMs, setServerClock } from "../clock";
-import { storageStateFor, type RoleName } from "../roles";
+import { act, pageAs, shot } from "../enforcement-helpers";
 
 // Issue 19, the GitHub half: an owner connects the GitHub fake (an enterprise with a cost
 // center), imports Copilot usage and the cost center as a group, sees Copilot spend per person
@@ -23,28 +23,6 @@ const loginOf = (mail: string) => login(mail.split("@")[0]!);
 
 let github: GithubFake;
 let createdDefault: string | null = null;
-
-async function pageAs(browser: Browser, role: RoleName): Promise<Page> {
-  const context = await browser.newContext({ storageState: storageStateFor(role) });
-  return context.newPage();
-}
-
-async function shot(page: Page, name: string) {
-  await page.screenshot({ fullPage: true, path: `test-results/screenshots/${name}.png` });
-}
-
-/** Clicks an Enforcement action and returns the outcome line the screen shows. */
-async function act(page: Page, click: () => Promise<void>): Promise<string> {
-  const answer = page.waitForResponse(
-    (r) => r.url().endsWith("/api/enforcement/actions") && r.request().method() === "POST",
-    { timeout: 90_000 },
-  );
-  await click();
-  const body = (await (await answer).json()) as { message?: string; error?: string };
-  const text = body.message ?? body.error ?? "";
-  await expect(page.getByTestId("enforcement-message")).toHaveText(text);
-  return text;
-}
 
 interface PlanItem {
   email: string;
