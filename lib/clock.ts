@@ -23,3 +23,11 @@ export function now(): Date {
   }
   return new Date();
 }
+
+/**
+ * Waits `ms` on the app's clock. Only waits that the clock must see pass (a vendor's rate
+ * window) use it, so tests that pin the clock can step it instead of sleeping.
+ */
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -6,7 +6,7 @@
 import "server-only";
 
 import { allowAttempt } from "../auth/throttle";
-import { now as clockNow } from "../clock";
+import { now as clockNow, sleep as clockSleep } from "../clock";
 import type { Db } from "../db";
 import { CHATGPT_REQUESTS_PER_MINUTE } from "./chatgpt/rate-limits";
 import { CLAUDE_REQUESTS_PER_MINUTE } from "./claude/rate-limits";
@@ -48,7 +48,7 @@ export function rateGate(
       if (await allowAttempt(db, key, rateBudget(connector.vendor, route), WINDOW_MS, t)) return;
       const waitMs = WINDOW_MS - (t.getTime() % WINDOW_MS) + 50;
       if (!opts.wait || waitMs > (opts.maxWaitMs ?? 65_000)) throw new RateGateClosed(waitMs);
-      await new Promise((r) => setTimeout(r, waitMs));
+      await clockSleep(waitMs);
     }
   };
 }
