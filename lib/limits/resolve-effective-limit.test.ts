@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 
 import {
+  reasonAmount,
   resolveEffectiveLimit,
   usageFor,
   type PolicyInput,
@@ -367,6 +368,21 @@ describe("resolveEffectiveLimit: the reason names every binding pool", () => {
       input({ groups, policies: [growth, mobile], usage: usage(100n * M, 1000n * M) }),
     );
     expect(roomy.reason).toBe("group Growth, most generous of 2 groups"); // a pool with room binds nothing
+  });
+
+  it("amounts read to the cent, half-even, without trailing zeros", () => {
+    expect(reasonAmount(5000n * M)).toBe("5,000");
+    expect(reasonAmount(10_500_000n)).toBe("10.5");
+    expect(reasonAmount(1_234_567_891n)).toBe("1,234.57");
+    expect(reasonAmount(2_345_000n)).toBe("2.34"); // half-even: the 4 stays
+    expect(reasonAmount(2_355_000n)).toBe("2.36");
+    expect(reasonAmount(1_999_999n)).toBe("2");
+    expect(reasonAmount(-1_250_000n)).toBe("-1.25");
+    const pool = policy({ scope: "WORKSPACE", poolCapMicros: 1000n * M });
+    expect(
+      resolveEffectiveLimit(input({ groups, policies: [pool], usage: usage(0n, 987_654_321n) }))
+        .reason,
+    ).toBe("unlimited; workspace cap: 12.35 left of 1,000");
   });
 
   it("the workspace cap of an otherwise unlimited member, and an exhausted pool", () => {

@@ -13,6 +13,7 @@
  *
  * No Prisma, no Next: inputs are plain values so unit and property tests reach it directly.
  */
+import { microsToDecimal } from "../money";
 
 export type LimitScope = "WORKSPACE" | "GROUP" | "MEMBER";
 export type LimitAction = "BLOCK" | "ALERT_ONLY" | "DEGRADE" | "QUEUE";
@@ -176,13 +177,16 @@ function overrideReason(p: PolicyInput, formatUntil: (d: Date) => string): strin
 
 const isoDay = (d: Date) => d.toISOString().slice(0, 10);
 
-/** Micro-units as a person reads them in a reason, without a unit: 5000000000n → "5,000", 10500000n → "10.5". */
+/**
+ * Micro-units as a person reads them in a reason, without a unit, to the cent (half-even, like
+ * every displayed amount) and without trailing zeros: 5000000000n → "5,000", 10500000n → "10.5",
+ * 1234567891n → "1,234.57".
+ */
 export function reasonAmount(micros: bigint): string {
-  const negative = micros < 0n;
-  const abs = negative ? -micros : micros;
-  const whole = (abs / 1_000_000n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-  const frac = (abs % 1_000_000n).toString().padStart(6, "0").replace(/0+$/, "");
-  return `${negative ? "-" : ""}${whole}${frac ? `.${frac}` : ""}`;
+  const [whole = "0", frac = ""] = microsToDecimal(micros, 2).split(".");
+  const digits = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  const cents = frac.replace(/0+$/, "");
+  return `${digits}${cents ? `.${cents}` : ""}`;
 }
 
 const STATE_RANK = { ok: 0, soft: 1, over: 2 } as const;
