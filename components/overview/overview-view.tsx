@@ -18,6 +18,14 @@ import { formatAmount } from "@/lib/money";
 import { queryKeys } from "@/lib/query-keys";
 import type { Serialized } from "@/lib/serialize";
 
+/** What the projection is not compared with when no pooled cap bounds this scope's total. */
+const NO_CAP: Record<string, string> = {
+  // group pools may exist; only a workspace-wide cap bounds the workspace's total
+  workspace: " · no workspace-wide cap",
+  groups: " · not every group here has a pooled cap",
+  self: "", // the person's own limit is on My budget
+};
+
 const SCOPE_TITLES = { workspace: "Workspace", groups: "Your groups", self: "Your usage" } as const;
 const STACK_LABELS = {
   product: "Product",
@@ -120,7 +128,7 @@ export function OverviewView() {
                     <ForecastRange earliest={d.runOutDay} latest={d.runOutLatestDay} />
                   </>
                 ) : (
-                  " · no pooled limit set"
+                  NO_CAP[d.scope.kind]
                 )}
               </>
             }
