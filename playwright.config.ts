@@ -1,4 +1,6 @@
-import { defineConfig } from "@playwright/test";
+import { readFileSync } from "node:fs";
+
+import { defineConfig, type PlaywrightTestConfig } from "@playwright/test";
 
 import { clockFile } from "./e2e/clock";
 import {
@@ -16,6 +18,12 @@ const port = Number(process.env.E2E_PORT ?? 3107);
 const baseURL = `http://127.0.0.1:${port}`;
 const databaseUrl = process.env.E2E_DATABASE_URL ?? "file:./data/e2e.db";
 const engine = databaseUrl.startsWith("postgres") ? "postgres" : "sqlite";
+const sqliteOnly = JSON.parse(
+  readFileSync(new URL("./e2e/sqlite-only.json", import.meta.url), "utf8"),
+) as { specs: Record<string, string> };
+const leftOut = engine === "postgres" ? Object.keys(sqliteOnly.specs) : [];
+// the provider and the single-sign-on server only for the run that has the sign-in journey
+const withSso = !process.env.E2E_ISOLATED && !leftOut.includes("oidc.spec.ts");
 
 /** An Allotment server on the suite's build and database; `env` says how it signs people in. */
 function appServer(serverPort: number, origin: string, env: Record<string, string>) {
@@ -34,6 +42,39 @@ function appServer(serverPort: number, origin: string, env: Record<string, strin
       ...env,
     },
   };
+}
+
+/** Single sign-on (e2e/oidc.spec.ts): a local OpenID Connect provider and an app that uses it. */
+function ssoServers(): Extract<PlaywrightTestConfig["webServer"], unknown[]> {
+  return [
+    // the provider on its spec defaults (tests/fake-oidc), started before the server that needs it …
+    {
+      command: "npx tsx tests/fake-oidc/server.ts",
+      url: `${OIDC_ISSUER}/.well-known/openid-configuration`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: "pipe",
+      stderr: "pipe",
+      env: { FAKE_OIDC_PORT: String(OIDC_PORT), FAKE_OIDC_APP_ORIGINS: SSO_APP_ORIGIN },
+    },
+    // … and a second Allotment server on the same build and database in production mode: no
+    // demo sign-in, NEXTAUTH_URL its origin, OIDC_* pointing at the provider (http allowed for
+    // 127.0.0.1 only by ALLOTMENT_OIDC_ALLOW_HTTP).
+    appServer(SSO_APP_PORT, SSO_APP_ORIGIN, {
+      ALLOTMENT_DEMO_MODE: "",
+      AUTH_TRUST_HOST: "",
+      ALLOTMENT_ALLOW_CLOCK_OVERRIDE: "",
+      ALLOTMENT_GATEWAY_PORT: "",
+      ALLOTMENT_SCHEDULER: "off",
+      NEXTAUTH_URL: SSO_APP_ORIGIN,
+      NEXTAUTH_SECRET: "sso-e2e-Xq7vR2mL9pK4tW8zN3bC6yH1jF5dG0sAeU",
+      OIDC_ISSUER,
+      OIDC_CLIENT_ID: FAKE_CLIENT.clientId,
+      OIDC_CLIENT_SECRET: FAKE_CLIENT.clientSecret,
+      OIDC_DISPLAY_NAME: SSO_DISPLAY_NAME,
+      ALLOTMENT_OIDC_ALLOW_HTTP: "1",
+    }),
+  ];
 }
 
 export default defineConfig({
@@ -72,13 +113,16 @@ export default defineConfig({
     {
       name: "chromium",
       dependencies: ["setup"],
-      // e2e/isolated/: journeys that connect a vendor and leave its state behind, each run on
-      // a freshly seeded database of its own (scripts/test-all.sh, E2E_ISOLATED=1)
-      // e2e/a11y.spec.ts checks the rendered pages, which do not depend on the engine: it runs
-      // on SQLite only, which saves the PostgreSQL run (the test command's longest step) ~8 min
-      testIgnore: process.env.E2E_ISOLATED
-        ? /auth\.setup\.ts/
-        : [/auth\.setup\.ts/, /isolated\//, ...(engine === "postgres" ? [/a11y\.spec\.ts/] : [])],
+      // e2e/isolated/: journeys that leave a vendor's state behind or need the governed demo,
+      // run on freshly seeded databases of their own (scripts/test-all.sh, E2E_ISOLATED=1);
+      // e2e/sqlite-only.json: journeys whose server path does not depend on the engine
+      testIgnore: [
+        /auth\.setup\.ts/,
+        ...(process.env.E2E_ISOLATED ? [] : [/isolated\//]),
+        ...(engine === "postgres"
+          ? Object.keys(sqliteOnly.specs).map((spec) => `**/e2e/${spec}`)
+          : []),
+      ],
     },
   ],
   webServer: [
@@ -93,33 +137,6 @@ export default defineConfig({
       NEXTAUTH_SECRET: "e2e-secret-e2e-secret-e2e-secret-e2e-secret-0123456789",
       ALLOTMENT_SIGNIN_MAX_ATTEMPTS: "200",
     }),
-    // Single sign-on (e2e/oidc.spec.ts): a local OpenID Connect provider on its spec defaults
-    // (tests/fake-oidc), started before the server that needs it …
-    {
-      command: "npx tsx tests/fake-oidc/server.ts",
-      url: `${OIDC_ISSUER}/.well-known/openid-configuration`,
-      reuseExistingServer: false,
-      timeout: 60_000,
-      stdout: "pipe",
-      stderr: "pipe",
-      env: { FAKE_OIDC_PORT: String(OIDC_PORT), FAKE_OIDC_APP_ORIGINS: SSO_APP_ORIGIN },
-    },
-    // … and a second Allotment server on the same build and database in production mode: no
-    // demo sign-in, NEXTAUTH_URL its origin, OIDC_* pointing at the provider (http allowed for
-    // 127.0.0.1 only by ALLOTMENT_OIDC_ALLOW_HTTP).
-    appServer(SSO_APP_PORT, SSO_APP_ORIGIN, {
-      ALLOTMENT_DEMO_MODE: "",
-      AUTH_TRUST_HOST: "",
-      ALLOTMENT_ALLOW_CLOCK_OVERRIDE: "",
-      ALLOTMENT_GATEWAY_PORT: "",
-      ALLOTMENT_SCHEDULER: "off",
-      NEXTAUTH_URL: SSO_APP_ORIGIN,
-      NEXTAUTH_SECRET: "sso-e2e-Xq7vR2mL9pK4tW8zN3bC6yH1jF5dG0sAeU",
-      OIDC_ISSUER,
-      OIDC_CLIENT_ID: FAKE_CLIENT.clientId,
-      OIDC_CLIENT_SECRET: FAKE_CLIENT.clientSecret,
-      OIDC_DISPLAY_NAME: SSO_DISPLAY_NAME,
-      ALLOTMENT_OIDC_ALLOW_HTTP: "1",
-    }),
+    ...(withSso ? ssoServers() : []),
   ],
 });
