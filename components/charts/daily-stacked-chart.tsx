@@ -13,8 +13,9 @@ import {
   YAxis,
 } from "recharts";
 
-import { formatAmount, microsToChartNumber, type Unit } from "@/lib/money";
+import { formatAmount, type Unit } from "@/lib/money";
 
+import { BAND, chartRows, MID } from "./daily-rows";
 import { colorFor, productLabel } from "./palette";
 
 interface Props {
@@ -31,10 +32,9 @@ interface Props {
    * percentile) with a dashed expected line, instead of those days as zero bars
    */
   forecast?: { day: string; lowMicros: string; midMicros: string; highMicros: string }[];
+  /** the last day that has happened: later days with no forecast are drawn empty, not as zero */
+  today?: string;
 }
-
-const BAND = "band";
-const MID = "expected";
 
 /** Daily spend stacked by series; money arrives as exact strings and becomes numbers only for geometry. */
 export function DailyStackedChart({
@@ -45,33 +45,15 @@ export function DailyStackedChart({
   labels,
   by = "product",
   forecast,
+  today,
 }: Props) {
   const names: Record<string, string> = {
     [BAND]: "Forecast range (10–90 %)",
     [MID]: "Forecast (expected)",
   };
   const nameOf = (k: string) => names[k] ?? labels?.[k] ?? productLabel(k);
-  const ahead = new Map((forecast ?? []).map((f) => [f.day, f]));
-  const data = daily.map((d) => {
-    const row: Record<string, number | string | number[] | null> = { day: d.day };
-    const f = ahead.get(d.day);
-    if (f) {
-      // a day still to come: no bars (it is not zero, it has not happened), the band instead
-      row[BAND] = [
-        microsToChartNumber(BigInt(f.lowMicros)),
-        microsToChartNumber(BigInt(f.highMicros)),
-      ];
-      row[MID] = microsToChartNumber(BigInt(f.midMicros));
-      row[`exact:${BAND}`] = `${f.lowMicros}–${f.highMicros}`;
-      row[`exact:${MID}`] = f.midMicros;
-      return row;
-    }
-    for (const s of series) {
-      row[s] = microsToChartNumber(BigInt(d.byProduct[s] ?? "0"));
-      row[`exact:${s}`] = d.byProduct[s] ?? "0"; // tooltips show the exact figure, not the float
-    }
-    return row;
-  });
+  const ahead = new Set((forecast ?? []).map((f) => f.day));
+  const data = chartRows({ daily, series, forecast, today });
   const exactText = (exact: string) => {
     const [lo, hi] = exact.split("–");
     return hi === undefined

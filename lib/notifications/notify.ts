@@ -29,11 +29,23 @@ export async function notify(tx: Tx, n: NotificationInput): Promise<void> {
   });
 }
 
-export async function listNotifications(db: Db, actor: Actor, take = 20) {
+/** Notifications about credit requests (decided, expired): what the Requests screen lists. */
+export const REQUEST_NOTIFICATIONS = "request.";
+
+/** The member's latest notifications, of one family when `kindPrefix` is given (the bell has them all). */
+export async function listNotifications(
+  db: Db,
+  actor: Actor,
+  opts: { kindPrefix?: string; take?: number } = {},
+) {
   return db.notification.findMany({
-    where: { workspaceId: actor.workspaceId, memberId: actor.memberId },
+    where: {
+      workspaceId: actor.workspaceId,
+      memberId: actor.memberId,
+      ...(opts.kindPrefix ? { kind: { startsWith: opts.kindPrefix } } : {}),
+    },
     orderBy: { createdAt: "desc" },
-    take,
+    take: opts.take ?? 20,
     select: {
       id: true,
       kind: true,
@@ -46,9 +58,19 @@ export async function listNotifications(db: Db, actor: Actor, take = 20) {
   });
 }
 
-export async function markAllRead(db: Db, actor: Actor, now: Date): Promise<number> {
+export async function markAllRead(
+  db: Db,
+  actor: Actor,
+  now: Date,
+  kindPrefix?: string,
+): Promise<number> {
   const r = await db.notification.updateMany({
-    where: { workspaceId: actor.workspaceId, memberId: actor.memberId, readAt: null },
+    where: {
+      workspaceId: actor.workspaceId,
+      memberId: actor.memberId,
+      readAt: null,
+      ...(kindPrefix ? { kind: { startsWith: kindPrefix } } : {}),
+    },
     data: { readAt: now },
   });
   return r.count;

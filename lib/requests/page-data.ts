@@ -6,7 +6,7 @@ import { z } from "zod";
 import type { Actor } from "../auth/actor";
 import type { Db } from "../db";
 import { getMyLimit } from "../limits/overview";
-import { listNotifications } from "../notifications/notify";
+import { listNotifications, REQUEST_NOTIFICATIONS } from "../notifications/notify";
 import { canDecideRequests, listMyRequests, listQueue, type QueueFilters } from "./queue";
 
 export const queueFiltersSchema = z.object({
@@ -20,7 +20,7 @@ export async function getRequestsPage(db: Db, actor: Actor, filters: QueueFilter
   const [myLimit, mine, notifications, queue, groups] = await Promise.all([
     getMyLimit(db, actor, now),
     listMyRequests(db, actor, now),
-    listNotifications(db, actor),
+    listNotifications(db, actor, { kindPrefix: REQUEST_NOTIFICATIONS }), // alerts are in the bell
     decider ? listQueue(db, actor, filters, now) : Promise.resolve(null),
     decider
       ? db.group.findMany({

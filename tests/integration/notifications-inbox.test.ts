@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import type { Actor } from "@/lib/auth/actor";
 import { NotFoundError } from "@/lib/errors";
 import { markRead, unreadInbox } from "@/lib/notifications/inbox";
+import { listNotifications, markAllRead, REQUEST_NOTIFICATIONS } from "@/lib/notifications/notify";
 
 import { TEST_NOW } from "../helpers/clock";
 import { makeMember, testDb, workspaceWithAdmin } from "../helpers/db";
@@ -48,5 +49,20 @@ describe("notification inbox", () => {
     await expect(markRead(db, actor, theirs.id, TEST_NOW)).rejects.toBeInstanceOf(NotFoundError);
     const otherActor: Actor = { ...actor, memberId: other.id, role: "MEMBER" };
     expect((await unreadInbox(db, otherActor)).items.map((i) => i.title)).toEqual(["theirs"]);
+  });
+
+  it("the Requests screen lists and clears only request notifications; alerts stay in the bell", async () => {
+    const db = await testDb();
+    const { workspace, actor } = await workspaceWithAdmin(db);
+    for (const kind of ["request.approved", "alert.threshold", "request.denied", "alert.anomaly"])
+      await db.notification.create({
+        data: { workspaceId: workspace.id, memberId: actor.memberId, kind, title: kind, body: "b" },
+      });
+    const onRequests = await listNotifications(db, actor, { kindPrefix: REQUEST_NOTIFICATIONS });
+    expect(onRequests.map((n) => n.kind).sort()).toEqual(["request.approved", "request.denied"]);
+    expect(await markAllRead(db, actor, TEST_NOW, REQUEST_NOTIFICATIONS)).toBe(2);
+    const bell = await unreadInbox(db, actor);
+    expect(bell.unread).toBe(2);
+    expect(bell.items.map((i) => i.title).sort()).toEqual(["alert.anomaly", "alert.threshold"]);
   });
 });

@@ -84,7 +84,12 @@ export default async function GroupPage({
         />
       </div>
       <Card title={`Daily pooled spend by product (${unit === "USD" ? "USD" : "credits"})`}>
-        <DailyStackedChart daily={serialize(g.usage.daily)} series={g.usage.products} unit={unit} />
+        <DailyStackedChart
+          daily={serialize(g.usage.daily)}
+          series={g.usage.products}
+          unit={unit}
+          today={g.range.toDate.end}
+        />
       </Card>
       <Card title="Members">
         <GroupMembersTable

@@ -99,7 +99,7 @@ export default async function MemberPage({ params }: { params: Promise<{ id: str
       </MemberLimitSlot>
       {requests && <MemberRequests requests={serialize(requests)} unit={s.unit} self={self} />}
       <Card title={`Daily usage this period by product (${s.unit === "USD" ? "USD" : "credits"})`}>
-        <DailyStackedChart daily={daily} series={s.usage.products} unit={s.unit} />
+        <DailyStackedChart daily={daily} series={s.usage.products} unit={s.unit} today={s.today} />
       </Card>
       <div className="grid gap-4 lg:grid-cols-2">
         <Card title="By product this period">

@@ -2,9 +2,10 @@ import { json, sessionRoute } from "@/lib/auth/guards";
 import { now } from "@/lib/clock";
 import { db } from "@/lib/db";
 import { readNoBody } from "@/lib/http/read-json";
-import { markAllRead } from "@/lib/notifications/notify";
+import { markAllRead, REQUEST_NOTIFICATIONS } from "@/lib/notifications/notify";
 
+/** Marks the request notifications the Requests screen lists as read (the bell's others stay). */
 export const POST = sessionRoute(["spend:read:own"], async (req, { actor }) => {
   await readNoBody(req);
-  return json({ marked: await markAllRead(db(), actor, now()) });
+  return json({ marked: await markAllRead(db(), actor, now(), REQUEST_NOTIFICATIONS) });
 });
