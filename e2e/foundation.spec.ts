@@ -156,7 +156,7 @@ test.describe("demo sign-in at any address of the machine", () => {
     const page = await context.newPage();
     await page.goto("/signin");
     await page.getByTestId("demo-signin-engineer@acme.example").click();
-    await page.waitForURL(`${other}/overview`);
+    await page.waitForURL(`${other}/me`); // the engineer's landing page
     await expect(page.getByTestId("user-role")).toBeVisible();
     const me = (await (await page.request.get("/api/me")).json()) as { email: string };
     expect(me.email).toBe("engineer@acme.example");
@@ -172,7 +172,7 @@ test.describe("sign-out ends the session on the server", () => {
     const page = await context.newPage();
     await page.goto("/signin");
     await page.getByTestId("demo-signin-engineer@acme.example").click();
-    await page.waitForURL("**/overview");
+    await page.waitForURL("**/me");
     const stolen = await context.storageState();
     expect((await page.request.get("/api/me")).status()).toBe(200);
     await page.getByRole("button", { name: "Sign out" }).click();

@@ -129,14 +129,14 @@ test("the owner signs in through the provider and lands on Overview as Owner; th
   await context.close();
 });
 
-test("the engineer signs in and lands on Overview as a member, without admin screens", async ({
+test("the engineer signs in and lands on My budget as a member, without admin screens", async ({
   browser,
 }) => {
   const context = await ssoContext(browser);
   const page = await context.newPage();
   await signIn(page, "engineer");
-  await expect(page).toHaveURL(`${SSO_APP_ORIGIN}/overview`);
-  await expect(page.getByText("Your usage: Eli Engineer")).toBeVisible();
+  await expect(page).toHaveURL(`${SSO_APP_ORIGIN}/me`);
+  await expect(page.getByRole("heading", { level: 1, name: "My budget" })).toBeVisible();
   await expect(page.getByTestId("user-role")).not.toHaveText(/Owner|Admin|Finance/);
   expect((await page.goto("/audit"))?.status()).toBe(403);
   expect(fixture<FixtureState>("state").accounts.engineer!.linkedTo).toEqual([

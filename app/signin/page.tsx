@@ -35,7 +35,7 @@ export default async function SignInPage({
   const callbackUrl =
     typeof params.callbackUrl === "string" && params.callbackUrl.startsWith("/")
       ? params.callbackUrl
-      : "/overview";
+      : "/"; // each role's landing page (app/page.tsx)
   return (
     <main className="mx-auto flex min-h-screen max-w-2xl flex-col justify-center gap-6 p-6">
       <div>

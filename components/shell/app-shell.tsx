@@ -16,7 +16,7 @@ export function AppShell({ nav, user, workspace, children }: Props) {
   return (
     <div className="flex min-h-screen">
       <aside className="hidden w-56 shrink-0 flex-col border-r border-slate-200 bg-white lg:flex">
-        <Link href="/overview" className="px-5 pt-5 pb-2 text-lg font-semibold tracking-tight">
+        <Link href="/" className="px-5 pt-5 pb-2 text-lg font-semibold tracking-tight">
           Allotment
         </Link>
         <p className="px-5 pb-4 text-xs text-slate-500" data-testid="workspace-name">

@@ -15,10 +15,10 @@ export function StatusPage({
       <h1 className="text-2xl font-semibold">{title}</h1>
       <p className="text-slate-600">{detail}</p>
       <Link
-        href="/overview"
+        href="/"
         className="mt-4 rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700"
       >
-        Back to overview
+        Back to the dashboard
       </Link>
     </main>
   );

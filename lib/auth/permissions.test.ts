@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 
 import {
   can,
+  landingPathFor,
   navFor,
   permissionsOf,
   ROLE_PERMISSIONS,
@@ -45,6 +46,13 @@ describe("permission table", () => {
     expect(can(subject("MEMBER", ["g1"]), "requests:decide:groups")).toBe(true);
     expect(can(subject("MEMBER"), "requests:decide:groups")).toBe(false);
     expect(spendScopeOf(subject("FINANCE"))).toBe("workspace");
+  });
+
+  it("lands an engineer on their own budget and everyone who sees more on the Overview", () => {
+    expect(landingPathFor(subject("MEMBER"))).toBe("/me");
+    expect(landingPathFor(subject("MEMBER", ["g1"]))).toBe("/overview");
+    for (const role of ["OWNER", "ADMIN", "FINANCE"] as const)
+      expect(landingPathFor(subject(role))).toBe("/overview");
   });
 
   it("lets admins manage people, finance and managers read them, engineers neither", () => {

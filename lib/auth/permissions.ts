@@ -98,6 +98,14 @@ export function spendScopeOf(subject: PermissionSubject): SpendScope {
   return "self";
 }
 
+/**
+ * Where a person lands after signing in: their own budget when they see only their own spend
+ * (an engineer's question is "how much do I have left"), the Overview when they see more.
+ */
+export function landingPathFor(subject: PermissionSubject): "/me" | "/overview" {
+  return spendScopeOf(subject) === "self" ? "/me" : "/overview";
+}
+
 export interface NavItem {
   href: string;
   label: string;
