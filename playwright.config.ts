@@ -115,7 +115,7 @@ export default defineConfig({
       dependencies: ["setup"],
       // e2e/isolated/: journeys that leave a vendor's state behind or need the governed demo,
       // run on freshly seeded databases of their own (scripts/test-all.sh, E2E_ISOLATED=1);
-      // e2e/sqlite-only.json: journeys whose server path does not depend on the engine
+      // e2e/sqlite-only.json: journeys that run on SQLite only, with the reason
       testIgnore: [
         /auth\.setup\.ts/,
         ...(process.env.E2E_ISOLATED ? [] : [/isolated\//]),

@@ -70,7 +70,10 @@ fi
 
 # a fresh database with the demo data, anchored to the pinned e2e "today" (e2e/clock.ts),
 # never to the machine's date; without the demo's limits, requests and alerts (the journeys
-# set them up themselves) unless the second argument is "governed"
+# set them up themselves) unless the second argument is "governed". The same seed at the same
+# pinned "today" is the same database, so each kind is seeded once per run and then copied
+# (SQLite: the files, written by a process that has exited; PostgreSQL: a template database,
+# scripts/pg-snapshot.mjs).
 seed_e2e() {
   local url=$1 governance=0
   [ "${2:-}" = "governed" ] && governance=1
@@ -80,12 +83,13 @@ seed_e2e() {
   if [[ "$url" == file:* ]]; then
     db=${url#file:} saved=${url#file:}.seeded-$governance
     rm -f "$db" "$db"-*
-    # the same seed at the same pinned "today" is the same database: seed once per run, then
-    # copy the files (written by a process that has exited, so they are consistent)
     if [ -f "$saved" ]; then
       for f in "$saved" "$saved"-*; do [ -e "$f" ] && cp "$f" "$db${f#"$saved"}"; done
       return 0
     fi
+  elif node scripts/pg-snapshot.mjs has "$url" "$governance"; then
+    node scripts/pg-snapshot.mjs restore "$url" "$governance"
+    return 0
   else
     DATABASE_URL="$url" node scripts/db.mjs reset >/dev/null
   fi
@@ -93,18 +97,19 @@ seed_e2e() {
   DATABASE_URL="$url" ALLOTMENT_DEMO_MODE=1 ALLOTMENT_ALLOW_CLOCK_OVERRIDE=1 ALLOTMENT_CLOCK_FILE="$clock_file" ALLOTMENT_SEED_GOVERNANCE=$governance npm run --silent seed
   if [ -n "$db" ]; then
     for f in "$db" "$db"-*; do [ -e "$f" ] && cp "$f" "$saved${f#"$db"}"; done
+  else
+    node scripts/pg-snapshot.mjs save "$url" "$governance"
   fi
   return 0
 }
 # One engine's browser journeys on its own servers (E2E_PORT: app, E2E_PORT+10000: OpenID
 # provider, E2E_PORT+20000: single sign-on app), clock file and sessions (e2e/clock.ts, roles.ts).
-# On PostgreSQL the journeys listed in e2e/sqlite-only.json (server path the same on either
-# engine) are left out.
+# On PostgreSQL the journeys listed in e2e/sqlite-only.json are left out.
 run_e2e() {
   local url=$1 label=$2 engine=$4
   export E2E_PORT=$3 E2E_DATABASE_URL=$1
   step "e2e on $label: migrate + seed"
-  [[ "$url" == file:* ]] && rm -f "${url#file:}".seeded-*
+  if [[ "$url" == file:* ]]; then rm -f "${url#file:}".seeded-*; else node scripts/pg-snapshot.mjs clear "$url"; fi
   seed_e2e "$url"
   step "e2e on $label: Playwright"
   npx playwright test
