@@ -4,6 +4,7 @@ import "server-only";
 import { z } from "zod";
 
 import type { Actor } from "../auth/actor";
+import { can } from "../auth/permissions";
 import type { Db } from "../db";
 import { getMyLimit } from "../limits/overview";
 import { listNotifications, REQUEST_NOTIFICATIONS } from "../notifications/notify";
@@ -26,9 +27,8 @@ export async function getRequestsPage(db: Db, actor: Actor, filters: QueueFilter
       ? db.group.findMany({
           where: {
             workspaceId: actor.workspaceId,
-            ...(actor.role === "OWNER" || actor.role === "ADMIN"
-              ? {}
-              : { id: { in: actor.managedGroupIds } }),
+            // the groups whose requests this decider may decide: all of them, or those they manage
+            ...(can(actor, "requests:decide:all") ? {} : { id: { in: actor.managedGroupIds } }),
           },
           select: { id: true, name: true },
           orderBy: { name: "asc" },
