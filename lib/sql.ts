@@ -26,11 +26,6 @@ export function inList(engine: Engine, count: number, start = 1): string {
   return valuesList(engine, 1, count, start);
 }
 
-/** A boolean parameter as each engine stores it. */
-export function boolParam(engine: Engine, value: boolean): boolean | number {
-  return engine === "postgres" ? value : value ? 1 : 0;
-}
-
 /** Splits a list into chunks so statements stay under the engines' parameter limits. */
 export function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
