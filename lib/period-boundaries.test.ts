@@ -8,7 +8,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 
 import { resolveRange } from "./analytics/range";
-import { endsWithVendorPeriod } from "./enforce/decide";
+import { endsWithVendorPeriod } from "./enforce/vendor-override";
 import {
   steadyExhaustion as projectedExhaustion,
   steadyPeriodEnd as projectPeriodEnd,

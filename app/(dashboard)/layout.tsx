@@ -2,7 +2,7 @@ import { AppShell } from "@/components/shell/app-shell";
 import { requirePage } from "@/lib/auth/guards";
 import { navFor } from "@/lib/auth/permissions";
 import { db } from "@/lib/db";
-import { pendingCountFor } from "@/lib/requests/queue";
+import { pendingCountFor } from "@/lib/requests/request-queue";
 
 export const dynamic = "force-dynamic";
 

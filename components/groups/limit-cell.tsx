@@ -1,5 +1,5 @@
 import { LimitStateBadge } from "@/components/members/limit-state";
-import type { MyLimit } from "@/lib/limits/overview";
+import type { MyLimit } from "@/lib/limits/limits-screen";
 import { formatAmount } from "@/lib/money";
 import type { Serialized } from "@/lib/serialize";
 

@@ -6,7 +6,7 @@ import { useMemo, useState } from "react";
 import { Card, ErrorNote, Skeleton, Stat } from "@/components/ui/card";
 import { ScrollArea } from "@/components/ui/scroll-area";
 import { fetchJson } from "@/lib/fetch-json";
-import type { LimitsOverview, PolicyView } from "@/lib/limits/overview";
+import type { LimitsOverview, PolicyView } from "@/lib/limits/limits-screen";
 import { formatAmount, type Unit } from "@/lib/money";
 import { queryKeys } from "@/lib/query-keys";
 import type { Serialized } from "@/lib/serialize";

@@ -5,7 +5,7 @@ import { useMemo, useState } from "react";
 
 import { Card } from "@/components/ui/card";
 import { ScrollArea } from "@/components/ui/scroll-area";
-import type { LimitsOverview, MemberRow } from "@/lib/limits/overview";
+import type { LimitsOverview, MemberRow } from "@/lib/limits/limits-screen";
 import { formatAmount } from "@/lib/money";
 import type { Serialized } from "@/lib/serialize";
 

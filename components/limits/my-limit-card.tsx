@@ -1,5 +1,5 @@
 import { Stat } from "@/components/ui/card";
-import type { MyLimit } from "@/lib/limits/overview";
+import type { MyLimit } from "@/lib/limits/limits-screen";
 import { formatAmount } from "@/lib/money";
 import type { Serialized } from "@/lib/serialize";
 

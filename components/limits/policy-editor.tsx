@@ -5,7 +5,7 @@ import { useEffect, useState } from "react";
 
 import { ConfirmButton } from "@/components/ui/confirm-dialog";
 import { fetchJson } from "@/lib/fetch-json";
-import type { PolicyView } from "@/lib/limits/overview";
+import type { PolicyView } from "@/lib/limits/limits-screen";
 import { LIMIT_ACTIONS } from "@/lib/limits/policy-input";
 import { microsToDecimal } from "@/lib/money";
 import { queryKeys } from "@/lib/query-keys";

@@ -1,7 +1,7 @@
 import Link from "next/link";
 
 import { MyLimitStats, type LimitStatField } from "@/components/limits/my-limit-card";
-import type { MyLimit } from "@/lib/limits/overview";
+import type { MyLimit } from "@/lib/limits/limits-screen";
 import type { Serialized } from "@/lib/serialize";
 
 import { limitPolicyLine, LimitStateBadge } from "./limit-state";

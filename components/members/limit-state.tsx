@@ -1,4 +1,4 @@
-import type { MyLimit } from "@/lib/limits/overview";
+import type { MyLimit } from "@/lib/limits/limits-screen";
 import { formatAmount, percentOf } from "@/lib/money";
 import type { Serialized } from "@/lib/serialize";
 

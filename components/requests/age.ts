@@ -1,5 +1,5 @@
 /**
- * "filed 3 h ago", from minutes counted on the app's clock by the server (lib/requests/queue.ts),
+ * "filed 3 h ago", from minutes counted on the app's clock by the server (lib/requests/request-queue.ts),
  * so a pinned or moved clock reads the same everywhere and nothing depends on the browser's time.
  */
 export function filedAgo(minutes: number): string {

@@ -12,7 +12,7 @@ import {
   type Unit,
 } from "@/lib/money";
 import { queryKeys } from "@/lib/query-keys";
-import type { QueueItem } from "@/lib/requests/queue";
+import type { QueueItem } from "@/lib/requests/request-queue";
 import type { Serialized } from "@/lib/serialize";
 
 import { SimulationPanel, useSimulation } from "../limits/simulation-panel";

@@ -10,8 +10,8 @@ import "server-only";
 import type { Actor } from "../auth/actor";
 import type { Db } from "../db";
 import { projectMember } from "../forecast/member";
+import { memberLimitView, type MyLimit } from "../limits/limits-screen";
 import { loadMemberLimit } from "../limits/load-effective-limits";
-import { memberLimitView, type MyLimit } from "../limits/overview";
 import { MICROS_PER_UNIT, type Unit } from "../money";
 import {
   addDays,
@@ -22,7 +22,7 @@ import {
   type DayKey,
   type Period,
 } from "../period";
-import { listMyRequests, type RequestItem } from "../requests/queue";
+import { listMyRequests, type RequestItem } from "../requests/request-queue";
 import { getBreakdown, ratioPct, type BreakdownQuery } from "./breakdown";
 import { dailyByProduct, type DailySeries } from "./daily";
 import type { SpendScope } from "./scope";

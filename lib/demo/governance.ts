@@ -18,7 +18,7 @@ import type { Db } from "../db";
 import { createPolicySchema } from "../limits/policy-input";
 import { createPolicy } from "../limits/write-policy";
 import { addDays, todayIn, type DayKey } from "../period";
-import { approveRequest, denyRequest } from "../requests/decide";
+import { approveRequest, denyRequest } from "../requests/decide-credit-request";
 import { fileRequest } from "../requests/file-request";
 import { approveSchema, denySchema, fileRequestSchema } from "../requests/request-input";
 

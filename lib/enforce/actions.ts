@@ -18,13 +18,13 @@ import {
   VENDORS,
 } from "./connectors";
 import { adoptVendorValue, reapplyMember, refreshDrift } from "./drift";
+import { runEnforcementTick } from "./enforcement-tick";
 import { importGithub } from "./github-import";
 import { mapVendorUser, setSplitRule } from "./mapping";
 import { applyPlan, buildPlan } from "./plan";
-import { acknowledgeJob, drainQueue } from "./queue";
 import { reconcileConnector } from "./reconcile";
-import { runEnforcementTick } from "./tick";
 import { linkVendorGroup, mirrorChatgptGroups } from "./vendor-groups";
+import { acknowledgeJob, drainQueue } from "./vendor-job-queue";
 
 /** ids from the screen: bounded like every other id in a request (issue 15) */
 const id = z.string().min(1).max(64);

@@ -15,11 +15,11 @@ import { createPolicy, updatePolicy } from "../limits/write-policy";
 import { microsToDecimal } from "../money";
 import { fromVendorMicros, type VendorUnit } from "../vendors/units";
 import { getConnector, writeBlocker } from "./connectors";
-import { decideAction, revertAtFor } from "./decide";
 import { planItem, type PlanItem } from "./plan";
 import { desiredLimits } from "./plan-desired";
-import { enqueueJob } from "./queue";
 import { changedAtVendor as editedAtVendor, observedOf } from "./reconcile";
+import { enqueueJob } from "./vendor-job-queue";
+import { decideAction, revertAtFor } from "./vendor-override";
 import { readVendor } from "./vendor-state";
 
 export interface DriftRow extends PlanItem {

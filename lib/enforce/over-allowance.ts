@@ -15,7 +15,7 @@ import {
   type BudgetUnit,
   type VendorUnit,
 } from "../vendors/units";
-import { OPEN_JOB } from "./queue";
+import { OPEN_JOB } from "./vendor-job-queue";
 
 export interface OverAllowanceRow {
   memberId: string;

@@ -14,10 +14,10 @@ import type { Db } from "../db";
 import { ConflictError, InvalidInputError, NotFoundError } from "../errors";
 import { describeVendorAmount, describeVendorLimit, type VendorUnit } from "../vendors/units";
 import { getConnector, writeBlocker } from "./connectors";
-import { decideAction, revertAtFor, type Action } from "./decide";
 import { githubPlanContext, syncGithubSharedBudgets, type SharedBudgetLine } from "./github";
 import { desiredLimits, type DesiredRow } from "./plan-desired";
-import { enqueueJob } from "./queue";
+import { enqueueJob } from "./vendor-job-queue";
+import { decideAction, revertAtFor, type Action } from "./vendor-override";
 import { readVendor, unmatchedOf, type Observed } from "./vendor-state";
 
 const big = z
@@ -103,7 +103,7 @@ export function planItem(
   const revertAt = revertAtFor(vendor, action, d.expiresAt);
   const rounded =
     unit === "usd_whole" && d.managed && d.micros !== null ? " (whole dollars, rounded down)" : "";
-  // Cursor: "unlimited" cannot be written while the team has a per-member limit (decide.ts)
+  // Cursor: "unlimited" cannot be written while the team has a per-member limit (vendor-override.ts)
   const impossible =
     vendor === "cursor" && d.managed && d.micros === null && o.inheritedMicros !== null
       ? `${describeVendorAmount(o.inheritedMicros, unit)}: Cursor cannot make a member unlimited while the team's per-member limit applies, so that limit stays (stricter than Allotment's unlimited)`

@@ -18,9 +18,9 @@ import { SYSTEM_ACTOR, writeAudit } from "../audit";
 import type { Db } from "../db";
 import type { VendorUnit } from "../vendors/units";
 import { writeBlocker, type ConnectorRow } from "./connectors";
-import { decideAction, revertAtFor, type Action } from "./decide";
 import { desiredLimits } from "./plan-desired";
-import { enqueueJob, OPEN_JOB } from "./queue";
+import { enqueueJob, OPEN_JOB } from "./vendor-job-queue";
+import { decideAction, revertAtFor, type Action } from "./vendor-override";
 import type { Observed } from "./vendor-state";
 
 export interface ReconcileResult {

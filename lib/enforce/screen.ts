@@ -7,8 +7,8 @@ import { driftRows } from "./drift";
 import { overAllowance } from "./over-allowance";
 import { getPlan } from "./plan";
 import { splitSetting } from "./plan-desired";
-import { listJobs } from "./queue";
 import { vendorGroupLinks } from "./vendor-groups";
+import { listJobs } from "./vendor-job-queue";
 import { vendorRequestLinks } from "./vendor-requests";
 import { unmatchedOf } from "./vendor-state";
 

@@ -15,7 +15,7 @@ import { parseClaudeAmount } from "../vendors/claude/money";
 import type { IncreaseRequest } from "../vendors/claude/schemas";
 import { describeVendorAmount } from "../vendors/units";
 import { claudeClient, type ConnectorRow } from "./connectors";
-import { enqueueJob } from "./queue";
+import { enqueueJob } from "./vendor-job-queue";
 import { unmatchedOf, vendorUserMatcher, type UnmatchedUser } from "./vendor-state";
 
 export interface ImportResult {

@@ -32,7 +32,7 @@ import {
   type DayKey,
   type Period,
 } from "../period";
-import { assertMayDecide, type Decider } from "../requests/decide";
+import { assertMayDecide, type Decider } from "../requests/decide-credit-request";
 import { parseRequestAmount } from "../requests/request-input";
 import { chunks, inList, placeholder, toBigInt } from "../sql";
 import { readRows } from "../sqlite-reader";

@@ -1,6 +1,6 @@
 /**
  * What approving a request would make of the requester's limit, answered by the effective-
- * limit rule itself: the override an approval writes (lib/requests/decide.ts commitApproval:
+ * limit rule itself: the override an approval writes (lib/requests/decide-credit-request.ts commitApproval:
  * the requester's own limit for the product + the grant, from now until the needed-until
  * day) is laid beside the stored policies and the rule is asked again. So the inbox's
  * "before → after" includes whatever else applies (another override, a pool that still binds).

@@ -32,7 +32,12 @@ import {
   type AutoPolicyInput,
   type AutoPolicyUpdateInput,
 } from "./auto-approve-rules";
-import { assertMayDecide, commitApproval, type Decider, type Decision } from "./decide";
+import {
+  assertMayDecide,
+  commitApproval,
+  type Decider,
+  type Decision,
+} from "./decide-credit-request";
 
 type Row = Awaited<ReturnType<Db["autoApprovalPolicy"]["findFirstOrThrow"]>>;
 

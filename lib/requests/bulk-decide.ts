@@ -11,7 +11,7 @@ import { z } from "zod";
 
 import type { Db } from "../db";
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from "../errors";
-import { approveRequest, denyRequest, type Decider } from "./decide";
+import { approveRequest, denyRequest, type Decider } from "./decide-credit-request";
 
 export const MAX_BULK_DECISIONS = 50;
 

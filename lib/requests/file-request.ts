@@ -17,7 +17,7 @@ import { autoApproveOnFiling } from "./auto-approve";
 import { parseRequestAmount, type FileRequestInput } from "./request-input";
 import type { RequestSnapshot } from "./snapshot";
 
-// the one parser of amounts asked or granted lives with the input shapes (no import cycle with decide.ts)
+// the one parser of amounts asked or granted lives with the input shapes (no import cycle with decide-credit-request.ts)
 export { parseRequestAmount } from "./request-input";
 
 export async function fileRequest(

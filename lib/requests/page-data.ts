@@ -6,9 +6,9 @@ import { z } from "zod";
 import type { Actor } from "../auth/actor";
 import { can } from "../auth/permissions";
 import type { Db } from "../db";
-import { getMyLimit } from "../limits/overview";
+import { getMyLimit } from "../limits/limits-screen";
 import { listNotifications, REQUEST_NOTIFICATIONS } from "../notifications/notify";
-import { canDecideRequests, listMyRequests, listQueue, type QueueFilters } from "./queue";
+import { canDecideRequests, listMyRequests, listQueue, type QueueFilters } from "./request-queue";
 
 export const queueFiltersSchema = z.object({
   status: z.enum(["PENDING", "APPROVED", "DENIED", "CANCELLED", "EXPIRED", "ALL"]).optional(),

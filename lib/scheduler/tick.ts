@@ -13,9 +13,9 @@ import { evaluateAlerts } from "../alerts/evaluate";
 import { runDueSyncs } from "../connections/scheduler";
 import type { Db } from "../db";
 import { runWeeklyDigests } from "../digest/send";
-import { runEnforcementTick } from "../enforce/tick";
+import { runEnforcementTick } from "../enforce/enforcement-tick";
 import { acquireLease } from "../lease";
-import { expireDueRequests } from "../requests/decide";
+import { expireDueRequests } from "../requests/decide-credit-request";
 import { retrySlackPosts } from "../slack/announce";
 
 export interface TickReport {

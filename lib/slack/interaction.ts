@@ -5,7 +5,7 @@
  * one whose secret signed); a signature seen before is a replay. Any of those failing is a
  * 401 and nothing is written. Then the payload is parsed (400 when malformed) and the
  * answer goes back at once (Slack wants one within 3 s); the slow part — asking Slack who
- * clicked, deciding through lib/requests/decide.ts with every rule of a decision made in the
+ * clicked, deciding through lib/requests/decide-credit-request.ts with every rule of a decision made in the
  * app, and updating the message — is `later`, which the route runs after answering.
  */
 import "server-only";
@@ -17,7 +17,7 @@ import { z } from "zod";
 import type { Db } from "../db";
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from "../errors";
 import { formatAmount } from "../money";
-import { approveRequest, denyRequest, type Decider } from "../requests/decide";
+import { approveRequest, denyRequest, type Decider } from "../requests/decide-credit-request";
 import { respond } from "../vendors/slack/client";
 import { requestContext } from "./announce";
 import { memberForSlackUser } from "./map-member";

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { importChatgpt } from "@/lib/enforce/chatgpt-import";
+import { runEnforcementTick } from "@/lib/enforce/enforcement-tick";
 import { applyPlan, buildPlan } from "@/lib/enforce/plan";
-import { drainQueue } from "@/lib/enforce/queue";
-import { runEnforcementTick } from "@/lib/enforce/tick";
+import { drainQueue } from "@/lib/enforce/vendor-job-queue";
 import { addDays } from "@/lib/period";
 
 import { ALL_CHATGPT_SCOPES, startChatgptFake, type ChatgptFake } from "../fake-vendors/chatgpt";

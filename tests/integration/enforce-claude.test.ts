@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { setPaused } from "@/lib/enforce/connectors";
 import { adoptVendorValue, driftRows, reapplyMember, refreshDrift } from "@/lib/enforce/drift";
+import { runEnforcementTick } from "@/lib/enforce/enforcement-tick";
 import { applyPlan, buildPlan } from "@/lib/enforce/plan";
-import { drainQueue } from "@/lib/enforce/queue";
-import { runEnforcementTick } from "@/lib/enforce/tick";
+import { drainQueue } from "@/lib/enforce/vendor-job-queue";
 import { ConflictError, InvalidInputError } from "@/lib/errors";
 
 import { startClaudeFake, type ClaudeFake } from "../fake-vendors/claude";

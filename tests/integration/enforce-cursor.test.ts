@@ -7,10 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { connectVendor, updateConnectorSettings } from "@/lib/enforce/connectors";
 import { adoptVendorValue, driftRows, reapplyMember, refreshDrift } from "@/lib/enforce/drift";
+import { runEnforcementTick } from "@/lib/enforce/enforcement-tick";
 import { applyPlan, buildPlan } from "@/lib/enforce/plan";
 import { desiredLimits } from "@/lib/enforce/plan-desired";
-import { drainQueue } from "@/lib/enforce/queue";
-import { runEnforcementTick } from "@/lib/enforce/tick";
+import { drainQueue } from "@/lib/enforce/vendor-job-queue";
 import { loadWorkspaceLimits } from "@/lib/limits/load-effective-limits";
 
 import { startCursorFake, type CursorFake } from "../fake-vendors/cursor";

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { importGithub } from "@/lib/enforce/github-import";
 import { applyPlan, buildPlan, getPlan } from "@/lib/enforce/plan";
-import { drainQueue } from "@/lib/enforce/queue";
+import { drainQueue } from "@/lib/enforce/vendor-job-queue";
 
 import { startGithubFake, type FakeBudget, type GithubFake } from "../fake-vendors/github";
 import { TEST_NOW } from "../helpers/clock";

@@ -10,10 +10,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { driftRows, refreshDrift } from "@/lib/enforce/drift";
+import { runEnforcementTick } from "@/lib/enforce/enforcement-tick";
 import { importGithub } from "@/lib/enforce/github-import";
 import { applyPlan, buildPlan } from "@/lib/enforce/plan";
-import { drainQueue } from "@/lib/enforce/queue";
-import { runEnforcementTick } from "@/lib/enforce/tick";
+import { drainQueue } from "@/lib/enforce/vendor-job-queue";
 import { loadWorkspaceLimits } from "@/lib/limits/load-effective-limits";
 
 import { startGithubFake, type GithubFake } from "../fake-vendors/github";

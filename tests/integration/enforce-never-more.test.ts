@@ -8,14 +8,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { evaluateAlerts } from "@/lib/alerts/evaluate";
 import { runEnforcementAction } from "@/lib/enforce/actions";
+import { runEnforcementTick } from "@/lib/enforce/enforcement-tick";
 import { applyPlan, buildPlan } from "@/lib/enforce/plan";
-import { drainQueue } from "@/lib/enforce/queue";
 import { enforcementScreen } from "@/lib/enforce/screen";
-import { runEnforcementTick } from "@/lib/enforce/tick";
+import { drainQueue } from "@/lib/enforce/vendor-job-queue";
 import { readVendor } from "@/lib/enforce/vendor-state";
 import { InvalidInputError } from "@/lib/errors";
 import { findMemberByHandle } from "@/lib/limits/find-member";
-import { approveRequest } from "@/lib/requests/decide";
+import { approveRequest } from "@/lib/requests/decide-credit-request";
 
 import { ALL_CHATGPT_SCOPES, startChatgptFake, type ChatgptFake } from "../fake-vendors/chatgpt";
 import { startClaudeFake, type ClaudeFake } from "../fake-vendors/claude";

@@ -18,13 +18,13 @@ import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 
 import type { Db } from "@/lib/db";
+import { runEnforcementTick } from "@/lib/enforce/enforcement-tick";
 import { applyPlan, buildPlan } from "@/lib/enforce/plan";
 import { desiredLimits } from "@/lib/enforce/plan-desired";
-import { drainQueue, OPEN_JOB } from "@/lib/enforce/queue";
-import { runEnforcementTick } from "@/lib/enforce/tick";
+import { drainQueue, OPEN_JOB } from "@/lib/enforce/vendor-job-queue";
 import { readVendor } from "@/lib/enforce/vendor-state";
 import { loadWorkspaceLimits } from "@/lib/limits/load-effective-limits";
-import { approveRequest } from "@/lib/requests/decide";
+import { approveRequest } from "@/lib/requests/decide-credit-request";
 import { fileRequest } from "@/lib/requests/file-request";
 
 import { startChatgptFake, type ChatgptFake } from "../fake-vendors/chatgpt";

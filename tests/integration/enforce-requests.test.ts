@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { runEnforcementTick } from "@/lib/enforce/tick";
+import { runEnforcementTick } from "@/lib/enforce/enforcement-tick";
 import { ConflictError } from "@/lib/errors";
-import { approveRequest, denyRequest } from "@/lib/requests/decide";
+import { approveRequest, denyRequest } from "@/lib/requests/decide-credit-request";
 
 import { startClaudeFake, type ClaudeFake } from "../fake-vendors/claude";
 import { daysFrom, TEST_NOW, tickingClock } from "../helpers/clock";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import { ForbiddenError } from "@/lib/errors";
-import { getLimitsOverview } from "@/lib/limits/overview";
+import { getLimitsOverview } from "@/lib/limits/limits-screen";
 import { createPolicySchema } from "@/lib/limits/policy-input";
 import { createPolicy } from "@/lib/limits/write-policy";
 

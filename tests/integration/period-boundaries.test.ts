@@ -19,7 +19,7 @@ import { budgetCheck } from "@/lib/limits/budget-check";
 import { loadMemberLimit } from "@/lib/limits/load-effective-limits";
 import { createPolicySchema } from "@/lib/limits/policy-input";
 import { createPolicy } from "@/lib/limits/write-policy";
-import { approveRequest, expireDueRequests } from "@/lib/requests/decide";
+import { approveRequest, expireDueRequests } from "@/lib/requests/decide-credit-request";
 import { fileRequest } from "@/lib/requests/file-request";
 import { approveSchema, fileRequestSchema } from "@/lib/requests/request-input";
 

@@ -7,16 +7,16 @@
 import { describe, expect, it } from "vitest";
 
 import { ForbiddenError, InvalidInputError } from "@/lib/errors";
+import { getLimitsOverview } from "@/lib/limits/limits-screen";
 import { loadMemberLimit } from "@/lib/limits/load-effective-limits";
-import { getLimitsOverview } from "@/lib/limits/overview";
 import { createPolicySchema } from "@/lib/limits/policy-input";
 import { updateWorkspaceSettings } from "@/lib/limits/workspace-settings";
 import { createPolicy } from "@/lib/limits/write-policy";
 import { endOfDayIn } from "@/lib/period";
-import { approveRequest } from "@/lib/requests/decide";
+import { approveRequest } from "@/lib/requests/decide-credit-request";
 import { fileRequest } from "@/lib/requests/file-request";
-import { listQueue } from "@/lib/requests/queue";
 import { approveSchema, fileRequestSchema } from "@/lib/requests/request-input";
+import { listQueue } from "@/lib/requests/request-queue";
 
 import { at, TEST_NOW } from "../helpers/clock";
 import { testDb } from "../helpers/db";

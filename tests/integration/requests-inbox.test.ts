@@ -5,8 +5,8 @@ import { createPolicySchema } from "@/lib/limits/policy-input";
 import { createPolicy, deletePolicy } from "@/lib/limits/write-policy";
 import { bulkDecisionSchema, decideMany } from "@/lib/requests/bulk-decide";
 import { fileRequest } from "@/lib/requests/file-request";
-import { listQueue } from "@/lib/requests/queue";
 import { fileRequestSchema } from "@/lib/requests/request-input";
+import { listQueue } from "@/lib/requests/request-queue";
 
 import { TEST_NOW, TEST_TODAY } from "../helpers/clock";
 import { testDb } from "../helpers/db";

@@ -10,10 +10,10 @@ import {
   cancelRequest,
   denyRequest,
   expireDueRequests,
-} from "@/lib/requests/decide";
+} from "@/lib/requests/decide-credit-request";
 import { fileRequest } from "@/lib/requests/file-request";
-import { listMyRequests, listQueue, pendingCountFor } from "@/lib/requests/queue";
 import { approveSchema, denySchema, fileRequestSchema } from "@/lib/requests/request-input";
+import { listMyRequests, listQueue, pendingCountFor } from "@/lib/requests/request-queue";
 
 import { daysFrom, TEST_NOW, TEST_TODAY } from "../helpers/clock";
 import { testDb } from "../helpers/db";

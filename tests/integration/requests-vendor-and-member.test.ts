@@ -4,10 +4,10 @@ import { InvalidInputError } from "@/lib/errors";
 import { loadMemberLimit } from "@/lib/limits/load-effective-limits";
 import { createPolicySchema } from "@/lib/limits/policy-input";
 import { createPolicy } from "@/lib/limits/write-policy";
-import { approveRequest, denyRequest } from "@/lib/requests/decide";
+import { approveRequest, denyRequest } from "@/lib/requests/decide-credit-request";
 import { fileRequest } from "@/lib/requests/file-request";
-import { listMemberRequests, listQueue } from "@/lib/requests/queue";
 import { approveSchema, denySchema, fileRequestSchema } from "@/lib/requests/request-input";
+import { listMemberRequests, listQueue } from "@/lib/requests/request-queue";
 
 import { TEST_NOW, TEST_TODAY } from "../helpers/clock";
 import { testDb } from "../helpers/db";

@@ -5,7 +5,7 @@ import { requirePage } from "@/lib/auth/guards";
 import { screenPermissions } from "@/lib/auth/permissions";
 import { now } from "@/lib/clock";
 import { db } from "@/lib/db";
-import { getLimitsOverview } from "@/lib/limits/overview";
+import { getLimitsOverview } from "@/lib/limits/limits-screen";
 import { queryKeys } from "@/lib/query-keys";
 import { serialize } from "@/lib/serialize";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { decideAction } from "../../enforce/decide";
+import { decideAction } from "../../enforce/vendor-override";
 import { observeCursor } from "./limits";
 
 const M = 1_000_000n;

@@ -14,7 +14,7 @@ import { pageData, requirePage } from "@/lib/auth/guards";
 import { can } from "@/lib/auth/permissions";
 import { now } from "@/lib/clock";
 import { db } from "@/lib/db";
-import { getMemberLimits } from "@/lib/limits/overview";
+import { getMemberLimits } from "@/lib/limits/limits-screen";
 import { formatAmount, percentOf } from "@/lib/money";
 import { serialize } from "@/lib/serialize";
 

@@ -14,9 +14,9 @@ import { pageData, requirePage } from "@/lib/auth/guards";
 import { can } from "@/lib/auth/permissions";
 import { now } from "@/lib/clock";
 import { db } from "@/lib/db";
-import { getMemberLimit } from "@/lib/limits/overview";
+import { getMemberLimit } from "@/lib/limits/limits-screen";
 import { formatAmount, inBudgetUnit } from "@/lib/money";
-import { listMemberRequests } from "@/lib/requests/queue";
+import { listMemberRequests } from "@/lib/requests/request-queue";
 import { serialize } from "@/lib/serialize";
 
 export const metadata = { title: "Member" };

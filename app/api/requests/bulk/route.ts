@@ -4,7 +4,7 @@ import { db } from "@/lib/db";
 import { readJsonBody } from "@/lib/http/read-json";
 import { bulkDecisionSchema, decideMany } from "@/lib/requests/bulk-decide";
 
-// each request is decided on its own through lib/requests/decide.ts (its checks, its audit
+// each request is decided on its own through lib/requests/decide-credit-request.ts (its checks, its audit
 // event); the answer lists every request's outcome, so a partial failure is reported per request
 export const POST = sessionRoute(
   ["requests:decide:all", "requests:decide:groups"],

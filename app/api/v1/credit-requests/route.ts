@@ -5,8 +5,8 @@ import { tokenRoute } from "@/lib/auth/token-route";
 import { now } from "@/lib/clock";
 import { db } from "@/lib/db";
 import { microsToDecimal } from "@/lib/money";
-import { tokenDecider } from "@/lib/requests/decide";
-import { listForApi } from "@/lib/requests/queue";
+import { tokenDecider } from "@/lib/requests/decide-credit-request";
+import { listForApi } from "@/lib/requests/request-queue";
 
 const query = z.object({
   status: z

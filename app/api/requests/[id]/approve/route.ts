@@ -4,7 +4,7 @@ import { json, sessionRoute } from "@/lib/auth/guards";
 import { now } from "@/lib/clock";
 import { db } from "@/lib/db";
 import { readJsonBody } from "@/lib/http/read-json";
-import { approveRequest } from "@/lib/requests/decide";
+import { approveRequest } from "@/lib/requests/decide-credit-request";
 import { approveSchema } from "@/lib/requests/request-input";
 
 const params = z.object({ id: z.coerce.number().int().positive() });

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { json, sessionRoute } from "@/lib/auth/guards";
 import { db } from "@/lib/db";
 import { readNoBody } from "@/lib/http/read-json";
-import { cancelRequest } from "@/lib/requests/decide";
+import { cancelRequest } from "@/lib/requests/decide-credit-request";
 
 const params = z.object({ id: z.coerce.number().int().positive() });
 

@@ -4,7 +4,7 @@ import { json, sessionRoute } from "@/lib/auth/guards";
 import { now } from "@/lib/clock";
 import { db } from "@/lib/db";
 import { readJsonBody } from "@/lib/http/read-json";
-import { denyRequest } from "@/lib/requests/decide";
+import { denyRequest } from "@/lib/requests/decide-credit-request";
 import { denySchema } from "@/lib/requests/request-input";
 
 const params = z.object({ id: z.coerce.number().int().positive() });

@@ -5,7 +5,7 @@ import { tokenRoute } from "@/lib/auth/token-route";
 import { now } from "@/lib/clock";
 import { db } from "@/lib/db";
 import { readJsonBody } from "@/lib/http/read-json";
-import { denyRequest, tokenDecider } from "@/lib/requests/decide";
+import { denyRequest, tokenDecider } from "@/lib/requests/decide-credit-request";
 import { denySchema } from "@/lib/requests/request-input";
 
 const params = z.object({ id: z.coerce.number().int().positive() });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { decideAction, endsWithVendorPeriod, revertAtFor } from "./decide";
+import { decideAction, endsWithVendorPeriod, revertAtFor } from "./vendor-override";
 
 const now = new Date("2026-03-10T12:00:00Z");
 const obs = (o: Partial<Parameters<typeof decideAction>[2]> = {}) => ({

@@ -13,7 +13,7 @@ import { addDays, eachDay, todayIn } from "../period";
 import { inList, placeholder, toBigInt } from "../sql";
 import { readRows } from "../sqlite-reader";
 import { previewApproval } from "./approval-preview";
-import { expireDueRequests, grantCeiling } from "./decide";
+import { expireDueRequests, grantCeiling } from "./decide-credit-request";
 import { parseSnapshot, type RequestSnapshot } from "./snapshot";
 
 export type RequestStatus = "PENDING" | "APPROVED" | "DENIED" | "CANCELLED" | "EXPIRED";

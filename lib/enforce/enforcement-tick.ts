@@ -8,11 +8,11 @@ import "server-only";
 
 import { now as clockNow } from "../clock";
 import type { Db } from "../db";
-import { decideAction, revertAtFor } from "./decide";
 import { syncGithubSharedBudgets } from "./github";
 import { desiredLimits } from "./plan-desired";
-import { drainQueue, enqueueJob, type DrainResult } from "./queue";
 import { reconcileConnector } from "./reconcile";
+import { drainQueue, enqueueJob, type DrainResult } from "./vendor-job-queue";
+import { decideAction, revertAtFor } from "./vendor-override";
 import { importClaudeRequests, queueDecidedRequests } from "./vendor-requests";
 import { readVendor } from "./vendor-state";
 
