@@ -21,7 +21,7 @@ import { fileURLToPath } from "node:url";
 import { createDb, prepareDb, type Db } from "../../lib/db";
 import { chargebackCsvStream } from "../../lib/exports/chargeback-csv";
 import { focusCsvStream } from "../../lib/exports/focus";
-import type { Dimension } from "../../lib/exports/params";
+import type { ChargebackDimension } from "../../lib/exports/params";
 import { addDays, type Period } from "../../lib/period";
 import { round } from "../stats";
 import type { BenchContext, Section } from "./index";
@@ -32,7 +32,7 @@ interface ExportJob {
   url: string;
   workspaceId: string;
   period: Period;
-  dimensions: Dimension[];
+  dimensions: ChargebackDimension[];
 }
 
 function streamOf(db: Db, job: ExportJob, workspaceName: string): ReadableStream<Uint8Array> {
@@ -138,7 +138,7 @@ export const exportsSection: Section = {
       where: { workspaceId: ctx.workspaceId, day: { gte: period.start, lte: period.end } },
     });
     ctx.log(`exports: ${sourceRows} rollup rows in ${period.start}..${period.end}`);
-    const job = (kind: ExportJob["kind"], dimensions: Dimension[] = []): ExportJob => ({
+    const job = (kind: ExportJob["kind"], dimensions: ChargebackDimension[] = []): ExportJob => ({
       kind,
       sourceRows,
       url: ctx.url,

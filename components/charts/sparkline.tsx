@@ -1,4 +1,9 @@
-/** A tiny inline trend (SVG, no axes): geometry only, the exact figures are in the table. */
+import { microsToChartNumber } from "@/lib/money";
+
+/**
+ * A tiny inline trend (SVG, no axes), the one sparkline of the app: micro-unit strings become
+ * numbers for the geometry only; the exact figures are beside it.
+ */
 export function Sparkline({
   values,
   label,
@@ -10,8 +15,8 @@ export function Sparkline({
   width?: number;
   height?: number;
 }) {
-  const nums = values.map((v) => Number(BigInt(v) / 1000n));
-  const max = Math.max(1, ...nums);
+  const nums = values.map((v) => microsToChartNumber(BigInt(v)));
+  const max = Math.max(1e-9, ...nums); // an all-zero trend is a flat line at the bottom
   const step = nums.length > 1 ? width / (nums.length - 1) : width;
   const points = nums
     .map((n, i) => `${(i * step).toFixed(1)},${(height - 2 - (n / max) * (height - 4)).toFixed(1)}`)

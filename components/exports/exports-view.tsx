@@ -6,7 +6,11 @@ import { useState } from "react";
 import { Card, ErrorNote, Skeleton, Stat } from "@/components/ui/card";
 import { ScrollArea } from "@/components/ui/scroll-area";
 import type { ChargebackPreview } from "@/lib/exports/export-chargeback";
-import { DIMENSION_LABELS, DIMENSIONS, type Dimension } from "@/lib/exports/params";
+import {
+  CHARGEBACK_DIMENSION_LABELS,
+  CHARGEBACK_DIMENSIONS,
+  type ChargebackDimension,
+} from "@/lib/exports/params";
 import { fetchJson } from "@/lib/fetch-json";
 import { formatAmount } from "@/lib/money";
 import { queryKeys } from "@/lib/query-keys";
@@ -20,7 +24,7 @@ export function ExportsView({ today, workspaceName }: { today: string; workspace
   const [period, setPeriod] = useState<PeriodChoice>("current");
   const [start, setStart] = useState(today.slice(0, 8) + "01");
   const [end, setEnd] = useState(today);
-  const [dims, setDims] = useState<Dimension[]>(["cost_center"]);
+  const [dims, setDims] = useState<ChargebackDimension[]>(["cost_center"]);
   const params = new URLSearchParams({ period, group_by: dims.join(",") });
   if (period === "custom") {
     params.set("start", start);
@@ -33,11 +37,11 @@ export function ExportsView({ today, workspaceName }: { today: string; workspace
       fetchJson<Serialized<ChargebackPreview>>(`/api/exports/chargeback/preview?${search}`),
     placeholderData: (prev) => prev,
   });
-  const toggle = (d: Dimension) =>
+  const toggle = (d: ChargebackDimension) =>
     setDims((cur) =>
       cur.includes(d)
         ? cur.filter((x) => x !== d)
-        : DIMENSIONS.filter((x) => x === d || cur.includes(x)),
+        : CHARGEBACK_DIMENSIONS.filter((x) => x === d || cur.includes(x)),
     );
   const p = preview.data;
   // Claude Code seat estimates: a column and a total of their own, shown when there are any
@@ -89,7 +93,7 @@ export function ExportsView({ today, workspaceName }: { today: string; workspace
           <fieldset className="flex flex-col text-xs font-medium text-slate-600">
             <legend>Group by</legend>
             <div className="mt-1 flex flex-wrap gap-3">
-              {DIMENSIONS.map((d) => (
+              {CHARGEBACK_DIMENSIONS.map((d) => (
                 <label
                   key={d}
                   className="flex items-center gap-1.5 text-sm font-normal text-slate-700"
@@ -100,7 +104,7 @@ export function ExportsView({ today, workspaceName }: { today: string; workspace
                     onChange={() => toggle(d)}
                     data-testid={`group-by-${d}`}
                   />
-                  {DIMENSION_LABELS[d]}
+                  {CHARGEBACK_DIMENSION_LABELS[d]}
                 </label>
               ))}
             </div>
@@ -188,7 +192,7 @@ export function ExportsView({ today, workspaceName }: { today: string; workspace
                     <tr className="border-b border-slate-200 text-left text-xs tracking-wide text-slate-500 uppercase">
                       {p.groupBy.map((d) => (
                         <th key={d} className="py-2 pr-4 font-medium">
-                          {DIMENSION_LABELS[d]}
+                          {CHARGEBACK_DIMENSION_LABELS[d]}
                         </th>
                       ))}
                       <th className="py-2 pr-4 text-right font-medium">Billed</th>

@@ -3,6 +3,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 
+import { Sparkline } from "@/components/charts/sparkline";
 import { fetchJson } from "@/lib/fetch-json";
 import {
   formatAmount,
@@ -19,7 +20,6 @@ import { SimulationPanel, useSimulation } from "../limits/simulation-panel";
 import { CostPerPr } from "../outcomes/cost-per-pr";
 import { filedAgo } from "./age";
 import { SourceBadge } from "./source-badge";
-import { Sparkline } from "./sparkline";
 import { StatusBadge } from "./status-badge";
 
 const amt = (m: string | null, unit: Unit) =>
@@ -396,6 +396,8 @@ export function QueueItemCard({
             <Sparkline
               values={item.sparkline}
               label={`${item.requester.name}'s daily usage, last 14 days`}
+              width={112}
+              height={28}
             />
             <span>last 14 days</span>
           </div>

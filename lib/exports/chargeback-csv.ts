@@ -15,22 +15,24 @@ import {
   textField,
   type CsvCell,
 } from "./csv";
-import { canonicalDimensions, type Dimension } from "./params";
+import { canonicalDimensions, type ChargebackDimension } from "./params";
 
-const DIM_COLUMNS: Record<Dimension, { header: string[]; cells: (r: ChargebackRow) => CsvCell[] }> =
-  {
-    cost_center: { header: ["cost_center"], cells: (r) => [r.costCenter] },
-    group: { header: ["group"], cells: (r) => [r.group] },
-    member: {
-      header: ["member_email", "member_name"],
-      cells: (r) => [r.memberEmail, r.memberName],
-    },
-    product: { header: ["product"], cells: (r) => [r.product] },
-    model: { header: ["model"], cells: (r) => [r.model] },
-    provider: { header: ["provider"], cells: (r) => [r.provider] },
-  };
+const DIM_COLUMNS: Record<
+  ChargebackDimension,
+  { header: string[]; cells: (r: ChargebackRow) => CsvCell[] }
+> = {
+  cost_center: { header: ["cost_center"], cells: (r) => [r.costCenter] },
+  group: { header: ["group"], cells: (r) => [r.group] },
+  member: {
+    header: ["member_email", "member_name"],
+    cells: (r) => [r.memberEmail, r.memberName],
+  },
+  product: { header: ["product"], cells: (r) => [r.product] },
+  model: { header: ["model"], cells: (r) => [r.model] },
+  provider: { header: ["provider"], cells: (r) => [r.provider] },
+};
 
-export function chargebackHeader(dims: readonly Dimension[]): string[] {
+export function chargebackHeader(dims: readonly ChargebackDimension[]): string[] {
   return [
     "period_start",
     "period_end",
@@ -50,7 +52,7 @@ export function chargebackHeader(dims: readonly Dimension[]): string[] {
 export function chargebackCells(
   row: ChargebackRow,
   period: Period,
-  dims: readonly Dimension[],
+  dims: readonly ChargebackDimension[],
 ): CsvCell[] {
   return [
     period.start,
@@ -71,7 +73,7 @@ export function chargebackCells(
 export function chargebackFileName(
   workspaceSlug: string,
   period: Period,
-  dims: readonly Dimension[],
+  dims: readonly ChargebackDimension[],
 ): string {
   const by = canonicalDimensions(dims).join("-") || "total";
   return `allotment-chargeback-${workspaceSlug}-${period.start}_${period.end}-by-${by}.csv`.replace(
@@ -94,7 +96,10 @@ function fieldCache(): (text: string) => string {
   };
 }
 
-const TEXT_OF: Record<Dimension, (r: ChargebackTextRow, f: (t: string) => string) => string> = {
+const TEXT_OF: Record<
+  ChargebackDimension,
+  (r: ChargebackTextRow, f: (t: string) => string) => string
+> = {
   cost_center: (r, f) => f(r.costCenter),
   group: (r, f) => f(r.group),
   member: (r) => `${textField(r.memberEmail)},${textField(r.memberName)}`,
@@ -112,7 +117,7 @@ export function chargebackCsvStream(
   opts: {
     workspaceId: string;
     period: Period;
-    dimensions: readonly Dimension[];
+    dimensions: readonly ChargebackDimension[];
     chunkSize?: number;
   },
 ): ReadableStream<Uint8Array> {

@@ -23,7 +23,7 @@ import type { Period } from "../period";
 import type { UsageSums } from "../usage-sums";
 import { toBigIntValue, type IntValue } from "./csv";
 import { openExportSource, type JsonSource } from "./json-read";
-import { canonicalDimensions, type Dimension } from "./params";
+import { canonicalDimensions, type ChargebackDimension } from "./params";
 import {
   memberPage,
   memberPageInFileOrder,
@@ -133,7 +133,7 @@ class Accumulator {
 export interface ChargebackOptions {
   workspaceId: string;
   period: Period;
-  dimensions: readonly Dimension[];
+  dimensions: readonly ChargebackDimension[];
   /** members per database round trip */
   chunkSize?: number;
 }

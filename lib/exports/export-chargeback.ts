@@ -14,7 +14,7 @@ import { chargebackCsvStream, chargebackFileName } from "./chargeback-csv";
 import {
   canonicalDimensions,
   resolveExportPeriod,
-  type Dimension,
+  type ChargebackDimension,
   type ExportQuery,
 } from "./params";
 
@@ -53,7 +53,7 @@ export async function startChargebackExport(db: Db, actor: Actor, q: ExportQuery
 
 export interface ChargebackPreview {
   period: Period;
-  groupBy: Dimension[];
+  groupBy: ChargebackDimension[];
   fileName: string;
   /** the first rows, in file order */
   rows: ChargebackRow[];

@@ -15,7 +15,7 @@ import {
   type Period,
 } from "../period";
 
-export const DIMENSIONS = [
+export const CHARGEBACK_DIMENSIONS = [
   "cost_center",
   "group",
   "member",
@@ -23,9 +23,9 @@ export const DIMENSIONS = [
   "model",
   "provider",
 ] as const;
-export type Dimension = (typeof DIMENSIONS)[number];
+export type ChargebackDimension = (typeof CHARGEBACK_DIMENSIONS)[number];
 
-export const DIMENSION_LABELS: Record<Dimension, string> = {
+export const CHARGEBACK_DIMENSION_LABELS: Record<ChargebackDimension, string> = {
   cost_center: "Cost center",
   group: "Group",
   member: "Member",
@@ -49,7 +49,7 @@ export const exportQuerySchema = z
           .map((x) => x.trim())
           .filter(Boolean),
       )
-      .pipe(z.array(z.enum(DIMENSIONS)).max(DIMENSIONS.length)),
+      .pipe(z.array(z.enum(CHARGEBACK_DIMENSIONS)).max(CHARGEBACK_DIMENSIONS.length)),
   })
   .superRefine((q, ctx) => {
     if (q.period !== "custom") return;
@@ -85,6 +85,6 @@ export function resolveExportPeriod(
 }
 
 /** Dimensions in canonical order without duplicates, so the same choice gives the same file. */
-export function canonicalDimensions(dims: readonly Dimension[]): Dimension[] {
-  return DIMENSIONS.filter((d) => dims.includes(d));
+export function canonicalDimensions(dims: readonly ChargebackDimension[]): ChargebackDimension[] {
+  return CHARGEBACK_DIMENSIONS.filter((d) => dims.includes(d));
 }
