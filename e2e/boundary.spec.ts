@@ -480,6 +480,14 @@ test.describe.serial("the HTTP boundary", () => {
         expect(res.status(), url).toBe(400);
         expect(await errorOf(res), url).toMatch(message);
       }
+      // a body's day too: a sync from an impossible day is refused naming the field
+      const sync = await page.request.post("/api/connections/any-connection/sync", {
+        data: { since: "2026-02-31" },
+        headers: { origin: test.info().project.use.baseURL!, "sec-fetch-site": "same-origin" },
+        failOnStatusCode: false,
+      });
+      expect(sync.status()).toBe(400);
+      expect(await errorOf(sync)).toMatch(/^Invalid since: /);
       const costs = await page.request.get("/api/v1/costs?start=253402300800", {
         headers: bearer,
         failOnStatusCode: false,

@@ -8,13 +8,11 @@ import { db } from "@/lib/db";
 import { InvalidInputError } from "@/lib/errors";
 import { readJsonBody } from "@/lib/http/read-json";
 import { SyncBusyError } from "@/lib/ingest/sync";
+import { dayKeySchema } from "@/lib/period";
 
 const params = z.object({ id: z.string().min(1).max(64) });
 const body = z.object({
-  since: z
-    .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/)
-    .optional(),
+  since: dayKeySchema().optional(),
 });
 
 /** Starts a sync in the background (body `{}` or `{since}`); the screen polls the run's progress. */
