@@ -5,6 +5,7 @@
  * travel as decimal strings and are cast in SQL, so bigint values stay exact.
  */
 import type { Engine, Tx } from "../db";
+import { toJsonText } from "../json";
 import { chunks, inList } from "../sql";
 
 /** Column order of a row tuple. */
@@ -94,7 +95,7 @@ export type UsageTuple = [
 ];
 
 function tupleJson(rows: UsageTuple[]): string {
-  return JSON.stringify(rows, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
+  return toJsonText(rows);
 }
 
 function element(engine: Engine, i: number, column: string): string {

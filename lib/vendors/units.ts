@@ -12,11 +12,13 @@ import {
   formatAmount,
   microsToDecimal,
   usdToCredits,
+  type Unit,
 } from "../money";
 
 /** "usd_whole": GitHub budgets, whole US dollars (Copilot usage itself is in AI credits of $0.01) */
 export type VendorUnit = "credit" | "usd" | "usd_whole";
-export type BudgetUnit = "CREDITS" | "USD";
+/** The workspace budget unit (money.ts's Unit) under the name the vendor code uses. */
+export type BudgetUnit = Unit;
 
 /** The vendor's precision in micro-units: whole credits or dollars, or cents. */
 function step(unit: VendorUnit): bigint {
