@@ -12,8 +12,8 @@ import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 
+import { toDayKey } from "../lib/core/period";
 import { createDb, prepareDb } from "../lib/db";
-import { toDayKey } from "../lib/period";
 import { openRawSql } from "./baseline";
 import { buildDataset, resetDatabase } from "./dataset";
 import { SECTIONS, type BenchContext } from "./sections";

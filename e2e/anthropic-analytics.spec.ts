@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 
-import { formatAmount } from "../lib/money";
+import { formatAmount } from "../lib/core/money";
 import {
   actorIdOf,
   analyticsTruth,

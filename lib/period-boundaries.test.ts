@@ -8,12 +8,6 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 
 import { resolveRange } from "./analytics/range";
-import { endsWithVendorPeriod } from "./enforce/vendor-override";
-import {
-  steadyExhaustion as projectedExhaustion,
-  steadyPeriodEnd as projectPeriodEnd,
-} from "./forecast/steady";
-import { isPolicyActive } from "./limits/resolve-effective-limit";
 import {
   currentPeriod,
   daysBetween,
@@ -26,7 +20,13 @@ import {
   startOfDayIn,
   todayIn,
   type Period,
-} from "./period";
+} from "./core/period";
+import { endsWithVendorPeriod } from "./enforce/vendor-override";
+import {
+  steadyExhaustion as projectedExhaustion,
+  steadyPeriodEnd as projectPeriodEnd,
+} from "./forecast/steady";
+import { isPolicyActive } from "./limits/resolve-effective-limit";
 
 /** property tests: every fc.assert states its runs; this bound holds on a busy 2-core machine */
 const PROPERTY_TIMEOUT_MS = 60_000;

@@ -2,7 +2,7 @@
  * A cheap version stamp for a workspace's state (one primary-key read), so hot paths (the
  * budget check, API token auth) can keep what they read in memory and still see every
  * change on the next call, in every process:
- * - `config` is bumped by writeAudit (lib/audit.ts) — limits, requests, tokens, roles,
+ * - `config` is bumped by writeAudit (lib/audit/audit.ts) — limits, requests, tokens, roles,
  *   members, groups, identity mappings, connections and budget settings all write their
  *   audit event in the same transaction as the change (DESIGN.md);
  * - `usage` is bumped by every sync page commit (lib/ingest/sync.ts).

@@ -23,8 +23,8 @@ import {
   syncWindowFor,
 } from "../lib/connections/connections";
 import { runDueSyncs } from "../lib/connections/scheduler";
+import { isDayKey, toDayKey } from "../lib/core/period";
 import { dbReady, type Db } from "../lib/db";
-import { isDayKey, toDayKey } from "../lib/period";
 
 const CLI_ACTOR = { memberId: null, label: "cli" };
 const day = z.string().refine(isDayKey, "expected YYYY-MM-DD");

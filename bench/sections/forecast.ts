@@ -6,8 +6,7 @@
  * band (low–high), and the mean absolute error of the mid (absolute, and as a share of the
  * actual spend). Per member (a sample of up to 2,000) and for the workspace as a whole.
  */
-import { forecast, LOOKBACK_DAYS } from "../../lib/forecast/model";
-import { inBudgetUnit, microsToDecimal, type Unit } from "../../lib/money";
+import { inBudgetUnit, microsToDecimal, type Unit } from "../../lib/core/money";
 import {
   addDays,
   eachDay,
@@ -15,7 +14,8 @@ import {
   type BudgetPeriod,
   type DayKey,
   type Period,
-} from "../../lib/period";
+} from "../../lib/core/period";
+import { forecast, LOOKBACK_DAYS } from "../../lib/forecast/model";
 import { round, timed } from "../stats";
 import type { BenchContext, Section } from "./index";
 

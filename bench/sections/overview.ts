@@ -6,7 +6,7 @@
  */
 import { getOverview } from "../../lib/analytics/overview";
 import type { SpendScope } from "../../lib/analytics/scope";
-import { addDays, currentPeriod, dayStart } from "../../lib/period";
+import { addDays, currentPeriod, dayStart } from "../../lib/core/period";
 import { big } from "../baseline";
 import { latency, round, sample } from "../stats";
 import { ownStatements } from "./breakdowns";

@@ -12,10 +12,10 @@
  * runs and sections see the dataset as built.
  */
 import { loadActor } from "../../lib/auth/actor";
+import { addDays, periodContaining } from "../../lib/core/period";
 import type { Db } from "../../lib/db";
 import { memberDecider, simulate } from "../../lib/limits/simulate";
 import { simulateSchema } from "../../lib/limits/simulate-input";
-import { addDays, periodContaining } from "../../lib/period";
 import { membershipTotalsChanged } from "../../lib/rollups/people-moves";
 import { latency, round, sample, timed } from "../stats";
 import type { BenchContext, Section } from "./index";

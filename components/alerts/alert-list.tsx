@@ -6,10 +6,10 @@ import { useState } from "react";
 import { Sparkline } from "@/components/charts/sparkline";
 import { Card, ErrorNote, Skeleton } from "@/components/ui/card";
 import type { AlertDto } from "@/lib/alerts/list";
-import { fetchJson } from "@/lib/fetch-json";
-import { formatAmount } from "@/lib/money";
-import { queryKeys } from "@/lib/query-keys";
-import type { Serialized } from "@/lib/serialize";
+import { fetchJson } from "@/lib/client/fetch-json";
+import { queryKeys } from "@/lib/client/query-keys";
+import { formatAmount } from "@/lib/core/money";
+import type { Serialized } from "@/lib/core/serialize";
 
 const KIND_LABELS: Record<string, string> = {
   anomaly: "Anomaly",

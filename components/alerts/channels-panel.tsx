@@ -5,8 +5,8 @@ import { useState } from "react";
 
 import { Card, ErrorNote, Skeleton } from "@/components/ui/card";
 import type { ChannelDto } from "@/lib/alerts/channels";
-import { fetchJson } from "@/lib/fetch-json";
-import { queryKeys } from "@/lib/query-keys";
+import { fetchJson } from "@/lib/client/fetch-json";
+import { queryKeys } from "@/lib/client/query-keys";
 
 const input = "mt-1 w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm";
 

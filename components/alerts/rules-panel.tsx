@@ -5,8 +5,8 @@ import { useState } from "react";
 
 import { Card, ErrorNote, Skeleton } from "@/components/ui/card";
 import { ALERT_KIND_LABELS, ALERT_KINDS, type RuleUpdate } from "@/lib/alerts/rule-kinds";
-import { fetchJson } from "@/lib/fetch-json";
-import { queryKeys } from "@/lib/query-keys";
+import { fetchJson } from "@/lib/client/fetch-json";
+import { queryKeys } from "@/lib/client/query-keys";
 
 const RULES_KEY = [...queryKeys.alerts(), "rules"] as const;
 

@@ -1,7 +1,7 @@
 import Link from "next/link";
 
 import { ScrollArea } from "@/components/ui/scroll-area";
-import type { AuditRow } from "@/lib/audit-view";
+import type { AuditRow } from "@/lib/audit/audit-view";
 import type { UnmatchedAttemptRow } from "@/lib/auth/oidc-audit";
 import { REASON_LABELS } from "@/lib/auth/oidc-errors";
 

@@ -1,6 +1,6 @@
 import Link from "next/link";
 
-import { formatAmount, type Unit } from "@/lib/money";
+import { formatAmount, type Unit } from "@/lib/core/money";
 
 export interface BarItem {
   key: string;

@@ -4,7 +4,7 @@
  * and the expected line instead of bars; a day after `today` without one carries nothing —
  * it has not happened, which is not the same as zero.
  */
-import { microsToChartNumber } from "@/lib/money";
+import { microsToChartNumber } from "@/lib/core/money";
 
 export const BAND = "band";
 export const MID = "expected";

@@ -13,7 +13,7 @@ import {
   YAxis,
 } from "recharts";
 
-import { formatAmount, type Unit } from "@/lib/money";
+import { formatAmount, type Unit } from "@/lib/core/money";
 
 import { BAND, chartRows, MID } from "./daily-rows";
 import { colorFor, productLabel } from "./palette";

@@ -1,5 +1,5 @@
 /**
- * "Runs out" as a range (lib/projection.ts): the earliest day on the forecast band's high
+ * "Runs out" as a range (lib/forecast/projection.ts): the earliest day on the forecast band's high
  * side, the latest on its low side. One wording for the Overview, My budget and Limits.
  */
 

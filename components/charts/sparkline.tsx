@@ -1,4 +1,4 @@
-import { microsToChartNumber } from "@/lib/money";
+import { microsToChartNumber } from "@/lib/core/money";
 
 /**
  * A tiny inline trend (SVG, no axes), the one sparkline of the app: micro-unit strings become

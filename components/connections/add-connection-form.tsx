@@ -3,8 +3,8 @@
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 
+import { fetchJson } from "@/lib/client/fetch-json";
 import type { ConnectionDto } from "@/lib/connections/connections";
-import { fetchJson } from "@/lib/fetch-json";
 
 import { KeyHelp } from "./key-help";
 

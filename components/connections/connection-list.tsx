@@ -4,8 +4,8 @@ import { useRouter } from "next/navigation";
 import { useEffect, useState, useTransition } from "react";
 
 import { ConfirmButton } from "@/components/ui/confirm-dialog";
+import { fetchJson } from "@/lib/client/fetch-json";
 import type { ConnectionDto } from "@/lib/connections/connections";
-import { fetchJson } from "@/lib/fetch-json";
 
 import { FileUpload } from "./file-upload";
 

@@ -3,7 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useId, useState } from "react";
 
-import { fetchJson } from "@/lib/fetch-json";
+import { fetchJson } from "@/lib/client/fetch-json";
 
 /** What the server takes at most (lib/connections/file-upload.ts MAX_UPLOAD_CHARS). */
 const MAX_BYTES = 5_000_000;

@@ -2,7 +2,7 @@
 
 import { useState } from "react";
 
-import { fetchJson } from "@/lib/fetch-json";
+import { fetchJson } from "@/lib/client/fetch-json";
 
 /** Where each provider's admin key is made, and the role that may make it. */
 const HELP: Record<string, { where: React.ReactNode; role: string; not: string }> = {

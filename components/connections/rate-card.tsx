@@ -4,7 +4,7 @@ import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 
 import { ScrollArea } from "@/components/ui/scroll-area";
-import { fetchJson } from "@/lib/fetch-json";
+import { fetchJson } from "@/lib/client/fetch-json";
 import type { RateCardLine, SeenModel } from "@/lib/ratecard/rate-card-entries";
 
 const MATCH: Record<SeenModel["match"], string> = {

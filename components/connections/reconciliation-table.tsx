@@ -1,6 +1,6 @@
 import { ScrollArea } from "@/components/ui/scroll-area";
 import type { ReconciliationRow } from "@/lib/connections/reconciliation";
-import { formatAmount } from "@/lib/money";
+import { formatAmount } from "@/lib/core/money";
 
 export function ReconciliationTable({ rows }: { rows: ReconciliationRow[] }) {
   if (rows.length === 0)

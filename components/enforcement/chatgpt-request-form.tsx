@@ -4,7 +4,7 @@
 import { useState, useTransition } from "react";
 
 import { Card, ErrorNote } from "@/components/ui/card";
-import type { Unit } from "@/lib/money";
+import type { Unit } from "@/lib/core/money";
 
 export function ChatgptRequestForm({
   unit,

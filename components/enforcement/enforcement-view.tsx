@@ -5,8 +5,8 @@ import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 
 import { Card, ErrorNote } from "@/components/ui/card";
+import type { Serialized } from "@/lib/core/serialize";
 import type { EnforcementScreen } from "@/lib/enforce/screen";
-import type { Serialized } from "@/lib/serialize";
 
 type Data = Serialized<EnforcementScreen>;
 type Connector = Data["connectors"][number];

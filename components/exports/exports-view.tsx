@@ -5,16 +5,16 @@ import { useState } from "react";
 
 import { Card, ErrorNote, Skeleton, Stat } from "@/components/ui/card";
 import { ScrollArea } from "@/components/ui/scroll-area";
+import { fetchJson } from "@/lib/client/fetch-json";
+import { queryKeys } from "@/lib/client/query-keys";
+import { formatAmount } from "@/lib/core/money";
+import type { Serialized } from "@/lib/core/serialize";
 import type { ChargebackPreview } from "@/lib/exports/export-chargeback";
 import {
   CHARGEBACK_DIMENSION_LABELS,
   CHARGEBACK_DIMENSIONS,
   type ChargebackDimension,
 } from "@/lib/exports/params";
-import { fetchJson } from "@/lib/fetch-json";
-import { formatAmount } from "@/lib/money";
-import { queryKeys } from "@/lib/query-keys";
-import type { Serialized } from "@/lib/serialize";
 
 type PeriodChoice = "current" | "previous" | "custom";
 

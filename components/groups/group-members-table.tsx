@@ -2,8 +2,8 @@ import Link from "next/link";
 
 import { ScrollArea } from "@/components/ui/scroll-area";
 import type { GroupSummary } from "@/lib/analytics/group";
-import { formatAmount, type Unit } from "@/lib/money";
-import type { Serialized } from "@/lib/serialize";
+import { formatAmount, type Unit } from "@/lib/core/money";
+import type { Serialized } from "@/lib/core/serialize";
 
 /** Everyone in the group with their spend in the range and, when given, their limit this period. */
 export function GroupMembersTable({

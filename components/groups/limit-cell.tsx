@@ -1,7 +1,7 @@
 import { LimitStateBadge } from "@/components/members/limit-state";
+import { formatAmount } from "@/lib/core/money";
+import type { Serialized } from "@/lib/core/serialize";
 import type { MyLimit } from "@/lib/limits/limits-screen";
-import { formatAmount } from "@/lib/money";
-import type { Serialized } from "@/lib/serialize";
 
 /** One member's effective limit in the group table: used of limit this period, then state and reason. */
 export function LimitCell({ limit }: { limit: Serialized<MyLimit> | undefined }) {

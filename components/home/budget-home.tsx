@@ -6,8 +6,8 @@ import { StatusBadge } from "@/components/requests/status-badge";
 import { Card, Stat } from "@/components/ui/card";
 import { SeatEstimateNote } from "@/components/usage/seat-estimate-note";
 import type { MyBudget } from "@/lib/analytics/my-usage";
-import { formatAmount, percentOf, type Unit } from "@/lib/money";
-import type { Serialized } from "@/lib/serialize";
+import { formatAmount, percentOf, type Unit } from "@/lib/core/money";
+import type { Serialized } from "@/lib/core/serialize";
 
 import { BudgetMeter, ForecastBanner } from "./budget-meter";
 import { dayLabel } from "./when";

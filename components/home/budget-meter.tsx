@@ -1,7 +1,7 @@
 import { limitPolicyLine, LimitStateBadge } from "@/components/members/limit-state";
 import type { MyBudget } from "@/lib/analytics/my-usage";
-import { formatAmount, percentOf } from "@/lib/money";
-import type { Serialized } from "@/lib/serialize";
+import { formatAmount, percentOf } from "@/lib/core/money";
+import type { Serialized } from "@/lib/core/serialize";
 
 import { RequestMore } from "./request-more";
 import { dayLabel, inDays } from "./when";

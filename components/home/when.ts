@@ -1,5 +1,5 @@
 /** Day keys as a person reads them on the budget home: "1 Dec", "in 9 days". Pure (no clock). */
-import { daysBetween, type DayKey } from "@/lib/period";
+import { daysBetween, type DayKey } from "@/lib/core/period";
 
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 

@@ -5,11 +5,11 @@ import { useMemo, useState } from "react";
 
 import { Card, ErrorNote, Skeleton, Stat } from "@/components/ui/card";
 import { ScrollArea } from "@/components/ui/scroll-area";
-import { fetchJson } from "@/lib/fetch-json";
+import { fetchJson } from "@/lib/client/fetch-json";
+import { queryKeys } from "@/lib/client/query-keys";
+import { formatAmount, type Unit } from "@/lib/core/money";
+import type { Serialized } from "@/lib/core/serialize";
 import type { LimitsOverview, PolicyView } from "@/lib/limits/limits-screen";
-import { formatAmount, type Unit } from "@/lib/money";
-import { queryKeys } from "@/lib/query-keys";
-import type { Serialized } from "@/lib/serialize";
 
 import { MembersTable } from "./members-table";
 import { PolicyEditor, type EditTarget } from "./policy-editor";

@@ -5,9 +5,9 @@ import { useMemo, useState } from "react";
 
 import { Card } from "@/components/ui/card";
 import { ScrollArea } from "@/components/ui/scroll-area";
+import { formatAmount } from "@/lib/core/money";
+import type { Serialized } from "@/lib/core/serialize";
 import type { LimitsOverview, MemberRow } from "@/lib/limits/limits-screen";
-import { formatAmount } from "@/lib/money";
-import type { Serialized } from "@/lib/serialize";
 
 type Row = Serialized<MemberRow>;
 type SortKey = "pct" | "used" | "name" | "exhaustion";

@@ -1,7 +1,7 @@
 import { Stat } from "@/components/ui/card";
+import { formatAmount } from "@/lib/core/money";
+import type { Serialized } from "@/lib/core/serialize";
 import type { MyLimit } from "@/lib/limits/limits-screen";
-import { formatAmount } from "@/lib/money";
-import type { Serialized } from "@/lib/serialize";
 
 export type LimitStatField = "limit" | "used" | "remaining" | "projected";
 const ALL: readonly LimitStatField[] = ["limit", "used", "remaining", "projected"];

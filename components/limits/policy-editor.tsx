@@ -4,12 +4,12 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 
 import { ConfirmButton } from "@/components/ui/confirm-dialog";
-import { fetchJson } from "@/lib/fetch-json";
+import { fetchJson } from "@/lib/client/fetch-json";
+import { queryKeys } from "@/lib/client/query-keys";
+import { microsToDecimal } from "@/lib/core/money";
+import type { Serialized } from "@/lib/core/serialize";
 import type { PolicyView } from "@/lib/limits/limits-screen";
 import { LIMIT_ACTIONS } from "@/lib/limits/policy-input";
-import { microsToDecimal } from "@/lib/money";
-import { queryKeys } from "@/lib/query-keys";
-import type { Serialized } from "@/lib/serialize";
 
 import { ProductSelect } from "../products/product-select";
 import { SimulationPanel, useSimulation } from "./simulation-panel";

@@ -2,9 +2,9 @@
 
 import { useQuery } from "@tanstack/react-query";
 
-import { fetchJson } from "@/lib/fetch-json";
-import { microsToDecimal } from "@/lib/money";
-import { queryKeys } from "@/lib/query-keys";
+import { fetchJson } from "@/lib/client/fetch-json";
+import { queryKeys } from "@/lib/client/query-keys";
+import { microsToDecimal } from "@/lib/core/money";
 
 interface Entry {
   at: string;

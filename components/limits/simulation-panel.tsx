@@ -4,15 +4,15 @@ import { useMutation } from "@tanstack/react-query";
 import { useCallback, useRef, useState } from "react";
 
 import { ScrollArea } from "@/components/ui/scroll-area";
-import { fetchJson } from "@/lib/fetch-json";
+import { fetchJson } from "@/lib/client/fetch-json";
+import { formatAmount, type Unit } from "@/lib/core/money";
+import type { Serialized } from "@/lib/core/serialize";
 import {
   DEFAULT_SIMULATED_PERIODS,
   type SimulatedPeriod,
   type Simulation,
   type Tally,
 } from "@/lib/limits/simulate-input";
-import { formatAmount, type Unit } from "@/lib/money";
-import type { Serialized } from "@/lib/serialize";
 
 type Result = Serialized<Simulation>;
 type Change = Record<string, unknown>;

@@ -1,5 +1,5 @@
 import { productLabel } from "@/components/charts/palette";
-import { formatAmount, type Unit } from "@/lib/money";
+import { formatAmount, type Unit } from "@/lib/core/money";
 
 /** A small table of amounts by product or model, exact figures from the server. */
 export function AmountList({

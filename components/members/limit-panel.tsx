@@ -1,8 +1,8 @@
 import Link from "next/link";
 
 import { MyLimitStats, type LimitStatField } from "@/components/limits/my-limit-card";
+import type { Serialized } from "@/lib/core/serialize";
 import type { MyLimit } from "@/lib/limits/limits-screen";
-import type { Serialized } from "@/lib/serialize";
 
 import { limitPolicyLine, LimitStateBadge } from "./limit-state";
 

@@ -1,6 +1,6 @@
+import { formatAmount, percentOf } from "@/lib/core/money";
+import type { Serialized } from "@/lib/core/serialize";
 import type { MyLimit } from "@/lib/limits/limits-screen";
-import { formatAmount, percentOf } from "@/lib/money";
-import type { Serialized } from "@/lib/serialize";
 
 const BADGE: Record<string, string> = {
   over: "bg-red-100 text-red-800",

@@ -1,9 +1,9 @@
 import { SourceBadge } from "@/components/requests/source-badge";
 import { StatusBadge } from "@/components/requests/status-badge";
 import { Card } from "@/components/ui/card";
-import { formatAmount, type Unit } from "@/lib/money";
+import { formatAmount, type Unit } from "@/lib/core/money";
+import type { Serialized } from "@/lib/core/serialize";
 import type { RequestItem } from "@/lib/requests/request-queue";
-import type { Serialized } from "@/lib/serialize";
 
 /** A member's credit requests with their outcome, for the member and the people who decide them. */
 export function MemberRequests({

@@ -3,8 +3,8 @@
 import { useQuery } from "@tanstack/react-query";
 
 import type { CostPerPrContext } from "@/lib/analytics/outcomes";
-import { fetchJson } from "@/lib/fetch-json";
-import type { Serialized } from "@/lib/serialize";
+import { fetchJson } from "@/lib/client/fetch-json";
+import type { Serialized } from "@/lib/core/serialize";
 
 import { perOutcome } from "./format";
 

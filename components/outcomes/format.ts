@@ -1,5 +1,5 @@
 /** Display of cost-per-outcome figures: money in USD to the cent, a missing ratio as "—". */
-import { formatAmount } from "@/lib/money";
+import { formatAmount } from "@/lib/core/money";
 
 /** "$14.17", or "—" when there is no commit / PR to divide by (never $0 or infinity). */
 export function perOutcome(micros: string | null): string {

@@ -1,8 +1,8 @@
 import Link from "next/link";
 
 import type { OutcomeLine, OutcomeReport } from "@/lib/analytics/outcomes";
+import type { Serialized } from "@/lib/core/serialize";
 import { productLabel } from "@/lib/products";
-import type { Serialized } from "@/lib/serialize";
 
 import { Card, Stat } from "../ui/card";
 import { count, perOutcome, usd } from "./format";

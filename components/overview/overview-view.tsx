@@ -13,10 +13,10 @@ import { SeatEstimateNote } from "@/components/usage/seat-estimate-note";
 import { useAnalyticsState } from "@/components/usage/use-analytics-state";
 import type { OverviewData } from "@/lib/analytics/overview";
 import { STACKS } from "@/lib/analytics/url-state";
-import { fetchJson } from "@/lib/fetch-json";
-import { formatAmount } from "@/lib/money";
-import { queryKeys } from "@/lib/query-keys";
-import type { Serialized } from "@/lib/serialize";
+import { fetchJson } from "@/lib/client/fetch-json";
+import { queryKeys } from "@/lib/client/query-keys";
+import { formatAmount } from "@/lib/core/money";
+import type { Serialized } from "@/lib/core/serialize";
 
 /** What the projection is not compared with when no pooled cap bounds this scope's total. */
 const NO_CAP: Record<string, string> = {

@@ -2,7 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 
-import { fetchJson } from "@/lib/fetch-json";
+import { fetchJson } from "@/lib/client/fetch-json";
 import type { KnownProduct } from "@/lib/products";
 
 /** The workspace's known products (usage data and connected vendors), fetched once per page. */

@@ -3,10 +3,10 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 
-import { fetchJson } from "@/lib/fetch-json";
-import { queryKeys } from "@/lib/query-keys";
+import { fetchJson } from "@/lib/client/fetch-json";
+import { queryKeys } from "@/lib/client/query-keys";
+import type { Serialized } from "@/lib/core/serialize";
 import type { BulkOutcome } from "@/lib/requests/bulk-decide";
-import type { Serialized } from "@/lib/serialize";
 
 type Result = { outcomes: Serialized<BulkOutcome>[]; decided: number; failed: number };
 

@@ -4,17 +4,17 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 
 import { Sparkline } from "@/components/charts/sparkline";
-import { fetchJson } from "@/lib/fetch-json";
+import { fetchJson } from "@/lib/client/fetch-json";
+import { queryKeys } from "@/lib/client/query-keys";
 import {
   formatAmount,
   MAX_AMOUNT_MICROS,
   microsToDecimal,
   parseAmountText,
   type Unit,
-} from "@/lib/money";
-import { queryKeys } from "@/lib/query-keys";
+} from "@/lib/core/money";
+import type { Serialized } from "@/lib/core/serialize";
 import type { QueueItem } from "@/lib/requests/request-queue";
-import type { Serialized } from "@/lib/serialize";
 
 import { SimulationPanel, useSimulation } from "../limits/simulation-panel";
 import { CostPerPr } from "../outcomes/cost-per-pr";

@@ -5,11 +5,11 @@ import { useState } from "react";
 
 import { MyLimitStats } from "@/components/limits/my-limit-card";
 import { Card, ErrorNote, Skeleton } from "@/components/ui/card";
-import { fetchJson } from "@/lib/fetch-json";
-import { formatAmount } from "@/lib/money";
-import { queryKeys } from "@/lib/query-keys";
+import { fetchJson } from "@/lib/client/fetch-json";
+import { queryKeys } from "@/lib/client/query-keys";
+import { formatAmount } from "@/lib/core/money";
+import type { Serialized } from "@/lib/core/serialize";
 import type { RequestsPage } from "@/lib/requests/page-data";
-import type { Serialized } from "@/lib/serialize";
 
 import { BulkBar } from "./bulk-bar";
 import { QueueItemCard } from "./queue-item";

@@ -5,7 +5,7 @@ import { useState, useTransition } from "react";
 
 import { ConfirmButton } from "@/components/ui/confirm-dialog";
 import { CopyButton } from "@/components/ui/copy-button";
-import { fetchJson } from "@/lib/fetch-json";
+import { fetchJson } from "@/lib/client/fetch-json";
 import { TOKEN_SCOPE_LABELS, TOKEN_SCOPES, type TokenScope } from "@/lib/tokens/scopes";
 
 export interface TokenRow {

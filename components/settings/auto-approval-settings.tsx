@@ -3,10 +3,10 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 
-import { fetchJson } from "@/lib/fetch-json";
-import { formatAmount, microsToDecimal, type Unit } from "@/lib/money";
+import { fetchJson } from "@/lib/client/fetch-json";
+import { formatAmount, microsToDecimal, type Unit } from "@/lib/core/money";
+import type { Serialized } from "@/lib/core/serialize";
 import { productLabel } from "@/lib/products";
-import type { Serialized } from "@/lib/serialize";
 
 import { useKnownProducts } from "../products/product-select";
 

@@ -3,9 +3,9 @@
 import { useRouter } from "next/navigation";
 import { useEffect, useState, useTransition } from "react";
 
-import { fetchJson } from "@/lib/fetch-json";
+import { fetchJson } from "@/lib/client/fetch-json";
+import { parseAmountText } from "@/lib/core/money";
 import type { TimezoneChangePreview } from "@/lib/limits/workspace-settings";
-import { parseAmountText } from "@/lib/money";
 
 interface Props {
   initial: {

@@ -3,7 +3,7 @@
 import { signOut } from "next-auth/react";
 import { useState } from "react";
 
-import { fetchJson } from "@/lib/fetch-json";
+import { fetchJson } from "@/lib/client/fetch-json";
 
 /**
  * Ends Allotment's session on the server (next-auth's signOut → events.signOut revokes the

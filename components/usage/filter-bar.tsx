@@ -10,8 +10,8 @@ import {
   type Dimension,
   type Filters,
 } from "@/lib/analytics/filters";
-import { fetchJson } from "@/lib/fetch-json";
-import { queryKeys } from "@/lib/query-keys";
+import { fetchJson } from "@/lib/client/fetch-json";
+import { queryKeys } from "@/lib/client/query-keys";
 
 import type { UrlPatch } from "./use-analytics-state";
 

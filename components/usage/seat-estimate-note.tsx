@@ -1,4 +1,4 @@
-import { formatAmount, type Unit } from "@/lib/money";
+import { formatAmount, type Unit } from "@/lib/core/money";
 
 /**
  * "Seat plans, estimated": use covered by seat or plan fees (Claude seats' Claude Code and chat,

@@ -24,10 +24,10 @@ import {
   type Dimension,
 } from "@/lib/analytics/filters";
 import { canonicalSearch } from "@/lib/analytics/url-state";
-import { fetchJson } from "@/lib/fetch-json";
-import { formatAmount, type Unit } from "@/lib/money";
-import { queryKeys } from "@/lib/query-keys";
-import type { Serialized } from "@/lib/serialize";
+import { fetchJson } from "@/lib/client/fetch-json";
+import { queryKeys } from "@/lib/client/query-keys";
+import { formatAmount, type Unit } from "@/lib/core/money";
+import type { Serialized } from "@/lib/core/serialize";
 
 import { FilterBar } from "./filter-bar";
 import { RangePicker } from "./range-picker";

@@ -1,6 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
 
-import { divRoundHalfEven, formatAmount, usdToCredits } from "../../lib/money";
+import { divRoundHalfEven, formatAmount, usdToCredits } from "../../lib/core/money";
 import {
   startCursorFake,
   type CursorEvent,

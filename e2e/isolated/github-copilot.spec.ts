@@ -1,6 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
 
-import { formatAmount } from "../../lib/money";
+import { formatAmount } from "../../lib/core/money";
 import { startGithubFake, type FakeUsage, type GithubFake } from "../../tests/fake-vendors/github";
 import { daysAfterNow, E2E_NOW, resetServerClock, serverNowMs, setServerClock } from "../clock";
 import { act, pageAs, shot } from "../enforcement-helpers";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { addDays, eachDay } from "../period";
+import { addDays, eachDay } from "../core/period";
 import { DEFAULT_ANOMALY, findAnomaly, trailingMean } from "./anomaly";
 
 const M = 1_000_000n;

@@ -3,7 +3,7 @@
  * baseline and their group's per-member baseline, and above an absolute floor so tiny
  * amounts never alert. Pure; amounts are micro-USD.
  */
-import { addDays, eachDay, type DayKey } from "../period";
+import { addDays, eachDay, type DayKey } from "../core/period";
 
 export interface AnomalySettings {
   /** the day must be at least this many times the member's own baseline */

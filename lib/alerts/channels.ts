@@ -9,10 +9,10 @@ import { randomBytes } from "node:crypto";
 
 import { z } from "zod";
 
-import { writeAudit } from "../audit";
+import { writeAudit } from "../audit/audit";
 import { auditActor, type Actor } from "../auth/actor";
+import { ConflictError, NotFoundError } from "../core/errors";
 import type { Db } from "../db";
-import { ConflictError, NotFoundError } from "../errors";
 import { sealEmailSettings, sealSigningSecret } from "./channel-secrets";
 
 /** URLs are capped at 2,048 characters, names at 80, address lists at 2,000 (issue 15). */

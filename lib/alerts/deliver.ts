@@ -5,9 +5,9 @@
  */
 import "server-only";
 
+import { toJsonText } from "../core/json";
 import type { Db } from "../db";
 import { env } from "../env";
-import { toJsonText } from "../json";
 import { openChannel, type OpenChannel } from "./channel-secrets";
 import type { AlertKind } from "./rules";
 import { sendEmail } from "./send-email";

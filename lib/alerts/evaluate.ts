@@ -7,11 +7,8 @@
  */
 import "server-only";
 
-import type { Db } from "../db";
-import { overAllowance } from "../enforce/over-allowance";
-import { toJsonText } from "../json";
-import { loadWorkspaceLimits } from "../limits/load-effective-limits";
-import { formatAmount, type Unit } from "../money";
+import { toJsonText } from "../core/json";
+import { formatAmount, type Unit } from "../core/money";
 import {
   addDays,
   eachDay,
@@ -19,8 +16,11 @@ import {
   todayIn,
   type BudgetPeriod,
   type DayKey,
-} from "../period";
-import { project } from "../projection";
+} from "../core/period";
+import type { Db } from "../db";
+import { overAllowance } from "../enforce/over-allowance";
+import { project } from "../forecast/projection";
+import { loadWorkspaceLimits } from "../limits/load-effective-limits";
 import { findAnomaly, type AnomalySettings } from "./anomaly";
 import { loadAnomalyInputs } from "./anomaly-data";
 import { alertMessageOf, deliverAlert, titleOf } from "./deliver";

@@ -1,7 +1,7 @@
 /** Saves alert rule settings (one row per kind) with their audit event. */
 import "server-only";
 
-import { writeAudit } from "../audit";
+import { writeAudit } from "../audit/audit";
 import { auditActor, type Actor } from "../auth/actor";
 import type { Db } from "../db";
 import { ALERT_KINDS, loadRuleSettings, ruleFormOf, type RuleUpdate } from "./rules";

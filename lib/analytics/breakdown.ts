@@ -5,10 +5,10 @@
  */
 import "server-only";
 
+import { NotFoundError } from "../core/errors";
+import type { Unit } from "../core/money";
+import { eachDay, todayIn, type BudgetPeriod } from "../core/period";
 import { engineOf, type Db } from "../db";
-import { NotFoundError } from "../errors";
-import type { Unit } from "../money";
-import { eachDay, todayIn, type BudgetPeriod } from "../period";
 import { toBigInt } from "../sql";
 import { readRows } from "../sqlite-reader";
 import type { AnalyticsContext, Metrics } from "./analytics-types";

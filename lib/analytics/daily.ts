@@ -2,9 +2,9 @@
  * Daily spend per product for a rollup filter, in the budget unit, with every day of the
  * range present (zeros filled on the server), plus the totals of the same rows.
  */
+import { inBudgetUnit, type Unit } from "../core/money";
+import { eachDay, type Period } from "../core/period";
 import type { Db } from "../db";
-import { inBudgetUnit, type Unit } from "../money";
-import { eachDay, type Period } from "../period";
 
 export interface SpendTotals {
   costMicros: bigint;

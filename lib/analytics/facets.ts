@@ -5,8 +5,8 @@
  */
 import "server-only";
 
+import { todayIn } from "../core/period";
 import { engineOf, type Db } from "../db";
-import { todayIn } from "../period";
 import { readRows } from "../sqlite-reader";
 import { workspaceOf } from "./breakdown";
 import { keyLabel, NONE, UNATTRIBUTED, type Dimension } from "./filters";

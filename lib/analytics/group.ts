@@ -5,10 +5,10 @@
  */
 import "server-only";
 
+import { NotFoundError } from "../core/errors";
+import type { Unit } from "../core/money";
+import { todayIn } from "../core/period";
 import type { Db } from "../db";
-import { NotFoundError } from "../errors";
-import type { Unit } from "../money";
-import { todayIn } from "../period";
 import { getBreakdown, totalsFor, workspaceOf, type Metrics } from "./breakdown";
 import { dailyByProduct, type DailySeries } from "./daily";
 import { rangeSpecSchema, resolveRange, type RangeSpec, type ResolvedRange } from "./range";

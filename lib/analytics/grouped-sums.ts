@@ -8,9 +8,9 @@
  */
 import "server-only";
 
+import type { Unit } from "../core/money";
+import { addDays, toDayKey, type DayKey, type Period } from "../core/period";
 import type { Engine } from "../db";
-import type { Unit } from "../money";
-import { addDays, toDayKey, type DayKey, type Period } from "../period";
 import { toBigInt } from "../sql";
 import { readRows } from "../sqlite-reader";
 import { addUsageSums } from "../usage-sums";

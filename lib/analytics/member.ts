@@ -2,10 +2,10 @@
  * One member's page: who they are, their groups and identities, and their daily usage
  * this period. A member outside the actor's scope (or workspace) is "not found".
  */
+import { NotFoundError } from "../core/errors";
+import type { Unit } from "../core/money";
+import { currentPeriod, todayIn, type BudgetPeriod, type Period } from "../core/period";
 import type { Db } from "../db";
-import { NotFoundError } from "../errors";
-import type { Unit } from "../money";
-import { currentPeriod, todayIn, type BudgetPeriod, type Period } from "../period";
 import { getBreakdown } from "./breakdown";
 import { dailyByProduct, type DailySeries } from "./daily";
 import { scopeIncludesMember, type SpendScope } from "./scope";

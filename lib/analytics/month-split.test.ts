@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { addDays, eachDay } from "../period";
+import { addDays, eachDay } from "../core/period";
 import { signedPieces, type SignedPeriod } from "./month-split";
 
 /** How many times each day is counted (a minus piece takes one away). */

@@ -2,7 +2,7 @@
  * A day range as pieces of whole calendar months (UsageMemberMonth) and days (the daily
  * rollup), so member-grain queries read as few rows as they can. Pure.
  */
-import { addDays, daysBetween, periodContaining, type DayKey, type Period } from "../period";
+import { addDays, daysBetween, periodContaining, type DayKey, type Period } from "../core/period";
 
 export function monthKey(day: DayKey): string {
   return day.slice(0, 7);

@@ -8,11 +8,7 @@
 import "server-only";
 
 import type { Actor } from "../auth/actor";
-import type { Db } from "../db";
-import { projectMember } from "../forecast/member";
-import { memberLimitView, type MyLimit } from "../limits/limits-screen";
-import { loadMemberLimit } from "../limits/load-effective-limits";
-import { MICROS_PER_UNIT, type Unit } from "../money";
+import { MICROS_PER_UNIT, type Unit } from "../core/money";
 import {
   addDays,
   currentPeriod,
@@ -21,7 +17,11 @@ import {
   todayIn,
   type DayKey,
   type Period,
-} from "../period";
+} from "../core/period";
+import type { Db } from "../db";
+import { projectMember } from "../forecast/member";
+import { memberLimitView, type MyLimit } from "../limits/limits-screen";
+import { loadMemberLimit } from "../limits/load-effective-limits";
 import { listMyRequests, type RequestItem } from "../requests/request-queue";
 import { getBreakdown, ratioPct, type BreakdownQuery } from "./breakdown";
 import { dailyByProduct, type DailySeries } from "./daily";

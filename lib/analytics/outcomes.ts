@@ -13,9 +13,9 @@
  * includes outcomes and cost no member is mapped to, as "Unattributed").
  * The person behind an outcome fact is found through MemberIdentity when read.
  */
+import { divRoundHalfEven } from "../core/money";
+import { todayIn, type BudgetPeriod, type DayKey, type Period } from "../core/period";
 import type { Db } from "../db";
-import { divRoundHalfEven } from "../money";
-import { todayIn, type BudgetPeriod, type DayKey, type Period } from "../period";
 import { resolveRange, type RangeSpec, type ResolvedRange } from "./range";
 import type { SpendScope } from "./scope";
 

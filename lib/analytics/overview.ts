@@ -1,18 +1,18 @@
 /**
  * The Overview's numbers for a scope and a range (this budget period by default): spend in
  * USD and credits with the billed vs list-price split, change vs the previous equal range,
- * the forecast to period end with its band and the days a limit runs out (lib/projection.ts), the daily
+ * the forecast to period end with its band and the days a limit runs out (lib/forecast/projection.ts), the daily
  * trend stacked by a dimension, top members, spend by product / model / group,
  * unattributed and unpriced amounts, and "data as of" per source. Reads rollups only.
  */
 import "server-only";
 
+import { inBudgetUnit, type Unit } from "../core/money";
+import { currentPeriod, daysLeft, eachDay, todayIn, type Period } from "../core/period";
 import type { Db } from "../db";
 import { historyRange } from "../forecast/history";
+import { project, type Projection } from "../forecast/projection";
 import { pooledCapFor } from "../limits/pooled-cap";
-import { inBudgetUnit, type Unit } from "../money";
-import { currentPeriod, daysLeft, eachDay, todayIn, type Period } from "../period";
-import { project, type Projection } from "../projection";
 import {
   changePct,
   dailyByKey,

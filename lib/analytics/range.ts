@@ -4,7 +4,6 @@
  */
 import { z } from "zod";
 
-import { dayKeyParam } from "../http/query";
 import {
   addDays,
   daysBetween,
@@ -14,7 +13,8 @@ import {
   type BudgetPeriod,
   type DayKey,
   type Period,
-} from "../period";
+} from "../core/period";
+import { dayKeyParam } from "../http/query";
 
 export const RANGE_KEYS = ["period", "last-period", "7d", "30d", "90d", "custom"] as const;
 export type RangeKey = (typeof RANGE_KEYS)[number];

@@ -4,9 +4,9 @@
  * a dimension. The same text runs on SQLite and PostgreSQL (placeholders via lib/sql.ts);
  * column names come from whitelists here, never from the request.
  */
+import type { Unit } from "../core/money";
+import { addDays, type DayKey, type Period } from "../core/period";
 import type { Engine } from "../db";
-import type { Unit } from "../money";
-import { addDays, type DayKey, type Period } from "../period";
 import { placeholder } from "../sql";
 import { needsFactTable, NONE, UNATTRIBUTED, type Dimension, type Filters } from "./filters";
 import { monthKey, signedPieces, type SignedPeriod } from "./month-split";

@@ -2,7 +2,7 @@
  * The signed-in person as the server sees them on this request: reloaded from the
  * database every time, so a changed role or a removed member takes effect at once.
  */
-import type { AuditActor } from "../audit";
+import type { AuditActor } from "../audit/audit";
 import type { Db } from "../db";
 import type { Role } from "./permissions";
 

@@ -10,18 +10,18 @@ import { forbidden, notFound, redirect } from "next/navigation";
 import { NextResponse } from "next/server";
 import { ZodError } from "zod";
 
-import { db } from "../db";
-import { env } from "../env";
 import {
   ConflictError,
   ForbiddenError,
   HttpInputError,
   InvalidInputError,
   NotFoundError,
-} from "../errors";
+} from "../core/errors";
+import { toJsonText } from "../core/json";
+import { db } from "../db";
+import { env } from "../env";
 import { crossSiteRefusalFor } from "../http/origin";
 import { requireJsonIfTyped } from "../http/read-json";
-import { toJsonText } from "../json";
 import { loadActor, type Actor } from "./actor";
 import { authOptions } from "./options";
 import { canAny, type Permission } from "./permissions";

@@ -16,7 +16,7 @@
  * Every outcome is a log line, and an audit event of the workspace it concerns, or — when it
  * names nobody — a SignInAttempt row (lib/auth/oidc-audit.ts).
  */
-import { writeAudit, type AuditActor } from "../audit";
+import { writeAudit, type AuditActor } from "../audit/audit";
 import type { Db, Tx } from "../db";
 import { applyMembershipChanges } from "../rollups/group-totals";
 import {

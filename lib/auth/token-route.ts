@@ -5,7 +5,7 @@
  */
 import "server-only";
 
-import type { AuditActor } from "../audit";
+import type { AuditActor } from "../audit/audit";
 import { db } from "../db";
 import type { TokenScope } from "../tokens/scopes";
 import { authenticateToken, tokenActorLabel, type TokenPrincipal } from "../tokens/tokens";

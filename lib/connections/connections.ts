@@ -7,13 +7,13 @@ import "server-only";
  */
 import { z } from "zod";
 
-import { writeAudit, type AuditActor } from "../audit";
+import { writeAudit, type AuditActor } from "../audit/audit";
+import { InvalidInputError, NotFoundError } from "../core/errors";
+import { addDays, isDayKey, toDayKey } from "../core/period";
 import { encryptSecret, keyHint, maskKey } from "../crypto/secrets";
 import type { Db } from "../db";
-import { InvalidInputError, NotFoundError } from "../errors";
 import { runSync, type SyncResult } from "../ingest/sync";
 import type { WriteCounts } from "../ingest/write-usage";
-import { addDays, isDayKey, toDayKey } from "../period";
 import { loadRateCard } from "../ratecard/load-rate-card";
 import { adapterFor, type AdapterExtras } from "./adapter-for";
 

@@ -9,9 +9,9 @@ import "server-only";
  */
 import { z } from "zod";
 
-import type { AuditActor } from "../audit";
+import type { AuditActor } from "../audit/audit";
+import { InvalidInputError } from "../core/errors";
 import type { Db } from "../db";
-import { InvalidInputError } from "../errors";
 import { FileFormatError, parseUsageFile } from "../ingest/adapters/file";
 import { SyncBusyError } from "../ingest/sync";
 import { loadRateCard } from "../ratecard/load-rate-card";

@@ -7,9 +7,9 @@ import "server-only";
  */
 import { z } from "zod";
 
-import { writeAudit, type AuditActor } from "../audit";
+import { writeAudit, type AuditActor } from "../audit/audit";
+import { InvalidInputError, NotFoundError } from "../core/errors";
 import type { Db } from "../db";
-import { InvalidInputError, NotFoundError } from "../errors";
 import { rebuildDailyRollups } from "../rollups/rebuild-days";
 
 export interface UnmappedIdentity {

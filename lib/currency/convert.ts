@@ -3,7 +3,7 @@
  * text, converted to micro-USD with an owner-maintained rate (USD per unit), half-even once.
  * No floats: JSON numbers are read through their shortest round-trip text. Pure.
  */
-import { divRoundHalfEven, parseDecimalScaled } from "../money";
+import { divRoundHalfEven, parseDecimalScaled } from "../core/money";
 
 /** places kept when an amount is normalised to text (Anthropic's cents shifted two places stay exact) */
 const AMOUNT_SCALE = 22;

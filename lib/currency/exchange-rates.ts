@@ -9,12 +9,12 @@ import "server-only";
 
 import { z } from "zod";
 
-import { writeAudit } from "../audit";
+import { writeAudit } from "../audit/audit";
 import { auditActor, type Actor } from "../auth/actor";
 import { can } from "../auth/permissions";
+import { ForbiddenError, NotFoundError } from "../core/errors";
+import { dayKeySchema } from "../core/period";
 import type { Db } from "../db";
-import { ForbiddenError, NotFoundError } from "../errors";
-import { dayKeySchema } from "../period";
 import { decimalText } from "./convert";
 
 const currency = z

@@ -3,7 +3,7 @@
  * entry of the same currency; USD is always 1. A day before a currency's first entry has no
  * rate (the sync flags it and leaves that cost out of the billed total). Pure.
  */
-import type { DayKey } from "../period";
+import type { DayKey } from "../core/period";
 import { toUsdMicros } from "./convert";
 
 export interface RateEntry {

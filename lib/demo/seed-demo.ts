@@ -3,7 +3,8 @@
  * adapter → sync engine). Safe to run again: existing workspaces are reused and only
  * the days since the last sync are fetched.
  */
-import { writeAudit } from "../audit";
+import { writeAudit } from "../audit/audit";
+import { addDays, toDayKey } from "../core/period";
 import type { Db } from "../db";
 import {
   simulatorAdapter,
@@ -11,7 +12,6 @@ import {
   type SimulatorConfig,
 } from "../ingest/adapters/simulator";
 import { runSync, type SyncResult } from "../ingest/sync";
-import { addDays, toDayKey } from "../period";
 import { seedGovernance } from "./governance";
 import { seedDemoOutcomes } from "./outcomes";
 

@@ -5,8 +5,8 @@
  * One content, two forms: an e-mail (subject + text) and a webhook payload (Slack-readable
  * `text` plus the structured digest for machines).
  */
-import { formatAmount, type Unit } from "../money";
-import type { DayKey, Period } from "../period";
+import { formatAmount, type Unit } from "../core/money";
+import type { DayKey, Period } from "../core/period";
 
 export interface DigestPerson {
   name: string;

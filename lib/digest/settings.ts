@@ -7,10 +7,10 @@ import "server-only";
 
 import { z } from "zod";
 
-import { writeAudit } from "../audit";
+import { writeAudit } from "../audit/audit";
 import { auditActor, type Actor } from "../auth/actor";
+import { InvalidInputError } from "../core/errors";
 import type { Db } from "../db";
-import { InvalidInputError } from "../errors";
 
 const channelId = z
   .string()

@@ -4,8 +4,8 @@ import "server-only";
 import { z } from "zod";
 
 import { auditActor, type Actor } from "../auth/actor";
+import { InvalidInputError } from "../core/errors";
 import type { Db } from "../db";
-import { InvalidInputError } from "../errors";
 import { explainVendorError, type VendorContext } from "../vendors/explain-error";
 import { SPLIT_RULES } from "./budget-split";
 import { importChatgpt } from "./chatgpt-import";

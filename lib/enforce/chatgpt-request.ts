@@ -6,7 +6,7 @@
  */
 import "server-only";
 
-import { writeAudit } from "../audit";
+import { writeAudit } from "../audit/audit";
 import { auditActor, type Actor } from "../auth/actor";
 import type { Db } from "../db";
 import { loadMemberLimit } from "../limits/load-effective-limits";

@@ -7,12 +7,12 @@ import "server-only";
 
 import { randomUUID } from "node:crypto";
 
-import type { AuditActor } from "../audit";
+import type { AuditActor } from "../audit/audit";
 import type { Actor } from "../auth/actor";
+import { InvalidInputError, NotFoundError } from "../core/errors";
+import { microsToDecimal } from "../core/money";
 import type { Db } from "../db";
-import { InvalidInputError, NotFoundError } from "../errors";
 import { createPolicy, updatePolicy } from "../limits/write-policy";
-import { microsToDecimal } from "../money";
 import { fromVendorMicros, type VendorUnit } from "../vendors/units";
 import { getConnector, writeBlocker } from "./connectors";
 import { planItem, type PlanItem } from "./plan";

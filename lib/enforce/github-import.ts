@@ -6,12 +6,12 @@
  */
 import "server-only";
 
-import type { AuditActor } from "../audit";
+import type { AuditActor } from "../audit/audit";
+import { addDays, toDayKey } from "../core/period";
 import { decryptSecret } from "../crypto/secrets";
 import type { Db } from "../db";
 import { githubCopilotAdapter, githubCopilotConfigSchema } from "../ingest/adapters/github-copilot";
 import { runSync, type SyncResult } from "../ingest/sync";
-import { addDays, toDayKey } from "../period";
 import { getConnector } from "./connectors";
 import { connectionForConnector } from "./vendor-connection";
 

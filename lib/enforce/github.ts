@@ -10,7 +10,7 @@
  */
 import "server-only";
 
-import { SYSTEM_ACTOR, writeAudit, type AuditActor } from "../audit";
+import { SYSTEM_ACTOR, writeAudit, type AuditActor } from "../audit/audit";
 import type { Db } from "../db";
 import { loadWorkspaceLimits } from "../limits/load-effective-limits";
 import type { BudgetBody, GithubClient } from "../vendors/github/client";

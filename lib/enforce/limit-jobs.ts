@@ -7,7 +7,7 @@ import "server-only";
 
 import { z } from "zod";
 
-import { SYSTEM_ACTOR, writeAudit } from "../audit";
+import { SYSTEM_ACTOR, writeAudit } from "../audit/audit";
 import { now as clockNow } from "../clock";
 import type { Db } from "../db";
 import { chatgptAmountText } from "../vendors/chatgpt/money";

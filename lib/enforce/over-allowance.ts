@@ -6,9 +6,9 @@
  */
 import "server-only";
 
+import { formatAmount } from "../core/money";
 import type { Db } from "../db";
 import { loadWorkspaceLimits } from "../limits/load-effective-limits";
-import { formatAmount } from "../money";
 import {
   describeVendorAmount,
   vendorToBudgetCeil,

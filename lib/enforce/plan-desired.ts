@@ -6,10 +6,10 @@
  */
 import "server-only";
 
+import { formatAmount, inBudgetUnit } from "../core/money";
+import { addDays } from "../core/period";
 import type { Db } from "../db";
 import { loadWorkspaceLimits } from "../limits/load-effective-limits";
-import { formatAmount, inBudgetUnit } from "../money";
-import { addDays } from "../period";
 import {
   describeVendorAmount,
   toVendorMicros,

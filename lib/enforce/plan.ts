@@ -9,9 +9,9 @@ import "server-only";
 
 import { z } from "zod";
 
-import { writeAudit, type AuditActor } from "../audit";
+import { writeAudit, type AuditActor } from "../audit/audit";
+import { ConflictError, InvalidInputError, NotFoundError } from "../core/errors";
 import type { Db } from "../db";
-import { ConflictError, InvalidInputError, NotFoundError } from "../errors";
 import { describeVendorAmount, describeVendorLimit, type VendorUnit } from "../vendors/units";
 import { getConnector, writeBlocker } from "./connectors";
 import { githubPlanContext, syncGithubSharedBudgets, type SharedBudgetLine } from "./github";

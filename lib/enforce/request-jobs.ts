@@ -7,7 +7,7 @@ import "server-only";
 
 import { z } from "zod";
 
-import { SYSTEM_ACTOR, writeAudit } from "../audit";
+import { SYSTEM_ACTOR, writeAudit } from "../audit/audit";
 import type { Db } from "../db";
 import { resolvedByLabel } from "../vendors/claude/client";
 import { claudeAmountText, parseClaudeAmount } from "../vendors/claude/money";

@@ -5,7 +5,7 @@
  */
 import "server-only";
 
-import { writeAudit, type AuditActor } from "../audit";
+import { writeAudit, type AuditActor } from "../audit/audit";
 import type { Db } from "../db";
 import type { ConnectorRow } from "./connectors";
 

@@ -9,10 +9,10 @@ import "server-only";
 
 import { randomUUID } from "node:crypto";
 
-import { SYSTEM_ACTOR, writeAudit, type AuditActor } from "../audit";
+import { SYSTEM_ACTOR, writeAudit, type AuditActor } from "../audit/audit";
 import { now as clockNow } from "../clock";
+import { toJsonText } from "../core/json";
 import type { Db, Tx } from "../db";
-import { toJsonText } from "../json";
 import { acquireLease, isUniqueViolation, releaseLease } from "../lease";
 import { VendorError } from "../vendors/http";
 import { RateGateClosed } from "../vendors/rate-gate";

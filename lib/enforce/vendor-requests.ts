@@ -6,9 +6,9 @@
  */
 import "server-only";
 
-import { SYSTEM_ACTOR, writeAudit } from "../audit";
+import { SYSTEM_ACTOR, writeAudit } from "../audit/audit";
+import { toJsonText } from "../core/json";
 import type { Db } from "../db";
-import { toJsonText } from "../json";
 import { loadMemberLimit } from "../limits/load-effective-limits";
 import { resolvedByLabel } from "../vendors/claude/client";
 import { parseClaudeAmount } from "../vendors/claude/money";

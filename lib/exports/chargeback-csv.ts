@@ -3,8 +3,8 @@
  */
 import "server-only";
 
+import type { Period } from "../core/period";
 import type { Db } from "../db";
-import type { Period } from "../period";
 import { chargebackTextChunks, type ChargebackRow, type ChargebackTextRow } from "./chargeback";
 import {
   BlockWriter,

@@ -18,8 +18,8 @@
  */
 import "server-only";
 
+import type { Period } from "../core/period";
 import type { Db } from "../db";
-import type { Period } from "../period";
 import type { UsageSums } from "../usage-sums";
 import { toBigIntValue, type IntValue } from "./csv";
 import { openExportSource, type JsonSource } from "./json-read";

@@ -1,7 +1,7 @@
 import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
 
-import { microsToDecimal } from "../money";
+import { microsToDecimal } from "../core/money";
 import {
   BlockWriter,
   csvStream,

@@ -9,7 +9,7 @@
  */
 import { Buffer } from "node:buffer";
 
-import { microsToDecimal } from "../money";
+import { microsToDecimal } from "../core/money";
 
 /** A money or credit amount in micro-units, written as a plain 6-place decimal. */
 export class Decimal6 {

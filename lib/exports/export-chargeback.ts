@@ -4,10 +4,10 @@
  */
 import "server-only";
 
-import { writeAudit } from "../audit";
+import { writeAudit } from "../audit/audit";
 import { auditActor, type Actor } from "../auth/actor";
+import type { BudgetPeriod, Period } from "../core/period";
 import type { Db } from "../db";
-import type { BudgetPeriod, Period } from "../period";
 import { addUsageSums, zeroUsageSums, type UsageSums } from "../usage-sums";
 import { chargebackChunks, type ChargebackRow } from "./chargeback";
 import { chargebackCsvStream, chargebackFileName } from "./chargeback-csv";

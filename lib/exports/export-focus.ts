@@ -1,10 +1,10 @@
 /** The FOCUS export as one use case: resolve the period, audit, stream. */
 import "server-only";
 
-import { writeAudit } from "../audit";
+import { writeAudit } from "../audit/audit";
 import { auditActor, type Actor } from "../auth/actor";
+import type { BudgetPeriod } from "../core/period";
 import type { Db } from "../db";
-import type { BudgetPeriod } from "../period";
 import { focusCsvStream, focusFileName } from "./focus";
 import { resolveExportPeriod, type ExportQuery } from "./params";
 

@@ -17,8 +17,8 @@
  */
 import "server-only";
 
+import { addDays, dayStart, type Period } from "../core/period";
 import type { Db } from "../db";
-import { addDays, dayStart, type Period } from "../period";
 import {
   BlockWriter,
   csvByteStream,

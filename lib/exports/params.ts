@@ -5,7 +5,6 @@
  */
 import { z } from "zod";
 
-import { dayKeyParam, searchObject } from "../http/query";
 import {
   currentPeriod,
   daysBetween,
@@ -13,7 +12,8 @@ import {
   previousPeriod,
   type BudgetPeriod,
   type Period,
-} from "../period";
+} from "../core/period";
+import { dayKeyParam, searchObject } from "../http/query";
 
 export const CHARGEBACK_DIMENSIONS = [
   "cost_center",

@@ -6,8 +6,8 @@
  */
 import "server-only";
 
+import type { Period } from "../core/period";
 import type { Engine } from "../db";
-import type { Period } from "../period";
 import { placeholder } from "../sql";
 import type { IntValue } from "./csv";
 import { exactInt, jsonRowsAgg, params, type JsonSource } from "./json-read";

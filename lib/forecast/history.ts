@@ -6,9 +6,9 @@
  */
 import "server-only";
 
+import { inBudgetUnit, type Unit } from "../core/money";
+import { addDays, type DayKey, type Period } from "../core/period";
 import type { Db } from "../db";
-import { inBudgetUnit, type Unit } from "../money";
-import { addDays, type DayKey, type Period } from "../period";
 import { LOOKBACK_DAYS, MIN_DAYS_WITH_DATA, type DailyHistory } from "./model";
 
 /** The days a forecast made on `today` reads: the lookback and today. */

@@ -4,11 +4,11 @@
  */
 import "server-only";
 
+import type { Unit } from "../core/money";
+import type { DayKey, Period } from "../core/period";
 import type { Db } from "../db";
-import type { Unit } from "../money";
-import type { DayKey, Period } from "../period";
-import { project, type Projection } from "../projection";
 import { memberHistoryWithFallback } from "./history";
+import { project, type Projection } from "./projection";
 
 export async function projectMember(
   db: Db,

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 
-import { addDays, eachDay, periodContaining, type DayKey, type Period } from "../period";
+import { addDays, eachDay, periodContaining, type DayKey, type Period } from "../core/period";
 import { forecast, LOOKBACK_DAYS, runOutRange, weekdayOf, type DailyHistory } from "./model";
 
 const M = 1_000_000n;

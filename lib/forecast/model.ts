@@ -5,8 +5,8 @@
  * happened over blocks of the same length as the rest of the period. The one projection
  * rule of the app: Overview, My usage, Limits, alerts and the bench all read it.
  */
-import { divRoundHalfEven } from "../money";
-import { addDays, daysBetween, type DayKey, type Period } from "../period";
+import { divRoundHalfEven } from "../core/money";
+import { addDays, daysBetween, type DayKey, type Period } from "../core/period";
 
 /** Eight whole weeks: every weekday is seen eight times. */
 export const LOOKBACK_DAYS = 56;

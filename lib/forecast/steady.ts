@@ -3,9 +3,9 @@
  * period so far — so that the forecast reduces to the straight line of the pace so far. Lets
  * the older tests of period math (month ends, leap days, New Year) keep checking the days.
  */
-import { addDays, daysBetween, type DayKey, type Period } from "../period";
-import { project } from "../projection";
+import { addDays, daysBetween, type DayKey, type Period } from "../core/period";
 import { LOOKBACK_DAYS, type DailyHistory } from "./model";
+import { project } from "./projection";
 
 export function steadyHistory(perDay: bigint, today: DayKey): DailyHistory {
   const h = new Map<DayKey, bigint>();

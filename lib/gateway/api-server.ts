@@ -12,7 +12,7 @@ import "server-only";
 import http from "node:http";
 
 import { JSON_HEADERS, type JsonAnswer } from "../auth/guards";
-import { toJsonText } from "../json";
+import { toJsonText } from "../core/json";
 import { answerBudgetCheck } from "../limits/budget-check-route";
 
 type Answer = (authorization: string | null, params: URLSearchParams) => Promise<JsonAnswer>;

@@ -1,12 +1,12 @@
 /**
  * Query-string fields that feed date arithmetic, validated before any arithmetic runs
- * (issue 15): a day key must be a real calendar day (isDayKey in lib/period.ts — 2026-02-31
+ * (issue 15): a day key must be a real calendar day (isDayKey in lib/core/period.ts — 2026-02-31
  * is refused), unix seconds must lie in a sane window. Pure; ZodErrors name the field and
  * become 400 in errorAnswer.
  */
 import { z } from "zod";
 
-import { dayKeySchema, isDayKey, toDayKey, type DayKey } from "../period";
+import { dayKeySchema, isDayKey, toDayKey, type DayKey } from "../core/period";
 
 export const DAY_KEY_MESSAGE = "must be a real date YYYY-MM-DD";
 

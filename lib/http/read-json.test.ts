@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { z, ZodError } from "zod";
 
-import { HttpInputError } from "../errors";
+import { HttpInputError } from "../core/errors";
 import { isJsonContentType, MAX_JSON_BODY_BYTES, readJsonBody, readNoBody } from "./read-json";
 
 const schema = z.object({ amount: z.string().max(32), note: z.string().max(1000).optional() });

@@ -7,7 +7,7 @@
  */
 import type { z } from "zod";
 
-import { HttpInputError } from "../errors";
+import { HttpInputError } from "../core/errors";
 
 /** Sane upper bound for a JSON request body; every request this app takes is far smaller. */
 export const MAX_JSON_BODY_BYTES = 64 * 1024;

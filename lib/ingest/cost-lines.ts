@@ -3,9 +3,9 @@
  * conversion or a missing-rate flag): the connection's lines of the page's complete days are
  * replaced, like its usage rows. Lines with the same key in one page are added up.
  */
+import { parseDecimalScaled } from "../core/money";
 import { decimalText, scaledToText } from "../currency/convert";
 import type { Tx } from "../db";
-import { parseDecimalScaled } from "../money";
 import type { CostLine } from "./types";
 
 export async function replaceCostLines(

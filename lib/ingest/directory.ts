@@ -3,7 +3,7 @@
  * New people join as MEMBER unless the directory names a role; existing members keep the
  * role an owner gave them. Groups owned by the source are reconciled to its membership.
  */
-import { writeAudit, type AuditActor } from "../audit";
+import { writeAudit, type AuditActor } from "../audit/audit";
 import type { Tx } from "../db";
 import { applyMembershipChanges } from "../rollups/group-totals";
 import type { Directory } from "./types";

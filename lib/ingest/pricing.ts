@@ -3,7 +3,7 @@
  * USD per 1M tokens is numerically micro-USD per token, so a row's cost is
  * Σ tokens × price, kept exact at pico scale and rounded half-even once per row.
  */
-import { divRoundHalfEven, parseDecimalScaled } from "../money";
+import { divRoundHalfEven, parseDecimalScaled } from "../core/money";
 
 export interface ModelPrice {
   /** uncached input */

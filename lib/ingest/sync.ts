@@ -12,7 +12,7 @@
  */
 import { randomUUID } from "node:crypto";
 
-import { SYSTEM_ACTOR, type AuditActor } from "../audit";
+import { SYSTEM_ACTOR, type AuditActor } from "../audit/audit";
 import { loadRateTable } from "../currency/load-rates";
 import type { Db } from "../db";
 import { acquireLease, releaseLease, renewLease } from "../lease";

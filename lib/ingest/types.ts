@@ -2,7 +2,7 @@
  * The contract between provider adapters and the sync engine. Adapters turn a provider's
  * responses into UsageRows; the engine writes them idempotently. Pure types only.
  */
-import type { DayKey } from "../period";
+import type { DayKey } from "../core/period";
 
 export type ConnectionKind =
   "openai" | "anthropic" | "chatgpt" | "file" | "simulator" | "github_copilot" | "cursor";

@@ -4,8 +4,8 @@
  * through the ORM's per-parameter path costs ~10× more at ingestion volumes. Integers
  * travel as decimal strings and are cast in SQL, so bigint values stay exact.
  */
+import { toJsonText } from "../core/json";
 import type { Engine, Tx } from "../db";
-import { toJsonText } from "../json";
 import { chunks, inList } from "../sql";
 
 /** Column order of a row tuple. */

@@ -5,8 +5,8 @@
  * day are rebuilt in the same transaction. An incremental sync writes one page per
  * transaction; a first load or a backfill writes many (writeUsagePages) with the same result.
  */
+import { usdToCredits } from "../core/money";
 import { engineOf, type Tx } from "../db";
-import { usdToCredits } from "../money";
 import { rebuildDailyRollups } from "../rollups/rebuild-days";
 import { chunks, inList } from "../sql";
 import { identityKey, type IdentityResolver } from "./identities";

@@ -6,8 +6,8 @@
  */
 import "server-only";
 
+import { microsToDecimal } from "../core/money";
 import type { Db } from "../db";
-import { microsToDecimal } from "../money";
 import type { WorkspaceVersion } from "../workspace-version";
 import { limitInputsFor, loadMemberLimit } from "./load-effective-limits";
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 
+import { currentPeriod, endOfDayIn, lastDayBefore, startOfDayIn } from "../core/period";
 import {
   steadyExhaustion as projectedExhaustion,
   steadyPeriodEnd as projectPeriodEnd,
 } from "../forecast/steady";
-import { currentPeriod, endOfDayIn, lastDayBefore, startOfDayIn } from "../period";
 import { isPolicyActive } from "./resolve-effective-limit";
 
 describe("day bounds in a workspace timezone", () => {

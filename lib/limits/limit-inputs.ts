@@ -9,8 +9,8 @@
  */
 import "server-only";
 
+import type { Unit } from "../core/money";
 import type { Db } from "../db";
-import type { Unit } from "../money";
 import { readWorkspaceVersion, sameVersion, type WorkspaceVersion } from "../workspace-version";
 import type { FoundMember } from "./find-member";
 import type { PolicyInput, ProductUsage } from "./resolve-effective-limit";

@@ -6,10 +6,10 @@ import "server-only";
 
 import type { Actor } from "../auth/actor";
 import { can } from "../auth/permissions";
+import { ForbiddenError } from "../core/errors";
+import { percentOf } from "../core/money";
+import { lastDayBefore } from "../core/period";
 import type { Db } from "../db";
-import { ForbiddenError } from "../errors";
-import { percentOf } from "../money";
-import { lastDayBefore } from "../period";
 import {
   loadMemberLimit,
   loadWorkspaceLimits,

@@ -6,15 +6,7 @@
  */
 import "server-only";
 
-import { engineOf, type Db } from "../db";
-import {
-  groupHistories,
-  memberHistories,
-  memberHistoryWithFallback,
-  perMember,
-} from "../forecast/history";
-import type { DailyHistory } from "../forecast/model";
-import type { Unit } from "../money";
+import type { Unit } from "../core/money";
 import {
   currentPeriod,
   lastDayBefore,
@@ -23,8 +15,16 @@ import {
   type BudgetPeriod,
   type DayKey,
   type Period,
-} from "../period";
-import { project, type Projection } from "../projection";
+} from "../core/period";
+import { engineOf, type Db } from "../db";
+import {
+  groupHistories,
+  memberHistories,
+  memberHistoryWithFallback,
+  perMember,
+} from "../forecast/history";
+import type { DailyHistory } from "../forecast/model";
+import { project, type Projection } from "../forecast/projection";
 import { placeholder, toBigInt } from "../sql";
 import { readRows } from "../sqlite-reader";
 import { readWorkspaceVersion, type WorkspaceVersion } from "../workspace-version";
@@ -306,7 +306,7 @@ export function limitInputsFor(
 export interface MemberLimit {
   budget: WorkspaceBudget;
   effective: EffectiveLimit;
-  /** the forecast's mid at period end (same product scope as `used`; lib/projection.ts) */
+  /** the forecast's mid at period end (same product scope as `used`; lib/forecast/projection.ts) */
   projectedMicros: bigint;
   projectedLowMicros: bigint;
   projectedHighMicros: bigint;
@@ -400,7 +400,7 @@ export async function loadMemberLimit(
 
 const NO_HISTORY: DailyHistory = new Map();
 
-/** The projection fields every limit row carries (lib/projection.ts: the one rule). */
+/** The projection fields every limit row carries (lib/forecast/projection.ts: the one rule). */
 function projections(
   used: bigint,
   remaining: bigint | null,

@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 
-import { isDayKey } from "../period";
+import { isDayKey } from "../core/period";
 
 const optionalText = z
   .string()

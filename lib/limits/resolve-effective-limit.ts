@@ -13,7 +13,7 @@
  *
  * No Prisma, no Next: inputs are plain values so unit and property tests reach it directly.
  */
-import { microsToDecimal } from "../money";
+import { microsToDecimal } from "../core/money";
 
 export type LimitScope = "WORKSPACE" | "GROUP" | "MEMBER";
 export type LimitAction = "BLOCK" | "ALERT_ONLY" | "DEGRADE" | "QUEUE";

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 
-import { eachDay } from "../period";
+import { eachDay } from "../core/period";
 import { resolveEffectiveLimit, type PolicyInput } from "./resolve-effective-limit";
 import {
   cumulate,
@@ -267,7 +267,7 @@ describe("limit simulator replay (simulate-core)", () => {
     expect(r).toMatchObject({ dayByDay: true, blockedDay: "2026-11-20", stoppedMicros: 110n * M });
   });
 
-  it("carries the current period at today's pace to the projection of lib/projection.ts", () => {
+  it("carries the current period at today's pace to the projection of lib/forecast/projection.ts", () => {
     const cum = [1n, 3n, 6n, 6n, 6n, 6n].map((v) => v * M);
     expect(extendAtPace(cum, 2)).toEqual([1n, 3n, 6n, 8n, 10n, 12n].map((v) => v * M));
   });

@@ -11,7 +11,7 @@
  * and blocked days are found by binary search. Otherwise (or when a member's policies mix
  * stopping and alerting actions) every day is asked.
  */
-import type { DayKey } from "../period";
+import type { DayKey } from "../core/period";
 import {
   resolveEffectiveLimit,
   type EffectiveLimit,
@@ -256,7 +256,7 @@ export function cumulate(days: readonly DayKey[], daily: ReadonlyMap<DayKey, big
 /**
  * The current period: recorded days up to today, then today's pace carried to the period
  * end — cumulative through day j = used × (j + 1) / (days elapsed), the straight line of
- * lib/projection.ts projectPeriodEnd, so the last day equals its projection.
+ * lib/forecast/projection.ts projectPeriodEnd, so the last day equals its projection.
  */
 export function extendAtPace(cum: readonly bigint[], todayIndex: number): bigint[] {
   const out = cum.slice(0, todayIndex + 1);

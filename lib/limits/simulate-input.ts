@@ -5,8 +5,8 @@
  */
 import { z } from "zod";
 
-import type { Unit } from "../money";
-import type { DayKey } from "../period";
+import type { Unit } from "../core/money";
+import type { DayKey } from "../core/period";
 import { createPolicySchema } from "./policy-input";
 
 export const DEFAULT_SIMULATED_PERIODS = 3;

@@ -19,8 +19,7 @@ import "server-only";
 
 import { loadActor, type Actor } from "../auth/actor";
 import { can, canAny } from "../auth/permissions";
-import { engineOf, type Db } from "../db";
-import { ForbiddenError, InvalidInputError, NotFoundError } from "../errors";
+import { ForbiddenError, InvalidInputError, NotFoundError } from "../core/errors";
 import {
   addDays,
   daysBetween,
@@ -31,7 +30,8 @@ import {
   previousPeriod,
   type DayKey,
   type Period,
-} from "../period";
+} from "../core/period";
+import { engineOf, type Db } from "../db";
 import { assertMayDecide, type Decider } from "../requests/decide-credit-request";
 import { parseRequestAmount } from "../requests/request-input";
 import { chunks, inList, placeholder, toBigInt } from "../sql";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { endOfDayIn, lastDayBefore, startOfDayIn, todayIn } from "../period";
+import { endOfDayIn, lastDayBefore, startOfDayIn, todayIn } from "../core/period";
 import { movedExpiry, movedStart, policiesToMove } from "./timezone-change";
 
 const NY = "America/New_York";

@@ -6,7 +6,7 @@
  * An instant that is not a day boundary in the old timezone (a grant that started "now")
  * names no calendar day and stays as it is. Pure: the settings write and its preview use it.
  */
-import { endOfDayIn, lastDayBefore, startOfDayIn, todayIn } from "../period";
+import { endOfDayIn, lastDayBefore, startOfDayIn, todayIn } from "../core/period";
 
 /** The start instant re-anchored to the same day in `to`, or null when it does not move. */
 export function movedStart(startsAt: Date, from: string, to: string): Date | null {

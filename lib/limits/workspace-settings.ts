@@ -8,13 +8,13 @@ import "server-only";
 
 import { z } from "zod";
 
-import { writeAudit } from "../audit";
+import { writeAudit } from "../audit/audit";
 import { auditActor, type Actor } from "../auth/actor";
 import { can } from "../auth/permissions";
+import { ForbiddenError, InvalidInputError } from "../core/errors";
+import { parseAmountText, type Unit } from "../core/money";
+import { isValidTimezone } from "../core/period";
 import type { Db } from "../db";
-import { ForbiddenError, InvalidInputError } from "../errors";
-import { parseAmountText, type Unit } from "../money";
-import { isValidTimezone } from "../period";
 import { policiesToMove } from "./timezone-change";
 import { policySnapshot } from "./write-policy";
 

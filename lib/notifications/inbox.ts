@@ -6,8 +6,8 @@ import "server-only";
  * someone else's notification answers "not found".
  */
 import type { Actor } from "../auth/actor";
+import { NotFoundError } from "../core/errors";
 import type { Db } from "../db";
-import { NotFoundError } from "../errors";
 
 export interface InboxItem {
   id: string;

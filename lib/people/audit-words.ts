@@ -4,7 +4,7 @@
  * (members and groups by id, as they are now; the event's own copy of a name is the fallback,
  * so a deleted group still reads by its name) and the workspace's unit and timezone.
  */
-import { formatAmount, type Unit } from "../money";
+import { formatAmount, type Unit } from "../core/money";
 
 export interface WordsContext {
   unit: Unit;
@@ -31,7 +31,7 @@ function micros(v: unknown): bigint | null {
 
 /**
  * "31 Dec 2026": the day an instant falls on in the workspace's timezone. An expiry is
- * exclusive (the instant the last day ends, lib/period.ts endOfDayIn): its day is the one
+ * exclusive (the instant the last day ends, lib/core/period.ts endOfDayIn): its day is the one
  * just before it.
  */
 export function dayWords(iso: unknown, timezone: string, exclusive = false): string | null {

@@ -9,11 +9,11 @@
  */
 import "server-only";
 
-import { writeAudit } from "../audit";
+import { writeAudit } from "../audit/audit";
 import { auditActor, type Actor } from "../auth/actor";
 import { revokeMemberSessions } from "../auth/sessions";
+import { ConflictError, ForbiddenError, NotFoundError } from "../core/errors";
 import type { Db } from "../db";
-import { ConflictError, ForbiddenError, NotFoundError } from "../errors";
 import { policySnapshot } from "../limits/write-policy";
 import { assertManagesPeople, assertOwnerLeft, lockWorkspace } from "./guard";
 import { getMemberRow, type MemberRow } from "./members";

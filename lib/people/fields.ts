@@ -6,7 +6,7 @@
 import { z } from "zod";
 
 import { ROLES } from "../auth/permissions";
-import { InvalidInputError } from "../errors";
+import { InvalidInputError } from "../core/errors";
 
 export interface FieldIssue {
   field: string;

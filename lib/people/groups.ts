@@ -4,11 +4,11 @@
  */
 import "server-only";
 
-import { writeAudit } from "../audit";
+import { writeAudit } from "../audit/audit";
 import { auditActor, type Actor } from "../auth/actor";
 import { can } from "../auth/permissions";
+import { ForbiddenError, InvalidInputError, NotFoundError } from "../core/errors";
 import type { Db, Tx } from "../db";
-import { ForbiddenError, InvalidInputError, NotFoundError } from "../errors";
 import { groupTotalsRebuilt, membershipTotalsChanged } from "../rollups/people-moves";
 import type { CreateGroupInput, UpdateGroupInput } from "./fields";
 import { assertManagesGroups, lockWorkspace } from "./guard";

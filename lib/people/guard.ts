@@ -3,8 +3,8 @@ import "server-only";
 
 import type { Actor } from "../auth/actor";
 import { can } from "../auth/permissions";
+import { ForbiddenError, InvalidInputError } from "../core/errors";
 import type { Tx } from "../db";
-import { ForbiddenError, InvalidInputError } from "../errors";
 
 export function assertManagesPeople(actor: Actor): void {
   if (!can(actor, "members:manage"))

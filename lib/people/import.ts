@@ -6,10 +6,10 @@
  */
 import "server-only";
 
-import { writeAudit } from "../audit";
+import { writeAudit } from "../audit/audit";
 import { auditActor, type Actor } from "../auth/actor";
+import { InvalidInputError } from "../core/errors";
 import type { Db, Tx } from "../db";
-import { InvalidInputError } from "../errors";
 import {
   costCenterTotalsMoved,
   membershipTotalsChanged,

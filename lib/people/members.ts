@@ -1,15 +1,15 @@
 /**
  * The Members directory: list (with search and filters, in the viewer's scope), add, and change
  * name, role, cost center, groups and managed groups. Every change writes its audit event in
- * the transaction that makes it (lib/audit.ts); guard rails live in ./guard.ts.
+ * the transaction that makes it (lib/audit/audit.ts); guard rails live in ./guard.ts.
  */
 import "server-only";
 
-import { writeAudit } from "../audit";
+import { writeAudit } from "../audit/audit";
 import { auditActor, type Actor } from "../auth/actor";
 import { can, type Role } from "../auth/permissions";
+import { ForbiddenError, InvalidInputError, NotFoundError } from "../core/errors";
 import type { Db, Tx } from "../db";
-import { ForbiddenError, InvalidInputError, NotFoundError } from "../errors";
 import { costCenterTotalsMoved, membershipTotalsChanged } from "../rollups/people-moves";
 import type { AddMemberInput, MemberListQuery, UpdateMemberInput } from "./fields";
 import { assertManagesPeople, assertMayChangeRole, assertOwnerLeft, lockWorkspace } from "./guard";

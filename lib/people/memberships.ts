@@ -6,8 +6,8 @@
  */
 import "server-only";
 
+import { InvalidInputError } from "../core/errors";
 import type { Tx } from "../db";
-import { InvalidInputError } from "../errors";
 
 export interface Named {
   id: string;

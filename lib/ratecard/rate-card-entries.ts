@@ -8,11 +8,11 @@ import "server-only";
  */
 import { z } from "zod";
 
-import { writeAudit, type AuditActor } from "../audit";
+import { writeAudit, type AuditActor } from "../audit/audit";
 import { now } from "../clock";
+import { InvalidInputError, NotFoundError } from "../core/errors";
+import { addDays, dayKeySchema, toDayKey } from "../core/period";
 import type { Db } from "../db";
-import { InvalidInputError, NotFoundError } from "../errors";
-import { addDays, dayKeySchema, toDayKey } from "../period";
 import { providersOf, rateCardFrom } from "./load-rate-card";
 import { seedRateCardVersions, type MatchKind } from "./rate-card";
 

@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 
-import { addDays, type DayKey } from "../period";
+import { addDays, type DayKey } from "../core/period";
 
 const product = z
   .string()

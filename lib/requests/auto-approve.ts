@@ -7,15 +7,11 @@
  */
 import "server-only";
 
-import { writeAudit, type AuditActor } from "../audit";
+import { writeAudit, type AuditActor } from "../audit/audit";
 import { auditActor, type Actor } from "../auth/actor";
 import { can } from "../auth/permissions";
-import type { Db, Tx } from "../db";
-import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from "../errors";
-import type { MemberLimit } from "../limits/load-effective-limits";
-import { policySnapshot } from "../limits/write-policy";
-import { MAX_AMOUNT_MICROS, parseAmountText, type Unit } from "../money";
-import { notify } from "../notifications/notify";
+import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from "../core/errors";
+import { MAX_AMOUNT_MICROS, parseAmountText, type Unit } from "../core/money";
 import {
   endOfDayIn,
   periodContaining,
@@ -24,7 +20,11 @@ import {
   todayIn,
   type BudgetPeriod,
   type DayKey,
-} from "../period";
+} from "../core/period";
+import type { Db, Tx } from "../db";
+import type { MemberLimit } from "../limits/load-effective-limits";
+import { policySnapshot } from "../limits/write-policy";
+import { notify } from "../notifications/notify";
 import {
   parseList,
   verdict,

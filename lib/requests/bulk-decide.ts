@@ -9,8 +9,8 @@ import "server-only";
 
 import { z } from "zod";
 
+import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from "../core/errors";
 import type { Db } from "../db";
-import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from "../errors";
 import { approveRequest, denyRequest, type Decider } from "./decide-credit-request";
 
 export const MAX_BULK_DECISIONS = 50;

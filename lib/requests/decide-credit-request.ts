@@ -5,16 +5,16 @@
  */
 import "server-only";
 
-import { SYSTEM_ACTOR, writeAudit, type AuditActor } from "../audit";
+import { SYSTEM_ACTOR, writeAudit, type AuditActor } from "../audit/audit";
 import { auditActor, loadActor, type Actor } from "../auth/actor";
 import { can } from "../auth/permissions";
+import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from "../core/errors";
+import { formatAmount, MAX_AMOUNT_MICROS, type Unit } from "../core/money";
+import { endOfDayIn, todayIn } from "../core/period";
 import type { Db, Tx } from "../db";
-import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from "../errors";
 import { loadMemberLimit } from "../limits/load-effective-limits";
 import { policySnapshot } from "../limits/write-policy";
-import { formatAmount, MAX_AMOUNT_MICROS, type Unit } from "../money";
 import { notify } from "../notifications/notify";
-import { endOfDayIn, todayIn } from "../period";
 import { tokenActorLabel, type TokenPrincipal } from "../tokens/tokens";
 import { parseRequestAmount, type ApproveInput, type DenyInput } from "./request-input";
 

@@ -5,13 +5,13 @@
  */
 import "server-only";
 
-import { writeAudit } from "../audit";
+import { writeAudit } from "../audit/audit";
 import { auditActor, type Actor } from "../auth/actor";
+import { InvalidInputError } from "../core/errors";
+import { toJsonText } from "../core/json";
+import { addDays } from "../core/period";
 import type { Db } from "../db";
-import { InvalidInputError } from "../errors";
-import { toJsonText } from "../json";
 import { loadMemberLimit } from "../limits/load-effective-limits";
-import { addDays } from "../period";
 import { announceRequest } from "../slack/announce";
 import { autoApproveOnFiling } from "./auto-approve";
 import { parseRequestAmount, type FileRequestInput } from "./request-input";

@@ -1,9 +1,9 @@
 /** Credit-request input as it arrives from the form or the API (pure; strings in, parsed once). */
 import { z } from "zod";
 
-import { InvalidInputError } from "../errors";
-import { MAX_AMOUNT_MICROS, parseAmountText } from "../money";
-import { isDayKey } from "../period";
+import { InvalidInputError } from "../core/errors";
+import { MAX_AMOUNT_MICROS, parseAmountText } from "../core/money";
+import { isDayKey } from "../core/period";
 
 const optionalText = z
   .string()
@@ -58,7 +58,7 @@ export const denySchema = z.object({
 });
 export type DenyInput = z.infer<typeof denySchema>;
 
-/** An amount asked or granted, as typed: the one parser (lib/money.ts parseAmountText). */
+/** An amount asked or granted, as typed: the one parser (lib/core/money.ts parseAmountText). */
 export function parseRequestAmount(
   text: string,
   field = "amount",

@@ -6,10 +6,10 @@ import "server-only";
 
 import type { Actor } from "../auth/actor";
 import { can } from "../auth/permissions";
+import type { Unit } from "../core/money";
+import { addDays, eachDay, todayIn } from "../core/period";
 import { engineOf, type Db } from "../db";
 import { limitInputsFor } from "../limits/load-effective-limits";
-import type { Unit } from "../money";
-import { addDays, eachDay, todayIn } from "../period";
 import { inList, placeholder, toBigInt } from "../sql";
 import { readRows } from "../sqlite-reader";
 import { previewApproval } from "./approval-preview";

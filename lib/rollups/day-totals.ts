@@ -2,8 +2,8 @@
  * UsageDayTotal is derived from UsageDailyRollup: for each touched day it is rebuilt in the
  * same transaction, right after the daily rollup, so the two never disagree (rebuild-days.ts).
  */
+import type { DayKey } from "../core/period";
 import type { Engine, Tx } from "../db";
-import type { DayKey } from "../period";
 import { chunks, inList, placeholder } from "../sql";
 
 export async function rebuildDayTotals(

@@ -14,8 +14,8 @@
  */
 import { NONE } from "../analytics/filters";
 import { dimensionKey, Params, type Source } from "../analytics/sql-builder";
+import type { DayKey } from "../core/period";
 import { engineOf, type Engine, type Tx } from "../db";
-import type { DayKey } from "../period";
 import { chunks, inList, placeholder } from "../sql";
 import { COLUMNS, METRICS } from "./metrics";
 

@@ -6,8 +6,8 @@
  * added; month rows left at zero with no daily row behind them are dropped, so the table
  * always equals the GROUP BY of the daily rollup (the migration's backfill).
  */
+import type { DayKey } from "../core/period";
 import type { Engine, Tx } from "../db";
-import type { DayKey } from "../period";
 import { inList, placeholder } from "../sql";
 import { METRICS } from "./metrics";
 

@@ -7,8 +7,8 @@
  * zero with no member-day behind them are dropped, so both tables always equal the GROUP BY
  * of the daily rollup (the migration's backfill).
  */
+import type { DayKey } from "../core/period";
 import type { Engine, Tx } from "../db";
-import type { DayKey } from "../period";
 import { inList, placeholder } from "../sql";
 import { COLUMNS, METRICS } from "./metrics";
 

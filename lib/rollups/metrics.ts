@@ -1,5 +1,5 @@
 /** The summed columns every derived usage table carries, and the month a day belongs to. */
-import type { DayKey } from "../period";
+import type { DayKey } from "../core/period";
 
 /** The summed columns of every rollup and total table (daily rollup, member, group and cost-center totals). */
 export const METRICS = [

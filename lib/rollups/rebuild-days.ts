@@ -4,8 +4,8 @@
  * workspace day totals, the per-member monthly rollup, the per-member day / month totals and
  * the group / cost-center totals derived from it follow in the same transaction.
  */
+import type { DayKey } from "../core/period";
 import { engineOf, type Tx } from "../db";
-import type { DayKey } from "../period";
 import { chunks, inList, placeholder } from "../sql";
 import { rebuildDayTotals } from "./day-totals";
 import { rebuildGroupDayTotals } from "./group-totals";

@@ -14,9 +14,9 @@ import { createHash } from "node:crypto";
 
 import { z } from "zod";
 
+import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from "../core/errors";
+import { formatAmount } from "../core/money";
 import type { Db } from "../db";
-import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from "../errors";
-import { formatAmount } from "../money";
 import { approveRequest, denyRequest, type Decider } from "../requests/decide-credit-request";
 import { respond } from "../vendors/slack/client";
 import { requestContext } from "./announce";

@@ -8,7 +8,7 @@
  */
 import "server-only";
 
-import { writeAudit } from "../audit";
+import { writeAudit } from "../audit/audit";
 import { loadActor, type Actor } from "../auth/actor";
 import type { Db } from "../db";
 import { userEmail, type SlackTarget } from "../vendors/slack/client";

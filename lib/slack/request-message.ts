@@ -3,7 +3,7 @@
  * so the words are unit-tested. Everything a person typed is escaped, so a reason cannot
  * mention @channel or hide a link.
  */
-import { formatAmount, type Unit } from "../money";
+import { formatAmount, type Unit } from "../core/money";
 import type { SlackMessage } from "../vendors/slack/client";
 
 export const APPROVE_ACTION = "allotment_approve";

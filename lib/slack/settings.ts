@@ -9,11 +9,11 @@ import "server-only";
 
 import { z } from "zod";
 
-import { writeAudit } from "../audit";
+import { writeAudit } from "../audit/audit";
 import { auditActor, type Actor } from "../auth/actor";
+import { InvalidInputError, NotFoundError } from "../core/errors";
 import { decryptSecret, encryptSecret, keyHint, maskKey } from "../crypto/secrets";
 import type { Db } from "../db";
-import { InvalidInputError, NotFoundError } from "../errors";
 import type { SlackTarget } from "../vendors/slack/client";
 
 const secretText = (label: string) =>

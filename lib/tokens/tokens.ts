@@ -6,12 +6,12 @@ import "server-only";
 
 import { createHash, randomBytes } from "node:crypto";
 
-import { writeAudit } from "../audit";
+import { writeAudit } from "../audit/audit";
 import { auditActor, type Actor } from "../auth/actor";
 import { can } from "../auth/permissions";
 import { now as clockNow } from "../clock";
+import { ForbiddenError, NotFoundError } from "../core/errors";
 import type { Db } from "../db";
-import { ForbiddenError, NotFoundError } from "../errors";
 import { readWorkspaceVersion, sameVersion, type WorkspaceVersion } from "../workspace-version";
 import { TOKEN_SCOPES, type TokenScope } from "./scopes";
 

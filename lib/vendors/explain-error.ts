@@ -3,7 +3,7 @@
  * check (the key, the workspace id, the base URL) — as a 4xx InvalidInputError the screen shows,
  * never a bare 500. Keys never appear (./http.ts keeps them out of every message).
  */
-import { InvalidInputError } from "../errors";
+import { InvalidInputError } from "../core/errors";
 import { ProviderValidationError } from "../ingest/http";
 import { VendorError } from "./http";
 import { RateGateClosed } from "./rate-gate";

@@ -13,7 +13,7 @@ import {
   microsToDecimal,
   usdToCredits,
   type Unit,
-} from "../money";
+} from "../core/money";
 
 /** "usd_whole": GitHub budgets, whole US dollars (Copilot usage itself is in AI credits of $0.01) */
 export type VendorUnit = "credit" | "usd" | "usd_whole";

@@ -12,7 +12,7 @@
  */
 import { performance } from "node:perf_hooks";
 
-import { toDayKey, type DayKey } from "@/lib/period";
+import { toDayKey, type DayKey } from "@/lib/core/period";
 
 const DAY_MS = 86_400_000;
 

@@ -4,11 +4,11 @@ import { sendTest } from "@/lib/alerts/deliver";
 import { evaluateAlerts } from "@/lib/alerts/evaluate";
 import { verifySignature } from "@/lib/alerts/signature";
 import { memberHistoryWithFallback } from "@/lib/forecast/history";
+import { project } from "@/lib/forecast/projection";
 import { simulatorAdapter, simulatorConfigSchema } from "@/lib/ingest/adapters/simulator";
 import { buildEnterprise } from "@/lib/ingest/simulator/enterprise";
 import { runSync } from "@/lib/ingest/sync";
 import { loadWorkspaceLimits } from "@/lib/limits/load-effective-limits";
-import { project } from "@/lib/projection";
 
 import { makeWorkspace, testDb } from "../helpers/db";
 import { startSmtpSink, type SmtpSink } from "../helpers/smtp-sink";

@@ -15,13 +15,13 @@ import { getOverview } from "@/lib/analytics/overview";
 import { resolveRange, type RangeSpec } from "@/lib/analytics/range";
 import type { SpendScope } from "@/lib/analytics/scope";
 import { sourceFor } from "@/lib/analytics/sql-builder";
-import { SYSTEM_ACTOR } from "@/lib/audit";
+import { SYSTEM_ACTOR } from "@/lib/audit/audit";
+import { NotFoundError } from "@/lib/core/errors";
+import { toJsonText } from "@/lib/core/json";
+import { addDays, todayIn } from "@/lib/core/period";
 import type { Db } from "@/lib/db";
-import { NotFoundError } from "@/lib/errors";
 import { applyDirectory } from "@/lib/ingest/directory";
 import { runSync } from "@/lib/ingest/sync";
-import { toJsonText } from "@/lib/json";
-import { addDays, todayIn } from "@/lib/period";
 
 import { makeWorkspace, testDb } from "../helpers/db";
 import { simulatedWorkspace } from "../helpers/simulator";

@@ -12,12 +12,12 @@ import { NONE } from "@/lib/analytics/filters";
 import { resolveRange, type RangeSpec } from "@/lib/analytics/range";
 import type { SpendScope } from "@/lib/analytics/scope";
 import { sourceFor } from "@/lib/analytics/sql-builder";
-import { SYSTEM_ACTOR } from "@/lib/audit";
+import { SYSTEM_ACTOR } from "@/lib/audit/audit";
+import { todayIn } from "@/lib/core/period";
 import type { Db } from "@/lib/db";
 import { applyDirectory } from "@/lib/ingest/directory";
 import { runSync } from "@/lib/ingest/sync";
 import type { Directory, SourceAdapter } from "@/lib/ingest/types";
-import { todayIn } from "@/lib/period";
 
 import { testDb } from "../helpers/db";
 import { simulatedWorkspace } from "../helpers/simulator";

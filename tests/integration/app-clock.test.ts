@@ -6,9 +6,9 @@
 import { afterEach, describe, expect, it } from "vitest";
 
 import { now } from "@/lib/clock";
+import { addDays } from "@/lib/core/period";
 import { createPolicySchema } from "@/lib/limits/policy-input";
 import { createPolicy } from "@/lib/limits/write-policy";
-import { addDays } from "@/lib/period";
 
 import { resetAppNow, setAppNow } from "../helpers/app-clock";
 import { at, TEST_NOW, TEST_TODAY } from "../helpers/clock";

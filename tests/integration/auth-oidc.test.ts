@@ -9,7 +9,7 @@ import { randomUUID } from "node:crypto";
 
 import { afterEach, describe, expect, it } from "vitest";
 
-import { listAuditPage } from "@/lib/audit-view";
+import { listAuditPage } from "@/lib/audit/audit-view";
 import { listUnmatchedAttempts, recordUnmatchedAttempt } from "@/lib/auth/oidc-audit";
 import type { Claims } from "@/lib/auth/oidc-claims";
 import { OIDC_SUB_KIND, parseRoleMap } from "@/lib/auth/oidc-config";

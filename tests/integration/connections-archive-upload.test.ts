@@ -8,7 +8,7 @@ import {
   updateConnection,
 } from "@/lib/connections/connections";
 import { importUploadedFile, uploadSchema } from "@/lib/connections/file-upload";
-import { InvalidInputError, NotFoundError } from "@/lib/errors";
+import { InvalidInputError, NotFoundError } from "@/lib/core/errors";
 
 import { TEST_NOW } from "../helpers/clock";
 import { makeMember, makeWorkspace, testDb } from "../helpers/db";

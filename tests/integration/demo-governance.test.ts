@@ -2,9 +2,9 @@ import { randomUUID } from "node:crypto";
 
 import { describe, expect, it } from "vitest";
 
+import { addDays } from "@/lib/core/period";
 import { seedDemo, type DemoTenant } from "@/lib/demo/seed-demo";
 import { loadMemberLimit } from "@/lib/limits/load-effective-limits";
-import { addDays } from "@/lib/period";
 
 import { TEST_NOW, TEST_TODAY } from "../helpers/clock";
 import { testDb } from "../helpers/db";

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { channelInputSchema, createChannel } from "@/lib/alerts/channels";
+import { InvalidInputError } from "@/lib/core/errors";
 import { runWeeklyDigests } from "@/lib/digest/send";
 import { digestSettingsInputSchema, saveDigestSettings } from "@/lib/digest/settings";
-import { InvalidInputError } from "@/lib/errors";
 import { createPolicySchema } from "@/lib/limits/policy-input";
 import { createPolicy } from "@/lib/limits/write-policy";
 import { fileRequest } from "@/lib/requests/file-request";

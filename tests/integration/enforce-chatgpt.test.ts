@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
+import { addDays } from "@/lib/core/period";
 import { importChatgpt } from "@/lib/enforce/chatgpt-import";
 import { runEnforcementTick } from "@/lib/enforce/enforcement-tick";
 import { applyPlan, buildPlan } from "@/lib/enforce/plan";
 import { drainQueue } from "@/lib/enforce/vendor-job-queue";
-import { addDays } from "@/lib/period";
 
 import { ALL_CHATGPT_SCOPES, startChatgptFake, type ChatgptFake } from "../fake-vendors/chatgpt";
 import { at, daysFrom, msFrom, TEST_NOW, TEST_TODAY, tickingClock } from "../helpers/clock";

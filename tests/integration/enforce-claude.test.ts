@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
+import { ConflictError, InvalidInputError } from "@/lib/core/errors";
 import { setPaused } from "@/lib/enforce/connectors";
 import { adoptVendorValue, driftRows, reapplyMember, refreshDrift } from "@/lib/enforce/drift";
 import { runEnforcementTick } from "@/lib/enforce/enforcement-tick";
 import { applyPlan, buildPlan } from "@/lib/enforce/plan";
 import { drainQueue } from "@/lib/enforce/vendor-job-queue";
-import { ConflictError, InvalidInputError } from "@/lib/errors";
 
 import { startClaudeFake, type ClaudeFake } from "../fake-vendors/claude";
 import { daysFrom, msFrom, TEST_NOW, tickingClock } from "../helpers/clock";

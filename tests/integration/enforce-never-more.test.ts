@@ -7,13 +7,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { evaluateAlerts } from "@/lib/alerts/evaluate";
+import { InvalidInputError } from "@/lib/core/errors";
 import { runEnforcementAction } from "@/lib/enforce/actions";
 import { runEnforcementTick } from "@/lib/enforce/enforcement-tick";
 import { applyPlan, buildPlan } from "@/lib/enforce/plan";
 import { enforcementScreen } from "@/lib/enforce/screen";
 import { drainQueue } from "@/lib/enforce/vendor-job-queue";
 import { readVendor } from "@/lib/enforce/vendor-state";
-import { InvalidInputError } from "@/lib/errors";
 import { findMemberByHandle } from "@/lib/limits/find-member";
 import { approveRequest } from "@/lib/requests/decide-credit-request";
 

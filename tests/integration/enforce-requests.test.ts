@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
+import { ConflictError } from "@/lib/core/errors";
 import { runEnforcementTick } from "@/lib/enforce/enforcement-tick";
-import { ConflictError } from "@/lib/errors";
 import { approveRequest, denyRequest } from "@/lib/requests/decide-credit-request";
 
 import { startClaudeFake, type ClaudeFake } from "../fake-vendors/claude";

@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 
 import { GET } from "@/app/api/v1/costs/route";
 import type { Actor } from "@/lib/auth/actor";
+import { parseMicros } from "@/lib/core/money";
 import { runSync } from "@/lib/ingest/sync";
-import { parseMicros } from "@/lib/money";
 import { createToken } from "@/lib/tokens/tokens";
 
 import { makeMember, testDb } from "../helpers/db";

@@ -2,6 +2,7 @@ import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
 
 import type { Actor } from "@/lib/auth/actor";
+import { parseMicros } from "@/lib/core/money";
 import { startFocusExport } from "@/lib/exports/export-focus";
 import { focusCsvStream } from "@/lib/exports/focus";
 import { FOCUS_COLUMNS, FOCUS_MANDATORY } from "@/lib/exports/focus-spec";
@@ -11,7 +12,6 @@ import { exportQuerySchema } from "@/lib/exports/params";
 import { rollupPages, type DayTuple } from "@/lib/exports/rollup-reads";
 import { fileAdapter } from "@/lib/ingest/adapters/file";
 import { runSync } from "@/lib/ingest/sync";
-import { parseMicros } from "@/lib/money";
 import { seedRateCard } from "@/lib/ratecard/rate-card";
 
 import { makeMember, makeWorkspace, testDb } from "../helpers/db";

@@ -7,10 +7,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { createConnection, syncConnection } from "@/lib/connections/connections";
+import { divRoundHalfEven } from "@/lib/core/money";
 import type { Db } from "@/lib/db";
 import { cursorAdapter } from "@/lib/ingest/adapters/cursor";
 import { runSync } from "@/lib/ingest/sync";
-import { divRoundHalfEven } from "@/lib/money";
 
 import { cursorUsage, startCursorFake, type CursorFake } from "../fake-vendors/cursor";
 import { TEST_NOW } from "../helpers/clock";

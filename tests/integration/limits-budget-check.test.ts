@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { ForbiddenError, NotFoundError } from "@/lib/errors";
+import { ForbiddenError, NotFoundError } from "@/lib/core/errors";
 import { budgetCheck } from "@/lib/limits/budget-check";
 import { createPolicySchema, updatePolicySchema } from "@/lib/limits/policy-input";
 import { createPolicy, updatePolicy } from "@/lib/limits/write-policy";

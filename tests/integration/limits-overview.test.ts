@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { ForbiddenError } from "@/lib/errors";
+import { ForbiddenError } from "@/lib/core/errors";
 import { getLimitsOverview } from "@/lib/limits/limits-screen";
 import { createPolicySchema } from "@/lib/limits/policy-input";
 import { createPolicy } from "@/lib/limits/write-policy";

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 
+import { ForbiddenError } from "@/lib/core/errors";
 import {
   exchangeRateSchema,
   listExchangeRates,
@@ -14,7 +15,6 @@ import {
   setSeatEstimatesCount,
 } from "@/lib/currency/exchange-rates";
 import type { Db } from "@/lib/db";
-import { ForbiddenError } from "@/lib/errors";
 import { loadMemberLimit, loadWorkspaceLimits } from "@/lib/limits/load-effective-limits";
 import { createPolicySchema } from "@/lib/limits/policy-input";
 import { createPolicy } from "@/lib/limits/write-policy";

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 
+import { eachDay, endOfDayIn } from "@/lib/core/period";
 import { engineOf, type Db } from "@/lib/db";
 import { budgetCheck } from "@/lib/limits/budget-check";
 import { createPolicySchema, updatePolicySchema } from "@/lib/limits/policy-input";
@@ -7,7 +8,6 @@ import type { EffectiveLimit } from "@/lib/limits/resolve-effective-limit";
 import { memberDecider, replayAll, simulate } from "@/lib/limits/simulate";
 import { simulateSchema } from "@/lib/limits/simulate-input";
 import { createPolicy, updatePolicy } from "@/lib/limits/write-policy";
-import { eachDay, endOfDayIn } from "@/lib/period";
 import { rebuildGroupDayTotals } from "@/lib/rollups/group-totals";
 import { addMemberDayTotals } from "@/lib/rollups/member-totals";
 

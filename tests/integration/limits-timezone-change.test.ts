@@ -6,13 +6,13 @@
  */
 import { describe, expect, it } from "vitest";
 
-import { ForbiddenError } from "@/lib/errors";
+import { ForbiddenError } from "@/lib/core/errors";
+import { endOfDayIn, startOfDayIn } from "@/lib/core/period";
 import { getLimitsOverview } from "@/lib/limits/limits-screen";
 import { loadMemberLimit } from "@/lib/limits/load-effective-limits";
 import { createPolicySchema } from "@/lib/limits/policy-input";
 import { previewTimezoneChange, updateWorkspaceSettings } from "@/lib/limits/workspace-settings";
 import { createPolicy } from "@/lib/limits/write-policy";
-import { endOfDayIn, startOfDayIn } from "@/lib/period";
 import { approveRequest } from "@/lib/requests/decide-credit-request";
 import { fileRequest } from "@/lib/requests/file-request";
 import { approveSchema, fileRequestSchema } from "@/lib/requests/request-input";

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 
 import type { Actor } from "@/lib/auth/actor";
-import { NotFoundError } from "@/lib/errors";
+import { NotFoundError } from "@/lib/core/errors";
 import { markRead, unreadInbox } from "@/lib/notifications/inbox";
 import { listNotifications, markAllRead, REQUEST_NOTIFICATIONS } from "@/lib/notifications/notify";
 

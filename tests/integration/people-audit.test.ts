@@ -1,13 +1,13 @@
 /** The Audit page's reads: filters by actor, object and action; a member's history gathers what names them; sentences use today's names. */
 import { describe, expect, it } from "vitest";
 
-import { auditRowsFor, listAuditPage } from "@/lib/audit-view";
+import { auditRowsFor, listAuditPage } from "@/lib/audit/audit-view";
+import { addDays } from "@/lib/core/period";
 import { createPolicySchema } from "@/lib/limits/policy-input";
 import { createPolicy } from "@/lib/limits/write-policy";
 import { deactivateMember } from "@/lib/people/deactivate";
 import { parseFields, updateMemberSchema } from "@/lib/people/fields";
 import { updateMember } from "@/lib/people/members";
-import { addDays } from "@/lib/period";
 
 import { TEST_NOW, TEST_TODAY } from "../helpers/clock";
 import { testDb } from "../helpers/db";

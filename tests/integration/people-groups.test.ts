@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 
 import { loadActor } from "@/lib/auth/actor";
-import { ForbiddenError, InvalidInputError } from "@/lib/errors";
+import { ForbiddenError, InvalidInputError } from "@/lib/core/errors";
 import { createGroupSchema, parseFields, updateGroupSchema } from "@/lib/people/fields";
 import { createGroup, deleteGroup, listGroups, updateGroup } from "@/lib/people/groups";
 

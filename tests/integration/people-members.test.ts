@@ -7,14 +7,14 @@ import { describe, expect, it } from "vitest";
 
 import { loadActor } from "@/lib/auth/actor";
 import { isSessionLive, startSession } from "@/lib/auth/sessions";
-import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from "@/lib/errors";
+import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from "@/lib/core/errors";
+import { addDays } from "@/lib/core/period";
 import { budgetCheck } from "@/lib/limits/budget-check";
 import { createPolicySchema } from "@/lib/limits/policy-input";
 import { createPolicy } from "@/lib/limits/write-policy";
 import { deactivateMember, reactivateMember } from "@/lib/people/deactivate";
 import { addMemberSchema, FieldErrors, parseFields, updateMemberSchema } from "@/lib/people/fields";
 import { addMember, listMembers, updateMember } from "@/lib/people/members";
-import { addDays } from "@/lib/period";
 import { rebuildGroupDayTotals } from "@/lib/rollups/group-totals";
 
 import { TEST_NOW, TEST_TODAY } from "../helpers/clock";

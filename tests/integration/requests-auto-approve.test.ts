@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { ConflictError, ForbiddenError } from "@/lib/errors";
+import { ConflictError, ForbiddenError } from "@/lib/core/errors";
 import { budgetCheck } from "@/lib/limits/budget-check";
 import { createPolicySchema } from "@/lib/limits/policy-input";
 import { createPolicy } from "@/lib/limits/write-policy";

@@ -6,13 +6,13 @@
  */
 import { describe, expect, it } from "vitest";
 
-import { ForbiddenError, InvalidInputError } from "@/lib/errors";
+import { ForbiddenError, InvalidInputError } from "@/lib/core/errors";
+import { endOfDayIn } from "@/lib/core/period";
 import { getLimitsOverview } from "@/lib/limits/limits-screen";
 import { loadMemberLimit } from "@/lib/limits/load-effective-limits";
 import { createPolicySchema } from "@/lib/limits/policy-input";
 import { updateWorkspaceSettings } from "@/lib/limits/workspace-settings";
 import { createPolicy } from "@/lib/limits/write-policy";
-import { endOfDayIn } from "@/lib/period";
 import { approveRequest } from "@/lib/requests/decide-credit-request";
 import { fileRequest } from "@/lib/requests/file-request";
 import { approveSchema, fileRequestSchema } from "@/lib/requests/request-input";

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 
-import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from "@/lib/errors";
+import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from "@/lib/core/errors";
+import { addDays } from "@/lib/core/period";
 import { loadMemberLimit } from "@/lib/limits/load-effective-limits";
 import { createPolicySchema } from "@/lib/limits/policy-input";
 import { createPolicy } from "@/lib/limits/write-policy";
-import { addDays } from "@/lib/period";
 import {
   approveRequest,
   cancelRequest,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { InvalidInputError } from "@/lib/errors";
+import { InvalidInputError } from "@/lib/core/errors";
 import { loadMemberLimit } from "@/lib/limits/load-effective-limits";
 import { createPolicySchema } from "@/lib/limits/policy-input";
 import { createPolicy } from "@/lib/limits/write-policy";

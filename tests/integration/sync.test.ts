@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 
+import { eachDay } from "@/lib/core/period";
 import { usageForDay } from "@/lib/ingest/simulator/enterprise";
 import { runSync, SyncBusyError } from "@/lib/ingest/sync";
 import type { SourceAdapter, UsagePage } from "@/lib/ingest/types";
 import { acquireLease, releaseLease } from "@/lib/lease";
-import { eachDay } from "@/lib/period";
 
 import { msFrom, TEST_NOW } from "../helpers/clock";
 import { testDb } from "../helpers/db";

@@ -15,7 +15,7 @@ import {
   auditObjectLabel,
   listAuditPage,
   parseAuditFilters,
-} from "@/lib/audit-view";
+} from "@/lib/audit/audit-view";
 import { requirePage } from "@/lib/auth/guards";
 import { listUnmatchedAttempts } from "@/lib/auth/oidc-audit";
 import { screenPermissions } from "@/lib/auth/permissions";

@@ -12,9 +12,9 @@ import { now } from "@/lib/clock";
 import { listConnections, listRuns } from "@/lib/connections/connections";
 import { unmappedIdentities } from "@/lib/connections/identity-mapping";
 import { reconciliation } from "@/lib/connections/reconciliation";
+import { formatAmount } from "@/lib/core/money";
+import { addDays, toDayKey } from "@/lib/core/period";
 import { db } from "@/lib/db";
-import { formatAmount } from "@/lib/money";
-import { addDays, toDayKey } from "@/lib/period";
 import { rateCardLines } from "@/lib/ratecard/rate-card-entries";
 
 import { BillingWarnings } from "./billing-warnings";

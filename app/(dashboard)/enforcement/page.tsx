@@ -3,9 +3,9 @@ import { ScreenHeader } from "@/components/ui/placeholder";
 import { requirePage } from "@/lib/auth/guards";
 import { screenPermissions } from "@/lib/auth/permissions";
 import { now } from "@/lib/clock";
+import { serialize } from "@/lib/core/serialize";
 import { dbReady } from "@/lib/db";
 import { enforcementScreen } from "@/lib/enforce/screen";
-import { serialize } from "@/lib/serialize";
 
 export const metadata = { title: "Enforcement" };
 export const dynamic = "force-dynamic";

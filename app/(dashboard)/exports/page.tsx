@@ -3,8 +3,8 @@ import { ScreenHeader } from "@/components/ui/placeholder";
 import { requirePage } from "@/lib/auth/guards";
 import { screenPermissions } from "@/lib/auth/permissions";
 import { now } from "@/lib/clock";
+import { todayIn } from "@/lib/core/period";
 import { db } from "@/lib/db";
-import { todayIn } from "@/lib/period";
 
 export const metadata = { title: "Exports" };
 

@@ -3,11 +3,11 @@ import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query
 import { LimitsView } from "@/components/limits/limits-view";
 import { requirePage } from "@/lib/auth/guards";
 import { screenPermissions } from "@/lib/auth/permissions";
+import { queryKeys } from "@/lib/client/query-keys";
 import { now } from "@/lib/clock";
+import { serialize } from "@/lib/core/serialize";
 import { db } from "@/lib/db";
 import { getLimitsOverview } from "@/lib/limits/limits-screen";
-import { queryKeys } from "@/lib/query-keys";
-import { serialize } from "@/lib/serialize";
 
 export const metadata = { title: "Limits" };
 

@@ -4,8 +4,8 @@ import { spendScopeFor } from "@/lib/analytics/scope";
 import { requirePage } from "@/lib/auth/guards";
 import { screenPermissions } from "@/lib/auth/permissions";
 import { now } from "@/lib/clock";
+import { serialize } from "@/lib/core/serialize";
 import { db } from "@/lib/db";
-import { serialize } from "@/lib/serialize";
 
 export const metadata = { title: "My budget" };
 

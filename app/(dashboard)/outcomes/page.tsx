@@ -6,9 +6,9 @@ import { spendScopeFor } from "@/lib/analytics/scope";
 import { requirePage } from "@/lib/auth/guards";
 import { screenPermissions } from "@/lib/auth/permissions";
 import { now } from "@/lib/clock";
+import { serialize } from "@/lib/core/serialize";
 import { db } from "@/lib/db";
 import { firstIssueText } from "@/lib/http/query";
-import { serialize } from "@/lib/serialize";
 
 export const metadata = { title: "Outcomes" };
 

@@ -7,11 +7,11 @@ import { getOverview } from "@/lib/analytics/overview";
 import { spendScopeFor } from "@/lib/analytics/scope";
 import { canonicalSearch, parseAnalyticsSearch, recordToSearch } from "@/lib/analytics/url-state";
 import { requirePage } from "@/lib/auth/guards";
+import { queryKeys } from "@/lib/client/query-keys";
 import { now } from "@/lib/clock";
+import { serialize } from "@/lib/core/serialize";
 import { db } from "@/lib/db";
 import { onboardingState, seesOnboarding } from "@/lib/onboarding";
-import { queryKeys } from "@/lib/query-keys";
-import { serialize } from "@/lib/serialize";
 
 export const metadata = { title: "Overview" };
 

@@ -4,11 +4,11 @@ import { DEFAULT_FILTERS, requestsUrl } from "@/components/requests/requests-url
 import { RequestsView } from "@/components/requests/requests-view";
 import { requirePage } from "@/lib/auth/guards";
 import { screenPermissions } from "@/lib/auth/permissions";
+import { queryKeys } from "@/lib/client/query-keys";
 import { now } from "@/lib/clock";
+import { serialize } from "@/lib/core/serialize";
 import { db } from "@/lib/db";
-import { queryKeys } from "@/lib/query-keys";
 import { getRequestsPage } from "@/lib/requests/page-data";
-import { serialize } from "@/lib/serialize";
 
 export const metadata = { title: "Requests" };
 

@@ -7,10 +7,10 @@ import { spendScopeFor } from "@/lib/analytics/scope";
 import { canonicalSearch, parseAnalyticsSearch, recordToSearch } from "@/lib/analytics/url-state";
 import { requirePage } from "@/lib/auth/guards";
 import { screenPermissions } from "@/lib/auth/permissions";
+import { queryKeys } from "@/lib/client/query-keys";
 import { now } from "@/lib/clock";
+import { serialize } from "@/lib/core/serialize";
 import { db } from "@/lib/db";
-import { queryKeys } from "@/lib/query-keys";
-import { serialize } from "@/lib/serialize";
 
 export const metadata = { title: "Usage" };
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-import { listAuditEvents } from "@/lib/audit-log";
+import { listAuditEvents } from "@/lib/audit/audit-log";
 import { json, sessionRoute } from "@/lib/auth/guards";
 import { db } from "@/lib/db";
 

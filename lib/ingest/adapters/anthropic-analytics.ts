@@ -23,10 +23,10 @@
 import { z } from "zod";
 
 import { now } from "../../clock";
+import { parseDecimalScaled } from "../../core/money";
+import { addDays, eachDay, type DayKey } from "../../core/period";
 import { majorFromCents, scaledToText } from "../../currency/convert";
 import { USD_ONLY, type ToUsd } from "../../currency/rates";
-import { parseDecimalScaled } from "../../money";
-import { addDays, eachDay, type DayKey } from "../../period";
 import { getJson, ProviderHttpError, ProviderValidationError, validate } from "../http";
 import type {
   CostLine,

@@ -10,8 +10,8 @@
  */
 import { z } from "zod";
 
-import { creditsToUsd, parseMicros } from "../../money";
-import { addDays, eachDay } from "../../period";
+import { creditsToUsd, parseMicros } from "../../core/money";
+import { addDays, eachDay } from "../../core/period";
 import {
   groupSchema,
   groupUsersSchema,

@@ -14,9 +14,9 @@
  */
 import { z } from "zod";
 
+import type { DayKey } from "../../core/period";
 import { decimalText, ISO_CURRENCY, majorFromCents } from "../../currency/convert";
 import { USD_ONLY } from "../../currency/rates";
-import type { DayKey } from "../../period";
 import { ProviderHttpError, validate } from "../http";
 import type { FetchContext, IdentityRef, OutcomeFact, UsageRow } from "../types";
 import { big, tokenCount } from "./provider-common";

@@ -16,7 +16,7 @@
  */
 import { z } from "zod";
 
-import { addDays, dayStart, eachDay, toDayKey, type DayKey } from "../../period";
+import { addDays, dayStart, eachDay, toDayKey, type DayKey } from "../../core/period";
 import { CursorClient } from "../../vendors/cursor/client";
 import { CURSOR_READ_RETRY } from "../../vendors/cursor/http";
 import { centsToPico, picoToMicros } from "../../vendors/cursor/money";

@@ -22,9 +22,9 @@
 import { parse } from "csv-parse/sync";
 import { z } from "zod";
 
+import { parseDecimalScaled, parseMicros } from "../../core/money";
+import { dayKeySchema } from "../../core/period";
 import { FOCUS_NUMBER } from "../../exports/focus-spec";
-import { parseDecimalScaled, parseMicros } from "../../money";
-import { dayKeySchema } from "../../period";
 import type { RateCard } from "../../ratecard/rate-card";
 import { priceTokens } from "../pricing";
 import type { SourceAdapter, SyncWindow, UsagePage, UsageRow } from "../types";

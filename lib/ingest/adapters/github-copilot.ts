@@ -11,7 +11,7 @@
  */
 import { z } from "zod";
 
-import { addDays, eachDay } from "../../period";
+import { addDays, eachDay } from "../../core/period";
 import { GithubClient, parseGithubTarget } from "../../vendors/github/client";
 import { usdNumberToMicros } from "../../vendors/github/money";
 import type { AiCreditUsage } from "../../vendors/github/schemas";

@@ -1,7 +1,7 @@
 /** Small helpers shared by the HTTP provider adapters. Pure. */
 import { z } from "zod";
 
-import { addDays, dayStart, toDayKey, type DayKey } from "../../period";
+import { addDays, dayStart, toDayKey, type DayKey } from "../../core/period";
 import type { RetryPolicy } from "../http";
 import type { CostLine } from "../types";
 

@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 
-import { addDays, dayKeySchema, eachDay } from "../../period";
+import { addDays, dayKeySchema, eachDay } from "../../core/period";
 import { buildEnterprise, usageForDay, type Enterprise } from "../simulator/enterprise";
 import type { SourceAdapter, SyncWindow, UsagePage } from "../types";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { addDays } from "../../period";
+import { addDays } from "../../core/period";
 import { buildEnterprise, usageForDay } from "./enterprise";
 
 const spec = {

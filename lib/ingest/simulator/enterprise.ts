@@ -4,8 +4,8 @@
  * in the last week and some traffic that maps to no person. The same parameters always
  * give the same data, whatever window is asked for.
  */
-import { usdToCredits } from "../../money";
-import { addDays, daysBetween, dayStart, type DayKey } from "../../period";
+import { usdToCredits } from "../../core/money";
+import { addDays, daysBetween, dayStart, type DayKey } from "../../core/period";
 import { priceTokens } from "../pricing";
 import type { Directory, DirectoryGroup, DirectoryPerson, UsageRow } from "../types";
 import { PRODUCT_PROFILES, SIM_MODELS, type ProductProfile } from "./catalog";

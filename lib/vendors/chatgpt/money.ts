@@ -1,9 +1,9 @@
 /**
  * ChatGPT's amounts: `limit_amount.amount` is a decimal string — whole credits ("1000") or US
  * dollars with cents ("50.00") — and the older `limit` is whole credits. Exact: read and
- * written through lib/money.ts, never as floats.
+ * written through lib/core/money.ts, never as floats.
  */
-import { microsToDecimal, parseMicros } from "../../money";
+import { microsToDecimal, parseMicros } from "../../core/money";
 import { roundToVendor, type VendorUnit } from "../units";
 import type { LimitRule, UserLimit } from "./schemas";
 

@@ -1,5 +1,5 @@
-/** Claude's amounts: decimal strings of US cents ("50000" = $500.00), exact through lib/money.ts. */
-import { centsToMicros, divRoundHalfEven } from "../../money";
+/** Claude's amounts: decimal strings of US cents ("50000" = $500.00), exact through lib/core/money.ts. */
+import { centsToMicros, divRoundHalfEven } from "../../core/money";
 
 /** micro-USD → Claude's cents text, rounded half-even to the cent. */
 export function claudeAmountText(usdMicros: bigint): string {

@@ -4,7 +4,7 @@
  * pico-dollars (10⁻¹² USD) and amounts are summed there; a total is rounded to micro-USD once
  * (half-even), so a sum of many fractional-cent events never drifts. Limits are whole dollars.
  */
-import { divRoundHalfEven, parseDecimalScaled } from "../../money";
+import { divRoundHalfEven, parseDecimalScaled } from "../../core/money";
 
 /** 1 cent = 10¹⁰ pico-dollars. */
 const PICO_PER_CENT_SCALE = 10;

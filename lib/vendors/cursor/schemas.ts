@@ -3,7 +3,7 @@
  * `/teams/members` (§3.1), `/teams/spend` (§3.3), `/teams/filtered-usage-events` (§3.4) and
  * `/teams/user-spend-limit` (§3.5). Objects are `.loose()`: Cursor adds fields, and a field
  * we do not read must never fail a sync. Money (cents) is a fractional JSON number since
- * 2026-06-04; it is read exactly through its decimal text (lib/money.ts), never with float math.
+ * 2026-06-04; it is read exactly through its decimal text (lib/core/money.ts), never with float math.
  */
 import { z } from "zod";
 

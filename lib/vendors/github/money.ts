@@ -1,9 +1,9 @@
 /**
  * GitHub's money: usage amounts are JSON numbers in US dollars, budgets whole dollars, and
  * 1 AI credit = $0.01 (§2.1 pricePerUnit). All exact: a number is read through its decimal
- * text (lib/money.ts), never multiplied as a float.
+ * text (lib/core/money.ts), never multiplied as a float.
  */
-import { parseMicros } from "../../money";
+import { parseMicros } from "../../core/money";
 
 /** micro-USD per Copilot AI credit ($0.01) */
 export const AI_CREDIT_USD_MICROS = 10_000n;

@@ -3,9 +3,9 @@ import { Card } from "@/components/ui/card";
 import { ScreenHeader } from "@/components/ui/placeholder";
 import { requirePage } from "@/lib/auth/guards";
 import { now } from "@/lib/clock";
+import { formatAmount } from "@/lib/core/money";
 import { dbReady } from "@/lib/db";
 import { chatgptRequestContext } from "@/lib/enforce/chatgpt-request";
-import { formatAmount } from "@/lib/money";
 
 export const metadata = { title: "Request more ChatGPT usage" };
 export const dynamic = "force-dynamic";

@@ -13,10 +13,10 @@ import { parseAnalyticsSearch, recordToSearch } from "@/lib/analytics/url-state"
 import { pageData, requirePage } from "@/lib/auth/guards";
 import { can } from "@/lib/auth/permissions";
 import { now } from "@/lib/clock";
+import { formatAmount, percentOf } from "@/lib/core/money";
+import { serialize } from "@/lib/core/serialize";
 import { db } from "@/lib/db";
 import { getMemberLimits } from "@/lib/limits/limits-screen";
-import { formatAmount, percentOf } from "@/lib/money";
-import { serialize } from "@/lib/serialize";
 
 export const metadata = { title: "Group" };
 

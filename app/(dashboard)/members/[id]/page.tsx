@@ -13,11 +13,11 @@ import { spendScopeFor } from "@/lib/analytics/scope";
 import { pageData, requirePage } from "@/lib/auth/guards";
 import { can } from "@/lib/auth/permissions";
 import { now } from "@/lib/clock";
+import { formatAmount, inBudgetUnit } from "@/lib/core/money";
+import { serialize } from "@/lib/core/serialize";
 import { db } from "@/lib/db";
 import { getMemberLimit } from "@/lib/limits/limits-screen";
-import { formatAmount, inBudgetUnit } from "@/lib/money";
 import { listMemberRequests } from "@/lib/requests/request-queue";
-import { serialize } from "@/lib/serialize";
 
 export const metadata = { title: "Member" };
 

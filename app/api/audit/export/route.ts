@@ -1,5 +1,5 @@
-import { writeAudit } from "@/lib/audit";
-import { auditExportQuerySchema, auditRowsFor } from "@/lib/audit-view";
+import { writeAudit } from "@/lib/audit/audit";
+import { auditExportQuerySchema, auditRowsFor } from "@/lib/audit/audit-view";
 import { auditActor } from "@/lib/auth/actor";
 import { sessionRoute } from "@/lib/auth/guards";
 import { now } from "@/lib/clock";

@@ -4,8 +4,8 @@ import { getCostPerPrContext } from "@/lib/analytics/outcomes";
 import { spendScopeFor } from "@/lib/analytics/scope";
 import { json, sessionRoute } from "@/lib/auth/guards";
 import { now } from "@/lib/clock";
+import { InvalidInputError, NotFoundError } from "@/lib/core/errors";
 import { db } from "@/lib/db";
-import { InvalidInputError, NotFoundError } from "@/lib/errors";
 import { searchObject } from "@/lib/http/query";
 
 const query = z.object({ member: z.string().min(1).max(64) });

@@ -2,9 +2,9 @@ import { after } from "next/server";
 
 import { errorResponse, json } from "@/lib/auth/guards";
 import { now } from "@/lib/clock";
+import { HttpInputError } from "@/lib/core/errors";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
-import { HttpInputError } from "@/lib/errors";
 import { crossSiteRefusalFor } from "@/lib/http/origin";
 import { readBodyBytes } from "@/lib/http/read-json";
 import { MAX_INTERACTION_BYTES, receiveInteraction } from "@/lib/slack/interaction";

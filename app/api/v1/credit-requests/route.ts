@@ -3,8 +3,8 @@ import { z } from "zod";
 import { json } from "@/lib/auth/guards";
 import { tokenRoute } from "@/lib/auth/token-route";
 import { now } from "@/lib/clock";
+import { microsToDecimal } from "@/lib/core/money";
 import { db } from "@/lib/db";
-import { microsToDecimal } from "@/lib/money";
 import { tokenDecider } from "@/lib/requests/decide-credit-request";
 import { listForApi } from "@/lib/requests/request-queue";
 

@@ -4,11 +4,11 @@ import { auditActor } from "@/lib/auth/actor";
 import { json, sessionRoute } from "@/lib/auth/guards";
 import { now } from "@/lib/clock";
 import { syncConnection } from "@/lib/connections/connections";
+import { InvalidInputError } from "@/lib/core/errors";
+import { dayKeySchema } from "@/lib/core/period";
 import { db } from "@/lib/db";
-import { InvalidInputError } from "@/lib/errors";
 import { readJsonBody } from "@/lib/http/read-json";
 import { SyncBusyError } from "@/lib/ingest/sync";
-import { dayKeySchema } from "@/lib/period";
 
 const params = z.object({ id: z.string().min(1).max(64) });
 const body = z.object({

@@ -2,8 +2,8 @@ import { z } from "zod";
 
 import { sendTest } from "@/lib/alerts/deliver";
 import { json, sessionRoute } from "@/lib/auth/guards";
+import { NotFoundError } from "@/lib/core/errors";
 import { db } from "@/lib/db";
-import { NotFoundError } from "@/lib/errors";
 import { readNoBody } from "@/lib/http/read-json";
 
 const params = z.object({ id: z.string().min(1).max(64) });

@@ -1,8 +1,8 @@
 import { z } from "zod";
 
 import { json, sessionRoute } from "@/lib/auth/guards";
+import { NotFoundError } from "@/lib/core/errors";
 import { db } from "@/lib/db";
-import { NotFoundError } from "@/lib/errors";
 import { policyHistory } from "@/lib/limits/write-policy";
 
 const params = z.object({ id: z.string().min(1).max(64) });

@@ -2,9 +2,9 @@
  * Append-only audit trail. Callers pass their transaction client so the event commits
  * (or rolls back) together with the change it describes.
  */
-import { now } from "./clock";
-import type { Tx } from "./db";
-import { toJsonText } from "./json";
+import { now } from "../clock";
+import { toJsonText } from "../core/json";
+import type { Tx } from "../db";
 
 export interface AuditActor {
   memberId: string | null;

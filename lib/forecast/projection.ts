@@ -4,8 +4,8 @@
  * The one projection rule behind the Overview, My budget, the Limits screen, requests and
  * alerts, so every screen shows the same figures. Integer micro-units only.
  */
-import { forecast, runOutRange, type DailyHistory, type Forecast } from "./forecast/model";
-import type { DayKey, Period } from "./period";
+import type { DayKey, Period } from "../core/period";
+import { forecast, runOutRange, type DailyHistory, type Forecast } from "./model";
 
 export interface ProjectionInput {
   /** spend so far this period, as the meter counts it */

@@ -8,10 +8,10 @@ import { z } from "zod";
 
 import "server-only";
 
-import { REASON_LABELS } from "./auth/oidc-errors";
-import type { Db } from "./db";
-import type { Unit } from "./money";
-import { auditSentence } from "./people/audit-words";
+import { REASON_LABELS } from "../auth/oidc-errors";
+import type { Unit } from "../core/money";
+import type { Db } from "../db";
+import { auditSentence } from "../people/audit-words";
 
 export interface AuditRow {
   id: number;
