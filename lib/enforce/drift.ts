@@ -19,7 +19,7 @@ import { planItem, type PlanItem } from "./plan";
 import { desiredLimits } from "./plan-desired";
 import { changedAtVendor as editedAtVendor, observedOf } from "./reconcile";
 import { enqueueJob } from "./vendor-job-queue";
-import { decideAction, revertAtFor } from "./vendor-override";
+import { decideAction, limitJobOf, revertAtFor } from "./vendor-override";
 import { readVendor } from "./vendor-state";
 
 export interface DriftRow extends PlanItem {
@@ -182,15 +182,9 @@ export async function reapplyMember(
     enqueueJob(tx, {
       workspaceId,
       connectorId: c.id,
-      kind: action.kind === "set" ? "set_limit" : "clear_limit",
+      ...limitJobOf(action, revertAt),
       memberId,
       vendorUserId: o.vendorUserId,
-      payload: {
-        targetMicros:
-          action.kind === "set" && action.micros !== null ? action.micros.toString() : null,
-        temporary: action.kind === "set" && action.temporary,
-        revertAt: revertAt?.toISOString() ?? null,
-      },
       idempotencyKey: `reapply:${memberId}:${randomUUID()}`,
       reason: `re-applied by ${actor.label}: ${d.reason}`,
       createdBy: actor.label,

@@ -12,7 +12,7 @@ import { syncGithubSharedBudgets } from "./github";
 import { desiredLimits } from "./plan-desired";
 import { reconcileConnector } from "./reconcile";
 import { drainQueue, enqueueJob, type DrainResult } from "./vendor-job-queue";
-import { decideAction, revertAtFor } from "./vendor-override";
+import { decideAction, limitJobOf, revertAtFor } from "./vendor-override";
 import { importClaudeRequests, queueDecidedRequests } from "./vendor-requests";
 import { readVendor } from "./vendor-state";
 
@@ -63,15 +63,9 @@ export async function queueChatgptGrants(db: Db, connectorId: string, now: Date)
       enqueueJob(tx, {
         workspaceId: c.workspaceId,
         connectorId,
-        kind: action.kind === "set" ? "set_limit" : "clear_limit",
+        ...limitJobOf(action, revertAt),
         memberId: r.requesterId,
         vendorUserId: o.vendorUserId,
-        payload: {
-          targetMicros:
-            action.kind === "set" && action.micros !== null ? action.micros.toString() : null,
-          temporary: action.kind === "set" && action.temporary,
-          revertAt: revertAt?.toISOString() ?? null,
-        },
         idempotencyKey: `request:${r.id}`,
         reason: `request #${r.id} approved: ${d.reason}`,
         createdBy: "system (approved request)",

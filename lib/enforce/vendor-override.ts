@@ -71,3 +71,16 @@ export function revertAtFor(
   if (vendor === "chatgpt" && action.temporary) return null; // the vendor expires it at period end
   return expiresAt;
 }
+
+/** The vendor job an action becomes: its kind and the payload lib/enforce/limit-jobs.ts reads. */
+export function limitJobOf(action: Exclude<Action, { kind: "none" }>, revertAt: Date | null) {
+  return {
+    kind: action.kind === "set" ? ("set_limit" as const) : ("clear_limit" as const),
+    payload: {
+      targetMicros:
+        action.kind === "set" && action.micros !== null ? action.micros.toString() : null,
+      temporary: action.kind === "set" && action.temporary,
+      revertAt: revertAt?.toISOString() ?? null,
+    },
+  };
+}

@@ -35,6 +35,7 @@ import {
 import {
   assertMayDecide,
   commitApproval,
+  type ApprovalCommit,
   type Decider,
   type Decision,
 } from "./decide-credit-request";
@@ -198,14 +199,7 @@ function periodInstants(day: DayKey, budgetPeriod: BudgetPeriod, timezone: strin
 export async function autoApproveOnFiling(
   tx: Tx,
   ctx: {
-    request: {
-      id: number;
-      workspaceId: string;
-      requesterId: string;
-      product: string;
-      neededUntil: string;
-      amountMicros: bigint;
-    };
+    request: ApprovalCommit["request"];
     current: MemberLimit;
     now: Date;
   },
