@@ -21,7 +21,7 @@ import {
   type BudgetPeriod,
   type DayKey,
 } from "../core/period";
-import type { Db, Tx } from "../db";
+import { engineOf, type Db, type Tx } from "../db";
 import type { MemberLimit } from "../limits/load-effective-limits";
 import { policySnapshot } from "../limits/write-policy";
 import { notify } from "../notifications/notify";
@@ -193,6 +193,21 @@ function periodInstants(day: DayKey, budgetPeriod: BudgetPeriod, timezone: strin
 }
 
 /**
+ * "At most K per person per period" must hold when one person files several requests at once.
+ * Counting the period's approvals and then approving is only safe while no other filing of
+ * the same person can commit in between, so the requester's row is locked first, until this
+ * transaction ends: on PostgreSQL `FOR NO KEY UPDATE` (a concurrent filing waits here, then
+ * counts what the first committed; NO KEY, so it does not deadlock with the KEY SHARE lock the
+ * request's own foreign key takes). SQLite has one writer at a time, and the filing already
+ * wrote its request, so it holds the database's write lock. Explicit rather than relying on
+ * some earlier statement of the filing happening to lock a shared row.
+ */
+async function lockRequester(tx: Tx, memberId: string): Promise<void> {
+  if (engineOf(tx) !== "postgres") return;
+  await tx.$queryRawUnsafe('SELECT 1 FROM "Member" WHERE "id" = $1 FOR NO KEY UPDATE', memberId);
+}
+
+/**
  * At filing, in the filing's transaction: the first enabled policy (oldest first) whose rules
  * the request meets approves it by commitApproval. Returns the decision, or null (pending).
  */
@@ -218,6 +233,7 @@ export async function autoApproveOnFiling(
     select: { groupId: true },
   });
   const within = periodInstants(budget.today, budget.budgetPeriod, budget.timezone);
+  await lockRequester(tx, req.requesterId);
   for (const row of rows) {
     const p = toPolicy(row);
     const approvedThisPeriod = await tx.creditRequest.count({

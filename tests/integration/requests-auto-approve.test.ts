@@ -27,6 +27,51 @@ const file = (amount: string, neededUntil = "2026-11-25") =>
   });
 
 describe("auto-approval policies", () => {
+  it("K = 1 holds when one person files several requests at once: exactly one is approved by the policy", async () => {
+    const db = await testDb();
+    const f = await limitsWorkspace(db);
+    await createPolicy(
+      db,
+      f.admin,
+      createPolicySchema.parse({ scope: "GROUP", groupId: f.platform.id, amount: "800" }),
+    );
+    const { id: policyId } = await createAutoPolicy(
+      db,
+      f.owner,
+      autoPolicySchema.parse({
+        name: "One a period",
+        maxAmount: "50",
+        maxPerPeriod: 1,
+        maxDays: 10,
+      }),
+      TEST_NOW,
+    );
+    // several filings in flight together, each in its own transaction (PostgreSQL: its own
+    // connection); a count read before the others commit would approve them all
+    const filed = await Promise.all(
+      ["10", "11", "12", "13", "14", "15"].map((a) => fileRequest(db, f.eng, file(a), TEST_NOW)),
+    );
+    expect(filed.filter((r) => r.status === "APPROVED")).toHaveLength(1);
+    expect(filed.filter((r) => r.status === "PENDING")).toHaveLength(5);
+    const rows = await db.creditRequest.findMany({
+      where: { workspaceId: f.ws.id, requesterId: f.eng.memberId },
+    });
+    expect(rows.filter((r) => r.autoPolicyId === policyId)).toHaveLength(1);
+    expect(
+      await db.limitPolicy.count({
+        where: { workspaceId: f.ws.id, sourceRequestId: { not: null } },
+      }),
+    ).toBe(1);
+    // another person's period is their own: two people at once get one each
+    const two = await Promise.all([
+      fileRequest(db, f.eng2, file("20"), TEST_NOW),
+      fileRequest(db, f.manager, file("20"), TEST_NOW),
+      fileRequest(db, f.eng2, file("21"), TEST_NOW),
+      fileRequest(db, f.manager, file("21"), TEST_NOW),
+    ]);
+    expect(two.filter((r) => r.status === "APPROVED")).toHaveLength(2);
+  });
+
   it("approve a small request at once by the decision path, leave others pending, and can be revoked", async () => {
     const db = await testDb();
     const f = await limitsWorkspace(db);
