@@ -1,14 +1,14 @@
 /**
- * Breakdowns (member, group, cost center, product, model): the app's getBreakdown against
+ * Breakdowns (member, group, cost center, product, model): the app's explorerBreakdown against
  * (a) its own SQL statements replayed through the driver (bench/baseline.ts captureStatements:
  * the best SQL we have for these numbers, without the ORM and the app's JavaScript),
  * (b) plain hand-written SQL over the daily rollup and (c) the naive scan of the raw usage
  * table, for varied scopes and ranges. The app, (b) and (c) must agree on the filtered total
  * and the top rows.
  */
-import { getBreakdown } from "../../lib/analytics/breakdown";
+import { explorerBreakdown } from "../../lib/analytics/breakdown";
 import { resolveRange, type RangeSpec } from "../../lib/analytics/range";
-import type { SpendScope } from "../../lib/analytics/scope";
+import type { SpendScope } from "../../lib/auth/scope";
 import { big, captureStatements, replay, type Statement } from "../baseline";
 import { latency, round, sample } from "../stats";
 import type { BenchContext, Section } from "./index";
@@ -96,7 +96,7 @@ export const breakdownsSection: Section = {
       const own = await ownStatements(
         inputs,
         (i) =>
-          getBreakdown(
+          explorerBreakdown(
             { db: ctx.db, scope: i.scope, now },
             i.spec,
             {},
@@ -105,7 +105,7 @@ export const breakdownsSection: Section = {
         ctx,
       );
       const app = await sample(inputs, (i) =>
-        getBreakdown(
+        explorerBreakdown(
           { db: ctx.db, scope: i.scope, now },
           i.spec,
           {},

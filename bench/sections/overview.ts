@@ -5,7 +5,7 @@
  * same numbers, checked to agree.
  */
 import { getOverview } from "../../lib/analytics/overview";
-import type { SpendScope } from "../../lib/analytics/scope";
+import type { SpendScope } from "../../lib/auth/scope";
 import { addDays, currentPeriod, dayStart } from "../../lib/core/period";
 import { big } from "../baseline";
 import { latency, round, sample } from "../stats";

@@ -1,5 +1,5 @@
 /** Varied scopes for query benchmarks: the workspace, some managers' groups, some members. */
-import type { SpendScope } from "../../lib/analytics/scope";
+import type { SpendScope } from "../../lib/auth/scope";
 import type { BenchContext } from "./index";
 
 export async function benchScopes(ctx: BenchContext): Promise<SpendScope[]> {

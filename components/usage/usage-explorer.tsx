@@ -15,8 +15,8 @@ import { Sparkline } from "@/components/charts/sparkline";
 import { Card, ErrorNote, Skeleton } from "@/components/ui/card";
 import { ScrollArea } from "@/components/ui/scroll-area";
 import { SeatEstimateNote } from "@/components/usage/seat-estimate-note";
-import type { Breakdown, BreakdownRow } from "@/lib/analytics/breakdown";
 import type { SortKey } from "@/lib/analytics/breakdown-query";
+import type { Breakdown, BreakdownRow } from "@/lib/analytics/breakdown-types";
 import {
   DIMENSION_LABELS,
   DIMENSIONS,

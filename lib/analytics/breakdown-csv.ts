@@ -4,7 +4,7 @@
  * and formula neutralisation (= + - @ tab CR) are the same as in every other export.
  */
 import { csvText, Decimal6 } from "../exports/csv";
-import type { Breakdown } from "./breakdown";
+import type { Breakdown } from "./breakdown-types";
 import { DIMENSION_LABELS } from "./filters";
 
 export function breakdownToCsv(b: Breakdown): string {

@@ -5,14 +5,14 @@
  */
 import "server-only";
 
+import type { SpendScope } from "../auth/scope";
 import { todayIn } from "../core/period";
 import { engineOf, type Db } from "../db";
 import { readRows } from "../sqlite-reader";
-import { workspaceOf } from "./breakdown";
+import { workspaceOf } from "./breakdown-read";
 import { keyLabel, NONE, UNATTRIBUTED, type Dimension } from "./filters";
 import { listGroups } from "./group";
 import { resolveRange, type RangeSpec } from "./range";
-import type { SpendScope } from "./scope";
 import { Params, sourceFor, whereClause } from "./sql-builder";
 
 export type Facets = Partial<Record<Dimension, { value: string; label: string }[]>>;

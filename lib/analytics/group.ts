@@ -5,14 +5,16 @@
  */
 import "server-only";
 
+import { scopeIncludesGroup, type SpendScope } from "../auth/scope";
 import { NotFoundError } from "../core/errors";
 import type { Unit } from "../core/money";
 import { todayIn } from "../core/period";
 import type { Db } from "../db";
-import { getBreakdown, totalsFor, workspaceOf, type Metrics } from "./breakdown";
+import type { Metrics } from "./analytics-types";
+import { summaryBreakdown } from "./breakdown";
+import { totalsFor, workspaceOf } from "./breakdown-read";
 import { dailyByProduct, type DailySeries } from "./daily";
 import { rangeSpecSchema, resolveRange, type RangeSpec, type ResolvedRange } from "./range";
-import { scopeIncludesGroup, type SpendScope } from "./scope";
 
 export interface GroupMemberUsage extends Metrics {
   memberId: string;
@@ -58,13 +60,7 @@ export async function getGroupSummary(
     .map((m) => m.memberId)
     .filter((id) => scope.memberIds === null || scope.memberIds.includes(id));
   const [rows, totals, usage, cap] = await Promise.all([
-    getBreakdown(
-      ctx,
-      spec,
-      filters,
-      { dimension: "member", sort: "amount", dir: "desc", page: 1, pageSize: 200 },
-      { all: true },
-    ),
+    summaryBreakdown(ctx, spec, filters, "member"),
     totalsFor(ctx, ws.unit, filters, range),
     dailyByProduct(
       db,
@@ -118,7 +114,7 @@ export async function getGroupSummary(
           ? -1
           : a.name.localeCompare(b.name, "en"),
     );
-  // getBreakdown adds label/href fields; keep only the DTO's fields
+  // the breakdown adds label/href fields; keep only the DTO's fields
   const clean = members.map(
     ({
       memberId,

@@ -14,8 +14,8 @@ import type { Engine } from "../db";
 import { toBigInt } from "../sql";
 import { readRows } from "../sqlite-reader";
 import { addUsageSums } from "../usage-sums";
-import type { AnalyticsContext, Metrics } from "./analytics-types";
-import type { SortKey } from "./breakdown-query";
+import type { AnalyticsContext, Grouped, Metrics } from "./analytics-types";
+import type { SqlSort } from "./breakdown-plan";
 import type { Dimension, Filters } from "./filters";
 import {
   amountColumn,
@@ -39,7 +39,6 @@ import {
 } from "./sql-builder";
 
 type Raw = Record<string, unknown>;
-export type Grouped = Metrics & { key: string; previousAmountMicros: bigint };
 
 export function metricsOf(r: Raw): Metrics {
   return {
@@ -244,22 +243,14 @@ export async function sumsForKeys(
   return merged;
 }
 
-/** Sorts that are plain bigint orders, so the database can sort and page exactly like JS. */
-const SQL_ORDER: Partial<Record<SortKey, string>> = {
+/** The ORDER BY of each sort the database can page (breakdown-plan.ts SQL_SORTS). */
+const SQL_ORDER: Record<SqlSort, string> = {
   amount: `SUM(t."amount")`,
   cost: `SUM(t."cost")`,
   credits: `SUM(t."credits")`,
   requests: `SUM(t."requests")`,
   tokens: `SUM(t."input") + SUM(t."output")`,
 };
-
-/**
- * Only the member dimension has enough rows to be worth it (groups and cost centers are a
- * few hundred); its keys are ids or "", which sort the same bytewise in SQL and in JS.
- */
-export function canPageInSql(dimension: Dimension, sort: SortKey): boolean {
-  return dimension === "member" && SQL_ORDER[sort] !== undefined;
-}
 
 export interface PagedSums {
   rows: Grouped[];
@@ -279,7 +270,7 @@ export async function pagedSums(
   dimension: Dimension,
   filters: Filters,
   range: Period,
-  q: { sort: SortKey; dir: "asc" | "desc"; page: number; pageSize: number },
+  q: { sort: SqlSort; dir: "asc" | "desc"; page: number; pageSize: number },
   lean = false,
 ): Promise<PagedSums> {
   const p = new Params(engine);

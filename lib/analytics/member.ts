@@ -2,13 +2,13 @@
  * One member's page: who they are, their groups and identities, and their daily usage
  * this period. A member outside the actor's scope (or workspace) is "not found".
  */
+import { scopeIncludesMember, type SpendScope } from "../auth/scope";
 import { NotFoundError } from "../core/errors";
 import type { Unit } from "../core/money";
 import { currentPeriod, todayIn, type BudgetPeriod, type Period } from "../core/period";
 import type { Db } from "../db";
-import { getBreakdown } from "./breakdown";
+import { summaryBreakdown } from "./breakdown";
 import { dailyByProduct, type DailySeries } from "./daily";
-import { scopeIncludesMember, type SpendScope } from "./scope";
 
 export interface MemberSummary {
   member: { id: string; name: string; email: string; role: string; costCenter: string | null };
@@ -47,13 +47,6 @@ export async function getMemberSummary(
   const period = currentPeriod(ws.budgetPeriod as BudgetPeriod, ws.timezone, now);
   const managed = new Set(member.managedGroups.map((g) => g.groupId));
   const ctx = { db, scope, now };
-  const q = (dimension: "product" | "model") => ({
-    dimension,
-    sort: "amount" as const,
-    dir: "desc" as const,
-    page: 1,
-    pageSize: 200,
-  });
   const [usage, products, models] = await Promise.all([
     dailyByProduct(
       db,
@@ -61,8 +54,8 @@ export async function getMemberSummary(
       ws.budgetUnit,
       period,
     ),
-    getBreakdown(ctx, { range: "period" }, { member: [member.id] }, q("product"), { all: true }),
-    getBreakdown(ctx, { range: "period" }, { member: [member.id] }, q("model"), { all: true }),
+    summaryBreakdown(ctx, { range: "period" }, { member: [member.id] }, "product"),
+    summaryBreakdown(ctx, { range: "period" }, { member: [member.id] }, "model"),
   ]);
   const slim = (rows: typeof products.rows) =>
     rows.map((r) => ({ key: r.key, amountMicros: r.amountMicros, requests: r.requests }));

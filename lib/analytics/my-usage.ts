@@ -8,6 +8,7 @@
 import "server-only";
 
 import type { Actor } from "../auth/actor";
+import type { SpendScope } from "../auth/scope";
 import { MICROS_PER_UNIT, type Unit } from "../core/money";
 import {
   addDays,
@@ -23,9 +24,9 @@ import { projectMember } from "../forecast/member";
 import { memberLimitView, type MyLimit } from "../limits/limits-screen";
 import { loadMemberLimit } from "../limits/load-effective-limits";
 import { listMyRequests, type RequestItem } from "../requests/request-queue";
-import { getBreakdown, ratioPct, type BreakdownQuery } from "./breakdown";
+import { summaryBreakdown } from "./breakdown";
+import { ratioPct } from "./breakdown-shape";
 import { dailyByProduct, type DailySeries } from "./daily";
-import type { SpendScope } from "./scope";
 
 export interface MyUsage {
   memberId: string;
@@ -85,16 +86,9 @@ export async function getMyUsage(db: Db, actorScope: SpendScope, now: Date): Pro
   const today = todayIn(ws.timezone, now);
   const period = currentPeriod(ws.budgetPeriod, ws.timezone, now);
   const ctx = { db, scope, now };
-  const q = (dimension: "product" | "model"): BreakdownQuery => ({
-    dimension,
-    sort: "amount",
-    dir: "desc",
-    page: 1,
-    pageSize: 200,
-  });
   const [products, models, usage] = await Promise.all([
-    getBreakdown(ctx, { range: "period" }, {}, q("product"), { all: true }),
-    getBreakdown(ctx, { range: "period" }, {}, q("model"), { all: true }),
+    summaryBreakdown(ctx, { range: "period" }, {}, "product"),
+    summaryBreakdown(ctx, { range: "period" }, {}, "model"),
     dailyByProduct(db, { workspaceId: scope.workspaceId, memberKey: me.id }, unit, period),
   ]);
   const spent = products.totals.amountMicros;

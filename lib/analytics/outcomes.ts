@@ -13,11 +13,11 @@
  * includes outcomes and cost no member is mapped to, as "Unattributed").
  * The person behind an outcome fact is found through MemberIdentity when read.
  */
+import type { SpendScope } from "../auth/scope";
 import { divRoundHalfEven } from "../core/money";
 import { todayIn, type BudgetPeriod, type DayKey, type Period } from "../core/period";
 import type { Db } from "../db";
 import { resolveRange, type RangeSpec, type ResolvedRange } from "./range";
-import type { SpendScope } from "./scope";
 
 /** Products whose vendors report outcomes (Claude Code analytics; Codex: see docs/outcomes.md). */
 export const OUTCOME_PRODUCTS = ["claude_code"] as const;

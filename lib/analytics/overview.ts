@@ -7,26 +7,21 @@
  */
 import "server-only";
 
+import type { SpendScope } from "../auth/scope";
 import { inBudgetUnit, type Unit } from "../core/money";
 import { currentPeriod, daysLeft, eachDay, todayIn, type Period } from "../core/period";
 import type { Db } from "../db";
 import { historyRange } from "../forecast/history";
 import { project, type Projection } from "../forecast/projection";
 import { pooledCapFor } from "../limits/pooled-cap";
-import {
-  changePct,
-  dailyByKey,
-  getBreakdown,
-  ratioPct,
-  totalsFor,
-  workspaceOf,
-  type AnalyticsContext,
-  type Metrics,
-} from "./breakdown";
+import type { AnalyticsContext, Metrics } from "./analytics-types";
+import { widgetBreakdown } from "./breakdown";
+import { dailyByKey, totalsFor, workspaceOf } from "./breakdown-read";
+import { changePct, ratioPct } from "./breakdown-shape";
+import type { BreakdownBasis } from "./breakdown-types";
 import type { SpendTotals } from "./daily";
 import { keyLabel, type Filters } from "./filters";
 import { rangeSpecSchema, resolveRange, type RangeSpec, type ResolvedRange } from "./range";
-import type { SpendScope } from "./scope";
 
 export const STACK_DIMENSIONS = ["product", "model", "provider", "group"] as const;
 export type StackDimension = (typeof STACK_DIMENSIONS)[number];
@@ -133,24 +128,19 @@ export async function getOverview(
 
   // one workspace read and one totals read for every widget
   const totalsRead = totalsFor(ctx, unit, filters, range);
-  const widget = {
-    noSparkline: true,
-    noChange: true,
-    lean: true,
-    shared: { workspace: ws, totals: totalsRead },
-  };
+  const basis: BreakdownBasis = { workspace: ws, range, totals: () => totalsRead };
   const [totals, byStack, members, products, models, groups, limit, connections, history] =
     await Promise.all([
       totalsRead,
       dailyByKey(ctx, unit, stackBy, filters, range, null),
       scope.kind === "self"
         ? null
-        : getBreakdown(ctx, spec, filters, { ...q, dimension: "member", pageSize: 10 }, widget),
-      getBreakdown(ctx, spec, filters, { ...q, dimension: "product" }, widget),
-      getBreakdown(ctx, spec, filters, { ...q, dimension: "model" }, widget),
+        : widgetBreakdown(ctx, basis, filters, { ...q, dimension: "member", pageSize: 10 }),
+      widgetBreakdown(ctx, basis, filters, { ...q, dimension: "product" }),
+      widgetBreakdown(ctx, basis, filters, { ...q, dimension: "model" }),
       scope.kind === "self"
         ? null
-        : getBreakdown(ctx, spec, filters, { ...q, dimension: "group" }, widget),
+        : widgetBreakdown(ctx, basis, filters, { ...q, dimension: "group" }),
       pooledCapFor(db, scope, now),
       db.connection.findMany({
         where: { workspaceId: scope.workspaceId, enabled: true },

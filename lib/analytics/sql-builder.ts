@@ -4,13 +4,13 @@
  * a dimension. The same text runs on SQLite and PostgreSQL (placeholders via lib/sql.ts);
  * column names come from whitelists here, never from the request.
  */
+import type { SpendScope } from "../auth/scope";
 import type { Unit } from "../core/money";
 import { addDays, type DayKey, type Period } from "../core/period";
 import type { Engine } from "../db";
 import { placeholder } from "../sql";
 import { needsFactTable, NONE, UNATTRIBUTED, type Dimension, type Filters } from "./filters";
 import { monthKey, signedPieces, type SignedPeriod } from "./month-split";
-import type { SpendScope } from "./scope";
 
 export class Params {
   readonly values: unknown[] = [];

@@ -5,7 +5,8 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 
-import { getBreakdown, SORTS, type BreakdownQuery } from "@/lib/analytics/breakdown";
+import { explorerBreakdown, exportBreakdown } from "@/lib/analytics/breakdown";
+import { SORTS, type BreakdownQuery } from "@/lib/analytics/breakdown-query";
 import { getFacets } from "@/lib/analytics/facets";
 import { DIMENSIONS, NONE, type Dimension, type Filters } from "@/lib/analytics/filters";
 import { getGroupSummary } from "@/lib/analytics/group";
@@ -13,9 +14,9 @@ import { getMemberSummary } from "@/lib/analytics/member";
 import { getMyUsage } from "@/lib/analytics/my-usage";
 import { getOverview } from "@/lib/analytics/overview";
 import { resolveRange, type RangeSpec } from "@/lib/analytics/range";
-import type { SpendScope } from "@/lib/analytics/scope";
 import { sourceFor } from "@/lib/analytics/sql-builder";
 import { SYSTEM_ACTOR } from "@/lib/audit/audit";
+import type { SpendScope } from "@/lib/auth/scope";
 import { NotFoundError } from "@/lib/core/errors";
 import { toJsonText } from "@/lib/core/json";
 import { addDays, todayIn } from "@/lib/core/period";
@@ -250,7 +251,7 @@ describe("analytics consistency", () => {
           page: 1,
           pageSize: 200,
         };
-        const b = await getBreakdown({ db, scope, now: NOW }, spec, filters, q);
+        const b = await explorerBreakdown({ db, scope, now: NOW }, spec, filters, q);
         expect(b.totals.amountMicros, `${label} ${dimension}`).toBe(want.credits);
         expect(b.totals.requests, `${label} ${dimension}`).toBe(want.requests);
         expect(b.totalRows).toBe(b.rows.length);
@@ -304,13 +305,13 @@ describe("analytics consistency", () => {
           expect(sourceFor(dimension, filters, workspaceScope).perKey?.dimension).toBe(dimension);
           const range = resolveRange(spec, "MONTHLY", todayIn("UTC", NOW));
           const label = JSON.stringify({ spec, dimension, filters });
-          const all = await getBreakdown(
-            ctx,
-            spec,
-            filters,
-            { dimension, sort: "amount", dir: "desc", page: 1, pageSize: 200 },
-            { all: true },
-          );
+          const all = await exportBreakdown(ctx, spec, filters, {
+            dimension,
+            sort: "amount",
+            dir: "desc",
+            page: 1,
+            pageSize: 200,
+          });
           const keys = new Set(all.rows.map((r) => r.key));
           // every key with usage in the range is a row, with exactly its usage
           const expected = (values[dimension] ?? [])
@@ -322,7 +323,7 @@ describe("analytics consistency", () => {
             );
           expect([...keys].sort(), label).toEqual([...new Set(expected)].sort());
           for (const page of [1, 2]) {
-            const b = await getBreakdown(ctx, spec, filters, {
+            const b = await explorerBreakdown(ctx, spec, filters, {
               dimension,
               sort: "amount",
               dir: "desc",
@@ -354,19 +355,19 @@ describe("analytics consistency", () => {
 
   it("pagination and sorting are server-side and stable", async () => {
     const ctx = { db, scope: workspaceScope, now: NOW };
-    const all = await getBreakdown(
+    const all = await explorerBreakdown(
       ctx,
       { range: "30d" },
       {},
       { dimension: "member", sort: "amount", dir: "desc", page: 1, pageSize: 200 },
     );
-    const p1 = await getBreakdown(
+    const p1 = await explorerBreakdown(
       ctx,
       { range: "30d" },
       {},
       { dimension: "member", sort: "amount", dir: "desc", page: 1, pageSize: 7 },
     );
-    const p2 = await getBreakdown(
+    const p2 = await explorerBreakdown(
       ctx,
       { range: "30d" },
       {},
@@ -376,7 +377,7 @@ describe("analytics consistency", () => {
       all.rows.slice(0, 14).map((x) => x.key),
     );
     expect(p1.totalRows).toBe(all.totalRows);
-    const asc = await getBreakdown(
+    const asc = await explorerBreakdown(
       ctx,
       { range: "30d" },
       {},
@@ -411,16 +412,16 @@ describe("analytics consistency", () => {
               dir,
             });
             // `all` takes the JS path: every row, sorted in JS
-            const all = await getBreakdown(
-              ctx,
-              spec,
-              filters,
-              { dimension, sort, dir, page: 1, pageSize: 200 },
-              { all: true },
-            );
+            const all = await exportBreakdown(ctx, spec, filters, {
+              dimension,
+              sort,
+              dir,
+              page: 1,
+              pageSize: 200,
+            });
             expect(all.rows.length, label).toBeGreaterThan(1);
             for (const page of [1, 2, 50]) {
-              const b = await getBreakdown(ctx, spec, filters, {
+              const b = await explorerBreakdown(ctx, spec, filters, {
                 dimension,
                 sort,
                 dir,
@@ -450,7 +451,7 @@ describe("analytics consistency", () => {
   }, 120_000);
 
   it("member, group and my-usage pages match the breakdown rows", async () => {
-    const period = await getBreakdown(
+    const period = await explorerBreakdown(
       { db, scope: workspaceScope, now: NOW },
       { range: "period" },
       {},
@@ -470,7 +471,7 @@ describe("analytics consistency", () => {
       expect(mine.spentMicros).toBe(row.amountMicros);
       expect(mine.byProduct.reduce((s, x) => s + x.amountMicros, 0n)).toBe(row.amountMicros);
     }
-    const groups = await getBreakdown(
+    const groups = await explorerBreakdown(
       { db, scope: workspaceScope, now: NOW },
       { range: "period" },
       {},
@@ -523,7 +524,7 @@ describe("analytics consistency", () => {
       NotFoundError,
     );
     // an engineer's breakdown only ever contains themselves
-    const b = await getBreakdown(
+    const b = await explorerBreakdown(
       { db, scope: self, now: NOW },
       { range: "90d" },
       {},

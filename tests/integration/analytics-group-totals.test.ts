@@ -7,12 +7,12 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 
-import { getBreakdown } from "@/lib/analytics/breakdown";
+import { explorerBreakdown, exportBreakdown } from "@/lib/analytics/breakdown";
 import { NONE } from "@/lib/analytics/filters";
 import { resolveRange, type RangeSpec } from "@/lib/analytics/range";
-import type { SpendScope } from "@/lib/analytics/scope";
 import { sourceFor } from "@/lib/analytics/sql-builder";
 import { SYSTEM_ACTOR } from "@/lib/audit/audit";
+import type { SpendScope } from "@/lib/auth/scope";
 import { todayIn } from "@/lib/core/period";
 import type { Db } from "@/lib/db";
 import { applyDirectory } from "@/lib/ingest/directory";
@@ -83,18 +83,17 @@ async function expectBreakdownsMatch(workspaceId: string) {
       const label = `${dimension} ${JSON.stringify(spec)}`;
       const want = await recomputed(workspaceId, dimension, range);
       const previous = await recomputed(workspaceId, dimension, range.previous);
-      const all = await getBreakdown(
+      const all = await exportBreakdown(
         { db, scope, now: NOW },
         spec,
         {},
         { dimension, sort: "amount", dir: "desc", page: 1, pageSize: 200 },
-        { all: true },
       );
       expect(all.rows.map((r) => r.key).sort(), label).toEqual(
         [...want.keys()].filter((k) => want.get(k)!.requests > 0n).sort(),
       );
       // a page (lean sums, then the page's figures, previous range and sparklines) as well as every row
-      const page = await getBreakdown(
+      const page = await explorerBreakdown(
         { db, scope, now: NOW },
         spec,
         {},
@@ -182,7 +181,7 @@ describe("group and cost-center totals", () => {
     expect(await db.groupMember.count({ where: { memberId: leaver.id } })).toBe(0);
     await expectBreakdownsMatch(workspaceId);
     // the leaver's usage is now "No group"
-    const period = await getBreakdown(
+    const period = await explorerBreakdown(
       { db, scope: { workspaceId, kind: "workspace", memberIds: null, label: "ws" }, now: NOW },
       { range: "90d" },
       {},

@@ -7,8 +7,8 @@
 import { describe, expect, it } from "vitest";
 
 import { getCostPerPrContext, getOutcomeReport } from "@/lib/analytics/outcomes";
-import { spendScopeFor } from "@/lib/analytics/scope";
 import type { Actor } from "@/lib/auth/actor";
+import { spendScopeFor } from "@/lib/auth/scope";
 import type { Db } from "@/lib/db";
 import { runSync } from "@/lib/ingest/sync";
 import type { OutcomeFact, SourceAdapter, UsageRow } from "@/lib/ingest/types";

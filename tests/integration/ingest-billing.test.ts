@@ -7,9 +7,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { getBreakdown } from "@/lib/analytics/breakdown";
+import { exportBreakdown } from "@/lib/analytics/breakdown";
 import { getOverview } from "@/lib/analytics/overview";
-import type { SpendScope } from "@/lib/analytics/scope";
+import type { SpendScope } from "@/lib/auth/scope";
 import type { Db } from "@/lib/db";
 import { anthropicAdapter } from "@/lib/ingest/adapters/anthropic";
 import { openaiAdapter } from "@/lib/ingest/adapters/openai";
@@ -249,12 +249,11 @@ describe("the billing scenario of the fake provider", () => {
     const overview = await getOverview(db, scope, TEST_NOW, { range });
     expect(overview.totals.costMicros).toBe(rolled._sum.costMicros);
     expect(overview.totals.seatMicros).toBe(rolled._sum.seatEstimateMicros);
-    const byMember = await getBreakdown(
+    const byMember = await exportBreakdown(
       { db, scope, now: TEST_NOW },
       range,
       {},
       { dimension: "member", sort: "amount", dir: "desc", page: 1, pageSize: 50 },
-      { all: true },
     );
     const carol = byMember.rows.find((r) => r.label.startsWith("Carol"));
     expect(carol).toMatchObject({

@@ -12,7 +12,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { evaluateAlerts } from "@/lib/alerts/evaluate";
 import { getMyUsage } from "@/lib/analytics/my-usage";
 import { getOverview } from "@/lib/analytics/overview";
-import type { SpendScope } from "@/lib/analytics/scope";
+import type { SpendScope } from "@/lib/auth/scope";
 import type { Db } from "@/lib/db";
 import { runSync } from "@/lib/ingest/sync";
 import { budgetCheck } from "@/lib/limits/budget-check";

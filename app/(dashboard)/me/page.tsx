@@ -1,8 +1,8 @@
 import { BudgetHome } from "@/components/home/budget-home";
 import { getMyBudget } from "@/lib/analytics/my-usage";
-import { spendScopeFor } from "@/lib/analytics/scope";
 import { requirePage } from "@/lib/auth/guards";
 import { screenPermissions } from "@/lib/auth/permissions";
+import { spendScopeFor } from "@/lib/auth/scope";
 import { now } from "@/lib/clock";
 import { serialize } from "@/lib/core/serialize";
 import { db } from "@/lib/db";

@@ -4,9 +4,9 @@ import { OnboardingChecklist } from "@/components/onboarding/onboarding-checklis
 import { OverviewView } from "@/components/overview/overview-view";
 import { RangeFallbackNote } from "@/components/ui/range-fallback-note";
 import { getOverview } from "@/lib/analytics/overview";
-import { spendScopeFor } from "@/lib/analytics/scope";
 import { canonicalSearch, parseAnalyticsSearch, recordToSearch } from "@/lib/analytics/url-state";
 import { requirePage } from "@/lib/auth/guards";
+import { spendScopeFor } from "@/lib/auth/scope";
 import { queryKeys } from "@/lib/client/query-keys";
 import { now } from "@/lib/clock";
 import { serialize } from "@/lib/core/serialize";

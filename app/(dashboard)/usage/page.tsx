@@ -2,11 +2,11 @@ import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query
 
 import { RangeFallbackNote } from "@/components/ui/range-fallback-note";
 import { UsageExplorer } from "@/components/usage/usage-explorer";
-import { getBreakdown } from "@/lib/analytics/breakdown";
-import { spendScopeFor } from "@/lib/analytics/scope";
+import { explorerBreakdown } from "@/lib/analytics/breakdown";
 import { canonicalSearch, parseAnalyticsSearch, recordToSearch } from "@/lib/analytics/url-state";
 import { requirePage } from "@/lib/auth/guards";
 import { screenPermissions } from "@/lib/auth/permissions";
+import { spendScopeFor } from "@/lib/auth/scope";
 import { queryKeys } from "@/lib/client/query-keys";
 import { now } from "@/lib/clock";
 import { serialize } from "@/lib/core/serialize";
@@ -26,7 +26,9 @@ export default async function UsagePage({
   await client.prefetchQuery({
     queryKey: queryKeys.usage(canonicalSearch(s, { breakdown: true })),
     queryFn: async () =>
-      serialize(await getBreakdown({ db: db(), scope, now: now() }, s.spec, s.filters, s.query)),
+      serialize(
+        await explorerBreakdown({ db: db(), scope, now: now() }, s.spec, s.filters, s.query),
+      ),
   });
   return (
     <HydrationBoundary state={dehydrate(client)}>

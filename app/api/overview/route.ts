@@ -1,7 +1,7 @@
 import { getOverview } from "@/lib/analytics/overview";
-import { spendScopeFor } from "@/lib/analytics/scope";
 import { parseAnalyticsQuery } from "@/lib/analytics/url-state";
 import { json, sessionRoute } from "@/lib/auth/guards";
+import { spendScopeFor } from "@/lib/auth/scope";
 import { now } from "@/lib/clock";
 import { db } from "@/lib/db";
 

@@ -1,12 +1,12 @@
-import { getBreakdown } from "@/lib/analytics/breakdown";
-import { spendScopeFor } from "@/lib/analytics/scope";
+import { explorerBreakdown } from "@/lib/analytics/breakdown";
 import { parseAnalyticsQuery } from "@/lib/analytics/url-state";
 import { json, sessionRoute } from "@/lib/auth/guards";
+import { spendScopeFor } from "@/lib/auth/scope";
 import { now } from "@/lib/clock";
 import { db } from "@/lib/db";
 
 export const GET = sessionRoute(["spend:read:own"], async (req, { actor }) => {
   const s = parseAnalyticsQuery(new URL(req.url).searchParams);
   const scope = await spendScopeFor(db(), actor);
-  return json(await getBreakdown({ db: db(), scope, now: now() }, s.spec, s.filters, s.query));
+  return json(await explorerBreakdown({ db: db(), scope, now: now() }, s.spec, s.filters, s.query));
 });

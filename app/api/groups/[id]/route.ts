@@ -1,9 +1,9 @@
 import { z } from "zod";
 
 import { getGroupSummary } from "@/lib/analytics/group";
-import { spendScopeFor } from "@/lib/analytics/scope";
 import { parseAnalyticsQuery } from "@/lib/analytics/url-state";
 import { json, sessionRoute } from "@/lib/auth/guards";
+import { spendScopeFor } from "@/lib/auth/scope";
 import { now } from "@/lib/clock";
 import { db } from "@/lib/db";
 import { readJsonBody, readNoBody } from "@/lib/http/read-json";

@@ -1,8 +1,8 @@
 import { z } from "zod";
 
 import { getMemberSummary } from "@/lib/analytics/member";
-import { spendScopeFor } from "@/lib/analytics/scope";
 import { json, sessionRoute } from "@/lib/auth/guards";
+import { spendScopeFor } from "@/lib/auth/scope";
 import { now } from "@/lib/clock";
 import { db } from "@/lib/db";
 import { readJsonBody } from "@/lib/http/read-json";

@@ -1,8 +1,8 @@
 import { z } from "zod";
 
 import { getCostPerPrContext } from "@/lib/analytics/outcomes";
-import { spendScopeFor } from "@/lib/analytics/scope";
 import { json, sessionRoute } from "@/lib/auth/guards";
+import { spendScopeFor } from "@/lib/auth/scope";
 import { now } from "@/lib/clock";
 import { InvalidInputError, NotFoundError } from "@/lib/core/errors";
 import { db } from "@/lib/db";

@@ -1,8 +1,8 @@
-import { getBreakdown } from "@/lib/analytics/breakdown";
+import { exportBreakdown } from "@/lib/analytics/breakdown";
 import { breakdownToCsv } from "@/lib/analytics/breakdown-csv";
-import { spendScopeFor } from "@/lib/analytics/scope";
 import { parseAnalyticsQuery } from "@/lib/analytics/url-state";
 import { sessionRoute } from "@/lib/auth/guards";
+import { spendScopeFor } from "@/lib/auth/scope";
 import { now } from "@/lib/clock";
 import { db } from "@/lib/db";
 import { csvResponse } from "@/lib/exports/csv-response";
@@ -10,9 +10,7 @@ import { csvResponse } from "@/lib/exports/csv-response";
 export const GET = sessionRoute(["spend:read:own"], async (req, { actor }) => {
   const s = parseAnalyticsQuery(new URL(req.url).searchParams);
   const scope = await spendScopeFor(db(), actor);
-  const b = await getBreakdown({ db: db(), scope, now: now() }, s.spec, s.filters, s.query, {
-    all: true,
-  });
+  const b = await exportBreakdown({ db: db(), scope, now: now() }, s.spec, s.filters, s.query);
   return csvResponse(
     breakdownToCsv(b),
     `usage-by-${b.dimension}-${b.range.start}-${b.range.end}.csv`,

@@ -1,6 +1,6 @@
 import { getMyUsage } from "@/lib/analytics/my-usage";
-import { spendScopeFor } from "@/lib/analytics/scope";
 import { json, sessionRoute } from "@/lib/auth/guards";
+import { spendScopeFor } from "@/lib/auth/scope";
 import { now } from "@/lib/clock";
 import { db } from "@/lib/db";
 
