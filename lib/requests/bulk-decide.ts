@@ -11,6 +11,7 @@ import { z } from "zod";
 
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from "../core/errors";
 import type { Db } from "../db";
+import { followDecisions } from "../slack/follow-decision";
 import { approveRequest, denyRequest, type Decider } from "./decide-credit-request";
 
 export const MAX_BULK_DECISIONS = 50;
@@ -72,13 +73,21 @@ export async function decideMany(
               id,
               { amount: undefined, note: input.note || undefined },
               now,
+              { followSlack: false },
             )
-          : await denyRequest(db, d, id, { note: input.note }, now);
+          : await denyRequest(db, d, id, { note: input.note }, now, { followSlack: false });
       outcomes.push({ id, ok: true, status: r.status, grantedMicros: r.grantedMicros });
     } catch (e) {
       outcomes.push({ id, ok: false, error: reasonOf(id, e) });
     }
   }
+  // their Slack messages, after every decision stands (at most one wait if Slack is away)
+  await followDecisions(
+    db,
+    d.actor.workspaceId,
+    outcomes.filter((o) => o.ok).map((o) => o.id),
+    now,
+  );
   const decided = outcomes.filter((o) => o.ok).length;
   return { outcomes, decided, failed: outcomes.length - decided };
 }

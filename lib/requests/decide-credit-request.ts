@@ -8,6 +8,7 @@ import "server-only";
 import { SYSTEM_ACTOR, writeAudit, type AuditActor } from "../audit/audit";
 import { auditActor, loadActor, type Actor } from "../auth/actor";
 import { can } from "../auth/permissions";
+import { managesMember } from "../auth/scope";
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from "../core/errors";
 import { formatAmount, MAX_AMOUNT_MICROS, type Unit } from "../core/money";
 import { endOfDayIn, todayIn } from "../core/period";
@@ -15,6 +16,7 @@ import type { Db, Tx } from "../db";
 import { loadMemberLimit } from "../limits/load-effective-limits";
 import { policySnapshot } from "../limits/write-policy";
 import { notify } from "../notifications/notify";
+import { followDecision, followDecisions } from "../slack/follow-decision";
 import { tokenActorLabel, type TokenPrincipal } from "../tokens/tokens";
 import { parseRequestAmount, type ApproveInput, type DenyInput } from "./request-input";
 
@@ -76,10 +78,7 @@ export async function assertMayDecide(db: Db | Tx, d: Decider, requesterId: stri
     );
   if (can(a, "requests:decide:all")) return;
   if (can(a, "requests:decide:groups")) {
-    const inGroup = await db.groupMember.count({
-      where: { memberId: requesterId, groupId: { in: a.managedGroupIds } },
-    });
-    if (inGroup > 0) return;
+    if (await managesMember(db, a, requesterId)) return;
     throw new NotFoundError("request"); // not theirs to see: no existence leak
   }
   throw new ForbiddenError(
@@ -159,12 +158,34 @@ export function grantCeiling(
   };
 }
 
+/**
+ * After a decision commits, the request's Slack message (if it was posted) is replaced with
+ * the outcome (lib/slack/follow-decision.ts) — unless the click came from Slack, which
+ * answers through its own response_url, or the caller follows several decisions at once
+ * (`followSlack: false`, then followDecisions).
+ */
+export interface DecideOptions {
+  followSlack?: boolean;
+}
+
+async function followInSlack(
+  db: Db,
+  d: Decider,
+  opts: DecideOptions,
+  r: { id: number; workspaceId: string },
+  now: Date,
+): Promise<void> {
+  if (d.kind !== "slack" && opts.followSlack !== false)
+    await followDecision(db, r.workspaceId, r.id, now);
+}
+
 export async function approveRequest(
   db: Db,
   d: Decider,
   id: number,
   input: ApproveInput,
   now: Date,
+  opts: DecideOptions = {},
 ): Promise<Decision> {
   const req = await loadForDecision(db, d, id);
   if (req.status !== "PENDING")
@@ -214,7 +235,7 @@ export async function approveRequest(
       "amount",
     );
   }
-  return db.$transaction((tx) =>
+  const decision = await db.$transaction((tx) =>
     commitApproval(tx, {
       request: req,
       unit,
@@ -229,6 +250,8 @@ export async function approveRequest(
       now,
     }),
   );
+  await followInSlack(db, d, opts, req, now);
+  return decision;
 }
 
 /** What an approval writes; `autoPolicyId` set = an auto-approval policy decided (lib/requests/auto-approve.ts). */
@@ -339,12 +362,13 @@ export async function denyRequest(
   id: number,
   input: DenyInput,
   now: Date,
+  opts: DecideOptions = {},
 ): Promise<Decision> {
   const req = await loadForDecision(db, d, id);
   if (req.status !== "PENDING")
     throw new ConflictError(`Request #${id} is already ${req.status.toLowerCase()}`);
   const deciderId = d.actor.memberId;
-  return db.$transaction(async (tx) => {
+  const decision = await db.$transaction(async (tx) => {
     const won = await tx.creditRequest.updateMany({
       where: { id, workspaceId: req.workspaceId, status: "PENDING" },
       data: { status: "DENIED", deciderId, decidedAt: now, decisionNote: input.note },
@@ -369,10 +393,12 @@ export async function denyRequest(
     });
     return { id, status: "DENIED" as const, grantedMicros: null, overrideId: null };
   });
+  await followInSlack(db, d, opts, req, now);
+  return decision;
 }
 
-/** The requester withdraws a pending request. */
-export async function cancelRequest(db: Db, actor: Actor, id: number): Promise<void> {
+/** The requester withdraws a pending request (its Slack message, if posted, says so). */
+export async function cancelRequest(db: Db, actor: Actor, id: number, now: Date): Promise<void> {
   await db.$transaction(async (tx) => {
     const res = await tx.creditRequest.updateMany({
       where: { id, workspaceId: actor.workspaceId, requesterId: actor.memberId, status: "PENDING" },
@@ -396,6 +422,7 @@ export async function cancelRequest(db: Db, actor: Actor, id: number): Promise<v
       after: { status: "CANCELLED" },
     });
   });
+  await followDecision(db, actor.workspaceId, id, now);
 }
 
 /** Pending requests whose needed-until day has passed (workspace time) become EXPIRED. */
@@ -411,6 +438,7 @@ export async function expireDueRequests(db: Db, workspaceId: string, now: Date):
     select: { id: true, requesterId: true, neededUntil: true },
   });
   let n = 0;
+  const expired: number[] = [];
   for (const r of due) {
     await db.$transaction(async (tx) => {
       const res = await tx.creditRequest.updateMany({
@@ -419,6 +447,7 @@ export async function expireDueRequests(db: Db, workspaceId: string, now: Date):
       });
       if (res.count !== 1) return;
       n++;
+      expired.push(r.id);
       await writeAudit(tx, {
         workspaceId,
         actor: SYSTEM_ACTOR,
@@ -438,5 +467,7 @@ export async function expireDueRequests(db: Db, workspaceId: string, now: Date):
       });
     });
   }
+  // after the commits: their Slack messages say they expired (the scheduler takes over if Slack is away)
+  if (expired.length) await followDecisions(db, workspaceId, expired, now);
   return n;
 }

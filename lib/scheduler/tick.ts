@@ -17,6 +17,7 @@ import { runEnforcementTick } from "../enforce/enforcement-tick";
 import { acquireLease } from "../lease";
 import { expireDueRequests } from "../requests/decide-credit-request";
 import { retrySlackPosts } from "../slack/announce";
+import { retrySlackUpdates } from "../slack/follow-decision";
 
 export interface TickReport {
   syncs: { connection: string; status: string; error?: string }[];
@@ -91,6 +92,7 @@ export async function schedulerTick(
     // Slack posts that failed transiently, and the weekly manager digest (once per manager and week)
     await guard("slack posts", async () => {
       await retrySlackPosts(db, ws.id, now);
+      await retrySlackUpdates(db, ws.id, now);
     });
     await guard("manager digest", async () => {
       await runWeeklyDigests(db, ws.id, now);

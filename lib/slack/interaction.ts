@@ -15,13 +15,13 @@ import { createHash } from "node:crypto";
 import { z } from "zod";
 
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from "../core/errors";
-import { formatAmount } from "../core/money";
 import type { Db } from "../db";
 import { approveRequest, denyRequest, type Decider } from "../requests/decide-credit-request";
 import { respond } from "../vendors/slack/client";
 import { requestContext } from "./announce";
+import { markUpdatedFromSlack, outcomeOf } from "./follow-decision";
 import { memberForSlackUser } from "./map-member";
-import { APPROVE_ACTION, decidedMessage, DENY_ACTION } from "./request-message";
+import { APPROVE_ACTION, decidedMessage, DENY_ACTION, slackDenyNote } from "./request-message";
 import { enabledSlackSettings, type OpenSlackSetting } from "./settings";
 import { checkSlackSignature, REPLAY_WINDOW_SECONDS } from "./signature";
 
@@ -175,6 +175,9 @@ export async function decideFromSlack(
       ctx ? decidedMessage(ctx, outcome.text) : { text: outcome.text, blocks: [] },
       ctx !== null,
     );
+    // replaced for the channel: chat.update has nothing left to do (if it failed, the
+    // scheduler's retrySlackUpdates replaces it through chat.update instead)
+    if (r.ok && ctx) await markUpdatedFromSlack(db, click.requestId);
     if (!r.ok) console.error(`[slack] updating the message failed: ${r.error}`);
     return outcome;
   };
@@ -183,32 +186,21 @@ export async function decideFromSlack(
   const decider: Decider = { kind: "slack", actor: who.actor, slackUserId: click.slackUserId };
   try {
     if (click.approve) {
-      const d = await approveRequest(
+      await approveRequest(
         db,
         decider,
         click.requestId,
         { amount: undefined, note: undefined },
         now,
       );
-      const ws = await db.workspace.findUniqueOrThrow({
-        where: { id: setting.workspaceId },
-        select: { budgetUnit: true },
-      });
-      return tell({
-        decided: "APPROVED",
-        text: `Approved by ${who.actor.name} (${who.actor.email}): ${formatAmount(d.grantedMicros ?? 0n, ws.budgetUnit)} granted.`,
-      });
+    } else {
+      await denyRequest(db, decider, click.requestId, { note: slackDenyNote(who.actor.name) }, now);
     }
-    await denyRequest(
-      db,
-      decider,
-      click.requestId,
-      { note: `Denied in Slack by ${who.actor.name}` },
-      now,
-    );
+    // the same outcome line as a decision made in Allotment (lib/slack/follow-decision.ts)
+    const text = await outcomeOf(db, setting.workspaceId, click.requestId);
     return tell({
-      decided: "DENIED",
-      text: `Denied by ${who.actor.name} (${who.actor.email}).`,
+      decided: click.approve ? "APPROVED" : "DENIED",
+      text: text ?? (click.approve ? "Approved." : "Denied."),
     });
   } catch (error) {
     const words = wordsOf(error);

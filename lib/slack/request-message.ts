@@ -122,3 +122,48 @@ export function decidedMessage(c: RequestContext, outcome: string): SlackMessage
     ],
   };
 }
+
+/** The note a denial from Slack records (a click carries no words of its own). */
+export function slackDenyNote(deciderName: string): string {
+  return `Denied in Slack by ${deciderName}`;
+}
+
+/** What became of a request, as the row says it (whoever decided, wherever). */
+export interface RequestOutcome {
+  status: string;
+  unit: Unit;
+  grantedMicros: bigint | null;
+  neededUntil: string;
+  decider: { name: string; email: string } | null;
+  /** the auto-approval policy that approved it, if one did */
+  policy: string | null;
+  note: string | null;
+  requester: string;
+}
+
+/**
+ * The outcome line of a decided message: the same words for a click in Slack and for a
+ * decision in Allotment (an approval, a denial, expiry, withdrawal). Null while it waits.
+ */
+export function outcomeText(o: RequestOutcome): string | null {
+  const by = o.decider ? `${o.decider.name} (${o.decider.email})` : null;
+  // a click's own note says no more than "Denied by" does
+  const note =
+    o.note && !(o.decider && o.note === slackDenyNote(o.decider.name))
+      ? ` Note: ${clip(o.note, 500)}`
+      : "";
+  switch (o.status) {
+    case "APPROVED": {
+      const who = o.policy ? `policy "${o.policy}"` : (by ?? "a decider");
+      return `Approved by ${who}: ${formatAmount(o.grantedMicros ?? 0n, o.unit)} granted.`;
+    }
+    case "DENIED":
+      return `Denied by ${by ?? "a decider"}.${note}`;
+    case "EXPIRED":
+      return `Expired: nobody decided it by ${o.neededUntil}.`;
+    case "CANCELLED":
+      return `Withdrawn by ${o.requester}.`;
+    default:
+      return null;
+  }
+}

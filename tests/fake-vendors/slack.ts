@@ -2,7 +2,8 @@
  * A local fake of the Slack surfaces Allotment uses, built from Slack's documented shapes:
  * an incoming webhook (`POST /services/…`, answers "ok"), `chat.postMessage` and
  * `users.info` under /api (Bearer bot token; `{ok:false,error}` on a bad token or unknown
- * user), and response_url endpoints (`POST /actions/<n>`) that record message updates.
+ * user), `chat.update` (changes a posted message in place; faults can be queued), and
+ * response_url endpoints (`POST /actions/<n>`) that record message updates.
  * It clicks buttons like Slack does: the interaction is form-encoded (`payload=<json>`) and
  * signed `v0=HMAC-SHA256(signing secret, "v0:<timestamp>:<body>")` with the timestamp from
  * the injected clock; a sent click can be replayed byte for byte, or re-sent as it would
@@ -35,6 +36,14 @@ export interface MessageUpdate {
   blocks: unknown[];
 }
 
+/** A chat.update the bot made (the message in `posted` is changed in place too). */
+export interface MessageEdit {
+  channel: string;
+  ts: string;
+  text: string;
+  blocks: unknown[];
+}
+
 export interface SentClick {
   url: string;
   body: string;
@@ -49,6 +58,12 @@ export interface FakeSlack extends RunningFake {
   users: SlackUser[];
   posted: PostedMessage[];
   updates: MessageUpdate[];
+  edits: MessageEdit[];
+  /**
+   * How the next chat.update calls fail, one per call, before they work again:
+   * "http500" (Slack is away), "ratelimited" (HTTP 429), or an `{ok:false}` error code.
+   */
+  updateFaults: string[];
   log: CallLog[];
   /** Signs and sends a click on Approve / Deny of `requestId` as `userId`. */
   click(opts: {
@@ -87,6 +102,8 @@ export async function startFakeSlack(opts: {
   const users = opts.users ?? [];
   const posted: PostedMessage[] = [];
   const updates: MessageUpdate[] = [];
+  const edits: MessageEdit[] = [];
+  const updateFaults: string[] = [];
   const log: CallLog[] = [];
   let ts = 0;
   let clicks = 0;
@@ -118,6 +135,30 @@ export async function startFakeSlack(opts: {
       const t = nextTs();
       posted.push({ via: "api", channel: m.channel, ts: t, text: m.text, blocks: m.blocks });
       return { status: 200, body: { ok: true, channel: m.channel, ts: t } };
+    }
+    if (req.method === "POST" && req.path === "/api/chat.update") {
+      const fault = updateFaults.shift();
+      if (fault === "http500") return { status: 500, body: "internal error" };
+      if (fault === "ratelimited")
+        return { status: 429, body: { ok: false, error: "ratelimited" } };
+      if (fault) return { status: 200, body: { ok: false, error: fault } };
+      if (!authorized(req.headers))
+        return { status: 200, body: { ok: false, error: "invalid_auth" } };
+      const b = (req.body ?? {}) as { ts?: unknown };
+      const m = message(req.body);
+      const original = posted.find(
+        (p) => p.via === "api" && p.channel === m.channel && p.ts === b.ts,
+      );
+      if (!original) return { status: 200, body: { ok: false, error: "message_not_found" } };
+      if (!m.text && m.blocks.length === 0)
+        return { status: 200, body: { ok: false, error: "no_text" } };
+      original.text = m.text;
+      original.blocks = m.blocks;
+      edits.push({ channel: original.channel!, ts: original.ts, text: m.text, blocks: m.blocks });
+      return {
+        status: 200,
+        body: { ok: true, channel: original.channel, ts: original.ts, text: m.text },
+      };
     }
     if (req.method === "GET" && req.path === "/api/users.info") {
       if (!authorized(req.headers))
@@ -209,6 +250,8 @@ export async function startFakeSlack(opts: {
     users,
     posted,
     updates,
+    edits,
+    updateFaults,
     log,
     signed,
     clickPayload,

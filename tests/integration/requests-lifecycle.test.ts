@@ -154,10 +154,12 @@ describe("credit requests", () => {
     await expect(
       approveRequest(db, { kind: "member", actor: f.admin }, id, approveSchema.parse({}), NOW),
     ).rejects.toBeInstanceOf(ConflictError);
-    await expect(cancelRequest(db, f.eng, id)).rejects.toBeInstanceOf(ConflictError);
+    await expect(cancelRequest(db, f.eng, id, TEST_NOW)).rejects.toBeInstanceOf(ConflictError);
     const other = await fileRequest(db, f.eng, file({ amount: "50" }), NOW);
-    await expect(cancelRequest(db, f.eng2, other.id)).rejects.toBeInstanceOf(NotFoundError);
-    await cancelRequest(db, f.eng, other.id);
+    await expect(cancelRequest(db, f.eng2, other.id, TEST_NOW)).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
+    await cancelRequest(db, f.eng, other.id, TEST_NOW);
     expect((await db.creditRequest.findUniqueOrThrow({ where: { id: other.id } })).status).toBe(
       "CANCELLED",
     );

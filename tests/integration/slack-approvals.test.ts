@@ -6,9 +6,17 @@ import type { Db } from "@/lib/db";
 import { loadMemberLimit } from "@/lib/limits/load-effective-limits";
 import { createPolicySchema } from "@/lib/limits/policy-input";
 import { createPolicy } from "@/lib/limits/write-policy";
+import { decideMany } from "@/lib/requests/bulk-decide";
+import {
+  approveRequest,
+  cancelRequest,
+  denyRequest,
+  expireDueRequests,
+} from "@/lib/requests/decide-credit-request";
 import { fileRequest } from "@/lib/requests/file-request";
 import { fileRequestSchema } from "@/lib/requests/request-input";
 import { announceRequest, retrySlackPosts } from "@/lib/slack/announce";
+import { retrySlackUpdates, WEBHOOK_CANNOT_UPDATE } from "@/lib/slack/follow-decision";
 import { receiveInteraction } from "@/lib/slack/interaction";
 import {
   getSlackSettings,
@@ -17,7 +25,7 @@ import {
 } from "@/lib/slack/settings";
 
 import { startFakeSlack, type FakeSlack } from "../fake-vendors/slack";
-import { msFrom, TEST_NOW, TEST_TODAY } from "../helpers/clock";
+import { daysFrom, msFrom, TEST_NOW, TEST_TODAY } from "../helpers/clock";
 import { testDb } from "../helpers/db";
 import { addUsage, limitsWorkspace } from "./limits-fixtures";
 
@@ -354,5 +362,184 @@ describe("Slack approvals", () => {
     );
     expect(r.status).toBe(401); // the body no longer matches its signature
     expect(await statusOf(db, id)).toBe("PENDING");
+  });
+});
+
+describe("the Slack message follows a decision made in Allotment", () => {
+  const buttonsOf = (blocks: unknown[]) => JSON.stringify(blocks).includes("allotment_approve");
+  const postOf = (db: Db, requestId: number) =>
+    db.slackPost.findUniqueOrThrow({ where: { requestId } });
+
+  it("approved and denied in the app: chat.update replaces the posted message with the outcome, without buttons", async () => {
+    const { db, f, slack, id } = await setup({ mode: "api" });
+    expect(buttonsOf(slack.posted[0]!.blocks)).toBe(true);
+    await approveRequest(
+      db,
+      { kind: "member", actor: f.manager },
+      id,
+      { amount: undefined, note: undefined },
+      NOW,
+    );
+    expect(slack.edits).toHaveLength(1);
+    const edit = slack.edits[0]!;
+    expect(edit).toMatchObject({ channel: "C0APPROVALS", ts: slack.posted[0]!.ts });
+    const outcome = `Approved by ${f.manager.name} (${f.manager.email}): 200.00 credits granted.`;
+    expect(edit.text).toBe(`Credit request #${id} from ${f.eng.name}: 200.00 credits — ${outcome}`);
+    // the channel's one message now shows it: context kept, outcome in, buttons gone
+    expect(slack.posted).toHaveLength(1);
+    const json = JSON.stringify(slack.posted[0]!.blocks);
+    expect(json).toContain(outcome);
+    expect(json).toContain("Spent this period");
+    expect(buttonsOf(slack.posted[0]!.blocks)).toBe(false);
+    // the limit it shows is the one after the grant (500 + 200)
+    expect(json).toContain("700.00 credits (request #");
+    expect(await postOf(db, id)).toMatchObject({ status: "UPDATED", attempts: 1, lastError: null });
+    expect(slack.updates).toHaveLength(0); // no response_url was used
+
+    const second = await fileRequest(
+      db,
+      f.eng2,
+      fileRequestSchema.parse({ amount: "40", reason: "More <b>tokens</b> for the demo" }),
+      NOW,
+    );
+    await denyRequest(
+      db,
+      { kind: "member", actor: f.admin },
+      second.id,
+      { note: "Use the shared <!here> pool" },
+      NOW,
+    );
+    const denied = slack.posted.find((p) => p.text.startsWith(`Credit request #${second.id} `))!;
+    expect(denied.text).toContain(`Denied by ${f.admin.name} (${f.admin.email}). Note:`);
+    // the note a person typed is escaped in the blocks
+    expect(JSON.stringify(denied.blocks)).toContain("Use the shared &lt;!here&gt; pool");
+    expect(buttonsOf(denied.blocks)).toBe(false);
+  });
+
+  it("Slack being away never undoes the decision: the update is retried by the scheduler; a permanent refusal is recorded and not retried", async () => {
+    const { db, f, slack, id } = await setup({ mode: "api" });
+    slack.updateFaults.push("http500");
+    const d = await approveRequest(
+      db,
+      { kind: "member", actor: f.manager },
+      id,
+      { amount: undefined, note: undefined },
+      NOW,
+    );
+    // the decision committed: approved, the override exists, the limit rose
+    expect(await statusOf(db, id)).toBe("APPROVED");
+    expect(await db.limitPolicy.count({ where: { id: d.overrideId! } })).toBe(1);
+    expect(
+      (await loadMemberLimit(db, f.ws.id, f.eng.memberId, "", NOW)).effective.limitMicros,
+    ).toBe(700n * M);
+    expect(await postOf(db, id)).toMatchObject({
+      status: "UPDATE_RETRYING",
+      attempts: 1,
+      lastError: "Slack answered HTTP 500",
+    });
+    expect(buttonsOf(slack.posted[0]!.blocks)).toBe(true);
+    // the scheduler's pass: ratelimited once more, then it goes through
+    slack.updateFaults.push("ratelimited");
+    expect(await retrySlackUpdates(db, f.ws.id, NOW)).toBe(0);
+    expect(await postOf(db, id)).toMatchObject({ status: "UPDATE_RETRYING", attempts: 2 });
+    expect(await retrySlackUpdates(db, f.ws.id, NOW)).toBe(1);
+    expect(await postOf(db, id)).toMatchObject({ status: "UPDATED", attempts: 3, lastError: null });
+    expect(slack.posted[0]!.text).toContain("Approved by");
+    expect(await retrySlackUpdates(db, f.ws.id, NOW)).toBe(0); // nothing left
+
+    // a message Slack no longer has: recorded, not retried
+    const second = await fileRequest(
+      db,
+      f.eng2,
+      fileRequestSchema.parse({ amount: "40", reason: "A second request for the load tests" }),
+      NOW,
+    );
+    slack.updateFaults.push("message_not_found");
+    await denyRequest(db, { kind: "member", actor: f.admin }, second.id, { note: "No" }, NOW);
+    expect(await statusOf(db, second.id)).toBe("DENIED");
+    expect(await postOf(db, second.id)).toMatchObject({
+      status: "UPDATE_FAILED",
+      lastError: "chat.update: message_not_found",
+    });
+    const edits = slack.edits.length;
+    await retrySlackUpdates(db, f.ws.id, NOW);
+    expect(slack.edits).toHaveLength(edits);
+  });
+
+  it("expiry, withdrawal and a bulk decision reach their messages; one decided without reaching it is caught by the scheduler", async () => {
+    const { db, f, slack, id } = await setup({ mode: "api" });
+    const file = (amount: string, neededUntil?: string) =>
+      fileRequest(
+        db,
+        f.eng2,
+        fileRequestSchema.parse({
+          amount,
+          reason: "Another request for the load tests",
+          neededUntil,
+        }),
+        NOW,
+      );
+    const messageOf = (requestId: number) =>
+      slack.posted.find((p) => p.text.startsWith(`Credit request #${requestId} `))!;
+
+    const soon = await file("10", TEST_TODAY);
+    expect(await expireDueRequests(db, f.ws.id, daysFrom(NOW, 1))).toBe(1);
+    expect(messageOf(soon.id).text).toContain(`Expired: nobody decided it by ${TEST_TODAY}.`);
+    expect(buttonsOf(messageOf(soon.id).blocks)).toBe(false);
+
+    const withdrawn = await file("11");
+    await cancelRequest(db, f.eng2, withdrawn.id, NOW);
+    expect(messageOf(withdrawn.id).text).toContain(`Withdrawn by ${f.eng2.name}.`);
+
+    const a = await file("12");
+    const b = await file("13");
+    const bulk = await decideMany(
+      db,
+      { kind: "member", actor: f.admin },
+      { action: "deny", ids: [a.id, b.id], note: "Budget review on Friday" },
+      NOW,
+    );
+    expect(bulk.decided).toBe(2);
+    for (const r of [a, b]) {
+      expect(messageOf(r.id).text).toContain("Note: Budget review on Friday");
+      expect((await postOf(db, r.id)).status).toBe("UPDATED");
+    }
+
+    // decided while its message could not be reached (say the process stopped): the next pass
+    await approveRequest(
+      db,
+      { kind: "member", actor: f.manager },
+      id,
+      { amount: undefined, note: undefined },
+      NOW,
+      { followSlack: false },
+    );
+    expect((await postOf(db, id)).status).toBe("POSTED");
+    expect(await retrySlackUpdates(db, f.ws.id, NOW)).toBe(1);
+    expect(messageOf(id).text).toContain(`Approved by ${f.manager.name}`);
+  });
+
+  it("a click in Slack replaces the message through response_url only; an incoming webhook's message cannot be changed, and the decision stands", async () => {
+    const api = await setup({ mode: "api" });
+    await click(api.db, api.slack, api.id, "approve", "U_MANAGER");
+    expect(api.slack.updates.filter((u) => u.replaceOriginal)).toHaveLength(1);
+    expect(await postOf(api.db, api.id)).toMatchObject({ status: "UPDATED" });
+    expect(await retrySlackUpdates(api.db, api.f.ws.id, NOW)).toBe(0);
+    expect(api.slack.edits).toHaveLength(0);
+
+    const { db, f, slack, id } = await setup({ mode: "webhook" });
+    await approveRequest(
+      db,
+      { kind: "member", actor: f.manager },
+      id,
+      { amount: undefined, note: undefined },
+      NOW,
+    );
+    expect(await statusOf(db, id)).toBe("APPROVED");
+    expect(await postOf(db, id)).toMatchObject({
+      status: "UPDATE_FAILED",
+      lastError: WEBHOOK_CANNOT_UPDATE,
+    });
+    expect(slack.log.filter((c) => c.path.endsWith("/chat.update"))).toHaveLength(0);
   });
 });

@@ -128,6 +128,52 @@ export async function postMessage(
   return { ok: true, value: { channel: a.value.channel, ts: a.value.ts } };
 }
 
+/** Answers of chat.update that retrying will not change (the rest — ratelimited, HTTP 5xx, timeouts — may pass). */
+const UPDATE_PERMANENT = new Set([
+  "message_not_found",
+  "channel_not_found",
+  "cant_update_message",
+  "edit_window_closed",
+  "invalid_auth",
+  "not_authed",
+  "account_inactive",
+  "token_revoked",
+  "missing_scope",
+  "not_in_channel",
+  "is_archived",
+  "msg_too_long",
+  "invalid_blocks",
+]);
+
+/**
+ * Replaces a message the bot posted (chat.update with its channel and ts; the bot needs
+ * chat:write). How a decision made in Allotment reaches the message with the buttons.
+ */
+export async function updateMessage(
+  t: SlackTarget,
+  where: { channel: string; ts: string },
+  m: SlackMessage,
+): Promise<SlackResult<null>> {
+  const r = await call(`${apiBaseOf(t)}/chat.update`, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json; charset=utf-8",
+      authorization: `Bearer ${t.botToken}`,
+    },
+    body: JSON.stringify({ channel: where.channel, ts: where.ts, ...m }),
+  });
+  if (!r.ok) return r;
+  const a = parseJson(r.value.text, postAnswer, "chat.update");
+  if (!a.ok) return a;
+  if (!a.value.ok)
+    return {
+      ok: false,
+      error: `chat.update: ${a.value.error}`,
+      permanent: UPDATE_PERMANENT.has(a.value.error),
+    };
+  return { ok: true, value: null };
+}
+
 /** The email on a Slack user's profile (users.info; the bot needs users:read.email). */
 export async function userEmail(
   t: SlackTarget,

@@ -1,6 +1,7 @@
 import { z } from "zod";
 
 import { json, sessionRoute } from "@/lib/auth/guards";
+import { now } from "@/lib/clock";
 import { db } from "@/lib/db";
 import { readNoBody } from "@/lib/http/read-json";
 import { cancelRequest } from "@/lib/requests/decide-credit-request";
@@ -10,6 +11,6 @@ const params = z.object({ id: z.coerce.number().int().positive() });
 export const POST = sessionRoute(["requests:create"], async (req, ctx) => {
   const { id } = params.parse(ctx.params);
   await readNoBody(req);
-  await cancelRequest(db(), ctx.actor, id);
+  await cancelRequest(db(), ctx.actor, id, now());
   return json({ ok: true });
 });
