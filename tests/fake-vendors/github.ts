@@ -10,6 +10,12 @@
 import { randomUUID } from "node:crypto";
 
 import {
+  defaultReportOptions,
+  handleReportDownload,
+  handleReportRoute,
+  type ReportState,
+} from "./github-reports";
+import {
   applicableUserBudget,
   centiToCredits,
   centiToDollars,
@@ -31,6 +37,7 @@ import {
 } from "./http";
 
 export * from "./github-state";
+export * from "./github-reports";
 
 export interface GithubFault {
   match?: RegExp;
@@ -40,7 +47,7 @@ export interface GithubFault {
   times: number;
 }
 
-export interface GithubFakeState {
+export interface GithubFakeState extends ReportState {
   tokens: Set<string>;
   kind: "organization" | "enterprise";
   name: string;
@@ -115,6 +122,9 @@ export async function startGithubFake(opts: GithubFakeOptions = {}): Promise<Git
     rate: new RateWindow(opts.perMinute ?? 5000, opts.rateClock),
     log: [],
     seatsPerPage: 100,
+    reports: new Map(),
+    reportOptions: defaultReportOptions(),
+    reportDownloads: [],
   };
   const evaluate = (login: string) =>
     applicableUserBudget([...state.budgets.values()], state.costCenters, login, clock());
@@ -241,6 +251,9 @@ export async function startGithubFake(opts: GithubFakeOptions = {}): Promise<Git
   async function handle(req: FakeRequest): Promise<FakeResponse> {
     const auth = String(req.headers.authorization ?? "");
     const token = auth.replace(/^(Bearer|token)\s+/i, "");
+    // report files sit behind pre-signed URLs (GitHub's storage), outside the API's token and rate limit
+    const download = handleReportDownload(state, req, state.tokens.has(token));
+    if (download) return download;
     if (!state.tokens.has(token)) return gh(401, "Bad credentials");
     const wait = state.rate.take(token);
     if (wait !== null)
@@ -327,6 +340,17 @@ export async function startGithubFake(opts: GithubFakeOptions = {}): Promise<Git
     const rest = p.slice(prefix().length);
     if (req.method === "GET" && rest === "/settings/billing/ai_credit/usage")
       return usageReport(req.query);
+    if (state.kind === "enterprise") {
+      const report = handleReportRoute(
+        state,
+        req,
+        rest,
+        new Date(clock()),
+        () => ({ usage: state.usage, centers: state.costCenters, org: state.name }),
+        gh,
+      );
+      if (report) return report;
+    }
     if (rest === "/settings/billing/budgets") {
       if (req.method === "GET") {
         const page = intParam(req.query, "page", 1, 100000) ?? 1;

@@ -13,6 +13,8 @@ export interface FakeResponse {
   status: number;
   body: unknown;
   headers?: Record<string, string>;
+  /** sent as is (a file download) instead of `body` as JSON */
+  text?: string;
 }
 
 export interface CallLog {
@@ -67,6 +69,11 @@ export async function serve(
           status: out.status,
           body,
         });
+        if (out.text !== undefined) {
+          res.writeHead(out.status, { "content-type": "text/csv", ...out.headers });
+          res.end(out.text);
+          return;
+        }
         res.writeHead(out.status, { "content-type": "application/json", ...out.headers });
         res.end(JSON.stringify(out.body));
       })();

@@ -7,8 +7,8 @@
 import type { z } from "zod";
 
 import { validate } from "../../ingest/http";
-import { withRetries, type RetryPolicy } from "../http";
-import { githubFetch, type GithubCall } from "./http";
+import { VendorError, withRetries, type RetryPolicy } from "../http";
+import { githubDownload, githubFetch, type GithubCall } from "./http";
 import {
   aiCreditUsageSchema,
   budgetDeleteSchema,
@@ -17,9 +17,11 @@ import {
   costCenterListSchema,
   costCenterPageSchema,
   seatPageSchema,
+  usageReportSchema,
   type AiCreditUsage,
   type Budget,
   type CostCenter,
+  type UsageReport,
 } from "./schemas";
 
 export type GithubTargetKind = "organization" | "enterprise";
@@ -90,12 +92,13 @@ export class GithubClient {
     return url.toString();
   }
 
-  private async send(route: string, call: GithubCall) {
+  /** `retryWrite`: a write that may be sent again (asking for a report twice only makes two reports) */
+  private async send(route: string, call: GithubCall, retryWrite = false) {
     const once = async () => {
       await this.opts.beforeCall?.(route);
       return githubFetch(this.opts.token, call, this.opts.apiVersion);
     };
-    return call.method === "GET" && this.opts.retry
+    return (call.method === "GET" || retryWrite) && this.opts.retry
       ? withRetries(once, this.opts.retry, { sleep: this.opts.sleep, log: this.opts.log })
       : once();
   }
@@ -174,6 +177,74 @@ export class GithubClient {
         label,
       )
     ).parsed;
+  }
+
+  /**
+   * Asks for a usage-report export (§2.3, enterprise only) of `reportType` over the days
+   * start..end (both inclusive, UTC). GitHub answers 202 with the report "processing".
+   */
+  async createUsageReport(
+    reportType: "ai_credit",
+    start: string,
+    end: string,
+  ): Promise<UsageReport> {
+    if (this.target.kind !== "enterprise")
+      throw new Error("GitHub usage-report exports exist for enterprises only");
+    const label = `GitHub usage report ${reportType} ${start}..${end}`;
+    const r = await this.send(
+      "reports",
+      {
+        method: "POST",
+        url: this.url(`${this.prefix}/settings/billing/reports`),
+        body: { report_type: reportType, start_date: start, end_date: end, send_email: false },
+        label,
+      },
+      true,
+    );
+    return validate(usageReportSchema, r.body, label);
+  }
+
+  /** One usage-report export as it stands now. */
+  async usageReport(id: string): Promise<UsageReport> {
+    return (
+      await this.get(
+        "reports",
+        this.url(`${this.prefix}/settings/billing/reports/${encodeURIComponent(id)}`),
+        usageReportSchema,
+        `usage report ${id}`,
+      )
+    ).parsed;
+  }
+
+  /**
+   * One file of a completed report, as text. The URLs are read as pre-signed links and fetched
+   * without the token; only when the file's host is the API's own and it refuses (401/403) is
+   * it asked for again with the token — the token never goes to another host.
+   */
+  async downloadReportFile(url: string, label: string): Promise<string> {
+    const sameOrigin = new URL(url).origin === new URL(this.opts.baseUrl).origin;
+    const get = async (withToken: boolean) => {
+      await this.opts.beforeCall?.("report-files");
+      return (await githubDownload(url, withToken ? this.opts.token : null, `GitHub ${label}`))
+        .text;
+    };
+    const once = async () => {
+      try {
+        return await get(false);
+      } catch (error) {
+        if (
+          sameOrigin &&
+          error instanceof VendorError &&
+          error.kind === "auth" &&
+          (error.status === 401 || error.status === 403)
+        )
+          return get(true);
+        throw error;
+      }
+    };
+    return this.opts.retry
+      ? withRetries(once, this.opts.retry, { sleep: this.opts.sleep, log: this.opts.log })
+      : once();
   }
 
   /** Every budget (page-number pagination; per_page 10 is within both documented maxima). */

@@ -7,6 +7,8 @@
  * kinds the queue and the screens already understand. No hidden retries here: ingestion wraps
  * reads in `withRetries` (lib/vendors/http.ts), enforcement leaves retries to its queue.
  */
+import { gunzipSync } from "node:zlib";
+
 import { parseRetryAfter, sendJson, statusError, VendorError } from "../http";
 
 export const DEFAULT_GITHUB_BASE_URL = "https://api.github.com";
@@ -100,4 +102,55 @@ export async function githubFetch(
   const wait = rateLimitWaitMs(res.status, res.headers, res.body, Date.now());
   if (wait !== null) throw new VendorError(detail, res.status, "rate_limited", wait, res.body);
   throw statusError(detail, res.status, res.body, parseRetryAfter(res.headers.get("retry-after")));
+}
+
+/** The largest report file read (bytes): a month of a large enterprise's rows is far below it. */
+export const MAX_REPORT_FILE_BYTES = 512 * 1024 * 1024;
+
+/**
+ * Downloads one file of a usage-report export (§2.3 `download_urls`) as text. The URLs are
+ * read as pre-signed links: the token goes along only when `token` is given (the client sends
+ * it only to the API's own origin). A gzip file is unpacked. Failures are VendorErrors with
+ * GitHub's rate-limit rules, like every other call.
+ */
+export async function githubDownload(
+  url: string,
+  token: string | null,
+  label: string,
+  timeoutMs = 120_000,
+): Promise<{ status: number; text: string }> {
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      headers: {
+        accept: "text/csv, application/octet-stream, */*",
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+      },
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+  } catch (error) {
+    throw new VendorError(
+      `${label}: ${error instanceof Error ? error.message : String(error)}`,
+      null,
+      "transient",
+    );
+  }
+  const bytes = Buffer.from(await res.arrayBuffer());
+  if (!res.ok) {
+    let body: unknown = null;
+    try {
+      body = JSON.parse(bytes.toString("utf8"));
+    } catch {
+      body = { raw: bytes.toString("utf8").slice(0, 300) };
+    }
+    const said = githubMessage(body);
+    const detail = `${label}: HTTP ${res.status}${said ? ` — ${said}` : ""}`;
+    const wait = rateLimitWaitMs(res.status, res.headers, body, Date.now());
+    if (wait !== null) throw new VendorError(detail, res.status, "rate_limited", wait, body);
+    throw statusError(detail, res.status, body, parseRetryAfter(res.headers.get("retry-after")));
+  }
+  if (bytes.length > MAX_REPORT_FILE_BYTES)
+    throw new VendorError(`${label}: file larger than 512 MB`, res.status, "invalid_response");
+  const plain = bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes) : bytes;
+  return { status: res.status, text: plain.toString("utf8") };
 }

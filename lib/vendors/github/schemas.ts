@@ -129,3 +129,21 @@ export const seatSchema = z
 export const seatPageSchema = z
   .object({ total_seats: z.number().int().optional(), seats: z.array(seatSchema) })
   .loose();
+
+/**
+ * A usage-report export (§2.3): `POST …/settings/billing/reports` answers 202 with one, `GET
+ * …/reports/{id}` reads it again. `download_urls` only once completed. The status is an open
+ * set here: anything but "completed" or "failed" is read as still being made.
+ */
+export const usageReportSchema = z
+  .object({
+    id: z.string().min(1),
+    report_type: z.string().optional(),
+    start_date: z.string().optional(),
+    end_date: z.string().optional(),
+    status: z.string().min(1),
+    download_urls: z.array(z.url()).optional(),
+    created_at: z.string().optional(),
+  })
+  .loose();
+export type UsageReport = z.infer<typeof usageReportSchema>;
