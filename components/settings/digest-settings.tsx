@@ -10,7 +10,17 @@ export interface DigestSettingsView {
   emailChannelId: string | null;
   webhookChannelId: string | null;
   channels: { id: string; kind: "email" | "webhook"; name: string }[];
+  managers: { id: string; name: string; email: string }[];
 }
+
+interface SendNowAnswer {
+  weekStart: string;
+  sent: number;
+  failed: number;
+  alreadySent: number;
+}
+
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
 const select = "mt-1 w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm";
 const button =
@@ -18,6 +28,129 @@ const button =
 
 /** The owner's switch for the weekly manager digest and the alert channels that carry it. */
 export function DigestSettings({ initial }: { initial: DigestSettingsView }) {
+  return (
+    <div className="flex max-w-2xl flex-col gap-5">
+      <DigestForm initial={initial} />
+      <DigestNow initial={initial} />
+    </div>
+  );
+}
+
+/** Preview one manager's digest as it stands, or send this week's to every manager now. */
+function DigestNow({ initial }: { initial: DigestSettingsView }) {
+  const router = useRouter();
+  const [pending, start] = useTransition();
+  const [manager, setManager] = useState(initial.managers[0]?.id ?? "");
+  const [preview, setPreview] = useState<{ subject: string; text: string } | null>(null);
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  if (initial.managers.length === 0)
+    return (
+      <p className="text-sm text-slate-500" data-testid="digest-now">
+        No group has a manager yet: nobody gets a digest.
+      </p>
+    );
+  return (
+    <section
+      className="flex flex-col gap-3 border-t border-slate-200 pt-4"
+      data-testid="digest-now"
+      aria-label="Preview or send the digest now"
+    >
+      <h3 className="text-sm font-medium text-slate-800">Preview or send it now</h3>
+      <div className="flex flex-wrap items-end gap-3">
+        <label className="text-xs text-slate-600">
+          Manager
+          <select
+            className={select}
+            name="digestManager"
+            value={manager}
+            onChange={(e) => {
+              setManager(e.target.value);
+              setPreview(null);
+            }}
+          >
+            {initial.managers.map((m) => (
+              <option key={m.id} value={m.id}>
+                {m.name} ({m.email})
+              </option>
+            ))}
+          </select>
+        </label>
+        <button
+          type="button"
+          className="rounded-md border border-slate-300 px-3 py-1.5 text-sm text-slate-700 hover:bg-slate-50 disabled:opacity-50"
+          disabled={pending || !manager}
+          onClick={() =>
+            start(async () => {
+              setMessage(null);
+              try {
+                setPreview(
+                  await fetchJson<{ subject: string; text: string }>(
+                    `/api/settings/digest/preview?manager=${encodeURIComponent(manager)}`,
+                  ),
+                );
+              } catch (err) {
+                setMessage({ ok: false, text: err instanceof Error ? err.message : "Failed" });
+              }
+            })
+          }
+        >
+          Preview
+        </button>
+        <button
+          type="button"
+          className={button}
+          disabled={pending || !initial.enabled}
+          title={initial.enabled ? undefined : "Turn the digest on and save it first"}
+          onClick={() =>
+            start(async () => {
+              try {
+                const r = await fetchJson<SendNowAnswer>("/api/settings/digest/send", {
+                  method: "POST",
+                });
+                setMessage({
+                  ok: r.failed === 0,
+                  text: `Week of ${r.weekStart}: ${plural(r.sent, "digest", "digests")} sent${r.failed ? `, ${r.failed} failed (see the channel's last delivery under Alerts)` : ""}${r.alreadySent ? `, ${r.alreadySent} already sent this week` : ""}.`,
+                });
+              } catch (err) {
+                setMessage({ ok: false, text: err instanceof Error ? err.message : "Failed" });
+              }
+              router.refresh();
+            })
+          }
+        >
+          Send this week&apos;s digests now
+        </button>
+      </div>
+      <p className="text-xs text-slate-500">
+        Sending now sends this week&apos;s digest (the seven days before Monday) to every manager
+        who has not had it on each channel; Monday&apos;s run then sends nothing more this week.
+      </p>
+      {message && (
+        <p
+          className={`text-sm ${message.ok ? "text-emerald-700" : "text-red-700"}`}
+          data-testid="digest-now-message"
+        >
+          {message.text}
+        </p>
+      )}
+      {preview && (
+        <div
+          className="rounded-md border border-slate-200 bg-slate-50 p-3"
+          data-testid="digest-preview"
+        >
+          <p className="text-sm font-medium text-slate-800" data-testid="digest-preview-subject">
+            {preview.subject}
+          </p>
+          <pre className="mt-2 font-mono text-xs whitespace-pre-wrap text-slate-700">
+            {preview.text}
+          </pre>
+        </div>
+      )}
+    </section>
+  );
+}
+
+function DigestForm({ initial }: { initial: DigestSettingsView }) {
   const router = useRouter();
   const [pending, start] = useTransition();
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
@@ -30,7 +163,7 @@ export function DigestSettings({ initial }: { initial: DigestSettingsView }) {
 
   return (
     <form
-      className="flex max-w-2xl flex-col gap-3"
+      className="flex flex-col gap-3"
       data-testid="digest-settings"
       onSubmit={(e) => {
         e.preventDefault();

@@ -10,6 +10,10 @@ import "server-only";
 import { openChannel } from "../alerts/channel-secrets";
 import { sendEmail } from "../alerts/send-email";
 import { DEFAULT_RETRY, sendWebhook, type SendResult } from "../alerts/send-webhook";
+import { writeAudit } from "../audit/audit";
+import { auditActor, type Actor } from "../auth/actor";
+import { managedMembersWhere } from "../auth/scope";
+import { ConflictError, NotFoundError } from "../core/errors";
 import { toJsonText } from "../core/json";
 import type { Unit } from "../core/money";
 import { addDays, toDayKey } from "../core/period";
@@ -58,7 +62,10 @@ export async function loadDigestInput(
       name: true,
       email: true,
       workspace: { select: { name: true, budgetUnit: true } },
-      managedGroups: { select: { group: { select: { id: true, name: true } } } },
+      managedGroups: {
+        where: { group: { workspaceId } },
+        select: { group: { select: { id: true, name: true } } },
+      },
     },
   });
   if (!manager || manager.managedGroups.length === 0) return null;
@@ -66,10 +73,9 @@ export async function loadDigestInput(
   const groupIds = manager.managedGroups.map((g) => g.group.id);
   const people = await db.member.findMany({
     where: {
-      workspaceId,
+      ...managedMembersWhere({ workspaceId, managedGroupIds: groupIds }),
       active: true,
       id: { not: managerId },
-      groups: { some: { groupId: { in: groupIds } } },
     },
     select: { id: true, name: true, email: true },
     orderBy: { name: "asc" },
@@ -237,4 +243,48 @@ export async function runWeeklyDigests(db: Db, workspaceId: string, now: Date): 
     }
   }
   return run;
+}
+
+export interface DigestSendNow extends DigestRun {
+  /** digests of this week that had already gone out (by the scheduler or an earlier click) */
+  alreadySent: number;
+}
+
+/**
+ * The owner's "send this week's digests now" (Settings): the very scheduler step, at once —
+ * each manager gets this week's digest on each channel at most once, so the Monday run (or a
+ * second click) sends nothing more. Audited, like the setting itself.
+ */
+export async function sendDigestsNow(db: Db, actor: Actor, now: Date): Promise<DigestSendNow> {
+  const workspaceId = actor.workspaceId;
+  const setting = await db.digestSetting.findUnique({ where: { workspaceId } });
+  if (!setting?.enabled)
+    throw new ConflictError("Turn the weekly digest on and save it before sending it");
+  const run = await runWeeklyDigests(db, workspaceId, now);
+  const total = await db.alertDelivery.count({
+    where: { workspaceId, dedupeKey: { startsWith: "digest:", endsWith: `:${run.weekStart}` } },
+  });
+  const result = { ...run, alreadySent: Math.max(0, total - run.sent - run.failed) };
+  await writeAudit(db, {
+    workspaceId,
+    actor: auditActor(actor),
+    action: "digest.send_now",
+    targetType: "DigestSetting",
+    targetId: workspaceId,
+    after: result,
+  });
+  return result;
+}
+
+/** One manager's digest as it would be sent now (subject and text), for the owner's preview. */
+export async function previewDigest(
+  db: Db,
+  workspaceId: string,
+  managerId: string,
+  now: Date,
+): Promise<{ subject: string; text: string; weekStart: string }> {
+  const input = await loadDigestInput(db, workspaceId, managerId, now);
+  if (!input) throw new NotFoundError("group manager");
+  const d = buildDigest(input);
+  return { subject: d.subject, text: d.text, weekStart: input.weekStart };
 }

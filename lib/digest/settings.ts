@@ -29,15 +29,22 @@ export interface DigestSettingsDto {
   emailChannelId: string | null;
   webhookChannelId: string | null;
   channels: { id: string; kind: "email" | "webhook"; name: string }[];
+  /** who gets a digest: every active manager of at least one group (for the preview) */
+  managers: { id: string; name: string; email: string }[];
 }
 
 export async function getDigestSettings(db: Db, workspaceId: string): Promise<DigestSettingsDto> {
-  const [s, channels] = await Promise.all([
+  const [s, channels, managers] = await Promise.all([
     db.digestSetting.findUnique({ where: { workspaceId } }),
     db.alertChannel.findMany({
       where: { workspaceId },
       orderBy: { name: "asc" },
       select: { id: true, kind: true, name: true },
+    }),
+    db.member.findMany({
+      where: { workspaceId, active: true, managedGroups: { some: {} } },
+      orderBy: { name: "asc" },
+      select: { id: true, name: true, email: true },
     }),
   ]);
   return {
@@ -49,6 +56,7 @@ export async function getDigestSettings(db: Db, workspaceId: string): Promise<Di
       kind: c.kind === "email" ? "email" : "webhook",
       name: c.name,
     })),
+    managers,
   };
 }
 

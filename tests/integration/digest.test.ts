@@ -1,9 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { channelInputSchema, createChannel } from "@/lib/alerts/channels";
-import { InvalidInputError } from "@/lib/core/errors";
-import { runWeeklyDigests } from "@/lib/digest/send";
-import { digestSettingsInputSchema, saveDigestSettings } from "@/lib/digest/settings";
+import { ConflictError, InvalidInputError, NotFoundError } from "@/lib/core/errors";
+import { previewDigest, runWeeklyDigests, sendDigestsNow } from "@/lib/digest/send";
+import {
+  digestSettingsInputSchema,
+  getDigestSettings,
+  saveDigestSettings,
+} from "@/lib/digest/settings";
 import { createPolicySchema } from "@/lib/limits/policy-input";
 import { createPolicy } from "@/lib/limits/write-policy";
 import { fileRequest } from "@/lib/requests/file-request";
@@ -207,5 +211,53 @@ describe("the weekly manager digest", () => {
         where: { action: "digest.settings_update", workspaceId: f.ws.id },
       }),
     ).toBe(0);
+  });
+
+  it("the owner previews a manager's digest and sends this week's now: once, audited, and the scheduler's pass then sends nothing", async () => {
+    const now = at("2026-11-20T15:00:00Z");
+    const { db, f, requestId } = await setup(now);
+    await addUsage(db, f.ws.id, f.eng.memberId, "2026-11-10", 90n);
+    // the preview lists who gets a digest, and says what the manager would read now
+    const dto = await getDigestSettings(db, f.ws.id);
+    expect(dto.managers.map((m) => m.email)).toEqual([f.manager.email]);
+    const preview = await previewDigest(db, f.ws.id, f.manager.memberId, now);
+    expect(preview.weekStart).toBe("2026-11-16");
+    expect(preview.subject).toContain("Week of 2026-11-09");
+    expect(preview.text).toContain(`#${requestId} ${f.eng.name} asks for 120.00 credits`);
+    expect(preview.text).toContain(`${f.eng.name}: +90.00 credits (0.00 credits → 90.00 credits)`);
+    await expect(previewDigest(db, f.ws.id, f.eng.memberId, now)).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
+    expect(smtp.messages.filter((m) => m.to.includes(f.manager.email))).toHaveLength(0);
+
+    const first = await sendDigestsNow(db, f.owner, now);
+    expect(first).toEqual({ weekStart: "2026-11-16", sent: 2, failed: 0, alreadySent: 0 });
+    const mail = mailsTo(f.manager.email).filter((m) => subjectOf(m).includes("2026-11-09"));
+    expect(mail).toHaveLength(1);
+    expect(mail[0]!.data).toContain(`#${requestId} ${f.eng.name} asks for 120.00 credits`);
+    expect(
+      hooksFor(f.manager.email).filter((h) => h.body.includes(`"id":${requestId}`)),
+    ).toHaveLength(1);
+    // again, and the scheduler's pass: nothing more this week
+    expect(await sendDigestsNow(db, f.owner, now)).toEqual({
+      weekStart: "2026-11-16",
+      sent: 0,
+      failed: 0,
+      alreadySent: 2,
+    });
+    expect((await runWeeklyDigests(db, f.ws.id, now)).sent).toBe(0);
+    expect(
+      mailsTo(f.manager.email).filter((m) => subjectOf(m).includes("2026-11-09")),
+    ).toHaveLength(1);
+    const audit = await db.auditEvent.findMany({
+      where: { workspaceId: f.ws.id, action: "digest.send_now" },
+    });
+    expect(audit.map((a) => a.actorLabel)).toEqual([f.owner.email, f.owner.email]);
+
+    // off: refused, nothing sent
+    await saveDigestSettings(db, f.owner, digestSettingsInputSchema.parse({ enabled: false }));
+    await expect(sendDigestsNow(db, f.owner, at("2026-11-23T09:00:00Z"))).rejects.toBeInstanceOf(
+      ConflictError,
+    );
   });
 });
