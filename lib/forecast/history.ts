@@ -9,7 +9,13 @@ import "server-only";
 import { inBudgetUnit, type Unit } from "../core/money";
 import { addDays, type DayKey, type Period } from "../core/period";
 import type { Db } from "../db";
-import { LOOKBACK_DAYS, MIN_DAYS_WITH_DATA, type DailyHistory } from "./model";
+import {
+  LOOKBACK_DAYS,
+  MIN_DAYS_WITH_DATA,
+  perMember,
+  type DailyHistory,
+  type PerMemberHistory,
+} from "./model";
 
 /** The days a forecast made on `today` reads: the lookback and today. */
 export function historyRange(today: DayKey): Period {
@@ -105,12 +111,7 @@ export async function workspaceHistory(
   return h;
 }
 
-/** A group's history per member: the fallback of a member whose own history is short. */
-export function perMember(h: DailyHistory, members: number): DailyHistory {
-  if (members <= 1) return h;
-  const n = BigInt(members);
-  return new Map([...h].map(([d, v]) => [d, v / n]));
-}
+export { perMember };
 
 /**
  * One member's history, and their first group's (by id) per member when their own is short (the
@@ -125,7 +126,7 @@ export async function memberHistoryWithFallback(
   memberId: string,
   product: string,
   groupIds: readonly string[],
-): Promise<{ history: DailyHistory; fallback: DailyHistory | null }> {
+): Promise<{ history: DailyHistory; fallback: PerMemberHistory | null }> {
   const own = (await memberHistories(db, workspaceId, unit, today, [memberId], product)).get(
     memberId,
   );

@@ -12,14 +12,37 @@ import { addDays, daysBetween, type DayKey, type Period } from "../core/period";
 export const LOOKBACK_DAYS = 56;
 /** Fewer days with spend than this in the lookback and the group's history is used instead. */
 export const MIN_DAYS_WITH_DATA = 14;
-/** The band is the 10th to the 90th percentile of what happened over comparable blocks. */
+/**
+ * The band's nominal coverage: the actual period end falls between low and high for about 80 %
+ * of forecasts (10 % below, 10 % above). Z is the normal quantile of 90 %.
+ */
+export const NOMINAL_COVERAGE_PCT = 80;
+const Z = 1.2816;
+/** The per-day chart band: the 10th to the 90th percentile of the weekday's own days. */
 const LOW_Q = 10;
 const HIGH_Q = 90;
-/** Blocks never longer than half the lookback, so there are always ~29 of them to rank. */
+/** Blocks never longer than half the lookback, so every weekday keeps four days outside one. */
 const MAX_BLOCK = LOOKBACK_DAYS / 2;
+const WEEKS = LOOKBACK_DAYS / 7;
 
 /** Daily spend by day key (budget unit, micro-units); absent days are zero. */
 export type DailyHistory = ReadonlyMap<DayKey, bigint>;
+
+/**
+ * A group's history divided per member (lib/forecast/history.ts perMember): the fallback of a
+ * member whose own history is short. `members` is what it was divided by: an average of N
+ * people varies about √N times less than one of them, so the band is widened back.
+ */
+export interface PerMemberHistory extends DailyHistory {
+  readonly members?: number;
+}
+
+/** A group's history per member: the fallback of a member whose own history is short. */
+export function perMember(h: DailyHistory, members: number): PerMemberHistory {
+  const n = Math.max(1, Math.floor(members));
+  const each = n === 1 ? new Map(h) : new Map([...h].map(([d, v]) => [d, v / BigInt(n)]));
+  return Object.assign(each, { members: n });
+}
 
 export interface ForecastInput {
   /** the subject's own daily spend; may include today and earlier days of the period */
@@ -29,7 +52,7 @@ export interface ForecastInput {
   period: Period;
   today: DayKey;
   /** a comparable subject's history (a member's group, per member) when the own one is short */
-  fallback?: DailyHistory | null;
+  fallback?: PerMemberHistory | null;
 }
 
 export type ForecastSource = "own" | "group" | "none";
@@ -85,31 +108,36 @@ const max = (a: bigint, b: bigint) => (a > b ? a : b);
 const min = (a: bigint, b: bigint) => (a < b ? a : b);
 
 interface Learned {
-  /** lookback values, oldest first */
-  values: bigint[];
-  /** mean per weekday */
+  /** mean per weekday (exact, micro-units) */
   means: bigint[];
-  /** the weekday mean of each lookback day, oldest first */
-  expected: bigint[];
-  /** sorted values per weekday */
+  /** sorted values per weekday (the chart's per-day band) */
   byWeekday: bigint[][];
   daysWithData: number;
-  /** [low, high] residual percentiles by block length, filled on demand */
-  spread: Map<number, [bigint, bigint]>;
+  /** per weekday: the variance of one day around its weekday mean (micro-units², estimated) */
+  dayVar: number[];
+  /** how much more (or less) blocks of 1, 7, 14 and 28 days varied than independent days would */
+  inflation: number[];
+  /** of those blocks' squared misses, the share above the expectation (skew: spend spikes up) */
+  upShare: number[];
+  /** √members for a per-member group average (see PerMemberHistory), else 1 */
+  scale: number;
 }
 
 // one group history serves as the fallback of many members: learn it once per day
 const learnedCache = new WeakMap<DailyHistory, { today: DayKey; learned: Learned }>();
 
-function learnCached(history: DailyHistory, today: DayKey): Learned {
+function learnCached(history: PerMemberHistory, today: DayKey): Learned {
   const hit = learnedCache.get(history);
   if (hit && hit.today === today) return hit.learned;
-  const learned = learn(history, today);
+  const learned = learn(history, today, Math.sqrt(Math.max(1, history.members ?? 1)));
   learnedCache.set(history, { today, learned });
   return learned;
 }
 
-function learn(history: DailyHistory, today: DayKey): Learned {
+/** Block lengths whose spread is measured; lengths between them are interpolated. */
+const MEASURED = [1, 7, 14, MAX_BLOCK];
+
+function learn(history: DailyHistory, today: DayKey, scale = 1): Learned {
   const start = addDays(today, -LOOKBACK_DAYS);
   const values: bigint[] = [];
   const sums = Array.from({ length: 7 }, () => 0n);
@@ -126,67 +154,102 @@ function learn(history: DailyHistory, today: DayKey): Learned {
     sums[w]! += v;
     byWeekday[w]!.push(v);
   }
-  const perWeekday = BigInt(LOOKBACK_DAYS / 7);
-  const means = sums.map((s) => divRoundHalfEven(s, perWeekday));
+  const means = sums.map((s) => divRoundHalfEven(s, BigInt(WEEKS)));
+  // The spread is a statistical estimate, learned in floating point (micro-units fit a double
+  // exactly up to $9 billion) and rounded back to whole micro-units; the mid stays exact.
+  const x = values.map(Number);
+  const wd = x.map((_, i) => (w0 + i) % 7);
+  const sum = sums.map(Number);
+  const dayVar = Array.from({ length: 7 }, () => 0);
+  for (let i = 0; i < x.length; i++) dayVar[wd[i]!]! += (x[i]! - sum[wd[i]!]! / WEEKS) ** 2;
+  for (let w = 0; w < 7; w++) dayVar[w]! /= WEEKS - 1;
   return {
-    values,
     means,
-    expected: values.map((_, i) => means[(w0 + i) % 7]!),
     byWeekday: byWeekday.map((xs) => xs.sort(sortBig)),
     daysWithData,
-    spread: new Map(),
+    dayVar,
+    ...heldOut(x, wd, sum, dayVar),
+    scale,
   };
 }
 
 /**
- * The 10th and 90th percentile of what actually happened minus what the weekday means
- * expected, over every block of `len` consecutive lookback days.
+ * Held-out blocks: for every block of `len` consecutive lookback days, what the weekday means
+ * of the days OUTSIDE it expected, against what the block actually brought. The squared misses
+ * over what independent days would explain (their day variance plus the error of means learned
+ * from the other days) measure how much consecutive days move together — a project month, a
+ * holiday week — which day-to-day noise alone would miss.
  */
-function spreadOf(m: Learned, len: number): [bigint, bigint] {
-  const cached = m.spread.get(len);
-  if (cached) return cached;
-  const out: bigint[] = [];
-  const expected = m.expected;
-  let actual = 0n;
-  let exp = 0n;
-  for (let i = 0; i < m.values.length; i++) {
-    actual += m.values[i]!;
-    exp += expected[i]!;
-    if (i >= len) {
-      actual -= m.values[i - len]!;
-      exp -= expected[i - len]!;
-    }
-    if (i >= len - 1) out.push(actual - exp);
+function heldOut(
+  x: readonly number[],
+  wd: readonly number[],
+  sum: readonly number[],
+  dayVar: readonly number[],
+): { inflation: number[]; upShare: number[] } {
+  const inflation: number[] = [];
+  const upShare: number[] = [];
+  for (const len of MEASURED) {
+    const [inf, up] = blocksOf(x, wd, sum, dayVar, len);
+    inflation.push(inf);
+    upShare.push(up);
   }
-  out.sort(sortBig);
-  const q: [bigint, bigint] = [percentile(out, LOW_Q, false), percentile(out, HIGH_Q, true)];
-  m.spread.set(len, q);
-  return q;
+  return { inflation, upShare };
 }
 
-/** Block lengths measured directly; lengths between them are interpolated (cost: a few sorts per subject). */
-const MEASURED = [1, 7, 14, MAX_BLOCK];
+function blocksOf(
+  x: readonly number[],
+  wd: readonly number[],
+  sum: readonly number[],
+  dayVar: readonly number[],
+  len: number,
+): [number, number] {
+  let above = 0;
+  let observed = 0;
+  let expected = 0;
+  const inSum = Array.from({ length: 7 }, () => 0);
+  const inCount = Array.from({ length: 7 }, () => 0);
+  for (let s = 0; s + len <= x.length; s++) {
+    inSum.fill(0);
+    inCount.fill(0);
+    for (let i = s; i < s + len; i++) {
+      inSum[wd[i]!]! += x[i]!;
+      inCount[wd[i]!]!++;
+    }
+    let miss = 0;
+    let variance = 0;
+    for (let w = 0; w < 7; w++) {
+      const c = inCount[w]!;
+      if (c === 0) continue;
+      const outside = WEEKS - c;
+      miss += inSum[w]! - (c * (sum[w]! - inSum[w]!)) / outside;
+      variance += dayVar[w]! * (c + (c * c) / outside);
+    }
+    observed += miss * miss;
+    if (miss > 0) above += miss * miss;
+    expected += variance;
+  }
+  return [expected > 0 ? observed / expected : 1, observed > 0 ? above / observed : 0.5];
+}
 
 /**
- * The spread for a horizon of k days: measured at a few block lengths, linear in between,
- * and linear in k beyond the longest block (treats the excess days as moving together,
- * which widens the band rather than pretending they cancel out).
+ * The half-width in standard deviations for a horizon of k days. The spread over k days is
+ * learned from about LOOKBACK_DAYS / k independent blocks, so it is itself uncertain: Student's
+ * t with that many degrees of freedom (Cornish–Fisher expansion around Z), not the normal's Z.
  */
-function spreadAt(m: Learned, k: number): [bigint, bigint] {
-  if (k >= MAX_BLOCK) {
-    const [lo, hi] = spreadOf(m, MAX_BLOCK);
-    const K = BigInt(k);
-    const L = BigInt(MAX_BLOCK);
-    return [(lo * K) / L, (hi * K) / L];
-  }
-  if (MEASURED.includes(k)) return spreadOf(m, k);
-  const b = MEASURED.find((x) => x > k)!;
-  const a = MEASURED[MEASURED.indexOf(b) - 1]!;
-  const [alo, ahi] = spreadOf(m, a);
-  const [blo, bhi] = spreadOf(m, b);
-  const t = BigInt(k - a);
-  const span = BigInt(b - a);
-  return [alo + ((blo - alo) * t) / span, ahi + ((bhi - ahi) * t) / span];
+function zFor(k: number): number {
+  const dof = LOOKBACK_DAYS / Math.min(Math.max(k, 1), MAX_BLOCK);
+  const z3 = Z ** 3;
+  return Z + (z3 + Z) / (4 * dof) + (5 * Z ** 5 + 16 * z3 + 3 * Z) / (96 * dof * dof);
+}
+
+/** A measured figure for a horizon of k days: linear between the measured block lengths. */
+function at(measured: readonly number[], k: number): number {
+  if (k >= MAX_BLOCK) return measured[MEASURED.length - 1]!;
+  const j = MEASURED.findIndex((x) => x >= k);
+  if (MEASURED[j] === k) return measured[j]!;
+  const a = MEASURED[j - 1]!;
+  const b = MEASURED[j]!;
+  return measured[j - 1]! + ((measured[j]! - measured[j - 1]!) * (k - a)) / (b - a);
 }
 
 export function forecast(input: ForecastInput): Forecast {
@@ -230,6 +293,13 @@ export function forecast(input: ForecastInput): Forecast {
   let runHigh = 0n;
   const wToday = weekdayOf(today);
   const futureKeys = daysFrom(today, horizon);
+  // the variance of the days to come: each day's own, plus the error of the weekday means
+  // (a mean of WEEKS days is off by its day variance / WEEKS, once for every day it is used)
+  let dayVariance = 0;
+  const uses = Array.from({ length: 7 }, () => 0);
+  // a handful of days says too little about a spread (one large day would make a band that
+  // alerts on a person who spent once): too short a history, own and group's, has no band
+  const banded = model.daysWithData >= MIN_DAYS_WITH_DATA;
   for (let k = 1; k <= horizon; k++) {
     const w = (wToday + k - 1) % 7;
     // today's expectation counts only what is still to come
@@ -244,9 +314,14 @@ export function forecast(input: ForecastInput): Forecast {
         highMicros: max(percentile(xs, HIGH_Q, true), expected),
       });
     }
-    const [qlo, qhi] = spreadAt(model, k);
-    const lo = max(0n, mid + qlo);
-    const hi = max(mid, mid + qhi);
+    dayVariance += model.dayVar[w]!;
+    uses[w]!++;
+    let meanVariance = 0;
+    for (let v = 0; v < 7; v++) meanVariance += (uses[v]! * uses[v]! * model.dayVar[v]!) / WEEKS;
+    const sd = model.scale * Math.sqrt(at(model.inflation, k) * (dayVariance + meanVariance));
+    const half = banded ? BigInt(Math.round(zFor(k) * sd)) : 0n;
+    const lo = max(0n, mid - half);
+    const hi = mid + half;
     // cumulative paths never go down: spend does not un-happen
     runLow = max(runLow, min(lo, mid));
     runHigh = max(runHigh, hi);

@@ -5,7 +5,13 @@
  * alerts, so every screen shows the same figures. Integer micro-units only.
  */
 import type { DayKey, Period } from "../core/period";
-import { forecast, runOutRange, type DailyHistory, type Forecast } from "./model";
+import {
+  forecast,
+  runOutRange,
+  type DailyHistory,
+  type Forecast,
+  type PerMemberHistory,
+} from "./model";
 
 export interface ProjectionInput {
   /** spend so far this period, as the meter counts it */
@@ -17,7 +23,7 @@ export interface ProjectionInput {
   /** the subject's daily spend over the lookback (lib/forecast/history.ts) */
   history: DailyHistory;
   /** the group's history per member, for a member whose own is short */
-  fallback?: DailyHistory | null;
+  fallback?: PerMemberHistory | null;
 }
 
 export interface Projection {
