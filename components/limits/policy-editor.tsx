@@ -40,10 +40,13 @@ export function PolicyEditor({
   target,
   unitLabel,
   onDone,
+  onSaved,
 }: {
   target: EditTarget;
   unitLabel: string;
   onDone: () => void;
+  /** after a save or a removal went through (a page rendered on the server refreshes) */
+  onSaved?: () => void;
 }) {
   const qc = useQueryClient();
   const p = target.mode === "edit" ? target.policy : null;
@@ -91,6 +94,7 @@ export function PolicyEditor({
     },
     onSuccess: async () => {
       await qc.invalidateQueries({ queryKey: queryKeys.limits() });
+      onSaved?.();
       onDone();
     },
   });
@@ -128,6 +132,7 @@ export function PolicyEditor({
       fetchJson(`/api/limits/policies/${p!.id}?version=${p!.version}`, { method: "DELETE" }),
     onSuccess: async () => {
       await qc.invalidateQueries({ queryKey: queryKeys.limits() });
+      onSaved?.();
       onDone();
     },
   });

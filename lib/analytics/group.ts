@@ -5,7 +5,7 @@
  */
 import "server-only";
 
-import { scopeIncludesGroup, type SpendScope } from "../auth/scope";
+import { scopeGroupsWhere, scopeIncludesGroup, type SpendScope } from "../auth/scope";
 import { NotFoundError } from "../core/errors";
 import type { Unit } from "../core/money";
 import { todayIn } from "../core/period";
@@ -165,15 +165,8 @@ export async function getGroupSummary(
 
 /** The groups a scope may open, for the group picker and the groups index. */
 export async function listGroups(db: Db, scope: SpendScope) {
-  const where =
-    scope.kind === "workspace"
-      ? { workspaceId: scope.workspaceId }
-      : {
-          workspaceId: scope.workspaceId,
-          id: { in: scope.kind === "groups" ? (scope.managedGroupIds ?? []) : [] },
-        };
   const groups = await db.group.findMany({
-    where,
+    where: scopeGroupsWhere(scope),
     orderBy: { name: "asc" },
     select: { id: true, name: true, costCenter: true, _count: { select: { members: true } } },
   });

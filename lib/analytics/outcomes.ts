@@ -13,7 +13,7 @@
  * includes outcomes and cost no member is mapped to, as "Unattributed").
  * The person behind an outcome fact is found through MemberIdentity when read.
  */
-import type { SpendScope } from "../auth/scope";
+import { scopeGroupsWhere, type SpendScope } from "../auth/scope";
 import { divRoundHalfEven } from "../core/money";
 import { todayIn, type BudgetPeriod, type DayKey, type Period } from "../core/period";
 import type { Db } from "../db";
@@ -203,10 +203,7 @@ async function settingsOf(db: Db, workspaceId: string): Promise<WorkspaceSetting
 async function groupsInScope(db: Db, scope: SpendScope) {
   if (scope.kind === "self") return [];
   return db.group.findMany({
-    where: {
-      workspaceId: scope.workspaceId,
-      ...(scope.kind === "groups" ? { id: { in: scope.managedGroupIds ?? [] } } : {}),
-    },
+    where: scopeGroupsWhere(scope),
     select: { id: true, name: true, members: { select: { memberId: true } } },
     orderBy: { name: "asc" },
   });

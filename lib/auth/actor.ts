@@ -22,7 +22,7 @@ export async function loadActor(db: Db, memberId: string): Promise<Actor | null>
     where: { id: memberId },
     include: {
       workspace: { select: { slug: true, name: true } },
-      managedGroups: { select: { groupId: true } },
+      managedGroups: { select: { groupId: true, group: { select: { workspaceId: true } } } },
     },
   });
   if (!member || !member.active) return null;
@@ -34,7 +34,10 @@ export async function loadActor(db: Db, memberId: string): Promise<Actor | null>
     email: member.email,
     name: member.name,
     role: member.role,
-    managedGroupIds: member.managedGroups.map((g) => g.groupId),
+    // a manager row pointing at another workspace's group grants nothing here
+    managedGroupIds: member.managedGroups
+      .filter((g) => g.group.workspaceId === member.workspaceId)
+      .map((g) => g.groupId),
   };
 }
 

@@ -6,6 +6,7 @@ import "server-only";
 
 import type { Actor } from "../auth/actor";
 import { can } from "../auth/permissions";
+import { membersOfManagedGroups } from "../auth/scope";
 import { ForbiddenError } from "../core/errors";
 import { percentOf } from "../core/money";
 import { lastDayBefore } from "../core/period";
@@ -77,13 +78,7 @@ export async function getLimitsOverview(db: Db, actor: Actor, now: Date): Promis
   const all = can(actor, "limits:read:all");
   if (!all && !can(actor, "spend:read:groups")) throw new ForbiddenError();
   let memberFilter: Set<string> | undefined;
-  if (!all) {
-    const rows = await db.groupMember.findMany({
-      where: { groupId: { in: actor.managedGroupIds }, group: { workspaceId: actor.workspaceId } },
-      select: { memberId: true },
-    });
-    memberFilter = new Set(rows.map((r) => r.memberId));
-  }
+  if (!all) memberFilter = new Set(await membersOfManagedGroups(db, actor));
   const [limits, policyRows] = await Promise.all([
     loadWorkspaceLimits(db, actor.workspaceId, now, memberFilter),
     db.limitPolicy.findMany({

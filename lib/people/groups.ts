@@ -7,6 +7,7 @@ import "server-only";
 import { writeAudit } from "../audit/audit";
 import { auditActor, type Actor } from "../auth/actor";
 import { can } from "../auth/permissions";
+import { visibleGroupsWhere } from "../auth/scope";
 import { ForbiddenError, InvalidInputError, NotFoundError } from "../core/errors";
 import type { Db, Tx } from "../db";
 import { groupTotalsRebuilt, membershipTotalsChanged } from "../rollups/people-moves";
@@ -69,10 +70,7 @@ export async function listGroups(db: Db, actor: Actor): Promise<GroupRow[]> {
   const everyone = can(actor, "groups:manage") || can(actor, "spend:read:all");
   if (!everyone && !can(actor, "members:read")) throw new ForbiddenError();
   const rows = (await db.group.findMany({
-    where: {
-      workspaceId: actor.workspaceId,
-      ...(everyone ? {} : { id: { in: actor.managedGroupIds } }),
-    },
+    where: visibleGroupsWhere(actor, everyone),
     select: SELECT,
     orderBy: { name: "asc" },
   })) as GroupRecord[];

@@ -8,6 +8,7 @@ import "server-only";
 import { writeAudit } from "../audit/audit";
 import { auditActor, type Actor } from "../auth/actor";
 import { can, type Role } from "../auth/permissions";
+import { managedMembersWhere } from "../auth/scope";
 import { ForbiddenError, InvalidInputError, NotFoundError } from "../core/errors";
 import type { Db, Tx } from "../db";
 import { costCenterTotalsMoved, membershipTotalsChanged } from "../rollups/people-moves";
@@ -92,10 +93,7 @@ export async function listMembers(
     ...(everyone
       ? {}
       : {
-          OR: [
-            { groups: { some: { groupId: { in: actor.managedGroupIds } } } },
-            { id: actor.memberId },
-          ],
+          OR: [managedMembersWhere(actor), { id: actor.memberId }],
         }),
   };
   // search in memory: names are mixed-case and SQLite and PostgreSQL compare case differently

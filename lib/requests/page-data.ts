@@ -5,6 +5,7 @@ import { z } from "zod";
 
 import type { Actor } from "../auth/actor";
 import { can } from "../auth/permissions";
+import { visibleGroupsWhere } from "../auth/scope";
 import type { Db } from "../db";
 import { getMyLimit } from "../limits/limits-screen";
 import { listNotifications, REQUEST_NOTIFICATIONS } from "../notifications/notify";
@@ -25,11 +26,8 @@ export async function getRequestsPage(db: Db, actor: Actor, filters: QueueFilter
     decider ? listQueue(db, actor, filters, now) : Promise.resolve(null),
     decider
       ? db.group.findMany({
-          where: {
-            workspaceId: actor.workspaceId,
-            // the groups whose requests this decider may decide: all of them, or those they manage
-            ...(can(actor, "requests:decide:all") ? {} : { id: { in: actor.managedGroupIds } }),
-          },
+          // the groups whose requests this decider may decide: all of them, or those they manage
+          where: visibleGroupsWhere(actor, can(actor, "requests:decide:all")),
           select: { id: true, name: true },
           orderBy: { name: "asc" },
         })

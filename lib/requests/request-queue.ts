@@ -6,6 +6,7 @@ import "server-only";
 
 import type { Actor } from "../auth/actor";
 import { can } from "../auth/permissions";
+import { membersOfManagedGroups } from "../auth/scope";
 import type { Unit } from "../core/money";
 import { addDays, eachDay, todayIn } from "../core/period";
 import { engineOf, type Db } from "../db";
@@ -155,11 +156,7 @@ export function canDecideRequests(actor: Actor): boolean {
 async function decidableRequesters(db: Db, actor: Actor): Promise<string[] | null> {
   if (can(actor, "requests:decide:all")) return null;
   if (!can(actor, "requests:decide:groups")) return [];
-  const rows = await db.groupMember.findMany({
-    where: { groupId: { in: actor.managedGroupIds }, group: { workspaceId: actor.workspaceId } },
-    select: { memberId: true },
-  });
-  return [...new Set(rows.map((r) => r.memberId))].filter((id) => id !== actor.memberId);
+  return (await membersOfManagedGroups(db, actor)).filter((id) => id !== actor.memberId);
 }
 
 export interface QueueFilters {

@@ -11,7 +11,7 @@ import { ScreenHeader } from "@/components/ui/placeholder";
 import { getMemberSummary } from "@/lib/analytics/member";
 import { pageData, requirePage } from "@/lib/auth/guards";
 import { can } from "@/lib/auth/permissions";
-import { spendScopeFor } from "@/lib/auth/scope";
+import { scopeIncludesGroup, spendScopeFor } from "@/lib/auth/scope";
 import { now } from "@/lib/clock";
 import { formatAmount, inBudgetUnit } from "@/lib/core/money";
 import { serialize } from "@/lib/core/serialize";
@@ -38,8 +38,6 @@ export default async function MemberPage({ params }: { params: Promise<{ id: str
       ?.active ?? false;
   const spent = inBudgetUnit(s.unit, s.usage.totals);
   const daily = serialize(s.usage.daily);
-  const canOpenGroup = (groupId: string) =>
-    scope.kind === "workspace" || (scope.managedGroupIds ?? []).includes(groupId);
   return (
     <div className="flex flex-col gap-6">
       <ScreenHeader
@@ -73,7 +71,7 @@ export default async function MemberPage({ params }: { params: Promise<{ id: str
             <ul className="mt-2 flex flex-wrap gap-2 text-sm">
               {s.groups.map((g) => (
                 <li key={g.id}>
-                  {canOpenGroup(g.id) ? (
+                  {scopeIncludesGroup(scope, g.id) ? (
                     <Link
                       href={`/groups/${g.id}`}
                       className="font-medium text-brand-700 hover:underline"
