@@ -1,9 +1,11 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+import { useSearchParams } from "next/navigation";
+import { useEffect, useRef, useState } from "react";
 
 import { Sparkline } from "@/components/charts/sparkline";
+import { SetLimitButton } from "@/components/limits/set-limit-button";
 import { Card, ErrorNote, Skeleton } from "@/components/ui/card";
 import type { AlertDto } from "@/lib/alerts/list";
 import { fetchJson } from "@/lib/client/fetch-json";
@@ -77,7 +79,22 @@ function Evidence({ e }: { e: Record<string, unknown> }) {
   );
 }
 
-export function AlertList({ canManage }: { canManage: boolean }) {
+export function AlertList({
+  canManage,
+  canSetLimits = false,
+}: {
+  canManage: boolean;
+  canSetLimits?: boolean;
+}) {
+  // a notification opens /alerts?id=<alert>: that alert is marked and scrolled to
+  const opened = useSearchParams().get("id");
+  const scrolled = useRef(false);
+  useEffect(() => {
+    const el = opened && !scrolled.current ? document.getElementById(`alert-${opened}`) : null;
+    if (!el) return;
+    el.scrollIntoView({ block: "center" });
+    scrolled.current = true;
+  });
   const [status, setStatus] = useState<"" | "OPEN" | "RESOLVED">("");
   const client = useQueryClient();
   const query = useQuery({
@@ -145,7 +162,13 @@ export function AlertList({ canManage }: { canManage: boolean }) {
       ) : (
         <ul className="divide-y divide-slate-100" data-testid="alert-list">
           {query.data.alerts.map((a) => (
-            <li key={a.id} className="py-4" data-testid={`alert-${a.kind}`}>
+            <li
+              key={a.id}
+              id={`alert-${a.id}`}
+              className={`py-4 ${opened === a.id ? "ring-brand-200 -mx-3 rounded-lg bg-brand-50/60 px-3 ring-1" : ""}`}
+              data-testid={`alert-${a.kind}`}
+              aria-current={opened === a.id ? "true" : undefined}
+            >
               <div className="flex flex-wrap items-center gap-2">
                 <span
                   className={`rounded-full px-2 py-0.5 text-xs font-medium ring-1 ${KIND_STYLES[a.kind] ?? "bg-slate-50 text-slate-700 ring-slate-200"}`}
@@ -163,7 +186,15 @@ export function AlertList({ canManage }: { canManage: boolean }) {
                   {a.createdAt.slice(0, 16).replace("T", " ")} UTC · period from {a.periodKey}
                 </span>
               </div>
-              <p className="mt-1 text-sm text-slate-700">{a.message}</p>
+              <div className="mt-1 flex flex-wrap items-start justify-between gap-2">
+                <p className="text-sm text-slate-700">{a.message}</p>
+                {canSetLimits && a.subjectType === "MEMBER" && (
+                  <SetLimitButton target={{ memberId: a.subjectId }} name={a.subjectLabel} />
+                )}
+                {canSetLimits && a.subjectType === "GROUP" && (
+                  <SetLimitButton target={{ groupId: a.subjectId }} name={a.subjectLabel} />
+                )}
+              </div>
               <Evidence e={a.evidence} />
               {a.deliveries.length > 0 && (
                 <p className="mt-2 text-xs text-slate-500">

@@ -15,11 +15,14 @@ export function MemberLimitPanel({
   limit,
   self,
   fields,
+  action,
   children,
 }: {
   limit: Serialized<MyLimit>;
   self: boolean;
   fields?: readonly LimitStatField[];
+  /** a control beside the heading: "Set limit" for people who may change limits */
+  action?: React.ReactNode;
   children?: React.ReactNode;
 }) {
   return (
@@ -40,6 +43,7 @@ export function MemberLimitPanel({
             {limitPolicyLine(limit)}
           </p>
         </div>
+        {action}
         {self && (
           <Link
             href="/requests#request-form"

@@ -7,6 +7,7 @@ import { BarList } from "@/components/charts/bar-list";
 import { DailyStackedChart } from "@/components/charts/daily-stacked-chart";
 import { ForecastRange } from "@/components/charts/forecast-range";
 import { productLabel } from "@/components/charts/palette";
+import { SetLimitButton } from "@/components/limits/set-limit-button";
 import { Card, ErrorNote, Skeleton, Stat } from "@/components/ui/card";
 import { RangePicker } from "@/components/usage/range-picker";
 import { SeatEstimateNote } from "@/components/usage/seat-estimate-note";
@@ -34,7 +35,8 @@ const STACK_LABELS = {
   group: "Group",
 } as const;
 
-export function OverviewView() {
+/** `canSetLimits`: the permission table's limits:write, for the top spenders' "Set limit". */
+export function OverviewView({ canSetLimits = false }: { canSetLimits?: boolean }) {
   const { state, search, set } = useAnalyticsState({ stack: true });
   const query = useQuery({
     queryKey: queryKeys.overview(search),
@@ -259,6 +261,11 @@ export function OverviewView() {
                     <th scope="col" className="py-2 text-right">
                       Spent ({unitName})
                     </th>
+                    {canSetLimits && (
+                      <th scope="col" className="py-2 pl-3">
+                        <span className="sr-only">Limit</span>
+                      </th>
+                    )}
                   </tr>
                 </thead>
                 <tbody>
@@ -276,6 +283,11 @@ export function OverviewView() {
                       <td className="tabular py-2 text-right">
                         {formatAmount(BigInt(m.amountMicros), unit)}
                       </td>
+                      {canSetLimits && (
+                        <td className="py-2 pl-3 text-right">
+                          <SetLimitButton target={{ memberId: m.memberId }} name={m.name} />
+                        </td>
+                      )}
                     </tr>
                   ))}
                 </tbody>

@@ -12,6 +12,7 @@ import Link from "next/link";
 import { BarList } from "@/components/charts/bar-list";
 import { productLabel } from "@/components/charts/palette";
 import { Sparkline } from "@/components/charts/sparkline";
+import { SetLimitButton } from "@/components/limits/set-limit-button";
 import { Card, ErrorNote, Skeleton } from "@/components/ui/card";
 import { ScrollArea } from "@/components/ui/scroll-area";
 import { SeatEstimateNote } from "@/components/usage/seat-estimate-note";
@@ -43,6 +44,7 @@ function columns(
   dimension: Dimension,
   onFilter: (key: string) => void,
   showSeats: boolean,
+  canSetLimits: boolean,
 ) {
   return [
     col.accessor("label", {
@@ -146,21 +148,27 @@ function columns(
       id: "filter",
       header: () => <span className="sr-only">Actions</span>,
       cell: (c) => (
-        <button
-          type="button"
-          className="text-xs text-brand-700 hover:underline"
-          onClick={() => onFilter(c.row.original.key)}
-          aria-label={`Filter to ${c.row.original.label}`}
-        >
-          filter
-        </button>
+        <span className="flex items-center justify-end gap-3">
+          <button
+            type="button"
+            className="text-xs text-brand-700 hover:underline"
+            onClick={() => onFilter(c.row.original.key)}
+            aria-label={`Filter to ${c.row.original.label}`}
+          >
+            filter
+          </button>
+          {canSetLimits && dimension === "member" && c.row.original.key !== UNATTRIBUTED && (
+            <SetLimitButton target={{ memberId: c.row.original.key }} name={c.row.original.label} />
+          )}
+        </span>
       ),
       enableSorting: false,
     }),
   ];
 }
 
-export function UsageExplorer() {
+/** `canSetLimits`: the permission table's limits:write, for the people rows' "Set limit". */
+export function UsageExplorer({ canSetLimits = false }: { canSetLimits?: boolean }) {
   const { state, search, set } = useAnalyticsState({ breakdown: true });
   const rangeSearch = canonicalSearch({ ...state, filters: {} });
   const query = useQuery({
@@ -188,6 +196,7 @@ export function UsageExplorer() {
           page: null,
         }),
       d !== undefined && BigInt(d.totals.seatMicros) !== 0n,
+      canSetLimits,
     ),
     getCoreRowModel: getCoreRowModel(),
     manualSorting: true,

@@ -7,12 +7,13 @@ import "server-only";
 import type { Actor } from "../auth/actor";
 import { can } from "../auth/permissions";
 import { membersOfManagedGroups } from "../auth/scope";
-import { ForbiddenError } from "../core/errors";
-import { percentOf } from "../core/money";
+import { ForbiddenError, InvalidInputError, NotFoundError } from "../core/errors";
+import { percentOf, type Unit } from "../core/money";
 import { lastDayBefore } from "../core/period";
 import type { Db } from "../db";
 import {
   loadMemberLimit,
+  loadWorkspaceBudget,
   loadWorkspaceLimits,
   type GroupPool,
   type MemberLimit,
@@ -74,6 +75,50 @@ export interface LimitsOverview {
   counts: { over: number; soft: number; members: number };
 }
 
+type PolicyRecord = Awaited<ReturnType<Db["limitPolicy"]["findFirstOrThrow"]>> & {
+  group: { name: string } | null;
+  member: { name: string; email: string } | null;
+};
+
+const POLICY_INCLUDE = {
+  group: { select: { name: true } },
+  member: { select: { name: true, email: true } },
+} as const;
+
+/** A policy row as the editors show it: its target's name, its days in the workspace's timezone. */
+function toPolicyView(
+  p: PolicyRecord,
+  tz: string,
+  now: Date,
+  updaters: Map<string, string>,
+): PolicyView {
+  return {
+    id: p.id,
+    scope: p.scope,
+    targetId: p.groupId ?? p.memberId,
+    targetName:
+      p.scope === "WORKSPACE"
+        ? "Workspace"
+        : p.scope === "GROUP"
+          ? (p.group?.name ?? "?")
+          : `${p.member?.name ?? "?"} <${p.member?.email ?? "?"}>`,
+    product: p.product,
+    amountMicros: p.amountMicros,
+    poolCapMicros: p.poolCapMicros,
+    softThresholdPct: p.softThresholdPct,
+    action: p.action,
+    startsOn: p.startsAt ? lastDayBefore(new Date(p.startsAt.getTime() + 1), tz) : null,
+    expiresOn: p.expiresAt ? lastDayBefore(p.expiresAt, tz) : null,
+    note: p.note,
+    sourceRequestId: p.sourceRequestId,
+    slot: p.slot,
+    version: p.version,
+    active: isPolicyActive(p, now),
+    updatedBy: p.updatedById ? (updaters.get(p.updatedById) ?? null) : null,
+    updatedAt: p.updatedAt.toISOString(),
+  };
+}
+
 export async function getLimitsOverview(db: Db, actor: Actor, now: Date): Promise<LimitsOverview> {
   const all = can(actor, "limits:read:all");
   if (!all && !can(actor, "spend:read:groups")) throw new ForbiddenError();
@@ -83,10 +128,7 @@ export async function getLimitsOverview(db: Db, actor: Actor, now: Date): Promis
     loadWorkspaceLimits(db, actor.workspaceId, now, memberFilter),
     db.limitPolicy.findMany({
       where: { workspaceId: actor.workspaceId },
-      include: {
-        group: { select: { name: true } },
-        member: { select: { name: true, email: true } },
-      },
+      include: POLICY_INCLUDE,
       // several overrides per member (an editor's and the grants beside it): keep a member's together
       orderBy: [{ scope: "asc" }, { target: "asc" }, { slot: "asc" }, { createdAt: "asc" }],
     }),
@@ -116,31 +158,7 @@ export async function getLimitsOverview(db: Db, actor: Actor, now: Date): Promis
         (p.groupId && actor.managedGroupIds.includes(p.groupId)) ||
         (p.memberId && memberFilter?.has(p.memberId)),
     );
-  const policies: PolicyView[] = visiblePolicies.map((p) => ({
-    id: p.id,
-    scope: p.scope,
-    targetId: p.groupId ?? p.memberId,
-    targetName:
-      p.scope === "WORKSPACE"
-        ? "Workspace"
-        : p.scope === "GROUP"
-          ? (p.group?.name ?? "?")
-          : `${p.member?.name ?? "?"} <${p.member?.email ?? "?"}>`,
-    product: p.product,
-    amountMicros: p.amountMicros,
-    poolCapMicros: p.poolCapMicros,
-    softThresholdPct: p.softThresholdPct,
-    action: p.action,
-    startsOn: p.startsAt ? lastDayBefore(new Date(p.startsAt.getTime() + 1), tz) : null,
-    expiresOn: p.expiresAt ? lastDayBefore(p.expiresAt, tz) : null,
-    note: p.note,
-    sourceRequestId: p.sourceRequestId,
-    slot: p.slot,
-    version: p.version,
-    active: isPolicyActive(p, now),
-    updatedBy: p.updatedById ? (updaters.get(p.updatedById) ?? null) : null,
-    updatedAt: p.updatedAt.toISOString(),
-  }));
+  const policies = visiblePolicies.map((p) => toPolicyView(p, tz, now, updaters));
   const members: MemberRow[] = limits.members.map((m) => ({
     memberId: m.memberId,
     name: m.name,
@@ -250,3 +268,78 @@ export async function getMemberLimits(
   );
 }
 export type MyLimit = ReturnType<typeof memberLimitView>;
+
+/** What "Set limit" acts on from a member, group, usage row, top spender or alert. */
+export type LimitTarget = { memberId: string } | { groupId: string };
+
+export interface LimitTargetView {
+  scope: "MEMBER" | "GROUP";
+  targetId: string;
+  targetName: string;
+  unit: Unit;
+  /** the editors' all-products policy on the target (what the inline editor changes); null = none yet */
+  policy: PolicyView | null;
+  /** other limits on it that stay as they are (a product's, an approved request's grant) */
+  otherPolicies: number;
+  /** a member's effective limit now (all products) with its reason; null for a group */
+  effective: MyLimit | null;
+}
+
+/**
+ * One member's or group's limit for the inline editor: the policy the Limits screen's editor
+ * would open for it, and — for a member — where they stand now. For people who may change
+ * limits; the write itself goes through write-policy.ts like the Limits screen's.
+ */
+export async function getLimitTarget(
+  db: Db,
+  actor: Actor,
+  target: LimitTarget,
+  now: Date,
+): Promise<LimitTargetView> {
+  if (!can(actor, "limits:write")) throw new ForbiddenError("You cannot change limits");
+  const budget = await loadWorkspaceBudget(db, actor.workspaceId, now);
+  let scope: "MEMBER" | "GROUP";
+  let targetId: string;
+  let targetName: string;
+  if ("memberId" in target) {
+    const m = await db.member.findFirst({
+      where: { id: target.memberId, workspaceId: actor.workspaceId },
+      select: { id: true, name: true, email: true, active: true },
+    });
+    if (!m) throw new NotFoundError("member");
+    if (!m.active)
+      throw new InvalidInputError(`${m.name} is deactivated: reactivate them first`, "memberId");
+    scope = "MEMBER";
+    targetId = m.id;
+    targetName = `${m.name} <${m.email}>`;
+  } else {
+    const g = await db.group.findFirst({
+      where: { id: target.groupId, workspaceId: actor.workspaceId },
+      select: { id: true, name: true },
+    });
+    if (!g) throw new NotFoundError("group");
+    scope = "GROUP";
+    targetId = g.id;
+    targetName = g.name;
+  }
+  const rows = await db.limitPolicy.findMany({
+    where: { workspaceId: actor.workspaceId, target: `${scope}:${targetId}` },
+    include: POLICY_INCLUDE,
+  });
+  const live = rows.filter((p) => p.expiresAt === null || p.expiresAt.getTime() > now.getTime());
+  const own = rows.find((p) => p.slot === "" && p.product === "") ?? null;
+  const updater = own?.updatedById
+    ? await db.member.findUnique({ where: { id: own.updatedById }, select: { email: true } })
+    : null;
+  const updaters = new Map(own?.updatedById && updater ? [[own.updatedById, updater.email]] : []);
+  return {
+    scope,
+    targetId,
+    targetName,
+    unit: budget.unit,
+    policy: own ? toPolicyView(own, budget.timezone, now, updaters) : null,
+    otherPolicies: live.filter((p) => p !== own).length,
+    effective:
+      scope === "MEMBER" ? await getMemberLimit(db, actor.workspaceId, targetId, now) : null,
+  };
+}

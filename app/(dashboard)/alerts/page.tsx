@@ -13,7 +13,10 @@ export default async function Page() {
         title="Alerts"
         subtitle="Budget thresholds, limits reached, projected overruns and unusual spend — in the app, in Slack and by email."
       />
-      <AlertsView canManage={can(actor, "alerts:manage")} />
+      <AlertsView
+        canManage={can(actor, "alerts:manage")}
+        canSetLimits={can(actor, "limits:write")}
+      />
     </div>
   );
 }

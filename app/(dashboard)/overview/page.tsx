@@ -6,6 +6,7 @@ import { RangeFallbackNote } from "@/components/ui/range-fallback-note";
 import { getOverview } from "@/lib/analytics/overview";
 import { canonicalSearch, parseAnalyticsSearch, recordToSearch } from "@/lib/analytics/url-state";
 import { requirePage } from "@/lib/auth/guards";
+import { can } from "@/lib/auth/permissions";
 import { spendScopeFor } from "@/lib/auth/scope";
 import { queryKeys } from "@/lib/client/query-keys";
 import { now } from "@/lib/clock";
@@ -46,7 +47,7 @@ export default async function OverviewPage({
         </div>
       )}
       <RangeFallbackNote problem={s.rangeProblem} />
-      <OverviewView />
+      <OverviewView canSetLimits={can(actor, "limits:write")} />
     </HydrationBoundary>
   );
 }

@@ -5,7 +5,7 @@ import { UsageExplorer } from "@/components/usage/usage-explorer";
 import { explorerBreakdown } from "@/lib/analytics/breakdown";
 import { canonicalSearch, parseAnalyticsSearch, recordToSearch } from "@/lib/analytics/url-state";
 import { requirePage } from "@/lib/auth/guards";
-import { screenPermissions } from "@/lib/auth/permissions";
+import { can, screenPermissions } from "@/lib/auth/permissions";
 import { spendScopeFor } from "@/lib/auth/scope";
 import { queryKeys } from "@/lib/client/query-keys";
 import { now } from "@/lib/clock";
@@ -33,7 +33,7 @@ export default async function UsagePage({
   return (
     <HydrationBoundary state={dehydrate(client)}>
       <RangeFallbackNote problem={s.rangeProblem} />
-      <UsageExplorer />
+      <UsageExplorer canSetLimits={can(actor, "limits:write")} />
     </HydrationBoundary>
   );
 }

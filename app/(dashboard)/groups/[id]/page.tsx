@@ -3,6 +3,7 @@ import Link from "next/link";
 import { DailyStackedChart } from "@/components/charts/daily-stacked-chart";
 import { GroupMembersTable } from "@/components/groups/group-members-table";
 import { LimitCell } from "@/components/groups/limit-cell";
+import { SetLimitButton } from "@/components/limits/set-limit-button";
 import { GroupHeaderLinks } from "@/components/people/object-links";
 import { Card, Stat } from "@/components/ui/card";
 import { ScreenHeader } from "@/components/ui/placeholder";
@@ -45,6 +46,7 @@ export default async function GroupPage({
     ),
   );
   const unit = g.unit;
+  const canSetLimits = can(actor, "limits:write");
   return (
     <div className="flex flex-col gap-6">
       <ScreenHeader
@@ -68,9 +70,14 @@ export default async function GroupPage({
           label="Pooled cap"
           value={g.poolCapMicros !== null ? formatAmount(g.poolCapMicros, unit) : "none"}
           hint={
-            g.poolCapMicros !== null
-              ? `${percentOf(g.pooledMicros, g.poolCapMicros)}% used`
-              : "no pooled cap on this group"
+            <span className="flex flex-wrap items-center gap-2">
+              {g.poolCapMicros !== null
+                ? `${percentOf(g.pooledMicros, g.poolCapMicros)}% used`
+                : "no pooled cap on this group"}
+              {canSetLimits && (
+                <SetLimitButton target={{ groupId: g.group.id }} name={g.group.name} />
+              )}
+            </span>
           }
         />
         <Stat
@@ -95,7 +102,17 @@ export default async function GroupPage({
         <GroupMembersTable
           members={serialize(g.members)}
           unit={unit}
-          limitFor={(memberId) => <LimitCell limit={limits[memberId]} />}
+          limitFor={(memberId) => (
+            <div className="flex flex-col items-end gap-1.5">
+              <LimitCell limit={limits[memberId]} />
+              {canSetLimits && limits[memberId] && (
+                <SetLimitButton
+                  target={{ memberId }}
+                  name={g.members.find((m) => m.memberId === memberId)?.name ?? "member"}
+                />
+              )}
+            </div>
+          )}
         />
       </Card>
     </div>

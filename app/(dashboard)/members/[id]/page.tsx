@@ -1,6 +1,7 @@
 import Link from "next/link";
 
 import { DailyStackedChart } from "@/components/charts/daily-stacked-chart";
+import { SetLimitButton } from "@/components/limits/set-limit-button";
 import { AmountList } from "@/components/members/amount-list";
 import { MemberLimitPanel } from "@/components/members/limit-panel";
 import { MemberLimitSlot } from "@/components/members/limit-slot";
@@ -93,6 +94,15 @@ export default async function MemberPage({ params }: { params: Promise<{ id: str
           limit={serialize(limit)}
           self={self}
           fields={["limit", "remaining", "projected"]}
+          action={
+            can(actor, "limits:write") && active ? (
+              <SetLimitButton
+                target={{ memberId: s.member.id }}
+                name={s.member.name}
+                className="border-brand-200 rounded-md border bg-white px-3 py-2 text-sm font-medium text-brand-700 hover:bg-brand-50"
+              />
+            ) : undefined
+          }
         />
       </MemberLimitSlot>
       {requests && <MemberRequests requests={serialize(requests)} unit={s.unit} self={self} />}
