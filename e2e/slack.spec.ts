@@ -185,4 +185,57 @@ test.describe.serial("approvals from Slack", () => {
     await owner.context().close();
     expect(slack.updates).toHaveLength(updates);
   });
+
+  test("a request approved in the app: the message in Slack (chat.postMessage) is replaced with the outcome", async ({
+    browser,
+  }) => {
+    // the owner switches to chat.postMessage: only a message with a channel and ts can be changed
+    const owner = await pageAs(browser, "owner");
+    await owner.goto("/settings");
+    const form = owner.getByTestId("slack-settings");
+    await form.getByLabel("chat.postMessage (bot token)").check();
+    await form.getByLabel("chat.postMessage URL", { exact: true }).fill(slack.postMessageUrl);
+    await form.getByLabel("Channel", { exact: true }).fill("C0APPROVALS");
+    // the token and the secret fields left empty keep the stored ones
+    await form.getByRole("button", { name: "Save Slack approvals" }).click();
+    await expect(form.getByTestId("slack-message")).toHaveText("Slack approvals saved.");
+    await owner.context().close();
+
+    const engineer = await pageAs(browser, "engineer");
+    await engineer.goto("/requests");
+    const request = engineer.getByTestId("request-form");
+    await request.locator('input[name="amount"]').fill("120");
+    await request.locator('textarea[name="reason"]').fill(`${REASON}, second round`);
+    await request.getByRole("button", { name: "Send request" }).click();
+    const sent = await engineer.getByTestId("request-sent").innerText();
+    const id = Number(/#(\d+)/.exec(sent)![1]);
+    await engineer.context().close();
+    await expect
+      .poll(() => slack.posted.find((p) => p.text.startsWith(`Credit request #${id} `))?.via)
+      .toBe("api");
+    const message = slack.posted.find((p) => p.text.startsWith(`Credit request #${id} `))!;
+    expect(message.channel).toBe("C0APPROVALS");
+    expect(JSON.stringify(message.blocks)).toContain("allotment_approve");
+
+    // the manager approves it in the Requests queue, not in Slack
+    const manager = await pageAs(browser, "manager");
+    await manager.goto("/requests");
+    const item = manager.getByTestId(`queue-item-${id}`);
+    await expect(item).toContainText(`${REASON}, second round`);
+    await item.getByRole("button", { name: "Approve" }).click();
+    await expect(item).toHaveCount(0);
+    await manager.context().close();
+
+    // the channel's one message now says so: the context stays, the buttons are gone
+    await expect
+      .poll(() => message.text)
+      .toMatch(/ — Approved by .+ \(manager@acme\.example\): 120\.00 credits granted\.$/);
+    const blocks = JSON.stringify(message.blocks);
+    expect(blocks).not.toContain("allotment_approve");
+    expect(blocks).toContain("Spent this period");
+    expect(blocks).toContain(`request #${id} approved by manager@acme.example`);
+    expect(slack.edits.filter((e) => e.ts === message.ts)).toHaveLength(1);
+    // no response_url was involved: it was chat.update with the stored channel and ts
+    expect(slack.updates.filter((u) => u.text.includes(`#${id} `))).toHaveLength(0);
+  });
 });
