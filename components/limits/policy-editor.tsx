@@ -4,6 +4,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 
 import { ConfirmButton } from "@/components/ui/confirm-dialog";
+import { useToast } from "@/components/ui/toast";
 import { fetchJson } from "@/lib/client/fetch-json";
 import { queryKeys } from "@/lib/client/query-keys";
 import { microsToDecimal } from "@/lib/core/money";
@@ -33,6 +34,32 @@ const ACTION_LABELS: Record<string, string> = {
 function plain(micros: string | null): string {
   if (micros === null) return "";
   return microsToDecimal(BigInt(micros), 2).replace(/\.00$/, "");
+}
+
+/** "Override removed", "Group limit on Platform removed", "Workspace default removed". */
+function removedLabel(p: Serialized<PolicyView>): string {
+  const product = p.product ? ` (${p.product} only)` : "";
+  if (p.scope === "MEMBER") return `Override for ${p.targetName.replace(/ <.*>$/, "")}${product}`;
+  if (p.scope === "GROUP") return `Group limit on ${p.targetName}${product}`;
+  return `Workspace default${product}`;
+}
+
+/** The create body that sets a removed limit again, to the micro-unit (the Undo of a removal). */
+export function recreateBody(p: Serialized<PolicyView>) {
+  const exact = (m: string | null) => (m === null ? "" : microsToDecimal(BigInt(m)));
+  return {
+    scope: p.scope,
+    groupId: p.scope === "GROUP" ? p.targetId : undefined,
+    memberId: p.scope === "MEMBER" ? p.targetId : undefined,
+    product: p.product,
+    amount: exact(p.amountMicros),
+    poolCap: exact(p.poolCapMicros),
+    softThresholdPct: String(p.softThresholdPct),
+    action: p.action,
+    startsOn: p.startsOn ?? "",
+    expiresOn: p.expiresOn ?? "",
+    note: p.note ?? "",
+  };
 }
 
 /** One form for every level: per-member limit, pooled cap, product, threshold, action, dates, note. */
@@ -127,6 +154,7 @@ export function PolicyEditor({
     const timer = setTimeout(() => run(JSON.parse(changeKey) as Record<string, unknown>), 500);
     return () => clearTimeout(timer);
   }, [changeKey, run]);
+  const toast = useToast();
   const remove = useMutation({
     mutationFn: () =>
       fetchJson(`/api/limits/policies/${p!.id}?version=${p!.version}`, { method: "DELETE" }),
@@ -134,6 +162,21 @@ export function PolicyEditor({
       await qc.invalidateQueries({ queryKey: queryKeys.limits() });
       onSaved?.();
       onDone();
+      // no confirmation before: the toast's Undo sets the same limit again (a new audited create)
+      const removed = p!;
+      if (removed.slot !== "") return;
+      toast({
+        message: `${removedLabel(removed)} removed`,
+        undoneMessage: `${removedLabel(removed)} restored`,
+        undo: async () => {
+          await fetchJson("/api/limits/policies", {
+            method: "POST",
+            body: JSON.stringify(recreateBody(removed)),
+          });
+          await qc.invalidateQueries({ queryKey: queryKeys.limits() });
+          onSaved?.();
+        },
+      });
     },
   });
   const title = p
@@ -281,19 +324,26 @@ export function PolicyEditor({
         >
           Cancel
         </button>
-        {p && (
+        {p && p.slot === "" && (
+          <button
+            type="button"
+            disabled={remove.isPending}
+            onClick={() => remove.mutate()}
+            className="ml-auto rounded-md px-3 py-1.5 text-sm text-red-700 hover:bg-red-50 disabled:opacity-50"
+          >
+            {remove.isPending ? "Removing…" : "Remove limit"}
+          </button>
+        )}
+        {p && p.slot !== "" && (
+          // an approved request's grant: removing it cannot be undone by setting a limit, so ask
           <ConfirmButton
-            title={`Remove the limit on ${p.targetName}${p.product ? ` (${p.product})` : ""}?`}
-            body={
-              p.scope === "MEMBER"
-                ? "The override ends now: this person falls back to their group limit or the default. The removal is audited; set it again to undo."
-                : "Everyone it covers falls back to the next limit up (group, then the default), or to none. The removal is audited; set it again to undo."
-            }
+            title={`Remove the grant on ${p.targetName}?`}
+            body="The grant ends now: this person falls back to their override, group limit or the default. The request stays approved; the removal is audited."
             confirmLabel="Remove"
             onConfirm={() => remove.mutateAsync()}
             className="ml-auto rounded-md px-3 py-1.5 text-sm text-red-700 hover:bg-red-50"
           >
-            Remove limit
+            Remove grant
           </ConfirmButton>
         )}
       </div>

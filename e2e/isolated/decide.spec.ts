@@ -66,7 +66,7 @@ test.describe.serial("decide ahead: limit simulator and auto-approval policies",
     // undo: later specs expect the demo's limits
     await saved.getByTestId("edit-policy").click();
     await page.getByTestId("policy-editor").getByRole("button", { name: "Remove limit" }).click();
-    await page.getByRole("dialog").getByRole("button", { name: "Remove", exact: true }).click();
+    await expect(page.getByTestId("toast")).toContainText("Group limit on Payments removed");
     await expect(page.getByTestId("policy-group-Payments")).toHaveCount(0);
     await page.context().close();
   });
