@@ -8,6 +8,7 @@ import {
   extendAtPace,
   replayPeriod,
   settledByTotal,
+  settledByTotals,
   type ReplayMember,
   type ReplayPeriod,
 } from "./simulate-core";
@@ -197,6 +198,44 @@ describe("limit simulator replay (simulate-core)", () => {
           }
         }),
         { numRuns: 300, seed: 2021 },
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
+
+  it(
+    "settling people of the same policies together answers as settling each by their total (300 runs)",
+    () => {
+      fc.assert(
+        fc.property(
+          arbCase,
+          fc.array(fc.bigInt({ min: -50n, max: 2500n }), { maxLength: 40 }),
+          (c, extra) => {
+            // no overrides: everyone in the group (or everyone outside it) answers to the same policies
+            const { members, period: p } = build({
+              ...c,
+              members: c.members.map((m) => ({ ...m, override: null })),
+            });
+            for (const inGroup of [true, false]) {
+              const same = members.filter((m) => m.groups.length === (inGroup ? 1 : 0));
+              if (same.length === 0) continue;
+              const totals = [
+                ...same.map((m) => ({ id: m.id, total: m.cumulative![DAYS.length - 1]! })),
+                ...extra.map((t, i) => ({ id: `x${i}`, total: t * M })),
+              ];
+              const shared = { groups: same[0]!.groups, policies: same[0]!.policies };
+              const { settled, pending } = settledByTotals(p, shared, totals);
+              expect(settled.length + pending.length).toBe(totals.length);
+              const byId = new Map(settled.map((r) => [r.memberId, r]));
+              for (const t of totals) {
+                const one = settledByTotal(p, { ...shared, id: t.id }, t.total);
+                expect(byId.has(t.id)).toBe(one !== null);
+                if (one) expect(byId.get(t.id)!.end).toEqual(one.end);
+              }
+            }
+          },
+        ),
+        { numRuns: 300, seed: 2022 },
       );
     },
     PROPERTY_TIMEOUT_MS,

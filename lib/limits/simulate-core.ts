@@ -131,6 +131,59 @@ export function settledByTotal(
   };
 }
 
+/**
+ * settledByTotal for many members who answer to the same policies (the same groups, no policy
+ * of their own, so the rule reads nothing else of them but their usage): with the pools and
+ * policies fixed, the rule's state only worsens as the member's usage grows, so the members
+ * ok at the period's last day are exactly those below the smallest total that is not. That
+ * total is found by binary search over the sorted totals, asking the rule ~log₂ n times
+ * instead of n; each settled member's end-of-period answer is asked of the rule only when read.
+ * Returns the settled replays and the ids left for the day-by-day replay.
+ */
+export function settledByTotals(
+  period: ReplayPeriod,
+  shared: Omit<ReplayMember, "cumulative" | "id">,
+  members: readonly { id: string; total: bigint }[],
+): { settled: MemberReplay[]; pending: string[] } {
+  const last = period.days.length - 1;
+  const first = period.instants[0]!.getTime();
+  const lastInstant = period.instants[last]!.getTime();
+  const changesWithin = (t: Date | null) =>
+    t !== null && t.getTime() > first && t.getTime() <= lastInstant;
+  if (
+    shared.policies.some(
+      (p) => p.scope === "MEMBER" || changesWithin(p.startsAt) || changesWithin(p.expiresAt),
+    )
+  )
+    return { settled: [], pending: members.map((m) => m.id) };
+  const endOf = (m: { id: string; total: bigint }) =>
+    asker(period, { ...shared, id: m.id }, () => m.total)(last, last);
+  const sorted = [...members].sort((a, b) => (a.total < b.total ? -1 : a.total > b.total ? 1 : 0));
+  // the first index whose answer is not ok (ok implies allowed)
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (endOf(sorted[mid]!).state === "ok") lo = mid + 1;
+    else hi = mid;
+  }
+  const settled = sorted.slice(0, lo).map((m): MemberReplay => {
+    let end: EffectiveLimit | undefined;
+    return {
+      memberId: m.id,
+      softDay: null,
+      overDay: null,
+      blockedDay: null,
+      stoppedMicros: 0n,
+      get end() {
+        return (end ??= endOf(m));
+      },
+      dayByDay: false,
+    };
+  });
+  return { settled, pending: sorted.slice(lo).map((m) => m.id) };
+}
+
 /** The replay of one period for some members, sharing the per-series checks. */
 export function replayPeriod(
   period: ReplayPeriod,

@@ -49,6 +49,7 @@ import {
   extendAtPace,
   replayPeriod,
   settledByTotal,
+  settledByTotals,
   type MemberReplay,
   type ReplayMember,
   type ReplayPeriod,
@@ -304,11 +305,12 @@ async function memberTotals(
 }
 
 /**
- * Daily usage of some members (or of everyone when most are asked: one scan beats many
- * lists), one row per member with their days packed as "day amount,day amount,…": a month of
- * 20,000 people is ~400,000 member-days, and one row object each (through the ORM on
- * PostgreSQL) cost more than the whole replay. Amounts travel as the database's integer text,
- * so they stay exact.
+ * Cumulative usage through each day of the period of some members (or of everyone when most
+ * are asked: one scan beats many lists), read as one row per member with their days packed as
+ * "day amount,day amount,…": a month of 20,000 people is ~400,000 member-days, and one row
+ * object each (through the ORM on PostgreSQL) cost more than the whole replay. Amounts travel
+ * as the database's integer text, so they stay exact. A member without a row has none (their
+ * usage is 0 every day).
  */
 async function memberDays(
   db: Db,
@@ -316,15 +318,21 @@ async function memberDays(
   p: Period,
   ids: string[],
   everyone: number,
-): Promise<Map<string, Map<DayKey, bigint>>> {
+): Promise<Map<string, bigint[]>> {
   const e = engineOf(db);
-  const out = new Map<string, Map<DayKey, bigint>>();
+  const days = eachDay(p.start, p.end);
+  const indexOf = new Map(days.map((d, i) => [d, i]));
+  const out = new Map<string, bigint[]>();
   const add = (rows: { m: string; s: string | null }[], wanted: Set<string> | null) => {
     for (const r of rows) {
       if (!r.s || (wanted && !wanted.has(r.m))) continue;
-      const days = new Map<DayKey, bigint>();
-      for (const item of r.s.split(",")) days.set(item.slice(0, 10), BigInt(item.slice(11)));
-      out.set(r.m, days);
+      const cum = days.map(() => 0n);
+      for (const item of r.s.split(",")) {
+        const i = indexOf.get(item.slice(0, 10));
+        if (i !== undefined) cum[i]! += BigInt(item.slice(11));
+      }
+      for (let i = 1; i < cum.length; i++) cum[i]! += cum[i - 1]!;
+      out.set(r.m, cum);
     }
   };
   const amount = usageColumn(budget);
@@ -400,10 +408,11 @@ async function replayUnder(
   affected: string[],
   policies: PolicyInput[],
   totals: Map<string, bigint>,
-  daysCache: Map<string, Map<DayKey, bigint>> | null,
-  loadDays: (ids: string[]) => Promise<Map<string, Map<DayKey, bigint>>>,
+  /** cumulative usage through each day of the period, of the members already read */
+  daysCache: Map<string, bigint[]> | null,
+  loadDays: (ids: string[]) => Promise<Map<string, bigint[]>>,
   poolSeries: (groupId: string | null) => Promise<bigint[]>,
-): Promise<{ results: Map<string, MemberReplay>; daysRead: Map<string, Map<DayKey, bigint>> }> {
+): Promise<{ results: Map<string, MemberReplay>; daysRead: Map<string, bigint[]> }> {
   const days = eachDay(period.start, period.end);
   const ws = policies.filter((p) => p.scope === "WORKSPACE");
   const byGroup = new Map<string, PolicyInput[]>();
@@ -429,41 +438,71 @@ async function replayUnder(
   };
   const results = new Map<string, MemberReplay>();
   const pending: Omit<ReplayMember, "cumulative">[] = [];
+  // people in the same groups with no policy of their own answer to the same policies: one
+  // class each, settled together (settledByTotals); the few with their own policies one by one
+  const classes = new Map<
+    string,
+    { shared: Omit<ReplayMember, "cumulative" | "id">; members: { id: string; total: bigint }[] }
+  >();
   for (const id of affected) {
     const gids = people.groupsOf.get(id) ?? [];
-    const m = {
-      id,
-      groups: gids.map((g) => ({ id: g, name: people.groupName.get(g) ?? "?" })),
-      policies: [...ws, ...gids.flatMap((g) => byGroup.get(g) ?? []), ...(byMember.get(id) ?? [])],
-    };
+    const own = byMember.get(id);
     const total = totals.get(id) ?? 0n;
-    const settled = settledByTotal(replay, m, total);
-    if (settled) results.set(id, settled);
-    else pending.push(m);
+    if (own) {
+      const m = {
+        id,
+        groups: gids.map((g) => ({ id: g, name: people.groupName.get(g) ?? "?" })),
+        policies: [...ws, ...gids.flatMap((g) => byGroup.get(g) ?? []), ...own],
+      };
+      const settled = settledByTotal(replay, m, total);
+      if (settled) results.set(id, settled);
+      else pending.push(m);
+      continue;
+    }
+    const key = gids.join(" ");
+    let c = classes.get(key);
+    if (!c) {
+      const shared = {
+        groups: gids.map((g) => ({ id: g, name: people.groupName.get(g) ?? "?" })),
+        policies: [...ws, ...gids.flatMap((g) => byGroup.get(g) ?? [])],
+      };
+      classes.set(key, (c = { shared, members: [] }));
+    }
+    c.members.push({ id, total });
+  }
+  for (const { shared, members } of classes.values()) {
+    const { settled, pending: rest } = settledByTotals(replay, shared, members);
+    for (const r of settled) results.set(r.memberId, r);
+    for (const id of rest) pending.push({ ...shared, id });
   }
   const need = pending.map((m) => m.id).filter((id) => !daysCache?.has(id));
-  const read = need.length ? await loadDays(need) : new Map<string, Map<DayKey, bigint>>();
-  const daily = (id: string) => daysCache?.get(id) ?? read.get(id) ?? new Map<DayKey, bigint>();
+  const read = need.length ? await loadDays(need) : new Map<string, bigint[]>();
   const members: ReplayMember[] = pending.map((m) => {
-    const cum = cumulate(days, daily(m.id));
-    return { ...m, cumulative: todayIndex === null ? cum : extendAtPace(cum, todayIndex) };
+    const cum = daysCache?.get(m.id) ?? read.get(m.id);
+    return {
+      ...m,
+      cumulative: cum === undefined || todayIndex === null ? cum : extendAtPace(cum, todayIndex),
+    };
   });
   for (const r of replayPeriod(replay, members)) results.set(r.memberId, r);
-  // what was read serves the baseline's replay of the same period
-  for (const id of need) read.set(id, read.get(id) ?? new Map());
+  // what was read serves the baseline's replay of the same period (no rows: nothing used)
+  const none = days.map(() => 0n);
+  for (const id of need) if (!read.has(id)) read.set(id, none);
   return { results, daysRead: read };
+}
+
+function count(t: Tally, r: MemberReplay): void {
+  if (r.softDay) t.soft++;
+  if (r.blockedDay) {
+    t.blocked++;
+    t.requests++; // one request per person refused in the period
+  }
+  t.stoppedMicros += r.stoppedMicros;
 }
 
 function tally(results: Iterable<MemberReplay>): Tally {
   const t: Tally = { soft: 0, blocked: 0, stoppedMicros: 0n, requests: 0 };
-  for (const r of results) {
-    if (r.softDay) t.soft++;
-    if (r.blockedDay) {
-      t.blocked++;
-      t.requests++; // one request per person refused in the period
-    }
-    t.stoppedMicros += r.stoppedMicros;
-  }
+  for (const r of results) count(t, r);
   return t;
 }
 
@@ -479,17 +518,21 @@ export interface PeriodReplay {
 export async function replayAll(db: Db, decider: Decider, input: SimulateInput, now: Date) {
   const workspaceId = decider.actor.workspaceId;
   const budget = await loadWorkspaceBudget(db, workspaceId, now);
+  const e = engineOf(db);
+  // the people and memberships of a 20,000-member workspace: raw rows (the ORM's row objects
+  // cost more than the replay of everyone settled by their total)
   const [members, groups, memberships, policyRows] = await Promise.all([
-    db.member.findMany({
-      where: { workspaceId, active: true },
-      select: { id: true, name: true, email: true },
-      orderBy: { name: "asc" },
-    }),
+    readRows<{ id: string; name: string; email: string }>(
+      db,
+      `SELECT "id", "name", "email" FROM "Member" WHERE "workspaceId" = ${placeholder(e, 1)} AND "active" = ${e === "postgres" ? "true" : "1"} ORDER BY "name"`,
+      [workspaceId],
+    ),
     db.group.findMany({ where: { workspaceId }, select: { id: true, name: true } }),
-    db.groupMember.findMany({
-      where: { group: { workspaceId } },
-      select: { groupId: true, memberId: true },
-    }),
+    readRows<{ groupId: string; memberId: string }>(
+      db,
+      `SELECT gm."groupId" AS "groupId", gm."memberId" AS "memberId" FROM "GroupMember" gm JOIN "Group" g ON g."id" = gm."groupId" WHERE g."workspaceId" = ${placeholder(e, 1)} ORDER BY gm."groupId", gm."memberId"`,
+      [workspaceId],
+    ),
     db.limitPolicy.findMany({
       where: { workspaceId, product: "" },
       select: {
@@ -600,28 +643,37 @@ export async function simulate(
 ): Promise<Simulation> {
   const { budget, proposal, people, affected, replays } = await replayAll(db, decider, input, now);
   const byId = new Map(people.members.map((m) => [m.id, m]));
+  // people listed by name (the locale's order) on the same day: ranked once, not per comparison
+  let ranks: Map<string, number> | null = null;
+  const nameRank = (id: string) => {
+    if (!ranks) {
+      const collator = new Intl.Collator();
+      const sorted = [...people.members].sort((a, b) => collator.compare(a.name, b.name));
+      ranks = new Map(sorted.map((m, i) => [m.id, i]));
+    }
+    return ranks.get(id) ?? 0;
+  };
   const out: SimulatedPeriod[] = [];
   for (const { period, current, proposed: proposedResults, baseline: baselineResults } of replays) {
     const proposed = { results: proposedResults };
     const baseline = { results: baselineResults };
-    const groupTally = new Map<
-      string,
-      { members: number; proposed: MemberReplay[]; baseline: MemberReplay[] }
-    >();
+    // counted as they go: no per-group lists of 20,000 replays
+    const groupTally = new Map<string, { members: number; proposed: Tally; baseline: Tally }>();
     for (const id of affected)
       for (const gid of people.groupsOf.get(id) ?? []) {
         let g = groupTally.get(gid);
-        if (!g) groupTally.set(gid, (g = { members: 0, proposed: [], baseline: [] }));
+        if (!g) groupTally.set(gid, (g = { members: 0, proposed: tally([]), baseline: tally([]) }));
         g.members++;
-        g.proposed.push(proposed.results.get(id)!);
-        g.baseline.push(baseline.results.get(id)!);
+        count(g.proposed, proposed.results.get(id)!);
+        count(g.baseline, baseline.results.get(id)!);
       }
     const listed = [...proposed.results.values()].filter((r) => r.softDay || r.blockedDay);
+    const dayOf = (r: MemberReplay) => r.blockedDay ?? r.softDay ?? "";
     listed.sort(
       (x, y) =>
         (x.blockedDay ? 0 : 1) - (y.blockedDay ? 0 : 1) ||
-        (x.blockedDay ?? x.softDay ?? "").localeCompare(y.blockedDay ?? y.softDay ?? "") ||
-        (byId.get(x.memberId)?.name ?? "").localeCompare(byId.get(y.memberId)?.name ?? ""),
+        (dayOf(x) < dayOf(y) ? -1 : dayOf(x) > dayOf(y) ? 1 : 0) ||
+        nameRank(x.memberId) - nameRank(y.memberId),
     );
     out.push({
       start: period.start,
@@ -635,8 +687,8 @@ export async function simulate(
           groupId: gid,
           name: people.groupName.get(gid) ?? "?",
           members: g.members,
-          ...tally(g.proposed),
-          baseline: tally(g.baseline),
+          ...g.proposed,
+          baseline: g.baseline,
         }))
         .sort((x, y) => y.blocked - x.blocked || y.soft - x.soft || x.name.localeCompare(y.name)),
       members: listed
