@@ -29,7 +29,15 @@ const dollars = z
   .trim()
   .transform((v) => v.replace(/^\$/, ""))
   .pipe(z.string().regex(/^-?\d+(\.\d+)?([eE][+-]?\d+)?$/, "expected a dollar amount"))
-  .transform((v) => parseDecimalScaled(v, 12));
+  .transform((v, ctx) => {
+    try {
+      return parseDecimalScaled(v, 12);
+    } catch (error) {
+      // too many digits or an exponent out of range: named like any other bad cell
+      ctx.addIssue({ code: "custom", message: (error as Error).message });
+      return z.NEVER;
+    }
+  });
 const optionalDollars = z
   .string()
   .optional()
