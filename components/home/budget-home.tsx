@@ -2,7 +2,7 @@ import Link from "next/link";
 
 import { DailyStackedChart } from "@/components/charts/daily-stacked-chart";
 import { productLabel } from "@/components/charts/palette";
-import { StatusBadge } from "@/components/requests/status-badge";
+import { RequestLine } from "@/components/requests/request-line";
 import { Card, Stat } from "@/components/ui/card";
 import { SeatEstimateNote } from "@/components/usage/seat-estimate-note";
 import type { MyBudget } from "@/lib/analytics/my-usage";
@@ -82,30 +82,14 @@ function RecentRequests({ b }: { b: B }) {
       ) : (
         <ul className="divide-y divide-slate-100 text-sm" data-testid="home-requests">
           {b.requests.map((r) => (
-            <li
-              key={r.id}
-              className="flex flex-wrap items-baseline gap-x-3 gap-y-1 py-2"
-              data-testid={`home-request-${r.id}`}
-            >
-              <span className="font-medium">#{r.id}</span>
-              <span className="tabular">
-                {BigInt(r.amountMicros) > 0n
-                  ? formatAmount(BigInt(r.amountMicros), unit)
-                  : "no amount"}
-              </span>
-              <StatusBadge status={r.status} />
-              {r.status === "APPROVED" && r.grantedMicros && (
-                <span className="text-xs text-emerald-800">
-                  granted {formatAmount(BigInt(r.grantedMicros), unit)}
-                </span>
-              )}
+            <RequestLine key={r.id} r={r} unit={unit} testId={`home-request-${r.id}`}>
               <span className="ml-auto text-xs text-slate-500">
                 filed {dayLabel(r.createdAt.slice(0, 10), b.limit.today)}
               </span>
               {r.decisionNote && (
                 <p className="w-full text-xs text-slate-600">“{r.decisionNote}”</p>
               )}
-            </li>
+            </RequestLine>
           ))}
         </ul>
       )}

@@ -7,7 +7,6 @@ import { MyLimitStats } from "@/components/limits/my-limit-card";
 import { Card, ErrorNote, Skeleton } from "@/components/ui/card";
 import { fetchJson } from "@/lib/client/fetch-json";
 import { queryKeys } from "@/lib/client/query-keys";
-import { formatAmount } from "@/lib/core/money";
 import type { Serialized } from "@/lib/core/serialize";
 import type { RequestsPage } from "@/lib/requests/page-data";
 
@@ -15,8 +14,8 @@ import { BulkBar } from "./bulk-bar";
 import { QueueItemCard } from "./queue-item";
 import { RequestDrawer } from "./request-drawer";
 import { RequestForm } from "./request-form";
+import { RequestLine } from "./request-line";
 import { DEFAULT_FILTERS, requestsUrl } from "./requests-url";
-import { StatusBadge } from "./status-badge";
 
 type Data = Serialized<RequestsPage>;
 
@@ -138,24 +137,19 @@ export function RequestsView() {
       ) : (
         <ul className="divide-y divide-slate-100 text-sm" data-testid="my-requests">
           {d.mine.map((r) => (
-            <li
+            <RequestLine
               key={r.id}
-              className="flex flex-wrap items-baseline gap-x-3 gap-y-1 py-2"
-              data-testid={`my-request-${r.id}`}
-            >
-              <span className="font-medium">#{r.id}</span>
-              <span className="tabular">{formatAmount(BigInt(r.amountMicros), unit)}</span>
-              <StatusBadge status={r.status} />
-              <span className="text-xs text-slate-500">
-                until {r.neededUntil}
-                {r.product && ` · ${r.product}`} · filed {r.createdAt.slice(0, 10)}
-              </span>
-              {r.status === "APPROVED" && r.grantedMicros && (
-                <span className="text-xs text-emerald-800">
-                  granted {formatAmount(BigInt(r.grantedMicros), unit)} by{" "}
-                  {r.decider ?? "an API token"}
+              r={r}
+              unit={unit}
+              testId={`my-request-${r.id}`}
+              grantedBy={r.decider ?? "an API token"}
+              details={
+                <span className="text-xs text-slate-500">
+                  until {r.neededUntil}
+                  {r.product && ` · ${r.product}`} · filed {r.createdAt.slice(0, 10)}
                 </span>
-              )}
+              }
+            >
               {r.decisionNote && (
                 <span className="text-xs text-slate-700" data-testid="decision-note">
                   “{r.decisionNote}”{r.status === "DENIED" && r.decider ? ` — ${r.decider}` : ""}
@@ -171,7 +165,7 @@ export function RequestsView() {
                 </button>
               )}
               <p className="w-full text-xs text-slate-500">{r.reason}</p>
-            </li>
+            </RequestLine>
           ))}
         </ul>
       )}

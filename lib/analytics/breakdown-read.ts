@@ -13,7 +13,7 @@ import { engineOf, type Db } from "../db";
 import { toBigInt } from "../sql";
 import { readRows } from "../sqlite-reader";
 import type { AnalyticsContext, Grouped } from "./analytics-types";
-import type { BreakdownPlan } from "./breakdown-plan";
+import type { BreakdownPlan, Refetch } from "./breakdown-plan";
 import type { BreakdownQuery } from "./breakdown-query";
 import { hasCurrentUsage, sortRows, toRow } from "./breakdown-shape";
 import type {
@@ -37,6 +37,7 @@ import {
   tableRef,
   viaMember,
   whereClause,
+  type Ranges,
 } from "./sql-builder";
 
 type Raw = Record<string, unknown>;
@@ -179,6 +180,14 @@ export interface ReadRows {
   labels: Map<string, RowLabel> | null;
 }
 
+/** The ranges a second read of a page's rows takes. */
+function refetchRanges(refetch: Refetch, range: ResolvedRange): Ranges {
+  return {
+    ...(refetch.previous ? { previous: range.previous } : {}),
+    ...(refetch.current ? { current: range } : {}),
+  };
+}
+
 /** Runs a plan: the rows' figures, sorted and paged, and the filtered totals beside them. */
 export function readBreakdownRows(
   ctx: AnalyticsContext,
@@ -220,10 +229,7 @@ async function readSqlPage(
   );
   let page = paged.rows;
   if (narrowed && plan.refetch) {
-    const ranges = {
-      ...(plan.refetch.previous ? { previous: range.previous } : {}),
-      ...(plan.refetch.current ? { current: range } : {}),
-    };
+    const ranges = refetchRanges(plan.refetch, range);
     const byKey = new Map(
       (await sumsByKey(ctx, engine, ws.unit, q.dimension, narrowed, ranges)).map((r) => [r.key, r]),
     );
@@ -280,10 +286,7 @@ async function readGrouped(
   if (plan.paginate) rows = rows.slice((q.page - 1) * q.pageSize, q.page * q.pageSize);
   const refetch = plan.refetch;
   if (refetch && viaMember(q.dimension) && rows.length) {
-    const ranges = {
-      ...(refetch.previous ? { previous: range.previous } : {}),
-      ...(refetch.current ? { current: range } : {}),
-    };
+    const ranges = refetchRanges(refetch, range);
     const page = new Map(
       (
         await sumsForKeys(

@@ -3,7 +3,7 @@
  * (labels, share, change, cache-hit ratio, sort order, sparklines). Pure.
  */
 import { percentOf } from "../core/money";
-import type { Grouped } from "./analytics-types";
+import type { Grouped, Metrics } from "./analytics-types";
 import type { BreakdownQuery, SortKey } from "./breakdown-query";
 import type {
   Breakdown,
@@ -22,6 +22,30 @@ export function ratioPct(part: bigint, whole: bigint): number | null {
 export function changePct(current: bigint, previous: bigint): number | null {
   if (previous === 0n) return null;
   return Number(((current - previous) * 1000n) / previous) / 10;
+}
+
+const METRIC_KEYS = [
+  "amountMicros",
+  "costMicros",
+  "estimatedCostMicros",
+  "creditsMicros",
+  "inputTokens",
+  "cachedInputTokens",
+  "outputTokens",
+  "requests",
+  "unpricedRequests",
+  "seatMicros",
+] as const satisfies readonly (keyof Metrics)[];
+
+/**
+ * Only the figures of a row (no key, label or ratios); zeros for a row that is not there.
+ * (Typed as Metrics: a figure missing from METRIC_KEYS fails to compile here.)
+ */
+export function metricsOnly(row: Metrics | undefined): Metrics {
+  return Object.fromEntries(METRIC_KEYS.map((k) => [k, row?.[k] ?? 0n])) as Record<
+    (typeof METRIC_KEYS)[number],
+    bigint
+  >;
 }
 
 /** One key's figures as a row: its label (the key's own when none is given) and its ratios. */

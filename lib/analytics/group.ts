@@ -13,6 +13,7 @@ import type { Db } from "../db";
 import type { Metrics } from "./analytics-types";
 import { summaryBreakdown } from "./breakdown";
 import { totalsFor, workspaceOf } from "./breakdown-read";
+import { metricsOnly } from "./breakdown-shape";
 import { dailyByProduct, type DailySeries } from "./daily";
 import { rangeSpecSchema, resolveRange, type RangeSpec, type ResolvedRange } from "./range";
 
@@ -81,25 +82,13 @@ export async function getGroupSummary(
   ]);
   const byId = new Map(rows.rows.map((r) => [r.key, r]));
   const managerIds = new Set(group.managers.map((m) => m.memberId));
-  const zero: Metrics = {
-    amountMicros: 0n,
-    costMicros: 0n,
-    estimatedCostMicros: 0n,
-    creditsMicros: 0n,
-    inputTokens: 0n,
-    cachedInputTokens: 0n,
-    outputTokens: 0n,
-    requests: 0n,
-    unpricedRequests: 0n,
-    seatMicros: 0n,
-  };
   const members: GroupMemberUsage[] = group.members
     .filter((m) => scope.memberIds === null || scope.memberIds.includes(m.memberId))
     .map((m) => {
       const r = byId.get(m.memberId);
       return {
-        ...zero,
-        ...(r ?? {}),
+        // only the figures: the breakdown's rows also carry labels, ratios and sparklines
+        ...metricsOnly(r),
         memberId: m.memberId,
         name: m.member.name,
         email: m.member.email,
@@ -114,42 +103,6 @@ export async function getGroupSummary(
           ? -1
           : a.name.localeCompare(b.name, "en"),
     );
-  // the breakdown adds label/href fields; keep only the DTO's fields
-  const clean = members.map(
-    ({
-      memberId,
-      name,
-      email,
-      manager,
-      previousAmountMicros,
-      amountMicros,
-      costMicros,
-      estimatedCostMicros,
-      creditsMicros,
-      inputTokens,
-      cachedInputTokens,
-      outputTokens,
-      requests,
-      unpricedRequests,
-      seatMicros,
-    }) => ({
-      memberId,
-      name,
-      email,
-      manager,
-      previousAmountMicros,
-      amountMicros,
-      costMicros,
-      estimatedCostMicros,
-      creditsMicros,
-      inputTokens,
-      cachedInputTokens,
-      outputTokens,
-      requests,
-      unpricedRequests,
-      seatMicros,
-    }),
-  );
   return {
     group: { id: group.id, name: group.name, costCenter: group.costCenter, source: group.source },
     managers: group.managers.map((m) => ({ id: m.member.id, name: m.member.name })),
@@ -158,7 +111,7 @@ export async function getGroupSummary(
     pooledMicros: totals.amountMicros,
     previousPooledMicros: totals.previousAmountMicros,
     poolCapMicros: cap?.poolCapMicros ?? null,
-    members: clean,
+    members,
     usage,
   };
 }

@@ -15,6 +15,7 @@ import type { OutcomeFact, SourceAdapter, UsageRow } from "@/lib/ingest/types";
 
 import { TEST_NOW } from "../helpers/clock";
 import { makeMember, makeWorkspace, testDb } from "../helpers/db";
+import { actorOf as fixtureActor, platformAndMobile } from "./limits-fixtures";
 
 const NOV = { range: "custom", from: "2026-11-01", to: "2026-11-30" } as const;
 
@@ -77,21 +78,11 @@ async function scenario(db: Db) {
     await mk("Dee"),
     await mk("Mgr"),
   ];
-  const platform = await db.group.create({
-    data: { workspaceId: workspace.id, name: "Platform", costCenter: "CC-1" },
+  const { platform, mobile } = await platformAndMobile(db, workspace.id, {
+    platform: [ana.id, ben.id],
+    mobile: [cy.id, dee.id],
+    platformManager: mgr.id,
   });
-  const mobile = await db.group.create({
-    data: { workspaceId: workspace.id, name: "Mobile", costCenter: "CC-2" },
-  });
-  await db.groupMember.createMany({
-    data: [
-      { groupId: platform.id, memberId: ana.id },
-      { groupId: platform.id, memberId: ben.id },
-      { groupId: mobile.id, memberId: cy.id },
-      { groupId: mobile.id, memberId: dee.id },
-    ],
-  });
-  await db.groupManager.create({ data: { groupId: platform.id, memberId: mgr.id } });
 
   const rows: UsageRow[] = [
     usage(ana.email, "2026-11-03", "claude_code", 30_000_000n),
@@ -131,14 +122,9 @@ async function scenario(db: Db) {
   });
   expect(res.error).toBeUndefined();
   const actorOf = (m: typeof ana, role: Actor["role"], managed: string[] = []): Actor => ({
-    memberId: m.id,
-    workspaceId: workspace.id,
+    ...fixtureActor({ ...m, role }, managed),
     workspaceSlug: workspace.slug,
     workspaceName: workspace.name,
-    email: m.email,
-    name: m.name,
-    role,
-    managedGroupIds: managed,
   });
   return { workspace, ana, ben, cy, dee, mgr, platform, mobile, actorOf };
 }

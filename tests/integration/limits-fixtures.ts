@@ -31,21 +31,11 @@ export async function limitsWorkspace(db: Db, opts: { timezone?: string } = {}) 
     makeMember(db, ws.id, { role: "MEMBER" }),
     makeMember(db, ws.id, { role: "MEMBER" }),
   ]);
-  const platform = await db.group.create({
-    data: { workspaceId: ws.id, name: "Platform", costCenter: "CC-1" },
+  const { platform, mobile } = await platformAndMobile(db, ws.id, {
+    platform: [eng.id, eng2.id, manager.id],
+    mobile: [eng2.id],
+    platformManager: manager.id,
   });
-  const mobile = await db.group.create({
-    data: { workspaceId: ws.id, name: "Mobile", costCenter: "CC-2" },
-  });
-  await db.groupMember.createMany({
-    data: [
-      { groupId: platform.id, memberId: eng.id },
-      { groupId: platform.id, memberId: eng2.id },
-      { groupId: mobile.id, memberId: eng2.id },
-      { groupId: platform.id, memberId: manager.id },
-    ],
-  });
-  await db.groupManager.create({ data: { groupId: platform.id, memberId: manager.id } });
   return {
     ws,
     platform,
@@ -57,6 +47,30 @@ export async function limitsWorkspace(db: Db, opts: { timezone?: string } = {}) 
     eng: actorOf(eng),
     eng2: actorOf(eng2),
   };
+}
+
+/** Two groups, Platform (CC-1) and Mobile (CC-2), with these members and one manager of Platform. */
+export async function platformAndMobile(
+  db: Db,
+  workspaceId: string,
+  people: { platform: string[]; mobile: string[]; platformManager: string },
+) {
+  const platform = await db.group.create({
+    data: { workspaceId, name: "Platform", costCenter: "CC-1" },
+  });
+  const mobile = await db.group.create({
+    data: { workspaceId, name: "Mobile", costCenter: "CC-2" },
+  });
+  await db.groupMember.createMany({
+    data: [
+      ...people.platform.map((memberId) => ({ groupId: platform.id, memberId })),
+      ...people.mobile.map((memberId) => ({ groupId: mobile.id, memberId })),
+    ],
+  });
+  await db.groupManager.create({
+    data: { groupId: platform.id, memberId: people.platformManager },
+  });
+  return { platform, mobile };
 }
 
 /** Usage in credits (whole units) on a UTC day for a member. */
