@@ -99,6 +99,8 @@ export async function createChannel(
   db: Db,
   actor: Actor,
   input: ChannelInput,
+  /** when: the app's clock unless given (the demo seed dates its setup over past weeks) */
+  at?: Date,
 ): Promise<ChannelDto> {
   const secret = input.kind === "webhook" ? randomBytes(24).toString("base64url") : null;
   try {
@@ -114,6 +116,7 @@ export async function createChannel(
             input.kind === "email"
               ? sealEmailSettings({ smtpUrl: input.smtpUrl, from: input.from })
               : "{}",
+          ...(at ? { createdAt: at, updatedAt: at } : {}),
         },
       });
       await writeAudit(tx, {
@@ -127,6 +130,7 @@ export async function createChannel(
           name: created.name,
           target: displayTarget(created.kind, created.target),
         },
+        at,
       });
       return created;
     });

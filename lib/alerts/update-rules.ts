@@ -6,7 +6,13 @@ import { auditActor, type Actor } from "../auth/actor";
 import type { Db } from "../db";
 import { ALERT_KINDS, loadRuleSettings, ruleFormOf, type RuleUpdate } from "./rules";
 
-export async function updateRules(db: Db, actor: Actor, input: RuleUpdate): Promise<RuleUpdate> {
+export async function updateRules(
+  db: Db,
+  actor: Actor,
+  input: RuleUpdate,
+  /** when: the app's clock unless given (the demo seed dates its setup over past weeks) */
+  at?: Date,
+): Promise<RuleUpdate> {
   const before = ruleFormOf(await loadRuleSettings(db, actor.workspaceId));
   const config: Record<string, unknown> = {
     threshold: { percents: [...new Set(input.thresholds)].sort((a, b) => a - b) },
@@ -29,6 +35,7 @@ export async function updateRules(db: Db, actor: Actor, input: RuleUpdate): Prom
       targetId: actor.workspaceId,
       before,
       after: input,
+      at,
     });
   });
   return ruleFormOf(await loadRuleSettings(db, actor.workspaceId));

@@ -10,6 +10,7 @@
  */
 import "server-only";
 
+import { channelInputSchema, createChannel } from "../alerts/channels";
 import { evaluateAlerts } from "../alerts/evaluate";
 import { loadRuleSettings, ruleFormOf } from "../alerts/rules";
 import { updateRules } from "../alerts/update-rules";
@@ -28,6 +29,22 @@ const HOUR_MS = 3_600_000;
 export const DEMO_GOVERNANCE = {
   defaultLimit: "5000",
   alertThresholds: [80, 100],
+  /** an email channel that is plainly a demo: a local mail catcher (Mailpit, MailHog) on 1025 */
+  alertChannel: {
+    kind: "email" as const,
+    name: "FinOps mail (demo: local mail catcher)",
+    to: "finops@acme.example",
+    smtpUrl: "smtp://127.0.0.1:1025",
+    from: "allotment-demo@acme.example",
+  },
+  /** how many days before "today" each piece was set up, so the audit log reads as weeks of use */
+  setUpDaysAgo: {
+    defaultLimit: 35,
+    groups: [28, 26, 21, 14],
+    alertRules: 13,
+    expiringOverride: 11,
+    scheduledOverride: 2,
+  },
   groups: [
     {
       name: "Platform",
@@ -106,7 +123,10 @@ export async function seedGovernance(
   const today = todayIn(ws.timezone, now);
   const day = (n: number): DayKey => addDays(today, n);
   const hoursAgo = (h: number) => new Date(now.getTime() - h * HOUR_MS);
+  // a working day's hour some days back (10:00 + a little, on the seed's clock)
+  const daysAgo = (d: number, extraHours = 0) => hoursAgo(d * 24 - 10 + extraHours);
   const g = DEMO_GOVERNANCE;
+  const ago = g.setUpDaysAgo;
 
   const owner = await actorByEmail(db, workspaceId, "owner@acme.example");
   const admin = await actorByEmail(db, workspaceId, "admin@acme.example");
@@ -126,6 +146,7 @@ export async function seedGovernance(
       ...base,
       note: "company-wide default for AI coding agents",
     }),
+    daysAgo(ago.defaultLimit),
   );
   const groupIds = new Map(
     (
@@ -135,7 +156,7 @@ export async function seedGovernance(
       })
     ).map((x) => [x.name, x.id]),
   );
-  for (const gl of g.groups) {
+  for (const [i, gl] of g.groups.entries()) {
     const groupId = groupIds.get(gl.name);
     if (!groupId) throw new Error(`demo governance: no group ${gl.name}`);
     await createPolicy(
@@ -151,8 +172,17 @@ export async function seedGovernance(
         action: "action" in gl ? gl.action : "BLOCK",
         note: gl.note,
       }),
+      daysAgo(ago.groups[i] ?? ago.groups[0], 1),
     );
   }
+  // the owner keeps the alerts that call for action: 80 % and 100 %, not the 50 % default
+  const rules = ruleFormOf(await loadRuleSettings(db, workspaceId));
+  await updateRules(
+    db,
+    owner,
+    { ...rules, thresholds: [...g.alertThresholds] },
+    daysAgo(ago.alertRules, 2),
+  );
   const exp = g.expiringOverride;
   await createPolicy(
     db,
@@ -166,23 +196,8 @@ export async function seedGovernance(
       expiresOn: day(exp.endsInDays),
       note: exp.note,
     }),
+    daysAgo(ago.expiringOverride, 4),
   );
-  const sch = g.scheduledOverride;
-  await createPolicy(
-    db,
-    admin,
-    policy({
-      scope: "MEMBER",
-      memberId: (await actorByEmail(db, workspaceId, sch.email)).memberId,
-      product: "",
-      amount: sch.amount,
-      ...base,
-      startsOn: day(sch.startsInDays),
-      expiresOn: day(sch.endsInDays),
-      note: sch.note,
-    }),
-  );
-
   // requests, filed by several people at different times; some decided since
   const [mobile] = await peopleOf(db, workspaceId, "Mobile", 1);
   const [ml1, ml2] = await peopleOf(db, workspaceId, "ML Research", 2);
@@ -242,6 +257,23 @@ export async function seedGovernance(
     neededUntil: day(9),
     product: "",
   });
+  const sch = g.scheduledOverride;
+  await createPolicy(
+    db,
+    admin,
+    policy({
+      scope: "MEMBER",
+      memberId: (await actorByEmail(db, workspaceId, sch.email)).memberId,
+      product: "",
+      amount: sch.amount,
+      ...base,
+      startsOn: day(sch.startsInDays),
+      expiresOn: day(sch.endsInDays),
+      note: sch.note,
+    }),
+    daysAgo(ago.scheduledOverride, 6),
+  );
+
   await file(engineer, hoursAgo(20), {
     amount: "1500",
     reason: `My override for the auth-service migration ends on ${day(exp.endsInDays)}; the last two services still need Codex`,
@@ -256,11 +288,11 @@ export async function seedGovernance(
     product: "",
   });
 
-  // the owner keeps the alerts that call for action: 80 % and 100 %, not the 50 % default
-  const rules = ruleFormOf(await loadRuleSettings(db, workspaceId));
-  await updateRules(db, owner, { ...rules, thresholds: [...g.alertThresholds] });
   // the alerts all this raises now (near limits, projected run-outs, pools, anomalies)
   const evaluation = await evaluateAlerts(db, workspaceId, now);
+  // the owner's alert channel, added today after the seed's check (nothing mails from the seed);
+  // each step above is dated in the order it is written, so the audit log reads in time order
+  await createChannel(db, owner, channelInputSchema.parse(g.alertChannel));
   return {
     policies: await db.limitPolicy.count({ where: { workspaceId } }),
     requests: { pending: 3, approved: 2, denied: 1 },

@@ -137,9 +137,10 @@ export async function createPolicy(
   db: Db,
   actor: Actor,
   input: CreatePolicyInput,
+  /** when it was set: the app's clock (the demo seed dates its limits over past weeks) */
+  now: Date = clockNow(),
 ): Promise<PolicyRecord> {
   assertMayWrite(actor, input.scope);
-  const now = clockNow();
   const fields = validatePolicyFields(
     input.scope,
     input,
@@ -191,6 +192,8 @@ export async function createPolicy(
           ...fields,
           createdById: actor.memberId,
           updatedById: actor.memberId,
+          createdAt: now,
+          updatedAt: now,
         },
       });
     } catch (error) {
@@ -207,6 +210,7 @@ export async function createPolicy(
       targetType: "LimitPolicy",
       targetId: created.id,
       after: policySnapshot(created),
+      at: now,
     });
     return created;
   });

@@ -327,6 +327,7 @@ export async function commitApproval(tx: Tx, a: ApprovalCommit): Promise<Decisio
     targetType: "LimitPolicy",
     targetId: policy.id,
     after: policySnapshot(policy),
+    at: now,
   });
   await writeAudit(tx, {
     workspaceId: req.workspaceId,
@@ -344,6 +345,7 @@ export async function commitApproval(tx: Tx, a: ApprovalCommit): Promise<Decisio
       limitAfterMicros: amountMicros,
       ...(a.autoPolicyId ? { autoPolicyId: a.autoPolicyId } : {}),
     },
+    at: now,
   });
   await notify(tx, {
     workspaceId: req.workspaceId,
@@ -382,6 +384,7 @@ export async function denyRequest(
       targetId: String(id),
       before: { status: "PENDING" },
       after: { status: "DENIED", note: input.note },
+      at: now,
     });
     await notify(tx, {
       workspaceId: req.workspaceId,

@@ -83,6 +83,8 @@ export async function fileRequest(
         link: input.link ?? null,
         status: "PENDING",
       },
+      // on the app's clock, like the request's createdAt (a seeded request filed days ago)
+      at: now,
     });
     // an auto-approval policy the request meets approves it now, in this transaction
     const auto = await autoApproveOnFiling(tx, {
