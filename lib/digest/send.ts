@@ -55,6 +55,8 @@ export async function loadDigestInput(
   workspaceId: string,
   managerId: string,
   now: Date,
+  /** the app's origin as a request told it (appOrigin), for links when NEXTAUTH_URL is unset (demo) */
+  origin: string | null = null,
 ): Promise<DigestInput | null> {
   const manager = await db.member.findFirst({
     where: { id: managerId, workspaceId, active: true },
@@ -139,7 +141,7 @@ export async function loadDigestInput(
       neededUntil: r.neededUntil,
       filedOn: toDayKey(r.createdAt),
     })),
-    requestsUrl: requestsUrl(),
+    requestsUrl: requestsUrl() ?? (origin ? `${origin}/requests` : null),
   };
 }
 
@@ -150,7 +152,12 @@ export interface DigestRun {
 }
 
 /** Scheduler step: this week's digest to every manager who has not had it on each channel. */
-export async function runWeeklyDigests(db: Db, workspaceId: string, now: Date): Promise<DigestRun> {
+export async function runWeeklyDigests(
+  db: Db,
+  workspaceId: string,
+  now: Date,
+  opts: { origin?: string | null } = {},
+): Promise<DigestRun> {
   const { weekStart } = digestWeek(now);
   const run: DigestRun = { weekStart, sent: 0, failed: 0 };
   const setting = await db.digestSetting.findUnique({ where: { workspaceId } });
@@ -184,7 +191,7 @@ export async function runWeeklyDigests(db: Db, workspaceId: string, now: Date): 
     const key = digestKey(memberId, weekStart);
     const todo = channels.filter((c) => !done.has(`${c.id}|${key}`));
     if (todo.length === 0) continue;
-    const input = await loadDigestInput(db, workspaceId, memberId, now);
+    const input = await loadDigestInput(db, workspaceId, memberId, now, opts.origin ?? null);
     if (!input) continue;
     const digest = buildDigest(input);
     for (const channel of todo) {
@@ -255,12 +262,17 @@ export interface DigestSendNow extends DigestRun {
  * each manager gets this week's digest on each channel at most once, so the Monday run (or a
  * second click) sends nothing more. Audited, like the setting itself.
  */
-export async function sendDigestsNow(db: Db, actor: Actor, now: Date): Promise<DigestSendNow> {
+export async function sendDigestsNow(
+  db: Db,
+  actor: Actor,
+  now: Date,
+  origin: string | null = null,
+): Promise<DigestSendNow> {
   const workspaceId = actor.workspaceId;
   const setting = await db.digestSetting.findUnique({ where: { workspaceId } });
   if (!setting?.enabled)
     throw new ConflictError("Turn the weekly digest on and save it before sending it");
-  const run = await runWeeklyDigests(db, workspaceId, now);
+  const run = await runWeeklyDigests(db, workspaceId, now, { origin });
   const total = await db.alertDelivery.count({
     where: { workspaceId, dedupeKey: { startsWith: "digest:", endsWith: `:${run.weekStart}` } },
   });
@@ -282,8 +294,9 @@ export async function previewDigest(
   workspaceId: string,
   managerId: string,
   now: Date,
+  origin: string | null = null,
 ): Promise<{ subject: string; text: string; weekStart: string }> {
-  const input = await loadDigestInput(db, workspaceId, managerId, now);
+  const input = await loadDigestInput(db, workspaceId, managerId, now, origin);
   if (!input) throw new NotFoundError("group manager");
   const d = buildDigest(input);
   return { subject: d.subject, text: d.text, weekStart: input.weekStart };

@@ -89,3 +89,8 @@ export function crossSiteRefusalFor(req: Request, nextauthUrl?: string | null): 
     appOrigin: appOrigin({ nextauthUrl, headers: req.headers, requestUrl: req.url }),
   });
 }
+
+/** appOrigin for a web Request (links the app sends out when NEXTAUTH_URL is unset: demo mode). */
+export function appOriginOf(req: Request, nextauthUrl?: string | null): string | null {
+  return appOrigin({ nextauthUrl, headers: req.headers, requestUrl: req.url });
+}

@@ -5,6 +5,8 @@ import { now } from "@/lib/clock";
 import { InvalidInputError } from "@/lib/core/errors";
 import { db } from "@/lib/db";
 import { previewDigest } from "@/lib/digest/send";
+import { env } from "@/lib/env";
+import { appOriginOf } from "@/lib/http/origin";
 import { searchObject } from "@/lib/http/query";
 
 const query = z.object({ manager: z.string().min(1).max(64) });
@@ -16,5 +18,13 @@ export const GET = sessionRoute(["settings:manage"], async (req, { actor }) => {
   if (unknown.length)
     throw new InvalidInputError(`Unknown query parameter: ${unknown.join(", ")}`, unknown[0]);
   const q = query.parse(params);
-  return json(await previewDigest(db(), actor.workspaceId, q.manager, now()));
+  return json(
+    await previewDigest(
+      db(),
+      actor.workspaceId,
+      q.manager,
+      now(),
+      appOriginOf(req, env().NEXTAUTH_URL),
+    ),
+  );
 });
