@@ -1,6 +1,7 @@
 /** Shared by the vendor enforcement journeys (ChatGPT/Claude, GitHub Copilot, Cursor). */
 import { expect, type Browser, type Page } from "@playwright/test";
 
+import { formatAmount } from "../lib/core/money";
 import { storageStateFor, type RoleName } from "./roles";
 
 export async function pageAs(browser: Browser, role: RoleName): Promise<Page> {
@@ -24,4 +25,61 @@ export async function act(page: Page, click: () => Promise<void>): Promise<strin
   const text = body.message ?? body.error ?? "";
   await expect(page.getByTestId("enforcement-message")).toHaveText(text);
   return text;
+}
+
+/**
+ * Gives a person room under their own limit: an override (all products) of their spend this
+ * period plus `room` whole units of the workspace's budget. Returns the override's id, for the
+ * spec to remove again.
+ */
+export async function giveRoom(page: Page, email: string, room: bigint): Promise<string> {
+  const limits = (await (await page.request.get("/api/limits")).json()) as {
+    members: { memberId: string; email: string; usedMicros: string | number }[];
+  };
+  const m = limits.members.find((x) => x.email === email)!;
+  const amount = BigInt(String(m.usedMicros)) / 1_000_000n + room;
+  const res = await page.request.post("/api/limits/policies", {
+    data: { scope: "MEMBER", memberId: m.memberId, amount: String(amount), note: "e2e: room" },
+  });
+  expect(res.status()).toBe(201);
+  return ((await res.json()) as { id: string }).id;
+}
+
+/** Removes limit policies by id (those still there), as the owner. */
+export async function removePolicies(page: Page, ids: (string | null)[]) {
+  const overview = (await (await page.request.get("/api/limits")).json()) as {
+    policies: { id: string; version: number }[];
+  };
+  for (const id of ids) {
+    const p = overview.policies.find((x) => x.id === id);
+    if (p) await page.request.delete(`/api/limits/policies/${p.id}?version=${p.version}`);
+  }
+}
+
+/**
+ * What the owner reads as "<Vendor> now" for one person on a freshly previewed plan that has
+ * nothing left to change: `dollars` whole dollars (screenshot taken with the row shown).
+ */
+export async function expectVendorNowOnScreen(
+  page: Page,
+  vendor: "cursor" | "github",
+  email: string,
+  dollars: number,
+  screenshot?: string,
+) {
+  // (a reload just before the click can lose it to hydration on a busy machine)
+  if (!new URL(page.url()).pathname.endsWith("/enforcement")) await page.goto("/enforcement");
+  expect(
+    await act(page, () =>
+      page.getByTestId(`connector-${vendor}`).getByRole("button", { name: "Preview plan" }).click(),
+    ),
+  ).toContain("Plan ready: 0 change(s)");
+  const card = page.getByTestId(`plan-card-${vendor}`);
+  await card.getByTestId(`plan-${vendor}-same`).locator("summary").click();
+  const row = card.getByTestId(`plan-row-${email}`);
+  await expect(row).toBeVisible();
+  await expect(row.locator("td").nth(1)).toContainText(
+    formatAmount(BigInt(dollars) * 1_000_000n, "USD"),
+  );
+  if (screenshot) await shot(page, screenshot);
 }

@@ -14,28 +14,40 @@ import {
   serverNowMs,
   setServerClock,
 } from "../clock";
-import { act, pageAs, shot } from "../enforcement-helpers";
+import {
+  act,
+  expectVendorNowOnScreen,
+  giveRoom,
+  pageAs,
+  removePolicies,
+  shot,
+} from "../enforcement-helpers";
 
 // Issue 19, the Cursor half: an owner connects the Cursor fake as a usage source and imports
-// its usage (fractional cents), sees Cursor spend per person beside the other products,
+// its usage (fractional cents) and billing groups, sees Cursor spend per person beside the
+// other products,
 // connects Cursor for enforcement, previews and applies a plan (whole dollars, rounded down),
 // sees Cursor's own rule give every member Allotment's limit, changes one in Cursor's console
-// and sees the drift, approves an engineer's request and sees the new limit at Cursor, and
-// after the grant's end (server clock moved) sees it reverted. The demo workspace counts in
-// credits at $0.04, so Cursor gets floor(credits × 0.04) dollars.
+// and sees the drift, approves an engineer's request and sees Cursor's limit for them go up by
+// the grant (in the fake's state and as "Cursor now" on the plan), and after the grant's end
+// (server clock moved) sees it back at the value before. The demo workspace counts in credits
+// at $0.04, so Cursor gets floor(credits × 0.04) dollars.
 //
-// Runs after enforcement.spec.ts (file name order): Cursor's allowances stay in the stored vendor
-// state, and the enforcement journey expects ChatGPT and Claude alone.
 // Cleanup: the Cursor connector is switched off and the usage connection disabled at the end,
-// and the limits this spec added are removed, so the later journeys see no Cursor writes.
+// and the limits this spec added are removed, so later journeys see no Cursor writes.
 
 const KEY = "key_cursor_e2e_0123456789abcdef";
 const PEOPLE = ["owner", "admin", "finance", "manager", "engineer"] as const;
 const email = (local: string) => `${local}@acme.example`;
 const USD_PER_CREDIT = 40_000n;
 
+/** the engineer's request: 250 credits at $0.04 = $10, whole dollars, so Cursor gets all of it */
+const GRANT_CREDITS = 250n;
+const GRANT_DOLLARS = 10;
+
 let cursor: CursorFake;
 let createdDefault: string | null = null;
+let roomOverride: string | null = null;
 
 interface PlanItem {
   email: string;
@@ -121,6 +133,14 @@ test.describe.serial("Cursor: usage and member spend limits", () => {
       ],
     });
     cursor.state.events = usageEvents();
+    // a billing group (§3.6): imported as an Allotment group with its members on the team
+    cursor.state.groups = [
+      {
+        id: "grp_agents",
+        name: "Cursor Agents",
+        emails: [email("engineer"), email("admin"), "left-the-team@acme.example"],
+      },
+    ];
     // a limit must exist for Allotment to manage anyone (409 when an earlier spec set one)
     const owner = await pageAs(browser, "owner");
     const res = await owner.request.post("/api/limits/policies", {
@@ -148,13 +168,7 @@ test.describe.serial("Cursor: usage and member spend limits", () => {
           await owner.request.patch(`/api/connections/${c.id}`, { data: { enabled: false } })
         ).status(),
       ).toBe(200);
-    if (createdDefault) {
-      const overview = (await (await owner.request.get("/api/limits")).json()) as {
-        policies: { id: string; version: number }[];
-      };
-      const p = overview.policies.find((x) => x.id === createdDefault);
-      if (p) await owner.request.delete(`/api/limits/policies/${p.id}?version=${p.version}`);
-    }
+    await removePolicies(owner, [roomOverride, createdDefault]);
     await owner.context().close();
     await cursor?.close();
   });
@@ -182,9 +196,9 @@ test.describe.serial("Cursor: usage and member spend limits", () => {
     const limits = (await (await page.request.get("/api/limits")).json()) as {
       members: { memberId: string; email: string }[];
     };
+    const idOf = (mail: string) => limits.members.find((m) => m.email === mail)!.memberId;
     for (const who of ["engineer", "admin"] as const) {
-      const id = limits.members.find((m) => m.email === email(who))!.memberId;
-      await page.goto(`/members/${id}`);
+      await page.goto(`/members/${idOf(email(who))}`);
       const row = page
         .getByRole("row")
         .filter({ hasText: /^Cursor/ })
@@ -194,6 +208,17 @@ test.describe.serial("Cursor: usage and member spend limits", () => {
     }
     // the model breakdown names Cursor's models
     await expect(page.getByRole("row").filter({ hasText: "gpt-5" }).first()).toBeVisible();
+    // the billing group is a group now, with the members who are on the team
+    const groups = (await (await page.request.get("/api/groups")).json()) as {
+      data: { name: string; source: string; members: { id: string }[] }[];
+    };
+    const agents = groups.data.find((g) => g.name === "Cursor Agents")!;
+    expect(agents.source).toBe("cursor");
+    expect(agents.members.map((m) => m.id).sort()).toEqual(
+      [idOf(email("admin")), idOf(email("engineer"))].sort(),
+    );
+    await page.goto("/groups");
+    await expect(page.getByText("Cursor Agents").first()).toBeVisible();
     await page.context().close();
   });
 
@@ -270,14 +295,37 @@ test.describe.serial("Cursor: usage and member spend limits", () => {
     await page.context().close();
   });
 
-  test("an engineer's request is approved; Cursor stays equal to Allotment before and after the grant's end", async ({
+  test("an engineer's approved request raises their Cursor limit by the grant, and its end puts the old limit back", async ({
     browser,
   }) => {
+    const owner = await pageAs(browser, "owner");
+    // The demo engineer is over the workspace default, so a grant would only move Cursor's share
+    // of an overspent limit. The owner first gives them room (an override of their spend this
+    // month plus 1,000 credits) and Cursor takes it: then the grant shows at Cursor in full.
+    roomOverride = await giveRoom(owner, email("engineer"), 1_000n);
+    await owner.goto("/enforcement");
+    const card = owner.getByTestId("connector-cursor");
+    expect(
+      await act(owner, () => card.getByRole("button", { name: "Preview plan" }).click()),
+    ).toMatch(/Plan ready: [1-9]\d* change\(s\)/);
+    expect(
+      await act(owner, () =>
+        owner
+          .getByTestId("plan-card-cursor")
+          .getByRole("button", { name: /^Apply \d+ change/ })
+          .click(),
+      ),
+    ).toMatch(/[1-9]\d* written, 0 already in place, 0 failed/);
     const before = cursor.effectiveLimit(email("engineer"))!;
+    expect(before).toBeGreaterThan(0);
+    await expectVendorNowOnScreen(owner, "cursor", email("engineer"), before);
+    await expectCursorEqualsAllotment(owner);
+
     const engineer = await pageAs(browser, "engineer");
     await engineer.goto("/requests");
     const form = engineer.getByTestId("request-form");
-    await form.locator('input[name="amount"]').fill("250");
+    await form.locator('input[name="amount"]').fill(String(GRANT_CREDITS));
+    await form.locator('input[name="neededUntil"]').fill(e2eDay(3));
     await form.locator('textarea[name="reason"]').fill("Cursor agent runs for the migration");
     await form.getByRole("button", { name: "Send request" }).click();
     const id = Number(/#(\d+)/.exec(await engineer.getByTestId("request-sent").innerText())![1]);
@@ -286,39 +334,50 @@ test.describe.serial("Cursor: usage and member spend limits", () => {
     const manager = await pageAs(browser, "manager");
     await manager.goto("/requests");
     const item = manager.getByTestId(`queue-item-${id}`);
-    await item.getByLabel("Amount to grant").fill("250");
+    await item.getByLabel("Amount to grant").fill(String(GRANT_CREDITS));
     await item.getByRole("button", { name: "Approve" }).click();
     await expect(item).toHaveCount(0);
     await manager.context().close();
 
-    const owner = await pageAs(browser, "owner");
+    // the queue run tells Cursor: 250 credits at $0.04 = exactly $10 more (whole dollars, so
+    // rounding down cannot eat any of it), on the number the owner sees as "Cursor now"
     await owner.goto("/enforcement");
     await act(owner, () => owner.getByRole("button", { name: "Run queue now" }).click());
-    // Allotment's limit now carries the grant, and Cursor was told its share of it (rounded down;
-    // a person already over the limit keeps a share at or below what they spent there)
-    await act(owner, () =>
-      owner.getByTestId("connector-cursor").getByRole("button", { name: "Preview plan" }).click(),
+    const raised = cursor.effectiveLimit(email("engineer"))!;
+    expect(raised - before).toBe(GRANT_DOLLARS);
+    expect(
+      cursor
+        .writes()
+        .map((w) => w.body as { userEmail?: string; spendLimitDollars?: number })
+        .filter((b) => b.userEmail === email("engineer"))
+        .at(-1)?.spendLimitDollars,
+    ).toBe(raised);
+    await expectVendorNowOnScreen(
+      owner,
+      "cursor",
+      email("engineer"),
+      raised,
+      "cursor-request-pushed",
     );
-    const granted = (await cursorPlan(owner)).find((i) => i.email === email("engineer"))!;
-    expect(granted.targetText).toBeDefined();
-    expect(cursor.effectiveLimit(email("engineer"))).toBeGreaterThanOrEqual(before);
     await expectCursorEqualsAllotment(owner);
-    await shot(owner, "cursor-request-pushed");
 
-    // 35 days on the grant has ended (and a new period began): the queue run reverts it
-    setServerClock(daysAfterNow(35));
-    // (the demo engineer is over the limit, so the grant moved no Cursor share: the revert itself
-    // is proven in tests/integration/enforce-cursor.test.ts; here Cursor follows the new period)
+    // two days after the grant's last day (same month, so the same budget period and the same
+    // spend): the queue run reverts it, and Cursor is back at the limit before the grant
+    setServerClock(daysAfterNow(5));
     expect(
       await act(owner, () => owner.getByRole("button", { name: "Run queue now" }).click()),
-    ).toMatch(/\d+ written, 0 failed/);
-    await act(owner, () =>
-      owner.getByTestId("connector-cursor").getByRole("button", { name: "Preview plan" }).click(),
+    ).toMatch(/[1-9]\d* written, 0 failed/);
+    expect(cursor.effectiveLimit(email("engineer"))).toBe(before);
+    await expectVendorNowOnScreen(
+      owner,
+      "cursor",
+      email("engineer"),
+      before,
+      "cursor-after-expiry",
     );
     await expectCursorEqualsAllotment(owner);
-    const items = await cursorPlan(owner);
-    expect(items.find((i) => i.email === email("engineer"))).toBeDefined();
-    await shot(owner, "cursor-after-expiry");
+    const eng = (await cursorPlan(owner)).find((i) => i.email === email("engineer"))!;
+    expect(eng.action).toBe("none");
     resetServerClock();
     await owner.context().close();
   });
