@@ -1,6 +1,6 @@
 import { AppShell } from "@/components/shell/app-shell";
 import { requirePage } from "@/lib/auth/guards";
-import { navFor } from "@/lib/auth/permissions";
+import { navFor, spendScopeOf } from "@/lib/auth/permissions";
 import { db } from "@/lib/db";
 import { pendingCountFor } from "@/lib/requests/request-queue";
 
@@ -24,6 +24,7 @@ export default async function DashboardLayout({ children }: { children: React.Re
       nav={nav}
       user={{ name: actor.name, email: actor.email, role: roleLabel }}
       workspace={actor.workspaceName}
+      search={spendScopeOf(actor) !== "self"}
     >
       {children}
     </AppShell>

@@ -1,5 +1,6 @@
 import Link from "next/link";
 
+import { GlobalSearch } from "./global-search";
 import { MobileNav } from "./mobile-nav";
 import { NavLinks } from "./nav-links";
 import { NotificationBell } from "./notification-bell";
@@ -9,10 +10,12 @@ interface Props {
   nav: { href: string; label: string; badge?: number }[];
   user: { name: string; email: string; role: string };
   workspace: string;
+  /** the search for people and groups, for those who see more than themselves */
+  search?: boolean;
   children: React.ReactNode;
 }
 
-export function AppShell({ nav, user, workspace, children }: Props) {
+export function AppShell({ nav, user, workspace, search = false, children }: Props) {
   return (
     <div className="flex min-h-screen">
       <aside className="hidden w-56 shrink-0 flex-col border-r border-slate-200 bg-white lg:flex">
@@ -38,8 +41,14 @@ export function AppShell({ nav, user, workspace, children }: Props) {
         </div>
       </aside>
       <div className="flex min-w-0 flex-1 flex-col">
-        <MobileNav items={nav} user={user} bell={<NotificationBell />} />
+        <MobileNav
+          items={nav}
+          user={user}
+          bell={<NotificationBell />}
+          search={search ? <GlobalSearch /> : undefined}
+        />
         <header className="hidden items-center justify-end gap-3 border-b border-slate-200 bg-white px-8 py-2 lg:flex">
+          {search && <GlobalSearch className="mr-auto w-96" />}
           <NotificationBell />
         </header>
         <main className="mx-auto w-full max-w-7xl flex-1 p-4 lg:p-8">{children}</main>

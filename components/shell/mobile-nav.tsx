@@ -13,11 +13,14 @@ export function MobileNav({
   items,
   user,
   bell,
+  search,
 }: {
   items: { href: string; label: string; badge?: number }[];
   user: { name: string; email: string; role: string };
   /** the notification bell, beside the menu button */
   bell?: React.ReactNode;
+  /** the search box, on its own row under the header */
+  search?: React.ReactNode;
 }) {
   const [open, setOpen] = useState(false);
   const pathname = usePathname();
@@ -57,6 +60,7 @@ export function MobileNav({
           {bell}
         </span>
       </header>
+      {search && <div className="border-b border-slate-200 bg-white px-4 py-2">{search}</div>}
       {open && (
         <div
           id="mobile-nav"
