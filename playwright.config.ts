@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 
 import { defineConfig, type PlaywrightTestConfig } from "@playwright/test";
 
@@ -24,6 +24,12 @@ const sqliteOnly = JSON.parse(
 const leftOut = engine === "postgres" ? Object.keys(sqliteOnly.specs) : [];
 // the provider and the single-sign-on server only for the run that has the sign-in journey
 const withSso = !process.env.E2E_ISOLATED && !leftOut.includes("oidc.spec.ts");
+
+/** Debian's headless-only Chromium (what the test command installs), else the full browser. */
+function chromiumPath(): string {
+  const headlessShell = "/usr/bin/chromium-headless-shell";
+  return existsSync(headlessShell) ? headlessShell : "/usr/bin/chromium";
+}
 
 /** An Allotment server on the suite's build and database; `env` says how it signs people in. */
 function appServer(serverPort: number, origin: string, env: Record<string, string>) {
@@ -92,10 +98,12 @@ export default defineConfig({
   reporter: [["list"]],
   use: {
     baseURL,
-    trace: "retain-on-failure",
+    // a trace records every action's snapshots even for tests that pass; under CI, where the
+    // failure's message, log and screenshot are what is read, that is CPU spent for nothing
+    trace: process.env.CI ? "off" : "retain-on-failure",
     screenshot: "only-on-failure",
     launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      executablePath: process.env.CHROMIUM_PATH ?? chromiumPath(),
       args: [
         "--headless",
         "--no-sandbox",

@@ -70,36 +70,44 @@ fi
 
 # a fresh database with the demo data, anchored to the pinned e2e "today" (e2e/clock.ts),
 # never to the machine's date; without the demo's limits, requests and alerts (the journeys
-# set them up themselves) unless the second argument is "governed". The same seed at the same
-# pinned "today" is the same database, so each kind is seeded once per run and then copied
-# (SQLite: the files, written by a process that has exited; PostgreSQL: a template database,
-# scripts/pg-snapshot.mjs).
+# set them up themselves) unless the second argument is "governed"; with the six roles signed
+# in by e2e/auth.setup.ts (clicking the sign-in page) on a server of its own. The same seed at
+# the same pinned "today" is the same database, so each kind is seeded and signed in once per
+# run and then copied with its sessions (SQLite: the files, written by processes that have
+# exited; PostgreSQL: a template database, scripts/pg-snapshot.mjs; the browser's side:
+# e2e/.auth/<port>/, kept beside it) — every later Playwright run starts signed in (--no-deps).
 seed_e2e() {
   local url=$1 governance=0
   [ "${2:-}" = "governed" ] && governance=1
   local clock_file
   clock_file=$(E2E_DATABASE_URL="$url" npx tsx e2e/pin-clock.ts)
   local db="" saved="" f
+  local sessions="e2e/.auth/$E2E_PORT" saved_sessions="e2e/.auth/$E2E_PORT-seeded-$governance"
   if [[ "$url" == file:* ]]; then
     db=${url#file:} saved=${url#file:}.seeded-$governance
     rm -f "$db" "$db"-*
     if [ -f "$saved" ]; then
       for f in "$saved" "$saved"-*; do [ -e "$f" ] && cp "$f" "$db${f#"$saved"}"; done
+      rm -rf "$sessions" && cp -r "$saved_sessions" "$sessions"
       return 0
     fi
   elif node scripts/pg-snapshot.mjs has "$url" "$governance"; then
     node scripts/pg-snapshot.mjs restore "$url" "$governance"
+    rm -rf "$sessions" && cp -r "$saved_sessions" "$sessions"
     return 0
   else
     DATABASE_URL="$url" node scripts/db.mjs reset >/dev/null
   fi
   DATABASE_URL="$url" node scripts/db.mjs deploy >/dev/null
   DATABASE_URL="$url" ALLOTMENT_DEMO_MODE=1 ALLOTMENT_ALLOW_CLOCK_OVERRIDE=1 ALLOTMENT_CLOCK_FILE="$clock_file" ALLOTMENT_SEED_GOVERNANCE=$governance npm run --silent seed
+  rm -rf "$sessions"
+  E2E_ISOLATED=1 npx playwright test --project=setup
   if [ -n "$db" ]; then
     for f in "$db" "$db"-*; do [ -e "$f" ] && cp "$f" "$saved${f#"$db"}"; done
   else
     node scripts/pg-snapshot.mjs save "$url" "$governance"
   fi
+  rm -rf "$saved_sessions" && cp -r "$sessions" "$saved_sessions"
   return 0
 }
 # One engine's browser journeys on its own servers (E2E_PORT: app, E2E_PORT+10000: OpenID
@@ -110,16 +118,17 @@ run_e2e() {
   export E2E_PORT=$3 E2E_DATABASE_URL=$1
   step "e2e on $label: migrate + seed"
   if [[ "$url" == file:* ]]; then rm -f "${url#file:}".seeded-*; else node scripts/pg-snapshot.mjs clear "$url"; fi
+  rm -rf "e2e/.auth/$E2E_PORT"-seeded-*
   seed_e2e "$url"
   step "e2e on $label: Playwright"
-  npx playwright test
+  npx playwright test --project=chromium --no-deps
   local skip="" spec name
   [ "$engine" = postgres ] && skip=$(node -p "Object.keys(require('./e2e/sqlite-only.json').specs).join('\n')")
   # the journeys on the governed demo (demo-*) only look, or file a request none of the others
   # counts on: one fresh governed database for all of them
   step "e2e on $label: e2e/isolated/demo-* on one fresh governed database"
   seed_e2e "$url" governed
-  E2E_ISOLATED=1 npx playwright test e2e/isolated/demo-
+  E2E_ISOLATED=1 npx playwright test --project=chromium --no-deps e2e/isolated/demo-
   # journeys that leave a vendor's state behind: each on a fresh database of its own
   for spec in e2e/isolated/*.spec.ts; do
     name=$(basename "$spec")
@@ -127,7 +136,7 @@ run_e2e() {
     grep -qxF "isolated/$name" <<< "$skip" && continue
     step "e2e on $label: $spec on a fresh database"
     seed_e2e "$url"
-    E2E_ISOLATED=1 npx playwright test "$spec"
+    E2E_ISOLATED=1 npx playwright test --project=chromium --no-deps "$spec"
   done
 }
 e2e_sqlite() {
