@@ -6,6 +6,7 @@ import { useEffect, useRef, useState } from "react";
 
 import { Sparkline } from "@/components/charts/sparkline";
 import { SetLimitButton } from "@/components/limits/set-limit-button";
+import { buttonClass } from "@/components/ui/button";
 import { Card, ErrorNote, Skeleton } from "@/components/ui/card";
 import type { AlertDto } from "@/lib/alerts/list";
 import { fetchJson } from "@/lib/client/fetch-json";
@@ -130,7 +131,7 @@ export function AlertList({
           {canManage && (
             <button
               type="button"
-              className="rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700 disabled:opacity-50"
+              className={buttonClass()}
               disabled={evaluate.isPending}
               onClick={() => evaluate.mutate()}
               data-testid="evaluate-alerts"

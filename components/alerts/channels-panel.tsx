@@ -3,6 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 
+import { buttonClass } from "@/components/ui/button";
 import { Card, ErrorNote, Skeleton } from "@/components/ui/card";
 import type { ChannelDto } from "@/lib/alerts/channels";
 import { fetchJson } from "@/lib/client/fetch-json";
@@ -205,11 +206,7 @@ export function ChannelsPanel({ canManage }: { canManage: boolean }) {
             </>
           )}
           <div className="sm:col-span-2">
-            <button
-              type="submit"
-              className="rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700 disabled:opacity-50"
-              disabled={create.isPending}
-            >
+            <button type="submit" className={buttonClass()} disabled={create.isPending}>
               Add channel
             </button>
             {create.isError && (

@@ -3,6 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 
+import { buttonClass } from "@/components/ui/button";
 import { Card, ErrorNote, Skeleton } from "@/components/ui/card";
 import { ALERT_KIND_LABELS, ALERT_KINDS, type RuleUpdate } from "@/lib/alerts/rule-kinds";
 import { fetchJson } from "@/lib/client/fetch-json";
@@ -82,11 +83,7 @@ function RulesForm({ initial, canManage }: { initial: RuleUpdate; canManage: boo
       </fieldset>
       {canManage && (
         <div>
-          <button
-            type="submit"
-            className="rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700 disabled:opacity-50"
-            disabled={save.isPending}
-          >
+          <button type="submit" className={buttonClass()} disabled={save.isPending}>
             Save rules
           </button>
           {save.isSuccess && <span className="ml-3 text-xs text-emerald-700">Saved</span>}

@@ -1,5 +1,6 @@
 import Link from "next/link";
 
+import { buttonClass } from "@/components/ui/button";
 import { ScrollArea } from "@/components/ui/scroll-area";
 import type { AuditRow } from "@/lib/audit/audit-view";
 import type { UnmatchedAttemptRow } from "@/lib/auth/oidc-audit";
@@ -202,15 +203,12 @@ export function AuditFilter({
           ))}
         </select>
       </div>
-      <button
-        type="submit"
-        className="rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700"
-      >
+      <button type="submit" className={buttonClass()}>
         Apply
       </button>
       <a
         href={auditHref({ ...current, before: undefined }, "/api/audit/export")}
-        className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-50"
+        className={buttonClass("secondary")}
         data-testid="audit-export"
         download
       >

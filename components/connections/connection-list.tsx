@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useEffect, useState, useTransition } from "react";
 
+import { buttonClass } from "@/components/ui/button";
 import { ConfirmButton } from "@/components/ui/confirm-dialog";
 import { fetchJson } from "@/lib/client/fetch-json";
 import type { ConnectionDto } from "@/lib/connections/connections";
@@ -134,7 +135,7 @@ function ConnectionItem({ c, running }: { c: ConnectionDto; running: boolean }) 
                     () => "Sync started",
                   )
                 }
-                className="rounded bg-brand-600 px-3 py-1.5 text-xs font-medium text-white hover:bg-brand-700 disabled:opacity-50"
+                className={buttonClass("primary", "sm")}
               >
                 Sync now
               </button>
@@ -302,10 +303,7 @@ function EditForm({ c, onDone }: { c: ConnectionDto; onDone: (text: string) => v
       </label>
       {error && <p className="text-xs text-red-700 sm:col-span-2">{error}</p>}
       <div className="sm:col-span-2">
-        <button
-          disabled={pending}
-          className="rounded bg-brand-600 px-3 py-1.5 text-xs font-medium text-white disabled:opacity-50"
-        >
+        <button disabled={pending} className={buttonClass("primary", "sm")}>
           Save
         </button>
       </div>

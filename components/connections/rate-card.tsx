@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 
+import { buttonClass } from "@/components/ui/button";
 import { ScrollArea } from "@/components/ui/scroll-area";
 import { fetchJson } from "@/lib/client/fetch-json";
 import type { RateCardLine, SeenModel } from "@/lib/ratecard/rate-card-entries";
@@ -205,10 +206,7 @@ export function RateCard({ lines }: { lines: RateCardLine[] }) {
           </>
         )}
         <div>
-          <button
-            disabled={pending}
-            className="rounded bg-brand-600 px-3 py-1.5 text-xs font-medium text-white disabled:opacity-50"
-          >
+          <button disabled={pending} className={buttonClass("primary", "sm")}>
             {kind === "alias" ? "Add alias" : "Add price"}
           </button>
         </div>

@@ -3,6 +3,7 @@
 /** The request form behind the ChatGPT custom request destination (files an Allotment request, source "chatgpt"). */
 import { useState, useTransition } from "react";
 
+import { buttonClass } from "@/components/ui/button";
 import { Card, ErrorNote } from "@/components/ui/card";
 import type { Unit } from "@/lib/core/money";
 
@@ -95,11 +96,7 @@ export function ChatgptRequestForm({
           />
         </label>
         {error && <ErrorNote message={error} />}
-        <button
-          type="submit"
-          disabled={pending}
-          className="rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700 disabled:opacity-50"
-        >
+        <button type="submit" disabled={pending} className={buttonClass()}>
           Send request
         </button>
       </form>

@@ -3,6 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 
+import { buttonClass } from "@/components/ui/button";
 import { Card, ErrorNote, Skeleton, Stat } from "@/components/ui/card";
 import { ScrollArea } from "@/components/ui/scroll-area";
 import { fetchJson } from "@/lib/client/fetch-json";
@@ -166,7 +167,7 @@ export function ExportsView({ today, workspaceName }: { today: string; workspace
                 <div className="flex gap-2">
                   <a
                     href={`/api/exports/focus?${search}`}
-                    className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-50"
+                    className={buttonClass("secondary")}
                     data-testid="download-focus"
                     download
                   >
@@ -174,7 +175,7 @@ export function ExportsView({ today, workspaceName }: { today: string; workspace
                   </a>
                   <a
                     href={`/api/exports/chargeback?${search}`}
-                    className="rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700"
+                    className={buttonClass()}
                     data-testid="download-chargeback"
                     download
                   >

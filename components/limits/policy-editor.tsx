@@ -3,6 +3,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 
+import { buttonClass } from "@/components/ui/button";
 import { ConfirmButton } from "@/components/ui/confirm-dialog";
 import { useToast } from "@/components/ui/toast";
 import { fetchJson } from "@/lib/client/fetch-json";
@@ -310,11 +311,7 @@ export function PolicyEditor({
         </p>
       )}
       <div className="mt-3 flex gap-2">
-        <button
-          type="submit"
-          disabled={save.isPending}
-          className="rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700 disabled:opacity-50"
-        >
+        <button type="submit" disabled={save.isPending} className={buttonClass()}>
           {save.isPending ? "Saving…" : "Save limit"}
         </button>
         <button

@@ -4,6 +4,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 
 import { Sparkline } from "@/components/charts/sparkline";
+import { buttonClass } from "@/components/ui/button";
 import { fetchJson } from "@/lib/client/fetch-json";
 import { queryKeys } from "@/lib/client/query-keys";
 import {
@@ -285,7 +286,7 @@ export function QueueItemCard({
                 amountOk ? undefined : (preview.line ?? "Enter an amount above zero to approve")
               }
               onClick={() => decide.mutate("approve")}
-              className="rounded-md bg-emerald-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-emerald-700 disabled:opacity-50"
+              className={buttonClass("approve")}
             >
               Approve
             </button>

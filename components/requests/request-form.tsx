@@ -3,6 +3,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 
+import { buttonClass } from "@/components/ui/button";
 import { fetchJson } from "@/lib/client/fetch-json";
 import { queryKeys } from "@/lib/client/query-keys";
 import { MIN_REASON_LENGTH } from "@/lib/requests/request-input";
@@ -120,11 +121,7 @@ export function RequestForm({
         />
       </label>
       <div className="flex items-center gap-3 sm:col-span-full">
-        <button
-          type="submit"
-          disabled={file.isPending}
-          className="rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700 disabled:opacity-50"
-        >
+        <button type="submit" disabled={file.isPending} className={buttonClass()}>
           {file.isPending ? "Sending…" : "Send request"}
         </button>
         {file.error && (

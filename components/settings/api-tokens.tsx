@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 
+import { buttonClass } from "@/components/ui/button";
 import { ConfirmButton } from "@/components/ui/confirm-dialog";
 import { CopyButton } from "@/components/ui/copy-button";
 import { fetchJson } from "@/lib/client/fetch-json";
@@ -79,11 +80,7 @@ export function ApiTokens({ tokens }: { tokens: TokenRow[] }) {
             </label>
           ))}
         </fieldset>
-        <button
-          type="submit"
-          disabled={pending}
-          className="rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700 disabled:opacity-50"
-        >
+        <button type="submit" disabled={pending} className={buttonClass()}>
           Create token
         </button>
       </form>

@@ -3,6 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 
+import { buttonClass } from "@/components/ui/button";
 import { fetchJson } from "@/lib/client/fetch-json";
 import { formatAmount, microsToDecimal, type Unit } from "@/lib/core/money";
 import type { Serialized } from "@/lib/core/serialize";
@@ -372,11 +373,7 @@ export function AutoApprovalSettings({ unit }: { unit: Unit }) {
             >
               {preview.isPending ? "Checking…" : "Preview on past requests"}
             </button>
-            <button
-              type="submit"
-              disabled={save.isPending}
-              className="rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700 disabled:opacity-50"
-            >
+            <button type="submit" disabled={save.isPending} className={buttonClass()}>
               {save.isPending ? "Saving…" : "Save policy"}
             </button>
             <button

@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 
+import { buttonClass } from "@/components/ui/button";
 import { fetchJson } from "@/lib/client/fetch-json";
 
 export interface DigestSettingsView {
@@ -77,7 +78,7 @@ function DigestNow({ initial }: { initial: DigestSettingsView }) {
         </label>
         <button
           type="button"
-          className="rounded-md border border-slate-300 px-3 py-1.5 text-sm text-slate-700 hover:bg-slate-50 disabled:opacity-50"
+          className={buttonClass("secondary")}
           disabled={pending || !manager}
           onClick={() =>
             start(async () => {

@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useEffect, useState, useTransition } from "react";
 
+import { buttonClass } from "@/components/ui/button";
 import { fetchJson } from "@/lib/client/fetch-json";
 import { parseAmountText } from "@/lib/core/money";
 import type { TimezoneChangePreview } from "@/lib/limits/workspace-settings";
@@ -191,7 +192,7 @@ export function WorkspaceSettingsForm({ initial, unitLabel }: Props) {
         <button
           type="submit"
           disabled={pending || (!!ceilingCheck && !ceilingCheck.ok)}
-          className="rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700 disabled:opacity-50"
+          className={buttonClass()}
         >
           {pending ? "Saving…" : "Save settings"}
         </button>

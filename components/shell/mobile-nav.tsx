@@ -3,6 +3,8 @@
 import { usePathname } from "next/navigation";
 import { useEffect, useState } from "react";
 
+import { buttonClass } from "@/components/ui/button";
+
 import { NavLinks } from "./nav-links";
 
 /**
@@ -45,7 +47,7 @@ export function MobileNav({
           onClick={() => setOpen((o) => !o)}
           aria-expanded={open}
           aria-controls="mobile-nav"
-          className="rounded-md border border-slate-300 px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-50"
+          className={buttonClass("secondary")}
         >
           {open ? "Close menu" : "Menu"}
           {waiting > 0 && !open && (

@@ -2,6 +2,8 @@
 
 import { useId, useRef, useState } from "react";
 
+import { buttonClass } from "@/components/ui/button";
+
 /**
  * A button that asks before it acts: a modal dialog (the native <dialog>: focus stays inside,
  * Escape cancels, focus returns to the button) that names the object and what will happen.
@@ -79,7 +81,7 @@ export function ConfirmButton({
               type="button"
               autoFocus
               onClick={() => ref.current?.close()}
-              className="rounded-md border border-slate-300 px-3 py-1.5 text-sm text-slate-700 hover:bg-slate-50"
+              className={buttonClass("secondary")}
             >
               Cancel
             </button>

@@ -6,6 +6,7 @@ import { BillingSettings } from "@/components/settings/billing-settings";
 import { DigestSettings } from "@/components/settings/digest-settings";
 import { SlackSettings } from "@/components/settings/slack-settings";
 import { WorkspaceSettingsForm } from "@/components/settings/workspace-settings-form";
+import { buttonClass } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { ScreenHeader } from "@/components/ui/placeholder";
 import { requirePage } from "@/lib/auth/guards";
@@ -42,10 +43,7 @@ export default async function Page() {
     <div className="flex flex-col gap-6">
       <div className="flex flex-wrap items-start justify-between gap-3">
         <ScreenHeader title="Settings" subtitle={settings.name} />
-        <Link
-          href="/settings/getting-started"
-          className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm text-slate-700 hover:bg-slate-50"
-        >
+        <Link href="/settings/getting-started" className={buttonClass("secondary")}>
           Getting started checklist
         </Link>
       </div>
