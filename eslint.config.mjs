@@ -26,15 +26,15 @@ export default defineConfig([
         "error",
         {
           selector: "MemberExpression[object.name='process'][property.name='env']",
-          message: "Read the environment through lib/env.ts.",
+          message: "Read the environment through lib/server/env.ts.",
         },
       ],
     },
   },
   {
     files: [
-      "lib/env.ts",
-      "lib/clock.ts",
+      "lib/server/env.ts",
+      "lib/server/clock.ts",
       "instrumentation.ts",
       "next.config.ts",
       "scripts/**",

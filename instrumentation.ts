@@ -1,9 +1,9 @@
 /** Runs once when a server process starts: refuse to run with an unsafe configuration. */
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME === "nodejs") {
-    const { assertSafeToStart } = await import("./lib/boot");
+    const { assertSafeToStart } = await import("./lib/auth/startup");
     await assertSafeToStart(); // includes the single sign-on discovery check
-    const { env } = await import("./lib/env");
+    const { env } = await import("./lib/server/env");
     const { installClientAddressHook } = await import("./lib/auth/client-address");
     await installClientAddressHook(env().ALLOTMENT_TRUSTED_PROXIES);
     const { startScheduler } = await import("./lib/scheduler/start");

@@ -28,7 +28,7 @@ export default defineConfig({
           include: ["tests/integration/**/*.test.ts"],
           environment: "node",
           globalSetup: ["tests/helpers/global-setup.ts"],
-          // lib/clock.ts's now() runs from the tests' pinned instant, never the machine's date
+          // lib/server/clock.ts's now() runs from the tests' pinned instant, never the machine's date
           setupFiles: ["tests/helpers/pin-app-clock.ts"],
           // a guard against hangs, not a speed check: with both cores taken by other work a sync
           // test has taken 75 s here, so allow three minutes before calling a test stuck

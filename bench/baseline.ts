@@ -67,7 +67,7 @@ export interface Statement {
 
 /**
  * The raw SQL statements one call runs — through `db.$queryRawUnsafe` (PostgreSQL, Prisma
- * paths) or through the SQLite reader's prepared statements (lib/sqlite-reader.ts) — in the
+ * paths) or through the SQLite reader's prepared statements (lib/server/sqlite-reader.ts) — in the
  * order run. Replayed through the driver (replay below) they are the "best hand-written
  * SQL" for the same numbers: the statements the app chose over the rollups it maintains,
  * without the app's own JavaScript or its few model reads (workspace row, labels).

@@ -6,9 +6,9 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 
 import { addDays } from "../lib/core/period";
-import type { Db } from "../lib/db";
 import { simulatorAdapter, simulatorConfigSchema } from "../lib/ingest/adapters/simulator";
 import { runSync } from "../lib/ingest/sync";
+import type { Db } from "../lib/server/db";
 import { round, timed } from "./stats";
 
 export interface DatasetSpec {

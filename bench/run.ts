@@ -13,7 +13,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 
 import { toDayKey } from "../lib/core/period";
-import { createDb, prepareDb } from "../lib/db";
+import { createDb, prepareDb } from "../lib/server/db";
 import { openRawSql } from "./baseline";
 import { buildDataset, resetDatabase } from "./dataset";
 import { SECTIONS, type BenchContext } from "./sections";

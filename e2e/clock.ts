@@ -1,5 +1,5 @@
 /**
- * The e2e suite's "today". The test server reads its clock from ALLOTMENT_CLOCK_FILE (lib/clock.ts,
+ * The e2e suite's "today". The test server reads its clock from ALLOTMENT_CLOCK_FILE (lib/server/clock.ts,
  * demo mode with ALLOTMENT_ALLOW_CLOCK_OVERRIDE only), the seed loads the demo data relative to
  * the same instant, and the fake vendors are handed the same clock, so every date the journeys
  * see is anchored to E2E_NOW and never to the machine's date. Override with E2E_NOW=<ISO instant>.
@@ -51,7 +51,7 @@ export function serverNowMs(): number {
   return E2E_NOW.getTime();
 }
 
-/** Environment that makes a tsx fixture script (lib/clock.ts) read the same clock as the server. */
+/** Environment that makes a tsx fixture script (lib/server/clock.ts) read the same clock as the server. */
 export function clockEnv(): Record<string, string> {
   return {
     ALLOTMENT_DEMO_MODE: "1",

@@ -7,7 +7,7 @@ import "server-only";
  */
 import { canAny, type Permission, type PermissionSubject } from "./auth/permissions";
 import { unmappedIdentities } from "./connections/identity-mapping";
-import type { Db } from "./db";
+import type { Db } from "./server/db";
 
 /** Owners and admins: the people who set a workspace up (admins cannot connect providers). */
 export const ONBOARDING_PERMISSIONS: readonly Permission[] = [

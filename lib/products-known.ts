@@ -5,8 +5,8 @@
  */
 import "server-only";
 
-import type { Db } from "./db";
 import { assertKnownProducts, sortProducts, VENDOR_PRODUCTS, type ProductField } from "./products";
+import type { Db } from "./server/db";
 
 export { productFields } from "./products";
 

@@ -14,7 +14,6 @@ import { parseArgs } from "node:util";
 
 import { z } from "zod";
 
-import { now } from "../lib/clock";
 import {
   CONNECTION_KINDS,
   createConnection,
@@ -24,7 +23,8 @@ import {
 } from "../lib/connections/connections";
 import { runDueSyncs } from "../lib/connections/scheduler";
 import { isDayKey, toDayKey } from "../lib/core/period";
-import { dbReady, type Db } from "../lib/db";
+import { now } from "../lib/server/clock";
+import { dbReady, type Db } from "../lib/server/db";
 
 const CLI_ACTOR = { memberId: null, label: "cli" };
 const day = z.string().refine(isDayKey, "expected YYYY-MM-DD");

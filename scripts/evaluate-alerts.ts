@@ -8,8 +8,8 @@ import "dotenv/config";
 import { parseArgs } from "node:util";
 
 import { evaluateAlerts } from "../lib/alerts/evaluate";
-import { now } from "../lib/clock";
-import { dbReady } from "../lib/db";
+import { now } from "../lib/server/clock";
+import { dbReady } from "../lib/server/db";
 
 const { values } = parseArgs({ options: { workspace: { type: "string" } }, strict: true });
 const db = await dbReady();

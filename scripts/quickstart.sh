@@ -10,7 +10,7 @@ export DATABASE_URL=${DATABASE_URL:-file:./data/allotment.db}
 export ALLOTMENT_DEMO_MODE=${ALLOTMENT_DEMO_MODE:-1}
 # Demo sign-in works at whatever address was opened (localhost, 127.0.0.1, the machine's
 # name): next-auth takes the origin from the Host header unless NEXTAUTH_URL pins one.
-# Outside demo mode the server refuses to start without NEXTAUTH_URL (lib/env.ts).
+# Outside demo mode the server refuses to start without NEXTAUTH_URL (lib/server/env.ts).
 case "$ALLOTMENT_DEMO_MODE" in 1|true|yes) [ -n "${NEXTAUTH_URL:-}" ] || export AUTH_TRUST_HOST=1 ;; esac
 # the budget-check API for gateways, on its own port (lib/gateway/api-server.ts)
 export ALLOTMENT_GATEWAY_PORT=${ALLOTMENT_GATEWAY_PORT:-3001}

@@ -1,10 +1,10 @@
 /** Fills the database with the demo tenants through the simulator, and their governance (idempotent). */
 import "dotenv/config";
 
-import { now } from "../lib/clock";
-import { dbReady } from "../lib/db";
 import { seedDemo } from "../lib/demo/seed-demo";
-import { env } from "../lib/env";
+import { now } from "../lib/server/clock";
+import { dbReady } from "../lib/server/db";
+import { env } from "../lib/server/env";
 
 const db = await dbReady();
 await seedDemo({

@@ -1,8 +1,8 @@
 import { AppShell } from "@/components/shell/app-shell";
 import { requirePage } from "@/lib/auth/guards";
 import { navFor, spendScopeOf } from "@/lib/auth/permissions";
-import { db } from "@/lib/db";
 import { pendingCountFor } from "@/lib/requests/request-queue";
+import { db } from "@/lib/server/db";
 
 export const dynamic = "force-dynamic";
 

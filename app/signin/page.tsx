@@ -4,7 +4,7 @@ import { DemoSignIn } from "@/components/auth/demo-sign-in";
 import { OidcSignIn } from "@/components/auth/oidc-sign-in";
 import { AUTH_FAILURE_TEXT, isAuthFailureKind } from "@/lib/auth/oidc-errors";
 import { DEMO_ACCOUNTS } from "@/lib/demo/accounts";
-import { env } from "@/lib/env";
+import { env } from "@/lib/server/env";
 
 export const metadata: Metadata = { title: "Sign in" };
 export const dynamic = "force-dynamic";

@@ -19,10 +19,10 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 import { addDays, type Period } from "../../lib/core/period";
-import { createDb, prepareDb, type Db } from "../../lib/db";
 import { chargebackCsvStream } from "../../lib/exports/chargeback-csv";
 import { focusCsvStream } from "../../lib/exports/focus";
 import type { ChargebackDimension } from "../../lib/exports/params";
+import { createDb, prepareDb, type Db } from "../../lib/server/db";
 import { round } from "../stats";
 import type { BenchContext, Section } from "./index";
 

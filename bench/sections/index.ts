@@ -1,5 +1,5 @@
 /** The benchmark's measured sections, in run order. Each returns a JSON-able result. */
-import type { Db } from "../../lib/db";
+import type { Db } from "../../lib/server/db";
 import type { RawSql } from "../baseline";
 import type { DatasetSpec } from "../dataset";
 import { breakdownsSection } from "./breakdowns";

@@ -13,10 +13,10 @@
  */
 import { loadActor } from "../../lib/auth/actor";
 import { addDays, periodContaining } from "../../lib/core/period";
-import type { Db } from "../../lib/db";
 import { memberDecider, simulate } from "../../lib/limits/simulate";
 import { simulateSchema } from "../../lib/limits/simulate-input";
 import { membershipTotalsChanged } from "../../lib/rollups/people-moves";
+import type { Db } from "../../lib/server/db";
 import { latency, round, sample, timed } from "../stats";
 import type { BenchContext, Section } from "./index";
 

@@ -10,10 +10,10 @@
 import "server-only";
 
 import type { DayKey } from "../core/period";
-import { engineOf, type Db } from "../db";
 import { primaryGroup } from "../exports/chargeback";
 import { toBigIntValue, type IntValue } from "../exports/csv";
 import { exactInt, jsonRowsAgg, params, readJsonRows } from "../exports/json-read";
+import { engineOf, type Db } from "../server/db";
 
 export interface AnomalyInputs {
   /** member id → their primary group */

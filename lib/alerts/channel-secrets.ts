@@ -14,7 +14,7 @@ import "server-only";
 import { z } from "zod";
 
 import { decryptSecret, encryptSecret } from "../crypto/secrets";
-import type { Db } from "../db";
+import type { Db } from "../server/db";
 
 /** The stored form of encryptSecret: "v1.<iv>.<tag>.<ciphertext>" (base64url). */
 const SEALED = /^v1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;

@@ -12,7 +12,7 @@ import { z } from "zod";
 import { writeAudit } from "../audit/audit";
 import { auditActor, type Actor } from "../auth/actor";
 import { ConflictError, NotFoundError } from "../core/errors";
-import type { Db } from "../db";
+import type { Db } from "../server/db";
 import { sealEmailSettings, sealSigningSecret } from "./channel-secrets";
 
 /** URLs are capped at 2,048 characters, names at 80, address lists at 2,000 (issue 15). */

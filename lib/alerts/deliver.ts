@@ -6,8 +6,8 @@
 import "server-only";
 
 import { toJsonText } from "../core/json";
-import type { Db } from "../db";
-import { env } from "../env";
+import type { Db } from "../server/db";
+import { env } from "../server/env";
 import { openChannel, type OpenChannel } from "./channel-secrets";
 import type { AlertKind } from "./rules";
 import { sendEmail } from "./send-email";

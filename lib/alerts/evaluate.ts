@@ -17,10 +17,10 @@ import {
   type BudgetPeriod,
   type DayKey,
 } from "../core/period";
-import type { Db } from "../db";
 import { overAllowance } from "../enforce/over-allowance";
 import { project } from "../forecast/projection";
 import { loadWorkspaceLimits } from "../limits/load-effective-limits";
+import type { Db } from "../server/db";
 import { findAnomaly, type AnomalySettings } from "./anomaly";
 import { loadAnomalyInputs } from "./anomaly-data";
 import { alertMessageOf, deliverAlert, titleOf } from "./deliver";

@@ -1,7 +1,7 @@
 /** The in-app alert list: newest first, with the subject's name and delivery outcomes. */
 import "server-only";
 
-import type { Db } from "../db";
+import type { Db } from "../server/db";
 
 export interface AlertDto {
   id: string;

@@ -6,7 +6,7 @@ import "server-only";
 
 import { z } from "zod";
 
-import type { Db } from "../db";
+import type { Db } from "../server/db";
 import { DEFAULT_ANOMALY, type AnomalySettings } from "./anomaly";
 import { ALERT_KINDS, type AlertKind, type RuleUpdate } from "./rule-kinds";
 

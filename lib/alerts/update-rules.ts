@@ -3,7 +3,7 @@ import "server-only";
 
 import { writeAudit } from "../audit/audit";
 import { auditActor, type Actor } from "../auth/actor";
-import type { Db } from "../db";
+import type { Db } from "../server/db";
 import { ALERT_KINDS, loadRuleSettings, ruleFormOf, type RuleUpdate } from "./rules";
 
 export async function updateRules(

@@ -3,8 +3,8 @@
  * other's module for a type: no import cycle).
  */
 import type { SpendScope } from "../auth/scope";
-import type { Db } from "../db";
-import type { UsageSums } from "../usage-sums";
+import type { UsageSums } from "../core/usage-sums";
+import type { Db } from "../server/db";
 
 export interface Metrics extends UsageSums {
   /** in the workspace's budget unit */

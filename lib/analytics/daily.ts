@@ -4,7 +4,7 @@
  */
 import { inBudgetUnit, type Unit } from "../core/money";
 import { eachDay, type Period } from "../core/period";
-import type { Db } from "../db";
+import type { Db } from "../server/db";
 
 export interface SpendTotals {
   costMicros: bigint;

@@ -7,8 +7,8 @@ import "server-only";
 
 import type { SpendScope } from "../auth/scope";
 import { todayIn } from "../core/period";
-import { engineOf, type Db } from "../db";
-import { readRows } from "../sqlite-reader";
+import { engineOf, type Db } from "../server/db";
+import { readRows } from "../server/sqlite-reader";
 import { workspaceOf } from "./breakdown-read";
 import { keyLabel, NONE, UNATTRIBUTED, type Dimension } from "./filters";
 import { listGroups } from "./group";

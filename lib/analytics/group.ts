@@ -9,7 +9,7 @@ import { scopeGroupsWhere, scopeIncludesGroup, type SpendScope } from "../auth/s
 import { NotFoundError } from "../core/errors";
 import type { Unit } from "../core/money";
 import { todayIn } from "../core/period";
-import type { Db } from "../db";
+import type { Db } from "../server/db";
 import type { Metrics } from "./analytics-types";
 import { summaryBreakdown } from "./breakdown";
 import { totalsFor, workspaceOf } from "./breakdown-read";

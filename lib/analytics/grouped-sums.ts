@@ -10,10 +10,10 @@ import "server-only";
 
 import type { Unit } from "../core/money";
 import { addDays, toDayKey, type DayKey, type Period } from "../core/period";
-import type { Engine } from "../db";
-import { toBigInt } from "../sql";
-import { readRows } from "../sqlite-reader";
-import { addUsageSums } from "../usage-sums";
+import { addUsageSums } from "../core/usage-sums";
+import type { Engine } from "../server/db";
+import { toBigInt } from "../server/sql";
+import { readRows } from "../server/sqlite-reader";
 import type { AnalyticsContext, Grouped, Metrics } from "./analytics-types";
 import type { SqlSort } from "./breakdown-plan";
 import type { Dimension, Filters } from "./filters";

@@ -6,7 +6,7 @@ import { scopeIncludesMember, type SpendScope } from "../auth/scope";
 import { NotFoundError } from "../core/errors";
 import type { Unit } from "../core/money";
 import { currentPeriod, todayIn, type BudgetPeriod, type Period } from "../core/period";
-import type { Db } from "../db";
+import type { Db } from "../server/db";
 import { summaryBreakdown } from "./breakdown";
 import { dailyByProduct, type DailySeries } from "./daily";
 

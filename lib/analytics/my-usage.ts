@@ -19,11 +19,11 @@ import {
   type DayKey,
   type Period,
 } from "../core/period";
-import type { Db } from "../db";
 import { projectMember } from "../forecast/member";
 import { memberLimitView, type MyLimit } from "../limits/limits-screen";
 import { loadMemberLimit } from "../limits/load-effective-limits";
 import { listMyRequests, type RequestItem } from "../requests/request-queue";
+import type { Db } from "../server/db";
 import { summaryBreakdown } from "./breakdown";
 import { ratioPct } from "./breakdown-shape";
 import { dailyByProduct, type DailySeries } from "./daily";

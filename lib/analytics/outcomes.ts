@@ -16,7 +16,7 @@
 import { scopeGroupsWhere, type SpendScope } from "../auth/scope";
 import { divRoundHalfEven } from "../core/money";
 import { todayIn, type BudgetPeriod, type DayKey, type Period } from "../core/period";
-import type { Db } from "../db";
+import type { Db } from "../server/db";
 import { resolveRange, type RangeSpec, type ResolvedRange } from "./range";
 
 /** Products whose vendors report outcomes (Claude Code analytics; Codex: see docs/outcomes.md). */

@@ -1,14 +1,14 @@
 /**
  * Builds the one SQL shape every analytics query shares: usage rows of a workspace, in a
  * day range, inside a SpendScope, narrowed by multi-select filters, optionally grouped by
- * a dimension. The same text runs on SQLite and PostgreSQL (placeholders via lib/sql.ts);
+ * a dimension. The same text runs on SQLite and PostgreSQL (placeholders via lib/server/sql.ts);
  * column names come from whitelists here, never from the request.
  */
 import type { SpendScope } from "../auth/scope";
 import type { Unit } from "../core/money";
 import { addDays, type DayKey, type Period } from "../core/period";
-import type { Engine } from "../db";
-import { placeholder } from "../sql";
+import type { Engine } from "../server/db";
+import { placeholder } from "../server/sql";
 import { needsFactTable, NONE, UNATTRIBUTED, type Dimension, type Filters } from "./filters";
 import { monthKey, signedPieces, type SignedPeriod } from "./month-split";
 

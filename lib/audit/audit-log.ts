@@ -1,7 +1,7 @@
 /** Reading the audit trail (finance and owners): newest first, one workspace only. */
 import "server-only";
 
-import type { Db } from "../db";
+import type { Db } from "../server/db";
 
 export interface AuditQuery {
   workspaceId: string;

@@ -10,8 +10,8 @@ import "server-only";
 
 import { REASON_LABELS } from "../auth/oidc-errors";
 import type { Unit } from "../core/money";
-import type { Db } from "../db";
 import { auditSentence } from "../people/audit-words";
+import type { Db } from "../server/db";
 
 export interface AuditRow {
   id: number;

@@ -2,9 +2,9 @@
  * Append-only audit trail. Callers pass their transaction client so the event commits
  * (or rolls back) together with the change it describes.
  */
-import { now } from "../clock";
 import { toJsonText } from "../core/json";
-import type { Tx } from "../db";
+import { now } from "../server/clock";
+import type { Tx } from "../server/db";
 
 export interface AuditActor {
   memberId: string | null;
@@ -28,7 +28,7 @@ export interface AuditInput {
 
 /**
  * Writes the event and moves the workspace's configVersion in the same transaction, so
- * anything cached against lib/workspace-version.ts sees the change on its next read.
+ * anything cached against lib/server/workspace-version.ts sees the change on its next read.
  */
 export async function writeAudit(tx: Tx, event: AuditInput): Promise<void> {
   await tx.workspace.update({

@@ -3,7 +3,7 @@
  * database every time, so a changed role or a removed member takes effect at once.
  */
 import type { AuditActor } from "../audit/audit";
-import type { Db } from "../db";
+import type { Db } from "../server/db";
 import type { Role } from "./permissions";
 
 export interface Actor {

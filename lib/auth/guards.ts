@@ -18,10 +18,10 @@ import {
   NotFoundError,
 } from "../core/errors";
 import { toJsonText } from "../core/json";
-import { db } from "../db";
-import { env } from "../env";
 import { crossSiteRefusalFor } from "../http/origin";
 import { requireJsonIfTyped } from "../http/read-json";
+import { db } from "../server/db";
+import { env } from "../server/env";
 import { loadActor, type Actor } from "./actor";
 import { authOptions } from "./options";
 import { canAny, type Permission } from "./permissions";

@@ -7,10 +7,10 @@
  */
 import NextAuth from "next-auth";
 
-import { db } from "../db";
-import { oidcSettings } from "../env";
+import { db } from "../server/db";
 import { CLIENT_ADDRESS_HEADER } from "./client-address";
 import { logSignIn, recordUnmatchedAttempt } from "./oidc-audit";
+import { oidcSettings } from "./oidc-config";
 import { runAuthRequest, type AuthRequestContext } from "./oidc-context";
 import { redirectToFailurePage } from "./oidc-redirect";
 import { authOptions } from "./options";

@@ -11,7 +11,7 @@
  *   workspace see on the Audit page ("sign-ins that matched no workspace"). Rows older than 90
  *   days are dropped as new ones arrive.
  */
-import type { Db } from "../db";
+import type { Db } from "../server/db";
 import { allowAttempt } from "./throttle";
 
 export const AUDIT_SIGNIN = "auth.signin";

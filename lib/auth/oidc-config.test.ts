@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 
-import { resetEnvCache, startupProblems } from "../env";
+import { resetEnvCache } from "../server/env";
 import {
   issuerProblem,
   normalizeIssuer,
@@ -8,6 +8,7 @@ import {
   parseRoleMap,
   type OidcEnv,
 } from "./oidc-config";
+import { startupProblems } from "./startup";
 
 const prod = { demoMode: false, allowHttp: false };
 

@@ -1,7 +1,8 @@
 /**
  * Single sign-on settings as the rest of the app uses them, and the pure checks the server
- * runs on them at start-up (lib/env.ts startupProblems, lib/boot.ts). No I/O here.
+ * runs on them at start-up (lib/auth/startup.ts). No I/O here beyond reading the validated env.
  */
+import { env } from "../server/env";
 import { ROLES, type Role } from "./permissions";
 
 /** The MemberIdentity kind of an OpenID Connect subject (provider = the issuer). */
@@ -140,7 +141,7 @@ export function oidcSettingsFrom(e: OidcEnv): OidcSettings | null {
   };
 }
 
-/** Everything wrong with the single sign-on settings (startupProblems adds them to its list). */
+/** Everything wrong with the single sign-on settings (lib/auth/startup.ts startupProblems). */
 export function oidcProblems(e: OidcEnv): string[] {
   const problems: string[] = [];
   if (e.OIDC_ISSUER) {
@@ -173,4 +174,9 @@ export function oidcProblems(e: OidcEnv): string[] {
       );
   }
   return problems;
+}
+
+/** Single sign-on as configured (null = off). Start-up has checked it (lib/auth/startup.ts). */
+export function oidcSettings(): OidcSettings | null {
+  return oidcSettingsFrom(env());
 }

@@ -1,6 +1,6 @@
 /**
  * The provider's discovery document (/.well-known/openid-configuration): checked at start-up
- * (lib/boot.ts) with a clear message, and kept for RP-initiated logout (its
+ * (lib/auth/startup.ts) with a clear message, and kept for RP-initiated logout (its
  * end_session_endpoint). next-auth reads it again on every sign-in through openid-client.
  */
 import { normalizeIssuer } from "./oidc-config";

@@ -17,8 +17,8 @@
  * names nobody — a SignInAttempt row (lib/auth/oidc-audit.ts).
  */
 import { writeAudit, type AuditActor } from "../audit/audit";
-import type { Db, Tx } from "../db";
 import { applyMembershipChanges } from "../rollups/group-totals";
+import type { Db, Tx } from "../server/db";
 import {
   AUDIT_GROUPS_FROM_SSO,
   AUDIT_IDENTITY_LINKED,

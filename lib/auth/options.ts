@@ -9,11 +9,12 @@ import CredentialsProvider from "next-auth/providers/credentials";
 import type { Provider } from "next-auth/providers/index";
 import { z } from "zod";
 
-import { db } from "../db";
-import { authSecret, env, oidcSettings } from "../env";
+import { db } from "../server/db";
+import { authSecret, env } from "../server/env";
 import { CLIENT_ADDRESS_HEADER } from "./client-address";
 import { logAuthProblem } from "./oidc-audit";
 import type { Claims } from "./oidc-claims";
+import { oidcSettings } from "./oidc-config";
 import { authLogger, currentAuthRequest } from "./oidc-context";
 import { authErrorPath } from "./oidc-errors";
 import { OIDC_PROVIDER_ID, oidcProvider } from "./oidc-provider";

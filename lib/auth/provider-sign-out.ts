@@ -6,8 +6,9 @@
  */
 import { getToken } from "next-auth/jwt";
 
-import { authSecret, env, oidcSettings } from "../env";
+import { authSecret, env } from "../server/env";
 import { logAuthProblem } from "./oidc-audit";
+import { oidcSettings } from "./oidc-config";
 import { discoveryFor } from "./oidc-discovery";
 import { endSessionUrl, postLogoutRedirectUri } from "./oidc-logout";
 

@@ -4,7 +4,7 @@
  * queue, analytics query and export asks here; none takes a workspace id from the request,
  * and none writes its own "members of the groups I manage" query.
  */
-import type { Db, Tx } from "../db";
+import type { Db, Tx } from "../server/db";
 import type { Actor } from "./actor";
 import { spendScopeOf } from "./permissions";
 

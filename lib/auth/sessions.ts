@@ -7,7 +7,7 @@
  */
 import { randomUUID } from "node:crypto";
 
-import type { Db, Tx } from "../db";
+import type { Db, Tx } from "../server/db";
 
 export async function startSession(
   db: Db,

@@ -5,8 +5,8 @@
  * signing in as it (or by guessing at it from one address: the address has its own, larger,
  * budget).
  */
-import type { Db } from "../db";
-import { isUniqueViolation } from "../lease";
+import type { Db } from "../server/db";
+import { isUniqueViolation } from "../server/lease";
 
 function windowOf(now: Date, windowMs: number): Date {
   return new Date(Math.floor(now.getTime() / windowMs) * windowMs);

@@ -6,7 +6,7 @@
 import "server-only";
 
 import type { AuditActor } from "../audit/audit";
-import { db } from "../db";
+import { db } from "../server/db";
 import type { TokenScope } from "../tokens/scopes";
 import { authenticateToken, tokenActorLabel, type TokenPrincipal } from "../tokens/tokens";
 import { answerResponse, errorResponse, type JsonAnswer } from "./guards";

@@ -11,10 +11,10 @@ import { writeAudit, type AuditActor } from "../audit/audit";
 import { InvalidInputError, NotFoundError } from "../core/errors";
 import { addDays, isDayKey, toDayKey } from "../core/period";
 import { encryptSecret, keyHint, maskKey } from "../crypto/secrets";
-import type { Db } from "../db";
 import { runSync, type SyncResult } from "../ingest/sync";
 import type { WriteCounts } from "../ingest/write-usage";
 import { loadRateCard } from "../ratecard/load-rate-card";
+import type { Db } from "../server/db";
 import { adapterFor, type AdapterExtras } from "./adapter-for";
 
 export const CONNECTION_KINDS = ["openai", "anthropic", "file", "cursor"] as const;

@@ -11,10 +11,10 @@ import { z } from "zod";
 
 import type { AuditActor } from "../audit/audit";
 import { InvalidInputError } from "../core/errors";
-import type { Db } from "../db";
 import { FileFormatError, parseUsageFile } from "../ingest/adapters/file";
 import { SyncBusyError } from "../ingest/sync";
 import { loadRateCard } from "../ratecard/load-rate-card";
+import type { Db } from "../server/db";
 import { getConnection, syncConnection } from "./connections";
 
 /** Most text one upload may carry: far above a month of a large company's daily rows. */

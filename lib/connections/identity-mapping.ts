@@ -9,8 +9,8 @@ import { z } from "zod";
 
 import { writeAudit, type AuditActor } from "../audit/audit";
 import { InvalidInputError, NotFoundError } from "../core/errors";
-import type { Db } from "../db";
 import { rebuildDailyRollups } from "../rollups/rebuild-days";
+import type { Db } from "../server/db";
 
 export interface UnmappedIdentity {
   /** the identity's provider namespace (openai, anthropic, claude_code, …) */

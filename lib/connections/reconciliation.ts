@@ -1,5 +1,6 @@
 import "server-only";
 
+import { UNATTRIBUTED_LINE_ITEM } from "../ingest/attribute-billed";
 /**
  * Reconciliation per day and source: what the provider billed, our list-price estimate,
  * what was allocated to usage rows, the unattributed rest, unpriced rows, and whether a
@@ -9,8 +10,7 @@ import "server-only";
  * split by tokens instead of list price (lib/ingest/attribute-billed.ts): those scopes are
  * listed per row so the screen can flag them.
  */
-import type { Db } from "../db";
-import { UNATTRIBUTED_LINE_ITEM } from "../ingest/attribute-billed";
+import type { Db } from "../server/db";
 
 export interface ReconciliationRow {
   day: string;

@@ -1,13 +1,13 @@
 import "server-only";
 
+import { SyncBusyError, type SyncResult } from "../ingest/sync";
 /**
  * Scheduled syncs: any process (a cron calling `allotment sync-due`, or several app
  * instances) may call runDueSyncs; a connection is claimed by a conditional update of its
  * nextSyncAt, so each due sync runs once even when callers race, and the sync lease still
  * guards against overlap with a manual run.
  */
-import type { Db } from "../db";
-import { SyncBusyError, type SyncResult } from "../ingest/sync";
+import type { Db } from "../server/db";
 import { syncConnection } from "./connections";
 
 export interface DueSyncOutcome {

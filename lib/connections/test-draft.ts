@@ -9,8 +9,8 @@ import "server-only";
 import { z } from "zod";
 
 import { encryptSecret } from "../crypto/secrets";
-import type { Db } from "../db";
 import { loadRateCard } from "../ratecard/load-rate-card";
+import type { Db } from "../server/db";
 import { adapterFor } from "./adapter-for";
 import { createConnectionSchema } from "./connections";
 

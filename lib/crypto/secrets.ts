@@ -6,7 +6,7 @@
  */
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
 
-import { env } from "../env";
+import { env } from "../server/env";
 
 const VERSION = "v1";
 

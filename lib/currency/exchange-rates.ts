@@ -14,7 +14,7 @@ import { auditActor, type Actor } from "../auth/actor";
 import { can } from "../auth/permissions";
 import { ForbiddenError, NotFoundError } from "../core/errors";
 import { dayKeySchema } from "../core/period";
-import type { Db } from "../db";
+import type { Db } from "../server/db";
 import { decimalText } from "./convert";
 
 const currency = z

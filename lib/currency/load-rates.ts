@@ -1,5 +1,5 @@
 /** The workspace's exchange rates as a RateTable (read once per sync run). */
-import type { Db, Tx } from "../db";
+import type { Db, Tx } from "../server/db";
 import { RateTable } from "./rates";
 
 export async function loadRateTable(db: Db | Tx, workspaceId: string): Promise<RateTable> {

@@ -16,12 +16,12 @@ import { loadRuleSettings, ruleFormOf } from "../alerts/rules";
 import { updateRules } from "../alerts/update-rules";
 import { loadActor, type Actor } from "../auth/actor";
 import { addDays, todayIn, type DayKey } from "../core/period";
-import type { Db } from "../db";
 import { createPolicySchema } from "../limits/policy-input";
 import { createPolicy } from "../limits/write-policy";
 import { approveRequest, denyRequest } from "../requests/decide-credit-request";
 import { fileRequest } from "../requests/file-request";
 import { approveSchema, denySchema, fileRequestSchema } from "../requests/request-input";
+import type { Db } from "../server/db";
 
 const HOUR_MS = 3_600_000;
 

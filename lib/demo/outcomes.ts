@@ -11,10 +11,10 @@
  * per PR shows "—").
  */
 import { eachDay, type Period } from "../core/period";
-import type { Db } from "../db";
 import { IdentityResolver } from "../ingest/identities";
 import { replaceOutcomeFacts } from "../ingest/outcome-facts";
 import type { OutcomeFact } from "../ingest/types";
+import type { Db } from "../server/db";
 
 /** FNV-1a of the text, as a number in [0, 1). */
 function unit(text: string): number {

@@ -5,13 +5,13 @@
  */
 import { writeAudit } from "../audit/audit";
 import { addDays, toDayKey } from "../core/period";
-import type { Db } from "../db";
 import {
   simulatorAdapter,
   simulatorConfigSchema,
   type SimulatorConfig,
 } from "../ingest/adapters/simulator";
 import { runSync, type SyncResult } from "../ingest/sync";
+import type { Db } from "../server/db";
 import { seedGovernance } from "./governance";
 import { seedDemoOutcomes } from "./outcomes";
 

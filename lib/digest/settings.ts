@@ -10,7 +10,7 @@ import { z } from "zod";
 import { writeAudit } from "../audit/audit";
 import { auditActor, type Actor } from "../auth/actor";
 import { InvalidInputError } from "../core/errors";
-import type { Db } from "../db";
+import type { Db } from "../server/db";
 
 const channelId = z
   .string()

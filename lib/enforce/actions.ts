@@ -5,7 +5,7 @@ import { z } from "zod";
 
 import { auditActor, type Actor } from "../auth/actor";
 import { InvalidInputError } from "../core/errors";
-import type { Db } from "../db";
+import type { Db } from "../server/db";
 import { explainVendorError, type VendorContext } from "../vendors/explain-error";
 import { SPLIT_RULES } from "./budget-split";
 import { importChatgpt } from "./chatgpt-import";

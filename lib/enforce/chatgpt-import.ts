@@ -8,9 +8,9 @@ import "server-only";
 import type { AuditActor } from "../audit/audit";
 import { addDays, toDayKey } from "../core/period";
 import { decryptSecret } from "../crypto/secrets";
-import type { Db } from "../db";
 import { chatgptAdapter, chatgptConfigSchema, chatgptSyncWindow } from "../ingest/adapters/chatgpt";
 import { runSync, type SyncResult } from "../ingest/sync";
+import type { Db } from "../server/db";
 import { getConnector } from "./connectors";
 import { connectionForConnector } from "./vendor-connection";
 

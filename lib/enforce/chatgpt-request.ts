@@ -8,10 +8,10 @@ import "server-only";
 
 import { writeAudit } from "../audit/audit";
 import { auditActor, type Actor } from "../auth/actor";
-import type { Db } from "../db";
 import { loadMemberLimit } from "../limits/load-effective-limits";
 import { fileRequest } from "../requests/file-request";
 import type { FileRequestInput } from "../requests/request-input";
+import type { Db } from "../server/db";
 import { describeVendorLimit, type VendorUnit } from "../vendors/units";
 
 export async function chatgptRequestContext(db: Db, actor: Actor, now: Date) {

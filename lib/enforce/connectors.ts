@@ -10,7 +10,7 @@ import { z } from "zod";
 import { writeAudit, type AuditActor } from "../audit/audit";
 import { InvalidInputError, NotFoundError } from "../core/errors";
 import { decryptSecret, encryptSecret, keyHint, maskKey } from "../crypto/secrets";
-import type { Db } from "../db";
+import type { Db } from "../server/db";
 import { ChatgptAdminClient, DEFAULT_CHATGPT_BASE_URL } from "../vendors/chatgpt/client";
 import { ClaudeSpendClient, DEFAULT_CLAUDE_BASE_URL } from "../vendors/claude/client";
 import { CursorClient } from "../vendors/cursor/client";

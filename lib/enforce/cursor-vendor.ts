@@ -7,7 +7,7 @@
 import "server-only";
 
 import { decryptSecret } from "../crypto/secrets";
-import type { Db } from "../db";
+import type { Db } from "../server/db";
 import { CursorClient } from "../vendors/cursor/client";
 import { observeCursor, type CursorObserved, type PreviousWrite } from "../vendors/cursor/limits";
 import { centsToMicrosExact, microsToWholeDollars } from "../vendors/cursor/money";

@@ -6,8 +6,8 @@
  */
 import "server-only";
 
-import { now as clockNow } from "../clock";
-import type { Db } from "../db";
+import { now as clockNow } from "../server/clock";
+import type { Db } from "../server/db";
 import { syncGithubSharedBudgets } from "./github";
 import { desiredLimits } from "./plan-desired";
 import { reconcileConnector } from "./reconcile";

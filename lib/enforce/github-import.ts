@@ -9,9 +9,9 @@ import "server-only";
 import type { AuditActor } from "../audit/audit";
 import { addDays, toDayKey } from "../core/period";
 import { decryptSecret } from "../crypto/secrets";
-import type { Db } from "../db";
 import { githubCopilotAdapter, githubCopilotConfigSchema } from "../ingest/adapters/github-copilot";
 import { runSync, type SyncResult } from "../ingest/sync";
+import type { Db } from "../server/db";
 import { getConnector } from "./connectors";
 import { connectionForConnector } from "./vendor-connection";
 

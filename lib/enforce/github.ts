@@ -11,8 +11,8 @@
 import "server-only";
 
 import { SYSTEM_ACTOR, writeAudit, type AuditActor } from "../audit/audit";
-import type { Db } from "../db";
 import { loadWorkspaceLimits } from "../limits/load-effective-limits";
+import type { Db } from "../server/db";
 import type { BudgetBody, GithubClient } from "../vendors/github/client";
 import { budgetAmountMicros, wholeDollarsDown } from "../vendors/github/money";
 import {

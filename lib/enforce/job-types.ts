@@ -2,7 +2,7 @@
  * The shapes the enforcement queue and its job handlers share (own file, so the handlers
  * need not import the queue that calls them: no import cycle).
  */
-import type { Db } from "../db";
+import type { Db } from "../server/db";
 
 export type JobRow = NonNullable<Awaited<ReturnType<Db["vendorJob"]["findFirst"]>>>;
 

@@ -8,8 +8,8 @@ import "server-only";
 import { z } from "zod";
 
 import { SYSTEM_ACTOR, writeAudit } from "../audit/audit";
-import { now as clockNow } from "../clock";
-import type { Db } from "../db";
+import { now as clockNow } from "../server/clock";
+import type { Db } from "../server/db";
 import { chatgptAmountText } from "../vendors/chatgpt/money";
 import { claudeAmountText } from "../vendors/claude/money";
 import { describeVendorAmount, type VendorUnit } from "../vendors/units";

@@ -7,7 +7,7 @@ import "server-only";
 
 import { writeAudit, type AuditActor } from "../audit/audit";
 import { InvalidInputError, NotFoundError } from "../core/errors";
-import type { Db } from "../db";
+import type { Db } from "../server/db";
 import type { SplitRule } from "./budget-split";
 import { getConnector } from "./connectors";
 import { VENDOR_IDENTITY_KIND } from "./vendor-identity";

@@ -7,8 +7,8 @@
 import "server-only";
 
 import { formatAmount } from "../core/money";
-import type { Db } from "../db";
 import { loadWorkspaceLimits } from "../limits/load-effective-limits";
+import type { Db } from "../server/db";
 import {
   describeVendorAmount,
   vendorToBudgetCeil,

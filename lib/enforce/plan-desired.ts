@@ -8,8 +8,8 @@ import "server-only";
 
 import { formatAmount, inBudgetUnit } from "../core/money";
 import { addDays } from "../core/period";
-import type { Db } from "../db";
 import { loadWorkspaceLimits } from "../limits/load-effective-limits";
+import type { Db } from "../server/db";
 import {
   describeVendorAmount,
   toVendorMicros,

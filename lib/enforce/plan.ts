@@ -11,7 +11,7 @@ import { z } from "zod";
 
 import { writeAudit, type AuditActor } from "../audit/audit";
 import { ConflictError, InvalidInputError, NotFoundError } from "../core/errors";
-import type { Db } from "../db";
+import type { Db } from "../server/db";
 import { describeVendorAmount, describeVendorLimit, type VendorUnit } from "../vendors/units";
 import { getConnector, writeBlocker } from "./connectors";
 import { githubPlanContext, syncGithubSharedBudgets, type SharedBudgetLine } from "./github";

@@ -15,7 +15,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 
 import { SYSTEM_ACTOR, writeAudit } from "../audit/audit";
-import type { Db } from "../db";
+import type { Db } from "../server/db";
 import type { VendorUnit } from "../vendors/units";
 import { writeBlocker, type ConnectorRow } from "./connectors";
 import { desiredLimits } from "./plan-desired";

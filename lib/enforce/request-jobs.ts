@@ -8,7 +8,7 @@ import "server-only";
 import { z } from "zod";
 
 import { SYSTEM_ACTOR, writeAudit } from "../audit/audit";
-import type { Db } from "../db";
+import type { Db } from "../server/db";
 import { resolvedByLabel } from "../vendors/claude/client";
 import { claudeAmountText, parseClaudeAmount } from "../vendors/claude/money";
 import type { IncreaseRequest } from "../vendors/claude/schemas";

@@ -1,7 +1,7 @@
 /** Everything the owner's Enforcement screen shows, as one DTO (no secrets: keys are masked). */
 import "server-only";
 
-import type { Db } from "../db";
+import type { Db } from "../server/db";
 import { isPaused, listConnectors, viewOf } from "./connectors";
 import { driftRows } from "./drift";
 import { overAllowance } from "./over-allowance";

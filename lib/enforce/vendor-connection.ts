@@ -6,7 +6,7 @@
 import "server-only";
 
 import { writeAudit, type AuditActor } from "../audit/audit";
-import type { Db } from "../db";
+import type { Db } from "../server/db";
 import type { ConnectorRow } from "./connectors";
 
 export async function connectionForConnector(

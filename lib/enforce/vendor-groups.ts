@@ -9,7 +9,7 @@ import "server-only";
 
 import { writeAudit, type AuditActor } from "../audit/audit";
 import { NotFoundError } from "../core/errors";
-import type { Db } from "../db";
+import type { Db } from "../server/db";
 import { chatgptClient, getConnector } from "./connectors";
 import { VENDOR_IDENTITY_KIND } from "./vendor-identity";
 

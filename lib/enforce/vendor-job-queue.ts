@@ -10,10 +10,10 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 
 import { SYSTEM_ACTOR, writeAudit, type AuditActor } from "../audit/audit";
-import { now as clockNow } from "../clock";
 import { toJsonText } from "../core/json";
-import type { Db, Tx } from "../db";
-import { acquireLease, isUniqueViolation, releaseLease } from "../lease";
+import { now as clockNow } from "../server/clock";
+import type { Db, Tx } from "../server/db";
+import { acquireLease, isUniqueViolation, releaseLease } from "../server/lease";
 import { VendorError } from "../vendors/http";
 import { RateGateClosed } from "../vendors/rate-gate";
 import { getConnector, writeBlocker, type ConnectorRow } from "./connectors";

@@ -8,8 +8,8 @@ import "server-only";
 
 import { SYSTEM_ACTOR, writeAudit } from "../audit/audit";
 import { toJsonText } from "../core/json";
-import type { Db } from "../db";
 import { loadMemberLimit } from "../limits/load-effective-limits";
+import type { Db } from "../server/db";
 import { resolvedByLabel } from "../vendors/claude/client";
 import { parseClaudeAmount } from "../vendors/claude/money";
 import type { IncreaseRequest } from "../vendors/claude/schemas";

@@ -8,7 +8,7 @@ import "server-only";
 import { z } from "zod";
 
 import { SYSTEM_ACTOR, writeAudit } from "../audit/audit";
-import type { Db } from "../db";
+import type { Db } from "../server/db";
 import { overrideRule, ruleAmount } from "../vendors/chatgpt/money";
 import type { UserLimit } from "../vendors/chatgpt/schemas";
 import { parseClaudeAmount } from "../vendors/claude/money";

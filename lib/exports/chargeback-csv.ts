@@ -4,7 +4,7 @@
 import "server-only";
 
 import type { Period } from "../core/period";
-import type { Db } from "../db";
+import type { Db } from "../server/db";
 import { chargebackTextChunks, type ChargebackRow, type ChargebackTextRow } from "./chargeback";
 import {
   BlockWriter,

@@ -19,8 +19,8 @@
 import "server-only";
 
 import type { Period } from "../core/period";
-import type { Db } from "../db";
-import type { UsageSums } from "../usage-sums";
+import type { UsageSums } from "../core/usage-sums";
+import type { Db } from "../server/db";
 import { toBigIntValue, type IntValue } from "./csv";
 import { openExportSource, type JsonSource } from "./json-read";
 import { canonicalDimensions, type ChargebackDimension } from "./params";

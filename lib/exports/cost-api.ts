@@ -11,8 +11,8 @@ import { z } from "zod";
 import { InvalidInputError } from "../core/errors";
 import { microsToDecimal } from "../core/money";
 import { addDays, daysBetween, dayStart, eachDay, isDayKey } from "../core/period";
-import type { Db } from "../db";
 import { dayOrUnixSecondsParam } from "../http/query";
+import type { Db } from "../server/db";
 
 export const COST_GROUP_BY = ["member", "product", "model", "provider"] as const;
 type CostGroup = (typeof COST_GROUP_BY)[number];

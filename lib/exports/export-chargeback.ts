@@ -7,8 +7,8 @@ import "server-only";
 import { writeAudit } from "../audit/audit";
 import { auditActor, type Actor } from "../auth/actor";
 import type { BudgetPeriod, Period } from "../core/period";
-import type { Db } from "../db";
-import { addUsageSums, zeroUsageSums, type UsageSums } from "../usage-sums";
+import { addUsageSums, zeroUsageSums, type UsageSums } from "../core/usage-sums";
+import type { Db } from "../server/db";
 import { chargebackChunks, type ChargebackRow } from "./chargeback";
 import { chargebackCsvStream, chargebackFileName } from "./chargeback-csv";
 import {

@@ -4,7 +4,7 @@ import "server-only";
 import { writeAudit } from "../audit/audit";
 import { auditActor, type Actor } from "../auth/actor";
 import type { BudgetPeriod } from "../core/period";
-import type { Db } from "../db";
+import type { Db } from "../server/db";
 import { focusCsvStream, focusFileName } from "./focus";
 import { resolveExportPeriod, type ExportQuery } from "./params";
 

@@ -18,7 +18,7 @@
 import "server-only";
 
 import { addDays, dayStart, type Period } from "../core/period";
-import type { Db } from "../db";
+import type { Db } from "../server/db";
 import {
   BlockWriter,
   csvByteStream,

@@ -8,8 +8,8 @@ import "server-only";
 
 import Database from "better-sqlite3";
 
-import { engineOf, sqliteFileOf, type Db, type Engine, type Tx } from "../db";
-import { placeholder } from "../sql";
+import { engineOf, sqliteFileOf, type Db, type Engine, type Tx } from "../server/db";
+import { placeholder } from "../server/sql";
 import { startSqliteWorker } from "./sqlite-worker";
 
 const SAFE = "9007199254740991";

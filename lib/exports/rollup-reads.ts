@@ -7,8 +7,8 @@
 import "server-only";
 
 import type { Period } from "../core/period";
-import type { Engine } from "../db";
-import { placeholder } from "../sql";
+import type { Engine } from "../server/db";
+import { placeholder } from "../server/sql";
 import type { IntValue } from "./csv";
 import { exactInt, jsonRowsAgg, params, type JsonSource } from "./json-read";
 

@@ -8,7 +8,7 @@ import "server-only";
 
 import { inBudgetUnit, type Unit } from "../core/money";
 import { addDays, type DayKey, type Period } from "../core/period";
-import type { Db } from "../db";
+import type { Db } from "../server/db";
 import {
   LOOKBACK_DAYS,
   MIN_DAYS_WITH_DATA,

@@ -6,7 +6,7 @@ import "server-only";
 
 import type { Unit } from "../core/money";
 import type { DayKey, Period } from "../core/period";
-import type { Db } from "../db";
+import type { Db } from "../server/db";
 import { memberHistoryWithFallback } from "./history";
 import { project, type Projection } from "./projection";
 

@@ -5,7 +5,7 @@
  */
 import { parseDecimalScaled } from "../core/money";
 import { decimalText, scaledToText } from "../currency/convert";
-import type { Tx } from "../db";
+import type { Tx } from "../server/db";
 import type { CostLine } from "./types";
 
 export async function replaceCostLines(

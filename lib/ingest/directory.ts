@@ -4,8 +4,8 @@
  * role an owner gave them. Groups owned by the source are reconciled to its membership.
  */
 import { writeAudit, type AuditActor } from "../audit/audit";
-import type { Tx } from "../db";
 import { applyMembershipChanges } from "../rollups/group-totals";
+import type { Tx } from "../server/db";
 import type { Directory } from "./types";
 
 export interface DirectoryCounts {
@@ -156,7 +156,7 @@ export async function applyDirectory(
   if (changedGroups.length) await applyMembershipChanges(tx, workspaceId, changedGroups, joined);
 
   // any change here can move someone's effective limit or a manager's scope, so it is
-  // audited, which also moves the workspace's version stamp (lib/workspace-version.ts)
+  // audited, which also moves the workspace's version stamp (lib/server/workspace-version.ts)
   if (
     counts.membersCreated ||
     counts.groupsCreated ||

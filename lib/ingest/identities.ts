@@ -3,7 +3,7 @@
  * identity that carries an email of a member is mapped automatically (and remembered);
  * anything else stays unattributed (memberId null), never dropped.
  */
-import type { Tx } from "../db";
+import type { Tx } from "../server/db";
 import type { IdentityRef } from "./types";
 
 export function identityKey(identity: IdentityRef | null): string {

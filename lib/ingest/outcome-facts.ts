@@ -6,7 +6,7 @@
  * made later counts at once; an identity with a member's email is mapped here on first sight,
  * as for usage rows.
  */
-import type { Tx } from "../db";
+import type { Tx } from "../server/db";
 import type { IdentityResolver } from "./identities";
 import type { OutcomeFact } from "./types";
 

@@ -14,8 +14,8 @@ import { randomUUID } from "node:crypto";
 
 import { SYSTEM_ACTOR, type AuditActor } from "../audit/audit";
 import { loadRateTable } from "../currency/load-rates";
-import type { Db } from "../db";
-import { acquireLease, releaseLease, renewLease } from "../lease";
+import type { Db } from "../server/db";
+import { acquireLease, releaseLease, renewLease } from "../server/lease";
 import { replaceCostLines } from "./cost-lines";
 import { applyDirectory } from "./directory";
 import { IdentityResolver } from "./identities";

@@ -5,8 +5,8 @@
  * travel as decimal strings and are cast in SQL, so bigint values stay exact.
  */
 import { toJsonText } from "../core/json";
-import type { Engine, Tx } from "../db";
-import { chunks, inList } from "../sql";
+import type { Engine, Tx } from "../server/db";
+import { chunks, inList } from "../server/sql";
 
 /** Column order of a row tuple. */
 export const USAGE_COLUMNS = [

@@ -6,9 +6,9 @@
  * transaction; a first load or a backfill writes many (writeUsagePages) with the same result.
  */
 import { usdToCredits } from "../core/money";
-import { engineOf, type Tx } from "../db";
 import { rebuildDailyRollups } from "../rollups/rebuild-days";
-import { chunks, inList } from "../sql";
+import { engineOf, type Tx } from "../server/db";
+import { chunks, inList } from "../server/sql";
 import { identityKey, type IdentityResolver } from "./identities";
 import type { UsagePage } from "./types";
 import {

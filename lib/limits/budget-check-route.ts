@@ -9,8 +9,8 @@ import { z } from "zod";
 
 import { answerResponse, errorAnswer, type JsonAnswer } from "../auth/guards";
 import { authorizeBearer } from "../auth/token-route";
-import { now } from "../clock";
-import { db } from "../db";
+import { now } from "../server/clock";
+import { db } from "../server/db";
 import { budgetCheck } from "./budget-check";
 
 const query = z.object({

@@ -7,8 +7,8 @@
 import "server-only";
 
 import { microsToDecimal } from "../core/money";
-import type { Db } from "../db";
-import type { WorkspaceVersion } from "../workspace-version";
+import type { Db } from "../server/db";
+import type { WorkspaceVersion } from "../server/workspace-version";
 import { limitInputsFor, loadMemberLimit } from "./load-effective-limits";
 
 export interface BudgetCheckAnswer {

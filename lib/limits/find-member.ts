@@ -4,7 +4,7 @@
  */
 import "server-only";
 
-import type { Db } from "../db";
+import type { Db } from "../server/db";
 
 export interface FoundMember {
   id: string;

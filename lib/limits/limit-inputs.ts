@@ -1,7 +1,7 @@
 /**
  * What one member's effective limit is computed from — workspace budget settings, people by
  * handle, policies, this period's usage and pool usage — kept in memory per workspace and
- * checked against the workspace's version stamp (lib/workspace-version.ts) on every call.
+ * checked against the workspace's version stamp (lib/server/workspace-version.ts) on every call.
  * Any audited write (a limit, a request decision, a token, a member, a setting) or any
  * sync commit moves the stamp, and the parts that depend on it are read again; so a change
  * is visible to the very next call in every process, and a steady stream of budget checks
@@ -10,8 +10,12 @@
 import "server-only";
 
 import type { Unit } from "../core/money";
-import type { Db } from "../db";
-import { readWorkspaceVersion, sameVersion, type WorkspaceVersion } from "../workspace-version";
+import type { Db } from "../server/db";
+import {
+  readWorkspaceVersion,
+  sameVersion,
+  type WorkspaceVersion,
+} from "../server/workspace-version";
 import type { FoundMember } from "./find-member";
 import type { PolicyInput, ProductUsage } from "./resolve-effective-limit";
 

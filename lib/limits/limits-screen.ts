@@ -10,7 +10,7 @@ import { membersOfManagedGroups } from "../auth/scope";
 import { ForbiddenError, InvalidInputError, NotFoundError } from "../core/errors";
 import { percentOf, type Unit } from "../core/money";
 import { lastDayBefore } from "../core/period";
-import type { Db } from "../db";
+import type { Db } from "../server/db";
 import {
   loadMemberLimit,
   loadWorkspaceBudget,

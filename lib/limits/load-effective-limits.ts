@@ -16,7 +16,6 @@ import {
   type DayKey,
   type Period,
 } from "../core/period";
-import { engineOf, type Db } from "../db";
 import {
   groupHistories,
   memberHistories,
@@ -25,9 +24,10 @@ import {
 } from "../forecast/history";
 import type { DailyHistory } from "../forecast/model";
 import { project, type Projection } from "../forecast/projection";
-import { placeholder, toBigInt } from "../sql";
-import { readRows } from "../sqlite-reader";
-import { readWorkspaceVersion, type WorkspaceVersion } from "../workspace-version";
+import { engineOf, type Db } from "../server/db";
+import { placeholder, toBigInt } from "../server/sql";
+import { readRows } from "../server/sqlite-reader";
+import { readWorkspaceVersion, type WorkspaceVersion } from "../server/workspace-version";
 import { findMemberByHandle } from "./find-member";
 import {
   limitInputs,
@@ -238,7 +238,7 @@ async function poolUsage(
 
 // The whole workspace's usage aggregate is the one expensive read behind the Limits screen
 // (millions of rollup rows at 20,000 members); it is reused while the workspace's usage
-// version holds (lib/workspace-version.ts: every sync page commit moves it).
+// version holds (lib/server/workspace-version.ts: every sync page commit moves it).
 const aggregateCache = new WeakMap<
   Db,
   Map<string, { usageVersion: number; value: Map<string, Map<string, bigint>> }>

@@ -5,7 +5,7 @@
  */
 import "server-only";
 
-import type { Db } from "../db";
+import type { Db } from "../server/db";
 import { activePolicyWhere } from "./resolve-effective-limit";
 
 export interface PoolScope {

@@ -31,11 +31,11 @@ import {
   type DayKey,
   type Period,
 } from "../core/period";
-import { engineOf, type Db } from "../db";
 import { assertMayDecide, type Decider } from "../requests/decide-credit-request";
 import { parseRequestAmount } from "../requests/request-input";
-import { chunks, inList, placeholder, toBigInt } from "../sql";
-import { readRows } from "../sqlite-reader";
+import { engineOf, type Db } from "../server/db";
+import { chunks, inList, placeholder, toBigInt } from "../server/sql";
+import { readRows } from "../server/sqlite-reader";
 import type { TokenPrincipal } from "../tokens/tokens";
 import {
   loadMemberLimit,

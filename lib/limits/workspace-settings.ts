@@ -14,7 +14,7 @@ import { can } from "../auth/permissions";
 import { ForbiddenError, InvalidInputError } from "../core/errors";
 import { parseAmountText, type Unit } from "../core/money";
 import { isValidTimezone } from "../core/period";
-import type { Db } from "../db";
+import type { Db } from "../server/db";
 import { policiesToMove } from "./timezone-change";
 import { policySnapshot } from "./write-policy";
 

@@ -7,11 +7,11 @@ import "server-only";
 import { writeAudit } from "../audit/audit";
 import { auditActor, type Actor } from "../auth/actor";
 import { can } from "../auth/permissions";
-import { now as clockNow } from "../clock";
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from "../core/errors";
 import { MAX_AMOUNT_MICROS, parseAmountText } from "../core/money";
 import { endOfDayIn, startOfDayIn, todayIn } from "../core/period";
-import type { Db, Tx } from "../db";
+import { now as clockNow } from "../server/clock";
+import type { Db, Tx } from "../server/db";
 import type { CreatePolicyInput, UpdatePolicyInput } from "./policy-input";
 
 /** 100 million credits (or dollars) per member or pool: beyond that it is a typo (lib/core/money.ts). */

@@ -7,7 +7,7 @@ import "server-only";
  */
 import type { Actor } from "../auth/actor";
 import { NotFoundError } from "../core/errors";
-import type { Db } from "../db";
+import type { Db } from "../server/db";
 
 export interface InboxItem {
   id: string;

@@ -5,7 +5,7 @@
 import "server-only";
 
 import type { Actor } from "../auth/actor";
-import type { Db, Tx } from "../db";
+import type { Db, Tx } from "../server/db";
 
 export interface NotificationInput {
   workspaceId: string;

@@ -13,8 +13,8 @@ import { writeAudit } from "../audit/audit";
 import { auditActor, type Actor } from "../auth/actor";
 import { revokeMemberSessions } from "../auth/sessions";
 import { ConflictError, ForbiddenError, NotFoundError } from "../core/errors";
-import type { Db } from "../db";
 import { policySnapshot } from "../limits/write-policy";
+import type { Db } from "../server/db";
 import { assertManagesPeople, assertOwnerLeft, lockWorkspace } from "./guard";
 import { getMemberRow, type MemberRow } from "./members";
 

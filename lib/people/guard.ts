@@ -4,7 +4,7 @@ import "server-only";
 import type { Actor } from "../auth/actor";
 import { can } from "../auth/permissions";
 import { ForbiddenError, InvalidInputError } from "../core/errors";
-import type { Tx } from "../db";
+import type { Tx } from "../server/db";
 
 export function assertManagesPeople(actor: Actor): void {
   if (!can(actor, "members:manage"))

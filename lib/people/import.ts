@@ -9,12 +9,12 @@ import "server-only";
 import { writeAudit } from "../audit/audit";
 import { auditActor, type Actor } from "../auth/actor";
 import { InvalidInputError } from "../core/errors";
-import type { Db, Tx } from "../db";
 import {
   costCenterTotalsMoved,
   membershipTotalsChanged,
   type PairChange,
 } from "../rollups/people-moves";
+import type { Db, Tx } from "../server/db";
 import { assertManagesGroups, assertManagesPeople, lockWorkspace } from "./guard";
 import {
   planImport,

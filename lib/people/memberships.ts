@@ -7,7 +7,7 @@
 import "server-only";
 
 import { InvalidInputError } from "../core/errors";
-import type { Tx } from "../db";
+import type { Tx } from "../server/db";
 
 export interface Named {
   id: string;

@@ -6,7 +6,7 @@ import "server-only";
  * the provider whose seed entry its name resolves to (a snapshot name → its family's
  * provider), else under either provider.
  */
-import type { Tx } from "../db";
+import type { Tx } from "../server/db";
 import {
   buildRateCard,
   seedRateCard,

@@ -9,10 +9,10 @@ import "server-only";
 import { z } from "zod";
 
 import { writeAudit, type AuditActor } from "../audit/audit";
-import { now } from "../clock";
 import { InvalidInputError, NotFoundError } from "../core/errors";
 import { addDays, dayKeySchema, toDayKey } from "../core/period";
-import type { Db } from "../db";
+import { now } from "../server/clock";
+import type { Db } from "../server/db";
 import { providersOf, rateCardFrom } from "./load-rate-card";
 import { seedRateCardVersions, type MatchKind } from "./rate-card";
 

@@ -8,10 +8,10 @@
 import "server-only";
 
 import { endOfDayIn } from "../core/period";
-import type { Db } from "../db";
 import type { LimitInputs } from "../limits/limit-inputs";
 import { limitInputsFor, loadMemberLimit } from "../limits/load-effective-limits";
 import type { EffectiveLimit, PolicyInput } from "../limits/resolve-effective-limit";
+import type { Db } from "../server/db";
 
 export interface ApprovalPreview {
   before: EffectiveLimit;

@@ -21,10 +21,10 @@ import {
   type BudgetPeriod,
   type DayKey,
 } from "../core/period";
-import { engineOf, type Db, type Tx } from "../db";
 import type { MemberLimit } from "../limits/load-effective-limits";
 import { policySnapshot } from "../limits/write-policy";
 import { notify } from "../notifications/notify";
+import { engineOf, type Db, type Tx } from "../server/db";
 import {
   parseList,
   verdict,

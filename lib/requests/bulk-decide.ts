@@ -10,7 +10,7 @@ import "server-only";
 import { z } from "zod";
 
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from "../core/errors";
-import type { Db } from "../db";
+import type { Db } from "../server/db";
 import { followDecisions } from "../slack/follow-decision";
 import { approveRequest, denyRequest, type Decider } from "./decide-credit-request";
 

@@ -6,9 +6,9 @@ import { z } from "zod";
 import type { Actor } from "../auth/actor";
 import { can } from "../auth/permissions";
 import { visibleGroupsWhere } from "../auth/scope";
-import type { Db } from "../db";
 import { getMyLimit } from "../limits/limits-screen";
 import { listNotifications, REQUEST_NOTIFICATIONS } from "../notifications/notify";
+import type { Db } from "../server/db";
 import { canDecideRequests, listMyRequests, listQueue, type QueueFilters } from "./request-queue";
 
 export const queueFiltersSchema = z.object({

@@ -9,10 +9,10 @@ import { can } from "../auth/permissions";
 import { membersOfManagedGroups } from "../auth/scope";
 import type { Unit } from "../core/money";
 import { addDays, eachDay, todayIn } from "../core/period";
-import { engineOf, type Db } from "../db";
 import { limitInputsFor } from "../limits/load-effective-limits";
-import { inList, placeholder, toBigInt } from "../sql";
-import { readRows } from "../sqlite-reader";
+import { engineOf, type Db } from "../server/db";
+import { inList, placeholder, toBigInt } from "../server/sql";
+import { readRows } from "../server/sqlite-reader";
 import { previewApproval } from "./approval-preview";
 import { expireDueRequests, grantCeiling } from "./decide-credit-request";
 import { parseSnapshot, type RequestSnapshot } from "./snapshot";
@@ -51,7 +51,7 @@ export interface LimitFigures {
 }
 
 export interface QueueItem extends RequestItem {
-  /** minutes since filing, on the app's clock (lib/clock.ts), for "filed 3 h ago" */
+  /** minutes since filing, on the app's clock (lib/server/clock.ts), for "filed 3 h ago" */
   ageMinutes: number;
   groups: { id: string; name: string; costCenter: string }[];
   /** the requester's limit now for the request's product (pending items) */

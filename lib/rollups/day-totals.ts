@@ -3,8 +3,8 @@
  * same transaction, right after the daily rollup, so the two never disagree (rebuild-days.ts).
  */
 import type { DayKey } from "../core/period";
-import type { Engine, Tx } from "../db";
-import { chunks, inList, placeholder } from "../sql";
+import type { Engine, Tx } from "../server/db";
+import { chunks, inList, placeholder } from "../server/sql";
 
 export async function rebuildDayTotals(
   tx: Tx,

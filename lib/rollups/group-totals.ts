@@ -15,8 +15,8 @@
 import { NONE } from "../analytics/filters";
 import { dimensionKey, Params, type Source } from "../analytics/sql-builder";
 import type { DayKey } from "../core/period";
-import { engineOf, type Engine, type Tx } from "../db";
-import { chunks, inList, placeholder } from "../sql";
+import { engineOf, type Engine, type Tx } from "../server/db";
+import { chunks, inList, placeholder } from "../server/sql";
 import { COLUMNS, METRICS } from "./metrics";
 
 const SUMS = METRICS.map((m) => `SUM(r."${m}")`).join(", ");

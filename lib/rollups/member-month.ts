@@ -7,8 +7,8 @@
  * always equals the GROUP BY of the daily rollup (the migration's backfill).
  */
 import type { DayKey } from "../core/period";
-import type { Engine, Tx } from "../db";
-import { inList, placeholder } from "../sql";
+import type { Engine, Tx } from "../server/db";
+import { inList, placeholder } from "../server/sql";
 import { METRICS } from "./metrics";
 
 const KEY = `"workspaceId", "month", "memberKey", "product", "model", "provider"`;

@@ -8,8 +8,8 @@
  * of the daily rollup (the migration's backfill).
  */
 import type { DayKey } from "../core/period";
-import type { Engine, Tx } from "../db";
-import { inList, placeholder } from "../sql";
+import type { Engine, Tx } from "../server/db";
+import { inList, placeholder } from "../server/sql";
 import { COLUMNS, METRICS } from "./metrics";
 
 const MONTH_KEY = `"workspaceId", "month", "memberKey"`;

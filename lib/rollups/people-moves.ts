@@ -9,8 +9,8 @@
 import "server-only";
 
 import { NONE } from "../analytics/filters";
-import { engineOf, type Tx } from "../db";
-import { placeholder } from "../sql";
+import { engineOf, type Tx } from "../server/db";
+import { placeholder } from "../server/sql";
 import { applyMembershipChanges } from "./group-totals";
 import { COLUMNS, METRICS } from "./metrics";
 

@@ -5,8 +5,8 @@
  * the group / cost-center totals derived from it follow in the same transaction.
  */
 import type { DayKey } from "../core/period";
-import { engineOf, type Tx } from "../db";
-import { chunks, inList, placeholder } from "../sql";
+import { engineOf, type Tx } from "../server/db";
+import { chunks, inList, placeholder } from "../server/sql";
 import { rebuildDayTotals } from "./day-totals";
 import { rebuildGroupDayTotals } from "./group-totals";
 import { applyDailyToMonths, pruneEmptyMonths } from "./member-month";

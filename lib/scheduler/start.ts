@@ -5,9 +5,9 @@
  */
 import "server-only";
 
-import { now } from "../clock";
-import { db } from "../db";
-import { env } from "../env";
+import { now } from "../server/clock";
+import { db } from "../server/db";
+import { env } from "../server/env";
 import { schedulerTick } from "./tick";
 
 let started = false;

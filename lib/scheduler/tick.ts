@@ -11,11 +11,11 @@ import { randomUUID } from "node:crypto";
 import { retryDueDeliveries } from "../alerts/deliver";
 import { evaluateAlerts } from "../alerts/evaluate";
 import { runDueSyncs } from "../connections/scheduler";
-import type { Db } from "../db";
 import { runWeeklyDigests } from "../digest/send";
 import { runEnforcementTick } from "../enforce/enforcement-tick";
-import { acquireLease } from "../lease";
 import { expireDueRequests } from "../requests/decide-credit-request";
+import type { Db } from "../server/db";
+import { acquireLease } from "../server/lease";
 import { retrySlackPosts } from "../slack/announce";
 import { retrySlackUpdates } from "../slack/follow-decision";
 

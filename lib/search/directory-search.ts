@@ -10,7 +10,7 @@ import { z } from "zod";
 
 import type { Actor } from "../auth/actor";
 import { scopeIncludesGroup, spendScopeFor } from "../auth/scope";
-import type { Db } from "../db";
+import type { Db } from "../server/db";
 
 export const searchQuerySchema = z.object({
   q: z

@@ -8,9 +8,9 @@
 import "server-only";
 
 import type { Unit } from "../core/money";
-import type { Db } from "../db";
-import { env } from "../env";
 import { loadMemberLimit } from "../limits/load-effective-limits";
+import type { Db } from "../server/db";
+import { env } from "../server/env";
 import { postMessage } from "../vendors/slack/client";
 import { requestMessage, type RequestContext } from "./request-message";
 import { slackSettingFor } from "./settings";

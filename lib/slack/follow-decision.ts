@@ -18,7 +18,7 @@
 import "server-only";
 
 import type { Unit } from "../core/money";
-import type { Db } from "../db";
+import type { Db } from "../server/db";
 import { updateMessage } from "../vendors/slack/client";
 import { requestContext } from "./announce";
 import { decidedMessage, outcomeText } from "./request-message";

@@ -15,8 +15,8 @@ import { createHash } from "node:crypto";
 import { z } from "zod";
 
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from "../core/errors";
-import type { Db } from "../db";
 import { approveRequest, denyRequest, type Decider } from "../requests/decide-credit-request";
+import type { Db } from "../server/db";
 import { respond } from "../vendors/slack/client";
 import { requestContext } from "./announce";
 import { markUpdatedFromSlack, outcomeOf } from "./follow-decision";

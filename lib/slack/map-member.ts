@@ -10,7 +10,7 @@ import "server-only";
 
 import { writeAudit } from "../audit/audit";
 import { loadActor, type Actor } from "../auth/actor";
-import type { Db } from "../db";
+import type { Db } from "../server/db";
 import { userEmail, type SlackTarget } from "../vendors/slack/client";
 
 export const SLACK_PROVIDER = "slack";

@@ -13,7 +13,7 @@ import { writeAudit } from "../audit/audit";
 import { auditActor, type Actor } from "../auth/actor";
 import { InvalidInputError, NotFoundError } from "../core/errors";
 import { decryptSecret, encryptSecret, keyHint, maskKey } from "../crypto/secrets";
-import type { Db } from "../db";
+import type { Db } from "../server/db";
 import type { SlackTarget } from "../vendors/slack/client";
 
 const secretText = (label: string) =>

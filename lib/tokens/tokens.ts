@@ -9,10 +9,14 @@ import { createHash, randomBytes } from "node:crypto";
 import { writeAudit } from "../audit/audit";
 import { auditActor, type Actor } from "../auth/actor";
 import { can } from "../auth/permissions";
-import { now as clockNow } from "../clock";
 import { ForbiddenError, NotFoundError } from "../core/errors";
-import type { Db } from "../db";
-import { readWorkspaceVersion, sameVersion, type WorkspaceVersion } from "../workspace-version";
+import { now as clockNow } from "../server/clock";
+import type { Db } from "../server/db";
+import {
+  readWorkspaceVersion,
+  sameVersion,
+  type WorkspaceVersion,
+} from "../server/workspace-version";
 import { TOKEN_SCOPES, type TokenScope } from "./scopes";
 
 export { TOKEN_SCOPES, type TokenScope };

@@ -6,8 +6,8 @@
 import "server-only";
 
 import { allowAttempt } from "../auth/throttle";
-import { now as clockNow, sleep as clockSleep } from "../clock";
-import type { Db } from "../db";
+import { now as clockNow, sleep as clockSleep } from "../server/clock";
+import type { Db } from "../server/db";
 import { CHATGPT_REQUESTS_PER_MINUTE } from "./chatgpt/rate-limits";
 import { CLAUDE_REQUESTS_PER_MINUTE } from "./claude/rate-limits";
 import { cursorPerMinute } from "./cursor/rate-limits";

@@ -4,11 +4,11 @@
  * the scenario's truth — for comparing two versions of the code (the issue 16 note). Usage:
  *   DATABASE_URL=file:./data/compare-billing.db tsx --conditions=react-server tests/fake-provider/billing-compare.ts [full|usd]
  */
-import { createDb, prepareDb } from "../../lib/db";
 import { anthropicAdapter } from "../../lib/ingest/adapters/anthropic";
 import { openaiAdapter } from "../../lib/ingest/adapters/openai";
 import { runSync } from "../../lib/ingest/sync";
 import { buildRateCard, type RateCardVersion } from "../../lib/ratecard/rate-card";
+import { createDb, prepareDb } from "../../lib/server/db";
 import { billingScenarioData } from "./billing-data";
 import {
   MAPPED_IDENTITIES,

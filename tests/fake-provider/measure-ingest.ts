@@ -4,9 +4,9 @@
  *   DATABASE_URL=file:./data/ingest-bench.db tsx --conditions=react-server tests/fake-provider/measure-ingest.ts 5000 60
  */
 import { addDays } from "../../lib/core/period";
-import { createDb, prepareDb } from "../../lib/db";
 import { simulatorAdapter, simulatorConfigSchema } from "../../lib/ingest/adapters/simulator";
 import { runSync } from "../../lib/ingest/sync";
+import { createDb, prepareDb } from "../../lib/server/db";
 
 const url = process.env.DATABASE_URL!;
 const members = Number(process.argv[2] ?? 5000);

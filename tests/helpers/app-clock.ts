@@ -1,5 +1,5 @@
 /**
- * The app's clock (lib/clock.ts `now()`) as the integration tests run it: anchored at
+ * The app's clock (lib/server/clock.ts `now()`) as the integration tests run it: anchored at
  * TEST_NOW when a test file starts and running forward with the elapsed time, so what the
  * app reads internally (a policy's "expiry in the past" check, a token's revocation time,
  * the budget-check and cost routes' "today", the vendor queue's default clock) agrees with

@@ -5,7 +5,7 @@
  * Code that waits for time to pass (the vendor queue honouring a Retry-After) gets
  * `tickingClock()`: the same instant, advancing with the time elapsed since the clock was
  * made (monotonic, so a wall-clock step or faketime cannot move it). In the integration
- * project the app's own clock (lib/clock.ts) is such a clock too (tests/helpers/app-clock.ts).
+ * project the app's own clock (lib/server/clock.ts) is such a clock too (tests/helpers/app-clock.ts).
  *
  * TEST_NOW is a Wednesday mid-month, 14:30 UTC: hours away from a day change in UTC,
  * New York (09:30) and Kiritimati (04:30 the next day), so a slow run never crosses one.

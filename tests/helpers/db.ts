@@ -6,7 +6,7 @@ import os from "node:os";
 import path from "node:path";
 
 import type { Actor } from "@/lib/auth/actor";
-import { createDb, engineOf, prepareDb, type Db } from "@/lib/db";
+import { createDb, engineOf, prepareDb, type Db } from "@/lib/server/db";
 
 let client: Db | undefined;
 
@@ -51,7 +51,7 @@ export async function isolatedDb(): Promise<{ db: Db; url: string; close: () => 
   return { db, url, close: () => db.$disconnect() };
 }
 
-/** The test database's SQL dialect, asked of its client as the app does (lib/db.ts engineOf). */
+/** The test database's SQL dialect, asked of its client as the app does (lib/server/db.ts engineOf). */
 export function testEngine() {
   if (!client) throw new Error("testEngine: call testDb() first");
   return engineOf(client);

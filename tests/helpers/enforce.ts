@@ -1,7 +1,7 @@
 /** Shared set-up for the enforcement integration tests: a workspace with limits and a connector to a fake vendor. */
 import type { Actor } from "@/lib/auth/actor";
-import type { Db } from "@/lib/db";
 import { connectVendor, updateConnectorSettings } from "@/lib/enforce/connectors";
+import type { Db } from "@/lib/server/db";
 
 import { makeMember, makeWorkspace } from "./db";
 

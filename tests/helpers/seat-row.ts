@@ -3,9 +3,9 @@
  * seatEstimateMicros) through the real sync path, for tests that check the estimate stays
  * out of billed money and shows in its own column.
  */
-import type { Db } from "@/lib/db";
 import { runSync } from "@/lib/ingest/sync";
 import type { SourceAdapter, UsageRow } from "@/lib/ingest/types";
+import type { Db } from "@/lib/server/db";
 
 export async function syncSeatRow(
   db: Db,

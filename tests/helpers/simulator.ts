@@ -1,6 +1,6 @@
 /** A small simulator connection in a fresh workspace, for tests that need real usage rows. */
-import type { Db } from "@/lib/db";
 import { simulatorAdapter, simulatorConfigSchema } from "@/lib/ingest/adapters/simulator";
+import type { Db } from "@/lib/server/db";
 
 import { makeWorkspace } from "./db";
 

@@ -20,9 +20,9 @@ import type { SpendScope } from "@/lib/auth/scope";
 import { NotFoundError } from "@/lib/core/errors";
 import { toJsonText } from "@/lib/core/json";
 import { addDays, todayIn } from "@/lib/core/period";
-import type { Db } from "@/lib/db";
 import { applyDirectory } from "@/lib/ingest/directory";
 import { runSync } from "@/lib/ingest/sync";
+import type { Db } from "@/lib/server/db";
 
 import { makeWorkspace, testDb } from "../helpers/db";
 import { simulatedWorkspace } from "../helpers/simulator";

@@ -14,10 +14,10 @@ import { sourceFor } from "@/lib/analytics/sql-builder";
 import { SYSTEM_ACTOR } from "@/lib/audit/audit";
 import type { SpendScope } from "@/lib/auth/scope";
 import { todayIn } from "@/lib/core/period";
-import type { Db } from "@/lib/db";
 import { applyDirectory } from "@/lib/ingest/directory";
 import { runSync } from "@/lib/ingest/sync";
 import type { Directory, SourceAdapter } from "@/lib/ingest/types";
+import type { Db } from "@/lib/server/db";
 
 import { testDb } from "../helpers/db";
 import { simulatedWorkspace } from "../helpers/simulator";

@@ -6,9 +6,9 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 
-import type { Db } from "@/lib/db";
 import { runSync } from "@/lib/ingest/sync";
 import { rebuildDailyRollups } from "@/lib/rollups/rebuild-days";
+import type { Db } from "@/lib/server/db";
 
 import { testDb } from "../helpers/db";
 import { simulatedWorkspace } from "../helpers/simulator";

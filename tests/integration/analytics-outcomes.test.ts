@@ -9,9 +9,9 @@ import { describe, expect, it } from "vitest";
 import { getCostPerPrContext, getOutcomeReport } from "@/lib/analytics/outcomes";
 import type { Actor } from "@/lib/auth/actor";
 import { spendScopeFor } from "@/lib/auth/scope";
-import type { Db } from "@/lib/db";
 import { runSync } from "@/lib/ingest/sync";
 import type { OutcomeFact, SourceAdapter, UsageRow } from "@/lib/ingest/types";
+import type { Db } from "@/lib/server/db";
 
 import { TEST_NOW } from "../helpers/clock";
 import { makeMember, makeWorkspace, testDb } from "../helpers/db";

@@ -1,14 +1,14 @@
 /**
  * The integration project pins the app's clock (tests/helpers/pin-app-clock.ts): what lib
- * code reads through lib/clock.ts starts at TEST_NOW and moves only with elapsed time, so a
+ * code reads through lib/server/clock.ts starts at TEST_NOW and moves only with elapsed time, so a
  * machine whose date is months away (faketime, a wrong CMOS clock) runs the same tests.
  */
 import { afterEach, describe, expect, it } from "vitest";
 
-import { now } from "@/lib/clock";
 import { addDays } from "@/lib/core/period";
 import { createPolicySchema } from "@/lib/limits/policy-input";
 import { createPolicy } from "@/lib/limits/write-policy";
+import { now } from "@/lib/server/clock";
 
 import { resetAppNow, setAppNow } from "../helpers/app-clock";
 import { at, TEST_NOW, TEST_TODAY } from "../helpers/clock";

@@ -9,8 +9,8 @@ import type { AddressInfo } from "node:net";
 
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 
-import { checkSingleSignOn } from "@/lib/boot";
-import { resetEnvCache } from "@/lib/env";
+import { checkSingleSignOn } from "@/lib/auth/startup";
+import { resetEnvCache } from "@/lib/server/env";
 
 import { startFakeOidc, type FakeOidc } from "../fake-oidc/provider";
 

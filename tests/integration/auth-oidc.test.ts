@@ -16,8 +16,8 @@ import { OIDC_SUB_KIND, parseRoleMap } from "@/lib/auth/oidc-config";
 import { memberForIdentity, resolveOidcSignIn, type OidcSignInInput } from "@/lib/auth/oidc-signin";
 import { authOptions } from "@/lib/auth/options";
 import { isSessionLive } from "@/lib/auth/sessions";
-import type { Db } from "@/lib/db";
-import { resetEnvCache } from "@/lib/env";
+import type { Db } from "@/lib/server/db";
+import { resetEnvCache } from "@/lib/server/env";
 
 import { TEST_NOW } from "../helpers/clock";
 import { makeMember, makeWorkspace, testDb } from "../helpers/db";

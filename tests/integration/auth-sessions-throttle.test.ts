@@ -16,7 +16,7 @@ import {
 } from "@/lib/auth/sessions";
 import { isThrottled, recordFailure } from "@/lib/auth/throttle";
 import { createConnection, updateConnection } from "@/lib/connections/connections";
-import { resetEnvCache } from "@/lib/env";
+import { resetEnvCache } from "@/lib/server/env";
 
 import { TEST_NOW } from "../helpers/clock";
 import { makeMember, makeWorkspace, testDb } from "../helpers/db";

@@ -17,7 +17,6 @@
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 
-import type { Db } from "@/lib/db";
 import { runEnforcementTick } from "@/lib/enforce/enforcement-tick";
 import { applyPlan, buildPlan } from "@/lib/enforce/plan";
 import { desiredLimits } from "@/lib/enforce/plan-desired";
@@ -26,6 +25,7 @@ import { readVendor } from "@/lib/enforce/vendor-state";
 import { loadWorkspaceLimits } from "@/lib/limits/load-effective-limits";
 import { approveRequest } from "@/lib/requests/decide-credit-request";
 import { fileRequest } from "@/lib/requests/file-request";
+import type { Db } from "@/lib/server/db";
 
 import { startChatgptFake, type ChatgptFake } from "../fake-vendors/chatgpt";
 import { startClaudeFake, type ClaudeFake } from "../fake-vendors/claude";

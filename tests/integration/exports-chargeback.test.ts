@@ -4,11 +4,11 @@ import { describe, expect, it } from "vitest";
 import { getOverview } from "@/lib/analytics/overview";
 import type { Actor } from "@/lib/auth/actor";
 import { parseMicros } from "@/lib/core/money";
-import type { Db } from "@/lib/db";
 import { chargebackChunks } from "@/lib/exports/chargeback";
 import { previewChargeback, startChargebackExport } from "@/lib/exports/export-chargeback";
 import { exportQuerySchema } from "@/lib/exports/params";
 import { runSync } from "@/lib/ingest/sync";
+import type { Db } from "@/lib/server/db";
 
 import { makeMember, testDb } from "../helpers/db";
 import { syncSeatRow } from "../helpers/seat-row";

@@ -12,7 +12,6 @@ import {
   updateConnection,
 } from "@/lib/connections/connections";
 import { scaledToText } from "@/lib/currency/convert";
-import type { Db } from "@/lib/db";
 import {
   anthropicAnalyticsAdapter,
   type AnalyticsUsageRow,
@@ -20,6 +19,7 @@ import {
 } from "@/lib/ingest/adapters/anthropic-analytics";
 import { runSync } from "@/lib/ingest/sync";
 import type { SourceAdapter, UsagePage } from "@/lib/ingest/types";
+import type { Db } from "@/lib/server/db";
 
 import {
   ANALYTICS_PEOPLE,

@@ -10,11 +10,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { exportBreakdown } from "@/lib/analytics/breakdown";
 import { getOverview } from "@/lib/analytics/overview";
 import type { SpendScope } from "@/lib/auth/scope";
-import type { Db } from "@/lib/db";
 import { anthropicAdapter } from "@/lib/ingest/adapters/anthropic";
 import { openaiAdapter } from "@/lib/ingest/adapters/openai";
 import { runSync } from "@/lib/ingest/sync";
 import { buildRateCard, type RateCardVersion } from "@/lib/ratecard/rate-card";
+import type { Db } from "@/lib/server/db";
 
 import { billingScenarioData } from "../fake-provider/billing-data";
 import {

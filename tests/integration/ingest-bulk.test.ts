@@ -6,11 +6,11 @@
  */
 import { describe, expect, it } from "vitest";
 
-import type { Db } from "@/lib/db";
 import { simulatorAdapter, simulatorConfigSchema } from "@/lib/ingest/adapters/simulator";
 import { usageForDay } from "@/lib/ingest/simulator/enterprise";
 import { runSync, type SyncOptions } from "@/lib/ingest/sync";
 import type { SourceAdapter, UsagePage, UsageRow } from "@/lib/ingest/types";
+import type { Db } from "@/lib/server/db";
 
 import { makeWorkspace, testDb } from "../helpers/db";
 

@@ -6,9 +6,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import type { Db } from "@/lib/db";
 import { cursorAdapter } from "@/lib/ingest/adapters/cursor";
 import { runSync } from "@/lib/ingest/sync";
+import type { Db } from "@/lib/server/db";
 
 import { startCursorFake, type CursorFake } from "../fake-vendors/cursor";
 import { makeWorkspace, testDatabaseUrl, testDb } from "../helpers/db";

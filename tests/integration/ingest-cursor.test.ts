@@ -8,9 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { createConnection, syncConnection } from "@/lib/connections/connections";
 import { divRoundHalfEven } from "@/lib/core/money";
-import type { Db } from "@/lib/db";
 import { cursorAdapter } from "@/lib/ingest/adapters/cursor";
 import { runSync } from "@/lib/ingest/sync";
+import type { Db } from "@/lib/server/db";
 
 import { cursorUsage, startCursorFake, type CursorFake } from "../fake-vendors/cursor";
 import { TEST_NOW } from "../helpers/clock";

@@ -1,9 +1,9 @@
 /** Shared setup for the ingestion tests: a workspace, a connection and an adapter at the fake provider. */
-import type { Db } from "@/lib/db";
 import { anthropicAdapter } from "@/lib/ingest/adapters/anthropic";
 import { openaiAdapter } from "@/lib/ingest/adapters/openai";
 import type { SourceAdapter, UsageRow } from "@/lib/ingest/types";
 import { seedRateCard } from "@/lib/ratecard/rate-card";
+import type { Db } from "@/lib/server/db";
 
 import type { FakeProvider } from "../fake-provider/server";
 import { makeWorkspace } from "../helpers/db";

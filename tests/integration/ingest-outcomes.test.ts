@@ -6,8 +6,8 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
-import type { Db } from "@/lib/db";
 import { runSync } from "@/lib/ingest/sync";
+import type { Db } from "@/lib/server/db";
 
 import { loadFixtureData } from "../fake-provider/data";
 import { startFakeProvider, type FakeProvider } from "../fake-provider/server";

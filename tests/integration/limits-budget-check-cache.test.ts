@@ -8,13 +8,13 @@ import { afterAll, describe, expect, it } from "vitest";
 
 import { SYSTEM_ACTOR } from "@/lib/audit/audit";
 import { microsToDecimal } from "@/lib/core/money";
-import { createDb, prepareDb } from "@/lib/db";
 import { applyDirectory } from "@/lib/ingest/directory";
 import { runSync } from "@/lib/ingest/sync";
 import { budgetCheck } from "@/lib/limits/budget-check";
 import { createPolicySchema, updatePolicySchema } from "@/lib/limits/policy-input";
 import { updateWorkspaceSettings } from "@/lib/limits/workspace-settings";
 import { createPolicy, updatePolicy } from "@/lib/limits/write-policy";
+import { createDb, prepareDb } from "@/lib/server/db";
 import { authenticateToken, createToken, revokeToken } from "@/lib/tokens/tokens";
 
 import { makeMember, testDatabaseUrl, testDb } from "../helpers/db";

@@ -1,6 +1,6 @@
 /** Shared fixtures for the limits and requests integration tests (each test builds its own workspace). */
 import type { Actor } from "@/lib/auth/actor";
-import type { Db } from "@/lib/db";
+import type { Db } from "@/lib/server/db";
 
 import { makeMember, makeWorkspace } from "../helpers/db";
 

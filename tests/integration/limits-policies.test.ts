@@ -2,10 +2,10 @@ import { afterEach, describe, expect, it } from "vitest";
 
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from "@/lib/core/errors";
 import { addDays } from "@/lib/core/period";
-import { resetEnvCache } from "@/lib/env";
 import { loadMemberLimit, loadWorkspaceLimits } from "@/lib/limits/load-effective-limits";
 import { createPolicySchema, updatePolicySchema } from "@/lib/limits/policy-input";
 import { createPolicy, deletePolicy, policyHistory, updatePolicy } from "@/lib/limits/write-policy";
+import { resetEnvCache } from "@/lib/server/env";
 
 import { daysFrom, TEST_NOW, TEST_TODAY } from "../helpers/clock";
 import { testDb } from "../helpers/db";

@@ -14,10 +14,10 @@ import {
   setExchangeRate,
   setSeatEstimatesCount,
 } from "@/lib/currency/exchange-rates";
-import type { Db } from "@/lib/db";
 import { loadMemberLimit, loadWorkspaceLimits } from "@/lib/limits/load-effective-limits";
 import { createPolicySchema } from "@/lib/limits/policy-input";
 import { createPolicy } from "@/lib/limits/write-policy";
+import type { Db } from "@/lib/server/db";
 
 import { TEST_NOW, TEST_TODAY } from "../helpers/clock";
 import { testDb } from "../helpers/db";

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 
 import { eachDay, endOfDayIn } from "@/lib/core/period";
-import { engineOf, type Db } from "@/lib/db";
 import { budgetCheck } from "@/lib/limits/budget-check";
 import { createPolicySchema, updatePolicySchema } from "@/lib/limits/policy-input";
 import type { EffectiveLimit } from "@/lib/limits/resolve-effective-limit";
@@ -10,6 +9,7 @@ import { simulateSchema } from "@/lib/limits/simulate-input";
 import { createPolicy, updatePolicy } from "@/lib/limits/write-policy";
 import { rebuildGroupDayTotals } from "@/lib/rollups/group-totals";
 import { addMemberDayTotals } from "@/lib/rollups/member-totals";
+import { engineOf, type Db } from "@/lib/server/db";
 
 import { TEST_NOW } from "../helpers/clock";
 import { makeMember, testDb } from "../helpers/db";

@@ -13,7 +13,6 @@ import { evaluateAlerts } from "@/lib/alerts/evaluate";
 import { getMyUsage } from "@/lib/analytics/my-usage";
 import { getOverview } from "@/lib/analytics/overview";
 import type { SpendScope } from "@/lib/auth/scope";
-import type { Db } from "@/lib/db";
 import { runSync } from "@/lib/ingest/sync";
 import { budgetCheck } from "@/lib/limits/budget-check";
 import { loadMemberLimit } from "@/lib/limits/load-effective-limits";
@@ -22,6 +21,7 @@ import { createPolicy } from "@/lib/limits/write-policy";
 import { approveRequest, expireDueRequests } from "@/lib/requests/decide-credit-request";
 import { fileRequest } from "@/lib/requests/file-request";
 import { approveSchema, fileRequestSchema } from "@/lib/requests/request-input";
+import type { Db } from "@/lib/server/db";
 
 import { resetAppNow, setAppNow } from "../helpers/app-clock";
 import { at, msFrom } from "../helpers/clock";

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import type { Db } from "@/lib/db";
 import { schedulerTick } from "@/lib/scheduler/tick";
+import type { Db } from "@/lib/server/db";
 
 import { isolatedDb } from "../helpers/db";
 import { simulatedWorkspace } from "../helpers/simulator";

@@ -2,7 +2,6 @@ import { randomUUID } from "node:crypto";
 
 import { afterEach, describe, expect, it } from "vitest";
 
-import type { Db } from "@/lib/db";
 import { loadMemberLimit } from "@/lib/limits/load-effective-limits";
 import { createPolicySchema } from "@/lib/limits/policy-input";
 import { createPolicy } from "@/lib/limits/write-policy";
@@ -15,6 +14,7 @@ import {
 } from "@/lib/requests/decide-credit-request";
 import { fileRequest } from "@/lib/requests/file-request";
 import { fileRequestSchema } from "@/lib/requests/request-input";
+import type { Db } from "@/lib/server/db";
 import { announceRequest, retrySlackPosts } from "@/lib/slack/announce";
 import { retrySlackUpdates, WEBHOOK_CANNOT_UPDATE } from "@/lib/slack/follow-decision";
 import { receiveInteraction } from "@/lib/slack/interaction";

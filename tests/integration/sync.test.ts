@@ -4,7 +4,7 @@ import { eachDay } from "@/lib/core/period";
 import { usageForDay } from "@/lib/ingest/simulator/enterprise";
 import { runSync, SyncBusyError } from "@/lib/ingest/sync";
 import type { SourceAdapter, UsagePage } from "@/lib/ingest/types";
-import { acquireLease, releaseLease } from "@/lib/lease";
+import { acquireLease, releaseLease } from "@/lib/server/lease";
 
 import { msFrom, TEST_NOW } from "../helpers/clock";
 import { testDb } from "../helpers/db";

@@ -19,7 +19,7 @@ import {
 import { requirePage } from "@/lib/auth/guards";
 import { listUnmatchedAttempts } from "@/lib/auth/oidc-audit";
 import { screenPermissions } from "@/lib/auth/permissions";
-import { db } from "@/lib/db";
+import { db } from "@/lib/server/db";
 
 export const metadata = { title: "Audit log" };
 

@@ -3,7 +3,7 @@ import "server-only";
 import Link from "next/link";
 
 import { missingRateDays } from "@/lib/currency/exchange-rates";
-import type { Db } from "@/lib/db";
+import type { Db } from "@/lib/server/db";
 
 /**
  * Connections page notice (server component): provider cost days left out of billed for want

@@ -8,14 +8,14 @@ import { Card } from "@/components/ui/card";
 import { ScreenHeader } from "@/components/ui/placeholder";
 import { requirePage } from "@/lib/auth/guards";
 import { screenPermissions } from "@/lib/auth/permissions";
-import { now } from "@/lib/clock";
 import { listConnections, listRuns } from "@/lib/connections/connections";
 import { unmappedIdentities } from "@/lib/connections/identity-mapping";
 import { reconciliation } from "@/lib/connections/reconciliation";
 import { formatAmount } from "@/lib/core/money";
 import { addDays, toDayKey } from "@/lib/core/period";
-import { db } from "@/lib/db";
 import { rateCardLines } from "@/lib/ratecard/rate-card-entries";
+import { now } from "@/lib/server/clock";
+import { db } from "@/lib/server/db";
 
 import { BillingWarnings } from "./billing-warnings";
 

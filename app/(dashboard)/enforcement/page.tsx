@@ -2,10 +2,10 @@ import { EnforcementView } from "@/components/enforcement/enforcement-view";
 import { ScreenHeader } from "@/components/ui/placeholder";
 import { requirePage } from "@/lib/auth/guards";
 import { screenPermissions } from "@/lib/auth/permissions";
-import { now } from "@/lib/clock";
 import { serialize } from "@/lib/core/serialize";
-import { dbReady } from "@/lib/db";
 import { enforcementScreen } from "@/lib/enforce/screen";
+import { now } from "@/lib/server/clock";
+import { dbReady } from "@/lib/server/db";
 
 export const metadata = { title: "Enforcement" };
 export const dynamic = "force-dynamic";

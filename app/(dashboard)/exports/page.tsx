@@ -2,9 +2,9 @@ import { ExportsView } from "@/components/exports/exports-view";
 import { ScreenHeader } from "@/components/ui/placeholder";
 import { requirePage } from "@/lib/auth/guards";
 import { screenPermissions } from "@/lib/auth/permissions";
-import { now } from "@/lib/clock";
 import { todayIn } from "@/lib/core/period";
-import { db } from "@/lib/db";
+import { now } from "@/lib/server/clock";
+import { db } from "@/lib/server/db";
 
 export const metadata = { title: "Exports" };
 

@@ -1,8 +1,8 @@
 import { GroupsIndex } from "@/components/groups/groups-index";
 import { requirePage } from "@/lib/auth/guards";
 import { can, screenPermissions } from "@/lib/auth/permissions";
-import { db } from "@/lib/db";
 import { listGroups } from "@/lib/people/groups";
+import { db } from "@/lib/server/db";
 
 export const metadata = { title: "Groups" };
 

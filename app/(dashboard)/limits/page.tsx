@@ -4,10 +4,10 @@ import { LimitsView } from "@/components/limits/limits-view";
 import { requirePage } from "@/lib/auth/guards";
 import { screenPermissions } from "@/lib/auth/permissions";
 import { queryKeys } from "@/lib/client/query-keys";
-import { now } from "@/lib/clock";
 import { serialize } from "@/lib/core/serialize";
-import { db } from "@/lib/db";
 import { getLimitsOverview } from "@/lib/limits/limits-screen";
+import { now } from "@/lib/server/clock";
+import { db } from "@/lib/server/db";
 
 export const metadata = { title: "Limits" };
 

@@ -3,9 +3,9 @@ import { getMyBudget } from "@/lib/analytics/my-usage";
 import { requirePage } from "@/lib/auth/guards";
 import { screenPermissions } from "@/lib/auth/permissions";
 import { spendScopeFor } from "@/lib/auth/scope";
-import { now } from "@/lib/clock";
 import { serialize } from "@/lib/core/serialize";
-import { db } from "@/lib/db";
+import { now } from "@/lib/server/clock";
+import { db } from "@/lib/server/db";
 
 export const metadata = { title: "My budget" };
 

@@ -2,10 +2,10 @@ import { MembersView } from "@/components/people/members-view";
 import { requirePage } from "@/lib/auth/guards";
 import { can, screenPermissions } from "@/lib/auth/permissions";
 import { NotFoundError } from "@/lib/core/errors";
-import { db } from "@/lib/db";
 import { memberListSchema } from "@/lib/people/fields";
 import { listGroups } from "@/lib/people/groups";
 import { getMemberRow, listMembers } from "@/lib/people/members";
+import { db } from "@/lib/server/db";
 
 export const metadata = { title: "Members" };
 

@@ -5,10 +5,10 @@ import { rangeSpecSchema, type RangeSpec } from "@/lib/analytics/range";
 import { requirePage } from "@/lib/auth/guards";
 import { screenPermissions } from "@/lib/auth/permissions";
 import { spendScopeFor } from "@/lib/auth/scope";
-import { now } from "@/lib/clock";
 import { serialize } from "@/lib/core/serialize";
-import { db } from "@/lib/db";
 import { firstIssueText } from "@/lib/http/query";
+import { now } from "@/lib/server/clock";
+import { db } from "@/lib/server/db";
 
 export const metadata = { title: "Outcomes" };
 

@@ -9,10 +9,10 @@ import { requirePage } from "@/lib/auth/guards";
 import { can } from "@/lib/auth/permissions";
 import { spendScopeFor } from "@/lib/auth/scope";
 import { queryKeys } from "@/lib/client/query-keys";
-import { now } from "@/lib/clock";
 import { serialize } from "@/lib/core/serialize";
-import { db } from "@/lib/db";
 import { onboardingState, seesOnboarding } from "@/lib/onboarding";
+import { now } from "@/lib/server/clock";
+import { db } from "@/lib/server/db";
 
 export const metadata = { title: "Overview" };
 

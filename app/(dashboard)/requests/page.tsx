@@ -5,10 +5,10 @@ import { RequestsView } from "@/components/requests/requests-view";
 import { requirePage } from "@/lib/auth/guards";
 import { screenPermissions } from "@/lib/auth/permissions";
 import { queryKeys } from "@/lib/client/query-keys";
-import { now } from "@/lib/clock";
 import { serialize } from "@/lib/core/serialize";
-import { db } from "@/lib/db";
 import { getRequestsPage } from "@/lib/requests/page-data";
+import { now } from "@/lib/server/clock";
+import { db } from "@/lib/server/db";
 
 export const metadata = { title: "Requests" };
 

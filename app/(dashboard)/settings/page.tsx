@@ -11,14 +11,14 @@ import { Card } from "@/components/ui/card";
 import { ScreenHeader } from "@/components/ui/placeholder";
 import { requirePage } from "@/lib/auth/guards";
 import { screenPermissions } from "@/lib/auth/permissions";
-import { now } from "@/lib/clock";
 import { microsToDecimal } from "@/lib/core/money";
 import { toDayKey } from "@/lib/core/period";
 import { listExchangeRates, missingRateDays } from "@/lib/currency/exchange-rates";
-import { db } from "@/lib/db";
 import { getDigestSettings } from "@/lib/digest/settings";
-import { env } from "@/lib/env";
 import { getWorkspaceSettings } from "@/lib/limits/workspace-settings";
+import { now } from "@/lib/server/clock";
+import { db } from "@/lib/server/db";
+import { env } from "@/lib/server/env";
 import { getSlackSettings } from "@/lib/slack/settings";
 import { listTokens } from "@/lib/tokens/tokens";
 

@@ -2,7 +2,7 @@ import { z } from "zod";
 
 import { listAlerts } from "@/lib/alerts/list";
 import { json, sessionRoute } from "@/lib/auth/guards";
-import { db } from "@/lib/db";
+import { db } from "@/lib/server/db";
 
 const query = z.object({ status: z.enum(["OPEN", "RESOLVED"]).optional() });
 

@@ -2,7 +2,7 @@ import { z } from "zod";
 
 import { listAuditEvents } from "@/lib/audit/audit-log";
 import { json, sessionRoute } from "@/lib/auth/guards";
-import { db } from "@/lib/db";
+import { db } from "@/lib/server/db";
 
 const query = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100),

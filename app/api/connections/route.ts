@@ -6,8 +6,8 @@ import {
   listConnections,
   listRuns,
 } from "@/lib/connections/connections";
-import { db } from "@/lib/db";
 import { readJsonBody } from "@/lib/http/read-json";
+import { db } from "@/lib/server/db";
 
 /** Connections (keys masked) and recent runs of the caller's workspace, for the UI and operators. */
 export const GET = sessionRoute(["connections:manage"], async (_req, { actor }) => {

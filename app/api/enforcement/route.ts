@@ -1,8 +1,8 @@
 import { json, sessionRoute } from "@/lib/auth/guards";
-import { now } from "@/lib/clock";
 import { serialize } from "@/lib/core/serialize";
-import { dbReady } from "@/lib/db";
 import { enforcementScreen } from "@/lib/enforce/screen";
+import { now } from "@/lib/server/clock";
+import { dbReady } from "@/lib/server/db";
 
 export const GET = sessionRoute(["connections:manage"], async (_req, { actor }) =>
   json(serialize(await enforcementScreen(await dbReady(), actor.workspaceId, now()))),

@@ -1,12 +1,12 @@
 import { z } from "zod";
 
 import { json } from "@/lib/auth/guards";
-import { db } from "@/lib/db";
 import { searchObject } from "@/lib/http/query";
 import { readJsonBody } from "@/lib/http/read-json";
 import { addMemberSchema, memberListSchema, parseFields } from "@/lib/people/fields";
 import { addMember, listMembers } from "@/lib/people/members";
 import { peopleRoute } from "@/lib/people/route";
+import { db } from "@/lib/server/db";
 
 export const GET = peopleRoute(["members:manage", "members:read"], async (req, { actor }) => {
   const q = parseFields(memberListSchema, searchObject(new URL(req.url).searchParams));

@@ -1,10 +1,10 @@
 import { z } from "zod";
 
 import { json, sessionRoute } from "@/lib/auth/guards";
-import { now } from "@/lib/clock";
-import { db } from "@/lib/db";
 import { readJsonBody } from "@/lib/http/read-json";
 import { ONBOARDING_PERMISSIONS, onboardingState, setOnboardingDismissed } from "@/lib/onboarding";
+import { now } from "@/lib/server/clock";
+import { db } from "@/lib/server/db";
 
 const body = z.object({ dismissed: z.boolean() });
 

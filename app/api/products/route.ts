@@ -1,7 +1,7 @@
 import { json, sessionRoute } from "@/lib/auth/guards";
-import { db } from "@/lib/db";
 import { knownProductsOf } from "@/lib/products";
 import { loadKnownProducts } from "@/lib/products-known";
+import { db } from "@/lib/server/db";
 
 /** The workspace's known products, for every field where a product is chosen. */
 export const GET = sessionRoute(["requests:create"], async (_req, { actor }) =>

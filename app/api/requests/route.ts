@@ -1,11 +1,11 @@
 import { json, sessionRoute } from "@/lib/auth/guards";
-import { now } from "@/lib/clock";
-import { db } from "@/lib/db";
 import { readJsonBody } from "@/lib/http/read-json";
 import { requireKnownProducts } from "@/lib/products-known";
 import { fileRequest } from "@/lib/requests/file-request";
 import { getRequestsPage, queueFiltersSchema } from "@/lib/requests/page-data";
 import { fileRequestSchema } from "@/lib/requests/request-input";
+import { now } from "@/lib/server/clock";
+import { db } from "@/lib/server/db";
 
 export const GET = sessionRoute(["requests:create"], async (req, { actor }) => {
   const sp = new URL(req.url).searchParams;

@@ -2,8 +2,8 @@ import { explorerBreakdown } from "@/lib/analytics/breakdown";
 import { parseAnalyticsQuery } from "@/lib/analytics/url-state";
 import { json, sessionRoute } from "@/lib/auth/guards";
 import { spendScopeFor } from "@/lib/auth/scope";
-import { now } from "@/lib/clock";
-import { db } from "@/lib/db";
+import { now } from "@/lib/server/clock";
+import { db } from "@/lib/server/db";
 
 export const GET = sessionRoute(["spend:read:own"], async (req, { actor }) => {
   const s = parseAnalyticsQuery(new URL(req.url).searchParams);

@@ -22,11 +22,11 @@
  */
 import { z } from "zod";
 
-import { now } from "../../clock";
 import { parseDecimalScaled } from "../../core/money";
 import { addDays, eachDay, type DayKey } from "../../core/period";
 import { majorFromCents, scaledToText } from "../../currency/convert";
 import { USD_ONLY, type ToUsd } from "../../currency/rates";
+import { now } from "../../server/clock";
 import { getJson, ProviderHttpError, ProviderValidationError, validate } from "../http";
 import type {
   CostLine,

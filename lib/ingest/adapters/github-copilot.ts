@@ -18,8 +18,8 @@
  */
 import { z } from "zod";
 
-import { sleep as clockSleep } from "../../clock";
 import { addDays, daysBetween, eachDay } from "../../core/period";
+import { sleep as clockSleep } from "../../server/clock";
 import { GithubClient, parseGithubTarget, type GithubTarget } from "../../vendors/github/client";
 import { usdNumberToMicros } from "../../vendors/github/money";
 import type { AiCreditUsage, UsageReport } from "../../vendors/github/schemas";

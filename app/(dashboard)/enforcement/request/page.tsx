@@ -2,10 +2,10 @@ import { ChatgptRequestForm } from "@/components/enforcement/chatgpt-request-for
 import { Card } from "@/components/ui/card";
 import { ScreenHeader } from "@/components/ui/placeholder";
 import { requirePage } from "@/lib/auth/guards";
-import { now } from "@/lib/clock";
 import { formatAmount } from "@/lib/core/money";
-import { dbReady } from "@/lib/db";
 import { chatgptRequestContext } from "@/lib/enforce/chatgpt-request";
+import { now } from "@/lib/server/clock";
+import { dbReady } from "@/lib/server/db";
 
 export const metadata = { title: "Request more ChatGPT usage" };
 export const dynamic = "force-dynamic";

@@ -13,11 +13,11 @@ import { parseAnalyticsSearch, recordToSearch } from "@/lib/analytics/url-state"
 import { pageData, requirePage } from "@/lib/auth/guards";
 import { can } from "@/lib/auth/permissions";
 import { spendScopeFor } from "@/lib/auth/scope";
-import { now } from "@/lib/clock";
 import { formatAmount, percentOf } from "@/lib/core/money";
 import { serialize } from "@/lib/core/serialize";
-import { db } from "@/lib/db";
 import { getMemberLimits } from "@/lib/limits/limits-screen";
+import { now } from "@/lib/server/clock";
+import { db } from "@/lib/server/db";
 
 export const metadata = { title: "Group" };
 

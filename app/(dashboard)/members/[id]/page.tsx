@@ -13,12 +13,12 @@ import { getMemberSummary } from "@/lib/analytics/member";
 import { pageData, requirePage } from "@/lib/auth/guards";
 import { can } from "@/lib/auth/permissions";
 import { scopeIncludesGroup, spendScopeFor } from "@/lib/auth/scope";
-import { now } from "@/lib/clock";
 import { formatAmount, inBudgetUnit } from "@/lib/core/money";
 import { serialize } from "@/lib/core/serialize";
-import { db } from "@/lib/db";
 import { getMemberLimit } from "@/lib/limits/limits-screen";
 import { listMemberRequests } from "@/lib/requests/request-queue";
+import { now } from "@/lib/server/clock";
+import { db } from "@/lib/server/db";
 
 export const metadata = { title: "Member" };
 

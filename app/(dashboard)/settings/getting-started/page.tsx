@@ -1,8 +1,8 @@
 import { OnboardingChecklist } from "@/components/onboarding/onboarding-checklist";
 import { ScreenHeader } from "@/components/ui/placeholder";
 import { requirePage } from "@/lib/auth/guards";
-import { db } from "@/lib/db";
 import { ONBOARDING_PERMISSIONS, onboardingState } from "@/lib/onboarding";
+import { db } from "@/lib/server/db";
 
 export const metadata = { title: "Getting started" };
 

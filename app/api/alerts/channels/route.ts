@@ -1,7 +1,7 @@
 import { channelInputSchema, createChannel, listChannels } from "@/lib/alerts/channels";
 import { json, sessionRoute } from "@/lib/auth/guards";
-import { db } from "@/lib/db";
 import { readJsonBody } from "@/lib/http/read-json";
+import { db } from "@/lib/server/db";
 
 export const GET = sessionRoute(["alerts:read"], async (_req, { actor }) =>
   json({ channels: await listChannels(db(), actor.workspaceId) }),

@@ -2,11 +2,11 @@ import { writeAudit } from "@/lib/audit/audit";
 import { auditExportQuerySchema, auditRowsFor } from "@/lib/audit/audit-view";
 import { auditActor } from "@/lib/auth/actor";
 import { sessionRoute } from "@/lib/auth/guards";
-import { now } from "@/lib/clock";
-import { db } from "@/lib/db";
 import { csvText, Instant } from "@/lib/exports/csv";
 import { csvResponse } from "@/lib/exports/csv-response";
 import { searchObject } from "@/lib/http/query";
+import { now } from "@/lib/server/clock";
+import { db } from "@/lib/server/db";
 
 export const dynamic = "force-dynamic";
 

@@ -2,14 +2,14 @@ import { z } from "zod";
 
 import { auditActor } from "@/lib/auth/actor";
 import { json, sessionRoute } from "@/lib/auth/guards";
-import { now } from "@/lib/clock";
 import {
   archiveConnection,
   updateConnection,
   updateConnectionSchema,
 } from "@/lib/connections/connections";
-import { db } from "@/lib/db";
 import { readJsonBody, readNoBody } from "@/lib/http/read-json";
+import { now } from "@/lib/server/clock";
+import { db } from "@/lib/server/db";
 
 const params = z.object({ id: z.string().min(1).max(64) });
 const body = updateConnectionSchema.omit({ id: true });

@@ -1,8 +1,8 @@
 import { auditActor } from "@/lib/auth/actor";
 import { json, sessionRoute } from "@/lib/auth/guards";
-import { db } from "@/lib/db";
 import { readJsonBody } from "@/lib/http/read-json";
 import { addRateCardVersion, rateCardVersionSchema } from "@/lib/ratecard/rate-card-entries";
+import { db } from "@/lib/server/db";
 
 /** Adds a price version (USD per 1M tokens) for a model from a day on. */
 export const POST = sessionRoute(["connections:manage"], async (req, { actor }) => {

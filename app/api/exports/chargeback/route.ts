@@ -1,9 +1,9 @@
 import { sessionRoute } from "@/lib/auth/guards";
-import { now } from "@/lib/clock";
-import { db } from "@/lib/db";
 import { csvResponse } from "@/lib/exports/csv-response";
 import { startChargebackExport } from "@/lib/exports/export-chargeback";
 import { queryFromSearchParams } from "@/lib/exports/params";
+import { now } from "@/lib/server/clock";
+import { db } from "@/lib/server/db";
 
 export const dynamic = "force-dynamic";
 

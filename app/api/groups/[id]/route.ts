@@ -4,12 +4,12 @@ import { getGroupSummary } from "@/lib/analytics/group";
 import { parseAnalyticsQuery } from "@/lib/analytics/url-state";
 import { json, sessionRoute } from "@/lib/auth/guards";
 import { spendScopeFor } from "@/lib/auth/scope";
-import { now } from "@/lib/clock";
-import { db } from "@/lib/db";
 import { readJsonBody, readNoBody } from "@/lib/http/read-json";
 import { idParam, parseFields, updateGroupSchema } from "@/lib/people/fields";
 import { deleteGroup, updateGroup } from "@/lib/people/groups";
 import { peopleRoute } from "@/lib/people/route";
+import { now } from "@/lib/server/clock";
+import { db } from "@/lib/server/db";
 
 const params = z.object({ id: z.string().min(1).max(64) });
 

@@ -1,7 +1,7 @@
 import { json, sessionRoute } from "@/lib/auth/guards";
-import { now } from "@/lib/clock";
-import { db } from "@/lib/db";
 import { getMyLimit } from "@/lib/limits/limits-screen";
+import { now } from "@/lib/server/clock";
+import { db } from "@/lib/server/db";
 
 export const GET = sessionRoute(["spend:read:own"], async (_req, { actor }) =>
   json(await getMyLimit(db(), actor, now())),

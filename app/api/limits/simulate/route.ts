@@ -1,9 +1,9 @@
 import { json, sessionRoute } from "@/lib/auth/guards";
-import { now } from "@/lib/clock";
-import { db } from "@/lib/db";
 import { readJsonBody } from "@/lib/http/read-json";
 import { memberDecider, simulate } from "@/lib/limits/simulate";
 import { simulateSchema } from "@/lib/limits/simulate-input";
+import { now } from "@/lib/server/clock";
+import { db } from "@/lib/server/db";
 
 // who may simulate what (the level's write permission, or deciding that request) is checked in lib/limits/simulate
 export const POST = sessionRoute(

@@ -1,10 +1,10 @@
 import { z } from "zod";
 
 import { json, sessionRoute } from "@/lib/auth/guards";
-import { now } from "@/lib/clock";
-import { db } from "@/lib/db";
 import { searchObject } from "@/lib/http/query";
 import { getLimitTarget } from "@/lib/limits/limits-screen";
+import { now } from "@/lib/server/clock";
+import { db } from "@/lib/server/db";
 
 const id = z.string().trim().min(1).max(64);
 // exactly one of the two: the member or the group whose limit the inline editor opens

@@ -3,12 +3,12 @@ import { z } from "zod";
 import { getMemberSummary } from "@/lib/analytics/member";
 import { json, sessionRoute } from "@/lib/auth/guards";
 import { spendScopeFor } from "@/lib/auth/scope";
-import { now } from "@/lib/clock";
-import { db } from "@/lib/db";
 import { readJsonBody } from "@/lib/http/read-json";
 import { idParam, parseFields, updateMemberSchema } from "@/lib/people/fields";
 import { updateMember } from "@/lib/people/members";
 import { peopleRoute } from "@/lib/people/route";
+import { now } from "@/lib/server/clock";
+import { db } from "@/lib/server/db";
 
 const params = z.object({ id: z.string().min(1).max(64) });
 

@@ -1,11 +1,11 @@
 import { z } from "zod";
 
 import { json } from "@/lib/auth/guards";
-import { db } from "@/lib/db";
 import { readJsonBody } from "@/lib/http/read-json";
 import { importSchema, MAX_IMPORT_BYTES, parseFields } from "@/lib/people/fields";
 import { applyImport, previewImport } from "@/lib/people/import";
 import { peopleRoute } from "@/lib/people/route";
+import { db } from "@/lib/server/db";
 
 /** The people-and-groups CSV: `apply: false` answers the plan; `apply: true` writes all of it or nothing. */
 export const POST = peopleRoute(["members:manage"], async (req, { actor }) => {

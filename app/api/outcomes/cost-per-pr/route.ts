@@ -3,10 +3,10 @@ import { z } from "zod";
 import { getCostPerPrContext } from "@/lib/analytics/outcomes";
 import { json, sessionRoute } from "@/lib/auth/guards";
 import { spendScopeFor } from "@/lib/auth/scope";
-import { now } from "@/lib/clock";
 import { InvalidInputError, NotFoundError } from "@/lib/core/errors";
-import { db } from "@/lib/db";
 import { searchObject } from "@/lib/http/query";
+import { now } from "@/lib/server/clock";
+import { db } from "@/lib/server/db";
 
 const query = z.object({ member: z.string().min(1).max(64) });
 

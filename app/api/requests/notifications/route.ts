@@ -1,8 +1,8 @@
 import { json, sessionRoute } from "@/lib/auth/guards";
-import { now } from "@/lib/clock";
-import { db } from "@/lib/db";
 import { readNoBody } from "@/lib/http/read-json";
 import { markAllRead, REQUEST_NOTIFICATIONS } from "@/lib/notifications/notify";
+import { now } from "@/lib/server/clock";
+import { db } from "@/lib/server/db";
 
 /** Marks the request notifications the Requests screen lists as read (the bell's others stay). */
 export const POST = sessionRoute(["spend:read:own"], async (req, { actor }) => {

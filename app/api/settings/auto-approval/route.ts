@@ -1,12 +1,12 @@
 import { z } from "zod";
 
 import { json, sessionRoute } from "@/lib/auth/guards";
-import { now } from "@/lib/clock";
-import { db } from "@/lib/db";
 import { readJsonBody } from "@/lib/http/read-json";
 import { productFields, requireKnownProducts } from "@/lib/products-known";
 import { createAutoPolicy, listAutoPolicies, updateAutoPolicy } from "@/lib/requests/auto-approve";
 import { autoPolicySchema, autoPolicyUpdateSchema } from "@/lib/requests/auto-approve-rules";
+import { now } from "@/lib/server/clock";
+import { db } from "@/lib/server/db";
 
 /** The owner's auto-approval policies, with the groups a policy may be scoped to. */
 export const GET = sessionRoute(["requests:auto-approve"], async (_req, { actor }) => {

@@ -1,11 +1,11 @@
 import { json, sessionRoute } from "@/lib/auth/guards";
-import { db } from "@/lib/db";
 import {
   digestSettingsInputSchema,
   getDigestSettings,
   saveDigestSettings,
 } from "@/lib/digest/settings";
 import { readJsonBody } from "@/lib/http/read-json";
+import { db } from "@/lib/server/db";
 
 /** The weekly manager digest setting and the channels it may use (owner). */
 export const GET = sessionRoute(["settings:manage"], async (_req, { actor }) =>

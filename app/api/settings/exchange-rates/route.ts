@@ -5,8 +5,8 @@ import {
   removeExchangeRate,
   setExchangeRate,
 } from "@/lib/currency/exchange-rates";
-import { db } from "@/lib/db";
 import { readJsonBody } from "@/lib/http/read-json";
+import { db } from "@/lib/server/db";
 
 /** Sets a currency's USD rate from a day on (owner; audited). */
 export const PUT = sessionRoute(["settings:manage"], async (req, { actor }) => {

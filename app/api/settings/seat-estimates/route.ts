@@ -1,7 +1,7 @@
 import { json, sessionRoute } from "@/lib/auth/guards";
 import { seatSettingSchema, setSeatEstimatesCount } from "@/lib/currency/exchange-rates";
-import { db } from "@/lib/db";
 import { readJsonBody } from "@/lib/http/read-json";
+import { db } from "@/lib/server/db";
 
 /** Whether Claude Code seat estimates count against limits (owner; audited). */
 export const PUT = sessionRoute(["settings:manage"], async (req, { actor }) => {

@@ -1,6 +1,6 @@
 import { json, sessionRoute } from "@/lib/auth/guards";
-import { db } from "@/lib/db";
 import { readJsonBody, readNoBody } from "@/lib/http/read-json";
+import { db } from "@/lib/server/db";
 import {
   getSlackSettings,
   removeSlackSettings,

@@ -1,8 +1,8 @@
 import { z } from "zod";
 
 import { json, sessionRoute } from "@/lib/auth/guards";
-import { db } from "@/lib/db";
 import { readJsonBody } from "@/lib/http/read-json";
+import { db } from "@/lib/server/db";
 import { TOKEN_SCOPES } from "@/lib/tokens/scopes";
 import { createToken } from "@/lib/tokens/tokens";
 

@@ -1,12 +1,12 @@
 import { after } from "next/server";
 
 import { errorResponse, json } from "@/lib/auth/guards";
-import { now } from "@/lib/clock";
 import { HttpInputError } from "@/lib/core/errors";
-import { db } from "@/lib/db";
-import { env } from "@/lib/env";
 import { crossSiteRefusalFor } from "@/lib/http/origin";
 import { readBodyBytes } from "@/lib/http/read-json";
+import { now } from "@/lib/server/clock";
+import { db } from "@/lib/server/db";
+import { env } from "@/lib/server/env";
 import { MAX_INTERACTION_BYTES, receiveInteraction } from "@/lib/slack/interaction";
 
 /**

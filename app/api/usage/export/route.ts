@@ -3,9 +3,9 @@ import { breakdownToCsv } from "@/lib/analytics/breakdown-csv";
 import { parseAnalyticsQuery } from "@/lib/analytics/url-state";
 import { sessionRoute } from "@/lib/auth/guards";
 import { spendScopeFor } from "@/lib/auth/scope";
-import { now } from "@/lib/clock";
-import { db } from "@/lib/db";
 import { csvResponse } from "@/lib/exports/csv-response";
+import { now } from "@/lib/server/clock";
+import { db } from "@/lib/server/db";
 
 export const GET = sessionRoute(["spend:read:own"], async (req, { actor }) => {
   const s = parseAnalyticsQuery(new URL(req.url).searchParams);

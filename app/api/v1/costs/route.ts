@@ -1,9 +1,9 @@
 import { json } from "@/lib/auth/guards";
 import { tokenRoute } from "@/lib/auth/token-route";
-import { now } from "@/lib/clock";
 import { todayIn } from "@/lib/core/period";
-import { db } from "@/lib/db";
 import { costPage, costQuerySchema } from "@/lib/exports/cost-api";
+import { now } from "@/lib/server/clock";
+import { db } from "@/lib/server/db";
 
 export const GET = tokenRoute("costs:read", async (req, { token }) => {
   const query = costQuerySchema.parse(Object.fromEntries(new URL(req.url).searchParams.entries()));

@@ -2,11 +2,11 @@ import { z } from "zod";
 
 import { json } from "@/lib/auth/guards";
 import { tokenRoute } from "@/lib/auth/token-route";
-import { now } from "@/lib/clock";
 import { microsToDecimal } from "@/lib/core/money";
-import { db } from "@/lib/db";
 import { tokenDecider } from "@/lib/requests/decide-credit-request";
 import { listForApi } from "@/lib/requests/request-queue";
+import { now } from "@/lib/server/clock";
+import { db } from "@/lib/server/db";
 
 const query = z.object({
   status: z

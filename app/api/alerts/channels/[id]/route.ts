@@ -2,8 +2,8 @@ import { z } from "zod";
 
 import { deleteChannel } from "@/lib/alerts/channels";
 import { json, sessionRoute } from "@/lib/auth/guards";
-import { db } from "@/lib/db";
 import { readNoBody } from "@/lib/http/read-json";
+import { db } from "@/lib/server/db";
 
 const params = z.object({ id: z.string().min(1).max(64) });
 

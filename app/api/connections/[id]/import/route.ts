@@ -2,14 +2,14 @@ import { z } from "zod";
 
 import { auditActor } from "@/lib/auth/actor";
 import { json, sessionRoute } from "@/lib/auth/guards";
-import { now } from "@/lib/clock";
 import {
   importUploadedFile,
   MAX_UPLOAD_BODY_BYTES,
   uploadSchema,
 } from "@/lib/connections/file-upload";
-import { db } from "@/lib/db";
 import { readJsonBody } from "@/lib/http/read-json";
+import { now } from "@/lib/server/clock";
+import { db } from "@/lib/server/db";
 
 const params = z.object({ id: z.string().min(1).max(64) });
 

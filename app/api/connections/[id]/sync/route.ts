@@ -2,13 +2,13 @@ import { z } from "zod";
 
 import { auditActor } from "@/lib/auth/actor";
 import { json, sessionRoute } from "@/lib/auth/guards";
-import { now } from "@/lib/clock";
 import { syncConnection } from "@/lib/connections/connections";
 import { InvalidInputError } from "@/lib/core/errors";
 import { dayKeySchema } from "@/lib/core/period";
-import { db } from "@/lib/db";
 import { readJsonBody } from "@/lib/http/read-json";
 import { SyncBusyError } from "@/lib/ingest/sync";
+import { now } from "@/lib/server/clock";
+import { db } from "@/lib/server/db";
 
 const params = z.object({ id: z.string().min(1).max(64) });
 const body = z.object({

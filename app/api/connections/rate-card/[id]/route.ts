@@ -2,13 +2,13 @@ import { z } from "zod";
 
 import { auditActor } from "@/lib/auth/actor";
 import { json, sessionRoute } from "@/lib/auth/guards";
-import { db } from "@/lib/db";
 import { readJsonBody, readNoBody } from "@/lib/http/read-json";
 import {
   editRateCardEntry,
   rateCardEditSchema,
   removeRateCardEntry,
 } from "@/lib/ratecard/rate-card-entries";
+import { db } from "@/lib/server/db";
 
 const params = z.object({ id: z.string().min(1).max(64) });
 

@@ -1,8 +1,8 @@
 import { json, sessionRoute } from "@/lib/auth/guards";
-import { now } from "@/lib/clock";
-import { db } from "@/lib/db";
 import { previewChargeback } from "@/lib/exports/export-chargeback";
 import { queryFromSearchParams } from "@/lib/exports/params";
+import { now } from "@/lib/server/clock";
+import { db } from "@/lib/server/db";
 
 export const GET = sessionRoute(["exports:create"], async (req, { actor }) => {
   const query = queryFromSearchParams(new URL(req.url).searchParams);

@@ -1,10 +1,10 @@
 import { z } from "zod";
 
 import { json, sessionRoute } from "@/lib/auth/guards";
-import { db } from "@/lib/db";
 import { readJsonBody, readNoBody } from "@/lib/http/read-json";
 import { deletePolicySchema, updatePolicySchema } from "@/lib/limits/policy-input";
 import { deletePolicy, updatePolicy } from "@/lib/limits/write-policy";
+import { db } from "@/lib/server/db";
 
 const params = z.object({ id: z.string().min(1).max(64) });
 

@@ -1,11 +1,11 @@
 import { z } from "zod";
 
 import { json, sessionRoute } from "@/lib/auth/guards";
-import { now } from "@/lib/clock";
-import { db } from "@/lib/db";
 import { readJsonBody } from "@/lib/http/read-json";
 import { denyRequest } from "@/lib/requests/decide-credit-request";
 import { denySchema } from "@/lib/requests/request-input";
+import { now } from "@/lib/server/clock";
+import { db } from "@/lib/server/db";
 
 const params = z.object({ id: z.coerce.number().int().positive() });
 

@@ -1,13 +1,13 @@
 import { z } from "zod";
 
 import { json, sessionRoute } from "@/lib/auth/guards";
-import { now } from "@/lib/clock";
-import { db } from "@/lib/db";
 import { readJsonBody } from "@/lib/http/read-json";
 import { MAX_SIMULATED_PERIODS } from "@/lib/limits/simulate-input";
 import { productFields, requireKnownProducts } from "@/lib/products-known";
 import { previewAutoPolicy } from "@/lib/requests/auto-approve";
 import { autoPolicySchema } from "@/lib/requests/auto-approve-rules";
+import { now } from "@/lib/server/clock";
+import { db } from "@/lib/server/db";
 
 const previewSchema = z
   .object({

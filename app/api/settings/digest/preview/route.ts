@@ -1,13 +1,13 @@
 import { z } from "zod";
 
 import { json, sessionRoute } from "@/lib/auth/guards";
-import { now } from "@/lib/clock";
 import { InvalidInputError } from "@/lib/core/errors";
-import { db } from "@/lib/db";
 import { previewDigest } from "@/lib/digest/send";
-import { env } from "@/lib/env";
 import { appOriginOf } from "@/lib/http/origin";
 import { searchObject } from "@/lib/http/query";
+import { now } from "@/lib/server/clock";
+import { db } from "@/lib/server/db";
+import { env } from "@/lib/server/env";
 
 const query = z.object({ manager: z.string().min(1).max(64) });
 

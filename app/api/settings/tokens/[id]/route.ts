@@ -1,8 +1,8 @@
 import { z } from "zod";
 
 import { json, sessionRoute } from "@/lib/auth/guards";
-import { db } from "@/lib/db";
 import { readNoBody } from "@/lib/http/read-json";
+import { db } from "@/lib/server/db";
 import { revokeToken } from "@/lib/tokens/tokens";
 
 const params = z.object({ id: z.string().min(1).max(64) });

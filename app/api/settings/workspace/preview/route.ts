@@ -1,9 +1,9 @@
 import { z } from "zod";
 
 import { json, sessionRoute } from "@/lib/auth/guards";
-import { db } from "@/lib/db";
 import { readJsonBody } from "@/lib/http/read-json";
 import { previewTimezoneChange } from "@/lib/limits/workspace-settings";
+import { db } from "@/lib/server/db";
 
 const body = z.object({ timezone: z.string().trim().min(1).max(64) });
 

@@ -1,10 +1,10 @@
 import { json } from "@/lib/auth/guards";
 import { tokenRoute } from "@/lib/auth/token-route";
-import { now } from "@/lib/clock";
-import { db } from "@/lib/db";
 import { readJsonBody } from "@/lib/http/read-json";
 import { simulate, tokenSimulator } from "@/lib/limits/simulate";
 import { simulateSchema } from "@/lib/limits/simulate-input";
+import { now } from "@/lib/server/clock";
+import { db } from "@/lib/server/db";
 
 /**
  * The limit simulator for planning scripts: the same answer as the editors' preview. The

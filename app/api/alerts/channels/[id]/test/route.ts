@@ -3,8 +3,8 @@ import { z } from "zod";
 import { sendTest } from "@/lib/alerts/deliver";
 import { json, sessionRoute } from "@/lib/auth/guards";
 import { NotFoundError } from "@/lib/core/errors";
-import { db } from "@/lib/db";
 import { readNoBody } from "@/lib/http/read-json";
+import { db } from "@/lib/server/db";
 
 const params = z.object({ id: z.string().min(1).max(64) });
 

@@ -2,8 +2,8 @@ import { z } from "zod";
 
 import { json, sessionRoute } from "@/lib/auth/guards";
 import { NotFoundError } from "@/lib/core/errors";
-import { db } from "@/lib/db";
 import { policyHistory } from "@/lib/limits/write-policy";
+import { db } from "@/lib/server/db";
 
 const params = z.object({ id: z.string().min(1).max(64) });
 

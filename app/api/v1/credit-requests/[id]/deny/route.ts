@@ -2,11 +2,11 @@ import { z } from "zod";
 
 import { json } from "@/lib/auth/guards";
 import { tokenRoute } from "@/lib/auth/token-route";
-import { now } from "@/lib/clock";
-import { db } from "@/lib/db";
 import { readJsonBody } from "@/lib/http/read-json";
 import { denyRequest, tokenDecider } from "@/lib/requests/decide-credit-request";
 import { denySchema } from "@/lib/requests/request-input";
+import { now } from "@/lib/server/clock";
+import { db } from "@/lib/server/db";
 
 const params = z.object({ id: z.coerce.number().int().positive() });
 

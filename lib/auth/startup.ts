@@ -2,13 +2,15 @@
  * Start-up check: a production server with a weak secret, no sign-in method or an unusable
  * single sign-on configuration must not run.
  */
-import { logAuthProblem } from "./auth/oidc-audit";
-import {
-  fetchDiscovery,
-  rememberDiscovery,
-  type FetchDiscoveryOptions,
-} from "./auth/oidc-discovery";
-import { oidcSettings, startupProblems } from "./env";
+import { env, settingsProblems } from "../server/env";
+import { logAuthProblem } from "./oidc-audit";
+import { oidcProblems, oidcSettings } from "./oidc-config";
+import { fetchDiscovery, rememberDiscovery, type FetchDiscoveryOptions } from "./oidc-discovery";
+
+/** Problems that must stop the server from starting: the settings', then single sign-on's. */
+export function startupProblems(): string[] {
+  return [...settingsProblems(), ...oidcProblems(env())];
+}
 
 function refuse(problems: string[]): never {
   console.error(`Allotment cannot start:\n- ${problems.join("\n- ")}`);

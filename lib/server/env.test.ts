@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 
-import { resetEnvCache, startupProblems } from "./env";
+import { resetEnvCache, settingsProblems } from "./env";
 
 const saved = { ...process.env };
 const STRONG = "k3Jd9-aQz7_LmP0xVb2NcR5tYw8EuHi4sGfO1ZrTy6";
@@ -37,21 +37,21 @@ const production = {
 describe("the sign-in origin at start-up", () => {
   it("a production server with NEXTAUTH_URL starts", () => {
     withEnv({ ...production, NEXTAUTH_URL: "https://allotment.example.com" });
-    expect(startupProblems()).toEqual([]);
+    expect(settingsProblems()).toEqual([]);
   });
 
   it("outside demo mode NEXTAUTH_URL is required", () => {
     withEnv(production);
-    expect(startupProblems().join("\n")).toMatch(/NEXTAUTH_URL is not set/);
+    expect(settingsProblems().join("\n")).toMatch(/NEXTAUTH_URL is not set/);
   });
 
   it("outside demo mode the Host header is never trusted", () => {
     withEnv({ ...production, NEXTAUTH_URL: "https://allotment.example.com", AUTH_TRUST_HOST: "1" });
-    expect(startupProblems().join("\n")).toMatch(/AUTH_TRUST_HOST .* demo mode only/);
+    expect(settingsProblems().join("\n")).toMatch(/AUTH_TRUST_HOST .* demo mode only/);
   });
 
   it("demo mode trusts the Host header without NEXTAUTH_URL", () => {
     withEnv({ ALLOTMENT_DEMO_MODE: "1", AUTH_TRUST_HOST: "1" });
-    expect(startupProblems()).toEqual([]);
+    expect(settingsProblems()).toEqual([]);
   });
 });

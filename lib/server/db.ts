@@ -14,9 +14,9 @@ import path from "node:path";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 
+import { PrismaClient as PostgresClient } from "../generated/postgres/client";
+import { PrismaClient as SqliteClient } from "../generated/sqlite/client";
 import { env, isPostgresUrl } from "./env";
-import { PrismaClient as PostgresClient } from "./generated/postgres/client";
-import { PrismaClient as SqliteClient } from "./generated/sqlite/client";
 
 export type Db = SqliteClient;
 /** The client inside an interactive transaction. */

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 
-describe("lib/db.ts across bundle instances", () => {
+describe("lib/server/db.ts across bundle instances", () => {
   // Next bundles this module into several chunks (routes, instrumentation, the gateway
   // listener); a client made by one instance must still be known to the others, or the hot
   // reads that go to the SQLite file directly silently fall back to the ORM.

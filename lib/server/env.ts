@@ -4,8 +4,6 @@
  */
 import { z } from "zod";
 
-import { oidcProblems, oidcSettingsFrom, type OidcSettings } from "./auth/oidc-config";
-
 const bool = z
   .enum(["1", "0", "true", "false", "yes", "no", ""])
   .optional()
@@ -15,7 +13,7 @@ const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   DATABASE_URL: z.string().min(1).default("file:./data/allotment.db"),
   NEXTAUTH_URL: z.url().optional(),
-  /** read by next-auth itself: take the origin from the Host header (demo mode only, see startupProblems) */
+  /** read by next-auth itself: take the origin from the Host header (demo mode only, see settingsProblems) */
   AUTH_TRUST_HOST: bool,
   NEXTAUTH_SECRET: z.string().optional(),
   ALLOTMENT_DEMO_MODE: bool,
@@ -103,8 +101,11 @@ export function authSecret(): string {
   throw new Error("NEXTAUTH_SECRET is not set");
 }
 
-/** Problems that must stop the server from starting (checked at boot). */
-export function startupProblems(): string[] {
+/**
+ * Settings that must stop the server from starting; lib/auth/startup.ts adds the single
+ * sign-on checks (lib/auth/oidc-config.ts) and refuses to start on any.
+ */
+export function settingsProblems(): string[] {
   const e = env();
   const problems: string[] = [];
   if (!e.ALLOTMENT_DEMO_MODE) {
@@ -136,11 +137,5 @@ export function startupProblems(): string[] {
   if (e.OIDC_ISSUER && (!e.OIDC_CLIENT_ID || !e.OIDC_CLIENT_SECRET)) {
     problems.push("OIDC_ISSUER is set but OIDC_CLIENT_ID or OIDC_CLIENT_SECRET is missing.");
   }
-  problems.push(...oidcProblems(e));
   return problems;
-}
-
-/** Single sign-on as configured (null = off). Start-up has checked it (startupProblems). */
-export function oidcSettings(): OidcSettings | null {
-  return oidcSettingsFrom(env());
 }

@@ -22,7 +22,7 @@ export interface WorkspaceVersion {
 // a deleted workspace: a version no cache entry can hold
 const GONE: WorkspaceVersion = { config: -1, usage: -1 };
 
-// On SQLite the read goes through the read-only reader connection (lib/sqlite-reader.ts)
+// On SQLite the read goes through the read-only reader connection (lib/server/sqlite-reader.ts)
 // with the statement prepared once: ~5 µs instead of ~0.25 ms through the ORM, which
 // matters at 1,000 budget checks a second. In WAL mode it sees every committed write at once.
 const VERSION_SQL = `SELECT "configVersion" AS config, "usageVersion" AS usage FROM "Workspace" WHERE "id" = ?`;

@@ -26,7 +26,7 @@ interface Reader {
   statements: Map<string, Database.Statement>;
 }
 
-// on globalThis for the same reason as lib/db.ts's client: one per process, not per bundle copy
+// on globalThis for the same reason as lib/server/db.ts's client: one per process, not per bundle copy
 const globalForReaders = globalThis as unknown as { allotmentSqliteReaders?: Map<string, Reader> };
 const readers = (globalForReaders.allotmentSqliteReaders ??= new Map<string, Reader>());
 
