@@ -1,6 +1,6 @@
 import Link from "next/link";
 
-import { formatAmount, type Unit } from "@/lib/core/money";
+import { formatAmount, formatPercent, percentOf, type Unit } from "@/lib/core/money";
 
 export interface BarItem {
   key: string;
@@ -36,13 +36,13 @@ export function BarList({
             )}
             <span className="tabular shrink-0 text-slate-700">
               {formatAmount(BigInt(i.amountMicros), unit)}{" "}
-              <span className="text-xs text-slate-500">{i.sharePct.toFixed(1)}%</span>
+              <span className="text-xs text-slate-500">{formatPercent(i.sharePct)}</span>
             </span>
           </div>
           <div className="mt-1 h-1.5 rounded bg-slate-100">
             <div
               className="h-1.5 rounded bg-brand-500"
-              style={{ width: `${Number((BigInt(i.amountMicros) * 1000n) / max) / 10}%` }}
+              style={{ width: `${percentOf(BigInt(i.amountMicros), max)}%` }}
             />
           </div>
         </li>

@@ -16,7 +16,7 @@ import type { OverviewData } from "@/lib/analytics/overview";
 import { STACKS } from "@/lib/analytics/url-state";
 import { fetchJson } from "@/lib/client/fetch-json";
 import { queryKeys } from "@/lib/client/query-keys";
-import { formatAmount } from "@/lib/core/money";
+import { formatAmount, formatPercent } from "@/lib/core/money";
 import type { Serialized } from "@/lib/core/serialize";
 
 /** What the projection is not compared with when no pooled cap bounds this scope's total. */
@@ -94,7 +94,7 @@ export function OverviewView({ canSetLimits = false }: { canSetLimits?: boolean 
               = {other}
               {d.changePct !== null && (
                 <span className={d.changePct > 0 ? "ml-2 text-amber-700" : "ml-2 text-emerald-700"}>
-                  {d.changePct > 0 ? "▲" : "▼"} {Math.abs(d.changePct).toFixed(1)}% vs previous{" "}
+                  {d.changePct > 0 ? "▲" : "▼"} {formatPercent(Math.abs(d.changePct))} vs previous{" "}
                   {d.range.previous.start} – {d.range.previous.end}
                 </span>
               )}

@@ -27,7 +27,7 @@ import {
 import { canonicalSearch } from "@/lib/analytics/url-state";
 import { fetchJson } from "@/lib/client/fetch-json";
 import { queryKeys } from "@/lib/client/query-keys";
-import { formatAmount, type Unit } from "@/lib/core/money";
+import { formatAmount, formatPercent, type Unit } from "@/lib/core/money";
 import type { Serialized } from "@/lib/core/serialize";
 
 import { FilterBar } from "./filter-bar";
@@ -37,7 +37,6 @@ import { useAnalyticsState } from "./use-analytics-state";
 type Row = Serialized<BreakdownRow>;
 const col = createColumnHelper<Row>();
 const int = (v: string) => BigInt(v).toLocaleString("en-US");
-const pct = (v: number | null) => (v === null ? "—" : `${v.toFixed(1)}%`);
 
 function columns(
   unit: Unit,
@@ -90,7 +89,7 @@ function columns(
     col.accessor("sharePct", {
       id: "share",
       header: "Share",
-      cell: (c) => pct(c.getValue()),
+      cell: (c) => formatPercent(c.getValue()),
       enableSorting: false,
       meta: { numeric: true },
     }),
@@ -104,7 +103,7 @@ function columns(
         ) : (
           <span className={v > 0 ? "text-amber-700" : "text-emerald-700"}>
             {v > 0 ? "+" : ""}
-            {v.toFixed(1)}%
+            {formatPercent(v)}
           </span>
         );
       },
@@ -130,7 +129,7 @@ function columns(
     col.accessor("cacheHitPct", {
       id: "cacheHit",
       header: "Cache hit",
-      cell: (c) => pct(c.getValue()),
+      cell: (c) => formatPercent(c.getValue()),
       meta: { numeric: true },
     }),
     col.display({

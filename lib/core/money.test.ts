@@ -6,11 +6,13 @@ import {
   creditsToUsd,
   divRoundHalfEven,
   formatAmount,
+  formatPercent,
   MAX_AMOUNT_MICROS,
   microsToDecimal,
   parseAmountText,
   parseDecimalScaled,
   parseMicros,
+  percentOf,
   usdToCredits,
 } from "./money";
 
@@ -272,4 +274,17 @@ describe("parseAmountText: what a person types", () => {
     },
     PROPERTY_TIMEOUT_MS,
   );
+});
+
+describe("percentages", () => {
+  it("percentOf keeps one decimal, rounded toward zero, and is 0 of nothing", () => {
+    expect(percentOf(1n, 3n)).toBe(33.3);
+    expect(percentOf(2n, 3n)).toBe(66.6);
+    expect(percentOf(5n, 0n)).toBe(0);
+  });
+  it("formatPercent shows one decimal with the sign, and a dash when unknown", () => {
+    expect(formatPercent(12.5)).toBe("12.5%");
+    expect(formatPercent(100)).toBe("100.0%");
+    expect(formatPercent(null)).toBe("—");
+  });
 });

@@ -196,6 +196,11 @@ export function percentOf(part: bigint, whole: bigint): number {
   return Number((part * 1000n) / whole) / 10;
 }
 
+/** A percentage as shown everywhere: one decimal and the sign ("12.5%"); "—" when unknown. */
+export function formatPercent(pct: number | null): string {
+  return pct === null ? "—" : `${pct.toFixed(1)}%`;
+}
+
 /** Number of micro-units as a JS number, for chart geometry only. */
 export function microsToChartNumber(micros: bigint): number {
   return Number(micros) / 1_000_000;
