@@ -42,13 +42,18 @@ export function rateGate(
       connector.vendor === "claude" || connector.vendor === "github"
         ? `vendor:${connector.id}`
         : `vendor:${connector.id}:${route}`;
+    // the whole wait is bounded, not each step: a clock that does not move (a pinned demo or test
+    // clock) or a window others use up again must end in RateGateClosed, never in a stall
+    let waited = 0;
     for (;;) {
       // windows on the app's clock (like every other "now" in domain code), so tests can step time
       const t = clockNow();
       if (await allowAttempt(db, key, rateBudget(connector.vendor, route), WINDOW_MS, t)) return;
       const waitMs = WINDOW_MS - (t.getTime() % WINDOW_MS) + 50;
-      if (!opts.wait || waitMs > (opts.maxWaitMs ?? 65_000)) throw new RateGateClosed(waitMs);
+      if (!opts.wait || waited + waitMs > (opts.maxWaitMs ?? 65_000))
+        throw new RateGateClosed(waitMs);
       await clockSleep(waitMs);
+      waited += waitMs;
     }
   };
 }
