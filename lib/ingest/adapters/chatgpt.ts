@@ -32,6 +32,7 @@ import type {
   UsagePage,
   UsageRow,
 } from "../types";
+import { usageRowOf } from "../usage-row";
 import { dayOfUnix, joinUrl, unixSeconds } from "./provider-common";
 
 export const chatgptConfigSchema = z.object({
@@ -69,27 +70,11 @@ export function rowsForResult(r: UsageResult, usdPerCreditMicros: bigint): Usage
   const credits = num(r.totals.credits);
   const cost = num(r.totals.cost_usd);
   if (credits === null && cost === null) return []; // no native figure: never fall back to the estimate
-  const base = {
-    day,
-    provider: "chatgpt",
-    identity: userId ? { provider: "chatgpt", kind: "user_id" as const, externalId: userId } : null,
-    model: "",
-    project: "",
-    apiKey: "",
-    lineItem: "",
-    inputTokens: 0n,
-    cachedInputTokens: 0n,
-    outputTokens: 0n,
-    requests: 0n,
-    estimatedCostMicros: 0n,
-    unpriced: false,
-  };
-  const make = (product: string, creditsMicros: bigint | null, costMicros: bigint): UsageRow => ({
-    ...base,
-    product,
-    creditsMicros,
-    costMicros,
-  });
+  const identity = userId
+    ? { provider: "chatgpt", kind: "user_id" as const, externalId: userId }
+    : null;
+  const make = (product: string, creditsMicros: bigint | null, costMicros: bigint): UsageRow =>
+    usageRowOf({ day, provider: "chatgpt", identity, product, creditsMicros, costMicros });
   if (credits === null) return [make("chatgpt", null, parseMicros(cost!))];
   const totalCredits = parseMicros(credits);
   const costOf = (c: bigint) =>

@@ -24,6 +24,7 @@ import { LocalRateGate } from "../../vendors/cursor/rate-limits";
 import type { UsageEvent } from "../../vendors/cursor/schemas";
 import type { RetryPolicy } from "../../vendors/http";
 import type { Directory, IdentityRef, SourceAdapter, UsagePage, UsageRow } from "../types";
+import { usageRowOf } from "../usage-row";
 
 export const cursorConfigSchema = z.object({
   /** events per page (Cursor's maximum is 1000) */
@@ -75,26 +76,15 @@ export function rowsForEvents(events: UsageEvent[]): Map<DayKey, UsageRow[]> {
     let a = acc.get(key);
     if (!a) {
       a = {
-        row: {
+        row: usageRowOf({
           day,
           provider: CURSOR_PROVIDER,
           identity,
           product: CURSOR_PRODUCT,
           model,
-          project: "",
-          apiKey: "",
-          lineItem: "",
-          inputTokens: 0n,
-          cachedInputTokens: 0n,
           cacheWriteTokens: 0n,
-          outputTokens: 0n,
-          requests: 0n,
-          estimatedCostMicros: 0n,
-          costMicros: 0n,
-          creditsMicros: null,
           seatEstimateMicros: 0n,
-          unpriced: false,
-        },
+        }),
         chargeable: 0n,
         included: 0n,
       };

@@ -34,6 +34,7 @@ import type {
   UsagePage,
   UsageRow,
 } from "../types";
+import { usageRowOf } from "../usage-row";
 
 export const githubCopilotConfigSchema = z.object({
   /** "org:acme" or "enterprise:acme-corp" */
@@ -122,26 +123,18 @@ function copilotRow(
   model: string,
   x: { net: bigint; discount: bigint; gross: bigint },
 ): UsageRow {
-  return {
+  // GitHub AI credits are not the workspace's credit unit: creditsMicros stays null (derived
+  // from cost with the workspace rate)
+  return usageRowOf({
     day,
     provider: "github",
     identity,
     product: "copilot",
     model,
-    project: "",
-    apiKey: "",
-    lineItem: "",
-    inputTokens: 0n,
-    cachedInputTokens: 0n,
-    outputTokens: 0n,
-    requests: 0n,
     estimatedCostMicros: x.gross,
     costMicros: x.net,
-    // GitHub AI credits are not the workspace's credit unit: derived from cost with the workspace rate
-    creditsMicros: null,
     seatEstimateMicros: x.discount,
-    unpriced: false,
-  };
+  });
 }
 
 /** One report (one user, one day) → one row per model, amounts exact. */
