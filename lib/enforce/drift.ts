@@ -49,7 +49,7 @@ export async function driftRows(db: Db, workspaceId: string, now: Date): Promise
       const o = observedOf(s);
       if (decideAction(c.vendor as "chatgpt" | "claude", d, o, now).kind === "none") continue;
       const item = planItem(c.vendor as "chatgpt" | "claude", unit, d, o, now);
-      const changedAtVendor = editedAtVendor(s);
+      const changedAtVendor = editedAtVendor(s, now);
       const cause = changedAtVendor ? "vendor" : s.lastAppliedKind ? "allotment" : "not_applied";
       out.push({
         ...item,

@@ -46,8 +46,16 @@ export function observedOf(s: StateRow): Observed {
   };
 }
 
-/** Allotment wrote a value and the vendor now shows another: someone edited it in the vendor's console. */
-export function changedAtVendor(s: StateRow): boolean {
+/**
+ * Allotment wrote a value and the vendor now shows another: someone edited it in the vendor's
+ * console. Not so when the value was written to end (a grant, sent to GitHub with its
+ * `expires_at`), its end has passed and the vendor no longer shows it: the vendor ended it
+ * as told, and what Allotment wants after the end (an override below the grant, say) is a
+ * revert to write like any other — not drift for the owner to decide.
+ */
+export function changedAtVendor(s: StateRow, now: Date): boolean {
+  if (s.lastAppliedKind === "set" && s.revertAt && s.revertAt <= now && !s.hasOverride)
+    return false;
   return s.lastAppliedKind === "set"
     ? s.effectiveMicros !== s.lastAppliedMicros
     : s.lastAppliedKind === "clear"
@@ -144,7 +152,7 @@ export async function reconcileConnector(
     )
       continue;
     const lowering = lower(resultOf(action, o), o.effectiveMicros);
-    if (!lowering && changedAtVendor(s)) continue; // a console edit: drift, the owner decides
+    if (!lowering && changedAtVendor(s, now)) continue; // a console edit: drift, the owner decides
     const revert = !!s.revertAt && s.revertAt <= now;
     const revertAt = revertAtFor(vendor, action, d.expiresAt);
     const added = await db.$transaction(async (tx) => {

@@ -15,11 +15,13 @@ import { importGithub } from "@/lib/enforce/github-import";
 import { applyPlan, buildPlan } from "@/lib/enforce/plan";
 import { drainQueue } from "@/lib/enforce/vendor-job-queue";
 import { loadWorkspaceLimits } from "@/lib/limits/load-effective-limits";
+import { approveRequest } from "@/lib/requests/decide-credit-request";
+import { fileRequest } from "@/lib/requests/file-request";
 
 import { startGithubFake, type GithubFake } from "../fake-vendors/github";
-import { daysFrom, TEST_NOW } from "../helpers/clock";
+import { daysFrom, TEST_NOW, TEST_TODAY } from "../helpers/clock";
 import { makeMember, makeWorkspace, testDb } from "../helpers/db";
-import { connect, DRAIN_BUDGET_MS, OWNER_AUDIT, policy } from "../helpers/enforce";
+import { actorOf, connect, DRAIN_BUDGET_MS, OWNER_AUDIT, policy } from "../helpers/enforce";
 
 const TOKEN = "ghp_enforce_token_01";
 let now = TEST_NOW;
@@ -242,5 +244,74 @@ describe("GitHub enforcement", () => {
     expect(await expectGithubEqualsAllotment(ws.id, others, [])).toBe(others.length);
     // GitHub removed the expired individual budgets itself (expires_at) or Allotment reverted them
     expect(ending.length).toBeGreaterThan(0);
+  });
+
+  it("an approved request over an override reaches GitHub with its end; after it GitHub is back at the override, not the universal budget", async () => {
+    now = TEST_NOW;
+    const db = await testDb();
+    const ws = await makeWorkspace(db, { budgetUnit: "USD" });
+    const owner = await makeMember(db, ws.id, {
+      email: `owner-${ws.slug}@corp.test`,
+      role: "OWNER",
+    });
+    const alice = await makeMember(db, ws.id, {
+      email: `alice-${ws.slug}@corp.test`,
+      name: "Alice",
+    });
+    const bob = await makeMember(db, ws.id, { email: `bob-${ws.slug}@corp.test`, name: "Bob" });
+    const login = (m: { email: string }) => m.email.split("@")[0]!;
+    fake.state.kind = "organization";
+    fake.state.name = `org-${ws.slug}`;
+    fake.state.users = [alice, bob].map((m) => ({ login: login(m), email: m.email, name: m.name }));
+    fake.state.costCenters = [];
+    fake.state.budgets.clear();
+    fake.state.usage = [];
+    await connect(db, ws.id, "github" as "claude", fake.url, TOKEN, `org:org-${ws.slug}`);
+    // the default goes to the universal budget; Alice's own override to an individual budget
+    await policy(db, ws.id, "WORKSPACE", 100n);
+    await policy(db, ws.id, `MEMBER:${alice.id}`, 300n, { memberId: alice.id });
+    await settle(ws.id);
+    expect(fake.evaluate(login(bob))).toMatchObject({ source: "universal", amount: 100 });
+    expect(fake.evaluate(login(alice))).toMatchObject({ source: "individual", amount: 300 });
+
+    // Alice asks for $50 more until the day after tomorrow; approved, GitHub gets $350 ending then
+    const until = daysFrom(TEST_NOW, 2).toISOString().slice(0, 10);
+    expect(until > TEST_TODAY).toBe(true);
+    const { id } = await fileRequest(
+      db,
+      actorOf(alice),
+      {
+        amount: "50",
+        reason: "Copilot agent runs for the migration",
+        neededUntil: until,
+        product: "",
+        link: undefined,
+      },
+      now,
+    );
+    await approveRequest(
+      db,
+      { kind: "member", actor: actorOf(owner) },
+      id,
+      { amount: undefined, note: undefined },
+      now,
+    );
+    await settle(ws.id);
+    const raised = fake.evaluate(login(alice));
+    expect(raised).toMatchObject({ source: "individual", amount: 350 });
+    expect(fake.state.budgets.get(raised.budgetId!)!.expires_at).toBeTruthy();
+
+    // two days after the grant's end (same month): GitHub dropped the expiring budget itself; the
+    // queue run must put Alice's override back, not leave her on the universal $100
+    now = daysFrom(TEST_NOW, 4);
+    await settle(ws.id);
+    const after = fake.evaluate(login(alice));
+    expect(after).toMatchObject({ source: "individual", amount: 300 });
+    expect(fake.state.budgets.get(after.budgetId!)!.expires_at ?? null).toBeNull();
+    expect(fake.evaluate(login(bob))).toMatchObject({ source: "universal", amount: 100 });
+    const state = await db.vendorLimitState.findFirstOrThrow({ where: { memberId: alice.id } });
+    expect(state).toMatchObject({ effectiveMicros: 300_000_000n, revertAt: null });
+    // and no drift is left: GitHub's own end of the grant was not a console edit
+    expect(await driftRows(db, ws.id, now)).toEqual([]);
   });
 });
