@@ -17,7 +17,9 @@ import type { BudgetBody, GithubClient } from "../vendors/github/client";
 import { budgetAmountMicros, wholeDollarsDown } from "../vendors/github/money";
 import {
   amountOf,
+  expiryOf,
   isCostCenterUserBudget,
+  isIndividual,
   isSharedCap,
   isUniversal,
   userBudgets,
@@ -414,13 +416,17 @@ export async function readOneGithub(db: Db, c: ConnectorRow, login: string, now:
             state?.inheritedMicros === budgetAmountMicros(b.budget_amount),
         ),
       ) ?? null;
-  return { view: userBudgets(budgets, login, cc, now), client };
+  // GitHub may still list an individual budget whose expires_at has passed (whether it removes
+  // or keeps it is unconfirmed): it no longer applies, but it is the person's budget to update
+  const lapsed = budgets.find((b) => isIndividual(b, login)) ?? null;
+  return { view: userBudgets(budgets, login, cc, now), lapsed, client };
 }
 
 /**
  * Sets or removes a person's individual budget. `expires_at` carries the grant's end (its
  * format is unconfirmed: sent as an ISO date-time; if GitHub refuses that field the budget is
- * written without it and Allotment reverts on time itself, as it does anyway).
+ * written without it and Allotment reverts on time itself, as it does anyway); a value with no
+ * end sends `expires_at: null` on an update, so an earlier grant's end does not stay.
  */
 export async function writeGithubIndividual(
   db: Db,
@@ -429,7 +435,7 @@ export async function writeGithubIndividual(
   target: { set: true; micros: bigint; expiresAt: string | null } | { set: false },
   now: Date,
 ) {
-  const { view, client } = await readOneGithub(db, c, login, now);
+  const { view, lapsed, client } = await readOneGithub(db, c, login, now);
   const before = observeGithub(login, "", view);
   if (!target.set) {
     if (!view.individual)
@@ -451,30 +457,38 @@ export async function writeGithubIndividual(
     };
   }
   const dollars = wholeDollarsDown(target.micros);
+  // a value without an end must not keep the end of a grant written on the same budget before
+  // (GitHub would remove the budget then and the person would fall to the shared budget)
+  const staleEnd = !target.expiresAt && expiryOf(view.individual?.expires_at) !== null;
   if (
     view.individual &&
+    !staleEnd &&
     budgetAmountMicros(view.individual.budget_amount) === BigInt(dollars) * 1_000_000n
   )
     return { already: true, before, after: before, response: null as unknown };
+  const own = view.individual ?? lapsed;
   const write = async (withExpiry: boolean) => {
-    const expiry = withExpiry && target.expiresAt ? { expires_at: target.expiresAt } : {};
-    return view.individual
-      ? client.updateBudget(view.individual.id, { budget_amount: dollars, ...expiry })
-      : client.createBudget({
-          ...BODY_BASE,
-          budget_amount: dollars,
-          budget_scope: "user",
-          budget_entity_name: "",
-          user: login,
-          ...expiry,
-        });
+    // an update states the end either way: the grant's, or none (clearing an earlier grant's)
+    if (own)
+      return client.updateBudget(own.id, {
+        budget_amount: dollars,
+        ...(withExpiry ? { expires_at: target.expiresAt } : {}),
+      });
+    return client.createBudget({
+      ...BODY_BASE,
+      budget_amount: dollars,
+      budget_scope: "user",
+      budget_entity_name: "",
+      user: login,
+      ...(withExpiry && target.expiresAt ? { expires_at: target.expiresAt } : {}),
+    });
   };
   let r;
   try {
     r = await write(true);
   } catch (error) {
     if (
-      target.expiresAt &&
+      (target.expiresAt || own) &&
       error instanceof VendorError &&
       error.kind === "rejected" &&
       /expires_at/i.test(error.message)

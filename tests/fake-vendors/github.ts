@@ -59,6 +59,8 @@ export interface GithubFakeState extends ReportState {
   acceptCostCenterUserBudgets: boolean;
   /** unconfirmed expires_at format: "any" takes a date or a date-time, "date" only YYYY-MM-DD */
   expiresAtFormat: "any" | "date";
+  /** unconfirmed: GitHub removes an expired individual budget (false) or keeps listing it, no longer applied (true) */
+  keepsExpired: boolean;
   faults: GithubFault[];
   rate: RateWindow;
   log: CallLog[];
@@ -118,6 +120,7 @@ export async function startGithubFake(opts: GithubFakeOptions = {}): Promise<Git
     budgets: new Map(),
     acceptCostCenterUserBudgets: true,
     expiresAtFormat: "any",
+    keepsExpired: false,
     faults: [],
     rate: new RateWindow(opts.perMinute ?? 5000, opts.rateClock),
     log: [],
@@ -133,6 +136,7 @@ export async function startGithubFake(opts: GithubFakeOptions = {}): Promise<Git
 
   // GitHub removes an expired individual budget
   function expire() {
+    if (state.keepsExpired) return;
     for (const [id, b] of state.budgets) {
       if (b.budget_scope !== "user" || !b.expires_at) continue;
       const end = /^\d{4}-\d{2}-\d{2}$/.test(b.expires_at)

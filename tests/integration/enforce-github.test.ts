@@ -15,6 +15,7 @@ import { importGithub } from "@/lib/enforce/github-import";
 import { applyPlan, buildPlan } from "@/lib/enforce/plan";
 import { drainQueue } from "@/lib/enforce/vendor-job-queue";
 import { loadWorkspaceLimits } from "@/lib/limits/load-effective-limits";
+import { deletePolicy } from "@/lib/limits/write-policy";
 import { approveRequest } from "@/lib/requests/decide-credit-request";
 import { fileRequest } from "@/lib/requests/file-request";
 
@@ -246,72 +247,106 @@ describe("GitHub enforcement", () => {
     expect(ending.length).toBeGreaterThan(0);
   });
 
-  it("an approved request over an override reaches GitHub with its end; after it GitHub is back at the override, not the universal budget", async () => {
-    now = TEST_NOW;
-    const db = await testDb();
-    const ws = await makeWorkspace(db, { budgetUnit: "USD" });
-    const owner = await makeMember(db, ws.id, {
-      email: `owner-${ws.slug}@corp.test`,
-      role: "OWNER",
-    });
-    const alice = await makeMember(db, ws.id, {
-      email: `alice-${ws.slug}@corp.test`,
-      name: "Alice",
-    });
-    const bob = await makeMember(db, ws.id, { email: `bob-${ws.slug}@corp.test`, name: "Bob" });
-    const login = (m: { email: string }) => m.email.split("@")[0]!;
-    fake.state.kind = "organization";
-    fake.state.name = `org-${ws.slug}`;
-    fake.state.users = [alice, bob].map((m) => ({ login: login(m), email: m.email, name: m.name }));
-    fake.state.costCenters = [];
-    fake.state.budgets.clear();
-    fake.state.usage = [];
-    await connect(db, ws.id, "github" as "claude", fake.url, TOKEN, `org:org-${ws.slug}`);
-    // the default goes to the universal budget; Alice's own override to an individual budget
-    await policy(db, ws.id, "WORKSPACE", 100n);
-    await policy(db, ws.id, `MEMBER:${alice.id}`, 300n, { memberId: alice.id });
-    await settle(ws.id);
-    expect(fake.evaluate(login(bob))).toMatchObject({ source: "universal", amount: 100 });
-    expect(fake.evaluate(login(alice))).toMatchObject({ source: "individual", amount: 300 });
+  // both readings of what GitHub does with an individual budget past its expires_at (unconfirmed):
+  // it removes it, or keeps listing it without applying it
+  it.each([
+    ["removes", false],
+    ["keeps listing", true],
+  ])(
+    "an approved request over an override reaches GitHub with its end; after it GitHub (which %s expired budgets) is back at the override, not the universal budget; a grant removed early leaves no end behind",
+    async (_reading, keepsExpired) => {
+      now = TEST_NOW;
+      fake.state.keepsExpired = keepsExpired;
+      const db = await testDb();
+      const ws = await makeWorkspace(db, { budgetUnit: "USD" });
+      const owner = await makeMember(db, ws.id, {
+        email: `owner-${ws.slug}@corp.test`,
+        role: "OWNER",
+      });
+      const alice = await makeMember(db, ws.id, {
+        email: `alice-${ws.slug}@corp.test`,
+        name: "Alice",
+      });
+      const bob = await makeMember(db, ws.id, { email: `bob-${ws.slug}@corp.test`, name: "Bob" });
+      const login = (m: { email: string }) => m.email.split("@")[0]!;
+      fake.state.kind = "organization";
+      fake.state.name = `org-${ws.slug}`;
+      fake.state.users = [alice, bob].map((m) => ({
+        login: login(m),
+        email: m.email,
+        name: m.name,
+      }));
+      fake.state.costCenters = [];
+      fake.state.budgets.clear();
+      fake.state.usage = [];
+      await connect(db, ws.id, "github" as "claude", fake.url, TOKEN, `org:org-${ws.slug}`);
+      // the default goes to the universal budget; Alice's own override to an individual budget
+      await policy(db, ws.id, "WORKSPACE", 100n);
+      await policy(db, ws.id, `MEMBER:${alice.id}`, 300n, { memberId: alice.id });
+      await settle(ws.id);
+      expect(fake.evaluate(login(bob))).toMatchObject({ source: "universal", amount: 100 });
+      expect(fake.evaluate(login(alice))).toMatchObject({ source: "individual", amount: 300 });
 
-    // Alice asks for $50 more until the day after tomorrow; approved, GitHub gets $350 ending then
-    const until = daysFrom(TEST_NOW, 2).toISOString().slice(0, 10);
-    expect(until > TEST_TODAY).toBe(true);
-    const { id } = await fileRequest(
-      db,
-      actorOf(alice),
-      {
-        amount: "50",
-        reason: "Copilot agent runs for the migration",
-        neededUntil: until,
-        product: "",
-        link: undefined,
-      },
-      now,
-    );
-    await approveRequest(
-      db,
-      { kind: "member", actor: actorOf(owner) },
-      id,
-      { amount: undefined, note: undefined },
-      now,
-    );
-    await settle(ws.id);
-    const raised = fake.evaluate(login(alice));
-    expect(raised).toMatchObject({ source: "individual", amount: 350 });
-    expect(fake.state.budgets.get(raised.budgetId!)!.expires_at).toBeTruthy();
+      // Alice asks for $50 more until the day after tomorrow; approved, GitHub gets $350 ending then
+      const until = daysFrom(TEST_NOW, 2).toISOString().slice(0, 10);
+      expect(until > TEST_TODAY).toBe(true);
+      const grant = async (amount: string, neededUntil: string) => {
+        const { id } = await fileRequest(
+          db,
+          actorOf(alice),
+          {
+            amount,
+            reason: "Copilot agent runs for the migration",
+            neededUntil,
+            product: "",
+            link: undefined,
+          },
+          now,
+        );
+        await approveRequest(
+          db,
+          { kind: "member", actor: actorOf(owner) },
+          id,
+          { amount: undefined, note: undefined },
+          now,
+        );
+        return id;
+      };
+      await grant("50", until);
+      await settle(ws.id);
+      const raised = fake.evaluate(login(alice));
+      expect(raised).toMatchObject({ source: "individual", amount: 350 });
+      expect(fake.state.budgets.get(raised.budgetId!)!.expires_at).toBeTruthy();
 
-    // two days after the grant's end (same month): GitHub dropped the expiring budget itself; the
-    // queue run must put Alice's override back, not leave her on the universal $100
-    now = daysFrom(TEST_NOW, 4);
-    await settle(ws.id);
-    const after = fake.evaluate(login(alice));
-    expect(after).toMatchObject({ source: "individual", amount: 300 });
-    expect(fake.state.budgets.get(after.budgetId!)!.expires_at ?? null).toBeNull();
-    expect(fake.evaluate(login(bob))).toMatchObject({ source: "universal", amount: 100 });
-    const state = await db.vendorLimitState.findFirstOrThrow({ where: { memberId: alice.id } });
-    expect(state).toMatchObject({ effectiveMicros: 300_000_000n, revertAt: null });
-    // and no drift is left: GitHub's own end of the grant was not a console edit
-    expect(await driftRows(db, ws.id, now)).toEqual([]);
-  });
+      // two days after the grant's end (same month): GitHub dropped the expiring budget itself; the
+      // queue run must put Alice's override back, not leave her on the universal $100
+      now = daysFrom(TEST_NOW, 4);
+      await settle(ws.id);
+      const after = fake.evaluate(login(alice));
+      expect(after).toMatchObject({ source: "individual", amount: 300 });
+      expect(fake.state.budgets.get(after.budgetId!)!.expires_at ?? null).toBeNull();
+      expect(fake.evaluate(login(bob))).toMatchObject({ source: "universal", amount: 100 });
+      const state = await db.vendorLimitState.findFirstOrThrow({ where: { memberId: alice.id } });
+      expect(state).toMatchObject({ effectiveMicros: 300_000_000n, revertAt: null });
+      // and no drift is left: GitHub's own end of the grant was not a console edit
+      expect(await driftRows(db, ws.id, now)).toEqual([]);
+
+      // a second grant ($20 for a week), removed the next day: the budget goes back to $300 with
+      // no end left on it, so GitHub does not drop Alice to the universal budget on the grant's old end
+      const second = await grant("20", daysFrom(now, 7).toISOString().slice(0, 10));
+      await settle(ws.id);
+      expect(fake.evaluate(login(alice))).toMatchObject({ source: "individual", amount: 320 });
+      now = daysFrom(now, 1);
+      // the owner removes the grant (Remove grant on the Limits screen)
+      const g = await db.limitPolicy.findFirstOrThrow({ where: { sourceRequestId: second } });
+      await deletePolicy(db, actorOf(owner), g.id, g.version);
+      await settle(ws.id);
+      const revoked = fake.evaluate(login(alice));
+      expect(revoked).toMatchObject({ source: "individual", amount: 300 });
+      expect(fake.state.budgets.get(revoked.budgetId!)!.expires_at ?? null).toBeNull();
+      now = daysFrom(now, 8);
+      expect(fake.evaluate(login(alice))).toMatchObject({ source: "individual", amount: 300 });
+      fake.state.keepsExpired = false;
+    },
+  );
 });
