@@ -3,6 +3,7 @@
  * (labels, share, change, cache-hit ratio, sort order, sparklines). Pure.
  */
 import { percentOf } from "../core/money";
+import { USAGE_SUM_KEYS } from "../core/usage-sums";
 import type { Grouped, Metrics } from "./analytics-types";
 import type { BreakdownQuery, SortKey } from "./breakdown-query";
 import type {
@@ -26,13 +27,7 @@ export function changePct(current: bigint, previous: bigint): number | null {
 
 const METRIC_KEYS = [
   "amountMicros",
-  "costMicros",
-  "estimatedCostMicros",
-  "creditsMicros",
-  "inputTokens",
-  "cachedInputTokens",
-  "outputTokens",
-  "requests",
+  ...USAGE_SUM_KEYS,
   "unpricedRequests",
   "seatMicros",
 ] as const satisfies readonly (keyof Metrics)[];

@@ -15,20 +15,13 @@
  */
 import { scopeGroupsWhere, type SpendScope } from "../auth/scope";
 import { divRoundHalfEven } from "../core/money";
+import { addOutcomeCounts, zeroOutcomeCounts, type OutcomeCounts } from "../core/outcome-counts";
 import { todayIn, type BudgetPeriod, type DayKey, type Period } from "../core/period";
 import type { Db } from "../server/db";
 import { resolveRange, type RangeSpec, type ResolvedRange } from "./range";
 
 /** Products whose vendors report outcomes (Claude Code analytics; Codex: see docs/outcomes.md). */
 export const OUTCOME_PRODUCTS = ["claude_code"] as const;
-
-export interface OutcomeCounts {
-  sessions: number;
-  linesAdded: number;
-  linesRemoved: number;
-  commits: number;
-  pullRequests: number;
-}
 
 export interface OutcomeFigures extends OutcomeCounts {
   /** billed cost on the outcome products, micro-USD */
@@ -67,14 +60,6 @@ export interface MemberProductSums extends OutcomeCounts {
   seatMicros: bigint;
 }
 
-const ZERO_COUNTS: OutcomeCounts = {
-  sessions: 0,
-  linesAdded: 0,
-  linesRemoved: 0,
-  commits: 0,
-  pullRequests: 0,
-};
-
 /** The ratios of summed counts and money: the one place the division rules live. */
 export function figuresOf(sums: OutcomeCounts & { billedMicros: bigint; seatMicros: bigint }) {
   const per = (micros: bigint, n: number) => (n > 0 ? divRoundHalfEven(micros, BigInt(n)) : null);
@@ -94,13 +79,9 @@ export function figuresOf(sums: OutcomeCounts & { billedMicros: bigint; seatMicr
 
 /** Adds up rows (never ratios: a group's cost per PR is its cost over its PRs). */
 export function sumRows(rows: Iterable<Omit<MemberProductSums, "memberKey" | "product">>) {
-  const out = { ...ZERO_COUNTS, billedMicros: 0n, seatMicros: 0n };
+  const out = { ...zeroOutcomeCounts(), billedMicros: 0n, seatMicros: 0n };
   for (const r of rows) {
-    out.sessions += r.sessions;
-    out.linesAdded += r.linesAdded;
-    out.linesRemoved += r.linesRemoved;
-    out.commits += r.commits;
-    out.pullRequests += r.pullRequests;
+    addOutcomeCounts(out, r);
     out.billedMicros += r.billedMicros;
     out.seatMicros += r.seatMicros;
   }
@@ -158,7 +139,7 @@ export async function loadMemberProductSums(
     const key = `${memberKey}|${product}`;
     let row = out.get(key);
     if (!row) {
-      row = { memberKey, product, ...ZERO_COUNTS, billedMicros: 0n, seatMicros: 0n };
+      row = { memberKey, product, ...zeroOutcomeCounts(), billedMicros: 0n, seatMicros: 0n };
       out.set(key, row);
     }
     return row;
@@ -168,12 +149,7 @@ export async function loadMemberProductSums(
       ? (memberOf.get(idKey(f.identityProvider, f.identityKind, f.identityExternalId)) ?? "")
       : "";
     if (allowed && !allowed.has(memberKey)) continue;
-    const row = at(memberKey, f.product);
-    row.sessions += f._sum.sessions ?? 0;
-    row.linesAdded += f._sum.linesAdded ?? 0;
-    row.linesRemoved += f._sum.linesRemoved ?? 0;
-    row.commits += f._sum.commits ?? 0;
-    row.pullRequests += f._sum.pullRequests ?? 0;
+    addOutcomeCounts(at(memberKey, f.product), f._sum);
   }
   for (const m of money) {
     const billed = m._sum.costMicros ?? 0n;

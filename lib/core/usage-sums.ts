@@ -1,17 +1,21 @@
 /**
  * The additive figures every usage aggregate carries (money in micro-units, token and
- * request counts). One type and one adder, shared by analytics, exports and anything else
- * that totals usage rows.
+ * request counts). One list, one type and one adder, shared by analytics, exports and
+ * anything else that totals usage rows.
  */
-export interface UsageSums {
-  costMicros: bigint;
-  estimatedCostMicros: bigint;
-  creditsMicros: bigint;
-  inputTokens: bigint;
-  cachedInputTokens: bigint;
-  outputTokens: bigint;
-  requests: bigint;
-}
+
+/** The figures, in the order the exports' columns and the breakdown's metrics list them. */
+export const USAGE_SUM_KEYS = [
+  "costMicros",
+  "estimatedCostMicros",
+  "creditsMicros",
+  "inputTokens",
+  "cachedInputTokens",
+  "outputTokens",
+  "requests",
+] as const;
+
+export type UsageSums = Record<(typeof USAGE_SUM_KEYS)[number], bigint>;
 
 export function zeroUsageSums(): UsageSums {
   return {
@@ -25,6 +29,7 @@ export function zeroUsageSums(): UsageSums {
   };
 }
 
+/** Adds v into `into` (written out, not looped: it runs once per row of the largest reads). */
 export function addUsageSums(into: UsageSums, v: UsageSums): void {
   into.costMicros += v.costMicros;
   into.estimatedCostMicros += v.estimatedCostMicros;

@@ -7,6 +7,7 @@
 import "server-only";
 
 import type { Period } from "../core/period";
+import { USAGE_SUM_KEYS } from "../core/usage-sums";
 import type { Engine } from "../server/db";
 import { placeholder } from "../server/sql";
 import type { IntValue } from "./csv";
@@ -17,16 +18,7 @@ import { exactInt, jsonRowsAgg, params, type JsonSource } from "./json-read";
  * inputTokens, cachedInputTokens, outputTokens, requests, then the Claude Code seat-plan
  * estimate in micro-USD (never billed cost: its own column in every export).
  */
-export const SUM_COLUMNS = [
-  "costMicros",
-  "estimatedCostMicros",
-  "creditsMicros",
-  "inputTokens",
-  "cachedInputTokens",
-  "outputTokens",
-  "requests",
-  "seatEstimateMicros",
-] as const;
+export const SUM_COLUMNS = [...USAGE_SUM_KEYS, "seatEstimateMicros"] as const;
 export type ExportSums = [
   IntValue,
   IntValue,

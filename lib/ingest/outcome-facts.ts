@@ -6,6 +6,7 @@
  * made later counts at once; an identity with a member's email is mapped here on first sight,
  * as for usage rows.
  */
+import { addOutcomeCounts } from "../core/outcome-counts";
 import type { Tx } from "../server/db";
 import type { IdentityResolver } from "./identities";
 import type { OutcomeFact } from "./types";
@@ -33,13 +34,7 @@ export async function replaceOutcomeFacts(
     ].join("\u0001");
     const prev = merged.get(key);
     if (!prev) merged.set(key, { ...f });
-    else {
-      prev.sessions += f.sessions;
-      prev.linesAdded += f.linesAdded;
-      prev.linesRemoved += f.linesRemoved;
-      prev.commits += f.commits;
-      prev.pullRequests += f.pullRequests;
-    }
+    else addOutcomeCounts(prev, f);
   }
   if (!merged.size) return 0;
   for (const f of merged.values()) await target.resolver.resolve(tx, f.identity);

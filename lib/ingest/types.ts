@@ -2,6 +2,7 @@
  * The contract between provider adapters and the sync engine. Adapters turn a provider's
  * responses into UsageRows; the engine writes them idempotently. Pure types only.
  */
+import type { OutcomeCounts } from "../core/outcome-counts";
 import type { DayKey } from "../core/period";
 
 export type ConnectionKind =
@@ -70,18 +71,13 @@ export interface CostLine {
 }
 
 /** What a person's agent work produced on a day, as the vendor reports it (OutcomeDaily). */
-export interface OutcomeFact {
+export interface OutcomeFact extends OutcomeCounts {
   day: DayKey;
   /** who it was reported under; null = the vendor named nobody */
   identity: IdentityRef | null;
   product: string;
   /** the vendor's split of a person-day (Claude Code: "local" | "remote"; "" when none) */
   source: string;
-  sessions: number;
-  linesAdded: number;
-  linesRemoved: number;
-  commits: number;
-  pullRequests: number;
 }
 
 export interface UsagePage {
