@@ -2,7 +2,7 @@ import Link from "next/link";
 
 import { DismissOnboarding } from "./dismiss-onboarding";
 
-/** The shape lib/onboarding.ts computes (repeated here: components import no server module). */
+/** The shape lib/onboarding/checklist.ts computes (repeated here: components import no server module). */
 export interface ChecklistStep {
   id: string;
   title: string;

@@ -2,7 +2,7 @@ import Link from "next/link";
 
 import type { OutcomeLine, OutcomeReport } from "@/lib/analytics/outcomes";
 import type { Serialized } from "@/lib/core/serialize";
-import { productLabel } from "@/lib/products";
+import { productLabel } from "@/lib/products/known-products";
 
 import { Card, Stat } from "../ui/card";
 import { count, perOutcome, usd } from "./format";

@@ -3,7 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 
 import { fetchJson } from "@/lib/client/fetch-json";
-import type { KnownProduct } from "@/lib/products";
+import type { KnownProduct } from "@/lib/products/known-products";
 
 /** The workspace's known products (usage data and connected vendors), fetched once per page. */
 export function useKnownProducts() {

@@ -7,7 +7,7 @@ import { buttonClass } from "@/components/ui/button";
 import { fetchJson } from "@/lib/client/fetch-json";
 import { formatAmount, microsToDecimal, type Unit } from "@/lib/core/money";
 import type { Serialized } from "@/lib/core/serialize";
-import { productLabel } from "@/lib/products";
+import { productLabel } from "@/lib/products/known-products";
 
 import { useKnownProducts } from "../products/product-select";
 

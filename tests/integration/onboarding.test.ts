@@ -1,7 +1,11 @@
 /** The getting-started checklist: each step ticks when the database says it is done, in order. */
 import { describe, expect, it } from "vitest";
 
-import { onboardingState, seesOnboarding, setOnboardingDismissed } from "@/lib/onboarding";
+import {
+  onboardingState,
+  seesOnboarding,
+  setOnboardingDismissed,
+} from "@/lib/onboarding/checklist";
 
 import { TEST_NOW } from "../helpers/clock";
 import { makeMember, makeWorkspace, testDb } from "../helpers/db";

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ZodError } from "zod";
 
 import { errorAnswer } from "@/lib/auth/guards";
-import { loadKnownProducts, requireKnownProducts } from "@/lib/products-known";
+import { loadKnownProducts, requireKnownProducts } from "@/lib/products/load-known-products";
 
 import { TEST_TODAY } from "../helpers/clock";
 import { makeWorkspace, testDb } from "../helpers/db";

@@ -10,7 +10,7 @@ import { can } from "@/lib/auth/permissions";
 import { spendScopeFor } from "@/lib/auth/scope";
 import { queryKeys } from "@/lib/client/query-keys";
 import { serialize } from "@/lib/core/serialize";
-import { onboardingState, seesOnboarding } from "@/lib/onboarding";
+import { onboardingState, seesOnboarding } from "@/lib/onboarding/checklist";
 import { now } from "@/lib/server/clock";
 import { db } from "@/lib/server/db";
 

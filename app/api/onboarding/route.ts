@@ -2,7 +2,11 @@ import { z } from "zod";
 
 import { json, sessionRoute } from "@/lib/auth/guards";
 import { readJsonBody } from "@/lib/http/read-json";
-import { ONBOARDING_PERMISSIONS, onboardingState, setOnboardingDismissed } from "@/lib/onboarding";
+import {
+  ONBOARDING_PERMISSIONS,
+  onboardingState,
+  setOnboardingDismissed,
+} from "@/lib/onboarding/checklist";
 import { now } from "@/lib/server/clock";
 import { db } from "@/lib/server/db";
 

@@ -1,6 +1,6 @@
 import { json, sessionRoute } from "@/lib/auth/guards";
 import { readJsonBody } from "@/lib/http/read-json";
-import { requireKnownProducts } from "@/lib/products-known";
+import { requireKnownProducts } from "@/lib/products/load-known-products";
 import { fileRequest } from "@/lib/requests/file-request";
 import { getRequestsPage, queueFiltersSchema } from "@/lib/requests/page-data";
 import { fileRequestSchema } from "@/lib/requests/request-input";

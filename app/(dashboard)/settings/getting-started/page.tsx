@@ -1,7 +1,7 @@
 import { OnboardingChecklist } from "@/components/onboarding/onboarding-checklist";
 import { ScreenHeader } from "@/components/ui/placeholder";
 import { requirePage } from "@/lib/auth/guards";
-import { ONBOARDING_PERMISSIONS, onboardingState } from "@/lib/onboarding";
+import { ONBOARDING_PERMISSIONS, onboardingState } from "@/lib/onboarding/checklist";
 import { db } from "@/lib/server/db";
 
 export const metadata = { title: "Getting started" };

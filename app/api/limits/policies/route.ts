@@ -2,7 +2,7 @@ import { json, sessionRoute } from "@/lib/auth/guards";
 import { readJsonBody } from "@/lib/http/read-json";
 import { createPolicySchema } from "@/lib/limits/policy-input";
 import { createPolicy } from "@/lib/limits/write-policy";
-import { requireKnownProducts } from "@/lib/products-known";
+import { requireKnownProducts } from "@/lib/products/load-known-products";
 import { db } from "@/lib/server/db";
 
 // the level's own permission (workspace default: owner) is re-checked in lib/limits/write-policy

@@ -2,7 +2,7 @@ import { z } from "zod";
 
 import { json, sessionRoute } from "@/lib/auth/guards";
 import { readJsonBody } from "@/lib/http/read-json";
-import { productFields, requireKnownProducts } from "@/lib/products-known";
+import { productFields, requireKnownProducts } from "@/lib/products/load-known-products";
 import { createAutoPolicy, listAutoPolicies, updateAutoPolicy } from "@/lib/requests/auto-approve";
 import { autoPolicySchema, autoPolicyUpdateSchema } from "@/lib/requests/auto-approve-rules";
 import { now } from "@/lib/server/clock";

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { json, sessionRoute } from "@/lib/auth/guards";
 import { readJsonBody } from "@/lib/http/read-json";
 import { MAX_SIMULATED_PERIODS } from "@/lib/limits/simulate-input";
-import { productFields, requireKnownProducts } from "@/lib/products-known";
+import { productFields, requireKnownProducts } from "@/lib/products/load-known-products";
 import { previewAutoPolicy } from "@/lib/requests/auto-approve";
 import { autoPolicySchema } from "@/lib/requests/auto-approve-rules";
 import { now } from "@/lib/server/clock";

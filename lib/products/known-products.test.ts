@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { ZodError } from "zod";
 
-import { errorAnswer } from "./auth/guards";
+import { errorAnswer } from "../auth/guards";
 import {
   assertKnownProducts,
   knownProductsOf,
   sortProducts,
   unknownProductMessage,
-} from "./products";
+} from "./known-products";
 
 const KNOWN = ["codex", "chatgpt", "claude_code", "api"];
 

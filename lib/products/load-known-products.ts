@@ -1,14 +1,19 @@
 /**
  * The workspace's known products, read from the database: every product its usage names
  * (the day totals, a small table) and every product its connected sources bring before their
- * first sync (connections and vendor connectors, lib/products.ts VENDOR_PRODUCTS).
+ * first sync (connections and vendor connectors, known-products.ts VENDOR_PRODUCTS).
  */
 import "server-only";
 
-import { assertKnownProducts, sortProducts, VENDOR_PRODUCTS, type ProductField } from "./products";
-import type { Db } from "./server/db";
+import type { Db } from "../server/db";
+import {
+  assertKnownProducts,
+  sortProducts,
+  VENDOR_PRODUCTS,
+  type ProductField,
+} from "./known-products";
 
-export { productFields } from "./products";
+export { productFields } from "./known-products";
 
 export async function loadKnownProducts(db: Db, workspaceId: string): Promise<string[]> {
   const [used, connections, connectors] = await Promise.all([

@@ -5,9 +5,9 @@ import "server-only";
  * put it away): each step's state is read from the database, never stored, so doing a step
  * anywhere ticks it here. Order matters: mapping identities needs a connection's usage first.
  */
-import { canAny, type Permission, type PermissionSubject } from "./auth/permissions";
-import { unmappedIdentities } from "./connections/identity-mapping";
-import type { Db } from "./server/db";
+import { canAny, type Permission, type PermissionSubject } from "../auth/permissions";
+import { unmappedIdentities } from "../connections/identity-mapping";
+import type { Db } from "../server/db";
 
 /** Owners and admins: the people who set a workspace up (admins cannot connect providers). */
 export const ONBOARDING_PERMISSIONS: readonly Permission[] = [

@@ -1,6 +1,6 @@
 /**
  * A workspace's known products: the ids a limit, a request or an auto-approval policy may be
- * scoped to. Pure: the lists come from lib/products-known.ts (usage data and connected
+ * scoped to. Pure: the lists come from load-known-products.ts (usage data and connected
  * vendors); this module says which products a vendor brings, how they are labelled, and
  * refuses an unknown id with a ZodError naming the field (400 in lib/auth/guards.ts), so a
  * typo like "codexx" never becomes a limit that matches nothing.
