@@ -15,6 +15,7 @@
  */
 import { allocateBilledCost } from "./allocate-billed-cost";
 import type { UsageRow } from "./types";
+import { usageRowOf } from "./usage-row";
 
 export const UNATTRIBUTED_LINE_ITEM = "unattributed billed cost";
 
@@ -63,24 +64,17 @@ export function attributeBilled(opts: {
   for (const [key, total] of opts.billed) {
     if (byScope.has(key) || total === 0n) continue;
     const [day, project] = key.split("\u0001") as [string, string];
-    out.push({
-      day,
-      provider: opts.provider,
-      identity: null,
-      product: "api",
-      model: "",
-      project,
-      apiKey: "",
-      lineItem: UNATTRIBUTED_LINE_ITEM,
-      inputTokens: 0n,
-      cachedInputTokens: 0n,
-      outputTokens: 0n,
-      requests: 0n,
-      estimatedCostMicros: 0n,
-      costMicros: total,
-      creditsMicros: null,
-      unpriced: false,
-    });
+    out.push(
+      usageRowOf({
+        day,
+        provider: opts.provider,
+        identity: null,
+        product: "api",
+        project,
+        lineItem: UNATTRIBUTED_LINE_ITEM,
+        costMicros: total,
+      }),
+    );
   }
   return out;
 }

@@ -37,6 +37,7 @@ import type {
   UsagePage,
   UsageRow,
 } from "../types";
+import { usageRowOf } from "../usage-row";
 import {
   big,
   dayOfIso,
@@ -272,7 +273,7 @@ export function mapAnalytics(usage: UsageItem[], costs: CostItem[], opts: MapOpt
   const base = (day: DayKey, g: Group): AnalyticsUsageRow => {
     // null product: usage outside any named product, i.e. the Messages API
     const product = g.product ?? "api";
-    return {
+    return usageRowOf({
       day,
       provider: "anthropic",
       identity: actorIdentity(g.actor, product),
@@ -281,19 +282,11 @@ export function mapAnalytics(usage: UsageItem[], costs: CostItem[], opts: MapOpt
       project: g.workspace_id ?? DEFAULT_WORKSPACE,
       apiKey: g.api_key_id ?? g.actor?.api_key_id ?? "",
       lineItem: g.actor ? "" : "unknown actor",
-      inputTokens: 0n,
-      cachedInputTokens: 0n,
       cacheWriteTokens: 0n,
-      outputTokens: 0n,
-      requests: 0n,
-      estimatedCostMicros: 0n,
-      costMicros: 0n,
-      creditsMicros: null,
-      unpriced: false,
       serviceTier: g.service_tier ?? "",
       contextWindow: g.context_window ?? "",
       inferenceGeo: g.inference_geo ?? "",
-    };
+    });
   };
   usage.forEach((item, i) => {
     const day = dayOf(item, opts.range, `usage data[${i}]`);

@@ -19,6 +19,7 @@ import { decimalText, ISO_CURRENCY, majorFromCents } from "../../currency/conver
 import { USD_ONLY } from "../../currency/rates";
 import { ProviderHttpError, validate } from "../http";
 import type { FetchContext, IdentityRef, OutcomeFact, UsageRow } from "../types";
+import { usageRowOf } from "../usage-row";
 import { big, tokenCount } from "./provider-common";
 
 /** Outcome counts are stored in 32-bit integer columns; a count beyond that is not a real day. */
@@ -138,26 +139,22 @@ export function seatRowsOf(
         warnings.push(
           `anthropic claude code ${day} ${who || "unknown actor"} ${m.model}: no exchange rate for ${currency} on ${day}; seat estimate left at 0`,
         );
-      rows.push({
-        day,
-        provider: "anthropic",
-        identity,
-        product: "claude_code",
-        model: m.model,
-        project: "",
-        apiKey: "",
-        lineItem: who ? "" : "unknown actor",
-        inputTokens: big(m.tokens.input + m.tokens.cache_read + m.tokens.cache_creation),
-        cachedInputTokens: big(m.tokens.cache_read),
-        cacheWriteTokens: big(m.tokens.cache_creation),
-        outputTokens: big(m.tokens.output),
-        requests: 0n,
-        estimatedCostMicros: 0n,
-        costMicros: 0n,
-        seatEstimateMicros: estimate ?? 0n,
-        creditsMicros: null,
-        unpriced: false,
-      });
+      // a seat plan's usage is not billed per use: costMicros stays 0, the estimate is apart
+      rows.push(
+        usageRowOf({
+          day,
+          provider: "anthropic",
+          identity,
+          product: "claude_code",
+          model: m.model,
+          lineItem: who ? "" : "unknown actor",
+          inputTokens: big(m.tokens.input + m.tokens.cache_read + m.tokens.cache_creation),
+          cachedInputTokens: big(m.tokens.cache_read),
+          cacheWriteTokens: big(m.tokens.cache_creation),
+          outputTokens: big(m.tokens.output),
+          seatEstimateMicros: estimate ?? 0n,
+        }),
+      );
     }
   }
   return rows;
