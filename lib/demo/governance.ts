@@ -136,6 +136,26 @@ export async function seedGovernance(
   // limits: the owner's default, the admin's group limits and overrides
   const base = { softThresholdPct: 80, action: "BLOCK" as const };
   const policy = (input: Record<string, unknown>) => createPolicySchema.parse(input);
+  /** An admin's override for one person on every product, from/until the given days. */
+  const memberOverride = async (
+    o: { email: string; amount: string; note: string },
+    dates: { startsOn?: DayKey; expiresOn: DayKey },
+    at: Date,
+  ) =>
+    createPolicy(
+      db,
+      admin,
+      policy({
+        scope: "MEMBER",
+        memberId: (await actorByEmail(db, workspaceId, o.email)).memberId,
+        product: "",
+        amount: o.amount,
+        ...base,
+        ...dates,
+        note: o.note,
+      }),
+      at,
+    );
   await createPolicy(
     db,
     owner,
@@ -184,20 +204,7 @@ export async function seedGovernance(
     daysAgo(ago.alertRules, 2),
   );
   const exp = g.expiringOverride;
-  await createPolicy(
-    db,
-    admin,
-    policy({
-      scope: "MEMBER",
-      memberId: (await actorByEmail(db, workspaceId, exp.email)).memberId,
-      product: "",
-      amount: exp.amount,
-      ...base,
-      expiresOn: day(exp.endsInDays),
-      note: exp.note,
-    }),
-    daysAgo(ago.expiringOverride, 4),
-  );
+  await memberOverride(exp, { expiresOn: day(exp.endsInDays) }, daysAgo(ago.expiringOverride, 4));
   // requests, filed by several people at different times; some decided since
   const [mobile] = await peopleOf(db, workspaceId, "Mobile", 1);
   const [ml1, ml2] = await peopleOf(db, workspaceId, "ML Research", 2);
@@ -258,19 +265,9 @@ export async function seedGovernance(
     product: "",
   });
   const sch = g.scheduledOverride;
-  await createPolicy(
-    db,
-    admin,
-    policy({
-      scope: "MEMBER",
-      memberId: (await actorByEmail(db, workspaceId, sch.email)).memberId,
-      product: "",
-      amount: sch.amount,
-      ...base,
-      startsOn: day(sch.startsInDays),
-      expiresOn: day(sch.endsInDays),
-      note: sch.note,
-    }),
+  await memberOverride(
+    sch,
+    { startsOn: day(sch.startsInDays), expiresOn: day(sch.endsInDays) },
     daysAgo(ago.scheduledOverride, 6),
   );
 
