@@ -2,6 +2,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 
 import { addDays, eachDay, periodContaining, type DayKey, type Period } from "../core/period";
+// the simulator's seeded generator (mulberry32) and standard normal: the same draws every run
+import { normal, rng } from "../ingest/simulator/random";
 import {
   forecast,
   LOOKBACK_DAYS,
@@ -29,20 +31,6 @@ function weekly(today: DayKey, perWeekday: bigint[], days = LOOKBACK_DAYS): Map<
 function spentIn(h: DailyHistory, period: Period, today: DayKey): bigint {
   return eachDay(period.start, today).reduce((a, d) => a + (h.get(d) ?? 0n), 0n);
 }
-
-/** a seeded generator (mulberry32) and a standard normal from it */
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const normal = (r: () => number) =>
-  Math.sqrt(-2 * Math.log(r() || 1e-12)) * Math.cos(2 * Math.PI * r());
 
 /**
  * A spender's days from `from` to `to`: a level of their own, quiet weekends, idle on ~15 %

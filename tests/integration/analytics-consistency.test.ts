@@ -21,6 +21,7 @@ import { NotFoundError } from "@/lib/core/errors";
 import { toJsonText } from "@/lib/core/json";
 import { addDays, todayIn } from "@/lib/core/period";
 import { applyDirectory } from "@/lib/ingest/directory";
+import { rng } from "@/lib/ingest/simulator/random";
 import { runSync } from "@/lib/ingest/sync";
 import type { Db } from "@/lib/server/db";
 
@@ -29,17 +30,6 @@ import { simulatedWorkspace } from "../helpers/simulator";
 
 const NOW = new Date("2026-11-20T10:30:00Z");
 const WINDOW = { start: "2026-09-15", end: "2026-11-20" };
-
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Fact {
   day: string;
