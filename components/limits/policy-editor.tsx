@@ -126,29 +126,26 @@ export function PolicyEditor({
       onDone();
     },
   });
-  // the simulator replays all-products limits: a product-scoped one is saved without it
+  // what the limit as typed would have done (a product-scoped one through that product's checks)
   const t = target.mode === "create" ? target : null;
-  const change =
-    form.product.trim() === ""
-      ? {
-          kind: "set",
-          scope,
-          ...(p ? { policyId: p.id } : {}),
-          ...(t?.scope === "GROUP" ? { groupId: t.targetId } : {}),
-          ...(t?.scope === "MEMBER" ? { memberId: t.targetId } : {}),
-          amount: form.amount,
-          poolCap: form.poolCap,
-          softThresholdPct: form.softThresholdPct,
-          action: form.action,
-          startsOn: form.startsOn,
-          expiresOn: form.expiresOn,
-          note: form.note,
-        }
-      : null;
+  const change = {
+    kind: "set",
+    scope,
+    ...(p ? { policyId: p.id } : { product: form.product.trim() }),
+    ...(t?.scope === "GROUP" ? { groupId: t.targetId } : {}),
+    ...(t?.scope === "MEMBER" ? { memberId: t.targetId } : {}),
+    amount: form.amount,
+    poolCap: form.poolCap,
+    softThresholdPct: form.softThresholdPct,
+    action: form.action,
+    startsOn: form.startsOn,
+    expiresOn: form.expiresOn,
+    note: form.note,
+  };
   const sim = useSimulation();
-  const simulated = change ? sim.resultFor(change) : null;
+  const simulated = sim.resultFor(change);
   // the preview follows the form: what the limit as typed would have done, before Save
-  const changeKey = change && (form.amount || form.poolCap) ? JSON.stringify(change) : null;
+  const changeKey = form.amount || form.poolCap ? JSON.stringify(change) : null;
   const { run } = sim;
   useEffect(() => {
     if (!changeKey) return;
@@ -287,21 +284,13 @@ export function PolicyEditor({
           />
         </label>
       </div>
-      {change && (
-        <SimulationPanel
-          result={simulated}
-          periods={sim.periods}
-          pending={sim.pending}
-          error={sim.error}
-          onPeriods={(n) => sim.run(change, n)}
-        />
-      )}
-      {!change && (
-        <p className="mt-3 text-xs text-slate-500">
-          The simulator replays all-products limits; a product-scoped limit is saved without a
-          preview.
-        </p>
-      )}
+      <SimulationPanel
+        result={simulated}
+        periods={sim.periods}
+        pending={sim.pending}
+        error={sim.error}
+        onPeriods={(n) => sim.run(change, n)}
+      />
       {error && (
         <p
           className="mt-3 rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800"

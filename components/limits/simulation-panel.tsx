@@ -241,7 +241,27 @@ function SimulationResult({
                 <tr key={m.memberId} className="border-t border-slate-100">
                   <td className="px-2 py-1.5">
                     {m.name}
-                    <span className="block text-xs text-slate-500">{m.reason}</span>
+                    <span className="block text-xs text-slate-500">
+                      {m.product && <span className="font-medium">{m.product}: </span>}
+                      {m.reason}
+                    </span>
+                    {m.byProduct.length > 0 && (
+                      <ul className="mt-0.5 text-xs text-slate-500" data-testid="simulation-checks">
+                        {m.byProduct.map((c) => (
+                          <li key={c.product}>
+                            {c.product || "All products"}:{" "}
+                            {c.blockedDay ? (
+                              <span className="text-red-700">refused from {day(c.blockedDay)}</span>
+                            ) : c.softDay ? (
+                              `alerted from ${day(c.softDay)}`
+                            ) : (
+                              "under its limit"
+                            )}
+                            {c.stoppedMicros !== "0" && ` · ${money(c.stoppedMicros)} stopped`}
+                          </li>
+                        ))}
+                      </ul>
+                    )}
                   </td>
                   <td className="px-2 py-1.5 text-slate-600">{m.groups.join(", ") || "—"}</td>
                   <td className="px-2 py-1.5">{m.softDay ? day(m.softDay) : "—"}</td>

@@ -4,11 +4,13 @@ import { describe, expect, it } from "vitest";
 import { eachDay } from "../core/period";
 import { resolveEffectiveLimit, type PolicyInput } from "./resolve-effective-limit";
 import {
+  combineReplays,
   cumulate,
   extendAtPace,
   replayPeriod,
   settledByTotal,
   settledByTotals,
+  type MemberReplay,
   type ReplayMember,
   type ReplayPeriod,
 } from "./simulate-core";
@@ -162,6 +164,227 @@ function build(c: Case) {
   return { members, period: period(new Map([["g", toCum(groupDaily)]]), toCum(wsDaily)) };
 }
 
+// ---------- product-scoped limits: products "a" and "b", limits for "a" beside the all-products ones
+
+const arbScopedCase = fc.record({
+  members: fc.array(
+    fc.record({
+      // each day's spend on "a" and on "b" (a refund when negative)
+      a: fc.boolean().chain((neg) => arbDaily(neg)),
+      b: arbDaily(false),
+      inGroup: fc.boolean(),
+      override: fc.option(
+        fc.record({
+          product: fc.constantFrom("", "a"),
+          amount: fc.bigInt({ min: 1n, max: 1500n }),
+          from: fc.option(arbDay),
+          until: fc.option(arbDay),
+          action: arbAction,
+        }),
+      ),
+    }),
+    { minLength: 1, maxLength: 5 },
+  ),
+  defaultAmount: fc.option(fc.bigInt({ min: 1n, max: 1500n })),
+  defaultA: fc.option(fc.bigInt({ min: 1n, max: 1000n })),
+  capA: fc.option(fc.bigInt({ min: 1n, max: 4000n })),
+  groupAmount: fc.option(fc.bigInt({ min: 1n, max: 1500n })),
+  groupA: fc.option(fc.bigInt({ min: 1n, max: 1000n })),
+  groupPoolA: fc.option(fc.bigInt({ min: 1n, max: 3000n })),
+  soft: fc.integer({ min: 1, max: 100 }),
+  action: arbAction,
+  actionA: arbAction,
+});
+
+type ScopedCase = typeof arbScopedCase extends fc.Arbitrary<infer T> ? T : never;
+
+function buildScoped(c: ScopedCase) {
+  const shared: PolicyInput[] = [];
+  const micros = (v: bigint | null) => (v === null ? null : v * M);
+  if (c.defaultAmount !== null)
+    shared.push(
+      policy({
+        scope: "WORKSPACE",
+        amountMicros: micros(c.defaultAmount),
+        softThresholdPct: c.soft,
+        action: c.action,
+      }),
+    );
+  if (c.defaultA !== null || c.capA !== null)
+    shared.push(
+      policy({
+        scope: "WORKSPACE",
+        product: "a",
+        amountMicros: micros(c.defaultA),
+        poolCapMicros: micros(c.capA),
+        action: c.actionA,
+      }),
+    );
+  if (c.groupAmount !== null)
+    shared.push(
+      policy({
+        scope: "GROUP",
+        groupId: "g",
+        amountMicros: micros(c.groupAmount),
+        action: c.action,
+      }),
+    );
+  if (c.groupA !== null || c.groupPoolA !== null)
+    shared.push(
+      policy({
+        scope: "GROUP",
+        groupId: "g",
+        product: "a",
+        amountMicros: micros(c.groupA),
+        poolCapMicros: micros(c.groupPoolA),
+        softThresholdPct: c.soft,
+        action: c.actionA,
+      }),
+    );
+  const toCum = (daily: bigint[]) => cumulate(DAYS, new Map(daily.map((v, d) => [DAYS[d]!, v])));
+  const zero = () => DAYS.map(() => 0n);
+  const group = { a: zero(), b: zero() };
+  const ws = { a: zero(), b: zero() };
+  const members = c.members.map((x, i) => {
+    x.a.forEach((v, d) => {
+      ws.a[d]! += v * M;
+      if (x.inGroup) group.a[d]! += v * M;
+    });
+    x.b.forEach((v, d) => {
+      ws.b[d]! += v * M;
+      if (x.inGroup) group.b[d]! += v * M;
+    });
+    const own = x.override
+      ? [
+          policy({
+            scope: "MEMBER",
+            memberId: `m${i}`,
+            product: x.override.product,
+            amountMicros: x.override.amount * M,
+            startsAt:
+              x.override.from === null ? null : new Date(`${DAYS[x.override.from]}T10:00:00Z`),
+            expiresAt:
+              x.override.until === null ? null : new Date(`${DAYS[x.override.until]}T10:00:00Z`),
+            action: x.override.action,
+          }),
+        ]
+      : [];
+    const a = toCum(x.a.map((v) => v * M));
+    const b = toCum(x.b.map((v) => v * M));
+    return {
+      id: `m${i}`,
+      groups: x.inGroup ? [{ id: "g", name: "G" }] : [],
+      policies: [
+        ...shared.filter((p) => p.scope !== "GROUP" || x.inGroup),
+        ...own,
+      ] as PolicyInput[],
+      a,
+      b,
+    };
+  });
+  const groupCum = { a: toCum(group.a), b: toCum(group.b) };
+  const wsCum = { a: toCum(ws.a), b: toCum(ws.b) };
+  const sum = (x: bigint[], y: bigint[]) => x.map((v, i) => v + y[i]!);
+  const replay: ReplayPeriod = {
+    days: DAYS,
+    instants: INSTANTS,
+    groupCumulative: new Map([["g", sum(groupCum.a, groupCum.b)]]),
+    groupByProduct: new Map([["g", new Map([["a", groupCum.a]])]]),
+    workspaceCumulative: sum(wsCum.a, wsCum.b),
+    workspaceByProduct: new Map([["a", wsCum.a]]),
+  };
+  /** the replay member for a budget check of `product` */
+  const asked = (m: (typeof members)[number], product: string): ReplayMember => ({
+    id: m.id,
+    groups: m.groups,
+    policies: m.policies,
+    product,
+    cumulative: sum(m.a, m.b),
+    byProduct: new Map([["a", m.a]]),
+  });
+  /** the naive answer: the rule asked on every day with the usage by product, as the budget check asks it */
+  const naiveScoped = (m: (typeof members)[number], product: string) => {
+    const usageThrough = (i: number) => ({
+      member: new Map(
+        i < 0
+          ? []
+          : [
+              ["a", m.a[i]!],
+              ["b", m.b[i]!],
+            ],
+      ),
+      groups: new Map(
+        m.groups.map((g) => [
+          g.id,
+          new Map(
+            i < 0
+              ? []
+              : [
+                  ["a", groupCum.a[i]!],
+                  ["b", groupCum.b[i]!],
+                ],
+          ),
+        ]),
+      ),
+      workspace: new Map(
+        i < 0
+          ? []
+          : [
+              ["a", wsCum.a[i]!],
+              ["b", wsCum.b[i]!],
+            ],
+      ),
+    });
+    const ask = (day: number, through: number) =>
+      resolveEffectiveLimit({
+        memberId: m.id,
+        product,
+        groups: m.groups,
+        policies: m.policies,
+        now: INSTANTS[day]!,
+        usage: usageThrough(through),
+      });
+    // the spend this check governs: its product's, or (all products) "b", which no limit names
+    const governed = product === "a" ? m.a : m.b;
+    let softDay: string | null = null;
+    let overDay: string | null = null;
+    let blockedDay: string | null = null;
+    let stoppedMicros = 0n;
+    DAYS.forEach((day, i) => {
+      const e = ask(i, i);
+      if (!softDay && e.state !== "ok") softDay = day;
+      if (!overDay && e.state === "over") overDay = day;
+      if (!blockedDay && !e.allowed) blockedDay = day;
+      if (e.allowed) return;
+      const spent = governed[i]! - (i > 0 ? governed[i - 1]! : 0n);
+      if (spent <= 0n) return;
+      const before = ask(i, i - 1);
+      if (!before.allowed) stoppedMicros += spent;
+      else {
+        const room = before.remainingMicros ?? spent;
+        if (spent > room) stoppedMicros += spent - room;
+      }
+    });
+    return {
+      softDay,
+      overDay,
+      blockedDay,
+      stoppedMicros,
+      end: ask(DAYS.length - 1, DAYS.length - 1),
+    };
+  };
+  return { members, replay, asked, naiveScoped };
+}
+
+const firstDays = (
+  r: Pick<MemberReplay, "softDay" | "overDay" | "blockedDay" | "stoppedMicros">,
+) => ({
+  softDay: r.softDay,
+  overDay: r.overDay,
+  blockedDay: r.blockedDay,
+  stoppedMicros: r.stoppedMicros,
+});
+
 describe("limit simulator replay (simulate-core)", () => {
   it(
     "finds the same first soft, over and refused days as asking the rule on every day (400 runs)",
@@ -193,7 +416,7 @@ describe("limit simulator replay (simulate-core)", () => {
           const { members, period: p } = build({ ...c, negative: false });
           for (const m of members) {
             if (m.cumulative!.some((v, i) => i > 0 && v < m.cumulative![i - 1]!)) continue;
-            const s = settledByTotal(p, m, m.cumulative![DAYS.length - 1]!);
+            const s = settledByTotal(p, m, { total: m.cumulative![DAYS.length - 1]! });
             if (s) expect(naive(p, m)).toEqual({ softDay: null, overDay: null, blockedDay: null });
           }
         }),
@@ -228,7 +451,7 @@ describe("limit simulator replay (simulate-core)", () => {
               expect(settled.length + pending.length).toBe(totals.length);
               const byId = new Map(settled.map((r) => [r.memberId, r]));
               for (const t of totals) {
-                const one = settledByTotal(p, { ...shared, id: t.id }, t.total);
+                const one = settledByTotal(p, { ...shared, id: t.id }, t);
                 expect(byId.has(t.id)).toBe(one !== null);
                 if (one) expect(byId.get(t.id)!.end).toEqual(one.end);
               }
@@ -240,6 +463,147 @@ describe("limit simulator replay (simulate-core)", () => {
     },
     PROPERTY_TIMEOUT_MS,
   );
+
+  it(
+    "with product-scoped limits, each product's check finds the budget check's days, spend stopped and answer (400 runs)",
+    () => {
+      fc.assert(
+        fc.property(arbScopedCase, (c) => {
+          const { members, replay, asked, naiveScoped } = buildScoped(c);
+          for (const product of ["", "a"]) {
+            const got = replayPeriod(
+              replay,
+              members.map((m) => asked(m, product)),
+            );
+            members.forEach((m, i) => {
+              const want = naiveScoped(m, product);
+              expect(got[i]!.product).toBe(product);
+              expect(firstDays(got[i]!)).toEqual(firstDays(want));
+              expect(got[i]!.end).toEqual(want.end);
+              // "b" has no limit of its own: its check is the all-products one
+              if (product === "") {
+                const b = naiveScoped(m, "b");
+                expect({ ...firstDays(b), reason: b.end.reason }).toEqual({
+                  ...firstDays(want),
+                  reason: want.end.reason,
+                });
+              }
+            });
+          }
+        }),
+        { numRuns: 400, seed: 2023 },
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
+
+  it(
+    "with product-scoped limits, settling people together answers as settling each (300 runs)",
+    () => {
+      fc.assert(
+        fc.property(
+          arbScopedCase,
+          fc.array(
+            fc.tuple(fc.bigInt({ min: 0n, max: 2500n }), fc.bigInt({ min: 0n, max: 2500n })),
+            {
+              maxLength: 30,
+            },
+          ),
+          (c, extra) => {
+            const { members, replay, asked } = buildScoped({
+              ...c,
+              members: c.members.map((m) => ({ ...m, override: null })),
+            });
+            for (const inGroup of [true, false]) {
+              const same = members.filter((m) => m.groups.length === (inGroup ? 1 : 0));
+              if (same.length === 0) continue;
+              const last = DAYS.length - 1;
+              const usage = [
+                ...same.map((m) => ({
+                  id: m.id,
+                  total: m.a[last]! + m.b[last]!,
+                  byProduct: new Map([["a", m.a[last]!]]),
+                })),
+                ...extra.map(([a, b], i) => ({
+                  id: `x${i}`,
+                  total: (a + b) * M,
+                  byProduct: new Map([["a", a * M]]),
+                })),
+              ];
+              for (const product of ["", "a"]) {
+                const {
+                  id: _id,
+                  cumulative: _c,
+                  byProduct: _b,
+                  ...shared
+                } = asked(same[0]!, product);
+                const { settled, pending } = settledByTotals(replay, shared, usage);
+                expect(settled.length + pending.length).toBe(usage.length);
+                const byId = new Map(settled.map((r) => [r.memberId, r]));
+                for (const u of usage) {
+                  const one = settledByTotal(replay, { ...shared, id: u.id }, u);
+                  expect(byId.has(u.id)).toBe(one !== null);
+                  if (one) expect(byId.get(u.id)!.end).toEqual(one.end);
+                }
+              }
+            }
+          },
+        ),
+        { numRuns: 300, seed: 2024 },
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
+
+  it("puts a member's checks together: the first day of any, the spend stopped of all, the answer behind the first refusal", () => {
+    const { members, replay, asked } = buildScoped({
+      members: [
+        {
+          a: DAYS.map(() => 10n),
+          b: DAYS.map(() => 5n),
+          inGroup: false,
+          override: null,
+        },
+      ],
+      defaultAmount: 400n,
+      defaultA: 100n,
+      capA: null,
+      groupAmount: null,
+      groupA: null,
+      groupPoolA: null,
+      soft: 80,
+      action: "BLOCK",
+      actionA: "BLOCK",
+    });
+    const [all] = replayPeriod(replay, [asked(members[0]!, "")]);
+    const [a] = replayPeriod(replay, [asked(members[0]!, "a")]);
+    // all products: 15 a day against 400 → soft on day 22 (330 ≥ 320), out on day 27 (405);
+    // "a": 10 a day against its own 100 → soft on day 8, out on day 10
+    expect(firstDays(all!)).toEqual({
+      softDay: "2026-11-22",
+      overDay: "2026-11-27",
+      blockedDay: "2026-11-27",
+      // only "b"'s spend (5 a day; "a" has its own check): on the 27th its 5 fit in the 10 left
+      // at the day's start, then the 28th to the 30th whole
+      stoppedMicros: 15n * M,
+    });
+    expect(firstDays(a!)).toEqual({
+      softDay: "2026-11-08",
+      overDay: "2026-11-10",
+      blockedDay: "2026-11-10",
+      stoppedMicros: 20n * 10n * M,
+    });
+    const both = combineReplays(all!, [a!]);
+    expect(both).toMatchObject({
+      product: "a",
+      softDay: "2026-11-08",
+      overDay: "2026-11-10",
+      blockedDay: "2026-11-10",
+      stoppedMicros: all!.stoppedMicros + a!.stoppedMicros,
+    });
+    expect(both.end.reason).toBe("workspace default (a only)");
+    expect(combineReplays(all!, undefined)).toBe(all);
+  });
 
   it("counts the spend a refusal stops: the part of the refusing day above what was left, and every day after", () => {
     const daily = new Map<string, bigint>(DAYS.map((d) => [d, 10n * M]));

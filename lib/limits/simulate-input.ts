@@ -12,16 +12,14 @@ import { createPolicySchema } from "./policy-input";
 export const DEFAULT_SIMULATED_PERIODS = 3;
 export const MAX_SIMULATED_PERIODS = 12;
 
-/** A limit as it would be saved (the editor's fields); `policyId` = the one it replaces. */
+/**
+ * A limit as it would be saved (the editor's fields, `product` included: "" = all products);
+ * `policyId` = the one it replaces (its target and product are kept).
+ */
 const setChange = createPolicySchema
-  .omit({ product: true })
   .extend({
     kind: z.literal("set"),
     policyId: z.string().max(64).optional(),
-    /** the simulator replays all-products limits only */
-    product: z
-      .literal("", { message: "The simulator replays all-products limits: leave product empty" })
-      .default(""),
   })
   .strict();
 
@@ -61,11 +59,24 @@ export type SimulateInput = z.infer<typeof simulateSchema>;
 export type SimulateChange = SimulateInput["change"];
 
 /** The simulator's answer (lib/limits/simulate.ts); amounts in micro-units of the budget unit. */
+/** One product's budget check of a person whose limits name products (see SimulatedMember.byProduct). */
+export interface SimulatedProductCheck {
+  /** "" = all products (and every product no limit of theirs names) */
+  product: string;
+  softDay: DayKey | null;
+  blockedDay: DayKey | null;
+  stoppedMicros: bigint;
+  limitMicros: bigint | null;
+  reason: string;
+}
+
 export interface SimulatedMember {
   memberId: string;
   name: string;
   email: string;
   groups: string[];
+  /** the product whose budget check the days and reason below come from ("" = all products) */
+  product: string;
   softDay: DayKey | null;
   overDay: DayKey | null;
   blockedDay: DayKey | null;
@@ -75,6 +86,12 @@ export interface SimulatedMember {
   reason: string;
   /** refused under the limits as they are, too */
   blockedNow: boolean;
+  /**
+   * when the person's limits name products, each check replayed apart — all products first,
+   * then each named product (a budget check for a product asks that product's limits); the
+   * days above are the earliest of them and the spend stopped their sum. Empty otherwise.
+   */
+  byProduct: SimulatedProductCheck[];
 }
 
 export interface Tally {
@@ -112,5 +129,7 @@ export interface Simulation {
   affectedMembers: number;
   /** newest first: the current period, then the past ones */
   periods: SimulatedPeriod[];
+  /** the products some affected person's limits name: their budget checks were replayed apart */
+  products: string[];
   notes: string[];
 }

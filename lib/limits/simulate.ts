@@ -45,14 +45,17 @@ import {
 } from "./load-effective-limits";
 import type { EffectiveLimit, PolicyInput } from "./resolve-effective-limit";
 import {
+  combineReplays,
   cumulate,
   extendAtPace,
   replayPeriod,
   settledByTotal,
   settledByTotals,
   type MemberReplay,
+  type ProductSeries,
   type ReplayMember,
   type ReplayPeriod,
+  type UsageAt,
 } from "./simulate-core";
 import type {
   SimulateChange,
@@ -69,8 +72,11 @@ export type { Simulation };
 /** People listed per period (the counts cover everyone). */
 const LISTED = 200;
 
+/** A grant's override has the schema's threshold and action (commitApproval sets neither). */
+const GRANT_THRESHOLD_PCT = 80;
+
 interface Proposal {
-  /** policies with the change applied / as they are (all-products only) */
+  /** policies with the change applied / as they are (every product's) */
   proposed: PolicyInput[];
   baseline: PolicyInput[];
   /** whose answers can change: null = everyone */
@@ -118,8 +124,6 @@ async function proposalOf(
     const p = await db.limitPolicy.findFirst({ where: { id: change.policyId, workspaceId: ws } });
     if (!p) throw new NotFoundError("limit");
     mayWrite(p.scope);
-    if (p.product !== "")
-      throw new InvalidInputError("The simulator replays all-products limits", "policyId");
     return {
       proposed: asIs.filter((x) => x.id !== p.id),
       baseline: asIs,
@@ -133,6 +137,7 @@ async function proposalOf(
     let scope = change.scope;
     let groupId: string | null = null;
     let memberId: string | null = null;
+    let product = change.product;
     let replaces: string | null = null;
     if (change.policyId) {
       const p = await db.limitPolicy.findFirst({
@@ -140,9 +145,7 @@ async function proposalOf(
         select: { id: true, scope: true, groupId: true, memberId: true, product: true },
       });
       if (!p) throw new NotFoundError("limit");
-      if (p.product !== "")
-        throw new InvalidInputError("The simulator replays all-products limits", "policyId");
-      ({ scope, groupId, memberId } = p);
+      ({ scope, groupId, memberId, product } = p);
       replaces = p.id;
     } else if (scope === "GROUP") {
       const g = change.groupId
@@ -173,13 +176,13 @@ async function proposalOf(
         x.groupId === groupId &&
         x.memberId === memberId &&
         x.sourceRequestId === null &&
-        x.product === "");
+        x.product === product);
     const proposedPolicy: PolicyInput = {
       id: replaces ?? "proposed",
       scope,
       groupId,
       memberId,
-      product: "",
+      product,
       ...fields,
       startsAt: null, // in force for the whole replay
       sourceRequestId: null,
@@ -188,8 +191,7 @@ async function proposalOf(
       notes.push(
         "The start date is ignored: the proposed limit is replayed as if it had always applied.",
       );
-    const what =
-      scope === "WORKSPACE" ? "workspace default" : scope === "GROUP" ? "group limit" : "override";
+    const what = `${scope === "WORKSPACE" ? "workspace default" : scope === "GROUP" ? "group limit" : "override"}${product ? ` for ${product}` : ""}`;
     return {
       proposed: [...asIs.filter((x) => !sameSlot(x)), proposedPolicy],
       baseline: asIs,
@@ -221,15 +223,14 @@ async function proposalOf(
       "This request gives no amount — give the amount to grant",
       "change.amount",
     );
+  // the override an approval adds (lib/requests/decide-credit-request.ts commitApproval): for
+  // the request's product, the requester's limit for it now plus the grant, the schema's
+  // threshold and action
   const base = (await loadMemberLimit(db, ws, req.requesterId, req.product, now)).effective;
   if (base.limitMicros === null)
     throw new InvalidInputError(
-      `The requester has no limit now (${base.reason}): a grant would change nothing`,
+      `The requester has no limit${req.product ? ` for ${req.product}` : ""} now (${base.reason}): a grant would change nothing`,
       "change.requestId",
-    );
-  if (req.product !== "")
-    notes.push(
-      `Request #${req.id} is for ${req.product} only; the simulator replays all-products limits, so the grant is replayed as if it covered every product.`,
     );
   if (req.status !== "PENDING") notes.push(`Request #${req.id} is ${req.status.toLowerCase()}.`);
   return {
@@ -240,11 +241,11 @@ async function proposalOf(
         scope: "MEMBER",
         groupId: null,
         memberId: req.requesterId,
-        product: "",
+        product: req.product,
         amountMicros: base.limitMicros + granted,
         poolCapMicros: null,
-        softThresholdPct: base.softThresholdPct,
-        action: base.action,
+        softThresholdPct: GRANT_THRESHOLD_PCT,
+        action: "BLOCK",
         startsAt: null,
         expiresAt: endOfDayIn(req.neededUntil, budget.timezone),
         note: `request #${req.id} (simulated)`,
@@ -253,7 +254,7 @@ async function proposalOf(
     ],
     baseline: asIs,
     affected: { kind: "member", memberId: req.requesterId },
-    description: `approve request #${req.id}`,
+    description: `approve request #${req.id}${req.product ? ` (${req.product})` : ""}`,
     notes,
   };
 }
@@ -286,8 +287,7 @@ async function memberTotals(
   p: Period,
 ): Promise<Map<string, bigint>> {
   const e = engineOf(db);
-  const month = periodContaining(p.start, "MONTHLY");
-  if (month.start === p.start && month.end === p.end) {
+  if (isWholeMonth(p)) {
     // a whole month: the member-month rollup holds one row per member (the day rows summed)
     const monthly = await readRows<{ m: string; v: unknown }>(
       db,
@@ -302,6 +302,43 @@ async function memberTotals(
     [budget.id, p.start, p.end],
   );
   return new Map(rows.map((r) => [r.m, toBigInt(r.v)]));
+}
+
+function isWholeMonth(p: Period): boolean {
+  const month = periodContaining(p.start, "MONTHLY");
+  return month.start === p.start && month.end === p.end;
+}
+
+/**
+ * Each member's period usage on some products (those product-scoped limits name), by
+ * product: the member-month rollup for a whole month, else the daily rollup.
+ */
+async function memberProductTotals(
+  db: Db,
+  budget: WorkspaceBudget,
+  p: Period,
+  products: readonly string[],
+): Promise<Map<string, Map<string, bigint>>> {
+  const out = new Map<string, Map<string, bigint>>();
+  if (products.length === 0) return out;
+  const e = engineOf(db);
+  const rows = isWholeMonth(p)
+    ? await readRows<{ m: string; p: string; v: unknown }>(
+        db,
+        `SELECT "memberKey" AS m, "product" AS p, SUM(${usageColumn(budget)}) AS v FROM "UsageMemberMonth" WHERE "workspaceId" = ${placeholder(e, 1)} AND "month" = ${placeholder(e, 2)} AND "product" IN ${inList(e, products.length, 3)} GROUP BY "memberKey", "product"`,
+        [budget.id, p.start.slice(0, 7), ...products],
+      )
+    : await readRows<{ m: string; p: string; v: unknown }>(
+        db,
+        `SELECT "memberKey" AS m, "product" AS p, SUM(${usageColumn(budget)}) AS v FROM "UsageDailyRollup" WHERE "workspaceId" = ${placeholder(e, 1)} AND "day" >= ${placeholder(e, 2)} AND "day" <= ${placeholder(e, 3)} AND "product" IN ${inList(e, products.length, 4)} GROUP BY "memberKey", "product"`,
+        [budget.id, p.start, p.end, ...products],
+      );
+  for (const r of rows) {
+    let m = out.get(r.m);
+    if (!m) out.set(r.m, (m = new Map()));
+    m.set(r.p, toBigInt(r.v));
+  }
+  return out;
 }
 
 /**
@@ -365,30 +402,98 @@ async function memberDays(
 }
 
 /**
- * Daily usage of a group's current members (null = the whole workspace): the group day
- * rollup, which follows today's memberships as the budget check's pool does (lib/rollups/
- * group-totals.ts rebuilds a group's rows when its members change), or the member-day rollup
- * summed by day for the workspace.
+ * The same per product, for the products product-scoped limits name: each member's
+ * cumulative usage of each of those products ("product day amount,…" packed per member from
+ * the daily rollup, which has the product). Every asked product gets a series (zeros when
+ * none was recorded), so a member read is read for all of them.
+ */
+async function memberProductDays(
+  db: Db,
+  budget: WorkspaceBudget,
+  p: Period,
+  ids: string[],
+  products: readonly string[],
+): Promise<Map<string, Map<string, bigint[]>>> {
+  const e = engineOf(db);
+  const days = eachDay(p.start, p.end);
+  const indexOf = new Map(days.map((d, i) => [d, i]));
+  const out = new Map<string, Map<string, bigint[]>>();
+  for (const id of ids)
+    out.set(id, new Map(products.map((product) => [product, days.map(() => 0n)])));
+  if (products.length === 0) return out;
+  const amount = usageColumn(budget);
+  const packed =
+    e === "postgres"
+      ? `string_agg("product" || ' ' || "day" || ' ' || (${amount})::text, ',')`
+      : `group_concat("product" || ' ' || "day" || ' ' || (${amount}), ',')`;
+  for (const part of chunks(ids, 500)) {
+    const rows = await readRows<{ m: string; s: string | null }>(
+      db,
+      `SELECT "memberKey" AS m, ${packed} AS s FROM "UsageDailyRollup" WHERE "workspaceId" = ${placeholder(e, 1)} AND "day" >= ${placeholder(e, 2)} AND "day" <= ${placeholder(e, 3)} AND "product" IN ${inList(e, products.length, 4)} AND "memberKey" IN ${inList(e, part.length, 4 + products.length)} GROUP BY "memberKey"`,
+      [budget.id, p.start, p.end, ...products, ...part],
+    );
+    for (const r of rows) {
+      const series = out.get(r.m);
+      if (!r.s || !series) continue;
+      // product ids are [a-z0-9_.-] (policy-input.ts): the first space ends the product
+      for (const item of r.s.split(",")) {
+        const sp = item.indexOf(" ");
+        const s = series.get(item.slice(0, sp));
+        const i = indexOf.get(item.slice(sp + 1, sp + 11));
+        if (s && i !== undefined) s[i]! += BigInt(item.slice(sp + 12));
+      }
+    }
+  }
+  for (const series of out.values())
+    for (const s of series.values()) for (let i = 1; i < s.length; i++) s[i]! += s[i - 1]!;
+  return out;
+}
+
+/**
+ * Daily usage of a group's current members (null = the whole workspace), of every product or
+ * of one (a product-scoped pool): the group day rollup, which follows today's memberships as
+ * the budget check's pool does (lib/rollups/group-totals.ts rebuilds a group's rows when its
+ * members change), or the member-day rollup summed by day for the workspace; for one product
+ * the daily rollup joined to today's memberships, as the budget check reads a scoped pool
+ * (load-effective-limits.ts poolUsage), or the workspace's product day totals.
  */
 async function poolDays(
   db: Db,
   budget: WorkspaceBudget,
   p: Period,
   groupId: string | null,
+  product: string,
 ): Promise<Map<DayKey, bigint>> {
   const e = engineOf(db);
-  const rows =
-    groupId === null
-      ? await readRows<{ d: string; v: unknown }>(
-          db,
-          `SELECT "day" AS d, SUM(${usageColumn(budget)}) AS v FROM "UsageMemberDayTotal" WHERE "workspaceId" = ${placeholder(e, 1)} AND "day" >= ${placeholder(e, 2)} AND "day" <= ${placeholder(e, 3)} GROUP BY "day"`,
-          [budget.id, p.start, p.end],
-        )
-      : await readRows<{ d: string; v: unknown }>(
-          db,
-          `SELECT "day" AS d, SUM(${usageColumn(budget)}) AS v FROM "UsageGroupDayTotal" WHERE "workspaceId" = ${placeholder(e, 1)} AND "groupId" = ${placeholder(e, 2)} AND "day" >= ${placeholder(e, 3)} AND "day" <= ${placeholder(e, 4)} GROUP BY "day"`,
-          [budget.id, groupId, p.start, p.end],
-        );
+  const ph = (i: number) => placeholder(e, i);
+  type Row = { d: string; v: unknown };
+  let rows: Row[];
+  if (product === "")
+    rows =
+      groupId === null
+        ? await readRows<Row>(
+            db,
+            `SELECT "day" AS d, SUM(${usageColumn(budget)}) AS v FROM "UsageMemberDayTotal" WHERE "workspaceId" = ${ph(1)} AND "day" >= ${ph(2)} AND "day" <= ${ph(3)} GROUP BY "day"`,
+            [budget.id, p.start, p.end],
+          )
+        : await readRows<Row>(
+            db,
+            `SELECT "day" AS d, SUM(${usageColumn(budget)}) AS v FROM "UsageGroupDayTotal" WHERE "workspaceId" = ${ph(1)} AND "groupId" = ${ph(2)} AND "day" >= ${ph(3)} AND "day" <= ${ph(4)} GROUP BY "day"`,
+            [budget.id, groupId, p.start, p.end],
+          );
+  else
+    rows =
+      groupId === null
+        ? await readRows<Row>(
+            db,
+            `SELECT "day" AS d, SUM(${usageColumn(budget)}) AS v FROM "UsageDayTotal" WHERE "workspaceId" = ${ph(1)} AND "product" = ${ph(2)} AND "day" >= ${ph(3)} AND "day" <= ${ph(4)} GROUP BY "day"`,
+            [budget.id, product, p.start, p.end],
+          )
+        : await readRows<Row>(
+            db,
+            `SELECT r."day" AS d, SUM(${usageColumn(budget, "r.")}) AS v FROM "UsageDailyRollup" r JOIN "GroupMember" gm ON gm."memberId" = r."memberKey" AND gm."groupId" = ${ph(1)} WHERE r."workspaceId" = ${ph(2)} AND r."product" = ${ph(3)} AND r."day" >= ${ph(4)} AND r."day" <= ${ph(5)} GROUP BY r."day"`,
+            [groupId, budget.id, product, p.start, p.end],
+          );
   return new Map(rows.map((r) => [r.d, toBigInt(r.v)]));
 }
 
@@ -398,21 +503,62 @@ interface People {
   groupsOf: Map<string, string[]>;
 }
 
+/** A period's usage as read once for both replays (the change's and the limits as they are). */
+interface PeriodUsage {
+  /** each member's total (all products), carried to the period end for the current period */
+  totals: Map<string, bigint>;
+  /** each member's total of each product some limit names */
+  productTotals: Map<string, Map<string, bigint>>;
+  /** cumulative day series of the members read so far (null entry: none recorded) */
+  days: Map<string, bigint[] | null>;
+  productDays: Map<string, Map<string, bigint[]>>;
+  loadDays: (ids: string[]) => Promise<Map<string, bigint[]>>;
+  loadProductDays: (ids: string[]) => Promise<Map<string, Map<string, bigint[]>>>;
+  /** a pool's cumulative series (group id, null = the workspace; "" = every product) */
+  poolSeries: (groupId: string | null, product: string) => Promise<bigint[]>;
+}
+
+/** Every affected member's replays under one set of policies: all products, and each product their limits name. */
+export interface Replays {
+  all: Map<string, MemberReplay>;
+  /** members whose limits name products: one replay per product named */
+  byProduct: Map<string, MemberReplay[]>;
+}
+
+/** The replay behind a budget check for `product` ("" = all products) of a member. */
+export function answerFor(r: Replays, memberId: string, product: string): MemberReplay | undefined {
+  return (
+    (product !== "" ? r.byProduct.get(memberId)?.find((x) => x.product === product) : undefined) ??
+    r.all.get(memberId)
+  );
+}
+
+/** What a member's checks would have done together (combineReplays). */
+export function replayOf(r: Replays, memberId: string): MemberReplay {
+  return combineReplays(r.all.get(memberId)!, r.byProduct.get(memberId));
+}
+
+/** The products some policies name, sorted. */
+function namedProducts(policies: readonly PolicyInput[]): string[] {
+  const out = new Set<string>();
+  for (const p of policies) if (p.product !== "") out.add(p.product);
+  return [...out].sort();
+}
+
+/** A budget check's policies: those for every product and those for its product. */
+function forProduct(policies: readonly PolicyInput[], product: string): PolicyInput[] {
+  return policies.filter((p) => p.product === "" || p.product === product);
+}
+
 /** One period replayed under one set of policies for the affected members. */
 async function replayUnder(
-  db: Db,
   budget: WorkspaceBudget,
   period: Period,
-  todayIndex: number | null,
   people: People,
   affected: string[],
   policies: PolicyInput[],
-  totals: Map<string, bigint>,
-  /** cumulative usage through each day of the period, of the members already read */
-  daysCache: Map<string, bigint[]> | null,
-  loadDays: (ids: string[]) => Promise<Map<string, bigint[]>>,
-  poolSeries: (groupId: string | null) => Promise<bigint[]>,
-): Promise<{ results: Map<string, MemberReplay>; daysRead: Map<string, bigint[]> }> {
+  usage: PeriodUsage,
+): Promise<Replays> {
   const days = eachDay(period.start, period.end);
   const ws = policies.filter((p) => p.scope === "WORKSPACE");
   const byGroup = new Map<string, PolicyInput[]>();
@@ -423,72 +569,125 @@ async function replayUnder(
     if (p.scope === "MEMBER" && p.memberId)
       (byMember.get(p.memberId) ?? byMember.set(p.memberId, []).get(p.memberId)!).push(p);
   }
+  const pools = async (list: readonly PolicyInput[], groupId: string | null) => {
+    const named = namedProducts(list.filter((p) => p.poolCapMicros !== null));
+    const parts = new Map<string, readonly bigint[]>();
+    for (const product of named) parts.set(product, await usage.poolSeries(groupId, product));
+    return { total: await usage.poolSeries(groupId, ""), parts };
+  };
   const groupCumulative = new Map<string, readonly bigint[]>();
+  const groupByProduct = new Map<string, ProductSeries>();
   for (const [gid, list] of byGroup)
-    if (list.some((p) => p.poolCapMicros !== null)) groupCumulative.set(gid, await poolSeries(gid));
-  const workspaceCumulative = ws.some((p) => p.poolCapMicros !== null)
-    ? await poolSeries(null)
-    : days.map(() => 0n);
+    if (list.some((p) => p.poolCapMicros !== null)) {
+      const { total, parts } = await pools(list, gid);
+      groupCumulative.set(gid, total);
+      if (parts.size) groupByProduct.set(gid, parts);
+    }
+  let workspaceCumulative: readonly bigint[] = days.map(() => 0n);
+  let workspaceByProduct: ProductSeries | undefined;
+  if (ws.some((p) => p.poolCapMicros !== null)) {
+    const { total, parts } = await pools(ws, null);
+    workspaceCumulative = total;
+    if (parts.size) workspaceByProduct = parts;
+  }
   const replay: ReplayPeriod = {
     days,
     instants: days.map((d) => new Date(endOfDayIn(d, budget.timezone).getTime() - 1)),
     groupCumulative,
+    groupByProduct,
     workspaceCumulative,
+    workspaceByProduct,
     formatUntil: (d) => lastDayBefore(d, budget.timezone),
   };
-  const results = new Map<string, MemberReplay>();
-  const pending: Omit<ReplayMember, "cumulative">[] = [];
+  const all = new Map<string, MemberReplay>();
+  const byProduct = new Map<string, MemberReplay[]>();
+  const keep = (r: MemberReplay) => {
+    if (r.product === "") all.set(r.memberId, r);
+    else (byProduct.get(r.memberId) ?? byProduct.set(r.memberId, []).get(r.memberId)!).push(r);
+  };
+  /** a member's usage as the totals path sees it: all products, and each product named */
+  const usageAt = (id: string, named: readonly string[]): UsageAt => {
+    const total = usage.totals.get(id) ?? 0n;
+    if (named.length === 0) return { total };
+    const of = usage.productTotals.get(id);
+    return { total, byProduct: new Map(named.map((p) => [p, of?.get(p) ?? 0n])) };
+  };
+  // the budget checks asked of a member: all products, and each product their limits name
+  type Question = Omit<ReplayMember, "cumulative" | "byProduct">;
+  const pending: { q: Question; named: readonly string[] }[] = [];
   // people in the same groups with no policy of their own answer to the same policies: one
   // class each, settled together (settledByTotals); the few with their own policies one by one
   const classes = new Map<
     string,
-    { shared: Omit<ReplayMember, "cumulative" | "id">; members: { id: string; total: bigint }[] }
+    {
+      groups: { id: string; name: string }[];
+      policies: PolicyInput[];
+      named: string[];
+      members: ({ id: string } & UsageAt)[];
+    }
   >();
   for (const id of affected) {
     const gids = people.groupsOf.get(id) ?? [];
     const own = byMember.get(id);
-    const total = totals.get(id) ?? 0n;
     if (own) {
-      const m = {
-        id,
-        groups: gids.map((g) => ({ id: g, name: people.groupName.get(g) ?? "?" })),
-        policies: [...ws, ...gids.flatMap((g) => byGroup.get(g) ?? []), ...own],
-      };
-      const settled = settledByTotal(replay, m, total);
-      if (settled) results.set(id, settled);
-      else pending.push(m);
+      const groups = gids.map((g) => ({ id: g, name: people.groupName.get(g) ?? "?" }));
+      const mine = [...ws, ...gids.flatMap((g) => byGroup.get(g) ?? []), ...own];
+      const named = namedProducts(mine);
+      const u = usageAt(id, named);
+      for (const product of ["", ...named]) {
+        const q: Question = { id, groups, policies: forProduct(mine, product), product };
+        const done = settledByTotal(replay, q, u);
+        if (done) keep(done);
+        else pending.push({ q, named });
+      }
       continue;
     }
     const key = gids.join(" ");
     let c = classes.get(key);
     if (!c) {
-      const shared = {
+      const mine = [...ws, ...gids.flatMap((g) => byGroup.get(g) ?? [])];
+      c = {
         groups: gids.map((g) => ({ id: g, name: people.groupName.get(g) ?? "?" })),
-        policies: [...ws, ...gids.flatMap((g) => byGroup.get(g) ?? [])],
+        policies: mine,
+        named: namedProducts(mine),
+        members: [],
       };
-      classes.set(key, (c = { shared, members: [] }));
+      classes.set(key, c);
     }
-    c.members.push({ id, total });
+    c.members.push({ id, ...usageAt(id, c.named) });
   }
-  for (const { shared, members } of classes.values()) {
-    const { settled, pending: rest } = settledByTotals(replay, shared, members);
-    for (const r of settled) results.set(r.memberId, r);
-    for (const id of rest) pending.push({ ...shared, id });
+  for (const c of classes.values())
+    for (const product of ["", ...c.named]) {
+      const shared = { groups: c.groups, policies: forProduct(c.policies, product), product };
+      const { settled, pending: rest } = settledByTotals(replay, shared, c.members);
+      for (const r of settled) keep(r);
+      for (const id of rest) pending.push({ q: { ...shared, id }, named: c.named });
+    }
+  // the day rows of those not settled (read once a period, for both replays)
+  const need = [...new Set(pending.map((x) => x.q.id))].filter((id) => !usage.days.has(id));
+  if (need.length) {
+    const read = await usage.loadDays(need);
+    for (const id of need) usage.days.set(id, read.get(id) ?? null);
   }
-  const need = pending.map((m) => m.id).filter((id) => !daysCache?.has(id));
-  const read = need.length ? await loadDays(need) : new Map<string, bigint[]>();
-  const members: ReplayMember[] = pending.map((m) => {
-    const cum = daysCache?.get(m.id) ?? read.get(m.id);
+  const needProducts = [
+    ...new Set(pending.filter((x) => x.named.length > 0).map((x) => x.q.id)),
+  ].filter((id) => !usage.productDays.has(id));
+  if (needProducts.length)
+    for (const [id, series] of await usage.loadProductDays(needProducts))
+      usage.productDays.set(id, series);
+  const members: ReplayMember[] = pending.map(({ q, named }) => {
+    const cum = usage.days.get(q.id) ?? undefined;
+    const series = named.length ? usage.productDays.get(q.id) : undefined;
     return {
-      ...m,
-      cumulative: cum === undefined || todayIndex === null ? cum : extendAtPace(cum, todayIndex),
+      ...q,
+      cumulative: cum,
+      ...(series
+        ? { byProduct: new Map(named.map((p) => [p, series.get(p) ?? days.map(() => 0n)])) }
+        : {}),
     };
   });
-  for (const r of replayPeriod(replay, members)) results.set(r.memberId, r);
-  // what was read serves the baseline's replay of the same period (no rows: nothing used)
-  const none = days.map(() => 0n);
-  for (const id of need) if (!read.has(id)) read.set(id, none);
-  return { results, daysRead: read };
+  for (const r of replayPeriod(replay, members)) keep(r);
+  return { all, byProduct };
 }
 
 function count(t: Tally, r: MemberReplay): void {
@@ -509,9 +708,9 @@ function tally(results: Iterable<MemberReplay>): Tally {
 export interface PeriodReplay {
   period: Period;
   current: boolean;
-  /** every affected member's replay under the proposal / the limits as they are */
-  proposed: Map<string, MemberReplay>;
-  baseline: Map<string, MemberReplay>;
+  /** every affected member's replays under the proposal / the limits as they are */
+  proposed: Replays;
+  baseline: Replays;
 }
 
 /** The replay itself, every affected member's answer kept (simulate() sums it up; tests compare it). */
@@ -534,7 +733,7 @@ export async function replayAll(db: Db, decider: Decider, input: SimulateInput, 
       [workspaceId],
     ),
     db.limitPolicy.findMany({
-      where: { workspaceId, product: "" },
+      where: { workspaceId },
       select: {
         id: true,
         scope: true,
@@ -580,59 +779,53 @@ export async function replayAll(db: Db, decider: Decider, input: SimulateInput, 
   for (let i = 0; i < input.periods; i++)
     periods.push(previousPeriod(periods[i]!, budget.budgetPeriod));
 
+  // the products product-scoped limits name (as they are or as proposed): their usage is read apart
+  const products = namedProducts([...proposal.proposed, ...proposal.baseline]);
   const replays: PeriodReplay[] = [];
   for (const period of periods) {
     const current = period === budget.period;
     const todayIndex = current ? daysBetween(period.start, budget.today) : null;
     const days = eachDay(period.start, period.end);
-    // the current period's totals are carried to its end at each member's pace
-    const recorded = await memberTotals(db, budget, period);
+    // the current period is carried to its end at each member's pace (totals and day series alike)
+    const atPace = (v: bigint) =>
+      todayIndex === null ? v : (v * BigInt(days.length)) / BigInt(todayIndex + 1);
+    const extend = (cum: bigint[]) => (todayIndex === null ? cum : extendAtPace(cum, todayIndex));
     const totals = new Map<string, bigint>();
-    for (const [id, v] of recorded)
-      totals.set(id, todayIndex === null ? v : (v * BigInt(days.length)) / BigInt(todayIndex + 1));
+    for (const [id, v] of await memberTotals(db, budget, period)) totals.set(id, atPace(v));
+    const productTotals = await memberProductTotals(db, budget, period, products);
+    for (const of of productTotals.values()) for (const [p, v] of of) of.set(p, atPace(v));
     const pools = new Map<string, Promise<bigint[]>>();
-    const poolSeries = (gid: string | null) => {
-      const key = gid ?? "";
-      let s = pools.get(key);
-      if (!s) {
-        s = poolDays(db, budget, period, gid).then((d) => {
-          const cum = cumulate(days, d);
-          return todayIndex === null ? cum : extendAtPace(cum, todayIndex);
-        });
-        pools.set(key, s);
-      }
-      return s;
+    const usage: PeriodUsage = {
+      totals,
+      productTotals,
+      days: new Map(),
+      productDays: new Map(),
+      loadDays: async (ids) => {
+        const read = await memberDays(db, budget, period, ids, members.length);
+        for (const [id, cum] of read) read.set(id, extend(cum));
+        return read;
+      },
+      loadProductDays: async (ids) => {
+        const read = await memberProductDays(db, budget, period, ids, products);
+        for (const series of read.values())
+          for (const [p, cum] of series) series.set(p, extend(cum));
+        return read;
+      },
+      poolSeries: (gid, product) => {
+        const key = `${gid ?? ""}|${product}`;
+        let s = pools.get(key);
+        if (!s) {
+          s = poolDays(db, budget, period, gid, product).then((d) => extend(cumulate(days, d)));
+          pools.set(key, s);
+        }
+        return s;
+      },
     };
-    const loadDays = (ids: string[]) => memberDays(db, budget, period, ids, members.length);
-    const proposed = await replayUnder(
-      db,
-      budget,
-      period,
-      todayIndex,
-      people,
-      affected,
-      proposal.proposed,
-      totals,
-      null,
-      loadDays,
-      poolSeries,
-    );
-    const baseline = await replayUnder(
-      db,
-      budget,
-      period,
-      todayIndex,
-      people,
-      affected,
-      proposal.baseline,
-      totals,
-      proposed.daysRead,
-      loadDays,
-      poolSeries,
-    );
-    replays.push({ period, current, proposed: proposed.results, baseline: baseline.results });
+    const proposed = await replayUnder(budget, period, people, affected, proposal.proposed, usage);
+    const baseline = await replayUnder(budget, period, people, affected, proposal.baseline, usage);
+    replays.push({ period, current, proposed, baseline });
   }
-  return { budget, proposal, people, affected, replays };
+  return { budget, proposal, people, affected, products, replays };
 }
 
 export async function simulate(
@@ -641,7 +834,12 @@ export async function simulate(
   input: SimulateInput,
   now: Date,
 ): Promise<Simulation> {
-  const { budget, proposal, people, affected, replays } = await replayAll(db, decider, input, now);
+  const { budget, proposal, people, affected, products, replays } = await replayAll(
+    db,
+    decider,
+    input,
+    now,
+  );
   const byId = new Map(people.members.map((m) => [m.id, m]));
   // people listed by name (the locale's order) on the same day: ranked once, not per comparison
   let ranks: Map<string, number> | null = null;
@@ -654,9 +852,10 @@ export async function simulate(
     return ranks.get(id) ?? 0;
   };
   const out: SimulatedPeriod[] = [];
-  for (const { period, current, proposed: proposedResults, baseline: baselineResults } of replays) {
-    const proposed = { results: proposedResults };
-    const baseline = { results: baselineResults };
+  for (const { period, current, proposed: proposedReplays, baseline: baselineReplays } of replays) {
+    // each person's checks together (all products, and each product their limits name)
+    const proposed = { results: together(proposedReplays), replays: proposedReplays };
+    const baseline = { results: together(baselineReplays) };
     // counted as they go: no per-group lists of 20,000 replays
     const groupTally = new Map<string, { members: number; proposed: Tally; baseline: Tally }>();
     for (const id of affected)
@@ -693,7 +892,7 @@ export async function simulate(
         .sort((x, y) => y.blocked - x.blocked || y.soft - x.soft || x.name.localeCompare(y.name)),
       members: listed
         .slice(0, LISTED)
-        .map((r) => memberRow(r, byId, people, baseline.results.get(r.memberId))),
+        .map((r) => memberRow(r, proposed.replays, byId, people, baseline.results.get(r.memberId))),
       membersTotal: listed.length,
     });
   }
@@ -703,21 +902,37 @@ export async function simulate(
     change: proposal.description,
     affectedMembers: affected.length,
     periods: out,
+    products,
     notes: [
       ...proposal.notes,
+      ...(products.length
+        ? [
+            `Limits for ${products.join(", ")} are replayed as the budget check for that product asks them (its own limits and pools, else the all-products ones); a person is counted once, from their first alert or refusal on any product, and the spend stopped is each check's products' spend.`,
+          ]
+        : []),
       "Recorded spend is replayed as it happened: spend a refusal would have stopped still counts in its pools.",
     ],
   };
 }
 
+/** Each member's checks together (replayOf); the all-products map itself when no limit names a product. */
+function together(r: Replays): Map<string, MemberReplay> {
+  if (r.byProduct.size === 0) return r.all;
+  const out = new Map<string, MemberReplay>();
+  for (const id of r.all.keys()) out.set(id, replayOf(r, id));
+  return out;
+}
+
 function memberRow(
   r: MemberReplay,
+  replays: Replays,
   byId: Map<string, { name: string; email: string }>,
   people: People,
   baseline: MemberReplay | undefined,
 ): SimulatedMember {
   const m = byId.get(r.memberId);
   const e: EffectiveLimit = r.end;
+  const scoped = replays.byProduct.get(r.memberId);
   return {
     memberId: r.memberId,
     name: m?.name ?? r.memberId,
@@ -725,6 +940,17 @@ function memberRow(
     groups: (people.groupsOf.get(r.memberId) ?? [])
       .map((g) => people.groupName.get(g) ?? "?")
       .sort(),
+    product: r.product,
+    byProduct: scoped
+      ? [replays.all.get(r.memberId)!, ...scoped].map((x) => ({
+          product: x.product,
+          softDay: x.softDay,
+          blockedDay: x.blockedDay,
+          stoppedMicros: x.stoppedMicros,
+          limitMicros: x.end.limitMicros,
+          reason: x.end.reason,
+        }))
+      : [],
     softDay: r.softDay,
     overDay: r.overDay,
     blockedDay: r.blockedDay,

@@ -2,12 +2,18 @@ import { describe, expect, it } from "vitest";
 
 import { eachDay, endOfDayIn } from "@/lib/core/period";
 import { budgetCheck } from "@/lib/limits/budget-check";
+import { toPolicyInput } from "@/lib/limits/load-effective-limits";
 import { createPolicySchema, updatePolicySchema } from "@/lib/limits/policy-input";
 import type { EffectiveLimit } from "@/lib/limits/resolve-effective-limit";
-import { memberDecider, replayAll, simulate } from "@/lib/limits/simulate";
+import { answerFor, memberDecider, replayAll, simulate } from "@/lib/limits/simulate";
 import { simulateSchema } from "@/lib/limits/simulate-input";
 import { createPolicy, updatePolicy } from "@/lib/limits/write-policy";
+import { approveRequest } from "@/lib/requests/decide-credit-request";
+import { fileRequest } from "@/lib/requests/file-request";
+import { approveSchema, fileRequestSchema } from "@/lib/requests/request-input";
+import { rebuildDayTotals } from "@/lib/rollups/day-totals";
 import { rebuildGroupDayTotals } from "@/lib/rollups/group-totals";
+import { applyDailyToMonths } from "@/lib/rollups/member-month";
 import { addMemberDayTotals } from "@/lib/rollups/member-totals";
 import { engineOf, type Db } from "@/lib/server/db";
 
@@ -47,10 +53,13 @@ async function history(db: Db, workspaceId: string, memberIds: string[], seed: n
       });
     }
   await db.usageDailyRollup.createMany({ data: rows });
-  // the member-day, member-month and group-day rollups, as the sync keeps them
+  // the member-month (by product), member-day and member-month totals, group-day and
+  // workspace-day rollups, as the sync keeps them (lib/rollups/rebuild-days.ts)
   await db.$transaction(async (tx) => {
+    await applyDailyToMonths(tx, engineOf(db), workspaceId, days, 1);
     await addMemberDayTotals(tx, engineOf(db), workspaceId, days);
     await rebuildGroupDayTotals(tx, workspaceId, days);
+    await rebuildDayTotals(tx, engineOf(db), workspaceId, days);
   });
 }
 
@@ -89,6 +98,16 @@ async function generated(db: Db, seed: number) {
   await policy({ scope: "WORKSPACE", amount: "700", poolCap: "9000", softThresholdPct: "75" });
   await policy({ scope: "GROUP", groupId: data.id, amount: "450", poolCap: "2500" });
   await policy({ scope: "GROUP", groupId: f.mobile.id, amount: "900", action: "ALERT_ONLY" });
+  // product-scoped limits beside them: a Claude Code default, a Codex limit and pool for Data
+  // (a Codex check asks them; an all-products one does not)
+  await policy({ scope: "WORKSPACE", product: "claude_code", amount: "380" });
+  await policy({
+    scope: "GROUP",
+    groupId: data.id,
+    product: "codex",
+    amount: "260",
+    poolCap: "1300",
+  });
   // an override that ended in September and one that runs to mid-October (day by day replays)
   await db.limitPolicy.createMany({
     data: [
@@ -109,12 +128,37 @@ async function generated(db: Db, seed: number) {
         startsAt: endOfDayIn("2026-10-09", "UTC"),
         expiresAt: endOfDayIn("2026-10-20", "UTC"),
       },
+      // a Claude Code override for October only, and a generous Codex one
+      {
+        workspaceId: f.ws.id,
+        scope: "MEMBER",
+        target: `MEMBER:${extra[2]!.id}`,
+        memberId: extra[2]!.id,
+        product: "claude_code",
+        amountMicros: 120n * M,
+        startsAt: endOfDayIn("2026-09-30", "UTC"),
+        expiresAt: endOfDayIn("2026-10-31", "UTC"),
+      },
+      {
+        workspaceId: f.ws.id,
+        scope: "MEMBER",
+        target: `MEMBER:${extra[3]!.id}`,
+        memberId: extra[3]!.id,
+        product: "codex",
+        amountMicros: 2000n * M,
+      },
     ],
   });
   return { f, data, everyone };
 }
 
-/** What the budget check says for every member at the last instant of a period. */
+/**
+ * The products a budget check is asked about: all products, the two the scoped limits name,
+ * and one no limit names (its check must be the all-products one).
+ */
+const PRODUCTS = ["", "claude_code", "codex", "cursor"] as const;
+
+/** What the budget check says for every member and product at the last instant of a period. */
 async function checks(
   db: Db,
   workspaceId: string,
@@ -124,7 +168,8 @@ async function checks(
   const at = new Date(endOfDayIn(end, "UTC").getTime() - 1);
   const out = new Map<string, Awaited<ReturnType<typeof budgetCheck>>>();
   for (const m of everyone)
-    out.set(m.memberId, await budgetCheck(db, workspaceId, m.email, "", at));
+    for (const product of PRODUCTS)
+      out.set(`${m.memberId}|${product}`, await budgetCheck(db, workspaceId, m.email, product, at));
   return out;
 }
 
@@ -149,46 +194,141 @@ function sameAnswer(sim: { end: EffectiveLimit }, check: Awaited<ReturnType<type
 }
 
 describe("limit simulator against the budget check", () => {
-  for (const seed of [11, 29]) {
-    it(`gives every member the budget check's answer at each replayed period's end, before and after the change is saved (seed ${seed})`, async () => {
-      const db = await testDb();
-      const { f, everyone } = await generated(db, seed);
-      // the workspace default changes: every member is affected
-      const input = simulateSchema.parse({
-        periods: 3,
-        change: { kind: "set", scope: "WORKSPACE", amount: "520", poolCap: "8000" },
-      });
-      const before = await replayAll(db, memberDecider(f.owner), input, TEST_NOW);
-      expect(before.affected.length).toBe(everyone.length);
-      const past = before.replays.filter((r) => !r.current);
-      expect(past.map((r) => r.period.start)).toEqual(["2026-10-01", "2026-09-01", "2026-08-01"]);
-      let refused = 0;
-      for (const r of past) {
-        const now = await checks(db, f.ws.id, everyone, r.period.end);
-        for (const m of everyone) sameAnswer(r.baseline.get(m.memberId)!, now.get(m.memberId)!);
-      }
-      // save the proposal as it was simulated; the budget check now answers what the simulator said
-      const ws = await db.limitPolicy.findFirstOrThrow({
-        where: { workspaceId: f.ws.id, scope: "WORKSPACE" },
-      });
-      await updatePolicy(
-        db,
-        f.owner,
-        ws.id,
-        updatePolicySchema.parse({ version: ws.version, amount: "520", poolCap: "8000" }),
-      );
-      for (const r of past) {
-        const now = await checks(db, f.ws.id, everyone, r.period.end);
-        for (const m of everyone) {
-          sameAnswer(r.proposed.get(m.memberId)!, now.get(m.memberId)!);
-          if (!now.get(m.memberId)!.allowed) refused++;
+  const changes = {
+    "the workspace default": async () => ({
+      input: { kind: "set", scope: "WORKSPACE", amount: "520", poolCap: "8000" },
+      save: async (db: Db, f: Awaited<ReturnType<typeof generated>>["f"]) => {
+        const ws = await db.limitPolicy.findFirstOrThrow({
+          where: { workspaceId: f.ws.id, scope: "WORKSPACE", product: "" },
+        });
+        await updatePolicy(
+          db,
+          f.owner,
+          ws.id,
+          updatePolicySchema.parse({ version: ws.version, amount: "520", poolCap: "8000" }),
+        );
+      },
+    }),
+    "the Claude Code default and a Claude Code pool": async () => ({
+      input: {
+        kind: "set",
+        scope: "WORKSPACE",
+        product: "claude_code",
+        amount: "240",
+        poolCap: "3000",
+      },
+      save: async (db: Db, f: Awaited<ReturnType<typeof generated>>["f"]) => {
+        const ws = await db.limitPolicy.findFirstOrThrow({
+          where: { workspaceId: f.ws.id, scope: "WORKSPACE", product: "claude_code" },
+        });
+        await updatePolicy(
+          db,
+          f.owner,
+          ws.id,
+          updatePolicySchema.parse({ version: ws.version, amount: "240", poolCap: "3000" }),
+        );
+      },
+    }),
+  };
+  for (const seed of [11, 29])
+    for (const [what, change] of Object.entries(changes)) {
+      it(`gives every member the budget check's answer for every product at each replayed period's end, before and after ${what} is saved (seed ${seed})`, async () => {
+        const db = await testDb();
+        const g = await generated(db, seed);
+        const { f, everyone } = g;
+        const { input: proposed, save } = await change();
+        // a workspace-level change: every member is affected
+        const input = simulateSchema.parse({ periods: 3, change: proposed });
+        const before = await replayAll(db, memberDecider(f.owner), input, TEST_NOW);
+        expect(before.affected.length).toBe(everyone.length);
+        expect(before.products).toEqual(["claude_code", "codex"]);
+        const past = before.replays.filter((r) => !r.current);
+        expect(past.map((r) => r.period.start)).toEqual(["2026-10-01", "2026-09-01", "2026-08-01"]);
+        let refused = 0;
+        let refusedScoped = 0;
+        const answers = new Set<string>();
+        for (const r of past) {
+          const now = await checks(db, f.ws.id, everyone, r.period.end);
+          for (const m of everyone)
+            for (const product of PRODUCTS)
+              sameAnswer(
+                answerFor(r.baseline, m.memberId, product)!,
+                now.get(`${m.memberId}|${product}`)!,
+              );
         }
-      }
-      // the generated history does refuse people, so the comparison covered both answers
-      expect(refused).toBeGreaterThan(0);
-      expect(past.some((r) => [...r.proposed.values()].some((x) => x.dayByDay))).toBe(true);
+        // save the proposal as it was simulated; the budget check now answers what the simulator said
+        await save(db, f);
+        for (const r of past) {
+          const now = await checks(db, f.ws.id, everyone, r.period.end);
+          for (const m of everyone)
+            for (const product of PRODUCTS) {
+              const check = now.get(`${m.memberId}|${product}`)!;
+              sameAnswer(answerFor(r.proposed, m.memberId, product)!, check);
+              answers.add(check.reason);
+              if (!check.allowed) {
+                refused++;
+                if (product !== "") refusedScoped++;
+              }
+            }
+        }
+        // the generated history refuses people, on scoped limits too, and the comparison
+        // covered product-scoped answers (their reasons name the product)
+        expect(refused).toBeGreaterThan(0);
+        expect(refusedScoped).toBeGreaterThan(0);
+        expect([...answers].some((r) => r.includes("(claude_code only)"))).toBe(true);
+        expect([...answers].some((r) => r.includes("(codex only)"))).toBe(true);
+        expect(
+          past.some((r) =>
+            [...r.proposed.all.values(), ...[...r.proposed.byProduct.values()].flat()].some(
+              (x) => x.dayByDay,
+            ),
+          ),
+        ).toBe(true);
+      });
+    }
+
+  it("replays a product request's approval as the override the approval writes, for that product", async () => {
+    const db = await testDb();
+    const { f } = await generated(db, 7);
+    const { id } = await fileRequest(
+      db,
+      f.eng,
+      fileRequestSchema.parse({
+        amount: "150",
+        product: "claude_code",
+        neededUntil: "2026-11-28",
+        reason: "Finishing the Claude Code migration of the billing service",
+      }),
+      TEST_NOW,
+    );
+    const input = simulateSchema.parse({
+      periods: 1,
+      change: { kind: "approve", requestId: id, amount: "120" },
     });
-  }
+    const sim = await replayAll(db, memberDecider(f.admin), input, TEST_NOW);
+    expect(sim.affected).toEqual([f.eng.memberId]);
+    expect(sim.proposal.description).toBe(`approve request #${id} (claude_code)`);
+    const grant = sim.proposal.proposed.find((p) => p.sourceRequestId === id)!;
+    // the engineer's Claude Code check: its own answer changes, the all-products one does not
+    const oct = sim.replays.find((r) => !r.current)!;
+    expect(answerFor(oct.proposed, f.eng.memberId, "")!.end).toEqual(
+      answerFor(oct.baseline, f.eng.memberId, "")!.end,
+    );
+    expect(answerFor(oct.proposed, f.eng.memberId, "claude_code")!.end.policyId).toBe(grant.id);
+    await approveRequest(
+      db,
+      { kind: "member", actor: f.admin },
+      id,
+      approveSchema.parse({ amount: "120" }),
+      TEST_NOW,
+    );
+    const written = await db.limitPolicy.findFirstOrThrow({ where: { sourceRequestId: id } });
+    // the simulated grant is the written one but for its id, note and start (replayed as always in force)
+    const { id: _a, note: _b, startsAt: _c, ...simulated } = grant;
+    const { id: _d, note: _e, startsAt: _f, ...real } = toPolicyInput(written);
+    expect(simulated).toEqual(real);
+    expect(real).toMatchObject({ product: "claude_code", amountMicros: (380n + 120n) * M });
+  });
 
   it("sums a group change per period and per group, with people, days and requests caused", async () => {
     const db = await testDb();
