@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 
+import { zeroUsageSums } from "../core/usage-sums";
 import type { Grouped } from "./analytics-types";
 import {
   changePct,
@@ -12,15 +13,10 @@ import {
 import { NONE, UNATTRIBUTED } from "./filters";
 
 const g = (key: string, amount: bigint, previous = 0n, extra: Partial<Grouped> = {}): Grouped => ({
+  ...zeroUsageSums(),
   key,
   amountMicros: amount,
   costMicros: amount,
-  estimatedCostMicros: 0n,
-  creditsMicros: 0n,
-  inputTokens: 0n,
-  cachedInputTokens: 0n,
-  outputTokens: 0n,
-  requests: 0n,
   unpricedRequests: 0n,
   seatMicros: 0n,
   previousAmountMicros: previous,

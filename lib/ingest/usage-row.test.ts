@@ -4,24 +4,22 @@ import { usageRowOf } from "./usage-row";
 
 describe("usageRowOf", () => {
   it("fills what the adapter does not state with the no-figure values", () => {
-    expect(usageRowOf({ day: "2026-03-02", provider: "x", identity: null, product: "p" })).toEqual({
-      day: "2026-03-02",
-      provider: "x",
-      identity: null,
-      product: "p",
-      model: "",
-      project: "",
-      apiKey: "",
-      lineItem: "",
-      inputTokens: 0n,
-      cachedInputTokens: 0n,
-      outputTokens: 0n,
-      requests: 0n,
-      estimatedCostMicros: 0n,
-      costMicros: 0n,
-      creditsMicros: null,
-      unpriced: false,
-    });
+    const row = usageRowOf({ day: "2026-03-02", provider: "x", identity: null, product: "p" });
+    expect([row.day, row.provider, row.identity, row.product]).toEqual([
+      "2026-03-02",
+      "x",
+      null,
+      "p",
+    ]);
+    // no model, project, API key or line item
+    expect([row.model, row.project, row.apiKey, row.lineItem]).toEqual(["", "", "", ""]);
+    // no tokens, requests, estimate or billed cost
+    const counts = [row.inputTokens, row.cachedInputTokens, row.outputTokens, row.requests];
+    expect([...counts, row.estimatedCostMicros, row.costMicros]).toEqual([0n, 0n, 0n, 0n, 0n, 0n]);
+    // credits derived from cost with the workspace rate; priced; nothing optional set
+    expect(row.creditsMicros).toBeNull();
+    expect(row.unpriced).toBe(false);
+    expect(Object.keys(row)).toHaveLength(16);
   });
 
   it("keeps every figure the adapter states, optional ones included", () => {
