@@ -1,9 +1,11 @@
 "use client";
 
+import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 
 import { fetchJson } from "@/lib/client/fetch-json";
+import { identityKindLabel, isAutomationKind } from "@/lib/people/automation";
 
 export interface UnmappedView {
   identityProvider: string;
@@ -53,8 +55,9 @@ function Row({ item, members }: { item: UnmappedView; members: { id: string; lab
   return (
     <tr className="border-b border-slate-100" data-testid={`unmapped-${item.externalId}`}>
       <td className="py-2 text-slate-600">{item.identityProvider}</td>
-      <td className="font-mono text-xs">
-        {item.kind.replace("_", " ")}: {item.externalId}
+      <td className="text-xs">
+        <span className="text-slate-600">{identityKindLabel(item.kind)}:</span>{" "}
+        <code className="break-all">{item.externalId}</code>
       </td>
       <td className="tabular text-right">{item.cost}</td>
       <td className="tabular text-right">{item.rows}</td>
@@ -100,6 +103,14 @@ function Row({ item, members }: { item: UnmappedView; members: { id: string; lab
             Map
           </button>
         </div>
+        {isAutomationKind(item.kind) && (
+          <Link
+            href={`/members?add=service&key=${encodeURIComponent(`${item.identityProvider}|${item.identityKey}`)}`}
+            className="mt-1 inline-block text-xs font-medium text-brand-700 hover:underline"
+          >
+            or name it as a service account
+          </Link>
+        )}
         {error && <p className="text-xs text-red-700">{error}</p>}
       </td>
     </tr>

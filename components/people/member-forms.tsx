@@ -185,16 +185,21 @@ export function AddMemberForm({
 export function MemberEditor({
   member,
   groups,
+  people = [],
   isOwner,
   self,
   onClose,
 }: {
   member: MemberRow;
   groups: Group[];
+  /** who may own a service account: the workspace's active people */
+  people?: Group[];
   isOwner: boolean;
   self: boolean;
   onClose: () => void;
 }) {
+  const service = member.kind === "SERVICE";
+  const [ownerId, setOwnerId] = useState(member.owner?.id ?? "");
   const save = usePeopleMutation();
   const status = usePeopleMutation();
   const [name, setName] = useState(member.name);
@@ -221,6 +226,7 @@ export function MemberEditor({
     const body: Record<string, unknown> = {};
     if (name !== member.name) body.name = name;
     if (role !== member.role) body.role = role;
+    if (service && ownerId && ownerId !== (member.owner?.id ?? "")) body.ownerId = ownerId;
     if (costCenter !== (member.costCenter ?? "")) body.costCenter = costCenter;
     if (g.add.length) body.addGroupIds = g.add;
     if (g.remove.length) body.removeGroupIds = g.remove;
@@ -291,24 +297,52 @@ export function MemberEditor({
             />
             <FieldError error={save.error} field="name" />
           </div>
-          <div>
-            <label htmlFor="edit-role" className="mb-1 block text-sm font-medium text-slate-700">
-              Role
-            </label>
-            <RoleSelect
-              id="edit-role"
-              value={role}
-              onChange={setRole}
-              isOwner={isOwner}
-              disabled={ownerLocked}
-            />
-            {ownerLocked && (
+          {service ? (
+            <div>
+              <label htmlFor="edit-owner" className="mb-1 block text-sm font-medium text-slate-700">
+                Owner
+              </label>
+              <select
+                id="edit-owner"
+                value={ownerId}
+                onChange={(e) => setOwnerId(e.target.value)}
+                className={inputClass}
+              >
+                {!member.owner && <option value="">Choose a person…</option>}
+                {member.owner && !people.some((p) => p.id === member.owner!.id) && (
+                  <option value={member.owner.id}>{member.owner.name} (deactivated)</option>
+                )}
+                {people.map((p) => (
+                  <option key={p.id} value={p.id}>
+                    {p.name}
+                  </option>
+                ))}
+              </select>
               <p className="mt-1 text-xs text-slate-500">
-                Only an owner can change an owner&apos;s role.
+                A service account has no role: it never signs in.
               </p>
-            )}
-            <FieldError error={save.error} field="role" />
-          </div>
+              <FieldError error={save.error} field="ownerId" />
+            </div>
+          ) : (
+            <div>
+              <label htmlFor="edit-role" className="mb-1 block text-sm font-medium text-slate-700">
+                Role
+              </label>
+              <RoleSelect
+                id="edit-role"
+                value={role}
+                onChange={setRole}
+                isOwner={isOwner}
+                disabled={ownerLocked}
+              />
+              {ownerLocked && (
+                <p className="mt-1 text-xs text-slate-500">
+                  Only an owner can change an owner&apos;s role.
+                </p>
+              )}
+              <FieldError error={save.error} field="role" />
+            </div>
+          )}
           <div>
             <label
               htmlFor="edit-cost-center"
@@ -337,20 +371,22 @@ export function MemberEditor({
             />
             <FieldError error={save.error} field="addGroupIds" />
           </div>
-          <div>
-            <GroupPicker
-              label="Manages"
-              groups={groups}
-              chosen={manages}
-              onChange={setManages}
-              testId="edit-manages"
-            />
-            <FieldError error={save.error} field="addManagedGroupIds" />
-          </div>
+          {!service && (
+            <div>
+              <GroupPicker
+                label="Manages"
+                groups={groups}
+                chosen={manages}
+                onChange={setManages}
+                testId="edit-manages"
+              />
+              <FieldError error={save.error} field="addManagedGroupIds" />
+            </div>
+          )}
         </div>
         <FormError
           error={save.error}
-          fields={["name", "role", "costCenter", "addGroupIds", "addManagedGroupIds"]}
+          fields={["name", "role", "ownerId", "costCenter", "addGroupIds", "addManagedGroupIds"]}
         />
         {saved && (
           <p className="text-sm text-emerald-700" role="status" data-testid="member-saved">
@@ -370,8 +406,9 @@ export function MemberEditor({
         <div className="border-t border-slate-200 pt-4">
           <h3 className="text-sm font-medium text-slate-800">Deactivate</h3>
           <p className="mt-1 text-sm text-slate-600">
-            Ends their sessions now, ends their individual overrides and grants as of today (kept in
-            the history), withdraws their pending credit requests and stops them signing in.
+            {service
+              ? "Ends its overrides as of today (kept in the history); the budget check then answers for its keys as for an unknown key."
+              : "Ends their sessions now, ends their individual overrides and grants as of today (kept in the history), withdraws their pending credit requests and stops them signing in."}
           </p>
           {ownerLocked ? (
             <p className="mt-2 text-sm text-slate-500">Only an owner can deactivate an owner.</p>

@@ -11,11 +11,18 @@ import type { MemberRow } from "@/lib/people/members";
 import { DataTable } from "./data-table";
 import { ImportPanel } from "./import-panel";
 import { AddMemberForm, MemberEditor } from "./member-forms";
-import { ROLE_LABELS, RoleBadge, StatusBadge } from "./role-badge";
+import { ROLE_LABELS, RoleBadge, ServiceBadge, StatusBadge } from "./role-badge";
+import { AddServiceAccountForm, type AutomationKey } from "./service-account-form";
 import { buttonClass, inputClass, secondaryButtonClass } from "./use-mutation";
 
 type Group = { id: string; name: string };
 const col = createColumnHelper<MemberRow>();
+
+function countWords(n: number, kind: string): string {
+  const count = n.toLocaleString("en-US");
+  if (kind === "services") return `${count} ${n === 1 ? "service account" : "service accounts"}`;
+  return `${count} ${n === 1 ? "person" : "people"}`;
+}
 
 function names(list: Group[]) {
   return list.length ? (
@@ -37,6 +44,9 @@ export function MembersView({
   selfId,
   selected,
   filters,
+  people,
+  automationKeys,
+  addService,
 }: {
   rows: MemberRow[];
   total: number;
@@ -48,12 +58,20 @@ export function MembersView({
   isOwner: boolean;
   selfId: string;
   selected: MemberRow | null;
-  filters: { q: string; role: string; status: string; group: string };
+  filters: { q: string; role: string; status: string; group: string; kind: string };
+  /** the workspace's active people (who may own a service account) */
+  people: Group[];
+  /** API keys, service accounts and projects with spend and no member */
+  automationKeys: AutomationKey[];
+  /** open the service account form (from Connections), with this key chosen */
+  addService: { key: string | null } | null;
 }) {
   const router = useRouter();
   const pathname = usePathname();
   const search = useSearchParams();
-  const [panel, setPanel] = useState<"add" | "import" | null>(null);
+  const [panel, setPanel] = useState<"add" | "service" | "import" | null>(
+    addService && canManage ? "service" : null,
+  );
   const hrefWith = (key: string, value: string | null) => {
     const p = new URLSearchParams(search.toString());
     if (value) p.set(key, value);
@@ -64,7 +82,7 @@ export function MembersView({
   const columns = useMemo(
     () => [
       col.accessor("name", {
-        header: "Person",
+        header: "Name",
         cell: (c) => (
           <div className="min-w-[12rem]">
             <Link
@@ -73,11 +91,21 @@ export function MembersView({
             >
               {c.getValue()}
             </Link>
-            <span className="block text-xs text-slate-500">{c.row.original.email}</span>
+            <span className="block text-xs text-slate-500">
+              {c.row.original.kind === "SERVICE"
+                ? c.row.original.owner
+                  ? `owner ${c.row.original.owner.name}`
+                  : "no owner"
+                : c.row.original.email}
+            </span>
           </div>
         ),
       }),
-      col.accessor("role", { header: "Role", cell: (c) => <RoleBadge role={c.getValue()} /> }),
+      col.accessor("role", {
+        header: "Role",
+        cell: (c) =>
+          c.row.original.kind === "SERVICE" ? <ServiceBadge /> : <RoleBadge role={c.getValue()} />,
+      }),
       col.accessor("costCenter", {
         header: "Cost center",
         cell: (c) => c.getValue() ?? <span className="text-slate-500">—</span>,
@@ -153,6 +181,14 @@ export function MembersView({
             <button
               type="button"
               className={secondaryButtonClass}
+              onClick={() => setPanel(panel === "service" ? null : "service")}
+              aria-expanded={panel === "service"}
+            >
+              Add service account
+            </button>
+            <button
+              type="button"
+              className={secondaryButtonClass}
               onClick={() => setPanel(panel === "import" ? null : "import")}
               aria-expanded={panel === "import"}
             >
@@ -167,6 +203,20 @@ export function MembersView({
           <AddMemberForm groups={groups} isOwner={isOwner} onDone={() => setPanel(null)} />
         </Card>
       )}
+      {panel === "service" && (
+        <Card title="Add a service account">
+          <AddServiceAccountForm
+            groups={groups}
+            people={people}
+            keys={automationKeys}
+            preselected={addService?.key ?? null}
+            onDone={() => {
+              setPanel(null);
+              if (addService) router.replace(hrefWith("add", null), { scroll: false });
+            }}
+          />
+        </Card>
+      )}
       {panel === "import" && (
         <Card title="Import people and groups from CSV">
           <ImportPanel onDone={() => setPanel(null)} />
@@ -174,7 +224,7 @@ export function MembersView({
       )}
       {selected && canManage && (
         <Card
-          title={`Manage ${selected.name} · ${ROLE_LABELS[selected.role]}${selected.active ? "" : " · deactivated"}`}
+          title={`Manage ${selected.name} · ${selected.kind === "SERVICE" ? "service account" : ROLE_LABELS[selected.role]}${selected.active ? "" : " · deactivated"}`}
           action={
             canReadAudit ? (
               <Link
@@ -190,6 +240,7 @@ export function MembersView({
             key={`${selected.id}:${selected.active}`}
             member={selected}
             groups={groups}
+            people={people}
             isOwner={isOwner}
             self={selected.id === selfId}
             onClose={() => router.push(hrefWith("member", null), { scroll: false })}
@@ -203,16 +254,21 @@ export function MembersView({
           action="/members"
           role="search"
           aria-label="Filter members"
-          className="mb-4 grid grid-cols-1 gap-2 sm:grid-cols-2 xl:grid-cols-[minmax(12rem,2fr)_repeat(3,minmax(8rem,1fr))_auto]"
+          className="mb-4 grid grid-cols-1 gap-2 sm:grid-cols-2 xl:grid-cols-[minmax(12rem,2fr)_repeat(4,minmax(8rem,1fr))_auto]"
         >
           <input
             type="search"
             name="q"
             defaultValue={filters.q}
-            placeholder="Search name, email or cost center"
+            placeholder="Search name, email, owner or cost center"
             aria-label="Search members"
             className={inputClass}
           />
+          <select name="kind" defaultValue={filters.kind} aria-label="Kind" className={inputClass}>
+            <option value="all">People and service accounts</option>
+            <option value="people">People</option>
+            <option value="services">Service accounts</option>
+          </select>
           <select name="role" defaultValue={filters.role} aria-label="Role" className={inputClass}>
             <option value="">All roles</option>
             {Object.entries(ROLE_LABELS).map(([r, l]) => (
@@ -250,8 +306,8 @@ export function MembersView({
         </form>
         <p className="mb-2 text-xs text-slate-500" data-testid="members-count">
           {total > rows.length
-            ? `Showing the first ${rows.length} of ${total.toLocaleString("en-US")} people: search to narrow.`
-            : `${total.toLocaleString("en-US")} ${total === 1 ? "person" : "people"}`}
+            ? `Showing the first ${rows.length} of ${total.toLocaleString("en-US")} ${filters.kind === "services" ? "service accounts" : "people"}: search to narrow.`
+            : countWords(total, filters.kind)}
           {limit < total ? "" : ""}
         </p>
         <DataTable

@@ -1,6 +1,6 @@
 import Link from "next/link";
 
-import { RoleBadge, StatusBadge } from "./role-badge";
+import { RoleBadge, ServiceBadge, StatusBadge } from "./role-badge";
 
 /** The member page's line under its title: status and role, and where to manage them and read their history. */
 export function MemberHeaderLinks({
@@ -9,12 +9,15 @@ export function MemberHeaderLinks({
   active,
   canManage,
   canReadAudit,
+  owner,
 }: {
   id: string;
   role: string;
   active: boolean;
   canManage: boolean;
   canReadAudit: boolean;
+  /** a service account's owner (undefined for a person) */
+  owner?: { id: string; name: string } | null;
 }) {
   return (
     <div
@@ -22,7 +25,22 @@ export function MemberHeaderLinks({
       data-testid="member-header"
     >
       <StatusBadge active={active} />
-      <RoleBadge role={role} />
+      {owner === undefined ? <RoleBadge role={role} /> : <ServiceBadge />}
+      {owner !== undefined && (
+        <span className="text-slate-700" data-testid="service-owner">
+          Owner:{" "}
+          {owner ? (
+            <Link
+              href={`/members/${owner.id}`}
+              className="font-medium text-brand-700 hover:underline"
+            >
+              {owner.name}
+            </Link>
+          ) : (
+            <span className="text-slate-500">nobody (choose one under Manage)</span>
+          )}
+        </span>
+      )}
       {canManage && (
         <Link
           href={`/members?member=${id}&status=all`}

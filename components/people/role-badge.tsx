@@ -22,6 +22,15 @@ export function RoleBadge({ role }: { role: string }) {
   );
 }
 
+/** In place of a role: a service account never signs in (lib/people/service-accounts.ts). */
+export function ServiceBadge() {
+  return (
+    <span className="inline-block rounded bg-teal-50 px-1.5 py-0.5 text-xs font-medium whitespace-nowrap text-teal-800 ring-1 ring-teal-200">
+      Service account
+    </span>
+  );
+}
+
 export function StatusBadge({ active }: { active: boolean }) {
   return active ? (
     <span className="inline-block rounded bg-emerald-50 px-1.5 py-0.5 text-xs font-medium whitespace-nowrap text-emerald-800 ring-1 ring-emerald-200">

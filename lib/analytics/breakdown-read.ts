@@ -9,6 +9,7 @@ import "server-only";
 import { scopeIncludesGroup, type SpendScope } from "../auth/scope";
 import { NotFoundError } from "../core/errors";
 import type { Unit } from "../core/money";
+import { serviceSublabel } from "../people/automation";
 import { engineOf, type Db } from "../server/db";
 import { toBigInt } from "../server/sql";
 import { readRows } from "../server/sqlite-reader";
@@ -147,11 +148,23 @@ export async function labelsFor(
     // (…)" SQLite (no statistics) walks the workspace's members through a workspace index
     const people = await ctx.db.member.findMany({
       where: { id: { in: ids } },
-      select: { id: true, name: true, email: true, workspaceId: true },
+      select: {
+        id: true,
+        name: true,
+        email: true,
+        workspaceId: true,
+        kind: true,
+        owner: { select: { name: true } },
+      },
     });
     for (const m of people)
       if (m.workspaceId === ctx.scope.workspaceId)
-        out.set(m.id, { label: m.name, sublabel: m.email, href: `/members/${m.id}` });
+        out.set(m.id, {
+          label: m.name,
+          // a service account reads as automation and whose it is, not by its placeholder address
+          sublabel: m.kind === "SERVICE" ? serviceSublabel(m.owner?.name ?? null) : m.email,
+          href: `/members/${m.id}`,
+        });
   }
   if (dimension === "group") {
     const p = new Params(engineOf(ctx.db));

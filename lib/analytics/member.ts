@@ -11,7 +11,16 @@ import { summaryBreakdown } from "./breakdown";
 import { dailyByProduct, type DailySeries } from "./daily";
 
 export interface MemberSummary {
-  member: { id: string; name: string; email: string; role: string; costCenter: string | null };
+  member: {
+    id: string;
+    name: string;
+    email: string;
+    role: string;
+    costCenter: string | null;
+    /** SERVICE: automation owned by `owner` (lib/people/service-accounts.ts) */
+    kind: "PERSON" | "SERVICE";
+    owner: { id: string; name: string } | null;
+  };
   groups: { id: string; name: string; costCenter: string; manager: boolean }[];
   identities: { provider: string; kind: string; externalId: string }[];
   unit: Unit;
@@ -40,6 +49,7 @@ export async function getMemberSummary(
         orderBy: [{ provider: "asc" }, { kind: "asc" }],
       },
       workspace: true,
+      owner: { select: { id: true, name: true } },
     },
   });
   if (!member) throw new NotFoundError("member");
@@ -66,6 +76,8 @@ export async function getMemberSummary(
       email: member.email,
       role: member.role,
       costCenter: member.costCenter,
+      kind: member.kind,
+      owner: member.owner,
     },
     groups: member.groups.map((g) => ({
       id: g.group.id,

@@ -25,7 +25,8 @@ export async function loadActor(db: Db, memberId: string): Promise<Actor | null>
       managedGroups: { select: { groupId: true, group: { select: { workspaceId: true } } } },
     },
   });
-  if (!member || !member.active) return null;
+  // a service account (automation, lib/people/service-accounts.ts) is nobody who signs in
+  if (!member || !member.active || member.kind === "SERVICE") return null;
   return {
     memberId: member.id,
     workspaceId: member.workspaceId,

@@ -138,9 +138,13 @@ export async function resolveOidcSignIn(db: Db, input: OidcSignInInput): Promise
   /** Any member with this email, active first, oldest first (to attribute a refusal). */
   const byEmail = async (): Promise<MemberRow[]> =>
     email
-      ? ((await db.member.findMany({ where: { email }, select: MEMBER })) as MemberRow[]).sort(
-          (a, b) => Number(b.active) - Number(a.active) || byAge(a, b),
-        )
+      ? (
+          (await db.member.findMany({
+            // service accounts never sign in (lib/people/service-accounts.ts)
+            where: { email, kind: "PERSON" },
+            select: MEMBER,
+          })) as MemberRow[]
+        ).sort((a, b) => Number(b.active) - Number(a.active) || byAge(a, b))
       : [];
 
   if (!email) return refuse("email_missing", linked[0] ?? null);

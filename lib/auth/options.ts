@@ -52,7 +52,7 @@ const demoCredentials = z.object({ email: z.email().max(320) });
 
 async function memberByEmail(email: string) {
   return db().member.findFirst({
-    where: { email: email.toLowerCase(), active: true },
+    where: { email: email.toLowerCase(), active: true, kind: "PERSON" },
     orderBy: { createdAt: "asc" },
     select: { id: true, email: true, name: true, workspaceId: true, role: true },
   });

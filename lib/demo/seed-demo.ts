@@ -12,6 +12,11 @@ import {
 } from "../ingest/adapters/simulator";
 import { runSync, type SyncResult } from "../ingest/sync";
 import type { Db } from "../server/db";
+import {
+  DEMO_CI_SERVICE_ACCOUNTS,
+  seedServiceAccounts,
+  type DemoServiceAccount,
+} from "./automation";
 import { seedGovernance } from "./governance";
 import { seedDemoOutcomes } from "./outcomes";
 
@@ -24,6 +29,8 @@ export interface DemoTenant {
   staff?: { email: string; name: string; role: "OWNER" | "ADMIN" | "FINANCE" | "MEMBER" }[];
   /** gets the demo's limits, requests and alerts (lib/demo/governance.ts) */
   governed?: boolean;
+  /** its API keys named as service accounts with owners (lib/demo/automation.ts), set up by… */
+  services?: { accounts: readonly DemoServiceAccount[]; by: string };
 }
 
 export const DEMO_TENANTS: DemoTenant[] = [
@@ -59,6 +66,7 @@ export const DEMO_TENANTS: DemoTenant[] = [
       { email: "ci-owner@acme.example", name: "Cora CI-Owner", role: "OWNER" },
       { email: "ci-admin@acme.example", name: "Cal CI-Admin", role: "ADMIN" },
     ],
+    services: { accounts: DEMO_CI_SERVICE_ACCOUNTS, by: "ci-owner@acme.example" },
   },
 ];
 
@@ -66,7 +74,10 @@ export interface SeedOptions {
   db: Db;
   now?: Date;
   tenants?: DemoTenant[];
-  /** false: usage only, no limits, requests or alerts (the main e2e suite sets its own up) */
+  /**
+   * false: usage only — no limits, requests, alerts or named service accounts (the main e2e
+   * suite's journeys set their own up)
+   */
   governance?: boolean;
   log?: (line: string) => void;
 }
@@ -150,6 +161,20 @@ export async function seedDemo(opts: SeedOptions): Promise<Record<string, SyncRe
       { workspaceId: workspace.id, connectionId: connection.id, runId: result.runId },
       { start, end: today },
     );
+    if (tenant.services && opts.governance !== false) {
+      const s = await seedServiceAccounts(
+        db,
+        workspace.id,
+        tenant.services.accounts,
+        tenant.services.by,
+        opts.now ?? new Date(),
+      );
+      opts.log?.(
+        s
+          ? `${tenant.slug}: ${s.services} service accounts, ${s.limits} with a limit`
+          : `${tenant.slug}: service accounts already named, left as they are`,
+      );
+    }
     if (tenant.governed && opts.governance !== false) {
       const g = await seedGovernance(db, workspace.id, opts.now ?? new Date());
       opts.log?.(

@@ -1,10 +1,15 @@
 /**
  * Attribution of provider identities to members: an explicit MemberIdentity wins; an
  * identity that carries an email of a member is mapped automatically (and remembered);
+ * a row reported with no identity at all (an OpenAI project's code-interpreter sessions, …)
+ * goes to the member its project is mapped to (kind "project_id", a service account's);
  * anything else stays unattributed (memberId null), never dropped.
  */
 import type { Tx } from "../server/db";
-import type { IdentityRef } from "./types";
+import type { IdentityRef, UsageRow } from "./types";
+
+/** The MemberIdentity kind of a project: rows with no identity are attributed by it. */
+export const PROJECT_KIND = "project_id";
 
 export function identityKey(identity: IdentityRef | null): string {
   return identity ? `${identity.kind}:${identity.externalId}` : "";
@@ -34,6 +39,16 @@ export class IdentityResolver {
       new Map(identities.map((i) => [mapKey(i.provider, i.kind, i.externalId), i.memberId])),
       new Map(members.map((m) => [m.email.toLowerCase(), m.id])),
     );
+  }
+
+  /** The member behind a usage row: its identity's, or (no identity) its project's. */
+  async resolveRow(
+    tx: Tx,
+    row: Pick<UsageRow, "identity" | "provider" | "project">,
+  ): Promise<string | null> {
+    if (row.identity) return this.resolve(tx, row.identity);
+    if (!row.project) return null;
+    return this.byIdentity.get(mapKey(row.provider, PROJECT_KIND, row.project)) ?? null;
   }
 
   /** The member behind an identity, mapping it by email on first sight. */

@@ -125,4 +125,36 @@ describe("audit events in plain words", () => {
     );
     expect(auditSentence("auth.signin", "m1", undefined, {}, ctx)).toBeNull();
   });
+
+  it("service accounts: who owns one, its keys, and a change of owner", () => {
+    expect(
+      auditSentence(
+        "member.create",
+        "s1",
+        undefined,
+        {
+          name: "CI pipeline",
+          email: "ci-pipeline@service.invalid",
+          role: "MEMBER",
+          kind: "SERVICE",
+          owner: { id: "m1", name: "Bob (then)" },
+          groups: [{ id: "g1", name: "Platform" }],
+          manages: [],
+          keys: ["openai api_key_id:key_ci", "anthropic api_key_id:key_ci"],
+        },
+        ctx,
+      ),
+    ).toBe(
+      "Dana Owner added service account CI pipeline owned by Bob Builder, for openai api_key_id:key_ci and anthropic api_key_id:key_ci, in Platform",
+    );
+    expect(
+      auditSentence(
+        "member.owner",
+        "s1",
+        { name: "CI pipeline", owner: { id: "m1", name: "Bob" } },
+        { name: "CI pipeline", owner: { id: "gone", name: "Ola Left" } },
+        ctx,
+      ),
+    ).toBe("Dana Owner made Ola Left the owner of CI pipeline (was Bob Builder)");
+  });
 });

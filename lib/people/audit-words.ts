@@ -145,7 +145,16 @@ export function auditSentence(
     case "member.create": {
       const groups = namesIn(a.groups, c.groupName);
       const manages = namesIn(a.manages, c.groupName);
+      if (a.kind === "SERVICE") {
+        const owner = c.memberName(String(obj(a.owner).id ?? "")) ?? str(obj(a.owner).name);
+        const keys = Array.isArray(a.keys) ? a.keys.filter((k) => typeof k === "string") : [];
+        return `${who} added service account ${member}${owner ? ` owned by ${owner}` : ""}${keys.length ? `, for ${list(keys)}` : ""}${str(a.costCenter) ? `, cost center ${String(a.costCenter)}` : ""}${groups.length ? `, in ${list(groups)}` : ""}`;
+      }
       return `${who} added ${member}${str(a.email) ? ` (${String(a.email)})` : ""} as ${roleWord(a.role)}${str(a.costCenter) ? `, cost center ${String(a.costCenter)}` : ""}${groups.length ? `, in ${list(groups)}` : ""}${manages.length ? `, managing ${list(manages)}` : ""}${via}`;
+    }
+    case "member.owner": {
+      const name = (v: unknown) => c.memberName(String(obj(v).id ?? "")) ?? str(obj(v).name);
+      return `${who} made ${name(a.owner) ?? "someone"} the owner of ${member}${name(b.owner) ? ` (was ${name(b.owner)})` : ""}`;
     }
     case "member.role":
       return `${who} changed ${member}'s role from ${roleWord(b.role)} to ${roleWord(a.role)}${via}`;

@@ -110,18 +110,54 @@ export const addMemberSchema = z.strictObject({
 });
 export type AddMemberInput = z.infer<typeof addMemberSchema>;
 
+/** An API key, a provider's service account or a project, as Connections lists it. */
+const automationIdentity = z.strictObject({
+  identityProvider: z
+    .string({ error: "Choose a key from the list" })
+    .min(1, "Choose a key from the list")
+    .max(40, "Choose a key from the list"),
+  identityKey: z
+    .string({ error: "Choose a key from the list" })
+    .max(400, "Choose a key from the list")
+    .regex(
+      /^(api_key_id|service_account_id|project_id):.+$/,
+      "Only an API key, a provider's service account or a project can belong to a service account",
+    ),
+});
+
+export const addServiceAccountSchema = z.strictObject({
+  name: z
+    .string({ error: "Name the service account" })
+    .trim()
+    .min(1, "Name the service account, e.g. CI pipeline")
+    .max(120, "Keep the name under 120 characters"),
+  ownerId: z
+    .string({ error: "Choose the person responsible for it" })
+    .min(1, "Choose the person responsible for it")
+    .max(64, "Choose the person responsible for it"),
+  costCenter: costCenterField.optional(),
+  groupIds: idList("groups").default([]),
+  identities: z
+    .array(automationIdentity, { error: "Choose keys from the list" })
+    .max(50, "Choose at most 50 keys at once")
+    .default([]),
+});
+export type AddServiceAccountInput = z.infer<typeof addServiceAccountSchema>;
+
 export const updateMemberSchema = z
   .strictObject({
     name: nameField.optional(),
     role: roleField.optional(),
     costCenter: costCenterField.optional(),
+    /** a service account's owner */
+    ownerId: idField.optional(),
     addGroupIds: idList("groups").optional(),
     removeGroupIds: idList("groups").optional(),
     addManagedGroupIds: idList("groups").optional(),
     removeManagedGroupIds: idList("groups").optional(),
   })
   .refine((v) => Object.values(v).some((x) => x !== undefined), {
-    message: "Nothing to change: set a name, role, cost center or groups",
+    message: "Nothing to change: set a name, role, cost center, owner or groups",
     path: ["form"],
   });
 export type UpdateMemberInput = z.infer<typeof updateMemberSchema>;
@@ -172,5 +208,9 @@ export const memberListSchema = z.object({
     .enum(["active", "deactivated", "all"], { error: "Status is active, deactivated or all" })
     .default("active"),
   group: z.string().max(64).optional(),
+  /** people, service accounts (automation) or both */
+  kind: z
+    .enum(["people", "services", "all"], { error: "Kind is people, services or all" })
+    .optional(),
 });
 export type MemberListQuery = z.infer<typeof memberListSchema>;

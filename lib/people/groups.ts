@@ -123,7 +123,7 @@ export async function createGroup(
       actor.workspaceId,
       joined.map((p) => ({ ...p, delta: 1 as const })),
     );
-    await addPairs(tx, "manager", pairs(g.id, managers));
+    await addPairs(tx, "manager", pairs(g.id, managers), "managerIds");
     await writeAudit(tx, {
       workspaceId: actor.workspaceId,
       actor: auditActor(actor),
@@ -191,7 +191,12 @@ export async function updateGroup(
           "A chosen person is not a member of this workspace: reload the page",
           kind === "member" ? "removeMemberIds" : "removeManagerIds",
         );
-      const addedPairs = await addPairs(tx, kind, pairs(groupId, add));
+      const addedPairs = await addPairs(
+        tx,
+        kind,
+        pairs(groupId, add),
+        kind === "member" ? "addMemberIds" : "addManagerIds",
+      );
       const removedPairs = await removePairs(tx, kind, pairs(groupId, remove));
       if (kind === "member")
         await membershipTotalsChanged(tx, actor.workspaceId, [

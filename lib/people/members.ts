@@ -15,6 +15,7 @@ import type { Db, Tx } from "../server/db";
 import type { AddMemberInput, MemberListQuery, UpdateMemberInput } from "./fields";
 import { assertManagesPeople, assertMayChangeRole, assertOwnerLeft, lockWorkspace } from "./guard";
 import { addPairs, groupsOf, removePairs, type Named } from "./memberships";
+import { changeServiceOwner } from "./service-owner";
 
 export interface MemberRow {
   id: string;
@@ -23,6 +24,10 @@ export interface MemberRow {
   role: Role;
   costCenter: string | null;
   active: boolean;
+  /** PERSON, or SERVICE: automation (API keys, projects) owned by a person */
+  kind: "PERSON" | "SERVICE";
+  /** a service account's owner */
+  owner: Named | null;
   groups: Named[];
   manages: Named[];
 }
@@ -43,6 +48,8 @@ const ROW_SELECT = {
   role: true,
   costCenter: true,
   active: true,
+  kind: true,
+  owner: { select: { id: true, name: true } },
   groups: { select: { group: { select: { id: true, name: true } } } },
   managedGroups: { select: { group: { select: { id: true, name: true } } } },
 } as const;
@@ -54,6 +61,8 @@ type RowRecord = {
   role: Role;
   costCenter: string | null;
   active: boolean;
+  kind: "PERSON" | "SERVICE";
+  owner: Named | null;
   groups: { group: Named }[];
   managedGroups: { group: Named }[];
 };
@@ -67,6 +76,8 @@ function toRow(m: RowRecord): MemberRow {
     role: m.role,
     costCenter: m.costCenter,
     active: m.active,
+    kind: m.kind,
+    owner: m.owner,
     groups: m.groups.map((g) => g.group).sort(byName),
     manages: m.managedGroups.map((g) => g.group).sort(byName),
   };
@@ -90,6 +101,8 @@ export async function listMembers(
     ...(q.status === "all" ? {} : { active: q.status === "active" }),
     ...(q.role ? { role: q.role } : {}),
     ...(q.group ? { groups: { some: { groupId: q.group } } } : {}),
+    ...(q.kind === "people" ? { kind: "PERSON" as const } : {}),
+    ...(q.kind === "services" ? { kind: "SERVICE" as const } : {}),
     ...(everyone
       ? {}
       : {
@@ -101,7 +114,13 @@ export async function listMembers(
   const candidates = (
     await db.member.findMany({
       where,
-      select: { id: true, name: true, email: true, costCenter: true },
+      select: {
+        id: true,
+        name: true,
+        email: true,
+        costCenter: true,
+        owner: { select: { name: true } },
+      },
       orderBy: [{ name: "asc" }, { id: "asc" }],
     })
   ).filter(
@@ -109,7 +128,9 @@ export async function listMembers(
       !needle ||
       m.name.toLowerCase().includes(needle) ||
       m.email.includes(needle) ||
-      (m.costCenter ?? "").toLowerCase().includes(needle),
+      (m.costCenter ?? "").toLowerCase().includes(needle) ||
+      // a service account is found by its owner's name too
+      (m.owner?.name ?? "").toLowerCase().includes(needle),
   );
   const ids = candidates.slice(0, limit).map((m) => m.id);
   const records = (await db.member.findMany({
@@ -218,6 +239,11 @@ export async function updateMember(
       });
 
     if (input.role !== undefined && input.role !== before.role) {
+      if (before.kind === "SERVICE")
+        throw new InvalidInputError(
+          `${before.name} is a service account: it never signs in, so it has no role`,
+          "role",
+        );
       assertMayChangeRole(actor, before.role, input.role);
       await tx.member.update({ where: { id: memberId }, data: { role: input.role } });
       if (before.role === "OWNER") await assertOwnerLeft(tx, actor.workspaceId, "role");
@@ -227,6 +253,7 @@ export async function updateMember(
         { name: before.name, role: input.role },
       );
     }
+    if (input.ownerId !== undefined) await changeServiceOwner(tx, actor, before, input.ownerId);
     const name = input.name ?? before.name;
     const costCenter =
       input.costCenter === undefined ? before.costCenter : input.costCenter || null;
@@ -250,7 +277,7 @@ export async function updateMember(
         remove ?? [],
         kind === "member" ? "removeGroupIds" : "removeManagedGroupIds",
       );
-      const addedPairs = await addPairs(tx, kind, pairsOf(memberId, toAdd));
+      const addedPairs = await addPairs(tx, kind, pairsOf(memberId, toAdd), field);
       const removedPairs = await removePairs(tx, kind, pairsOf(memberId, toRemove));
       if (kind === "member")
         await membershipTotalsChanged(tx, actor.workspaceId, [

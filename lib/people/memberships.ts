@@ -70,12 +70,27 @@ async function existing(
   return new Set(rows.map((r) => `${r.groupId}|${r.memberId}`));
 }
 
-/** Adds the pairs that are missing; returns those it added. */
+/**
+ * Adds the pairs that are missing; returns those it added. Only people manage groups: a
+ * service account named as a manager is refused by the form's `field`.
+ */
 export async function addPairs(
   tx: Tx,
   kind: Kind,
   pairs: { groupId: string; memberId: string }[],
+  field = "form",
 ): Promise<{ groupId: string; memberId: string }[]> {
+  if (kind === "manager" && pairs.length) {
+    const service = await tx.member.findFirst({
+      where: { id: { in: [...new Set(pairs.map((p) => p.memberId))] }, kind: "SERVICE" },
+      select: { name: true },
+    });
+    if (service)
+      throw new InvalidInputError(
+        `${service.name} is a service account: only people manage groups`,
+        field,
+      );
+  }
   const have = await existing(tx, kind, pairs);
   const fresh = pairs.filter((p) => !have.has(`${p.groupId}|${p.memberId}`));
   if (!fresh.length) return [];

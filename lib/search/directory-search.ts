@@ -1,5 +1,6 @@
 /**
- * The shell's search box: people and groups by name (people also by email), in the viewer's
+ * The shell's search box: people and groups by name (people also by email, service accounts
+ * also by the API keys and projects that are theirs), in the viewer's
  * spend scope (lib/auth/scope.ts) — the workspace sees everyone, a group manager the people
  * and groups they manage, an engineer only themselves. Results link to the member and group
  * pages, which check the same scope again.
@@ -10,6 +11,7 @@ import { z } from "zod";
 
 import type { Actor } from "../auth/actor";
 import { scopeIncludesGroup, spendScopeFor } from "../auth/scope";
+import { serviceSublabel } from "../people/automation";
 import type { Db } from "../server/db";
 
 export const searchQuerySchema = z.object({
@@ -66,13 +68,24 @@ export async function searchDirectory(
   const scope = await spendScopeFor(db, actor);
   const needle = q.trim().toLowerCase();
   // compared in memory: names are mixed-case and SQLite and PostgreSQL compare case differently
-  const [people, groups] = await Promise.all([
+  const [found, keys, groups] = await Promise.all([
     db.member.findMany({
       where: {
         workspaceId: actor.workspaceId,
         ...(scope.memberIds === null ? {} : { id: { in: scope.memberIds } }),
       },
-      select: { id: true, name: true, email: true, active: true },
+      select: {
+        id: true,
+        name: true,
+        email: true,
+        active: true,
+        kind: true,
+        owner: { select: { name: true } },
+      },
+    }),
+    db.memberIdentity.findMany({
+      where: { workspaceId: actor.workspaceId, member: { kind: "SERVICE" } },
+      select: { memberId: true, externalId: true },
     }),
     scope.kind === "self"
       ? Promise.resolve([])
@@ -81,15 +94,24 @@ export async function searchDirectory(
           select: { id: true, name: true, costCenter: true, _count: { select: { members: true } } },
         }),
   ]);
+  const keysOf = new Map<string, string[]>();
+  for (const k of keys) keysOf.set(k.memberId, [...(keysOf.get(k.memberId) ?? []), k.externalId]);
+  // a service account's "email" to match is its keys' ids (its address is a placeholder)
+  const people = found.map((m) =>
+    m.kind === "SERVICE" ? { ...m, email: (keysOf.get(m.id) ?? []).join(" ") } : m,
+  );
   return {
     q: q.trim(),
-    members: ranked(people, needle, limit).map((m) => ({
-      kind: "member",
-      id: m.id,
-      label: m.name,
-      sublabel: m.active ? m.email : `${m.email} · deactivated`,
-      href: `/members/${m.id}`,
-    })),
+    members: ranked(people, needle, limit).map((m) => {
+      const line = m.kind === "SERVICE" ? serviceSublabel(m.owner?.name ?? null) : m.email;
+      return {
+        kind: "member",
+        id: m.id,
+        label: m.name,
+        sublabel: m.active ? line : `${line} · deactivated`,
+        href: `/members/${m.id}`,
+      };
+    }),
     groups: ranked(
       groups.filter((g) => scopeIncludesGroup(scope, g.id)),
       needle,

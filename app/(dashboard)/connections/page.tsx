@@ -30,7 +30,7 @@ export default async function Page() {
     unmappedIdentities(database, actor.workspaceId),
     database.member.findMany({
       where: { workspaceId: actor.workspaceId, active: true },
-      select: { id: true, name: true, email: true },
+      select: { id: true, name: true, email: true, kind: true },
       orderBy: { name: "asc" },
     }),
     rateCardLines(database, actor.workspaceId),
@@ -75,12 +75,17 @@ export default async function Page() {
       </Card>
       <Card title="Unmapped identities">
         <p className="mb-3 text-xs text-slate-500">
-          Usage the providers reported under a user, key or email that no member has. Mapping
-          re-attributes existing rows at once.
+          Usage the providers reported under a user, key, email or project that no member has.
+          Mapping re-attributes existing rows at once. Automation (an API key, a provider&apos;s
+          service account, a project) can be named as a service account with an owner, and then gets
+          limits and a budget check like a person.
         </p>
         <UnmappedIdentities
           items={unmapped.map((u) => ({ ...u, cost: formatAmount(u.costMicros, "USD") }))}
-          members={members.map((m) => ({ id: m.id, label: `${m.name} (${m.email})` }))}
+          members={members.map((m) => ({
+            id: m.id,
+            label: m.kind === "SERVICE" ? `${m.name} (service account)` : `${m.name} (${m.email})`,
+          }))}
         />
       </Card>
       <Card title="Rate card (list prices)">

@@ -1,7 +1,10 @@
 import { MembersView } from "@/components/people/members-view";
 import { requirePage } from "@/lib/auth/guards";
 import { can, screenPermissions } from "@/lib/auth/permissions";
+import { unmappedIdentities } from "@/lib/connections/identity-mapping";
 import { NotFoundError } from "@/lib/core/errors";
+import { formatAmount } from "@/lib/core/money";
+import { isAutomationKind } from "@/lib/people/automation";
 import { memberListSchema } from "@/lib/people/fields";
 import { listGroups } from "@/lib/people/groups";
 import { getMemberRow, listMembers } from "@/lib/people/members";
@@ -23,11 +26,12 @@ export default async function MembersPage({
     role: one("role") || undefined,
     status: one("status") || undefined,
     group: one("group") || undefined,
+    kind: one("kind") || undefined,
   });
   const q = parsed.success ? parsed.data : memberListSchema.parse({});
   const canManage = can(actor, "members:manage");
   const selectedId = one("member");
-  const [list, groups, selected] = await Promise.all([
+  const [list, groups, selected, people, unmapped] = await Promise.all([
     listMembers(db(), actor, q),
     listGroups(db(), actor),
     canManage && selectedId && selectedId.length <= 64
@@ -35,7 +39,17 @@ export default async function MembersPage({
           e instanceof NotFoundError ? null : Promise.reject(e),
         )
       : null,
+    // for service accounts: who may own one, and the keys and projects no one has yet
+    canManage
+      ? db().member.findMany({
+          where: { workspaceId: actor.workspaceId, active: true, kind: "PERSON" },
+          select: { id: true, name: true },
+          orderBy: [{ name: "asc" }, { id: "asc" }],
+        })
+      : [],
+    canManage ? unmappedIdentities(db(), actor.workspaceId) : [],
   ]);
+  const add = one("add");
   return (
     <MembersView
       rows={list.rows}
@@ -48,7 +62,25 @@ export default async function MembersPage({
       isOwner={actor.role === "OWNER"}
       selfId={actor.memberId}
       selected={selected}
-      filters={{ q: q.q ?? "", role: q.role ?? "", status: q.status, group: q.group ?? "" }}
+      filters={{
+        q: q.q ?? "",
+        role: q.role ?? "",
+        status: q.status,
+        group: q.group ?? "",
+        kind: q.kind ?? "all",
+      }}
+      people={people}
+      automationKeys={unmapped
+        .filter((u) => isAutomationKind(u.kind))
+        .map((u) => ({
+          identityProvider: u.identityProvider,
+          identityKey: u.identityKey,
+          kind: u.kind,
+          externalId: u.externalId,
+          cost: formatAmount(u.costMicros, "USD"),
+          lastDay: u.lastDay,
+        }))}
+      addService={add === "service" ? { key: one("key") ?? null } : null}
     />
   );
 }

@@ -16,6 +16,7 @@ import { scopeIncludesGroup, spendScopeFor } from "@/lib/auth/scope";
 import { formatAmount, inBudgetUnit } from "@/lib/core/money";
 import { serialize } from "@/lib/core/serialize";
 import { getMemberLimit } from "@/lib/limits/limits-screen";
+import { identityKindLabel } from "@/lib/people/automation";
 import { listMemberRequests } from "@/lib/requests/request-queue";
 import { now } from "@/lib/server/clock";
 import { db } from "@/lib/server/db";
@@ -39,11 +40,17 @@ export default async function MemberPage({ params }: { params: Promise<{ id: str
       ?.active ?? false;
   const spent = inBudgetUnit(s.unit, s.usage.totals);
   const daily = serialize(s.usage.daily);
+  const service = s.member.kind === "SERVICE";
+  const costCenter = s.member.costCenter ? ` · cost center ${s.member.costCenter}` : "";
   return (
     <div className="flex flex-col gap-6">
       <ScreenHeader
         title={s.member.name}
-        subtitle={`${s.member.email} · ${s.member.role.toLowerCase()}${s.member.costCenter ? ` · cost center ${s.member.costCenter}` : ""}`}
+        subtitle={
+          service
+            ? `Automation: the API keys and projects below spend against its limit; it never signs in${costCenter}`
+            : `${s.member.email} · ${s.member.role.toLowerCase()}${costCenter}`
+        }
       />
       <MemberHeaderLinks
         id={s.member.id}
@@ -51,6 +58,7 @@ export default async function MemberPage({ params }: { params: Promise<{ id: str
         active={active}
         canManage={can(actor, "members:manage")}
         canReadAudit={can(actor, "audit:read")}
+        owner={service ? s.member.owner : undefined}
       />
       <div className="grid gap-4 sm:grid-cols-3">
         <Stat
@@ -105,7 +113,10 @@ export default async function MemberPage({ params }: { params: Promise<{ id: str
           }
         />
       </MemberLimitSlot>
-      {requests && <MemberRequests requests={serialize(requests)} unit={s.unit} self={self} />}
+      {/* a service account files no requests: it never signs in */}
+      {requests && !service && (
+        <MemberRequests requests={serialize(requests)} unit={s.unit} self={self} />
+      )}
       <Card title={`Daily usage this period by product (${s.unit === "USD" ? "USD" : "credits"})`}>
         <DailyStackedChart daily={daily} series={s.usage.products} unit={s.unit} today={s.today} />
       </Card>
@@ -117,15 +128,25 @@ export default async function MemberPage({ params }: { params: Promise<{ id: str
           <AmountList rows={serialize(s.byModel)} unit={s.unit} kind="model" />
         </Card>
       </div>
-      <Card title="Identities used to attribute provider usage">
+      <Card
+        title={
+          service
+            ? "Keys and projects that are this service account's"
+            : "Identities used to attribute provider usage"
+        }
+      >
         {s.identities.length === 0 ? (
-          <p className="text-sm text-slate-500">No provider identities mapped yet.</p>
+          <p className="text-sm text-slate-500">
+            {service
+              ? "No key or project yet: an owner adds one from Connections → Unmapped identities."
+              : "No provider identities mapped yet."}
+          </p>
         ) : (
-          <ul className="text-sm">
+          <ul className="text-sm" data-testid="member-identities">
             {s.identities.map((i) => (
               <li key={`${i.provider}:${i.kind}:${i.externalId}`} className="py-1">
                 <span className="font-medium">{i.provider}</span>{" "}
-                <span className="text-slate-500">{i.kind}</span>{" "}
+                <span className="text-slate-500">{identityKindLabel(i.kind)}</span>{" "}
                 <code className="text-xs">{i.externalId}</code>
               </li>
             ))}

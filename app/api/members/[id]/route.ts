@@ -18,7 +18,7 @@ export const GET = sessionRoute(["spend:read:own"], async (_req, ctx) => {
   return json(await getMemberSummary(db(), scope, id, now()));
 });
 
-/** Name, role, cost center, groups and managed groups (lib/people/members.ts). */
+/** Name, role, cost center, groups, managed groups and a service account's owner (lib/people/members.ts). */
 export const PATCH = peopleRoute(["members:manage"], async (req, ctx) => {
   const { id } = idParam.parse(ctx.params);
   const input = parseFields(updateMemberSchema, await readJsonBody(req, z.unknown()));
