@@ -98,7 +98,7 @@ async function pageTuples(
       context,
       geo,
     ]);
-    const memberId = await target.resolver.resolve(tx, row.identity);
+    const memberId = await target.resolver.resolveRow(tx, row);
     const credits = row.creditsMicros ?? usdToCredits(row.costMicros, target.usdPerCreditMicros);
     const seat = row.seatEstimateMicros ?? 0n;
     const tuple: UsageTuple = [
