@@ -6,15 +6,28 @@ export PRISMA_HIDE_UPDATE_MESSAGE=1 CHECKPOINT_DISABLE=1
 
 log() { printf '\033[1m[allotment]\033[0m %s\n' "$*" >&2; }
 
+# Installs the committed lockfile when node_modules is missing or older than it. With
+# "defer-native", the packages' build scripts (better-sqlite3 compiles from source for about a
+# minute on one core) wait for build_native_modules, so the caller can run them beside work
+# that needs no native module (the test command's static checks).
 ensure_node_modules() {
   if [ ! -x node_modules/.bin/next ] || [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-    log "installing dependencies (npm ci; better-sqlite3 compiles from source, ~2 min on a fresh machine)"
+    log "installing dependencies (npm ci)"
     # npm ci installs exactly the committed lockfile and fails when it does not match
     # package.json, so a stale lockfile can never pass unnoticed. The lockfile lists every
     # platform's optional binaries; npm skips the ones for other platforms.
-    npm ci --no-audit --no-fund --loglevel=error
+    npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+    touch node_modules/.allotment-native-pending
   fi
   [ -d lib/generated/sqlite ] || node scripts/prisma-generate.mjs
+  [ "${1:-}" = defer-native ] || build_native_modules
+}
+
+# The install scripts npm ci skipped (npm rebuild runs them as npm ci would have).
+build_native_modules() {
+  [ -f node_modules/.allotment-native-pending ] || return 0
+  log "building native modules (npm rebuild; better-sqlite3 compiles from source, ~1-2 min)"
+  npm rebuild --loglevel=error && rm -f node_modules/.allotment-native-pending
 }
 
 # Debian packages the test command needs: chromium-headless-shell (browser tests: Chromium's

@@ -11,7 +11,7 @@ step() { log "[$(( $(date +%s) - started ))s] $*"; }
 # the Debian packages download while npm installs
 ensure_test_packages &
 apt_pid=$!
-ensure_node_modules
+ensure_node_modules defer-native
 wait "$apt_pid"
 
 typecheck() { npx tsc --noEmit; }
@@ -22,12 +22,12 @@ format_and_layers() {
   npx prettier --check . > "$fmt_log" 2>&1 || { grep -v "^Checking" "$fmt_log"; echo "Run npm run format and commit." >&2; exit 1; }
   step "layering (dependency-cruiser: no import cycles, no upward imports, UI never imports server modules)"
   npx depcruise app components lib --config .dependency-cruiser.cjs --output-type err
-  step "migrations match the schema"
-  local check_db; check_db=$(mktemp -d)/check.db
-  DATABASE_URL="file:$check_db" node scripts/db.mjs check
 }
-step "static checks at once: typecheck, lint, format, layering, migrations"
-run_parallel typecheck lint format_and_layers
+step "static checks at once: typecheck, lint, format, layering; beside them the native modules' build"
+run_parallel typecheck lint format_and_layers build_native_modules
+step "migrations match the schema"
+check_db=$(mktemp -d)/check.db
+DATABASE_URL="file:$check_db" node scripts/db.mjs check
 
 step "unit tests (TZ=UTC; then TZ=Pacific/Kiritimati with the clock 10 s before next month's end)"
 TZ=UTC npx vitest run --project unit
