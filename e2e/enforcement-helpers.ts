@@ -75,11 +75,21 @@ export async function expectVendorNowOnScreen(
     ),
   ).toContain("Plan ready: 0 change(s)");
   const card = page.getByTestId(`plan-card-${vendor}`);
-  await card.getByTestId(`plan-${vendor}-same`).locator("summary").click();
+  // the list of people who already match is folded (and may be open still, or fold again when
+  // the screen refetches after the action): open it until the row shows, then read it
+  const same = card.getByTestId(`plan-${vendor}-same`);
   const row = card.getByTestId(`plan-row-${email}`);
-  await expect(row).toBeVisible();
+  const rowShown = async () => {
+    if ((await same.getAttribute("open")) === null) await same.locator("summary").click();
+    await expect(row).toBeVisible({ timeout: 1_000 });
+  };
+  await expect(rowShown).toPass();
   await expect(row.locator("td").nth(1)).toContainText(
     formatAmount(BigInt(dollars) * 1_000_000n, "USD"),
   );
-  if (screenshot) await shot(page, screenshot);
+  if (screenshot) {
+    await page.waitForLoadState("networkidle");
+    await expect(rowShown).toPass();
+    await shot(page, screenshot);
+  }
 }

@@ -2,15 +2,30 @@ import { expect, test, type Page } from "@playwright/test";
 
 import { formatAmount } from "../../lib/core/money";
 import { startGithubFake, type FakeUsage, type GithubFake } from "../../tests/fake-vendors/github";
-import { daysAfterNow, E2E_NOW, resetServerClock, serverNowMs, setServerClock } from "../clock";
-import { act, pageAs, shot } from "../enforcement-helpers";
+import {
+  daysAfterNow,
+  E2E_NOW,
+  e2eDay,
+  resetServerClock,
+  serverNowMs,
+  setServerClock,
+} from "../clock";
+import {
+  act,
+  expectVendorNowOnScreen,
+  giveRoom,
+  pageAs,
+  removePolicies,
+  shot,
+} from "../enforcement-helpers";
 
 // Issue 19, the GitHub half: an owner connects the GitHub fake (an enterprise with a cost
 // center), imports Copilot usage and the cost center as a group, sees Copilot spend per person
 // beside the other products, previews and applies a plan (whole dollars, rounded down), sees
 // GitHub's own precedence rule — evaluated by the fake — give every member Allotment's limit,
 // changes one budget on github.com and sees the drift, approves an engineer's request and sees
-// the new limit at GitHub, and after the grant's end (server clock moved) sees it gone again.
+// GitHub's budget for them go up by the grant (in the fake's state and as "GitHub now" on the
+// plan), and after the grant's end (server clock moved) sees it back at the value before.
 // The demo workspace counts in credits at $0.04, so GitHub gets floor(credits × 0.04) dollars.
 //
 // Cleanup: the GitHub connector is switched off and the limits this spec added are removed.
@@ -21,8 +36,13 @@ const email = (local: string) => `${local}@acme.example`;
 const login = (local: string) => `gh-${local}`;
 const loginOf = (mail: string) => login(mail.split("@")[0]!);
 
+/** the engineer's request: 250 credits at $0.04 = $10, whole dollars, so GitHub gets all of it */
+const GRANT_CREDITS = 250n;
+const GRANT_DOLLARS = 10;
+
 let github: GithubFake;
 let createdDefault: string | null = null;
+let roomOverride: string | null = null;
 
 interface PlanItem {
   email: string;
@@ -115,13 +135,7 @@ test.describe.serial("GitHub Copilot: usage and user-level budgets", () => {
     const card = owner.getByTestId("connector-github");
     if (await card.getByRole("button", { name: "Switch off" }).count())
       await act(owner, () => card.getByRole("button", { name: "Switch off" }).click());
-    if (createdDefault) {
-      const overview = (await (await owner.request.get("/api/limits")).json()) as {
-        policies: { id: string; version: number }[];
-      };
-      const p = overview.policies.find((x) => x.id === createdDefault);
-      if (p) await owner.request.delete(`/api/limits/policies/${p.id}?version=${p.version}`);
-    }
+    await removePolicies(owner, [roomOverride, createdDefault]);
     await owner.context().close();
     await github?.close();
   });
@@ -153,9 +167,9 @@ test.describe.serial("GitHub Copilot: usage and user-level budgets", () => {
     const limits = (await (await page.request.get("/api/limits")).json()) as {
       members: { memberId: string; email: string }[];
     };
+    const idOf = (mail: string) => limits.members.find((m) => m.email === mail)!.memberId;
     for (const who of ["engineer", "admin"] as const) {
-      const id = limits.members.find((m) => m.email === email(who))!.memberId;
-      await page.goto(`/members/${id}`);
+      await page.goto(`/members/${idOf(email(who))}`);
       const row = page
         .getByRole("row")
         .filter({ hasText: /^(GitHub Copilot|copilot)/ })
@@ -166,9 +180,15 @@ test.describe.serial("GitHub Copilot: usage and user-level budgets", () => {
     await expect(page.getByRole("row").filter({ hasText: "GPT-5" }).first()).toBeVisible();
     // the cost center is a group now, with its members
     const groups = (await (await page.request.get("/api/groups")).json()) as {
-      data: { name: string }[];
+      data: { name: string; source: string; members: { id: string }[] }[];
     };
-    expect(groups.data.map((g) => g.name)).toContain("Platform Engineering");
+    const platform = groups.data.find((g) => g.name === "Platform Engineering")!;
+    expect(platform.source).toBe("github");
+    expect(platform.members.map((m) => m.id).sort()).toEqual(
+      [idOf(email("engineer")), idOf(email("manager"))].sort(),
+    );
+    await page.goto("/groups");
+    await expect(page.getByText("Platform Engineering").first()).toBeVisible();
     await page.context().close();
   });
 
@@ -238,14 +258,41 @@ test.describe.serial("GitHub Copilot: usage and user-level budgets", () => {
     await page.context().close();
   });
 
-  test("an engineer's approved request reaches GitHub, and after the grant ends it is gone there", async ({
+  test("an engineer's approved request raises their GitHub budget by the grant, and its end puts the old budget back", async ({
     browser,
   }) => {
-    const before = github.evaluate(login("engineer")).amount!;
+    const owner = await pageAs(browser, "owner");
+    // The demo engineer is over the workspace default, so a grant would only move GitHub's share
+    // of an overspent limit. The owner first gives them room (an override of their spend this
+    // month plus 1,000 credits) and GitHub takes it: then the grant shows at GitHub in full.
+    roomOverride = await giveRoom(owner, email("engineer"), 1_000n);
+    await owner.goto("/enforcement");
+    const card = owner.getByTestId("connector-github");
+    expect(
+      await act(owner, () => card.getByRole("button", { name: "Preview plan" }).click()),
+    ).toMatch(/Plan ready: [1-9]\d* change\(s\)/);
+    expect(
+      await act(owner, () =>
+        owner
+          .getByTestId("plan-card-github")
+          .getByRole("button", { name: /^Apply \d+ change/ })
+          .click(),
+      ),
+    ).toMatch(/[1-9]\d* written, 0 already in place, 0 failed/);
+    // GitHub's 80-a-minute gate counts on the app clock, which is pinned: step it past the minute
+    const minutes = (at: Date, n: number) => new Date(at.getTime() + n * 60_000);
+    setServerClock(minutes(E2E_NOW, 2));
+    const before = github.evaluate(login("engineer"));
+    expect(before.source).toBe("individual");
+    expect(before.amount!).toBeGreaterThan(0);
+    await expectVendorNowOnScreen(owner, "github", email("engineer"), before.amount!);
+    await expectGithubEqualsAllotment(owner);
+
     const engineer = await pageAs(browser, "engineer");
     await engineer.goto("/requests");
     const form = engineer.getByTestId("request-form");
-    await form.locator('input[name="amount"]').fill("250");
+    await form.locator('input[name="amount"]').fill(String(GRANT_CREDITS));
+    await form.locator('input[name="neededUntil"]').fill(e2eDay(3));
     await form.locator('textarea[name="reason"]').fill("Copilot agent runs for the migration");
     await form.getByRole("button", { name: "Send request" }).click();
     const id = Number(/#(\d+)/.exec(await engineer.getByTestId("request-sent").innerText())![1]);
@@ -254,41 +301,47 @@ test.describe.serial("GitHub Copilot: usage and user-level budgets", () => {
     const manager = await pageAs(browser, "manager");
     await manager.goto("/requests");
     const item = manager.getByTestId(`queue-item-${id}`);
-    await item.getByLabel("Amount to grant").fill("250");
+    await item.getByLabel("Amount to grant").fill(String(GRANT_CREDITS));
     await item.getByRole("button", { name: "Approve" }).click();
     await expect(item).toHaveCount(0);
     await manager.context().close();
 
-    const owner = await pageAs(browser, "owner");
+    // the queue run tells GitHub: 250 credits at $0.04 = exactly $10 more (whole dollars, so
+    // rounding down cannot eat any of it), as the engineer's individual budget, ending with the grant
     await owner.goto("/enforcement");
     await act(owner, () => owner.getByRole("button", { name: "Run queue now" }).click());
-    // the grant raises the engineer's limit: GitHub gets it as an individual budget (what is left of
-    // the raised budget after the engineer's spend elsewhere, whole dollars rounded down)
-    const after = github.evaluate(login("engineer"));
-    expect(after.source).toBe("individual");
-    expect(after.amount!).toBeGreaterThan(before);
-    await act(owner, () =>
-      owner.getByTestId("connector-github").getByRole("button", { name: "Preview plan" }).click(),
+    const raised = github.evaluate(login("engineer"));
+    setServerClock(minutes(E2E_NOW, 4));
+    expect(raised.source).toBe("individual");
+    expect(raised.amount! - before.amount!).toBe(GRANT_DOLLARS);
+    expect(github.state.budgets.get(raised.budgetId!)!.expires_at).toBeTruthy();
+    await expectVendorNowOnScreen(
+      owner,
+      "github",
+      email("engineer"),
+      raised.amount!,
+      "github-request-pushed",
     );
     await expectGithubEqualsAllotment(owner);
-    await shot(owner, "github-request-pushed");
 
-    // 35 days on the grant has ended: GitHub removed it (expires_at) or the queue run reverts it
-    setServerClock(daysAfterNow(35));
+    // two days after the grant's last day (same month, so the same budget period and the same
+    // spend): GitHub dropped the expiring budget, and the queue run puts the one before back
+    setServerClock(daysAfterNow(5));
     await act(owner, () => owner.getByRole("button", { name: "Run queue now" }).click());
-    await act(owner, () =>
-      owner.getByTestId("connector-github").getByRole("button", { name: "Preview plan" }).click(),
+    const reverted = github.evaluate(login("engineer"));
+    setServerClock(minutes(daysAfterNow(5), 2));
+    expect(reverted).toMatchObject({ source: "individual", amount: before.amount });
+    expect(github.state.budgets.get(reverted.budgetId!)!.expires_at ?? null).toBeNull();
+    await expectVendorNowOnScreen(
+      owner,
+      "github",
+      email("engineer"),
+      before.amount!,
+      "github-after-expiry",
     );
     await expectGithubEqualsAllotment(owner);
     const eng = (await githubPlan(owner)).find((i) => i.email === email("engineer"))!;
     expect(eng.targetText).not.toContain(`request #${id}`);
-    // the grant's individual budget (it carried expires_at) is gone at GitHub; a new period
-    // began, so what GitHub allows now is Allotment's new figure (checked just above)
-    const grantBudgets = [...github.state.budgets.values()].filter(
-      (b) => b.budget_scope === "user" && b.user === login("engineer") && b.expires_at,
-    );
-    expect(grantBudgets).toHaveLength(0);
-    await shot(owner, "github-after-expiry");
     resetServerClock();
     await owner.context().close();
   });

@@ -287,7 +287,9 @@ export async function planGithubShared(
           ? `${name}: ${current ? money(amountOf(current)) : "unset"} → ${t.kind === "delete" ? "no budget" : money(t.micros)} once ${t.waitsFor.length} person(s) it would over-allow have individual budgets`
           : t.kind === "delete"
             ? `${name}: ${current ? `remove (${money(amountOf(current))} → no budget)` : "none (Allotment: no limit)"}`
-            : `${name}: ${current ? money(amountOf(current)) : "unset"} → ${money(t.micros)}`,
+            : current && amountOf(current) === t.micros
+              ? `${name}: stays ${money(t.micros)}`
+              : `${name}: ${current ? money(amountOf(current)) : "unset"} → ${money(t.micros)}`,
   });
   const lines = [lineOf("universal", "Universal per-user budget", universalNow, plan.universal)];
   for (const [name, t] of plan.costCenters)
