@@ -1,11 +1,12 @@
 /**
- * Bulk reads and writes of UsageRecord that pass a whole batch as ONE JSON parameter and
- * let the database expand it (SQLite json_each, PostgreSQL jsonb_array_elements). Going
- * through the ORM's per-parameter path costs ~10× more at ingestion volumes. Integers
- * travel as decimal strings and are cast in SQL, so bigint values stay exact.
+ * Bulk reads and writes of UsageRecord outside the ORM, whose per-statement and per-value
+ * work costs ~10× more at ingestion volumes: on SQLite through the driver's own connection
+ * (a prepared statement run per row, bigints bound as they are); on PostgreSQL a whole batch
+ * passed as ONE JSON parameter that the database expands (jsonb_array_elements; integers
+ * travel as decimal strings and are cast in SQL, so bigint values stay exact).
  */
-import { toJsonText } from "../core/json";
-import type { Engine, Tx } from "../server/db";
+import { insertRows, type BulkColumns } from "../server/bulk-insert";
+import { sqliteDriverOf, type Engine, type Tx } from "../server/db";
 import { chunks, inList } from "../server/sql";
 
 /** Column order of a row tuple. */
@@ -90,39 +91,28 @@ export type UsageTuple = [
   creditsMicros: bigint,
   seatEstimateMicros: bigint,
   seatCreditsMicros: bigint,
-  unpriced: boolean,
+  /** 1 = unpriced (a number, so the driver binds it as it is) */
+  unpriced: 0 | 1,
   lastRunId: string,
 ];
 
-function tupleJson(rows: UsageTuple[]): string {
-  return toJsonText(rows);
-}
-
-function element(engine: Engine, i: number, column: string): string {
-  if (engine === "postgres") {
-    if (INTEGER_COLUMNS.has(column)) return `(e->>${i})::bigint`;
-    if (column === "unpriced") return `(e->>${i})::boolean`;
-    return `(e->>${i})`;
-  }
-  if (INTEGER_COLUMNS.has(column)) return `CAST(value->>${i} AS INTEGER)`;
-  if (column === "unpriced") return `CASE WHEN value->>${i} THEN 1 ELSE 0 END`;
-  return `value->>${i}`;
-}
-
-const STATEMENT_ROWS = 5_000;
+const BULK_COLUMNS: BulkColumns = USAGE_COLUMNS.map((c) => [
+  c,
+  INTEGER_COLUMNS.has(c) ? "bigint" : c === "unpriced" ? "boolean" : "text",
+]);
 
 /** Inserts rows, replacing the values of any row whose natural key already exists. */
-export async function upsertUsageTuples(tx: Tx, engine: Engine, rows: UsageTuple[]): Promise<void> {
-  const select = USAGE_COLUMNS.map((c, i) => element(engine, i, c)).join(", ");
-  const from = engine === "postgres" ? `jsonb_array_elements($1::jsonb) AS e` : `json_each(?)`;
+export async function upsertUsageTuples(tx: Tx, rows: UsageTuple[]): Promise<void> {
   const updates = USAGE_COLUMNS.filter((c) => !KEY_COLUMNS.includes(c) && c !== "workspaceId")
     .map((c) => `"${c}" = excluded."${c}"`)
     .join(", ");
-  const sql = `INSERT INTO "UsageRecord" (${USAGE_COLUMNS.map((c) => `"${c}"`).join(", ")})
-    SELECT ${select} FROM ${from} WHERE true
-    ON CONFLICT (${KEY_COLUMNS.map((c) => `"${c}"`).join(", ")}) DO UPDATE SET ${updates}`;
-  for (const batch of chunks(rows, STATEMENT_ROWS))
-    await tx.$executeRawUnsafe(sql, tupleJson(batch));
+  await insertRows(
+    tx,
+    "UsageRecord",
+    BULK_COLUMNS,
+    rows,
+    `ON CONFLICT (${KEY_COLUMNS.map((c) => `"${c}"`).join(", ")}) DO UPDATE SET ${updates}`,
+  );
 }
 
 export interface ExistingUsage {
@@ -169,6 +159,19 @@ export async function loadUsageRows(
   days: string[],
 ): Promise<ExistingUsage[]> {
   const out: ExistingUsage[] = [];
+  const driver = sqliteDriverOf(tx);
+  if (driver) {
+    // one prepared statement per day: integers come back as bigint, no JSON in between
+    const statement = driver
+      .prepare(
+        `SELECT ${[...READ_COLUMNS, ...READ_INTEGERS, "unpriced"].map((c) => `"${c}"`).join(", ")}
+         FROM "UsageRecord" WHERE "connectionId" = ? AND "day" = ?`,
+      )
+      .raw(true);
+    for (const day of days)
+      for (const t of statement.all(connectionId, day) as unknown[][]) out.push(existingOf(t));
+    return out;
+  }
   const parts = [
     ...READ_COLUMNS.map((c) => `"${c}"`),
     ...READ_INTEGERS.map((c) => (engine === "postgres" ? `"${c}"::text` : `CAST("${c}" AS TEXT)`)),
@@ -185,27 +188,32 @@ export async function loadUsageRows(
       connectionId,
       ...batch,
     );
-    const tuples = JSON.parse(result[0]?.j ?? "[]") as unknown[][];
-    for (const t of tuples) {
-      const n = READ_COLUMNS.length;
-      out.push({
-        id: Number(t[0]),
-        day: String(t[1]),
-        identityKey: String(t[2]),
-        memberId: (t[3] as string | null) ?? null,
-        product: String(t[4]),
-        model: String(t[5]),
-        project: String(t[6]),
-        apiKey: String(t[7]),
-        lineItem: String(t[8]),
-        serviceTier: String(t[9]),
-        contextWindow: String(t[10]),
-        inferenceGeo: String(t[11]),
-        provider: String(t[12]),
-        sums: READ_INTEGERS.map((_, i) => BigInt(t[n + i] as string)),
-        unpriced: t[n + READ_INTEGERS.length] === true || t[n + READ_INTEGERS.length] === 1,
-      });
-    }
+    for (const t of JSON.parse(result[0]?.j ?? "[]") as unknown[][]) out.push(existingOf(t));
   }
   return out;
+}
+
+/** A row read as [READ_COLUMNS…, READ_INTEGERS… (bigint or decimal text), unpriced]. */
+function existingOf(t: unknown[]): ExistingUsage {
+  const n = READ_COLUMNS.length;
+  const sums: bigint[] = [];
+  for (let i = 0; i < READ_INTEGERS.length; i++) sums.push(BigInt(t[n + i] as bigint | string));
+  const unpriced = t[n + READ_INTEGERS.length];
+  return {
+    id: Number(t[0]),
+    day: String(t[1]),
+    identityKey: String(t[2]),
+    memberId: (t[3] as string | null) ?? null,
+    product: String(t[4]),
+    model: String(t[5]),
+    project: String(t[6]),
+    apiKey: String(t[7]),
+    lineItem: String(t[8]),
+    serviceTier: String(t[9]),
+    contextWindow: String(t[10]),
+    inferenceGeo: String(t[11]),
+    provider: String(t[12]),
+    sums,
+    unpriced: unpriced === true || unpriced === 1 || unpriced === 1n,
+  };
 }

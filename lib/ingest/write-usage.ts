@@ -37,7 +37,6 @@ export interface WriteTarget {
 // tuple positions (see USAGE_COLUMNS)
 const DAY = 2,
   PROVIDER = 3,
-  IDENTITY = 4,
   MEMBER = 5,
   FIRST_SUM = 14,
   LAST_SUM = 23,
@@ -47,19 +46,20 @@ function naturalKey(parts: string[]): string {
   return parts.join("\u0001");
 }
 
-const KEY_POSITIONS = [DAY, IDENTITY, 6, 7, 8, 9, 10, 11, 12, 13] as const;
+/** Rows above which a write is a bulk batch (PostgreSQL work memory, below). */
+const BIG_BATCH = 5_000;
+const BULK_WORK_MEM = "256MB";
 
-function byNaturalKey(a: UsageTuple, b: UsageTuple): number {
-  for (const i of KEY_POSITIONS) {
-    const x = a[i] as string,
-      y = b[i] as string;
-    if (x !== y) return x < y ? -1 : 1;
-  }
-  return 0;
+function byDay(a: UsageTuple, b: UsageTuple): number {
+  return a[DAY] < b[DAY] ? -1 : a[DAY] > b[DAY] ? 1 : 0;
 }
 
 function sameValues(old: ExistingUsage, t: UsageTuple): boolean {
-  if (old.provider !== t[PROVIDER] || old.memberId !== t[MEMBER] || old.unpriced !== t[UNPRICED])
+  if (
+    old.provider !== t[PROVIDER] ||
+    old.memberId !== t[MEMBER] ||
+    old.unpriced !== (t[UNPRICED] === 1)
+  )
     return false;
   for (let i = FIRST_SUM; i <= LAST_SUM; i++) if (old.sums[i - FIRST_SUM] !== t[i]) return false;
   return true;
@@ -125,8 +125,8 @@ async function pageTuples(
       row.costMicros,
       credits,
       seat,
-      usdToCredits(seat, target.usdPerCreditMicros),
-      row.unpriced,
+      seat === 0n ? 0n : usdToCredits(seat, target.usdPerCreditMicros),
+      row.unpriced ? 1 : 0,
       target.runId,
     ];
     const prev = incoming.get(key);
@@ -216,10 +216,12 @@ export async function writeUsagePages(
     counts.inserted++;
     toWrite.push(tuple);
   }
-  // natural-key order: the unique index is filled left to right instead of at random
-  toWrite.sort(byNaturalKey);
+  // day by day (the natural key's first column after the connection), each day's rows in the
+  // provider's order: the unique index is filled day by day instead of at random, which is
+  // as fast as a full sort by natural key (measured) without its comparisons
+  toWrite.sort(byDay);
 
-  if (toWrite.length) await upsertUsageTuples(tx, engine, toWrite);
+  if (toWrite.length) await upsertUsageTuples(tx, toWrite);
   for (const batch of chunks(staleIds, 500)) {
     await tx.$executeRawUnsafe(
       `DELETE FROM "UsageRecord" WHERE "id" IN ${inList(engine, batch.length)}`,
@@ -231,6 +233,11 @@ export async function writeUsagePages(
   if (toWrite.length || staleIds.length) {
     const touched = new Set<string>(staleIds.length ? days : []);
     for (const t of toWrite) touched.add(t[DAY]);
+    // a bulk batch's rollup GROUP BYs hash ~100,000 rows: with PostgreSQL's default 4 MB of
+    // work memory they spill to disk in batches (measured: 21 on 55,000 rows), so this
+    // transaction may use more
+    if (engine === "postgres" && toWrite.length > BIG_BATCH)
+      await tx.$executeRawUnsafe(`SET LOCAL work_mem = '${BULK_WORK_MEM}'`);
     await rebuildDailyRollups(tx, target.workspaceId, touched);
   }
   return counts;

@@ -16,7 +16,7 @@ import { NONE } from "../analytics/filters";
 import { dimensionKey, Params, type Source } from "../analytics/sql-builder";
 import type { DayKey } from "../core/period";
 import { engineOf, type Engine, type Tx } from "../server/db";
-import { chunks, inList, placeholder } from "../server/sql";
+import { chunks, inList, jsonList, placeholder } from "../server/sql";
 import { COLUMNS, METRICS } from "./metrics";
 
 const SUMS = METRICS.map((m) => `SUM(r."${m}")`).join(", ");
@@ -143,13 +143,11 @@ export async function applyMembershipChanges(
   const changed = [...joined].filter(([, n]) => n !== 0).map(([id]) => id);
   if (!changed.length) return;
   const now = new Map<string, number>();
-  for (const batch of chunks(changed, 500))
-    for (const row of await tx.groupMember.groupBy({
-      by: ["memberId"],
-      where: { memberId: { in: batch } },
-      _count: { _all: true },
-    }))
-      now.set(row.memberId, row._count._all);
+  for (const row of await tx.$queryRawUnsafe<{ memberId: string; n: unknown }[]>(
+    `SELECT "memberId", COUNT(*) AS n FROM "GroupMember" WHERE "memberId" IN ${jsonList(engine, 1)} GROUP BY "memberId"`,
+    JSON.stringify(changed),
+  ))
+    now.set(row.memberId, Number(row.n));
   const grouped = changed.filter(
     (id) => (now.get(id) ?? 0) > 0 && (now.get(id) ?? 0) - joined.get(id)! === 0,
   );
@@ -170,23 +168,21 @@ async function moveNone(
   const ph = (i: number) => placeholder(engine, i);
   const neg = sign < 0 ? "-" : "";
   const t = TABLES.group;
-  for (const batch of chunks(memberIds, 500)) {
-    for (const [table, time, from] of [
-      [t.day, `"day"`, `"UsageMemberDayTotal"`],
-      [t.month, `"month"`, `"UsageMemberMonthTotal"`],
-    ] as const) {
-      await tx.$executeRawUnsafe(
-        `INSERT INTO ${table} ("workspaceId", ${time}, "groupId", ${COLUMNS})
-         SELECT r."workspaceId", r.${time}, ${ph(1)}, ${METRICS.map((m) => `${neg}SUM(r."${m}")`).join(", ")}
-         FROM ${from} r
-         WHERE r."workspaceId" = ${ph(2)} AND r."memberKey" IN ${inList(engine, batch.length, 3)}
-         GROUP BY r."workspaceId", r.${time}
-         ON CONFLICT ("workspaceId", ${time}, "groupId") DO UPDATE SET ${METRICS.map((m) => `"${m}" = ${table}."${m}" + excluded."${m}"`).join(", ")}`,
-        NONE, // SQLite binds its "?" in textual order
-        workspaceId,
-        ...batch,
-      );
-    }
+  for (const [table, time, from] of [
+    [t.day, `"day"`, `"UsageMemberDayTotal"`],
+    [t.month, `"month"`, `"UsageMemberMonthTotal"`],
+  ] as const) {
+    await tx.$executeRawUnsafe(
+      `INSERT INTO ${table} ("workspaceId", ${time}, "groupId", ${COLUMNS})
+       SELECT r."workspaceId", r.${time}, ${ph(1)}, ${METRICS.map((m) => `${neg}SUM(r."${m}")`).join(", ")}
+       FROM ${from} r
+       WHERE r."workspaceId" = ${ph(2)} AND r."memberKey" IN ${jsonList(engine, 3)}
+       GROUP BY r."workspaceId", r.${time}
+       ON CONFLICT ("workspaceId", ${time}, "groupId") DO UPDATE SET ${METRICS.map((m) => `"${m}" = ${table}."${m}" + excluded."${m}"`).join(", ")}`,
+      NONE, // SQLite binds its "?" in textual order
+      workspaceId,
+      JSON.stringify(memberIds),
+    );
   }
   for (const table of [t.day, t.month])
     await tx.$executeRawUnsafe(

@@ -13,6 +13,7 @@ import path from "node:path";
 
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
+import type BetterSqlite3 from "better-sqlite3";
 
 import { PrismaClient as PostgresClient } from "../generated/postgres/client";
 import { PrismaClient as SqliteClient } from "../generated/sqlite/client";
@@ -75,7 +76,32 @@ function createSqlite(url: string): Db {
   // WAL lets readers run while a sync writes; busy_timeout makes concurrent processes wait
   // for the write lock instead of failing at once.
   const adapter = new PrismaBetterSqlite3({ url: file, timeout: 10_000 });
-  return new SqliteClient({ adapter });
+  // The adapter's own connection, kept as it connects (sqliteDriverOf).
+  let driver: SqliteDriver | null = null;
+  const connect = adapter.connect.bind(adapter);
+  adapter.connect = async () => {
+    const connected = await connect();
+    driver = (connected as unknown as { client?: SqliteDriver }).client ?? null;
+    return connected;
+  };
+  const client = new SqliteClient({ adapter });
+  Object.defineProperty(client, DRIVER, { get: () => driver });
+  return client;
+}
+
+/** The better-sqlite3 connection under a SQLite client (see sqliteDriverOf). */
+export type SqliteDriver = BetterSqlite3.Database;
+const DRIVER = Symbol.for("allotment.db.sqliteDriver");
+
+/**
+ * The better-sqlite3 connection the client (or a transaction client of it) runs its statements
+ * on, for bulk writes that the ORM's per-statement and per-value work would slow tenfold
+ * (ingestion): a statement run on it inside `$transaction` is part of that transaction, as
+ * the adapter runs the transaction on this one connection. Integers come back as bigint.
+ * null for PostgreSQL, and before the client's first query.
+ */
+export function sqliteDriverOf(client: Db | Tx): SqliteDriver | null {
+  return (client as unknown as { [DRIVER]?: SqliteDriver | null })[DRIVER] ?? null;
 }
 
 /**
