@@ -9,7 +9,7 @@ import { addDays } from "../lib/core/period";
 import { simulatorAdapter, simulatorConfigSchema } from "../lib/ingest/adapters/simulator";
 import { runSync } from "../lib/ingest/sync";
 import type { Db } from "../lib/server/db";
-import { round, timed } from "./stats";
+import { loadAverage, postgresCpuSeconds, round, timed } from "./stats";
 
 export interface DatasetSpec {
   members: number;
@@ -39,6 +39,8 @@ export async function buildDataset(
   url: string,
   spec: DatasetSpec,
   log: (l: string) => void,
+  /** the data directory of a PostgreSQL server the bench started (its CPU is measured too) */
+  postgresDir: string | null = null,
 ) {
   const workspace = await db.workspace.create({
     data: { slug: "bench-enterprise", name: "Bench Enterprise" },
@@ -65,6 +67,8 @@ export async function buildDataset(
   const adapter = simulatorAdapter(config);
   const window = { start: addDays(spec.endDay, -(spec.days - 1)), end: spec.endDay };
   let lastLog = Date.now();
+  const loadBefore = loadAverage();
+  const serverBefore = postgresCpuSeconds(postgresDir);
   const first = await timed(() =>
     runSync({
       db,
@@ -80,6 +84,9 @@ export async function buildDataset(
       },
     }),
   );
+  const serverCpu =
+    serverBefore === null ? null : (postgresCpuSeconds(postgresDir) ?? serverBefore) - serverBefore;
+  const loadAfter = loadAverage();
   if (first.value.status !== "SUCCEEDED")
     throw new Error(`bench ingest failed: ${first.value.error}`);
   log(`ingest: ${first.value.rowsRead} rows in ${round(first.ms / 1000)} s`);
@@ -99,8 +106,20 @@ export async function buildDataset(
       rows: first.value.rowsRead,
       seconds: round(first.ms / 1000),
       rows_per_second: Math.round(first.value.rowsRead / (first.ms / 1000)),
+      // the bench process's CPU (on SQLite the database engine runs in it too)
       cpu_seconds: round(first.cpuMs / 1000),
       rows_per_cpu_second: Math.round(first.value.rowsRead / (first.cpuMs / 1000)),
+      // PostgreSQL: the server's own CPU (a server the bench started), and rows per CPU-second of both
+      ...(serverCpu === null
+        ? {}
+        : {
+            postgres_server_cpu_seconds: round(serverCpu),
+            rows_per_cpu_second_app_and_server: Math.round(
+              first.value.rowsRead / (first.cpuMs / 1000 + serverCpu),
+            ),
+          }),
+      // 1-minute load average before and after: wall times on a shared machine stretch with it
+      load_average: [loadBefore, loadAfter],
       resync_seconds: round(second.ms / 1000),
       resync_rows_per_second: Math.round(second.value.rowsRead / (second.ms / 1000)),
       resync_inserted: second.value.rowsInserted,

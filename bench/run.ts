@@ -65,7 +65,7 @@ try {
           .id,
         ingestion: { reused_dataset: true },
       }
-    : await buildDataset(db, url, spec, log);
+    : await buildDataset(db, url, spec, log, pgDir);
   if (values.reuse)
     spec.endDay =
       (await db.connection.findFirstOrThrow({ where: { workspaceId: built.workspaceId } }))

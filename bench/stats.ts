@@ -1,4 +1,7 @@
 /** Timing helpers for the benchmark: wall-clock samples and percentiles. */
+import fs from "node:fs";
+import os from "node:os";
+
 export function percentile(samples: number[], p: number): number {
   if (!samples.length) return Number.NaN;
   const sorted = [...samples].sort((a, b) => a - b);
@@ -57,4 +60,41 @@ export async function sample<I, T>(
     results.push(value);
   }
   return { samples, results };
+}
+
+/** The machine's 1-minute load average (on a shared machine it says how far wall times are from CPU times). */
+export function loadAverage(): number {
+  return round(os.loadavg()[0] ?? 0);
+}
+
+/**
+ * CPU seconds (user + system) used so far by a PostgreSQL server the bench started
+ * (scripts/pg-test-server.sh, its data under `dir`): the postmaster and its live backends,
+ * read from /proc. null when there is no such server (an external DATABASE_URL_PG, no /proc).
+ */
+export function postgresCpuSeconds(dir: string | null): number | null {
+  if (!dir) return null;
+  try {
+    const procs = fs
+      .readdirSync("/proc")
+      .filter((p) => /^\d+$/.test(p))
+      .flatMap((pid) => {
+        try {
+          const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+          const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+          const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8");
+          return [{ pid, ppid: f[1], cmd, ticks: Number(f[11]) + Number(f[12]) }];
+        } catch {
+          return []; // ended meanwhile
+        }
+      });
+    const master = procs.find((p) => p.cmd.includes("postgres") && p.cmd.includes(dir));
+    if (!master) return null;
+    const ticks = procs
+      .filter((p) => p.pid === master.pid || p.ppid === master.pid)
+      .reduce((sum, p) => sum + p.ticks, 0);
+    return ticks / 100; // USER_HZ
+  } catch {
+    return null;
+  }
 }

@@ -5,8 +5,8 @@
  *
  * A first load or a backfill (the connection has no usage rows in the window yet) takes the
  * bulk path: pages are gathered up to BULK_ROWS rows and committed together, one
- * transaction per batch with its cursor, the rows written sorted by natural key and the
- * rollups of the batch's days rebuilt once — the same rows and rollups as page by page
+ * transaction per batch with its cursor, the rows written day by day and the rollups of
+ * the batch's days rebuilt once — the same rows and rollups as page by page
  * (write-usage.ts writeUsagePages), at a fraction of the per-page upkeep. Everything else
  * (the daily sync of recent days, restatements) stays page by page.
  */
