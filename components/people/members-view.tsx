@@ -162,7 +162,7 @@ export function MembersView({
           <p className="mt-1 text-sm text-slate-600">
             {scopedToGroups
               ? "The people of the groups you manage."
-              : "Everyone in the workspace: roles, cost centers, groups and who manages what."}{" "}
+              : "Everyone in the workspace — people and the service accounts automation spends as: roles, owners, cost centers, groups and who manages what."}{" "}
             <Link href="/groups" className="font-medium text-brand-700 hover:underline">
               Groups →
             </Link>

@@ -48,7 +48,7 @@ export default async function MemberPage({ params }: { params: Promise<{ id: str
         title={s.member.name}
         subtitle={
           service
-            ? `Automation: the API keys and projects below spend against its limit; it never signs in${costCenter}`
+            ? `Service account: automation whose API keys and projects (listed below) spend against its own limit${costCenter}`
             : `${s.member.email} · ${s.member.role.toLowerCase()}${costCenter}`
         }
       />
