@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 
+import { failure, OutcomeMessage, type Outcome } from "@/components/ui/outcome-message";
 import { fetchJson } from "@/lib/client/fetch-json";
 import type { ConnectionDto } from "@/lib/connections/connections";
 
@@ -20,14 +21,13 @@ export function AddConnectionForm() {
   const [kind, setKind] = useState<"openai" | "anthropic" | "file" | "cursor">("openai");
   const [anthropicApi, setAnthropicApi] = useState<"admin" | "analytics">("admin");
   const [pending, start] = useTransition();
-  const [error, setError] = useState<string | null>(null);
-  const [done, setDone] = useState<string | null>(null);
+  const [outcome, setOutcome] = useState<Outcome | null>(null);
   return (
     <form
       className="grid max-w-3xl grid-cols-1 gap-3 text-sm sm:grid-cols-2"
       action={(fd) =>
         start(async () => {
-          setError(null);
+          setOutcome(null);
           const body = {
             kind,
             name: String(fd.get("name") ?? ""),
@@ -52,9 +52,9 @@ export function AddConnectionForm() {
               body: JSON.stringify(body),
             });
           } catch (e) {
-            return setError(e instanceof Error ? e.message : "Failed");
+            return setOutcome(failure(e));
           }
-          setDone(`Added ${added.name} (key ${added.keyMasked})`);
+          setOutcome({ ok: true, text: `Added ${added.name} (key ${added.keyMasked})` });
           router.refresh();
         })
       }
@@ -166,8 +166,7 @@ export function AddConnectionForm() {
           Add connection
         </button>
       </div>
-      {error && <p className="text-xs text-red-700 sm:col-span-2">{error}</p>}
-      {done && <p className="text-xs text-emerald-700 sm:col-span-2">{done}</p>}
+      <OutcomeMessage outcome={outcome} className="text-xs sm:col-span-2" />
       {kind === "file" && (
         <p className="text-xs text-slate-500 sm:col-span-2">
           Add it, then upload files on its row in the list above (Allotment CSV/JSONL or FOCUS 1.2

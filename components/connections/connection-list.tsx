@@ -5,6 +5,7 @@ import { useEffect, useState, useTransition } from "react";
 
 import { buttonClass } from "@/components/ui/button";
 import { ConfirmButton } from "@/components/ui/confirm-dialog";
+import { failure, OutcomeMessage, type Outcome } from "@/components/ui/outcome-message";
 import { fetchJson } from "@/lib/client/fetch-json";
 import type { ConnectionDto } from "@/lib/connections/connections";
 
@@ -68,7 +69,7 @@ export function ConnectionList({
 function ConnectionItem({ c, running }: { c: ConnectionDto; running: boolean }) {
   const router = useRouter();
   const [pending, start] = useTransition();
-  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const [message, setMessage] = useState<Outcome | null>(null);
   const [editing, setEditing] = useState(false);
   const [since, setSince] = useState("");
 
@@ -78,7 +79,7 @@ function ConnectionItem({ c, running }: { c: ConnectionDto; running: boolean }) 
       try {
         setMessage({ ok: true, text: success(await fn()) });
       } catch (e) {
-        setMessage({ ok: false, text: e instanceof Error ? e.message : "Failed" });
+        setMessage(failure(e));
       }
       router.refresh();
     });
@@ -214,14 +215,7 @@ function ConnectionItem({ c, running }: { c: ConnectionDto; running: boolean }) 
           </ConfirmButton>
         </div>
       </div>
-      {message && (
-        <p
-          className={`mt-2 text-xs ${message.ok ? "text-emerald-700" : "text-red-700"}`}
-          data-testid="connection-message"
-        >
-          {message.text}
-        </p>
-      )}
+      <OutcomeMessage outcome={message} testId="connection-message" className="mt-2 text-xs" />
       {c.kind === "file" && c.enabled && <FileUpload connectionId={c.id} name={c.name} />}
       {editing && (
         <EditForm

@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useId, useState } from "react";
 
+import { failure, OutcomeMessage, type Outcome } from "@/components/ui/outcome-message";
 import { fetchJson } from "@/lib/client/fetch-json";
 
 /** What the server takes at most (lib/connections/file-upload.ts MAX_UPLOAD_CHARS). */
@@ -25,7 +26,7 @@ export function FileUpload({ connectionId, name }: { connectionId: string; name:
   const router = useRouter();
   const inputId = useId();
   const [busy, setBusy] = useState(false);
-  const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
+  const [result, setResult] = useState<Outcome | null>(null);
 
   const upload = async (file: File) => {
     setResult(null);
@@ -43,7 +44,7 @@ export function FileUpload({ connectionId, name }: { connectionId: string; name:
       });
       router.refresh();
     } catch (e) {
-      setResult({ ok: false, text: e instanceof Error ? e.message : "Upload failed" });
+      setResult(failure(e, "Upload failed"));
     } finally {
       setBusy(false);
     }
@@ -71,15 +72,7 @@ export function FileUpload({ connectionId, name }: { connectionId: string; name:
         className="mt-2 block text-xs file:mr-3 file:rounded file:border file:border-slate-300 file:bg-white file:px-3 file:py-1.5 file:text-xs file:font-medium"
       />
       {busy && <p className="mt-2 text-slate-600">Importing…</p>}
-      {result && (
-        <p
-          role={result.ok ? "status" : "alert"}
-          className={`mt-2 ${result.ok ? "text-emerald-700" : "text-red-700"}`}
-          data-testid="upload-result"
-        >
-          {result.text}
-        </p>
-      )}
+      <OutcomeMessage outcome={result} testId="upload-result" className="mt-2" />
     </div>
   );
 }

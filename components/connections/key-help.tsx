@@ -2,6 +2,7 @@
 
 import { useState } from "react";
 
+import { failure, OutcomeMessage, type Outcome } from "@/components/ui/outcome-message";
 import { fetchJson } from "@/lib/client/fetch-json";
 
 /** Where each provider's admin key is made, and the role that may make it. */
@@ -41,7 +42,7 @@ const HELP: Record<string, { where: React.ReactNode; role: string; not: string }
  * fields, so the form needs no change to its submit).
  */
 export function KeyHelp({ kind }: { kind: string }) {
-  const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
+  const [result, setResult] = useState<Outcome | null>(null);
   const [busy, setBusy] = useState(false);
   const help = HELP[kind];
   if (!help) return null;
@@ -63,7 +64,7 @@ export function KeyHelp({ kind }: { kind: string }) {
       });
       setResult({ ok: r.ok, text: r.ok ? `Works: ${r.detail}` : `Does not work: ${r.detail}` });
     } catch (e) {
-      setResult({ ok: false, text: e instanceof Error ? e.message : "Test failed" });
+      setResult(failure(e, "Test failed"));
     } finally {
       setBusy(false);
     }
@@ -85,15 +86,7 @@ export function KeyHelp({ kind }: { kind: string }) {
         </button>
         <span className="text-slate-500">Asks the provider now; nothing is saved.</span>
       </div>
-      {result && (
-        <p
-          role={result.ok ? "status" : "alert"}
-          className={`mt-2 ${result.ok ? "text-emerald-700" : "text-red-700"}`}
-          data-testid="key-test-result"
-        >
-          {result.text}
-        </p>
-      )}
+      <OutcomeMessage outcome={result} testId="key-test-result" className="mt-2" />
     </div>
   );
 }

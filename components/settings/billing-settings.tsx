@@ -3,6 +3,8 @@
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 
+import { buttonClass } from "@/components/ui/button";
+import { failure, OutcomeMessage, type Outcome } from "@/components/ui/outcome-message";
 import { fetchJson } from "@/lib/client/fetch-json";
 
 interface Rate {
@@ -19,14 +21,12 @@ interface Props {
 }
 
 const input = "mt-1 w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm";
-const button =
-  "rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700 disabled:opacity-50";
 
 /** The owner's billing settings: whether seat estimates count against limits, and the exchange-rate table. */
 export function BillingSettings({ seatEstimatesCount, rates, missing, today }: Props) {
   const router = useRouter();
   const [pending, start] = useTransition();
-  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const [message, setMessage] = useState<Outcome | null>(null);
   const [form, setForm] = useState<Rate>({ currency: "", effectiveFrom: today, usdPerUnit: "" });
 
   const call = (url: string, method: string, body: unknown, done: string) =>
@@ -34,7 +34,7 @@ export function BillingSettings({ seatEstimatesCount, rates, missing, today }: P
       try {
         await fetchJson(url, { method, body: JSON.stringify(body) });
       } catch (e) {
-        return setMessage({ ok: false, text: e instanceof Error ? e.message : "Failed" });
+        return setMessage(failure(e));
       }
       setMessage({ ok: true, text: done });
       router.refresh();
@@ -165,7 +165,7 @@ export function BillingSettings({ seatEstimatesCount, rates, missing, today }: P
             />
           </label>
           <div className="flex items-end">
-            <button type="submit" className={button} disabled={pending}>
+            <button type="submit" className={buttonClass()} disabled={pending}>
               {pending ? "Saving…" : "Set rate"}
             </button>
           </div>
@@ -191,14 +191,7 @@ export function BillingSettings({ seatEstimatesCount, rates, missing, today }: P
           </p>
         </div>
       )}
-      {message && (
-        <p
-          className={`text-sm ${message.ok ? "text-emerald-700" : "text-red-700"}`}
-          data-testid="billing-message"
-        >
-          {message.text}
-        </p>
-      )}
+      <OutcomeMessage outcome={message} testId="billing-message" />
     </div>
   );
 }

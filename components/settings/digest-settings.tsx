@@ -4,6 +4,7 @@ import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 
 import { buttonClass } from "@/components/ui/button";
+import { failure, OutcomeMessage, type Outcome } from "@/components/ui/outcome-message";
 import { fetchJson } from "@/lib/client/fetch-json";
 
 export interface DigestSettingsView {
@@ -24,8 +25,6 @@ interface SendNowAnswer {
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
 const select = "mt-1 w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm";
-const button =
-  "rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700 disabled:opacity-50";
 
 /** The owner's switch for the weekly manager digest and the alert channels that carry it. */
 export function DigestSettings({ initial }: { initial: DigestSettingsView }) {
@@ -43,7 +42,7 @@ function DigestNow({ initial }: { initial: DigestSettingsView }) {
   const [pending, start] = useTransition();
   const [manager, setManager] = useState(initial.managers[0]?.id ?? "");
   const [preview, setPreview] = useState<{ subject: string; text: string } | null>(null);
-  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const [message, setMessage] = useState<Outcome | null>(null);
   if (initial.managers.length === 0)
     return (
       <p className="text-sm text-slate-500" data-testid="digest-now">
@@ -90,7 +89,7 @@ function DigestNow({ initial }: { initial: DigestSettingsView }) {
                   ),
                 );
               } catch (err) {
-                setMessage({ ok: false, text: err instanceof Error ? err.message : "Failed" });
+                setMessage(failure(err));
               }
             })
           }
@@ -99,7 +98,7 @@ function DigestNow({ initial }: { initial: DigestSettingsView }) {
         </button>
         <button
           type="button"
-          className={button}
+          className={buttonClass()}
           disabled={pending || !initial.enabled}
           title={initial.enabled ? undefined : "Turn the digest on and save it first"}
           onClick={() =>
@@ -113,7 +112,7 @@ function DigestNow({ initial }: { initial: DigestSettingsView }) {
                   text: `Week of ${r.weekStart}: ${plural(r.sent, "digest", "digests")} sent${r.failed ? `, ${r.failed} failed (see the channel's last delivery under Alerts)` : ""}${r.alreadySent ? `, ${r.alreadySent} already sent this week` : ""}.`,
                 });
               } catch (err) {
-                setMessage({ ok: false, text: err instanceof Error ? err.message : "Failed" });
+                setMessage(failure(err));
               }
               router.refresh();
             })
@@ -126,14 +125,7 @@ function DigestNow({ initial }: { initial: DigestSettingsView }) {
         Sending now sends this week&apos;s digest (the seven days before Monday) to every manager
         who has not had it on each channel; Monday&apos;s run then sends nothing more this week.
       </p>
-      {message && (
-        <p
-          className={`text-sm ${message.ok ? "text-emerald-700" : "text-red-700"}`}
-          data-testid="digest-now-message"
-        >
-          {message.text}
-        </p>
-      )}
+      <OutcomeMessage outcome={message} testId="digest-now-message" />
       {preview && (
         <div
           className="rounded-md border border-slate-200 bg-slate-50 p-3"
@@ -154,7 +146,7 @@ function DigestNow({ initial }: { initial: DigestSettingsView }) {
 function DigestForm({ initial }: { initial: DigestSettingsView }) {
   const router = useRouter();
   const [pending, start] = useTransition();
-  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const [message, setMessage] = useState<Outcome | null>(null);
   const [form, setForm] = useState({
     enabled: initial.enabled,
     emailChannelId: initial.emailChannelId ?? "",
@@ -172,7 +164,7 @@ function DigestForm({ initial }: { initial: DigestSettingsView }) {
           try {
             await fetchJson("/api/settings/digest", { method: "PUT", body: JSON.stringify(form) });
           } catch (err) {
-            return setMessage({ ok: false, text: err instanceof Error ? err.message : "Failed" });
+            return setMessage(failure(err));
           }
           setMessage({
             ok: true,
@@ -233,18 +225,11 @@ function DigestForm({ initial }: { initial: DigestSettingsView }) {
         </label>
       </div>
       <div>
-        <button type="submit" className={button} disabled={pending}>
+        <button type="submit" className={buttonClass()} disabled={pending}>
           {pending ? "Saving…" : "Save digest"}
         </button>
       </div>
-      {message && (
-        <p
-          className={`text-sm ${message.ok ? "text-emerald-700" : "text-red-700"}`}
-          data-testid="digest-message"
-        >
-          {message.text}
-        </p>
-      )}
+      <OutcomeMessage outcome={message} testId="digest-message" />
     </form>
   );
 }

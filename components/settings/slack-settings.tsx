@@ -3,6 +3,8 @@
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 
+import { buttonClass } from "@/components/ui/button";
+import { failure, OutcomeMessage, type Outcome } from "@/components/ui/outcome-message";
 import { fetchJson } from "@/lib/client/fetch-json";
 
 export interface SlackSettingsView {
@@ -16,8 +18,6 @@ export interface SlackSettingsView {
 }
 
 const input = "mt-1 w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm";
-const button =
-  "rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700 disabled:opacity-50";
 
 /**
  * The owner's Slack approvals form. Secrets are write-only: the server sends the token's last
@@ -33,7 +33,7 @@ export function SlackSettings({
 }) {
   const router = useRouter();
   const [pending, start] = useTransition();
-  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const [message, setMessage] = useState<Outcome | null>(null);
   const [form, setForm] = useState({
     mode: initial.mode ?? "webhook",
     // a stored webhook URL is a credential and comes back shortened: re-enter it to change it
@@ -64,7 +64,7 @@ export function SlackSettings({
             : {}),
         });
       } catch (e) {
-        return setMessage({ ok: false, text: e instanceof Error ? e.message : "Failed" });
+        return setMessage(failure(e));
       }
       setMessage({ ok: true, text: done });
       // what was typed is write-only too: a webhook URL is a credential, like the token and secret
@@ -199,7 +199,7 @@ export function SlackSettings({
           Post new requests and take clicks
         </label>
         <div className="flex gap-3 sm:col-span-2">
-          <button type="submit" className={button} disabled={pending}>
+          <button type="submit" className={buttonClass()} disabled={pending}>
             {pending ? "Saving…" : "Save Slack approvals"}
           </button>
           {initial.configured && (
@@ -216,14 +216,7 @@ export function SlackSettings({
           )}
         </div>
       </form>
-      {message && (
-        <p
-          className={`text-sm ${message.ok ? "text-emerald-700" : "text-red-700"}`}
-          data-testid="slack-message"
-        >
-          {message.text}
-        </p>
-      )}
+      <OutcomeMessage outcome={message} testId="slack-message" />
     </div>
   );
 }

@@ -4,6 +4,7 @@ import { useRouter } from "next/navigation";
 import { useEffect, useState, useTransition } from "react";
 
 import { buttonClass } from "@/components/ui/button";
+import { failure, OutcomeMessage, type Outcome } from "@/components/ui/outcome-message";
 import { fetchJson } from "@/lib/client/fetch-json";
 import { parseAmountText } from "@/lib/core/money";
 import type { TimezoneChangePreview } from "@/lib/limits/workspace-settings";
@@ -27,7 +28,7 @@ export function WorkspaceSettingsForm({ initial, unitLabel }: Props) {
   const router = useRouter();
   const [form, setForm] = useState(initial);
   const [saved, setSaved] = useState(initial);
-  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const [message, setMessage] = useState<Outcome | null>(null);
   const [pending, start] = useTransition();
   // the answer for one timezone text; shown only while that text is still in the field
   const [answer, setAnswer] = useState<{ tz: string; result: PreviewResult } | null>(null);
@@ -80,7 +81,7 @@ export function WorkspaceSettingsForm({ initial, unitLabel }: Props) {
               { method: "PUT", body: JSON.stringify(form) },
             ));
           } catch (e) {
-            return setMessage({ ok: false, text: e instanceof Error ? e.message : "Failed" });
+            return setMessage(failure(e));
           }
           setSaved(form);
           setMessage({
@@ -196,14 +197,7 @@ export function WorkspaceSettingsForm({ initial, unitLabel }: Props) {
         >
           {pending ? "Saving…" : "Save settings"}
         </button>
-        {message && (
-          <span
-            className={`text-sm ${message.ok ? "text-emerald-700" : "text-red-700"}`}
-            data-testid="settings-message"
-          >
-            {message.text}
-          </span>
-        )}
+        <OutcomeMessage outcome={message} testId="settings-message" />
       </div>
     </form>
   );
