@@ -94,6 +94,34 @@ test.describe.serial("global search", () => {
     await page.context().close();
   });
 
+  test("the box shows the `/` hint while empty and a clear button with text, at 1440 and 800 px", async ({
+    browser,
+  }, testInfo) => {
+    const page = await pageAs(browser, "owner");
+    for (const width of [1440, 800]) {
+      await page.setViewportSize({ width, height: 700 });
+      await page.goto("/overview");
+      await expect(page.getByRole("heading", { level: 1, name: "Overview" })).toBeVisible();
+      const box = page.locator('[data-testid="global-search"]:visible');
+      const clear = box.getByRole("button", { name: "Clear search" });
+      await expect(box.locator("kbd")).toHaveText("/");
+      await expect(clear).toHaveCount(0);
+      await search(page).filter({ visible: true }).fill("platf");
+      await expect(box.locator("kbd")).toHaveCount(0);
+      await expect(clear).toBeVisible();
+      await expect(
+        results(page).filter({ visible: true }).getByRole("option").first(),
+      ).toBeVisible();
+      await page.screenshot({ path: testInfo.outputPath(`search-${width}-text.png`) });
+      await clear.click();
+      await expect(search(page).filter({ visible: true })).toHaveValue("");
+      await expect(search(page).filter({ visible: true })).toBeFocused();
+      await expect(box.locator("kbd")).toHaveText("/");
+      await page.screenshot({ path: testInfo.outputPath(`search-${width}-empty.png`) });
+    }
+    await page.context().close();
+  });
+
   test("manager: finds the people and groups they manage, nobody else", async ({ browser }) => {
     const page = await pageAs(browser, "manager");
     await page.goto("/overview");

@@ -15,8 +15,10 @@ function editable(t: EventTarget | null): boolean {
 /**
  * The shell's search for people and groups (WAI-ARIA combobox with a listbox): `/` or Ctrl+K
  * (⌘K) focuses it from anywhere, ↑/↓ move through the results, Enter opens one, Escape closes
- * the list (a second Escape clears the text). What it finds is the viewer's scope, decided on
- * the server (GET /api/search).
+ * the list (a second Escape clears the text). While the box is empty it shows the `/` hint; with
+ * text, a clear button takes the hint's place (the browser's own clear cross is hidden, so the
+ * two never stand side by side). What it finds is the viewer's scope, decided on the server
+ * (GET /api/search).
  */
 export function GlobalSearch({ className = "" }: { className?: string }) {
   const [text, setText] = useState("");
@@ -136,14 +138,32 @@ export function GlobalSearch({ className = "" }: { className?: string }) {
             else setText("");
           }
         }}
-        className="w-full rounded-md border border-slate-300 bg-white py-1.5 pr-10 pl-3 text-sm placeholder:text-slate-500"
+        className="w-full rounded-md border border-slate-300 bg-white py-1.5 pr-10 pl-3 text-sm placeholder:text-slate-500 [&::-webkit-search-cancel-button]:hidden"
       />
-      <kbd
-        aria-hidden="true"
-        className="pointer-events-none absolute top-1/2 right-2 -translate-y-1/2 rounded border border-slate-300 px-1.5 text-xs text-slate-500"
-      >
-        /
-      </kbd>
+      {text ? (
+        <button
+          type="button"
+          aria-label="Clear search"
+          title="Clear search"
+          // keep the focus (and the open list) in the box while clicking
+          onMouseDown={(e) => e.preventDefault()}
+          onClick={() => {
+            setText("");
+            setActive(0);
+            input.current?.focus();
+          }}
+          className="absolute top-1/2 right-1.5 flex size-6 -translate-y-1/2 items-center justify-center rounded text-slate-500 hover:bg-slate-100 hover:text-slate-800"
+        >
+          <span aria-hidden="true">✕</span>
+        </button>
+      ) : (
+        <kbd
+          aria-hidden="true"
+          className="pointer-events-none absolute top-1/2 right-2 -translate-y-1/2 rounded border border-slate-300 px-1.5 text-xs text-slate-500"
+        >
+          /
+        </kbd>
+      )}
       <span id={hintId} className="sr-only">
         Press slash or Control K to search from any page
       </span>
