@@ -265,7 +265,7 @@ export function MembersView({
             className={inputClass}
           />
           <select name="kind" defaultValue={filters.kind} aria-label="Kind" className={inputClass}>
-            <option value="all">People and service accounts</option>
+            <option value="all">All members</option>
             <option value="people">People</option>
             <option value="services">Service accounts</option>
           </select>
