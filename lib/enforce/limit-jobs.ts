@@ -17,6 +17,7 @@ import { chatgptClient, claudeClient, type ConnectorRow } from "./connectors";
 import { cursorClient, readCursorOne, writeCursorLimit } from "./cursor-vendor";
 import { observeGithub, readOneGithub, writeGithubIndividual } from "./github";
 import type { JobOutcome, JobRow } from "./job-types";
+import { writtenEndOf } from "./vendor-override";
 import { observeChatgpt, observeClaude, type Observed } from "./vendor-state";
 
 export const limitPayloadSchema = z.object({
@@ -175,7 +176,8 @@ export async function runLimitJob(
       lastAppliedKind: setting ? "set" : "clear",
       lastAppliedMicros: setting ? target : null,
       lastAppliedAt: now,
-      revertAt: setting && payload.revertAt ? new Date(payload.revertAt) : null,
+      // the end of what was written (a temporary ChatGPT override's is the vendor's month end)
+      revertAt: setting ? writtenEndOf(payload, now) : null,
       readAt: now,
     };
     await tx.vendorLimitState.upsert({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { decideAction, endsWithVendorPeriod, revertAtFor } from "./vendor-override";
+import { decideAction, endsWithVendorPeriod, revertAtFor, writtenEndOf } from "./vendor-override";
 
 const now = new Date("2026-03-10T12:00:00Z");
 const obs = (o: Partial<Parameters<typeof decideAction>[2]> = {}) => ({
@@ -122,5 +122,20 @@ describe("decideAction", () => {
     expect(
       decideAction("chatgpt", { micros: 300n, managed: true, expiresAt: null }, permanent, now),
     ).toEqual({ kind: "none" });
+  });
+});
+
+describe("writtenEndOf (the end stored with what was written)", () => {
+  it("is the end Allotment sends or reverts at, else a temporary override's vendor month end, else none", () => {
+    expect(writtenEndOf({ temporary: false, revertAt: "2026-03-12T00:00:00.000Z" }, now)).toEqual(
+      new Date("2026-03-12T00:00:00Z"),
+    );
+    expect(writtenEndOf({ temporary: true, revertAt: null }, now)).toEqual(
+      new Date("2026-04-01T00:00:00Z"),
+    );
+    expect(
+      writtenEndOf({ temporary: true, revertAt: null }, new Date("2026-12-31T23:59:59Z")),
+    ).toEqual(new Date("2027-01-01T00:00:00Z"));
+    expect(writtenEndOf({ temporary: false, revertAt: null }, now)).toBeNull();
   });
 });

@@ -5,6 +5,8 @@
  * A member without any Allotment limit has no override at the vendor (Allotment has no say;
  * the vendor's defaults apply) — so clearing an Allotment override clears the vendor's.
  */
+import { currentPeriod, endOfDayIn } from "../core/period";
+
 export type Action =
   { kind: "none" } | { kind: "set"; micros: bigint | null; temporary: boolean } | { kind: "clear" };
 
@@ -27,11 +29,15 @@ export interface ObservedLimit {
   overrideTemporary?: boolean;
 }
 
+/** When ChatGPT's period (a UTC month) ends: a temporary override written `now` ends then. */
+export function vendorPeriodEnd(now: Date): Date {
+  return endOfDayIn(currentPeriod("MONTHLY", "UTC", now).end, "UTC");
+}
+
 /** ChatGPT can expire an override itself only at the end of its (monthly, 1st UTC) period. */
 export function endsWithVendorPeriod(expiresAt: Date | null, now: Date): boolean {
   if (!expiresAt) return false;
-  const nextMonth = Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1);
-  return expiresAt.getTime() === nextMonth;
+  return expiresAt.getTime() === vendorPeriodEnd(now).getTime();
 }
 
 export function decideAction(
@@ -70,6 +76,20 @@ export function revertAtFor(
   if (action.kind !== "set" || !expiresAt) return null;
   if (vendor === "chatgpt" && action.temporary) return null; // the vendor expires it at period end
   return expiresAt;
+}
+
+/**
+ * When a value written `now` ends (stored as the vendor state's `revertAt`): the end Allotment
+ * reverts or sends (`revertAt`, a GitHub `expires_at`), or for a ChatGPT temporary override the
+ * vendor's own period end. Reconcile takes a value gone from the vendor after its end for the
+ * vendor ending it as told, not for a console edit (`changedAtVendor`).
+ */
+export function writtenEndOf(
+  payload: { temporary: boolean; revertAt: string | null },
+  now: Date,
+): Date | null {
+  if (payload.revertAt) return new Date(payload.revertAt);
+  return payload.temporary ? vendorPeriodEnd(now) : null;
 }
 
 /** The vendor job an action becomes: its kind and the payload lib/enforce/limit-jobs.ts reads. */

@@ -2,14 +2,24 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { addDays } from "@/lib/core/period";
 import { importChatgpt } from "@/lib/enforce/chatgpt-import";
+import { fileChatgptRequest } from "@/lib/enforce/chatgpt-request";
+import { driftRows } from "@/lib/enforce/drift";
 import { runEnforcementTick } from "@/lib/enforce/enforcement-tick";
 import { applyPlan, buildPlan } from "@/lib/enforce/plan";
 import { drainQueue } from "@/lib/enforce/vendor-job-queue";
+import { approveRequest } from "@/lib/requests/decide-credit-request";
 
 import { ALL_CHATGPT_SCOPES, startChatgptFake, type ChatgptFake } from "../fake-vendors/chatgpt";
 import { at, daysFrom, msFrom, TEST_NOW, TEST_TODAY, tickingClock } from "../helpers/clock";
 import { testDb } from "../helpers/db";
-import { connect, DRAIN_BUDGET_MS, limitsWorkspace, OWNER_AUDIT, policy } from "../helpers/enforce";
+import {
+  actorOf,
+  connect,
+  DRAIN_BUDGET_MS,
+  limitsWorkspace,
+  OWNER_AUDIT,
+  policy,
+} from "../helpers/enforce";
 
 let fake: ChatgptFake;
 const KEY = "chatgpt-admin-enforce";
@@ -144,6 +154,85 @@ describe("ChatGPT Enterprise: usage import and enforcement", () => {
       budgetMs: DRAIN_BUDGET_MS,
     });
     expect(fake.effectiveOf(ids.alice!).kind).toBe("workspace_default");
+  });
+
+  it("a grant written as ChatGPT's temporary override over a person's own override: after ChatGPT ends it with its month, the queue run puts the override back, no drift", async () => {
+    const { db, ws, ids, connector, people, owner, tag } = await setup(daysFrom(NOW, 1));
+    const bob = people.bob;
+    // Bob's group gives 800 at ChatGPT too; his own override (1,000) is above it
+    fake.state.groups.push({
+      id: `g-platform-${tag}`,
+      name: `Platform ${tag}`,
+      userIds: [ids.bob!, ids.eve!],
+      limit: { type: "limited", limit_amount: { amount: "800", unit: "credit" } },
+    });
+    await policy(db, ws.id, `MEMBER:${bob.id}`, 1000n, { memberId: bob.id });
+    const plan = await buildPlan(db, ws.id, connector.id, OWNER_AUDIT, NOW);
+    await applyPlan(db, ws.id, plan.id, OWNER_AUDIT, NOW);
+    expect(
+      (await drainQueue(db, { workspaceId: ws.id, clock, budgetMs: DRAIN_BUDGET_MS })).failed,
+    ).toBe(0);
+    expect(fake.effectiveOf(ids.bob!)).toMatchObject({
+      kind: "individual_override",
+      rule: { limit_amount: { amount: "1000" } },
+    });
+
+    // Bob asks from ChatGPT for 200 more until the month's last day; approved, ChatGPT gets
+    // 1,200 as a temporary override (it ends it itself on the 1st)
+    const monthEnd = at("2026-12-01T00:00:00Z");
+    const { id } = await fileChatgptRequest(
+      db,
+      actorOf(bob),
+      {
+        amount: "200",
+        reason: "Codex runs",
+        neededUntil: "2026-11-30",
+        product: "",
+        link: undefined,
+      },
+      NOW,
+    );
+    await approveRequest(
+      db,
+      { kind: "member", actor: actorOf(owner) },
+      id,
+      { amount: undefined, note: undefined },
+      NOW,
+    );
+    await runEnforcementTick(db, ws.id, { clock, budgetMs: DRAIN_BUDGET_MS });
+    const written = fake.state.overrides.get(ids.bob!);
+    expect(written).toMatchObject({ limit_amount: { amount: "1200" } });
+    expect(written!.limit_expires_at! * 1000).toBe(monthEnd.getTime());
+    // Allotment keeps the end of what it wrote: ChatGPT's month end
+    const granted = await db.vendorLimitState.findUniqueOrThrow({
+      where: { connectorId_memberId: { connectorId: connector.id, memberId: bob.id } },
+    });
+    expect(granted).toMatchObject({ lastAppliedMicros: 1_200_000_000n, revertAt: monthEnd });
+
+    // the next month: ChatGPT has ended the grant (Bob inherits his group's 800); the queue run
+    // must write his 1,000 again — ChatGPT ending the grant as told is no console edit
+    const later = at("2026-12-02T09:00:00Z");
+    const vendorClock = fake.state.clock;
+    fake.state.clock = () => later.getTime();
+    try {
+      expect(fake.effectiveOf(ids.bob!)).toMatchObject({ kind: "group_default" });
+      await runEnforcementTick(db, ws.id, { clock: () => later, budgetMs: DRAIN_BUDGET_MS });
+      expect(fake.effectiveOf(ids.bob!)).toMatchObject({
+        kind: "individual_override",
+        rule: { limit_amount: { amount: "1000" } },
+      });
+      expect(fake.state.overrides.get(ids.bob!)?.limit_expires_at).toBeUndefined();
+      const state = await db.vendorLimitState.findUniqueOrThrow({
+        where: { connectorId_memberId: { connectorId: connector.id, memberId: bob.id } },
+      });
+      expect(state).toMatchObject({
+        effectiveMicros: 1_000_000_000n,
+        lastAppliedMicros: 1_000_000_000n,
+      });
+      expect(await driftRows(db, ws.id, later)).toEqual([]);
+    } finally {
+      fake.state.clock = vendorClock;
+    }
   });
 
   it("a key without the write scope fails the write with the vendor's message and audits it", async () => {
