@@ -56,9 +56,11 @@ if [ -z "$PG_URL" ]; then
   fi
 fi
 
-integration_sqlite() { DATABASE_URL= npx vitest run --project integration; }
+# the integration files that share one module graph, then those that need their own (vitest.config.ts)
+integration_tests() { npx vitest run --project integration && npx vitest run --project integration-own-modules; }
+integration_sqlite() { DATABASE_URL= integration_tests; }
 # the same tests on a real PostgreSQL, in another time zone
-integration_pg() { TZ=Pacific/Kiritimati DATABASE_URL="$PG_URL" npx vitest run --project integration; }
+integration_pg() { TZ=Pacific/Kiritimati DATABASE_URL="$PG_URL" integration_tests; }
 build() { ALLOTMENT_BUILD_SKIP_TYPECHECK=1 ensure_build; }
 if [ -n "$PG_URL" ]; then
   step "integration tests on SQLite and on PostgreSQL (TZ=Pacific/Kiritimati), and the production build, at once"
@@ -139,17 +141,26 @@ run_e2e() {
     E2E_ISOLATED=1 npx playwright test --project=chromium --no-deps "$spec"
   done
 }
-e2e_sqlite() {
-  run_e2e "file:./data/e2e.db" "SQLite" 3107 sqlite
+bench_smoke() {
   step "benchmark smoke run (npm run bench -- --small; figures are not judged, agreement is)"
   npx tsx --conditions=react-server bench/run.ts --small --file ./data/bench-ci.db >/dev/null
 }
-e2e_pg() { run_e2e "$PG_URL" "PostgreSQL" 3207 postgres; }
+# SQLite's chain holds the accessibility scan (SQLite only), so the benchmark smoke run (on a
+# SQLite file of its own) follows PostgreSQL's journeys: the two chains end closer together
+e2e_sqlite() { run_e2e "file:./data/e2e.db" "SQLite" 3107 sqlite; }
+e2e_pg() {
+  run_e2e "$PG_URL" "PostgreSQL" 3207 postgres
+  bench_smoke
+}
 if [ -n "$PG_URL" ]; then
-  step "e2e on SQLite (then the benchmark smoke run) and on PostgreSQL, at once"
+  step "e2e on SQLite and on PostgreSQL (then the benchmark smoke run), at once"
   run_parallel e2e_sqlite e2e_pg
 else
   step "e2e on SQLite, then the benchmark smoke run"
-  run_parallel e2e_sqlite
+  e2e_sqlite_then_bench() {
+    e2e_sqlite
+    bench_smoke
+  }
+  run_parallel e2e_sqlite_then_bench
 fi
 step "all green"
