@@ -1,7 +1,8 @@
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 
 import { defineConfig, type PlaywrightTestConfig } from "@playwright/test";
 
+import { CHROMIUM_ARGS, chromiumPath } from "./e2e/browser";
 import { clockFile } from "./e2e/clock";
 import {
   FAKE_CLIENT,
@@ -24,12 +25,6 @@ const sqliteOnly = JSON.parse(
 const leftOut = engine === "postgres" ? Object.keys(sqliteOnly.specs) : [];
 // the provider and the single-sign-on server only for the run that has the sign-in journey
 const withSso = !process.env.E2E_ISOLATED && !leftOut.includes("oidc.spec.ts");
-
-/** Debian's headless-only Chromium (what the test command installs), else the full browser. */
-function chromiumPath(): string {
-  const headlessShell = "/usr/bin/chromium-headless-shell";
-  return existsSync(headlessShell) ? headlessShell : "/usr/bin/chromium";
-}
 
 /** An Allotment server on the suite's build and database; `env` says how it signs people in. */
 function appServer(serverPort: number, origin: string, env: Record<string, string>) {
@@ -104,16 +99,7 @@ export default defineConfig({
     screenshot: "only-on-failure",
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH ?? chromiumPath(),
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
+      args: CHROMIUM_ARGS,
     },
   },
   projects: [

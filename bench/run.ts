@@ -17,6 +17,7 @@ import { createDb, prepareDb } from "../lib/server/db";
 import { openRawSql } from "./baseline";
 import { buildDataset, resetDatabase } from "./dataset";
 import { SECTIONS, type BenchContext } from "./sections";
+import { stopBenchServer } from "./server";
 
 const { values } = parseArgs({
   options: {
@@ -130,14 +131,15 @@ try {
   await db.$disconnect();
   // As a smoke test (CI runs --small) the bench fails on a broken section or on figures
   // that disagree with the hand-written SQL; it never judges timings.
-  const problems = [...text.matchAll(/"(error|all_three_agree)": (false|"[^"]*")/g)].map(
-    (m) => m[0],
-  );
+  const problems = [
+    ...text.matchAll(/"(error|all_three_agree|pages_agree)": (false|"[^"]*")/g),
+  ].map((m) => m[0]);
   if (problems.length) {
     log(`FAILED: ${problems.join("; ")}`);
     process.exitCode = 1;
   }
 } finally {
+  stopBenchServer();
   if (pgDir) execFileSync("bash", ["scripts/pg-test-server.sh", "stop", pgDir]);
 }
 process.exit(process.exitCode ?? 0);

@@ -8,6 +8,7 @@ import { forecastSection } from "./forecast";
 import { httpSection } from "./http";
 import { limitsSection } from "./limits";
 import { overviewSection } from "./overview";
+import { pagesSection } from "./pages";
 import { simulatorSection } from "./simulator";
 
 export interface BenchContext {
@@ -31,6 +32,7 @@ export const SECTIONS: Section[] = [
   limitsSection,
   exportsSection,
   httpSection,
+  pagesSection,
   simulatorSection,
   forecastSection,
 ];
