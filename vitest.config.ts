@@ -35,6 +35,8 @@ export default defineConfig({
           name: "unit",
           include: ["lib/**/*.test.ts", "components/**/*.test.ts"],
           environment: "node",
+          // pure modules, no module mocks: one module graph per worker (42.8 → 13.2 CPU-s a run)
+          isolate: false,
           // generous: a busy 2-core machine must not fail a correct test on time (property tests set their own)
           testTimeout: 30_000,
         },
