@@ -31,6 +31,7 @@ import { VendorError } from "../vendors/http";
 import { describeVendorAmount } from "../vendors/units";
 import { githubClient, writeBlocker, type ConnectorRow } from "./connectors";
 import { desiredLimits } from "./plan-desired";
+import { vendorEndFits } from "./vendor-override";
 
 export const GITHUB_UNIT = "usd_whole" as const;
 
@@ -48,6 +49,7 @@ export function observeGithub(login: string, email: string, v: UserBudgets) {
     inheritedKnown: true,
     inheritedMicros: amountOf(inherited),
     overrideTemporary: undefined,
+    overrideEndsAt: v.individual ? expiryOf(v.individual.expires_at) : undefined,
   };
 }
 
@@ -426,9 +428,10 @@ export async function readOneGithub(db: Db, c: ConnectorRow, login: string, now:
 
 /**
  * Sets or removes a person's individual budget. `expires_at` carries the grant's end (its
- * format is unconfirmed: sent as an ISO date-time; if GitHub refuses that field the budget is
- * written without it and Allotment reverts on time itself, as it does anyway); a value with no
- * end sends `expires_at: null` on an update, so an earlier grant's end does not stay.
+ * format is unconfirmed: sent as an ISO date-time; if GitHub refuses it, an update clears the
+ * field and a new budget goes without it, and Allotment reverts on time itself, as it does
+ * anyway); a value with no end sends `expires_at: null` on an update, so an earlier grant's end
+ * does not stay. A budget with the same amount but an end Allotment no longer wants is rewritten.
  */
 export async function writeGithubIndividual(
   db: Db,
@@ -459,22 +462,25 @@ export async function writeGithubIndividual(
     };
   }
   const dollars = wholeDollarsDown(target.micros);
-  // a value without an end must not keep the end of a grant written on the same budget before
-  // (GitHub would remove the budget then and the person would fall to the shared budget)
-  const staleEnd = !target.expiresAt && expiryOf(view.individual?.expires_at) !== null;
+  // the end counts as much as the amount: an end the budget keeps that Allotment no longer wants
+  // (a grant's, or one removed or moved since) would make GitHub drop the budget on that date
+  const endFits = vendorEndFits(
+    expiryOf(view.individual?.expires_at),
+    target.expiresAt ? new Date(target.expiresAt) : null,
+  );
   if (
     view.individual &&
-    !staleEnd &&
+    endFits &&
     budgetAmountMicros(view.individual.budget_amount) === BigInt(dollars) * 1_000_000n
   )
     return { already: true, before, after: before, response: null as unknown };
   const own = view.individual ?? lapsed;
-  const write = async (withExpiry: boolean) => {
-    // an update states the end either way: the grant's, or none (clearing an earlier grant's)
+  // undefined = the field left out
+  const write = async (expiresAt: string | null | undefined) => {
     if (own)
       return client.updateBudget(own.id, {
         budget_amount: dollars,
-        ...(withExpiry ? { expires_at: target.expiresAt } : {}),
+        ...(expiresAt !== undefined ? { expires_at: expiresAt } : {}),
       });
     return client.createBudget({
       ...BODY_BASE,
@@ -482,22 +488,31 @@ export async function writeGithubIndividual(
       budget_scope: "user",
       budget_entity_name: "",
       user: login,
-      ...(withExpiry && target.expiresAt ? { expires_at: target.expiresAt } : {}),
+      ...(expiresAt ? { expires_at: expiresAt } : {}),
     });
   };
+  // an update states the end either way: the grant's, or none (clearing an earlier one). If
+  // GitHub refuses the end, an update clears the old end instead (Allotment reverts on time
+  // itself), and only if that is refused too leaves the field out
+  const tries: (string | null | undefined)[] = own
+    ? [...new Set([target.expiresAt, null]), undefined]
+    : target.expiresAt
+      ? [target.expiresAt, undefined]
+      : [undefined];
   let r;
-  try {
-    r = await write(true);
-  } catch (error) {
-    if (
-      (target.expiresAt || own) &&
-      error instanceof VendorError &&
-      error.kind === "rejected" &&
-      /expires_at/i.test(error.message)
-    )
-      r = await write(false);
-    else throw error;
+  for (const [i, expiresAt] of tries.entries()) {
+    try {
+      r = await write(expiresAt);
+      break;
+    } catch (error) {
+      const refusedEnd =
+        error instanceof VendorError &&
+        error.kind === "rejected" &&
+        /expires_at/i.test(error.message);
+      if (!refusedEnd || i === tries.length - 1) throw error;
+    }
   }
+  if (!r) throw new Error("GitHub budget write gave no answer");
   const micros = BigInt(dollars) * 1_000_000n;
   return {
     already: false,

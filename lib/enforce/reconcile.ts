@@ -43,6 +43,11 @@ export function observedOf(s: StateRow): Observed {
     overrideId: s.overrideId,
     inheritedKnown: s.inheritedKnown,
     inheritedMicros: s.inheritedMicros,
+    // the end of Allotment's last write, while the vendor still shows what was written
+    overrideEndsAt:
+      s.lastAppliedKind === "set" && s.hasOverride && s.overrideMicros === s.lastAppliedMicros
+        ? s.revertAt
+        : undefined,
   };
 }
 

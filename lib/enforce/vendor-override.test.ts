@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 
-import { decideAction, endsWithVendorPeriod, revertAtFor, writtenEndOf } from "./vendor-override";
+import {
+  decideAction,
+  endsWithVendorPeriod,
+  revertAtFor,
+  vendorEndFits,
+  writtenEndOf,
+} from "./vendor-override";
 
 const now = new Date("2026-03-10T12:00:00Z");
 const obs = (o: Partial<Parameters<typeof decideAction>[2]> = {}) => ({
@@ -137,5 +143,48 @@ describe("writtenEndOf (the end stored with what was written)", () => {
       writtenEndOf({ temporary: true, revertAt: null }, new Date("2026-12-31T23:59:59Z")),
     ).toEqual(new Date("2027-01-01T00:00:00Z"));
     expect(writtenEndOf({ temporary: false, revertAt: null }, now)).toBeNull();
+  });
+});
+
+describe("the end GitHub holds for an individual budget (expires_at)", () => {
+  const d = (iso: string) => new Date(iso);
+  const held = (end: Date | null | undefined) =>
+    obs({ hasOverride: true, overrideMicros: 300n, effectiveMicros: 300n, overrideEndsAt: end });
+  it("an end removed or moved with the same amount is a write; the same end, none held, or unknown is not", () => {
+    const wanted = (expiresAt: Date | null) => ({ micros: 300n, managed: true, expiresAt });
+    const set = { kind: "set", micros: 300n, temporary: false };
+    expect(decideAction("github", wanted(null), held(d("2026-03-13T00:00:00Z")), now)).toEqual(set);
+    expect(
+      decideAction(
+        "github",
+        wanted(d("2026-03-16T00:00:00Z")),
+        held(d("2026-03-13T00:00:00Z")),
+        now,
+      ),
+    ).toEqual(set);
+    expect(
+      decideAction(
+        "github",
+        wanted(d("2026-03-13T00:00:00Z")),
+        held(d("2026-03-13T00:00:00Z")),
+        now,
+      ),
+    ).toEqual({ kind: "none" });
+    // none held (GitHub refused the field): Allotment ends the value itself
+    expect(decideAction("github", wanted(d("2026-03-13T00:00:00Z")), held(null), now)).toEqual({
+      kind: "none",
+    });
+    expect(decideAction("github", wanted(null), held(undefined), now)).toEqual({ kind: "none" });
+    // other vendors hold no end of Allotment's: their ends are Allotment's reverts
+    expect(decideAction("claude", wanted(null), held(d("2026-03-13T00:00:00Z")), now)).toEqual({
+      kind: "none",
+    });
+  });
+  it("vendorEndFits", () => {
+    expect(vendorEndFits(undefined, null)).toBe(true);
+    expect(vendorEndFits(null, d("2026-03-13T00:00:00Z"))).toBe(true);
+    expect(vendorEndFits(d("2026-03-13T00:00:00Z"), null)).toBe(false);
+    expect(vendorEndFits(d("2026-03-13T00:00:00Z"), d("2026-03-14T00:00:00Z"))).toBe(false);
+    expect(vendorEndFits(d("2026-03-13T00:00:00Z"), d("2026-03-13T00:00:00Z"))).toBe(true);
   });
 });

@@ -27,6 +27,22 @@ export interface ObservedLimit {
   inheritedMicros: bigint | null;
   /** ChatGPT: the override ends with the vendor's period (known only from a fresh read) */
   overrideTemporary?: boolean;
+  /**
+   * GitHub: when the vendor ends the override itself (its `expires_at`; null = never); from a
+   * stored state, the end Allotment wrote while the vendor still shows that value. undefined = unknown.
+   */
+  overrideEndsAt?: Date | null;
+}
+
+/**
+ * Whether the end a vendor holds for an override (GitHub's `expires_at`) fits Allotment's: the
+ * same end, or none (Allotment then ends the value itself, as when GitHub refused the field). An
+ * end Allotment no longer wants — removed or moved — is a change to write, or the vendor drops
+ * the value on the old date.
+ */
+export function vendorEndFits(held: Date | null | undefined, wanted: Date | null): boolean {
+  if (held === undefined || held === null) return true;
+  return wanted !== null && held.getTime() === wanted.getTime();
 }
 
 /** When ChatGPT's period (a UTC month) ends: a temporary override written `now` ends then. */
@@ -59,9 +75,11 @@ export function decideAction(
   // the end counts as much as the amount: a permanent override where Allotment's ends with the
   // period (or the reverse) is rewritten, so an added or removed end date reaches the vendor
   const sameEnd =
-    vendor !== "chatgpt" ||
-    observed.overrideTemporary === undefined ||
-    observed.overrideTemporary === temporary;
+    vendor === "github"
+      ? vendorEndFits(observed.overrideEndsAt, desired.expiresAt)
+      : vendor !== "chatgpt" ||
+        observed.overrideTemporary === undefined ||
+        observed.overrideTemporary === temporary;
   if (observed.hasOverride && observed.overrideMicros === desired.micros && sameEnd)
     return { kind: "none" };
   return { kind: "set", micros: desired.micros, temporary };

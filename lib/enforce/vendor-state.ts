@@ -33,6 +33,8 @@ export interface Observed {
   inheritedMicros: bigint | null;
   /** ChatGPT: the override ends with the vendor's period on its own (unknown = undefined: stored states do not keep it) */
   overrideTemporary?: boolean;
+  /** GitHub: when the vendor ends the override itself (vendor-override.ts ObservedLimit) */
+  overrideEndsAt?: Date | null;
 }
 
 export function observeChatgpt(u: UserLimit, email: string): Observed {

@@ -9,15 +9,18 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
+import { addDays, endOfDayIn } from "@/lib/core/period";
 import { driftRows, refreshDrift } from "@/lib/enforce/drift";
 import { runEnforcementTick } from "@/lib/enforce/enforcement-tick";
 import { importGithub } from "@/lib/enforce/github-import";
 import { applyPlan, buildPlan } from "@/lib/enforce/plan";
 import { drainQueue } from "@/lib/enforce/vendor-job-queue";
 import { loadWorkspaceLimits } from "@/lib/limits/load-effective-limits";
-import { deletePolicy } from "@/lib/limits/write-policy";
+import { updatePolicySchema } from "@/lib/limits/policy-input";
+import { deletePolicy, updatePolicy } from "@/lib/limits/write-policy";
 import { approveRequest } from "@/lib/requests/decide-credit-request";
 import { fileRequest } from "@/lib/requests/file-request";
+import { expiryOf } from "@/lib/vendors/github/precedence";
 
 import { startGithubFake, type GithubFake } from "../fake-vendors/github";
 import { daysFrom, TEST_NOW, TEST_TODAY } from "../helpers/clock";
@@ -347,6 +350,94 @@ describe("GitHub enforcement", () => {
       now = daysFrom(now, 8);
       expect(fake.evaluate(login(alice))).toMatchObject({ source: "individual", amount: 300 });
       fake.state.keepsExpired = false;
+    },
+  );
+
+  // both readings of expires_at's format (unconfirmed): a date-time is taken, or only a date (the
+  // end is refused: the update clears the old end and Allotment ends the value itself)
+  it.each([
+    ["takes a date-time", "any"],
+    ["takes only a date", "date"],
+  ] as const)(
+    "an override's end moved or removed with the same amount is written to GitHub (which %s), so GitHub never drops the budget on the old date",
+    async (_reading, format) => {
+      now = TEST_NOW;
+      const db = await testDb();
+      const ws = await makeWorkspace(db, { budgetUnit: "USD" });
+      const owner = await makeMember(db, ws.id, {
+        email: `owner-${ws.slug}@corp.test`,
+        role: "OWNER",
+      });
+      const alice = await makeMember(db, ws.id, {
+        email: `alice-${ws.slug}@corp.test`,
+        name: "Alice",
+      });
+      const login = alice.email.split("@")[0]!;
+      fake.state.kind = "organization";
+      fake.state.name = `org-${ws.slug}`;
+      fake.state.users = [{ login, email: alice.email, name: alice.name }];
+      fake.state.costCenters = [];
+      fake.state.budgets.clear();
+      fake.state.usage = [];
+      fake.state.expiresAtFormat = "any";
+      const c = await connect(
+        db,
+        ws.id,
+        "github" as "claude",
+        fake.url,
+        TOKEN,
+        `org:org-${ws.slug}`,
+      );
+      await policy(db, ws.id, "WORKSPACE", 100n);
+      // Alice's override of $300 until three days from now: GitHub gets the end as expires_at
+      const end = (days: number) => endOfDayIn(addDays(TEST_TODAY, days), "UTC");
+      const override = await policy(db, ws.id, `MEMBER:${alice.id}`, 300n, {
+        memberId: alice.id,
+        expiresAt: end(3),
+      });
+      await settle(ws.id);
+      const budgetEnd = () => {
+        const v = fake.evaluate(login);
+        expect(v).toMatchObject({ source: "individual", amount: 300 });
+        return expiryOf(fake.state.budgets.get(v.budgetId!)!.expires_at);
+      };
+      expect(budgetEnd()).toEqual(end(3));
+
+      // the owner moves the end three days later, same amount: the plan lists it and the run writes it
+      fake.state.expiresAtFormat = format;
+      const edit = async (expiresOn: string | undefined) => {
+        const p = await db.limitPolicy.findUniqueOrThrow({ where: { id: override.id } });
+        await updatePolicy(
+          db,
+          actorOf(owner),
+          p.id,
+          updatePolicySchema.parse({ version: p.version, amount: "300", expiresOn }),
+        );
+      };
+      await edit(addDays(TEST_TODAY, 6));
+      const moved = await buildPlan(db, ws.id, c.id, OWNER_AUDIT, now);
+      expect(moved.items.find((i) => i.memberId === alice.id)).toMatchObject({
+        action: "set",
+        targetMicros: "300000000",
+        revertAt: end(6).toISOString(),
+      });
+      await settle(ws.id);
+      // GitHub took the new end, or (only a date) the old end was cleared: Allotment reverts then
+      expect(budgetEnd()).toEqual(format === "any" ? end(6) : null);
+
+      // the owner removes the end, same amount: GitHub's budget keeps no end
+      await edit(undefined);
+      await settle(ws.id);
+      expect(budgetEnd()).toBeNull();
+      expect((await buildPlan(db, ws.id, c.id, OWNER_AUDIT, now)).changes).toBe(0);
+
+      // past both old ends, before any run: GitHub still applies Alice's $300, and nothing drifted
+      now = daysFrom(TEST_NOW, 8);
+      expect(budgetEnd()).toBeNull();
+      await settle(ws.id);
+      expect(budgetEnd()).toBeNull();
+      expect(await driftRows(db, ws.id, now)).toEqual([]);
+      fake.state.expiresAtFormat = "any";
     },
   );
 });
