@@ -415,7 +415,8 @@ describe("limit simulator replay (simulate-core)", () => {
         fc.property(arbCase, (c) => {
           const { members, period: p } = build({ ...c, negative: false });
           for (const m of members) {
-            if (m.cumulative!.some((v, i) => i > 0 && v < m.cumulative![i - 1]!)) continue;
+            if (Array.from(m.cumulative!).some((v, i) => i > 0 && v < m.cumulative![i - 1]!))
+              continue;
             const s = settledByTotal(p, m, { total: m.cumulative![DAYS.length - 1]! });
             if (s) expect(naive(p, m)).toEqual({ softDay: null, overDay: null, blockedDay: null });
           }
@@ -550,6 +551,79 @@ describe("limit simulator replay (simulate-core)", () => {
           },
         ),
         { numRuns: 300, seed: 2024 },
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
+
+  it(
+    "replays a class of people by thresholds with the same answers as one by one and as asking every day (300 runs)",
+    () => {
+      fc.assert(
+        fc.property(arbCase, fc.boolean(), (c, monotoneOnly) => {
+          const { members, period: p } = build({
+            ...c,
+            negative: false,
+            members: c.members.map((m) => ({ ...m, override: null })),
+          });
+          // people in the same groups share their policies and groups (as replayUnder asks them)
+          const shared = new Map<boolean, Pick<ReplayMember, "policies" | "groups">>();
+          const classed = members
+            .filter(
+              (m) =>
+                !monotoneOnly ||
+                Array.from(m.cumulative!).every((v, i) => i === 0 || v >= m.cumulative![i - 1]!),
+            )
+            .map((m) => {
+              const key = m.groups.length > 0;
+              if (!shared.has(key)) shared.set(key, { policies: m.policies, groups: m.groups });
+              return { ...m, ...shared.get(key)! };
+            });
+          const byClass = replayPeriod(p, classed, { classMin: 1 });
+          const oneByOne = replayPeriod(p, classed, { classMin: Infinity });
+          classed.forEach((m, i) => {
+            const got = byClass[i]!;
+            expect({
+              softDay: got.softDay,
+              overDay: got.overDay,
+              blockedDay: got.blockedDay,
+            }).toEqual(naive(p, m));
+            expect(got.stoppedMicros).toBe(oneByOne[i]!.stoppedMicros);
+            expect(got.end).toEqual(oneByOne[i]!.end);
+          });
+        }),
+        { numRuns: 300, seed: 2025 },
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
+
+  it(
+    "with product-scoped limits, a class replayed by thresholds answers as the rule asked every day (300 runs)",
+    () => {
+      fc.assert(
+        fc.property(arbScopedCase, (c) => {
+          const { members, replay, asked, naiveScoped } = buildScoped({
+            ...c,
+            members: c.members.map((m) => ({ ...m, override: null })),
+          });
+          for (const product of ["", "a"]) {
+            const shared = new Map<boolean, Pick<ReplayMember, "policies" | "groups">>();
+            const classed = members.map((m) => {
+              const r = asked(m, product);
+              const key = m.groups.length > 0;
+              if (!shared.has(key)) shared.set(key, { policies: r.policies, groups: r.groups });
+              return { ...r, ...shared.get(key)! };
+            });
+            const got = replayPeriod(replay, classed, { classMin: 1 });
+            members.forEach((m, i) => {
+              const want = naiveScoped(m, product);
+              expect(firstDays(got[i]!)).toEqual(firstDays(want));
+              expect(got[i]!.end).toEqual(want.end);
+            });
+          }
+        }),
+        { numRuns: 300, seed: 2026 },
       );
     },
     PROPERTY_TIMEOUT_MS,

@@ -36,6 +36,7 @@ import { parseRequestAmount } from "../requests/request-input";
 import { engineOf, type Db } from "../server/db";
 import { chunks, inList, placeholder, toBigInt } from "../server/sql";
 import { readRows } from "../server/sqlite-reader";
+import { readWorkspaceVersion } from "../server/workspace-version";
 import type { TokenPrincipal } from "../tokens/tokens";
 import {
   loadMemberLimit,
@@ -55,6 +56,7 @@ import {
   type ProductSeries,
   type ReplayMember,
   type ReplayPeriod,
+  type Series,
   type UsageAt,
 } from "./simulate-core";
 import type {
@@ -355,22 +357,26 @@ async function memberDays(
   p: Period,
   ids: string[],
   everyone: number,
-): Promise<Map<string, bigint[]>> {
+  /** the current period's series are carried to its end (extendAtPace) before they are kept */
+  shape: (cum: bigint[]) => bigint[],
+): Promise<Map<string, Series>> {
   const e = engineOf(db);
   const days = eachDay(p.start, p.end);
   const indexOf = new Map(days.map((d, i) => [d, i]));
-  const out = new Map<string, bigint[]>();
+  const out = new Map<string, Series>();
   const add = (rows: { m: string; s: string | null }[], wanted: Set<string> | null) => {
-    for (const r of rows) {
-      if (!r.s || (wanted && !wanted.has(r.m))) continue;
+    const kept = rows.filter((r) => r.s && (!wanted || wanted.has(r.m)));
+    // one buffer for everyone read (a few MB for 20,000 people), not 600,000 bigint objects
+    const store = new BigInt64Array(kept.length * days.length);
+    kept.forEach((r, k) => {
       const cum = days.map(() => 0n);
-      for (const item of r.s.split(",")) {
+      for (const item of r.s!.split(",")) {
         const i = indexOf.get(item.slice(0, 10));
         if (i !== undefined) cum[i]! += BigInt(item.slice(11));
       }
       for (let i = 1; i < cum.length; i++) cum[i]! += cum[i - 1]!;
-      out.set(r.m, cum);
-    }
+      out.set(r.m, packInto(store, k * days.length, shape(cum)));
+    });
   };
   const amount = usageColumn(budget);
   const packed =
@@ -399,6 +405,16 @@ async function memberDays(
       null,
     );
   return out;
+}
+
+const INT64_MIN = -(1n << 63n);
+const INT64_MAX = (1n << 63n) - 1n;
+
+/** A series as a view of `store` from `at` (exact: a series outside the int64 range stays an array). */
+function packInto(store: BigInt64Array, at: number, cum: bigint[]): Series {
+  for (const v of cum) if (v < INT64_MIN || v > INT64_MAX) return cum;
+  store.set(cum, at);
+  return store.subarray(at, at + cum.length);
 }
 
 /**
@@ -499,6 +515,8 @@ async function poolDays(
 
 interface People {
   members: { id: string; name: string; email: string }[];
+  /** each member's place in the locale's order of names (kept with the people: made once) */
+  ranks?: Map<string, number>;
   groupName: Map<string, string>;
   groupsOf: Map<string, string[]>;
 }
@@ -510,12 +528,12 @@ interface PeriodUsage {
   /** each member's total of each product some limit names */
   productTotals: Map<string, Map<string, bigint>>;
   /** cumulative day series of the members read so far (null entry: none recorded) */
-  days: Map<string, bigint[] | null>;
-  productDays: Map<string, Map<string, bigint[]>>;
-  loadDays: (ids: string[]) => Promise<Map<string, bigint[]>>;
-  loadProductDays: (ids: string[]) => Promise<Map<string, Map<string, bigint[]>>>;
+  days: Map<string, Series | null>;
+  productDays: Map<string, Map<string, Series>>;
+  loadDays: (ids: string[]) => Promise<Map<string, Series>>;
+  loadProductDays: (ids: string[]) => Promise<Map<string, Map<string, Series>>>;
   /** a pool's cumulative series (group id, null = the workspace; "" = every product) */
-  poolSeries: (groupId: string | null, product: string) => Promise<bigint[]>;
+  poolSeries: (groupId: string | null, product: string) => Promise<Series>;
 }
 
 /** Every affected member's replays under one set of policies: all products, and each product their limits name. */
@@ -556,6 +574,8 @@ async function replayUnder(
   period: Period,
   people: People,
   affected: string[],
+  /** each affected member's groups (people.groupsOf, looked up once a simulation) */
+  affectedGroups: readonly (readonly string[])[],
   policies: PolicyInput[],
   usage: PeriodUsage,
 ): Promise<Replays> {
@@ -571,11 +591,11 @@ async function replayUnder(
   }
   const pools = async (list: readonly PolicyInput[], groupId: string | null) => {
     const named = namedProducts(list.filter((p) => p.poolCapMicros !== null));
-    const parts = new Map<string, readonly bigint[]>();
+    const parts = new Map<string, Series>();
     for (const product of named) parts.set(product, await usage.poolSeries(groupId, product));
     return { total: await usage.poolSeries(groupId, ""), parts };
   };
-  const groupCumulative = new Map<string, readonly bigint[]>();
+  const groupCumulative = new Map<string, Series>();
   const groupByProduct = new Map<string, ProductSeries>();
   for (const [gid, list] of byGroup)
     if (list.some((p) => p.poolCapMicros !== null)) {
@@ -583,7 +603,7 @@ async function replayUnder(
       groupCumulative.set(gid, total);
       if (parts.size) groupByProduct.set(gid, parts);
     }
-  let workspaceCumulative: readonly bigint[] = days.map(() => 0n);
+  let workspaceCumulative: Series = days.map(() => 0n);
   let workspaceByProduct: ProductSeries | undefined;
   if (ws.some((p) => p.poolCapMicros !== null)) {
     const { total, parts } = await pools(ws, null);
@@ -606,17 +626,18 @@ async function replayUnder(
     else (byProduct.get(r.memberId) ?? byProduct.set(r.memberId, []).get(r.memberId)!).push(r);
   };
   /** a member's usage as the totals path sees it: all products, and each product named */
-  const usageAt = (id: string, named: readonly string[]): UsageAt => {
+  const usageAt = (id: string, named: readonly string[]): { id: string } & UsageAt => {
     const total = usage.totals.get(id) ?? 0n;
-    if (named.length === 0) return { total };
+    if (named.length === 0) return { id, total };
     const of = usage.productTotals.get(id);
-    return { total, byProduct: new Map(named.map((p) => [p, of?.get(p) ?? 0n])) };
+    return { id, total, byProduct: new Map(named.map((p) => [p, of?.get(p) ?? 0n])) };
   };
   // the budget checks asked of a member: all products, and each product their limits name
-  type Question = Omit<ReplayMember, "cumulative" | "byProduct">;
-  const pending: { q: Question; named: readonly string[] }[] = [];
-  // people in the same groups with no policy of their own answer to the same policies: one
-  // class each, settled together (settledByTotals); the few with their own policies one by one
+  type Question = Omit<ReplayMember, "id" | "cumulative" | "byProduct">;
+  const pending: { id: string; q: Question; named: readonly string[] }[] = [];
+  // people in the same groups (of those with policies) with no policy of their own answer to
+  // the same policies: one class each, settled together (settledByTotals) and replayed together
+  // (replayPeriod's classes); the few with their own policies one by one
   const classes = new Map<
     string,
     {
@@ -626,8 +647,12 @@ async function replayUnder(
       members: ({ id: string } & UsageAt)[];
     }
   >();
-  for (const id of affected) {
-    const gids = people.groupsOf.get(id) ?? [];
+  for (let k = 0; k < affected.length; k++) {
+    const id = affected[k]!;
+    // a group with no policy in this set changes no answer of the rule (it only reads a
+    // group's policies, and its name when one of them is chosen or pools): the groups that
+    // have one are the person's class, so people of policy-less teams are settled together
+    const gids = affectedGroups[k]!.filter((g) => byGroup.has(g));
     const own = byMember.get(id);
     if (own) {
       const groups = gids.map((g) => ({ id: g, name: people.groupName.get(g) ?? "?" }));
@@ -635,10 +660,10 @@ async function replayUnder(
       const named = namedProducts(mine);
       const u = usageAt(id, named);
       for (const product of ["", ...named]) {
-        const q: Question = { id, groups, policies: forProduct(mine, product), product };
-        const done = settledByTotal(replay, q, u);
+        const q: Question = { groups, policies: forProduct(mine, product), product };
+        const done = settledByTotal(replay, { ...q, id }, u);
         if (done) keep(done);
-        else pending.push({ q, named });
+        else pending.push({ id, q, named });
       }
       continue;
     }
@@ -654,37 +679,40 @@ async function replayUnder(
       };
       classes.set(key, c);
     }
-    c.members.push({ id, ...usageAt(id, c.named) });
+    c.members.push(usageAt(id, c.named));
   }
   for (const c of classes.values())
     for (const product of ["", ...c.named]) {
       const shared = { groups: c.groups, policies: forProduct(c.policies, product), product };
       const { settled, pending: rest } = settledByTotals(replay, shared, c.members);
       for (const r of settled) keep(r);
-      for (const id of rest) pending.push({ q: { ...shared, id }, named: c.named });
+      for (const id of rest) pending.push({ id, q: shared, named: c.named });
     }
   // the day rows of those not settled (read once a period, for both replays)
-  const need = [...new Set(pending.map((x) => x.q.id))].filter((id) => !usage.days.has(id));
-  if (need.length) {
-    const read = await usage.loadDays(need);
+  const need = new Set<string>();
+  const needProducts = new Set<string>();
+  for (const { id, named } of pending) {
+    if (!usage.days.has(id)) need.add(id);
+    if (named.length > 0 && !usage.productDays.has(id)) needProducts.add(id);
+  }
+  if (need.size) {
+    const read = await usage.loadDays([...need]);
     for (const id of need) usage.days.set(id, read.get(id) ?? null);
   }
-  const needProducts = [
-    ...new Set(pending.filter((x) => x.named.length > 0).map((x) => x.q.id)),
-  ].filter((id) => !usage.productDays.has(id));
-  if (needProducts.length)
-    for (const [id, series] of await usage.loadProductDays(needProducts))
+  if (needProducts.size)
+    for (const [id, series] of await usage.loadProductDays([...needProducts]))
       usage.productDays.set(id, series);
-  const members: ReplayMember[] = pending.map(({ q, named }) => {
-    const cum = usage.days.get(q.id) ?? undefined;
-    const series = named.length ? usage.productDays.get(q.id) : undefined;
-    return {
-      ...q,
-      cumulative: cum,
-      ...(series
-        ? { byProduct: new Map(named.map((p) => [p, series.get(p) ?? days.map(() => 0n)])) }
-        : {}),
+  const members = pending.map(({ id, q, named }): ReplayMember => {
+    const m: ReplayMember = {
+      id,
+      groups: q.groups,
+      policies: q.policies,
+      product: q.product,
+      cumulative: usage.days.get(id) ?? undefined,
     };
+    const series = named.length ? usage.productDays.get(id) : undefined;
+    if (series) m.byProduct = new Map(named.map((p) => [p, series.get(p) ?? days.map(() => 0n)]));
+    return m;
   });
   for (const r of replayPeriod(replay, members)) keep(r);
   return { all, byProduct };
@@ -713,14 +741,40 @@ export interface PeriodReplay {
   baseline: Replays;
 }
 
-/** The replay itself, every affected member's answer kept (simulate() sums it up; tests compare it). */
-export async function replayAll(db: Db, decider: Decider, input: SimulateInput, now: Date) {
-  const workspaceId = decider.actor.workspaceId;
-  const budget = await loadWorkspaceBudget(db, workspaceId, now);
+/**
+ * What the replay reads — the people and their memberships, each period's usage (totals, the
+ * day series read so far, pools) — kept while the workspace's version stamp holds
+ * (lib/server/workspace-version.ts: every audited change — limits, people, groups,
+ * memberships, identity mappings, settings — moves `config`, every sync page commit `usage`),
+ * the contract the budget check's cache keeps too. A preview re-simulated as an editor's form
+ * changes, or a planning script's series of questions, reads them once. A few entries per
+ * database; the oldest go first.
+ */
+const READS_KEPT = 16;
+const reads = new WeakMap<Db, Map<string, { stamp: string; value: Promise<unknown> }>>();
+
+function keptRead<T>(db: Db, key: string, stamp: string, read: () => Promise<T>): Promise<T> {
+  let kept = reads.get(db);
+  if (!kept) reads.set(db, (kept = new Map()));
+  const hit = kept.get(key);
+  if (hit && hit.stamp === stamp) return hit.value as Promise<T>;
+  const value = read();
+  const entries = kept;
+  entries.delete(key);
+  entries.set(key, { stamp, value });
+  value.catch(() => {
+    if (entries.get(key)?.value === value) entries.delete(key);
+  });
+  while (entries.size > READS_KEPT) entries.delete(entries.keys().next().value!);
+  return value;
+}
+
+/** The active people (by name), groups and memberships of a workspace. */
+async function readPeople(db: Db, workspaceId: string) {
   const e = engineOf(db);
   // the people and memberships of a 20,000-member workspace: raw rows (the ORM's row objects
   // cost more than the replay of everyone settled by their total)
-  const [members, groups, memberships, policyRows] = await Promise.all([
+  const [members, groups, memberships] = await Promise.all([
     readRows<{ id: string; name: string; email: string }>(
       db,
       `SELECT "id", "name", "email" FROM "Member" WHERE "workspaceId" = ${placeholder(e, 1)} AND "active" = ${e === "postgres" ? "true" : "1"} ORDER BY "name"`,
@@ -732,6 +786,72 @@ export async function replayAll(db: Db, decider: Decider, input: SimulateInput, 
       `SELECT gm."groupId" AS "groupId", gm."memberId" AS "memberId" FROM "GroupMember" gm JOIN "Group" g ON g."id" = gm."groupId" WHERE g."workspaceId" = ${placeholder(e, 1)} ORDER BY gm."groupId", gm."memberId"`,
       [workspaceId],
     ),
+  ]);
+  const people: People = {
+    members,
+    groupName: new Map(groups.map((g) => [g.id, g.name])),
+    groupsOf: new Map(),
+  };
+  for (const gm of memberships)
+    (
+      people.groupsOf.get(gm.memberId) ?? people.groupsOf.set(gm.memberId, []).get(gm.memberId)!
+    ).push(gm.groupId);
+  return { people, memberships };
+}
+
+/**
+ * A period's usage, read as needed: the totals at once, day series and pools when a replay
+ * asks. The current period is carried to its end at each member's pace (totals and series
+ * alike).
+ */
+async function readPeriodUsage(
+  db: Db,
+  budget: WorkspaceBudget,
+  period: Period,
+  todayIndex: number | null,
+  products: string[],
+  everyone: number,
+): Promise<PeriodUsage> {
+  const days = eachDay(period.start, period.end);
+  const atPace = (v: bigint) =>
+    todayIndex === null ? v : (v * BigInt(days.length)) / BigInt(todayIndex + 1);
+  const extend = (cum: bigint[]) => (todayIndex === null ? cum : extendAtPace(cum, todayIndex));
+  const totals = new Map<string, bigint>();
+  for (const [id, v] of await memberTotals(db, budget, period)) totals.set(id, atPace(v));
+  const productTotals = await memberProductTotals(db, budget, period, products);
+  for (const of of productTotals.values()) for (const [p, v] of of) of.set(p, atPace(v));
+  const pools = new Map<string, Promise<Series>>();
+  return {
+    totals,
+    productTotals,
+    days: new Map(),
+    productDays: new Map(),
+    loadDays: (ids) => memberDays(db, budget, period, ids, everyone, extend),
+    loadProductDays: async (ids) => {
+      const read = await memberProductDays(db, budget, period, ids, products);
+      const out = new Map<string, Map<string, Series>>();
+      for (const [id, series] of read)
+        out.set(id, new Map([...series].map(([p, cum]) => [p, extend(cum)])));
+      return out;
+    },
+    poolSeries: (gid, product) => {
+      const key = `${gid ?? ""}|${product}`;
+      let s = pools.get(key);
+      if (!s) {
+        s = poolDays(db, budget, period, gid, product).then((d) => extend(cumulate(days, d)));
+        pools.set(key, s);
+      }
+      return s;
+    },
+  };
+}
+
+/** The replay itself, every affected member's answer kept (simulate() sums it up; tests compare it). */
+export async function replayAll(db: Db, decider: Decider, input: SimulateInput, now: Date) {
+  const workspaceId = decider.actor.workspaceId;
+  const [budget, version, policyRows] = await Promise.all([
+    loadWorkspaceBudget(db, workspaceId, now),
+    readWorkspaceVersion(db, workspaceId),
     db.limitPolicy.findMany({
       where: { workspaceId },
       select: {
@@ -751,17 +871,13 @@ export async function replayAll(db: Db, decider: Decider, input: SimulateInput, 
       },
     }),
   ]);
+  const stamp = `${version.config}:${version.usage}`;
+  const { people, memberships } = await keptRead(db, `people|${workspaceId}`, stamp, () =>
+    readPeople(db, workspaceId),
+  );
+  const { members } = people;
   const policies = policyRows.map(toPolicyInput);
   const proposal = await proposalOf(db, decider, input.change, budget, policies, now);
-  const people: People = {
-    members,
-    groupName: new Map(groups.map((g) => [g.id, g.name])),
-    groupsOf: new Map(),
-  };
-  for (const gm of memberships)
-    (
-      people.groupsOf.get(gm.memberId) ?? people.groupsOf.set(gm.memberId, []).get(gm.memberId)!
-    ).push(gm.groupId);
   const active = new Set(members.map((m) => m.id));
   const a = proposal.affected;
   const affected =
@@ -779,53 +895,59 @@ export async function replayAll(db: Db, decider: Decider, input: SimulateInput, 
   for (let i = 0; i < input.periods; i++)
     periods.push(previousPeriod(periods[i]!, budget.budgetPeriod));
 
+  const affectedGroups = affected.map((id) => people.groupsOf.get(id) ?? []);
   // the products product-scoped limits name (as they are or as proposed): their usage is read apart
   const products = namedProducts([...proposal.proposed, ...proposal.baseline]);
   const replays: PeriodReplay[] = [];
   for (const period of periods) {
     const current = period === budget.period;
     const todayIndex = current ? daysBetween(period.start, budget.today) : null;
-    const days = eachDay(period.start, period.end);
-    // the current period is carried to its end at each member's pace (totals and day series alike)
-    const atPace = (v: bigint) =>
-      todayIndex === null ? v : (v * BigInt(days.length)) / BigInt(todayIndex + 1);
-    const extend = (cum: bigint[]) => (todayIndex === null ? cum : extendAtPace(cum, todayIndex));
-    const totals = new Map<string, bigint>();
-    for (const [id, v] of await memberTotals(db, budget, period)) totals.set(id, atPace(v));
-    const productTotals = await memberProductTotals(db, budget, period, products);
-    for (const of of productTotals.values()) for (const [p, v] of of) of.set(p, atPace(v));
-    const pools = new Map<string, Promise<bigint[]>>();
-    const usage: PeriodUsage = {
-      totals,
-      productTotals,
-      days: new Map(),
-      productDays: new Map(),
-      loadDays: async (ids) => {
-        const read = await memberDays(db, budget, period, ids, members.length);
-        for (const [id, cum] of read) read.set(id, extend(cum));
-        return read;
-      },
-      loadProductDays: async (ids) => {
-        const read = await memberProductDays(db, budget, period, ids, products);
-        for (const series of read.values())
-          for (const [p, cum] of series) series.set(p, extend(cum));
-        return read;
-      },
-      poolSeries: (gid, product) => {
-        const key = `${gid ?? ""}|${product}`;
-        let s = pools.get(key);
-        if (!s) {
-          s = poolDays(db, budget, period, gid, product).then((d) => extend(cumulate(days, d)));
-          pools.set(key, s);
-        }
-        return s;
-      },
-    };
-    const proposed = await replayUnder(budget, period, people, affected, proposal.proposed, usage);
-    const baseline = await replayUnder(budget, period, people, affected, proposal.baseline, usage);
+    const usage = await keptRead(
+      db,
+      [
+        "usage",
+        workspaceId,
+        budget.unit,
+        budget.seats,
+        budget.timezone,
+        period.start,
+        period.end,
+        todayIndex,
+        products.join(","),
+      ].join("|"),
+      stamp,
+      () => readPeriodUsage(db, budget, period, todayIndex, products, members.length),
+    );
+    const proposed = await replayUnder(
+      budget,
+      period,
+      people,
+      affected,
+      affectedGroups,
+      proposal.proposed,
+      usage,
+    );
+    const baseline = await replayUnder(
+      budget,
+      period,
+      people,
+      affected,
+      affectedGroups,
+      proposal.baseline,
+      usage,
+    );
     replays.push({ period, current, proposed, baseline });
   }
   return { budget, proposal, people, affected, products, replays };
+}
+
+function nameRanks(people: People): Map<string, number> {
+  if (!people.ranks) {
+    const collator = new Intl.Collator();
+    const sorted = [...people.members].sort((a, b) => collator.compare(a.name, b.name));
+    people.ranks = new Map(sorted.map((m, i) => [m.id, i]));
+  }
+  return people.ranks;
 }
 
 export async function simulate(
@@ -842,15 +964,7 @@ export async function simulate(
   );
   const byId = new Map(people.members.map((m) => [m.id, m]));
   // people listed by name (the locale's order) on the same day: ranked once, not per comparison
-  let ranks: Map<string, number> | null = null;
-  const nameRank = (id: string) => {
-    if (!ranks) {
-      const collator = new Intl.Collator();
-      const sorted = [...people.members].sort((a, b) => collator.compare(a.name, b.name));
-      ranks = new Map(sorted.map((m, i) => [m.id, i]));
-    }
-    return ranks.get(id) ?? 0;
-  };
+  const nameRank = (id: string) => nameRanks(people).get(id) ?? 0;
   const out: SimulatedPeriod[] = [];
   for (const { period, current, proposed: proposedReplays, baseline: baselineReplays } of replays) {
     // each person's checks together (all products, and each product their limits name)
@@ -858,22 +972,31 @@ export async function simulate(
     const baseline = { results: together(baselineReplays) };
     // counted as they go: no per-group lists of 20,000 replays
     const groupTally = new Map<string, { members: number; proposed: Tally; baseline: Tally }>();
-    for (const id of affected)
+    for (const id of affected) {
+      const p = proposed.results.get(id)!;
+      const b = baseline.results.get(id)!;
       for (const gid of people.groupsOf.get(id) ?? []) {
         let g = groupTally.get(gid);
         if (!g) groupTally.set(gid, (g = { members: 0, proposed: tally([]), baseline: tally([]) }));
         g.members++;
-        count(g.proposed, proposed.results.get(id)!);
-        count(g.baseline, baseline.results.get(id)!);
+        count(g.proposed, p);
+        count(g.baseline, b);
       }
-    const listed = [...proposed.results.values()].filter((r) => r.softDay || r.blockedDay);
-    const dayOf = (r: MemberReplay) => r.blockedDay ?? r.softDay ?? "";
-    listed.sort(
-      (x, y) =>
-        (x.blockedDay ? 0 : 1) - (y.blockedDay ? 0 : 1) ||
-        (dayOf(x) < dayOf(y) ? -1 : dayOf(x) > dayOf(y) ? 1 : 0) ||
-        nameRank(x.memberId) - nameRank(y.memberId),
-    );
+    }
+    // refused first, then by day, then by name: each one's keys looked up once, not per comparison
+    const listed = [...proposed.results.values()]
+      .filter((r) => r.softDay || r.blockedDay)
+      .map((r) => ({
+        r,
+        refused: r.blockedDay ? 0 : 1,
+        day: r.blockedDay ?? r.softDay ?? "",
+        rank: nameRank(r.memberId),
+      }))
+      .sort(
+        (x, y) =>
+          x.refused - y.refused || (x.day < y.day ? -1 : x.day > y.day ? 1 : 0) || x.rank - y.rank,
+      )
+      .map((x) => x.r);
     out.push({
       start: period.start,
       end: period.end,
