@@ -76,6 +76,7 @@ export function adapterFor(connection: StoredConnection, extras: AdapterExtras):
         return anthropicAnalyticsAdapter({
           ...http,
           ...(settings.seatUsage ? { seatUsage: settings.seatUsage } : {}),
+          ...(settings.claudeCode !== undefined ? { claudeCode: settings.claudeCode } : {}),
         });
       }
       return anthropicAdapter({ ...common, claudeCode: settings.claudeCode });

@@ -6,13 +6,14 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
+import { anthropicAnalyticsAdapter } from "@/lib/ingest/adapters/anthropic-analytics";
 import { runSync } from "@/lib/ingest/sync";
 import type { Db } from "@/lib/server/db";
 
 import { loadFixtureData } from "../fake-provider/data";
 import { startFakeProvider, type FakeProvider } from "../fake-provider/server";
-import { testDb } from "../helpers/db";
-import { FIXTURE_WINDOW, providerWorkspace } from "./ingest-helpers";
+import { makeWorkspace, testDb } from "../helpers/db";
+import { FAST_RETRY, FIXTURE_WINDOW, providerWorkspace } from "./ingest-helpers";
 
 /**
  * Per person over 2026-11-01..10, added up by hand (a Python loop over the fixture files
@@ -201,6 +202,92 @@ describe("Claude Code outcome facts", () => {
     });
     expect(billed._sum.costMicros).toBeGreaterThan(0n);
     // asked once, then left alone for the rest of the run
+    expect(fake.requests.filter((r) => r.includes("claude_code"))).toHaveLength(1);
+  });
+});
+
+/** An Anthropic connection on the Usage & Cost Analytics API (its own fake, on the same server). */
+async function analyticsWorkspace(db: Db) {
+  const workspace = await makeWorkspace(db, { budgetUnit: "USD", usdPerCreditMicros: 1_000_000n });
+  const connection = await db.connection.create({
+    data: {
+      workspaceId: workspace.id,
+      kind: "anthropic",
+      name: "anthropic-analytics",
+      baseUrl: fake.anthropicBase,
+      configJson: JSON.stringify({ api: "analytics" }),
+    },
+  });
+  const adapter = anthropicAnalyticsAdapter({
+    baseUrl: fake.anthropicBase,
+    apiKey: "sk-ant-admin-fake",
+    retry: FAST_RETRY,
+  });
+  return { workspace, connection, adapter };
+}
+
+describe("Claude Code outcome facts on an Analytics API connection", () => {
+  it("reads the same outcomes from the Claude Code report, day by day, and adds no seat rows", async () => {
+    const db = await testDb();
+    const { connection, adapter } = await analyticsWorkspace(db);
+    const res = await runSync({ db, connectionId: connection.id, adapter, window: FIXTURE_WINDOW });
+    expect(res.error).toBeUndefined();
+    const rows = await factsOf(db, connection.id);
+    expect(totalsByPerson(rows)).toEqual(TRUTH);
+    // every day of the window asked (the fake pages two records at a time)
+    const asked = fake.requests.filter((r) => r.includes("usage_report/claude_code"));
+    expect(new Set(asked.map((r) => /starting_at=([\d-]+)/.exec(r)![1]))).toEqual(
+      new Set(Array.from({ length: 10 }, (_, i) => `2026-11-${String(i + 1).padStart(2, "0")}`)),
+    );
+    // the money is the Analytics API's (billed per actor); the report adds no seat estimate
+    const usage = await db.usageRecord.aggregate({
+      where: { connectionId: connection.id },
+      _sum: { costMicros: true, seatEstimateMicros: true },
+    });
+    expect(usage._sum.costMicros).toBeGreaterThan(0n);
+    expect(usage._sum.seatEstimateMicros).toBe(0n);
+    const again = await runSync({
+      db,
+      connectionId: connection.id,
+      adapter,
+      window: FIXTURE_WINDOW,
+      mode: "incremental",
+    });
+    expect(again.status).toBe("SUCCEEDED");
+    expect(await factsOf(db, connection.id)).toEqual(rows);
+  });
+
+  it("a Claude Code page that breaks the format fails the range naming the field, writing nothing", async () => {
+    const db = await testDb();
+    const { connection, adapter } = await analyticsWorkspace(db);
+    const record = fake.data.anthropic.claudeCode.get("2026-11-05")![1]!;
+    (record.core_metrics as Record<string, unknown>).num_sessions = -2;
+    const res = await runSync({ db, connectionId: connection.id, adapter, window: FIXTURE_WINDOW });
+    expect(res.status).toBe("FAILED");
+    expect(res.error).toContain("anthropic claude code 2026-11-05 page 1");
+    expect(res.error).toContain("data[1].core_metrics.num_sessions");
+    expect(await db.outcomeDaily.count({ where: { connectionId: connection.id } })).toBe(0);
+    expect(await db.usageRecord.count({ where: { connectionId: connection.id } })).toBe(0);
+  });
+
+  it("a key that may not read the report (403) syncs the costs, with a note and no facts", async () => {
+    const db = await testDb();
+    const { connection, adapter } = await analyticsWorkspace(db);
+    fake.faults.push({
+      path: "/organizations/usage_report/claude_code",
+      kind: "403",
+      times: Infinity,
+    });
+    const res = await runSync({ db, connectionId: connection.id, adapter, window: FIXTURE_WINDOW });
+    expect(res.status).toBe("SUCCEEDED");
+    const note = res.warnings.join("\n");
+    expect(note).toContain("Claude Code analytics not available to this key (HTTP 403");
+    expect(note).toContain("outcomes (commits, pull requests) were not synced");
+    expect(note).not.toContain("seat estimates");
+    expect(await db.outcomeDaily.count({ where: { connectionId: connection.id } })).toBe(0);
+    expect(await db.usageRecord.count({ where: { connectionId: connection.id } })).toBeGreaterThan(
+      0,
+    );
     expect(fake.requests.filter((r) => r.includes("claude_code"))).toHaveLength(1);
   });
 });

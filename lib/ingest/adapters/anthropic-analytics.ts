@@ -32,12 +32,14 @@ import type {
   CostLine,
   FetchContext,
   IdentityRef,
+  OutcomeFact,
   SourceAdapter,
   SyncWindow,
   UsagePage,
   UsageRow,
 } from "../types";
 import { usageRowOf } from "../usage-row";
+import { ClaudeCodeReader, type GetJson } from "./claude-code";
 import {
   big,
   dayOfIso,
@@ -380,6 +382,11 @@ export interface AnthropicAnalyticsOptions extends Omit<HttpAdapterOptions, "pag
   seatUsage?: SeatUsage;
   /** days per request; at most 31 */
   rangeDays?: number;
+  /**
+   * read the Claude Code analytics report (§1.4) for outcome facts — sessions, lines, commits,
+   * pull requests — which the Analytics API does not have (default true; docs/outcomes.md)
+   */
+  claudeCode?: boolean;
 }
 
 export function anthropicAnalyticsAdapter(opts: AnthropicAnalyticsOptions): SourceAdapter {
@@ -389,6 +396,16 @@ export function anthropicAnalyticsAdapter(opts: AnthropicAnalyticsOptions): Sour
     "anthropic-beta": ANALYTICS_BETA,
   };
   const seatUsage = opts.seatUsage ?? "invoiced";
+  // the Claude Code report is not part of the beta: asked without the beta header
+  const getClaudeCode: GetJson = (path, params, label, ctx) =>
+    getJson({
+      url: joinUrl(opts.baseUrl, path, params),
+      headers: { "x-api-key": opts.apiKey, "anthropic-version": ANTHROPIC_VERSION },
+      label,
+      signal: ctx.signal,
+      retry: opts.retry,
+      log: ctx.log,
+    });
   const rangeDays = Math.min(MAX_RANGE_DAYS, Math.max(1, opts.rangeDays ?? MAX_RANGE_DAYS));
 
   /** Every page of one endpoint for one range; an expired cursor (410) restarts the range once. */
@@ -480,6 +497,12 @@ export function anthropicAnalyticsAdapter(opts: AnthropicAnalyticsOptions): Sour
       // the cursor is the first day of the next range still to read
       const from = cursor && cursor > window.start && cursor <= window.end ? cursor : window.start;
       const ranges = rangesOf({ start: from, end: window.end }, rangeDays);
+      // outcomes come from the Claude Code report, a day a request; its money is already in the
+      // cost endpoint's per-actor rows, so it adds no seat rows (a 403/404 is a note, not a failure)
+      const claudeCode =
+        opts.claudeCode === false
+          ? null
+          : new ClaudeCodeReader(getClaudeCode, { seatEstimates: false });
       for (const [i, range] of ranges.entries()) {
         const usage = await readAll("usage", usagePageSchema, range, ctx);
         const costs = await readAll("cost", costPageSchema, range, ctx);
@@ -488,15 +511,25 @@ export function anthropicAnalyticsAdapter(opts: AnthropicAnalyticsOptions): Sour
           range,
           ...(ctx.toUsd ? { toUsd: ctx.toUsd } : {}),
         });
+        const days = eachDay(range.start, range.end);
+        const outcomes: OutcomeFact[] = [];
+        if (claudeCode)
+          for (const day of days) {
+            const read = await claudeCode.day(day, ctx, mapped.warnings);
+            if (!read) break;
+            outcomes.push(...read.outcomes);
+          }
         const next = ranges[i + 1];
         // rows are ranked by spend across the range, so only the whole range states its days completely
         yield {
-          completeDays: eachDay(range.start, range.end),
+          completeDays: days,
           rows: mapped.rows,
           costLines: mapped.costLines,
           warnings: mapped.warnings,
           nextCursor: next ? next.start : null,
           label: `anthropic analytics ${range.start}..${range.end}`,
+          // the days' outcome facts are replaced only when the report was read for all of them
+          ...(claudeCode?.available ? { outcomes } : {}),
         };
       }
     },

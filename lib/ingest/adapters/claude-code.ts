@@ -201,7 +201,14 @@ export function outcomeFactsOf(day: DayKey, records: ClaudeCodeRecord[]): Outcom
 export class ClaudeCodeReader {
   private unavailable = false;
 
-  constructor(private readonly get: GetJson) {}
+  /**
+   * `seatEstimates: false` (the Analytics API mode, whose cost report already has each
+   * person's Claude Code cost): the report gives outcome facts only, no seat rows.
+   */
+  constructor(
+    private readonly get: GetJson,
+    private readonly opts: { seatEstimates?: boolean } = {},
+  ) {}
 
   get available(): boolean {
     return !this.unavailable;
@@ -220,9 +227,10 @@ export class ClaudeCodeReader {
     } catch (error) {
       if (error instanceof ProviderHttpError && (error.status === 403 || error.status === 404)) {
         this.unavailable = true;
+        const seats = this.opts.seatEstimates !== false;
         warnings.push(
           `Claude Code analytics not available to this key (HTTP ${error.status} on ${CLAUDE_CODE_PATH}): ` +
-            `outcomes (commits, pull requests) and Claude Code seat estimates were not synced; costs and usage were. ` +
+            `outcomes (commits, pull requests)${seats ? " and Claude Code seat estimates were" : " were"} not synced; costs and usage were. ` +
             `Use an Admin API key of an organisation with Claude Code to read them.`,
         );
         return null;
@@ -230,7 +238,7 @@ export class ClaudeCodeReader {
       throw error;
     }
     return {
-      rows: seatRowsOf(day, records, ctx, warnings),
+      rows: this.opts.seatEstimates === false ? [] : seatRowsOf(day, records, ctx, warnings),
       outcomes: outcomeFactsOf(day, records),
     };
   }
