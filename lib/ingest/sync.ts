@@ -17,6 +17,7 @@ import { loadRateTable } from "../currency/load-rates";
 import type { Db } from "../server/db";
 import { acquireLease, releaseLease, renewLease } from "../server/lease";
 import { replaceCostLines } from "./cost-lines";
+import { deferIndexesIfEmpty, restoreDeferredIndexes } from "./deferred-indexes";
 import { applyDirectory } from "./directory";
 import { IdentityResolver } from "./identities";
 import { replaceOutcomeFacts } from "./outcome-facts";
@@ -107,6 +108,7 @@ export async function runSync(opts: SyncOptions): Promise<SyncResult> {
     rowsRemoved: 0,
   };
   let maxDay = null as string | null; // set inside commit(), which TypeScript does not follow
+  let deferred = false;
   const warnings: string[] = [];
   try {
     // Resume only a run of the same window that stopped part-way.
@@ -128,6 +130,10 @@ export async function runSync(opts: SyncOptions): Promise<SyncResult> {
     const bulk =
       opts.mode === "bulk" ||
       (opts.mode !== "incremental" && !(await hasUsageIn(db, connection.id, opts.window)));
+    // a first load into an empty usage table builds the member-ordered indexes at its end
+    // (deferred-indexes.ts); put back first any that a crashed load left out
+    await restoreDeferredIndexes(db);
+    deferred = bulk && (await deferIndexesIfEmpty(db));
 
     /** Commits the gathered pages in one transaction, with the last page's cursor. */
     const commit = async (batch: UsagePage[]) => {
@@ -278,7 +284,11 @@ export async function runSync(opts: SyncOptions): Promise<SyncResult> {
     });
     return { runId: run.id, status: "FAILED", error: message, ...totals, warnings };
   } finally {
-    await releaseLease(db, leaseName, holder);
+    try {
+      if (deferred) await restoreDeferredIndexes(db);
+    } finally {
+      await releaseLease(db, leaseName, holder);
+    }
   }
 }
 

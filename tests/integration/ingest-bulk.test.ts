@@ -7,12 +7,13 @@
 import { describe, expect, it } from "vitest";
 
 import { simulatorAdapter, simulatorConfigSchema } from "@/lib/ingest/adapters/simulator";
+import { DEFERRED_INDEXES } from "@/lib/ingest/deferred-indexes";
 import { usageForDay } from "@/lib/ingest/simulator/enterprise";
 import { runSync, type SyncOptions } from "@/lib/ingest/sync";
 import type { SourceAdapter, UsagePage, UsageRow } from "@/lib/ingest/types";
-import type { Db } from "@/lib/server/db";
+import { engineOf, type Db } from "@/lib/server/db";
 
-import { makeWorkspace, testDb } from "../helpers/db";
+import { isolatedDb, makeWorkspace, testDb } from "../helpers/db";
 
 const window = { start: "2026-11-01", end: "2026-11-12" };
 
@@ -176,5 +177,72 @@ describe("bulk ingestion", () => {
     ).length;
     expect(expected.facts!.filter((f) => f.includes(`"day":"${d2}"`))).toHaveLength(d2Rows - 1);
     for (const id of workspaces.slice(1)) expect(await snapshot(db, id)).toEqual(expected);
+  });
+
+  it("a first load into an empty usage table builds the member-ordered indexes at its end as the migrations define them, and a sync puts back what a stopped load left out", async () => {
+    const names: string[] = DEFERRED_INDEXES.map((i) => i.name);
+    /** The deferred indexes' definitions as the database states them. */
+    const definitions = async (db: Db) => {
+      const rows =
+        engineOf(db) === "postgres"
+          ? await db.$queryRawUnsafe<{ name: string; def: string }[]>(
+              `SELECT indexname AS name, indexdef AS def FROM pg_indexes WHERE schemaname = current_schema()`,
+            )
+          : await db.$queryRawUnsafe<{ name: string; def: string }[]>(
+              `SELECT name, sql AS def FROM sqlite_master WHERE type = 'index'`,
+            );
+      return Object.fromEntries(
+        rows.filter((r) => names.includes(r.name)).map((r) => [r.name, r.def]),
+      );
+    };
+    const fresh = await isolatedDb();
+    const loaded = await isolatedDb();
+    try {
+      const migrated = await definitions(fresh.db);
+      expect(Object.keys(migrated).sort()).toEqual([...names].sort());
+
+      // the load: indexes dropped while it runs (seen from inside a page), built at its end
+      const sim = await simulated(loaded.db);
+      const seen: number[] = [];
+      const watched: SourceAdapter = {
+        ...sim.adapter,
+        async *pages(w, cursor, ctx) {
+          for await (const page of sim.adapter.pages(w, cursor, ctx)) {
+            seen.push(Object.keys(await definitions(loaded.db)).length);
+            yield page;
+          }
+        },
+      };
+      const result = await runSync({
+        db: loaded.db,
+        connectionId: sim.connection.id,
+        adapter: watched,
+        window,
+        bulkRows: 150,
+      });
+      expect(result.status, result.error).toBe("SUCCEEDED");
+      expect(seen).toEqual(Array(12).fill(0));
+      expect(await definitions(loaded.db)).toEqual(migrated);
+      // the same rows and rollups as a load with the indexes in place (the shared test database)
+      const [reference] = await syncBoth(await testDb(), (a) => a, [{ mode: "incremental" }]);
+      expect(await snapshot(loaded.db, sim.workspace.id)).toEqual(
+        await snapshot(await testDb(), reference!.sim.workspace.id),
+      );
+
+      // a load stopped by a crash leaves them out: the next sync of any connection builds them first
+      for (const name of names) await loaded.db.$executeRawUnsafe(`DROP INDEX "${name}"`);
+      const again = await runSync({
+        db: loaded.db,
+        connectionId: sim.connection.id,
+        adapter: sim.adapter,
+        window,
+      });
+      expect(again.status, again.error).toBe("SUCCEEDED");
+      expect(again.rowsInserted + again.rowsUpdated + again.rowsRemoved).toBe(0);
+      expect(await definitions(loaded.db)).toEqual(migrated);
+    } finally {
+      await fresh.close();
+      await loaded.close();
+    }
   });
 });
