@@ -14,11 +14,12 @@ const DEFAULTS: Record<string, string> = {
   anthropic: "https://api.anthropic.com/v1",
   file: "",
   cursor: "https://api.cursor.com",
+  codex: "https://api.chatgpt.com/v1/analytics/codex",
 };
 
 export function AddConnectionForm() {
   const router = useRouter();
-  const [kind, setKind] = useState<"openai" | "anthropic" | "file" | "cursor">("openai");
+  const [kind, setKind] = useState<"openai" | "anthropic" | "file" | "cursor" | "codex">("openai");
   const [anthropicApi, setAnthropicApi] = useState<"admin" | "analytics">("admin");
   const [pending, start] = useTransition();
   const [outcome, setOutcome] = useState<Outcome | null>(null);
@@ -41,6 +42,14 @@ export function AddConnectionForm() {
                     ...(anthropicApi === "analytics"
                       ? { seatUsage: String(fd.get("seatUsage") ?? "invoiced") }
                       : {}),
+                  },
+                }
+              : {}),
+            ...(kind === "codex"
+              ? {
+                  codex: {
+                    workspaceId: String(fd.get("codexWorkspace") ?? ""),
+                    pageParam: String(fd.get("codexPageParam") ?? "page"),
                   },
                 }
               : {}),
@@ -70,6 +79,7 @@ export function AddConnectionForm() {
           <option value="openai">OpenAI (Administration API)</option>
           <option value="anthropic">Anthropic</option>
           <option value="cursor">Cursor (Admin API)</option>
+          <option value="codex">Codex Analytics API (outcomes: threads, lines)</option>
           <option value="file">File import (CSV / JSONL / FOCUS)</option>
         </select>
       </label>
@@ -85,7 +95,9 @@ export function AddConnectionForm() {
                 ? "Finance export"
                 : kind === "cursor"
                   ? "Cursor team"
-                  : "OpenAI production"
+                  : kind === "codex"
+                    ? "Codex analytics"
+                    : "OpenAI production"
           }
           className="rounded border border-slate-300 px-2 py-1.5 text-sm"
         />
@@ -125,6 +137,29 @@ export function AddConnectionForm() {
           )}
         </>
       )}
+      {kind === "codex" && (
+        <>
+          <label className="flex flex-col gap-1 text-xs text-slate-600">
+            ChatGPT workspace id (Admin console)
+            <input
+              name="codexWorkspace"
+              required
+              className="rounded border border-slate-300 px-2 py-1.5 font-mono text-sm"
+            />
+          </label>
+          <label className="flex flex-col gap-1 text-xs text-slate-600">
+            Next-page parameter (unconfirmed by OpenAI)
+            <select
+              name="codexPageParam"
+              defaultValue="page"
+              className="rounded border border-slate-300 px-2 py-1.5 text-sm"
+            >
+              <option value="page">page</option>
+              <option value="cursor">cursor</option>
+            </select>
+          </label>
+        </>
+      )}
       {kind !== "file" && (
         <>
           <label className="flex flex-col gap-1 text-xs text-slate-600">
@@ -137,8 +172,12 @@ export function AddConnectionForm() {
             />
           </label>
           <label className="flex flex-col gap-1 text-xs text-slate-600">
-            {kind === "cursor" ? "Admin API key" : "Admin key"} (stored encrypted, never shown
-            again)
+            {kind === "cursor"
+              ? "Admin API key"
+              : kind === "codex"
+                ? "Platform API key"
+                : "Admin key"}{" "}
+            (stored encrypted, never shown again)
             <input
               name="apiKey"
               type="password"
@@ -167,6 +206,13 @@ export function AddConnectionForm() {
         </button>
       </div>
       <OutcomeMessage outcome={outcome} className="text-xs sm:col-span-2" />
+      {kind === "codex" && (
+        <p className="text-xs text-slate-500 sm:col-span-2">
+          A read-only key made at platform.openai.com, which OpenAI support scopes to{" "}
+          <code>codex.enterprise.analytics.read</code>. It reads Codex threads and lines per person
+          and day for Outcomes; Codex spend comes from the ChatGPT workspace&apos;s connection.
+        </p>
+      )}
       {kind === "file" && (
         <p className="text-xs text-slate-500 sm:col-span-2">
           Add it, then upload files on its row in the list above (Allotment CSV/JSONL or FOCUS 1.2

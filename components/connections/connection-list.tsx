@@ -17,6 +17,7 @@ const KIND_LABEL: Record<string, string> = {
   file: "File import",
   simulator: "Simulator",
   cursor: "Cursor",
+  codex: "Codex Analytics",
 };
 
 function statusBadge(c: ConnectionDto, running: boolean) {

@@ -10,6 +10,11 @@ import { decryptSecret } from "../crypto/secrets";
 import { anthropicAdapter } from "../ingest/adapters/anthropic";
 import { anthropicAnalyticsAdapter } from "../ingest/adapters/anthropic-analytics";
 import { chatgptAdapter, chatgptConfigSchema } from "../ingest/adapters/chatgpt";
+import {
+  codexAnalyticsAdapter,
+  codexConfigSchema,
+  DEFAULT_CODEX_ANALYTICS_BASE_URL,
+} from "../ingest/adapters/codex-analytics";
 import { cursorAdapter, cursorConfigSchema } from "../ingest/adapters/cursor";
 import { fileAdapter } from "../ingest/adapters/file";
 import { githubCopilotAdapter, githubCopilotConfigSchema } from "../ingest/adapters/github-copilot";
@@ -93,6 +98,13 @@ export function adapterFor(connection: StoredConnection, extras: AdapterExtras):
         apiKey: key(),
         config: chatgptConfigSchema.parse(config),
         usdPerCreditMicros: extras.usdPerCreditMicros ?? 40_000n,
+        ...(extras.retry ? { retry: extras.retry } : {}),
+      });
+    case "codex":
+      return codexAnalyticsAdapter({
+        baseUrl: connection.baseUrl || DEFAULT_CODEX_ANALYTICS_BASE_URL,
+        apiKey: key(),
+        config: codexConfigSchema.parse(config),
         ...(extras.retry ? { retry: extras.retry } : {}),
       });
     case "cursor":

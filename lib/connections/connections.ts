@@ -11,13 +11,14 @@ import { writeAudit, type AuditActor } from "../audit/audit";
 import { InvalidInputError, NotFoundError } from "../core/errors";
 import { addDays, isDayKey, toDayKey } from "../core/period";
 import { encryptSecret, keyHint, maskKey } from "../crypto/secrets";
+import { codexConfigSchema, type CodexConfig } from "../ingest/adapters/codex-analytics";
 import { runSync, type SyncResult } from "../ingest/sync";
 import type { WriteCounts } from "../ingest/write-usage";
 import { loadRateCard } from "../ratecard/load-rate-card";
 import type { Db } from "../server/db";
 import { adapterFor, type AdapterExtras } from "./adapter-for";
 
-export const CONNECTION_KINDS = ["openai", "anthropic", "file", "cursor"] as const;
+export const CONNECTION_KINDS = ["openai", "anthropic", "file", "cursor", "codex"] as const;
 /** days providers still revise: every incremental sync re-reads them */
 export const TRAILING_DAYS = 3;
 
@@ -56,6 +57,8 @@ export const createConnectionSchema = z.object({
     .optional(),
   /** Anthropic only */
   anthropic: anthropicOptionsSchema.optional(),
+  /** Codex Analytics only (required there): the ChatGPT workspace and the paging parameter */
+  codex: codexConfigSchema.optional(),
 });
 export type CreateConnectionInput = z.infer<typeof createConnectionSchema>;
 
@@ -94,6 +97,18 @@ export interface ConnectionDto {
   backfillFrom: string | null;
   /** Anthropic connections: which API they read */
   anthropic?: AnthropicOptions;
+  /** Codex Analytics connections: the ChatGPT workspace read */
+  codex?: CodexConfig;
+}
+
+function codexOptionsOf(c: { kind: string; configJson: string }): CodexConfig | undefined {
+  if (c.kind !== "codex") return undefined;
+  try {
+    const parsed = codexConfigSchema.safeParse(JSON.parse(c.configJson || "{}"));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function anthropicOptionsOf(c: { kind: string; configJson: string }): AnthropicOptions | undefined {
@@ -129,6 +144,7 @@ export function toConnectionDto(c: ConnectionRow): ConnectionDto {
     syncedThrough: c.syncedThrough,
     backfillFrom: c.backfillFrom,
     ...(c.kind === "anthropic" ? { anthropic: anthropicOptionsOf(c) } : {}),
+    ...(c.kind === "codex" ? { codex: codexOptionsOf(c) } : {}),
   };
 }
 
@@ -142,6 +158,7 @@ function auditView(c: ConnectionRow) {
     enabled: c.enabled,
     scheduleMinutes: c.scheduleMinutes,
     ...(c.kind === "anthropic" ? { anthropic: anthropicOptionsOf(c) } : {}),
+    ...(c.kind === "codex" ? { codex: codexOptionsOf(c) } : {}),
   };
 }
 
@@ -194,6 +211,10 @@ export async function createConnection(
       "Anthropic options apply to Anthropic connections only",
       "anthropic",
     );
+  if (data.codex && data.kind !== "codex")
+    throw new InvalidInputError("Codex options apply to Codex Analytics connections only", "codex");
+  if (data.kind === "codex" && !data.codex)
+    throw new InvalidInputError("The ChatGPT workspace id is required", "codex.workspaceId");
   const clash = await db.connection.findFirst({
     where: { workspaceId, name: data.name },
     select: { id: true },
@@ -212,6 +233,7 @@ export async function createConnection(
         backfillFrom: data.backfillFrom ?? null,
         scheduleMinutes: data.scheduleMinutes ?? null,
         ...(data.anthropic ? { configJson: JSON.stringify(data.anthropic) } : {}),
+        ...(data.codex ? { configJson: JSON.stringify(data.codex) } : {}),
       },
     });
     await writeAudit(tx, {

@@ -26,7 +26,9 @@ export async function runDueSyncs(
     where: {
       enabled: true,
       scheduleMinutes: { not: null },
-      kind: { in: ["openai", "anthropic", "simulator", "chatgpt", "github_copilot", "cursor"] },
+      kind: {
+        in: ["openai", "anthropic", "simulator", "chatgpt", "github_copilot", "cursor", "codex"],
+      },
       OR: [{ nextSyncAt: null }, { nextSyncAt: { lte: now } }],
     },
     orderBy: { nextSyncAt: "asc" },

@@ -6,7 +6,7 @@ import type { OutcomeCounts } from "../core/outcome-counts";
 import type { DayKey } from "../core/period";
 
 export type ConnectionKind =
-  "openai" | "anthropic" | "chatgpt" | "file" | "simulator" | "github_copilot" | "cursor";
+  "openai" | "anthropic" | "chatgpt" | "file" | "simulator" | "github_copilot" | "cursor" | "codex";
 
 /** How a provider names a person or key: looked up in MemberIdentity to find the member. */
 export interface IdentityRef {
