@@ -3,8 +3,9 @@ import { expect, test } from "@playwright/test";
 import { storageStateFor } from "./roles";
 
 // Issue 20 "cost per PR appears for Claude Code users": on the seeded demo (its Claude Code
-// users carry outcome facts, lib/demo/outcomes.ts) finance and the owner read billed cost per
-// PR and per commit by product, group and person on /outcomes. Read-only.
+// and Codex users carry outcome facts, lib/demo/outcomes.ts) finance and the owner read billed
+// cost per PR, per commit and per 1,000 lines by product, group and person on /outcomes.
+// Read-only.
 
 const MONEY = /^\$\d{1,3}(,\d{3})*\.\d{2}$/;
 
@@ -22,13 +23,16 @@ test.describe("Outcomes: cost per PR", () => {
       const total = page.getByTestId("outcomes-per-pr");
       await expect(total).toHaveText(MONEY);
 
-      // one product reports outcomes; its row carries the same cost per PR as the headline
-      const product = page.getByTestId("outcomes-by-product").locator("tbody tr");
-      await expect(product).toHaveCount(1);
-      await expect(product.first().getByRole("rowheader")).toContainText("Claude Code");
-      await expect(product.first().locator('[data-cell="per-pr"]')).toHaveText(
-        (await total.textContent())!,
-      );
+      // two products report outcomes: Claude Code (commits, PRs, lines) carries the same cost
+      // per PR as the headline; Codex reports lines only: a cost per 1,000 lines, no cost per PR
+      const products = page.getByTestId("outcomes-by-product");
+      await expect(products.locator("tbody tr")).toHaveCount(2);
+      const claude = products.locator('tr[data-row="Claude Code"]');
+      await expect(claude.locator('[data-cell="per-pr"]')).toHaveText((await total.textContent())!);
+      const codex = products.locator('tr[data-row="Codex"]');
+      await expect(codex.locator('[data-cell="per-pr"]')).toHaveText("—");
+      await expect(codex.locator('[data-cell="per-k-lines"]')).toHaveText(MONEY);
+      await expect(page.getByTestId("outcomes-per-k-lines")).toHaveText(MONEY);
 
       // groups and people: each ratio is money or "—" (no PR), never $0 from a division by
       // zero, never Infinity / NaN

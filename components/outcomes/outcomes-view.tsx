@@ -42,8 +42,12 @@ function OutcomeTable({
             <th className="py-2 pr-3 text-right font-medium">Billed</th>
             <th className="py-2 pr-3 text-right font-medium">Commits</th>
             <th className="py-2 pr-3 text-right font-medium">Pull requests</th>
+            <th className="py-2 pr-3 text-right font-medium">Lines added</th>
             <th className="py-2 pr-3 text-right font-medium">Cost per commit</th>
             <th className="py-2 pr-3 text-right font-medium">Cost per PR</th>
+            <th className="py-2 pr-3 text-right font-medium" title="billed × 1,000 ÷ lines added">
+              Per 1,000 lines
+            </th>
             {showSeat && (
               <th className="py-2 text-right font-medium" title="Claude Code seat estimate ÷ PRs">
                 Seat est. per PR
@@ -61,9 +65,13 @@ function OutcomeTable({
               <td className="tabular py-2 pr-3 text-right">{usd(l.billedMicros)}</td>
               <td className="tabular py-2 pr-3 text-right">{count(l.commits)}</td>
               <td className="tabular py-2 pr-3 text-right">{count(l.pullRequests)}</td>
+              <td className="tabular py-2 pr-3 text-right">{count(l.linesAdded)}</td>
               <td className="tabular py-2 pr-3 text-right">{perOutcome(l.perCommitMicros)}</td>
               <td className="tabular py-2 pr-3 text-right font-medium" data-cell="per-pr">
                 {perOutcome(l.perPrMicros)}
+              </td>
+              <td className="tabular py-2 pr-3 text-right" data-cell="per-k-lines">
+                {perOutcome(l.perKLinesMicros)}
               </td>
               {showSeat && (
                 <td className="tabular py-2 text-right text-slate-500">
@@ -89,9 +97,11 @@ export function OutcomesView({ report }: { report: Serialized<OutcomeReport> }) 
         <div>
           <h1 className="text-xl font-semibold">Outcomes</h1>
           <p className="mt-1 max-w-3xl text-sm text-slate-600">
-            Billed cost per commit and per pull request, from the commits and pull requests Claude
-            Code reports per person and day. Billed spend only: Claude Code seat estimates are not
-            billed and are shown apart. “—” means no commit or pull request to divide by.
+            Billed cost per commit, per pull request and per 1,000 lines added, from what the
+            vendors report per person and day: Claude Code its commits, pull requests and lines;
+            Codex its lines only, so Codex spend counts per 1,000 lines, never per commit or PR.
+            Billed spend only: Claude Code seat estimates are not billed and are shown apart. “—”
+            means nothing to divide by.
           </p>
         </div>
         <nav className="flex flex-wrap gap-1" aria-label="Range">
@@ -115,9 +125,14 @@ export function OutcomesView({ report }: { report: Serialized<OutcomeReport> }) 
         {report.range.label}: {report.range.start} – {report.range.end}
       </p>
 
-      <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
+      <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-5">
         <Stat label="Cost per PR" value={perOutcome(t.perPrMicros)} testId="outcomes-per-pr" />
         <Stat label="Cost per commit" value={perOutcome(t.perCommitMicros)} />
+        <Stat
+          label="Per 1,000 lines added"
+          value={perOutcome(t.perKLinesMicros)}
+          testId="outcomes-per-k-lines"
+        />
         <Stat
           label="Pull requests · commits"
           value={`${count(t.pullRequests)} · ${count(t.commits)}`}

@@ -62,4 +62,36 @@ describe("cost per outcome ratios", () => {
     expect(g.perPrMicros).toBe(13_125_000n);
     expect(g.perCommitMicros).toBe(5_250_000n);
   });
+
+  it("divides only the spend of products that report commits and PRs; every product's per 1,000 lines", () => {
+    // Claude Code $42.50 with 3 PRs and 70 lines; Codex $20 with 400 lines and no PR
+    const cc = {
+      ...counts,
+      linesAdded: 70,
+      commits: 7,
+      pullRequests: 3,
+      billedMicros: 42_500_000n,
+      commitBilledMicros: 42_500_000n,
+      seatMicros: 0n,
+    };
+    const codex = {
+      ...counts,
+      linesAdded: 400,
+      commits: 0,
+      pullRequests: 0,
+      billedMicros: 20_000_000n,
+      commitBilledMicros: 0n,
+      seatMicros: 0n,
+    };
+    const both = figuresOf(sumRows([cc, codex]));
+    expect(both.billedMicros).toBe(62_500_000n);
+    // per PR: $42.50 / 3 (not $62.50 / 3)
+    expect(both.perPrMicros).toBe(14_166_667n);
+    expect(both.perCommitMicros).toBe(6_071_429n);
+    // per 1,000 lines: $62.50 × 1,000 / 470 = $132.9787…
+    expect(both.perKLinesMicros).toBe(132_978_723n);
+    // Codex alone: no commit, no PR → null; no line → null
+    expect(figuresOf(codex)).toMatchObject({ perPrMicros: null, perCommitMicros: null });
+    expect(figuresOf({ ...codex, linesAdded: 0 }).perKLinesMicros).toBeNull();
+  });
 });

@@ -1,7 +1,7 @@
 /**
- * Cost per outcome (issue 20, docs/outcomes.md): billed cost per commit and per pull request
- * by person, group and product over a range, from the vendor-reported outcome facts
- * (OutcomeDaily) and the daily usage rollup.
+ * Cost per outcome (issue 20, docs/outcomes.md): billed cost per commit, per pull request and
+ * per 1,000 lines added by person, group and product over a range, from the vendor-reported
+ * outcome facts (OutcomeDaily) and the daily usage rollup.
  *
  * Totals rules, as the rest of Usage (docs/billing.md): the cost is **billed** spend only
  * (UsageDailyRollup.costMicros, micro-USD) on the products that report outcomes; Claude Code
@@ -20,18 +20,33 @@ import { todayIn, type BudgetPeriod, type DayKey, type Period } from "../core/pe
 import type { Db } from "../server/db";
 import { resolveRange, type RangeSpec, type ResolvedRange } from "./range";
 
-/** Products whose vendors report outcomes (Claude Code analytics; Codex: see docs/outcomes.md). */
-export const OUTCOME_PRODUCTS = ["claude_code"] as const;
+/** Products whose vendors report outcomes (docs/outcomes.md). */
+export const OUTCOME_PRODUCTS = ["claude_code", "codex"] as const;
+
+/**
+ * Which outcomes each product's vendor reports: Claude Code's analytics report has sessions,
+ * lines, commits and pull requests (VENDOR-APIS.md §1.4); the Codex Analytics API threads and
+ * lines only (§4.3). A product's spend is divided only by the outcomes it reports: Codex spend
+ * never makes a commit or a pull request dearer.
+ */
+export const REPORTS_COMMITS: Readonly<Record<string, boolean>> = {
+  claude_code: true,
+  codex: false,
+};
 
 export interface OutcomeFigures extends OutcomeCounts {
   /** billed cost on the outcome products, micro-USD */
   billedMicros: bigint;
+  /** of it, the products that report commits and pull requests (the per-commit / per-PR numerator) */
+  commitBilledMicros: bigint;
   /** Claude Code seat estimate, micro-USD: not billed, never inside billedMicros */
   seatMicros: bigint;
   /** billed ÷ commits, micro-USD, half-even; null without commits */
   perCommitMicros: bigint | null;
   /** billed ÷ pull requests, micro-USD, half-even; null without pull requests */
   perPrMicros: bigint | null;
+  /** billed × 1,000 ÷ lines added, micro-USD, half-even; null without lines */
+  perKLinesMicros: bigint | null;
   /** seat estimate ÷ pull requests; null without pull requests or without a seat estimate */
   seatPerPrMicros: bigint | null;
 }
@@ -57,12 +72,23 @@ export interface MemberProductSums extends OutcomeCounts {
   memberKey: string;
   product: string;
   billedMicros: bigint;
+  /** billedMicros when the product reports commits and pull requests, else 0 */
+  commitBilledMicros: bigint;
   seatMicros: bigint;
 }
 
+/** Summed counts and money, before the ratios. */
+export type OutcomeSums = OutcomeCounts & {
+  billedMicros: bigint;
+  seatMicros: bigint;
+  /** absent: all of billedMicros is on products that report commits and pull requests */
+  commitBilledMicros?: bigint;
+};
+
 /** The ratios of summed counts and money: the one place the division rules live. */
-export function figuresOf(sums: OutcomeCounts & { billedMicros: bigint; seatMicros: bigint }) {
+export function figuresOf(sums: OutcomeSums) {
   const per = (micros: bigint, n: number) => (n > 0 ? divRoundHalfEven(micros, BigInt(n)) : null);
+  const commitBilled = sums.commitBilledMicros ?? sums.billedMicros;
   return {
     sessions: sums.sessions,
     linesAdded: sums.linesAdded,
@@ -70,20 +96,23 @@ export function figuresOf(sums: OutcomeCounts & { billedMicros: bigint; seatMicr
     commits: sums.commits,
     pullRequests: sums.pullRequests,
     billedMicros: sums.billedMicros,
+    commitBilledMicros: commitBilled,
     seatMicros: sums.seatMicros,
-    perCommitMicros: per(sums.billedMicros, sums.commits),
-    perPrMicros: per(sums.billedMicros, sums.pullRequests),
+    perCommitMicros: per(commitBilled, sums.commits),
+    perPrMicros: per(commitBilled, sums.pullRequests),
+    perKLinesMicros: per(sums.billedMicros * 1000n, sums.linesAdded),
     seatPerPrMicros: sums.seatMicros > 0n ? per(sums.seatMicros, sums.pullRequests) : null,
   } satisfies OutcomeFigures;
 }
 
 /** Adds up rows (never ratios: a group's cost per PR is its cost over its PRs). */
-export function sumRows(rows: Iterable<Omit<MemberProductSums, "memberKey" | "product">>) {
-  const out = { ...zeroOutcomeCounts(), billedMicros: 0n, seatMicros: 0n };
+export function sumRows(rows: Iterable<OutcomeSums>) {
+  const out = { ...zeroOutcomeCounts(), billedMicros: 0n, seatMicros: 0n, commitBilledMicros: 0n };
   for (const r of rows) {
     addOutcomeCounts(out, r);
     out.billedMicros += r.billedMicros;
     out.seatMicros += r.seatMicros;
+    out.commitBilledMicros += r.commitBilledMicros ?? r.billedMicros;
   }
   return out;
 }
@@ -139,7 +168,14 @@ export async function loadMemberProductSums(
     const key = `${memberKey}|${product}`;
     let row = out.get(key);
     if (!row) {
-      row = { memberKey, product, ...zeroOutcomeCounts(), billedMicros: 0n, seatMicros: 0n };
+      row = {
+        memberKey,
+        product,
+        ...zeroOutcomeCounts(),
+        billedMicros: 0n,
+        commitBilledMicros: 0n,
+        seatMicros: 0n,
+      };
       out.set(key, row);
     }
     return row;
@@ -157,9 +193,16 @@ export async function loadMemberProductSums(
     if (billed === 0n && seat === 0n) continue;
     const row = at(m.memberKey, m.product);
     row.billedMicros += billed;
+    if (REPORTS_COMMITS[m.product]) row.commitBilledMicros += billed;
     row.seatMicros += seat;
   }
   return [...out.values()];
+}
+
+function hasOutcomes(c: OutcomeCounts): boolean {
+  return (
+    c.sessions > 0 || c.linesAdded > 0 || c.linesRemoved > 0 || c.commits > 0 || c.pullRequests > 0
+  );
 }
 
 interface WorkspaceSettings {
@@ -207,11 +250,15 @@ export async function getOutcomeReport(
   const { db, scope } = ctx;
   const ws = await settingsOf(db, scope.workspaceId);
   const range = resolveRange(spec, ws.budgetPeriod, todayIn(ws.timezone, ctx.now));
-  const products = opts.product ? [opts.product] : [...OUTCOME_PRODUCTS];
-  const [rows, groups] = await Promise.all([
-    loadMemberProductSums(db, scope.workspaceId, range, scope.memberIds, products),
+  const asked = opts.product ? [opts.product] : [...OUTCOME_PRODUCTS];
+  const [read, groups] = await Promise.all([
+    loadMemberProductSums(db, scope.workspaceId, range, scope.memberIds, asked),
     groupsInScope(db, scope),
   ]);
+  // a product counts when its outcomes are reported in the range (its analytics are read): a
+  // product's spend with no outcome read would only make every ratio dearer
+  const products = asked.filter((p) => read.some((r) => r.product === p && hasOutcomes(r)));
+  const rows = read.filter((r) => products.includes(r.product));
 
   const memberKeys = [...new Set(rows.map((r) => r.memberKey).filter(Boolean))];
   const people = await db.member.findMany({

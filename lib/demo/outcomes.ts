@@ -1,7 +1,8 @@
 /**
- * Demo outcome facts (issue 20): the simulator has no Claude Code analytics report, so the
- * demo seed derives plausible sessions, lines, commits and pull requests for every person-day
- * with Claude Code spend, and stores them through the same writer as a real sync
+ * Demo outcome facts (issue 20): the simulator has no Claude Code analytics report and no
+ * Codex Analytics API, so the demo seed derives plausible sessions, lines, commits and pull
+ * requests for every person-day with Claude Code spend, and threads and lines (Codex reports no
+ * commits or PRs) for every person-day with Codex spend, and stores them through the same writer as a real sync
  * (replaceOutcomeFacts: identities mapped by email, the window's days replaced, so a re-seed
  * leaves the same rows). Deterministic: a hash of (email, day), never Math.random.
  *
@@ -58,7 +59,30 @@ export function demoOutcome(email: string, day: string, usd: number): OutcomeFac
   };
 }
 
-/** Writes the demo outcome facts of a window for a workspace's Claude Code users. */
+/**
+ * The Codex outcome facts of one person-day with `usd` dollars of Codex spend: threads and, for
+ * about four people in five, attributed lines (the API's code_attribution is optional).
+ */
+export function demoCodexOutcome(email: string, day: string, usd: number): OutcomeFact {
+  const id = email.toLowerCase();
+  const attributed = unit(`${id}|codex-lines`) >= 0.2;
+  const linesPerUsd = 8 + 40 * unit(`${id}|codex-lines-per-usd`);
+  const u = (what: string) => unit(`${id}|${day}|codex-${what}`);
+  const linesAdded = attributed ? roundAtRandom(usd * linesPerUsd, u("added")) : 0;
+  return {
+    day,
+    identity: { provider: "chatgpt", kind: "email", externalId: id, email },
+    product: "codex",
+    source: "",
+    sessions: 1 + roundAtRandom(usd / 6, u("threads")),
+    linesAdded,
+    linesRemoved: Math.round(linesAdded * (0.1 + 0.4 * u("removed"))),
+    commits: 0,
+    pullRequests: 0,
+  };
+}
+
+/** Writes the demo outcome facts of a window for a workspace's Claude Code and Codex users. */
 export async function seedDemoOutcomes(
   db: Db,
   target: { workspaceId: string; connectionId: string; runId: string },
@@ -66,10 +90,10 @@ export async function seedDemoOutcomes(
 ): Promise<number> {
   const [spend, members] = await Promise.all([
     db.usageDailyRollup.groupBy({
-      by: ["memberKey", "day"],
+      by: ["memberKey", "day", "product"],
       where: {
         workspaceId: target.workspaceId,
-        product: "claude_code",
+        product: { in: ["claude_code", "codex"] },
         day: { gte: window.start, lte: window.end },
         memberKey: { not: "" },
       },
@@ -86,7 +110,11 @@ export async function seedDemoOutcomes(
     const email = emailOf.get(s.memberKey);
     const micros = s._sum.costMicros ?? 0n;
     // dollars as a float only to draw counts from; no money is computed with it
-    if (email && micros > 0n) facts.push(demoOutcome(email, s.day, Number(micros) / 1e6));
+    if (!email || micros <= 0n) continue;
+    const usd = Number(micros) / 1e6;
+    facts.push(
+      s.product === "codex" ? demoCodexOutcome(email, s.day, usd) : demoOutcome(email, s.day, usd),
+    );
   }
   return db.$transaction(
     async (tx) => {

@@ -1,8 +1,9 @@
 /**
  * Cost per outcome (lib/analytics/outcomes.ts) over rows written by the real sync: billed cost
  * per commit / per PR by person, group and product, seat estimates apart, other products and
- * days outside the range left out, a manager's scope, and the request-context line. Every
- * expected figure is worked out by hand in the comments.
+ * days outside the range left out, a manager's scope, and the request-context line; Codex
+ * (threads and lines, no commits or PRs) beside Claude Code. Every expected figure is worked
+ * out by hand in the comments.
  */
 import { describe, expect, it } from "vitest";
 
@@ -67,7 +68,31 @@ function fact(
   };
 }
 
-async function scenario(db: Db) {
+/** Codex spend as the ChatGPT connection books it, and Codex Analytics' facts (threads, lines). */
+function codexUsage(email: string, day: string, costMicros: bigint): UsageRow {
+  return {
+    ...usage(email, day, "codex", costMicros),
+    provider: "chatgpt",
+    identity: { provider: "chatgpt", kind: "email", externalId: email, email },
+    model: "gpt-5-codex",
+  };
+}
+
+function codexFact(email: string, day: string, threads: number, added: number): OutcomeFact {
+  return {
+    day,
+    identity: { provider: "chatgpt", kind: "user_id", externalId: `user-${email}`, email },
+    product: "codex",
+    source: "",
+    sessions: threads,
+    linesAdded: added,
+    linesRemoved: Math.floor(added / 10),
+    commits: 0,
+    pullRequests: 0,
+  };
+}
+
+async function scenario(db: Db, opts: { codexFacts?: boolean } = {}) {
   const workspace = await makeWorkspace(db, { budgetUnit: "USD", usdPerCreditMicros: 1_000_000n });
   const mk = (name: string) =>
     makeMember(db, workspace.id, { name, email: `${name.toLowerCase()}@outcomes.test` });
@@ -92,6 +117,9 @@ async function scenario(db: Db) {
     usage(ben.email, "2026-11-05", "claude_code", 10_000_000n),
     usage(cy.email, "2026-11-06", "claude_code", 7_000_000n),
     usage(dee.email, "2026-11-07", "claude_code", 0n, 20_000_000n), // a seat: estimate only
+    codexUsage(ana.email, "2026-11-04", 20_000_000n),
+    codexUsage(ben.email, "2026-11-05", 8_000_000n),
+    codexUsage(cy.email, "2026-11-06", 5_000_000n),
   ];
   const outcomes: OutcomeFact[] = [
     fact(ana.email, "2026-11-03", 4, 2),
@@ -102,6 +130,10 @@ async function scenario(db: Db) {
     fact(cy.email, "2026-11-06", 2, 0),
     fact(dee.email, "2026-11-07", 1, 2),
     fact("ghost@elsewhere.test", "2026-11-08", 5, 1), // nobody's: Unattributed
+    // Codex outcomes only when asked: without them Codex reports nothing and its spend is left out
+    ...(opts.codexFacts
+      ? [codexFact(ana.email, "2026-11-04", 3, 400), codexFact(cy.email, "2026-11-06", 1, 100)]
+      : []),
   ];
   const connection = await db.connection.create({
     data: { workspaceId: workspace.id, kind: "anthropic", name: "outcomes" },
@@ -137,6 +169,8 @@ describe("cost per outcome", () => {
     const report = await getOutcomeReport({ db, scope, now: TEST_NOW }, NOV);
     const person = (label: string) => report.byPerson.find((p) => p.label === label)!;
 
+    // no Codex outcome is reported here: Codex spend ($33) is no product of this report
+    expect(report.products).toEqual(["claude_code"]);
     // Ana: $30 + $12.50 = $42.50 billed (the $100 API row and July left out); 4+1+2 = 7
     // commits, 2+1+0 = 3 PRs → $6.071428… per commit, $14.1666… per PR
     expect(person("Ana")).toMatchObject({
@@ -194,6 +228,61 @@ describe("cost per outcome", () => {
     expect(report.total).toMatchObject(expected);
     expect(report.byProduct).toHaveLength(1);
     expect(report.byProduct[0]).toMatchObject({ key: "claude_code", ...expected });
+  });
+
+  it("Codex reports threads and lines: its spend counts per 1,000 lines, never per commit or PR", async () => {
+    const db = await testDb();
+    const s = await scenario(db, { codexFacts: true });
+    const scope = await spendScopeFor(db, s.actorOf(s.mgr, "FINANCE"));
+    const report = await getOutcomeReport({ db, scope, now: TEST_NOW }, NOV);
+    expect(report.products).toEqual(["claude_code", "codex"]);
+    // Codex: $20 (Ana) + $8 (Ben, no facts of his own: the product reports, so his spend counts)
+    // + $5 (Cy) = $33; 400 + 100 = 500 lines → $66 per 1,000 lines; no commit, no PR → "—"
+    expect(report.byProduct.find((p) => p.key === "codex")).toMatchObject({
+      billedMicros: 33_000_000n,
+      sessions: 4,
+      linesAdded: 500,
+      commits: 0,
+      pullRequests: 0,
+      perCommitMicros: null,
+      perPrMicros: null,
+      perKLinesMicros: 66_000_000n,
+    });
+    // Claude Code's line is as without Codex ($59.50, 180 lines → $330.555… per 1,000 lines)
+    expect(report.byProduct.find((p) => p.key === "claude_code")).toMatchObject({
+      billedMicros: 59_500_000n,
+      perPrMicros: 8_500_000n,
+      linesAdded: 180,
+      perKLinesMicros: 330_555_556n,
+    });
+    const person = (label: string) => report.byPerson.find((p) => p.label === label)!;
+    // Ana: billed $42.50 + $20 = $62.50, but per commit / PR only Claude Code's $42.50 (as
+    // before); lines 70 + 400 = 470 → $62.50 × 1,000 / 470 = $132.978723… per 1,000 lines
+    expect(person("Ana")).toMatchObject({
+      billedMicros: 62_500_000n,
+      commitBilledMicros: 42_500_000n,
+      sessions: 3 + 3,
+      perCommitMicros: 6_071_429n,
+      perPrMicros: 14_166_667n,
+      linesAdded: 470,
+      perKLinesMicros: 132_978_723n,
+    });
+    // Platform = Ana + Ben: $80.50 billed, per PR still $52.50 / 4 = $13.125
+    expect(report.byGroup.find((g) => g.label === "Platform")).toMatchObject({
+      billedMicros: 80_500_000n,
+      perPrMicros: 13_125_000n,
+    });
+    // everyone: $92.50 billed; per PR $59.50 / 7 = $8.50 as before; 680 lines → $136.029411…
+    expect(report.total).toMatchObject({
+      billedMicros: 92_500_000n,
+      commitBilledMicros: 59_500_000n,
+      perPrMicros: 8_500_000n,
+      linesAdded: 680,
+      perKLinesMicros: 136_029_412n,
+    });
+    // the request context's cost per PR is Claude Code's alone
+    const ctx = await getCostPerPrContext({ db, scope, now: TEST_NOW }, s.ana.id);
+    expect(ctx?.person.perPrMicros).toBe(14_166_667n);
   });
 
   it("a manager sees their groups' people only, and no unattributed line", async () => {
