@@ -13,6 +13,7 @@ import {
   type Simulation,
   type Tally,
 } from "@/lib/limits/simulate-input";
+import { productLabel } from "@/lib/products/known-products";
 
 type Result = Serialized<Simulation>;
 type Change = Record<string, unknown>;
@@ -242,14 +243,16 @@ function SimulationResult({
                   <td className="px-2 py-1.5">
                     {m.name}
                     <span className="block text-xs text-slate-500">
-                      {m.product && <span className="font-medium">{m.product}: </span>}
+                      {m.product && (
+                        <span className="font-medium">{productLabel(m.product)}: </span>
+                      )}
                       {m.reason}
                     </span>
                     {m.byProduct.length > 0 && (
                       <ul className="mt-0.5 text-xs text-slate-500" data-testid="simulation-checks">
                         {m.byProduct.map((c) => (
                           <li key={c.product}>
-                            {c.product || "All products"}:{" "}
+                            {c.product ? productLabel(c.product) : "All products"}:{" "}
                             {c.blockedDay ? (
                               <span className="text-red-700">refused from {day(c.blockedDay)}</span>
                             ) : c.softDay ? (
