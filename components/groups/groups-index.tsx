@@ -8,6 +8,7 @@ import { useMemo, useState } from "react";
 import { DataTable } from "@/components/people/data-table";
 import {
   buttonClass,
+  CostCenterField,
   FieldError,
   FormError,
   inputClass,
@@ -64,22 +65,12 @@ function CreateGroupForm({ people, onDone }: { people: Person[]; onDone: () => v
           />
           <FieldError error={error} field="name" />
         </div>
-        <div>
-          <label
-            htmlFor="group-cost-center"
-            className="mb-1 block text-sm font-medium text-slate-700"
-          >
-            Cost center <span className="font-normal text-slate-500">(optional)</span>
-          </label>
-          <input
-            id="group-cost-center"
-            value={costCenter}
-            onChange={(e) => setCostCenter(e.target.value)}
-            className={inputClass}
-            placeholder="e.g. CC-1024"
-          />
-          <FieldError error={error} field="costCenter" />
-        </div>
+        <CostCenterField
+          id="group-cost-center"
+          value={costCenter}
+          onChange={setCostCenter}
+          error={error}
+        />
       </div>
       <PersonPicker
         label="Managers"

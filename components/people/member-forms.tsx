@@ -8,6 +8,7 @@ import { GroupPicker, setDiff } from "./group-picker";
 import { ROLE_LABELS } from "./role-badge";
 import {
   buttonClass,
+  CostCenterField,
   dangerButtonClass,
   FieldError,
   FormError,
@@ -127,22 +128,12 @@ export function AddMemberForm({
           <RoleSelect id="add-role" value={role} onChange={setRole} isOwner={isOwner} />
           <FieldError error={error} field="role" />
         </div>
-        <div>
-          <label
-            htmlFor="add-cost-center"
-            className="mb-1 block text-sm font-medium text-slate-700"
-          >
-            Cost center <span className="font-normal text-slate-500">(optional)</span>
-          </label>
-          <input
-            id="add-cost-center"
-            value={costCenter}
-            onChange={(e) => setCostCenter(e.target.value)}
-            className={inputClass}
-            placeholder="e.g. CC-1024"
-          />
-          <FieldError error={error} field="costCenter" />
-        </div>
+        <CostCenterField
+          id="add-cost-center"
+          value={costCenter}
+          onChange={setCostCenter}
+          error={error}
+        />
       </div>
       <div className="grid gap-4 sm:grid-cols-2">
         <div>

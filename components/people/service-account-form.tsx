@@ -8,6 +8,7 @@ import type { MemberRow } from "@/lib/people/members";
 import { GroupPicker } from "./group-picker";
 import {
   buttonClass,
+  CostCenterField,
   FieldError,
   FormError,
   inputClass,
@@ -119,22 +120,12 @@ export function AddServiceAccountForm({
           </select>
           <FieldError error={error} field="ownerId" id="svc-owner-error" />
         </div>
-        <div>
-          <label
-            htmlFor="svc-cost-center"
-            className="mb-1 block text-sm font-medium text-slate-700"
-          >
-            Cost center <span className="font-normal text-slate-500">(optional)</span>
-          </label>
-          <input
-            id="svc-cost-center"
-            value={costCenter}
-            onChange={(e) => setCostCenter(e.target.value)}
-            className={inputClass}
-            placeholder="e.g. CC-1024"
-          />
-          <FieldError error={error} field="costCenter" />
-        </div>
+        <CostCenterField
+          id="svc-cost-center"
+          value={costCenter}
+          onChange={setCostCenter}
+          error={error}
+        />
       </div>
       <div className="grid gap-4 sm:grid-cols-2">
         <fieldset className="min-w-0" data-testid="svc-keys">

@@ -111,3 +111,32 @@ export const secondaryButtonClass =
   "rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-50 disabled:opacity-50";
 export const dangerButtonClass =
   "rounded-md border border-red-300 bg-white px-3 py-1.5 text-sm font-medium text-red-700 hover:bg-red-50 disabled:opacity-50";
+
+/** The optional cost center field of the add forms (people, service accounts, groups). */
+export function CostCenterField({
+  id,
+  value,
+  onChange,
+  error,
+}: {
+  id: string;
+  value: string;
+  onChange: (value: string) => void;
+  error: MutationError | null;
+}) {
+  return (
+    <div>
+      <label htmlFor={id} className="mb-1 block text-sm font-medium text-slate-700">
+        Cost center <span className="font-normal text-slate-500">(optional)</span>
+      </label>
+      <input
+        id={id}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        className={inputClass}
+        placeholder="e.g. CC-1024"
+      />
+      <FieldError error={error} field="costCenter" />
+    </div>
+  );
+}
