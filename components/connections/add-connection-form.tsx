@@ -206,13 +206,6 @@ export function AddConnectionForm() {
         </button>
       </div>
       <OutcomeMessage outcome={outcome} className="text-xs sm:col-span-2" />
-      {kind === "codex" && (
-        <p className="text-xs text-slate-500 sm:col-span-2">
-          A read-only key made at platform.openai.com, which OpenAI support scopes to{" "}
-          <code>codex.enterprise.analytics.read</code>. It reads Codex threads and lines per person
-          and day for Outcomes; Codex spend comes from the ChatGPT workspace&apos;s connection.
-        </p>
-      )}
       {kind === "file" && (
         <p className="text-xs text-slate-500 sm:col-span-2">
           Add it, then upload files on its row in the list above (Allotment CSV/JSONL or FOCUS 1.2

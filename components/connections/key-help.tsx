@@ -34,6 +34,17 @@ const HELP: Record<string, { where: React.ReactNode; role: string; not: string }
     role: "a team admin",
     not: "A personal API key cannot read the team's usage.",
   },
+  codex: {
+    where: (
+      <>
+        platform.openai.com → <b>API keys</b>, a key with &quot;Read only&quot; permissions, which
+        OpenAI support then scopes to <code>codex.enterprise.analytics.read</code>; the workspace id
+        is in the ChatGPT Admin console
+      </>
+    ),
+    role: "an OpenAI organization member allowed to make keys (the scope is added by OpenAI support)",
+    not: "An unscoped key is refused by the analytics route (403). It reads Codex threads and lines per person and day for Outcomes; Codex spend comes from the ChatGPT workspace's connection.",
+  },
 };
 
 /**
@@ -60,6 +71,14 @@ export function KeyHelp({ kind }: { kind: string }) {
           baseUrl: String(fd.get("baseUrl") ?? ""),
           apiKey: String(fd.get("apiKey") ?? ""),
           ...(kind === "anthropic" && api ? { anthropic: { api } } : {}),
+          ...(kind === "codex"
+            ? {
+                codex: {
+                  workspaceId: String(fd.get("codexWorkspace") ?? ""),
+                  pageParam: String(fd.get("codexPageParam") ?? "page"),
+                },
+              }
+            : {}),
         }),
       });
       setResult({ ok: r.ok, text: r.ok ? `Works: ${r.detail}` : `Does not work: ${r.detail}` });

@@ -15,10 +15,19 @@ import { adapterFor } from "./adapter-for";
 import { createConnectionSchema } from "./connections";
 
 export const testDraftSchema = createConnectionSchema
-  .pick({ baseUrl: true, anthropic: true })
+  .pick({ baseUrl: true, anthropic: true, codex: true })
   .extend({
-    kind: z.enum(["openai", "anthropic", "cursor"], "choose a provider that has an API"),
+    kind: z.enum(["openai", "anthropic", "cursor", "codex"], "choose a provider that has an API"),
     apiKey: z.string().trim().min(1, "Enter the admin key first").max(500),
+  })
+  .superRefine((d, ctx) => {
+    // the Codex Analytics API's route names the ChatGPT workspace: nothing to ask without it
+    if (d.kind === "codex" && !d.codex)
+      ctx.addIssue({
+        code: "custom",
+        message: "Enter the ChatGPT workspace id first",
+        path: ["codex", "workspaceId"],
+      });
   });
 export type TestDraftInput = z.infer<typeof testDraftSchema>;
 
@@ -34,7 +43,7 @@ export async function testConnectionDraft(
         name: "draft",
         baseUrl: input.baseUrl || null,
         encryptedKey: encryptSecret(input.apiKey),
-        configJson: JSON.stringify(input.anthropic ?? {}),
+        configJson: JSON.stringify((input.kind === "codex" ? input.codex : input.anthropic) ?? {}),
       },
       { rateCard: await loadRateCard(db, workspaceId), retry: { attempts: 1, timeoutMs: 5_000 } },
     );
