@@ -29,7 +29,9 @@ const withSso = !process.env.E2E_ISOLATED && !leftOut.includes("oidc.spec.ts");
 /** An Allotment server on the suite's build and database; `env` says how it signs people in. */
 function appServer(serverPort: number, origin: string, env: Record<string, string>) {
   return {
-    command: `npx next start -p ${serverPort} -H 127.0.0.1`,
+    // Playwright's API requests reuse keep-alive sockets: a server that closes an idle one after
+    // Node's default 5 s can close it as a request goes out (ECONNRESET on a busy machine)
+    command: `npx next start -p ${serverPort} -H 127.0.0.1 --keepAliveTimeout 600000`,
     url: `${origin}/signin`,
     reuseExistingServer: false,
     timeout: 120_000,
