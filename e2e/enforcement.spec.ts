@@ -125,12 +125,18 @@ test.describe.serial("enforcement: ChatGPT Enterprise and Claude Enterprise", ()
     // remove what this journey set in Allotment (the later limits/requests journeys start from no limits)
     const owner = await pageAs(browser, "owner");
     const overview = (await (await owner.request.get("/api/limits")).json()) as {
-      policies: { id: string; version: number; scope: string; targetName: string }[];
+      policies: {
+        id: string;
+        version: number;
+        scope: string;
+        targetName: string;
+        targetDetail: string | null;
+      }[];
     };
     for (const p of overview.policies) {
       const mine =
         (p.scope === "GROUP" && p.targetName === GROUP) ||
-        (p.scope === "MEMBER" && /<(admin|engineer)@acme\.example>$/.test(p.targetName));
+        (p.scope === "MEMBER" && /^(admin|engineer)@acme\.example$/.test(p.targetDetail ?? ""));
       if (mine)
         expect(
           (

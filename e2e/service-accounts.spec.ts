@@ -142,6 +142,15 @@ test.describe.serial("service accounts", () => {
       "Service account · owner Cora CI-Owner",
     );
 
+    // Limits names it the same way, its row and its override, never by its internal address
+    await page.goto("/limits");
+    await page.getByTestId("filter-all").click();
+    const limitsRow = page.getByTestId(`member-row-${serviceEmail}`);
+    await expect(limitsRow).toContainText("Service account · owner Cora CI-Owner");
+    const override = page.getByTestId(`policy-member-${NAME}`);
+    await expect(override).toContainText("Service account · owner Cora CI-Owner");
+    await expect(page.getByRole("main")).not.toContainText("service.invalid");
+
     // every write is in the audit log, by the admin
     const audit = (await (await page.request.get("/api/audit?limit=10")).json()) as {
       data: { action: string }[];

@@ -52,7 +52,7 @@ export function GroupMembersTable({
                   {m.name}
                 </Link>
                 {m.manager && <span className="ml-1 text-xs text-slate-500">(manager)</span>}
-                <div className="text-xs text-slate-500">{m.email}</div>
+                <div className="text-xs text-slate-500">{m.sublabel}</div>
               </td>
               <td className={num}>{BigInt(m.requests).toLocaleString("en-US")}</td>
               <td className={num}>{formatAmount(BigInt(m.amountMicros), unit)}</td>

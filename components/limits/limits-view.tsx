@@ -47,6 +47,7 @@ function PolicyLine({
     >
       <div className="flex flex-wrap items-baseline gap-x-3 gap-y-1">
         <span className="font-medium">{p.targetName}</span>
+        {p.targetDetail && <span className="text-xs text-slate-500">{p.targetDetail}</span>}
         {p.slot && p.sourceRequestId !== null && (
           <a
             href="/requests"
@@ -386,7 +387,7 @@ export function LimitsView() {
                   mode: "create",
                   scope: "MEMBER",
                   targetId: m.memberId,
-                  targetName: `${m.name} <${m.email}>`,
+                  targetName: m.name,
                 },
           );
           window.scrollTo({ top: 0, behavior: "smooth" });

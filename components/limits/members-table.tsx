@@ -58,6 +58,7 @@ export function MembersTable({
           !t ||
           m.name.toLowerCase().includes(t) ||
           m.email.includes(t) ||
+          m.sublabel.toLowerCase().includes(t) ||
           m.groups.some((g) => g.toLowerCase().includes(t)),
       )
       .sort((a, b) => cmp(a, b, sort));
@@ -133,7 +134,7 @@ export function MembersTable({
                       {m.name}
                     </Link>
                     <div className="text-xs text-slate-500">
-                      {m.email}
+                      {m.sublabel}
                       {m.groups.length > 0 && ` · ${m.groups.join(", ")}`}
                     </div>
                   </td>

@@ -40,7 +40,7 @@ function plain(micros: string | null): string {
 /** "Override removed", "Group limit on Platform removed", "Workspace default removed". */
 function removedLabel(p: Serialized<PolicyView>): string {
   const product = p.product ? ` (${p.product} only)` : "";
-  if (p.scope === "MEMBER") return `Override for ${p.targetName.replace(/ <.*>$/, "")}${product}`;
+  if (p.scope === "MEMBER") return `Override for ${p.targetName}${product}`;
   if (p.scope === "GROUP") return `Group limit on ${p.targetName}${product}`;
   return `Workspace default${product}`;
 }

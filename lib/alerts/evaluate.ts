@@ -20,6 +20,8 @@ import {
 import { overAllowance } from "../enforce/over-allowance";
 import { project } from "../forecast/projection";
 import { loadWorkspaceLimits } from "../limits/load-effective-limits";
+import { MEMBER_LABEL_SELECT, memberLabel } from "../people/member-label";
+import { labelSubject, loadServiceAccounts } from "../people/service-labels";
 import type { Db } from "../server/db";
 import { findAnomaly, type AnomalySettings } from "./anomaly";
 import { loadAnomalyInputs } from "./anomaly-data";
@@ -72,7 +74,7 @@ async function anomalyCandidates(
   const members = memberDaily.size
     ? await db.member.findMany({
         where: { workspaceId, id: { in: [...memberDaily.keys()] } },
-        select: { id: true, name: true, email: true },
+        select: { id: true, ...MEMBER_LABEL_SELECT },
         orderBy: { id: "asc" },
       })
     : [];
@@ -99,7 +101,7 @@ async function anomalyCandidates(
       subjectId: m.id,
       periodKey: periodContaining(hit.day, budgetPeriod).start,
       thresholdPct: null,
-      message: `${m.name} (${m.email}) spent ${formatAmount(hit.spentMicros, "USD")} on ${hit.day}: ${self}; their group ${group?.name ?? "(none)"} averages ${formatAmount(hit.groupBaselineMicros, "USD")} per person per day.`,
+      message: `${memberLabel(m)} spent ${formatAmount(hit.spentMicros, "USD")} on ${hit.day}: ${self}; their group ${group?.name ?? "(none)"} averages ${formatAmount(hit.groupBaselineMicros, "USD")} per person per day.`,
       evidence: {
         day: hit.day,
         spentMicros: hit.spentMicros,
@@ -127,7 +129,10 @@ async function limitCandidates(
   thresholds: number[],
   enabled: Record<AlertKind, boolean>,
 ): Promise<{ found: Candidate[]; periodStart: string }> {
-  const limits = await loadWorkspaceLimits(db, workspaceId, now);
+  const [limits, services] = await Promise.all([
+    loadWorkspaceLimits(db, workspaceId, now),
+    loadServiceAccounts(db, workspaceId),
+  ]);
   const { budget } = limits;
   const unit: Unit = budget.unit;
   const periodKey = budget.period.start;
@@ -203,7 +208,7 @@ async function limitCandidates(
     check(
       "MEMBER",
       m.memberId,
-      `${m.name} (${m.email})`,
+      memberLabel(labelSubject(services, m.memberId, m)),
       m.effective.usedMicros,
       m.effective.limitMicros,
       m.projectedMicros,
@@ -264,7 +269,7 @@ async function vendorCandidates(
     subjectId: r.memberId,
     periodKey,
     thresholdPct: null,
-    message: `${r.name} (${r.email}): the vendors together allow ${r.vendorsText}, ${r.excessText} more than Allotment's ${r.allotmentText}. ${r.fixing ? "A write to correct it is queued or retrying." : "Nothing is queued to correct it: see Enforcement."}`,
+    message: `${memberLabel(r)}: the vendors together allow ${r.vendorsText}, ${r.excessText} more than Allotment's ${r.allotmentText}. ${r.fixing ? "A write to correct it is queued or retrying." : "Nothing is queued to correct it: see Enforcement."}`,
     evidence: {
       allotment: r.allotmentText,
       vendors: r.vendorsText,

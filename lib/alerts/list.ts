@@ -1,6 +1,7 @@
 /** The in-app alert list: newest first, with the subject's name and delivery outcomes. */
 import "server-only";
 
+import { MEMBER_LABEL_SELECT, memberLabel } from "../people/member-label";
 import type { Db } from "../server/db";
 
 export interface AlertDto {
@@ -36,7 +37,7 @@ export async function listAlerts(
   const [members, groups] = await Promise.all([
     db.member.findMany({
       where: { workspaceId, id: { in: memberIds } },
-      select: { id: true, name: true, email: true },
+      select: { id: true, ...MEMBER_LABEL_SELECT },
     }),
     db.group.findMany({
       where: { workspaceId, id: { in: groupIds } },
@@ -44,7 +45,7 @@ export async function listAlerts(
     }),
   ]);
   const label = new Map<string, string>([
-    ...members.map((m) => [m.id, `${m.name} (${m.email})`] as const),
+    ...members.map((m) => [m.id, memberLabel(m)] as const),
     ...groups.map((g) => [g.id, g.name] as const),
   ]);
   return rows.map((r) => {

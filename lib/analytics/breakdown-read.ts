@@ -9,7 +9,7 @@ import "server-only";
 import { scopeIncludesGroup, type SpendScope } from "../auth/scope";
 import { NotFoundError } from "../core/errors";
 import type { Unit } from "../core/money";
-import { serviceSublabel } from "../people/automation";
+import { memberSublabel } from "../people/member-label";
 import { engineOf, type Db } from "../server/db";
 import { toBigInt } from "../server/sql";
 import { readRows } from "../server/sqlite-reader";
@@ -162,7 +162,7 @@ export async function labelsFor(
         out.set(m.id, {
           label: m.name,
           // a service account reads as automation and whose it is, not by its placeholder address
-          sublabel: m.kind === "SERVICE" ? serviceSublabel(m.owner?.name ?? null) : m.email,
+          sublabel: memberSublabel(m),
           href: `/members/${m.id}`,
         });
   }

@@ -9,6 +9,7 @@ import { scopeGroupsWhere, scopeIncludesGroup, type SpendScope } from "../auth/s
 import { NotFoundError } from "../core/errors";
 import type { Unit } from "../core/money";
 import { todayIn } from "../core/period";
+import { MEMBER_LABEL_SELECT, memberSublabel } from "../people/member-label";
 import type { Db } from "../server/db";
 import type { Metrics } from "./analytics-types";
 import { summaryBreakdown } from "./breakdown";
@@ -21,6 +22,8 @@ export interface GroupMemberUsage extends Metrics {
   memberId: string;
   name: string;
   email: string;
+  /** the line under the name: the email, or "Service account · owner …" (memberSublabel) */
+  sublabel: string;
   manager: boolean;
   previousAmountMicros: bigint;
 }
@@ -48,7 +51,7 @@ export async function getGroupSummary(
   const group = await db.group.findFirst({
     where: { id: groupId, workspaceId: scope.workspaceId },
     include: {
-      members: { include: { member: { select: { id: true, name: true, email: true } } } },
+      members: { include: { member: { select: { id: true, ...MEMBER_LABEL_SELECT } } } },
       managers: { include: { member: { select: { id: true, name: true } } } },
     },
   });
@@ -92,6 +95,7 @@ export async function getGroupSummary(
         memberId: m.memberId,
         name: m.member.name,
         email: m.member.email,
+        sublabel: memberSublabel(m.member),
         manager: managerIds.has(m.memberId),
         previousAmountMicros: r?.previousAmountMicros ?? 0n,
       };

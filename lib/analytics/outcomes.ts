@@ -17,6 +17,7 @@ import { scopeGroupsWhere, type SpendScope } from "../auth/scope";
 import { divRoundHalfEven } from "../core/money";
 import { addOutcomeCounts, zeroOutcomeCounts, type OutcomeCounts } from "../core/outcome-counts";
 import { todayIn, type BudgetPeriod, type DayKey, type Period } from "../core/period";
+import { MEMBER_LABEL_SELECT, memberSublabel } from "../people/member-label";
 import type { Db } from "../server/db";
 import { resolveRange, type RangeSpec, type ResolvedRange } from "./range";
 
@@ -263,7 +264,7 @@ export async function getOutcomeReport(
   const memberKeys = [...new Set(rows.map((r) => r.memberKey).filter(Boolean))];
   const people = await db.member.findMany({
     where: { workspaceId: scope.workspaceId, id: { in: memberKeys } },
-    select: { id: true, name: true, email: true },
+    select: { id: true, ...MEMBER_LABEL_SELECT },
   });
   const personOf = new Map(people.map((p) => [p.id, p]));
   const rowsOf = (pred: (r: MemberProductSums) => boolean) => rows.filter(pred);
@@ -275,7 +276,7 @@ export async function getOutcomeReport(
     return {
       key: key || "unattributed",
       label: p?.name ?? "Unattributed",
-      detail: p ? p.email : "outcomes or cost no member is mapped to",
+      detail: p ? memberSublabel(p) : "outcomes or cost no member is mapped to",
       ...figuresOf(sumRows(own)),
     };
   });

@@ -9,8 +9,10 @@ import { formatAmount, type Unit } from "../core/money";
 import type { DayKey, Period } from "../core/period";
 
 export interface DigestPerson {
+  /** what the digest calls them: a person's name, a service account's memberLabel */
   name: string;
-  email: string;
+  /** null for a service account (its address is internal, lib/people/member-label.ts) */
+  email: string | null;
   usedMicros: bigint;
   /** null: no limit applies */
   limitMicros: bigint | null;
@@ -170,8 +172,8 @@ export function buildDigest(d: DigestInput): Digest {
             weekMicros: amount(p.weekMicros),
             previousWeekMicros: amount(p.previousWeekMicros),
           })),
-          projectedOver: over.map((p) => p.email),
-          movers: moved.map((p) => p.email),
+          projectedOver: over.map((p) => p.email ?? p.name),
+          movers: moved.map((p) => p.email ?? p.name),
           pending: d.pending.map((r) => ({
             id: r.id,
             requester: r.requester,

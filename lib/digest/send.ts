@@ -18,6 +18,7 @@ import { toJsonText } from "../core/json";
 import type { Unit } from "../core/money";
 import { addDays, toDayKey } from "../core/period";
 import { limitInputsFor, loadMemberLimit } from "../limits/load-effective-limits";
+import { isServiceAccount, MEMBER_LABEL_SELECT, memberLabel } from "../people/member-label";
 import type { Db } from "../server/db";
 import { requestsUrl } from "../slack/announce";
 import { buildDigest, type DigestInput, type DigestPerson } from "./content";
@@ -79,7 +80,7 @@ export async function loadDigestInput(
       active: true,
       id: { not: managerId },
     },
-    select: { id: true, name: true, email: true },
+    select: { id: true, ...MEMBER_LABEL_SELECT },
     orderBy: { name: "asc" },
   });
   const ids = people.map((p) => p.id);
@@ -114,8 +115,9 @@ export async function loadDigestInput(
     const l = await loadMemberLimit(db, workspaceId, p.id, "", now, { inputs });
     period = l.budget.period;
     rows.push({
-      name: p.name,
-      email: p.email,
+      // a service account in the group reads as automation and whose it is
+      name: isServiceAccount(p) ? memberLabel(p) : p.name,
+      email: isServiceAccount(p) ? null : p.email,
       usedMicros: l.effective.usedMicros,
       limitMicros: l.effective.limitMicros,
       projectedMicros: l.projectedMicros,

@@ -66,7 +66,8 @@ export async function enforcementScreen(db: Db, workspaceId: string, now: Date) 
   const members =
     unmatched.length || (await db.vendorGroupLink.count({ where: { workspaceId } }))
       ? await db.member.findMany({
-          where: { workspaceId, active: true },
+          // a vendor's user is a person with a seat: service accounts are not offered
+          where: { workspaceId, active: true, kind: "PERSON" },
           select: { id: true, name: true, email: true },
           orderBy: { name: "asc" },
         })

@@ -10,6 +10,8 @@ import { membersOfManagedGroups } from "../auth/scope";
 import { ForbiddenError, InvalidInputError, NotFoundError } from "../core/errors";
 import { percentOf, type Unit } from "../core/money";
 import { lastDayBefore } from "../core/period";
+import { MEMBER_LABEL_SELECT, memberSublabel, type LabelSubject } from "../people/member-label";
+import { labelSubject, loadServiceAccounts } from "../people/service-labels";
 import type { Db } from "../server/db";
 import {
   loadMemberLimit,
@@ -25,7 +27,10 @@ export interface PolicyView {
   id: string;
   scope: "WORKSPACE" | "GROUP" | "MEMBER";
   targetId: string | null;
+  /** "Workspace", the group's or the member's name */
   targetName: string;
+  /** the line under a member's name (memberSublabel: email, or service account and owner) */
+  targetDetail: string | null;
   product: string;
   amountMicros: bigint | null;
   poolCapMicros: bigint | null;
@@ -47,6 +52,8 @@ export interface MemberRow {
   memberId: string;
   name: string;
   email: string;
+  /** the line under the name: the email, or "Service account · owner …" (memberSublabel) */
+  sublabel: string;
   groups: string[];
   limitMicros: bigint | null;
   usedMicros: bigint;
@@ -77,12 +84,12 @@ export interface LimitsOverview {
 
 type PolicyRecord = Awaited<ReturnType<Db["limitPolicy"]["findFirstOrThrow"]>> & {
   group: { name: string } | null;
-  member: { name: string; email: string } | null;
+  member: LabelSubject | null;
 };
 
 const POLICY_INCLUDE = {
   group: { select: { name: true } },
-  member: { select: { name: true, email: true } },
+  member: { select: MEMBER_LABEL_SELECT },
 } as const;
 
 /** A policy row as the editors show it: its target's name, its days in the workspace's timezone. */
@@ -101,7 +108,8 @@ function toPolicyView(
         ? "Workspace"
         : p.scope === "GROUP"
           ? (p.group?.name ?? "?")
-          : `${p.member?.name ?? "?"} <${p.member?.email ?? "?"}>`,
+          : (p.member?.name ?? "?"),
+    targetDetail: p.scope === "MEMBER" && p.member ? memberSublabel(p.member) : null,
     product: p.product,
     amountMicros: p.amountMicros,
     poolCapMicros: p.poolCapMicros,
@@ -124,7 +132,7 @@ export async function getLimitsOverview(db: Db, actor: Actor, now: Date): Promis
   if (!all && !can(actor, "spend:read:groups")) throw new ForbiddenError();
   let memberFilter: Set<string> | undefined;
   if (!all) memberFilter = new Set(await membersOfManagedGroups(db, actor));
-  const [limits, policyRows] = await Promise.all([
+  const [limits, policyRows, services] = await Promise.all([
     loadWorkspaceLimits(db, actor.workspaceId, now, memberFilter),
     db.limitPolicy.findMany({
       where: { workspaceId: actor.workspaceId },
@@ -132,6 +140,7 @@ export async function getLimitsOverview(db: Db, actor: Actor, now: Date): Promis
       // several overrides per member (an editor's and the grants beside it): keep a member's together
       orderBy: [{ scope: "asc" }, { target: "asc" }, { slot: "asc" }, { createdAt: "asc" }],
     }),
+    loadServiceAccounts(db, actor.workspaceId),
   ]);
   const tz = limits.budget.timezone;
   const updaterIds = [
@@ -163,6 +172,7 @@ export async function getLimitsOverview(db: Db, actor: Actor, now: Date): Promis
     memberId: m.memberId,
     name: m.name,
     email: m.email,
+    sublabel: memberSublabel(labelSubject(services, m.memberId, m)),
     groups: m.groupIds.map((g) => groupName.get(g) ?? "?"),
     limitMicros: m.effective.limitMicros,
     usedMicros: m.effective.usedMicros,
@@ -276,6 +286,7 @@ export interface LimitTargetView {
   scope: "MEMBER" | "GROUP";
   targetId: string;
   targetName: string;
+  targetDetail: string | null;
   unit: Unit;
   /** the editors' all-products policy on the target (what the inline editor changes); null = none yet */
   policy: PolicyView | null;
@@ -301,17 +312,19 @@ export async function getLimitTarget(
   let scope: "MEMBER" | "GROUP";
   let targetId: string;
   let targetName: string;
+  let targetDetail: string | null = null;
   if ("memberId" in target) {
     const m = await db.member.findFirst({
       where: { id: target.memberId, workspaceId: actor.workspaceId },
-      select: { id: true, name: true, email: true, active: true },
+      select: { id: true, active: true, ...MEMBER_LABEL_SELECT },
     });
     if (!m) throw new NotFoundError("member");
     if (!m.active)
       throw new InvalidInputError(`${m.name} is deactivated: reactivate them first`, "memberId");
     scope = "MEMBER";
     targetId = m.id;
-    targetName = `${m.name} <${m.email}>`;
+    targetName = m.name;
+    targetDetail = memberSublabel(m);
   } else {
     const g = await db.group.findFirst({
       where: { id: target.groupId, workspaceId: actor.workspaceId },
@@ -336,6 +349,7 @@ export async function getLimitTarget(
     scope,
     targetId,
     targetName,
+    targetDetail,
     unit: budget.unit,
     policy: own ? toPolicyView(own, budget.timezone, now, updaters) : null,
     otherPolicies: live.filter((p) => p !== own).length,

@@ -5,7 +5,6 @@ import {
   isAutomationKind,
   SERVICE_EMAIL_DOMAIN,
   serviceEmail,
-  serviceSublabel,
 } from "./automation";
 
 describe("service accounts, the pure part", () => {
@@ -36,10 +35,5 @@ describe("service accounts, the pure part", () => {
     expect(identityKindLabel("api_key_id")).toBe("API key");
     expect(identityKindLabel("project_id")).toBe("Project");
     expect(identityKindLabel("seat_id")).toBe("seat id");
-  });
-
-  it("says whose a service account is where a person's email would be", () => {
-    expect(serviceSublabel("Cora CI-Owner")).toBe("Service account · owner Cora CI-Owner");
-    expect(serviceSublabel(null)).toBe("Service account · no owner");
   });
 });

@@ -47,8 +47,3 @@ export function serviceEmail(name: string, taken: ReadonlySet<string>): string {
     if (!taken.has(email)) return email;
   }
 }
-
-/** The line under a service account's name wherever a person's email would be. */
-export function serviceSublabel(ownerName: string | null): string {
-  return ownerName ? `Service account · owner ${ownerName}` : "Service account · no owner";
-}

@@ -11,7 +11,7 @@ import { z } from "zod";
 
 import type { Actor } from "../auth/actor";
 import { scopeIncludesGroup, spendScopeFor } from "../auth/scope";
-import { serviceSublabel } from "../people/automation";
+import { memberSublabel } from "../people/member-label";
 import type { Db } from "../server/db";
 
 export const searchQuerySchema = z.object({
@@ -103,7 +103,7 @@ export async function searchDirectory(
   return {
     q: q.trim(),
     members: ranked(people, needle, limit).map((m) => {
-      const line = m.kind === "SERVICE" ? serviceSublabel(m.owner?.name ?? null) : m.email;
+      const line = memberSublabel(m);
       return {
         kind: "member",
         id: m.id,

@@ -13,6 +13,7 @@ import { unmappedIdentities } from "@/lib/connections/identity-mapping";
 import { reconciliation } from "@/lib/connections/reconciliation";
 import { formatAmount } from "@/lib/core/money";
 import { addDays, toDayKey } from "@/lib/core/period";
+import { MEMBER_LABEL_SELECT, memberLabel } from "@/lib/people/member-label";
 import { rateCardLines } from "@/lib/ratecard/rate-card-entries";
 import { now } from "@/lib/server/clock";
 import { db } from "@/lib/server/db";
@@ -30,7 +31,7 @@ export default async function Page() {
     unmappedIdentities(database, actor.workspaceId),
     database.member.findMany({
       where: { workspaceId: actor.workspaceId, active: true },
-      select: { id: true, name: true, email: true, kind: true },
+      select: { id: true, ...MEMBER_LABEL_SELECT },
       orderBy: { name: "asc" },
     }),
     rateCardLines(database, actor.workspaceId),
@@ -84,7 +85,7 @@ export default async function Page() {
           items={unmapped.map((u) => ({ ...u, cost: formatAmount(u.costMicros, "USD") }))}
           members={members.map((m) => ({
             id: m.id,
-            label: m.kind === "SERVICE" ? `${m.name} (service account)` : `${m.name} (${m.email})`,
+            label: memberLabel(m),
           }))}
         />
       </Card>

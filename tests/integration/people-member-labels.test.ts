@@ -1,0 +1,131 @@
+/**
+ * A service account is named by what it is, never by its internal address
+ * (<name>@service.invalid): the Limits screen (rows, overrides, the inline editor's target), the
+ * alerts (messages, the alert list, the notification bell), a group's page, the manager's digest
+ * and the Connections picker's label all go through lib/people/member-label.ts — on either engine.
+ */
+import { describe, expect, it } from "vitest";
+
+import { evaluateAlerts } from "@/lib/alerts/evaluate";
+import { listAlerts } from "@/lib/alerts/list";
+import { getGroupSummary } from "@/lib/analytics/group";
+import { spendScopeFor } from "@/lib/auth/scope";
+import { unmappedIdentities } from "@/lib/connections/identity-mapping";
+import { addDays } from "@/lib/core/period";
+import { buildDigest } from "@/lib/digest/content";
+import { loadDigestInput } from "@/lib/digest/send";
+import { simulatorAdapter, simulatorConfigSchema } from "@/lib/ingest/adapters/simulator";
+import { runSync } from "@/lib/ingest/sync";
+import { getLimitsOverview, getLimitTarget } from "@/lib/limits/limits-screen";
+import { createPolicySchema } from "@/lib/limits/policy-input";
+import { createPolicy } from "@/lib/limits/write-policy";
+import { addServiceAccountSchema } from "@/lib/people/fields";
+import { addServiceAccount } from "@/lib/people/service-accounts";
+
+import { TEST_NOW, TEST_TODAY } from "../helpers/clock";
+import { makeMember, makeWorkspace, testDb } from "../helpers/db";
+import { actorOf } from "./limits-fixtures";
+
+const LABEL = "Nightly evals · Service account · owner Dev One";
+const SUBLABEL = "Service account · owner Dev One";
+
+describe("a service account's label on every surface that names a member", () => {
+  it("reads 'Nightly evals · Service account · owner Dev One', never its @service.invalid address", async () => {
+    const db = await testDb();
+    const ws = await makeWorkspace(db, { usdPerCreditMicros: 40_000n });
+    const [ownerRow, devRow, managerRow] = await Promise.all([
+      makeMember(db, ws.id, { role: "OWNER", name: "Cora Owner" }),
+      makeMember(db, ws.id, { role: "MEMBER", name: "Dev One" }),
+      makeMember(db, ws.id, { role: "MEMBER", name: "Mia Manager" }),
+    ]);
+    const owner = actorOf(ownerRow);
+    const config = simulatorConfigSchema.parse({
+      seed: 7,
+      domain: `${ws.slug}.example`,
+      members: 0,
+      groups: 1,
+      endDay: TEST_TODAY,
+      demoPeople: false,
+      automationOnly: true,
+    });
+    const connection = await db.connection.create({
+      data: { workspaceId: ws.id, kind: "simulator", name: "sim", configJson: "{}" },
+    });
+    const sync = await runSync({
+      db,
+      connectionId: connection.id,
+      adapter: simulatorAdapter(config),
+      window: { start: addDays(TEST_TODAY, -20), end: TEST_TODAY },
+      trigger: "manual",
+      actor: { memberId: null, label: "test" },
+    });
+    expect(sync.status).toBe("SUCCEEDED");
+    const group = await db.group.create({
+      data: { workspaceId: ws.id, name: "Automation", costCenter: "CC-CI" },
+    });
+    await db.groupManager.create({ data: { groupId: group.id, memberId: managerRow.id } });
+    const keys = (await unmappedIdentities(db, ws.id)).filter(
+      (u) => u.externalId === "key_nightly_evals",
+    );
+    const svc = await addServiceAccount(
+      db,
+      owner,
+      addServiceAccountSchema.parse({
+        name: "Nightly evals",
+        ownerId: devRow.id,
+        groupIds: [group.id],
+        identities: keys.map((k) => ({
+          identityProvider: k.identityProvider,
+          identityKey: k.identityKey,
+        })),
+      }),
+    );
+    expect(svc.email).toBe("nightly-evals@service.invalid");
+    // an override it has already spent past: threshold and hard-limit alerts name it
+    await createPolicy(
+      db,
+      owner,
+      createPolicySchema.parse({ scope: "MEMBER", memberId: svc.id, amount: "1" }),
+      TEST_NOW,
+    );
+    const noAddress = (text: string) => expect(text).not.toContain("service.invalid");
+
+    // Limits: its row, its override, the inline editor's target
+    const overview = await getLimitsOverview(db, owner, TEST_NOW);
+    const row = overview.members.find((m) => m.memberId === svc.id)!;
+    expect(row.sublabel).toBe(SUBLABEL);
+    expect(overview.members.find((m) => m.memberId === devRow.id)!.sublabel).toBe(devRow.email);
+    const policy = overview.policies.find((p) => p.targetId === svc.id)!;
+    expect(policy).toMatchObject({ targetName: "Nightly evals", targetDetail: SUBLABEL });
+    const target = await getLimitTarget(db, owner, { memberId: svc.id }, TEST_NOW);
+    expect(target).toMatchObject({ targetName: "Nightly evals", targetDetail: SUBLABEL });
+
+    // alerts: the messages, the list and the bell
+    await evaluateAlerts(db, ws.id, TEST_NOW);
+    const alerts = (await listAlerts(db, ws.id)).filter((a) => a.subjectId === svc.id);
+    expect(alerts.map((a) => a.kind)).toEqual(expect.arrayContaining(["hard_limit"]));
+    for (const a of alerts) {
+      expect(a.subjectLabel).toBe(LABEL);
+      expect(a.message.startsWith(`${LABEL} `)).toBe(true);
+      noAddress(a.message);
+    }
+    const bell = await db.notification.findMany({
+      where: { workspaceId: ws.id, memberId: ownerRow.id, kind: { startsWith: "alert." } },
+    });
+    expect(bell.length).toBeGreaterThan(0);
+    for (const n of bell) noAddress(`${n.title} ${n.body}`);
+
+    // the group's page and the manager's digest
+    const summary = await getGroupSummary(db, await spendScopeFor(db, owner), group.id, TEST_NOW);
+    expect(summary.members.find((m) => m.memberId === svc.id)!.sublabel).toBe(SUBLABEL);
+    const input = (await loadDigestInput(db, ws.id, managerRow.id, TEST_NOW))!;
+    expect(input.people.find((p) => p.name.startsWith("Nightly evals"))).toMatchObject({
+      name: LABEL,
+      email: null,
+    });
+    const digest = buildDigest(input);
+    expect(digest.text).toContain(`${LABEL}: `);
+    noAddress(digest.text);
+    noAddress(JSON.stringify(digest.payload));
+  });
+});
