@@ -9,11 +9,12 @@
 // DATABASE_URL selects the provider: file:... => prisma/sqlite, postgres(ql)://... => prisma/postgres
 import "dotenv/config";
 
+import { AsyncLocalStorage } from "node:async_hooks";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-import { bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-utils";
+import { bindMigrationAwareSqlAdapterFactory, ColumnTypeEnum } from "@prisma/driver-adapter-utils";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const url = process.env.DATABASE_URL ?? "file:./data/allotment.db";
@@ -43,10 +44,69 @@ async function loadEngine() {
 async function makeAdapterFactory() {
   if (isPg) {
     const { PrismaPg } = await import("@prisma/adapter-pg");
-    return new PrismaPg({ connectionString: url });
+    return readCharAsCharacter(new PrismaPg({ connectionString: url }));
   }
   const { PrismaBetterSqlite3 } = await import("@prisma/adapter-better-sqlite3");
   return new PrismaBetterSqlite3({ url }); // shadow DB defaults to :memory:
+}
+
+/**
+ * PostgreSQL's one-byte `"char"` type (OID 18) read as the driver-adapter column type
+ * Character. The schema engine's own introspection reads pg_catalog columns of that type
+ * (pg_constraint.contype as "constraint_type" in its query of check and exclusion
+ * constraints, asked on every `check`, `create` and `diff` from a database), and
+ * @prisma/adapter-pg (7.10) maps no column type to OID 18: it throws
+ * UnsupportedNativeDataType, which the wasm engine reports as "Column type 'char' could not be
+ * deserialized from the database". No table of ours has such a column (our migrations make
+ * none); Prisma's native engine reads these columns through its own driver. The pg driver
+ * already returns the value as a one-character string; the column is reported as TEXT to the
+ * adapter and as Character to the engine (which reads constraint_type "as char").
+ */
+function readCharAsCharacter(factory) {
+  const CHAR = 18;
+  const TEXT = 25;
+  const CHARACTER = ColumnTypeEnum.Character;
+  // the char columns of the query a queryRaw call is running (calls may overlap on the pool)
+  const charColumns = new AsyncLocalStorage();
+  const patched = new WeakSet();
+  const patch = (adapter) => {
+    const owner = (name) => {
+      for (let o = Object.getPrototypeOf(adapter); o; o = Object.getPrototypeOf(o))
+        if (Object.hasOwn(o, name)) return o;
+      throw new Error(`@prisma/adapter-pg has no ${name} any more: see readCharAsCharacter`);
+    };
+    const io = owner("performIO");
+    const raw = owner("queryRaw");
+    if (patched.has(io)) return adapter;
+    patched.add(io);
+    const performIO = io.performIO;
+    io.performIO = async function (query) {
+      const result = await performIO.call(this, query);
+      const found = charColumns.getStore();
+      if (found && result?.fields)
+        result.fields = result.fields.map((f, i) => {
+          if (f.dataTypeID !== CHAR) return f;
+          found.push(i);
+          return { ...f, dataTypeID: TEXT };
+        });
+      return result;
+    };
+    const queryRaw = raw.queryRaw;
+    raw.queryRaw = async function (query) {
+      const found = [];
+      const result = await charColumns.run(found, () => queryRaw.call(this, query));
+      for (const i of found) result.columnTypes[i] = CHARACTER;
+      return result;
+    };
+    return adapter;
+  };
+  const connect = factory.connect.bind(factory);
+  factory.connect = async (...args) => patch(await connect(...args));
+  if (factory.connectToShadowDb) {
+    const shadow = factory.connectToShadowDb.bind(factory);
+    factory.connectToShadowDb = async (...args) => patch(await shadow(...args));
+  }
+  return factory;
 }
 
 function schemaFiles() {
@@ -90,6 +150,15 @@ function migrationsList() {
     }),
   };
 }
+
+// the wasm engine hands a panic's message to this registry before it throws (without one
+// the panic surfaces as "Cannot read properties of undefined (reading 'set_message')")
+globalThis.PRISMA_WASM_PANIC_REGISTRY = {
+  message: "",
+  set_message(message) {
+    this.message = message;
+  },
+};
 
 async function main() {
   const [cmd = "deploy", ...rest] = process.argv.slice(2);
@@ -148,8 +217,7 @@ async function main() {
       let from = { tag: "empty" };
       const gitIdx = rest.indexOf("--from-git");
       if (gitIdx >= 0) {
-        // Static diff: schema at a git ref -> working-tree schema. Needs no database at all
-        // (use this on Postgres, where introspection through adapter-pg fails, see report).
+        // Static diff: schema at a git ref -> working-tree schema. Needs no database at all.
         const ref = rest[gitIdx + 1] ?? "HEAD";
         const { execFileSync } = await import("node:child_process");
         const old = files.map((f) => {
@@ -233,6 +301,13 @@ async function main() {
   engine.free?.();
 }
 
+// a panic inside the engine's async work surfaces outside main()'s promise
+process.on("uncaughtException", (e) => {
+  const panic = globalThis.PRISMA_WASM_PANIC_REGISTRY.message;
+  console.error(`[db] failed: ${panic ? `schema engine panic: ${panic}` : (e?.stack ?? e)}`);
+  process.exit(1);
+});
+
 // pg.Pool keeps idle connections for 10s; exit explicitly instead of waiting for them.
 main()
   .then(() => process.exit(process.exitCode ?? 0))
@@ -244,6 +319,8 @@ main()
         globalThis.__adapter.errorRegistry.consumeError(Number(m[1])),
       );
     }
+    const panic = globalThis.PRISMA_WASM_PANIC_REGISTRY.message;
+    if (panic) console.error("[db] schema engine panic:", panic);
     console.error("[db] failed:", e?.message ?? e);
     process.exit(1);
   });
