@@ -27,7 +27,8 @@ import { addDays, eachDay, type DayKey } from "../../core/period";
 import { majorFromCents, scaledToText } from "../../currency/convert";
 import { USD_ONLY, type ToUsd } from "../../currency/rates";
 import { now } from "../../server/clock";
-import { getJson, ProviderHttpError, ProviderValidationError, validate } from "../http";
+import { ProviderHttpError, ProviderValidationError, validate } from "../http";
+import { nextPageUnlessDone, readAllPages, withCursor } from "../paging";
 import type {
   CostLine,
   FetchContext,
@@ -39,12 +40,12 @@ import type {
   UsageRow,
 } from "../types";
 import { usageRowOf } from "../usage-row";
-import { ClaudeCodeReader, type GetJson } from "./claude-code";
+import { ClaudeCodeReader } from "./claude-code";
 import {
   big,
   dayOfIso,
   isoStart,
-  joinUrl,
+  jsonGetter,
   nextDay,
   tokenCount,
   type HttpAdapterOptions,
@@ -397,15 +398,12 @@ export function anthropicAnalyticsAdapter(opts: AnthropicAnalyticsOptions): Sour
   };
   const seatUsage = opts.seatUsage ?? "invoiced";
   // the Claude Code report is not part of the beta: asked without the beta header
-  const getClaudeCode: GetJson = (path, params, label, ctx) =>
-    getJson({
-      url: joinUrl(opts.baseUrl, path, params),
-      headers: { "x-api-key": opts.apiKey, "anthropic-version": ANTHROPIC_VERSION },
-      label,
-      signal: ctx.signal,
-      retry: opts.retry,
-      log: ctx.log,
-    });
+  const get = jsonGetter({ baseUrl: opts.baseUrl, headers, retry: opts.retry });
+  const getClaudeCode = jsonGetter({
+    baseUrl: opts.baseUrl,
+    headers: { "x-api-key": opts.apiKey, "anthropic-version": ANTHROPIC_VERSION },
+    retry: opts.retry,
+  });
   const rangeDays = Math.min(MAX_RANGE_DAYS, Math.max(1, opts.rangeDays ?? MAX_RANGE_DAYS));
 
   /** Every page of one endpoint for one range; an expired cursor (410) restarts the range once. */
@@ -417,48 +415,26 @@ export function anthropicAnalyticsAdapter(opts: AnthropicAnalyticsOptions): Sour
   ): Promise<T[]> {
     for (let attempt = 1; ; attempt++) {
       try {
-        const items: T[] = [];
-        const seen = new Set<string>();
-        let page: string | null = null;
-        for (let n = 1; ; n++) {
-          const label = `anthropic analytics ${endpoint} ${range.start}..${range.end} page ${n}`;
-          const params: [string, string][] = [
-            ["starting_at", isoStart(range.start)],
-            ["ending_at", isoStart(nextDay(range.end))],
-            ["time_bucket_width", "1d"],
-            ...GROUP_BY.map((g): [string, string] => ["group_by[]", g]),
-            ...(opts.pageLimit ? [["limit", String(opts.pageLimit)] as [string, string]] : []),
-            ...(page ? [["page", page] as [string, string]] : []),
-          ];
-          const url = joinUrl(opts.baseUrl, `/organizations/analytics/${endpoint}`, params);
-          const body = validate(
-            schema,
-            await getJson({
-              url,
-              headers,
+        const params: [string, string][] = [
+          ["starting_at", isoStart(range.start)],
+          ["ending_at", isoStart(nextDay(range.end))],
+          ["time_bucket_width", "1d"],
+          ...GROUP_BY.map((g): [string, string] => ["group_by[]", g]),
+          ...(opts.pageLimit ? [["limit", String(opts.pageLimit)] as [string, string]] : []),
+        ];
+        return await readAllPages({
+          schema,
+          label: (n) => `anthropic analytics ${endpoint} ${range.start}..${range.end} page ${n}`,
+          fetch: (page, label) =>
+            get(
+              `/organizations/analytics/${endpoint}`,
+              withCursor(params, "page", page),
               label,
-              signal: ctx.signal,
-              retry: opts.retry,
-              log: ctx.log,
-            }),
-            label,
-          );
-          items.push(...body.data);
+              ctx,
+            ),
           // paging is Inferred: go on while a next_page is given and has_more does not say false
-          if (body.has_more === false || !body.next_page) {
-            if (body.has_more === true)
-              throw new ProviderValidationError(
-                `${label}: next_page: has_more is true but no next_page was given`,
-              );
-            return items;
-          }
-          if (seen.has(body.next_page))
-            throw new ProviderValidationError(
-              `${label}: next_page: the same cursor came back twice`,
-            );
-          seen.add(body.next_page);
-          page = body.next_page;
-        }
+          next: nextPageUnlessDone,
+        });
       } catch (error) {
         // "An expired cursor returns HTTP 410 and pagination must restart" (legacy siblings; Inferred here)
         if (error instanceof ProviderHttpError && error.status === 410 && attempt < 3) {
@@ -477,14 +453,14 @@ export function anthropicAnalyticsAdapter(opts: AnthropicAnalyticsOptions): Sour
     async testConnection(ctx) {
       const today = now().toISOString().slice(0, 10);
       const start = addDays(today, -1) < ANALYTICS_EPOCH ? ANALYTICS_EPOCH : addDays(today, -1);
-      const url = joinUrl(opts.baseUrl, "/organizations/analytics/cost", [
+      const params: [string, string][] = [
         ["starting_at", isoStart(start)],
         ["limit", "1"],
-      ]);
+      ];
       const label = "anthropic analytics test";
       validate(
         costPageSchema,
-        await getJson({ url, headers, label, signal: ctx.signal, retry: opts.retry, log: ctx.log }),
+        await get("/organizations/analytics/cost", params, label, ctx),
         label,
       );
       return { ok: true, detail: "Anthropic Usage & Cost Analytics API reachable" };

@@ -16,7 +16,7 @@ import { ISO_CURRENCY, majorFromCents } from "../../currency/convert";
 import { USD_ONLY } from "../../currency/rates";
 import type { RateCard } from "../../ratecard/rate-card";
 import { attributeBilled, scopeKey } from "../attribute-billed";
-import { getJson, validate } from "../http";
+import { cursorPages, nextPageWhileMore, withCursor } from "../paging";
 import { priceTokensWith } from "../pricing";
 import type {
   FetchContext,
@@ -33,7 +33,7 @@ import {
   dayOfIso,
   emptyBilledCosts,
   isoStart,
-  joinUrl,
+  jsonGetter,
   nextDay,
   tokenCount,
   type BilledCosts,
@@ -95,36 +95,25 @@ export type AnthropicUsageRow = UsageRow & { uncachedInputTokens?: bigint };
 export function anthropicAdapter(opts: AnthropicOptions): SourceAdapter {
   const limit = String(opts.pageLimit ?? 31);
   const headers = { "x-api-key": opts.apiKey, "anthropic-version": ANTHROPIC_VERSION };
-  const get = (path: string, params: [string, string][], label: string, ctx: FetchContext) =>
-    getJson({
-      url: joinUrl(opts.baseUrl, path, params),
-      headers,
-      label,
-      signal: ctx.signal,
-      retry: opts.retry,
-      log: ctx.log,
-    });
-  const pageParam = (p: string | null): [string, string][] => (p ? [["page", p]] : []);
+  const get = jsonGetter({ baseUrl: opts.baseUrl, headers, retry: opts.retry });
 
   async function costsFor(first: string, last: string, ctx: FetchContext): Promise<BilledCosts> {
     const costs = emptyBilledCosts();
     const toUsd = ctx.toUsd ?? USD_ONLY.toUsd;
-    let page: string | null = null;
-    for (let n = 1; ; n++) {
-      const label = `anthropic cost report ${first}..${last} page ${n}`;
-      const params: [string, string][] = [
-        ["starting_at", isoStart(first)],
-        ["ending_at", isoStart(nextDay(last))],
-        ["group_by[]", "workspace_id"],
-        ["group_by[]", "description"],
-        ["limit", limit],
-        ...pageParam(page),
-      ];
-      const body = validate(
-        costPage,
-        await get("/organizations/cost_report", params, label, ctx),
-        label,
-      );
+    const params: [string, string][] = [
+      ["starting_at", isoStart(first)],
+      ["ending_at", isoStart(nextDay(last))],
+      ["group_by[]", "workspace_id"],
+      ["group_by[]", "description"],
+      ["limit", limit],
+    ];
+    for await (const body of cursorPages({
+      schema: costPage,
+      label: (n) => `anthropic cost report ${first}..${last} page ${n}`,
+      fetch: (page, label) =>
+        get("/organizations/cost_report", withCursor(params, "page", page), label, ctx),
+      next: nextPageWhileMore,
+    })) {
       for (const bucket of body.data) {
         const day = dayOfIso(bucket.starting_at);
         for (const r of bucket.results) {
@@ -156,9 +145,8 @@ export function anthropicAdapter(opts: AnthropicOptions): SourceAdapter {
           });
         }
       }
-      if (!body.has_more || !body.next_page) return costs;
-      page = body.next_page;
     }
+    return costs;
   }
 
   return {
@@ -180,34 +168,34 @@ export function anthropicAdapter(opts: AnthropicOptions): SourceAdapter {
     ): AsyncIterable<UsagePage> {
       const start = cursor && cursor > window.start && cursor <= window.end ? cursor : window.start;
       const claudeCode = new ClaudeCodeReader(get);
-      let page: string | null = null;
-      for (let n = 1; ; n++) {
-        const label = `anthropic usage page ${n}`;
-        const params: [string, string][] = [
-          ["starting_at", isoStart(start)],
-          ["ending_at", isoStart(nextDay(window.end))],
-          ["bucket_width", "1d"],
-          ["group_by[]", "api_key_id"],
-          ["group_by[]", "workspace_id"],
-          ["group_by[]", "model"],
-          ["group_by[]", "account_id"],
-          ["group_by[]", "service_account_id"],
-          ["group_by[]", "service_tier"],
-          ["group_by[]", "context_window"],
-          ["group_by[]", "inference_geo"],
-          ["limit", limit],
-          ...pageParam(page),
-        ];
-        const body = validate(
-          usagePage,
-          await get("/organizations/usage_report/messages", params, label, ctx),
-          label,
-        );
+      const params: [string, string][] = [
+        ["starting_at", isoStart(start)],
+        ["ending_at", isoStart(nextDay(window.end))],
+        ["bucket_width", "1d"],
+        ["group_by[]", "api_key_id"],
+        ["group_by[]", "workspace_id"],
+        ["group_by[]", "model"],
+        ["group_by[]", "account_id"],
+        ["group_by[]", "service_account_id"],
+        ["group_by[]", "service_tier"],
+        ["group_by[]", "context_window"],
+        ["group_by[]", "inference_geo"],
+        ["limit", limit],
+      ];
+      let n = 0;
+      for await (const body of cursorPages({
+        schema: usagePage,
+        label: (k) => `anthropic usage page ${k}`,
+        fetch: (page, label) =>
+          get("/organizations/usage_report/messages", withCursor(params, "page", page), label, ctx),
+        next: nextPageWhileMore,
+      })) {
+        n++;
         const days = body.data
           .map((b) => dayOfIso(b.starting_at))
           .filter((d) => d >= start && d <= window.end)
           .sort();
-        const more = body.has_more && !!body.next_page;
+        const more = nextPageWhileMore(body) !== null;
         if (days.length) {
           const first = days[0]!;
           const last = days[days.length - 1]!;
@@ -238,8 +226,6 @@ export function anthropicAdapter(opts: AnthropicOptions): SourceAdapter {
             ...(opts.claudeCode !== false && claudeCode.available ? { outcomes } : {}),
           };
         }
-        if (!more) return;
-        page = body.next_page!;
       }
     },
   };

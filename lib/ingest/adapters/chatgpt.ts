@@ -18,10 +18,10 @@ import {
   usagePageSchema,
   userLimitSchema,
   userListSchema,
-  type RosterUser,
   type UsageResult,
 } from "../../vendors/chatgpt/schemas";
-import { getJson, validate, type RetryPolicy } from "../http";
+import { validate, type RetryPolicy } from "../http";
+import { cursorPages, nextPageWhileMore, readAllPages, withCursor } from "../paging";
 import type {
   Directory,
   DirectoryGroup,
@@ -33,7 +33,7 @@ import type {
   UsageRow,
 } from "../types";
 import { usageRowOf } from "../usage-row";
-import { dayOfUnix, joinUrl, unixSeconds } from "./provider-common";
+import { dayOfUnix, jsonGetter, unixSeconds } from "./provider-common";
 
 export const chatgptConfigSchema = z.object({
   /** the ChatGPT workspace id ({ws} in the Admin API paths) */
@@ -107,42 +107,32 @@ export function chatgptSyncWindow(
 export function chatgptAdapter(opts: ChatgptAdapterOptions): SourceAdapter {
   const headers = { authorization: `Bearer ${opts.apiKey}` };
   const ws = encodeURIComponent(opts.config.workspaceId);
-  const get = (path: string, params: [string, string][], label: string, ctx: FetchContext) =>
-    getJson({
-      url: joinUrl(opts.baseUrl, path, params),
-      headers,
-      label: `ChatGPT ${label}`,
-      signal: ctx.signal,
-      retry: opts.retry,
-      log: ctx.log,
-    });
+  const get = jsonGetter({ baseUrl: opts.baseUrl, headers, retry: opts.retry });
 
-  async function roster(ctx: FetchContext) {
-    const out: RosterUser[] = [];
-    let after: string | null = null;
-    for (let n = 1; ; n++) {
-      const page: z.infer<typeof userListSchema> = validate(
-        userListSchema,
-        await get(
+  const roster = (ctx: FetchContext) =>
+    readAllPages({
+      schema: userListSchema,
+      label: (n) => `ChatGPT users page ${n}`,
+      fetch: (after, label) =>
+        get(
           `/manage/workspaces/${ws}/users`,
-          [["limit", "200"], ...(after ? [["after", after] as [string, string]] : [])],
-          `users page ${n}`,
+          withCursor([["limit", "200"]], "after", after),
+          label,
           ctx,
         ),
-        `ChatGPT users page ${n}`,
-      );
-      out.push(...page.data);
-      if (!page.has_more || page.data.length === 0) return out;
-      after = page.last_id ?? page.data[page.data.length - 1]!.id;
-    }
-  }
+      next: (page) =>
+        page.has_more && page.data.length > 0
+          ? (page.last_id ?? page.data[page.data.length - 1]!.id)
+          : null,
+      cursorField: "last_id",
+    });
 
   return {
     kind: "chatgpt",
     async testConnection(ctx) {
       const page = validate(
         userListSchema,
-        await get(`/manage/workspaces/${ws}/users`, [["limit", "1"]], "users", ctx),
+        await get(`/manage/workspaces/${ws}/users`, [["limit", "1"]], "ChatGPT users", ctx),
         "ChatGPT users",
       );
       return {
@@ -168,7 +158,7 @@ export function chatgptAdapter(opts: ChatgptAdapterOptions): SourceAdapter {
             await get(
               `/manage/workspaces/${ws}/usage_limits/users/${encodeURIComponent(u.id)}`,
               [],
-              `usage limit of ${u.id}`,
+              `ChatGPT usage limit of ${u.id}`,
               ctx,
             ),
             `ChatGPT usage limit of ${u.id}`,
@@ -188,31 +178,29 @@ export function chatgptAdapter(opts: ChatgptAdapterOptions): SourceAdapter {
           await get(
             `/manage/workspaces/${ws}/groups/${encodeURIComponent(id)}`,
             [],
-            `group ${id}`,
+            `ChatGPT group ${id}`,
             ctx,
           ),
           `ChatGPT group ${id}`,
         );
         const memberEmails: string[] = [];
-        let cursor: string | null = null;
-        for (let n = 1; ; n++) {
-          const page: z.infer<typeof groupUsersSchema> = validate(
-            groupUsersSchema,
-            await get(
+        for await (const page of cursorPages({
+          schema: groupUsersSchema,
+          label: (n) => `ChatGPT group ${id} users page ${n}`,
+          fetch: (cursor, label) =>
+            get(
               `/manage/workspaces/${ws}/groups/${encodeURIComponent(id)}/users`,
-              [["limit", "200"], ...(cursor ? [["cursor", cursor] as [string, string]] : [])],
-              `group ${id} users page ${n}`,
+              withCursor([["limit", "200"]], "cursor", cursor),
+              label,
               ctx,
             ),
-            `ChatGPT group ${id} users page ${n}`,
-          );
+          next: (p) => (p.has_more && p.next_cursor ? p.next_cursor : null),
+          cursorField: "next_cursor",
+        }))
           for (const m of page.data) {
             const email = emailById.get(m.id);
             if (email) memberEmails.push(email);
           }
-          if (!page.has_more || !page.next_cursor) break;
-          cursor = page.next_cursor;
-        }
         groups.push({
           name: g.name,
           costCenter: "",
@@ -231,23 +219,19 @@ export function chatgptAdapter(opts: ChatgptAdapterOptions): SourceAdapter {
       const first = cursor && cursor > window.start ? cursor : window.start;
       for (const day of eachDay(first, window.end)) {
         const rows: UsageRow[] = [];
-        let page: string | null = null;
-        for (let n = 1; ; n++) {
-          const params: [string, string][] = [
-            ["start_time", String(unixSeconds(day))],
-            ["end_time", String(unixSeconds(addDays(day, 1)))],
-            ["limit", String(opts.config.pageLimit)],
-          ];
-          if (page) params.push(["page", page]);
-          const p = validate(
-            usagePageSchema,
-            await get(`/analytics/workspaces/${ws}/usage`, params, `usage ${day} page ${n}`, ctx),
-            `ChatGPT usage ${day} page ${n}`,
-          );
+        const params: [string, string][] = [
+          ["start_time", String(unixSeconds(day))],
+          ["end_time", String(unixSeconds(addDays(day, 1)))],
+          ["limit", String(opts.config.pageLimit)],
+        ];
+        for await (const p of cursorPages({
+          schema: usagePageSchema,
+          label: (n) => `ChatGPT usage ${day} page ${n}`,
+          fetch: (page, label) =>
+            get(`/analytics/workspaces/${ws}/usage`, withCursor(params, "page", page), label, ctx),
+          next: nextPageWhileMore,
+        }))
           for (const r of p.data) rows.push(...rowsForResult(r, opts.usdPerCreditMicros));
-          if (!p.has_more || !p.next_page) break;
-          page = p.next_page;
-        }
         // several results for one user-day (e.g. per client) add up to one row per key
         const merged = new Map<string, UsageRow>();
         for (const r of rows) {

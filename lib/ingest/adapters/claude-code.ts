@@ -17,10 +17,11 @@ import { z } from "zod";
 import type { DayKey } from "../../core/period";
 import { decimalText, ISO_CURRENCY, majorFromCents } from "../../currency/convert";
 import { USD_ONLY } from "../../currency/rates";
-import { ProviderHttpError, validate } from "../http";
+import { ProviderHttpError } from "../http";
+import { cursorPages, nextPageWhileMore, withCursor } from "../paging";
 import type { FetchContext, IdentityRef, OutcomeFact, UsageRow } from "../types";
 import { usageRowOf } from "../usage-row";
-import { big, tokenCount } from "./provider-common";
+import { big, tokenCount, type GetJson } from "./provider-common";
 
 /** Outcome counts are stored in 32-bit integer columns; a count beyond that is not a real day. */
 const outcomeCount = z.number().int().nonnegative().max(2_147_483_647).optional().default(0);
@@ -74,13 +75,6 @@ export const claudeCodePage = z.object({
   next_page: z.string().nullish(),
 });
 
-export type GetJson = (
-  path: string,
-  params: [string, string][],
-  label: string,
-  ctx: FetchContext,
-) => Promise<unknown>;
-
 export const CLAUDE_CODE_PATH = "/organizations/usage_report/claude_code";
 
 /** Every record of one day, all pages read; a page that breaks the format throws naming the field. */
@@ -90,19 +84,18 @@ export async function fetchClaudeCodeDay(
   ctx: FetchContext,
 ): Promise<ClaudeCodeRecord[]> {
   const records: ClaudeCodeRecord[] = [];
-  let page: string | null = null;
-  for (let n = 1; ; n++) {
-    const label = `anthropic claude code ${day} page ${n}`;
-    const params: [string, string][] = [
-      ["starting_at", day],
-      ["limit", "1000"],
-      ...(page ? ([["page", page]] as [string, string][]) : []),
-    ];
-    const body = validate(claudeCodePage, await get(CLAUDE_CODE_PATH, params, label, ctx), label);
+  const params: [string, string][] = [
+    ["starting_at", day],
+    ["limit", "1000"],
+  ];
+  for await (const body of cursorPages({
+    schema: claudeCodePage,
+    label: (n) => `anthropic claude code ${day} page ${n}`,
+    fetch: (page, label) => get(CLAUDE_CODE_PATH, withCursor(params, "page", page), label, ctx),
+    next: nextPageWhileMore,
+  }))
     for (const rec of body.data) if (rec.date.slice(0, 10) === day) records.push(rec);
-    if (!body.has_more || !body.next_page) return records;
-    page = body.next_page;
-  }
+  return records;
 }
 
 function actorOf(rec: ClaudeCodeRecord): IdentityRef | null {

@@ -26,7 +26,8 @@ import { z } from "zod";
 
 import { addDays, eachDay, type DayKey } from "../../core/period";
 import { now } from "../../server/clock";
-import { getJson, ProviderValidationError, validate, type RetryPolicy } from "../http";
+import { ProviderValidationError, type RetryPolicy } from "../http";
+import { nextPageUnlessDone, readAllPages, withCursor } from "../paging";
 import type {
   FetchContext,
   IdentityRef,
@@ -35,7 +36,7 @@ import type {
   SyncWindow,
   UsagePage,
 } from "../types";
-import { dayOfUnix, joinUrl, unixSeconds } from "./provider-common";
+import { dayOfUnix, jsonGetter, unixSeconds } from "./provider-common";
 
 export const DEFAULT_CODEX_ANALYTICS_BASE_URL = "https://api.chatgpt.com/v1/analytics/codex";
 
@@ -147,45 +148,25 @@ export interface CodexAnalyticsOptions {
 }
 
 export function codexAnalyticsAdapter(opts: CodexAnalyticsOptions): SourceAdapter {
-  const headers = { authorization: `Bearer ${opts.apiKey}` };
+  const get = jsonGetter({
+    baseUrl: opts.baseUrl,
+    headers: { authorization: `Bearer ${opts.apiKey}` },
+    retry: opts.retry,
+  });
   const path = `/workspaces/${encodeURIComponent(opts.config.workspaceId)}/usage`;
 
-  async function readDay(day: DayKey, ctx: FetchContext): Promise<CodexUsageResult[]> {
-    const out: CodexUsageResult[] = [];
-    const seen = new Set<string>();
-    let next: string | null = null;
-    for (let n = 1; ; n++) {
-      const label = `codex analytics usage ${day} page ${n}`;
-      const params: [string, string][] = [
-        ["start_time", String(unixSeconds(day))],
-        ["end_time", String(unixSeconds(addDays(day, 1)))],
-        ...(next ? [[opts.config.pageParam, next] as [string, string]] : []),
-      ];
-      const page = validate(
-        codexUsagePageSchema,
-        await getJson({
-          url: joinUrl(opts.baseUrl, path, params),
-          headers,
-          label,
-          signal: ctx.signal,
-          retry: opts.retry,
-          log: ctx.log,
-        }),
-        label,
-      );
-      out.push(...page.data);
-      if (page.has_more === false || !page.next_page) {
-        if (page.has_more === true)
-          throw new ProviderValidationError(
-            `${label}: next_page: has_more is true but no next_page was given`,
-          );
-        return out;
-      }
-      if (seen.has(page.next_page))
-        throw new ProviderValidationError(`${label}: next_page: the same cursor came back twice`);
-      seen.add(page.next_page);
-      next = page.next_page;
-    }
+  function readDay(day: DayKey, ctx: FetchContext): Promise<CodexUsageResult[]> {
+    const params: [string, string][] = [
+      ["start_time", String(unixSeconds(day))],
+      ["end_time", String(unixSeconds(addDays(day, 1)))],
+    ];
+    return readAllPages({
+      schema: codexUsagePageSchema,
+      label: (n) => `codex analytics usage ${day} page ${n}`,
+      fetch: (cursor, label) =>
+        get(path, withCursor(params, opts.config.pageParam, cursor), label, ctx),
+      next: nextPageUnlessDone,
+    });
   }
 
   return {

@@ -12,7 +12,8 @@ import { decimalText, ISO_CURRENCY } from "../../currency/convert";
 import { USD_ONLY } from "../../currency/rates";
 import type { RateCard } from "../../ratecard/rate-card";
 import { attributeBilled, scopeKey } from "../attribute-billed";
-import { getJson, validate } from "../http";
+import { validate } from "../http";
+import { cursorPages, nextPageWhileMore, readAllPages, withCursor } from "../paging";
 import { priceTokensWith } from "../pricing";
 import type { FetchContext, SourceAdapter, SyncWindow, UsagePage, UsageRow } from "../types";
 import { endpointRow, openaiIdentity, OTHER_USAGE_ENDPOINTS } from "./openai-endpoints";
@@ -20,7 +21,7 @@ import {
   big,
   dayOfUnix,
   emptyBilledCosts,
-  joinUrl,
+  jsonGetter,
   nextDay,
   tokenCount,
   unixSeconds,
@@ -91,60 +92,41 @@ export function openaiAdapter(
 ): SourceAdapter & { projectNames(ctx?: FetchContext): Promise<Map<string, string>> } {
   const limit = String(opts.pageLimit ?? 31);
   const headers = { authorization: `Bearer ${opts.apiKey}` };
-  const get = (path: string, params: [string, string][], label: string, ctx: FetchContext) =>
-    getJson({
-      url: joinUrl(opts.baseUrl, path, params),
-      headers,
-      label,
-      signal: ctx.signal,
-      retry: opts.retry,
-      log: ctx.log,
-    });
+  const get = jsonGetter({ baseUrl: opts.baseUrl, headers, retry: opts.retry });
 
-  async function listAll<T extends z.ZodType>(
+  const listAll = <P extends { data: unknown[]; has_more: boolean; last_id?: string | null }>(
     path: string,
-    schema: T,
+    schema: z.ZodType<P, unknown>,
     label: string,
     ctx: FetchContext,
-  ) {
-    const items: z.output<T> extends { data: (infer I)[] } ? I[] : never = [] as never;
-    let after: string | null = null;
-    for (let n = 1; ; n++) {
-      const params: [string, string][] = [
-        ["limit", "100"],
-        ...(after ? ([["after", after]] as [string, string][]) : []),
-      ];
-      const body = validate(
-        schema,
-        await get(path, params, `${label} page ${n}`, ctx),
-        `openai ${label} page ${n}`,
-      ) as {
-        data: unknown[];
-        has_more: boolean;
-        last_id?: string | null;
-      };
-      (items as unknown[]).push(...body.data);
-      if (!body.has_more || !body.last_id) return items;
-      after = body.last_id;
-    }
-  }
+  ) =>
+    readAllPages({
+      schema,
+      label: (n) => `openai ${label} page ${n}`,
+      fetch: (after, pageLabel) =>
+        get(path, withCursor([["limit", "100"]], "after", after), pageLabel, ctx),
+      next: (page) => (page.has_more && page.last_id ? page.last_id : null),
+      cursorField: "last_id",
+    });
 
   async function costsFor(first: string, last: string, ctx: FetchContext): Promise<BilledCosts> {
     const costs = emptyBilledCosts();
     const toUsd = ctx.toUsd ?? USD_ONLY.toUsd;
-    let page: string | null = null;
-    for (let n = 1; ; n++) {
-      const params: [string, string][] = [
-        ["start_time", String(unixSeconds(first))],
-        ["end_time", String(unixSeconds(nextDay(last)))],
-        ["bucket_width", "1d"],
-        ["group_by", "project_id"],
-        ["group_by", "line_item"],
-        ["limit", limit],
-        ...(page ? ([["page", page]] as [string, string][]) : []),
-      ];
-      const label = `openai costs ${first}..${last} page ${n}`;
-      const body = validate(costPage, await get("/organization/costs", params, label, ctx), label);
+    const params: [string, string][] = [
+      ["start_time", String(unixSeconds(first))],
+      ["end_time", String(unixSeconds(nextDay(last)))],
+      ["bucket_width", "1d"],
+      ["group_by", "project_id"],
+      ["group_by", "line_item"],
+      ["limit", limit],
+    ];
+    for await (const body of cursorPages({
+      schema: costPage,
+      label: (n) => `openai costs ${first}..${last} page ${n}`,
+      fetch: (page, label) =>
+        get("/organization/costs", withCursor(params, "page", page), label, ctx),
+      next: nextPageWhileMore,
+    })) {
       for (const bucket of body.data) {
         const day = dayOfUnix(bucket.start_time);
         for (const r of bucket.results) {
@@ -180,9 +162,8 @@ export function openaiAdapter(
           });
         }
       }
-      if (!body.has_more || !body.next_page) return costs;
-      page = body.next_page;
     }
+    return costs;
   }
 
   /** Every page of one usage endpoint over [first, last]. */
@@ -195,26 +176,24 @@ export function openaiAdapter(
     const rows: UsageRow[] = [];
     for (const ep of OTHER_USAGE_ENDPOINTS) {
       const schema = pageSchema(ep.schema);
-      let page: string | null = null;
-      for (let n = 1; ; n++) {
-        const params: [string, string][] = [
-          ["start_time", String(unixSeconds(first))],
-          ["end_time", String(unixSeconds(nextDay(last)))],
-          ["bucket_width", "1d"],
-          ...ep.groupBy.map((g): [string, string] => ["group_by", g]),
-          ["limit", limit],
-          ...(page ? ([["page", page]] as [string, string][]) : []),
-        ];
-        const label = `openai ${ep.lineItem} ${first}..${last} page ${n}`;
-        const body = validate(schema, await get(ep.path, params, label, ctx), label);
+      const params: [string, string][] = [
+        ["start_time", String(unixSeconds(first))],
+        ["end_time", String(unixSeconds(nextDay(last)))],
+        ["bucket_width", "1d"],
+        ...ep.groupBy.map((g): [string, string] => ["group_by", g]),
+        ["limit", limit],
+      ];
+      for await (const body of cursorPages({
+        schema,
+        label: (n) => `openai ${ep.lineItem} ${first}..${last} page ${n}`,
+        fetch: (page, label) => get(ep.path, withCursor(params, "page", page), label, ctx),
+        next: nextPageWhileMore,
+      }))
         for (const bucket of body.data) {
           const day = dayOfUnix(bucket.start_time);
           if (day < first || day > last) continue;
           for (const r of bucket.results) rows.push(endpointRow(ep, day, r, emails, opts.rateCard));
         }
-        if (!body.has_more || !body.next_page) break;
-        page = body.next_page;
-      }
     }
     return rows;
   }
@@ -249,32 +228,32 @@ export function openaiAdapter(
           }[]
         ).map((u) => [u.id, u.email ?? undefined]),
       );
-      let page: string | null = null;
-      for (let n = 1; ; n++) {
-        const params: [string, string][] = [
-          ["start_time", String(unixSeconds(start))],
-          ["end_time", String(unixSeconds(nextDay(window.end)))],
-          ["bucket_width", "1d"],
-          ["group_by", "project_id"],
-          ["group_by", "user_id"],
-          ["group_by", "api_key_id"],
-          ["group_by", "model"],
-          ["group_by", "batch"],
-          ["group_by", "service_tier"],
-          ["limit", limit],
-          ...(page ? ([["page", page]] as [string, string][]) : []),
-        ];
-        const label = `openai usage page ${n}`;
-        const body = validate(
-          usagePage,
-          await get("/organization/usage/completions", params, label, ctx),
-          label,
-        );
+      const params: [string, string][] = [
+        ["start_time", String(unixSeconds(start))],
+        ["end_time", String(unixSeconds(nextDay(window.end)))],
+        ["bucket_width", "1d"],
+        ["group_by", "project_id"],
+        ["group_by", "user_id"],
+        ["group_by", "api_key_id"],
+        ["group_by", "model"],
+        ["group_by", "batch"],
+        ["group_by", "service_tier"],
+        ["limit", limit],
+      ];
+      let n = 0;
+      for await (const body of cursorPages({
+        schema: usagePage,
+        label: (k) => `openai usage page ${k}`,
+        fetch: (page, label) =>
+          get("/organization/usage/completions", withCursor(params, "page", page), label, ctx),
+        next: nextPageWhileMore,
+      })) {
+        n++;
         const days = body.data
           .map((b) => dayOfUnix(b.start_time))
           .filter((d) => d >= start && d <= window.end)
           .sort();
-        const more = body.has_more && !!body.next_page;
+        const more = nextPageWhileMore(body) !== null;
         if (days.length) {
           const first = days[0]!;
           const last = days[days.length - 1]!;
@@ -295,8 +274,6 @@ export function openaiAdapter(
             warnings: costs.warnings,
           };
         }
-        if (!more) return;
-        page = body.next_page!;
       }
     },
   };

@@ -2,8 +2,8 @@
 import { z } from "zod";
 
 import { addDays, dayStart, toDayKey, type DayKey } from "../../core/period";
-import type { RetryPolicy } from "../http";
-import type { CostLine } from "../types";
+import { getJson, type RetryPolicy } from "../http";
+import type { CostLine, FetchContext } from "../types";
 
 export interface HttpAdapterOptions {
   /** including the version segment, e.g. https://api.openai.com/v1 */
@@ -15,6 +15,31 @@ export interface HttpAdapterOptions {
 }
 
 export const tokenCount = z.number().int().nonnegative().optional().default(0);
+
+/** One GET of a provider's JSON (unknown: validate it next). */
+export type GetJson = (
+  path: string,
+  params: [string, string][],
+  label: string,
+  ctx: FetchContext,
+) => Promise<unknown>;
+
+/** The GET of one provider: its base URL, headers and retry policy, with the sync's signal and log. */
+export function jsonGetter(opts: {
+  baseUrl: string;
+  headers: Record<string, string>;
+  retry?: Partial<RetryPolicy>;
+}): GetJson {
+  return (path, params, label, ctx) =>
+    getJson({
+      url: joinUrl(opts.baseUrl, path, params),
+      headers: opts.headers,
+      label,
+      signal: ctx.signal,
+      retry: opts.retry,
+      log: ctx.log,
+    });
+}
 
 export function joinUrl(base: string, path: string, params: [string, string][]): string {
   const url = new URL(base.replace(/\/+$/, "") + path);
