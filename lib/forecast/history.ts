@@ -8,7 +8,9 @@ import "server-only";
 
 import { inBudgetUnit, type Unit } from "../core/money";
 import { addDays, type DayKey, type Period } from "../core/period";
-import type { Db } from "../server/db";
+import { engineOf, type Db } from "../server/db";
+import { jsonList, placeholder, toBigInt } from "../server/sql";
+import { readRows } from "../server/sqlite-reader";
 import {
   LOOKBACK_DAYS,
   MIN_DAYS_WITH_DATA,
@@ -47,7 +49,9 @@ const AMOUNTS = { day: true, costMicros: true, creditsMicros: true } as const;
 
 /**
  * Members' daily spend: all products (product ""), or one product. `memberIds` null = every
- * attributed member of the workspace.
+ * attributed member of the workspace. One statement whatever the list's length (the ids go
+ * as one JSON parameter), read as plain rows: through the ORM's groupBy a whole workspace's
+ * lookback (~1 M member-days at 20,000 people) cost ~20 s of object building.
  */
 export async function memberHistories(
   db: Db,
@@ -57,20 +61,31 @@ export async function memberHistories(
   memberIds: readonly string[] | null,
   product = "",
 ): Promise<Map<string, DailyHistory>> {
+  if (memberIds !== null && memberIds.length === 0) return new Map();
   const r = historyRange(today);
-  const memberKey = memberIds === null ? { not: "" } : { in: [...memberIds] };
-  const day = { gte: r.start, lte: r.end };
+  const engine = engineOf(db);
+  const p = (i: number) => placeholder(engine, i);
+  const column = unit === "USD" ? `"costMicros"` : `"creditsMicros"`;
   // the daily rollup the limits read their usage from: the meter and the forecast agree
-  const rows = await db.usageDailyRollup.groupBy({
-    by: ["memberKey", "day"],
-    where: { workspaceId, memberKey, day, ...(product === "" ? {} : { product }) },
-    _sum: { costMicros: true, creditsMicros: true },
-  });
-  return byKey(
-    rows.map((x) => ({ memberKey: x.memberKey, day: x.day, ...x._sum })),
-    (x) => x.memberKey,
-    unit,
-  );
+  let sql = `SELECT "memberKey" AS k, "day" AS d, SUM(${column}) AS v FROM "UsageDailyRollup" WHERE "workspaceId" = ${p(1)} AND "day" >= ${p(2)} AND "day" <= ${p(3)}`;
+  const params: unknown[] = [workspaceId, r.start, r.end];
+  if (memberIds === null) sql += ` AND "memberKey" <> ''`;
+  else {
+    params.push(JSON.stringify(memberIds));
+    sql += ` AND "memberKey" IN ${jsonList(engine, params.length)}`;
+  }
+  if (product !== "") {
+    params.push(product);
+    sql += ` AND "product" = ${p(params.length)}`;
+  }
+  sql += ` GROUP BY "memberKey", "day"`;
+  const out = new Map<string, Map<DayKey, bigint>>();
+  for (const row of await readRows<{ k: string; d: string; v: unknown }>(db, sql, params)) {
+    let h = out.get(row.k);
+    if (!h) out.set(row.k, (h = new Map()));
+    h.set(row.d, (h.get(row.d) ?? 0n) + toBigInt(row.v));
+  }
+  return out;
 }
 
 /** Groups' daily spend (a member in two groups counts in both, as in the group rollups). */

@@ -15,6 +15,7 @@ import { labelSubject, loadServiceAccounts } from "../people/service-labels";
 import type { Db } from "../server/db";
 import {
   loadMemberLimit,
+  loadSomeMemberLimits,
   loadWorkspaceBudget,
   loadWorkspaceLimits,
   type GroupPool,
@@ -265,14 +266,17 @@ export async function getMemberLimit(db: Db, workspaceId: string, memberId: stri
   return memberLimitView(await loadMemberLimit(db, workspaceId, memberId, "", now));
 }
 
-/** The limits of some members (a group page's table), in one workspace-wide load; inactive members are absent. */
+/**
+ * The limits of some members (a group page's table): computed for those members only, the same
+ * rows as the workspace-wide load; inactive members are absent.
+ */
 export async function getMemberLimits(
   db: Db,
   workspaceId: string,
   memberIds: readonly string[],
   now: Date,
 ): Promise<Map<string, MyLimit>> {
-  const all = await loadWorkspaceLimits(db, workspaceId, now, new Set(memberIds));
+  const all = await loadSomeMemberLimits(db, workspaceId, memberIds, now);
   return new Map(
     all.members.map((m) => [m.memberId, memberLimitView({ budget: all.budget, ...m })]),
   );

@@ -25,7 +25,7 @@ import {
 import type { DailyHistory } from "../forecast/model";
 import { project, type Projection } from "../forecast/projection";
 import { engineOf, type Db } from "../server/db";
-import { placeholder, toBigInt } from "../server/sql";
+import { jsonList, placeholder, toBigInt } from "../server/sql";
 import { readRows } from "../server/sqlite-reader";
 import { readWorkspaceVersion, type WorkspaceVersion } from "../server/workspace-version";
 import { findMemberByHandle } from "./find-member";
@@ -160,37 +160,65 @@ function usageColumn(key: Pick<UsageKey, "unit" | "seats">, alias = ""): string 
   return key.seats === false ? `${alias}${billed}` : `(${alias}${billed} + ${alias}${seat})`;
 }
 
-/** Usage this period by (memberKey, product); memberKey null = every member. */
+/**
+ * Where this period's usage is summed from, for statements whose other parameters come first:
+ * the member-month rollup for a whole month (it equals the daily rollup summed by month, kept
+ * in the sync transaction: ~30× fewer rows), else the daily rollup over the period's days.
+ */
+function periodUsageSource(
+  engine: ReturnType<typeof engineOf>,
+  key: UsageKey,
+  first: number,
+  alias = "",
+): { table: string; where: string; params: unknown[] } {
+  const p = (i: number) => placeholder(engine, first + i);
+  return isWholeMonth(key)
+    ? {
+        table: `"UsageMemberMonth"`,
+        where: `${alias}"workspaceId" = ${p(0)} AND ${alias}"month" = ${p(1)}`,
+        params: [key.workspaceId, key.start.slice(0, 7)],
+      }
+    : {
+        table: `"UsageDailyRollup"`,
+        where: `${alias}"workspaceId" = ${p(0)} AND ${alias}"day" >= ${p(1)} AND ${alias}"day" <= ${p(2)}`,
+        params: [key.workspaceId, key.start, key.end],
+      };
+}
+
+/**
+ * Usage this period by (memberKey, product): one member, a list of members (one statement,
+ * the ids as one JSON parameter) or null = every member.
+ */
 async function usageByMemberProduct(
   db: Db,
   key: UsageKey,
-  memberKey: string | null,
+  memberKey: string | readonly string[] | null,
 ): Promise<Map<string, Map<string, bigint>>> {
   const engine = engineOf(db);
-  const params: unknown[] = [key.workspaceId, key.start, key.end];
-  if (memberKey === null && isWholeMonth(key)) {
-    // UsageMemberMonth equals the daily rollup summed by month (kept in the sync transaction):
-    // ~30× fewer rows for the whole-workspace aggregate of a monthly budget period
+  if (typeof memberKey !== "string") {
+    if (memberKey !== null && memberKey.length === 0) return new Map();
+    // a list first (SQLite binds "?" in text order), then the period
+    const list = memberKey === null ? null : JSON.stringify(memberKey);
+    const src = periodUsageSource(engine, key, list === null ? 1 : 2);
+    // SQLite otherwise picks the (workspaceId, day) index and sorts every row of the period
+    // for the GROUP BY; walking (workspaceId, memberKey, day) yields the groups in order (~2× faster)
+    const hint =
+      list === null && engine === "sqlite" && src.table === `"UsageDailyRollup"`
+        ? ` INDEXED BY "UsageDailyRollup_workspaceId_memberKey_day_idx"`
+        : "";
     const rows = await readRows<{ m: string; p: string; v: unknown }>(
       db,
-      `SELECT "memberKey" AS m, "product" AS p, SUM(${usageColumn(key)}) AS v FROM "UsageMemberMonth" WHERE "workspaceId" = ${placeholder(engine, 1)} AND "month" = ${placeholder(engine, 2)} GROUP BY "memberKey", "product"`,
-      [key.workspaceId, key.start.slice(0, 7)],
+      `SELECT "memberKey" AS m, "product" AS p, SUM(${usageColumn(key)}) AS v FROM ${src.table}${hint} WHERE ${list === null ? "" : `"memberKey" IN ${jsonList(engine, 1)} AND `}${src.where} GROUP BY "memberKey", "product"`,
+      list === null ? src.params : [list, ...src.params],
     );
     return nest(rows);
   }
-  // SQLite otherwise picks the (workspaceId, day) index and sorts every row of the period for
-  // the GROUP BY; walking (workspaceId, memberKey, day) yields the groups in order (~2× faster)
-  const hint =
-    memberKey === null && engine === "sqlite"
-      ? ` INDEXED BY "UsageDailyRollup_workspaceId_memberKey_day_idx"`
-      : "";
-  let sql = `SELECT "memberKey" AS m, "product" AS p, SUM(${usageColumn(key)}) AS v FROM "UsageDailyRollup"${hint} WHERE "workspaceId" = ${placeholder(engine, 1)} AND "day" >= ${placeholder(engine, 2)} AND "day" <= ${placeholder(engine, 3)}`;
-  if (memberKey !== null) {
-    params.push(memberKey);
-    sql += ` AND "memberKey" = ${placeholder(engine, 4)}`;
-  }
-  sql += ` GROUP BY "memberKey", "product"`;
-  return nest(await readRows<{ m: string; p: string; v: unknown }>(db, sql, params));
+  const rows = await readRows<{ m: string; p: string; v: unknown }>(
+    db,
+    `SELECT "memberKey" AS m, "product" AS p, SUM(${usageColumn(key)}) AS v FROM "UsageDailyRollup" WHERE "workspaceId" = ${placeholder(engine, 1)} AND "day" >= ${placeholder(engine, 2)} AND "day" <= ${placeholder(engine, 3)} AND "memberKey" = ${placeholder(engine, 4)} GROUP BY "memberKey", "product"`,
+    [key.workspaceId, key.start, key.end, memberKey],
+  );
+  return nest(rows);
 }
 
 function isWholeMonth(p: Pick<Period, "start" | "end">): boolean {
@@ -425,12 +453,16 @@ function projections(
   };
 }
 
-export interface WorkspaceMemberLimit {
+/** A member's effective limit (all products) before its projection. */
+export interface MemberEffectiveLimit {
   memberId: string;
   name: string;
   email: string;
   groupIds: string[];
   effective: EffectiveLimit;
+}
+
+export interface WorkspaceMemberLimit extends MemberEffectiveLimit {
   projectedMicros: bigint;
   projectedLowMicros: bigint;
   projectedHighMicros: bigint;
@@ -461,17 +493,175 @@ export interface WorkspaceLimits {
   workspaceHistory: DailyHistory;
 }
 
+type MemberRecord = { id: string; name: string; email: string };
+
+/** The workspace's all-products policies, split by what they target. */
+function indexPolicies(policies: readonly PolicyInput[]) {
+  const workspace = policies.filter((p) => p.scope === "WORKSPACE");
+  const byGroup = new Map<string, PolicyInput[]>();
+  const byMember = new Map<string, PolicyInput[]>();
+  for (const p of policies) {
+    if (p.scope === "GROUP" && p.groupId)
+      (byGroup.get(p.groupId) ?? byGroup.set(p.groupId, []).get(p.groupId)!).push(p);
+    if (p.scope === "MEMBER" && p.memberId)
+      (byMember.get(p.memberId) ?? byMember.set(p.memberId, []).get(p.memberId)!).push(p);
+  }
+  return { workspace, byGroup, byMember };
+}
+
+/** What resolving some members' limits needs: the whole workspace's, or only those members' share. */
+interface Resolution {
+  now: Date;
+  timezone: string;
+  groupName: ReadonlyMap<string, string>;
+  /** memberId → their group ids, in group id order */
+  groupsOf: ReadonlyMap<string, string[]>;
+  policies: ReturnType<typeof indexPolicies>;
+  /** memberKey → usage by product */
+  usage: ReadonlyMap<string, ProductUsage>;
+  /** group id → its members' usage by product (at least every pooled group these members are in) */
+  groupUsage: ReadonlyMap<string, ProductUsage>;
+  /** the workspace's usage by product (needed only when a workspace pool exists) */
+  workspaceUsage: ProductUsage;
+}
+
+const EMPTY_USAGE: ProductUsage = new Map();
+
+/** The rule (resolveEffectiveLimit) asked for each member, with only their relevant policies. */
+function resolveMembers(r: Resolution, members: readonly MemberRecord[]): MemberEffectiveLimit[] {
+  const formatUntil = (d: Date) => lastDayBefore(d, r.timezone);
+  return members.map((m) => {
+    const gids = r.groupsOf.get(m.id) ?? [];
+    const relevant = [...r.policies.workspace, ...(r.policies.byMember.get(m.id) ?? [])];
+    for (const g of gids) relevant.push(...(r.policies.byGroup.get(g) ?? []));
+    const effective = resolveEffectiveLimit({
+      memberId: m.id,
+      product: "",
+      groups: gids.map((id) => ({ id, name: r.groupName.get(id) ?? "?" })),
+      policies: relevant,
+      now: r.now,
+      usage: {
+        member: r.usage.get(m.id) ?? EMPTY_USAGE,
+        groups: r.groupUsage,
+        workspace: r.workspaceUsage,
+      },
+      formatUntil,
+    });
+    return { memberId: m.id, name: m.name, email: m.email, groupIds: gids, effective };
+  });
+}
+
+/** The daily histories members' projections learn from (lib/forecast): their own, and groups' as fallback. */
+interface ProjectionHistories {
+  members: ReadonlyMap<string, DailyHistory>;
+  groups: ReadonlyMap<string, DailyHistory>;
+  /** a group's member count (its history per member is a short history's fallback) */
+  memberCount: (groupId: string) => number | undefined;
+}
+
+/** Each row with its projection: its own history, else its first group's (by id) per member. */
+function withProjections(
+  budget: WorkspaceBudget,
+  rows: readonly MemberEffectiveLimit[],
+  h: ProjectionHistories,
+): WorkspaceMemberLimit[] {
+  // one per-member fallback object per group: the forecast learns each once (lib/forecast)
+  const fallbackOf = new Map<string, DailyHistory>();
+  const fallback = (gid: string) => {
+    let f = fallbackOf.get(gid);
+    if (f === undefined) {
+      const g = h.groups.get(gid);
+      if (!g) return null;
+      fallbackOf.set(gid, (f = perMember(g, h.memberCount(gid) ?? 1)));
+    }
+    return f;
+  };
+  return rows.map((m) => ({
+    ...m,
+    ...projections(
+      m.effective.usedMicros,
+      m.effective.remainingMicros,
+      budget,
+      h.members.get(m.memberId) ?? NO_HISTORY,
+      m.groupIds.length ? fallback([...m.groupIds].sort()[0]!) : null,
+    ),
+  }));
+}
+
 /**
- * Every active member's effective limit (all products) in four queries; the resolver gets
- * only each member's relevant policies, so the work is linear in members + policies.
- * `onlyMemberIds` narrows the result (a manager's groups) without changing pool figures.
+ * The histories of some members and of their first groups: one statement per kind, whatever
+ * the number of members.
  */
-export async function loadWorkspaceLimits(
+async function projectionHistoriesOf(
+  db: Db,
+  budget: WorkspaceBudget,
+  rows: readonly MemberEffectiveLimit[],
+): Promise<ProjectionHistories> {
+  const firstGroups = [
+    ...new Set(rows.filter((r) => r.groupIds.length).map((r) => [...r.groupIds].sort()[0]!)),
+  ];
+  const [members, groups, counts] = await Promise.all([
+    memberHistories(
+      db,
+      budget.id,
+      budget.unit,
+      budget.today,
+      rows.map((r) => r.memberId),
+    ),
+    firstGroups.length
+      ? groupHistories(db, budget.id, budget.unit, budget.today, firstGroups)
+      : new Map<string, DailyHistory>(),
+    firstGroups.length
+      ? db.groupMember.groupBy({
+          by: ["groupId"],
+          where: { groupId: { in: firstGroups } },
+          _count: { _all: true },
+        })
+      : [],
+  ]);
+  const count = new Map(counts.map((c) => [c.groupId, c._count._all]));
+  return { members, groups, memberCount: (g) => count.get(g) };
+}
+
+/** Memberships in group id order (the order of a member's groups: the rule's ties follow it). */
+async function membershipsOf(
+  db: Db,
+  workspaceId: string,
+  memberIds?: readonly string[],
+): Promise<{ groupId: string; memberId: string }[]> {
+  if (!memberIds)
+    return db.groupMember.findMany({
+      where: { group: { workspaceId } },
+      select: { groupId: true, memberId: true },
+      orderBy: [{ groupId: "asc" }, { memberId: "asc" }],
+    });
+  const engine = engineOf(db);
+  return readRows<{ groupId: string; memberId: string }>(
+    db,
+    `SELECT gm."groupId" AS "groupId", gm."memberId" AS "memberId" FROM "GroupMember" gm JOIN "Group" g ON g."id" = gm."groupId" WHERE gm."memberId" IN ${jsonList(engine, 1)} AND g."workspaceId" = ${placeholder(engine, 2)} ORDER BY gm."groupId", gm."memberId"`,
+    [JSON.stringify(memberIds), workspaceId],
+  );
+}
+
+function policyRowsOf(db: Db, workspaceId: string) {
+  return db.limitPolicy.findMany({
+    where: { workspaceId, product: "" },
+    select: POLICY_SELECT,
+    orderBy: { id: "asc" },
+  });
+}
+
+/**
+ * Every active member's effective limit (all products) without projections, and what they
+ * were computed from: the members, groups, memberships and usage of the whole workspace.
+ * `onlyMemberIds` narrows the rows (a manager's groups) without changing pool figures.
+ */
+async function resolveWorkspace(
   db: Db,
   workspaceId: string,
   now: Date,
   onlyMemberIds?: ReadonlySet<string>,
-): Promise<WorkspaceLimits> {
+) {
   const budget = await loadWorkspaceBudget(db, workspaceId, now);
   const [members, groups, memberships, policyRows, usage] = await Promise.all([
     db.member.findMany({
@@ -484,18 +674,10 @@ export async function loadWorkspaceLimits(
       select: { id: true, name: true, costCenter: true },
       orderBy: { name: "asc" },
     }),
-    db.groupMember.findMany({
-      where: { group: { workspaceId } },
-      select: { groupId: true, memberId: true },
-    }),
-    db.limitPolicy.findMany({ where: { workspaceId, product: "" }, select: POLICY_SELECT }),
+    membershipsOf(db, workspaceId),
+    policyRowsOf(db, workspaceId),
     workspaceUsageAggregate(db, budget),
   ]);
-  // every member's history, also for a manager's subset: the workspace pool's projection sums them
-  const histories = await memberHistories(db, workspaceId, budget.unit, budget.today, null);
-  const groupHist = await groupHistories(db, workspaceId, budget.unit, budget.today, null);
-  const policies = policyRows.map(toPolicyInput);
-  const groupName = new Map(groups.map((g) => [g.id, g.name]));
   const groupsOf = new Map<string, string[]>();
   const membersOf = new Map<string, string[]>();
   for (const m of memberships) {
@@ -510,57 +692,65 @@ export async function loadWorkspaceLimits(
     for (const id of membersOf.get(g.id) ?? []) addInto(sum, usage.get(id));
     groupUsage.set(g.id, sum);
   }
-  const wsPolicies = policies.filter((p) => p.scope === "WORKSPACE");
-  const byGroup = new Map<string, PolicyInput[]>();
-  const byMember = new Map<string, PolicyInput[]>();
-  for (const p of policies) {
-    if (p.scope === "GROUP" && p.groupId)
-      (byGroup.get(p.groupId) ?? byGroup.set(p.groupId, []).get(p.groupId)!).push(p);
-    if (p.scope === "MEMBER" && p.memberId)
-      (byMember.get(p.memberId) ?? byMember.set(p.memberId, []).get(p.memberId)!).push(p);
-  }
-  const formatUntil = (d: Date) => lastDayBefore(d, budget.timezone);
-  const empty = new Map<string, bigint>();
-  // one per-member fallback object per group: the forecast learns each once (lib/forecast)
-  const fallbackOf = new Map<string, DailyHistory>();
-  for (const [gid, h] of groupHist)
-    fallbackOf.set(gid, perMember(h, membersOf.get(gid)?.length ?? 1));
-  const workspaceHistory = new Map<DayKey, bigint>();
-  for (const h of histories.values())
-    for (const [d, v] of h) workspaceHistory.set(d, (workspaceHistory.get(d) ?? 0n) + v);
-  const out: WorkspaceMemberLimit[] = [];
-  for (const m of members) {
-    if (onlyMemberIds && !onlyMemberIds.has(m.id)) continue;
-    const gids = groupsOf.get(m.id) ?? [];
-    const relevant = [...wsPolicies, ...(byMember.get(m.id) ?? [])];
-    for (const g of gids) relevant.push(...(byGroup.get(g) ?? []));
-    const effective = resolveEffectiveLimit({
-      memberId: m.id,
-      product: "",
-      groups: gids.map((id) => ({ id, name: groupName.get(id) ?? "?" })),
-      policies: relevant,
+  const policies = indexPolicies(policyRows.map(toPolicyInput));
+  const rows = resolveMembers(
+    {
       now,
-      usage: { member: usage.get(m.id) ?? empty, groups: groupUsage, workspace: workspaceUsage },
-      formatUntil,
-    });
-    out.push({
-      memberId: m.id,
-      name: m.name,
-      email: m.email,
-      groupIds: gids,
-      effective,
-      ...projections(
-        effective.usedMicros,
-        effective.remainingMicros,
-        budget,
-        histories.get(m.id) ?? NO_HISTORY,
-        gids.length ? (fallbackOf.get([...gids].sort()[0]!) ?? null) : null,
-      ),
-    });
-  }
-  const groupPools: GroupPool[] = groups.map((g) => {
-    const used = [...(groupUsage.get(g.id)?.values() ?? [])].reduce((a, b) => a + b, 0n);
-    const pool = (byGroup.get(g.id) ?? []).find(
+      timezone: budget.timezone,
+      groupName: new Map(groups.map((g) => [g.id, g.name])),
+      groupsOf,
+      policies,
+      usage,
+      groupUsage,
+      workspaceUsage,
+    },
+    onlyMemberIds ? members.filter((m) => onlyMemberIds.has(m.id)) : members,
+  );
+  return { budget, rows, groups, membersOf, policies, groupUsage, workspaceUsage };
+}
+
+/**
+ * Every active member's effective limit (all products) without the projections: what the
+ * Limits screen counts, filters and sorts (one page of it is then projected with
+ * projectMemberLimits); the pools' figures are the whole workspace's.
+ */
+export async function loadWorkspaceEffectiveLimits(
+  db: Db,
+  workspaceId: string,
+  now: Date,
+  onlyMemberIds?: ReadonlySet<string>,
+): Promise<{ budget: WorkspaceBudget; members: MemberEffectiveLimit[]; groups: GroupPool[] }> {
+  const w = await resolveWorkspace(db, workspaceId, now, onlyMemberIds);
+  return {
+    budget: w.budget,
+    members: w.rows,
+    groups: await groupPools(db, w, now),
+  };
+}
+
+/** Some rows of loadWorkspaceEffectiveLimits with their projections (only their histories are read). */
+export async function projectMemberLimits(
+  db: Db,
+  budget: WorkspaceBudget,
+  rows: readonly MemberEffectiveLimit[],
+): Promise<WorkspaceMemberLimit[]> {
+  return withProjections(budget, rows, await projectionHistoriesOf(db, budget, rows));
+}
+
+/** Each group's pool: its members' spend this period, its active pooled cap, the projection. */
+async function groupPools(
+  db: Db,
+  w: Pick<
+    Awaited<ReturnType<typeof resolveWorkspace>>,
+    "budget" | "groups" | "membersOf" | "policies" | "groupUsage"
+  >,
+  now: Date,
+): Promise<GroupPool[]> {
+  const { budget } = w;
+  const groupHist = await groupHistories(db, budget.id, budget.unit, budget.today, null);
+  return w.groups.map((g) => {
+    const used = [...(w.groupUsage.get(g.id)?.values() ?? [])].reduce((a, b) => a + b, 0n);
+    const pool = (w.policies.byGroup.get(g.id) ?? []).find(
       (p) =>
         p.poolCapMicros !== null &&
         p.product === "" &&
@@ -572,7 +762,7 @@ export async function loadWorkspaceLimits(
       groupId: g.id,
       name: g.name,
       costCenter: g.costCenter,
-      memberCount: membersOf.get(g.id)?.length ?? 0,
+      memberCount: w.membersOf.get(g.id)?.length ?? 0,
       usedMicros: used,
       capMicros: cap,
       ...projections(
@@ -584,6 +774,127 @@ export async function loadWorkspaceLimits(
       ),
     };
   });
-  const workspaceUsedMicros = [...workspaceUsage.values()].reduce((a, b) => a + b, 0n);
-  return { budget, members: out, groups: groupPools, workspaceUsedMicros, workspaceHistory };
+}
+
+/**
+ * Every active member's effective limit (all products) in a handful of queries; the resolver
+ * gets only each member's relevant policies, so the work is linear in members + policies.
+ * `onlyMemberIds` narrows the result (a manager's groups) without changing pool figures.
+ */
+export async function loadWorkspaceLimits(
+  db: Db,
+  workspaceId: string,
+  now: Date,
+  onlyMemberIds?: ReadonlySet<string>,
+): Promise<WorkspaceLimits> {
+  const w = await resolveWorkspace(db, workspaceId, now, onlyMemberIds);
+  const { budget } = w;
+  // every member's history, also for a manager's subset: the workspace pool's projection sums them
+  const [histories, groupHist, groups] = await Promise.all([
+    memberHistories(db, workspaceId, budget.unit, budget.today, null),
+    groupHistories(db, workspaceId, budget.unit, budget.today, null),
+    groupPools(db, w, now),
+  ]);
+  const workspaceHistory = new Map<DayKey, bigint>();
+  for (const h of histories.values())
+    for (const [d, v] of h) workspaceHistory.set(d, (workspaceHistory.get(d) ?? 0n) + v);
+  const members = withProjections(budget, w.rows, {
+    members: histories,
+    groups: groupHist,
+    memberCount: (g) => w.membersOf.get(g)?.length,
+  });
+  const workspaceUsedMicros = [...w.workspaceUsage.values()].reduce((a, b) => a + b, 0n);
+  return { budget, members, groups, workspaceUsedMicros, workspaceHistory };
+}
+
+/**
+ * The effective limits of some members, the same rows loadWorkspaceLimits has for them, from
+ * what those members need only (their usage, their pooled groups' usage, the workspace's only
+ * under a workspace pool, their histories): one statement per concern whatever their number,
+ * not the whole workspace. Inactive and unknown members are absent.
+ */
+export async function loadSomeMemberLimits(
+  db: Db,
+  workspaceId: string,
+  memberIds: readonly string[],
+  now: Date,
+): Promise<{ budget: WorkspaceBudget; members: WorkspaceMemberLimit[] }> {
+  const budget = await loadWorkspaceBudget(db, workspaceId, now);
+  if (memberIds.length === 0) return { budget, members: [] };
+  const key = usageKeyOf(budget);
+  const engine = engineOf(db);
+  const ids = JSON.stringify([...new Set(memberIds)]);
+  const [members, memberships, policyRows, usage] = await Promise.all([
+    readRows<MemberRecord>(
+      db,
+      `SELECT "id", "name", "email" FROM "Member" WHERE "id" IN ${jsonList(engine, 1)} AND "workspaceId" = ${placeholder(engine, 2)} AND "active" = ${engine === "postgres" ? "TRUE" : "1"} ORDER BY "name"`,
+      [ids, workspaceId],
+    ),
+    membershipsOf(db, workspaceId, memberIds),
+    policyRowsOf(db, workspaceId),
+    usageByMemberProduct(db, key, memberIds),
+  ]);
+  const policies = indexPolicies(policyRows.map(toPolicyInput));
+  const groupsOf = new Map<string, string[]>();
+  for (const m of memberships)
+    (groupsOf.get(m.memberId) ?? groupsOf.set(m.memberId, []).get(m.memberId)!).push(m.groupId);
+  const theirGroups = [...new Set(memberships.map((m) => m.groupId))];
+  // pools: the usage of their groups that have one, the workspace's when it has one
+  const pooled = theirGroups.filter((g) =>
+    (policies.byGroup.get(g) ?? []).some((p) => p.poolCapMicros !== null),
+  );
+  const workspacePool = policies.workspace.some((p) => p.poolCapMicros !== null);
+  const [groups, groupUsage, workspaceUsage] = await Promise.all([
+    theirGroups.length
+      ? db.group.findMany({
+          where: { workspaceId, id: { in: theirGroups } },
+          select: { id: true, name: true },
+        })
+      : [],
+    pooledGroupUsage(db, key, pooled),
+    workspacePool ? workspaceUsageByProduct(db, key) : EMPTY_USAGE,
+  ]);
+  const rows = resolveMembers(
+    {
+      now,
+      timezone: budget.timezone,
+      groupName: new Map(groups.map((g) => [g.id, g.name])),
+      groupsOf,
+      policies,
+      usage,
+      groupUsage,
+      workspaceUsage,
+    },
+    members,
+  );
+  return { budget, members: await projectMemberLimits(db, budget, rows) };
+}
+
+/** Some groups' members' usage this period by product (a member in two groups counts in both). */
+async function pooledGroupUsage(
+  db: Db,
+  key: UsageKey,
+  groupIds: readonly string[],
+): Promise<Map<string, Map<string, bigint>>> {
+  if (groupIds.length === 0) return new Map();
+  const engine = engineOf(db);
+  const src = periodUsageSource(engine, key, 2, "r.");
+  const rows = await readRows<{ m: string; p: string; v: unknown }>(
+    db,
+    `SELECT gm."groupId" AS m, r."product" AS p, SUM(${usageColumn(key, "r.")}) AS v FROM ${src.table} r JOIN "GroupMember" gm ON gm."memberId" = r."memberKey" WHERE gm."groupId" IN ${jsonList(engine, 1)} AND ${src.where} GROUP BY gm."groupId", r."product"`,
+    [JSON.stringify(groupIds), ...src.params],
+  );
+  return nest(rows);
+}
+
+/** The whole workspace's usage this period by product (attributed or not). */
+async function workspaceUsageByProduct(db: Db, key: UsageKey): Promise<Map<string, bigint>> {
+  const engine = engineOf(db);
+  const src = periodUsageSource(engine, key, 1);
+  const rows = await readRows<{ p: string; v: unknown }>(
+    db,
+    `SELECT "product" AS p, SUM(${usageColumn(key)}) AS v FROM ${src.table} WHERE ${src.where} GROUP BY "product"`,
+    src.params,
+  );
+  return new Map(rows.map((r) => [r.p, toBigInt(r.v)]));
 }
