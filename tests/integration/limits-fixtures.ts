@@ -1,5 +1,7 @@
 /** Shared fixtures for the limits and requests integration tests (each test builds its own workspace). */
 import type { Actor } from "@/lib/auth/actor";
+import { createPolicySchema } from "@/lib/limits/policy-input";
+import { createPolicy } from "@/lib/limits/write-policy";
 import type { Db } from "@/lib/server/db";
 
 import { makeMember, makeWorkspace } from "../helpers/db";
@@ -47,6 +49,17 @@ export async function limitsWorkspace(db: Db, opts: { timezone?: string } = {}) 
     eng: actorOf(eng),
     eng2: actorOf(eng2),
   };
+}
+
+/** limitsWorkspace with Platform's group limit of 800 credits, set by the admin: where the requests tests start. */
+export async function platformLimitWorkspace(db: Db) {
+  const f = await limitsWorkspace(db);
+  await createPolicy(
+    db,
+    f.admin,
+    createPolicySchema.parse({ scope: "GROUP", groupId: f.platform.id, amount: "800" }),
+  );
+  return f;
 }
 
 /** Two groups, Platform (CC-1) and Mobile (CC-2), with these members and one manager of Platform. */

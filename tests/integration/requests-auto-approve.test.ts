@@ -2,8 +2,6 @@ import { describe, expect, it } from "vitest";
 
 import { ConflictError, ForbiddenError } from "@/lib/core/errors";
 import { budgetCheck } from "@/lib/limits/budget-check";
-import { createPolicySchema } from "@/lib/limits/policy-input";
-import { createPolicy } from "@/lib/limits/write-policy";
 import {
   createAutoPolicy,
   listAutoPolicies,
@@ -17,7 +15,7 @@ import { fileRequestSchema } from "@/lib/requests/request-input";
 
 import { TEST_NOW, TEST_TODAY } from "../helpers/clock";
 import { testDb } from "../helpers/db";
-import { addUsage, limitsWorkspace } from "./limits-fixtures";
+import { addUsage, platformLimitWorkspace } from "./limits-fixtures";
 
 const file = (amount: string, neededUntil = "2026-11-25") =>
   fileRequestSchema.parse({
@@ -29,12 +27,7 @@ const file = (amount: string, neededUntil = "2026-11-25") =>
 describe("auto-approval policies", () => {
   it("K = 1 holds when one person files several requests at once: exactly one is approved by the policy", async () => {
     const db = await testDb();
-    const f = await limitsWorkspace(db);
-    await createPolicy(
-      db,
-      f.admin,
-      createPolicySchema.parse({ scope: "GROUP", groupId: f.platform.id, amount: "800" }),
-    );
+    const f = await platformLimitWorkspace(db);
     const { id: policyId } = await createAutoPolicy(
       db,
       f.owner,
@@ -74,12 +67,7 @@ describe("auto-approval policies", () => {
 
   it("approve a small request at once by the decision path, leave others pending, and can be revoked", async () => {
     const db = await testDb();
-    const f = await limitsWorkspace(db);
-    await createPolicy(
-      db,
-      f.admin,
-      createPolicySchema.parse({ scope: "GROUP", groupId: f.platform.id, amount: "800" }),
-    );
+    const f = await platformLimitWorkspace(db);
     await addUsage(db, f.ws.id, f.eng.memberId, TEST_TODAY, 700n);
     // only the owner defines policies
     await expect(

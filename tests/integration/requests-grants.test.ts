@@ -20,7 +20,7 @@ import { listQueue } from "@/lib/requests/request-queue";
 
 import { at, TEST_NOW } from "../helpers/clock";
 import { testDb } from "../helpers/db";
-import { limitsWorkspace } from "./limits-fixtures";
+import { limitsWorkspace, platformLimitWorkspace } from "./limits-fixtures";
 
 const M = 1_000_000n;
 const NOW = TEST_NOW; // 2026-11-18T14:30Z
@@ -31,12 +31,7 @@ const SETTINGS = { budgetUnit: "CREDITS", budgetPeriod: "MONTHLY", timezone: "UT
 
 async function setup() {
   const db = await testDb();
-  const f = await limitsWorkspace(db);
-  await createPolicy(
-    db,
-    f.admin,
-    createPolicySchema.parse({ scope: "GROUP", groupId: f.platform.id, amount: "800" }),
-  );
+  const f = await platformLimitWorkspace(db);
   return { db, f };
 }
 

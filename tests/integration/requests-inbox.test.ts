@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import { loadMemberLimit } from "@/lib/limits/load-effective-limits";
-import { createPolicySchema } from "@/lib/limits/policy-input";
-import { createPolicy, deletePolicy } from "@/lib/limits/write-policy";
+import { deletePolicy } from "@/lib/limits/write-policy";
 import { bulkDecisionSchema, decideMany } from "@/lib/requests/bulk-decide";
 import { fileRequest } from "@/lib/requests/file-request";
 import { fileRequestSchema } from "@/lib/requests/request-input";
@@ -10,7 +9,7 @@ import { listQueue } from "@/lib/requests/request-queue";
 
 import { TEST_NOW, TEST_TODAY } from "../helpers/clock";
 import { testDb } from "../helpers/db";
-import { addUsage, limitsWorkspace } from "./limits-fixtures";
+import { addUsage, platformLimitWorkspace } from "./limits-fixtures";
 
 // Issue 17 "a decider's inbox": limit before → after by the rule, pending first, minutes on the
 // app's clock, and bulk decisions through the one decision path, reported per request.
@@ -22,12 +21,7 @@ const later = (minutes: number) => new Date(TEST_NOW.getTime() + minutes * 60_00
 
 async function setup() {
   const db = await testDb();
-  const f = await limitsWorkspace(db);
-  await createPolicy(
-    db,
-    f.admin,
-    createPolicySchema.parse({ scope: "GROUP", groupId: f.platform.id, amount: "800" }),
-  );
+  const f = await platformLimitWorkspace(db);
   await addUsage(db, f.ws.id, f.eng.memberId, TEST_TODAY, 300n);
   return { db, f };
 }

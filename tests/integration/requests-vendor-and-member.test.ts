@@ -11,7 +11,7 @@ import { listMemberRequests, listQueue } from "@/lib/requests/request-queue";
 
 import { TEST_NOW, TEST_TODAY } from "../helpers/clock";
 import { testDb } from "../helpers/db";
-import { limitsWorkspace } from "./limits-fixtures";
+import { limitsWorkspace, platformLimitWorkspace } from "./limits-fixtures";
 
 const M = 1_000_000n;
 const NOW = TEST_NOW;
@@ -20,12 +20,7 @@ const REASON = "Migrating the billing service to the new agent workflow";
 
 async function setup() {
   const db = await testDb();
-  const f = await limitsWorkspace(db);
-  await createPolicy(
-    db,
-    f.owner,
-    createPolicySchema.parse({ scope: "GROUP", groupId: f.platform.id, amount: "800" }),
-  );
+  const f = await platformLimitWorkspace(db);
   return { db, f };
 }
 

@@ -19,7 +19,7 @@ import { authenticateToken, createToken } from "@/lib/tokens/tokens";
 
 import { daysFrom, TEST_NOW } from "../helpers/clock";
 import { testDb } from "../helpers/db";
-import { limitsWorkspace } from "./limits-fixtures";
+import { platformLimitWorkspace } from "./limits-fixtures";
 
 const M = 1_000_000n;
 const NOW = TEST_NOW;
@@ -66,12 +66,7 @@ async function callList(token: string, status = "ALL") {
 
 async function setup() {
   const db = await testDb();
-  const f = await limitsWorkspace(db);
-  await createPolicy(
-    db,
-    f.admin,
-    createPolicySchema.parse({ scope: "GROUP", groupId: f.platform.id, amount: "800" }),
-  );
+  const f = await platformLimitWorkspace(db);
   await createPolicy(db, f.owner, createPolicySchema.parse({ scope: "WORKSPACE", amount: "500" }));
   const { token } = await createToken(db, f.owner, {
     name: "gateway-1",
