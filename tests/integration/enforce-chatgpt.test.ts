@@ -7,7 +7,6 @@ import { driftRows } from "@/lib/enforce/drift";
 import { runEnforcementTick } from "@/lib/enforce/enforcement-tick";
 import { applyPlan, buildPlan } from "@/lib/enforce/plan";
 import { drainQueue } from "@/lib/enforce/vendor-job-queue";
-import { approveRequest } from "@/lib/requests/decide-credit-request";
 
 import { ALL_CHATGPT_SCOPES, startChatgptFake, type ChatgptFake } from "../fake-vendors/chatgpt";
 import { at, daysFrom, msFrom, TEST_NOW, TEST_TODAY, tickingClock } from "../helpers/clock";
@@ -20,6 +19,7 @@ import {
   OWNER_AUDIT,
   policy,
 } from "../helpers/enforce";
+import { approveAsAsked } from "../helpers/requests";
 
 let fake: ChatgptFake;
 const KEY = "chatgpt-admin-enforce";
@@ -192,13 +192,7 @@ describe("ChatGPT Enterprise: usage import and enforcement", () => {
       },
       NOW,
     );
-    await approveRequest(
-      db,
-      { kind: "member", actor: actorOf(owner) },
-      id,
-      { amount: undefined, note: undefined },
-      NOW,
-    );
+    await approveAsAsked(db, actorOf(owner), id, NOW);
     await runEnforcementTick(db, ws.id, { clock, budgetMs: DRAIN_BUDGET_MS });
     const written = fake.state.overrides.get(ids.bob!);
     expect(written).toMatchObject({ limit_amount: { amount: "1200" } });

@@ -12,14 +12,13 @@ import { connectVendor, updateConnectorSettings } from "@/lib/enforce/connectors
 import { driftRows } from "@/lib/enforce/drift";
 import { runEnforcementTick } from "@/lib/enforce/enforcement-tick";
 import { loadWorkspaceLimits } from "@/lib/limits/load-effective-limits";
-import { approveRequest } from "@/lib/requests/decide-credit-request";
-import { fileRequest } from "@/lib/requests/file-request";
 
 import { startCursorFake, type CursorFake } from "../fake-vendors/cursor";
 import { startGithubFake, type GithubFake } from "../fake-vendors/github";
 import { daysFrom, TEST_NOW } from "../helpers/clock";
 import { makeMember, makeWorkspace, testDb } from "../helpers/db";
 import { actorOf, connect, DRAIN_BUDGET_MS, OWNER_AUDIT, policy } from "../helpers/enforce";
+import { grantRequest } from "../helpers/requests";
 
 const TOKEN = "ghp_github_cursor_01";
 const KEY = "key_github_cursor_0123456789";
@@ -117,23 +116,14 @@ describe("GitHub and Cursor together", () => {
     expect(github.evaluate(login(alice)).source).toBe("individual");
 
     // Alice asks for $50 more until the day after tomorrow; approved: both vendors go up
-    const { id } = await fileRequest(
+    await grantRequest(
       db,
-      actorOf(alice),
+      { requester: actorOf(alice), approver: actorOf(owner) },
       {
         amount: "50",
         reason: "Agent runs for the migration",
         neededUntil: daysFrom(TEST_NOW, 2).toISOString().slice(0, 10),
-        product: "",
-        link: undefined,
       },
-      now,
-    );
-    await approveRequest(
-      db,
-      { kind: "member", actor: actorOf(owner) },
-      id,
-      { amount: undefined, note: undefined },
       now,
     );
     await settle();

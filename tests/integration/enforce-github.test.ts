@@ -18,14 +18,13 @@ import { drainQueue } from "@/lib/enforce/vendor-job-queue";
 import { loadWorkspaceLimits } from "@/lib/limits/load-effective-limits";
 import { updatePolicySchema } from "@/lib/limits/policy-input";
 import { deletePolicy, updatePolicy } from "@/lib/limits/write-policy";
-import { approveRequest } from "@/lib/requests/decide-credit-request";
-import { fileRequest } from "@/lib/requests/file-request";
 import { expiryOf } from "@/lib/vendors/github/precedence";
 
 import { startGithubFake, type GithubFake } from "../fake-vendors/github";
 import { daysFrom, TEST_NOW, TEST_TODAY } from "../helpers/clock";
 import { makeMember, makeWorkspace, testDb } from "../helpers/db";
 import { actorOf, connect, DRAIN_BUDGET_MS, OWNER_AUDIT, policy } from "../helpers/enforce";
+import { grantRequest } from "../helpers/requests";
 
 const TOKEN = "ghp_enforce_token_01";
 let now = TEST_NOW;
@@ -293,28 +292,13 @@ describe("GitHub enforcement", () => {
       // Alice asks for $50 more until the day after tomorrow; approved, GitHub gets $350 ending then
       const until = daysFrom(TEST_NOW, 2).toISOString().slice(0, 10);
       expect(until > TEST_TODAY).toBe(true);
-      const grant = async (amount: string, neededUntil: string) => {
-        const { id } = await fileRequest(
+      const grant = (amount: string, neededUntil: string) =>
+        grantRequest(
           db,
-          actorOf(alice),
-          {
-            amount,
-            reason: "Copilot agent runs for the migration",
-            neededUntil,
-            product: "",
-            link: undefined,
-          },
+          { requester: actorOf(alice), approver: actorOf(owner) },
+          { amount, reason: "Copilot agent runs for the migration", neededUntil },
           now,
         );
-        await approveRequest(
-          db,
-          { kind: "member", actor: actorOf(owner) },
-          id,
-          { amount: undefined, note: undefined },
-          now,
-        );
-        return id;
-      };
       await grant("50", until);
       await settle(ws.id);
       const raised = fake.evaluate(login(alice));

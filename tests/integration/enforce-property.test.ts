@@ -23,7 +23,6 @@ import { desiredLimits } from "@/lib/enforce/plan-desired";
 import { drainQueue, OPEN_JOB } from "@/lib/enforce/vendor-job-queue";
 import { readVendor } from "@/lib/enforce/vendor-state";
 import { loadWorkspaceLimits } from "@/lib/limits/load-effective-limits";
-import { approveRequest } from "@/lib/requests/decide-credit-request";
 import { fileRequest } from "@/lib/requests/file-request";
 import type { Db } from "@/lib/server/db";
 
@@ -33,6 +32,7 @@ import { resetAppNow, setAppNow } from "../helpers/app-clock";
 import { TEST_NOW } from "../helpers/clock";
 import { makeMember, makeWorkspace, testDb } from "../helpers/db";
 import { actorOf, connect, OWNER_AUDIT } from "../helpers/enforce";
+import { approveAsAsked } from "../helpers/requests";
 
 const M = 1_000_000n;
 const RATE = 40_000n; // micro-USD per credit (the workspace default: $0.04)
@@ -396,13 +396,7 @@ async function runScenario(org: {
             },
             now,
           );
-          await approveRequest(
-            db,
-            { kind: "member", actor: actorOf(owner) },
-            r.id,
-            { amount: undefined, note: undefined },
-            now,
-          );
+          await approveAsAsked(db, actorOf(owner), r.id, now);
           break;
         }
         case "usage": {

@@ -7,7 +7,6 @@ import { createPolicySchema } from "@/lib/limits/policy-input";
 import { createPolicy } from "@/lib/limits/write-policy";
 import { decideMany } from "@/lib/requests/bulk-decide";
 import {
-  approveRequest,
   cancelRequest,
   denyRequest,
   expireDueRequests,
@@ -27,6 +26,7 @@ import {
 import { startFakeSlack, type FakeSlack } from "../fake-vendors/slack";
 import { daysFrom, msFrom, TEST_NOW, TEST_TODAY } from "../helpers/clock";
 import { testDb } from "../helpers/db";
+import { approveAsAsked } from "../helpers/requests";
 import { addUsage, limitsWorkspace } from "./limits-fixtures";
 
 const M = 1_000_000n;
@@ -373,13 +373,7 @@ describe("the Slack message follows a decision made in Allotment", () => {
   it("approved and denied in the app: chat.update replaces the posted message with the outcome, without buttons", async () => {
     const { db, f, slack, id } = await setup({ mode: "api" });
     expect(buttonsOf(slack.posted[0]!.blocks)).toBe(true);
-    await approveRequest(
-      db,
-      { kind: "member", actor: f.manager },
-      id,
-      { amount: undefined, note: undefined },
-      NOW,
-    );
+    await approveAsAsked(db, f.manager, id, NOW);
     expect(slack.edits).toHaveLength(1);
     const edit = slack.edits[0]!;
     expect(edit).toMatchObject({ channel: "C0APPROVALS", ts: slack.posted[0]!.ts });
@@ -419,13 +413,7 @@ describe("the Slack message follows a decision made in Allotment", () => {
   it("Slack being away never undoes the decision: the update is retried by the scheduler; a permanent refusal is recorded and not retried", async () => {
     const { db, f, slack, id } = await setup({ mode: "api" });
     slack.updateFaults.push("http500");
-    const d = await approveRequest(
-      db,
-      { kind: "member", actor: f.manager },
-      id,
-      { amount: undefined, note: undefined },
-      NOW,
-    );
+    const d = await approveAsAsked(db, f.manager, id, NOW);
     // the decision committed: approved, the override exists, the limit rose
     expect(await statusOf(db, id)).toBe("APPROVED");
     expect(await db.limitPolicy.count({ where: { id: d.overrideId! } })).toBe(1);
@@ -506,14 +494,7 @@ describe("the Slack message follows a decision made in Allotment", () => {
     }
 
     // decided while its message could not be reached (say the process stopped): the next pass
-    await approveRequest(
-      db,
-      { kind: "member", actor: f.manager },
-      id,
-      { amount: undefined, note: undefined },
-      NOW,
-      { followSlack: false },
-    );
+    await approveAsAsked(db, f.manager, id, NOW, { followSlack: false });
     expect((await postOf(db, id)).status).toBe("POSTED");
     expect(await retrySlackUpdates(db, f.ws.id, NOW)).toBe(1);
     expect(messageOf(id).text).toContain(`Approved by ${f.manager.name}`);
@@ -528,13 +509,7 @@ describe("the Slack message follows a decision made in Allotment", () => {
     expect(api.slack.edits).toHaveLength(0);
 
     const { db, f, slack, id } = await setup({ mode: "webhook" });
-    await approveRequest(
-      db,
-      { kind: "member", actor: f.manager },
-      id,
-      { amount: undefined, note: undefined },
-      NOW,
-    );
+    await approveAsAsked(db, f.manager, id, NOW);
     expect(await statusOf(db, id)).toBe("APPROVED");
     expect(await postOf(db, id)).toMatchObject({
       status: "UPDATE_FAILED",
