@@ -201,7 +201,8 @@ export async function applyDirectory(
   return counts;
 }
 
-const MEMBER_COLUMNS: BulkColumns = [
+/** A member row as the directory sync bulk-inserts it. */
+export const MEMBER_COLUMNS: BulkColumns = [
   ["id", "text"],
   ["workspaceId", "text"],
   ["email", "text"],

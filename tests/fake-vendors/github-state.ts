@@ -28,6 +28,37 @@ export interface FakeUsage {
   discountCentiCredits: number;
 }
 
+/**
+ * Made-up usage for the ingestion tests: each person uses two models a day, a fixed
+ * pseudo-random sequence from `seed` skipping about one in five person-model-days; up to
+ * 2,500 credits with odd hundredths (the fake splits each over two rows); every third fact
+ * has a pool discount of 1/`discountDivisor` of it.
+ */
+export function madeUpUsage(opts: {
+  users: { login: string }[];
+  days: string[];
+  seed: number;
+  discountDivisor: number;
+}): FakeUsage[] {
+  const out: FakeUsage[] = [];
+  let n = opts.seed;
+  for (const day of opts.days)
+    for (const u of opts.users)
+      for (const model of ["GPT-5", "Claude Sonnet 4.5"]) {
+        n = (n * 7919 + 13) % 100_003;
+        if (n % 5 === 0) continue;
+        const centi = 1 + (n % 250_000);
+        out.push({
+          login: u.login,
+          day,
+          model,
+          centiCredits: centi,
+          discountCentiCredits: n % 3 === 0 ? Math.floor(centi / opts.discountDivisor) : 0,
+        });
+      }
+  return out;
+}
+
 export interface FakeBudget {
   id: string;
   budget_type: string;

@@ -8,7 +8,7 @@
 import { describe, expect, it } from "vitest";
 
 import { SYSTEM_ACTOR } from "@/lib/audit/audit";
-import { applyDirectory } from "@/lib/ingest/directory";
+import { applyDirectory, MEMBER_COLUMNS } from "@/lib/ingest/directory";
 import type { Directory } from "@/lib/ingest/types";
 import { insertRows } from "@/lib/server/bulk-insert";
 import { newRowId, storedTime } from "@/lib/server/sql";
@@ -64,32 +64,18 @@ describe("bulk insert", () => {
         row("2026-11-02", 7n, 0),
         row("2026-11-03", -big, 1),
       ]);
-      await insertRows(
-        tx,
-        "Member",
+      await insertRows(tx, "Member", MEMBER_COLUMNS, [
         [
-          ["id", "text"],
-          ["workspaceId", "text"],
-          ["email", "text"],
-          ["name", "text"],
-          ["role", { enum: "Role" }],
-          ["costCenter", "text"],
-          ["createdAt", "timestamp"],
-          ["updatedAt", "timestamp"],
+          memberId,
+          workspace.id,
+          "o'neil@bulk.example",
+          'Dana "D" O\'Neil',
+          "FINANCE",
+          null,
+          storedTime(created),
+          storedTime(created),
         ],
-        [
-          [
-            memberId,
-            workspace.id,
-            "o'neil@bulk.example",
-            'Dana "D" O\'Neil',
-            "FINANCE",
-            null,
-            storedTime(created),
-            storedTime(created),
-          ],
-        ],
-      );
+      ]);
     });
     const rows = await db.usageRecord.findMany({
       where: { connectionId: connection.id },
@@ -126,6 +112,8 @@ describe("bulk insert", () => {
         { provider: "anthropic", kind: "email" as const, externalId: `${local}@dir.example` },
       ],
     });
+    const apply = (d: Directory) =>
+      db.$transaction((tx) => applyDirectory(tx, workspace.id, d, SYSTEM_ACTOR));
     const group = (name: string, members: string[], managers: string[]) => ({
       name,
       costCenter: "CC-9",
@@ -141,9 +129,7 @@ describe("bulk insert", () => {
         group("Core", ["bob", "cat"], ["bob"]), // named again: bob and cat, managed by bob
       ],
     };
-    const counts = await db.$transaction((tx) =>
-      applyDirectory(tx, workspace.id, directory, SYSTEM_ACTOR),
-    );
+    const counts = await apply(directory);
     // Core: +ann +bob (+ann as manager), then −ann +cat (−ann +bob as managers); Edge: +cat
     expect(counts).toEqual({
       membersCreated: 3,
@@ -174,9 +160,7 @@ describe("bulk insert", () => {
     ]);
     expect(await db.group.count({ where: { workspaceId: workspace.id } })).toBe(2);
 
-    const again = await db.$transaction((tx) =>
-      applyDirectory(tx, workspace.id, directory, SYSTEM_ACTOR),
-    );
+    const again = await apply(directory);
     // nothing new; Core's first naming moves it back (−cat +ann, managers −bob +ann) and its
     // second forth again, ending where it was
     expect(again).toEqual({ ...counts, membersCreated: 0, groupsCreated: 0, identitiesCreated: 0 });
@@ -189,9 +173,7 @@ describe("bulk insert", () => {
       "cat@dir.example",
     ]);
     const single: Directory = { ...directory, groups: directory.groups.slice(1) };
-    const settled = await db.$transaction((tx) =>
-      applyDirectory(tx, workspace.id, single, SYSTEM_ACTOR),
-    );
+    const settled = await apply(single);
     expect(settled).toEqual({
       membersCreated: 0,
       groupsCreated: 0,

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { githubCopilotAdapter } from "@/lib/ingest/adapters/github-copilot";
 import { runSync } from "@/lib/ingest/sync";
 
-import { startGithubFake, type FakeUsage, type GithubFake } from "../fake-vendors/github";
+import { madeUpUsage, startGithubFake, type GithubFake } from "../fake-vendors/github";
 import { makeWorkspace, testDb } from "../helpers/db";
 
 const WINDOW = { start: "2026-11-01", end: "2026-11-05" };
@@ -20,26 +20,13 @@ const USERS = [
   { login: "cy", email: "cy@example.test", name: "Cy" },
 ];
 
-function usage(): FakeUsage[] {
-  const out: FakeUsage[] = [];
-  const models = ["GPT-5", "Claude Sonnet 4.5"];
-  let n = 7;
-  for (const day of ["2026-11-01", "2026-11-02", "2026-11-03", "2026-11-05"])
-    for (const u of USERS)
-      for (const model of models) {
-        n = (n * 7919 + 13) % 100_003;
-        if (n % 5 === 0) continue; // some people skip some days
-        const centi = 1 + (n % 250_000); // up to 2,500 credits, hundredths included
-        out.push({
-          login: u.login,
-          day,
-          model,
-          centiCredits: centi,
-          discountCentiCredits: n % 3 === 0 ? Math.floor(centi / 2) : 0,
-        });
-      }
-  return out;
-}
+const usage = () =>
+  madeUpUsage({
+    users: USERS,
+    days: ["2026-11-01", "2026-11-02", "2026-11-03", "2026-11-05"],
+    seed: 7,
+    discountDivisor: 2,
+  });
 
 let fake: GithubFake;
 const waits: number[] = [];

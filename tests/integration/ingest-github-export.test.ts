@@ -19,8 +19,8 @@ import { REPORT_PLACEHOLDER_MODEL } from "@/lib/vendors/github/usage-report-csv"
 
 import {
   defaultReportOptions,
+  madeUpUsage,
   startGithubFake,
-  type FakeUsage,
   type GithubFake,
 } from "../fake-vendors/github";
 import { makeWorkspace, testDb } from "../helpers/db";
@@ -34,25 +34,7 @@ const USERS = [
 ];
 const DAYS = ["2026-09-20", "2026-09-30", "2026-10-20", "2026-10-21", "2026-11-02", "2026-11-05"];
 
-function usage(): FakeUsage[] {
-  const out: FakeUsage[] = [];
-  let n = 11;
-  for (const day of DAYS)
-    for (const u of USERS)
-      for (const model of ["GPT-5", "Claude Sonnet 4.5"]) {
-        n = (n * 7919 + 13) % 100_003;
-        if (n % 5 === 0) continue;
-        const centi = 1 + (n % 250_000); // odd hundredths too: the fake splits each over two rows
-        out.push({
-          login: u.login,
-          day,
-          model,
-          centiCredits: centi,
-          discountCentiCredits: n % 3 === 0 ? Math.floor(centi / 3) : 0,
-        });
-      }
-  return out;
-}
+const usage = () => madeUpUsage({ users: USERS, days: DAYS, seed: 11, discountDivisor: 3 });
 
 let fake: GithubFake;
 const waits: number[] = [];

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
 import { anthropicAnalyticsAdapter } from "@/lib/ingest/adapters/anthropic-analytics";
 import { runSync } from "@/lib/ingest/sync";
+import type { SourceAdapter } from "@/lib/ingest/types";
 import type { Db } from "@/lib/server/db";
 
 import { loadFixtureData } from "../fake-provider/data";
@@ -48,6 +49,29 @@ async function factsOf(db: Db, connectionId: string) {
   return rows.map(({ lastRunId: _run, ...rest }) => rest);
 }
 
+/** One sync of the connection over one day. */
+function syncDay(db: Db, connectionId: string, adapter: SourceAdapter, day: string) {
+  return runSync({ db, connectionId, adapter, window: { start: day, end: day } });
+}
+
+/** A second, incremental sync of the fixture window succeeds and leaves the same facts. */
+async function expectResyncLeaves(
+  db: Db,
+  connectionId: string,
+  adapter: SourceAdapter,
+  rows: Awaited<ReturnType<typeof factsOf>>,
+) {
+  const again = await runSync({
+    db,
+    connectionId,
+    adapter,
+    window: FIXTURE_WINDOW,
+    mode: "incremental",
+  });
+  expect(again.status).toBe("SUCCEEDED");
+  expect(await factsOf(db, connectionId)).toEqual(rows);
+}
+
 function totalsByPerson(rows: Awaited<ReturnType<typeof factsOf>>) {
   const out: Record<string, number[]> = {};
   for (const r of rows) {
@@ -83,15 +107,7 @@ describe("Claude Code outcome facts", () => {
       true,
     );
 
-    const again = await runSync({
-      db,
-      connectionId: connection.id,
-      adapter,
-      window: FIXTURE_WINDOW,
-      mode: "incremental",
-    });
-    expect(again.status).toBe("SUCCEEDED");
-    expect(await factsOf(db, connection.id)).toEqual(rows);
+    await expectResyncLeaves(db, connection.id, adapter, rows);
   });
 
   it("a restated day replaces that day's facts", async () => {
@@ -107,12 +123,7 @@ describe("Claude Code outcome facts", () => {
     (alice.core_metrics as { pull_requests_by_claude_code: number }).pull_requests_by_claude_code =
       before + 5;
     alice.is_remote = true;
-    const res = await runSync({
-      db,
-      connectionId: connection.id,
-      adapter,
-      window: { start: "2026-11-02", end: "2026-11-02" },
-    });
+    const res = await syncDay(db, connection.id, adapter, "2026-11-02");
     expect(res.status).toBe("SUCCEEDED");
     const rows = await factsOf(db, connection.id);
     expect(rows).toHaveLength(20);
@@ -130,12 +141,7 @@ describe("Claude Code outcome facts", () => {
     const { connection, adapter } = await providerWorkspace(db, fake, "anthropic");
     const record = fake.data.anthropic.claudeCode.get("2026-11-03")![0]!;
     (record.core_metrics as Record<string, unknown>).commits_by_claude_code = "3";
-    const res = await runSync({
-      db,
-      connectionId: connection.id,
-      adapter,
-      window: { start: "2026-11-03", end: "2026-11-03" },
-    });
+    const res = await syncDay(db, connection.id, adapter, "2026-11-03");
     expect(res.status).toBe("FAILED");
     expect(res.error).toContain("anthropic claude code 2026-11-03 page 1");
     expect(res.error).toContain("data[0].core_metrics.commits_by_claude_code");
@@ -158,12 +164,7 @@ describe("Claude Code outcome facts", () => {
       is_remote: false,
       core_metrics: { commits_by_claude_code: 4, pull_requests_by_claude_code: 1 },
     });
-    const res = await runSync({
-      db,
-      connectionId: connection.id,
-      adapter,
-      window: { start: "2026-11-04", end: "2026-11-04" },
-    });
+    const res = await syncDay(db, connection.id, adapter, "2026-11-04");
     expect(res.error).toBeUndefined();
     const rows = await factsOf(db, connection.id);
     expect(rows).toHaveLength(day.length - 1); // the record without core_metrics has no fact
@@ -246,15 +247,7 @@ describe("Claude Code outcome facts on an Analytics API connection", () => {
     });
     expect(usage._sum.costMicros).toBeGreaterThan(0n);
     expect(usage._sum.seatEstimateMicros).toBe(0n);
-    const again = await runSync({
-      db,
-      connectionId: connection.id,
-      adapter,
-      window: FIXTURE_WINDOW,
-      mode: "incremental",
-    });
-    expect(again.status).toBe("SUCCEEDED");
-    expect(await factsOf(db, connection.id)).toEqual(rows);
+    await expectResyncLeaves(db, connection.id, adapter, rows);
   });
 
   it("a Claude Code page that breaks the format fails the range naming the field, writing nothing", async () => {
