@@ -152,33 +152,23 @@ describe("the end GitHub holds for an individual budget (expires_at)", () => {
     obs({ hasOverride: true, overrideMicros: 300n, effectiveMicros: 300n, overrideEndsAt: end });
   it("an end removed or moved with the same amount is a write; the same end, none held, or unknown is not", () => {
     const wanted = (expiresAt: Date | null) => ({ micros: 300n, managed: true, expiresAt });
+    // Allotment wants the end `want`, the vendor holds `hold` (undefined: not known)
+    const at = (iso: string | null | undefined) => (iso == null ? iso : d(iso));
+    const decide = (
+      want: string | null,
+      hold: string | null | undefined,
+      vendor: "github" | "claude" = "github",
+    ) => decideAction(vendor, wanted(at(want) ?? null), held(at(hold)), now);
     const set = { kind: "set", micros: 300n, temporary: false };
-    expect(decideAction("github", wanted(null), held(d("2026-03-13T00:00:00Z")), now)).toEqual(set);
-    expect(
-      decideAction(
-        "github",
-        wanted(d("2026-03-16T00:00:00Z")),
-        held(d("2026-03-13T00:00:00Z")),
-        now,
-      ),
-    ).toEqual(set);
-    expect(
-      decideAction(
-        "github",
-        wanted(d("2026-03-13T00:00:00Z")),
-        held(d("2026-03-13T00:00:00Z")),
-        now,
-      ),
-    ).toEqual({ kind: "none" });
+    const march13 = "2026-03-13T00:00:00Z";
+    expect(decide(null, march13)).toEqual(set);
+    expect(decide("2026-03-16T00:00:00Z", march13)).toEqual(set);
+    expect(decide(march13, march13)).toEqual({ kind: "none" });
     // none held (GitHub refused the field): Allotment ends the value itself
-    expect(decideAction("github", wanted(d("2026-03-13T00:00:00Z")), held(null), now)).toEqual({
-      kind: "none",
-    });
-    expect(decideAction("github", wanted(null), held(undefined), now)).toEqual({ kind: "none" });
+    expect(decide(march13, null)).toEqual({ kind: "none" });
+    expect(decide(null, undefined)).toEqual({ kind: "none" });
     // other vendors hold no end of Allotment's: their ends are Allotment's reverts
-    expect(decideAction("claude", wanted(null), held(d("2026-03-13T00:00:00Z")), now)).toEqual({
-      kind: "none",
-    });
+    expect(decide(null, march13, "claude")).toEqual({ kind: "none" });
   });
   it("vendorEndFits", () => {
     expect(vendorEndFits(undefined, null)).toBe(true);
