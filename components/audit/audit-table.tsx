@@ -40,7 +40,9 @@ export function AuditTable({ rows }: { rows: AuditRow[] }) {
             <th className="py-2 pr-4 font-medium">Actor</th>
             <th className="py-2 pr-4 font-medium">Action</th>
             <th className="py-2 pr-4 font-medium">Object</th>
-            <th className="py-2 font-medium">What happened</th>
+            {/* the sentence is what people read: at 800 px it keeps a readable width and the
+                table scrolls in its card, rather than a column one word wide */}
+            <th className="min-w-[20rem] py-2 font-medium">What happened</th>
           </tr>
         </thead>
         <tbody className="divide-y divide-slate-100">

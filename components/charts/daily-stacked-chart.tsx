@@ -99,7 +99,16 @@ export function DailyStackedChart({
             }}
             labelFormatter={(label) => String(label)}
           />
-          <Legend formatter={(v: string) => nameOf(v)} wrapperStyle={{ fontSize: 12 }} />
+          <Legend
+            formatter={(v: string) => nameOf(v)}
+            // the series in their stacking order, then the forecast's two (not by key: "band"
+            // would sit among the products)
+            itemSorter={(item) => {
+              const i = series.indexOf(String(item.dataKey));
+              return i >= 0 ? i : series.length + (item.dataKey === BAND ? 0 : 1);
+            }}
+            wrapperStyle={{ fontSize: 12 }}
+          />
           {series.map((s, i) => (
             <Bar
               key={s}

@@ -108,7 +108,10 @@ function ConnectionItem({ c, running }: { c: ConnectionDto; running: boolean }) 
             <dt>Data as of</dt>
             <dd data-testid="data-as-of">{c.dataAsOf ?? "—"}</dd>
             <dt>Last sync</dt>
-            <dd>{c.lastSyncAt ? new Date(c.lastSyncAt).toLocaleString() : "—"}</dd>
+            <dd>
+              {/* in UTC like the run history, not the browser's locale and zone */}
+              {c.lastSyncAt ? `${c.lastSyncAt.slice(0, 16).replace("T", " ")} UTC` : "—"}
+            </dd>
             <dt>Schedule</dt>
             <dd>{c.scheduleMinutes ? `every ${c.scheduleMinutes} min` : "manual"}</dd>
           </dl>

@@ -132,7 +132,8 @@ export function BudgetHome({ b }: { b: B }) {
         <Stat
           label="Projected at period end"
           value={formatAmount(BigInt(m.projectedMicros), unit)}
-          hint={`if the pace so far holds for the ${m.daysLeft} ${m.daysLeft === 1 ? "day" : "days"} left`}
+          // the forecast (the chart's dashed line), not the average pace times the days left
+          hint={`on the forecast for the ${m.daysLeft} ${m.daysLeft === 1 ? "day" : "days"} left (the chart's dashed line)`}
           testId="my-projected"
         />
       </div>

@@ -184,9 +184,11 @@ export function BudgetMeter({ b }: { b: B }) {
           hint={
             l.remainingMicros === null
               ? undefined
-              : l.exhaustionDay
-                ? `runs out ${l.exhaustionLatestDay === l.exhaustionDay ? `around ${dayLabel(l.exhaustionDay, l.today)}` : `between ${dayLabel(l.exhaustionDay, l.today)} and ${l.exhaustionLatestDay ? dayLabel(l.exhaustionLatestDay, l.today) : "the period end"}`} on the forecast`
-                : "enough at this pace"
+              : cap !== null && used >= cap
+                ? `used up: ${formatAmount(used - cap, unit)} over the limit`
+                : l.exhaustionDay
+                  ? `runs out ${l.exhaustionLatestDay === l.exhaustionDay ? `around ${dayLabel(l.exhaustionDay, l.today)}` : `between ${dayLabel(l.exhaustionDay, l.today)} and ${l.exhaustionLatestDay ? dayLabel(l.exhaustionLatestDay, l.today) : "the period end"}`} on the forecast`
+                  : "enough at this pace"
           }
           testId="my-remaining"
         />

@@ -1,6 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
 import { useMemo, useState } from "react";
 
 import { Card, ErrorNote, Skeleton, Stat } from "@/components/ui/card";
@@ -10,6 +11,7 @@ import { queryKeys } from "@/lib/client/query-keys";
 import { formatAmount, type Unit } from "@/lib/core/money";
 import type { Serialized } from "@/lib/core/serialize";
 import type { LimitsOverview, PolicyView } from "@/lib/limits/limits-screen";
+import { productLabel } from "@/lib/products/known-products";
 
 import { MembersTable } from "./members-table";
 import { PolicyEditor, type EditTarget } from "./policy-editor";
@@ -57,10 +59,15 @@ function PolicyLine({
             grant · request #{p.sourceRequestId}
           </a>
         )}
-        {p.product && <span className="rounded bg-slate-100 px-1.5 text-xs">{p.product} only</span>}
+        {p.product && (
+          <span className="rounded bg-slate-100 px-1.5 text-xs">
+            {productLabel(p.product)} only
+          </span>
+        )}
         <span className="tabular" data-testid="policy-amount">
           {p.amountMicros !== null
-            ? `${formatAmount(BigInt(p.amountMicros), unit)} per member`
+            ? // a member's override is theirs alone; a group's or the workspace's applies to each member
+              `${formatAmount(BigInt(p.amountMicros), unit)}${p.scope === "MEMBER" ? "" : " per member"}`
             : "no per-member limit"}
         </span>
         {p.poolCapMicros !== null && (
@@ -297,50 +304,61 @@ export function LimitsView() {
         <h3 className="mt-5 mb-2 text-xs font-medium tracking-wide text-slate-500 uppercase">
           Groups by pool consumption
         </h3>
-        <ScrollArea label="Limit policies">
-          <table className="w-full text-sm" data-testid="groups-table">
-            <thead className="text-left text-xs text-slate-500">
-              <tr>
-                <th className="py-1 pr-3 font-medium">Group</th>
-                <th className="py-1 pr-3 font-medium">Members</th>
-                <th className="py-1 pr-3 text-right font-medium">Spent</th>
-                <th className="py-1 pr-3 text-right font-medium">Pooled cap</th>
-                <th className="py-1 pr-3 text-right font-medium">Used</th>
-                <th className="py-1 pr-3 text-right font-medium">Projected</th>
-                <th className="py-1 font-medium">Cap runs out</th>
-              </tr>
-            </thead>
-            <tbody>
-              {d.groups.map((g) => (
-                <tr key={g.groupId} className="border-t border-slate-100">
-                  <td className="py-1.5 pr-3">
-                    {g.name} <span className="text-xs text-slate-500">{g.costCenter}</span>
-                  </td>
-                  <td className="tabular py-1.5 pr-3">{g.memberCount}</td>
-                  <td className="tabular py-1.5 pr-3 text-right">
-                    {formatAmount(BigInt(g.usedMicros), unit)}
-                  </td>
-                  <td className="tabular py-1.5 pr-3 text-right">
-                    {amountOrDash(g.capMicros, unit)}
-                  </td>
-                  <td className="tabular py-1.5 pr-3 text-right">
-                    {g.usedPct === null ? "—" : `${g.usedPct}%`}
-                  </td>
-                  <td className="tabular py-1.5 pr-3 text-right">
-                    {formatAmount(BigInt(g.projectedMicros), unit)}
-                  </td>
-                  <td className="py-1.5">
-                    {g.capMicros === null ? (
-                      <span className="text-slate-500">no cap</span>
-                    ) : (
-                      (g.exhaustionDay ?? "not this period")
-                    )}
-                  </td>
+        {d.groups.length === 0 ? (
+          // an empty table's header alone reads as a page that failed to load
+          <p className="text-sm text-slate-500" data-testid="no-groups">
+            No groups yet: a team gets a limit or a pooled cap once it is a group (
+            <Link href="/groups" className="text-brand-700 underline">
+              Groups
+            </Link>
+            ).
+          </p>
+        ) : (
+          <ScrollArea label="Limit policies">
+            <table className="w-full text-sm" data-testid="groups-table">
+              <thead className="text-left text-xs text-slate-500">
+                <tr>
+                  <th className="py-1 pr-3 font-medium">Group</th>
+                  <th className="py-1 pr-3 font-medium">Members</th>
+                  <th className="py-1 pr-3 text-right font-medium">Spent</th>
+                  <th className="py-1 pr-3 text-right font-medium">Pooled cap</th>
+                  <th className="py-1 pr-3 text-right font-medium">Used</th>
+                  <th className="py-1 pr-3 text-right font-medium">Projected</th>
+                  <th className="py-1 font-medium">Cap runs out</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        </ScrollArea>
+              </thead>
+              <tbody>
+                {d.groups.map((g) => (
+                  <tr key={g.groupId} className="border-t border-slate-100">
+                    <td className="py-1.5 pr-3">
+                      {g.name} <span className="text-xs text-slate-500">{g.costCenter}</span>
+                    </td>
+                    <td className="tabular py-1.5 pr-3">{g.memberCount}</td>
+                    <td className="tabular py-1.5 pr-3 text-right whitespace-nowrap">
+                      {formatAmount(BigInt(g.usedMicros), unit)}
+                    </td>
+                    <td className="tabular py-1.5 pr-3 text-right whitespace-nowrap">
+                      {amountOrDash(g.capMicros, unit)}
+                    </td>
+                    <td className="tabular py-1.5 pr-3 text-right whitespace-nowrap">
+                      {g.usedPct === null ? "—" : `${g.usedPct}%`}
+                    </td>
+                    <td className="tabular py-1.5 pr-3 text-right whitespace-nowrap">
+                      {formatAmount(BigInt(g.projectedMicros), unit)}
+                    </td>
+                    <td className="py-1.5 whitespace-nowrap">
+                      {g.capMicros === null ? (
+                        <span className="text-slate-500">no cap</span>
+                      ) : (
+                        (g.exhaustionDay ?? "not this period")
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </ScrollArea>
+        )}
       </Card>
 
       <Card title="Individual overrides">

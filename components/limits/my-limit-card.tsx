@@ -14,6 +14,16 @@ const COLS = [
   "sm:grid-cols-2 lg:grid-cols-4",
 ];
 
+/** Under "Remaining": over by how much once the limit is used up, else when it runs out. */
+export function remainingHint(limit: Serialized<MyLimit>): string {
+  const { limitMicros, usedMicros } = limit;
+  if (limitMicros !== null && BigInt(usedMicros) >= BigInt(limitMicros))
+    return `used up: ${formatAmount(BigInt(usedMicros) - BigInt(limitMicros), limit.unit)} over the limit`;
+  return limit.exhaustionDay
+    ? `runs out around ${limit.exhaustionDay} on the forecast`
+    : "enough at this pace";
+}
+
 /**
  * The signed-in person's effective limit, always with the reason it applies. Pages that
  * already show spend or projection elsewhere pass `fields` to leave those out.
@@ -52,11 +62,7 @@ export function MyLimitStats({
         <Stat
           label="Remaining"
           value={fmt(limit.remainingMicros)}
-          hint={
-            limit.exhaustionDay
-              ? `runs out around ${limit.exhaustionDay} at this pace`
-              : "enough at this pace"
-          }
+          hint={remainingHint(limit)}
           testId="my-remaining"
         />
       )}
@@ -64,7 +70,7 @@ export function MyLimitStats({
         <Stat
           label="Projected at period end"
           value={formatAmount(BigInt(limit.projectedMicros), unit)}
-          hint="at the pace so far"
+          hint="on the forecast for the rest of the period"
         />
       )}
     </div>

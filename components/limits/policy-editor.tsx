@@ -12,6 +12,7 @@ import { microsToDecimal } from "@/lib/core/money";
 import type { Serialized } from "@/lib/core/serialize";
 import type { PolicyView } from "@/lib/limits/limits-screen";
 import { LIMIT_ACTIONS } from "@/lib/limits/policy-input";
+import { productLabel } from "@/lib/products/known-products";
 
 import { ProductSelect } from "../products/product-select";
 import { SimulationPanel, useSimulation } from "./simulation-panel";
@@ -39,7 +40,7 @@ function plain(micros: string | null): string {
 
 /** "Override removed", "Group limit on Platform removed", "Workspace default removed". */
 function removedLabel(p: Serialized<PolicyView>): string {
-  const product = p.product ? ` (${p.product} only)` : "";
+  const product = p.product ? ` (${productLabel(p.product)} only)` : "";
   if (p.scope === "MEMBER") return `Override for ${p.targetName}${product}`;
   if (p.scope === "GROUP") return `Group limit on ${p.targetName}${product}`;
   return `Workspace default${product}`;
@@ -178,7 +179,7 @@ export function PolicyEditor({
     },
   });
   const title = p
-    ? `Edit limit: ${p.targetName}${p.product ? ` (${p.product})` : ""}`
+    ? `Edit limit: ${p.targetName}${p.product ? ` (${productLabel(p.product)})` : ""}`
     : target.mode === "create"
       ? `New ${scope === "MEMBER" ? "override" : "limit"}: ${target.targetName}`
       : "";

@@ -3,6 +3,7 @@ import { StatusBadge } from "@/components/requests/status-badge";
 import { Card } from "@/components/ui/card";
 import { formatAmount, type Unit } from "@/lib/core/money";
 import type { Serialized } from "@/lib/core/serialize";
+import { productLabel } from "@/lib/products/known-products";
 import type { RequestItem } from "@/lib/requests/request-queue";
 
 /** A member's credit requests with their outcome, for the member and the people who decide them. */
@@ -60,7 +61,7 @@ export function MemberRequests({
                   <span className="font-medium">#{r.id}</span> <SourceBadge source={r.source} />
                   <div className="text-xs text-slate-500">
                     filed {r.createdAt.slice(0, 10)} · until {r.neededUntil}
-                    {r.product && ` · ${r.product}`}
+                    {r.product && ` · ${productLabel(r.product)}`}
                   </div>
                   <div className="max-w-md text-xs text-slate-600">{r.reason}</div>
                 </td>

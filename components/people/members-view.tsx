@@ -24,6 +24,50 @@ function countWords(n: number, kind: string): string {
   return `${count} ${n === 1 ? "person" : "people"}`;
 }
 
+/** Previous and next page of the list, with the same filters (links: the page is in the URL). */
+function Pager({
+  filters,
+  page,
+  pages,
+}: {
+  filters: Record<string, string>;
+  page: number;
+  pages: number;
+}) {
+  const href = (to: number) => {
+    const qs = new URLSearchParams(Object.entries(filters).filter(([, v]) => v !== ""));
+    if (to > 1) qs.set("page", String(to));
+    return `/members?${qs.toString()}`;
+  };
+  const link = "rounded-md border border-slate-300 px-3 py-1 text-sm hover:bg-slate-50";
+  const off = "rounded-md border border-slate-200 px-3 py-1 text-sm text-slate-500";
+  return (
+    <nav
+      aria-label="Pages of members"
+      className="mt-3 flex items-center justify-end gap-2 text-sm"
+      data-testid="members-pager"
+    >
+      <span className="mr-auto text-xs text-slate-500">
+        page {page} of {pages}
+      </span>
+      {page > 1 ? (
+        <Link href={href(page - 1)} className={link}>
+          Previous
+        </Link>
+      ) : (
+        <span className={off}>Previous</span>
+      )}
+      {page < pages ? (
+        <Link href={href(page + 1)} className={link}>
+          Next
+        </Link>
+      ) : (
+        <span className={off}>Next</span>
+      )}
+    </nav>
+  );
+}
+
 function names(list: Group[]) {
   return list.length ? (
     list.map((g) => g.name).join(", ")
@@ -36,6 +80,7 @@ export function MembersView({
   rows,
   total,
   limit,
+  offset,
   scopedToGroups,
   groups,
   canManage,
@@ -51,6 +96,7 @@ export function MembersView({
   rows: MemberRow[];
   total: number;
   limit: number;
+  offset: number;
   scopedToGroups: boolean;
   groups: Group[];
   canManage: boolean;
@@ -306,9 +352,8 @@ export function MembersView({
         </form>
         <p className="mb-2 text-xs text-slate-500" data-testid="members-count">
           {total > rows.length
-            ? `Showing the first ${rows.length} of ${total.toLocaleString("en-US")} ${filters.kind === "services" ? "service accounts" : "people"}: search to narrow.`
+            ? `${(offset + 1).toLocaleString("en-US")}–${(offset + rows.length).toLocaleString("en-US")} of ${countWords(total, filters.kind)}`
             : countWords(total, filters.kind)}
-          {limit < total ? "" : ""}
         </p>
         <DataTable
           columns={columns}
@@ -323,6 +368,9 @@ export function MembersView({
           testId="members-table"
           minWidth="56rem"
         />
+        {total > limit && (
+          <Pager filters={filters} page={offset / limit + 1} pages={Math.ceil(total / limit)} />
+        )}
       </Card>
     </div>
   );

@@ -15,6 +15,7 @@ import {
   type Unit,
 } from "@/lib/core/money";
 import type { Serialized } from "@/lib/core/serialize";
+import { productLabel } from "@/lib/products/known-products";
 import type { QueueItem } from "@/lib/requests/request-queue";
 
 import { SimulationPanel, useSimulation } from "../limits/simulation-panel";
@@ -46,7 +47,7 @@ function grantPreview(
   if (item.grant?.maxMicros != null && parsed.micros > BigInt(item.grant.maxMicros))
     return { ok: false, line: item.grant.why };
   const before = item.current?.limitMicros;
-  const forProduct = item.product ? ` for ${item.product}` : "";
+  const forProduct = item.product ? ` for ${productLabel(item.product)}` : "";
   if (before === undefined) return { ok: true, line: "" };
   if (before === null)
     return {
@@ -126,7 +127,7 @@ export function QueueItemCard({
   const cur = item.current;
   // approving changes nothing for someone without a personal limit: no approve is offered
   const noLimit = pending && cur !== null && cur.limitMicros === null;
-  const forProduct = item.product ? ` for ${item.product}` : "";
+  const forProduct = item.product ? ` for ${productLabel(item.product)}` : "";
   // what this approval would have done over past periods (the limit simulator), on demand
   const [simulating, setSimulating] = useState(false);
   const sim = useSimulation();
@@ -185,7 +186,7 @@ export function QueueItemCard({
                 </span>
               </>
             )}
-            {item.product && <> for {item.product}</>}
+            {item.product && <> for {productLabel(item.product)}</>}
             <span className="text-slate-500"> · until {item.neededUntil}</span>
             {!pending && item.grantedMicros && (
               <span className="text-slate-600">

@@ -4,10 +4,12 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 
 import { MyLimitStats } from "@/components/limits/my-limit-card";
+import { ProductSelect } from "@/components/products/product-select";
 import { Card, ErrorNote, Skeleton } from "@/components/ui/card";
 import { fetchJson } from "@/lib/client/fetch-json";
 import { queryKeys } from "@/lib/client/query-keys";
 import type { Serialized } from "@/lib/core/serialize";
+import { productLabel } from "@/lib/products/known-products";
 import type { RequestsPage } from "@/lib/requests/page-data";
 
 import { BulkBar } from "./bulk-bar";
@@ -146,7 +148,7 @@ export function RequestsView() {
               details={
                 <span className="text-xs text-slate-500">
                   until {r.neededUntil}
-                  {r.product && ` · ${r.product}`} · filed {r.createdAt.slice(0, 10)}
+                  {r.product && ` · ${productLabel(r.product)}`} · filed {r.createdAt.slice(0, 10)}
                 </span>
               }
             >
@@ -222,13 +224,15 @@ export function RequestsView() {
               </option>
             ))}
           </select>
-          <input
-            aria-label="Product"
-            placeholder="product"
-            className={`${select} w-28`}
-            value={filters.product}
-            onChange={(e) => setFilters({ ...filters, product: e.target.value.trim() })}
-          />
+          <label className="contents">
+            <span className="sr-only">Product</span>
+            <ProductSelect
+              name="product"
+              className={select}
+              value={filters.product}
+              onChange={(product) => setFilters({ ...filters, product })}
+            />
+          </label>
         </div>
         {/* mounted even when the queue empties, so the outcome of a bulk decision stays in view */}
         <BulkBar

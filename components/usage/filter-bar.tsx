@@ -26,6 +26,15 @@ const PICKABLE: Dimension[] = [
 ];
 const urlValue = (v: string) => (v === UNATTRIBUTED ? "unattributed" : v);
 
+/** An open filter's list moved left when it would run past the window's right edge (narrow screens). */
+function keepInView(details: HTMLDetailsElement) {
+  const list = details.querySelector("fieldset");
+  if (!details.open || !list) return;
+  list.style.left = "";
+  const over = list.getBoundingClientRect().right - (document.documentElement.clientWidth - 8);
+  if (over > 0) list.style.left = `-${Math.ceil(over)}px`;
+}
+
 /** Multi-select filters on every dimension but the one being broken down. */
 export function FilterBar({
   filters,
@@ -55,7 +64,7 @@ export function FilterBar({
     <div className="flex flex-col gap-2">
       <div className="flex flex-wrap gap-2">
         {PICKABLE.filter((d) => d !== dimension && (facets.data?.[d]?.length ?? 0) > 0).map((d) => (
-          <details key={d} className="relative">
+          <details key={d} className="relative" onToggle={(e) => keepInView(e.currentTarget)}>
             <summary
               className="cursor-pointer list-none rounded-md border border-slate-300 bg-white px-2.5 py-1.5 text-sm hover:bg-slate-50"
               data-testid={`filter-${d}`}

@@ -43,12 +43,13 @@ test.describe.serial("the governed demo", () => {
       page.getByTestId("policy-group-ML Research").getByTestId("policy-amount"),
     ).toHaveText("8,000.00 credits per member");
     await expect(page.getByTestId("policy-group-Mobile")).toContainText("alert only");
-    await expect(page.getByTestId("policy-group-Web")).toContainText("claude_code only");
+    await expect(page.getByTestId("policy-group-Web")).toContainText("Claude Code only");
 
     // the override that ends in three days, with its date; it is in force now
-    // (the line's test id is the target's name, with or without the email after it)
+    // (the line's test id is the target's name); an override is the person's own, not "per member"
     const expiring = page.locator('[data-testid^="policy-member-Eli Engineer"]');
-    await expect(expiring.getByTestId("policy-amount")).toHaveText("4,800.00 credits per member");
+    await expect(expiring.getByTestId("policy-amount")).toHaveText("4,800.00 credits");
+    await expect(expiring).toContainText("engineer@acme.example");
     await expect(expiring).toContainText(`until ${EXPIRES}`);
     await expect(expiring).not.toContainText("not active now");
     await expect(expiring).toContainText("auth-service migration");
@@ -150,7 +151,7 @@ test.describe.serial("the governed demo", () => {
       .fill("Claude Code for the last two services of the auth-service migration");
     await form.getByRole("button", { name: "Send request" }).click();
     await expect(page.getByTestId("request-sent")).toBeVisible();
-    await expect(page.getByTestId("my-requests")).toContainText("claude_code");
+    await expect(page.getByTestId("my-requests")).toContainText("Claude Code");
     // the API takes only a known product, and says which are known
     const res = await page.request.post("/api/requests", {
       data: { amount: "200", reason: "a typo in the product should be refused", product: "codexx" },

@@ -49,7 +49,7 @@ describe("audit events in plain words", () => {
         },
         ctx,
       ),
-    ).toBe("Dana Owner set group Platform's limit for codex to pooled cap 5,000.00 credits");
+    ).toBe("Dana Owner set group Platform's limit for Codex to pooled cap 5,000.00 credits");
     expect(
       auditSentence(
         "limit.end",

@@ -5,6 +5,7 @@
  * so a deleted group still reads by its name) and the workspace's unit and timezone.
  */
 import { formatAmount, type Unit } from "../core/money";
+import { productLabel } from "../products/known-products";
 
 export interface WordsContext {
   unit: Unit;
@@ -66,7 +67,7 @@ function namesIn(v: unknown, lookup: (id: string) => string | undefined): string
 /** Whose limit a policy snapshot is: "the workspace default", "group Platform's limit", "Bob's override". */
 function policySubject(p: Obj, c: WordsContext): string {
   const target = String(p.target ?? "");
-  const product = str(p.product) ? ` for ${String(p.product)}` : "";
+  const product = str(p.product) ? ` for ${productLabel(String(p.product))}` : "";
   if (target.startsWith("GROUP:"))
     return `group ${c.groupName(target.slice(6)) ?? "(deleted)"}'s limit${product}`;
   if (target.startsWith("MEMBER:")) {
@@ -126,7 +127,7 @@ export function auditSentence(
       return `${who} ended ${policySubject(a, c)} of ${policyAmount({ ...b, expiresAt: null }, c)}${str(a.endedBecause) ? ` because ${String(a.endedBecause)}` : ""}`;
     case "request.file": {
       const amount = micros(a.amountMicros);
-      return `${who} asked for ${amount !== null ? formatAmount(amount, c.unit) : "more"}${str(a.product) ? ` of ${String(a.product)}` : ""} until ${String(a.neededUntil ?? "?")} (request #${targetId})`;
+      return `${who} asked for ${amount !== null ? formatAmount(amount, c.unit) : "more"}${str(a.product) ? ` of ${productLabel(String(a.product))}` : ""} until ${String(a.neededUntil ?? "?")} (request #${targetId})`;
     }
     case "request.approve": {
       const granted = micros(a.grantedMicros);

@@ -212,5 +212,12 @@ export const memberListSchema = z.object({
   kind: z
     .enum(["people", "services", "all"], { error: "Kind is people, services or all" })
     .optional(),
+  /** which page of `limit` rows (1 = the first) */
+  page: z.coerce
+    .number({ error: "Page is a number" })
+    .int("Page is a whole number")
+    .min(1, "Page is 1 or more")
+    .max(100_000, "Page is at most 100000")
+    .optional(),
 });
 export type MemberListQuery = z.infer<typeof memberListSchema>;

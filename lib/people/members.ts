@@ -34,9 +34,10 @@ export interface MemberRow {
 
 export interface MemberList {
   rows: MemberRow[];
-  /** members matching the filters (rows holds at most `limit` of them) */
+  /** members matching the filters (rows holds at most `limit` of them, from `offset`) */
   total: number;
   limit: number;
+  offset: number;
   /** the viewer sees only the people of the groups they manage */
   scopedToGroups: boolean;
 }
@@ -132,14 +133,17 @@ export async function listMembers(
       // a service account is found by its owner's name too
       (m.owner?.name ?? "").toLowerCase().includes(needle),
   );
-  const ids = candidates.slice(0, limit).map((m) => m.id);
+  // a page past the last shows the last one (a bookmark kept while people left)
+  const last = Math.max(0, Math.ceil(candidates.length / limit) - 1);
+  const offset = Math.min((q.page ?? 1) - 1, last) * limit;
+  const ids = candidates.slice(offset, offset + limit).map((m) => m.id);
   const records = (await db.member.findMany({
     where: { id: { in: ids } },
     select: ROW_SELECT,
   })) as RowRecord[];
   const order = new Map(ids.map((id, i) => [id, i]));
   const rows = records.map(toRow).sort((a, b) => order.get(a.id)! - order.get(b.id)!);
-  return { rows, total: candidates.length, limit, scopedToGroups: !everyone };
+  return { rows, total: candidates.length, limit, offset, scopedToGroups: !everyone };
 }
 
 export async function getMemberRow(

@@ -261,6 +261,23 @@ describe("members", () => {
       (await listMembers(db, f.admin, { status: "active", q: needle })).rows.map((r) => r.id),
     ).toEqual([f.eng.memberId]);
   });
+
+  it("pages the list: each page its own rows in name order, a page past the last shows the last", async () => {
+    const db = await testDb();
+    const f = await limitsWorkspace(db);
+    const all = await listMembers(db, f.admin, { status: "active" });
+    const pages = await Promise.all(
+      [1, 2, 3].map((page) => listMembers(db, f.admin, { status: "active", page }, 4)),
+    );
+    expect(pages.map((p) => [p.offset, p.rows.length, p.total])).toEqual([
+      [0, 4, 6],
+      [4, 2, 6],
+      [4, 2, 6],
+    ]);
+    expect([...pages[0]!.rows, ...pages[1]!.rows].map((r) => r.id)).toEqual(
+      all.rows.map((r) => r.id),
+    );
+  });
 });
 
 describe("deactivation", () => {
