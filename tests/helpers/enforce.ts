@@ -1,6 +1,6 @@
 /** Shared set-up for the enforcement integration tests: a workspace with limits and a connector to a fake vendor. */
 import type { Actor } from "@/lib/auth/actor";
-import { connectVendor, updateConnectorSettings } from "@/lib/enforce/connectors";
+import { connectVendor, updateConnectorSettings, type Vendor } from "@/lib/enforce/connectors";
 import type { Db } from "@/lib/server/db";
 
 import { makeMember, makeWorkspace } from "./db";
@@ -91,7 +91,7 @@ export async function limitsWorkspace(
 export async function connect(
   db: Db,
   workspaceId: string,
-  vendor: "claude" | "chatgpt",
+  vendor: Vendor,
   baseUrl: string,
   apiKey: string,
   vendorWorkspaceId?: string,

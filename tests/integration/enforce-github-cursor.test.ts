@@ -70,7 +70,7 @@ describe("GitHub and Cursor together", () => {
       role: "member",
       isRemoved: false,
     }));
-    await connect(db, ws.id, "github" as "claude", github.url, TOKEN, `org:org-${ws.slug}`);
+    await connect(db, ws.id, "github", github.url, TOKEN, `org:org-${ws.slug}`);
     const cc = await connectVendor(db, ws.id, OWNER_AUDIT, {
       vendor: "cursor",
       baseUrl: cursor.url,

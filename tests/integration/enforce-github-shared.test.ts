@@ -61,14 +61,7 @@ describe("GitHub shared budgets on the plan", () => {
     const actions = { ...metered("b-act", "enterprise", "", 50), budget_product_sku: "actions" };
     for (const b of [enterpriseCap, ccCap, actions]) fake.state.budgets.set(b.id, b);
 
-    const c = await connect(
-      db,
-      ws.id,
-      "github" as "claude",
-      fake.url,
-      TOKEN,
-      `enterprise:${fake.state.name}`,
-    );
+    const c = await connect(db, ws.id, "github", fake.url, TOKEN, `enterprise:${fake.state.name}`);
     expect((await importGithub(db, ws.id, c.id, OWNER_AUDIT, now)).error).toBeUndefined();
     await db.limitPolicy.create({
       data: {

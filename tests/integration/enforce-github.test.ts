@@ -80,14 +80,7 @@ async function generatedOrg(seed: number, enterprise: string) {
       centiCredits: 1 + Math.floor(rand() * 200_000),
       discountCentiCredits: 0,
     });
-  const c = await connect(
-    db,
-    ws.id,
-    "github" as "claude",
-    fake.url,
-    TOKEN,
-    `enterprise:${enterprise}`,
-  );
+  const c = await connect(db, ws.id, "github", fake.url, TOKEN, `enterprise:${enterprise}`);
   const imported = await importGithub(db, ws.id, c.id, OWNER_AUDIT, now, { backfillDays: 20 });
   expect(imported.error).toBeUndefined();
   const groups = await db.group.findMany({ where: { workspaceId: ws.id, source: "github" } });
@@ -126,6 +119,33 @@ async function generatedOrg(seed: number, enterprise: string) {
       },
     });
   return { db, ws, c, people };
+}
+
+/** A USD workspace with its owner and these people, connected to the fake GitHub as an organization of them. */
+async function githubOrg(names: string[]) {
+  const db = await testDb();
+  const ws = await makeWorkspace(db, { budgetUnit: "USD" });
+  const owner = await makeMember(db, ws.id, {
+    email: `owner-${ws.slug}@corp.test`,
+    role: "OWNER",
+  });
+  const people = [];
+  for (const name of names)
+    people.push(
+      await makeMember(db, ws.id, { email: `${name.toLowerCase()}-${ws.slug}@corp.test`, name }),
+    );
+  fake.state.kind = "organization";
+  fake.state.name = `org-${ws.slug}`;
+  fake.state.users = people.map((m) => ({
+    login: m.email.split("@")[0]!,
+    email: m.email,
+    name: m.name,
+  }));
+  fake.state.costCenters = [];
+  fake.state.budgets.clear();
+  fake.state.usage = [];
+  const c = await connect(db, ws.id, "github", fake.url, TOKEN, `org:org-${ws.slug}`);
+  return { db, ws, owner, people, c };
 }
 
 /** Runs enforcement until nothing is queued any more (GitHub's rate budget may spread the writes over runs). */
@@ -259,29 +279,9 @@ describe("GitHub enforcement", () => {
     async (_reading, keepsExpired) => {
       now = TEST_NOW;
       fake.state.keepsExpired = keepsExpired;
-      const db = await testDb();
-      const ws = await makeWorkspace(db, { budgetUnit: "USD" });
-      const owner = await makeMember(db, ws.id, {
-        email: `owner-${ws.slug}@corp.test`,
-        role: "OWNER",
-      });
-      const alice = await makeMember(db, ws.id, {
-        email: `alice-${ws.slug}@corp.test`,
-        name: "Alice",
-      });
-      const bob = await makeMember(db, ws.id, { email: `bob-${ws.slug}@corp.test`, name: "Bob" });
+      const { db, ws, owner, people } = await githubOrg(["Alice", "Bob"]);
+      const [alice, bob] = people as [(typeof people)[number], (typeof people)[number]];
       const login = (m: { email: string }) => m.email.split("@")[0]!;
-      fake.state.kind = "organization";
-      fake.state.name = `org-${ws.slug}`;
-      fake.state.users = [alice, bob].map((m) => ({
-        login: login(m),
-        email: m.email,
-        name: m.name,
-      }));
-      fake.state.costCenters = [];
-      fake.state.budgets.clear();
-      fake.state.usage = [];
-      await connect(db, ws.id, "github" as "claude", fake.url, TOKEN, `org:org-${ws.slug}`);
       // the default goes to the universal budget; Alice's own override to an individual budget
       await policy(db, ws.id, "WORKSPACE", 100n);
       await policy(db, ws.id, `MEMBER:${alice.id}`, 300n, { memberId: alice.id });
@@ -346,32 +346,10 @@ describe("GitHub enforcement", () => {
     "an override's end moved or removed with the same amount is written to GitHub (which %s), so GitHub never drops the budget on the old date",
     async (_reading, format) => {
       now = TEST_NOW;
-      const db = await testDb();
-      const ws = await makeWorkspace(db, { budgetUnit: "USD" });
-      const owner = await makeMember(db, ws.id, {
-        email: `owner-${ws.slug}@corp.test`,
-        role: "OWNER",
-      });
-      const alice = await makeMember(db, ws.id, {
-        email: `alice-${ws.slug}@corp.test`,
-        name: "Alice",
-      });
-      const login = alice.email.split("@")[0]!;
-      fake.state.kind = "organization";
-      fake.state.name = `org-${ws.slug}`;
-      fake.state.users = [{ login, email: alice.email, name: alice.name }];
-      fake.state.costCenters = [];
-      fake.state.budgets.clear();
-      fake.state.usage = [];
       fake.state.expiresAtFormat = "any";
-      const c = await connect(
-        db,
-        ws.id,
-        "github" as "claude",
-        fake.url,
-        TOKEN,
-        `org:org-${ws.slug}`,
-      );
+      const { db, ws, owner, people, c } = await githubOrg(["Alice"]);
+      const alice = people[0]!;
+      const login = alice.email.split("@")[0]!;
       await policy(db, ws.id, "WORKSPACE", 100n);
       // Alice's override of $300 until three days from now: GitHub gets the end as expires_at
       const end = (days: number) => endOfDayIn(addDays(TEST_TODAY, days), "UTC");
