@@ -8,12 +8,17 @@
  *   - at the 90th percentile of last month's per-person spend (some refused),
  *   - at the 40th percentile (about 60 % refused: their day rows are read and replayed),
  *   - a pool of half last month's group spend (everyone refused from mid-month on).
- * Each is timed cold (first run) and warm; the group is removed again at the end so later
- * runs and sections see the dataset as built.
+ * Each is timed cold (its first run, with what the cases before it kept), from nothing kept
+ * (the simulator's kept reads forgotten: a first simulation in a fresh server) and warm; each
+ * answer is hashed whole (every run must give the same), so a change to the simulator's speed
+ * can show that its answers did not move. The group is removed again at the end so later runs
+ * and sections see the dataset as built.
  */
+import { createHash } from "node:crypto";
+
 import { loadActor } from "../../lib/auth/actor";
 import { addDays, periodContaining } from "../../lib/core/period";
-import { memberDecider, simulate } from "../../lib/limits/simulate";
+import { forgetKeptReads, memberDecider, simulate } from "../../lib/limits/simulate";
 import { simulateSchema } from "../../lib/limits/simulate-input";
 import { membershipTotalsChanged } from "../../lib/rollups/people-moves";
 import type { Db } from "../../lib/server/db";
@@ -94,6 +99,17 @@ function at(sorted: bigint[], q: number): bigint {
   return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! : 0n;
 }
 
+/**
+ * The whole answer (counts, spend stopped, groups, the listed people), hashed; the section's
+ * group, made anew each run, under one name, so runs on the same dataset compare.
+ */
+function answerHash(answer: unknown, groupId: string): string {
+  const text = JSON.stringify(answer, (_k, v: unknown) =>
+    typeof v === "bigint" ? v.toString() : v === groupId ? "(the section's group)" : v,
+  );
+  return createHash("sha256").update(text).digest("hex").slice(0, 16);
+}
+
 export const simulatorSection: Section = {
   name: "simulator",
   async run(ctx) {
@@ -129,10 +145,17 @@ export const simulatorSection: Section = {
         });
         const run = () => simulate(ctx.db, decider, input, now);
         const cold = await timed(run);
+        const hash = answerHash(cold.value, made.value.id);
+        forgetKeptReads(ctx.db);
+        const first = await timed(run);
+        if (answerHash(first.value, made.value.id) !== hash)
+          throw new Error(`${name}: a run from nothing kept answered otherwise`);
         const runs = ctx.small ? 2 : 3;
         const cpu = process.cpuUsage();
         const warm = await sample(Array.from({ length: runs }), run, false);
         const used = process.cpuUsage(cpu);
+        if (warm.results.some((r) => answerHash(r, made.value.id) !== hash))
+          throw new Error(`${name}: a warm run answered otherwise`);
         const result = cold.value;
         const warmL = latency(warm.samples);
         worstWarmP95 = Math.max(worstWarmP95, warmL.p95_ms);
@@ -146,6 +169,9 @@ export const simulatorSection: Section = {
             refused: p.proposed.blocked,
             refused_now: p.baseline.blocked,
           })),
+          answer_sha256: hash,
+          from_nothing_kept_ms: round(first.ms),
+          from_nothing_kept_cpu_ms: round(first.cpuMs),
           cold_ms: round(cold.ms),
           cold_cpu_ms: round(cold.cpuMs),
           warm: warmL,
@@ -153,7 +179,7 @@ export const simulatorSection: Section = {
           warm_cpu_ms_mean: round((used.user + used.system) / 1000 / runs),
         };
         ctx.log(
-          `simulator ${name}: ${result.affectedMembers} members, refused per period ${result.periods.map((p) => p.proposed.blocked).join("/")}, cold ${round(cold.ms)} ms (CPU ${round(cold.cpuMs)} ms), warm p95 ${warmL.p95_ms} ms (CPU ${round((used.user + used.system) / 1000 / runs)} ms a run)`,
+          `simulator ${name}: ${result.affectedMembers} members, refused per period ${result.periods.map((p) => p.proposed.blocked).join("/")}, from nothing kept ${round(first.ms)} ms (CPU ${round(first.cpuMs)} ms), cold ${round(cold.ms)} ms (CPU ${round(cold.cpuMs)} ms), warm p95 ${warmL.p95_ms} ms (CPU ${round((used.user + used.system) / 1000 / runs)} ms a run)`,
         );
       }
       return {

@@ -283,6 +283,34 @@ function memberIndex(db: Db, alias = ""): string {
       : "";
 }
 
+/**
+ * One aggregate of each member's member-day rows in a period, for every member of the
+ * workspace (rows: m = the member, v = the aggregate, null when they have no row). On SQLite a
+ * subquery per member: the member-ordered covering index (workspaceId, memberKey, day, …) is
+ * then sought at each member's first day and read to their last, where a GROUP BY over the
+ * workspace walks every day the workspace holds (six months on the bench's dataset) to keep
+ * one in six for a month. PostgreSQL groups the period's rows.
+ */
+async function perMember<V>(
+  db: Db,
+  aggregate: string,
+  workspaceId: string,
+  p: Period,
+): Promise<{ m: string; v: V | null }[]> {
+  const e = engineOf(db);
+  if (e === "sqlite")
+    return readRows(
+      db,
+      `SELECT mb."id" AS m, (SELECT ${aggregate} FROM "UsageMemberDayTotal" INDEXED BY "UsageMemberDayTotal_member_day_all" WHERE "workspaceId" = ? AND "memberKey" = mb."id" AND "day" >= ? AND "day" <= ?) AS v FROM "Member" mb WHERE mb."workspaceId" = ?`,
+      [workspaceId, p.start, p.end, workspaceId],
+    );
+  return readRows(
+    db,
+    `SELECT "memberKey" AS m, ${aggregate} AS v FROM "UsageMemberDayTotal" WHERE "workspaceId" = $1 AND "day" >= $2 AND "day" <= $3 GROUP BY "memberKey"`,
+    [workspaceId, p.start, p.end],
+  );
+}
+
 async function memberTotals(
   db: Db,
   budget: WorkspaceBudget,
@@ -298,12 +326,10 @@ async function memberTotals(
     );
     return new Map(monthly.map((r) => [r.m, toBigInt(r.v)]));
   }
-  const rows = await readRows<{ m: string; v: unknown }>(
-    db,
-    `SELECT "memberKey" AS m, SUM(${usageColumn(budget)}) AS v FROM "UsageMemberDayTotal"${memberIndex(db)} WHERE "workspaceId" = ${placeholder(e, 1)} AND "day" >= ${placeholder(e, 2)} AND "day" <= ${placeholder(e, 3)} GROUP BY "memberKey"`,
-    [budget.id, p.start, p.end],
-  );
-  return new Map(rows.map((r) => [r.m, toBigInt(r.v)]));
+  const rows = await perMember<unknown>(db, `SUM(${usageColumn(budget)})`, budget.id, p);
+  const out = new Map<string, bigint>();
+  for (const r of rows) if (r.v !== null) out.set(r.m, toBigInt(r.v));
+  return out;
 }
 
 function isWholeMonth(p: Period): boolean {
@@ -345,11 +371,12 @@ async function memberProductTotals(
 
 /**
  * Cumulative usage through each day of the period of some members (or of everyone when most
- * are asked: one scan beats many lists), read as one row per member with their days packed as
- * "day amount,day amount,…": a month of 20,000 people is ~400,000 member-days, and one row
- * object each (through the ORM on PostgreSQL) cost more than the whole replay. Amounts travel
- * as the database's integer text, so they stay exact. A member without a row has none (their
- * usage is 0 every day).
+ * are asked: one read beats many lists, and everyone's series are then returned, null for a
+ * member with no row, so a later question finds them read), read as one row per member with
+ * their days packed as "day amount,day amount,…": a month of 20,000 people is ~400,000
+ * member-days, and one row object each (through the ORM on PostgreSQL) cost more than the
+ * whole replay. Amounts travel as the database's integer text, so they stay exact. A member
+ * without a row has none (their usage is 0 every day).
  */
 async function memberDays(
   db: Db,
@@ -358,25 +385,34 @@ async function memberDays(
   ids: string[],
   everyone: number,
   /** the current period's series are carried to its end (extendAtPace) before they are kept */
-  shape: (cum: bigint[]) => bigint[],
-): Promise<Map<string, Series>> {
+  shape: ((cum: bigint[]) => bigint[]) | null,
+): Promise<Map<string, Series | null>> {
   const e = engineOf(db);
   const days = eachDay(p.start, p.end);
-  const indexOf = new Map(days.map((d, i) => [d, i]));
-  const out = new Map<string, Series>();
-  const add = (rows: { m: string; s: string | null }[], wanted: Set<string> | null) => {
-    const kept = rows.filter((r) => r.s && (!wanted || wanted.has(r.m)));
+  const unpack = dayUnpacker(days);
+  const out = new Map<string, Series | null>();
+  const add = (rows: { m: string; s: string | null }[]) => {
+    let count = 0;
+    for (const r of rows) if (r.s) count++;
     // one buffer for everyone read (a few MB for 20,000 people), not 600,000 bigint objects
-    const store = new BigInt64Array(kept.length * days.length);
-    kept.forEach((r, k) => {
-      const cum = days.map(() => 0n);
-      for (const item of r.s!.split(",")) {
-        const i = indexOf.get(item.slice(0, 10));
-        if (i !== undefined) cum[i]! += BigInt(item.slice(11));
+    const store = new BigInt64Array(count * days.length);
+    let at = 0;
+    for (const r of rows) {
+      if (!r.s) {
+        out.set(r.m, null);
+        continue;
       }
-      for (let i = 1; i < cum.length; i++) cum[i]! += cum[i - 1]!;
-      out.set(r.m, packInto(store, k * days.length, shape(cum)));
-    });
+      let series: Series;
+      if (unpack.into(r.s, store, at)) {
+        series = store.subarray(at, at + days.length);
+        if (shape) series = packInto(store, at, shape(Array.from(series)));
+      } else {
+        const cum = unpack.exact(r.s);
+        series = packInto(store, at, shape ? shape(cum) : cum);
+      }
+      out.set(r.m, series);
+      at += days.length;
+    }
   };
   const amount = usageColumn(budget);
   const packed =
@@ -385,14 +421,8 @@ async function memberDays(
       : `group_concat("day" || ' ' || (${amount}), ',')`;
   const base = `SELECT "memberKey" AS m, ${packed} AS s FROM "UsageMemberDayTotal"${memberIndex(db)} WHERE "workspaceId" = ${placeholder(e, 1)} AND "day" >= ${placeholder(e, 2)} AND "day" <= ${placeholder(e, 3)}`;
   if (ids.length * 4 > everyone) {
-    add(
-      await readRows<{ m: string; s: string | null }>(db, `${base} GROUP BY "memberKey"`, [
-        budget.id,
-        p.start,
-        p.end,
-      ]),
-      new Set(ids),
-    );
+    const rows = await perMember<string>(db, packed, budget.id, p);
+    add(rows.map((r) => ({ m: r.m, s: r.v })));
     return out;
   }
   for (const part of chunks(ids, 500))
@@ -402,9 +432,81 @@ async function memberDays(
         `${base} AND "memberKey" IN ${inList(e, part.length, 4)} GROUP BY "memberKey"`,
         [budget.id, p.start, p.end, ...part],
       ),
-      null,
     );
   return out;
+}
+
+/** Integers up to this many digits are exact as doubles, and so are sums of 31 of them. */
+const SAFE_DIGITS = 14;
+
+/**
+ * Reads "YYYY-MM-DD amount,…" (the days of one period, each once) into cumulative series.
+ * `into` scans the text without making a string or a bigint per day: the day's place from its
+ * month and day digits (a period is shorter than a year, so they name one day of it), the
+ * amount summed as a double while every figure and running total is an exact integer there
+ * (at most 14 digits each); it returns false when one is not, and `exact` reads that text with
+ * bigints, as before.
+ */
+function dayUnpacker(days: readonly DayKey[]) {
+  const key = (d: string, i = 0) =>
+    ((d.charCodeAt(i + 5) - 48) * 10 + (d.charCodeAt(i + 6) - 48)) * 32 +
+    (d.charCodeAt(i + 8) - 48) * 10 +
+    (d.charCodeAt(i + 9) - 48);
+  const slot = new Int16Array(13 * 32).fill(-1);
+  let unique = true;
+  days.forEach((d, i) => {
+    if (slot[key(d)] !== -1) unique = false;
+    slot[key(d)] = i;
+  });
+  const indexOf = new Map(days.map((d, i) => [d, i]));
+  const daily = new Float64Array(days.length);
+  return {
+    into(text: string, store: BigInt64Array, at: number): boolean {
+      if (!unique) return false;
+      daily.fill(0);
+      const n = text.length;
+      let pos = 0;
+      while (pos < n) {
+        const i = slot[key(text, pos)];
+        if (i === undefined || i < 0 || text.charCodeAt(pos + 10) !== 32) return false;
+        pos += 11;
+        let sign = 1;
+        if (text.charCodeAt(pos) === 45) {
+          sign = -1;
+          pos++;
+        }
+        let v = 0;
+        let digits = 0;
+        for (; pos < n; pos++) {
+          const c = text.charCodeAt(pos);
+          if (c === 44) break;
+          const d = c - 48;
+          if (d < 0 || d > 9) return false;
+          v = v * 10 + d;
+          digits++;
+        }
+        if (digits === 0 || digits > SAFE_DIGITS) return false;
+        daily[i] = daily[i]! + sign * v;
+        pos++; // the comma
+      }
+      let running = 0;
+      for (let i = 0; i < daily.length; i++) {
+        running += daily[i]!;
+        if (!Number.isSafeInteger(running)) return false;
+        store[at + i] = BigInt(running);
+      }
+      return true;
+    },
+    exact(text: string): bigint[] {
+      const cum = days.map(() => 0n);
+      for (const item of text.split(",")) {
+        const i = indexOf.get(item.slice(0, 10));
+        if (i !== undefined) cum[i]! += BigInt(item.slice(11));
+      }
+      for (let i = 1; i < cum.length; i++) cum[i]! += cum[i - 1]!;
+      return cum;
+    },
+  };
 }
 
 const INT64_MIN = -(1n << 63n);
@@ -530,7 +632,8 @@ interface PeriodUsage {
   /** cumulative day series of the members read so far (null entry: none recorded) */
   days: Map<string, Series | null>;
   productDays: Map<string, Map<string, Series>>;
-  loadDays: (ids: string[]) => Promise<Map<string, Series>>;
+  /** the day series of these members (and maybe of others: null = no usage) */
+  loadDays: (ids: string[]) => Promise<Map<string, Series | null>>;
   loadProductDays: (ids: string[]) => Promise<Map<string, Map<string, Series>>>;
   /** a pool's cumulative series (group id, null = the workspace; "" = every product) */
   poolSeries: (groupId: string | null, product: string) => Promise<Series>;
@@ -697,7 +800,8 @@ async function replayUnder(
   }
   if (need.size) {
     const read = await usage.loadDays([...need]);
-    for (const id of need) usage.days.set(id, read.get(id) ?? null);
+    for (const [id, series] of read) usage.days.set(id, series);
+    for (const id of need) if (!read.has(id)) usage.days.set(id, null);
   }
   if (needProducts.size)
     for (const [id, series] of await usage.loadProductDays([...needProducts]))
@@ -769,6 +873,11 @@ function keptRead<T>(db: Db, key: string, stamp: string, read: () => Promise<T>)
   return value;
 }
 
+/** Forgets what was kept for `db` (the bench times a first simulation with nothing kept). */
+export function forgetKeptReads(db: Db): void {
+  reads.delete(db);
+}
+
 /** The active people (by name), groups and memberships of a workspace. */
 async function readPeople(db: Db, workspaceId: string) {
   const e = engineOf(db);
@@ -826,7 +935,8 @@ async function readPeriodUsage(
     productTotals,
     days: new Map(),
     productDays: new Map(),
-    loadDays: (ids) => memberDays(db, budget, period, ids, everyone, extend),
+    loadDays: (ids) =>
+      memberDays(db, budget, period, ids, everyone, todayIndex === null ? null : extend),
     loadProductDays: async (ids) => {
       const read = await memberProductDays(db, budget, period, ids, products);
       const out = new Map<string, Map<string, Series>>();
