@@ -447,7 +447,7 @@ const SAFE_DIGITS = 14;
  * (at most 14 digits each); it returns false when one is not, and `exact` reads that text with
  * bigints, as before.
  */
-function dayUnpacker(days: readonly DayKey[]) {
+export function dayUnpacker(days: readonly DayKey[]) {
   const key = (d: string, i = 0) =>
     ((d.charCodeAt(i + 5) - 48) * 10 + (d.charCodeAt(i + 6) - 48)) * 32 +
     (d.charCodeAt(i + 8) - 48) * 10 +
