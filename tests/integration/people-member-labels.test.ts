@@ -11,20 +11,17 @@ import { listAlerts } from "@/lib/alerts/list";
 import { getGroupSummary } from "@/lib/analytics/group";
 import { spendScopeFor } from "@/lib/auth/scope";
 import { unmappedIdentities } from "@/lib/connections/identity-mapping";
-import { addDays } from "@/lib/core/period";
 import { buildDigest } from "@/lib/digest/content";
 import { loadDigestInput } from "@/lib/digest/send";
-import { simulatorAdapter, simulatorConfigSchema } from "@/lib/ingest/adapters/simulator";
-import { runSync } from "@/lib/ingest/sync";
 import { getLimitsOverview, getLimitTarget } from "@/lib/limits/limits-screen";
 import { createPolicySchema } from "@/lib/limits/policy-input";
 import { createPolicy } from "@/lib/limits/write-policy";
 import { addServiceAccountSchema } from "@/lib/people/fields";
 import { addServiceAccount } from "@/lib/people/service-accounts";
 
-import { TEST_NOW, TEST_TODAY } from "../helpers/clock";
-import { makeMember, makeWorkspace, testDb } from "../helpers/db";
-import { actorOf } from "./limits-fixtures";
+import { TEST_NOW } from "../helpers/clock";
+import { makeMember, testDb } from "../helpers/db";
+import { automationWorkspace } from "./automation-fixtures";
 
 const LABEL = "Nightly evals · Service account · owner Dev One";
 const SUBLABEL = "Service account · owner Dev One";
@@ -32,37 +29,9 @@ const SUBLABEL = "Service account · owner Dev One";
 describe("a service account's label on every surface that names a member", () => {
   it("reads 'Nightly evals · Service account · owner Dev One', never its @service.invalid address", async () => {
     const db = await testDb();
-    const ws = await makeWorkspace(db, { usdPerCreditMicros: 40_000n });
-    const [ownerRow, devRow, managerRow] = await Promise.all([
-      makeMember(db, ws.id, { role: "OWNER", name: "Cora Owner" }),
-      makeMember(db, ws.id, { role: "MEMBER", name: "Dev One" }),
-      makeMember(db, ws.id, { role: "MEMBER", name: "Mia Manager" }),
-    ]);
-    const owner = actorOf(ownerRow);
-    const config = simulatorConfigSchema.parse({
-      seed: 7,
-      domain: `${ws.slug}.example`,
-      members: 0,
-      groups: 1,
-      endDay: TEST_TODAY,
-      demoPeople: false,
-      automationOnly: true,
-    });
-    const connection = await db.connection.create({
-      data: { workspaceId: ws.id, kind: "simulator", name: "sim", configJson: "{}" },
-    });
-    const sync = await runSync({
-      db,
-      connectionId: connection.id,
-      adapter: simulatorAdapter(config),
-      window: { start: addDays(TEST_TODAY, -20), end: TEST_TODAY },
-      trigger: "manual",
-      actor: { memberId: null, label: "test" },
-    });
-    expect(sync.status).toBe("SUCCEEDED");
-    const group = await db.group.create({
-      data: { workspaceId: ws.id, name: "Automation", costCenter: "CC-CI" },
-    });
+    const f = await automationWorkspace(db);
+    const { ws, group, owner } = f;
+    const managerRow = await makeMember(db, ws.id, { role: "MEMBER", name: "Mia Manager" });
     await db.groupManager.create({ data: { groupId: group.id, memberId: managerRow.id } });
     const keys = (await unmappedIdentities(db, ws.id)).filter(
       (u) => u.externalId === "key_nightly_evals",
@@ -72,7 +41,7 @@ describe("a service account's label on every surface that names a member", () =>
       owner,
       addServiceAccountSchema.parse({
         name: "Nightly evals",
-        ownerId: devRow.id,
+        ownerId: f.dev.memberId,
         groupIds: [group.id],
         identities: keys.map((k) => ({
           identityProvider: k.identityProvider,
@@ -94,7 +63,7 @@ describe("a service account's label on every surface that names a member", () =>
     const overview = await getLimitsOverview(db, owner, TEST_NOW);
     const row = overview.members.find((m) => m.memberId === svc.id)!;
     expect(row.sublabel).toBe(SUBLABEL);
-    expect(overview.members.find((m) => m.memberId === devRow.id)!.sublabel).toBe(devRow.email);
+    expect(overview.members.find((m) => m.memberId === f.dev.memberId)!.sublabel).toBe(f.dev.email);
     const policy = overview.policies.find((p) => p.targetId === svc.id)!;
     expect(policy).toMatchObject({ targetName: "Nightly evals", targetDetail: SUBLABEL });
     const target = await getLimitTarget(db, owner, { memberId: svc.id }, TEST_NOW);
@@ -110,7 +79,7 @@ describe("a service account's label on every surface that names a member", () =>
       noAddress(a.message);
     }
     const bell = await db.notification.findMany({
-      where: { workspaceId: ws.id, memberId: ownerRow.id, kind: { startsWith: "alert." } },
+      where: { workspaceId: ws.id, memberId: owner.memberId, kind: { startsWith: "alert." } },
     });
     expect(bell.length).toBeGreaterThan(0);
     for (const n of bell) noAddress(`${n.title} ${n.body}`);
