@@ -6,7 +6,7 @@
  */
 import "server-only";
 
-import type { Period } from "../core/period";
+import { periodContaining, type Period } from "../core/period";
 import { USAGE_SUM_KEYS } from "../core/usage-sums";
 import type { Engine } from "../server/db";
 import { placeholder } from "../server/sql";
@@ -56,8 +56,12 @@ export async function memberPage(
   const engine = src.engine;
   const p = params(engine);
   const agg = jsonRowsAgg(engine, [`"id"`, `"email"`, `"name"`, `"costCenter"`], `"id"`);
+  // SQLite would take the (workspaceId, email) index and sort all of the workspace's members
+  // for every page (~80 ms a page at 20,000 people, 40 pages an export); "+" keeps the
+  // workspace test off the index, so the page walks the primary key from `after`
+  const ws = engine === "sqlite" ? `+"workspaceId"` : `"workspaceId"`;
   return src.rows<MemberTuple>(
-    `SELECT ${agg} AS j FROM (SELECT "id", "email", "name", "costCenter" FROM "Member" WHERE "workspaceId" = ${p(1)} AND "id" > ${p(2)} ORDER BY "id" LIMIT ${Number(limit)}) page`,
+    `SELECT ${agg} AS j FROM (SELECT "id", "email", "name", "costCenter" FROM "Member" WHERE ${ws} = ${p(1)} AND "id" > ${p(2)} ORDER BY "id" LIMIT ${Number(limit)}) page`,
     [workspaceId, after],
   );
 }
@@ -131,6 +135,27 @@ export async function membershipsOfIds(
   );
 }
 
+/**
+ * Where a period's sums per member come from: the member-month rollup when the period is whole
+ * calendar months (the daily rollup summed by month, kept in the same sync transaction; its key
+ * starts (workspaceId, month, memberKey), so a chunk of members reads only its rows of the
+ * period), else the daily rollup. Read through the daily rollup, a month of 20,000 people
+ * walked every member's 180 days in the (workspaceId, memberKey, day) index: ~5 s.
+ */
+function periodSource(period: Period): { table: string; column: string; from: string; to: string } {
+  const wholeMonths =
+    periodContaining(period.start, "MONTHLY").start === period.start &&
+    periodContaining(period.end, "MONTHLY").end === period.end;
+  return wholeMonths
+    ? {
+        table: `"UsageMemberMonth"`,
+        column: `"month"`,
+        from: period.start.slice(0, 7),
+        to: period.end.slice(0, 7),
+      }
+    : { table: `"UsageDailyRollup"`, column: `"day"`, from: period.start, to: period.end };
+}
+
 /** Totals per memberKey (and the split dimensions) over the period for these memberKeys. */
 export async function sumsByMemberIds(
   src: JsonSource,
@@ -143,8 +168,9 @@ export async function sumsByMemberIds(
   const engine = src.engine;
   const p = params(engine);
   const dims = (["product", "model", "provider"] as const).filter((d) => split[d]);
+  const source = periodSource(period);
   const inner = `SELECT r."memberKey" AS m${dims.map((d) => `, r."${d}" AS ${d}`).join("")}, ${SUM_COLUMNS.map((c) => `SUM(r."${c}") AS ${c}`).join(", ")}
-    FROM ${idList(engine, p(1))} "UsageDailyRollup" r ON r."workspaceId" = ${p(2)} AND r."memberKey" = k."value" AND r."day" >= ${p(3)} AND r."day" <= ${p(4)}
+    FROM ${idList(engine, p(1))} ${source.table} r ON r."workspaceId" = ${p(2)} AND r."memberKey" = k."value" AND r.${source.column} >= ${p(3)} AND r.${source.column} <= ${p(4)}
     GROUP BY r."memberKey"${dims.map((d) => `, r."${d}"`).join("")}`;
   const parts = [
     "s.m",
@@ -156,8 +182,8 @@ export async function sumsByMemberIds(
   return src.rows<KeyedSumsTuple>(`SELECT ${jsonRowsAgg(engine, parts)} AS j FROM (${inner}) s`, [
     JSON.stringify(sorted),
     workspaceId,
-    period.start,
-    period.end,
+    source.from,
+    source.to,
   ]);
 }
 
@@ -212,7 +238,7 @@ function sumParts(
 /**
  * Totals per memberKey (and the split dimensions) over the period, for memberKeys in
  * (after, upTo] — upTo null: no upper bound; after null: exactly the unattributed key "".
- * A key range reads one index range of (workspaceId, memberKey, day).
+ * A key range reads one index range of the period's source (periodSource).
  */
 export async function sumsByMemberRange(
   src: JsonSource,
@@ -231,12 +257,13 @@ export async function sumsByMemberRange(
       : upTo === null
         ? `"memberKey" > ${p(4)}`
         : `"memberKey" > ${p(4)} AND "memberKey" <= ${p(5)}`;
-  const values: unknown[] = [workspaceId, period.start, period.end];
+  const source = periodSource(period);
+  const values: unknown[] = [workspaceId, source.from, source.to];
   if (after !== null) values.push(after);
   if (after !== null && upTo !== null) values.push(upTo);
   const inner = `SELECT "memberKey" AS m${dims.map((d) => `, "${d}" AS ${d}`).join("")}, ${SUM_COLUMNS.map((c) => `SUM("${c}") AS ${c}`).join(", ")}
-    FROM "UsageDailyRollup"
-    WHERE "workspaceId" = ${p(1)} AND "day" >= ${p(2)} AND "day" <= ${p(3)} AND ${keyWhere}
+    FROM ${source.table}
+    WHERE "workspaceId" = ${p(1)} AND ${source.column} >= ${p(2)} AND ${source.column} <= ${p(3)} AND ${keyWhere}
     GROUP BY "memberKey"${dims.map((d) => `, "${d}"`).join("")}`;
   const parts = [
     "s.m",
