@@ -1012,21 +1012,19 @@ export async function replayAll(db: Db, decider: Decider, input: SimulateInput, 
   for (const period of periods) {
     const current = period === budget.period;
     const todayIndex = current ? daysBetween(period.start, budget.today) : null;
-    const usage = await keptRead(
-      db,
-      [
-        "usage",
-        workspaceId,
-        budget.unit,
-        budget.seats,
-        budget.timezone,
-        period.start,
-        period.end,
-        todayIndex,
-        products.join(","),
-      ].join("|"),
-      stamp,
-      () => readPeriodUsage(db, budget, period, todayIndex, products, members.length),
+    const usageKey = [
+      "usage",
+      workspaceId,
+      budget.unit,
+      budget.seats,
+      budget.timezone,
+      period.start,
+      period.end,
+      todayIndex,
+      products.join(","),
+    ].join("|");
+    const usage = await keptRead(db, usageKey, stamp, () =>
+      readPeriodUsage(db, budget, period, todayIndex, products, members.length),
     );
     const proposed = await replayUnder(
       budget,
@@ -1037,14 +1035,14 @@ export async function replayAll(db: Db, decider: Decider, input: SimulateInput, 
       proposal.proposed,
       usage,
     );
-    const baseline = await replayUnder(
-      budget,
-      period,
-      people,
-      affected,
-      affectedGroups,
-      proposal.baseline,
-      usage,
+    // the limits as they are (every proposal's baseline: the workspace's policies, which the
+    // stamp covers) answer the same for the same people over the same reads: kept like them,
+    // so the next question about the same people replays only its proposal
+    const baseline = await keptRead(
+      db,
+      `baseline|${usageKey}|${a.kind === "all" ? "" : a.kind === "group" ? a.groupId : a.memberId}|${a.kind}`,
+      stamp,
+      () => replayUnder(budget, period, people, affected, affectedGroups, proposal.baseline, usage),
     );
     replays.push({ period, current, proposed, baseline });
   }
