@@ -3,12 +3,13 @@
 import { useState } from "react";
 
 import {
-  buttonClass,
   dangerButtonClass,
   FieldError,
+  FormActions,
   FormError,
   inputClass,
   secondaryButtonClass,
+  TextField,
   usePeopleMutation,
 } from "@/components/people/use-mutation";
 import type { GroupRow } from "@/lib/people/groups";
@@ -158,37 +159,23 @@ export function GroupEditor({
         noValidate
       >
         <div className="grid gap-4 sm:grid-cols-2">
-          <div>
-            <label
-              htmlFor="edit-group-name"
-              className="mb-1 block text-sm font-medium text-slate-700"
-            >
-              Name
-            </label>
-            <input
-              id="edit-group-name"
-              value={name}
-              onChange={(e) => setName(e.target.value)}
-              className={inputClass}
-            />
-            <FieldError error={save.error} field="name" />
-          </div>
-          <div>
-            <label
-              htmlFor="edit-group-cost-center"
-              className="mb-1 block text-sm font-medium text-slate-700"
-            >
-              Cost center
-            </label>
-            <input
-              id="edit-group-cost-center"
-              value={costCenter}
-              onChange={(e) => setCostCenter(e.target.value)}
-              className={inputClass}
-              placeholder="none"
-            />
-            <FieldError error={save.error} field="costCenter" />
-          </div>
+          <TextField
+            id="edit-group-name"
+            label="Name"
+            value={name}
+            onChange={setName}
+            error={save.error}
+            field="name"
+          />
+          <TextField
+            id="edit-group-cost-center"
+            label="Cost center"
+            value={costCenter}
+            onChange={setCostCenter}
+            error={save.error}
+            field="costCenter"
+            placeholder="none"
+          />
         </div>
         <div className="grid gap-4 lg:grid-cols-2">
           <div>
@@ -223,14 +210,14 @@ export function GroupEditor({
             {saved}
           </p>
         )}
-        <div className="flex flex-wrap gap-2">
-          <button type="submit" disabled={save.pending} className={buttonClass}>
-            {save.pending ? "Saving…" : "Save changes"}
-          </button>
-          <button type="button" onClick={onClose} className={secondaryButtonClass}>
-            Close
-          </button>
-        </div>
+        <FormActions
+          pending={save.pending}
+          submit="Save changes"
+          pendingText="Saving…"
+          onClose={onClose}
+          closeText="Close"
+          wrap
+        />
       </form>
       <div className="border-t border-slate-200 pt-4">
         <h3 className="text-sm font-medium text-slate-800">Delete group</h3>

@@ -10,9 +10,9 @@ import {
   buttonClass,
   CostCenterField,
   FieldError,
+  FormActions,
   FormError,
-  inputClass,
-  secondaryButtonClass,
+  TextField,
   usePeopleMutation,
 } from "@/components/people/use-mutation";
 import { Card } from "@/components/ui/card";
@@ -52,19 +52,15 @@ function CreateGroupForm({ people, onDone }: { people: Person[]; onDone: () => v
       noValidate
     >
       <div className="grid gap-4 sm:grid-cols-2">
-        <div>
-          <label htmlFor="group-name" className="mb-1 block text-sm font-medium text-slate-700">
-            Name
-          </label>
-          <input
-            id="group-name"
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-            className={inputClass}
-            autoComplete="off"
-          />
-          <FieldError error={error} field="name" />
-        </div>
+        <TextField
+          id="group-name"
+          label="Name"
+          value={name}
+          onChange={setName}
+          error={error}
+          field="name"
+          autoComplete="off"
+        />
         <CostCenterField
           id="group-cost-center"
           value={costCenter}
@@ -82,14 +78,12 @@ function CreateGroupForm({ people, onDone }: { people: Person[]; onDone: () => v
       />
       <FieldError error={error} field="managerIds" />
       <FormError error={error} fields={["name", "costCenter", "managerIds"]} />
-      <div className="flex gap-2">
-        <button type="submit" disabled={pending} className={buttonClass}>
-          {pending ? "Creating…" : "Create group"}
-        </button>
-        <button type="button" onClick={onDone} className={secondaryButtonClass}>
-          Cancel
-        </button>
-      </div>
+      <FormActions
+        pending={pending}
+        submit="Create group"
+        pendingText="Creating…"
+        onClose={onDone}
+      />
     </form>
   );
 }

@@ -11,9 +11,11 @@ import {
   CostCenterField,
   dangerButtonClass,
   FieldError,
+  FormActions,
   FormError,
   inputClass,
   secondaryButtonClass,
+  TextField,
   usePeopleMutation,
 } from "./use-mutation";
 
@@ -92,35 +94,27 @@ export function AddMemberForm({
         sent to them.
       </p>
       <div className="grid gap-4 sm:grid-cols-2">
-        <div>
-          <label htmlFor="add-email" className="mb-1 block text-sm font-medium text-slate-700">
-            Email
-          </label>
-          <input
-            id="add-email"
-            type="email"
-            value={email}
-            onChange={(e) => setEmail(e.target.value)}
-            className={inputClass}
-            aria-describedby="add-email-error"
-            autoComplete="off"
-          />
-          <FieldError error={error} field="email" id="add-email-error" />
-        </div>
-        <div>
-          <label htmlFor="add-name" className="mb-1 block text-sm font-medium text-slate-700">
-            Name
-          </label>
-          <input
-            id="add-name"
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-            className={inputClass}
-            aria-describedby="add-name-error"
-            autoComplete="off"
-          />
-          <FieldError error={error} field="name" id="add-name-error" />
-        </div>
+        <TextField
+          id="add-email"
+          label="Email"
+          type="email"
+          value={email}
+          onChange={setEmail}
+          error={error}
+          field="email"
+          errorId="add-email-error"
+          autoComplete="off"
+        />
+        <TextField
+          id="add-name"
+          label="Name"
+          value={name}
+          onChange={setName}
+          error={error}
+          field="name"
+          errorId="add-name-error"
+          autoComplete="off"
+        />
         <div>
           <label htmlFor="add-role" className="mb-1 block text-sm font-medium text-slate-700">
             Role
@@ -161,14 +155,7 @@ export function AddMemberForm({
         error={error}
         fields={["email", "name", "role", "costCenter", "groupIds", "managedGroupIds"]}
       />
-      <div className="flex gap-2">
-        <button type="submit" disabled={pending} className={buttonClass}>
-          {pending ? "Adding…" : "Add member"}
-        </button>
-        <button type="button" onClick={onDone} className={secondaryButtonClass}>
-          Cancel
-        </button>
-      </div>
+      <FormActions pending={pending} submit="Add member" pendingText="Adding…" onClose={onDone} />
     </form>
   );
 }
@@ -276,18 +263,14 @@ export function MemberEditor({
     <div className="space-y-5" data-testid="member-editor">
       <form onSubmit={submit} className="space-y-4" aria-label={`Change ${member.name}`} noValidate>
         <div className="grid gap-4 sm:grid-cols-3">
-          <div>
-            <label htmlFor="edit-name" className="mb-1 block text-sm font-medium text-slate-700">
-              Name
-            </label>
-            <input
-              id="edit-name"
-              value={name}
-              onChange={(e) => setName(e.target.value)}
-              className={inputClass}
-            />
-            <FieldError error={save.error} field="name" />
-          </div>
+          <TextField
+            id="edit-name"
+            label="Name"
+            value={name}
+            onChange={setName}
+            error={save.error}
+            field="name"
+          />
           {service ? (
             <div>
               <label htmlFor="edit-owner" className="mb-1 block text-sm font-medium text-slate-700">
@@ -334,22 +317,15 @@ export function MemberEditor({
               <FieldError error={save.error} field="role" />
             </div>
           )}
-          <div>
-            <label
-              htmlFor="edit-cost-center"
-              className="mb-1 block text-sm font-medium text-slate-700"
-            >
-              Cost center
-            </label>
-            <input
-              id="edit-cost-center"
-              value={costCenter}
-              onChange={(e) => setCostCenter(e.target.value)}
-              className={inputClass}
-              placeholder="none"
-            />
-            <FieldError error={save.error} field="costCenter" />
-          </div>
+          <TextField
+            id="edit-cost-center"
+            label="Cost center"
+            value={costCenter}
+            onChange={setCostCenter}
+            error={save.error}
+            field="costCenter"
+            placeholder="none"
+          />
         </div>
         <div className="grid gap-4 sm:grid-cols-2">
           <div>
@@ -384,14 +360,14 @@ export function MemberEditor({
             {saved}
           </p>
         )}
-        <div className="flex flex-wrap gap-2">
-          <button type="submit" disabled={save.pending} className={buttonClass}>
-            {save.pending ? "Saving…" : "Save changes"}
-          </button>
-          <button type="button" onClick={onClose} className={secondaryButtonClass}>
-            Close
-          </button>
-        </div>
+        <FormActions
+          pending={save.pending}
+          submit="Save changes"
+          pendingText="Saving…"
+          onClose={onClose}
+          closeText="Close"
+          wrap
+        />
       </form>
       {!self && (
         <div className="border-t border-slate-200 pt-4">

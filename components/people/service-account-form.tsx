@@ -7,12 +7,12 @@ import type { MemberRow } from "@/lib/people/members";
 
 import { GroupPicker } from "./group-picker";
 import {
-  buttonClass,
   CostCenterField,
   FieldError,
+  FormActions,
   FormError,
   inputClass,
-  secondaryButtonClass,
+  TextField,
   usePeopleMutation,
 } from "./use-mutation";
 
@@ -85,21 +85,17 @@ export function AddServiceAccountForm({
         and the budget check take it as they take a person. It never signs in.
       </p>
       <div className="grid gap-4 sm:grid-cols-3">
-        <div>
-          <label htmlFor="svc-name" className="mb-1 block text-sm font-medium text-slate-700">
-            Name
-          </label>
-          <input
-            id="svc-name"
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-            className={inputClass}
-            placeholder="e.g. CI pipeline"
-            aria-describedby="svc-name-error"
-            autoComplete="off"
-          />
-          <FieldError error={error} field="name" id="svc-name-error" />
-        </div>
+        <TextField
+          id="svc-name"
+          label="Name"
+          value={name}
+          onChange={setName}
+          error={error}
+          field="name"
+          errorId="svc-name-error"
+          placeholder="e.g. CI pipeline"
+          autoComplete="off"
+        />
         <div>
           <label htmlFor="svc-owner" className="mb-1 block text-sm font-medium text-slate-700">
             Owner <span className="font-normal text-slate-500">(the person responsible)</span>
@@ -180,14 +176,12 @@ export function AddServiceAccountForm({
         error={error}
         fields={["name", "ownerId", "costCenter", "identities", "groupIds"]}
       />
-      <div className="flex gap-2">
-        <button type="submit" disabled={pending} className={buttonClass}>
-          {pending ? "Adding…" : "Add service account"}
-        </button>
-        <button type="button" onClick={onDone} className={secondaryButtonClass}>
-          Cancel
-        </button>
-      </div>
+      <FormActions
+        pending={pending}
+        submit="Add service account"
+        pendingText="Adding…"
+        onClose={onDone}
+      />
     </form>
   );
 }

@@ -112,6 +112,52 @@ export const secondaryButtonClass =
 export const dangerButtonClass =
   "rounded-md border border-red-300 bg-white px-3 py-1.5 text-sm font-medium text-red-700 hover:bg-red-50 disabled:opacity-50";
 
+/** A labelled text input with its field's error under it (the people and group forms). */
+export function TextField({
+  id,
+  label,
+  value,
+  onChange,
+  error,
+  field,
+  errorId,
+  type,
+  placeholder,
+  autoComplete,
+}: {
+  id: string;
+  label: React.ReactNode;
+  value: string;
+  onChange: (value: string) => void;
+  error: MutationError | null;
+  /** the field whose error shows under the input */
+  field: string;
+  /** the error's element id, for the input's aria-describedby */
+  errorId?: string;
+  type?: "email";
+  placeholder?: string;
+  autoComplete?: "off";
+}) {
+  return (
+    <div>
+      <label htmlFor={id} className="mb-1 block text-sm font-medium text-slate-700">
+        {label}
+      </label>
+      <input
+        id={id}
+        type={type}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        className={inputClass}
+        placeholder={placeholder}
+        aria-describedby={errorId}
+        autoComplete={autoComplete}
+      />
+      <FieldError error={error} field={field} id={errorId} />
+    </div>
+  );
+}
+
 /** The optional cost center field of the add forms (people, service accounts, groups). */
 export function CostCenterField({
   id,
@@ -125,18 +171,47 @@ export function CostCenterField({
   error: MutationError | null;
 }) {
   return (
-    <div>
-      <label htmlFor={id} className="mb-1 block text-sm font-medium text-slate-700">
-        Cost center <span className="font-normal text-slate-500">(optional)</span>
-      </label>
-      <input
-        id={id}
-        value={value}
-        onChange={(e) => onChange(e.target.value)}
-        className={inputClass}
-        placeholder="e.g. CC-1024"
-      />
-      <FieldError error={error} field="costCenter" />
+    <TextField
+      id={id}
+      label={
+        <>
+          Cost center <span className="font-normal text-slate-500">(optional)</span>
+        </>
+      }
+      value={value}
+      onChange={onChange}
+      error={error}
+      field="costCenter"
+      placeholder="e.g. CC-1024"
+    />
+  );
+}
+
+/** A form's submit button (its pending text while the call runs) and the button that closes it. */
+export function FormActions({
+  pending,
+  submit,
+  pendingText,
+  onClose,
+  closeText = "Cancel",
+  wrap = false,
+}: {
+  pending: boolean;
+  submit: string;
+  pendingText: string;
+  onClose: () => void;
+  closeText?: string;
+  /** let the buttons wrap on narrow screens */
+  wrap?: boolean;
+}) {
+  return (
+    <div className={wrap ? "flex flex-wrap gap-2" : "flex gap-2"}>
+      <button type="submit" disabled={pending} className={buttonClass}>
+        {pending ? pendingText : submit}
+      </button>
+      <button type="button" onClick={onClose} className={secondaryButtonClass}>
+        {closeText}
+      </button>
     </div>
   );
 }
