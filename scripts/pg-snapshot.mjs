@@ -1,13 +1,14 @@
 // A seeded PostgreSQL database kept as a template copy, so the e2e runs that need the same
 // seed again get it in a second instead of seeding for half a minute (scripts/test-all.sh).
-//   node scripts/pg-snapshot.mjs save|restore|has|clear <postgresql-url> [name]
-// "has" exits 1 when there is no snapshot of that name; "clear" drops every snapshot.
+//   node scripts/pg-snapshot.mjs save|restore|has|clear|create <postgresql-url> [name]
+// "has" exits 1 when there is no snapshot of that name; "clear" drops every snapshot; "create"
+// makes the URL's database anew (empty).
 import pg from "pg";
 
 const [cmd, url, name = "0"] = process.argv.slice(2);
 if (!cmd || !url?.startsWith("postgres")) {
   console.error(
-    "usage: node scripts/pg-snapshot.mjs save|restore|has|clear <postgresql-url> [name]",
+    "usage: node scripts/pg-snapshot.mjs save|restore|has|clear|create <postgresql-url> [name]",
   );
   process.exit(2);
 }
@@ -27,6 +28,9 @@ try {
   } else if (cmd === "restore") {
     await client.query(`DROP DATABASE IF EXISTS ${quote(database)} WITH (FORCE)`);
     await client.query(`CREATE DATABASE ${quote(database)} TEMPLATE ${quote(snapshot)}`);
+  } else if (cmd === "create") {
+    await client.query(`DROP DATABASE IF EXISTS ${quote(database)} WITH (FORCE)`);
+    await client.query(`CREATE DATABASE ${quote(database)}`);
   } else if (cmd === "has") {
     const r = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [snapshot]);
     process.exitCode = r.rowCount ? 0 : 1;

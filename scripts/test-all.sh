@@ -29,18 +29,21 @@ step "migrations match the schema"
 check_db=$(mktemp -d)/check.db
 DATABASE_URL="file:$check_db" node scripts/db.mjs check
 
-step "unit tests (TZ=UTC; then TZ=Pacific/Kiritimati with the clock 10 s before next month's end)"
+step "unit tests (TZ=UTC)"
 TZ=UTC npx vitest run --project unit
-# No test may read the machine's date: the second run moves it (libfaketime) so that a month
+# No test may read the machine's date: a second run moves it (libfaketime) so that a month
 # boundary passes while it runs; tests that pinned "today" through the clock do not notice.
-if command -v faketime >/dev/null; then
-  TZ=Pacific/Kiritimati faketime -f "+$(seconds_to_next_month_end)s" npx vitest run --project unit
-elif [ "${CI:-}" = "true" ]; then
-  log "faketime is required under CI=true but could not be installed"; exit 1
-else
-  log "WARNING: no faketime; the second unit run uses the real clock"
-  TZ=Pacific/Kiritimati npx vitest run --project unit
-fi
+unit_shifted() {
+  log "unit tests again: TZ=Pacific/Kiritimati with the clock 10 s before next month's end"
+  if command -v faketime >/dev/null; then
+    TZ=Pacific/Kiritimati faketime -f "+$(seconds_to_next_month_end)s" npx vitest run --project unit
+  elif [ "${CI:-}" = "true" ]; then
+    log "faketime is required under CI=true but could not be installed"; exit 1
+  else
+    log "WARNING: no faketime; the second unit run uses the real clock"
+    TZ=Pacific/Kiritimati npx vitest run --project unit
+  fi
+}
 
 PG_URL=${DATABASE_URL_PG:-}
 pg_dir=""
@@ -55,6 +58,11 @@ if [ -z "$PG_URL" ]; then
     log "WARNING: no PostgreSQL available; skipping the PostgreSQL runs"
   fi
 fi
+# the e2e journeys' own database on the same server, so that it is seeded while the
+# integration tests use theirs
+PG_E2E_URL=""
+[ -n "$PG_URL" ] && PG_E2E_URL="${PG_URL%/*}/allotment_e2e"
+SQLITE_E2E_URL="file:./data/e2e.db"
 
 # the integration files that share one module graph, then those that need their own (vitest.config.ts)
 integration_tests() { npx vitest run --project integration && npx vitest run --project integration-own-modules; }
@@ -62,55 +70,52 @@ integration_sqlite() { DATABASE_URL= integration_tests; }
 # the same tests on a real PostgreSQL, in another time zone
 integration_pg() { TZ=Pacific/Kiritimati DATABASE_URL="$PG_URL" integration_tests; }
 build() { ALLOTMENT_BUILD_SKIP_TYPECHECK=1 ensure_build; }
+
+# The e2e journeys run on the demo data, seeded at the pinned e2e "today" (e2e/clock.ts), never
+# at the machine's date, without the demo's limits, requests and alerts (the main suite's
+# journeys set their own up). Seeding needs no build, so it runs beside the integration tests.
+seed_e2e_data() {
+  local url=$1 port=$2
+  if [[ "$url" == file:* ]]; then rm -f "${url#file:}" "${url#file:}"-*; else node scripts/pg-snapshot.mjs create "$url"; fi
+  local clock_file
+  clock_file=$(E2E_PORT=$port E2E_DATABASE_URL="$url" npx tsx e2e/pin-clock.ts)
+  DATABASE_URL="$url" node scripts/db.mjs deploy >/dev/null
+  DATABASE_URL="$url" ALLOTMENT_DEMO_MODE=1 ALLOTMENT_ALLOW_CLOCK_OVERRIDE=1 ALLOTMENT_CLOCK_FILE="$clock_file" ALLOTMENT_SEED_GOVERNANCE=0 npm run --silent seed
+}
+seed_e2e_sqlite() { seed_e2e_data "$SQLITE_E2E_URL" 3107; }
+seed_e2e_pg() { seed_e2e_data "$PG_E2E_URL" 3207; }
 if [ -n "$PG_URL" ]; then
-  step "integration tests on SQLite and on PostgreSQL (TZ=Pacific/Kiritimati), and the production build, at once"
-  run_parallel integration_sqlite integration_pg build
+  step "at once: integration tests on SQLite and on PostgreSQL (TZ=Pacific/Kiritimati), the production build, the shifted-clock unit run, the e2e databases' seeds"
+  run_parallel integration_sqlite integration_pg build unit_shifted seed_e2e_sqlite seed_e2e_pg
 else
-  step "integration tests on SQLite and the production build, at once"
-  run_parallel integration_sqlite build
+  step "at once: integration tests on SQLite, the production build, the shifted-clock unit run, the e2e database's seed"
+  run_parallel integration_sqlite build unit_shifted seed_e2e_sqlite
 fi
 
-# a fresh database with the demo data, anchored to the pinned e2e "today" (e2e/clock.ts),
-# never to the machine's date; without the demo's limits, requests and alerts (the journeys
-# set them up themselves) unless the second argument is "governed"; with the six roles signed
-# in by e2e/auth.setup.ts (clicking the sign-in page) on a server of its own. The same seed at
-# the same pinned "today" is the same database, so each kind is seeded and signed in once per
-# run and then copied with its sessions (SQLite: the files, written by processes that have
-# exited; PostgreSQL: a template database, scripts/pg-snapshot.mjs; the browser's side:
-# e2e/.auth/<port>/, kept beside it) — every later Playwright run starts signed in (--no-deps).
-seed_e2e() {
-  local url=$1 governance=0
-  [ "${2:-}" = "governed" ] && governance=1
-  local clock_file
-  clock_file=$(E2E_DATABASE_URL="$url" npx tsx e2e/pin-clock.ts)
-  local db="" saved="" f
-  local sessions="e2e/.auth/$E2E_PORT" saved_sessions="e2e/.auth/$E2E_PORT-seeded-$governance"
+# A seeded database with its signed-in sessions (e2e/.auth/<port>/), kept and put back: SQLite
+# the files, written by processes that have exited; PostgreSQL a template database
+# (scripts/pg-snapshot.mjs).
+keep_e2e_db() {
+  local url=$1 f
   if [[ "$url" == file:* ]]; then
-    db=${url#file:} saved=${url#file:}.seeded-$governance
+    local db=${url#file:}
+    rm -f "$db".kept "$db".kept-*
+    for f in "$db" "$db"-*; do [ -e "$f" ] && cp "$f" "$db.kept${f#"$db"}"; done
+  else
+    node scripts/pg-snapshot.mjs save "$url" kept
+  fi
+  rm -rf "e2e/.auth/$E2E_PORT-kept" && cp -r "e2e/.auth/$E2E_PORT" "e2e/.auth/$E2E_PORT-kept"
+}
+restore_e2e_db() {
+  local url=$1 f
+  if [[ "$url" == file:* ]]; then
+    local db=${url#file:}
     rm -f "$db" "$db"-*
-    if [ -f "$saved" ]; then
-      for f in "$saved" "$saved"-*; do [ -e "$f" ] && cp "$f" "$db${f#"$saved"}"; done
-      rm -rf "$sessions" && cp -r "$saved_sessions" "$sessions"
-      return 0
-    fi
-  elif node scripts/pg-snapshot.mjs has "$url" "$governance"; then
-    node scripts/pg-snapshot.mjs restore "$url" "$governance"
-    rm -rf "$sessions" && cp -r "$saved_sessions" "$sessions"
-    return 0
+    for f in "$db".kept "$db".kept-*; do [ -e "$f" ] && cp "$f" "$db${f#"$db".kept}"; done
   else
-    DATABASE_URL="$url" node scripts/db.mjs reset >/dev/null
+    node scripts/pg-snapshot.mjs restore "$url" kept
   fi
-  DATABASE_URL="$url" node scripts/db.mjs deploy >/dev/null
-  DATABASE_URL="$url" ALLOTMENT_DEMO_MODE=1 ALLOTMENT_ALLOW_CLOCK_OVERRIDE=1 ALLOTMENT_CLOCK_FILE="$clock_file" ALLOTMENT_SEED_GOVERNANCE=$governance npm run --silent seed
-  rm -rf "$sessions"
-  E2E_ISOLATED=1 npx playwright test --project=setup
-  if [ -n "$db" ]; then
-    for f in "$db" "$db"-*; do [ -e "$f" ] && cp "$f" "$saved${f#"$db"}"; done
-  else
-    node scripts/pg-snapshot.mjs save "$url" "$governance"
-  fi
-  rm -rf "$saved_sessions" && cp -r "$sessions" "$saved_sessions"
-  return 0
+  rm -rf "e2e/.auth/$E2E_PORT" && cp -r "e2e/.auth/$E2E_PORT-kept" "e2e/.auth/$E2E_PORT"
 }
 # One engine's browser journeys on its own servers (E2E_PORT: app, E2E_PORT+10000: OpenID
 # provider, E2E_PORT+20000: single sign-on app), clock file and sessions (e2e/clock.ts, roles.ts).
@@ -118,26 +123,30 @@ seed_e2e() {
 run_e2e() {
   local url=$1 label=$2 engine=$4
   export E2E_PORT=$3 E2E_DATABASE_URL=$1
-  step "e2e on $label: migrate + seed"
-  if [[ "$url" == file:* ]]; then rm -f "${url#file:}".seeded-*; else node scripts/pg-snapshot.mjs clear "$url"; fi
-  rm -rf "e2e/.auth/$E2E_PORT"-seeded-*
-  seed_e2e "$url"
+  step "e2e on $label: the six roles sign in (e2e/auth.setup.ts, clicking the sign-in page)"
+  rm -rf "e2e/.auth/$E2E_PORT"
+  E2E_ISOLATED=1 npx playwright test --project=setup
+  keep_e2e_db "$url"
   step "e2e on $label: Playwright"
   npx playwright test --project=chromium --no-deps
   local skip="" spec name
   [ "$engine" = postgres ] && skip=$(node -p "Object.keys(require('./e2e/sqlite-only.json').specs).join('\n')")
   # the journeys on the governed demo (demo-*) only look, or file a request none of the others
-  # counts on: one fresh governed database for all of them
-  step "e2e on $label: e2e/isolated/demo-* on one fresh governed database"
-  seed_e2e "$url" governed
+  # counts on: one governed database for all of them, the kept one with the demo's governance
+  # added (the seed is idempotent: it tops the usage up and adds limits, requests and alerts)
+  step "e2e on $label: e2e/isolated/demo-* on the demo with its governance"
+  restore_e2e_db "$url"
+  DATABASE_URL="$url" ALLOTMENT_DEMO_MODE=1 ALLOTMENT_ALLOW_CLOCK_OVERRIDE=1 ALLOTMENT_CLOCK_FILE="$(npx tsx e2e/pin-clock.ts)" ALLOTMENT_SEED_GOVERNANCE=1 npm run --silent seed
   E2E_ISOLATED=1 npx playwright test --project=chromium --no-deps e2e/isolated/demo-
-  # journeys that leave a vendor's state behind: each on a fresh database of its own
+  # journeys that leave a vendor's state behind: each on a fresh copy of the kept database
   for spec in e2e/isolated/*.spec.ts; do
     name=$(basename "$spec")
     [[ "$name" == demo-* ]] && continue
     grep -qxF "isolated/$name" <<< "$skip" && continue
     step "e2e on $label: $spec on a fresh database"
-    seed_e2e "$url"
+    restore_e2e_db "$url"
+    # the pinned "today" again (a journey before may have moved the server's clock)
+    E2E_DATABASE_URL="$url" npx tsx e2e/pin-clock.ts >/dev/null
     E2E_ISOLATED=1 npx playwright test --project=chromium --no-deps "$spec"
   done
 }
@@ -147,9 +156,9 @@ bench_smoke() {
 }
 # SQLite's chain holds the accessibility scan (SQLite only), so the benchmark smoke run (on a
 # SQLite file of its own) follows PostgreSQL's journeys: the two chains end closer together
-e2e_sqlite() { run_e2e "file:./data/e2e.db" "SQLite" 3107 sqlite; }
+e2e_sqlite() { run_e2e "$SQLITE_E2E_URL" "SQLite" 3107 sqlite; }
 e2e_pg() {
-  run_e2e "$PG_URL" "PostgreSQL" 3207 postgres
+  run_e2e "$PG_E2E_URL" "PostgreSQL" 3207 postgres
   bench_smoke
 }
 if [ -n "$PG_URL" ]; then
