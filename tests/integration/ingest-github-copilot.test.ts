@@ -11,7 +11,8 @@ import { githubCopilotAdapter } from "@/lib/ingest/adapters/github-copilot";
 import { runSync } from "@/lib/ingest/sync";
 
 import { madeUpUsage, startGithubFake, type GithubFake } from "../fake-vendors/github";
-import { makeWorkspace, testDb } from "../helpers/db";
+import { testDb } from "../helpers/db";
+import { copilotWorkspace } from "./ingest-helpers";
 
 const WINDOW = { start: "2026-11-01", end: "2026-11-05" };
 const USERS = [
@@ -48,19 +49,7 @@ afterAll(async () => {
 
 async function setup() {
   const db = await testDb();
-  const workspace = await makeWorkspace(db, { budgetUnit: "USD", usdPerCreditMicros: 1_000_000n });
-  const connection = await db.connection.create({
-    data: { workspaceId: workspace.id, kind: "github_copilot", name: "Copilot", baseUrl: fake.url },
-  });
-  const adapter = githubCopilotAdapter({
-    baseUrl: fake.url,
-    token: "ghp_test_token_0001",
-    config: { target: "enterprise:acme", trailingDays: 3 },
-    sleep: async (ms) => {
-      waits.push(ms);
-    },
-  });
-  return { db, workspace, connection, adapter };
+  return { db, ...(await copilotWorkspace(db, fake.url, waits)) };
 }
 
 async function totals(workspaceId: string) {

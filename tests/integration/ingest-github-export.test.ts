@@ -9,11 +9,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
-import {
-  EXPORT_MIN_CALLS,
-  githubCopilotAdapter,
-  type GithubCopilotConfig,
-} from "@/lib/ingest/adapters/github-copilot";
+import { EXPORT_MIN_CALLS, type GithubCopilotConfig } from "@/lib/ingest/adapters/github-copilot";
 import { runSync } from "@/lib/ingest/sync";
 import { REPORT_PLACEHOLDER_MODEL } from "@/lib/vendors/github/usage-report-csv";
 
@@ -23,7 +19,8 @@ import {
   startGithubFake,
   type GithubFake,
 } from "../fake-vendors/github";
-import { makeWorkspace, testDb } from "../helpers/db";
+import { testDb } from "../helpers/db";
+import { copilotWorkspace } from "./ingest-helpers";
 
 // 47 days: the export asks for 2026-09-20..2026-10-20 and 2026-10-21..2026-11-05
 const WINDOW = { start: "2026-09-20", end: "2026-11-05" };
@@ -60,18 +57,12 @@ beforeEach(() => {
 
 async function setup(usageSource: GithubCopilotConfig["usageSource"]) {
   const db = await testDb();
-  const workspace = await makeWorkspace(db, { budgetUnit: "USD", usdPerCreditMicros: 1_000_000n });
-  const connection = await db.connection.create({
-    data: { workspaceId: workspace.id, kind: "github_copilot", name: "Copilot", baseUrl: fake.url },
-  });
-  const adapter = githubCopilotAdapter({
-    baseUrl: fake.url,
-    token: "ghp_test_token_0001",
-    config: { target: "enterprise:acme", trailingDays: 3, usageSource },
-    sleep: async (ms) => {
-      waits.push(ms);
-    },
-  });
+  const { workspace, connection, adapter } = await copilotWorkspace(
+    db,
+    fake.url,
+    waits,
+    usageSource,
+  );
   const sync = () => runSync({ db, connectionId: connection.id, adapter, window: WINDOW });
   return { db, workspace, sync };
 }

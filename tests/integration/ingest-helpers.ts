@@ -1,5 +1,9 @@
 /** Shared setup for the ingestion tests: a workspace, a connection and an adapter at the fake provider. */
 import { anthropicAdapter } from "@/lib/ingest/adapters/anthropic";
+import {
+  githubCopilotAdapter,
+  type GithubCopilotConfig,
+} from "@/lib/ingest/adapters/github-copilot";
 import { openaiAdapter } from "@/lib/ingest/adapters/openai";
 import type { SourceAdapter, UsageRow } from "@/lib/ingest/types";
 import { seedRateCard } from "@/lib/ratecard/rate-card";
@@ -39,6 +43,31 @@ export async function providerWorkspace(
     kind === "openai"
       ? openaiAdapter({ ...common, apiKey: "sk-admin-fake-openai" })
       : anthropicAdapter({ ...common, apiKey: "sk-ant-admin-fake" });
+  return { workspace, connection, adapter };
+}
+
+/**
+ * A USD workspace with a GitHub Copilot connection to the fake GitHub's enterprise "acme";
+ * the adapter's waits (rate limits, report polling) are recorded in `waits`, not slept.
+ */
+export async function copilotWorkspace(
+  db: Db,
+  fakeUrl: string,
+  waits: number[],
+  usageSource?: GithubCopilotConfig["usageSource"],
+) {
+  const workspace = await makeWorkspace(db, { budgetUnit: "USD", usdPerCreditMicros: 1_000_000n });
+  const connection = await db.connection.create({
+    data: { workspaceId: workspace.id, kind: "github_copilot", name: "Copilot", baseUrl: fakeUrl },
+  });
+  const adapter = githubCopilotAdapter({
+    baseUrl: fakeUrl,
+    token: "ghp_test_token_0001",
+    config: { target: "enterprise:acme", trailingDays: 3, ...(usageSource ? { usageSource } : {}) },
+    sleep: async (ms) => {
+      waits.push(ms);
+    },
+  });
   return { workspace, connection, adapter };
 }
 

@@ -54,6 +54,21 @@ function syncDay(db: Db, connectionId: string, adapter: SourceAdapter, day: stri
   return runSync({ db, connectionId, adapter, window: { start: day, end: day } });
 }
 
+/** The sync failed naming the page and the field, and wrote no facts and no usage. */
+async function expectFailedWritingNothing(
+  db: Db,
+  connectionId: string,
+  res: { status: string; error?: string },
+  page: string,
+  field: string,
+) {
+  expect(res.status).toBe("FAILED");
+  expect(res.error).toContain(page);
+  expect(res.error).toContain(field);
+  expect(await db.outcomeDaily.count({ where: { connectionId } })).toBe(0);
+  expect(await db.usageRecord.count({ where: { connectionId } })).toBe(0);
+}
+
 /** A second, incremental sync of the fixture window succeeds and leaves the same facts. */
 async function expectResyncLeaves(
   db: Db,
@@ -142,11 +157,13 @@ describe("Claude Code outcome facts", () => {
     const record = fake.data.anthropic.claudeCode.get("2026-11-03")![0]!;
     (record.core_metrics as Record<string, unknown>).commits_by_claude_code = "3";
     const res = await syncDay(db, connection.id, adapter, "2026-11-03");
-    expect(res.status).toBe("FAILED");
-    expect(res.error).toContain("anthropic claude code 2026-11-03 page 1");
-    expect(res.error).toContain("data[0].core_metrics.commits_by_claude_code");
-    expect(await db.outcomeDaily.count({ where: { connectionId: connection.id } })).toBe(0);
-    expect(await db.usageRecord.count({ where: { connectionId: connection.id } })).toBe(0);
+    await expectFailedWritingNothing(
+      db,
+      connection.id,
+      res,
+      "anthropic claude code 2026-11-03 page 1",
+      "data[0].core_metrics.commits_by_claude_code",
+    );
   });
 
   it("optional fields left out are handled: no core_metrics, no lines, an API key actor", async () => {
@@ -256,11 +273,13 @@ describe("Claude Code outcome facts on an Analytics API connection", () => {
     const record = fake.data.anthropic.claudeCode.get("2026-11-05")![1]!;
     (record.core_metrics as Record<string, unknown>).num_sessions = -2;
     const res = await runSync({ db, connectionId: connection.id, adapter, window: FIXTURE_WINDOW });
-    expect(res.status).toBe("FAILED");
-    expect(res.error).toContain("anthropic claude code 2026-11-05 page 1");
-    expect(res.error).toContain("data[1].core_metrics.num_sessions");
-    expect(await db.outcomeDaily.count({ where: { connectionId: connection.id } })).toBe(0);
-    expect(await db.usageRecord.count({ where: { connectionId: connection.id } })).toBe(0);
+    await expectFailedWritingNothing(
+      db,
+      connection.id,
+      res,
+      "anthropic claude code 2026-11-05 page 1",
+      "data[1].core_metrics.num_sessions",
+    );
   });
 
   it("a key that may not read the report (403) syncs the costs, with a note and no facts", async () => {
