@@ -1,23 +1,20 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useMemo, useState } from "react";
 
 import { Card, ErrorNote, Skeleton, Stat } from "@/components/ui/card";
 import { ScrollArea } from "@/components/ui/scroll-area";
-import { fetchJson } from "@/lib/client/fetch-json";
-import { queryKeys } from "@/lib/client/query-keys";
 import { formatAmount, type Unit } from "@/lib/core/money";
 import type { Serialized } from "@/lib/core/serialize";
-import type { LimitsOverview, PolicyView } from "@/lib/limits/limits-screen";
+import type { PolicyView } from "@/lib/limits/limits-screen";
 import { productLabel } from "@/lib/products/known-products";
 
 import { MembersTable } from "./members-table";
 import { PolicyEditor, type EditTarget } from "./policy-editor";
 import { PolicyHistory } from "./policy-history";
+import { useLimitsPage } from "./use-limits-page";
 
-type Data = Serialized<LimitsOverview>;
 type Policy = Serialized<PolicyView>;
 
 export function amountOrDash(micros: string | null, unit: Unit): string {
@@ -121,10 +118,8 @@ function PolicyLine({
 }
 
 export function LimitsView() {
-  const query = useQuery({
-    queryKey: queryKeys.limits(),
-    queryFn: () => fetchJson<Data>("/api/limits"),
-  });
+  // policies, groups, counts and the page of members the URL asks for
+  const { query, members, setMembers } = useLimitsPage();
   const [editing, setEditing] = useState<EditTarget | null>(null);
   const d = query.data;
   const byScope = useMemo(() => {
@@ -392,6 +387,8 @@ export function LimitsView() {
 
       <MembersTable
         data={d}
+        query={members}
+        onQuery={setMembers}
         canEdit={canEdit}
         onAddOverride={(m) => {
           // the editors' override (slot ""); the grants of approved requests stay beside it

@@ -1,16 +1,17 @@
 "use client";
 
 import Link from "next/link";
-import { useMemo, useState } from "react";
+import { useEffect, useState } from "react";
 
 import { Card } from "@/components/ui/card";
 import { ScrollArea } from "@/components/ui/scroll-area";
 import { formatAmount } from "@/lib/core/money";
 import type { Serialized } from "@/lib/core/serialize";
 import type { LimitsOverview, MemberRow } from "@/lib/limits/limits-screen";
+import type { MemberSort, MembersQuery } from "@/lib/limits/members-query";
 
 type Row = Serialized<MemberRow>;
-type SortKey = "pct" | "used" | "name" | "exhaustion";
+type SortKey = MemberSort;
 
 const STATE_BADGE: Record<string, string> = {
   over: "bg-red-100 text-red-800",
@@ -19,50 +20,43 @@ const STATE_BADGE: Record<string, string> = {
 };
 const STATE_LABEL: Record<string, string> = { over: "over limit", soft: "near limit", ok: "ok" };
 
-function cmp(a: Row, b: Row, key: SortKey): number {
-  if (key === "name") return a.name.localeCompare(b.name);
-  if (key === "used")
-    return BigInt(b.usedMicros) > BigInt(a.usedMicros)
-      ? 1
-      : BigInt(b.usedMicros) < BigInt(a.usedMicros)
-        ? -1
-        : 0;
-  if (key === "exhaustion")
-    return (a.exhaustionDay ?? "9999").localeCompare(b.exhaustionDay ?? "9999");
-  return (b.usedPct ?? -1) - (a.usedPct ?? -1);
-}
+/** Typing waits this long before the search goes to the URL and the server. */
+const SEARCH_DELAY_MS = 250;
 
-/** Members with their effective limit and its reason; filter by state, sort, add an override from a row. */
+/**
+ * Members with their effective limit and its reason, one page at a time: the server filters by
+ * state, searches, sorts and counts the whole set (lib/limits/limits-screen.ts); the query is
+ * the URL's (useLimitsPage). Add an override from a row.
+ */
 export function MembersTable({
   data,
+  query,
+  onQuery,
   canEdit,
   onAddOverride,
 }: {
   data: Serialized<LimitsOverview>;
+  query: MembersQuery;
+  onQuery: (patch: Partial<MembersQuery>) => void;
   canEdit: boolean;
   onAddOverride: (m: Row) => void;
 }) {
-  const [state, setState] = useState<"all" | "attention" | "over" | "soft">("attention");
-  const [text, setText] = useState("");
-  const [sort, setSort] = useState<SortKey>("pct");
-  const [limit, setLimit] = useState(50);
+  const { state, sort } = query;
+  const [text, setText] = useState(query.q);
+  // the URL (Back, a shared link) wins over what was being typed
+  useEffect(() => setText((t) => (t.trim() === query.q ? t : query.q)), [query.q]);
+  useEffect(() => {
+    if (text.trim() === query.q) return;
+    const t = setTimeout(() => onQuery({ q: text.trim() }), SEARCH_DELAY_MS);
+    return () => clearTimeout(t);
+  }, [text, query.q, onQuery]);
+  const setState = (s: MembersQuery["state"]) => onQuery({ state: s });
+  const setSort = (key: SortKey) => onQuery({ sort: key });
   const unit = data.budget.unit;
-  const rows = useMemo(() => {
-    const t = text.trim().toLowerCase();
-    return data.members
-      .filter((m) =>
-        state === "all" ? true : state === "attention" ? m.state !== "ok" : m.state === state,
-      )
-      .filter(
-        (m) =>
-          !t ||
-          m.name.toLowerCase().includes(t) ||
-          m.email.includes(t) ||
-          m.sublabel.toLowerCase().includes(t) ||
-          m.groups.some((g) => g.toLowerCase().includes(t)),
-      )
-      .sort((a, b) => cmp(a, b, sort));
-  }, [data.members, state, text, sort]);
+  const rows = data.members;
+  const page = data.memberPage;
+  const total = page?.total ?? rows.length;
+  const first = page ? (page.page - 1) * page.pageSize : 0;
   const th = (key: SortKey, label: string, right = false) => (
     <th className={`py-1 pr-3 font-medium ${right ? "text-right" : ""}`}>
       <button
@@ -103,7 +97,7 @@ export function MembersTable({
           aria-label="Filter members"
         />
       </div>
-      {rows.length === 0 ? (
+      {total === 0 ? (
         <p className="py-6 text-center text-sm text-slate-500">
           Nobody matches:{" "}
           {state === "attention" ? "no member is near or over their limit." : "try another filter."}
@@ -123,7 +117,7 @@ export function MembersTable({
               </tr>
             </thead>
             <tbody>
-              {rows.slice(0, limit).map((m) => (
+              {rows.map((m) => (
                 <tr
                   key={m.memberId}
                   className="border-t border-slate-100 align-top"
@@ -186,14 +180,33 @@ export function MembersTable({
               ))}
             </tbody>
           </table>
-          {rows.length > limit && (
-            <button
-              type="button"
-              onClick={() => setLimit(limit + 200)}
-              className="mt-2 text-sm text-brand-700 underline"
+          {page && page.pages > 1 && (
+            <div
+              className="mt-2 flex items-center gap-3 text-sm text-slate-600"
+              data-testid="members-pages"
             >
-              Show more ({rows.length - limit} more)
-            </button>
+              <span>
+                {first + 1}–{first + rows.length} of {total.toLocaleString("en-US")}
+              </span>
+              <button
+                type="button"
+                onClick={() => onQuery({ page: page.page - 1 })}
+                disabled={page.page <= 1}
+                className="text-brand-700 underline disabled:text-slate-400 disabled:no-underline"
+                data-testid="members-previous"
+              >
+                Previous
+              </button>
+              <button
+                type="button"
+                onClick={() => onQuery({ page: page.page + 1 })}
+                disabled={page.page >= page.pages}
+                className="text-brand-700 underline disabled:text-slate-400 disabled:no-underline"
+                data-testid="members-next"
+              >
+                Next
+              </button>
+            </div>
           )}
         </ScrollArea>
       )}

@@ -10,6 +10,8 @@ export const queryKeys = {
   myUsage: () => ["my-usage"] as const,
   member: (id: string) => ["member", id] as const,
   limits: () => ["limits"] as const,
+  /** the Limits screen: one page of members (lib/limits/members-query.ts membersSearch) */
+  limitsPage: (search: string) => ["limits", "page", search] as const,
   myLimit: () => ["limits", "me"] as const,
   policyHistory: (id: string) => ["limits", "history", id] as const,
   requests: () => ["requests"] as const,

@@ -17,11 +17,21 @@ import {
   loadMemberLimit,
   loadSomeMemberLimits,
   loadWorkspaceBudget,
+  loadWorkspaceEffectiveLimits,
   loadWorkspaceLimits,
+  projectMemberLimits,
   type GroupPool,
+  type MemberEffectiveLimit,
   type MemberLimit,
   type WorkspaceBudget,
+  type WorkspaceMemberLimit,
 } from "./load-effective-limits";
+import {
+  MEMBERS_PAGE_SIZE,
+  type MemberSort,
+  type MembersQuery,
+  type MemberStateFilter,
+} from "./members-query";
 import { isPolicyActive, type LimitState } from "./resolve-effective-limit";
 
 export interface PolicyView {
@@ -77,9 +87,13 @@ export interface LimitsOverview {
   canSeeHistory: boolean;
   scopeLabel: string;
   policies: PolicyView[];
+  /** every member in scope, or with a MembersQuery the one page of those it matches */
   members: MemberRow[];
+  /** with a MembersQuery: the query as applied, how many members match it and the page shown */
+  memberPage: (MembersQuery & { total: number; pages: number; pageSize: number }) | null;
   groups: (GroupPool & { usedPct: number | null })[];
   workspaceUsedMicros: bigint;
+  /** of every member in scope, whatever the query */
   counts: { over: number; soft: number; members: number };
 }
 
@@ -128,18 +142,75 @@ function toPolicyView(
   };
 }
 
-export async function getLimitsOverview(db: Db, actor: Actor, now: Date): Promise<LimitsOverview> {
+type MemberBase = Omit<MemberRow, "projectedMicros" | "exhaustionDay" | "exhaustionLatestDay">;
+type MemberProjection = Pick<
+  WorkspaceMemberLimit,
+  "projectedMicros" | "exhaustionDay" | "exhaustionLatestDay"
+>;
+
+function projected(b: MemberBase, p: MemberProjection): MemberRow {
+  return {
+    ...b,
+    projectedMicros: p.projectedMicros,
+    exhaustionDay: p.exhaustionDay,
+    exhaustionLatestDay: p.exhaustionLatestDay,
+  };
+}
+
+function matches(r: MemberBase, state: MemberStateFilter, text: string): boolean {
+  if (state === "attention" ? r.state === "ok" : state !== "all" && r.state !== state) return false;
+  if (!text) return true;
+  return (
+    r.name.toLowerCase().includes(text) ||
+    r.email.toLowerCase().includes(text) ||
+    r.sublabel.toLowerCase().includes(text) ||
+    r.groups.some((g) => g.toLowerCase().includes(text))
+  );
+}
+
+/** The Limits screen's member orders (a stable sort: ties keep the name order). */
+function compareRows(a: MemberRow | MemberBase, b: MemberRow | MemberBase, sort: MemberSort) {
+  if (sort === "name") return a.name.localeCompare(b.name);
+  if (sort === "used")
+    return b.usedMicros > a.usedMicros ? 1 : b.usedMicros < a.usedMicros ? -1 : 0;
+  if (sort === "exhaustion")
+    return ((a as MemberRow).exhaustionDay ?? "9999").localeCompare(
+      (b as MemberRow).exhaustionDay ?? "9999",
+    );
+  return (b.usedPct ?? -1) - (a.usedPct ?? -1);
+}
+
+/**
+ * The Limits screen. Without a query: every member in scope with their projection (the
+ * route's plain JSON). With one: the members it matches are filtered, counted and sorted on
+ * the whole set and one page is sent; only that page's projections are computed (all the
+ * matching members' when sorted by run-out day).
+ */
+export async function getLimitsOverview(
+  db: Db,
+  actor: Actor,
+  now: Date,
+  query?: MembersQuery,
+): Promise<LimitsOverview> {
   const all = can(actor, "limits:read:all");
   if (!all && !can(actor, "spend:read:groups")) throw new ForbiddenError();
   let memberFilter: Set<string> | undefined;
   if (!all) memberFilter = new Set(await membersOfManagedGroups(db, actor));
   const [limits, policyRows, services] = await Promise.all([
-    loadWorkspaceLimits(db, actor.workspaceId, now, memberFilter),
+    query
+      ? loadWorkspaceEffectiveLimits(db, actor.workspaceId, now, memberFilter)
+      : loadWorkspaceLimits(db, actor.workspaceId, now, memberFilter),
     db.limitPolicy.findMany({
       where: { workspaceId: actor.workspaceId },
       include: POLICY_INCLUDE,
       // several overrides per member (an editor's and the grants beside it): keep a member's together
-      orderBy: [{ scope: "asc" }, { target: "asc" }, { slot: "asc" }, { createdAt: "asc" }],
+      orderBy: [
+        { scope: "asc" },
+        { target: "asc" },
+        { slot: "asc" },
+        { createdAt: "asc" },
+        { id: "asc" },
+      ],
     }),
     loadServiceAccounts(db, actor.workspaceId),
   ]);
@@ -169,7 +240,7 @@ export async function getLimitsOverview(db: Db, actor: Actor, now: Date): Promis
         (p.memberId && memberFilter?.has(p.memberId)),
     );
   const policies = visiblePolicies.map((p) => toPolicyView(p, tz, now, updaters));
-  const members: MemberRow[] = limits.members.map((m) => ({
+  const base = (m: MemberEffectiveLimit): MemberBase => ({
     memberId: m.memberId,
     name: m.name,
     email: m.email,
@@ -185,10 +256,43 @@ export async function getLimitsOverview(db: Db, actor: Actor, now: Date): Promis
     state: m.effective.state,
     level: m.effective.level,
     reason: m.effective.reason,
-    projectedMicros: m.projectedMicros,
-    exhaustionDay: m.exhaustionDay,
-    exhaustionLatestDay: m.exhaustionLatestDay,
-  }));
+  });
+  const everyone = limits.members.map(base);
+  let members: MemberRow[];
+  let memberPage: LimitsOverview["memberPage"] = null;
+  if (!query) {
+    // without a query the rows are loadWorkspaceLimits', projections included
+    const rows = limits.members as WorkspaceMemberLimit[];
+    members = everyone.map((b, i) => projected(b, rows[i]!));
+  } else {
+    const text = query.q.toLowerCase();
+    const matching = everyone.flatMap((b, i) =>
+      matches(b, query.state, text) ? [{ b, m: limits.members[i]! }] : [],
+    );
+    const pages = Math.max(1, Math.ceil(matching.length / MEMBERS_PAGE_SIZE));
+    const page = Math.min(query.page, pages);
+    const slice = <T>(list: T[]) =>
+      list.slice((page - 1) * MEMBERS_PAGE_SIZE, page * MEMBERS_PAGE_SIZE);
+    if (query.sort === "exhaustion") {
+      // the run-out day is the projection's: every matching member's is needed to order them
+      const p = await projectMemberLimits(
+        db,
+        limits.budget,
+        matching.map((x) => x.m),
+      );
+      const rows = matching.map((x, i) => projected(x.b, p[i]!));
+      members = slice(rows.sort((a, b) => compareRows(a, b, "exhaustion")));
+    } else {
+      const shown = slice(matching.sort((a, b) => compareRows(a.b, b.b, query.sort)));
+      const p = await projectMemberLimits(
+        db,
+        limits.budget,
+        shown.map((x) => x.m),
+      );
+      members = shown.map((x, i) => projected(x.b, p[i]!));
+    }
+    memberPage = { ...query, page, pages, total: matching.length, pageSize: MEMBERS_PAGE_SIZE };
+  }
   const groups = limits.groups
     .filter((g) => all || actor.managedGroupIds.includes(g.groupId))
     .map((g) => ({
@@ -210,15 +314,16 @@ export async function getLimitsOverview(db: Db, actor: Actor, now: Date): Promis
     scopeLabel: all ? actor.workspaceName : "your groups",
     policies,
     members,
+    memberPage,
     groups,
     // a manager sees their groups' spend, never the workspace total
     workspaceUsedMicros: all
       ? limits.workspaceUsedMicros
-      : members.reduce((sum, m) => sum + m.usedMicros, 0n),
+      : everyone.reduce((sum, m) => sum + m.usedMicros, 0n),
     counts: {
-      over: members.filter((m) => m.state === "over").length,
-      soft: members.filter((m) => m.state === "soft").length,
-      members: members.length,
+      over: everyone.filter((m) => m.state === "over").length,
+      soft: everyone.filter((m) => m.state === "soft").length,
+      members: everyone.length,
     },
   };
 }

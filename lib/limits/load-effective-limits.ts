@@ -667,7 +667,8 @@ async function resolveWorkspace(
     db.member.findMany({
       where: { workspaceId, active: true },
       select: { id: true, name: true, email: true },
-      orderBy: { name: "asc" },
+      // by name, people of the same name by id: every read lists them in one order
+      orderBy: [{ name: "asc" }, { id: "asc" }],
     }),
     db.group.findMany({
       where: { workspaceId },
@@ -719,12 +720,15 @@ export async function loadWorkspaceEffectiveLimits(
   workspaceId: string,
   now: Date,
   onlyMemberIds?: ReadonlySet<string>,
-): Promise<{ budget: WorkspaceBudget; members: MemberEffectiveLimit[]; groups: GroupPool[] }> {
+): Promise<
+  Omit<WorkspaceLimits, "members" | "workspaceHistory"> & { members: MemberEffectiveLimit[] }
+> {
   const w = await resolveWorkspace(db, workspaceId, now, onlyMemberIds);
   return {
     budget: w.budget,
     members: w.rows,
     groups: await groupPools(db, w, now),
+    workspaceUsedMicros: [...w.workspaceUsage.values()].reduce((a, b) => a + b, 0n),
   };
 }
 
@@ -827,7 +831,7 @@ export async function loadSomeMemberLimits(
   const [members, memberships, policyRows, usage] = await Promise.all([
     readRows<MemberRecord>(
       db,
-      `SELECT "id", "name", "email" FROM "Member" WHERE "id" IN ${jsonList(engine, 1)} AND "workspaceId" = ${placeholder(engine, 2)} AND "active" = ${engine === "postgres" ? "TRUE" : "1"} ORDER BY "name"`,
+      `SELECT "id", "name", "email" FROM "Member" WHERE "id" IN ${jsonList(engine, 1)} AND "workspaceId" = ${placeholder(engine, 2)} AND "active" = ${engine === "postgres" ? "TRUE" : "1"} ORDER BY "name", "id"`,
       [ids, workspaceId],
     ),
     membershipsOf(db, workspaceId, memberIds),

@@ -13,7 +13,12 @@ import { describe, expect, it } from "vitest";
 
 import { addDays } from "@/lib/core/period";
 import { runSync } from "@/lib/ingest/sync";
-import { getMemberLimits, memberLimitView } from "@/lib/limits/limits-screen";
+import {
+  getLimitsOverview,
+  getMemberLimits,
+  memberLimitView,
+  type MemberRow,
+} from "@/lib/limits/limits-screen";
 import {
   loadSomeMemberLimits,
   loadWorkspaceEffectiveLimits,
@@ -21,24 +26,30 @@ import {
   projectMemberLimits,
   type WorkspaceMemberLimit,
 } from "@/lib/limits/load-effective-limits";
+import {
+  MEMBER_SORTS,
+  MEMBER_STATES,
+  MEMBERS_PAGE_SIZE,
+  type MembersQuery,
+} from "@/lib/limits/members-query";
 import type { Db } from "@/lib/server/db";
 
 import { TEST_NOW, TEST_TODAY } from "../helpers/clock";
 import { makeMember, testDb } from "../helpers/db";
 import { simulatedWorkspace } from "../helpers/simulator";
-import { addUsage } from "./limits-fixtures";
+import { actorOf, addUsage } from "./limits-fixtures";
 
 const M = 1_000_000n;
 const NOW = TEST_NOW;
 const DAY_MS = 86_400_000;
 
-async function generatedWorkspace(db: Db) {
-  const sim = await simulatedWorkspace(db, { members: 36, endDay: TEST_TODAY, seed: 21 });
+async function generatedWorkspace(db: Db, members = 36, days = 70) {
+  const sim = await simulatedWorkspace(db, { members, endDay: TEST_TODAY, seed: 21 });
   const res = await runSync({
     db,
     connectionId: sim.connection.id,
     adapter: sim.adapter,
-    window: { start: addDays(TEST_TODAY, -70), end: TEST_TODAY },
+    window: { start: addDays(TEST_TODAY, -days), end: TEST_TODAY },
   });
   expect(res.status).toBe("SUCCEEDED");
   const workspaceId = sim.workspace.id;
@@ -51,7 +62,9 @@ async function generatedWorkspace(db: Db) {
   const [g0, g1, g2] = groups as [(typeof groups)[0], (typeof groups)[0], (typeof groups)[0]];
   // a group tied with g1 on the amount, holding some of g0's and g1's people
   const tie = await db.group.create({ data: { workspaceId, name: "Tie", costCenter: "CC-T" } });
-  const tied = [...g0.members.slice(0, 3), ...g1.members.slice(0, 2)].map((m) => m.memberId);
+  const tied = [
+    ...new Set([...g0.members.slice(0, 3), ...g1.members.slice(0, 2)].map((m) => m.memberId)),
+  ];
   await db.groupMember.createMany({
     data: tied.map((memberId) => ({ groupId: tie.id, memberId })),
   });
@@ -216,5 +229,71 @@ describe("effective limits for some members", () => {
       const page = await projectMemberLimits(db, effective.budget, effective.members.slice(3, 17));
       expect(page).toEqual(rows.slice(3, 17));
     }
+  });
+});
+
+/** The screen's orders, written out (ties keep the name order the rows come in). */
+function oracleOrder(rows: MemberRow[], sort: MembersQuery["sort"]): MemberRow[] {
+  const cmp = (a: MemberRow, b: MemberRow) =>
+    sort === "name"
+      ? a.name.localeCompare(b.name)
+      : sort === "used"
+        ? Number(b.usedMicros - a.usedMicros > 0n) - Number(a.usedMicros - b.usedMicros > 0n)
+        : sort === "exhaustion"
+          ? (a.exhaustionDay ?? "9999").localeCompare(b.exhaustionDay ?? "9999")
+          : (b.usedPct ?? -1) - (a.usedPct ?? -1);
+  return [...rows].sort(cmp);
+}
+
+describe("the Limits screen's members", () => {
+  it("come a page at a time, filtered, searched, sorted and counted over everyone", async () => {
+    const db = await testDb();
+    const f = await generatedWorkspace(db, 110, 20);
+    const owner = actorOf(await makeMember(db, f.workspaceId, { role: "OWNER" }));
+    const full = await getLimitsOverview(db, owner, NOW);
+    expect(full.memberPage).toBeNull();
+    expect(full.members.length).toBeGreaterThan(2 * MEMBERS_PAGE_SIZE);
+    const group = full.members.find((m) => m.groups.length > 0)!.groups[0]!;
+    const texts = ["", group.slice(0, 4).toUpperCase(), full.members[7]!.email.slice(0, 5)];
+    const inState = (m: MemberRow, state: MembersQuery["state"]) =>
+      state === "all" || (state === "attention" ? m.state !== "ok" : m.state === state);
+    const hasText = (m: MemberRow, q: string) =>
+      [m.name, m.email, m.sublabel, ...m.groups].some((x) =>
+        x.toLowerCase().includes(q.toLowerCase()),
+      );
+    for (const state of MEMBER_STATES)
+      for (const sort of MEMBER_SORTS)
+        for (const q of texts) {
+          const expected = oracleOrder(
+            full.members.filter((m) => inState(m, state) && hasText(m, q)),
+            sort,
+          );
+          const label = `${state} ${sort} "${q}"`;
+          const seen: MemberRow[] = [];
+          const first = await getLimitsOverview(db, owner, NOW, { state, sort, q, page: 1 });
+          const pages = first.memberPage!.pages;
+          expect(first.memberPage!.total, label).toBe(expected.length);
+          expect(pages, label).toBe(Math.max(1, Math.ceil(expected.length / MEMBERS_PAGE_SIZE)));
+          seen.push(...first.members);
+          for (let page = 2; page <= pages; page++)
+            seen.push(
+              ...(await getLimitsOverview(db, owner, NOW, { state, sort, q, page })).members,
+            );
+          expect(seen, label).toEqual(expected);
+          // the whole set's counts and totals, whatever the page
+          expect(first.counts, label).toEqual(full.counts);
+          expect(first.workspaceUsedMicros, label).toBe(full.workspaceUsedMicros);
+          expect(first.groups, label).toEqual(full.groups);
+          expect(first.policies, label).toEqual(full.policies);
+        }
+    // a page past the last shows the last
+    const last = await getLimitsOverview(db, owner, NOW, {
+      state: "all",
+      sort: "name",
+      q: "",
+      page: 999,
+    });
+    expect(last.memberPage!.page).toBe(last.memberPage!.pages);
+    expect(last.members.length).toBeGreaterThan(0);
   });
 });

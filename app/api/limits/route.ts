@@ -1,8 +1,15 @@
 import { json, sessionRoute } from "@/lib/auth/guards";
 import { getLimitsOverview } from "@/lib/limits/limits-screen";
+import { parseMembersQuery } from "@/lib/limits/members-query";
 import { now } from "@/lib/server/clock";
 import { db } from "@/lib/server/db";
 
-export const GET = sessionRoute(["limits:read:all", "spend:read:groups"], async (_req, { actor }) =>
-  json(await getLimitsOverview(db(), actor, now())),
+/** Every member in scope; with `page` (the screen's query: state, q, sort, page) one page of them. */
+export const GET = sessionRoute(
+  ["limits:read:all", "spend:read:groups"],
+  async (req, { actor }) => {
+    const params = new URL(req.url).searchParams;
+    const query = params.has("page") ? parseMembersQuery(params) : undefined;
+    return json(await getLimitsOverview(db(), actor, now(), query));
+  },
 );

@@ -1,0 +1,51 @@
+/**
+ * Which members the Limits screen lists: a state filter, a text search, a sort and a page,
+ * kept in the URL (the screen's nuqs state) and read by the server, which filters, counts and
+ * sorts the whole set and sends one page. Shared by the page, the route handler and the
+ * client so the prefetched page and the client's query use the same canonical key.
+ */
+import { z } from "zod";
+
+export const MEMBER_STATES = ["attention", "over", "soft", "all"] as const;
+export type MemberStateFilter = (typeof MEMBER_STATES)[number];
+export const MEMBER_SORTS = ["pct", "used", "name", "exhaustion"] as const;
+export type MemberSort = (typeof MEMBER_SORTS)[number];
+
+/** Members per page of the Limits screen. */
+export const MEMBERS_PAGE_SIZE = 50;
+
+export const membersQuerySchema = z.object({
+  /** "attention" (over or past the soft threshold, the default), "over", "soft" or "all" */
+  state: z.enum(MEMBER_STATES).catch("attention"),
+  /** matched case-insensitively against name, email, the label under the name and group names */
+  q: z.string().trim().max(200).catch(""),
+  sort: z.enum(MEMBER_SORTS).catch("pct"),
+  page: z.coerce.number().int().min(1).max(100_000).catch(1),
+});
+export type MembersQuery = z.infer<typeof membersQuerySchema>;
+
+type Raw = Record<string, string | string[] | null | undefined> | URLSearchParams;
+
+/** The query from URL parameters; anything missing or invalid falls back to the default. */
+export function parseMembersQuery(raw: Raw): MembersQuery {
+  const get = (k: string) => {
+    const v = raw instanceof URLSearchParams ? raw.get(k) : raw[k];
+    return (Array.isArray(v) ? v[0] : v) ?? undefined;
+  };
+  return membersQuerySchema.parse({
+    state: get("state"),
+    q: get("q") ?? "",
+    sort: get("sort"),
+    page: get("page"),
+  });
+}
+
+/** The canonical query string (every parameter, fixed order): the API's and the cache key's. */
+export function membersSearch(q: MembersQuery): string {
+  return new URLSearchParams({
+    state: q.state,
+    sort: q.sort,
+    page: String(q.page),
+    q: q.q,
+  }).toString();
+}
