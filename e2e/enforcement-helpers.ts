@@ -13,6 +13,39 @@ export async function shot(page: Page, name: string) {
   await page.screenshot({ fullPage: true, path: `test-results/screenshots/${name}.png` });
 }
 
+/** A vendor's group (cost center, billing group) was imported with these members, and the Groups screen lists it. */
+export async function expectImportedGroup(
+  page: Page,
+  name: string,
+  source: string,
+  memberIds: string[],
+) {
+  const groups = (await (await page.request.get("/api/groups")).json()) as {
+    data: { name: string; source: string; members: { id: string }[] }[];
+  };
+  const group = groups.data.find((g) => g.name === name)!;
+  expect(group.source).toBe(source);
+  expect(group.members.map((m) => m.id).sort()).toEqual([...memberIds].sort());
+  await page.goto("/groups");
+  await expect(page.getByText(name).first()).toBeVisible();
+}
+
+/** Previews a vendor's plan on the Enforcement screen and applies it: changes planned, every one written. */
+export async function previewAndApply(page: Page, vendor: string) {
+  const card = page.getByTestId(`connector-${vendor}`);
+  expect(await act(page, () => card.getByRole("button", { name: "Preview plan" }).click())).toMatch(
+    /Plan ready: [1-9]\d* change\(s\)/,
+  );
+  expect(
+    await act(page, () =>
+      page
+        .getByTestId(`plan-card-${vendor}`)
+        .getByRole("button", { name: /^Apply \d+ change/ })
+        .click(),
+    ),
+  ).toMatch(/[1-9]\d* written, 0 already in place, 0 failed/);
+}
+
 /** Clicks an Enforcement action and returns the outcome line the screen shows. */
 export async function act(page: Page, click: () => Promise<void>): Promise<string> {
   const answer = page.waitForResponse(

@@ -16,9 +16,11 @@ import {
 } from "../clock";
 import {
   act,
+  expectImportedGroup,
   expectVendorNowOnScreen,
   giveRoom,
   pageAs,
+  previewAndApply,
   removePolicies,
   shot,
 } from "../enforcement-helpers";
@@ -209,16 +211,10 @@ test.describe.serial("Cursor: usage and member spend limits", () => {
     // the model breakdown names Cursor's models
     await expect(page.getByRole("row").filter({ hasText: "gpt-5" }).first()).toBeVisible();
     // the billing group is a group now, with the members who are on the team
-    const groups = (await (await page.request.get("/api/groups")).json()) as {
-      data: { name: string; source: string; members: { id: string }[] }[];
-    };
-    const agents = groups.data.find((g) => g.name === "Cursor Agents")!;
-    expect(agents.source).toBe("cursor");
-    expect(agents.members.map((m) => m.id).sort()).toEqual(
-      [idOf(email("admin")), idOf(email("engineer"))].sort(),
-    );
-    await page.goto("/groups");
-    await expect(page.getByText("Cursor Agents").first()).toBeVisible();
+    await expectImportedGroup(page, "Cursor Agents", "cursor", [
+      idOf(email("admin")),
+      idOf(email("engineer")),
+    ]);
     await page.context().close();
   });
 
@@ -304,18 +300,7 @@ test.describe.serial("Cursor: usage and member spend limits", () => {
     // month plus 1,000 credits) and Cursor takes it: then the grant shows at Cursor in full.
     roomOverride = await giveRoom(owner, email("engineer"), 1_000n);
     await owner.goto("/enforcement");
-    const card = owner.getByTestId("connector-cursor");
-    expect(
-      await act(owner, () => card.getByRole("button", { name: "Preview plan" }).click()),
-    ).toMatch(/Plan ready: [1-9]\d* change\(s\)/);
-    expect(
-      await act(owner, () =>
-        owner
-          .getByTestId("plan-card-cursor")
-          .getByRole("button", { name: /^Apply \d+ change/ })
-          .click(),
-      ),
-    ).toMatch(/[1-9]\d* written, 0 already in place, 0 failed/);
+    await previewAndApply(owner, "cursor");
     const before = cursor.effectiveLimit(email("engineer"))!;
     expect(before).toBeGreaterThan(0);
     await expectVendorNowOnScreen(owner, "cursor", email("engineer"), before);

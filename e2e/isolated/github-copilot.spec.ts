@@ -12,9 +12,11 @@ import {
 } from "../clock";
 import {
   act,
+  expectImportedGroup,
   expectVendorNowOnScreen,
   giveRoom,
   pageAs,
+  previewAndApply,
   removePolicies,
   shot,
 } from "../enforcement-helpers";
@@ -179,16 +181,10 @@ test.describe.serial("GitHub Copilot: usage and user-level budgets", () => {
     }
     await expect(page.getByRole("row").filter({ hasText: "GPT-5" }).first()).toBeVisible();
     // the cost center is a group now, with its members
-    const groups = (await (await page.request.get("/api/groups")).json()) as {
-      data: { name: string; source: string; members: { id: string }[] }[];
-    };
-    const platform = groups.data.find((g) => g.name === "Platform Engineering")!;
-    expect(platform.source).toBe("github");
-    expect(platform.members.map((m) => m.id).sort()).toEqual(
-      [idOf(email("engineer")), idOf(email("manager"))].sort(),
-    );
-    await page.goto("/groups");
-    await expect(page.getByText("Platform Engineering").first()).toBeVisible();
+    await expectImportedGroup(page, "Platform Engineering", "github", [
+      idOf(email("engineer")),
+      idOf(email("manager")),
+    ]);
     await page.context().close();
   });
 
@@ -267,18 +263,7 @@ test.describe.serial("GitHub Copilot: usage and user-level budgets", () => {
     // month plus 1,000 credits) and GitHub takes it: then the grant shows at GitHub in full.
     roomOverride = await giveRoom(owner, email("engineer"), 1_000n);
     await owner.goto("/enforcement");
-    const card = owner.getByTestId("connector-github");
-    expect(
-      await act(owner, () => card.getByRole("button", { name: "Preview plan" }).click()),
-    ).toMatch(/Plan ready: [1-9]\d* change\(s\)/);
-    expect(
-      await act(owner, () =>
-        owner
-          .getByTestId("plan-card-github")
-          .getByRole("button", { name: /^Apply \d+ change/ })
-          .click(),
-      ),
-    ).toMatch(/[1-9]\d* written, 0 already in place, 0 failed/);
+    await previewAndApply(owner, "github");
     // GitHub's 80-a-minute gate counts on the app clock, which is pinned: step it past the minute
     const minutes = (at: Date, n: number) => new Date(at.getTime() + n * 60_000);
     setServerClock(minutes(E2E_NOW, 2));
