@@ -103,9 +103,9 @@ const BAD_QUERIES: Record<string, string> = {
   "non-dates":
     "range=custom&from=2026-12-01&to=x&period=custom&start=x&end=y&status=x&limit=x&before=x&page=x&pageSize=x",
   "impossible days":
-    "range=custom&from=2026-02-31&to=2026-03-01&period=custom&start=2026-02-31&end=2026-03-01&status=2026-02-31&limit=0&before=0",
+    "range=custom&from=2026-02-31&to=2026-03-01&period=custom&start=2026-02-31&end=2026-03-01&status=2026-02-31&limit=0&before=0&page=0",
   "far-future unix seconds":
-    "range=custom&from=253402300800&to=253402300800&period=custom&start=253402300800&end=253402300801&status=253402300800&limit=253402300800&before=-1",
+    "range=custom&from=253402300800&to=253402300800&period=custom&start=253402300800&end=253402300801&status=253402300800&limit=253402300800&before=-1&page=253402300800",
   "1e10000000":
     "range=1e10000000&from=1e10000000&to=1e10000000&period=1e10000000&start=1e10000000&end=1e10000000&status=1e10000000&limit=1e10000000&before=1e10000000&page=1e10000000&pageSize=1e10000000",
   "huge integers":

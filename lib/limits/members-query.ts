@@ -14,13 +14,29 @@ export type MemberSort = (typeof MEMBER_SORTS)[number];
 /** Members per page of the Limits screen. */
 export const MEMBERS_PAGE_SIZE = 50;
 
+const state = z.enum(MEMBER_STATES);
+const search = z.string().trim().max(200);
+const sort = z.enum(MEMBER_SORTS);
+const page = z.coerce.number().int().min(1).max(100_000);
+
+/** The screen's reading: anything missing or invalid in the URL falls back to the default. */
 export const membersQuerySchema = z.object({
   /** "attention" (over or past the soft threshold, the default), "over", "soft" or "all" */
-  state: z.enum(MEMBER_STATES).catch("attention"),
+  state: state.catch("attention"),
   /** matched case-insensitively against name, email, the label under the name and group names */
-  q: z.string().trim().max(200).catch(""),
-  sort: z.enum(MEMBER_SORTS).catch("pct"),
-  page: z.coerce.number().int().min(1).max(100_000).catch(1),
+  q: search.catch(""),
+  sort: sort.catch("pct"),
+  page: page.catch(1),
+});
+/**
+ * The API's reading (GET /api/limits?page=…): a value that is not one of these is a 400 naming
+ * the parameter, as every JSON API answers a bad query; only a missing one takes the default.
+ */
+export const membersApiQuerySchema = z.object({
+  state: state.default("attention"),
+  q: search.default(""),
+  sort: sort.default("pct"),
+  page,
 });
 export type MembersQuery = z.infer<typeof membersQuerySchema>;
 
