@@ -15,9 +15,10 @@ if (!cmd || !url?.startsWith("postgres")) {
 const database = decodeURIComponent(new URL(url).pathname.slice(1));
 const prefix = `${database}_e2e_snapshot_`;
 const quote = (identifier) => `"${identifier.replace(/"/g, '""')}"`;
-// DDL on another database: a template may have no other session while it is copied
+// DDL from another database: a template may have no other session while it is copied, so the
+// admin session sits on "postgres" (template1 is what other tests' CREATE DATABASE copies)
 const admin = new URL(url);
-admin.pathname = "/template1";
+admin.pathname = database === "postgres" ? "/template1" : "/postgres";
 const client = new pg.Client({ connectionString: admin.toString() });
 await client.connect();
 try {
@@ -30,7 +31,7 @@ try {
     await client.query(`CREATE DATABASE ${quote(database)} TEMPLATE ${quote(snapshot)}`);
   } else if (cmd === "create") {
     await client.query(`DROP DATABASE IF EXISTS ${quote(database)} WITH (FORCE)`);
-    await client.query(`CREATE DATABASE ${quote(database)}`);
+    await client.query(`CREATE DATABASE ${quote(database)} TEMPLATE template0`);
   } else if (cmd === "has") {
     const r = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [snapshot]);
     process.exitCode = r.rowCount ? 0 : 1;
