@@ -77,6 +77,9 @@ test.describe.serial("limits: default, group, override, expiry, stale edit", () 
     await page.getByTestId("filter-all").click();
     await page.getByTestId("member-filter").fill("engineer@acme.example");
     const row = page.getByTestId("member-row-engineer@acme.example");
+    // the server's answer to the search (one row), not the list shown while it loads: a person
+    // acts on what they searched for
+    await expect(page.locator('[data-testid^="member-row-"]')).toHaveCount(1);
     await expect(row.getByTestId("member-reason")).toHaveText(/^group Platform/);
     await row.getByTestId("add-override").click();
     editor = page.getByTestId("policy-editor");
