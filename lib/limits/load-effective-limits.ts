@@ -496,7 +496,7 @@ export interface WorkspaceLimits {
 type MemberRecord = { id: string; name: string; email: string };
 
 /** The workspace's all-products policies, split by what they target. */
-function indexPolicies(policies: readonly PolicyInput[]) {
+export function indexPolicies(policies: readonly PolicyInput[]) {
   const workspace = policies.filter((p) => p.scope === "WORKSPACE");
   const byGroup = new Map<string, PolicyInput[]>();
   const byMember = new Map<string, PolicyInput[]>();

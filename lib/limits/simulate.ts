@@ -39,6 +39,7 @@ import { readRows } from "../server/sqlite-reader";
 import { readWorkspaceVersion } from "../server/workspace-version";
 import type { TokenPrincipal } from "../tokens/tokens";
 import {
+  indexPolicies,
   loadMemberLimit,
   loadWorkspaceBudget,
   toPolicyInput,
@@ -683,15 +684,7 @@ async function replayUnder(
   usage: PeriodUsage,
 ): Promise<Replays> {
   const days = eachDay(period.start, period.end);
-  const ws = policies.filter((p) => p.scope === "WORKSPACE");
-  const byGroup = new Map<string, PolicyInput[]>();
-  const byMember = new Map<string, PolicyInput[]>();
-  for (const p of policies) {
-    if (p.scope === "GROUP" && p.groupId)
-      (byGroup.get(p.groupId) ?? byGroup.set(p.groupId, []).get(p.groupId)!).push(p);
-    if (p.scope === "MEMBER" && p.memberId)
-      (byMember.get(p.memberId) ?? byMember.set(p.memberId, []).get(p.memberId)!).push(p);
-  }
+  const { workspace: ws, byGroup, byMember } = indexPolicies(policies);
   const pools = async (list: readonly PolicyInput[], groupId: string | null) => {
     const named = namedProducts(list.filter((p) => p.poolCapMicros !== null));
     const parts = new Map<string, Series>();
