@@ -24,6 +24,10 @@ async function members(page: Page, q = ""): Promise<Row[]> {
 const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 const search = (page: Page) => page.getByRole("combobox", { name: "Search people and groups" });
+/** The `/` and Ctrl+K shortcuts listen once the shell has hydrated (a key pressed earlier is lost). */
+async function shortcutsReady(page: Page): Promise<void> {
+  await expect(search(page)).toHaveAttribute("data-shortcuts", "on");
+}
 const results = (page: Page) => page.getByRole("listbox", { name: "Search results" });
 
 test.describe.serial("global search", () => {
@@ -50,6 +54,7 @@ test.describe.serial("global search", () => {
     const page = await pageAs(browser, "owner");
     await page.goto("/overview");
     await expect(page.getByRole("heading", { level: 1, name: "Overview" })).toBeVisible();
+    await shortcutsReady(page);
     await page.locator("body").press("/");
     await expect(search(page)).toBeFocused();
     await page.keyboard.type(outsider.email);
@@ -69,6 +74,7 @@ test.describe.serial("global search", () => {
     const page = await pageAs(browser, "owner");
     await page.goto("/usage");
     await expect(page.locator("tbody tr").first()).toBeVisible();
+    await shortcutsReady(page);
     await page.keyboard.press("Control+k");
     await expect(search(page)).toBeFocused();
     await page.keyboard.type("platf");

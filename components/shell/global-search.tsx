@@ -53,6 +53,8 @@ export function GlobalSearch({ className = "" }: { className?: string }) {
       }
     };
     window.addEventListener("keydown", onKey);
+    // says the shortcuts listen (a key pressed before hydration is lost): tests wait for it
+    input.current?.setAttribute("data-shortcuts", "on");
     return () => window.removeEventListener("keydown", onKey);
   }, []);
   const query = useQuery({
