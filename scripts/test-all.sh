@@ -61,8 +61,10 @@ fi
 # Each engine's browser journeys use two databases, each behind its own server: the main suite's
 # and the isolated journeys' (e2e/isolated/), so that the two run at once. PostgreSQL's are on the
 # same server as the integration tests' database, so they are seeded while those tests run.
+# another database on PG_URL's server, with PG_URL's query string (sslmode=… and the like)
+pg_database_url() { local base=${PG_URL%%\?*}; echo "${base%/*}/$1${PG_URL#"$base"}"; }
 PG_E2E_URL="" PG_ISO_URL=""
-if [ -n "$PG_URL" ]; then PG_E2E_URL="${PG_URL%/*}/allotment_e2e"; PG_ISO_URL="${PG_URL%/*}/allotment_e2e_iso"; fi
+if [ -n "$PG_URL" ]; then PG_E2E_URL=$(pg_database_url allotment_e2e); PG_ISO_URL=$(pg_database_url allotment_e2e_iso); fi
 SQLITE_E2E_URL="file:./data/e2e.db" SQLITE_ISO_URL="file:./data/e2e-iso.db"
 # ports: the main suite's server (its OpenID provider at +10000, single-sign-on app at +20000), the isolated journeys' server
 SQLITE_PORT=3107 SQLITE_ISO_PORT=3157 PG_PORT=3207 PG_ISO_PORT=3257
