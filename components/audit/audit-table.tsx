@@ -49,7 +49,7 @@ export function AuditTable({ rows }: { rows: AuditRow[] }) {
           {rows.map((r) => (
             <tr key={r.id} data-testid="audit-row" data-action={r.action} className="align-top">
               <td className="tabular py-2 pr-4 whitespace-nowrap text-slate-600">
-                {formatAuditTime(r.at)}
+                <time dateTime={r.at}>{formatAuditTime(r.at)}</time>
               </td>
               <td className="max-w-[14rem] py-2 pr-4" title={r.actor}>
                 {r.actorName && (

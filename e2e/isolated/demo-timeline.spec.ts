@@ -21,15 +21,34 @@ test.describe("the governed demo's history", () => {
   }) => {
     const res = await page.request.get("/api/audit?limit=500");
     expect(res.status()).toBe(200);
-    const events = ((await res.json()) as { data: Event[] }).data.filter(
+    const all = ((await res.json()) as { data: Event[] }).data;
+    // newest first by time: the seed's sync (today) is written before the back-dated governance,
+    // so an order by id put five weeks ago between today's events
+    const times = all.map((e) => Date.parse(e.at));
+    for (let i = 1; i < times.length; i++) expect(times[i]!).toBeLessThanOrEqual(times[i - 1]!);
+    expect(new Set(all.map((e) => e.id)).size).toBe(all.length);
+    // pages of 7 follow the same order, each after the previous page's last event
+    const paged: number[] = [];
+    for (let before = ""; ;) {
+      const r = await page.request.get(`/api/audit?limit=7${before}`);
+      const data = ((await r.json()) as { data: Event[] }).data;
+      if (!data.length) break;
+      paged.push(...data.map((e) => e.id));
+      before = `&before=${data.at(-1)!.id}`;
+    }
+    expect(paged).toEqual(all.map((e) => e.id));
+    // the Audit page opens on the newest event
+    await page.goto("/audit");
+    await expect(page.getByTestId("audit-row").first().locator("time")).toHaveAttribute(
+      "datetime",
+      all[0]!.at,
+    );
+    const events = all.filter(
       (e) =>
         e.action.startsWith("limit.") ||
         e.action.startsWith("request.") ||
         e.action.startsWith("alert_"),
     );
-    const times = events.map((e) => Date.parse(e.at));
-    // newest first by id, and so by time too
-    for (let i = 1; i < times.length; i++) expect(times[i]!).toBeLessThanOrEqual(times[i - 1]!);
     const daysAgo = (e: Event) => Math.floor((E2E_NOW.getTime() - Date.parse(e.at)) / DAY_MS);
     const first = (action: string, actor: string) =>
       events.filter((e) => e.action === action && e.actor === actor).map(daysAgo);

@@ -1,7 +1,8 @@
 /**
  * The Audit page's reads: one workspace's events, newest first, filtered by action (or every
- * action under a prefix, "auth.*"), actor and object, keyset-paginated by id; one sentence in
- * plain words per event (lib/people/audit-words.ts, with the names looked up per page), the
+ * action under a prefix, "auth.*"), actor and object, keyset-paginated on (time, id) — a
+ * back-dated event sorts where it happened (lib/audit/audit-log.ts); one sentence in plain
+ * words per event (lib/people/audit-words.ts, with the names looked up per page), the
  * older one-line summary for events it has no words for.
  */
 import { z } from "zod";
@@ -12,6 +13,7 @@ import { REASON_LABELS } from "../auth/oidc-errors";
 import type { Unit } from "../core/money";
 import { auditSentence } from "../people/audit-words";
 import type { Db } from "../server/db";
+import { AUDIT_ORDER, auditCursorWhere, type AuditCursorWhere } from "./audit-log";
 
 export interface AuditRow {
   id: number;
@@ -114,7 +116,10 @@ function actionWhere(action: string | undefined) {
 /** Members and groups are cuids: an event "mentions" one when its id is in the event's data. */
 const MENTIONABLE = new Set(["Member", "Group"]);
 
-function auditWhere(q: Omit<AuditPageQuery, "limit">) {
+function auditWhere(
+  q: Omit<AuditPageQuery, "limit" | "before">,
+  cursor: AuditCursorWhere | Record<string, never>,
+) {
   const object = q.target
     ? q.type && MENTIONABLE.has(q.type)
       ? {
@@ -134,7 +139,7 @@ function auditWhere(q: Omit<AuditPageQuery, "limit">) {
     ...actionWhere(q.action),
     ...(q.actor ? { actorLabel: q.actor } : {}),
     ...object,
-    ...(q.before ? { id: { lt: q.before } } : {}),
+    AND: [cursor],
   };
 }
 
@@ -256,9 +261,11 @@ export async function listAuditPage(
   db: Db,
   q: AuditPageQuery,
 ): Promise<{ rows: AuditRow[]; olderBefore: number | null }> {
+  const cursor = await auditCursorWhere(db, q.workspaceId, q.before);
+  if (!cursor) return { rows: [], olderBefore: null };
   const events = await db.auditEvent.findMany({
-    where: auditWhere(q),
-    orderBy: { id: "desc" },
+    where: auditWhere(q, cursor),
+    orderBy: AUDIT_ORDER,
     take: q.limit + 1,
   });
   const page = events.slice(0, q.limit);

@@ -1,6 +1,8 @@
 /** The Audit page's reads: filters by actor, object and action; a member's history gathers what names them; sentences use today's names. */
 import { describe, expect, it } from "vitest";
 
+import { writeAudit } from "@/lib/audit/audit";
+import { listAuditEvents } from "@/lib/audit/audit-log";
 import { auditRowsFor, listAuditPage } from "@/lib/audit/audit-view";
 import { addDays } from "@/lib/core/period";
 import { createPolicySchema } from "@/lib/limits/policy-input";
@@ -10,7 +12,7 @@ import { parseFields, updateMemberSchema } from "@/lib/people/fields";
 import { updateMember } from "@/lib/people/members";
 
 import { TEST_NOW, TEST_TODAY } from "../helpers/clock";
-import { testDb } from "../helpers/db";
+import { makeWorkspace, testDb } from "../helpers/db";
 import { limitsWorkspace } from "./limits-fixtures";
 
 describe("audit log reads", () => {
@@ -116,5 +118,58 @@ describe("audit log reads", () => {
       ["limit.end", "member.update"],
       ["limit.create"],
     ]);
+  });
+
+  it("newest first by the event's time, not its id: back-dated events sort where they happened, and pages continue after the cursor", async () => {
+    const db = await testDb();
+    const ws = await makeWorkspace(db);
+    const other = await makeWorkspace(db);
+    const HOUR = 3_600_000;
+    // written in this order (ids ascending), dated out of order, two at one instant
+    const hoursAgo = [0, 35 * 24, 28 * 24, 2, 28 * 24, 9 * 24];
+    for (const [i, h] of hoursAgo.entries())
+      await db.$transaction((tx) =>
+        writeAudit(tx, {
+          workspaceId: ws.id,
+          actor: { memberId: null, label: "seed" },
+          action: `demo.step${i}`,
+          targetType: "Demo",
+          targetId: String(i),
+          at: new Date(TEST_NOW.getTime() - h * HOUR),
+        }),
+      );
+    const newestFirst = [
+      "demo.step0",
+      "demo.step3",
+      "demo.step5",
+      "demo.step4",
+      "demo.step2",
+      "demo.step1",
+    ];
+    const page = await listAuditPage(db, { workspaceId: ws.id, limit: 50 });
+    expect(page.rows.map((r) => r.action)).toEqual(newestFirst);
+    const pages: string[][] = [];
+    for await (const p of auditRowsFor(db, { workspaceId: ws.id }, 2))
+      pages.push(p.map((r) => r.action));
+    expect(pages.flat()).toEqual(newestFirst);
+    expect(pages).toHaveLength(3);
+    // GET /api/audit's read pages alike
+    const api: string[] = [];
+    let before: number | undefined;
+    for (;;) {
+      const data = await listAuditEvents(db, { workspaceId: ws.id, limit: 2, before });
+      if (!data.length) break;
+      api.push(...data.map((e) => e.action));
+      before = data.at(-1)!.id;
+    }
+    expect(api).toEqual(newestFirst);
+    // a cursor from another workspace is no position in this one
+    const foreign = (await listAuditEvents(db, { workspaceId: ws.id, limit: 1 }))[0]!.id;
+    expect(await listAuditEvents(db, { workspaceId: other.id, limit: 5, before: foreign })).toEqual(
+      [],
+    );
+    expect(
+      (await listAuditPage(db, { workspaceId: other.id, limit: 5, before: foreign })).rows,
+    ).toEqual([]);
   });
 });
