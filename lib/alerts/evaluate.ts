@@ -330,6 +330,7 @@ export async function evaluateAlerts(
             thresholdPct: c.thresholdPct,
             message: c.message,
             evidenceJson: toJsonText(c.evidence),
+            createdAt: now,
           },
         });
         if (recipients.length) {
@@ -341,6 +342,7 @@ export async function evaluateAlerts(
               title: titleOf(c),
               body: c.message,
               link: `/alerts?id=${a.id}`,
+              createdAt: now,
             })),
           });
         }

@@ -227,18 +227,20 @@ export async function updatePolicy(
   });
   if (!before) throw new NotFoundError("limit");
   assertMayWrite(actor, before.scope);
+  const now = clockNow();
   const fields = validatePolicyFields(
     before.scope,
     input,
     await workspaceTimezone(db, actor.workspaceId),
-    clockNow(),
+    now,
     false,
   );
   return db.$transaction(async (tx) => {
     // the conditional update is the concurrency check: a stale version matches no row
     const res = await tx.limitPolicy.updateMany({
       where: { id: policyId, workspaceId: actor.workspaceId, version: input.version },
-      data: { ...fields, version: { increment: 1 }, updatedById: actor.memberId },
+      // "updated at" on the app's clock, as the audit event is (a pinned demo's "today")
+      data: { ...fields, version: { increment: 1 }, updatedById: actor.memberId, updatedAt: now },
     });
     if (res.count !== 1) throw await conflictFor(tx, actor.workspaceId, { id: policyId });
     const after = await tx.limitPolicy.findUniqueOrThrow({ where: { id: policyId } });

@@ -5,6 +5,7 @@
 import "server-only";
 
 import type { Actor } from "../auth/actor";
+import { now } from "../server/clock";
 import type { Db, Tx } from "../server/db";
 
 export interface NotificationInput {
@@ -14,6 +15,8 @@ export interface NotificationInput {
   title: string;
   body: string;
   link?: string;
+  /** when; the app's clock by default (not the database's, so a pinned "today" shows) */
+  at?: Date;
 }
 
 export async function notify(tx: Tx, n: NotificationInput): Promise<void> {
@@ -25,6 +28,7 @@ export async function notify(tx: Tx, n: NotificationInput): Promise<void> {
       title: n.title,
       body: n.body,
       link: n.link ?? null,
+      createdAt: n.at ?? now(),
     },
   });
 }

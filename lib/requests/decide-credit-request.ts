@@ -317,6 +317,9 @@ export async function commitApproval(tx: Tx, a: ApprovalCommit): Promise<Decisio
       sourceRequestId: id,
       createdById: deciderId,
       updatedById: deciderId,
+      // on the app's clock like the decision (a seeded grant decided days ago, a pinned demo)
+      createdAt: now,
+      updatedAt: now,
     },
   });
   await tx.creditRequest.update({ where: { id }, data: { overrideId: policy.id } });
@@ -354,6 +357,7 @@ export async function commitApproval(tx: Tx, a: ApprovalCommit): Promise<Decisio
     title: `Request #${id} approved`,
     body: `${who} granted ${formatAmount(granted, unit)}${granted !== req.amountMicros && req.amountMicros > 0n ? ` of the ${formatAmount(req.amountMicros, unit)} you asked for` : ""} until ${req.neededUntil}: your limit${forProduct} is ${formatAmount(amountMicros, unit)} until then.${a.note ? ` Note: ${a.note}` : ""}`,
     link: "/requests",
+    at: now,
   });
   return { id, status: "APPROVED" as const, grantedMicros: granted, overrideId: policy.id };
 }
@@ -393,6 +397,7 @@ export async function denyRequest(
       title: `Request #${id} denied`,
       body: `${labelOf(d)}: ${input.note}`,
       link: "/requests",
+      at: now,
     });
     return { id, status: "DENIED" as const, grantedMicros: null, overrideId: null };
   });
