@@ -13,10 +13,20 @@ import {
   usePeopleMutation,
 } from "@/components/people/use-mutation";
 import type { GroupRow } from "@/lib/people/groups";
+import { isServiceAccount, memberPickerLabel } from "@/lib/people/member-label";
 
-export type Person = { id: string; name: string; email: string };
+/** Someone a picker offers: kind "SERVICE" is a service account (never offered as a manager). */
+export type Person = { id: string; name: string; email: string; kind: string };
 
-/** Type a name or email, pick from the suggestions; chosen people show as removable chips. */
+/** Managers are people: a service account manages nobody. */
+export function peopleOnly(people: Person[]): Person[] {
+  return people.filter((p) => !isServiceAccount(p));
+}
+
+/**
+ * Type a name or email, pick from the suggestions; chosen people show as removable chips. A
+ * service account is offered by its name, never by its internal address (lib/people/member-label.ts).
+ */
 export function PersonPicker({
   label,
   inputId,
@@ -39,7 +49,9 @@ export function PersonPicker({
     const t = text.trim().toLowerCase();
     const p = people.find(
       (x) =>
-        `${x.name} <${x.email}>`.toLowerCase() === t || x.email === t || x.name.toLowerCase() === t,
+        memberPickerLabel(x).toLowerCase() === t ||
+        (!isServiceAccount(x) && x.email === t) ||
+        x.name.toLowerCase() === t,
     );
     if (!p) return setMiss(true);
     if (!chosen.some((c) => c.id === p.id)) onAdd(p);
@@ -91,7 +103,7 @@ export function PersonPicker({
         />
         <datalist id={listId}>
           {people.map((p) => (
-            <option key={p.id} value={`${p.name} <${p.email}>`} />
+            <option key={p.id} value={memberPickerLabel(p)} />
           ))}
         </datalist>
         <button type="button" onClick={add} className={secondaryButtonClass}>
@@ -193,7 +205,7 @@ export function GroupEditor({
             <PersonPicker
               label="Managers"
               inputId="edit-group-managers"
-              people={people}
+              people={peopleOnly(people)}
               chosen={managers}
               onAdd={(p) => setManagers([...managers, p])}
               onRemove={(p) => setManagers(managers.filter((x) => x.id !== p.id))}

@@ -18,7 +18,7 @@ import {
 import { Card } from "@/components/ui/card";
 import type { GroupRow } from "@/lib/people/groups";
 
-import { GroupEditor, PersonPicker, type Person } from "./group-editor";
+import { GroupEditor, peopleOnly, PersonPicker, type Person } from "./group-editor";
 
 const col = createColumnHelper<GroupRow>();
 
@@ -71,7 +71,7 @@ function CreateGroupForm({ people, onDone }: { people: Person[]; onDone: () => v
       <PersonPicker
         label="Managers"
         inputId="group-managers"
-        people={people}
+        people={peopleOnly(people)}
         chosen={managers}
         onAdd={(p) => setManagers([...managers, p])}
         onRemove={(p) => setManagers(managers.filter((m) => m.id !== p.id))}

@@ -8,7 +8,7 @@ import { ScrollArea } from "@/components/ui/scroll-area";
 import { formatAmount } from "@/lib/core/money";
 import type { Serialized } from "@/lib/core/serialize";
 import type { LimitsOverview, MemberRow } from "@/lib/limits/limits-screen";
-import type { MemberSort, MembersQuery } from "@/lib/limits/members-query";
+import { MEMBER_SEARCH_MAX, type MemberSort, type MembersQuery } from "@/lib/limits/members-query";
 
 type Row = Serialized<MemberRow>;
 type SortKey = MemberSort;
@@ -91,6 +91,7 @@ export function MembersTable({
         <input
           value={text}
           onChange={(e) => setText(e.target.value)}
+          maxLength={MEMBER_SEARCH_MAX}
           placeholder="Filter by name, email or group"
           className="ml-auto w-64 rounded-md border border-slate-300 px-2 py-1 text-sm"
           data-testid="member-filter"

@@ -160,9 +160,10 @@ function projected(b: MemberBase, p: MemberProjection): MemberRow {
 function matches(r: MemberBase, state: MemberStateFilter, text: string): boolean {
   if (state === "attention" ? r.state === "ok" : state !== "all" && r.state !== state) return false;
   if (!text) return true;
+  // the sublabel is a person's email, a service account's "Service account · owner …": its
+  // internal address (…@service.invalid) is shown nowhere, so it matches nothing
   return (
     r.name.toLowerCase().includes(text) ||
-    r.email.toLowerCase().includes(text) ||
     r.sublabel.toLowerCase().includes(text) ||
     r.groups.some((g) => g.toLowerCase().includes(text))
   );

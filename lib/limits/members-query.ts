@@ -11,11 +11,14 @@ export type MemberStateFilter = (typeof MEMBER_STATES)[number];
 export const MEMBER_SORTS = ["pct", "used", "name", "exhaustion"] as const;
 export type MemberSort = (typeof MEMBER_SORTS)[number];
 
+/** The longest search the screen's box takes and the API reads (a longer one is a 400). */
+export const MEMBER_SEARCH_MAX = 200;
+
 /** Members per page of the Limits screen. */
 export const MEMBERS_PAGE_SIZE = 50;
 
 const state = z.enum(MEMBER_STATES);
-const search = z.string().trim().max(200);
+const search = z.string().trim().max(MEMBER_SEARCH_MAX);
 const sort = z.enum(MEMBER_SORTS);
 const page = z.coerce.number().int().min(1).max(100_000);
 

@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 
-import { memberContact, memberLabel, memberSublabel, serviceSublabel } from "./member-label";
+import {
+  memberContact,
+  memberLabel,
+  memberPickerLabel,
+  memberSublabel,
+  serviceSublabel,
+} from "./member-label";
 
 const ana = { name: "Ana Lopez", email: "ana@acme.example", kind: "PERSON" };
 const ci = {
@@ -25,7 +31,14 @@ describe("what a member is called", () => {
     expect(memberSublabel(ci)).toBe("Service account · owner Cora CI-Owner");
     expect(memberContact(ci)).toBe("CI pipeline (service account)");
     expect(memberLabel(orphan)).toBe("CI pipeline · Service account · no owner");
-    for (const text of [memberLabel(ci), memberSublabel(ci), memberContact(orphan)])
+    expect(memberPickerLabel(ci)).toBe("CI pipeline (service account)");
+    expect(memberPickerLabel(ana)).toBe("Ana Lopez <ana@acme.example>");
+    for (const text of [
+      memberLabel(ci),
+      memberSublabel(ci),
+      memberContact(orphan),
+      memberPickerLabel(ci),
+    ])
       expect(text).not.toContain("service.invalid");
   });
 

@@ -47,6 +47,14 @@ export function memberLabel(m: LabelSubject): string {
 }
 
 /**
+ * A member as a people picker offers them: "Ana Lopez <ana@acme.example>", or "CI pipeline
+ * (service account)" — typing the option, the name or (a person's) email picks them.
+ */
+export function memberPickerLabel(m: Pick<LabelSubject, "name" | "email" | "kind">): string {
+  return isServiceAccount(m) ? `${m.name} (service account)` : `${m.name} <${m.email}>`;
+}
+
+/**
  * A member where a machine reads the column (exports, digest JSON): a person's email, and a
  * service account's name with what it is, since its address means nothing outside Allotment.
  */

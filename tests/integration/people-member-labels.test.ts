@@ -66,6 +66,16 @@ describe("a service account's label on every surface that names a member", () =>
     expect(overview.members.find((m) => m.memberId === f.dev.memberId)!.sublabel).toBe(f.dev.email);
     const policy = overview.policies.find((p) => p.targetId === svc.id)!;
     expect(policy).toMatchObject({ targetName: "Nightly evals", targetDetail: SUBLABEL });
+    // its search finds it by name or as a service account, never by the pseudo-domain
+    const search = async (q: string) =>
+      (
+        await getLimitsOverview(db, owner, TEST_NOW, { state: "all", q, sort: "name", page: 1 })
+      ).members.map((m) => m.memberId);
+    expect(await search("service.invalid")).toEqual([]);
+    expect(await search("nightly-evals@")).toEqual([]);
+    expect(await search("nightly evals")).toEqual([svc.id]);
+    expect(await search("service account")).toContain(svc.id);
+    expect(await search(f.dev.email.toUpperCase())).toEqual([f.dev.memberId]);
     const target = await getLimitTarget(db, owner, { memberId: svc.id }, TEST_NOW);
     expect(target).toMatchObject({ targetName: "Nightly evals", targetDetail: SUBLABEL });
 

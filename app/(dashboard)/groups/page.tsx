@@ -20,7 +20,7 @@ export default async function GroupsPage({
     canManage
       ? db().member.findMany({
           where: { workspaceId: actor.workspaceId, active: true },
-          select: { id: true, name: true, email: true },
+          select: { id: true, name: true, email: true, kind: true },
           orderBy: { name: "asc" },
           take: 5000,
         })
