@@ -216,9 +216,11 @@ test.describe.serial("limits: default, group, override, expiry, stale edit", () 
       await expect(page.getByTestId("member-limit").getByTestId("my-limit")).toHaveText(
         "800.00 credits",
       );
-      await expect(page.getByTestId("member-limit").getByTestId("my-limit-reason")).toHaveText(
+      // My budget names the source once: the reason adds nothing to "group Platform"
+      await expect(page.getByTestId("member-limit").getByTestId("limit-source")).toHaveText(
         "group Platform",
       );
+      await expect(page.getByTestId("member-limit").getByTestId("my-limit-reason")).toHaveCount(0);
       const body = await (
         await page.request.get("/api/v1/budget-check?member=engineer@acme.example", {
           headers: { authorization: `Bearer ${token}` },

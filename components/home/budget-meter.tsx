@@ -130,11 +130,13 @@ export function BudgetMeter({ b }: { b: B }) {
               </span>
             )}
           </p>
-          {(cap !== null || b.pools.length > 0) && (
-            <p className="mt-0.5 text-xs text-slate-500">
-              <span data-testid="my-limit-reason">{l.reason}</span>
-            </p>
-          )}
+          {/* the reason under the source only when it says more ("workspace default" once, not twice) */}
+          {(cap !== null || b.pools.length > 0) &&
+            l.reason.trim().toLowerCase() !== b.source.words.toLowerCase() && (
+              <p className="mt-0.5 text-xs text-slate-500">
+                <span data-testid="my-limit-reason">{l.reason}</span>
+              </p>
+            )}
         </div>
         <RequestMore
           periodEnd={l.period.end}
