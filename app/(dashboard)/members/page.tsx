@@ -4,6 +4,7 @@ import { can, screenPermissions } from "@/lib/auth/permissions";
 import { unmappedIdentities } from "@/lib/connections/identity-mapping";
 import { NotFoundError } from "@/lib/core/errors";
 import { formatAmount } from "@/lib/core/money";
+import { parseKeepingValidFields } from "@/lib/core/query-fields";
 import { isAutomationKind } from "@/lib/people/automation";
 import { memberListSchema } from "@/lib/people/fields";
 import { listGroups } from "@/lib/people/groups";
@@ -22,8 +23,8 @@ export default async function MembersPage({
   const actor = await requirePage(screenPermissions("/members"));
   const params = await searchParams;
   const one = (k: string) => (typeof params[k] === "string" ? (params[k] as string) : undefined);
-  // a malformed filter is dropped, never an error page
-  const parsed = memberListSchema.safeParse({
+  // a malformed filter is dropped (the others kept), never an error page
+  const q = parseKeepingValidFields(memberListSchema, {
     q: one("q") || undefined,
     role: one("role") || undefined,
     status: one("status") || undefined,
@@ -31,7 +32,6 @@ export default async function MembersPage({
     kind: one("kind") || undefined,
     page: one("page") || undefined,
   });
-  const q = parsed.success ? parsed.data : memberListSchema.parse({});
   const canManage = can(actor, "members:manage");
   const selectedId = one("member");
   const [list, groups, selected, people, unmapped] = await Promise.all([
