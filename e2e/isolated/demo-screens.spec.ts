@@ -1,6 +1,6 @@
 import { expect, test, type Browser, type Locator, type Page } from "@playwright/test";
 
-import { resetServerClock } from "../clock";
+import { E2E_NOW, resetServerClock } from "../clock";
 import { storageStateFor, type RoleName } from "../roles";
 
 // Issue 17, the screens walked by someone who has not read the code (the governed demo,
@@ -146,6 +146,65 @@ test.describe.serial("the demo's screens read right", () => {
     await expect(page.locator("dd").filter({ hasText: / UTC$/ }).first()).toHaveText(
       /^\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC$/,
     );
+    await page.context().close();
+  });
+
+  test("My budget says 'workspace default' once", async ({ browser }) => {
+    // the owner is in Observability, which has no group limit: the workspace default applies
+    const page = await pageAs(browser, "owner");
+    await page.goto("/me");
+    const meter = page.getByTestId("member-limit");
+    await expect(meter.getByTestId("limit-source")).toHaveText("workspace default");
+    await expect(meter.getByTestId("my-limit-reason")).toHaveCount(0);
+    expect((await meter.innerText()).match(/workspace default/gi)).toHaveLength(1);
+    await page.screenshot({ path: "test-results/screenshots/demo-me-owner.png" });
+    await page.context().close();
+  });
+
+  test("the pinned demo dates its alerts, bell and grants by its own today, not the machine's", async ({
+    browser,
+  }) => {
+    const page = await pageAs(browser, "owner");
+    const alerts = (
+      (await (await page.request.get("/api/alerts")).json()) as {
+        alerts: { createdAt: string }[];
+      }
+    ).alerts;
+    expect(alerts.length).toBeGreaterThan(0);
+    for (const a of alerts) expect(Date.parse(a.createdAt)).toBeLessThanOrEqual(E2E_NOW.getTime());
+    const policies = (
+      (await (await page.request.get("/api/limits")).json()) as {
+        policies: { slot: string; updatedAt: string }[];
+      }
+    ).policies;
+    expect(policies.some((p) => p.slot.startsWith("request:"))).toBe(true);
+    for (const p of policies)
+      expect(Date.parse(p.updatedAt)).toBeLessThanOrEqual(E2E_NOW.getTime());
+    await page.context().close();
+  });
+
+  test("service accounts read by name: not in the managers picker, not found by their pseudo-domain", async ({
+    browser,
+  }) => {
+    const page = await pageAs(browser, "ciAdmin");
+    await page.goto("/groups");
+    await page.getByRole("button", { name: "Create group" }).click();
+    const managers = page.locator("#group-managers-list option");
+    await expect(managers).toHaveCount(2);
+    expect(
+      (await managers.evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value))).sort(),
+    ).toEqual(["Cal CI-Admin <ci-admin@acme.example>", "Cora CI-Owner <ci-owner@acme.example>"]);
+    expect(await page.locator("main").innerText()).not.toContain("service.invalid");
+    await page.goto("/limits?state=all");
+    const filter = page.getByTestId("member-filter");
+    await expect(filter).toHaveAttribute("maxlength", "200");
+    await filter.fill("n".repeat(250));
+    expect((await filter.inputValue()).length).toBe(200);
+    await filter.fill("Nightly");
+    await expect(page.getByTestId("members-table")).toContainText("Service account");
+    await page.screenshot({ path: "test-results/screenshots/demo-limits-ci-search.png" });
+    await filter.fill("service.invalid");
+    await expect(page.getByText(/^Nobody matches/)).toBeVisible();
     await page.context().close();
   });
 });
