@@ -25,8 +25,9 @@ import { toBigIntValue, type IntValue } from "./csv";
 import { openExportSource, type JsonSource } from "./json-read";
 import { canonicalDimensions, type ChargebackDimension } from "./params";
 import {
+  memberIdsInFileOrder,
   memberPage,
-  memberPageInFileOrder,
+  membersByIds,
   membershipsInRange,
   membershipsOfIds,
   orphanMemberKeys,
@@ -93,7 +94,7 @@ function isUnattributed(r: ChargebackTextRow): number {
     : 0;
 }
 
-/** A by-member file's order: cost center (when a column), then person; the memberPageInFileOrder order. */
+/** A by-member file's order: cost center (when a column), then person; the memberIdsInFileOrder order. */
 function personKey(r: ChargebackTextRow): string {
   return [r.costCenter, r.memberEmail, r.product, r.model, r.provider].join("\u0000");
 }
@@ -203,27 +204,23 @@ async function* chunksFrom(
   };
 
   if (byMember) {
-    // One file-ordered page of people at a time (cost center, then email), their sums read
+    // One file-ordered chunk of people at a time (cost center, then email), their sums read
     // by id: every chunk's rows are final and the chunks follow each other in file order.
-    let after: [string, string] | null = null;
-    for (;;) {
-      const members = await memberPageInFileOrder(
-        src,
-        opts.workspaceId,
-        after,
-        chunkSize,
-        dims.has("cost_center"),
-        NO_COST_CENTER,
-      );
-      if (members.length === 0) break;
-      const last = members[members.length - 1]!;
-      after = [dims.has("cost_center") ? (last[3] ?? NO_COST_CENTER) : "", last[1]];
-      const ids = members.map((m) => m[0]);
+    const order = await memberIdsInFileOrder(
+      src,
+      opts.workspaceId,
+      dims.has("cost_center"),
+      NO_COST_CENTER,
+    );
+    for (let i = 0; i < order.length; i += chunkSize) {
+      // people deleted since the order was read are left out here and unattributed below
+      const found = await membersByIds(src, opts.workspaceId, order.slice(i, i + chunkSize));
+      const ids = found.map((m) => m[0]);
       const groups = dims.has("group")
         ? groupsOf(await membershipsOfIds(src, opts.workspaceId, ids))
         : new Map<string, { name: string; costCenter: string }[]>();
       const people = new Map(
-        members.map(([id, email, name, costCenter]) => [
+        found.map(([id, email, name, costCenter]) => [
           id,
           personOf(id, email, name, costCenter, groups),
         ]),
@@ -232,7 +229,6 @@ async function* chunksFrom(
         (t) => shape(people.get(t[0])!, t),
       );
       if (rows.length) yield sortRows(rows, personKey);
-      if (members.length < chunkSize) break;
     }
     // "" and people deleted since: the unattributed rows, last
     for (const t of await sumsByMemberIds(
