@@ -18,7 +18,8 @@ import { createHash } from "node:crypto";
 
 import { loadActor } from "../../lib/auth/actor";
 import { addDays, periodContaining } from "../../lib/core/period";
-import { forgetKeptReads, memberDecider, simulate } from "../../lib/limits/simulate";
+import { forgetKeptReads } from "../../lib/limits/kept-reads";
+import { memberDecider, simulate } from "../../lib/limits/simulate";
 import { simulateSchema } from "../../lib/limits/simulate-input";
 import { membershipTotalsChanged } from "../../lib/rollups/people-moves";
 import type { Db } from "../../lib/server/db";

@@ -1,13 +1,16 @@
 /**
- * The simulator's reading of packed member days ("day amount,…", simulate.ts dayUnpacker):
- * the scan without a string or bigint per day gives exactly the bigint reading, and gives up
- * (false) where a double would not be exact, so the bigint reading is used there.
+ * The simulator's reading of packed member days (simulate.ts: rows of "amount,amount,…", one
+ * per member, month and counted amount, from the period's day `at`): summing as doubles
+ * without a string or bigint per day gives exactly the bigint reading of the same rows, falls
+ * back to it where a double would not be exact, and carries the current period to its end
+ * the same way.
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 
 import { eachDay } from "../core/period";
-import { dayUnpacker } from "./simulate";
+import { addPackedDays, cumulativeDays, type PackedDays } from "./simulate";
+import { extendAtPace } from "./simulate-core";
 
 const PERIODS: [string, string][] = [
   ["2026-11-01", "2026-11-30"], // a month
@@ -17,54 +20,93 @@ const PERIODS: [string, string][] = [
   ["2026-07-14", "2026-07-14"], // a day
 ];
 
-/** A member's days as the database packs them: some days of the period, each once, any order. */
-const packed = fc
+const amount = fc.oneof(
+  { weight: 8, arbitrary: fc.bigInt({ min: 0n, max: 10n ** 12n }) },
+  { weight: 2, arbitrary: fc.bigInt({ min: -(10n ** 9n), max: 0n }) }, // refunds
+  { weight: 1, arbitrary: fc.bigInt({ min: 10n ** 13n, max: 10n ** 18n }) }, // too long for a double
+);
+
+/** Members' rows as the database packs them: for each member and each amount a limit counts, one row per month of the period. */
+const history = fc
   .record({
     period: fc.constantFrom(...PERIODS),
-    amounts: fc.array(
-      fc.oneof(
-        fc.bigInt({ min: 0n, max: 10n ** 12n }),
-        fc.bigInt({ min: -(10n ** 9n), max: 0n }), // refunds
-        fc.bigInt({ min: 10n ** 13n, max: 10n ** 19n - 1n }), // too long for a double
-      ),
-      { maxLength: 31 },
+    members: fc.array(
+      fc.record({
+        metrics: fc.integer({ min: 1, max: 2 }),
+        amounts: fc.array(fc.array(amount, { minLength: 31, maxLength: 31 }), {
+          minLength: 2,
+          maxLength: 2,
+        }),
+      }),
+      { maxLength: 6 },
     ),
-    order: fc.array(fc.nat(), { maxLength: 31 }),
   })
-  .map(({ period, amounts, order }) => {
+  .map(({ period, members }) => {
     const days = eachDay(...period);
-    const used = days.map((d, i) => ({ d, k: order[i] ?? i })).sort((a, b) => a.k - b.k);
-    const items = used.slice(0, amounts.length).map(({ d }, i) => `${d} ${amounts[i]}`);
-    return { days, text: items.join(","), amounts: amounts.slice(0, days.length) };
+    const rows: PackedDays[] = [];
+    const expected = new Map<string, bigint[]>();
+    members.forEach((member, k) => {
+      const id = `m${k}`;
+      const daily = days.map(() => 0n);
+      for (let metric = 0; metric < member.metrics; metric++) {
+        const values = member.amounts[metric]!;
+        // one row per month of the period, its days side by side
+        let at = 0;
+        while (at < days.length) {
+          let end = at;
+          while (end < days.length && days[end]!.slice(0, 7) === days[at]!.slice(0, 7)) end++;
+          rows.push({ m: id, s: values.slice(at, end).join(","), at });
+          for (let i = at; i < end; i++) daily[i]! += values[i]!;
+          at = end;
+        }
+      }
+      for (let i = 1; i < daily.length; i++) daily[i]! += daily[i - 1]!;
+      expected.set(id, daily);
+    });
+    return { days, rows: rows.reverse(), expected }; // in any order
   });
 
-describe("reading a member's packed days", () => {
-  it("scans to the same cumulative series as the bigint reading, or gives it the text", () => {
+describe("reading members' packed days", () => {
+  it("sums to the same cumulative series as the bigint reading, whatever the figures", () => {
     fc.assert(
-      fc.property(packed, ({ days, text, amounts }) => {
-        if (text === "") return;
-        const unpack = dayUnpacker(days);
-        const exact = unpack.exact(text);
-        const store = new BigInt64Array(days.length + 3).fill(7n);
-        const fits = unpack.into(text, store, 2);
-        const small = amounts.every((a) => a > -(10n ** 14n) && a < 10n ** 14n);
-        expect(fits).toBe(small);
-        if (fits) {
-          expect([...store.subarray(2, 2 + days.length)]).toEqual(exact);
-          expect([store[0], store[1], store[days.length + 2]]).toEqual([7n, 7n, 7n]);
-        }
+      fc.property(history, ({ days, rows, expected }) => {
+        const read = cumulativeDays(rows, days.length, null);
+        expect(new Map([...read].map(([id, s]) => [id, Array.from(s)]))).toEqual(expected);
       }),
       { numRuns: 500, seed: 2020 },
     );
   });
 
+  it("carries the current period to its end from the same series", () => {
+    fc.assert(
+      fc.property(history, fc.nat(), ({ days, rows, expected }, today) => {
+        const t = today % days.length;
+        const read = cumulativeDays(rows, days.length, (cum) => extendAtPace(cum, t));
+        for (const [id, cum] of expected)
+          expect(Array.from(read.get(id)!)).toEqual(extendAtPace(cum, t));
+      }),
+      { numRuns: 200, seed: 2020 },
+    );
+  });
+
   it("reads a worked example", () => {
-    const days = eachDay("2026-11-01", "2026-11-05");
-    const unpack = dayUnpacker(days);
-    const store = new BigInt64Array(5);
-    expect(unpack.into("2026-11-04 -20,2026-11-02 1500000", store, 0)).toBe(true);
-    expect([...store]).toEqual([0n, 1_500_000n, 1_500_000n, 1_499_980n, 1_499_980n]);
-    expect(unpack.exact("2026-11-04 -20,2026-11-02 1500000")).toEqual([...store]);
-    expect(unpack.into("2026-11-02 123456789012345", store, 0)).toBe(false); // 15 digits
+    const daily = new Float64Array(6);
+    expect(addPackedDays("1500000,0,-20", daily, 1)).toBe(true);
+    expect([...daily]).toEqual([0, 1_500_000, 0, -20, 0, 0]);
+    expect(addPackedDays("123456789012345", daily, 0)).toBe(false); // 15 digits
+    const rows: PackedDays[] = [
+      { m: "a", s: "5,0,7", at: 0 },
+      { m: "a", s: "1", at: 3 }, // the next month
+      { m: "a", s: "0,0,0,2", at: 0 }, // seat estimates
+      { m: "b", s: "9007199254740993,1", at: 0 }, // beyond a double: read exactly
+    ];
+    const read = cumulativeDays(rows, 4, null);
+    expect(Array.from(read.get("a")!)).toEqual([5n, 5n, 12n, 15n]);
+    expect(Array.from(read.get("b")!)).toEqual([
+      9007199254740993n,
+      9007199254740994n,
+      9007199254740994n,
+      9007199254740994n,
+    ]);
   });
 });

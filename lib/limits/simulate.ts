@@ -33,11 +33,13 @@ import {
 } from "../core/period";
 import { assertMayDecide, type Decider } from "../requests/decide-credit-request";
 import { parseRequestAmount } from "../requests/request-input";
+import { dayColumn, type MonthDayMetric } from "../rollups/member-month-days";
 import { engineOf, type Db } from "../server/db";
 import { chunks, inList, placeholder, toBigInt } from "../server/sql";
 import { readRows } from "../server/sqlite-reader";
 import { readWorkspaceVersion } from "../server/workspace-version";
 import type { TokenPrincipal } from "../tokens/tokens";
+import { keptRead } from "./kept-reads";
 import {
   indexPolicies,
   loadMemberLimit,
@@ -262,26 +264,21 @@ async function proposalOf(
   };
 }
 
-/** The budget unit's usage column of the member-day rollup (as load-effective-limits counts it). */
-function usageColumn(budget: WorkspaceBudget, alias = ""): string {
-  const [billed, seat] =
+/** The amounts a limit counts (as load-effective-limits counts them): billed, and seat estimates when they count. */
+function usageMetrics(budget: WorkspaceBudget): MonthDayMetric[] {
+  const [billed, seat]: MonthDayMetric[] =
     budget.unit === "USD"
-      ? [`"costMicros"`, `"seatEstimateMicros"`]
-      : [`"creditsMicros"`, `"seatCreditsMicros"`];
-  return budget.seats ? `(${alias}${billed} + ${alias}${seat})` : `${alias}${billed}`;
+      ? ["costMicros", "seatEstimateMicros"]
+      : ["creditsMicros", "seatCreditsMicros"];
+  return budget.seats ? [billed!, seat!] : [billed!];
 }
 
-/**
- * SQLite otherwise walks the (workspaceId, day) key and sorts every row for the member
- * grouping; the member-ordered covering index reads the same rows ~10× faster (measured on a
- * 20,000-member month).
- */
-function memberIndex(db: Db, alias = ""): string {
-  return engineOf(db) === "sqlite"
-    ? `${alias ? ` ${alias}` : ""} INDEXED BY "UsageMemberDayTotal_member_day_all"`
-    : alias
-      ? ` ${alias}`
-      : "";
+/** The budget unit's usage column of the member-day rollup (usageMetrics summed). */
+function usageColumn(budget: WorkspaceBudget, alias = ""): string {
+  const sum = usageMetrics(budget)
+    .map((m) => `${alias}"${m}"`)
+    .join(" + ");
+  return budget.seats ? `(${sum})` : sum;
 }
 
 /**
@@ -373,141 +370,160 @@ async function memberProductTotals(
 /**
  * Cumulative usage through each day of the period of some members (or of everyone when most
  * are asked: one read beats many lists, and everyone's series are then returned, null for a
- * member with no row, so a later question finds them read), read as one row per member with
- * their days packed as "day amount,day amount,…": a month of 20,000 people is ~400,000
- * member-days, and one row object each (through the ORM on PostgreSQL) cost more than the
- * whole replay. Amounts travel as the database's integer text, so they stay exact. A member
- * without a row has none (their usage is 0 every day).
+ * member with no usage, so a later question finds them read), from the member-days by month
+ * (lib/rollups/member-month-days.ts): one row per member, month and counted amount, the
+ * period's days of that month packed as "amount,amount,…" — a month of 20,000 people is
+ * ~20,000 rows where the member-day rollup holds ~400,000 (walking those was most of a first
+ * simulation's time). Amounts travel as the database's integer text, so they stay exact. A
+ * member without a row has no usage in the period (0 every day).
  */
-async function memberDays(
+export async function memberDays(
   db: Db,
   budget: WorkspaceBudget,
   p: Period,
   ids: string[],
-  everyone: number,
+  /** every active member */
+  all: readonly string[],
   /** the current period's series are carried to its end (extendAtPace) before they are kept */
   shape: ((cum: bigint[]) => bigint[]) | null,
 ): Promise<Map<string, Series | null>> {
   const e = engineOf(db);
   const days = eachDay(p.start, p.end);
-  const unpack = dayUnpacker(days);
-  const out = new Map<string, Series | null>();
-  const add = (rows: { m: string; s: string | null }[]) => {
-    let count = 0;
-    for (const r of rows) if (r.s) count++;
-    // one buffer for everyone read (a few MB for 20,000 people), not 600,000 bigint objects
-    const store = new BigInt64Array(count * days.length);
-    let at = 0;
-    for (const r of rows) {
-      if (!r.s) {
-        out.set(r.m, null);
-        continue;
-      }
-      let series: Series;
-      if (unpack.into(r.s, store, at)) {
-        series = store.subarray(at, at + days.length);
-        if (shape) series = packInto(store, at, shape(Array.from(series)));
-      } else {
-        const cum = unpack.exact(r.s);
-        series = packInto(store, at, shape ? shape(cum) : cum);
-      }
-      out.set(r.m, series);
-      at += days.length;
-    }
-  };
-  const amount = usageColumn(budget);
-  const packed =
-    e === "postgres"
-      ? `string_agg("day" || ' ' || (${amount})::text, ',')`
-      : `group_concat("day" || ' ' || (${amount}), ',')`;
-  const base = `SELECT "memberKey" AS m, ${packed} AS s FROM "UsageMemberDayTotal"${memberIndex(db)} WHERE "workspaceId" = ${placeholder(e, 1)} AND "day" >= ${placeholder(e, 2)} AND "day" <= ${placeholder(e, 3)}`;
-  if (ids.length * 4 > everyone) {
-    const rows = await perMember<string>(db, packed, budget.id, p);
-    add(rows.map((r) => ({ m: r.m, s: r.v })));
-    return out;
+  const metrics = usageMetrics(budget);
+  const everyone = ids.length * 4 > all.length;
+  const rows: PackedDays[] = [];
+  for (const part of monthParts(days)) {
+    // CAST: a one-day period's column alone would come back as an integer
+    const packed = part.columns
+      .map((c, i) => (i ? `"${c}"` : `CAST("${c}" AS TEXT)`))
+      .join(` || ',' || `);
+    const sql = `SELECT "memberKey" AS m, ${packed} AS s FROM "UsageMemberMonthDays" WHERE "workspaceId" = ${placeholder(e, 1)} AND "month" = ${placeholder(e, 2)} AND "metric" IN ${inList(e, metrics.length, 3)}`;
+    const params = [budget.id, part.month, ...metrics];
+    const read = everyone
+      ? [await readRows<{ m: string; s: string }>(db, sql, params)]
+      : await Promise.all(
+          chunks(ids, 500).map((list) =>
+            readRows<{ m: string; s: string }>(
+              db,
+              `${sql} AND "memberKey" IN ${inList(e, list.length, 3 + metrics.length)}`,
+              [...params, ...list],
+            ),
+          ),
+        );
+    for (const list of read) for (const r of list) rows.push({ m: r.m, s: r.s, at: part.at });
   }
-  for (const part of chunks(ids, 500))
-    add(
-      await readRows<{ m: string; s: string | null }>(
-        db,
-        `${base} AND "memberKey" IN ${inList(e, part.length, 4)} GROUP BY "memberKey"`,
-        [budget.id, p.start, p.end, ...part],
-      ),
-    );
+  const out = new Map<string, Series | null>();
+  if (everyone) for (const id of all) out.set(id, null);
+  for (const [id, series] of cumulativeDays(rows, days.length, shape)) out.set(id, series);
   return out;
 }
 
-/** Integers up to this many digits are exact as doubles, and so are sums of 31 of them. */
+/** A member's packed days of one month (or one amount of it): "amount,…" from the period's day `at`. */
+export interface PackedDays {
+  m: string;
+  s: string;
+  at: number;
+}
+
+/** The months a period's days fall in: each month's day columns, and where they start in the period. */
+function monthParts(days: readonly DayKey[]): { month: string; at: number; columns: string[] }[] {
+  const parts: { month: string; at: number; columns: string[] }[] = [];
+  days.forEach((d, i) => {
+    const month = d.slice(0, 7);
+    let part = parts[parts.length - 1];
+    if (!part || part.month !== month) parts.push((part = { month, at: i, columns: [] }));
+    part.columns.push(dayColumn(d));
+  });
+  return parts;
+}
+
+/** Integers up to this many digits are exact as doubles, and so are sums of a few of them. */
 const SAFE_DIGITS = 14;
 
 /**
- * Reads "YYYY-MM-DD amount,…" (the days of one period, each once) into cumulative series.
- * `into` scans the text without making a string or a bigint per day: the day's place from its
- * month and day digits (a period is shorter than a year, so they name one day of it), the
- * amount summed as a double while every figure and running total is an exact integer there
- * (at most 14 digits each); it returns false when one is not, and `exact` reads that text with
- * bigints, as before.
+ * Adds packed amounts ("amount,amount,…", consecutive days) into `daily` from `at`, scanning
+ * the text without a string or a bigint per day, as doubles while every figure is an exact
+ * integer there (at most 14 digits); false when one is not (then the exact reading is used).
  */
-export function dayUnpacker(days: readonly DayKey[]) {
-  const key = (d: string, i = 0) =>
-    ((d.charCodeAt(i + 5) - 48) * 10 + (d.charCodeAt(i + 6) - 48)) * 32 +
-    (d.charCodeAt(i + 8) - 48) * 10 +
-    (d.charCodeAt(i + 9) - 48);
-  const slot = new Int16Array(13 * 32).fill(-1);
-  let unique = true;
-  days.forEach((d, i) => {
-    if (slot[key(d)] !== -1) unique = false;
-    slot[key(d)] = i;
+export function addPackedDays(text: string, daily: Float64Array, at: number): boolean {
+  const n = text.length;
+  let i = at;
+  let pos = 0;
+  while (pos < n) {
+    let sign = 1;
+    if (text.charCodeAt(pos) === 45) {
+      sign = -1;
+      pos++;
+    }
+    let v = 0;
+    let digits = 0;
+    for (; pos < n; pos++) {
+      const c = text.charCodeAt(pos);
+      if (c === 44) break;
+      const d = c - 48;
+      if (d < 0 || d > 9) return false;
+      v = v * 10 + d;
+      digits++;
+    }
+    if (digits === 0 || digits > SAFE_DIGITS) return false;
+    daily[i] = daily[i]! + sign * v;
+    i++;
+    pos++; // the comma
+  }
+  return true;
+}
+
+/** The exact reading of packed amounts, added into `daily` from `at`. */
+export function addPackedDaysExact(text: string, daily: bigint[], at: number): void {
+  text.split(",").forEach((v, i) => {
+    daily[at + i]! += BigInt(v);
   });
-  const indexOf = new Map(days.map((d, i) => [d, i]));
-  const daily = new Float64Array(days.length);
-  return {
-    into(text: string, store: BigInt64Array, at: number): boolean {
-      if (!unique) return false;
-      daily.fill(0);
-      const n = text.length;
-      let pos = 0;
-      while (pos < n) {
-        const i = slot[key(text, pos)];
-        if (i === undefined || i < 0 || text.charCodeAt(pos + 10) !== 32) return false;
-        pos += 11;
-        let sign = 1;
-        if (text.charCodeAt(pos) === 45) {
-          sign = -1;
-          pos++;
-        }
-        let v = 0;
-        let digits = 0;
-        for (; pos < n; pos++) {
-          const c = text.charCodeAt(pos);
-          if (c === 44) break;
-          const d = c - 48;
-          if (d < 0 || d > 9) return false;
-          v = v * 10 + d;
-          digits++;
-        }
-        if (digits === 0 || digits > SAFE_DIGITS) return false;
-        daily[i] = daily[i]! + sign * v;
-        pos++; // the comma
-      }
-      let running = 0;
-      for (let i = 0; i < daily.length; i++) {
-        running += daily[i]!;
-        if (!Number.isSafeInteger(running)) return false;
-        store[at + i] = BigInt(running);
-      }
-      return true;
-    },
-    exact(text: string): bigint[] {
-      const cum = days.map(() => 0n);
-      for (const item of text.split(",")) {
-        const i = indexOf.get(item.slice(0, 10));
-        if (i !== undefined) cum[i]! += BigInt(item.slice(11));
-      }
-      for (let i = 1; i < cum.length; i++) cum[i]! += cum[i - 1]!;
-      return cum;
-    },
-  };
+}
+
+/**
+ * Each member's cumulative series from their packed rows (one buffer for everyone read — a
+ * few MB for 20,000 people — not 600,000 bigint objects): summed as doubles while exact, a
+ * member whose figures or running total are not read again with bigints.
+ */
+export function cumulativeDays(
+  rows: readonly PackedDays[],
+  length: number,
+  shape: ((cum: bigint[]) => bigint[]) | null,
+): Map<string, Series> {
+  const slot = new Map<string, number>();
+  for (const r of rows) if (!slot.has(r.m)) slot.set(r.m, slot.size * length);
+  const daily = new Float64Array(slot.size * length);
+  const inexact = new Map<string, PackedDays[]>();
+  for (const r of rows)
+    if (!inexact.has(r.m) && !addPackedDays(r.s, daily, slot.get(r.m)! + r.at))
+      inexact.set(
+        r.m,
+        rows.filter((x) => x.m === r.m),
+      );
+  const store = new BigInt64Array(slot.size * length);
+  const out = new Map<string, Series>();
+  for (const [id, at] of slot) {
+    let exact = !inexact.has(id);
+    let running = 0;
+    for (let i = 0; exact && i < length; i++) {
+      running += daily[at + i]!;
+      if (!Number.isSafeInteger(running)) exact = false;
+      else store[at + i] = BigInt(running);
+    }
+    let series: Series;
+    if (exact) {
+      series = store.subarray(at, at + length);
+      if (shape) series = packInto(store, at, shape(Array.from(series)));
+    } else {
+      const cum = Array.from({ length }, () => 0n);
+      for (const r of inexact.get(id) ?? rows.filter((x) => x.m === id))
+        addPackedDaysExact(r.s, cum, r.at);
+      for (let i = 1; i < length; i++) cum[i]! += cum[i - 1]!;
+      series = packInto(store, at, shape ? shape(cum) : cum);
+    }
+    out.set(id, series);
+  }
+  return out;
 }
 
 const INT64_MIN = -(1n << 63n);
@@ -838,39 +854,6 @@ export interface PeriodReplay {
   baseline: Replays;
 }
 
-/**
- * What the replay reads — the people and their memberships, each period's usage (totals, the
- * day series read so far, pools) — kept while the workspace's version stamp holds
- * (lib/server/workspace-version.ts: every audited change — limits, people, groups,
- * memberships, identity mappings, settings — moves `config`, every sync page commit `usage`),
- * the contract the budget check's cache keeps too. A preview re-simulated as an editor's form
- * changes, or a planning script's series of questions, reads them once. A few entries per
- * database; the oldest go first.
- */
-const READS_KEPT = 16;
-const reads = new WeakMap<Db, Map<string, { stamp: string; value: Promise<unknown> }>>();
-
-function keptRead<T>(db: Db, key: string, stamp: string, read: () => Promise<T>): Promise<T> {
-  let kept = reads.get(db);
-  if (!kept) reads.set(db, (kept = new Map()));
-  const hit = kept.get(key);
-  if (hit && hit.stamp === stamp) return hit.value as Promise<T>;
-  const value = read();
-  const entries = kept;
-  entries.delete(key);
-  entries.set(key, { stamp, value });
-  value.catch(() => {
-    if (entries.get(key)?.value === value) entries.delete(key);
-  });
-  while (entries.size > READS_KEPT) entries.delete(entries.keys().next().value!);
-  return value;
-}
-
-/** Forgets what was kept for `db` (the bench times a first simulation with nothing kept). */
-export function forgetKeptReads(db: Db): void {
-  reads.delete(db);
-}
-
 /** The active people (by name), groups and memberships of a workspace. */
 async function readPeople(db: Db, workspaceId: string) {
   const e = engineOf(db);
@@ -912,7 +895,8 @@ async function readPeriodUsage(
   period: Period,
   todayIndex: number | null,
   products: string[],
-  everyone: number,
+  /** every active member */
+  all: readonly string[],
 ): Promise<PeriodUsage> {
   const days = eachDay(period.start, period.end);
   const atPace = (v: bigint) =>
@@ -929,7 +913,7 @@ async function readPeriodUsage(
     days: new Map(),
     productDays: new Map(),
     loadDays: (ids) =>
-      memberDays(db, budget, period, ids, everyone, todayIndex === null ? null : extend),
+      memberDays(db, budget, period, ids, all, todayIndex === null ? null : extend),
     loadProductDays: async (ids) => {
       const read = await memberProductDays(db, budget, period, ids, products);
       const out = new Map<string, Map<string, Series>>();
@@ -981,11 +965,12 @@ export async function replayAll(db: Db, decider: Decider, input: SimulateInput, 
   const { members } = people;
   const policies = policyRows.map(toPolicyInput);
   const proposal = await proposalOf(db, decider, input.change, budget, policies, now);
-  const active = new Set(members.map((m) => m.id));
+  const everyone = members.map((m) => m.id);
+  const active = new Set(everyone);
   const a = proposal.affected;
   const affected =
     a.kind === "all"
-      ? members.map((m) => m.id)
+      ? everyone
       : a.kind === "group"
         ? memberships
             .filter((gm) => gm.groupId === a.groupId && active.has(gm.memberId))
@@ -1017,7 +1002,7 @@ export async function replayAll(db: Db, decider: Decider, input: SimulateInput, 
       products.join(","),
     ].join("|");
     const usage = await keptRead(db, usageKey, stamp, () =>
-      readPeriodUsage(db, budget, period, todayIndex, products, members.length),
+      readPeriodUsage(db, budget, period, todayIndex, products, everyone),
     );
     const proposed = await replayUnder(
       budget,

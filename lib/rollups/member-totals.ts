@@ -5,11 +5,13 @@
  * are replaced their member-day rows are taken out of the months and dropped; afterwards
  * they are rebuilt from the new rollup rows and added to the months. Month rows left at
  * zero with no member-day behind them are dropped, so both tables always equal the GROUP BY
- * of the daily rollup (the migration's backfill).
+ * of the daily rollup (the migration's backfill). The member-days by month
+ * (member-month-days.ts) follow the same steps.
  */
 import type { DayKey } from "../core/period";
 import type { Engine, Tx } from "../server/db";
 import { inList, placeholder } from "../server/sql";
+import { addToMonthDays, dropFromMonthDays, pruneEmptyMonthDays } from "./member-month-days";
 import { COLUMNS, METRICS } from "./metrics";
 
 const MONTH_KEY = `"workspaceId", "month", "memberKey"`;
@@ -43,6 +45,7 @@ export async function dropMemberDayTotals(
 ): Promise<void> {
   if (!days.length) return;
   await addToMonths(tx, engine, workspaceId, days, -1);
+  await dropFromMonthDays(tx, engine, workspaceId, days);
   await tx.$executeRawUnsafe(
     `DELETE FROM "UsageMemberDayTotal" WHERE "workspaceId" = ${placeholder(engine, 1)} AND "day" IN ${inList(engine, days.length, 2)}`,
     workspaceId,
@@ -68,6 +71,7 @@ export async function addMemberDayTotals(
     ...days,
   );
   await addToMonths(tx, engine, workspaceId, days, 1);
+  await addToMonthDays(tx, engine, workspaceId, days);
 }
 
 /** Drops month rows of these months that sum to nothing and have no member-day left. */
@@ -78,6 +82,7 @@ export async function pruneEmptyMemberMonthTotals(
   months: string[],
 ): Promise<void> {
   if (!months.length) return;
+  await pruneEmptyMonthDays(tx, engine, workspaceId, months);
   await tx.$executeRawUnsafe(
     `DELETE FROM "UsageMemberMonthTotal"
      WHERE "workspaceId" = ${placeholder(engine, 1)} AND "month" IN ${inList(engine, months.length, 2)}

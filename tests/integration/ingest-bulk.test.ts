@@ -62,6 +62,7 @@ async function snapshot(db: Db, workspaceId: string) {
     memberMonth: await db.usageMemberMonth.findMany(where),
     memberDay: await db.usageMemberDayTotal.findMany(where),
     memberMonthTotal: await db.usageMemberMonthTotal.findMany(where),
+    memberMonthDays: await db.usageMemberMonthDays.findMany(where),
     groupDay: await db.usageGroupDayTotal.findMany(where),
     groupMonth: await db.usageGroupMonthTotal.findMany(where),
     costCenterDay: await db.usageCostCenterDayTotal.findMany(where),
