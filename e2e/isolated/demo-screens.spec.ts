@@ -172,6 +172,7 @@ test.describe.serial("the demo's screens read right", () => {
     ).alerts;
     expect(alerts.length).toBeGreaterThan(0);
     for (const a of alerts) expect(Date.parse(a.createdAt)).toBeLessThanOrEqual(E2E_NOW.getTime());
+    // (the bell's entries are the alerts' own: lib/alerts/evaluate.ts writes both at its now)
     const policies = (
       (await (await page.request.get("/api/limits")).json()) as {
         policies: { slot: string; updatedAt: string }[];
@@ -205,6 +206,33 @@ test.describe.serial("the demo's screens read right", () => {
     await page.screenshot({ path: "test-results/screenshots/demo-limits-ci-search.png" });
     await filter.fill("service.invalid");
     await expect(page.getByText(/^Nobody matches/)).toBeVisible();
+    await page.context().close();
+  });
+
+  test("the demo's open alerts say one thing each: one per subject and kind, the hard limit over its thresholds", async ({
+    browser,
+  }) => {
+    const page = await pageAs(browser, "admin");
+    type Alert = { kind: string; subjectType: string; subjectId: string; status: string };
+    const open = (
+      (await (await page.request.get("/api/alerts")).json()) as { alerts: Alert[] }
+    ).alerts.filter((a) => a.status === "OPEN");
+    const keys = open.map((a) => `${a.subjectType}:${a.subjectId}:${a.kind}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    const limitReached = new Set(
+      open.filter((a) => a.kind === "hard_limit").map((a) => a.subjectId),
+    );
+    expect(limitReached.size).toBeGreaterThan(0);
+    expect(open.filter((a) => a.kind === "threshold" && limitReached.has(a.subjectId))).toEqual([]);
+    // the demo's Yusuf Zhang, 8,716.36 of 5,000: "reached the limit", no 80 % or 100 % beside it
+    await page.goto("/alerts");
+    const yusuf = page.getByTestId("alert-list").locator("li").filter({ hasText: "Yusuf Zhang" });
+    await expect(yusuf.filter({ hasText: "reached the limit" }).first()).toBeVisible();
+    await expect(yusuf.filter({ hasText: "threshold" })).toHaveCount(0);
+    await page.screenshot({
+      path: "test-results/screenshots/demo-alerts-admin.png",
+      fullPage: true,
+    });
     await page.context().close();
   });
 });

@@ -1,9 +1,10 @@
 /**
  * evaluateAlerts(db, workspaceId, now): the one entry point, run after each sync and from
  * the CLI / cron. It raises new alerts (each fires once per period per rule, subject and
- * threshold: the unique dedupeKey makes a second evaluation a no-op), resolves alerts
- * whose condition has passed, notifies owners/admins/finance in-app and delivers new
- * alerts to the workspace's channels.
+ * threshold: the unique dedupeKey makes a second evaluation a no-op; of a subject's limit
+ * alerts only the hard limit or the highest threshold crossed, lib/alerts/supersede.ts),
+ * resolves alerts whose condition has passed or that a higher one superseded, notifies
+ * owners/admins/finance in-app and delivers new alerts to the workspace's channels.
  */
 import "server-only";
 
@@ -28,6 +29,7 @@ import { loadAnomalyInputs } from "./anomaly-data";
 import { alertMessageOf, deliverAlert, titleOf } from "./deliver";
 import { loadRuleSettings, type AlertKind } from "./rules";
 import type { RetryPolicy } from "./send-webhook";
+import { withoutSuperseded } from "./supersede";
 
 export interface Candidate {
   kind: AlertKind;
@@ -249,7 +251,9 @@ async function limitCandidates(
       p.exhaustionLatestDay,
     );
   }
-  return { found, periodStart: periodKey };
+  // the hard limit supersedes its thresholds, the highest threshold the lower ones: the
+  // superseded are neither raised nor kept open (not in `found`, so resolved below)
+  return { found: withoutSuperseded(found), periodStart: periodKey };
 }
 
 /**

@@ -135,7 +135,7 @@ describe("alert evaluation and delivery", () => {
     expect(owners).toBeGreaterThan(0);
   });
 
-  it("fires thresholds and the hard limit once per period, and resolves them when the limit goes", async () => {
+  it("fires the highest threshold crossed, then the hard limit that supersedes it, once per period, and resolves them when the limit goes", async () => {
     const { db, workspace } = await seeded();
     await db.alertChannel.updateMany({
       where: { workspaceId: workspace.id },
@@ -151,7 +151,7 @@ describe("alert evaluation and delivery", () => {
     const memberId = spender[0]!.memberKey;
     const used = spender[0]!._sum.creditsMicros!;
     expect(used).toBeGreaterThan(0n);
-    // a limit the member has used 90 % of: 50 and 80 fire, 100 and the hard limit don't
+    // a limit the member has used 90 % of: 80 fires (50 is behind it), 100 and the hard limit don't
     const policy = await db.limitPolicy.create({
       data: {
         workspaceId: workspace.id,
@@ -171,11 +171,8 @@ describe("alert evaluation and delivery", () => {
       },
       orderBy: { thresholdPct: "asc" },
     });
-    expect(mine.map((a) => `${a.kind}:${a.thresholdPct}`)).toEqual([
-      "threshold:50",
-      "threshold:80",
-    ]);
-    expect(mine[0]!.dedupeKey).toBe(`threshold:MEMBER:${memberId}:2026-11-01:50`);
+    expect(mine.map((a) => `${a.kind}:${a.thresholdPct}`)).toEqual(["threshold:80"]);
+    expect(mine[0]!.dedupeKey).toBe(`threshold:MEMBER:${memberId}:2026-11-01:80`);
     await db.limitPolicy.update({ where: { id: policy.id }, data: { amountMicros: used / 2n } });
     await evaluateAlerts(db, workspace.id, NOW, { retry: FAST });
     const after = await db.alert.findMany({
@@ -185,15 +182,14 @@ describe("alert evaluation and delivery", () => {
         kind: { in: ["threshold", "hard_limit"] },
       },
     });
-    expect(after.map((a) => `${a.kind}:${a.thresholdPct ?? "-"}`).sort()).toEqual([
-      "hard_limit:-",
-      "threshold:100",
-      "threshold:50",
-      "threshold:80",
+    // past the limit (200 %): the hard limit opens and the 80 % alert it supersedes resolves
+    expect(after.map((a) => `${a.kind}:${a.thresholdPct ?? "-"} ${a.status}`).sort()).toEqual([
+      "hard_limit:- OPEN",
+      "threshold:80 RESOLVED",
     ]);
     await db.limitPolicy.delete({ where: { id: policy.id } });
     const res = await evaluateAlerts(db, workspace.id, NOW, { retry: FAST });
-    expect(res.resolved).toBeGreaterThanOrEqual(4);
+    expect(res.resolved).toBeGreaterThanOrEqual(1);
     expect(
       await db.alert.count({
         where: {
