@@ -154,6 +154,34 @@ describe("chargeback CSV against a straightforward golden file", () => {
     await db.groupMember.deleteMany({ where: { memberId: someone.memberKey } });
     await db.groupManager.deleteMany({ where: { memberId: someone.memberKey } });
     await db.member.delete({ where: { id: someone.memberKey } });
+    // text a spreadsheet would run as a formula, and text that needs quotes, in every kind of
+    // text cell: the golden file neutralises and quotes each cell through csvText
+    const hostile = await db.usageDailyRollup.findMany({
+      where: {
+        workspaceId: sim.workspace.id,
+        memberKey: { notIn: ["", someone.memberKey] },
+        day: { gte: "2026-10-01" },
+      },
+      distinct: ["memberKey"],
+      take: 3,
+    });
+    expect(hostile.length).toBe(3);
+    await db.member.update({
+      where: { id: hostile[0]!.memberKey },
+      data: { name: '=HYPERLINK("http://evil.example","x")', costCenter: "+CC-EVIL" },
+    });
+    await db.member.update({
+      where: { id: hostile[1]!.memberKey },
+      data: { email: "-cmd@evil.example", name: "Doe, Jane", costCenter: "@CC" },
+    });
+    // every group of the third: whichever is their primary group starts with a tab
+    const groups = await db.groupMember.findMany({
+      where: { memberId: hostile[2]!.memberKey },
+      select: { group: { select: { id: true, name: true } } },
+    });
+    expect(groups.length).toBeGreaterThan(0);
+    for (const { group } of groups)
+      await db.group.update({ where: { id: group.id }, data: { name: `\t${group.name}` } });
 
     const periods: { period: Period; pieces: number; groupings: ChargebackDimension[][] }[] = [
       // days of August, September and October whole, days of November
@@ -200,5 +228,24 @@ describe("chargeback CSV against a straightforward golden file", () => {
       }
     }
     expect(compared).toBe(64 + 9);
+    // the hostile cells are in the file, neutralised
+    const every = await new Response(
+      chargebackCsvStream(db, {
+        workspaceId: sim.workspace.id,
+        period: periods[0]!.period,
+        dimensions: CHARGEBACK_DIMENSIONS.slice(),
+      }),
+    ).text();
+    for (const cell of [
+      `"'=HYPERLINK(""http://evil.example"",""x"")"`,
+      "'+CC-EVIL",
+      "'-cmd@evil.example",
+      '"Doe, Jane"',
+      "'@CC",
+      ",'\t",
+    ])
+      expect(every).toContain(cell);
+    // (numbers are never neutralised: a negative amount stays a number)
+    expect(every).not.toMatch(/(^|,)([=+@\t]|-[^0-9])/m);
   }, 120_000);
 });
