@@ -43,7 +43,7 @@ const history = fc
   })
   .map(({ period, members }) => {
     const days = eachDay(...period);
-    const rows: PackedDays[] = [];
+    const rows: (PackedDays["rows"][number] & { at: number })[] = [];
     const expected = new Map<string, bigint[]>();
     members.forEach((member, k) => {
       const id = `m${k}`;
@@ -63,14 +63,16 @@ const history = fc
       for (let i = 1; i < daily.length; i++) daily[i]! += daily[i - 1]!;
       expected.set(id, daily);
     });
-    return { days, rows: rows.reverse(), expected }; // in any order
+    // in any order, some months' rows apart, some together
+    const parts: PackedDays[] = rows.reverse().map(({ at, ...r }) => ({ at, rows: [r] }));
+    return { days, parts, expected };
   });
 
 describe("reading members' packed days", () => {
   it("sums to the same cumulative series as the bigint reading, whatever the figures", () => {
     fc.assert(
-      fc.property(history, ({ days, rows, expected }) => {
-        const read = cumulativeDays(rows, days.length, null);
+      fc.property(history, ({ days, parts, expected }) => {
+        const read = cumulativeDays(parts, days.length, null);
         expect(new Map([...read].map(([id, s]) => [id, Array.from(s)]))).toEqual(expected);
       }),
       { numRuns: 500, seed: 2020 },
@@ -79,9 +81,9 @@ describe("reading members' packed days", () => {
 
   it("carries the current period to its end from the same series", () => {
     fc.assert(
-      fc.property(history, fc.nat(), ({ days, rows, expected }, today) => {
+      fc.property(history, fc.nat(), ({ days, parts, expected }, today) => {
         const t = today % days.length;
-        const read = cumulativeDays(rows, days.length, (cum) => extendAtPace(cum, t));
+        const read = cumulativeDays(parts, days.length, (cum) => extendAtPace(cum, t));
         for (const [id, cum] of expected)
           expect(Array.from(read.get(id)!)).toEqual(extendAtPace(cum, t));
       }),
@@ -94,13 +96,19 @@ describe("reading members' packed days", () => {
     expect(addPackedDays("1500000,0,-20", daily, 1)).toBe(true);
     expect([...daily]).toEqual([0, 1_500_000, 0, -20, 0, 0]);
     expect(addPackedDays("123456789012345", daily, 0)).toBe(false); // 15 digits
-    const rows: PackedDays[] = [
-      { m: "a", s: "5,0,7", at: 0 },
-      { m: "a", s: "1", at: 3 }, // the next month
-      { m: "a", s: "0,0,0,2", at: 0 }, // seat estimates
-      { m: "b", s: "9007199254740993,1", at: 0 }, // beyond a double: read exactly
+    const parts: PackedDays[] = [
+      {
+        at: 0,
+        rows: [
+          { m: "a", s: "5,0,7" },
+          { m: "a", s: "0,0,0,2" }, // seat estimates
+          { m: "b", s: "9007199254740993,1" }, // beyond a double: read exactly
+        ],
+      },
+      { at: 3, rows: [{ m: "a", s: "1" }] }, // the next month
+      { at: 1, rows: [{ m: "c", s: "-5,-4294967296,99999999999999" }] }, // both words of an int64
     ];
-    const read = cumulativeDays(rows, 4, null);
+    const read = cumulativeDays(parts, 4, null);
     expect(Array.from(read.get("a")!)).toEqual([5n, 5n, 12n, 15n]);
     expect(Array.from(read.get("b")!)).toEqual([
       9007199254740993n,
@@ -108,5 +116,6 @@ describe("reading members' packed days", () => {
       9007199254740994n,
       9007199254740994n,
     ]);
+    expect(Array.from(read.get("c")!)).toEqual([0n, -5n, -4_294_967_301n, 99_995_705_032_698n]);
   });
 });

@@ -391,7 +391,7 @@ export async function memberDays(
   const days = eachDay(p.start, p.end);
   const metrics = usageMetrics(budget);
   const everyone = ids.length * 4 > all.length;
-  const rows: PackedDays[] = [];
+  const read: PackedDays[] = [];
   for (const part of monthParts(days)) {
     // CAST: a one-day period's column alone would come back as an integer
     const packed = part.columns
@@ -399,7 +399,7 @@ export async function memberDays(
       .join(` || ',' || `);
     const sql = `SELECT "memberKey" AS m, ${packed} AS s FROM "UsageMemberMonthDays" WHERE "workspaceId" = ${placeholder(e, 1)} AND "month" = ${placeholder(e, 2)} AND "metric" IN ${inList(e, metrics.length, 3)}`;
     const params = [budget.id, part.month, ...metrics];
-    const read = everyone
+    const lists = everyone
       ? [await readRows<{ m: string; s: string }>(db, sql, params)]
       : await Promise.all(
           chunks(ids, 500).map((list) =>
@@ -410,19 +410,17 @@ export async function memberDays(
             ),
           ),
         );
-    for (const list of read) for (const r of list) rows.push({ m: r.m, s: r.s, at: part.at });
+    for (const rows of lists) read.push({ at: part.at, rows });
   }
-  const out = new Map<string, Series | null>();
-  if (everyone) for (const id of all) out.set(id, null);
-  for (const [id, series] of cumulativeDays(rows, days.length, shape)) out.set(id, series);
+  const out: Map<string, Series | null> = cumulativeDays(read, days.length, shape);
+  if (everyone) for (const id of all) if (!out.has(id)) out.set(id, null);
   return out;
 }
 
-/** A member's packed days of one month (or one amount of it): "amount,…" from the period's day `at`. */
+/** Members' packed days of one month (one row per member and amount): "amount,…" from the period's day `at`. */
 export interface PackedDays {
-  m: string;
-  s: string;
   at: number;
+  rows: readonly { m: string; s: string }[];
 }
 
 /** The months a period's days fall in: each month's day columns, and where they start in the period. */
@@ -480,27 +478,31 @@ export function addPackedDaysExact(text: string, daily: bigint[], at: number): v
   });
 }
 
+/** Whether this platform stores an int64 low word first (little-endian), as the 32-bit writes below assume. */
+const LOW_WORD_FIRST = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+const TWO_32 = 2 ** 32;
+
 /**
  * Each member's cumulative series from their packed rows (one buffer for everyone read — a
  * few MB for 20,000 people — not 600,000 bigint objects): summed as doubles while exact, a
  * member whose figures or running total are not read again with bigints.
  */
 export function cumulativeDays(
-  rows: readonly PackedDays[],
+  parts: readonly PackedDays[],
   length: number,
   shape: ((cum: bigint[]) => bigint[]) | null,
 ): Map<string, Series> {
   const slot = new Map<string, number>();
-  for (const r of rows) if (!slot.has(r.m)) slot.set(r.m, slot.size * length);
+  for (const part of parts)
+    for (const r of part.rows) if (!slot.has(r.m)) slot.set(r.m, slot.size * length);
   const daily = new Float64Array(slot.size * length);
-  const inexact = new Map<string, PackedDays[]>();
-  for (const r of rows)
-    if (!inexact.has(r.m) && !addPackedDays(r.s, daily, slot.get(r.m)! + r.at))
-      inexact.set(
-        r.m,
-        rows.filter((x) => x.m === r.m),
-      );
+  const inexact = new Set<string>();
+  for (const { at, rows } of parts)
+    for (const r of rows)
+      if (!inexact.has(r.m) && !addPackedDays(r.s, daily, slot.get(r.m)! + at)) inexact.add(r.m);
   const store = new BigInt64Array(slot.size * length);
+  // a safe integer is written as the int64's two 32-bit words: no bigint made per day
+  const words = LOW_WORD_FIRST ? new Uint32Array(store.buffer) : null;
   const out = new Map<string, Series>();
   for (const [id, at] of slot) {
     let exact = !inexact.has(id);
@@ -508,7 +510,10 @@ export function cumulativeDays(
     for (let i = 0; exact && i < length; i++) {
       running += daily[at + i]!;
       if (!Number.isSafeInteger(running)) exact = false;
-      else store[at + i] = BigInt(running);
+      else if (words) {
+        words[2 * (at + i)] = running >>> 0; // the value mod 2^32 (exact for a safe integer)
+        words[2 * (at + i) + 1] = Math.floor(running / TWO_32) >>> 0; // two's complement high word
+      } else store[at + i] = BigInt(running);
     }
     let series: Series;
     if (exact) {
@@ -516,8 +521,8 @@ export function cumulativeDays(
       if (shape) series = packInto(store, at, shape(Array.from(series)));
     } else {
       const cum = Array.from({ length }, () => 0n);
-      for (const r of inexact.get(id) ?? rows.filter((x) => x.m === id))
-        addPackedDaysExact(r.s, cum, r.at);
+      for (const { at: from, rows } of parts)
+        for (const r of rows) if (r.m === id) addPackedDaysExact(r.s, cum, from);
       for (let i = 1; i < length; i++) cum[i]! += cum[i - 1]!;
       series = packInto(store, at, shape ? shape(cum) : cum);
     }
@@ -902,8 +907,8 @@ async function readPeriodUsage(
   const atPace = (v: bigint) =>
     todayIndex === null ? v : (v * BigInt(days.length)) / BigInt(todayIndex + 1);
   const extend = (cum: bigint[]) => (todayIndex === null ? cum : extendAtPace(cum, todayIndex));
-  const totals = new Map<string, bigint>();
-  for (const [id, v] of await memberTotals(db, budget, period)) totals.set(id, atPace(v));
+  const totals = await memberTotals(db, budget, period);
+  if (todayIndex !== null) for (const [id, v] of totals) totals.set(id, atPace(v));
   const productTotals = await memberProductTotals(db, budget, period, products);
   for (const of of productTotals.values()) for (const [p, v] of of) of.set(p, atPace(v));
   const pools = new Map<string, Promise<Series>>();
