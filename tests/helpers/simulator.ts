@@ -1,5 +1,6 @@
 /** A small simulator connection in a fresh workspace, for tests that need real usage rows. */
 import { simulatorAdapter, simulatorConfigSchema } from "@/lib/ingest/adapters/simulator";
+import { runSync } from "@/lib/ingest/sync";
 import type { Db } from "@/lib/server/db";
 
 import { makeWorkspace } from "./db";
@@ -29,4 +30,16 @@ export async function simulatedWorkspace(
     },
   });
   return { workspace, connection, config, adapter: simulatorAdapter(config) };
+}
+
+/** simulatedWorkspace with `window`'s usage synced through the real sync path. */
+export async function syncedSimulatedWorkspace(
+  db: Db,
+  opts: Parameters<typeof simulatedWorkspace>[1],
+  window: { start: string; end: string },
+) {
+  const sim = await simulatedWorkspace(db, opts);
+  const res = await runSync({ db, connectionId: sim.connection.id, adapter: sim.adapter, window });
+  if (res.status !== "SUCCEEDED") throw new Error(`simulator sync ${res.status}`);
+  return sim;
 }
