@@ -34,6 +34,23 @@ export const DAY_COLUMNS = Array.from(
 
 const KEY = `"workspaceId", "month", "memberKey", "metric"`;
 
+/**
+ * Some days' member-day rows (parameters: daysParams). The range beside the list makes
+ * SQLite seek the key (workspaceId, day) for each day: with the list alone it walked the
+ * workspace's whole member-ordered index (every day it holds) — measured on 20,000 people,
+ * five days' rows took 420 ms a statement that way and 125–175 ms by the key.
+ */
+export function daysOf(engine: Engine) {
+  return (count: number) =>
+    `"workspaceId" = ${placeholder(engine, 1)} AND "day" >= ${placeholder(engine, 2)} AND "day" <= ${placeholder(engine, 3)} AND "day" IN ${inList(engine, count, 4)}`;
+}
+
+/** The parameters of daysOf: the workspace, the first and last day, the days. */
+export function daysParams(workspaceId: string, days: readonly DayKey[]): string[] {
+  const sorted = [...days].sort();
+  return [workspaceId, sorted[0]!, sorted[sorted.length - 1]!, ...days];
+}
+
 /** Adds (sign 1) or takes out (-1) the member-day rows of `days` in their months' day columns. */
 async function applyToMonthDays(
   tx: Tx,
@@ -55,12 +72,11 @@ async function applyToMonthDays(
          )
          .join(", ")}
        FROM "UsageMemberDayTotal"
-       WHERE "workspaceId" = ${placeholder(engine, 1)} AND "day" IN ${inList(engine, days.length, 2)}
+       WHERE ${daysOf(engine)(days.length)}
        GROUP BY "workspaceId", SUBSTR("day", 1, 7), "memberKey"
        HAVING SUM(CASE WHEN "${metric}" <> 0 THEN 1 ELSE 0 END) > 0
        ON CONFLICT (${KEY}) DO UPDATE SET ${columns.map((c) => `"${c}" = "UsageMemberMonthDays"."${c}" + excluded."${c}"`).join(", ")}`,
-      workspaceId,
-      ...days,
+      ...daysParams(workspaceId, days),
     );
 }
 

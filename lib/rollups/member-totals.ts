@@ -11,7 +11,13 @@
 import type { DayKey } from "../core/period";
 import type { Engine, Tx } from "../server/db";
 import { inList, placeholder } from "../server/sql";
-import { addToMonthDays, dropFromMonthDays, pruneEmptyMonthDays } from "./member-month-days";
+import {
+  addToMonthDays,
+  daysOf,
+  daysParams,
+  dropFromMonthDays,
+  pruneEmptyMonthDays,
+} from "./member-month-days";
 import { COLUMNS, METRICS } from "./metrics";
 
 const MONTH_KEY = `"workspaceId", "month", "memberKey"`;
@@ -28,11 +34,10 @@ async function addToMonths(
     `INSERT INTO "UsageMemberMonthTotal" (${MONTH_KEY}, ${COLUMNS})
      SELECT "workspaceId", SUBSTR("day", 1, 7), "memberKey", ${METRICS.map((m) => `${neg}SUM("${m}")`).join(", ")}
      FROM "UsageMemberDayTotal"
-     WHERE "workspaceId" = ${placeholder(engine, 1)} AND "day" IN ${inList(engine, days.length, 2)}
+     WHERE ${daysOf(engine)(days.length)}
      GROUP BY "workspaceId", SUBSTR("day", 1, 7), "memberKey"
      ON CONFLICT (${MONTH_KEY}) DO UPDATE SET ${METRICS.map((m) => `"${m}" = "UsageMemberMonthTotal"."${m}" + excluded."${m}"`).join(", ")}`,
-    workspaceId,
-    ...days,
+    ...daysParams(workspaceId, days),
   );
 }
 
