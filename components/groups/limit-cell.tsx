@@ -1,12 +1,15 @@
 import { LimitStateBadge } from "@/components/members/limit-state";
-import { formatAmount } from "@/lib/core/money";
+import { Meter } from "@/components/ui/meter";
+import { formatAmount, percentOf } from "@/lib/core/money";
 import type { Serialized } from "@/lib/core/serialize";
 import type { MyLimit } from "@/lib/limits/limits-screen";
 
-/** One member's effective limit in the group table: used of limit this period, then state and reason. */
+/** One member's effective limit in the group table: used of limit this period and its meter, then state and reason. */
 export function LimitCell({ limit }: { limit: Serialized<MyLimit> | undefined }) {
   if (!limit) return <span className="text-xs text-slate-500">inactive member</span>;
   const fmt = (m: string) => formatAmount(BigInt(m), limit.unit);
+  const cap = limit.limitMicros === null ? null : BigInt(limit.limitMicros);
+  const used = BigInt(limit.usedMicros);
   return (
     <div
       className="flex flex-col items-end gap-1"
@@ -17,6 +20,19 @@ export function LimitCell({ limit }: { limit: Serialized<MyLimit> | undefined })
         {fmt(limit.usedMicros)} <span className="text-slate-500">of</span>{" "}
         {limit.limitMicros === null ? "unlimited" : fmt(limit.limitMicros)}
       </span>
+      {cap !== null && (
+        <span className="w-40 max-w-full">
+          <Meter
+            size="sm"
+            usedPct={cap > 0n ? percentOf(used, cap) : 100}
+            projectedPct={cap > 0n ? percentOf(BigInt(limit.projectedMicros), cap) : null}
+            softPct={limit.softThresholdPct}
+            state={limit.state}
+            label={`${fmt(limit.usedMicros)} used of ${fmt(limit.limitMicros!)}`}
+            testId="group-member-meter"
+          />
+        </span>
+      )}
       <span className="flex flex-wrap items-center justify-end gap-1.5 text-xs text-slate-500">
         <LimitStateBadge limit={limit} />
         <span data-testid="group-member-limit-reason">{limit.reason}</span>

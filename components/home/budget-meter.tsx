@@ -1,4 +1,5 @@
 import { limitPolicyLine, LimitStateBadge } from "@/components/members/limit-state";
+import { Meter } from "@/components/ui/meter";
 import type { MyBudget } from "@/lib/analytics/my-usage";
 import { formatAmount, percentOf } from "@/lib/core/money";
 import type { Serialized } from "@/lib/core/serialize";
@@ -7,59 +8,6 @@ import { RequestMore } from "./request-more";
 import { dayLabel, inDays } from "./when";
 
 type B = Serialized<MyBudget>;
-
-const FILL: Record<string, string> = {
-  ok: "bg-emerald-500",
-  soft: "bg-amber-500",
-  over: "bg-red-500",
-};
-
-/** A horizontal meter: used share, the soft threshold as a tick, the projection as a ghost. */
-function Bar({
-  usedPct,
-  projectedPct,
-  softPct,
-  state,
-  label,
-}: {
-  usedPct: number;
-  projectedPct: number | null;
-  softPct: number | null;
-  state: string;
-  label: string;
-}) {
-  const w = (n: number) => `${Math.max(0, Math.min(100, n))}%`;
-  return (
-    <div
-      className="relative h-3 w-full overflow-hidden rounded-full bg-slate-100"
-      role="meter"
-      aria-label={label}
-      aria-valuemin={0}
-      aria-valuemax={100}
-      aria-valuenow={Math.min(100, Math.round(usedPct))}
-    >
-      {projectedPct !== null && projectedPct > usedPct && (
-        <div
-          className="absolute inset-y-0 left-0 rounded-full bg-slate-300/70"
-          style={{ width: w(projectedPct) }}
-          aria-hidden="true"
-        />
-      )}
-      <div
-        className={`absolute inset-y-0 left-0 rounded-full ${FILL[state] ?? FILL.ok}`}
-        style={{ width: w(usedPct) }}
-        aria-hidden="true"
-      />
-      {softPct !== null && (
-        <div
-          className="absolute inset-y-0 w-0.5 bg-slate-500/60"
-          style={{ left: w(softPct) }}
-          aria-hidden="true"
-        />
-      )}
-    </div>
-  );
-}
 
 function Figure({
   label,
@@ -153,7 +101,7 @@ export function BudgetMeter({ b }: { b: B }) {
       </div>
       {cap !== null ? (
         <div className="mt-4 flex flex-col gap-2">
-          <Bar
+          <Meter
             usedPct={cap > 0n ? percentOf(used, cap) : 100}
             projectedPct={cap > 0n ? percentOf(BigInt(l.projectedMicros), cap) : null}
             softPct={l.softThresholdPct}
@@ -220,7 +168,7 @@ export function BudgetMeter({ b }: { b: B }) {
                       : `${formatAmount(BigInt(p.remainingMicros), unit)} left of ${formatAmount(pc, unit)}`}
                   </span>
                 </div>
-                <Bar
+                <Meter
                   usedPct={pc > 0n ? percentOf(BigInt(p.usedMicros), pc) : 100}
                   projectedPct={null}
                   softPct={null}

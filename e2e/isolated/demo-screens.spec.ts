@@ -235,4 +235,22 @@ test.describe.serial("the demo's screens read right", () => {
     });
     await page.context().close();
   });
+
+  test("a group's member table carries a meter of each person's limit", async ({ browser }) => {
+    const page = await pageAs(browser, "owner");
+    await page.goto("/groups");
+    await page.getByRole("link", { name: "Platform", exact: true }).first().click();
+    await page.waitForURL(/\/groups\/[^/?]+$/);
+    const eli = page
+      .getByTestId("group-members")
+      .locator("tr")
+      .filter({ has: page.getByRole("link", { name: "Eli Engineer", exact: true }) });
+    // 4,012.99 of his 4,800 override: 83.6 %
+    const meter = eli.getByRole("meter", { name: "4,012.99 credits used of 4,800.00 credits" });
+    await expect(meter).toHaveAttribute("aria-valuenow", "84");
+    expect((await meter.boundingBox())!.width).toBeGreaterThanOrEqual(90);
+    await eli.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: "test-results/screenshots/demo-group-platform.png" });
+    await page.context().close();
+  });
 });
