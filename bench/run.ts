@@ -58,6 +58,12 @@ try {
     `dataset: ${spec.members} members, ${spec.groups} groups, ${spec.days} days on ${values.pg ? "PostgreSQL" : "SQLite"}`,
   );
   if (!values.reuse) resetDatabase(url);
+  // a dataset built before a migration gets it (a new rollup is backfilled from the old ones)
+  else
+    execFileSync(process.execPath, ["scripts/db.mjs", "deploy"], {
+      env: { ...process.env, DATABASE_URL: url },
+      stdio: "ignore",
+    });
   const db = createDb(url);
   await prepareDb(db);
   const built = values.reuse
