@@ -1,20 +1,18 @@
 // A seeded PostgreSQL database kept as a template copy, so the e2e runs that need the same
 // seed again get it in a second instead of seeding for half a minute (scripts/test-all.sh).
-//   node scripts/pg-snapshot.mjs save|restore|has|clear|create <postgresql-url> [name] [for-url]
+//   node scripts/pg-snapshot.mjs save|restore|has|clear|create <postgresql-url> [name]
 // "has" exits 1 when there is no snapshot of that name; "clear" drops every snapshot; "create"
-// makes the URL's database anew (empty). "save" with a for-url keeps the URL's database as that
-// other database's snapshot (a second e2e database that starts from the same seed).
+// makes the URL's database anew (empty).
 import pg from "pg";
 
-const [cmd, url, name = "0", forUrl = url] = process.argv.slice(2);
+const [cmd, url, name = "0"] = process.argv.slice(2);
 if (!cmd || !url?.startsWith("postgres")) {
   console.error(
-    "usage: node scripts/pg-snapshot.mjs save|restore|has|clear|create <postgresql-url> [name] [for-url]",
+    "usage: node scripts/pg-snapshot.mjs save|restore|has|clear|create <postgresql-url> [name]",
   );
   process.exit(2);
 }
-const databaseOf = (u) => decodeURIComponent(new URL(u).pathname.slice(1));
-const database = databaseOf(url);
+const database = decodeURIComponent(new URL(url).pathname.slice(1));
 const prefix = `${database}_e2e_snapshot_`;
 const quote = (identifier) => `"${identifier.replace(/"/g, '""')}"`;
 // DDL from another database: a template may have no other session while it is copied, so the
@@ -26,9 +24,8 @@ await client.connect();
 try {
   const snapshot = prefix + name;
   if (cmd === "save") {
-    const target = `${databaseOf(forUrl)}_e2e_snapshot_${name}`;
-    await client.query(`DROP DATABASE IF EXISTS ${quote(target)}`);
-    await client.query(`CREATE DATABASE ${quote(target)} TEMPLATE ${quote(database)}`);
+    await client.query(`DROP DATABASE IF EXISTS ${quote(snapshot)}`);
+    await client.query(`CREATE DATABASE ${quote(snapshot)} TEMPLATE ${quote(database)}`);
   } else if (cmd === "restore") {
     await client.query(`DROP DATABASE IF EXISTS ${quote(database)} WITH (FORCE)`);
     await client.query(`CREATE DATABASE ${quote(database)} TEMPLATE ${quote(snapshot)}`);

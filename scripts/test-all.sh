@@ -58,16 +58,13 @@ if [ -z "$PG_URL" ]; then
     log "WARNING: no PostgreSQL available; skipping the PostgreSQL runs"
   fi
 fi
-# Each engine's browser journeys use two databases, each behind its own server: the main suite's
-# and the isolated journeys' (e2e/isolated/), so that the two run at once. PostgreSQL's are on the
-# same server as the integration tests' database, so they are seeded while those tests run.
+# the e2e journeys' own database on the same server, so that it is seeded while the
+# integration tests use theirs
 # another database on PG_URL's server, with PG_URL's query string (sslmode=… and the like)
 pg_database_url() { local base=${PG_URL%%\?*}; echo "${base%/*}/$1${PG_URL#"$base"}"; }
-PG_E2E_URL="" PG_ISO_URL=""
-if [ -n "$PG_URL" ]; then PG_E2E_URL=$(pg_database_url allotment_e2e); PG_ISO_URL=$(pg_database_url allotment_e2e_iso); fi
-SQLITE_E2E_URL="file:./data/e2e.db" SQLITE_ISO_URL="file:./data/e2e-iso.db"
-# ports: the main suite's server (its OpenID provider at +10000, single-sign-on app at +20000), the isolated journeys' server
-SQLITE_PORT=3107 SQLITE_ISO_PORT=3157 PG_PORT=3207 PG_ISO_PORT=3257
+PG_E2E_URL=""
+[ -n "$PG_URL" ] && PG_E2E_URL=$(pg_database_url allotment_e2e)
+SQLITE_E2E_URL="file:./data/e2e.db"
 
 # the integration files that share one module graph, then those that need their own (vitest.config.ts)
 integration_tests() { npx vitest run --project integration && npx vitest run --project integration-own-modules; }
@@ -78,7 +75,7 @@ build() { ALLOTMENT_BUILD_SKIP_TYPECHECK=1 ensure_build; }
 
 # The e2e journeys run on the demo data, seeded at the pinned e2e "today" (e2e/clock.ts), never
 # at the machine's date, without the demo's limits, requests and alerts (the main suite's
-# journeys set their own up). Seeding needs no build, so it runs beside the build.
+# journeys set their own up). Seeding needs no build, so it runs beside the integration tests.
 seed_e2e_data() {
   local url=$1 port=$2
   if [[ "$url" == file:* ]]; then rm -f "${url#file:}" "${url#file:}"-*; else node scripts/pg-snapshot.mjs create "$url"; fi
@@ -87,26 +84,32 @@ seed_e2e_data() {
   DATABASE_URL="$url" node scripts/db.mjs deploy >/dev/null
   DATABASE_URL="$url" ALLOTMENT_DEMO_MODE=1 ALLOTMENT_ALLOW_CLOCK_OVERRIDE=1 ALLOTMENT_CLOCK_FILE="$clock_file" ALLOTMENT_SEED_GOVERNANCE=0 npm run --silent seed
 }
-seed_e2e_sqlite() { seed_e2e_data "$SQLITE_E2E_URL" "$SQLITE_PORT"; }
-seed_e2e_pg() { seed_e2e_data "$PG_E2E_URL" "$PG_PORT"; }
+seed_e2e_sqlite() { seed_e2e_data "$SQLITE_E2E_URL" 3107; }
+seed_e2e_pg() { seed_e2e_data "$PG_E2E_URL" 3207; }
+if [ -n "$PG_URL" ]; then
+  step "at once: integration tests on SQLite and on PostgreSQL (TZ=Pacific/Kiritimati), the production build, the shifted-clock unit run, the e2e databases' seeds"
+  run_parallel integration_sqlite integration_pg build unit_shifted seed_e2e_sqlite seed_e2e_pg
+else
+  step "at once: integration tests on SQLite, the production build, the shifted-clock unit run, the e2e database's seed"
+  run_parallel integration_sqlite build unit_shifted seed_e2e_sqlite
+fi
 
-# A seeded database with its signed-in sessions (e2e/.auth/<port>/), kept for the isolated
-# journeys' database and put back before each of them: SQLite the files, written by processes
-# that have exited; PostgreSQL a template database (scripts/pg-snapshot.mjs). Sessions are
-# cookies of 127.0.0.1, which hold on any port.
+# A seeded database with its signed-in sessions (e2e/.auth/<port>/), kept and put back: SQLite
+# the files, written by processes that have exited; PostgreSQL a template database
+# (scripts/pg-snapshot.mjs).
 keep_e2e_db() {
-  local url=$1 port=$2 iso_url=$3 iso_port=$4 f
+  local url=$1 f
   if [[ "$url" == file:* ]]; then
-    local db=${url#file:} iso=${iso_url#file:}
-    rm -f "$iso".kept "$iso".kept-*
-    for f in "$db" "$db"-*; do [ -e "$f" ] && cp "$f" "$iso.kept${f#"$db"}"; done
+    local db=${url#file:}
+    rm -f "$db".kept "$db".kept-*
+    for f in "$db" "$db"-*; do [ -e "$f" ] && cp "$f" "$db.kept${f#"$db"}"; done
   else
-    node scripts/pg-snapshot.mjs save "$url" kept "$iso_url"
+    node scripts/pg-snapshot.mjs save "$url" kept
   fi
-  rm -rf "e2e/.auth/$iso_port-kept" && cp -r "e2e/.auth/$port" "e2e/.auth/$iso_port-kept"
+  rm -rf "e2e/.auth/$E2E_PORT-kept" && cp -r "e2e/.auth/$E2E_PORT" "e2e/.auth/$E2E_PORT-kept"
 }
 restore_e2e_db() {
-  local url=$1 port=$2 f
+  local url=$1 f
   if [[ "$url" == file:* ]]; then
     local db=${url#file:}
     rm -f "$db" "$db"-*
@@ -114,85 +117,61 @@ restore_e2e_db() {
   else
     node scripts/pg-snapshot.mjs restore "$url" kept
   fi
-  rm -rf "e2e/.auth/$port" && cp -r "e2e/.auth/$port-kept" "e2e/.auth/$port"
+  rm -rf "e2e/.auth/$E2E_PORT" && cp -r "e2e/.auth/$E2E_PORT-kept" "e2e/.auth/$E2E_PORT"
 }
-# The six roles sign in once per engine (clicking the sign-in page); the signed-in database is kept.
-e2e_signin() {
-  local url=$1 label=$2 port=$3 iso_url=$4 iso_port=$5
-  step "e2e on $label: the six roles sign in (e2e/auth.setup.ts)"
-  rm -rf "e2e/.auth/$port"
-  E2E_PORT=$port E2E_DATABASE_URL=$url E2E_ISOLATED=1 npx playwright test --project=setup
-  keep_e2e_db "$url" "$port" "$iso_url" "$iso_port"
-}
-# The main suite on its server (E2E_PORT: app, +10000: OpenID provider, +20000: single sign-on
-# app), clock file and sessions (e2e/clock.ts, roles.ts). On PostgreSQL the journeys listed in
-# e2e/sqlite-only.json are left out (playwright.config.ts).
-e2e_main() {
-  local url=$1 label=$2 port=$3
-  step "e2e on $label: the main suite"
-  E2E_PORT=$port E2E_DATABASE_URL=$url npx playwright test --project=chromium --no-deps
-}
-# The isolated journeys on the engine's second database, each on a fresh copy of the signed-in one.
-e2e_isolated() {
-  local url=$1 label=$2 port=$3 engine=$4 skip="" spec name
-  export E2E_PORT=$port E2E_DATABASE_URL=$url E2E_ISOLATED=1
+# One engine's browser journeys on its own servers (E2E_PORT: app, E2E_PORT+10000: OpenID
+# provider, E2E_PORT+20000: single sign-on app), clock file and sessions (e2e/clock.ts, roles.ts).
+# On PostgreSQL the journeys listed in e2e/sqlite-only.json are left out.
+run_e2e() {
+  local url=$1 label=$2 engine=$4
+  export E2E_PORT=$3 E2E_DATABASE_URL=$1
+  step "e2e on $label: the six roles sign in (e2e/auth.setup.ts, clicking the sign-in page)"
+  rm -rf "e2e/.auth/$E2E_PORT"
+  E2E_ISOLATED=1 npx playwright test --project=setup
+  keep_e2e_db "$url"
+  step "e2e on $label: Playwright"
+  npx playwright test --project=chromium --no-deps
+  local skip="" spec name
   [ "$engine" = postgres ] && skip=$(node -p "Object.keys(require('./e2e/sqlite-only.json').specs).join('\n')")
   # the journeys on the governed demo (demo-*) only look, or file a request none of the others
   # counts on: one governed database for all of them, the kept one with the demo's governance
   # added (the seed is idempotent: it tops the usage up and adds limits, requests and alerts)
   step "e2e on $label: e2e/isolated/demo-* on the demo with its governance"
-  restore_e2e_db "$url" "$port"
+  restore_e2e_db "$url"
   DATABASE_URL="$url" ALLOTMENT_DEMO_MODE=1 ALLOTMENT_ALLOW_CLOCK_OVERRIDE=1 ALLOTMENT_CLOCK_FILE="$(npx tsx e2e/pin-clock.ts)" ALLOTMENT_SEED_GOVERNANCE=1 npm run --silent seed
-  npx playwright test --project=chromium --no-deps e2e/isolated/demo-
+  E2E_ISOLATED=1 npx playwright test --project=chromium --no-deps e2e/isolated/demo-
   # journeys that leave a vendor's state behind: each on a fresh copy of the kept database
   for spec in e2e/isolated/*.spec.ts; do
     name=$(basename "$spec")
     [[ "$name" == demo-* ]] && continue
     grep -qxF "isolated/$name" <<< "$skip" && continue
     step "e2e on $label: $spec on a fresh database"
-    restore_e2e_db "$url" "$port"
+    restore_e2e_db "$url"
     # the pinned "today" again (a journey before may have moved the server's clock)
-    npx tsx e2e/pin-clock.ts >/dev/null
-    npx playwright test --project=chromium --no-deps "$spec"
+    E2E_DATABASE_URL="$url" npx tsx e2e/pin-clock.ts >/dev/null
+    E2E_ISOLATED=1 npx playwright test --project=chromium --no-deps "$spec"
   done
 }
 bench_smoke() {
   step "benchmark smoke run (npm run bench -- --small; figures are not judged, agreement is)"
   npx tsx --conditions=react-server bench/run.ts --small --file ./data/bench-ci.db >/dev/null
 }
-e2e_signin_sqlite() { e2e_signin "$SQLITE_E2E_URL" SQLite "$SQLITE_PORT" "$SQLITE_ISO_URL" "$SQLITE_ISO_PORT"; }
-e2e_signin_pg() { e2e_signin "$PG_E2E_URL" PostgreSQL "$PG_PORT" "$PG_ISO_URL" "$PG_ISO_PORT"; }
-e2e_main_sqlite() { e2e_main "$SQLITE_E2E_URL" SQLite "$SQLITE_PORT"; }
-e2e_main_sqlite_then_bench() { e2e_main_sqlite && bench_smoke; }
-# the SQLite main suite holds the accessibility scan (SQLite only): the benchmark smoke run (on a
-# SQLite file of its own) follows PostgreSQL's, so the three chains end closer together
-e2e_main_pg_then_bench() { e2e_main "$PG_E2E_URL" PostgreSQL "$PG_PORT" && bench_smoke; }
-e2e_isolated_both() {
-  e2e_isolated "$SQLITE_ISO_URL" SQLite "$SQLITE_ISO_PORT" sqlite
-  if [ -n "$PG_URL" ]; then e2e_isolated "$PG_ISO_URL" PostgreSQL "$PG_ISO_PORT" postgres; fi
-}
-# The browser journeys: the build and the e2e databases' seeds at once, the sign-ins, then three
-# chains at once (each engine's main suite, and both engines' isolated journeys). They start
-# without waiting for the integration tests, which mostly wait on their fake servers and timers.
-e2e_all() {
-  if [ -n "$PG_URL" ]; then
-    step "at once: the production build, the e2e databases' seeds"
-    run_parallel build seed_e2e_sqlite seed_e2e_pg
-    step "e2e: sign-ins on SQLite and PostgreSQL"
-    run_parallel e2e_signin_sqlite e2e_signin_pg
-    step "e2e at once: the main suite on SQLite, on PostgreSQL (then the benchmark smoke run), the isolated journeys on both"
-    run_parallel e2e_main_sqlite e2e_main_pg_then_bench e2e_isolated_both
-  else
-    run_parallel build seed_e2e_sqlite
-    e2e_signin_sqlite
-    run_parallel e2e_main_sqlite_then_bench e2e_isolated_both
-  fi
+# SQLite's chain holds the accessibility scan (SQLite only), so the benchmark smoke run (on a
+# SQLite file of its own) follows PostgreSQL's journeys: the two chains end closer together
+e2e_sqlite() { run_e2e "$SQLITE_E2E_URL" "SQLite" 3107 sqlite; }
+e2e_pg() {
+  run_e2e "$PG_E2E_URL" "PostgreSQL" 3207 postgres
+  bench_smoke
 }
 if [ -n "$PG_URL" ]; then
-  step "at once: integration tests on SQLite and on PostgreSQL (TZ=Pacific/Kiritimati), the shifted-clock unit run, and the build followed by the e2e journeys"
-  run_parallel integration_sqlite integration_pg unit_shifted e2e_all
+  step "e2e on SQLite and on PostgreSQL (then the benchmark smoke run), at once"
+  run_parallel e2e_sqlite e2e_pg
 else
-  step "at once: integration tests on SQLite, the shifted-clock unit run, and the build followed by the e2e journeys"
-  run_parallel integration_sqlite unit_shifted e2e_all
+  step "e2e on SQLite, then the benchmark smoke run"
+  e2e_sqlite_then_bench() {
+    e2e_sqlite
+    bench_smoke
+  }
+  run_parallel e2e_sqlite_then_bench
 fi
 step "all green"
