@@ -51,14 +51,18 @@ export function daysParams(workspaceId: string, days: readonly DayKey[]): string
   return [workspaceId, sorted[0]!, sorted[sorted.length - 1]!, ...days];
 }
 
-/** Adds (sign 1) or takes out (-1) the member-day rows of `days` in their months' day columns. */
-async function applyToMonthDays(
+/**
+ * Adds (sign 1, after the member-day rows of `days` are rebuilt) or takes out (-1, before they
+ * are deleted) those rows' amounts in their months' day columns.
+ */
+export async function addToMonthDays(
   tx: Tx,
   engine: Engine,
   workspaceId: string,
   days: DayKey[],
   sign: 1 | -1,
 ): Promise<void> {
+  if (!days.length) return;
   const neg = sign < 0 ? "-" : "";
   // only the columns of these days change (one or two for an incremental page)
   const columns = [...new Set(days.map(dayColumn))].sort();
@@ -78,26 +82,6 @@ async function applyToMonthDays(
        ON CONFLICT (${KEY}) DO UPDATE SET ${columns.map((c) => `"${c}" = "UsageMemberMonthDays"."${c}" + excluded."${c}"`).join(", ")}`,
       ...daysParams(workspaceId, days),
     );
-}
-
-/** Before the member-day rows of `days` are deleted: take their amounts out of the day columns. */
-export async function dropFromMonthDays(
-  tx: Tx,
-  engine: Engine,
-  workspaceId: string,
-  days: DayKey[],
-): Promise<void> {
-  if (days.length) await applyToMonthDays(tx, engine, workspaceId, days, -1);
-}
-
-/** After the member-day rows of `days` are rebuilt: put their amounts in the day columns. */
-export async function addToMonthDays(
-  tx: Tx,
-  engine: Engine,
-  workspaceId: string,
-  days: DayKey[],
-): Promise<void> {
-  if (days.length) await applyToMonthDays(tx, engine, workspaceId, days, 1);
 }
 
 /** Drops the rows of these months whose every day is 0. */

@@ -11,13 +11,7 @@
 import type { DayKey } from "../core/period";
 import type { Engine, Tx } from "../server/db";
 import { inList, placeholder } from "../server/sql";
-import {
-  addToMonthDays,
-  daysOf,
-  daysParams,
-  dropFromMonthDays,
-  pruneEmptyMonthDays,
-} from "./member-month-days";
+import { addToMonthDays, daysOf, daysParams, pruneEmptyMonthDays } from "./member-month-days";
 import { COLUMNS, METRICS } from "./metrics";
 
 const MONTH_KEY = `"workspaceId", "month", "memberKey"`;
@@ -50,7 +44,7 @@ export async function dropMemberDayTotals(
 ): Promise<void> {
   if (!days.length) return;
   await addToMonths(tx, engine, workspaceId, days, -1);
-  await dropFromMonthDays(tx, engine, workspaceId, days);
+  await addToMonthDays(tx, engine, workspaceId, days, -1);
   await tx.$executeRawUnsafe(
     `DELETE FROM "UsageMemberDayTotal" WHERE "workspaceId" = ${placeholder(engine, 1)} AND "day" IN ${inList(engine, days.length, 2)}`,
     workspaceId,
@@ -76,7 +70,7 @@ export async function addMemberDayTotals(
     ...days,
   );
   await addToMonths(tx, engine, workspaceId, days, 1);
-  await addToMonthDays(tx, engine, workspaceId, days);
+  await addToMonthDays(tx, engine, workspaceId, days, 1);
 }
 
 /** Drops month rows of these months that sum to nothing and have no member-day left. */
