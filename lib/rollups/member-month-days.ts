@@ -10,7 +10,7 @@
  */
 import type { DayKey } from "../core/period";
 import type { Engine, Tx } from "../server/db";
-import { inList, placeholder } from "../server/sql";
+import { addDaysToMonths, type MonthTable } from "./month-deltas";
 
 /** The member-day amounts kept by day (a row's `metric` is the column's name). */
 export const MONTH_DAY_METRICS = [
@@ -32,24 +32,14 @@ export const DAY_COLUMNS = Array.from(
   (_, i) => `d${String(i + 1).padStart(2, "0")}`,
 );
 
-const KEY = `"workspaceId", "month", "memberKey", "metric"`;
-
-/**
- * Some days' member-day rows (parameters: daysParams). The range beside the list makes
- * SQLite seek the key (workspaceId, day) for each day: with the list alone it walked the
- * workspace's whole member-ordered index (every day it holds) — measured on 20,000 people,
- * five days' rows took 420 ms a statement that way and 125–175 ms by the key.
- */
-export function daysOf(engine: Engine) {
-  return (count: number) =>
-    `"workspaceId" = ${placeholder(engine, 1)} AND "day" >= ${placeholder(engine, 2)} AND "day" <= ${placeholder(engine, 3)} AND "day" IN ${inList(engine, count, 4)}`;
-}
-
-/** The parameters of daysOf: the workspace, the first and last day, the days. */
-export function daysParams(workspaceId: string, days: readonly DayKey[]): string[] {
-  const sorted = [...days].sort();
-  return [workspaceId, sorted[0]!, sorted[sorted.length - 1]!, ...days];
-}
+/** The table, its columns being the days (each delta names the metric it sums). */
+export const MEMBER_MONTH_DAYS: MonthTable = {
+  table: "UsageMemberMonthDays",
+  from: "UsageMemberDayTotal",
+  by: ["memberKey"],
+  columns: DAY_COLUMNS,
+  keepWhileDays: false,
+};
 
 /**
  * Adds (sign 1, after the member-day rows of `days` are rebuilt) or takes out (-1, before they
@@ -62,41 +52,18 @@ export async function addToMonthDays(
   days: DayKey[],
   sign: 1 | -1,
 ): Promise<void> {
-  if (!days.length) return;
-  const neg = sign < 0 ? "-" : "";
   // only the columns of these days change (one or two for an incremental page)
   const columns = [...new Set(days.map(dayColumn))].sort();
   for (const metric of MONTH_DAY_METRICS)
-    await tx.$executeRawUnsafe(
-      `INSERT INTO "UsageMemberMonthDays" (${KEY}, ${columns.map((c) => `"${c}"`).join(", ")})
-       SELECT "workspaceId", SUBSTR("day", 1, 7), "memberKey", '${metric}', ${columns
-         .map(
-           (c) =>
-             `${neg}SUM(CASE WHEN SUBSTR("day", 9, 2) = '${c.slice(1)}' THEN "${metric}" ELSE 0 END)`,
-         )
-         .join(", ")}
-       FROM "UsageMemberDayTotal"
-       WHERE ${daysOf(engine)(days.length)}
-       GROUP BY "workspaceId", SUBSTR("day", 1, 7), "memberKey"
-       HAVING SUM(CASE WHEN "${metric}" <> 0 THEN 1 ELSE 0 END) > 0
-       ON CONFLICT (${KEY}) DO UPDATE SET ${columns.map((c) => `"${c}" = "UsageMemberMonthDays"."${c}" + excluded."${c}"`).join(", ")}`,
-      ...daysParams(workspaceId, days),
-    );
-}
-
-/** Drops the rows of these months whose every day is 0. */
-export async function pruneEmptyMonthDays(
-  tx: Tx,
-  engine: Engine,
-  workspaceId: string,
-  months: string[],
-): Promise<void> {
-  if (!months.length) return;
-  await tx.$executeRawUnsafe(
-    `DELETE FROM "UsageMemberMonthDays"
-     WHERE "workspaceId" = ${placeholder(engine, 1)} AND "month" IN ${inList(engine, months.length, 2)}
-       AND ${DAY_COLUMNS.map((c) => `"${c}" = 0`).join(" AND ")}`,
-    workspaceId,
-    ...months,
-  );
+    await addDaysToMonths(tx, engine, MEMBER_MONTH_DAYS, workspaceId, days, sign, {
+      sums: columns.map(
+        (c) =>
+          [
+            c,
+            `CASE WHEN SUBSTR("day", 9, 2) = '${c.slice(1)}' THEN "${metric}" ELSE 0 END`,
+          ] as const,
+      ),
+      tag: ["metric", `'${metric}'`],
+      having: `SUM(CASE WHEN "${metric}" <> 0 THEN 1 ELSE 0 END) > 0`,
+    });
 }

@@ -9,13 +9,11 @@ import { engineOf, type Tx } from "../server/db";
 import { chunks, inList, placeholder } from "../server/sql";
 import { rebuildDayTotals } from "./day-totals";
 import { rebuildGroupDayTotals } from "./group-totals";
-import { applyDailyToMonths, pruneEmptyMonths } from "./member-month";
-import {
-  addMemberDayTotals,
-  dropMemberDayTotals,
-  pruneEmptyMemberMonthTotals,
-} from "./member-totals";
+import { MEMBER_MONTH } from "./member-month";
+import { MEMBER_MONTH_DAYS } from "./member-month-days";
+import { addMemberDayTotals, dropMemberDayTotals, MEMBER_MONTH_TOTAL } from "./member-totals";
 import { monthOf } from "./metrics";
+import { addDaysToMonths, pruneEmptyMonths } from "./month-deltas";
 
 export async function rebuildDailyRollups(
   tx: Tx,
@@ -28,7 +26,7 @@ export async function rebuildDailyRollups(
     const params = [workspaceId, ...batch];
     const dayIn = inList(engine, batch.length, 2);
     // The monthly rollup follows by deltas: take these days' old rows out, put the new ones in.
-    await applyDailyToMonths(tx, engine, workspaceId, batch, -1);
+    await addDaysToMonths(tx, engine, MEMBER_MONTH, workspaceId, batch, -1);
     await dropMemberDayTotals(tx, engine, workspaceId, batch);
     await tx.$executeRawUnsafe(
       `DELETE FROM "UsageDailyRollup" WHERE "workspaceId" = ${placeholder(engine, 1)} AND "day" IN ${dayIn}`,
@@ -47,11 +45,12 @@ export async function rebuildDailyRollups(
        GROUP BY "workspaceId", "day", COALESCE("memberId", ''), "product", "model", "provider"`,
       ...params,
     );
-    await applyDailyToMonths(tx, engine, workspaceId, batch, 1);
+    await addDaysToMonths(tx, engine, MEMBER_MONTH, workspaceId, batch, 1);
     await addMemberDayTotals(tx, engine, workspaceId, batch);
   }
-  await pruneEmptyMonths(tx, engine, workspaceId, [...new Set(unique.map(monthOf))]);
-  await pruneEmptyMemberMonthTotals(tx, engine, workspaceId, [...new Set(unique.map(monthOf))]);
+  const months = [...new Set(unique.map(monthOf))];
+  for (const table of [MEMBER_MONTH, MEMBER_MONTH_TOTAL, MEMBER_MONTH_DAYS])
+    await pruneEmptyMonths(tx, engine, table, workspaceId, months);
   // Group and cost-center totals, from the member day totals just rebuilt and today's memberships.
   await rebuildGroupDayTotals(tx, workspaceId, unique);
   // Analytics' workspace-wide day totals, derived from the rollup just rebuilt (same transaction).

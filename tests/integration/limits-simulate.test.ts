@@ -13,8 +13,9 @@ import { fileRequest } from "@/lib/requests/file-request";
 import { approveSchema, fileRequestSchema } from "@/lib/requests/request-input";
 import { rebuildDayTotals } from "@/lib/rollups/day-totals";
 import { rebuildGroupDayTotals } from "@/lib/rollups/group-totals";
-import { applyDailyToMonths } from "@/lib/rollups/member-month";
+import { MEMBER_MONTH } from "@/lib/rollups/member-month";
 import { addMemberDayTotals } from "@/lib/rollups/member-totals";
+import { addDaysToMonths } from "@/lib/rollups/month-deltas";
 import { engineOf, type Db } from "@/lib/server/db";
 
 import { TEST_NOW } from "../helpers/clock";
@@ -56,7 +57,7 @@ async function history(db: Db, workspaceId: string, memberIds: string[], seed: n
   // the member-month (by product), member-day and member-month totals, group-day and
   // workspace-day rollups, as the sync keeps them (lib/rollups/rebuild-days.ts)
   await db.$transaction(async (tx) => {
-    await applyDailyToMonths(tx, engineOf(db), workspaceId, days, 1);
+    await addDaysToMonths(tx, engineOf(db), MEMBER_MONTH, workspaceId, days, 1);
     await addMemberDayTotals(tx, engineOf(db), workspaceId, days);
     await rebuildGroupDayTotals(tx, workspaceId, days);
     await rebuildDayTotals(tx, engineOf(db), workspaceId, days);
