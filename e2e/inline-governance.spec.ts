@@ -116,6 +116,12 @@ test.describe.serial("inline governance", () => {
     const page = await pageAs(browser, "admin");
     await page.goto("/usage");
     const row = page.locator("tbody tr").filter({ hasText: memberName }).first();
+    // the row shows the limit the override set, with its meter, beside the spend
+    await expect(row.getByTestId("usage-member-limit")).toContainText(
+      `of ${credits(used / 2n + 10n)}`,
+    );
+    await expect(row.getByTestId("usage-member-limit-reason")).toContainText(/override/i);
+    await expect(row.getByTestId("usage-member-meter")).toBeVisible();
     await row.getByRole("button", { name: `Set limit for ${memberName}` }).click();
     const dialog = page.getByRole("dialog", { name: `Limit for ${memberName}` });
     await expect(dialog.getByLabel(/^Limit \(credits\)/)).toHaveValue((used / 2n + 10n).toString());

@@ -4,8 +4,17 @@ import { formatAmount, percentOf } from "@/lib/core/money";
 import type { Serialized } from "@/lib/core/serialize";
 import type { MyLimit } from "@/lib/limits/limits-screen";
 
-/** One member's effective limit in the group table: used of limit this period and its meter, then state and reason. */
-export function LimitCell({ limit }: { limit: Serialized<MyLimit> | undefined }) {
+/**
+ * One member's effective limit in a table row (a group's members, Usage's people): used of
+ * limit this period and its meter, then state and reason. `testIds` prefixes the test ids.
+ */
+export function LimitCell({
+  limit,
+  testIds = "group-member",
+}: {
+  limit: Serialized<MyLimit> | undefined;
+  testIds?: string;
+}) {
   if (!limit) return <span className="text-xs text-slate-500">inactive member</span>;
   const fmt = (m: string) => formatAmount(BigInt(m), limit.unit);
   const cap = limit.limitMicros === null ? null : BigInt(limit.limitMicros);
@@ -14,7 +23,7 @@ export function LimitCell({ limit }: { limit: Serialized<MyLimit> | undefined })
     <div
       className="flex flex-col items-end gap-1"
       title={limit.reason}
-      data-testid="group-member-limit"
+      data-testid={`${testIds}-limit`}
     >
       <span className="tabular whitespace-nowrap">
         {fmt(limit.usedMicros)} <span className="text-slate-500">of</span>{" "}
@@ -29,13 +38,13 @@ export function LimitCell({ limit }: { limit: Serialized<MyLimit> | undefined })
             softPct={limit.softThresholdPct}
             state={limit.state}
             label={`${fmt(limit.usedMicros)} used of ${fmt(limit.limitMicros!)}`}
-            testId="group-member-meter"
+            testId={`${testIds}-meter`}
           />
         </span>
       )}
       <span className="flex flex-wrap items-center justify-end gap-1.5 text-xs text-slate-500">
         <LimitStateBadge limit={limit} />
-        <span data-testid="group-member-limit-reason">{limit.reason}</span>
+        <span data-testid={`${testIds}-limit-reason`}>{limit.reason}</span>
       </span>
     </div>
   );

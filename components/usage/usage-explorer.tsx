@@ -12,12 +12,14 @@ import Link from "next/link";
 import { BarList } from "@/components/charts/bar-list";
 import { productLabel } from "@/components/charts/palette";
 import { Sparkline } from "@/components/charts/sparkline";
+import { LimitCell } from "@/components/groups/limit-cell";
 import { SetLimitButton } from "@/components/limits/set-limit-button";
 import { Card, ErrorNote, Skeleton } from "@/components/ui/card";
 import { ScrollArea } from "@/components/ui/scroll-area";
 import { SeatEstimateNote } from "@/components/usage/seat-estimate-note";
 import type { SortKey } from "@/lib/analytics/breakdown-query";
-import type { Breakdown, BreakdownRow } from "@/lib/analytics/breakdown-types";
+import type { BreakdownRow } from "@/lib/analytics/breakdown-types";
+import type { ExplorerPage } from "@/lib/analytics/explorer-page";
 import {
   DIMENSION_LABELS,
   DIMENSIONS,
@@ -29,6 +31,7 @@ import { fetchJson } from "@/lib/client/fetch-json";
 import { queryKeys } from "@/lib/client/query-keys";
 import { formatAmount, formatPercent, type Unit } from "@/lib/core/money";
 import type { Serialized } from "@/lib/core/serialize";
+import type { MyLimit } from "@/lib/limits/limits-screen";
 
 import { FilterBar } from "./filter-bar";
 import { RangePicker } from "./range-picker";
@@ -44,6 +47,7 @@ function columns(
   onFilter: (key: string) => void,
   showSeats: boolean,
   canSetLimits: boolean,
+  limits: Record<string, Serialized<MyLimit>> | null,
 ) {
   return [
     col.accessor("label", {
@@ -81,6 +85,23 @@ function columns(
             cell: (c) => (
               <span className="text-slate-500">{formatAmount(BigInt(c.getValue()), unit)}</span>
             ),
+            enableSorting: false,
+            meta: { numeric: true },
+          }),
+        ]
+      : []),
+    // people rows: each one's effective limit this period (whatever the range), with its meter
+    ...(limits
+      ? [
+          col.display({
+            id: "limit",
+            header: "Limit this period",
+            cell: (c) =>
+              c.row.original.key === UNATTRIBUTED ? (
+                <span className="text-slate-500">—</span>
+              ) : (
+                <LimitCell limit={limits[c.row.original.key]} testIds="usage-member" />
+              ),
             enableSorting: false,
             meta: { numeric: true },
           }),
@@ -172,7 +193,7 @@ export function UsageExplorer({ canSetLimits = false }: { canSetLimits?: boolean
   const rangeSearch = canonicalSearch({ ...state, filters: {} });
   const query = useQuery({
     queryKey: queryKeys.usage(search),
-    queryFn: () => fetchJson<Serialized<Breakdown>>(`/api/usage?${search}`),
+    queryFn: () => fetchJson<Serialized<ExplorerPage>>(`/api/usage?${search}`),
     placeholderData: (prev) => prev,
   });
   const d = query.data;
@@ -196,6 +217,7 @@ export function UsageExplorer({ canSetLimits = false }: { canSetLimits?: boolean
         }),
       d !== undefined && BigInt(d.totals.seatMicros) !== 0n,
       canSetLimits,
+      d?.limits ?? null,
     ),
     getCoreRowModel: getCoreRowModel(),
     manualSorting: true,

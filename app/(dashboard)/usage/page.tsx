@@ -2,7 +2,7 @@ import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query
 
 import { RangeFallbackNote } from "@/components/ui/range-fallback-note";
 import { UsageExplorer } from "@/components/usage/usage-explorer";
-import { explorerBreakdown } from "@/lib/analytics/breakdown";
+import { explorerPage } from "@/lib/analytics/explorer-page";
 import { canonicalSearch, parseAnalyticsSearch, recordToSearch } from "@/lib/analytics/url-state";
 import { requirePage } from "@/lib/auth/guards";
 import { can, screenPermissions } from "@/lib/auth/permissions";
@@ -26,9 +26,7 @@ export default async function UsagePage({
   await client.prefetchQuery({
     queryKey: queryKeys.usage(canonicalSearch(s, { breakdown: true })),
     queryFn: async () =>
-      serialize(
-        await explorerBreakdown({ db: db(), scope, now: now() }, s.spec, s.filters, s.query),
-      ),
+      serialize(await explorerPage({ db: db(), scope, now: now() }, s.spec, s.filters, s.query)),
   });
   return (
     <HydrationBoundary state={dehydrate(client)}>
