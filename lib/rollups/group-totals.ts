@@ -17,11 +17,11 @@ import { dimensionKey, Params, type Source } from "../analytics/sql-builder";
 import type { DayKey } from "../core/period";
 import { engineOf, type Engine, type Tx } from "../server/db";
 import { chunks, inList, jsonList, placeholder } from "../server/sql";
-import { COLUMNS, METRICS } from "./metrics";
+import { addOnConflict, allZero, COLUMNS, METRICS } from "./metrics";
 
 const SUMS = METRICS.map((m) => `SUM(r."${m}")`).join(", ");
 
-type Kind = "group" | "costCenter";
+export type Kind = "group" | "costCenter";
 const TABLES: Record<Kind, { day: string; month: string; key: string }> = {
   group: { day: `"UsageGroupDayTotal"`, month: `"UsageGroupMonthTotal"`, key: `"groupId"` },
   costCenter: {
@@ -152,42 +152,47 @@ export async function applyMembershipChanges(
     (id) => (now.get(id) ?? 0) > 0 && (now.get(id) ?? 0) - joined.get(id)! === 0,
   );
   const ungrouped = changed.filter((id) => (now.get(id) ?? 0) === 0);
-  await moveNone(tx, engine, workspaceId, grouped, -1);
-  await moveNone(tx, engine, workspaceId, ungrouped, 1);
+  await addMembersToDimensionRow(tx, engine, "group", workspaceId, NONE, grouped, -1);
+  await addMembersToDimensionRow(tx, engine, "group", workspaceId, NONE, ungrouped, 1);
 }
 
-/** Adds (or takes away) these members' usage to the "~none" group rows, days and months; rows left at zero are dropped. */
-async function moveNone(
+/**
+ * Adds (sign 1) or takes out (-1) these members' usage in one row of a dimension (`key`: a
+ * group id, "~none" or a cost center), days and months; that row's days and months left at
+ * zero are dropped.
+ */
+export async function addMembersToDimensionRow(
   tx: Tx,
   engine: Engine,
+  kind: Kind,
   workspaceId: string,
+  key: string,
   memberIds: string[],
   sign: 1 | -1,
 ): Promise<void> {
   if (!memberIds.length) return;
   const ph = (i: number) => placeholder(engine, i);
   const neg = sign < 0 ? "-" : "";
-  const t = TABLES.group;
+  const t = TABLES[kind];
   for (const [table, time, from] of [
     [t.day, `"day"`, `"UsageMemberDayTotal"`],
     [t.month, `"month"`, `"UsageMemberMonthTotal"`],
   ] as const) {
     await tx.$executeRawUnsafe(
-      `INSERT INTO ${table} ("workspaceId", ${time}, "groupId", ${COLUMNS})
+      `INSERT INTO ${table} ("workspaceId", ${time}, ${t.key}, ${COLUMNS})
        SELECT r."workspaceId", r.${time}, ${ph(1)}, ${METRICS.map((m) => `${neg}SUM(r."${m}")`).join(", ")}
        FROM ${from} r
        WHERE r."workspaceId" = ${ph(2)} AND r."memberKey" IN ${jsonList(engine, 3)}
        GROUP BY r."workspaceId", r.${time}
-       ON CONFLICT ("workspaceId", ${time}, "groupId") DO UPDATE SET ${METRICS.map((m) => `"${m}" = ${table}."${m}" + excluded."${m}"`).join(", ")}`,
-      NONE, // SQLite binds its "?" in textual order
+       ${addOnConflict(table, `"workspaceId", ${time}, ${t.key}`, METRICS)}`,
+      key, // SQLite binds its "?" in textual order
       workspaceId,
       JSON.stringify(memberIds),
     );
-  }
-  for (const table of [t.day, t.month])
     await tx.$executeRawUnsafe(
-      `DELETE FROM ${table} WHERE "workspaceId" = ${ph(1)} AND "groupId" = ${ph(2)} AND ${METRICS.map((m) => `"${m}" = 0`).join(" AND ")}`,
+      `DELETE FROM ${table} WHERE "workspaceId" = ${ph(1)} AND ${t.key} = ${ph(2)} AND ${allZero(METRICS)}`,
       workspaceId,
-      NONE,
+      key,
     );
+  }
 }

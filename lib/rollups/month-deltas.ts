@@ -10,6 +10,7 @@
 import type { DayKey } from "../core/period";
 import type { Engine, Tx } from "../server/db";
 import { inList, placeholder } from "../server/sql";
+import { addOnConflict, allZero } from "./metrics";
 
 /** A month table and the day table it sums, their month being SUBSTR("day", 1, 7). */
 export interface MonthTable {
@@ -53,16 +54,6 @@ export function daysParams(workspaceId: string, days: readonly DayKey[]): string
   return [workspaceId, sorted[0]!, sorted[sorted.length - 1]!, ...days];
 }
 
-/** `ON CONFLICT (key) DO UPDATE` adding each column's new value to the row already there. */
-export function addOnConflict(table: string, key: string, columns: readonly string[]): string {
-  return `ON CONFLICT (${key}) DO UPDATE SET ${columns.map((c) => `"${c}" = "${table}"."${c}" + excluded."${c}"`).join(", ")}`;
-}
-
-/** `"a" = 0 AND "b" = 0 …`: a row whose every one of these columns is 0. */
-export function allZero(columns: readonly string[]): string {
-  return columns.map((c) => `"${c}" = 0`).join(" AND ");
-}
-
 /** Adds (sign 1, after they are rebuilt) or takes out (-1, before they are deleted) the day rows of `days` in their months. */
 export async function addDaysToMonths(
   tx: Tx,
@@ -78,15 +69,16 @@ export async function addDaysToMonths(
   const sums = delta.sums ?? t.columns.map((c) => [c, `"${c}"`] as const);
   const tag = delta.tag ? [delta.tag] : [];
   const by = t.by.map((c) => `"${c}"`).join(", ");
+  const table = `"${t.table}"`;
   const key = [`"workspaceId", "month"`, by, ...tag.map(([c]) => `"${c}"`)].join(", ");
   await tx.$executeRawUnsafe(
-    `INSERT INTO "${t.table}" (${key}, ${sums.map(([c]) => `"${c}"`).join(", ")})
+    `INSERT INTO ${table} (${key}, ${sums.map(([c]) => `"${c}"`).join(", ")})
      SELECT "workspaceId", SUBSTR("day", 1, 7), ${[by, ...tag.map(([, v]) => v)].join(", ")}, ${sums.map(([, of]) => `${neg}SUM(${of})`).join(", ")}
      FROM "${t.from}"
      WHERE ${daysOf(engine)(days.length)}
      GROUP BY "workspaceId", SUBSTR("day", 1, 7), ${by}${delta.having ? ` HAVING ${delta.having}` : ""}
      ${addOnConflict(
-       t.table,
+       table,
        key,
        sums.map(([c]) => c),
      )}`,

@@ -10,9 +10,7 @@ import "server-only";
 
 import { NONE } from "../analytics/filters";
 import { engineOf, type Tx } from "../server/db";
-import { placeholder } from "../server/sql";
-import { applyMembershipChanges } from "./group-totals";
-import { COLUMNS, METRICS } from "./metrics";
+import { addMembersToDimensionRow, applyMembershipChanges } from "./group-totals";
 
 export interface PairChange {
   groupId: string;
@@ -57,33 +55,6 @@ export async function costCenterTotalsMoved(
   const a = from ?? NONE;
   const b = to ?? NONE;
   if (a === b) return;
-  const ph = (i: number) => placeholder(engine, i);
-  const tables = [
-    [`"UsageCostCenterDayTotal"`, `"day"`, `"UsageMemberDayTotal"`],
-    [`"UsageCostCenterMonthTotal"`, `"month"`, `"UsageMemberMonthTotal"`],
-  ] as const;
-  for (const [table, time, source] of tables) {
-    for (const [key, sign] of [
-      [a, "-"],
-      [b, ""],
-    ] as const) {
-      await tx.$executeRawUnsafe(
-        `INSERT INTO ${table} ("workspaceId", ${time}, "costCenter", ${COLUMNS})
-         SELECT r."workspaceId", r.${time}, ${ph(1)}, ${METRICS.map((m) => `${sign}SUM(r."${m}")`).join(", ")}
-         FROM ${source} r
-         WHERE r."workspaceId" = ${ph(2)} AND r."memberKey" = ${ph(3)}
-         GROUP BY r."workspaceId", r.${time}
-         ON CONFLICT ("workspaceId", ${time}, "costCenter") DO UPDATE SET ${METRICS.map((m) => `"${m}" = ${table}."${m}" + excluded."${m}"`).join(", ")}`,
-        key, // SQLite binds its "?" in textual order
-        workspaceId,
-        memberId,
-      );
-    }
-    await tx.$executeRawUnsafe(
-      `DELETE FROM ${table} WHERE "workspaceId" = ${ph(1)} AND "costCenter" IN (${ph(2)}, ${ph(3)}) AND ${METRICS.map((m) => `"${m}" = 0`).join(" AND ")}`,
-      workspaceId,
-      a,
-      b,
-    );
-  }
+  await addMembersToDimensionRow(tx, engine, "costCenter", workspaceId, a, [memberId], -1);
+  await addMembersToDimensionRow(tx, engine, "costCenter", workspaceId, b, [memberId], 1);
 }
