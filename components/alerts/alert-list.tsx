@@ -180,8 +180,24 @@ export function AlertList({
                 <span className="text-sm font-medium text-slate-800">{a.subjectLabel}</span>
                 <span
                   className={`text-xs ${a.status === "OPEN" ? "text-red-700" : "text-slate-500"}`}
+                  data-testid="alert-status"
                 >
-                  {a.status === "OPEN" ? "Open" : `Resolved ${a.resolvedAt?.slice(0, 10) ?? ""}`}
+                  {a.status === "OPEN" ? (
+                    "Open"
+                  ) : a.supersededBy ? (
+                    <>
+                      Superseded {a.resolvedAt?.slice(0, 10) ?? ""} by{" "}
+                      <a
+                        href={`#alert-${a.supersededBy.id}`}
+                        className="text-brand-700 hover:underline"
+                      >
+                        {KIND_LABELS[a.supersededBy.kind] ?? a.supersededBy.kind}
+                        {a.supersededBy.thresholdPct !== null && ` ${a.supersededBy.thresholdPct}%`}
+                      </a>
+                    </>
+                  ) : (
+                    `Resolved ${a.resolvedAt?.slice(0, 10) ?? ""}`
+                  )}
                 </span>
                 <span className="ml-auto text-xs text-slate-500">
                   {a.createdAt.slice(0, 16).replace("T", " ")} UTC · period from {a.periodKey}

@@ -110,7 +110,8 @@ export function RulesPanel({ canManage }: { canManage: boolean }) {
       )}
       <p className="mt-3 text-xs text-slate-500">
         Each alert fires once per budget period for each rule, subject and threshold, and resolves
-        by itself when its condition passes.
+        by itself when its condition passes. A subject keeps one open limit alert: reaching the
+        limit supersedes its thresholds, and a higher threshold a lower one.
       </p>
     </Card>
   );

@@ -29,7 +29,7 @@ import { loadAnomalyInputs } from "./anomaly-data";
 import { alertMessageOf, deliverAlert, titleOf } from "./deliver";
 import { loadRuleSettings, type AlertKind } from "./rules";
 import type { RetryPolicy } from "./send-webhook";
-import { withoutSuperseded } from "./supersede";
+import { supersession } from "./supersede";
 
 export interface Candidate {
   kind: AlertKind;
@@ -130,7 +130,12 @@ async function limitCandidates(
   now: Date,
   thresholds: number[],
   enabled: Record<AlertKind, boolean>,
-): Promise<{ found: Candidate[]; periodStart: string }> {
+): Promise<{
+  found: Candidate[];
+  /** a superseded finding's dedupe key → its superseder's */
+  supersededBy: Map<string, string>;
+  periodStart: string;
+}> {
   const [limits, services] = await Promise.all([
     loadWorkspaceLimits(db, workspaceId, now),
     loadServiceAccounts(db, workspaceId),
@@ -252,8 +257,14 @@ async function limitCandidates(
     );
   }
   // the hard limit supersedes its thresholds, the highest threshold the lower ones: the
-  // superseded are neither raised nor kept open (not in `found`, so resolved below)
-  return { found: withoutSuperseded(found), periodStart: periodKey };
+  // superseded are neither raised nor kept open (not in `found`, so closed below, naming
+  // their superseder)
+  const { kept, supersededBy } = supersession(found);
+  return {
+    found: kept,
+    supersededBy: new Map([...supersededBy].map(([f, by]) => [dedupeKeyOf(f), dedupeKeyOf(by)])),
+    periodStart: periodKey,
+  };
 }
 
 /**
@@ -286,6 +297,39 @@ async function vendorCandidates(
       })),
     },
   }));
+}
+
+/**
+ * The alerts to close, by what closes them: under a superseder's id those a higher alert
+ * superseded (their condition still holds), under null those whose condition passed.
+ */
+async function supersededIn(
+  db: Db,
+  workspaceId: string,
+  open: readonly { id: string; dedupeKey: string }[],
+  closing: readonly string[],
+  supersededBy: ReadonlyMap<string, string>,
+): Promise<Map<string | null, string[]>> {
+  const ids = new Set(closing);
+  const superseded = open.filter((a) => ids.has(a.id) && supersededBy.has(a.dedupeKey));
+  const by = superseded.length
+    ? await db.alert.findMany({
+        where: {
+          workspaceId,
+          dedupeKey: { in: [...new Set(superseded.map((a) => supersededBy.get(a.dedupeKey)!))] },
+        },
+        select: { id: true, dedupeKey: true },
+      })
+    : [];
+  const idOf = new Map(by.map((a) => [a.dedupeKey, a.id]));
+  const out = new Map<string | null, string[]>([[null, []]]);
+  for (const a of open) {
+    if (!ids.has(a.id)) continue;
+    const byKey = supersededBy.get(a.dedupeKey);
+    const key = (byKey && idOf.get(byKey)) ?? null;
+    (out.get(key) ?? out.set(key, []).get(key)!).push(a.id);
+  }
+  return out;
 }
 
 export async function evaluateAlerts(
@@ -372,12 +416,18 @@ export async function evaluateAlerts(
     )
     .map((a) => a.id);
   const resolvedAt = now;
-  const { count: resolved } = toResolve.length
-    ? await db.alert.updateMany({
-        where: { id: { in: toResolve }, status: "OPEN" },
-        data: { status: "RESOLVED", resolvedAt },
-      })
-    : { count: 0 };
+  // closed as superseded (naming the superseder) or resolved: one update per superseder, one
+  // for the rest
+  const closing = await supersededIn(db, workspaceId, open, toResolve, limits.supersededBy);
+  let resolved = 0;
+  for (const [supersededById, ids] of closing)
+    if (ids.length)
+      resolved += (
+        await db.alert.updateMany({
+          where: { id: { in: ids }, status: "OPEN" },
+          data: { status: "RESOLVED", resolvedAt, supersededById },
+        })
+      ).count;
 
   let delivered = 0;
   let failed = 0;

@@ -19,6 +19,8 @@ export interface AlertDto {
   deliveries: { channel: string; status: string; attempts: number; error: string | null }[];
   createdAt: string;
   resolvedAt: string | null;
+  /** closed because this higher alert for the same subject superseded it (its condition still held) */
+  supersededBy: { id: string; kind: string; thresholdPct: number | null } | null;
 }
 
 export async function listAlerts(
@@ -34,7 +36,10 @@ export async function listAlerts(
   });
   const memberIds = rows.filter((r) => r.subjectType === "MEMBER").map((r) => r.subjectId);
   const groupIds = rows.filter((r) => r.subjectType === "GROUP").map((r) => r.subjectId);
-  const [members, groups] = await Promise.all([
+  const supersederIds = [
+    ...new Set(rows.flatMap((r) => (r.supersededById ? [r.supersededById] : []))),
+  ];
+  const [members, groups, superseders] = await Promise.all([
     db.member.findMany({
       where: { workspaceId, id: { in: memberIds } },
       select: { id: true, ...MEMBER_LABEL_SELECT },
@@ -43,7 +48,14 @@ export async function listAlerts(
       where: { workspaceId, id: { in: groupIds } },
       select: { id: true, name: true },
     }),
+    supersederIds.length
+      ? db.alert.findMany({
+          where: { workspaceId, id: { in: supersederIds } },
+          select: { id: true, kind: true, thresholdPct: true },
+        })
+      : [],
   ]);
+  const supersederOf = new Map(superseders.map((a) => [a.id, a]));
   const label = new Map<string, string>([
     ...members.map((m) => [m.id, memberLabel(m)] as const),
     ...groups.map((g) => [g.id, g.name] as const),
@@ -77,6 +89,7 @@ export async function listAlerts(
       })),
       createdAt: r.createdAt.toISOString(),
       resolvedAt: r.resolvedAt?.toISOString() ?? null,
+      supersededBy: (r.supersededById && supersederOf.get(r.supersededById)) || null,
     };
   });
 }

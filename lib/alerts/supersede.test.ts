@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { withoutSuperseded, type LimitFinding } from "./supersede";
+import { supersession, withoutSuperseded, type LimitFinding } from "./supersede";
 
 const f = (
   subjectId: string,
@@ -39,5 +39,27 @@ describe("one open limit alert per subject and kind", () => {
     const found = [f("ana", "threshold", 80), f("ana", "projection"), f("bo", "hard_limit")];
     expect(withoutSuperseded(found)).toEqual(found);
     expect(withoutSuperseded([])).toEqual([]);
+  });
+});
+
+describe("what superseded what", () => {
+  it("names each superseded threshold's superseder: the hard limit, else the highest threshold", () => {
+    const found = [
+      f("ana", "threshold", 80),
+      f("ana", "hard_limit"),
+      f("ana", "threshold", 100),
+      f("bo", "threshold", 50),
+      f("bo", "threshold", 80),
+      f("bo", "projection"),
+    ];
+    const { kept, supersededBy } = supersession(found);
+    expect(kept).toEqual(withoutSuperseded(found));
+    expect(
+      [...supersededBy].map(([from, by]) => `${names([from])[0]} → ${names([by])[0]}`),
+    ).toEqual([
+      "MEMBER:ana threshold80 → MEMBER:ana hard_limit",
+      "MEMBER:ana threshold100 → MEMBER:ana hard_limit",
+      "MEMBER:bo threshold50 → MEMBER:bo threshold80",
+    ]);
   });
 });

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { sendTest } from "@/lib/alerts/deliver";
 import { evaluateAlerts } from "@/lib/alerts/evaluate";
+import { listAlerts } from "@/lib/alerts/list";
 import { verifySignature } from "@/lib/alerts/signature";
 import { memberHistoryWithFallback } from "@/lib/forecast/history";
 import { project } from "@/lib/forecast/projection";
@@ -182,14 +183,27 @@ describe("alert evaluation and delivery", () => {
         kind: { in: ["threshold", "hard_limit"] },
       },
     });
-    // past the limit (200 %): the hard limit opens and the 80 % alert it supersedes resolves
+    // past the limit (200 %): the hard limit opens and the 80 % alert it supersedes closes,
+    // naming it (its condition still holds: not "resolved")
     expect(after.map((a) => `${a.kind}:${a.thresholdPct ?? "-"} ${a.status}`).sort()).toEqual([
       "hard_limit:- OPEN",
       "threshold:80 RESOLVED",
     ]);
+    const hard = after.find((a) => a.kind === "hard_limit")!;
+    expect(after.find((a) => a.kind === "threshold")!.supersededById).toBe(hard.id);
+    const listed = await listAlerts(db, workspace.id, { limit: 500 });
+    expect(listed.find((a) => a.id === mine[0]!.id)!.supersededBy).toEqual({
+      id: hard.id,
+      kind: "hard_limit",
+      thresholdPct: null,
+    });
+    expect(listed.find((a) => a.id === hard.id)!.supersededBy).toBeNull();
     await db.limitPolicy.delete({ where: { id: policy.id } });
     const res = await evaluateAlerts(db, workspace.id, NOW, { retry: FAST });
     expect(res.resolved).toBeGreaterThanOrEqual(1);
+    // the hard limit resolves because its condition passed: nothing superseded it
+    const gone = await db.alert.findUniqueOrThrow({ where: { id: hard.id } });
+    expect([gone.status, gone.supersededById]).toEqual(["RESOLVED", null]);
     expect(
       await db.alert.count({
         where: {
