@@ -510,12 +510,14 @@ export function indexPolicies(policies: readonly PolicyInput[]) {
 }
 
 /** What resolving some members' limits needs: the whole workspace's, or only those members' share. */
+/** What the rule is asked with for some members: all read once, whatever their number. */
 interface Resolution {
   now: Date;
-  timezone: string;
-  groupName: ReadonlyMap<string, string>;
-  /** memberId → their group ids, in group id order */
-  groupsOf: ReadonlyMap<string, string[]>;
+  budget: WorkspaceBudget;
+  /** the groups these members are in, at least (their names) */
+  groups: readonly { id: string; name: string }[];
+  /** (group, member) pairs in group id order: a member's group ids come in that order */
+  memberships: readonly { groupId: string; memberId: string }[];
   policies: ReturnType<typeof indexPolicies>;
   /** memberKey → usage by product */
   usage: ReadonlyMap<string, ProductUsage>;
@@ -529,15 +531,19 @@ const EMPTY_USAGE: ProductUsage = new Map();
 
 /** The rule (resolveEffectiveLimit) asked for each member, with only their relevant policies. */
 function resolveMembers(r: Resolution, members: readonly MemberRecord[]): MemberEffectiveLimit[] {
-  const formatUntil = (d: Date) => lastDayBefore(d, r.timezone);
+  const formatUntil = (d: Date) => lastDayBefore(d, r.budget.timezone);
+  const groupName = new Map(r.groups.map((g) => [g.id, g.name]));
+  const groupsOf = new Map<string, string[]>();
+  for (const m of r.memberships)
+    (groupsOf.get(m.memberId) ?? groupsOf.set(m.memberId, []).get(m.memberId)!).push(m.groupId);
   return members.map((m) => {
-    const gids = r.groupsOf.get(m.id) ?? [];
+    const gids = groupsOf.get(m.id) ?? [];
     const relevant = [...r.policies.workspace, ...(r.policies.byMember.get(m.id) ?? [])];
     for (const g of gids) relevant.push(...(r.policies.byGroup.get(g) ?? []));
     const effective = resolveEffectiveLimit({
       memberId: m.id,
       product: "",
-      groups: gids.map((id) => ({ id, name: r.groupName.get(id) ?? "?" })),
+      groups: gids.map((id) => ({ id, name: groupName.get(id) ?? "?" })),
       policies: relevant,
       now: r.now,
       usage: {
@@ -679,12 +685,9 @@ async function resolveWorkspace(
     policyRowsOf(db, workspaceId),
     workspaceUsageAggregate(db, budget),
   ]);
-  const groupsOf = new Map<string, string[]>();
   const membersOf = new Map<string, string[]>();
-  for (const m of memberships) {
-    (groupsOf.get(m.memberId) ?? groupsOf.set(m.memberId, []).get(m.memberId)!).push(m.groupId);
+  for (const m of memberships)
     (membersOf.get(m.groupId) ?? membersOf.set(m.groupId, []).get(m.groupId)!).push(m.memberId);
-  }
   const workspaceUsage = new Map<string, bigint>();
   for (const u of usage.values()) addInto(workspaceUsage, u);
   const groupUsage = new Map<string, Map<string, bigint>>();
@@ -694,17 +697,9 @@ async function resolveWorkspace(
     groupUsage.set(g.id, sum);
   }
   const policies = indexPolicies(policyRows.map(toPolicyInput));
+  const read = { now, budget, groups, memberships, policies, usage, groupUsage, workspaceUsage };
   const rows = resolveMembers(
-    {
-      now,
-      timezone: budget.timezone,
-      groupName: new Map(groups.map((g) => [g.id, g.name])),
-      groupsOf,
-      policies,
-      usage,
-      groupUsage,
-      workspaceUsage,
-    },
+    read,
     onlyMemberIds ? members.filter((m) => onlyMemberIds.has(m.id)) : members,
   );
   return { budget, rows, groups, membersOf, policies, groupUsage, workspaceUsage };
@@ -839,9 +834,6 @@ export async function loadSomeMemberLimits(
     usageByMemberProduct(db, key, memberIds),
   ]);
   const policies = indexPolicies(policyRows.map(toPolicyInput));
-  const groupsOf = new Map<string, string[]>();
-  for (const m of memberships)
-    (groupsOf.get(m.memberId) ?? groupsOf.set(m.memberId, []).get(m.memberId)!).push(m.groupId);
   const theirGroups = [...new Set(memberships.map((m) => m.groupId))];
   // pools: the usage of their groups that have one, the workspace's when it has one
   const pooled = theirGroups.filter((g) =>
@@ -858,20 +850,8 @@ export async function loadSomeMemberLimits(
     pooledGroupUsage(db, key, pooled),
     workspacePool ? workspaceUsageByProduct(db, key) : EMPTY_USAGE,
   ]);
-  const rows = resolveMembers(
-    {
-      now,
-      timezone: budget.timezone,
-      groupName: new Map(groups.map((g) => [g.id, g.name])),
-      groupsOf,
-      policies,
-      usage,
-      groupUsage,
-      workspaceUsage,
-    },
-    members,
-  );
-  return { budget, members: await projectMemberLimits(db, budget, rows) };
+  const read = { now, budget, groups, memberships, policies, usage, groupUsage, workspaceUsage };
+  return { budget, members: await projectMemberLimits(db, budget, resolveMembers(read, members)) };
 }
 
 /** Some groups' members' usage this period by product (a member in two groups counts in both). */
