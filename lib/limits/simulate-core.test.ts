@@ -385,6 +385,29 @@ const firstDays = (
   stoppedMicros: r.stoppedMicros,
 });
 
+/** The members in a group and those in none (each list shares its groups and, without overrides, its policies), the lists not empty. */
+function samePolicies<T extends Pick<ReplayMember, "groups">>(members: readonly T[]): T[][] {
+  return [true, false]
+    .map((inGroup) => members.filter((m) => m.groups.length === (inGroup ? 1 : 0)))
+    .filter((same) => same.length > 0);
+}
+
+/** settledByTotals settles together exactly whom settledByTotal settles one by one, with the same last-day answer. */
+function expectSettledAsEach(
+  p: ReplayPeriod,
+  shared: Parameters<typeof settledByTotals>[1],
+  usage: Parameters<typeof settledByTotals>[2],
+) {
+  const { settled, pending } = settledByTotals(p, shared, usage);
+  expect(settled.length + pending.length).toBe(usage.length);
+  const byId = new Map(settled.map((r) => [r.memberId, r]));
+  for (const u of usage) {
+    const one = settledByTotal(p, { ...shared, id: u.id }, u);
+    expect(byId.has(u.id)).toBe(one !== null);
+    if (one) expect(byId.get(u.id)!.end).toEqual(one.end);
+  }
+}
+
 describe("limit simulator replay (simulate-core)", () => {
   it(
     "finds the same first soft, over and refused days as asking the rule on every day (400 runs)",
@@ -440,22 +463,16 @@ describe("limit simulator replay (simulate-core)", () => {
               ...c,
               members: c.members.map((m) => ({ ...m, override: null })),
             });
-            for (const inGroup of [true, false]) {
-              const same = members.filter((m) => m.groups.length === (inGroup ? 1 : 0));
-              if (same.length === 0) continue;
+            for (const same of samePolicies(members)) {
               const totals = [
                 ...same.map((m) => ({ id: m.id, total: m.cumulative![DAYS.length - 1]! })),
                 ...extra.map((t, i) => ({ id: `x${i}`, total: t * M })),
               ];
-              const shared = { groups: same[0]!.groups, policies: same[0]!.policies };
-              const { settled, pending } = settledByTotals(p, shared, totals);
-              expect(settled.length + pending.length).toBe(totals.length);
-              const byId = new Map(settled.map((r) => [r.memberId, r]));
-              for (const t of totals) {
-                const one = settledByTotal(p, { ...shared, id: t.id }, t);
-                expect(byId.has(t.id)).toBe(one !== null);
-                if (one) expect(byId.get(t.id)!.end).toEqual(one.end);
-              }
+              expectSettledAsEach(
+                p,
+                { groups: same[0]!.groups, policies: same[0]!.policies },
+                totals,
+              );
             }
           },
         ),
@@ -515,9 +532,7 @@ describe("limit simulator replay (simulate-core)", () => {
               ...c,
               members: c.members.map((m) => ({ ...m, override: null })),
             });
-            for (const inGroup of [true, false]) {
-              const same = members.filter((m) => m.groups.length === (inGroup ? 1 : 0));
-              if (same.length === 0) continue;
+            for (const same of samePolicies(members)) {
               const last = DAYS.length - 1;
               const usage = [
                 ...same.map((m) => ({
@@ -538,14 +553,7 @@ describe("limit simulator replay (simulate-core)", () => {
                   byProduct: _b,
                   ...shared
                 } = asked(same[0]!, product);
-                const { settled, pending } = settledByTotals(replay, shared, usage);
-                expect(settled.length + pending.length).toBe(usage.length);
-                const byId = new Map(settled.map((r) => [r.memberId, r]));
-                for (const u of usage) {
-                  const one = settledByTotal(replay, { ...shared, id: u.id }, u);
-                  expect(byId.has(u.id)).toBe(one !== null);
-                  if (one) expect(byId.get(u.id)!.end).toEqual(one.end);
-                }
+                expectSettledAsEach(replay, shared, usage);
               }
             }
           },

@@ -437,23 +437,8 @@ function replayOne(period: ReplayPeriod, checks: PeriodChecks, m: ReplayMember):
   if (monotone) {
     if (end.state === "ok" && end.allowed) return settled(m.id, product, end);
     const days = firstDays(last, (k, i) => PREDICATES[k](i === last ? end : at(i)));
-    const blocked = days[2];
-    const stoppedMicros =
-      blocked === null
-        ? 0n
-        : governedThrough(governed, last) -
-          governedThrough(governed, blocked) +
-          stoppedOn(blocked, at(blocked));
-    return {
-      memberId: m.id,
-      product,
-      softDay: dayAt(period, days[0]),
-      overDay: dayAt(period, days[1]),
-      blockedDay: dayAt(period, blocked),
-      stoppedMicros,
-      end,
-      dayByDay: false,
-    };
+    const stopped = stoppedFrom(governed, last, days[2], (b) => stoppedOn(b, at(b)));
+    return replayOf(period, m.id, product, days, stopped, end, false);
   }
 
   let soft: number | null = null;
@@ -467,16 +452,50 @@ function replayOne(period: ReplayPeriod, checks: PeriodChecks, m: ReplayMember):
     if (blocked === null && !e.allowed) blocked = i;
     stoppedMicros += stoppedOn(i, e);
   }
+  return replayOf(period, m.id, product, [soft, over, blocked], stoppedMicros, end, true);
+}
+
+/**
+ * A member's replay from the first days found (soft, over, refused) and the spend stopped;
+ * `end`, the last day's answer, may be asked of the rule only when read.
+ */
+function replayOf(
+  period: ReplayPeriod,
+  memberId: string,
+  product: string,
+  [soft, over, blocked]: readonly [number | null, number | null, number | null],
+  stoppedMicros: bigint,
+  end: EffectiveLimit | (() => EffectiveLimit),
+  dayByDay: boolean,
+): MemberReplay {
+  let kept = typeof end === "function" ? undefined : end;
   return {
-    memberId: m.id,
+    memberId,
     product,
     softDay: dayAt(period, soft),
     overDay: dayAt(period, over),
     blockedDay: dayAt(period, blocked),
     stoppedMicros,
-    end,
-    dayByDay: true,
+    get end() {
+      return (kept ??= (end as () => EffectiveLimit)());
+    },
+    dayByDay,
   };
+}
+
+/**
+ * The governed spend stopped when the first refused day is `blocked` (its state only worsens
+ * from then on): that day's as its own refusal stopped it (`onBlockedDay`), every later day's whole.
+ */
+function stoppedFrom(
+  governed: Series | undefined,
+  last: number,
+  blocked: number | null,
+  onBlockedDay: (blocked: number) => bigint,
+): bigint {
+  return blocked === null
+    ? 0n
+    : governedThrough(governed, last) - governedThrough(governed, blocked) + onBlockedDay(blocked);
 }
 
 /** soft ⊇ over ⊇ refused: refused only when over, over is not ok */
@@ -601,34 +620,17 @@ function replayByThresholds(
       const t = threshold(k, i);
       return t !== null && counted[i]! >= t;
     });
-    const blocked = days[2];
     const governed = governedSeries(m);
     // the answer at the refusing day's start depends on the member through their counted usage too
-    const stoppedMicros =
-      blocked === null
-        ? 0n
-        : governedThrough(governed, last) -
-          governedThrough(governed, blocked) +
-          stoppedBy(
-            spentOn(governed, blocked),
-            askAt(blocked, blocked - 1, blocked > 0 ? counted[blocked - 1]! : 0n),
-          );
-    let end: EffectiveLimit | undefined;
-    return {
-      memberId: m.id,
-      product,
-      softDay: dayAt(period, days[0]),
-      overDay: dayAt(period, days[1]),
-      blockedDay: dayAt(period, blocked),
-      stoppedMicros,
-      // the full answer (the member's own usage split, as replayOne asks it) when read
-      get end() {
-        return (end ??= asker(period, m, (map, through) => {
-          if (m.cumulative) fillAt(map, m.cumulative, m.byProduct, through);
-        })(last, last));
-      },
-      dayByDay: false,
-    };
+    const stopped = stoppedFrom(governed, last, days[2], (b) =>
+      stoppedBy(spentOn(governed, b), askAt(b, b - 1, b > 0 ? counted[b - 1]! : 0n)),
+    );
+    // the full answer (the member's own usage split, as replayOne asks it) when read
+    const end = () =>
+      asker(period, m, (map, through) => {
+        if (m.cumulative) fillAt(map, m.cumulative, m.byProduct, through);
+      })(last, last);
+    return replayOf(period, m.id, product, days, stopped, end, false);
   });
 }
 
