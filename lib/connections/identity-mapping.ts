@@ -10,8 +10,8 @@ import "server-only";
 import { z } from "zod";
 
 import { writeAudit, type AuditActor } from "../audit/audit";
-import { InvalidInputError, NotFoundError } from "../core/errors";
-import { PROJECT_KIND } from "../ingest/identities";
+import { NotFoundError } from "../core/errors";
+import { attachIdentity, PROJECT_KIND } from "../ingest/identities";
 import { rebuildDailyRollups } from "../rollups/rebuild-days";
 import type { Db, Tx } from "../server/db";
 
@@ -119,28 +119,13 @@ export async function mapIdentityInTx(
     select: { id: true, email: true },
   });
   if (!member) throw new NotFoundError("Member not found");
-  const existing = await tx.memberIdentity.findUnique({
-    where: {
-      workspaceId_provider_kind_externalId: {
-        workspaceId,
-        provider: data.identityProvider,
-        kind: kind!,
-        externalId,
-      },
-    },
-  });
-  if (existing && existing.memberId !== member.id)
-    throw new InvalidInputError("This identity is already mapped to another member");
-  if (!existing)
-    await tx.memberIdentity.create({
-      data: {
-        workspaceId,
-        memberId: member.id,
-        provider: data.identityProvider,
-        kind: kind!,
-        externalId,
-      },
-    });
+  await attachIdentity(
+    tx,
+    workspaceId,
+    member.id,
+    { provider: data.identityProvider, kind: kind!, externalId },
+    "This identity is already mapped to another member",
+  );
   // the rows reported under this identity (Claude Code rows live under provider anthropic);
   // a project's are its rows reported with no identity
   const rowFilter =

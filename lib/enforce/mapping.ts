@@ -7,6 +7,7 @@ import "server-only";
 
 import { writeAudit, type AuditActor } from "../audit/audit";
 import { InvalidInputError, NotFoundError } from "../core/errors";
+import { attachIdentity } from "../ingest/identities";
 import type { Db } from "../server/db";
 import type { SplitRule } from "./budget-split";
 import { getConnector } from "./connectors";
@@ -27,31 +28,16 @@ export async function mapVendorUser(
     select: { id: true, email: true },
   });
   if (!member) throw new NotFoundError("member");
-  const taken = await db.memberIdentity.findUnique({
-    where: {
-      workspaceId_provider_kind_externalId: {
-        workspaceId,
-        provider: c.vendor,
-        kind: VENDOR_IDENTITY_KIND,
-        externalId: vendorUserId,
-      },
-    },
-  });
-  if (taken && taken.memberId !== memberId)
-    throw new InvalidInputError("That vendor user is already mapped to another member");
   const list = unmatchedOf(c);
   const who = list.find((u) => u.userId === vendorUserId);
   await db.$transaction(async (tx) => {
-    if (!taken)
-      await tx.memberIdentity.create({
-        data: {
-          workspaceId,
-          memberId,
-          provider: c.vendor,
-          kind: VENDOR_IDENTITY_KIND,
-          externalId: vendorUserId,
-        },
-      });
+    await attachIdentity(
+      tx,
+      workspaceId,
+      memberId,
+      { provider: c.vendor, kind: VENDOR_IDENTITY_KIND, externalId: vendorUserId },
+      "That vendor user is already mapped to another member",
+    );
     await tx.vendorConnector.update({
       where: { id: c.id },
       data: { unmatchedJson: JSON.stringify(list.filter((u) => u.userId !== vendorUserId)) },

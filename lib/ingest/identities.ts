@@ -5,6 +5,7 @@
  * goes to the member its project is mapped to (kind "project_id", a service account's);
  * anything else stays unattributed (memberId null), never dropped.
  */
+import { InvalidInputError } from "../core/errors";
 import type { Tx } from "../server/db";
 import type { IdentityRef, UsageRow } from "./types";
 
@@ -13,6 +14,25 @@ export const PROJECT_KIND = "project_id";
 
 export function identityKey(identity: IdentityRef | null): string {
   return identity ? `${identity.kind}:${identity.externalId}` : "";
+}
+
+/**
+ * Records, in the caller's transaction, that an identity is this member's: nothing to do when
+ * it already is, refused (`takenMessage`) when it is another member's. Whoever maps one by
+ * hand (a connection's unmapped identities, a vendor's unmatched users) comes through here.
+ */
+export async function attachIdentity(
+  tx: Tx,
+  workspaceId: string,
+  memberId: string,
+  identity: { provider: string; kind: string; externalId: string },
+  takenMessage: string,
+): Promise<void> {
+  const existing = await tx.memberIdentity.findUnique({
+    where: { workspaceId_provider_kind_externalId: { workspaceId, ...identity } },
+  });
+  if (existing && existing.memberId !== memberId) throw new InvalidInputError(takenMessage);
+  if (!existing) await tx.memberIdentity.create({ data: { workspaceId, memberId, ...identity } });
 }
 
 function mapKey(provider: string, kind: string, externalId: string): string {
