@@ -1,6 +1,7 @@
 import { expect, test } from "@playwright/test";
 
 import { startFakeProvider, type FakeProvider } from "../tests/fake-provider/server";
+import { E2E_NOW } from "./clock";
 import { storageStateFor } from "./roles";
 
 let fake: FakeProvider;
@@ -40,6 +41,10 @@ test.describe("owner connects OpenAI, syncs, reconciles and maps an unknown user
     await expect(item.getByText("ok", { exact: true })).toBeVisible({ timeout: 30_000 });
     await expect(page.getByTestId("run-history").getByTestId("run-status").first()).toHaveText(
       "succeeded",
+    );
+    // the run is dated by the app's (pinned) clock, not the machine's
+    await expect(page.getByTestId("run-history").locator("tbody tr").first()).toContainText(
+      `${E2E_NOW.toISOString().slice(0, 10)} `,
     );
 
     // 2026-11-05 billed $8.421806 (3% below list price): the delta is negative

@@ -446,7 +446,8 @@ export async function testConnection(
 export async function listRuns(db: Db, workspaceId: string, connectionId?: string, take = 20) {
   const runs = await db.syncRun.findMany({
     where: { workspaceId, ...(connectionId ? { connectionId } : {}) },
-    orderBy: { startedAt: "desc" },
+    // runs started at the same instant (a pinned clock) in the order they were created
+    orderBy: [{ startedAt: "desc" }, { id: "desc" }],
     take,
     include: { connection: { select: { name: true } } },
   });

@@ -14,6 +14,7 @@ import { randomUUID } from "node:crypto";
 
 import { SYSTEM_ACTOR, type AuditActor } from "../audit/audit";
 import { loadRateTable } from "../currency/load-rates";
+import { now } from "../server/clock";
 import type { Db } from "../server/db";
 import { acquireLease, releaseLease, renewLease } from "../server/lease";
 import { replaceCostLines } from "./cost-lines";
@@ -97,6 +98,8 @@ export async function runSync(opts: SyncOptions): Promise<SyncResult> {
       windowStart: opts.window.start,
       windowEnd: opts.window.end,
       trigger: opts.trigger ?? "manual",
+      // the app's clock, as every date the app writes (run history orders by it, then id)
+      startedAt: now(),
     },
   });
   const totals = {
@@ -253,14 +256,14 @@ export async function runSync(opts: SyncOptions): Promise<SyncResult> {
     await db.$transaction([
       db.syncRun.update({
         where: { id: run.id },
-        data: { status: "SUCCEEDED", finishedAt: new Date() },
+        data: { status: "SUCCEEDED", finishedAt: now() },
       }),
       db.connection.update({
         where: { id: connection.id },
         data: {
           lastStatus: "succeeded",
           lastError: null,
-          lastSyncAt: new Date(),
+          lastSyncAt: now(),
           cursorJson: null,
           ...(maxDay && (!connection.dataAsOf || maxDay > connection.dataAsOf)
             ? { dataAsOf: maxDay }
@@ -276,11 +279,11 @@ export async function runSync(opts: SyncOptions): Promise<SyncResult> {
     const message = error instanceof Error ? error.message : String(error);
     await db.syncRun.update({
       where: { id: run.id },
-      data: { status: "FAILED", error: message, finishedAt: new Date() },
+      data: { status: "FAILED", error: message, finishedAt: now() },
     });
     await db.connection.update({
       where: { id: connection.id },
-      data: { lastStatus: "failed", lastError: message, lastSyncAt: new Date() },
+      data: { lastStatus: "failed", lastError: message, lastSyncAt: now() },
     });
     return { runId: run.id, status: "FAILED", error: message, ...totals, warnings };
   } finally {

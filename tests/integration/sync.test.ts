@@ -1,12 +1,14 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 
+import { listRuns } from "@/lib/connections/connections";
 import { eachDay } from "@/lib/core/period";
 import { usageForDay } from "@/lib/ingest/simulator/enterprise";
 import { runSync, SyncBusyError } from "@/lib/ingest/sync";
 import type { SourceAdapter, UsagePage } from "@/lib/ingest/types";
 import { acquireLease, releaseLease } from "@/lib/server/lease";
 
-import { msFrom, TEST_NOW } from "../helpers/clock";
+import { resetAppNow, setAppNow } from "../helpers/app-clock";
+import { at, msFrom, TEST_NOW } from "../helpers/clock";
 import { testDb } from "../helpers/db";
 import { simulatedWorkspace } from "../helpers/simulator";
 
@@ -213,5 +215,65 @@ describe("sync engine", () => {
     expect(await acquireLease(db, name, "too-early", 60_000, NOW)).toBe(false);
     expect(await acquireLease(db, name, "new-holder", 60_000, msFrom(NOW, 10_000))).toBe(true);
     expect(await acquireLease(db, name, "third", 60_000, msFrom(NOW, 10_000))).toBe(false);
+  });
+});
+
+describe("sync runs on the app's clock", () => {
+  afterEach(() => resetAppNow());
+
+  it("stamps a run and its connection with the app's clock, a failed run too", async () => {
+    const db = await testDb();
+    const { connection, adapter } = await simulatedWorkspace(db);
+    const pinned = at("2026-11-05T08:00:00Z"); // weeks from TEST_NOW and from the machine's date
+    const soon = (d: Date | null) =>
+      d !== null && d >= pinned && d.getTime() - pinned.getTime() < 600_000;
+    setAppNow(pinned);
+    const ok = await runSync({ db, connectionId: connection.id, adapter, window });
+    expect(ok.status).toBe("SUCCEEDED");
+    const run = await db.syncRun.findUniqueOrThrow({ where: { id: ok.runId } });
+    expect([soon(run.startedAt), soon(run.finishedAt)]).toEqual([true, true]);
+    expect(run.finishedAt!.getTime()).toBeGreaterThanOrEqual(run.startedAt.getTime());
+    const c = await db.connection.findUniqueOrThrow({ where: { id: connection.id } });
+    expect(soon(c.lastSyncAt)).toBe(true);
+
+    const broken: SourceAdapter = {
+      ...adapter,
+      async *pages() {
+        throw new Error("usage page: expected number");
+      },
+    };
+    const failed = await runSync({ db, connectionId: connection.id, adapter: broken, window });
+    expect(failed.status).toBe("FAILED");
+    const bad = await db.syncRun.findUniqueOrThrow({ where: { id: failed.runId } });
+    expect([soon(bad.startedAt), soon(bad.finishedAt)]).toEqual([true, true]);
+    const after = await db.connection.findUniqueOrThrow({ where: { id: connection.id } });
+    expect([after.lastStatus, soon(after.lastSyncAt)]).toEqual(["failed", true]);
+  });
+
+  it("lists runs started at the same instant newest created first, on every read", async () => {
+    const db = await testDb();
+    const { workspace, connection } = await simulatedWorkspace(db);
+    const instant = at("2026-11-05T08:00:00Z");
+    const made: string[] = [];
+    for (let i = 0; i < 12; i++)
+      made.push(
+        (
+          await db.syncRun.create({
+            data: {
+              workspaceId: workspace.id,
+              connectionId: connection.id,
+              windowStart: window.start,
+              windowEnd: window.end,
+              startedAt: instant,
+            },
+          })
+        ).id,
+      );
+    const listed = await listRuns(db, workspace.id, connection.id);
+    expect(listed.map((r) => r.id)).toEqual([...made].reverse());
+    // and the same order on every read
+    expect((await listRuns(db, workspace.id, connection.id)).map((r) => r.id)).toEqual(
+      listed.map((r) => r.id),
+    );
   });
 });

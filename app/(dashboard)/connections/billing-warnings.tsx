@@ -15,7 +15,8 @@ export async function BillingWarnings({ db, workspaceId }: { db: Db; workspaceId
     missingRateDays(db, workspaceId),
     db.syncRun.findMany({
       where: { workspaceId, status: { not: "RUNNING" } },
-      orderBy: { startedAt: "desc" },
+      // runs started at the same instant (a pinned clock) in the order they were created
+      orderBy: [{ startedAt: "desc" }, { id: "desc" }],
       take: 50,
       select: {
         connectionId: true,
