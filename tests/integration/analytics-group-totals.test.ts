@@ -14,6 +14,7 @@ import { sourceFor } from "@/lib/analytics/sql-builder";
 import { SYSTEM_ACTOR } from "@/lib/audit/audit";
 import type { SpendScope } from "@/lib/auth/scope";
 import { todayIn } from "@/lib/core/period";
+import { USAGE_SUM_KEYS } from "@/lib/core/usage-sums";
 import { applyDirectory } from "@/lib/ingest/directory";
 import { runSync } from "@/lib/ingest/sync";
 import type { Directory, SourceAdapter } from "@/lib/ingest/types";
@@ -32,16 +33,8 @@ const RANGES: RangeSpec[] = [
   { range: "90d" },
   { range: "custom", from: "2026-09-28", to: "2026-10-16" },
 ];
-const FIGURES = [
-  "creditsMicros",
-  "costMicros",
-  "estimatedCostMicros",
-  "inputTokens",
-  "cachedInputTokens",
-  "outputTokens",
-  "requests",
-  "unpricedRequests",
-] as const;
+/** A breakdown row's figures: the usage sums and the unpriced requests. */
+const FIGURES = [...USAGE_SUM_KEYS, "unpricedRequests"] as const;
 
 let db: Db;
 

@@ -3,11 +3,12 @@ import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 
 import { DEMO_CI_SERVICE_ACCOUNTS } from "@/lib/demo/automation";
-import { DEMO_TENANTS, seedDemo, type DemoTenant } from "@/lib/demo/seed-demo";
+import { DEMO_TENANTS, type DemoTenant } from "@/lib/demo/seed-demo";
 import { loadMemberLimit } from "@/lib/limits/load-effective-limits";
 
 import { TEST_NOW } from "../helpers/clock";
 import { testDb } from "../helpers/db";
+import { seededDemoTenant } from "../helpers/demo";
 
 // The demo's CI workspace (lib/demo/automation.ts): its API keys named as service accounts with
 // owners, through the domain functions, and a limit on one; seeding again changes nothing.
@@ -21,9 +22,7 @@ describe("the demo's CI workspace", () => {
   it("names every key as a service account with an owner and limits one", async () => {
     const db = await testDb();
     const t = ciTenant();
-    const log: string[] = [];
-    await seedDemo({ db, now: TEST_NOW, tenants: [t], log: (l) => log.push(l) });
-    const ws = await db.workspace.findUniqueOrThrow({ where: { slug: t.slug } });
+    const { ws, log, again } = await seededDemoTenant(db, t);
     const services = await db.member.findMany({
       where: { workspaceId: ws.id, kind: "SERVICE" },
       select: {
@@ -65,7 +64,7 @@ describe("the demo's CI workspace", () => {
       { action: "member.create", _count: 3 },
     ]);
 
-    await seedDemo({ db, now: TEST_NOW, tenants: [t], log: (l) => log.push(l) });
+    await again();
     expect(await db.member.count({ where: { workspaceId: ws.id, kind: "SERVICE" } })).toBe(3);
     expect(log.at(-1)).toContain("service accounts already named");
   }, 120_000);
@@ -73,8 +72,7 @@ describe("the demo's CI workspace", () => {
   it("governance: false leaves the keys unnamed (the main e2e suite names its own)", async () => {
     const db = await testDb();
     const t = { ...ciTenant(), days: 2 };
-    await seedDemo({ db, now: TEST_NOW, tenants: [t], governance: false });
-    const ws = await db.workspace.findUniqueOrThrow({ where: { slug: t.slug } });
+    const { ws } = await seededDemoTenant(db, t, { governance: false });
     expect(await db.member.count({ where: { workspaceId: ws.id, kind: "SERVICE" } })).toBe(0);
     expect(
       await db.usageRecord.count({ where: { workspaceId: ws.id, memberId: null } }),

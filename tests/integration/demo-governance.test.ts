@@ -3,11 +3,12 @@ import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 
 import { addDays } from "@/lib/core/period";
-import { seedDemo, type DemoTenant } from "@/lib/demo/seed-demo";
+import type { DemoTenant } from "@/lib/demo/seed-demo";
 import { loadMemberLimit } from "@/lib/limits/load-effective-limits";
 
 import { TEST_NOW, TEST_TODAY } from "../helpers/clock";
 import { testDb } from "../helpers/db";
+import { seededDemoTenant } from "../helpers/demo";
 
 // The governed demo (lib/demo/governance.ts) on a smaller copy of the demo enterprise: every
 // limit, request and decision went through the domain functions, so each has its audit event;
@@ -36,9 +37,7 @@ describe("the governed demo", () => {
   it("sets limits, overrides, requests and alerts up through the domain, with their audit events", async () => {
     const db = await testDb();
     const t = tenant();
-    const log: string[] = [];
-    await seedDemo({ db, now: TEST_NOW, tenants: [t], log: (l) => log.push(l) });
-    const ws = await db.workspace.findUniqueOrThrow({ where: { slug: t.slug } });
+    const { ws, log, again } = await seededDemoTenant(db, t);
     const policies = await db.limitPolicy.findMany({ where: { workspaceId: ws.id } });
     // default + 4 group limits + 2 overrides + the grants of the 2 approved requests
     expect(policies).toHaveLength(9);
@@ -103,7 +102,7 @@ describe("the governed demo", () => {
     ).toBe(true);
 
     // seeding again leaves the governance as it is
-    await seedDemo({ db, now: TEST_NOW, tenants: [t], log: (l) => log.push(l) });
+    await again();
     expect(await db.limitPolicy.count({ where: { workspaceId: ws.id } })).toBe(9);
     expect(await db.creditRequest.count({ where: { workspaceId: ws.id } })).toBe(6);
     expect(log.at(-1)).toContain("governance already set up");
@@ -112,8 +111,7 @@ describe("the governed demo", () => {
   it("governance: false loads the usage only", async () => {
     const db = await testDb();
     const t = { ...tenant(), days: 3, config: { ...tenant().config, members: 10, groups: 3 } };
-    await seedDemo({ db, now: TEST_NOW, tenants: [t], governance: false });
-    const ws = await db.workspace.findUniqueOrThrow({ where: { slug: t.slug } });
+    const { ws } = await seededDemoTenant(db, t, { governance: false });
     expect(await db.usageRecord.count({ where: { workspaceId: ws.id } })).toBeGreaterThan(0);
     expect(await db.limitPolicy.count({ where: { workspaceId: ws.id } })).toBe(0);
     expect(await db.creditRequest.count({ where: { workspaceId: ws.id } })).toBe(0);
