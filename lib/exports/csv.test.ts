@@ -11,7 +11,11 @@ import {
   intField,
   microsField,
   neutralizeCell,
+  PUT_FIELD_MAX,
+  putIntField,
+  putMicrosField,
   textField,
+  type IntValue,
 } from "./csv";
 
 /** property tests: every fc.assert states its runs; this bound holds on a busy 2-core machine */
@@ -121,6 +125,54 @@ describe("text-level cells (database JSON chunks)", () => {
     expect(() => intField("1.5")).toThrow(RangeError);
     expect(() => microsField(0.5)).toThrow(RangeError);
   });
+
+  it(
+    "putIntField and putMicrosField write the bytes of intField and microsField, in place",
+    async () => {
+      const fc = await import("fast-check");
+      const buf = new Uint8Array(8 + PUT_FIELD_MAX);
+      const same = (v: IntValue) => {
+        for (const [put, text] of [
+          [putIntField, intField],
+          [putMicrosField, microsField],
+        ] as const) {
+          buf.fill(0x7e);
+          const end = put(buf, 3, v);
+          expect(Buffer.from(buf.subarray(3, end)).toString("latin1"), String(v)).toBe(text(v));
+          expect(buf[2]).toBe(0x7e); // nothing written outside
+          expect(buf[end]).toBe(0x7e);
+        }
+      };
+      const safe = 9_007_199_254_740_991;
+      for (const n of [0, -0, 1, -1, 9, 10, 99, 100, 999_999, 1_000_000, -1_000_001, safe, -safe])
+        same(n);
+      // around the integer-division fast path's end and the 8-digit split above it
+      for (const base of [2 ** 31, 1e8, 1e14, 2 ** 52, 1e15])
+        for (let d = -3; d <= 3; d++) {
+          same(base + d);
+          same(-(base + d));
+        }
+      for (const b of [-(2n ** 63n), 2n ** 63n - 1n, 9_007_199_254_740_993n]) {
+        same(b);
+        same(b.toString());
+      }
+      fc.assert(
+        fc.property(fc.integer({ min: -safe, max: safe }), (n) => same(n)),
+        { numRuns: 2000 },
+      );
+      fc.assert(
+        fc.property(fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }), (b) =>
+          same(b.toString()),
+        ),
+        { numRuns: 500 },
+      );
+      // the same refusals as the text writers
+      expect(() => putMicrosField(buf, 0, 2 ** 60)).toThrow(RangeError);
+      expect(() => putIntField(buf, 0, 0.5)).toThrow(RangeError);
+      expect(() => putIntField(buf, 0, "1".repeat(PUT_FIELD_MAX + 1))).toThrow(RangeError);
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
 
   it("textField neutralises and quotes like the cell writer", () => {
     for (const t of ["=1+1", "a,b", 'say "hi"', " x", "plain", "@x", ""])

@@ -196,7 +196,7 @@ describe("FOCUS CSV against a straightforward golden file", () => {
 
     const golden = await goldenFocusCsv(db, workspace, period);
     const lines = golden.split("\r\n").length - 2;
-    expect(lines).toBeGreaterThan(200);
+    expect(lines).toBeGreaterThan(100); // 160–250 seen: the simulated rows vary from run to run
     for (const cell of [
       `"'=HYPERLINK(""http://evil.example"",""x"")"`,
       "'+CC-EVIL",
