@@ -109,45 +109,34 @@ async function generated(db: Db, seed: number) {
     amount: "260",
     poolCap: "1300",
   });
-  // an override that ended in September and one that runs to mid-October (day by day replays)
+  // member overrides written straight to the table, dated at the end of a day (`from` the
+  // start, `until` the end)
+  const override = (
+    member: { id: string },
+    amount: bigint,
+    o: { product?: string; from?: string; until?: string } = {},
+  ) => ({
+    workspaceId: f.ws.id,
+    scope: "MEMBER" as const,
+    target: `MEMBER:${member.id}`,
+    memberId: member.id,
+    product: o.product ?? "",
+    amountMicros: amount * M,
+    startsAt: o.from ? endOfDayIn(o.from, "UTC") : null,
+    expiresAt: o.until ? endOfDayIn(o.until, "UTC") : null,
+  });
   await db.limitPolicy.createMany({
     data: [
-      {
-        workspaceId: f.ws.id,
-        scope: "MEMBER",
-        target: `MEMBER:${extra[0]!.id}`,
-        memberId: extra[0]!.id,
-        amountMicros: 1500n * M,
-        expiresAt: endOfDayIn("2026-09-14", "UTC"),
-      },
-      {
-        workspaceId: f.ws.id,
-        scope: "MEMBER",
-        target: `MEMBER:${extra[1]!.id}`,
-        memberId: extra[1]!.id,
-        amountMicros: 300n * M,
-        startsAt: endOfDayIn("2026-10-09", "UTC"),
-        expiresAt: endOfDayIn("2026-10-20", "UTC"),
-      },
+      // an override that ended in September and one that runs to mid-October (day by day replays)
+      override(extra[0]!, 1500n, { until: "2026-09-14" }),
+      override(extra[1]!, 300n, { from: "2026-10-09", until: "2026-10-20" }),
       // a Claude Code override for October only, and a generous Codex one
-      {
-        workspaceId: f.ws.id,
-        scope: "MEMBER",
-        target: `MEMBER:${extra[2]!.id}`,
-        memberId: extra[2]!.id,
+      override(extra[2]!, 120n, {
         product: "claude_code",
-        amountMicros: 120n * M,
-        startsAt: endOfDayIn("2026-09-30", "UTC"),
-        expiresAt: endOfDayIn("2026-10-31", "UTC"),
-      },
-      {
-        workspaceId: f.ws.id,
-        scope: "MEMBER",
-        target: `MEMBER:${extra[3]!.id}`,
-        memberId: extra[3]!.id,
-        product: "codex",
-        amountMicros: 2000n * M,
-      },
+        from: "2026-09-30",
+        until: "2026-10-31",
+      }),
+      override(extra[3]!, 2000n, { product: "codex" }),
     ],
   });
   return { f, data, everyone };
