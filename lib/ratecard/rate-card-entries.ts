@@ -87,7 +87,7 @@ export interface RateCardLine {
   input: string;
   cachedInput: string;
   output: string;
-  /** "unpriced": a model seen in usage that no entry prices (not an entry) */
+  /** "unpriced": a model seen in usage that no entry prices, its rows left unpriced (not an entry) */
   source: "seed" | "owner" | "unpriced";
   /** model names seen in usage (last 90 days) whose price came from this line */
   seen: SeenModel[];
@@ -115,6 +115,7 @@ export async function rateCardLines(db: Db, workspaceId: string): Promise<RateCa
       model: { not: "" },
     },
     _max: { day: true },
+    _sum: { unpricedRequests: true },
   });
   const card = rateCardFrom(entries);
   const seenBy = new Map<string, SeenModel[]>();
@@ -122,6 +123,9 @@ export async function rateCardLines(db: Db, workspaceId: string): Promise<RateCa
   for (const u of used.sort((a, b) => (a.model < b.model ? -1 : a.model > b.model ? 1 : 0))) {
     const lastDay = u._max.day ?? today;
     const r = card.resolve(u.provider, u.model, lastDay);
+    // no entry prices it: flagged when the syncs left rows under it unpriced (a source that
+    // reports its own cost, as the demo's simulator does, priced them: nothing is wrong)
+    if (!r && (u._sum.unpricedRequests ?? 0n) === 0n) continue;
     if (!r) {
       unpriced.push({
         id: "",

@@ -15,6 +15,7 @@ import {
 } from "@/lib/ratecard/rate-card-entries";
 
 import { makeMember, makeWorkspace, testDb } from "../helpers/db";
+import { syncedSimulatedWorkspace } from "../helpers/simulator";
 
 const DAY = "2026-11-15";
 const actor = { memberId: null, label: "test" };
@@ -155,6 +156,29 @@ describe("model identity and the unpriced rule, through a sync", () => {
       tokenSplitScopes: ["proj_1"],
       billedMicros: 3_000_001n,
     });
+  });
+
+  it("a model the card does not price is flagged only when its rows went unpriced: not the demo's simulator, which reports its own cost", async () => {
+    const db = await testDb();
+    const { workspace } = await syncedSimulatedWorkspace(
+      db,
+      { members: 40 },
+      { start: "2026-11-01", end: "2026-11-14" },
+    );
+    // the simulator's catalog has models the shipped card lacks (o3, gpt-4.1, …), all priced
+    const card = await loadRateCard(db, workspace.id);
+    const used = await db.usageDailyRollup.groupBy({
+      by: ["provider", "model"],
+      where: { workspaceId: workspace.id, model: { not: "" } },
+      _sum: { unpricedRequests: true },
+    });
+    const unknown = used.filter((u) => !card.resolve(u.provider, u.model, "2026-11-14"));
+    expect(unknown.length).toBeGreaterThan(0);
+    expect(unknown.every((u) => u._sum.unpricedRequests === 0n)).toBe(true);
+    expect((await rateCardLines(db, workspace.id)).filter((l) => l.source === "unpriced")).toEqual(
+      [],
+    );
+    // the real adapters' unpriced rows still are (the test above: "team-model")
   });
 
   it("an owner's snapshot price, alias, edit and removal: audited, validated, and shown with the model names that used them", async () => {
