@@ -63,14 +63,21 @@ interface LoadJob {
 const job = JSON.parse(process.env.BENCH_LOAD_JOB ?? "{}") as LoadJob;
 const WARM_SECONDS = 5; // a gateway's server is never cold: fill the JIT and the caches at the target rate
 
-const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-
 async function paced(seconds: number) {
   // loadtest takes one URL; the path is swapped per request through its index parameter
   const slot = "BENCH_PATH_SLOT";
   let next = 0;
   const elapsed: number[] = [];
   let failed = 0;
+  // Each run has its own keep-alive pool, and what it still has queued or in flight when its
+  // window ends is dropped: open loop, a server slower than the rate leaves a queue behind.
+  // With one pool for the warm-up and the measured run, a server at 250 requests/s still had
+  // ~3,750 warm-up requests queued when the measured run began, so none of its requests was
+  // answered inside its 5 s window (loadtest ignores answers after its stop) and the smoke
+  // run printed "achieved_rps 0, requests 0" (reproduced with a 4 ms-per-request server).
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+  const open = new Set<http.ClientRequest>();
+  let sent = 0;
   const started = performance.now();
   const result = await loadTest({
     url: `${job.url}/${slot}`,
@@ -80,8 +87,16 @@ async function paced(seconds: number) {
     maxSeconds: seconds,
     // our keep-alive pool, like a gateway's: loadtest's own (agentkeepalive 2) opens a new
     // connection per request on Node 20, and the churn of ports in TIME_WAIT stalls connects
-    requestGenerator: (_options, params, request, onResponse) =>
-      request({ ...params, agent }, onResponse),
+    requestGenerator: (_options, params, request, onResponse) => {
+      sent++;
+      const req = request({ ...params, agent }, (res) => {
+        res.on("close", () => open.delete(req));
+        onResponse(res);
+      });
+      open.add(req);
+      req.on("error", () => open.delete(req));
+      return req;
+    },
     headers: job.headers,
     quiet: true,
     statusCallback: (error, r) => {
@@ -90,11 +105,23 @@ async function paced(seconds: number) {
     },
   });
   const wall = (performance.now() - started) / 1000;
+  const unanswered = open.size;
+  for (const req of open) req.destroy();
+  agent.destroy();
+  const counts = { sent, requests: elapsed.length, failed, unanswered_at_end: unanswered };
+  if (elapsed.length === 0)
+    return {
+      tool: "loadtest (paced, open loop)",
+      ...counts,
+      error:
+        sent === 0
+          ? `no request sent in the ${seconds} s window: the load generator did not run`
+          : `no request answered in the ${seconds} s window (${sent} sent, ${failed} failed, ${unanswered} still waiting): the server stalled or fell far behind`,
+    };
   return {
     tool: "loadtest (paced, open loop)",
     achieved_rps: round(elapsed.length / wall),
-    requests: elapsed.length,
-    failed,
+    ...counts,
     errors: result.totalErrors,
     latency_p50_ms: percentile(elapsed, 50),
     latency_p90_ms: percentile(elapsed, 90),

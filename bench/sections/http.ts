@@ -86,12 +86,15 @@ export const httpSection: Section = {
         env: { ...process.env, BENCH_LOAD_JOB: JSON.stringify(job) },
         encoding: "utf8",
       });
-      const r = JSON.parse(out.trim().split("\n").pop() ?? "{}") as Record<string, number>;
+      const r = JSON.parse(out.trim().split("\n").pop() ?? "{}") as Record<string, unknown>;
+      // a run that got no answer carries an error (a smoke-run failure), not a rate of 0
+      if (typeof r.achieved_rps !== "number" && r.error === undefined)
+        r.error = `the load generator reported no rate: ${out.slice(-300)}`;
       return {
         url: `${url}/api/v1/budget-check`,
         target_rps: 1000,
         ...r,
-        achieved_rps: round(r.achieved_rps ?? 0),
+        ...(typeof r.achieved_rps === "number" ? { achieved_rps: round(r.achieved_rps) } : {}),
       };
     };
     const gateway = `http://127.0.0.1:${gatewayPort}`;
