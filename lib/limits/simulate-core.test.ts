@@ -81,6 +81,15 @@ const arbDaily = (negative: boolean) =>
   });
 const arbAction = fc.constantFrom<PolicyInput["action"]>("BLOCK", "ALERT_ONLY", "DEGRADE", "QUEUE");
 const arbDay = fc.integer({ min: 0, max: DAYS.length - 1 });
+/** An amount of whole credits, 1 to max, or none. */
+const arbAmount = (max: bigint) => fc.option(fc.bigInt({ min: 1n, max }));
+/** A member override's amount, dates (period day indexes) and action. */
+const overrideFields = {
+  amount: fc.bigInt({ min: 1n, max: 1500n }),
+  from: fc.option(arbDay),
+  until: fc.option(arbDay),
+  action: arbAction,
+};
 
 const arbCase = fc.record({
   negative: fc.boolean(),
@@ -88,21 +97,14 @@ const arbCase = fc.record({
     fc.record({
       daily: fc.boolean().chain((neg) => arbDaily(neg)),
       inGroup: fc.boolean(),
-      override: fc.option(
-        fc.record({
-          amount: fc.bigInt({ min: 1n, max: 1500n }),
-          from: fc.option(arbDay),
-          until: fc.option(arbDay),
-          action: arbAction,
-        }),
-      ),
+      override: fc.option(fc.record(overrideFields)),
     }),
     { minLength: 1, maxLength: 6 },
   ),
-  defaultAmount: fc.option(fc.bigInt({ min: 1n, max: 1500n })),
-  groupAmount: fc.option(fc.bigInt({ min: 1n, max: 1500n })),
-  groupPool: fc.option(fc.bigInt({ min: 1n, max: 4000n })),
-  workspaceCap: fc.option(fc.bigInt({ min: 1n, max: 6000n })),
+  defaultAmount: arbAmount(1500n),
+  groupAmount: arbAmount(1500n),
+  groupPool: arbAmount(4000n),
+  workspaceCap: arbAmount(6000n),
   soft: fc.integer({ min: 1, max: 100 }),
   action: arbAction,
 });
@@ -173,24 +175,16 @@ const arbScopedCase = fc.record({
       a: fc.boolean().chain((neg) => arbDaily(neg)),
       b: arbDaily(false),
       inGroup: fc.boolean(),
-      override: fc.option(
-        fc.record({
-          product: fc.constantFrom("", "a"),
-          amount: fc.bigInt({ min: 1n, max: 1500n }),
-          from: fc.option(arbDay),
-          until: fc.option(arbDay),
-          action: arbAction,
-        }),
-      ),
+      override: fc.option(fc.record({ product: fc.constantFrom("", "a"), ...overrideFields })),
     }),
     { minLength: 1, maxLength: 5 },
   ),
-  defaultAmount: fc.option(fc.bigInt({ min: 1n, max: 1500n })),
-  defaultA: fc.option(fc.bigInt({ min: 1n, max: 1000n })),
-  capA: fc.option(fc.bigInt({ min: 1n, max: 4000n })),
-  groupAmount: fc.option(fc.bigInt({ min: 1n, max: 1500n })),
-  groupA: fc.option(fc.bigInt({ min: 1n, max: 1000n })),
-  groupPoolA: fc.option(fc.bigInt({ min: 1n, max: 3000n })),
+  defaultAmount: arbAmount(1500n),
+  defaultA: arbAmount(1000n),
+  capA: arbAmount(4000n),
+  groupAmount: arbAmount(1500n),
+  groupA: arbAmount(1000n),
+  groupPoolA: arbAmount(3000n),
   soft: fc.integer({ min: 1, max: 100 }),
   action: arbAction,
   actionA: arbAction,

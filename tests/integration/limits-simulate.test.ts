@@ -184,49 +184,37 @@ function sameAnswer(sim: { end: EffectiveLimit }, check: Awaited<ReturnType<type
 }
 
 describe("limit simulator against the budget check", () => {
+  // a workspace default (all products, or one product's) set to an amount and pool: simulated,
+  // then saved on the policy the generated history already has
   const changes = {
-    "the workspace default": async () => ({
-      input: { kind: "set", scope: "WORKSPACE", amount: "520", poolCap: "8000" },
-      save: async (db: Db, f: Awaited<ReturnType<typeof generated>>["f"]) => {
-        const ws = await db.limitPolicy.findFirstOrThrow({
-          where: { workspaceId: f.ws.id, scope: "WORKSPACE", product: "" },
-        });
-        await updatePolicy(
-          db,
-          f.owner,
-          ws.id,
-          updatePolicySchema.parse({ version: ws.version, amount: "520", poolCap: "8000" }),
-        );
-      },
-    }),
-    "the Claude Code default and a Claude Code pool": async () => ({
-      input: {
-        kind: "set",
-        scope: "WORKSPACE",
-        product: "claude_code",
-        amount: "240",
-        poolCap: "3000",
-      },
-      save: async (db: Db, f: Awaited<ReturnType<typeof generated>>["f"]) => {
-        const ws = await db.limitPolicy.findFirstOrThrow({
-          where: { workspaceId: f.ws.id, scope: "WORKSPACE", product: "claude_code" },
-        });
-        await updatePolicy(
-          db,
-          f.owner,
-          ws.id,
-          updatePolicySchema.parse({ version: ws.version, amount: "240", poolCap: "3000" }),
-        );
-      },
-    }),
+    "the workspace default": { product: "", amount: "520", poolCap: "8000" },
+    "the Claude Code default and a Claude Code pool": {
+      product: "claude_code",
+      amount: "240",
+      poolCap: "3000",
+    },
   };
+  const change = async ({ product, amount, poolCap }: (typeof changes)[keyof typeof changes]) => ({
+    input: { kind: "set", scope: "WORKSPACE", ...(product ? { product } : {}), amount, poolCap },
+    save: async (db: Db, f: Awaited<ReturnType<typeof generated>>["f"]) => {
+      const ws = await db.limitPolicy.findFirstOrThrow({
+        where: { workspaceId: f.ws.id, scope: "WORKSPACE", product },
+      });
+      await updatePolicy(
+        db,
+        f.owner,
+        ws.id,
+        updatePolicySchema.parse({ version: ws.version, amount, poolCap }),
+      );
+    },
+  });
   for (const seed of [11, 29])
-    for (const [what, change] of Object.entries(changes)) {
+    for (const [what, proposal] of Object.entries(changes)) {
       it(`gives every member the budget check's answer for every product at each replayed period's end, before and after ${what} is saved (seed ${seed})`, async () => {
         const db = await testDb();
         const g = await generated(db, seed);
         const { f, everyone } = g;
-        const { input: proposed, save } = await change();
+        const { input: proposed, save } = await change(proposal);
         // a workspace-level change: every member is affected
         const input = simulateSchema.parse({ periods: 3, change: proposed });
         const before = await replayAll(db, memberDecider(f.owner), input, TEST_NOW);
