@@ -64,16 +64,20 @@ export function adapterFor(connection: StoredConnection, extras: AdapterExtras):
       throw new Error(`connection "${connection.name}" has no admin key`);
     return decryptSecret(connection.encryptedKey);
   };
+  // what every vendor API's adapter takes: the connection's base URL (else the vendor's), the key, the retry
+  const http = (defaultBaseUrl: string) => ({
+    baseUrl: connection.baseUrl || defaultBaseUrl,
+    apiKey: key(),
+    ...(extras.retry ? { retry: extras.retry } : {}),
+  });
   switch (connection.kind) {
     case "openai":
     case "anthropic": {
       const settings = providerConfigSchema.parse(config);
       const common = {
-        baseUrl: connection.baseUrl || DEFAULT_BASE_URLS[connection.kind],
-        apiKey: key(),
+        ...http(DEFAULT_BASE_URLS[connection.kind]),
         rateCard: extras.rateCard,
         ...(settings.pageLimit ? { pageLimit: settings.pageLimit } : {}),
-        ...(extras.retry ? { retry: extras.retry } : {}),
       };
       if (connection.kind === "openai") return openaiAdapter(common);
       if (settings.api === "analytics") {
@@ -94,33 +98,28 @@ export function adapterFor(connection: StoredConnection, extras: AdapterExtras):
       return simulatorAdapter(simulatorConfigSchema.parse(config));
     case "chatgpt":
       return chatgptAdapter({
-        baseUrl: connection.baseUrl || DEFAULT_BASE_URLS.chatgpt,
-        apiKey: key(),
+        ...http(DEFAULT_BASE_URLS.chatgpt),
         config: chatgptConfigSchema.parse(config),
         usdPerCreditMicros: extras.usdPerCreditMicros ?? 40_000n,
-        ...(extras.retry ? { retry: extras.retry } : {}),
       });
     case "codex":
       return codexAnalyticsAdapter({
-        baseUrl: connection.baseUrl || DEFAULT_CODEX_ANALYTICS_BASE_URL,
-        apiKey: key(),
+        ...http(DEFAULT_CODEX_ANALYTICS_BASE_URL),
         config: codexConfigSchema.parse(config),
-        ...(extras.retry ? { retry: extras.retry } : {}),
       });
     case "cursor":
       return cursorAdapter({
-        baseUrl: connection.baseUrl || DEFAULT_CURSOR_BASE_URL,
-        apiKey: key(),
+        ...http(DEFAULT_CURSOR_BASE_URL),
         config: cursorConfigSchema.parse(config),
-        ...(extras.retry ? { retry: extras.retry } : {}),
       });
-    case "github_copilot":
+    case "github_copilot": {
+      const { apiKey: token, ...rest } = http(DEFAULT_GITHUB_BASE_URL);
       return githubCopilotAdapter({
-        baseUrl: connection.baseUrl || DEFAULT_GITHUB_BASE_URL,
-        token: key(),
+        ...rest,
+        token,
         config: githubCopilotConfigSchema.parse(config),
-        ...(extras.retry ? { retry: extras.retry } : {}),
       });
+    }
     default:
       throw new Error(`connections of kind ${connection.kind} cannot be synced here yet`);
   }
