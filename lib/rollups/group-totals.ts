@@ -18,6 +18,7 @@ import type { DayKey } from "../core/period";
 import { engineOf, type Engine, type Tx } from "../server/db";
 import { chunks, inList, jsonList, placeholder } from "../server/sql";
 import { addOnConflict, allZero, COLUMNS, METRICS } from "./metrics";
+import { daysOf, daysParams } from "./month-deltas";
 
 const SUMS = METRICS.map((m) => `SUM(r."${m}")`).join(", ");
 
@@ -56,13 +57,15 @@ export async function rebuildGroupDayTotals(
         `DELETE FROM ${t.day} WHERE "workspaceId" = ${placeholder(engine, 1)} AND "day" IN ${dayIn}`,
         ...params,
       );
+      // by the key (workspaceId, day): with the day list alone SQLite walked the cost centers'
+      // member-ordered covering index over every day the workspace holds (month-deltas.ts daysOf)
       await tx.$executeRawUnsafe(
         `INSERT INTO ${t.day} ("workspaceId", "day", ${t.key}, ${COLUMNS})
          SELECT r."workspaceId", r."day", ${key}, ${SUMS}
          FROM "UsageMemberDayTotal" r ${joins}
-         WHERE r."workspaceId" = ${placeholder(engine, 1)} AND r."day" IN ${dayIn}
+         WHERE ${daysOf(engine, "r.")(batch.length)}
          GROUP BY r."workspaceId", r."day", ${key}`,
-        ...params,
+        ...daysParams(workspaceId, batch),
       );
     }
     for (const month of new Set(unique.map((d) => d.slice(0, 7))))

@@ -38,14 +38,15 @@ export interface MonthDelta {
 }
 
 /**
- * Some days' rows of a day table (parameters: daysParams). The range beside the list makes
- * SQLite seek the key (workspaceId, day) for each day: with the list alone it walked the
- * workspace's whole member-ordered index (every day it holds) — measured on 20,000 people,
- * five days' member-day rows took 420 ms a statement that way and 125–175 ms by the key.
+ * Some days' rows of a day table (parameters: daysParams; `alias` qualifies the columns, e.g.
+ * `r.`). The range beside the list makes SQLite seek the key (workspaceId, day) for each day:
+ * with the list alone it walked the workspace's whole member-ordered index (every day it
+ * holds) — measured on 20,000 people, five days' member-day rows took 420 ms a statement that
+ * way and 125–175 ms by the key; the cost-center day totals of one day 478 ms against 11 ms.
  */
-export function daysOf(engine: Engine) {
+export function daysOf(engine: Engine, alias = "") {
   return (count: number) =>
-    `"workspaceId" = ${placeholder(engine, 1)} AND "day" >= ${placeholder(engine, 2)} AND "day" <= ${placeholder(engine, 3)} AND "day" IN ${inList(engine, count, 4)}`;
+    `${alias}"workspaceId" = ${placeholder(engine, 1)} AND ${alias}"day" >= ${placeholder(engine, 2)} AND ${alias}"day" <= ${placeholder(engine, 3)} AND ${alias}"day" IN ${inList(engine, count, 4)}`;
 }
 
 /** The parameters of daysOf: the workspace, the first and last day, the days. */
