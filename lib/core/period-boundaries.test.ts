@@ -122,24 +122,21 @@ describe("month ends and New Year, 1 ms before and at local midnight", () => {
     expect(previousPeriod(week, "WEEKLY")).toEqual({ start: "2026-12-21", end: "2026-12-27" });
   });
 
-  it("at 20:00 UTC on New Year's Eve Kiritimati is in January while New York and UTC are still in December", () => {
-    const instant = new Date("2026-12-31T20:00:00Z");
-    expect(currentPeriod("MONTHLY", "Pacific/Kiritimati", instant)).toEqual({
-      start: "2027-01-01",
-      end: "2027-01-31",
-    });
-    expect(currentPeriod("MONTHLY", "UTC", instant)).toEqual({
-      start: "2026-12-01",
-      end: "2026-12-31",
-    });
-    expect(currentPeriod("MONTHLY", "America/New_York", instant)).toEqual({
-      start: "2026-12-01",
-      end: "2026-12-31",
-    });
-    // and New York is still in December an hour after UTC's New Year
-    expect(
-      currentPeriod("MONTHLY", "America/New_York", new Date("2027-01-01T04:59:59.999Z")).end,
-    ).toBe("2026-12-31");
+  // the budget period is the month of the workspace's today: at 20:00 UTC on a month's last day
+  // Kiritimati (UTC+14) is in the next month while UTC and America are not
+  it.each([
+    ["2026-11-30T20:00:00Z", "UTC", "2026-11-01", "2026-11-30"],
+    ["2026-11-30T20:00:00Z", "Pacific/Kiritimati", "2026-12-01", "2026-12-31"],
+    ["2026-12-31T20:00:00Z", "UTC", "2026-12-01", "2026-12-31"],
+    ["2026-12-31T20:00:00Z", "America/New_York", "2026-12-01", "2026-12-31"],
+    ["2026-12-31T20:00:00Z", "Pacific/Kiritimati", "2027-01-01", "2027-01-31"],
+    // New York is still in December an hour after UTC's New Year
+    ["2027-01-01T04:59:59.999Z", "America/New_York", "2026-12-01", "2026-12-31"],
+    ["2026-01-31T20:00:00Z", "UTC", "2026-01-01", "2026-01-31"],
+    ["2026-01-31T20:00:00Z", "Pacific/Kiritimati", "2026-02-01", "2026-02-28"],
+    ["2028-03-01T05:00:00Z", "America/Los_Angeles", "2028-02-01", "2028-02-29"],
+  ])("at %s the month in %s runs %s to %s", (instant, zone, start, end) => {
+    expect(currentPeriod("MONTHLY", zone, new Date(instant))).toEqual({ start, end });
   });
 
   it(

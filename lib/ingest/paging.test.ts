@@ -19,6 +19,19 @@ function pagesBy(byCursor: Record<string, unknown>) {
   return { asked, fetch };
 }
 
+/** Every page of the fake vendor read, each labelled "test page n". */
+function readAll(
+  vendor: ReturnType<typeof pagesBy>,
+  next: typeof nextPageWhileMore | typeof nextPageUnlessDone,
+) {
+  return readAllPages({
+    schema: pageSchema,
+    label: (n) => `test page ${n}`,
+    fetch: vendor.fetch,
+    next,
+  });
+}
+
 describe("cursor paging", () => {
   it("reads every page in order, passing each page's cursor to the next request", async () => {
     const vendor = pagesBy({
@@ -26,12 +39,7 @@ describe("cursor paging", () => {
       b: { data: [3], has_more: true, next_page: "c" },
       c: { data: [4], has_more: false },
     });
-    const items = await readAllPages({
-      schema: pageSchema,
-      label: (n) => `test page ${n}`,
-      fetch: vendor.fetch,
-      next: nextPageWhileMore,
-    });
+    const items = await readAll(vendor, nextPageWhileMore);
     expect(items).toEqual([1, 2, 3, 4]);
     expect(vendor.asked).toEqual([null, "b", "c"]);
   });
@@ -41,14 +49,7 @@ describe("cursor paging", () => {
       "": { data: [1], has_more: true, next_page: "b" },
       b: { data: ["x"], has_more: false },
     });
-    await expect(
-      readAllPages({
-        schema: pageSchema,
-        label: (n) => `test page ${n}`,
-        fetch: vendor.fetch,
-        next: nextPageWhileMore,
-      }),
-    ).rejects.toThrow(/^test page 2: data\[0\]: /);
+    await expect(readAll(vendor, nextPageWhileMore)).rejects.toThrow(/^test page 2: data\[0\]: /);
   });
 
   it("fails a cursor that comes back twice instead of looping", async () => {
@@ -56,14 +57,9 @@ describe("cursor paging", () => {
       "": { data: [1], has_more: true, next_page: "b" },
       b: { data: [2], has_more: true, next_page: "b" },
     });
-    await expect(
-      readAllPages({
-        schema: pageSchema,
-        label: (n) => `test page ${n}`,
-        fetch: vendor.fetch,
-        next: nextPageUnlessDone,
-      }),
-    ).rejects.toThrow("test page 2: next_page: the same cursor came back twice");
+    await expect(readAll(vendor, nextPageUnlessDone)).rejects.toThrow(
+      "test page 2: next_page: the same cursor came back twice",
+    );
   });
 
   it("Inferred paging: stops when has_more is absent and no next_page is given, fails when has_more is true", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { currentPeriod, endOfDayIn, lastDayBefore, startOfDayIn } from "../core/period";
+import { endOfDayIn, lastDayBefore, startOfDayIn } from "../core/period";
 import {
   steadyExhaustion as projectedExhaustion,
   steadyPeriodEnd as projectPeriodEnd,
@@ -31,21 +31,6 @@ describe("day bounds in a workspace timezone", () => {
       isPolicyActive({ startsAt: null, expiresAt: exp }, new Date("2026-12-31T10:00:00Z")),
     ).toBe(false);
     expect(lastDayBefore(exp, "Pacific/Kiritimati")).toBe("2026-12-31");
-  });
-
-  it("the budget period at a month boundary depends on the workspace timezone", () => {
-    const instant = new Date("2026-01-31T20:00:00Z");
-    expect(currentPeriod("MONTHLY", "UTC", instant)).toEqual({
-      start: "2026-01-01",
-      end: "2026-01-31",
-    });
-    expect(currentPeriod("MONTHLY", "Pacific/Kiritimati", instant)).toEqual({
-      start: "2026-02-01",
-      end: "2026-02-28",
-    });
-    expect(
-      currentPeriod("MONTHLY", "America/Los_Angeles", new Date("2028-03-01T05:00:00Z")),
-    ).toEqual({ start: "2028-02-01", end: "2028-02-29" });
   });
 });
 
