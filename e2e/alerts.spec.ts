@@ -4,6 +4,7 @@ import { startSmtpSink, type SmtpSink } from "../tests/helpers/smtp-sink";
 import { startWebhookReceiver, type WebhookReceiver } from "../tests/helpers/webhook-receiver";
 import { runFixture } from "./fixtures/run-fixture";
 import { storageStateFor } from "./roles";
+import { saveScreenshot } from "./screenshots";
 
 let hooks: WebhookReceiver;
 let smtp: SmtpSink;
@@ -78,11 +79,7 @@ test.describe("alerts", () => {
     );
     expect(mails).toHaveLength(1);
     expect(mails[0]!.to).toEqual(["finops@acme.example"]);
-    const shot = await page.screenshot({
-      fullPage: true,
-      path: "test-results/screenshots/alerts-admin.png",
-    });
-    await testInfo.attach("alerts", { body: shot, contentType: "image/png" });
+    await saveScreenshot(page, "alerts-admin", { attachTo: testInfo });
   });
 });
 

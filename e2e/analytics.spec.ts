@@ -1,10 +1,9 @@
 import { expect, request, test, type Page } from "@playwright/test";
 
 import { storageStateFor, type RoleName } from "./roles";
+import { saveScreenshot } from "./screenshots";
 
-const shot = async (page: Page, name: string) => {
-  await page.screenshot({ fullPage: true, path: `test-results/screenshots/analytics-${name}.png` });
-};
+const shot = (page: Page, name: string) => saveScreenshot(page, `analytics-${name}`);
 
 /** Overview → change range and stack → Usage (dimension, filter, sort) → totals agree across screens. */
 async function walkOverviewAndUsage(page: Page, role: string) {

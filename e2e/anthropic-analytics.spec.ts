@@ -8,6 +8,7 @@ import {
 } from "../tests/fake-provider/anthropic-analytics";
 import { startFakeProvider, type FakeProvider } from "../tests/fake-provider/server";
 import { storageStateFor } from "./roles";
+import { saveScreenshot } from "./screenshots";
 
 let fake: FakeProvider;
 test.beforeAll(async () => {
@@ -31,10 +32,7 @@ test.describe("owner connects Anthropic through the Usage & Cost Analytics API",
     await page.getByLabel("Name", { exact: true }).fill(name);
     await page.getByLabel("Base URL (with version)").fill(fake.anthropicBase);
     await page.getByLabel(/Admin key/).fill("sk-ant-admin-fake");
-    await page.screenshot({
-      fullPage: true,
-      path: "test-results/screenshots/anthropic-analytics-form.png",
-    });
+    await saveScreenshot(page, "anthropic-analytics-form");
     await page.getByRole("button", { name: "Add connection" }).click();
     const item = page.getByTestId(`connection-${name}`);
     await expect(item).toBeVisible();
@@ -68,11 +66,7 @@ test.describe("owner connects Anthropic through the Usage & Cost Analytics API",
     await expect(ana).toContainText(formatAmount(anaClaudeCode, "USD"));
     await expect(page.getByTestId("unmapped-svac_01BuildBot").first()).toBeVisible();
     await expect(page.getByText("sk-ant-admin-fake")).toHaveCount(0);
-    const shot = await page.screenshot({
-      fullPage: true,
-      path: "test-results/screenshots/anthropic-analytics-synced.png",
-    });
-    await testInfo.attach("anthropic analytics", { body: shot, contentType: "image/png" });
+    await saveScreenshot(page, "anthropic-analytics-synced", { attachTo: testInfo });
   });
 });
 
@@ -130,6 +124,6 @@ test.describe("seat-covered use shows as an estimate, never as spend", () => {
     const diff = sum > total ? sum - total : total - sum;
     expect(diff).toBeLessThanOrEqual(BigInt(n));
     expect(claudeCode).toBeGreaterThan(0n);
-    await page.screenshot({ fullPage: true, path: "test-results/screenshots/usage-seats.png" });
+    await saveScreenshot(page, "usage-seats");
   });
 });

@@ -1,6 +1,7 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
 
 import { storageStateFor, type RoleName } from "./roles";
+import { saveScreenshot } from "./screenshots";
 
 // Issue 17, audit log: an admin's change shows in plain words, filtered by who, object and
 // action (URL state), as the member's history (from the member page), and exported as CSV with
@@ -62,10 +63,7 @@ test.describe.serial("audit log", () => {
       els.map((e) => e.getAttribute("data-action")),
     ))
       expect(action).toBe("member.update");
-    await page.screenshot({
-      fullPage: true,
-      path: "test-results/screenshots/audit-finance-1440.png",
-    });
+    await saveScreenshot(page, "audit-finance-1440");
 
     // the member page's History link opens the per-object history
     await page.goto(`/members/${memberId}`);

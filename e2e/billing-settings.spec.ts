@@ -1,6 +1,7 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
 
 import { storageStateFor, type RoleName } from "./roles";
+import { saveScreenshot } from "./screenshots";
 
 // Issue 16: the owner's billing settings — whether Claude Code seat estimates count against
 // limits, and the dated exchange-rate table (validated, audited); others reach no route.
@@ -39,10 +40,7 @@ test.describe("Billing settings", () => {
     await expect(owner.getByTestId("billing-message")).toContainText("no longer count");
     await owner.reload();
     await expect(owner.getByTestId("seat-estimates-count")).not.toBeChecked();
-    await owner.screenshot({
-      fullPage: true,
-      path: "test-results/screenshots/settings-billing-owner.png",
-    });
+    await saveScreenshot(owner, "settings-billing-owner");
 
     await owner.getByTestId("seat-estimates-count").click();
     await expect(owner.getByTestId("billing-message")).toContainText("now count");

@@ -3,6 +3,7 @@ import { expect, test } from "@playwright/test";
 import { startFakeProvider, type FakeProvider } from "../tests/fake-provider/server";
 import { E2E_NOW } from "./clock";
 import { storageStateFor } from "./roles";
+import { saveScreenshot } from "./screenshots";
 
 let fake: FakeProvider;
 test.beforeAll(async () => {
@@ -64,17 +65,13 @@ test.describe("owner connects OpenAI, syncs, reconciles and maps an unknown user
 
     const ghost = page.getByTestId("unmapped-user_ghost");
     await expect(ghost).toBeVisible();
-    await page.screenshot({
-      fullPage: true,
-      path: "test-results/screenshots/connections-owner.png",
-    });
+    await saveScreenshot(page, "connections-owner");
     await ghost
       .getByLabel("Member for user_ghost")
       .selectOption({ label: "Olivia Owner (owner@acme.example)" });
     await ghost.getByRole("button", { name: "Map" }).click();
     await expect(page.getByTestId("unmapped-user_ghost")).toHaveCount(0);
-    const shot = await page.screenshot({ fullPage: true });
-    await testInfo.attach("connections", { body: shot, contentType: "image/png" });
+    await saveScreenshot(page, "connections", { attachTo: testInfo });
   });
 });
 

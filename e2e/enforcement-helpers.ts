@@ -3,14 +3,11 @@ import { expect, type Browser, type Page } from "@playwright/test";
 
 import { formatAmount } from "../lib/core/money";
 import { storageStateFor, type RoleName } from "./roles";
+import { saveScreenshot } from "./screenshots";
 
 export async function pageAs(browser: Browser, role: RoleName): Promise<Page> {
   const context = await browser.newContext({ storageState: storageStateFor(role) });
   return context.newPage();
-}
-
-export async function shot(page: Page, name: string) {
-  await page.screenshot({ fullPage: true, path: `test-results/screenshots/${name}.png` });
 }
 
 /** A vendor's group (cost center, billing group) was imported with these members, and the Groups screen lists it. */
@@ -123,6 +120,6 @@ export async function expectVendorNowOnScreen(
   if (screenshot) {
     await page.waitForLoadState("networkidle");
     await expect(rowShown).toPass();
-    await shot(page, screenshot);
+    await saveScreenshot(page, screenshot);
   }
 }

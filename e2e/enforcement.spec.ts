@@ -14,7 +14,8 @@ import {
   serverNowMs,
   setServerClock,
 } from "./clock";
-import { act, pageAs, shot } from "./enforcement-helpers";
+import { act, pageAs } from "./enforcement-helpers";
+import { saveScreenshot } from "./screenshots";
 
 // Issue 9 "Done when": an owner connects both fake vendors, imports ChatGPT credits and groups,
 // previews and applies a plan, sees the vendors' limits equal Allotment's, changes one in the
@@ -154,7 +155,7 @@ test.describe.serial("enforcement: ChatGPT Enterprise and Claude Enterprise", ()
   }) => {
     const page = await pageAs(browser, "owner");
     await page.goto("/enforcement");
-    await shot(page, "enforcement-empty");
+    await saveScreenshot(page, "enforcement-empty");
 
     const gptForm = page.getByTestId("connect-chatgpt");
     await gptForm.getByLabel(/Base URL/).fill(chatgpt.url);
@@ -252,7 +253,7 @@ test.describe.serial("enforcement: ChatGPT Enterprise and Claude Enterprise", ()
     );
     expect(chatgpt.writes()).toHaveLength(0);
     expect(claude.writes()).toHaveLength(0); // a preview writes nothing
-    await shot(page, "enforcement-plan");
+    await saveScreenshot(page, "enforcement-plan");
 
     for (const v of ["chatgpt", "claude"] as const) {
       const applied = await act(page, () =>
@@ -284,7 +285,7 @@ test.describe.serial("enforcement: ChatGPT Enterprise and Claude Enterprise", ()
       await expect(page.getByTestId(`plan-card-${v}`)).toContainText("nothing to change");
     }
     expect(chatgpt.writes().length + claude.writes().length).toBe(writes);
-    await shot(page, "enforcement-applied");
+    await saveScreenshot(page, "enforcement-applied");
     await page.context().close();
 
     // the ChatGPT request page (the workspace's custom request destination) shows the engineer's
@@ -300,7 +301,7 @@ test.describe.serial("enforcement: ChatGPT Enterprise and Claude Enterprise", ()
     await expect(engineer.getByLabel("Why you need it")).toHaveValue(
       /^ChatGPT\/Codex usage this period: /,
     );
-    await shot(engineer, "enforcement-request-page");
+    await saveScreenshot(engineer, "enforcement-request-page");
     await engineer.context().close();
   });
 
@@ -325,13 +326,13 @@ test.describe.serial("enforcement: ChatGPT Enterprise and Claude Enterprise", ()
     await expect(row).toContainText(`${Number(share).toLocaleString("en-US")}.00 credits`);
     // the continuous check: ChatGPT + Claude now allow the admin more than Allotment's 1,000 credits
     await expect(page.getByTestId("over-admin@acme.example")).toContainText("1,000.00 credits");
-    await shot(page, "enforcement-drift");
+    await saveScreenshot(page, "enforcement-drift");
 
     // adopt: what the vendors allow together becomes Allotment's override; the next runs re-split it
     const together = allowedTogether("admin");
     await act(page, () => row.getByRole("button", { name: "Adopt vendor value" }).click());
     await expect(page.getByTestId("over-allowance-empty")).toBeVisible();
-    await shot(page, "enforcement-drift-after-adopt");
+    await saveScreenshot(page, "enforcement-drift-after-adopt");
     for (let i = 0; i < 2; i++)
       await act(page, () => page.getByRole("button", { name: "Run queue now" }).click());
     expect(
@@ -368,7 +369,7 @@ test.describe.serial("enforcement: ChatGPT Enterprise and Claude Enterprise", ()
     await expect(item).toContainText("Eli Engineer");
     await expect(item).toContainText("Asked for more usage in Claude");
     await expect(item).toContainText(/Claude limit \$[\d,.]+/); // Claude's share of the engineer's one budget
-    await shot(manager, "enforcement-claude-request-queue");
+    await saveScreenshot(manager, "enforcement-claude-request-queue");
     await item.getByLabel("Amount to grant").fill("250");
     await item.getByLabel("Decision note").fill("for the migration week");
     await item.getByRole("button", { name: "Approve" }).click();
@@ -392,7 +393,7 @@ test.describe.serial("enforcement: ChatGPT Enterprise and Claude Enterprise", ()
     ).toBeGreaterThan(gptBefore);
     expect(allowedTogether("engineer")).toBeLessThanOrEqual(12_750);
     expect(allowedTogether("engineer")).toBeGreaterThan(togetherBefore + 240); // the 250 granted, less rounding
-    await shot(owner, "enforcement-request-pushed");
+    await saveScreenshot(owner, "enforcement-request-pushed");
 
     const engineer = await pageAs(browser, "engineer");
     await engineer.goto("/requests");
@@ -412,7 +413,7 @@ test.describe.serial("enforcement: ChatGPT Enterprise and Claude Enterprise", ()
     // Casey has a Claude seat but no Allotment member of that email
     const casey = page.getByTestId("unmatched-casey@contractor.example");
     await expect(casey).toContainText("Claude user user_contractor");
-    await shot(page, "enforcement-unmatched");
+    await saveScreenshot(page, "enforcement-unmatched");
     const picker = casey.getByRole("combobox", { name: "Map" });
     const options = await picker.locator("option").allTextContents();
     const pick = options.find(
@@ -436,7 +437,7 @@ test.describe.serial("enforcement: ChatGPT Enterprise and Claude Enterprise", ()
     await expect(page.getByTestId("over-admin@acme.example")).toContainText(
       "a write to fix it is queued or retrying",
     );
-    await shot(page, "enforcement-failing");
+    await saveScreenshot(page, "enforcement-failing");
     expect(
       await act(page, () =>
         failing.getByRole("button", { name: "Acknowledge (stop retrying)" }).first().click(),
@@ -446,7 +447,7 @@ test.describe.serial("enforcement: ChatGPT Enterprise and Claude Enterprise", ()
     // acknowledged is not hidden: the continuous check still lists the admin
     await expect(page.getByTestId("over-admin@acme.example")).toContainText("nothing queued");
     await expect(page.getByTestId("job-log")).toContainText("acknowledged by owner@acme.example");
-    await shot(page, "enforcement-acknowledged");
+    await saveScreenshot(page, "enforcement-acknowledged");
     claude.state.faults.length = 0;
 
     // the split rule: even across vendors
@@ -456,7 +457,7 @@ test.describe.serial("enforcement: ChatGPT Enterprise and Claude Enterprise", ()
       await act(page, () => splitCard.getByRole("button", { name: "Save split rule" }).click()),
     ).toMatch(/Budget split across vendors: even/);
     await expect(page.getByTestId("split-current")).toContainText("Even across vendors");
-    await shot(page, "enforcement-split");
+    await saveScreenshot(page, "enforcement-split");
     await page.context().close();
   });
 
@@ -473,7 +474,7 @@ test.describe.serial("enforcement: ChatGPT Enterprise and Claude Enterprise", ()
     // back to the group's 12,500 credits for both vendors together
     expect(allowedTogether("engineer")).toBeLessThanOrEqual(12_500);
     await expect(owner.getByTestId("job-log")).toContainText("grant ended at");
-    await shot(owner, "enforcement-after-expiry");
+    await saveScreenshot(owner, "enforcement-after-expiry");
     resetServerClock();
 
     // switched off, the connectors write nothing more

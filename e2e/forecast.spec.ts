@@ -2,6 +2,7 @@ import { expect, test, type Browser, type Page } from "@playwright/test";
 
 import { resetServerClock } from "./clock";
 import { storageStateFor, type RoleName } from "./roles";
+import { saveScreenshot } from "./screenshots";
 
 // Issue 20 "forecasts with a range" and issue 17 "future days not drawn as zero": the
 // Overview's daily chart draws the rest of the period as the forecast's band with a dashed
@@ -41,10 +42,7 @@ test.describe("forecasts with a range", () => {
         /days to come as a forecast range/,
       );
       await expect(page.locator(".recharts-area-area")).toHaveCount(1);
-      await page.screenshot({
-        fullPage: true,
-        path: `test-results/screenshots/forecast-owner-${width}.png`,
-      });
+      await saveScreenshot(page, `forecast-owner-${width}`);
       await page.context().close();
     });
   }
@@ -59,10 +57,7 @@ test.describe("forecasts with a range", () => {
         "aria-label",
         /days to come as a forecast range/,
       );
-      await page.screenshot({
-        fullPage: true,
-        path: `test-results/screenshots/forecast-engineer-${width}.png`,
-      });
+      await saveScreenshot(page, `forecast-engineer-${width}`);
       await page.context().close();
     }
   });

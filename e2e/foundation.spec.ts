@@ -1,6 +1,7 @@
 import { expect, request, test, type Page } from "@playwright/test";
 
 import { storageStateFor, type RoleName } from "./roles";
+import { saveScreenshot } from "./screenshots";
 
 const NAV: Record<Exclude<RoleName, "ciAdmin">, string[]> = {
   owner: [
@@ -63,11 +64,7 @@ for (const role of Object.keys(NAV) as (keyof typeof NAV)[]) {
       await expect(chart).toBeVisible();
       await expect(chart.locator(".recharts-bar-rectangle path").first()).toBeVisible();
       await expect(page.getByTestId("spent-this-period")).not.toHaveText(/^0\.00|\$0\.00$/);
-      const shot = await page.screenshot({
-        fullPage: true,
-        path: `test-results/screenshots/overview-${role}.png`,
-      });
-      await testInfo.attach(`overview-${role}`, { body: shot, contentType: "image/png" });
+      await saveScreenshot(page, `overview-${role}`, { attachTo: testInfo });
     });
   });
 }

@@ -2,6 +2,7 @@ import { expect, test, type Browser, type Page } from "@playwright/test";
 
 import { e2eDay } from "./clock";
 import { storageStateFor, type RoleName } from "./roles";
+import { saveScreenshot } from "./screenshots";
 
 // Issue 17 "One engineer home": the engineer's My budget shows the limit as a meter with its
 // source in words, what remains, the reset day and — when the pace runs past the limit before
@@ -102,15 +103,9 @@ test.describe.serial("My budget", () => {
     const banner = page.getByTestId("forecast-banner");
     await expect(banner).toContainText(/^At this pace you reach your limit on \d{1,2} \w{3} \(/);
     await page.setViewportSize({ width: 1440, height: 900 });
-    await page.screenshot({
-      fullPage: true,
-      path: "test-results/screenshots/home-engineer-1440.png",
-    });
+    await saveScreenshot(page, "home-engineer-1440");
     await page.setViewportSize({ width: 800, height: 900 });
-    await page.screenshot({
-      fullPage: true,
-      path: "test-results/screenshots/home-engineer-800.png",
-    });
+    await saveScreenshot(page, "home-engineer-800");
     await page.setViewportSize({ width: 1440, height: 900 });
 
     await banner.getByTestId("banner-request-more").click();
@@ -120,7 +115,7 @@ test.describe.serial("My budget", () => {
     // prefilled with what the projection overshoots the limit by (whole credits, above zero)
     const amount = form.locator('input[name="amount"]');
     await expect(amount).toHaveValue(/^[1-9]\d*$/);
-    await page.screenshot({ path: "test-results/screenshots/home-engineer-drawer.png" });
+    await saveScreenshot(page, "home-engineer-drawer", { fullPage: false });
     await form.locator('textarea[name="reason"]').fill(REASON);
     await form.getByRole("button", { name: "Send request" }).click();
     const sent = await form.getByTestId("request-sent").innerText();
@@ -147,9 +142,9 @@ test.describe.serial("My budget", () => {
     // the owner's own figure, not the engineer's override
     await expect(meter).not.toContainText("home journey");
     await expect(page.getByTestId(`home-request-${requestId}`)).toHaveCount(0);
-    await page.screenshot({ fullPage: true, path: "test-results/screenshots/home-owner-1440.png" });
+    await saveScreenshot(page, "home-owner-1440");
     await page.setViewportSize({ width: 800, height: 900 });
-    await page.screenshot({ fullPage: true, path: "test-results/screenshots/home-owner-800.png" });
+    await saveScreenshot(page, "home-owner-800");
     await page.context().close();
   });
 });

@@ -2,6 +2,7 @@ import { expect, test, type Browser, type Page } from "@playwright/test";
 
 import { daysAfterNow, e2eDay, resetServerClock, setServerClock } from "./clock";
 import { storageStateFor, type RoleName } from "./roles";
+import { saveScreenshot } from "./screenshots";
 
 // Issue 5 "Done when": default 500 (owner) → group Platform 800 and an override of 1,200 for
 // the engineer until a date (admin) → the engineer's page and the check API show 1,200 with
@@ -13,10 +14,6 @@ const expiry = e2eDay(10);
 async function pageAs(browser: Browser, role: RoleName): Promise<Page> {
   const context = await browser.newContext({ storageState: storageStateFor(role) });
   return context.newPage();
-}
-
-async function shot(page: Page, name: string) {
-  await page.screenshot({ fullPage: true, path: `test-results/screenshots/${name}.png` });
 }
 
 /** Creates an API token by clicking through Settings as the owner; returns the token shown once. */
@@ -91,7 +88,7 @@ test.describe.serial("limits: default, group, override, expiry, stale edit", () 
     await expect(row.getByTestId("member-reason")).toHaveText(
       `individual override until ${expiry} — migration sprint`,
     );
-    await shot(page, "limits-admin");
+    await saveScreenshot(page, "limits-admin");
     await page.context().close();
   });
 
@@ -105,7 +102,7 @@ test.describe.serial("limits: default, group, override, expiry, stale edit", () 
     await expect(page.getByTestId("my-limit-reason")).toHaveText(
       `individual override until ${expiry} — migration sprint`,
     );
-    await shot(page, "limits-engineer");
+    await saveScreenshot(page, "limits-engineer");
     // My budget, reached from the navigation, shows the same limit and reason next to the request action
     await page
       .getByRole("navigation", { name: "Main" })
@@ -125,7 +122,7 @@ test.describe.serial("limits: default, group, override, expiry, stale edit", () 
       "href",
       "/requests#request-form",
     );
-    await shot(page, "me-engineer-override");
+    await saveScreenshot(page, "me-engineer-override");
     const res = await page.request.get(
       "/api/v1/budget-check?member=engineer@acme.example&product=codex",
       { headers: { authorization: `Bearer ${token}` } },
@@ -190,7 +187,7 @@ test.describe.serial("limits: default, group, override, expiry, stale edit", () 
     await expect(panel).toContainText("Limit this period");
     // the request action is the member's own, not an admin's
     await expect(panel.getByTestId("request-more")).toHaveCount(0);
-    await shot(page, "member-engineer-override");
+    await saveScreenshot(page, "member-engineer-override");
     // the group page shows the same limit in the engineer's row
     await page.getByRole("link", { name: "Platform" }).first().click();
     const row = page
@@ -201,7 +198,7 @@ test.describe.serial("limits: default, group, override, expiry, stale edit", () 
     await expect(row.getByTestId("group-member-limit-reason")).toHaveText(
       `individual override until ${expiry} — migration sprint`,
     );
-    await shot(page, "group-platform-limits");
+    await saveScreenshot(page, "group-platform-limits");
     await page.context().close();
   });
 
@@ -252,7 +249,7 @@ test.describe.serial("limits: default, group, override, expiry, stale edit", () 
     await expect(second.getByTestId("policy-error")).toHaveText(
       /changed by admin@acme\.example at .* — reload/,
     );
-    await shot(second, "limits-stale-edit");
+    await saveScreenshot(second, "limits-stale-edit");
     await second.reload();
     await expect(
       second.getByTestId("policy-group-Platform").getByTestId("policy-amount"),
@@ -278,7 +275,7 @@ test.describe.serial("limits: default, group, override, expiry, stale edit", () 
         data: { scope: "MEMBER", memberId: "x", amount: "5" },
       });
       expect(post.status()).toBe(403);
-      if (role === "manager") await shot(page, "limits-manager");
+      if (role === "manager") await saveScreenshot(page, "limits-manager");
       await page.context().close();
     }
   });
@@ -339,7 +336,7 @@ test.describe("API tokens in Settings", () => {
     await expect(owner.getByTestId("new-token")).toHaveCount(0); // never shown again
     const row = owner.getByTestId(`token-${name}`);
     await expect(row).toContainText("budget:check");
-    await shot(owner, "settings-owner");
+    await saveScreenshot(owner, "settings-owner");
     await row.getByRole("button", { name: "Revoke" }).click();
     await owner.getByRole("dialog").getByRole("button", { name: "Revoke token" }).click();
     await expect(row).toHaveCount(0); // revoked tokens leave the active list

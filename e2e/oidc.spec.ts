@@ -4,6 +4,7 @@ import { expect, test, type Browser, type BrowserContext, type Page } from "@pla
 
 import { FAKE_ACCOUNTS } from "../tests/fake-oidc/accounts";
 import { OIDC_ISSUER, SSO_APP_ORIGIN, SSO_DISPLAY_NAME } from "./oidc-env";
+import { saveScreenshot } from "./screenshots";
 
 // Issue 22: single sign-on through a real OpenID Connect provider (panva's oidc-provider on its
 // spec defaults: email and email_verified only from UserInfo, tests/fake-oidc) into a second
@@ -87,11 +88,7 @@ async function setProviderFault(
 }
 
 async function shoot(page: Page, name: string): Promise<void> {
-  const body = await page.screenshot({
-    fullPage: true,
-    path: `test-results/screenshots/sso-${name}.png`,
-  });
-  await test.info().attach(`sso-${name}`, { body, contentType: "image/png" });
+  await saveScreenshot(page, `sso-${name}`, { attachTo: test.info() });
 }
 
 test.beforeAll(() => {

@@ -1,7 +1,8 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 
 import { runFixtureScript } from "./fixtures/run-fixture";
 import { storageStateFor } from "./roles";
+import { saveScreenshot } from "./screenshots";
 
 // Issue 17, onboarding and safety: the owner's getting-started checklist (state from the
 // database, links, hide and show again), the notification bell (count, keyboard, opens the
@@ -9,10 +10,6 @@ import { storageStateFor } from "./roles";
 // one), and a File import connection the journey makes itself: a good upload, a bad one
 // refused naming row and column, then archived after a confirmation. Everything it makes it
 // removes, revokes or archives again: later journeys see the seeded workspace.
-
-async function shot(page: Page, name: string) {
-  await page.screenshot({ fullPage: true, path: `test-results/screenshots/${name}.png` });
-}
 
 function fixture<T>(...args: string[]): T {
   return runFixtureScript<T>("e2e/fixtures/onboarding-fixture.ts", ...args);
@@ -118,7 +115,7 @@ test.describe("onboarding and safety, as the owner", () => {
 
     await bell.click();
     await expect(menu.getByRole("menuitem", { name: /E2E bell/ })).toBeVisible();
-    await shot(page, "onboarding-overview-bell-1440");
+    await saveScreenshot(page, "onboarding-overview-bell-1440");
 
     await menu.getByRole("menuitem", { name: /E2E bell/ }).click();
     await expect(page).toHaveURL(/\/alerts$/);
@@ -132,7 +129,7 @@ test.describe("onboarding and safety, as the owner", () => {
     await page.goto("/overview");
     await page.getByRole("button", { name: /^Notifications/ }).click();
     await expect(page.getByRole("menu", { name: "Unread notifications" })).toBeVisible();
-    await shot(page, "onboarding-overview-bell-800");
+    await saveScreenshot(page, "onboarding-overview-bell-800");
   });
 
   test("a token is revoked only after a confirmation, then leaves the list; a new one can be copied", async ({

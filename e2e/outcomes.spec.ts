@@ -1,6 +1,7 @@
 import { expect, test } from "@playwright/test";
 
 import { storageStateFor } from "./roles";
+import { saveScreenshot } from "./screenshots";
 
 // Issue 20 "cost per PR appears for Claude Code users": on the seeded demo (its Claude Code
 // and Codex users carry outcome facts, lib/demo/outcomes.ts) finance and the owner read billed
@@ -45,10 +46,7 @@ test.describe("Outcomes: cost per PR", () => {
       // Claude Code users with PRs have a cost per PR; people are listed dearest first
       const first = people.first();
       await expect(first).toHaveText(MONEY);
-      await page.screenshot({
-        fullPage: true,
-        path: "test-results/screenshots/outcomes-finance-1440.png",
-      });
+      await saveScreenshot(page, "outcomes-finance-1440");
     });
   });
 

@@ -1,6 +1,7 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
 
 import { storageStateFor, type RoleName } from "./roles";
+import { saveScreenshot } from "./screenshots";
 
 // Issue 17, people & groups: an owner adds a member, an admin changes their role and deactivates
 // them, an admin creates a group with a manager, an owner imports a CSV (a bad file first, then
@@ -15,10 +16,6 @@ async function pageAs(browser: Browser, role: RoleName, width = 1440): Promise<P
   return context.newPage();
 }
 
-async function shot(page: Page, name: string) {
-  await page.screenshot({ fullPage: true, path: `test-results/screenshots/${name}.png` });
-}
-
 const row = (page: Page, email: string) =>
   page.locator(`[data-testid="member-row"][data-email="${email}"]`);
 
@@ -30,7 +27,7 @@ test.describe.serial("people and groups", () => {
     await page.goto("/members");
     await expect(page.getByRole("heading", { name: "Members" })).toBeVisible();
     await expect(page.getByTestId("member-row").first()).toBeVisible();
-    await shot(page, "members-owner-1440");
+    await saveScreenshot(page, "members-owner-1440");
     await page.getByRole("button", { name: "Add member" }).click();
     const form = page.getByTestId("add-member-form");
     await form.getByLabel("Email").fill("not-an-email");
@@ -66,7 +63,7 @@ test.describe.serial("people and groups", () => {
     await editor.getByRole("button", { name: "Save changes" }).click();
     await expect(editor.getByTestId("member-saved")).toHaveText("Saved.");
     await expect(row(page, "pat.people@acme.example")).toContainText("Admin");
-    await shot(page, "members-admin-manage-1440");
+    await saveScreenshot(page, "members-admin-manage-1440");
 
     await editor.getByRole("button", { name: "Deactivate…" }).click();
     await editor.getByLabel("Reason").fill("left the company");
@@ -98,7 +95,7 @@ test.describe.serial("people and groups", () => {
     const group = page.locator('[data-testid="group-row"][data-name="Data Platform"]');
     await expect(group).toContainText("CC-DP");
     await expect(group).toContainText("Ava Adams");
-    await shot(page, "groups-admin-1440");
+    await saveScreenshot(page, "groups-admin-1440");
     await group.getByRole("link", { name: "History of Data Platform" }).click();
     await expect(
       page.getByRole("heading", { name: "History of group Data Platform" }),
@@ -135,7 +132,7 @@ test.describe.serial("people and groups", () => {
       "2 to add, 0 to update, 0 unchanged, 1 new group (Imported Team)",
     );
     await expect(page.getByTestId("import-change")).toHaveCount(2);
-    await shot(page, "members-import-preview-1440");
+    await saveScreenshot(page, "members-import-preview-1440");
     await preview.getByRole("button", { name: "Apply import" }).click();
     await expect(page.getByTestId("import-done")).toHaveText(
       "Imported people.csv: 2 added, 0 updated, 0 unchanged, 1 new groups.",
@@ -157,11 +154,11 @@ test.describe.serial("people and groups", () => {
       () => document.documentElement.scrollWidth > window.innerWidth + 1,
     );
     expect(scrollsSideways).toBe(false);
-    await shot(page, "members-finance-800");
+    await saveScreenshot(page, "members-finance-800");
     await page.goto("/groups");
     await expect(page.getByTestId("group-row").first()).toBeVisible();
     await expect(page.getByRole("button", { name: "Create group" })).toHaveCount(0);
-    await shot(page, "groups-finance-800");
+    await saveScreenshot(page, "groups-finance-800");
     // finance changes nobody through the API either
     expect(
       (

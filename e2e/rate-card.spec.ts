@@ -1,13 +1,12 @@
 import { expect, test } from "@playwright/test";
 
 import { storageStateFor } from "./roles";
+import { saveScreenshot } from "./screenshots";
 
 test.describe("owner edits the rate card: snapshot prices and aliases", () => {
   test.use({ storageState: storageStateFor("owner") });
 
-  test("add an alias, edit its target, see a refused price, remove it", async ({
-    page,
-  }, testInfo) => {
+  test("add an alias, edit its target, see a refused price, remove it", async ({ page }) => {
     const alias = `team-model-${Date.now().toString(36)}`;
     await page.goto("/connections");
     const card = page.getByTestId("rate-card");
@@ -41,7 +40,7 @@ test.describe("owner edits the rate card: snapshot prices and aliases", () => {
     await expect(card.getByTestId("rate-gpt-4o-mini-2024-07-18")).toHaveCount(0);
 
     await page.getByText("Rate card (list prices)").scrollIntoViewIfNeeded();
-    await page.screenshot({ path: testInfo.outputPath("rate-card.png"), fullPage: true });
+    await saveScreenshot(page, "rate-card");
 
     await row.getByRole("button", { name: "Remove" }).click();
     await expect(card.getByTestId(`rate-${alias}`)).toHaveCount(0);

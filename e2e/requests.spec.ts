@@ -2,6 +2,7 @@ import { expect, test, type Browser, type Page } from "@playwright/test";
 
 import { daysAfterNow, resetServerClock, setServerClock } from "./clock";
 import { storageStateFor, type RoleName } from "./roles";
+import { saveScreenshot } from "./screenshots";
 
 // Issue 6 "Done when": an engineer files a request; their manager sees it and approves part
 // of it; the engineer's page and the budget-check API show the new limit with the request's
@@ -86,10 +87,7 @@ test.describe.serial("credit requests", () => {
     approvedId = await fileRequest(engineer, "300");
     const mine = engineer.getByTestId(`my-request-${approvedId}`);
     await expect(mine.getByTestId("request-status")).toHaveText("pending");
-    await engineer.screenshot({
-      fullPage: true,
-      path: "test-results/screenshots/requests-engineer-filed.png",
-    });
+    await saveScreenshot(engineer, "requests-engineer-filed");
 
     const manager = await pageAs(browser, "manager");
     await manager.goto("/requests");
@@ -98,10 +96,7 @@ test.describe.serial("credit requests", () => {
     await expect(item).toContainText("Eli Engineer");
     await expect(item).toContainText(REASON);
     await expect(item.getByTestId("queue-current")).toBeVisible();
-    await manager.screenshot({
-      fullPage: true,
-      path: "test-results/screenshots/requests-manager-queue.png",
-    });
+    await saveScreenshot(manager, "requests-manager-queue");
     await item.getByLabel("Amount to grant").fill("200");
     await item.getByLabel("Decision note").fill("200 now, ask again if needed");
     await item.getByRole("button", { name: "Approve" }).click();
@@ -129,10 +124,7 @@ test.describe.serial("credit requests", () => {
     expect(after.reason).toMatch(
       new RegExp(`^request #${approvedId} approved by manager@acme\\.example until `),
     );
-    await engineer.screenshot({
-      fullPage: true,
-      path: "test-results/screenshots/requests-engineer-approved.png",
-    });
+    await saveScreenshot(engineer, "requests-engineer-approved");
     await engineer
       .getByRole("navigation", { name: "Main" })
       .first()
@@ -161,10 +153,7 @@ test.describe.serial("credit requests", () => {
     await expect(manager.getByTestId("member-limit").getByTestId("my-limit-reason")).toHaveText(
       new RegExp(`^request #${approvedId} approved by manager@acme\\.example`),
     );
-    await manager.screenshot({
-      fullPage: true,
-      path: "test-results/screenshots/member-manager-requests.png",
-    });
+    await saveScreenshot(manager, "member-manager-requests");
     const memberUrl = manager.url();
     await manager.context().close();
 
@@ -314,15 +303,9 @@ test.describe.serial("credit requests", () => {
     await expect(itemA.getByTestId("queue-details")).toHaveCount(0);
     await itemA.getByRole("button", { name: "Details" }).click();
     await expect(itemA.getByTestId("queue-details")).toContainText(REASON);
-    await manager.screenshot({
-      fullPage: true,
-      path: "test-results/screenshots/requests-manager-inbox.png",
-    });
+    await saveScreenshot(manager, "requests-manager-inbox");
     await manager.setViewportSize({ width: 800, height: 900 });
-    await manager.screenshot({
-      fullPage: true,
-      path: "test-results/screenshots/requests-manager-inbox-800.png",
-    });
+    await saveScreenshot(manager, "requests-manager-inbox-800");
     await manager.setViewportSize({ width: 1440, height: 900 });
 
     // select three; an admin denies one of them meanwhile; approving the selection approves

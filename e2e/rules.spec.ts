@@ -1,6 +1,7 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
 
 import { storageStateFor, type RoleName } from "./roles";
+import { saveScreenshot } from "./screenshots";
 
 // Issue 15 "Controls that hold", on the screens: the decision screen shows the requester's
 // limit before and after approval for the amount typed, refuses an amount the decider may
@@ -12,10 +13,6 @@ const REASON = "Load-testing the new agent workflow against staging this week";
 async function pageAs(browser: Browser, role: RoleName): Promise<Page> {
   const context = await browser.newContext({ storageState: storageStateFor(role) });
   return context.newPage();
-}
-
-async function shot(page: Page, name: string) {
-  await page.screenshot({ fullPage: true, path: `test-results/screenshots/${name}.png` });
 }
 
 test.describe.serial("controls that hold", () => {
@@ -47,7 +44,7 @@ test.describe.serial("controls that hold", () => {
     );
     await item.getByLabel("Amount to grant").fill("80");
     await expect(preview).toContainText(`→ ${fmt(before + 80)} credits`);
-    await shot(manager, "rules-decision-preview");
+    await saveScreenshot(manager, "rules-decision-preview");
     // a manager grants at most what was asked
     await item.getByLabel("Amount to grant").fill("150");
     await expect(preview).toContainText("at most the 120.00 credits asked for");
@@ -56,7 +53,7 @@ test.describe.serial("controls that hold", () => {
     await item.getByLabel("Amount to grant").fill("1,5");
     await expect(preview).toContainText("a comma may only separate thousands");
     await expect(item.getByRole("button", { name: "Approve" })).toBeDisabled();
-    await shot(manager, "rules-decision-refused");
+    await saveScreenshot(manager, "rules-decision-refused");
     // and the server holds the same line when the screen is bypassed
     const res = await manager.request.post(`/api/requests/${id}/approve`, {
       data: { amount: "150" },
@@ -87,7 +84,7 @@ test.describe.serial("controls that hold", () => {
       `Changing the timezone from ${was} to ${next} keeps every date's meaning`,
     );
     await expect(preview).toContainText(/needed-until day/);
-    await shot(owner, "rules-settings-timezone-preview");
+    await saveScreenshot(owner, "rules-settings-timezone-preview");
     // not saved: back to what it was, the note goes away
     await tz.fill(was);
     await expect(preview).toHaveCount(0);

@@ -1,6 +1,7 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
 
 import { storageStateFor, type RoleName } from "./roles";
+import { saveScreenshot } from "./screenshots";
 
 // Issue 17 "Global search": a search box in the shell finds people (by name or email) and
 // groups; `/` or Ctrl+K reach it from any page, the arrow keys and Enter open a result. What it
@@ -102,7 +103,7 @@ test.describe.serial("global search", () => {
 
   test("the box shows the `/` hint while empty and a clear button with text, at 1440 and 800 px", async ({
     browser,
-  }, testInfo) => {
+  }) => {
     const page = await pageAs(browser, "owner");
     for (const width of [1440, 800]) {
       await page.setViewportSize({ width, height: 700 });
@@ -118,12 +119,12 @@ test.describe.serial("global search", () => {
       await expect(
         results(page).filter({ visible: true }).getByRole("option").first(),
       ).toBeVisible();
-      await page.screenshot({ path: testInfo.outputPath(`search-${width}-text.png`) });
+      await saveScreenshot(page, `search-${width}-text`, { fullPage: false });
       await clear.click();
       await expect(search(page).filter({ visible: true })).toHaveValue("");
       await expect(search(page).filter({ visible: true })).toBeFocused();
       await expect(box.locator("kbd")).toHaveText("/");
-      await page.screenshot({ path: testInfo.outputPath(`search-${width}-empty.png`) });
+      await saveScreenshot(page, `search-${width}-empty`, { fullPage: false });
     }
     await page.context().close();
   });

@@ -3,6 +3,7 @@ import { expect, test, type Browser, type Page } from "@playwright/test";
 import { startFakeSlack, type FakeSlack } from "../tests/fake-vendors/slack";
 import { serverNowMs } from "./clock";
 import { storageStateFor, type RoleName } from "./roles";
+import { saveScreenshot } from "./screenshots";
 
 // Issue 20 "Done when": a manager approves from the fake Slack and the limit changes; a forged
 // or replayed Slack signature is refused. The owner sets Slack up on the Settings screen; the
@@ -73,7 +74,7 @@ test.describe.serial("approvals from Slack", () => {
     expect(api).not.toContain(slack.signingSecret);
     expect(api).not.toContain(slack.botToken);
     await form.scrollIntoViewIfNeeded();
-    await owner.screenshot({ fullPage: true, path: "test-results/screenshots/slack-settings.png" });
+    await saveScreenshot(owner, "slack-settings");
     await owner.context().close();
 
     // only the owner reaches the setting
@@ -166,10 +167,7 @@ test.describe.serial("approvals from Slack", () => {
     await expect(engineer.getByTestId("member-limit").getByTestId("my-limit-reason")).toHaveText(
       new RegExp(`^request #${requestId} approved by manager@acme\\.example via Slack until `),
     );
-    await engineer.screenshot({
-      fullPage: true,
-      path: "test-results/screenshots/slack-engineer-approved.png",
-    });
+    await saveScreenshot(engineer, "slack-engineer-approved");
     await engineer.context().close();
 
     // the very same signed request again: refused as a replay, nothing more happens

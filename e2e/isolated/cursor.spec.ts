@@ -22,8 +22,8 @@ import {
   pageAs,
   previewAndApply,
   removePolicies,
-  shot,
 } from "../enforcement-helpers";
+import { saveScreenshot } from "../screenshots";
 
 // Issue 19, the Cursor half: an owner connects the Cursor fake as a usage source and imports
 // its usage (fractional cents) and billing groups, sees Cursor spend per person beside the
@@ -193,7 +193,7 @@ test.describe.serial("Cursor: usage and member spend limits", () => {
     // the run happens in the background; the list refreshes itself while it runs
     await expect(conn.getByText("ok", { exact: true })).toBeVisible({ timeout: 90_000 });
     await expect(conn.getByTestId("key-masked")).not.toContainText(KEY);
-    await shot(page, "cursor-connection");
+    await saveScreenshot(page, "cursor-connection");
 
     const limits = (await (await page.request.get("/api/limits")).json()) as {
       members: { memberId: string; email: string }[];
@@ -206,7 +206,7 @@ test.describe.serial("Cursor: usage and member spend limits", () => {
         .filter({ hasText: /^Cursor/ })
         .first();
       await expect(row).toContainText(expectedCredits(who));
-      if (who === "engineer") await shot(page, "cursor-member-spend");
+      if (who === "engineer") await saveScreenshot(page, "cursor-member-spend");
     }
     // the model breakdown names Cursor's models
     await expect(page.getByRole("row").filter({ hasText: "gpt-5" }).first()).toBeVisible();
@@ -245,7 +245,7 @@ test.describe.serial("Cursor: usage and member spend limits", () => {
     );
     await expect(plan.getByTestId(`plan-row-${email("finance")}`)).toContainText("no limit");
     expect(cursor.writes()).toHaveLength(0); // a preview writes nothing
-    await shot(page, "cursor-plan");
+    await saveScreenshot(page, "cursor-plan");
 
     const applied = await act(page, () =>
       page
@@ -264,7 +264,7 @@ test.describe.serial("Cursor: usage and member spend limits", () => {
     ).toContain("Plan ready: 0 change(s)");
     await expectCursorEqualsAllotment(page);
     await expect(page.getByTestId("over-allowance-empty")).toBeVisible();
-    await shot(page, "cursor-applied");
+    await saveScreenshot(page, "cursor-applied");
     await page.context().close();
   });
 
@@ -282,7 +282,7 @@ test.describe.serial("Cursor: usage and member spend limits", () => {
     await expect(row).toContainText("changed at the vendor");
     await expect(row).toContainText("$5,000.00");
     await expect(page.getByTestId(`over-${email("admin")}`)).toBeVisible();
-    await shot(page, "cursor-drift");
+    await saveScreenshot(page, "cursor-drift");
     await act(page, () => row.getByRole("button", { name: "Re-apply" }).click());
     expect(cursor.effectiveLimit(email("admin"))).toBe(before);
     expect(

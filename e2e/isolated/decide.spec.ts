@@ -1,6 +1,7 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
 
 import { storageStateFor, type RoleName } from "../roles";
+import { saveScreenshot } from "../screenshots";
 
 // Issue 20 "Done when" (decide): an owner simulates a group limit and sees the members it
 // would have refused last month, then saves it; a policy auto-approves a small request and
@@ -13,10 +14,6 @@ const REASON = "Finishing the payments reconciliation agent run this week";
 async function pageAs(browser: Browser, role: RoleName): Promise<Page> {
   const context = await browser.newContext({ storageState: storageStateFor(role) });
   return context.newPage();
-}
-
-async function shot(page: Page, name: string) {
-  await page.screenshot({ fullPage: true, path: `test-results/screenshots/${name}.png` });
 }
 
 async function fileRequest(page: Page, amount: string): Promise<{ id: number; text: string }> {
@@ -57,7 +54,7 @@ test.describe.serial("decide ahead: limit simulator and auto-approval policies",
     await expect(sim.locator("table").first().locator("tbody tr")).toHaveCount(2, {
       timeout: 60_000,
     });
-    await shot(page, "decide-simulation");
+    await saveScreenshot(page, "decide-simulation");
 
     await editor.getByRole("button", { name: "Save limit" }).click();
     const saved = page.getByTestId("policy-group-Payments");
@@ -95,7 +92,7 @@ test.describe.serial("decide ahead: limit simulator and auto-approval policies",
     );
     await form.getByRole("button", { name: "Save policy" }).click();
     await expect(box.locator("li", { hasText: "Small asks" })).toContainText("up to 50.00 credits");
-    await shot(owner, "decide-policy-settings");
+    await saveScreenshot(owner, "decide-policy-settings");
 
     const engineer = await pageAs(browser, "engineer");
     const small = await fileRequest(engineer, "20");
@@ -111,7 +108,7 @@ test.describe.serial("decide ahead: limit simulator and auto-approval policies",
     await admin.getByTestId("queue-status").selectOption("APPROVED");
     const item = admin.getByTestId(`queue-item-${small.id}`);
     await expect(item).toContainText("Approved at once by an auto-approval policy");
-    await shot(admin, "decide-policy-grant");
+    await saveScreenshot(admin, "decide-policy-grant");
     await item.getByRole("button", { name: "Revoke grant" }).click();
     await expect(item.getByTestId("grant-revoked")).toBeVisible();
 

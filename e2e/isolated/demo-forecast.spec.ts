@@ -2,6 +2,7 @@ import { expect, test, type Browser, type Page } from "@playwright/test";
 
 import { resetServerClock } from "../clock";
 import { storageStateFor, type RoleName } from "../roles";
+import { saveScreenshot } from "../screenshots";
 
 // Issue 20 "forecasts with a range" on the governed demo (limits exist): a member near their
 // limit gets a projected run-out as a range (earliest on the forecast's high side, latest on
@@ -32,10 +33,7 @@ test.describe.serial("forecast ranges on the governed demo", () => {
     await expect(row).toContainText(new RegExp(`${DAY}( – (${DAY}|period end))?`));
     await page.goto("/overview");
     await expect(page.getByTestId("forecast-band")).toBeVisible();
-    await page.screenshot({
-      fullPage: true,
-      path: "test-results/screenshots/demo-forecast-owner.png",
-    });
+    await saveScreenshot(page, "demo-forecast-owner");
     await page.context().close();
   });
 
@@ -47,10 +45,7 @@ test.describe.serial("forecast ranges on the governed demo", () => {
       await expect(page.getByTestId("my-remaining").locator("..")).toContainText(
         /runs out (around|between) .+ on the forecast|enough at this pace/,
       );
-      await page.screenshot({
-        fullPage: true,
-        path: `test-results/screenshots/demo-forecast-engineer-${width}.png`,
-      });
+      await saveScreenshot(page, `demo-forecast-engineer-${width}`);
       await page.context().close();
     }
   });

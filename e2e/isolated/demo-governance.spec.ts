@@ -2,6 +2,7 @@ import { expect, test, type Browser, type Page } from "@playwright/test";
 
 import { e2eDay, resetServerClock } from "../clock";
 import { storageStateFor, type RoleName } from "../roles";
+import { saveScreenshot } from "../screenshots";
 
 // Issue 17 "a demo that shows the product": on the governed demo (lib/demo/governance.ts,
 // seeded with ALLOTMENT_SEED_GOVERNANCE=1 at the pinned e2e "today") every governance screen
@@ -20,10 +21,6 @@ async function pageAs(browser: Browser, role: RoleName): Promise<Page> {
     viewport: DESKTOP,
   });
   return context.newPage();
-}
-
-async function shot(page: Page, name: string) {
-  await page.screenshot({ fullPage: true, path: `test-results/screenshots/${name}.png` });
 }
 
 test.describe.serial("the governed demo", () => {
@@ -60,7 +57,7 @@ test.describe.serial("the governed demo", () => {
     await expect(scheduled).toContainText("not active now");
     // the two approved requests left their grants beside the editors' limits
     await expect(page.getByTestId("grant-badge")).toHaveCount(2);
-    await shot(page, "demo-limits-owner-1440");
+    await saveScreenshot(page, "demo-limits-owner-1440");
     await page.context().close();
   });
 
@@ -79,7 +76,7 @@ test.describe.serial("the governed demo", () => {
         ignoreCase: true,
       },
     );
-    await shot(page, "demo-requests-owner-1440");
+    await saveScreenshot(page, "demo-requests-owner-1440");
     // the decided ones: two approved (one for less than asked), one denied with its note
     await page.getByTestId("queue-status").selectOption("ALL");
     await expect(queue.getByTestId("request-status")).toHaveCount(6);
@@ -168,7 +165,7 @@ test.describe.serial("the governed demo", () => {
     await page.goto("/overview");
     await expect(page.getByRole("heading", { level: 1 }).first()).toBeVisible();
     await page.waitForLoadState("networkidle");
-    await shot(page, "demo-overview-owner-1440");
+    await saveScreenshot(page, "demo-overview-owner-1440");
     await page.context().close();
   });
 });

@@ -2,6 +2,7 @@ import { expect, test } from "@playwright/test";
 
 import { resetServerClock } from "../clock";
 import { storageStateFor } from "../roles";
+import { saveScreenshot } from "../screenshots";
 
 // Issue 20, in the request context: on the governed demo (pending requests from the
 // manager's people, lib/demo/governance.ts) a request's details say "Cost per PR: this person
@@ -21,10 +22,7 @@ test.describe("the request context's cost per PR", () => {
     await expect(line).toHaveText(
       /Cost per PR \(last 90 days, billed\): this person (—|\$[\d,]+\.\d{2})( \(no PRs\))? vs their groups? \w+ (—|\$[\d,]+\.\d{2})/,
     );
-    await page.screenshot({
-      fullPage: true,
-      path: "test-results/screenshots/outcomes-request-context.png",
-    });
+    await saveScreenshot(page, "outcomes-request-context");
 
     // the same figures as the API the line reads
     const member = await page.evaluate(async () => {

@@ -2,6 +2,7 @@ import { expect, test, type Browser, type Locator, type Page } from "@playwright
 
 import { E2E_NOW, resetServerClock } from "../clock";
 import { storageStateFor, type RoleName } from "../roles";
+import { saveScreenshot } from "../screenshots";
 
 // Issue 17, the screens walked by someone who has not read the code (the governed demo,
 // ALLOTMENT_SEED_GOVERNANCE=1, at 1440 and 800 px): what that walk found wrong, each pinned
@@ -157,7 +158,7 @@ test.describe.serial("the demo's screens read right", () => {
     await expect(meter.getByTestId("limit-source")).toHaveText("workspace default");
     await expect(meter.getByTestId("my-limit-reason")).toHaveCount(0);
     expect((await meter.innerText()).match(/workspace default/gi)).toHaveLength(1);
-    await page.screenshot({ path: "test-results/screenshots/demo-me-owner.png" });
+    await saveScreenshot(page, "demo-me-owner", { fullPage: false });
     await page.context().close();
   });
 
@@ -203,7 +204,7 @@ test.describe.serial("the demo's screens read right", () => {
     expect((await filter.inputValue()).length).toBe(200);
     await filter.fill("Nightly");
     await expect(page.getByTestId("members-table")).toContainText("Service account");
-    await page.screenshot({ path: "test-results/screenshots/demo-limits-ci-search.png" });
+    await saveScreenshot(page, "demo-limits-ci-search", { fullPage: false });
     await filter.fill("service.invalid");
     await expect(page.getByText(/^Nobody matches/)).toBeVisible();
     await page.context().close();
@@ -229,10 +230,7 @@ test.describe.serial("the demo's screens read right", () => {
     const yusuf = page.getByTestId("alert-list").locator("li").filter({ hasText: "Yusuf Zhang" });
     await expect(yusuf.filter({ hasText: "reached the limit" }).first()).toBeVisible();
     await expect(yusuf.filter({ hasText: "threshold" })).toHaveCount(0);
-    await page.screenshot({
-      path: "test-results/screenshots/demo-alerts-admin.png",
-      fullPage: true,
-    });
+    await saveScreenshot(page, "demo-alerts-admin");
     await page.context().close();
   });
 
@@ -250,7 +248,7 @@ test.describe.serial("the demo's screens read right", () => {
     await expect(meter).toHaveAttribute("aria-valuenow", "84");
     expect((await meter.boundingBox())!.width).toBeGreaterThanOrEqual(90);
     await eli.scrollIntoViewIfNeeded();
-    await page.screenshot({ path: "test-results/screenshots/demo-group-platform.png" });
+    await saveScreenshot(page, "demo-group-platform", { fullPage: false });
     await page.context().close();
   });
 });

@@ -4,6 +4,7 @@ import { startSmtpSink, type SmtpSink } from "../../tests/helpers/smtp-sink";
 import { startWebhookReceiver, type WebhookReceiver } from "../../tests/helpers/webhook-receiver";
 import { runFixtureScript } from "../fixtures/run-fixture";
 import { storageStateFor, type RoleName } from "../roles";
+import { saveScreenshot } from "../screenshots";
 
 // Issue 20: the weekly manager digest, end to end. The owner turns it on in Settings with an
 // email and a webhook channel, previews the group manager's digest, and sends this week's now
@@ -159,7 +160,7 @@ test.describe.serial("the weekly manager digest", () => {
     await expect(preview).toContainText(`Week of ${want.covered.start}`);
     await expect(preview).toContainText(`#${requestId} `);
     await now.scrollIntoViewIfNeeded();
-    await owner.screenshot({ fullPage: true, path: "test-results/screenshots/digest-preview.png" });
+    await saveScreenshot(owner, "digest-preview");
     expect(smtp.messages.filter((m) => m.to.includes(MANAGER))).toHaveLength(0);
 
     await now.getByRole("button", { name: "Send this week's digests now" }).click();

@@ -18,8 +18,8 @@ import {
   pageAs,
   previewAndApply,
   removePolicies,
-  shot,
 } from "../enforcement-helpers";
+import { saveScreenshot } from "../screenshots";
 
 // Issue 19, the GitHub half: an owner connects the GitHub fake (an enterprise with a cost
 // center), imports Copilot usage and the cost center as a group, sees Copilot spend per person
@@ -164,7 +164,7 @@ test.describe.serial("GitHub Copilot: usage and user-level budgets", () => {
         card.getByRole("button", { name: "Import usage and cost centers" }).click(),
       ),
     ).toMatch(/Imported [1-9]\d* Copilot usage row/);
-    await shot(page, "github-connector");
+    await saveScreenshot(page, "github-connector");
 
     const limits = (await (await page.request.get("/api/limits")).json()) as {
       members: { memberId: string; email: string }[];
@@ -177,7 +177,7 @@ test.describe.serial("GitHub Copilot: usage and user-level budgets", () => {
         .filter({ hasText: /^(GitHub Copilot|copilot)/ })
         .first();
       await expect(row).toContainText(expectedCredits(who));
-      if (who === "engineer") await shot(page, "github-member-spend");
+      if (who === "engineer") await saveScreenshot(page, "github-member-spend");
     }
     await expect(page.getByRole("row").filter({ hasText: "GPT-5" }).first()).toBeVisible();
     // the cost center is a group now, with its members
@@ -212,7 +212,7 @@ test.describe.serial("GitHub Copilot: usage and user-level budgets", () => {
       "Universal per-user budget",
     );
     await expect(shared.getByTestId("shared-budget-per_user").first()).toContainText("per person");
-    await shot(page, "github-plan");
+    await saveScreenshot(page, "github-plan");
     const apply = plan.getByRole("button", { name: /^Apply \d+ change/ });
     if (await apply.count()) expect(await act(page, () => apply.click())).toMatch(/0 failed/);
     // the universal budget (and any that waited for individual budgets) land with the queue runs
@@ -229,7 +229,7 @@ test.describe.serial("GitHub Copilot: usage and user-level budgets", () => {
     ).toContain("Plan ready: 0 change(s)");
     await expectGithubEqualsAllotment(page);
     await expect(page.getByTestId("over-allowance-empty")).toBeVisible();
-    await shot(page, "github-applied");
+    await saveScreenshot(page, "github-applied");
     await page.context().close();
   });
 
@@ -245,7 +245,7 @@ test.describe.serial("GitHub Copilot: usage and user-level budgets", () => {
     ).toContain("1 member(s) differ");
     const row = page.getByTestId(`drift-github-${email("admin")}`);
     await expect(row).toContainText("$5,000.00");
-    await shot(page, "github-drift");
+    await saveScreenshot(page, "github-drift");
     await act(page, () => row.getByRole("button", { name: "Re-apply" }).click());
     expect(github.evaluate(login("admin")).amount).toBe(before);
     expect(
