@@ -39,6 +39,7 @@ export const MEMBER_MONTH_DAYS: MonthTable = {
   by: ["memberKey"],
   columns: DAY_COLUMNS,
   keepWhileDays: false,
+  dayRange: true,
 };
 
 /**

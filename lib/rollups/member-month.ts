@@ -12,4 +12,5 @@ export const MEMBER_MONTH: MonthTable = {
   by: ["memberKey", "product", "model", "provider"],
   columns: METRICS,
   keepWhileDays: true,
+  dayRange: false,
 };

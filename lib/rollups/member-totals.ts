@@ -21,6 +21,7 @@ export const MEMBER_MONTH_TOTAL: MonthTable = {
   by: ["memberKey"],
   columns: METRICS,
   keepWhileDays: true,
+  dayRange: true,
 };
 
 /** Before the daily rollup rows of `days` are deleted: take their member totals out. */

@@ -25,6 +25,13 @@ export interface MonthTable {
    * zeros is still a row of the daily rollup), or goes as soon as it is empty.
    */
   keepWhileDays: boolean;
+  /**
+   * Whether the day table's rows are read with the days' range beside their list (daysOf):
+   * for the member-day totals, whose covering member-ordered index SQLite otherwise walks.
+   * The daily rollup's key is found by the list alone, which seeks only the days asked
+   * (the range would scan every day between scattered ones, as an identity mapping writes).
+   */
+  dayRange: boolean;
 }
 
 /** What one delta statement adds; by default every column, summing the same column of the day rows. */
@@ -76,14 +83,14 @@ export async function addDaysToMonths(
     `INSERT INTO ${table} (${key}, ${sums.map(([c]) => `"${c}"`).join(", ")})
      SELECT "workspaceId", SUBSTR("day", 1, 7), ${[by, ...tag.map(([, v]) => v)].join(", ")}, ${sums.map(([, of]) => `${neg}SUM(${of})`).join(", ")}
      FROM "${t.from}"
-     WHERE ${daysOf(engine)(days.length)}
+     WHERE ${t.dayRange ? daysOf(engine)(days.length) : `"workspaceId" = ${placeholder(engine, 1)} AND "day" IN ${inList(engine, days.length, 2)}`}
      GROUP BY "workspaceId", SUBSTR("day", 1, 7), ${by}${delta.having ? ` HAVING ${delta.having}` : ""}
      ${addOnConflict(
        table,
        key,
        sums.map(([c]) => c),
      )}`,
-    ...daysParams(workspaceId, days),
+    ...(t.dayRange ? daysParams(workspaceId, days) : [workspaceId, ...days]),
   );
 }
 
