@@ -15,6 +15,7 @@ import {
   setServerClock,
 } from "./clock";
 import { act, pageAs } from "./enforcement-helpers";
+import { limitsMemberRow } from "./limits-rows";
 import { saveScreenshot } from "./screenshots";
 
 // Issue 9 "Done when": an owner connects both fake vendors, imports ChatGPT credits and groups,
@@ -195,7 +196,7 @@ test.describe.serial("enforcement: ChatGPT Enterprise and Claude Enterprise", ()
     await expect(limits.getByTestId("groups-table")).toContainText(GROUP);
     await limits.getByTestId("filter-all").click();
     await limits.getByTestId("member-filter").fill("engineer@acme.example");
-    await expect(limits.getByTestId("member-row-engineer@acme.example")).toContainText(GROUP);
+    await expect(limitsMemberRow(limits, "engineer@acme.example")).toContainText(GROUP);
     // Allotment's limits: the group gets 12,500 credits (the vendor's own default), the admin 1,000
     await limits.getByTestId("new-group-limit").selectOption({ label: GROUP });
     let editor = limits.getByTestId("policy-editor");
@@ -205,7 +206,7 @@ test.describe.serial("enforcement: ChatGPT Enterprise and Claude Enterprise", ()
       limits.getByTestId(`policy-group-${GROUP}`).getByTestId("policy-amount"),
     ).toHaveText("12,500.00 credits per member");
     await limits.getByTestId("member-filter").fill("admin@acme.example");
-    const adminRow = limits.getByTestId("member-row-admin@acme.example");
+    const adminRow = limitsMemberRow(limits, "admin@acme.example");
     await adminRow.getByTestId("add-override").click();
     editor = limits.getByTestId("policy-editor");
     await editor.locator('input[name="amount"]').fill("1000");

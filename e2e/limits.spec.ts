@@ -1,6 +1,7 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
 
 import { daysAfterNow, e2eDay, resetServerClock, setServerClock } from "./clock";
+import { limitsMemberRow } from "./limits-rows";
 import { storageStateFor, type RoleName } from "./roles";
 import { saveScreenshot } from "./screenshots";
 
@@ -73,7 +74,7 @@ test.describe.serial("limits: default, group, override, expiry, stale edit", () 
 
     await page.getByTestId("filter-all").click();
     await page.getByTestId("member-filter").fill("engineer@acme.example");
-    const row = page.getByTestId("member-row-engineer@acme.example");
+    const row = limitsMemberRow(page, "engineer@acme.example");
     // the server's answer to the search (one row), not the list shown while it loads: a person
     // acts on what they searched for
     await expect(page.locator('[data-testid^="member-row-"]')).toHaveCount(1);
@@ -175,8 +176,7 @@ test.describe.serial("limits: default, group, override, expiry, stale edit", () 
     await page.goto("/limits");
     await page.getByTestId("filter-all").click();
     await page.getByTestId("member-filter").fill("engineer@acme.example");
-    await page
-      .getByTestId("member-row-engineer@acme.example")
+    await limitsMemberRow(page, "engineer@acme.example")
       .getByRole("link", { name: "Eli Engineer" })
       .click();
     const panel = page.getByTestId("member-limit");

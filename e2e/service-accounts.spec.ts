@@ -145,11 +145,17 @@ test.describe.serial("service accounts", () => {
     // Limits names it the same way, its row and its override, never by its internal address
     await page.goto("/limits");
     await page.getByTestId("filter-all").click();
-    const limitsRow = page.getByTestId(`member-row-${serviceEmail}`);
+    const limitsRow = page.getByTestId(`member-row-${serviceId}`);
     await expect(limitsRow).toContainText("Service account · owner Cora CI-Owner");
     const override = page.getByTestId(`policy-member-${NAME}`);
     await expect(override).toContainText("Service account · owner Cora CI-Owner");
     await expect(page.getByRole("main")).not.toContainText("service.invalid");
+    // nor anywhere in what the page sent: test ids, attributes, the hydrated page data
+    expect(await page.content()).not.toContain(serviceEmail);
+    // the Groups page's pickers offer it by name, its address not in the page data either
+    await page.goto("/groups");
+    await expect(page.getByRole("heading", { name: "Groups", level: 1 })).toBeVisible();
+    expect(await page.content()).not.toContain(serviceEmail);
 
     // every write is in the audit log, by the admin
     const audit = (await (await page.request.get("/api/audit?limit=10")).json()) as {

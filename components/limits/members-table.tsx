@@ -122,7 +122,7 @@ export function MembersTable({
                 <tr
                   key={m.memberId}
                   className="border-t border-slate-100 align-top"
-                  data-testid={`member-row-${m.email}`}
+                  data-testid={`member-row-${m.memberId}`}
                 >
                   <td className="py-1.5 pr-3">
                     <Link href={`/members/${m.memberId}`} className="font-medium hover:underline">

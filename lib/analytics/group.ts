@@ -9,7 +9,7 @@ import { scopeGroupsWhere, scopeIncludesGroup, type SpendScope } from "../auth/s
 import { NotFoundError } from "../core/errors";
 import type { Unit } from "../core/money";
 import { todayIn } from "../core/period";
-import { MEMBER_LABEL_SELECT, memberSublabel } from "../people/member-label";
+import { MEMBER_LABEL_SELECT, memberSublabel, shownEmail } from "../people/member-label";
 import type { Db } from "../server/db";
 import type { Metrics } from "./analytics-types";
 import { summaryBreakdown } from "./breakdown";
@@ -94,7 +94,7 @@ export async function getGroupSummary(
         ...metricsOnly(r),
         memberId: m.memberId,
         name: m.member.name,
-        email: m.member.email,
+        email: shownEmail(m.member), // a service account's address is never sent
         sublabel: memberSublabel(m.member),
         manager: managerIds.has(m.memberId),
         previousAmountMicros: r?.previousAmountMicros ?? 0n,

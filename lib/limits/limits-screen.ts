@@ -10,7 +10,12 @@ import { membersOfManagedGroups } from "../auth/scope";
 import { ForbiddenError, InvalidInputError, NotFoundError } from "../core/errors";
 import { percentOf, type Unit } from "../core/money";
 import { lastDayBefore } from "../core/period";
-import { MEMBER_LABEL_SELECT, memberSublabel, type LabelSubject } from "../people/member-label";
+import {
+  MEMBER_LABEL_SELECT,
+  memberSublabel,
+  shownEmail,
+  type LabelSubject,
+} from "../people/member-label";
 import { labelSubject, loadServiceAccounts } from "../people/service-labels";
 import type { Db } from "../server/db";
 import {
@@ -244,7 +249,8 @@ export async function getLimitsOverview(
   const base = (m: MemberEffectiveLimit): MemberBase => ({
     memberId: m.memberId,
     name: m.name,
-    email: m.email,
+    // a service account's internal address is never sent to the browser
+    email: shownEmail(labelSubject(services, m.memberId, m)),
     sublabel: memberSublabel(labelSubject(services, m.memberId, m)),
     groups: m.groupIds.map((g) => groupName.get(g) ?? "?"),
     limitMicros: m.effective.limitMicros,

@@ -33,6 +33,14 @@ export function serviceSublabel(ownerName: string | null): string {
   return ownerName ? `Service account · owner ${ownerName}` : "Service account · no owner";
 }
 
+/**
+ * A member's email as a page or API may send it to the browser: a person's, and "" for a
+ * service account, whose internal address stays on the server (not even in hidden page data).
+ */
+export function shownEmail(m: Pick<LabelSubject, "email" | "kind">): string {
+  return isServiceAccount(m) ? "" : m.email;
+}
+
 /** The line under a member's name: a person's email, or "Service account · owner Cora". */
 export function memberSublabel(m: LabelSubject): string {
   return isServiceAccount(m) ? serviceSublabel(m.owner?.name ?? null) : m.email;

@@ -63,7 +63,13 @@ describe("a service account's label on every surface that names a member", () =>
     const overview = await getLimitsOverview(db, owner, TEST_NOW);
     const row = overview.members.find((m) => m.memberId === svc.id)!;
     expect(row.sublabel).toBe(SUBLABEL);
-    expect(overview.members.find((m) => m.memberId === f.dev.memberId)!.sublabel).toBe(f.dev.email);
+    // its internal address is not sent at all (not even as a field the screen does not show)
+    expect(row.email).toBe("");
+    expect(
+      JSON.stringify(overview.members, (_k, v: unknown) => (typeof v === "bigint" ? 0 : v)),
+    ).not.toContain("service.invalid");
+    const dev = overview.members.find((m) => m.memberId === f.dev.memberId)!;
+    expect([dev.sublabel, dev.email]).toEqual([f.dev.email, f.dev.email]);
     const policy = overview.policies.find((p) => p.targetId === svc.id)!;
     expect(policy).toMatchObject({ targetName: "Nightly evals", targetDetail: SUBLABEL });
     // its search finds it by name or as a service account, never by the pseudo-domain
