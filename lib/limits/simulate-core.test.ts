@@ -91,6 +91,26 @@ const overrideFields = {
   action: arbAction,
 };
 
+/** A generated override as the member's policy, its dates at 10:00 UTC of the period's days. */
+function overridePolicy(
+  memberId: string,
+  o: { product?: string; amount: bigint; from: number | null; until: number | null } & Pick<
+    PolicyInput,
+    "action"
+  >,
+): PolicyInput {
+  const at = (day: number | null) => (day === null ? null : new Date(`${DAYS[day]}T10:00:00Z`));
+  return policy({
+    scope: "MEMBER",
+    memberId,
+    product: o.product ?? "",
+    amountMicros: o.amount * M,
+    startsAt: at(o.from),
+    expiresAt: at(o.until),
+    action: o.action,
+  });
+}
+
 const arbCase = fc.record({
   negative: fc.boolean(),
   members: fc.array(
@@ -137,20 +157,7 @@ function build(c: Case) {
   const groupDaily = DAYS.map(() => 0n);
   const wsDaily = DAYS.map(() => 0n);
   c.members.forEach((x, i) => {
-    const own = x.override
-      ? [
-          policy({
-            scope: "MEMBER",
-            memberId: `m${i}`,
-            amountMicros: x.override.amount * M,
-            startsAt:
-              x.override.from === null ? null : new Date(`${DAYS[x.override.from]}T10:00:00Z`),
-            expiresAt:
-              x.override.until === null ? null : new Date(`${DAYS[x.override.until]}T10:00:00Z`),
-            action: x.override.action,
-          }),
-        ]
-      : [];
+    const own = x.override ? [overridePolicy(`m${i}`, x.override)] : [];
     x.daily.forEach((v, d) => {
       wsDaily[d]! += v * M;
       if (x.inGroup) groupDaily[d]! += v * M;
@@ -248,21 +255,7 @@ function buildScoped(c: ScopedCase) {
       ws.b[d]! += v * M;
       if (x.inGroup) group.b[d]! += v * M;
     });
-    const own = x.override
-      ? [
-          policy({
-            scope: "MEMBER",
-            memberId: `m${i}`,
-            product: x.override.product,
-            amountMicros: x.override.amount * M,
-            startsAt:
-              x.override.from === null ? null : new Date(`${DAYS[x.override.from]}T10:00:00Z`),
-            expiresAt:
-              x.override.until === null ? null : new Date(`${DAYS[x.override.until]}T10:00:00Z`),
-            action: x.override.action,
-          }),
-        ]
-      : [];
+    const own = x.override ? [overridePolicy(`m${i}`, x.override)] : [];
     const a = toCum(x.a.map((v) => v * M));
     const b = toCum(x.b.map((v) => v * M));
     return {
