@@ -124,21 +124,21 @@ function putDigitsBefore(buf: Uint8Array, end: number, n: number, width: number)
   }
 }
 
+/** floor(n / d), exactly, for a non-negative safe integer n and 1 < d < 2^31. */
+function quotient(n: number, d: number): number {
+  if (n <= INT32_MAX) return (n / d) | 0;
+  // the float quotient is at most one off; the remainder is exact (integers below 2^53)
+  const q = Math.floor(n / d);
+  const r = n - q * d;
+  return r < 0 ? q - 1 : r >= d ? q + 1 : q;
+}
+
 /** Writes a non-negative safe integer's digits at `off`; returns where they end. */
 function putDigits(buf: Uint8Array, off: number, n: number): number {
   if (n > INT32_MAX) {
-    // the high part is below 2^31 for any safe integer; the float quotient is at most one off
-    let high = Math.floor(n / 1e8);
-    let low = n - high * 1e8; // exact: every term is an integer below 2^53
-    if (low < 0) {
-      high -= 1;
-      low += 1e8;
-    } else if (low >= 1e8) {
-      high += 1;
-      low -= 1e8;
-    }
+    const high = quotient(n, 1e8); // below 2^31 for any safe integer
     off = putDigits(buf, off, high);
-    putDigitsBefore(buf, off + 8, low, 8);
+    putDigitsBefore(buf, off + 8, n - high * 1e8, 8);
     return off + 8;
   }
   let len = 1;
@@ -173,23 +173,8 @@ export function putMicrosField(buf: Uint8Array, off: number, v: IntValue): numbe
     buf[off++] = 45; // -
     v = -v;
   }
-  let whole: number;
-  let frac: number;
-  if (v <= INT32_MAX) {
-    whole = (v / 1_000_000) | 0;
-    frac = v - whole * 1_000_000;
-  } else {
-    // the float quotient is at most one off; the remainder is exact (integers below 2^53)
-    whole = Math.floor(v / 1_000_000);
-    frac = v - whole * 1_000_000;
-    if (frac < 0) {
-      whole -= 1;
-      frac += 1_000_000;
-    } else if (frac >= 1_000_000) {
-      whole += 1;
-      frac -= 1_000_000;
-    }
-  }
+  const whole = quotient(v, 1_000_000);
+  const frac = v - whole * 1_000_000;
   off = putDigits(buf, off, whole);
   buf[off] = 46; // .
   putDigitsBefore(buf, off + 7, frac, 6);
