@@ -46,6 +46,17 @@ test.describe("Outcomes: cost per PR", () => {
       // Claude Code users with PRs have a cost per PR; people are listed dearest first
       const first = people.first();
       await expect(first).toHaveText(MONEY);
+      // compact: the first 25 people, the others one disclosure away, none lost
+      expect(await people.count()).toBe(25);
+      expect(await page.evaluate(() => document.documentElement.scrollHeight)).toBeLessThan(3_500);
+      const more = page.getByTestId("outcomes-more-people");
+      const hidden = more.getByTestId("outcomes-by-person-more").locator("tbody tr");
+      await expect(hidden.first()).toBeHidden();
+      await more.locator("summary").click();
+      await expect(hidden.first()).toBeVisible();
+      await expect(more.locator("summary")).toHaveText(
+        `${await hidden.count()} more people, by cost per PR`,
+      );
       await saveScreenshot(page, "outcomes-finance-1440");
     });
   });

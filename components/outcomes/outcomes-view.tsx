@@ -17,6 +17,8 @@ export const OUTCOME_RANGES = [
 
 /** The most people listed; the rest are counted in the totals and named in a note. */
 const MAX_PEOPLE = 200;
+/** People shown at once; the others of the list are one disclosure away (a ~9,000 px page else). */
+const FIRST_PEOPLE = 25;
 
 type Line = Serialized<OutcomeLine>;
 
@@ -90,6 +92,7 @@ export function OutcomesView({ report }: { report: Serialized<OutcomeReport> }) 
   const t = report.total;
   const showSeat = BigInt(t.seatMicros) > 0n;
   const people = report.byPerson.slice(0, MAX_PEOPLE);
+  const more = people.slice(FIRST_PEOPLE);
   const byProduct = report.byProduct.map((p) => ({ ...p, label: productLabel(p.key) }));
   return (
     <div className="space-y-6">
@@ -163,11 +166,26 @@ export function OutcomesView({ report }: { report: Serialized<OutcomeReport> }) 
       </Card>
       <Card title="By person">
         <OutcomeTable
-          lines={people}
+          lines={people.slice(0, FIRST_PEOPLE)}
           first="Person"
           testId="outcomes-by-person"
           showSeat={showSeat}
         />
+        {more.length > 0 && (
+          <details className="mt-3" data-testid="outcomes-more-people">
+            <summary className="cursor-pointer text-sm font-medium text-brand-700 hover:underline">
+              {more.length} more {more.length === 1 ? "person" : "people"}, by cost per PR
+            </summary>
+            <div className="mt-2">
+              <OutcomeTable
+                lines={more}
+                first="Person"
+                testId="outcomes-by-person-more"
+                showSeat={showSeat}
+              />
+            </div>
+          </details>
+        )}
         {report.byPerson.length > people.length && (
           <p className="mt-2 text-xs text-slate-500">
             {report.byPerson.length - people.length} more people are in the totals above; the{" "}
