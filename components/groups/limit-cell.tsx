@@ -6,16 +6,29 @@ import type { MyLimit } from "@/lib/limits/limits-screen";
 
 /**
  * One member's effective limit in a table row (a group's members, Usage's people): used of
- * limit this period and its meter, then state and reason. `testIds` prefixes the test ids.
+ * limit this period and its meter, then state and reason. `testIds` prefixes the test ids;
+ * `compact` (a wide table) says only "no limit" for someone without one.
  */
 export function LimitCell({
   limit,
   testIds = "group-member",
+  compact = false,
 }: {
   limit: Serialized<MyLimit> | undefined;
   testIds?: string;
+  compact?: boolean;
 }) {
   if (!limit) return <span className="text-xs text-slate-500">inactive member</span>;
+  if (compact && limit.limitMicros === null)
+    return (
+      <span
+        className="text-xs text-slate-500"
+        title={limit.reason}
+        data-testid={`${testIds}-limit`}
+      >
+        no limit
+      </span>
+    );
   const fmt = (m: string) => formatAmount(BigInt(m), limit.unit);
   const cap = limit.limitMicros === null ? null : BigInt(limit.limitMicros);
   const used = BigInt(limit.usedMicros);

@@ -100,7 +100,7 @@ function columns(
               c.row.original.key === UNATTRIBUTED ? (
                 <span className="text-slate-500">—</span>
               ) : (
-                <LimitCell limit={limits[c.row.original.key]} testIds="usage-member" />
+                <LimitCell limit={limits[c.row.original.key]} testIds="usage-member" compact />
               ),
             enableSorting: false,
             meta: { numeric: true },
