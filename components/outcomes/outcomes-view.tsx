@@ -93,6 +93,9 @@ export function OutcomesView({ report }: { report: Serialized<OutcomeReport> }) 
   const showSeat = BigInt(t.seatMicros) > 0n;
   const people = report.byPerson.slice(0, MAX_PEOPLE);
   const more = people.slice(FIRST_PEOPLE);
+  const table = (lines: Line[], first: string, testId: string) => (
+    <OutcomeTable lines={lines} first={first} testId={testId} showSeat={showSeat} />
+  );
   const byProduct = report.byProduct.map((p) => ({ ...p, label: productLabel(p.key) }));
   return (
     <div className="space-y-6">
@@ -148,42 +151,16 @@ export function OutcomesView({ report }: { report: Serialized<OutcomeReport> }) 
         />
       </div>
 
-      <Card title="By product">
-        <OutcomeTable
-          lines={byProduct}
-          first="Product"
-          testId="outcomes-by-product"
-          showSeat={showSeat}
-        />
-      </Card>
-      <Card title="By group">
-        <OutcomeTable
-          lines={report.byGroup}
-          first="Group"
-          testId="outcomes-by-group"
-          showSeat={showSeat}
-        />
-      </Card>
+      <Card title="By product">{table(byProduct, "Product", "outcomes-by-product")}</Card>
+      <Card title="By group">{table(report.byGroup, "Group", "outcomes-by-group")}</Card>
       <Card title="By person">
-        <OutcomeTable
-          lines={people.slice(0, FIRST_PEOPLE)}
-          first="Person"
-          testId="outcomes-by-person"
-          showSeat={showSeat}
-        />
+        {table(people.slice(0, FIRST_PEOPLE), "Person", "outcomes-by-person")}
         {more.length > 0 && (
           <details className="mt-3" data-testid="outcomes-more-people">
             <summary className="cursor-pointer text-sm font-medium text-brand-700 hover:underline">
               {more.length} more {more.length === 1 ? "person" : "people"}, by cost per PR
             </summary>
-            <div className="mt-2">
-              <OutcomeTable
-                lines={more}
-                first="Person"
-                testId="outcomes-by-person-more"
-                showSeat={showSeat}
-              />
-            </div>
+            <div className="mt-2">{table(more, "Person", "outcomes-by-person-more")}</div>
           </details>
         )}
         {report.byPerson.length > people.length && (
