@@ -147,6 +147,9 @@ test.describe.serial("the demo's screens read right", () => {
     await expect(page.locator("dd").filter({ hasText: / UTC$/ }).first()).toHaveText(
       /^\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC$/,
     );
+    // the demo's models are priced (its simulator reports their cost): no red "no price" alarm
+    await expect(page.getByTestId("rate-card")).toBeVisible();
+    await expect(page.getByTestId("rate-card-unpriced")).toHaveCount(0);
     await page.context().close();
   });
 
