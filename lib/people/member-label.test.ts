@@ -6,6 +6,7 @@ import {
   memberPickerLabel,
   memberSublabel,
   serviceSublabel,
+  shownEmail,
 } from "./member-label";
 
 const ana = { name: "Ana Lopez", email: "ana@acme.example", kind: "PERSON" };
@@ -33,6 +34,8 @@ describe("what a member is called", () => {
     expect(memberLabel(orphan)).toBe("CI pipeline · Service account · no owner");
     expect(memberPickerLabel(ci)).toBe("CI pipeline (service account)");
     expect(memberPickerLabel(ana)).toBe("Ana Lopez <ana@acme.example>");
+    // the email a page may send: a person's, none for a service account
+    expect([shownEmail(ana), shownEmail(ci)]).toEqual(["ana@acme.example", ""]);
     for (const text of [
       memberLabel(ci),
       memberSublabel(ci),
