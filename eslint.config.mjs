@@ -29,8 +29,21 @@ export default defineConfig([
           message: "Read the environment through lib/server/env.ts.",
         },
       ],
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: [
+            {
+              name: "next/link",
+              message:
+                "Use Link from components/ui/link.tsx: it prefetches a page when a person reaches for it, not whenever it scrolls into view.",
+            },
+          ],
+        },
+      ],
     },
   },
+  { files: ["components/ui/link.tsx"], rules: { "no-restricted-imports": "off" } },
   {
     files: [
       "lib/server/env.ts",

@@ -1,6 +1,5 @@
-import Link from "next/link";
-
 import { buttonClass } from "@/components/ui/button";
+import { Link } from "@/components/ui/link";
 import { ScrollArea } from "@/components/ui/scroll-area";
 import type { AuditRow } from "@/lib/audit/audit-view";
 import type { UnmatchedAttemptRow } from "@/lib/auth/oidc-audit";

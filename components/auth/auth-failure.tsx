@@ -1,5 +1,4 @@
-import Link from "next/link";
-
+import { Link } from "@/components/ui/link";
 import { AUTH_FAILURE_TEXT, type AuthFailureKind } from "@/lib/auth/oidc-errors";
 
 /** One sign-in failure explained: what happened, what to do, and what an administrator should check. */

@@ -1,5 +1,4 @@
-import Link from "next/link";
-
+import { Link } from "@/components/ui/link";
 import { formatAmount, formatPercent, percentOf, type Unit } from "@/lib/core/money";
 
 export interface BarItem {

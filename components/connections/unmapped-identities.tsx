@@ -1,9 +1,9 @@
 "use client";
 
-import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 
+import { Link } from "@/components/ui/link";
 import { fetchJson } from "@/lib/client/fetch-json";
 import { identityKindLabel, isAutomationKind } from "@/lib/people/automation";
 

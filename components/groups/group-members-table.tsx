@@ -1,5 +1,4 @@
-import Link from "next/link";
-
+import { Link } from "@/components/ui/link";
 import { ScrollArea } from "@/components/ui/scroll-area";
 import type { GroupSummary } from "@/lib/analytics/group";
 import { formatAmount, type Unit } from "@/lib/core/money";

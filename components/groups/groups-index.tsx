@@ -1,7 +1,6 @@
 "use client";
 
 import { createColumnHelper } from "@tanstack/react-table";
-import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useMemo, useState } from "react";
 
@@ -16,6 +15,7 @@ import {
   usePeopleMutation,
 } from "@/components/people/use-mutation";
 import { Card } from "@/components/ui/card";
+import { Link } from "@/components/ui/link";
 import type { GroupRow } from "@/lib/people/groups";
 
 import { GroupEditor, peopleOnly, PersonPicker, type Person } from "./group-editor";

@@ -1,9 +1,8 @@
-import Link from "next/link";
-
 import { DailyStackedChart } from "@/components/charts/daily-stacked-chart";
 import { productLabel } from "@/components/charts/palette";
 import { RequestLine } from "@/components/requests/request-line";
 import { Card, Stat } from "@/components/ui/card";
+import { Link } from "@/components/ui/link";
 import { SeatEstimateNote } from "@/components/usage/seat-estimate-note";
 import type { MyBudget } from "@/lib/analytics/my-usage";
 import { formatAmount, percentOf, type Unit } from "@/lib/core/money";

@@ -1,6 +1,5 @@
-import Link from "next/link";
-
 import { MyLimitStats, type LimitStatField } from "@/components/limits/my-limit-card";
+import { Link } from "@/components/ui/link";
 import type { Serialized } from "@/lib/core/serialize";
 import type { MyLimit } from "@/lib/limits/limits-screen";
 

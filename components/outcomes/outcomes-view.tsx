@@ -1,5 +1,4 @@
-import Link from "next/link";
-
+import { Link } from "@/components/ui/link";
 import type { OutcomeLine, OutcomeReport } from "@/lib/analytics/outcomes";
 import type { Serialized } from "@/lib/core/serialize";
 import { productLabel } from "@/lib/products/known-products";

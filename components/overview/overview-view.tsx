@@ -1,7 +1,6 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import Link from "next/link";
 
 import { BarList } from "@/components/charts/bar-list";
 import { DailyStackedChart } from "@/components/charts/daily-stacked-chart";
@@ -9,6 +8,7 @@ import { ForecastRange } from "@/components/charts/forecast-range";
 import { productLabel } from "@/components/charts/palette";
 import { SetLimitButton } from "@/components/limits/set-limit-button";
 import { Card, ErrorNote, Skeleton, Stat } from "@/components/ui/card";
+import { Link } from "@/components/ui/link";
 import { RangePicker } from "@/components/usage/range-picker";
 import { SeatEstimateNote } from "@/components/usage/seat-estimate-note";
 import { useAnalyticsState } from "@/components/usage/use-analytics-state";

@@ -1,11 +1,11 @@
 "use client";
 
 import { createColumnHelper } from "@tanstack/react-table";
-import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useMemo, useState } from "react";
 
 import { Card } from "@/components/ui/card";
+import { Link } from "@/components/ui/link";
 import type { MemberRow } from "@/lib/people/members";
 
 import { DataTable } from "./data-table";

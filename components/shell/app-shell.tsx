@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { Link } from "@/components/ui/link";
 
 import { GlobalSearch } from "./global-search";
 import { MobileNav } from "./mobile-nav";

@@ -7,7 +7,6 @@ import {
   getCoreRowModel,
   useReactTable,
 } from "@tanstack/react-table";
-import Link from "next/link";
 
 import { BarList } from "@/components/charts/bar-list";
 import { productLabel } from "@/components/charts/palette";
@@ -15,6 +14,7 @@ import { Sparkline } from "@/components/charts/sparkline";
 import { LimitCell } from "@/components/groups/limit-cell";
 import { SetLimitButton } from "@/components/limits/set-limit-button";
 import { Card, ErrorNote, Skeleton } from "@/components/ui/card";
+import { Link } from "@/components/ui/link";
 import { ScrollArea } from "@/components/ui/scroll-area";
 import { SeatEstimateNote } from "@/components/usage/seat-estimate-note";
 import type { SortKey } from "@/lib/analytics/breakdown-query";

@@ -1,5 +1,3 @@
-import Link from "next/link";
-
 import {
   AuditFilter,
   auditHref,
@@ -8,6 +6,7 @@ import {
   UnmatchedSignIns,
 } from "@/components/audit/audit-table";
 import { Card } from "@/components/ui/card";
+import { Link } from "@/components/ui/link";
 import { ScreenHeader } from "@/components/ui/placeholder";
 import {
   auditActionsOf,

@@ -1,7 +1,6 @@
 import "server-only";
 
-import Link from "next/link";
-
+import { Link } from "@/components/ui/link";
 import { missingRateDays } from "@/lib/currency/exchange-rates";
 import type { Db } from "@/lib/server/db";
 

@@ -1,5 +1,3 @@
-import Link from "next/link";
-
 import { ApiTokens } from "@/components/settings/api-tokens";
 import { AutoApprovalSettings } from "@/components/settings/auto-approval-settings";
 import { BillingSettings } from "@/components/settings/billing-settings";
@@ -8,6 +6,7 @@ import { SlackSettings } from "@/components/settings/slack-settings";
 import { WorkspaceSettingsForm } from "@/components/settings/workspace-settings-form";
 import { buttonClass } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
+import { Link } from "@/components/ui/link";
 import { ScreenHeader } from "@/components/ui/placeholder";
 import { requirePage } from "@/lib/auth/guards";
 import { screenPermissions } from "@/lib/auth/permissions";

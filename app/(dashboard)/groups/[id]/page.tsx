@@ -1,11 +1,10 @@
-import Link from "next/link";
-
 import { DailyStackedChart } from "@/components/charts/daily-stacked-chart";
 import { GroupMembersTable } from "@/components/groups/group-members-table";
 import { LimitCell } from "@/components/groups/limit-cell";
 import { SetLimitButton } from "@/components/limits/set-limit-button";
 import { GroupHeaderLinks } from "@/components/people/object-links";
 import { Card, Stat } from "@/components/ui/card";
+import { Link } from "@/components/ui/link";
 import { ScreenHeader } from "@/components/ui/placeholder";
 import { RangeFallbackNote } from "@/components/ui/range-fallback-note";
 import { getGroupSummary } from "@/lib/analytics/group";

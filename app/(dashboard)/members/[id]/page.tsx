@@ -1,5 +1,3 @@
-import Link from "next/link";
-
 import { DailyStackedChart } from "@/components/charts/daily-stacked-chart";
 import { SetLimitButton } from "@/components/limits/set-limit-button";
 import { AmountList } from "@/components/members/amount-list";
@@ -8,6 +6,7 @@ import { MemberLimitSlot } from "@/components/members/limit-slot";
 import { MemberRequests } from "@/components/members/member-requests";
 import { MemberHeaderLinks } from "@/components/people/object-links";
 import { Card, Stat } from "@/components/ui/card";
+import { Link } from "@/components/ui/link";
 import { ScreenHeader } from "@/components/ui/placeholder";
 import { getMemberSummary } from "@/lib/analytics/member";
 import { pageData, requirePage } from "@/lib/auth/guards";
