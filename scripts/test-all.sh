@@ -86,13 +86,6 @@ seed_e2e_data() {
 }
 seed_e2e_sqlite() { seed_e2e_data "$SQLITE_E2E_URL" 3107; }
 seed_e2e_pg() { seed_e2e_data "$PG_E2E_URL" 3207; }
-if [ -n "$PG_URL" ]; then
-  step "at once: integration tests on SQLite and on PostgreSQL (TZ=Pacific/Kiritimati), the production build, the shifted-clock unit run, the e2e databases' seeds"
-  run_parallel integration_sqlite integration_pg build unit_shifted seed_e2e_sqlite seed_e2e_pg
-else
-  step "at once: integration tests on SQLite, the production build, the shifted-clock unit run, the e2e database's seed"
-  run_parallel integration_sqlite build unit_shifted seed_e2e_sqlite
-fi
 
 # A seeded database with its signed-in sessions (e2e/.auth/<port>/), kept and put back: SQLite
 # the files, written by processes that have exited; PostgreSQL a template database
@@ -122,13 +115,17 @@ restore_e2e_db() {
 # One engine's browser journeys on its own servers (E2E_PORT: app, E2E_PORT+10000: OpenID
 # provider, E2E_PORT+20000: single sign-on app), clock file and sessions (e2e/clock.ts, roles.ts).
 # On PostgreSQL the journeys listed in e2e/sqlite-only.json are left out.
-run_e2e() {
-  local url=$1 label=$2 engine=$4
+e2e_signin() {
+  local url=$1 label=$2
   export E2E_PORT=$3 E2E_DATABASE_URL=$1
   step "e2e on $label: the six roles sign in (e2e/auth.setup.ts, clicking the sign-in page)"
   rm -rf "e2e/.auth/$E2E_PORT"
   E2E_ISOLATED=1 npx playwright test --project=setup
   keep_e2e_db "$url"
+}
+run_e2e() {
+  local url=$1 label=$2 engine=$4
+  export E2E_PORT=$3 E2E_DATABASE_URL=$1
   step "e2e on $label: Playwright"
   npx playwright test --project=chromium --no-deps
   local skip="" spec name
@@ -156,22 +153,36 @@ bench_smoke() {
   step "benchmark smoke run (npm run bench -- --small; figures are not judged, agreement is)"
   npx tsx --conditions=react-server bench/run.ts --small --file ./data/bench-ci.db >/dev/null
 }
-# SQLite's chain holds the accessibility scan (SQLite only), so the benchmark smoke run (on a
-# SQLite file of its own) follows PostgreSQL's journeys: the two chains end closer together
-e2e_sqlite() { run_e2e "$SQLITE_E2E_URL" "SQLite" 3107 sqlite; }
-e2e_pg() {
-  run_e2e "$PG_E2E_URL" "PostgreSQL" 3207 postgres
-  bench_smoke
+signin_sqlite() { e2e_signin "$SQLITE_E2E_URL" "SQLite" 3107; }
+signin_pg() { e2e_signin "$PG_E2E_URL" "PostgreSQL" 3207; }
+# Everything the browser journeys need, beside the integration tests (whose last minutes leave a
+# core idle): the build and the e2e databases' seeds, then the sign-ins and the benchmark smoke
+# run (on a SQLite file of its own; it needs the build). Run at the end, the smoke run had the
+# machine's last two minutes to itself on one core.
+prepare_e2e() {
+  if [ -n "$PG_URL" ]; then
+    run_parallel build seed_e2e_sqlite seed_e2e_pg
+    run_parallel signin_sqlite signin_pg bench_smoke
+  else
+    run_parallel build seed_e2e_sqlite
+    run_parallel signin_sqlite bench_smoke
+  fi
 }
 if [ -n "$PG_URL" ]; then
-  step "e2e on SQLite and on PostgreSQL (then the benchmark smoke run), at once"
+  step "at once: integration tests on SQLite and on PostgreSQL (TZ=Pacific/Kiritimati), the shifted-clock unit run, and the e2e preparation (build and seeds, then sign-ins and the benchmark smoke run)"
+  run_parallel integration_sqlite integration_pg unit_shifted prepare_e2e
+else
+  step "at once: integration tests on SQLite, the shifted-clock unit run, and the e2e preparation (build and seed, then sign-in and the benchmark smoke run)"
+  run_parallel integration_sqlite unit_shifted prepare_e2e
+fi
+
+e2e_sqlite() { run_e2e "$SQLITE_E2E_URL" "SQLite" 3107 sqlite; }
+e2e_pg() { run_e2e "$PG_E2E_URL" "PostgreSQL" 3207 postgres; }
+if [ -n "$PG_URL" ]; then
+  step "e2e on SQLite and on PostgreSQL, at once"
   run_parallel e2e_sqlite e2e_pg
 else
-  step "e2e on SQLite, then the benchmark smoke run"
-  e2e_sqlite_then_bench() {
-    e2e_sqlite
-    bench_smoke
-  }
-  run_parallel e2e_sqlite_then_bench
+  step "e2e on SQLite"
+  e2e_sqlite
 fi
 step "all green"
