@@ -147,11 +147,6 @@ function DigestForm({ initial }: { initial: DigestSettingsView }) {
   const router = useRouter();
   const [pending, start] = useTransition();
   const [message, setMessage] = useState<Outcome | null>(null);
-  const [form, setForm] = useState({
-    enabled: initial.enabled,
-    emailChannelId: initial.emailChannelId ?? "",
-    webhookChannelId: initial.webhookChannelId ?? "",
-  });
   const of = (kind: "email" | "webhook") => initial.channels.filter((c) => c.kind === kind);
 
   return (
@@ -160,6 +155,14 @@ function DigestForm({ initial }: { initial: DigestSettingsView }) {
       data-testid="digest-settings"
       onSubmit={(e) => {
         e.preventDefault();
+        // read from the form's own controls (uncontrolled): a choice made before the page
+        // hydrated is kept, where React would put controlled ones back to their first state
+        const data = new FormData(e.currentTarget);
+        const form = {
+          enabled: data.get("digestEnabled") === "on",
+          emailChannelId: String(data.get("emailChannelId") ?? ""),
+          webhookChannelId: String(data.get("webhookChannelId") ?? ""),
+        };
         start(async () => {
           try {
             await fetchJson("/api/settings/digest", { method: "PUT", body: JSON.stringify(form) });
@@ -182,12 +185,7 @@ function DigestForm({ initial }: { initial: DigestSettingsView }) {
         Alerts.
       </p>
       <label className="flex items-center gap-2 text-sm text-slate-700">
-        <input
-          type="checkbox"
-          name="digestEnabled"
-          checked={form.enabled}
-          onChange={(e) => setForm({ ...form, enabled: e.target.checked })}
-        />
+        <input type="checkbox" name="digestEnabled" defaultChecked={initial.enabled} />
         Send the weekly manager digest
       </label>
       <div className="grid gap-3 sm:grid-cols-2">
@@ -196,8 +194,7 @@ function DigestForm({ initial }: { initial: DigestSettingsView }) {
           <select
             className={select}
             name="emailChannelId"
-            value={form.emailChannelId}
-            onChange={(e) => setForm({ ...form, emailChannelId: e.target.value })}
+            defaultValue={initial.emailChannelId ?? ""}
           >
             <option value="">No email</option>
             {of("email").map((c) => (
@@ -212,8 +209,7 @@ function DigestForm({ initial }: { initial: DigestSettingsView }) {
           <select
             className={select}
             name="webhookChannelId"
-            value={form.webhookChannelId}
-            onChange={(e) => setForm({ ...form, webhookChannelId: e.target.value })}
+            defaultValue={initial.webhookChannelId ?? ""}
           >
             <option value="">No webhook</option>
             {of("webhook").map((c) => (
