@@ -250,7 +250,40 @@ describe("sync runs on the app's clock", () => {
     expect([after.lastStatus, soon(after.lastSyncAt)]).toEqual(["failed", true]);
   });
 
-  it("lists runs started at the same instant newest created first, on every read", async () => {
+  it("lists runs started at the same instant by id, newest first: one order on every read, on either engine", async () => {
+    const db = await testDb();
+    const { workspace, connection } = await simulatedWorkspace(db);
+    const instant = at("2026-11-05T08:00:00Z");
+    const run = (id?: string) =>
+      db.syncRun.create({
+        data: {
+          ...(id ? { id } : {}),
+          workspaceId: workspace.id,
+          connectionId: connection.id,
+          windowStart: window.start,
+          windowEnd: window.end,
+          startedAt: instant,
+        },
+      });
+    // ids that do not sort in the order the runs were written: without the tie-break the rows
+    // of one instant come back in storage order (SQLite: written order, or its reverse through
+    // the (connectionId, startedAt) index), which is neither of these ids' orders
+    const scrambled = ["g", "c", "k", "a", "i", "e", "b", "l", "f", "j", "d", "h"].map(
+      (x) => `${connection.id}-${x}`,
+    );
+    for (const id of scrambled) await run(id);
+    const byIdNewestFirst = [...scrambled].sort().reverse();
+    expect(byIdNewestFirst).not.toEqual(scrambled);
+    expect(byIdNewestFirst).not.toEqual([...scrambled].reverse());
+    const listed = await listRuns(db, workspace.id, connection.id);
+    expect(listed.map((r) => r.id)).toEqual(byIdNewestFirst);
+    // and the same order on every read
+    expect((await listRuns(db, workspace.id, connection.id)).map((r) => r.id)).toEqual(
+      byIdNewestFirst,
+    );
+  });
+
+  it("lists runs the app created at the same instant newest created first (cuid ids sort by creation)", async () => {
     const db = await testDb();
     const { workspace, connection } = await simulatedWorkspace(db);
     const instant = at("2026-11-05T08:00:00Z");
@@ -271,9 +304,5 @@ describe("sync runs on the app's clock", () => {
       );
     const listed = await listRuns(db, workspace.id, connection.id);
     expect(listed.map((r) => r.id)).toEqual([...made].reverse());
-    // and the same order on every read
-    expect((await listRuns(db, workspace.id, connection.id)).map((r) => r.id)).toEqual(
-      listed.map((r) => r.id),
-    );
   });
 });
