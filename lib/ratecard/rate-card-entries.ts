@@ -96,6 +96,35 @@ export interface RateCardLine {
 /** Model names seen in usage, the window the rate-card screen shows. */
 const SEEN_DAYS = 90;
 
+/**
+ * Of models no entry prices, those the syncs left rows unpriced under ("provider|model"). A row
+ * is unpriced whatever its request count: a token-only row reports 0 requests (valid), so the
+ * rollup's unpricedRequests — requests, not rows — says so only for rows that have some; the
+ * others are looked up among the usage rows, for the models still in question only.
+ */
+async function modelsLeftUnpriced(
+  db: Db,
+  workspaceId: string,
+  days: { gte: string; lte: string },
+  noEntry: { provider: string; model: string; _sum: { unpricedRequests: bigint | null } }[],
+): Promise<Set<string>> {
+  const key = (u: { provider: string; model: string }) => `${u.provider}|${u.model}`;
+  const flagged = new Set(noEntry.filter((u) => (u._sum.unpricedRequests ?? 0n) > 0n).map(key));
+  const open = noEntry.filter((u) => !flagged.has(key(u)));
+  if (open.length === 0) return flagged;
+  const rows = await db.usageRecord.groupBy({
+    by: ["provider", "model"],
+    where: {
+      workspaceId,
+      day: days,
+      unpriced: true,
+      OR: open.map((u) => ({ provider: u.provider, model: u.model })),
+    },
+  });
+  for (const r of rows) flagged.add(key(r));
+  return flagged;
+}
+
 export async function rateCardLines(db: Db, workspaceId: string): Promise<RateCardLine[]> {
   const entries = await db.rateCardEntry.findMany({
     where: { workspaceId },
@@ -106,11 +135,12 @@ export async function rateCardLines(db: Db, workspaceId: string): Promise<RateCa
   // every (provider, model) the providers reported, resolved on its latest day by the same
   // function the syncs price with (so the screen shows what the next sync will use)
   // (read from the daily rollup: far fewer rows than the fact table, same names)
+  const days = { gte: addDays(today, -SEEN_DAYS), lte: today };
   const used = await db.usageDailyRollup.groupBy({
     by: ["provider", "model"],
     where: {
       workspaceId,
-      day: { gte: addDays(today, -SEEN_DAYS), lte: today },
+      day: days,
       provider: { in: ["openai", "anthropic"] },
       model: { not: "" },
     },
@@ -118,14 +148,24 @@ export async function rateCardLines(db: Db, workspaceId: string): Promise<RateCa
     _sum: { unpricedRequests: true },
   });
   const card = rateCardFrom(entries);
+  const resolved = used
+    .sort((a, b) => (a.model < b.model ? -1 : a.model > b.model ? 1 : 0))
+    .map((u) => {
+      const lastDay = u._max.day ?? today;
+      return { u, lastDay, r: card.resolve(u.provider, u.model, lastDay) };
+    });
+  const leftUnpriced = await modelsLeftUnpriced(
+    db,
+    workspaceId,
+    days,
+    resolved.filter((x) => !x.r).map((x) => x.u),
+  );
   const seenBy = new Map<string, SeenModel[]>();
   const unpriced: RateCardLine[] = [];
-  for (const u of used.sort((a, b) => (a.model < b.model ? -1 : a.model > b.model ? 1 : 0))) {
-    const lastDay = u._max.day ?? today;
-    const r = card.resolve(u.provider, u.model, lastDay);
+  for (const { u, lastDay, r } of resolved) {
     // no entry prices it: flagged when the syncs left rows under it unpriced (a source that
     // reports its own cost, as the demo's simulator does, priced them: nothing is wrong)
-    if (!r && (u._sum.unpricedRequests ?? 0n) === 0n) continue;
+    if (!r && !leftUnpriced.has(`${u.provider}|${u.model}`)) continue;
     if (!r) {
       unpriced.push({
         id: "",

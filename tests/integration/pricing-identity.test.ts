@@ -21,13 +21,12 @@ const DAY = "2026-11-15";
 const actor = { memberId: null, label: "test" };
 type Db = Awaited<ReturnType<typeof testDb>>;
 
+/** A person's usage of a model (3 requests unless said: 0 is valid, a token-only row). */
+type Usage = { email: string; model: string; project?: string; requests?: bigint };
+
 /** An OpenAI-shaped source: each person's usage priced with the workspace's card, the project bill split by attributeBilled. */
-function source(
-  card: RateCard,
-  usage: { email: string; model: string; project?: string }[],
-  bills: Record<string, bigint>,
-): SourceAdapter {
-  const rows: UsageRow[] = usage.map(({ email, model, project }) => {
+function source(card: RateCard, usage: Usage[], bills: Record<string, bigint>): SourceAdapter {
+  const rows: UsageRow[] = usage.map(({ email, model, project, requests }) => {
     const price = card.priceFor("openai", model, DAY);
     const t = { input: 1_000_000n, cached: 200_000n, output: 100_000n };
     return {
@@ -42,7 +41,7 @@ function source(
       inputTokens: t.input,
       cachedInputTokens: t.cached,
       outputTokens: t.output,
-      requests: 3n,
+      requests: requests ?? 3n,
       estimatedCostMicros: price
         ? priceTokens(price, {
             uncachedInput: t.input - t.cached,
@@ -79,10 +78,7 @@ async function setup(db: Db) {
   const connection = await db.connection.create({
     data: { workspaceId: ws.id, kind: "openai", name: "OpenAI" },
   });
-  const sync = async (
-    usage: { email: string; model: string; project?: string }[],
-    bills: Record<string, bigint>,
-  ) =>
+  const sync = async (usage: Usage[], bills: Record<string, bigint>) =>
     runSync({
       db,
       connectionId: connection.id,
@@ -179,6 +175,35 @@ describe("model identity and the unpriced rule, through a sync", () => {
       [],
     );
     // the real adapters' unpriced rows still are (the test above: "team-model")
+  });
+
+  it("a model whose unpriced rows report no requests (token-only rows) is flagged all the same", async () => {
+    const db = await testDb();
+    const { sync, ws } = await setup(db);
+    await sync(
+      [
+        { email: "alice@acme.example", model: "token-only-model", requests: 0n },
+        { email: "bob@acme.example", model: "gpt-5", requests: 0n },
+      ],
+      { proj_1: 10n },
+    );
+    const rows = await db.usageRecord.findMany({
+      where: { workspaceId: ws.id },
+      select: { model: true, requests: true, unpriced: true },
+      orderBy: { model: "asc" },
+    });
+    expect(rows).toEqual([
+      { model: "gpt-5", requests: 0n, unpriced: false },
+      { model: "token-only-model", requests: 0n, unpriced: true },
+    ]);
+    // the rollup counts no unpriced request: the row, not its requests, is what is unpriced
+    const rolled = await db.usageDailyRollup.aggregate({
+      where: { workspaceId: ws.id, model: "token-only-model" },
+      _sum: { unpricedRequests: true },
+    });
+    expect(rolled._sum.unpricedRequests).toBe(0n);
+    const flagged = (await rateCardLines(db, ws.id)).filter((l) => l.source === "unpriced");
+    expect(flagged.map((l) => [l.provider, l.model])).toEqual([["openai", "token-only-model"]]);
   });
 
   it("an owner's snapshot price, alias, edit and removal: audited, validated, and shown with the model names that used them", async () => {
