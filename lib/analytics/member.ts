@@ -6,6 +6,7 @@ import { scopeIncludesMember, type SpendScope } from "../auth/scope";
 import { NotFoundError } from "../core/errors";
 import type { Unit } from "../core/money";
 import { currentPeriod, todayIn, type BudgetPeriod, type Period } from "../core/period";
+import { shownEmail } from "../people/member-label";
 import type { Db } from "../server/db";
 import { summaryBreakdown } from "./breakdown";
 import { dailyByProduct, type DailySeries } from "./daily";
@@ -73,7 +74,7 @@ export async function getMemberSummary(
     member: {
       id: member.id,
       name: member.name,
-      email: member.email,
+      email: shownEmail(member), // a service account's internal address is never sent
       role: member.role,
       costCenter: member.costCenter,
       kind: member.kind,

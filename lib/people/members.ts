@@ -14,11 +14,13 @@ import { costCenterTotalsMoved, membershipTotalsChanged } from "../rollups/peopl
 import type { Db, Tx } from "../server/db";
 import type { AddMemberInput, MemberListQuery, UpdateMemberInput } from "./fields";
 import { assertManagesPeople, assertMayChangeRole, assertOwnerLeft, lockWorkspace } from "./guard";
+import { shownEmail } from "./member-label";
 import { addPairs, groupsOf, removePairs, type Named } from "./memberships";
 import { changeServiceOwner } from "./service-owner";
 
 export interface MemberRow {
   id: string;
+  /** a person's email; "" for a service account, whose internal address is never sent */
   email: string;
   name: string;
   role: Role;
@@ -72,7 +74,9 @@ function toRow(m: RowRecord): MemberRow {
   const byName = (a: Named, b: Named) => a.name.localeCompare(b.name);
   return {
     id: m.id,
-    email: m.email,
+    // the row goes to the browser (Members page, /api/members, the forms' answers): a service
+    // account's internal …@service.invalid address stays on the server
+    email: shownEmail(m),
     name: m.name,
     role: m.role,
     costCenter: m.costCenter,
@@ -119,6 +123,7 @@ export async function listMembers(
         id: true,
         name: true,
         email: true,
+        kind: true,
         costCenter: true,
         owner: { select: { name: true } },
       },
@@ -128,7 +133,8 @@ export async function listMembers(
     (m) =>
       !needle ||
       m.name.toLowerCase().includes(needle) ||
-      m.email.includes(needle) ||
+      // a person's email; a service account's internal address matches nothing (it is shown nowhere)
+      shownEmail(m).includes(needle) ||
       (m.costCenter ?? "").toLowerCase().includes(needle) ||
       // a service account is found by its owner's name too
       (m.owner?.name ?? "").toLowerCase().includes(needle),

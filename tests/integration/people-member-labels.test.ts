@@ -49,7 +49,11 @@ describe("a service account's label on every surface that names a member", () =>
         })),
       }),
     );
-    expect(svc.email).toBe("nightly-evals@service.invalid");
+    // the answer goes to the browser: no internal address (the database keeps it)
+    expect(svc.email).toBe("");
+    expect((await db.member.findUniqueOrThrow({ where: { id: svc.id } })).email).toBe(
+      "nightly-evals@service.invalid",
+    );
     // an override it has already spent past: threshold and hard-limit alerts name it
     await createPolicy(
       db,
