@@ -2,7 +2,7 @@
 
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { NuqsAdapter } from "nuqs/adapters/next/app";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 
 import { ToastProvider } from "./ui/toast";
 
@@ -13,6 +13,10 @@ export function Providers({ children }: { children: React.ReactNode }) {
         defaultOptions: { queries: { staleTime: 30_000, retry: 1, refetchOnWindowFocus: false } },
       }),
   );
+  // the root has hydrated: clicks held while the page loaded reach their handlers now
+  useEffect(() => {
+    window.__allotmentReleaseEarlyClicks?.();
+  }, []);
   return (
     <QueryClientProvider client={client}>
       <NuqsAdapter>
