@@ -85,8 +85,58 @@ const REST = "*";
 
 function nonDecreasing(series: Series | undefined): boolean {
   if (!series) return true;
+  const n = numericSeries(series);
+  if (n) {
+    for (let i = 1; i < n.length; i++) if (n[i]! < n[i - 1]!) return false;
+    return n.length === 0 || n[0]! >= 0;
+  }
   for (let i = 1; i < series.length; i++) if (series[i]! < series[i - 1]!) return false;
   return series.length === 0 || series[0]! >= 0n;
+}
+
+/**
+ * The bound under which a series is replayed in doubles (the by-thresholds replay of a class,
+ * the monotone checks): every value v with |v| ≤ 2^52 micro-units, 4.5 × 10^9 units (dollars
+ * or credits) in one period for one person or pool — far beyond any budget. Every integer of
+ * magnitude ≤ 2^53 is a double exactly, so such values, their comparisons and the sum or
+ * difference of any two (|a ± b| ≤ 2^53) are exact, and those are the only arithmetic the
+ * replay does on them (sums of more go back to bigint). A series with a value beyond the bound
+ * has no numbers (numericSeries gives null) and is replayed with its bigints, as before.
+ */
+export const NUMERIC_MAX = 2 ** 52;
+const NUMERIC_MAX_BIG = BigInt(NUMERIC_MAX);
+
+/** each series' numbers, made once (null: a value beyond NUMERIC_MAX) */
+const numbersOf = new WeakMap<object, Float64Array | null>();
+
+/**
+ * Hands a series' numbers over with it (the simulator's loader sums the day rows as doubles
+ * already): `numbers` must hold the same values, each within NUMERIC_MAX (checked, as the
+ * replay's exactness rests on it; a value beyond leaves the series to the bigint reading).
+ */
+export function withNumbers<S extends Series>(series: S, numbers: Float64Array): S {
+  let ok = numbers.length === series.length;
+  for (let i = 0; ok && i < numbers.length; i++)
+    ok = Number.isInteger(numbers[i]!) && Math.abs(numbers[i]!) <= NUMERIC_MAX;
+  if (ok) numbersOf.set(series, numbers);
+  return series;
+}
+
+/** A series as doubles, exact (see NUMERIC_MAX); null when a value is beyond the bound. */
+export function numericSeries(series: Series): Float64Array | null {
+  let n = numbersOf.get(series);
+  if (n !== undefined) return n;
+  n = new Float64Array(series.length);
+  for (let i = 0; i < series.length; i++) {
+    const v = series[i]!;
+    if (v > NUMERIC_MAX_BIG || v < -NUMERIC_MAX_BIG) {
+      n = null;
+      break;
+    }
+    n[i] = Number(v);
+  }
+  numbersOf.set(series, n);
+  return n;
 }
 
 /**
@@ -280,12 +330,15 @@ export function settledByTotals(
   const pending: string[] = [];
   for (const m of members)
     if (least !== null && usageOfScope(m, scope) >= least) pending.push(m.id);
-    else settled.push(new SettledReplay(m.id, product, () => endOf(m)));
+    else settled.push(new SettledReplay(m.id, product, endOf, m));
   return { settled, pending };
 }
 
-/** A replay settled by the total: nothing happened; its last-day answer is asked when read. */
-class SettledReplay implements MemberReplay {
+/**
+ * A replay settled by the total: nothing happened; its last-day answer is asked when read
+ * (of the class's `endOf`, with the member's usage: no closure per person).
+ */
+class SettledReplay<U> implements MemberReplay {
   readonly softDay = null;
   readonly overDay = null;
   readonly blockedDay = null;
@@ -295,10 +348,11 @@ class SettledReplay implements MemberReplay {
   constructor(
     readonly memberId: string,
     readonly product: string,
-    private readonly ask: () => EffectiveLimit,
+    private readonly endOf: (usage: U) => EffectiveLimit,
+    private readonly usage: U,
   ) {}
   get end(): EffectiveLimit {
-    return (this.#end ??= this.ask());
+    return (this.#end ??= this.endOf(this.usage));
   }
 }
 
@@ -355,13 +409,20 @@ export function replayPeriod(
         idx.every((i) => (members[i]!.product ?? "") === product)
       ) {
         const even: number[] = [];
-        for (const i of idx)
-          if (memberMonotone(members[i]!)) even.push(i);
-          else out[i] = replayOne(period, checks, members[i]!);
+        const governed: Float64Array[] = [];
+        for (const i of idx) {
+          const m = members[i]!;
+          const g = memberMonotone(m) ? classNumbers(m, period.days.length) : null;
+          if (g) {
+            even.push(i);
+            governed.push(g);
+          } else out[i] = replayOne(period, checks, m);
+        }
         const replayed = replayByThresholds(
           period,
           first,
           even.map((i) => members[i]!),
+          governed,
         );
         even.forEach((i, j) => (out[i] = replayed[j]!));
       } else for (const i of idx) out[i] = replayOne(period, checks, members[i]!);
@@ -408,7 +469,21 @@ function classMonotone(checks: PeriodChecks, m: Omit<ReplayMember, "cumulative">
 
 /** ...and their own usage only grows (no refund day). */
 function memberMonotone(m: ReplayMember): boolean {
-  return nonDecreasing(m.cumulative) && [...(m.byProduct?.values() ?? [])].every(nonDecreasing);
+  if (!nonDecreasing(m.cumulative)) return false;
+  if (m.byProduct) for (const s of m.byProduct.values()) if (!nonDecreasing(s)) return false;
+  return true;
+}
+
+/**
+ * The numbers of the spend a member's check governs (zeros when none), when every series of
+ * theirs is within NUMERIC_MAX (the by-thresholds replay reads them as doubles); else null, and
+ * the member is replayed on their own with bigints.
+ */
+function classNumbers(m: ReplayMember, length: number): Float64Array | null {
+  if (m.cumulative && !numericSeries(m.cumulative)) return null;
+  if (m.byProduct) for (const s of m.byProduct.values()) if (!numericSeries(s)) return null;
+  const g = governedSeries(m);
+  return g ? numericSeries(g) : new Float64Array(length);
 }
 
 /** The replay of one member: binary search over the days when their state can only worsen, else every day asked. */
@@ -550,7 +625,10 @@ function governedThrough(governed: Series | undefined, i: number): bigint {
  * the day's start (`before`: the answer with the usage through the day before), else what went
  * beyond what was left then.
  */
-function stoppedBy(spent: bigint, before: EffectiveLimit): bigint {
+function stoppedBy(
+  spent: bigint,
+  before: Pick<EffectiveLimit, "allowed" | "remainingMicros">,
+): bigint {
   if (spent <= 0n) return 0n;
   if (!before.allowed) return spent;
   const room = before.remainingMicros ?? spent;
@@ -565,16 +643,28 @@ function stoppedBy(spent: bigint, before: EffectiveLimit): bigint {
  * worsening as it grows. So on each day there is a least usage at which the answer is soft (and
  * one for over, one for refused), found by asking the rule ~40 times (binary search over the
  * usage, only for the days some member's search needs); a member's day searches then compare
- * their usage with those, instead of asking the rule ~10 times each. Their spend stopped asks
- * the rule once more (its remaining amount at the refusing day's start); their last-day answer
- * is asked when read. The answers are the rule's, the same as replayOne's (property-tested).
+ * their usage with those, instead of asking the rule ~10 times each.
+ *
+ * Their spend stopped needs the answer at the refusing day b's start (pools through b − 1, their
+ * usage through b − 1): no policy starts or ends within the period, so that is the answer at
+ * day b − 1's end, which was not refusing (b is the first refused day), and its remaining
+ * amount is, as the rule computes it, min(own limit − usage, each pool's remaining), never below
+ * 0 — the limit and the pools' remaining read once per day from the answer with no usage of
+ * the member's own. Day 0's start (nothing used) is one answer for everyone.
+ *
+ * In doubles (see NUMERIC_MAX: replayPeriod hands over only members whose series are within
+ * it, with their governed spend's numbers), no closure or bigint per member and day; their
+ * last-day answer is asked when read. The answers are the rule's, the same as replayOne's
+ * (property-tested).
  */
 function replayByThresholds(
   period: ReplayPeriod,
   shared: Omit<ReplayMember, "cumulative" | "byProduct">,
   members: readonly ReplayMember[],
+  governed: readonly Float64Array[],
 ): MemberReplay[] {
-  const last = period.days.length - 1;
+  const length = period.days.length;
+  const last = length - 1;
   const product = shared.product ?? "";
   let scope = "";
   let u = 0n;
@@ -588,50 +678,126 @@ function replayByThresholds(
     return ask(day, through);
   };
   scope = askAt(last, last, 0n).policyProduct;
-  const none = period.days.map(() => 0n);
-  const countedOf = (m: ReplayMember) =>
-    (scope === "" ? m.cumulative : m.byProduct?.get(scope)) ?? none;
+  const zeros = new Float64Array(length);
+  const counted = members.map((m) => {
+    const s = scope === "" ? m.cumulative : m.byProduct?.get(scope);
+    return s ? numericSeries(s)! : zeros; // replayPeriod checked every series of theirs
+  });
   // usage only grows: no member's counted usage is above the largest on the last day
-  let hi = 0n;
-  for (const m of members) if (countedOf(m)[last]! > hi) hi = countedOf(m)[last]!;
-  // the least counted usage (up to hi) at which predicate k holds on a day; null = none
-  const least = [new Map<number, bigint | null>(), new Map(), new Map()] as const;
-  const threshold = (k: 0 | 1 | 2, day: number): bigint | null => {
-    const known = least[k].get(day);
-    if (known !== undefined) return known;
+  let hiN = 0;
+  for (const c of counted) if (c[last]! > hiN) hiN = c[last]!;
+  const hi = BigInt(hiN);
+  // the least counted usage (up to hi) at which predicate k holds on a day: NaN = not searched
+  // yet, Infinity = none (a threshold is at most hi, within NUMERIC_MAX: exact as a double).
+  // The pools only grow over the period and the state only worsens with them, so a threshold
+  // only falls from one day to the next: it lies between the nearest days searched before and
+  // after it (the last day's is searched first, then the first day's), and a day between two
+  // with the same threshold has it too — most days are then found without asking the rule.
+  const least = [0, 1, 2].map(() => new Float64Array(length).fill(NaN));
+  const search = (k: 0 | 1 | 2, day: number, from: number, to: number): number => {
     const pred = PREDICATES[k];
-    let found: bigint | null = null;
-    if (pred(askAt(day, day, hi))) {
-      let lo = 0n;
-      let h = hi;
-      while (lo < h) {
-        const mid = (lo + h) >> 1n;
-        if (pred(askAt(day, day, mid))) h = mid;
-        else lo = mid + 1n;
-      }
-      found = lo;
+    let lo = BigInt(from);
+    let h = hi;
+    if (to !== Infinity)
+      h = BigInt(to); // it holds there: the threshold of an earlier day
+    else if (!pred(askAt(day, day, hi))) return Infinity;
+    while (lo < h) {
+      const mid = (lo + h) >> 1n;
+      if (pred(askAt(day, day, mid))) h = mid;
+      else lo = mid + 1n;
     }
-    least[k].set(day, found);
+    return Number(lo);
+  };
+  const threshold = (k: 0 | 1 | 2, day: number): number => {
+    const row = least[k]!;
+    const known = row[day]!;
+    if (!Number.isNaN(known)) return known;
+    if (day !== last) threshold(k, last);
+    if (day !== 0 && day !== last) threshold(k, 0);
+    let before = day - 1;
+    while (before >= 0 && Number.isNaN(row[before]!)) before--;
+    let after = day + 1;
+    while (after <= last && Number.isNaN(row[after]!)) after++;
+    const upper = before >= 0 ? row[before]! : Infinity; // this day's is at most that
+    const lower = after <= last ? row[after]! : 0; // and at least that
+    const found = upper === lower ? upper : search(k, day, lower, upper);
+    row[day] = found;
     return found;
   };
-  return members.map((m): MemberReplay => {
-    const counted = countedOf(m);
-    const days = firstDays(last, (k, i) => {
-      const t = threshold(k, i);
-      return t !== null && counted[i]! >= t;
-    });
-    const governed = governedSeries(m);
-    // the answer at the refusing day's start depends on the member through their counted usage too
-    const stopped = stoppedFrom(governed, last, days[2], (b) =>
-      stoppedBy(spentOn(governed, b), askAt(b, b - 1, b > 0 ? counted[b - 1]! : 0n)),
-    );
-    // the full answer (the member's own usage split, as replayOne asks it) when read
-    const end = () =>
-      asker(period, m, (map, through) => {
+  // each day's own limit and least pool remaining with no usage of the member's own (see above)
+  const room = new Array<{ limit: bigint | null; pools: bigint | null } | undefined>(length);
+  const roomAt = (day: number) => {
+    let r = room[day];
+    if (!r) {
+      const e = askAt(day, day, 0n);
+      let pools: bigint | null = null;
+      for (const p of e.pools)
+        if (pools === null || p.remainingMicros < pools) pools = p.remainingMicros;
+      room[day] = r = { limit: e.limitMicros, pools };
+    }
+    return r;
+  };
+  let dayZeroStart: EffectiveLimit | undefined;
+  let c: Float64Array = zeros; // the member whose days are searched
+  const holds = (k: 0 | 1 | 2, i: number) => c[i]! >= threshold(k, i);
+  const out = new Array<MemberReplay>(members.length);
+  for (let j = 0; j < members.length; j++) {
+    c = counted[j]!;
+    const days = firstDays(last, holds);
+    const b = days[2];
+    let stopped = 0n;
+    if (b !== null) {
+      const g = governed[j]!;
+      // |values| ≤ NUMERIC_MAX: each difference of two is exact
+      const spent = b === 0 ? g[0]! : g[b]! - g[b - 1]!;
+      stopped = BigInt(g[last]! - g[b]!);
+      if (spent > 0) {
+        if (b === 0) stopped += stoppedBy(BigInt(spent), (dayZeroStart ??= askAt(0, -1, 0n)));
+        else {
+          const { limit, pools } = roomAt(b - 1);
+          let left = limit === null ? null : limit - BigInt(c[b - 1]!);
+          if (pools !== null && (left === null || pools < left)) left = pools;
+          if (left !== null && left < 0n) left = 0n;
+          stopped += stoppedBy(BigInt(spent), { allowed: true, remainingMicros: left });
+        }
+      }
+    }
+    out[j] = new ThresholdReplay(period, members[j]!, product, days, stopped);
+  }
+  return out;
+}
+
+/** A member replayed with their class: the days found; the last day's answer asked when read. */
+class ThresholdReplay implements MemberReplay {
+  readonly memberId: string;
+  readonly softDay: DayKey | null;
+  readonly overDay: DayKey | null;
+  readonly blockedDay: DayKey | null;
+  readonly dayByDay = false;
+  #end: EffectiveLimit | undefined;
+  constructor(
+    private readonly period: ReplayPeriod,
+    private readonly member: ReplayMember,
+    readonly product: string,
+    [soft, over, blocked]: readonly [number | null, number | null, number | null],
+    readonly stoppedMicros: bigint,
+  ) {
+    this.memberId = member.id;
+    this.softDay = dayAt(period, soft);
+    this.overDay = dayAt(period, over);
+    this.blockedDay = dayAt(period, blocked);
+  }
+  /** the full answer (the member's own usage split, as replayOne asks it) */
+  get end(): EffectiveLimit {
+    if (!this.#end) {
+      const m = this.member;
+      const last = this.period.days.length - 1;
+      this.#end = asker(this.period, m, (map, through) => {
         if (m.cumulative) fillAt(map, m.cumulative, m.byProduct, through);
       })(last, last);
-    return replayOf(period, m.id, product, days, stopped, end, false);
-  });
+    }
+    return this.#end;
+  }
 }
 
 /**

@@ -55,6 +55,7 @@ import {
   replayPeriod,
   settledByTotal,
   settledByTotals,
+  withNumbers,
   type MemberReplay,
   type ProductSeries,
   type ReplayMember,
@@ -510,23 +511,32 @@ export function cumulativeDays(
     for (let i = 0; exact && i < length; i++) {
       running += daily[at + i]!;
       if (!Number.isSafeInteger(running)) exact = false;
-      else if (words) {
-        words[2 * (at + i)] = running >>> 0; // the value mod 2^32 (exact for a safe integer)
-        words[2 * (at + i) + 1] = Math.floor(running / TWO_32) >>> 0; // two's complement high word
-      } else store[at + i] = BigInt(running);
+      else {
+        daily[at + i] = running; // the day's slot now holds the cumulative figure
+        if (words) {
+          words[2 * (at + i)] = running >>> 0; // the value mod 2^32 (exact for a safe integer)
+          words[2 * (at + i) + 1] = Math.floor(running / TWO_32) >>> 0; // two's complement high word
+        } else store[at + i] = BigInt(running);
+      }
     }
     let series: Series;
+    let cum: bigint[] | null = null;
     if (exact) {
       series = store.subarray(at, at + length);
-      if (shape) series = packInto(store, at, shape(Array.from(series)));
+      if (shape) series = packInto(store, at, (cum = shape(Array.from(series))));
     } else {
-      const cum = Array.from({ length }, () => 0n);
+      cum = Array.from({ length }, () => 0n);
       for (const { at: from, rows } of parts)
         for (const r of rows) if (r.m === id) addPackedDaysExact(r.s, cum, from);
       for (let i = 1; i < length; i++) cum[i]! += cum[i - 1]!;
-      series = packInto(store, at, shape ? shape(cum) : cum);
+      if (shape) cum = shape(cum);
+      series = packInto(store, at, cum);
     }
-    out.set(id, series);
+    // the series' numbers for the replay (simulate-core.ts NUMERIC_MAX: withNumbers keeps them
+    // only when every one is within it, exact), in the member's slot of `daily`
+    const numbers = daily.subarray(at, at + length);
+    if (cum) for (let i = 0; i < length; i++) numbers[i] = Number(cum[i]!);
+    out.set(id, withNumbers(series, numbers));
   }
   return out;
 }
