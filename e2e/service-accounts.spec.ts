@@ -12,6 +12,8 @@ import { storageStateFor, type RoleName } from "./roles";
 const M = 1_000_000n;
 const NAME = "CI pipeline";
 const KEY = "key_ci_pipeline";
+/** its internal address (lib/people/automation.ts serviceEmail): kept on the server, never sent */
+const SERVICE_EMAIL = "ci-pipeline@service.invalid";
 
 async function pageAs(browser: Browser, role: RoleName): Promise<Page> {
   const context = await browser.newContext({ storageState: storageStateFor(role) });
@@ -31,7 +33,6 @@ async function target(page: Page, memberId: string): Promise<Target> {
 
 test.describe.serial("service accounts", () => {
   let serviceId = "";
-  let serviceEmail = "";
 
   test.afterAll(async ({ browser }) => {
     if (!serviceId) return;
@@ -97,15 +98,39 @@ test.describe.serial("service accounts", () => {
     const row = page.getByTestId("member-row").filter({ hasText: NAME });
     await expect(row).toContainText("Service account");
     await expect(row).toContainText("owner Cora CI-Owner");
-    serviceEmail = (await row.getAttribute("data-email"))!;
-    expect(serviceEmail).toBe("ci-pipeline@service.invalid");
+    // a service account's row says what it is and carries no address
+    await expect(row).toHaveAttribute("data-kind", "service");
+    await expect(row).not.toHaveAttribute("data-email");
+    // nor does anything else the Members page or GET /api/members sent
+    expect(await page.content()).not.toContain(SERVICE_EMAIL);
+    const listed = await page.request.get("/api/members?kind=services");
+    expect(listed.status()).toBe(200);
+    const body = await listed.text();
+    expect(body).toContain(NAME);
+    expect(body).not.toContain("service.invalid");
     await page.goto("/members?kind=services");
     await expect(page.getByTestId("member-row")).toHaveCount(1);
+    expect(await page.content()).not.toContain(SERVICE_EMAIL);
+    // search finds a person by email, and nobody by the service account's pseudo-domain
+    await page.goto("/members?q=ci-owner%40acme");
+    await expect(page.getByTestId("member-row")).toHaveCount(1);
+    await expect(page.getByTestId("member-row")).toHaveAttribute(
+      "data-email",
+      "ci-owner@acme.example",
+    );
+    await page.goto("/members?q=service.invalid");
+    await expect(page.getByText("Nobody matches these filters.")).toBeVisible();
+    await page.goto("/members?kind=services");
 
     // its page: owner, keys, spend
     await page.getByRole("link", { name: NAME, exact: true }).click();
     await page.waitForURL(/\/members\/[^/?]+$/);
     serviceId = page.url().split("/").pop()!;
+    // the Members page with it open in the Manage panel: no address either
+    await page.goto(`/members?member=${serviceId}`);
+    await expect(page.getByText("Manage CI pipeline · service account")).toBeVisible();
+    expect(await page.content()).not.toContain(SERVICE_EMAIL);
+    await page.goto(`/members/${serviceId}`);
     const header = page.getByTestId("member-header");
     await expect(header).toContainText("Service account");
     await expect(header.getByTestId("service-owner")).toHaveText("Owner: Cora CI-Owner");
@@ -151,11 +176,11 @@ test.describe.serial("service accounts", () => {
     await expect(override).toContainText("Service account · owner Cora CI-Owner");
     await expect(page.getByRole("main")).not.toContainText("service.invalid");
     // nor anywhere in what the page sent: test ids, attributes, the hydrated page data
-    expect(await page.content()).not.toContain(serviceEmail);
+    expect(await page.content()).not.toContain(SERVICE_EMAIL);
     // the Groups page's pickers offer it by name, its address not in the page data either
     await page.goto("/groups");
     await expect(page.getByRole("heading", { name: "Groups", level: 1 })).toBeVisible();
-    expect(await page.content()).not.toContain(serviceEmail);
+    expect(await page.content()).not.toContain(SERVICE_EMAIL);
 
     // every write is in the audit log, by the admin
     const audit = (await (await page.request.get("/api/audit?limit=10")).json()) as {
@@ -171,10 +196,10 @@ test.describe.serial("service accounts", () => {
   });
 
   test("a service account cannot sign in; a person can", async ({ playwright }) => {
-    expect(serviceEmail).not.toBe("");
+    expect(serviceId).not.toBe(""); // the journey above made it
     const baseURL = test.info().project.use.baseURL;
     for (const [email, signedIn] of [
-      [serviceEmail, false],
+      [SERVICE_EMAIL, false],
       ["ci-admin@acme.example", true],
     ] as const) {
       const anon = await playwright.request.newContext({ baseURL });

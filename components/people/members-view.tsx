@@ -361,7 +361,10 @@ export function MembersView({
           rowId={(r) => r.id}
           rowProps={(r) => ({
             "data-testid": "member-row",
-            "data-email": r.email,
+            // a person's email; a service account has none to send (its address stays on the
+            // server), its row says what it is
+            "data-email": r.kind === "SERVICE" ? undefined : r.email,
+            "data-kind": r.kind === "SERVICE" ? "service" : "person",
             "data-active": String(r.active),
           })}
           empty="Nobody matches these filters."
