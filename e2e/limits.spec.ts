@@ -75,8 +75,13 @@ test.describe.serial("limits: default, group, override, expiry, stale edit", () 
     await page.getByTestId("filter-all").click();
     await page.getByTestId("member-filter").fill("engineer@acme.example");
     const row = limitsMemberRow(page, "engineer@acme.example");
-    // the server's answer to the search (one row), not the list shown while it loads: a person
-    // acts on what they searched for
+    // the list from before stays while the search loads, marked as updating; then the server's
+    // answer (one row): a person acts on what they searched for
+    const table = page.getByTestId("members-table");
+    await expect(table).toHaveAttribute("aria-busy", "true");
+    await expect(page.getByTestId("members-updating")).toHaveText("Updating…");
+    await expect(table).toHaveAttribute("aria-busy", "false");
+    await expect(page.getByTestId("members-updating")).toHaveText("");
     await expect(page.locator('[data-testid^="member-row-"]')).toHaveCount(1);
     await expect(row.getByTestId("member-reason")).toHaveText(/^group Platform/);
     await row.getByTestId("add-override").click();

@@ -389,6 +389,7 @@ export function LimitsView() {
         data={d}
         query={members}
         onQuery={setMembers}
+        updating={query.isPlaceholderData}
         canEdit={canEdit}
         onAddOverride={(m) => {
           // the editors' override (slot ""); the grants of approved requests stay beside it

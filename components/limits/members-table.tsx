@@ -34,9 +34,12 @@ export function MembersTable({
   onQuery,
   canEdit,
   onAddOverride,
+  updating,
 }: {
   data: Serialized<LimitsOverview>;
   query: MembersQuery;
+  /** the list shown is the previous one while the page for `query` loads */
+  updating: boolean;
   onQuery: (patch: Partial<MembersQuery>) => void;
   canEdit: boolean;
   onAddOverride: (m: Row) => void;
@@ -50,6 +53,9 @@ export function MembersTable({
     const t = setTimeout(() => onQuery({ q: text.trim() }), SEARCH_DELAY_MS);
     return () => clearTimeout(t);
   }, [text, query.q, onQuery]);
+  // what is typed, or the filter chosen, is not yet what the list shows: say so, so nobody acts
+  // on a row of the list from before
+  const stale = updating || text.trim() !== query.q;
   const setState = (s: MembersQuery["state"]) => onQuery({ state: s });
   const setSort = (key: SortKey) => onQuery({ sort: key });
   const unit = data.budget.unit;
@@ -97,6 +103,9 @@ export function MembersTable({
           data-testid="member-filter"
           aria-label="Filter members"
         />
+        <span role="status" className="w-20 text-xs text-slate-500" data-testid="members-updating">
+          {stale ? "Updating…" : ""}
+        </span>
       </div>
       {total === 0 ? (
         <p className="py-6 text-center text-sm text-slate-500">
@@ -105,7 +114,11 @@ export function MembersTable({
         </p>
       ) : (
         <ScrollArea label="Effective limits">
-          <table className="w-full text-sm" data-testid="members-table">
+          <table
+            className={`w-full text-sm transition-opacity ${stale ? "opacity-60" : ""}`}
+            data-testid="members-table"
+            aria-busy={stale}
+          >
             <thead className="text-left text-xs text-slate-500">
               <tr>
                 {th("name", "Member")}
