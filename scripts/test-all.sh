@@ -8,11 +8,10 @@ export TZ=${TZ:-UTC}
 started=$(date +%s)
 step() { log "[$(( $(date +%s) - started ))s] $*"; }
 
-# the Debian packages download while npm installs
+# the Debian packages download while npm installs and the static checks run
 ensure_test_packages &
 apt_pid=$!
 ensure_node_modules defer-native
-wait "$apt_pid"
 
 typecheck() { npx tsc --noEmit; }
 lint() { npx eslint --max-warnings 0 .; }
@@ -49,6 +48,9 @@ unit_shifted() {
     TZ=Pacific/Kiritimati npx vitest run --project unit
   fi
 }
+
+# faketime (the shifted unit run) and the browser are needed from here on
+wait "$apt_pid"
 
 PG_URL=${DATABASE_URL_PG:-}
 pg_dir=""
