@@ -94,18 +94,22 @@ export function MembersTable({
                   : "Everyone"}
           </button>
         ))}
+        <span
+          role="status"
+          className="ml-auto text-xs text-slate-500"
+          data-testid="members-updating"
+        >
+          {stale ? "Updating…" : ""}
+        </span>
         <input
           value={text}
           onChange={(e) => setText(e.target.value)}
           maxLength={MEMBER_SEARCH_MAX}
           placeholder="Filter by name, email or group"
-          className="ml-auto w-64 rounded-md border border-slate-300 px-2 py-1 text-sm"
+          className="w-64 rounded-md border border-slate-300 px-2 py-1 text-sm"
           data-testid="member-filter"
           aria-label="Filter members"
         />
-        <span role="status" className="w-20 text-xs text-slate-500" data-testid="members-updating">
-          {stale ? "Updating…" : ""}
-        </span>
       </div>
       {total === 0 ? (
         <p className="py-6 text-center text-sm text-slate-500">
