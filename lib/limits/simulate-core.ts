@@ -106,24 +106,33 @@ function nonDecreasing(series: Series | undefined): boolean {
 export const NUMERIC_MAX = 2 ** 52;
 const NUMERIC_MAX_BIG = BigInt(NUMERIC_MAX);
 
-/** each series' numbers, made once (null: a value beyond NUMERIC_MAX) */
+/** A series the loader handed its numbers with (withNumbers): on the series, no lookup. */
+interface Numbered {
+  numbers?: Float64Array;
+}
+
+/** the numbers of other series (pools, tests' arrays), made once (null: a value beyond NUMERIC_MAX) */
 const numbersOf = new WeakMap<object, Float64Array | null>();
 
 /**
  * Hands a series' numbers over with it (the simulator's loader sums the day rows as doubles
- * already): `numbers` must hold the same values, each within NUMERIC_MAX (checked, as the
- * replay's exactness rests on it; a value beyond leaves the series to the bigint reading).
+ * already): `numbers` must hold the same values, each an integer within NUMERIC_MAX (checked,
+ * as the replay's exactness rests on it; else the series is read from its bigints).
  */
 export function withNumbers<S extends Series>(series: S, numbers: Float64Array): S {
-  let ok = numbers.length === series.length;
-  for (let i = 0; ok && i < numbers.length; i++)
-    ok = Number.isInteger(numbers[i]!) && Math.abs(numbers[i]!) <= NUMERIC_MAX;
-  if (ok) numbersOf.set(series, numbers);
+  if (numbers.length !== series.length) return series;
+  for (let i = 0; i < numbers.length; i++) {
+    const v = numbers[i]!;
+    if (!(v >= -NUMERIC_MAX && v <= NUMERIC_MAX) || Math.trunc(v) !== v) return series;
+  }
+  (series as Numbered).numbers = numbers;
   return series;
 }
 
 /** A series as doubles, exact (see NUMERIC_MAX); null when a value is beyond the bound. */
 export function numericSeries(series: Series): Float64Array | null {
+  const handed = (series as Numbered).numbers;
+  if (handed) return handed;
   let n = numbersOf.get(series);
   if (n !== undefined) return n;
   n = new Float64Array(series.length);
@@ -249,16 +258,33 @@ export function settledByTotal(
 }
 
 function settled(memberId: string, product: string, end: EffectiveLimit): MemberReplay {
-  return {
-    memberId,
-    product,
-    softDay: null,
-    overDay: null,
-    blockedDay: null,
-    stoppedMicros: 0n,
-    end,
-    dayByDay: false,
-  };
+  return new Replay(memberId, product, null, null, null, 0n, false, end, null, null);
+}
+
+/**
+ * Every member's replay, of one shape (the simulator reads 20,000 of them per period and
+ * question: one class keeps those reads monomorphic), with the last day's answer given or
+ * asked when read — `endOf(arg)`, of a function shared by many replays (no closure per person).
+ */
+class Replay<A = unknown> implements MemberReplay {
+  #end: EffectiveLimit | undefined;
+  constructor(
+    readonly memberId: string,
+    readonly product: string,
+    readonly softDay: DayKey | null,
+    readonly overDay: DayKey | null,
+    readonly blockedDay: DayKey | null,
+    readonly stoppedMicros: bigint,
+    readonly dayByDay: boolean,
+    end: EffectiveLimit | undefined,
+    private readonly endOf: ((arg: A) => EffectiveLimit) | null,
+    private readonly arg: A,
+  ) {
+    this.#end = end;
+  }
+  get end(): EffectiveLimit {
+    return (this.#end ??= this.endOf!(this.arg));
+  }
 }
 
 /** Whether a policy starts or ends within the period (then its members are replayed day by day). */
@@ -330,30 +356,9 @@ export function settledByTotals(
   const pending: string[] = [];
   for (const m of members)
     if (least !== null && usageOfScope(m, scope) >= least) pending.push(m.id);
-    else settled.push(new SettledReplay(m.id, product, endOf, m));
+    // settled by the total: nothing happened; the last-day answer is asked when read
+    else settled.push(new Replay(m.id, product, null, null, null, 0n, false, undefined, endOf, m));
   return { settled, pending };
-}
-
-/**
- * A replay settled by the total: nothing happened; its last-day answer is asked when read
- * (of the class's `endOf`, with the member's usage: no closure per person).
- */
-class SettledReplay<U> implements MemberReplay {
-  readonly softDay = null;
-  readonly overDay = null;
-  readonly blockedDay = null;
-  readonly stoppedMicros = 0n;
-  readonly dayByDay = false;
-  #end: EffectiveLimit | undefined;
-  constructor(
-    readonly memberId: string,
-    readonly product: string,
-    private readonly endOf: (usage: U) => EffectiveLimit,
-    private readonly usage: U,
-  ) {}
-  get end(): EffectiveLimit {
-    return (this.#end ??= this.endOf(this.usage));
-  }
 }
 
 /**
@@ -543,19 +548,19 @@ function replayOf(
   end: EffectiveLimit | (() => EffectiveLimit),
   dayByDay: boolean,
 ): MemberReplay {
-  let kept = typeof end === "function" ? undefined : end;
-  return {
+  const lazy = typeof end === "function";
+  return new Replay<null>(
     memberId,
     product,
-    softDay: dayAt(period, soft),
-    overDay: dayAt(period, over),
-    blockedDay: dayAt(period, blocked),
+    dayAt(period, soft),
+    dayAt(period, over),
+    dayAt(period, blocked),
     stoppedMicros,
-    get end() {
-      return (kept ??= (end as () => EffectiveLimit)());
-    },
     dayByDay,
-  };
+    lazy ? undefined : end,
+    lazy ? end : null,
+    null,
+  );
 }
 
 /**
@@ -701,6 +706,16 @@ function replayByThresholds(
     if (to !== Infinity)
       h = BigInt(to); // it holds there: the threshold of an earlier day
     else if (!pred(askAt(day, day, hi))) return Infinity;
+    // the threshold is most often a bound itself (a pool running out moves it to 0 at once,
+    // else it is the own limit's every day): each asked once before the search between them
+    if (lo < h) {
+      if (pred(askAt(day, day, lo))) return from;
+      lo += 1n;
+    }
+    if (lo < h) {
+      if (!pred(askAt(day, day, h - 1n))) return Number(h);
+      h -= 1n;
+    }
     while (lo < h) {
       const mid = (lo + h) >> 1n;
       if (pred(askAt(day, day, mid))) h = mid;
@@ -738,6 +753,11 @@ function replayByThresholds(
     return r;
   };
   let dayZeroStart: EffectiveLimit | undefined;
+  // the full answer (the member's own usage split, as replayOne asks it), asked when read
+  const endOf = (m: ReplayMember) =>
+    asker(period, m, (map, through) => {
+      if (m.cumulative) fillAt(map, m.cumulative, m.byProduct, through);
+    })(last, last);
   let c: Float64Array = zeros; // the member whose days are searched
   const holds = (k: 0 | 1 | 2, i: number) => c[i]! >= threshold(k, i);
   const out = new Array<MemberReplay>(members.length);
@@ -762,42 +782,21 @@ function replayByThresholds(
         }
       }
     }
-    out[j] = new ThresholdReplay(period, members[j]!, product, days, stopped);
+    const [soft, over, blocked] = days;
+    out[j] = new Replay(
+      members[j]!.id,
+      product,
+      dayAt(period, soft),
+      dayAt(period, over),
+      dayAt(period, blocked),
+      stopped,
+      false,
+      undefined,
+      endOf,
+      members[j]!,
+    );
   }
   return out;
-}
-
-/** A member replayed with their class: the days found; the last day's answer asked when read. */
-class ThresholdReplay implements MemberReplay {
-  readonly memberId: string;
-  readonly softDay: DayKey | null;
-  readonly overDay: DayKey | null;
-  readonly blockedDay: DayKey | null;
-  readonly dayByDay = false;
-  #end: EffectiveLimit | undefined;
-  constructor(
-    private readonly period: ReplayPeriod,
-    private readonly member: ReplayMember,
-    readonly product: string,
-    [soft, over, blocked]: readonly [number | null, number | null, number | null],
-    readonly stoppedMicros: bigint,
-  ) {
-    this.memberId = member.id;
-    this.softDay = dayAt(period, soft);
-    this.overDay = dayAt(period, over);
-    this.blockedDay = dayAt(period, blocked);
-  }
-  /** the full answer (the member's own usage split, as replayOne asks it) */
-  get end(): EffectiveLimit {
-    if (!this.#end) {
-      const m = this.member;
-      const last = this.period.days.length - 1;
-      this.#end = asker(this.period, m, (map, through) => {
-        if (m.cumulative) fillAt(map, m.cumulative, m.byProduct, through);
-      })(last, last);
-    }
-    return this.#end;
-  }
 }
 
 /**
