@@ -4,12 +4,15 @@
  * differences of two are exact; beyond it a member is replayed with bigints, so money stays
  * exact whatever the figures.
  */
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 
 import { eachDay } from "../core/period";
 import type { PolicyInput } from "./resolve-effective-limit";
+import { cumulativeDays, type PackedDays } from "./simulate";
 import {
   cumulate,
+  extendAtPace,
   NUMERIC_MAX,
   numericSeries,
   replayPeriod,
@@ -117,5 +120,53 @@ describe("the simulator's replay in doubles", () => {
     expect(heavy.blockedDay).toBe("2026-11-16");
     expect(heavy.stoppedMicros).toBe(16n * big - (15n * big + 1n) + 14n * big);
     expect(byClass.filter((r) => r.blockedDay !== null)).toHaveLength(1);
+  });
+
+  it("carries the current period to its end in doubles as the bigint extendAtPace does (300 runs)", () => {
+    const figure = fc.oneof(
+      { weight: 6, arbitrary: fc.bigInt({ min: 0n, max: 10n ** 11n }) },
+      { weight: 2, arbitrary: fc.bigInt({ min: -(10n ** 9n), max: 0n }) }, // refunds
+      // past what doubles carry at pace (|used| × days ≥ 2^53): the bigint shape then
+      { weight: 1, arbitrary: fc.bigInt({ min: 10n ** 13n, max: 99_999_999_999_999n }) },
+    );
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 31 }),
+        fc.array(fc.array(figure, { minLength: 31, maxLength: 31 }), { maxLength: 8 }),
+        fc.nat(),
+        (length, members, today) => {
+          const t = today % (length + 2); // today may fall after the period's last day
+          const parts: PackedDays[] = [
+            {
+              at: 0,
+              rows: members.map((d, i) => ({ m: `m${i}`, s: d.slice(0, length).join(",") })),
+            },
+          ];
+          const shape = (cum: bigint[]) => extendAtPace(cum, t);
+          const inBigints = cumulativeDays(parts, length, shape);
+          const inDoubles = cumulativeDays(parts, length, shape, t);
+          for (const [id, want] of inBigints) {
+            const got = inDoubles.get(id)!;
+            expect(Array.from(got)).toEqual(Array.from(want));
+            const numbers = numericSeries(got);
+            if (numbers) expect(Array.from(numbers, (v) => BigInt(v))).toEqual(Array.from(want));
+            else expect(Array.from(want).some((v) => v > MAX || v < -MAX)).toBe(true);
+          }
+        },
+      ),
+      { numRuns: 300, seed: 2028 },
+    );
+    // a pace past what doubles carry: 599,999,999,999,993 used in 6 days, × 19 / 6 is
+    // 1,899,999,999,999,977 (the double product rounds and truncates to …978)
+    const days = ["99999999999999", "99999999999999", "99999999999999", "99999999999999"];
+    const row = [...days, "99999999999999", "99999999999998", ...Array(25).fill("0")].join(",");
+    const read = cumulativeDays(
+      [{ at: 0, rows: [{ m: "a", s: row }] }],
+      31,
+      (c) => extendAtPace(c, 5),
+      5,
+    );
+    expect(read.get("a")![18]).toBe(1_899_999_999_999_977n);
+    expect(numericSeries(read.get("a")!)![18]).toBe(1_899_999_999_999_977);
   });
 });

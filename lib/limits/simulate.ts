@@ -387,6 +387,8 @@ export async function memberDays(
   all: readonly string[],
   /** the current period's series are carried to its end (extendAtPace) before they are kept */
   shape: ((cum: bigint[]) => bigint[]) | null,
+  /** `shape` is extendAtPace(cum, pace) (cumulativeDays then carries them in doubles where exact) */
+  pace: number | null = null,
 ): Promise<Map<string, Series | null>> {
   const e = engineOf(db);
   const days = eachDay(p.start, p.end);
@@ -413,7 +415,7 @@ export async function memberDays(
         );
     for (const rows of lists) read.push({ at: part.at, rows });
   }
-  const out: Map<string, Series | null> = cumulativeDays(read, days.length, shape);
+  const out: Map<string, Series | null> = cumulativeDays(read, days.length, shape, pace);
   if (everyone) for (const id of all) if (!out.has(id)) out.set(id, null);
   return out;
 }
@@ -492,6 +494,11 @@ export function cumulativeDays(
   parts: readonly PackedDays[],
   length: number,
   shape: ((cum: bigint[]) => bigint[]) | null,
+  /**
+   * `shape` is extendAtPace(cum, pace): then carried in doubles where that is exact (see
+   * extendInPlace), the bigint `shape` only for a member where it is not
+   */
+  pace: number | null = null,
 ): Map<string, Series> {
   const slot = new Map<string, number>();
   for (const part of parts)
@@ -513,17 +520,15 @@ export function cumulativeDays(
       if (!Number.isSafeInteger(running)) exact = false;
       else {
         daily[at + i] = running; // the day's slot now holds the cumulative figure
-        if (words) {
-          words[2 * (at + i)] = running >>> 0; // the value mod 2^32 (exact for a safe integer)
-          words[2 * (at + i) + 1] = Math.floor(running / TWO_32) >>> 0; // two's complement high word
-        } else store[at + i] = BigInt(running);
+        writeSafe(store, words, at + i, running);
       }
     }
     let series: Series;
     let cum: bigint[] | null = null;
     if (exact) {
       series = store.subarray(at, at + length);
-      if (shape) series = packInto(store, at, (cum = shape(Array.from(series))));
+      if (shape && !(pace !== null && extendInPlace(daily, store, words, at, length, pace)))
+        series = packInto(store, at, (cum = shape(Array.from(series))));
     } else {
       cum = Array.from({ length }, () => 0n);
       for (const { at: from, rows } of parts)
@@ -539,6 +544,48 @@ export function cumulativeDays(
     out.set(id, withNumbers(series, numbers));
   }
   return out;
+}
+
+/** Writes a safe integer into `store` as the int64's two 32-bit words (no bigint made), or as a bigint. */
+function writeSafe(
+  store: BigInt64Array,
+  words: Uint32Array | null,
+  i: number,
+  value: number,
+): void {
+  if (words) {
+    words[2 * i] = value >>> 0; // the value mod 2^32 (exact for a safe integer)
+    words[2 * i + 1] = Math.floor(value / TWO_32) >>> 0; // two's complement high word
+  } else store[i] = BigInt(value);
+}
+
+/**
+ * extendAtPace (simulate-core.ts) on a member's cumulative figures in doubles, in place (in
+ * `daily` and `store` from `at`): the days after `today` become used × (j + 1) / (today + 1),
+ * truncated toward zero as the bigint division does. Exact while |used| × length < 2^53: each
+ * product is then an exact double, and the double quotient of integers below 2^53 never rounds
+ * across an integer (it is off by at most |q|·2^-53 < 1/divisor, the least distance from a
+ * non-integer quotient to an integer), so Math.trunc gives the integer quotient. False, with
+ * nothing written, when the figures are beyond that (the bigint shape is used then).
+ */
+function extendInPlace(
+  daily: Float64Array,
+  store: BigInt64Array,
+  words: Uint32Array | null,
+  at: number,
+  length: number,
+  today: number,
+): boolean {
+  if (today + 1 >= length) return true; // nothing after today
+  const used = daily[at + today]!;
+  if (!(Math.abs(used) * length < 2 ** 53)) return false;
+  const elapsed = today + 1;
+  for (let j = today + 1; j < length; j++) {
+    const v = Math.trunc((used * (j + 1)) / elapsed) + 0; // + 0: no -0
+    daily[at + j] = v;
+    writeSafe(store, words, at + j, v);
+  }
+  return true;
 }
 
 const INT64_MIN = -(1n << 63n);
@@ -928,7 +975,7 @@ async function readPeriodUsage(
     days: new Map(),
     productDays: new Map(),
     loadDays: (ids) =>
-      memberDays(db, budget, period, ids, all, todayIndex === null ? null : extend),
+      memberDays(db, budget, period, ids, all, todayIndex === null ? null : extend, todayIndex),
     loadProductDays: async (ids) => {
       const read = await memberProductDays(db, budget, period, ids, products);
       const out = new Map<string, Map<string, Series>>();
