@@ -152,6 +152,20 @@ describe("text-level cells (database JSON chunks)", () => {
           same(base + d);
           same(-(base + d));
         }
+      // every digit count, either side of each power of ten (the digit counter's branches)
+      for (let k = 0, p = 1; k <= 15; k++, p *= 10)
+        for (const n of [p - 1, p, p + 1, 2 * p - 1, 5 * p]) {
+          same(n);
+          same(-n);
+        }
+      fc.assert(
+        fc.property(
+          fc.integer({ min: 0, max: 15 }),
+          fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+          (k, r) => same((r % 10 ** Math.min(k, 9)) * (k > 9 ? 10 ** (k - 9) : 1) + (r % 7)),
+        ),
+        { numRuns: 2000 },
+      );
       for (const b of [-(2n ** 63n), 2n ** 63n - 1n, 9_007_199_254_740_993n]) {
         same(b);
         same(b.toString());

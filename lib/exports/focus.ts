@@ -1,7 +1,7 @@
 /**
  * FOCUS 1.2 cost-and-usage CSV: one row per day × member × product × model × provider,
  * streamed from the daily rollup with keyset pagination on its primary key (bounded
- * memory: one small JSON page of rows at a time, rollup-reads.ts, and 64 KB output blocks).
+ * memory: one small flat JSON page of rows at a time, focus-pages.ts, and 64 KB output blocks).
  * Allotment's dimensions ride in x_ columns, which the FOCUS import
  * (lib/ingest/adapters/file.ts) reads back: export → import round-trips per day × person ×
  * product × model × provider. Decimal columns always show a decimal point (token
@@ -35,9 +35,10 @@ import {
   toBigIntValue,
   type IntValue,
 } from "./csv";
+import { flatRollupPages, ROW_WIDTH, type FlatRows } from "./focus-pages";
 import { FOCUS_HEADER } from "./focus-spec";
 import { openExportSource, type JsonSource } from "./json-read";
-import { membersByIds, rollupPages, type DayTuple } from "./rollup-reads";
+import { membersByIds } from "./rollup-reads";
 
 const PROVIDERS: Record<string, string> = { openai: "OpenAI", anthropic: "Anthropic" };
 const SERVICES: Record<string, string> = {
@@ -299,9 +300,11 @@ function lineOps(plan: Plan): LineOps {
 
 /** Copies `src` into `buf` at `off`; returns where it ends. */
 function put(buf: Uint8Array, off: number, src: Uint8Array): number {
-  if (src.length === 1) buf[off] = src[0]!;
+  const n = src.length;
+  // a short piece byte by byte: TypedArray#set costs more than the copy below ~16 bytes
+  if (n < 16) for (let i = 0; i < n; i++) buf[off + i] = src[i]!;
   else buf.set(src, off);
-  return off + src.length;
+  return off + n;
 }
 
 /** Output block size: blocks this small are freed by the young-generation collector (csv.ts BlockWriter). */
@@ -421,15 +424,16 @@ async function* blocksFrom(
   };
   /** Each row's person (nobody: unattributed, or no longer a member), looking up the people not seen yet. */
   const rowPeople: Person[] = [];
-  const peopleOf = async (batch: DayTuple[]): Promise<Person[]> => {
+  const peopleOf = async (batch: FlatRows): Promise<Person[]> => {
     if (people.size > 50_000) people.clear(); // bounded on huge workspaces; refilled below
-    rowPeople.length = batch.length;
+    const rows = batch.length / ROW_WIDTH;
+    rowPeople.length = rows;
     const unknown: string[] = [];
     for (let pass = 0; pass < 2; pass++) {
       let previous: string | null = null;
       let person: Person | null | undefined = nobody;
-      for (let i = 0; i < batch.length; i++) {
-        const key = batch[i]![1];
+      for (let i = 0; i < rows; i++) {
+        const key = batch[i * ROW_WIDTH + 1] as string;
         if (key !== previous) {
           // a member's rows of a day are adjacent (key order)
           previous = key;
@@ -455,27 +459,25 @@ async function* blocksFrom(
   // blocks) and a new one started.
   let buf = Buffer.allocUnsafe(BLOCK_BYTES);
   let off = 0;
-  for await (const batch of rollupPages(src, workspace.id, period, chunkSize)) {
+  for await (const batch of flatRollupPages(src, workspace.id, period, chunkSize)) {
     const persons = await peopleOf(batch);
     let day = "";
     let daySegments = nobody.segments;
     let combo: Combo | null = null;
     let row = 0;
-    for (const [
-      rowDay,
-      ,
-      product,
-      model,
-      provider,
-      cost,
-      estimated,
-      credits,
-      input,
-      cached,
-      output,
-      requests,
-      seat,
-    ] of batch) {
+    for (let at = 0; at < batch.length; at += ROW_WIDTH) {
+      const rowDay = batch[at] as string;
+      const product = batch[at + 2] as string;
+      const model = batch[at + 3] as string;
+      const provider = batch[at + 4] as string;
+      const cost = batch[at + 5]!;
+      const estimated = batch[at + 6]!;
+      const credits = batch[at + 7]!;
+      const input = batch[at + 8]!;
+      const cached = batch[at + 9]!;
+      const output = batch[at + 10]!;
+      const requests = batch[at + 11]!;
+      const seat = batch[at + 12]!;
       if (rowDay !== day) {
         day = rowDay;
         daySegments = dayOf(day);
