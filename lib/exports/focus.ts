@@ -307,6 +307,12 @@ function put(buf: Uint8Array, off: number, src: Uint8Array): number {
   return off + n;
 }
 
+/** Copies the bytes [from, to) of `buf`, earlier in the same line, to `off`; returns where they end. */
+function copyWithin(buf: Uint8Array, off: number, from: number, to: number): number {
+  for (let i = from; i < to; i++) buf[off++] = buf[i]!;
+  return off;
+}
+
 /** Output block size: blocks this small are freed by the young-generation collector (csv.ts BlockWriter). */
 const BLOCK_BYTES = 64 * 1024;
 
@@ -516,6 +522,11 @@ async function* blocksFrom(
         off = 0;
       }
       const tokens = addInt(input, output);
+      // the cost (three columns) and the token quantity (two) are written once per line, then copied
+      let costAt = -1;
+      let costEnd = 0;
+      let tokensAt = -1;
+      let tokensEnd = 0;
       for (let k = 0; k < ops; k++) {
         const a = args[k]!;
         switch (codes[k]) {
@@ -532,7 +543,10 @@ async function* blocksFrom(
             off = put(buf, off, person.segments.pieces[a]!);
             break;
           case OP.cost:
-            off = putMicrosField(buf, off, cost);
+            if (costAt < 0) {
+              costAt = off;
+              off = costEnd = putMicrosField(buf, off, cost);
+            } else off = copyWithin(buf, off, costAt, costEnd);
             break;
           case OP.list:
             off = putMicrosField(buf, off, estimated);
@@ -542,9 +556,13 @@ async function* blocksFrom(
             break;
           case OP.tokens:
             // a FOCUS Decimal column: "1234.0", never integer-only text (focus-validate.ts)
-            off = putIntField(buf, off, tokens);
-            buf[off++] = 46; // .
-            buf[off++] = 48; // 0
+            if (tokensAt < 0) {
+              tokensAt = off;
+              off = putIntField(buf, off, tokens);
+              buf[off++] = 46; // .
+              buf[off++] = 48; // 0
+              tokensEnd = off;
+            } else off = copyWithin(buf, off, tokensAt, tokensEnd);
             break;
           case OP.input:
             off = putIntField(buf, off, input);
