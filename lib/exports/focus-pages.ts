@@ -33,17 +33,9 @@ export type FlatRows = (string | IntValue)[];
 
 const PK_ORDER = `"day", "memberKey", "product", "model", "provider"`;
 
-/** Pages asked for in one request to the reader: each request wakes its thread (and, on a busy machine, costs this one its turn). */
-const PAGES_PER_REQUEST = 2;
-
 /**
  * The rollup rows of a period in primary-key order, as flat pages of about `size` rows
- * (at most 2 × size), with rollupPages' paging: each page is a key range (after, upTo]
- * whose end pageEnd finds first. The ranges of PAGES_PER_REQUEST pages and the ends of the
- * ones after them are asked for together, before the current ones are handed out, so the
- * database reads ahead while the caller formats, with half the round trips of one page at a
- * time. A range that grew past 2 × size between its two reads is capped and the paging
- * resumes after its last row (the ranges read with it are dropped and read again).
+ * (at most 2 × size: see rollupPages, whose paging this is).
  */
 export async function* flatRollupPages(
   src: JsonSource,
@@ -56,39 +48,27 @@ export async function* flatRollupPages(
     return;
   }
   const cap = size * 2;
-  const endsAfter = (after: DayCursor | null) =>
-    Array.from({ length: PAGES_PER_REQUEST }, (_, k) =>
-      quiet(pageEnd(src, workspaceId, period, after, (k + 1) * size)),
-    );
-  /** The ranges from `after` to each end (null: to the period's end, the last range), and the ends after them. */
-  const plan = (after: DayCursor | null, ends: (DayCursor | null)[]) => {
-    const ranges: { upTo: DayCursor | null; rows: Promise<FlatRows> }[] = [];
-    let from = after;
-    for (const upTo of ends) {
-      ranges.push({ upTo, rows: quiet(flatRange(src, workspaceId, period, from, upTo, cap)) });
-      if (!upTo) break;
-      from = upTo;
-    }
-    const last = ranges.at(-1)!.upTo;
-    return { ranges, last, nextEnds: last ? endsAfter(last) : null };
-  };
-  let step = plan(null, await Promise.all(endsAfter(null)));
+  const plan = (after: DayCursor | null, upTo: DayCursor | null) => ({
+    after,
+    upTo,
+    rows: quiet(flatRange(src, workspaceId, period, after, upTo, cap)),
+    nextEnd: upTo ? quiet(pageEnd(src, workspaceId, period, upTo, size)) : null,
+  });
+  let page = plan(null, await pageEnd(src, workspaceId, period, null, size));
   for (;;) {
-    const batches = await Promise.all(step.ranges.map((r) => r.rows));
-    const capped = batches.findIndex((b) => b.length / ROW_WIDTH >= cap);
-    const keep = capped < 0 ? batches : batches.slice(0, capped + 1);
-    let next: typeof step | null = null;
-    if (capped >= 0) {
-      const batch = batches[capped]!;
+    const batch = await page.rows;
+    const current = page;
+    const rows = batch.length / ROW_WIDTH;
+    if (rows >= cap) {
+      await current.nextEnd; // read ahead for a range that has to be re-planned
       const at = batch.length - ROW_WIDTH;
       const after = batch.slice(at, at + 5) as DayCursor;
-      next = plan(after, await Promise.all(endsAfter(after)));
-    } else if (step.nextEnds) {
-      next = plan(step.last, await Promise.all(step.nextEnds));
+      page = plan(after, await pageEnd(src, workspaceId, period, after, size));
+    } else if (current.upTo) {
+      page = plan(current.upTo, await current.nextEnd);
     }
-    for (const batch of keep) if (batch.length) yield batch;
-    if (!next) return;
-    step = next;
+    if (rows) yield batch;
+    if (!current.upTo && rows < cap) return;
   }
 }
 
