@@ -107,7 +107,13 @@ try {
   const doc = {
     benchmark: "allotment",
     at: new Date().toISOString(),
-    mode: values.small ? "small" : "full",
+    // a run of some sections or another dataset size is "partial": it never replaces the
+    // latest full run's file, which the README quotes
+    mode: values.small
+      ? "small"
+      : values.only || values.members || values.days
+        ? "partial"
+        : "full",
     engine: values.pg ? "postgres" : "sqlite",
     machine: {
       cpus: os.cpus().length,
@@ -127,7 +133,7 @@ try {
     `${doc.mode}-${doc.engine}${values.reuse ? "-rerun" : ""}-${doc.at.slice(0, 19).replace(/[:T]/g, "-")}.json`,
   );
   fs.writeFileSync(file, text + "\n");
-  if (!values.reuse)
+  if (!values.reuse && doc.mode !== "partial")
     fs.writeFileSync(
       path.join("bench/results", `latest-${doc.mode}-${doc.engine}.json`),
       text + "\n",
