@@ -17,7 +17,9 @@ import type { Period } from "../core/period";
 import type { IntValue } from "./csv";
 import { params, type JsonSource } from "./json-read";
 import {
-  pageEnd,
+  keyRangePages,
+  PK_ORDER,
+  rangeWhere,
   rollupPages,
   rollupRange,
   SUM_COLUMNS,
@@ -31,51 +33,29 @@ export const ROW_WIDTH = 13;
 /** Rows one after the other, ROW_WIDTH values each, in DayTuple order. */
 export type FlatRows = (string | IntValue)[];
 
-const PK_ORDER = `"day", "memberKey", "product", "model", "provider"`;
-
 /**
  * The rollup rows of a period in primary-key order, as flat pages of about `size` rows
- * (at most 2 × size: see rollupPages, whose paging this is).
+ * (at most 2 × size: the same key ranges as rollupPages, through keyRangePages).
  */
-export async function* flatRollupPages(
+export function flatRollupPages(
   src: JsonSource,
   workspaceId: string,
   period: Period,
   size: number,
 ): AsyncGenerator<FlatRows> {
-  if (src.engine !== "sqlite") {
-    for await (const batch of rollupPages(src, workspaceId, period, size)) yield batch.flat();
-    return;
-  }
-  const cap = size * 2;
-  const plan = (after: DayCursor | null, upTo: DayCursor | null) => ({
-    after,
-    upTo,
-    rows: quiet(flatRange(src, workspaceId, period, after, upTo, cap)),
-    nextEnd: upTo ? quiet(pageEnd(src, workspaceId, period, upTo, size)) : null,
+  if (src.engine !== "sqlite") return flattened(rollupPages(src, workspaceId, period, size));
+  return keyRangePages(src, workspaceId, period, size, {
+    read: (after, upTo, cap) => flatRange(src, workspaceId, period, after, upTo, cap),
+    rows: (flat) => flat.length / ROW_WIDTH,
+    lastKey: (flat) => {
+      const at = flat.length - ROW_WIDTH;
+      return flat.slice(at, at + 5) as DayCursor;
+    },
   });
-  let page = plan(null, await pageEnd(src, workspaceId, period, null, size));
-  for (;;) {
-    const batch = await page.rows;
-    const current = page;
-    const rows = batch.length / ROW_WIDTH;
-    if (rows >= cap) {
-      await current.nextEnd; // read ahead for a range that has to be re-planned
-      const at = batch.length - ROW_WIDTH;
-      const after = batch.slice(at, at + 5) as DayCursor;
-      page = plan(after, await pageEnd(src, workspaceId, period, after, size));
-    } else if (current.upTo) {
-      page = plan(current.upTo, await current.nextEnd);
-    }
-    if (rows) yield batch;
-    if (!current.upTo && rows < cap) return;
-  }
 }
 
-/** A promise read later: a rejection while the generator waits is not "unhandled" (it is rethrown when awaited). */
-function quiet<T>(p: Promise<T>): Promise<T> {
-  p.catch(() => {});
-  return p;
+async function* flattened(pages: AsyncGenerator<DayTuple[]>): AsyncGenerator<FlatRows> {
+  for await (const batch of pages) yield batch.flat();
 }
 
 /** The rows in the key range (after, upTo] of the period, at most `limit`, flat (SQLite). */
@@ -87,20 +67,9 @@ async function flatRange(
   upTo: DayCursor | null,
   limit: number,
 ): Promise<FlatRows> {
-  const p = params(src.engine);
-  const values: unknown[] = [workspaceId];
-  const terms = [`"workspaceId" = ${p(1)}`];
-  const tuple = (cursor: DayCursor) => {
-    const at = values.length + 1;
-    values.push(...cursor);
-    return `(${cursor.map((_, i) => p(at + i)).join(", ")})`;
-  };
-  const one = (value: string) => (values.push(value), p(values.length));
-  // both ends as key tuples: the index range is exactly the page (as rollup-reads.ts rangeWhere)
-  terms.push(after ? `(${PK_ORDER}) > ${tuple(after)}` : `"day" >= ${one(period.start)}`);
-  terms.push(upTo ? `(${PK_ORDER}) <= ${tuple(upTo)}` : `"day" <= ${one(period.end)}`);
+  const { where, values } = rangeWhere(params(src.engine), workspaceId, period, after, upTo);
   const columns = [PK_ORDER, ...SUM_COLUMNS.map((c) => `"${c}"`)].join(", ");
-  const page = `SELECT ${columns} FROM "UsageDailyRollup" WHERE ${terms.join(" AND ")} ORDER BY ${PK_ORDER} LIMIT ${Number(limit)}`;
+  const page = `SELECT ${columns} FROM "UsageDailyRollup" WHERE ${where} ORDER BY ${PK_ORDER} LIMIT ${Number(limit)}`;
   // json_array's text always starts with "[" then the day's opening quote and ends with the
   // last sum's digit (or null) then "]": trimming one bracket each side leaves the values.
   // An empty page gives NULL (no rows).

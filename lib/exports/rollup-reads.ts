@@ -330,44 +330,74 @@ export type DayCursor = [
   provider: string,
 ];
 
-const PK_ORDER = `"day", "memberKey", "product", "model", "provider"`;
+/** The daily rollup's primary key, in its order. */
+export const PK_ORDER = `"day", "memberKey", "product", "model", "provider"`;
 
 /**
  * The rollup rows of a period in primary-key order, as pages of about `size` DayTuples
- * (keyset pagination). Each page is a key range (after, upTo] whose end is found first by
- * a cheap index-only read (pageEnd), so the next page and the end of the one after it are
- * requested before the current page is handed out: on the export's worker connection
- * (json-read.ts) the database reads ahead while the caller formats. Rows written between
- * the two reads of a range can make it larger; a page is capped at 2 × size and a capped
- * page resumes after its own last row, so nothing is skipped and memory stays bounded.
+ * (keyset pagination; see keyRangePages).
  */
-export async function* rollupPages(
+export function rollupPages(
   src: JsonSource,
   workspaceId: string,
   period: Period,
   size: number,
 ): AsyncGenerator<DayTuple[]> {
+  return keyRangePages(src, workspaceId, period, size, {
+    read: (after, upTo, cap) => rollupRange(src, workspaceId, period, after, upTo, cap),
+    rows: (batch) => batch.length,
+    lastKey: (batch) => {
+      const last = batch[batch.length - 1]!;
+      return [last[0], last[1], last[2], last[3], last[4]];
+    },
+  });
+}
+
+/** How one kind of page is read and measured (rollupPages' DayTuples, focus-pages' flat rows). */
+export interface PageReader<B> {
+  /** the rows in the key range (after, upTo], at most `cap` */
+  read: (after: DayCursor | null, upTo: DayCursor | null, cap: number) => Promise<B>;
+  rows: (batch: B) => number;
+  lastKey: (batch: B) => DayCursor;
+}
+
+/**
+ * Pages of about `size` rollup rows of a period, in primary-key order (keyset pagination).
+ * Each page is a key range (after, upTo] whose end is found first by a cheap index-only read
+ * (pageEnd), so the next page and the end of the one after it are requested before the
+ * current page is handed out: on the export's worker connection (json-read.ts) the database
+ * reads ahead while the caller formats. Rows written between the two reads of a range can
+ * make it larger; a page is capped at 2 × size and a capped page resumes after its own last
+ * row, so nothing is skipped and memory stays bounded.
+ */
+export async function* keyRangePages<B>(
+  src: JsonSource,
+  workspaceId: string,
+  period: Period,
+  size: number,
+  reader: PageReader<B>,
+): AsyncGenerator<B> {
   const cap = size * 2;
   const plan = (after: DayCursor | null, upTo: DayCursor | null) => ({
     after,
     upTo,
-    rows: quiet(rollupRange(src, workspaceId, period, after, upTo, cap)),
+    batch: quiet(reader.read(after, upTo, cap)),
     nextEnd: upTo ? quiet(pageEnd(src, workspaceId, period, upTo, size)) : null,
   });
   let page = plan(null, await pageEnd(src, workspaceId, period, null, size));
   for (;;) {
-    const batch = await page.rows;
+    const batch = await page.batch;
     const current = page;
-    if (batch.length >= cap) {
+    const rows = reader.rows(batch);
+    if (rows >= cap) {
       await current.nextEnd; // read ahead for a range that has to be re-planned
-      const last = batch[batch.length - 1]!;
-      const after: DayCursor = [last[0], last[1], last[2], last[3], last[4]];
+      const after = reader.lastKey(batch);
       page = plan(after, await pageEnd(src, workspaceId, period, after, size));
     } else if (current.upTo) {
       page = plan(current.upTo, await current.nextEnd);
     }
-    if (batch.length) yield batch;
-    if (!current.upTo && batch.length < cap) return;
+    if (rows) yield batch;
+    if (!current.upTo && rows < cap) return;
   }
 }
 
@@ -377,7 +407,8 @@ function quiet<T>(p: Promise<T>): Promise<T> {
   return p;
 }
 
-function rangeWhere(
+/** The WHERE of a key range (after, upTo] of the period, with its positional values. */
+export function rangeWhere(
   p: (i: number) => string,
   workspaceId: string,
   period: Period,
