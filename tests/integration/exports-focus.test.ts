@@ -7,7 +7,7 @@ import { startFocusExport } from "@/lib/exports/export-focus";
 import { focusCsvStream } from "@/lib/exports/focus";
 import { FOCUS_COLUMNS, FOCUS_MANDATORY } from "@/lib/exports/focus-spec";
 import { validateFocusCsv } from "@/lib/exports/focus-validate";
-import { clientSource, openExportSource } from "@/lib/exports/json-read";
+import { openExportSource } from "@/lib/exports/json-read";
 import { exportQuerySchema } from "@/lib/exports/params";
 import { rollupPages, type DayTuple } from "@/lib/exports/rollup-reads";
 import { fileAdapter } from "@/lib/ingest/adapters/file";
@@ -15,6 +15,7 @@ import { runSync } from "@/lib/ingest/sync";
 import { seedRateCard } from "@/lib/ratecard/rate-card";
 
 import { makeMember, makeWorkspace, testDb } from "../helpers/db";
+import { rowsLandingMidRead } from "../helpers/late-rollup-rows";
 import { syncSeatRow } from "../helpers/seat-row";
 import { simulatedWorkspace } from "../helpers/simulator";
 
@@ -104,51 +105,17 @@ describe("FOCUS 1.2 export", () => {
 
   it("keyset pages stay complete and bounded when rows land inside a page's range between its two reads", async () => {
     const db = await testDb();
-    const sim = await simulatedWorkspace(db, { members: 6, endDay: "2026-11-22" });
-    await runSync({
-      db,
-      connectionId: sim.connection.id,
-      adapter: sim.adapter,
-      window: { start: "2026-11-10", end: "2026-11-22" },
-    });
-    const period = { start: "2026-11-10", end: "2026-11-22" };
-    const inner = clientSource(db);
-    let inserted = false;
-    // after the first page's end is known, 20 rows appear at the very start of its range
-    const src = {
-      ...inner,
-      async rows<T extends unknown[]>(sql: string, values: unknown[]): Promise<T[]> {
-        const rows = await inner.rows<T>(sql, values);
-        if (!inserted && sql.includes("OFFSET")) {
-          inserted = true;
-          const extra = Array.from({ length: 20 }, (_, i) => ({
-            workspaceId: sim.workspace.id,
-            day: period.start,
-            memberKey: "",
-            product: `!${String(i).padStart(2, "0")}`,
-            model: "m",
-            provider: "p",
-            costMicros: 1n,
-          }));
-          await db.usageDailyRollup.createMany({ data: extra });
-        }
-        return rows;
-      },
-    };
+    const { sim, period, src, state, rowCount } = await rowsLandingMidRead(db);
     const pages: DayTuple[][] = [];
     for await (const page of rollupPages(src, sim.workspace.id, period, 7)) pages.push(page);
-    expect(inserted).toBe(true);
+    expect(state.inserted).toBe(true);
     expect(pages[0]!.length).toBe(14); // capped at twice the page size
     for (const page of pages) expect(page.length).toBeLessThanOrEqual(14);
     const keys = pages.flat().map((r) => r.slice(0, 5).join("\u0000"));
     const sorted = [...keys].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     expect(keys).toEqual(sorted);
     expect(new Set(keys).size).toBe(keys.length);
-    expect(keys.length).toBe(
-      await db.usageDailyRollup.count({
-        where: { workspaceId: sim.workspace.id, day: { gte: period.start, lte: period.end } },
-      }),
-    );
+    expect(keys.length).toBe(await rowCount());
     // the export's own connection (a worker on SQLite) reads the same pages
     const own = await openExportSource(db);
     try {
