@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 
+import { policyInput } from "./policy-builder";
 import {
   reasonAmount,
   resolveEffectiveLimit,
@@ -14,25 +15,6 @@ const PROPERTY_TIMEOUT_MS = 60_000;
 
 const M = 1_000_000n;
 const NOW = new Date("2026-03-15T12:00:00Z");
-
-let seq = 0;
-function policy(p: Partial<PolicyInput> & Pick<PolicyInput, "scope">): PolicyInput {
-  return {
-    id: `p${++seq}`,
-    groupId: null,
-    memberId: null,
-    product: "",
-    amountMicros: null,
-    poolCapMicros: null,
-    softThresholdPct: 80,
-    action: "BLOCK",
-    startsAt: null,
-    expiresAt: null,
-    note: null,
-    sourceRequestId: null,
-    ...p,
-  };
-}
 
 function input(over: Partial<ResolveInput> = {}): ResolveInput {
   return {
@@ -50,10 +32,10 @@ function input(over: Partial<ResolveInput> = {}): ResolveInput {
 }
 
 describe("resolveEffectiveLimit: precedence", () => {
-  const ws = policy({ scope: "WORKSPACE", amountMicros: 500n * M });
-  const g1 = policy({ scope: "GROUP", groupId: "g1", amountMicros: 800n * M });
-  const g2 = policy({ scope: "GROUP", groupId: "g2", amountMicros: 600n * M });
-  const ov = policy({
+  const ws = policyInput({ scope: "WORKSPACE", amountMicros: 500n * M });
+  const g1 = policyInput({ scope: "GROUP", groupId: "g1", amountMicros: 800n * M });
+  const g2 = policyInput({ scope: "GROUP", groupId: "g2", amountMicros: 600n * M });
+  const ov = policyInput({
     scope: "MEMBER",
     memberId: "m1",
     amountMicros: 1200n * M,
@@ -91,7 +73,7 @@ describe("resolveEffectiveLimit: precedence", () => {
     expect(resolveEffectiveLimit(input({ policies: [ws, g1, ov], now: later })).reason).toBe(
       "group Platform",
     );
-    const future = policy({
+    const future = policyInput({
       scope: "MEMBER",
       memberId: "m1",
       amountMicros: 9n * M,
@@ -103,15 +85,15 @@ describe("resolveEffectiveLimit: precedence", () => {
   });
 
   it("ignores other members' overrides and groups the member is not in", () => {
-    const other = policy({ scope: "MEMBER", memberId: "m2", amountMicros: 5n * M });
-    const g3 = policy({ scope: "GROUP", groupId: "g3", amountMicros: 5000n * M });
+    const other = policyInput({ scope: "MEMBER", memberId: "m2", amountMicros: 5n * M });
+    const g3 = policyInput({ scope: "GROUP", groupId: "g3", amountMicros: 5000n * M });
     expect(resolveEffectiveLimit(input({ policies: [ws, other, g3] })).reason).toBe(
       "workspace default",
     );
   });
 
   it("names the request that granted an override", () => {
-    const granted = policy({
+    const granted = policyInput({
       scope: "MEMBER",
       memberId: "m1",
       amountMicros: 900n * M,
@@ -127,8 +109,8 @@ describe("resolveEffectiveLimit: precedence", () => {
 });
 
 describe("resolveEffectiveLimit: product scope", () => {
-  const wsAll = policy({ scope: "WORKSPACE", amountMicros: 500n * M });
-  const wsCodex = policy({ scope: "WORKSPACE", amountMicros: 100n * M, product: "codex" });
+  const wsAll = policyInput({ scope: "WORKSPACE", amountMicros: 500n * M });
+  const wsCodex = policyInput({ scope: "WORKSPACE", amountMicros: 100n * M, product: "codex" });
   const usage = {
     member: new Map([
       ["codex", 90n * M],
@@ -157,7 +139,7 @@ describe("resolveEffectiveLimit: product scope", () => {
   });
 
   it("a higher level beats a product-scoped lower level", () => {
-    const g = policy({ scope: "GROUP", groupId: "g2", amountMicros: 700n * M });
+    const g = policyInput({ scope: "GROUP", groupId: "g2", amountMicros: 700n * M });
     expect(
       resolveEffectiveLimit(input({ product: "codex", policies: [wsAll, wsCodex, g], usage }))
         .reason,
@@ -167,7 +149,7 @@ describe("resolveEffectiveLimit: product scope", () => {
 
 describe("resolveEffectiveLimit: thresholds, actions and pools", () => {
   it("soft at the threshold, over at the limit; ALERT_ONLY still allows", () => {
-    const p = policy({
+    const p = policyInput({
       scope: "WORKSPACE",
       amountMicros: 100n * M,
       softThresholdPct: 50,
@@ -189,7 +171,7 @@ describe("resolveEffectiveLimit: thresholds, actions and pools", () => {
   });
 
   it("an exhausted group pool blocks although the own limit has room", () => {
-    const g = policy({
+    const g = policyInput({
       scope: "GROUP",
       groupId: "g1",
       amountMicros: 800n * M,
@@ -213,7 +195,7 @@ describe("resolveEffectiveLimit: thresholds, actions and pools", () => {
   });
 
   it("the workspace cap limits remaining for an otherwise unlimited member", () => {
-    const w = policy({ scope: "WORKSPACE", poolCapMicros: 1000n * M, action: "DEGRADE" });
+    const w = policyInput({ scope: "WORKSPACE", poolCapMicros: 1000n * M, action: "DEGRADE" });
     const r = resolveEffectiveLimit(
       input({
         policies: [w],
@@ -226,7 +208,7 @@ describe("resolveEffectiveLimit: thresholds, actions and pools", () => {
   });
 
   it("says so when the member is unknown", () => {
-    const w = policy({ scope: "WORKSPACE", amountMicros: 500n * M });
+    const w = policyInput({ scope: "WORKSPACE", amountMicros: 500n * M });
     const r = resolveEffectiveLimit(
       input({ memberId: null, groups: [], unknownMember: true, policies: [w] }),
     );
@@ -235,15 +217,15 @@ describe("resolveEffectiveLimit: thresholds, actions and pools", () => {
 });
 
 describe("resolveEffectiveLimit: several overrides (an editor's and the requests' grants)", () => {
-  const group = policy({ scope: "GROUP", groupId: "g1", amountMicros: 800n * M });
-  const editors = policy({
+  const group = policyInput({ scope: "GROUP", groupId: "g1", amountMicros: 800n * M });
+  const editors = policyInput({
     scope: "MEMBER",
     memberId: "m1",
     amountMicros: 1000n * M,
     note: "migration",
     expiresAt: new Date("2026-03-31T00:00:00Z"),
   });
-  const grant = policy({
+  const grant = policyInput({
     scope: "MEMBER",
     memberId: "m1",
     amountMicros: 1100n * M,
@@ -251,7 +233,7 @@ describe("resolveEffectiveLimit: several overrides (an editor's and the requests
     note: "request #7 approved by admin@acme.example",
     expiresAt: new Date("2026-03-20T00:00:00Z"),
   });
-  const scheduled = policy({
+  const scheduled = policyInput({
     scope: "MEMBER",
     memberId: "m1",
     amountMicros: 1500n * M,
@@ -296,13 +278,13 @@ describe("resolveEffectiveLimit: several overrides (an editor's and the requests
   });
 
   it("a product-scoped override still beats a more generous all-products one; several scoped ones: the most generous", () => {
-    const codex = policy({
+    const codex = policyInput({
       scope: "MEMBER",
       memberId: "m1",
       product: "codex",
       amountMicros: 300n * M,
     });
-    const codex2 = policy({
+    const codex2 = policyInput({
       scope: "MEMBER",
       memberId: "m1",
       product: "codex",
@@ -329,13 +311,13 @@ describe("resolveEffectiveLimit: the reason names every binding pool", () => {
     { id: "g1", name: "Growth" },
     { id: "g2", name: "Mobile" },
   ];
-  const growth = policy({
+  const growth = policyInput({
     scope: "GROUP",
     groupId: "g1",
     amountMicros: 800n * M,
     poolCapMicros: 5000n * M,
   });
-  const mobile = policy({ scope: "GROUP", groupId: "g2", amountMicros: 600n * M });
+  const mobile = policyInput({ scope: "GROUP", groupId: "g2", amountMicros: 600n * M });
   const usage = (member: bigint, pool: bigint) => ({
     member: new Map([["api", member]]),
     groups: new Map([["g1", new Map([["api", pool]])]]),
@@ -378,7 +360,7 @@ describe("resolveEffectiveLimit: the reason names every binding pool", () => {
     expect(reasonAmount(2_355_000n)).toBe("2.36");
     expect(reasonAmount(1_999_999n)).toBe("2");
     expect(reasonAmount(-1_250_000n)).toBe("-1.25");
-    const pool = policy({ scope: "WORKSPACE", poolCapMicros: 1000n * M });
+    const pool = policyInput({ scope: "WORKSPACE", poolCapMicros: 1000n * M });
     expect(
       resolveEffectiveLimit(input({ groups, policies: [pool], usage: usage(0n, 987_654_321n) }))
         .reason,
@@ -386,7 +368,7 @@ describe("resolveEffectiveLimit: the reason names every binding pool", () => {
   });
 
   it("the workspace cap of an otherwise unlimited member, and an exhausted pool", () => {
-    const cap = policy({ scope: "WORKSPACE", poolCapMicros: 1000n * M });
+    const cap = policyInput({ scope: "WORKSPACE", poolCapMicros: 1000n * M });
     expect(
       resolveEffectiveLimit(input({ groups, policies: [cap], usage: usage(0n, 999_500_000n) }))
         .reason,
@@ -423,7 +405,7 @@ const toPolicy = (r: RawPolicy, i: number): PolicyInput => {
     r.lengthDays === null
       ? null
       : new Date((startsAt ?? NOW).getTime() + r.lengthDays * DAY - 15 * DAY);
-  return policy({
+  return policyInput({
     id: `r${i}`,
     scope: r.scope,
     groupId: r.scope === "GROUP" ? r.groupId : null,

@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 
 import { eachDay } from "../core/period";
+import { policyInput } from "./policy-builder";
 import { resolveEffectiveLimit, type PolicyInput } from "./resolve-effective-limit";
 import {
   combineReplays,
@@ -20,25 +21,6 @@ const PROPERTY_TIMEOUT_MS = 60_000;
 const M = 1_000_000n;
 const DAYS = eachDay("2026-11-01", "2026-11-30");
 const INSTANTS = DAYS.map((d) => new Date(`${d}T23:59:59.999Z`));
-
-let seq = 0;
-function policy(p: Partial<PolicyInput> & Pick<PolicyInput, "scope">): PolicyInput {
-  return {
-    id: `p${++seq}`,
-    groupId: null,
-    memberId: null,
-    product: "",
-    amountMicros: null,
-    poolCapMicros: null,
-    softThresholdPct: 80,
-    action: "BLOCK",
-    startsAt: null,
-    expiresAt: null,
-    note: null,
-    sourceRequestId: null,
-    ...p,
-  };
-}
 
 function period(groupCum: Map<string, bigint[]>, ws: bigint[]): ReplayPeriod {
   return { days: DAYS, instants: INSTANTS, groupCumulative: groupCum, workspaceCumulative: ws };
@@ -100,7 +82,7 @@ function overridePolicy(
   >,
 ): PolicyInput {
   const at = (day: number | null) => (day === null ? null : new Date(`${DAYS[day]}T10:00:00Z`));
-  return policy({
+  return policyInput({
     scope: "MEMBER",
     memberId,
     product: o.product ?? "",
@@ -136,7 +118,7 @@ function build(c: Case) {
   const policies: PolicyInput[] = [];
   if (c.defaultAmount !== null || c.workspaceCap !== null)
     policies.push(
-      policy({
+      policyInput({
         scope: "WORKSPACE",
         amountMicros: c.defaultAmount === null ? null : c.defaultAmount * M,
         poolCapMicros: c.workspaceCap === null ? null : c.workspaceCap * M,
@@ -146,7 +128,7 @@ function build(c: Case) {
     );
   if (c.groupAmount !== null || c.groupPool !== null)
     policies.push(
-      policy({
+      policyInput({
         scope: "GROUP",
         groupId: "g",
         amountMicros: c.groupAmount === null ? null : c.groupAmount * M,
@@ -204,7 +186,7 @@ function buildScoped(c: ScopedCase) {
   const micros = (v: bigint | null) => (v === null ? null : v * M);
   if (c.defaultAmount !== null)
     shared.push(
-      policy({
+      policyInput({
         scope: "WORKSPACE",
         amountMicros: micros(c.defaultAmount),
         softThresholdPct: c.soft,
@@ -213,7 +195,7 @@ function buildScoped(c: ScopedCase) {
     );
   if (c.defaultA !== null || c.capA !== null)
     shared.push(
-      policy({
+      policyInput({
         scope: "WORKSPACE",
         product: "a",
         amountMicros: micros(c.defaultA),
@@ -223,7 +205,7 @@ function buildScoped(c: ScopedCase) {
     );
   if (c.groupAmount !== null)
     shared.push(
-      policy({
+      policyInput({
         scope: "GROUP",
         groupId: "g",
         amountMicros: micros(c.groupAmount),
@@ -232,7 +214,7 @@ function buildScoped(c: ScopedCase) {
     );
   if (c.groupA !== null || c.groupPoolA !== null)
     shared.push(
-      policy({
+      policyInput({
         scope: "GROUP",
         groupId: "g",
         product: "a",
@@ -679,7 +661,7 @@ describe("limit simulator replay (simulate-core)", () => {
     const m: ReplayMember = {
       id: "a",
       groups: [],
-      policies: [policy({ scope: "WORKSPACE", amountMicros: 95n * M })],
+      policies: [policyInput({ scope: "WORKSPACE", amountMicros: 95n * M })],
       cumulative: cumulate(DAYS, daily),
     };
     const [r] = replayPeriod(
@@ -705,7 +687,9 @@ describe("limit simulator replay (simulate-core)", () => {
       [
         {
           ...m,
-          policies: [policy({ scope: "WORKSPACE", amountMicros: 95n * M, action: "ALERT_ONLY" })],
+          policies: [
+            policyInput({ scope: "WORKSPACE", amountMicros: 95n * M, action: "ALERT_ONLY" }),
+          ],
         },
       ],
     )[0]!;
@@ -718,8 +702,8 @@ describe("limit simulator replay (simulate-core)", () => {
       id: "a",
       groups: [],
       policies: [
-        policy({ scope: "WORKSPACE", amountMicros: 100n * M }),
-        policy({
+        policyInput({ scope: "WORKSPACE", amountMicros: 100n * M }),
+        policyInput({
           scope: "MEMBER",
           memberId: "a",
           amountMicros: 1000n * M,

@@ -8,7 +8,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 
 import { eachDay } from "../core/period";
-import type { PolicyInput } from "./resolve-effective-limit";
+import { policyInput } from "./policy-builder";
 import { cumulativeDays, type PackedDays } from "./simulate";
 import {
   cumulate,
@@ -25,24 +25,6 @@ import {
 const DAYS = eachDay("2026-11-01", "2026-11-30");
 const INSTANTS = DAYS.map((d) => new Date(`${d}T23:59:59.999Z`));
 const MAX = BigInt(NUMERIC_MAX);
-
-function policy(p: Partial<PolicyInput> & Pick<PolicyInput, "scope">): PolicyInput {
-  return {
-    id: `p-${p.scope}-${p.groupId ?? ""}`,
-    groupId: null,
-    memberId: null,
-    product: "",
-    amountMicros: null,
-    poolCapMicros: null,
-    softThresholdPct: 80,
-    action: "BLOCK",
-    startsAt: null,
-    expiresAt: null,
-    note: null,
-    sourceRequestId: null,
-    ...p,
-  };
-}
 
 /** a member spending `perDay` every day */
 function steady(id: string, perDay: bigint): bigint[] {
@@ -80,7 +62,7 @@ describe("the simulator's replay in doubles", () => {
     const group = { id: "g", name: "Team" };
     const big = 2n ** 53n / 10n + 3n; // a day's spend: the period's total passes 2^53
     const policies = [
-      policy({
+      policyInput({
         scope: "GROUP",
         groupId: "g",
         amountMicros: 15n * big + 1n,
