@@ -25,6 +25,7 @@ import {
   SUM_COLUMNS,
   type DayCursor,
   type DayTuple,
+  type KeyRange,
 } from "./rollup-reads";
 
 /** Values per row in a flat page: day, memberKey, product, model, provider, then the sums (SUM_COLUMNS). */
@@ -45,7 +46,7 @@ export function flatRollupPages(
 ): AsyncGenerator<FlatRows> {
   if (src.engine !== "sqlite") return flattened(rollupPages(src, workspaceId, period, size));
   return keyRangePages(src, workspaceId, period, size, {
-    read: (after, upTo, cap) => flatRange(src, workspaceId, period, after, upTo, cap),
+    read: (range) => flatRange(src, range),
     rows: (flat) => flat.length / ROW_WIDTH,
     lastKey: (flat) => {
       const at = flat.length - ROW_WIDTH;
@@ -58,18 +59,11 @@ async function* flattened(pages: AsyncGenerator<DayTuple[]>): AsyncGenerator<Fla
   for await (const batch of pages) yield batch.flat();
 }
 
-/** The rows in the key range (after, upTo] of the period, at most `limit`, flat (SQLite). */
-async function flatRange(
-  src: JsonSource,
-  workspaceId: string,
-  period: Period,
-  after: DayCursor | null,
-  upTo: DayCursor | null,
-  limit: number,
-): Promise<FlatRows> {
-  const { where, values } = rangeWhere(params(src.engine), workspaceId, period, after, upTo);
+/** The rows of a key range, flat (SQLite). */
+async function flatRange(src: JsonSource, range: KeyRange): Promise<FlatRows> {
+  const { where, values } = rangeWhere(params(src.engine), range);
   const columns = [PK_ORDER, ...SUM_COLUMNS.map((c) => `"${c}"`)].join(", ");
-  const page = `SELECT ${columns} FROM "UsageDailyRollup" WHERE ${where} ORDER BY ${PK_ORDER} LIMIT ${Number(limit)}`;
+  const page = `SELECT ${columns} FROM "UsageDailyRollup" WHERE ${where} ORDER BY ${PK_ORDER} LIMIT ${Number(range.limit)}`;
   // json_array's text always starts with "[" then the day's opening quote and ends with the
   // last sum's digit (or null) then "]": trimming one bracket each side leaves the values.
   // An empty page gives NULL (no rows).
@@ -79,7 +73,7 @@ async function flatRange(
     values,
   )) as unknown as FlatRows;
   if (safeSums(flat)) return flat;
-  const exact: DayTuple[] = await rollupRange(src, workspaceId, period, after, upTo, limit);
+  const exact: DayTuple[] = await rollupRange(src, range);
   return exact.flat();
 }
 

@@ -344,7 +344,7 @@ export function rollupPages(
   size: number,
 ): AsyncGenerator<DayTuple[]> {
   return keyRangePages(src, workspaceId, period, size, {
-    read: (after, upTo, cap) => rollupRange(src, workspaceId, period, after, upTo, cap),
+    read: (range) => rollupRange(src, range),
     rows: (batch) => batch.length,
     lastKey: (batch) => {
       const last = batch[batch.length - 1]!;
@@ -355,8 +355,8 @@ export function rollupPages(
 
 /** How one kind of page is read and measured (rollupPages' DayTuples, focus-pages' flat rows). */
 export interface PageReader<B> {
-  /** the rows in the key range (after, upTo], at most `cap` */
-  read: (after: DayCursor | null, upTo: DayCursor | null, cap: number) => Promise<B>;
+  /** the rows of one key range */
+  read: (range: KeyRange) => Promise<B>;
   rows: (batch: B) => number;
   lastKey: (batch: B) => DayCursor;
 }
@@ -381,7 +381,7 @@ export async function* keyRangePages<B>(
   const plan = (after: DayCursor | null, upTo: DayCursor | null) => ({
     after,
     upTo,
-    batch: quiet(reader.read(after, upTo, cap)),
+    batch: quiet(reader.read({ workspaceId, period, after, upTo, limit: cap })),
     nextEnd: upTo ? quiet(pageEnd(src, workspaceId, period, upTo, size)) : null,
   });
   let page = plan(null, await pageEnd(src, workspaceId, period, null, size));
@@ -407,13 +407,22 @@ function quiet<T>(p: Promise<T>): Promise<T> {
   return p;
 }
 
-/** The WHERE of a key range (after, upTo] of the period, with its positional values. */
+/**
+ * A page's key range of the daily rollup: the rows after `after` up to `upTo` inclusive, in
+ * the period (after null: from its start; upTo null: to its end), at most `limit`.
+ */
+export interface KeyRange {
+  workspaceId: string;
+  period: Period;
+  after: DayCursor | null;
+  upTo: DayCursor | null;
+  limit: number;
+}
+
+/** The WHERE of a key range (its limit aside), with its positional values. */
 export function rangeWhere(
   p: (i: number) => string,
-  workspaceId: string,
-  period: Period,
-  after: DayCursor | null,
-  upTo: DayCursor | null,
+  { workspaceId, period, after, upTo }: Omit<KeyRange, "limit">,
 ): { where: string; values: unknown[] } {
   const terms = [`"workspaceId" = ${p(1)}`];
   const values: unknown[] = [workspaceId];
@@ -440,7 +449,7 @@ export async function pageEnd(
   size: number,
 ): Promise<DayCursor | null> {
   const engine = src.engine;
-  const { where, values } = rangeWhere(params(engine), workspaceId, period, after, null);
+  const { where, values } = rangeWhere(params(engine), { workspaceId, period, after, upTo: null });
   const keys = `SELECT ${PK_ORDER} FROM "UsageDailyRollup" WHERE ${where} ORDER BY ${PK_ORDER} LIMIT 1 OFFSET ${Number(size) - 1}`;
   const rows = await src.rows<DayCursor>(
     `SELECT ${jsonRowsAgg(engine, [`k."day"`, `k."memberKey"`, `k."product"`, `k."model"`, `k."provider"`])} AS j FROM (${keys}) k`,
@@ -450,8 +459,7 @@ export async function pageEnd(
 }
 
 /**
- * The rollup rows in the key range (after, upTo] of the period (after null: from its start;
- * upTo null: to its end), at most `limit`, in primary-key order.
+ * The rollup rows of a key range, in primary-key order.
  * PostgreSQL orders inside json_agg (the only guarantee it gives); SQLite aggregates the
  * ordered subquery's rows as they come (it runs as a co-routine), which spares a sort.
  *
@@ -459,18 +467,9 @@ export async function pageEnd(
  * database about as much as the rest of the page. JSON.parse turns any integer beyond ±2^53
  * into a number that is not a safe integer, so such a page is detected and read again exactly.
  */
-export async function rollupRange(
-  src: JsonSource,
-  workspaceId: string,
-  period: Period,
-  after: DayCursor | null,
-  upTo: DayCursor | null,
-  limit: number,
-): Promise<DayTuple[]> {
-  const rows = await readRollupRange(src, workspaceId, period, after, upTo, limit, false);
-  return rows.every(safeSums)
-    ? rows
-    : readRollupRange(src, workspaceId, period, after, upTo, limit, true);
+export async function rollupRange(src: JsonSource, range: KeyRange): Promise<DayTuple[]> {
+  const rows = await readRollupRange(src, range, false);
+  return rows.every(safeSums) ? rows : readRollupRange(src, range, true);
 }
 
 function safeSums(row: DayTuple): boolean {
@@ -478,17 +477,9 @@ function safeSums(row: DayTuple): boolean {
   return true;
 }
 
-function readRollupRange(
-  src: JsonSource,
-  workspaceId: string,
-  period: Period,
-  after: DayCursor | null,
-  upTo: DayCursor | null,
-  limit: number,
-  exact: boolean,
-): Promise<DayTuple[]> {
+function readRollupRange(src: JsonSource, range: KeyRange, exact: boolean): Promise<DayTuple[]> {
   const engine = src.engine;
-  const { where, values } = rangeWhere(params(engine), workspaceId, period, after, upTo);
+  const { where, values } = rangeWhere(params(engine), range);
   const sums = exact
     ? sumParts(engine, (c) => `r."${c}"`, SUM_COLUMNS)
     : SUM_COLUMNS.map((c) => `r."${c}"`);
@@ -497,7 +488,7 @@ function readRollupRange(
     engine === "postgres"
       ? `r."day", r."memberKey", r."product", r."model", r."provider"`
       : undefined;
-  const page = `SELECT ${PK_ORDER}, ${SUM_COLUMNS.map((c) => `"${c}"`).join(", ")} FROM "UsageDailyRollup" WHERE ${where} ORDER BY ${PK_ORDER} LIMIT ${Number(limit)}`;
+  const page = `SELECT ${PK_ORDER}, ${SUM_COLUMNS.map((c) => `"${c}"`).join(", ")} FROM "UsageDailyRollup" WHERE ${where} ORDER BY ${PK_ORDER} LIMIT ${Number(range.limit)}`;
   return src.rows<DayTuple>(
     `SELECT ${jsonRowsAgg(engine, parts, order)} AS j FROM (${page}) r`,
     values,
