@@ -25,6 +25,8 @@ const { values } = parseArgs({
     pg: { type: "boolean", default: false },
     members: { type: "string" },
     days: { type: "string" },
+    /** N times the reference enterprise: 20,000·N members, 300·N groups, 180 days */
+    scale: { type: "string" },
     only: { type: "string" },
     /** measure again on the dataset a previous run left in the file (no rebuild, no ingestion figures) */
     reuse: { type: "boolean", default: false },
@@ -33,11 +35,15 @@ const { values } = parseArgs({
   },
 });
 
+const scale = Number(values.scale ?? 1);
+if (!Number.isInteger(scale) || scale < 1 || scale > 10 || (scale > 1 && values.small))
+  throw new Error("--scale takes a whole number from 1 to 10, and not with --small");
 const spec = {
-  members: Number(values.members ?? (values.small ? 2_000 : 20_000)),
-  groups: values.small ? 40 : 300,
+  members: Number(values.members ?? (values.small ? 2_000 : 20_000 * scale)),
+  groups: values.small ? 40 : 300 * scale,
   days: Number(values.days ?? (values.small ? 30 : 180)),
   endDay: toDayKey(new Date()),
+  scale,
 };
 const log = (line: string) => console.error(`[bench] ${line}`);
 
@@ -111,9 +117,11 @@ try {
     // latest full run's file, which the README quotes
     mode: values.small
       ? "small"
-      : values.only || values.members || values.days
-        ? "partial"
-        : "full",
+      : scale > 1
+        ? `scale${scale}`
+        : values.only || values.members || values.days
+          ? "partial"
+          : "full",
     engine: values.pg ? "postgres" : "sqlite",
     machine: {
       cpus: os.cpus().length,
