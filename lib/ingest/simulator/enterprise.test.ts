@@ -22,6 +22,14 @@ describe("simulated enterprise", () => {
     expect(usageForDay(again, "2026-11-03")).toEqual(usageForDay(e, "2026-11-03"));
   });
 
+  it("gives every person their own OpenAI user id, also where the hash of two addresses collides", () => {
+    // 200,000 people (the bench's --scale 10): their 32-bit address hashes collide
+    const large = buildEnterprise({ ...spec, members: 200_000, groups: 3_000 });
+    const ids = large.people.map((p) => p.openaiUserId);
+    expect(ids.some((id) => /_\d+$/.test(id))).toBe(true);
+    expect(new Set(ids).size).toBe(200_000);
+  });
+
   it("has the demo people, groups with cost centers, managers and people in two groups", () => {
     const emails = e.people.map((p) => p.email);
     for (const local of ["owner", "admin", "finance", "manager", "engineer"])
