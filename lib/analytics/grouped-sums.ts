@@ -243,14 +243,17 @@ export async function sumsForKeys(
   return merged;
 }
 
-/** The ORDER BY of each sort the database can page (breakdown-plan.ts SQL_SORTS). */
-const SQL_ORDER: Record<SqlSort, string> = {
-  amount: `SUM(t."amount")`,
-  cost: `SUM(t."cost")`,
-  credits: `SUM(t."credits")`,
-  requests: `SUM(t."requests")`,
-  tokens: `SUM(t."input") + SUM(t."output")`,
-};
+/** The ORDER BY of each sort the database can page (breakdown-plan.ts SQL_SORTS), over sums or over one row per key. */
+function sqlOrder(sort: SqlSort, summed: boolean): string {
+  const col = (c: string) => (summed ? `SUM(t."${c}")` : `t."${c}"`);
+  return sort === "tokens" ? `${col("input")} + ${col("output")}` : col(sort);
+}
+
+/** A row with any current usage (a key whose pieces cancel out, or only zeros, is not listed). */
+function hasUsage(summed: boolean): string {
+  const col = (c: string) => (summed ? `SUM(t."${c}")` : `t."${c}"`);
+  return ["amount", "requests", "cost", "credits"].map((c) => `${col(c)} <> 0`).join(" OR ");
+}
 
 export interface PagedSums {
   rows: Grouped[];
@@ -279,9 +282,11 @@ export async function pagedSums(
     { current: range },
     costToday(ctx),
   );
+  let perRowPieces = 0;
   const inner = pieces.map(({ src, range: piece, weights }) => {
     // the member key of per-member totals over one month is already unique: no GROUP BY
     const perRow = dimension === "member" && onePerMember(src, piece);
+    if (perRow) perRowPieces++;
     const sums = metricSums(src, unit, {
       sign: weights === "split" ? 1 : weights.current,
       perRow,
@@ -291,22 +296,30 @@ export async function pagedSums(
     const where = whereClause(src, ctx.scope, filters, piece, p);
     return `SELECT ${key} AS "k", ${sums} FROM ${tableRef(src, engine, ctx.scope, filters)} ${joins} WHERE ${where}${perRow ? "" : ` GROUP BY ${key}`}`;
   });
-  const cols = METRIC_COLUMNS.map((c) => `SUM(t."${c}") AS "${c}"`).join(", ");
+  // One piece of one row per key (this month so far of every member, the Overview's top
+  // members): its rows are the keys' sums already, so they are filtered and ordered as they
+  // are. Summing them again made PostgreSQL aggregate the month's ~20,000 rows into numerics
+  // twice (the page and the count), most of /api/overview's time.
+  const summed = !(inner.length === 1 && perRowPieces === 1);
+  const cols = METRIC_COLUMNS.map((c) => (summed ? `SUM(t."${c}")` : `t."${c}"`) + ` AS "${c}"`);
   const dir = q.dir === "asc" ? "ASC" : "DESC";
   const byKey = engine === "postgres" ? `t."k" COLLATE "C"` : `t."k"`;
-  const grouped = `FROM (${inner.join(" UNION ALL ")}) t GROUP BY t."k"
-     HAVING SUM(t."amount") <> 0 OR SUM(t."requests") <> 0 OR SUM(t."cost") <> 0 OR SUM(t."credits") <> 0`;
+  const rowsOf = summed
+    ? `FROM (${inner.join(" UNION ALL ")}) t GROUP BY t."k" HAVING ${hasUsage(true)}`
+    : `FROM (${inner[0]}) t WHERE ${hasUsage(false)}`;
   // the row count and the rows' sum in a query of their own: as window functions over the
   // page query they made the database keep every row for the window (~3× slower on SQLite)
   const [rows, [counts]] = await Promise.all([
     readRows<Raw>(
       ctx.db,
-      `SELECT t."k" AS "k", ${cols} ${grouped} ORDER BY ${SQL_ORDER[q.sort]} ${dir}, ${byKey} ASC LIMIT ${q.pageSize} OFFSET ${(q.page - 1) * q.pageSize}`,
+      `SELECT t."k" AS "k", ${cols.join(", ")} ${rowsOf} ORDER BY ${sqlOrder(q.sort, summed)} ${dir}, ${byKey} ASC LIMIT ${q.pageSize} OFFSET ${(q.page - 1) * q.pageSize}`,
       p.values,
     ),
     readRows<Raw>(
       ctx.db,
-      `SELECT COUNT(*) AS "n", SUM(c."a") AS "rowsSum" FROM (SELECT SUM(t."amount") AS "a" ${grouped}) c`,
+      summed
+        ? `SELECT COUNT(*) AS "n", SUM(c."a") AS "rowsSum" FROM (SELECT SUM(t."amount") AS "a" ${rowsOf}) c`
+        : `SELECT COUNT(*) AS "n", SUM(t."amount") AS "rowsSum" ${rowsOf}`,
       p.values,
     ),
   ]);
