@@ -5,13 +5,17 @@
  */
 import type { Db } from "./db";
 
-export async function acquireLease(
+/** Holds the lease `name` for `holder` until `now` + `ttlMs`; true when `holder` has it. */
+type LeaseHold = (
   db: Db,
   name: string,
   holder: string,
   ttlMs: number,
-  now = new Date(),
-): Promise<boolean> {
+  now?: Date,
+) => Promise<boolean>;
+
+/** Takes the lease when nobody holds it, its holder's time is up, or `holder` holds it already. */
+export const acquireLease: LeaseHold = async (db, name, holder, ttlMs, now = new Date()) => {
   const expiresAt = new Date(now.getTime() + ttlMs);
   try {
     await db.lease.create({ data: { name, holder, expiresAt } });
@@ -24,22 +28,16 @@ export async function acquireLease(
     data: { holder, expiresAt },
   });
   return taken.count === 1;
-}
+};
 
 /** Extends a held lease; false when it was lost (expired and taken by someone else). */
-export async function renewLease(
-  db: Db,
-  name: string,
-  holder: string,
-  ttlMs: number,
-  now = new Date(),
-): Promise<boolean> {
+export const renewLease: LeaseHold = async (db, name, holder, ttlMs, now = new Date()) => {
   const renewed = await db.lease.updateMany({
     where: { name, holder },
     data: { expiresAt: new Date(now.getTime() + ttlMs) },
   });
   return renewed.count === 1;
-}
+};
 
 export async function releaseLease(db: Db, name: string, holder: string): Promise<void> {
   await db.lease.deleteMany({ where: { name, holder } });

@@ -174,11 +174,6 @@ describe("bulk insert", () => {
     ]);
     const single: Directory = { ...directory, groups: directory.groups.slice(1) };
     const settled = await apply(single);
-    expect(settled).toEqual({
-      membersCreated: 0,
-      groupsCreated: 0,
-      identitiesCreated: 0,
-      membershipsChanged: 0,
-    });
+    expect(settled).toEqual({ ...again, membershipsChanged: 0 }); // and nothing moves
   });
 });

@@ -54,13 +54,38 @@ function syncDay(db: Db, connectionId: string, adapter: SourceAdapter, day: stri
   return runSync({ db, connectionId, adapter, window: { start: day, end: day } });
 }
 
+/** A sync of the fixture window by a key that may not read the Claude Code report (HTTP 403). */
+function syncForbiddenTheReport(db: Db, connectionId: string, adapter: SourceAdapter) {
+  fake.faults.push({
+    path: "/organizations/usage_report/claude_code",
+    kind: "403",
+    times: Infinity,
+  });
+  return runSync({ db, connectionId, adapter, window: FIXTURE_WINDOW });
+}
+
+/** What a sync of a broken page must name: the page and the field. */
+interface Broken {
+  page: string;
+  field: string;
+}
+
+/** Sets a core metric of the day's `index`th Claude Code record to a value the format forbids. */
+function breakCoreMetric(day: string, index: number, metric: string, value: unknown): Broken {
+  const record = fake.data.anthropic.claudeCode.get(day)![index]!;
+  (record.core_metrics as Record<string, unknown>)[metric] = value;
+  return {
+    page: `anthropic claude code ${day} page 1`,
+    field: `data[${index}].core_metrics.${metric}`,
+  };
+}
+
 /** The sync failed naming the page and the field, and wrote no facts and no usage. */
 async function expectFailedWritingNothing(
   db: Db,
   connectionId: string,
   res: { status: string; error?: string },
-  page: string,
-  field: string,
+  { page, field }: Broken,
 ) {
   expect(res.status).toBe("FAILED");
   expect(res.error).toContain(page);
@@ -154,16 +179,9 @@ describe("Claude Code outcome facts", () => {
   it("a page that breaks the format fails the sync naming the field and writes nothing", async () => {
     const db = await testDb();
     const { connection, adapter } = await providerWorkspace(db, fake, "anthropic");
-    const record = fake.data.anthropic.claudeCode.get("2026-11-03")![0]!;
-    (record.core_metrics as Record<string, unknown>).commits_by_claude_code = "3";
+    const broken = breakCoreMetric("2026-11-03", 0, "commits_by_claude_code", "3");
     const res = await syncDay(db, connection.id, adapter, "2026-11-03");
-    await expectFailedWritingNothing(
-      db,
-      connection.id,
-      res,
-      "anthropic claude code 2026-11-03 page 1",
-      "data[0].core_metrics.commits_by_claude_code",
-    );
+    await expectFailedWritingNothing(db, connection.id, res, broken);
   });
 
   it("optional fields left out are handled: no core_metrics, no lines, an API key actor", async () => {
@@ -201,12 +219,7 @@ describe("Claude Code outcome facts", () => {
   it("a key that may not read the report (403) syncs the costs, with a note and no facts", async () => {
     const db = await testDb();
     const { connection, adapter } = await providerWorkspace(db, fake, "anthropic");
-    fake.faults.push({
-      path: "/organizations/usage_report/claude_code",
-      kind: "403",
-      times: Infinity,
-    });
-    const res = await runSync({ db, connectionId: connection.id, adapter, window: FIXTURE_WINDOW });
+    const res = await syncForbiddenTheReport(db, connection.id, adapter);
     expect(res.status).toBe("SUCCEEDED");
     expect(res.warnings.join("\n")).toContain(
       "Claude Code analytics not available to this key (HTTP 403",
@@ -270,27 +283,15 @@ describe("Claude Code outcome facts on an Analytics API connection", () => {
   it("a Claude Code page that breaks the format fails the range naming the field, writing nothing", async () => {
     const db = await testDb();
     const { connection, adapter } = await analyticsWorkspace(db);
-    const record = fake.data.anthropic.claudeCode.get("2026-11-05")![1]!;
-    (record.core_metrics as Record<string, unknown>).num_sessions = -2;
+    const broken = breakCoreMetric("2026-11-05", 1, "num_sessions", -2);
     const res = await runSync({ db, connectionId: connection.id, adapter, window: FIXTURE_WINDOW });
-    await expectFailedWritingNothing(
-      db,
-      connection.id,
-      res,
-      "anthropic claude code 2026-11-05 page 1",
-      "data[1].core_metrics.num_sessions",
-    );
+    await expectFailedWritingNothing(db, connection.id, res, broken);
   });
 
   it("a key that may not read the report (403) syncs the costs, with a note and no facts", async () => {
     const db = await testDb();
     const { connection, adapter } = await analyticsWorkspace(db);
-    fake.faults.push({
-      path: "/organizations/usage_report/claude_code",
-      kind: "403",
-      times: Infinity,
-    });
-    const res = await runSync({ db, connectionId: connection.id, adapter, window: FIXTURE_WINDOW });
+    const res = await syncForbiddenTheReport(db, connection.id, adapter);
     expect(res.status).toBe("SUCCEEDED");
     const note = res.warnings.join("\n");
     expect(note).toContain("Claude Code analytics not available to this key (HTTP 403");
