@@ -115,13 +115,17 @@ try {
     at: new Date().toISOString(),
     // a run of some sections or another dataset size is "partial": it never replaces the
     // latest full run's file, which the README quotes
+    // (a --scale run of some sections is still that scale's run: it measures what the issue
+    // sets targets for at that size; one with fewer days or people is partial)
     mode: values.small
       ? "small"
-      : scale > 1
-        ? `scale${scale}`
-        : values.only || values.members || values.days
-          ? "partial"
-          : "full",
+      : values.members || values.days
+        ? "partial"
+        : scale > 1
+          ? `scale${scale}`
+          : values.only
+            ? "partial"
+            : "full",
     engine: values.pg ? "postgres" : "sqlite",
     machine: {
       cpus: os.cpus().length,
