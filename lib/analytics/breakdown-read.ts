@@ -10,7 +10,7 @@ import { scopeIncludesGroup, type SpendScope } from "../auth/scope";
 import { NotFoundError } from "../core/errors";
 import type { Unit } from "../core/money";
 import { memberSublabel } from "../people/member-label";
-import { engineOf, type Db } from "../server/db";
+import { engineOf, type Db, type Engine } from "../server/db";
 import { toBigInt } from "../server/sql";
 import { readRows } from "../server/sqlite-reader";
 import type { AnalyticsContext, Grouped } from "./analytics-types";
@@ -99,21 +99,33 @@ export async function dailyByKey(
         return dailyRows(await readRows<Raw>(ctx.db, sql, p.values));
       })(),
       others.length
-        ? dailyGeneric(ctx, unit, dimension, { ...filters, [dimension]: others }, range, others)
+        ? dailyGeneric(ctx, {
+            unit,
+            dimension,
+            filters: { ...filters, [dimension]: others },
+            range,
+            keys: others,
+          })
         : Promise.resolve([]),
     ]);
     return [...byMembers, ...rest];
   }
-  return dailyGeneric(ctx, unit, dimension, filters, range, keys);
+  return dailyGeneric(ctx, { unit, dimension, filters, range, keys });
 }
 
+/** What dailyByKey is asked (keys: null for every key). */
+interface DailyQuestion {
+  unit: Unit;
+  dimension: Dimension;
+  filters: Filters;
+  range: { start: string; end: string };
+  keys: string[] | null;
+}
+
+/** dailyByKey's question answered from the dimension's own key (no member list drives it). */
 async function dailyGeneric(
   ctx: AnalyticsContext,
-  unit: Unit,
-  dimension: Dimension,
-  filters: Filters,
-  range: { start: string; end: string },
-  keys: string[] | null,
+  { unit, dimension, filters, range, keys }: DailyQuestion,
 ) {
   const amount = `SUM(${amountColumn(unit)}) AS "amount"`;
   const src = sourceFor(dimension, filters, ctx.scope);
@@ -201,6 +213,18 @@ function refetchRanges(refetch: Refetch, range: ResolvedRange): Ranges {
   };
 }
 
+/** What either way of reading a plan's rows is asked, on one engine, in the workspace's unit. */
+interface RowsQuestion {
+  ctx: AnalyticsContext;
+  engine: Engine;
+  unit: Unit;
+  range: ResolvedRange;
+  filters: Filters;
+  q: BreakdownQuery;
+  /** the filtered totals, read beside the rows (a row's share needs them) */
+  totals: Promise<BreakdownTotals>;
+}
+
 /** Runs a plan: the rows' figures, sorted and paged, and the filtered totals beside them. */
 export function readBreakdownRows(
   ctx: AnalyticsContext,
@@ -209,32 +233,36 @@ export function readBreakdownRows(
   q: BreakdownQuery,
   plan: BreakdownPlan,
 ): Promise<ReadRows> {
-  return plan.kind === "sqlPage"
-    ? readSqlPage(ctx, basis, filters, q, plan)
-    : readGrouped(ctx, basis, filters, q, plan);
+  const question: RowsQuestion = {
+    ctx,
+    engine: engineOf(ctx.db),
+    unit: basis.workspace.unit,
+    range: basis.range,
+    filters,
+    q,
+    totals: basis.totals(),
+  };
+  // read while the rows are: awaited after them, its failure is reported there, not unhandled
+  question.totals.catch(() => undefined);
+  return plan.kind === "sqlPage" ? readSqlPage(question, plan) : readGrouped(question, plan);
 }
 
 async function readSqlPage(
-  ctx: AnalyticsContext,
-  { workspace: ws, range, totals: totalsOf }: BreakdownBasis,
-  filters: Filters,
-  q: BreakdownQuery,
+  { ctx, engine, unit, range, filters, q, totals: totalsRead }: RowsQuestion,
   plan: Extract<BreakdownPlan, { kind: "sqlPage" }>,
 ): Promise<ReadRows> {
-  const engine = engineOf(ctx.db);
-  const [paged, totals] = await Promise.all([
-    pagedSums(
-      ctx,
-      engine,
-      ws.unit,
-      q.dimension,
-      filters,
-      range,
-      { ...q, sort: plan.sort },
-      plan.leanPage,
-    ),
-    totalsOf(),
-  ]);
+  const sorted = { ...q, sort: plan.sort };
+  const paged = await pagedSums(
+    ctx,
+    engine,
+    unit,
+    q.dimension,
+    filters,
+    range,
+    sorted,
+    plan.leanPage,
+  );
+  const totals = await totalsRead;
   const narrowed = narrowTo(
     filters,
     q.dimension,
@@ -244,7 +272,7 @@ async function readSqlPage(
   if (narrowed && plan.refetch) {
     const ranges = refetchRanges(plan.refetch, range);
     const byKey = new Map(
-      (await sumsByKey(ctx, engine, ws.unit, q.dimension, narrowed, ranges)).map((r) => [r.key, r]),
+      (await sumsByKey(ctx, engine, unit, q.dimension, narrowed, ranges)).map((r) => [r.key, r]),
     );
     page = page.map((r) => {
       const g = byKey.get(r.key);
@@ -265,25 +293,14 @@ async function readSqlPage(
 }
 
 async function readGrouped(
-  ctx: AnalyticsContext,
-  { workspace: ws, range, totals: totalsOf }: BreakdownBasis,
-  filters: Filters,
-  q: BreakdownQuery,
+  { ctx, engine, unit, range, filters, q, totals: totalsRead }: RowsQuestion,
   plan: Extract<BreakdownPlan, { kind: "grouped" }>,
 ): Promise<ReadRows> {
-  const engine = engineOf(ctx.db);
-  const [grouped, totals] = await Promise.all([
-    sumsByKey(
-      ctx,
-      engine,
-      ws.unit,
-      q.dimension,
-      filters,
-      plan.withPrevious ? { previous: range.previous, current: range } : { current: range },
-      plan.leanRows,
-    ),
-    totalsOf(),
-  ]);
+  const ranges = plan.withPrevious
+    ? { previous: range.previous, current: range }
+    : { current: range };
+  const grouped = await sumsByKey(ctx, engine, unit, q.dimension, filters, ranges, plan.leanRows);
+  const totals = await totalsRead;
   const current = grouped.filter(hasCurrentUsage);
   const labels = plan.labelsFirst
     ? await labelsFor(
@@ -305,7 +322,7 @@ async function readGrouped(
         await sumsForKeys(
           ctx,
           engine,
-          ws.unit,
+          unit,
           q.dimension,
           filters,
           ranges,
