@@ -2,15 +2,18 @@
 
 import { useState } from "react";
 
+import { putDiff } from "@/components/people/group-picker";
 import {
+  ChangeForm,
+  CostCenterField,
   dangerButtonClass,
-  FieldError,
-  FormActions,
+  Field,
   FormError,
   inputClass,
   secondaryButtonClass,
   TextField,
   usePeopleMutation,
+  useSaveChanges,
 } from "@/components/people/use-mutation";
 import type { GroupRow } from "@/lib/people/groups";
 import { isServiceAccount, memberPickerLabel } from "@/lib/people/member-label";
@@ -23,6 +26,9 @@ export function peopleOnly(people: Person[]): Person[] {
   return people.filter((p) => !isServiceAccount(p));
 }
 
+/** Someone a picker has chosen. */
+export type Chosen = { id: string; name: string };
+
 /**
  * Type a name or email, pick from the suggestions; chosen people show as removable chips. A
  * service account is offered by its name, never by its internal address (lib/people/member-label.ts).
@@ -32,15 +38,14 @@ export function PersonPicker({
   inputId,
   people,
   chosen,
-  onAdd,
-  onRemove,
+  onChange,
 }: {
   label: string;
   inputId: string;
   people: Person[];
-  chosen: { id: string; name: string }[];
-  onAdd: (p: Person) => void;
-  onRemove: (p: { id: string; name: string }) => void;
+  chosen: Chosen[];
+  /** the chosen people after an add or a remove */
+  onChange: (next: Chosen[]) => void;
 }) {
   const [text, setText] = useState("");
   const [miss, setMiss] = useState(false);
@@ -54,7 +59,7 @@ export function PersonPicker({
         x.name.toLowerCase() === t,
     );
     if (!p) return setMiss(true);
-    if (!chosen.some((c) => c.id === p.id)) onAdd(p);
+    if (!chosen.some((c) => c.id === p.id)) onChange([...chosen, p]);
     setText("");
     setMiss(false);
   }
@@ -72,7 +77,7 @@ export function PersonPicker({
             {c.name}
             <button
               type="button"
-              onClick={() => onRemove(c)}
+              onClick={() => onChange(chosen.filter((x) => x.id !== c.id))}
               className="rounded-full px-1.5 text-slate-500 hover:bg-slate-200 hover:text-slate-800"
               aria-label={`Remove ${c.name} from ${label.toLowerCase()}`}
             >
@@ -128,32 +133,22 @@ export function GroupEditor({
   people: Person[];
   onClose: () => void;
 }) {
-  const save = usePeopleMutation();
+  const save = useSaveChanges();
   const del = usePeopleMutation();
   const [name, setName] = useState(group.name);
   const [costCenter, setCostCenter] = useState(group.costCenter);
   const [members, setMembers] = useState(group.members);
   const [managers, setManagers] = useState(group.managers);
-  const [saved, setSaved] = useState<string | null>(null);
   const [confirmDelete, setConfirmDelete] = useState(false);
-  const diff = (before: { id: string }[], after: { id: string }[]) => ({
-    add: after.filter((a) => !before.some((b) => b.id === a.id)).map((a) => a.id),
-    remove: before.filter((b) => !after.some((a) => a.id === b.id)).map((b) => b.id),
-  });
+  const ids = (people: Chosen[]) => people.map((p) => p.id);
   async function submit(e: React.FormEvent) {
     e.preventDefault();
-    setSaved(null);
-    const m = diff(group.members, members);
-    const g = diff(group.managers, managers);
     const body: Record<string, unknown> = {};
     if (name !== group.name) body.name = name;
     if (costCenter !== group.costCenter) body.costCenter = costCenter;
-    if (m.add.length) body.addMemberIds = m.add;
-    if (m.remove.length) body.removeMemberIds = m.remove;
-    if (g.add.length) body.addManagerIds = g.add;
-    if (g.remove.length) body.removeManagerIds = g.remove;
-    if (!Object.keys(body).length) return setSaved("Nothing changed.");
-    if (await save.run(`/api/groups/${group.id}`, "PATCH", body)) setSaved("Saved.");
+    putDiff(body, "MemberIds", ids(group.members), ids(members));
+    putDiff(body, "ManagerIds", ids(group.managers), ids(managers));
+    await save.saveChanges(`/api/groups/${group.id}`, body);
   }
   const empty = group.members.length === 0 && group.managers.length === 0 && group.limits === 0;
   return (
@@ -164,11 +159,13 @@ export function GroupEditor({
           again.
         </p>
       )}
-      <form
+      <ChangeForm
+        label={`Change group ${group.name}`}
         onSubmit={submit}
-        className="space-y-4"
-        aria-label={`Change group ${group.name}`}
-        noValidate
+        save={save}
+        fields={["name", "costCenter", "addMemberIds", "addManagerIds"]}
+        savedTestId="group-saved"
+        onClose={onClose}
       >
         <div className="grid gap-4 sm:grid-cols-2">
           <TextField
@@ -176,61 +173,36 @@ export function GroupEditor({
             label="Name"
             value={name}
             onChange={setName}
-            error={save.error}
             field="name"
           />
-          <TextField
+          <CostCenterField
             id="edit-group-cost-center"
-            label="Cost center"
             value={costCenter}
             onChange={setCostCenter}
-            error={save.error}
-            field="costCenter"
-            placeholder="none"
+            editing
           />
         </div>
         <div className="grid gap-4 lg:grid-cols-2">
-          <div>
+          <Field field="addMemberIds">
             <PersonPicker
               label="Members"
               inputId="edit-group-members"
               people={people}
               chosen={members}
-              onAdd={(p) => setMembers([...members, p])}
-              onRemove={(p) => setMembers(members.filter((x) => x.id !== p.id))}
+              onChange={setMembers}
             />
-            <FieldError error={save.error} field="addMemberIds" />
-          </div>
-          <div>
+          </Field>
+          <Field field="addManagerIds">
             <PersonPicker
               label="Managers"
               inputId="edit-group-managers"
               people={peopleOnly(people)}
               chosen={managers}
-              onAdd={(p) => setManagers([...managers, p])}
-              onRemove={(p) => setManagers(managers.filter((x) => x.id !== p.id))}
+              onChange={setManagers}
             />
-            <FieldError error={save.error} field="addManagerIds" />
-          </div>
+          </Field>
         </div>
-        <FormError
-          error={save.error}
-          fields={["name", "costCenter", "addMemberIds", "addManagerIds"]}
-        />
-        {saved && (
-          <p className="text-sm text-emerald-700" role="status" data-testid="group-saved">
-            {saved}
-          </p>
-        )}
-        <FormActions
-          pending={save.pending}
-          submit="Save changes"
-          pendingText="Saving…"
-          onClose={onClose}
-          closeText="Close"
-          wrap
-        />
-      </form>
+      </ChangeForm>
       <div className="border-t border-slate-200 pt-4">
         <h3 className="text-sm font-medium text-slate-800">Delete group</h3>
         {empty ? (

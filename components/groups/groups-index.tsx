@@ -6,11 +6,10 @@ import { useMemo, useState } from "react";
 
 import { DataTable } from "@/components/people/data-table";
 import {
+  AddForm,
   buttonClass,
   CostCenterField,
   FieldError,
-  FormActions,
-  FormError,
   TextField,
   usePeopleMutation,
 } from "@/components/people/use-mutation";
@@ -18,7 +17,7 @@ import { Card } from "@/components/ui/card";
 import { Link } from "@/components/ui/link";
 import type { GroupRow } from "@/lib/people/groups";
 
-import { GroupEditor, peopleOnly, PersonPicker, type Person } from "./group-editor";
+import { GroupEditor, peopleOnly, PersonPicker, type Chosen, type Person } from "./group-editor";
 
 const col = createColumnHelper<GroupRow>();
 
@@ -32,24 +31,31 @@ function few(people: { name: string }[], max = 3) {
 }
 
 function CreateGroupForm({ people, onDone }: { people: Person[]; onDone: () => void }) {
-  const { run, pending, error } = usePeopleMutation();
+  const mutation = usePeopleMutation();
   const [name, setName] = useState("");
   const [costCenter, setCostCenter] = useState("");
-  const [managers, setManagers] = useState<Person[]>([]);
+  const [managers, setManagers] = useState<Chosen[]>([]);
   async function submit(e: React.FormEvent) {
     e.preventDefault();
     if (
-      await run("/api/groups", "POST", { name, costCenter, managerIds: managers.map((m) => m.id) })
+      await mutation.run("/api/groups", "POST", {
+        name,
+        costCenter,
+        managerIds: managers.map((m) => m.id),
+      })
     )
       onDone();
   }
   return (
-    <form
+    <AddForm
+      label="Create a group"
+      testId="create-group-form"
       onSubmit={submit}
-      className="space-y-4"
-      aria-label="Create a group"
-      data-testid="create-group-form"
-      noValidate
+      mutation={mutation}
+      fields={["name", "costCenter", "managerIds"]}
+      submit="Create group"
+      pendingText="Creating…"
+      onClose={onDone}
     >
       <div className="grid gap-4 sm:grid-cols-2">
         <TextField
@@ -57,34 +63,20 @@ function CreateGroupForm({ people, onDone }: { people: Person[]; onDone: () => v
           label="Name"
           value={name}
           onChange={setName}
-          error={error}
           field="name"
           autoComplete="off"
         />
-        <CostCenterField
-          id="group-cost-center"
-          value={costCenter}
-          onChange={setCostCenter}
-          error={error}
-        />
+        <CostCenterField id="group-cost-center" value={costCenter} onChange={setCostCenter} />
       </div>
       <PersonPicker
         label="Managers"
         inputId="group-managers"
         people={peopleOnly(people)}
         chosen={managers}
-        onAdd={(p) => setManagers([...managers, p])}
-        onRemove={(p) => setManagers(managers.filter((m) => m.id !== p.id))}
+        onChange={setManagers}
       />
-      <FieldError error={error} field="managerIds" />
-      <FormError error={error} fields={["name", "costCenter", "managerIds"]} />
-      <FormActions
-        pending={pending}
-        submit="Create group"
-        pendingText="Creating…"
-        onClose={onDone}
-      />
-    </form>
+      <FieldError field="managerIds" />
+    </AddForm>
   );
 }
 

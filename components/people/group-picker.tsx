@@ -40,12 +40,7 @@ export function GroupPicker({
             <input
               type="checkbox"
               checked={chosen.has(g.id)}
-              onChange={(e) => {
-                const next = new Set(chosen);
-                if (e.target.checked) next.add(g.id);
-                else next.delete(g.id);
-                onChange(next);
-              }}
+              onChange={(e) => onChange(toggled(chosen, g.id, e.target.checked))}
             />
             {g.name}
           </label>
@@ -55,11 +50,28 @@ export function GroupPicker({
   );
 }
 
-/** What to send for a set that changed: the ids added and removed. */
-export function setDiff(
+/** The set with `id` in it (`on`) or without it: a checkbox's change. */
+export function toggled(set: Set<string>, id: string, on: boolean): Set<string> {
+  const next = new Set(set);
+  if (on) next.add(id);
+  else next.delete(id);
+  return next;
+}
+
+/**
+ * Puts what changed of a set of ids into a change form's body: the ids added as `add<name>`
+ * and the ids removed as `remove<name>`, each only when there are any.
+ */
+export function putDiff(
+  body: Record<string, unknown>,
+  name: string,
   before: Iterable<string>,
-  after: Set<string>,
-): { add: string[]; remove: string[] } {
+  after: Iterable<string>,
+): void {
   const b = new Set(before);
-  return { add: [...after].filter((x) => !b.has(x)), remove: [...b].filter((x) => !after.has(x)) };
+  const a = new Set(after);
+  const add = [...a].filter((x) => !b.has(x));
+  const remove = [...b].filter((x) => !a.has(x));
+  if (add.length) body[`add${name}`] = add;
+  if (remove.length) body[`remove${name}`] = remove;
 }

@@ -2,54 +2,67 @@
 
 import { useState } from "react";
 
+import { OutcomeMessage } from "@/components/ui/outcome-message";
 import type { MemberRow } from "@/lib/people/members";
 
-import { GroupPicker, setDiff } from "./group-picker";
+import { GroupPicker, putDiff } from "./group-picker";
 import { ROLE_LABELS } from "./role-badge";
+import { OwnerField } from "./service-account-form";
 import {
+  AddForm,
   buttonClass,
+  ChangeForm,
   CostCenterField,
   dangerButtonClass,
+  Field,
   FieldError,
-  FormActions,
   FormError,
   inputClass,
   secondaryButtonClass,
   TextField,
   usePeopleMutation,
+  useSaveChanges,
+  type MutationError,
 } from "./use-mutation";
 
 type Group = { id: string; name: string };
 const ROLES = ["MEMBER", "FINANCE", "ADMIN", "OWNER"] as const;
 
-function RoleSelect({
+/** A person's role; an owner's role is for owners only. */
+function RoleField({
   id,
   value,
   onChange,
   isOwner,
+  error,
   disabled,
+  hint,
 }: {
   id: string;
   value: string;
   onChange: (v: string) => void;
   isOwner: boolean;
+  error?: MutationError | null;
   disabled?: boolean;
+  hint?: string;
 }) {
   return (
-    <select
-      id={id}
-      value={value}
-      onChange={(e) => onChange(e.target.value)}
-      disabled={disabled}
-      className={inputClass}
-    >
-      {ROLES.map((r) => (
-        <option key={r} value={r} disabled={r === "OWNER" && !isOwner}>
-          {ROLE_LABELS[r]}
-          {r === "OWNER" && !isOwner ? " (owners only)" : ""}
-        </option>
-      ))}
-    </select>
+    <Field id={id} label="Role" error={error} field="role" hint={hint}>
+      <select
+        id={id}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        disabled={disabled}
+        className={inputClass}
+      >
+        {ROLES.map((r) => (
+          <option key={r} value={r} disabled={r === "OWNER" && !isOwner}>
+            {ROLE_LABELS[r]}
+            {r === "OWNER" && !isOwner ? " (owners only)" : ""}
+          </option>
+        ))}
+      </select>
+    </Field>
   );
 }
 
@@ -62,7 +75,7 @@ export function AddMemberForm({
   isOwner: boolean;
   onDone: () => void;
 }) {
-  const { run, pending, error } = usePeopleMutation();
+  const mutation = usePeopleMutation();
   const [email, setEmail] = useState("");
   const [name, setName] = useState("");
   const [role, setRole] = useState("MEMBER");
@@ -71,7 +84,7 @@ export function AddMemberForm({
   const [manages, setManages] = useState(new Set<string>());
   async function submit(e: React.FormEvent) {
     e.preventDefault();
-    const added = await run<MemberRow>("/api/members", "POST", {
+    const added = await mutation.run<MemberRow>("/api/members", "POST", {
       email,
       name,
       role,
@@ -82,12 +95,15 @@ export function AddMemberForm({
     if (added) onDone();
   }
   return (
-    <form
+    <AddForm
+      label="Add a member"
+      testId="add-member-form"
       onSubmit={submit}
-      className="space-y-4"
-      aria-label="Add a member"
-      data-testid="add-member-form"
-      noValidate
+      mutation={mutation}
+      fields={["email", "name", "role", "costCenter", "groupIds", "managedGroupIds"]}
+      submit="Add member"
+      pendingText="Adding…"
+      onClose={onDone}
     >
       <p className="text-sm text-slate-600">
         They sign in with single sign-on (or the demo sign-in) using this email address; nothing is
@@ -100,7 +116,6 @@ export function AddMemberForm({
           type="email"
           value={email}
           onChange={setEmail}
-          error={error}
           field="email"
           errorId="add-email-error"
           autoComplete="off"
@@ -110,27 +125,15 @@ export function AddMemberForm({
           label="Name"
           value={name}
           onChange={setName}
-          error={error}
           field="name"
           errorId="add-name-error"
           autoComplete="off"
         />
-        <div>
-          <label htmlFor="add-role" className="mb-1 block text-sm font-medium text-slate-700">
-            Role
-          </label>
-          <RoleSelect id="add-role" value={role} onChange={setRole} isOwner={isOwner} />
-          <FieldError error={error} field="role" />
-        </div>
-        <CostCenterField
-          id="add-cost-center"
-          value={costCenter}
-          onChange={setCostCenter}
-          error={error}
-        />
+        <RoleField id="add-role" value={role} onChange={setRole} isOwner={isOwner} />
+        <CostCenterField id="add-cost-center" value={costCenter} onChange={setCostCenter} />
       </div>
       <div className="grid gap-4 sm:grid-cols-2">
-        <div>
+        <Field field="groupIds">
           <GroupPicker
             label="Groups"
             groups={groups}
@@ -138,9 +141,8 @@ export function AddMemberForm({
             onChange={setChosen}
             testId="add-groups"
           />
-          <FieldError error={error} field="groupIds" />
-        </div>
-        <div>
+        </Field>
+        <Field field="managedGroupIds">
           <GroupPicker
             label="Manages"
             groups={groups}
@@ -148,15 +150,9 @@ export function AddMemberForm({
             onChange={setManages}
             testId="add-manages"
           />
-          <FieldError error={error} field="managedGroupIds" />
-        </div>
+        </Field>
       </div>
-      <FormError
-        error={error}
-        fields={["email", "name", "role", "costCenter", "groupIds", "managedGroupIds"]}
-      />
-      <FormActions pending={pending} submit="Add member" pendingText="Adding…" onClose={onDone} />
-    </form>
+    </AddForm>
   );
 }
 
@@ -178,7 +174,7 @@ export function MemberEditor({
 }) {
   const service = member.kind === "SERVICE";
   const [ownerId, setOwnerId] = useState(member.owner?.id ?? "");
-  const save = usePeopleMutation();
+  const save = useSaveChanges();
   const status = usePeopleMutation();
   const [name, setName] = useState(member.name);
   const [role, setRole] = useState<string>(member.role);
@@ -187,31 +183,28 @@ export function MemberEditor({
   const [manages, setManages] = useState(new Set(member.manages.map((g) => g.id)));
   const [reason, setReason] = useState("");
   const [confirming, setConfirming] = useState(false);
-  const [saved, setSaved] = useState<string | null>(null);
   const ownerLocked = member.role === "OWNER" && !isOwner;
 
   async function submit(e: React.FormEvent) {
     e.preventDefault();
-    setSaved(null);
-    const g = setDiff(
-      member.groups.map((x) => x.id),
-      chosen,
-    );
-    const m = setDiff(
-      member.manages.map((x) => x.id),
-      manages,
-    );
     const body: Record<string, unknown> = {};
     if (name !== member.name) body.name = name;
     if (role !== member.role) body.role = role;
     if (service && ownerId && ownerId !== (member.owner?.id ?? "")) body.ownerId = ownerId;
     if (costCenter !== (member.costCenter ?? "")) body.costCenter = costCenter;
-    if (g.add.length) body.addGroupIds = g.add;
-    if (g.remove.length) body.removeGroupIds = g.remove;
-    if (m.add.length) body.addManagedGroupIds = m.add;
-    if (m.remove.length) body.removeManagedGroupIds = m.remove;
-    if (!Object.keys(body).length) return setSaved("Nothing changed.");
-    if (await save.run(`/api/members/${member.id}`, "PATCH", body)) setSaved("Saved.");
+    putDiff(
+      body,
+      "GroupIds",
+      member.groups.map((x) => x.id),
+      chosen,
+    );
+    putDiff(
+      body,
+      "ManagedGroupIds",
+      member.manages.map((x) => x.id),
+      manages,
+    );
+    await save.saveChanges(`/api/members/${member.id}`, body);
   }
 
   async function deactivate() {
@@ -222,7 +215,7 @@ export function MemberEditor({
     }>(`/api/members/${member.id}/deactivate`, "POST", reason ? { reason } : {});
     if (r) {
       setConfirming(false);
-      setSaved(
+      save.say(
         `Deactivated: ${r.sessionsEnded} ${r.sessionsEnded === 1 ? "session" : "sessions"} ended, ${r.overridesEnded.length} ${r.overridesEnded.length === 1 ? "override" : "overrides"} ended, ${r.requestsWithdrawn.length} pending ${r.requestsWithdrawn.length === 1 ? "request" : "requests"} withdrawn.`,
       );
     }
@@ -236,11 +229,7 @@ export function MemberEditor({
           non-member, and they are in no queue. Reactivating lets them sign in again; overrides that
           were ended stay ended.
         </p>
-        {saved && (
-          <p className="text-sm text-emerald-700" role="status">
-            {saved}
-          </p>
-        )}
+        <OutcomeMessage outcome={save.saved} />
         <FormError error={status.error} fields={[]} />
         <div className="flex gap-2">
           <button
@@ -261,74 +250,45 @@ export function MemberEditor({
 
   return (
     <div className="space-y-5" data-testid="member-editor">
-      <form onSubmit={submit} className="space-y-4" aria-label={`Change ${member.name}`} noValidate>
+      <ChangeForm
+        label={`Change ${member.name}`}
+        onSubmit={submit}
+        save={save}
+        fields={["name", "role", "ownerId", "costCenter", "addGroupIds", "addManagedGroupIds"]}
+        savedTestId="member-saved"
+        onClose={onClose}
+      >
         <div className="grid gap-4 sm:grid-cols-3">
-          <TextField
-            id="edit-name"
-            label="Name"
-            value={name}
-            onChange={setName}
-            error={save.error}
-            field="name"
-          />
+          <TextField id="edit-name" label="Name" value={name} onChange={setName} field="name" />
           {service ? (
-            <div>
-              <label htmlFor="edit-owner" className="mb-1 block text-sm font-medium text-slate-700">
-                Owner
-              </label>
-              <select
-                id="edit-owner"
-                value={ownerId}
-                onChange={(e) => setOwnerId(e.target.value)}
-                className={inputClass}
-              >
-                {!member.owner && <option value="">Choose a person…</option>}
-                {member.owner && !people.some((p) => p.id === member.owner!.id) && (
-                  <option value={member.owner.id}>{member.owner.name} (deactivated)</option>
-                )}
-                {people.map((p) => (
-                  <option key={p.id} value={p.id}>
-                    {p.name}
-                  </option>
-                ))}
-              </select>
-              <p className="mt-1 text-xs text-slate-500">
-                A service account has no role: it never signs in.
-              </p>
-              <FieldError error={save.error} field="ownerId" />
-            </div>
+            <OwnerField
+              id="edit-owner"
+              label="Owner"
+              value={ownerId}
+              onChange={setOwnerId}
+              people={people}
+              current={member.owner}
+              hint="A service account has no role: it never signs in."
+            />
           ) : (
-            <div>
-              <label htmlFor="edit-role" className="mb-1 block text-sm font-medium text-slate-700">
-                Role
-              </label>
-              <RoleSelect
-                id="edit-role"
-                value={role}
-                onChange={setRole}
-                isOwner={isOwner}
-                disabled={ownerLocked}
-              />
-              {ownerLocked && (
-                <p className="mt-1 text-xs text-slate-500">
-                  Only an owner can change an owner&apos;s role.
-                </p>
-              )}
-              <FieldError error={save.error} field="role" />
-            </div>
+            <RoleField
+              id="edit-role"
+              value={role}
+              onChange={setRole}
+              isOwner={isOwner}
+              disabled={ownerLocked}
+              hint={ownerLocked ? "Only an owner can change an owner's role." : undefined}
+            />
           )}
-          <TextField
+          <CostCenterField
             id="edit-cost-center"
-            label="Cost center"
             value={costCenter}
             onChange={setCostCenter}
-            error={save.error}
-            field="costCenter"
-            placeholder="none"
+            editing
           />
         </div>
         <div className="grid gap-4 sm:grid-cols-2">
-          <div>
+          <Field field="addGroupIds">
             <GroupPicker
               label="Groups"
               groups={groups}
@@ -336,10 +296,9 @@ export function MemberEditor({
               onChange={setChosen}
               testId="edit-groups"
             />
-            <FieldError error={save.error} field="addGroupIds" />
-          </div>
+          </Field>
           {!service && (
-            <div>
+            <Field field="addManagedGroupIds">
               <GroupPicker
                 label="Manages"
                 groups={groups}
@@ -347,28 +306,10 @@ export function MemberEditor({
                 onChange={setManages}
                 testId="edit-manages"
               />
-              <FieldError error={save.error} field="addManagedGroupIds" />
-            </div>
+            </Field>
           )}
         </div>
-        <FormError
-          error={save.error}
-          fields={["name", "role", "ownerId", "costCenter", "addGroupIds", "addManagedGroupIds"]}
-        />
-        {saved && (
-          <p className="text-sm text-emerald-700" role="status" data-testid="member-saved">
-            {saved}
-          </p>
-        )}
-        <FormActions
-          pending={save.pending}
-          submit="Save changes"
-          pendingText="Saving…"
-          onClose={onClose}
-          closeText="Close"
-          wrap
-        />
-      </form>
+      </ChangeForm>
       {!self && (
         <div className="border-t border-slate-200 pt-4">
           <h3 className="text-sm font-medium text-slate-800">Deactivate</h3>

@@ -5,18 +5,68 @@ import { useState } from "react";
 import { identityKindLabel } from "@/lib/people/automation";
 import type { MemberRow } from "@/lib/people/members";
 
-import { GroupPicker } from "./group-picker";
+import { GroupPicker, toggled } from "./group-picker";
 import {
+  AddForm,
   CostCenterField,
+  Field,
   FieldError,
-  FormActions,
-  FormError,
   inputClass,
   TextField,
   usePeopleMutation,
+  type MutationError,
 } from "./use-mutation";
 
 type Named = { id: string; name: string };
+
+/**
+ * The person a service account belongs to, from the workspace's active people. Its current
+ * owner, when there is one, stays listed even once deactivated; without one the select asks
+ * for a person first.
+ */
+export function OwnerField({
+  id,
+  label,
+  value,
+  onChange,
+  people,
+  current,
+  error,
+  errorId,
+  hint,
+}: {
+  id: string;
+  label: React.ReactNode;
+  value: string;
+  onChange: (ownerId: string) => void;
+  people: Named[];
+  current?: Named | null;
+  error?: MutationError | null;
+  errorId?: string;
+  hint?: string;
+}) {
+  return (
+    <Field id={id} label={label} error={error} field="ownerId" errorId={errorId} hint={hint}>
+      <select
+        id={id}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        className={inputClass}
+        aria-describedby={errorId}
+      >
+        {!current && <option value="">Choose a person…</option>}
+        {current && !people.some((p) => p.id === current.id) && (
+          <option value={current.id}>{current.name} (deactivated)</option>
+        )}
+        {people.map((p) => (
+          <option key={p.id} value={p.id}>
+            {p.name}
+          </option>
+        ))}
+      </select>
+    </Field>
+  );
+}
 
 /** An API key, a provider's service account or a project with spend and no member yet. */
 export interface AutomationKey {
@@ -48,7 +98,7 @@ export function AddServiceAccountForm({
   preselected: string | null;
   onDone: () => void;
 }) {
-  const { run, pending, error } = usePeopleMutation();
+  const mutation = usePeopleMutation();
   const first = keys.find((k) => keyId(k) === preselected);
   const [name, setName] = useState("");
   const [ownerId, setOwnerId] = useState("");
@@ -60,7 +110,7 @@ export function AddServiceAccountForm({
   );
   async function submit(e: React.FormEvent) {
     e.preventDefault();
-    const added = await run<MemberRow>("/api/members/service-accounts", "POST", {
+    const added = await mutation.run<MemberRow>("/api/members/service-accounts", "POST", {
       name,
       ownerId,
       costCenter,
@@ -72,12 +122,15 @@ export function AddServiceAccountForm({
     if (added) onDone();
   }
   return (
-    <form
+    <AddForm
+      label="Add a service account"
+      testId="add-service-form"
       onSubmit={submit}
-      className="space-y-4"
-      aria-label="Add a service account"
-      data-testid="add-service-form"
-      noValidate
+      mutation={mutation}
+      fields={["name", "ownerId", "costCenter", "identities", "groupIds"]}
+      submit="Add service account"
+      pendingText="Adding…"
+      onClose={onDone}
     >
       <p className="text-sm text-slate-600">
         A service account is automation — a CI pipeline, a bot, an evaluation job — named and owned
@@ -90,38 +143,24 @@ export function AddServiceAccountForm({
           label="Name"
           value={name}
           onChange={setName}
-          error={error}
           field="name"
           errorId="svc-name-error"
           placeholder="e.g. CI pipeline"
           autoComplete="off"
         />
-        <div>
-          <label htmlFor="svc-owner" className="mb-1 block text-sm font-medium text-slate-700">
-            Owner <span className="font-normal text-slate-500">(the person responsible)</span>
-          </label>
-          <select
-            id="svc-owner"
-            value={ownerId}
-            onChange={(e) => setOwnerId(e.target.value)}
-            className={inputClass}
-            aria-describedby="svc-owner-error"
-          >
-            <option value="">Choose a person…</option>
-            {people.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.name}
-              </option>
-            ))}
-          </select>
-          <FieldError error={error} field="ownerId" id="svc-owner-error" />
-        </div>
-        <CostCenterField
-          id="svc-cost-center"
-          value={costCenter}
-          onChange={setCostCenter}
-          error={error}
+        <OwnerField
+          id="svc-owner"
+          label={
+            <>
+              Owner <span className="font-normal text-slate-500">(the person responsible)</span>
+            </>
+          }
+          value={ownerId}
+          onChange={setOwnerId}
+          people={people}
+          errorId="svc-owner-error"
         />
+        <CostCenterField id="svc-cost-center" value={costCenter} onChange={setCostCenter} />
       </div>
       <div className="grid gap-4 sm:grid-cols-2">
         <fieldset className="min-w-0" data-testid="svc-keys">
@@ -142,12 +181,7 @@ export function AddServiceAccountForm({
                   type="checkbox"
                   className="mt-1"
                   checked={chosen.has(keyId(k))}
-                  onChange={(e) => {
-                    const next = new Set(chosen);
-                    if (e.target.checked) next.add(keyId(k));
-                    else next.delete(keyId(k));
-                    setChosen(next);
-                  }}
+                  onChange={(e) => setChosen(toggled(chosen, keyId(k), e.target.checked))}
                 />
                 <span className="min-w-0">
                   <span className="text-slate-600">{identityKindLabel(k.kind)}</span>{" "}
@@ -159,9 +193,9 @@ export function AddServiceAccountForm({
               </label>
             ))}
           </div>
-          <FieldError error={error} field="identities" />
+          <FieldError field="identities" />
         </fieldset>
-        <div>
+        <Field field="groupIds">
           <GroupPicker
             label="Groups"
             groups={groups}
@@ -169,19 +203,8 @@ export function AddServiceAccountForm({
             onChange={setChosenGroups}
             testId="svc-groups"
           />
-          <FieldError error={error} field="groupIds" />
-        </div>
+        </Field>
       </div>
-      <FormError
-        error={error}
-        fields={["name", "ownerId", "costCenter", "identities", "groupIds"]}
-      />
-      <FormActions
-        pending={pending}
-        submit="Add service account"
-        pendingText="Adding…"
-        onClose={onDone}
-      />
-    </form>
+    </AddForm>
   );
 }
