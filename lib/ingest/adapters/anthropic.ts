@@ -36,6 +36,7 @@ import {
   jsonGetter,
   nextDay,
   tokenCount,
+  usageReportPages,
   type BilledCosts,
   type HttpAdapterOptions,
 } from "./provider-common";
@@ -182,50 +183,46 @@ export function anthropicAdapter(opts: AnthropicOptions): SourceAdapter {
         ["group_by[]", "inference_geo"],
         ["limit", limit],
       ];
-      let n = 0;
-      for await (const body of cursorPages({
-        schema: usagePage,
-        label: (k) => `anthropic usage page ${k}`,
-        fetch: (page, label) =>
-          get("/organizations/usage_report/messages", withCursor(params, "page", page), label, ctx),
-        next: nextPageWhileMore,
-      })) {
-        n++;
-        const days = body.data
-          .map((b) => dayOfIso(b.starting_at))
-          .filter((d) => d >= start && d <= window.end)
-          .sort();
-        const more = nextPageWhileMore(body) !== null;
-        if (days.length) {
-          const first = days[0]!;
-          const last = days[days.length - 1]!;
-          const usage: AnthropicUsageRow[] = [];
-          for (const bucket of body.data) {
-            const day = dayOfIso(bucket.starting_at);
-            if (day < start || day > window.end) continue;
-            for (const r of bucket.results) usage.push(usageRow(day, r, opts.rateCard));
+      const pages = usageReportPages(
+        {
+          schema: usagePage,
+          label: (k) => `anthropic usage page ${k}`,
+          fetch: (page, label) =>
+            get(
+              "/organizations/usage_report/messages",
+              withCursor(params, "page", page),
+              label,
+              ctx,
+            ),
+          dayOf: (b) => dayOfIso(b.starting_at),
+        },
+        start,
+        window.end,
+      );
+      for await (const { n, kept, days, first, last, nextCursor } of pages) {
+        const usage: AnthropicUsageRow[] = kept.flatMap(({ day, bucket }) =>
+          bucket.results.map((r) => usageRow(day, r, opts.rateCard)),
+        );
+        const costs = await costsFor(first, last, ctx);
+        const rows = attributeBilled({ provider: "anthropic", usage, billed: costs.billed });
+        const outcomes: OutcomeFact[] = [];
+        if (opts.claudeCode !== false)
+          for (const day of days) {
+            const read = await claudeCode.day(day, ctx, costs.warnings);
+            if (!read) break;
+            rows.push(...read.rows);
+            outcomes.push(...read.outcomes);
           }
-          const costs = await costsFor(first, last, ctx);
-          const rows = attributeBilled({ provider: "anthropic", usage, billed: costs.billed });
-          const outcomes: OutcomeFact[] = [];
-          if (opts.claudeCode !== false)
-            for (const day of days) {
-              const read = await claudeCode.day(day, ctx, costs.warnings);
-              if (!read) break;
-              rows.push(...read.rows);
-              outcomes.push(...read.outcomes);
-            }
-          yield {
-            completeDays: days,
-            rows,
-            nextCursor: more && last < window.end ? nextDay(last) : null,
-            label: `anthropic ${first}..${last} (usage page ${n})`,
-            costLines: costs.lines,
-            warnings: costs.warnings,
-            // the days' outcome facts are replaced only when the report was read for all of them
-            ...(opts.claudeCode !== false && claudeCode.available ? { outcomes } : {}),
-          };
-        }
+        yield {
+          completeDays: days,
+          rows,
+          nextCursor,
+          label: `anthropic ${first}..${last} (usage page ${n})`,
+          costLines: costs.lines,
+          warnings: costs.warnings,
+          // the days' outcome facts are replaced only when the report was read for all of them
+          ...(opts.claudeCode !== false && claudeCode.available ? { outcomes } : {}),
+        };
       }
     },
   };

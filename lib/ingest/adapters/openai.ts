@@ -25,6 +25,7 @@ import {
   nextDay,
   tokenCount,
   unixSeconds,
+  usageReportPages,
   type BilledCosts,
   type HttpAdapterOptions,
 } from "./provider-common";
@@ -240,40 +241,31 @@ export function openaiAdapter(
         ["group_by", "service_tier"],
         ["limit", limit],
       ];
-      let n = 0;
-      for await (const body of cursorPages({
-        schema: usagePage,
-        label: (k) => `openai usage page ${k}`,
-        fetch: (page, label) =>
-          get("/organization/usage/completions", withCursor(params, "page", page), label, ctx),
-        next: nextPageWhileMore,
-      })) {
-        n++;
-        const days = body.data
-          .map((b) => dayOfUnix(b.start_time))
-          .filter((d) => d >= start && d <= window.end)
-          .sort();
-        const more = nextPageWhileMore(body) !== null;
-        if (days.length) {
-          const first = days[0]!;
-          const last = days[days.length - 1]!;
-          const usage: UsageRow[] = [];
-          for (const bucket of body.data) {
-            const day = dayOfUnix(bucket.start_time);
-            if (day < start || day > window.end) continue;
-            for (const r of bucket.results) usage.push(usageRow(day, r, emails, opts.rateCard));
-          }
-          usage.push(...(await otherUsage(first, last, emails, ctx)));
-          const costs = await costsFor(first, last, ctx);
-          yield {
-            completeDays: days,
-            rows: attributeBilled({ provider: "openai", usage, billed: costs.billed }),
-            nextCursor: more && last < window.end ? nextDay(last) : null,
-            label: `openai ${first}..${last} (usage page ${n})`,
-            costLines: costs.lines,
-            warnings: costs.warnings,
-          };
-        }
+      const pages = usageReportPages(
+        {
+          schema: usagePage,
+          label: (k) => `openai usage page ${k}`,
+          fetch: (page, label) =>
+            get("/organization/usage/completions", withCursor(params, "page", page), label, ctx),
+          dayOf: (b) => dayOfUnix(b.start_time),
+        },
+        start,
+        window.end,
+      );
+      for await (const { n, kept, days, first, last, nextCursor } of pages) {
+        const usage: UsageRow[] = kept.flatMap(({ day, bucket }) =>
+          bucket.results.map((r) => usageRow(day, r, emails, opts.rateCard)),
+        );
+        usage.push(...(await otherUsage(first, last, emails, ctx)));
+        const costs = await costsFor(first, last, ctx);
+        yield {
+          completeDays: days,
+          rows: attributeBilled({ provider: "openai", usage, billed: costs.billed }),
+          nextCursor,
+          label: `openai ${first}..${last} (usage page ${n})`,
+          costLines: costs.lines,
+          warnings: costs.warnings,
+        };
       }
     },
   };

@@ -3,6 +3,7 @@ import { z } from "zod";
 
 import { addDays, dayStart, toDayKey, type DayKey } from "../../core/period";
 import { getJson, type RetryPolicy } from "../http";
+import { cursorPages, nextPageWhileMore, type CursorPaging, type NextPageFields } from "../paging";
 import type { CostLine, FetchContext } from "../types";
 
 export interface HttpAdapterOptions {
@@ -65,6 +66,50 @@ export function isoStart(day: DayKey): string {
 
 export function nextDay(day: DayKey): DayKey {
   return addDays(day, 1);
+}
+
+/** One page of a usage report by day, cut to the sync's window. */
+export interface ReportPage<B> {
+  /** the page's number, from 1 */
+  n: number;
+  /** the page's day buckets inside the window, each with its day, in the page's order */
+  kept: { day: DayKey; bucket: B }[];
+  /** their days, sorted: the page states them completely */
+  days: DayKey[];
+  first: DayKey;
+  last: DayKey;
+  /** where the next sync resumes when it stops after this page: the day after `last`, while more follow */
+  nextCursor: DayKey | null;
+}
+
+/**
+ * A usage report by day (the OpenAI and Anthropic Admin APIs'), cursor page by cursor page from
+ * `start` to `end`: the pages with a bucket inside that window, cut to it.
+ */
+export async function* usageReportPages<P extends NextPageFields & { data: unknown[] }>(
+  report: Omit<CursorPaging<P>, "next"> & { dayOf: (bucket: P["data"][number]) => DayKey },
+  start: DayKey,
+  end: DayKey,
+): AsyncGenerator<ReportPage<P["data"][number]>, void, undefined> {
+  let n = 0;
+  for await (const body of cursorPages({ ...report, next: nextPageWhileMore })) {
+    n++;
+    const kept = body.data
+      .map((bucket) => ({ day: report.dayOf(bucket), bucket }))
+      .filter(({ day }) => day >= start && day <= end);
+    if (!kept.length) continue;
+    const days = kept.map((k) => k.day).sort();
+    const last = days[days.length - 1]!;
+    const more = nextPageWhileMore(body) !== null;
+    yield {
+      n,
+      kept,
+      days,
+      first: days[0]!,
+      last,
+      nextCursor: more && last < end ? nextDay(last) : null,
+    };
+  }
 }
 
 export function big(n: number): bigint {
