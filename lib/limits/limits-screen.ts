@@ -16,8 +16,10 @@ import {
   shownEmail,
   type LabelSubject,
 } from "../people/member-label";
-import { labelSubject, loadServiceAccounts } from "../people/service-labels";
+import { labelSubject, loadServiceAccounts, type ServiceAccounts } from "../people/service-labels";
 import type { Db } from "../server/db";
+import { readWorkspaceVersion } from "../server/workspace-version";
+import { keptRead } from "./kept-reads";
 import {
   loadMemberLimit,
   loadSomeMemberLimits,
@@ -100,6 +102,18 @@ export interface LimitsOverview {
   workspaceUsedMicros: bigint;
   /** of every member in scope, whatever the query */
   counts: { over: number; soft: number; members: number };
+}
+
+/**
+ * The workspace's service accounts (how a member's line reads), kept while the workspace's
+ * version holds (people and their kind and owner change only through audited writes, which move
+ * it): finding them is a scan of every member, on each navigation of the screen otherwise.
+ */
+async function keptServiceAccounts(db: Db, workspaceId: string): Promise<ServiceAccounts> {
+  const v = await readWorkspaceVersion(db, workspaceId);
+  return keptRead(db, `limits-screen:services:${workspaceId}`, `${v.config}|${v.usage}`, () =>
+    loadServiceAccounts(db, workspaceId),
+  );
 }
 
 type PolicyRecord = Awaited<ReturnType<Db["limitPolicy"]["findFirstOrThrow"]>> & {
@@ -218,7 +232,7 @@ export async function getLimitsOverview(
         { id: "asc" },
       ],
     }),
-    loadServiceAccounts(db, actor.workspaceId),
+    keptServiceAccounts(db, actor.workspaceId),
   ]);
   const tz = limits.budget.timezone;
   const updaterIds = [
@@ -272,6 +286,8 @@ export async function getLimitsOverview(
     const rows = limits.members as WorkspaceMemberLimit[];
     members = everyone.map((b, i) => projected(b, rows[i]!));
   } else {
+    // the groups' histories the whole workspace's resolution read: only the page's members' are read
+    const groupHistories = "groupHistories" in limits ? limits.groupHistories : undefined;
     const text = query.q.toLowerCase();
     const matching = everyone.flatMap((b, i) =>
       matches(b, query.state, text) ? [{ b, m: limits.members[i]! }] : [],
@@ -286,6 +302,7 @@ export async function getLimitsOverview(
         db,
         limits.budget,
         matching.map((x) => x.m),
+        groupHistories,
       );
       const rows = matching.map((x, i) => projected(x.b, p[i]!));
       members = slice(rows.sort((a, b) => compareRows(a, b, "exhaustion")));
@@ -295,6 +312,7 @@ export async function getLimitsOverview(
         db,
         limits.budget,
         shown.map((x) => x.m),
+        groupHistories,
       );
       members = shown.map((x, i) => projected(x.b, p[i]!));
     }

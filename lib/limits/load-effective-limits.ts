@@ -37,6 +37,7 @@ import {
   type WorkspaceRow,
 } from "./limit-inputs";
 import {
+  isPolicyActive,
   resolveEffectiveLimit,
   type EffectiveLimit,
   type PolicyInput,
@@ -557,6 +558,12 @@ function resolveMembers(r: Resolution, members: readonly MemberRecord[]): Member
   });
 }
 
+/** Groups' daily histories and member counts: the fallback of a member whose own history is short. */
+export interface GroupHistories {
+  histories: ReadonlyMap<string, DailyHistory>;
+  memberCount: (groupId: string) => number | undefined;
+}
+
 /** The daily histories members' projections learn from (lib/forecast): their own, and groups' as fallback. */
 interface ProjectionHistories {
   members: ReadonlyMap<string, DailyHistory>;
@@ -657,6 +664,16 @@ function policyRowsOf(db: Db, workspaceId: string) {
   });
 }
 
+/** The workspace's active members, by name (people of the same name by id): every read lists them in one order. */
+function activeMembersOf(db: Db, workspaceId: string): Promise<MemberRecord[]> {
+  const engine = engineOf(db);
+  return readRows<MemberRecord>(
+    db,
+    `SELECT "id", "name", "email" FROM "Member" WHERE "workspaceId" = ${placeholder(engine, 1)} AND "active" = ${engine === "postgres" ? "TRUE" : "1"} ORDER BY "name", "id"`,
+    [workspaceId],
+  );
+}
+
 /**
  * Every active member's effective limit (all products) without projections, and what they
  * were computed from: the members, groups, memberships and usage of the whole workspace.
@@ -667,22 +684,18 @@ async function resolveWorkspace(
   workspaceId: string,
   now: Date,
   onlyMemberIds?: ReadonlySet<string>,
+  read?: { budget: WorkspaceBudget; policyRows: PolicyRow[] },
 ) {
-  const budget = await loadWorkspaceBudget(db, workspaceId, now);
+  const budget = read?.budget ?? (await loadWorkspaceBudget(db, workspaceId, now));
   const [members, groups, memberships, policyRows, usage] = await Promise.all([
-    db.member.findMany({
-      where: { workspaceId, active: true },
-      select: { id: true, name: true, email: true },
-      // by name, people of the same name by id: every read lists them in one order
-      orderBy: [{ name: "asc" }, { id: "asc" }],
-    }),
+    activeMembersOf(db, workspaceId),
     db.group.findMany({
       where: { workspaceId },
       select: { id: true, name: true, costCenter: true },
       orderBy: { name: "asc" },
     }),
     membershipsOf(db, workspaceId),
-    policyRowsOf(db, workspaceId),
+    read?.policyRows ?? policyRowsOf(db, workspaceId),
     workspaceUsageAggregate(db, budget),
   ]);
   const membersOf = new Map<string, string[]>();
@@ -697,33 +710,138 @@ async function resolveWorkspace(
     groupUsage.set(g.id, sum);
   }
   const policies = indexPolicies(policyRows.map(toPolicyInput));
-  const read = { now, budget, groups, memberships, policies, usage, groupUsage, workspaceUsage };
+  const resolution = {
+    now,
+    budget,
+    groups,
+    memberships,
+    policies,
+    usage,
+    groupUsage,
+    workspaceUsage,
+  };
   const rows = resolveMembers(
-    read,
+    resolution,
     onlyMemberIds ? members.filter((m) => onlyMemberIds.has(m.id)) : members,
   );
   return { budget, rows, groups, membersOf, policies, groupUsage, workspaceUsage };
 }
 
+export type EffectiveLimits = Omit<WorkspaceLimits, "members" | "workspaceHistory"> & {
+  members: MemberEffectiveLimit[];
+  /** every group's history: projectMemberLimits then reads only the members' own */
+  groupHistories: GroupHistories;
+};
+
+/**
+ * What a whole-workspace resolution was computed from, as one string: the workspace's version
+ * stamp (every audited change to people, groups, memberships, limits and settings moves
+ * `config`, every sync page commit `usage`: lib/server/workspace-version.ts), the budget as of
+ * `now` (unit, seats, timezone, period, today) and the all-products policies as read now, each
+ * with whether it is active at `now` — the only way the rule depends on the time. A policy
+ * written without an audit event (a test's fixture, a script) still changes it.
+ */
+function resolutionKey(
+  version: WorkspaceVersion,
+  budget: WorkspaceBudget,
+  policyRows: readonly PolicyRow[],
+  now: Date,
+): string {
+  const policies = policyRows.map((p) =>
+    [
+      p.id,
+      p.scope,
+      p.groupId,
+      p.memberId,
+      p.amountMicros,
+      p.poolCapMicros,
+      p.softThresholdPct,
+      p.action,
+      p.startsAt?.getTime(),
+      p.expiresAt?.getTime(),
+      p.note,
+      p.sourceRequestId,
+      isPolicyActive(p, now) ? "on" : "off",
+    ].join("\u0001"),
+  );
+  return JSON.stringify([
+    version.config,
+    version.usage,
+    budget.unit,
+    budget.seats,
+    budget.timezone,
+    budget.period.start,
+    budget.period.end,
+    budget.today,
+    policies,
+  ]);
+}
+
+// The Limits screen's whole-workspace resolution (every member's limit, the groups' pools), one
+// per workspace, kept while its key (resolutionKey) holds: at 20,000 people reading and
+// resolving everyone is most of a second, and every navigation, filter and page of the screen
+// asks for the same set.
+const keptResolutions = new WeakMap<
+  Db,
+  Map<string, { key: string; value: Promise<EffectiveLimits> }>
+>();
+
+/** Forgets the kept resolutions of `db` (the bench times a resolution from nothing kept). */
+export function forgetKeptResolutions(db: Db): void {
+  keptResolutions.delete(db);
+}
+
 /**
  * Every active member's effective limit (all products) without the projections: what the
  * Limits screen counts, filters and sorts (one page of it is then projected with
- * projectMemberLimits); the pools' figures are the whole workspace's.
+ * projectMemberLimits); the pools' figures are the whole workspace's. The whole workspace's
+ * resolution is kept while nothing it was computed from has changed (resolutionKey);
+ * `onlyMemberIds` narrows its rows (the rule resolves each member on their own: the same rows).
  */
 export async function loadWorkspaceEffectiveLimits(
   db: Db,
   workspaceId: string,
   now: Date,
   onlyMemberIds?: ReadonlySet<string>,
-): Promise<
-  Omit<WorkspaceLimits, "members" | "workspaceHistory"> & { members: MemberEffectiveLimit[] }
-> {
-  const w = await resolveWorkspace(db, workspaceId, now, onlyMemberIds);
+): Promise<EffectiveLimits> {
+  // the version first: a change committed after it is read moves it, so what is kept under
+  // this key is never older than the key says
+  const version = await readWorkspaceVersion(db, workspaceId);
+  const [budget, policyRows] = await Promise.all([
+    loadWorkspaceBudget(db, workspaceId, now),
+    policyRowsOf(db, workspaceId),
+  ]);
+  const key = resolutionKey(version, budget, policyRows, now);
+  let perDb = keptResolutions.get(db);
+  if (!perDb) keptResolutions.set(db, (perDb = new Map()));
+  const entries = perDb;
+  let hit = entries.get(workspaceId);
+  if (!hit || hit.key !== key) {
+    const value = (async (): Promise<EffectiveLimits> => {
+      const w = await resolveWorkspace(db, workspaceId, now, undefined, { budget, policyRows });
+      const groupHist = await groupHistories(db, workspaceId, budget.unit, budget.today, null);
+      return {
+        budget: w.budget,
+        members: w.rows,
+        groups: groupPools(w, groupHist, now),
+        workspaceUsedMicros: [...w.workspaceUsage.values()].reduce((a, b) => a + b, 0n),
+        groupHistories: { histories: groupHist, memberCount: (g) => w.membersOf.get(g)?.length },
+      };
+    })();
+    hit = { key, value };
+    entries.set(workspaceId, hit);
+    value.catch(() => {
+      if (entries.get(workspaceId)?.value === value) entries.delete(workspaceId);
+    });
+  }
+  const whole = await hit.value;
   return {
-    budget: w.budget,
-    members: w.rows,
-    groups: await groupPools(db, w, now),
-    workspaceUsedMicros: [...w.workspaceUsage.values()].reduce((a, b) => a + b, 0n),
+    ...whole,
+    // this request's budget (the same figures: its period and day are in the key)
+    budget,
+    members: onlyMemberIds
+      ? whole.members.filter((m) => onlyMemberIds.has(m.memberId))
+      : whole.members,
   };
 }
 
@@ -732,21 +850,35 @@ export async function projectMemberLimits(
   db: Db,
   budget: WorkspaceBudget,
   rows: readonly MemberEffectiveLimit[],
+  /** the groups' histories already read (loadWorkspaceEffectiveLimits'): only the members' are read */
+  groups?: GroupHistories,
 ): Promise<WorkspaceMemberLimit[]> {
-  return withProjections(budget, rows, await projectionHistoriesOf(db, budget, rows));
+  if (!groups) return withProjections(budget, rows, await projectionHistoriesOf(db, budget, rows));
+  const members = await memberHistories(
+    db,
+    budget.id,
+    budget.unit,
+    budget.today,
+    rows.map((r) => r.memberId),
+  );
+  return withProjections(budget, rows, {
+    members,
+    groups: groups.histories,
+    memberCount: groups.memberCount,
+  });
 }
 
 /** Each group's pool: its members' spend this period, its active pooled cap, the projection. */
-async function groupPools(
-  db: Db,
+function groupPools(
   w: Pick<
     Awaited<ReturnType<typeof resolveWorkspace>>,
     "budget" | "groups" | "membersOf" | "policies" | "groupUsage"
   >,
+  /** every group's daily spend (groupHistories of all) */
+  groupHist: ReadonlyMap<string, DailyHistory>,
   now: Date,
-): Promise<GroupPool[]> {
+): GroupPool[] {
   const { budget } = w;
-  const groupHist = await groupHistories(db, budget.id, budget.unit, budget.today, null);
   return w.groups.map((g) => {
     const used = [...(w.groupUsage.get(g.id)?.values() ?? [])].reduce((a, b) => a + b, 0n);
     const pool = (w.policies.byGroup.get(g.id) ?? []).find(
@@ -789,11 +921,11 @@ export async function loadWorkspaceLimits(
   const w = await resolveWorkspace(db, workspaceId, now, onlyMemberIds);
   const { budget } = w;
   // every member's history, also for a manager's subset: the workspace pool's projection sums them
-  const [histories, groupHist, groups] = await Promise.all([
+  const [histories, groupHist] = await Promise.all([
     memberHistories(db, workspaceId, budget.unit, budget.today, null),
     groupHistories(db, workspaceId, budget.unit, budget.today, null),
-    groupPools(db, w, now),
   ]);
+  const groups = groupPools(w, groupHist, now);
   const workspaceHistory = new Map<DayKey, bigint>();
   for (const h of histories.values())
     for (const [d, v] of h) workspaceHistory.set(d, (workspaceHistory.get(d) ?? 0n) + v);
