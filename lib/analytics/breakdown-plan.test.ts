@@ -10,6 +10,7 @@ describe("planBreakdown", () => {
       kind: "sqlPage",
       sort: "amount",
       leanPage: true,
+      count: true,
       refetch: { previous: true, current: true },
       fullRows: true,
     });
@@ -18,15 +19,17 @@ describe("planBreakdown", () => {
       kind: "sqlPage",
       sort: "tokens",
       leanPage: false,
+      count: true,
       refetch: { previous: true, current: false },
       fullRows: false,
     });
   });
 
-  it("an Overview widget reads lean sums and no previous range: nothing is read again", () => {
+  it("an Overview widget reads lean sums, no previous range and no row count: nothing is read again", () => {
     expect(planBreakdown({ dimension: "member", sort: "amount" }, WIDGET)).toMatchObject({
       kind: "sqlPage",
       leanPage: true,
+      count: false,
       refetch: null,
     });
     expect(planBreakdown({ dimension: "group", sort: "amount" }, WIDGET)).toEqual({

@@ -17,6 +17,11 @@ export interface BreakdownNeeds {
   change: boolean;
   /** only amount, cost, credits and requests; tokens, estimates and unpriced read 0 */
   lean: boolean;
+  /**
+   * how many rows the whole result has and their sum (a pager; a note that groups overlap):
+   * a page sorted in the database counts them in a query of its own
+   */
+  count: boolean;
 }
 
 /** The explorer page and its API: a sorted page with every column and a sparkline. */
@@ -25,6 +30,7 @@ export const EXPLORER: BreakdownNeeds = {
   sparkline: true,
   change: true,
   lean: false,
+  count: true,
 };
 /** The CSV export and the member / group / My budget pages: every row, every figure. */
 export const EVERY_ROW: BreakdownNeeds = {
@@ -32,9 +38,16 @@ export const EVERY_ROW: BreakdownNeeds = {
   sparkline: false,
   change: true,
   lean: false,
+  count: true,
 };
 /** An Overview widget: a top-N list of amounts, no change, no sparkline. */
-export const WIDGET: BreakdownNeeds = { rows: "page", sparkline: false, change: false, lean: true };
+export const WIDGET: BreakdownNeeds = {
+  rows: "page",
+  sparkline: false,
+  change: false,
+  lean: true,
+  count: false,
+};
 
 /** Sorts the database can order and page exactly like JS (plain bigint orders). */
 export const SQL_SORTS = ["amount", "cost", "credits", "requests", "tokens"] as const;
@@ -56,6 +69,8 @@ export type BreakdownPlan =
       sort: SqlSort;
       /** pagedSums reads lean sums */
       leanPage: boolean;
+      /** pagedSums also counts the rows and sums them (a query of its own) */
+      count: boolean;
       /** the page's rows read again through the member index, for these ranges */
       refetch: Refetch | null;
       /** the full figures of the refetch replace the lean page's */
@@ -101,6 +116,7 @@ export function planBreakdown(
       kind: "sqlPage",
       sort: sqlSort,
       leanPage: needs.lean || fullRows,
+      count: needs.count,
       refetch: fullRows || needs.change ? { previous: needs.change, current: fullRows } : null,
       fullRows,
     };

@@ -198,8 +198,9 @@ export async function labelsFor(
 export interface ReadRows {
   /** sorted; for a page, only the page's rows */
   rows: BreakdownRow[];
-  totalRows: number;
-  rowsSumMicros: bigint;
+  /** null when the plan does not count (needs.count) */
+  totalRows: number | null;
+  rowsSumMicros: bigint | null;
   totals: BreakdownTotals;
   /** the rows' labels when the plan read them already (labelsFirst) */
   labels: Map<string, RowLabel> | null;
@@ -252,16 +253,10 @@ async function readSqlPage(
   plan: Extract<BreakdownPlan, { kind: "sqlPage" }>,
 ): Promise<ReadRows> {
   const sorted = { ...q, sort: plan.sort };
-  const paged = await pagedSums(
-    ctx,
-    engine,
-    unit,
-    q.dimension,
-    filters,
-    range,
-    sorted,
-    plan.leanPage,
-  );
+  const paged = await pagedSums(ctx, engine, unit, q.dimension, filters, range, sorted, {
+    lean: plan.leanPage,
+    count: plan.count,
+  });
   const totals = await totalsRead;
   const narrowed = narrowTo(
     filters,

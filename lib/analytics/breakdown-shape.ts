@@ -6,13 +6,7 @@ import { percentOf } from "../core/money";
 import { USAGE_SUM_KEYS } from "../core/usage-sums";
 import type { Grouped, Metrics } from "./analytics-types";
 import type { BreakdownQuery, SortKey } from "./breakdown-query";
-import type {
-  Breakdown,
-  BreakdownBasis,
-  BreakdownRow,
-  BreakdownTotals,
-  RowLabel,
-} from "./breakdown-types";
+import type { Breakdown, BreakdownBasis, BreakdownRow, RowLabel } from "./breakdown-types";
 import { keyLabel, type Dimension } from "./filters";
 
 /** A share with one decimal (money.ts percentOf), or null when there is nothing to compare with. */
@@ -130,7 +124,7 @@ export function breakdownOf(
   q: BreakdownQuery,
   basis: Omit<BreakdownBasis, "totals">,
   days: string[],
-  read: { rows: BreakdownRow[]; totalRows: number; rowsSumMicros: bigint; totals: BreakdownTotals },
+  read: Pick<Breakdown, "rows" | "totalRows" | "rowsSumMicros" | "totals">,
 ): Breakdown {
   return {
     dimension: q.dimension,

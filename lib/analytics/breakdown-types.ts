@@ -33,16 +33,23 @@ export interface Breakdown {
   range: ResolvedRange;
   days: string[];
   rows: BreakdownRow[];
-  totalRows: number;
+  /** rows in the whole result; null where the consumer did not ask (needs.count: an Overview widget) */
+  totalRows: number | null;
   page: number;
   pageSize: number;
   sort: SortKey;
   dir: "asc" | "desc";
   /** the filtered total, each usage row counted once (group rows may overlap) */
   totals: BreakdownTotals;
-  /** sum of the rows' amounts; differs from totals only for the group dimension */
-  rowsSumMicros: bigint;
+  /** sum of the rows' amounts; differs from totals only for the group dimension (null: not asked) */
+  rowsSumMicros: bigint | null;
   overlapping: boolean;
+}
+
+/** A breakdown whose consumer counts its rows: every consumer but an Overview widget. */
+export interface CountedBreakdown extends Breakdown {
+  totalRows: number;
+  rowsSumMicros: bigint;
 }
 
 /** A row's name as shown: members and groups by name, other dimensions by their key. */

@@ -16,7 +16,7 @@ import { EVERY_ROW, EXPLORER, planBreakdown, WIDGET, type BreakdownNeeds } from 
 import type { BreakdownQuery } from "./breakdown-query";
 import { readBreakdownRows, readPageExtras, totalsFor, workspaceOf } from "./breakdown-read";
 import { breakdownOf, withLabelsAndSparklines } from "./breakdown-shape";
-import type { Breakdown, BreakdownBasis } from "./breakdown-types";
+import type { Breakdown, BreakdownBasis, CountedBreakdown } from "./breakdown-types";
 import type { Dimension, Filters } from "./filters";
 import { resolveRange, type RangeSpec } from "./range";
 
@@ -26,8 +26,8 @@ export async function explorerBreakdown(
   spec: RangeSpec,
   filters: Filters,
   q: BreakdownQuery,
-): Promise<Breakdown> {
-  return run(ctx, await basisOf(ctx, spec, filters), filters, q, EXPLORER);
+): Promise<CountedBreakdown> {
+  return counted(await run(ctx, await basisOf(ctx, spec, filters), filters, q, EXPLORER));
 }
 
 /** The explorer's CSV export: every row of the view in its sort order, every figure. */
@@ -36,8 +36,8 @@ export async function exportBreakdown(
   spec: RangeSpec,
   filters: Filters,
   q: BreakdownQuery,
-): Promise<Breakdown> {
-  return run(ctx, await basisOf(ctx, spec, filters), filters, q, EVERY_ROW);
+): Promise<CountedBreakdown> {
+  return counted(await run(ctx, await basisOf(ctx, spec, filters), filters, q, EVERY_ROW));
 }
 
 /**
@@ -49,9 +49,9 @@ export async function summaryBreakdown(
   spec: RangeSpec,
   filters: Filters,
   dimension: Dimension,
-): Promise<Breakdown> {
+): Promise<CountedBreakdown> {
   const q: BreakdownQuery = { dimension, sort: "amount", dir: "desc", page: 1, pageSize: 200 };
-  return run(ctx, await basisOf(ctx, spec, filters), filters, q, EVERY_ROW);
+  return counted(await run(ctx, await basisOf(ctx, spec, filters), filters, q, EVERY_ROW));
 }
 
 /**
@@ -66,6 +66,14 @@ export function widgetBreakdown(
   q: BreakdownQuery,
 ): Promise<Breakdown> {
   return run(ctx, basis, filters, q, WIDGET);
+}
+
+/** The entry points whose needs count rows get counted breakdowns (needs.count). */
+function counted(b: Breakdown): CountedBreakdown {
+  const { totalRows, rowsSumMicros } = b;
+  if (totalRows === null || rowsSumMicros === null)
+    throw new Error("a breakdown whose needs count its rows came back uncounted");
+  return { ...b, totalRows, rowsSumMicros };
 }
 
 async function basisOf(

@@ -10,11 +10,11 @@ import { getMemberLimits, type MyLimit } from "../limits/limits-screen";
 import type { AnalyticsContext } from "./analytics-types";
 import { explorerBreakdown } from "./breakdown";
 import type { BreakdownQuery } from "./breakdown-query";
-import type { Breakdown } from "./breakdown-types";
+import type { CountedBreakdown } from "./breakdown-types";
 import { UNATTRIBUTED, type Filters } from "./filters";
 import type { RangeSpec } from "./range";
 
-export interface ExplorerPage extends Breakdown {
+export interface ExplorerPage extends CountedBreakdown {
   /**
    * On the people dimension, each row's limit this period (whatever the range) by member id;
    * an inactive member is absent. Null on other dimensions.

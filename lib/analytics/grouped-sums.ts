@@ -257,8 +257,9 @@ function hasUsage(summed: boolean): string {
 
 export interface PagedSums {
   rows: Grouped[];
-  totalRows: number;
-  rowsSumMicros: bigint;
+  /** null when not asked to count (`count`) */
+  totalRows: number | null;
+  rowsSumMicros: bigint | null;
 }
 
 /**
@@ -274,7 +275,7 @@ export async function pagedSums(
   filters: Filters,
   range: Period,
   q: { sort: SqlSort; dir: "asc" | "desc"; page: number; pageSize: number },
-  lean = false,
+  o: { lean: boolean; count: boolean },
 ): Promise<PagedSums> {
   const p = new Params(engine);
   const pieces = piecesFor(
@@ -290,7 +291,7 @@ export async function pagedSums(
     const sums = metricSums(src, unit, {
       sign: weights === "split" ? 1 : weights.current,
       perRow,
-      lean,
+      lean: o.lean,
     });
     const { key, joins } = dimensionKey(src, dimension, filters, p);
     const where = whereClause(src, ctx.scope, filters, piece, p);
@@ -309,24 +310,28 @@ export async function pagedSums(
     : `FROM (${inner[0]}) t WHERE ${hasUsage(false)}`;
   // the row count and the rows' sum in a query of their own: as window functions over the
   // page query they made the database keep every row for the window (~3× slower on SQLite)
-  const [rows, [counts]] = await Promise.all([
+  const [rows, counts] = await Promise.all([
     readRows<Raw>(
       ctx.db,
       `SELECT t."k" AS "k", ${cols.join(", ")} ${rowsOf} ORDER BY ${sqlOrder(q.sort, summed)} ${dir}, ${byKey} ASC LIMIT ${q.pageSize} OFFSET ${(q.page - 1) * q.pageSize}`,
       p.values,
     ),
-    readRows<Raw>(
-      ctx.db,
-      summed
-        ? `SELECT COUNT(*) AS "n", SUM(c."a") AS "rowsSum" FROM (SELECT SUM(t."amount") AS "a" ${rowsOf}) c`
-        : `SELECT COUNT(*) AS "n", SUM(t."amount") AS "rowsSum" ${rowsOf}`,
-      p.values,
-    ),
+    o.count
+      ? readRows<Raw>(
+          ctx.db,
+          summed
+            ? `SELECT COUNT(*) AS "n", SUM(c."a") AS "rowsSum" FROM (SELECT SUM(t."amount") AS "a" ${rowsOf}) c`
+            : `SELECT COUNT(*) AS "n", SUM(t."amount") AS "rowsSum" ${rowsOf}`,
+          p.values,
+        ).then(([c]) => ({
+          totalRows: c ? Number(toBigInt(c.n)) : 0,
+          rowsSumMicros: c ? toBigInt(c.rowsSum) : 0n,
+        }))
+      : { totalRows: null, rowsSumMicros: null },
   ]);
   return {
     rows: rows.map((r) => ({ key: String(r.k ?? ""), ...metricsOf(r), previousAmountMicros: 0n })),
-    totalRows: counts ? Number(toBigInt(counts.n)) : 0,
-    rowsSumMicros: counts ? toBigInt(counts.rowsSum) : 0n,
+    ...counts,
   };
 }
 

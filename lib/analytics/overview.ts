@@ -254,7 +254,12 @@ export async function getOverview(
     byProduct: slices(products.rows, spent),
     byModel: slices(models.rows, spent),
     byGroup: groups ? slices(groups.rows, spent) : [],
-    groupsOverlap: Boolean(groups && groups.rowsSumMicros !== groups.totals.amountMicros),
+    // the groups widget's rows are summed whole (no count query for a few hundred groups)
+    groupsOverlap: Boolean(
+      groups &&
+      groups.rowsSumMicros !== null &&
+      groups.rowsSumMicros !== groups.totals.amountMicros,
+    ),
     dataAsOf: connections.reduce<string | null>(
       (max, c) => (c.dataAsOf && (!max || c.dataAsOf > max) ? c.dataAsOf : max),
       null,
