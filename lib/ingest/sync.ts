@@ -18,6 +18,7 @@ import { now } from "../server/clock";
 import type { Db } from "../server/db";
 import { acquireLease, releaseLease, renewLease } from "../server/lease";
 import { replaceCostLines } from "./cost-lines";
+import { deferForeignKeys, restoreForeignKeys } from "./deferred-foreign-keys";
 import { deferIndexesIfEmpty, restoreDeferredIndexes } from "./deferred-indexes";
 import { applyDirectory } from "./directory";
 import { IdentityResolver } from "./identities";
@@ -133,10 +134,13 @@ export async function runSync(opts: SyncOptions): Promise<SyncResult> {
     const bulk =
       opts.mode === "bulk" ||
       (opts.mode !== "incremental" && !(await hasUsageIn(db, connection.id, opts.window)));
-    // a first load into an empty usage table builds the member-ordered indexes at its end
-    // (deferred-indexes.ts); put back first any that a crashed load left out
+    // a first load into an empty usage table builds the member-ordered indexes and (on
+    // PostgreSQL) checks the foreign keys at its end (deferred-indexes.ts,
+    // deferred-foreign-keys.ts); put back first any that a crashed load left out
+    await restoreForeignKeys(db);
     await restoreDeferredIndexes(db);
     deferred = bulk && (await deferIndexesIfEmpty(db));
+    if (deferred) await deferForeignKeys(db);
 
     /** Commits the gathered pages in one transaction, with the last page's cursor. */
     const commit = async (batch: UsagePage[]) => {
@@ -288,7 +292,10 @@ export async function runSync(opts: SyncOptions): Promise<SyncResult> {
     return { runId: run.id, status: "FAILED", error: message, ...totals, warnings };
   } finally {
     try {
-      if (deferred) await restoreDeferredIndexes(db);
+      if (deferred) {
+        await restoreForeignKeys(db);
+        await restoreDeferredIndexes(db);
+      }
     } finally {
       await releaseLease(db, leaseName, holder);
     }

@@ -7,6 +7,11 @@
 import { describe, expect, it } from "vitest";
 
 import { simulatorAdapter, simulatorConfigSchema } from "@/lib/ingest/adapters/simulator";
+import {
+  deferForeignKeys,
+  DEFERRED_FOREIGN_KEYS,
+  restoreForeignKeys,
+} from "@/lib/ingest/deferred-foreign-keys";
 import { DEFERRED_INDEXES } from "@/lib/ingest/deferred-indexes";
 import { usageForDay } from "@/lib/ingest/simulator/enterprise";
 import { runSync, type SyncOptions } from "@/lib/ingest/sync";
@@ -180,18 +185,23 @@ describe("bulk ingestion", () => {
     for (const id of workspaces.slice(1)) expect(await snapshot(db, id)).toEqual(expected);
   });
 
-  it("a first load into an empty usage table builds the member-ordered indexes at its end as the migrations define them, and a sync puts back what a stopped load left out", async () => {
-    const names: string[] = DEFERRED_INDEXES.map((i) => i.name);
-    /** The deferred indexes' definitions as the database states them. */
+  it("a first load into an empty usage table builds the member-ordered indexes (and on PostgreSQL checks the foreign keys) at its end as the migrations define them, and a sync puts back what a stopped load left out", async () => {
+    const postgres = engineOf(await testDb()) === "postgres";
+    const names: string[] = [
+      ...DEFERRED_INDEXES.map((i) => i.name),
+      // SQLite keeps its foreign keys during a load
+      ...(postgres ? DEFERRED_FOREIGN_KEYS.map((k) => k.name) : []),
+    ];
+    /** The deferred indexes' and foreign keys' definitions as the database states them. */
     const definitions = async (db: Db) => {
-      const rows =
-        engineOf(db) === "postgres"
-          ? await db.$queryRawUnsafe<{ name: string; def: string }[]>(
-              `SELECT indexname AS name, indexdef AS def FROM pg_indexes WHERE schemaname = current_schema()`,
-            )
-          : await db.$queryRawUnsafe<{ name: string; def: string }[]>(
-              `SELECT name, sql AS def FROM sqlite_master WHERE type = 'index'`,
-            );
+      const rows = postgres
+        ? await db.$queryRawUnsafe<{ name: string; def: string }[]>(
+            `SELECT indexname AS name, indexdef AS def FROM pg_indexes WHERE schemaname = current_schema()
+             UNION ALL SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE contype = 'f'`,
+          )
+        : await db.$queryRawUnsafe<{ name: string; def: string }[]>(
+            `SELECT name, sql AS def FROM sqlite_master WHERE type = 'index'`,
+          );
       return Object.fromEntries(
         rows.filter((r) => names.includes(r.name)).map((r) => [r.name, r.def]),
       );
@@ -231,7 +241,11 @@ describe("bulk ingestion", () => {
       );
 
       // a load stopped by a crash leaves them out: the next sync of any connection builds them first
-      for (const name of names) await loaded.db.$executeRawUnsafe(`DROP INDEX "${name}"`);
+      for (const name of DEFERRED_INDEXES.map((i) => i.name))
+        await loaded.db.$executeRawUnsafe(`DROP INDEX "${name}"`);
+      if (postgres)
+        for (const k of DEFERRED_FOREIGN_KEYS)
+          await loaded.db.$executeRawUnsafe(`ALTER TABLE "${k.table}" DROP CONSTRAINT "${k.name}"`);
       const again = await runSync({
         db: loaded.db,
         connectionId: sim.connection.id,
@@ -243,6 +257,61 @@ describe("bulk ingestion", () => {
       expect(await definitions(loaded.db)).toEqual(migrated);
     } finally {
       await fresh.close();
+      await loaded.close();
+    }
+  });
+
+  it("putting the foreign keys back applies their ON DELETE to rows left pointing at nothing while they were away (PostgreSQL; SQLite keeps its keys)", async () => {
+    const loaded = await isolatedDb();
+    try {
+      const [run] = await syncBoth(loaded.db, (a) => a, [{ mode: "incremental" }]);
+      const workspaceId = run!.sim.workspace.id;
+      const keysOnFacts = async () =>
+        engineOf(loaded.db) === "postgres"
+          ? (
+              await loaded.db.$queryRawUnsafe<{ n: bigint }[]>(
+                `SELECT COUNT(*) AS n FROM pg_constraint WHERE contype = 'f' AND conrelid = '"UsageRecord"'::regclass`,
+              )
+            )[0]!.n
+          : BigInt(
+              (await loaded.db.$queryRawUnsafe<unknown[]>(`PRAGMA foreign_key_list("UsageRecord")`))
+                .length,
+            );
+      await deferForeignKeys(loaded.db);
+      if (engineOf(loaded.db) === "sqlite") {
+        expect(await keysOnFacts()).toBe(3n);
+        expect(await restoreForeignKeys(loaded.db)).toEqual([]);
+        return;
+      }
+      expect(await keysOnFacts()).toBe(0n);
+      // while the keys are away: a person with usage is deleted (no SET NULL fires), and a
+      // rollup row is left naming a workspace that does not exist (no CASCADE can reach it)
+      const fact = await loaded.db.usageRecord.findFirstOrThrow({
+        where: { workspaceId, memberId: { not: null } },
+      });
+      const theirRows = await loaded.db.usageRecord.count({ where: { memberId: fact.memberId } });
+      await loaded.db.member.delete({ where: { id: fact.memberId! } });
+      await loaded.db.usageDayTotal.create({
+        data: {
+          workspaceId: "no-such-workspace",
+          day: "2026-11-01",
+          product: "codex",
+          model: "m",
+          provider: "openai",
+        },
+      });
+      expect((await restoreForeignKeys(loaded.db)).sort()).toEqual(
+        DEFERRED_FOREIGN_KEYS.map((k) => k.name).sort(),
+      );
+      expect(await keysOnFacts()).toBe(3n);
+      expect(await loaded.db.usageRecord.count({ where: { memberId: fact.memberId } })).toBe(0);
+      expect(await loaded.db.usageRecord.count({ where: { id: fact.id, memberId: null } })).toBe(1);
+      expect(theirRows).toBeGreaterThan(0);
+      expect(
+        await loaded.db.usageDayTotal.count({ where: { workspaceId: "no-such-workspace" } }),
+      ).toBe(0);
+      expect(await restoreForeignKeys(loaded.db)).toEqual([]);
+    } finally {
       await loaded.close();
     }
   });
