@@ -4,7 +4,10 @@
  */
 import { inBudgetUnit, type Unit } from "../core/money";
 import { eachDay, type Period } from "../core/period";
-import type { Db } from "../server/db";
+import { engineOf, type Db } from "../server/db";
+import { toBigInt } from "../server/sql";
+import { readRows } from "../server/sqlite-reader";
+import { joinInOrder, Params } from "./sql-builder";
 
 export interface SpendTotals {
   costMicros: bigint;
@@ -28,17 +31,7 @@ export async function dailyByProduct(
   unit: Unit,
   range: Period,
 ): Promise<DailySeries> {
-  const rows = await db.usageDailyRollup.groupBy({
-    by: ["day", "product"],
-    where: { ...where, day: { gte: range.start, lte: range.end } },
-    _sum: {
-      costMicros: true,
-      estimatedCostMicros: true,
-      creditsMicros: true,
-      seatEstimateMicros: true,
-      seatCreditsMicros: true,
-    },
-  });
+  const rows = await productDays(db, where, range);
   const totals: SpendTotals = {
     costMicros: 0n,
     estimatedCostMicros: 0n,
@@ -54,15 +47,14 @@ export async function dailyByProduct(
   );
   for (const row of rows) {
     const v = {
-      costMicros: row._sum.costMicros ?? 0n,
-      estimatedCostMicros: row._sum.estimatedCostMicros ?? 0n,
-      creditsMicros: row._sum.creditsMicros ?? 0n,
+      costMicros: row.costMicros,
+      estimatedCostMicros: row.estimatedCostMicros,
+      creditsMicros: row.creditsMicros,
     };
     totals.costMicros += v.costMicros;
     totals.estimatedCostMicros += v.estimatedCostMicros;
     totals.creditsMicros += v.creditsMicros;
-    totals.seatMicros +=
-      (unit === "USD" ? row._sum.seatEstimateMicros : row._sum.seatCreditsMicros) ?? 0n;
+    totals.seatMicros += unit === "USD" ? row.seatEstimateMicros : row.seatCreditsMicros;
     products.add(row.product);
     const bucket = days.get(row.day);
     if (!bucket) continue;
@@ -71,4 +63,46 @@ export async function dailyByProduct(
     bucket.totalMicros += amount;
   }
   return { totals, products: [...products].sort(), daily: [...days.values()] };
+}
+
+/**
+ * The daily rollup summed by day and product for the filter. A list of people drives the read
+ * (as the breakdowns' member lists do, sql-builder.ts): without statistics SQLite would walk
+ * every person's rows of the range in day order — a 63-person group's month on the reference
+ * dataset read 135,000 rows in 77 ms, and 2 ms through the member-ordered index.
+ */
+async function productDays(db: Db, where: RollupWhere, range: Period) {
+  const engine = engineOf(db);
+  const p = new Params(engine);
+  const people =
+    where.memberKey === undefined
+      ? null
+      : typeof where.memberKey === "string"
+        ? [where.memberKey]
+        : [...new Set(where.memberKey.in)];
+  const drivenByPeople = people !== null && engine === "sqlite";
+  const from = drivenByPeople
+    ? `json_each(${p.add(JSON.stringify(people))}) m ${joinInOrder(engine)} "UsageDailyRollup" r`
+    : `"UsageDailyRollup" r`;
+  const conds = [`r."workspaceId" = ${p.add(where.workspaceId)}`];
+  if (drivenByPeople) conds.push(`r."memberKey" = m."value"`);
+  else if (people) conds.push(people.length ? `r."memberKey" IN ${p.list(people)}` : "1 = 0");
+  conds.push(`r."day" >= ${p.add(range.start)}`, `r."day" <= ${p.add(range.end)}`);
+  const rows = await readRows<Record<string, unknown>>(
+    db,
+    `SELECT r."day" AS "day", r."product" AS "product", SUM(r."costMicros") AS "cost",
+       SUM(r."estimatedCostMicros") AS "estimated", SUM(r."creditsMicros") AS "credits",
+       SUM(r."seatEstimateMicros") AS "seatUsd", SUM(r."seatCreditsMicros") AS "seatCredits"
+     FROM ${from} WHERE ${conds.join(" AND ")} GROUP BY r."day", r."product"`,
+    p.values,
+  );
+  return rows.map((r) => ({
+    day: String(r.day),
+    product: String(r.product),
+    costMicros: toBigInt(r.cost),
+    estimatedCostMicros: toBigInt(r.estimated),
+    creditsMicros: toBigInt(r.credits),
+    seatEstimateMicros: toBigInt(r.seatUsd),
+    seatCreditsMicros: toBigInt(r.seatCredits),
+  }));
 }

@@ -471,6 +471,9 @@ describe("analytics consistency", () => {
       const s = await getGroupSummary(db, workspaceScope, g.key, NOW);
       expect(s.pooledMicros).toBe(g.amountMicros);
       expect(s.members.reduce((a, m) => a + m.amountMicros, 0n)).toBe(g.amountMicros);
+      // the daily trend is the members' days (a person in the list read once)
+      expect(s.usage.totals.creditsMicros).toBe(g.creditsMicros);
+      expect(s.usage.daily.reduce((a, d) => a + d.totalMicros, 0n)).toBe(g.amountMicros);
     }
   });
 
