@@ -14,22 +14,26 @@
 import { engineOf, type Db } from "../server/db";
 import { inList } from "../server/sql";
 
+interface DeferredIndex {
+  name: string;
+  table: string;
+  columns: readonly string[];
+}
+
+/** An index named as Prisma names it (table, columns, "idx") unless the schema maps a name. */
+const index = (
+  table: string,
+  columns: readonly string[],
+  name = `${table}_${columns.join("_")}_idx`,
+): DeferredIndex => ({ name, table, columns });
+
 /** Exactly as the migrations create them (both engines); an integration test compares. */
-export const DEFERRED_INDEXES = [
-  {
-    name: "UsageRecord_workspaceId_memberId_day_idx",
-    table: "UsageRecord",
-    columns: ["workspaceId", "memberId", "day"],
-  },
-  {
-    name: "UsageDailyRollup_workspaceId_memberKey_day_idx",
-    table: "UsageDailyRollup",
-    columns: ["workspaceId", "memberKey", "day"],
-  },
-  {
-    name: "UsageMemberDayTotal_member_day_all",
-    table: "UsageMemberDayTotal",
-    columns: [
+export const DEFERRED_INDEXES: readonly DeferredIndex[] = [
+  index("UsageRecord", ["workspaceId", "memberId", "day"]),
+  index("UsageDailyRollup", ["workspaceId", "memberKey", "day"]),
+  index(
+    "UsageMemberDayTotal",
+    [
       "workspaceId",
       "memberKey",
       "day",
@@ -44,19 +48,12 @@ export const DEFERRED_INDEXES = [
       "seatEstimateMicros",
       "seatCreditsMicros",
     ],
-  },
+    "UsageMemberDayTotal_member_day_all",
+  ),
   // a month's top spenders: every batch moves each member's entry (their month's amount grew)
-  {
-    name: "UsageMemberMonthTotal_workspaceId_month_creditsMicros_idx",
-    table: "UsageMemberMonthTotal",
-    columns: ["workspaceId", "month", "creditsMicros"],
-  },
-  {
-    name: "UsageMemberMonthTotal_workspaceId_month_costMicros_idx",
-    table: "UsageMemberMonthTotal",
-    columns: ["workspaceId", "month", "costMicros"],
-  },
-] as const;
+  index("UsageMemberMonthTotal", ["workspaceId", "month", "creditsMicros"]),
+  index("UsageMemberMonthTotal", ["workspaceId", "month", "costMicros"]),
+];
 
 const NAMES = DEFERRED_INDEXES.map((i) => i.name);
 
