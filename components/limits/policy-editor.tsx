@@ -93,17 +93,19 @@ export function PolicyEditor({
   const set =
     (k: keyof typeof form) => (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) =>
       setForm({ ...form, [k]: e.target.value });
+  // the limit's terms as typed: what Save sends and what the preview simulates
+  const terms = {
+    amount: form.amount,
+    poolCap: form.poolCap,
+    softThresholdPct: form.softThresholdPct,
+    action: form.action,
+    startsOn: form.startsOn,
+    expiresOn: form.expiresOn,
+    note: form.note,
+  };
   const save = useMutation({
     mutationFn: async () => {
-      const body = {
-        amount: form.amount,
-        poolCap: form.poolCap,
-        softThresholdPct: form.softThresholdPct,
-        action: form.action,
-        startsOn: form.startsOn,
-        expiresOn: form.expiresOn,
-        note: form.note,
-      };
+      const body = terms;
       if (p)
         return fetchJson(`/api/limits/policies/${p.id}`, {
           method: "PATCH",
@@ -135,13 +137,7 @@ export function PolicyEditor({
     ...(p ? { policyId: p.id } : { product: form.product.trim() }),
     ...(t?.scope === "GROUP" ? { groupId: t.targetId } : {}),
     ...(t?.scope === "MEMBER" ? { memberId: t.targetId } : {}),
-    amount: form.amount,
-    poolCap: form.poolCap,
-    softThresholdPct: form.softThresholdPct,
-    action: form.action,
-    startsOn: form.startsOn,
-    expiresOn: form.expiresOn,
-    note: form.note,
+    ...terms,
   };
   const sim = useSimulation();
   const simulated = sim.resultFor(change);
