@@ -207,11 +207,18 @@ async function usageByMemberProduct(
       list === null && engine === "sqlite" && src.table === `"UsageDailyRollup"`
         ? ` INDEXED BY "UsageDailyRollup_workspaceId_memberKey_day_idx"`
         : "";
-    const rows = await readRows<{ m: string; p: string; v: unknown }>(
-      db,
-      `SELECT "memberKey" AS m, "product" AS p, SUM(${usageColumn(key)}) AS v FROM ${src.table}${hint} WHERE ${list === null ? "" : `"memberKey" IN ${jsonList(engine, 1)} AND `}${src.where} GROUP BY "memberKey", "product"`,
-      list === null ? src.params : [list, ...src.params],
-    );
+    const read = (indexHint: string) =>
+      readRows<{ m: string; p: string; v: unknown }>(
+        db,
+        `SELECT "memberKey" AS m, "product" AS p, SUM(${usageColumn(key)}) AS v FROM ${src.table}${indexHint} WHERE ${list === null ? "" : `"memberKey" IN ${jsonList(engine, 1)} AND `}${src.where} GROUP BY "memberKey", "product"`,
+        list === null ? src.params : [list, ...src.params],
+      );
+    // while a first load runs that index is not there (lib/ingest/deferred-indexes.ts): read without it
+    const rows = await read(hint).catch((error: unknown) => {
+      if (hint && /no such index/i.test(error instanceof Error ? error.message : String(error)))
+        return read("");
+      throw error;
+    });
     return nest(rows);
   }
   const rows = await readRows<{ m: string; p: string; v: unknown }>(

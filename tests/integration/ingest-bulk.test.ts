@@ -16,8 +16,10 @@ import { DEFERRED_INDEXES } from "@/lib/ingest/deferred-indexes";
 import { usageForDay } from "@/lib/ingest/simulator/enterprise";
 import { runSync, type SyncOptions } from "@/lib/ingest/sync";
 import type { SourceAdapter, UsagePage, UsageRow } from "@/lib/ingest/types";
+import { loadWorkspaceLimits } from "@/lib/limits/load-effective-limits";
 import { engineOf, type Db } from "@/lib/server/db";
 
+import { at } from "../helpers/clock";
 import { isolatedDb, makeWorkspace, testDb } from "../helpers/db";
 
 const window = { start: "2026-11-01", end: "2026-11-12" };
@@ -214,12 +216,25 @@ describe("bulk ingestion", () => {
 
       // the load: indexes dropped while it runs (seen from inside a page), built at its end
       const sim = await simulated(loaded.db);
+      // a weekly budget: the limits read the period from the daily rollup, whose member index is away
+      await loaded.db.workspace.update({
+        where: { id: sim.workspace.id },
+        data: { budgetPeriod: "WEEKLY" },
+      });
       const seen: number[] = [];
+      const limitsRead: number[] = [];
       const watched: SourceAdapter = {
         ...sim.adapter,
         async *pages(w, cursor, ctx) {
           for await (const page of sim.adapter.pages(w, cursor, ctx)) {
             seen.push(Object.keys(await definitions(loaded.db)).length);
+            // the screens and checks keep answering while the load runs
+            const limits = await loadWorkspaceLimits(
+              loaded.db,
+              sim.workspace.id,
+              at(`${window.end}T12:00:00Z`),
+            );
+            limitsRead.push(limits.members.length);
             yield page;
           }
         },
@@ -233,6 +248,8 @@ describe("bulk ingestion", () => {
       });
       expect(result.status, result.error).toBe("SUCCEEDED");
       expect(seen).toEqual(Array(12).fill(0));
+      expect(limitsRead.length).toBe(12);
+      expect(limitsRead.at(-1)).toBeGreaterThan(0);
       expect(await definitions(loaded.db)).toEqual(migrated);
       // the same rows and rollups as a load with the indexes in place (the shared test database)
       const [reference] = await syncBoth(await testDb(), (a) => a, [{ mode: "incremental" }]);
