@@ -26,7 +26,7 @@ import type { DailyHistory } from "../forecast/model";
 import { project, type Projection } from "../forecast/projection";
 import { engineOf, type Db } from "../server/db";
 import { jsonList, placeholder, toBigInt } from "../server/sql";
-import { readRows } from "../server/sqlite-reader";
+import { readRows, readRowsPreferringIndex } from "../server/sqlite-reader";
 import { readWorkspaceVersion, type WorkspaceVersion } from "../server/workspace-version";
 import { findMemberByHandle } from "./find-member";
 import {
@@ -203,22 +203,17 @@ async function usageByMemberProduct(
     const src = periodUsageSource(engine, key, list === null ? 1 : 2);
     // SQLite otherwise picks the (workspaceId, day) index and sorts every row of the period
     // for the GROUP BY; walking (workspaceId, memberKey, day) yields the groups in order (~2× faster)
-    const hint =
+    const index =
       list === null && engine === "sqlite" && src.table === `"UsageDailyRollup"`
-        ? ` INDEXED BY "UsageDailyRollup_workspaceId_memberKey_day_idx"`
-        : "";
-    const read = (indexHint: string) =>
-      readRows<{ m: string; p: string; v: unknown }>(
-        db,
-        `SELECT "memberKey" AS m, "product" AS p, SUM(${usageColumn(key)}) AS v FROM ${src.table}${indexHint} WHERE ${list === null ? "" : `"memberKey" IN ${jsonList(engine, 1)} AND `}${src.where} GROUP BY "memberKey", "product"`,
-        list === null ? src.params : [list, ...src.params],
-      );
-    // while a first load runs that index is not there (lib/ingest/deferred-indexes.ts): read without it
-    const rows = await read(hint).catch((error: unknown) => {
-      if (hint && /no such index/i.test(error instanceof Error ? error.message : String(error)))
-        return read("");
-      throw error;
-    });
+        ? "UsageDailyRollup_workspaceId_memberKey_day_idx"
+        : null;
+    const rows = await readRowsPreferringIndex<{ m: string; p: string; v: unknown }>(
+      db,
+      index,
+      (hint) =>
+        `SELECT "memberKey" AS m, "product" AS p, SUM(${usageColumn(key)}) AS v FROM ${src.table}${hint} WHERE ${list === null ? "" : `"memberKey" IN ${jsonList(engine, 1)} AND `}${src.where} GROUP BY "memberKey", "product"`,
+      list === null ? src.params : [list, ...src.params],
+    );
     return nest(rows);
   }
   const rows = await readRows<{ m: string; p: string; v: unknown }>(

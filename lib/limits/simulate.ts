@@ -36,7 +36,7 @@ import { parseRequestAmount } from "../requests/request-input";
 import { dayColumn, type MonthDayMetric } from "../rollups/member-month-days";
 import { engineOf, type Db } from "../server/db";
 import { chunks, inList, placeholder, toBigInt } from "../server/sql";
-import { readRows } from "../server/sqlite-reader";
+import { readRows, readRowsPreferringIndex } from "../server/sqlite-reader";
 import { readWorkspaceVersion } from "../server/workspace-version";
 import type { TokenPrincipal } from "../tokens/tokens";
 import { keptRead } from "./kept-reads";
@@ -298,9 +298,11 @@ async function perMember<V>(
 ): Promise<{ m: string; v: V | null }[]> {
   const e = engineOf(db);
   if (e === "sqlite")
-    return readRows(
+    return readRowsPreferringIndex(
       db,
-      `SELECT mb."id" AS m, (SELECT ${aggregate} FROM "UsageMemberDayTotal" INDEXED BY "UsageMemberDayTotal_member_day_all" WHERE "workspaceId" = ? AND "memberKey" = mb."id" AND "day" >= ? AND "day" <= ?) AS v FROM "Member" mb WHERE mb."workspaceId" = ?`,
+      "UsageMemberDayTotal_member_day_all",
+      (hint) =>
+        `SELECT mb."id" AS m, (SELECT ${aggregate} FROM "UsageMemberDayTotal"${hint} WHERE "workspaceId" = ? AND "memberKey" = mb."id" AND "day" >= ? AND "day" <= ?) AS v FROM "Member" mb WHERE mb."workspaceId" = ?`,
       [workspaceId, p.start, p.end, workspaceId],
     );
   return readRows(

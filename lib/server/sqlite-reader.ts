@@ -79,3 +79,24 @@ export async function readRows<T = Record<string, unknown>>(
   }
   return (db as Db).$queryRawUnsafe<T[]>(sql, ...params);
 }
+
+/**
+ * readRows of a statement that tells SQLite which index to use (`sqlFor` puts the hint, `
+ * INDEXED BY "…"`, after its table), read again without it where the index is not there:
+ * a first load into an empty usage table builds some indexes only at its end
+ * (lib/ingest/deferred-indexes.ts), and an index named in INDEXED BY must exist.
+ */
+export async function readRowsPreferringIndex<T = Record<string, unknown>>(
+  db: Db | Tx,
+  index: string | null,
+  sqlFor: (hint: string) => string,
+  params: readonly unknown[],
+): Promise<T[]> {
+  if (!index) return readRows<T>(db, sqlFor(""), params);
+  try {
+    return await readRows<T>(db, sqlFor(` INDEXED BY "${index}"`), params);
+  } catch (error) {
+    if (!/no such index/i.test(error instanceof Error ? error.message : String(error))) throw error;
+    return readRows<T>(db, sqlFor(""), params);
+  }
+}
