@@ -16,6 +16,7 @@ import {
 } from "./clock";
 import { act, pageAs } from "./enforcement-helpers";
 import { limitsMemberRow } from "./limits-rows";
+import { deletePolicy } from "./policies";
 import { saveScreenshot } from "./screenshots";
 
 // Issue 9 "Done when": an owner connects both fake vendors, imports ChatGPT credits and groups,
@@ -139,12 +140,7 @@ test.describe.serial("enforcement: ChatGPT Enterprise and Claude Enterprise", ()
       const mine =
         (p.scope === "GROUP" && p.targetName === GROUP) ||
         (p.scope === "MEMBER" && /^(admin|engineer)@acme\.example$/.test(p.targetDetail ?? ""));
-      if (mine)
-        expect(
-          (
-            await owner.request.delete(`/api/limits/policies/${p.id}?version=${p.version}`)
-          ).status(),
-        ).toBe(200);
+      if (mine) await deletePolicy(owner, p);
     }
     await owner.context().close();
     await chatgpt?.close();

@@ -1,6 +1,7 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
 
 import { e2eDay } from "./clock";
+import { deletePolicy } from "./policies";
 import { storageStateFor, type RoleName } from "./roles";
 import { saveScreenshot } from "./screenshots";
 
@@ -72,10 +73,7 @@ test.describe.serial("My budget", () => {
       policies: { id: string; version: number }[];
     };
     const p = overview.policies.find((x) => x.id === policyId);
-    if (p) {
-      const del = await admin.request.delete(`/api/limits/policies/${p.id}?version=${p.version}`);
-      expect(del.status()).toBe(200);
-    }
+    if (p) await deletePolicy(admin, p);
     await admin.context().close();
   });
 

@@ -1,5 +1,6 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
 
+import { deletePolicy, limitTarget } from "./policies";
 import { storageStateFor, type RoleName } from "./roles";
 
 // Issue 17 "Inline governance": an owner or admin sets or changes a limit where they see the
@@ -31,11 +32,7 @@ function credits(whole: bigint): string {
   return `${whole.toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",")}.00 credits`;
 }
 
-async function target(page: Page, q: string): Promise<Target> {
-  const res = await page.request.get(`/api/limits/target?${q}`);
-  expect(res.status()).toBe(200);
-  return (await res.json()) as Target;
-}
+const target = (page: Page, q: string) => limitTarget<Target>(page, q);
 
 test.describe.serial("inline governance", () => {
   let memberId = "";
@@ -48,14 +45,7 @@ test.describe.serial("inline governance", () => {
     for (const q of [`memberId=${memberId}`, `groupId=${groupId}`]) {
       if (q.endsWith("=")) continue;
       const t = await target(admin, q);
-      if (t.policy)
-        expect(
-          (
-            await admin.request.delete(
-              `/api/limits/policies/${t.policy.id}?version=${t.policy.version}`,
-            )
-          ).status(),
-        ).toBe(200);
+      if (t.policy) await deletePolicy(admin, t.policy);
     }
     await admin.context().close();
   });

@@ -1,6 +1,7 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
 
 import { daysAfterNow, resetServerClock, setServerClock } from "./clock";
+import { sendRequest } from "./request-form";
 import { storageStateFor, type RoleName } from "./roles";
 import { saveScreenshot } from "./screenshots";
 
@@ -39,13 +40,8 @@ async function fileRequest(page: Page, amount: string): Promise<number> {
   await expect(page.getByRole("heading", { name: "Requests", level: 1 })).toBeVisible();
   if ((await page.getByTestId("own-request").count()) > 0)
     await page.getByTestId("own-request").click();
-  const form = page.getByTestId("request-form");
-  await form.locator('input[name="amount"]').fill(amount);
-  await form.locator('textarea[name="reason"]').fill(REASON);
-  await form.locator('input[name="link"]').fill("https://tracker.example/PLAT-42");
-  await form.getByRole("button", { name: "Send request" }).click();
-  const sent = await page.getByTestId("request-sent").innerText();
-  return Number(/#(\d+)/.exec(sent)![1]);
+  const link = "https://tracker.example/PLAT-42";
+  return (await sendRequest(page, { amount, reason: REASON, link })).id;
 }
 
 const toMicros = (decimal: string) => BigInt(decimal.replace(".", ""));

@@ -1,5 +1,6 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
 
+import { sendRequest } from "./request-form";
 import { storageStateFor, type RoleName } from "./roles";
 import { saveScreenshot } from "./screenshots";
 
@@ -21,11 +22,7 @@ test.describe.serial("controls that hold", () => {
   }) => {
     const engineer = await pageAs(browser, "engineer");
     await engineer.goto("/requests");
-    const form = engineer.getByTestId("request-form");
-    await form.locator('input[name="amount"]').fill("120");
-    await form.locator('textarea[name="reason"]').fill(REASON);
-    await form.getByRole("button", { name: "Send request" }).click();
-    const id = Number(/#(\d+)/.exec(await engineer.getByTestId("request-sent").innerText())![1]);
+    const { id } = await sendRequest(engineer, { amount: "120", reason: REASON });
 
     const manager = await pageAs(browser, "manager");
     await manager.goto("/requests");

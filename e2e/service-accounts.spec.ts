@@ -1,5 +1,6 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
 
+import { deletePolicy, limitTarget } from "./policies";
 import { storageStateFor, type RoleName } from "./roles";
 
 // Issue 17 "Automation as a first-class subject": the CI workspace's spend is all on API keys.
@@ -25,11 +26,7 @@ type Target = {
   effective: { usedMicros: string; limitMicros: string | null; reason: string } | null;
 };
 
-async function target(page: Page, memberId: string): Promise<Target> {
-  const res = await page.request.get(`/api/limits/target?memberId=${memberId}`);
-  expect(res.status()).toBe(200);
-  return (await res.json()) as Target;
-}
+const target = (page: Page, memberId: string) => limitTarget<Target>(page, `memberId=${memberId}`);
 
 test.describe.serial("service accounts", () => {
   let serviceId = "";
@@ -38,14 +35,7 @@ test.describe.serial("service accounts", () => {
     if (!serviceId) return;
     const page = await pageAs(browser, "ciAdmin");
     const t = await target(page, serviceId);
-    if (t.policy)
-      expect(
-        (
-          await page.request.delete(
-            `/api/limits/policies/${t.policy.id}?version=${t.policy.version}`,
-          )
-        ).status(),
-      ).toBe(200);
+    if (t.policy) await deletePolicy(page, t.policy);
     await page.context().close();
   });
 

@@ -2,6 +2,7 @@ import { expect, test, type Browser, type Page } from "@playwright/test";
 
 import { startFakeSlack, type FakeSlack } from "../tests/fake-vendors/slack";
 import { serverNowMs } from "./clock";
+import { sendRequest } from "./request-form";
 import { storageStateFor, type RoleName } from "./roles";
 import { saveScreenshot } from "./screenshots";
 
@@ -88,12 +89,7 @@ test.describe.serial("approvals from Slack", () => {
   }) => {
     const engineer = await pageAs(browser, "engineer");
     await engineer.goto("/requests");
-    const form = engineer.getByTestId("request-form");
-    await form.locator('input[name="amount"]').fill("300");
-    await form.locator('textarea[name="reason"]').fill(REASON);
-    await form.getByRole("button", { name: "Send request" }).click();
-    const sent = await engineer.getByTestId("request-sent").innerText();
-    requestId = Number(/#(\d+)/.exec(sent)![1]);
+    requestId = (await sendRequest(engineer, { amount: "300", reason: REASON })).id;
     await engineer.context().close();
 
     await expect.poll(() => slack.posted.length).toBeGreaterThan(0);
@@ -201,12 +197,10 @@ test.describe.serial("approvals from Slack", () => {
 
     const engineer = await pageAs(browser, "engineer");
     await engineer.goto("/requests");
-    const request = engineer.getByTestId("request-form");
-    await request.locator('input[name="amount"]').fill("120");
-    await request.locator('textarea[name="reason"]').fill(`${REASON}, second round`);
-    await request.getByRole("button", { name: "Send request" }).click();
-    const sent = await engineer.getByTestId("request-sent").innerText();
-    const id = Number(/#(\d+)/.exec(sent)![1]);
+    const { id } = await sendRequest(engineer, {
+      amount: "120",
+      reason: `${REASON}, second round`,
+    });
     await engineer.context().close();
     await expect
       .poll(() => slack.posted.find((p) => p.text.startsWith(`Credit request #${id} `))?.via)

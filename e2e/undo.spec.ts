@@ -1,6 +1,7 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
 
 import { e2eDay } from "./clock";
+import { deletePolicy, limitTarget } from "./policies";
 import { storageStateFor, type RoleName } from "./roles";
 
 // Issue 17 "Safety": removing an override or a group limit asks nothing first; a toast says
@@ -26,9 +27,15 @@ async function pageAs(browser: Browser, role: RoleName): Promise<Page> {
 }
 
 async function policyOf(page: Page, q: string): Promise<Policy | null> {
-  const res = await page.request.get(`/api/limits/target?${q}`);
-  expect(res.status()).toBe(200);
-  return ((await res.json()) as { policy: Policy | null }).policy;
+  return (await limitTarget<{ policy: Policy | null }>(page, q)).policy;
+}
+
+/** The members no other journey gives a limit to (not the demo's role people), as an admin sees them. */
+async function quietMembers(page: Page) {
+  const overview = (await (await page.request.get("/api/limits")).json()) as {
+    members: { memberId: string; name: string; email: string }[];
+  };
+  return overview.members.filter((x) => !/^(owner|admin|finance|manager|engineer)@/.test(x.email));
 }
 
 test.describe.serial("undo a removed limit", () => {
@@ -38,12 +45,7 @@ test.describe.serial("undo a removed limit", () => {
     const owner = await pageAs(browser, "owner");
     for (const q of cleanup) {
       const p = await policyOf(owner, q);
-      if (p)
-        expect(
-          (
-            await owner.request.delete(`/api/limits/policies/${p.id}?version=${p.version}`)
-          ).status(),
-        ).toBe(200);
+      if (p) await deletePolicy(owner, p);
     }
     await owner.context().close();
   });
@@ -52,13 +54,7 @@ test.describe.serial("undo a removed limit", () => {
     browser,
   }) => {
     const page = await pageAs(browser, "admin");
-    const overview = (await (await page.request.get("/api/limits")).json()) as {
-      members: { memberId: string; name: string; email: string }[];
-    };
-    // someone no other journey gives a limit to
-    const m = overview.members.find(
-      (x) => !/^(owner|admin|finance|manager|engineer)@/.test(x.email),
-    )!;
+    const m = (await quietMembers(page))[0]!;
     const q = `memberId=${m.memberId}`;
     cleanup.push(q);
     const created = await page.request.post("/api/limits/policies", {
@@ -151,12 +147,7 @@ test.describe.serial("undo a removed limit", () => {
     browser,
   }) => {
     const page = await pageAs(browser, "admin");
-    const overview = (await (await page.request.get("/api/limits")).json()) as {
-      members: { memberId: string; name: string; email: string }[];
-    };
-    const m = overview.members.filter(
-      (x) => !/^(owner|admin|finance|manager|engineer)@/.test(x.email),
-    )[1]!;
+    const m = (await quietMembers(page))[1]!;
     const q = `memberId=${m.memberId}`;
     cleanup.push(q);
     await page.request.post("/api/limits/policies", {

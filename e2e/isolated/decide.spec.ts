@@ -1,5 +1,6 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
 
+import { sendRequest } from "../request-form";
 import { storageStateFor, type RoleName } from "../roles";
 import { saveScreenshot } from "../screenshots";
 
@@ -18,12 +19,7 @@ async function pageAs(browser: Browser, role: RoleName): Promise<Page> {
 
 async function fileRequest(page: Page, amount: string): Promise<{ id: number; text: string }> {
   await page.goto("/requests");
-  const form = page.getByTestId("request-form");
-  await form.locator('input[name="amount"]').fill(amount);
-  await form.locator('textarea[name="reason"]').fill(REASON);
-  await form.getByRole("button", { name: "Send request" }).click();
-  const text = await page.getByTestId("request-sent").innerText();
-  return { id: Number(/#(\d+)/.exec(text)![1]), text };
+  return sendRequest(page, { amount, reason: REASON });
 }
 
 test.describe.serial("decide ahead: limit simulator and auto-approval policies", () => {

@@ -3,6 +3,7 @@ import { expect, test, type Browser, type Page } from "@playwright/test";
 import { startSmtpSink, type SmtpSink } from "../../tests/helpers/smtp-sink";
 import { startWebhookReceiver, type WebhookReceiver } from "../../tests/helpers/webhook-receiver";
 import { runFixtureScript } from "../fixtures/run-fixture";
+import { sendRequest } from "../request-form";
 import { storageStateFor, type RoleName } from "../roles";
 import { saveScreenshot } from "../screenshots";
 
@@ -117,11 +118,7 @@ test.describe.serial("the weekly manager digest", () => {
     // a request waiting for the manager (the engineer is in a group they manage)
     const engineer = await pageAs(browser, "engineer");
     await engineer.goto("/requests");
-    const form = engineer.getByTestId("request-form");
-    await form.locator('input[name="amount"]').fill("75");
-    await form.locator('textarea[name="reason"]').fill(REASON);
-    await form.getByRole("button", { name: "Send request" }).click();
-    requestId = Number(/#(\d+)/.exec(await engineer.getByTestId("request-sent").innerText())![1]);
+    requestId = (await sendRequest(engineer, { amount: "75", reason: REASON })).id;
     await engineer.context().close();
 
     for (const data of [

@@ -19,6 +19,7 @@ import {
   previewAndApply,
   removePolicies,
 } from "../enforcement-helpers";
+import { sendRequest } from "../request-form";
 import { saveScreenshot } from "../screenshots";
 
 // Issue 19, the GitHub half: an owner connects the GitHub fake (an enterprise with a cost
@@ -275,12 +276,11 @@ test.describe.serial("GitHub Copilot: usage and user-level budgets", () => {
 
     const engineer = await pageAs(browser, "engineer");
     await engineer.goto("/requests");
-    const form = engineer.getByTestId("request-form");
-    await form.locator('input[name="amount"]').fill(String(GRANT_CREDITS));
-    await form.locator('input[name="neededUntil"]').fill(e2eDay(3));
-    await form.locator('textarea[name="reason"]').fill("Copilot agent runs for the migration");
-    await form.getByRole("button", { name: "Send request" }).click();
-    const id = Number(/#(\d+)/.exec(await engineer.getByTestId("request-sent").innerText())![1]);
+    const { id } = await sendRequest(engineer, {
+      amount: String(GRANT_CREDITS),
+      neededUntil: e2eDay(3),
+      reason: "Copilot agent runs for the migration",
+    });
     await engineer.context().close();
 
     const manager = await pageAs(browser, "manager");
