@@ -1,9 +1,12 @@
 /** The automation tests' starting point: a workspace of keys only (the demo's Acme CI). */
 import { expect } from "vitest";
 
+import { unmappedIdentities } from "@/lib/connections/identity-mapping";
 import { addDays } from "@/lib/core/period";
 import { simulatorAdapter, simulatorConfigSchema } from "@/lib/ingest/adapters/simulator";
 import { runSync } from "@/lib/ingest/sync";
+import { addServiceAccountSchema } from "@/lib/people/fields";
+import { addServiceAccount } from "@/lib/people/service-accounts";
 import type { Db } from "@/lib/server/db";
 
 import { TEST_TODAY } from "../helpers/clock";
@@ -50,4 +53,35 @@ export async function automationWorkspace(db: Db) {
     admin: actorOf(admin),
     dev: actorOf(dev),
   };
+}
+
+type Automation = Awaited<ReturnType<typeof automationWorkspace>>;
+
+/** The simulator's nightly-evals key, unmapped: reported under OpenAI and Anthropic. */
+export async function nightlyEvalsKeys(db: Db, f: Automation) {
+  return (await unmappedIdentities(db, f.ws.id)).filter(
+    (u) => u.externalId === "key_nightly_evals",
+  );
+}
+
+/** The admin names these keys as the service account "Nightly evals", owned by Dev One. */
+export function addNightlyEvals(
+  db: Db,
+  f: Automation,
+  keys: { identityProvider: string; identityKey: string }[],
+  groupIds?: string[],
+) {
+  return addServiceAccount(
+    db,
+    f.admin,
+    addServiceAccountSchema.parse({
+      name: "Nightly evals",
+      ownerId: f.dev.memberId,
+      groupIds,
+      identities: keys.map((k) => ({
+        identityProvider: k.identityProvider,
+        identityKey: k.identityKey,
+      })),
+    }),
+  );
 }

@@ -11,14 +11,12 @@ import { describe, expect, it } from "vitest";
 import { getMemberSummary } from "@/lib/analytics/member";
 import { json } from "@/lib/auth/guards";
 import { spendScopeFor } from "@/lib/auth/scope";
-import { unmappedIdentities } from "@/lib/connections/identity-mapping";
-import { addServiceAccountSchema, memberListSchema, updateMemberSchema } from "@/lib/people/fields";
+import { memberListSchema, updateMemberSchema } from "@/lib/people/fields";
 import { getMemberRow, listMembers, updateMember } from "@/lib/people/members";
-import { addServiceAccount } from "@/lib/people/service-accounts";
 
 import { TEST_NOW } from "../helpers/clock";
 import { testDb } from "../helpers/db";
-import { automationWorkspace } from "./automation-fixtures";
+import { addNightlyEvals, automationWorkspace, nightlyEvalsKeys } from "./automation-fixtures";
 
 const ADDRESS = "nightly-evals@service.invalid";
 
@@ -31,21 +29,7 @@ describe("Members: a service account's internal address is not sent", () => {
   it("GET /api/members, the page's rows and the forms' answers carry no …@service.invalid; search finds people by email and the service account by name", async () => {
     const db = await testDb();
     const f = await automationWorkspace(db);
-    const keys = (await unmappedIdentities(db, f.ws.id)).filter(
-      (u) => u.externalId === "key_nightly_evals",
-    );
-    const added = await addServiceAccount(
-      db,
-      f.admin,
-      addServiceAccountSchema.parse({
-        name: "Nightly evals",
-        ownerId: f.dev.memberId,
-        identities: keys.map((k) => ({
-          identityProvider: k.identityProvider,
-          identityKey: k.identityKey,
-        })),
-      }),
-    );
+    const added = await addNightlyEvals(db, f, await nightlyEvalsKeys(db, f));
     // the server keeps the address (the budget check may be asked by it); the answer does not
     const stored = await db.member.findUniqueOrThrow({ where: { id: added.id } });
     expect(stored.email).toBe(ADDRESS);

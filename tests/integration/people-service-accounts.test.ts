@@ -22,7 +22,7 @@ import type { Db } from "@/lib/server/db";
 
 import { TEST_NOW, TEST_TODAY } from "../helpers/clock";
 import { testDb } from "../helpers/db";
-import { automationWorkspace } from "./automation-fixtures";
+import { addNightlyEvals, automationWorkspace, nightlyEvalsKeys } from "./automation-fixtures";
 
 /** Credits spent this period (November) by the rows reported under a key. */
 async function keySpendThisMonth(db: Db, workspaceId: string, key: string) {
@@ -37,28 +37,14 @@ describe("service accounts: automation governed like a person", () => {
   it("a key named as a service account gets its spend, an override limits it, and the budget check for the key answers from that limit", async () => {
     const db = await testDb();
     const f = await automationWorkspace(db);
-    const keys = (await unmappedIdentities(db, f.ws.id)).filter(
-      (u) => u.externalId === "key_nightly_evals",
-    );
+    const keys = await nightlyEvalsKeys(db, f);
     // the simulator reports the key under OpenAI and Anthropic
     expect(keys.map((k) => k.identityProvider).sort()).toEqual(["anthropic", "openai"]);
     const unmappedCost = keys.reduce((s, k) => s + k.costMicros, 0n);
     const before = await budgetCheck(db, f.ws.id, "key_nightly_evals", "", TEST_NOW);
     expect(before.member).toBeNull();
 
-    const svc = await addServiceAccount(
-      db,
-      f.admin,
-      addServiceAccountSchema.parse({
-        name: "Nightly evals",
-        ownerId: f.dev.memberId,
-        groupIds: [f.group.id],
-        identities: keys.map((k) => ({
-          identityProvider: k.identityProvider,
-          identityKey: k.identityKey,
-        })),
-      }),
-    );
+    const svc = await addNightlyEvals(db, f, keys, [f.group.id]);
     expect(svc).toMatchObject({
       kind: "SERVICE",
       owner: { id: f.dev.memberId, name: "Dev One" },
