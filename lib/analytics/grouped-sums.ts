@@ -243,16 +243,23 @@ export async function sumsForKeys(
   return merged;
 }
 
-/** The ORDER BY of each sort the database can page (breakdown-plan.ts SQL_SORTS), over sums or over one row per key. */
+/** A metric column of the page's rows: summed per key, or as it is when each key has one row. */
+function pageColumn(c: string, summed: boolean): string {
+  return summed ? `SUM(t."${c}")` : `t."${c}"`;
+}
+
+/** The ORDER BY of each sort the database can page (breakdown-plan.ts SQL_SORTS). */
 function sqlOrder(sort: SqlSort, summed: boolean): string {
-  const col = (c: string) => (summed ? `SUM(t."${c}")` : `t."${c}"`);
-  return sort === "tokens" ? `${col("input")} + ${col("output")}` : col(sort);
+  return sort === "tokens"
+    ? `${pageColumn("input", summed)} + ${pageColumn("output", summed)}`
+    : pageColumn(sort, summed);
 }
 
 /** A row with any current usage (a key whose pieces cancel out, or only zeros, is not listed). */
 function hasUsage(summed: boolean): string {
-  const col = (c: string) => (summed ? `SUM(t."${c}")` : `t."${c}"`);
-  return ["amount", "requests", "cost", "credits"].map((c) => `${col(c)} <> 0`).join(" OR ");
+  return ["amount", "requests", "cost", "credits"]
+    .map((c) => `${pageColumn(c, summed)} <> 0`)
+    .join(" OR ");
 }
 
 export interface PagedSums {
@@ -302,7 +309,7 @@ export async function pagedSums(
   // are. Summing them again made PostgreSQL aggregate the month's ~20,000 rows into numerics
   // twice (the page and the count), most of /api/overview's time.
   const summed = !(inner.length === 1 && perRowPieces === 1);
-  const cols = METRIC_COLUMNS.map((c) => (summed ? `SUM(t."${c}")` : `t."${c}"`) + ` AS "${c}"`);
+  const cols = METRIC_COLUMNS.map((c) => `${pageColumn(c, summed)} AS "${c}"`);
   const dir = q.dir === "asc" ? "ASC" : "DESC";
   const byKey = engine === "postgres" ? `t."k" COLLATE "C"` : `t."k"`;
   const rowsOf = summed
