@@ -75,7 +75,7 @@ run_parallel() {
   local dir job i failed=0
   dir=$(mktemp -d)
   local -a pids=()
-  local started=$SECONDS
+  local jobs_started=$SECONDS
   for job in "$@"; do
     # each job's own CPU (its processes' and their waited-for children's), to see where the
     # suite's minutes go: `times`' second line is the children's user and system time
@@ -85,7 +85,7 @@ run_parallel() {
   i=0
   for job in "$@"; do
     if wait "${pids[$i]}"; then
-      log "passed: $job after $((SECONDS - started)) s, CPU $(job_cpu_seconds "$dir/$job.cpu") s (last lines of its log)"
+      log "passed: $job after $((SECONDS - jobs_started)) s, CPU $(job_cpu_seconds "$dir/$job.cpu") s (last lines of its log)"
       tail -n 12 "$dir/$job.log" >&2
     else
       log "FAILED: $job (its whole log)"
