@@ -1,5 +1,13 @@
-/** Effective limits for every member of the workspace (the Limits screen and vendor plans). */
-import { loadWorkspaceLimits } from "../../lib/limits/load-effective-limits";
+/**
+ * Effective limits for every member of the workspace: the rule alone, from nothing kept (what
+ * the Limits screen and the vendors' plans resolve), and with every member's forecast besides
+ * (what the alerts evaluate after a sync).
+ */
+import {
+  forgetKeptResolutions,
+  loadWorkspaceEffectiveLimits,
+  loadWorkspaceLimits,
+} from "../../lib/limits/load-effective-limits";
 import { latency, sample } from "../stats";
 import type { Section } from "./index";
 
@@ -35,9 +43,22 @@ export const limitsSection: Section = {
     }
     const now = new Date(`${ctx.spec.endDay}T12:00:00Z`);
     const runs = Array.from({ length: 7 }, () => 0);
+    const rule = await sample(runs, () => {
+      forgetKeptResolutions(ctx.db);
+      return loadWorkspaceEffectiveLimits(ctx.db, ctx.workspaceId, now);
+    });
     const { samples, results } = await sample(runs, () =>
       loadWorkspaceLimits(ctx.db, ctx.workspaceId, now),
     );
-    return { members: results[0]?.members.length ?? 0, all_members: latency(samples) };
+    const members = results[0]?.members.length ?? 0;
+    if (rule.results[0]?.members.length !== members)
+      throw new Error("effective limits: the rule alone and with projections differ in members");
+    return {
+      members,
+      /** the rule for everyone, the groups' pools and their projections */
+      rule_all_members: latency(rule.samples),
+      /** the same and every member's forecast */
+      all_members: latency(samples),
+    };
   },
 };

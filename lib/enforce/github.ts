@@ -11,7 +11,7 @@
 import "server-only";
 
 import { SYSTEM_ACTOR, writeAudit, type AuditActor } from "../audit/audit";
-import { loadWorkspaceLimits } from "../limits/load-effective-limits";
+import { loadWorkspaceEffectiveLimits } from "../limits/load-effective-limits";
 import type { Db } from "../server/db";
 import type { BudgetBody, GithubClient } from "../vendors/github/client";
 import { budgetAmountMicros, wholeDollarsDown } from "../vendors/github/money";
@@ -194,7 +194,7 @@ export async function planGithubShared(
   const states = await db.vendorLimitState.findMany({ where: { connectorId: c.id } });
   const memberIds = states.map((s) => s.memberId);
   const desired = await desiredLimits(db, c, GITHUB_UNIT, now, memberIds);
-  const limits = await loadWorkspaceLimits(db, c.workspaceId, now, new Set(memberIds));
+  const limits = await loadWorkspaceEffectiveLimits(db, c.workspaceId, now, new Set(memberIds));
   const level = new Map(limits.members.map((m) => [m.memberId, m.effective.level as string]));
   // which cost center a group limit mirrors: the group imported from it, or linked to it
   const policyIds = limits.members.map((m) => m.effective.policyId).filter((x): x is string => !!x);

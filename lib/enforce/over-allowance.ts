@@ -7,7 +7,7 @@
 import "server-only";
 
 import { formatAmount } from "../core/money";
-import { loadWorkspaceLimits } from "../limits/load-effective-limits";
+import { loadWorkspaceEffectiveLimits } from "../limits/load-effective-limits";
 import type { Db } from "../server/db";
 import {
   describeVendorAmount,
@@ -43,7 +43,7 @@ export async function overAllowance(
   const connectors = await db.vendorConnector.findMany({ where: { workspaceId } });
   const states = await db.vendorLimitState.findMany({ where: { workspaceId } });
   if (!states.length) return [];
-  const limits = await loadWorkspaceLimits(db, workspaceId, now);
+  const limits = await loadWorkspaceEffectiveLimits(db, workspaceId, now);
   const open = new Set(
     (
       await db.vendorJob.findMany({

@@ -8,7 +8,7 @@ import "server-only";
 
 import { formatAmount, inBudgetUnit } from "../core/money";
 import { addDays } from "../core/period";
-import { loadWorkspaceLimits } from "../limits/load-effective-limits";
+import { loadWorkspaceEffectiveLimits } from "../limits/load-effective-limits";
 import type { Db } from "../server/db";
 import {
   describeVendorAmount,
@@ -87,7 +87,7 @@ export async function desiredLimits(
     select: { budgetUnit: true, usdPerCreditMicros: true },
   });
   const budgetUnit = ws.budgetUnit as BudgetUnit;
-  const limits = await loadWorkspaceLimits(
+  const limits = await loadWorkspaceEffectiveLimits(
     db,
     c.workspaceId,
     now,

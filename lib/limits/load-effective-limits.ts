@@ -805,8 +805,8 @@ export function forgetKeptResolutions(db: Db): void {
 
 /**
  * Every active member's effective limit (all products) without the projections: what the
- * Limits screen counts, filters and sorts (one page of it is then projected with
- * projectMemberLimits); the pools' figures are the whole workspace's. The whole workspace's
+ * vendors' plans enforce and the Limits screen counts, filters and sorts (one page of it is then
+ * projected with projectMemberLimits); the pools' figures are the whole workspace's. The whole workspace's
  * resolution is kept while nothing it was computed from has changed (resolutionKey);
  * `onlyMemberIds` narrows its rows (the rule resolves each member on their own: the same rows).
  */
@@ -920,8 +920,9 @@ function groupPools(
 }
 
 /**
- * Every active member's effective limit (all products) in a handful of queries; the resolver
- * gets only each member's relevant policies, so the work is linear in members + policies.
+ * Every active member's effective limit (all products) with their projections (the alerts warn
+ * on them; at 20,000 people the forecasts are most of its time) in a handful of queries; the
+ * resolver gets only each member's relevant policies, so the work is linear in members + policies.
  * `onlyMemberIds` narrows the result (a manager's groups) without changing pool figures.
  */
 export async function loadWorkspaceLimits(
