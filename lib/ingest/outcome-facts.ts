@@ -7,6 +7,7 @@
  * as for usage rows.
  */
 import { addOutcomeCounts } from "../core/outcome-counts";
+import { insertRows, type BulkColumns } from "../server/bulk-insert";
 import type { Tx } from "../server/db";
 import type { IdentityResolver } from "./identities";
 import type { OutcomeFact } from "./types";
@@ -38,23 +39,44 @@ export async function replaceOutcomeFacts(
   }
   if (!merged.size) return 0;
   for (const f of merged.values()) await target.resolver.resolve(tx, f.identity);
-  await tx.outcomeDaily.createMany({
-    data: [...merged.values()].map((f) => ({
-      workspaceId: target.workspaceId,
-      connectionId: target.connectionId,
-      day: f.day,
-      identityProvider: f.identity?.provider ?? "",
-      identityKind: f.identity?.kind ?? "",
-      identityExternalId: f.identity?.externalId ?? "",
-      product: f.product,
-      source: f.source,
-      sessions: f.sessions,
-      linesAdded: f.linesAdded,
-      linesRemoved: f.linesRemoved,
-      commits: f.commits,
-      pullRequests: f.pullRequests,
-      lastRunId: target.runId,
-    })),
-  });
+  // outside the ORM: its createMany compiled the whole batch (~0.5 ms of CPU a row)
+  await insertRows(
+    tx,
+    "OutcomeDaily",
+    OUTCOME_COLUMNS,
+    [...merged.values()].map((f) => [
+      target.workspaceId,
+      target.connectionId,
+      f.day,
+      f.identity?.provider ?? "",
+      f.identity?.kind ?? "",
+      f.identity?.externalId ?? "",
+      f.product,
+      f.source,
+      f.sessions,
+      f.linesAdded,
+      f.linesRemoved,
+      f.commits,
+      f.pullRequests,
+      target.runId,
+    ]),
+  );
   return merged.size;
 }
+
+const OUTCOME_COLUMNS: BulkColumns = [
+  ["workspaceId", "text"],
+  ["connectionId", "text"],
+  ["day", "text"],
+  ["identityProvider", "text"],
+  ["identityKind", "text"],
+  ["identityExternalId", "text"],
+  ["product", "text"],
+  ["source", "text"],
+  ["sessions", "bigint"],
+  ["linesAdded", "bigint"],
+  ["linesRemoved", "bigint"],
+  ["commits", "bigint"],
+  ["pullRequests", "bigint"],
+  ["lastRunId", "text"],
+];
