@@ -66,14 +66,8 @@ export async function memberHistories(
   const engine = engineOf(db);
   const p = (i: number) => placeholder(engine, i);
   const column = unit === "USD" ? `"costMicros"` : `"creditsMicros"`;
-  // all products: the member-day totals, one row per person and day, read as they are (the
-  // daily rollup summed over products and models in the same sync transaction: the meter and
-  // the forecast agree); one product: the daily rollup the limits read their usage from
-  const perDay = product === "";
-  let sql = perDay
-    ? `SELECT "memberKey" AS k, "day" AS d, ${column} AS v FROM "UsageMemberDayTotal"`
-    : `SELECT "memberKey" AS k, "day" AS d, SUM(${column}) AS v FROM "UsageDailyRollup"`;
-  sql += ` WHERE "workspaceId" = ${p(1)} AND "day" >= ${p(2)} AND "day" <= ${p(3)}`;
+  // the daily rollup the limits read their usage from: the meter and the forecast agree
+  let sql = `SELECT "memberKey" AS k, "day" AS d, SUM(${column}) AS v FROM "UsageDailyRollup" WHERE "workspaceId" = ${p(1)} AND "day" >= ${p(2)} AND "day" <= ${p(3)}`;
   const params: unknown[] = [workspaceId, r.start, r.end];
   if (memberIds === null) sql += ` AND "memberKey" <> ''`;
   else {
@@ -84,7 +78,7 @@ export async function memberHistories(
     params.push(product);
     sql += ` AND "product" = ${p(params.length)}`;
   }
-  if (!perDay) sql += ` GROUP BY "memberKey", "day"`;
+  sql += ` GROUP BY "memberKey", "day"`;
   const out = new Map<string, Map<DayKey, bigint>>();
   for (const row of await readRows<{ k: string; d: string; v: unknown }>(db, sql, params)) {
     let h = out.get(row.k);
