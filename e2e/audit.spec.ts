@@ -1,19 +1,11 @@
-import { expect, test, type Browser, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 
-import { storageStateFor, type RoleName } from "./roles";
+import { DESKTOP_WIDTH, pageAs } from "./roles";
 import { saveScreenshot } from "./screenshots";
 
 // Issue 17, audit log: an admin's change shows in plain words, filtered by who, object and
 // action (URL state), as the member's history (from the member page), and exported as CSV with
 // formula cells neutralised — as finance, who reads it, and the owner.
-
-async function pageAs(browser: Browser, role: RoleName, width = 1440): Promise<Page> {
-  const context = await browser.newContext({
-    storageState: storageStateFor(role),
-    viewport: { width, height: 900 },
-  });
-  return context.newPage();
-}
 
 test.describe.serial("audit log", () => {
   let memberId = "";
@@ -21,7 +13,7 @@ test.describe.serial("audit log", () => {
   test("an admin's change reads as a sentence in finance's filtered log and in the member's history", async ({
     browser,
   }) => {
-    const admin = await pageAs(browser, "admin");
+    const admin = await pageAs(browser, "admin", DESKTOP_WIDTH);
     await admin.goto("/members");
     const res = await admin.request.post("/api/members", {
       data: {
@@ -46,7 +38,7 @@ test.describe.serial("audit log", () => {
     );
     await admin.context().close();
 
-    const page = await pageAs(browser, "finance");
+    const page = await pageAs(browser, "finance", DESKTOP_WIDTH);
     await page.goto("/audit");
     await page.getByTestId("audit-actor-filter").selectOption("admin@acme.example");
     await page.getByTestId("audit-type-filter").selectOption("Member");
@@ -79,7 +71,7 @@ test.describe.serial("audit log", () => {
   test("the export is the filtered log as CSV, formulas neutralised, and is itself audited", async ({
     browser,
   }) => {
-    const page = await pageAs(browser, "owner");
+    const page = await pageAs(browser, "owner", DESKTOP_WIDTH);
     await page.goto(`/audit?type=Member&target=${memberId}`);
     const href = await page.getByTestId("audit-export").getAttribute("href");
     expect(href).toBe(`/api/audit/export?type=Member&target=${memberId}`);
@@ -99,7 +91,7 @@ test.describe.serial("audit log", () => {
     await page.goto("/audit?action=export.audit");
     await expect(page.getByTestId("audit-row").first()).toContainText("owner@acme.example");
     // an engineer has no audit log
-    const engineer = await pageAs(browser, "engineer");
+    const engineer = await pageAs(browser, "engineer", DESKTOP_WIDTH);
     expect((await engineer.request.get("/api/audit/export")).status()).toBe(403);
     await engineer.context().close();
     await page.context().close();

@@ -1,15 +1,10 @@
-import { expect, test, type Browser, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 
-import { storageStateFor, type RoleName } from "./roles";
+import { pageAs } from "./roles";
 import { saveScreenshot } from "./screenshots";
 
 // Issue 16: the owner's billing settings — whether Claude Code seat estimates count against
 // limits, and the dated exchange-rate table (validated, audited); others reach no route.
-
-async function pageAs(browser: Browser, role: RoleName): Promise<Page> {
-  const context = await browser.newContext({ storageState: storageStateFor(role) });
-  return context.newPage();
-}
 
 test.describe("Billing settings", () => {
   test("the owner sets and removes an exchange rate and switches seat estimates; a bad rate is refused with its reason", async ({

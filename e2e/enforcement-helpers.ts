@@ -1,14 +1,8 @@
 /** Shared by the vendor enforcement journeys (ChatGPT/Claude, GitHub Copilot, Cursor). */
-import { expect, type Browser, type Page } from "@playwright/test";
+import { expect, type Page } from "@playwright/test";
 
 import { formatAmount } from "../lib/core/money";
-import { storageStateFor, type RoleName } from "./roles";
 import { saveScreenshot } from "./screenshots";
-
-export async function pageAs(browser: Browser, role: RoleName): Promise<Page> {
-  const context = await browser.newContext({ storageState: storageStateFor(role) });
-  return context.newPage();
-}
 
 /** A vendor's group (cost center, billing group) was imported with these members, and the Groups screen lists it. */
 export async function expectImportedGroup(

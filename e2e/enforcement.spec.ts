@@ -14,9 +14,10 @@ import {
   serverNowMs,
   setServerClock,
 } from "./clock";
-import { act, pageAs } from "./enforcement-helpers";
+import { act } from "./enforcement-helpers";
 import { limitsMemberRow } from "./limits-rows";
 import { deletePolicy } from "./policies";
+import { pageAs } from "./roles";
 import { saveScreenshot } from "./screenshots";
 
 // Issue 9 "Done when": an owner connects both fake vendors, imports ChatGPT credits and groups,

@@ -1,21 +1,13 @@
-import { expect, test, type Browser, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 
 import { resetServerClock } from "./clock";
-import { storageStateFor, type RoleName } from "./roles";
+import { pageAs } from "./roles";
 import { saveScreenshot } from "./screenshots";
 
 // Issue 20 "forecasts with a range" and issue 17 "future days not drawn as zero": the
 // Overview's daily chart draws the rest of the period as the forecast's band with a dashed
 // expected line, and the projection shows its range; the engineer's own chart does the same.
 // Read-only: it only looks (the run-out range with limits: e2e/isolated/demo-forecast.spec.ts).
-
-async function pageAs(browser: Browser, role: RoleName, width: number): Promise<Page> {
-  const context = await browser.newContext({
-    storageState: storageStateFor(role),
-    viewport: { width, height: 900 },
-  });
-  return context.newPage();
-}
 
 const MONEY = /[\d,]+\.\d{2} credits/;
 

@@ -1,8 +1,8 @@
-import { expect, test, type Browser, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 
 import { e2eDay } from "./clock";
 import { deletePolicy } from "./policies";
-import { storageStateFor, type RoleName } from "./roles";
+import { pageAs } from "./roles";
 import { saveScreenshot } from "./screenshots";
 
 // Issue 17 "One engineer home": the engineer's My budget shows the limit as a meter with its
@@ -14,11 +14,6 @@ import { saveScreenshot } from "./screenshots";
 
 const M = 1_000_000n;
 const REASON = "Finishing the flaky-test triage agent before the release freeze";
-
-async function pageAs(browser: Browser, role: RoleName): Promise<Page> {
-  const context = await browser.newContext({ storageState: storageStateFor(role) });
-  return context.newPage();
-}
 
 /** formatAmount's credits form: 1234567890n → "1,234.57 credits" (to the cent, half-even). */
 function credits(micros: bigint): string {

@@ -1,7 +1,7 @@
-import { expect, test, type Browser, type Page } from "@playwright/test";
+import { expect, test, type Page } from "@playwright/test";
 
 import { deletePolicy, limitTarget } from "./policies";
-import { storageStateFor, type RoleName } from "./roles";
+import { pageAs } from "./roles";
 
 // Issue 17 "Inline governance": an owner or admin sets or changes a limit where they see the
 // person or the group — a top spender on the Overview, the member page, a Usage row, an open
@@ -21,11 +21,6 @@ type Target = {
   } | null;
   effective: { usedMicros: string; limitMicros: string | null } | null;
 };
-
-async function pageAs(browser: Browser, role: RoleName): Promise<Page> {
-  const context = await browser.newContext({ storageState: storageStateFor(role) });
-  return context.newPage();
-}
 
 /** formatAmount's credits form for whole credits: 1234n → "1,234.00 credits". */
 function credits(whole: bigint): string {

@@ -1,8 +1,8 @@
-import { expect, test, type Browser, type Page } from "@playwright/test";
+import { expect, test, type Browser } from "@playwright/test";
 
 import { daysAfterNow, e2eDay, resetServerClock, setServerClock } from "./clock";
 import { limitsMemberRow } from "./limits-rows";
-import { storageStateFor, type RoleName } from "./roles";
+import { pageAs } from "./roles";
 import { saveScreenshot } from "./screenshots";
 
 // Issue 5 "Done when": default 500 (owner) → group Platform 800 and an override of 1,200 for
@@ -11,11 +11,6 @@ import { saveScreenshot } from "./screenshots";
 // a second admin's stale edit is refused → an engineer reaches no editor and no route handler.
 
 const expiry = e2eDay(10);
-
-async function pageAs(browser: Browser, role: RoleName): Promise<Page> {
-  const context = await browser.newContext({ storageState: storageStateFor(role) });
-  return context.newPage();
-}
 
 /** Creates an API token by clicking through Settings as the owner; returns the token shown once. */
 export async function createTokenViaSettings(

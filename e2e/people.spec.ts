@@ -1,20 +1,12 @@
-import { expect, test, type Browser, type Page } from "@playwright/test";
+import { expect, test, type Page } from "@playwright/test";
 
-import { storageStateFor, type RoleName } from "./roles";
+import { DESKTOP_WIDTH, pageAs } from "./roles";
 import { saveScreenshot } from "./screenshots";
 
 // Issue 17, people & groups: an owner adds a member, an admin changes their role and deactivates
 // them, an admin creates a group with a manager, an owner imports a CSV (a bad file first, then
 // a good one); finance reads; an engineer reaches neither screen nor route. Screenshots at 1440
 // and 800 px.
-
-async function pageAs(browser: Browser, role: RoleName, width = 1440): Promise<Page> {
-  const context = await browser.newContext({
-    storageState: storageStateFor(role),
-    viewport: { width, height: 900 },
-  });
-  return context.newPage();
-}
 
 const row = (page: Page, email: string) =>
   page.locator(`[data-testid="member-row"][data-email="${email}"]`);
@@ -23,7 +15,7 @@ test.describe.serial("people and groups", () => {
   test("the owner adds a member; a bad address is explained next to the field", async ({
     browser,
   }) => {
-    const page = await pageAs(browser, "owner");
+    const page = await pageAs(browser, "owner", DESKTOP_WIDTH);
     await page.goto("/members");
     await expect(page.getByRole("heading", { name: "Members" })).toBeVisible();
     await expect(page.getByTestId("member-row").first()).toBeVisible();
@@ -53,7 +45,7 @@ test.describe.serial("people and groups", () => {
   test("an admin changes the member's role (owner is not theirs to give), then deactivates them", async ({
     browser,
   }) => {
-    const page = await pageAs(browser, "admin");
+    const page = await pageAs(browser, "admin", DESKTOP_WIDTH);
     await page.goto("/members?q=pat.people");
     await page.getByRole("link", { name: "Manage Pat People" }).click();
     const editor = page.getByTestId("member-editor");
@@ -81,7 +73,7 @@ test.describe.serial("people and groups", () => {
   test("an admin creates a group with a manager; it shows on the index with its history", async ({
     browser,
   }) => {
-    const page = await pageAs(browser, "admin");
+    const page = await pageAs(browser, "admin", DESKTOP_WIDTH);
     await page.goto("/groups");
     await page.getByRole("button", { name: "Create group" }).click();
     const form = page.getByTestId("create-group-form");
@@ -109,7 +101,7 @@ test.describe.serial("people and groups", () => {
   test("the owner imports people: a bad file is refused row by row, a good one is previewed and applied", async ({
     browser,
   }) => {
-    const page = await pageAs(browser, "owner");
+    const page = await pageAs(browser, "owner", DESKTOP_WIDTH);
     await page.goto("/members");
     await page.getByRole("button", { name: "Import CSV" }).click();
     const bad =
@@ -169,7 +161,7 @@ test.describe.serial("people and groups", () => {
   });
 
   test("an engineer reaches neither screen nor the routes", async ({ browser }) => {
-    const page = await pageAs(browser, "engineer");
+    const page = await pageAs(browser, "engineer", DESKTOP_WIDTH);
     for (const path of ["/members", "/groups"]) expect((await page.goto(path))?.status()).toBe(403);
     expect((await page.request.get("/api/members")).status()).toBe(403);
     expect((await page.request.post("/api/groups", { data: { name: "Mine" } })).status()).toBe(403);

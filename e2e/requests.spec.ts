@@ -2,7 +2,7 @@ import { expect, test, type Browser, type Page } from "@playwright/test";
 
 import { daysAfterNow, resetServerClock, setServerClock } from "./clock";
 import { sendRequest } from "./request-form";
-import { storageStateFor, type RoleName } from "./roles";
+import { pageAs } from "./roles";
 import { saveScreenshot } from "./screenshots";
 
 // Issue 6 "Done when": an engineer files a request; their manager sees it and approves part
@@ -11,11 +11,6 @@ import { saveScreenshot } from "./screenshots";
 // request; an admin of another workspace gets 404. (Concurrency: tests/integration/requests-lifecycle.test.ts.)
 
 const REASON = "Migrating the billing service to the new agent workflow this sprint";
-
-async function pageAs(browser: Browser, role: RoleName): Promise<Page> {
-  const context = await browser.newContext({ storageState: storageStateFor(role) });
-  return context.newPage();
-}
 
 async function createToken(browser: Browser, name: string, scopes: string[]): Promise<string> {
   const owner = await pageAs(browser, "owner");

@@ -1,7 +1,7 @@
-import { expect, test, type Browser, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 
 import { sendRequest } from "./request-form";
-import { storageStateFor, type RoleName } from "./roles";
+import { pageAs } from "./roles";
 import { saveScreenshot } from "./screenshots";
 
 // Issue 15 "Controls that hold", on the screens: the decision screen shows the requester's
@@ -10,11 +10,6 @@ import { saveScreenshot } from "./screenshots";
 // change touches before it is saved.
 
 const REASON = "Load-testing the new agent workflow against staging this week";
-
-async function pageAs(browser: Browser, role: RoleName): Promise<Page> {
-  const context = await browser.newContext({ storageState: storageStateFor(role) });
-  return context.newPage();
-}
 
 test.describe.serial("controls that hold", () => {
   test("the decision screen shows the limit before and after the amount typed, and what may not be granted", async ({

@@ -1,6 +1,6 @@
-import { expect, test, type Browser, type Page } from "@playwright/test";
+import { expect, test, type Page } from "@playwright/test";
 
-import { storageStateFor, type RoleName } from "./roles";
+import { pageAs } from "./roles";
 import { saveScreenshot } from "./screenshots";
 
 // Issue 17 "Global search": a search box in the shell finds people (by name or email) and
@@ -9,11 +9,6 @@ import { saveScreenshot } from "./screenshots";
 // they manage; an engineer, who sees only their own spend, has no search box. Read-only.
 
 type Row = { id: string; name: string; email: string; groups: { name: string }[] };
-
-async function pageAs(browser: Browser, role: RoleName): Promise<Page> {
-  const context = await browser.newContext({ storageState: storageStateFor(role) });
-  return context.newPage();
-}
 
 async function members(page: Page, q = ""): Promise<Row[]> {
   const res = await page.request.get(`/api/members${q ? `?q=${encodeURIComponent(q)}` : ""}`);

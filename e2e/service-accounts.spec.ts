@@ -1,7 +1,7 @@
-import { expect, test, type Browser, type Page } from "@playwright/test";
+import { expect, test, type Page } from "@playwright/test";
 
 import { deletePolicy, limitTarget } from "./policies";
-import { storageStateFor, type RoleName } from "./roles";
+import { pageAs } from "./roles";
 
 // Issue 17 "Automation as a first-class subject": the CI workspace's spend is all on API keys.
 // Its admin names a key as a service account with an owner, sets its limit from its page, and
@@ -15,11 +15,6 @@ const NAME = "CI pipeline";
 const KEY = "key_ci_pipeline";
 /** its internal address (lib/people/automation.ts serviceEmail): kept on the server, never sent */
 const SERVICE_EMAIL = "ci-pipeline@service.invalid";
-
-async function pageAs(browser: Browser, role: RoleName): Promise<Page> {
-  const context = await browser.newContext({ storageState: storageStateFor(role) });
-  return context.newPage();
-}
 
 type Target = {
   policy: { id: string; version: number; amountMicros: string | null } | null;

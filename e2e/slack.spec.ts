@@ -1,9 +1,9 @@
-import { expect, test, type Browser, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 
 import { startFakeSlack, type FakeSlack } from "../tests/fake-vendors/slack";
 import { serverNowMs } from "./clock";
 import { sendRequest } from "./request-form";
-import { storageStateFor, type RoleName } from "./roles";
+import { pageAs } from "./roles";
 import { saveScreenshot } from "./screenshots";
 
 // Issue 20 "Done when": a manager approves from the fake Slack and the limit changes; a forged
@@ -13,11 +13,6 @@ import { saveScreenshot } from "./screenshots";
 // depth: tests/integration/slack-approvals.test.ts.
 
 const REASON = "Load-testing the agent gateway before the release freeze";
-
-async function pageAs(browser: Browser, role: RoleName): Promise<Page> {
-  const context = await browser.newContext({ storageState: storageStateFor(role) });
-  return context.newPage();
-}
 
 test.describe.serial("approvals from Slack", () => {
   let slack: FakeSlack;

@@ -1,8 +1,8 @@
-import { expect, test, type Browser, type Page } from "@playwright/test";
+import { expect, test, type Page } from "@playwright/test";
 
 import { e2eDay } from "./clock";
 import { deletePolicy, limitTarget } from "./policies";
-import { storageStateFor, type RoleName } from "./roles";
+import { pageAs } from "./roles";
 
 // Issue 17 "Safety": removing an override or a group limit asks nothing first; a toast says
 // what was removed and its Undo sets the same limit again, to the micro-unit, through the same
@@ -20,11 +20,6 @@ type Policy = {
   expiresOn: string | null;
   note: string | null;
 };
-
-async function pageAs(browser: Browser, role: RoleName): Promise<Page> {
-  const context = await browser.newContext({ storageState: storageStateFor(role) });
-  return context.newPage();
-}
 
 async function policyOf(page: Page, q: string): Promise<Policy | null> {
   return (await limitTarget<{ policy: Policy | null }>(page, q)).policy;

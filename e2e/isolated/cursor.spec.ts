@@ -19,11 +19,11 @@ import {
   expectImportedGroup,
   expectVendorNowOnScreen,
   giveRoom,
-  pageAs,
   previewAndApply,
   removePolicies,
 } from "../enforcement-helpers";
 import { sendRequest } from "../request-form";
+import { pageAs } from "../roles";
 import { saveScreenshot } from "../screenshots";
 
 // Issue 19, the Cursor half: an owner connects the Cursor fake as a usage source and imports

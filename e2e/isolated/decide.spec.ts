@@ -1,7 +1,7 @@
-import { expect, test, type Browser, type Page } from "@playwright/test";
+import { expect, test, type Page } from "@playwright/test";
 
 import { sendRequest } from "../request-form";
-import { storageStateFor, type RoleName } from "../roles";
+import { pageAs } from "../roles";
 import { saveScreenshot } from "../screenshots";
 
 // Issue 20 "Done when" (decide): an owner simulates a group limit and sees the members it
@@ -11,11 +11,6 @@ import { saveScreenshot } from "../screenshots";
 // specs see the demo as it was.
 
 const REASON = "Finishing the payments reconciliation agent run this week";
-
-async function pageAs(browser: Browser, role: RoleName): Promise<Page> {
-  const context = await browser.newContext({ storageState: storageStateFor(role) });
-  return context.newPage();
-}
 
 async function fileRequest(page: Page, amount: string): Promise<{ id: number; text: string }> {
   await page.goto("/requests");

@@ -1,20 +1,12 @@
-import { expect, test, type Browser, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 
 import { resetServerClock } from "../clock";
-import { storageStateFor, type RoleName } from "../roles";
+import { DESKTOP_WIDTH, pageAs } from "../roles";
 import { saveScreenshot } from "../screenshots";
 
 // Issue 20 "forecasts with a range" on the governed demo (limits exist): a member near their
 // limit gets a projected run-out as a range (earliest on the forecast's high side, latest on
 // its low side) on the owner's Limits and Alerts, and the engineer sees their own. Read-only.
-
-async function pageAs(browser: Browser, role: RoleName, width = 1440): Promise<Page> {
-  const context = await browser.newContext({
-    storageState: storageStateFor(role),
-    viewport: { width, height: 900 },
-  });
-  return context.newPage();
-}
 
 const DAY = String.raw`\d{4}-\d{2}-\d{2}`;
 
@@ -22,7 +14,7 @@ test.describe.serial("forecast ranges on the governed demo", () => {
   test.beforeAll(() => resetServerClock());
 
   test("the owner sees a run-out range for the member near the limit", async ({ browser }) => {
-    const page = await pageAs(browser, "owner");
+    const page = await pageAs(browser, "owner", DESKTOP_WIDTH);
     await page.goto("/alerts");
     // the alert fires on the band's high side and names the range
     await expect(

@@ -1,7 +1,7 @@
-import { expect, test, type Browser, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 
 import { e2eDay, resetServerClock } from "../clock";
-import { storageStateFor, type RoleName } from "../roles";
+import { DESKTOP_WIDTH, pageAs } from "../roles";
 import { saveScreenshot } from "../screenshots";
 
 // Issue 17 "a demo that shows the product": on the governed demo (lib/demo/governance.ts,
@@ -13,15 +13,6 @@ import { saveScreenshot } from "../screenshots";
 const EXPIRES = e2eDay(3); // the engineer's override: ends in three days
 const STARTS = e2eDay(5); // the manager's override: scheduled
 const ENDS = e2eDay(19);
-const DESKTOP = { width: 1440, height: 900 };
-
-async function pageAs(browser: Browser, role: RoleName): Promise<Page> {
-  const context = await browser.newContext({
-    storageState: storageStateFor(role),
-    viewport: DESKTOP,
-  });
-  return context.newPage();
-}
 
 test.describe.serial("the governed demo", () => {
   test.beforeAll(() => resetServerClock());
@@ -29,7 +20,7 @@ test.describe.serial("the governed demo", () => {
   test("the owner's Limits shows the default, group limits, the pool and both overrides", async ({
     browser,
   }) => {
-    const page = await pageAs(browser, "owner");
+    const page = await pageAs(browser, "owner", DESKTOP_WIDTH);
     await page.goto("/limits");
     await expect(page.getByTestId("stat-default")).toHaveText("5,000.00 credits");
 
@@ -64,7 +55,7 @@ test.describe.serial("the governed demo", () => {
   test("Requests shows pending requests from several people and decided ones", async ({
     browser,
   }) => {
-    const page = await pageAs(browser, "owner");
+    const page = await pageAs(browser, "owner", DESKTOP_WIDTH);
     await page.goto("/requests");
     const queue = page.getByTestId("queue");
     // pending first: three people asked, at different times
@@ -91,7 +82,7 @@ test.describe.serial("the governed demo", () => {
   test("Alerts shows open alerts: near a limit, projected to run out, a pool", async ({
     browser,
   }) => {
-    const page = await pageAs(browser, "admin");
+    const page = await pageAs(browser, "admin", DESKTOP_WIDTH);
     await page.goto("/alerts");
     const list = page.getByTestId("alert-list");
     await expect(
@@ -113,7 +104,7 @@ test.describe.serial("the governed demo", () => {
   });
 
   test("the engineer sees their limit and where it comes from", async ({ browser }) => {
-    const page = await pageAs(browser, "engineer");
+    const page = await pageAs(browser, "engineer", DESKTOP_WIDTH);
     await page.goto("/me");
     await expect(page.getByTestId("my-limit").first()).toHaveText("4,800.00 credits");
     await expect(page.getByTestId("my-limit-reason").first()).toHaveText(
@@ -125,7 +116,7 @@ test.describe.serial("the governed demo", () => {
   test("products are chosen from the workspace's list; an unknown one is refused naming the field", async ({
     browser,
   }) => {
-    const owner = await pageAs(browser, "owner");
+    const owner = await pageAs(browser, "owner", DESKTOP_WIDTH);
     await owner.goto("/limits");
     await owner.getByTestId("new-group-limit").selectOption({ label: "Data" });
     const options = owner.getByTestId("policy-editor").locator('select[name="product"] option');
@@ -138,7 +129,7 @@ test.describe.serial("the governed demo", () => {
     ]);
     await owner.context().close();
 
-    const page = await pageAs(browser, "engineer");
+    const page = await pageAs(browser, "engineer", DESKTOP_WIDTH);
     await page.goto("/requests");
     const form = page.getByTestId("request-form");
     await form.locator('input[name="amount"]').fill("200");
@@ -161,7 +152,7 @@ test.describe.serial("the governed demo", () => {
   });
 
   test("the owner's Overview at 1440 px", async ({ browser }) => {
-    const page = await pageAs(browser, "owner");
+    const page = await pageAs(browser, "owner", DESKTOP_WIDTH);
     await page.goto("/overview");
     await expect(page.getByRole("heading", { level: 1 }).first()).toBeVisible();
     await page.waitForLoadState("networkidle");

@@ -1,7 +1,7 @@
-import { expect, test, type Browser, type Locator, type Page } from "@playwright/test";
+import { expect, test, type Locator } from "@playwright/test";
 
 import { E2E_NOW, resetServerClock } from "../clock";
-import { storageStateFor, type RoleName } from "../roles";
+import { DESKTOP_WIDTH, pageAs } from "../roles";
 import { saveScreenshot } from "../screenshots";
 
 // Issue 17, the screens walked by someone who has not read the code (the governed demo,
@@ -10,14 +10,6 @@ import { saveScreenshot } from "../screenshots";
 // an override is the person's own limit, not "per member"; at 800 px the Limits tables keep an
 // amount on one line and the Usage filters open inside the window; times read in UTC, not in
 // the browser's locale. Read-only.
-
-async function pageAs(browser: Browser, role: RoleName, width = 1440): Promise<Page> {
-  const context = await browser.newContext({
-    storageState: storageStateFor(role),
-    viewport: { width, height: 900 },
-  });
-  return context.newPage();
-}
 
 /** How many lines a cell's text takes (1 = it does not wrap). */
 async function linesOf(cell: Locator): Promise<number> {
@@ -52,7 +44,7 @@ test.describe.serial("the demo's screens read right", () => {
   });
 
   test("Requests and the audit log name the product a request is for", async ({ browser }) => {
-    const page = await pageAs(browser, "owner");
+    const page = await pageAs(browser, "owner", DESKTOP_WIDTH);
     await page.goto("/requests");
     // the demo's request #5: Eli Engineer asks for 1,500 credits of Codex
     const eli = page.getByTestId("queue-item-5");
@@ -83,7 +75,7 @@ test.describe.serial("the demo's screens read right", () => {
   });
 
   test("My budget calls its projection the forecast, not the pace so far", async ({ browser }) => {
-    const page = await pageAs(browser, "engineer");
+    const page = await pageAs(browser, "engineer", DESKTOP_WIDTH);
     await page.goto("/me");
     // 4,012.99 credits in 20 days is 200.65 a day, yet the projection is the forecast's, lower
     await expect(page.getByTestId("my-projected")).toHaveText("5,666.96 credits");
@@ -105,7 +97,7 @@ test.describe.serial("the demo's screens read right", () => {
   test("Members comes in pages of 50 with the filters kept, not one 16,000 px page", async ({
     browser,
   }) => {
-    const page = await pageAs(browser, "owner");
+    const page = await pageAs(browser, "owner", DESKTOP_WIDTH);
     await page.goto("/members?role=MEMBER");
     const count = page.getByTestId("members-count");
     await expect(count).toHaveText(/^1–50 of [\d,]+ people$/);
@@ -121,7 +113,7 @@ test.describe.serial("the demo's screens read right", () => {
   test("someone over their limit reads 'used up', not a run-out day already behind them", async ({
     browser,
   }) => {
-    const page = await pageAs(browser, "owner");
+    const page = await pageAs(browser, "owner", DESKTOP_WIDTH);
     await page.goto("/usage");
     // the demo's top spender: 8,716.36 credits against the 5,000 default
     await page.getByRole("link", { name: "Yusuf Zhang", exact: true }).first().click();
@@ -142,7 +134,7 @@ test.describe.serial("the demo's screens read right", () => {
   });
 
   test("Connections says when a source last synced in UTC", async ({ browser }) => {
-    const page = await pageAs(browser, "owner");
+    const page = await pageAs(browser, "owner", DESKTOP_WIDTH);
     await page.goto("/connections");
     await expect(page.locator("dd").filter({ hasText: / UTC$/ }).first()).toHaveText(
       /^\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC$/,
@@ -155,7 +147,7 @@ test.describe.serial("the demo's screens read right", () => {
 
   test("My budget says 'workspace default' once", async ({ browser }) => {
     // the owner is in Observability, which has no group limit: the workspace default applies
-    const page = await pageAs(browser, "owner");
+    const page = await pageAs(browser, "owner", DESKTOP_WIDTH);
     await page.goto("/me");
     const meter = page.getByTestId("member-limit");
     await expect(meter.getByTestId("limit-source")).toHaveText("workspace default");
@@ -168,7 +160,7 @@ test.describe.serial("the demo's screens read right", () => {
   test("the pinned demo dates its alerts, bell and grants by its own today, not the machine's", async ({
     browser,
   }) => {
-    const page = await pageAs(browser, "owner");
+    const page = await pageAs(browser, "owner", DESKTOP_WIDTH);
     const alerts = (
       (await (await page.request.get("/api/alerts")).json()) as {
         alerts: { createdAt: string }[];
@@ -191,7 +183,7 @@ test.describe.serial("the demo's screens read right", () => {
   test("service accounts read by name: not in the managers picker, not found by their pseudo-domain", async ({
     browser,
   }) => {
-    const page = await pageAs(browser, "ciAdmin");
+    const page = await pageAs(browser, "ciAdmin", DESKTOP_WIDTH);
     await page.goto("/groups");
     await page.getByRole("button", { name: "Create group" }).click();
     const managers = page.locator("#group-managers-list option");
@@ -216,7 +208,7 @@ test.describe.serial("the demo's screens read right", () => {
   test("the demo's open alerts say one thing each: one per subject and kind, the hard limit over its thresholds", async ({
     browser,
   }) => {
-    const page = await pageAs(browser, "admin");
+    const page = await pageAs(browser, "admin", DESKTOP_WIDTH);
     type Alert = { kind: string; subjectType: string; subjectId: string; status: string };
     const open = (
       (await (await page.request.get("/api/alerts")).json()) as { alerts: Alert[] }
@@ -238,7 +230,7 @@ test.describe.serial("the demo's screens read right", () => {
   });
 
   test("a group's member table carries a meter of each person's limit", async ({ browser }) => {
-    const page = await pageAs(browser, "owner");
+    const page = await pageAs(browser, "owner", DESKTOP_WIDTH);
     await page.goto("/groups");
     await page.getByRole("link", { name: "Platform", exact: true }).first().click();
     await page.waitForURL(/\/groups\/[^/?]+$/);

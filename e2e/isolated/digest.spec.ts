@@ -1,10 +1,10 @@
-import { expect, test, type Browser, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 
 import { startSmtpSink, type SmtpSink } from "../../tests/helpers/smtp-sink";
 import { startWebhookReceiver, type WebhookReceiver } from "../../tests/helpers/webhook-receiver";
 import { runFixtureScript } from "../fixtures/run-fixture";
 import { sendRequest } from "../request-form";
-import { storageStateFor, type RoleName } from "../roles";
+import { pageAs } from "../roles";
 import { saveScreenshot } from "../screenshots";
 
 // Issue 20: the weekly manager digest, end to end. The owner turns it on in Settings with an
@@ -53,11 +53,6 @@ interface DigestHook {
 
 const MANAGER = "manager@acme.example";
 const REASON = "Release week: the migration agents need a bigger allowance";
-
-async function pageAs(browser: Browser, role: RoleName): Promise<Page> {
-  const context = await browser.newContext({ storageState: storageStateFor(role) });
-  return context.newPage();
-}
 
 const expected = () => runFixtureScript<Expected>("e2e/fixtures/digest-fixture.ts", MANAGER);
 

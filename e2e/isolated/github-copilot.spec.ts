@@ -15,11 +15,11 @@ import {
   expectImportedGroup,
   expectVendorNowOnScreen,
   giveRoom,
-  pageAs,
   previewAndApply,
   removePolicies,
 } from "../enforcement-helpers";
 import { sendRequest } from "../request-form";
+import { pageAs } from "../roles";
 import { saveScreenshot } from "../screenshots";
 
 // Issue 19, the GitHub half: an owner connects the GitHub fake (an enterprise with a cost
