@@ -654,16 +654,17 @@ async function membershipsOf(
   workspaceId: string,
   memberIds?: readonly string[],
 ): Promise<{ groupId: string; memberId: string }[]> {
-  if (!memberIds)
-    return db.groupMember.findMany({
-      where: { group: { workspaceId } },
-      select: { groupId: true, memberId: true },
-      orderBy: [{ groupId: "asc" }, { memberId: "asc" }],
-    });
   const engine = engineOf(db);
+  const select = `SELECT gm."groupId" AS "groupId", gm."memberId" AS "memberId" FROM "GroupMember" gm JOIN "Group" g ON g."id" = gm."groupId"`;
+  const order = `ORDER BY gm."groupId", gm."memberId"`;
+  // everyone's as plain rows: through the ORM, 200,000 people's memberships took ~0.6 s more
+  if (!memberIds)
+    return readRows(db, `${select} WHERE g."workspaceId" = ${placeholder(engine, 1)} ${order}`, [
+      workspaceId,
+    ]);
   return readRows<{ groupId: string; memberId: string }>(
     db,
-    `SELECT gm."groupId" AS "groupId", gm."memberId" AS "memberId" FROM "GroupMember" gm JOIN "Group" g ON g."id" = gm."groupId" WHERE gm."memberId" IN ${jsonList(engine, 1)} AND ${byKey(engine)}g."workspaceId" = ${placeholder(engine, 2)} ORDER BY gm."groupId", gm."memberId"`,
+    `${select} WHERE gm."memberId" IN ${jsonList(engine, 1)} AND ${byKey(engine)}g."workspaceId" = ${placeholder(engine, 2)} ${order}`,
     [JSON.stringify(memberIds), workspaceId],
   );
 }
