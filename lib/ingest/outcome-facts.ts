@@ -25,14 +25,7 @@ export async function replaceOutcomeFacts(
     });
   const merged = new Map<string, OutcomeFact>();
   for (const f of facts) {
-    const key = [
-      f.day,
-      f.identity?.provider ?? "",
-      f.identity?.kind ?? "",
-      f.identity?.externalId ?? "",
-      f.product,
-      f.source,
-    ].join("\u0001");
+    const key = naturalKey(f).join("\u0001");
     const prev = merged.get(key);
     if (!prev) merged.set(key, { ...f });
     else addOutcomeCounts(prev, f);
@@ -47,12 +40,7 @@ export async function replaceOutcomeFacts(
     [...merged.values()].map((f) => [
       target.workspaceId,
       target.connectionId,
-      f.day,
-      f.identity?.provider ?? "",
-      f.identity?.kind ?? "",
-      f.identity?.externalId ?? "",
-      f.product,
-      f.source,
+      ...naturalKey(f),
       f.sessions,
       f.linesAdded,
       f.linesRemoved,
@@ -62,6 +50,12 @@ export async function replaceOutcomeFacts(
     ]),
   );
   return merged.size;
+}
+
+/** A fact's key within its connection (the table's primary key after the connection), in column order. */
+function naturalKey(f: OutcomeFact): string[] {
+  const id = f.identity;
+  return [f.day, id?.provider ?? "", id?.kind ?? "", id?.externalId ?? "", f.product, f.source];
 }
 
 const OUTCOME_COLUMNS: BulkColumns = [
