@@ -64,28 +64,31 @@ ensure_build() {
   npx next build >/tmp/allotment-build.log 2>&1 || { cat /tmp/allotment-build.log >&2; return 1; }
 }
 
-# Runs jobs at once, each a shell function name (its label is the name), each into its own log,
-# because most of the suite's tools use one core and CI has two. When all have ended, prints the
-# whole log of every failed job and the last lines of every passed one; fails if any failed.
-# the children's line of `times` ("0m12.5s 0m1.25s": user, system) → 14
+# A job's CPU seconds from what run_parallel wrote: the children's line of `times`
+# ("0m12.5s 0m1.25s": user, system) → 14
 job_cpu_seconds() {
   awk 'NR == 2 { t = 0; for (i = 1; i <= NF; i++) { split($i, p, "m"); t += p[1] * 60 + p[2] } printf "%d", t }' "$1" 2>/dev/null || echo "?"
 }
+
+# Runs jobs at once, each a shell function name (its label is the name), each into its own log,
+# because most of the suite's tools use one core and CI has two. When all have ended, prints the
+# whole log of every failed job and the last lines of every passed one; fails if any failed.
 run_parallel() {
   local dir job i failed=0
   dir=$(mktemp -d)
   local -a pids=()
-  local jobs_started=$SECONDS
+  local jobs_started
+  jobs_started=$(date +%s)
   for job in "$@"; do
-    # each job's own CPU (its processes' and their waited-for children's), to see where the
-    # suite's minutes go: `times`' second line is the children's user and system time
-    ("$job" && times >"$dir/$job.cpu") >"$dir/$job.log" 2>&1 &
+    # each job's own CPU (its processes' and their waited-for children's) and when it ended,
+    # to see where the suite's minutes go
+    ("$job" && times >"$dir/$job.cpu" && date +%s >"$dir/$job.end") >"$dir/$job.log" 2>&1 &
     pids+=($!)
   done
   i=0
   for job in "$@"; do
     if wait "${pids[$i]}"; then
-      log "passed: $job after $((SECONDS - jobs_started)) s, CPU $(job_cpu_seconds "$dir/$job.cpu") s (last lines of its log)"
+      log "passed: $job in $(( $(cat "$dir/$job.end") - jobs_started )) s, CPU $(job_cpu_seconds "$dir/$job.cpu") s (last lines of its log)"
       tail -n 12 "$dir/$job.log" >&2
     else
       log "FAILED: $job (its whole log)"

@@ -497,6 +497,7 @@ export interface WorkspaceLimits {
 }
 
 type MemberRecord = { id: string; name: string; email: string };
+type Membership = { groupId: string; memberId: string };
 
 /** The workspace's all-products policies, split by what they target. */
 export function indexPolicies(policies: readonly PolicyInput[]) {
@@ -520,7 +521,7 @@ interface Resolution {
   /** the groups these members are in, at least (their names) */
   groups: readonly { id: string; name: string }[];
   /** (group, member) pairs in group id order: a member's group ids come in that order */
-  memberships: readonly { groupId: string; memberId: string }[];
+  memberships: readonly Membership[];
   policies: ReturnType<typeof indexPolicies>;
   /** memberKey → usage by product */
   usage: ReadonlyMap<string, ProductUsage>;
@@ -653,16 +654,18 @@ async function membershipsOf(
   db: Db,
   workspaceId: string,
   memberIds?: readonly string[],
-): Promise<{ groupId: string; memberId: string }[]> {
+): Promise<Membership[]> {
   const engine = engineOf(db);
   const select = `SELECT gm."groupId" AS "groupId", gm."memberId" AS "memberId" FROM "GroupMember" gm JOIN "Group" g ON g."id" = gm."groupId"`;
   const order = `ORDER BY gm."groupId", gm."memberId"`;
   // everyone's as plain rows: through the ORM, 200,000 people's memberships took ~0.6 s more
   if (!memberIds)
-    return readRows(db, `${select} WHERE g."workspaceId" = ${placeholder(engine, 1)} ${order}`, [
-      workspaceId,
-    ]);
-  return readRows<{ groupId: string; memberId: string }>(
+    return readRows<Membership>(
+      db,
+      `${select} WHERE g."workspaceId" = ${placeholder(engine, 1)} ${order}`,
+      [workspaceId],
+    );
+  return readRows<Membership>(
     db,
     `${select} WHERE gm."memberId" IN ${jsonList(engine, 1)} AND ${byKey(engine)}g."workspaceId" = ${placeholder(engine, 2)} ${order}`,
     [JSON.stringify(memberIds), workspaceId],
@@ -806,10 +809,10 @@ export function forgetKeptResolutions(db: Db): void {
 
 /**
  * Every active member's effective limit (all products) without the projections: what the
- * vendors' plans enforce and the Limits screen counts, filters and sorts (one page of it is then
- * projected with projectMemberLimits); the pools' figures are the whole workspace's. The whole workspace's
- * resolution is kept while nothing it was computed from has changed (resolutionKey);
- * `onlyMemberIds` narrows its rows (the rule resolves each member on their own: the same rows).
+ * vendors' plans enforce and the Limits screen counts, filters and sorts (one page of it is
+ * then projected with projectMemberLimits); the pools' figures are the whole workspace's. The
+ * whole workspace's resolution is kept while nothing it was computed from has changed
+ * (resolutionKey); `onlyMemberIds` narrows its rows (the rule resolves each member on their own: the same rows).
  */
 export async function loadWorkspaceEffectiveLimits(
   db: Db,
@@ -923,7 +926,8 @@ function groupPools(
 /**
  * Every active member's effective limit (all products) with their projections (the alerts warn
  * on them; at 20,000 people the forecasts are most of its time) in a handful of queries; the
- * resolver gets only each member's relevant policies, so the work is linear in members + policies.
+ * resolver gets only each member's relevant policies, so the work is linear in members and
+ * policies.
  * `onlyMemberIds` narrows the result (a manager's groups) without changing pool figures.
  */
 export async function loadWorkspaceLimits(
